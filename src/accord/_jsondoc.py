@@ -1,0 +1,297 @@
+"""Reading JSON documents strictly and safely.
+
+The stdlib parser accepts things accord must refuse: duplicate keys (last one wins),
+``NaN``/``Infinity``, lone surrogates, unbounded nesting. This module wraps it with
+hooks so every refusal is a :class:`~accord.errors.DocumentError` with a stable code,
+the file, and a line/column or JSON pointer. Integers stay Python ``int`` (exact at any
+size); decimals stay ``float`` unless they cannot be represented, in which case they
+are kept as :class:`decimal.Decimal` so no value is silently rounded away.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from accord.errors import DocumentError
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+DEFAULT_MAX_DEPTH = 64
+
+_CONFLICT_MARKERS = ("<<<<<<< ", "=======\n", ">>>>>>> ")
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _parse_float(text: str) -> float | Decimal:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        # 1e400 is valid JSON; keep it exact instead of turning it into infinity.
+        return Decimal(text)
+    return value
+
+
+def _depth_of(text: str, limit: int) -> tuple[int, int] | None:
+    """Return the offset and depth where nesting first exceeds ``limit``, if it does.
+
+    Scans brackets outside strings, so a hostile document is refused before the
+    recursive parser sees it (the stdlib parser would hit RecursionError).
+    """
+    depth = 0
+    in_string = False
+    escaped = False
+    for offset, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return offset, depth
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+def loads(
+    data: bytes | str,
+    *,
+    file: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_depth: int | None = DEFAULT_MAX_DEPTH,
+) -> Any:
+    """Parse one JSON document strictly.
+
+    Args:
+        data: The raw bytes (must be UTF-8) or text.
+        file: Name used in error messages.
+        max_bytes: Refuse larger documents (``None``: no cap).
+        max_depth: Refuse deeper nesting (``None``: no cap beyond the parser's own).
+
+    Raises:
+        DocumentError: with code ``json-invalid-utf8``, ``json-empty``, ``json-too-large``,
+            ``json-too-deep``, ``json-conflict-markers``, ``json-malformed``,
+            ``json-duplicate-key``, ``json-nan`` or ``json-lone-surrogate``.
+    """
+    size = len(data)
+    if max_bytes is not None and size > max_bytes:
+        raise DocumentError(
+            f"document is {size} bytes, over the cap of {max_bytes} bytes "
+            "(raise max-file-bytes in accord.toml if this is intended)",
+            code="json-too-large",
+            file=file,
+        )
+    if isinstance(data, bytes):
+        if data.startswith(b"\xef\xbb\xbf"):
+            raise DocumentError(
+                "document starts with a UTF-8 byte order mark; save it without one",
+                code="json-bom",
+                file=file,
+            )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, col = _line_col(data[: exc.start].decode("utf-8", "replace"), exc.start)
+            raise DocumentError(
+                f"invalid UTF-8 at byte {exc.start}: JSON documents must be UTF-8",
+                code="json-invalid-utf8",
+                file=file,
+                line=line,
+                column=col,
+            ) from None
+    else:
+        text = data
+    if not text.strip():
+        raise DocumentError("document is empty", code="json-empty", file=file)
+    for marker in _CONFLICT_MARKERS:
+        at = text.find(marker)
+        if at != -1 and (at == 0 or text[at - 1] == "\n"):
+            line, col = _line_col(text, at)
+            raise DocumentError(
+                "git conflict marker found: resolve the merge conflict first",
+                code="json-conflict-markers",
+                file=file,
+                line=line,
+                column=col,
+            )
+    if max_depth is not None:
+        deep = _depth_of(text, max_depth)
+        if deep is not None:
+            line, col = _line_col(text, deep[0])
+            raise DocumentError(
+                f"nesting deeper than {max_depth} levels "
+                "(raise max-depth in accord.toml if this is intended)",
+                code="json-too-deep",
+                file=file,
+                line=line,
+                column=col,
+            )
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_pairs_hook,
+            parse_constant=_reject_constant,
+            parse_float=_parse_float,
+        )
+    except _DuplicateKey as exc:
+        raise DocumentError(
+            f"duplicate key {exc.key!r}: JSON parsers disagree on which value wins",
+            code="json-duplicate-key",
+            file=file,
+        ) from None
+    except json.JSONDecodeError as exc:
+        code = "json-nan" if "non-standard JSON constant" in exc.msg else "json-malformed"
+        raise DocumentError(
+            f"malformed JSON: {exc.msg}", code=code, file=file, line=exc.lineno, column=exc.colno
+        ) from None
+    except ValueError as exc:
+        if "non-standard JSON constant" in str(exc):
+            raise DocumentError(
+                f"{exc}: NaN and Infinity are not JSON", code="json-nan", file=file
+            ) from None
+        raise DocumentError(f"malformed JSON: {exc}", code="json-malformed", file=file) from None
+    except RecursionError:
+        raise DocumentError(
+            "document nests too deeply to parse", code="json-too-deep", file=file
+        ) from None
+    if _has_lone_surrogate(value):
+        raise DocumentError(
+            "document contains an unpaired UTF-16 surrogate escape",
+            code="json-lone-surrogate",
+            file=file,
+        )
+    return value
+
+
+def load_path(
+    path: Path,
+    *,
+    display: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_depth: int | None = DEFAULT_MAX_DEPTH,
+) -> Any:
+    """Read and parse a JSON file, refusing symlinks and special files."""
+    name = display or str(path)
+    if path.is_symlink():
+        raise DocumentError(
+            "symlinks are not followed: replace it with a regular file",
+            code="path-symlink",
+            file=name,
+        )
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise DocumentError("file not found", code="file-not-found", file=name) from None
+    except OSError as exc:
+        raise DocumentError(
+            f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
+        ) from None
+    import stat
+
+    if not stat.S_ISREG(st.st_mode):
+        raise DocumentError("not a regular file", code="path-special-file", file=name)
+    if max_bytes is not None and st.st_size > max_bytes:
+        raise DocumentError(
+            f"file is {st.st_size} bytes, over the cap of {max_bytes} bytes "
+            "(raise max-file-bytes in accord.toml if this is intended)",
+            code="json-too-large",
+            file=name,
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise DocumentError(
+            f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
+        ) from None
+    return loads(data, file=name, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def canonical_dumps(value: Any) -> str:
+    """Canonical JSON text: sorted keys, 2-space indent, exact integers, trailing newline.
+
+    Used by ``accord fmt`` and for "identical content" decisions. ``1`` and ``1.0`` stay
+    distinct in text (they are different bytes) but compare equal under the engine.
+    """
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=_default) + "\n"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # json cannot emit a raw number token for Decimal; a float would round. Keep exact
+        # through an int when integral, else fall back to float (only reachable for
+        # literals beyond float range, which lint reports separately).
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same directory.
+
+    With ``exclusive=True`` an existing ``path`` is never replaced: the temp file is
+    hard-linked into place (atomic, fails if the name exists) and
+    :class:`FileExistsError` propagates.
+    """
+    import tempfile
+
+    directory = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if exclusive:
+            os.link(tmp, path)
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,46 @@
+"""The semantic reference validator: jsonschema-rs, formats asserted, offline.
+
+Every verdict accord reports about a concrete payload (witnesses, generated examples,
+``accord validate``) is decided here, so the engine, the validators and the tests all
+share one meaning of "valid". Schemas given here must be self-contained (every
+``$ref`` local, see ``Registry.bundle``); retrieval is disabled so nothing is ever
+fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+_lock = threading.Lock()
+_cache: dict[str, Any] = {}
+_CACHE_MAX = 4096
+
+
+def _key(schema: Any) -> str:
+    return json.dumps(schema, sort_keys=True, default=str)
+
+
+def reference_validator(schema: Any) -> Any:
+    """A compiled jsonschema-rs validator for a self-contained 2020-12 schema (cached)."""
+    import jsonschema_rs
+
+    key = _key(schema)
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    validator = jsonschema_rs.Draft202012Validator(
+        schema, validate_formats=True, ignore_unknown_formats=True, offline=True
+    )
+    with _lock:
+        if len(_cache) >= _CACHE_MAX:
+            _cache.clear()
+        _cache[key] = validator
+    return validator
+
+
+def is_valid(schema: Any, instance: Any) -> bool:
+    """Whether ``instance`` is valid under ``schema`` by the reference validator."""
+    return bool(reference_validator(schema).is_valid(instance))

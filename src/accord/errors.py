@@ -1,0 +1,299 @@
+"""The one exception hierarchy of accord.
+
+Every failure accord raises on bad input is an :class:`AccordError` carrying a stable
+``code``, the ``file`` and JSON ``pointer`` at fault and a message a person can act on.
+Each class also subclasses the builtin it specialises, so ``except ValueError`` keeps
+working for callers that do not know accord.
+
+::
+
+    AccordError(Exception)                     code: accord-error
+    ├── InvalidVersion(AccordError, ValueError)        invalid-version
+    ├── InvalidRange(AccordError, ValueError)          invalid-range
+    ├── InvalidReference(AccordError, ValueError)      invalid-reference
+    ├── ContractNotFound(AccordError, KeyError)        contract-not-found
+    ├── VersionNotFound(AccordError, LookupError)      version-not-found
+    ├── DocumentError(AccordError, ValueError)         invalid-document
+    │   (malformed JSON, duplicate keys, NaN, bad UTF-8, too big, too deep, ...)
+    ├── SchemaError(AccordError, ValueError)           invalid-schema
+    │   └── RefError(SchemaError)                      ref-unresolvable, ref-remote, ...
+    ├── ConfigError(AccordError, ValueError)           invalid-config
+    ├── RegistryError(AccordError, ValueError)         registry-invalid
+    │   (carries every problem found while loading, as ``problems``)
+    ├── LockError(AccordError, ValueError)             lock-mismatch
+    ├── UsageError(AccordError, ValueError)            usage
+    ├── ContractViolation(AccordError, ValueError)     contract-violation
+    │   (a payload failed validation; carries every error)
+    └── IncompatibleChange(AccordError, ValueError)    incompatible-change
+        (``Report.raise_for_incompatible()``)
+
+Codes are stable: tools and tests match on ``code``, never on message text. A
+``Problem`` is the data form of one error (used by lint, which collects many).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in the registry, as data.
+
+    Attributes:
+        code: Stable kebab-case id, e.g. ``json-duplicate-key``.
+        message: What is wrong and what to do about it.
+        file: Path of the offending file, relative to the registry root when inside it.
+        pointer: JSON pointer inside the file ("" for the whole document).
+        line: 1-based line, when known (malformed JSON).
+        column: 1-based column, when known.
+        severity: ``error`` or ``warning`` (lint rules may be downgraded).
+    """
+
+    code: str
+    message: str
+    file: str | None = None
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+    severity: Severity = "error"
+
+    def location(self) -> str:
+        """``file:line:col#pointer`` as far as it is known."""
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        if self.pointer:
+            where += f"#{self.pointer}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.code}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form used by ``--format json``."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class AccordError(Exception):
+    """Base of every error accord raises on bad input.
+
+    Attributes:
+        code: Stable kebab-case id of the failure.
+        file: The file at fault, if any.
+        pointer: JSON pointer inside ``file`` ("" when the whole file is at fault).
+        ref: The contract reference involved, if any.
+    """
+
+    default_code = "accord-error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        file: str | None = None,
+        pointer: str = "",
+        ref: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.file = file
+        self.pointer = pointer
+        self.ref = ref
+        self.line = line
+        self.column = column
+
+    def problem(self) -> Problem:
+        """This error as a :class:`Problem` record."""
+        return Problem(
+            code=self.code,
+            message=self.message,
+            file=self.file,
+            pointer=self.pointer,
+            line=self.line,
+            column=self.column,
+        )
+
+    def __str__(self) -> str:
+        prefix = self.problem().location() if (self.file or self.pointer) else ""
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class InvalidVersion(AccordError, ValueError):
+    """A string is not a SemVer 2.0.0 version accord accepts."""
+
+    default_code = "invalid-version"
+
+
+class InvalidRange(AccordError, ValueError):
+    """A version range does not parse."""
+
+    default_code = "invalid-range"
+
+
+class InvalidReference(AccordError, ValueError):
+    """A contract reference (``ns.name@range``) does not parse."""
+
+    default_code = "invalid-reference"
+
+
+class ContractNotFound(AccordError, KeyError):
+    """No contract with this id exists in the registry."""
+
+    default_code = "contract-not-found"
+
+    def __str__(self) -> str:  # KeyError would repr() the message otherwise
+        return AccordError.__str__(self)
+
+
+class VersionNotFound(AccordError, LookupError):
+    """The contract exists but no (non-yanked) version matches."""
+
+    default_code = "version-not-found"
+
+
+class DocumentError(AccordError, ValueError):
+    """A JSON or TOML document cannot be read safely."""
+
+    default_code = "invalid-document"
+
+
+class SchemaError(AccordError, ValueError):
+    """A JSON Schema is invalid or uses something accord refuses."""
+
+    default_code = "invalid-schema"
+
+
+class RefError(SchemaError):
+    """A ``$ref`` cannot be resolved inside the registry."""
+
+    default_code = "ref-unresolvable"
+
+
+class ConfigError(AccordError, ValueError):
+    """``accord.toml``, ``contract.toml`` or ``[tool.accord]`` is invalid."""
+
+    default_code = "invalid-config"
+
+
+class RegistryError(AccordError, ValueError):
+    """Loading the registry found problems; ``problems`` lists every one."""
+
+    default_code = "registry-invalid"
+
+    def __init__(self, problems: list[Problem], *, root: str | None = None) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        first = errors[0] if errors else (problems[0] if problems else None)
+        summary = f"{len(errors)} problem(s) in registry"
+        if root:
+            summary += f" {root}"
+        if first is not None:
+            summary += f"; first: {first}"
+        super().__init__(
+            summary,
+            code=first.code if first else None,
+            file=first.file if first else None,
+            pointer=first.pointer if first else "",
+        )
+        self.problems = problems
+        self.root = root
+
+
+class LockError(AccordError, ValueError):
+    """``accord.lock`` and the version files disagree."""
+
+    default_code = "lock-mismatch"
+
+
+class UsageError(AccordError, ValueError):
+    """The command line or an API call was used wrongly."""
+
+    default_code = "usage"
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationIssue:
+    """One validation error, shaped like jsonschema's.
+
+    Attributes:
+        instance_path: JSON pointer into the payload.
+        schema_path: JSON pointer into the schema.
+        keyword: The failing keyword (``required``, ``type``, ...).
+        message: Human-readable message.
+    """
+
+    instance_path: str
+    schema_path: str
+    keyword: str
+    message: str
+
+    @property
+    def json_path(self) -> str:
+        """The instance path as a JSONPath (``$.items[0].sku``)."""
+        from accord._pointer import pointer_to_json_path
+
+        return pointer_to_json_path(self.instance_path)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form used by ``--format json``."""
+        return {
+            "instance_path": self.instance_path,
+            "json_path": self.json_path,
+            "schema_path": self.schema_path,
+            "keyword": self.keyword,
+            "message": self.message,
+        }
+
+
+class ContractViolation(AccordError, ValueError):
+    """A payload is not valid under a contract; ``errors`` lists every error."""
+
+    default_code = "contract-violation"
+
+    def __init__(
+        self,
+        ref: str,
+        errors: list[ValidationIssue],
+        *,
+        best_match: ValidationIssue | None = None,
+    ) -> None:
+        self.errors = errors
+        self.best_match = best_match or (errors[0] if errors else None)
+        head = (
+            f"{self.best_match.json_path}: {self.best_match.message}"
+            if self.best_match
+            else "invalid"
+        )
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(
+            f"payload violates {ref}: {head}{more}",
+            ref=ref,
+            pointer=self.best_match.instance_path if self.best_match else "",
+        )
+
+
+class IncompatibleChange(AccordError, ValueError):
+    """Raised by ``Report.raise_for_incompatible()``; ``report`` holds the findings."""
+
+    default_code = "incompatible-change"
+
+    def __init__(self, message: str, *, report: Any = None) -> None:
+        super().__init__(message)
+        self.report = report
