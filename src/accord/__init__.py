@@ -6,10 +6,11 @@ or running ``accord --help``, costs nothing until a name is used.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
-from accord._version import __version__
+from accord._version import __version__ as __version__
 
 # name -> module that defines it
 _LAZY: dict[str, str] = {
@@ -22,25 +23,32 @@ _LAZY: dict[str, str] = {
     "RegistryError": "accord.errors",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "AccordError",
+    "ContractNotFound",
+    "ContractViolation",
+    "IncompatibleChange",
+    "InvalidVersion",
+    "Problem",
+    "RegistryError",
+    "__version__",
+]
 
-if TYPE_CHECKING:
-    from accord.errors import (
-        AccordError,
-        ContractNotFound,
-        ContractViolation,
-        IncompatibleChange,
-        InvalidVersion,
-        Problem,
-        RegistryError,
-    )
+if _TYPE_CHECKING:
+    from accord.errors import AccordError as AccordError
+    from accord.errors import ContractNotFound as ContractNotFound
+    from accord.errors import ContractViolation as ContractViolation
+    from accord.errors import IncompatibleChange as IncompatibleChange
+    from accord.errors import InvalidVersion as InvalidVersion
+    from accord.errors import Problem as Problem
+    from accord.errors import RegistryError as RegistryError
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'accord' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(_importlib.import_module(module), name)
     globals()[name] = value
     return value
 

@@ -24,7 +24,7 @@ DEFAULT_MAX_DEPTH = 64
 _CONFLICT_MARKERS = ("<<<<<<< ", "=======\n", ">>>>>>> ")
 
 
-class _DuplicateKey(Exception):
+class _DuplicateKeyError(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
 
@@ -33,7 +33,7 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _DuplicateKey(key)
+            raise _DuplicateKeyError(key)
         out[key] = value
     return out
 
@@ -175,7 +175,7 @@ def loads(
             parse_constant=_reject_constant,
             parse_float=_parse_float,
         )
-    except _DuplicateKey as exc:
+    except _DuplicateKeyError as exc:
         raise DocumentError(
             f"duplicate key {exc.key!r}: JSON parsers disagree on which value wins",
             code="json-duplicate-key",
