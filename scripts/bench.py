@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import platform
 import sys
 import time
@@ -87,7 +88,7 @@ def bench_diff(repeat: int) -> list[tuple[str, str, str]]:
         best: tuple[int, str, Any, Any] | None = None
         for contract in registry.contracts.values():
             versions = contract.versions
-            for a, b in zip(versions, versions[1:], strict=False):
+            for a, b in itertools.pairwise(versions):
                 size = len(a.raw) + len(b.raw)
                 if best is None or size > best[0]:
                     best = (size, contract.id, a, b)
