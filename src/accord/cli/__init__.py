@@ -1,0 +1,162 @@
+"""The ``accord`` command line: ``main(argv) -> exit code``.
+
+Each command group lives in a module ``accord.cli._cmd_<name>`` exposing
+``register(subparsers)`` (adds its sub-parsers with ``set_defaults(handler=run)``) and
+``run(args, out) -> int``. Modules that do not exist yet are skipped, so the CLI works
+while command groups land one by one.
+
+Exit codes (DESIGN.md): 0 success, 1 findings (invalid payload, breaking change, files
+that would change), 2 bad input or usage, 3 internal error.
+
+Nothing heavy is imported here or at the top level of a command module: ``accord
+--help`` and ``accord --version`` must start instantly, so jsonschema, jsonschema-rs,
+referencing and pydantic are imported inside the handlers that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO
+
+from accord._version import __version__
+
+if TYPE_CHECKING:
+    from accord.errors import AccordError
+
+__all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+# Order here is the order of ``accord --help``.
+_COMMAND_MODULES = (
+    "accord.cli._cmd_registry",
+    "accord.cli._cmd_validate",
+    "accord.cli._cmd_diff",
+    "accord.cli._cmd_rules",
+)
+
+_ISSUES_URL = "https://github.com/accord-dev/accord/issues"
+
+
+class _Handler(Protocol):
+    def __call__(self, args: argparse.Namespace, out: TextIO) -> int: ...
+
+
+class _ParserExit(Exception):
+    """argparse wants to stop (``--help``, ``--version`` or a usage error)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that returns exit codes instead of calling ``sys.exit``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"error[usage]: {message}\n")
+        raise _ParserExit(EXIT_USAGE)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            sys.stderr.write(message)
+        raise _ParserExit(status)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every command module that is installed."""
+    parser = _Parser(
+        prog="accord",
+        description="Schema-first contract registry: versioned JSON Schemas, "
+        "compatibility checks and validators.",
+        epilog="Exit codes: 0 success, 1 findings, 2 bad input or usage, 3 internal error. "
+        "Set ACCORD_DEBUG=1 for tracebacks on internal errors.",
+    )
+    parser.add_argument("--version", action="version", version=f"accord {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``accord`` command line and return its exit code.
+
+    Args:
+        argv: Arguments without the program name (``sys.argv[1:]`` when ``None``).
+
+    Example:
+        >>> main(["--version"])  # doctest: +SKIP
+        accord 0.1.0
+        0
+    """
+    out = sys.stdout
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        except _ParserExit as stop:
+            return stop.status
+        handler: _Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        return handler(args, out)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # `accord list | head`: the reader went away; say nothing more.
+        _silence_stdout()
+        return EXIT_FINDINGS
+    except Exception as exc:  # noqa: BLE001 - the CLI's last line: exit 2 or 3, never a traceback
+        from accord.errors import AccordError
+
+        if isinstance(exc, AccordError):
+            report_error(exc)
+            return EXIT_USAGE
+        return _internal_error(exc)
+
+
+def report_error(exc: AccordError, *, stream: TextIO | None = None) -> None:
+    """Print ``error[<code>]: <file>#<pointer>: <message>`` (every problem, if several)."""
+    stream = stream or sys.stderr
+    where = exc.problem().location() if (exc.file or exc.pointer) else ""
+    stream.write(f"error[{exc.code}]: {where + ': ' if where else ''}{exc.message}\n")
+    problems: Any = getattr(exc, "problems", None)
+    if isinstance(problems, list) and len(problems) > 1:
+        for problem in problems:
+            stream.write(f"  {problem}\n")
+
+
+def _internal_error(exc: Exception) -> int:
+    if os.environ.get("ACCORD_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    sys.stderr.write(
+        f"accord: internal error ({type(exc).__name__}): {exc}\n"
+        f"This is a bug in accord {__version__}; please report it at {_ISSUES_URL} "
+        "with the output of the same command run with ACCORD_DEBUG=1.\n"
+    )
+    return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit and would raise BrokenPipeError again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

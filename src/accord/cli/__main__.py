@@ -1,0 +1,10 @@
+"""``python -m accord.cli``."""
+
+from __future__ import annotations
+
+import sys
+
+from accord.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""``accord validate REF PAYLOAD...``: check payloads against a contract version."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from accord.cli import EXIT_FINDINGS, EXIT_OK
+from accord.cli._common import (
+    FORMAT_VERSION,
+    add_format_arg,
+    add_registry_arg,
+    load_registry,
+    style,
+    write_json,
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add ``validate``."""
+    p = subparsers.add_parser(
+        "validate",
+        help="validate JSON payloads against a contract version",
+        description="Validate each PAYLOAD (a JSON file, or - for standard input) against "
+        "the contract version REF resolves to (orders.order-placed@^1: the highest "
+        "non-yanked 1.x). Exit 0 when every payload is valid, 1 when any is invalid; "
+        "every error is printed with its path in the payload.",
+    )
+    p.add_argument("ref", metavar="REF", help="contract reference, e.g. orders.order-placed@^1")
+    p.add_argument("payloads", metavar="PAYLOAD", nargs="+", help="JSON file, or - for stdin")
+    add_registry_arg(p)
+    add_format_arg(p)
+    p.set_defaults(handler=run)
+
+
+def _read_payload(name: str) -> Any:
+    from accord import _jsondoc
+
+    if name == "-":
+        return _jsondoc.loads(sys.stdin.buffer.read(), file="<stdin>")
+    return _jsondoc.load_path(Path(name), display=name)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Validate every payload; 0 when all are valid, 1 otherwise."""
+    from accord.validation import Validator
+
+    registry = load_registry(args)
+    version = registry.get(args.ref)
+    contract_id = version.contract_id
+    resolved = f"{contract_id}@{version.version}"
+    # Read every payload first: a malformed one is bad input (exit 2), not a finding.
+    payloads = [(name, _read_payload(name)) for name in args.payloads]
+    validator = Validator(registry.bundle(resolved), ref=resolved)
+    results = [(name, list(validator.errors(payload))) for name, payload in payloads]
+    all_valid = all(not errors for _, errors in results)
+
+    if args.format == "json":
+        write_json(
+            out,
+            {
+                "format_version": FORMAT_VERSION,
+                "ref": args.ref,
+                "contract": contract_id,
+                "version": str(version.version),
+                "valid": all_valid,
+                "payloads": [
+                    {
+                        "file": name,
+                        "valid": not errors,
+                        "errors": [issue.to_json() for issue in errors],
+                    }
+                    for name, errors in results
+                ],
+            },
+        )
+        return EXIT_OK if all_valid else EXIT_FINDINGS
+
+    for name, errors in results:
+        shown = "<stdin>" if name == "-" else name
+        if not errors:
+            out.write(f"{shown}: {style(out, 'valid', 'green')} under {resolved}\n")
+            continue
+        head = style(out, "invalid", "red", "bold")
+        out.write(f"{shown}: {head} under {resolved} ({len(errors)} error(s))\n")
+        for issue in errors:
+            out.write(f"  {issue.json_path}: {issue.message}\n")
+            detail = f"instance {issue.instance_path or '/'}, schema {issue.schema_path}"
+            out.write(style(out, f"    ({issue.keyword} at {detail})", "dim") + "\n")
+    return EXIT_OK if all_valid else EXIT_FINDINGS

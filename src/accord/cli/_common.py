@@ -1,0 +1,119 @@
+"""Arguments and output helpers shared by the command modules.
+
+Kept import-light: only the standard library and accord's own small modules at the top;
+the registry and anything that pulls in a validator are imported on use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from accord.registry import Registry
+
+FORMAT_VERSION = 1
+
+_COLOURS = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "dim": "2"}
+
+
+def add_registry_arg(parser: argparse.ArgumentParser) -> None:
+    """Add ``--registry DIR`` (default: ``[tool.accord] registry``, else ``./contracts``)."""
+    parser.add_argument(
+        "--registry",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="registry root (default: [tool.accord] registry in the nearest "
+        "pyproject.toml, else ./contracts)",
+    )
+
+
+def add_format_arg(
+    parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "json")
+) -> None:
+    """Add ``--format`` with ``choices``; the first choice is the default."""
+    parser.add_argument(
+        "--format",
+        choices=tuple(choices),
+        default=choices[0],
+        help=f"output format (default: {choices[0]})",
+    )
+
+
+def registry_root(args: argparse.Namespace) -> Path:
+    """The registry root the command works on (``--registry`` or discovered)."""
+    from accord.registry import Registry
+
+    explicit: Path | None = getattr(args, "registry", None)
+    return Path(Registry.discover(explicit).root)
+
+
+def load_registry(args: argparse.Namespace) -> Registry:
+    """Load the registry named by ``--registry`` (or discovered).
+
+    Raises:
+        RegistryError: the registry has errors (every problem is attached).
+    """
+    from accord.registry import Registry
+
+    explicit: Path | None = getattr(args, "registry", None)
+    return Registry.discover(explicit)
+
+
+def write_json(out: TextIO, obj: Any) -> None:
+    """Write ``obj`` as stable JSON: sorted keys, 2-space indent, trailing newline."""
+    out.write(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_default))
+    out.write("\n")
+
+
+def _default(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    if isinstance(value, Path):
+        return value.as_posix()
+    return str(value)
+
+
+def use_colour(out: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def style(out: TextIO, text: str, *names: str) -> str:
+    """``text`` wrapped in ANSI styles when ``out`` takes colour, else unchanged."""
+    if not names or not use_colour(out):
+        return text
+    codes = ";".join(_COLOURS[name] for name in names)
+    return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+def display_path(path: Path | str) -> str:
+    """``path`` relative to the working directory when under it (clickable in terminals)."""
+    candidate = Path(path)
+    try:
+        return candidate.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return candidate.as_posix()
+
+
+def table(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Left-aligned columns separated by two spaces; the first row is the header."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
