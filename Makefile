@@ -1,0 +1,66 @@
+# accord: `make demo` and `make test` work from a fresh clone. Both create .venv when it
+# is missing (Python >= 3.11) and install the project into it; the install is redone only
+# when pyproject.toml changes (stamp file .venv/.installed).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+SRC := src tests scripts
+PYTEST_WORKERS ?= 2
+
+# The first interpreter on PATH that is Python >= 3.11 (override: make PYTHON=/path/python3.12).
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done)
+
+# Hypothesis runs derandomized with bounded examples unless told otherwise (tests/conftest.py).
+export HYPOTHESIS_PROFILE ?= ci
+
+.PHONY: help demo test lint format bench clean distclean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: accord needs Python >= 3.11 and none of python3, python3.13, python3.12," \
+			"python3.11 on PATH is; install one or run: make PYTHON=/path/to/python3.11" >&2; \
+		exit 1; \
+	fi
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "error: $(VENV) uses Python $$($(PY) -c 'import platform; print(platform.python_version())'); accord needs >= 3.11: remove $(VENV) and run make again" >&2; \
+		exit 1; }
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,codegen]'
+	@touch $@
+
+demo: $(STAMP)  ## list, lint and validate the example registry, then diff two versions
+	$(PY) scripts/demo.py
+
+test: lint  ## lint + type-check, then the test suite
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+lint: $(STAMP)  ## ruff check, ruff format --check, mypy --strict on src/
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/mypy
+
+format: $(STAMP)  ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix $(SRC)
+	$(BIN)/ruff format $(SRC)
+
+bench: $(STAMP)  ## run scripts/bench.py (when present)
+	@if [ -f scripts/bench.py ]; then $(PY) scripts/bench.py; else echo "no scripts/bench.py yet"; fi
+
+clean:  ## remove caches and build output (keeps .venv)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench build dist
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean  ## clean, and remove .venv too
+	rm -rf $(VENV)
