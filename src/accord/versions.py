@@ -317,22 +317,22 @@ class Version:
     def __repr__(self) -> str:
         return f"Version.parse({str(self)!r})"
 
-    def __lt__(self, other: object) -> bool:
+    def __lt__(self, other: Version) -> bool:
         if not isinstance(other, Version):
             return NotImplemented
         return self._key < other._key
 
-    def __le__(self, other: object) -> bool:
+    def __le__(self, other: Version) -> bool:
         if not isinstance(other, Version):
             return NotImplemented
         return self._key <= other._key
 
-    def __gt__(self, other: object) -> bool:
+    def __gt__(self, other: Version) -> bool:
         if not isinstance(other, Version):
             return NotImplemented
         return self._key > other._key
 
-    def __ge__(self, other: object) -> bool:
+    def __ge__(self, other: Version) -> bool:
         if not isinstance(other, Version):
             return NotImplemented
         return self._key >= other._key
