@@ -121,8 +121,10 @@ def test_parse_refuses_non_string() -> None:
         pytest.param((-1, 0, 0), "major must be a non-negative int", id="negative"),
         pytest.param((True, 0, 0), "major must be a non-negative int", id="bool"),
         pytest.param((1, 0, 0, ("01",)), "leading zero", id="leading-zero-str"),
-        pytest.param((1, 0, 0, ("",)), "bad pre-release identifier", id="empty-identifier"),
-        pytest.param((1, 0, 0, ("a.b",)), "bad pre-release identifier", id="dot-in-identifier"),
+        pytest.param((1, 0, 0, ("",)), "empty pre-release identifier", id="empty-identifier"),
+        pytest.param((1, 0, 0, ("a.b",)), "invalid character '.'", id="dot-in-identifier"),
+        pytest.param((1, 0, 0, ("\u00e9",)), "invalid character", id="non-ascii-identifier"),
+        pytest.param((1, 0, 0, (1.5,)), "bad pre-release identifier", id="float-identifier"),
         pytest.param((1, 0, 0, (-1,)), "bad pre-release identifier", id="negative-identifier"),
     ],
 )

@@ -155,24 +155,27 @@ def _parse(text: object, *, partial: bool) -> _Partial:
             raise _Bad("a pre-release needs all three numbers: MAJOR.MINOR.PATCH-PRERELEASE")
         if not pre:
             raise _Bad("empty pre-release after '-'")
-        for ident in pre.split("."):
-            if not ident:
-                raise _Bad("empty pre-release identifier")
-            if not _IDENTIFIER.fullmatch(ident):
-                bad = next(c for c in ident if not _IDENTIFIER.fullmatch(c))
-                raise _Bad(
-                    f"invalid character {bad!r} in pre-release identifier {ident!r}"
-                    " (allowed: 0-9, A-Z, a-z, '-')"
-                )
-            if _DIGITS.fullmatch(ident):
-                if len(ident) > 1 and ident[0] == "0":
-                    raise _Bad(f"leading zero in numeric pre-release identifier {ident!r}")
-                prerelease.append(int(ident))
-            else:
-                prerelease.append(ident)
+        prerelease = [_identifier(ident) for ident in pre.split(".")]
 
     padded = [*numbers, None, None][:3]
     return numbers[0], padded[1], padded[2], tuple(prerelease)
+
+
+def _identifier(ident: str) -> Identifier:
+    """One pre-release identifier: ``int`` when numeric, else the text."""
+    if not ident:
+        raise _Bad("empty pre-release identifier")
+    if not _IDENTIFIER.fullmatch(ident):
+        bad = next(c for c in ident if not _IDENTIFIER.fullmatch(c))
+        raise _Bad(
+            f"invalid character {bad!r} in pre-release identifier {ident!r}"
+            " (allowed: 0-9, A-Z, a-z, '-')"
+        )
+    if not _DIGITS.fullmatch(ident):
+        return ident
+    if len(ident) > 1 and ident[0] == "0":
+        raise _Bad(f"leading zero in numeric pre-release identifier {ident!r}")
+    return int(ident)
 
 
 def _identifier_key(ident: Identifier) -> tuple[int, int, str]:
@@ -222,18 +225,14 @@ class Version:
         for ident in self.prerelease:
             if type(ident) is int and ident >= 0:
                 normal.append(ident)
-            elif isinstance(ident, str) and _IDENTIFIER.fullmatch(ident) and ident.isascii():
-                if _DIGITS.fullmatch(ident):
-                    if len(ident) > 1 and ident[0] == "0":
-                        raise _fail(
-                            f"leading zero in numeric pre-release identifier {ident!r}",
-                            self._raw(),
-                        )
-                    normal.append(int(ident))
-                else:
-                    normal.append(ident)
-            else:
+                continue
+            if not isinstance(ident, str):
                 raise _fail(f"bad pre-release identifier {ident!r}", self._raw())
+            try:
+                # Digit strings become ints so that equality agrees with precedence.
+                normal.append(_identifier(ident))
+            except _Bad as exc:
+                raise _fail(exc.reason, self._raw()) from None
         object.__setattr__(self, "prerelease", tuple(normal))
         # A release sorts above its pre-releases: (1,) > (0, ...).
         pre_key = (0, *map(_identifier_key, normal)) if normal else (1,)
@@ -298,7 +297,7 @@ class Version:
             return self
         major, minor, patch = self.triple
         if self.prerelease:
-            # The smallest bump this pre-release's release already declares.
+            # The bump this pre-release prepares: 1.3.0-rc.1 prepares a minor one.
             prepared = 1 if patch else 2 if minor else 3
             if rank <= prepared:
                 return self.release
