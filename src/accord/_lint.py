@@ -1,0 +1,354 @@
+"""Lint: everything the loader refuses, plus hygiene rules, as one report.
+
+:func:`lint` loads the registry collecting every problem (see :mod:`accord.registry`)
+and adds the lint-only rules: files that do not belong, and example payloads. Every
+rule has a stable id (the :class:`~accord.errors.Problem` code) and a one-line
+description in :data:`LINT_RULES`, which the docs and ``accord rules`` list.
+
+Lint reads and never writes, and never touches the network: remote ``$ref`` s are
+reported (``ref-remote``), not fetched.
+
+Severity overrides
+    ``accord.toml`` may switch a rule off or down to a warning, with a reason (like
+    buf's ``except``)::
+
+        [lint.rules.schema-unknown-keyword]
+        severity = "warning"
+        reason = "x-kafka-key is read by the producer library"
+
+    Only rules about style and hygiene can be overridden (:data:`OVERRIDABLE`); a rule
+    whose failure leaves a document unreadable or ambiguous, or would make accord fetch
+    or leave the registry, cannot (``config-invalid-value``). An unknown id is
+    ``config-unknown-key``.
+
+Example payloads
+    A contract directory may hold payloads that must (or must not) validate::
+
+        <namespace>/<name>/examples/<X.Y.Z>/valid/<anything>.json
+        <namespace>/<name>/examples/<X.Y.Z>/invalid/<anything>.json
+
+    ``<X.Y.Z>`` must be a version file of the contract. Each payload is checked with
+    the reference validator against the version's bundle: a ``valid`` one that fails is
+    ``example-invalid``, an ``invalid`` one that passes ``example-unexpectedly-valid``.
+    Anything else under ``examples/`` is ``file-unexpected``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from accord import _jsondoc, _pointer
+from accord._config import RegistrySettings
+from accord.errors import AccordError, Problem, RegistryError
+from accord.versions import Version
+
+if TYPE_CHECKING:
+    from accord.registry import Registry, _Scan
+
+__all__ = ["LINT_RULES", "OVERRIDABLE", "LintReport", "lint"]
+
+_RULES: dict[str, tuple[str, bool]] = {
+    # id: (one-line description, overridable)
+    "config-invalid-value": (
+        "A TOML key has a value of the wrong type or outside its choices.",
+        False,
+    ),
+    "config-missing-key": (
+        "A required TOML key is missing (contract.toml owner, kind; rule reason).",
+        False,
+    ),
+    "config-unknown-key": ("A TOML file has a key accord does not know.", False),
+    "contract-toml-missing": ("A contract directory has no contract.toml.", False),
+    "example-invalid": ("A payload under examples/<version>/valid/ fails its version.", True),
+    "example-unexpectedly-valid": (
+        "A payload under examples/<version>/invalid/ passes its version.",
+        True,
+    ),
+    "file-not-found": ("A file disappeared while the registry was read.", False),
+    "file-unexpected": ("A file or directory that has no place in the registry layout.", True),
+    "file-unreadable": ("A file or directory cannot be read.", False),
+    "format-unknown": (
+        "A schema uses a `format` JSON Schema 2020-12 does not define (an annotation only).",
+        True,
+    ),
+    "json-bom": ("A JSON file starts with a UTF-8 byte order mark.", False),
+    "json-conflict-markers": ("A JSON or TOML file contains git conflict markers.", False),
+    "json-duplicate-key": ("A JSON object repeats a key.", False),
+    "json-empty": ("A JSON file is empty.", False),
+    "json-invalid-utf8": ("A JSON or TOML file is not valid UTF-8.", False),
+    "json-lone-surrogate": ("A JSON string contains an unpaired UTF-16 surrogate escape.", False),
+    "json-malformed": ("A JSON file does not parse.", False),
+    "json-nan": ("A JSON file contains NaN or Infinity.", False),
+    "json-too-deep": ("A JSON document nests deeper than max-depth.", False),
+    "json-too-large": ("A file is larger than max-file-bytes.", False),
+    "lock-digest-mismatch": ("A published version file changed after it was locked.", False),
+    "lock-duplicate": ("accord.lock has two lines for one version.", False),
+    "lock-malformed": ("An accord.lock line is not `<contract> <version> sha256:<hex>`.", False),
+    "lock-missing-file": ("accord.lock names a version whose file is missing.", False),
+    "lock-unsorted": ("accord.lock lines are not sorted.", True),
+    "name-collision": ("Two names differ only in `-`/`_` or case.", False),
+    "name-invalid": ("A namespace or contract name breaks the name grammar.", False),
+    "name-reserved": ("A name is a Windows device name.", False),
+    "namespace-reserved": ("A namespace is one of the reserved directories.", False),
+    "path-special-file": ("A FIFO, socket or device file is inside the registry.", False),
+    "path-symlink": ("A symlink is inside the registry.", False),
+    "ref-escapes-root": ("A relative `$ref` leaves the registry root.", False),
+    "ref-range-not-allowed": (
+        "An accord:// `$ref` names a range instead of an exact version.",
+        False,
+    ),
+    "ref-remote": ("A `$ref` points outside the registry (http, file, ...).", False),
+    "ref-unresolvable": ("A `$ref` does not resolve inside the registry.", False),
+    "schema-defs-conflict": (
+        "A draft-07 schema defines one name in both definitions and $defs.",
+        False,
+    ),
+    "schema-dialect-unsupported": (
+        "A schema declares a `$schema` other than 2020-12 or draft-07.",
+        False,
+    ),
+    "schema-metaschema": ("A schema is invalid under its metaschema.", False),
+    "schema-ref-cycle": ("A `$ref` cycle that consumes no input.", False),
+    "schema-ref-siblings-ignored": (
+        "Keywords beside a draft-07 `$ref`, which draft-07 ignores.",
+        True,
+    ),
+    "schema-ref-target-ignored": (
+        "A draft-07 `$ref` points into a sibling of another `$ref`.",
+        False,
+    ),
+    "schema-regex-invalid": ("A `pattern` is not a valid ECMA-262 regular expression.", False),
+    "schema-regex-nonportable": ("A `pattern` uses regex syntax engines disagree on.", True),
+    "schema-root-not-object": ("A version file's root is not an object schema.", False),
+    "schema-unknown-keyword": ("A schema uses a keyword its dialect does not define.", True),
+    "toml-malformed": ("A TOML file does not parse.", False),
+    "version-file-invalid": ("A `*.schema.json` name is not a SemVer 2.0.0 version.", False),
+    "yanked-version-missing": ("contract.toml yanks a version that has no file.", True),
+}
+
+LINT_RULES: Mapping[str, str] = MappingProxyType(
+    {rule: description for rule, (description, _) in sorted(_RULES.items())}
+)
+"""Every lint rule id -> its one-line description."""
+
+OVERRIDABLE: frozenset[str] = frozenset(rule for rule, (_, ok) in _RULES.items() if ok)
+"""Rule ids ``[lint.rules.<id>]`` may switch off or down to a warning."""
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    """What :func:`lint` found.
+
+    Attributes:
+        root: The registry root linted.
+        problems: Every problem, sorted by file, line, pointer and code.
+    """
+
+    root: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether no problem is an error (warnings do not fail lint)."""
+        return self.error_count == 0
+
+    @property
+    def error_count(self) -> int:
+        """How many problems are errors."""
+        return sum(1 for p in self.problems if p.severity == "error")
+
+    @property
+    def warning_count(self) -> int:
+        """How many problems are warnings."""
+        return sum(1 for p in self.problems if p.severity == "warning")
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        """Problems per rule id."""
+        return MappingProxyType(dict(sorted(Counter(p.code for p in self.problems).items())))
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form used by ``accord lint --format json``."""
+        return {
+            "format_version": 1,
+            "root": self.root,
+            "ok": self.ok,
+            "errors": self.error_count,
+            "warnings": self.warning_count,
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+def lint(root: str | Path) -> LintReport:
+    """Lint the registry at ``root``: every problem, never raising for bad content.
+
+    Example:
+        >>> report = lint("contracts")  # doctest: +SKIP
+        >>> report.ok, report.counts  # doctest: +SKIP
+        (False, mappingproxy({'ref-remote': 1}))
+    """
+    from accord.registry import _build
+
+    try:
+        _registry, problems = _build(Path(root), lint=True)
+    except RegistryError as exc:
+        problems = exc.problems
+    return LintReport(root=str(root), problems=tuple(sorted(problems, key=_sort_key)))
+
+
+def _sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
+    return (
+        problem.file or "",
+        problem.line or 0,
+        problem.column or 0,
+        problem.pointer,
+        problem.code,
+    )
+
+
+# -- overrides (used by the loader too) ------------------------------------------------
+
+
+def check_overrides(settings: RegistrySettings) -> list[Problem]:
+    """Problems with ``[lint.rules]``: unknown ids and rules that cannot be overridden."""
+    problems: list[Problem] = []
+    for rule in settings.lint_rules:
+        pointer = _pointer.from_parts(["lint", "rules", rule])
+        if rule not in _RULES:
+            problems.append(
+                Problem(
+                    "config-unknown-key",
+                    f"no lint rule {rule!r} (see `accord rules` for the ids)",
+                    file=settings.file,
+                    pointer=pointer,
+                )
+            )
+        elif rule not in OVERRIDABLE:
+            problems.append(
+                Problem(
+                    "config-invalid-value",
+                    f"lint rule {rule!r} cannot be overridden: without it accord cannot read "
+                    "the registry safely",
+                    file=settings.file,
+                    pointer=pointer,
+                )
+            )
+    return problems
+
+
+def apply_overrides(problems: list[Problem], settings: RegistrySettings) -> list[Problem]:
+    """Drop or downgrade problems as ``[lint.rules]`` asks (overridable rules only)."""
+    out: list[Problem] = []
+    for problem in problems:
+        override = settings.lint_rules.get(problem.code)
+        if override is None or problem.code not in OVERRIDABLE:
+            out.append(problem)
+        elif override.severity != "off":
+            out.append(dataclasses.replace(problem, severity=override.severity))
+    return out
+
+
+# -- lint-only rules -------------------------------------------------------------------
+
+
+def lint_only_problems(registry: Registry, scan: _Scan) -> list[Problem]:
+    """``file-unexpected`` and the example checks (the loader skips both)."""
+    problems = [
+        Problem(
+            "file-unexpected", f"{file} has no place in the registry layout ({what})", file=file
+        )
+        for file, what in scan.unexpected
+    ]
+    for contract_dir, examples in scan.examples:
+        problems.extend(_check_examples(registry, contract_dir, examples))
+    return problems
+
+
+def _check_examples(registry: Registry, contract_dir: str, examples: Path) -> Iterator[Problem]:
+    from accord._reference import is_valid
+
+    namespace, _, name = contract_dir.partition("/")
+    contract = registry.contracts.get(f"{namespace}.{name}")
+    rel_examples = f"{contract_dir}/examples"
+    for version_dir in sorted(examples.iterdir()):
+        rel = f"{rel_examples}/{version_dir.name}"
+        if version_dir.is_symlink():
+            continue  # reported as path-symlink
+        version = None
+        if contract is not None and version_dir.is_dir():
+            try:
+                version = contract.version(Version.parse(version_dir.name))
+            except (AccordError, ValueError):
+                version = None
+        if version is None:
+            if contract is not None:
+                yield Problem(
+                    "file-unexpected",
+                    f"{rel}: examples/ holds one directory per version file "
+                    "(examples/<X.Y.Z>/valid/, examples/<X.Y.Z>/invalid/)",
+                    file=rel,
+                )
+            continue
+        try:
+            bundle = registry.bundle(version)
+        except AccordError:
+            bundle = None  # the $ref problem is already reported
+        for kind_dir in sorted(version_dir.iterdir()):
+            kind_rel = f"{rel}/{kind_dir.name}"
+            if kind_dir.is_symlink():
+                continue
+            if kind_dir.name not in ("valid", "invalid") or not kind_dir.is_dir():
+                yield Problem(
+                    "file-unexpected",
+                    f"{kind_rel}: an examples/<version>/ directory holds only valid/ and invalid/",
+                    file=kind_rel,
+                )
+                continue
+            for payload_path in sorted(kind_dir.iterdir()):
+                payload_rel = f"{kind_rel}/{payload_path.name}"
+                if payload_path.is_symlink() or not payload_path.is_file():
+                    if not payload_path.is_symlink() and payload_path.is_dir():
+                        yield Problem(
+                            "file-unexpected",
+                            f"{payload_rel}: example directories hold *.json payloads only",
+                            file=payload_rel,
+                        )
+                    continue
+                if payload_path.suffix != ".json":
+                    yield Problem(
+                        "file-unexpected",
+                        f"{payload_rel}: example payloads are *.json files",
+                        file=payload_rel,
+                    )
+                    continue
+                try:
+                    payload = _jsondoc.load_path(
+                        payload_path,
+                        display=payload_rel,
+                        max_bytes=registry.settings.max_file_bytes,
+                        max_depth=registry.settings.max_depth,
+                    )
+                except AccordError as exc:
+                    yield exc.problem()
+                    continue
+                if bundle is None:
+                    continue
+                valid = is_valid(bundle, payload)
+                if kind_dir.name == "valid" and not valid:
+                    yield Problem(
+                        "example-invalid",
+                        f"this example is under valid/ but fails {version.ref}",
+                        file=payload_rel,
+                    )
+                elif kind_dir.name == "invalid" and valid:
+                    yield Problem(
+                        "example-unexpectedly-valid",
+                        f"this example is under invalid/ but {version.ref} accepts it",
+                        file=payload_rel,
+                    )

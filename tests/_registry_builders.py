@@ -1,0 +1,75 @@
+"""Helpers that build tiny registries on disk for the registry, config and lint tests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+DEFAULT_TOML = 'owner = "team-a"\nkind = "event"\n'
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    """Write text or bytes, creating parent directories."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def add_contract(
+    root: Path,
+    contract_id: str,
+    versions: dict[str, Any] | None = None,
+    *,
+    toml: str | None = DEFAULT_TOML,
+) -> Path:
+    """Create ``<root>/<ns>/<name>/`` with ``contract.toml`` and version files.
+
+    Version values that are ``str``/``bytes`` are written as is; anything else is
+    dumped as JSON.
+    """
+    namespace, name = contract_id.split(".")
+    directory = root / namespace / name
+    directory.mkdir(parents=True, exist_ok=True)
+    if toml is not None:
+        write(directory / "contract.toml", toml)
+    for version, document in (versions or {}).items():
+        data = document if isinstance(document, str | bytes) else json.dumps(document, indent=2)
+        write(directory / f"{version}.schema.json", data)
+    return directory
+
+
+def digest(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def lock_line(root: Path, contract_id: str, version: str) -> str:
+    namespace, name = contract_id.split(".")
+    return f"{contract_id} {version} {digest(root / namespace / name / f'{version}.schema.json')}"
+
+
+def snapshot(root: Path) -> dict[str, tuple[str, bytes | str, int]]:
+    """Every path under ``root`` (symlinks not followed) with its kind, content and mtime."""
+    out: dict[str, tuple[str, bytes | str, int]] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            st = path.lstat()
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                out[rel] = ("link", os.readlink(path), st.st_mtime_ns)
+            elif path.is_dir():
+                out[rel] = ("dir", b"", st.st_mtime_ns)
+            elif path.is_file():
+                out[rel] = ("file", path.read_bytes(), st.st_mtime_ns)
+            else:
+                out[rel] = ("special", b"", st.st_mtime_ns)
+    return out
