@@ -16,32 +16,47 @@ from accord._version import __version__ as __version__
 _LAZY: dict[str, str] = {
     "AccordError": "accord.errors",
     "ContractNotFound": "accord.errors",
+    "ContractRef": "accord._names",
     "ContractViolation": "accord.errors",
     "IncompatibleChange": "accord.errors",
+    "InvalidRange": "accord.errors",
+    "InvalidReference": "accord.errors",
     "InvalidVersion": "accord.errors",
     "Problem": "accord.errors",
     "RegistryError": "accord.errors",
+    "Version": "accord.versions",
+    "VersionRange": "accord.versions",
 }
 
 __all__ = [
     "AccordError",
     "ContractNotFound",
+    "ContractRef",
     "ContractViolation",
     "IncompatibleChange",
+    "InvalidRange",
+    "InvalidReference",
     "InvalidVersion",
     "Problem",
     "RegistryError",
+    "Version",
+    "VersionRange",
     "__version__",
 ]
 
 if _TYPE_CHECKING:
+    from accord._names import ContractRef as ContractRef
     from accord.errors import AccordError as AccordError
     from accord.errors import ContractNotFound as ContractNotFound
     from accord.errors import ContractViolation as ContractViolation
     from accord.errors import IncompatibleChange as IncompatibleChange
+    from accord.errors import InvalidRange as InvalidRange
+    from accord.errors import InvalidReference as InvalidReference
     from accord.errors import InvalidVersion as InvalidVersion
     from accord.errors import Problem as Problem
     from accord.errors import RegistryError as RegistryError
+    from accord.versions import Version as Version
+    from accord.versions import VersionRange as VersionRange
 
 
 def __getattr__(name: str) -> _Any:
