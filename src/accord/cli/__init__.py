@@ -43,8 +43,6 @@ _COMMAND_MODULES = (
     "accord.cli._cmd_rules",
 )
 
-_ISSUES_URL = "https://github.com/accord-dev/accord/issues"
-
 
 class _Handler(Protocol):
     def __call__(self, args: argparse.Namespace, out: TextIO) -> int: ...
@@ -147,7 +145,7 @@ def _internal_error(exc: Exception) -> int:
         traceback.print_exception(exc, file=sys.stderr)
     sys.stderr.write(
         f"accord: internal error ({type(exc).__name__}): {exc}\n"
-        f"This is a bug in accord {__version__}; please report it at {_ISSUES_URL} "
+        f"This is a bug in accord {__version__}: please report it to the accord maintainers "
         "with the output of the same command run with ACCORD_DEBUG=1.\n"
     )
     return EXIT_INTERNAL

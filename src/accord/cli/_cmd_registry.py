@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -13,14 +14,16 @@ from accord.cli._common import (
     add_registry_arg,
     display_path,
     load_registry,
+    plural,
     registry_root,
     style,
     table,
     write_json,
 )
+from accord.errors import UsageError
 
 if TYPE_CHECKING:
-    from accord.registry import Contract
+    from accord.registry import Contract, Registry
 
 
 def register(subparsers: Any) -> None:
@@ -87,17 +90,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 # -- list ------------------------------------------------------------------------------
 
 
-def _contract_json(contract: Contract) -> dict[str, Any]:
+def _contract_json(registry: Registry, contract: Contract) -> dict[str, Any]:
     meta = contract.meta
-    versions = [
-        {
-            "version": str(v.version),
-            "digest": v.digest,
-            "yanked": v.yanked,
-        }
-        for v in contract.versions
-    ]
-    live = [str(v.version) for v in contract.versions if not v.yanked]
+    latest = contract.latest()
     return {
         "id": contract.id,
         "namespace": contract.namespace,
@@ -109,14 +104,25 @@ def _contract_json(contract: Contract) -> dict[str, Any]:
         "status": meta.status,
         "description": meta.description,
         "tags": list(meta.tags),
-        "latest": live[-1] if live else None,
-        "versions": versions,
+        "latest": str(latest.version) if latest else None,
+        "versions": [
+            {
+                "version": str(v.version),
+                "file": v.file,
+                "digest": v.digest,
+                "published": registry.published(v),
+                "yanked": v.yanked,
+            }
+            for v in contract.versions
+        ],
     }
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     registry = load_registry(args)
-    contracts = [_contract_json(registry.contracts[cid]) for cid in sorted(registry.contracts)]
+    contracts = [
+        _contract_json(registry, registry.contracts[cid]) for cid in sorted(registry.contracts)
+    ]
     if args.format == "json":
         write_json(
             out,
@@ -143,6 +149,18 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _version_label(version: dict[str, Any]) -> str:
+    notes = [
+        n
+        for n, on in (
+            ("yanked", version["yanked"] is not None),
+            ("unpublished", not version["published"]),
+        )
+        if on
+    ]
+    return f"{version['version']} ({', '.join(notes)})" if notes else str(version["version"])
+
+
 # -- show ------------------------------------------------------------------------------
 
 
@@ -164,27 +182,23 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 
     root = registry_root(args)
     report = lint(root)
-    problems = list(report.problems)
-    errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
+    problems = report.problems
     if args.format == "json":
-        write_json(
-            out,
-            {
-                "format_version": FORMAT_VERSION,
-                "registry": display_path(root),
-                "ok": bool(report.ok),
-                "errors": errors,
-                "warnings": warnings,
-                "problems": [p.to_json() for p in problems],
-            },
-        )
+        write_json(out, report.to_json())
     else:
-        for problem in problems:
-            colour = "red" if problem.severity == "error" else "yellow"
-            out.write(f"{problem.location()}: {style(out, problem.code, colour)}: ")
-            out.write(f"{problem.message}\n")
-        summary = f"{errors} error(s), {warnings} warning(s) in {display_path(root)}"
+        for found in problems:
+            colour = "red" if found.severity == "error" else "yellow"
+            # Paths relative to the working directory, so terminals make them clickable.
+            shown = (
+                dataclasses.replace(found, file=display_path(root / found.file))
+                if found.file is not None
+                else found
+            )
+            out.write(f"{shown.location()}: {style(out, shown.code, colour)}: {shown.message}\n")
+        summary = (
+            f"{plural(report.error_count, 'error')}, {plural(report.warning_count, 'warning')} "
+            f"in {display_path(root)}"
+        )
         if report.ok and not problems:
             summary = f"{display_path(root)}: no problems"
         out.write(style(out, summary, "green" if report.ok else "red", "bold") + "\n")
@@ -194,45 +208,59 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 # -- fmt -------------------------------------------------------------------------------
 
 
-def _fmt(args: argparse.Namespace, out: TextIO) -> int:
-    from accord import _jsondoc
+def _version_files(root: Path) -> list[Path]:
+    """Every ``<namespace>/<name>/*.schema.json`` under ``root`` (reserved dirs skipped)."""
+    from accord.registry import RESERVED_DIRS, VERSION_SUFFIX
 
-    registry = load_registry(args)
-    root = Path(registry.root)
+    if not root.is_dir():
+        raise UsageError(
+            "registry root is not a directory (pass --registry DIR)",
+            code="registry-not-found",
+            file=display_path(root),
+        )
+    return sorted(
+        path
+        for path in root.glob(f"*/*/*{VERSION_SUFFIX}")
+        if path.parent.parent.name not in RESERVED_DIRS
+        and not path.parent.parent.name.startswith(".")
+        and path.is_file()
+    )
+
+
+def _fmt(args: argparse.Namespace, out: TextIO) -> int:
+    # Works from the files and the lock alone, so a registry that does not load yet (the
+    # version being written has an error lint will report) can still be formatted.
+    from accord import _jsondoc
+    from accord.registry import VERSION_SUFFIX, read_lock
+
+    root = registry_root(args)
     published = {
-        v.path.resolve() for c in registry.contracts.values() for v in c.versions if v.published
+        root.joinpath(*contract_id.split(".", 1), f"{version}{VERSION_SUFFIX}")
+        for contract_id, version in read_lock(root)
     }
     # Decide everything before writing anything: a bad file (an AccordError) aborts the
     # whole run with nothing written.
     changes: list[tuple[Path, bytes]] = []
-    unchanged = 0
-    for contract in registry.contracts.values():
-        for version in contract.versions:
-            path = version.path
-            if path.resolve() in published:
-                continue
-            text = _jsondoc.canonical_dumps(
-                _jsondoc.load_path(path, display=display_path(path))
-            ).encode("utf-8")
-            if text == path.read_bytes():
-                unchanged += 1
-            else:
-                changes.append((path, text))
-    changes.sort()
-    skipped = len(published)
-    if args.check:
-        for path, _ in changes:
-            out.write(f"would reformat {display_path(path)}\n")
-        out.write(
-            f"{len(changes)} file(s) would be reformatted, {unchanged} already formatted, "
-            f"{skipped} published file(s) left as they are\n"
-        )
-        return EXIT_FINDINGS if changes else EXIT_OK
+    unchanged = skipped = 0
+    for path in _version_files(root):
+        if path in published:
+            skipped += 1
+            continue
+        raw = path.read_bytes()
+        document = _jsondoc.loads(raw, file=display_path(path))
+        text = _jsondoc.canonical_dumps(document).encode("utf-8")
+        if text == raw:
+            unchanged += 1
+        else:
+            changes.append((path, text))
+    verb = "would reformat" if args.check else "reformatted"
     for path, text in changes:
-        _jsondoc.atomic_write(path, text)
-        out.write(f"reformatted {display_path(path)}\n")
+        if not args.check:
+            _jsondoc.atomic_write(path, text)
+        out.write(f"{verb} {display_path(path)}\n")
+    counted = "would be reformatted" if args.check else "reformatted"
     out.write(
-        f"{len(changes)} file(s) reformatted, {unchanged} already formatted, "
-        f"{skipped} published file(s) left as they are ({display_path(root)})\n"
+        f"{plural(len(changes), 'file')} {counted}, {unchanged} already formatted, "
+        f"{plural(skipped, 'published file')} left as they are\n"
     )
-    return EXIT_OK
+    return EXIT_FINDINGS if (args.check and changes) else EXIT_OK

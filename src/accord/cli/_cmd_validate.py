@@ -13,6 +13,7 @@ from accord.cli._common import (
     add_format_arg,
     add_registry_arg,
     load_registry,
+    plural,
     style,
     write_json,
 )
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"{shown}: {style(out, 'valid', 'green')} under {resolved}\n")
             continue
         head = style(out, "invalid", "red", "bold")
-        out.write(f"{shown}: {head} under {resolved} ({len(errors)} error(s))\n")
+        out.write(f"{shown}: {head} under {resolved} ({plural(len(errors), 'error')})\n")
         for issue in errors:
             out.write(f"  {issue.json_path}: {issue.message}\n")
             detail = f"instance {issue.instance_path or '/'}, schema {issue.schema_path}"

@@ -46,23 +46,28 @@ def add_format_arg(
 
 
 def registry_root(args: argparse.Namespace) -> Path:
-    """The registry root the command works on (``--registry`` or discovered)."""
-    from accord.registry import Registry
+    """The registry root, found the way :meth:`Registry.discover` finds it, without loading.
 
+    For commands that must run on a registry that does not load (``lint``, ``fmt``).
+    """
     explicit: Path | None = getattr(args, "registry", None)
-    return Path(Registry.discover(explicit).root)
+    if explicit is not None:
+        return explicit
+    from accord._config import find_project_config
+
+    tool = find_project_config(Path.cwd())
+    return tool.registry if tool.registry is not None else Path.cwd() / "contracts"
 
 
 def load_registry(args: argparse.Namespace) -> Registry:
-    """Load the registry named by ``--registry`` (or discovered).
+    """Load the registry named by ``--registry``, else discovered (``Registry.discover``).
 
     Raises:
         RegistryError: the registry has errors (every problem is attached).
     """
     from accord.registry import Registry
 
-    explicit: Path | None = getattr(args, "registry", None)
-    return Registry.discover(explicit)
+    return Registry.discover(getattr(args, "registry", None))
 
 
 def write_json(out: TextIO, obj: Any) -> None:
@@ -106,6 +111,11 @@ def display_path(path: Path | str) -> str:
         return candidate.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return candidate.as_posix()
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:

@@ -1,0 +1,108 @@
+"""A few real subprocess runs of the installed command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from accord import __version__
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "contracts"
+HEAVY = ("jsonschema", "jsonschema_rs", "pydantic", "referencing")
+
+
+def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("ACCORD_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, *args],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_python_m_accord_version() -> None:
+    done = _run("-m", "accord", "--version")
+    assert done.returncode == 0
+    assert done.stdout.decode() == f"accord {__version__}\n"
+    assert done.stderr == b""
+
+
+def test_console_script_help() -> None:
+    script = Path(sys.executable).parent / "accord"
+    if not script.exists():
+        pytest.skip("the accord console script is not installed in this environment")
+    done = subprocess.run([str(script), "--help"], capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0
+    assert b"usage: accord" in done.stdout
+
+
+def test_help_and_version_import_nothing_heavy() -> None:
+    # What `accord --help` does: import the CLI and build the full parser, with every
+    # command module registered. None of them may import a validator or pydantic at
+    # import time, or every invocation pays for it (the 150 ms start-up budget).
+    code = (
+        "import sys, accord.cli\n"
+        "accord.cli.build_parser()\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {set(HEAVY)!r}))\n"
+    )
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == "[]"
+
+
+def test_lint_example_registry() -> None:
+    done = _run("-m", "accord", "lint", "--registry", str(EXAMPLE))
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+
+
+def test_validate_invalid_payload_exits_1() -> None:
+    payload = EXAMPLE / "orders/order-placed/examples/1.0.0/invalid/negative-quantity.json"
+    done = _run(
+        "-m",
+        "accord",
+        "validate",
+        "orders.order-placed@1.0.0",
+        str(payload),
+        "--registry",
+        str(EXAMPLE),
+        "--format",
+        "json",
+    )
+    assert done.returncode == 1
+    assert done.stderr == b""
+    doc = json.loads(done.stdout)
+    assert doc["payloads"][0]["errors"][0]["json_path"] == "$.line_items[0].quantity"
+
+
+def test_validate_stdin() -> None:
+    payload = EXAMPLE / "users/user/examples/1.0.0/valid/ada.json"
+    done = _run(
+        "-m",
+        "accord",
+        "validate",
+        "users.user@1.0.0",
+        "-",
+        "--registry",
+        str(EXAMPLE),
+        stdin=payload.read_bytes(),
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().startswith("<stdin>: valid")
+
+
+@pytest.mark.slow
+def test_demo_script_runs_every_step_as_expected() -> None:
+    done = _run(str(REPO / "scripts" / "demo.py"))
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+    assert b"demo finished" in done.stdout
