@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from accord import _jsondoc
+from accord import _jsondoc, _reference
+from accord._lint import lint
+from accord.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent / "contracts"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -142,28 +144,24 @@ def test_orders_history_has_minor_steps_and_one_major() -> None:
     assert "name" not in new["$defs"]["customer"]["properties"]
 
 
-# --- once the library pieces exist: the registry loads, lints clean, examples hold ---------
+# --- through the library: the registry loads, lints clean, and the examples hold ---------
 
 
 def test_registry_loads_cleanly() -> None:
-    registry_mod = pytest.importorskip("accord.registry")
-    registry = registry_mod.Registry.load(ROOT)
+    registry = Registry.load(ROOT)
+    assert registry.problems == ()
     assert set(registry.contracts) == {_contract_id(d) for d in CONTRACT_DIRS}
 
 
 def test_registry_lints_clean() -> None:
-    lint_mod = pytest.importorskip("accord._lint")
-    report = lint_mod.lint(ROOT)
+    report = lint(ROOT)
     assert [str(p) for p in report.problems] == []
     assert report.ok
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=_rel)
 def test_examples_agree_with_their_schema(path: Path) -> None:
-    registry_mod = pytest.importorskip("accord.registry")
-    from accord import _reference
-
-    registry = registry_mod.Registry.load(ROOT)
+    registry = Registry.load(ROOT)
     contract = _contract_id(path.parents[3])
     schema = registry.bundle(f"{contract}@{path.parent.parent.name}")
     expected = path.parent.name == "valid"
