@@ -324,6 +324,14 @@ def _unevaluated_properties(
             )
 
 
+def _ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
+    # python-jsonschema leaves "$ref" out of schema paths, which then name locations
+    # that do not exist; keep it, as jsonschema-rs's evaluation paths do.
+    for error in validator._validate_reference(ref=ref, instance=instance):
+        error.relative_schema_path.appendleft("$ref")
+        yield error
+
+
 @lru_cache(maxsize=1)
 def _explaining_class() -> Any:
     import jsonschema
@@ -332,6 +340,7 @@ def _explaining_class() -> Any:
     return extend(
         jsonschema.Draft202012Validator,
         {
+            "$ref": _ref,
             "pattern": _pattern,
             "patternProperties": _pattern_properties,
             "additionalProperties": _additional_properties,
