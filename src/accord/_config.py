@@ -249,7 +249,10 @@ def loads_toml(data: bytes | str, *, file: str | None = None) -> dict[str, Any]:
         position = _TOML_POSITION.search(message)
         line: int | None = int(position.group(1)) if position else None
         column: int | None = int(position.group(2)) if position else None
-        reason = _TOML_POSITION.sub("", message).strip()
+        if position is None and "(at end of document)" in message:
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+        reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
         raise ConfigError(
             f"malformed TOML: {reason}",
             code="toml-malformed",

@@ -329,8 +329,11 @@ class Registry:
         """
         if isinstance(ref, str):
             ref = ContractRef.parse(ref.removeprefix("accord://"))
-        contract = self.contract(ref.id)
-        text = str(ref)
+        text = ref.text or str(ref)
+        try:
+            contract = self.contract(ref.id)
+        except ContractNotFound as exc:
+            raise ContractNotFound(exc.message, ref=text) from None
         if ref.version is not None:
             try:
                 return contract.version(ref.version)
@@ -458,13 +461,12 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
             continue
         seen[key] = number
         lines.append(_LockLine(match["id"], version, match["digest"], number))
-    order = [(x.contract_id, x.version) for x in lines]
-    if order != sorted(order):
+    raw_lines = body.split("\n")
+    if raw_lines != sorted(raw_lines):
         problems.append(
             Problem(
                 "lock-unsorted",
-                "accord.lock lines are not sorted by contract then version; "
-                "`accord publish` rewrites it sorted",
+                "accord.lock lines are not sorted; `accord publish` rewrites it sorted",
                 file=file,
                 severity="warning",
             )
@@ -497,10 +499,11 @@ def read_lock(root: str | Path) -> dict[tuple[str, Version], str]:
 
 
 def lock_text(entries: LockEntries) -> str:
-    """The ``accord.lock`` text for ``entries``: one sorted line per version."""
-    return "".join(
-        f"{cid} {version} {digest}\n" for (cid, version), digest in sorted(entries.items())
-    )
+    """The ``accord.lock`` text for ``entries``: one line per version, the lines sorted
+    as plain strings (what ``sort`` does with ``LC_ALL=C``), so two branches that each add
+    lines merge without conflicts in most cases."""
+    lines = sorted(f"{cid} {version} {digest}" for (cid, version), digest in entries.items())
+    return "".join(f"{line}\n" for line in lines)
 
 
 def write_lock(root: str | Path, entries: LockEntries) -> None:
