@@ -16,11 +16,13 @@ referencing and pydantic are imported inside the handlers that need them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import importlib.util
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO
 
 from accord._version import __version__
@@ -130,12 +132,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 def report_error(exc: AccordError, *, stream: TextIO | None = None) -> None:
     """Print ``error[<code>]: <file>#<pointer>: <message>`` (every problem, if several)."""
     stream = stream or sys.stderr
+    problems: Any = getattr(exc, "problems", None)
+    if isinstance(problems, (list, tuple)) and problems:
+        # A registry that does not load: one line per problem, paths from the working
+        # directory (problems carry paths relative to the registry root).
+        from accord.cli._common import display_path, plural
+
+        root = getattr(exc, "root", None)
+        for problem in problems:
+            shown = problem
+            if root and problem.file and not Path(problem.file).is_absolute():
+                shown = dataclasses.replace(problem, file=display_path(Path(root) / problem.file))
+            stream.write(f"{shown.severity}[{shown.code}]: {shown.location()}: {shown.message}\n")
+        errors = sum(1 for p in problems if p.severity == "error")
+        stream.write(f"{plural(errors, 'error')} in registry {display_path(root or '.')}\n")
+        return
     where = exc.problem().location() if (exc.file or exc.pointer) else ""
     stream.write(f"error[{exc.code}]: {where + ': ' if where else ''}{exc.message}\n")
-    problems: Any = getattr(exc, "problems", None)
-    if isinstance(problems, list) and len(problems) > 1:
-        for problem in problems:
-            stream.write(f"  {problem}\n")
 
 
 def _internal_error(exc: Exception) -> int:
