@@ -1,0 +1,38 @@
+"""Typed Pydantic v2 models for every published contract version (``accord codegen``).
+
+Needs the ``codegen`` extra (datamodel-code-generator, pinned); it is imported only
+when a module actually has to be (re)generated.
+"""
+
+from __future__ import annotations
+
+from accord.codegen._attrs import AttributeMove, attribute_map, attribute_moves
+from accord.codegen._errors import CodegenError
+from accord.codegen._idents import field_attr, name_ident, version_ident
+from accord.codegen._package import (
+    DEFAULT_PACKAGE,
+    MANIFEST,
+    CodegenResult,
+    generate_package,
+    validate_package,
+)
+from accord.codegen._render import GENERATOR_VERSION, render_version
+from accord.codegen._safety import check_source
+
+__all__ = [
+    "DEFAULT_PACKAGE",
+    "GENERATOR_VERSION",
+    "MANIFEST",
+    "AttributeMove",
+    "CodegenError",
+    "CodegenResult",
+    "attribute_map",
+    "attribute_moves",
+    "check_source",
+    "field_attr",
+    "generate_package",
+    "name_ident",
+    "render_version",
+    "validate_package",
+    "version_ident",
+]

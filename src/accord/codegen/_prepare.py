@@ -1,0 +1,317 @@
+"""Turn a bundled schema into the input the generator sees, safely.
+
+Three jobs, in one walk over schema positions (never over data such as ``enum``,
+``const`` or the names under ``properties``):
+
+1. **Refuse** keys that make datamodel-code-generator import or execute something
+   (``customTypePath``, ``customBasePath``, ``x-python-type``, ``x-python-import``, the
+   other ``x-python-*``/``x-datamodel-*``/``x-is-*``/``x-enum-*`` extensions): code
+   ``codegen-unsafe-key``. A ``$ref`` that is not a local JSON pointer resolving inside
+   the bundle is refused too (``codegen-dangling-ref``): the generator would otherwise
+   type it ``Any`` or try to fetch it.
+2. **Keep** only the keywords the generated model enforces exactly as the reference
+   validator does (shape, ``required``, bounds, lengths, ``enum``/``const``,
+   ``$ref``, the combinators, and ``pattern`` when it is in a portable subset).
+   Annotations (``title``, ``description``, ``default``, ``examples``, unknown
+   keywords, ...) are dropped: they change nothing the validator decides, and they are
+   the text an attacker would craft.
+3. **Record** every validation keyword dropped, as a *gap*: dropping a keyword only
+   loosens the model (keywords are conjunctive), and each gap is listed in the
+   generated module's docstring, where the contract validator is named as the judge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from accord.codegen._idents import field_attr, version_ident
+from accord.errors import SchemaError
+
+__all__ = ["Prepared", "prepare", "walk_properties"]
+
+_UNSAFE_KEYS = frozenset({"customTypePath", "customBasePath", "javaType"})
+_UNSAFE_PREFIXES = ("x-python", "x-datamodel", "x-is-", "x-enum", "x-pydantic")
+
+_SUBSCHEMA = ("additionalProperties", "items")
+_SUBSCHEMA_MAPS = ("properties", "$defs")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+_VALUES = (
+    "type", "required", "enum", "const", "minLength", "maxLength", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "$ref",
+)  # fmt: skip
+_ROOT_ONLY = ("$schema",)
+# Validation keywords the model does not check (or not exactly as the reference does).
+_GAP_KEYWORDS = frozenset(
+    {
+        "format", "pattern", "patternProperties", "propertyNames", "minProperties",
+        "maxProperties", "dependentRequired", "dependentSchemas", "uniqueItems",
+        "contains", "minContains", "maxContains", "multipleOf", "not", "if", "then",
+        "else", "unevaluatedItems", "unevaluatedProperties", "prefixItems",
+        "$dynamicRef", "$recursiveRef",
+    }
+)  # fmt: skip
+# Keywords whose subschemas are walked for unsafe keys even though they are dropped.
+_DROPPED_SUBSCHEMA = (
+    "propertyNames", "contains", "not", "if", "then", "else", "unevaluatedItems",
+    "unevaluatedProperties", "contentSchema",
+)  # fmt: skip
+_DROPPED_MAPS = ("patternProperties", "dependentSchemas", "definitions")
+_DROPPED_LISTS = ("prefixItems",)
+
+# A pattern is kept only when pydantic's engine (Rust ``regex``) and ECMA-262 agree
+# on it: ASCII literals, escaped punctuation, character classes of those, anchors,
+# groups, alternation and counted quantifiers. ``.``, ``\d``/``\w``/``\s``/``\b``
+# (Unicode-aware in Rust), look-arounds and back-references are left to the validator.
+_PORTABLE_PATTERN = re.compile(r"(?:[A-Za-z0-9 ^$|()\[\]{},*+?:!#%&'<=>@_`~\"/;-]|\\[^A-Za-z0-9])*")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A schema ready for the generator.
+
+    Attributes:
+        schema: The pruned schema (a fresh document).
+        gaps: Sorted ``(keyword, detail)`` pairs the model does not check.
+        aliases: JSON field name -> Python attribute, for every field whose attribute
+            is not its JSON name (the generator's ``aliases`` option).
+    """
+
+    schema: dict[str, Any]
+    gaps: tuple[tuple[str, str], ...]
+    aliases: dict[str, str]
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _resolves(document: Any, ref: str) -> bool:
+    if not ref.startswith("#"):
+        return False
+    pointer = ref[1:]
+    if pointer and not pointer.startswith("/"):
+        return False  # an anchor: bundles rewrite every $ref to a pointer
+    node = document
+    for raw in pointer.split("/")[1:] if pointer else []:
+        token = _unescape(raw)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return isinstance(node, (dict, bool))
+
+
+class _Walker:
+    def __init__(self, root: Any, file: str | None) -> None:
+        self.root = root
+        self.file = file
+        self.gaps: set[tuple[str, str]] = set()
+        self.refs: list[tuple[str, str]] = []
+        self.names: set[str] = set()
+
+    def unsafe(self, key: str, pointer: str) -> SchemaError:
+        return SchemaError(
+            f"schema keyword {key!r} would make the code generator import or run "
+            "arbitrary code; remove it (accord generates plain models only)",
+            code="codegen-unsafe-key",
+            file=self.file,
+            pointer=pointer,
+        )
+
+    def check_keys(self, schema: Mapping[str, Any], pointer: str) -> None:
+        for key in schema:
+            if key in _UNSAFE_KEYS or key.startswith(_UNSAFE_PREFIXES):
+                raise self.unsafe(key, f"{pointer}/{_escape(key)}")
+
+    def scan(self, schema: Any, pointer: str) -> None:
+        """Only look for unsafe keys (in subschemas that are dropped)."""
+        if not isinstance(schema, dict):
+            return
+        self.check_keys(schema, pointer)
+        for key in (*_SUBSCHEMA, *_DROPPED_SUBSCHEMA):
+            if key in schema:
+                self.scan(schema[key], f"{pointer}/{key}")
+        for key in (*_SUBSCHEMA_MAPS, *_DROPPED_MAPS):
+            if isinstance(schema.get(key), dict):
+                for name, sub in schema[key].items():
+                    self.scan(sub, f"{pointer}/{key}/{_escape(name)}")
+        for key in (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS):
+            if isinstance(schema.get(key), list):
+                for i, sub in enumerate(schema[key]):
+                    self.scan(sub, f"{pointer}/{key}/{i}")
+
+    def prune(self, schema: Any, pointer: str, *, root: bool = False) -> Any:
+        if isinstance(schema, bool):
+            if schema is False and not pointer.endswith("/additionalProperties"):
+                self.gaps.add(("false", "a false subschema (nothing is valid there)"))
+            return schema
+        if not isinstance(schema, dict):
+            return schema
+        self.check_keys(schema, pointer)
+        for key in (*_DROPPED_SUBSCHEMA, *_DROPPED_MAPS, *_DROPPED_LISTS):
+            if key in schema:
+                if key in _DROPPED_MAPS and isinstance(schema[key], dict):
+                    for name, sub in schema[key].items():
+                        self.scan(sub, f"{pointer}/{key}/{_escape(name)}")
+                elif key in _DROPPED_LISTS and isinstance(schema[key], list):
+                    for i, sub in enumerate(schema[key]):
+                        self.scan(sub, f"{pointer}/{key}/{i}")
+                else:
+                    self.scan(schema[key], f"{pointer}/{key}")
+        out: dict[str, Any] = {}
+        for key in (*_ROOT_ONLY, *_VALUES) if root else _VALUES:
+            if key in schema:
+                out[key] = schema[key]
+        if "$ref" in out:
+            self.refs.append((out["$ref"], f"{pointer}/$ref"))
+        for key in sorted(_GAP_KEYWORDS & schema.keys()):
+            if key == "pattern" and self.portable(schema[key]):
+                out[key] = schema[key]
+                continue
+            detail = str(schema[key]) if key == "format" else ""
+            if key == "format" and not re.fullmatch(r"[a-z0-9-]{1,40}", detail):
+                detail = "(custom)"
+            self.gaps.add((key, detail))
+        for key in _SUBSCHEMA:
+            if key not in schema:
+                continue
+            if key == "additionalProperties" and "patternProperties" in schema:
+                continue  # would reject keys the dropped patternProperties allows
+            if key == "items" and "prefixItems" in schema:
+                self.gaps.add(("items", "after prefixItems"))
+                continue
+            out[key] = self.prune(schema[key], f"{pointer}/{key}")
+        for key in _SUBSCHEMA_MAPS:
+            value = schema.get(key)
+            if isinstance(value, dict):
+                if key == "properties":
+                    self.names.update(value)
+                out[key] = {
+                    name: self.prune(sub, f"{pointer}/{key}/{_escape(name)}")
+                    for name, sub in value.items()
+                }
+        for key in _SUBSCHEMA_LISTS:
+            value = schema.get(key)
+            if isinstance(value, list):
+                out[key] = [self.prune(sub, f"{pointer}/{key}/{i}") for i, sub in enumerate(value)]
+        if isinstance(out.get("required"), list):
+            self.names.update(name for name in out["required"] if isinstance(name, str))
+        if "oneOf" in out:
+            self.gaps.add(("oneOf", "exactly-one (the model accepts any branch)"))
+        return out
+
+    @staticmethod
+    def portable(pattern: Any) -> bool:
+        return isinstance(pattern, str) and bool(_PORTABLE_PATTERN.fullmatch(pattern))
+
+
+def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
+    """Check and prune a bundled schema for the generator.
+
+    Raises:
+        SchemaError: ``codegen-unsafe-key`` or ``codegen-dangling-ref``, with the pointer
+            into the bundled document.
+    """
+    walker = _Walker(bundle, file)
+    pruned = walker.prune(dict(bundle), "", root=True)
+    for ref, pointer in walker.refs:
+        if not isinstance(ref, str) or not _resolves(bundle, ref):
+            raise SchemaError(
+                f"$ref {ref!r} does not resolve inside the bundled schema; a model would "
+                "silently type it Any, so accord refuses to generate one",
+                code="codegen-dangling-ref",
+                file=file,
+                pointer=pointer,
+            )
+        if not _resolves(pruned, ref):
+            raise SchemaError(
+                f"$ref {ref!r} points into a keyword generated models cannot check",
+                code="codegen-dangling-ref",
+                file=file,
+                pointer=pointer,
+            )
+    _rename_defs(pruned)
+    aliases = {name: field_attr(name) for name in sorted(walker.names) if field_attr(name) != name}
+    return Prepared(schema=pruned, gaps=tuple(sorted(walker.gaps)), aliases=aliases)
+
+
+_SIMPLE_DEF = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,80}")
+_EMBEDDED = re.compile(r"accord~([a-z0-9-]+)\.([a-z0-9-]+)@(.+)")
+
+
+def _rename_defs(schema: dict[str, Any]) -> None:
+    """Give top-level ``$defs`` keys names the generator turns into clean class names.
+
+    Bundles embed other contracts as ``accord~common.money@1.0.0``; the generator reads
+    the dot as a module path and the ``~`` escapes badly. Other odd keys become
+    ``D<hex>``. Every ``$ref`` into a renamed key is rewritten.
+    """
+    defs = schema.get("$defs")
+    if not isinstance(defs, dict):
+        return
+    renames: dict[str, str] = {}
+    taken = {key for key in defs if _SIMPLE_DEF.fullmatch(key)}
+    for key in defs:
+        if key in taken:
+            continue
+        new = "D" + key.encode("utf-8", "surrogatepass").hex()
+        if match := _EMBEDDED.fullmatch(key):
+            namespace, name, version = match.groups()
+            candidate = f"{namespace}-{name}-{version_ident(version)}"
+            if candidate not in taken and _SIMPLE_DEF.fullmatch(candidate):
+                new = candidate
+        taken.add(new)
+        renames[key] = new
+    if not renames:
+        return
+    schema["$defs"] = {renames.get(key, key): value for key, value in defs.items()}
+    prefixes = {f"#/$defs/{_escape(old)}": f"#/$defs/{new}" for old, new in renames.items()}
+    _rewrite_refs(schema, prefixes)
+
+
+def _rewrite_refs(node: Any, prefixes: Mapping[str, str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            for old, new in prefixes.items():
+                if ref == old or ref.startswith(old + "/"):
+                    node["$ref"] = new + ref[len(old) :]
+                    break
+        for key, value in node.items():
+            if key not in ("enum", "const"):
+                _rewrite_refs(value, prefixes)
+    elif isinstance(node, list):
+        for item in node:
+            _rewrite_refs(item, prefixes)
+
+
+def walk_properties(schema: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """Yield ``(pointer to the property's schema, JSON name)`` for every declared property."""
+    if not isinstance(schema, dict):
+        return
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for name, sub in props.items():
+            sub_pointer = f"{pointer}/properties/{_escape(name)}"
+            yield sub_pointer, name
+            yield from walk_properties(sub, sub_pointer)
+    for key in (*_SUBSCHEMA, *_DROPPED_SUBSCHEMA):
+        if key in schema:
+            yield from walk_properties(schema[key], f"{pointer}/{key}")
+    for key in ("$defs", *_DROPPED_MAPS):
+        if isinstance(schema.get(key), dict):
+            for name, sub in schema[key].items():
+                yield from walk_properties(sub, f"{pointer}/{key}/{_escape(name)}")
+    for key in (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS):
+        if isinstance(schema.get(key), list):
+            for i, sub in enumerate(schema[key]):
+                yield from walk_properties(sub, f"{pointer}/{key}/{i}")
