@@ -232,8 +232,44 @@ def test_broken_registry_is_reported_not_raised(accord: Any, registry: Path) -> 
     result = accord("list", "--registry", registry)
     assert result.code == 2
     assert result.out == ""
-    assert result.err.startswith("error[")
-    assert "users/user/contract.toml" in result.err
+    lines = result.err.splitlines()
+    assert lines[0].startswith("error[config-unknown-key]: ")
+    assert "users/user/contract.toml#/colour: unknown key 'colour'" in lines[0]
+    assert all(line.startswith(("error[", "warning[")) for line in lines[:-1])
+    assert lines[-1].endswith(f"in registry {registry}")
+
+
+def test_list_marks_unpublished_versions(accord: Any, registry: Path) -> None:
+    source = registry / "users" / "user" / "1.1.0.schema.json"
+    (registry / "users" / "user" / "1.2.0.schema.json").write_bytes(source.read_bytes())
+    text = accord("list", "--registry", registry)
+    assert text.code == 0
+    assert "1.0.0, 1.1.0, 1.2.0 (unpublished)" in text.out
+    data = accord("list", "--registry", registry, "--format", "json").json()
+    user = next(c for c in data["contracts"] if c["id"] == "users.user")
+    assert [v["published"] for v in user["versions"]] == [True, True, False]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("no_color", "coloured"),
+    [pytest.param(None, True, id="terminal"), pytest.param("1", False, id="NO_COLOR")],
+)
+def test_colour_only_on_a_terminal_without_no_color(
+    monkeypatch: pytest.MonkeyPatch, no_color: str | None, coloured: bool
+) -> None:
+    from accord.cli._common import style
+
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    assert (style(_Terminal(), "x", "red") != "x") is coloured
+    assert style(io.StringIO(), "x", "red") == "x"
 
 
 # -- lint ----------------------------------------------------------------------------------

@@ -138,7 +138,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     rows = [["CONTRACT", "LATEST", "VERSIONS", "OWNER", "KIND", "STATUS"]]
     for c in contracts:
-        shown = [f"{v['version']} (yanked)" if v["yanked"] else v["version"] for v in c["versions"]]
+        shown = [_version_label(v) for v in c["versions"]]
         rows.append(
             [c["id"], c["latest"] or "-", ", ".join(shown), c["owner"], c["kind"], c["status"]]
         )
