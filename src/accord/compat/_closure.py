@@ -1,0 +1,352 @@
+"""Contract semantics as schema transforms: the writer closure and the removal policy.
+
+Both walk instance locations. At a location, the *applicable* subschemas are the ones
+DESIGN.md lists (the schema itself, ``allOf``, ``anyOf``/``oneOf`` branches, ``$ref``
+targets, ``if``/``then``/``else``, ``dependentSchemas``); the location's declared keys
+are the names in their ``properties`` and ``required`` plus the keys matching their
+``patternProperties``. Locations are memoised by the set of applicable subschemas, so
+recursive schemas produce finitely many generated definitions.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord import _pointer
+from accord.compat._nodes import Ctx, Node, Unsupported, mentions
+from accord.compat._prover import regex_search
+from accord.compat._types import Removal, Schema
+
+__all__ = ["location_children", "removals", "writer_closure"]
+
+_UNEVALUATED = frozenset({"unevaluatedProperties", "unevaluatedItems"})
+
+
+def _dicts(nodes: list[Node]) -> list[Node]:
+    return [n for n in nodes if isinstance(n.schema, dict)]
+
+
+def location_children(ctx: Ctx, nodes: list[Node], key: str) -> list[Node]:
+    """The subschemas the (applicable) ``nodes`` impose on the value of ``key``."""
+    out: list[Node] = []
+    for n in _dicts(nodes):
+        s = n.schema
+        hit = False
+        props = s.get("properties")
+        if isinstance(props, dict) and key in props:
+            out.append(ctx.child(n, "properties", key))
+            hit = True
+        pats = s.get("patternProperties")
+        if isinstance(pats, dict):
+            for p in pats:
+                if regex_search(p, key):
+                    out.append(ctx.child(n, "patternProperties", p))
+                    hit = True
+        if not hit and "additionalProperties" in s:
+            out.append(ctx.child(n, "additionalProperties"))
+    return out
+
+
+def _item_children(ctx: Ctx, nodes: list[Node], i: int | None) -> list[Node]:
+    out: list[Node] = []
+    for n in _dicts(nodes):
+        s = n.schema
+        pre = s.get("prefixItems")
+        if i is not None and isinstance(pre, list) and i < len(pre):
+            out.append(ctx.child(n, "prefixItems", i))
+        elif "items" in s:
+            out.append(ctx.child(n, "items"))
+    return out
+
+
+@dataclass
+class _Location:
+    names: list[str] = field(default_factory=list)
+    patterns: list[str] = field(default_factory=list)
+    is_map: bool = True
+    props: dict[str, str] = field(default_factory=dict)  # key -> def name
+    pattern_children: dict[str, str] = field(default_factory=dict)
+    addl_child: str | None = None
+    prefix_children: list[str] = field(default_factory=list)
+    items_child: str | None = None
+
+
+def _declared(nodes: list[Node]) -> tuple[list[str], list[str], bool]:
+    names: dict[str, None] = {}
+    patterns: dict[str, None] = {}
+    opened = False
+    for n in _dicts(nodes):
+        s = n.schema
+        if isinstance(s.get("properties"), dict):
+            names.update(dict.fromkeys(s["properties"]))
+        if isinstance(s.get("required"), list):
+            names.update(dict.fromkeys(k for k in s["required"] if isinstance(k, str)))
+        if isinstance(s.get("patternProperties"), dict):
+            patterns.update(dict.fromkeys(s["patternProperties"]))
+        for kw in ("additionalProperties", "unevaluatedProperties"):
+            if kw in s and s[kw] is not False:
+                opened = True
+    is_map = opened or (not names and not patterns)
+    return list(names), list(patterns), is_map
+
+
+class _ClosureBuilder:
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.locations: dict[frozenset[tuple[int, int]], str] = {}
+        self.built: dict[str, _Location] = {}
+
+    def location(self, nodes: list[Node]) -> str:
+        ctx = self.ctx
+        app = ctx.applicable(nodes)
+        key = frozenset(n.key for n in app)
+        name = self.locations.get(key)
+        if name is not None:
+            return name
+        name = str(len(self.locations))
+        self.locations[key] = name
+        loc = _Location()
+        self.built[name] = loc
+        loc.names, loc.patterns, loc.is_map = _declared(app)
+        for k in loc.names:
+            loc.props[k] = self.location(location_children(ctx, app, k))
+        for p in loc.patterns:
+            kids = [
+                ctx.child(n, "patternProperties", p)
+                for n in _dicts(app)
+                if isinstance(n.schema.get("patternProperties"), dict)
+                and p in n.schema["patternProperties"]
+            ]
+            loc.pattern_children[p] = self.location(kids)
+        addl = [
+            ctx.child(n, kw)
+            for n in _dicts(app)
+            for kw in ("additionalProperties", "unevaluatedProperties")
+            if isinstance(n.schema.get(kw), dict)
+        ]
+        if addl:
+            loc.addl_child = self.location(addl)
+        plen = max(
+            [
+                len(n.schema["prefixItems"])
+                for n in _dicts(app)
+                if isinstance(n.schema.get("prefixItems"), list)
+            ]
+            or [0]
+        )
+        loc.prefix_children = [self.location(_item_children(ctx, app, i)) for i in range(plen)]
+        tail = _item_children(ctx, app, None)
+        if tail:
+            loc.items_child = self.location(tail)
+        return name
+
+    def nontrivial(self) -> set[str]:
+        live = {name for name, loc in self.built.items() if not loc.is_map}
+        changed = True
+        while changed:
+            changed = False
+            for name, loc in self.built.items():
+                if name in live:
+                    continue
+                kids = [
+                    *loc.props.values(),
+                    *loc.pattern_children.values(),
+                    *loc.prefix_children,
+                    *([loc.addl_child] if loc.addl_child else []),
+                    *([loc.items_child] if loc.items_child else []),
+                ]
+                if any(k in live for k in kids):
+                    live.add(name)
+                    changed = True
+        return live
+
+
+def writer_closure(schema: Schema) -> Schema:
+    """The schema of what a writer may emit under contract semantics (DESIGN.md).
+
+    The result accepts exactly the payloads valid under ``schema`` that carry, at every
+    struct location, only declared keys. It is ``schema`` itself with one more ``allOf``
+    conjunct referencing generated ``$defs`` (``accord-closure-N``); recursion is
+    expressed by references between generated definitions.
+    """
+    if isinstance(schema, bool):
+        return schema
+    ctx = Ctx(max_steps=10**9)
+    root = ctx.add_doc(schema)
+    builder = _ClosureBuilder(ctx)
+    top = builder.location([root])
+    live = builder.nontrivial()
+    if top not in live:
+        return copy.deepcopy(schema)
+    wrap = mentions(schema, _UNEVALUATED)
+    got = schema.get("$defs")
+    existing: dict[str, Any] = got if isinstance(got, dict) else {}
+    prefix = "accord-closure-"
+    while any(k.startswith(prefix) for k in existing):
+        prefix = "x" + prefix
+
+    def ref(name: str | None) -> Any:
+        if name is None or name not in live:
+            return True
+        return {"$ref": "#/$defs/" + _pointer.escape(prefix + name)}
+
+    defs: dict[str, Any] = {}
+    for name in sorted(live, key=int):
+        loc = builder.built[name]
+        body: dict[str, Any] = {}
+        if not loc.is_map:
+            names: list[Any] = sorted(loc.names)
+            if loc.patterns:
+                body["propertyNames"] = {
+                    "anyOf": [{"enum": names}, *({"pattern": p} for p in loc.patterns)]
+                }
+            else:
+                body["propertyNames"] = {"enum": names}
+        props = {k: ref(v) for k, v in loc.props.items()}
+        pats = {p: ref(v) for p, v in loc.pattern_children.items()}
+        addl = ref(loc.addl_child)
+        if addl is not True:
+            body["properties"] = props
+            body["patternProperties"] = pats
+            body["additionalProperties"] = addl
+        else:
+            if any(v is not True for v in props.values()):
+                body["properties"] = {k: v for k, v in props.items() if v is not True}
+            if any(v is not True for v in pats.values()):
+                body["patternProperties"] = {k: v for k, v in pats.items() if v is not True}
+        prefix_refs = [ref(c) for c in loc.prefix_children]
+        items = ref(loc.items_child)
+        if any(v is not True for v in prefix_refs):
+            body["prefixItems"] = prefix_refs
+        if items is not True:
+            body["items"] = items
+        defs[prefix + name] = {"not": {"not": body}} if wrap else body
+    out = copy.deepcopy(schema)
+    out["$defs"] = {**copy.deepcopy(existing), **defs}
+    got_all = out.get("allOf")
+    all_of: list[Any] = got_all if isinstance(got_all, list) else []
+    out["allOf"] = [*all_of, ref(top)]
+    return out
+
+
+# -- the removal policy ------------------------------------------------------------------
+
+
+def _forbidden(ctx: Ctx, uncond: list[Node], key: str) -> str | None:
+    """Why ``key`` can never appear under the always-applying ``uncond`` nodes."""
+    for n in _dicts(uncond):
+        s = n.schema
+        props = s.get("properties")
+        hit = False
+        if isinstance(props, dict) and key in props:
+            hit = True
+            if props[key] is False:
+                return "forbidden by false"
+        pats = s.get("patternProperties")
+        if isinstance(pats, dict):
+            for p, v in pats.items():
+                if regex_search(p, key):
+                    hit = True
+                    if v is False:
+                        return "forbidden by false"
+        if not hit and s.get("additionalProperties") is False:
+            return "forbidden by additionalProperties: false"
+        if "propertyNames" in s and not ctx.valid(ctx.child(n, "propertyNames"), key):
+            return "rejected by propertyNames"
+    return None
+
+
+def _admits_objects(uncond: list[Node]) -> bool:
+    for n in uncond:
+        s = n.schema
+        if s is False:
+            return False
+        if isinstance(s, dict):
+            t = s.get("type")
+            if isinstance(t, str) and t != "object":
+                return False
+            if isinstance(t, list) and "object" not in t:
+                return False
+    return True
+
+
+def removals(old: Schema, new: Schema) -> list[Removal]:
+    """Keys named in OLD that a writer on NEW can no longer emit (DESIGN.md policy)."""
+    ctx = Ctx(max_steps=10**9)
+    o = ctx.add_doc(old)
+    n = ctx.add_doc(new)
+    out: list[Removal] = []
+    seen: set[tuple[frozenset[tuple[int, int]], frozenset[tuple[int, int]]]] = set()
+    reported: set[tuple[str, str]] = set()
+    stack: list[tuple[list[Node], list[Node], str]] = [([o], [n], "")]
+    try:
+        while stack:
+            o_nodes, n_nodes, where = stack.pop()
+            app_o = ctx.applicable(o_nodes)
+            app_n = ctx.applicable(n_nodes)
+            memo = (frozenset(x.key for x in app_o), frozenset(x.key for x in app_n))
+            if memo in seen:
+                continue
+            seen.add(memo)
+            uncond_n = ctx.unconditional(n_nodes)
+            if not _dicts(app_o) or not _admits_objects(uncond_n):
+                continue
+            names_n, patterns_n, map_n = _declared(app_n)
+            declared_n = set(names_n)
+            named_o: dict[str, str] = {}
+            for x in _dicts(app_o):
+                s = x.schema
+                base = x.ptr if x.ptr is not None else ""
+                if isinstance(s.get("properties"), dict):
+                    for k in s["properties"]:
+                        named_o.setdefault(k, _pointer.join(base, "properties", k))
+                if isinstance(s.get("required"), list):
+                    for k in s["required"]:
+                        if isinstance(k, str):
+                            named_o.setdefault(k, _pointer.join(base, "required"))
+            for k, schema_path in named_o.items():
+                why = _forbidden(ctx, uncond_n, k)
+                if (
+                    why is None
+                    and not map_n
+                    and k not in declared_n
+                    and not any(regex_search(p, k) for p in patterns_n)
+                ):
+                    why = "gone from struct"
+                if why is not None:
+                    if (where, k) not in reported:
+                        reported.add((where, k))
+                        out.append(Removal(where or "", k, schema_path, why))
+                    continue
+                stack.append(
+                    (
+                        location_children(ctx, app_o, k),
+                        location_children(ctx, app_n, k),
+                        _pointer.join(where, k),
+                    )
+                )
+            plen = max(
+                [
+                    len(x.schema["prefixItems"])
+                    for x in _dicts(app_o)
+                    if isinstance(x.schema.get("prefixItems"), list)
+                ]
+                or [0]
+            )
+            for i in range(plen):
+                stack.append(  # noqa: PERF401 - a work stack, not a result list
+                    (
+                        _item_children(ctx, app_o, i),
+                        _item_children(ctx, app_n, i),
+                        _pointer.join(where, i),
+                    )
+                )
+            tail_o = _item_children(ctx, app_o, None)
+            if tail_o:
+                stack.append((tail_o, _item_children(ctx, app_n, None), _pointer.join(where, "*")))
+    except Unsupported:
+        pass
+    out.sort(key=lambda r: (r.instance_path, r.key))
+    return out

@@ -1,0 +1,132 @@
+"""The semantic inclusion engine: proof or witness, never "compatible" without proof.
+
+``includes(sub, sup)`` first tries to *prove* that every payload valid under SUB is
+valid under SUP (:mod:`accord.compat._prover`); when the proof has a gap it searches
+for a *witness* (:mod:`accord.compat._refute`), a payload the reference validator
+accepts under SUB and rejects under SUP. Neither gives an unproven verdict with the
+reason. Contract semantics (DESIGN.md) is the same question asked of the writer
+closure of SUB, plus the removal policy in :func:`compare`.
+
+Example:
+    >>> includes({"type": "integer"}, {"type": "number"}).holds
+    True
+    >>> includes({"type": "number"}, {"type": "integer"}).witness
+    1.5
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.compat._closure import removals, writer_closure
+from accord.compat._nodes import BudgetExhausted, Ctx, Unsupported
+from accord.compat._prover import Gap, Prover
+from accord.compat._refute import Refuter
+from accord.compat._types import (
+    DEFAULT_MAX_STEPS,
+    Comparison,
+    Removal,
+    Schema,
+    Semantics,
+    Verdict,
+)
+
+__all__ = ["compare", "includes", "removals", "writer_closure"]
+
+_BUDGET = "step budget exhausted"
+
+
+def _generated_candidates(sub: Schema) -> list[Any]:
+    """Payloads from the shared generator, when that module is present."""
+    try:
+        from accord import _generate  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return []
+    try:
+        return list(_generate.valid_payloads(sub, n=20, seed=0))
+    except Exception:  # noqa: BLE001 - the generator is a best-effort source of candidates
+        return []
+
+
+def _includes(sub: Schema, sup: Schema, max_steps: int) -> tuple[Verdict, int]:
+    ctx = Ctx(max_steps)
+    a = ctx.add_doc(sub)
+    b = ctx.add_doc(sup)
+    prover = Prover(ctx)
+    try:
+        gap = prover.incl([a], b)
+    except BudgetExhausted:
+        return Verdict(holds=None, reason=_BUDGET), ctx.steps
+    except Unsupported as exc:
+        gap = Gap(str(exc))
+    if gap is None:
+        return Verdict(holds=True), ctx.steps
+    # The refuter gets its own allowance so a witness search on a large schema is not
+    # starved by the proof attempt, still counted and still deterministic.
+    ctx.max_steps = ctx.steps + max(max_steps // 4, 1)
+    try:
+        refuter = Refuter(ctx, prover, a, b, max_tries=4000)
+        found, witness = refuter.find(gap, _generated_candidates(sub))
+    except BudgetExhausted:
+        found, witness = False, None
+    except Unsupported:
+        found, witness = False, None
+    if found:
+        return Verdict(holds=False, witness=witness, has_witness=True, reason=gap.reason), ctx.steps
+    return Verdict(holds=None, reason=gap.reason), ctx.steps
+
+
+def includes(
+    sub: Schema,
+    sup: Schema,
+    *,
+    semantics: Semantics = "set",
+    max_steps: int = DEFAULT_MAX_STEPS,
+) -> Verdict:
+    """Whether every payload a writer on ``sub`` may emit is valid under ``sup``.
+
+    ``semantics="set"`` asks L(sub) ⊆ L(sup); ``"contract"`` asks it of the writer
+    closure of ``sub`` (no removal policy here, see :func:`compare`). ``holds`` is True
+    only with a proof, False only with a witness checked by the reference validator,
+    else None with the reason.
+    """
+    writer = writer_closure(sub) if semantics == "contract" else sub
+    return _includes(writer, sup, max_steps)[0]
+
+
+def _with_removals(verdict: Verdict, found: list[Removal]) -> Verdict:
+    if not found or verdict.holds is False:
+        return verdict
+    first = found[0]
+    where = first.instance_path or "/"
+    return Verdict(
+        holds=False,
+        reason=f"property removed: {first.key!r} at {where} ({first.reason})",
+    )
+
+
+def compare(
+    old: Schema,
+    new: Schema,
+    *,
+    semantics: Semantics = "contract",
+    max_steps: int = DEFAULT_MAX_STEPS,
+) -> Comparison:
+    """Both directions between OLD and NEW (backward: old ⊆ new; forward: new ⊆ old).
+
+    Under contract semantics each direction is asked of the writer's closure, and a
+    removed property (:func:`removals`) makes both directions not hold.
+    """
+    if semantics == "contract":
+        backward, s1 = _includes(writer_closure(old), new, max_steps)
+        forward, s2 = _includes(writer_closure(new), old, max_steps)
+        found = removals(old, new)
+        return Comparison(
+            backward=_with_removals(backward, found),
+            forward=_with_removals(forward, found),
+            removals=tuple(found),
+            steps=s1 + s2,
+        )
+    backward, s1 = _includes(old, new, max_steps)
+    forward, s2 = _includes(new, old, max_steps)
+    return Comparison(backward=backward, forward=forward, steps=s1 + s2)

@@ -1,0 +1,336 @@
+"""Schema nodes for the compatibility engine: resolution, expansion and exact checks.
+
+A *node* is one subschema of one document, interned by identity so that memo tables
+and coinduction can key on it. Every exact statement about a concrete value (is this
+enum member valid here?) is answered by the reference validator on the node, compiled
+once per node, so the engine never re-implements validation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator
+from fractions import Fraction
+from typing import Any
+from urllib.parse import quote
+
+from accord import _pointer
+
+__all__ = [
+    "ALL_TYPES",
+    "BudgetExhausted",
+    "Ctx",
+    "Node",
+    "json_equal",
+    "json_key",
+    "num",
+    "type_of",
+]
+
+# "number" means the non-integer numbers: the seven parts are pairwise disjoint.
+ALL_TYPES: frozenset[str] = frozenset(
+    {"null", "boolean", "integer", "number", "string", "array", "object"}
+)
+
+_APPLICATORS = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref")
+
+
+class BudgetExhausted(Exception):
+    """Raised when the step budget is spent; the verdict becomes unproven."""
+
+
+class Unsupported(Exception):
+    """A schema feature the engine does not model (for example a non-local ``$ref``)."""
+
+
+def num(value: Any) -> Fraction:
+    """A JSON number as an exact fraction (decimal meaning for floats: 0.1 is 1/10)."""
+    if isinstance(value, int):
+        return Fraction(value)
+    return Fraction(repr(float(value)))
+
+
+def type_of(value: Any) -> str:
+    """The part of the type partition a JSON value belongs to."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value):
+            return "integer"
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    raise TypeError(f"not a JSON value: {value!r}")
+
+
+def json_key(value: Any) -> str:
+    """A canonical key for a JSON value, numbers compared mathematically."""
+
+    def norm(v: Any) -> Any:
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            return v
+        if isinstance(v, int | float):
+            f = num(v)
+            return {"#n": f"{f.numerator}/{f.denominator}"}
+        if isinstance(v, list):
+            return [norm(x) for x in v]
+        if isinstance(v, dict):
+            return {k: norm(x) for k, x in v.items()}
+        return repr(v)
+
+    return json.dumps(norm(value), sort_keys=True, separators=(",", ":"))
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """JSON equality with numbers compared mathematically (1 == 1.0, big ints exact)."""
+    return json_key(a) == json_key(b)
+
+
+class Node:
+    """One subschema of one document, with its JSON pointer."""
+
+    __slots__ = ("doc", "key", "ptr", "schema")
+
+    def __init__(self, doc: int, schema: Any, ptr: str | None, key: tuple[int, int]) -> None:
+        self.doc = doc
+        self.schema = schema
+        self.ptr = ptr
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Node({self.doc}, {self.ptr!r})"
+
+    def get(self, keyword: str, default: Any = None) -> Any:
+        if isinstance(self.schema, dict):
+            return self.schema.get(keyword, default)
+        return default
+
+
+def _has_ref(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        if "$ref" in schema or "$dynamicRef" in schema:
+            return True
+        return any(_has_ref(v) for v in schema.values())
+    if isinstance(schema, list):
+        return any(_has_ref(v) for v in schema)
+    return False
+
+
+class Ctx:
+    """Documents, interned nodes, compiled validators and the step budget."""
+
+    def __init__(self, max_steps: int) -> None:
+        self.docs: list[Any] = []
+        self.nodes: dict[tuple[int, int], Node] = {}
+        self.keep: list[Any] = []  # synthetic schemas stay alive so id() keys stay unique
+        self.validators: dict[tuple[int, int], Any] = {}
+        self.ref_free: dict[tuple[int, int], bool] = {}
+        self.steps = 0
+        self.max_steps = max_steps
+        self.anchors: dict[int, dict[str, Node]] = {}
+
+    # -- budget --------------------------------------------------------------------
+    def step(self, n: int = 1) -> None:
+        self.steps += n
+        if self.steps > self.max_steps:
+            raise BudgetExhausted
+
+    # -- nodes ---------------------------------------------------------------------
+    def add_doc(self, root: Any) -> Node:
+        self.docs.append(root)
+        idx = len(self.docs) - 1
+        return self.node(idx, root, "")
+
+    def node(self, doc: int, schema: Any, ptr: str | None) -> Node:
+        key = (doc, id(schema)) if not isinstance(schema, bool) else (-1, int(schema))
+        hit = self.nodes.get(key)
+        if hit is None:
+            hit = Node(doc, schema, ptr, key)
+            self.nodes[key] = hit
+        return hit
+
+    def synthetic(self, schema: Any) -> Node:
+        """A node for a schema the engine made up (no ``$ref`` inside)."""
+        self.keep.append(schema)
+        return self.node(-2, schema, None)
+
+    def child(self, parent: Node, *tokens: str | int) -> Node:
+        value = parent.schema
+        for t in tokens:
+            value = value[t]
+        ptr = _pointer.join(parent.ptr, *tokens) if parent.ptr is not None else None
+        return self.node(parent.doc, value, ptr)
+
+    def resolve(self, node: Node) -> Node:
+        """The target of ``node``'s ``$ref`` (local refs only)."""
+        ref = node.schema["$ref"]
+        if not isinstance(ref, str) or node.doc < 0:
+            raise Unsupported(f"unsupported $ref {ref!r}")
+        root = self.docs[node.doc]
+        base, _, fragment = ref.partition("#")
+        if base and not (isinstance(root, dict) and base == root.get("$id")):
+            raise Unsupported(f"non-local $ref {ref!r}")
+        if fragment and not fragment.startswith("/"):
+            target = self._anchor(node.doc, fragment)
+            if target is None:
+                raise Unsupported(f"unknown anchor in $ref {ref!r}")
+            return target
+        value = root
+        try:
+            for token in _pointer.split("#" + fragment) if fragment else []:
+                value = value[int(token)] if isinstance(value, list) else value[token]
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
+            raise Unsupported(f"unresolvable $ref {ref!r}") from exc
+        return self.node(node.doc, value, fragment)
+
+    def _anchor(self, doc: int, name: str) -> Node | None:
+        table = self.anchors.get(doc)
+        if table is None:
+            table = {}
+
+            def walk(value: Any, ptr: str) -> None:
+                if isinstance(value, dict):
+                    anchor = value.get("$anchor")
+                    if isinstance(anchor, str):
+                        table[anchor] = self.node(doc, value, ptr)
+                    for k, v in value.items():
+                        if k not in ("enum", "const", "examples", "default"):
+                            walk(v, _pointer.join(ptr, k))
+                elif isinstance(value, list):
+                    for i, v in enumerate(value):
+                        walk(v, _pointer.join(ptr, i))
+
+            walk(self.docs[doc], "")
+            self.anchors[doc] = table
+        return table.get(name)
+
+    # -- expansion -----------------------------------------------------------------
+    def unconditional(self, nodes: Iterable[Node]) -> list[Node]:
+        """``nodes`` plus everything that always applies with them ($ref, allOf)."""
+        out: list[Node] = []
+        seen: set[tuple[int, int]] = set()
+        stack = list(nodes)
+        while stack:
+            n = stack.pop()
+            if n.key in seen:
+                continue
+            seen.add(n.key)
+            out.append(n)
+            s = n.schema
+            if isinstance(s, dict):
+                if "$ref" in s:
+                    stack.append(self.resolve(n))
+                for i, _ in enumerate(
+                    s.get("allOf", ()) if isinstance(s.get("allOf"), list) else ()
+                ):
+                    stack.append(self.child(n, "allOf", i))
+        return out
+
+    def applicable(self, nodes: Iterable[Node]) -> list[Node]:
+        """Every subschema that may apply at the same instance location (DESIGN.md)."""
+        out: list[Node] = []
+        seen: set[tuple[int, int]] = set()
+        stack = list(nodes)
+        while stack:
+            n = stack.pop()
+            if n.key in seen:
+                continue
+            seen.add(n.key)
+            out.append(n)
+            s = n.schema
+            if not isinstance(s, dict):
+                continue
+            if "$ref" in s:
+                stack.append(self.resolve(n))
+            for kw in ("allOf", "anyOf", "oneOf"):
+                branches = s.get(kw)
+                if isinstance(branches, list):
+                    stack.extend(self.child(n, kw, i) for i in range(len(branches)))
+            stack.extend(self.child(n, kw) for kw in ("if", "then", "else") if kw in s)
+            deps = s.get("dependentSchemas")
+            if isinstance(deps, dict):
+                stack.extend(self.child(n, "dependentSchemas", k) for k in deps)
+        return out
+
+    # -- exact checks --------------------------------------------------------------
+    def valid(self, node: Node, value: Any) -> bool:
+        """Whether ``value`` is valid under ``node`` (reference validator)."""
+        self.step()
+        s = node.schema
+        if isinstance(s, bool):
+            return s
+        validator = self.validators.get(node.key)
+        if validator is None:
+            validator = self._compile(node)
+            self.validators[node.key] = validator
+        return bool(validator.is_valid(value))
+
+    def _compile(self, node: Node) -> Any:
+        from accord._reference import reference_validator
+
+        s = node.schema
+        if node.doc < 0 or node.ptr == "" or not _has_ref(s):
+            return reference_validator(s)
+        root = self.docs[node.doc]
+        root_id = root.get("$id") if isinstance(root.get("$id"), str) else None
+        if root_id is None:
+            root_id = "urn:accord:root"
+            root = {**root, "$id": root_id}
+        assert node.ptr is not None
+        base = root_id.partition("#")[0]
+        wrapper = {
+            "$id": "urn:accord:wrapper",
+            "$defs": {"root": root},
+            "$ref": base + "#" + quote(node.ptr, safe="/~!$&'()*+,;=:@-._"),
+        }
+        return reference_validator(wrapper)
+
+    def valid_all(self, nodes: Iterable[Node], value: Any) -> bool:
+        return all(self.valid(n, value) for n in nodes)
+
+
+def iter_children(schema: Any) -> Iterator[Any]:
+    """Direct subschemas of a schema (for structural scans)."""
+    if not isinstance(schema, dict):
+        return
+    for kw, v in schema.items():
+        if kw in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"):
+            if isinstance(v, dict):
+                yield from v.values()
+        elif kw in ("allOf", "anyOf", "oneOf", "prefixItems"):
+            if isinstance(v, list):
+                yield from v
+        elif kw in (
+            "not",
+            "if",
+            "then",
+            "else",
+            "items",
+            "contains",
+            "additionalProperties",
+            "unevaluatedProperties",
+            "unevaluatedItems",
+            "propertyNames",
+        ):
+            yield v
+
+
+def mentions(schema: Any, keywords: frozenset[str]) -> bool:
+    """Whether any subschema of ``schema`` uses one of ``keywords``."""
+    if isinstance(schema, dict):
+        if any(k in schema for k in keywords):
+            return True
+        return any(mentions(c, keywords) for c in iter_children(schema))
+    return False
+
+
+APPLICATOR_KEYWORDS = frozenset(_APPLICATORS)

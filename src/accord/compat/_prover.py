@@ -1,0 +1,1064 @@
+"""The inclusion prover: sound proofs that every payload of SUB is valid under SUP.
+
+The writer side is expanded into a disjunction of clauses (``anyOf``/``oneOf``
+branches, ``if``/``then``/``else``), each clause a conjunction of atoms whose keywords
+are merged into per-type facets over the partition null / boolean / integer /
+non-integer number / string / array / object. The reader side is decomposed by its
+applicators (``allOf`` must all hold, ``anyOf`` needs one covering branch per type,
+``oneOf`` additionally needs the other branches disjoint, ``not`` needs disjointness)
+down to its own keywords, which are compared facet by facet. Object and array
+children recurse through :meth:`Prover.incl`, which memoises by node sets and assumes
+a pair that is already in progress (coinduction: sound for finite instances by
+induction on depth). Results that leaned on an outer assumption are not cached, so a
+provisional "holds" never leaks into another context.
+
+Anything the prover cannot establish is a :class:`Gap` (a reason and the instance
+path where it arose); only the refuter may turn a gap into "not included".
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+from accord.compat._nodes import ALL_TYPES, Ctx, Node, Unsupported, json_key, num, type_of
+
+__all__ = ["Gap", "Prover", "regex_search"]
+
+MAX_CLAUSES = 256
+ASSERTED_FORMATS = frozenset(
+    {
+        "date-time",
+        "date",
+        "time",
+        "duration",
+        "email",
+        "idn-email",
+        "hostname",
+        "idn-hostname",
+        "ipv4",
+        "ipv6",
+        "uri",
+        "uri-reference",
+        "iri",
+        "iri-reference",
+        "uuid",
+        "uri-template",
+        "json-pointer",
+        "relative-json-pointer",
+        "regex",
+    }
+)
+NUM_KW = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
+STR_KW = frozenset({"minLength", "maxLength", "pattern", "format"})
+ARR_KW = frozenset(
+    {
+        "items",
+        "prefixItems",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "unevaluatedItems",
+    }
+)
+OBJ_KW = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "required",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "dependentSchemas",
+        "unevaluatedProperties",
+    }
+)
+_KW_BY_TYPE = {
+    "integer": NUM_KW,
+    "number": NUM_KW,
+    "string": STR_KW,
+    "array": ARR_KW,
+    "object": OBJ_KW,
+    "null": frozenset(),
+    "boolean": frozenset(),
+}
+_COMBINATORS = frozenset(
+    {"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef"}
+)
+
+
+@lru_cache(maxsize=4096)
+def _regex(pattern: str) -> Any:
+    import regress
+
+    return regress.Regex(pattern)
+
+
+def regex_search(pattern: str, text: str) -> bool:
+    """ECMA-262 unanchored search, as ``pattern`` means in JSON Schema."""
+    try:
+        return _regex(pattern).find(text) is not None
+    except Exception as exc:  # regress raises its own error type for bad patterns
+        raise Unsupported(f"unsupported pattern {pattern!r}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Why a proof failed, and where (instance path tokens from the root)."""
+
+    reason: str
+    path: tuple[str | int, ...] = ()
+    hints: tuple[Any, ...] = ()
+
+
+def _types_of(schema: dict[str, Any]) -> set[str] | None:
+    t = schema.get("type")
+    if t is None:
+        return None
+    names = [t] if isinstance(t, str) else list(t) if isinstance(t, list) else []
+    out: set[str] = set()
+    for name in names:
+        if name == "number":
+            out |= {"integer", "number"}
+        elif name in ALL_TYPES:
+            out.add(name)
+    return out
+
+
+def _flcm(values: Sequence[Fraction]) -> Fraction | None:
+    if not values:
+        return None
+    num_l, den_g = values[0].numerator, values[0].denominator
+    for v in values[1:]:
+        num_l = num_l * v.numerator // math.gcd(num_l, v.numerator)
+        den_g = math.gcd(den_g, v.denominator)
+    return Fraction(num_l, den_g)
+
+
+@dataclass(slots=True)
+class NumRange:
+    lo: Fraction | None = None
+    lo_x: bool = False
+    hi: Fraction | None = None
+    hi_x: bool = False
+    mults: list[Fraction] = field(default_factory=list)
+
+    def copy(self) -> NumRange:
+        return NumRange(self.lo, self.lo_x, self.hi, self.hi_x, list(self.mults))
+
+    def add_lo(self, v: Fraction, x: bool) -> None:
+        if self.lo is None or v > self.lo or (v == self.lo and x):
+            self.lo, self.lo_x = v, x
+
+    def add_hi(self, v: Fraction, x: bool) -> None:
+        if self.hi is None or v < self.hi or (v == self.hi and x):
+            self.hi, self.hi_x = v, x
+
+    def apply(self, s: dict[str, Any]) -> None:
+        for kw, lo, x in (
+            ("minimum", True, False),
+            ("exclusiveMinimum", True, True),
+            ("maximum", False, False),
+            ("exclusiveMaximum", False, True),
+        ):
+            v = s.get(kw)
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                (self.add_lo if lo else self.add_hi)(num(v), x)
+        m = s.get("multipleOf")
+        if isinstance(m, int | float) and not isinstance(m, bool) and m > 0:
+            self.mults.append(num(m))
+
+    def int_bounds(self) -> tuple[int | None, int | None]:
+        a = b = None
+        if self.lo is not None:
+            a = math.ceil(self.lo)
+            if self.lo_x and a == self.lo:
+                a += 1
+        if self.hi is not None:
+            b = math.floor(self.hi)
+            if self.hi_x and b == self.hi:
+                b -= 1
+        return a, b
+
+    def empty(self, part: str) -> bool:
+        if part == "integer":
+            a, b = self.int_bounds()
+            if a is not None and b is not None and a > b:
+                return True
+            step = _flcm([*self.mults, Fraction(1)]) if self.mults else None
+            if step is not None and a is not None and b is not None:
+                first = math.ceil(Fraction(a) / step) * step
+                return first > b
+            return False
+        if self.lo is not None and self.hi is not None:
+            if self.lo > self.hi:
+                return True
+            if self.lo == self.hi and (self.lo_x or self.hi_x or self.lo.denominator == 1):
+                return True
+        step = _flcm(self.mults)
+        return step is not None and step.denominator == 1
+
+
+_STRING_ATOM: dict[str, Any] = {"type": "string"}
+
+
+class Facets:
+    """The merged constraints of one clause (a conjunction of atoms)."""
+
+    def __init__(
+        self,
+        prover: Prover,
+        atoms: Sequence[Node],
+        negs: Sequence[Node],
+        restrict: frozenset[str] | None = None,
+    ) -> None:
+        self.prover = prover
+        ctx = prover.ctx
+        self.atoms = list(atoms)
+        self.negs = list(negs)
+        self.restrict = restrict
+        types = set(ALL_TYPES if restrict is None else restrict)
+        values: list[Any] | None = None
+        self.num = {"integer": NumRange(), "number": NumRange()}
+        self.min_len = 0
+        self.max_len: int | None = None
+        self.patterns: list[str] = []
+        self.formats: set[str] = set()
+        self.min_items = 0
+        self.max_items: int | None = None
+        self.unique = False
+        self.required: set[str] = set()
+        self.absent: set[str] = set()
+        self.min_props = 0
+        self.max_props: int | None = None
+        self.excluded: list[Any] = []
+        self.dicts: list[Node] = []
+        for a in self.atoms:
+            s = a.schema
+            if s is False:
+                types.clear()
+                continue
+            if not isinstance(s, dict):
+                continue
+            self.dicts.append(a)
+            ts = _types_of(s)
+            if ts is not None:
+                types &= ts
+            if "const" in s:
+                values = [s["const"]] if values is None else values
+            if isinstance(s.get("enum"), list):
+                values = list(s["enum"]) if values is None else values
+            self.num["integer"].apply(s)
+            self.num["number"].apply(s)
+            self._apply_scalar(s)
+        self.types = types
+        for n in self.negs:
+            self._apply_neg(n, depth=0)
+        if values is None:
+            values = self._enumerate()
+        if values is not None:
+            seen: set[str] = set()
+            kept = []
+            for v in values:
+                k = json_key(v)
+                if k in seen or type_of(v) not in self.types:
+                    continue
+                seen.add(k)
+                if ctx.valid_all(self.dicts, v) and not any(ctx.valid(n, v) for n in self.negs):
+                    kept.append(v)
+            values = kept
+        self.values = values
+        self._key_cache: dict[str, list[Node] | None] = {}
+
+    # -- construction ----------------------------------------------------------------
+    def _apply_scalar(self, s: dict[str, Any]) -> None:
+        v = s.get("minLength")
+        if isinstance(v, int) and not isinstance(v, bool):
+            self.min_len = max(self.min_len, v)
+        v = s.get("maxLength")
+        if isinstance(v, int) and not isinstance(v, bool):
+            self.max_len = v if self.max_len is None else min(self.max_len, v)
+        if isinstance(s.get("pattern"), str):
+            self.patterns.append(s["pattern"])
+        if isinstance(s.get("format"), str) and s["format"] in ASSERTED_FORMATS:
+            self.formats.add(s["format"])
+        v = s.get("minItems")
+        if isinstance(v, int) and not isinstance(v, bool):
+            self.min_items = max(self.min_items, v)
+        v = s.get("maxItems")
+        if isinstance(v, int) and not isinstance(v, bool):
+            self.max_items = v if self.max_items is None else min(self.max_items, v)
+        if s.get("items") is False:
+            pre = s.get("prefixItems")
+            n = len(pre) if isinstance(pre, list) else 0
+            self.max_items = n if self.max_items is None else min(self.max_items, n)
+        if s.get("uniqueItems") is True:
+            self.unique = True
+        if isinstance(s.get("required"), list):
+            self.required.update(k for k in s["required"] if isinstance(k, str))
+        v = s.get("minProperties")
+        if isinstance(v, int) and not isinstance(v, bool):
+            self.min_props = max(self.min_props, v)
+        v = s.get("maxProperties")
+        if isinstance(v, int) and not isinstance(v, bool):
+            self.max_props = v if self.max_props is None else min(self.max_props, v)
+
+    def _apply_neg(self, n: Node, depth: int) -> None:
+        s = n.schema
+        if s is True:
+            self.types.clear()
+            return
+        if s is False or not isinstance(s, dict):
+            return
+        keys = {
+            k
+            for k in s
+            if k in _COMBINATORS
+            or k in {"type", "const", "enum"}
+            or any(k in kws for kws in _KW_BY_TYPE.values())
+        }
+        if keys == {"$ref"} and depth < 20:
+            self._apply_neg(self.prover.ctx.resolve(n), depth + 1)
+            return
+        if keys & _COMBINATORS:
+            return  # too complex to complement: dropping it over-approximates
+        if "const" in keys or "enum" in keys:
+            if keys <= {"const", "enum"}:
+                self.excluded.extend([s["const"]] if "const" in s else s.get("enum") or [])
+            return
+        nt = _types_of(s)
+        for t in sorted(self.types):
+            if nt is not None and t not in nt:
+                continue
+            rel = [k for k in keys if k in _KW_BY_TYPE[t]]
+            if not rel:
+                self.types.discard(t)
+            elif len(rel) == 1:
+                self._complement(t, rel[0], s[rel[0]])
+
+    def _complement(self, t: str, kw: str, v: Any) -> None:
+        if isinstance(v, bool):
+            return
+        if t in ("integer", "number") and isinstance(v, int | float):
+            r = self.num[t]
+            if kw == "minimum":
+                r.add_hi(num(v), True)
+            elif kw == "exclusiveMinimum":
+                r.add_hi(num(v), False)
+            elif kw == "maximum":
+                r.add_lo(num(v), True)
+            elif kw == "exclusiveMaximum":
+                r.add_lo(num(v), False)
+        elif isinstance(v, int):
+            if kw == "minLength":
+                self.max_len = v - 1 if self.max_len is None else min(self.max_len, v - 1)
+            elif kw == "maxLength":
+                self.min_len = max(self.min_len, v + 1)
+            elif kw == "minItems":
+                self.max_items = v - 1 if self.max_items is None else min(self.max_items, v - 1)
+            elif kw == "maxItems":
+                self.min_items = max(self.min_items, v + 1)
+            elif kw == "minProperties":
+                self.max_props = v - 1 if self.max_props is None else min(self.max_props, v - 1)
+            elif kw == "maxProperties":
+                self.min_props = max(self.min_props, v + 1)
+        elif kw == "required" and isinstance(v, list) and len(v) == 1 and isinstance(v[0], str):
+            self.absent.add(v[0])
+
+    def _enumerate(self) -> list[Any] | None:
+        out: list[Any] = []
+        for t in self.types:
+            if self.part_empty(t, shallow=True):
+                continue
+            if t == "null":
+                out.append(None)
+            elif t == "boolean":
+                out.extend([False, True])
+            elif t == "integer":
+                a, b = self.num["integer"].int_bounds()
+                if a is None or b is None or b - a > 32:
+                    return None
+                out.extend(range(a, b + 1))
+            elif t == "string" and self.max_len == 0:
+                out.append("")
+            else:
+                return None
+        return out
+
+    def restricted(self, t: str) -> Facets:
+        return Facets(self.prover, self.atoms, self.negs, frozenset({t}) & frozenset(self.types))
+
+    def with_atoms(self, atoms: Sequence[Node], negs: Sequence[Node] = ()) -> Facets:
+        return Facets(
+            self.prover,
+            [*self.atoms, *atoms],
+            [*self.negs, *negs],
+            frozenset(self.types),
+        )
+
+    # -- objects ---------------------------------------------------------------------
+    def key_nodes(self, k: str) -> list[Node] | None:
+        """The schemas this clause imposes on the value of key ``k``; None if forbidden."""
+        if k in self._key_cache:
+            return self._key_cache[k]
+        ctx = self.prover.ctx
+        found: list[Node] = []
+        out: list[Node] | None = found
+        if k in self.absent:
+            out = None
+        else:
+            for a in self.dicts:
+                s = a.schema
+                hit = False
+                props = s.get("properties")
+                if isinstance(props, dict) and k in props:
+                    found.append(ctx.child(a, "properties", k))
+                    hit = True
+                pats = s.get("patternProperties")
+                if isinstance(pats, dict):
+                    for p in pats:
+                        if regex_search(p, k):
+                            found.append(ctx.child(a, "patternProperties", p))
+                            hit = True
+                if not hit and "additionalProperties" in s:
+                    found.append(ctx.child(a, "additionalProperties"))
+                if "propertyNames" in s and not ctx.valid(ctx.child(a, "propertyNames"), k):
+                    out = None
+                    break
+            if out is not None and any(n.schema is False for n in found):
+                out = None
+        self._key_cache[k] = out
+        return out
+
+    def pn_names(self) -> tuple[set[str], list[str] | None, bool]:
+        """Key names listed by ``propertyNames``, its patterns, and whether keys are finite."""
+        names: set[str] = set()
+        patterns: list[str] | None = None
+        finite = False
+        for a in self.dicts:
+            pn = a.schema.get("propertyNames")
+            if not isinstance(pn, dict):
+                continue
+            got = _pn_parts(pn)
+            if got is None:
+                continue
+            ns, ps = got
+            names |= ns
+            if not ps:
+                finite = True
+            else:
+                patterns = (patterns or []) + ps
+        return names, patterns, finite
+
+    def other_keys_possible(self) -> bool:
+        for a in self.dicts:
+            s = a.schema
+            if s.get("additionalProperties") is False and not s.get("patternProperties"):
+                return False
+        return not self.pn_names()[2]
+
+    # -- emptiness -------------------------------------------------------------------
+    def part_empty(self, t: str, shallow: bool = False) -> bool:
+        if t not in self.types:
+            return True
+        if t in ("integer", "number"):
+            return self.num[t].empty(t)
+        if t == "string":
+            return self.max_len is not None and self.min_len > self.max_len
+        if t == "array":
+            return self.max_items is not None and self.min_items > self.max_items
+        if t == "object":
+            if self.max_props is not None and self.min_props > self.max_props:
+                return True
+            if self.required & self.absent:
+                return True
+            if self.max_props is not None and len(self.required) > self.max_props:
+                return True
+            if shallow:
+                return False
+            for k in sorted(self.required):
+                nodes = self.key_nodes(k)
+                if nodes is None:
+                    return True
+                if self.prover.depth_budget > 0 and self.prover.nodes_empty(nodes):
+                    return True
+            return False
+        return False
+
+    def empty(self) -> bool:
+        if self.values is not None:
+            return not self.values
+        return all(self.part_empty(t) for t in list(self.types))
+
+
+def _pn_parts(pn: dict[str, Any]) -> tuple[set[str], list[str]] | None:
+    """Split a ``propertyNames`` schema made of enums, consts and patterns."""
+    names: set[str] = set()
+    patterns: list[str] = []
+    branches = pn["anyOf"] if set(pn) == {"anyOf"} and isinstance(pn["anyOf"], list) else [pn]
+    for b in branches:
+        if not isinstance(b, dict):
+            return None
+        if set(b) == {"enum"} and isinstance(b["enum"], list):
+            names.update(v for v in b["enum"] if isinstance(v, str))
+        elif set(b) == {"const"}:
+            if isinstance(b["const"], str):
+                names.add(b["const"])
+        elif set(b) == {"pattern"} and isinstance(b["pattern"], str):
+            patterns.append(b["pattern"])
+        else:
+            return None
+    return names, patterns
+
+
+class Prover:
+    """Proves inclusion between node sets; see the module docstring."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.memo: dict[tuple[frozenset[tuple[int, int]], tuple[int, int]], Gap | None] = {}
+        self.active: dict[tuple[frozenset[tuple[int, int]], tuple[int, int]], int] = {}
+        self.low = math.inf
+        self.depth_budget = 3
+        self.string_atom = ctx.synthetic(_STRING_ATOM)
+        self._req_atoms: dict[str, Node] = {}
+
+    # -- entry -----------------------------------------------------------------------
+    def incl(self, subs: Sequence[Node], sup: Node, path: tuple[str | int, ...] = ()) -> Gap | None:
+        """``None`` when every value valid under all of ``subs`` is valid under ``sup``."""
+        self.ctx.step()
+        if sup.schema is True:
+            return None
+        key = (frozenset(n.key for n in subs), sup.key)
+        if key in self.memo:
+            return self.memo[key]
+        if key in self.active:
+            self.low = min(self.low, self.active[key])
+            return None
+        depth = len(self.active)
+        self.active[key] = depth
+        saved, self.low = self.low, math.inf
+        try:
+            result = self._incl(subs, sup, path)
+        except Unsupported as exc:
+            result = Gap(str(exc), path)
+        finally:
+            del self.active[key]
+        if result is not None or self.low >= depth:
+            self.memo[key] = result
+        self.low = min(saved, self.low)
+        return result
+
+    def _incl(self, subs: Sequence[Node], sup: Node, path: tuple[str | int, ...]) -> Gap | None:
+        if any(n.key == sup.key for n in subs):
+            return None
+        clauses = self.dnf(subs)
+        if clauses is None:
+            return Gap("too many alternatives to compare", path)
+        for atoms, negs in clauses:
+            f = Facets(self, atoms, negs)
+            if f.empty():
+                continue
+            gap = self.incl_f(f, sup, path, 0)
+            if gap is not None:
+                return gap
+        return None
+
+    # -- expansion -------------------------------------------------------------------
+    def dnf(self, nodes: Sequence[Node]) -> list[tuple[list[Node], list[Node]]] | None:
+        ctx = self.ctx
+        results: list[tuple[list[Node], list[Node]]] = []
+        stack: list[tuple[tuple[Node, ...], tuple[Node, ...], tuple[Node, ...], frozenset[Any]]]
+        stack = [((), (), tuple(nodes), frozenset())]
+        while stack:
+            atoms, negs, pending, seen = stack.pop()
+            ctx.step()
+            if not pending:
+                results.append((list(atoms), list(negs)))
+                if len(results) > MAX_CLAUSES:
+                    return None
+                continue
+            n, rest = pending[0], pending[1:]
+            if n.key in seen or n.schema is True:
+                stack.append((atoms, negs, rest, seen))
+                continue
+            seen = seen | {n.key}
+            s = n.schema
+            if not isinstance(s, dict):
+                stack.append(((*atoms, n), negs, rest, seen))
+                continue
+            extra: list[Node] = []
+            if "$ref" in s:
+                extra.append(ctx.resolve(n))
+            if isinstance(s.get("allOf"), list):
+                extra.extend(ctx.child(n, "allOf", i) for i in range(len(s["allOf"])))
+            new_negs = negs
+            if "not" in s:
+                nn = ctx.child(n, "not")
+                inner = nn.schema
+                if isinstance(inner, dict) and set(inner) == {"not"}:
+                    extra.append(ctx.child(nn, "not"))
+                else:
+                    new_negs = (*negs, nn)
+            groups: list[list[tuple[list[Node], list[Node]]]] = []
+            if isinstance(s.get("anyOf"), list):
+                groups.append([([ctx.child(n, "anyOf", i)], []) for i in range(len(s["anyOf"]))])
+            if isinstance(s.get("oneOf"), list):
+                bs = [ctx.child(n, "oneOf", i) for i in range(len(s["oneOf"]))]
+                groups.append([([b], [o for o in bs if o is not b]) for b in bs])
+            if "if" in s:
+                i_node = ctx.child(n, "if")
+                yes = [i_node] + ([ctx.child(n, "then")] if "then" in s else [])
+                no = [ctx.child(n, "else")] if "else" in s else []
+                groups.append([(yes, []), (no, [i_node])])
+            for combo in itertools.product(*groups):
+                pos = [p for choice in combo for p in choice[0]]
+                neg = [q for choice in combo for q in choice[1]]
+                stack.append(((*atoms, n), (*new_negs, *neg), (*extra, *pos, *rest), seen))
+            if len(stack) > 4 * MAX_CLAUSES:
+                return None
+        return results
+
+    # -- emptiness and disjointness --------------------------------------------------
+    def nodes_empty(self, nodes: Sequence[Node]) -> bool:
+        """Whether no value is valid under all of ``nodes`` (sound: True only if proven)."""
+        self.depth_budget -= 1
+        try:
+            clauses = self.dnf(nodes)
+            if clauses is None:
+                return False
+            return all(Facets(self, a, n).empty() for a, n in clauses)
+        finally:
+            self.depth_budget += 1
+
+    def disjoint(self, f: Facets, node: Node) -> bool:
+        clauses = self.dnf([node])
+        if clauses is None:
+            return False
+        return all(f.with_atoms(a, n).empty() for a, n in clauses)
+
+    def req_atom(self, key: str) -> Node:
+        hit = self._req_atoms.get(key)
+        if hit is None:
+            hit = self.ctx.synthetic({"required": [key]})
+            self._req_atoms[key] = hit
+        return hit
+
+    # -- reader-side decomposition ---------------------------------------------------
+    def incl_f(self, f: Facets, sup: Node, path: tuple[str | int, ...], hops: int) -> Gap | None:
+        ctx = self.ctx
+        ctx.step()
+        s = sup.schema
+        if s is True:
+            return None
+        if s is False:
+            return Gap("the reader accepts nothing here", path)
+        if f.values is not None:
+            bad = [v for v in f.values if not ctx.valid(sup, v)]
+            if bad:
+                return Gap(f"value {bad[0]!r} is rejected by the reader", path, tuple(bad[:4]))
+            return None
+        if any(a.key == sup.key for a in f.atoms):
+            return None
+        if hops > 64:
+            return Gap("reference cycle without an instance step", path)
+        assert isinstance(s, dict)
+        if "$ref" in s:
+            gap = self.incl_f(f, ctx.resolve(sup), path, hops + 1)
+            if gap is not None:
+                return gap
+        if isinstance(s.get("allOf"), list):
+            for i in range(len(s["allOf"])):
+                gap = self.incl_f(f, ctx.child(sup, "allOf", i), path, hops + 1)
+                if gap is not None:
+                    return gap
+        for kw in ("anyOf", "oneOf"):
+            if isinstance(s.get(kw), list):
+                branches = [ctx.child(sup, kw, i) for i in range(len(s[kw]))]
+                gap = self.union(f, branches, path, one=kw == "oneOf", hops=hops)
+                if gap is not None:
+                    return gap
+        if "not" in s:
+            nn = ctx.child(sup, "not")
+            if not self.disjoint(f, nn):
+                return Gap("values of the writer may match the reader's `not`", path)
+        if "if" in s:
+            gap = self.conditional(f, sup, path, hops)
+            if gap is not None:
+                return gap
+        deps = s.get("dependentSchemas")
+        if isinstance(deps, dict) and "object" in f.types and not f.part_empty("object"):
+            fo = f.restricted("object")
+            for k in deps:
+                if fo.key_nodes(k) is None:
+                    continue
+                fk = fo.with_atoms([self.req_atom(k)])
+                if fk.empty():
+                    continue
+                gap = self.incl_f(fk, ctx.child(sup, "dependentSchemas", k), (*path, k), hops + 1)
+                if gap is not None:
+                    return gap
+        return self.atom(f, sup, path)
+
+    def union(
+        self, f: Facets, branches: list[Node], path: tuple[str | int, ...], *, one: bool, hops: int
+    ) -> Gap | None:
+        for t in sorted(f.types):
+            ft = f.restricted(t)
+            if ft.empty():
+                continue
+            covering: Node | None = None
+            for b in branches:
+                if self.incl_f(ft, b, path, hops + 1) is None:
+                    covering = b
+                    break
+            if covering is None:
+                kind = "oneOf" if one else "anyOf"
+                return Gap(f"no {kind} branch of the reader covers the writer's {t} values", path)
+            if one:
+                for b in branches:
+                    if b is not covering and not self.disjoint(ft, b):
+                        return Gap(f"{t} values may match several oneOf branches", path)
+        return None
+
+    def conditional(
+        self, f: Facets, sup: Node, path: tuple[str | int, ...], hops: int
+    ) -> Gap | None:
+        ctx = self.ctx
+        s = sup.schema
+        i_node = ctx.child(sup, "if")
+        if "then" in s:
+            then = ctx.child(sup, "then")
+            clauses = self.dnf([i_node])
+            if clauses is None:
+                return Gap("`if` too complex", path)
+            for a, n in clauses:
+                g = f.with_atoms(a, n)
+                if g.empty():
+                    continue
+                gap = self.incl_f(g, then, path, hops + 1)
+                if gap is not None:
+                    return gap
+        if "else" in s:
+            els = ctx.child(sup, "else")
+            if self.incl_f(f, i_node, path, hops + 1) is not None:
+                g = f.with_atoms([], [i_node])
+                if not g.empty():
+                    gap = self.incl_f(g, els, path, hops + 1)
+                    if gap is not None:
+                        return gap
+        return None
+
+    # -- the reader's own keywords ---------------------------------------------------
+    def atom(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
+        s = sup.schema
+        assert isinstance(s, dict)
+        st = _types_of(s)
+        live = [t for t in sorted(f.types) if not f.part_empty(t)]
+        for t in live:
+            if st is not None and t not in st:
+                return Gap(f"the writer allows {t} values, the reader does not", path)
+        if live and ("const" in s or "enum" in s):
+            return Gap("the reader restricts values to an enum the writer does not", path)
+        for t in live:
+            if t in ("integer", "number"):
+                gap = self._num(f, t, s, path)
+            elif t == "string":
+                gap = self._str(f, s, path)
+            elif t == "array":
+                gap = self._arr(f, sup, path)
+            elif t == "object":
+                gap = self._obj(f, sup, path)
+            else:
+                gap = None
+            if gap is not None:
+                return gap
+        return None
+
+    def _num(self, f: Facets, t: str, s: dict[str, Any], path: tuple[str | int, ...]) -> Gap | None:
+        r = f.num[t]
+        sup = NumRange()
+        sup.apply(s)
+        if t == "integer":
+            a, b = r.int_bounds()
+            c, d = sup.int_bounds()
+            if c is not None and (a is None or a < c):
+                return Gap("the reader's lower bound is higher", path)
+            if d is not None and (b is None or b > d):
+                return Gap("the reader's upper bound is lower", path)
+        else:
+            if sup.lo is not None and (
+                r.lo is None or r.lo < sup.lo or (r.lo == sup.lo and sup.lo_x and not r.lo_x)
+            ):
+                return Gap("the reader's lower bound is higher", path)
+            if sup.hi is not None and (
+                r.hi is None or r.hi > sup.hi or (r.hi == sup.hi and sup.hi_x and not r.hi_x)
+            ):
+                return Gap("the reader's upper bound is lower", path)
+        if sup.mults:
+            step = _flcm([*r.mults, Fraction(1)] if t == "integer" else r.mults)
+            for m in sup.mults:
+                if step is None or (step / m).denominator != 1:
+                    return Gap(f"values need not be multiples of {m}", path)
+        return None
+
+    def _str(self, f: Facets, s: dict[str, Any], path: tuple[str | int, ...]) -> Gap | None:
+        v = s.get("minLength")
+        if isinstance(v, int) and not isinstance(v, bool) and f.min_len < v:
+            return Gap("the reader's minLength is higher", path)
+        v = s.get("maxLength")
+        if isinstance(v, int) and not isinstance(v, bool) and (f.max_len is None or f.max_len > v):
+            return Gap("the reader's maxLength is lower", path)
+        p = s.get("pattern")
+        if isinstance(p, str) and p not in f.patterns:
+            mine = ", ".join(repr(x) for x in f.patterns) or "no pattern"
+            return Gap(f"cannot decide regex inclusion: {mine} vs {p!r}", path)
+        fmt = s.get("format")
+        if isinstance(fmt, str) and fmt in ASSERTED_FORMATS and fmt not in f.formats:
+            return Gap(f"the reader asserts format {fmt!r}", path)
+        return None
+
+    # -- arrays ----------------------------------------------------------------------
+    def _pos(self, f: Facets, i: int) -> list[Node]:
+        ctx = self.ctx
+        out: list[Node] = []
+        for a in f.dicts:
+            s = a.schema
+            pre = s.get("prefixItems")
+            if isinstance(pre, list) and i < len(pre):
+                out.append(ctx.child(a, "prefixItems", i))
+            elif "items" in s:
+                out.append(ctx.child(a, "items"))
+        return out
+
+    def _arr(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
+        ctx = self.ctx
+        s = sup.schema
+        lo, hi = f.min_items, f.max_items
+        v = s.get("minItems")
+        if isinstance(v, int) and not isinstance(v, bool) and lo < v:
+            return Gap("the reader's minItems is higher", path)
+        v = s.get("maxItems")
+        if isinstance(v, int) and not isinstance(v, bool) and (hi is None or hi > v):
+            return Gap("the reader's maxItems is lower", path)
+        spre = s.get("prefixItems") if isinstance(s.get("prefixItems"), list) else []
+        plen = max([len(spre)] + [len(a.schema.get("prefixItems") or []) for a in f.dicts])
+
+        def sup_at(i: int) -> Node | None:
+            if i < len(spre):
+                return ctx.child(sup, "prefixItems", i)
+            if "items" in s:
+                return ctx.child(sup, "items")
+            return None
+
+        def all_positions(target: Node, start: int = 0) -> Gap | None:
+            for i in range(start, plen + 1):
+                if hi is not None and i >= hi:
+                    break
+                gap = self.incl(self._pos(f, i), target, (*path, i if i < plen else "*"))
+                if gap is not None:
+                    return gap
+            return None
+
+        for i in range(plen + 1):
+            if hi is not None and i >= hi:
+                break
+            target = sup_at(i)
+            if target is None:
+                continue
+            gap = self.incl(self._pos(f, i), target, (*path, i if i < plen else "*"))
+            if gap is not None:
+                return gap
+        if s.get("uniqueItems") is True and not f.unique and (hi is None or hi > 1):
+            return Gap("the reader requires unique items", path)
+        if "contains" in s:
+            c = ctx.child(sup, "contains")
+            mn = s.get("minContains", 1)
+            mx = s.get("maxContains")
+            if isinstance(mn, int) and mn >= 1:
+                ok = False
+                for a in f.dicts:
+                    if "contains" in a.schema:
+                        amn = a.schema.get("minContains", 1)
+                        if (
+                            isinstance(amn, int)
+                            and amn >= mn
+                            and self.incl([ctx.child(a, "contains")], c, path) is None
+                        ):
+                            ok = True
+                            break
+                if not ok and lo >= mn and all_positions(c) is None:
+                    ok = True
+                if not ok:
+                    return Gap("the reader requires matching items the writer need not have", path)
+            if isinstance(mx, int) and (hi is None or hi > mx):
+                return Gap("the reader's maxContains may be exceeded", path)
+        if "unevaluatedItems" in s and s["unevaluatedItems"] is not True:
+            u = ctx.child(sup, "unevaluatedItems")
+            plain = not (set(s) & _COMBINATORS) and "items" not in s and "contains" not in s
+            if not plain:
+                return Gap("cannot decide unevaluatedItems beside applicators", path)
+            gap = all_positions(u, len(spre))
+            if gap is not None:
+                return gap
+        return None
+
+    # -- objects ---------------------------------------------------------------------
+    def _obj(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
+        ctx = self.ctx
+        s = sup.schema
+        props = s.get("properties") if isinstance(s.get("properties"), dict) else {}
+        spats = s.get("patternProperties") if isinstance(s.get("patternProperties"), dict) else {}
+        sreq = (
+            [k for k in s.get("required", []) if isinstance(k, str)]
+            if isinstance(s.get("required"), list)
+            else []
+        )
+        for k in sreq:
+            if k not in f.required:
+                return Gap(f"the reader requires {k!r}, the writer may omit it", (*path, k))
+        pn_names, pn_patterns, finite = f.pn_names()
+        named: dict[str, None] = {}
+        for a in f.dicts:
+            aprops = a.schema.get("properties")
+            if isinstance(aprops, dict):
+                named.update(dict.fromkeys(aprops))
+        named.update(dict.fromkeys(sorted(f.required)))
+        named.update(dict.fromkeys(props))
+        named.update(dict.fromkeys(sreq))
+        named.update(dict.fromkeys(sorted(pn_names)))
+        dep_req = s.get("dependentRequired") if isinstance(s.get("dependentRequired"), dict) else {}
+        named.update(dict.fromkeys(dep_req))
+        spn = ctx.child(sup, "propertyNames") if "propertyNames" in s else None
+
+        def sup_nodes(k: str) -> list[Node]:
+            out: list[Node] = []
+            hit = False
+            if k in props:
+                out.append(ctx.child(sup, "properties", k))
+                hit = True
+            for p in spats:
+                if regex_search(p, k):
+                    out.append(ctx.child(sup, "patternProperties", p))
+                    hit = True
+            if not hit and "additionalProperties" in s:
+                out.append(ctx.child(sup, "additionalProperties"))
+            return out
+
+        allowed = 0
+        for k in named:
+            mine = f.key_nodes(k)
+            if mine is None:
+                continue
+            if finite and k not in pn_names:
+                continue
+            allowed += 1
+            if spn is not None and not ctx.valid(spn, k) and not self.nodes_empty(mine):
+                return Gap(f"the reader's propertyNames rejects {k!r}", (*path, k))
+            for target in sup_nodes(k):
+                gap = self.incl(mine, target, (*path, k))
+                if gap is not None:
+                    return gap
+        other = f.other_keys_possible()
+        if other:
+            for p in spats:
+                certain: list[Node] = []
+                for a in f.dicts:
+                    apats = a.schema.get("patternProperties")
+                    if isinstance(apats, dict) and p in apats:
+                        certain.append(ctx.child(a, "patternProperties", p))
+                    elif not apats and "additionalProperties" in a.schema:
+                        certain.append(ctx.child(a, "additionalProperties"))
+                gap = self.incl(certain, ctx.child(sup, "patternProperties", p), (*path, "*"))
+                if gap is not None:
+                    return gap
+            addl = s.get("additionalProperties", True)
+            if addl is not True and not (
+                pn_patterns is not None and all(q in spats for q in pn_patterns)
+            ):
+                certain = []
+                for a in f.dicts:
+                    apats = a.schema.get("patternProperties") or {}
+                    if all(q in spats for q in apats) and "additionalProperties" in a.schema:
+                        certain.append(ctx.child(a, "additionalProperties"))
+                gap = self.incl(certain, ctx.child(sup, "additionalProperties"), (*path, "*"))
+                if gap is not None:
+                    return gap
+            if spn is not None:
+                mine_pn = [
+                    ctx.child(a, "propertyNames") for a in f.dicts if "propertyNames" in a.schema
+                ]
+                gap = self.incl([*mine_pn, self.string_atom], spn, path)
+                if gap is not None:
+                    return Gap("the reader's propertyNames is narrower", path)
+        for k, deps in dep_req.items():
+            if not isinstance(deps, list) or f.key_nodes(k) is None:
+                continue
+            mine_deps: set[str] = set()
+            for a in f.dicts:
+                dr = a.schema.get("dependentRequired")
+                if isinstance(dr, dict) and isinstance(dr.get(k), list):
+                    mine_deps.update(dr[k])
+            for d in deps:
+                if d not in f.required and d not in mine_deps:
+                    return Gap(f"the reader requires {d!r} whenever {k!r} is present", path)
+        v = s.get("minProperties")
+        if isinstance(v, int) and not isinstance(v, bool) and max(f.min_props, len(f.required)) < v:
+            return Gap("the reader's minProperties is higher", path)
+        v = s.get("maxProperties")
+        if isinstance(v, int) and not isinstance(v, bool):
+            ok = f.max_props is not None and f.max_props <= v
+            if not ok and not other and allowed <= v:
+                ok = True
+            if not ok:
+                return Gap("the reader's maxProperties is lower", path)
+        if "unevaluatedProperties" in s and s["unevaluatedProperties"] is not True:
+            gap = self._unevaluated(f, sup, named, other, pn_patterns, path)
+            if gap is not None:
+                return gap
+        return None
+
+    def _unevaluated(  # noqa: PLR0917 - private helper of _obj
+        self,
+        f: Facets,
+        sup: Node,
+        named: dict[str, None],
+        other: bool,
+        pn_patterns: list[str] | None,
+        path: tuple[str | int, ...],
+    ) -> Gap | None:
+        ctx = self.ctx
+        u = ctx.child(sup, "unevaluatedProperties")
+        keys: set[str] = set()
+        pats: set[str] = set()
+        for n in ctx.unconditional([sup]):
+            ns = n.schema
+            if not isinstance(ns, dict):
+                continue
+            if "additionalProperties" in ns:
+                return None
+            if isinstance(ns.get("properties"), dict):
+                keys.update(ns["properties"])
+            if isinstance(ns.get("patternProperties"), dict):
+                pats.update(ns["patternProperties"])
+        for k in named:
+            mine = f.key_nodes(k)
+            if mine is None or k in keys or any(regex_search(p, k) for p in pats):
+                continue
+            gap = self.incl(mine, u, (*path, k))
+            if gap is not None:
+                return gap
+        covered = pn_patterns is not None and all(q in pats for q in pn_patterns)
+        if other and not covered and u.schema is not True:
+            return Gap("cannot decide which keys the reader evaluates", path)
+        return None

@@ -1,0 +1,383 @@
+"""The refuter: a concrete payload valid under SUB and rejected by SUP, or nothing.
+
+Candidates are built per instance location from the keywords of *both* sides (bounds
+and the values just beyond them, enum members, lengths, formats, strings made from
+patterns, one value of every type), ordered so that values valid under the writer's
+local schemas and rejected by the reader's come first, then embedded into whole
+payloads. The proof's gap (the instance path where it failed) is tried first. Only
+the reference validator on the two root documents decides; nothing here is trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from accord.compat._closure import _item_children, location_children
+from accord.compat._examples import FORMAT_SAMPLES, pattern_examples
+from accord.compat._nodes import Ctx, Node, json_key, num
+from accord.compat._prover import Gap, Prover
+
+__all__ = ["Refuter"]
+
+_MAX_DEPTH = 6
+_POOL_CAP = 48
+_BASE_SCALARS: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    2,
+    1.5,
+    "",
+    "a",
+    "abc",
+    "not valid!",
+    [],
+    {},
+]
+
+
+def _as_json_number(f: Any) -> Any:
+    if f.denominator == 1:
+        return int(f)
+    return float(f)
+
+
+class Refuter:
+    """Searches for a witness; deterministic, bounded by the context's step budget."""
+
+    def __init__(self, ctx: Ctx, prover: Prover, sub: Node, sup: Node, max_tries: int) -> None:
+        from accord._reference import reference_validator
+
+        self.ctx = ctx
+        self.prover = prover
+        self.sub = sub
+        self.sup = sup
+        self.sub_v = reference_validator(ctx.docs[sub.doc])
+        self.sup_v = reference_validator(ctx.docs[sup.doc])
+        self.tries = 0
+        self.max_tries = max_tries
+        self.pools: dict[tuple[Any, ...], list[Any]] = {}
+        self.seen: set[str] = set()
+
+    # -- driver ----------------------------------------------------------------------
+    def find(self, gap: Gap | None, extra: list[Any] | None = None) -> tuple[bool, Any]:
+        sources: list[Iterator[Any]] = []
+        if extra:
+            sources.append(iter(extra))
+        if gap is not None and gap.path:
+            sources.append(self.along(gap.path, gap.hints))
+        sources.append(self.values([self.sub], [self.sup], 0))
+        for source in sources:
+            for v in source:
+                if self.check(v):
+                    return True, v
+                if self.tries >= self.max_tries:
+                    return False, None
+        return False, None
+
+    def check(self, v: Any) -> bool:
+        key = json_key(v)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.tries += 1
+        self.ctx.step()
+        return bool(self.sub_v.is_valid(v)) and not bool(self.sup_v.is_valid(v))
+
+    # -- targeted search along the gap's path ------------------------------------------
+    def along(self, path: tuple[str | int, ...], hints: tuple[Any, ...]) -> Iterator[Any]:
+        yield from self._along([self.sub], [self.sup], path, hints, 0)
+
+    def _along(
+        self,
+        sub: list[Node],
+        sup: list[Node],
+        path: tuple[str | int, ...],
+        hints: tuple[Any, ...],
+        depth: int,
+    ) -> Iterator[Any]:
+        if not path:
+            yield from hints
+            yield from self.values(sub, sup, depth)
+            return
+        token, rest = path[0], path[1:]
+        for atoms in self._clauses(sub):
+            sup_u = self.ctx.unconditional(sup)
+            if isinstance(token, str) and token != "*":  # noqa: S105 - "*" is the items token
+                base = self._base(atoms, sup_u, depth)
+                kid_sub = location_children(self.ctx, atoms, token)
+                kid_sup = location_children(self.ctx, sup_u, token)
+                for inner in self._along(kid_sub, kid_sup, rest, hints, depth + 1):
+                    yield {**base, token: inner}
+            else:
+                i = token if isinstance(token, int) else None
+                kid_sub = _item_children(self.ctx, atoms, i)
+                kid_sup = _item_children(self.ctx, sup_u, i)
+                fill = self._first_valid(kid_sub, kid_sup, depth + 1)
+                n = i if i is not None else 0
+                for inner in self._along(kid_sub, kid_sup, rest, hints, depth + 1):
+                    prefix = [
+                        self._first_valid(_item_children(self.ctx, atoms, j), [], depth + 1)
+                        for j in range(n)
+                    ]
+                    yield [*prefix, inner]
+                    if fill is not None:
+                        yield [*prefix, inner, fill]
+
+    # -- generic candidates ----------------------------------------------------------
+    def _clauses(self, nodes: list[Node]) -> list[list[Node]]:
+        clauses = self.prover.dnf(nodes) or []
+        out: list[list[Node]] = []
+        for atoms, _ in clauses[:6]:
+            if any(a.schema is False for a in atoms):
+                continue
+            out.append(atoms)
+        return out or [list(nodes)]
+
+    def _first_valid(self, sub: list[Node], sup: list[Node], depth: int) -> Any:
+        pool = self.pool(sub, sup, depth)
+        for v in pool:
+            if self.ctx.valid_all(sub, v):
+                return v
+        return pool[0] if pool else None
+
+    def values(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
+        yield from self.pool(sub, sup, depth)
+
+    def pool(self, sub: list[Node], sup: list[Node], depth: int) -> list[Any]:
+        key = (frozenset(n.key for n in sub), frozenset(n.key for n in sup), depth)
+        hit = self.pools.get(key)
+        if hit is not None:
+            return hit
+        self.pools[key] = []  # recursion guard
+        ctx = self.ctx
+        raw: list[Any] = []
+        hints = [n for n in ctx.applicable([*sub, *sup]) if isinstance(n.schema, dict)]
+        raw.extend(self._scalars(hints))
+        if depth < _MAX_DEPTH:
+            raw.extend(self._arrays(sub, sup, depth))
+            raw.extend(self._objects(sub, sup, depth))
+        seen: set[str] = set()
+        first: list[Any] = []
+        second: list[Any] = []
+        third: list[Any] = []
+        sup_u = ctx.unconditional(sup)
+        for v in raw:
+            k = json_key(v)
+            if k in seen:
+                continue
+            seen.add(k)
+            if ctx.valid_all(sub, v):
+                (second if ctx.valid_all(sup_u, v) else first).append(v)
+            else:
+                third.append(v)
+        pool = (first + second + third)[: _POOL_CAP * 2]
+        self.pools[key] = pool
+        return pool
+
+    def _scalars(self, hints: list[Node]) -> list[Any]:
+        out: list[Any] = []
+        lens: set[int] = set()
+        for n in hints:
+            s = n.schema
+            if "const" in s:
+                out.append(s["const"])
+            if isinstance(s.get("enum"), list):
+                out.extend(s["enum"])
+            for v in (
+                [s.get("const"), *(s.get("enum") or [])]
+                if isinstance(s.get("enum"), list | type(None))
+                else []
+            ):
+                if isinstance(v, int) and not isinstance(v, bool):
+                    out.extend([v + 1, v - 1])
+            for kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+                v = s.get(kw)
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    f = num(v)
+                    out.extend(_as_json_number(f + d) for d in (0, 1, -1))
+                    out.extend([float(f + num(0.5)), float(f - num(0.5))])
+            m = s.get("multipleOf")
+            if isinstance(m, int | float) and not isinstance(m, bool) and m > 0:
+                f = num(m)
+                out.extend(_as_json_number(f * k) for k in (1, 2, 3, 5))
+                out.append(_as_json_number(f / 2))
+            for kw in ("minLength", "maxLength"):
+                v = s.get(kw)
+                if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000:
+                    lens.update({max(v - 1, 0), v, v + 1})
+            fmt = s.get("format")
+            if isinstance(fmt, str):
+                out.extend(FORMAT_SAMPLES.get(fmt, []))
+            p = s.get("pattern")
+            if isinstance(p, str):
+                out.extend(pattern_examples(p))
+            pn = s.get("propertyNames")
+            if isinstance(pn, dict) and isinstance(pn.get("pattern"), str):
+                out.extend(pattern_examples(pn["pattern"]))
+        out.extend(
+            "abcdefghijklmnopqrstuvwxyz"[: min(n, 26)] if n <= 26 else "a" * n for n in sorted(lens)
+        )
+        out.extend(_BASE_SCALARS)
+        out.extend([2.0, 7, 4, 8, 1.25, "abcdefgh", 9007199254740993])
+        return out
+
+    def _arrays(self, sub: list[Node], sup: list[Node], depth: int) -> list[Any]:
+        ctx = self.ctx
+        hints = [n for n in ctx.applicable([*sub, *sup]) if isinstance(n.schema, dict)]
+        if not any(
+            k in n.schema
+            for n in hints
+            for k in ("items", "prefixItems", "contains", "minItems", "maxItems", "uniqueItems")
+        ) and not any(
+            n.schema.get("type") == "array"
+            or (isinstance(n.schema.get("type"), list) and "array" in n.schema["type"])
+            for n in hints
+        ):
+            return []
+        out: list[Any] = []
+        sup_u = ctx.unconditional(sup)
+        for atoms in self._clauses(sub):
+            plen = max(
+                [
+                    len(a.schema.get("prefixItems") or [])
+                    for a in atoms
+                    if isinstance(a.schema, dict)
+                ]
+                + [0]
+            )
+            kids = [
+                self.pool(_item_children(ctx, atoms, i), _item_children(ctx, sup_u, i), depth + 1)
+                for i in range(plen + 1)
+            ]
+            firsts = [
+                self._first_valid(_item_children(ctx, atoms, i), [], depth + 1)
+                for i in range(plen + 1)
+            ]
+            prefix = firsts[:plen]
+            tail_pool = kids[plen]
+            tail_first = firsts[plen]
+            out.append([])
+            out.append(prefix)
+            if tail_first is not None:
+                out.append([*prefix, tail_first])
+                out.append([*prefix, tail_first, tail_first])
+            for i in range(plen):
+                for v in kids[i][:6]:
+                    out.append([*prefix[:i], v, *prefix[i + 1 :]])
+                    out.append([*prefix[:i], v])
+            for v in tail_pool[:8]:
+                out.append([*prefix, v])
+                if tail_first is not None:
+                    out.append([*prefix, tail_first, v])
+            lens = {0, 1, 2}
+            for n in hints:
+                for kw in ("minItems", "maxItems", "minContains", "maxContains"):
+                    v = n.schema.get(kw)
+                    if isinstance(v, int) and not isinstance(v, bool) and v < 64:
+                        lens.update({max(v - 1, 0), v, v + 1})
+            if tail_first is not None:
+                for n_len in sorted(lens):
+                    out.append([*prefix, *[tail_first] * max(n_len - plen, 0)][: max(n_len, plen)])
+                    distinct = [
+                        v
+                        for v in tail_pool
+                        if self.ctx.valid_all(_item_children(ctx, atoms, None), v)
+                    ]
+                    if len(distinct) >= n_len:
+                        out.append([*prefix, *distinct[:n_len]])
+        return out
+
+    def _base(self, atoms: list[Node], sup_u: list[Node], depth: int) -> dict[str, Any]:
+        required: list[str] = []
+        for a in atoms:
+            if isinstance(a.schema, dict) and isinstance(a.schema.get("required"), list):
+                required.extend(k for k in a.schema["required"] if isinstance(k, str))
+        base: dict[str, Any] = {}
+        for k in dict.fromkeys(required):
+            v = self._first_valid(location_children(self.ctx, atoms, k), [], depth + 1)
+            base[k] = v
+        return base
+
+    def _objects(self, sub: list[Node], sup: list[Node], depth: int) -> list[Any]:
+        ctx = self.ctx
+        hints = [n for n in ctx.applicable([*sub, *sup]) if isinstance(n.schema, dict)]
+        obj_kw = (
+            "properties",
+            "required",
+            "additionalProperties",
+            "patternProperties",
+            "propertyNames",
+            "minProperties",
+            "maxProperties",
+            "dependentRequired",
+            "dependentSchemas",
+            "unevaluatedProperties",
+        )
+        if not any(k in n.schema for n in hints for k in obj_kw) and not any(
+            n.schema.get("type") == "object"
+            or (isinstance(n.schema.get("type"), list) and "object" in n.schema["type"])
+            for n in hints
+        ):
+            return []
+        out: list[Any] = []
+        sup_u = ctx.unconditional(sup)
+        named: dict[str, None] = {}
+        for n in hints:
+            s = n.schema
+            if isinstance(s.get("properties"), dict):
+                named.update(dict.fromkeys(s["properties"]))
+            if isinstance(s.get("required"), list):
+                named.update(dict.fromkeys(k for k in s["required"] if isinstance(k, str)))
+            if isinstance(s.get("dependentRequired"), dict):
+                for k, deps in s["dependentRequired"].items():
+                    named[k] = None
+                    if isinstance(deps, list):
+                        named.update(dict.fromkeys(d for d in deps if isinstance(d, str)))
+            if isinstance(s.get("dependentSchemas"), dict):
+                named.update(dict.fromkeys(s["dependentSchemas"]))
+            if isinstance(s.get("patternProperties"), dict):
+                for p in s["patternProperties"]:
+                    for ex in pattern_examples(p)[:2]:
+                        named[ex] = None
+        keys = list(named)
+        if len(keys) > 40:
+            keys = self._interesting(keys, sub, sup_u)
+        for atoms in self._clauses(sub):
+            base = self._base(atoms, sup_u, depth)
+            out.append(base)
+            full = dict(base)
+            for k in keys:
+                kid = location_children(ctx, atoms, k)
+                if k not in full and kid:
+                    full[k] = self._first_valid(kid, [], depth + 1)
+            out.append(full)
+            for k in keys:
+                kid_sub = location_children(ctx, atoms, k)
+                kid_sup = location_children(ctx, sup_u, k)
+                pool = self.pool(kid_sub, kid_sup, depth + 1)
+                for v in pool[:6]:
+                    out.append({**base, k: v})
+                    out.append({**full, k: v})
+                if k in base:
+                    out.append({kk: vv for kk, vv in base.items() if kk != k})
+            for extra in ("z", "A1"):
+                out.extend({**base, extra: v} for v in (1, "s", None))
+        return out
+
+    def _interesting(self, keys: list[str], sub: list[Node], sup_u: list[Node]) -> list[str]:
+        """Keys whose schemas differ between the sides (large objects only)."""
+        ctx = self.ctx
+        sub_u = ctx.unconditional(sub)
+        picked = []
+        for k in keys:
+            a = [json.dumps(n.schema, sort_keys=True) for n in location_children(ctx, sub_u, k)]
+            b = [json.dumps(n.schema, sort_keys=True) for n in location_children(ctx, sup_u, k)]
+            if a != b:
+                picked.append(k)
+        return picked[:40]
