@@ -70,8 +70,10 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         lines += [found.details, ""]
     lines += [
         f"breaks:   {', '.join(found.breaks) or 'nothing'}",
-        f"bump:     {found.bump} when compatible under the mode (major when it breaks a "
-        "required direction)",
+        (
+            f"bump:     {found.bump} when compatible under the mode (major when it breaks a "
+            "required direction)"
+        ),
         f"severity: {found.severity}",
         f"mirror:   {found.mirror}" if found.mirror else f"mirror:   none ({found.waiver})",
         "",

@@ -1,0 +1,49 @@
+"""The compatibility layer: rules, change reports, modes and bumps.
+
+``diff(old, new)`` compares two schemas (dicts, files or registry references) and
+returns a :class:`Report`; ``check_version(registry, id, version)`` checks a registry
+version against its predecessors under the contract's mode. The rule catalogue is
+:data:`RULES` (``accord rules``; ``docs/rules.md`` is generated from it).
+"""
+
+from __future__ import annotations
+
+from accord.compat._diff import check_version, diff
+from accord.compat._report import (
+    FORMAT_VERSION,
+    MODES,
+    Change,
+    Report,
+    render_markdown,
+    render_text,
+    required_directions,
+)
+from accord.compat._rules import RULES, Rule, render_rules_markdown, rule_for
+from accord.compat._types import (
+    DEFAULT_MAX_STEPS,
+    Comparison,
+    Removal,
+    Verdict,
+    Witness,
+)
+
+__all__ = [
+    "DEFAULT_MAX_STEPS",
+    "FORMAT_VERSION",
+    "MODES",
+    "RULES",
+    "Change",
+    "Comparison",
+    "Removal",
+    "Report",
+    "Rule",
+    "Verdict",
+    "Witness",
+    "check_version",
+    "diff",
+    "render_markdown",
+    "render_rules_markdown",
+    "render_text",
+    "required_directions",
+    "rule_for",
+]

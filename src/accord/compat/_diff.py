@@ -1,0 +1,901 @@
+"""Change detection, witnesses, modes and bumps: :func:`diff` and :func:`check_version`.
+
+How a report is built:
+
+1. The engine compares the two root documents (``compare``): that is the truth for
+   ``backward`` and ``forward``. Under contract semantics its removals (keys named in
+   OLD that NEW's writers can no longer emit) break both directions by policy.
+2. The walker visits OLD and NEW in parallel by instance location (properties, items,
+   tuple positions, map values, matched ``anyOf``/``oneOf`` branches; through ``$ref``
+   with a memo on pointer pairs so recursion ends) and runs every rule's detector.
+3. Each hit is judged alone where it can be: the rule's patch applies only that
+   change to OLD, and the engine compares OLD with the patched OLD at that location.
+   A change claims a direction only if that local comparison does not hold *and* the
+   root comparison does not hold: a local narrowing can be harmless at the root.
+4. Every claimed set-inclusion break carries a root-level witness checked with the
+   reference validator: the local witness is lifted into a valid root payload of the
+   accepting side, else the engine's root witness is used.
+5. A direction broken at the root that no change explains gets a generic
+   ``schema-narrowed``/``schema-widened`` change carrying the root witness.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from accord import _pointer
+from accord.compat._report import (
+    MODES,
+    BumpKind,
+    Change,
+    Report,
+    Severity,
+    required_directions,
+)
+from accord.compat._rules import (
+    BOTH,
+    DELETE,
+    RULES,
+    Hit,
+    PatchOp,
+    Site,
+    View,
+    canonical_text,
+    match_branches,
+)
+from accord.compat._types import (
+    DEFAULT_MAX_STEPS,
+    Comparison,
+    Direction,
+    Schema,
+    Semantics,
+    Side,
+    Status,
+    Verdict,
+    Witness,
+)
+from accord.errors import SchemaError, UsageError
+
+if TYPE_CHECKING:
+    from accord.registry import ContractVersion, Registry
+
+__all__ = ["check_version", "diff"]
+
+_EMBED = "__accord_root"
+_ANNOTATION_RULES = frozenset({"description-changed", "examples-changed", "access-mode-changed"})
+_DECLARED_RULES = frozenset(
+    {
+        "property-added-optional",
+        "property-added-required",
+        "property-removed",
+        "pattern-properties-changed",
+    }
+)
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    schema: Schema  # normalised, self-contained
+    raw: Any  # as given / as written (for "identical")
+    label: str
+    version: ContractVersion | None = None
+
+
+def _looks_like_ref(text: str) -> bool:
+    head = text.removeprefix("accord://").split("@", 1)[0]
+    return "." in head and "/" not in head and not head.endswith(".json")
+
+
+def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
+    from accord import _dialect, _jsondoc
+
+    if isinstance(value, bool | dict):
+        return _Input(_dialect.normalize(value), value, default_label)
+    if isinstance(value, Path | str):
+        text = str(value)
+        path = Path(text)
+        if isinstance(value, str) and not path.exists() and _looks_like_ref(text):
+            if registry is None:
+                raise UsageError(
+                    f"{text!r} is not a file; to compare registry references pass a registry "
+                    "(accord diff --registry DIR)",
+                    code="usage",
+                )
+            version = registry.get(text)
+            return _Input(registry.bundle(version), version.document, version.ref, version)
+        document = _jsondoc.load_path(path, display=text)
+        if not isinstance(document, bool | dict):
+            raise SchemaError(
+                f"a schema must be a JSON object or boolean, not {type(document).__name__}",
+                code="schema-not-object",
+                file=text,
+            )
+        if "accord://" in canonical_text(document):
+            if registry is not None:
+                found = registry.version_at(_relative(registry, path))
+                if found is not None:
+                    return _Input(registry.bundle(found), document, text, found)
+            raise SchemaError(
+                "the schema refers to other contracts (accord://...): compare registry "
+                "references instead (ns.name@X.Y.Z) so the registry can bundle it",
+                code="ref-needs-registry",
+                file=text,
+            )
+        return _Input(_dialect.normalize(document, file=text), document, text)
+    raise UsageError(
+        f"cannot compare a {type(value).__name__}: pass a schema, a file or a reference"
+    )
+
+
+def _relative(registry: Registry, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path(registry.root).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# ----------------------------------------------------------------------------- engine glue
+
+
+def _embedded(root: Schema) -> Schema:
+    """``root`` rewritten to live at ``#/$defs/__accord_root`` of a wrapper document."""
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str) and value.startswith("#"):
+                    out[key] = (
+                        f"#/$defs/{_EMBED}" + value[1:] if value != "#" else f"#/$defs/{_EMBED}"
+                    )
+                else:
+                    out[key] = rewrite(value)
+            return out
+        if isinstance(node, list):
+            return [rewrite(v) for v in node]
+        return node
+
+    out = rewrite(root)
+    if isinstance(out, dict):
+        out = {k: v for k, v in out.items() if k not in ("$schema", "$id")}
+    return out  # type: ignore[no-any-return]
+
+
+def _fragment(pointer: str) -> str:
+    return quote(pointer, safe="/~!$&'()*+,;=:@-._")
+
+
+def _local(embedded: Schema, pointers: Sequence[str]) -> Schema:
+    """A self-contained schema for the conjuncts at ``pointers`` of an embedded root."""
+    refs = [{"$ref": f"#/$defs/{_EMBED}{_fragment(p)}"} for p in pointers]
+    wrapper: dict[str, Any] = {"$defs": {_EMBED: embedded}}
+    if not refs:
+        return True
+    if len(refs) == 1:
+        wrapper.update(refs[0])
+    else:
+        wrapper["allOf"] = refs
+    return wrapper
+
+
+def _apply(root: Schema, ops: Sequence[PatchOp]) -> Schema:
+    out = copy.deepcopy(root)
+    for pointer, keyword, value in ops:
+        node: Any = out
+        for token in _pointer.split(pointer):
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        if not isinstance(node, dict):
+            continue
+        if value is DELETE:
+            node.pop(keyword, None)
+        else:
+            node[keyword] = copy.deepcopy(value)
+    return out
+
+
+def _verdict(comparison: Comparison, direction: Direction) -> Verdict:
+    return comparison.backward if direction == "backward" else comparison.forward
+
+
+class _Engine:
+    """The semantic engine with a memo (the same location pair is asked once)."""
+
+    def __init__(self, semantics: Semantics, max_steps: int) -> None:
+        from accord.compat import _engine
+
+        self._engine = _engine
+        self.semantics = semantics
+        self.max_steps = max_steps
+        self._memo: dict[tuple[str, str, str], Comparison] = {}
+        self._closure: dict[str, Schema] = {}
+
+    def compare(self, old: Schema, new: Schema, semantics: Semantics | None = None) -> Comparison:
+        sem = semantics or self.semantics
+        key = (canonical_text(old), canonical_text(new), sem)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._engine.compare(old, new, semantics=sem, max_steps=self.max_steps)
+            self._memo[key] = found
+        return found
+
+    def includes(self, sub: Schema, sup: Schema) -> Verdict:
+        result: Verdict = self._engine.includes(sub, sup, semantics="set", max_steps=self.max_steps)
+        return result
+
+    def writer(self, schema: Schema) -> Schema:
+        """What a writer may emit: the writer closure under contract semantics."""
+        if self.semantics == "set":
+            return schema
+        key = canonical_text(schema)
+        found = self._closure.get(key)
+        if found is None:
+            found = self._engine.writer_closure(schema)
+            self._closure[key] = found
+        return found
+
+
+# ----------------------------------------------------------------------------- witnesses
+
+
+def _put(base: Any, tokens: Sequence[str], value: Any) -> Any:
+    """``base`` with ``value`` at ``tokens`` (``*``: first item / an undeclared key)."""
+    if not tokens:
+        return copy.deepcopy(value)
+    head, rest = tokens[0], tokens[1:]
+    if head == "*":
+        if isinstance(base, list):
+            items = list(base) or [None]
+            return [_put(items[0], rest, value), *items[1:]]
+        if isinstance(base, dict):
+            out = dict(base)
+            out["x-accord"] = _put(None, rest, value)
+            return out
+        return [_put(None, rest, value)]
+    if isinstance(base, list) and head.isdigit():
+        index = int(head)
+        items = list(base)
+        while len(items) <= index:
+            items.append(copy.deepcopy(value))
+        items[index] = _put(items[index], rest, value)
+        return items
+    out = dict(base) if isinstance(base, dict) else {}
+    out[head] = _put(out.get(head), rest, value)
+    return out
+
+
+class _Witnesses:
+    """Lifts local witnesses to root payloads and checks them with the reference validator."""
+
+    def __init__(self, engine: _Engine, old: Schema, new: Schema, root: Comparison) -> None:
+        self.engine = engine
+        self.roots: dict[Side, Schema] = {"old": old, "new": new}
+        self.root = root
+        self._bases: dict[Side, list[Any]] = {}
+        self._memo: dict[tuple[str, str, str], Witness | None] = {}
+
+    def check(self, payload: Any, accepted_by: Side) -> Witness | None:
+        from accord._reference import is_valid
+
+        rejected_by: Side = "new" if accepted_by == "old" else "old"
+        try:
+            ok = is_valid(self.engine.writer(self.roots[accepted_by]), payload) and not is_valid(
+                self.roots[rejected_by], payload
+            )
+        except (ValueError, TypeError):  # a payload the validator cannot take
+            return None
+        return Witness(payload, accepted_by, rejected_by) if ok else None
+
+    def root_witness(self, direction: Direction) -> Witness | None:
+        verdict = _verdict(self.root, direction)
+        if verdict.holds is False and verdict.has_witness:
+            return self.check(verdict.witness, "old" if direction == "backward" else "new")
+        return None
+
+    def _base_payloads(self, side: Side) -> list[Any]:
+        found = self._bases.get(side)
+        if found is None:
+            from accord import _generate
+
+            writer = self.engine.writer(self.roots[side])
+            found = []
+            direction: Direction = "backward" if side == "old" else "forward"
+            verdict = _verdict(self.root, direction)
+            if verdict.holds is False and verdict.has_witness:
+                found.append(verdict.witness)
+            # A generator failure only costs a better witness.
+            with contextlib.suppress(Exception):
+                found.extend(_generate.valid_payloads(writer, n=4, seed=0))
+            self._bases[side] = found
+        return found
+
+    def lift(self, direction: Direction, instance_path: str, local: Any) -> Witness | None:
+        accepted_by: Side = "old" if direction == "backward" else "new"
+        key = (direction, instance_path, canonical_text(local))
+        if key in self._memo:
+            return self._memo[key]
+        tokens = _pointer.split(instance_path)
+        found: Witness | None = None
+        if not tokens:
+            found = self.check(local, accepted_by)
+        else:
+            for base in [*self._base_payloads(accepted_by), None]:
+                found = self.check(_put(base, tokens, local), accepted_by)
+                if found is not None:
+                    break
+        self._memo[key] = found
+        return found
+
+
+# ----------------------------------------------------------------------------- walking
+
+
+class _Walker:
+    def __init__(self, old: Schema, new: Schema) -> None:
+        self.old = old
+        self.new = new
+        self.found: list[tuple[Site, Hit]] = []
+        self.sites: list[Site] = []
+        self._memo: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+        defs_old = (
+            {k: old.get(k) for k in ("$defs", "definitions")} if isinstance(old, dict) else {}
+        )
+        defs_new = (
+            {k: new.get(k) for k in ("$defs", "definitions")} if isinstance(new, dict) else {}
+        )
+        self._same_defs = canonical_text(defs_old) == canonical_text(defs_new)
+
+    def _unchanged(
+        self, old: Sequence[tuple[str, Schema]], new: Sequence[tuple[str, Schema]]
+    ) -> bool:
+        a = canonical_text([s for _, s in old])
+        b = canonical_text([s for _, s in new])
+        return a == b and ("$ref" not in a or self._same_defs)
+
+    def walk(
+        self,
+        old: Sequence[tuple[str, Schema]],
+        new: Sequence[tuple[str, Schema]],
+        instance_path: str,
+        *,
+        monotone: bool = True,
+        anchor: Site | None = None,
+    ) -> None:
+        key = (tuple(p for p, _ in old), tuple(p for p, _ in new))
+        if key in self._memo or self._unchanged(old, new):
+            return
+        self._memo.add(key)
+        site = Site(View(self.old, old), View(self.new, new), instance_path, monotone, anchor)
+        self.sites.append(site)
+        if site.old.is_false or site.new.is_false:
+            # Facets of the other side say nothing once one side rejects everything.
+            rules = [RULES["schema-narrowed"], RULES["schema-widened"]]
+        else:
+            rules = list(RULES.values())
+        for rule in rules:
+            for hit in rule.detect(site):
+                self.found.append((site, hit))
+        if not (site.old.is_false or site.new.is_false):
+            self._children(site)
+
+    def _children(self, site: Site) -> None:
+        old, new, here = site.old, site.new, site.instance_path
+        monotone = site.monotone
+        old_props, new_props = old.properties(), new.properties()
+        for name in old_props:
+            if name in new_props:
+                self.walk(
+                    old_props[name], new_props[name], _pointer.join(here, name), monotone=monotone
+                )
+        for keyword in ("additionalProperties", "items", "unevaluatedProperties"):
+            a, b = old.values(keyword), new.values(keyword)
+            if a and b and all(isinstance(v, dict) for _, v in (*a, *b)):
+                self.walk(
+                    [(_pointer.join(p, keyword), v) for p, v in a],
+                    [(_pointer.join(p, keyword), v) for p, v in b],
+                    _pointer.join(here, "*"),
+                    monotone=monotone,
+                )
+        old_pat, new_pat = old.pattern_properties(), new.pattern_properties()
+        for pattern in old_pat:
+            if pattern in new_pat:
+                self.walk(
+                    old_pat[pattern], new_pat[pattern], _pointer.join(here, "*"), monotone=monotone
+                )
+        a_prefix, b_prefix = old.first("prefixItems"), new.first("prefixItems")
+        if (
+            a_prefix
+            and b_prefix
+            and isinstance(a_prefix[1], list)
+            and isinstance(b_prefix[1], list)
+        ):
+            for i in range(min(len(a_prefix[1]), len(b_prefix[1]))):
+                self.walk(
+                    [(_pointer.join(a_prefix[0], "prefixItems", i), a_prefix[1][i])],
+                    [(_pointer.join(b_prefix[0], "prefixItems", i), b_prefix[1][i])],
+                    _pointer.join(here, str(i)),
+                    monotone=monotone,
+                )
+        from accord.compat._rules import combinator_groups
+
+        for old_group, new_group in combinator_groups(site):
+            if old_group is None or new_group is None:
+                continue
+            pairs, _, _ = match_branches(old_group[2], new_group[2])
+            for i, j in pairs:
+                self.walk(
+                    [(_pointer.join(old_group[1], old_group[0], i), old_group[2][i])],
+                    [(_pointer.join(new_group[1], new_group[0], j), new_group[2][j])],
+                    here,
+                    monotone=site.monotone and old_group[0] == new_group[0] == "anyOf",
+                    anchor=site.location,
+                )
+
+
+# ----------------------------------------------------------------------------- judging
+
+
+class _Judge:
+    """Decides what each hit breaks and builds the changes."""
+
+    def __init__(
+        self,
+        engine: _Engine,
+        old: Schema,
+        new: Schema,
+        root: Comparison,
+        mode: str,
+    ) -> None:
+        self.engine = engine
+        self.old = old
+        self.new = new
+        self.root = root
+        self.required = required_directions(mode)
+        self.old_embedded = _embedded(old)
+        self.new_embedded = _embedded(new)
+        self.witnesses = _Witnesses(engine, old, new, root)
+        self.set_ok: dict[Direction, bool] = {
+            "backward": root.backward.holds is True,
+            "forward": root.forward.holds is True,
+        }
+
+    def location(self, site: Site) -> tuple[Schema, Schema]:
+        loc = site.location
+        return (
+            _local(self.old_embedded, [p for p, _ in loc.old.entries]),
+            _local(self.new_embedded, [p for p, _ in loc.new.entries]),
+        )
+
+    def isolated(self, site: Site, hit: Hit) -> Comparison:
+        old_local, new_local = self.location(site)
+        if hit.patch is not None:
+            patched = _embedded(_apply(self.old, hit.patch))
+            new_local = _local(patched, [p for p, _ in site.location.old.entries])
+        return self.engine.compare(old_local, new_local)
+
+    def equivalent(self, site: Site) -> bool:
+        old_local, new_local = self.location(site)
+        found = self.engine.compare(old_local, new_local, "set")
+        return found.backward.holds is True and found.forward.holds is True
+
+    def disjoint(self, site: Site, hit: Hit) -> bool:
+        """Whether the two ``oneOf`` branches an overlap hit names can never both match."""
+        assert hit.key is not None
+        a, b = (int(x) for x in hit.key.split(","))
+        base = hit.schema_path.rsplit("/", 1)[0]
+        one = _local(self.new_embedded, [f"{base}/{a}"])
+        two = _local(self.new_embedded, [f"{base}/{b}"])
+        if not isinstance(two, dict):
+            return False
+        negated = {
+            "$defs": two.get("$defs", {}),
+            "not": {k: v for k, v in two.items() if k != "$defs"},
+        }
+        return self.engine.includes(one, negated).holds is True
+
+    def change(
+        self,
+        site: Site,
+        hit: Hit,
+        *,
+        policy: bool = False,
+        claims: Sequence[Direction] | None = None,
+    ) -> Change:
+        rule = RULES[hit.rule]
+        comparison = self.isolated(site, hit)
+        allowed = rule.breaks if site.monotone else BOTH
+        if claims is None:
+            claims = [
+                d
+                for d in allowed
+                if not self.set_ok[d] and _verdict(comparison, d).holds is not True
+            ]
+        witness: Witness | None = None
+        for d in claims:
+            local = _verdict(comparison, d)
+            if local.holds is False and local.has_witness:
+                witness = self.witnesses.lift(d, site.location.instance_path, local.witness)
+            if witness is not None:
+                break
+        if witness is None:
+            for d in claims:
+                witness = self.witnesses.root_witness(d)
+                if witness is not None:
+                    break
+        status: Status = "proven"
+        message = hit.message
+        if policy:
+            status = "policy"
+        elif claims and witness is None:
+            status = "unproven"
+            reasons = [
+                _verdict(comparison, d).reason or _verdict(self.root, d).reason for d in claims
+            ]
+            reason = next((r for r in reasons if r), "inclusion could not be proven")
+            message += f" (unproven: {reason})"
+        return Change(
+            rule=hit.rule,
+            severity=self.severity(rule.severity, claims),
+            status=status,
+            schema_path=hit.schema_path,
+            instance_path=hit.instance_path,
+            breaks=tuple(d for d in ("backward", "forward") if d in claims),
+            message=message,
+            witness=witness,
+        )
+
+    def severity(self, default: Severity, claims: Sequence[Direction]) -> Severity:
+        if set(claims) & set(self.required):
+            return default
+        return "warning" if claims else "info"
+
+
+def _removal_hits(comparison: Comparison) -> Iterator[Hit]:
+    for removal in comparison.removals:
+        yield Hit(
+            rule="property-removed",
+            message=f"property {removal.key!r} removed ({removal.reason})",
+            schema_path=removal.schema_path,
+            instance_path=_pointer.join(removal.instance_path, removal.key),
+            in_old=True,
+            key=removal.key,
+        )
+
+
+def _changes(
+    engine: _Engine,
+    old: Schema,
+    new: Schema,
+    root: Comparison,
+    mode: str,
+) -> tuple[list[Change], bool]:
+    """Every change, and whether the declared keys (or a default/deprecated flag) changed."""
+    walker = _Walker(old, new)
+    walker.walk([("", old)], [("", new)], "")
+    judge = _Judge(engine, old, new, root, mode)
+    changes: list[Change] = []
+    declared_changed = bool(root.removals)
+    hits_by_site: dict[int, list[Hit]] = {}
+    for site, hit in walker.found:
+        hits_by_site.setdefault(id(site), []).append(hit)
+
+    removal_paths = {_pointer.join(r.instance_path, r.key) for r in root.removals}
+    for site, hit in walker.found:
+        if hit.rule == "ref-refactored":
+            if judge.equivalent(site.location):
+                changes.append(judge.change(site, hit, claims=()))
+            continue
+        if hit.rule == "oneof-branch-overlap" and judge.disjoint(site, hit):
+            continue
+        if hit.rule == "property-removed" and hit.instance_path in removal_paths:
+            continue  # reported from the engine's removals, as policy
+        change = judge.change(site, hit)
+        if hit.rule == "oneof-branch-overlap" and not change.breaks:
+            continue
+        if hit.rule in _DECLARED_RULES and not _still_declared(site, hit):
+            declared_changed = True
+        if hit.rule in ("required-added", "required-removed") and hit.key not in (
+            site.old.properties().keys() | site.new.properties().keys()
+        ):
+            declared_changed = True
+        changes.append(change)
+
+    # Removals: breaking both ways by policy (contract semantics).
+    root_site = Site(View(old, [("", old)]), View(new, [("", new)]), "")
+    for hit in _removal_hits(root):
+        site = next(
+            (s for s in walker.sites if s.instance_path == hit.instance_path.rsplit("/", 1)[0]),
+            root_site,
+        )
+        changes.append(judge.change(site, hit, policy=True, claims=BOTH))
+
+    # allOf members added or removed that no facet rule explains.
+    for site in walker.sites:
+        old_n, new_n = sum(site.old.allof_sizes), sum(site.new.allof_sizes)
+        own = [h for h in hits_by_site.get(id(site), []) if h.rule not in ("ref-refactored",)]
+        if old_n == new_n or own:
+            continue
+        rule_id = "allof-conjunct-added" if new_n > old_n else "allof-conjunct-removed"
+        view = site.new if new_n > old_n else site.old
+        hit = Hit(
+            rule_id,
+            f"allOf {old_n} -> {new_n} members",
+            view.where("allOf"),
+            site.instance_path,
+            in_old=new_n < old_n,
+        )
+        change = judge.change(site, hit)
+        if change.breaks:
+            changes.append(change)
+
+    # Directions broken at the root that no change explains.
+    for direction, rule_id in (("backward", "schema-narrowed"), ("forward", "schema-widened")):
+        d: Direction = "backward" if direction == "backward" else "forward"
+        if judge.set_ok[d] or any(d in c.breaks and c.status != "policy" for c in changes):
+            continue
+        verb = "accepts fewer" if d == "backward" else "accepts more"
+        hit = Hit(rule_id, f"schema {verb} payloads", "", "")
+        changes.append(judge.change(root_site, hit, claims=(d,)))
+
+    if any(c.rule in ("default-changed", "deprecated-changed") for c in changes):
+        declared_changed = True
+    return _dedupe(changes), declared_changed
+
+
+def _still_declared(site: Site, hit: Hit) -> bool:
+    """A removed property whose key a ``patternProperties`` of NEW still declares."""
+    if hit.rule != "property-removed" or hit.key is None:
+        return False
+    import regress
+
+    for pattern in site.new.pattern_properties():
+        try:
+            if regress.Regex(pattern).find(hit.key) is not None:
+                return True
+        except Exception:  # noqa: BLE001, S112 - an invalid pattern declares nothing
+            continue
+    return False
+
+
+def _dedupe(changes: list[Change]) -> list[Change]:
+    seen: set[tuple[str, str, str, str]] = set()
+    out: list[Change] = []
+    for change in changes:
+        key = (change.rule, change.schema_path, change.instance_path, change.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(change)
+    return sorted(out, key=lambda c: (c.instance_path, c.rule, c.schema_path, c.message))
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def _apply_overrides(changes: Sequence[Change], overrides: Mapping[str, Any]) -> list[Change]:
+    out: list[Change] = []
+    for change in changes:
+        override = overrides.get(change.rule)
+        severity = getattr(override, "severity", None)
+        if severity == "off":
+            continue
+        if severity == "warning" and change.severity == "error":
+            out.append(replace(change, severity="warning"))
+        elif severity == "error" and change.breaks:
+            out.append(replace(change, severity="error"))
+        else:
+            out.append(change)
+    return out
+
+
+def _compatible(changes: Sequence[Change], mode: str, truth: Mapping[Direction, bool]) -> bool:
+    for d in required_directions(mode):
+        if truth[d]:
+            continue
+        if any(c.severity == "error" and d in c.breaks for c in changes):
+            return False
+    return True
+
+
+def _compare_inputs(
+    old: _Input,
+    new: _Input,
+    *,
+    mode: str,
+    semantics: Semantics,
+    max_steps: int,
+    overrides: Mapping[str, Any],
+) -> Report:
+    from accord import _jsondoc
+
+    if semantics not in ("contract", "set"):
+        raise UsageError(f"unknown semantics {semantics!r} (expected contract or set)")
+    required_directions(mode)  # validates the mode
+    identical = _jsondoc.canonical_dumps(old.raw) == _jsondoc.canonical_dumps(new.raw)
+    if identical or canonical_text(old.schema) == canonical_text(new.schema):
+        return Report(
+            mode=mode,
+            semantics=semantics,
+            compatible=True,
+            backward=True,
+            forward=True,
+            required_bump="none" if identical else "patch",
+            changes=(),
+            old=old.label,
+            new=new.label,
+        )
+    engine = _Engine(semantics, max_steps)
+    root = engine.compare(old.schema, new.schema)
+    changes, declared_changed = _changes(engine, old.schema, new.schema, root, mode)
+    truth: dict[Direction, bool] = {
+        "backward": root.backward.holds is True and not root.removals,
+        "forward": root.forward.holds is True and not root.removals,
+    }
+    changes = _apply_overrides(changes, overrides)
+    compatible = _compatible(changes, mode, truth)
+    bump: BumpKind
+    if not compatible:
+        bump = "major"
+    else:
+        plain = root if semantics == "set" else engine.compare(old.schema, new.schema, "set")
+        same_sets = plain.backward.holds is True and plain.forward.holds is True
+        bump = "patch" if same_sets and not declared_changed else "minor"
+    return Report(
+        mode=mode,
+        semantics=semantics,
+        compatible=compatible,
+        backward=truth["backward"],
+        forward=truth["forward"],
+        required_bump=bump,
+        changes=tuple(changes),
+        old=old.label,
+        new=new.label,
+    )
+
+
+def diff(
+    old: Any,
+    new: Any,
+    *,
+    mode: str | None = None,
+    semantics: Semantics = "contract",
+    max_steps: int = DEFAULT_MAX_STEPS,
+    registry: Registry | None = None,
+) -> Report:
+    """Compare two schemas and report every change, both directions and the bump.
+
+    Args:
+        old: The earlier schema: a dict or bool, a file path, or a registry reference
+            (``orders.order-placed@1.0.0``, needs ``registry``).
+        new: The later schema, same forms.
+        mode: ``backward``, ``forward``, ``full``, ``none`` or a ``*-transitive`` mode.
+            Default: the contract's mode when comparing registry references, else
+            ``full``. Between two schemas a transitive mode means its base mode.
+        semantics: ``contract`` (writers emit only declared keys; removals break both
+            ways) or ``set`` (plain set inclusion).
+        max_steps: The engine's step budget; over budget a direction is ``unproven``.
+        registry: Resolves references and bundles ``accord://`` refs; its contract's
+            ``[rules.<id>]`` overrides apply when NEW (or OLD) is a registry version.
+
+    Returns:
+        A :class:`~accord.compat.Report`.
+
+    Raises:
+        AccordError: unreadable input, an invalid schema, an unknown reference or mode.
+
+    Example:
+        >>> report = diff({"type": "integer"}, {"type": "number"})  # doctest: +SKIP
+        >>> (report.backward, report.forward, report.required_bump)  # doctest: +SKIP
+        (True, False, 'major')
+    """
+    left = _load(old, registry, "<old>")
+    right = _load(new, registry, "<new>")
+    contract = None
+    source = right.version or left.version
+    if registry is not None and source is not None:
+        contract = registry.contract(source.contract_id)
+    if mode is None:
+        mode = str(contract.meta.mode) if contract is not None else "full"
+    if mode not in MODES:
+        raise UsageError(
+            f"unknown compatibility mode {mode!r} (expected one of {', '.join(MODES)})"
+        )
+    overrides: Mapping[str, Any] = contract.meta.rules if contract is not None else {}
+    return _compare_inputs(
+        left, right, mode=mode, semantics=semantics, max_steps=max_steps, overrides=overrides
+    )
+
+
+def check_version(
+    registry: Registry,
+    contract_id: str,
+    version: Any,
+    *,
+    semantics: Semantics = "contract",
+    max_steps: int = DEFAULT_MAX_STEPS,
+) -> Report:
+    """Check one registry version against what came before, under its contract's mode.
+
+    The baseline is the previous version (DESIGN.md): the highest published, non-yanked
+    release below it (pre-releases are checked against the previous release). In a
+    ``*-transitive`` mode, every earlier non-yanked release of the same major is
+    checked too; incompatibilities with those are added to the report (their messages
+    name the version). ``required_bump`` is mapped for ``0.y.z``/``0.0.z``.
+
+    Raises:
+        ContractNotFound, VersionNotFound: unknown contract or version.
+    """
+    from accord import versions as _versions
+
+    contract = registry.contract(contract_id)
+    current = contract.version(version)
+    mode = str(contract.meta.mode)
+    others = [v.version for v in contract.versions if v.version != current.version]
+    previous = _versions.previous_release(others, current.version, yanked=contract.yanked)
+    if previous is None:
+        return Report(
+            mode=mode,
+            semantics=semantics,
+            compatible=True,
+            backward=True,
+            forward=True,
+            required_bump="none",
+            changes=(),
+            old="(none)",
+            new=current.ref,
+        )
+    report = diff(
+        f"{contract_id}@{previous}",
+        current.ref,
+        mode=mode,
+        semantics=semantics,
+        max_steps=max_steps,
+        registry=registry,
+    )
+    bump: BumpKind = _versions.required_bump(report.required_bump, previous)
+    report = replace(report, required_bump=bump)
+    if not mode.endswith("-transitive"):
+        return report
+    changes = list(report.changes)
+    compatible, backward, forward = report.compatible, report.backward, report.forward
+    for earlier in others:
+        if (
+            earlier >= previous
+            or earlier.major != current.version.major
+            or earlier.prerelease
+            or earlier in contract.yanked
+        ):
+            continue
+        older = diff(
+            f"{contract_id}@{earlier}",
+            current.ref,
+            mode=mode,
+            semantics=semantics,
+            max_steps=max_steps,
+            registry=registry,
+        )
+        backward, forward = backward and older.backward, forward and older.forward
+        if not older.compatible:
+            compatible = False
+            changes.extend(
+                replace(c, message=f"against {earlier}: {c.message}")
+                for c in older.changes
+                if c.severity == "error"
+            )
+    return replace(
+        report,
+        compatible=compatible,
+        backward=backward,
+        forward=forward,
+        changes=tuple(changes),
+        required_bump=report.required_bump
+        if compatible
+        else _versions.required_bump("major", previous),
+    )
