@@ -2,8 +2,8 @@
 
 Each command group lives in a module ``accord.cli._cmd_<name>`` exposing
 ``register(subparsers)`` (adds its sub-parsers with ``set_defaults(handler=run)``) and
-``run(args, out) -> int``. Modules that do not exist yet are skipped, so the CLI works
-while command groups land one by one.
+``run(args, out) -> int``. Every such module in this package is registered, so adding a
+command group is adding a file.
 
 Exit codes (DESIGN.md): 0 success, 1 findings (invalid payload, breaking change, files
 that would change), 2 bad input or usage, 3 internal error.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -37,13 +36,26 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
-# Order here is the order of ``accord --help``.
+# Order here is the order of ``accord --help``; any other ``_cmd_*`` module in this
+# package is registered after these, by name.
 _COMMAND_MODULES = (
     "accord.cli._cmd_registry",
     "accord.cli._cmd_validate",
     "accord.cli._cmd_diff",
     "accord.cli._cmd_rules",
 )
+
+
+def _command_modules() -> list[str]:
+    import pkgutil
+
+    found = {
+        f"{__name__}.{info.name}"
+        for info in pkgutil.iter_modules(__path__)
+        if info.name.startswith("_cmd_")
+    }
+    known = [name for name in _COMMAND_MODULES if name in found]
+    return known + sorted(found - set(known))
 
 
 class _Handler(Protocol):
@@ -83,9 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"accord {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name in _COMMAND_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
+    for name in _command_modules():
         importlib.import_module(name).register(subparsers)
     return parser
 
