@@ -105,6 +105,7 @@ _RULES: dict[str, tuple[str, bool]] = {
     ),
     "ref-remote": ("A `$ref` points outside the registry (http, file, ...).", False),
     "ref-unresolvable": ("A `$ref` does not resolve inside the registry.", False),
+    "registry-not-found": ("The registry root does not exist or is not a directory.", False),
     "schema-defs-conflict": (
         "A draft-07 schema defines one name in both definitions and $defs.",
         False,

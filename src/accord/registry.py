@@ -586,11 +586,16 @@ class _Collector:
         self.problems.append(Problem(code, message, file=file, pointer=pointer))
 
     @contextmanager
-    def collect(self) -> Iterator[None]:
+    def collect(self, *, file: str | None = None) -> Iterator[None]:
+        """Record an :class:`AccordError` raised inside as a problem (``file`` fills in
+        a missing file)."""
         try:
             yield
         except AccordError as exc:
-            self.problems.append(exc.problem())
+            problem = exc.problem()
+            if problem.file is None and file is not None:
+                problem = dataclasses.replace(problem, file=file)
+            self.problems.append(problem)
 
 
 @dataclass
@@ -708,7 +713,7 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
                 namespaces.append(entry.name)
             else:
                 _check_reserved(root, entry.name, collector)
-        elif _is_file(entry) and entry.name not in ROOT_FILES:
+        elif _is_file(entry) and entry.name not in ROOT_FILES:  # special: hygiene walk
             scan.unexpected.append((entry.name, "a file at the registry root"))
     for namespace in _check_names(namespaces, kind="namespace", parent="", collector=collector):
         ns_dir = root / namespace
@@ -768,8 +773,8 @@ def _load_contract(
     found: list[tuple[Version, Path, str]] = []
     for entry in _entries(directory):
         rel = f"{rel_dir}/{entry.name}"
-        if entry.name.startswith(".") or entry.is_symlink():
-            continue
+        if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
+            continue  # symlinks and special files are reported by the hygiene walk
         if entry.name.endswith(VERSION_SUFFIX) and _is_file(entry):
             text = entry.name[: -len(VERSION_SUFFIX)]
             try:
@@ -916,7 +921,7 @@ def _build(root: Path, *, lint: bool) -> tuple[Registry, list[Problem]]:
     registry = Registry(root=root, settings=settings, contracts=_sorted_proxy(contracts), lock=lock)
     index = registry._index()
     for version in index.ordered:
-        with collector.collect():
+        with collector.collect(file=version.file):
             index.normalized(version)
         _check_refs(index, version, collector)
     collector.problems.extend(_ref_cycles(index))
