@@ -53,6 +53,7 @@ from accord.compat._types import (
     DEFAULT_MAX_STEPS,
     Comparison,
     Direction,
+    Removal,
     Schema,
     Semantics,
     Side,
@@ -219,17 +220,32 @@ class _Engine:
         self._closure: dict[str, Schema] = {}
 
     def compare(self, old: Schema, new: Schema, semantics: Semantics | None = None) -> Comparison:
+        """Both directions by inclusion alone (writer closure under contract semantics).
+
+        The removal policy is left out on purpose: removals are reported once, from the
+        root, as their own changes; every other change is judged on what payloads do.
+        """
         sem = semantics or self.semantics
         key = (canonical_text(old), canonical_text(new), sem)
         found = self._memo.get(key)
         if found is None:
-            found = self._engine.compare(old, new, semantics=sem, max_steps=self.max_steps)
+            found = Comparison(
+                backward=self.includes(old, new, sem), forward=self.includes(new, old, sem)
+            )
             self._memo[key] = found
         return found
 
-    def includes(self, sub: Schema, sup: Schema) -> Verdict:
-        result: Verdict = self._engine.includes(sub, sup, semantics="set", max_steps=self.max_steps)
+    def includes(self, sub: Schema, sup: Schema, semantics: Semantics = "set") -> Verdict:
+        result: Verdict = self._engine.includes(
+            sub, sup, semantics=semantics, max_steps=self.max_steps
+        )
         return result
+
+    def removals(self, old: Schema, new: Schema) -> tuple[Removal, ...]:
+        """Keys named in OLD that NEW's writers can no longer emit (contract semantics)."""
+        if self.semantics == "set":
+            return ()
+        return tuple(self._engine.removals(old, new))
 
     def writer(self, schema: Schema) -> Schema:
         """What a writer may emit: the writer closure under contract semantics."""
@@ -272,6 +288,22 @@ def _put(base: Any, tokens: Sequence[str], value: Any) -> Any:
     return out
 
 
+def _get_at(value: Any, path: Sequence[str | int]) -> Any:
+    for token in path:
+        value = value[token]
+    return value
+
+
+def _set_at(value: Any, path: Sequence[str | int], new: Any) -> Any:
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, list):
+        assert isinstance(head, int)
+        return [*value[:head], _set_at(value[head], rest, new), *value[head + 1 :]]
+    return {**value, head: _set_at(value[head], rest, new)}
+
+
 class _Witnesses:
     """Lifts local witnesses to root payloads and checks them with the reference validator."""
 
@@ -293,6 +325,51 @@ class _Witnesses:
         except (ValueError, TypeError):  # a payload the validator cannot take
             return None
         return Witness(payload, accepted_by, rejected_by) if ok else None
+
+    def shrink(self, witness: Witness) -> Witness:
+        """A smaller payload that still separates the sides (greedy, bounded)."""
+        budget = [60]
+
+        def still(payload: Any) -> bool:
+            if budget[0] <= 0:
+                return False
+            budget[0] -= 1
+            return self.check(payload, witness.accepted_by) is not None
+
+        def candidates(value: Any) -> Iterator[Any]:
+            if isinstance(value, dict):
+                for key in value:
+                    yield {k: v for k, v in value.items() if k != key}
+            elif isinstance(value, list):
+                for i in range(len(value)):
+                    yield value[:i] + value[i + 1 :]
+            elif isinstance(value, bool):
+                return
+            elif isinstance(value, int):
+                yield from (v for v in (0, 1, -1) if v != value)
+            elif isinstance(value, str):
+                yield from (v for v in ("", "x") if v != value and len(v) < len(value))
+
+        def walk(payload: Any, path: tuple[str | int, ...]) -> Any:
+            here = _get_at(payload, path)
+            changed = True
+            while changed and budget[0] > 0:
+                changed = False
+                for smaller in candidates(here):
+                    attempt = _set_at(payload, path, smaller)
+                    if still(attempt):
+                        payload, here, changed = attempt, smaller, True
+                        break
+            if isinstance(here, dict):
+                for key in list(here):
+                    payload = walk(payload, (*path, key))
+            elif isinstance(here, list):
+                for i in range(len(here)):
+                    payload = walk(payload, (*path, i))
+            return payload
+
+        smaller = walk(witness.payload, ())
+        return Witness(smaller, witness.accepted_by, witness.rejected_by)
 
     def root_witness(self, direction: Direction) -> Witness | None:
         verdict = _verdict(self.root, direction)
@@ -530,6 +607,8 @@ class _Judge:
                 witness = self.witnesses.root_witness(d)
                 if witness is not None:
                     break
+        if witness is not None:
+            witness = self.witnesses.shrink(witness)
         status: Status = "proven"
         message = hit.message
         if policy:
@@ -639,7 +718,7 @@ def _changes(
     # Directions broken at the root that no change explains.
     for direction, rule_id in (("backward", "schema-narrowed"), ("forward", "schema-widened")):
         d: Direction = "backward" if direction == "backward" else "forward"
-        if judge.set_ok[d] or any(d in c.breaks and c.status != "policy" for c in changes):
+        if judge.set_ok[d] or any(d in c.breaks for c in changes):
             continue
         verb = "accepts fewer" if d == "backward" else "accepts more"
         hit = Hit(rule_id, f"schema {verb} payloads", "", "")
@@ -732,7 +811,8 @@ def _compare_inputs(
             new=new.label,
         )
     engine = _Engine(semantics, max_steps)
-    root = engine.compare(old.schema, new.schema)
+    directions = engine.compare(old.schema, new.schema)
+    root = replace(directions, removals=engine.removals(old.schema, new.schema))
     changes, declared_changed = _changes(engine, old.schema, new.schema, root, mode)
     truth: dict[Direction, bool] = {
         "backward": root.backward.holds is True and not root.removals,
