@@ -1,0 +1,192 @@
+"""Codegen safety: unsafe keys, dangling refs, the AST allow-list, an injection corpus."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord import _reference
+from accord.codegen import CodegenError, check_source, render_version
+from accord.errors import SchemaError
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "contracts"
+
+
+def _render(schema: dict[str, Any], name: str = "thing") -> str:
+    return render_version(
+        {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema},
+        contract_id=f"ns.{name}",
+        name=name,
+        version="1.0.0",
+        source=f"ns/{name}/1.0.0.schema.json",
+        digest="sha256:" + "0" * 64,
+        package="accord_models",
+    )
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer"),
+    [
+        ({"customTypePath": "os.system"}, "/customTypePath"),
+        ({"properties": {"a": {"customBasePath": "os.Foo"}}}, "/properties/a/customBasePath"),
+        ({"properties": {"a": {"x-python-type": "os.PathLike"}}}, "/properties/a/x-python-type"),
+        ({"$defs": {"d": {"x-python-import": {"module": "os"}}}}, "/$defs/d/x-python-import"),
+        ({"not": {"x-enum-varnames": ["a"]}}, "/not/x-enum-varnames"),
+        ({"items": {"x-is-base-class": True}}, "/items/x-is-base-class"),
+    ],
+    ids=["customTypePath", "customBasePath", "x-python-type", "x-python-import", "in-not", "x-is"],
+)
+def test_unsafe_keys_are_refused(schema: dict[str, Any], pointer: str) -> None:
+    with pytest.raises(SchemaError) as caught:
+        _render(schema)
+    assert caught.value.code == "codegen-unsafe-key"
+    assert caught.value.pointer == pointer
+
+
+def test_unsafe_key_as_property_name_is_just_a_field() -> None:
+    text = _render({"type": "object", "properties": {"customTypePath": {"type": "string"}}})
+    assert "customTypePath__" in text or "customTypePath:" in text
+
+
+@pytest.mark.parametrize(
+    "ref", ["#/$defs/missing", "https://example.com/s.json", "other.json#/x", "#anchor"]
+)
+def test_dangling_refs_are_refused(ref: str) -> None:
+    with pytest.raises(SchemaError) as caught:
+        _render({"type": "object", "properties": {"a": {"$ref": ref}}})
+    assert caught.value.code == "codegen-dangling-ref"
+    assert caught.value.pointer == "/properties/a/$ref"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import os\n",
+        "from os import system\n",
+        "from pydantic import BaseModel\nclass A(BaseModel):\n    def f(self): pass\n",
+        "from pydantic import Field\nx = Field(default=__import__('os'))\n",
+        "x = eval('1')\n",
+        "from pydantic import BaseModel\n@print\nclass A(BaseModel):\n    pass\n",
+        "from pydantic import BaseModel\nclass A(BaseModel):\n    a: int = f'{1}'\n",
+        "from typing import Literal\nx = Literal.__class__\n",
+        "import re\nx = re.compile(p)\n",
+        "from pydantic import BaseModel\nclass A(BaseModel):\n    __slots__ = ()\n",
+        "if True:\n    pass\n",
+    ],
+    ids=[
+        "import-os", "from-os", "method", "dunder-call", "eval", "decorator", "fstring",
+        "attribute", "re-compile-nonliteral", "dunder-attr", "if",
+    ],
+)  # fmt: skip
+def test_ast_allow_list_refuses(source: str) -> None:
+    with pytest.raises(CodegenError) as caught:
+        check_source(source, package="accord_models")
+    assert caught.value.code == "codegen-unsafe-output"
+
+
+def test_ast_allow_list_accepts_model_code() -> None:
+    check_source(
+        '"""doc"""\nfrom __future__ import annotations\nimport re\n'
+        "from typing import Annotated, Literal\n"
+        "from pydantic import BaseModel, ConfigDict, Field, StrictStr\n"
+        "from fastjsonschema.exceptions import JsonSchemaValueException\n"
+        "P = re.compile('^a$')\n"
+        "class A(BaseModel):\n    model_config = ConfigDict(extra='forbid')\n"
+        "    a: Annotated[StrictStr | None, Field(alias='a-b', max_length=-1)] = None\n"
+        "    b: Literal['x', 1, None] | B\n"
+        "class B(BaseModel):\n    pass\n"
+        "A.model_rebuild()\nMODEL = A\n",
+        package="accord_models",
+    )
+
+
+_NASTY = [
+    'quote"',
+    "single'quote",
+    "new\nline",
+    "cr\rreturn",
+    "sep\u2028line",
+    'tri"""ple',
+    "back\\slash",
+    "class",
+    "import",
+    "__class__",
+    "__init__",
+    "model_config",
+    "model_fields",
+    "self",
+    "root",
+    "validate",
+    "}{",
+    "#comment",
+]
+
+
+def _corpus_schema() -> dict[str, Any]:
+    props: dict[str, Any] = {name: {"type": "string"} for name in _NASTY}
+    props["with_default"] = {"type": "integer", "default": "__import__('os').system('x')"}
+    props["with_pattern"] = {"type": "string", "pattern": '^a"""\\)$'}
+    props["enum"] = {"enum": ['"""', "\n", "\\", "__import__('os')", 1, None]}
+    props["const"] = {"const": "');import os;('"}
+    props["nested"] = {"$ref": "#/$defs/__import__('os')"}
+    return {
+        "type": "object",
+        "title": '"""\nimport os\n"""',
+        "description": '"""; import os; """',
+        "additionalProperties": False,
+        "properties": props,
+        "required": ["class", "model_config"],
+        "$defs": {
+            "__import__('os')": {"type": "object", "properties": {"x\ny": {"type": "integer"}}},
+            "a/b~c": {"type": "string"},
+        },
+    }
+
+
+def test_injection_corpus_yields_inert_faithful_code(tmp_path: Path) -> None:
+    text = _render(_corpus_schema(), name="nasty")
+    tree = ast.parse(text)
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert imported <= {"__future__", "typing", "pydantic"}
+    assert not any(isinstance(node, ast.Import) for node in ast.walk(tree))
+    module = tmp_path / "nasty.py"
+    module.write_text(text)
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **_corpus_schema()}
+    payloads = [
+        {"class": "a", "model_config": "b"},
+        {"class": "a", "model_config": "b", **dict.fromkeys(_NASTY, "v")},
+        {"class": "a", "model_config": "b", "enum": '"""'},
+        {"class": "a", "model_config": "b", "enum": 2},
+        {"class": "a", "model_config": "b", "const": "x"},
+        {"class": "a", "model_config": "b", "new\nline": 1},
+        {"class": "a", "model_config": "b", "nested": {"x\ny": 1}},
+        {"class": "a", "model_config": "b", "unknown": 1},
+        {"class": 1, "model_config": "b"},
+    ]
+    verdicts = [_reference.is_valid(schema, p) for p in payloads]
+    code = (
+        "import json, sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "import nasty\n"
+        "out = []\n"
+        "for p in json.loads(sys.argv[2]):\n"
+        "    try:\n        nasty.MODEL.model_validate(p); out.append(True)\n"
+        "    except Exception:\n        out.append(False)\n"
+        "print(json.dumps(out))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code, str(tmp_path), json.dumps(payloads)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout) == verdicts
