@@ -126,6 +126,22 @@ def test_internal_error_exits_3_without_traceback(
     assert "please report" in result.err
 
 
+def test_raised_finding_exits_1(accord: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.cli import _cmd_registry
+    from accord.errors import ContractViolation, ValidationIssue
+
+    def violate(*_: object) -> int:
+        issue = ValidationIssue("/id", "/properties/id/minimum", "minimum", "0 is too small")
+        raise ContractViolation("users.user@1.0.0", [issue])
+
+    monkeypatch.setattr(_cmd_registry, "_list", violate)
+    result = accord("list", "--registry", EXAMPLE)
+    assert result.code == 1
+    assert result.err.startswith(
+        "error[contract-violation]: #/id: payload violates users.user@1.0.0"
+    )
+
+
 def test_accord_debug_shows_the_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

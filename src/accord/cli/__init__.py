@@ -131,8 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_FINDINGS
     except Exception as exc:  # noqa: BLE001 - the CLI's last line: exit 2 or 3, never a traceback
-        from accord.errors import AccordError
+        from accord.errors import AccordError, ContractViolation, IncompatibleChange
 
+        if isinstance(exc, (ContractViolation, IncompatibleChange)):
+            # Raised (rather than returned) findings are still findings, not bad input.
+            report_error(exc)
+            return EXIT_FINDINGS
         if isinstance(exc, AccordError):
             report_error(exc)
             return EXIT_USAGE
