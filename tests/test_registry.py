@@ -660,3 +660,12 @@ def test_contract_and_version_types(refs_registry: Path) -> None:
     assert contract.latest() is contract.versions[-1]
     assert json.loads(contract.versions[0].raw) == MONEY
     assert os.path.isfile(contract.versions[0].path)
+
+
+def test_broken_contract_toml_does_not_cascade(tmp_path: Path) -> None:
+    add_contract(tmp_path, "common.money", {"1.0.0": OBJ}, toml='owner = "a"\n')
+    add_contract(tmp_path, "orders.a", {"1.0.0": {"$ref": "accord://common.money@1.0.0"}})
+    write(tmp_path / "accord.lock", lock_line(tmp_path, "common.money", "1.0.0") + "\n")
+    assert load_problems(tmp_path) == [
+        ("config-missing-key", "common/money/contract.toml", "/kind")
+    ]

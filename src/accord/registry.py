@@ -754,7 +754,9 @@ def _load_contract(
     settings: RegistrySettings,
     collector: _Collector,
     scan: _Scan,
-) -> Contract | None:
+) -> tuple[Contract | None, list[ContractVersion]]:
+    """The contract (``None`` when its contract.toml is unusable) and its versions
+    (returned either way, so their own problems and the refs into them are checked)."""
     contract_id = f"{namespace}.{name}"
     rel_dir = _rel(root, directory)
     meta: ContractMeta | None = None
@@ -828,8 +830,8 @@ def _load_contract(
                 _pointer.from_parts(["yanked", str(version)]),
             )
     if meta is None:
-        return None
-    return Contract(
+        return None, versions
+    contract = Contract(
         id=contract_id,
         namespace=namespace,
         name=name,
@@ -837,6 +839,7 @@ def _load_contract(
         versions=tuple(versions),
         directory=directory,
     )
+    return contract, versions
 
 
 def _check_lock(root: Path, versions: list[ContractVersion], collector: _Collector) -> LockEntries:
@@ -905,7 +908,7 @@ def _build(root: Path, *, lint: bool) -> tuple[Registry, list[Problem]]:
     contracts: dict[str, Contract] = {}
     all_versions: list[ContractVersion] = []
     for namespace, name, directory in scan.contracts:
-        contract = _load_contract(
+        contract, versions = _load_contract(
             root,
             namespace=namespace,
             name=name,
@@ -914,12 +917,14 @@ def _build(root: Path, *, lint: bool) -> tuple[Registry, list[Problem]]:
             collector=collector,
             scan=scan,
         )
+        all_versions.extend(versions)
         if contract is not None:
             contracts[contract.id] = contract
-            all_versions.extend(contract.versions)
     lock = _check_lock(root, all_versions, collector)
     registry = Registry(root=root, settings=settings, contracts=_sorted_proxy(contracts), lock=lock)
-    index = registry._index()
+    # Every version file, even of a contract whose contract.toml is broken: one typo
+    # there must not also make every $ref into the contract unresolvable.
+    index = _Index(all_versions)
     for version in index.ordered:
         with collector.collect(file=version.file):
             index.normalized(version)
