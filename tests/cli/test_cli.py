@@ -138,7 +138,7 @@ def test_raised_finding_exits_1(accord: Any, monkeypatch: pytest.MonkeyPatch) ->
     result = accord("list", "--registry", EXAMPLE)
     assert result.code == 1
     assert result.err.startswith(
-        "error[contract-violation]: #/id: payload violates users.user@1.0.0"
+        "error[contract-violation]: <input>#/id: payload violates users.user@1.0.0"
     )
 
 
