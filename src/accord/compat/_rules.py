@@ -210,14 +210,18 @@ class View:
 
     # -- facets -------------------------------------------------------------------------
 
-    def types(self) -> frozenset[str] | None:
-        """Allowed JSON types (``integer`` implied by ``number``); ``None``: unconstrained."""
+    def types(self, *, branches: bool = True) -> frozenset[str] | None:
+        """Allowed JSON types (``integer`` implied by ``number``); ``None``: unconstrained.
+
+        With ``branches``, an ``anyOf``/``oneOf`` whose branches all state a type
+        contributes the union of those types.
+        """
         result: frozenset[str] | None = None
         for _, value in self.values("type"):
             names = _type_set(value)
             if names is not None:
                 result = names if result is None else result & names
-        for pointer, schema in self.parts:
+        for pointer, schema in self.parts if branches else ():
             if "type" in schema:
                 continue
             for keyword in ("anyOf", "oneOf"):
@@ -736,7 +740,8 @@ def _show_types(types: frozenset[str] | None) -> str:
 def _type_change(site: Site) -> tuple[str, str] | None:
     """``(rule, message)`` for the change of non-null types, if any."""
     old, new = site.old.types(), site.new.types()
-    if old == new:
+    if old == new or site.old.types(branches=False) == site.new.types(branches=False):
+        # A difference only in branch types is reported by the branch rules.
         return None
     if old is not None and new is not None:
         old, new = old - {"null"}, new - {"null"}
