@@ -1,0 +1,243 @@
+"""Reading registry trees straight from git, without a second checkout.
+
+``accord check --against REF`` compares the working tree with another commit. Checking
+that commit out (a worktree, a temp clone) is slow on big repositories and racy in CI;
+git can answer everything needed directly:
+
+- ``git merge-base REF HEAD``: the commit the branch started from;
+- ``git ls-tree -r -z <commit> -- <registry>``: every file's path and blob id;
+- ``git cat-file --batch``: the bytes of the few blobs that are needed.
+
+Working-tree files are compared by *blob id* (``sha1("blob <size>\\0" + bytes)``), so
+unchanged files are recognised without reading anything from git. Every failure is a
+:class:`~accord.errors.UsageError` (exit 2) with a stable code and a hint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from accord.errors import UsageError
+
+__all__ = ["GitTree", "blob_id", "is_shallow", "merge_base", "read_tree", "repo_root", "rev_parse"]
+
+SHALLOW_HINT = (
+    "the clone is shallow and does not contain the merge-base: fetch the full history "
+    "(actions/checkout: `fetch-depth: 0`; elsewhere: `git fetch --unshallow`)"
+)
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:
+    """Run ``git -C repo args``; raise UsageError with git's own message on failure."""
+    env = dict(os.environ)
+    # Never prompt, never page, never read the user's replace refs or grafts.
+    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_NO_REPLACE_OBJECTS": "1"})
+    try:
+        # The executable is git from PATH and every argument is a list item: no shell.
+        done = subprocess.run(  # noqa: S603
+            ["git", "-C", str(repo), *args],  # noqa: S607
+            input=stdin,
+            capture_output=True,
+            env=env,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise UsageError(
+            "git is not installed or not on PATH: --against needs git", code="git-not-found"
+        ) from None
+    if check and done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
+        raise UsageError(f"git {args[0]} failed: {message}", code="git-failed")
+    return done.stdout
+
+
+def repo_root(path: Path) -> Path:
+    """The top level of the git work tree containing ``path``.
+
+    Raises:
+        UsageError: ``git-not-a-repository``.
+    """
+    directory = path if path.is_dir() else path.parent
+    try:
+        out = _git(directory, "rev-parse", "--show-toplevel")
+    except UsageError as exc:
+        if exc.code == "git-not-found":
+            raise
+        raise UsageError(
+            f"{path} is not inside a git repository: --against compares with a git ref",
+            code="git-not-a-repository",
+            file=str(path),
+        ) from None
+    return Path(out.decode("utf-8").strip()).resolve()
+
+
+def rev_parse(repo: Path, ref: str) -> str:
+    """The commit id ``ref`` names.
+
+    Raises:
+        UsageError: ``git-unknown-ref`` (with a shallow-clone hint when it applies).
+    """
+    if ref.startswith("-"):
+        raise UsageError(f"{ref!r} is not a git ref", code="git-unknown-ref")
+    out = _git(
+        repo,
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        f"{ref}^{{commit}}",
+        check=False,
+    )
+    commit = out.decode("ascii", "replace").strip()
+    if not commit:
+        hint = (
+            f"; {SHALLOW_HINT}"
+            if is_shallow(repo)
+            else " (fetch it first, e.g. `git fetch origin main`)"
+        )
+        raise UsageError(f"git ref {ref!r} does not name a commit{hint}", code="git-unknown-ref")
+    return commit
+
+
+def is_shallow(repo: Path) -> bool:
+    """Whether the repository is a shallow clone."""
+    out = _git(repo, "rev-parse", "--is-shallow-repository", check=False)
+    return out.decode("ascii", "replace").strip() == "true"
+
+
+def merge_base(repo: Path, ref: str, head: str = "HEAD") -> str:
+    """The best common ancestor of ``ref`` and ``head``.
+
+    A branch that started before ``main`` published ``1.3.0`` is compared with the
+    commit it started from, so ``1.3.0`` does not look deleted.
+
+    Raises:
+        UsageError: ``git-unknown-ref``, or ``git-no-merge-base`` (with the
+            ``fetch-depth: 0`` hint on a shallow clone).
+    """
+    ours = rev_parse(repo, head)
+    theirs = rev_parse(repo, ref)
+    out = _git(repo, "merge-base", theirs, ours, check=False)
+    base = out.decode("ascii", "replace").strip()
+    if not base:
+        if is_shallow(repo):
+            raise UsageError(
+                f"no merge-base between {ref} and {head}: {SHALLOW_HINT}",
+                code="git-no-merge-base",
+            )
+        raise UsageError(
+            f"{ref} and {head} have no common history: compare with --against-tip instead",
+            code="git-no-merge-base",
+        )
+    return base
+
+
+def blob_id(data: bytes, *, length: int = 40) -> str:
+    """The git blob id of ``data`` (SHA-1, or SHA-256 for ``length`` 64 repositories)."""
+    header = f"blob {len(data)}\0".encode("ascii")
+    algorithm = hashlib.sha256 if length == 64 else hashlib.sha1
+    return algorithm(header + data).hexdigest()
+
+
+@dataclass(frozen=True)
+class GitTree:
+    """The files under one directory of one commit, read lazily.
+
+    Attributes:
+        repo: Top level of the work tree.
+        commit: The commit id.
+        prefix: The directory inside the repository (``/``-separated, ``""`` for the top).
+        blobs: Path relative to ``prefix`` -> blob id, for every regular file.
+    """
+
+    repo: Path
+    commit: str
+    prefix: str
+    blobs: Mapping[str, str]
+    _cache: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+
+    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of ``paths`` (relative to :attr:`prefix`), in one ``cat-file`` call.
+
+        Raises:
+            KeyError: a path is not in the tree.
+        """
+        wanted = [p for p in dict.fromkeys(paths) if p not in self._cache]
+        ids = [self.blobs[p] for p in wanted]
+        if ids:
+            contents = _cat_blobs(self.repo, ids)
+            for path, oid in zip(wanted, ids, strict=True):
+                self._cache[path] = contents[oid]
+        return {p: self._cache[p] for p in paths}
+
+    def read_one(self, path: str) -> bytes | None:
+        """The bytes of one file, or ``None`` when the tree has no such file."""
+        if path not in self.blobs:
+            return None
+        return self.read([path])[path]
+
+
+def read_tree(repo: Path, commit: str, prefix: str) -> GitTree:
+    """List every regular file under ``prefix`` in ``commit`` (``git ls-tree -r -z``)."""
+    spec = prefix.rstrip("/")
+    args = ["ls-tree", "-r", "-z", "--full-tree", commit]
+    if spec:
+        args += ["--", spec]
+    out = _git(repo, *args)
+    blobs: dict[str, str] = {}
+    lead = f"{spec}/" if spec else ""
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw_path = record.partition(b"\t")
+        mode, kind, oid = meta.decode("ascii").split(" ")
+        # Symlinks (120000) and submodules are not registry files; the loader refuses
+        # symlinks on disk, so a tree holding one is reported as a deleted file.
+        if kind != "blob" or mode == "120000":
+            continue
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if lead and not path.startswith(lead):
+            continue
+        blobs[path[len(lead) :]] = oid
+    return GitTree(repo=repo, commit=commit, prefix=spec, blobs=MappingProxyType(blobs))
+
+
+def _cat_blobs(repo: Path, ids: list[str]) -> dict[str, bytes]:
+    """Read blobs through one ``git cat-file --batch`` process."""
+    unique = list(dict.fromkeys(ids))
+    out = _git(repo, "cat-file", "--batch", stdin="".join(f"{i}\n" for i in unique).encode())
+    contents: dict[str, bytes] = {}
+    at = 0
+    for oid in unique:
+        end = out.index(b"\n", at)
+        header = out[at:end].decode("ascii").split(" ")
+        if len(header) != 3:  # "<oid> missing"
+            raise UsageError(f"git object {oid} is missing from the repository", code="git-failed")
+        size = int(header[2])
+        contents[oid] = out[end + 1 : end + 1 + size]
+        at = end + 1 + size + 1  # content, then a newline
+    return contents
+
+
+def relative_prefix(repo: Path, directory: Path) -> str:
+    """``directory`` relative to the work tree top, ``/``-separated (``""`` at the top).
+
+    Raises:
+        UsageError: ``git-outside-repository`` when it is not under ``repo``.
+    """
+    try:
+        rel = directory.resolve().relative_to(repo)
+    except ValueError:
+        raise UsageError(
+            f"{directory} is not inside the git repository {repo}",
+            code="git-outside-repository",
+            file=str(directory),
+        ) from None
+    text = rel.as_posix()
+    return "" if text == "." else text
