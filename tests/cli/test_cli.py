@@ -384,6 +384,16 @@ def test_fmt_bad_file_exits_2_and_writes_nothing(accord: Any, registry: Path) ->
     assert _snapshot(registry) == before
 
 
+def test_fmt_never_writes_through_a_symlink(accord: Any, registry: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.json"
+    outside.write_text(UGLY)
+    (registry / "users" / "user" / "1.2.0.schema.json").symlink_to(outside)
+    result = accord("fmt", "--registry", registry)
+    assert result.code == 2
+    assert result.err.startswith("error[path-symlink]: ")
+    assert outside.read_text() == UGLY
+
+
 # -- validate ------------------------------------------------------------------------------
 
 

@@ -231,9 +231,11 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
     # Works from the files and the lock alone, so a registry that does not load yet (the
     # version being written has an error lint will report) can still be formatted.
     from accord import _jsondoc
+    from accord._config import load_registry_settings
     from accord.registry import VERSION_SUFFIX, read_lock
 
     root = registry_root(args)
+    settings = load_registry_settings(root)
     published = {
         root.joinpath(*contract_id.split(".", 1), f"{version}{VERSION_SUFFIX}")
         for contract_id, version in read_lock(root)
@@ -246,8 +248,14 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
         if path in published:
             skipped += 1
             continue
+        # load_path refuses symlinks and special files: fmt never writes through a link.
+        document = _jsondoc.load_path(
+            path,
+            display=display_path(path),
+            max_bytes=settings.max_file_bytes,
+            max_depth=settings.max_depth,
+        )
         raw = path.read_bytes()
-        document = _jsondoc.loads(raw, file=display_path(path))
         text = _jsondoc.canonical_dumps(document).encode("utf-8")
         if text == raw:
             unchanged += 1
