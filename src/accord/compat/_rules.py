@@ -496,7 +496,9 @@ def rule(
         if rule_id in _registry:
             raise ValueError(f"rule id {rule_id!r} registered twice")
         doc = (detect.__doc__ or "").strip()
-        first, _, rest = doc.partition("\n")
+        # The first paragraph is the one-sentence description (it may wrap).
+        first, _, rest = doc.partition("\n\n")
+        first = " ".join(line.strip() for line in first.splitlines())
         _registry[rule_id] = Rule(
             id=rule_id,
             description=first.strip(),

@@ -1,0 +1,110 @@
+"""Meta-tests keeping rule registration, docs and the case table in line.
+
+Ids are unique kebab-case, every rule is documented with an example that triggers it,
+every rule is exercised by the case table in ``test_rules.py``, every case names only
+registered ids, every rule that can break a direction has a mirror or a written waiver,
+and ``docs/rules.md`` is what ``render_rules_markdown()`` generates.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from accord.compat import RULES, diff, render_rules_markdown
+from accord.compat._rules import rule
+
+ROOT = Path(__file__).resolve().parents[2]
+KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def _case_table() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "_accord_rule_cases", Path(__file__).with_name("test_rules.py")
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TABLE = _case_table()
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_id_is_kebab_case(rule_id: str) -> None:
+    assert KEBAB.match(rule_id)
+    assert RULES[rule_id].id == rule_id
+
+
+def test_ids_are_never_registered_twice() -> None:
+    with pytest.raises(ValueError, match="registered twice"):
+        rule("property-removed", breaks=(), example=(True, True))(lambda site: ())
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_rule_is_documented(rule_id: str) -> None:
+    found = RULES[rule_id]
+    assert found.description
+    assert found.description.endswith(".")
+    assert "\n" not in found.description
+    old, new = found.example
+    assert isinstance(old, dict | bool)
+    assert isinstance(new, dict | bool)
+    assert old != new
+    assert found.bump in ("patch", "minor")
+    assert found.severity in ("error", "warning", "info")
+    assert set(found.breaks) <= {"backward", "forward"}
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_example_triggers_its_rule(rule_id: str) -> None:
+    old, new = RULES[rule_id].example
+    reported = {c.rule for c in diff(old, new, semantics="set").changes}
+    assert rule_id in reported
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_mirror_or_waiver(rule_id: str) -> None:
+    found = RULES[rule_id]
+    if found.mirror is not None:
+        assert found.mirror in RULES, f"{rule_id}: mirror {found.mirror} is not registered"
+        assert found.mirror != rule_id
+    elif found.breaks:
+        assert found.waiver, f"{rule_id} can break {found.breaks} but has no mirror or waiver"
+    else:
+        assert found.waiver or found.mirror
+
+
+def test_every_rule_is_exercised_by_the_case_table() -> None:
+    exercised = {rule_id for case in TABLE.CASES for rule_id in case.rules}
+    assert set(RULES) - exercised == set()
+
+
+def test_every_case_names_only_registered_rules() -> None:
+    named = {rule_id for case in TABLE.CASES for rule_id in case.rules}
+    assert named - set(RULES) == set()
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [case.id for case in TABLE.CASES]
+    assert len(ids) == len(set(ids))
+
+
+def test_docs_rules_md_is_up_to_date() -> None:
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == render_rules_markdown(), (
+        'docs/rules.md is stale; regenerate it with: python -c "from accord.compat import '
+        "render_rules_markdown as r; print(r(), end='')\" > docs/rules.md"
+    )
+
+
+def test_rules_md_documents_every_rule() -> None:
+    text = render_rules_markdown()
+    for rule_id in RULES:
+        assert f"\n## {rule_id}\n" in text
