@@ -24,7 +24,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from accord.errors import ConfigError, Problem, RegistryError, UsageError
 from accord.versions import (
@@ -896,4 +896,4 @@ def require_fail_on(value: str) -> FailOn:
     """
     if value not in ("error", "warning", "info"):
         raise UsageError(f"--fail-on must be one of error, warning, info, not {value!r}")
-    return value
+    return cast(FailOn, value)

@@ -1,0 +1,146 @@
+"""``accord check`` (the schema-evolution gate) and ``accord changelog``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from accord.cli import EXIT_OK, EXIT_USAGE
+from accord.cli._common import add_registry_arg, display_path, registry_root, use_colour
+
+if TYPE_CHECKING:
+    from accord._gate import IgnoreEntry
+
+CHECK_FORMATS = ("text", "json", "markdown", "github", "junit", "sarif", "ignore-toml")
+DEFAULT_IGNORE_FILE = "accord-ignore.toml"
+
+
+def register(subparsers: Any) -> None:
+    """Add ``check`` and ``changelog``."""
+    p = subparsers.add_parser(
+        "check",
+        help="the schema-evolution gate: lock, immutability, modes and bumps",
+        description="Check the registry: every version file is in accord.lock with its "
+        "digest, and every version obeys its contract's mode and declares the bump its "
+        "changes require. With --against REF, also compare with the merge-base of REF and "
+        "HEAD (read from git, no checkout): published versions modified, deleted or "
+        "renumbered, version numbers reused and contracts deleted are findings. "
+        "Exit 0 clean, 1 findings at or above --fail-on, 2 bad input.",
+    )
+    p.add_argument("--against", metavar="REF", help="git ref to compare with (its merge-base)")
+    p.add_argument(
+        "--against-tip",
+        action="store_true",
+        help="compare with REF itself instead of the merge-base of REF and HEAD",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default=None,
+        help="lowest severity that fails the check (default: error)",
+    )
+    p.add_argument(
+        "--format",
+        choices=CHECK_FORMATS,
+        default=None,
+        help="output format (default: text); ignore-toml prints ready-to-paste entries",
+    )
+    p.add_argument(
+        "--ignore-file",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help=f"approved findings ([[ignore]] tables; default: ./{DEFAULT_IGNORE_FILE} if present)",
+    )
+    p.add_argument(
+        "--markdown-summary",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="also append the markdown report to FILE (e.g. $GITHUB_STEP_SUMMARY)",
+    )
+    add_registry_arg(p)
+    p.set_defaults(handler=run, command="check")
+
+    p = subparsers.add_parser(
+        "changelog",
+        help="release notes per contract from the diffs between versions",
+        description="Write Markdown release notes for each contract (or one): for every "
+        "version, what was added, removed and changed against its previous version, "
+        "breaking changes first, with migration hints. --since REF limits it to versions "
+        "published after REF (read from git).",
+    )
+    p.add_argument("contract", metavar="CONTRACT", nargs="?", help="contract id (default: all)")
+    p.add_argument("--since", metavar="REF", help="only versions not published at REF")
+    add_registry_arg(p)
+    p.set_defaults(handler=run, command="changelog")
+
+
+def _tool() -> Any:
+    from accord._config import find_project_config
+
+    return find_project_config(Path.cwd())
+
+
+def _ignores(args: argparse.Namespace, tool: Any) -> list[IgnoreEntry]:
+    from accord._gate import load_ignore_file, parse_ignore_entries
+
+    entries: list[IgnoreEntry] = []
+    inline = getattr(tool, "ignore", None)
+    if inline:
+        entries += parse_ignore_entries(
+            list(inline), file=str(tool.source), pointer="/tool/accord/ignore"
+        )
+    path: Path | None = args.ignore_file or getattr(tool, "ignore_file", None)
+    if path is None and Path(DEFAULT_IGNORE_FILE).is_file():
+        path = Path(DEFAULT_IGNORE_FILE)
+    if path is not None:
+        entries += load_ignore_file(path)
+    return entries
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Dispatch to ``check`` or ``changelog``."""
+    if args.command == "changelog":
+        return _changelog(args, out)
+    from accord._gate import check, require_fail_on
+    from accord.reporting import render
+
+    tool = _tool()
+    root = registry_root(args)
+    fail_on = require_fail_on(args.fail_on or getattr(tool, "fail_on", None) or "error")
+    tool_format = getattr(tool, "format", None)
+    output_format = args.format or (tool_format if tool_format in CHECK_FORMATS else "text")
+    against = args.against or getattr(tool, "against", None)
+    if args.against_tip and against is None:
+        from accord.errors import UsageError
+
+        raise UsageError("--against-tip needs --against REF")
+    report = check(root, against=against, tip=args.against_tip, ignore=_ignores(args, tool))
+    prefix = display_path(root)
+    out.write(
+        render(
+            report,
+            output_format,
+            fail_on=fail_on,
+            colour=output_format == "text" and use_colour(out),
+            prefix=prefix,
+        )
+    )
+    if args.markdown_summary is not None:
+        with args.markdown_summary.open("a", encoding="utf-8") as summary:
+            summary.write(render(report, "markdown", fail_on=fail_on, prefix=prefix))
+    if output_format == "ignore-toml":
+        return EXIT_OK
+    return report.exit_code(fail_on)
+
+
+def _changelog(args: argparse.Namespace, out: TextIO) -> int:
+    from accord._changelog import changelog
+
+    root = registry_root(args)
+    if not root.is_dir():
+        return EXIT_USAGE
+    out.write(changelog(root, args.contract, since=args.since))
+    return EXIT_OK

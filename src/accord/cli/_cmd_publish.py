@@ -1,0 +1,142 @@
+"""``accord publish``, ``accord new``, ``accord yank`` and ``accord retire``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from accord.cli import EXIT_FINDINGS, EXIT_OK
+from accord.cli._common import add_format_arg, registry_root, style, write_json
+from accord.cli._common import add_registry_arg as _add_registry
+
+
+def register(subparsers: Any) -> None:
+    """Add ``publish``, ``new``, ``yank`` and ``retire``."""
+    p = subparsers.add_parser(
+        "publish",
+        help="publish the next version of a contract (writes the file and accord.lock)",
+        description="Diff the schema against the contract's previous version under its "
+        "mode and publish it: with no --version, as the smallest allowed next version; "
+        "with --version, refusing (exit 1) a number whose bump is below the required one. "
+        "Identical content is a no-op; re-running an interrupted publish completes it. "
+        "Exit 1 also when another publisher won the race for the same version.",
+    )
+    p.add_argument("contract", metavar="CONTRACT", help="contract id, e.g. orders.order-placed")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--schema", metavar="FILE", type=Path, help="JSON Schema file")
+    source.add_argument(
+        "--model",
+        metavar="SPEC",
+        help="Pydantic model, module:Class or path/to/file.py:Class (exported through the "
+        "Pydantic profile)",
+    )
+    p.add_argument(
+        "--version", metavar="X.Y.Z", help="version to publish (default: smallest allowed)"
+    )
+    _add_registry(p)
+    add_format_arg(p)
+    p.set_defaults(handler=run, command="publish")
+
+    p = subparsers.add_parser(
+        "new",
+        help="scaffold a contract directory with contract.toml",
+        description="Create <registry>/<namespace>/<name>/contract.toml.",
+    )
+    p.add_argument("contract", metavar="CONTRACT", help="contract id, e.g. orders.order-placed")
+    p.add_argument("--owner", required=True, help="owning team")
+    p.add_argument("--kind", required=True, choices=("event", "request", "response", "record"))
+    p.add_argument(
+        "--mode",
+        choices=(
+            "backward",
+            "forward",
+            "full",
+            "none",
+            "backward-transitive",
+            "forward-transitive",
+            "full-transitive",
+        ),
+        help="compatibility mode (default: accord.toml's, else full)",
+    )
+    p.add_argument("--provider", help="service producing this payload")
+    p.add_argument("--description", help="what the contract is for")
+    _add_registry(p)
+    p.set_defaults(handler=run, command="new")
+
+    p = subparsers.add_parser(
+        "yank",
+        help="mark a published version bad (the file stays; ranges skip it)",
+        description="Record CONTRACT@VERSION as yanked in contract.toml with the reason. "
+        "Its file stays, exact pins keep working, ranges and previous-version lookups skip it.",
+    )
+    p.add_argument("ref", metavar="CONTRACT@VERSION")
+    p.add_argument("--reason", required=True, help="why (shown to consumers)")
+    _add_registry(p)
+    p.set_defaults(handler=run, command="yank")
+
+    p = subparsers.add_parser(
+        "retire",
+        help="end a contract: no new versions; files stay",
+        description='Set status = "retired" in the contract\'s contract.toml. Its files '
+        "stay so pinned consumers keep working; it takes no new versions.",
+    )
+    p.add_argument("contract", metavar="CONTRACT")
+    _add_registry(p)
+    p.set_defaults(handler=run, command="retire")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Dispatch to the sub-command named by ``args.command``."""
+    from accord import _publish
+
+    root = registry_root(args)
+    command: str = args.command
+    if command == "new":
+        directory = _publish.new_contract(
+            root,
+            args.contract,
+            owner=args.owner,
+            kind=args.kind,
+            mode=args.mode,
+            provider=args.provider,
+            description=args.description,
+        )
+        out.write(f"created {directory / 'contract.toml'}\n")
+        return EXIT_OK
+    if command == "yank":
+        changed = _publish.yank(root, args.ref, reason=args.reason)
+        out.write(f"yanked {args.ref}\n" if changed else f"{args.ref} was already yanked\n")
+        return EXIT_OK
+    if command == "retire":
+        changed = _publish.retire(root, args.contract)
+        out.write(
+            f"retired {args.contract}\n" if changed else f"{args.contract} was already retired\n"
+        )
+        return EXIT_OK
+    return _publish_command(args, out, root)
+
+
+def _publish_command(args: argparse.Namespace, out: TextIO, root: Path) -> int:
+    from accord import _jsondoc, _publish
+
+    if args.schema is not None:
+        document = _jsondoc.load_path(args.schema, display=str(args.schema))
+        source = str(args.schema)
+    else:
+        sys.path.insert(0, str(Path.cwd()))
+        document = _publish.export_model_schema(_publish.load_model(args.model))
+        source = args.model
+    result = _publish.publish(root, args.contract, document, version=args.version, source=source)
+    if args.format == "json":
+        write_json(out, result.to_json())
+        return EXIT_OK if result.ok else EXIT_FINDINGS
+    colour = "green" if result.ok else "red"
+    out.write(style(out, result.status, colour, "bold") + f": {result.message}\n")
+    for reason in result.reasons:
+        out.write(f"  {reason}\n")
+    if result.ok and result.changes:
+        for change in result.changes:
+            out.write(f"  {change.rule} at {change.instance_path or '/'}: {change.message}\n")
+    return EXIT_OK if result.ok else EXIT_FINDINGS
