@@ -304,6 +304,28 @@ def _set_at(value: Any, path: Sequence[str | int], new: Any) -> Any:
     return {**value, head: _set_at(value[head], rest, new)}
 
 
+_MISSING: Any = object()
+
+
+def _part(payload: Any, base: str, deeper: str) -> Any:
+    """The value of ``payload`` (located at ``base``) at instance path ``deeper``."""
+    tokens, prefix = _pointer.split(deeper), _pointer.split(base)
+    if tokens[: len(prefix)] != prefix or len(tokens) == len(prefix):
+        return _MISSING
+    value = payload
+    for token in tokens[len(prefix) :]:
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and value and (token == "*" or token.isdigit()):
+            index = 0 if token == "*" else int(token)
+            if index >= len(value):
+                return _MISSING
+            value = value[index]
+        else:
+            return _MISSING
+    return value
+
+
 class _Witnesses:
     """Lifts local witnesses to root payloads and checks them with the reference validator."""
 
@@ -600,6 +622,12 @@ class _Judge:
             local = _verdict(comparison, d)
             if local.holds is False and local.has_witness:
                 witness = self.witnesses.lift(d, site.location.instance_path, local.witness)
+                if witness is None:
+                    # Try just the part of the local witness at the change itself, placed
+                    # into a valid payload of the accepting side.
+                    part = _part(local.witness, site.location.instance_path, hit.instance_path)
+                    if part is not _MISSING:
+                        witness = self.witnesses.lift(d, hit.instance_path, part)
             if witness is not None:
                 break
         if witness is None:

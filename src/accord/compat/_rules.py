@@ -2098,17 +2098,13 @@ def conditional_changed(site: Site) -> Iterable[Hit]:
 # -- annotations and refactors --------------------------------------------------------------
 
 
-def _annotation(site: Site, rule_id: str, keywords: tuple[str, ...], what: str) -> Iterator[Hit]:
+def _annotation(site: Site, rule_id: str, keywords: tuple[str, ...]) -> Iterator[Hit]:
     # Only the location's own conjuncts: a description inside a shared $defs target is
     # reported where that target is written.
     for keyword in keywords:
         if site.old.keyword_text(keyword) != site.new.keyword_text(keyword):
             old, new = site.old.first(keyword), site.new.first(keyword)
-            text = (
-                f"{what} {keyword} changed"
-                if old and new
-                else f"{what} {keyword} {'added' if new else 'removed'}"
-            )
+            text = f"{keyword} {'changed' if old and new else 'added' if new else 'removed'}"
             yield _hit(site, rule_id, text, keyword)
 
 
@@ -2125,7 +2121,7 @@ def description_changed(site: Site) -> Iterable[Hit]:
 
     Annotations never change the valid sets: a patch.
     """
-    return _annotation(site, "description-changed", ("title", "description", "$comment"), "")
+    return _annotation(site, "description-changed", ("title", "description", "$comment"))
 
 
 @rule(
@@ -2141,7 +2137,7 @@ def examples_changed(site: Site) -> Iterable[Hit]:
 
     Annotations never change the valid sets: a patch.
     """
-    return _annotation(site, "examples-changed", ("examples",), "")
+    return _annotation(site, "examples-changed", ("examples",))
 
 
 @rule(
@@ -2157,7 +2153,7 @@ def access_mode_changed(site: Site) -> Iterable[Hit]:
 
     They are annotations in JSON Schema 2020-12 and validators ignore them: a patch.
     """
-    return _annotation(site, "access-mode-changed", ("readOnly", "writeOnly"), "")
+    return _annotation(site, "access-mode-changed", ("readOnly", "writeOnly"))
 
 
 @rule(
@@ -2173,7 +2169,7 @@ def default_changed(site: Site) -> Iterable[Hit]:
     Validation ignores defaults, but readers that fill them in behave differently: a
     minor bump.
     """
-    return _annotation(site, "default-changed", ("default",), "")
+    return _annotation(site, "default-changed", ("default",))
 
 
 @rule(
@@ -2188,7 +2184,7 @@ def deprecated_changed(site: Site) -> Iterable[Hit]:
 
     Deprecating is a signal to consumers: a minor bump.
     """
-    return _annotation(site, "deprecated-changed", ("deprecated",), "")
+    return _annotation(site, "deprecated-changed", ("deprecated",))
 
 
 @rule(
