@@ -309,15 +309,15 @@ _MISSING: Any = object()
 
 def _part(payload: Any, base: str, deeper: str) -> Any:
     """The value of ``payload`` (located at ``base``) at instance path ``deeper``."""
-    tokens, prefix = _pointer.split(deeper), _pointer.split(base)
-    if tokens[: len(prefix)] != prefix or len(tokens) == len(prefix):
+    steps, prefix = _pointer.split(deeper), _pointer.split(base)
+    if steps[: len(prefix)] != prefix or len(steps) == len(prefix):
         return _MISSING
     value = payload
-    for token in tokens[len(prefix) :]:
-        if isinstance(value, dict) and token in value:
-            value = value[token]
-        elif isinstance(value, list) and value and (token == "*" or token.isdigit()):
-            index = 0 if token == "*" else int(token)
+    for step in steps[len(prefix) :]:
+        if isinstance(value, dict) and step in value:
+            value = value[step]
+        elif isinstance(value, list) and value and (step == "*" or step.isdigit()):
+            index = 0 if step == "*" else int(step)
             if index >= len(value):
                 return _MISSING
             value = value[index]
