@@ -225,11 +225,11 @@ class View:
             if "type" in schema:
                 continue
             for keyword in ("anyOf", "oneOf"):
-                branches = schema.get(keyword)
-                if (pointer, keyword) in self.unwrapped or not isinstance(branches, list):
+                members = schema.get(keyword)
+                if (pointer, keyword) in self.unwrapped or not isinstance(members, list):
                     continue
                 union: set[str] = set()
-                for branch in branches:
+                for branch in members:
                     names = _type_set(branch.get("type")) if isinstance(branch, dict) else None
                     if names is None:
                         break
