@@ -10,7 +10,6 @@ recursive schemas produce finitely many generated definitions.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +21,34 @@ from accord.compat._types import Removal, Schema
 __all__ = ["location_children", "removals", "writer_closure"]
 
 _UNEVALUATED = frozenset({"unevaluatedProperties", "unevaluatedItems"})
+
+
+_STRUCTURAL = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "required",
+        "items",
+        "prefixItems",
+        "unevaluatedItems",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "if",
+        "then",
+        "else",
+        "dependentSchemas",
+        "$ref",
+        "$dynamicRef",
+    }
+)
+
+
+def is_leaf(schema: Any) -> bool:
+    """A schema with no instance children and no applicators (closure and removals skip it)."""
+    return not isinstance(schema, dict) or _STRUCTURAL.isdisjoint(schema)
 
 
 def _dicts(nodes: list[Node]) -> list[Node]:
@@ -100,6 +127,10 @@ class _ClosureBuilder:
 
     def location(self, nodes: list[Node]) -> str:
         ctx = self.ctx
+        if all(is_leaf(n.schema) for n in nodes):
+            if "leaf" not in self.built:
+                self.built["leaf"] = _Location()
+            return "leaf"
         app = ctx.applicable(nodes)
         key = frozenset(n.key for n in app)
         name = self.locations.get(key)
@@ -179,7 +210,7 @@ def writer_closure(schema: Schema) -> Schema:
     top = builder.location([root])
     live = builder.nontrivial()
     if top not in live:
-        return copy.deepcopy(schema)
+        return dict(schema)
     wrap = mentions(schema, _UNEVALUATED)
     got = schema.get("$defs")
     existing: dict[str, Any] = got if isinstance(got, dict) else {}
@@ -193,7 +224,7 @@ def writer_closure(schema: Schema) -> Schema:
         return {"$ref": "#/$defs/" + _pointer.escape(prefix + name)}
 
     defs: dict[str, Any] = {}
-    for name in sorted(live, key=int):
+    for name in sorted(live, key=lambda x: (len(x), x)):
         loc = builder.built[name]
         body: dict[str, Any] = {}
         if not loc.is_map:
@@ -223,8 +254,9 @@ def writer_closure(schema: Schema) -> Schema:
         if items is not True:
             body["items"] = items
         defs[prefix + name] = {"not": {"not": body}} if wrap else body
-    out = copy.deepcopy(schema)
-    out["$defs"] = {**copy.deepcopy(existing), **defs}
+    # Shallow: subschemas are shared with the input, which is never modified.
+    out = dict(schema)
+    out["$defs"] = {**existing, **defs}
     got_all = out.get("allOf")
     all_of: list[Any] = got_all if isinstance(got_all, list) else []
     out["allOf"] = [*all_of, ref(top)]
@@ -320,13 +352,10 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                         reported.add((where, k))
                         out.append(Removal(where or "", k, schema_path, why))
                     continue
-                stack.append(
-                    (
-                        location_children(ctx, app_o, k),
-                        location_children(ctx, app_n, k),
-                        _pointer.join(where, k),
-                    )
-                )
+                kids_o = location_children(ctx, app_o, k)
+                if all(is_leaf(x.schema) for x in kids_o):
+                    continue
+                stack.append((kids_o, location_children(ctx, app_n, k), _pointer.join(where, k)))
             plen = max(
                 [
                     len(x.schema["prefixItems"])

@@ -64,16 +64,20 @@ def _includes(sub: Schema, sup: Schema, max_steps: int) -> tuple[Verdict, int]:
     # The refuter gets its own allowance so a witness search on a large schema is not
     # starved by the proof attempt, still counted and still deterministic.
     ctx.max_steps = ctx.steps + max(max_steps // 4, 1)
+    reason = gap.reason
     try:
         refuter = Refuter(ctx, prover, a, b, max_tries=4000)
-        found, witness = refuter.find(gap, _generated_candidates(sub))
+        found, witness = refuter.find(gap, lambda: _generated_candidates(sub))
     except BudgetExhausted:
         found, witness = False, None
+        reason = (
+            f"{gap.reason} (no witness found before the {_BUDGET.replace('exhausted', 'ran out')})"
+        )
     except Unsupported:
         found, witness = False, None
     if found:
-        return Verdict(holds=False, witness=witness, has_witness=True, reason=gap.reason), ctx.steps
-    return Verdict(holds=None, reason=gap.reason), ctx.steps
+        return Verdict(holds=False, witness=witness, has_witness=True, reason=reason), ctx.steps
+    return Verdict(holds=None, reason=reason), ctx.steps
 
 
 def includes(

@@ -33,6 +33,26 @@ ALL_TYPES: frozenset[str] = frozenset(
     {"null", "boolean", "integer", "number", "string", "array", "object"}
 )
 
+ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "default",
+        "examples",
+        "$comment",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$defs",
+        "definitions",
+        "contentMediaType",
+        "contentEncoding",
+        "contentSchema",
+    }
+)
 _APPLICATORS = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref")
 
 
@@ -98,13 +118,32 @@ def json_equal(a: Any, b: Any) -> bool:
 class Node:
     """One subschema of one document, with its JSON pointer."""
 
-    __slots__ = ("doc", "key", "ptr", "schema")
+    __slots__ = ("_ptr", "doc", "key", "parent", "schema", "tokens")
 
-    def __init__(self, doc: int, schema: Any, ptr: str | None, key: tuple[int, int]) -> None:
+    def __init__(  # noqa: PLR0917 - built in one place, by Ctx.node
+        self,
+        doc: int,
+        schema: Any,
+        ptr: str | None,
+        key: tuple[int, int],
+        parent: Node | None = None,
+        tokens: tuple[str | int, ...] = (),
+    ) -> None:
         self.doc = doc
         self.schema = schema
-        self.ptr = ptr
+        self._ptr = ptr
         self.key = key
+        self.parent = parent
+        self.tokens = tokens
+
+    @property
+    def ptr(self) -> str | None:
+        """The JSON pointer of this subschema in its document (built on first use)."""
+        if self._ptr is None and self.parent is not None:
+            base = self.parent.ptr
+            if base is not None:
+                self._ptr = _pointer.join(base, *self.tokens)
+        return self._ptr
 
     def __repr__(self) -> str:
         return f"Node({self.doc}, {self.ptr!r})"
@@ -116,12 +155,15 @@ class Node:
 
 
 def _has_ref(schema: Any) -> bool:
-    if isinstance(schema, dict):
-        if "$ref" in schema or "$dynamicRef" in schema:
-            return True
-        return any(_has_ref(v) for v in schema.values())
-    if isinstance(schema, list):
-        return any(_has_ref(v) for v in schema)
+    stack = [schema]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if "$ref" in v or "$dynamicRef" in v:
+                return True
+            stack.extend(x for x in v.values() if isinstance(x, dict | list))
+        elif isinstance(v, list):
+            stack.extend(x for x in v if isinstance(x, dict | list))
     return False
 
 
@@ -150,11 +192,18 @@ class Ctx:
         idx = len(self.docs) - 1
         return self.node(idx, root, "")
 
-    def node(self, doc: int, schema: Any, ptr: str | None) -> Node:
+    def node(
+        self,
+        doc: int,
+        schema: Any,
+        ptr: str | None,
+        parent: Node | None = None,
+        tokens: tuple[str | int, ...] = (),
+    ) -> Node:
         key = (doc, id(schema)) if not isinstance(schema, bool) else (-1, int(schema))
         hit = self.nodes.get(key)
         if hit is None:
-            hit = Node(doc, schema, ptr, key)
+            hit = Node(doc, schema, ptr, key, parent, tokens)
             self.nodes[key] = hit
         return hit
 
@@ -167,8 +216,7 @@ class Ctx:
         value = parent.schema
         for t in tokens:
             value = value[t]
-        ptr = _pointer.join(parent.ptr, *tokens) if parent.ptr is not None else None
-        return self.node(parent.doc, value, ptr)
+        return self.node(parent.doc, value, None, parent, tokens)
 
     def resolve(self, node: Node) -> Node:
         """The target of ``node``'s ``$ref`` (local refs only)."""
@@ -294,6 +342,26 @@ class Ctx:
         }
         return reference_validator(wrapper)
 
+    def is_ref_free(self, node: Node) -> bool:
+        hit = self.ref_free.get(node.key)
+        if hit is None:
+            hit = not _has_ref(node.schema)
+            self.ref_free[node.key] = hit
+        return hit
+
+    def canonical(self, node: Node) -> Node:
+        """Follow references that are a schema's only keyword (they change nothing)."""
+        hops = 0
+        while (
+            isinstance(node.schema, dict)
+            and "$ref" in node.schema
+            and all(k == "$ref" or k in ANNOTATIONS for k in node.schema)
+            and hops < 64
+        ):
+            node = self.resolve(node)
+            hops += 1
+        return node
+
     def valid_all(self, nodes: Iterable[Node], value: Any) -> bool:
         return all(self.valid(n, value) for n in nodes)
 
@@ -334,3 +402,18 @@ def mentions(schema: Any, keywords: frozenset[str]) -> bool:
 
 
 APPLICATOR_KEYWORDS = frozenset(_APPLICATORS)
+
+
+def strict_equal(a: Any, b: Any) -> bool:
+    """Structural equality of JSON values where ``true`` is not ``1``."""
+    if type(a) is not type(b):
+        if isinstance(a, bool) or isinstance(b, bool):
+            return False
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return bool(a == b)
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(strict_equal(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)

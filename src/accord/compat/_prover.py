@@ -26,7 +26,16 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from accord.compat._nodes import ALL_TYPES, Ctx, Node, Unsupported, json_key, num, type_of
+from accord.compat._nodes import (
+    ALL_TYPES,
+    Ctx,
+    Node,
+    Unsupported,
+    json_key,
+    num,
+    strict_equal,
+    type_of,
+)
 
 __all__ = ["Gap", "Prover", "regex_search"]
 
@@ -529,6 +538,8 @@ class Prover:
         self.memo: dict[tuple[frozenset[tuple[int, int]], tuple[int, int]], Gap | None] = {}
         self.active: dict[tuple[frozenset[tuple[int, int]], tuple[int, int]], int] = {}
         self.low = math.inf
+        self.provisional: dict[tuple[frozenset[tuple[int, int]], tuple[int, int]], int] = {}
+        self.provisional_log: list[tuple[frozenset[tuple[int, int]], tuple[int, int]]] = []
         self.depth_budget = 3
         self.string_atom = ctx.synthetic(_STRING_ATOM)
         self._req_atoms: dict[str, Node] = {}
@@ -536,8 +547,21 @@ class Prover:
     # -- entry -----------------------------------------------------------------------
     def incl(self, subs: Sequence[Node], sup: Node, path: tuple[str | int, ...] = ()) -> Gap | None:
         """``None`` when every value valid under all of ``subs`` is valid under ``sup``."""
-        self.ctx.step()
+        ctx = self.ctx
+        ctx.step()
+        try:
+            sup = ctx.canonical(sup)
+            subs = [ctx.canonical(n) for n in subs]
+        except Unsupported as exc:
+            return Gap(str(exc), path)
         if sup.schema is True:
+            return None
+        if (
+            len(subs) == 1
+            and strict_equal(subs[0].schema, sup.schema)
+            and ctx.is_ref_free(sup)
+            and ctx.is_ref_free(subs[0])
+        ):
             return None
         key = (frozenset(n.key for n in subs), sup.key)
         if key in self.memo:
@@ -545,19 +569,41 @@ class Prover:
         if key in self.active:
             self.low = min(self.low, self.active[key])
             return None
+        pending = self.provisional.get(key)
+        if pending is not None:
+            self.low = min(self.low, pending)
+            return None
         depth = len(self.active)
         self.active[key] = depth
         saved, self.low = self.low, math.inf
+        mark = len(self.provisional_log)
         try:
             result = self._incl(subs, sup, path)
         except Unsupported as exc:
             result = Gap(str(exc), path)
         finally:
             del self.active[key]
-        if result is not None or self.low >= depth:
+        if result is not None:
+            # Whatever was provisionally proven inside may have leaned on this pair.
+            self._drop_provisional(mark)
             self.memo[key] = result
+        elif self.low >= depth:
+            # Every assumption made inside is now confirmed: commit the provisional ones.
+            for k in self.provisional_log[mark:]:
+                if self.provisional.pop(k, None) is not None:
+                    self.memo[k] = None
+            del self.provisional_log[mark:]
+            self.memo[key] = None
+        else:
+            self.provisional[key] = int(self.low)
+            self.provisional_log.append(key)
         self.low = min(saved, self.low)
         return result
+
+    def _drop_provisional(self, mark: int) -> None:
+        for k in self.provisional_log[mark:]:
+            self.provisional.pop(k, None)
+        del self.provisional_log[mark:]
 
     def _incl(self, subs: Sequence[Node], sup: Node, path: tuple[str | int, ...]) -> Gap | None:
         if any(n.key == sup.key for n in subs):
@@ -623,7 +669,13 @@ class Prover:
                 groups.append([(yes, []), (no, [i_node])])
             for combo in itertools.product(*groups):
                 pos = [p for choice in combo for p in choice[0]]
-                neg = [q for choice in combo for q in choice[1]]
+                neg: list[Node] = []
+                for choice in combo:
+                    for q in choice[1]:
+                        if isinstance(q.schema, dict) and set(q.schema) == {"not"}:
+                            pos.append(ctx.child(q, "not"))  # not (not X) is X
+                        else:
+                            neg.append(q)
                 stack.append(((*atoms, n), (*new_negs, *neg), (*extra, *pos, *rest), seen))
             if len(stack) > 4 * MAX_CLAUSES:
                 return None
@@ -632,6 +684,11 @@ class Prover:
     # -- emptiness and disjointness --------------------------------------------------
     def nodes_empty(self, nodes: Sequence[Node]) -> bool:
         """Whether no value is valid under all of ``nodes`` (sound: True only if proven)."""
+        if len(nodes) == 1 and isinstance(nodes[0].schema, dict):
+            s = nodes[0].schema
+            plain = _COMBINATORS.isdisjoint(s) and "const" not in s and "enum" not in s
+            if plain and s.get("type") != []:
+                return False
         self.depth_budget -= 1
         try:
             clauses = self.dnf(nodes)
@@ -642,6 +699,14 @@ class Prover:
             self.depth_budget += 1
 
     def disjoint(self, f: Facets, node: Node) -> bool:
+        ctx = self.ctx
+        node = ctx.canonical(node)
+        for neg in f.negs:
+            n = ctx.canonical(neg)
+            if n.key == node.key or (
+                strict_equal(n.schema, node.schema) and ctx.is_ref_free(n) and ctx.is_ref_free(node)
+            ):
+                return True
         clauses = self.dnf([node])
         if clauses is None:
             return False

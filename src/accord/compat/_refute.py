@@ -11,7 +11,7 @@ the reference validator on the two root documents decides; nothing here is trust
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from accord.compat._closure import _item_children, location_children
@@ -22,6 +22,7 @@ from accord.compat._prover import Gap, Prover
 __all__ = ["Refuter"]
 
 _MAX_DEPTH = 6
+_MISSING: Any = object()  # "no value found"; JSON null is a value
 _POOL_CAP = 48
 _BASE_SCALARS: list[Any] = [
     None,
@@ -39,6 +40,10 @@ _BASE_SCALARS: list[Any] = [
     [],
     {},
 ]
+
+
+def _lazy(make: Callable[[], Iterable[Any]]) -> Iterator[Any]:
+    yield from make()
 
 
 def _as_json_number(f: Any) -> Any:
@@ -65,13 +70,17 @@ class Refuter:
         self.seen: set[str] = set()
 
     # -- driver ----------------------------------------------------------------------
-    def find(self, gap: Gap | None, extra: list[Any] | None = None) -> tuple[bool, Any]:
+    def find(
+        self, gap: Gap | None, extra: Callable[[], Iterable[Any]] | None = None
+    ) -> tuple[bool, Any]:
         sources: list[Iterator[Any]] = []
-        if extra:
-            sources.append(iter(extra))
         if gap is not None and gap.path:
             sources.append(self.along(gap.path, gap.hints))
+        elif gap is not None:
+            sources.append(iter(gap.hints))
         sources.append(self.values([self.sub], [self.sup], 0))
+        if extra is not None:
+            sources.append(_lazy(extra))
         for source in sources:
             for v in source:
                 if self.check(v):
@@ -122,11 +131,10 @@ class Refuter:
                 n = i if i is not None else 0
                 for inner in self._along(kid_sub, kid_sup, rest, hints, depth + 1):
                     prefix = [
-                        self._first_valid(_item_children(self.ctx, atoms, j), [], depth + 1)
-                        for j in range(n)
+                        self._known(_item_children(self.ctx, atoms, j), depth + 1) for j in range(n)
                     ]
                     yield [*prefix, inner]
-                    if fill is not None:
+                    if fill is not _MISSING:
                         yield [*prefix, inner, fill]
 
     # -- generic candidates ----------------------------------------------------------
@@ -139,12 +147,16 @@ class Refuter:
             out.append(atoms)
         return out or [list(nodes)]
 
+    def _known(self, sub: list[Node], depth: int) -> Any:
+        v = self._first_valid(sub, [], depth)
+        return None if v is _MISSING else v
+
     def _first_valid(self, sub: list[Node], sup: list[Node], depth: int) -> Any:
         pool = self.pool(sub, sup, depth)
         for v in pool:
             if self.ctx.valid_all(sub, v):
                 return v
-        return pool[0] if pool else None
+        return pool[0] if pool else _MISSING
 
     def values(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
         yield from self.pool(sub, sup, depth)
@@ -259,12 +271,12 @@ class Refuter:
                 self._first_valid(_item_children(ctx, atoms, i), [], depth + 1)
                 for i in range(plen + 1)
             ]
-            prefix = firsts[:plen]
+            prefix = [None if v is _MISSING else v for v in firsts[:plen]]
             tail_pool = kids[plen]
             tail_first = firsts[plen]
             out.append([])
             out.append(prefix)
-            if tail_first is not None:
+            if tail_first is not _MISSING:
                 out.append([*prefix, tail_first])
                 out.append([*prefix, tail_first, tail_first])
             for i in range(plen):
@@ -273,7 +285,7 @@ class Refuter:
                     out.append([*prefix[:i], v])
             for v in tail_pool[:8]:
                 out.append([*prefix, v])
-                if tail_first is not None:
+                if tail_first is not _MISSING:
                     out.append([*prefix, tail_first, v])
             lens = {0, 1, 2}
             for n in hints:
@@ -281,7 +293,7 @@ class Refuter:
                     v = n.schema.get(kw)
                     if isinstance(v, int) and not isinstance(v, bool) and v < 64:
                         lens.update({max(v - 1, 0), v, v + 1})
-            if tail_first is not None:
+            if tail_first is not _MISSING:
                 for n_len in sorted(lens):
                     out.append([*prefix, *[tail_first] * max(n_len - plen, 0)][: max(n_len, plen)])
                     distinct = [
@@ -301,7 +313,7 @@ class Refuter:
         base: dict[str, Any] = {}
         for k in dict.fromkeys(required):
             v = self._first_valid(location_children(self.ctx, atoms, k), [], depth + 1)
-            base[k] = v
+            base[k] = None if v is _MISSING else v
         return base
 
     def _objects(self, sub: list[Node], sup: list[Node], depth: int) -> list[Any]:
@@ -355,7 +367,8 @@ class Refuter:
             for k in keys:
                 kid = location_children(ctx, atoms, k)
                 if k not in full and kid:
-                    full[k] = self._first_valid(kid, [], depth + 1)
+                    v = self._first_valid(kid, [], depth + 1)
+                    full[k] = None if v is _MISSING else v
             out.append(full)
             for k in keys:
                 kid_sub = location_children(ctx, atoms, k)
@@ -366,8 +379,21 @@ class Refuter:
                     out.append({**full, k: v})
                 if k in base:
                     out.append({kk: vv for kk, vv in base.items() if kk != k})
+            crowd = dict(base)
+            for i in range(max([3, *self._max_props(hints)]) + 1):
+                crowd.setdefault(f"z{i}", 1)
+            out.append(crowd)
             for extra in ("z", "A1"):
                 out.extend({**base, extra: v} for v in (1, "s", None))
+        return out
+
+    @staticmethod
+    def _max_props(hints: list[Node]) -> list[int]:
+        out = []
+        for n in hints:
+            v = n.schema.get("maxProperties")
+            if isinstance(v, int) and not isinstance(v, bool) and v < 64:
+                out.append(v)
         return out
 
     def _interesting(self, keys: list[str], sub: list[Node], sup_u: list[Node]) -> list[str]:
