@@ -288,6 +288,18 @@ def _put(base: Any, tokens: Sequence[str], value: Any) -> Any:
     return out
 
 
+def _keeps(
+    here: Any, smaller: Any, path: tuple[str | int, ...], protected: tuple[str, ...]
+) -> bool:
+    """Whether shrinking ``here`` to ``smaller`` keeps the next step towards ``protected``."""
+    step = protected[len(path)]
+    if isinstance(here, dict):
+        return step == "*" or step not in here or step in smaller
+    if isinstance(here, list):
+        return isinstance(smaller, list) and len(smaller) > (0 if step == "*" else int(step))
+    return True
+
+
 def _get_at(value: Any, path: Sequence[str | int]) -> Any:
     for token in path:
         value = value[token]
@@ -348,9 +360,14 @@ class _Witnesses:
             return None
         return Witness(payload, accepted_by, rejected_by) if ok else None
 
-    def shrink(self, witness: Witness) -> Witness:
-        """A smaller payload that still separates the sides (greedy, bounded)."""
+    def shrink(self, witness: Witness, keep: str = "") -> Witness:
+        """A smaller payload that still separates the sides (greedy, bounded).
+
+        The value at instance path ``keep`` (the change itself) and the keys leading to
+        it are left alone, so the witness still shows the change it is attached to.
+        """
         budget = [60]
+        protected = tuple(_pointer.split(keep))
 
         def still(payload: Any) -> bool:
             if budget[0] <= 0:
@@ -372,12 +389,21 @@ class _Witnesses:
             elif isinstance(value, str):
                 yield from (v for v in ("", "x") if v != value and len(v) < len(value))
 
+        def on_path(path: tuple[str | int, ...]) -> bool:
+            return len(path) <= len(protected) and all(
+                p == "*" or str(a) == p for a, p in zip(path, protected, strict=False)
+            )
+
         def walk(payload: Any, path: tuple[str | int, ...]) -> Any:
+            if protected and len(path) == len(protected) and on_path(path):
+                return payload  # the change itself
             here = _get_at(payload, path)
             changed = True
             while changed and budget[0] > 0:
                 changed = False
                 for smaller in candidates(here):
+                    if protected and on_path(path) and not _keeps(here, smaller, path, protected):
+                        continue
                     attempt = _set_at(payload, path, smaller)
                     if still(attempt):
                         payload, here, changed = attempt, smaller, True
@@ -636,7 +662,7 @@ class _Judge:
                 if witness is not None:
                     break
         if witness is not None:
-            witness = self.witnesses.shrink(witness)
+            witness = self.witnesses.shrink(witness, hit.instance_path)
         status: Status = "proven"
         message = hit.message
         if policy:
