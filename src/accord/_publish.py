@@ -210,13 +210,14 @@ def _evaluate(
     previous: ContractVersion,
     published: list[ContractVersion],
 ) -> tuple[list[VersionCheck], BumpKind, list[Change]]:
-    """Comparisons, the required bump and the undeprecated removals for ``candidate``."""
+    """Comparisons, the semantic bump (before the 0.y.z rules) and the undeprecated
+    removals for ``candidate``."""
     from accord._gate import compare_versions, earlier_same_major, unapproved_removals
 
     mode = contract.meta.mode
     first = compare_versions(registry, previous, candidate, mode=mode)
     checks = [first]
-    required = first.required
+    semantic: BumpKind = first.report.required_bump
     yanked = contract.yanked
     if mode.endswith("-transitive"):
         by_number = {v.version: v for v in published}
@@ -224,14 +225,14 @@ def _evaluate(
             deep = compare_versions(registry, by_number[older], candidate, mode=mode)
             checks.append(deep)
             if not deep.report.compatible:
-                required = required_bump("major", previous.version)
+                semantic = "major"
     removals: list[Change] = []
     if registry.settings.require_deprecation_before_removal:
         earlier = [v for v in published if v.version <= previous.version and v.yanked is None]
         removals = unapproved_removals(registry, first, earlier)
     if mode == "none":
-        required = "patch" if bump_rank(required) > 0 else "none"
-    return checks, required, removals
+        semantic = "patch" if bump_rank(semantic) > 0 else "none"
+    return checks, semantic, removals
 
 
 def _explain(checks: list[VersionCheck], declared: BumpKind) -> list[str]:
@@ -322,13 +323,15 @@ def publish(
         )
 
     checks: list[VersionCheck] = []
+    semantic: BumpKind = "none"
     required: BumpKind = "none"
     removals: list[Change] = []
     if previous is not None:
         scratch, candidate = _candidate(registry, contract, document, wanted or _CANDIDATE)
-        checks, required, removals = _evaluate(scratch, contract, candidate, previous, published)
+        checks, semantic, removals = _evaluate(scratch, contract, candidate, previous, published)
+        required = required_bump(semantic, previous.version)
     if wanted is None:
-        wanted = smallest_allowed(previous.version, required) if previous else FIRST_VERSION
+        wanted = smallest_allowed(previous.version, semantic) if previous else FIRST_VERSION
         checks = [
             dataclasses.replace(c, version=wanted, declared=declared_bump(c.previous, wanted))
             for c in checks
@@ -340,7 +343,7 @@ def publish(
     declared: BumpKind | None = None
     if previous is not None:
         declared = declared_bump(previous.version, wanted)
-        if not bump_satisfies(previous.version, wanted, required):
+        if not bump_satisfies(previous.version, wanted, semantic):
             reasons = _explain(checks, declared)
             return PublishResult(
                 REFUSED,
@@ -353,7 +356,7 @@ def publish(
                 reasons=tuple(reasons),
                 message=f"{contract.id} {wanted} declares a {declared} bump over "
                 f"{previous.version}, but its changes under mode {contract.meta.mode} "
-                f"require {required}: publish {smallest_allowed(previous.version, required)} "
+                f"require {required}: publish {smallest_allowed(previous.version, semantic)} "
                 "or later",
             )
         if removals:

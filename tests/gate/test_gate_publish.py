@@ -1,0 +1,358 @@
+"""``accord publish``, ``new``, ``yank`` and ``retire`` on real registries in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _gate_helpers import BASE_SCHEMA, make_contract, run_cli, schema, version_file
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord import _publish
+from accord._lint import lint
+from accord.errors import (
+    ConfigError,
+    ContractNotFound,
+    InvalidReference,
+    LockError,
+    SchemaError,
+    UsageError,
+)
+from accord.registry import Registry, read_lock
+
+CID = "orders.placed"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    registry = tmp_path / "contracts"
+    make_contract(registry, CID)
+    return registry
+
+
+def lock_versions(root: Path) -> list[str]:
+    return [str(v) for (cid, v) in read_lock(root) if cid == CID]
+
+
+def test_first_publish_is_1_0_0_canonical_and_locked(root: Path) -> None:
+    result = _publish.publish(root, CID, BASE_SCHEMA)
+    assert (result.status, str(result.version)) == ("published", "1.0.0")
+    path = version_file(root, CID, "1.0.0")
+    assert path.read_text() == json.dumps(BASE_SCHEMA, indent=2, sort_keys=True) + "\n"
+    assert lock_versions(root) == ["1.0.0"]
+    assert Registry.load(root).published(Registry.load(root).get(f"{CID}@1.0.0"))
+
+
+@pytest.mark.parametrize(
+    ("new", "version", "status", "published"),
+    [
+        pytest.param(
+            schema(extra={"type": "string"}), None, "published", "1.1.0", id="additive-auto-minor"
+        ),
+        pytest.param(
+            schema(extra={"type": "string"}), "1.1.0", "published", "1.1.0", id="additive-as-minor"
+        ),
+        pytest.param(
+            schema(extra={"type": "string"}), "2.0.0", "published", "2.0.0", id="additive-as-major"
+        ),
+        pytest.param(
+            schema(extra={"type": "string"}), "1.0.1", "refused", None, id="additive-as-patch"
+        ),
+        pytest.param(
+            schema(id={"type": "integer", "description": "the id"}),
+            None,
+            "published",
+            "1.0.1",
+            id="docs-auto-patch",
+        ),
+        pytest.param(BASE_SCHEMA, None, "unchanged", None, id="identical-noop"),
+        pytest.param(BASE_SCHEMA, "1.0.0", "unchanged", None, id="identical-same-version"),
+        pytest.param(
+            schema(extra={"type": "string"}), "1.0.0", "conflict", None, id="existing-other-content"
+        ),
+        pytest.param(
+            schema(id={"type": "string"}), "1.1.0", "refused", None, id="breaking-as-minor"
+        ),
+        pytest.param(
+            schema(id={"type": "string"}), None, "published", "2.0.0", id="breaking-auto-major"
+        ),
+    ],
+)
+def test_publish_decisions(
+    root: Path, new: dict[str, Any], version: str | None, status: str, published: str | None
+) -> None:
+    _publish.publish(root, CID, BASE_SCHEMA)
+    before = sorted(p.name for p in version_file(root, CID, "x").parent.iterdir())
+    result = _publish.publish(root, CID, new, version=version)
+    assert result.status == status
+    after = sorted(p.name for p in version_file(root, CID, "x").parent.iterdir())
+    if published is None:
+        assert after == before
+        assert lock_versions(root) == ["1.0.0"]
+    else:
+        assert str(result.version) == published
+        assert lock_versions(root) == ["1.0.0", published]
+
+
+def test_refusal_explains_which_change_needs_which_bump(root: Path) -> None:
+    _publish.publish(root, CID, BASE_SCHEMA)
+    result = _publish.publish(
+        root, CID, schema(extra={"type": "string"}, id={"type": "string"}), version="1.0.1"
+    )
+    assert result.status == "refused"
+    assert (result.required_bump, result.declared_bump) == ("major", "patch")
+    assert "publish 2.0.0 or later" in result.message
+    assert result.reasons[0].startswith("needs major: ")
+    assert any(
+        r.startswith("needs minor: property-added-optional at /extra") for r in result.reasons
+    )
+
+
+def test_below_1_0_a_breaking_change_needs_a_minor(root: Path) -> None:
+    _publish.publish(root, CID, BASE_SCHEMA, version="0.3.1")
+    result = _publish.publish(root, CID, schema(id={"type": "string"}))
+    assert (result.status, str(result.version)) == ("published", "0.4.0")
+
+
+def test_removal_needs_deprecation_first(root: Path) -> None:
+    _publish.publish(root, CID, BASE_SCHEMA)
+    refused = _publish.publish(root, CID, schema(note=None), version="2.0.0")
+    assert refused.status == "refused"
+    assert "removal-not-deprecated: /note" in refused.reasons[0]
+    deprecated = _publish.publish(root, CID, schema(note={"type": "string", "deprecated": True}))
+    assert (deprecated.status, str(deprecated.version)) == ("published", "1.1.0")
+    removed = _publish.publish(root, CID, schema(note=None))
+    assert (removed.status, str(removed.version)) == ("published", "2.0.0")
+
+
+def test_removal_policy_can_be_switched_off(root: Path) -> None:
+    (root / "accord.toml").write_text("[deprecation]\nrequire-deprecation-before-removal = false\n")
+    _publish.publish(root, CID, BASE_SCHEMA)
+    assert _publish.publish(root, CID, schema(note=None)).status == "published"
+
+
+def test_yank_keeps_the_file_and_previous_skips_it(root: Path) -> None:
+    _publish.publish(root, CID, BASE_SCHEMA)
+    _publish.publish(root, CID, schema(extra={"type": "string"}))
+    assert _publish.yank(root, f"{CID}@1.1.0", reason="wrong field name") is True
+    assert _publish.yank(root, f"{CID}@1.1.0", reason="again") is False
+    registry = Registry.load(root)
+    assert version_file(root, CID, "1.1.0").exists()
+    assert str(registry.get(f"{CID}@^1").version) == "1.0.0"
+    # The next publish is diffed against 1.0.0, the highest non-yanked version.
+    result = _publish.publish(root, CID, schema(other={"type": "string"}), version="1.2.0")
+    assert (result.status, str(result.previous)) == ("published", "1.0.0")
+
+
+def test_retire_blocks_new_versions_and_keeps_files(root: Path) -> None:
+    _publish.publish(root, CID, BASE_SCHEMA)
+    assert _publish.retire(root, CID) is True
+    assert _publish.retire(root, CID) is False
+    assert Registry.load(root).contract(CID).meta.status == "retired"
+    assert version_file(root, CID, "1.0.0").exists()
+    with pytest.raises(UsageError) as caught:
+        _publish.publish(root, CID, schema(extra={"type": "string"}))
+    assert caught.value.code == "contract-retired"
+
+
+def test_retire_replaces_an_existing_status_line(root: Path) -> None:
+    (root / "orders" / "placed" / "contract.toml").write_text(
+        'owner = "t"\nkind = "event"\nstatus = "deprecated"\n\n[rules.type-changed]\n'
+        'severity = "warning"\nreason = "ok"\n'
+    )
+    _publish.retire(root, CID)
+    text = (root / "orders" / "placed" / "contract.toml").read_text()
+    assert text.count("status") == 1
+    assert 'status = "retired"\n\n[rules' in text
+
+
+def test_new_scaffolds_and_refuses_duplicates(tmp_path: Path) -> None:
+    root = tmp_path / "reg"
+    directory = _publish.new_contract(root, "billing.invoice-paid", owner="billing", kind="event")
+    assert (directory / "contract.toml").read_text() == 'owner = "billing"\nkind = "event"\n'
+    assert "billing.invoice-paid" in Registry.load(root)
+    with pytest.raises(UsageError) as exists:
+        _publish.new_contract(root, "billing.invoice-paid", owner="x", kind="event")
+    assert exists.value.code == "contract-exists"
+    for bad in ("consumers.thing", "billing.invoice_paid"):
+        with pytest.raises(InvalidReference):
+            _publish.new_contract(root, bad, owner="x", kind="event")
+    with pytest.raises(ConfigError):
+        _publish.new_contract(root, "billing.refund", owner="x", kind="banana")
+    assert not (root / "billing" / "refund" / "contract.toml").exists()
+
+
+def test_publish_refuses_bad_schemas_and_unknown_contracts(root: Path) -> None:
+    with pytest.raises(SchemaError):
+        _publish.publish(root, CID, {"$schema": BASE_SCHEMA["$schema"], "type": "strin"})
+    with pytest.raises(ContractNotFound):
+        _publish.publish(root, "orders.nope", BASE_SCHEMA)
+    assert not list((root / "orders" / "placed").glob("*.json"))
+
+
+# -- Pydantic models -------------------------------------------------------------------
+
+MODEL = """
+from decimal import Decimal
+from pydantic import BaseModel
+
+class Order(BaseModel):
+    id: int
+    total: Decimal
+    note: str | None = None
+"""
+
+
+def test_publish_model_is_deterministic(root: Path, tmp_path: Path) -> None:
+    model_file = tmp_path / "model_orders.py"
+    model_file.write_text(MODEL)
+    model = _publish.load_model(f"{model_file}:Order")
+    first = _publish.export_model_schema(model)
+    assert first == _publish.export_model_schema(model)
+    assert first["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert _publish.publish(root, CID, first).status == "published"
+    assert _publish.publish(root, CID, _publish.export_model_schema(model)).status == "unchanged"
+
+
+def test_model_errors_are_usage_errors(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        _publish.load_model("no_such_module_anywhere:Order")
+    with pytest.raises(UsageError):
+        _publish.load_model(f"{tmp_path / 'missing.py'}:Order")
+    with pytest.raises(UsageError):
+        _publish.export_model_schema(object)
+
+
+def test_pydantic_profile_rewrites_the_decimal_lookahead() -> None:
+    lookahead = next(iter(_publish.PYDANTIC_DECIMAL_PATTERNS))
+    document = {
+        "type": "object",
+        "properties": {
+            "d": {"anyOf": [{"type": "number"}, {"type": "string", "pattern": lookahead}]},
+            "x": {"discriminator": {"propertyName": "k"}, "oneOf": [{"type": "object"}]},
+            "f": {"type": "string", "format": "binary"},
+        },
+    }
+    out = _publish.pydantic_profile(document)
+    assert (
+        out["properties"]["d"]["anyOf"][1]["pattern"]
+        == _publish.PYDANTIC_DECIMAL_PATTERNS[lookahead]
+    )
+    assert out["properties"]["x"]["discriminator"] == {"propertyName": "k"}
+    assert out["properties"]["f"]["format"] == "binary"
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet="+-.0123456789e ", max_size=8))
+def test_portable_decimal_pattern_matches_the_lookahead_one(text: str) -> None:
+    import regress
+
+    for lookahead, portable in _publish.PYDANTIC_DECIMAL_PATTERNS.items():
+        assert (regress.Regex(lookahead).find(text) is not None) == (
+            regress.Regex(portable).find(text) is not None
+        )
+
+
+# -- the CLI ---------------------------------------------------------------------------
+
+
+def test_cli_publish_refusal_exits_1(root: Path, tmp_path: Path, capsys: Any) -> None:
+    first = tmp_path / "v1.json"
+    first.write_text(json.dumps(BASE_SCHEMA))
+    code, out, _ = run_cli(
+        ["publish", CID, "--schema", str(first), "--registry", str(root)], capsys
+    )
+    assert (code, out.split(":")[0]) == (0, "published")
+    second = tmp_path / "v2.json"
+    second.write_text(json.dumps(schema(extra={"type": "string"})))
+    argv = ["publish", CID, "--schema", str(second), "--version", "1.0.1", "--registry", str(root)]
+    code, out, _ = run_cli(argv, capsys)
+    assert code == 1
+    assert "needs minor: property-added-optional at /extra" in out
+    auto = ["publish", CID, "--schema", str(second), "--format", "json", "--registry", str(root)]
+    code, out, _ = run_cli(auto, capsys)
+    assert (code, json.loads(out)["version"]) == (0, "1.1.0")
+
+
+def test_cli_new_yank_retire(tmp_path: Path, capsys: Any) -> None:
+    root = tmp_path / "contracts"
+    reg = ["--registry", str(root)]
+    assert run_cli(["new", CID, "--owner", "o", "--kind", "event", *reg], capsys)[0] == 0
+    schema_file = tmp_path / "s.json"
+    schema_file.write_text(json.dumps(BASE_SCHEMA))
+    assert run_cli(["publish", CID, "--schema", str(schema_file), *reg], capsys)[0] == 0
+    assert run_cli(["yank", f"{CID}@1.0.0", "--reason", "bad", *reg], capsys)[0] == 0
+    assert run_cli(["retire", CID, *reg], capsys)[0] == 0
+    code, _, err = run_cli(["publish", CID, "--schema", str(schema_file), *reg], capsys)
+    assert code == 2
+    assert "error[contract-retired]" in err
+
+
+def test_cli_publish_model(root: Path, tmp_path: Path, capsys: Any) -> None:
+    (tmp_path / "order_model.py").write_text(MODEL)
+    argv = [
+        "publish",
+        CID,
+        "--model",
+        f"{tmp_path / 'order_model.py'}:Order",
+        "--registry",
+        str(root),
+    ]
+    assert run_cli(argv, capsys)[0] == 0
+    assert version_file(root, CID, "1.0.0").exists()
+
+
+# -- interrupted publishes -------------------------------------------------------------
+
+_PUBLISH_SCRIPT = """
+import json, sys
+from accord import _publish
+result = _publish.publish(sys.argv[1], sys.argv[2], json.loads(sys.argv[3]))
+print(result.status)
+"""
+
+
+def _publish_killed_at(root: Path, step: str, document: Any) -> int:
+    env = {**os.environ, "ACCORD_TEST_FAILPOINT": step}
+    done = subprocess.run(
+        [sys.executable, "-c", _PUBLISH_SCRIPT, str(root), CID, json.dumps(document)],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode
+
+
+@pytest.mark.parametrize("step", ["after-temp-file", "after-version-file", "after-lock-guard"])
+def test_interrupted_publish_is_accepted_or_repaired(root: Path, step: str) -> None:
+    from accord._gate import check
+
+    _publish.publish(root, CID, BASE_SCHEMA)
+    new = schema(extra={"type": "string"})
+    assert _publish_killed_at(root, step, new) == -9  # really killed (SIGKILL)
+    assert lint(root).ok, lint(root).problems  # the registry stays valid
+    assert lock_versions(root) == ["1.0.0"]
+    report = check(root)
+    if step == "after-temp-file":
+        assert report.exit_code() == 0  # a hidden temp file is all that is left
+    else:
+        assert [f.rule for f in report.findings] == ["lock-missing-entry"]
+        assert "completes an interrupted publish" in report.findings[0].message
+    if step == "after-lock-guard":
+        with pytest.raises(LockError) as stale:
+            _publish.publish(root, CID, new)
+        assert stale.value.code == "lock-busy"
+        assert "no longer running" in stale.value.message
+        (root / "accord.lock.lck").unlink()
+    result = _publish.publish(root, CID, new)
+    assert (result.status, str(result.version)) == (
+        ("published", "1.1.0") if step == "after-temp-file" else ("completed", "1.1.0")
+    )
+    assert lock_versions(root) == ["1.0.0", "1.1.0"]
+    assert check(root).exit_code() == 0
