@@ -68,6 +68,7 @@ class Refuter:
         self.max_tries = max_tries
         self.pools: dict[tuple[Any, ...], list[Any]] = {}
         self.seen: set[str] = set()
+        self.quick: dict[frozenset[tuple[int, int]], Any] = {}
 
     # -- driver ----------------------------------------------------------------------
     def find(
@@ -152,11 +153,47 @@ class Refuter:
         return None if v is _MISSING else v
 
     def _first_valid(self, sub: list[Node], sup: list[Node], depth: int) -> Any:
+        if not sup:
+            quick = self._quick(sub)
+            if quick is not _MISSING:
+                return quick
         pool = self.pool(sub, sup, depth)
         for v in pool:
             if self.ctx.valid_all(sub, v):
                 return v
         return pool[0] if pool else _MISSING
+
+    def _quick(self, sub: list[Node]) -> Any:
+        """A cheap valid value for plain leaf schemas (filling required keys)."""
+        key = frozenset(n.key for n in sub)
+        if key in self.quick:
+            return self.quick[key]
+        tries: list[Any] = []
+        for n in sub:
+            s = n.schema
+            if isinstance(s, dict):
+                if "const" in s:
+                    tries.append(s["const"])
+                if isinstance(s.get("enum"), list) and s["enum"]:
+                    tries.append(s["enum"][0])
+                v = s.get("minLength")
+                if isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 1000:
+                    tries.append("a" * v)
+                for kw in ("minimum", "maximum"):
+                    v = s.get(kw)
+                    if isinstance(v, int) and not isinstance(v, bool):
+                        tries.append(v)
+                for fmt in [s.get("format")]:
+                    if isinstance(fmt, str):
+                        tries.extend(FORMAT_SAMPLES.get(fmt, []))
+        tries.extend(["", 0, 1, None, True, 1.5, "a", [], {}])
+        found: Any = _MISSING
+        for v in tries:
+            if self.ctx.valid_all(sub, v):
+                found = v
+                break
+        self.quick[key] = found
+        return found
 
     def values(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
         yield from self.pool(sub, sup, depth)
