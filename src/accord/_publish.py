@@ -31,6 +31,8 @@ import os
 import random
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -281,24 +283,33 @@ def publish(
         LockError: ``lock-busy``: another publisher holds the lock file too long, or a
             crashed one left it behind.
     """
-    from accord.registry import Registry
-
-    registry = Registry.load(root)
-    contract = registry.contract(contract_id)
     display = source or "<document>"
-    if contract.meta.status == "retired":
-        raise UsageError(
-            f"{contract.id} is retired: it takes no new versions (set status in its "
-            "contract.toml to reopen it)",
-            code="contract-retired",
-            ref=contract.id,
-        )
     _check_document(document, file=display)
     if not isinstance(document, dict):
         raise SchemaError(
             "a registry version's root must be an object schema",
             code="schema-root-not-object",
             file=display,
+        )
+    # The whole read-decide-write runs under the lock file: the previous version and
+    # the lock are read while no other publisher can change them.
+    with _guarded(Path(root), lock_timeout):
+        return _publish_locked(Path(root), contract_id, document, version)
+
+
+def _publish_locked(
+    root: Path, contract_id: str, document: dict[str, Any], version: str | Version | None
+) -> PublishResult:
+    from accord.registry import Registry
+
+    registry = Registry.load(root)
+    contract = registry.contract(contract_id)
+    if contract.meta.status == "retired":
+        raise UsageError(
+            f"{contract.id} is retired: it takes no new versions (set status in its "
+            "contract.toml to reopen it)",
+            code="contract-retired",
+            ref=contract.id,
         )
     text = _canonical(document)
     published = [v for v in contract.versions if registry.published(v)]
@@ -311,7 +322,7 @@ def publish(
     if wanted is not None:
         existing = next((v for v in contract.versions if v.version == wanted), None)
         if existing is not None:
-            return _existing(registry, contract, existing, text, lock_timeout)
+            return _existing(registry, contract, existing, text)
     if previous is not None and _canonical(previous.document) == text:
         return PublishResult(
             UNCHANGED,
@@ -338,7 +349,7 @@ def publish(
         ]
         existing = next((v for v in contract.versions if v.version == wanted), None)
         if existing is not None:
-            return _existing(registry, contract, existing, text, lock_timeout)
+            return _existing(registry, contract, existing, text)
 
     declared: BumpKind | None = None
     if previous is not None:
@@ -394,7 +405,7 @@ def publish(
         if data != raw:
             return _conflict(contract, wanted, file)
     _failpoint("after-version-file")
-    status = _lock_in(registry.root, contract.id, wanted, raw, lock_timeout)
+    status = _lock_in(registry.root, contract.id, wanted, raw)
     if status == CONFLICT:
         return _conflict(contract, wanted, file)
     return PublishResult(
@@ -432,7 +443,6 @@ def _existing(
     contract: Contract,
     existing: ContractVersion,
     text: str,
-    lock_timeout: float,
 ) -> PublishResult:
     """The requested version's file exists: a no-op, a completion, or a conflict."""
     if _canonical(existing.document) != text:
@@ -445,7 +455,7 @@ def _existing(
             file=existing.file,
             message=f"{existing.ref} is already published with this content: nothing to do",
         )
-    status = _lock_in(registry.root, contract.id, existing.version, existing.raw, lock_timeout)
+    status = _lock_in(registry.root, contract.id, existing.version, existing.raw)
     if status == CONFLICT:
         return _conflict(contract, existing.version, existing.file)
     return PublishResult(
@@ -478,13 +488,23 @@ def _link_exclusive(path: Path, data: bytes) -> None:
         os.unlink(tmp)
 
 
-def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes, timeout: float) -> Status:
-    """Add one line to ``accord.lock`` under the exclusive lock file.
+@contextmanager
+def _guarded(root: Path, timeout: float) -> Iterator[None]:
+    """Hold the exclusive ``accord.lock.lck`` (``O_EXCL``; the holder's pid inside).
 
-    Returns ``conflict`` when the lock already records this version with another digest.
+    Raises:
+        LockError: ``lock-busy`` after ``timeout`` seconds, or at once when the holder
+            is a process that no longer runs (a crashed publish left it behind).
     """
-    from accord.registry import LOCK_FILE, LOCK_GUARD, digest_of, lock_text, read_lock
+    from accord.registry import LOCK_GUARD
 
+    if not root.is_dir():
+        from accord.errors import Problem, RegistryError
+
+        raise RegistryError(
+            [Problem("registry-not-found", "registry directory does not exist", file=str(root))],
+            root=str(root),
+        )
     guard = root / LOCK_GUARD
     deadline = time.monotonic() + timeout
     delay = 0.002
@@ -498,7 +518,8 @@ def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes, timeout
                 raise LockError(
                     f"{LOCK_GUARD} was left by process {holder}, which is no longer running "
                     "(a publish was interrupted): check that no `accord publish` is running, "
-                    f"delete {guard} and publish again",
+                    f"delete {guard} and publish again (re-running the same publish "
+                    "completes it)",
                     code="lock-busy",
                     file=LOCK_GUARD,
                 ) from None
@@ -506,28 +527,38 @@ def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes, timeout
                 raise LockError(
                     f"{guard} has been held for over {timeout:g}s"
                     + (f" by process {holder}" if holder else "")
-                    + ": another `accord publish` is rewriting accord.lock; retry, or delete "
-                    "the file if no publish is running",
+                    + ": another `accord publish` is running; retry, or delete the file if "
+                    "no publish is running",
                     code="lock-busy",
                     file=LOCK_GUARD,
                 ) from None
             time.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter, not crypto
-            delay = min(delay * 2, 0.1)
+            delay = min(delay * 2, 0.05)
     try:
         with os.fdopen(fd, "w") as handle:
             handle.write(f"{os.getpid()}\n")
-        _failpoint("after-lock-guard")
-        entries = read_lock(root)
-        digest = digest_of(raw)
-        recorded = entries.get((contract_id, version))
-        if recorded is not None and recorded != digest:
-            return CONFLICT
-        if recorded is None:
-            entries[(contract_id, version)] = digest
-            _jsondoc.atomic_write(root / LOCK_FILE, lock_text(entries).encode("utf-8"))
-        return PUBLISHED
+        yield
     finally:
         guard.unlink(missing_ok=True)
+
+
+def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes) -> Status:
+    """Add one line to ``accord.lock`` (the caller holds the lock file).
+
+    Returns ``conflict`` when the lock already records this version with another digest.
+    """
+    from accord.registry import LOCK_FILE, digest_of, lock_text, read_lock
+
+    _failpoint("before-lock-write")
+    entries = read_lock(root)
+    digest = digest_of(raw)
+    recorded = entries.get((contract_id, version))
+    if recorded is not None and recorded != digest:
+        return CONFLICT
+    if recorded is None:
+        entries[(contract_id, version)] = digest
+        _jsondoc.atomic_write(root / LOCK_FILE, lock_text(entries).encode("utf-8"))
+    return PUBLISHED
 
 
 def _guard_holder(guard: Path) -> int | None:
@@ -671,9 +702,13 @@ def yank(root: str | Path, ref: str, *, reason: str) -> bool:
         raise UsageError(f"yank needs an exact version: {parsed.id}@X.Y.Z", code="usage")
     if not reason.strip():
         raise UsageError("yank needs a --reason: consumers see it", code="usage")
-    registry = Registry.load(root)
-    contract = registry.contract(parsed.id)
-    target = contract.version(parsed.version)
+    with _guarded(Path(root), 30.0):
+        return _yank_locked(Registry.load(root), parsed.id, parsed.version, reason)
+
+
+def _yank_locked(registry: Registry, contract_id: str, version: Version, reason: str) -> bool:
+    contract = registry.contract(contract_id)
+    target = contract.version(version)
     if not registry.published(target):
         raise VersionNotFound(
             f"{target.ref} is not published (no accord.lock line): delete the file instead",
@@ -701,7 +736,11 @@ def retire(root: str | Path, contract_id: str) -> bool:
     """
     from accord.registry import Registry
 
-    registry = Registry.load(root)
+    with _guarded(Path(root), 30.0):
+        return _retire_locked(Registry.load(root), contract_id)
+
+
+def _retire_locked(registry: Registry, contract_id: str) -> bool:
     contract = registry.contract(contract_id)
     if contract.meta.status == "retired":
         return False
