@@ -482,6 +482,13 @@ def matching_strings(
         text = draw(pattern, rng, minimal=minimal and attempt == 0, extra=extra)
         if text is None:
             break
+        if not (minimal and attempt == 0) and rng.random() < 0.4:
+            # The search is unanchored: text around the match is allowed, so show some.
+            noise = "".join(rng.choice("xyz-_ 09Éü") for _ in range(rng.randint(1, 4)))
+            if not end_anchor:
+                text += noise
+            elif not start_anchor:
+                text = noise + text
         if len(text) < min_len:
             pad = "a" * (min_len - len(text))
             if not end_anchor:
@@ -691,6 +698,7 @@ class _Document:
         self._registry: Any = None
         self._costs: dict[tuple[str, int], int] = {}
         self._anchors: dict[str, str] | None = None
+        self.numbers: dict[tuple[Any, ...], list[Fraction]] = {}
         self.lock = threading.Lock()
 
     def node(self, ptr: str) -> Any:
@@ -833,6 +841,59 @@ def _document(schema: Schema) -> _Document:
             _doc_cache.clear()
         _doc_cache[key] = doc
     return doc
+
+
+def _fixed_numbers(view: _View, step: Fraction | None) -> list[Fraction]:
+    lo, hi = view.lo, view.hi
+    raw: list[Fraction] = []
+    if step is not None:
+        # Lowest and highest multiples in range, and a few around zero.
+        if lo is not None:
+            k = math.ceil(lo / step)
+            raw += [k * step, (k + 1) * step, (k + 2) * step]
+        if hi is not None:
+            k = math.floor(hi / step)
+            raw += [k * step, (k - 1) * step]
+        raw += [b * step for b in (0, 1, -1, 2, 7, -3, 100, 12345)]
+        if lo is None or hi is None:
+            big = math.ceil(Fraction(_BIG + 1) / step) * step
+            raw += [big, -big]
+        return raw
+    raw += [Fraction(0), Fraction(1), Fraction(-1), Fraction(1, 2), Fraction(-5, 4)]
+    raw += [Fraction(42), Fraction(3141, 1000), Fraction(-1000)]
+    raw += [Fraction(_BIG + 1), Fraction(-_BIG - 1)]
+    for bound, excl, sign in ((lo, view.lo_excl, 1), (hi, view.hi_excl, -1)):
+        if bound is None:
+            continue
+        raw += [bound, bound + sign, bound + sign * Fraction(1, 2)]
+        if excl:
+            raw.append(Fraction(math.nextafter(float(bound), sign * math.inf)))
+        raw.append(bound + sign * 1000)
+    if lo is not None and hi is not None:
+        raw.append((lo + hi) / 2)
+    return raw
+
+
+def _filter_numbers(
+    view: _View, step: Fraction | None, integer: bool, raw: list[Fraction]
+) -> list[Fraction]:
+    lo, hi = view.lo, view.hi
+    out: list[Fraction] = []
+    seen: set[Fraction] = set()
+    for value in raw:
+        if value in seen:
+            continue
+        seen.add(value)
+        if integer and value.denominator != 1:
+            continue
+        if lo is not None and (value < lo or (value == lo and view.lo_excl)):
+            continue
+        if hi is not None and (value > hi or (value == hi and view.hi_excl)):
+            continue
+        if step is not None and (value / step).denominator != 1:
+            continue
+        out.append(value)
+    return out
 
 
 # A few valid values per format JSON Schema 2020-12 defines, shortest first.
@@ -1213,61 +1274,30 @@ class _Generator:
         self, view: _View, step: Fraction | None, *, integer: bool
     ) -> list[Fraction]:
         """Interesting values in range: bounds, just inside them, zero, big and fractional."""
+        key = (view.lo, view.lo_excl, view.hi, view.hi_excl, step, integer)
+        fixed = self.doc.numbers.get(key)
+        if fixed is None:
+            fixed = _filter_numbers(view, step, integer, _fixed_numbers(view, step))
+            self.doc.numbers[key] = fixed
         lo, hi = view.lo, view.hi
-
-        def inside(v: Fraction) -> bool:
-            if lo is not None and (v < lo or (v == lo and view.lo_excl)):
-                return False
-            if hi is not None and (v > hi or (v == hi and view.hi_excl)):
-                return False
-            return step is None or (v / step).denominator == 1
-
         raw: list[Fraction] = []
         if step is not None:
-            # Lowest and highest multiples in range, and a few around zero.
-            if lo is not None:
-                k = math.ceil(lo / step)
-                raw += [k * step, (k + 1) * step, (k + 2) * step]
-            if hi is not None:
-                k = math.floor(hi / step)
-                raw += [k * step, (k - 1) * step]
-            base = [0, 1, -1, 2, 7, -3, 100, 12345]
-            raw += [b * step for b in base]
-            if lo is None or hi is None:
-                big = Fraction(_BIG + 1)
-                raw += [math.ceil(big / step) * step, -math.ceil(big / step) * step]
-            if lo is not None and hi is not None and hi - lo > 4 * step:
-                k_lo, k_hi = math.ceil(lo / step), math.floor(hi / step)
+            k_lo = math.ceil(lo / step) if lo is not None else -(10**4)
+            k_hi = math.floor(hi / step) if hi is not None else 10**4
+            if k_lo <= k_hi:
+                if lo is not None and hi is None:
+                    k_hi = k_lo + 10**4
+                if hi is not None and lo is None:
+                    k_lo = k_hi - 10**4
                 raw.append(self.rng.randint(k_lo, k_hi) * step)
         else:
-            raw += [Fraction(0), Fraction(1), Fraction(-1), Fraction(1, 2), Fraction(-5, 4)]
-            raw += [Fraction(42), Fraction(3141, 1000), Fraction(-1000)]
-            raw += [Fraction(_BIG + 1), Fraction(-_BIG - 1)]
-            for bound, excl, sign in ((lo, view.lo_excl, 1), (hi, view.hi_excl, -1)):
-                if bound is None:
-                    continue
-                raw += [bound, bound + sign, bound + sign * Fraction(1, 2)]
-                if excl:
-                    raw.append(Fraction(math.nextafter(float(bound), sign * math.inf)))
-                raw.append(bound + sign * 1000)
+            raw += [Fraction(self.rng.randint(-100_000, 100_000), 100)]
+            raw += [Fraction(self.rng.randint(-(10**6), 10**6), self.rng.choice((1, 8, 1000)))]
             if lo is not None and hi is not None:
-                raw.append((lo + hi) / 2)
-                span = hi - lo
-                raw.append(lo + span * Fraction(self.rng.randint(1, 99), 100))
-        out: list[Fraction] = []
-        seen: set[Fraction] = set()
-        for value in raw:
-            if integer and value.denominator != 1:
-                continue
-            if value in seen or not inside(value):
-                continue
-            seen.add(value)
-            out.append(value)
-        if not out and lo is not None and hi is not None and step is None:
-            mid = (lo + hi) / 2
-            if inside(mid) and (not integer or mid.denominator == 1):
-                out.append(mid)
-        return out
+                raw.append(lo + (hi - lo) * Fraction(self.rng.randint(1, 99), 100))
+        known = set(fixed)
+        extra = [v for v in _filter_numbers(view, step, integer, raw) if v not in known]
+        return fixed + extra
 
     # -- strings ----------------------------------------------------------------------
 
@@ -1316,9 +1346,13 @@ class _Generator:
         top = high if high is not None else max(low, 12)
         out = ["x" * low, "x" * top] if mode == "max" else []
         alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- éü日😀"
-        out += [text for text in _PLAIN_TEXT if self._length_ok(text, low, high)]
+        if mode == "random" and self.rng.random() < 0.5:
+            fitting = [text for text in _PLAIN_TEXT if self._length_ok(text, low, high)]
+            if fitting:
+                return [fitting[self.rng.randrange(len(fitting))]]
         targets = (low, top, self.rng.randint(low, max(low, min(top, low + 16))))
-        out += ["".join(self.rng.choice(alphabet) for _ in range(t)) for t in targets]
+        size = targets[self.rng.randrange(3)]
+        out.append("".join(self.rng.choices(alphabet, k=size)))
         return out
 
     # -- arrays -----------------------------------------------------------------------
@@ -1398,9 +1432,7 @@ class _Generator:
         names: list[str] = []
         chosen: dict[str, bool] = {}
         for _ in range(6):  # dependentSchemas may declare more keys: run to a fixed point
-            names = []
-            for part in view.objects:
-                names += [n for n in part.props if n not in names]
+            names = list(dict.fromkeys(n for part in view.objects for n in part.props))
             for name in names:
                 if name not in chosen:
                     if mode == "min" or name in view.required:
@@ -1409,9 +1441,8 @@ class _Generator:
                         chosen[name] = True
                     else:
                         chosen[name] = self.rng.random() < 0.5
-            keys = list(view.required) + [
-                n for n in names if chosen.get(n) and n not in view.required
-            ]
+            required = set(view.required)
+            keys = list(view.required) + [n for n in names if chosen[n] and n not in required]
             for key in list(keys):
                 keys += [d for d in view.dep_required.get(key, []) if d not in keys]
             pending = [p for k in keys for p in view.dep_schemas.get(k, []) if p not in applied]
@@ -1530,7 +1561,7 @@ def _payloads(doc: _Document, seed: int, max_depth: int, n: int) -> Iterator[Any
     seen: set[str] = set()
     misses = 0
     index = 0
-    while misses < 2 * n + 10:
+    while misses < 2 * n + 10 and len(seen) < n:
         mode = "min" if index == 0 else "max" if index == 1 else "random"
         index += 1
         try:
@@ -1821,6 +1852,12 @@ def _breaks(
         for candidate in _near_values(value, members):
             if canon(candidate) not in taken:
                 yield keyword, candidate
+                break
+    if "not" in node:
+        negated = _pointer.join(ptr, "not")
+        for candidate in (*_WRONG_TYPE, "a", -1, [None], {"a": None}):
+            if doc.valid_at(negated, candidate):
+                yield "not", candidate
                 break
     if isinstance(value, str):
         yield from _string_breaks(node, value)
