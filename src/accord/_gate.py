@@ -594,9 +594,9 @@ def _unlocked(registry: Registry) -> list[Finding]:
     return [
         _finding(
             "lock-missing-entry",
-            f"{v.ref} has no line in accord.lock: publish it with `accord publish "
-            f"{v.contract_id} --schema {v.file} --version {v.version}` (this also completes "
-            "an interrupted publish), or delete the file if it is a stray draft",
+            f"{v.ref} has no line in accord.lock: publish it (`accord publish "
+            f"{v.contract_id} --schema <this file> --version {v.version}` also completes an "
+            "interrupted publish), or delete the file if it is a stray draft",
             contract=v.contract_id,
             version=str(v.version),
             file=v.file,
