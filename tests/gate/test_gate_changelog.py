@@ -1,0 +1,54 @@
+"""``accord changelog``: release notes from the diffs between versions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _gate_helpers import commit_all, init_repo, make_contract, run_cli, schema
+
+from accord import _publish
+from accord._changelog import changelog
+
+CID = "orders.placed"
+GOLDEN = Path(__file__).parent / "golden" / "changelog.md"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "contracts"
+    make_contract(root, CID)
+    documents = [
+        schema(),
+        schema(note={"type": "string", "deprecated": True}, extra={"type": "string"}),
+        schema(note=None, extra={"type": "string"}, id={"type": "string"}),
+    ]
+    results = [_publish.publish(root, CID, document) for document in documents]
+    assert [str(r.version) for r in results] == ["1.0.0", "1.1.0", "2.0.0"]
+    return root
+
+
+def test_changelog_golden_breaking_first(root: Path) -> None:
+    text = changelog(root)
+    if os.environ.get("ACCORD_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+    section = text[text.index("### 2.0.0") : text.index("### 1.1.0")]
+    assert section.index("#### Breaking") < section.index("Migration:")
+    assert text.index("### 2.0.0") < text.index("### 1.1.0") < text.index("### 1.0.0")
+
+
+def test_changelog_since_a_ref(root: Path, tmp_path: Path, capsys: Any) -> None:
+    repo = tmp_path
+    init_repo(repo)
+    commit_all(repo, "three versions")
+    newer = schema(note=None, extra={"type": "string"}, id={"type": "string"}, more={})
+    assert str(_publish.publish(root, CID, newer).version) == "2.1.0"
+    text = changelog(root, CID, since="HEAD")
+    assert "### 2.1.0" in text
+    assert "### 2.0.0" not in text
+    code, out, _ = run_cli(["changelog", CID, "--registry", str(root)], capsys)
+    assert code == 0
+    assert out.startswith("# Changelog\n\n## orders.placed\n")
