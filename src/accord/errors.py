@@ -22,6 +22,8 @@ working for callers that do not know accord.
     │   (carries every problem found while loading, as ``problems``)
     ├── LockError(AccordError, ValueError)             lock-mismatch
     ├── UsageError(AccordError, ValueError)            usage
+    ├── CodegenError(AccordError, ValueError)          codegen-failed, codegen-unsafe-output,
+    │                                                  codegen-unavailable, codegen-unstable-name
     ├── ContractViolation(AccordError, ValueError)     contract-violation
     │   (a payload failed validation; carries every error)
     └── IncompatibleChange(AccordError, ValueError)    incompatible-change
@@ -226,6 +228,18 @@ class UsageError(AccordError, ValueError):
     """The command line or an API call was used wrongly."""
 
     default_code = "usage"
+
+
+class CodegenError(AccordError, ValueError):
+    """Code generation failed: the generator is missing or produced code accord refuses.
+
+    Codes: ``codegen-unsafe-output`` (the AST allow-list refused the output),
+    ``codegen-unavailable`` (datamodel-code-generator is not installed or not the pinned
+    version), ``codegen-unstable-name`` (an attribute is not the one ``field_attr``
+    promises), ``codegen-failed`` (the generator raised).
+    """
+
+    default_code = "codegen-failed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ when a module actually has to be (re)generated.
 from __future__ import annotations
 
 from accord.codegen._attrs import AttributeMove, attribute_map, attribute_moves
-from accord.codegen._errors import CodegenError
 from accord.codegen._idents import field_attr, name_ident, version_ident
 from accord.codegen._package import (
     DEFAULT_PACKAGE,
@@ -18,6 +17,7 @@ from accord.codegen._package import (
 )
 from accord.codegen._render import GENERATOR_VERSION, render_version
 from accord.codegen._safety import check_source
+from accord.errors import CodegenError
 
 __all__ = [
     "DEFAULT_PACKAGE",

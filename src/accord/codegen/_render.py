@@ -20,10 +20,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from accord._version import __version__
-from accord.codegen._errors import CodegenError
 from accord.codegen._idents import class_name, field_attr
 from accord.codegen._prepare import Prepared, prepare
 from accord.codegen._safety import check_source
+from accord.errors import CodegenError
 
 __all__ = ["GENERATOR", "GENERATOR_VERSION", "OPTIONS_KEY", "header", "render_version"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from accord.codegen._errors import CodegenError
+from accord.errors import CodegenError
 
 __all__ = ["check_source"]
 
