@@ -354,10 +354,14 @@ def parse(pattern: str) -> Any:
 @lru_cache(maxsize=2048)
 def compiled(pattern: str) -> Any:
     """``regress.Regex(pattern)``, cached; ``None`` when regress refuses it."""
-    try:
-        return regress.Regex(pattern)
-    except Exception:  # noqa: BLE001 - any refusal means "cannot check here"
-        return None
+    # Unicode mode first: jsonschema-rs reads `\p{L}` as a property class, as `u` does;
+    # patterns that are errors in unicode mode (`\-` outside a class) fall back to plain.
+    for flags in (("u",), ()):
+        try:
+            return regress.Regex(pattern, *flags)
+        except Exception:  # noqa: BLE001, S112 - a refusal means "cannot check here"
+            continue
+    return None
 
 
 def search(pattern: str, text: str) -> bool | None:
@@ -497,7 +501,7 @@ def matching_strings(
                 text = pad + text
         if len(text) < min_len or (max_len is not None and len(text) > max_len):
             continue
-        if search(pattern, text) and text not in out:
+        if search(pattern, text) is not False and text not in out:
             out.append(text)
             if len(out) >= 3:
                 break
@@ -659,6 +663,7 @@ class _View:
     not_types: set[str] = field(default_factory=set)
     not_values: list[Any] = field(default_factory=list)
     closed_unevaluated: bool = False
+    forbidden: set[str] = field(default_factory=set)
 
     def restrict_types(self, types: set[str]) -> None:
         if "number" in types:
@@ -1047,11 +1052,12 @@ class _Generator:
                 index = self.branch(ptr, kw, len(branches), mode, attempt)
                 self._collect(_pointer.join(ptr, kw, index), view, mode, attempt, seen)
         if "if" in node and ("then" in node or "else" in node):
-            options = [k for k in ("then", "else") if k in node]
-            if mode == "random" or attempt > 0:
-                pick = options[self.turn((ptr, "if"), len(options))]
+            if attempt > 0:
+                pick = ("then", "else")[self.rng.randrange(2)]
+            elif mode == "random":
+                pick = ("then", "else")[self.turn((ptr, "if"), 2)]
             else:
-                pick = options[-1] if "else" in node or mode == "max" else "else"
+                pick = "then" if mode == "max" else "else"
             if pick == "then":
                 self._collect(_pointer.join(ptr, "if"), view, mode, attempt, seen)
                 self._collect(_pointer.join(ptr, "then"), view, mode, attempt, seen)
@@ -1062,6 +1068,8 @@ class _Generator:
             types = negated.get("type")
             if isinstance(types, str | list) and len(negated) == 1:
                 view.not_types |= {types} if isinstance(types, str) else set(types)
+            if isinstance(negated.get("required"), list) and len(negated) == 1:
+                view.forbidden.update(k for k in negated["required"] if isinstance(k, str))
             if "const" in negated:
                 view.not_values.append(negated["const"])
             if isinstance(negated.get("enum"), list):
@@ -1212,8 +1220,10 @@ class _Generator:
                 index = attempt % len(values)
             elif mode == "max":
                 index = (len(values) - 1 - attempt) % len(values)
-            else:
+            elif attempt == 0:
                 index = self.turn((key, "enum"), len(values))
+            else:
+                index = self.rng.randrange(len(values))
             return copy.deepcopy(values[index])
         types = self.allowed_types(view)
         if not types:
@@ -1435,7 +1445,7 @@ class _Generator:
             names = list(dict.fromkeys(n for part in view.objects for n in part.props))
             for name in names:
                 if name not in chosen:
-                    if mode == "min" or name in view.required:
+                    if mode == "min" or name in view.required or name in view.forbidden:
                         chosen[name] = False
                     elif mode == "max":
                         chosen[name] = True
