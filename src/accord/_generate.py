@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urldefrag, urljoin
 
 import regress
 
@@ -702,7 +702,11 @@ class _Document:
         self._validators: dict[str, Any] = {"": self.root}
         self._registry: Any = None
         self._costs: dict[tuple[str, int], int] = {}
-        self._anchors: dict[str, str] | None = None
+        self._anchors: dict[tuple[str, str], str] = {}
+        self._resources: dict[str, str] = {}
+        self._refs: dict[str, str | None] = {}
+        self._base = ""
+        self._indexed = False
         self.numbers: dict[tuple[Any, ...], list[Fraction]] = {}
         self.lock = threading.Lock()
 
@@ -720,32 +724,51 @@ class _Document:
         return cur
 
     def ref_target(self, ref: Any) -> str | None:
-        if not isinstance(ref, str) or not ref.startswith("#"):
+        """The pointer a ``$ref`` lands on, when it stays in this document."""
+        if not isinstance(ref, str):
             return None
-        fragment = unquote(ref[1:])
-        if fragment == "" or fragment.startswith("/"):
-            return fragment
-        return self.anchors().get(fragment)
+        hit = self._refs.get(ref, self)
+        if hit is not self:
+            return hit  # type: ignore[return-value]
+        self.index()
+        uri, fragment = urldefrag(urljoin(self._base, ref))
+        start = self._resources.get(uri)
+        target: str | None = None
+        if start is not None:
+            fragment = unquote(fragment)
+            if fragment == "" or fragment.startswith("/"):
+                target = start + fragment
+            else:
+                target = self._anchors.get((uri, fragment))
+        self._refs[ref] = target
+        return target
 
-    def anchors(self) -> dict[str, str]:
-        if self._anchors is None:
-            found: dict[str, str] = {}
+    def index(self) -> None:
+        """Find every schema resource (``$id``) and anchor, with absolute URIs."""
+        if self._indexed:
+            return
+        self._indexed = True
+        root_id = self.schema.get("$id") if isinstance(self.schema, dict) else None
+        self._base = urldefrag(root_id)[0] if isinstance(root_id, str) else ""
+        self._resources[self._base] = ""
 
-            def walk(node: Any, ptr: str) -> None:
-                if isinstance(node, dict):
-                    for key in ("$anchor", "$dynamicAnchor"):
-                        if isinstance(node.get(key), str):
-                            found.setdefault(node[key], ptr)
-                    for key, value in node.items():
-                        if key not in ("enum", "const", "default", "examples"):
-                            walk(value, _pointer.join(ptr, key))
-                elif isinstance(node, list):
-                    for i, value in enumerate(node):
-                        walk(value, _pointer.join(ptr, i))
+        def walk(node: Any, ptr: str, base: str) -> None:
+            if isinstance(node, dict):
+                own = node.get("$id")
+                if isinstance(own, str) and ptr:
+                    base = urldefrag(urljoin(base, own))[0]
+                    self._resources.setdefault(base, ptr)
+                for key in ("$anchor", "$dynamicAnchor"):
+                    if isinstance(node.get(key), str):
+                        self._anchors.setdefault((base, node[key]), ptr)
+                for key, value in node.items():
+                    if key not in ("enum", "const", "default", "examples"):
+                        walk(value, _pointer.join(ptr, key), base)
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    walk(value, _pointer.join(ptr, i), base)
 
-            walk(self.schema, "")
-            self._anchors = found
-        return self._anchors
+        walk(self.schema, "", self._base)
 
     def validator(self, ptr: str) -> Any:
         hit = self._validators.get(ptr)
@@ -1077,7 +1100,10 @@ class _Generator:
 
     def branch(self, ptr: str, kw: str, size: int, mode: str, attempt: int) -> int:
         if mode == "random" or attempt > 1:
-            return self.turn((ptr, kw), size) if attempt == 0 else self.rng.randrange(size)
+            # Half the time in turn (every branch gets covered), half at random (variety).
+            if attempt == 0 and self.rng.random() < 0.5:
+                return self.turn((ptr, kw), size)
+            return self.rng.randrange(size)
         costs = [self.doc.cost(_pointer.join(ptr, kw, i)) for i in range(size)]
         order = sorted(range(size), key=lambda i: (costs[i], i))
         if mode == "max":
