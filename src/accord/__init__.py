@@ -15,46 +15,82 @@ from accord._version import __version__ as __version__
 # name -> module that defines it
 _LAZY: dict[str, str] = {
     "AccordError": "accord.errors",
+    "Change": "accord.compat",
+    "CodegenError": "accord.errors",
+    "ConfigError": "accord.errors",
     "ContractNotFound": "accord.errors",
     "ContractRef": "accord._names",
     "ContractViolation": "accord.errors",
+    "DocumentError": "accord.errors",
     "IncompatibleChange": "accord.errors",
     "InvalidRange": "accord.errors",
     "InvalidReference": "accord.errors",
     "InvalidVersion": "accord.errors",
     "Problem": "accord.errors",
+    "Registry": "accord.registry",
     "RegistryError": "accord.errors",
+    "Report": "accord.compat",
+    "SchemaError": "accord.errors",
+    "ValidationIssue": "accord.errors",
+    "Validator": "accord.validation",
     "Version": "accord.versions",
+    "VersionNotFound": "accord.errors",
     "VersionRange": "accord.versions",
+    "diff": "accord.compat",
+    "validator": "accord._runtime",
 }
 
 __all__ = [
     "AccordError",
+    "Change",
+    "CodegenError",
+    "ConfigError",
     "ContractNotFound",
     "ContractRef",
     "ContractViolation",
+    "DocumentError",
     "IncompatibleChange",
     "InvalidRange",
     "InvalidReference",
     "InvalidVersion",
     "Problem",
+    "Registry",
     "RegistryError",
+    "Report",
+    "SchemaError",
+    "ValidationIssue",
+    "Validator",
     "Version",
+    "VersionNotFound",
     "VersionRange",
     "__version__",
+    "diff",
+    "validator",
 ]
 
 if _TYPE_CHECKING:
     from accord._names import ContractRef as ContractRef
+    from accord._runtime import validator as validator
+    from accord.compat import Change as Change
+    from accord.compat import Report as Report
+    from accord.compat import diff as diff
     from accord.errors import AccordError as AccordError
+    from accord.errors import CodegenError as CodegenError
+    from accord.errors import ConfigError as ConfigError
     from accord.errors import ContractNotFound as ContractNotFound
     from accord.errors import ContractViolation as ContractViolation
+    from accord.errors import DocumentError as DocumentError
     from accord.errors import IncompatibleChange as IncompatibleChange
     from accord.errors import InvalidRange as InvalidRange
     from accord.errors import InvalidReference as InvalidReference
     from accord.errors import InvalidVersion as InvalidVersion
     from accord.errors import Problem as Problem
     from accord.errors import RegistryError as RegistryError
+    from accord.errors import SchemaError as SchemaError
+    from accord.errors import ValidationIssue as ValidationIssue
+    from accord.errors import VersionNotFound as VersionNotFound
+    from accord.registry import Registry as Registry
+    from accord.validation import Validator as Validator
     from accord.versions import Version as Version
     from accord.versions import VersionRange as VersionRange
 

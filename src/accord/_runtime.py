@@ -1,0 +1,106 @@
+"""``accord.validator(ref)``: cached validators for registry versions and ranges.
+
+A service builds its validators at boot and uses them on every request, from many
+threads. This module keeps one loaded :class:`~accord.registry.Registry` per root and
+one :class:`~accord.validation.Validator` per (root, resolved version), so asking twice
+costs a dictionary lookup and both callers share one compiled validator.
+
+A range (``orders.order-placed@^1``) is resolved once, when first asked for, to the
+highest matching non-yanked version; the answer is then cached with the validator. A
+registry object passed in explicitly is used as it is (it is immutable) and cached by
+identity.
+
+Example::
+
+    import accord
+
+    v = accord.validator("orders.order-placed@^1")
+    v.is_valid(payload)          # microseconds, jsonschema-rs
+    v.validate(payload)          # raises ContractViolation with every error
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accord.registry import Registry
+    from accord.validation import Validator
+
+__all__ = ["clear_caches", "validator"]
+
+_lock = threading.RLock()
+_registries: dict[Path, Registry] = {}
+
+
+def _registry_for(registry: Registry | str | os.PathLike[str] | None) -> Registry:
+    from accord.registry import Registry
+
+    if isinstance(registry, Registry):
+        return registry
+    if registry is None:
+        # Discovery reads the working directory's pyproject; resolve it to a root so
+        # two spellings of the same directory share one loaded registry.
+        from accord._config import find_project_config
+
+        tool = find_project_config(Path.cwd())
+        root = Path(tool.registry) if tool.registry is not None else Path.cwd() / "contracts"
+    else:
+        root = Path(registry)
+    root = root.resolve()
+    with _lock:
+        hit = _registries.get(root)
+        if hit is None:
+            hit = Registry.load(root)
+            _registries[root] = hit
+        return hit
+
+
+def validator(ref: str, *, registry: Registry | str | os.PathLike[str] | None = None) -> Validator:
+    """A cached, thread-safe validator for a published version or a range.
+
+    Args:
+        ref: ``namespace.name@version`` or ``namespace.name@range`` (``@^1.2``,
+            ``@~1.2``, ``@>=1.1.0,<2``); without ``@``, the latest release.
+        registry: A :class:`~accord.registry.Registry`, or the path of a registry
+            directory. Default: ``[tool.accord] registry`` of the nearest
+            ``pyproject.toml``, else ``./contracts``.
+
+    Returns:
+        A :class:`~accord.validation.Validator` with ``is_valid``, ``validate`` and
+        ``validate_json``, shared by every caller asking for the same version.
+
+    Raises:
+        ContractNotFound: no such contract.
+        VersionNotFound: nothing (non-yanked) matches the range.
+        RegistryError: the registry does not load.
+    """
+    from accord.validation import Validator
+
+    reg = _registry_for(registry)
+    # Validators live in the registry's own memo: a registry is immutable, so what was
+    # resolved and compiled for it stays true for as long as the object exists.
+    memo = reg._memo
+    key = ("validator", ref)
+    with _lock:
+        hit = memo.get(key)
+    if isinstance(hit, Validator):
+        return hit
+    version = reg.get(ref)
+    exact_key = ("validator", version.ref)
+    with _lock:
+        hit = memo.get(exact_key)
+        if hit is None:
+            hit = Validator(reg.bundle(version), ref=version.ref)
+            memo[exact_key] = hit
+        memo[key] = hit
+    return hit
+
+
+def clear_caches() -> None:
+    """Forget every cached registry and validator (tests; a reloaded registry)."""
+    with _lock:
+        _registries.clear()
