@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urldefrag, urljoin
 
 import regress
@@ -34,6 +34,9 @@ from accord import _pointer
 from accord._reference import reference_validator
 from accord.compat._types import Schema
 from accord.errors import SchemaError
+
+if TYPE_CHECKING:  # hypothesis is a test dependency: imported at run time only when used
+    from hypothesis.strategies import SearchStrategy
 
 __all__ = [
     "Mutation",
@@ -1671,7 +1674,7 @@ def minimal_payload(schema: Schema) -> Any:
     )
 
 
-def payload_strategy(schema: Schema, *, invalid: bool = False) -> Any:
+def payload_strategy(schema: Schema, *, invalid: bool = False) -> SearchStrategy[Any]:
     """A hypothesis ``SearchStrategy`` of payloads valid (or, with ``invalid``, invalid)
     under ``schema``.
 
@@ -1699,9 +1702,14 @@ def payload_strategy(schema: Schema, *, invalid: bool = False) -> Any:
                 mode = "random"
         return _NOTHING
 
+    pools: dict[int, list[Mutation]] = {}
+
     def draw_invalid(seed: int) -> Any:
-        found = invalid_payloads(schema, n=1 + seed % 8, seed=seed // 8)
-        return found[-1].payload if found else _NOTHING
+        # 64 pools of 16 mutations: seed 0 shrinks to the first mutation of seed 0.
+        pool = pools.get(seed % 64)
+        if pool is None:
+            pool = pools[seed % 64] = invalid_payloads(schema, n=16, seed=seed % 64)
+        return pool[(seed // 64) % len(pool)].payload if pool else _NOTHING
 
     seeds = st.integers(min_value=0, max_value=2**32 - 1)
     drawn = seeds.map(draw_invalid if invalid else draw_valid)
@@ -1954,7 +1962,15 @@ def _string_breaks(node: dict[str, Any], value: str) -> Iterator[tuple[str, Any]
 
 
 def _number_breaks(node: dict[str, Any], value: Any) -> Iterator[tuple[str, Any]]:
+    """Values just across each bound (kept on the ``multipleOf`` grid when there is one),
+    and values off the grid (kept integral when they can be)."""
     integral = isinstance(value, int) or node.get("type") == "integer"
+    grid = _fraction(node.get("multipleOf"))
+    if grid is not None and grid <= 0:
+        grid = None
+    unit = Fraction(1) if integral else Fraction(1, 2)
+    if grid is not None:
+        unit = _lcm(unit, grid) if integral else grid
     for keyword, sign, exclusive in (
         ("minimum", -1, False),
         ("exclusiveMinimum", -1, True),
@@ -1964,27 +1980,21 @@ def _number_breaks(node: dict[str, Any], value: Any) -> Iterator[tuple[str, Any]
         bound = _fraction(node.get(keyword))
         if bound is None:
             continue
+        # The nearest grid point across the bound (or on it, when the bound is exclusive).
+        k = bound / unit
+        if sign < 0:
+            index = math.floor(k) if exclusive else math.ceil(k) - 1
+        else:
+            index = math.ceil(k) if exclusive else math.floor(k) + 1
+        yield keyword, _to_json_number(index * unit)
         if exclusive:
             yield keyword, _to_json_number(bound)
-        step = Fraction(1) if integral else Fraction(1, 2)
-        edge = (
-            math.floor(bound) if sign < 0 and integral else math.ceil(bound) if integral else bound
-        )
-        crossed = Fraction(edge) + sign * step
-        if integral and sign < 0 and Fraction(edge) < bound:
-            crossed = Fraction(edge)
-        if integral and sign > 0 and Fraction(edge) > bound:
-            crossed = Fraction(edge)
-        yield keyword, _to_json_number(crossed)
-    multiple = _fraction(node.get("multipleOf"))
-    if multiple is not None and multiple > 0:
-        step = multiple
+    if grid is not None:
         current = Fraction(value) if not isinstance(value, float) else Fraction(str(value))
-        for delta in (step / 2, Fraction(1), step + step / 2):
+        for delta in (Fraction(1), grid / 2, grid + grid / 2):
             candidate = current + delta
-            if (candidate / step).denominator != 1:
+            if (candidate / grid).denominator != 1:
                 yield "multipleOf", _to_json_number(candidate)
-                break
 
 
 def _object_breaks(
