@@ -526,6 +526,8 @@ def test_same_output_in_another_process_with_another_hash_seed(tmp_path: Path) -
     script = tmp_path / "fingerprint.py"
     script.write_text(
         "import sys\n"
+        "import accord._generate\n"
+        "assert 'hypothesis' not in sys.modules, 'hypothesis must be imported lazily'\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from test_generate import _fingerprint\n"
         "sys.stdout.write(_fingerprint())\n",

@@ -711,7 +711,7 @@ class _Document:
         self._base = ""
         self._indexed = False
         self.numbers: dict[tuple[Any, ...], list[Fraction]] = {}
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
 
     def node(self, ptr: str) -> Any:
         hit = self._nodes.get(ptr, self)
@@ -1355,7 +1355,9 @@ class _Generator:
         elif view.patterns:
             minimal = mode == "min" and attempt == 0
             pattern = view.patterns[attempt % len(view.patterns)]
-            candidates += _regex_strings(pattern, self.rng, minimal=minimal, low=low, high=high)
+            candidates += matching_strings(
+                pattern, self.rng, minimal=minimal, min_len=low, max_len=high
+            )
         else:
             candidates += self.plain_strings(low, high, mode)
         candidates = [
@@ -1538,7 +1540,7 @@ class _Generator:
         patterns = [pat for part in view.objects for pat, _ in part.patterns]
         if patterns and (self.rng.random() < 0.7 or all(p.closed for p in view.objects)):
             pattern = patterns[self.rng.randrange(len(patterns))]
-            found = _regex_strings(pattern, self.rng, minimal=False, low=1, high=None)
+            found = matching_strings(pattern, self.rng, minimal=False, min_len=1)
             return found[0] if found else None
         if view.names:
             try:
@@ -1561,6 +1563,8 @@ def _search_ok(pattern: str, text: str) -> bool:
 
 # -- public API ---------------------------------------------------------------------------
 
+_NOTHING = object()  # a draw that found nothing (filtered out of the strategy)
+
 
 @dataclass(frozen=True)
 class Mutation:
@@ -1582,16 +1586,6 @@ class Mutation:
 def _rng(seed: int) -> random.Random:
     """The one random stream of a call: reproducible test data, not secrets."""
     return random.Random(seed)  # noqa: S311
-
-
-def _regex_strings(
-    pattern: str, rng: random.Random, *, minimal: bool, low: int, high: int | None
-) -> list[str]:
-    return matching_strings(pattern, rng, minimal=minimal, min_len=low, max_len=high)
-
-
-def _search(pattern: str, text: str) -> bool | None:
-    return search(pattern, text)
 
 
 def _payloads(doc: _Document, seed: int, max_depth: int, n: int) -> Iterator[Any]:
@@ -1716,9 +1710,6 @@ def payload_strategy(schema: Schema, *, invalid: bool = False) -> SearchStrategy
     return drawn.filter(lambda value: value is not _NOTHING)
 
 
-_NOTHING = object()
-
-
 def invalid_payloads(schema: Schema, *, n: int = 20, seed: int = 0) -> list[Mutation]:
     """Up to ``n`` payloads that each break one constraint of ``schema``.
 
@@ -1763,6 +1754,9 @@ def invalid_payloads(schema: Schema, *, n: int = 20, seed: int = 0) -> list[Muta
             out += [m for _, m in layer[: n - len(out)]]
             depth += 1
         return out
+
+
+# -- mutations ----------------------------------------------------------------------------
 
 
 def _replace(base: Any, tokens: list[str | int], replacement: Any) -> Any:
@@ -1952,7 +1946,7 @@ def _string_breaks(node: dict[str, Any], value: str) -> Iterator[tuple[str, Any]
             "\n",
         ]
         for candidate in candidates:
-            if _search(pattern, candidate) is False:
+            if search(pattern, candidate) is False:
                 yield "pattern", candidate
                 break
     fmt = node.get("format")
