@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml | $(PY)
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
 		echo "error: $(VENV) uses Python $$($(PY) -c 'import platform; print(platform.python_version())'); accord needs >= 3.11: remove $(VENV) and run make again" >&2; \
 		exit 1; }
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,codegen]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,codegen,fastapi]'
 	@touch $@
 
 demo: $(STAMP)  ## list, lint and validate the example registry, then diff two versions
