@@ -556,6 +556,10 @@ class _Fail(Exception):
     """No value found at this location (within the attempts and budget)."""
 
 
+class _OutOfBudget(_Fail):
+    """The payload's budget is spent: a failure that says nothing about the location."""
+
+
 def json_type(value: Any) -> str:
     """The JSON type name of a Python JSON value (``integer`` for integral numbers)."""
     if value is None:
@@ -1009,6 +1013,7 @@ class _Generator:
         self.rng = rng
         self.max_depth = max_depth
         self.counters: dict[tuple[str, str], int] = {}
+        self.failures: dict[tuple[tuple[str, ...], int], int] = {}
         self.budget = _BUDGET
 
     # -- driving -------------------------------------------------------------------
@@ -1029,19 +1034,28 @@ class _Generator:
             raise _Fail
         if depth >= self.max_depth or (mode == "max" and depth >= max(2, self.max_depth // 2)):
             mode = "min"
+        # A nested location that failed four times at this depth and never succeeded is
+        # given up at once: without this, an unsatisfiable leaf costs attempts ** depth.
+        key = (tuple(ptrs), depth)
+        if depth > 0 and self.failures.get(key, 0) >= 4:
+            raise _Fail
         for attempt in range(_ATTEMPTS):
             self.budget -= 1
             if self.budget <= 0:
-                raise _Fail
+                raise _OutOfBudget
             view = self.collect(ptrs, mode, attempt)
             if view.false:
-                raise _Fail
+                continue
             try:
                 value = self.emit(view, depth, mode, attempt, ptrs)
+            except _OutOfBudget:
+                raise
             except _Fail:
                 continue
             if all(self.doc.valid_at(p, value) for p in ptrs):
+                self.failures[key] = -(10**9)  # it can succeed: never give it up
                 return value
+        self.failures[key] = self.failures.get(key, 0) + 1
         raise _Fail
 
     # -- merging the keywords of every conjunct ---------------------------------------
@@ -1255,6 +1269,10 @@ class _Generator:
                 index = self.rng.randrange(len(values))
             return copy.deepcopy(values[index])
         types = self.allowed_types(view)
+        if view.types is None and view.hints and mode == "random" and self.rng.random() < 0.3:
+            # Keywords of one type say nothing about the others: `{"maxLength": 3}` also
+            # accepts 5 and null, and witnesses often live there.
+            types = [t for t in self.allowed_types(_View()) if t not in types] or types
         if not types:
             raise _Fail
         if mode == "min":
@@ -1595,6 +1613,8 @@ def _payloads(doc: _Document, seed: int, max_depth: int, n: int) -> Iterator[Any
     misses = 0
     index = 0
     while misses < 2 * n + 10 and len(seen) < n:
+        if not seen and misses >= 10:
+            break  # ten tries and not one valid payload: give up
         mode = "min" if index == 0 else "max" if index == 1 else "random"
         index += 1
         try:
