@@ -466,11 +466,12 @@ def _reference(format_name: str) -> jsonschema_rs.Draft202012Validator:
 def _cases() -> list[object]:
     out: list[object] = []
     for name, values in CORPUS.items():
+        # Routed formats ask the reference itself; test_routed_formats_take_the_reference_verdict
+        # covers them, so they are left out here rather than skipped.
+        if name in FORMATS_ROUTED_TO_REFERENCE:
+            continue
         for index, value in enumerate(values):
-            marks = []
-            if name in FORMATS_ROUTED_TO_REFERENCE:
-                marks.append(pytest.mark.skip(reason="routed to the reference by design"))
-            out.append(pytest.param(name, value, id=f"{name}-{index}", marks=marks))
+            out.append(pytest.param(name, value, id=f"{name}-{index}"))
     return out
 
 
