@@ -1,0 +1,371 @@
+"""FastAPI (and any ASGI app): validate chosen routes' bodies against contracts.
+
+Needs the ``fastapi`` extra for :func:`body`; :class:`ContractMiddleware` is plain ASGI
+and works under any Starlette/ASGI app.
+
+Two ways in:
+
+- :class:`ContractMiddleware` validates the request body and the JSON response body of
+  the routes you list, keyed ``"METHOD /path/template"``::
+
+      app.add_middleware(
+          ContractMiddleware,
+          routes={"POST /orders": {"request": "orders.place-order@^1",
+                                   "response": {201: "orders.order-placed@^1"}}},
+          registry="contracts",
+          sample_rate=1.0,      # production: e.g. 0.01 validates 1% of requests
+          log_only=False,       # production: True logs violations and changes nothing
+      )
+
+  A request that violates its contract gets a ``422`` shaped like FastAPI's own
+  validation errors (``{"detail": [{"loc": ["body", ...], "msg": ..., "type":
+  "contract_violation"}], "contract": ref}``); a response that violates its contract is
+  replaced by a ``500`` naming the contract and every error (in tests this is what you
+  want to see; in production use ``log_only=True``). Violations are always logged on
+  the ``accord.fastapi`` logger.
+
+- :func:`body` is a dependency returning the request's JSON payload once it is valid::
+
+      @app.post("/orders")
+      def place(payload: Annotated[dict, Depends(body("orders.place-order@^1"))]): ...
+
+Validators are built when the middleware is created (a bad reference fails at boot),
+compiled once and shared; nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from accord.errors import AccordError, UsageError
+
+if TYPE_CHECKING:
+    from accord.errors import ValidationIssue
+    from accord.registry import Registry
+    from accord.validation import Validator
+
+__all__ = ["ContractMiddleware", "RouteContract", "body", "violation_detail"]
+
+logger = logging.getLogger("accord.fastapi")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_MAX_BODY = 16 * 1024 * 1024  # a request body larger than this is not buffered for checks
+
+
+@dataclass(frozen=True)
+class RouteContract:
+    """The contracts of one route.
+
+    Attributes:
+        request: The request body's contract reference, if checked.
+        response: The response body's contract: one reference for every 2xx JSON
+            response, or status code -> reference.
+    """
+
+    request: str | None = None
+    response: str | Mapping[int, str] | None = None
+
+    def response_ref(self, status: int) -> str | None:
+        if self.response is None:
+            return None
+        if isinstance(self.response, str):
+            return self.response if 200 <= status < 300 else None
+        return self.response.get(status)
+
+
+def _route_contract(value: RouteContract | Mapping[str, Any] | str) -> RouteContract:
+    if isinstance(value, RouteContract):
+        return value
+    if isinstance(value, str):
+        return RouteContract(request=value)
+    unknown = set(value) - {"request", "response"}
+    if unknown:
+        raise UsageError(
+            f"route contract keys are 'request' and 'response', not {sorted(unknown)}",
+            code="usage",
+        )
+    response = value.get("response")
+    if isinstance(response, Mapping):
+        response = {int(k): v for k, v in response.items()}
+    return RouteContract(request=value.get("request"), response=response)
+
+
+def violation_detail(ref: str, issues: list[ValidationIssue], *, where: str) -> dict[str, Any]:
+    """A FastAPI-shaped error body: ``{"detail": [{"loc", "msg", "type"}], "contract"}``."""
+    from accord._pointer import split
+
+    return {
+        "detail": [
+            {
+                "loc": [where, *split(issue.instance_path)],
+                "msg": issue.message,
+                "type": "contract_violation",
+                "keyword": issue.keyword,
+                "schema_path": issue.schema_path,
+            }
+            for issue in issues
+        ],
+        "contract": ref,
+    }
+
+
+def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, value in headers:
+        if name.lower() == b"content-type":
+            media = value.split(b";", 1)[0].strip().lower()
+            return media == b"application/json" or media.endswith(b"+json")
+    return False
+
+
+@dataclass
+class _Compiled:
+    request: Validator | None
+    responses: dict[str, Validator] = field(default_factory=dict)
+    spec: RouteContract = field(default_factory=RouteContract)
+
+
+class ContractMiddleware:
+    """ASGI middleware validating request and response bodies of chosen routes.
+
+    Args:
+        app: The ASGI app (FastAPI passes it when you call ``app.add_middleware``).
+        routes: ``"METHOD /path/template"`` -> a :class:`RouteContract`, a dict with
+            ``request``/``response`` keys, or a reference (request only). The path is
+            the route's template as declared (``/orders/{order_id}``).
+        registry: A registry or its directory (default: discovery).
+        sample_rate: Fraction of requests checked (0..1); 1.0 in tests.
+        log_only: Log violations and pass everything through unchanged.
+        rng: Source of randomness for sampling (tests make it deterministic).
+
+    Raises:
+        UsageError: a bad route key or sample rate.
+        ContractNotFound, VersionNotFound: a reference does not resolve (at boot).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        routes: Mapping[str, RouteContract | Mapping[str, Any] | str],
+        registry: Registry | str | os.PathLike[str] | None = None,
+        sample_rate: float = 1.0,
+        log_only: bool = False,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        from accord._runtime import _registry_for, validator
+
+        if not 0.0 <= sample_rate <= 1.0:
+            raise UsageError(f"sample_rate must be within 0..1, not {sample_rate}", code="usage")
+        self.app = app
+        self.sample_rate = sample_rate
+        self.log_only = log_only
+        self._rng = rng
+        reg = _registry_for(registry)
+        self._routes: dict[tuple[str, str], _Compiled] = {}
+        for key, value in routes.items():
+            method, _, path = key.strip().partition(" ")
+            if not method or not path.startswith("/"):
+                raise UsageError(
+                    f"route key {key!r}: expected 'METHOD /path/template', e.g. 'POST /orders'",
+                    code="usage",
+                )
+            spec = _route_contract(value)
+            compiled = _Compiled(
+                request=validator(spec.request, registry=reg) if spec.request else None,
+                spec=spec,
+            )
+            refs = (
+                [spec.response]
+                if isinstance(spec.response, str)
+                else list((spec.response or {}).values())
+            )
+            for ref in refs:
+                compiled.responses[ref] = validator(ref, registry=reg)
+            self._routes[(method.upper(), path.strip())] = compiled
+
+    def _match(self, scope: Scope) -> _Compiled | None:
+        method = str(scope.get("method", "")).upper()
+        path = str(scope.get("path", ""))
+        exact = self._routes.get((method, path))
+        if exact is not None:
+            return exact
+        app = scope.get("app")
+        for route in getattr(getattr(app, "router", None), "routes", ()):
+            template = getattr(route, "path", None)
+            if not isinstance(template, str) or (method, template) not in self._routes:
+                continue
+            from starlette.routing import Match
+
+            match, _ = route.matches(scope)
+            if match == Match.FULL:
+                return self._routes[(method, template)]
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+        compiled = self._match(scope)
+        if compiled is None or (self.sample_rate < 1.0 and self._rng() >= self.sample_rate):
+            await self.app(scope, receive, send)
+            return
+        if compiled.request is not None:
+            data, more = await _read_body(receive)
+            if not more:
+                problem = _check(compiled.request, data, where="body")
+                if problem is not None:
+                    _log("request", scope, compiled.request.ref, problem)
+                    if not self.log_only:
+                        await _send_json(send, 422, problem)
+                        return
+            receive = _replay(data, more, receive)
+        if compiled.responses:
+            send = self._checking_send(scope, compiled, send)
+        await self.app(scope, receive, send)
+
+    def _checking_send(self, scope: Scope, compiled: _Compiled, send: Send) -> Send:
+        state: dict[str, Any] = {"start": None, "chunks": [], "validator": None}
+
+        async def checking(message: Message) -> None:
+            kind = message.get("type")
+            if kind == "http.response.start":
+                status = int(message.get("status", 0))
+                ref = compiled.spec.response_ref(status)
+                headers = list(message.get("headers", []))
+                if ref is None or not _is_json(headers):
+                    await send(message)
+                    return
+                state["start"] = message
+                state["validator"] = compiled.responses[ref]
+                return
+            if kind != "http.response.body" or state["start"] is None:
+                await send(message)
+                return
+            state["chunks"].append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            data = b"".join(state["chunks"])
+            check: Validator = state["validator"]
+            problem = _check(check, data, where="response")
+            if problem is not None:
+                _log("response", scope, check.ref, problem)
+                if not self.log_only:
+                    await _send_json(send, 500, {"error": "response violates contract", **problem})
+                    return
+            await send(state["start"])
+            await send({"type": "http.response.body", "body": data, "more_body": False})
+
+        return checking
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    """The whole request body; ``more`` is True when it is over the cap (not checked)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message.get("type") != "http.request":
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+        if size > _MAX_BODY:
+            return b"".join(chunks), True
+
+
+def _replay(data: bytes, more: bool, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": data, "more_body": more}
+        return await receive()
+
+    return replay
+
+
+def _check(check: Validator, data: bytes, *, where: str) -> dict[str, Any] | None:
+    from accord import _jsondoc
+    from accord.errors import ValidationIssue
+
+    try:
+        payload = _jsondoc.loads(data, max_bytes=None)
+    except AccordError as exc:
+        issue = ValidationIssue("", "", "json", f"not valid JSON: {exc.message}")
+        return violation_detail(check.ref, [issue], where=where)
+    issues = check.errors(payload)
+    if not issues:
+        return None
+    return violation_detail(check.ref, issues, where=where)
+
+
+def _log(what: str, scope: Scope, ref: str, problem: dict[str, Any]) -> None:
+    first = problem["detail"][0]
+    where = "/".join(str(p) for p in first["loc"])
+    logger.warning(
+        "%s %s: %s body violates %s at %s: %s (%d error(s))",
+        scope.get("method"),
+        scope.get("path"),
+        what,
+        ref,
+        where,
+        first["msg"],
+        len(problem["detail"]),
+    )
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode("ascii")),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data, "more_body": False})
+
+
+def body(
+    ref: str, *, registry: Registry | str | os.PathLike[str] | None = None
+) -> Callable[..., Awaitable[Any]]:
+    """A FastAPI dependency: the request's JSON body, once valid under ``ref``.
+
+    Raises (inside the request):
+        fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming every error.
+    """
+    from fastapi import HTTPException, Request
+
+    from accord._runtime import validator
+
+    check = validator(ref, registry=registry)
+
+    async def dependency(request: Request) -> Any:
+        from accord import _jsondoc
+
+        data = await request.body()
+        problem = _check(check, data, where="body")
+        if problem is not None:
+            _log("request", request.scope, check.ref, problem)
+            raise HTTPException(status_code=422, detail=problem["detail"])
+        return _jsondoc.loads(data, max_bytes=None)
+
+    return dependency

@@ -1,0 +1,172 @@
+"""Test helpers importable without pytest: assertions and example payloads.
+
+``assert_conforms(payload, ref)`` fails listing every validation error with its path;
+``assert_compatible(old, new)`` fails with the compatibility report; ``examples(ref)``
+returns deterministic payloads generated from a contract (valid ones, or ones that
+break exactly one constraint each) and ``strategy(ref)`` the same as a hypothesis
+strategy.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+    from accord._generate import Mutation
+    from accord.compat import Report
+    from accord.registry import Registry
+
+__all__ = [
+    "assert_compatible",
+    "assert_conforms",
+    "examples",
+    "mutations",
+    "strategy",
+]
+
+
+def _bundle(ref: str, registry: Registry | str | os.PathLike[str] | None) -> dict[str, Any]:
+    from accord._runtime import _registry_for
+
+    reg = _registry_for(registry)
+    return reg.bundle(reg.get(ref))
+
+
+def _as_payload(payload: Any) -> Any:
+    """A Pydantic model instance is checked as the service would emit it."""
+    dump = getattr(payload, "model_dump", None)
+    if callable(dump) and not isinstance(payload, type):
+        return dump(mode="json", by_alias=True, exclude_none=True)
+    return payload
+
+
+def assert_conforms(
+    payload: Any, ref: str, *, registry: Registry | str | os.PathLike[str] | None = None
+) -> None:
+    """Fail unless ``payload`` is valid under the version ``ref`` selects.
+
+    Args:
+        payload: A JSON value, or a Pydantic model instance (checked as
+            ``model_dump(mode="json", by_alias=True, exclude_none=True)``).
+        ref: ``namespace.name@version`` or a range.
+        registry: A registry or its directory (default: discovery).
+
+    Raises:
+        AssertionError: listing every error as ``$.path: message [keyword at
+            schema path]``; ``errors`` holds the :class:`~accord.errors.ValidationIssue`
+            list.
+
+    Example:
+        >>> assert_conforms({"amount": "1.00", "currency": "EUR"}, "common.money@^1")
+    """
+    from accord._runtime import validator
+
+    check = validator(ref, registry=registry)
+    value = _as_payload(payload)
+    issues = check.errors(value)
+    if not issues:
+        return
+    lines = [f"payload does not conform to {check.ref} ({len(issues)} error(s)):"]
+    lines += [
+        f"  {issue.json_path}: {issue.message} [{issue.keyword} at {issue.schema_path}]"
+        for issue in issues
+    ]
+    error = AssertionError("\n".join(lines))
+    error.errors = issues  # type: ignore[attr-defined]
+    raise error
+
+
+def assert_compatible(
+    old: Any,
+    new: Any,
+    *,
+    mode: str | None = None,
+    semantics: str = "contract",
+    registry: Registry | str | os.PathLike[str] | None = None,
+) -> Report:
+    """Fail unless ``new`` is compatible with ``old`` under ``mode``.
+
+    Args:
+        old: A schema (dict), a schema file path, or a registry reference.
+        new: The same forms.
+        mode: ``backward``, ``forward``, ``full`` (default for plain schemas; a
+            contract's own mode for registry references), ``none`` or ``*-transitive``.
+        semantics: ``contract`` (default) or ``set``.
+        registry: Resolves references (default: discovery, when a reference is given).
+
+    Returns:
+        The :class:`~accord.compat.Report` (for further assertions).
+
+    Raises:
+        AssertionError: with the report as text, one line per change.
+    """
+    from accord._runtime import _registry_for
+    from accord.compat import diff, render_text
+
+    needs_registry = registry is not None or any(
+        isinstance(side, str) and "@" in side and not side.endswith(".json") for side in (old, new)
+    )
+    reg = _registry_for(registry) if needs_registry else None
+    report = diff(old, new, mode=mode, semantics=semantics, registry=reg)  # type: ignore[arg-type]
+    if not report.compatible:
+        raise AssertionError(render_text(report))
+    return report
+
+
+def examples(
+    ref: str,
+    n: int = 10,
+    *,
+    seed: int = 0,
+    invalid: bool = False,
+    registry: Registry | str | os.PathLike[str] | None = None,
+) -> list[Any]:
+    """Deterministic example payloads for the version ``ref`` selects.
+
+    Valid ones are drawn by accord's payload generator (the engine's): the same
+    ``ref``, ``n`` and ``seed`` give the same payloads everywhere, covering optional
+    fields, enum values, formats and array bounds. With ``invalid=True`` each payload
+    breaks exactly one constraint (see :func:`mutations` for which one).
+
+    Example:
+        >>> for payload in accord.examples("orders.order-placed@^1", n=5):  # doctest: +SKIP
+        ...     handle(payload)
+    """
+    if invalid:
+        return [m.payload for m in mutations(ref, n, seed=seed, registry=registry)]
+    from accord._generate import valid_payloads
+
+    return valid_payloads(_bundle(ref, registry), n=n, seed=seed)
+
+
+def mutations(
+    ref: str,
+    n: int = 10,
+    *,
+    seed: int = 0,
+    registry: Registry | str | os.PathLike[str] | None = None,
+) -> list[Mutation]:
+    """Payloads that break exactly one constraint each, with the keyword and paths."""
+    from accord._generate import invalid_payloads
+
+    return invalid_payloads(_bundle(ref, registry), n=n, seed=seed)
+
+
+def strategy(
+    ref: str,
+    *,
+    invalid: bool = False,
+    registry: Registry | str | os.PathLike[str] | None = None,
+) -> SearchStrategy[Any]:
+    """A hypothesis strategy of payloads for ``ref`` (valid, or breaking one constraint).
+
+    Example:
+        >>> @given(accord.testing.strategy("orders.order-placed@^1"))  # doctest: +SKIP
+        ... def test_handler_accepts(payload): ...
+    """
+    from accord._generate import payload_strategy
+
+    return payload_strategy(_bundle(ref, registry), invalid=invalid)

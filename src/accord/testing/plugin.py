@@ -1,0 +1,120 @@
+"""The accord pytest plugin (entry point ``pytest11``: ``accord = "accord.testing.plugin"``).
+
+Fixtures:
+
+- ``accord_registry``: the registry (``--accord-registry``, the ``accord_registry`` ini
+  option, else ``[tool.accord] registry`` / ``./contracts`` from the rootdir), loaded
+  once per session;
+- ``accord_validator``: in a test marked ``@pytest.mark.accord_contract("ref")`` the
+  cached :class:`~accord.validation.Validator` for that contract; otherwise a factory,
+  ``accord_validator("orders.order-placed@^1")``;
+- ``accord_examples``: in a marked test, deterministic valid example payloads of the
+  contract; otherwise a factory with :func:`accord.examples`'s arguments.
+
+This module imports only pytest at import time: a suite that does not use the fixtures
+pays nothing for the plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from accord.registry import Registry
+
+MARKER = "accord_contract"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("accord", "accord contract registry")
+    group.addoption(
+        "--accord-registry",
+        dest="accord_registry",
+        default=None,
+        help="registry directory for the accord fixtures (default: [tool.accord] registry)",
+    )
+    parser.addini(
+        "accord_registry",
+        help="registry directory for the accord fixtures, relative to the rootdir",
+        default=None,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(ref): the contract (namespace.name@range) the accord_validator and "
+        "accord_examples fixtures of this test are bound to",
+    )
+
+
+def _registry_location(config: pytest.Config) -> Path | None:
+    option = config.getoption("accord_registry", default=None)
+    if option:
+        return Path(option)
+    ini = config.getini("accord_registry")
+    if ini:
+        return config.rootpath / str(ini)
+    return None
+
+
+@pytest.fixture(scope="session")
+def accord_registry(pytestconfig: pytest.Config) -> Registry:
+    """The registry the accord fixtures use, loaded once per session."""
+    from accord._runtime import _registry_for
+
+    location = _registry_location(pytestconfig)
+    if location is None:
+        from accord._config import find_project_config
+
+        tool = find_project_config(pytestconfig.rootpath)
+        location = tool.registry or pytestconfig.rootpath / "contracts"
+    return _registry_for(location)
+
+
+def _marked_ref(request: pytest.FixtureRequest) -> str | None:
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is None:
+        return None
+    if len(marker.args) != 1 or not isinstance(marker.args[0], str):
+        raise pytest.UsageError(
+            f"@pytest.mark.{MARKER} takes one contract reference, e.g. "
+            f'@pytest.mark.{MARKER}("orders.order-placed@^1")'
+        )
+    return marker.args[0]
+
+
+@pytest.fixture
+def accord_validator(request: pytest.FixtureRequest, accord_registry: Registry) -> Any:
+    """The marked contract's validator, or a factory ``(ref) -> Validator``."""
+    from accord._runtime import validator
+
+    ref = _marked_ref(request)
+    if ref is not None:
+        return validator(ref, registry=accord_registry)
+
+    def make(ref: str) -> Any:
+        return validator(ref, registry=accord_registry)
+
+    return make
+
+
+@pytest.fixture
+def accord_examples(request: pytest.FixtureRequest, accord_registry: Registry) -> Any:
+    """The marked contract's valid examples (10, seed 0), or :func:`accord.examples`
+    bound to the session's registry."""
+    from accord.testing._helpers import examples
+
+    ref = _marked_ref(request)
+    if ref is not None:
+        return examples(ref, registry=accord_registry)
+
+    def make(ref: str, n: int = 10, *, seed: int = 0, invalid: bool = False) -> list[Any]:
+        return examples(ref, n, seed=seed, invalid=invalid, registry=accord_registry)
+
+    factory: Callable[..., list[Any]] = make
+    return factory
