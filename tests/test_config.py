@@ -282,3 +282,49 @@ def test_malformed_toml_position(text: str, line: int, column: int) -> None:
     with pytest.raises(ConfigError) as info:
         loads_toml(text, file="contract.toml")
     assert (info.value.code, info.value.line, info.value.column) == ("toml-malformed", line, column)
+
+
+def test_tool_config_carries_gate_service_and_pact_tables(tmp_path: Path) -> None:
+    from accord._config import parse_tool_config
+
+    tool = parse_tool_config(
+        {
+            "registry": "contracts",
+            "fail-on": "warning",
+            "against": "origin/main",
+            "ignore-file": "accord-ignore.toml",
+            "ignore": [{"fingerprint": "0123456789abcdef", "reason": "approved"}],
+            "format": "sarif",
+            "service": {"produces": [{"ref": "orders.order-placed@^1"}]},
+            "pact": {"map": ["GET /users/{id} 200=users.user@^1"]},
+        },
+        base=tmp_path,
+    )
+    assert tool.fail_on == "warning"
+    assert tool.against == "origin/main"
+    assert tool.ignore_file == tmp_path / "accord-ignore.toml"
+    assert tool.ignore == ({"fingerprint": "0123456789abcdef", "reason": "approved"},)
+    assert tool.format == "sarif"
+    assert tool.service is not None
+    assert tool.service["produces"][0]["ref"] == "orders.order-placed@^1"
+    assert tool.pact is not None
+
+
+@pytest.mark.parametrize(
+    ("table", "pointer"),
+    [
+        ({"fail-on": "sometimes"}, "/tool/accord/fail-on"),
+        ({"ignore": {"a": 1}}, "/tool/accord/ignore"),
+        ({"service": "orders"}, "/tool/accord/service"),
+    ],
+)
+def test_tool_config_refuses_bad_gate_values(
+    tmp_path: Path, table: dict[str, object], pointer: str
+) -> None:
+    from accord._config import parse_tool_config
+    from accord.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        parse_tool_config(table, base=tmp_path)
+    assert info.value.code == "config-invalid-value"
+    assert info.value.pointer == pointer

@@ -81,8 +81,23 @@ _CONFLICT = re.compile(r"^(<<<<<<< |=======$|>>>>>>> )", re.MULTILINE)
 _CONTRACT_KEYS = frozenset(
     {"owner", "provider", "kind", "mode", "status", "description", "tags", "yanked", "rules"}
 )
-_TOOL_KEYS = frozenset({"registry", "format", "codegen-package", "codegen-output", "manifest"})
-_TOOL_FORMATS = ("text", "json", "github", "junit")
+_TOOL_KEYS = frozenset(
+    {
+        "registry",
+        "format",
+        "codegen-package",
+        "codegen-output",
+        "manifest",
+        "fail-on",
+        "against",
+        "ignore-file",
+        "ignore",
+        "service",
+        "pact",
+    }
+)
+_TOOL_FORMATS = ("text", "json", "markdown", "github", "junit", "sarif")
+_FAIL_ON = ("error", "warning", "info")
 
 
 def _empty_rules() -> Mapping[str, RuleOverride]:
@@ -163,6 +178,14 @@ class ToolConfig:
         codegen_package: Python package generated models are written to.
         codegen_output: Directory generated models are written to.
         manifest: The service manifest (what the service produces and consumes).
+        fail_on: ``accord check --fail-on`` default (``error``, ``warning``, ``info``).
+        against: ``accord check --against`` default (a git ref).
+        ignore_file: ``accord check --ignore-file`` default.
+        ignore: Approved findings inline (``[[tool.accord.ignore]]``: fingerprint, reason);
+            validated by the gate, which knows their shape.
+        service: ``[tool.accord.service]``, the service manifest, validated by
+            ``accord.check_service``.
+        pact: ``[tool.accord.pact]``, the Pact import mapping, validated by the importer.
         source: The ``pyproject.toml`` read, or ``None`` when none was found.
     """
 
@@ -171,6 +194,12 @@ class ToolConfig:
     codegen_package: str | None = None
     codegen_output: Path | None = None
     manifest: Path | None = None
+    fail_on: str | None = None
+    against: str | None = None
+    ignore_file: Path | None = None
+    ignore: tuple[Any, ...] = ()
+    service: Mapping[str, Any] | None = None
+    pact: Mapping[str, Any] | None = None
     source: Path | None = None
 
 
@@ -519,6 +548,18 @@ def parse_tool_config(
     package = keys.string("codegen-package")
     output = keys.string("codegen-output")
     manifest = keys.string("manifest")
+    fail_on = keys.choice("fail-on", _FAIL_ON)
+    against = keys.string("against")
+    ignore_file = keys.string("ignore-file")
+    ignore = keys.take("ignore")
+    if ignore is not None and not isinstance(ignore, list):
+        raise keys.error(
+            "config-invalid-value",
+            "'ignore' must be an array of tables ([[tool.accord.ignore]])",
+            "ignore",
+        )
+    service = keys.table("service")
+    pact = keys.table("pact")
     keys.done(hint=f"; [tool.accord] keys are {', '.join(sorted(_TOOL_KEYS))}")
     return ToolConfig(
         registry=base / registry if registry else None,
@@ -526,6 +567,12 @@ def parse_tool_config(
         codegen_package=package,
         codegen_output=base / output if output else None,
         manifest=base / manifest if manifest else None,
+        fail_on=fail_on,
+        against=against,
+        ignore_file=base / ignore_file if ignore_file else None,
+        ignore=tuple(ignore or ()),
+        service=MappingProxyType(dict(service)) if service is not None else None,
+        pact=MappingProxyType(dict(pact)) if pact is not None else None,
         source=source,
     )
 
