@@ -457,3 +457,16 @@ def test_nonportable_regex_features(pattern: str, expected: list[str]) -> None:
 )
 def test_classify_ref(ref: str, kind: str) -> None:
     assert classify_ref(ref) == kind
+
+
+def test_openapi_discriminator_is_an_annotation_not_a_typo() -> None:
+    schema = {
+        "oneOf": [{"$ref": "#/$defs/cat"}, {"$ref": "#/$defs/dog"}],
+        "discriminator": {"propertyName": "kind"},
+        "$defs": {
+            "cat": {"properties": {"kind": {"const": "cat"}}},
+            "dog": {"properties": {"kind": {"const": "dog"}}},
+        },
+    }
+    assert check_schema(schema) == []
+    assert [p.code for p in check_schema({"discriminatr": {}})] == ["schema-unknown-keyword"]

@@ -178,9 +178,13 @@ _DRAFT_07_KEYWORDS = frozenset(
     }
 )
 
+# Annotations from OpenAPI that Pydantic and FastAPI emit: accord keeps them as
+# annotations (no validation meaning) rather than calling them typos.
+KNOWN_ANNOTATIONS = frozenset({"discriminator"})
+
 SUPPORTED_KEYWORDS: dict[Dialect, frozenset[str]] = {
-    "2020-12": frozenset().union(*VOCABULARIES_2020_12.values()),
-    "draft-07": _DRAFT_07_KEYWORDS,
+    "2020-12": frozenset().union(*VOCABULARIES_2020_12.values()) | KNOWN_ANNOTATIONS,
+    "draft-07": _DRAFT_07_KEYWORDS | KNOWN_ANNOTATIONS,
 }
 """Every keyword accord knows per dialect; others are typos unless prefixed ``x-``."""
 
