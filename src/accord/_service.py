@@ -616,8 +616,11 @@ def _verdict(
     return verdict, False
 
 
-def _generated_payloads(schema: dict[str, Any], key: str, n: int, options: _Options) -> list[Any]:
-    cache_key = f"{key}-{n}"
+def _generated_payloads(
+    schema: dict[str, Any], key: str, n: int, options: _Options, *, writer_closed: bool = False
+) -> list[Any]:
+    """Valid payloads of ``schema`` (only those a writer may emit, if ``writer_closed``)."""
+    cache_key = f"{key}-{n}" + ("-writer" if writer_closed else "")
     with _lock:
         hit = _payloads.get(cache_key)
     if hit is not None:
@@ -632,6 +635,8 @@ def _generated_payloads(schema: dict[str, Any], key: str, n: int, options: _Opti
             payloads = valid_payloads(schema, n=n, seed=0)
         except AccordError:
             payloads = []
+        if writer_closed:
+            payloads = _closure_filter(schema, payloads)
         options.cache.put("payloads", cache_key, payloads)
     with _lock:
         _payloads[cache_key] = payloads
@@ -890,8 +895,8 @@ def _check_one(
             )
             found = _probe_producer(model, payloads, checker, options, naive=writer_source is None)
         else:
-            payloads = _closure_filter(
-                bundle, _generated_payloads(bundle, contract_sha, options.probe, options)
+            payloads = _generated_payloads(
+                bundle, contract_sha, options.probe, options, writer_closed=True
             )
             found = _probe_consumer(model, payloads)
         if found is not None:
