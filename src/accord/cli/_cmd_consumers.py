@@ -1,0 +1,143 @@
+"""``accord pact import/export``, ``accord verify --static``, ``accord consumers CONTRACT``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from accord.cli import EXIT_FINDINGS, EXIT_OK
+from accord.cli._common import add_format_arg, add_registry_arg, load_registry, registry_root, write_json
+
+
+def register(subparsers: Any) -> None:
+    """Add ``pact``, ``verify`` and ``consumers``."""
+    pact = subparsers.add_parser("pact", help="import Pact files as expectations, export Pact v4")
+    sub = pact.add_subparsers(dest="pact_command", required=True)
+    imp = sub.add_parser("import", help="import Pact v2/v3/v4 files as consumer expectations")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="bind interactions to a contract: 'GET /users/{id} 200=users.user@^1' "
+        "(repeatable; also [tool.accord.pact] map)",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="print, do not write")
+    add_registry_arg(imp)
+    imp.set_defaults(handler=run_import)
+    exp = sub.add_parser("export", help="write expectations as Pact v4 files")
+    exp.add_argument("--consumer", default=None)
+    exp.add_argument("--out", type=Path, required=True, metavar="DIR")
+    add_registry_arg(exp)
+    exp.set_defaults(handler=run_export)
+
+    verify = subparsers.add_parser(
+        "verify",
+        help="verify consumer expectations (--static: from the schemas alone)",
+        description="With --static, prove every expectation against the contract versions "
+        "its range selects. Exit 0 when all are proven, 1 when any is refuted or "
+        "undecided, 2 on bad input.",
+    )
+    verify.add_argument("--static", action="store_true", required=True)
+    verify.add_argument("--consumer", default=None)
+    verify.add_argument("--contract", default=None, metavar="ID")
+    verify.add_argument(
+        "--literals-as-examples",
+        action="store_true",
+        help="read Pact values without a matcher as examples (type match), not pins",
+    )
+    add_format_arg(verify)
+    add_registry_arg(verify)
+    verify.set_defaults(handler=run_verify)
+
+    consumers = subparsers.add_parser("consumers", help="who reads what of a contract")
+    consumers.add_argument("contract", metavar="CONTRACT")
+    add_format_arg(consumers)
+    add_registry_arg(consumers)
+    consumers.set_defaults(handler=run_consumers)
+
+
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Import each file; write ``consumers/<consumer>/<provider>.json``."""
+    from accord._jsondoc import atomic_write
+    from accord.consumers._model import dump
+    from accord.consumers._pact import import_pact, load_pact, maps_from_config, parse_map
+
+    maps = [parse_map(m) for m in args.map] + maps_from_config(Path.cwd())
+    root = registry_root(args)
+    for path in args.files:
+        doc = import_pact(load_pact(path), maps=maps, file=str(path))
+        data = dump(doc)
+        if args.dry_run:
+            out.write(data.decode())
+            continue
+        target = root / "consumers" / doc["consumer"]["name"] / f"{doc['provider']}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, data)
+        out.write(f"{path} -> {target} ({len(doc['interactions'])} interaction(s))\n")
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Write one Pact v4 file per expectation with interactions."""
+    import json
+
+    from accord._jsondoc import atomic_write
+    from accord.consumers._model import discover
+    from accord.consumers._pact import export_pact
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for ef in discover(registry_root(args), consumer=args.consumer):
+        if not ef.doc.get("interactions"):
+            continue
+        pact = export_pact(ef.doc)
+        name = f"{pact['consumer']['name']}-{pact['provider']['name']}.json"
+        target = args.out / name
+        atomic_write(target, (json.dumps(pact, indent=2, sort_keys=True) + "\n").encode())
+        out.write(f"{ef.file} -> {target}\n")
+    return EXIT_OK
+
+
+def run_verify(args: argparse.Namespace, out: TextIO) -> int:
+    """Static verification; 0 all proven, 1 otherwise."""
+    from accord.consumers._static import verify_static
+
+    report = verify_static(
+        load_registry(args),
+        consumer=args.consumer,
+        contract=args.contract,
+        literals_as_examples=args.literals_as_examples,
+    )
+    if args.format == "json":
+        write_json(out, report.to_json())
+    else:
+        out.write(report.render_text())
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def run_consumers(args: argparse.Namespace, out: TextIO) -> int:
+    """The field-usage index of one contract."""
+    from accord.cli._common import table
+    from accord.consumers._impact import field_usage
+
+    registry = load_registry(args)
+    registry.contract(args.contract)  # ContractNotFound for a typo
+    rows = field_usage(registry.root, args.contract)
+    if args.format == "json":
+        write_json(out, {"format_version": 1, "contract": args.contract, "fields": [r.to_json() for r in rows]})
+        return EXIT_OK
+    if not rows:
+        out.write(f"no registered consumer reads {args.contract}\n")
+        return EXIT_OK
+    lines = table(
+        [("FIELD", "CONSUMER", "READS AS", "RANGE", "WHERE")]
+        + [
+            (r.path, r.consumer + (" (pending)" if r.pending else ""), r.reads_as,
+             r.contract.partition("@")[2] or "*", r.label)
+            for r in rows
+        ]
+    )
+    out.write("\n".join(lines) + "\n")
+    return EXIT_OK

@@ -1,0 +1,584 @@
+"""The consumer-side Python API: matchers, the :class:`Expectation` builder, an in-process stub.
+
+Example:
+    >>> from accord.consumers import Expectation, like, regex, each_like
+    >>> e = (Expectation("billing")
+    ...      .reads("orders.order-placed@^1")
+    ...      .field("$.total.amount", like(12.5))
+    ...      .field("$.line_items[*].sku", regex(r"[A-Z]{3}-[0-9]{4,8}", "MUG-0042")))
+    >>> [f["path"] for f in e.to_json()["reads"][0]["fields"]]
+    ['$.total.amount', '$.line_items[*].sku']
+
+Bodies given to :meth:`Interaction.will_respond_with` and friends are Pact-style trees:
+matchers where the consumer is flexible, literals where it needs the exact value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from accord.consumers._matchers import PathToken, check_fields, format_path
+from accord.consumers._model import FORMAT_VERSION, dump, validate
+from accord.errors import UsageError
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "Expectation",
+    "Interaction",
+    "Matcher",
+    "Message",
+    "boolean",
+    "date",
+    "datetime",
+    "decimal",
+    "each_like",
+    "enum",
+    "equals",
+    "include",
+    "integer",
+    "like",
+    "not_empty",
+    "null",
+    "nullable",
+    "number",
+    "optional",
+    "regex",
+    "string",
+    "time",
+    "union",
+]
+
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """A matcher with an example value; build with :func:`like`, :func:`regex`, ...
+
+    Attributes:
+        spec: The matcher as stored (``{"match": "regex", "regex": "..."}``).
+        example: The example value the stub serves.
+        optional: The key may be absent.
+        nullable: The value may be ``null``.
+        items: For :func:`each_like`: the item tree (matchers and literals).
+    """
+
+    spec: Mapping[str, Any]
+    example: Any = None
+    optional: bool = False
+    nullable: bool = False
+    items: Any = _UNSET
+
+
+def like(example: Any) -> Matcher:
+    """Same JSON type as ``example`` (objects and arrays cascade to their children)."""
+    return Matcher({"match": "like", "example": example}, example)
+
+
+def each_like(example: Any, *, min: int = 1, max: int | None = None) -> Matcher:  # noqa: A002
+    """An array of ``min``..``max`` items, each like ``example`` (a tree)."""
+    spec: dict[str, Any] = {"match": "array", "min": min}
+    if max is not None:
+        spec["max"] = max
+    return Matcher(spec, [_example(example)] * max_(min, 1), items=example)
+
+
+def max_(a: int, b: int) -> int:
+    return a if a > b else b
+
+
+def regex(pattern: str, example: str | None = None) -> Matcher:
+    """A string the regex matches as a whole (Pact's meaning), ECMA-262 syntax."""
+    return Matcher({"match": "regex", "regex": pattern}, example)
+
+
+def string(example: str = "string") -> Matcher:
+    """Any string."""
+    return Matcher({"match": "string"}, example)
+
+
+def integer(example: int = 1) -> Matcher:
+    """An integer literal (``2.0`` fails, as in Pact)."""
+    return Matcher({"match": "integer"}, example)
+
+
+def decimal(example: float = 1.5) -> Matcher:
+    """A number with a fraction part (``42`` fails, as in Pact)."""
+    return Matcher({"match": "decimal"}, example)
+
+
+def number(example: float = 1) -> Matcher:
+    """Any number."""
+    return Matcher({"match": "number"}, example)
+
+
+def boolean(example: bool = True) -> Matcher:
+    """``true`` or ``false``."""
+    return Matcher({"match": "boolean"}, example)
+
+
+def null() -> Matcher:
+    """Exactly ``null``."""
+    return Matcher({"match": "null"}, None)
+
+
+def equals(value: Any) -> Matcher:
+    """Exactly ``value`` (an intended pin, unlike a bare literal)."""
+    return Matcher({"match": "equals", "value": value}, value)
+
+
+def enum(*values: Any, example: Any = _UNSET) -> Matcher:
+    """One of the values the consumer handles (an enum subset)."""
+    if not values:
+        raise UsageError("enum() needs at least one value")
+    return Matcher({"match": "enum", "values": list(values)}, values[0] if example is _UNSET else example)
+
+
+def _date_matcher(kind: str, fmt: str | None, example: str) -> Matcher:
+    spec: dict[str, Any] = {"match": kind}
+    if fmt:
+        spec["format"] = fmt
+    return Matcher(spec, example)
+
+
+def date(example: str = "2024-01-31", *, format: str | None = None) -> Matcher:  # noqa: A002
+    """A date: RFC 3339 ``full-date``, or a Pact format such as ``dd/MM/yyyy``."""
+    return _date_matcher("date", format, example)
+
+
+def time(example: str = "12:00:00Z", *, format: str | None = None) -> Matcher:  # noqa: A002
+    """A time: RFC 3339 ``full-time``, or a Pact format."""
+    return _date_matcher("time", format, example)
+
+
+def datetime(example: str = "2024-01-31T12:00:00Z", *, format: str | None = None) -> Matcher:  # noqa: A002
+    """A date-time: RFC 3339, or a Pact format."""
+    return _date_matcher("datetime", format, example)
+
+
+def include(value: str, example: str | None = None) -> Matcher:
+    """A string containing ``value``."""
+    return Matcher({"match": "include", "value": value}, example if example is not None else value)
+
+
+def not_empty(example: Any) -> Matcher:
+    """A non-empty string, array or object."""
+    return Matcher({"match": "not_empty"}, example)
+
+
+def union(*alternatives: Matcher) -> Matcher:
+    """Any one of the alternatives (a union the consumer handles)."""
+    if not alternatives:
+        raise UsageError("union() needs at least one alternative")
+    subs = [dict(a.spec) for a in alternatives]
+    return Matcher({"match": "one_of", "matchers": subs}, alternatives[0].example)
+
+
+def optional(matcher: Matcher | Any) -> Matcher:
+    """The key may be absent (Pact cannot say this; accord can)."""
+    return replace(_as_matcher(matcher), optional=True)
+
+
+def nullable(matcher: Matcher | Any) -> Matcher:
+    """The value may be ``null`` (Pact cannot say this; accord can)."""
+    return replace(_as_matcher(matcher), nullable=True)
+
+
+def _as_matcher(value: Matcher | Any) -> Matcher:
+    if isinstance(value, Matcher):
+        return value
+    return Matcher({"match": "equals", "value": value}, value)
+
+
+def _example(tree: Any) -> Any:
+    if isinstance(tree, Matcher):
+        if tree.items is not _UNSET:
+            return tree.example
+        return _example(tree.example) if isinstance(tree.example, (dict, list)) else tree.example
+    if isinstance(tree, dict):
+        return {k: _example(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_example(v) for v in tree]
+    return tree
+
+
+def expand(
+    tree: Any, tokens: tuple[PathToken, ...] = (), *, cascade: bool = False
+) -> list[dict[str, Any]]:
+    """Fields for a Pact-style tree: literals exact (pinned), matchers where flexible.
+
+    ``like`` cascades: children of a type-matched object or array are type-matched.
+    """
+    path = format_path(tokens)
+    if isinstance(tree, Matcher):
+        flags = {k: True for k in ("optional", "nullable") if getattr(tree, k)}
+        if tree.items is not _UNSET:  # each_like
+            return [
+                {"path": path, **tree.spec, **flags},
+                *expand(tree.items, (*tokens, ("items", None)), cascade=True),
+            ]
+        if tree.spec.get("match") == "like" and isinstance(tree.example, (dict, list)):
+            head = expand(tree.example, tokens, cascade=True)
+            if flags:
+                if head and head[0]["path"] == path:
+                    head[0].update(flags)
+                else:
+                    kind = "object" if isinstance(tree.example, dict) else "array"
+                    head.insert(0, {"path": path, "match": kind, **flags})
+            return head
+        out = {"path": path, **tree.spec, **flags}
+        if tree.example is not None and "example" not in out and tree.spec["match"] != "equals":
+            out["example"] = tree.example
+        return [out]
+    if isinstance(tree, dict):
+        if not tree:
+            return [{"path": path, "match": "object"}]
+        fields: list[dict[str, Any]] = []
+        for key, value in tree.items():
+            fields.extend(expand(value, (*tokens, ("key", key)), cascade=cascade))
+        return fields
+    if isinstance(tree, list):
+        if cascade:
+            head: list[dict[str, Any]] = [{"path": path, "match": "array"}]
+            if tree:
+                head.extend(expand(tree[0], (*tokens, ("items", None)), cascade=True))
+            return head
+        fields = [{"path": path, "match": "array", "min": len(tree), "max": len(tree)}]
+        for n, value in enumerate(tree):
+            fields.extend(expand(value, (*tokens, ("index", n)), cascade=False))
+        return fields
+    if cascade:
+        return [{"path": path, "match": "like", "example": tree}]
+    return [{"path": path, "match": "equals", "value": tree, "pinned": True}]
+
+
+def _body(tree: Any, contract: str | None, *, with_example: bool = True) -> dict[str, Any]:
+    body: dict[str, Any] = {"contract": contract, "fields": expand(tree)}
+    if with_example:
+        body["example"] = _example(tree)
+    return body
+
+
+@dataclass
+class Interaction:
+    """An HTTP interaction being built (returned by :meth:`Expectation.upon_receiving`)."""
+
+    owner: Expectation
+    description: str
+    states: list[dict[str, Any]] = field(default_factory=list)
+    request: dict[str, Any] = field(default_factory=dict)
+    response: dict[str, Any] = field(default_factory=dict)
+
+    def given(self, state: str, **params: Any) -> Interaction:
+        """A provider state (with parameters) the interaction needs."""
+        entry: dict[str, Any] = {"name": state}
+        if params:
+            entry["params"] = params
+        self.states.append(entry)
+        return self
+
+    def with_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str | list[str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any = _UNSET,
+        contract: str | None = None,
+    ) -> Interaction:
+        """The request the consumer sends; ``body`` is a tree of matchers and literals."""
+        self.request = {"method": method.upper(), "path": path}
+        if query:
+            self.request["query"] = {
+                k: [v] if isinstance(v, str) else list(v) for k, v in query.items()
+            }
+        if headers:
+            self.request["headers"] = dict(headers)
+        if body is not _UNSET:
+            self.request["body"] = _body(body, contract)
+        return self
+
+    def will_respond_with(
+        self,
+        status: int,
+        *,
+        body: Any = _UNSET,
+        contract: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Expectation:
+        """The response the consumer relies on; returns the expectation to chain on."""
+        self.response = {"status": status}
+        if headers:
+            self.response["headers"] = dict(headers)
+        if body is not _UNSET:
+            self.response["body"] = _body(body, contract)
+        return self.owner
+
+    def to_json(self) -> dict[str, Any]:
+        if not self.request or not self.response:
+            raise UsageError(
+                f"interaction {self.description!r} needs with_request() and will_respond_with()"
+            )
+        out: dict[str, Any] = {
+            "type": "http",
+            "description": self.description,
+            "request": self.request,
+            "response": self.response,
+        }
+        if self.states:
+            out["provider_states"] = self.states
+        return out
+
+
+@dataclass
+class Message:
+    """A message (event) the consumer handles."""
+
+    description: str
+    body: dict[str, Any]
+    metadata: dict[str, Any]
+    states: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": "message",
+            "description": self.description,
+            "metadata": self.metadata,
+            "body": self.body,
+        }
+        if self.states:
+            out["provider_states"] = self.states
+        return out
+
+
+class Expectation:
+    """What one consumer relies on; written to ``consumers/<consumer>/<name>.json``.
+
+    Args:
+        consumer: The consumer's name (``billing``); a name from outside accord is
+            slugified and the mapping stored.
+        version: The consumer's version (a release or a commit).
+        branch: The consumer's branch.
+        name: The file name (without ``.json``); default: the consumer's name.
+    """
+
+    def __init__(
+        self,
+        consumer: str,
+        *,
+        version: str | None = None,
+        branch: str | None = None,
+        name: str | None = None,
+        provider: str | None = None,
+    ) -> None:
+        from accord._names import is_valid_name, slugify
+
+        self.names: dict[str, str] = {}
+        if not is_valid_name(consumer):
+            slug = slugify(consumer)
+            self.names[consumer] = slug
+            consumer = slug
+        self.consumer = consumer
+        self.version = version
+        self.branch = branch
+        self.name = name or consumer
+        self.provider = provider
+        self._reads: list[dict[str, Any]] = []
+        self._interactions: list[Interaction | Message] = []
+
+    # -- fields of a contract ----------------------------------------------------------
+
+    def reads(self, ref: str) -> Expectation:
+        """Start a set of fields the consumer reads from contract ``ref`` (``ns.name@^1``)."""
+        from accord._names import ContractRef
+
+        ContractRef.parse(ref)
+        self._reads.append({"contract": ref, "fields": []})
+        return self
+
+    def field(
+        self, path: str, matcher: Matcher | Any, *, optional: bool = False, nullable: bool = False
+    ) -> Expectation:
+        """A field of the contract named by the last :meth:`reads`, by JSON path."""
+        from accord.consumers._matchers import parse_path
+
+        if not self._reads:
+            raise UsageError("call reads('ns.name@range') before field()")
+        m = _as_matcher(matcher)
+        if optional or nullable:
+            m = replace(m, optional=m.optional or optional, nullable=m.nullable or nullable)
+        self._reads[-1]["fields"].extend(expand(m, parse_path(path)))
+        return self
+
+    # -- interactions ------------------------------------------------------------------
+
+    def upon_receiving(self, description: str) -> Interaction:
+        """Start an HTTP interaction."""
+        interaction = Interaction(self, description)
+        self._interactions.append(interaction)
+        return interaction
+
+    def message(
+        self,
+        description: str,
+        contract: str,
+        body: Any,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        given: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Expectation:
+        """A message the consumer handles; ``metadata["contract"]`` names its contract."""
+        meta = {"contract": contract, **(metadata or {})}
+        states = [{"name": given, **({"params": dict(params)} if params else {})}] if given else []
+        self._interactions.append(Message(description, _body(body, contract), meta, states))
+        return self
+
+    # -- output ------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """The expectation document (validated)."""
+        consumer: dict[str, Any] = {"name": self.consumer}
+        if self.version:
+            consumer["version"] = self.version
+        if self.branch:
+            consumer["branch"] = self.branch
+        doc: dict[str, Any] = {"format_version": FORMAT_VERSION, "consumer": consumer}
+        if self.provider:
+            doc["provider"] = self.provider
+        if self.names:
+            doc["names"] = dict(self.names)
+        if self._reads:
+            doc["reads"] = json.loads(json.dumps(self._reads))
+        if self._interactions:
+            doc["interactions"] = [i.to_json() for i in self._interactions]
+        validate(doc, file=f"<expectation {self.consumer}/{self.name}>")
+        return doc
+
+    def path_in(self, registry_root: Path) -> Path:
+        """Where :meth:`write` puts the file under ``registry_root``."""
+        return registry_root / "consumers" / self.consumer / f"{self.name}.json"
+
+    def write(self, registry_root: Path) -> Path:
+        """Write the file atomically (skipped when the bytes are already there)."""
+        from accord._jsondoc import atomic_write
+
+        target = self.path_in(registry_root)
+        data = dump(self.to_json())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if target.read_bytes() == data:
+                return target
+        except FileNotFoundError:
+            pass
+        atomic_write(target, data)
+        return target
+
+    # -- the in-process stub -----------------------------------------------------------
+
+    def example_message(self, description: str) -> Any:
+        """The example payload of message ``description`` (feed it to your handler)."""
+        for item in self._interactions:
+            if isinstance(item, Message) and item.description == description:
+                return item.body.get("example")
+        raise UsageError(f"no message {description!r} in this expectation")
+
+    def respond(
+        self, method: str, path: str, query: Mapping[str, list[str]], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        """The stub's answer to one request: the matching interaction's response.
+
+        An unmatched request gets status 500 and a JSON body naming every candidate's
+        mismatches (so the consumer test fails with the reason).
+        """
+        misses: list[dict[str, Any]] = []
+        for item in self._interactions:
+            if not isinstance(item, Interaction):
+                continue
+            why = _request_mismatch(item.request, method, path, query, body)
+            if why:
+                misses.append({"interaction": item.description, "mismatches": why})
+                continue
+            response = item.response
+            headers = dict(response.get("headers", {}))
+            payload = b""
+            if "body" in response:
+                headers.setdefault("content-type", "application/json")
+                payload = json.dumps(response["body"].get("example")).encode()
+            return int(response["status"]), headers, payload
+        error = {"error": "accord stub: no interaction matches", "method": method, "path": path}
+        error["candidates"] = misses  # type: ignore[assignment]
+        return 500, {"content-type": "application/json"}, json.dumps(error).encode()
+
+    def transport(self) -> httpx.MockTransport:
+        """An ``httpx.MockTransport`` serving the expected responses in-process."""
+        import httpx
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            query: dict[str, list[str]] = {}
+            for key, value in request.url.params.multi_items():
+                query.setdefault(key, []).append(value)
+            status, headers, payload = self.respond(
+                request.method, request.url.path, query, request.content
+            )
+            return httpx.Response(status, headers=headers, content=payload)
+
+        return httpx.MockTransport(handler)
+
+    def asgi_app(self) -> Callable[..., Any]:
+        """An ASGI app serving the expected responses (for ``httpx.ASGITransport``)."""
+        from urllib.parse import parse_qs
+
+        async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                return
+            chunks: list[bytes] = []
+            while True:
+                event = await receive()
+                chunks.append(event.get("body", b""))
+                if not event.get("more_body"):
+                    break
+            query = parse_qs(scope.get("query_string", b"").decode(), keep_blank_values=True)
+            status, headers, payload = self.respond(
+                scope["method"], scope["path"], query, b"".join(chunks)
+            )
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+                }
+            )
+            await send({"type": "http.response.body", "body": payload})
+
+        return app
+
+
+def _request_mismatch(
+    expected: dict[str, Any], method: str, path: str, query: Mapping[str, list[str]], body: bytes
+) -> list[str]:
+    problems: list[str] = []
+    if expected.get("method") != method.upper():
+        problems.append(f"method {method} != {expected.get('method')}")
+    if expected.get("path") != path:
+        problems.append(f"path {path} != {expected.get('path')}")
+    for key, values in expected.get("query", {}).items():
+        if list(query.get(key, [])) != list(values):
+            problems.append(f"query {key}={query.get(key)} != {values}")
+    if "body" in expected:
+        try:
+            payload = json.loads(body.decode() or "null")
+        except ValueError:
+            return [*problems, "request body is not JSON"]
+        problems.extend(
+            f"body {m.path}: {m.message}"
+            for m in check_fields(expected["body"]["fields"], payload, role="writes")
+        )
+    return problems

@@ -1,0 +1,309 @@
+"""Impact analysis: which consumers and fields a change breaks; the field-usage index.
+
+For each change of a compatibility report that breaks a direction, every registered
+consumer of the contract (whose range contains the old version, when known) is
+classified:
+
+- ``breaks``: it relies on a field at or under the change's location and, when the new
+  schema is given, its fields there are no longer satisfied (static verification of
+  just those fields against the new schema); without the new schema, any non-optional
+  field there counts;
+- ``reads``: it reads the location but still holds (an optional field, say);
+- ``does-not-read``: none of its fields touch the location.
+
+A pending expectation (never verified, see :mod:`accord.consumers._records`) is listed
+with ``pending: true`` and does not block under ``--consumers-only``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from accord.compat import Change, Report
+from accord.consumers._matchers import parse_path, path_to_pointer, pointer_overlaps
+from accord.consumers._model import ExpectationFile, discover
+
+__all__ = [
+    "ConsumerImpact",
+    "FieldUse",
+    "annotate",
+    "consumers_only_blocking",
+    "describe",
+    "field_usage",
+    "impact",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldUse:
+    """One field a consumer relies on (a row of the field-usage index)."""
+
+    consumer: str
+    contract: str  # the reference as written (with its range)
+    path: str
+    pointer: str
+    reads_as: str
+    role: str
+    label: str
+    file: str
+    optional: bool
+    nullable: bool
+    pending: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerImpact:
+    """How one change affects one consumer (what ``Change.consumers`` holds)."""
+
+    consumer: str
+    status: str  # "breaks", "reads", "does-not-read"
+    fields: tuple[str, ...] = ()
+    reads_as: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    pending: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "consumer": self.consumer,
+            "status": self.status,
+            "fields": list(self.fields),
+            "reads_as": list(self.reads_as),
+            "files": list(self.files),
+            "pending": self.pending,
+        }
+
+
+_WORDS = {
+    "like": "{t}",
+    "string": "string",
+    "number": "number",
+    "integer": "integer",
+    "decimal": "decimal",
+    "boolean": "boolean",
+    "object": "object",
+    "array": "array",
+    "equals": "exactly {v}",
+    "regex": "string matching /{r}/",
+    "enum": "one of {vs}",
+    "date": "date",
+    "time": "time",
+    "datetime": "date-time",
+}
+
+
+def reads_as(f: dict[str, Any]) -> str:
+    """``non-null string``, ``optional integer``, ``nullable one of ["a", "b"]``, ..."""
+    import json
+
+    kind = f.get("match", "any")
+    template = _WORDS.get(kind, kind.replace("_", " "))
+    example = f.get("example")
+    t = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string",
+         list: "array", dict: "object"}.get(type(example), "value")
+    text = template.format(
+        t=t, v=json.dumps(f.get("value")), r=f.get("regex", ""), vs=json.dumps(f.get("values"))
+    )
+    prefix = [
+        "optional" if f.get("optional") else "",
+        "nullable" if f.get("nullable") else "non-null",
+    ]
+    return " ".join(p for p in prefix if p) + " " + text
+
+
+def _in_range(ref_text: str, old_version: str | None) -> bool:
+    if old_version is None:
+        return True
+    from accord._names import ContractRef
+    from accord.versions import Version
+
+    ref = ContractRef.parse(ref_text.removeprefix("accord://"))
+    return ref.range is None or ref.range.contains(Version.parse(old_version))
+
+
+def field_usage(
+    registry_root: Path,
+    contract_id: str,
+    *,
+    old_version: str | None = None,
+    expectations: Sequence[ExpectationFile] | None = None,
+) -> list[FieldUse]:
+    """Every field of every registered consumer of ``contract_id`` (the usage index)."""
+    from accord.consumers._records import is_pending, load_records, verified_digests
+
+    files = list(expectations) if expectations is not None else discover(registry_root)
+    verified = verified_digests(load_records(registry_root))
+    rows: list[FieldUse] = []
+    for ef in files:
+        pending = is_pending(ef.consumer, ef.digest, verified)
+        for body in ef.bodies():
+            if body.contract is None or body.contract.split("@")[0] != contract_id:
+                continue
+            if not _in_range(body.contract, old_version):
+                continue
+            for f in body.fields:
+                rows.append(
+                    FieldUse(
+                        consumer=ef.consumer,
+                        contract=body.contract,
+                        path=f["path"],
+                        pointer=path_to_pointer(parse_path(f["path"])),
+                        reads_as=reads_as(f),
+                        role=body.role,
+                        label=body.label,
+                        file=ef.file,
+                        optional=bool(f.get("optional")),
+                        nullable=bool(f.get("nullable")),
+                        pending=pending,
+                    )
+                )
+    return sorted(rows, key=lambda r: (r.path, r.consumer, r.label))
+
+
+def _still_holds(new: Any, fields: list[dict[str, Any]], role: str) -> bool:
+    from accord.consumers._static import verify_body
+
+    return verify_body(new, fields, role).verdict == "proven"
+
+
+def _breaking(report: Report) -> list[Change]:
+    return [c for c in report.changes if c.breaks]
+
+
+def impact(
+    registry_root: Path,
+    contract_id: str,
+    report: Report,
+    *,
+    old_version: str | None = None,
+    new_schema: Any = None,
+    expectations: Sequence[ExpectationFile] | None = None,
+) -> list[tuple[Change, tuple[ConsumerImpact, ...]]]:
+    """For every change that breaks a direction, how each registered consumer fares."""
+    files = list(expectations) if expectations is not None else discover(registry_root)
+    usage = field_usage(registry_root, contract_id, old_version=old_version, expectations=files)
+    consumers = sorted({u.consumer for u in usage})
+    by_file = {ef.file: ef for ef in files}
+    out: list[tuple[Change, tuple[ConsumerImpact, ...]]] = []
+    for change in _breaking(report):
+        where = "" if change.instance_path in ("", "/") else change.instance_path
+        impacts: list[ConsumerImpact] = []
+        for consumer in consumers:
+            mine = [u for u in usage if u.consumer == consumer]
+            touched = [u for u in mine if pointer_overlaps(u.pointer, where)]
+            pending = all(u.pending for u in mine)
+            if not touched:
+                impacts.append(ConsumerImpact(consumer, "does-not-read", pending=pending))
+                continue
+            broken = _broken(touched, by_file, new_schema)
+            status = "breaks" if broken else "reads"
+            shown = broken or touched
+            impacts.append(
+                ConsumerImpact(
+                    consumer,
+                    status,
+                    fields=tuple(dict.fromkeys(u.path for u in shown)),
+                    reads_as=tuple(dict.fromkeys(u.reads_as for u in shown)),
+                    files=tuple(sorted({u.file for u in shown})),
+                    pending=all(u.pending for u in shown),
+                )
+            )
+        out.append((change, tuple(impacts)))
+    return out
+
+
+def _broken(
+    touched: list[FieldUse], by_file: dict[str, ExpectationFile], new_schema: Any
+) -> list[FieldUse]:
+    if new_schema is None:
+        return [u for u in touched if not u.optional]
+    broken: list[FieldUse] = []
+    for u in touched:
+        ef = by_file[u.file]
+        body = next(b for b in ef.bodies() if b.label == u.label and b.contract == u.contract)
+        fields = [f for f in body.fields if f["path"] == u.path]
+        # keep the field's ancestors so optional parents excuse it as they do in the body
+        prefix_fields = [
+            f for f in body.fields
+            if u.pointer.startswith(path_to_pointer(parse_path(f["path"])) + "/")
+        ]
+        if not _still_holds(new_schema, prefix_fields + fields, u.role):
+            broken.append(u)
+    return broken
+
+
+def annotate(
+    report: Report,
+    registry_root: Path,
+    contract_id: str,
+    *,
+    old_version: str | None = None,
+    new_schema: Any = None,
+) -> Report:
+    """A copy of ``report`` whose breaking changes carry their :class:`ConsumerImpact` list."""
+    found = dict(
+        (id(c), impacts)
+        for c, impacts in impact(
+            registry_root, contract_id, report, old_version=old_version, new_schema=new_schema
+        )
+    )
+    changes = tuple(
+        dataclasses.replace(c, consumers=found[id(c)]) if id(c) in found else c
+        for c in report.changes
+    )
+    return dataclasses.replace(report, changes=changes)
+
+
+def consumers_only_blocking(report: Report) -> tuple[Change, ...]:
+    """Changes that break a registered, non-pending consumer (``--consumers-only``)."""
+    return tuple(
+        c
+        for c in report.changes
+        if any(
+            isinstance(i, ConsumerImpact) and i.status == "breaks" and not i.pending
+            for i in c.consumers
+        )
+    )
+
+
+def describe(change: Change, impacts: Sequence[ConsumerImpact] | None = None) -> str:
+    """``removing $.email breaks billing (reads it as non-null string) and crm; search
+    does not read it`` — or ``no registered consumer reads $.email``."""
+    from accord._pointer import pointer_to_json_path
+
+    items = list(impacts if impacts is not None else change.consumers)
+    where = pointer_to_json_path(change.instance_path.replace("*", "0")) if change.instance_path not in ("", "/") else "$"
+    where = where.replace("[0]", "[*]")
+    verb = "removing" if change.rule.endswith("removed") else f"{change.rule} at"
+    breaks = [i for i in items if i.status == "breaks"]
+    reads = [i for i in items if i.status == "reads"]
+    others = [i for i in items if i.status == "does-not-read"]
+    if not breaks and not reads:
+        return f"no registered consumer reads {where}" + (
+            f" ({', '.join(i.consumer for i in others)} read other fields)" if others else ""
+        )
+    parts = []
+    if breaks:
+        named = [
+            f"{i.consumer} (reads {', '.join(i.fields)} as {', '.join(i.reads_as)})"
+            + (" [pending]" if i.pending else "")
+            for i in breaks
+        ]
+        parts.append(f"{verb} {where} breaks " + _and(named))
+    else:
+        parts.append(f"{verb} {where} breaks no registered consumer")
+    if reads:
+        parts.append(_and([i.consumer for i in reads]) + " read it and still hold")
+    if others:
+        parts.append(_and([i.consumer for i in others]) + (" does" if len(others) == 1 else " do") + " not read it")
+    return "; ".join(parts)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,273 @@
+"""The expectation format: reading, validating, writing and walking expectation files.
+
+An expectation file (``<registry>/consumers/<consumer>/<name>.json``) is JSON valid
+under ``expectation.schema.json`` (shipped beside this module, format_version 1)::
+
+    {"format_version": 1,
+     "consumer": {"name": "billing", "version": "1.4.0", "branch": "main"},
+     "provider": "users-service",                # optional
+     "names": {"Billing Service": "billing"},    # external name -> slug (Pact imports)
+     "reads": [{"contract": "orders.order-placed@^1",
+                "fields": [{"path": "$.total.amount", "match": "like", "example": 12.5}]}],
+     "interactions": [
+       {"type": "http", "description": "get user 123",
+        "provider_states": [{"name": "user 123 exists", "params": {"id": 123}}],
+        "request": {"method": "GET", "path": "/users/123"},
+        "response": {"status": 200,
+                     "body": {"contract": "users.user@^1", "example": {"name": "Ada"},
+                              "fields": [{"path": "$.name", "match": "string"}]}}},
+       {"type": "message", "description": "an order.placed event",
+        "metadata": {"contract": "orders.order-placed@^1"},
+        "body": {"contract": "orders.order-placed@^1", "fields": [...]}}]}
+
+A *body* names the contract it is an instance of and lists *fields* (a matcher, its
+JSON path, ``optional`` and ``nullable``). Bodies the consumer receives (``reads``,
+HTTP responses, messages, sync-message responses) are *read*; request bodies (HTTP
+requests, sync-message requests) are *written*.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from accord.errors import DocumentError
+
+__all__ = [
+    "CONSUMERS_DIR",
+    "FORMAT_VERSION",
+    "Body",
+    "ExpectationFile",
+    "discover",
+    "dump",
+    "expectation_schema",
+    "iter_bodies",
+    "load",
+    "validate",
+]
+
+FORMAT_VERSION = 1
+CONSUMERS_DIR = "consumers"
+
+Role = Literal["reads", "writes"]
+
+
+@cache
+def expectation_schema() -> dict[str, Any]:
+    """The JSON Schema of the expectation format (``expectation.schema.json``)."""
+    text = (Path(__file__).with_name("expectation.schema.json")).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate(doc: Any, *, file: str | None = None) -> None:
+    """Check ``doc`` against the format's schema and the rules a schema cannot state.
+
+    Raises:
+        DocumentError: code ``expectation-invalid`` (schema), ``expectation-bad-path``,
+            ``expectation-bad-regex`` or ``expectation-bad-reference``, with the file and
+            the JSON pointer at fault.
+    """
+    from accord._pointer import from_parts
+    from accord._reference import reference_validator
+
+    validator = reference_validator(expectation_schema())
+    errors = sorted(
+        validator.iter_errors(doc), key=lambda e: (len(list(e.instance_path)), e.message)
+    )
+    if errors:
+        # The deepest error names the real fault (a oneOf/allOf wrapper says less).
+        best = max(errors, key=lambda e: len(list(e.instance_path)))
+        pointer = from_parts(list(best.instance_path))
+        raise DocumentError(
+            f"not a valid expectation: {best.message} (at {pointer or '/'})",
+            code="expectation-invalid",
+            file=file,
+            pointer=pointer,
+        )
+    for body in iter_bodies(doc):
+        _check_body(body, file)
+
+
+def _check_body(body: Body, file: str | None) -> None:
+    from accord._names import ContractRef
+    from accord.consumers._matchers import parse_path
+    from accord.errors import InvalidReference
+
+    if body.contract is not None:
+        try:
+            ContractRef.parse(body.contract)
+        except InvalidReference as exc:
+            raise DocumentError(
+                f"bad contract reference: {exc.message}",
+                code="expectation-bad-reference",
+                file=file,
+                pointer=body.pointer + "/contract",
+            ) from None
+    for n, f in enumerate(body.fields):
+        pointer = f"{body.pointer}/fields/{n}"
+        parse_path(f["path"], file=file, pointer=pointer + "/path")
+        for regex in _regexes(f):
+            try:
+                import regress
+
+                regress.Regex(regex)
+            except Exception as exc:  # noqa: BLE001 - regress raises its own error type
+                raise DocumentError(
+                    f"regex {regex!r} is not a valid ECMA-262 pattern: {exc}",
+                    code="expectation-bad-regex",
+                    file=file,
+                    pointer=pointer,
+                ) from None
+
+
+def _regexes(matcher: dict[str, Any]) -> Iterator[str]:
+    if matcher.get("match") == "regex":
+        yield str(matcher["regex"])
+    for sub in matcher.get("matchers", []):
+        yield from _regexes(sub)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """One body of an expectation: the contract, the fields, and whether it is read.
+
+    Attributes:
+        contract: The contract reference (``users.user@^1``), or ``None`` when unbound.
+        role: ``reads`` (responses, messages, ``reads``) or ``writes`` (request bodies).
+        fields: The fields (matchers with paths), as stored.
+        example: The example payload, when one is stored.
+        pointer: JSON pointer of the body in its file.
+        label: ``reads``, or the interaction's description and part.
+    """
+
+    contract: str | None
+    role: Role
+    fields: tuple[dict[str, Any], ...]
+    example: Any
+    pointer: str
+    label: str
+    has_example: bool = False
+
+
+def _body(raw: dict[str, Any], role: Role, pointer: str, label: str) -> Body:
+    return Body(
+        contract=raw.get("contract"),
+        role=role,
+        fields=tuple(raw.get("fields", [])),
+        example=raw.get("example"),
+        pointer=pointer,
+        label=label,
+        has_example="example" in raw,
+    )
+
+
+def iter_bodies(doc: dict[str, Any]) -> Iterator[Body]:
+    """Every body of an expectation, in file order."""
+    for n, raw in enumerate(doc.get("reads", [])):
+        yield _body(raw, "reads", f"/reads/{n}", "reads")
+    for n, inter in enumerate(doc.get("interactions", [])):
+        base = f"/interactions/{n}"
+        desc = inter.get("description", "")
+        kind = inter.get("type")
+        if kind == "http":
+            request, response = inter.get("request", {}), inter.get("response", {})
+            if "body" in request:
+                yield _body(request["body"], "writes", f"{base}/request/body", f"{desc} (request)")
+            if "body" in response:
+                status = response.get("status")
+                yield _body(
+                    response["body"], "reads", f"{base}/response/body", f"{desc} ({status})"
+                )
+        elif kind == "message":
+            yield _body(inter["body"], "reads", f"{base}/body", desc)
+        elif kind == "sync-message":
+            yield _body(inter["request"]["body"], "writes", f"{base}/request/body", f"{desc} (request)")
+            for m, resp in enumerate(inter.get("responses", [])):
+                yield _body(
+                    resp["body"], "reads", f"{base}/responses/{m}/body", f"{desc} (response {m})"
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectationFile:
+    """An expectation file read from a registry.
+
+    Attributes:
+        consumer: The consumer's name.
+        file: Path relative to the registry root (``consumers/billing/users.json``).
+        path: Absolute path.
+        digest: ``sha256:<hex>`` of the canonical form (what verification records cite).
+        doc: The parsed, validated document.
+    """
+
+    consumer: str
+    file: str
+    path: Path
+    digest: str
+    doc: dict[str, Any]
+
+    def bodies(self) -> Iterator[Body]:
+        """Every body, in file order."""
+        return iter_bodies(self.doc)
+
+
+def dump(doc: dict[str, Any]) -> bytes:
+    """The canonical bytes of an expectation: sorted keys, 2-space indent, newline."""
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def digest_of(doc: dict[str, Any]) -> str:
+    """``sha256:<hex>`` of the canonical compact form (independent of formatting)."""
+    import hashlib
+
+    from accord._jsondoc import canonical_dumps
+
+    return "sha256:" + hashlib.sha256(canonical_dumps(doc).encode()).hexdigest()
+
+
+def load(path: Path, *, root: Path | None = None) -> ExpectationFile:
+    """Read and validate one expectation file.
+
+    Raises:
+        DocumentError: malformed JSON or an invalid expectation (file and pointer set).
+    """
+    from accord._jsondoc import load_path
+
+    shown = path.relative_to(root).as_posix() if root is not None else path.as_posix()
+    try:
+        doc = load_path(path)
+    except DocumentError as exc:
+        exc.file = shown
+        raise
+    validate(doc, file=shown)
+    return ExpectationFile(
+        consumer=doc["consumer"]["name"],
+        file=shown,
+        path=path,
+        digest=digest_of(doc),
+        doc=doc,
+    )
+
+
+def discover(root: Path, *, consumer: str | None = None) -> list[ExpectationFile]:
+    """Every expectation under ``<root>/consumers/``, sorted by file.
+
+    Raises:
+        DocumentError: the first invalid file (bad input is never skipped silently).
+    """
+    base = root / CONSUMERS_DIR
+    if not base.is_dir():
+        return []
+    found: list[ExpectationFile] = []
+    for path in sorted(base.rglob("*.json")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        loaded = load(path, root=root)
+        if consumer is None or loaded.consumer == consumer:
+            found.append(loaded)
+    return found

@@ -1,0 +1,775 @@
+"""Pact interop: import Pact v2/v3/v4 files as expectations, export expectations as Pact v4.
+
+A Pact file names no contract, so the import binds each interaction to one with a
+*map* (``GET /users/{id} 200=users.user@^1``; ``POST /users request=users.new-user@^1``
+for a request body; ``message <description>=orders.order-placed@^1``), or, for a
+message, its metadata key ``contract``. An interaction with a response or message body
+that no map binds is an error (``pact-unmapped``), never dropped. An unbound request
+body is kept with ``"contract": null`` (static verification reports it undecided).
+
+Pact's meaning is kept exactly: a value without a matching rule becomes a pinned
+``equals`` field; a ``type`` rule cascades to the children of the value it covers;
+``min``/``max`` type rules on arrays describe every item from the first example item;
+matcher combinations become ``all_of``/``one_of``. Generators are kept verbatim so
+provider verification can fill values (``ProviderState`` ``${id}``, random ones).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from accord.consumers._matchers import PathToken, format_path, parse_path
+from accord.consumers._model import FORMAT_VERSION, validate
+from accord.errors import DocumentError, UsageError
+
+__all__ = ["MapEntry", "export_pact", "import_pact", "parse_map"]
+
+
+# -- the interaction -> contract map ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MapEntry:
+    """One ``--map`` entry: which interactions' bodies are instances of which contract.
+
+    Attributes:
+        method: HTTP method, or ``MESSAGE`` for a message description.
+        target: Path template (``/users/{id}``) or message description.
+        part: A status (``"200"``), ``"*"`` (any status), or ``"request"``.
+        contract: The contract reference.
+    """
+
+    method: str
+    target: str
+    part: str
+    contract: str
+
+    def matches_http(self, method: str, path: str, part: str) -> bool:
+        if self.method != method.upper() or (self.part not in ("*", part)):
+            return False
+        if self.part == "*" and part == "request":
+            return False
+        return _template_regex(self.target).fullmatch(path) is not None
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}/]+\})", template)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
+
+
+def parse_map(text: str) -> MapEntry:
+    """Parse ``"GET /users/{id} 200=users.user@^1"`` (status optional, or ``request``).
+
+    Raises:
+        UsageError: code ``pact-bad-map`` with the expected shape.
+    """
+    from accord._names import ContractRef
+    from accord.errors import InvalidReference
+
+    lhs, sep, ref = text.rpartition("=")
+    shape = (
+        "expected 'METHOD /path/{param} [STATUS|request]=ns.name@range' or "
+        "'message DESCRIPTION=ns.name@range'"
+    )
+    if not sep or not lhs.strip():
+        raise UsageError(f"bad --map {text!r}: {shape}", code="pact-bad-map")
+    try:
+        ContractRef.parse(ref.strip())
+    except InvalidReference as exc:
+        raise UsageError(f"bad --map {text!r}: {exc.message}", code="pact-bad-map") from None
+    words = lhs.strip().split()
+    if words[0].lower() == "message" and len(words) > 1:
+        return MapEntry("MESSAGE", " ".join(words[1:]), "*", ref.strip())
+    if len(words) not in (2, 3) or not words[1].startswith("/"):
+        raise UsageError(f"bad --map {text!r}: {shape}", code="pact-bad-map")
+    part = words[2] if len(words) == 3 else "*"
+    if part != "request" and not (part.isdigit() and len(part) == 3):
+        raise UsageError(f"bad --map {text!r}: {shape}", code="pact-bad-map")
+    return MapEntry(words[0].upper(), words[1], part, ref.strip())
+
+
+# -- rules ----------------------------------------------------------------------------
+
+
+def _rule_tokens(path: str, file: str | None) -> tuple[PathToken, ...] | None:
+    try:
+        return parse_path(path, file=file)
+    except DocumentError:
+        return None
+
+
+def _token_weight(rule: PathToken, here: PathToken) -> int:
+    rk, rv = rule
+    hk, hv = here
+    if rk == hk and rv == hv:
+        return 2
+    if rk == "keys" and hk in ("key", "keys"):
+        return 1
+    if rk == "items" and hk in ("index", "items"):
+        return 1
+    if rk == "index" and rv == 0 and hk == "items":
+        return 1  # a rule on the first item describes the item we walk
+    return 0
+
+
+class _Rules:
+    """Body matching rules keyed by path, with Pact's most-specific-path choice."""
+
+    def __init__(self, raw: Mapping[str, Any], file: str | None) -> None:
+        self.entries: list[tuple[tuple[PathToken, ...], dict[str, Any]]] = []
+        for path, rule in raw.items():
+            tokens = _rule_tokens(path, file)
+            if tokens is None:
+                raise DocumentError(
+                    f"matching rule path {path!r} is not a JSON path accord reads",
+                    code="pact-bad-rule",
+                    file=file,
+                )
+            self.entries.append((tokens, _normal_rule(rule)))
+
+    def at(self, here: Sequence[PathToken]) -> dict[str, Any] | None:
+        best: tuple[int, dict[str, Any]] | None = None
+        for tokens, rule in self.entries:
+            if len(tokens) != len(here):
+                continue
+            weights = [_token_weight(r, h) for r, h in zip(tokens, here, strict=True)]
+            if 0 in weights:
+                continue
+            score = sum(weights)
+            if best is None or score > best[0]:
+                best = (score, rule)
+        return best[1] if best else None
+
+
+def _normal_rule(rule: Any) -> dict[str, Any]:
+    """v3/v4 ``{"matchers": [...], "combine": ...}``; v2 ``{"match": ...}`` is one matcher."""
+    if isinstance(rule, dict) and "matchers" in rule:
+        return {"combine": rule.get("combine", "AND"), "matchers": list(rule["matchers"])}
+    return {"combine": "AND", "matchers": [rule]}
+
+
+_CASCADING = {"type", "min", "max", "values", "notEmpty", "eachValue"}
+
+
+def _convert(m: dict[str, Any], value: Any, file: str | None) -> dict[str, Any]:
+    kind = m.get("match", "type" if ("min" in m or "max" in m) else None)
+    if kind in ("type", "min", "max"):
+        if isinstance(value, list):
+            out: dict[str, Any] = {"match": "array"}
+            for bound in ("min", "max"):
+                if bound in m:
+                    out[bound] = int(m[bound])
+            return out
+        if isinstance(value, dict):
+            return {"match": "object"}
+        return {"match": "like", "example": value}
+    simple = {"integer": "integer", "decimal": "decimal", "number": "number", "boolean": "boolean",
+              "null": "null", "semver": "semver", "notEmpty": "not_empty"}
+    if kind in simple:
+        return {"match": simple[kind]}
+    if kind == "regex":
+        return {"match": "regex", "regex": str(m.get("regex", ""))}
+    if kind == "equality":
+        return {"match": "equals", "value": value}
+    if kind == "include":
+        return {"match": "include", "value": m.get("value", "")}
+    if kind in ("date", "time", "timestamp", "datetime"):
+        out = {"match": "datetime" if kind == "timestamp" else kind}
+        fmt = m.get("format") or m.get(kind)
+        if fmt:
+            out["format"] = str(fmt)
+        return out
+    if kind == "contentType":
+        return {"match": "content_type", "value": m.get("value", "")}
+    if kind == "values":
+        return {"match": "object"}
+    if kind in ("eachKey", "eachValue"):
+        sample: Any = None
+        if isinstance(value, dict) and value:
+            first_key = next(iter(value))
+            sample = first_key if kind == "eachKey" else value[first_key]
+        subs = [_convert(r, sample, file) for r in m.get("rules", [])]
+        return {"match": "each_key" if kind == "eachKey" else "each_value", "matchers": subs}
+    if kind == "arrayContains":
+        variants = []
+        for v in m.get("variants", []):
+            index = int(v.get("index", 0))
+            item = value[index] if isinstance(value, list) and index < len(value) else None
+            rules = _Rules(v.get("rules", {}), file)
+            variants.append({"index": index, "fields": _walk(item, (), rules, False, file)})
+        return {"match": "array_contains", "variants": variants}
+    raise DocumentError(
+        f"matching rule {json.dumps(m, sort_keys=True)} is not one accord reads "
+        "(supported: type, min/max, regex, integer, decimal, number, boolean, null, "
+        "equality, include, date/time/timestamp, semver, notEmpty, contentType, values, "
+        "eachKey, eachValue, arrayContains)",
+        code="pact-unsupported-matcher",
+        file=file,
+    )
+
+
+def _walk(
+    value: Any,
+    tokens: tuple[PathToken, ...],
+    rules: _Rules,
+    cascade: bool,
+    file: str | None,
+) -> list[dict[str, Any]]:
+    path = format_path(tokens)
+    rule = rules.at(tokens)
+    fields: list[dict[str, Any]] = []
+    child_cascade = cascade
+    if rule is not None:
+        matchers = [_convert(m, value, file) for m in rule["matchers"]]
+        kinds = {m.get("match") for m in rule["matchers"]}
+        child_cascade = cascade or bool(kinds & _CASCADING) or any(
+            "min" in m or "max" in m for m in rule["matchers"]
+        )
+        if len(matchers) == 1:
+            head = {"path": path, **matchers[0]}
+        else:
+            combo = "one_of" if str(rule["combine"]).upper() == "OR" else "all_of"
+            head = {"path": path, "match": combo, "matchers": matchers}
+        fields.append(head)
+        if kinds & {"values", "eachValue"} and isinstance(value, dict) and value:
+            sample = next(iter(value.values()))
+            fields.extend(_walk(sample, (*tokens, ("keys", None)), rules, True, file))
+            return fields
+        if kinds & {"arrayContains", "eachKey"}:
+            return fields
+        if isinstance(value, list) and head.get("match") == "array":
+            if value:
+                fields.extend(_walk(value[0], (*tokens, ("items", None)), rules, True, file))
+            return fields
+    elif cascade:
+        if isinstance(value, list):
+            fields.append({"path": path, "match": "array"})
+            if value:
+                fields.extend(_walk(value[0], (*tokens, ("items", None)), rules, True, file))
+            return fields
+        if isinstance(value, dict):
+            if not value:
+                fields.append({"path": path, "match": "object"})
+        else:
+            fields.append({"path": path, "match": "like", "example": value})
+    elif isinstance(value, list):
+        fields.append({"path": path, "match": "array", "min": len(value), "max": len(value)})
+        for n, item in enumerate(value):
+            fields.extend(_walk(item, (*tokens, ("index", n)), rules, False, file))
+        return fields
+    elif isinstance(value, dict):
+        if not value:
+            fields.append({"path": path, "match": "object"})
+    else:
+        fields.append({"path": path, "match": "equals", "value": value, "pinned": True})
+    if isinstance(value, dict):
+        for key, item in value.items():
+            fields.extend(_walk(item, (*tokens, ("key", key)), rules, child_cascade, file))
+    elif isinstance(value, list) and rule is not None:
+        for n, item in enumerate(value):
+            fields.extend(_walk(item, (*tokens, ("index", n)), rules, child_cascade, file))
+    return fields
+
+
+def _body_fields(content: Any, raw_rules: Mapping[str, Any], file: str | None) -> list[dict[str, Any]]:
+    return _walk(content, (), _Rules(raw_rules, file), False, file)
+
+
+# -- reading a pact file ----------------------------------------------------------------
+
+
+def _spec_version(doc: dict[str, Any]) -> int:
+    meta = doc.get("metadata", {})
+    raw = (
+        (meta.get("pactSpecification") or {}).get("version")
+        or (meta.get("pact-specification") or {}).get("version")
+        or (meta.get("pactSpecificationVersion"))
+        or "2.0.0"
+    )
+    try:
+        return int(str(raw).split(".")[0])
+    except ValueError:
+        return 2
+
+
+def _body_categories(rules: Any, spec: int) -> dict[str, Any]:
+    """Matching rules by category; v2's flat ``$.body.x`` keys are split by prefix."""
+    if not isinstance(rules, dict):
+        return {}
+    if spec >= 3 or any(k in rules for k in ("body", "header", "query", "path", "headers")):
+        out = dict(rules)
+        if "headers" in out and "header" not in out:
+            out["header"] = out.pop("headers")
+        return out
+    out = {"body": {}, "header": {}, "query": {}, "path": {}}
+    for key, rule in rules.items():
+        if key.startswith("$.body"):
+            out["body"]["$" + key[len("$.body") :]] = rule
+        elif key.startswith("$.headers."):
+            out["header"][key[len("$.headers.") :]] = rule
+        elif key.startswith("$.query."):
+            out["query"][key[len("$.query.") :]] = rule
+        elif key == "$.path":
+            out["path"] = rule
+    return out
+
+
+def _part_matchers(categories: dict[str, Any], file: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for cat in ("header", "query"):
+        table = categories.get(cat) or {}
+        converted = {
+            name: [_convert(m, "", file) for m in _normal_rule(rule)["matchers"]]
+            for name, rule in table.items()
+        }
+        if converted:
+            out[cat] = converted
+    path_rule = categories.get("path")
+    if path_rule:
+        out["path"] = [_convert(m, "", file) for m in _normal_rule(path_rule)["matchers"]]
+    return out
+
+
+def _content(raw: Any) -> tuple[bool, Any]:
+    """(present, JSON value) of a v3 body or a v4 ``{content, contentType, encoded}``."""
+    if raw is None:
+        return False, None
+    if isinstance(raw, dict) and "content" in raw and ("contentType" in raw or "encoded" in raw):
+        content = raw.get("content")
+        if raw.get("encoded") and isinstance(content, str):
+            content = json.loads(content) if raw.get("encoded") == "JSON" else content
+        return True, content
+    return True, raw
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    return {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in raw.items()}
+
+
+def _query(raw: Any) -> dict[str, list[str]]:
+    if isinstance(raw, str):
+        from urllib.parse import parse_qs
+
+        return {k: list(v) for k, v in parse_qs(raw, keep_blank_values=True).items()}
+    if isinstance(raw, dict):
+        return {k: [str(x) for x in v] if isinstance(v, list) else [str(v)] for k, v in raw.items()}
+    return {}
+
+
+def _states(inter: dict[str, Any]) -> list[dict[str, Any]]:
+    if "providerStates" in inter:
+        states = []
+        for s in inter["providerStates"] or []:
+            entry: dict[str, Any] = {"name": s.get("name", "")}
+            if s.get("params"):
+                entry["params"] = s["params"]
+            states.append(entry)
+        return states
+    if inter.get("providerState"):
+        return [{"name": inter["providerState"]}]
+    return []
+
+
+def _pact_body(
+    present: bool, content: Any, rules: dict[str, Any], contract: str | None, file: str | None
+) -> dict[str, Any] | None:
+    if not present:
+        return None
+    return {
+        "contract": contract,
+        "example": content,
+        "fields": _body_fields(content, rules.get("body") or {}, file),
+    }
+
+
+class _Binder:
+    def __init__(self, maps: Sequence[MapEntry]) -> None:
+        self.maps = list(maps)
+        self.unmapped: list[str] = []
+
+    def http(self, method: str, path: str, part: str, label: str) -> str | None:
+        for entry in self.maps:
+            if entry.method != "MESSAGE" and entry.matches_http(method, path, part):
+                return entry.contract
+        if part != "request":
+            self.unmapped.append(f"{method} {path} {part} ({label!r})")
+        return None
+
+    def message(self, description: str, metadata: Mapping[str, Any]) -> str | None:
+        for entry in self.maps:
+            if entry.method == "MESSAGE" and entry.target == description:
+                return entry.contract
+        contract = metadata.get("contract")
+        if isinstance(contract, str):
+            return contract.removeprefix("accord://")
+        self.unmapped.append(f"message {description!r}")
+        return None
+
+
+def import_pact(
+    doc: dict[str, Any], *, maps: Sequence[MapEntry] = (), file: str | None = None
+) -> dict[str, Any]:
+    """One Pact file (v2, v3 or v4) as an expectation document.
+
+    Raises:
+        DocumentError: ``pact-unmapped`` (an interaction no map binds: every one is
+            listed), ``pact-unsupported-matcher``, ``pact-bad-rule``, ``pact-invalid``.
+    """
+    from accord._names import slugify
+
+    if not isinstance(doc, dict) or "consumer" not in doc or "provider" not in doc:
+        raise DocumentError("not a Pact file (no consumer/provider)", code="pact-invalid", file=file)
+    spec = _spec_version(doc)
+    consumer_ext = str(doc["consumer"].get("name", ""))
+    provider_ext = str(doc["provider"].get("name", ""))
+    consumer, provider = slugify(consumer_ext), slugify(provider_ext)
+    binder = _Binder(maps)
+    interactions: list[dict[str, Any]] = []
+    for inter in doc.get("interactions", []) or []:
+        kind = inter.get("type", "Synchronous/HTTP")
+        if kind == "Synchronous/HTTP" or ("request" in inter and "response" in inter and kind != "Synchronous/Messages"):
+            interactions.append(_http(inter, spec, binder, file))
+        elif kind == "Asynchronous/Messages":
+            interactions.append(_message(inter, spec, binder, file))
+        elif kind == "Synchronous/Messages":
+            interactions.append(_sync_message(inter, spec, binder, file))
+        else:
+            raise DocumentError(
+                f"interaction type {kind!r} is not one accord reads", code="pact-invalid", file=file
+            )
+    for msg in doc.get("messages", []) or []:
+        interactions.append(_message(msg, spec, binder, file))
+    if binder.unmapped:
+        listed = "; ".join(binder.unmapped)
+        raise DocumentError(
+            f"{len(binder.unmapped)} interaction(s) bound to no contract: {listed}. Bind each "
+            "with --map 'METHOD /path/{param} STATUS=ns.name@range' (or [tool.accord.pact] "
+            "map), or, for a message, --map 'message DESCRIPTION=ns.name@range' or the "
+            "metadata key 'contract'",
+            code="pact-unmapped",
+            file=file,
+        )
+    names = {consumer_ext: consumer, provider_ext: provider}
+    out: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "consumer": {"name": consumer},
+        "provider": provider,
+        "names": names,
+        "source": {"pact_file": Path(file).name if file else None, "pact_specification": spec},
+        "interactions": interactions,
+    }
+    validate(out, file=file)
+    return out
+
+
+def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -> dict[str, Any]:
+    req, resp = inter.get("request", {}), inter.get("response", {})
+    method = str(req.get("method", "GET")).upper()
+    path = str(req.get("path", "/"))
+    status = int(resp.get("status", 200))
+    desc = str(inter.get("description", f"{method} {path}"))
+    request: dict[str, Any] = {"method": method, "path": path}
+    if req.get("query"):
+        request["query"] = _query(req["query"])
+    if req.get("headers"):
+        request["headers"] = _headers(req["headers"])
+    req_rules = _body_categories(req.get("matchingRules"), spec)
+    present, content = _content(req.get("body"))
+    if present:
+        contract = binder.http(method, path, "request", desc)
+        request["body"] = _pact_body(present, content, req_rules, contract, file)
+    if matchers := _part_matchers(req_rules, file):
+        request["matchers"] = matchers
+    if req.get("generators"):
+        request["generators"] = req["generators"]
+    response: dict[str, Any] = {"status": status}
+    if resp.get("headers"):
+        response["headers"] = _headers(resp["headers"])
+    resp_rules = _body_categories(resp.get("matchingRules"), spec)
+    present, content = _content(resp.get("body"))
+    if present:
+        contract = binder.http(method, path, str(status), desc)
+        response["body"] = _pact_body(present, content, resp_rules, contract, file)
+    if matchers := _part_matchers(resp_rules, file):
+        response["matchers"] = matchers
+    if resp.get("generators"):
+        response["generators"] = resp["generators"]
+    out: dict[str, Any] = {"type": "http", "description": desc, "request": request, "response": response}
+    if states := _states(inter):
+        out["provider_states"] = states
+    return out
+
+
+def _message(msg: dict[str, Any], spec: int, binder: _Binder, file: str | None) -> dict[str, Any]:
+    desc = str(msg.get("description", "message"))
+    metadata = dict(msg.get("metadata") or msg.get("metaData") or {})
+    contract = binder.message(desc, metadata)
+    present, content = _content(msg.get("contents"))
+    rules = _body_categories(msg.get("matchingRules"), spec)
+    body = _pact_body(True, content if present else None, rules, contract, file)
+    out: dict[str, Any] = {"type": "message", "description": desc, "metadata": metadata, "body": body}
+    if msg.get("generators"):
+        out["generators"] = msg["generators"]
+    if states := _states(msg):
+        out["provider_states"] = states
+    return out
+
+
+def _sync_message(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -> dict[str, Any]:
+    desc = str(inter.get("description", "message"))
+
+    def part(raw: dict[str, Any], contract: str | None) -> dict[str, Any]:
+        present, content = _content(raw.get("contents"))
+        rules = _body_categories(raw.get("matchingRules"), spec)
+        out: dict[str, Any] = {"body": _pact_body(True, content if present else None, rules, contract, file)}
+        if raw.get("metadata"):
+            out["metadata"] = dict(raw["metadata"])
+        if raw.get("generators"):
+            out["generators"] = raw["generators"]
+        return out
+
+    request = inter.get("request", {})
+    contract = binder.message(desc, dict(request.get("metadata") or {}))
+    out: dict[str, Any] = {
+        "type": "sync-message",
+        "description": desc,
+        "request": part(request, contract),
+        "responses": [part(r, contract) for r in inter.get("response", []) or []],
+    }
+    if states := _states(inter):
+        out["provider_states"] = states
+    return out
+
+
+def load_pact(path: Path) -> dict[str, Any]:
+    """Read a Pact file strictly (accord's JSON reader)."""
+    from accord._jsondoc import load_path
+
+    doc = load_path(path)
+    if not isinstance(doc, dict):
+        raise DocumentError("not a Pact file (not a JSON object)", code="pact-invalid", file=str(path))
+    return doc
+
+
+# -- export ---------------------------------------------------------------------------
+
+
+def _pact_matcher(m: dict[str, Any]) -> dict[str, Any] | None:
+    kind = m["match"]
+    direct = {"integer": "integer", "decimal": "decimal", "number": "number", "boolean": "boolean",
+              "null": "null", "semver": "semver", "not_empty": "notEmpty"}
+    if kind in direct:
+        return {"match": direct[kind]}
+    if kind in ("like", "string", "object", "any"):
+        return {"match": "type"}
+    if kind == "array":
+        out: dict[str, Any] = {"match": "type"}
+        for bound in ("min", "max"):
+            if m.get(bound) is not None:
+                out[bound] = m[bound]
+        return out
+    if kind == "equals":
+        return None if m.get("pinned") else {"match": "equality"}
+    if kind == "regex":
+        return {"match": "regex", "regex": m["regex"]}
+    if kind == "enum":
+        values = m.get("values", [])
+        if all(isinstance(v, str) for v in values):
+            return {"match": "regex", "regex": "|".join(re.escape(v) for v in values)}
+        return None
+    if kind in ("date", "time", "datetime"):
+        default = {"date": "yyyy-MM-dd", "time": "HH:mm:ssXXX", "datetime": "yyyy-MM-dd'T'HH:mm:ssXXX"}
+        return {"match": "timestamp" if kind == "datetime" else kind,
+                "format": m.get("format") or default[kind]}
+    if kind == "include":
+        return {"match": "include", "value": m.get("value")}
+    if kind == "content_type":
+        return {"match": "contentType", "value": m.get("value")}
+    if kind in ("each_key", "each_value"):
+        rules = [r for r in (_pact_matcher(s) for s in m.get("matchers", [])) if r]
+        return {"match": "eachKey" if kind == "each_key" else "eachValue", "rules": rules}
+    if kind == "array_contains":
+        variants = []
+        for v in m.get("variants", []):
+            variants.append({"index": v.get("index", 0), "rules": _rules_of(v.get("fields", []))})
+        return {"match": "arrayContains", "variants": variants}
+    return None
+
+
+def _rules_of(fields: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    rules: dict[str, Any] = {}
+    for f in fields:
+        if f["match"] in ("one_of", "all_of"):
+            subs = [r for r in (_pact_matcher(s) for s in f.get("matchers", [])) if r]
+            if subs:
+                combine = "OR" if f["match"] == "one_of" else "AND"
+                rules[f["path"]] = {"combine": combine, "matchers": subs}
+            continue
+        rule = _pact_matcher(f)
+        if rule is not None:
+            rules.setdefault(f["path"], {"combine": "AND", "matchers": []})["matchers"].append(rule)
+    return rules
+
+
+def _notes(fields: Iterable[dict[str, Any]]) -> list[str]:
+    notes = []
+    for f in fields:
+        if f.get("optional"):
+            notes.append(f"accord: {f['path']} is optional (Pact cannot state it)")
+        if f.get("nullable"):
+            notes.append(f"accord: {f['path']} is nullable (Pact cannot state it)")
+        if f["match"] == "enum" and _pact_matcher(f) is None:
+            notes.append(f"accord: {f['path']} is one of {json.dumps(f.get('values'))}")
+    return notes
+
+
+def _example_of(body: dict[str, Any]) -> Any:
+    if "example" in body:
+        return body["example"]
+    root: Any = None
+    for f in body.get("fields", []):
+        value = f.get("example", f.get("value", (f.get("values") or [None])[0]))
+        root = _set(root, list(parse_path(f["path"])), value)
+    return root
+
+
+def _set(node: Any, tokens: list[PathToken], value: Any) -> Any:
+    if not tokens:
+        return node if node is not None else value
+    kind, arg = tokens[0]
+    if kind in ("key", "keys"):
+        node = node if isinstance(node, dict) else {}
+        key = arg if kind == "key" else "key"
+        node[key] = _set(node.get(key), tokens[1:], value)
+        return node
+    node = node if isinstance(node, list) else []
+    index = arg if kind == "index" else 0
+    while len(node) <= index:
+        node.append(None)
+    node[index] = _set(node[index], tokens[1:], value)
+    return node
+
+
+def _v4_body(body: dict[str, Any]) -> dict[str, Any]:
+    return {"content": _example_of(body), "contentType": "application/json", "encoded": False}
+
+
+def _part_rules(part: dict[str, Any]) -> dict[str, Any]:
+    rules: dict[str, Any] = {}
+    if "body" in part and (body_rules := _rules_of(part["body"].get("fields", []))):
+        rules["body"] = body_rules
+    matchers = part.get("matchers", {})
+    for cat in ("header", "query"):
+        table = {
+            name: {"combine": "AND", "matchers": [r for r in map(_pact_matcher, ms) if r]}
+            for name, ms in matchers.get(cat, {}).items()
+        }
+        if table:
+            rules[cat] = table
+    if matchers.get("path"):
+        rules["path"] = {"combine": "AND", "matchers": [r for r in map(_pact_matcher, matchers["path"]) if r]}
+    return rules
+
+
+def export_pact(doc: dict[str, Any]) -> dict[str, Any]:
+    """An expectation as a Pact v4 file (lossy where Pact cannot state accord's meaning:
+    ``optional``, ``nullable`` and non-string enums become interaction comments)."""
+    names = {slug: ext for ext, slug in doc.get("names", {}).items()}
+    consumer = doc["consumer"]["name"]
+    provider = doc.get("provider") or "provider"
+    interactions: list[dict[str, Any]] = []
+    for inter in doc.get("interactions", []):
+        out: dict[str, Any] = {"description": inter["description"], "pending": False}
+        if inter.get("provider_states"):
+            out["providerStates"] = inter["provider_states"]
+        notes: list[str] = []
+        if inter["type"] == "http":
+            out["type"] = "Synchronous/HTTP"
+            for side in ("request", "response"):
+                part = inter[side]
+                pact_part: dict[str, Any] = {}
+                if side == "request":
+                    pact_part["method"] = part["method"]
+                    pact_part["path"] = part["path"]
+                    if part.get("query"):
+                        pact_part["query"] = part["query"]
+                else:
+                    pact_part["status"] = part["status"]
+                headers = {k: [v] for k, v in part.get("headers", {}).items()}
+                if "body" in part:
+                    headers.setdefault("Content-Type", ["application/json"])
+                    pact_part["body"] = _v4_body(part["body"])
+                    notes += _notes(part["body"].get("fields", []))
+                if headers:
+                    pact_part["headers"] = headers
+                if rules := _part_rules(part):
+                    pact_part["matchingRules"] = rules
+                if part.get("generators"):
+                    pact_part["generators"] = part["generators"]
+                out[side] = pact_part
+        elif inter["type"] == "message":
+            out["type"] = "Asynchronous/Messages"
+            out["contents"] = _v4_body(inter["body"])
+            out["metadata"] = {"contentType": "application/json", **inter.get("metadata", {})}
+            if rules := _part_rules(inter):
+                out["matchingRules"] = rules
+            if inter.get("generators"):
+                out["generators"] = inter["generators"]
+            notes += _notes(inter["body"].get("fields", []))
+        else:
+            out["type"] = "Synchronous/Messages"
+
+            def msg_part(p: dict[str, Any]) -> dict[str, Any]:
+                res: dict[str, Any] = {"contents": _v4_body(p["body"])}
+                if p.get("metadata"):
+                    res["metadata"] = p["metadata"]
+                if rules := _part_rules(p):
+                    res["matchingRules"] = rules
+                return res
+
+            out["request"] = msg_part(inter["request"])
+            out["response"] = [msg_part(r) for r in inter.get("responses", [])]
+        if notes:
+            out["comments"] = {"text": notes}
+        interactions.append(out)
+    return {
+        "consumer": {"name": names.get(consumer, consumer)},
+        "provider": {"name": names.get(provider, provider)},
+        "interactions": interactions,
+        "metadata": {
+            "pactSpecification": {"version": "4.0"},
+            "accord": {"expectation_format": FORMAT_VERSION},
+        },
+    }
+
+
+def maps_from_config(start: Path) -> list[MapEntry]:
+    """``[tool.accord.pact] map = [...]`` of the nearest pyproject.toml that has it."""
+    import tomllib
+
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            table = data.get("tool", {}).get("accord", {}).get("pact")
+            if table is None:
+                continue
+            entries = table.get("map", [])
+            if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+                from accord.errors import ConfigError
+
+                raise ConfigError(
+                    "[tool.accord.pact] map must be a list of 'METHOD /path STATUS=ref' strings",
+                    code="config-invalid-value",
+                    file=str(candidate),
+                    pointer="/tool/accord/pact/map",
+                )
+            return [parse_map(e) for e in entries]
+    return []

@@ -1,0 +1,98 @@
+"""Verification records and pending expectations.
+
+Provider verification (``accord verify --provider``) writes one record per provider
+version, ``<registry>/verifications/<provider>/<provider-version>.json``::
+
+    {"format_version": 1,
+     "provider": "users-service",
+     "provider_version": "1.4.0",
+     "verified_at": "2024-05-01T12:00:00Z",          # RFC 3339, UTC
+     "results": [
+       {"consumer": "billing",
+        "expectation": "consumers/billing/users.json",  # relative to the registry root
+        "digest": "sha256:...",                          # ExpectationFile.digest
+        "contracts": ["users.user@1.1.0"],               # the versions verified against
+        "success": true,
+        "interactions": [{"description": "get user 123", "success": true,
+                          "mismatches": []}]}]}
+
+An expectation is *pending* until some record of its provider has a result with the
+same consumer and digest and ``"success": true``: it is reported, but a pending
+expectation does not fail the provider's gate (Pact broker's "pending pacts"). Any
+change to the expectation (a new digest) makes it pending again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from accord.errors import DocumentError
+
+__all__ = ["RECORD_FORMAT_VERSION", "VERIFICATIONS_DIR", "load_records", "verified_digests", "is_pending", "record_path"]
+
+RECORD_FORMAT_VERSION = 1
+VERIFICATIONS_DIR = "verifications"
+
+
+def record_path(root: Path, provider: str, provider_version: str) -> Path:
+    """Where the record of ``provider`` at ``provider_version`` lives."""
+    from accord._names import validate_name
+
+    validate_name(provider, what="provider")
+    if "/" in provider_version or "\\" in provider_version or provider_version.startswith("."):
+        raise DocumentError(
+            f"provider version {provider_version!r} cannot be a file name",
+            code="record-bad-version",
+        )
+    return root / VERIFICATIONS_DIR / provider / f"{provider_version}.json"
+
+
+def _check(doc: Any, file: str) -> dict[str, Any]:
+    def bad(why: str, pointer: str = "") -> DocumentError:
+        return DocumentError(f"not a verification record: {why}", code="record-invalid", file=file, pointer=pointer)
+
+    if not isinstance(doc, dict) or doc.get("format_version") != RECORD_FORMAT_VERSION:
+        raise bad("format_version must be 1", "/format_version")
+    for key in ("provider", "provider_version", "verified_at"):
+        if not isinstance(doc.get(key), str):
+            raise bad(f"{key!r} must be a string", f"/{key}")
+    results = doc.get("results")
+    if not isinstance(results, list):
+        raise bad("'results' must be a list", "/results")
+    for n, r in enumerate(results):
+        if not isinstance(r, dict) or not all(isinstance(r.get(k), str) for k in ("consumer", "digest")):
+            raise bad("each result needs 'consumer' and 'digest' strings", f"/results/{n}")
+        if not isinstance(r.get("success"), bool):
+            raise bad("'success' must be a boolean", f"/results/{n}/success")
+    return doc
+
+
+def load_records(root: Path, provider: str | None = None) -> list[dict[str, Any]]:
+    """Every verification record (of ``provider`` when given), sorted by file.
+
+    Raises:
+        DocumentError: ``record-invalid`` or malformed JSON.
+    """
+    from accord._jsondoc import load_path
+
+    base = root / VERIFICATIONS_DIR
+    if not base.is_dir():
+        return []
+    pattern = f"{provider}/*.json" if provider else "*/*.json"
+    records = []
+    for path in sorted(base.glob(pattern)):
+        file = path.relative_to(root).as_posix()
+        records.append(_check(load_path(path), file))
+    return records
+
+
+def verified_digests(records: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
+    """``(consumer, digest)`` pairs some record shows verified successfully."""
+    return {(r["consumer"], r["digest"]) for rec in records for r in rec["results"] if r["success"]}
+
+
+def is_pending(consumer: str, digest: str, verified: set[tuple[str, str]]) -> bool:
+    """Whether an expectation has never been verified successfully (pending)."""
+    return (consumer, digest) not in verified

@@ -1,0 +1,283 @@
+"""Static verification: prove, from the schemas alone, that providers honour expectations.
+
+For a body the consumer *reads* (responses, messages), every payload a writer on the
+provider's contract version may emit must satisfy the consumer's fields:
+``includes(provider, fields, semantics="contract")``. For a body it *writes* (request
+bodies), every payload the consumer may send must be valid under the contract:
+``includes(fields, provider, semantics="contract")``. Each expectation body is checked
+against every non-yanked version its range selects.
+
+Verdicts: ``proven``; ``refuted`` with a witness payload (checked by the reference
+validator on the schema side and by the matcher semantics on the consumer side);
+``undecided`` with the reason (an inclusion the engine cannot decide, a matcher the
+translation cannot state exactly, a body bound to no contract). A refutation caused
+only by Pact literals without a matcher is of class ``pinned-literal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from accord.consumers._matchers import Mismatch, check_fields, translate
+from accord.consumers._model import Body, ExpectationFile
+
+if TYPE_CHECKING:
+    from accord.registry import ContractVersion, Registry
+
+__all__ = ["BodyVerdict", "StaticReport", "verify_body", "verify_static"]
+
+VerdictKind = Literal["proven", "refuted", "undecided"]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyVerdict:
+    """The verdict for one expectation body against one contract version."""
+
+    consumer: str
+    file: str
+    label: str
+    pointer: str
+    role: str
+    contract: str | None
+    version: str | None
+    verdict: VerdictKind
+    reason: str = ""
+    witness: Any = None
+    has_witness: bool = False
+    klass: str | None = None  # "pinned-literal" for refutations by pinned literals only
+    mismatches: tuple[Mismatch, ...] = ()
+    pending: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "consumer": self.consumer,
+            "file": self.file,
+            "label": self.label,
+            "pointer": self.pointer,
+            "role": self.role,
+            "contract": self.contract,
+            "version": self.version,
+            "verdict": self.verdict,
+            "class": self.klass,
+            "reason": self.reason,
+            "witness": {"payload": self.witness} if self.has_witness else None,
+            "mismatches": [m.to_json() for m in self.mismatches],
+            "pending": self.pending,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StaticReport:
+    """Every body verdict; ``ok`` when all are proven."""
+
+    results: tuple[BodyVerdict, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.verdict == "proven" for r in self.results)
+
+    def to_json(self) -> dict[str, Any]:
+        counts = {k: sum(r.verdict == k for r in self.results) for k in ("proven", "refuted", "undecided")}
+        return {
+            "format_version": 1,
+            "ok": self.ok,
+            "counts": counts,
+            "results": [r.to_json() for r in self.results],
+        }
+
+    def render_text(self) -> str:
+        import json
+
+        lines = []
+        for r in self.results:
+            where = f"{r.contract}" + (f" ({r.version})" if r.version else "")
+            head = f"{r.verdict.upper():<9} {r.consumer}: {r.label} -> {where}"
+            if r.klass:
+                head += f" [{r.klass}]"
+            if r.pending:
+                head += " [pending]"
+            lines.append(head)
+            if r.reason:
+                lines.append(f"    {r.reason}")
+            if r.has_witness:
+                text = json.dumps(r.witness, sort_keys=True, ensure_ascii=False)
+                lines.append(f"    witness: {text[:200]}")
+            lines.extend(f"    {m.path}: {m.message}" for m in r.mismatches[:5])
+        counts = self.to_json()["counts"]
+        lines.append(
+            f"{counts['proven']} proven, {counts['refuted']} refuted, {counts['undecided']} undecided"
+        )
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    verdict: VerdictKind
+    reason: str = ""
+    witness: Any = None
+    has_witness: bool = False
+    klass: str | None = None
+    mismatches: tuple[Mismatch, ...] = ()
+
+
+def _relaxed(fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for f in fields:
+        if f.get("match") == "equals" and f.get("pinned"):
+            out.append({k: v for k, v in f.items() if k not in ("value", "pinned", "match")} | {"match": "like", "example": f.get("value")})
+        else:
+            out.append(f)
+    return out
+
+
+def verify_body(
+    provider: dict[str, Any],
+    fields: Sequence[dict[str, Any]],
+    role: str,
+    *,
+    literals_as_examples: bool = False,
+    _classify: bool = True,
+) -> _Outcome:
+    """The verdict for ``fields`` against one bundled provider schema."""
+    from accord.compat._engine import includes
+
+    if literals_as_examples:
+        fields = _relaxed(fields)
+    reads = role == "reads"
+    t = translate(fields, role="reads" if reads else "writes")
+    inexact = t.over if reads else t.under
+    verdict = (
+        includes(provider, t.schema, semantics="contract")
+        if reads
+        else includes(t.schema, provider, semantics="contract")
+    )
+    if verdict.holds is True:
+        if inexact:
+            return _Outcome(
+                "undecided",
+                "the schema allows it, but the matchers at "
+                f"{', '.join(sorted(set(inexact)))} cannot be stated exactly in JSON Schema",
+            )
+        return _Outcome("proven")
+    if verdict.holds is False and verdict.has_witness:
+        w = verdict.witness
+        mismatches = check_fields(fields, w, role="reads" if reads else "writes")
+        if reads and mismatches:
+            klass = None
+            if _classify and all(m.pinned for m in mismatches):
+                again = verify_body(provider, _relaxed(fields), role, _classify=False)
+                if again.verdict == "proven":
+                    klass = "pinned-literal"
+                elif again.verdict == "refuted":
+                    return again
+            return _Outcome(
+                "refuted",
+                "the provider may send a payload the consumer's matchers reject"
+                + (" (only because of values pinned without a matcher)" if klass else ""),
+                w,
+                True,
+                klass,
+                tuple(mismatches),
+            )
+        if not reads and not mismatches:
+            return _Outcome(
+                "refuted",
+                "the consumer may send a payload the provider's contract rejects",
+                w,
+                True,
+            )
+        return _Outcome(
+            "undecided",
+            "the engine's counterexample satisfies the matchers exactly read; "
+            f"translation inexact at {', '.join(sorted(set(t.over + t.under))) or 'the root'}",
+        )
+    return _Outcome("undecided", verdict.reason or "inclusion could not be decided")
+
+
+def _versions(registry: Registry, ref_text: str) -> list[ContractVersion]:
+    from accord._names import ContractRef
+
+    ref = ContractRef.parse(ref_text.removeprefix("accord://"))
+    contract = registry.contract(ref.id)
+    if ref.range is None:
+        latest = contract.latest()
+        return [latest] if latest else []
+    if ref.range.is_exact:
+        return [registry.get(ref)]
+    return [v for v in contract.versions if v.yanked is None and ref.range.contains(v.version)]
+
+
+def verify_static(
+    registry: Registry,
+    *,
+    consumer: str | None = None,
+    contract: str | None = None,
+    literals_as_examples: bool = False,
+    expectations: Sequence[ExpectationFile] | None = None,
+) -> StaticReport:
+    """Check every expectation (of ``consumer``, on ``contract``) against its contract versions.
+
+    Raises:
+        DocumentError: an expectation file is invalid.
+    """
+    from accord.consumers._model import discover
+    from accord.consumers._records import is_pending, load_records, verified_digests
+    from accord.errors import ContractNotFound, VersionNotFound
+
+    files = list(expectations) if expectations is not None else discover(registry.root, consumer=consumer)
+    verified = verified_digests(load_records(registry.root))
+    results: list[BodyVerdict] = []
+    for ef in files:
+        pending = is_pending(ef.consumer, ef.digest, verified)
+        for body in ef.bodies():
+            if contract is not None and (body.contract or "").split("@")[0] != contract:
+                continue
+            results.extend(_verify_one(registry, ef, body, literals_as_examples, pending, (ContractNotFound, VersionNotFound)))
+    return StaticReport(tuple(results))
+
+
+def _verify_one(
+    registry: Registry,
+    ef: ExpectationFile,
+    body: Body,
+    literals_as_examples: bool,
+    pending: bool,
+    missing: tuple[type[Exception], ...],
+) -> list[BodyVerdict]:
+    base = {
+        "consumer": ef.consumer,
+        "file": ef.file,
+        "label": body.label,
+        "pointer": body.pointer,
+        "role": body.role,
+        "contract": body.contract,
+        "pending": pending,
+    }
+    if body.contract is None:
+        return [BodyVerdict(**base, version=None, verdict="undecided", reason="the body is bound to no contract")]
+    try:
+        versions = _versions(registry, body.contract)
+    except missing as exc:
+        return [BodyVerdict(**base, version=None, verdict="refuted", reason=str(exc))]
+    if not versions:
+        return [BodyVerdict(**base, version=None, verdict="refuted", reason=f"no version of {body.contract} in the registry")]
+    out = []
+    for version in versions:
+        outcome = verify_body(
+            registry.bundle(version), body.fields, body.role, literals_as_examples=literals_as_examples
+        )
+        out.append(
+            BodyVerdict(
+                **base,
+                version=str(version.version),
+                verdict=outcome.verdict,
+                reason=outcome.reason,
+                witness=outcome.witness,
+                has_witness=outcome.has_witness,
+                klass=outcome.klass,
+                mismatches=outcome.mismatches,
+            )
+        )
+    return out
