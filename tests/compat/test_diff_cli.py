@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,18 +60,34 @@ def _golden(name: str, text: str) -> None:
     assert path.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fmt", "golden"), [("json", "diff.json"), ("text", "diff.txt"), ("markdown", "diff.md")]
 )
-def test_diff_output_formats(
-    files: Path, capsys: pytest.CaptureFixture[str], fmt: str, golden: str
-) -> None:
-    assert main(["diff", "old.json", "new.json", "--format", fmt]) == 1
+def test_diff_output_formats(files: Path, fmt: str, golden: str) -> None:
+    # A real process per run: the output must not depend on what ran before in the
+    # same interpreter (generator caches), only on the inputs.
+    argv = [sys.executable, "-m", "accord", "diff", "old.json", "new.json", "--format", fmt]
+    env = {**os.environ, "NO_COLOR": "1"}
+    first = subprocess.run(argv, capture_output=True, text=True, cwd=files, env=env, check=False)
+    assert first.returncode == 1, first.stderr
+    _golden(golden, first.stdout)
+    again = subprocess.run(argv, capture_output=True, text=True, cwd=files, env=env, check=False)
+    assert again.stdout == first.stdout
+
+
+def test_diff_text_in_process(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "old.json", "new.json"]) == 1
     out = capsys.readouterr().out
-    _golden(golden, out)
-    # Deterministic: a second run prints the same bytes.
-    assert main(["diff", "old.json", "new.json", "--format", fmt]) == 1
-    assert capsys.readouterr().out == out
+    assert out.startswith("old.json -> new.json: NOT compatible under mode full")
+    assert "error   property-added-required [proven] /email" in out
+
+
+def test_diff_markdown_in_process(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "old.json", "new.json", "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("### ❌ `old.json` → `new.json`")
+    assert "| error | `enum-value-added` | proven | `/status` | forward |" in out
 
 
 def test_diff_json_is_the_report(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
