@@ -1,0 +1,1 @@
+"""billing-service: charges placed orders and emits payments.payment-captured."""

@@ -1,0 +1,1 @@
+"""orders-service: accepts orders over HTTP and emits orders.order-placed events."""
