@@ -1,0 +1,101 @@
+"""The builder API, the in-process stub and deterministic writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+
+from accord.consumers import Expectation, each_like, integer, like, nullable, optional, regex, string
+from accord.consumers._model import discover
+
+
+def _users() -> Expectation:
+    e = Expectation("Billing Service", version="1.0.0")
+    (
+        e.upon_receiving("get user 123")
+        .given("user 123 exists", id=123)
+        .with_request("GET", "/users/123")
+        .will_respond_with(200, contract="users.user@^1", body={"id": integer(123), "name": string("Ada")})
+    )
+    (
+        e.upon_receiving("create user")
+        .with_request("POST", "/users", body={"name": string("Bob")}, contract=None)
+        .will_respond_with(201, body={"id": integer(7)})
+    )
+    return e
+
+
+def test_fields_from_the_reads_api() -> None:
+    e = (
+        Expectation("billing")
+        .reads("orders.order-placed@^1")
+        .field("$.total.amount", like("12.50"))
+        .field("$.line_items", each_like({"sku": regex("[A-Z]{3}-[0-9]{4}", "MUG-0042")}, min=1))
+        .field("$.coupon_code", optional(string()))
+        .field("$.note", nullable(string()))
+    )
+    fields = {f["path"]: f for f in e.to_json()["reads"][0]["fields"]}
+    assert fields["$.line_items"] == {"path": "$.line_items", "match": "array", "min": 1}
+    assert fields["$.line_items[*].sku"]["regex"] == "[A-Z]{3}-[0-9]{4}"
+    assert fields["$.coupon_code"]["optional"] is True and fields["$.note"]["nullable"] is True
+
+
+def test_participant_names_are_slugified_with_the_mapping_stored() -> None:
+    doc = _users().to_json()
+    assert doc["consumer"]["name"] == "billing-service"
+    assert doc["names"] == {"Billing Service": "billing-service"}
+
+
+def test_mock_transport_serves_expected_responses_and_checks_requests() -> None:
+    client = httpx.Client(transport=_users().transport(), base_url="http://users")
+    assert client.get("/users/123").json() == {"id": 123, "name": "Ada"}
+    assert client.post("/users", json={"name": "Zed"}).status_code == 201
+    bad = client.post("/users", json={"name": "Zed", "admin": True})
+    assert bad.status_code == 500 and "unexpected key 'admin'" in bad.text
+
+
+def test_asgi_app_serves_the_same() -> None:
+    import asyncio
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=_users().asgi_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://users") as c:
+            return await c.get("/users/123")
+
+    assert asyncio.run(go()).json()["name"] == "Ada"
+
+
+def test_write_is_deterministic_and_discoverable(tmp_path: Path) -> None:
+    first = _users().write(tmp_path)
+    data = first.read_bytes()
+    assert _users().write(tmp_path).read_bytes() == data
+    assert json.loads(data)["interactions"][0]["provider_states"] == [
+        {"name": "user 123 exists", "params": {"id": 123}}
+    ]
+    [ef] = discover(tmp_path)
+    assert ef.consumer == "billing-service" and ef.file == "consumers/billing-service/billing-service.json"
+
+
+def test_fixture_writes_the_expectation_at_teardown(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "conftest.py").write_text(
+        "from accord.testing._expectations import accord_expectation  # noqa: F401\n"
+    )
+    (tmp_path / "test_consumer.py").write_text(
+        "from accord.consumers import string\n"
+        "def test_reads(accord_expectation):\n"
+        "    accord_expectation('billing').reads('users.user@^1').field('$.name', string())\n"
+    )
+    env = {**os.environ, "ACCORD_REGISTRY": str(tmp_path / "reg")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    written = json.loads((tmp_path / "reg/consumers/billing/billing.json").read_text())
+    assert written["reads"][0]["fields"][0]["path"] == "$.name"
