@@ -1226,19 +1226,19 @@ def check_service(
     reg = _registry_for(registry if registry is not None else manifest.registry)
     failures: list[ContractMismatch] = []
     generated: list[str] = []
-    for package in manifest.generated:
-        try:
-            generated += check_generated_package(reg, package)
-        except ContractMismatch as exc:
-            failures.append(exc)
     checks: list[Conformance] = []
     cache = _cache_for(manifest.cache_dir)
     added = str(manifest.base) not in sys.path
     if added:
-        # Models named in the manifest are the service's own modules, importable from
-        # the directory the manifest sits in (as when the service runs from there).
+        # Models and generated packages named in the manifest are the service's own
+        # modules, importable from the manifest's directory (as when the service runs).
         sys.path.insert(0, str(manifest.base))
     try:
+        for package in manifest.generated:
+            try:
+                generated += check_generated_package(reg, package)
+            except ContractMismatch as exc:
+                failures.append(exc)
         for entry in manifest.entries:
             model = load_model(entry.model, base=manifest.base)
             entry_strict = entry.strict if entry.strict is not None else manifest.strict
