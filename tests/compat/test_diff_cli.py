@@ -162,8 +162,10 @@ def test_bad_input_exits_2_without_traceback(
 
 
 def test_missing_file_exits_2(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["diff", "old.json", "nope.json", "--registry", str(files)]) == 2
-    assert "Traceback" not in capsys.readouterr().err
+    assert main(["diff", "old.json", "nope.json"]) == 2
+    err = capsys.readouterr().err
+    assert "error[file-not-found]: nope.json" in err
+    assert "Traceback" not in err
 
 
 def test_bad_mode_and_max_steps_exit_2(files: Path, capsys: pytest.CaptureFixture[str]) -> None:

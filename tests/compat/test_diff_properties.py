@@ -99,3 +99,14 @@ def test_no_direction_holds_against_a_payload(old: Any, new: Any) -> None:
     if report.forward:
         for payload in _generate.valid_payloads(new, n=5):
             assert is_valid(old, payload), payload
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(SCHEMAS)
+def test_wrapping_in_allof_changes_nothing(schema: Any) -> None:
+    # Not a textual no-op, so the walker and the engine really run.
+    report = diff(schema, {"allOf": [schema]})
+    assert (report.backward, report.forward, report.compatible) == (True, True, True)
+    assert all(not c.breaks for c in report.changes), report.changes
+    assert {c.rule for c in report.changes} <= {"ref-refactored"}
+    assert report.required_bump == "patch"

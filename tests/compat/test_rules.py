@@ -656,6 +656,15 @@ CASES: list[Case] = [
         True,
     ),
     case(
+        "pattern-properties-schema-widened",
+        {"type": "object", "patternProperties": {"^x_": {"type": "integer"}}},
+        {"type": "object", "patternProperties": {"^x_": {"type": "number"}}},
+        BOTH_SEMANTICS,
+        {"type-widened"},
+        True,
+        False,
+    ),
+    case(
         "pattern-properties-removed",
         {"type": "object", "patternProperties": {"^x_": {"type": "integer"}}},
         {"type": "object"},

@@ -58,8 +58,12 @@ def register(subparsers: Any) -> None:
 
 
 def _needs_registry(args: argparse.Namespace) -> bool:
-    return any(not Path(value).exists() for value in (args.old, args.new)) or (
-        args.registry is not None
+    """A registry is loaded only for references (so a missing file is reported as such)."""
+    if args.registry is not None:
+        return True
+    return any(
+        not Path(value).exists() and "@" in value and not value.endswith(".json")
+        for value in (args.old, args.new)
     )
 
 

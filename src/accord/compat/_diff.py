@@ -27,7 +27,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from accord import _pointer
 from accord.compat._report import (
@@ -171,21 +170,22 @@ def _embedded(root: Schema) -> Schema:
     return out  # type: ignore[no-any-return]
 
 
-def _fragment(pointer: str) -> str:
-    return quote(pointer, safe="/~!$&'()*+,;=:@-._")
+def _node(document: Schema, pointer: str) -> Schema:
+    node: Any = document
+    for token in _pointer.split(pointer):
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node  # type: ignore[no-any-return]
 
 
 def _local(embedded: Schema, pointers: Sequence[str]) -> Schema:
-    """A self-contained schema for the conjuncts at ``pointers`` of an embedded root."""
-    refs = [{"$ref": f"#/$defs/{_EMBED}{_fragment(p)}"} for p in pointers]
-    wrapper: dict[str, Any] = {"$defs": {_EMBED: embedded}}
-    if not refs:
+    """A self-contained schema for the conjuncts at ``pointers`` of an embedded root.
+
+    The conjuncts are inlined (their ``$ref`` already point into the embedded root), so
+    no pointer to an arbitrary key (``patternProperties`` names, say) is ever written.
+    """
+    if not pointers:
         return True
-    if len(refs) == 1:
-        wrapper.update(refs[0])
-    else:
-        wrapper["allOf"] = refs
-    return wrapper
+    return {"$defs": {_EMBED: embedded}, "allOf": [_node(embedded, p) for p in pointers]}
 
 
 def _apply(root: Schema, ops: Sequence[PatchOp]) -> Schema:
@@ -236,9 +236,12 @@ class _Engine:
         return found
 
     def includes(self, sub: Schema, sup: Schema, semantics: Semantics = "set") -> Verdict:
-        result: Verdict = self._engine.includes(
-            sub, sup, semantics=semantics, max_steps=self.max_steps
-        )
+        try:
+            result: Verdict = self._engine.includes(
+                sub, sup, semantics=semantics, max_steps=self.max_steps
+            )
+        except Exception as exc:  # noqa: BLE001 - one local question must not sink the report
+            return Verdict(holds=None, reason=f"the engine could not decide: {exc}")
         return result
 
     def removals(self, old: Schema, new: Schema) -> tuple[Removal, ...]:
@@ -356,7 +359,7 @@ class _Witnesses:
             ok = is_valid(self.engine.writer(self.roots[accepted_by]), payload) and not is_valid(
                 self.roots[rejected_by], payload
             )
-        except (ValueError, TypeError):  # a payload the validator cannot take
+        except Exception:  # noqa: BLE001 - a payload or schema that cannot be checked is no witness
             return None
         return Witness(payload, accepted_by, rejected_by) if ok else None
 
