@@ -7,7 +7,16 @@ from pathlib import Path
 
 import httpx
 
-from accord.consumers import Expectation, each_like, integer, like, nullable, optional, regex, string
+from accord.consumers import (
+    Expectation,
+    each_like,
+    integer,
+    like,
+    nullable,
+    optional,
+    regex,
+    string,
+)
 from accord.consumers._model import discover
 
 
@@ -17,7 +26,9 @@ def _users() -> Expectation:
         e.upon_receiving("get user 123")
         .given("user 123 exists", id=123)
         .with_request("GET", "/users/123")
-        .will_respond_with(200, contract="users.user@^1", body={"id": integer(123), "name": string("Ada")})
+        .will_respond_with(
+            200, contract="users.user@^1", body={"id": integer(123), "name": string("Ada")}
+        )
     )
     (
         e.upon_receiving("create user")
@@ -39,7 +50,8 @@ def test_fields_from_the_reads_api() -> None:
     fields = {f["path"]: f for f in e.to_json()["reads"][0]["fields"]}
     assert fields["$.line_items"] == {"path": "$.line_items", "match": "array", "min": 1}
     assert fields["$.line_items[*].sku"]["regex"] == "[A-Z]{3}-[0-9]{4}"
-    assert fields["$.coupon_code"]["optional"] is True and fields["$.note"]["nullable"] is True
+    assert fields["$.coupon_code"]["optional"] is True
+    assert fields["$.note"]["nullable"] is True
 
 
 def test_participant_names_are_slugified_with_the_mapping_stored() -> None:
@@ -53,7 +65,8 @@ def test_mock_transport_serves_expected_responses_and_checks_requests() -> None:
     assert client.get("/users/123").json() == {"id": 123, "name": "Ada"}
     assert client.post("/users", json={"name": "Zed"}).status_code == 201
     bad = client.post("/users", json={"name": "Zed", "admin": True})
-    assert bad.status_code == 500 and "unexpected key 'admin'" in bad.text
+    assert bad.status_code == 500
+    assert "unexpected key 'admin'" in bad.text
 
 
 def test_asgi_app_serves_the_same() -> None:
@@ -75,7 +88,8 @@ def test_write_is_deterministic_and_discoverable(tmp_path: Path) -> None:
         {"name": "user 123 exists", "params": {"id": 123}}
     ]
     [ef] = discover(tmp_path)
-    assert ef.consumer == "billing-service" and ef.file == "consumers/billing-service/billing-service.json"
+    assert ef.consumer == "billing-service"
+    assert ef.file == "consumers/billing-service/billing-service.json"
 
 
 def test_fixture_writes_the_expectation_at_teardown(tmp_path: Path) -> None:
@@ -94,7 +108,11 @@ def test_fixture_writes_the_expectation_at_teardown(tmp_path: Path) -> None:
     env = {**os.environ, "ACCORD_REGISTRY": str(tmp_path / "reg")}
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     written = json.loads((tmp_path / "reg/consumers/billing/billing.json").read_text())

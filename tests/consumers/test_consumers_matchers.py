@@ -31,20 +31,47 @@ CASES: list[tuple[str, dict[str, Any], Any, bool]] = [
     ("date-rfc3339-bad", {"match": "date"}, "2024-13-01", False),
     ("date-pact-format", {"match": "date", "format": "dd/MM/yyyy"}, "31/01/2024", True),
     ("date-pact-format-bad", {"match": "date", "format": "dd/MM/yyyy"}, "2024-01-31", False),
-    ("datetime-pact", {"match": "datetime", "format": "yyyy-MM-dd'T'HH:mm:ss'Z'"}, "2024-01-01T10:00:00Z", True),
+    (
+        "datetime-pact",
+        {"match": "datetime", "format": "yyyy-MM-dd'T'HH:mm:ss'Z'"},
+        "2024-01-01T10:00:00Z",
+        True,
+    ),
     ("include", {"match": "include", "value": "@"}, "a@b", True),
     ("not-empty-rejects-empty", {"match": "not_empty"}, [], False),
     ("array-min", {"match": "array", "min": 2}, [1], False),
     ("array-max", {"match": "array", "max": 1}, [1, 2], False),
-    ("each-value", {"match": "each_value", "matchers": [{"match": "integer"}]}, {"a": 1, "b": "x"}, False),
-    ("each-key", {"match": "each_key", "matchers": [{"match": "regex", "regex": "[a-z]+"}]}, {"ab": 1}, True),
-    ("one-of-union", {"match": "one_of", "matchers": [{"match": "integer"}, {"match": "null"}]}, None, True),
-    ("all-of", {"match": "all_of", "matchers": [{"match": "string"}, {"match": "regex", "regex": "a+"}]}, "b", False),
+    (
+        "each-value",
+        {"match": "each_value", "matchers": [{"match": "integer"}]},
+        {"a": 1, "b": "x"},
+        False,
+    ),
+    (
+        "each-key",
+        {"match": "each_key", "matchers": [{"match": "regex", "regex": "[a-z]+"}]},
+        {"ab": 1},
+        True,
+    ),
+    (
+        "one-of-union",
+        {"match": "one_of", "matchers": [{"match": "integer"}, {"match": "null"}]},
+        None,
+        True,
+    ),
+    (
+        "all-of",
+        {"match": "all_of", "matchers": [{"match": "string"}, {"match": "regex", "regex": "a+"}]},
+        "b",
+        False,
+    ),
     ("semver", {"match": "semver"}, "1.2.3-rc.1", True),
 ]
 
 
-@pytest.mark.parametrize(("matcher", "value", "ok"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("matcher", "value", "ok"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_matcher_table(matcher: dict[str, Any], value: Any, ok: bool) -> None:
     fields = [{"path": "$.v", **matcher}]
     assert (check_fields(fields, {"v": value}, role="reads") == []) is ok
@@ -69,7 +96,8 @@ def test_extra_keys_pass_in_responses_and_fail_in_requests() -> None:
     payload = {"name": "Ada", "extra": 1}
     assert check_fields(fields, payload, role="reads") == []
     [m] = check_fields(fields, payload, role="writes")
-    assert m.path == "$.extra" and "unexpected key" in m.message
+    assert m.path == "$.extra"
+    assert "unexpected key" in m.message
 
 
 def test_wildcard_items_apply_to_every_item() -> None:
@@ -85,8 +113,12 @@ def test_paths_round_trip(text: str) -> None:
 
 def test_translation_marks_inexact_matchers() -> None:
     t = translate(
-        [{"path": "$.d", "match": "date", "format": "dd/MM/yyyy"}, {"path": "$.r", "match": "regex", "regex": "a"}],
+        [
+            {"path": "$.d", "match": "date", "format": "dd/MM/yyyy"},
+            {"path": "$.r", "match": "regex", "regex": "a"},
+        ],
         role="reads",
     )
-    assert t.over == ["$.d"] and t.under == ["$.r"]
+    assert t.over == ["$.d"]
+    assert t.under == ["$.r"]
     assert t.schema["required"] == ["d", "r"]

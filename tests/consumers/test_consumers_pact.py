@@ -47,17 +47,24 @@ def _write_pacts(spec: str, out: Path) -> dict[str, Path]:
     (
         orders.upon_receiving("an order.placed event", "Async")
         .given("an order exists", order_id="o-1")
-        .with_body(json.dumps({"order_id": "o-1", "status": "confirmed"}), content_type="application/json")
+        .with_body(
+            json.dumps({"order_id": "o-1", "status": "confirmed"}), content_type="application/json"
+        )
         .with_matching_rules({"body": {"$.order_id": {"matchers": [{"match": "type"}]}}})
         .with_metadata({"contract": "orders.order-placed@^1"})
     )
     orders.verify(lambda body, meta: None, "Async")
     orders.write_file(out, overwrite=True)
-    return {"users": out / "Billing Service-users.json", "orders": out / "Billing Service-orders.json"}
+    return {
+        "users": out / "Billing Service-users.json",
+        "orders": out / "Billing Service-orders.json",
+    }
 
 
 @pytest.fixture(scope="module", params=["V3", "V4"])
-def pacts(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def pacts(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
     files = _write_pacts(request.param, tmp_path_factory.mktemp(request.param))
     return {name: load_pact(path) for name, path in files.items()} | {"spec": request.param}
 
@@ -73,13 +80,19 @@ def test_http_interaction_imports_with_states_and_matchers(pacts: dict[str, Any]
     fields = {f["path"]: f for f in body["fields"]}
     assert fields["$.id"]["match"] == "integer"
     assert fields["$.email"] == {"path": "$.email", "match": "regex", "regex": "[^@]+@[^@]+"}
-    assert fields["$.kind"] == {"path": "$.kind", "match": "equals", "value": "person", "pinned": True}
+    assert fields["$.kind"] == {
+        "path": "$.kind",
+        "match": "equals",
+        "value": "person",
+        "pinned": True,
+    }
 
 
 def test_message_imports_bound_by_metadata(pacts: dict[str, Any]) -> None:
     doc = import_pact(pacts["orders"])
     [msg] = doc["interactions"]
-    assert msg["type"] == "message" and msg["body"]["contract"] == "orders.order-placed@^1"
+    assert msg["type"] == "message"
+    assert msg["body"]["contract"] == "orders.order-placed@^1"
     assert {f["path"]: f["match"] for f in msg["body"]["fields"]} == {
         "$.order_id": "like",
         "$.status": "equals",
@@ -91,10 +104,14 @@ def test_imported_pacts_verify_statically(pacts: dict[str, Any]) -> None:
     msg = import_pact(pacts["orders"])["interactions"][0]["body"]
     # the status is pinned to "confirmed" without a matcher: a pinned-literal refutation
     outcome = verify_body(registry.bundle("orders.order-placed@1.2.0"), msg["fields"], "reads")
-    assert outcome.verdict == "refuted" and outcome.klass == "pinned-literal"
+    assert outcome.verdict == "refuted"
+    assert outcome.klass == "pinned-literal"
     assert outcome.witness["status"] != "confirmed"
     relaxed = verify_body(
-        registry.bundle("orders.order-placed@1.2.0"), msg["fields"], "reads", literals_as_examples=True
+        registry.bundle("orders.order-placed@1.2.0"),
+        msg["fields"],
+        "reads",
+        literals_as_examples=True,
     )
     assert relaxed.verdict == "proven"
 
@@ -103,7 +120,8 @@ def test_unmapped_interaction_is_a_clear_error(pacts: dict[str, Any]) -> None:
     with pytest.raises(DocumentError) as info:
         import_pact(pacts["users"], maps=[])
     assert info.value.code == "pact-unmapped"
-    assert "GET /users/123 200" in info.value.message and "--map" in info.value.message
+    assert "GET /users/123 200" in info.value.message
+    assert "--map" in info.value.message
 
 
 def test_export_v4_round_trips(pacts: dict[str, Any]) -> None:
@@ -159,13 +177,22 @@ def test_combine_or_and_generators_are_kept() -> None:
                 "request": {"method": "GET", "path": "/users/1"},
                 "response": {
                     "status": 200,
-                    "body": {"content": {"id": 1}, "contentType": "application/json", "encoded": False},
+                    "body": {
+                        "content": {"id": 1},
+                        "contentType": "application/json",
+                        "encoded": False,
+                    },
                     "matchingRules": {
                         "body": {
-                            "$.id": {"combine": "OR", "matchers": [{"match": "integer"}, {"match": "null"}]}
+                            "$.id": {
+                                "combine": "OR",
+                                "matchers": [{"match": "integer"}, {"match": "null"}],
+                            }
                         }
                     },
-                    "generators": {"body": {"$.id": {"type": "ProviderState", "expression": "${id}"}}},
+                    "generators": {
+                        "body": {"$.id": {"type": "ProviderState", "expression": "${id}"}}
+                    },
                 },
             }
         ],
@@ -176,7 +203,9 @@ def test_combine_or_and_generators_are_kept() -> None:
     assert out["generators"]["body"]["$.id"]["expression"] == "${id}"
 
 
-@pytest.mark.parametrize("text", ["GET /users", "users.user@^1", "GET users=users.user@^1", "GET /u 2xx=users.user@^1"])
+@pytest.mark.parametrize(
+    "text", ["GET /users", "users.user@^1", "GET users=users.user@^1", "GET /u 2xx=users.user@^1"]
+)
 def test_bad_map_entries(text: str) -> None:
     with pytest.raises(UsageError):
         parse_map(text)

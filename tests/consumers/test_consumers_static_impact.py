@@ -35,11 +35,23 @@ def _fields(e: Expectation) -> list[dict[str, object]]:
 @pytest.mark.parametrize(
     ("expectation", "verdict"),
     [
-        (Expectation("b").reads("users.user@^1").field("$.name", string()).field("$.id", integer()), "proven"),
-        (Expectation("b").reads("users.user@^1").field("$.created_at", optional(datetime())), "proven"),
+        (
+            Expectation("b")
+            .reads("users.user@^1")
+            .field("$.name", string())
+            .field("$.id", integer()),
+            "proven",
+        ),
+        (
+            Expectation("b").reads("users.user@^1").field("$.created_at", optional(datetime())),
+            "proven",
+        ),
         (Expectation("b").reads("users.user@^1").field("$.created_at", datetime()), "refuted"),
         (Expectation("b").reads("users.user@^1").field("$.email", regex("[^@]+@[^@]+")), "refuted"),
-        (Expectation("b").reads("users.user@^1").field("$.email", regex("[^@]+@[^@]+")), "undecided"),
+        (
+            Expectation("b").reads("users.user@^1").field("$.email", regex("[^@]+@[^@]+")),
+            "undecided",
+        ),
     ],
     ids=["proven", "optional-honoured", "needs-optional-field", "regex-refuted", "regex-undecided"],
 )
@@ -50,14 +62,16 @@ def test_static_verdicts(expectation: Expectation, verdict: str) -> None:
     outcome = verify_body(provider, _fields(expectation), "reads")
     assert outcome.verdict == verdict
     if verdict == "refuted":
-        assert outcome.has_witness and outcome.mismatches
+        assert outcome.has_witness
+        assert outcome.mismatches
         assert all(m.path in ("$.created_at", "$.email") for m in outcome.mismatches)
 
 
 def test_request_direction_consumer_may_send_what_provider_rejects() -> None:
     fields = [{"path": "$.id", "match": "integer"}]
     outcome = verify_body(USER_V1 | {"required": ["id"]}, fields, "writes")
-    assert outcome.verdict == "refuted" and outcome.witness["id"] < 1
+    assert outcome.verdict == "refuted"
+    assert outcome.witness["id"] < 1
 
 
 @pytest.fixture
@@ -69,7 +83,9 @@ def registry(tmp_path: Path) -> Path:
         e.upon_receiving("get user 123")
         .given("user 123 exists", id=123)
         .with_request("GET", "/users/123")
-        .will_respond_with(200, contract="users.user@^1", body={"id": integer(123), "name": string("Ada")})
+        .will_respond_with(
+            200, contract="users.user@^1", body={"id": integer(123), "name": string("Ada")}
+        )
     )
     e.write(root)
     Expectation("search", name="users").reads("users.user@^1").field("$.id", integer()).write(root)
@@ -84,20 +100,28 @@ def test_seed_scenario_rename_fails_naming_consumer_and_field(registry: Path) ->
     new["required"] = ["id", "username", "email"]
     report = annotate(diff(old, new), registry, "users.user", old_version="1.1.0", new_schema=new)
     assert not report.compatible
-    [removal] = [c for c in report.changes if c.rule == "property-removed" and c.instance_path == "/name"]
+    [removal] = [
+        c for c in report.changes if c.rule == "property-removed" and c.instance_path == "/name"
+    ]
     by_name = {i.consumer: i for i in removal.consumers}
-    assert by_name["billing"].status == "breaks" and by_name["billing"].fields == ("$.name",)
+    assert by_name["billing"].status == "breaks"
+    assert by_name["billing"].fields == ("$.name",)
     assert by_name["search"].status == "does-not-read"
     text = describe(removal)
     assert text.startswith("removing $.name breaks billing (reads $.name as non-null string)")
     assert "search does not read it" in text
     # pending until a verification record shows the expectation verified once
-    assert by_name["billing"].pending and consumers_only_blocking(report) == ()
+    assert by_name["billing"].pending
+    assert consumers_only_blocking(report) == ()
 
 
 def test_verified_expectation_blocks_under_consumers_only(registry: Path) -> None:
     reg = Registry.load(registry)
-    [usage] = [u for u in field_usage(registry, "users.user") if u.consumer == "billing" and u.path == "$.name"]
+    [usage] = [
+        u
+        for u in field_usage(registry, "users.user")
+        if u.consumer == "billing" and u.path == "$.name"
+    ]
     from accord.consumers._model import discover
 
     billing = next(ef for ef in discover(registry) if ef.consumer == "billing")
@@ -106,7 +130,14 @@ def test_verified_expectation_blocks_under_consumers_only(registry: Path) -> Non
         "provider": "users-service",
         "provider_version": "1.1.0",
         "verified_at": "2024-05-01T12:00:00Z",
-        "results": [{"consumer": "billing", "expectation": billing.file, "digest": billing.digest, "success": True}],
+        "results": [
+            {
+                "consumer": "billing",
+                "expectation": billing.file,
+                "digest": billing.digest,
+                "success": True,
+            }
+        ],
     }
     (registry / "verifications/users-service").mkdir(parents=True)
     (registry / "verifications/users-service/1.1.0.json").write_text(json.dumps(record))
@@ -115,7 +146,8 @@ def test_verified_expectation_blocks_under_consumers_only(registry: Path) -> Non
     del new["properties"]["name"]
     new["required"] = ["id", "email"]
     report = annotate(diff(old, new), registry, "users.user", old_version="1.1.0", new_schema=new)
-    assert usage.pending and [c.instance_path for c in consumers_only_blocking(report)] == ["/name"]
+    assert usage.pending
+    assert [c.instance_path for c in consumers_only_blocking(report)] == ["/name"]
 
 
 def test_removal_nobody_reads_is_reported_as_such(registry: Path) -> None:
@@ -131,31 +163,60 @@ def test_removal_nobody_reads_is_reported_as_such(registry: Path) -> None:
     assert removal.to_json()["consumers"][0]["status"] == "does-not-read"
 
 
-def test_cli_verify_static_and_consumers(registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_verify_static_and_consumers(
+    registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["verify", "--static", "--registry", str(registry), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["ok"] and result["counts"]["refuted"] == 0
+    assert result["ok"]
+    assert result["counts"]["refuted"] == 0
     assert all(r["pending"] for r in result["results"])
     assert main(["consumers", "users.user", "--registry", str(registry)]) == 0
     shown = capsys.readouterr().out
-    assert "billing (pending)" in shown and "$.name" in shown
+    assert "billing (pending)" in shown
+    assert "$.name" in shown
 
 
-def test_cli_pact_import_unmapped_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_pact_import_unmapped_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pact = tmp_path / "p.json"
-    pact.write_text(json.dumps({
-        "consumer": {"name": "Web"}, "provider": {"name": "users"},
-        "interactions": [{"description": "get", "request": {"method": "GET", "path": "/users/1"},
-                          "response": {"status": 200, "body": {"id": 1}}}],
-        "metadata": {"pactSpecification": {"version": "3.0.0"}},
-    }))
+    pact.write_text(
+        json.dumps(
+            {
+                "consumer": {"name": "Web"},
+                "provider": {"name": "users"},
+                "interactions": [
+                    {
+                        "description": "get",
+                        "request": {"method": "GET", "path": "/users/1"},
+                        "response": {"status": 200, "body": {"id": 1}},
+                    }
+                ],
+                "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            }
+        )
+    )
     assert main(["pact", "import", str(pact), "--registry", str(tmp_path / "reg")]) == 2
     assert "pact-unmapped" in capsys.readouterr().err
-    assert main(["pact", "import", str(pact), "--registry", str(tmp_path / "reg"),
-                 "--map", "GET /users/{id} 200=users.user@^1"]) == 0
+    assert (
+        main(
+            [
+                "pact",
+                "import",
+                str(pact),
+                "--registry",
+                str(tmp_path / "reg"),
+                "--map",
+                "GET /users/{id} 200=users.user@^1",
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "reg/consumers/web/users.json").is_file()
 
 
 def test_verify_static_on_the_example_registry() -> None:
     report = verify_static(Registry.load(REPO / "contracts"))
-    assert report.ok and {r.consumer for r in report.results} == {"billing"}
+    assert report.ok
+    assert {r.consumer for r in report.results} == {"billing"}

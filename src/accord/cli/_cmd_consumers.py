@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from accord.cli import EXIT_FINDINGS, EXIT_OK
-from accord.cli._common import add_format_arg, add_registry_arg, load_registry, registry_root, write_json
+from accord.cli._common import (
+    add_format_arg,
+    add_registry_arg,
+    load_registry,
+    registry_root,
+    write_json,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -126,7 +132,10 @@ def run_consumers(args: argparse.Namespace, out: TextIO) -> int:
     registry.contract(args.contract)  # ContractNotFound for a typo
     rows = field_usage(registry.root, args.contract)
     if args.format == "json":
-        write_json(out, {"format_version": 1, "contract": args.contract, "fields": [r.to_json() for r in rows]})
+        write_json(
+            out,
+            {"format_version": 1, "contract": args.contract, "fields": [r.to_json() for r in rows]},
+        )
         return EXIT_OK
     if not rows:
         out.write(f"no registered consumer reads {args.contract}\n")
@@ -134,8 +143,13 @@ def run_consumers(args: argparse.Namespace, out: TextIO) -> int:
     lines = table(
         [("FIELD", "CONSUMER", "READS AS", "RANGE", "WHERE")]
         + [
-            (r.path, r.consumer + (" (pending)" if r.pending else ""), r.reads_as,
-             r.contract.partition("@")[2] or "*", r.label)
+            (
+                r.path,
+                r.consumer + (" (pending)" if r.pending else ""),
+                r.reads_as,
+                r.contract.partition("@")[2] or "*",
+                r.label,
+            )
             for r in rows
         ]
     )

@@ -40,7 +40,8 @@ from accord.consumers._builder import (
     union,
 )
 from accord.consumers._matchers import Mismatch, check_fields
-from accord.consumers._model import ExpectationFile, discover as load_expectations
+from accord.consumers._model import ExpectationFile
+from accord.consumers._model import discover as load_expectations
 from accord.consumers._pact import export_pact, import_pact, parse_map
 
 __all__ = [

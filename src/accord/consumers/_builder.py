@@ -81,7 +81,7 @@ def like(example: Any) -> Matcher:
     return Matcher({"match": "like", "example": example}, example)
 
 
-def each_like(example: Any, *, min: int = 1, max: int | None = None) -> Matcher:  # noqa: A002
+def each_like(example: Any, *, min: int = 1, max: int | None = None) -> Matcher:
     """An array of ``min``..``max`` items, each like ``example`` (a tree)."""
     spec: dict[str, Any] = {"match": "array", "min": min}
     if max is not None:
@@ -137,7 +137,9 @@ def enum(*values: Any, example: Any = _UNSET) -> Matcher:
     """One of the values the consumer handles (an enum subset)."""
     if not values:
         raise UsageError("enum() needs at least one value")
-    return Matcher({"match": "enum", "values": list(values)}, values[0] if example is _UNSET else example)
+    return Matcher(
+        {"match": "enum", "values": list(values)}, values[0] if example is _UNSET else example
+    )
 
 
 def _date_matcher(kind: str, fmt: str | None, example: str) -> Matcher:
@@ -147,17 +149,17 @@ def _date_matcher(kind: str, fmt: str | None, example: str) -> Matcher:
     return Matcher(spec, example)
 
 
-def date(example: str = "2024-01-31", *, format: str | None = None) -> Matcher:  # noqa: A002
+def date(example: str = "2024-01-31", *, format: str | None = None) -> Matcher:
     """A date: RFC 3339 ``full-date``, or a Pact format such as ``dd/MM/yyyy``."""
     return _date_matcher("date", format, example)
 
 
-def time(example: str = "12:00:00Z", *, format: str | None = None) -> Matcher:  # noqa: A002
+def time(example: str = "12:00:00Z", *, format: str | None = None) -> Matcher:
     """A time: RFC 3339 ``full-time``, or a Pact format."""
     return _date_matcher("time", format, example)
 
 
-def datetime(example: str = "2024-01-31T12:00:00Z", *, format: str | None = None) -> Matcher:  # noqa: A002
+def datetime(example: str = "2024-01-31T12:00:00Z", *, format: str | None = None) -> Matcher:
     """A date-time: RFC 3339, or a Pact format."""
     return _date_matcher("datetime", format, example)
 
@@ -245,10 +247,10 @@ def expand(
         return fields
     if isinstance(tree, list):
         if cascade:
-            head: list[dict[str, Any]] = [{"path": path, "match": "array"}]
+            items: list[dict[str, Any]] = [{"path": path, "match": "array"}]
             if tree:
-                head.extend(expand(tree[0], (*tokens, ("items", None)), cascade=True))
-            return head
+                items.extend(expand(tree[0], (*tokens, ("items", None)), cascade=True))
+            return items
         fields = [{"path": path, "match": "array", "min": len(tree), "max": len(tree)}]
         for n, value in enumerate(tree):
             fields.extend(expand(value, (*tokens, ("index", n)), cascade=False))

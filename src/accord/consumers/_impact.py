@@ -105,9 +105,16 @@ def reads_as(f: dict[str, Any]) -> str:
     kind = f.get("match", "any")
     template = _WORDS.get(kind, kind.replace("_", " "))
     example = f.get("example")
-    t = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string",
-         list: "array", dict: "object"}.get(type(example), "value")
-    text = template.format(
+    t = {
+        type(None): "null",
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        str: "string",
+        list: "array",
+        dict: "object",
+    }.get(type(example), "value")
+    text: str = str(template).format(
         t=t, v=json.dumps(f.get("value")), r=f.get("regex", ""), vs=json.dumps(f.get("values"))
     )
     prefix = [
@@ -148,7 +155,7 @@ def field_usage(
             if not _in_range(body.contract, old_version):
                 continue
             for f in body.fields:
-                rows.append(
+                rows.append(  # noqa: PERF401 - clearer as a loop
                     FieldUse(
                         consumer=ef.consumer,
                         contract=body.contract,
@@ -230,7 +237,8 @@ def _broken(
         fields = [f for f in body.fields if f["path"] == u.path]
         # keep the field's ancestors so optional parents excuse it as they do in the body
         prefix_fields = [
-            f for f in body.fields
+            f
+            for f in body.fields
             if u.pointer.startswith(path_to_pointer(parse_path(f["path"])) + "/")
         ]
         if not _still_holds(new_schema, prefix_fields + fields, u.role):
@@ -247,12 +255,12 @@ def annotate(
     new_schema: Any = None,
 ) -> Report:
     """A copy of ``report`` whose breaking changes carry their :class:`ConsumerImpact` list."""
-    found = dict(
-        (id(c), impacts)
+    found = {
+        id(c): impacts
         for c, impacts in impact(
             registry_root, contract_id, report, old_version=old_version, new_schema=new_schema
         )
-    )
+    }
     changes = tuple(
         dataclasses.replace(c, consumers=found[id(c)]) if id(c) in found else c
         for c in report.changes
@@ -278,7 +286,11 @@ def describe(change: Change, impacts: Sequence[ConsumerImpact] | None = None) ->
     from accord._pointer import pointer_to_json_path
 
     items = list(impacts if impacts is not None else change.consumers)
-    where = pointer_to_json_path(change.instance_path.replace("*", "0")) if change.instance_path not in ("", "/") else "$"
+    where = (
+        pointer_to_json_path(change.instance_path.replace("*", "0"))
+        if change.instance_path not in ("", "/")
+        else "$"
+    )
     where = where.replace("[0]", "[*]")
     verb = "removing" if change.rule.endswith("removed") else f"{change.rule} at"
     breaks = [i for i in items if i.status == "breaks"]
@@ -301,7 +313,11 @@ def describe(change: Change, impacts: Sequence[ConsumerImpact] | None = None) ->
     if reads:
         parts.append(_and([i.consumer for i in reads]) + " read it and still hold")
     if others:
-        parts.append(_and([i.consumer for i in others]) + (" does" if len(others) == 1 else " do") + " not read it")
+        parts.append(
+            _and([i.consumer for i in others])
+            + (" does" if len(others) == 1 else " do")
+            + " not read it"
+        )
     return "; ".join(parts)
 
 

@@ -181,9 +181,9 @@ def path_to_pointer(tokens: Iterable[PathToken]) -> str:
 
 def pointer_overlaps(a: str, b: str) -> bool:
     """Whether one pointer is a prefix of the other, ``*`` matching any token."""
-    ta = [t for t in a.split("/")[1:]] if a else []
-    tb = [t for t in b.split("/")[1:]] if b else []
-    return all(x == y or x == "*" or y == "*" for x, y in zip(ta, tb, strict=False))
+    ta = list(a.split("/")[1:]) if a else []
+    tb = list(b.split("/")[1:]) if b else []
+    return all(x in (y, "*") or y == "*" for x, y in zip(ta, tb, strict=False))
 
 
 # -- checking concrete values ------------------------------------------------------------
@@ -493,9 +493,9 @@ def _excused(
             return True
         if state == "null" and f.get("nullable"):
             return True
-    if state == "missing" and own.get("optional") and len(here) == len(parse_path(own["path"])):
-        return True
-    return False
+    return bool(
+        state == "missing" and own.get("optional") and len(here) == len(parse_path(own["path"]))
+    )
 
 
 def _extra_keys(
@@ -519,7 +519,7 @@ def _extra_keys(
         for here, state, value in _resolve(payload, parent):
             if state == "ok" and isinstance(value, dict):
                 for key in sorted(set(value) - names):
-                    out.append(
+                    out.append(  # noqa: PERF401 - clearer as a loop
                         Mismatch(
                             format_path((*here, ("key", key))),
                             format_path(parent),
@@ -635,7 +635,9 @@ def _anchored(pattern: str) -> str:
         return f"^(?:{pattern})$"
     if pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$"):
         return pattern
-    return f"^{pattern.removeprefix('^')}" + ("" if pattern.endswith("$") and not pattern.endswith("\\$") else "$")
+    return f"^{pattern.removeprefix('^')}" + (
+        "" if pattern.endswith("$") and not pattern.endswith("\\$") else "$"
+    )
 
 
 def translate(
@@ -687,7 +689,9 @@ def _emit(node: _Node, role: Role) -> dict[str, Any]:
             if node.keys:
                 # ``.*`` covers the named keys too
                 for k in node.keys:
-                    obj["properties"][k] = {"allOf": [obj["properties"][k], _wrap(node.any_key, role)]}
+                    obj["properties"][k] = {
+                        "allOf": [obj["properties"][k], _wrap(node.any_key, role)]
+                    }
         elif role == "writes":
             obj["additionalProperties"] = False
         parts.append(obj)

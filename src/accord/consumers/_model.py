@@ -186,7 +186,9 @@ def iter_bodies(doc: dict[str, Any]) -> Iterator[Body]:
         elif kind == "message":
             yield _body(inter["body"], "reads", f"{base}/body", desc)
         elif kind == "sync-message":
-            yield _body(inter["request"]["body"], "writes", f"{base}/request/body", f"{desc} (request)")
+            yield _body(
+                inter["request"]["body"], "writes", f"{base}/request/body", f"{desc} (request)"
+            )
             for m, resp in enumerate(inter.get("responses", [])):
                 yield _body(
                     resp["body"], "reads", f"{base}/responses/{m}/body", f"{desc} (response {m})"

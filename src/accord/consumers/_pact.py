@@ -168,8 +168,15 @@ def _convert(m: dict[str, Any], value: Any, file: str | None) -> dict[str, Any]:
         if isinstance(value, dict):
             return {"match": "object"}
         return {"match": "like", "example": value}
-    simple = {"integer": "integer", "decimal": "decimal", "number": "number", "boolean": "boolean",
-              "null": "null", "semver": "semver", "notEmpty": "not_empty"}
+    simple = {
+        "integer": "integer",
+        "decimal": "decimal",
+        "number": "number",
+        "boolean": "boolean",
+        "null": "null",
+        "semver": "semver",
+        "notEmpty": "not_empty",
+    }
     if kind in simple:
         return {"match": simple[kind]}
     if kind == "regex":
@@ -227,8 +234,10 @@ def _walk(
     if rule is not None:
         matchers = [_convert(m, value, file) for m in rule["matchers"]]
         kinds = {m.get("match") for m in rule["matchers"]}
-        child_cascade = cascade or bool(kinds & _CASCADING) or any(
-            "min" in m or "max" in m for m in rule["matchers"]
+        child_cascade = (
+            cascade
+            or bool(kinds & _CASCADING)
+            or any("min" in m or "max" in m for m in rule["matchers"])
         )
         if len(matchers) == 1:
             head = {"path": path, **matchers[0]}
@@ -276,7 +285,9 @@ def _walk(
     return fields
 
 
-def _body_fields(content: Any, raw_rules: Mapping[str, Any], file: str | None) -> list[dict[str, Any]]:
+def _body_fields(
+    content: Any, raw_rules: Mapping[str, Any], file: str | None
+) -> list[dict[str, Any]]:
     return _walk(content, (), _Rules(raw_rules, file), False, file)
 
 
@@ -425,7 +436,9 @@ def import_pact(
     from accord._names import slugify
 
     if not isinstance(doc, dict) or "consumer" not in doc or "provider" not in doc:
-        raise DocumentError("not a Pact file (no consumer/provider)", code="pact-invalid", file=file)
+        raise DocumentError(
+            "not a Pact file (no consumer/provider)", code="pact-invalid", file=file
+        )
     spec = _spec_version(doc)
     consumer_ext = str(doc["consumer"].get("name", ""))
     provider_ext = str(doc["provider"].get("name", ""))
@@ -434,7 +447,9 @@ def import_pact(
     interactions: list[dict[str, Any]] = []
     for inter in doc.get("interactions", []) or []:
         kind = inter.get("type", "Synchronous/HTTP")
-        if kind == "Synchronous/HTTP" or ("request" in inter and "response" in inter and kind != "Synchronous/Messages"):
+        if kind == "Synchronous/HTTP" or (
+            "request" in inter and "response" in inter and kind != "Synchronous/Messages"
+        ):
             interactions.append(_http(inter, spec, binder, file))
         elif kind == "Asynchronous/Messages":
             interactions.append(_message(inter, spec, binder, file))
@@ -445,7 +460,7 @@ def import_pact(
                 f"interaction type {kind!r} is not one accord reads", code="pact-invalid", file=file
             )
     for msg in doc.get("messages", []) or []:
-        interactions.append(_message(msg, spec, binder, file))
+        interactions.append(_message(msg, spec, binder, file))  # noqa: PERF401 - clearer as a loop
     if binder.unmapped:
         listed = "; ".join(binder.unmapped)
         raise DocumentError(
@@ -501,7 +516,12 @@ def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -
         response["matchers"] = matchers
     if resp.get("generators"):
         response["generators"] = resp["generators"]
-    out: dict[str, Any] = {"type": "http", "description": desc, "request": request, "response": response}
+    out: dict[str, Any] = {
+        "type": "http",
+        "description": desc,
+        "request": request,
+        "response": response,
+    }
     if states := _states(inter):
         out["provider_states"] = states
     return out
@@ -514,7 +534,12 @@ def _message(msg: dict[str, Any], spec: int, binder: _Binder, file: str | None) 
     present, content = _content(msg.get("contents"))
     rules = _body_categories(msg.get("matchingRules"), spec)
     body = _pact_body(True, content if present else None, rules, contract, file)
-    out: dict[str, Any] = {"type": "message", "description": desc, "metadata": metadata, "body": body}
+    out: dict[str, Any] = {
+        "type": "message",
+        "description": desc,
+        "metadata": metadata,
+        "body": body,
+    }
     if msg.get("generators"):
         out["generators"] = msg["generators"]
     if states := _states(msg):
@@ -522,13 +547,17 @@ def _message(msg: dict[str, Any], spec: int, binder: _Binder, file: str | None) 
     return out
 
 
-def _sync_message(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -> dict[str, Any]:
+def _sync_message(
+    inter: dict[str, Any], spec: int, binder: _Binder, file: str | None
+) -> dict[str, Any]:
     desc = str(inter.get("description", "message"))
 
     def part(raw: dict[str, Any], contract: str | None) -> dict[str, Any]:
         present, content = _content(raw.get("contents"))
         rules = _body_categories(raw.get("matchingRules"), spec)
-        out: dict[str, Any] = {"body": _pact_body(True, content if present else None, rules, contract, file)}
+        out: dict[str, Any] = {
+            "body": _pact_body(True, content if present else None, rules, contract, file)
+        }
         if raw.get("metadata"):
             out["metadata"] = dict(raw["metadata"])
         if raw.get("generators"):
@@ -554,7 +583,9 @@ def load_pact(path: Path) -> dict[str, Any]:
 
     doc = load_path(path)
     if not isinstance(doc, dict):
-        raise DocumentError("not a Pact file (not a JSON object)", code="pact-invalid", file=str(path))
+        raise DocumentError(
+            "not a Pact file (not a JSON object)", code="pact-invalid", file=str(path)
+        )
     return doc
 
 
@@ -563,8 +594,15 @@ def load_pact(path: Path) -> dict[str, Any]:
 
 def _pact_matcher(m: dict[str, Any]) -> dict[str, Any] | None:
     kind = m["match"]
-    direct = {"integer": "integer", "decimal": "decimal", "number": "number", "boolean": "boolean",
-              "null": "null", "semver": "semver", "not_empty": "notEmpty"}
+    direct = {
+        "integer": "integer",
+        "decimal": "decimal",
+        "number": "number",
+        "boolean": "boolean",
+        "null": "null",
+        "semver": "semver",
+        "not_empty": "notEmpty",
+    }
     if kind in direct:
         return {"match": direct[kind]}
     if kind in ("like", "string", "object", "any"):
@@ -585,9 +623,15 @@ def _pact_matcher(m: dict[str, Any]) -> dict[str, Any] | None:
             return {"match": "regex", "regex": "|".join(re.escape(v) for v in values)}
         return None
     if kind in ("date", "time", "datetime"):
-        default = {"date": "yyyy-MM-dd", "time": "HH:mm:ssXXX", "datetime": "yyyy-MM-dd'T'HH:mm:ssXXX"}
-        return {"match": "timestamp" if kind == "datetime" else kind,
-                "format": m.get("format") or default[kind]}
+        default = {
+            "date": "yyyy-MM-dd",
+            "time": "HH:mm:ssXXX",
+            "datetime": "yyyy-MM-dd'T'HH:mm:ssXXX",
+        }
+        return {
+            "match": "timestamp" if kind == "datetime" else kind,
+            "format": m.get("format") or default[kind],
+        }
     if kind == "include":
         return {"match": "include", "value": m.get("value")}
     if kind == "content_type":
@@ -598,7 +642,7 @@ def _pact_matcher(m: dict[str, Any]) -> dict[str, Any] | None:
     if kind == "array_contains":
         variants = []
         for v in m.get("variants", []):
-            variants.append({"index": v.get("index", 0), "rules": _rules_of(v.get("fields", []))})
+            variants.append({"index": v.get("index", 0), "rules": _rules_of(v.get("fields", []))})  # noqa: PERF401 - clearer as a loop
         return {"match": "arrayContains", "variants": variants}
     return None
 
@@ -674,7 +718,10 @@ def _part_rules(part: dict[str, Any]) -> dict[str, Any]:
         if table:
             rules[cat] = table
     if matchers.get("path"):
-        rules["path"] = {"combine": "AND", "matchers": [r for r in map(_pact_matcher, matchers["path"]) if r]}
+        rules["path"] = {
+            "combine": "AND",
+            "matchers": [r for r in map(_pact_matcher, matchers["path"]) if r],
+        }
     return rules
 
 

@@ -30,7 +30,14 @@ from typing import Any
 
 from accord.errors import DocumentError
 
-__all__ = ["RECORD_FORMAT_VERSION", "VERIFICATIONS_DIR", "load_records", "verified_digests", "is_pending", "record_path"]
+__all__ = [
+    "RECORD_FORMAT_VERSION",
+    "VERIFICATIONS_DIR",
+    "is_pending",
+    "load_records",
+    "record_path",
+    "verified_digests",
+]
 
 RECORD_FORMAT_VERSION = 1
 VERIFICATIONS_DIR = "verifications"
@@ -51,7 +58,9 @@ def record_path(root: Path, provider: str, provider_version: str) -> Path:
 
 def _check(doc: Any, file: str) -> dict[str, Any]:
     def bad(why: str, pointer: str = "") -> DocumentError:
-        return DocumentError(f"not a verification record: {why}", code="record-invalid", file=file, pointer=pointer)
+        return DocumentError(
+            f"not a verification record: {why}", code="record-invalid", file=file, pointer=pointer
+        )
 
     if not isinstance(doc, dict) or doc.get("format_version") != RECORD_FORMAT_VERSION:
         raise bad("format_version must be 1", "/format_version")
@@ -62,7 +71,9 @@ def _check(doc: Any, file: str) -> dict[str, Any]:
     if not isinstance(results, list):
         raise bad("'results' must be a list", "/results")
     for n, r in enumerate(results):
-        if not isinstance(r, dict) or not all(isinstance(r.get(k), str) for k in ("consumer", "digest")):
+        if not isinstance(r, dict) or not all(
+            isinstance(r.get(k), str) for k in ("consumer", "digest")
+        ):
             raise bad("each result needs 'consumer' and 'digest' strings", f"/results/{n}")
         if not isinstance(r.get("success"), bool):
             raise bad("'success' must be a boolean", f"/results/{n}/success")

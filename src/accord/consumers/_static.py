@@ -79,7 +79,9 @@ class StaticReport:
         return all(r.verdict == "proven" for r in self.results)
 
     def to_json(self) -> dict[str, Any]:
-        counts = {k: sum(r.verdict == k for r in self.results) for k in ("proven", "refuted", "undecided")}
+        counts = {
+            k: sum(r.verdict == k for r in self.results) for k in ("proven", "refuted", "undecided")
+        }
         return {
             "format_version": 1,
             "ok": self.ok,
@@ -107,7 +109,8 @@ class StaticReport:
             lines.extend(f"    {m.path}: {m.message}" for m in r.mismatches[:5])
         counts = self.to_json()["counts"]
         lines.append(
-            f"{counts['proven']} proven, {counts['refuted']} refuted, {counts['undecided']} undecided"
+            f"{counts['proven']} proven, {counts['refuted']} refuted, "
+            f"{counts['undecided']} undecided"
         )
         return "\n".join(lines) + "\n"
 
@@ -126,7 +129,10 @@ def _relaxed(fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for f in fields:
         if f.get("match") == "equals" and f.get("pinned"):
-            out.append({k: v for k, v in f.items() if k not in ("value", "pinned", "match")} | {"match": "like", "example": f.get("value")})
+            out.append(
+                {k: v for k, v in f.items() if k not in ("value", "pinned", "match")}
+                | {"match": "like", "example": f.get("value")}
+            )
         else:
             out.append(f)
     return out
@@ -226,7 +232,11 @@ def verify_static(
     from accord.consumers._records import is_pending, load_records, verified_digests
     from accord.errors import ContractNotFound, VersionNotFound
 
-    files = list(expectations) if expectations is not None else discover(registry.root, consumer=consumer)
+    files = (
+        list(expectations)
+        if expectations is not None
+        else discover(registry.root, consumer=consumer)
+    )
     verified = verified_digests(load_records(registry.root))
     results: list[BodyVerdict] = []
     for ef in files:
@@ -234,11 +244,20 @@ def verify_static(
         for body in ef.bodies():
             if contract is not None and (body.contract or "").split("@")[0] != contract:
                 continue
-            results.extend(_verify_one(registry, ef, body, literals_as_examples, pending, (ContractNotFound, VersionNotFound)))
+            results.extend(
+                _verify_one(
+                    registry,
+                    ef,
+                    body,
+                    literals_as_examples,
+                    pending,
+                    (ContractNotFound, VersionNotFound),
+                )
+            )
     return StaticReport(tuple(results))
 
 
-def _verify_one(
+def _verify_one(  # noqa: PLR0917 - private helper called from one place
     registry: Registry,
     ef: ExpectationFile,
     body: Body,
@@ -246,31 +265,42 @@ def _verify_one(
     pending: bool,
     missing: tuple[type[Exception], ...],
 ) -> list[BodyVerdict]:
-    base = {
-        "consumer": ef.consumer,
-        "file": ef.file,
-        "label": body.label,
-        "pointer": body.pointer,
-        "role": body.role,
-        "contract": body.contract,
-        "pending": pending,
-    }
+    def make(**kw: Any) -> BodyVerdict:
+        return BodyVerdict(
+            consumer=ef.consumer,
+            file=ef.file,
+            label=body.label,
+            pointer=body.pointer,
+            role=body.role,
+            contract=body.contract,
+            pending=pending,
+            **kw,
+        )
+
     if body.contract is None:
-        return [BodyVerdict(**base, version=None, verdict="undecided", reason="the body is bound to no contract")]
+        return [make(version=None, verdict="undecided", reason="the body is bound to no contract")]
     try:
         versions = _versions(registry, body.contract)
     except missing as exc:
-        return [BodyVerdict(**base, version=None, verdict="refuted", reason=str(exc))]
+        return [make(version=None, verdict="refuted", reason=str(exc))]
     if not versions:
-        return [BodyVerdict(**base, version=None, verdict="refuted", reason=f"no version of {body.contract} in the registry")]
+        return [
+            make(
+                version=None,
+                verdict="refuted",
+                reason=f"no version of {body.contract} in the registry",
+            )
+        ]
     out = []
     for version in versions:
         outcome = verify_body(
-            registry.bundle(version), body.fields, body.role, literals_as_examples=literals_as_examples
+            registry.bundle(version),
+            body.fields,
+            body.role,
+            literals_as_examples=literals_as_examples,
         )
         out.append(
-            BodyVerdict(
-                **base,
+            make(
                 version=str(version.version),
                 verdict=outcome.verdict,
                 reason=outcome.reason,
