@@ -368,4 +368,7 @@ def body(
             raise HTTPException(status_code=422, detail=problem["detail"])
         return _jsondoc.loads(data, max_bytes=None)
 
+    # FastAPI reads the parameter's type from the annotations; under postponed
+    # evaluation they are strings naming a name this module does not import at the top.
+    dependency.__annotations__ = {"request": Request, "return": Any}
     return dependency
