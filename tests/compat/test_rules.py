@@ -1141,3 +1141,14 @@ def test_unproven_regex_change_is_reported_breaking() -> None:
     if change.witness is None:
         assert change.status == "unproven"
         assert "unproven" in change.message
+
+
+def test_witness_shrinking_survives_a_type_switch() -> None:
+    # Regression: the change sits at /a of an object while the witness is an array.
+    old = {"type": "object", "properties": {"a": {"type": "string"}}}
+    new = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+    report = diff(old, new)
+    assert not report.compatible
+    assert all(
+        c.witness is None or c.witness.accepted_by != c.witness.rejected_by for c in report.changes
+    )

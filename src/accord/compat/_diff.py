@@ -299,7 +299,10 @@ def _keeps(
     if isinstance(here, dict):
         return step == "*" or step not in here or step in smaller
     if isinstance(here, list):
-        return isinstance(smaller, list) and len(smaller) > (0 if step == "*" else int(step))
+        if step == "*":
+            return isinstance(smaller, list) and len(smaller) > 0
+        if step.isdigit():
+            return isinstance(smaller, list) and len(smaller) > int(step)
     return True
 
 
