@@ -469,6 +469,19 @@ class _Witnesses:
 # ----------------------------------------------------------------------------- walking
 
 
+def _excluded_kinds(site: Site) -> set[str]:
+    """JSON types one side rules out: their keywords are not compared at this site."""
+    out: set[str] = set()
+    for view in (site.old, site.new):
+        types = view.types()
+        if types is None:
+            continue
+        out |= {kind for kind in ("object", "array", "string") if kind not in types}
+        if not types & {"number", "integer"}:
+            out.add("number")
+    return out
+
+
 class _Walker:
     def __init__(self, old: Schema, new: Schema) -> None:
         self.old = old
@@ -510,7 +523,8 @@ class _Walker:
             # Facets of the other side say nothing once one side rejects everything.
             rules = [RULES["schema-narrowed"], RULES["schema-widened"]]
         else:
-            rules = list(RULES.values())
+            excluded = _excluded_kinds(site)
+            rules = [r for r in RULES.values() if r.kind not in excluded]
         for rule in rules:
             for hit in rule.detect(site):
                 self.found.append((site, hit))

@@ -449,6 +449,9 @@ class Rule:
         mirror: The rule for the reverse change, if any.
         waiver: Why there is no mirror, when there is none.
         detect: The detector.
+        kind: The JSON type whose keywords it compares (``object``, ``array``,
+            ``string``, ``number``), or ``None``. It is not run where either side
+            rules that type out: the type change says it all there.
     """
 
     id: str
@@ -461,6 +464,7 @@ class Rule:
     mirror: str | None
     waiver: str | None
     detect: Detector = field(repr=False, compare=False)
+    kind: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by ``accord rules --format json``."""
@@ -478,6 +482,45 @@ class Rule:
 
 
 _registry: dict[str, Rule] = {}
+
+_KINDS = (
+    (
+        "object",
+        (
+            "property-",
+            "required-",
+            "object-",
+            "additional-properties-",
+            "pattern-properties-",
+            "dependent-required-",
+            "min-properties-",
+            "max-properties-",
+        ),
+    ),
+    (
+        "array",
+        ("items-", "prefix-items-", "unique-items-", "contains-", "min-items-", "max-items-"),
+    ),
+    (
+        "string",
+        (
+            "max-length-",
+            "min-length-",
+            "pattern-added",
+            "pattern-removed",
+            "pattern-changed",
+            "format-",
+        ),
+    ),
+    ("number", ("minimum-", "maximum-", "multiple-of-")),
+)
+
+
+def _kind_of(rule_id: str) -> str | None:
+    for kind, prefixes in _KINDS:
+        if rule_id.startswith(prefixes):
+            return kind
+    return None
 
 
 def rule(
@@ -510,6 +553,7 @@ def rule(
             mirror=mirror,
             waiver=waiver,
             detect=detect,
+            kind=_kind_of(rule_id),
         )
         return detect
 
