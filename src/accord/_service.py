@@ -68,6 +68,7 @@ import os
 import re
 import sys
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,7 +236,10 @@ class ServiceReport:
 _lock = threading.RLock()
 _verdicts: dict[str, bool] = {}
 _payloads: dict[str, list[Any]] = {}
-_schemas: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
+# Keyed by the class itself (weakly): an id() could be reused by a later class.
+_schemas: weakref.WeakKeyDictionary[Any, dict[str, tuple[dict[str, Any], str]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def clear_caches() -> None:
@@ -374,17 +378,17 @@ def _model_schema(model: Any, role: Role, *, exclude_none: bool) -> tuple[dict[s
     global _WRITER  # noqa: PLW0603 - built once, lazily (pydantic's json_schema module)
     from accord._publish import pydantic_profile
 
-    key = (id(model), f"{role}:{exclude_none}")
-    with _lock:
-        hit = _schemas.get(key)
-    if hit is not None:
-        return hit
     method = getattr(model, "model_json_schema", None)
     if not callable(method):
         raise UsageError(
             f"{model!r} is not a Pydantic v2 model (it has no model_json_schema)",
             code="model-not-pydantic",
         )
+    key = f"{role}:{exclude_none}"
+    with _lock:
+        hit = _schemas.get(model, {}).get(key)
+    if hit is not None:
+        return hit
     if role == "producer":
         if _WRITER is None:
             _WRITER = _writer_generator()
@@ -396,7 +400,7 @@ def _model_schema(model: Any, role: Role, *, exclude_none: bool) -> tuple[dict[s
         schema = pydantic_profile(method(mode="validation"))
     result = (schema, _sha(schema))
     with _lock:
-        _schemas[key] = result
+        _schemas.setdefault(model, {})[key] = result
     return result
 
 
