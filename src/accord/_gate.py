@@ -208,7 +208,7 @@ def compare_versions(
     here: the caller chooses which earlier versions to compare with).
     """
     base_mode = mode.removesuffix("-transitive")
-    report = _diff(registry, old, new, base_mode)
+    report = _with_consumers(registry, old, new, _diff(registry, old, new, base_mode))
     return VersionCheck(
         contract=new.contract_id,
         previous=old.version,
@@ -219,6 +219,34 @@ def compare_versions(
         declared=declared_bump(old.version, new.version),
         file=new.file,
     )
+
+
+def _with_consumers(
+    registry: Registry, old: ContractVersion, new: ContractVersion, report: Report
+) -> Report:
+    """Name, on every breaking change, the registered consumers it breaks (issue: impact
+    analysis in the gate). Registries without ``consumers/`` pay nothing."""
+    if report.compatible or not (registry.root / "consumers").is_dir():
+        return report
+    from accord.consumers._impact import annotate
+
+    return annotate(
+        report,
+        registry.root,
+        new.contract_id,
+        old_version=str(old.version),
+        new_schema=registry.bundle(new),
+    )
+
+
+def _impact_lines(changes: Iterable[Change]) -> str:
+    """`` Consumers: removing $.name breaks billing (...)`` for a finding's message."""
+    if not any(c.consumers for c in changes):
+        return ""
+    from accord.consumers._impact import describe
+
+    lines = [describe(c) for c in changes if c.breaks]
+    return (" Consumers: " + "; ".join(lines) + ".") if lines else ""
 
 
 def earlier_same_major(
@@ -637,7 +665,8 @@ def _check_contract(
                 _finding(
                     "bump-insufficient",
                     f"{current.ref} declares a {result.declared} bump over {prev} but its "
-                    f"changes under mode {mode} require {result.required}: {detail}",
+                    f"changes under mode {mode} require {result.required}: {detail}"
+                    + _impact_lines(result.report.changes),
                     contract=contract.id,
                     version=str(current.version),
                     previous=str(prev),
@@ -835,6 +864,7 @@ def check(
     against: str | None = None,
     tip: bool = False,
     ignore: Sequence[IgnoreEntry] = (),
+    consumers_only: bool = False,
 ) -> GateReport:
     """Run the gate on the registry at ``root``.
 
@@ -844,6 +874,10 @@ def check(
             base (``tip=True``: the ref itself). ``None`` checks the registry alone.
         tip: Compare with ``against`` itself instead of the merge-base.
         ignore: Approved findings (:func:`load_ignore_file`).
+        consumers_only: The consumer-driven policy: a breaking schema change (or an
+            undeprecated removal) fails only when it breaks a registered, non-pending
+            consumer; otherwise it is reported as a warning. Edits, deletions and
+            renumbering of published versions fail as always.
 
     Returns:
         The report; :meth:`GateReport.exit_code` maps it to 0 or 1.
@@ -875,6 +909,8 @@ def check(
         found_checks, found = _check_contract(registry, contract)
         checks += found_checks
         findings += found
+    if consumers_only:
+        findings = [_consumers_only(f) for f in findings]
     findings, unused = _apply_ignores(sorted(findings, key=_sort_key), ignore)
     return GateReport(
         registry=str(root),
@@ -885,6 +921,31 @@ def check(
         checks=tuple(checks),
         findings=tuple(findings),
         unused_ignores=unused,
+    )
+
+
+_SCHEMA_RULES = frozenset(
+    {"bump-insufficient", "transitive-incompatible", "removal-not-deprecated"}
+)
+
+
+def _breaks_a_consumer(change: Change) -> bool:
+    return any(
+        getattr(i, "status", None) == "breaks" and not getattr(i, "pending", False)
+        for i in change.consumers
+    )
+
+
+def _consumers_only(finding: Finding) -> Finding:
+    """Downgrade a schema finding that breaks no registered consumer to a warning."""
+    if finding.rule not in _SCHEMA_RULES or finding.severity != "error":
+        return finding
+    if any(_breaks_a_consumer(c) for c in finding.changes):
+        return finding
+    return replace(
+        finding,
+        severity="warning",
+        message=finding.message + " (no registered consumer breaks: --consumers-only)",
     )
 
 

@@ -54,6 +54,12 @@ def register(subparsers: Any) -> None:
         help=f"approved findings ([[ignore]] tables; default: ./{DEFAULT_IGNORE_FILE} if present)",
     )
     p.add_argument(
+        "--consumers-only",
+        action="store_true",
+        help="consumer-driven policy: a breaking change fails only when it breaks a "
+        "registered, verified consumer (others are warnings)",
+    )
+    p.add_argument(
         "--markdown-summary",
         metavar="FILE",
         type=Path,
@@ -117,7 +123,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         from accord.errors import UsageError
 
         raise UsageError("--against-tip needs --against REF")
-    report = check(root, against=against, tip=args.against_tip, ignore=_ignores(args, tool))
+    report = check(
+        root,
+        against=against,
+        tip=args.against_tip,
+        ignore=_ignores(args, tool),
+        consumers_only=args.consumers_only,
+    )
     prefix = display_path(root)
     out.write(
         render(

@@ -83,10 +83,42 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         max_steps=args.max_steps or DEFAULT_MAX_STEPS,
         registry=registry,
     )
+    impacts: list[str] = []
+    if registry is not None:
+        report, impacts = _consumer_impact(registry, args.old, args.new, report)
     if args.format == "json":
         write_json(out, report.to_json())
     elif args.format == "markdown":
         out.write(render_markdown(report))
+        out.writelines(f"- {line}\n" for line in impacts)
     else:
         out.write(render_text(report))
+        out.writelines(f"  consumers: {line}\n" for line in impacts)
     return EXIT_OK if report.compatible else EXIT_FINDINGS
+
+
+def _consumer_impact(registry: Any, old: str, new: str, report: Any) -> tuple[Any, list[str]]:
+    """Name the registered consumers each breaking change hurts, when OLD and NEW are
+    two versions of one registry contract (DESIGN.md: "when consumers are registered,
+    the consumers and fields it breaks")."""
+    from accord._names import ContractRef
+    from accord.consumers._impact import annotate, describe
+    from accord.errors import AccordError
+
+    try:
+        old_ref, new_ref = ContractRef.parse(old), ContractRef.parse(new)
+    except AccordError:
+        return report, []
+    if old_ref.id != new_ref.id or not (registry.root / "consumers").is_dir():
+        return report, []
+    old_version = registry.get(old)
+    new_version = registry.get(new)
+    report = annotate(
+        report,
+        registry.root,
+        old_ref.id,
+        old_version=str(old_version.version),
+        new_schema=registry.bundle(new_version),
+    )
+    lines = [describe(c) for c in report.changes if c.breaks]
+    return report, lines

@@ -1,0 +1,122 @@
+"""The gate names the consumers a breaking change hurts (the seed scenario, end to end).
+
+A consumer (billing) expects ``name`` on ``GET /users/123``; the provider's next
+version renames it ``username``. ``accord check --against main`` in a real git
+repository fails naming the consumer and the field. Under ``--consumers-only`` a
+removal no registered consumer reads is only a warning.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _gate_helpers import commit_all, init_repo, run_cli, write_unpublished
+
+from accord.consumers import Expectation, integer, string
+
+USER_1_0_0: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer", "minimum": 1},
+        "name": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+    },
+    "required": ["id", "name", "email"],
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    directory = root / "users" / "user"
+    directory.mkdir(parents=True)
+    (directory / "contract.toml").write_text(
+        'owner = "team-users"\nkind = "response"\nprovider = "users-service"\n'
+    )
+    write_unpublished(root, "users.user", "1.0.0", USER_1_0_0)
+    e = Expectation("billing", name="users")
+    (
+        e.upon_receiving("get user 123")
+        .given("user 123 exists", id=123)
+        .with_request("GET", "/users/123")
+        .will_respond_with(
+            200, contract="users.user@^1", body={"id": integer(123), "name": string("Ada")}
+        )
+    )
+    e.write(root)
+    (root / "accord.toml").write_text("[deprecation]\nrequire-deprecation-before-removal = false\n")
+    commit_all(repo, "users.user 1.0.0 and billing's expectation")
+    return repo
+
+
+def _next_version(repo: Path, version: str, change: dict[str, Any]) -> None:
+    document = json.loads(json.dumps(USER_1_0_0))
+    for name, value in change.items():
+        if value is None:
+            document["properties"].pop(name)
+            document["required"] = [r for r in document["required"] if r != name]
+        else:
+            document["properties"][name] = value
+            document["required"].append(name)
+    write_unpublished(repo / "contracts", "users.user", version, document)
+
+
+def test_rename_fails_naming_the_consumer_and_field(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    commit_all(repo, "start branch")
+    _next_version(repo, "1.1.0", {"name": None, "username": {"type": "string"}})
+    code, out, _ = run_cli(["check", "--registry", "contracts", "--against", "main"], capsys)
+    assert code == 1
+    assert "bump-insufficient" in out
+    assert "removing $.name breaks billing" in out
+
+    code, out, _ = run_cli(
+        ["check", "--registry", "contracts", "--against", "main", "--format", "json"], capsys
+    )
+    finding = next(f for f in json.loads(out)["findings"] if f["rule"] == "bump-insufficient")
+    consumers = [
+        c
+        for change in finding["changes"]
+        for c in change["consumers"]
+        if change["instance_path"] == "/name"
+    ]
+    assert [(c["consumer"], c["status"]) for c in consumers] == [("billing", "breaks")]
+
+
+def test_consumers_only_downgrades_a_removal_nobody_reads(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    _next_version(repo, "1.1.0", {"email": None})
+    code, out, _ = run_cli(["check", "--registry", "contracts"], capsys)
+    assert code == 1
+    assert "no registered consumer reads $.email" in out
+    code, out, _ = run_cli(["check", "--registry", "contracts", "--consumers-only"], capsys)
+    assert code == 0, out
+    assert "--consumers-only" in out
+
+
+def test_diff_of_registry_versions_names_consumer_impact(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    contracts = Path(__file__).resolve().parents[2] / "contracts"
+    code, out, _ = run_cli(
+        [
+            "diff",
+            "orders.order-placed@1.2.0",
+            "orders.order-placed@2.0.0",
+            "--registry",
+            str(contracts),
+        ],
+        capsys,
+    )
+    assert code == 1
+    assert "consumers: no registered consumer reads $.customer.name" in out
