@@ -68,7 +68,6 @@ if TYPE_CHECKING:
 __all__ = ["check_version", "diff"]
 
 _EMBED = "__accord_root"
-_ANNOTATION_RULES = frozenset({"description-changed", "examples-changed", "access-mode-changed"})
 _DECLARED_RULES = frozenset(
     {
         "property-added-optional",
