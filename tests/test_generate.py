@@ -643,3 +643,32 @@ def test_strategy_draws_valid_payloads(payload: Any) -> None:
 @given(payload_strategy(TREE, invalid=True))
 def test_strategy_draws_invalid_payloads(payload: Any) -> None:
     assert not is_valid(TREE, payload)
+
+
+def test_output_does_not_depend_on_call_history() -> None:
+    """(schema, n, seed) alone decides the payloads, whatever was generated before."""
+    from accord import _generate
+
+    tree = {
+        "$defs": {
+            "node": {
+                "type": "object",
+                "properties": {
+                    "value": {"type": "integer"},
+                    "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                    "next": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/node"}]},
+                },
+                "required": ["value", "next"],
+            }
+        },
+        "$ref": "#/$defs/node",
+    }
+    seeds = [0, 1, 2, 3, 7]
+    _generate._doc_cache.clear()
+    forward = {s: valid_payloads(tree, n=5, seed=s) for s in seeds}
+    _generate._doc_cache.clear()
+    backward = {s: valid_payloads(tree, n=5, seed=s) for s in reversed(seeds)}
+    assert forward == backward
+    _generate._doc_cache.clear()
+    invalid_payloads(tree, n=5, seed=9)
+    assert valid_payloads(tree, n=5, seed=0) == forward[0]

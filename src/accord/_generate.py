@@ -809,6 +809,12 @@ class _Document:
         validator = self.validator(ptr)
         return True if validator is None else bool(validator.is_valid(value))
 
+    def begin(self) -> None:
+        """Start a public call afresh: costs found while a cycle was being computed
+        depend on which pointer was asked first, so keeping them across calls would make
+        the output depend on call history, not only on (schema, n, seed)."""
+        self._costs.clear()
+
     def cost(self, ptr: str, budget: int = 4) -> int:
         """A rough size of the smallest instance (``_INF`` when none is known)."""
         key = (ptr, budget)
@@ -1655,6 +1661,7 @@ def valid_payloads(schema: Schema, *, n: int = 20, seed: int = 0, max_depth: int
     """
     doc = _document(schema)
     with doc.lock:
+        doc.begin()
         out: list[Any] = []
         for value in _payloads(doc, seed, max_depth, n):
             out.append(value)
@@ -1672,6 +1679,7 @@ def minimal_payload(schema: Schema) -> Any:
     """
     doc = _document(schema)
     with doc.lock:
+        doc.begin()
         gen = _Generator(doc, _rng(0), 8)
         for mode in ("min", "min", "random", "random", "max"):
             try:
@@ -1703,6 +1711,7 @@ def payload_strategy(schema: Schema, *, invalid: bool = False) -> SearchStrategy
 
     def draw_valid(seed: int) -> Any:
         with doc.lock:
+            doc.begin()
             gen = _Generator(doc, _rng(seed), 8)
             mode = "min" if seed == 0 else "max" if seed == 1 else "random"
             for _ in range(8):
@@ -1745,6 +1754,7 @@ def invalid_payloads(schema: Schema, *, n: int = 20, seed: int = 0) -> list[Muta
     """
     doc = _document(schema)
     with doc.lock:
+        doc.begin()
         rng = _rng(seed)
         bases = list(_payloads(doc, seed, 8, 4))
         groups: dict[tuple[str, str], list[tuple[int, Mutation]]] = {}
