@@ -644,3 +644,31 @@ def test_soundness_oracle(sub: Any, sup: Any) -> None:
             if is_valid(closed, payload):
                 assert is_valid(sup, payload), payload
     _assert_witness(closed_verdict, closed, sup)
+
+
+def test_percent_encoded_ref_fragments_resolve() -> None:
+    """A JSON pointer in a ``$ref`` fragment is percent-encoded (RFC 6901 section 6)."""
+    pattern_ref = {
+        "type": "object",
+        "patternProperties": {"^x_": {"type": "integer"}},
+        "properties": {"a": {"$ref": "#/patternProperties/%5Ex_"}},
+    }
+    wider = {
+        "type": "object",
+        "patternProperties": {"^x_": {"type": "integer"}},
+        "properties": {"a": {"type": "number"}},
+    }
+    assert includes(pattern_ref, wider).holds is True
+    back = includes(wider, pattern_ref)
+    assert back.holds is False
+    assert is_valid(wider, back.witness)
+    assert not is_valid(pattern_ref, back.witness)
+
+
+def test_unmodellable_writer_fails_closed_as_unproven() -> None:
+    non_local = {"type": "object", "properties": {"a": {"$ref": "other.json#/x"}}}
+    result = compare(non_local, {"type": "object"})
+    assert (result.backward.holds, result.forward.holds) == (None, None)
+    assert "non-local $ref" in result.backward.reason
+    verdict = includes(non_local, {"type": "object"}, semantics="contract")
+    assert verdict.holds is None

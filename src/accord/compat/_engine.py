@@ -94,7 +94,10 @@ def includes(
     only with a proof, False only with a witness checked by the reference validator,
     else None with the reason.
     """
-    writer = writer_closure(sub) if semantics == "contract" else sub
+    try:
+        writer = writer_closure(sub) if semantics == "contract" else sub
+    except Unsupported as exc:
+        return Verdict(holds=None, reason=f"cannot model the writer: {exc}")
     return _includes(writer, sup, max_steps)[0]
 
 
@@ -125,9 +128,16 @@ def compare(
         # Same document: every payload (and every writer's payload) of one is in the other.
         return Comparison(backward=Verdict(holds=True), forward=Verdict(holds=True), steps=1)
     if semantics == "contract":
-        backward, s1 = _includes(writer_closure(old), new, max_steps)
-        forward, s2 = _includes(writer_closure(new), old, max_steps)
-        found = removals(old, new)
+        try:
+            old_writer, new_writer = writer_closure(old), writer_closure(new)
+            found = removals(old, new)
+        except Unsupported as exc:
+            # Fail closed: a feature the closure cannot model leaves both directions
+            # unproven, never compatible.
+            unproven = Verdict(holds=None, reason=f"cannot model the writers: {exc}")
+            return Comparison(backward=unproven, forward=unproven, steps=0)
+        backward, s1 = _includes(old_writer, new, max_steps)
+        forward, s2 = _includes(new_writer, old, max_steps)
         return Comparison(
             backward=_with_removals(backward, found),
             forward=_with_removals(forward, found),

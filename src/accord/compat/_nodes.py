@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from accord import _pointer
 
@@ -225,6 +225,9 @@ class Ctx:
             raise Unsupported(f"unsupported $ref {ref!r}")
         root = self.docs[node.doc]
         base, _, fragment = ref.partition("#")
+        # A fragment is a URI fragment: a JSON pointer in it is percent-encoded
+        # ("#/patternProperties/%5Ex_" names the key "^x_").
+        fragment = unquote(fragment)
         if base and not (isinstance(root, dict) and base == root.get("$id")):
             raise Unsupported(f"non-local $ref {ref!r}")
         if fragment and not fragment.startswith("/"):
