@@ -191,6 +191,7 @@ CASES: dict[str, Case] = {
     "lock-duplicate": (lambda root: lock(lock_line(root, "orders.a", "1.0.0"), lock_line(root, "orders.a", "1.0.0"))(root), [("lock-duplicate", "accord.lock", "")]),
     "lock-unsorted": (both(v2(GOOD), lambda r: lock(lock_line(r, "orders.a", "1.1.0"), lock_line(r, "orders.a", "1.0.0"))(r)), [("lock-unsorted", "accord.lock", "")]),
     # examples
+    "contract-rule-unknown": (toml('owner = "a"\nkind = "event"\n[rules.descripton-changed]\nseverity = "off"\nreason = "docs team"\n'), [("contract-rule-unknown", f"{A}/contract.toml", "/rules/descripton-changed")]),
     "example-invalid": (example("valid", {"qty": 1}), [("example-invalid", f"{A}/examples/1.0.0/valid/e.json", "")]),
     "example-unexpectedly-valid": (example("invalid", {"id": "x", "qty": 2}), [("example-unexpectedly-valid", f"{A}/examples/1.0.0/invalid/e.json", "")]),
     "example-malformed-json": (file(f"{A}/examples/1.0.0/valid/e.json", "{"), [("json-malformed", f"{A}/examples/1.0.0/valid/e.json", "")]),

@@ -65,6 +65,10 @@ _RULES: dict[str, tuple[str, bool]] = {
     ),
     "config-unknown-key": ("A TOML file has a key accord does not know.", False),
     "contract-toml-missing": ("A contract directory has no contract.toml.", False),
+    "contract-rule-unknown": (
+        "A [rules.<id>] table in contract.toml names no compatibility rule (`accord rules`).",
+        False,
+    ),
     "example-invalid": ("A payload under examples/<version>/valid/ fails its version.", True),
     "example-unexpectedly-valid": (
         "A payload under examples/<version>/invalid/ passes its version.",
@@ -268,7 +272,29 @@ def lint_only_problems(registry: Registry, scan: _Scan) -> list[Problem]:
     ]
     for contract_dir, examples in scan.examples:
         problems.extend(_check_examples(registry, contract_dir, examples))
+    problems.extend(_check_rule_overrides(registry))
     return problems
+
+
+def _check_rule_overrides(registry: Registry) -> Iterator[Problem]:
+    """``[rules.<id>]`` must name a compatibility rule: a typo would silently not apply."""
+    import difflib
+
+    from accord.compat._rules import RULES
+
+    known = sorted(RULES)
+    for contract in registry.contracts.values():
+        for rule_id in sorted(contract.meta.rules):
+            if rule_id in known:
+                continue
+            close = difflib.get_close_matches(rule_id, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else "; `accord rules` lists them"
+            yield Problem(
+                "contract-rule-unknown",
+                f"[rules.{rule_id}] names no compatibility rule{hint}",
+                file=f"{contract.namespace}/{contract.name}/contract.toml",
+                pointer=f"/rules/{rule_id}",
+            )
 
 
 def _check_examples(registry: Registry, contract_dir: str, examples: Path) -> Iterator[Problem]:
