@@ -59,7 +59,12 @@ def _registry_for(registry: Registry | str | os.PathLike[str] | None) -> Registr
         return hit
 
 
-def validator(ref: str, *, registry: Registry | str | os.PathLike[str] | None = None) -> Validator:
+def validator(
+    ref: str,
+    *,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    backend: str = "auto",
+) -> Validator:
     """A cached, thread-safe validator for a published version or a range.
 
     Args:
@@ -68,6 +73,8 @@ def validator(ref: str, *, registry: Registry | str | os.PathLike[str] | None = 
         registry: A :class:`~accord.registry.Registry`, or the path of a registry
             directory. Default: ``[tool.accord] registry`` of the nearest
             ``pyproject.toml``, else ``./contracts``.
+        backend: ``auto`` (jsonschema-rs, the reference), ``rs``, ``python`` or
+            ``fast`` (fastjsonschema); see ``accord validate --explain-backend REF``.
 
     Returns:
         A :class:`~accord.validation.Validator` with ``is_valid``, ``validate`` and
@@ -77,6 +84,8 @@ def validator(ref: str, *, registry: Registry | str | os.PathLike[str] | None = 
         ContractNotFound: no such contract.
         VersionNotFound: nothing (non-yanked) matches the range.
         RegistryError: the registry does not load.
+        UsageError: ``backend-ineligible`` when ``backend`` cannot decide exactly as
+            the reference for this contract (the message names the keyword).
     """
     from accord.validation import Validator
 
@@ -84,17 +93,19 @@ def validator(ref: str, *, registry: Registry | str | os.PathLike[str] | None = 
     # Validators live in the registry's own memo: a registry is immutable, so what was
     # resolved and compiled for it stays true for as long as the object exists.
     memo = reg._memo
-    key = ("validator", ref)
+    # "auto" and "rs" are the same validator; other backends are cached apart.
+    tag = () if backend in ("auto", "rs") else (backend,)
+    key = ("validator", ref, *tag)
     with _lock:
         hit = memo.get(key)
     if isinstance(hit, Validator):
         return hit
     version = reg.get(ref)
-    exact_key = ("validator", version.ref)
+    exact_key = ("validator", version.ref, *tag)
     with _lock:
         hit = memo.get(exact_key)
         if hit is None:
-            hit = Validator(reg.bundle(version), ref=version.ref)
+            hit = Validator(reg.bundle(version), ref=version.ref, backend=backend)
             memo[exact_key] = hit
         memo[key] = hit
     return hit

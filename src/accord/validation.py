@@ -56,20 +56,23 @@ class Validator:
     Attributes:
         ref: The contract reference named in errors (``orders.order-placed@1.2.0``).
         schema: The (2020-12) schema validated against.
-        backend: The backend deciding validity (``"jsonschema-rs"``).
+        backend: The backend deciding validity: ``"jsonschema-rs"`` unless another one
+            was asked for (``backend="python"`` or ``"fast"``, see :mod:`accord._backends`).
         is_valid: ``is_valid(payload) -> bool``; the reference validator's own method,
             so the fast path costs one call.
 
     Raises:
         SchemaError: the schema does not compile (``schema-invalid``), or a ``$ref``
             cannot be resolved inside it (``ref-unresolvable``, ``ref-remote``).
+        UsageError: ``backend-ineligible`` when the requested backend cannot decide
+            exactly as the reference for this schema; ``backend-unknown``.
     """
 
     __slots__ = ("_explainer", "_lock", "_reference", "backend", "is_valid", "ref", "schema")
 
     is_valid: Callable[[Any], bool]
 
-    def __init__(self, schema: Any, *, ref: str = "<schema>") -> None:
+    def __init__(self, schema: Any, *, ref: str = "<schema>", backend: str = "auto") -> None:
         import jsonschema_rs
 
         from accord._dialect import detect_dialect, normalize
@@ -88,6 +91,17 @@ class Validator:
         self.is_valid = self._reference.is_valid
         self._explainer: Any = None
         self._lock = threading.Lock()
+        if backend not in ("auto", "rs"):
+            # Another backend decides only where accord._backends proves it agrees with
+            # the reference; the reference stays compiled for errors and fallbacks.
+            from accord import _backends
+
+            choice = _backends.choose_backend(schema, backend, ref=ref)
+            self.backend = choice.label
+            if choice.name == "fast":
+                self.is_valid = _backends.compile_fast(schema, ref=ref)
+            else:
+                self.is_valid = self._explaining_validator().is_valid
 
     def __repr__(self) -> str:
         return f"Validator(ref={self.ref!r}, backend={self.backend!r})"

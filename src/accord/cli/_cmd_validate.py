@@ -24,13 +24,34 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "validate",
         help="validate JSON payloads against a contract version",
+        usage="accord validate [options] REF PAYLOAD...\n"
+        "       accord validate --explain-backend [--backend B] [options] REF",
         description="Validate each PAYLOAD (a JSON file, or - for standard input) against "
         "the contract version REF resolves to (orders.order-placed@^1: the highest "
         "non-yanked 1.x). Exit 0 when every payload is valid, 1 when any is invalid; "
         "every error is printed with its path in the payload.",
     )
-    p.add_argument("ref", metavar="REF", help="contract reference, e.g. orders.order-placed@^1")
-    p.add_argument("payloads", metavar="PAYLOAD", nargs="+", help="JSON file, or - for stdin")
+    # One positional list: argparse cannot split "REF --opt X PAYLOAD..." between a
+    # required positional and an optional "*" one (the "*" one matches empty early).
+    p.add_argument(
+        "operands",
+        metavar="REF [PAYLOAD ...]",
+        nargs="+",
+        help="contract reference (orders.order-placed@^1), then JSON files or - for "
+        "stdin (at least one, unless --explain-backend)",
+    )
+    p.add_argument(
+        "--backend",
+        choices=("auto", "rs", "python", "fast"),
+        default="auto",
+        help="backend deciding validity (default auto: jsonschema-rs, the reference); "
+        "python and fast only where they are proven to agree with it",
+    )
+    p.add_argument(
+        "--explain-backend",
+        action="store_true",
+        help="print which backend validates REF, which explains, and why; validate nothing",
+    )
     add_registry_arg(p)
     add_format_arg(p)
     p.set_defaults(handler=run)
@@ -46,15 +67,21 @@ def _read_payload(name: str) -> Any:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Validate every payload; 0 when all are valid, 1 otherwise."""
+    from accord.errors import UsageError
     from accord.validation import Validator
 
+    args.ref, args.payloads = args.operands[0], args.operands[1:]
+    if not args.payloads and not args.explain_backend:
+        raise UsageError("accord validate: give at least one PAYLOAD (or --explain-backend)")
     registry = load_registry(args)
     version = registry.get(args.ref)
     contract_id = version.contract_id
     resolved = f"{contract_id}@{version.version}"
+    if args.explain_backend:
+        return _explain_backend(args, out, registry.bundle(resolved), resolved)
     # Read every payload first: a malformed one is bad input (exit 2), not a finding.
     payloads = [(name, _read_payload(name)) for name in args.payloads]
-    validator = Validator(registry.bundle(resolved), ref=resolved)
+    validator = Validator(registry.bundle(resolved), ref=resolved, backend=args.backend)
     results = [(name, list(validator.errors(payload))) for name, payload in payloads]
     all_valid = all(not errors for _, errors in results)
 
@@ -91,3 +118,24 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             detail = f"instance {issue.instance_path or '/'}, schema {issue.schema_path}"
             out.write(style(out, f"    ({issue.keyword} at {detail})", "dim") + "\n")
     return EXIT_OK if all_valid else EXIT_FINDINGS
+
+
+def _explain_backend(args: argparse.Namespace, out: TextIO, schema: Any, resolved: str) -> int:
+    """Print the backend choice for ``resolved``; 0, or 2 when ``--backend`` is refused."""
+    from accord._backends import BACKEND_LABELS, choose_backend
+
+    choice = choose_backend(schema, args.backend, ref=resolved)
+    if args.format == "json":
+        write_json(out, {"format_version": FORMAT_VERSION, "ref": resolved, **choice.to_json()})
+        return EXIT_OK
+    out.write(f"{resolved}\n")
+    out.write(f"  validates: {choice.label} ({'; '.join(choice.reasons)})\n")
+    out.write(f"  explains:  {BACKEND_LABELS[choice.explainer]} (errors with paths)\n")
+    for entry in choice.eligibility:
+        verdict = (
+            style(out, "eligible", "green") if entry.eligible else style(out, "refused", "red")
+        )
+        out.write(f"  {entry.backend:<7} {BACKEND_LABELS[entry.backend]:<18} {verdict}\n")
+        for reason in entry.reasons:
+            out.write(style(out, f"      {reason}", "dim") + "\n")
+    return EXIT_OK
