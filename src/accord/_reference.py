@@ -13,6 +13,8 @@ import json
 import threading
 from typing import Any
 
+from accord._memo import IdentityMemo
+
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
 _CACHE_MAX = 4096
@@ -22,11 +24,19 @@ def _key(schema: Any) -> str:
     return json.dumps(schema, sort_keys=True, default=str)
 
 
+_by_identity: IdentityMemo[str] = IdentityMemo(512)
+
+
 def reference_validator(schema: Any) -> Any:
-    """A compiled jsonschema-rs validator for a self-contained 2020-12 schema (cached)."""
+    """A compiled jsonschema-rs validator for a self-contained 2020-12 schema (cached).
+
+    The cache key is the schema's canonical JSON, found through the schema's identity
+    first (schemas are not mutated once built), so a hot loop over one schema does not
+    serialise it again and again.
+    """
     import jsonschema_rs
 
-    key = _key(schema)
+    key = _by_identity(schema, _key)
     with _lock:
         hit = _cache.get(key)
     if hit is not None:

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from accord import _pointer
+from accord._memo import IdentityMemo
 from accord.compat._types import Direction, Schema
 
 Severity = Literal["error", "warning", "info"]
@@ -70,9 +71,19 @@ def canon(value: Any) -> Any:
     return ("?", repr(value))
 
 
-def canonical_text(value: Any) -> str:
-    """Canonical JSON text (sorted keys, no spacing) used for structural equality."""
+def _canonical_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+_canonical_memo: IdentityMemo[str] = IdentityMemo(1024)
+
+
+def canonical_text(value: Any) -> str:
+    """Canonical JSON text (sorted keys, no spacing) used for structural equality.
+
+    Memoised on the value's identity: documents are not mutated once built.
+    """
+    return _canonical_memo(value, _canonical_text)
 
 
 def show(value: Any, limit: int = 60) -> str:

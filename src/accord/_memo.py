@@ -1,0 +1,45 @@
+"""Identity memoisation for immutable-by-convention JSON documents.
+
+Schemas handed around inside accord are never mutated after they are built (bundles are
+copies; the engine and the rule layer build new documents instead of editing). So a
+value computed from a document can be kept under the document's identity, which costs a
+dictionary lookup instead of serialising a 500-property schema to JSON again. The cached
+entry holds the document itself, so an ``id()`` is never reused while its entry lives.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+__all__ = ["IdentityMemo"]
+
+
+class IdentityMemo(Generic[T]):
+    """``memo(obj, compute)``: ``compute(obj)`` once per live object identity (LRU-bounded)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[Any, T]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, obj: Any, compute: Callable[[Any], T]) -> T:
+        if not isinstance(obj, dict | list):
+            return compute(obj)  # scalars and booleans are cheap and may be interned
+        key = id(obj)
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None and hit[0] is obj:
+                self._entries.move_to_end(key)
+                return hit[1]
+        value = compute(obj)
+        with self._lock:
+            self._entries[key] = (obj, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value
