@@ -18,6 +18,7 @@ _LAZY: dict[str, str] = {
     "Change": "accord.compat",
     "CodegenError": "accord.errors",
     "ConfigError": "accord.errors",
+    "ContractMismatch": "accord.errors",
     "ContractNotFound": "accord.errors",
     "ContractRef": "accord._names",
     "ContractViolation": "accord.errors",
@@ -36,7 +37,13 @@ _LAZY: dict[str, str] = {
     "Version": "accord.versions",
     "VersionNotFound": "accord.errors",
     "VersionRange": "accord.versions",
+    "assert_compatible": "accord.testing",
+    "assert_conforms": "accord.testing",
+    "check_service": "accord._service",
+    "check_version": "accord.compat",
     "diff": "accord.compat",
+    "examples": "accord.testing",
+    "require": "accord._service",
     "validator": "accord._runtime",
 }
 
@@ -45,6 +52,7 @@ __all__ = [
     "Change",
     "CodegenError",
     "ConfigError",
+    "ContractMismatch",
     "ContractNotFound",
     "ContractRef",
     "ContractViolation",
@@ -64,19 +72,29 @@ __all__ = [
     "VersionNotFound",
     "VersionRange",
     "__version__",
+    "assert_compatible",
+    "assert_conforms",
+    "check_service",
+    "check_version",
     "diff",
+    "examples",
+    "require",
     "validator",
 ]
 
 if _TYPE_CHECKING:
     from accord._names import ContractRef as ContractRef
     from accord._runtime import validator as validator
+    from accord._service import check_service as check_service
+    from accord._service import require as require
     from accord.compat import Change as Change
     from accord.compat import Report as Report
+    from accord.compat import check_version as check_version
     from accord.compat import diff as diff
     from accord.errors import AccordError as AccordError
     from accord.errors import CodegenError as CodegenError
     from accord.errors import ConfigError as ConfigError
+    from accord.errors import ContractMismatch as ContractMismatch
     from accord.errors import ContractNotFound as ContractNotFound
     from accord.errors import ContractViolation as ContractViolation
     from accord.errors import DocumentError as DocumentError
@@ -90,6 +108,9 @@ if _TYPE_CHECKING:
     from accord.errors import ValidationIssue as ValidationIssue
     from accord.errors import VersionNotFound as VersionNotFound
     from accord.registry import Registry as Registry
+    from accord.testing import assert_compatible as assert_compatible
+    from accord.testing import assert_conforms as assert_conforms
+    from accord.testing import examples as examples
     from accord.validation import Validator as Validator
     from accord.versions import Version as Version
     from accord.versions import VersionRange as VersionRange

@@ -69,7 +69,7 @@ import re
 import sys
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -79,6 +79,7 @@ from accord._version import __version__
 from accord.errors import (
     AccordError,
     ConfigError,
+    ContractMismatch,
     ContractNotFound,
     UsageError,
     VersionNotFound,
@@ -105,58 +106,6 @@ Status = Literal["proven", "unproven"]
 
 DEFAULT_PROBE = 20
 _CACHE_FORMAT = 1
-
-
-class ContractMismatch(AccordError, ValueError):
-    """A service's model does not conform to the contract version it requires.
-
-    Codes: ``contract-mismatch`` (refuted: a witness payload shows it),
-    ``contract-unproven`` (the engine could neither prove nor refute, ``strict=True``),
-    ``contract-unresolved`` (the pinned range no longer selects a version),
-    ``generated-code-stale`` (generated code's sha256 differs from the registry file).
-
-    Attributes:
-        ref: The contract version checked (``orders.order-placed@1.2.0``), or the
-            reference as written when it did not resolve.
-        role: ``producer`` or ``consumer``.
-        model: The model's qualified name (``orders_service.events:OrderPlaced``).
-        findings: Every reason, first the one to fix first.
-        mismatches: From :func:`check_service`: every failed check (this one first).
-    """
-
-    default_code = "contract-mismatch"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str | None = None,
-        ref: str | None = None,
-        role: str | None = None,
-        model: str | None = None,
-        findings: Iterable[Finding] = (),
-        mismatches: Iterable[ContractMismatch] = (),
-    ) -> None:
-        super().__init__(message, code=code, ref=ref)
-        self.role = role
-        self.model = model
-        self.findings: tuple[Finding, ...] = tuple(findings)
-        self.mismatches: tuple[ContractMismatch, ...] = tuple(mismatches) or (self,)
-
-    @property
-    def field(self) -> str | None:
-        """JSONPath of the first field at fault (``$.line_items[0].quantity``)."""
-        return self.findings[0].field if self.findings else None
-
-    @property
-    def rule(self) -> str | None:
-        """Rule id of the first finding (a compat rule id, ``serialization-probe``, ...)."""
-        return self.findings[0].rule if self.findings else None
-
-    @property
-    def witness(self) -> Any:
-        """The first finding's witness payload (``None`` when it has none)."""
-        return self.findings[0].witness if self.findings else None
 
 
 @dataclass(frozen=True, slots=True)

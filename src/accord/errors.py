@@ -22,6 +22,8 @@ working for callers that do not know accord.
     │   (carries every problem found while loading, as ``problems``)
     ├── LockError(AccordError, ValueError)             lock-mismatch
     ├── UsageError(AccordError, ValueError)            usage
+    ├── ContractMismatch(AccordError, ValueError)      contract-mismatch, contract-unproven,
+    │   (startup check failed; findings, mismatches)   contract-unresolved, generated-code-stale
     ├── CodegenError(AccordError, ValueError)          codegen-failed, codegen-unsafe-output,
     │                                                  codegen-unavailable, codegen-unstable-name
     ├── ContractViolation(AccordError, ValueError)     contract-violation
@@ -35,6 +37,7 @@ Codes are stable: tools and tests match on ``code``, never on message text. A
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -301,6 +304,58 @@ class ContractViolation(AccordError, ValueError):
             ref=ref,
             pointer=self.best_match.instance_path if self.best_match else "",
         )
+
+
+class ContractMismatch(AccordError, ValueError):
+    """A service's model does not conform to the contract version it requires.
+
+    Codes: ``contract-mismatch`` (refuted: a witness payload shows it),
+    ``contract-unproven`` (the engine could neither prove nor refute, ``strict=True``),
+    ``contract-unresolved`` (the pinned range no longer selects a version),
+    ``generated-code-stale`` (generated code's sha256 differs from the registry file).
+
+    Attributes:
+        ref: The contract version checked (``orders.order-placed@1.2.0``), or the
+            reference as written when it did not resolve.
+        role: ``producer`` or ``consumer``.
+        model: The model's qualified name (``orders_service.events:OrderPlaced``).
+        findings: Every reason, first the one to fix first.
+        mismatches: From :func:`check_service`: every failed check (this one first).
+    """
+
+    default_code = "contract-mismatch"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        ref: str | None = None,
+        role: str | None = None,
+        model: str | None = None,
+        findings: Iterable[Any] = (),
+        mismatches: Iterable[ContractMismatch] = (),
+    ) -> None:
+        super().__init__(message, code=code, ref=ref)
+        self.role = role
+        self.model = model
+        self.findings: tuple[Any, ...] = tuple(findings)
+        self.mismatches: tuple[ContractMismatch, ...] = tuple(mismatches) or (self,)
+
+    @property
+    def field(self) -> str | None:
+        """JSONPath of the first field at fault (``$.line_items[0].quantity``)."""
+        return self.findings[0].field if self.findings else None
+
+    @property
+    def rule(self) -> str | None:
+        """Rule id of the first finding (a compat rule id, ``serialization-probe``, ...)."""
+        return self.findings[0].rule if self.findings else None
+
+    @property
+    def witness(self) -> Any:
+        """The first finding's witness payload (``None`` when it has none)."""
+        return self.findings[0].witness if self.findings else None
 
 
 class IncompatibleChange(AccordError, ValueError):

@@ -97,13 +97,14 @@ def test_fixture_writes_the_expectation_at_teardown(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    (tmp_path / "conftest.py").write_text(
-        "from accord.testing._expectations import accord_expectation  # noqa: F401\n"
-    )
+    # The fixture comes from the installed plugin (entry point pytest11), no conftest.
     (tmp_path / "test_consumer.py").write_text(
         "from accord.consumers import string\n"
         "def test_reads(accord_expectation):\n"
         "    accord_expectation('billing').reads('users.user@^1').field('$.name', string())\n"
+        "def test_fails(accord_expectation):\n"
+        "    accord_expectation('crm').reads('users.user@^1').field('$.name', string())\n"
+        "    assert False, 'a failing consumer test records nothing'\n"
     )
     env = {**os.environ, "ACCORD_REGISTRY": str(tmp_path / "reg")}
     run = subprocess.run(
@@ -114,6 +115,8 @@ def test_fixture_writes_the_expectation_at_teardown(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "1 failed, 1 passed" in run.stdout
+    assert not (tmp_path / "reg/consumers/crm").exists()
     written = json.loads((tmp_path / "reg/consumers/billing/billing.json").read_text())
     assert written["reads"][0]["fields"][0]["path"] == "$.name"

@@ -9,7 +9,9 @@ Fixtures:
   cached :class:`~accord.validation.Validator` for that contract; otherwise a factory,
   ``accord_validator("orders.order-placed@^1")``;
 - ``accord_examples``: in a marked test, deterministic valid example payloads of the
-  contract; otherwise a factory with :func:`accord.examples`'s arguments.
+  contract; otherwise a factory with :func:`accord.examples`'s arguments;
+- ``accord_expectation``: a factory of consumer expectations, each written into the
+  registry's ``consumers/`` when the test passes (never when it fails).
 
 This module imports only pytest at import time: a suite that does not use the fixtures
 pays nothing for the plugin.
@@ -22,6 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from accord.testing._expectations import (  # noqa: F401 - a fixture of this plugin
+    accord_expectation,
+)
 
 if TYPE_CHECKING:
     from accord.registry import Registry
@@ -42,6 +48,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="registry directory for the accord fixtures, relative to the rootdir",
         default=None,
     )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the item (``rep_call``) so fixtures can tell at
+    teardown whether the test passed: an expectation is recorded only then."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 def pytest_configure(config: pytest.Config) -> None:
