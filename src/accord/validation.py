@@ -206,11 +206,59 @@ def _reference_issue(error: Any) -> ValidationIssue:
 # --- the explaining backend: python-jsonschema with ECMA-262 patterns ------------------
 
 
+def _as_reference_reads(pattern: str) -> tuple[str, bool]:
+    """``pattern`` rewritten where regress (ECMA-262) and the reference read it apart.
+
+    Measured (tests/test_differential.py): jsonschema-rs's ``.`` matches everything but
+    ``\\n`` (ECMA-262 also excludes ``\\r``, U+2028 and U+2029), so an unescaped ``.``
+    outside a class becomes ``[^\\n]``; its ``\\b``/``\\B`` are Unicode-aware (``é`` is a
+    word character), which no rewrite reproduces: such patterns are routed to the
+    reference (second item True).
+    """
+    out: list[str] = []
+    routed = False
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            if not in_class and pattern[i + 1] in "bB":
+                routed = True
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == ".":
+            char = "[^\\n]"
+        out.append(char)
+        i += 1
+    return "".join(out), routed
+
+
 @lru_cache(maxsize=4096)
 def _regex(pattern: str) -> Any:
+    """A compiled matcher: ``find(text)`` for regress, or the reference for routed ones."""
     from accord._dialect import compile_pattern
 
-    return compile_pattern(pattern)
+    rewritten, routed = _as_reference_reads(pattern)
+    if routed:
+        import jsonschema_rs
+
+        return _ReferencePattern(jsonschema_rs.Draft202012Validator({"pattern": pattern}))
+    return compile_pattern(rewritten)
+
+
+class _ReferencePattern:
+    __slots__ = ("_validator",)
+
+    def __init__(self, validator: Any) -> None:
+        self._validator = validator
+
+    def find(self, text: str) -> object | None:
+        return True if self._validator.is_valid(text) else None
 
 
 def _search(pattern: str, text: str) -> bool:
@@ -338,6 +386,32 @@ def _unevaluated_properties(
             )
 
 
+def is_multiple_of(value: int | float, divisor: int | float) -> bool:
+    """``multipleOf`` as the reference decides it: exact on the numbers' shortest reprs.
+
+    Measured against jsonschema-rs: ``19.01`` is a multiple of ``0.01`` (python-jsonschema's
+    float division says no), ``1e22`` is not a multiple of ``3`` (float division says yes).
+    """
+    if isinstance(value, int) and isinstance(divisor, int):
+        return value % divisor == 0
+    import decimal
+
+    a, b = decimal.Decimal(repr(value)), decimal.Decimal(repr(divisor))
+    # Enough digits for the integer quotient (any size, big integers included) and for a
+    # remainder between doubles (exponents -324..308: at most ~650 digits): exact.
+    with decimal.localcontext() as context:
+        context.prec = max(a.adjusted() - b.adjusted(), 0) + 700
+        context.traps[decimal.InvalidOperation] = True
+        return a % b == 0
+
+
+def _multiple_of(validator: Any, divisor: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "number") and not is_multiple_of(instance, divisor):
+        yield ValidationError(f"{instance!r} is not a multiple of {divisor}")
+
+
 def _ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
     # python-jsonschema leaves "$ref" out of schema paths, which then name locations
     # that do not exist; keep it, as jsonschema-rs's evaluation paths do.
@@ -355,6 +429,7 @@ def _explaining_class() -> Any:
         jsonschema.Draft202012Validator,
         {
             "$ref": _ref,
+            "multipleOf": _multiple_of,
             "pattern": _pattern,
             "patternProperties": _pattern_properties,
             "additionalProperties": _additional_properties,
