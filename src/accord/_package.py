@@ -67,9 +67,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "ExportedExpectation",
     "PackageResult",
     "default_name",
     "derive_version",
+    "export_expectations",
     "package_registry",
     "registry_files",
 ]
@@ -569,3 +571,126 @@ def package_registry(
         skipped=skipped,
         digest=digest,
     )
+
+
+# -- expectations travel to the central registry ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedExpectation:
+    """One expectation file placed in the central registry.
+
+    Attributes:
+        file: Path relative to the registry root (``consumers/billing/orders.json``).
+        consumer: The consumer's name.
+        version: The consumer version it was exported with.
+        action: ``added``, ``updated`` (another consumer version was there),
+            ``unchanged`` or ``replaced`` (a different expectation for the same consumer
+            version, overwritten with ``force``).
+    """
+
+    file: str
+    consumer: str
+    version: str
+    action: str
+
+    def to_json(self) -> dict[str, str]:
+        """The JSON form of ``accord expectations export --format json``."""
+        return {
+            "file": self.file,
+            "consumer": self.consumer,
+            "version": self.version,
+            "action": self.action,
+        }
+
+
+def export_expectations(
+    source: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    *,
+    consumer: str | None = None,
+    consumer_version: str | None = None,
+    force: bool = False,
+) -> tuple[ExportedExpectation, ...]:
+    """Copy a consumer repository's expectations into a central registry's ``consumers/``.
+
+    Every expectation under ``<source>/consumers/`` (of ``consumer`` only, when given) is
+    validated, stamped with ``consumer_version`` when given (CI passes the commit or the
+    release), and written atomically to the same relative path under ``target``. An
+    expectation already there for the *same* consumer version with different content is
+    refused (a consumer changed what it relies on without a new version) unless
+    ``force``; nothing is written when any file is refused.
+
+    Raises:
+        UsageError: ``expectations-none`` (nothing to export), ``expectations-no-version``
+            (neither the file nor ``consumer_version`` gives one),
+            ``expectations-conflict`` (listing every conflicting file),
+            ``expectations-bad-target`` (``target`` is not a directory).
+        DocumentError: an invalid expectation file (source or target).
+    """
+    import copy
+
+    from accord._jsondoc import atomic_write
+    from accord.consumers._model import digest_of, discover, dump, load, validate
+
+    source_root, target_root = Path(source), Path(target)
+    if not target_root.is_dir():
+        raise UsageError(
+            f"--to {target_root}: not a directory (the central registry's root)",
+            code="expectations-bad-target",
+        )
+    found = discover(source_root, consumer=consumer)
+    if not found:
+        who = f" of consumer {consumer!r}" if consumer else ""
+        raise UsageError(
+            f"no expectations{who} under {source_root / 'consumers'}",
+            code="expectations-none",
+        )
+    planned: list[tuple[Path, bytes, ExportedExpectation]] = []
+    conflicts: list[str] = []
+    for expectation in found:
+        doc = copy.deepcopy(expectation.doc)
+        if consumer_version is not None:
+            doc["consumer"]["version"] = consumer_version
+        version = doc["consumer"].get("version")
+        if not version:
+            raise UsageError(
+                f"{expectation.file} names no consumer version: pass --consumer-version "
+                "(the consumer's release or commit)",
+                code="expectations-no-version",
+                file=expectation.file,
+            )
+        validate(doc, file=expectation.file)
+        destination = target_root / expectation.file
+        action = "added"
+        if destination.exists():
+            existing = load(destination, root=target_root)
+            if existing.digest == digest_of(doc):
+                action = "unchanged"
+            elif existing.doc["consumer"].get("version") != version:
+                action = "updated"
+            elif force:
+                action = "replaced"
+            else:
+                conflicts.append(expectation.file)
+                continue
+        planned.append(
+            (
+                destination,
+                dump(doc),
+                ExportedExpectation(expectation.file, expectation.consumer, version, action),
+            )
+        )
+    if conflicts:
+        raise UsageError(
+            f"{len(conflicts)} expectation(s) differ from what {target_root} holds for the "
+            f"same consumer version: {', '.join(conflicts)}; give the consumer a new version "
+            "(--consumer-version) or overwrite with --force",
+            code="expectations-conflict",
+        )
+    for destination, data, entry in planned:
+        if entry.action == "unchanged":
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(destination, data)
+    return tuple(entry for _, _, entry in planned)
