@@ -15,6 +15,7 @@ wherever :func:`accord._backends.choose_backend` deems it eligible:
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,11 @@ from accord.validation import Validator
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "contracts"
 SUITE = Path(__file__).resolve().parent / "data" / "json-schema-test-suite"
+
+# jsonschema-rs's \b and \B are Unicode-aware; regress follows ECMA-262 (ASCII words).
+# Validator.errors still agrees (it reports the reference's errors when the explainer
+# finds none: tests/test_validation.py), so only the raw explainer verdict is skipped.
+_KNOWN_EXPLAINER_DIVERGENCE = re.compile(r"\\\\[bB]")
 
 
 @cache
@@ -55,7 +61,8 @@ def _check(key: str, schema: Any, payload: Any, expected: bool | None) -> None:
         assert reference is expected, f"reference says {reference}"
     assert validator.is_valid(payload) is reference
     assert (validator.errors(payload) == []) is reference, "Validator.errors"
-    assert explainer.is_valid(payload) is reference, "python-jsonschema (explainer)"
+    if not _KNOWN_EXPLAINER_DIVERGENCE.search(json.dumps(schema)):
+        assert explainer.is_valid(payload) is reference, "python-jsonschema (explainer)"
     if fast is not None:
         assert fast(payload) is reference, "fastjsonschema"
 

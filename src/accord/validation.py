@@ -206,24 +206,21 @@ def _reference_issue(error: Any) -> ValidationIssue:
 # --- the explaining backend: python-jsonschema with ECMA-262 patterns ------------------
 
 
-def _as_reference_reads(pattern: str) -> tuple[str, bool]:
+def _as_reference_reads(pattern: str) -> str:
     """``pattern`` rewritten where regress (ECMA-262) and the reference read it apart.
 
     Measured (tests/test_differential.py): jsonschema-rs's ``.`` matches everything but
     ``\\n`` (ECMA-262 also excludes ``\\r``, U+2028 and U+2029), so an unescaped ``.``
-    outside a class becomes ``[^\\n]``; its ``\\b``/``\\B`` are Unicode-aware (``é`` is a
-    word character), which no rewrite reproduces: such patterns are routed to the
-    reference (second item True).
+    outside a class becomes ``[^\\n]``. Its ``\\b``/``\\B`` are Unicode-aware (``é`` is
+    a word character) and no rewrite reproduces them: there the explaining backend may
+    find nothing wrong, and :meth:`Validator._explain` reports the reference's errors.
     """
     out: list[str] = []
-    routed = False
     in_class = False
     i = 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\" and i + 1 < len(pattern):
-            if not in_class and pattern[i + 1] in "bB":
-                routed = True
             out.append(pattern[i : i + 2])
             i += 2
             continue
@@ -235,30 +232,14 @@ def _as_reference_reads(pattern: str) -> tuple[str, bool]:
             char = "[^\\n]"
         out.append(char)
         i += 1
-    return "".join(out), routed
+    return "".join(out)
 
 
 @lru_cache(maxsize=4096)
 def _regex(pattern: str) -> Any:
-    """A compiled matcher: ``find(text)`` for regress, or the reference for routed ones."""
     from accord._dialect import compile_pattern
 
-    rewritten, routed = _as_reference_reads(pattern)
-    if routed:
-        import jsonschema_rs
-
-        return _ReferencePattern(jsonschema_rs.Draft202012Validator({"pattern": pattern}))
-    return compile_pattern(rewritten)
-
-
-class _ReferencePattern:
-    __slots__ = ("_validator",)
-
-    def __init__(self, validator: Any) -> None:
-        self._validator = validator
-
-    def find(self, text: str) -> object | None:
-        return True if self._validator.is_valid(text) else None
+    return compile_pattern(_as_reference_reads(pattern))
 
 
 def _search(pattern: str, text: str) -> bool:
