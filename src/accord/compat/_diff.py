@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -430,22 +431,27 @@ class _Witnesses:
             return self.check(verdict.witness, "old" if direction == "backward" else "new")
         return None
 
-    def _base_payloads(self, side: Side) -> list[Any]:
+    def _base_payloads(self, side: Side) -> Iterator[Any]:
+        """Valid payloads of ``side`` to place a local witness into, cheapest first.
+
+        The engine's root witness comes first; the generator (costly on a wide schema)
+        runs only when a lift needs more, and at most once per side.
+        """
+        direction: Direction = "backward" if side == "old" else "forward"
+        verdict = _verdict(self.root, direction)
+        if verdict.holds is False and verdict.has_witness:
+            yield verdict.witness
         found = self._bases.get(side)
         if found is None:
             from accord import _generate
 
-            writer = self.engine.writer(self.roots[side])
             found = []
-            direction: Direction = "backward" if side == "old" else "forward"
-            verdict = _verdict(self.root, direction)
-            if verdict.holds is False and verdict.has_witness:
-                found.append(verdict.witness)
             # A generator failure only costs a better witness.
             with contextlib.suppress(Exception):
+                writer = self.engine.writer(self.roots[side])
                 found.extend(_generate.valid_payloads(writer, n=4, seed=0))
             self._bases[side] = found
-        return found
+        yield from found
 
     def lift(self, direction: Direction, instance_path: str, local: Any) -> Witness | None:
         accepted_by: Side = "old" if direction == "backward" else "new"
@@ -457,7 +463,7 @@ class _Witnesses:
         if not tokens:
             found = self.check(local, accepted_by)
         else:
-            for base in [*self._base_payloads(accepted_by), None]:
+            for base in itertools.chain(self._base_payloads(accepted_by), [None]):
                 found = self.check(_put(base, tokens, local), accepted_by)
                 if found is not None:
                     break
@@ -654,16 +660,24 @@ class _Judge:
         claims: Sequence[Direction] | None = None,
     ) -> Change:
         rule = RULES[hit.rule]
-        comparison = self.isolated(site, hit)
         allowed = rule.breaks if site.monotone else BOTH
+        # The isolated comparison is asked only when a direction is open to claim: most
+        # hits (annotations, directions that hold at the root) never need the engine.
+        comparison: Comparison | None = None
         if claims is None:
+            candidates = [d for d in allowed if not self.set_ok[d]]
+            if candidates:
+                comparison = self.isolated(site, hit)
             claims = [
                 d
-                for d in allowed
-                if not self.set_ok[d] and _verdict(comparison, d).holds is not True
+                for d in candidates
+                if comparison is not None and _verdict(comparison, d).holds is not True
             ]
+        if claims and comparison is None:
+            comparison = self.isolated(site, hit)
         witness: Witness | None = None
         for d in claims:
+            assert comparison is not None
             local = _verdict(comparison, d)
             if local.holds is False and local.has_witness:
                 witness = self.witnesses.lift(d, site.location.instance_path, local.witness)
@@ -688,6 +702,7 @@ class _Judge:
             status = "policy"
         elif claims and witness is None:
             status = "unproven"
+            assert comparison is not None
             reasons = [
                 _verdict(comparison, d).reason or _verdict(self.root, d).reason for d in claims
             ]
