@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import copy
 import itertools
+import os
 import platform
 import sys
 import time
@@ -159,9 +160,199 @@ def bench_service(repeat: int) -> list[tuple[str, str, str]]:
     ]
 
 
+# --- validators ----------------------------------------------------------------------
+
+ORDER_REF = "orders.order-placed@2.0.0"
+
+
+def _order_payload(lines: int) -> dict[str, Any]:
+    """An ``orders.order-placed@2.0.0`` payload with ``lines`` line items."""
+    return {
+        "order_id": "6f1c2a1e-8d3b-4c55-9e0f-1a2b3c4d5e6f",
+        "placed_at": "2024-05-17T09:41:00+02:00",
+        "status": "confirmed",
+        "coupon_code": "SPRING24",
+        "customer": {"id": 42, "email": "ada.lovelace@example.com"},
+        "line_items": [
+            {
+                "sku": f"MUG-{1000 + i:04d}",
+                "quantity": 1 + i % 5,
+                "unit_price": {"amount": f"{9 + i % 50}.50", "currency": "EUR"},
+            }
+            for i in range(lines)
+        ],
+        "shipping_address": {
+            "line1": "12 Analytical Row",
+            "line2": "Flat 3",
+            "city": "London",
+            "postal_code": "N1 9GU",
+            "country": "GB",
+        },
+        "total": {"amount": "1234.50", "currency": "EUR"},
+    }
+
+
+def _per_call(fn: Callable[[], Any], repeat: int) -> float:
+    """Best per-call time in seconds over ``repeat`` batches sized to ~20 ms."""
+    start = time.perf_counter()
+    calls = 0
+    while time.perf_counter() - start < 0.02:
+        fn()
+        calls += 1
+    batch = max(calls, 1)
+
+    def run() -> None:
+        for _ in range(batch):
+            fn()
+
+    return _best(run, repeat) / batch
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:.1f} us"
+
+
+def _model_class(registry: Any, ref: str, out: Path) -> Any:
+    import importlib
+
+    from accord.codegen import generate_package
+
+    generate_package(registry, out, package="bench_models")
+    sys.path.insert(0, str(out))
+    version = registry.get(ref)
+    namespace, name = version.contract_id.split(".")
+    dotted = str(version.version).replace(".", "_")
+    module = importlib.import_module(f"bench_models.{namespace}.{name.replace('-', '_')}.v{dotted}")
+    return module.MODEL
+
+
+def bench_validate(repeat: int) -> list[tuple[str, str, str]]:
+    import json
+    import tempfile
+
+    import jsonschema
+    import jsonschema_rs
+
+    import accord
+    from accord.registry import Registry
+
+    registry = Registry.load(ROOT / "contracts")
+    schema = registry.bundle(ORDER_REF)
+    validator = accord.validator(ORDER_REF, registry=registry)
+    direct = jsonschema_rs.Draft202012Validator(schema, validate_formats=True, offline=True)
+    plain = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            model: Any = _model_class(registry, ORDER_REF, Path(tmp))
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports what it could not measure
+            model = None
+            rows.append(("generated model", f"skipped: {exc}"[:60], ""))
+        for lines in (10, 100):  # 10 line items: the 1.3 KB payload
+            payload = _order_payload(lines)
+            data = json.dumps(payload).encode()
+            if not validator.is_valid(payload):
+                raise SystemExit("the benchmark payload must be valid")
+            label = f"{len(data) / 1024:.1f} KB, {lines} line item{'s' if lines > 1 else ''}"
+            ours = _per_call(lambda p=payload: validator.is_valid(p), repeat)
+            rs = _per_call(lambda p=payload: direct.is_valid(p), repeat)
+            py = _per_call(lambda p=payload: plain.is_valid(p), max(2, repeat // 2))
+            vj = _per_call(lambda d=data: validator.validate_json(d), repeat)
+            base = _per_call(lambda d=data: direct.is_valid(json.loads(d)), repeat)
+            rows += [
+                (f"[{label}] accord.validator(ref).is_valid", _us(ours), ""),
+                (f"[{label}] jsonschema-rs is_valid, direct", _us(rs), ""),
+                (f"[{label}] python-jsonschema is_valid", _us(py), ""),
+                (f"[{label}]   speed-up over python-jsonschema", f"{py / ours:.0f}x", ">= 60x"),
+                (f"[{label}]   overhead over jsonschema-rs", f"{ours / rs:.2f}x", "<= 1.10x"),
+                (f"[{label}] validate_json(bytes)", _us(vj), ""),
+                (f"[{label}] json.loads + jsonschema-rs", _us(base), ""),
+                (f"[{label}]   validate_json ratio", f"{vj / base:.2f}x", "<= 1.2x"),
+            ]
+            if model is not None:
+                mv = _per_call(lambda d=data: model.model_validate_json(d), repeat)
+                rows.append((f"[{label}] generated model.model_validate_json", _us(mv), "(info)"))
+    return rows
+
+
+# --- boot and codegen on a 100-contract registry --------------------------------------
+
+
+def _big_registry(root: Path, count: int = 100) -> list[str]:
+    """Write a registry of ``count`` contracts (one 1.0.0 each) with a lock; their refs."""
+    import hashlib
+    import json
+
+    from accord.registry import Registry
+
+    example = Registry.load(ROOT / "contracts").bundle(ORDER_REF)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "accord.toml").write_text('mode = "full"\n', encoding="utf-8")
+    lock = []
+    refs = []
+    for i in range(count):
+        folder = root / "bench" / f"contract-{i:03d}"
+        folder.mkdir(parents=True)
+        (folder / "contract.toml").write_text('owner = "bench"\nkind = "event"\n', encoding="utf-8")
+        schema = dict(example, title=f"Contract {i}")
+        raw = (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode()
+        (folder / "1.0.0.schema.json").write_bytes(raw)
+        lock.append(f"bench.contract-{i:03d} 1.0.0 sha256:{hashlib.sha256(raw).hexdigest()}\n")
+        refs.append(f"bench.contract-{i:03d}@1.0.0")
+    (root / "accord.lock").write_text("".join(sorted(lock)), encoding="utf-8")
+    return refs
+
+
+_BOOT = """
+import sys, time
+start = time.perf_counter()
+import accord
+for ref in sys.argv[2:]:
+    accord.validator(ref, registry=sys.argv[1])
+print(time.perf_counter() - start)
+"""
+
+
+def bench_boot(repeat: int) -> list[tuple[str, str, str]]:
+    import subprocess
+    import tempfile
+
+    from accord.codegen import generate_package
+    from accord.registry import Registry
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "contracts"
+        refs = _big_registry(root)
+        times = []
+        for _ in range(max(1, min(repeat, 3))):
+            done = subprocess.run(
+                [sys.executable, "-c", _BOOT, str(root), *refs],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            times.append(float(done.stdout.strip()))
+        rows.append(
+            ("boot: first validator for each of 100 contracts", f"{min(times):.3f} s", "< 0.3 s")
+        )
+        out = Path(tmp) / "out"
+        start = time.perf_counter()
+        generate_package(Registry.load(root), out)
+        full = time.perf_counter() - start
+        start = time.perf_counter()
+        generate_package(Registry.load(root), out)
+        noop = time.perf_counter() - start
+        rows.append(("codegen: full generation, 100 contracts", f"{full:.2f} s", "< 10 s"))
+        rows.append(("codegen: no-op run, 100 contracts", f"{noop:.2f} s", "< 1 s"))
+    return rows
+
+
 BENCHES: dict[str, Callable[[int], list[tuple[str, str, str]]]] = {
     "diff": bench_diff,
     "service": bench_service,
+    "validate": bench_validate,
+    "boot": bench_boot,
 }
 
 
@@ -172,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(
         f"machine: {platform.machine()} {platform.processor() or ''} "
-        f"python {platform.python_version()} on {platform.system()}"
+        f"{os.cpu_count()} CPUs, python {platform.python_version()} on {platform.platform()}"
     )
     rows: list[tuple[str, str, str]] = []
     for name, bench in BENCHES.items():
