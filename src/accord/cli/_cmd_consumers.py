@@ -41,12 +41,18 @@ def register(subparsers: Any) -> None:
 
     verify = subparsers.add_parser(
         "verify",
-        help="verify consumer expectations (--static: from the schemas alone)",
+        help="verify consumer expectations (--static: from the schemas alone; "
+        "--provider: against the running provider)",
         description="With --static, prove every expectation against the contract versions "
-        "its range selects. Exit 0 when all are proven, 1 when any is refuted or "
-        "undecided, 2 on bad input.",
+        "its range selects: exit 0 when all are proven, 1 when any is refuted or "
+        "undecided. With --provider NAME (--app module:app | --base-url URL), replay every "
+        "consumer interaction against the provider and check each answer against the "
+        "consumer's matchers and the contract: exit 0 when all are verified, 1 on any "
+        "failure. Exit 2 on bad input.",
     )
-    verify.add_argument("--static", action="store_true", required=True)
+    mode = verify.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--static", action="store_true", help="verify from the schemas alone")
+    mode.add_argument("--provider", metavar="NAME", help="verify the running provider NAME")
     verify.add_argument("--consumer", default=None)
     verify.add_argument("--contract", default=None, metavar="ID")
     verify.add_argument(
@@ -54,6 +60,9 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="read Pact values without a matcher as examples (type match), not pins",
     )
+    from accord.cli._cmd_provider import add_verify_provider_args
+
+    add_verify_provider_args(verify)
     add_format_arg(verify)
     add_registry_arg(verify)
     verify.set_defaults(handler=run_verify)
@@ -107,7 +116,12 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_verify(args: argparse.Namespace, out: TextIO) -> int:
-    """Static verification; 0 all proven, 1 otherwise."""
+    """Static verification (0 all proven, 1 otherwise), or provider verification."""
+    if not args.static:
+        from accord.cli._cmd_provider import run_provider_verify
+
+        return run_provider_verify(args, out)
+    _refuse_provider_options(args)
     from accord.consumers._static import verify_static
 
     report = verify_static(
@@ -121,6 +135,26 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(report.render_text())
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _refuse_provider_options(args: argparse.Namespace) -> None:
+    from accord.errors import UsageError
+
+    given = [
+        flag
+        for flag, value in (
+            ("--app", args.app),
+            ("--base-url", args.base_url),
+            ("--states", args.states),
+            ("--state-change-url", args.state_change_url),
+            ("--record", args.record),
+            ("--consumer-version-selector", args.consumer_version_selector),
+            ("--provider-version", args.provider_version),
+        )
+        if value
+    ]
+    if given:
+        raise UsageError(f"{', '.join(given)} apply to --provider, not to --static")
 
 
 def run_consumers(args: argparse.Namespace, out: TextIO) -> int:

@@ -1,0 +1,1 @@
+"""billing's client of users-service (the consumer side of the example)."""

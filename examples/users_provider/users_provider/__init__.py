@@ -1,0 +1,1 @@
+"""The users service: ``GET /users/{id}`` (contract ``users.user``)."""

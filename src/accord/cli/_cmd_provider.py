@@ -1,0 +1,258 @@
+"""``accord verify --provider``, ``record-deployment``, ``record-undeployment``,
+``record-release`` and ``can-i-deploy``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from accord.cli import EXIT_FINDINGS, EXIT_OK
+from accord.cli._common import add_format_arg, add_registry_arg, registry_root, write_json
+
+
+def add_verify_provider_args(verify: argparse.ArgumentParser) -> None:
+    """The provider-mode arguments of ``accord verify`` (registered by ``_cmd_consumers``)."""
+    group = verify.add_argument_group("provider verification (--provider)")
+    group.add_argument("--app", metavar="MODULE:APP", help="an ASGI or WSGI app, in process")
+    group.add_argument("--base-url", metavar="URL", help="a running provider (loopback only)")
+    group.add_argument(
+        "--app-dir",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="directory put on sys.path before importing --app/--states (default: .)",
+    )
+    group.add_argument(
+        "--states",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="module registering @accord.provider_state / @accord.message_producer "
+        "handlers (repeatable)",
+    )
+    group.add_argument(
+        "--state-change-url",
+        metavar="URL",
+        help="POST {state, params, action: setup|teardown} here instead of calling handlers",
+    )
+    group.add_argument(
+        "--allow-remote-provider",
+        action="store_true",
+        help="allow a --base-url / --state-change-url that is not a loopback address",
+    )
+    group.add_argument("--provider-version", metavar="VERSION")
+    group.add_argument("--provider-branch", metavar="BRANCH")
+    group.add_argument(
+        "--record",
+        action="store_true",
+        help="write verifications/<provider>/<provider-version>.json",
+    )
+    group.add_argument(
+        "--consumer-version-selector",
+        action="append",
+        default=[],
+        metavar="SELECTOR",
+        help="main-branch, deployed[:ENV] or released[:ENV] (repeatable; default: all)",
+    )
+    group.add_argument("--main-branch", default="main", metavar="BRANCH")
+    group.add_argument(
+        "--enable-pending",
+        action="store_true",
+        help="failures of never-verified (pending) expectations do not fail the run",
+    )
+    group.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
+    group.add_argument("--max-response-bytes", type=int, default=10 * 1024 * 1024)
+
+
+def register(subparsers: Any) -> None:
+    """Add ``record-deployment``, ``record-undeployment``, ``record-release``, ``can-i-deploy``."""
+    for name, help_text in (
+        ("record-deployment", "record that SERVICE VERSION now runs in ENV"),
+        ("record-release", "record that SERVICE VERSION is released (live) in ENV"),
+    ):
+        p = subparsers.add_parser(name, help=help_text)
+        p.add_argument("service", metavar="SERVICE")
+        p.add_argument("version", metavar="VERSION")
+        p.add_argument("--env", required=True, metavar="ENV")
+        add_registry_arg(p)
+        p.set_defaults(handler=run_record, record_kind=name)
+    undeploy = subparsers.add_parser(
+        "record-undeployment", help="record that SERVICE (VERSION) no longer runs in ENV"
+    )
+    undeploy.add_argument("service", metavar="SERVICE")
+    undeploy.add_argument("version", metavar="VERSION", nargs="?")
+    undeploy.add_argument("--env", required=True, metavar="ENV")
+    add_registry_arg(undeploy)
+    undeploy.set_defaults(handler=run_record, record_kind="record-undeployment")
+
+    can = subparsers.add_parser(
+        "can-i-deploy",
+        help="is SERVICE VERSION verified against everything live in ENV?",
+        description="Exit 0 when safe, 1 when not (failed, missing or unknown "
+        "verification), 2 on bad input.",
+    )
+    can.add_argument("service", metavar="SERVICE")
+    can.add_argument("version", metavar="VERSION")
+    can.add_argument("--to", required=True, metavar="ENV", dest="env")
+    add_format_arg(can)
+    add_registry_arg(can)
+    can.set_defaults(handler=run_can_i_deploy)
+
+
+def run_record(args: argparse.Namespace, out: TextIO) -> int:
+    """Update ``environments/<env>.toml``."""
+    from accord.provider._deploy import record_deployment, record_release, record_undeployment
+
+    root = registry_root(args)
+    if args.record_kind == "record-deployment":
+        env = record_deployment(root, args.service, args.version, args.env)
+    elif args.record_kind == "record-release":
+        env = record_release(root, args.service, args.version, args.env)
+    else:
+        env = record_undeployment(root, args.service, args.env, args.version)
+    live = ", ".join(env.live(args.service)) or "nothing"
+    out.write(f"{args.env}: {args.service} live versions: {live}\n")
+    return EXIT_OK
+
+
+def run_can_i_deploy(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the matrix; 0 safe, 1 not safe."""
+    from accord.cli._common import load_registry, table
+    from accord.provider._deploy import can_i_deploy
+
+    decision = can_i_deploy(load_registry(args), args.service, args.version, args.env)
+    if args.format == "json":
+        write_json(out, decision.to_json())
+        return EXIT_OK if decision.safe else EXIT_FINDINGS
+    rows = [("CONSUMER", "VERSION", "PROVIDER", "VERSION", "EXPECTATION", "RESULT", "VERIFIED AT")]
+    rows.extend(
+        (
+            r.consumer,
+            r.consumer_version,
+            r.provider,
+            r.provider_version,
+            r.expectation or "?",
+            r.status,
+            r.verified_at or "-",
+        )
+        for r in decision.matrix
+    )
+    if decision.matrix:
+        out.write("\n".join(table(rows)) + "\n\n")
+    else:
+        out.write(f"nothing live in {args.env} depends on or is depended on by {args.service}\n")
+    for note in decision.notes:
+        out.write(f"note: {note}\n")
+    if decision.safe:
+        out.write(f"yes: {args.service} {args.version} can be deployed to {args.env}\n")
+        return EXIT_OK
+    out.write(f"no: {args.service} {args.version} cannot be deployed to {args.env}\n")
+    out.writelines(f"  - {reason}\n" for reason in decision.reasons)
+    return EXIT_FINDINGS
+
+
+def _import(spec: str, app_dir: Path, what: str) -> Any:
+    from accord.provider._errors import ProviderError
+
+    directory = str(app_dir.resolve())
+    if directory not in sys.path:
+        sys.path.insert(0, directory)
+    module_name, _, attr = spec.partition(":")
+    if not module_name or not all(p.isidentifier() for p in module_name.split(".")):
+        raise ProviderError(
+            f"{what} {spec!r}: expected module or module:attribute", code="provider-app-invalid"
+        )
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ProviderError(
+            f"{what} {spec!r}: cannot import {module_name!r}: {exc}", code="provider-app-invalid"
+        ) from None
+    for part in filter(None, attr.split(".")):
+        if not part.isidentifier() or not hasattr(obj, part):
+            raise ProviderError(
+                f"{what} {spec!r}: {module_name} has no attribute {attr!r}",
+                code="provider-app-invalid",
+            )
+        obj = getattr(obj, part)
+    return obj
+
+
+def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
+    """``accord verify --provider``; 0 all verified, 1 any failure."""
+    from accord.cli._common import load_registry
+    from accord.errors import UsageError
+    from accord.provider._replay import (
+        HttpTarget,
+        Limits,
+        StateChangeUrl,
+        Target,
+        app_target,
+        parse_base_url,
+    )
+    from accord.provider._states import StateRunner
+    from accord.provider._verify import now_rfc3339, verify_provider
+
+    if bool(args.app) == bool(args.base_url):
+        raise UsageError("accord verify --provider needs exactly one of --app or --base-url")
+    if args.record and not args.provider_version:
+        raise UsageError("--record needs --provider-version")
+    if args.timeout <= 0 or args.max_response_bytes <= 0:
+        raise UsageError("--timeout and --max-response-bytes must be positive")
+    registry = load_registry(args)
+    limits = Limits(timeout=args.timeout, max_response_bytes=args.max_response_bytes)
+    state_runner: StateRunner | None = None
+    if args.state_change_url:
+        state_runner = StateChangeUrl(
+            parse_base_url(
+                args.state_change_url,
+                allow_remote=args.allow_remote_provider,
+                what="--state-change-url",
+            ),
+            limits,
+        )
+    target: Target
+    if args.app:
+        app = _import(args.app, args.app_dir, "--app")
+        for module in args.states:
+            _import(module, args.app_dir, "--states")
+        target = app_target(app, limits)
+    else:
+        base = parse_base_url(args.base_url, allow_remote=args.allow_remote_provider)
+        for module in args.states:
+            _import(module, args.app_dir, "--states")
+        target = HttpTarget(base, limits)
+    try:
+        report = verify_provider(
+            registry,
+            args.provider,
+            target=target,
+            states=state_runner,
+            consumer=args.consumer,
+            selectors=args.consumer_version_selector,
+            main_branch=args.main_branch,
+            provider_version=args.provider_version,
+            provider_branch=args.provider_branch,
+            enable_pending=args.enable_pending,
+        )
+    finally:
+        target.close()
+        if isinstance(state_runner, StateChangeUrl):
+            state_runner.close()
+    written = None
+    if args.record:
+        from accord.provider._records import record_verification
+
+        written = record_verification(registry.root, report.to_record(now_rfc3339()))
+    if args.format == "json":
+        payload = report.to_json()
+        payload["record"] = written.relative_to(registry.root).as_posix() if written else None
+        write_json(out, payload)
+    else:
+        out.write(report.render_text())
+        if written is not None:
+            out.write(f"recorded {written.relative_to(registry.root).as_posix()}\n")
+    return EXIT_OK if report.ok else EXIT_FINDINGS

@@ -1,0 +1,164 @@
+"""Writing records under the registry, safely with concurrent writers.
+
+Two operations make the whole writer interface (a git-backed writer can swap in with
+the same two functions):
+
+- :func:`write_record` replaces a file atomically (unique temp file in the same
+  directory, ``fsync``, ``os.replace``): a reader sees the old or the new bytes,
+  never a torn file;
+- :func:`update_record` reads, changes and writes a file under an exclusive lock
+  (``<file>.lock`` created with ``O_CREAT | O_EXCL``, retried with backoff; a lock left
+  by a crashed writer is broken once it is older than ``stale_after`` seconds), so two
+  writers merging into the same file never lose each other's changes. Works across
+  threads and processes on one machine (and on NFS, where ``O_EXCL`` is atomic).
+
+:func:`record_verification` merges a verification run into
+``verifications/<provider>/<provider-version>.json`` (the format is defined in
+:mod:`accord.consumers._records`): results are keyed by consumer and expectation file,
+a newer result replaces an older one, others are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from accord.provider._errors import ProviderError
+
+__all__ = ["locked", "record_verification", "update_record", "write_record"]
+
+_ALLOWED_TOP = ("verifications", "environments")
+
+
+def _target(root: Path, relpath: str) -> Path:
+    pure = PurePosixPath(relpath)
+    if (
+        pure.is_absolute()
+        or not pure.parts
+        or pure.parts[0] not in _ALLOWED_TOP
+        or any(p in ("..", ".", "") or p.startswith(".") for p in pure.parts)
+        or "\\" in relpath
+    ):
+        raise ProviderError(
+            f"refusing to write record {relpath!r}: records live under "
+            f"{' or '.join(_ALLOWED_TOP)}/ with plain names",
+            code="record-bad-name",
+        )
+    return root.joinpath(*pure.parts)
+
+
+def write_record(root: Path, relpath: str, data: bytes) -> Path:
+    """Atomically replace ``<root>/<relpath>`` with ``data``; returns the path."""
+    from accord._jsondoc import atomic_write
+
+    path = _target(root, relpath)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data)
+    return path
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, timeout: float = 30.0, stale_after: float = 120.0) -> Iterator[None]:
+    """Hold ``<path>.lock`` exclusively for the duration of the block.
+
+    Raises:
+        ProviderError: ``record-lock-timeout`` when the lock is not free in time.
+    """
+    lock = path.with_name(path.name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            with contextlib.suppress(FileNotFoundError):
+                if time.time() - lock.stat().st_mtime > stale_after:
+                    lock.unlink()  # a crashed writer's lock
+                    continue
+            if time.monotonic() > deadline:
+                raise ProviderError(
+                    f"{lock} is held by another writer (remove it if no accord is running)",
+                    code="record-lock-timeout",
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+            continue
+        try:
+            os.write(fd, f"{os.getpid()}\n".encode())
+        finally:
+            os.close(fd)
+        break
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
+
+
+def update_record(
+    root: Path, relpath: str, update: Callable[[bytes | None], bytes], *, timeout: float = 30.0
+) -> Path:
+    """Read ``<root>/<relpath>`` (``None`` if absent), write ``update(old)``, under a lock."""
+    from accord._jsondoc import atomic_write
+
+    path = _target(root, relpath)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with locked(path, timeout=timeout):
+        try:
+            old: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            old = None
+        new = update(old)
+        if new != old:
+            atomic_write(path, new)
+    return path
+
+
+def _dump(doc: dict[str, Any]) -> bytes:
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def merge_verification(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` merged into ``old``: results keyed by (consumer, expectation)."""
+    if old is None:
+        merged = dict(new)
+        merged["results"] = sorted(new["results"], key=_result_key)
+        return merged
+    results = {_result_key(r): r for r in old.get("results", [])}
+    for r in new["results"]:
+        results[_result_key(r)] = r
+    merged = {**old, **{k: v for k, v in new.items() if k != "results"}}
+    merged["verified_at"] = max(str(old.get("verified_at", "")), str(new["verified_at"]))
+    merged["results"] = [results[k] for k in sorted(results)]
+    return merged
+
+
+def _result_key(result: dict[str, Any]) -> tuple[str, str]:
+    return (str(result.get("consumer")), str(result.get("expectation", result.get("digest"))))
+
+
+def record_verification(root: Path, record: dict[str, Any]) -> Path:
+    """Merge ``record`` into ``verifications/<provider>/<provider-version>.json``.
+
+    Raises:
+        DocumentError: the existing record is not valid (it is not overwritten).
+        ProviderError: ``record-lock-timeout``.
+    """
+    from accord._jsondoc import loads
+    from accord.consumers._records import _check, record_path
+
+    path = record_path(root, record["provider"], record["provider_version"])
+    relpath = path.relative_to(root).as_posix()
+    _check(record, relpath)
+
+    def update(old: bytes | None) -> bytes:
+        previous = _check(loads(old, file=relpath), relpath) if old is not None else None
+        return _dump(merge_verification(previous, record))
+
+    return update_record(root, relpath, update)

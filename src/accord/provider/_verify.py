@@ -1,0 +1,796 @@
+"""Provider verification: replay every consumer interaction against the real provider.
+
+Each response (or produced message) is checked twice:
+
+- against the consumer's matchers (:func:`accord.consumers.check_fields`, Pact's
+  semantics): what the consumer relies on;
+- against the contract the body names (every non-yanked version the range selects;
+  valid under one of them passes, the highest is reported otherwise).
+
+The verdict of a failing interaction says who is at fault:
+
+- ``contract-violation``: *the provider deviated from the contract*: its body is
+  invalid under the contract (whatever the consumer's matchers say);
+- ``not-promised``: *the consumer expected something the contract never promised*:
+  the body is valid under the contract, yet the consumer's matchers reject it;
+- ``mismatch``: status or headers differ, or a body bound to no contract fails the
+  matchers;
+- ``error``: the interaction could not be run (state handler failed, generator value
+  missing, timeout, response too large, unsafe generated path).
+
+Bad input stops the run before any request: an unsafe interaction path or header, a
+provider state without a handler, a message without a producer
+(:class:`~accord.provider.ProviderError`, exit 2 on the CLI).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from accord.consumers._matchers import Mismatch, check_fields, check_matcher
+from accord.consumers._model import ExpectationFile
+from accord.provider._errors import ProviderError
+from accord.provider._messages import DEFAULT_PRODUCERS, MessageRegistry, produce
+from accord.provider._replay import (
+    GeneratorError,
+    ReplayError,
+    Response,
+    Target,
+    check_headers,
+    check_path,
+    fill_request,
+    path_template,
+)
+from accord.provider._states import DEFAULT_STATES, StateFailed, StateRunner, run_states
+
+if TYPE_CHECKING:
+    from accord.registry import Registry
+
+__all__ = [
+    "Case",
+    "InteractionResult",
+    "ProviderReport",
+    "select_cases",
+    "verify_case",
+    "verify_provider",
+]
+
+Verdict = Literal["passed", "contract-violation", "not-promised", "mismatch", "error"]
+
+VERDICT_TEXT: dict[str, str] = {
+    "passed": "verified",
+    "contract-violation": "provider deviated from the contract",
+    "not-promised": "consumer expected something the contract never promised",
+    "mismatch": "provider did not answer as the consumer expects",
+    "error": "could not verify",
+}
+
+SELECTORS = ("main-branch", "deployed", "released")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One interaction of one expectation file, to verify against one provider."""
+
+    expectation: ExpectationFile
+    index: int
+    interaction: Mapping[str, Any]
+
+    @property
+    def consumer(self) -> str:
+        return self.expectation.consumer
+
+    @property
+    def description(self) -> str:
+        return str(self.interaction.get("description", ""))
+
+    @property
+    def kind(self) -> str:
+        return str(self.interaction.get("type", "http"))
+
+    @property
+    def pointer(self) -> str:
+        return f"/interactions/{self.index}"
+
+    @property
+    def id(self) -> str:
+        """``consumer: description`` (pytest ids and report lines)."""
+        return f"{self.consumer}: {self.description}"
+
+
+@dataclass(frozen=True)
+class InteractionResult:
+    """The outcome of one interaction."""
+
+    consumer: str
+    expectation: str
+    description: str
+    kind: str
+    verdict: Verdict
+    contract: str | None = None
+    contract_version: str | None = None
+    mismatches: tuple[Mismatch, ...] = ()
+    contract_errors: tuple[str, ...] = ()
+    error: str = ""
+    pending: bool = False
+    elapsed: float = 0.0
+    fields: tuple[Mapping[str, Any], ...] = field(default=(), repr=False)
+
+    @property
+    def success(self) -> bool:
+        return self.verdict == "passed"
+
+    def message(self) -> str:
+        """A multi-line explanation naming the consumer, the fields and the contract."""
+        head = f"{self.consumer}: {self.description}: {VERDICT_TEXT[self.verdict]}"
+        if self.contract and self.verdict != "passed":
+            head += f" {self.contract}"
+        lines = [head]
+        if self.error:
+            lines.append(f"  {self.error}")
+        by_path = {f.get("path"): f for f in self.fields}
+        for m in self.mismatches:
+            spec = by_path.get(m.field)
+            reads = f" ({self.consumer} reads {m.field} as {_describe(spec)})" if spec else ""
+            lines.append(f"  {m.path}: {m.message}{reads}")
+        where = f"contract {self.contract_version or self.contract}"
+        lines.extend(f"  {where}: {e}" for e in self.contract_errors)
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "consumer": self.consumer,
+            "expectation": self.expectation,
+            "description": self.description,
+            "type": self.kind,
+            "success": self.success,
+            "verdict": self.verdict,
+            "verdict_text": VERDICT_TEXT[self.verdict],
+            "contract": self.contract,
+            "contract_version": self.contract_version,
+            "mismatches": [m.to_json() for m in self.mismatches],
+            "contract_errors": list(self.contract_errors),
+            "error": self.error or None,
+            "pending": self.pending,
+        }
+
+
+def _describe(spec: Mapping[str, Any]) -> str:
+    kind = str(spec.get("match"))
+    if kind == "regex":
+        kind = f"regex /{spec.get('regex')}/"
+    elif kind in ("enum", "equals"):
+        kind = f"{kind} {json.dumps(spec.get('values', spec.get('value')))}"
+    extras = [w for w in ("optional", "nullable") if spec.get(w)]
+    return kind + (f", {', '.join(extras)}" if extras else ", required")
+
+
+@dataclass(frozen=True)
+class ProviderReport:
+    """Every interaction result of one verification run."""
+
+    provider: str
+    target: str
+    results: tuple[InteractionResult, ...]
+    expectations: tuple[ExpectationFile, ...] = ()
+    provider_version: str | None = None
+    provider_branch: str | None = None
+    enable_pending: bool = False
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """No failure (a pending expectation's failure counts only without pending)."""
+        return all(r.success or (self.enable_pending and r.pending) for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(VERDICT_TEXT, 0)
+        for r in self.results:
+            out[r.verdict] += 1
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": 1,
+            "provider": self.provider,
+            "provider_version": self.provider_version,
+            "target": self.target,
+            "ok": self.ok,
+            "counts": self.counts(),
+            "results": [r.to_json() for r in self.results],
+            "skipped": list(self.skipped),
+        }
+
+    def render_text(self) -> str:
+        lines = [
+            f"verifying {self.provider}"
+            + (f" {self.provider_version}" if self.provider_version else "")
+            + f" against {self.target}: {len(self.results)} interaction(s)"
+        ]
+        for r in self.results:
+            status = "PASS" if r.success else "FAIL"
+            tag = " [pending]" if r.pending and not r.success else ""
+            if r.success:
+                where = f" ({r.contract_version})" if r.contract_version else ""
+                lines.append(f"{status}  {r.consumer}: {r.description}{where}{tag}")
+            else:
+                first, *rest = r.message().splitlines()
+                lines.append(f"{status}  {first}{tag}")
+                lines.extend(f"      {line.strip()}" for line in rest)
+        lines.extend(f"SKIP  {s}" for s in self.skipped)
+        passed = sum(r.success for r in self.results)
+        failed = len(self.results) - passed
+        pending = sum(1 for r in self.results if not r.success and r.pending)
+        summary = f"{passed} passed, {failed} failed"
+        if pending:
+            summary += f" ({pending} pending" + (", not blocking)" if self.enable_pending else ")")
+        lines.append(summary)
+        return "\n".join(lines) + "\n"
+
+    def to_record(self, verified_at: str) -> dict[str, Any]:
+        """The verification record (``verifications/<provider>/<version>.json``)."""
+        from accord.consumers._records import RECORD_FORMAT_VERSION
+
+        if not self.provider_version:
+            raise ProviderError(
+                "recording a verification needs the provider's version (--provider-version)",
+                code="usage",
+            )
+        results = []
+        for ef in self.expectations:
+            mine = [r for r in self.results if r.expectation == ef.file]
+            if not mine:
+                continue
+            consumer = ef.doc.get("consumer", {})
+            entry: dict[str, Any] = {
+                "consumer": ef.consumer,
+                "expectation": ef.file,
+                "digest": ef.digest,
+                "contracts": sorted({r.contract_version for r in mine if r.contract_version}),
+                "success": all(r.success for r in mine),
+                "verified_at": verified_at,
+                "interactions": [
+                    {
+                        "description": r.description,
+                        "success": r.success,
+                        "verdict": r.verdict,
+                        "mismatches": [m.message for m in r.mismatches]
+                        + list(r.contract_errors)
+                        + ([r.error] if r.error else []),
+                    }
+                    for r in mine
+                ],
+            }
+            if consumer.get("version"):
+                entry["consumer_version"] = consumer["version"]
+            if consumer.get("branch"):
+                entry["consumer_branch"] = consumer["branch"]
+            results.append(entry)
+        record: dict[str, Any] = {
+            "format_version": RECORD_FORMAT_VERSION,
+            "provider": self.provider,
+            "provider_version": self.provider_version,
+            "verified_at": verified_at,
+            "results": results,
+        }
+        if self.provider_branch:
+            record["provider_branch"] = self.provider_branch
+        return record
+
+
+# -- selecting what to verify ------------------------------------------------------------
+
+
+def _bodies_of(interaction: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    kind = interaction.get("type")
+    if kind == "http":
+        return [
+            b
+            for b in (
+                interaction.get("response", {}).get("body"),
+                interaction.get("request", {}).get("body"),
+            )
+            if b
+        ]
+    if kind == "message":
+        return [interaction["body"]]
+    return []
+
+
+def provider_of(
+    registry: Registry, ef: ExpectationFile, interaction: Mapping[str, Any]
+) -> str | None:
+    """The provider an interaction is verified against: the expectation's ``provider``,
+    else ``contract.toml`` ``provider`` of the first contract its bodies name."""
+    from accord._names import ContractRef
+    from accord.errors import AccordError
+
+    if ef.doc.get("provider"):
+        return str(ef.doc["provider"])
+    for body in _bodies_of(interaction):
+        if not body.get("contract"):
+            continue
+        try:
+            ref = ContractRef.parse(str(body["contract"]))
+            return registry.contract(ref.id).meta.provider
+        except AccordError:
+            continue
+    return None
+
+
+def select_cases(
+    registry: Registry,
+    provider: str,
+    *,
+    consumer: str | None = None,
+    selectors: Sequence[str] = (),
+    main_branch: str = "main",
+    expectations: Sequence[ExpectationFile] | None = None,
+) -> tuple[list[Case], list[ExpectationFile], list[str]]:
+    """The interactions to verify for ``provider``: ``(cases, files, skipped)``.
+
+    ``selectors`` (union; none means every expectation): ``main-branch`` (the
+    consumer's branch is ``main_branch``), ``deployed`` / ``deployed:ENV`` and
+    ``released`` / ``released:ENV`` (the consumer's version is recorded so in an
+    environment; an expectation without a version stands for every version of its
+    consumer).
+
+    Raises:
+        ProviderError: ``usage`` for an unknown selector.
+    """
+    from accord.consumers._model import discover
+
+    files = list(expectations) if expectations is not None else discover(registry.root)
+    if consumer is not None:
+        files = [ef for ef in files if ef.consumer == consumer]
+    if selectors:
+        files = [ef for ef in files if _selected(registry, ef, selectors, main_branch)]
+    cases: list[Case] = []
+    used: list[ExpectationFile] = []
+    skipped: list[str] = []
+    for ef in files:
+        mine = []
+        for n, inter in enumerate(ef.doc.get("interactions", [])):
+            if provider_of(registry, ef, inter) != provider:
+                continue
+            if inter.get("type") not in ("http", "message"):
+                skipped.append(
+                    f"{ef.consumer}: {inter.get('description')} ({inter.get('type')} "
+                    "interactions are verified statically only)"
+                )
+                continue
+            mine.append(Case(ef, n, inter))
+        if mine:
+            cases.extend(mine)
+            used.append(ef)
+    return cases, used, skipped
+
+
+def _selected(
+    registry: Registry, ef: ExpectationFile, selectors: Sequence[str], main_branch: str
+) -> bool:
+    from accord.provider._deploy import live_versions
+
+    consumer = ef.doc.get("consumer", {})
+    for selector in selectors:
+        kind, _, env = selector.partition(":")
+        if kind == "main-branch":
+            if consumer.get("branch") == main_branch:
+                return True
+        elif kind in ("deployed", "released"):
+            live = live_versions(
+                registry.root,
+                ef.consumer,
+                kind="deployed" if kind == "deployed" else "released",
+                env=env or None,
+            )
+            if live and (not consumer.get("version") or consumer["version"] in live):
+                return True
+        else:
+            raise ProviderError(
+                f"unknown consumer-version selector {selector!r}: use main-branch, "
+                "deployed[:ENV] or released[:ENV]",
+                code="usage",
+            )
+    return False
+
+
+def preflight(
+    cases: Sequence[Case],
+    *,
+    target: Target | None,
+    states: StateRunner,
+    producers: MessageRegistry,
+) -> None:
+    """Refuse the run before any request: unsafe paths or headers, missing handlers.
+
+    Raises:
+        ProviderError: the first problem, with the expectation file and pointer.
+    """
+    state_names: dict[str, Case] = {}
+    for case in cases:
+        for state in case.interaction.get("provider_states", []):
+            state_names.setdefault(str(state["name"]), case)
+        if case.kind == "http":
+            request = case.interaction.get("request", {})
+            where = case.pointer + "/request"
+            check_path(request.get("path"), pointer=where + "/path", file=case.expectation.file)
+            check_path(
+                path_template(request),
+                pointer=where + "/generators/path",
+                file=case.expectation.file,
+            )
+            check_headers(
+                request.get("headers") or {}, pointer=where + "/headers", file=case.expectation.file
+            )
+            if target is None:
+                raise ProviderError(
+                    f"{case.id}: an HTTP interaction needs a provider (--app or --base-url)",
+                    code="usage",
+                )
+        elif producers.missing([case.description]):
+            producers.get(case.description)  # raises message-producer-missing
+    missing = states.missing(sorted(state_names))
+    if missing:
+        case = state_names[missing[0]]
+        others = f" (also missing: {', '.join(map(repr, missing[1:]))})" if missing[1:] else ""
+        raise ProviderError(
+            f"no handler for provider state {missing[0]!r}, needed by {case.id}: register "
+            f'one with @accord.provider_state("{missing[0]}") in the module given to --app '
+            f"or --states, or pass --state-change-url{others}",
+            code="provider-state-missing",
+            file=case.expectation.file,
+            pointer=case.pointer + "/provider_states",
+        )
+
+
+# -- checking ---------------------------------------------------------------------------
+
+
+def _contract_versions(registry: Registry, ref_text: str) -> list[Any]:
+    from accord._names import ContractRef
+
+    ref = ContractRef.parse(ref_text.removeprefix("accord://"))
+    contract = registry.contract(ref.id)
+    if ref.range is None:
+        latest = contract.latest()
+        return [latest] if latest else []
+    return [v for v in contract.versions if v.yanked is None and ref.range.contains(v.version)]
+
+
+def check_contract(
+    registry: Registry, ref_text: str, payload: Any, *, exact: str | None = None
+) -> tuple[str | None, list[str]]:
+    """``(version it is valid under, [])`` or ``(highest version, errors)``."""
+    from accord._runtime import validator
+    from accord.errors import AccordError
+
+    try:
+        versions = (
+            [registry.get(exact.removeprefix("accord://"))]
+            if exact
+            else _contract_versions(registry, ref_text)
+        )
+    except AccordError as exc:
+        return None, [f"{ref_text}: {exc.message}"]
+    if not versions:
+        return None, [f"no version of {ref_text} in the registry"]
+    for version in reversed(versions):
+        if validator(version.ref, registry=registry).is_valid(payload):
+            return version.ref, []
+    top = versions[-1]
+    issues = validator(top.ref, registry=registry).errors(payload)
+    return top.ref, [f"{i.json_path}: {i.message}" for i in issues]
+
+
+def _check_headers(
+    expected: Mapping[str, str], matchers: Mapping[str, Any], actual: Mapping[str, str]
+) -> list[Mismatch]:
+    out = []
+    for name, value in expected.items():
+        got = actual.get(name.lower())
+        where = f"header {name}"
+        if got is None:
+            out.append(Mismatch(where, where, "is missing"))
+            continue
+        rules = matchers.get(name) or matchers.get(name.lower())
+        if rules:
+            for rule in rules:
+                why = check_matcher(rule, got)
+                if why:
+                    out.append(Mismatch(where, where, why))
+            continue
+        if name.lower() == "content-type":
+            want_type, _, want_params = value.partition(";")
+            got_type, _, got_params = got.partition(";")
+            params = {p.strip().lower() for p in want_params.split(";") if p.strip()}
+            have = {p.strip().lower() for p in got_params.split(";") if p.strip()}
+            if want_type.strip().lower() != got_type.strip().lower() or not params <= have:
+                out.append(Mismatch(where, where, f"expected {value!r}, got {got!r}"))
+        elif got.strip() != value.strip():
+            out.append(Mismatch(where, where, f"expected {value!r}, got {got!r}"))
+    return out
+
+
+def _judge(  # noqa: PLR0917 - private, called from two places
+    case: Case,
+    registry: Registry,
+    body: Mapping[str, Any] | None,
+    payload: Any,
+    has_payload: bool,
+    extra: list[Mismatch],
+    *,
+    exact: str | None = None,
+) -> InteractionResult:
+    fields: tuple[Mapping[str, Any], ...] = tuple(body.get("fields", [])) if body else ()
+    contract = str(body["contract"]) if body and body.get("contract") else None
+    mismatches = list(extra)
+    contract_version: str | None = None
+    contract_errors: list[str] = []
+    if body is not None:
+        if not has_payload:
+            mismatches.append(Mismatch("$", "$", "the body is missing or not JSON"))
+        else:
+            mismatches.extend(check_fields([dict(f) for f in fields], payload, role="reads"))
+            if contract:
+                contract_version, contract_errors = check_contract(
+                    registry, contract, payload, exact=exact
+                )
+    if contract_errors and has_payload:
+        verdict: Verdict = "contract-violation"
+    elif any(m.path.startswith("header") or m.path == "status" for m in mismatches):
+        verdict = "mismatch"
+    elif mismatches and contract and not contract_errors:
+        verdict = "not-promised"
+    elif mismatches:
+        verdict = "mismatch"
+    else:
+        verdict = "passed"
+    return InteractionResult(
+        consumer=case.consumer,
+        expectation=case.expectation.file,
+        description=case.description,
+        kind=case.kind,
+        verdict=verdict,
+        contract=contract,
+        contract_version=contract_version,
+        mismatches=tuple(mismatches),
+        contract_errors=tuple(contract_errors),
+        fields=fields,
+    )
+
+
+def _parse(data: bytes) -> tuple[Any, bool]:
+    from accord._jsondoc import loads
+    from accord.errors import DocumentError
+
+    if not data:
+        return None, False
+    try:
+        return loads(data, max_bytes=None), True
+    except DocumentError:
+        return None, False
+
+
+def _check_http(case: Case, registry: Registry, response: Response) -> InteractionResult:
+    expected = case.interaction.get("response", {})
+    extra: list[Mismatch] = []
+    if response.status != expected.get("status"):
+        extra.append(
+            Mismatch(
+                "status", "status", f"expected {expected.get('status')}, got {response.status}"
+            )
+        )
+    extra.extend(
+        _check_headers(
+            expected.get("headers") or {},
+            (expected.get("matchers") or {}).get("header") or {},
+            response.headers,
+        )
+    )
+    body = expected.get("body")
+    payload, has = _parse(response.body) if body is not None else (None, False)
+    return _judge(case, registry, body, payload, has, extra)
+
+
+def _check_message(
+    case: Case, registry: Registry, payload: Any, metadata: Mapping[str, Any]
+) -> InteractionResult:
+    extra: list[Mismatch] = []
+    expected_meta = case.interaction.get("metadata") or {}
+    if metadata:
+        for key, want in expected_meta.items():
+            if key == "contract":
+                continue
+            if key not in metadata:
+                extra.append(Mismatch(f"metadata {key}", f"metadata {key}", "is missing"))
+            elif str(metadata[key]) != str(want):
+                extra.append(
+                    Mismatch(
+                        f"metadata {key}",
+                        f"metadata {key}",
+                        f"expected {want!r}, got {metadata[key]!r}",
+                    )
+                )
+    body = case.interaction.get("body")
+    exact = metadata.get("dataschema") if isinstance(metadata.get("dataschema"), str) else None
+    result = _judge(case, registry, body, payload, True, extra, exact=exact)
+    if exact and body and body.get("contract"):
+        from accord._names import ContractRef
+
+        wanted = ContractRef.parse(str(body["contract"]))
+        got = ContractRef.parse(exact)
+        if got.id != wanted.id or (
+            wanted.range is not None
+            and got.version is not None
+            and not wanted.range.contains(got.version)
+        ):
+            return _with(
+                result,
+                verdict="contract-violation",
+                contract_errors=(
+                    *result.contract_errors,
+                    (
+                        f"dataschema {exact} is not in the range the consumer reads "
+                        f"({body['contract']})"
+                    ),
+                ),
+            )
+    return result
+
+
+def _with(result: InteractionResult, **changes: Any) -> InteractionResult:
+    from dataclasses import replace
+
+    return replace(result, **changes)
+
+
+def _error(case: Case, message: str, elapsed: float = 0.0) -> InteractionResult:
+    contract = None
+    for body in _bodies_of(case.interaction):
+        if body.get("contract"):
+            contract = str(body["contract"])
+            break
+    return InteractionResult(
+        consumer=case.consumer,
+        expectation=case.expectation.file,
+        description=case.description,
+        kind=case.kind,
+        verdict="error",
+        contract=contract,
+        error=message,
+        elapsed=elapsed,
+    )
+
+
+def verify_case(
+    case: Case,
+    registry: Registry,
+    *,
+    target: Target | None,
+    states: StateRunner | None = None,
+    producers: MessageRegistry | None = None,
+) -> InteractionResult:
+    """Verify one interaction: states, replay (or produce), check, tear down."""
+    runner = states or DEFAULT_STATES
+    producer_registry = producers or DEFAULT_PRODUCERS
+    start = time.monotonic()
+    problems: list[str] = []
+    try:
+        with run_states(runner, case.interaction.get("provider_states", []), problems) as values:
+            if case.kind == "message":
+                func = producer_registry.get(case.description)
+                try:
+                    payload, metadata = produce(func, values)
+                except Exception as exc:  # noqa: BLE001 - the producer is user code
+                    return _error(case, f"the producer raised {type(exc).__name__}: {exc}")
+                result = _check_message(case, registry, payload, metadata)
+            else:
+                if target is None:
+                    raise ProviderError(
+                        "an HTTP interaction needs --app or --base-url", code="usage"
+                    )
+                request = fill_request(
+                    case.interaction.get("request", {}),
+                    values,
+                    seed=case.id,
+                    pointer=case.pointer + "/request",
+                    file=case.expectation.file,
+                )
+                response = target.send(request)
+                result = _check_http(case, registry, response)
+    except (StateFailed, GeneratorError, ReplayError) as exc:
+        result = _error(case, str(exc))
+    except ProviderError as exc:
+        if exc.code not in ("interaction-unsafe-path", "interaction-unsafe-header"):
+            raise
+        result = _error(case, f"{exc.message} (after provider-state values were applied)")
+    if problems:
+        result = _with(
+            result,
+            verdict="error" if result.success else result.verdict,
+            error="; ".join(filter(None, [result.error, *problems])),
+        )
+    return _with(result, elapsed=time.monotonic() - start)
+
+
+def verify_provider(
+    registry: Registry,
+    provider: str,
+    *,
+    target: Target | None = None,
+    states: StateRunner | None = None,
+    producers: MessageRegistry | None = None,
+    consumer: str | None = None,
+    selectors: Sequence[str] = (),
+    main_branch: str = "main",
+    provider_version: str | None = None,
+    provider_branch: str | None = None,
+    enable_pending: bool = False,
+    expectations: Sequence[ExpectationFile] | None = None,
+) -> ProviderReport:
+    """Replay every interaction consumers expect of ``provider`` and check the answers.
+
+    Args:
+        registry: The registry holding the contracts and ``consumers/``.
+        provider: The provider's name (``contract.toml`` ``provider`` / the
+            expectation's ``provider``).
+        target: Where HTTP interactions go (:func:`~accord.provider.app_target`,
+            :class:`~accord.provider.HttpTarget`); the caller closes it.
+        states: Provider-state handlers (default: those registered with
+            ``@accord.provider_state``), or a :class:`StateChangeUrl`.
+        producers: Message producers (default: ``@accord.message_producer``'s).
+        consumer: Only this consumer's expectations.
+        selectors: Consumer-version selectors (see :func:`select_cases`).
+        main_branch: The branch ``main-branch`` selects.
+        provider_version: Recorded in the report (and needed for a record).
+        provider_branch: Recorded in the record.
+        enable_pending: Failures of pending expectations (never verified) do not
+            make the report fail.
+        expectations: Verify these instead of the registry's.
+
+    Raises:
+        ProviderError: bad input found before any request (see the module docstring).
+    """
+    from accord.consumers._records import is_pending, load_records, verified_digests
+
+    runner = states or DEFAULT_STATES
+    producer_registry = producers or DEFAULT_PRODUCERS
+    cases, used, skipped = select_cases(
+        registry,
+        provider,
+        consumer=consumer,
+        selectors=selectors,
+        main_branch=main_branch,
+        expectations=expectations,
+    )
+    preflight(cases, target=target, states=runner, producers=producer_registry)
+    verified = verified_digests(load_records(registry.root, provider))
+    results = []
+    for case in cases:
+        result = verify_case(
+            case, registry, target=target, states=runner, producers=producer_registry
+        )
+        pending = is_pending(case.consumer, case.expectation.digest, verified)
+        results.append(_with(result, pending=pending))
+    return ProviderReport(
+        provider=provider,
+        target=target.description if target is not None else "message producers",
+        results=tuple(results),
+        expectations=tuple(used),
+        provider_version=provider_version,
+        provider_branch=provider_branch,
+        enable_pending=enable_pending,
+        skipped=tuple(skipped),
+    )
+
+
+def now_rfc3339() -> str:
+    """The current UTC time, RFC 3339, seconds precision."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

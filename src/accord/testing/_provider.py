@@ -1,0 +1,175 @@
+"""Provider verification as pytest tests: one test per consumer interaction.
+
+Example (the provider's test suite)::
+
+    import pytest
+    from accord.testing import provider_cases
+    from users_service.app import app
+
+    @pytest.mark.parametrize("case", provider_cases("users-service"))
+    def test_honours_consumer(case, accord_verify):
+        accord_verify(case, app=app)          # or base_url="http://127.0.0.1:8000"
+
+Each test is named after the consumer and the interaction (``billing: get user 123``)
+and fails with the verification message (the field, the consumer, and whether the
+provider deviated from the contract or the consumer expected more than it promises).
+
+Provider states come from the ``accord_provider_states`` fixture: by default the
+handlers registered with ``@accord.provider_state``; override it to make handlers out
+of your fixtures::
+
+    @pytest.fixture
+    def accord_provider_states(db):
+        states = accord.provider.StateRegistry()
+
+        @states.state("user 123 exists")
+        def _(id):
+            db.insert_user(id=id, name="Ada")
+            yield
+            db.delete_user(id)
+
+        return states
+
+Message producers come from ``accord_message_producers`` in the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from accord.provider._messages import MessageRegistry
+    from accord.provider._states import StateRegistry
+    from accord.provider._verify import Case, InteractionResult
+    from accord.registry import Registry
+
+__all__ = [
+    "ProviderCase",
+    "accord_message_producers",
+    "accord_provider_states",
+    "accord_verify",
+    "provider_cases",
+]
+
+
+@dataclass(frozen=True)
+class ProviderCase:
+    """One interaction to verify, with the registry it comes from."""
+
+    case: Case
+    registry: Registry
+
+    def __str__(self) -> str:
+        return self.case.id
+
+
+def _registry(registry: Registry | str | os.PathLike[str] | None) -> Registry:
+    from accord.registry import Registry
+
+    if isinstance(registry, Registry):
+        return registry
+    if registry is not None:
+        return Registry.load(Path(registry))
+    env = os.environ.get("ACCORD_REGISTRY")
+    if env:
+        return Registry.load(Path(env))
+    return Registry.discover(None)
+
+
+def provider_cases(
+    provider: str,
+    *,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    consumer: str | None = None,
+    selectors: Sequence[str] = (),
+    main_branch: str = "main",
+) -> list[Any]:
+    """``pytest.param`` per interaction consumers expect of ``provider``, with ids
+    ``consumer: description`` (for ``@pytest.mark.parametrize("case", ...)``).
+
+    The registry is ``registry``, else ``ACCORD_REGISTRY``, else ``[tool.accord]
+    registry`` of the nearest ``pyproject.toml``, else ``./contracts``.
+    """
+    from accord.provider._verify import select_cases
+
+    reg = _registry(registry)
+    cases, _, _ = select_cases(
+        reg, provider, consumer=consumer, selectors=selectors, main_branch=main_branch
+    )
+    seen: dict[str, int] = {}
+    params = []
+    for case in cases:
+        ident = case.id
+        seen[ident] = seen.get(ident, 0) + 1
+        if seen[ident] > 1:
+            ident = f"{ident} #{seen[ident]}"
+        params.append(pytest.param(ProviderCase(case, reg), id=ident))
+    return params
+
+
+@pytest.fixture
+def accord_provider_states() -> StateRegistry:
+    """The provider-state handlers verification uses (override to use your fixtures)."""
+    from accord.provider._states import DEFAULT_STATES
+
+    return DEFAULT_STATES
+
+
+@pytest.fixture
+def accord_message_producers() -> MessageRegistry:
+    """The message producers verification uses (override to use your fixtures)."""
+    from accord.provider._messages import DEFAULT_PRODUCERS
+
+    return DEFAULT_PRODUCERS
+
+
+@pytest.fixture
+def accord_verify(
+    accord_provider_states: StateRegistry, accord_message_producers: MessageRegistry
+) -> Callable[..., InteractionResult]:
+    """``accord_verify(case, *, app=None, base_url=None, allow_remote=False)``: verify
+    one interaction and fail the test with the verification message."""
+    from accord.provider._replay import HttpTarget, Limits, Target, app_target, parse_base_url
+    from accord.provider._verify import preflight, verify_case
+
+    def verify(
+        case: ProviderCase,
+        *,
+        app: Any = None,
+        base_url: str | None = None,
+        allow_remote: bool = False,
+        limits: Limits | None = None,
+    ) -> InteractionResult:
+        target: Target | None = None
+        if app is not None:
+            target = app_target(app, limits)
+        elif base_url is not None:
+            target = HttpTarget(parse_base_url(base_url, allow_remote=allow_remote), limits)
+        try:
+            preflight(
+                [case.case],
+                target=target,
+                states=accord_provider_states,
+                producers=accord_message_producers,
+            )
+            result = verify_case(
+                case.case,
+                case.registry,
+                target=target,
+                states=accord_provider_states,
+                producers=accord_message_producers,
+            )
+        finally:
+            if target is not None:
+                target.close()
+        if not result.success:
+            pytest.fail(result.message(), pytrace=False)
+        return result
+
+    return verify
