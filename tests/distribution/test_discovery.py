@@ -1,0 +1,149 @@
+"""Registry discovery order: argument, ACCORD_REGISTRY, [tool.accord], installed packages,
+./contracts; several installed packages refuse to guess unless one is named."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _dist_helpers import make_registry
+
+from accord._discovery import (
+    clear_cache,
+    installed_registries,
+    registry_source,
+    resolve_registry,
+)
+from accord.errors import ConfigError
+from accord.registry import Registry
+
+
+def fake_install(site: Path, name: str, version: str, registry: Path | None) -> Path:
+    """A distribution on disk as an installer leaves it: module, METADATA, entry points."""
+    module = name.lower().replace("-", "_").replace(".", "_")
+    package = site / module
+    package.mkdir(parents=True)
+    target = repr(str(registry)) if registry is not None else "'/nonexistent/registry'"
+    (package / "__init__.py").write_text(
+        f"from pathlib import Path\n\ndef registry_root():\n    return Path({target})\n"
+    )
+    info = site / f"{module}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.2\nName: {name}\nVersion: {version}\n")
+    (info / "entry_points.txt").write_text(
+        f"[accord.registries]\n{name} = {module}:registry_root\n"
+    )
+    return package
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    directory = tmp_path / "site"
+    directory.mkdir()
+    monkeypatch.syspath_prepend(str(directory))
+    clear_cache()
+    before = set(sys.modules)
+    yield directory
+    # the fake packages' modules go with their directory
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+    clear_cache()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A service directory with no pyproject and no contracts/."""
+    directory = tmp_path / "service"
+    directory.mkdir()
+    return directory
+
+
+def test_nothing_configured_falls_back_to_contracts(project: Path, site: Path) -> None:
+    root, source = resolve_registry(None, cwd=project, environ={})
+    assert root == (project / "contracts").resolve()
+    assert source.kind == "default"
+    assert source.package is None
+
+
+def test_one_installed_package_is_used(project: Path, site: Path, tmp_path: Path) -> None:
+    reg = make_registry(tmp_path / "acme")
+    fake_install(site, "acme-contracts", "1.4.0", reg)
+    (project / "contracts").mkdir()  # an installed package comes before ./contracts
+    root, source = resolve_registry(None, cwd=project, environ={})
+    assert root == reg.resolve()
+    assert (source.kind, source.package, source.version) == ("package", "acme-contracts", "1.4.0")
+    assert "acme-contracts 1.4.0" in source.describe()
+    assert [p.name for p in installed_registries()] == ["acme-contracts"]
+
+
+def test_pyproject_comes_before_installed_packages(
+    project: Path, site: Path, tmp_path: Path
+) -> None:
+    fake_install(site, "acme-contracts", "1.4.0", make_registry(tmp_path / "acme"))
+    (project / "pyproject.toml").write_text('[tool.accord]\nregistry = "schemas"\n')
+    root, source = resolve_registry(None, cwd=project, environ={})
+    assert root == (project / "schemas").resolve()
+    assert source.kind == "pyproject"
+    assert source.origin == str(project / "pyproject.toml")
+
+
+def test_environment_comes_before_pyproject(project: Path, site: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.accord]\nregistry = "schemas"\n')
+    root, source = resolve_registry(None, cwd=project, environ={"ACCORD_REGISTRY": "other"})
+    assert root == (project / "other").resolve()
+    assert source.kind == "environment"
+
+
+def test_argument_comes_first(project: Path, site: Path, tmp_path: Path) -> None:
+    reg = make_registry(tmp_path / "explicit")
+    env = {"ACCORD_REGISTRY": "other"}
+    root, source = resolve_registry(reg, cwd=project, environ=env)
+    assert (root, source.kind) == (reg, "argument")
+    loaded = Registry.load(reg)
+    root, source = resolve_registry(loaded, cwd=project, environ=env)
+    assert (root, source.kind) == (loaded.root, "argument")
+
+
+def test_two_installed_packages_refuse_to_guess(project: Path, site: Path, tmp_path: Path) -> None:
+    a = make_registry(tmp_path / "a")
+    b = make_registry(tmp_path / "b")
+    fake_install(site, "acme-contracts", "1.4.0", a)
+    fake_install(site, "Other.Registry", "2.0.0", b)
+    with pytest.raises(ConfigError) as info:
+        resolve_registry(None, cwd=project, environ={})
+    assert info.value.code == "registry-ambiguous"
+    assert "acme-contracts 1.4.0" in info.value.message
+    assert "other-registry 2.0.0" in info.value.message
+    assert "ACCORD_REGISTRY=pkg:NAME" in info.value.message
+
+    root, source = resolve_registry(
+        None, cwd=project, environ={"ACCORD_REGISTRY": "pkg:acme-contracts"}
+    )
+    assert (root, source.package, source.kind) == (a.resolve(), "acme-contracts", "environment")
+    # names are compared canonically (PEP 503)
+    root, source = resolve_registry("pkg:other_registry", cwd=project, environ={})
+    assert (root, source.package, source.version) == (b.resolve(), "Other.Registry", "2.0.0")
+
+
+def test_naming_a_package_that_is_not_installed(project: Path, site: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve_registry("pkg:nope", cwd=project, environ={})
+    assert info.value.code == "registry-package-not-found"
+
+
+def test_broken_package_is_reported(project: Path, site: Path) -> None:
+    fake_install(site, "broken-contracts", "0.1.0", None)
+    with pytest.raises(ConfigError) as info:
+        resolve_registry(None, cwd=project, environ={})
+    assert info.value.code == "registry-package-broken"
+    assert "broken-contracts 0.1.0" in info.value.message
+
+
+def test_registry_source_names_the_package_of_a_root(site: Path, tmp_path: Path) -> None:
+    reg = make_registry(tmp_path / "acme")
+    fake_install(site, "acme-contracts", "1.4.0", reg)
+    source = registry_source(reg)
+    assert (source.kind, source.package, source.version) == ("argument", "acme-contracts", "1.4.0")
+    assert source.to_json()["package"] == "acme-contracts"
