@@ -146,23 +146,38 @@ def _relative(registry: Registry, path: Path) -> str:
 # ----------------------------------------------------------------------------- engine glue
 
 
-def _embedded(root: Schema) -> Schema:
-    """``root`` rewritten to live at ``#/$defs/__accord_root`` of a wrapper document."""
+def _embedded(root: Schema, memo: dict[int, tuple[Any, Any]] | None = None) -> Schema:
+    """``root`` rewritten to live at ``#/$defs/__accord_root`` of a wrapper document.
+
+    Subtrees without a local ``$ref`` are shared with ``root``, not copied (schemas are
+    never mutated once built). ``memo`` (identity -> rewritten) lets several roots
+    that share subschemas (OLD and OLD with one change applied) share the rewriting.
+    """
+    seen: dict[int, tuple[Any, Any]] = {} if memo is None else memo
 
     def rewrite(node: Any) -> Any:
+        if not isinstance(node, dict | list):
+            return node
+        hit = seen.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        out: Any
         if isinstance(node, dict):
-            out = {}
+            changed = False
+            items: dict[str, Any] = {}
             for key, value in node.items():
                 if key == "$ref" and isinstance(value, str) and value.startswith("#"):
-                    out[key] = (
-                        f"#/$defs/{_EMBED}" + value[1:] if value != "#" else f"#/$defs/{_EMBED}"
-                    )
+                    new = f"#/$defs/{_EMBED}" + value[1:] if value != "#" else f"#/$defs/{_EMBED}"
                 else:
-                    out[key] = rewrite(value)
-            return out
-        if isinstance(node, list):
-            return [rewrite(v) for v in node]
-        return node
+                    new = rewrite(value)
+                changed = changed or new is not value
+                items[key] = new
+            out = items if changed else node
+        else:
+            values = [rewrite(v) for v in node]
+            out = values if any(a is not b for a, b in zip(values, node, strict=True)) else node
+        seen[id(node)] = (node, out)  # the entry keeps ``node`` alive: its id stays unique
+        return out
 
     out = rewrite(root)
     if isinstance(out, dict):
@@ -189,17 +204,30 @@ def _local(embedded: Schema, pointers: Sequence[str]) -> Schema:
 
 
 def _apply(root: Schema, ops: Sequence[PatchOp]) -> Schema:
-    out = copy.deepcopy(root)
+    """``root`` with ``ops`` applied, copying only the containers on the edited paths.
+
+    Everything else (and every inserted value) is shared: schemas are never mutated.
+    """
+    if not isinstance(root, dict):
+        return root
+    out: dict[str, Any] = dict(root)
+    fresh: set[int] = {id(out)}  # containers of ``out`` already copied (alive in ``out``)
     for pointer, keyword, value in ops:
         node: Any = out
         for token in _pointer.split(pointer):
-            node = node[int(token)] if isinstance(node, list) else node[token]
+            key: Any = int(token) if isinstance(node, list) else token
+            child = node[key]
+            if isinstance(child, dict | list) and id(child) not in fresh:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                node[key] = child
+                fresh.add(id(child))
+            node = child
         if not isinstance(node, dict):
             continue
         if value is DELETE:
             node.pop(keyword, None)
         else:
-            node[keyword] = copy.deepcopy(value)
+            node[keyword] = value
     return out
 
 
@@ -609,8 +637,9 @@ class _Judge:
         self.new = new
         self.root = root
         self.required = required_directions(mode)
-        self.old_embedded = _embedded(old)
-        self.new_embedded = _embedded(new)
+        self._rewritten: dict[int, tuple[Any, Any]] = {}
+        self.old_embedded = _embedded(old, self._rewritten)
+        self.new_embedded = _embedded(new, self._rewritten)
         self.witnesses = _Witnesses(engine, old, new, root)
         self.set_ok: dict[Direction, bool] = {
             "backward": root.backward.holds is True,
@@ -627,7 +656,7 @@ class _Judge:
     def isolated(self, site: Site, hit: Hit) -> Comparison:
         old_local, new_local = self.location(site)
         if hit.patch is not None:
-            patched = _embedded(_apply(self.old, hit.patch))
+            patched = _embedded(_apply(self.old, hit.patch), self._rewritten)
             new_local = _local(patched, [p for p, _ in site.location.old.entries])
         return self.engine.compare(old_local, new_local)
 
