@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from users_provider.app import app
 
 from accord.testing._provider import provider_cases
-from users_provider.app import app
 
 
 @pytest.mark.parametrize("case", provider_cases("users-service"))
