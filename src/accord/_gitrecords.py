@@ -150,6 +150,8 @@ def _clean_path(path: str) -> str:
     pure = PurePosixPath(path.replace("\\", "/"))
     if (
         not path
+        or "//" in path.replace("\\", "/")
+        or path.endswith("/")
         or pure.is_absolute()
         or any(part in {"", ".", ".."} for part in pure.parts)
         or any(part.startswith(".git") for part in pure.parts)

@@ -1,0 +1,201 @@
+"""Records on a git branch: plumbing only, concurrent writers with push and retry."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from accord._gitrecords import (
+    RecordsResult,
+    collect_records,
+    read_records,
+    write_records,
+)
+from accord.cli import main
+from accord.errors import UsageError
+
+BRANCH = "accord-records"
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+@pytest.fixture
+def origin(tmp_path: Path) -> Path:
+    bare = tmp_path / "registry.git"
+    git("init", "-q", "--bare", "-b", "main", str(bare), cwd=tmp_path)
+    seed = tmp_path / "seed"
+    git("init", "-q", "-b", "main", str(seed), cwd=tmp_path)
+    (seed / "README.md").write_text("registry\n")
+    git("add", "README.md", cwd=seed)
+    git("commit", "-q", "-m", "init", cwd=seed)
+    git("push", "-q", str(bare), "main", cwd=seed)
+    return bare
+
+
+def clone(origin: Path, path: Path) -> Path:
+    git("clone", "-q", str(origin), str(path), cwd=origin.parent)
+    return path
+
+
+def branch_files(repo: Path) -> dict[str, str]:
+    listing = git("ls-tree", "-r", "--name-only", BRANCH, cwd=repo).splitlines()
+    return {name: git("show", f"{BRANCH}:{name}", cwd=repo) for name in listing}
+
+
+def test_concurrent_writers_both_land(origin: Path, tmp_path: Path) -> None:
+    clones = [clone(origin, tmp_path / f"ci-{i}") for i in range(2)]
+    results: list[RecordsResult] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def pipeline(repo: Path, name: str) -> None:
+        try:
+            start.wait()
+            results.extend(
+                write_records(
+                    repo,
+                    {f"verifications/{name}/{n}.json": {"provider": name, "n": n}},
+                    message=f"verify {name} {n}",
+                    push=True,
+                    backoff=0.01,
+                    max_attempts=20,
+                )
+                for n in range(4)
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    # two clones, and two writers sharing one clone
+    threads = [
+        threading.Thread(target=pipeline, args=(repo, name))
+        for repo, name in [
+            (clones[0], "orders"),
+            (clones[1], "billing"),
+            (clones[0], "users"),
+            (clones[1], "payments"),
+        ]
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(results) == 16
+    assert all(r.pushed and r.changed for r in results)
+    files = branch_files(origin)
+    assert sorted(files) == sorted(
+        f"verifications/{name}/{n}.json"
+        for name in ("orders", "billing", "users", "payments")
+        for n in range(4)
+    )
+    assert json.loads(files["verifications/users/3.json"]) == {"n": 3, "provider": "users"}
+    # one linear history: every record is its own commit, nobody's commit was rewritten
+    assert git("rev-list", "--count", BRANCH, cwd=origin) == "16"
+    assert git("rev-list", "--merges", "--count", BRANCH, cwd=origin) == "0"
+
+
+def test_working_tree_and_index_are_untouched(origin: Path, tmp_path: Path) -> None:
+    repo = clone(origin, tmp_path / "ci")
+    (repo / "wip.txt").write_text("uncommitted\n")
+    git("add", "wip.txt", cwd=repo)
+    status = git("status", "--porcelain", cwd=repo)
+    head = git("rev-parse", "HEAD", cwd=repo)
+    write_records(
+        repo, {"environments/prod/orders.json": {"version": "1.4.0"}}, message="deploy", push=True
+    )
+    assert git("status", "--porcelain", cwd=repo) == status
+    assert git("rev-parse", "HEAD", cwd=repo) == head
+    assert git("rev-parse", "--abbrev-ref", "HEAD", cwd=repo) == "main"
+    assert not (repo / "environments").exists()
+
+
+def test_rewriting_the_same_bytes_makes_no_commit(origin: Path, tmp_path: Path) -> None:
+    repo = clone(origin, tmp_path / "ci")
+    record = {"verifications/orders/1.json": {"ok": True}}
+    first = write_records(repo, record, message="one", push=True)
+    again = write_records(repo, record, message="two", push=True)
+    assert first.changed
+    assert not again.changed
+    assert again.commit == first.commit
+    assert git("rev-list", "--count", BRANCH, cwd=origin) == "1"
+
+
+def test_local_commits_without_push_keep_history(tmp_path: Path) -> None:
+    repo = tmp_path / "bare.git"
+    git("init", "-q", "--bare", str(repo), cwd=tmp_path)
+    a = write_records(repo, {"verifications/a.json": b"a\n"}, message="a")
+    b = write_records(repo, {"verifications/b.json": "b\n"}, message="b")
+    assert (a.pushed, b.pushed) == (False, False)
+    assert git("rev-parse", f"{BRANCH}^", cwd=repo) == a.commit
+    assert branch_files(repo) == {"verifications/a.json": "a", "verifications/b.json": "b"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("../escape.json", id="parent"),
+        pytest.param("/abs.json", id="absolute"),
+        pytest.param(".git/config", id="git-dir"),
+        pytest.param("a//b.json", id="empty-part"),
+        pytest.param("", id="empty"),
+    ],
+)
+def test_bad_record_paths_are_refused(tmp_path: Path, path: str) -> None:
+    git("init", "-q", "--bare", str(tmp_path / "r.git"), cwd=tmp_path)
+    with pytest.raises(UsageError) as info:
+        write_records(tmp_path / "r.git", {path: b"x"}, message="x")
+    assert info.value.code == "record-bad-path"
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as info:
+        write_records(tmp_path, {"verifications/a.json": b"x"}, message="x")
+    assert info.value.code == "records-not-a-repo"
+
+
+def test_cli_push_then_pull(
+    origin: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = clone(origin, tmp_path / "ci")
+    registry = tmp_path / "contracts"
+    (registry / "verifications" / "orders").mkdir(parents=True)
+    (registry / "verifications" / "orders" / "1.4.0.json").write_text('{"ok": true}\n')
+    (registry / "environments").mkdir()
+    (registry / "environments" / "prod.json").write_text('{"orders": "1.4.0"}\n')
+    (registry / "orders").mkdir()  # contracts are not records
+    assert sorted(collect_records(registry)) == [
+        "environments/prod.json",
+        "verifications/orders/1.4.0.json",
+    ]
+    code = main(
+        ["records", "push", "--repo", str(repo), "--registry", str(registry), "--format", "json"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    result = json.loads(captured.out)
+    assert result["pushed"]
+    assert result["changed"]
+    assert sorted(branch_files(origin)) == [
+        "environments/prod.json",
+        "verifications/orders/1.4.0.json",
+    ]
+
+    fresh = tmp_path / "gate"
+    other = clone(origin, tmp_path / "other")
+    assert read_records(other, fresh) == (
+        "environments/prod.json",
+        "verifications/orders/1.4.0.json",
+    )
+    assert (fresh / "environments" / "prod.json").read_text() == '{"orders": "1.4.0"}\n'
