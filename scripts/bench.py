@@ -348,11 +348,77 @@ def bench_boot(repeat: int) -> list[tuple[str, str, str]]:
     return rows
 
 
+def bench_provider(repeat: int) -> list[tuple[str, str, str]]:
+    """Provider verification: 200 HTTP interactions replayed in process (FastAPI)."""
+    import json
+    import tempfile
+
+    from fastapi import FastAPI, HTTPException
+
+    from accord.consumers import Expectation, integer, string
+    from accord.provider import StateRegistry, app_target, verify_provider
+    from accord.registry import Registry
+
+    users: dict[int, dict[str, Any]] = {}
+    app = FastAPI()
+
+    @app.get("/users/{user_id}")
+    def get_user(user_id: int) -> dict[str, Any]:
+        if user_id not in users:
+            raise HTTPException(404)
+        return users[user_id]
+
+    states = StateRegistry()
+
+    @states.state("user exists")
+    def user_exists(id: int) -> Any:
+        users[id] = {"id": id, "name": f"user {id}", "email": f"u{id}@example.com"}
+        yield
+        users.pop(id, None)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        contract = root / "users" / "user"
+        contract.mkdir(parents=True)
+        (contract / "contract.toml").write_text(
+            'owner = "t"\nprovider = "users-service"\nkind = "response"\n'
+        )
+        schema = json.loads((ROOT / "contracts/users/user/1.1.0.schema.json").read_text())
+        (contract / "1.1.0.schema.json").write_text(json.dumps(schema))
+        e = Expectation("billing", version="1.0.0")
+        for i in range(1, 201):
+            (
+                e.upon_receiving(f"get user {i}")
+                .given("user exists", id=i)
+                .with_request("GET", f"/users/{i}")
+                .will_respond_with(
+                    200,
+                    contract="users.user@^1",
+                    body={"id": integer(i), "name": string("x"), "email": string("a@b.c")},
+                )
+            )
+        e.write(root)
+        registry = Registry.load(root)
+
+        def run() -> None:
+            target = app_target(app)
+            try:
+                report = verify_provider(registry, "users-service", target=target, states=states)
+            finally:
+                target.close()
+            if not report.ok or len(report.results) != 200:
+                raise RuntimeError(report.render_text())
+
+        t = _best(run, repeat)
+    return [("provider: verify 200 interactions in process (FastAPI)", f"{t:.2f} s", "< 2 s")]
+
+
 BENCHES: dict[str, Callable[[int], list[tuple[str, str, str]]]] = {
     "diff": bench_diff,
     "service": bench_service,
     "validate": bench_validate,
     "boot": bench_boot,
+    "provider": bench_provider,
 }
 
 
