@@ -1,0 +1,1 @@
+"""A consumer of users.user that runs against an installed registry package."""
