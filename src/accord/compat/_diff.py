@@ -244,24 +244,39 @@ class _Engine:
         self._engine = _engine
         self.semantics = semantics
         self.max_steps = max_steps
-        self._memo: dict[tuple[str, str, str], Comparison] = {}
+        # (id(old), id(new), semantics, direction) -> (old, new, verdict): the entry keeps
+        # both documents alive, so the ids stay theirs. Documents are never mutated.
+        self._memo: dict[tuple[int, int, str, str], tuple[Schema, Schema, Verdict]] = {}
         self._closure: dict[str, Schema] = {}
 
-    def compare(self, old: Schema, new: Schema, semantics: Semantics | None = None) -> Comparison:
-        """Both directions by inclusion alone (writer closure under contract semantics).
+    def verdict(
+        self, old: Schema, new: Schema, direction: Direction, semantics: Semantics | None = None
+    ) -> Verdict:
+        """One direction by inclusion alone (writer closure under contract semantics).
 
         The removal policy is left out on purpose: removals are reported once, from the
         root, as their own changes; every other change is judged on what payloads do.
         """
         sem = semantics or self.semantics
-        key = (canonical_text(old), canonical_text(new), sem)
+        key = (id(old), id(new), sem, direction)
         found = self._memo.get(key)
-        if found is None:
-            found = Comparison(
-                backward=self.includes(old, new, sem), forward=self.includes(new, old, sem)
-            )
-            self._memo[key] = found
-        return found
+        if found is not None and found[0] is old and found[1] is new:
+            return found[2]
+        sub, sup = (old, new) if direction == "backward" else (new, old)
+        result = self.includes(sub, sup, sem)
+        self._memo[key] = (old, new, result)
+        return result
+
+    def compare(self, old: Schema, new: Schema, semantics: Semantics | None = None) -> Comparison:
+        """Both directions (see :meth:`verdict`)."""
+        return Comparison(
+            backward=self.verdict(old, new, "backward", semantics),
+            forward=self.verdict(old, new, "forward", semantics),
+        )
+
+    def pair(self, old: Schema, new: Schema) -> _Pair:
+        """Both directions, each asked of the engine only when it is read."""
+        return _Pair(self, old, new)
 
     def includes(self, sub: Schema, sup: Schema, semantics: Semantics = "set") -> Verdict:
         try:
@@ -288,6 +303,20 @@ class _Engine:
             found = self._engine.writer_closure(schema)
             self._closure[key] = found
         return found
+
+
+class _Pair:
+    """OLD and NEW of one local question; a direction is decided on first read."""
+
+    __slots__ = ("_engine", "new", "old")
+
+    def __init__(self, engine: _Engine, old: Schema, new: Schema) -> None:
+        self._engine = engine
+        self.old = old
+        self.new = new
+
+    def verdict(self, direction: Direction) -> Verdict:
+        return self._engine.verdict(self.old, self.new, direction)
 
 
 # ----------------------------------------------------------------------------- witnesses
@@ -638,6 +667,7 @@ class _Judge:
         self.root = root
         self.required = required_directions(mode)
         self._rewritten: dict[int, tuple[Any, Any]] = {}
+        self._locations: dict[int, tuple[Site, tuple[Schema, Schema]]] = {}
         self.old_embedded = _embedded(old, self._rewritten)
         self.new_embedded = _embedded(new, self._rewritten)
         self.witnesses = _Witnesses(engine, old, new, root)
@@ -647,18 +677,24 @@ class _Judge:
         }
 
     def location(self, site: Site) -> tuple[Schema, Schema]:
+        """The local schemas of a site's whole location (the same objects every time)."""
         loc = site.location
-        return (
-            _local(self.old_embedded, [p for p, _ in loc.old.entries]),
-            _local(self.new_embedded, [p for p, _ in loc.new.entries]),
-        )
+        found = self._locations.get(id(loc))
+        if found is None or found[0] is not loc:
+            pair = (
+                _local(self.old_embedded, [p for p, _ in loc.old.entries]),
+                _local(self.new_embedded, [p for p, _ in loc.new.entries]),
+            )
+            found = (loc, pair)
+            self._locations[id(loc)] = found
+        return found[1]
 
-    def isolated(self, site: Site, hit: Hit) -> Comparison:
+    def isolated(self, site: Site, hit: Hit) -> _Pair:
         old_local, new_local = self.location(site)
         if hit.patch is not None:
             patched = _embedded(_apply(self.old, hit.patch), self._rewritten)
             new_local = _local(patched, [p for p, _ in site.location.old.entries])
-        return self.engine.compare(old_local, new_local)
+        return self.engine.pair(old_local, new_local)
 
     def equivalent(self, site: Site) -> bool:
         old_local, new_local = self.location(site)
@@ -692,7 +728,7 @@ class _Judge:
         allowed = rule.breaks if site.monotone else BOTH
         # The isolated comparison is asked only when a direction is open to claim: most
         # hits (annotations, directions that hold at the root) never need the engine.
-        comparison: Comparison | None = None
+        comparison: _Pair | None = None
         if claims is None:
             candidates = [d for d in allowed if not self.set_ok[d]]
             if candidates:
@@ -700,14 +736,14 @@ class _Judge:
             claims = [
                 d
                 for d in candidates
-                if comparison is not None and _verdict(comparison, d).holds is not True
+                if comparison is not None and comparison.verdict(d).holds is not True
             ]
         if claims and comparison is None:
             comparison = self.isolated(site, hit)
         witness: Witness | None = None
         for d in claims:
             assert comparison is not None
-            local = _verdict(comparison, d)
+            local = comparison.verdict(d)
             if local.holds is False and local.has_witness:
                 witness = self.witnesses.lift(d, site.location.instance_path, local.witness)
                 if witness is None:
@@ -733,7 +769,7 @@ class _Judge:
             status = "unproven"
             assert comparison is not None
             reasons = [
-                _verdict(comparison, d).reason or _verdict(self.root, d).reason for d in claims
+                comparison.verdict(d).reason or _verdict(self.root, d).reason for d in claims
             ]
             reason = next((r for r in reasons if r), "inclusion could not be proven")
             message += f" (unproven: {reason})"

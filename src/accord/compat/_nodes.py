@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from fractions import Fraction
 from typing import Any
 from urllib.parse import quote, unquote
@@ -26,6 +26,7 @@ __all__ = [
     "json_key",
     "num",
     "type_of",
+    "value_key",
 ]
 
 # "number" means the non-integer numbers: the seven parts are pairwise disjoint.
@@ -108,6 +109,34 @@ def json_key(value: Any) -> str:
         return repr(v)
 
     return json.dumps(norm(value), sort_keys=True, separators=(",", ":"))
+
+
+def value_key(value: Any) -> Hashable:
+    """A hashable key for a JSON value: equal keys exactly when :func:`json_key` agrees.
+
+    Cheaper than :func:`json_key` (no serialisation, no fraction for an integer) for the
+    engine's hot membership tests. Numbers compare mathematically with the decimal
+    meaning of floats: an integral float is keyed by the exact integer its repr denotes
+    (``1e23`` is 10**23, as :func:`num` reads it); a non-integral float can equal no
+    integer, and two floats are equal exactly when their reprs are.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return (0, value)
+    if value is None:
+        return (1,)
+    if isinstance(value, int):
+        return (2, int(value))
+    if isinstance(value, float):
+        if value.is_integer():
+            return (2, int(Fraction(repr(value))))
+        return (2, value)
+    if isinstance(value, list):
+        return (3, tuple(value_key(v) for v in value))
+    if isinstance(value, dict):
+        return (4, frozenset((k, value_key(v)) for k, v in value.items()))
+    return (5, repr(value))
 
 
 def json_equal(a: Any, b: Any) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -31,10 +31,10 @@ from accord.compat._nodes import (
     Ctx,
     Node,
     Unsupported,
-    json_key,
     num,
     strict_equal,
     type_of,
+    value_key,
 )
 
 __all__ = ["Gap", "Prover", "regex_search"]
@@ -276,10 +276,10 @@ class Facets:
         if values is None:
             values = self._enumerate()
         if values is not None:
-            seen: set[str] = set()
+            seen: set[Hashable] = set()
             kept = []
             for v in values:
-                k = json_key(v)
+                k = value_key(v)
                 if k in seen or type_of(v) not in self.types:
                     continue
                 seen.add(k)

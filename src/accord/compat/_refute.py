@@ -11,12 +11,12 @@ the reference validator on the two root documents decides; nothing here is trust
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
 from accord.compat._closure import _item_children, location_children
 from accord.compat._examples import FORMAT_SAMPLES, pattern_examples
-from accord.compat._nodes import Ctx, Node, json_key, num
+from accord.compat._nodes import Ctx, Node, num, value_key
 from accord.compat._prover import Gap, Prover
 
 __all__ = ["Refuter"]
@@ -67,7 +67,7 @@ class Refuter:
         self.tries = 0
         self.max_tries = max_tries
         self.pools: dict[tuple[Any, ...], list[Any]] = {}
-        self.seen: set[str] = set()
+        self.seen: set[Hashable] = set()
         self.quick: dict[frozenset[tuple[int, int]], Any] = {}
 
     # -- driver ----------------------------------------------------------------------
@@ -91,7 +91,7 @@ class Refuter:
         return False, None
 
     def check(self, v: Any) -> bool:
-        key = json_key(v)
+        key = value_key(v)
         if key in self.seen:
             return False
         self.seen.add(key)
@@ -211,13 +211,13 @@ class Refuter:
         if depth < _MAX_DEPTH:
             raw.extend(self._arrays(sub, sup, depth))
             raw.extend(self._objects(sub, sup, depth))
-        seen: set[str] = set()
+        seen: set[Hashable] = set()
         first: list[Any] = []
         second: list[Any] = []
         third: list[Any] = []
         sup_u = ctx.unconditional(sup)
         for v in raw:
-            k = json_key(v)
+            k = value_key(v)
             if k in seen:
                 continue
             seen.add(k)
