@@ -216,3 +216,36 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path, kind: str) -> None:
     assert sorted(env.services) == sorted(f"service-{i}" for i in range(n))
     leftovers = [p.name for p in tmp_path.rglob("*") if p.name.endswith((".lock", ".tmp"))]
     assert leftovers == []
+
+
+@pytest.mark.parametrize(
+    ("selectors", "expected"),
+    [
+        pytest.param([], ["billing", "crm"], id="all"),
+        pytest.param(["main-branch"], ["billing"], id="main-branch"),
+        pytest.param(["deployed"], ["crm"], id="deployed"),
+        pytest.param(["deployed:staging"], [], id="deployed-elsewhere"),
+        pytest.param(["released"], [], id="released"),
+        pytest.param(["main-branch", "deployed"], ["billing", "crm"], id="union"),
+    ],
+)
+def test_consumer_version_selectors(
+    registry_root: Path, selectors: list[str], expected: list[str]
+) -> None:
+    from _provider_support import billing_expectation
+
+    from accord.provider import select_cases
+
+    crm = billing_expectation(version="2.0.0", branch="feature-x")
+    crm.consumer, crm.name = "crm", "users"
+    crm.write(registry_root)
+    record_deployment(registry_root, "crm", "2.0.0", "production")
+    cases, _, _ = select_cases(Registry.load(registry_root), "users-service", selectors=selectors)
+    assert sorted(c.consumer for c in cases) == expected
+
+
+def test_unknown_selector_is_bad_input(registry_root: Path) -> None:
+    from accord.provider import select_cases
+
+    with pytest.raises(ProviderError, match="unknown consumer-version selector"):
+        select_cases(Registry.load(registry_root), "users-service", selectors=["latest"])
