@@ -36,4 +36,4 @@ def boot() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(boot(), sort_keys=True))  # noqa: T201 - the demo's output
+    print(json.dumps(boot(), sort_keys=True))
