@@ -28,6 +28,7 @@ _LAZY: dict[str, str] = {
     "InvalidReference": "accord.errors",
     "InvalidVersion": "accord.errors",
     "Problem": "accord.errors",
+    "ProviderError": "accord.errors",
     "Registry": "accord.registry",
     "RegistryError": "accord.errors",
     "Report": "accord.compat",
@@ -43,6 +44,8 @@ _LAZY: dict[str, str] = {
     "check_version": "accord.compat",
     "diff": "accord.compat",
     "examples": "accord.testing",
+    "message_producer": "accord.provider._messages",
+    "provider_state": "accord.provider._states",
     "require": "accord._service",
     "validator": "accord._runtime",
 }
@@ -62,6 +65,7 @@ __all__ = [
     "InvalidReference",
     "InvalidVersion",
     "Problem",
+    "ProviderError",
     "Registry",
     "RegistryError",
     "Report",
@@ -78,6 +82,8 @@ __all__ = [
     "check_version",
     "diff",
     "examples",
+    "message_producer",
+    "provider_state",
     "require",
     "validator",
 ]
@@ -103,10 +109,13 @@ if _TYPE_CHECKING:
     from accord.errors import InvalidReference as InvalidReference
     from accord.errors import InvalidVersion as InvalidVersion
     from accord.errors import Problem as Problem
+    from accord.errors import ProviderError as ProviderError
     from accord.errors import RegistryError as RegistryError
     from accord.errors import SchemaError as SchemaError
     from accord.errors import ValidationIssue as ValidationIssue
     from accord.errors import VersionNotFound as VersionNotFound
+    from accord.provider._messages import message_producer as message_producer
+    from accord.provider._states import provider_state as provider_state
     from accord.registry import Registry as Registry
     from accord.testing import assert_compatible as assert_compatible
     from accord.testing import assert_conforms as assert_conforms

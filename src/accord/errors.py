@@ -22,6 +22,8 @@ working for callers that do not know accord.
     │   (carries every problem found while loading, as ``problems``)
     ├── LockError(AccordError, ValueError)             lock-mismatch
     ├── UsageError(AccordError, ValueError)            usage
+    ├── ProviderError(AccordError, ValueError)         provider-error, provider-state-missing,
+    │   (provider verification and deployment records)  interaction-unsafe-path, ...
     ├── ContractMismatch(AccordError, ValueError)      contract-mismatch, contract-unproven,
     │   (startup check failed; findings, mismatches)   contract-unresolved, generated-code-stale
     ├── CodegenError(AccordError, ValueError)          codegen-failed, codegen-unsafe-output,
@@ -356,6 +358,20 @@ class ContractMismatch(AccordError, ValueError):
     def witness(self) -> Any:
         """The first finding's witness payload (``None`` when it has none)."""
         return self.findings[0].witness if self.findings else None
+
+
+class ProviderError(AccordError, ValueError):
+    """Provider verification or a deployment record cannot proceed on this input.
+
+    Codes: ``provider-state-missing``, ``provider-state-duplicate``,
+    ``provider-state-params``, ``provider-state-failed``, ``message-producer-missing``,
+    ``message-producer-duplicate``, ``interaction-unsafe-path``,
+    ``interaction-unsafe-header``, ``provider-remote-refused``, ``provider-url-invalid``,
+    ``provider-app-invalid``, ``record-lock-timeout``, ``environment-invalid``,
+    ``record-bad-name``, ``not-deployed``.
+    """
+
+    default_code = "provider-error"
 
 
 class IncompatibleChange(AccordError, ValueError):

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from accord.provider import provider_state
+import accord
 from users_provider.store import USERS
 
 
-@provider_state("user 123 exists")
+@accord.provider_state("user 123 exists")
 def user_exists(id: int) -> Iterator[dict[str, Any]]:
     """Create the user the interaction asks for; remove it after the interaction."""
     USERS[id] = {"id": id, "name": "Ada Lovelace", "email": "ada@example.com"}

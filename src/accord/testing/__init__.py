@@ -7,6 +7,8 @@ imports nothing from accord until a fixture is used).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from accord.testing._helpers import (
     assert_compatible,
     assert_conforms,
@@ -15,4 +17,25 @@ from accord.testing._helpers import (
     strategy,
 )
 
-__all__ = ["assert_compatible", "assert_conforms", "examples", "mutations", "strategy"]
+__all__ = [
+    "ProviderCase",
+    "assert_compatible",
+    "assert_conforms",
+    "examples",
+    "mutations",
+    "provider_cases",
+    "strategy",
+]
+
+if TYPE_CHECKING:
+    from accord.testing._provider import ProviderCase, provider_cases
+
+
+def __getattr__(name: str) -> Any:
+    # Provider verification helpers import pytest; load them only when asked for, so
+    # ``accord.testing`` stays importable without pytest.
+    if name in ("ProviderCase", "provider_cases"):
+        from accord.testing import _provider
+
+        return getattr(_provider, name)
+    raise AttributeError(f"module 'accord.testing' has no attribute {name!r}")

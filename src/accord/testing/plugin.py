@@ -25,8 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from accord.testing._expectations import (  # noqa: F401 - a fixture of this plugin
+from accord.testing._expectations import (  # noqa: F401 - fixtures of this plugin
     accord_expectation,
+)
+from accord.testing._provider import (  # noqa: F401 - fixtures of this plugin
+    accord_message_producers,
+    accord_provider_states,
+    accord_verify,
 )
 
 if TYPE_CHECKING:
