@@ -157,6 +157,8 @@ class Refuter:
             quick = self._quick(sub)
             if quick is not _MISSING:
                 return quick
+            if (frozenset(n.key for n in sub), frozenset(), depth) not in self.pools:
+                return self._scan_first(sub, depth)
         pool = self.pool(sub, sup, depth)
         for v in pool:
             if self.ctx.valid_all(sub, v):
@@ -195,8 +197,72 @@ class Refuter:
         self.quick[key] = found
         return found
 
+    def _scan_first(self, sub: list[Node], depth: int) -> Any:
+        """What ``pool(sub, [], depth)`` would offer first, without building the pool.
+
+        With no reader every candidate sorts as "valid under both" or "invalid", in
+        candidate order, so the pool's first valid value is the first valid candidate
+        (else the first candidate). A pool is a pure function of its key (nested pools
+        are always one level deeper, so no recursion guard is ever hit), which makes
+        stopping early give the same value as building the pool.
+        """
+        seen: set[Hashable] = set()
+        first: Any = _MISSING
+        for v in self._raw(sub, [], depth):
+            k = value_key(v)
+            if k in seen:
+                continue
+            seen.add(k)
+            if self.ctx.valid_all(sub, v):
+                return v
+            if first is _MISSING:
+                first = v
+        return first
+
+    def _raw(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
+        """Candidate values for a location, in pool order before sorting (lazy)."""
+        hints = [n for n in self.ctx.applicable([*sub, *sup]) if isinstance(n.schema, dict)]
+        yield from self._scalars(hints)
+        if depth < _MAX_DEPTH:
+            yield from self._arrays(sub, sup, depth)
+            yield from self._objects(sub, sup, depth)
+
     def values(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
-        yield from self.pool(sub, sup, depth)
+        """The values of :meth:`pool`, in its order, built only as far as they are read.
+
+        The pool puts first the candidates valid under ``sub`` and rejected by ``sup``,
+        in candidate order: those can be handed out as they are found (most searches
+        stop at the first); the rest follows once every candidate is sorted.
+        """
+        key = (frozenset(n.key for n in sub), frozenset(n.key for n in sup), depth)
+        hit = self.pools.get(key)
+        if hit is not None:
+            yield from hit
+            return
+        ctx = self.ctx
+        cap = _POOL_CAP * 2
+        sup_u = ctx.unconditional(sup)
+        seen: set[Hashable] = set()
+        first: list[Any] = []
+        second: list[Any] = []
+        third: list[Any] = []
+        for v in self._raw(sub, sup, depth):
+            k = value_key(v)
+            if k in seen:
+                continue
+            seen.add(k)
+            if ctx.valid_all(sub, v):
+                if ctx.valid_all(sup_u, v):
+                    second.append(v)
+                else:
+                    first.append(v)
+                    if len(first) <= cap:
+                        yield v
+            else:
+                third.append(v)
+        pool = (first + second + third)[:cap]
+        self.pools.setdefault(key, pool)
+        yield from pool[len(first) :]
 
     def pool(self, sub: list[Node], sup: list[Node], depth: int) -> list[Any]:
         key = (frozenset(n.key for n in sub), frozenset(n.key for n in sup), depth)
@@ -205,12 +271,7 @@ class Refuter:
             return hit
         self.pools[key] = []  # recursion guard
         ctx = self.ctx
-        raw: list[Any] = []
-        hints = [n for n in ctx.applicable([*sub, *sup]) if isinstance(n.schema, dict)]
-        raw.extend(self._scalars(hints))
-        if depth < _MAX_DEPTH:
-            raw.extend(self._arrays(sub, sup, depth))
-            raw.extend(self._objects(sub, sup, depth))
+        raw = list(self._raw(sub, sup, depth))
         seen: set[Hashable] = set()
         first: list[Any] = []
         second: list[Any] = []
@@ -276,7 +337,7 @@ class Refuter:
         out.extend([2.0, 7, 4, 8, 1.25, "abcdefgh", 9007199254740993])
         return out
 
-    def _arrays(self, sub: list[Node], sup: list[Node], depth: int) -> list[Any]:
+    def _arrays(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
         ctx = self.ctx
         hints = [n for n in ctx.applicable([*sub, *sup]) if isinstance(n.schema, dict)]
         if not any(
@@ -288,8 +349,7 @@ class Refuter:
             or (isinstance(n.schema.get("type"), list) and "array" in n.schema["type"])
             for n in hints
         ):
-            return []
-        out: list[Any] = []
+            return
         sup_u = ctx.unconditional(sup)
         for atoms in self._clauses(sub):
             plen = max(
@@ -300,30 +360,31 @@ class Refuter:
                 ]
                 + [0]
             )
-            kids = [
-                self.pool(_item_children(ctx, atoms, i), _item_children(ctx, sup_u, i), depth + 1)
-                for i in range(plen + 1)
-            ]
+            # Built as late as the candidates need them: a caller may stop early.
             firsts = [
                 self._first_valid(_item_children(ctx, atoms, i), [], depth + 1)
                 for i in range(plen + 1)
             ]
             prefix = [None if v is _MISSING else v for v in firsts[:plen]]
-            tail_pool = kids[plen]
             tail_first = firsts[plen]
-            out.append([])
-            out.append(prefix)
+            yield []
+            yield prefix
             if tail_first is not _MISSING:
-                out.append([*prefix, tail_first])
-                out.append([*prefix, tail_first, tail_first])
+                yield [*prefix, tail_first]
+                yield [*prefix, tail_first, tail_first]
+            kids = [
+                self.pool(_item_children(ctx, atoms, i), _item_children(ctx, sup_u, i), depth + 1)
+                for i in range(plen + 1)
+            ]
+            tail_pool = kids[plen]
             for i in range(plen):
                 for v in kids[i][:6]:
-                    out.append([*prefix[:i], v, *prefix[i + 1 :]])
-                    out.append([*prefix[:i], v])
+                    yield [*prefix[:i], v, *prefix[i + 1 :]]
+                    yield [*prefix[:i], v]
             for v in tail_pool[:8]:
-                out.append([*prefix, v])
+                yield [*prefix, v]
                 if tail_first is not _MISSING:
-                    out.append([*prefix, tail_first, v])
+                    yield [*prefix, tail_first, v]
             lens = {0, 1, 2}
             for n in hints:
                 for kw in ("minItems", "maxItems", "minContains", "maxContains"):
@@ -332,15 +393,14 @@ class Refuter:
                         lens.update({max(v - 1, 0), v, v + 1})
             if tail_first is not _MISSING:
                 for n_len in sorted(lens):
-                    out.append([*prefix, *[tail_first] * max(n_len - plen, 0)][: max(n_len, plen)])
+                    yield [*prefix, *[tail_first] * max(n_len - plen, 0)][: max(n_len, plen)]
                     distinct = [
                         v
                         for v in tail_pool
                         if self.ctx.valid_all(_item_children(ctx, atoms, None), v)
                     ]
                     if len(distinct) >= n_len:
-                        out.append([*prefix, *distinct[:n_len]])
-        return out
+                        yield [*prefix, *distinct[:n_len]]
 
     def _base(self, atoms: list[Node], sup_u: list[Node], depth: int) -> dict[str, Any]:
         required: list[str] = []
@@ -353,7 +413,7 @@ class Refuter:
             base[k] = None if v is _MISSING else v
         return base
 
-    def _objects(self, sub: list[Node], sup: list[Node], depth: int) -> list[Any]:
+    def _objects(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
         ctx = self.ctx
         hints = [n for n in ctx.applicable([*sub, *sup]) if isinstance(n.schema, dict)]
         obj_kw = (
@@ -373,8 +433,7 @@ class Refuter:
             or (isinstance(n.schema.get("type"), list) and "object" in n.schema["type"])
             for n in hints
         ):
-            return []
-        out: list[Any] = []
+            return
         sup_u = ctx.unconditional(sup)
         named: dict[str, None] = {}
         for n in hints:
@@ -399,30 +458,29 @@ class Refuter:
             keys = self._interesting(keys, sub, sup_u)
         for atoms in self._clauses(sub):
             base = self._base(atoms, sup_u, depth)
-            out.append(base)
+            yield base
             full = dict(base)
             for k in keys:
                 kid = location_children(ctx, atoms, k)
                 if k not in full and kid:
                     v = self._first_valid(kid, [], depth + 1)
                     full[k] = None if v is _MISSING else v
-            out.append(full)
+            yield full
             for k in keys:
                 kid_sub = location_children(ctx, atoms, k)
                 kid_sup = location_children(ctx, sup_u, k)
                 pool = self.pool(kid_sub, kid_sup, depth + 1)
                 for v in pool[:6]:
-                    out.append({**base, k: v})
-                    out.append({**full, k: v})
+                    yield {**base, k: v}
+                    yield {**full, k: v}
                 if k in base:
-                    out.append({kk: vv for kk, vv in base.items() if kk != k})
+                    yield {kk: vv for kk, vv in base.items() if kk != k}
             crowd = dict(base)
             for i in range(max([3, *self._max_props(hints)]) + 1):
                 crowd.setdefault(f"z{i}", 1)
-            out.append(crowd)
+            yield crowd
             for extra in ("z", "A1"):
-                out.extend({**base, extra: v} for v in (1, "s", None))
-        return out
+                yield from ({**base, extra: v} for v in (1, "s", None))
 
     @staticmethod
     def _max_props(hints: list[Node]) -> list[int]:
