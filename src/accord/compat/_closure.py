@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord import _pointer
+from accord._memo import IdentityMemo
 from accord.compat._nodes import Ctx, Node, Unsupported, mentions
 from accord.compat._prover import regex_search
 from accord.compat._types import Removal, Schema
@@ -194,6 +195,9 @@ class _ClosureBuilder:
         return live
 
 
+_closures: IdentityMemo[Schema] = IdentityMemo(64)
+
+
 def writer_closure(schema: Schema) -> Schema:
     """The schema of what a writer may emit under contract semantics (DESIGN.md).
 
@@ -201,9 +205,17 @@ def writer_closure(schema: Schema) -> Schema:
     struct location, only declared keys. It is ``schema`` itself with one more ``allOf``
     conjunct referencing generated ``$defs`` (``accord-closure-N``); recursion is
     expressed by references between generated definitions.
+
+    Memoised on the schema's identity (documents are never mutated once built), so the
+    diff's root comparison, its witness checks and its local questions share one
+    closure (and one compiled validator) per document. The result must not be mutated.
     """
     if isinstance(schema, bool):
         return schema
+    return _closures(schema, _writer_closure)
+
+
+def _writer_closure(schema: dict[str, Any]) -> Schema:
     ctx = Ctx(max_steps=10**9)
     root = ctx.add_doc(schema)
     builder = _ClosureBuilder(ctx)

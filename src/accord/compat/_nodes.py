@@ -375,10 +375,13 @@ class Ctx:
         return reference_validator(wrapper)
 
     def is_ref_free(self, node: Node) -> bool:
-        hit = self.ref_free.get(node.key)
+        # Keyed by the schema object: documents of one context share subschemas (a
+        # diff's local questions do), and every node keeps its schema alive.
+        key = (0, id(node.schema))
+        hit = self.ref_free.get(key)
         if hit is None:
             hit = not _has_ref(node.schema)
-            self.ref_free[node.key] = hit
+            self.ref_free[key] = hit
         return hit
 
     def canonical(self, node: Node) -> Node:
@@ -438,6 +441,8 @@ APPLICATOR_KEYWORDS = frozenset(_APPLICATORS)
 
 def strict_equal(a: Any, b: Any) -> bool:
     """Structural equality of JSON values where ``true`` is not ``1``."""
+    if a is b:
+        return True  # shared subschemas (documents are never mutated once built)
     if type(a) is not type(b):
         if isinstance(a, bool) or isinstance(b, bool):
             return False
