@@ -47,7 +47,11 @@ _LAZY: dict[str, str] = {
     "message_producer": "accord.provider._messages",
     "provider_state": "accord.provider._states",
     "require": "accord._service",
+    "stamp": "accord._envelope",
+    "upcast": "accord._envelope",
+    "upcaster": "accord._envelope",
     "validator": "accord._runtime",
+    "validator_for_message": "accord._envelope",
 }
 
 __all__ = [
@@ -85,10 +89,18 @@ __all__ = [
     "message_producer",
     "provider_state",
     "require",
+    "stamp",
+    "upcast",
+    "upcaster",
     "validator",
+    "validator_for_message",
 ]
 
 if _TYPE_CHECKING:
+    from accord._envelope import stamp as stamp
+    from accord._envelope import upcast as upcast
+    from accord._envelope import upcaster as upcaster
+    from accord._envelope import validator_for_message as validator_for_message
     from accord._names import ContractRef as ContractRef
     from accord._runtime import validator as validator
     from accord._service import check_service as check_service

@@ -41,16 +41,12 @@ def _registry_for(registry: Registry | str | os.PathLike[str] | None) -> Registr
 
     if isinstance(registry, Registry):
         return registry
-    if registry is None:
-        # Discovery reads the working directory's pyproject; resolve it to a root so
-        # two spellings of the same directory share one loaded registry.
-        from accord._config import find_project_config
+    # Discovery order (accord._discovery): the argument, ACCORD_REGISTRY,
+    # [tool.accord] registry, an installed registry package, ./contracts. Roots are
+    # resolved, so two spellings of one directory share one loaded registry.
+    from accord._discovery import resolve_registry
 
-        tool = find_project_config(Path.cwd())
-        root = Path(tool.registry) if tool.registry is not None else Path.cwd() / "contracts"
-    else:
-        root = Path(registry)
-    root = root.resolve()
+    root, _source = resolve_registry(registry)
     with _lock:
         hit = _registries.get(root)
         if hit is None:
@@ -70,9 +66,10 @@ def validator(
     Args:
         ref: ``namespace.name@version`` or ``namespace.name@range`` (``@^1.2``,
             ``@~1.2``, ``@>=1.1.0,<2``); without ``@``, the latest release.
-        registry: A :class:`~accord.registry.Registry`, or the path of a registry
-            directory. Default: ``[tool.accord] registry`` of the nearest
-            ``pyproject.toml``, else ``./contracts``.
+        registry: A :class:`~accord.registry.Registry`, the path of a registry
+            directory, or ``"pkg:NAME"`` (an installed registry package). Default:
+            discovery (``ACCORD_REGISTRY``, ``[tool.accord] registry``, an installed
+            registry package, ``./contracts``).
         backend: ``auto`` (jsonschema-rs, the reference), ``rs``, ``python`` or
             ``fast`` (fastjsonschema); see ``accord validate --explain-backend REF``.
 

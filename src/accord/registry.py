@@ -48,7 +48,6 @@ from accord import _jsondoc, _pointer
 from accord._config import (
     ContractMeta,
     RegistrySettings,
-    find_project_config,
     load_contract_meta,
     load_registry_settings,
 )
@@ -254,15 +253,15 @@ class Registry:
 
     @classmethod
     def discover(cls, path: str | Path | None = None) -> Registry:
-        """Load the registry at ``path``; else the one ``[tool.accord] registry`` names
-        in the nearest ``pyproject.toml`` above the working directory; else ``./contracts``.
+        """Load the registry at ``path``, else the one discovery finds: ``ACCORD_REGISTRY``,
+        ``[tool.accord] registry`` in the nearest ``pyproject.toml``, an installed registry
+        package (entry point group ``accord.registries``), else ``./contracts``.
+        ``path`` may be ``"pkg:NAME"`` to name an installed registry package.
         """
-        if path is not None:
-            return cls.load(path)
-        tool = find_project_config(Path.cwd())
-        if tool.registry is not None:
-            return cls.load(tool.registry)
-        return cls.load(Path.cwd() / "contracts")
+        from accord._discovery import resolve_registry
+
+        root, _source = resolve_registry(path)
+        return cls.load(root)
 
     def with_contract(self, contract: Contract) -> Registry:
         """A new registry with ``contract`` added or replaced."""

@@ -89,10 +89,9 @@ def accord_registry(pytestconfig: pytest.Config) -> Registry:
 
     location = _registry_location(pytestconfig)
     if location is None:
-        from accord._config import find_project_config
+        from accord._discovery import resolve_registry
 
-        tool = find_project_config(pytestconfig.rootpath)
-        location = tool.registry or pytestconfig.rootpath / "contracts"
+        location, _source = resolve_registry(None, cwd=pytestconfig.rootpath)
     return _registry_for(location)
 
 
