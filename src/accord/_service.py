@@ -86,6 +86,7 @@ from accord.errors import (
 )
 
 if TYPE_CHECKING:
+    from accord._discovery import RegistrySource
     from accord.compat._types import Verdict
     from accord.registry import ContractVersion, Registry
 
@@ -174,6 +175,14 @@ class ServiceReport:
     checks: tuple[Conformance, ...] = ()
     generated: tuple[str, ...] = ()
     source: Path | None = None
+    registry: RegistrySource | None = None  # which registry (package and version) was used
+
+    def describe(self) -> str:
+        """One line for the service's boot log."""
+        where = self.registry.describe() if self.registry is not None else "registry"
+        return (
+            f"{self.name or 'service'}: {len(self.checks)} contract check(s) passed against {where}"
+        )
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -1223,9 +1232,12 @@ def check_service(
             findings=first.findings,
             mismatches=failures,
         )
+    from accord._discovery import registry_source
+
     return ServiceReport(
         name=manifest.name,
         checks=tuple(checks),
         generated=tuple(generated),
         source=manifest.source,
+        registry=registry_source(reg),
     )
