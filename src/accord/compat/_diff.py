@@ -562,8 +562,10 @@ class _Walker:
     def _unchanged(
         self, old: Sequence[tuple[str, Schema]], new: Sequence[tuple[str, Schema]]
     ) -> bool:
-        a = canonical_text([s for _, s in old])
-        b = canonical_text([s for _, s in new])
+        # Line-joined texts of the (never mutated) subschemas: memoised per subschema, and
+        # equal exactly when the canonical texts of the two lists are.
+        a = "\n".join(canonical_text(s) for _, s in old)
+        b = "\n".join(canonical_text(s) for _, s in new)
         return a == b and ("$ref" not in a or self._same_defs)
 
     def walk(

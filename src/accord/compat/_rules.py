@@ -169,6 +169,7 @@ class View:
         self.nullable = False
         self.unwrapped: set[tuple[str, str]] = set()
         self.allof_sizes: list[int] = []
+        self._properties: dict[str, list[tuple[str, Schema]]] | None = None
         seen: set[str] = set()
         for pointer, schema in entries:
             self._add(pointer, schema, seen)
@@ -309,7 +310,13 @@ class View:
         return [v for _, v in self.values(keyword) if isinstance(v, str)]
 
     def properties(self) -> dict[str, list[tuple[str, Schema]]]:
-        """Property name -> every ``(pointer, subschema)`` declaring it."""
+        """Property name -> every ``(pointer, subschema)`` declaring it.
+
+        Built once per view (many rules ask; a wide object has many pointers to build).
+        The result is shared: callers must not mutate it.
+        """
+        if self._properties is not None:
+            return self._properties
         out: dict[str, list[tuple[str, Schema]]] = {}
         for pointer, value in self.values("properties"):
             if isinstance(value, dict):
@@ -317,6 +324,7 @@ class View:
                     out.setdefault(name, []).append(
                         (_pointer.join(pointer, "properties", name), sub)
                     )
+        self._properties = out
         return out
 
     def required(self) -> set[str]:
@@ -352,7 +360,10 @@ class View:
 
     def keyword_text(self, *keywords: str) -> str:
         """Canonical text of every value of ``keywords`` (for "did it change at all")."""
-        return canonical_text([[k, v] for k in keywords for _, v in self.values(k)])
+        # One line per value: canonical JSON never contains a raw newline or tab, so the
+        # text is as injective as the canonical text of the ``[[k, v], ...]`` list, and
+        # each value's text is memoised on the (never mutated) subschema.
+        return "\n".join(f"{k}\t{canonical_text(v)}" for k in keywords for _, v in self.values(k))
 
 
 def _tighter(a: tuple[Fraction, bool], b: tuple[Fraction, bool], *, upper: bool) -> bool:
