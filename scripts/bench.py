@@ -413,12 +413,111 @@ def bench_provider(repeat: int) -> list[tuple[str, str, str]]:
     return [("provider: verify 200 interactions in process (FastAPI)", f"{t:.2f} s", "< 2 s")]
 
 
+def _write_gate_registry(root: Path, contracts: int) -> None:
+    """``contracts`` contracts with 1.0.0, 1.1.0 and 1.2.0 (additive minors) and a lock."""
+    import hashlib
+    import json
+
+    lock: list[str] = []
+    for i in range(contracts):
+        cid = (f"ns{i % 20:02d}", f"c{i:04d}")
+        directory = root / cid[0] / cid[1]
+        directory.mkdir(parents=True)
+        (directory / "contract.toml").write_text('owner = "bench"\nkind = "event"\n')
+        props: dict[str, Any] = {"id": {"type": "integer"}, "name": {"type": "string"}}
+        for minor in range(3):
+            props[f"f{minor}"] = {"type": "string", "maxLength": 40}
+            doc = {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "properties": dict(props),
+                "required": ["id"],
+            }
+            raw = (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
+            (directory / f"1.{minor}.0.schema.json").write_bytes(raw)
+            lock.append(f"{cid[0]}.{cid[1]} 1.{minor}.0 sha256:{hashlib.sha256(raw).hexdigest()}")
+    (root / "accord.lock").write_text("".join(f"{line}\n" for line in sorted(lock)))
+
+
+def bench_check(repeat: int) -> list[tuple[str, str, str]]:
+    """accord check on 1,000 contracts x 3 versions against a ref where 10 changed."""
+    import hashlib
+    import json
+    import subprocess
+    import tempfile
+
+    from accord._gate import check
+
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp)
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "b",
+            "GIT_AUTHOR_EMAIL": "b@example.com",
+            "GIT_COMMITTER_NAME": "b",
+            "GIT_COMMITTER_EMAIL": "b@example.com",
+        }
+
+        def git(*args: str) -> None:
+            subprocess.run(
+                ["git", "-C", str(repo), *args], check=True, env=env, capture_output=True
+            )
+
+        git("init", "-q", "-b", "main")
+        root = repo / "contracts"
+        _write_gate_registry(root, 1000)
+        git("add", "-A")
+        git("commit", "-q", "-m", "base")
+        git("checkout", "-q", "-b", "change")
+        lock = (root / "accord.lock").read_text().splitlines()
+        for i in range(0, 1000, 100):  # 10 contracts get a 1.3.0
+            ns, name = f"ns{i % 20:02d}", f"c{i:04d}"
+            doc = json.loads((root / ns / name / "1.2.0.schema.json").read_text())
+            doc["properties"]["added"] = {"type": "boolean"}
+            raw = (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
+            (root / ns / name / "1.3.0.schema.json").write_bytes(raw)
+            lock.append(f"{ns}.{name} 1.3.0 sha256:{hashlib.sha256(raw).hexdigest()}")
+        (root / "accord.lock").write_text("".join(f"{line}\n" for line in sorted(lock)))
+        git("add", "-A")
+        git("commit", "-q", "-m", "ten new versions")
+        best: Any = None
+        for _ in range(max(1, min(repeat, 3))):
+            start = time.perf_counter()
+            report = check(root, against="main")
+            total = time.perf_counter() - start
+            if best is None or total < best[0]:
+                best = (total, dict(report.timings), len(report.checked), report.failed())
+        total, timings, checked, failed = best
+        rows.append(
+            (
+                f"check 1,000 contracts x 3 versions --against main ({checked} changed)",
+                f"{total:.2f} s",
+                "< 10 s",
+            )
+        )
+        split = ", ".join(f"{k} {v:.2f} s" for k, v in timings.items())
+        rows.append(("  split: " + split, "", "failed" if failed else "clean"))
+        start = time.perf_counter()
+        alone = check(root)
+        rows.append(
+            (
+                "check the same registry alone (every version diffed)",
+                f"{time.perf_counter() - start:.2f} s",
+                "",
+            )
+        )
+        _ = alone
+    return rows
+
+
 BENCHES: dict[str, Callable[[int], list[tuple[str, str, str]]]] = {
     "diff": bench_diff,
     "service": bench_service,
     "validate": bench_validate,
     "boot": bench_boot,
     "provider": bench_provider,
+    "check": bench_check,
 }
 
 

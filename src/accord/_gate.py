@@ -401,6 +401,9 @@ class GateReport:
         checks: Every version comparison made, in contract then version order.
         findings: Every finding, sorted (ignored ones included, marked).
         unused_ignores: Ignore entries that matched no finding (stale approvals).
+        timings: Seconds spent per phase (``load``, ``git``, ``diff``), for ``make bench``
+            and ``--verbose`` style reporting; not part of any output format (outputs
+            stay byte-identical across runs).
     """
 
     registry: str
@@ -411,6 +414,7 @@ class GateReport:
     checks: tuple[VersionCheck, ...] = ()
     findings: tuple[Finding, ...] = ()
     unused_ignores: tuple[IgnoreEntry, ...] = ()
+    timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -887,9 +891,13 @@ def check(
         UsageError: a git failure: unknown ref, not a repository, or a shallow clone
             without the merge-base (``git-no-merge-base``, with a ``fetch-depth: 0`` hint).
     """
+    import time
+
+    clock = time.perf_counter()
     root_path = Path(root)
     registry, findings = _load(root_path)
     findings += _unlocked(registry)
+    loaded = time.perf_counter()
     base: _Base | None = None
     if against is not None:
         base, moved = _against(registry, against, tip=tip)
@@ -900,6 +908,7 @@ def check(
             if not (f.rule == "lock-digest-mismatch" and (f.contract, f.version) in modified)
         ]
         findings += moved
+    gitted = time.perf_counter()
     checks: list[VersionCheck] = []
     checked: list[str] = []
     for contract in registry:
@@ -909,6 +918,7 @@ def check(
         found_checks, found = _check_contract(registry, contract)
         checks += found_checks
         findings += found
+    diffed = time.perf_counter()
     if consumers_only:
         findings = [_consumers_only(f) for f in findings]
     findings, unused = _apply_ignores(sorted(findings, key=_sort_key), ignore)
@@ -921,6 +931,7 @@ def check(
         checks=tuple(checks),
         findings=tuple(findings),
         unused_ignores=unused,
+        timings=(("load", loaded - clock), ("git", gitted - loaded), ("diff", diffed - gitted)),
     )
 
 
