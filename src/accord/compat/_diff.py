@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord import _pointer
+from accord.compat._nodes import has_ref as _has_ref
 from accord.compat._report import (
     MODES,
     BumpKind,
@@ -96,10 +97,10 @@ def _looks_like_ref(text: str) -> bool:
 
 
 def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
-    from accord import _dialect, _jsondoc
+    from accord import _jsondoc
 
     if isinstance(value, bool | dict):
-        return _Input(_dialect.normalize(value), value, default_label)
+        return _Input(_normalized(value), value, default_label)
     if isinstance(value, Path | str):
         text = str(value)
         path = Path(text)
@@ -130,10 +131,63 @@ def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
                 code="ref-needs-registry",
                 file=text,
             )
-        return _Input(_dialect.normalize(document, file=text), document, text)
+        return _Input(_normalized(document, file=text), document, text)
     raise UsageError(
         f"cannot compare a {type(value).__name__}: pass a schema, a file or a reference"
     )
+
+
+def _normalized(document: Any, *, file: str | None = None) -> Any:
+    """``_dialect.normalize(document)``: a fresh 2020-12 copy the caller cannot mutate.
+
+    A 2020-12 document is only copied (what ``normalize`` does with it, minus the
+    pointer map it builds and the diff never reads); draft-07 goes through ``normalize``.
+    """
+    from accord import _dialect
+
+    if _dialect.detect_dialect(document, file=file) == "2020-12":
+        return _json_copy(document, {})
+    return _dialect.normalize(document, file=file)
+
+
+def _json_copy(value: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy`` for JSON documents (containers copied, aliasing kept)."""
+    if isinstance(value, dict):
+        found = memo.get(id(value))
+        if found is None:
+            found = memo[id(value)] = {}
+            for key, item in value.items():
+                found[key] = _json_copy(item, memo)
+        return found
+    if isinstance(value, list):
+        found = memo.get(id(value))
+        if found is None:
+            found = memo[id(value)] = []
+            found.extend(_json_copy(item, memo) for item in value)
+        return found
+    if isinstance(value, str | int | float | bool | None):
+        return value
+    return copy.deepcopy(value)
+
+
+def _may_be_same(a: Any, b: Any) -> bool:
+    """False only when ``canonical_dumps(a) != canonical_dumps(b)`` for certain (cheap)."""
+    if isinstance(a, str) or isinstance(b, str):
+        return bool(a == b)
+    if isinstance(a, dict):
+        if not isinstance(b, dict):
+            return False
+        if a.keys() != b.keys():
+            # Only string keys are certain to dump differently when the key sets differ.
+            return not all(isinstance(k, str) for k in (*a, *b))
+        return all(_may_be_same(v, b[k]) for k, v in a.items())
+    if isinstance(b, dict):
+        return False
+    if isinstance(a, list | tuple):
+        if not isinstance(b, list | tuple):
+            return False
+        return len(a) == len(b) and all(_may_be_same(x, y) for x, y in zip(a, b, strict=True))
+    return not isinstance(b, list | tuple)
 
 
 def _relative(registry: Registry, path: Path) -> str:
@@ -146,13 +200,26 @@ def _relative(registry: Registry, path: Path) -> str:
 # ----------------------------------------------------------------------------- engine glue
 
 
-def _embedded(root: Schema, memo: dict[int, tuple[Any, Any]] | None = None) -> Schema:
+def _embedded(
+    root: Schema,
+    memo: dict[int, tuple[Any, Any]] | None = None,
+    *,
+    text: bool = True,
+    ref_free: bool = False,
+) -> Schema:
     """``root`` rewritten to live at ``#/$defs/__accord_root`` of a wrapper document.
 
     Subtrees without a local ``$ref`` are shared with ``root``, not copied (schemas are
     never mutated once built). ``memo`` (identity -> rewritten) lets several roots
     that share subschemas (OLD and OLD with one change applied) share the rewriting.
+    ``text``: first look for ``"$ref"`` in the root's canonical text (cheap when it is
+    already memoised, as for the diff's own roots); ``ref_free``: the caller knows
+    there is no ``"$ref"`` key.
     """
+    if isinstance(root, dict) and (ref_free or (text and "$ref" not in canonical_text(root))):
+        # No "$ref" key anywhere (the text is memoised for the diff's roots): nothing
+        # to rewrite, so skip the walk.
+        return {k: v for k, v in root.items() if k not in ("$schema", "$id")}
     seen: dict[int, tuple[Any, Any]] = {} if memo is None else memo
 
     def rewrite(node: Any) -> Any:
@@ -670,6 +737,7 @@ class _Judge:
         self.required = required_directions(mode)
         self._rewritten: dict[int, tuple[Any, Any]] = {}
         self._locations: dict[int, tuple[Site, tuple[Schema, Schema]]] = {}
+        self._old_ref_free = isinstance(old, dict) and "$ref" not in canonical_text(old)
         self.old_embedded = _embedded(old, self._rewritten)
         self.new_embedded = _embedded(new, self._rewritten)
         self.witnesses = _Witnesses(engine, old, new, root)
@@ -694,7 +762,14 @@ class _Judge:
     def isolated(self, site: Site, hit: Hit) -> _Pair:
         old_local, new_local = self.location(site)
         if hit.patch is not None:
-            patched = _embedded(_apply(self.old, hit.patch), self._rewritten)
+            patched_root = _apply(self.old, hit.patch)
+            if self._old_ref_free and not any(
+                _has_ref(value) for _, _, value in hit.patch if value is not DELETE
+            ):
+                # OLD has no "$ref" and the patch adds none: nothing to rewrite.
+                patched = _embedded(patched_root, text=False, ref_free=True)
+            else:
+                patched = _embedded(patched_root, self._rewritten, text=False)
             new_local = _local(patched, [p for p, _ in site.location.old.entries])
         return self.engine.pair(old_local, new_local)
 
@@ -952,7 +1027,9 @@ def _compare_inputs(
     if semantics not in ("contract", "set"):
         raise UsageError(f"unknown semantics {semantics!r} (expected contract or set)")
     required_directions(mode)  # validates the mode
-    identical = _jsondoc.canonical_dumps(old.raw) == _jsondoc.canonical_dumps(new.raw)
+    identical = _may_be_same(old.raw, new.raw) and _jsondoc.canonical_dumps(
+        old.raw
+    ) == _jsondoc.canonical_dumps(new.raw)
     if identical or canonical_text(old.schema) == canonical_text(new.schema):
         return Report(
             mode=mode,

@@ -183,6 +183,11 @@ class Node:
         return default
 
 
+def has_ref(schema: Any) -> bool:
+    """Whether any object inside ``schema`` has a ``$ref`` or ``$dynamicRef`` key."""
+    return _has_ref(schema)
+
+
 def _has_ref(schema: Any) -> bool:
     stack = [schema]
     while stack:
