@@ -267,7 +267,12 @@ def _local(embedded: Schema, pointers: Sequence[str]) -> Schema:
     """
     if not pointers:
         return True
-    return {"$defs": {_EMBED: embedded}, "allOf": [_node(embedded, p) for p in pointers]}
+    conjuncts = [_node(embedded, p) for p in pointers]
+    if not any(_has_ref(c) for c in conjuncts):
+        # Nothing refers into the root: leave it out, so the engine and the reference
+        # validator never compile a wide document for a leaf question.
+        return {"allOf": conjuncts}
+    return {"$defs": {_EMBED: embedded}, "allOf": conjuncts}
 
 
 def _apply(root: Schema, ops: Sequence[PatchOp]) -> Schema:
@@ -532,6 +537,8 @@ class _Witnesses:
             while changed and budget[0] > 0:
                 changed = False
                 for smaller in candidates(here):
+                    if budget[0] <= 0:
+                        break  # no attempt can succeed any more (quadratic on wide objects)
                     if protected and on_path(path) and not _keeps(here, smaller, path, protected):
                         continue
                     attempt = _set_at(payload, path, smaller)

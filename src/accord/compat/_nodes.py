@@ -25,6 +25,7 @@ __all__ = [
     "json_equal",
     "json_key",
     "num",
+    "same_ref_free",
     "type_of",
     "value_key",
 ]
@@ -458,4 +459,19 @@ def strict_equal(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and all(strict_equal(v, b[k]) for k, v in a.items())
     if isinstance(a, list):
         return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def same_ref_free(a: Any, b: Any) -> bool:
+    """``strict_equal(a, b)`` and neither holds a ``$ref``/``$dynamicRef`` key, in one walk."""
+    if a is b:
+        return not _has_ref(a)
+    if type(a) is not type(b):
+        return strict_equal(a, b)  # scalars of different types; containers never equal
+    if isinstance(a, dict):
+        if "$ref" in a or "$dynamicRef" in a:
+            return False
+        return a.keys() == b.keys() and all(same_ref_free(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_ref_free(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)

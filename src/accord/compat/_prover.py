@@ -32,6 +32,7 @@ from accord.compat._nodes import (
     Node,
     Unsupported,
     num,
+    same_ref_free,
     strict_equal,
     type_of,
     value_key,
@@ -556,13 +557,14 @@ class Prover:
             return Gap(str(exc), path)
         if sup.schema is True:
             return None
-        if (
-            len(subs) == 1
-            and strict_equal(subs[0].schema, sup.schema)
-            and ctx.is_ref_free(sup)
-            and ctx.is_ref_free(subs[0])
-        ):
-            return None
+        if len(subs) == 1:
+            # The same ref-free schema on both sides: nothing to prove.
+            mine = subs[0].schema
+            if mine is sup.schema:
+                if ctx.is_ref_free(sup):
+                    return None
+            elif same_ref_free(mine, sup.schema):
+                return None
         key = (frozenset(n.key for n in subs), sup.key)
         if key in self.memo:
             return self.memo[key]
