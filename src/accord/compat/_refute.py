@@ -10,6 +10,7 @@ the reference validator on the two root documents decides; nothing here is trust
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
@@ -23,6 +24,7 @@ __all__ = ["Refuter"]
 
 _MAX_DEPTH = 6
 _MISSING: Any = object()  # "no value found"; JSON null is a value
+_UNSET: Any = object()  # "not computed yet" in a memo whose values may be _MISSING
 _POOL_CAP = 48
 _BASE_SCALARS: list[Any] = [
     None,
@@ -52,6 +54,23 @@ def _as_json_number(f: Any) -> Any:
     return float(f)
 
 
+_STRUCTURED = frozenset({"object", "array"})
+
+
+def _structured_only(sub: list[Node]) -> bool:
+    """Some node's ``type`` admits only objects and arrays (no scalar can be valid)."""
+    for n in sub:
+        s = n.schema
+        if not isinstance(s, dict):
+            continue
+        t = s.get("type")
+        if isinstance(t, str) and t in _STRUCTURED:
+            return True
+        if isinstance(t, list) and t and all(isinstance(x, str) and x in _STRUCTURED for x in t):
+            return True
+    return False
+
+
 class Refuter:
     """Searches for a witness; deterministic, bounded by the context's step budget."""
 
@@ -69,6 +88,8 @@ class Refuter:
         self.pools: dict[tuple[Any, ...], list[Any]] = {}
         self.seen: set[Hashable] = set()
         self.quick: dict[frozenset[tuple[int, int]], Any] = {}
+        # _scan_first results (pure in their key, like pools)
+        self.firsts: dict[tuple[Any, ...], Any] = {}
 
     # -- driver ----------------------------------------------------------------------
     def find(
@@ -157,8 +178,12 @@ class Refuter:
             quick = self._quick(sub)
             if quick is not _MISSING:
                 return quick
-            if (frozenset(n.key for n in sub), frozenset(), depth) not in self.pools:
-                return self._scan_first(sub, depth)
+            key: tuple[Any, ...] = (frozenset(n.key for n in sub), frozenset(), depth)
+            if key not in self.pools:
+                found = self.firsts.get(key, _UNSET)
+                if found is _UNSET:
+                    found = self.firsts[key] = self._scan_first(sub, depth)
+                return found
         pool = self.pool(sub, sup, depth)
         for v in pool:
             if self.ctx.valid_all(sub, v):
@@ -208,7 +233,18 @@ class Refuter:
         """
         seen: set[Hashable] = set()
         first: Any = _MISSING
-        for v in self._raw(sub, [], depth):
+        candidates = self._raw(sub, [], depth)
+        if _structured_only(sub):
+            # Every non-container candidate fails some node's "type": skip them without
+            # asking the validator (same first valid value, in the same order). The
+            # fallback stays the very first candidate, as in the pool.
+            hints = [n for n in self.ctx.applicable(sub) if isinstance(n.schema, dict)]
+            scalars = self._scalars(hints)
+            first = scalars[0]
+            candidates = itertools.chain(
+                (v for v in scalars if isinstance(v, dict | list)), self._structured(sub, depth)
+            )
+        for v in candidates:
             k = value_key(v)
             if k in seen:
                 continue
@@ -218,6 +254,11 @@ class Refuter:
             if first is _MISSING:
                 first = v
         return first
+
+    def _structured(self, sub: list[Node], depth: int) -> Iterator[Any]:
+        if depth < _MAX_DEPTH:
+            yield from self._arrays(sub, [], depth)
+            yield from self._objects(sub, [], depth)
 
     def _raw(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
         """Candidate values for a location, in pool order before sorting (lazy)."""
