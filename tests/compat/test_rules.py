@@ -1151,3 +1151,27 @@ def test_type_switch_reports_only_the_type_change() -> None:
     report = diff(old, new)
     assert [c.rule for c in report.changes] == ["type-changed"]
     assert report.changes[0].breaks == ("backward", "forward")
+
+
+def test_added_property_with_a_ref_is_judged_alone() -> None:
+    """An optional property whose schema is a ``$ref`` into NEW's ``$defs`` is judged on
+    its own (the definition is carried into OLD), not blamed for another change that
+    breaks the same object (regression: it used to inherit the root's witness)."""
+    from accord.compat import diff
+
+    old = {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}
+    new = {
+        "$defs": {"address": {"type": "object", "properties": {"city": {"type": "string"}}}},
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {"type": "string"},
+            "address": {"$ref": "#/$defs/address"},
+        },
+        "required": ["id", "status"],
+    }
+    report = diff(old, new, mode="backward")
+    by_rule = {c.rule: c for c in report.changes}
+    assert by_rule["property-added-required"].breaks == ("backward",)
+    assert by_rule["property-added-optional"].breaks == ()
+    assert not report.compatible

@@ -604,6 +604,57 @@ def _child(path: str, key: str) -> str:
 _OBJ: dict[str, Any] = {"type": "object", "properties": {"id": {"type": "integer"}}}
 
 
+def _local_refs(node: Any) -> Iterator[str]:
+    """Every ``$ref`` string in ``node`` (not inside ``enum``/``const``/... values)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            elif key not in ("enum", "const", "default", "examples"):
+                yield from _local_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _local_refs(value)
+
+
+def carry_defs(value: Any, old_root: Schema, new_root: Schema) -> list[PatchOp] | None:
+    """Edits that make the ``$defs`` of NEW that ``value`` refers to available in OLD.
+
+    A change copied from NEW into OLD (to judge it alone) may hold ``#/$defs/x`` refs
+    into NEW. Definitions OLD lacks are copied over; one OLD already has identically
+    stays; ``None`` when a ref points elsewhere or OLD has a *different* ``x`` (the
+    change then cannot be isolated).
+    """
+    if not isinstance(old_root, dict) or not isinstance(new_root, dict):
+        return None
+    new_defs = new_root.get("$defs")
+    old_defs = old_root.get("$defs")
+    new_defs = new_defs if isinstance(new_defs, dict) else {}
+    old_defs = old_defs if isinstance(old_defs, dict) else {}
+    needed: dict[str, Any] = {}
+    seen: set[str] = set()
+    stack = [value]
+    while stack:
+        for ref in _local_refs(stack.pop()):
+            if not ref.startswith("#/$defs/"):
+                return None
+            name = _pointer.unescape(unquote(ref[len("#/$defs/") :]).split("/")[0])
+            if name in seen:
+                continue
+            seen.add(name)
+            if name not in new_defs:
+                return None
+            if name in old_defs:
+                if canonical_text(old_defs[name]) != canonical_text(new_defs[name]):
+                    return None
+                continue
+            needed[name] = new_defs[name]
+            stack.append(new_defs[name])
+    if not needed:
+        return []
+    return [("", "$defs", {**old_defs, **needed})]
+
+
 def _added_properties(site: Site, *, required: bool) -> Iterator[Hit]:
     old_props, new_props = site.old.properties(), site.new.properties()
     new_required = site.new.required()
@@ -612,7 +663,10 @@ def _added_properties(site: Site, *, required: bool) -> Iterator[Hit]:
             continue
         sub = entries[0][1]
         ops: list[PatchOp] | None = None
-        if "$ref" not in canonical_text(sub) and site.old.parts:
+        carried = (
+            carry_defs(sub, site.old.root, site.new.root) if "$ref" in canonical_text(sub) else []
+        )
+        if carried is not None and site.old.parts:
             holder = site.old.first("properties")
             target = holder[0] if holder else site.old.parts[0][0]
             props = dict(holder[1]) if holder and isinstance(holder[1], dict) else {}
@@ -623,6 +677,8 @@ def _added_properties(site: Site, *, required: bool) -> Iterator[Hit]:
                 rtarget = req[0] if req else target
                 names = list(req[1]) if req and isinstance(req[1], list) else []
                 ops.append((rtarget, "required", [*names, name]))
+            # definitions first: an edit inside OLD's $defs must land in the merged ones
+            ops[:0] = carried
         kind = "required" if required else "optional"
         yield Hit(
             rule=f"property-added-{kind}",
