@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from accord import _pointer
+from accord._jsondoc import DEFAULT_MAX_DEPTH, MISS, fast_or_miss, loads
 from accord.errors import ContractViolation, RefError, SchemaError, ValidationIssue
 
 __all__ = ["Validator", "explain_backend"]
@@ -128,10 +129,12 @@ class Validator:
             DocumentError: the text is not strict JSON (``json-duplicate-key``, ...).
             ContractViolation: the payload is not valid.
         """
-        from accord import _jsondoc
-
-        payload = _jsondoc.loads(data, file=file, max_bytes=None)
-        self.validate(payload)
+        payload = fast_or_miss(data, None, DEFAULT_MAX_DEPTH)
+        if payload is MISS:
+            payload = loads(data, file=file, max_bytes=None)
+        if not self.is_valid(payload):
+            issues, best = self._explain(payload)
+            raise ContractViolation(self.ref, issues, best_match=best)
         return payload
 
     def errors(self, payload: Any) -> list[ValidationIssue]:
