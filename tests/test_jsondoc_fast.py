@@ -202,3 +202,23 @@ def test_fast_and_strict_agree_on_generated_texts(text: str, pad: str) -> None:
     value = fast_or_miss(data, None, 64)
     if value is not MISS:
         assert _outcome(loads, data)[0] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        pytest.param(
+            b'{"a": 1, "a": ' + b"[" * 70 + b"]" * 70 + b"}", "json-too-deep", id="deep-dup"
+        ),
+        pytest.param(b"[" * 70 + b"1,]" + b"]" * 69, "json-too-deep", id="deep-malformed"),
+        pytest.param(b"[" * 5000 + b"]" * 5000, "json-too-deep", id="deeper-than-recursion"),
+        pytest.param(
+            b'["\\ud800", ' + b"[" * 70 + b"]" * 70 + b"]", "json-too-deep", id="deep-surrogate"
+        ),
+    ],
+)
+def test_too_deep_is_reported_before_other_refusals(data: bytes, code: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        loads(data)
+    assert info.value.code == code
+    assert info.value.line == 1

@@ -16,7 +16,7 @@ import os
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from accord.errors import DocumentError
 
@@ -97,6 +97,60 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+def _nesting(value: Any) -> int:
+    """How deeply containers nest in a parsed value (``[[]]``: 2), level by level in C."""
+    depth = 0
+    level = [value]
+    while level:
+        types = {*map(type, level)}
+        if dict not in types and list not in types:
+            break
+        depth += 1
+        level = _referents(*level)
+        if not level:
+            break
+    return depth
+
+
+def _refuse_if_too_deep(text: str, max_depth: int | None, file: str | None) -> None:
+    if max_depth is None:
+        return
+    deep = _depth_of(text, max_depth)
+    if deep is not None:
+        line, col = _line_col(text, deep[0])
+        raise DocumentError(
+            f"nesting deeper than {max_depth} levels "
+            "(raise max-depth in accord.toml if this is intended)",
+            code="json-too-deep",
+            file=file,
+            line=line,
+            column=col,
+        )
+
+
+def _refuse_parse_error(exc: BaseException, file: str | None) -> NoReturn:
+    if isinstance(exc, _DuplicateKeyError):
+        raise DocumentError(
+            f"duplicate key {exc.key!r}: JSON parsers disagree on which value wins",
+            code="json-duplicate-key",
+            file=file,
+        ) from None
+    if isinstance(exc, json.JSONDecodeError):
+        code = "json-nan" if "non-standard JSON constant" in exc.msg else "json-malformed"
+        raise DocumentError(
+            f"malformed JSON: {exc.msg}", code=code, file=file, line=exc.lineno, column=exc.colno
+        ) from None
+    if isinstance(exc, RecursionError):
+        raise DocumentError(
+            "document nests too deeply to parse", code="json-too-deep", file=file
+        ) from None
+    if "non-standard JSON constant" in str(exc):
+        raise DocumentError(
+            f"{exc}: NaN and Infinity are not JSON", code="json-nan", file=file
+        ) from None
+    raise DocumentError(f"malformed JSON: {exc}", code="json-malformed", file=file) from None
+
+
 def loads(
     data: bytes | str,
     *,
@@ -158,18 +212,6 @@ def loads(
                 line=line,
                 column=col,
             )
-    if max_depth is not None:
-        deep = _depth_of(text, max_depth)
-        if deep is not None:
-            line, col = _line_col(text, deep[0])
-            raise DocumentError(
-                f"nesting deeper than {max_depth} levels "
-                "(raise max-depth in accord.toml if this is intended)",
-                code="json-too-deep",
-                file=file,
-                line=line,
-                column=col,
-            )
     try:
         value = json.loads(
             text,
@@ -177,28 +219,15 @@ def loads(
             parse_constant=_reject_constant,
             parse_float=_parse_float,
         )
-    except _DuplicateKeyError as exc:
-        raise DocumentError(
-            f"duplicate key {exc.key!r}: JSON parsers disagree on which value wins",
-            code="json-duplicate-key",
-            file=file,
-        ) from None
-    except json.JSONDecodeError as exc:
-        code = "json-nan" if "non-standard JSON constant" in exc.msg else "json-malformed"
-        raise DocumentError(
-            f"malformed JSON: {exc.msg}", code=code, file=file, line=exc.lineno, column=exc.colno
-        ) from None
-    except ValueError as exc:
-        if "non-standard JSON constant" in str(exc):
-            raise DocumentError(
-                f"{exc}: NaN and Infinity are not JSON", code="json-nan", file=file
-            ) from None
-        raise DocumentError(f"malformed JSON: {exc}", code="json-malformed", file=file) from None
-    except RecursionError:
-        raise DocumentError(
-            "document nests too deeply to parse", code="json-too-deep", file=file
-        ) from None
-    if _has_lone_surrogate(value):
+    except (_DuplicateKeyError, ValueError, RecursionError) as exc:
+        # Too deep is reported before any other parse error, as a pre-scan would.
+        _refuse_if_too_deep(text, max_depth, file)
+        _refuse_parse_error(exc, file)
+    if max_depth is not None and (not _referents_ok or _nesting(value) > max_depth):
+        _refuse_if_too_deep(text, max_depth, file)
+    # A lone surrogate can only come from a \uD... escape: strict UTF-8 decoding refuses
+    # raw ones, and a str argument holding one is not ASCII.
+    if ("\\ud" in text or "\\uD" in text or not text.isascii()) and _has_lone_surrogate(value):
         raise DocumentError(
             "document contains an unpaired UTF-16 surrogate escape",
             code="json-lone-surrogate",
@@ -403,6 +432,14 @@ def canonical_dumps(value: Any) -> str:
     distinct in text (they are different bytes) but compare equal under the engine.
     """
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=_default) + "\n"
+
+
+def sorted_dumps(value: Any) -> str:
+    """Compact JSON with sorted keys and exact integers (C encoder): what
+    :func:`canonical_dumps` writes, minus the layout, for deterministic in-memory copies."""
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default
+    )
 
 
 def _default(value: Any) -> Any:

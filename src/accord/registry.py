@@ -246,7 +246,7 @@ class Registry:
         Raises:
             RegistryError: any problem of severity ``error``; ``problems`` lists all.
         """
-        registry, problems = _build(Path(root), lint=False)
+        registry, problems = _build(Path(root), lint=False, trust_lock=True)
         if any(p.severity == "error" for p in problems):
             raise RegistryError(problems, root=str(root))
         return registry
@@ -753,9 +753,14 @@ def _load_contract(
     settings: RegistrySettings,
     collector: _Collector,
     scan: _Scan,
+    published: Mapping[tuple[str, Version], str] | None = None,
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
-    (returned either way, so their own problems and the refs into them are checked)."""
+    (returned either way, so their own problems and the refs into them are checked).
+
+    ``published``: lock digests whose versions were checked when they were published;
+    a version file with exactly those bytes skips :func:`check_schema`.
+    """
     contract_id = f"{namespace}.{name}"
     rel_dir = _rel(root, directory)
     meta: ContractMeta | None = None
@@ -806,8 +811,9 @@ def _load_contract(
         except AccordError as exc:
             collector.add(exc.problem())
             continue
-        for problem in check_schema(document, file=rel, pointer="", require_object_root=True):
-            collector.add(problem)
+        if published is None or published.get((contract_id, version)) != digest_of(raw):
+            for problem in check_schema(document, file=rel, pointer="", require_object_root=True):
+                collector.add(problem)
         versions.append(
             ContractVersion(
                 contract_id=contract_id,
@@ -883,8 +889,28 @@ def _check_lock(root: Path, versions: list[ContractVersion], collector: _Collect
     )
 
 
-def _build(root: Path, *, lint: bool) -> tuple[Registry, list[Problem]]:
-    """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks."""
+def _published_digests(root: Path) -> dict[tuple[str, Version], str]:
+    """The lock's digests, or nothing when the lock is absent or has any problem (then
+    :func:`_check_lock` reports it and every version is checked in full)."""
+    try:
+        data = _read_regular(root / LOCK_FILE, display=LOCK_FILE, max_bytes=None)
+        lines, problems = _parse_lock(_decode_lock(data))
+    except LockError:
+        return {}
+    if any(p.severity == "error" for p in problems):
+        return {}
+    return {(x.contract_id, x.version): x.digest for x in lines}
+
+
+def _build(root: Path, *, lint: bool, trust_lock: bool = False) -> tuple[Registry, list[Problem]]:
+    """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
+
+    ``trust_lock`` (``Registry.load`` only, never with ``lint``): a version whose bytes
+    match its ``accord.lock`` digest passed :func:`check_schema` when ``accord publish``
+    locked it, so loading it for use skips that per-document check (the metaschema check
+    is most of a load). Lint and the gate (``trust_lock=False``) check every version;
+    unpublished and edited versions are always checked, every problem collected.
+    """
     from accord._lint import apply_overrides, check_overrides
 
     display = str(root)
@@ -904,6 +930,7 @@ def _build(root: Path, *, lint: bool) -> tuple[Registry, list[Problem]]:
     collector.problems.extend(check_overrides(settings))
     _walk_hygiene(root, collector)
     scan = _scan(root, collector)
+    published = _published_digests(root) if trust_lock and not lint else None
     contracts: dict[str, Contract] = {}
     all_versions: list[ContractVersion] = []
     for namespace, name, directory in scan.contracts:
@@ -915,6 +942,7 @@ def _build(root: Path, *, lint: bool) -> tuple[Registry, list[Problem]]:
             settings=settings,
             collector=collector,
             scan=scan,
+            published=published,
         )
         all_versions.extend(versions)
         if contract is not None:
@@ -963,6 +991,9 @@ class _Index:
         self.by_file = {v.file: v for v in self.ordered}
         self._normalized: dict[str, Any] = {}
         self._referencing: Any = None
+        # (target uri, fragment) -> pointer or None: every version's refs are resolved
+        # when the registry loads and again by each bundle and the cycle check.
+        self.fragments: dict[tuple[str, str], str | None] = {}
 
     def referencing(self) -> Any:
         """A ``referencing.Registry`` whose ``retrieve`` serves registry documents only."""
@@ -990,13 +1021,37 @@ class _Index:
             SchemaError: the document cannot be normalised (unsupported dialect, ...).
         """
         hit = self._normalized.get(version.uri)
-        if hit is None:
+        if hit is None and detect_dialect(version.document, file=version.file) == "2020-12":
+            # Already 2020-12: nothing is renamed, and the bundler copies before it
+            # rewrites, so the document is shared and both maps are the identity.
+            hit = _Normal(version.document, _IDENTITY, _IDENTITY)
+            self._normalized[version.uri] = hit
+        elif hit is None:
             document, new_to_old = normalize_with_map(version.document, file=version.file)
             old_to_new = {old: new for new, old in new_to_old.items()}
             hit = _Normal(document, MappingProxyType(new_to_old), MappingProxyType(old_to_new))
             self._normalized[version.uri] = hit
         assert isinstance(hit, _Normal)
         return hit
+
+
+class _Identity(Mapping[str, str]):
+    """Every pointer maps to itself (a 2020-12 document's normalised form is itself)."""
+
+    def __getitem__(self, key: str) -> str:
+        return key
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+_IDENTITY = _Identity()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1091,6 +1146,19 @@ def _resolve(
 
 def _fragment_pointer(index: _Index, target: ContractVersion, fragment: str) -> str | None:
     """The pointer (in the document as written) a fragment designates, or ``None``."""
+    key = (target.uri, fragment)
+    if key in index.fragments:
+        return index.fragments[key]
+    pointer = _lookup_fragment(index, target, fragment)
+    index.fragments[key] = pointer
+    return pointer
+
+
+def _lookup_fragment(index: _Index, target: ContractVersion, fragment: str) -> str | None:
+    if fragment == "" or (fragment.startswith("/") and _through_objects(target.document, fragment)):
+        # Object keys only: referencing's JSON-pointer lookup finds exactly this node
+        # (array indexes and anchors are left to referencing itself).
+        return fragment
     from referencing.exceptions import Unresolvable
 
     resolver = index.referencing().resolver()
@@ -1101,6 +1169,16 @@ def _fragment_pointer(index: _Index, target: ContractVersion, fragment: str) -> 
     if fragment == "" or fragment.startswith("/"):
         return fragment
     return _find_anchor(target.document, fragment)
+
+
+def _through_objects(document: Any, pointer: str) -> bool:
+    """Whether ``pointer`` names a node reached through object keys only."""
+    node = document
+    for token in _pointer.split(pointer):
+        if not isinstance(node, dict) or token not in node:
+            return False
+        node = node[token]
+    return True
 
 
 def _find_anchor(document: Any, name: str) -> str | None:
@@ -1305,7 +1383,7 @@ class _Bundler:
             if isinstance(schema.get("$id"), str):
                 del schema["$id"]
         # Round-trip through canonical JSON so key order (and so bytes) is deterministic.
-        result = _jsondoc.loads(_jsondoc.canonical_dumps(document), max_bytes=None, max_depth=None)
+        result = _jsondoc.loads(_jsondoc.sorted_dumps(document), max_bytes=None, max_depth=None)
         assert isinstance(result, dict)
         return result
 
