@@ -215,7 +215,10 @@ def _is_hostname(value: str) -> bool:
 # --- URIs and IRIs (RFC 3986, RFC 3987) ----------------------------------------------
 
 
+@lru_cache(maxsize=2)
 def _uri_regexes(iri: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(absolute, reference) regexes; compiled on first use (tens of ms: the IRI
+    ranges), so importing the module stays cheap."""
     ucs = (
         "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
         "\U00010000-\U0001fffd\U00020000-\U0002fffd\U00030000-\U0003fffd"
@@ -253,24 +256,20 @@ def _uri_regexes(iri: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(absolute), re.compile(rf"{absolute}|{relative}")
 
 
-_URI, _URI_REFERENCE = _uri_regexes(iri=False)
-_IRI, _IRI_REFERENCE = _uri_regexes(iri=True)
-
-
 def _is_uri(value: str) -> bool:
-    return _URI.fullmatch(value) is not None
+    return _uri_regexes(iri=False)[0].fullmatch(value) is not None
 
 
 def _is_uri_reference(value: str) -> bool:
-    return _URI_REFERENCE.fullmatch(value) is not None
+    return _uri_regexes(iri=False)[1].fullmatch(value) is not None
 
 
 def _is_iri(value: str) -> bool:
-    return _IRI.fullmatch(value) is not None
+    return _uri_regexes(iri=True)[0].fullmatch(value) is not None
 
 
 def _is_iri_reference(value: str) -> bool:
-    return _IRI_REFERENCE.fullmatch(value) is not None
+    return _uri_regexes(iri=True)[1].fullmatch(value) is not None
 
 
 # RFC 6570 level 4 syntax. Literals are as lenient as the reference's: the apostrophe
