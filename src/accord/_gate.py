@@ -591,11 +591,18 @@ def _apply_ignores(
 # -- the gate --------------------------------------------------------------------------
 
 
-def _load(root: Path) -> tuple[Registry, list[Finding]]:
-    """Load the registry; lock disagreements become findings, other errors raise."""
+def _load(
+    root: Path, *, trusted: Mapping[tuple[str, Version], str] | None = None
+) -> tuple[Registry, list[Finding]]:
+    """Load the registry; lock disagreements become findings, other errors raise.
+
+    ``trusted``: digests of version files the base commit had locked; a file with the
+    same bytes passed the gate when it landed there, so its schema checks are not run
+    again (cache by content digest). Everything else is checked in full.
+    """
     from accord.registry import _build
 
-    registry, problems = _build(root, lint=False)
+    registry, problems = _build(root, lint=False, trusted=trusted)
     fatal = [p for p in problems if p.severity == "error" and p.code not in _LOCK_FINDINGS]
     if fatal:
         raise RegistryError(fatal, root=str(root))
@@ -734,6 +741,27 @@ class _Base:
     lock: dict[tuple[str, Version], tuple[str, int]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     new_versions: dict[str, set[Version]] = field(default_factory=dict)
+
+
+def _base_lock(root: Path, ref: str, *, tip: bool) -> dict[tuple[str, Version], str] | None:
+    """The base commit's lock digests, or ``None`` on any git trouble (:func:`_against`
+    reports it properly after the load)."""
+    from accord import _git
+    from accord.errors import AccordError
+    from accord.registry import LOCK_FILE, _parse_lock
+
+    try:
+        repo = _git.repo_root(root)
+        commit = _git.rev_parse(repo, ref) if tip else _git.merge_base(repo, ref)
+        raw = _git.read_tree(repo, commit, _git.relative_prefix(repo, root)).read_one(LOCK_FILE)
+    except (AccordError, OSError):
+        return None
+    if raw is None:
+        return None
+    lines, problems = _parse_lock(raw.decode("utf-8", "replace"))
+    if any(p.severity == "error" for p in problems):
+        return None
+    return {(x.contract_id, x.version): x.digest for x in lines}
 
 
 def _against(registry: Registry, ref: str, *, tip: bool) -> tuple[_Base, list[Finding]]:
@@ -895,7 +923,8 @@ def check(
 
     clock = time.perf_counter()
     root_path = Path(root)
-    registry, findings = _load(root_path)
+    trusted = _base_lock(root_path.resolve(), against, tip=tip) if against is not None else None
+    registry, findings = _load(root_path, trusted=trusted)
     findings += _unlocked(registry)
     loaded = time.perf_counter()
     base: _Base | None = None

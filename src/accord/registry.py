@@ -902,7 +902,13 @@ def _published_digests(root: Path) -> dict[tuple[str, Version], str]:
     return {(x.contract_id, x.version): x.digest for x in lines}
 
 
-def _build(root: Path, *, lint: bool, trust_lock: bool = False) -> tuple[Registry, list[Problem]]:
+def _build(
+    root: Path,
+    *,
+    lint: bool,
+    trust_lock: bool = False,
+    trusted: Mapping[tuple[str, Version], str] | None = None,
+) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
 
     ``trust_lock`` (``Registry.load`` only, never with ``lint``): a version whose bytes
@@ -910,6 +916,10 @@ def _build(root: Path, *, lint: bool, trust_lock: bool = False) -> tuple[Registr
     locked it, so loading it for use skips that per-document check (the metaschema check
     is most of a load). Lint and the gate (``trust_lock=False``) check every version;
     unpublished and edited versions are always checked, every problem collected.
+
+    ``trusted`` (the gate with ``--against``): digests from the base commit's lock; a
+    version with exactly those bytes passed the gate when it landed on the base, so its
+    per-document checks are skipped. Never used with ``lint``.
     """
     from accord._lint import apply_overrides, check_overrides
 
@@ -931,6 +941,8 @@ def _build(root: Path, *, lint: bool, trust_lock: bool = False) -> tuple[Registr
     _walk_hygiene(root, collector)
     scan = _scan(root, collector)
     published = _published_digests(root) if trust_lock and not lint else None
+    if trusted is not None and not lint:
+        published = dict(trusted)
     contracts: dict[str, Contract] = {}
     all_versions: list[ContractVersion] = []
     for namespace, name, directory in scan.contracts:

@@ -1,0 +1,70 @@
+"""``accord check --against``: files unchanged since the base are not checked again.
+
+A version file whose bytes the base commit had locked passed the gate when it landed
+there; only new or edited files get the per-document schema checks (cache by content
+digest). A schema problem in a new version is still found.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _gate_helpers import commit_all, init_repo, make_contract, schema, write_unpublished
+
+from accord import registry as registry_module
+from accord._gate import check
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    for i in range(5):
+        make_contract(root, f"orders.c{i}")
+        write_unpublished(root, f"orders.c{i}", "1.0.0", schema())
+    commit_all(repo, "base")
+    return repo
+
+
+def _count_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real = registry_module.check_schema
+
+    def spy(document: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(str(kwargs.get("file")))
+        return real(document, *args, **kwargs)
+
+    monkeypatch.setattr(registry_module, "check_schema", spy)
+    return seen
+
+
+def test_only_new_files_are_checked_against_the_base(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = repo / "contracts"
+    write_unpublished(root, "orders.c3", "1.1.0", schema(extra={"type": "string"}))
+    seen = _count_checks(monkeypatch)
+    report = check(root, against="main", tip=True)
+    assert report.exit_code() == 0
+    assert [Path(f).name for f in seen] == ["1.1.0.schema.json"]
+
+    seen.clear()
+    check(root)  # the registry alone: every version is checked
+    assert len(seen) == 6
+
+
+def test_a_schema_problem_in_a_new_version_is_still_found(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = repo / "contracts"
+    write_unpublished(
+        root, "orders.c1", "1.1.0", {**schema(), "properties": {"id": {"type": "integr"}}}
+    )
+    from accord.errors import RegistryError
+
+    with pytest.raises(RegistryError) as info:
+        check(root, against="main", tip=True)
+    assert info.value.code == "schema-metaschema"
