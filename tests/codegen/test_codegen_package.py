@@ -146,6 +146,7 @@ def test_incremental_regenerates_only_changed_versions(tmp_path: Path) -> None:
         "accord_models/__init__.py",
         f"accord_models/{MANIFEST}",
         "accord_models/a/two/v1_1_0.py",
+        "accord_models/a/two/v1_1_0_fast.py",  # fast-eligible: gets a validator module
     )
     second = generate_package(registry, out)
     assert second.regenerated == ("accord_models/a/two/v1_1_0.py",)

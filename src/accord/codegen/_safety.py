@@ -11,10 +11,11 @@ refused with ``codegen-unsafe-output``, naming the line.
 from __future__ import annotations
 
 import ast
+import string
 
 from accord.errors import CodegenError
 
-__all__ = ["check_source"]
+__all__ = ["check_fast_source", "check_source"]
 
 _MODULES = frozenset({"pydantic", "typing", "datetime", "enum", "uuid", "decimal", "re"})
 _FUTURE = frozenset({"annotations"})
@@ -207,3 +208,225 @@ def check_source(source: str, *, package: str, file: str | None = None) -> None:
     checker.names.update(s.name for s in tree.body if isinstance(s, ast.ClassDef))
     for index, stmt in enumerate(tree.body):
         checker.statement(stmt, index)
+
+
+# --- fastjsonschema validator modules ------------------------------------------------
+
+# What fastjsonschema.compile_to_code emits at module level (inspected, 2.22): a VERSION
+# string, ``import re``, ``from decimal import Decimal``, its exception classes,
+# ``REGEX_PATTERNS = {"p": re.compile("p"), ...}``, ``NoneType = type(None)`` and the
+# ``validate*(data, custom_formats={}, name_prefix=None)`` functions.
+_FAST_EXCEPTIONS = frozenset(
+    {
+        "JsonSchemaException",
+        "JsonSchemaValueException",
+        "JsonSchemaValuesException",
+        "JsonSchemaDefinitionException",
+    }
+)
+_FAST_ARGS = ("data", "custom_formats", "name_prefix")
+_FAST_BUILTINS = frozenset(
+    {"isinstance", "len", "set", "str", "sorted", "dict", "frozenset", "tuple", "list",
+     "hasattr", "enumerate", "type", "int", "float", "bool", "any", "all", "min", "max",
+     "range", "None", "True", "False"}
+)  # fmt: skip
+_FAST_METHODS = frozenset(
+    {"remove", "keys", "items", "values", "get", "is_integer", "search", "match", "fullmatch",
+     "format", "add", "append"}
+)  # fmt: skip
+_FAST_NODES: tuple[type[ast.AST], ...] = (
+    ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.AugAssign, ast.Expr, ast.If,
+    ast.For, ast.Try, ast.ExceptHandler, ast.Raise, ast.Return, ast.Break, ast.Continue,
+    ast.Pass, ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp, ast.Call,
+    ast.keyword, ast.Attribute, ast.Subscript, ast.Slice, ast.Name, ast.Constant, ast.Dict,
+    ast.List, ast.Tuple, ast.Set, ast.GeneratorExp, ast.ListComp, ast.SetComp,
+    ast.DictComp, ast.comprehension, ast.Load, ast.Store, ast.Del, ast.boolop,
+    ast.operator, ast.unaryop, ast.cmpop,
+)  # fmt: skip
+_FORMATTER = string.Formatter()
+
+
+class _FastChecker:
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+        self.names: set[str] = set(_FAST_BUILTINS)
+        self.functions: set[str] = set()
+
+    def fail(self, node: ast.AST | None, why: str) -> CodegenError:
+        return _Checker("", self.file).fail(node, why)
+
+    def statement(self, stmt: ast.stmt, index: int) -> None:
+        match stmt:
+            case ast.Expr(value=ast.Constant(value=str())) if index == 0:
+                pass
+            case ast.Import(names=[ast.alias(name="re", asname=None)]):
+                self.names.add("re")
+            case ast.ImportFrom(module="decimal", names=[ast.alias(name="Decimal", asname=None)]):
+                self.names.add("Decimal")
+            case ast.ImportFrom(
+                module="fastjsonschema" | "fastjsonschema.exceptions", names=names, level=0
+            ):
+                for alias in names:
+                    if alias.name not in _FAST_EXCEPTIONS or alias.asname is not None:
+                        raise self.fail(stmt, f"import of {alias.name!r} from fastjsonschema")
+                    self.names.add(alias.name)
+            case ast.Assign(targets=[ast.Name(id=name)], value=ast.Constant(value=str())):
+                self.assigned(stmt, name)
+            case ast.Assign(targets=[ast.Name(id="REGEX_PATTERNS")], value=ast.Dict() as table):
+                if "re" not in self.names:
+                    raise self.fail(stmt, "re.compile before import re")
+                for key, value in zip(table.keys, table.values, strict=True):
+                    match key, value:
+                        case ast.Constant(value=str() as pattern), ast.Call(
+                            func=ast.Attribute(value=ast.Name(id="re"), attr="compile"),
+                            args=[ast.Constant(value=str() as compiled)],
+                            keywords=[],
+                        ) if pattern == compiled:
+                            pass
+                        case _:
+                            raise self.fail(
+                                stmt, "REGEX_PATTERNS entry other than re.compile(literal)"
+                            )
+                self.assigned(stmt, "REGEX_PATTERNS")
+            case ast.Assign(
+                targets=[ast.Name(id="NoneType")],
+                value=ast.Call(
+                    func=ast.Name(id="type"), args=[ast.Constant(value=None)], keywords=[]
+                ),
+            ):
+                self.assigned(stmt, "NoneType")
+            case ast.FunctionDef():
+                self.function(stmt)
+            case _:
+                raise self.fail(stmt, f"module-level {type(stmt).__name__} is not allowed")
+
+    def assigned(self, stmt: ast.stmt, name: str) -> None:
+        if name.startswith("_") or name in self.names:
+            raise self.fail(stmt, f"assignment to {name!r}")
+        self.names.add(name)
+
+    def function(self, fn: ast.FunctionDef) -> None:
+        args = fn.args
+        plain = (
+            not fn.decorator_list
+            and fn.returns is None
+            and not args.posonlyargs
+            and not args.kwonlyargs
+            and args.vararg is None
+            and args.kwarg is None
+            and tuple(a.arg for a in args.args) == _FAST_ARGS
+            and all(a.annotation is None for a in args.args)
+        )
+        defaults = [ast.dump(d) for d in args.defaults]
+        expected = [ast.dump(ast.Dict(keys=[], values=[])), ast.dump(ast.Constant(value=None))]
+        if not plain or defaults != expected:
+            raise self.fail(fn, f"function {fn.name!r} is not a fastjsonschema validator")
+        if fn.name != "validate" and not fn.name.startswith("validate_"):
+            raise self.fail(fn, f"function name {fn.name!r}")
+
+    def bodies(self, tree: ast.Module) -> None:
+        known = self.names | self.functions
+        for fn in tree.body:
+            if isinstance(fn, ast.FunctionDef):
+                self.body(fn, known)
+
+    def body(self, fn: ast.FunctionDef, known: set[str]) -> None:
+        local: set[str] = set(_FAST_ARGS)
+        formatted: set[int] = set()
+        for node in ast.walk(fn):
+            if not isinstance(node, _FAST_NODES):
+                raise self.fail(node, f"{type(node).__name__} in a validator function")
+            match node:
+                case ast.FunctionDef(name=name) if node is not fn:
+                    if node.decorator_list or node.returns is not None or node.args.defaults:
+                        raise self.fail(node, f"nested function {name!r}")
+                    local.add(name)
+                    local.update(a.arg for a in node.args.args)
+                case ast.Name(id=name, ctx=ast.Store() | ast.Del()):
+                    local.add(name)
+                case ast.ExceptHandler(type=caught, name=bound):
+                    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+                    if not names or not all(
+                        isinstance(n, ast.Name) and n.id in _FAST_EXCEPTIONS & known for n in names
+                    ):
+                        raise self.fail(node, "except clause other than fastjsonschema's")
+                    if bound is not None:
+                        local.add(bound)
+                case ast.Call(
+                    func=ast.Attribute(value=ast.Constant(value=str() as text), attr="format"),
+                    args=[],
+                    keywords=[
+                        ast.keyword(
+                            arg=None,
+                            value=ast.Call(
+                                func=ast.Name(id="locals"), args=[], keywords=[]
+                            ) as call,
+                        )
+                    ],
+                ):
+                    for _, field, spec, conv in _FORMATTER.parse(text):
+                        if field is not None and (
+                            not field.isidentifier() or field.startswith("_") or spec or conv
+                        ):
+                            raise self.fail(node, f"format field {field!r}")
+                    formatted.add(id(call.func))
+        for node in ast.walk(fn):
+            match node:
+                case ast.Name(id=name, ctx=ast.Load()):
+                    if name.startswith("__"):
+                        raise self.fail(node, f"name {name!r} is not allowed")
+                    if name == "locals" and id(node) in formatted:
+                        continue
+                    if name not in known and name not in local:
+                        raise self.fail(node, f"unknown name {name!r}")
+                case ast.Attribute(attr=attr):
+                    if attr.startswith("_"):
+                        raise self.fail(node, f"attribute {attr!r}")
+                case ast.Call(func=ast.Attribute(attr=attr)) if attr not in _FAST_METHODS:
+                    raise self.fail(node, f"call of method {attr!r}")
+                case ast.Call(func=ast.Name(id=name)):
+                    if name == "hasattr" and not (
+                        len(node.args) == 2
+                        and isinstance(node.args[1], ast.Constant)
+                        and isinstance(node.args[1].value, str)
+                        and not node.args[1].value.startswith("_")
+                    ):
+                        raise self.fail(node, "hasattr with a computed or private name")
+                case ast.Call(func=ast.Attribute()):
+                    pass
+                case ast.Call():
+                    raise self.fail(node, "call of a computed callable")
+                case ast.keyword(arg=None) if not (
+                    isinstance(node.value, ast.Call) and id(node.value.func) in formatted
+                ):
+                    raise self.fail(node, "keyword unpacking")
+
+
+def check_fast_source(source: str, *, file: str | None = None) -> None:
+    """Refuse a fastjsonschema validator module unless it is what compile_to_code emits.
+
+    Module level: a docstring, string constants, ``import re``, ``from decimal import
+    Decimal``, fastjsonschema's exception classes, ``REGEX_PATTERNS`` of
+    ``re.compile(literal)``, ``NoneType = type(None)`` and ``validate*`` functions with
+    fastjsonschema's signature. Function bodies: control flow, comparisons, literals,
+    calls of a short list of builtins, methods and the module's own validators; no
+    imports, no dunder names or private attributes, no computed callables, and
+    ``str.format(**locals())`` only on literal templates with plain fields.
+
+    Raises:
+        CodegenError: ``codegen-unsafe-output`` naming the offending line.
+    """
+    checker = _FastChecker(file)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise CodegenError(
+            f"generated code does not parse: {exc.msg}",
+            code="codegen-unsafe-output",
+            file=file,
+            line=exc.lineno,
+        ) from None
+    checker.functions.update(s.name for s in tree.body if isinstance(s, ast.FunctionDef))
+    for index, stmt in enumerate(tree.body):
+        checker.statement(stmt, index)
+    checker.bodies(tree)
