@@ -338,6 +338,8 @@ def _models(registry: Registry, package: str) -> tuple[dict[str, bytes], dict[st
     manifest = json.loads(files[f"{package}/{MANIFEST}"])
     refs: dict[str, str] = {}
     for rel, entry in manifest.get("modules", {}).items():
+        if entry.get("kind") == "fast":
+            continue  # a fastjsonschema validator module, not the version's model
         ref = entry["ref"]
         contract = registry.contract(ref.partition("@")[0])
         module = rel.removesuffix(".py").replace("/", ".")

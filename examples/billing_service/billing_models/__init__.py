@@ -4,7 +4,9 @@
 MODELS maps a contract reference (namespace.name@version) to its model class and
 DIGESTS to the sha256 of the schema file it was generated from. The contract
 validator (accord.validator(ref)) is the judge of validity; each model module's
-docstring lists what its model does not check.
+docstring lists what its model does not check. FAST_VALIDATORS maps the references
+that have a generated fastjsonschema validator to its module (import it lazily:
+it needs the fastjsonschema package, this package does not).
 """
 
 from __future__ import annotations
@@ -52,5 +54,10 @@ DIGESTS: dict[str, str] = {
     "users.user@1.0.0": "sha256:dfe96ec50f3e07497b02bc886b7848a857145a1d89b8ac3a81f5173f2b0404fe",
     "users.user@1.1.0": "sha256:2a3da5916e368b3f61349ce31f8035a96792b99aa0a0ad726daeb55c7fb5c6a5",
 }
+FAST_VALIDATORS: dict[str, str] = {
+    "common.money@1.0.0": "billing_models.common.money.v1_0_0_fast",
+    "products.product@1.0.0": "billing_models.products.product.v1_0_0_fast",
+    "products.product@1.1.0": "billing_models.products.product.v1_1_0_fast",
+}
 
-__all__ = ["DIGESTS", "MODELS"]
+__all__ = ["DIGESTS", "FAST_VALIDATORS", "MODELS"]

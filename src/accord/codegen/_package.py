@@ -293,7 +293,12 @@ def generate_package(
                 continue
             fast_data = rendered.text.encode()
         expected[fast_rel] = fast_data
-        modules[fast_rel] = {"ref": version.ref, "input": fast_key, "output": _sha(fast_data)}
+        modules[fast_rel] = {
+            "ref": version.ref,
+            "kind": "fast",
+            "input": fast_key,
+            "output": _sha(fast_data),
+        }
         fast_index[version.ref] = module + "_fast"
 
     lock_lines = "".join(sorted(f"{ref} {digest}\n" for ref, _, _, digest in index))
