@@ -317,3 +317,32 @@ def test_fail_on_and_cli_exit_codes(repo: Path, capsys: Any) -> None:
     assert run_cli(["check", *reg, "--against", "main", "--fail-on", "info"], capsys)[0] == 0
     assert run_cli(["check", *reg, "--against-tip"], capsys)[0] == 2
     assert run_cli(["check", "--registry", str(repo / "nope")], capsys)[0] == 2
+
+
+def test_tool_accord_configures_the_gate_and_flags_win(
+    repo: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    """``[tool.accord]`` keys mirror the flags (registry, against, fail-on, format, ignore);
+    a flag given on the command line wins."""
+    root = repo / "contracts"
+    # a breaking change declared as a minor bump: a bump-insufficient finding
+    write_unpublished(root, CID, "1.1.0", schema(id={"type": "string"}))
+    (repo / "pyproject.toml").write_text(
+        '[tool.accord]\nregistry = "contracts"\nagainst = "main"\nformat = "json"\n'
+        'fail-on = "error"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(repo)
+    code, out, _ = run_cli(["check"], capsys)
+    report = json.loads(out)
+    assert report["against"] == "main"
+    assert code == 1
+    code, out, _ = run_cli(["check", "--format", "text"], capsys)
+    assert out.startswith("accord check")
+    (repo / "pyproject.toml").write_text(
+        '[tool.accord]\nregistry = "contracts"\nagainst = "main"\nfail-on = "sometimes"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run_cli(["check"], capsys)
+    assert code == 2
+    assert "config-invalid-value" in err
