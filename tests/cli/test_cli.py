@@ -200,6 +200,23 @@ def test_list_reads_tool_accord_registry_from_pyproject(
     assert Path(result.json()["registry"]).resolve() == registry.resolve()
 
 
+def test_tool_accord_format_is_the_default_and_the_flag_wins(
+    accord: Any, registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = registry.parent
+    (project / "pyproject.toml").write_text(
+        '[tool.accord]\nregistry = "contracts"\nformat = "json"\n'
+    )
+    monkeypatch.chdir(project)
+    assert accord("list").json()["format_version"] == 1
+    assert not accord("list", "--format", "text").out.lstrip().startswith("{")
+    # a configured format a command does not offer falls back to that command's default
+    (project / "pyproject.toml").write_text(
+        '[tool.accord]\nregistry = "contracts"\nformat = "sarif"\n'
+    )
+    assert not accord("list").out.lstrip().startswith("{")
+
+
 # -- show ----------------------------------------------------------------------------------
 
 

@@ -122,6 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             parser.print_help(sys.stderr)
             return EXIT_USAGE
+        from accord.cli._common import resolve_format
+
+        resolve_format(args)
         return handler(args, out)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")

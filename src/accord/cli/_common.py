@@ -36,13 +36,32 @@ def add_registry_arg(parser: argparse.ArgumentParser) -> None:
 def add_format_arg(
     parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "json")
 ) -> None:
-    """Add ``--format`` with ``choices``; the first choice is the default."""
+    """Add ``--format`` with ``choices``.
+
+    The default is ``[tool.accord] format`` of the nearest ``pyproject.toml`` when it is
+    one of ``choices``, else the first choice; :func:`resolve_format` fills it in after
+    parsing (``main`` does), so ``--help`` never reads a file.
+    """
     parser.add_argument(
         "--format",
         choices=tuple(choices),
-        default=choices[0],
-        help=f"output format (default: {choices[0]})",
+        default=None,
+        help=f"output format (default: [tool.accord] format, else {choices[0]})",
     )
+    parser.set_defaults(format_choices=tuple(choices))
+
+
+def resolve_format(args: argparse.Namespace) -> None:
+    """Fill in ``args.format`` when ``--format`` was not given (see :func:`add_format_arg`)."""
+    choices: tuple[str, ...] | None = getattr(args, "format_choices", None)
+    if choices is None or getattr(args, "format", None) is not None:
+        return
+    from pathlib import Path
+
+    from accord._config import find_project_config
+
+    configured = find_project_config(Path.cwd()).format
+    args.format = configured if configured in choices else choices[0]
 
 
 def registry_root(args: argparse.Namespace) -> Path:
