@@ -28,17 +28,16 @@ keys.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, get_args
 
 from accord import _pointer
+from accord._jsondoc import read_regular
 from accord.errors import ConfigError, InvalidVersion
 from accord.versions import Version
 
@@ -55,15 +54,7 @@ Kind = Literal["event", "request", "response", "record"]
 Status = Literal["draft", "stable", "deprecated", "retired"]
 RuleSeverity = Literal["error", "warning", "off"]
 
-MODES: tuple[Mode, ...] = (
-    "backward",
-    "forward",
-    "full",
-    "none",
-    "backward-transitive",
-    "forward-transitive",
-    "full-transitive",
-)
+MODES: tuple[Mode, ...] = get_args(Mode)
 KINDS: tuple[Kind, ...] = ("event", "request", "response", "record")
 STATUSES: tuple[Status, ...] = ("draft", "stable", "deprecated", "retired")
 RULE_SEVERITIES: tuple[RuleSeverity, ...] = ("error", "warning", "off")
@@ -215,36 +206,9 @@ def read_toml(path: Path, *, display: str | None = None) -> dict[str, Any]:
             ``json-conflict-markers`` or ``toml-malformed``.
     """
     name = display or str(path)
-    try:
-        st = path.lstat()
-    except FileNotFoundError:
-        raise ConfigError("file not found", code="file-not-found", file=name) from None
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
-        ) from None
-    if stat.S_ISLNK(st.st_mode):
-        raise ConfigError(
-            "symlinks are not followed: replace it with a regular file",
-            code="path-symlink",
-            file=name,
-        )
-    if not stat.S_ISREG(st.st_mode):
-        raise ConfigError("not a regular file", code="path-special-file", file=name)
-    if st.st_size > _MAX_TOML_BYTES:
-        raise ConfigError(
-            f"file is {st.st_size} bytes, over the cap of {_MAX_TOML_BYTES} bytes",
-            code="json-too-large",
-            file=name,
-        )
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
-        ) from None
+    data = read_regular(
+        path, display=name, max_bytes=_MAX_TOML_BYTES, error=ConfigError, cap_hint=""
+    )
     return loads_toml(data, file=name)
 
 

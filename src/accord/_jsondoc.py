@@ -13,12 +13,13 @@ from __future__ import annotations
 import gc
 import json
 import os
+import stat
 import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
-from accord.errors import DocumentError
+from accord.errors import AccordError, DocumentError
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
@@ -380,6 +381,56 @@ def loads_fast(
     return value
 
 
+def read_regular(
+    path: Path,
+    *,
+    display: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    error: type[AccordError] = DocumentError,
+    cap_hint: str = " (raise max-file-bytes in accord.toml if this is intended)",
+) -> bytes:
+    """The bytes of a regular file, never through a symlink.
+
+    The one safe read of registry files (JSON, TOML, the lock): symlinks, special files
+    (FIFOs, devices) and files over ``max_bytes`` are refused before anything is read,
+    and the file is opened with ``O_NOFOLLOW`` so a symlink swapped in meanwhile is
+    refused too. Failures raise ``error`` (the caller's AccordError subclass) with the
+    codes ``file-not-found``, ``file-unreadable``, ``path-symlink``,
+    ``path-special-file`` or ``json-too-large``.
+    """
+    name = display or str(path)
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        raise error("file not found", code="file-not-found", file=name) from None
+    except OSError as exc:
+        raise error(
+            f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
+        ) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise error(
+            "symlinks are not followed: replace it with a regular file",
+            code="path-symlink",
+            file=name,
+        )
+    if not stat.S_ISREG(st.st_mode):
+        raise error("not a regular file", code="path-special-file", file=name)
+    if max_bytes is not None and st.st_size > max_bytes:
+        raise error(
+            f"file is {st.st_size} bytes, over the cap of {max_bytes} bytes{cap_hint}",
+            code="json-too-large",
+            file=name,
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise error(
+            f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
+        ) from None
+
+
 def load_path(
     path: Path,
     *,
@@ -389,39 +440,7 @@ def load_path(
 ) -> Any:
     """Read and parse a JSON file, refusing symlinks and special files."""
     name = display or str(path)
-    if path.is_symlink():
-        raise DocumentError(
-            "symlinks are not followed: replace it with a regular file",
-            code="path-symlink",
-            file=name,
-        )
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise DocumentError("file not found", code="file-not-found", file=name) from None
-    except OSError as exc:
-        raise DocumentError(
-            f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
-        ) from None
-    import stat
-
-    if not stat.S_ISREG(st.st_mode):
-        raise DocumentError("not a regular file", code="path-special-file", file=name)
-    if max_bytes is not None and st.st_size > max_bytes:
-        raise DocumentError(
-            f"file is {st.st_size} bytes, over the cap of {max_bytes} bytes "
-            "(raise max-file-bytes in accord.toml if this is intended)",
-            code="json-too-large",
-            file=name,
-        )
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise DocumentError(
-            f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
-        ) from None
+    data = read_regular(path, display=name, max_bytes=max_bytes)
     return loads(data, file=name, max_bytes=max_bytes, max_depth=max_depth)
 
 

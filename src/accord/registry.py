@@ -35,7 +35,6 @@ import hashlib
 import os
 import posixpath
 import re
-import stat
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -540,33 +539,9 @@ def _decode_lock(data: bytes) -> str:
 
 def _read_regular(path: Path, *, display: str, max_bytes: int | None) -> bytes:
     """Read a regular file without following symlinks; failures are LockError-coded."""
-    try:
-        st = path.lstat()
-    except FileNotFoundError:
-        raise LockError("file not found", code="file-not-found", file=display) from None
-    if stat.S_ISLNK(st.st_mode):
-        raise LockError(
-            "symlinks are not followed: replace it with a regular file",
-            code="path-symlink",
-            file=display,
-        )
-    if not stat.S_ISREG(st.st_mode):
-        raise LockError("not a regular file", code="path-special-file", file=display)
-    if max_bytes is not None and st.st_size > max_bytes:
-        raise LockError(
-            f"file is {st.st_size} bytes, over the cap of {max_bytes} bytes "
-            "(raise max-file-bytes in accord.toml if this is intended)",
-            code="json-too-large",
-            file=display,
-        )
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise LockError(
-            f"cannot read file: {exc.strerror}", code="file-unreadable", file=display
-        ) from None
+    from accord._jsondoc import read_regular
+
+    return read_regular(path, display=display, max_bytes=max_bytes, error=LockError)
 
 
 # -- loading ---------------------------------------------------------------------------

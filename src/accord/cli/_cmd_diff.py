@@ -6,18 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
+from accord._config import MODES
 from accord.cli import EXIT_FINDINGS, EXIT_OK
 from accord.cli._common import add_format_arg, add_registry_arg, load_registry, write_json
-
-_MODES = (
-    "full",
-    "backward",
-    "forward",
-    "none",
-    "backward-transitive",
-    "forward-transitive",
-    "full-transitive",
-)
 
 
 def register(subparsers: Any) -> None:
@@ -34,7 +25,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("new", metavar="NEW", help="schema file or registry reference")
     p.add_argument(
         "--mode",
-        choices=_MODES,
+        choices=MODES,
         default=None,
         help="compatibility mode (default: the contract's mode for registry references, else full)",
     )

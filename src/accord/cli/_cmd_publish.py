@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from accord._config import MODES
 from accord.cli import EXIT_FINDINGS, EXIT_OK
 from accord.cli._common import add_format_arg, registry_root, style, write_json
 from accord.cli._common import add_registry_arg as _add_registry
@@ -49,15 +50,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--kind", required=True, choices=("event", "request", "response", "record"))
     p.add_argument(
         "--mode",
-        choices=(
-            "backward",
-            "forward",
-            "full",
-            "none",
-            "backward-transitive",
-            "forward-transitive",
-            "full-transitive",
-        ),
+        choices=MODES,
         help="compatibility mode (default: accord.toml's, else full)",
     )
     p.add_argument("--provider", help="service producing this payload")

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from accord._config import MODES as _CONFIG_MODES
 from accord.compat._types import Direction, Semantics, Status, Witness
 
 Severity = Literal["error", "warning", "info"]
@@ -18,15 +19,7 @@ BumpKind = Literal["none", "patch", "minor", "major"]
 
 FORMAT_VERSION = 1
 
-MODES: tuple[str, ...] = (
-    "backward",
-    "forward",
-    "full",
-    "none",
-    "backward-transitive",
-    "forward-transitive",
-    "full-transitive",
-)
+MODES: tuple[str, ...] = _CONFIG_MODES
 
 
 def required_directions(mode: str) -> tuple[Direction, ...]:
