@@ -13,6 +13,8 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
+import secrets
 import stat
 import sys
 from decimal import Decimal
@@ -50,6 +52,18 @@ def _parse_float(text: str) -> float | Decimal:
     if value in (float("inf"), float("-inf")):
         # 1e400 is valid JSON; keep it exact instead of turning it into infinity.
         return Decimal(text)
+    return value
+
+
+def _parse_float_exact(text: str) -> float | Decimal:
+    # A short plain decimal always survives float -> repr; anything else is kept as a
+    # Decimal unless the float's shortest text means the same number.
+    if len(text) <= 15 and "e" not in text and "E" not in text:
+        return float(text)
+    value = float(text)
+    exact = Decimal(text)
+    if value in (float("inf"), float("-inf")) or Decimal(repr(value)) != exact:
+        return exact
     return value
 
 
@@ -158,6 +172,7 @@ def loads(
     file: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_depth: int | None = DEFAULT_MAX_DEPTH,
+    exact_numbers: bool = False,
 ) -> Any:
     """Parse one JSON document strictly.
 
@@ -166,6 +181,9 @@ def loads(
         file: Name used in error messages.
         max_bytes: Refuse larger documents (``None``: no cap).
         max_depth: Refuse deeper nesting (``None``: no cap beyond the parser's own).
+        exact_numbers: Keep every decimal whose float would not write back as the same
+            number (``1e-400``, ``0.10000000000000000000000001``) as a ``Decimal``, so
+            :func:`canonical_dumps` writes the value read (``accord fmt``).
 
     Raises:
         DocumentError: with code ``json-invalid-utf8``, ``json-empty``, ``json-too-large``,
@@ -218,7 +236,7 @@ def loads(
             text,
             object_pairs_hook=_pairs_hook,
             parse_constant=_reject_constant,
-            parse_float=_parse_float,
+            parse_float=_parse_float_exact if exact_numbers else _parse_float,
         )
     except (_DuplicateKeyError, ValueError, RecursionError) as exc:
         # Too deep is reported before any other parse error, as a pre-scan would.
@@ -437,39 +455,56 @@ def load_path(
     display: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_depth: int | None = DEFAULT_MAX_DEPTH,
+    exact_numbers: bool = False,
 ) -> Any:
     """Read and parse a JSON file, refusing symlinks and special files."""
     name = display or str(path)
     data = read_regular(path, display=name, max_bytes=max_bytes)
-    return loads(data, file=name, max_bytes=max_bytes, max_depth=max_depth)
-
-
-def canonical_dumps(value: Any) -> str:
-    """Canonical JSON text: sorted keys, 2-space indent, exact integers, trailing newline.
-
-    Used by ``accord fmt`` and for "identical content" decisions. ``1`` and ``1.0`` stay
-    distinct in text (they are different bytes) but compare equal under the engine.
-    """
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=_default) + "\n"
-
-
-def sorted_dumps(value: Any) -> str:
-    """Compact JSON with sorted keys and exact integers (C encoder): what
-    :func:`canonical_dumps` writes, minus the layout, for deterministic in-memory copies."""
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default
+    return loads(
+        data, file=name, max_bytes=max_bytes, max_depth=max_depth, exact_numbers=exact_numbers
     )
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        # json cannot emit a raw number token for Decimal; a float would round. Keep exact
-        # through an int when integral, else fall back to float (only reachable for
-        # literals beyond float range, which lint reports separately).
-        if value == value.to_integral_value():
-            return int(value)
-        return float(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+def canonical_dumps(value: Any) -> str:
+    """Canonical JSON text: sorted keys, 2-space indent, exact numbers, trailing newline.
+
+    Used by ``accord fmt`` and for "identical content" decisions. ``1`` and ``1.0`` stay
+    distinct in text (they are different bytes) but compare equal under the engine.
+    A ``Decimal`` (a literal no float holds) is written as its exact number text.
+    """
+    return _dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def sorted_dumps(value: Any) -> str:
+    """Compact JSON with sorted keys and exact numbers (C encoder): what
+    :func:`canonical_dumps` writes, minus the layout, for deterministic in-memory copies."""
+    return _dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# Integral Decimals below this many digits are written as plain integers; longer ones
+# keep their exponent form (Python refuses to print ints over 4300 digits by default).
+_INT_DIGITS = 4000
+
+
+def _dumps(value: Any, **options: Any) -> str:
+    # The json encoder cannot emit a raw number token for a Decimal, and a float would
+    # round (to Infinity or 0.0): each Decimal goes out as a unique placeholder string
+    # that is then replaced by the number's exact text.
+    numbers: list[str] = []
+    token = f"accord-number-{secrets.token_hex(12)}"
+
+    def default(item: Any) -> Any:
+        if isinstance(item, Decimal) and item.is_finite():
+            if item == item.to_integral_value() and item.adjusted() < _INT_DIGITS:
+                return int(item)
+            numbers.append(str(item))
+            return f"{token}-{len(numbers) - 1}"
+        raise TypeError(f"not JSON serialisable: {type(item).__name__}")
+
+    text = json.dumps(value, default=default, **options)
+    if numbers:
+        text = re.sub(f'"{token}-([0-9]+)"', lambda m: numbers[int(m[1])], text)
+    return text
 
 
 def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:

@@ -254,6 +254,8 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
             display=display_path(path),
             max_bytes=settings.max_file_bytes,
             max_depth=settings.max_depth,
+            # fmt rewrites the file: every number must be written back as the same value.
+            exact_numbers=True,
         )
         raw = path.read_bytes()
         text = _jsondoc.canonical_dumps(document).encode("utf-8")
