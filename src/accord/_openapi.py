@@ -278,27 +278,75 @@ def import_openapi(
             source does not load.
         SchemaError, RefError, DocumentError: the document cannot be imported.
     """
-    from accord._names import validate_name
-    from accord._publish import new_contract, publish
+    from accord._names import collision_key, validate_name
+    from accord._publish import (
+        REFUSED,
+        PublishResult,
+        check_document,
+        plan_contract,
+        publish,
+        write_contract,
+    )
     from accord.registry import Registry
 
     validate_name(namespace, what="namespace")
     document, name = load_openapi(source, base=base)
     schemas = component_schemas(document, source=name, components=components)
     registry = Registry.load(root)
-    results: list[ImportedComponent] = []
+    # All or nothing: every component is checked, and the gate decides on every one,
+    # before anything is written.
+    plans: list[tuple[str, str, dict[str, Any], str, tuple[Path, str] | None]] = []
+    seen: dict[str, str] = {}
     for component, schema in schemas.items():
         contract_id = f"{namespace}.{contract_name(component)}"
-        created = contract_id not in registry
-        if created:
+        display = f"{name}#/components/schemas/{component}"
+        key = collision_key(contract_id)
+        if key in seen:
+            raise UsageError(
+                f"components {seen[key]!r} and {component!r} both map to {contract_id}: "
+                "nothing was published",
+                code="name-collision",
+            )
+        seen[key] = component
+        check_document(schema, file=display)
+        planned = None
+        if contract_id not in registry:
             if not owner:
                 raise UsageError(
-                    f"{contract_id} does not exist yet: pass --owner to create it",
+                    f"{contract_id} does not exist yet: pass --owner to create it "
+                    "(nothing was published)",
                     code="usage",
                 )
-            new_contract(root, contract_id, owner=owner, kind=kind)
-        result = publish(
-            root, contract_id, schema, source=f"{name}#/components/schemas/{component}"
-        )
-        results.append(ImportedComponent(component, contract_id, created, result))
+            planned = plan_contract(root, contract_id, owner=owner, kind=kind)
+        plans.append((component, contract_id, schema, display, planned))
+    verdicts = {
+        component: publish(root, contract_id, schema, source=display, dry_run=True)
+        for component, contract_id, schema, display, planned in plans
+        if planned is None
+    }
+    refused = sorted(c for c, r in verdicts.items() if not r.ok)
+    if refused:
+        return [
+            ImportedComponent(
+                component,
+                contract_id,
+                planned is not None,
+                verdicts[component]
+                if component in refused
+                else PublishResult(
+                    REFUSED,
+                    contract_id,
+                    None,
+                    message=f"not published: {', '.join(refused)} cannot be published, and "
+                    "an import publishes all of its components or none",
+                ),
+            )
+            for component, contract_id, _schema, _display, planned in plans
+        ]
+    results: list[ImportedComponent] = []
+    for component, contract_id, schema, display, planned in plans:
+        if planned is not None:
+            write_contract(*planned, contract_id=contract_id)
+        result = publish(root, contract_id, schema, source=display)
+        results.append(ImportedComponent(component, contract_id, planned is not None, result))
     return results

@@ -67,12 +67,15 @@ __all__ = [
     "REFUSED",
     "UNCHANGED",
     "PublishResult",
+    "check_document",
     "export_model_schema",
     "load_model",
     "new_contract",
+    "plan_contract",
     "publish",
     "pydantic_profile",
     "retire",
+    "write_contract",
     "yank",
 ]
 
@@ -169,7 +172,7 @@ def _canonical(document: Any) -> str:
     return _jsondoc.canonical_dumps(document)
 
 
-def _check_document(document: Any, *, file: str) -> None:
+def check_document(document: Any, *, file: str) -> None:
     from accord._dialect import check_schema
 
     errors = [p for p in check_schema(document, file=file) if p.severity == "error"]
@@ -260,6 +263,7 @@ def publish(
     version: str | Version | None = None,
     source: str | None = None,
     lock_timeout: float = 30.0,
+    dry_run: bool = False,
 ) -> PublishResult:
     """Publish ``document`` as the next version of ``contract_id``.
 
@@ -270,6 +274,8 @@ def publish(
         version: The version to publish; ``None`` publishes the smallest allowed one.
         source: Where the document came from (error messages).
         lock_timeout: Seconds to wait for another publisher's ``accord.lock.lck``.
+        dry_run: Decide everything, write nothing: a ``published`` result says what
+            would be published.
 
     Returns:
         A :class:`PublishResult`; ``refused`` and ``conflict`` write nothing.
@@ -284,7 +290,7 @@ def publish(
             crashed one left it behind.
     """
     display = source or "<document>"
-    _check_document(document, file=display)
+    check_document(document, file=display)
     if not isinstance(document, dict):
         raise SchemaError(
             "a registry version's root must be an object schema",
@@ -294,11 +300,16 @@ def publish(
     # The whole read-decide-write runs under the lock file: the previous version and
     # the lock are read while no other publisher can change them.
     with _guarded(Path(root), lock_timeout):
-        return _publish_locked(Path(root), contract_id, document, version)
+        return _publish_locked(Path(root), contract_id, document, version, dry_run=dry_run)
 
 
 def _publish_locked(
-    root: Path, contract_id: str, document: dict[str, Any], version: str | Version | None
+    root: Path,
+    contract_id: str,
+    document: dict[str, Any],
+    version: str | Version | None,
+    *,
+    dry_run: bool = False,
 ) -> PublishResult:
     from accord.registry import Registry
 
@@ -398,6 +409,18 @@ def _publish_locked(
     path = contract.directory / f"{wanted}.schema.json"
     file = f"{contract.namespace}/{contract.name}/{wanted}.schema.json"
     raw = text.encode("utf-8")
+    if dry_run:
+        return PublishResult(
+            PUBLISHED,
+            contract.id,
+            wanted,
+            previous=previous.version if previous else None,
+            file=file,
+            required_bump=required,
+            declared_bump=declared,
+            checks=tuple(checks),
+            message=f"would publish {contract.id} {wanted} ({file})",
+        )
     try:
         _link_exclusive(path, raw)
     except FileExistsError:
@@ -608,6 +631,30 @@ def new_contract(
         UsageError: ``contract-exists``, a reserved namespace, or a name colliding with
             an existing one (``-`` vs ``_`` or case).
     """
+    directory, text = plan_contract(
+        root,
+        contract_id,
+        owner=owner,
+        kind=kind,
+        mode=mode,
+        provider=provider,
+        description=description,
+    )
+    return write_contract(directory, text, contract_id=contract_id)
+
+
+def plan_contract(
+    root: str | Path,
+    contract_id: str,
+    *,
+    owner: str,
+    kind: str,
+    mode: str | None = None,
+    provider: str | None = None,
+    description: str | None = None,
+) -> tuple[Path, str]:
+    """Every check of :func:`new_contract`, writing nothing: the contract directory and
+    its ``contract.toml`` text (for callers that check many contracts before writing)."""
     from accord._config import parse_contract_meta
     from accord._names import ContractRef, collision_key
     from accord.registry import CONTRACT_FILE, RESERVED_DIRS
@@ -646,14 +693,27 @@ def new_contract(
                         code="name-collision",
                     )
     directory = root_path / ref.namespace / ref.name
+    if (directory / CONTRACT_FILE).exists():
+        raise UsageError(
+            f"{ref.id} already exists ({directory / CONTRACT_FILE})",
+            code="contract-exists",
+            ref=ref.id,
+        )
+    return directory, text
+
+
+def write_contract(directory: Path, text: str, *, contract_id: str) -> Path:
+    """Write a :func:`plan_contract` result (never over an existing ``contract.toml``)."""
+    from accord.registry import CONTRACT_FILE
+
     directory.mkdir(parents=True, exist_ok=True)
     try:
         _jsondoc.atomic_write(directory / CONTRACT_FILE, text.encode("utf-8"), exclusive=True)
     except FileExistsError:
         raise UsageError(
-            f"{ref.id} already exists ({directory / CONTRACT_FILE})",
+            f"{contract_id} already exists ({directory / CONTRACT_FILE})",
             code="contract-exists",
-            ref=ref.id,
+            ref=contract_id,
         ) from None
     return directory
 
