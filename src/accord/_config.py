@@ -10,8 +10,10 @@ same code lint uses for JSON files), found before the TOML parser gives a vaguer
 ``accord.toml`` (registry root, optional)::
 
     mode = "full"                  # default compatibility mode of every contract
-    max-file-bytes = 1048576       # size cap of every JSON document read
-    max-depth = 64                 # nesting cap of every JSON document read
+    max-file-bytes = 1048576       # size cap of every JSON document read (at most 16 MiB)
+    max-depth = 64                 # nesting cap of every JSON document read (at most 100)
+    max-items = 1000               # entries in one object or array of a schema (<= 10000)
+    max-nodes = 20000              # a schema's objects and arrays, $refs followed (<= 200000)
 
     [lint.rules.schema-unknown-keyword]
     severity = "warning"           # "error" | "warning" | "off"
@@ -37,6 +39,13 @@ from types import MappingProxyType
 from typing import Any, Literal, cast, get_args
 
 from accord import _pointer
+from accord._budget import (
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_NODES,
+    MAX_ITEMS_BOUND,
+    MAX_NODES_BOUND,
+    SchemaLimits,
+)
 from accord._jsondoc import read_regular
 from accord.errors import ConfigError, InvalidVersion
 from accord.versions import Version
@@ -62,6 +71,12 @@ RULE_SEVERITIES: tuple[RuleSeverity, ...] = ("error", "warning", "off")
 DEFAULT_MODE: Mode = "full"
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
+# Upper bounds of the caps: what every command really survives. Schema checks recurse
+# (the metaschema check takes about 8 frames per nesting level), so nesting beyond 100
+# levels would hit Python's default recursion limit of 1000; tests run every command
+# at exactly this depth.
+MAX_DEPTH_BOUND = 100
+MAX_FILE_BYTES_BOUND = 16 * 1024 * 1024
 # TOML files are small; a cap keeps a hostile file from being read whole.
 _MAX_TOML_BYTES = 1024 * 1024
 
@@ -119,6 +134,8 @@ class RegistrySettings:
         lint_rules: ``[lint.rules.<id>]`` overrides, by rule id.
         max_file_bytes: Size cap of every JSON document read from the registry.
         max_depth: Nesting cap of every JSON document read from the registry.
+        limits: ``max-items`` and ``max-nodes``: the complexity budget of every schema
+            (see :mod:`accord._budget`).
         require_deprecation_before_removal: ``[deprecation]`` policy: a contract must be
             ``deprecated`` before it is ``retired`` or removed.
         file: The ``accord.toml`` these came from, if any.
@@ -128,6 +145,7 @@ class RegistrySettings:
     lint_rules: Mapping[str, RuleOverride] = field(default_factory=_empty_rules)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
+    limits: SchemaLimits = field(default_factory=SchemaLimits)
     require_deprecation_before_removal: bool = True
     file: str | None = None
 
@@ -299,12 +317,19 @@ class _Keys:
             )
         return cast(str, value)
 
-    def positive_int(self, key: str) -> int | None:
+    def positive_int(self, key: str, *, at_most: int | None = None) -> int | None:
         value = self.take(key)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise self.error("config-invalid-value", f"{key!r} must be a positive integer", key)
+        if at_most is not None and value > at_most:
+            raise self.error(
+                "config-invalid-value",
+                f"{key!r} is {value}, over its upper bound of {at_most} "
+                "(beyond it accord cannot honour the cap safely)",
+                key,
+            )
         return value
 
     def boolean(self, key: str) -> bool | None:
@@ -374,8 +399,12 @@ def parse_registry_settings(
     """
     keys = _Keys(data, file=file, path=())
     mode = keys.choice("mode", MODES) or DEFAULT_MODE
-    max_bytes = keys.positive_int("max-file-bytes") or DEFAULT_MAX_FILE_BYTES
-    max_depth = keys.positive_int("max-depth") or DEFAULT_MAX_DEPTH
+    max_bytes = (
+        keys.positive_int("max-file-bytes", at_most=MAX_FILE_BYTES_BOUND) or DEFAULT_MAX_FILE_BYTES
+    )
+    max_depth = keys.positive_int("max-depth", at_most=MAX_DEPTH_BOUND) or DEFAULT_MAX_DEPTH
+    max_items = keys.positive_int("max-items", at_most=MAX_ITEMS_BOUND) or DEFAULT_MAX_ITEMS
+    max_nodes = keys.positive_int("max-nodes", at_most=MAX_NODES_BOUND) or DEFAULT_MAX_NODES
     lint_rules: Mapping[str, RuleOverride] = MappingProxyType({})
     lint = keys.table("lint")
     if lint is not None:
@@ -398,6 +427,7 @@ def parse_registry_settings(
         lint_rules=lint_rules,
         max_file_bytes=max_bytes,
         max_depth=max_depth,
+        limits=SchemaLimits(max_items=max_items, max_nodes=max_nodes),
         require_deprecation_before_removal=require_deprecation,
         file=file,
     )

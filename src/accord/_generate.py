@@ -49,6 +49,9 @@ __all__ = [
 # -- ECMA-262 pattern strings -----------------------------------------------------------
 
 MAX_UNICODE = 0x10FFFF
+# The most characters, items or properties a generated payload may need: a bound such
+# as minLength 1000000000 is never materialised (no payload: the witness is unproven).
+MAX_WITNESS_SIZE = 10_000
 _UNBOUNDED_EXTRA = 3  # repetitions drawn above the minimum for `*`, `+`, `{m,}`
 
 _DIGIT = ((0x30, 0x39),)
@@ -462,6 +465,8 @@ def draw(pattern: str, rng: random.Random, *, minimal: bool = False, extra: int 
         tree = parse(pattern)
     except (RegexSyntaxError, ValueError, RecursionError):
         return None
+    if _min_len(tree) > MAX_WITNESS_SIZE:
+        return None  # "a{1000000000}": never materialised
     return _Drawer(rng, minimal=minimal, extra=extra).draw(tree)
 
 
@@ -1366,7 +1371,7 @@ class _Generator:
 
     def string(self, view: _View, mode: str, attempt: int) -> str:
         low, high = view.min_len, view.max_len
-        if high is not None and high < low:
+        if (high is not None and high < low) or low > MAX_WITNESS_SIZE:
             raise _Fail
         candidates: list[str] = []
         formats = [f for f in view.formats if f in FORMAT_SAMPLES]
@@ -1437,6 +1442,8 @@ class _Generator:
             if part.closed:
                 high = len(part.prefix) if high is None else min(high, len(part.prefix))
         need = max((c[1] for c in view.contains), default=0)
+        if max(low, need) > MAX_WITNESS_SIZE:
+            raise _Fail
         prefix_len = max((len(p.prefix) for p in view.arrays), default=0)
         base = max(low, need)
         if mode == "min":
@@ -1492,6 +1499,8 @@ class _Generator:
         return ptrs
 
     def object(self, view: _View, depth: int, mode: str, attempt: int) -> dict[str, Any]:
+        if view.min_props > MAX_WITNESS_SIZE:
+            raise _Fail
         applied: set[str] = set()
         keys: list[str] = []
         names: list[str] = []

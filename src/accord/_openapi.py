@@ -308,7 +308,7 @@ def import_openapi(
                 code="name-collision",
             )
         seen[key] = component
-        check_document(schema, file=display)
+        check_document(schema, file=display, limits=registry.settings.limits)
         planned = None
         if contract_id not in registry:
             if not owner:

@@ -57,6 +57,7 @@ from accord.versions import (
 )
 
 if TYPE_CHECKING:
+    from accord._budget import SchemaLimits
     from accord._gate import VersionCheck
     from accord.compat._report import Change
     from accord.registry import Contract, ContractVersion, Registry
@@ -172,9 +173,12 @@ def _canonical(document: Any) -> str:
     return _jsondoc.canonical_dumps(document)
 
 
-def check_document(document: Any, *, file: str) -> None:
+def check_document(document: Any, *, file: str, limits: SchemaLimits | None = None) -> None:
+    """Refuse a document ``publish`` would refuse (limits first: they bound the rest)."""
+    from accord._budget import check_limits
     from accord._dialect import check_schema
 
+    check_limits(document, limits, file=file)
     errors = [p for p in check_schema(document, file=file) if p.severity == "error"]
     if errors:
         first = errors[0]
@@ -289,8 +293,10 @@ def publish(
         LockError: ``lock-busy``: another publisher holds the lock file too long, or a
             crashed one left it behind.
     """
+    from accord._config import load_registry_settings
+
     display = source or "<document>"
-    check_document(document, file=display)
+    check_document(document, file=display, limits=load_registry_settings(Path(root)).limits)
     if not isinstance(document, dict):
         raise SchemaError(
             "a registry version's root must be an object schema",

@@ -44,6 +44,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from accord import _jsondoc, _pointer
+from accord._budget import check_limits, expanded_size
 from accord._config import (
     ContractMeta,
     RegistrySettings,
@@ -68,6 +69,7 @@ from accord.errors import (
     Problem,
     RefError,
     RegistryError,
+    SchemaError,
     VersionNotFound,
 )
 from accord.versions import Version
@@ -386,12 +388,23 @@ class Registry:
 
         Raises:
             RefError: a ``$ref`` cannot be resolved inside the registry.
+            SchemaError: ``schema-too-complex``: the bundle, with every ``$ref``
+                followed, is over ``max-nodes`` (documents that fan out into each other).
         """
         version = ref if isinstance(ref, ContractVersion) else self.get(ref)
         key = ("bundle", version.contract_id, version.version)
         cached = self._memo.get(key)
         if cached is None:
             cached = _Bundler(self._index(), version).run()
+            cap = self.settings.limits.max_nodes
+            if expanded_size(cached, cap=cap) > cap:
+                raise SchemaError(
+                    f"{version.ref} with the contracts it references has more than {cap} "
+                    "objects and arrays with every $ref followed (max-nodes in accord.toml)",
+                    code="schema-too-complex",
+                    file=version.file,
+                    pointer="",
+                )
             self._memo[key] = cached
         return copy.deepcopy(cached)
 
@@ -716,6 +729,9 @@ def _read_version_file(path: Path, *, file: str, settings: RegistrySettings) -> 
     document = _jsondoc.loads(
         raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
     )
+    # Checked even for versions the lock vouches for: the caps are this registry's
+    # budget now, and a refused schema must not reach the engine, codegen or validators.
+    check_limits(document, settings.limits, file=file)
     return raw, document
 
 

@@ -98,8 +98,11 @@ def _looks_like_ref(text: str) -> bool:
 
 def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
     from accord import _jsondoc
+    from accord._budget import check_limits
 
+    limits = registry.settings.limits if registry is not None else None
     if isinstance(value, bool | dict):
+        check_limits(value, limits, file=default_label)
         return _Input(_normalized(value), value, default_label)
     if isinstance(value, Path | str):
         text = str(value)
@@ -120,6 +123,7 @@ def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
                 code="schema-not-object",
                 file=text,
             )
+        check_limits(document, limits, file=text)
         if "accord://" in canonical_text(document):
             if registry is not None:
                 found = registry.version_at(_relative(registry, path))

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from accord import _pointer
+from accord._budget import expanded_size
 
 __all__ = [
     "ALL_TYPES",
@@ -202,6 +203,11 @@ def _has_ref(schema: Any) -> bool:
     return False
 
 
+# Schema nodes one step pays for when the reference validator runs: ordinary schemas
+# cost one step per check, as before; an exploding one costs its size.
+_COST_SCALE = 100
+
+
 class Ctx:
     """Documents, interned nodes, compiled validators and the step budget."""
 
@@ -211,6 +217,7 @@ class Ctx:
         self.keep: list[Any] = []  # synthetic schemas stay alive so id() keys stay unique
         self.validators: dict[tuple[int, int], Any] = {}
         self.ref_free: dict[tuple[int, int], bool] = {}
+        self.costs: dict[tuple[int, int], int] = {}
         self.steps = 0
         self.max_steps = max_steps
         self.anchors: dict[int, dict[str, Node]] = {}
@@ -349,11 +356,23 @@ class Ctx:
 
     # -- exact checks --------------------------------------------------------------
     def valid(self, node: Node, value: Any) -> bool:
-        """Whether ``value`` is valid under ``node`` (reference validator)."""
-        self.step()
+        """Whether ``value`` is valid under ``node`` (reference validator).
+
+        Charged by the schema's size with every ``$ref`` followed: the validator walks
+        every path through shared ``$defs``, so a small DAG (12-way ``anyOf`` levels
+        referencing each other) costs its expanded size, and spends the budget instead
+        of minutes of CPU.
+        """
         s = node.schema
         if isinstance(s, bool):
+            self.step()
             return s
+        cost = self.costs.get(node.key)
+        if cost is None:
+            root = self.docs[node.doc] if node.doc >= 0 else s
+            cost = expanded_size(s, root=root, cap=self.max_steps * _COST_SCALE)
+            self.costs[node.key] = cost
+        self.step(1 + cost // _COST_SCALE)
         validator = self.validators.get(node.key)
         if validator is None:
             validator = self._compile(node)

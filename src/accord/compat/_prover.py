@@ -964,6 +964,9 @@ class Prover:
     # -- objects ---------------------------------------------------------------------
     def _obj(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
         ctx = self.ctx
+        # The object checks below scan every writer atom: charge them, so a wide allOf
+        # compared against a wide allOf spends the budget, not minutes.
+        ctx.step(len(f.dicts))
         s = sup.schema
         props = s.get("properties") if isinstance(s.get("properties"), dict) else {}
         spats = s.get("patternProperties") if isinstance(s.get("patternProperties"), dict) else {}

@@ -1,0 +1,216 @@
+"""Resource budgets: every hostile schema is refused (exit 2) or ``unproven``, quickly.
+
+Each hostile shape from the "Fail closed" issue is built in code just over its cap
+(``max-items``, ``max-nodes``, the witness size, the step budget, ``max-depth``'s upper
+bound), so a regression fails an assertion instead of running for minutes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord import _budget, _generate
+from accord._config import MAX_DEPTH_BOUND, parse_registry_settings
+from accord.cli import main
+from accord.compat import _engine
+from accord.errors import ConfigError, SchemaError
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+OVER = _budget.DEFAULT_MAX_ITEMS + 1
+
+
+def _dag(width: int, levels: int, leaf: str) -> dict[str, Any]:
+    """A ``width``-way ``anyOf`` per level, each branch referencing the next level."""
+    defs: dict[str, Any] = {f"L{levels}": {"type": leaf}}
+    for i in range(levels - 1, -1, -1):
+        defs[f"L{i}"] = {
+            "anyOf": [{"$ref": f"#/$defs/L{i + 1}", "maxLength": 100 + j} for j in range(width)]
+        }
+    return {"$schema": DRAFT, "$defs": defs, "$ref": "#/$defs/L0"}
+
+
+HOSTILE: dict[str, tuple[dict[str, Any], str]] = {
+    "allOf-of-empty": ({"allOf": [{} for _ in range(OVER)]}, "/allOf"),
+    "properties": (
+        {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(OVER)}},
+        "/properties",
+    ),
+    "anyOf-consts": ({"anyOf": [{"const": f"c{i}"} for i in range(OVER)]}, "/anyOf"),
+    "enum": ({"enum": [f"c{i}" for i in range(OVER)]}, "/enum"),
+    "required": ({"type": "object", "required": [f"p{i}" for i in range(OVER)]}, "/required"),
+    "prefixItems": ({"type": "array", "prefixItems": [{} for _ in range(OVER)]}, "/prefixItems"),
+    # 12-way x 4 levels: 12**4 = 20736 paths, just over max-nodes (20000), in 1.5 KB.
+    "anyOf-dag": (_dag(12, 4, "string"), ""),
+}
+
+
+def _registry(tmp_path: Path, document: dict[str, Any], toml: str = "") -> Path:
+    root = tmp_path / "contracts"
+    directory = root / "orders" / "thing"
+    directory.mkdir(parents=True)
+    (root / "accord.toml").write_text(toml)
+    (directory / "contract.toml").write_text('owner = "team-a"\nkind = "event"\n')
+    (directory / "1.0.0.schema.json").write_text(json.dumps({"$schema": DRAFT, **document}))
+    return root
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+@pytest.mark.parametrize(("document", "pointer"), HOSTILE.values(), ids=HOSTILE.keys())
+def test_every_command_refuses_a_schema_over_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: dict[str, Any], pointer: str
+) -> None:
+    root = _registry(tmp_path, document)
+    file = root / "orders" / "thing" / "1.0.0.schema.json"
+    code, out, _err = _run(capsys, "lint", "--registry", root, "--format", "json")
+    assert code == 2
+    found = [p for p in json.loads(out)["problems"] if p["code"] == "schema-too-complex"]
+    assert [(p["file"], p["pointer"]) for p in found] == [
+        ("orders/thing/1.0.0.schema.json", pointer)
+    ]
+    code, _out, err = _run(capsys, "diff", file, file)
+    assert code == 2
+    assert err.startswith("error[schema-too-complex]: ")
+    assert f"1.0.0.schema.json#{pointer}" in err or pointer == ""
+    code, _out, err = _run(capsys, "codegen", "--registry", root, "--out", tmp_path / "gen")
+    assert code == 2
+    assert "schema-too-complex" in err
+    assert not (tmp_path / "gen").exists()
+    code, _out, err = _run(capsys, "validate", "orders.thing@1.0.0", file, "--registry", root)
+    assert code == 2
+    assert "schema-too-complex" in err
+
+
+def test_the_caps_are_settings_with_upper_bounds(tmp_path: Path) -> None:
+    settings = parse_registry_settings({"max-items": 5000, "max-nodes": 50_000})
+    assert settings.limits == _budget.SchemaLimits(max_items=5000, max_nodes=50_000)
+    for key, bound in (
+        ("max-items", _budget.MAX_ITEMS_BOUND),
+        ("max-nodes", _budget.MAX_NODES_BOUND),
+        ("max-depth", MAX_DEPTH_BOUND),
+    ):
+        parse_registry_settings({key: bound})
+        with pytest.raises(ConfigError) as caught:
+            parse_registry_settings({key: bound + 1}, file="accord.toml")
+        assert caught.value.code == "config-invalid-value"
+        assert caught.value.pointer == f"/{key}"
+    # Raised in accord.toml, a wide schema loads.
+    root = _registry(tmp_path, HOSTILE["enum"][0], toml=f"max-items = {OVER}\n")
+    assert main(["lint", "--registry", str(root)]) == 0
+
+
+def test_max_depth_over_its_bound_is_exit_2_not_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _registry(tmp_path, {"type": "string"}, toml="max-depth = 250\n")
+    for argv in (["lint", "--registry", root], ["list", "--registry", root]):
+        code, out, err = _run(capsys, *argv)
+        assert code == 2
+        assert "config-invalid-value" in out + err
+        assert "over its upper bound of 100" in out + err
+
+
+def _nest(shape: str, levels: int) -> dict[str, Any]:
+    """A schema nesting exactly ``levels`` JSON levels deep (with its ``$schema``)."""
+    step = {"not": 1, "items": 1, "properties": 2, "anyOf": 2}[shape]
+    schema: dict[str, Any] = {"type": "string"}
+    depth = 1
+    if (levels - depth) % step:
+        schema, depth = {"type": "string", "enum": ["a"]}, 2
+    while depth + step <= levels:
+        if shape == "not":
+            schema = {"not": schema}
+        elif shape == "items":
+            schema = {"type": "array", "items": schema}
+        elif shape == "properties":
+            schema = {"type": "object", "properties": {"a": schema}}
+        else:
+            schema = {"anyOf": [schema, {"type": "null"}]}
+        depth += step
+    return schema
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+@pytest.mark.parametrize("shape", ["not", "items", "properties", "anyOf"])
+def test_every_command_survives_max_depth_at_its_bound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
+    old = _nest(shape, MAX_DEPTH_BOUND)
+    assert _depth({"$schema": DRAFT, **old}) == MAX_DEPTH_BOUND
+    root = _registry(tmp_path, old, toml=f"max-depth = {MAX_DEPTH_BOUND}\n")
+    new = json.dumps({"$schema": DRAFT, **old}).replace('"string"', '"integer"', 1)
+    (root / "orders" / "thing" / "1.1.0.schema.json").write_text(new)
+    payload = tmp_path / "payload.json"
+    payload.write_text("1")
+    for argv in (
+        ["lint", "--registry", root],
+        ["diff", "orders.thing@1.0.0", "orders.thing@1.1.0", "--registry", root],
+        ["validate", "orders.thing@1.0.0", payload, "--registry", root],
+        ["codegen", "--registry", root, "--out", tmp_path / "gen"],
+        ["fmt", "--registry", root],
+    ):
+        code, _out, err = _run(capsys, *argv)
+        assert code in (0, 1), (argv[0], err)
+
+
+def test_witnesses_are_never_materialised_over_the_cap() -> None:
+    over = _generate.MAX_WITNESS_SIZE + 1
+    for keyword, kind in (("minLength", "string"), ("minItems", "array")):
+        schema = {"type": kind, keyword: over}
+        assert list(_generate.valid_payloads(schema, n=2, seed=0)) == []
+    schema = {"type": "object", "minProperties": over}
+    assert list(_generate.valid_payloads(schema, n=2, seed=0)) == []
+    assert _generate.draw(f"a{{{over}}}", __import__("random").Random(0)) is None
+
+
+@pytest.mark.parametrize(
+    ("keyword", "kind"),
+    [("minLength", "string"), ("minProperties", "object"), ("minItems", "array")],
+)
+def test_diff_with_a_billion_sized_bound_is_unproven_not_materialised(
+    keyword: str, kind: str
+) -> None:
+    from accord.compat import diff
+
+    report = diff({"type": kind, keyword: 10**9}, {"type": kind, keyword: 10**9 - 1})
+    assert report.forward is False
+    assert [(c.status, c.witness) for c in report.changes] == [("unproven", None)]
+
+
+def test_the_step_budget_counts_every_path_through_a_dag() -> None:
+    # 12-way x 6 levels: 12**6 paths in 3 KB. The reference validator walks all of
+    # them, so each check is charged its expanded size and the budget runs out at once.
+    old, new = _dag(12, 6, "string"), _dag(12, 6, "integer")
+    comparison = _engine.compare(old, new, max_steps=20_000)
+    assert comparison.backward.holds is None
+    assert comparison.forward.holds is None
+    assert "step budget" in (comparison.backward.reason or "")
+    assert comparison.steps <= 2 * 20_000 + 2 * 20_000 // 4 + 2 * (12**6 // 100 + 1)
+
+
+def test_expanded_size_follows_refs_and_stops_at_the_cap() -> None:
+    assert _budget.expanded_size(_dag(12, 8, "string"), cap=1000) == 1001
+    assert _budget.expanded_size({"a": [{}, {}]}, cap=100) == 4
+    shared = {"$defs": {"x": {"type": "string"}}, "allOf": [{"$ref": "#/$defs/x"}] * 3}
+    assert _budget.expanded_size(shared, cap=100) == 1 + 2 + 1 + 3 * 2
+    recursive = {"$defs": {"n": {"items": {"$ref": "#/$defs/n"}}}, "$ref": "#/$defs/n"}
+    assert _budget.expanded_size(recursive, cap=100) < 10
+    with pytest.raises(SchemaError) as caught:
+        _budget.check_limits({"enum": list(range(5))}, _budget.SchemaLimits(max_items=4))
+    assert (caught.value.code, caught.value.pointer) == ("schema-too-complex", "/enum")
