@@ -140,6 +140,8 @@ CASES: dict[str, Case] = {
     "schema-unknown-keyword": (v2({"type": "object", "properties": {"a": {"minLenght": 1}}}), [("schema-unknown-keyword", A2, "/properties/a/minLenght")]),
     "schema-regex-invalid": (v2({"type": "string", "pattern": "(("}), [("schema-regex-invalid", A2, "/pattern")]),
     "schema-regex-nonportable": (v2({"type": "string", "pattern": "^(?=a)"}), [("schema-regex-nonportable", A2, "/pattern")]),
+    "schema-too-complex": (settings("max-items = 3\n", v2({"type": "string", "enum": ["a", "b", "c", "d"]})), [("schema-too-complex", A2, "/enum")]),
+    "schema-too-complex-nodes": (settings("max-nodes = 8\n", v2({"$defs": {"x": {"allOf": [{}, {}]}}, "allOf": [{"$ref": "#/$defs/x"}] * 3})), [("schema-too-complex", A2, "")]),
     "format-unknown": (v2({"type": "string", "format": "shoe-size"}), [("format-unknown", A2, "/format")]),
     "schema-ref-cycle": (v2({"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}), [("schema-ref-cycle", A2, "/$defs/b/$ref")]),
     "schema-ref-cycle-cross-document": (both(v2({"allOf": [{"$ref": "accord://orders.b@1.0.0"}]}), lambda root: add_contract(root, "orders.b", {"1.0.0": {"$ref": "../a/1.1.0.schema.json"}}) and None), [("schema-ref-cycle", A2, "/allOf/0/$ref")]),
