@@ -131,11 +131,7 @@ _RULES: dict[str, tuple[str, bool]] = {
     "schema-regex-invalid": ("A `pattern` is not a valid ECMA-262 regular expression.", False),
     "schema-regex-nonportable": ("A `pattern` uses regex syntax engines disagree on.", True),
     "schema-root-not-object": ("A version file's root is not an object schema.", False),
-    "schema-too-complex": (
-        "A schema is over max-items (entries in one object or array) or max-nodes "
-        "(objects and arrays with every `$ref` followed).",
-        False,
-    ),
+    "schema-too-complex": ("A schema is over its max-items or max-nodes budget.", False),
     "schema-unknown-keyword": ("A schema uses a keyword its dialect does not define.", True),
     "toml-malformed": ("A TOML file does not parse.", False),
     "version-file-invalid": ("A `*.schema.json` name is not a SemVer 2.0.0 version.", False),
