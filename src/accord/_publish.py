@@ -26,6 +26,7 @@ be removed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import random
@@ -415,18 +416,19 @@ def _publish_locked(
     path = contract.directory / f"{wanted}.schema.json"
     file = f"{contract.namespace}/{contract.name}/{wanted}.schema.json"
     raw = text.encode("utf-8")
+    published_result = functools.partial(
+        PublishResult,
+        PUBLISHED,
+        contract.id,
+        wanted,
+        previous=previous.version if previous else None,
+        file=file,
+        required_bump=required,
+        declared_bump=declared,
+        checks=tuple(checks),
+    )
     if dry_run:
-        return PublishResult(
-            PUBLISHED,
-            contract.id,
-            wanted,
-            previous=previous.version if previous else None,
-            file=file,
-            required_bump=required,
-            declared_bump=declared,
-            checks=tuple(checks),
-            message=f"would publish {contract.id} {wanted} ({file})",
-        )
+        return published_result(message=f"would publish {contract.id} {wanted} ({file})")
     try:
         _link_exclusive(path, raw)
     except FileExistsError:
@@ -437,15 +439,7 @@ def _publish_locked(
     status = _lock_in(registry.root, contract.id, wanted, raw)
     if status == CONFLICT:
         return _conflict(contract, wanted, file)
-    return PublishResult(
-        PUBLISHED,
-        contract.id,
-        wanted,
-        previous=previous.version if previous else None,
-        file=file,
-        required_bump=required,
-        declared_bump=declared,
-        checks=tuple(checks),
+    return published_result(
         message=f"published {contract.id} {wanted} ({file})"
         + (f": {required} changes over {previous.version}" if previous else ""),
     )

@@ -78,14 +78,16 @@ def test_missing_owner_for_a_later_component_writes_nothing(
     assert _tree(root) == before
 
 
+FIRST = {
+    "Alpha": {"type": "object", "properties": {"a": {"type": "string"}}},
+    "Beta": {"type": "object", "properties": {"b": {"type": "string"}}},
+}
+
+
 def test_a_refused_component_publishes_none(
     tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first = {
-        "Alpha": {"type": "object", "properties": {"a": {"type": "string"}}},
-        "Beta": {"type": "object", "properties": {"b": {"type": "string"}}},
-    }
-    assert _import(root, _openapi(tmp_path, first), "--owner", "team-a") == 0
+    assert _import(root, _openapi(tmp_path, FIRST), "--owner", "team-a") == 0
     # Alpha gains a property (publishable), Beta's contract is retired (refused).
     toml = root / "shop" / "beta" / "contract.toml"
     toml.write_text(toml.read_text() + 'status = "retired"\n')
@@ -104,11 +106,7 @@ def test_a_refused_component_publishes_none(
 def test_a_gate_refusal_publishes_none(
     tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first = {
-        "Alpha": {"type": "object", "properties": {"a": {"type": "string"}}},
-        "Beta": {"type": "object", "properties": {"b": {"type": "string"}}},
-    }
-    assert _import(root, _openapi(tmp_path, first), "--owner", "team-a") == 0
+    assert _import(root, _openapi(tmp_path, FIRST), "--owner", "team-a") == 0
     before = _tree(root)
     # Alpha gains a property (publishable); Beta removes one that was never deprecated.
     second = {
