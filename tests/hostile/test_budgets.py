@@ -214,3 +214,29 @@ def test_expanded_size_follows_refs_and_stops_at_the_cap() -> None:
     with pytest.raises(SchemaError) as caught:
         _budget.check_limits({"enum": list(range(5))}, _budget.SchemaLimits(max_items=4))
     assert (caught.value.code, caught.value.pointer) == ("schema-too-complex", "/enum")
+
+
+def test_a_chain_of_deep_contracts_is_exit_2_not_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each document is within max-depth; $refs chain six of them into one ~600-level
+    # schema, deeper than the diff walker can recurse.
+    root = tmp_path / "contracts"
+    root.mkdir()
+    (root / "accord.toml").write_text(f"max-depth = {MAX_DEPTH_BOUND}\n")
+    links = 6
+    for i in range(links):
+        directory = root / "orders" / f"c{i}"
+        directory.mkdir(parents=True)
+        (directory / "contract.toml").write_text('owner = "team-a"\nkind = "event"\n')
+        for version in ("1.0.0", "1.1.0"):
+            last = i + 1 == links
+            leaf = {"type": "integer" if version == "1.1.0" else "string"} if last else {}
+            schema: dict[str, Any] = leaf or {"$ref": f"accord://orders.c{i + 1}@{version}"}
+            for _ in range(MAX_DEPTH_BOUND - 2):
+                schema = {"type": "array", "items": schema}
+            text = json.dumps({"$schema": DRAFT, **schema})
+            (directory / f"{version}.schema.json").write_text(text)
+    code, _out, err = _run(capsys, "diff", "orders.c0@1.0.0", "orders.c0@1.1.0", "--registry", root)
+    assert code == 2
+    assert err.startswith("error[schema-too-complex]: orders/c0/1.1.0.schema.json: ")

@@ -1033,6 +1033,30 @@ def _compare_inputs(
     max_steps: int,
     overrides: Mapping[str, Any],
 ) -> Report:
+    try:
+        return _compare_unguarded(
+            old, new, mode=mode, semantics=semantics, max_steps=max_steps, overrides=overrides
+        )
+    except RecursionError:
+        # Each document is within max-depth, but $refs between contracts chain them
+        # into one deeper schema: bad input, not an internal error.
+        raise SchemaError(
+            f"{old.label} and {new.label} nest too deeply to compare with every $ref "
+            "followed (chains of contracts referencing each other add up their depths)",
+            code="schema-too-complex",
+            file=new.version.file if new.version is not None else new.label,
+        ) from None
+
+
+def _compare_unguarded(
+    old: _Input,
+    new: _Input,
+    *,
+    mode: str,
+    semantics: Semantics,
+    max_steps: int,
+    overrides: Mapping[str, Any],
+) -> Report:
     from accord import _jsondoc
 
     if semantics not in ("contract", "set"):
