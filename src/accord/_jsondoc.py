@@ -55,6 +55,19 @@ def _parse_float(text: str) -> float | Decimal:
     return value
 
 
+class _InexactNumberError(ValueError):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _parse_float_or_refuse(text: str) -> float | Decimal:
+    value = _parse_float_exact(text)
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        raise _InexactNumberError(text)
+    return value
+
+
 def _parse_float_exact(text: str) -> float | Decimal:
     # A short plain decimal always survives float -> repr; anything else is kept as a
     # Decimal unless the float's shortest text means the same number.
@@ -144,6 +157,14 @@ def _refuse_if_too_deep(text: str, max_depth: int | None, file: str | None) -> N
 
 
 def _refuse_parse_error(exc: BaseException, file: str | None) -> NoReturn:
+    if isinstance(exc, _InexactNumberError):
+        shown = exc.text if len(exc.text) <= 40 else exc.text[:37] + "..."
+        raise DocumentError(
+            f"the number {shown} has no exact float value and would be written back "
+            "rounded: write it with at most 17 significant digits, within 1e-307..1e308",
+            code="json-number-inexact",
+            file=file,
+        ) from None
     if isinstance(exc, _DuplicateKeyError):
         raise DocumentError(
             f"duplicate key {exc.key!r}: JSON parsers disagree on which value wins",
@@ -173,6 +194,7 @@ def loads(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_depth: int | None = DEFAULT_MAX_DEPTH,
     exact_numbers: bool = False,
+    refuse_inexact: bool = False,
 ) -> Any:
     """Parse one JSON document strictly.
 
@@ -184,6 +206,9 @@ def loads(
         exact_numbers: Keep every decimal whose float would not write back as the same
             number (``1e-400``, ``0.10000000000000000000000001``) as a ``Decimal``, so
             :func:`canonical_dumps` writes the value read (``accord fmt``).
+        refuse_inexact: Refuse such a decimal instead (``json-number-inexact``), for
+            documents accord writes back that go on to the engine as floats (publish);
+            integral ones beyond float range stay exact integers as always.
 
     Raises:
         DocumentError: with code ``json-invalid-utf8``, ``json-empty``, ``json-too-large``,
@@ -236,7 +261,13 @@ def loads(
             text,
             object_pairs_hook=_pairs_hook,
             parse_constant=_reject_constant,
-            parse_float=_parse_float_exact if exact_numbers else _parse_float,
+            parse_float=(
+                _parse_float_or_refuse
+                if refuse_inexact
+                else _parse_float_exact
+                if exact_numbers
+                else _parse_float
+            ),
         )
     except (_DuplicateKeyError, ValueError, RecursionError) as exc:
         # Too deep is reported before any other parse error, as a pre-scan would.
@@ -456,12 +487,18 @@ def load_path(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_depth: int | None = DEFAULT_MAX_DEPTH,
     exact_numbers: bool = False,
+    refuse_inexact: bool = False,
 ) -> Any:
     """Read and parse a JSON file, refusing symlinks and special files."""
     name = display or str(path)
     data = read_regular(path, display=name, max_bytes=max_bytes)
     return loads(
-        data, file=name, max_bytes=max_bytes, max_depth=max_depth, exact_numbers=exact_numbers
+        data,
+        file=name,
+        max_bytes=max_bytes,
+        max_depth=max_depth,
+        exact_numbers=exact_numbers,
+        refuse_inexact=refuse_inexact,
     )
 
 

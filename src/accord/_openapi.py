@@ -81,7 +81,7 @@ def load_openapi(source: str, *, base: Path | None = None) -> tuple[dict[str, An
 
     path = Path(source) if base is None else base / source
     if source.endswith(".json") or path.is_file():
-        document = _jsondoc.load_path(path, display=source)
+        document = _jsondoc.load_path(path, display=source, refuse_inexact=True)
     else:
         from accord._publish import load_model
 

@@ -66,3 +66,33 @@ def test_canonical_dumps_round_trips_exact_numbers(literal: str) -> None:
 def test_plain_floats_stay_floats() -> None:
     assert _jsondoc.loads("[0.1, 1.5e3, -0.0]", exact_numbers=True) == [0.1, 1500.0, -0.0]
     assert all(type(x) is float for x in _jsondoc.loads("[0.1, 1.5e3]", exact_numbers=True))
+
+
+@pytest.mark.parametrize("literal", ["1e-400", "0.10000000000000000000000001", "9" * 400 + ".5"])
+def test_publish_refuses_a_number_it_would_round(
+    tmp_path: Path, literal: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "contracts"
+    directory = root / "orders" / "thing"
+    directory.mkdir(parents=True)
+    (directory / "contract.toml").write_text('owner = "team-a"\nkind = "event"\n')
+    source = tmp_path / "next.schema.json"
+    source.write_text('{"type": "number", "maximum": ' + literal + "}")
+    code = main(["publish", "orders.thing", "--schema", str(source), "--registry", str(root)])
+    assert code == 2
+    assert capsys.readouterr().err.startswith("error[json-number-inexact]: ")
+    assert sorted(p.name for p in directory.iterdir()) == ["contract.toml"]
+    assert not (root / "accord.lock").exists()
+
+
+def test_publish_keeps_big_integral_numbers_exact(tmp_path: Path) -> None:
+    root = tmp_path / "contracts"
+    directory = root / "orders" / "thing"
+    directory.mkdir(parents=True)
+    (directory / "contract.toml").write_text('owner = "team-a"\nkind = "event"\n')
+    source = tmp_path / "next.schema.json"
+    source.write_text('{"type": "integer", "maximum": 1e400, "minimum": 0.5}')
+    assert main(["publish", "orders.thing", "--schema", str(source), "--registry", str(root)]) == 0
+    published = _jsondoc.loads((directory / "1.0.0.schema.json").read_text())
+    assert published["maximum"] == 10**400
+    assert published["minimum"] == 0.5

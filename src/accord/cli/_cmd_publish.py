@@ -115,7 +115,9 @@ def _publish_command(args: argparse.Namespace, out: TextIO, root: Path) -> int:
     from accord import _jsondoc, _publish
 
     if args.schema is not None:
-        document = _jsondoc.load_path(args.schema, display=str(args.schema))
+        # Published bytes are canonical_dumps of this document: a decimal no float holds
+        # exactly would be published rounded, so it is refused instead.
+        document = _jsondoc.load_path(args.schema, display=str(args.schema), refuse_inexact=True)
         source = str(args.schema)
     else:
         sys.path.insert(0, str(Path.cwd()))
