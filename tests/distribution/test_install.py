@@ -17,6 +17,7 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from _dist_helpers import fresh_venv, pip_install, run
 from packaging.requirements import Requirement
 
 from accord._package import accord_requirement, package_registry
@@ -58,18 +59,6 @@ def test_registry_wheel_and_sdist_require_the_running_accords_range(tmp_path: Pa
         assert member is not None
         pyproject = tomllib.loads(member.read().decode())
     assert pyproject["project"]["dependencies"] == [expected]
-
-
-def run(*argv: str | Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(a) for a in argv],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def offline_env() -> dict[str, str]:
@@ -131,41 +120,18 @@ def test_accord_and_a_registry_wheel_install_offline_from_a_wheelhouse(tmp_path:
         EXAMPLE, tmp_path / "registry-dist", name="acme-contracts", models=False
     )
 
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
     env = offline_env()
-    purelib = Path(
-        run(
-            python,
-            "-c",
-            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-            cwd=tmp_path,
-            env=env,
-        ).stdout.strip()
-    )
     deps = dependencies_without_accord(tmp_path / "deps")
-    (purelib / "_accord_test_deps.pth").write_text(f"import site; site.addsitedir({str(deps)!r})\n")
+    python, purelib = fresh_venv(tmp_path / "venv", sees=deps, env=env)
 
-    def pip_install(*argv: str | Path) -> subprocess.CompletedProcess[str]:
-        return run(
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            python,
-            "install",
-            "--no-index",
-            *argv,
-            cwd=tmp_path,
-            env=env,
-        )
+    def install(*argv: str | Path) -> subprocess.CompletedProcess[str]:
+        return pip_install(python, *argv, cwd=tmp_path, env=env)
 
     # Without accord in the wheelhouse the registry wheel does not install: its
     # requirement on accord is real, and nothing is left half-installed.
     empty = tmp_path / "empty-wheelhouse"
     empty.mkdir()
-    refused = pip_install("--find-links", empty, registry.wheel)
+    refused = install("--find-links", empty, registry.wheel)
     assert refused.returncode != 0
     missing = re.search(r"No matching distribution found for (accord\S*)", refused.stderr)
     assert missing is not None, refused.stderr
@@ -174,7 +140,7 @@ def test_accord_and_a_registry_wheel_install_offline_from_a_wheelhouse(tmp_path:
 
     # The documented path: the registry wheel with --find-links to a wheelhouse holding
     # accord's wheel.
-    installed = pip_install("--find-links", wheelhouse, registry.wheel)
+    installed = install("--find-links", wheelhouse, registry.wheel)
     assert installed.returncode == 0, installed.stderr
     assert (purelib / f"accord-{__version__}.dist-info").is_dir()
 
@@ -211,5 +177,5 @@ print(json.dumps({{
     assert (kind, package, version) == ("package", "acme-contracts", registry.version)
     assert Path(root).is_relative_to(purelib / "acme_contracts")
 
-    cli = run(venv / "bin" / "accord", "--version", cwd=service, env=env)
+    cli = run(python.parent / "accord", "--version", cwd=service, env=env)
     assert (cli.returncode, cli.stdout.strip()) == (0, f"accord {__version__}"), cli.stderr
