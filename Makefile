@@ -27,7 +27,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 # Hypothesis runs derandomized with bounded examples unless told otherwise (tests/conftest.py).
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help demo test test-latest lock lint format bench clean distclean
+.PHONY: help demo test test-latest lock lint format bench dist clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -82,6 +82,10 @@ format: $(STAMP)  ## apply ruff's fixes and formatting
 
 bench: $(STAMP)  ## run scripts/bench.py (when present)
 	@if [ -f scripts/bench.py ]; then $(PY) scripts/bench.py; else echo "no scripts/bench.py yet"; fi
+
+dist: $(STAMP)  ## build accord's own wheel and sdist into dist/ (offline: hatchling, no isolation)
+	rm -f dist/accord-*.whl dist/accord-*.tar.gz
+	$(PY) -m hatchling build -d dist
 
 clean:  ## remove caches and build output (keeps .venv)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench build dist
