@@ -113,6 +113,11 @@ def test_crafted_branch_rewrites_nothing(
         pytest.param("environments/production.toml", b"format_version = [", id="env-not-toml"),
         pytest.param("environments/production.toml", b"format_version = 1\nx = 1\n", id="env-key"),
         pytest.param("environments/Prod.toml", ENV, id="env-bad-name"),
+        pytest.param(
+            "environments/production.toml",
+            b'format_version = 1\n[services."../x"]\ndeployed = []\n',
+            id="env-bad-service",
+        ),
         pytest.param("environments/production.toml", b"\xff", id="env-not-utf8"),
         pytest.param(
             "verifications/users/1.0.0.json", b" " * (1024 * 1024 + 1) + b"{}", id="too-big"

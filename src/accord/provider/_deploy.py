@@ -135,8 +135,12 @@ def _parse(text: str, env: str, file: str) -> Environment:
     raw = doc.get("services", {})
     if not isinstance(raw, dict):
         raise bad("'services' must be a table", "/services")
+    from accord._names import is_valid_name
+
     for name, entry in raw.items():
         where = f"/services/{name}"
+        if not is_valid_name(name, what="service"):
+            raise bad(f"{name!r} is not a valid service name", where)
         if not isinstance(entry, dict) or set(entry) - {"deployed", "released"}:
             raise bad("a service has only 'deployed' and 'released' lists", where)
         out: dict[str, tuple[str, ...]] = {}
