@@ -81,6 +81,10 @@ GATE_RULES: Mapping[str, tuple[Severity, str]] = {
         "A version file has no accord.lock line (never published, or interrupted).",
     ),
     "lock-missing-file": ("error", "accord.lock lists a version whose file is missing."),
+    "range-stranded": (
+        "error",
+        "A consumer's or a service's reference matches no usable version (yanked, retired).",
+    ),
     "removal-not-deprecated": (
         "error",
         "A property was removed without being marked deprecated in an earlier version.",
@@ -897,6 +901,7 @@ def check(
     tip: bool = False,
     ignore: Sequence[IgnoreEntry] = (),
     consumers_only: bool = False,
+    requires: Sequence[tuple[str, str]] = (),
 ) -> GateReport:
     """Run the gate on the registry at ``root``.
 
@@ -910,6 +915,9 @@ def check(
             undeprecated removal) fails only when it breaks a registered, non-pending
             consumer; otherwise it is reported as a warning. Edits, deletions and
             renumbering of published versions fail as always.
+        requires: ``(service, reference)`` pairs a service manifest requires (the CLI
+            passes the project's ``[tool.accord.service]``); like every registered
+            consumer's references, each must still select a usable version.
 
     Returns:
         The report; :meth:`GateReport.exit_code` maps it to 0 or 1.
@@ -947,6 +955,7 @@ def check(
         found_checks, found = _check_contract(registry, contract)
         checks += found_checks
         findings += found
+    findings += _stranded(registry, requires)
     diffed = time.perf_counter()
     if consumers_only:
         findings = [_consumers_only(f) for f in findings]
@@ -962,6 +971,58 @@ def check(
         unused_ignores=unused,
         timings=(("load", loaded - clock), ("git", gitted - loaded), ("diff", diffed - gitted)),
     )
+
+
+def _why_stranded(registry: Registry, ref: str) -> str | None:
+    """Why ``ref`` selects no usable version, or ``None`` when it selects one."""
+    from accord._names import ContractRef
+    from accord.errors import AccordError
+
+    try:
+        parsed = ContractRef.parse(ref.removeprefix("accord://"))
+        contract = registry.contract(parsed.id)
+    except AccordError:
+        return "names no contract in the registry"
+    if contract.meta.status == "retired":
+        return f"is retired ({contract.id})"
+    try:
+        registry.get(parsed)
+    except AccordError:
+        yanked = ", ".join(str(v) for v in sorted(contract.yanked)) or "none"
+        return f"matches no version that is not yanked (yanked: {yanked})"
+    return None
+
+
+def _stranded(registry: Registry, requires: Sequence[tuple[str, str]]) -> list[Finding]:
+    """A yank or retire that leaves a registered consumer's expectation, or a range a
+    service requires at startup, with nothing to resolve to."""
+    wanted: dict[tuple[str, str], str | None] = {}
+    if (registry.root / "consumers").is_dir():
+        from accord.consumers._model import discover
+
+        for ef in discover(registry.root):
+            for body in ef.bodies():
+                if body.contract:
+                    wanted.setdefault((f"consumer {ef.consumer}", body.contract), ef.file)
+    for service, ref in requires:
+        wanted.setdefault((f"service {service}", ref), None)
+    findings = []
+    for (who, ref), file in sorted(wanted.items()):
+        why = _why_stranded(registry, ref)
+        if why is None:
+            continue
+        fix = "its expectation" if file else "its service manifest"
+        findings.append(
+            _finding(
+                "range-stranded",
+                f"{who} relies on {ref}, which {why}: un-yank or publish a matching "
+                f"version, or update {fix} first.",
+                contract=ref.removeprefix("accord://").partition("@")[0],
+                file=file,
+                key=f"{who}\0{ref}",
+            )
+        )
+    return findings
 
 
 _SCHEMA_RULES = frozenset(

@@ -106,6 +106,19 @@ def _ignores(args: argparse.Namespace, tool: Any) -> list[IgnoreEntry]:
     return entries
 
 
+def _requires(tool: Any, root: Path) -> list[tuple[str, str]]:
+    """``(service, reference)`` of the project's service manifest, when it uses ``root``."""
+    if tool is None or tool.source is None or (tool.service is None and tool.manifest is None):
+        return []
+    from accord._service import find_service_manifest
+
+    manifest = find_service_manifest(tool.source)
+    if manifest.registry is not None and manifest.registry.resolve() != root.resolve():
+        return []
+    name = manifest.name or str(manifest.source)
+    return [(name, entry.ref) for entry in manifest.entries]
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Dispatch to ``check`` or ``changelog``."""
     if args.command == "changelog":
@@ -129,6 +142,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         tip=args.against_tip,
         ignore=_ignores(args, tool),
         consumers_only=args.consumers_only,
+        requires=_requires(tool, root),
     )
     prefix = display_path(root)
     out.write(
