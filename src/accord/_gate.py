@@ -476,13 +476,31 @@ def _sort_key(f: Finding) -> tuple[int, str, str, str, str]:
 _IGNORE_KEYS = frozenset({"fingerprint", "reason", "rule", "contract", "version", "previous"})
 
 
+# Reasons that approve nothing: what `--format ignore-toml` writes, and the usual fillers.
+PLACEHOLDER_PREFIX = "TODO"
+_PLACEHOLDER_STARTS = ("todo", "fixme", "tbd", "xxx", "placeholder", "<")
+_PLACEHOLDER_WORDS = frozenset(
+    {"ignore", "ignored", "n/a", "na", "no", "none", "null", "ok", "okay", "reason", "why", "yes"}
+)
+
+
+def is_placeholder_reason(reason: str) -> bool:
+    """Whether an approval reason is empty or a placeholder (``TODO: ...``, ``n/a``,
+    ``-``): an approval must say why, so these are refused."""
+    text = reason.strip().casefold()
+    if sum(c.isalnum() for c in text) < 3:
+        return True
+    return text.startswith(_PLACEHOLDER_STARTS) or text.rstrip(".!") in _PLACEHOLDER_WORDS
+
+
 def parse_ignore_entries(
     items: Any, *, file: str | None, pointer: str = "/ignore"
 ) -> list[IgnoreEntry]:
     """Validate an ``ignore`` array of tables (from a file or ``[tool.accord]``).
 
     Each entry needs ``fingerprint`` (16 hex digits, printed by ``accord check``) and a
-    non-empty ``reason``; ``rule``, ``contract``, ``version`` and ``previous`` are for
+    real ``reason`` (empty and placeholder reasons such as ``TODO: ...`` are refused:
+    :func:`is_placeholder_reason`); ``rule``, ``contract``, ``version`` and ``previous`` are for
     people reading the file and are not matched.
 
     Raises:
@@ -533,9 +551,11 @@ def parse_ignore_entries(
                 file=file,
                 pointer=f"{at}/fingerprint",
             )
-        if not isinstance(reason, str) or not reason.strip():
+        if not isinstance(reason, str) or is_placeholder_reason(reason):
+            shown = f" ({reason.strip()!r} is a placeholder)" if isinstance(reason, str) else ""
             raise ConfigError(
-                "'reason' must say why the finding is approved",
+                f"ignore entry {index + 1} (fingerprint {fingerprint}): 'reason' must say why "
+                f"the finding is approved, who approved it and where it was reviewed{shown}",
                 code="config-invalid-value",
                 file=file,
                 pointer=f"{at}/reason",

@@ -373,7 +373,16 @@ def _toml_str(text: str) -> str:
 
 
 def _ignore_toml(report: GateReport) -> str:
-    blocks = []
+    from accord._gate import PLACEHOLDER_PREFIX
+
+    if not report.active:
+        return ""
+    header = (
+        "# Approvals for `accord check --ignore-file`. Every reason below is a placeholder\n"
+        "# that accord check refuses (exit 2) until it says why the finding is approved,\n"
+        "# who approved it and where it was reviewed.\n"
+    )
+    blocks = [header]
     for finding in report.active:
         lines = ["[[ignore]]", f"fingerprint = {_toml_str(finding.fingerprint)}"]
         lines.append(f"rule = {_toml_str(finding.rule)}")
@@ -381,6 +390,8 @@ def _ignore_toml(report: GateReport) -> str:
             lines.append(f"contract = {_toml_str(finding.contract)}")
         if finding.version:
             lines.append(f"version = {_toml_str(finding.version)}")
-        lines.append('reason = "TODO: why this finding is approved (who, where reviewed)"')
+        lines.append(
+            f'reason = "{PLACEHOLDER_PREFIX}: why this finding is approved (who, where reviewed)"'
+        )
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
