@@ -47,7 +47,7 @@ from accord import _jsondoc, _pointer
 from accord._config import (
     ContractMeta,
     RegistrySettings,
-    load_contract_meta,
+    contract_meta_problems,
     load_registry_settings,
 )
 from accord._dialect import (
@@ -761,10 +761,12 @@ def _load_contract(
             f"{rel_dir}/{CONTRACT_FILE}",
         )
     else:
-        with collector.collect():
-            meta = load_contract_meta(
-                toml_path, display=f"{rel_dir}/{CONTRACT_FILE}", default_mode=settings.mode
-            )
+        # Every problem in the file, not only the first (one typo must not hide the next).
+        meta, toml_problems = contract_meta_problems(
+            toml_path, display=f"{rel_dir}/{CONTRACT_FILE}", default_mode=settings.mode
+        )
+        for problem in toml_problems:
+            collector.add(problem)
     found: list[tuple[Version, Path, str]] = []
     for entry in _entries(directory):
         rel = f"{rel_dir}/{entry.name}"
