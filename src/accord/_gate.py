@@ -136,14 +136,15 @@ class VersionCheck:
         """Whether the declared bump is at least the required one."""
         return bump_rank(self.declared) >= bump_rank(self.required)
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form inside ``accord check --format json``."""
+    def to_json(self, *, prefix: str = "") -> dict[str, Any]:
+        """The JSON form inside ``accord check --format json`` (``file`` joined to
+        ``prefix``, as in :meth:`Finding.to_json`)."""
         return {
             "contract": self.contract,
             "version": str(self.version),
             "previous": str(self.previous),
             "mode": self.mode,
-            "file": self.file,
+            "file": join_path(prefix, self.file),
             "required_bump": self.required,
             "declared_bump": self.declared,
             "ok": self.ok,
@@ -357,8 +358,9 @@ class Finding:
             subject += f"@{self.version}"
         return f"{self.rule} {subject}".strip()
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form inside ``accord check --format json``."""
+    def to_json(self, *, prefix: str = "") -> dict[str, Any]:
+        """The JSON form inside ``accord check --format json`` (``file`` joined to
+        ``prefix``, the registry's path from the repository root)."""
         return {
             "rule": self.rule,
             "severity": self.severity,
@@ -366,7 +368,7 @@ class Finding:
             "contract": self.contract,
             "version": self.version,
             "previous": self.previous,
-            "file": self.file,
+            "file": join_path(prefix, self.file),
             "line": self.line,
             "message": self.message,
             "required_bump": self.required_bump,
@@ -404,6 +406,10 @@ class GateReport:
         timings: Seconds spent per phase (``load``, ``git``, ``diff``), for ``make bench``
             and ``--verbose`` style reporting; not part of any output format (outputs
             stay byte-identical across runs).
+        prefix: The registry root's path from the repository root (from the working
+            directory outside git; ``""`` when it is that directory). Findings hold
+            registry-relative files; every output format joins them to this one base,
+            so paths and restore hints agree and work from the repository root.
     """
 
     registry: str
@@ -415,6 +421,7 @@ class GateReport:
     findings: tuple[Finding, ...] = ()
     unused_ignores: tuple[IgnoreEntry, ...] = ()
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    prefix: str = ""
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -435,8 +442,10 @@ class GateReport:
         """0 clean, 1 findings at or above ``fail_on``."""
         return 1 if self.failed(fail_on) else 0
 
-    def to_json(self, fail_on: FailOn = "error") -> dict[str, Any]:
-        """The documented JSON form (``format_version`` 1)."""
+    def to_json(self, fail_on: FailOn = "error", *, prefix: str | None = None) -> dict[str, Any]:
+        """The documented JSON form (``format_version`` 1); files are joined to
+        ``prefix`` (default :attr:`prefix`)."""
+        base = self.prefix if prefix is None else prefix
         counts = {s: sum(1 for f in self.active if f.severity == s) for s in SEVERITIES}
         return {
             "format_version": FORMAT_VERSION,
@@ -455,12 +464,36 @@ class GateReport:
                 "infos": counts["info"],
                 "ignored": len(self.ignored),
             },
-            "findings": [f.to_json() for f in self.findings],
-            "checks": [c.to_json() for c in self.checks],
+            "findings": [f.to_json(prefix=base) for f in self.findings],
+            "checks": [c.to_json(prefix=base) for c in self.checks],
             "unused_ignores": [
                 {"fingerprint": e.fingerprint, "reason": e.reason} for e in self.unused_ignores
             ],
         }
+
+
+def join_path(prefix: str, file: str | None) -> str | None:
+    """``file`` (relative to the registry root) from the base ``prefix`` names."""
+    if file is None:
+        return None
+    return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
+
+
+def path_prefix(root: Path) -> str:
+    """The registry root's path from the repository root, or from the working directory
+    when it is in no git work tree (``""`` when it is that directory)."""
+    from accord import _git
+    from accord.errors import AccordError
+
+    try:
+        return _git.relative_prefix(_git.repo_root(root), root)
+    except (AccordError, OSError):
+        pass
+    try:
+        text = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return root.resolve().as_posix()
+    return "" if text == "." else text
 
 
 def _finding(rule: str, message: str, **kw: Any) -> Finding:
@@ -887,8 +920,9 @@ def _against(registry: Registry, ref: str, *, tip: bool) -> tuple[_Base, list[Fi
                     _finding(
                         "version-modified",
                         f"{current.ref} was published on {ref} and has been edited since: "
-                        "published versions are immutable; restore it (`git checkout "
-                        f"{commit[:12]} -- {current.file}`) and publish a new version",
+                        "published versions are immutable; restore it from the repository "
+                        f"root (`git checkout {commit[:12]} -- {join_path(prefix, current.file)}"
+                        "`) and publish a new version",
                         file=current.file,
                         line=1,
                         **ident,
@@ -981,6 +1015,7 @@ def check(
         findings=tuple(findings),
         unused_ignores=unused,
         timings=(("load", loaded - clock), ("git", gitted - loaded), ("diff", diffed - gitted)),
+        prefix=path_prefix(root_path),
     )
 
 
