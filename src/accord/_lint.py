@@ -295,9 +295,9 @@ def _check_drafts(registry: Registry) -> Iterator[Problem]:
             yield Problem(
                 "version-unpublished",
                 f"{version.ref} has no accord.lock line: it is a draft that no range, "
-                "latest or validator selects (only an exact pin). Publish it with "
-                f"`accord publish {version.contract_id} {version.file} --version "
-                f"{version.version}`, or delete it",
+                "latest or validator selects (only an exact pin). Publish it (`accord "
+                f"publish {version.contract_id} --schema <this file> --version "
+                f"{version.version}` checks it like a new version), or delete it",
                 file=version.file,
                 severity="warning",
             )
