@@ -450,7 +450,7 @@ def _publish_locked(
             dry_run=True,
             message=f"{verb} {contract.id} {wanted} ({file}){over} (dry run: nothing written)",
         )
-    _remove_leftovers(root, contract)
+    _remove_leftovers(registry)
     path = contract.directory / f"{wanted}.schema.json"
     raw = text.encode("utf-8")
     try:
@@ -519,12 +519,15 @@ def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(lines))
 
 
-def _remove_leftovers(root: Path, contract: Contract) -> None:
-    """Delete temp files a killed publish left (the caller holds ``accord.lock.lck``, and
-    every writer of these files holds it while writing, so they are all stale)."""
+def _remove_leftovers(registry: Registry) -> None:
+    """Delete temp files a killed publish left, in the root and every contract directory
+    (the caller holds ``accord.lock.lck``, and every writer of these files holds it while
+    writing, so they are all stale)."""
     from accord.registry import LOCK_FILE, VERSION_SUFFIX
 
-    for directory, wanted in ((root, LOCK_FILE), (contract.directory, VERSION_SUFFIX)):
+    places = [(registry.root, LOCK_FILE)]
+    places += [(c.directory, VERSION_SUFFIX) for c in registry.contracts.values()]
+    for directory, wanted in places:
         try:
             names = os.listdir(directory)
         except OSError:

@@ -165,12 +165,19 @@ def test_the_next_publish_removes_temp_files_a_killed_one_left(tmp_path: Path) -
     _killed_at(root, "after-temp-file", compatible)
     (root / "accord.lock.lck").unlink()
     (root / ".accord.lock.abcd1234.tmp").write_text("half a lock")  # a killed lock write
+    other = root / "catalog" / "other"
+    other.mkdir()
+    (other / "contract.toml").write_text('owner = "t"\nkind = "record"\n')
+    (other / ".1.0.0.schema.json.zz99_abc.tmp").write_text("{")  # another contract's
+    (other / ".keep.me.tmp").write_text("not ours")  # not a temp name accord writes
     leftovers = sorted(p.file for p in lint(root).problems if p.code == "publish-leftover")
-    assert len(leftovers) == 2, leftovers
+    assert len(leftovers) == 3, leftovers
     assert leftovers[0] == ".accord.lock.abcd1234.tmp"
     assert leftovers[1].startswith("catalog/item/.1.1.0.schema.json.")
+    assert leftovers[2] == "catalog/other/.1.0.0.schema.json.zz99_abc.tmp"
     assert _publish.publish(root, CID, compatible).status == "published"
     assert [p.name for p in directory.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in other.iterdir() if p.name.startswith(".")] == [".keep.me.tmp"]
     assert not (root / ".accord.lock.abcd1234.tmp").exists()
     assert lint(root).problems == ()
 
