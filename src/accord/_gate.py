@@ -140,14 +140,15 @@ class VersionCheck:
         """Whether the declared bump is at least the required one."""
         return bump_rank(self.declared) >= bump_rank(self.required)
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form inside ``accord check --format json``."""
+    def to_json(self, *, prefix: str = "") -> dict[str, Any]:
+        """The JSON form inside ``accord check --format json`` (``file`` joined to
+        ``prefix``, as in :meth:`Finding.to_json`)."""
         return {
             "contract": self.contract,
             "version": str(self.version),
             "previous": str(self.previous),
             "mode": self.mode,
-            "file": self.file,
+            "file": join_path(prefix, self.file),
             "required_bump": self.required,
             "declared_bump": self.declared,
             "ok": self.ok,
@@ -361,8 +362,9 @@ class Finding:
             subject += f"@{self.version}"
         return f"{self.rule} {subject}".strip()
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form inside ``accord check --format json``."""
+    def to_json(self, *, prefix: str = "") -> dict[str, Any]:
+        """The JSON form inside ``accord check --format json`` (``file`` joined to
+        ``prefix``, the registry's path from the repository root)."""
         return {
             "rule": self.rule,
             "severity": self.severity,
@@ -370,7 +372,7 @@ class Finding:
             "contract": self.contract,
             "version": self.version,
             "previous": self.previous,
-            "file": self.file,
+            "file": join_path(prefix, self.file),
             "line": self.line,
             "message": self.message,
             "required_bump": self.required_bump,
@@ -408,6 +410,10 @@ class GateReport:
         timings: Seconds spent per phase (``load``, ``git``, ``diff``), for ``make bench``
             and ``--verbose`` style reporting; not part of any output format (outputs
             stay byte-identical across runs).
+        prefix: The registry root's path from the repository root (from the working
+            directory outside git; ``""`` when it is that directory). Findings hold
+            registry-relative files; every output format joins them to this one base,
+            so paths and restore hints agree and work from the repository root.
     """
 
     registry: str
@@ -419,6 +425,7 @@ class GateReport:
     findings: tuple[Finding, ...] = ()
     unused_ignores: tuple[IgnoreEntry, ...] = ()
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    prefix: str = ""
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -439,8 +446,10 @@ class GateReport:
         """0 clean, 1 findings at or above ``fail_on``."""
         return 1 if self.failed(fail_on) else 0
 
-    def to_json(self, fail_on: FailOn = "error") -> dict[str, Any]:
-        """The documented JSON form (``format_version`` 1)."""
+    def to_json(self, fail_on: FailOn = "error", *, prefix: str | None = None) -> dict[str, Any]:
+        """The documented JSON form (``format_version`` 1); files are joined to
+        ``prefix`` (default :attr:`prefix`)."""
+        base = self.prefix if prefix is None else prefix
         counts = {s: sum(1 for f in self.active if f.severity == s) for s in SEVERITIES}
         return {
             "format_version": FORMAT_VERSION,
@@ -459,12 +468,36 @@ class GateReport:
                 "infos": counts["info"],
                 "ignored": len(self.ignored),
             },
-            "findings": [f.to_json() for f in self.findings],
-            "checks": [c.to_json() for c in self.checks],
+            "findings": [f.to_json(prefix=base) for f in self.findings],
+            "checks": [c.to_json(prefix=base) for c in self.checks],
             "unused_ignores": [
                 {"fingerprint": e.fingerprint, "reason": e.reason} for e in self.unused_ignores
             ],
         }
+
+
+def join_path(prefix: str, file: str | None) -> str | None:
+    """``file`` (relative to the registry root) from the base ``prefix`` names."""
+    if file is None:
+        return None
+    return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
+
+
+def path_prefix(root: Path) -> str:
+    """The registry root's path from the repository root, or from the working directory
+    when it is in no git work tree (``""`` when it is that directory)."""
+    from accord import _git
+    from accord.errors import AccordError
+
+    try:
+        return _git.relative_prefix(_git.repo_root(root), root)
+    except (AccordError, OSError):
+        pass
+    try:
+        text = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return root.resolve().as_posix()
+    return "" if text == "." else text
 
 
 def _finding(rule: str, message: str, **kw: Any) -> Finding:
@@ -480,13 +513,31 @@ def _sort_key(f: Finding) -> tuple[int, str, str, str, str]:
 _IGNORE_KEYS = frozenset({"fingerprint", "reason", "rule", "contract", "version", "previous"})
 
 
+# Reasons that approve nothing: what `--format ignore-toml` writes, and the usual fillers.
+PLACEHOLDER_PREFIX = "TODO"
+_PLACEHOLDER_STARTS = ("todo", "fixme", "tbd", "xxx", "placeholder", "<")
+_PLACEHOLDER_WORDS = frozenset(
+    {"ignore", "ignored", "n/a", "na", "no", "none", "null", "ok", "okay", "reason", "why", "yes"}
+)
+
+
+def is_placeholder_reason(reason: str) -> bool:
+    """Whether an approval reason is empty or a placeholder (``TODO: ...``, ``n/a``,
+    ``-``): an approval must say why, so these are refused."""
+    text = reason.strip().casefold()
+    if sum(c.isalnum() for c in text) < 3:
+        return True
+    return text.startswith(_PLACEHOLDER_STARTS) or text.rstrip(".!") in _PLACEHOLDER_WORDS
+
+
 def parse_ignore_entries(
     items: Any, *, file: str | None, pointer: str = "/ignore"
 ) -> list[IgnoreEntry]:
     """Validate an ``ignore`` array of tables (from a file or ``[tool.accord]``).
 
     Each entry needs ``fingerprint`` (16 hex digits, printed by ``accord check``) and a
-    non-empty ``reason``; ``rule``, ``contract``, ``version`` and ``previous`` are for
+    real ``reason`` (empty and placeholder reasons such as ``TODO: ...`` are refused:
+    :func:`is_placeholder_reason`); ``rule``, ``contract``, ``version`` and ``previous`` are for
     people reading the file and are not matched.
 
     Raises:
@@ -537,9 +588,11 @@ def parse_ignore_entries(
                 file=file,
                 pointer=f"{at}/fingerprint",
             )
-        if not isinstance(reason, str) or not reason.strip():
+        if not isinstance(reason, str) or is_placeholder_reason(reason):
+            shown = f" ({reason.strip()!r} is a placeholder)" if isinstance(reason, str) else ""
             raise ConfigError(
-                "'reason' must say why the finding is approved",
+                f"ignore entry {index + 1} (fingerprint {fingerprint}): 'reason' must say why "
+                f"the finding is approved, who approved it and where it was reviewed{shown}",
                 code="config-invalid-value",
                 file=file,
                 pointer=f"{at}/reason",
@@ -871,8 +924,9 @@ def _against(registry: Registry, ref: str, *, tip: bool) -> tuple[_Base, list[Fi
                     _finding(
                         "version-modified",
                         f"{current.ref} was published on {ref} and has been edited since: "
-                        "published versions are immutable; restore it (`git checkout "
-                        f"{commit[:12]} -- {current.file}`) and publish a new version",
+                        "published versions are immutable; restore it from the repository "
+                        f"root (`git checkout {commit[:12]} -- {join_path(prefix, current.file)}"
+                        "`) and publish a new version",
                         file=current.file,
                         line=1,
                         **ident,
@@ -970,6 +1024,7 @@ def check(
         findings=tuple(findings),
         unused_ignores=unused,
         timings=(("load", loaded - clock), ("git", gitted - loaded), ("diff", diffed - gitted)),
+        prefix=path_prefix(root_path),
     )
 
 
