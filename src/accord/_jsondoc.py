@@ -544,6 +544,18 @@ def _dumps(value: Any, **options: Any) -> str:
     return text
 
 
+def temp_target(name: str) -> str | None:
+    """The file a temp-file name from :func:`atomic_write` was for (``.<target>.<8
+    random>.tmp``), or ``None`` when ``name`` is not one. A temp file still on disk was
+    left by a process killed mid-write."""
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return None
+    target, dot, random_part = name[1:-4].rpartition(".")
+    if not (dot and target and len(random_part) == 8):
+        return None
+    return target
+
+
 def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory.
 

@@ -212,12 +212,18 @@ def _reference_issue(error: Any) -> ValidationIssue:
 def _as_reference_reads(pattern: str) -> str:
     """``pattern`` rewritten where regress (ECMA-262) and the reference read it apart.
 
-    Measured (tests/test_differential.py): jsonschema-rs's ``.`` matches everything but
-    ``\\n`` (ECMA-262 also excludes ``\\r``, U+2028 and U+2029), so an unescaped ``.``
-    outside a class becomes ``[^\\n]``. Its ``\\b``/``\\B`` are Unicode-aware (``é`` is
-    a word character) and no rewrite reproduces them: there the explaining backend may
-    find nothing wrong, and :meth:`Validator._explain` reports the reference's errors.
+    The reference's ``.`` is measured on the installed jsonschema-rs
+    (:func:`accord._probe.dot_class`: before 0.61 it matched everything but ``\\n``;
+    0.61 follows ECMA-262), and an unescaped ``.`` outside a class becomes that class.
+    Its ``\\b``/``\\B`` are Unicode-aware (``é`` is a word character) and no rewrite
+    reproduces them: there the explaining backend may find nothing wrong, and
+    :meth:`Validator._explain` reports the reference's errors. Whether the rewrite
+    really agrees is probed per pattern before this backend may *decide*
+    (:func:`accord._backends.python_refusals`).
     """
+    from accord._probe import dot_class
+
+    dot = dot_class() or "."
     out: list[str] = []
     in_class = False
     i = 0
@@ -232,7 +238,7 @@ def _as_reference_reads(pattern: str) -> str:
         elif char == "[":
             in_class = True
         elif char == ".":
-            char = "[^\\n]"
+            char = dot
         out.append(char)
         i += 1
     return "".join(out)
@@ -247,6 +253,15 @@ def _regex(pattern: str) -> Any:
 
 def _search(pattern: str, text: str) -> bool:
     return _regex(pattern).find(text) is not None
+
+
+def pattern_search(pattern: str) -> Callable[[str], bool]:
+    """How the explaining backend answers "does ``pattern`` match in ``text``?".
+
+    Raises whatever regress raises for a pattern it cannot compile.
+    """
+    _regex(pattern)
+    return lambda text: _search(pattern, text)
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:

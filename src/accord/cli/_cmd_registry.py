@@ -12,6 +12,7 @@ from accord.cli._common import (
     FORMAT_VERSION,
     add_format_arg,
     add_registry_arg,
+    discovered_root,
     display_path,
     load_registry,
     plural,
@@ -111,6 +112,7 @@ def _contract_json(registry: Registry, contract: Contract) -> dict[str, Any]:
                 "file": v.file,
                 "digest": v.digest,
                 "published": registry.published(v),
+                "draft": v.draft,
                 "yanked": v.yanked,
             }
             for v in contract.versions
@@ -154,7 +156,8 @@ def _version_label(version: dict[str, Any]) -> str:
         n
         for n, on in (
             ("yanked", version["yanked"] is not None),
-            ("unpublished", not version["published"]),
+            ("draft: not in accord.lock", version["draft"]),
+            ("unpublished", not version["published"] and not version["draft"]),
         )
         if on
     ]
@@ -180,7 +183,9 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
     from accord._lint import lint
 
-    root = registry_root(args)
+    # The registry list and validate use (an installed registry package included):
+    # lint must check what services load.
+    root = discovered_root(args)
     report = lint(root)
     problems = report.problems
     if args.format == "json":

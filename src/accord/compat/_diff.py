@@ -96,6 +96,25 @@ def _looks_like_ref(text: str) -> bool:
     return "." in head and "/" not in head and not head.endswith(".json")
 
 
+def _discover(text: str) -> Registry:
+    """The registry :meth:`Registry.discover` finds (as ``accord.validator`` and
+    ``assert_compatible`` do), to resolve the reference ``text``."""
+    from accord.errors import RegistryError
+    from accord.registry import Registry
+
+    try:
+        return Registry.discover()
+    except RegistryError as exc:
+        if any(p.code == "registry-not-found" for p in exc.problems):
+            raise UsageError(
+                f"{text!r} is not a file, and no registry was found to resolve it as a "
+                "reference: pass registry= (accord diff --registry DIR), or set "
+                "ACCORD_REGISTRY or [tool.accord] registry",
+                code="usage",
+            ) from None
+        raise
+
+
 def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
     from accord import _jsondoc
     from accord._budget import check_limits
@@ -109,11 +128,7 @@ def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
         path = Path(text)
         if isinstance(value, str) and not path.exists() and _looks_like_ref(text):
             if registry is None:
-                raise UsageError(
-                    f"{text!r} is not a file; to compare registry references pass a registry "
-                    "(accord diff --registry DIR)",
-                    code="usage",
-                )
+                registry = _discover(text)
             version = registry.get(text)
             return _Input(registry.bundle(version), version.document, version.ref, version)
         document = _jsondoc.load_path(path, display=text)
@@ -1120,7 +1135,7 @@ def diff(
 
     Args:
         old: The earlier schema: a dict or bool, a file path, or a registry reference
-            (``orders.order-placed@1.0.0``, needs ``registry``).
+            (``orders.order-placed@1.0.0``).
         new: The later schema, same forms.
         mode: ``backward``, ``forward``, ``full``, ``none`` or a ``*-transitive`` mode.
             Default: the contract's mode when comparing registry references, else
@@ -1130,6 +1145,9 @@ def diff(
         max_steps: The engine's step budget; over budget a direction is ``unproven``.
         registry: Resolves references and bundles ``accord://`` refs; its contract's
             ``[rules.<id>]`` overrides apply when NEW (or OLD) is a registry version.
+            Default, when a side is a reference: discovery (``Registry.discover``:
+            ``ACCORD_REGISTRY``, ``[tool.accord] registry``, an installed registry
+            package, ``./contracts``).
 
     Returns:
         A :class:`~accord.compat.Report`.
@@ -1142,6 +1160,13 @@ def diff(
         >>> (report.backward, report.forward, report.required_bump)  # doctest: +SKIP
         (True, False, 'major')
     """
+    if registry is None and any(
+        isinstance(side, str) and not Path(side).exists() and _looks_like_ref(side)
+        for side in (old, new)
+    ):
+        # A reference without a registry: discover it once for both sides, the way
+        # accord.validator and assert_compatible do.
+        registry = _discover(next(s for s in (old, new) if isinstance(s, str)))
     left = _load(old, registry, "<old>")
     right = _load(new, registry, "<new>")
     contract = None

@@ -40,6 +40,7 @@ from accord.provider._replay import (
     ReplayError,
     Response,
     Target,
+    check_generators,
     check_headers,
     check_path,
     fill_request,
@@ -427,6 +428,7 @@ def preflight(
             check_headers(
                 request.get("headers") or {}, pointer=where + "/headers", file=case.expectation.file
             )
+            check_generators(request, label=case.id, pointer=where, file=case.expectation.file)
             if target is None:
                 raise ProviderError(
                     f"{case.id}: an HTTP interaction needs a provider (--app or --base-url)",

@@ -26,7 +26,7 @@ def render(
     *,
     fail_on: FailOn = "error",
     colour: bool = False,
-    prefix: str = "",
+    prefix: str | None = None,
     tool_version: str | None = None,
 ) -> str:
     """Render ``report`` in ``output_format``.
@@ -36,8 +36,9 @@ def render(
         output_format: One of :data:`FORMATS`.
         fail_on: The ``--fail-on`` threshold (shown in summaries, decides JUnit failures).
         colour: ANSI colour (``text`` only).
-        prefix: Path of the registry root as users see it (relative to the repository
-            top for ``github`` and ``sarif``); finding files are joined to it.
+        prefix: Path of the registry root that every format joins finding files to
+            (default: :attr:`GateReport.prefix`, its path from the repository root, so
+            text, json, github, sarif and the restore hints agree).
         tool_version: accord's version in ``sarif`` (default: the installed version).
 
     Raises:
@@ -47,9 +48,11 @@ def render(
         from accord._version import __version__
 
         tool_version = __version__
+    if prefix is None:
+        prefix = report.prefix
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: _text(report, fail_on, colour, prefix),
-        "json": lambda: _json(report.to_json(fail_on)),
+        "json": lambda: _json(report.to_json(fail_on, prefix=prefix)),
         "markdown": lambda: _markdown(report, fail_on, prefix),
         "github": lambda: _github(report, prefix),
         "junit": lambda: _junit(report, fail_on, prefix),
@@ -66,9 +69,9 @@ def _json(value: Any) -> str:
 
 
 def _path(prefix: str, file: str | None) -> str | None:
-    if file is None:
-        return None
-    return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
+    from accord._gate import join_path
+
+    return join_path(prefix, file)
 
 
 def _compact(value: Any, limit: int = 120) -> str:
@@ -373,7 +376,16 @@ def _toml_str(text: str) -> str:
 
 
 def _ignore_toml(report: GateReport) -> str:
-    blocks = []
+    from accord._gate import PLACEHOLDER_PREFIX
+
+    if not report.active:
+        return ""
+    header = (
+        "# Approvals for `accord check --ignore-file`. Every reason below is a placeholder\n"
+        "# that accord check refuses (exit 2) until it says why the finding is approved,\n"
+        "# who approved it and where it was reviewed.\n"
+    )
+    blocks = [header]
     for finding in report.active:
         lines = ["[[ignore]]", f"fingerprint = {_toml_str(finding.fingerprint)}"]
         lines.append(f"rule = {_toml_str(finding.rule)}")
@@ -381,6 +393,8 @@ def _ignore_toml(report: GateReport) -> str:
             lines.append(f"contract = {_toml_str(finding.contract)}")
         if finding.version:
             lines.append(f"version = {_toml_str(finding.version)}")
-        lines.append('reason = "TODO: why this finding is approved (who, where reviewed)"')
+        lines.append(
+            f'reason = "{PLACEHOLDER_PREFIX}: why this finding is approved (who, where reviewed)"'
+        )
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
