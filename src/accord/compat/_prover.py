@@ -216,6 +216,7 @@ class Facets:
         self.prover = prover
         ctx = prover.ctx
         self.atoms = list(atoms)
+        self.atom_keys = frozenset(a.key for a in self.atoms)
         self.negs = list(negs)
         self.restrict = restrict
         types = set(ALL_TYPES if restrict is None else restrict)
@@ -716,7 +717,7 @@ class Prover:
             if bad:
                 return Gap(f"value {bad[0]!r} is rejected by the reader", path, tuple(bad[:4]))
             return None
-        if any(a.key == sup.key for a in f.atoms):
+        if sup.key in f.atom_keys:
             return None
         if hops > 64:
             return Gap("reference cycle without an instance step", path)
