@@ -1039,19 +1039,10 @@ def _compatible(changes: Sequence[Change], mode: str, truth: Mapping[Direction, 
     return True
 
 
-def _compare_inputs(
-    old: _Input,
-    new: _Input,
-    *,
-    mode: str,
-    semantics: Semantics,
-    max_steps: int,
-    overrides: Mapping[str, Any],
-) -> Report:
+def _compare_inputs(old: _Input, new: _Input, **options: Any) -> Report:
+    """:func:`_compare_unguarded` (same keyword options), with deep inputs as bad input."""
     try:
-        return _compare_unguarded(
-            old, new, mode=mode, semantics=semantics, max_steps=max_steps, overrides=overrides
-        )
+        return _compare_unguarded(old, new, **options)
     except RecursionError:
         # Each document is within max-depth, but $refs between contracts chain them
         # into one deeper schema: bad input, not an internal error.
