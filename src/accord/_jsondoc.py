@@ -113,6 +113,56 @@ def _nesting(value: Any) -> int:
     return depth
 
 
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers in a Python value nest more than ``limit`` deep (or cycle).
+
+    Level by level, never recursing, so it is safe on any value (a list nested
+    100,000 deep, a list holding itself) and stops as soon as the answer is known.
+    """
+    level = [value]
+    for _ in range(limit):
+        level = _containers(level)
+        if not level:
+            return False
+        level = _referents(*level) if _referents_ok else _children(level)
+    return bool(_containers(level))
+
+
+def more_nodes_than(value: Any, limit: int) -> bool:
+    """Whether a Python value holds more than ``limit`` values, containers included."""
+    count = 1
+    level = [value]
+    while count <= limit:
+        level = _containers(level)
+        if not level:
+            return False
+        level = _referents(*level) if _referents_ok else _children(level)
+        count += len(level)
+    return True
+
+
+_CONTAINER_TYPES = (dict, list, tuple)
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None), Decimal})
+_PLAIN_TYPES = _SCALAR_TYPES | set(_CONTAINER_TYPES)
+
+
+def _containers(level: list[Any]) -> list[Any]:
+    """The containers among ``level`` (the type survey runs in C, so a flat list is cheap)."""
+    types = {*map(type, level)}
+    if types <= _SCALAR_TYPES:
+        return []
+    if types <= _PLAIN_TYPES and not types & _SCALAR_TYPES:
+        return level
+    return [x for x in level if isinstance(x, _CONTAINER_TYPES)]
+
+
+def _children(level: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in level:
+        out += item.values() if isinstance(item, dict) else item
+    return out
+
+
 def _refuse_if_too_deep(text: str, max_depth: int | None, file: str | None) -> None:
     if max_depth is None:
         return
