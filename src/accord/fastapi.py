@@ -101,11 +101,22 @@ def _route_contract(value: RouteContract | Mapping[str, Any] | str) -> RouteCont
     return RouteContract(request=value.get("request"), response=response)
 
 
-def violation_detail(ref: str, issues: list[ValidationIssue], *, where: str) -> dict[str, Any]:
-    """A FastAPI-shaped error body: ``{"detail": [{"loc", "msg", "type"}], "contract"}``."""
+def violation_detail(
+    ref: str,
+    issues: list[ValidationIssue],
+    *,
+    where: str,
+    omitted: int = 0,
+    omitted_lower_bound: bool = False,
+) -> dict[str, Any]:
+    """A FastAPI-shaped error body: ``{"detail": [{"loc", "msg", "type"}], "contract"}``.
+
+    When the validator listed only its first ``max_errors`` errors, ``"omitted"`` says
+    how many more it found (``"omitted_lower_bound": true``: at least that many).
+    """
     from accord._pointer import split
 
-    return {
+    problem: dict[str, Any] = {
         "detail": [
             {
                 "loc": [where, *split(issue.instance_path)],
@@ -118,6 +129,10 @@ def violation_detail(ref: str, issues: list[ValidationIssue], *, where: str) -> 
         ],
         "contract": ref,
     }
+    if omitted or omitted_lower_bound:
+        problem["omitted"] = omitted
+        problem["omitted_lower_bound"] = omitted_lower_bound
+    return problem
 
 
 def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
@@ -223,7 +238,7 @@ class ContractMiddleware:
         if compiled.request is not None:
             data, more = await _read_body(receive)
             if not more:
-                problem = _check(compiled.request, data, where="body")
+                _payload, problem = _check(compiled.request, data, where="body")
                 if problem is not None:
                     _log("request", scope, compiled.request.ref, problem)
                     if not self.log_only:
@@ -257,7 +272,7 @@ class ContractMiddleware:
                 return
             data = b"".join(state["chunks"])
             check: Validator = state["validator"]
-            problem = _check(check, data, where="response")
+            _payload, problem = _check(check, data, where="response")
             if problem is not None:
                 _log("response", scope, check.ref, problem)
                 if not self.log_only:
@@ -299,19 +314,31 @@ def _replay(data: bytes, more: bool, receive: Receive) -> Receive:
     return replay
 
 
-def _check(check: Validator, data: bytes, *, where: str) -> dict[str, Any] | None:
+def _check(check: Validator, data: bytes, *, where: str) -> tuple[Any, dict[str, Any] | None]:
+    """The parsed body and, when it is refused, the error body to answer with.
+
+    Bounded whatever the body: parsing refuses nesting deeper than the validator's
+    ``max_depth``, and the explanation lists at most its ``max_errors`` errors (each
+    message cut to a few hundred characters) with a count of the rest.
+    """
     from accord import _jsondoc
     from accord.errors import ValidationIssue
 
     try:
-        payload = _jsondoc.loads(data, max_bytes=None)
+        payload = _jsondoc.loads(data, max_bytes=None, max_depth=check.max_depth)
+        violation = check.violation(payload)
     except AccordError as exc:
         issue = ValidationIssue("", "", "json", f"not valid JSON: {exc.message}")
-        return violation_detail(check.ref, [issue], where=where)
-    issues = check.errors(payload)
-    if not issues:
-        return None
-    return violation_detail(check.ref, issues, where=where)
+        return None, violation_detail(check.ref, [issue], where=where)
+    if violation is None:
+        return payload, None
+    return payload, violation_detail(
+        check.ref,
+        violation.errors,
+        where=where,
+        omitted=violation.omitted,
+        omitted_lower_bound=violation.omitted_lower_bound,
+    )
 
 
 def _log(what: str, scope: Scope, ref: str, problem: dict[str, Any]) -> None:
@@ -359,14 +386,12 @@ def body(
     check = validator(ref, registry=registry)
 
     async def dependency(request: Request) -> Any:
-        from accord import _jsondoc
-
         data = await request.body()
-        problem = _check(check, data, where="body")
+        payload, problem = _check(check, data, where="body")
         if problem is not None:
             _log("request", request.scope, check.ref, problem)
             raise HTTPException(status_code=422, detail=problem["detail"])
-        return _jsondoc.loads(data, max_bytes=None)
+        return payload
 
     # FastAPI reads the parameter's type from the annotations; under postponed
     # evaluation they are strings naming a name this module does not import at the top.

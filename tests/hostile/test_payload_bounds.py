@@ -176,3 +176,24 @@ def test_a_number_beyond_float_range_is_a_violation_not_a_crash() -> None:
         v.validate_json('{"n": 1e400}')
     assert info.value.errors[0].keyword == "multipleOf"
     assert v.errors({"n": float("inf")}) == []
+
+
+# --- accord.validator(): the cap per call, the depth from accord.toml -------------------
+
+
+def test_runtime_validator_takes_max_errors_and_the_registrys_max_depth(tmp_path: Any) -> None:
+    from _registry_builders import DRAFT_2020_12, add_contract, write
+    from accord._runtime import clear_caches, validator
+
+    add_contract(tmp_path, "hostile.tree", {"1.0.0": {"$schema": DRAFT_2020_12, **RECURSIVE}})
+    write(tmp_path / "accord.toml", "max-depth = 8\n")
+    clear_caches()
+    v = validator("hostile.tree@^1", registry=tmp_path)
+    assert (v.max_depth, v.max_errors) == (8, DEFAULT_MAX_ERRORS)
+    assert v.is_valid(_nested(8))
+    assert not v.is_valid(_nested(9))
+    few = validator("hostile.tree@^1", registry=tmp_path, max_errors=2)
+    assert few.max_errors == 2
+    assert few is not v
+    assert validator("hostile.tree@^1", registry=tmp_path, max_errors=2) is few
+    assert len(few.errors([1, 2, 3, 4])) == 2
