@@ -431,19 +431,32 @@ def search(pattern: str, text: str) -> bool:
     """Whether ECMA-262 ``pattern`` matches somewhere in ``text``, at bounded cost.
 
     ``regress`` backtracks, so it runs only patterns that cannot backtrack
-    catastrophically (:func:`_backtracks`) on texts of at most ``_REGRESS_MAX_TEXT``
+    catastrophically (:func:`backtracks`) on texts of at most ``_REGRESS_MAX_TEXT``
     characters; anything else is matched by the reference (jsonschema-rs: the linear
     ``regex`` crate, or fancy-regex with a backtracking cap), which decides validity
-    anyway. A pattern the reference cannot compile stays with ``regress``.
+    anyway. A risky pattern the reference cannot compile matches nothing (fail closed).
     """
-    if len(text) > _REGRESS_MAX_TEXT or _backtracks(pattern):
-        matcher = _reference_matcher(pattern)
-        if matcher is not None:
-            return bool(matcher(text))
+    if needs_linear_engine(pattern, text):
+        return linear_search(pattern, text)
     return bool(_regex(pattern).find(text) is not None)
 
 
 _search = search
+
+
+def needs_linear_engine(pattern: str, text: str) -> bool:
+    """Whether matching ``pattern`` on ``text`` with a backtracking engine is unsafe."""
+    return len(text) > _REGRESS_MAX_TEXT or backtracks(pattern)
+
+
+def linear_search(pattern: str, text: str) -> bool:
+    """``pattern`` searched in ``text`` by the reference's engine (linear or capped).
+
+    ``False`` when the reference cannot compile the pattern (too big for its size
+    limit, say): callers use it for payloads they refuse unless proven fine.
+    """
+    matcher = _reference_matcher(pattern)
+    return matcher is not None and bool(matcher(text))
 
 
 @lru_cache(maxsize=1024)
@@ -464,7 +477,7 @@ _QUANTIFIERS = frozenset("*+{")
 
 
 @lru_cache(maxsize=4096)
-def _backtracks(pattern: str) -> bool:
+def backtracks(pattern: str) -> bool:
     """Whether a backtracking engine could take more than linear time on ``pattern``.
 
     Conservative, on the pattern's shape: a backreference; a group repeated by ``*``,
