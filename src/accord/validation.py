@@ -155,9 +155,7 @@ class Validator:
         self.max_errors = max_errors
         self.max_depth = max_depth
         try:
-            self._reference = jsonschema_rs.Draft202012Validator(
-                schema, validate_formats=True, offline=True, **_pattern_options()
-            )
+            self._reference = _reference_validator(schema, validate_formats=True)
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise _compile_error(str(exc), ref) from None
         self._decide: Callable[[Any], bool] = self._reference.is_valid
@@ -375,6 +373,19 @@ def _reference_issue(error: Any) -> ValidationIssue:
     )
 
 
+def _reference_validator(schema: Any, **options: Any) -> Any:
+    """jsonschema-rs for ``schema``, offline, with a backtracking cap where it has one."""
+    import jsonschema_rs
+
+    capped = _pattern_options()
+    if capped:
+        try:
+            return jsonschema_rs.Draft202012Validator(schema, offline=True, **options, **capped)
+        except TypeError:  # a release without pattern_options: its defaults, then
+            pass
+    return jsonschema_rs.Draft202012Validator(schema, offline=True, **options)
+
+
 def _pattern_options() -> dict[str, Any]:
     """The reference's regex engine with a backtracking cap, where the release has one."""
     import jsonschema_rs
@@ -464,9 +475,7 @@ def _reference_matcher(pattern: str) -> Callable[[str], bool] | None:
     import jsonschema_rs
 
     try:
-        compiled = jsonschema_rs.Draft202012Validator(
-            {"pattern": pattern}, offline=True, **_pattern_options()
-        )
+        compiled = _reference_validator({"pattern": pattern})
     except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError):
         return None
     check: Callable[[str], bool] = compiled.is_valid
