@@ -700,6 +700,38 @@ def _multiple_of(validator: Any, divisor: Any, instance: Any, schema: Any) -> It
         yield ValidationError(f"{instance!r} is not a multiple of {divisor}")
 
 
+def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    # python-jsonschema compares objects pairwise (4,000 objects: 90 s); hashing a
+    # JSON-equality key per item is linear.
+    from jsonschema.exceptions import ValidationError
+
+    if unique and validator.is_type(instance, "array"):
+        seen: set[Any] = set()
+        for item in instance:
+            key = _equality_key(item)
+            if key in seen:
+                yield ValidationError(f"{instance!r} has non-unique elements")
+                return
+            seen.add(key)
+
+
+def _equality_key(value: Any) -> Any:
+    """A hashable key equal for JSON-equal values (``1 == 1.0``, ``true != 1``).
+
+    Python's numbers already hash by mathematical value (int, float, Decimal); only
+    booleans need telling apart. Payloads reaching it are depth-checked.
+    """
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, dict):
+        return ("object", frozenset((k, _equality_key(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("array", tuple(_equality_key(v) for v in value))
+    if isinstance(value, str):
+        return ("string", value)
+    return ("number", value)
+
+
 def _ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
     # python-jsonschema leaves "$ref" out of schema paths, which then name locations
     # that do not exist; keep it, as jsonschema-rs's evaluation paths do.
@@ -748,6 +780,7 @@ def _explaining_class() -> Any:
         **jsonschema.Draft202012Validator.VALIDATORS,
         "$ref": _ref,
         "multipleOf": _multiple_of,
+        "uniqueItems": _unique_items,
         "pattern": _pattern,
         "patternProperties": _pattern_properties,
         "additionalProperties": _additional_properties,

@@ -197,3 +197,34 @@ def test_runtime_validator_takes_max_errors_and_the_registrys_max_depth(tmp_path
     assert few is not v
     assert validator("hostile.tree@^1", registry=tmp_path, max_errors=2) is few
     assert len(few.errors([1, 2, 3, 4])) == 2
+
+
+# --- uniqueItems is linear in the explaining backend ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("items", "unique"),
+    [
+        ([1, 1.0], False),
+        ([True, 1], True),
+        ([0, False], True),
+        ([None, None], False),
+        ([{"a": [1]}, {"a": [1.0]}], False),
+        ([{"a": 1, "b": 2}, {"b": 2, "a": 1}], False),
+        ([[1], [True]], True),
+        ([Decimal("1E+400"), 10**400], False),
+        (["1", 1], True),
+    ],
+    ids=str,
+)
+def test_unique_items_agrees_with_the_reference(items: list[Any], unique: bool) -> None:
+    v = Validator({"uniqueItems": True})
+    assert (v.errors(items) == []) is unique
+
+
+def test_unique_items_on_many_objects_is_explained() -> None:
+    # Pairwise comparison took 90 s on 4,000 objects; 1,000 stays small either way.
+    payload = [{"a": i} for i in range(1000)] + [{"a": 0}]
+    [issue] = Validator({"uniqueItems": True}).errors(payload)
+    assert issue.keyword == "uniqueItems"
+    assert len(issue.message) <= 300
