@@ -325,7 +325,7 @@ def _check(check: Validator, data: bytes, *, where: str) -> tuple[Any, dict[str,
     from accord.errors import ValidationIssue
 
     try:
-        payload = _jsondoc.loads(data, max_bytes=None, max_depth=check.max_depth)
+        payload = _jsondoc.loads_fast(data, max_bytes=None, max_depth=check.max_depth)
         violation = check.violation(payload)
     except AccordError as exc:
         issue = ValidationIssue("", "", "json", f"not valid JSON: {exc.message}")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -62,7 +63,7 @@ DEFAULT_MAX_ERRORS = 50
 
 # Keyword evaluations the explaining backend may spend on one payload (a few tens of
 # milliseconds): a count, so what is explained never depends on the machine's speed.
-_EXPLAIN_STEPS = 10_000
+_EXPLAIN_STEPS = 5_000
 # Messages quote the failing value; a huge value is cut so errors stay small.
 _MAX_MESSAGE = 300
 # Backtracking cost is bounded by the pattern's shape (see _backtracks) and the text's
@@ -249,8 +250,9 @@ class Validator:
         ``max_errors`` errors are listed and up to as many more counted (beyond that,
         and when the budget runs out, the count is a lower bound).
         Whatever it cannot explain (it found nothing, or ran out of budget first), the
-        reference's verdict stands, with the reference's first error when that is
-        cheap, else one issue saying the payload is invalid.
+        reference's verdict stands, with the reference's own errors (capped alike) when
+        the payload is small enough for them to be cheap, else one issue saying the
+        payload is invalid.
         """
         from jsonschema.exceptions import best_match
 
@@ -281,20 +283,10 @@ class Validator:
                 omitted=omitted,
                 omitted_lower_bound=exhausted,
             )
-        if exhausted:
-            issue = ValidationIssue(
-                instance_path="",
-                schema_path="",
-                keyword="",
-                message=_short(
-                    f"the payload is not valid under {self.ref} (the explanation stopped "
-                    f"after {_EXPLAIN_STEPS} steps before naming an error)"
-                ),
-            )
-            return ContractViolation(self.ref, [issue], omitted_lower_bound=True)
-        # The explaining backend disagrees with the reference: trust the reference. Its
-        # iter_errors collects every error before returning, so it is asked only about
-        # payloads small enough for that to be cheap.
+        # Nothing explained: the explaining backend ran out of budget, or disagrees with
+        # the reference. Either way the reference's verdict stands, with its own errors
+        # when that is cheap: its iter_errors collects every error (and its message)
+        # before returning, so it is asked only about small payloads.
         issues: list[ValidationIssue] = []
         if not more_nodes_than(payload, _REFERENCE_MAX_NODES):
             for error in self._reference.iter_errors(payload):
@@ -302,16 +294,28 @@ class Validator:
                     issues.append(_reference_issue(error))
                 else:
                     omitted += 1
-        if not issues:
+        unexplained = not issues
+        if unexplained:
+            stopped = (
+                f" (the explanation stopped after {_EXPLAIN_STEPS} steps before naming an error)"
+                if exhausted
+                else ""
+            )
             issues.append(
                 ValidationIssue(
                     instance_path="",
                     schema_path="",
                     keyword="",
-                    message=f"the payload is not valid under {self.ref}",
+                    message=f"the payload is not valid under {self.ref}{stopped}",
                 )
             )
-        return ContractViolation(self.ref, issues, best_match=issues[0], omitted=omitted)
+        return ContractViolation(
+            self.ref,
+            issues,
+            best_match=issues[0],
+            omitted=omitted,
+            omitted_lower_bound=exhausted and unexplained,
+        )
 
     def _explaining_validator(self) -> Any:
         explainer = self._explainer
@@ -715,21 +719,29 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> It
             seen.add(key)
 
 
+# Scalars whose own equality and hash are JSON equality (bool is not: True == 1).
+_HASHABLE_SCALARS = frozenset({str, int, float, type(None), Decimal})
+
+
 def _equality_key(value: Any) -> Any:
     """A hashable key equal for JSON-equal values (``1 == 1.0``, ``true != 1``).
 
-    Python's numbers already hash by mathematical value (int, float, Decimal); only
-    booleans need telling apart. Payloads reaching it are depth-checked.
+    Python's numbers already compare and hash by mathematical value (int, float,
+    Decimal) and strings never equal numbers; only booleans (``True == 1``) and
+    containers need a key of their own. Payloads reaching it are depth-checked.
     """
-    if isinstance(value, bool) or value is None:
-        return ("literal", value)
-    if isinstance(value, dict):
-        return ("object", frozenset((k, _equality_key(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple):
-        return ("array", tuple(_equality_key(v) for v in value))
-    if isinstance(value, str):
-        return ("string", value)
-    return ("number", value)
+    kind = type(value)
+    if kind is dict:
+        if {*map(type, value.values())} <= _HASHABLE_SCALARS:  # the common case, in C
+            return ("object", frozenset(value.items()))
+        return ("object", frozenset([(k, _equality_key(v)) for k, v in value.items()]))
+    if kind is list or kind is tuple:
+        if {*map(type, value)} <= _HASHABLE_SCALARS:
+            return ("array", tuple(value))
+        return ("array", tuple([_equality_key(v) for v in value]))
+    if kind is bool:
+        return ("boolean", value)
+    return value
 
 
 def _ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:

@@ -228,3 +228,13 @@ def test_unique_items_on_many_objects_is_explained() -> None:
     [issue] = Validator({"uniqueItems": True}).errors(payload)
     assert issue.keyword == "uniqueItems"
     assert len(issue.message) <= 300
+
+
+def test_a_small_payload_over_budget_gets_the_references_errors() -> None:
+    schema = {"anyOf": [ARRAY_OF_SMALL, {"type": "string"}]}
+    with pytest.raises(ContractViolation) as info:
+        Validator(schema).validate([9] * 3000)  # 3,000 branch errors: over budget
+    [issue] = info.value.errors
+    assert (issue.keyword, issue.schema_path) == ("anyOf", "/anyOf")
+    assert len(issue.message) <= 300
+    assert not info.value.omitted_lower_bound
