@@ -60,7 +60,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-_MAX_BODY = 16 * 1024 * 1024  # a request body larger than this is not buffered for checks
+_MAX_BODY = 16 * 1024 * 1024  # a request body larger than this is not buffered: 413
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,8 @@ class ContractMiddleware:
         sample_rate: Fraction of requests checked (0..1); 1.0 in tests.
         log_only: Log violations and pass everything through unchanged.
         rng: Source of randomness for sampling (tests make it deterministic).
+        max_body: Largest request body checked, in bytes (16 MiB); a larger body on
+            a checked route is answered ``413`` (with ``log_only``: logged, passed on).
 
     Raises:
         UsageError: a bad route key or sample rate.
@@ -177,14 +179,18 @@ class ContractMiddleware:
         sample_rate: float = 1.0,
         log_only: bool = False,
         rng: Callable[[], float] = random.random,
+        max_body: int = _MAX_BODY,
     ) -> None:
         from accord._runtime import _registry_for, validator
 
         if not 0.0 <= sample_rate <= 1.0:
             raise UsageError(f"sample_rate must be within 0..1, not {sample_rate}", code="usage")
+        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
+            raise UsageError(f"max_body must be a positive integer, not {max_body!r}", code="usage")
         self.app = app
         self.sample_rate = sample_rate
         self.log_only = log_only
+        self.max_body = max_body
         self._rng = rng
         reg = _registry_for(registry)
         self._routes: dict[tuple[str, str], _Compiled] = {}
@@ -236,8 +242,15 @@ class ContractMiddleware:
             await self.app(scope, receive, send)
             return
         if compiled.request is not None:
-            data, more = await _read_body(receive)
-            if not more:
+            data, more = await _read_body(receive, self.max_body)
+            if more:
+                # Too big to check is refused, not let through unchecked (fail closed).
+                too_large = _too_large(compiled.request.ref, self.max_body)
+                _log("request", scope, compiled.request.ref, too_large)
+                if not self.log_only:
+                    await _send_json(send, 413, too_large)
+                    return
+            else:
                 _payload, problem = _check(compiled.request, data, where="body")
                 if problem is not None:
                     _log("request", scope, compiled.request.ref, problem)
@@ -284,8 +297,8 @@ class ContractMiddleware:
         return checking
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The whole request body; ``more`` is True when it is over the cap (not checked)."""
+async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
+    """The whole request body; ``more`` is True when it is over ``cap`` (not read on)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -297,8 +310,15 @@ async def _read_body(receive: Receive) -> tuple[bytes, bool]:
         size += len(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks), False
-        if size > _MAX_BODY:
+        if size > cap:
             return b"".join(chunks), True
+
+
+def _too_large(ref: str, cap: int) -> dict[str, Any]:
+    from accord.errors import ValidationIssue
+
+    issue = ValidationIssue("", "", "size", f"the request body is larger than {cap} bytes")
+    return violation_detail(ref, [issue], where="body")
 
 
 def _replay(data: bytes, more: bool, receive: Receive) -> Receive:
@@ -372,12 +392,17 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
 
 
 def body(
-    ref: str, *, registry: Registry | str | os.PathLike[str] | None = None
+    ref: str,
+    *,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    max_body: int = _MAX_BODY,
 ) -> Callable[..., Awaitable[Any]]:
     """A FastAPI dependency: the request's JSON body, once valid under ``ref``.
 
     Raises (inside the request):
-        fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming every error.
+        fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming the errors
+            (the first ``max_errors``); 413 when the body is over ``max_body`` bytes
+            (16 MiB), refused while it is read.
     """
     from fastapi import HTTPException, Request
 
@@ -386,7 +411,18 @@ def body(
     check = validator(ref, registry=registry)
 
     async def dependency(request: Request) -> Any:
-        data = await request.body()
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_body:
+                too_large = _too_large(check.ref, max_body)
+                _log("request", request.scope, check.ref, too_large)
+                raise HTTPException(status_code=413, detail=too_large["detail"])
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        # Starlette keeps a read body here, so the endpoint can still read it.
+        request._body = data
         payload, problem = _check(check, data, where="body")
         if problem is not None:
             _log("request", request.scope, check.ref, problem)

@@ -40,7 +40,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _app(registry: Path) -> FastAPI:
+def _app(registry: Path, **options: Any) -> FastAPI:
     app = FastAPI()
     app.add_middleware(
         ContractMiddleware,
@@ -50,6 +50,7 @@ def _app(registry: Path) -> FastAPI:
             "POST /tree": "hostile.tree@1.0.0",
         },
         registry=registry,
+        **options,
     )
 
     @app.post("/numbers")
@@ -68,6 +69,15 @@ def _app(registry: Path) -> FastAPI:
     def dependency(
         payload: Annotated[
             list[Any], Depends(body("hostile.small-numbers@1.0.0", registry=registry))
+        ],
+    ) -> int:
+        return len(payload)
+
+    @app.post("/small-dep")
+    def small_dependency(
+        payload: Annotated[
+            list[Any],
+            Depends(body("hostile.small-numbers@1.0.0", registry=registry, max_body=100)),
         ],
     ) -> int:
         return len(payload)
@@ -127,3 +137,39 @@ def test_a_huge_value_in_a_message_is_cut(registry: Path) -> None:
     response = _post(_app(registry), "/letters", data)
     assert response.status_code == 422
     assert len(response.content) < 2_000
+
+
+def test_a_body_over_the_cap_is_refused_not_passed_unchecked(registry: Path) -> None:
+    # Before: a body over the middleware's cap reached the app without any check.
+    data = json.dumps([9] * 1000).encode()
+    response = _post(_app(registry, max_body=1000), "/numbers", data)
+    assert response.status_code == 413
+    assert "larger than 1000 bytes" in response.json()["detail"][0]["msg"]
+    small = _post(_app(registry, max_body=1000), "/numbers", b"[1, 2]")
+    assert (small.status_code, small.json()) == (200, 2)
+
+
+def test_log_only_passes_an_oversized_body_on(registry: Path) -> None:
+    data = json.dumps([1] * 1000).encode()
+    response = _post(_app(registry, max_body=1000, log_only=True), "/numbers", data)
+    assert (response.status_code, response.json()) == (200, 1000)
+
+
+def test_the_body_dependency_refuses_an_oversized_body_while_reading(registry: Path) -> None:
+    response = _post(_app(registry), "/small-dep", json.dumps([1] * 100).encode())
+    assert response.status_code == 413
+    ok = _post(_app(registry), "/small-dep", b"[1, 2, 3]")
+    assert (ok.status_code, ok.json()) == (200, 3)
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 1.5])
+def test_max_body_must_be_a_positive_integer(registry: Path, bad: Any) -> None:
+    from accord.errors import UsageError
+
+    with pytest.raises(UsageError):
+        ContractMiddleware(
+            _app(registry),
+            routes={"POST /x": "hostile.tree@1.0.0"},
+            registry=registry,
+            max_body=bad,
+        )
