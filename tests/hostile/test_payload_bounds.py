@@ -238,3 +238,20 @@ def test_a_small_payload_over_budget_gets_the_references_errors() -> None:
     assert (issue.keyword, issue.schema_path) == ("anyOf", "/anyOf")
     assert len(issue.message) <= 300
     assert not info.value.omitted_lower_bound
+
+
+def test_cli_validate_reports_1e400_as_invalid_not_an_internal_error(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: decimal.InvalidOperation escaped, exit 3.
+    from _registry_builders import DRAFT_2020_12, add_contract, write
+    from accord.cli import main
+
+    schema = {"$schema": DRAFT_2020_12, "properties": {"n": {"multipleOf": 3}}}
+    add_contract(tmp_path / "contracts", "hostile.numbers", {"1.0.0": schema})
+    big = write(tmp_path / "big.json", '{"n": 1e400}')
+    fine = write(tmp_path / "fine.json", '{"n": 3e400}')
+    registry = str(tmp_path / "contracts")
+    assert main(["validate", "hostile.numbers@1.0.0", str(big), "--registry", registry]) == 1
+    assert "multiple" in capsys.readouterr().out
+    assert main(["validate", "hostile.numbers@1.0.0", str(fine), "--registry", registry]) == 0
