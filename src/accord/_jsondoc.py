@@ -117,14 +117,28 @@ def deeper_than(value: Any, limit: int) -> bool:
     """Whether containers in a Python value nest more than ``limit`` deep (or cycle).
 
     Level by level, never recursing, so it is safe on any value (a list nested
-    100,000 deep, a list holding itself) and stops as soon as the answer is known.
+    100,000 deep, a list holding itself) and stops as soon as the answer is known. On
+    the hot path of ``Validator.is_valid``: a level of plain JSON values costs one type
+    survey and one ``gc.get_referents`` call, both in C (scalars have no referents).
     """
-    level = [value]
-    for _ in range(limit):
-        level = _containers(level)
+    if not _referents_ok or type(value) not in _PLAIN_CONTAINERS:
+        return _deeper_than_slowly(value, limit)
+    level = _referents(value)
+    for _ in range(limit - 1):
         if not level:
             return False
-        level = _referents(*level) if _referents_ok else _children(level)
+        if not {*map(type, level)} <= _PLAIN_TYPES:
+            level = [x for x in level if isinstance(x, _CONTAINER_TYPES)]
+        level = _referents(*level)
+    return bool(_containers(level))
+
+
+def _deeper_than_slowly(value: Any, limit: int) -> bool:
+    level = [value]
+    for _ in range(limit):
+        level = _children(_containers(level))
+        if not level:
+            return False
     return bool(_containers(level))
 
 
@@ -144,6 +158,7 @@ def more_nodes_than(value: Any, limit: int) -> bool:
 _CONTAINER_TYPES = (dict, list, tuple)
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None), Decimal})
 _PLAIN_TYPES = _SCALAR_TYPES | set(_CONTAINER_TYPES)
+_PLAIN_CONTAINERS = frozenset(_CONTAINER_TYPES)
 
 
 def _containers(level: list[Any]) -> list[Any]:
