@@ -7,6 +7,7 @@ as a failed count, not a hang.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
@@ -255,3 +256,24 @@ def test_cli_validate_reports_1e400_as_invalid_not_an_internal_error(
     assert main(["validate", "hostile.numbers@1.0.0", str(big), "--registry", registry]) == 1
     assert "multiple" in capsys.readouterr().out
     assert main(["validate", "hostile.numbers@1.0.0", str(fine), "--registry", registry]) == 0
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        {},
+        [[[]]],
+        {"a": {"b": [1, "x", None, True, 1.5, Decimal("1E+400")]}},
+        {"a": ([[]],)},
+        [OrderedDict(a=[[1]])],
+        [[1], {"k": [[[]]]}, "s"],
+        {1: [[2]]},
+    ],
+    ids=repr,
+)
+def test_the_fast_and_portable_depth_walks_agree(value: Any) -> None:
+    from accord._jsondoc import _deeper_than_slowly
+
+    for limit in range(1, 6):
+        assert deeper_than(value, limit) is _deeper_than_slowly(value, limit), limit
