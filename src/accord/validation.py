@@ -83,7 +83,10 @@ def explain_backend() -> str:
         "is_valid: jsonschema-rs (Draft 2020-12, formats asserted, offline), the semantic "
         "reference. validate/errors: jsonschema-rs decides; python-jsonschema explains "
         "with accord's format checkers and an ECMA-262 pattern hook (regress), falling "
-        "back to jsonschema-rs's own errors if the two ever disagree. No $ref is fetched."
+        "back to jsonschema-rs's own errors if the two ever disagree. No $ref is fetched. "
+        f"Bounded: at most max_errors errors listed (default {DEFAULT_MAX_ERRORS}), "
+        f"{_EXPLAIN_STEPS} keyword evaluations per explanation, payloads deeper than "
+        "max_depth refused, backtracking-prone patterns matched by jsonschema-rs's engine."
     )
 
 
