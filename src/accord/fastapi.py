@@ -162,8 +162,9 @@ class ContractMiddleware:
         sample_rate: Fraction of requests checked (0..1); 1.0 in tests.
         log_only: Log violations and pass everything through unchanged.
         rng: Source of randomness for sampling (tests make it deterministic).
-        max_body: Largest request body checked, in bytes (16 MiB); a larger body on
-            a checked route is answered ``413`` (with ``log_only``: logged, passed on).
+        max_body: Largest body checked, in bytes (16 MiB): a larger request body on a
+            checked route is answered ``413``, a larger checked response is replaced
+            by a ``500`` (with ``log_only``: both logged and passed on unchecked).
 
     Raises:
         UsageError: a bad route key or sample rate.
@@ -263,7 +264,13 @@ class ContractMiddleware:
         await self.app(scope, receive, send)
 
     def _checking_send(self, scope: Scope, compiled: _Compiled, send: Send) -> Send:
-        state: dict[str, Any] = {"start": None, "chunks": [], "validator": None}
+        state: dict[str, Any] = {
+            "start": None,
+            "chunks": [],
+            "size": 0,
+            "validator": None,
+            "over": None,  # "passed" or "refused" once the body went over max_body
+        }
 
         async def checking(message: Message) -> None:
             kind = message.get("type")
@@ -280,8 +287,20 @@ class ContractMiddleware:
             if kind != "http.response.body" or state["start"] is None:
                 await send(message)
                 return
-            state["chunks"].append(message.get("body", b""))
-            if message.get("more_body", False):
+            if state["over"] == "passed":
+                await send(message)
+                return
+            if state["over"] == "refused":
+                return
+            chunk = message.get("body", b"")
+            state["chunks"].append(chunk)
+            state["size"] += len(chunk)
+            more = bool(message.get("more_body", False))
+            if state["size"] > self.max_body:
+                # Too big to buffer and check: never held in memory past the cap.
+                await self._over_cap(scope, state, send, more=more)
+                return
+            if more:
                 return
             data = b"".join(state["chunks"])
             check: Validator = state["validator"]
@@ -295,6 +314,26 @@ class ContractMiddleware:
             await send({"type": "http.response.body", "body": data, "more_body": False})
 
         return checking
+
+    async def _over_cap(
+        self, scope: Scope, state: dict[str, Any], send: Send, *, more: bool
+    ) -> None:
+        check: Validator = state["validator"]
+        problem = violation_detail(
+            check.ref,
+            [_size_issue(f"the response body is larger than {self.max_body} bytes")],
+            where="response",
+        )
+        _log("response", scope, check.ref, problem)
+        data = b"".join(state["chunks"])
+        state["chunks"] = []
+        if self.log_only:
+            state["over"] = "passed"
+            await send(state["start"])
+            await send({"type": "http.response.body", "body": data, "more_body": more})
+            return
+        state["over"] = "refused"
+        await _send_json(send, 500, {"error": "response too large to check", **problem})
 
 
 async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
@@ -314,10 +353,14 @@ async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
             return b"".join(chunks), True
 
 
-def _too_large(ref: str, cap: int) -> dict[str, Any]:
+def _size_issue(message: str) -> ValidationIssue:
     from accord.errors import ValidationIssue
 
-    issue = ValidationIssue("", "", "size", f"the request body is larger than {cap} bytes")
+    return ValidationIssue("", "", "size", message)
+
+
+def _too_large(ref: str, cap: int) -> dict[str, Any]:
+    issue = _size_issue(f"the request body is larger than {cap} bytes")
     return violation_detail(ref, [issue], where="body")
 
 

@@ -48,6 +48,7 @@ def _app(registry: Path, **options: Any) -> FastAPI:
             "POST /numbers": "hostile.small-numbers@1.0.0",
             "POST /letters": "hostile.letters@1.0.0",
             "POST /tree": "hostile.tree@1.0.0",
+            "GET /big": {"response": "hostile.small-numbers@1.0.0"},
         },
         registry=registry,
         **options,
@@ -64,6 +65,10 @@ def _app(registry: Path, **options: Any) -> FastAPI:
     @app.post("/tree")
     def tree(payload: list[Any]) -> int:
         return len(payload)
+
+    @app.get("/big")
+    def big() -> list[int]:
+        return [1] * 1000
 
     @app.post("/dep")
     def dependency(
@@ -83,6 +88,15 @@ def _app(registry: Path, **options: Any) -> FastAPI:
         return len(payload)
 
     return app
+
+
+def _get(app: FastAPI, path: str) -> httpx.Response:
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.get(path)
+
+    return asyncio.run(go())
 
 
 def _post(app: FastAPI, path: str, content: bytes) -> httpx.Response:
@@ -173,3 +187,13 @@ def test_max_body_must_be_a_positive_integer(registry: Path, bad: Any) -> None:
             registry=registry,
             max_body=bad,
         )
+
+
+def test_a_response_over_the_cap_is_not_buffered_past_it(registry: Path) -> None:
+    refused = _get(_app(registry, max_body=1000), "/big")
+    assert refused.status_code == 500
+    assert refused.json()["error"] == "response too large to check"
+    passed = _get(_app(registry, max_body=1000, log_only=True), "/big")
+    assert (passed.status_code, len(passed.json())) == (200, 1000)
+    checked = _get(_app(registry), "/big")
+    assert (checked.status_code, len(checked.json())) == (200, 1000)
