@@ -267,6 +267,8 @@ class Validator:
         try:
             for error in self._explaining_validator().iter_errors(payload):
                 if len(found) < self.max_errors:
+                    # Cut now: a message quoting a huge value is not kept while we go on.
+                    error.message = _short(error.message)
                     found.append(error)
                 elif omitted < self.max_errors:
                     omitted += 1
