@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord._jsondoc import atomic_write, canonical_dumps
+from accord._jsondoc import atomic_write, canonical_dumps, check_out_dir, make_out_dir
 from accord._version import __version__
 from accord.codegen._fast import (
     FAST_GENERATOR,
@@ -218,6 +218,7 @@ def generate_package(
     Example:
         >>> result = generate_package(Registry.discover(), Path("generated"))  # doctest: +SKIP
     """
+    check_out_dir(out_dir, writing=not check)
     validate_package(package, out_dir)
     package_dir = out_dir / package
     manifest_path = package_dir / MANIFEST
@@ -367,6 +368,7 @@ def _write(
     *,
     manifest_rel: str,
 ) -> None:
+    make_out_dir(out_dir)
     # The manifest goes last: a run interrupted before it is simply redone next time.
     for rel in sorted(changed, key=lambda r: r == manifest_rel):
         path = out_dir / rel
