@@ -210,21 +210,11 @@ _ANNOTATIONS = frozenset(
 )
 # Asserted by fastjsonschema, annotations for the reference: removed before compiling.
 _STRIPPED = frozenset({"contentEncoding", "contentMediaType", "contentSchema"})
-# Data, not schemas, that fastjsonschema would still read (it walks every object for
-# ``$ref`` and expands them into its error messages): removed before compiling, along
-# with every ``x-*`` extension. None affects validity.
-_DATA_ANNOTATIONS = frozenset(
-    {
-        "$comment",
-        "title",
-        "description",
-        "default",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "examples",
-    }
-)
+# Annotations fastjsonschema would still read (it walks every object for ``$ref`` and
+# expands them into its error messages, so a ``default`` naming a URL is fetched):
+# removed before compiling, with every ``x-*`` extension. ``$defs`` stays (refs land
+# there), and so do ``$schema`` and ``$vocabulary`` (they pick the dialect).
+_DATA_ANNOTATIONS = _ANNOTATIONS - {"$schema", "$defs", "$vocabulary"}
 
 _FAST_REFUSED: dict[str, str] = {
     "prefixItems": "fastjsonschema ignores prefixItems",

@@ -7,12 +7,11 @@ its hint must name a command that fixes what it reports.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pytest
 
+from _registry_builders import publish
 from accord.cli import main
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -20,14 +19,9 @@ _SERVICE = '\n[tool.accord.service]\nname = "svc"\ngenerated = {}\n'
 
 
 def _project(tmp_path: Path, accord_table: str) -> Path:
-    root = tmp_path / "contracts"
-    directory = root / "orders" / "thing"
-    directory.mkdir(parents=True)
-    (directory / "contract.toml").write_text('owner = "team-a"\nkind = "event"\n')
-    raw = json.dumps({"$schema": DIALECT, "type": "object"}).encode()
-    (directory / "1.0.0.schema.json").write_bytes(raw)
-    digest = hashlib.sha256(raw).hexdigest()
-    (root / "accord.lock").write_text(f"orders.thing 1.0.0 sha256:{digest}\n")
+    publish(
+        tmp_path / "contracts", "orders.thing", {"1.0.0": {"$schema": DIALECT, "type": "object"}}
+    )
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "svc"\nversion = "0"\n\n[tool.accord]\nregistry = "contracts"\n'
         + accord_table

@@ -3,13 +3,13 @@ refuses a registry that fails lint, whatever the lock claims."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from _registry_builders import publish
 from accord.cli import main
 from accord.compat import diff
 from accord.errors import SchemaError
@@ -83,13 +83,8 @@ def test_package_refuses_a_registry_that_fails_lint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "contracts"
-    directory = root / "orders" / "thing"
-    directory.mkdir(parents=True)
-    (directory / "contract.toml").write_text('owner = "team-a"\nkind = "event"\n')
-    raw = json.dumps({"$schema": DIALECT, "type": "string", "pattern": "(["}).encode()
-    (directory / "1.0.0.schema.json").write_bytes(raw)
-    digest = hashlib.sha256(raw).hexdigest()
-    (root / "accord.lock").write_text(f"orders.thing 1.0.0 sha256:{digest}\n")
+    bad = {"$schema": DIALECT, "type": "string", "pattern": "(["}
+    publish(root, "orders.thing", {"1.0.0": bad})  # a lock line trusts it
     assert main(["lint", "--registry", str(root)]) == 2
     out = tmp_path / "dist"
     assert main(["package", "--registry", str(root), "--out", str(out)]) == 2

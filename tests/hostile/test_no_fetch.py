@@ -12,7 +12,6 @@ An AST scan of ``src/`` keeps every validator construction going through
 from __future__ import annotations
 
 import ast
-import hashlib
 import http.server
 import json
 import threading
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from _registry_builders import publish
 from accord.cli import main
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "accord"
@@ -101,21 +101,6 @@ def _fast_eligible(http_url: str, secret_url: str) -> dict[str, Any]:
     }
 
 
-def _publish(root: Path, contract: str, versions: dict[str, dict[str, Any]]) -> None:
-    namespace, name = contract.split(".")
-    directory = root / namespace / name
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "contract.toml").write_text('owner = "team-a"\nkind = "event"\n')
-    lines = []
-    for version, schema in versions.items():
-        raw = json.dumps(schema, indent=2).encode()
-        (directory / f"{version}.schema.json").write_bytes(raw)
-        lines.append(f"{contract} {version} sha256:{hashlib.sha256(raw).hexdigest()}\n")
-    lock = root / "accord.lock"
-    old = lock.read_text() if lock.exists() else ""
-    lock.write_text("".join(sorted(old.splitlines(keepends=True) + lines)))
-
-
 def _files_text(root: Path) -> str:
     return "\n".join(
         p.read_bytes().decode("latin-1") for p in sorted(root.rglob("*")) if p.is_file()
@@ -143,8 +128,8 @@ def test_no_command_fetches_refs_in_data_positions(
     v1 = _data_refs(server.url, secret_url)
     v11 = json.loads(json.dumps(v1))
     v11["properties"]["f"] = {"type": "string", "examples": [{"$ref": server.url}]}
-    _publish(root, "orders.thing", {"1.0.0": v1, "1.1.0": v11})
-    _publish(root, "orders.plain", {"1.0.0": _fast_eligible(server.url, secret_url)})
+    publish(root, "orders.thing", {"1.0.0": v1, "1.1.0": v11})
+    publish(root, "orders.plain", {"1.0.0": _fast_eligible(server.url, secret_url)})
     new = tmp_path / "new.schema.json"
     v12 = json.loads(json.dumps(v11))
     v12["properties"]["g"] = {"type": "boolean", "default": {"$ref": secret_url}}
@@ -208,15 +193,27 @@ def test_schema_position_remote_refs_are_refused(
     }
     root = tmp_path / "contracts"
     root.mkdir()
-    _publish(root, "orders.thing", {"1.0.0": schema})
+    publish(root, "orders.thing", {"1.0.0": schema})
     bad = tmp_path / "bad.schema.json"
     bad.write_text(json.dumps(schema))
     good = tmp_path / "good.schema.json"
     good.write_text(json.dumps({"$schema": DIALECT, "type": "object"}))
     payload = tmp_path / "payload.json"
     payload.write_text(json.dumps({"a": "x"}))
+    openapi = tmp_path / "openapi.json"
+    openapi.write_text(
+        json.dumps(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": "t", "version": "1"},
+                "paths": {},
+                "components": {"schemas": {"Widget": schema}},
+            }
+        )
+    )
     r = str(root)
     commands: list[list[str]] = [
+        ["import-openapi", "--namespace", "api", "--owner", "t", "--registry", r, str(openapi)],
         ["lint", "--registry", r],
         ["show", "--registry", r, "orders.thing@1.0.0"],
         ["validate", "--registry", r, "orders.thing@1.0.0", str(payload)],

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pytest
 
+from _registry_builders import publish
 from accord.cli import main
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -17,15 +16,8 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 @pytest.fixture
 def registry(tmp_path: Path) -> Path:
     root = tmp_path / "contracts"
-    directory = root / "orders" / "thing"
-    directory.mkdir(parents=True)
-    (directory / "contract.toml").write_text('owner = "team-a"\nkind = "event"\n')
-    raw = json.dumps({"$schema": DIALECT, "type": "object"}).encode()
-    (directory / "1.0.0.schema.json").write_bytes(raw)
-    digest = hashlib.sha256(raw).hexdigest()
-    (root / "accord.lock").write_text(f"orders.thing 1.0.0 sha256:{digest}\n")
-    consumer = root / "consumers" / "billing"
-    consumer.mkdir(parents=True)
+    publish(root, "orders.thing", {"1.0.0": {"$schema": DIALECT, "type": "object"}})
+    (root / "consumers" / "billing").mkdir(parents=True)
     return root
 
 

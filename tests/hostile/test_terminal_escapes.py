@@ -7,13 +7,13 @@ output goes through ``accord._text`` (one escape), and a name cannot start a lin
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+from _registry_builders import publish
 from accord._text import ACCORD_SGR, escape_control, escape_output
 from accord.cli import main
 
@@ -54,19 +54,13 @@ def test_json_output_stays_exact_json() -> None:
 
 
 def _write_registry(root: Path, *, typo: bool) -> None:
-    directory = root / "orders" / "thing"
-    directory.mkdir(parents=True)
-    (directory / "contract.toml").write_text('owner = "team-a"\nkind = "event"\n')
     v1 = {
         "$schema": DIALECT,
         "type": "object",
         "properties": {EVIL: {"type": "integer"}},
         "required": [EVIL],
     }
-    raw = json.dumps(v1).encode()
-    (directory / "1.0.0.schema.json").write_bytes(raw)
-    digest = hashlib.sha256(raw).hexdigest()
-    (root / "accord.lock").write_text(f"orders.thing 1.0.0 sha256:{digest}\n")
+    directory = publish(root, "orders.thing", {"1.0.0": v1})
     # An unpublished version: with a typo under the hostile name (lint reports it), or
     # without the hostile property (check reports a breaking removal).
     v2: dict[str, object] = {"$schema": DIALECT, "type": "object"}
