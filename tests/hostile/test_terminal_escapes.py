@@ -67,6 +67,16 @@ def _write_registry(root: Path, *, typo: bool) -> None:
     if typo:
         v2["properties"] = {EVIL: {"type": "integer", "minimun": 1}}
     (directory / "1.1.0.schema.json").write_text(json.dumps(v2))
+    # A consumer reading the hostile field: consumers and verify --static print it.
+    reads = {"path": f"$[{json.dumps(EVIL)}]", "match": "string", "example": "s"}
+    expectation = {
+        "consumer": {"name": "billing", "version": "1.0.0", "branch": "main"},
+        "format_version": 1,
+        "interactions": [],
+        "reads": [{"contract": "orders.thing@^1", "fields": [reads]}],
+    }
+    (root / "consumers" / "billing").mkdir(parents=True)
+    (root / "consumers" / "billing" / "orders.json").write_text(json.dumps(expectation))
 
 
 def _assert_safe(text: str, argv: list[str]) -> None:
@@ -121,5 +131,5 @@ def test_cli_text_outputs_escape_hostile_names(
         _assert_safe(captured.err, argv)
         seen.append(captured.out + captured.err)
     # The hostile name is shown (escaped), not dropped.
-    assert sum("\\u001b[2J" in text for text in seen) >= 6
+    assert sum("\\u001b[2J" in text for text in seen) >= 8
     assert json.loads(seen[-1])["changes"]
