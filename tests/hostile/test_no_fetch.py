@@ -293,23 +293,37 @@ _BUILDERS = {
     "extend",
     "create",
 }
-_LIBRARIES = {"jsonschema", "jsonschema_rs", "fastjsonschema", "jsonschema.validators"}
+_LIBRARIES = {"jsonschema", "jsonschema_rs", "fastjsonschema"}
+
+
+def _is_library(module: str | None) -> bool:
+    return module is not None and module.split(".")[0] in _LIBRARIES
 
 
 def _library_aliases(tree: ast.AST) -> tuple[set[str], set[str]]:
-    """Module aliases of the validator libraries, and builder names imported from them."""
+    """Local names bound to the validator libraries (or their submodules), and builder
+    names imported from them."""
     modules: set[str] = set()
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name in _LIBRARIES:
+                if _is_library(alias.name):
                     modules.add(alias.asname or alias.name.split(".")[0])
-        elif isinstance(node, ast.ImportFrom) and node.module in _LIBRARIES:
+        elif isinstance(node, ast.ImportFrom) and _is_library(node.module):
             for alias in node.names:
-                if alias.name in _BUILDERS and alias.name != "extend":
+                builds = alias.name in _BUILDERS or alias.name.endswith("Validator")
+                if builds and alias.name != "extend":
                     names.add(alias.asname or alias.name)
+                elif alias.name[:1].islower() and alias.name not in ("exceptions", "extend"):
+                    modules.add(alias.asname or alias.name)  # a submodule (validators)
     return modules, names
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _unguarded(path: Path) -> list[str]:
@@ -317,11 +331,9 @@ def _unguarded(path: Path) -> list[str]:
     modules, names = _library_aliases(tree)
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.value.id in modules and (
-                node.attr in _BUILDERS or node.attr.endswith("Validator")
-            ):
-                found.append(f"{path.name}:{node.lineno} {node.value.id}.{node.attr}")
+        if isinstance(node, ast.Attribute) and _root_name(node) in modules:
+            if node.attr in _BUILDERS or node.attr.endswith("Validator"):
+                found.append(f"{path.name}:{node.lineno} {ast.unparse(node)}")
         elif isinstance(node, ast.Name) and node.id in names:
             found.append(f"{path.name}:{node.lineno} {node.id}")
     return found
@@ -345,5 +357,9 @@ def test_the_guard_sees_a_direct_construction(tmp_path: Path) -> None:
         "import jsonschema_rs\nimport fastjsonschema as f\n"
         "from jsonschema import Draft7Validator\n"
         "jsonschema_rs.Draft202012Validator({})\nf.compile_to_code({})\nDraft7Validator({})\n"
+        "import jsonschema\njsonschema.validators.validator_for({})\n"
+        "from jsonschema import validators as v\nv.validator_for({})\n"
+        "from jsonschema_rs import validator_for as vf\nvf({})\n"
+        "from jsonschema.exceptions import best_match\nbest_match([])\n"
     )
-    assert len(_unguarded(sample)) == 3
+    assert len(_unguarded(sample)) == 6
