@@ -30,6 +30,7 @@ from typing import Any
 
 from accord import _pointer
 from accord._jsondoc import DEFAULT_MAX_DEPTH, MISS, fast_or_miss, loads
+from accord._offline import py_validator, py_validator_class, rs_validator
 from accord.errors import ContractViolation, RefError, SchemaError, ValidationIssue
 
 __all__ = ["Validator", "explain_backend"]
@@ -84,9 +85,7 @@ class Validator:
         self.schema = schema
         self.backend = _BACKEND
         try:
-            self._reference = jsonschema_rs.Draft202012Validator(
-                schema, validate_formats=True, offline=True
-            )
+            self._reference = rs_validator(schema, validate_formats=True)
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise _compile_error(str(exc), ref) from None
         self.is_valid = self._reference.is_valid
@@ -162,10 +161,8 @@ class Validator:
                 if self._explainer is None:
                     from accord._formats import format_checker
 
-                    self._explainer = _explaining_class()(
-                        self.schema,
-                        registry=_offline_registry(),
-                        format_checker=format_checker(),
+                    self._explainer = py_validator(
+                        _explaining_class(), self.schema, format_checker=format_checker()
                     )
                 explainer = self._explainer
         return explainer
@@ -421,11 +418,10 @@ def _ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
 
 @lru_cache(maxsize=1)
 def _explaining_class() -> Any:
-    import jsonschema
     from jsonschema.validators import extend
 
     return extend(
-        jsonschema.Draft202012Validator,
+        py_validator_class("2020-12"),
         {
             "$ref": _ref,
             "multipleOf": _multiple_of,
@@ -435,18 +431,3 @@ def _explaining_class() -> Any:
             "unevaluatedProperties": _unevaluated_properties,
         },
     )
-
-
-def _refuse_retrieval(uri: str) -> Any:
-    raise RefError(
-        f"$ref {uri!r} is not inside the schema; accord never fetches",
-        code="ref-remote",
-        pointer="",
-    )
-
-
-@lru_cache(maxsize=1)
-def _offline_registry() -> Any:
-    from referencing import Registry
-
-    return Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
