@@ -1,6 +1,9 @@
 # accord: `make demo` and `make test` work from a fresh clone. Both create .venv when it
-# is missing (Python >= 3.11) and install the project into it; the install is redone only
-# when pyproject.toml changes (stamp file .venv/.installed).
+# is missing (Python >= 3.11) and install the project into it with every dependency pinned
+# by requirements.lock (pip constraints), so a clone gets the same releases months from now;
+# the install is redone only when pyproject.toml or the lock changes (stamp .venv/.installed).
+# `make test-latest` runs the suite against the newest releases instead (in .venv-latest),
+# and `make lock` rewrites the lock from them.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -9,6 +12,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+EXTRAS := .[dev,codegen,fastapi]
+LATEST := .venv-latest
+PIP_QUIET := --quiet --disable-pip-version-check
 SRC := src tests scripts
 PYTEST_WORKERS ?= 2
 
@@ -20,7 +27,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 # Hypothesis runs derandomized with bounded examples unless told otherwise (tests/conftest.py).
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help demo test lint format bench clean distclean
+.PHONY: help demo test test-latest lock lint format bench dist clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -33,11 +40,11 @@ $(PY):
 	fi
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
 		echo "error: $(VENV) uses Python $$($(PY) -c 'import platform; print(platform.python_version())'); accord needs >= 3.11: remove $(VENV) and run make again" >&2; \
 		exit 1; }
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,codegen,fastapi]'
+	$(PY) -m pip install $(PIP_QUIET) -c $(LOCK) -e '$(EXTRAS)'
 	@touch $@
 
 demo: $(STAMP)  ## list, lint and validate the example registry, then diff two versions
@@ -51,6 +58,24 @@ lint: $(STAMP)  ## ruff check, ruff format --check, mypy --strict on src/
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/mypy
 
+test-latest:  ## the suite against the newest release of every dependency (no lock), in .venv-latest
+	@test -x $(LATEST)/bin/python || $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install $(PIP_QUIET) --upgrade --upgrade-strategy eager -e '$(EXTRAS)'
+	@$(LATEST)/bin/python -m pip list --format=freeze 2>/dev/null \
+		| grep -iE '^(jsonschema|jsonschema.rs|referencing|regress|pydantic|pydantic.core|fastjsonschema|datamodel-code-generator)=' \
+		| tr '\n' ' '; echo
+	$(LATEST)/bin/pytest -n $(PYTEST_WORKERS)
+
+lock:  ## rewrite requirements.lock from the newest releases (resolved in a scratch venv)
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install $(PIP_QUIET) -e '$(EXTRAS)'
+	{ echo "# Pinned dependencies for make test / make demo / .ci/run (pip constraints; see README)."; \
+	  echo "# Written by 'make lock' with $$(.venv-lock/bin/python -c 'import platform; print("Python", platform.python_version())'); do not edit by hand."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -viE '^(accord|-e )'; } > $(LOCK).tmp
+	mv $(LOCK).tmp $(LOCK)
+	rm -rf .venv-lock
+
 format: $(STAMP)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix $(SRC)
 	$(BIN)/ruff format $(SRC)
@@ -58,9 +83,13 @@ format: $(STAMP)  ## apply ruff's fixes and formatting
 bench: $(STAMP)  ## run scripts/bench.py (when present)
 	@if [ -f scripts/bench.py ]; then $(PY) scripts/bench.py; else echo "no scripts/bench.py yet"; fi
 
+dist: $(STAMP)  ## build accord's own wheel and sdist into dist/ (offline: hatchling, no isolation)
+	rm -f dist/accord-*.whl dist/accord-*.tar.gz
+	$(PY) -m hatchling build -d dist
+
 clean:  ## remove caches and build output (keeps .venv)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench build dist
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean  ## clean, and remove .venv too
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LATEST)

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -545,7 +544,8 @@ def test_seed_changes_output() -> None:
     assert valid_payloads(schema, n=10, seed=1) != valid_payloads(schema, n=10, seed=2)
 
 
-def test_fifty_properties_is_fast() -> None:
+def test_fifty_properties_gives_valid_payloads() -> None:
+    # How fast this runs is measured by `make bench` (payload generator row), never here.
     kinds = [
         {"type": "string", "maxLength": 10},
         {"type": "integer", "minimum": 0},
@@ -560,29 +560,20 @@ def test_fifty_properties_is_fast() -> None:
         "required": [f"p{i}" for i in range(0, 50, 3)],
         "additionalProperties": False,
     }
-    valid_payloads(schema, n=20)  # compile the validators once
-    best = min(_timed(lambda s=seed: valid_payloads(schema, n=20, seed=s)) for seed in range(3))
-    assert best < 0.1
-    assert len(valid_payloads(schema, n=20)) == 20
-
-
-def _timed(action: Any) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+    payloads = valid_payloads(schema, n=20)
+    assert len(payloads) == 20
+    assert all(is_valid(schema, payload) for payload in payloads)
 
 
 # -- the shared compatibility cases --------------------------------------------------------
 
 
 def _compat_cases_path() -> Path:
-    for candidate in (
-        Path("/work/shared/cases/compat.json"),
-        ROOT / "tests" / "compat" / "data" / "compat.json",
-    ):
-        if candidate.exists():
-            return candidate
-    pytest.fail("neither /work/shared/cases/compat.json nor tests/compat/data/compat.json exists")
+    # The vendored copy; tests/compat/test_shared_cases.py keeps it in sync with ../shared.
+    candidate = ROOT / "tests" / "compat" / "data" / "compat.json"
+    if candidate.exists():
+        return candidate
+    pytest.fail("tests/compat/data/compat.json is missing")
 
 
 def _compat_schemas() -> list[Any]:

@@ -186,7 +186,9 @@ CASES: dict[str, Case] = {
     "yanked-version-missing": (toml('owner = "a"\nkind = "event"\n[yanked]\n"3.0.0" = "x"\n'), [("yanked-version-missing", f"{A}/contract.toml", "/yanked/3.0.0")]),
     # lock
     "lock-digest-mismatch": (locked_then_edited, [("lock-digest-mismatch", A1, "")]),
-    "lock-missing-file": (lock(f"orders.a 1.5.0 sha256:{ZERO}"), [("lock-missing-file", "accord.lock", "")]),
+    "lock-missing-file": (lock(f"orders.a 1.5.0 sha256:{ZERO}"), [("lock-missing-file", "accord.lock", ""), ("version-unpublished", A1, "")]),
+    "version-unpublished": (both(v2(GOOD), lambda r: lock(lock_line(r, "orders.a", "1.0.0"))(r)), [("version-unpublished", A2, "")]),
+    "publish-leftover": (both(file(f"{A}/.1.1.0.schema.json.k2j4_x9a.tmp", "{"), file(".accord.lock.abcdefgh.tmp"), file(f"{A}/.notes.x.tmp")), [("publish-leftover", f"{A}/.1.1.0.schema.json.k2j4_x9a.tmp", ""), ("publish-leftover", ".accord.lock.abcdefgh.tmp", "")]),
     "lock-malformed": (lock("orders.a 1.0.0"), [("lock-malformed", "accord.lock", "")]),
     "lock-duplicate": (lambda root: lock(lock_line(root, "orders.a", "1.0.0"), lock_line(root, "orders.a", "1.0.0"))(root), [("lock-duplicate", "accord.lock", "")]),
     "lock-unsorted": (both(v2(GOOD), lambda r: lock(lock_line(r, "orders.a", "1.1.0"), lock_line(r, "orders.a", "1.0.0"))(r)), [("lock-unsorted", "accord.lock", "")]),
@@ -213,7 +215,13 @@ def test_lint_rule(
     assert snapshot(root) == before, "lint changed the registry"
     found = sorted((p.code, p.file, p.pointer) for p in report.problems)
     assert found == sorted(expected), [str(p) for p in report.problems]
-    warnings = {"format-unknown", "lock-unsorted", "schema-ref-siblings-ignored"}
+    warnings = {
+        "format-unknown",
+        "lock-unsorted",
+        "publish-leftover",
+        "schema-ref-siblings-ignored",
+        "version-unpublished",
+    }
     assert report.ok == all(code in warnings for code, _, _ in expected)
 
 

@@ -25,8 +25,13 @@ Every refusal below was found by a differential test against the reference
 - ``format``: its own regexes differ from the reference (Unicode ``\\d``, loose
   ``uri``); accord's local checkers replace them. Formats whose verdict accord takes
   from jsonschema-rs (``email``, ``idn-*``, ``regex``, ``hostname``'s A-labels) cannot
-  be reproduced in pure Python, and ``date``/``time``/``date-time`` are where the
-  reference has known defects (it accepts ``2020-01-0/``): those are refused.
+  be reproduced in pure Python. Any other format is offered only where a probe of the
+  installed reference agrees with accord's checker on a corpus of tricky values
+  (jsonschema-rs before 0.61 accepted ``2020-01-0/`` as a date: such a format is refused).
+
+Nothing here assumes one release of the reference: how it reads ``.``, and whether it
+agrees with a translated pattern or a local format checker, is measured on the installed
+jsonschema-rs (:mod:`accord._probe`), and a disagreement refuses the backend.
 - ``contentEncoding``/``contentMediaType`` are asserted by fastjsonschema but are
   annotations for the reference: they are removed before compiling (exact).
 - ``default`` values are inserted into payloads unless ``use_default=False``: always off.
@@ -210,6 +215,11 @@ _ANNOTATIONS = frozenset(
 )
 # Asserted by fastjsonschema, annotations for the reference: removed before compiling.
 _STRIPPED = frozenset({"contentEncoding", "contentMediaType", "contentSchema"})
+# Annotations fastjsonschema would still read (it walks every object for ``$ref`` and
+# expands them into its error messages, so a ``default`` naming a URL is fetched):
+# removed before compiling, with every ``x-*`` extension. ``$defs`` stays (refs land
+# there), and so do ``$schema`` and ``$vocabulary`` (they pick the dialect).
+_DATA_ANNOTATIONS = _ANNOTATIONS - {"$schema", "$defs", "$vocabulary"}
 
 _FAST_REFUSED: dict[str, str] = {
     "prefixItems": "fastjsonschema ignores prefixItems",
@@ -234,6 +244,9 @@ _FAST_REFUSED: dict[str, str] = {
 # tests/test_formats.py keeps in line with the reference.
 _FAST_FORMATS = frozenset(
     {
+        "date",
+        "time",
+        "date-time",
         "duration",
         "ipv4",
         "ipv6",
@@ -266,19 +279,24 @@ def _walk(schema: Any, pointer: str = "") -> Any:
                 yield from _walk(item, _pointer.join(here, name))
 
 
-_DEFECT = (
-    "format {name!r}: jsonschema-rs has a known defect here (it accepts '*+,-./' in some "
-    "digit positions, e.g. '2020-01-0/'), which accord's stricter checker does not copy"
-)
+def _format_disagreement(name: str) -> str | None:
+    """Why accord's local checker for ``name`` cannot stand in for the installed reference."""
+    from accord import _probe
+
+    value = _probe.format_disagreements().get(name)
+    if value is None:
+        return None
+    return (
+        f"format {name!r}: a probe of the installed jsonschema-rs {_probe.reference_version()} "
+        f"reads {value!r} differently from accord's checker, so only the reference decides"
+    )
 
 
 def _format_refusal(name: str) -> str | None:
-    from accord._formats import FORMATS, FORMATS_ROUTED_TO_REFERENCE, KNOWN_REFERENCE_DEFECTS
+    from accord._formats import FORMATS, FORMATS_ROUTED_TO_REFERENCE
 
     if name not in FORMATS:
         return None  # an annotation for every backend
-    if name in KNOWN_REFERENCE_DEFECTS:
-        return _DEFECT.format(name=name)
     if name in FORMATS_ROUTED_TO_REFERENCE or name == "hostname":
         return (
             f"format {name!r}: accord takes this verdict from jsonschema-rs; no pure-Python "
@@ -286,7 +304,7 @@ def _format_refusal(name: str) -> str | None:
         )
     if name not in _FAST_FORMATS:  # pragma: no cover - FORMATS and the lists above agree
         return f"format {name!r} is not checked by the fast backend"
-    return None
+    return _format_disagreement(name)
 
 
 def fast_refusals(schema: Any) -> list[Refusal]:
@@ -309,6 +327,10 @@ def fast_refusals(schema: Any) -> list[Refusal]:
                 )
             elif keyword == "$ref":
                 refusals.extend(_ref_refusals(node, value, at))
+            elif keyword in ("const", "enum") and _holds_ref(value):
+                refusals.append(
+                    Refusal(keyword, at, "fastjsonschema reads a $ref inside data as a reference")
+                )
             elif keyword == "items" and not isinstance(value, dict | bool):
                 refusals.append(Refusal(keyword, at, "items must be one schema in 2020-12"))
             elif keyword == "format" and isinstance(value, str):
@@ -322,6 +344,15 @@ def fast_refusals(schema: Any) -> list[Refusal]:
                     refusals.extend(_pattern_refusal(pattern, keyword, _pointer.join(at, pattern)))
         refusals.extend(_unsatisfiable_required(node, where))
     return refusals
+
+
+def _holds_ref(value: Any) -> bool:
+    """Whether a data value holds an object with a ``$ref`` key, at any depth."""
+    if isinstance(value, list):
+        return any(_holds_ref(item) for item in value)
+    if isinstance(value, dict):
+        return "$ref" in value or any(_holds_ref(item) for item in value.values())
+    return False
 
 
 def _ref_refusals(node: dict[str, Any], ref: Any, at: str) -> list[Refusal]:
@@ -345,10 +376,29 @@ def _ref_refusals(node: dict[str, Any], ref: Any, at: str) -> list[Refusal]:
 
 def _pattern_refusal(pattern: str, keyword: str, at: str) -> list[Refusal]:
     try:
-        translate_pattern(pattern)
+        translated = re.compile(translate_pattern(pattern))
     except ValueError as exc:
         return [Refusal(keyword, at, f"pattern {pattern!r}: {exc}")]
-    return []
+    return _probe_refusal(pattern, keyword, at, lambda text: translated.search(text) is not None)
+
+
+def _probe_refusal(
+    pattern: str, keyword: str, at: str, reading: Callable[[str], bool]
+) -> list[Refusal]:
+    """A refusal when a probe finds a string the reference reads apart from ``reading``."""
+    from accord import _probe
+
+    text = _probe.pattern_disagreement(pattern, reading)
+    if text is None:
+        return []
+    return [
+        Refusal(
+            keyword,
+            at,
+            f"pattern {pattern!r}: a probe of the installed jsonschema-rs "
+            f"{_probe.reference_version()} reads {text!r} differently",
+        )
+    ]
 
 
 def _unsatisfiable_required(node: dict[str, Any], where: str) -> list[Refusal]:
@@ -381,25 +431,48 @@ def _unsatisfiable_required(node: dict[str, Any], where: str) -> list[Refusal]:
 def python_refusals(schema: Any) -> list[Refusal]:
     """Why python-jsonschema (with accord's hooks) cannot *decide* for ``schema``.
 
-    It always explains; it decides only where its verdicts are the reference's. The
-    local format checkers for ``date``, ``time`` and ``date-time`` are deliberately
-    stricter than the reference (:data:`accord._formats.KNOWN_REFERENCE_DEFECTS`).
+    It always explains; it decides only where a probe of the installed reference shows
+    its verdicts are the reference's: every local format checker the schema uses, and
+    every ``pattern``/``patternProperties`` regex as regress reads it after accord's
+    rewrite (:mod:`accord._probe`).
     """
-    from accord._formats import KNOWN_REFERENCE_DEFECTS
+    from accord.validation import pattern_search
 
-    refusals = []
+    refusals: list[Refusal] = []
     for where, node in _walk(schema):
         value = node.get("format")
-        if isinstance(value, str) and value in KNOWN_REFERENCE_DEFECTS:
-            refusals.append(
-                Refusal("format", _pointer.join(where, "format"), _DEFECT.format(name=value))
+        if isinstance(value, str):
+            reason = _format_disagreement(value)
+            if reason is not None:
+                refusals.append(Refusal("format", _pointer.join(where, "format"), reason))
+        patterns: list[tuple[str, str, str]] = []
+        if isinstance(node.get("pattern"), str):
+            patterns.append((node["pattern"], "pattern", _pointer.join(where, "pattern")))
+        if isinstance(node.get("patternProperties"), dict):
+            at = _pointer.join(where, "patternProperties")
+            patterns.extend(
+                (p, "patternProperties", _pointer.join(at, p)) for p in node["patternProperties"]
             )
+        for pattern, keyword, at in patterns:
+            try:
+                reading = pattern_search(pattern)
+            except Exception:  # noqa: BLE001 - regress cannot read it: nothing to compare
+                refusals.append(
+                    Refusal(keyword, at, f"pattern {pattern!r}: regress cannot compile it")
+                )
+                continue
+            refusals.extend(_probe_refusal(pattern, keyword, at, reading))
     return refusals
 
 
+_PYTHON_NOTE = (
+    "a probe of the installed reference shows accord's format checkers and ECMA-262 "
+    "pattern hooks reach its verdicts for this schema"
+)
 _FAST_NOTE = (
     "every keyword, pattern and format is one fastjsonschema handles exactly as the "
-    "reference (patterns rewritten to ASCII-explicit Python regexes)"
+    "reference (patterns rewritten to ASCII-explicit Python regexes; patterns and formats "
+    "probed against the installed jsonschema-rs)"
 )
 
 
@@ -422,7 +495,7 @@ def eligibility(schema: Any) -> tuple[Eligibility, ...]:
         Eligibility(
             "python",
             tuple(python_refusals(schema)),
-            ("accord's format checkers and ECMA-262 pattern hooks reach the reference's verdicts",),
+            (_PYTHON_NOTE,),
         ),
         Eligibility("fast", tuple(fast), fast_notes),
     )
@@ -502,7 +575,8 @@ def translate_pattern(pattern: str) -> str:
     """An exactly equivalent Python ``re`` pattern for an ECMA-262 ``pattern``.
 
     Equivalent to the reference's reading (measured): ``\\d``, ``\\w`` are ASCII, ``\\s``
-    is ECMA-262 white space, ``.`` is anything but ``\\n``, ``$`` is the very end.
+    is ECMA-262 white space, ``.`` is what a probe of the installed reference shows
+    (:func:`accord._probe.dot_class`), ``$`` is the very end.
     Only a safe subset is translated: literals, ``.``, ``^``, ``$``, classes of
     literals and ranges, ``\\d\\w\\s`` (and negations outside classes), groups
     ``(...)``/``(?:...)``, alternation and greedy or lazy quantifiers.
@@ -574,7 +648,7 @@ def translate_pattern(pattern: str) -> str:
             out.append(ch)
             quantifiable = ch == ")"
         elif ch == ".":
-            out.append(".")
+            out.append(_dot())
             quantifiable = True
         elif ch in "]}":
             raise ValueError(f"an unmatched {ch!r}")
@@ -588,6 +662,18 @@ def translate_pattern(pattern: str) -> str:
     except re.error as exc:
         raise ValueError(f"not translatable ({exc})") from None
     return translated
+
+
+def _dot() -> str:
+    from accord import _probe
+
+    dot = _probe.dot_class()
+    if dot is None:
+        raise ValueError(
+            f"the installed jsonschema-rs {_probe.reference_version()} reads '.' in a way no "
+            "Python class states"
+        )
+    return dot
 
 
 def _escape(pattern: str, i: int, *, in_class: bool) -> tuple[str, int]:
@@ -686,7 +772,7 @@ def _prepare_for_fast(schema: Any) -> Any:
         return schema
     out: dict[str, Any] = {}
     for keyword, value in schema.items():
-        if keyword in _STRIPPED:
+        if keyword in _STRIPPED or keyword in _DATA_ANNOTATIONS or keyword.startswith("x-"):
             continue
         if keyword == "pattern" and isinstance(value, str):
             out[keyword] = translate_pattern(value)
@@ -701,12 +787,6 @@ def _prepare_for_fast(schema: Any) -> Any:
     return out
 
 
-def _refuse_retrieval(uri: str) -> Any:
-    raise UsageError(
-        f"$ref {uri!r} is not inside the schema; accord never fetches", code="ref-remote"
-    )
-
-
 def compile_fast(schema: Any, *, ref: str | None = None) -> Callable[[Any], bool]:
     """A fastjsonschema ``is_valid`` for an eligible bundled 2020-12 ``schema``.
 
@@ -718,13 +798,11 @@ def compile_fast(schema: Any, *, ref: str | None = None) -> Callable[[Any], bool
     import fastjsonschema
 
     from accord._formats import CHECKERS
+    from accord._offline import fast_compile
 
     formats = {name: CHECKERS[name] for name in _FAST_FORMATS}
-    handlers = dict.fromkeys(("http", "https", "file", "ftp", ""), _refuse_retrieval)
     try:
-        validate = fastjsonschema.compile(
-            _prepare_for_fast(schema), handlers=handlers, formats=formats, use_default=False
-        )
+        validate = fast_compile(_prepare_for_fast(schema), formats=formats, use_default=False)
     except fastjsonschema.JsonSchemaDefinitionException as exc:
         raise UsageError(
             f"{ref or 'this contract'} cannot be compiled by fastjsonschema: {exc}",

@@ -30,16 +30,18 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, TypeVar, cast, get_args
 
 from accord import _pointer
 from accord._jsondoc import read_regular
-from accord.errors import ConfigError, InvalidVersion
+from accord.errors import AccordError, ConfigError, InvalidVersion, Problem
 from accord.versions import Version
+
+_T = TypeVar("_T")
 
 Mode = Literal[
     "backward",
@@ -324,8 +326,15 @@ class _Keys:
         return value
 
     def done(self, *, hint: str = "") -> None:
-        for key in sorted(self._table):
-            raise self.error("config-unknown-key", f"unknown key {key!r}{hint}", key)
+        for error in self.unknown(hint=hint):
+            raise error
+
+    def unknown(self, *, hint: str = "") -> list[ConfigError]:
+        """An error for each key left (none was known)."""
+        return [
+            self.error("config-unknown-key", f"unknown key {key!r}{hint}", key)
+            for key in sorted(self._table)
+        ]
 
 
 def _rule_overrides(
@@ -426,51 +435,93 @@ def parse_contract_meta(
             sets none.
 
     Raises:
-        ConfigError: on missing required keys, unknown keys or bad values.
+        ConfigError: on missing required keys, unknown keys or bad values (the first;
+            :func:`contract_meta_problems` lists every one).
     """
+    meta, errors = _contract_meta(data, file=file, default_mode=default_mode)
+    if errors:
+        raise errors[0]
+    assert meta is not None
+    return meta
+
+
+def _contract_meta(
+    data: Mapping[str, Any], *, file: str | None, default_mode: Mode
+) -> tuple[ContractMeta | None, list[ConfigError]]:
+    """The contract metadata (``None`` when anything is wrong) and every error in it:
+    each key is checked on its own, so one typo does not hide the next."""
+    errors: list[ConfigError] = []
     keys = _Keys(data, file=file, path=())
-    owner = keys.string("owner", required=True)
-    kind = keys.choice("kind", KINDS, required=True)
-    mode = keys.choice("mode", MODES) or default_mode
-    status = keys.choice("status", STATUSES) or "stable"
-    provider = keys.string("provider")
+
+    def attempt(check: Callable[[], _T]) -> _T | None:
+        try:
+            return check()
+        except ConfigError as exc:
+            errors.append(exc)
+            return None
+
+    owner = attempt(lambda: keys.string("owner", required=True))
+    kind = attempt(lambda: keys.choice("kind", KINDS, required=True))
+    mode = attempt(lambda: keys.choice("mode", MODES)) or default_mode
+    status = attempt(lambda: keys.choice("status", STATUSES)) or "stable"
+    provider = attempt(lambda: keys.string("provider"))
     description = keys.take("description")
     if description is not None and not isinstance(description, str):
-        raise keys.error("config-invalid-value", "'description' must be a string", "description")
+        errors.append(
+            keys.error("config-invalid-value", "'description' must be a string", "description")
+        )
     tags_value = keys.take("tags")
     tags: tuple[str, ...] = ()
     if tags_value is not None:
         if not isinstance(tags_value, list) or not all(
             isinstance(t, str) and t for t in tags_value
         ):
-            raise keys.error(
-                "config-invalid-value", "'tags' must be a list of non-empty strings", "tags"
+            errors.append(
+                keys.error(
+                    "config-invalid-value", "'tags' must be a list of non-empty strings", "tags"
+                )
             )
-        tags = tuple(tags_value)
+        else:
+            tags = tuple(tags_value)
     yanked: dict[Version, str] = {}
-    yanked_table = keys.table("yanked")
-    for text in sorted(yanked_table or {}):
-        reason = (yanked_table or {})[text]
+    yanked_table = attempt(lambda: keys.table("yanked")) or {}
+    for text in sorted(yanked_table):
+        reason = yanked_table[text]
         try:
             version = Version.parse(text)
         except (InvalidVersion, ValueError):
-            raise keys.error(
-                "config-invalid-value", f"yanked key {text!r} is not a version", "yanked", text
-            ) from None
-        if not isinstance(reason, str) or not reason.strip():
-            raise keys.error(
-                "config-invalid-value",
-                f"yanked {text} needs a reason (a non-empty string)",
-                "yanked",
-                text,
+            errors.append(
+                keys.error(
+                    "config-invalid-value", f"yanked key {text!r} is not a version", "yanked", text
+                )
             )
+            continue
+        if not isinstance(reason, str) or not reason.strip():
+            errors.append(
+                keys.error(
+                    "config-invalid-value",
+                    f"yanked {text} needs a reason (a non-empty string)",
+                    "yanked",
+                    text,
+                )
+            )
+            continue
         yanked[version] = reason
-    rules_table = keys.table("rules")
-    rules = _rule_overrides(rules_table or {}, file=file, path=("rules",))
-    keys.done(hint=f"; contract.toml keys are {', '.join(sorted(_CONTRACT_KEYS))}")
-    assert owner is not None
-    assert kind is not None
-    return ContractMeta(
+    rules_table = attempt(lambda: keys.table("rules")) or {}
+    rules: dict[str, RuleOverride] = {}
+    for rule_id in sorted(rules_table):
+        try:
+            rules.update(
+                _rule_overrides({rule_id: rules_table[rule_id]}, file=file, path=("rules",))
+            )
+        except ConfigError as exc:
+            errors.append(exc)
+    errors.extend(
+        keys.unknown(hint=f"; contract.toml keys are {', '.join(sorted(_CONTRACT_KEYS))}")
+    )
+    if errors or owner is None or kind is None:
+        return None, errors
+    meta = ContractMeta(
         owner=owner,
         kind=cast(Kind, kind),
         mode=cast(Mode, mode),
@@ -479,8 +530,9 @@ def parse_contract_meta(
         description=description,
         tags=tags,
         yanked=MappingProxyType(yanked),
-        rules=rules,
+        rules=MappingProxyType(rules),
     )
+    return meta, []
 
 
 def load_contract_meta(
@@ -489,6 +541,20 @@ def load_contract_meta(
     """Read and validate one ``contract.toml``."""
     name = display or str(path)
     return parse_contract_meta(read_toml(path, display=name), file=name, default_mode=default_mode)
+
+
+def contract_meta_problems(
+    path: Path, *, display: str | None = None, default_mode: Mode = DEFAULT_MODE
+) -> tuple[ContractMeta | None, list[Problem]]:
+    """Read one ``contract.toml`` and report *every* problem in it (lint and the
+    loader), not only the first; the metadata is ``None`` when there is any."""
+    name = display or str(path)
+    try:
+        data = read_toml(path, display=name)
+    except AccordError as exc:
+        return None, [exc.problem()]
+    meta, errors = _contract_meta(data, file=name, default_mode=default_mode)
+    return meta, [e.problem() for e in errors]
 
 
 # -- [tool.accord] ---------------------------------------------------------------------

@@ -7,8 +7,11 @@ on optional third-party packages (absent means "anything goes") and differ from
 jsonschema-rs in many corners (leap seconds, zone ids, trailing dots, ...).
 
 The checkers here are small, dependency-free implementations of the RFC grammars,
-tuned against jsonschema-rs on a corpus of tricky values (``tests/test_formats.py``
-keeps them in line). Where matching the reference exactly is impractical, the format
+tuned against jsonschema-rs on a corpus of tricky values (:data:`accord._probe.FORMAT_CORPUS`).
+They follow the RFCs, not one release of the reference: where the installed reference
+reads a corpus value differently (jsonschema-rs before 0.61 accepted ``2020-01-0/`` as a
+date), :func:`accord._probe.format_disagreements` says so, and no backend but the
+reference decides that format. Where matching the reference exactly is impractical, the format
 is listed in :data:`FORMATS_ROUTED_TO_REFERENCE` and its checker asks jsonschema-rs
 itself, so the verdict is the reference's by construction.
 
@@ -27,7 +30,6 @@ __all__ = [
     "CHECKERS",
     "FORMATS",
     "FORMATS_ROUTED_TO_REFERENCE",
-    "KNOWN_REFERENCE_DEFECTS",
     "check_format",
     "format_checker",
 ]
@@ -78,21 +80,6 @@ FORMATS_ROUTED_TO_REFERENCE: frozenset[str] = frozenset(
 ``hostname`` is checked locally except for ``xn--`` labels, whose punycode payload is
 an IDNA U-label: those labels are routed to the reference for the same reason.
 """
-
-KNOWN_REFERENCE_DEFECTS: dict[str, str] = {
-    "date": "jsonschema-rs 0.60 accepts the bytes '*+,-./' in some digit positions "
-    "('2020-01-0/', '////-01-01'); accord's checker keeps RFC 3339 digits.",
-    "time": "same digit defect ('0/:00:00Z', '08:30:0/.5Z').",
-    "date-time": "same digit defect, in both the date and the time part.",
-}
-"""Where the local checker is deliberately stricter than the reference.
-
-The reference's verdict still decides validity (``Validator`` asks jsonschema-rs
-first); a local checker only shapes explanations, so following the RFC here costs
-nothing and does not copy a parser bug into accord. ``tests/test_formats.py`` pins
-these cases as strict xfails so an upgrade that fixes the reference is noticed.
-"""
-
 
 # --- dates and times (RFC 3339 section 5.6) ------------------------------------------
 
@@ -319,14 +306,12 @@ def _reference_verdict(format_name: str, value: str) -> bool:
     """What jsonschema-rs says about ``value`` under ``{"format": format_name}``."""
     validator = _ref_validators.get(format_name)
     if validator is None:
-        import jsonschema_rs
+        from accord._offline import rs_validator
 
         with _ref_lock:
             validator = _ref_validators.get(format_name)
             if validator is None:
-                validator = jsonschema_rs.Draft202012Validator(
-                    {"format": format_name}, validate_formats=True, offline=True
-                )
+                validator = rs_validator({"format": format_name}, validate_formats=True)
                 _ref_validators[format_name] = validator
     return bool(validator.is_valid(value))
 

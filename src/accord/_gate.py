@@ -81,6 +81,10 @@ GATE_RULES: Mapping[str, tuple[Severity, str]] = {
         "A version file has no accord.lock line (never published, or interrupted).",
     ),
     "lock-missing-file": ("error", "accord.lock lists a version whose file is missing."),
+    "range-stranded": (
+        "error",
+        "A consumer's or a service's reference matches no usable version (yanked, retired).",
+    ),
     "removal-not-deprecated": (
         "error",
         "A property was removed without being marked deprecated in an earlier version.",
@@ -136,14 +140,15 @@ class VersionCheck:
         """Whether the declared bump is at least the required one."""
         return bump_rank(self.declared) >= bump_rank(self.required)
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form inside ``accord check --format json``."""
+    def to_json(self, *, prefix: str = "") -> dict[str, Any]:
+        """The JSON form inside ``accord check --format json`` (``file`` joined to
+        ``prefix``, as in :meth:`Finding.to_json`)."""
         return {
             "contract": self.contract,
             "version": str(self.version),
             "previous": str(self.previous),
             "mode": self.mode,
-            "file": self.file,
+            "file": join_path(prefix, self.file),
             "required_bump": self.required,
             "declared_bump": self.declared,
             "ok": self.ok,
@@ -357,8 +362,9 @@ class Finding:
             subject += f"@{self.version}"
         return f"{self.rule} {subject}".strip()
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form inside ``accord check --format json``."""
+    def to_json(self, *, prefix: str = "") -> dict[str, Any]:
+        """The JSON form inside ``accord check --format json`` (``file`` joined to
+        ``prefix``, the registry's path from the repository root)."""
         return {
             "rule": self.rule,
             "severity": self.severity,
@@ -366,7 +372,7 @@ class Finding:
             "contract": self.contract,
             "version": self.version,
             "previous": self.previous,
-            "file": self.file,
+            "file": join_path(prefix, self.file),
             "line": self.line,
             "message": self.message,
             "required_bump": self.required_bump,
@@ -404,6 +410,10 @@ class GateReport:
         timings: Seconds spent per phase (``load``, ``git``, ``diff``), for ``make bench``
             and ``--verbose`` style reporting; not part of any output format (outputs
             stay byte-identical across runs).
+        prefix: The registry root's path from the repository root (from the working
+            directory outside git; ``""`` when it is that directory). Findings hold
+            registry-relative files; every output format joins them to this one base,
+            so paths and restore hints agree and work from the repository root.
     """
 
     registry: str
@@ -415,6 +425,7 @@ class GateReport:
     findings: tuple[Finding, ...] = ()
     unused_ignores: tuple[IgnoreEntry, ...] = ()
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    prefix: str = ""
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -435,8 +446,10 @@ class GateReport:
         """0 clean, 1 findings at or above ``fail_on``."""
         return 1 if self.failed(fail_on) else 0
 
-    def to_json(self, fail_on: FailOn = "error") -> dict[str, Any]:
-        """The documented JSON form (``format_version`` 1)."""
+    def to_json(self, fail_on: FailOn = "error", *, prefix: str | None = None) -> dict[str, Any]:
+        """The documented JSON form (``format_version`` 1); files are joined to
+        ``prefix`` (default :attr:`prefix`)."""
+        base = self.prefix if prefix is None else prefix
         counts = {s: sum(1 for f in self.active if f.severity == s) for s in SEVERITIES}
         return {
             "format_version": FORMAT_VERSION,
@@ -455,12 +468,36 @@ class GateReport:
                 "infos": counts["info"],
                 "ignored": len(self.ignored),
             },
-            "findings": [f.to_json() for f in self.findings],
-            "checks": [c.to_json() for c in self.checks],
+            "findings": [f.to_json(prefix=base) for f in self.findings],
+            "checks": [c.to_json(prefix=base) for c in self.checks],
             "unused_ignores": [
                 {"fingerprint": e.fingerprint, "reason": e.reason} for e in self.unused_ignores
             ],
         }
+
+
+def join_path(prefix: str, file: str | None) -> str | None:
+    """``file`` (relative to the registry root) from the base ``prefix`` names."""
+    if file is None:
+        return None
+    return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
+
+
+def path_prefix(root: Path) -> str:
+    """The registry root's path from the repository root, or from the working directory
+    when it is in no git work tree (``""`` when it is that directory)."""
+    from accord import _git
+    from accord.errors import AccordError
+
+    try:
+        return _git.relative_prefix(_git.repo_root(root), root)
+    except (AccordError, OSError):
+        pass
+    try:
+        text = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return root.resolve().as_posix()
+    return "" if text == "." else text
 
 
 def _finding(rule: str, message: str, **kw: Any) -> Finding:
@@ -476,13 +513,31 @@ def _sort_key(f: Finding) -> tuple[int, str, str, str, str]:
 _IGNORE_KEYS = frozenset({"fingerprint", "reason", "rule", "contract", "version", "previous"})
 
 
+# Reasons that approve nothing: what `--format ignore-toml` writes, and the usual fillers.
+PLACEHOLDER_PREFIX = "TODO"
+_PLACEHOLDER_STARTS = ("todo", "fixme", "tbd", "xxx", "placeholder", "<")
+_PLACEHOLDER_WORDS = frozenset(
+    {"ignore", "ignored", "n/a", "na", "no", "none", "null", "ok", "okay", "reason", "why", "yes"}
+)
+
+
+def is_placeholder_reason(reason: str) -> bool:
+    """Whether an approval reason is empty or a placeholder (``TODO: ...``, ``n/a``,
+    ``-``): an approval must say why, so these are refused."""
+    text = reason.strip().casefold()
+    if sum(c.isalnum() for c in text) < 3:
+        return True
+    return text.startswith(_PLACEHOLDER_STARTS) or text.rstrip(".!") in _PLACEHOLDER_WORDS
+
+
 def parse_ignore_entries(
     items: Any, *, file: str | None, pointer: str = "/ignore"
 ) -> list[IgnoreEntry]:
     """Validate an ``ignore`` array of tables (from a file or ``[tool.accord]``).
 
     Each entry needs ``fingerprint`` (16 hex digits, printed by ``accord check``) and a
-    non-empty ``reason``; ``rule``, ``contract``, ``version`` and ``previous`` are for
+    real ``reason`` (empty and placeholder reasons such as ``TODO: ...`` are refused:
+    :func:`is_placeholder_reason`); ``rule``, ``contract``, ``version`` and ``previous`` are for
     people reading the file and are not matched.
 
     Raises:
@@ -533,9 +588,11 @@ def parse_ignore_entries(
                 file=file,
                 pointer=f"{at}/fingerprint",
             )
-        if not isinstance(reason, str) or not reason.strip():
+        if not isinstance(reason, str) or is_placeholder_reason(reason):
+            shown = f" ({reason.strip()!r} is a placeholder)" if isinstance(reason, str) else ""
             raise ConfigError(
-                "'reason' must say why the finding is approved",
+                f"ignore entry {index + 1} (fingerprint {fingerprint}): 'reason' must say why "
+                f"the finding is approved, who approved it and where it was reviewed{shown}",
                 code="config-invalid-value",
                 file=file,
                 pointer=f"{at}/reason",
@@ -867,8 +924,9 @@ def _against(registry: Registry, ref: str, *, tip: bool) -> tuple[_Base, list[Fi
                     _finding(
                         "version-modified",
                         f"{current.ref} was published on {ref} and has been edited since: "
-                        "published versions are immutable; restore it (`git checkout "
-                        f"{commit[:12]} -- {current.file}`) and publish a new version",
+                        "published versions are immutable; restore it from the repository "
+                        f"root (`git checkout {commit[:12]} -- {join_path(prefix, current.file)}"
+                        "`) and publish a new version",
                         file=current.file,
                         line=1,
                         **ident,
@@ -897,6 +955,7 @@ def check(
     tip: bool = False,
     ignore: Sequence[IgnoreEntry] = (),
     consumers_only: bool = False,
+    requires: Sequence[tuple[str, str]] = (),
 ) -> GateReport:
     """Run the gate on the registry at ``root``.
 
@@ -910,6 +969,9 @@ def check(
             undeprecated removal) fails only when it breaks a registered, non-pending
             consumer; otherwise it is reported as a warning. Edits, deletions and
             renumbering of published versions fail as always.
+        requires: ``(service, reference)`` pairs a service manifest requires (the CLI
+            passes the project's ``[tool.accord.service]``); like every registered
+            consumer's references, each must still select a usable version.
 
     Returns:
         The report; :meth:`GateReport.exit_code` maps it to 0 or 1.
@@ -947,6 +1009,7 @@ def check(
         found_checks, found = _check_contract(registry, contract)
         checks += found_checks
         findings += found
+    findings += _stranded(registry, requires)
     diffed = time.perf_counter()
     if consumers_only:
         findings = [_consumers_only(f) for f in findings]
@@ -961,7 +1024,60 @@ def check(
         findings=tuple(findings),
         unused_ignores=unused,
         timings=(("load", loaded - clock), ("git", gitted - loaded), ("diff", diffed - gitted)),
+        prefix=path_prefix(root_path),
     )
+
+
+def _why_stranded(registry: Registry, ref: str) -> str | None:
+    """Why ``ref`` selects no usable version, or ``None`` when it selects one."""
+    from accord._names import ContractRef
+    from accord.errors import AccordError
+
+    try:
+        parsed = ContractRef.parse(ref.removeprefix("accord://"))
+        contract = registry.contract(parsed.id)
+    except AccordError:
+        return "names no contract in the registry"
+    if contract.meta.status == "retired":
+        return f"is retired ({contract.id})"
+    try:
+        registry.get(parsed)
+    except AccordError:
+        yanked = ", ".join(str(v) for v in sorted(contract.yanked)) or "none"
+        return f"matches no version that is not yanked (yanked: {yanked})"
+    return None
+
+
+def _stranded(registry: Registry, requires: Sequence[tuple[str, str]]) -> list[Finding]:
+    """A yank or retire that leaves a registered consumer's expectation, or a range a
+    service requires at startup, with nothing to resolve to."""
+    wanted: dict[tuple[str, str], str | None] = {}
+    if (registry.root / "consumers").is_dir():
+        from accord.consumers._model import discover
+
+        for ef in discover(registry.root):
+            for body in ef.bodies():
+                if body.contract:
+                    wanted.setdefault((f"consumer {ef.consumer}", body.contract), ef.file)
+    for service, ref in requires:
+        wanted.setdefault((f"service {service}", ref), None)
+    findings = []
+    for (who, ref), file in sorted(wanted.items()):
+        why = _why_stranded(registry, ref)
+        if why is None:
+            continue
+        fix = "its expectation" if file else "its service manifest"
+        findings.append(
+            _finding(
+                "range-stranded",
+                f"{who} relies on {ref}, which {why}: un-yank or publish a matching "
+                f"version, or update {fix} first.",
+                contract=ref.removeprefix("accord://").partition("@")[0],
+                file=file,
+                key=f"{who}\0{ref}",
+            )
+        )
+    return findings
 
 
 _SCHEMA_RULES = frozenset(

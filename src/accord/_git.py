@@ -186,10 +186,8 @@ class GitTree:
 def read_tree(repo: Path, commit: str, prefix: str) -> GitTree:
     """List every regular file under ``prefix`` in ``commit`` (``git ls-tree -r -z``)."""
     spec = prefix.rstrip("/")
-    args = ["ls-tree", "-r", "-z", "--full-tree", commit]
-    if spec:
-        args += ["--", spec]
-    out = _git(repo, *args)
+    # An empty pathspec after "--" lists the whole tree.
+    out = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *([spec] if spec else []))
     blobs: dict[str, str] = {}
     lead = f"{spec}/" if spec else ""
     for record in out.split(b"\0"):

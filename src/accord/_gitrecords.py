@@ -1,4 +1,4 @@
-"""Records from CI: commit verification, deployment and release records to a git branch.
+"""Records from CI: commit verification and deployment records to a git branch.
 
 Records (``verifications/<provider>/<version>.json``, ``environments/...``) are written
 by many pipelines, often at the same moment. They live on a branch of their own in the
@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_BRANCH",
     "RECORD_DIRS",
     "RecordsResult",
+    "check_record",
     "collect_records",
     "git_record_writer",
     "read_records",
@@ -60,7 +61,7 @@ __all__ = [
 ]
 
 DEFAULT_BRANCH = "accord-records"
-RECORD_DIRS = ("verifications", "environments", "releases")
+RECORD_DIRS = ("verifications", "environments")
 _ZERO = "0" * 40
 # Rejections another writer causes: worth a fresh attempt on the new tip.
 _RETRYABLE = (
@@ -129,7 +130,22 @@ class _Git:
         extra_env: Mapping[str, str] | None = None,
         check: bool = True,
     ) -> str:
+        return (
+            self.run_bytes(*args, stdin=stdin, extra_env=extra_env, check=check)
+            .decode(errors="replace")
+            .strip()
+        )
+
+    def run_bytes(
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        extra_env: Mapping[str, str] | None = None,
+        check: bool = True,
+    ) -> bytes:
         env = self.env if extra_env is None else {**self.env, **extra_env}
+        # The only place this module builds a git argv: callers put user-supplied
+        # remotes and refs after "--" (or validate them with _check_remote/_check_branch).
         proc = subprocess.run(  # noqa: S603 - fixed git argv, no shell
             ["git", "-C", str(self.repo), *args],  # noqa: S607 - git from PATH, like every git tool
             input=stdin,
@@ -139,10 +155,12 @@ class _Git:
         )
         if check and proc.returncode != 0:
             raise _GitFailed(list(args), proc.returncode, proc.stderr.decode(errors="replace"))
-        return proc.stdout.decode(errors="replace").strip()
+        return proc.stdout
 
     def rev(self, ref: str) -> str | None:
-        out = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        out = self.run(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False
+        )
         return out or None
 
 
@@ -166,6 +184,30 @@ def _clean_path(path: str) -> str:
     return pure.as_posix()
 
 
+def _check_remote(remote: str) -> str:
+    """``remote`` as a remote name or URL; refuses what git would read as an option."""
+    if not remote or remote.startswith("-") or any(c in remote for c in "\0\n\r"):
+        raise UsageError(
+            f"{remote!r} is not a git remote (a remote name or URL, not starting with '-')",
+            code="records-bad-remote",
+        )
+    return remote
+
+
+def _check_branch(git: _Git, branch: str) -> str:
+    """``refs/heads/<branch>``, checked with ``git check-ref-format``."""
+    local_ref = f"refs/heads/{branch}"
+    bad = not branch or branch.startswith("-") or any(c in branch for c in "\0\n\r")
+    if not bad:
+        try:
+            git.run("check-ref-format", local_ref)
+        except (_GitFailed, OSError):
+            bad = True
+    if bad:
+        raise UsageError(f"{branch!r} is not a valid branch name", code="records-bad-branch")
+    return local_ref
+
+
 def _as_bytes(data: bytes | str | Mapping[str, Any] | list[Any]) -> bytes:
     if isinstance(data, bytes):
         return data
@@ -177,6 +219,8 @@ def _as_bytes(data: bytes | str | Mapping[str, Any] | list[Any]) -> bytes:
 def _git_env(author: tuple[str, str] | None) -> dict[str, str]:
     env = dict(os.environ)
     env["GIT_TERMINAL_PROMPT"] = "0"
+    # A remote is a name or a URL, never a command: no ext::/fd:: transports.
+    env.setdefault("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh")
     env.pop("GIT_INDEX_FILE", None)
     name, email = author or (
         os.environ.get("GIT_AUTHOR_NAME", "accord records"),
@@ -251,6 +295,8 @@ def write_records(
     if max_attempts < 1:
         raise UsageError("max_attempts must be at least 1", code="records-bad-attempts")
     paths = {_clean_path(path): _as_bytes(data) for path, data in records.items()}
+    if push:
+        _check_remote(remote)
     git = _Git(Path(repo), _git_env(author))
     try:
         git.run("rev-parse", "--git-dir")
@@ -258,13 +304,7 @@ def write_records(
         raise UsageError(
             f"{repo} is not a git repository: {exc}", code="records-not-a-repo"
         ) from None
-    local_ref = f"refs/heads/{branch}"
-    try:
-        git.run("check-ref-format", local_ref)
-    except _GitFailed:
-        raise UsageError(
-            f"{branch!r} is not a valid branch name", code="records-bad-branch"
-        ) from None
+    local_ref = _check_branch(git, branch)
 
     blobs = {
         path: git.run("hash-object", "-w", "--stdin", stdin=data) for path, data in paths.items()
@@ -280,7 +320,7 @@ def write_records(
             parents = ["-p", tip] if tip is not None else []
             commit = git.run("commit-tree", tree, *parents, "-m", message)
             if push:
-                git.run("push", "--quiet", remote, f"{commit}:{local_ref}")
+                git.run("push", "--quiet", "--", remote, f"{commit}:{local_ref}")
                 # Best effort: keep the local branch and tracking ref on what was pushed.
                 git.run("update-ref", f"refs/remotes/{remote}/{branch}", commit, check=False)
                 git.run("update-ref", local_ref, commit, check=False)
@@ -305,16 +345,16 @@ def write_records(
 def _fetch(git: _Git, remote: str, branch: str, scratch: str) -> str | None:
     """The remote branch's tip (fetched into a private ref), or ``None`` if it is new."""
     # ls-remote first: fetching a branch that does not exist yet is an error.
-    listed = git.run("ls-remote", "--heads", remote, f"refs/heads/{branch}")
+    listed = git.run("ls-remote", "--heads", "--", remote, f"refs/heads/{branch}")
     if not listed:
         return None
-    git.run("fetch", "--quiet", "--no-tags", remote, f"+refs/heads/{branch}:{scratch}")
+    git.run("fetch", "--quiet", "--no-tags", "--", remote, f"+refs/heads/{branch}:{scratch}")
     return git.rev(scratch)
 
 
 def collect_records(root: str | os.PathLike[str]) -> dict[str, bytes]:
     """Every record file under ``root``'s record directories (``verifications/``,
-    ``environments/``, ``releases/``), relative path -> bytes, sorted.
+    ``environments/``), relative path -> bytes, sorted.
 
     What ``accord records push`` sends: a pipeline writes records locally (``accord
     verify`` does), then pushes them to the records branch in one commit.
@@ -332,6 +372,85 @@ def collect_records(root: str | os.PathLike[str]) -> dict[str, bytes]:
     return found
 
 
+def _not_a_record(path: str, why: str) -> UsageError:
+    return UsageError(
+        f"records branch holds {path!r}, which is not a record: {why}",
+        code="records-not-a-record",
+        file=path,
+    )
+
+
+def check_record(path: str, data: bytes) -> None:
+    """Refuse anything but a well-formed record at a record path.
+
+    The records branch needs no review, so what ``records pull`` copies into the
+    registry is limited to exactly two shapes, each parsed as what it claims to be:
+
+    - ``verifications/<provider>/<version>.json``: a verification record whose
+      ``provider`` and ``provider_version`` are the ones its path names;
+    - ``environments/<environment>.toml``: a deployment record.
+
+    Raises:
+        UsageError: ``records-not-a-record`` naming the path (and why).
+    """
+    from accord._jsondoc import DEFAULT_MAX_BYTES, loads
+    from accord._names import is_valid_name
+    from accord.consumers._records import VERIFICATIONS_DIR, _check
+    from accord.errors import DocumentError
+    from accord.provider._deploy import _VERSION, ENVIRONMENTS_DIR, _parse
+    from accord.provider._errors import ProviderError
+
+    def refuse(why: str) -> UsageError:
+        return _not_a_record(path, why)
+
+    parts = path.split("/")
+    if len(data) > DEFAULT_MAX_BYTES:
+        raise refuse(f"larger than {DEFAULT_MAX_BYTES} bytes")
+    try:
+        if (
+            len(parts) == 3
+            and parts[0] == VERIFICATIONS_DIR
+            and is_valid_name(parts[1], what="provider")
+            and parts[2].endswith(".json")
+            and _VERSION.fullmatch(parts[2][: -len(".json")])
+        ):
+            doc = _check(loads(data, file=path), path)
+            if (doc["provider"], doc["provider_version"]) != (parts[1], parts[2][:-5]):
+                raise refuse("its provider and provider_version are not the ones its path names")
+            return
+        if (
+            len(parts) == 2
+            and parts[0] == ENVIRONMENTS_DIR
+            and parts[1].endswith(".toml")
+            and is_valid_name(parts[1][: -len(".toml")], what="environment")
+        ):
+            _parse(data.decode("utf-8"), parts[1][: -len(".toml")], path)
+            return
+    except (DocumentError, ProviderError, UnicodeDecodeError) as exc:
+        raise refuse(str(exc)) from None
+    raise refuse(
+        "records are verifications/<provider>/<version>.json and "
+        "environments/<environment>.toml only"
+    )
+
+
+def _check_targets(into: Path, paths: list[str]) -> None:
+    """Refuse before any write when a record cannot land as a plain file under ``into``."""
+    for rel in paths:
+        at = into
+        for n, part in enumerate(rel.split("/")):
+            at = at / part
+            last = n == len(rel.split("/")) - 1
+            if at.is_symlink() or (at.exists() and (at.is_dir() if last else not at.is_dir())):
+                raise UsageError(
+                    f"record {rel!r} collides with {at} (a "
+                    f"{'symlink' if at.is_symlink() else 'directory' if last else 'file'} "
+                    "there): nothing written",
+                    code="records-collision",
+                    file=str(at),
+                )
+
+
 def read_records(
     repo: str | os.PathLike[str],
     into: str | os.PathLike[str],
@@ -339,41 +458,50 @@ def read_records(
     branch: str = DEFAULT_BRANCH,
     remote: str | None = "origin",
 ) -> tuple[str, ...]:
-    """Copy the records branch's files into directory ``into`` (atomic writes).
+    """Copy the records branch's records into directory ``into`` (atomic writes).
 
     ``remote`` given: the branch is fetched from it first (so the gate sees the records
-    every pipeline pushed); ``None``: the local branch. Returns the paths written.
+    every pipeline pushed); ``None``: the local branch. Every file on the branch must
+    be a record (:func:`check_record`); the whole set is checked before anything is
+    written, so a refused pull writes nothing. Returns the paths written.
 
     Raises:
-        UsageError: ``records-no-branch`` when the branch does not exist.
+        UsageError: ``records-no-branch`` when the branch does not exist,
+            ``records-not-a-record`` for a file that is not a record,
+            ``records-collision`` when a record would replace a directory or symlink,
+            ``records-bad-remote`` / ``records-bad-branch``.
     """
-    from accord._jsondoc import atomic_write
+    from accord._jsondoc import DEFAULT_MAX_BYTES, atomic_write
 
+    if remote is not None:
+        _check_remote(remote)
     git = _Git(Path(repo), _git_env(None))
     scratch = f"refs/accord/fetch/{uuid.uuid4().hex}"
     try:
-        tip = _fetch(git, remote, branch, scratch) if remote else git.rev(f"refs/heads/{branch}")
+        local_ref = _check_branch(git, branch)
+        tip = _fetch(git, remote, branch, scratch) if remote else git.rev(local_ref)
         if tip is None:
             raise UsageError(f"records branch {branch!r} does not exist", code="records-no-branch")
-        listing = git.run("ls-tree", "-r", "-z", "--full-tree", tip)
-        written: list[str] = []
-        for entry in filter(None, listing.split("\0")):
-            meta, _, path = entry.partition("\t")
-            _, kind, blob = meta.split()
-            if kind != "blob":
-                continue
-            rel = _clean_path(path)
-            data = subprocess.run(  # noqa: S603 - fixed git argv, no shell
-                ["git", "-C", str(repo), "cat-file", "blob", blob],  # noqa: S607
-                capture_output=True,
-                check=True,
-                env=git.env,
-            ).stdout
+        listing = git.run_bytes("ls-tree", "-r", "-z", "-l", "--full-tree", tip)
+        wanted: dict[str, str] = {}
+        for entry in filter(None, listing.split(b"\0")):
+            meta, _, raw = entry.partition(b"\t")
+            path = raw.decode("utf-8", "replace")
+            mode, kind, blob, size = meta.decode("ascii", "replace").split()
+            if kind != "blob" or mode not in {"100644", "100755"}:
+                raise _not_a_record(path, "not a regular file")
+            if int(size) > DEFAULT_MAX_BYTES:
+                raise _not_a_record(path, f"larger than {DEFAULT_MAX_BYTES} bytes")
+            wanted[_clean_path(path)] = blob
+        contents = {rel: git.run_bytes("cat-file", "blob", blob) for rel, blob in wanted.items()}
+        for rel, data in contents.items():
+            check_record(rel, data)
+        _check_targets(Path(into), sorted(contents))
+        for rel in sorted(contents):
             target = Path(into) / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, data)
-            written.append(rel)
-        return tuple(sorted(written))
+            atomic_write(target, contents[rel])
+        return tuple(sorted(contents))
     except _GitFailed as exc:
         raise AccordError(str(exc), code="records-git-failed") from None
     finally:

@@ -537,6 +537,18 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def temp_target(name: str) -> str | None:
+    """The file a temp-file name from :func:`atomic_write` was for (``.<target>.<8
+    random>.tmp``), or ``None`` when ``name`` is not one. A temp file still on disk was
+    left by a process killed mid-write."""
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return None
+    target, dot, random_part = name[1:-4].rpartition(".")
+    if not (dot and target and len(random_part) == 8):
+        return None
+    return target
+
+
 def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory.
 
@@ -562,3 +574,50 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+# Pseudo filesystems: nothing accord writes belongs there, and creating a directory in
+# them fails with errors that do not say why.
+_SPECIAL_ROOTS = ("/proc", "/sys", "/dev")
+
+
+def check_out_dir(path: Path, *, option: str = "--out", writing: bool = True) -> None:
+    """Refuse an output directory that is a file, special, or not writable (writes nothing).
+
+    ``path`` may not exist yet: its nearest existing ancestor must then be a writable
+    directory. With ``writing=False`` (a ``--check`` run) only the kind is checked.
+
+    Raises:
+        UsageError: ``out-not-directory``, ``out-special`` or ``out-not-writable``.
+    """
+    from accord.errors import UsageError
+
+    resolved = Path(os.path.abspath(path))
+    real = Path(os.path.realpath(resolved))
+    for root in _SPECIAL_ROOTS:
+        if real == Path(root) or real.is_relative_to(root):
+            raise UsageError(
+                f"{option} {path}: {root} is a special filesystem; choose a directory on disk",
+                code="out-special",
+            )
+    existing = resolved
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "is not a directory" if existing == resolved else f"is inside {existing}, a file"
+        raise UsageError(f"{option} {path} {what}", code="out-not-directory")
+    if writing and not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {path}: {existing} is not writable", code="out-not-writable")
+
+
+def make_out_dir(path: Path, *, option: str = "--out") -> None:
+    """:func:`check_out_dir`, then create ``path`` (and parents), refusing as a UsageError."""
+    from accord.errors import UsageError
+
+    check_out_dir(path, option=option)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"{option} {path}: cannot create it ({exc.strerror or exc})", code="out-not-writable"
+        ) from None

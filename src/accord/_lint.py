@@ -36,6 +36,7 @@ Example payloads
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -102,6 +103,10 @@ _RULES: dict[str, tuple[str, bool]] = {
     "namespace-reserved": ("A namespace is one of the reserved directories.", False),
     "path-special-file": ("A FIFO, socket or device file is inside the registry.", False),
     "path-symlink": ("A symlink is inside the registry.", False),
+    "publish-leftover": (
+        "A temp file left by an interrupted `accord publish` (the next publish removes it).",
+        True,
+    ),
     "ref-escapes-root": ("A relative `$ref` leaves the registry root.", False),
     "ref-range-not-allowed": (
         "An accord:// `$ref` names a range instead of an exact version.",
@@ -134,6 +139,10 @@ _RULES: dict[str, tuple[str, bool]] = {
     "schema-unknown-keyword": ("A schema uses a keyword its dialect does not define.", True),
     "toml-malformed": ("A TOML file does not parse.", False),
     "version-file-invalid": ("A `*.schema.json` name is not a SemVer 2.0.0 version.", False),
+    "version-unpublished": (
+        "A version file has no accord.lock line: a draft no range or latest selects.",
+        True,
+    ),
     "yanked-version-missing": ("contract.toml yanks a version that has no file.", True),
 }
 
@@ -273,7 +282,48 @@ def lint_only_problems(registry: Registry, scan: _Scan) -> list[Problem]:
     for contract_dir, examples in scan.examples:
         problems.extend(_check_examples(registry, contract_dir, examples))
     problems.extend(_check_rule_overrides(registry))
+    problems.extend(_check_drafts(registry))
+    problems.extend(_check_leftovers(registry.root, scan))
     return problems
+
+
+def _check_drafts(registry: Registry) -> Iterator[Problem]:
+    """A version file without a lock line in a registry that has a lock: written by hand
+    or left by an interrupted publish. It is no release: ranges and latest skip it."""
+    for version in registry.versions():
+        if version.draft:
+            yield Problem(
+                "version-unpublished",
+                f"{version.ref} has no accord.lock line: it is a draft that no range, "
+                "latest or validator selects (only an exact pin). Publish it (`accord "
+                f"publish {version.contract_id} --schema <this file> --version "
+                f"{version.version}` checks it like a new version), or delete it",
+                file=version.file,
+                severity="warning",
+            )
+
+
+def _check_leftovers(root: Path, scan: _Scan) -> Iterator[Problem]:
+    """Temp files of :func:`accord._jsondoc.atomic_write` in the registry root or a
+    contract directory: a publish was killed while writing."""
+    from accord.registry import LOCK_FILE, VERSION_SUFFIX
+
+    places = [("", root)] + [(f"{ns}/{name}/", path) for ns, name, path in scan.contracts]
+    for prefix, directory in places:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            target = _jsondoc.temp_target(name)
+            if target is not None and (target == LOCK_FILE or target.endswith(VERSION_SUFFIX)):
+                yield Problem(
+                    "publish-leftover",
+                    f"a temp file of an interrupted `accord publish` (for {target}): the next "
+                    "publish removes it, or delete it",
+                    file=f"{prefix}{name}",
+                    severity="warning",
+                )
 
 
 def _check_rule_overrides(registry: Registry) -> Iterator[Problem]:

@@ -36,6 +36,12 @@ expectation) keeps ``P``: give it ``--version 1.<P>.<n>``. Versions are normalis
 checked with :class:`packaging.version.Version`; names with
 :func:`packaging.utils.canonicalize_name`.
 
+**Requirement on accord.** The wheel and the sdist require the caret range of the
+accord that built them (:func:`accord_requirement`: ``accord>=0.1.0,<0.2`` from accord
+0.1.0). pip must find that accord where it installs the registry: on the index, or in a
+wheelhouse (``pip install --find-links wheelhouse/ acme_contracts-1.12.0-py3-none-any.whl``
+with accord's own wheel, from ``make dist``, in ``wheelhouse/``).
+
 **Determinism.** Entries sorted, every timestamp fixed (``SOURCE_DATE_EPOCH`` when set,
 else 1980-01-01), fixed modes and owners: the same registry gives the same bytes.
 """
@@ -60,7 +66,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord._version import __version__
-from accord.errors import UsageError
+from accord.errors import RegistryError, UsageError
 
 if TYPE_CHECKING:
     from accord.registry import Registry
@@ -69,6 +75,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "ExportedExpectation",
     "PackageResult",
+    "accord_requirement",
     "default_name",
     "derive_version",
     "export_expectations",
@@ -357,11 +364,33 @@ def _summary(registry: Registry) -> str:
     )
 
 
-def _requires_accord() -> str:
+def accord_requirement(version: str = __version__) -> str:
+    """The ``Requires-Dist`` of a registry package built by accord ``version``.
+
+    The caret range of ``version`` (SemVer, as DESIGN.md reads it below 1.0.0):
+    ``1.4.2`` gives ``accord>=1.4.2,<2``, ``0.1.0`` gives ``accord>=0.1.0,<0.2``,
+    ``0.0.3`` gives ``accord>=0.0.3,<0.0.4``. The lower bound is the accord that
+    loaded the shipped registry and wrote its index (an older one may refuse a key it
+    does not know yet); the upper bound is the next release allowed to break the
+    package layout or the registry format. A local label (``+...``) is dropped:
+    PEP 440 forbids it in ``>=``.
+
+    Example::
+
+        >>> accord_requirement("1.4.2")
+        'accord>=1.4.2,<2'
+    """
     from packaging.version import Version
 
-    release = Version(__version__).release
-    return f"accord>={release[0]}.{release[1] if len(release) > 1 else 0}"
+    parsed = Version(version)
+    major, minor, micro = (*parsed.release, 0, 0)[:3]
+    if major:
+        upper = f"{major + 1}"
+    elif minor:
+        upper = f"0.{minor + 1}"
+    else:
+        upper = f"0.0.{micro + 1}"
+    return f"accord>={parsed.public},<{upper}"
 
 
 def _metadata(*, name: str, version: str, summary: str) -> bytes:
@@ -371,7 +400,7 @@ def _metadata(*, name: str, version: str, summary: str) -> bytes:
         f"Version: {version}",
         f"Summary: {summary}",
         "Requires-Python: >=3.11",
-        f"Requires-Dist: {_requires_accord()}",
+        f"Requires-Dist: {accord_requirement()}",
         "",
         f"The accord contract registry {name} {version}, packaged by accord {__version__}.",
         "",
@@ -395,7 +424,7 @@ name = {json.dumps(name)}
 version = {json.dumps(version)}
 description = {json.dumps(summary)}
 requires-python = ">=3.11"
-dependencies = [{json.dumps(_requires_accord())}]
+dependencies = [{json.dumps(accord_requirement())}]
 
 [project.entry-points.{json.dumps(ENTRY_POINT_GROUP)}]
 {name} = {json.dumps(module + ":registry_root")}
@@ -470,6 +499,15 @@ def _atomic(path: Path, data: bytes) -> None:
     atomic_write(path, data)
 
 
+def _refuse_lint_errors(reg: Registry) -> None:
+    """Lint the registry; a lock line's trust does not excuse what lint rejects."""
+    from accord._lint import lint
+
+    report = lint(reg.root)
+    if any(p.severity == "error" for p in report.problems):
+        raise RegistryError(list(report.problems), root=str(reg.root))
+
+
 def package_registry(
     registry: Registry | str | os.PathLike[str],
     out_dir: str | os.PathLike[str] = "dist",
@@ -493,12 +531,16 @@ def package_registry(
     Raises:
         UsageError: ``package-bad-name``, ``package-bad-version``, ``package-empty``
             (nothing published).
-        RegistryError: the registry does not load (a lock mismatch included).
+        RegistryError: the registry does not load (a lock mismatch included), or lint
+            finds an error (a lock line trusts a version the loader then skips checking).
         CodegenError: the models cannot be generated (``--no-models`` skips them).
     """
+    from accord._jsondoc import check_out_dir, make_out_dir
     from accord.registry import Registry
 
+    check_out_dir(Path(out_dir))
     reg = registry if isinstance(registry, Registry) else Registry.load(Path(registry))
+    _refuse_lint_errors(reg)
     if not reg.lock:
         raise UsageError(
             f"registry {reg.root} has no published version (accord.lock is empty or "
@@ -557,6 +599,7 @@ def package_registry(
     )
 
     out = Path(out_dir)
+    make_out_dir(out)
     epoch = _epoch()
     wheel_path = out / f"{stem}-py3-none-any.whl"
     sdist_path = out / f"{stem}.tar.gz"

@@ -16,11 +16,13 @@ Writing is crash-safe and race-safe:
    exclusive ``accord.lock.lck`` (created with ``O_EXCL``), so publishers of different
    contracts all land.
 
-A publish killed after step 1 leaves a version file without a lock line: ``accord
-lint`` accepts the registry, ``accord check`` reports ``lock-missing-entry`` and
-re-running the same publish completes it. A publish killed inside step 2 also leaves
-``accord.lock.lck``; the next publish names the dead process and asks for the file to
-be removed.
+A publish killed after step 1 leaves a version file without a lock line: a draft that
+no range or "latest" selects, ``accord lint`` warns about (``version-unpublished``),
+``accord check`` reports (``lock-missing-entry``), and re-running the same publish
+checks and completes. A publish killed before the link leaves a temp file; the next
+publish (holding the lock file, so no one else is writing) deletes it. A publish
+killed inside step 2 also leaves ``accord.lock.lck``; the next publish names the dead
+process and asks for the file to be removed.
 """
 
 from __future__ import annotations
@@ -120,7 +122,10 @@ class PublishResult:
         declared_bump: What ``version`` declares over ``previous``.
         checks: The comparisons made (previous, then earlier same-major versions).
         message: One paragraph for people.
-        reasons: For ``refused``: one line per change needing more than was declared.
+        reasons: For ``refused``: one line per change needing more than was declared;
+            for a major bump that is published: why it is major (rule, directions,
+            witness).
+        dry_run: Nothing was written: ``status`` is what the publish would do.
     """
 
     status: Status
@@ -133,6 +138,7 @@ class PublishResult:
     checks: tuple[VersionCheck, ...] = ()
     message: str = ""
     reasons: tuple[str, ...] = ()
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -158,6 +164,7 @@ class PublishResult:
             "declared_bump": self.declared_bump,
             "message": self.message,
             "reasons": list(self.reasons),
+            "dry_run": self.dry_run,
             "changes": [c.to_json() for c in self.changes],
         }
 
@@ -260,6 +267,7 @@ def publish(
     version: str | Version | None = None,
     source: str | None = None,
     lock_timeout: float = 30.0,
+    dry_run: bool = False,
 ) -> PublishResult:
     """Publish ``document`` as the next version of ``contract_id``.
 
@@ -270,6 +278,8 @@ def publish(
         version: The version to publish; ``None`` publishes the smallest allowed one.
         source: Where the document came from (error messages).
         lock_timeout: Seconds to wait for another publisher's ``accord.lock.lck``.
+        dry_run: Decide everything and write nothing (not even the lock file): the
+            result says what would be published.
 
     Returns:
         A :class:`PublishResult`; ``refused`` and ``conflict`` write nothing.
@@ -293,12 +303,19 @@ def publish(
         )
     # The whole read-decide-write runs under the lock file: the previous version and
     # the lock are read while no other publisher can change them.
+    if dry_run:
+        return _publish_locked(Path(root), contract_id, document, version, dry_run=True)
     with _guarded(Path(root), lock_timeout):
         return _publish_locked(Path(root), contract_id, document, version)
 
 
 def _publish_locked(
-    root: Path, contract_id: str, document: dict[str, Any], version: str | Version | None
+    root: Path,
+    contract_id: str,
+    document: dict[str, Any],
+    version: str | Version | None,
+    *,
+    dry_run: bool = False,
 ) -> PublishResult:
     from accord.registry import Registry
 
@@ -319,10 +336,17 @@ def _publish_locked(
     base = previous_version(numbers, wanted, yanked=yanked) if wanted else _latest(numbers, yanked)
     previous = next((v for v in published if v.version == base), None)
 
+    # A file already on disk for the version: published (no-op or conflict), or a draft
+    # with this content (written by hand, or an interrupted publish), which is completed
+    # only after the same checks as a new file: a draft never skips the gate.
+    draft: ContractVersion | None = None
     if wanted is not None:
         existing = next((v for v in contract.versions if v.version == wanted), None)
         if existing is not None:
-            return _existing(registry, contract, existing, text)
+            done = _existing(registry, contract, existing, text)
+            if done is not None:
+                return done
+            draft = existing
     if previous is not None and _canonical(previous.document) == text:
         return PublishResult(
             UNCHANGED,
@@ -349,7 +373,10 @@ def _publish_locked(
         ]
         existing = next((v for v in contract.versions if v.version == wanted), None)
         if existing is not None:
-            return _existing(registry, contract, existing, text)
+            done = _existing(registry, contract, existing, text)
+            if done is not None:
+                return done
+            draft = existing
 
     declared: BumpKind | None = None
     if previous is not None:
@@ -365,6 +392,7 @@ def _publish_locked(
                 declared_bump=declared,
                 checks=tuple(checks),
                 reasons=tuple(reasons),
+                dry_run=dry_run,
                 message=f"{contract.id} {wanted} declares a {declared} bump over "
                 f"{previous.version}, but its changes under mode {contract.meta.mode} "
                 f"require {required}: publish {smallest_allowed(previous.version, semantic)} "
@@ -379,6 +407,7 @@ def _publish_locked(
                 required_bump=required,
                 declared_bump=declared,
                 checks=tuple(checks),
+                dry_run=dry_run,
                 reasons=tuple(
                     f"removal-not-deprecated: {c.instance_path or '/'} ({c.schema_path} in "
                     f'{previous.version}) was never marked "deprecated": true'
@@ -388,26 +417,67 @@ def _publish_locked(
                 "in an earlier version: publish a minor version marking them "
                 '"deprecated": true first (the [deprecation] policy in accord.toml)',
             )
-    elif any(v.version.major == wanted.major for v in published if v.version > wanted):
-        raise UsageError(
-            f"{contract.id} {wanted} is below every published version of its major",
-            code="version-not-increasing",
-            ref=f"{contract.id}@{wanted}",
-        )
+    else:
+        above = sorted(v.version for v in published if v.version > wanted)
+        if above:
+            # No published version below it (else it would have a previous): a new
+            # line under the first release. Backports go into an existing major line.
+            raise UsageError(
+                f"{contract.id} {wanted} is below {above[0]}, its first published version: "
+                "versions only grow, and a backport goes into an existing major line "
+                f"(published: {', '.join(str(v) for v in sorted(numbers))})",
+                code="version-not-increasing",
+                ref=f"{contract.id}@{wanted}",
+            )
 
-    path = contract.directory / f"{wanted}.schema.json"
     file = f"{contract.namespace}/{contract.name}/{wanted}.schema.json"
+    why = (
+        _why_major(checks, contract.meta.mode) if bump_rank(required) >= bump_rank("major") else ()
+    )
+    over = f": {required} changes over {previous.version}" if previous else ""
+    if dry_run:
+        verb = "would complete" if draft is not None else "would publish"
+        return PublishResult(
+            COMPLETED if draft is not None else PUBLISHED,
+            contract.id,
+            wanted,
+            previous=previous.version if previous else None,
+            file=file,
+            required_bump=required,
+            declared_bump=declared,
+            checks=tuple(checks),
+            reasons=why,
+            dry_run=True,
+            message=f"{verb} {contract.id} {wanted} ({file}){over} (dry run: nothing written)",
+        )
+    _remove_leftovers(registry)
+    path = contract.directory / f"{wanted}.schema.json"
     raw = text.encode("utf-8")
     try:
         _link_exclusive(path, raw)
     except FileExistsError:
         data = path.read_bytes()
-        if data != raw:
+        if data != raw and (draft is None or data != draft.raw):
             return _conflict(contract, wanted, file)
+        raw = data
     _failpoint("after-version-file")
     status = _lock_in(registry.root, contract.id, wanted, raw)
     if status == CONFLICT:
         return _conflict(contract, wanted, file)
+    if draft is not None:
+        return PublishResult(
+            COMPLETED,
+            contract.id,
+            wanted,
+            previous=previous.version if previous else None,
+            file=file,
+            required_bump=required,
+            declared_bump=declared,
+            checks=tuple(checks),
+            reasons=why,
+            message=f"{draft.ref} was on disk without an accord.lock line (a draft, or an "
+            f"interrupted publish); it passed the checks and is now published{over}",
+        )
     return PublishResult(
         PUBLISHED,
         contract.id,
@@ -417,9 +487,55 @@ def _publish_locked(
         required_bump=required,
         declared_bump=declared,
         checks=tuple(checks),
-        message=f"published {contract.id} {wanted} ({file})"
-        + (f": {required} changes over {previous.version}" if previous else ""),
+        reasons=why,
+        message=f"published {contract.id} {wanted} ({file}){over}",
     )
+
+
+def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
+    """Why a bump is major: each change that needs it, with the directions it breaks
+    (and which the mode requires) and its witness payload."""
+    from accord._gate import change_bump
+    from accord.compat._report import _compact
+
+    lines: list[str] = []
+    for check in checks:
+        for change in check.report.changes:
+            if change_bump(change, check.previous) != "major" or not change.breaks:
+                continue
+            where = change.instance_path or "/"
+            against = f" (vs {check.previous})" if check is not checks[0] else ""
+            line = (
+                f"major: {change.rule} at {where}{against}: {change.message}; breaks "
+                f"{' and '.join(change.breaks)}, which mode {mode} requires"
+            )
+            if change.witness is not None:
+                payload = _compact(change.witness.payload, 200)
+                line += (
+                    f"; witness {payload} is accepted by {change.witness.accepted_by} and "
+                    f"rejected by {change.witness.rejected_by}"
+                )
+            lines.append(line)
+    return tuple(dict.fromkeys(lines))
+
+
+def _remove_leftovers(registry: Registry) -> None:
+    """Delete temp files a killed publish left, in the root and every contract directory
+    (the caller holds ``accord.lock.lck``, and every writer of these files holds it while
+    writing, so they are all stale)."""
+    from accord.registry import LOCK_FILE, VERSION_SUFFIX
+
+    places = [(registry.root, LOCK_FILE)]
+    places += [(c.directory, VERSION_SUFFIX) for c in registry.contracts.values()]
+    for directory, wanted in places:
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            target = _jsondoc.temp_target(name)
+            if target is not None and target.endswith(wanted):
+                (directory / name).unlink(missing_ok=True)
 
 
 def _latest(numbers: list[Version], yanked: frozenset[Version]) -> Version | None:
@@ -443,9 +559,20 @@ def _existing(
     contract: Contract,
     existing: ContractVersion,
     text: str,
-) -> PublishResult:
-    """The requested version's file exists: a no-op, a completion, or a conflict."""
+) -> PublishResult | None:
+    """The version's file exists: a no-op, a conflict, or ``None`` for a draft with
+    this content (the caller checks it like a new file, then completes it)."""
     if _canonical(existing.document) != text:
+        if not registry.published(existing):
+            return PublishResult(
+                CONFLICT,
+                contract.id,
+                existing.version,
+                file=existing.file,
+                message=f"{existing.file} is on disk without an accord.lock line (a draft, "
+                "or a publish interrupted after writing it) and holds other content: "
+                "publish that file to complete it, delete it, or pass another --version",
+            )
         return _conflict(contract, existing.version, existing.file)
     if registry.published(existing):
         return PublishResult(
@@ -455,17 +582,7 @@ def _existing(
             file=existing.file,
             message=f"{existing.ref} is already published with this content: nothing to do",
         )
-    status = _lock_in(registry.root, contract.id, existing.version, existing.raw)
-    if status == CONFLICT:
-        return _conflict(contract, existing.version, existing.file)
-    return PublishResult(
-        COMPLETED,
-        contract.id,
-        existing.version,
-        file=existing.file,
-        message=f"{existing.ref} was on disk without an accord.lock line (an interrupted "
-        "publish?); it is now published",
-    )
+    return None
 
 
 def _link_exclusive(path: Path, data: bytes) -> None:

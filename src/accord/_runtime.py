@@ -6,9 +6,10 @@ one :class:`~accord.validation.Validator` per (root, resolved version), so askin
 costs a dictionary lookup and both callers share one compiled validator.
 
 A range (``orders.order-placed@^1``) is resolved once, when first asked for, to the
-highest matching non-yanked version; the answer is then cached with the validator. A
-registry object passed in explicitly is used as it is (it is immutable) and cached by
-identity.
+highest matching non-yanked, published version (a draft, a file without an
+``accord.lock`` line, is reached only by an exact pin, with a warning); the answer is
+then cached with the validator. A registry object passed in explicitly is used as it
+is (it is immutable) and cached by identity.
 
 Example::
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,6 +107,14 @@ def validator(
     if isinstance(hit, Validator):
         return hit
     version = reg.get(ref)
+    if version.draft:
+        # Only an exact pin reaches a draft (ranges and latest skip it).
+        warnings.warn(
+            f"{version.ref} is a draft: its file has no accord.lock line (never published, "
+            "or a publish was interrupted); publish it before relying on it",
+            UserWarning,
+            stacklevel=2,
+        )
     exact_key = ("validator", version.ref, *tag)
     with _lock:
         hit = memo.get(exact_key)

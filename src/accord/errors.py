@@ -69,14 +69,16 @@ class Problem:
     severity: Severity = "error"
 
     def location(self) -> str:
-        """``file:line:col#pointer`` as far as it is known."""
-        where = self.file or "<input>"
+        """``file:line:col#pointer`` as far as it is known (control characters escaped)."""
+        from accord._text import escape_control
+
+        where = escape_control(self.file) if self.file else "<input>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         if self.pointer:
-            where += f"#{self.pointer}"
+            where += f"#{escape_control(self.pointer)}"
         return where
 
     def __str__(self) -> str:

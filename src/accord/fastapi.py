@@ -29,12 +29,16 @@ Two ways in:
       @app.post("/orders")
       def place(payload: Annotated[dict, Depends(body("orders.place-order@^1"))]): ...
 
-Validators are built when the middleware is created (a bad reference fails at boot),
-compiled once and shared; nothing is fetched.
+Validators are built when the middleware is created, compiled once and shared; nothing
+is fetched. A bad reference, or a route key that matches no route of the app
+(``"GET /itemz/{sku}"`` would silently never be checked), fails the app's startup (the
+ASGI lifespan reports ``lifespan.startup.failed``; without a lifespan, every request
+fails), or the construction when the middleware is wrapped around an app directly.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import os
@@ -167,7 +171,8 @@ class ContractMiddleware:
             by a ``500`` (with ``log_only``: both logged and passed on unchecked).
 
     Raises:
-        UsageError: a bad route key or sample rate.
+        UsageError: a bad route key or sample rate; ``route-unknown`` at startup for a
+            key matching no route of the app (with the close ones).
         ContractNotFound, VersionNotFound: a reference does not resolve (at boot).
     """
 
@@ -193,28 +198,63 @@ class ContractMiddleware:
         self.log_only = log_only
         self.max_body = max_body
         self._rng = rng
-        reg = _registry_for(registry)
         self._routes: dict[tuple[str, str], _Compiled] = {}
-        for key, value in routes.items():
-            method, _, path = key.strip().partition(" ")
-            if not method or not path.startswith("/"):
-                raise UsageError(
-                    f"route key {key!r}: expected 'METHOD /path/template', e.g. 'POST /orders'",
-                    code="usage",
+        self._startup_error: AccordError | None = None
+        self._routes_checked = False
+        try:
+            reg = _registry_for(registry)
+            for key, value in routes.items():
+                method, _, path = key.strip().partition(" ")
+                if not method or not path.startswith("/"):
+                    raise UsageError(
+                        f"route key {key!r}: expected 'METHOD /path/template', e.g. 'POST /orders'",
+                        code="usage",
+                    )
+                spec = _route_contract(value)
+                compiled = _Compiled(
+                    request=validator(spec.request, registry=reg) if spec.request else None,
+                    spec=spec,
                 )
-            spec = _route_contract(value)
-            compiled = _Compiled(
-                request=validator(spec.request, registry=reg) if spec.request else None,
-                spec=spec,
+                refs = (
+                    [spec.response]
+                    if isinstance(spec.response, str)
+                    else list((spec.response or {}).values())
+                )
+                for ref in refs:
+                    compiled.responses[ref] = validator(ref, registry=reg)
+                self._routes[(method.upper(), path.strip())] = compiled
+        except AccordError as exc:
+            if hasattr(app, "router"):  # wrapped around an app directly: fail right here
+                raise
+            # Built by Starlette's middleware stack (app.add_middleware) inside the first
+            # ASGI call, the lifespan startup, where uvicorn's default lifespan="auto"
+            # reads any exception as "lifespan unsupported" and serves anyway: fail the
+            # startup explicitly instead (and every request, where there is no lifespan).
+            self._startup_error = exc
+
+    def _problem(self, scope: Scope) -> AccordError | None:
+        """The configuration error to fail startup (or a request) with, if any: a bad
+        reference, or a route key that matches no route of the app."""
+        if self._startup_error is not None or self._routes_checked:
+            return self._startup_error
+        self._routes_checked = True
+        router = getattr(scope.get("app"), "router", None)
+        declared = _declared_routes(getattr(router, "routes", None))
+        if declared is None:
+            return None
+        for method, path in self._routes:
+            key = f"{method} {path}"
+            if key in declared or any(path.startswith(m) for m in declared[""]):
+                continue
+            close = difflib.get_close_matches(key, sorted(k for k in declared if k), n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            self._startup_error = UsageError(
+                f"ContractMiddleware route key {key!r} matches no route of the app, so it "
+                f"would never be validated{hint}",
+                code="route-unknown",
             )
-            refs = (
-                [spec.response]
-                if isinstance(spec.response, str)
-                else list((spec.response or {}).values())
-            )
-            for ref in refs:
-                compiled.responses[ref] = validator(ref, registry=reg)
-            self._routes[(method.upper(), path.strip())] = compiled
+            break
+        return self._startup_error
 
     def _match(self, scope: Scope) -> _Compiled | None:
         method = str(scope.get("method", "")).upper()
@@ -235,9 +275,15 @@ class ContractMiddleware:
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("type") == "lifespan":
+            await self.app(scope, receive, self._failing_startup(scope, send))
+            return
         if scope.get("type") != "http":
             await self.app(scope, receive, send)
             return
+        failure = self._problem(scope)
+        if failure is not None:
+            raise failure
         compiled = self._match(scope)
         if compiled is None or (self.sample_rate < 1.0 and self._rng() >= self.sample_rate):
             await self.app(scope, receive, send)
@@ -262,6 +308,17 @@ class ContractMiddleware:
         if compiled.responses:
             send = self._checking_send(scope, compiled, send)
         await self.app(scope, receive, send)
+
+    def _failing_startup(self, scope: Scope, send: Send) -> Send:
+        async def startup(message: Message) -> None:
+            if message.get("type") == "lifespan.startup.complete":
+                problem = self._problem(scope)
+                if problem is not None:
+                    logger.error("startup failed: %s", problem.message)
+                    message = {"type": "lifespan.startup.failed", "message": problem.message}
+            await send(message)
+
+        return startup
 
     def _checking_send(self, scope: Scope, compiled: _Compiled, send: Send) -> Send:
         state: dict[str, Any] = {
@@ -334,6 +391,24 @@ class ContractMiddleware:
             return
         state["over"] = "refused"
         await _send_json(send, 500, {"error": "response too large to check", **problem})
+
+
+def _declared_routes(routes: Any) -> dict[str, list[str]] | None:
+    """``"METHOD /template"`` of every route of a Starlette router (``""`` holds mount
+    prefixes, under which nothing can be checked), or ``None`` when there is no router."""
+    if not isinstance(routes, list):
+        return None
+    declared: dict[str, list[str]] = {"": []}
+    for route in routes:
+        path = getattr(route, "path", None)
+        methods = getattr(route, "methods", None)
+        if not isinstance(path, str):
+            continue
+        if methods is None and hasattr(route, "app"):
+            declared[""].append(path.rstrip("/") + "/")  # a Mount: its app's own routes
+        for method in methods or ():
+            declared[f"{str(method).upper()} {path}"] = []
+    return declared
 
 
 async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:

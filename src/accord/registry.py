@@ -47,7 +47,7 @@ from accord import _jsondoc, _pointer
 from accord._config import (
     ContractMeta,
     RegistrySettings,
-    load_contract_meta,
+    contract_meta_problems,
     load_registry_settings,
 )
 from accord._dialect import (
@@ -122,6 +122,8 @@ class ContractVersion:
         raw: The file's bytes (what the lock digest covers).
         document: The parsed JSON, as written (shared; do not mutate it).
         yanked: The yank reason from ``contract.toml``, or ``None``.
+        draft: The file has no ``accord.lock`` line while the registry has one (never
+            published, or a publish was interrupted): only an exact pin selects it.
     """
 
     contract_id: str
@@ -131,6 +133,7 @@ class ContractVersion:
     raw: bytes = field(repr=False)
     document: Any = field(repr=False, compare=False, hash=False)
     yanked: str | None = None
+    draft: bool = False
 
     @property
     def digest(self) -> str:
@@ -173,6 +176,11 @@ class Contract:
         """The yanked versions (they stay on disk; ranges skip them)."""
         return frozenset(self.meta.yanked)
 
+    @property
+    def drafts(self) -> frozenset[Version]:
+        """Version files without an ``accord.lock`` line (ranges and latest skip them)."""
+        return frozenset(v.version for v in self.versions if v.draft)
+
     def version(self, version: Version | str) -> ContractVersion:
         """The version file for exactly ``version``.
 
@@ -189,9 +197,9 @@ class Contract:
         )
 
     def latest(self, *, include_prereleases: bool = False) -> ContractVersion | None:
-        """The highest non-yanked version (releases only unless asked)."""
+        """The highest non-yanked, published version (releases only unless asked)."""
         for candidate in reversed(self.versions):
-            if candidate.yanked is not None:
+            if candidate.yanked is not None or candidate.draft:
                 continue
             if candidate.version.is_prerelease and not include_prereleases:
                 continue
@@ -200,7 +208,11 @@ class Contract:
 
     def _available(self) -> str:
         shown = [
-            f"{v.version} (yanked)" if v.yanked is not None else str(v.version)
+            f"{v.version} (yanked)"
+            if v.yanked is not None
+            else f"{v.version} (draft: not in accord.lock)"
+            if v.draft
+            else str(v.version)
             for v in self.versions
         ]
         return ", ".join(shown) or "none"
@@ -315,9 +327,10 @@ class Registry:
     def get(self, ref: str | ContractRef) -> ContractVersion:
         """The version a reference selects.
 
-        ``ns.name@1.1.0`` is that exact version (even when yanked: pins keep working);
-        ``ns.name@^1`` (any range) is the highest non-yanked match, pre-releases only
-        when the range names one; ``ns.name`` alone is the latest non-yanked release.
+        ``ns.name@1.1.0`` is that exact version (even when yanked: pins keep working;
+        even a draft, a file without an ``accord.lock`` line); ``ns.name@^1`` (any
+        range) is the highest non-yanked, non-draft match, pre-releases only when the
+        range names one; ``ns.name`` alone is the latest non-yanked, non-draft release.
         An ``accord://`` prefix is accepted.
 
         Raises:
@@ -339,11 +352,11 @@ class Registry:
                 raise VersionNotFound(exc.message, ref=text) from None
         if ref.range is not None:
             chosen = ref.range.select(
-                [v.version for v in contract.versions], yanked=contract.yanked
+                [v.version for v in contract.versions if not v.draft], yanked=contract.yanked
             )
             if chosen is None:
                 raise VersionNotFound(
-                    f"no non-yanked version of {contract.id} matches {ref.range}; "
+                    f"no published, non-yanked version of {contract.id} matches {ref.range}; "
                     f"available: {contract._available()}",
                     ref=text,
                 )
@@ -351,7 +364,8 @@ class Registry:
         latest = contract.latest()
         if latest is None:
             raise VersionNotFound(
-                f"{contract.id} has no non-yanked release; available: {contract._available()}",
+                f"{contract.id} has no published, non-yanked release; "
+                f"available: {contract._available()}",
                 ref=text,
             )
         return latest
@@ -747,10 +761,12 @@ def _load_contract(
             f"{rel_dir}/{CONTRACT_FILE}",
         )
     else:
-        with collector.collect():
-            meta = load_contract_meta(
-                toml_path, display=f"{rel_dir}/{CONTRACT_FILE}", default_mode=settings.mode
-            )
+        # Every problem in the file, not only the first (one typo must not hide the next).
+        meta, toml_problems = contract_meta_problems(
+            toml_path, display=f"{rel_dir}/{CONTRACT_FILE}", default_mode=settings.mode
+        )
+        for problem in toml_problems:
+            collector.add(problem)
     found: list[tuple[Version, Path, str]] = []
     for entry in _entries(directory):
         rel = f"{rel_dir}/{entry.name}"
@@ -864,6 +880,22 @@ def _check_lock(root: Path, versions: list[ContractVersion], collector: _Collect
     )
 
 
+def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
+    """``contract`` with every version lacking a lock line marked as a draft.
+
+    Only when the registry has a lock: a registry with none has published nothing yet
+    and is used as it is (DESIGN.md). With one, a file without its line was written by
+    hand or by an interrupted publish, and no range or "latest" may pick it.
+    """
+    if all((contract.id, v.version) in lock for v in contract.versions):
+        return contract
+    versions = tuple(
+        v if (contract.id, v.version) in lock else dataclasses.replace(v, draft=True)
+        for v in contract.versions
+    )
+    return dataclasses.replace(contract, versions=versions)
+
+
 def _published_digests(root: Path) -> dict[tuple[str, Version], str]:
     """The lock's digests, or nothing when the lock is absent or has any problem (then
     :func:`_check_lock` reports it and every version is checked in full)."""
@@ -935,6 +967,8 @@ def _build(
         if contract is not None:
             contracts[contract.id] = contract
     lock = _check_lock(root, all_versions, collector)
+    if lock:
+        contracts = {k: _mark_drafts(c, lock) for k, c in contracts.items()}
     registry = Registry(root=root, settings=settings, contracts=_sorted_proxy(contracts), lock=lock)
     # Every version file, even of a contract whose contract.toml is broken: one typo
     # there must not also make every $ref into the contract unresolvable.

@@ -45,6 +45,7 @@ from accord._jsondoc import (
     loads,
     more_nodes_than,
 )
+from accord._offline import py_validator, py_validator_class, rs_validator
 from accord.errors import (
     ContractViolation,
     DocumentError,
@@ -330,10 +331,8 @@ class Validator:
                 if self._explainer is None:
                     from accord._formats import format_checker
 
-                    self._explainer = _explaining_class()(
-                        self.schema,
-                        registry=_offline_registry(),
-                        format_checker=format_checker(),
+                    self._explainer = py_validator(
+                        _explaining_class(), self.schema, format_checker=format_checker()
                     )
                 explainer = self._explainer
         return explainer
@@ -385,15 +384,13 @@ def _reference_issue(error: Any) -> ValidationIssue:
 
 def _reference_validator(schema: Any, **options: Any) -> Any:
     """jsonschema-rs for ``schema``, offline, with a backtracking cap where it has one."""
-    import jsonschema_rs
-
     capped = _pattern_options()
     if capped:
         try:
-            return jsonschema_rs.Draft202012Validator(schema, offline=True, **options, **capped)
+            return rs_validator(schema, **options, **capped)
         except TypeError:  # a release without pattern_options: its defaults, then
             pass
-    return jsonschema_rs.Draft202012Validator(schema, offline=True, **options)
+    return rs_validator(schema, **options)
 
 
 def _pattern_options() -> dict[str, Any]:
@@ -415,12 +412,18 @@ def _pattern_options() -> dict[str, Any]:
 def _as_reference_reads(pattern: str) -> str:
     """``pattern`` rewritten where regress (ECMA-262) and the reference read it apart.
 
-    Measured (tests/test_differential.py): jsonschema-rs's ``.`` matches everything but
-    ``\\n`` (ECMA-262 also excludes ``\\r``, U+2028 and U+2029), so an unescaped ``.``
-    outside a class becomes ``[^\\n]``. Its ``\\b``/``\\B`` are Unicode-aware (``é`` is
-    a word character) and no rewrite reproduces them: there the explaining backend may
-    find nothing wrong, and :meth:`Validator._explain` reports the reference's errors.
+    The reference's ``.`` is measured on the installed jsonschema-rs
+    (:func:`accord._probe.dot_class`: before 0.61 it matched everything but ``\\n``;
+    0.61 follows ECMA-262), and an unescaped ``.`` outside a class becomes that class.
+    Its ``\\b``/``\\B`` are Unicode-aware (``é`` is a word character) and no rewrite
+    reproduces them: there the explaining backend may find nothing wrong, and
+    :meth:`Validator._explain` reports the reference's errors. Whether the rewrite
+    really agrees is probed per pattern before this backend may *decide*
+    (:func:`accord._backends.python_refusals`).
     """
+    from accord._probe import dot_class
+
+    dot = dot_class() or "."
     out: list[str] = []
     in_class = False
     i = 0
@@ -435,7 +438,7 @@ def _as_reference_reads(pattern: str) -> str:
         elif char == "[":
             in_class = True
         elif char == ".":
-            char = "[^\\n]"
+            char = dot
         out.append(char)
         i += 1
     return "".join(out)
@@ -540,6 +543,15 @@ def backtracks(pattern: str) -> bool:
                 groups[-1] = True
         i += 1
     return False
+
+
+def pattern_search(pattern: str) -> Callable[[str], bool]:
+    """How the explaining backend answers "does ``pattern`` match in ``text``?".
+
+    Raises whatever regress raises for a pattern it cannot compile.
+    """
+    _regex(pattern)
+    return lambda text: _search(pattern, text)
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -791,11 +803,11 @@ def _budgeted(keyword: Callable[..., Any]) -> Callable[..., Iterator[Any]]:
 
 @lru_cache(maxsize=1)
 def _explaining_class() -> Any:
-    import jsonschema
     from jsonschema.validators import extend
 
+    base = py_validator_class("2020-12")
     keywords = {
-        **jsonschema.Draft202012Validator.VALIDATORS,
+        **base.VALIDATORS,
         "$ref": _ref,
         "multipleOf": _multiple_of,
         "uniqueItems": _unique_items,
@@ -804,22 +816,4 @@ def _explaining_class() -> Any:
         "additionalProperties": _additional_properties,
         "unevaluatedProperties": _unevaluated_properties,
     }
-    return extend(
-        jsonschema.Draft202012Validator,
-        {name: _budgeted(keyword) for name, keyword in keywords.items()},
-    )
-
-
-def _refuse_retrieval(uri: str) -> Any:
-    raise RefError(
-        f"$ref {uri!r} is not inside the schema; accord never fetches",
-        code="ref-remote",
-        pointer="",
-    )
-
-
-@lru_cache(maxsize=1)
-def _offline_registry() -> Any:
-    from referencing import Registry
-
-    return Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
+    return extend(base, {name: _budgeted(keyword) for name, keyword in keywords.items()})

@@ -277,10 +277,13 @@ def test_list_marks_unpublished_versions(accord: Any, registry: Path) -> None:
     (registry / "users" / "user" / "1.2.0.schema.json").write_bytes(source.read_bytes())
     text = accord("list", "--registry", registry)
     assert text.code == 0
-    assert "1.0.0, 1.1.0, 1.2.0 (unpublished)" in text.out
+    # A file without a lock line in a registry that has a lock is a draft: never latest.
+    assert "1.1.0   1.0.0, 1.1.0, 1.2.0 (draft: not in accord.lock)" in text.out
     data = accord("list", "--registry", registry, "--format", "json").json()
     user = next(c for c in data["contracts"] if c["id"] == "users.user")
     assert [v["published"] for v in user["versions"]] == [True, True, False]
+    assert [v["draft"] for v in user["versions"]] == [False, False, True]
+    assert user["latest"] == "1.1.0"
 
 
 class _Terminal(io.StringIO):

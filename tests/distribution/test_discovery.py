@@ -147,3 +147,29 @@ def test_registry_source_names_the_package_of_a_root(site: Path, tmp_path: Path)
     source = registry_source(reg)
     assert (source.kind, source.package, source.version) == ("argument", "acme-contracts", "1.4.0")
     assert source.to_json()["package"] == "acme-contracts"
+
+
+def test_lint_checks_the_registry_list_and_validate_use(
+    project: Path,
+    site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`accord lint` must not say "no problems" about ./contracts (absent here) while
+    `list` and `validate` serve an installed registry package."""
+    import json
+
+    from accord.cli import main
+
+    reg = make_registry(tmp_path / "acme")
+    (reg / "notes.txt").write_text("stray")
+    fake_install(site, "acme-contracts", "1.4.0", reg)
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("ACCORD_REGISTRY", raising=False)
+    assert main(["list", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["registry"].endswith("acme")
+    assert main(["lint", "--format", "json"]) == 2  # lint errors: the registry is bad input
+    report = json.loads(capsys.readouterr().out)
+    assert Path(report["root"]) == reg.resolve()
+    assert [p["code"] for p in report["problems"]] == ["file-unexpected"]

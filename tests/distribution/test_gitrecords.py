@@ -171,12 +171,20 @@ def test_cli_push_then_pull(
     repo = clone(origin, tmp_path / "ci")
     registry = tmp_path / "contracts"
     (registry / "verifications" / "orders").mkdir(parents=True)
-    (registry / "verifications" / "orders" / "1.4.0.json").write_text('{"ok": true}\n')
+    verified = {
+        "format_version": 1,
+        "provider": "orders",
+        "provider_version": "1.4.0",
+        "verified_at": "2026-01-01T00:00:00Z",
+        "results": [],
+    }
+    (registry / "verifications" / "orders" / "1.4.0.json").write_text(json.dumps(verified))
     (registry / "environments").mkdir()
-    (registry / "environments" / "prod.json").write_text('{"orders": "1.4.0"}\n')
+    env = 'format_version = 1\n\n[services.orders]\ndeployed = ["1.4.0"]\n'
+    (registry / "environments" / "prod.toml").write_text(env)
     (registry / "orders").mkdir()  # contracts are not records
     assert sorted(collect_records(registry)) == [
-        "environments/prod.json",
+        "environments/prod.toml",
         "verifications/orders/1.4.0.json",
     ]
     code = main(
@@ -188,14 +196,14 @@ def test_cli_push_then_pull(
     assert result["pushed"]
     assert result["changed"]
     assert sorted(branch_files(origin)) == [
-        "environments/prod.json",
+        "environments/prod.toml",
         "verifications/orders/1.4.0.json",
     ]
 
     fresh = tmp_path / "gate"
     other = clone(origin, tmp_path / "other")
     assert read_records(other, fresh) == (
-        "environments/prod.json",
+        "environments/prod.toml",
         "verifications/orders/1.4.0.json",
     )
-    assert (fresh / "environments" / "prod.json").read_text() == '{"orders": "1.4.0"}\n'
+    assert (fresh / "environments" / "prod.toml").read_text() == env

@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import sysconfig
 from pathlib import Path
 
 import pytest
+from _dist_helpers import fresh_venv, pip_install, run
 
 from accord._package import package_registry
 from accord.registry import Registry
@@ -21,18 +20,6 @@ from accord.registry import Registry
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "contracts"
 SERVICE = REPO / "examples" / "installed_registry" / "service"
-
-
-def run(*argv: str | Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(a) for a in argv],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.mark.slow
@@ -44,33 +31,11 @@ def test_service_runs_against_an_installed_registry_package(tmp_path: Path) -> N
     # A fresh venv. accord and its dependencies are not on an index here, so the venv
     # sees this interpreter's site-packages through a .pth file; the registry itself is
     # pip-installed from the built wheel, offline.
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    purelib = run(
-        python,
-        "-c",
-        "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-        cwd=tmp_path,
-        env=dict(os.environ),
-    ).stdout.strip()
-    ours = sysconfig.get_paths()["purelib"]
-    Path(purelib, "_accord_test_deps.pth").write_text(f"import site; site.addsitedir({ours!r})\n")
     env = {k: v for k, v in os.environ.items() if k not in {"ACCORD_REGISTRY", "PYTEST_ADDOPTS"}}
-    installed = run(
-        sys.executable,
-        "-m",
-        "pip",
-        "--python",
-        python,
-        "install",
-        "--no-index",
-        "--no-deps",
-        "--quiet",
-        built.wheel,
-        cwd=tmp_path,
-        env=env,
-    )
+    ours = Path(sysconfig.get_paths()["purelib"])
+    python, site = fresh_venv(tmp_path / "venv", sees=ours, env=env)
+    purelib = str(site)
+    installed = pip_install(python, "--no-deps", "--quiet", built.wheel, cwd=tmp_path, env=env)
     assert installed.returncode == 0, installed.stderr
     assert (Path(purelib) / "acme_contracts" / "registry" / "accord.lock").is_file()
 

@@ -240,8 +240,13 @@ def test_approved_finding_passes_and_is_reported_as_ignored(
     reg = ["--registry", str(root), "--against", "main"]
     code, entry, _ = run_cli(["check", *reg, "--format", "ignore-toml"], capsys)
     assert code == 0
-    assert entry.startswith("[[ignore]]\nfingerprint = ")
+    assert entry.startswith("# Approvals for `accord check --ignore-file`.")
+    assert "\n[[ignore]]\nfingerprint = " in entry
     ignore_file = tmp_path / "accord-ignore.toml"
+    ignore_file.write_text(entry)  # the placeholder reason approves nothing
+    code, _out, err = run_cli(["check", *reg, "--ignore-file", str(ignore_file)], capsys)
+    assert code == 2
+    assert "ignore entry 1 (fingerprint " in err
     ignore_file.write_text(
         entry.replace("TODO: why this finding is approved (who, where reviewed)", "approved in #42")
     )

@@ -57,14 +57,8 @@ def _record(root: Path, version: str, success: bool, *, consumer_version: str = 
         pytest.param(
             "users-service", "2.0.0", "other", False, ["missing"], "no verification", id="missing"
         ),
-        pytest.param(
-            "users-service", "9.9.9", "pass", False, ["missing"], "unknown version", id="unknown"
-        ),
         pytest.param("billing", "1.4.0", "pass", True, ["verified"], "", id="consumer-safe"),
         pytest.param("billing", "1.4.0", "fail", False, ["failed"], "failed", id="consumer-unsafe"),
-        pytest.param(
-            "billing", "1.5.0", "pass", False, [], "unknown version", id="consumer-unknown"
-        ),
     ],
 )
 def test_can_i_deploy(
@@ -84,6 +78,23 @@ def test_can_i_deploy(
     assert [r.status for r in decision.matrix] == statuses
     if reason:
         assert reason in " ".join(decision.reasons)
+
+
+@pytest.mark.parametrize(
+    ("service", "version"),
+    [
+        pytest.param("users-service", "9.9.9", id="provider"),
+        pytest.param("billing", "1.5.0", id="consumer"),
+    ],
+)
+def test_can_i_deploy_unknown_version_is_bad_input(
+    registry_root: Path, service: str, version: str
+) -> None:
+    record_deployment(registry_root, "billing", "1.4.0", "production")
+    _record(registry_root, "2.0.0", True)
+    with pytest.raises(ProviderError) as info:
+        can_i_deploy(Registry.load(registry_root), service, version, "production")
+    assert info.value.code == "version-unknown"
 
 
 def test_deployed_consumer_version_without_known_expectations_is_unknown(
@@ -139,10 +150,11 @@ def test_invalid_environment_file_is_reported(registry_root: Path) -> None:
 def test_cli_can_i_deploy(registry_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     reg = ["--registry", str(registry_root)]
     assert main(["record-deployment", "billing", "1.4.0", "--env", "production", *reg]) == 0
+    _record(registry_root, "2.0.0", False)
     assert main(["can-i-deploy", "users-service", "2.0.0", "--to", "production", *reg]) == 1
     out = capsys.readouterr().out
     assert "CONSUMER  VERSION  PROVIDER       VERSION  EXPECTATION" in out
-    assert "missing" in out
+    assert "failed" in out
     assert "no: users-service 2.0.0 cannot be deployed" in out
     _record(registry_root, "2.0.0", True)
     args = ["can-i-deploy", "users-service", "2.0.0", "--to", "production", "--format", "json"]

@@ -317,6 +317,7 @@ def test_failing_teardown_fails_the_interaction(registry_root: Path) -> None:
     assert "teardown failed: RuntimeError: db gone" in report.results[0].error
 
 
+@pytest.mark.timeout(60)  # a real uvicorn server in a thread: never hang the suite
 def test_state_change_url(registry_root: Path, http_server: Callable[[Users], str]) -> None:
     """Pact's protocol: the provider sets its own states from a POST."""
     users = Users()
@@ -343,7 +344,10 @@ def test_state_change_url(registry_root: Path, http_server: Callable[[Users], st
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 20
     while not server.started:
+        assert thread.is_alive(), "uvicorn stopped before it started serving"
+        assert time.monotonic() < deadline, "uvicorn did not start within 20 s"
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     base = f"http://127.0.0.1:{port}"

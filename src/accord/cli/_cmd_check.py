@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from accord.cli import EXIT_OK, EXIT_USAGE
-from accord.cli._common import add_registry_arg, display_path, registry_root, use_colour
+from accord.cli._common import add_registry_arg, registry_root, use_colour
 
 if TYPE_CHECKING:
     from accord._gate import IgnoreEntry
@@ -106,6 +106,19 @@ def _ignores(args: argparse.Namespace, tool: Any) -> list[IgnoreEntry]:
     return entries
 
 
+def _requires(tool: Any, root: Path) -> list[tuple[str, str]]:
+    """``(service, reference)`` of the project's service manifest, when it uses ``root``."""
+    if tool is None or tool.source is None or (tool.service is None and tool.manifest is None):
+        return []
+    from accord._service import find_service_manifest
+
+    manifest = find_service_manifest(tool.source)
+    if manifest.registry is not None and manifest.registry.resolve() != root.resolve():
+        return []
+    name = manifest.name or str(manifest.source)
+    return [(name, entry.ref) for entry in manifest.entries]
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Dispatch to ``check`` or ``changelog``."""
     if args.command == "changelog":
@@ -129,20 +142,21 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         tip=args.against_tip,
         ignore=_ignores(args, tool),
         consumers_only=args.consumers_only,
+        requires=_requires(tool, root),
     )
-    prefix = display_path(root)
+    # Every format uses the report's one path base: the repository root (GitHub
+    # annotations, SARIF and the git restore hints need it; outside git, the cwd).
     out.write(
         render(
             report,
             output_format,
             fail_on=fail_on,
             colour=output_format == "text" and use_colour(out),
-            prefix=prefix,
         )
     )
     if args.markdown_summary is not None:
         with args.markdown_summary.open("a", encoding="utf-8") as summary:
-            summary.write(render(report, "markdown", fail_on=fail_on, prefix=prefix))
+            summary.write(render(report, "markdown", fail_on=fail_on))
     if output_format == "ignore-toml":
         return EXIT_OK
     return report.exit_code(fail_on)

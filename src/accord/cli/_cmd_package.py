@@ -87,8 +87,8 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser(
         "push",
         help="commit local records to the records branch and push them (retrying on conflict)",
-        description="Commit every file under <registry>/verifications, environments and "
-        "releases to the records branch of --repo with git plumbing (the working tree is "
+        description="Commit every record under <registry>/verifications and environments "
+        "to the records branch of --repo with git plumbing (the working tree is "
         "never touched) and push it; a push that loses a race is rebuilt on the new tip "
         "and retried with jittered backoff, so concurrent pipelines all land.",
     )
@@ -181,16 +181,19 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_records_push(args: argparse.Namespace, out: TextIO) -> int:
     """``accord records push``."""
-    from accord._gitrecords import collect_records, write_records
+    from accord._gitrecords import check_record, collect_records, write_records
     from accord.errors import UsageError
 
     source = args.source if args.source is not None else registry_root(args)
     records = collect_records(source)
     if not records:
         raise UsageError(
-            f"no records under {source} (verifications/, environments/, releases/)",
+            f"no records under {source} (verifications/, environments/)",
             code="records-no-records",
         )
+    # Push only what `records pull` accepts, so a pushed branch always pulls cleanly.
+    for path, data in records.items():
+        check_record(path, data)
     result = write_records(
         args.repo,
         records,

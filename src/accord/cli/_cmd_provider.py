@@ -77,6 +77,12 @@ def register(subparsers: Any) -> None:
         p.add_argument("service", metavar="SERVICE")
         p.add_argument("version", metavar="VERSION")
         p.add_argument("--env", required=True, metavar="ENV")
+        p.add_argument(
+            "--new-environment",
+            action="store_true",
+            help="ENV has no records yet and is meant to be a new environment (without it, "
+            "an environment nothing records is refused as a likely typo)",
+        )
         add_registry_arg(p)
         p.set_defaults(handler=run_record, record_kind=name)
     undeploy = subparsers.add_parser(
@@ -104,9 +110,23 @@ def register(subparsers: Any) -> None:
 
 def run_record(args: argparse.Namespace, out: TextIO) -> int:
     """Update ``environments/<env>.toml``."""
-    from accord.provider._deploy import record_deployment, record_release, record_undeployment
+    from accord.cli._common import load_registry
+    from accord.provider._deploy import (
+        check_record_names,
+        record_deployment,
+        record_release,
+        record_undeployment,
+    )
 
     root = registry_root(args)
+    check_record_names(
+        load_registry(args),
+        args.service,
+        args.env,
+        version=args.version,
+        undeploy=args.record_kind == "record-undeployment",
+        new_environment=getattr(args, "new_environment", False),
+    )
     if args.record_kind == "record-deployment":
         env = record_deployment(root, args.service, args.version, args.env)
     elif args.record_kind == "record-release":

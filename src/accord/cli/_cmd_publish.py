@@ -36,6 +36,11 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--version", metavar="X.Y.Z", help="version to publish (default: smallest allowed)"
     )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="decide and print what would be published; write nothing",
+    )
     _add_registry(p)
     add_format_arg(p)
     p.set_defaults(handler=run, command="publish")
@@ -121,12 +126,15 @@ def _publish_command(args: argparse.Namespace, out: TextIO, root: Path) -> int:
         sys.path.insert(0, str(Path.cwd()))
         document = _publish.export_model_schema(_publish.load_model(args.model))
         source = args.model
-    result = _publish.publish(root, args.contract, document, version=args.version, source=source)
+    result = _publish.publish(
+        root, args.contract, document, version=args.version, source=source, dry_run=args.dry_run
+    )
     if args.format == "json":
         write_json(out, result.to_json())
         return EXIT_OK if result.ok else EXIT_FINDINGS
     colour = "green" if result.ok else "red"
-    out.write(style(out, result.status, colour, "bold") + f": {result.message}\n")
+    status = f"{result.status} (dry run)" if result.dry_run else result.status
+    out.write(style(out, status, colour, "bold") + f": {result.message}\n")
     for reason in result.reasons:
         out.write(f"  {reason}\n")
     if result.ok and result.changes:

@@ -12,6 +12,7 @@ from accord.cli._common import (
     FORMAT_VERSION,
     add_format_arg,
     add_registry_arg,
+    discovered_root,
     display_path,
     load_registry,
     plural,
@@ -111,6 +112,7 @@ def _contract_json(registry: Registry, contract: Contract) -> dict[str, Any]:
                 "file": v.file,
                 "digest": v.digest,
                 "published": registry.published(v),
+                "draft": v.draft,
                 "yanked": v.yanked,
             }
             for v in contract.versions
@@ -154,7 +156,8 @@ def _version_label(version: dict[str, Any]) -> str:
         n
         for n, on in (
             ("yanked", version["yanked"] is not None),
-            ("unpublished", not version["published"]),
+            ("draft: not in accord.lock", version["draft"]),
+            ("unpublished", not version["published"] and not version["draft"]),
         )
         if on
     ]
@@ -180,8 +183,12 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
     from accord._lint import lint
 
-    root = registry_root(args)
+    # The registry list and validate use (an installed registry package included):
+    # lint must check what services load.
+    root = discovered_root(args)
     report = lint(root)
+    from accord._text import escape_control
+
     problems = report.problems
     if args.format == "json":
         write_json(out, report.to_json())
@@ -194,7 +201,8 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
                 if found.file is not None
                 else found
             )
-            out.write(f"{shown.location()}: {style(out, shown.code, colour)}: {shown.message}\n")
+            message = escape_control(shown.message)
+            out.write(f"{shown.location()}: {style(out, shown.code, colour)}: {message}\n")
         summary = (
             f"{plural(report.error_count, 'error')}, {plural(report.warning_count, 'warning')} "
             f"in {display_path(root)}"

@@ -78,6 +78,18 @@ def registry_root(args: argparse.Namespace) -> Path:
     return tool.registry if tool.registry is not None else Path.cwd() / "contracts"
 
 
+def discovered_root(args: argparse.Namespace) -> Path:
+    """The registry root read-only commands use, found exactly as ``list`` and
+    ``validate`` find it (:func:`accord._discovery.resolve_registry`: ``--registry``,
+    ``ACCORD_REGISTRY``, ``[tool.accord] registry``, an installed registry package,
+    ``./contracts``), without loading it.
+    """
+    from accord._discovery import resolve_registry
+
+    root, _source = resolve_registry(getattr(args, "registry", None))
+    return root
+
+
 def load_registry(args: argparse.Namespace) -> Registry:
     """Load the registry named by ``--registry``, else discovered (``Registry.discover``).
 
@@ -141,6 +153,9 @@ def table(rows: Sequence[Sequence[str]]) -> list[str]:
     """Left-aligned columns separated by two spaces; the first row is the header."""
     if not rows:
         return []
+    from accord._text import escape_control
+
+    rows = [[escape_control(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -62,7 +62,7 @@ from accord.compat._types import (
     Verdict,
     Witness,
 )
-from accord.errors import SchemaError, UsageError
+from accord.errors import Problem, SchemaError, UsageError
 
 if TYPE_CHECKING:
     from accord.registry import ContractVersion, Registry
@@ -96,6 +96,25 @@ def _looks_like_ref(text: str) -> bool:
     return "." in head and "/" not in head and not head.endswith(".json")
 
 
+def _discover(text: str) -> Registry:
+    """The registry :meth:`Registry.discover` finds (as ``accord.validator`` and
+    ``assert_compatible`` do), to resolve the reference ``text``."""
+    from accord.errors import RegistryError
+    from accord.registry import Registry
+
+    try:
+        return Registry.discover()
+    except RegistryError as exc:
+        if any(p.code == "registry-not-found" for p in exc.problems):
+            raise UsageError(
+                f"{text!r} is not a file, and no registry was found to resolve it as a "
+                "reference: pass registry= (accord diff --registry DIR), or set "
+                "ACCORD_REGISTRY or [tool.accord] registry",
+                code="usage",
+            ) from None
+        raise
+
+
 def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
     from accord import _jsondoc
 
@@ -106,11 +125,7 @@ def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
         path = Path(text)
         if isinstance(value, str) and not path.exists() and _looks_like_ref(text):
             if registry is None:
-                raise UsageError(
-                    f"{text!r} is not a file; to compare registry references pass a registry "
-                    "(accord diff --registry DIR)",
-                    code="usage",
-                )
+                registry = _discover(text)
             version = registry.get(text)
             return _Input(registry.bundle(version), version.document, version.ref, version)
         document = _jsondoc.load_path(path, display=text)
@@ -120,6 +135,7 @@ def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
                 code="schema-not-object",
                 file=text,
             )
+        _refuse_invalid_file(document, text)
         if "accord://" in canonical_text(document):
             if registry is not None:
                 found = registry.version_at(_relative(registry, path))
@@ -135,6 +151,48 @@ def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
     raise UsageError(
         f"cannot compare a {type(value).__name__}: pass a schema, a file or a reference"
     )
+
+
+def _refuse_invalid_file(document: Any, file: str) -> None:
+    """Check a schema file exactly as the registry loader checks a version.
+
+    Metaschema, keywords, regexes, remote refs and cycles (``_dialect.check_schema``);
+    a relative file ``$ref`` cannot be resolved without a registry, so it is refused
+    too. Warnings pass.
+
+    Raises:
+        SchemaError: with the first problem's code and pointer, every problem listed.
+    """
+    from accord import _dialect
+
+    problems = [
+        p
+        for p in _dialect.check_schema(document, file=file, require_object_root=False)
+        if p.severity == "error"
+    ]
+    if not problems:
+        dialect = _dialect.detect_dialect(document, file=file)
+        for where, node in _dialect.iter_subschemas(document, dialect):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if isinstance(ref, str) and _dialect.classify_ref(ref) == "relative":
+                problems.append(
+                    Problem(
+                        code="ref-needs-registry",
+                        message=f"$ref {ref!r} names another file: compare registry "
+                        "references instead (ns.name@X.Y.Z) so the registry can resolve it",
+                        file=file,
+                        pointer=_pointer.join(where, "$ref"),
+                    )
+                )
+    if problems:
+        first, *rest = problems
+        listed = "".join(f"\n  {p.location()}: [{p.code}] {p.message}" for p in rest)
+        raise SchemaError(
+            first.message + (f"\nand {len(rest)} more:{listed}" if rest else ""),
+            code=first.code,
+            file=file,
+            pointer=first.pointer,
+        )
 
 
 def _normalized(document: Any, *, file: str | None = None) -> Any:
@@ -1092,7 +1150,7 @@ def diff(
 
     Args:
         old: The earlier schema: a dict or bool, a file path, or a registry reference
-            (``orders.order-placed@1.0.0``, needs ``registry``).
+            (``orders.order-placed@1.0.0``).
         new: The later schema, same forms.
         mode: ``backward``, ``forward``, ``full``, ``none`` or a ``*-transitive`` mode.
             Default: the contract's mode when comparing registry references, else
@@ -1102,6 +1160,9 @@ def diff(
         max_steps: The engine's step budget; over budget a direction is ``unproven``.
         registry: Resolves references and bundles ``accord://`` refs; its contract's
             ``[rules.<id>]`` overrides apply when NEW (or OLD) is a registry version.
+            Default, when a side is a reference: discovery (``Registry.discover``:
+            ``ACCORD_REGISTRY``, ``[tool.accord] registry``, an installed registry
+            package, ``./contracts``).
 
     Returns:
         A :class:`~accord.compat.Report`.
@@ -1114,6 +1175,13 @@ def diff(
         >>> (report.backward, report.forward, report.required_bump)  # doctest: +SKIP
         (True, False, 'major')
     """
+    if registry is None and any(
+        isinstance(side, str) and not Path(side).exists() and _looks_like_ref(side)
+        for side in (old, new)
+    ):
+        # A reference without a registry: discover it once for both sides, the way
+        # accord.validator and assert_compatible do.
+        registry = _discover(next(s for s in (old, new) if isinstance(s, str)))
     left = _load(old, registry, "<old>")
     right = _load(new, registry, "<new>")
     contract = None

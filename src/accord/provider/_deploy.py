@@ -50,7 +50,11 @@ __all__ = [
     "Environment",
     "MatrixRow",
     "can_i_deploy",
+    "check_known_environment",
+    "check_known_service",
+    "check_record_names",
     "environment_names",
+    "known_services",
     "live_versions",
     "load_environment",
     "record_deployment",
@@ -131,8 +135,12 @@ def _parse(text: str, env: str, file: str) -> Environment:
     raw = doc.get("services", {})
     if not isinstance(raw, dict):
         raise bad("'services' must be a table", "/services")
+    from accord._names import is_valid_name
+
     for name, entry in raw.items():
         where = f"/services/{name}"
+        if not is_valid_name(name, what="service"):
+            raise bad(f"{name!r} is not a valid service name", where)
         if not isinstance(entry, dict) or set(entry) - {"deployed", "released"}:
             raise bad("a service has only 'deployed' and 'released' lists", where)
         out: dict[str, tuple[str, ...]] = {}
@@ -411,11 +419,104 @@ def _status(
     )
 
 
+def _unknown(
+    what: str, name: str, known: Iterable[str], code: str, tail: str = ""
+) -> ProviderError:
+    """``unknown <what> 'name'; did you mean ...?`` (exit 2)."""
+    import difflib
+
+    choices = sorted(set(known))
+    close = (
+        difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+        or [c for c in choices if c.startswith(name) or name.startswith(c)][:1]
+    )
+    if close:
+        hint = f"; did you mean {close[0]!r}?"
+    elif choices:
+        hint = f"; known: {', '.join(choices[:20])}"
+    else:
+        hint = "; none is recorded yet"
+    return ProviderError(f"unknown {what} {name!r}{hint}{tail}", code=code)
+
+
+def check_known_environment(root: Path, env: str) -> str:
+    """``env`` when it has a record file.
+
+    Raises:
+        ProviderError: ``environment-unknown`` with the closest known name.
+    """
+    _check_name(env, "environment")
+    names = environment_names(root)
+    if env not in names:
+        raise _unknown("environment", env, names, "environment-unknown")
+    return env
+
+
+def known_services(registry: Registry) -> set[str]:
+    """Every service the registry knows: contract providers, consumers and providers of
+    expectations and verification records, and services recorded in an environment."""
+    from accord.consumers._records import load_records
+
+    names = {c.meta.provider for c in registry.contracts.values() if c.meta.provider}
+    records = load_records(registry.root)
+    files, recorded = _held(registry, records)
+    names.update(n for h, _ in files + recorded for n in (h.consumer, h.provider))
+    names.update(r["provider"] for r in records)
+    for env in environment_names(registry.root):
+        names.update(load_environment(registry.root, env).services)
+    return names
+
+
+def check_known_service(registry: Registry, service: str) -> str:
+    """``service`` when :func:`known_services` has it.
+
+    Raises:
+        ProviderError: ``service-unknown`` with the closest known name.
+    """
+    _check_name(service, "service")
+    known = known_services(registry)
+    if service not in known:
+        raise _unknown("service", service, known, "service-unknown")
+    return service
+
+
+def check_record_names(
+    registry: Registry,
+    service: str,
+    env: str,
+    *,
+    version: str | None = None,
+    undeploy: bool = False,
+    new_environment: bool = False,
+) -> None:
+    """Refuse a record command naming what nothing records (a typo splits the records).
+
+    ``service`` must be known (:func:`known_services`). ``env`` must have a record file,
+    unless no environment has one yet (the first deployment) or ``new_environment``
+    (not for an undeployment). An undeployment's ``version`` must be live in ``env``.
+
+    Raises:
+        ProviderError: ``service-unknown``, ``environment-unknown``, ``version-unknown``.
+    """
+    check_known_service(registry, service)
+    _check_name(env, "environment")
+    names = environment_names(registry.root)
+    if env not in names and (undeploy or (names and not new_environment)):
+        tail = "" if undeploy else " (recording a new environment needs --new-environment)"
+        raise _unknown("environment", env, names, "environment-unknown", tail)
+    if undeploy and version is not None:
+        live = load_environment(registry.root, env).live(service)
+        if version not in live:
+            raise _unknown(f"version of {service} in {env}", version, live, "version-unknown")
+
+
 def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> DeployDecision:
     """May ``service`` at ``version`` be deployed to ``env``? (see the module docstring)
 
     Raises:
-        ProviderError: a bad name or an invalid environment record.
+        ProviderError: a bad name, an invalid environment record, or a name nothing
+            records (``environment-unknown``, ``service-unknown``, ``version-unknown``,
+            each with the closest known name).
         DocumentError: an invalid expectation or verification record.
     """
     from accord.consumers._records import load_records
@@ -423,6 +524,8 @@ def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> De
     _check_name(service, "service")
     _check_version(version)
     root = registry.root
+    check_known_environment(root, env)
+    check_known_service(registry, service)
     environment = load_environment(root, env)
     records = load_records(root)
     by_version = {(r["provider"], r["provider_version"]): r for r in records}
@@ -484,13 +587,14 @@ def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> De
         )
         or any(version in load_environment(root, e).live(service) for e in environment_names(root))
     )
-    reasons: list[str] = []
     if not known:
-        reasons.append(
-            f"{service} {version} is an unknown version: no verification record, "
-            "expectation or deployment names it"
-        )
-    elif is_consumer and not mine:
+        versions = {v for p, v in by_version if p == service}
+        versions.update(v for h, v in files + recorded if h.consumer == service and v)
+        for e in environment_names(root):
+            versions.update(load_environment(root, e).live(service))
+        raise _unknown(f"version of {service}", version, versions, "version-unknown")
+    reasons: list[str] = []
+    if is_consumer and not mine:
         reasons.append(f"the expectations of {service} {version} are not known")
     reasons.extend(
         f"{r.consumer} {r.consumer_version} -> {r.provider} {r.provider_version}: "

@@ -47,6 +47,7 @@ __all__ = [
     "Target",
     "WsgiTarget",
     "app_target",
+    "check_generators",
     "check_headers",
     "check_path",
     "fill_request",
@@ -179,7 +180,14 @@ def check_path(path: Any, *, pointer: str = "", file: str | None = None) -> str:
                 for part in text.split("%")[1:]
             ):
                 raise _unsafe(path, "it has a malformed percent-escape", pointer, file)
-            decoded = unquote(text, errors="strict")
+            try:
+                decoded = unquote(text, errors="strict")
+            except UnicodeDecodeError:
+                # Overlong forms (%c0%ae is '.') and other invalid UTF-8: servers
+                # disagree on what they mean, so nothing may rely on them.
+                raise _unsafe(
+                    path, "a percent-escape decodes to invalid (or overlong) UTF-8", pointer, file
+                ) from None
             if why := _bad_char(decoded):
                 raise _unsafe(path, f"{why} once decoded", pointer, file)
             if "/" in decoded or "\\" in decoded:
@@ -252,6 +260,71 @@ def _expression(gen: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
     return result
 
 
+# Caps on random generators: enough for any test value, far below what would stall a run.
+MAX_GENERATED_LENGTH = 4096
+MAX_DECIMAL_DIGITS = 17  # what a float carries
+_INT_BOUND = 2**63
+
+
+def _generator_problem(gen: Any) -> str | None:
+    """Why ``gen``'s parameters are unusable, or ``None``."""
+    if not isinstance(gen, Mapping):
+        return None
+
+    def number(key: str, default: int) -> int | None:
+        value = gen.get(key, default)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    kind = gen.get("type")
+    if kind == "RandomInt":
+        low, high = number("min", 0), number("max", 2**31 - 1)
+        if low is None or high is None:
+            return "RandomInt min and max must be integers"
+        if not -_INT_BOUND <= low <= high < _INT_BOUND:
+            return f"RandomInt needs min <= max within +/-2**63 (min {low}, max {high})"
+    elif kind in ("RandomDecimal", "RandomHexadecimal", "RandomString"):
+        key = "size" if kind == "RandomString" else "digits"
+        cap = MAX_DECIMAL_DIGITS if kind == "RandomDecimal" else MAX_GENERATED_LENGTH
+        low = 0 if kind == "RandomString" else 1
+        value = number(key, 10 if kind == "RandomString" else 6 if kind == "RandomDecimal" else 8)
+        if value is None or not low <= value <= cap:
+            return f"{kind} {key} must be an integer from {low} to {cap}, not {gen.get(key)!r}"
+    elif kind == "ProviderState" and not isinstance(gen.get("expression", ""), str):
+        return "ProviderState expression must be a string"
+    return None
+
+
+def _pointer_part(text: str) -> str:
+    return text.replace("~", "~0").replace("/", "~1")
+
+
+def check_generators(
+    raw: Mapping[str, Any], *, label: str, pointer: str = "", file: str | None = None
+) -> None:
+    """Refuse a request's generators whose parameters are out of range, before any request.
+
+    Raises:
+        ProviderError: ``interaction-bad-generator`` naming the interaction (``label``)
+            and the generator's place.
+    """
+    gens = raw.get("generators") or {}
+    if not isinstance(gens, Mapping):
+        return
+    places: list[tuple[str, Any]] = [("path", gens.get("path"))]
+    for group in ("query", "header", "headers", "body"):
+        table = gens.get(group)
+        if isinstance(table, Mapping):
+            places += [(f"{group}/{_pointer_part(str(k))}", g) for k, g in table.items()]
+    for where, gen in places:
+        if why := _generator_problem(gen):
+            raise ProviderError(
+                f"{label}: generator {where.replace('/', ' ', 1)}: {why}",
+                code="interaction-bad-generator",
+                file=file,
+                pointer=f"{pointer}/generators/{where}",
+            )
+
+
 def _generate(gen: Any, values: Mapping[str, Any], seed: str, example: Any) -> Any:
     """One generated value (Pact's generator types; unknown types keep the example)."""
     import random
@@ -259,6 +332,8 @@ def _generate(gen: Any, values: Mapping[str, Any], seed: str, example: Any) -> A
 
     if not isinstance(gen, Mapping):
         return example
+    if why := _generator_problem(gen):
+        raise GeneratorError(why)
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     kind = gen.get("type")
     if kind == "ProviderState":
@@ -450,6 +525,67 @@ def _headers(raw: Any) -> dict[str, str]:
     return out
 
 
+def _bounded_send(
+    client: Any,
+    method: str,
+    url: Any,
+    limits: Limits,
+    *,
+    headers: Sequence[tuple[str, str]] = (),
+    content: bytes | None = None,
+) -> Response:
+    """One request whose whole exchange (connect, headers, body) ends within
+    ``limits.timeout`` seconds and reads at most ``limits.max_response_bytes``.
+
+    httpx's timeout applies to each read, so a server dripping a byte at a time never
+    trips it: the exchange runs in a daemon thread that stops reading at the deadline
+    or the cap, and the caller stops waiting at the deadline whatever the thread does.
+
+    Raises:
+        ReplayError: too slow, too large, or the request failed.
+    """
+    import httpx
+
+    start = time.monotonic()
+    deadline = start + limits.timeout if limits.timeout > 0 else None
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with client.stream(method, url, headers=list(headers), content=content) as resp:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in resp.iter_raw():
+                    size += len(chunk)
+                    if size > limits.max_response_bytes:
+                        raise ReplayError(f"response larger than {limits.max_response_bytes} bytes")
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise ReplayError(f"response took longer than {limits.timeout} s")
+                    chunks.append(chunk)
+                box["response"] = Response(
+                    resp.status_code,
+                    _headers(resp.headers),
+                    b"".join(chunks),
+                    time.monotonic() - start,
+                )
+        except ReplayError as exc:
+            box["error"] = exc
+        except httpx.HTTPError as exc:
+            box["error"] = ReplayError(f"{type(exc).__name__}: {exc or 'request failed'}")
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="accord-http", daemon=True)
+    worker.start()
+    worker.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise ReplayError(f"no complete response within {limits.timeout} s")
+    if "error" in box:
+        raise box["error"]
+    response: Response = box["response"]
+    return response
+
+
 class HttpTarget:
     """A provider running at a base URL."""
 
@@ -465,34 +601,14 @@ class HttpTarget:
         )
 
     def send(self, request: Request) -> Response:
-        import httpx
-
-        url = self.base.url(request)
-        start = time.monotonic()
-        deadline = start + self.limits.timeout
-        try:
-            with self._client.stream(
-                request.method, url, headers=list(request.headers), content=request.body
-            ) as resp:
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in resp.iter_raw():
-                    size += len(chunk)
-                    if size > self.limits.max_response_bytes:
-                        raise ReplayError(
-                            f"response larger than {self.limits.max_response_bytes} bytes"
-                        )
-                    if time.monotonic() > deadline:
-                        raise ReplayError(f"response took longer than {self.limits.timeout} s")
-                    chunks.append(chunk)
-                return Response(
-                    resp.status_code,
-                    _headers(resp.headers),
-                    b"".join(chunks),
-                    time.monotonic() - start,
-                )
-        except httpx.HTTPError as exc:
-            raise ReplayError(f"{type(exc).__name__}: {exc or 'request failed'}") from exc
+        return _bounded_send(
+            self._client,
+            request.method,
+            self.base.url(request),
+            self.limits,
+            headers=request.headers,
+            content=request.body,
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -709,18 +825,23 @@ class StateChangeUrl:
 
         target = httpx.URL(str(self.url) or "/")
         try:
-            resp = self._client.post(target, json=payload)
-        except httpx.HTTPError as exc:
-            raise StateFailed(f"state-change URL {self.url}: {type(exc).__name__}: {exc}") from exc
-        if resp.status_code >= 400:
+            resp = _bounded_send(
+                self._client,
+                "POST",
+                target,
+                self.limits,
+                headers=[("Content-Type", "application/json")],
+                content=json.dumps(payload).encode(),
+            )
+        except ReplayError as exc:
+            raise StateFailed(f"state-change URL {self.url}: {exc}") from exc
+        if resp.status >= 400:
             raise StateFailed(
-                f"state-change URL {self.url} answered {resp.status_code} to "
+                f"state-change URL {self.url} answered {resp.status} to "
                 f"{payload['action']} of {payload['state']!r}"
             )
-        if len(resp.content) > self.limits.max_response_bytes:
-            raise StateFailed(f"state-change URL {self.url}: response too large")
         try:
-            return json.loads(resp.content or b"null")
+            return json.loads(resp.body or b"null")
         except ValueError:
             return None
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from accord._gate import GATE_RULES, SEVERITIES, FailOn, Finding, GateReport
+from accord._text import escape_control
 
 if TYPE_CHECKING:
     from accord.compat._report import Change
@@ -26,7 +27,7 @@ def render(
     *,
     fail_on: FailOn = "error",
     colour: bool = False,
-    prefix: str = "",
+    prefix: str | None = None,
     tool_version: str | None = None,
 ) -> str:
     """Render ``report`` in ``output_format``.
@@ -36,8 +37,9 @@ def render(
         output_format: One of :data:`FORMATS`.
         fail_on: The ``--fail-on`` threshold (shown in summaries, decides JUnit failures).
         colour: ANSI colour (``text`` only).
-        prefix: Path of the registry root as users see it (relative to the repository
-            top for ``github`` and ``sarif``); finding files are joined to it.
+        prefix: Path of the registry root that every format joins finding files to
+            (default: :attr:`GateReport.prefix`, its path from the repository root, so
+            text, json, github, sarif and the restore hints agree).
         tool_version: accord's version in ``sarif`` (default: the installed version).
 
     Raises:
@@ -47,9 +49,11 @@ def render(
         from accord._version import __version__
 
         tool_version = __version__
+    if prefix is None:
+        prefix = report.prefix
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: _text(report, fail_on, colour, prefix),
-        "json": lambda: _json(report.to_json(fail_on)),
+        "json": lambda: _json(report.to_json(fail_on, prefix=prefix)),
         "markdown": lambda: _markdown(report, fail_on, prefix),
         "github": lambda: _github(report, prefix),
         "junit": lambda: _junit(report, fail_on, prefix),
@@ -66,9 +70,9 @@ def _json(value: Any) -> str:
 
 
 def _path(prefix: str, file: str | None) -> str | None:
-    if file is None:
-        return None
-    return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
+    from accord._gate import join_path
+
+    return join_path(prefix, file)
 
 
 def _compact(value: Any, limit: int = 120) -> str:
@@ -113,16 +117,17 @@ def _paint(text: str, name: str, colour: bool) -> str:
 def _text(report: GateReport, fail_on: FailOn, colour: bool, prefix: str) -> str:
     lines = [f"accord check {report.registry}: {_where(report)}"]
     for finding in report.findings:
-        where = _path(prefix, finding.file) or report.registry
+        where = escape_control(_path(prefix, finding.file) or report.registry)
         if finding.line is not None:
             where += f":{finding.line}"
+        message = escape_control(finding.message)
         if finding.ignored is not None:
             head = _paint(f"ignored[{finding.rule}]", "dim", colour)
-            lines.append(f"{head} {where}: {finding.message}")
+            lines.append(f"{head} {where}: {message}")
             lines.append(f"  approved: {finding.ignored} (fingerprint {finding.fingerprint})")
             continue
         head = _paint(f"{finding.severity}[{finding.rule}]", finding.severity, colour)
-        lines.append(f"{head} {where}: {finding.message}")
+        lines.append(f"{head} {where}: {message}")
         lines.extend(_change_lines(finding.changes, "  "))
         lines.append(f"  fingerprint {finding.fingerprint}")
     lines.extend(
@@ -146,14 +151,15 @@ def _change_lines(changes: tuple[Change, ...], indent: str) -> list[str]:
                 f"{indent}  witness {_compact(change.witness.payload)}: accepted by "
                 f"{change.witness.accepted_by}, rejected by {change.witness.rejected_by}"
             )
-    return lines
+    # One line per change: a name holding a newline must not start a line of its own.
+    return [escape_control(line) for line in lines]
 
 
 # -- markdown --------------------------------------------------------------------------
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape_control(text.replace("|", "\\|").replace("\n", " "))
 
 
 def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
@@ -373,7 +379,16 @@ def _toml_str(text: str) -> str:
 
 
 def _ignore_toml(report: GateReport) -> str:
-    blocks = []
+    from accord._gate import PLACEHOLDER_PREFIX
+
+    if not report.active:
+        return ""
+    header = (
+        "# Approvals for `accord check --ignore-file`. Every reason below is a placeholder\n"
+        "# that accord check refuses (exit 2) until it says why the finding is approved,\n"
+        "# who approved it and where it was reviewed.\n"
+    )
+    blocks = [header]
     for finding in report.active:
         lines = ["[[ignore]]", f"fingerprint = {_toml_str(finding.fingerprint)}"]
         lines.append(f"rule = {_toml_str(finding.rule)}")
@@ -381,6 +396,8 @@ def _ignore_toml(report: GateReport) -> str:
             lines.append(f"contract = {_toml_str(finding.contract)}")
         if finding.version:
             lines.append(f"version = {_toml_str(finding.version)}")
-        lines.append('reason = "TODO: why this finding is approved (who, where reviewed)"')
+        lines.append(
+            f'reason = "{PLACEHOLDER_PREFIX}: why this finding is approved (who, where reviewed)"'
+        )
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)

@@ -1,0 +1,81 @@
+"""ContractMiddleware fails the app's startup, not the first request (and never
+silently), on a route key that matches no route or a contract that does not exist."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from accord.errors import UsageError
+from accord.fastapi import ContractMiddleware
+
+CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
+MONEY = "common.money@^1"
+
+
+def _app(routes: dict[str, Any]) -> FastAPI:
+    app = FastAPI()
+    app.add_middleware(ContractMiddleware, routes=routes, registry=CONTRACTS)
+
+    @app.get("/items/{sku}")
+    def item(sku: str) -> dict[str, Any]:
+        return {"amount": "1.00", "currency": "EUR"}
+
+    return app
+
+
+def _startup(app: Any) -> list[dict[str, Any]]:
+    """Drive the ASGI lifespan as a server does: startup, then shutdown."""
+    incoming = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(dict(message))
+
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+def test_a_route_key_matching_no_route_fails_startup_with_did_you_mean() -> None:
+    sent = _startup(_app({"GET /itemz/{sku}": {"response": MONEY}}))
+    assert sent[0]["type"] == "lifespan.startup.failed"
+    assert "'GET /itemz/{sku}' matches no route" in sent[0]["message"]
+    assert "did you mean 'GET /items/{sku}'?" in sent[0]["message"]
+
+
+def test_a_route_key_matching_no_route_fails_requests_without_a_lifespan() -> None:
+    app = _app({"GET /itemz/{sku}": {"response": MONEY}})
+
+    async def go() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            await client.get("/items/A-1")
+
+    with pytest.raises(UsageError, match="matches no route"):
+        asyncio.run(go())
+
+
+def test_an_unknown_contract_fails_startup_not_the_first_request() -> None:
+    sent = _startup(_app({"GET /items/{sku}": {"response": "common.mony@^1"}}))
+    assert sent[0]["type"] == "lifespan.startup.failed"
+    assert "no contract 'common.mony'" in sent[0]["message"]
+    assert "did you mean common.money" in sent[0]["message"]
+
+
+def test_a_good_configuration_starts() -> None:
+    sent = _startup(_app({"GET /items/{sku}": {"response": MONEY}}))
+    assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+def test_wrapped_directly_an_unknown_contract_fails_at_construction() -> None:
+    with pytest.raises(KeyError, match=r"did you mean common\.money"):
+        ContractMiddleware(FastAPI(), routes={"GET /x": "common.mony@^1"}, registry=CONTRACTS)
