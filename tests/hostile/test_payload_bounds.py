@@ -277,3 +277,12 @@ def test_the_fast_and_portable_depth_walks_agree(value: Any) -> None:
 
     for limit in range(1, 6):
         assert deeper_than(value, limit) is _deeper_than_slowly(value, limit), limit
+
+
+@pytest.mark.parametrize("backend", ["rs", "python", "fast"])
+def test_every_backend_is_behind_the_depth_check(backend: str) -> None:
+    v = Validator({"type": "array"}, backend=backend)
+    assert v.is_valid(_nested(3))
+    assert v.is_valid(_nested(5_000)) is False
+    with pytest.raises(DocumentError):
+        v.errors(_nested(5_000))
