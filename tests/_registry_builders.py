@@ -73,3 +73,13 @@ def snapshot(root: Path) -> dict[str, tuple[str, bytes | str, int]]:
             else:
                 out[rel] = ("special", b"", st.st_mtime_ns)
     return out
+
+
+def publish(root: Path, contract_id: str, versions: dict[str, Any]) -> Path:
+    """:func:`add_contract`, then a lock line for each version (kept sorted)."""
+    directory = add_contract(root, contract_id, versions)
+    lock = root / "accord.lock"
+    lines = lock.read_text().splitlines() if lock.exists() else []
+    lines += [lock_line(root, contract_id, version) for version in versions]
+    lock.write_text("".join(f"{line}\n" for line in sorted(lines)))
+    return directory

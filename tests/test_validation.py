@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord._formats import format_checker
+from accord._offline import offline_registry as _offline_registry
 from accord._reference import is_valid as reference_is_valid
 from accord.errors import ContractViolation, DocumentError, RefError, SchemaError
-from accord.validation import Validator, _explaining_class, _offline_registry, explain_backend
+from accord.validation import Validator, _explaining_class, explain_backend
 
 ORDER = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

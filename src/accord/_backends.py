@@ -215,6 +215,11 @@ _ANNOTATIONS = frozenset(
 )
 # Asserted by fastjsonschema, annotations for the reference: removed before compiling.
 _STRIPPED = frozenset({"contentEncoding", "contentMediaType", "contentSchema"})
+# Annotations fastjsonschema would still read (it walks every object for ``$ref`` and
+# expands them into its error messages, so a ``default`` naming a URL is fetched):
+# removed before compiling, with every ``x-*`` extension. ``$defs`` stays (refs land
+# there), and so do ``$schema`` and ``$vocabulary`` (they pick the dialect).
+_DATA_ANNOTATIONS = _ANNOTATIONS - {"$schema", "$defs", "$vocabulary"}
 
 _FAST_REFUSED: dict[str, str] = {
     "prefixItems": "fastjsonschema ignores prefixItems",
@@ -322,6 +327,10 @@ def fast_refusals(schema: Any) -> list[Refusal]:
                 )
             elif keyword == "$ref":
                 refusals.extend(_ref_refusals(node, value, at))
+            elif keyword in ("const", "enum") and _holds_ref(value):
+                refusals.append(
+                    Refusal(keyword, at, "fastjsonschema reads a $ref inside data as a reference")
+                )
             elif keyword == "items" and not isinstance(value, dict | bool):
                 refusals.append(Refusal(keyword, at, "items must be one schema in 2020-12"))
             elif keyword == "format" and isinstance(value, str):
@@ -335,6 +344,15 @@ def fast_refusals(schema: Any) -> list[Refusal]:
                     refusals.extend(_pattern_refusal(pattern, keyword, _pointer.join(at, pattern)))
         refusals.extend(_unsatisfiable_required(node, where))
     return refusals
+
+
+def _holds_ref(value: Any) -> bool:
+    """Whether a data value holds an object with a ``$ref`` key, at any depth."""
+    if isinstance(value, list):
+        return any(_holds_ref(item) for item in value)
+    if isinstance(value, dict):
+        return "$ref" in value or any(_holds_ref(item) for item in value.values())
+    return False
 
 
 def _ref_refusals(node: dict[str, Any], ref: Any, at: str) -> list[Refusal]:
@@ -754,7 +772,7 @@ def _prepare_for_fast(schema: Any) -> Any:
         return schema
     out: dict[str, Any] = {}
     for keyword, value in schema.items():
-        if keyword in _STRIPPED:
+        if keyword in _STRIPPED or keyword in _DATA_ANNOTATIONS or keyword.startswith("x-"):
             continue
         if keyword == "pattern" and isinstance(value, str):
             out[keyword] = translate_pattern(value)
@@ -769,12 +787,6 @@ def _prepare_for_fast(schema: Any) -> Any:
     return out
 
 
-def _refuse_retrieval(uri: str) -> Any:
-    raise UsageError(
-        f"$ref {uri!r} is not inside the schema; accord never fetches", code="ref-remote"
-    )
-
-
 def compile_fast(schema: Any, *, ref: str | None = None) -> Callable[[Any], bool]:
     """A fastjsonschema ``is_valid`` for an eligible bundled 2020-12 ``schema``.
 
@@ -786,13 +798,11 @@ def compile_fast(schema: Any, *, ref: str | None = None) -> Callable[[Any], bool
     import fastjsonschema
 
     from accord._formats import CHECKERS
+    from accord._offline import fast_compile
 
     formats = {name: CHECKERS[name] for name in _FAST_FORMATS}
-    handlers = dict.fromkeys(("http", "https", "file", "ftp", ""), _refuse_retrieval)
     try:
-        validate = fastjsonschema.compile(
-            _prepare_for_fast(schema), handlers=handlers, formats=formats, use_default=False
-        )
+        validate = fast_compile(_prepare_for_fast(schema), formats=formats, use_default=False)
     except fastjsonschema.JsonSchemaDefinitionException as exc:
         raise UsageError(
             f"{ref or 'this contract'} cannot be compiled by fastjsonschema: {exc}",

@@ -575,8 +575,10 @@ def _regex_problems(pattern: str, where: str, file: str | None, what: str) -> li
 def _reference_compiles(pattern: str) -> bool:
     import jsonschema_rs
 
+    from accord._offline import rs_validator
+
     try:
-        jsonschema_rs.Draft202012Validator({"pattern": pattern}, offline=True)
+        rs_validator({"pattern": pattern})
     except (ValueError, jsonschema_rs.ValidationError):
         return False
     return True
@@ -710,11 +712,12 @@ def _unknown_keyword(keyword: str, dialect: Dialect, file: str | None, at: str) 
 def _metaschema_problems(
     schema: dict[str, Any], dialect: Dialect, file: str | None, pointer: str
 ) -> list[Problem]:
-    import jsonschema
     from jsonschema.exceptions import best_match
 
-    cls = jsonschema.Draft202012Validator if dialect == "2020-12" else jsonschema.Draft7Validator
-    meta = cls(cls.META_SCHEMA)
+    from accord._offline import py_validator, py_validator_class
+
+    cls = py_validator_class(dialect)
+    meta = py_validator(cls, cls.META_SCHEMA)
     seen: set[tuple[str, str]] = set()
     problems: list[Problem] = []
     for error in meta.iter_errors(schema):

@@ -306,14 +306,12 @@ def _reference_verdict(format_name: str, value: str) -> bool:
     """What jsonschema-rs says about ``value`` under ``{"format": format_name}``."""
     validator = _ref_validators.get(format_name)
     if validator is None:
-        import jsonschema_rs
+        from accord._offline import rs_validator
 
         with _ref_lock:
             validator = _ref_validators.get(format_name)
             if validator is None:
-                validator = jsonschema_rs.Draft202012Validator(
-                    {"format": format_name}, validate_formats=True, offline=True
-                )
+                validator = rs_validator({"format": format_name}, validate_formats=True)
                 _ref_validators[format_name] = validator
     return bool(validator.is_valid(value))
 

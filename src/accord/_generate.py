@@ -31,6 +31,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin
 import regress
 
 from accord import _pointer
+from accord._offline import rs_validator
 from accord._reference import reference_validator
 from accord.compat._types import Schema
 from accord.errors import SchemaError
@@ -793,12 +794,11 @@ class _Document:
             if self._registry is None:
                 self._registry = jsonschema_rs.Registry([(_ROOT_URI, self.schema)])
             wrapper = {"$ref": _ROOT_URI + "#" + quote(ptr, safe="/~-._!$&'()*+,;=:@")}
-            validator = jsonschema_rs.Draft202012Validator(
+            validator = rs_validator(
                 wrapper,
                 registry=self._registry,
                 validate_formats=True,
                 ignore_unknown_formats=True,
-                offline=True,
             )
         except Exception:  # noqa: BLE001 - local checks are an optimisation only
             validator = None

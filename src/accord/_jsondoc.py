@@ -140,6 +140,71 @@ def _nesting(value: Any) -> int:
     return depth
 
 
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers in a Python value nest more than ``limit`` deep (or cycle).
+
+    Level by level, never recursing, so it is safe on any value (a list nested
+    100,000 deep, a list holding itself) and stops as soon as the answer is known. On
+    the hot path of ``Validator.is_valid``: a level of plain JSON values costs one type
+    survey and one ``gc.get_referents`` call, both in C (scalars have no referents).
+    """
+    if not _referents_ok or type(value) not in _PLAIN_CONTAINERS:
+        return _deeper_than_slowly(value, limit)
+    level = _referents(value)
+    for _ in range(limit - 1):
+        if not level:
+            return False
+        if not {*map(type, level)} <= _PLAIN_TYPES:
+            level = [x for x in level if isinstance(x, _CONTAINER_TYPES)]
+        level = _referents(*level)
+    return bool(_containers(level))
+
+
+def _deeper_than_slowly(value: Any, limit: int) -> bool:
+    level = [value]
+    for _ in range(limit):
+        level = _children(_containers(level))
+        if not level:
+            return False
+    return bool(_containers(level))
+
+
+def more_nodes_than(value: Any, limit: int) -> bool:
+    """Whether a Python value holds more than ``limit`` values, containers included."""
+    count = 1
+    level = [value]
+    while count <= limit:
+        level = _containers(level)
+        if not level:
+            return False
+        level = _referents(*level) if _referents_ok else _children(level)
+        count += len(level)
+    return True
+
+
+_CONTAINER_TYPES = (dict, list, tuple)
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None), Decimal})
+_PLAIN_TYPES = _SCALAR_TYPES | set(_CONTAINER_TYPES)
+_PLAIN_CONTAINERS = frozenset(_CONTAINER_TYPES)
+
+
+def _containers(level: list[Any]) -> list[Any]:
+    """The containers among ``level`` (the type survey runs in C, so a flat list is cheap)."""
+    types = {*map(type, level)}
+    if types <= _SCALAR_TYPES:
+        return []
+    if types <= _PLAIN_TYPES and not types & _SCALAR_TYPES:
+        return level
+    return [x for x in level if isinstance(x, _CONTAINER_TYPES)]
+
+
+def _children(level: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in level:
+        out += item.values() if isinstance(item, dict) else item
+    return out
+
+
 def _refuse_if_too_deep(text: str, max_depth: int | None, file: str | None) -> None:
     if max_depth is None:
         return
@@ -581,3 +646,50 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+# Pseudo filesystems: nothing accord writes belongs there, and creating a directory in
+# them fails with errors that do not say why.
+_SPECIAL_ROOTS = ("/proc", "/sys", "/dev")
+
+
+def check_out_dir(path: Path, *, option: str = "--out", writing: bool = True) -> None:
+    """Refuse an output directory that is a file, special, or not writable (writes nothing).
+
+    ``path`` may not exist yet: its nearest existing ancestor must then be a writable
+    directory. With ``writing=False`` (a ``--check`` run) only the kind is checked.
+
+    Raises:
+        UsageError: ``out-not-directory``, ``out-special`` or ``out-not-writable``.
+    """
+    from accord.errors import UsageError
+
+    resolved = Path(os.path.abspath(path))
+    real = Path(os.path.realpath(resolved))
+    for root in _SPECIAL_ROOTS:
+        if real == Path(root) or real.is_relative_to(root):
+            raise UsageError(
+                f"{option} {path}: {root} is a special filesystem; choose a directory on disk",
+                code="out-special",
+            )
+    existing = resolved
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "is not a directory" if existing == resolved else f"is inside {existing}, a file"
+        raise UsageError(f"{option} {path} {what}", code="out-not-directory")
+    if writing and not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {path}: {existing} is not writable", code="out-not-writable")
+
+
+def make_out_dir(path: Path, *, option: str = "--out") -> None:
+    """:func:`check_out_dir`, then create ``path`` (and parents), refusing as a UsageError."""
+    from accord.errors import UsageError
+
+    check_out_dir(path, option=option)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"{option} {path}: cannot create it ({exc.strerror or exc})", code="out-not-writable"
+        ) from None

@@ -66,7 +66,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord._version import __version__
-from accord.errors import UsageError
+from accord.errors import RegistryError, UsageError
 
 if TYPE_CHECKING:
     from accord.registry import Registry
@@ -499,6 +499,15 @@ def _atomic(path: Path, data: bytes) -> None:
     atomic_write(path, data)
 
 
+def _refuse_lint_errors(reg: Registry) -> None:
+    """Lint the registry; a lock line's trust does not excuse what lint rejects."""
+    from accord._lint import lint
+
+    report = lint(reg.root)
+    if any(p.severity == "error" for p in report.problems):
+        raise RegistryError(list(report.problems), root=str(reg.root))
+
+
 def package_registry(
     registry: Registry | str | os.PathLike[str],
     out_dir: str | os.PathLike[str] = "dist",
@@ -522,12 +531,16 @@ def package_registry(
     Raises:
         UsageError: ``package-bad-name``, ``package-bad-version``, ``package-empty``
             (nothing published).
-        RegistryError: the registry does not load (a lock mismatch included).
+        RegistryError: the registry does not load (a lock mismatch included), or lint
+            finds an error (a lock line trusts a version the loader then skips checking).
         CodegenError: the models cannot be generated (``--no-models`` skips them).
     """
+    from accord._jsondoc import check_out_dir, make_out_dir
     from accord.registry import Registry
 
+    check_out_dir(Path(out_dir))
     reg = registry if isinstance(registry, Registry) else Registry.load(Path(registry))
+    _refuse_lint_errors(reg)
     if not reg.lock:
         raise UsageError(
             f"registry {reg.root} has no published version (accord.lock is empty or "
@@ -586,6 +599,7 @@ def package_registry(
     )
 
     out = Path(out_dir)
+    make_out_dir(out)
     epoch = _epoch()
     wheel_path = out / f"{stem}-py3-none-any.whl"
     sdist_path = out / f"{stem}.tar.gz"

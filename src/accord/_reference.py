@@ -14,6 +14,7 @@ import threading
 from typing import Any
 
 from accord._memo import IdentityMemo
+from accord._offline import rs_validator
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
@@ -34,16 +35,12 @@ def reference_validator(schema: Any) -> Any:
     first (schemas are not mutated once built), so a hot loop over one schema does not
     serialise it again and again.
     """
-    import jsonschema_rs
-
     key = _by_identity(schema, _key)
     with _lock:
         hit = _cache.get(key)
     if hit is not None:
         return hit
-    validator = jsonschema_rs.Draft202012Validator(
-        schema, validate_formats=True, ignore_unknown_formats=True, offline=True
-    )
+    validator = rs_validator(schema, validate_formats=True, ignore_unknown_formats=True)
     with _lock:
         if len(_cache) >= _CACHE_MAX:
             _cache.clear()

@@ -62,6 +62,7 @@ def validator(
     *,
     registry: Registry | str | os.PathLike[str] | None = None,
     backend: str = "auto",
+    max_errors: int | None = None,
 ) -> Validator:
     """A cached, thread-safe validator for a published version or a range.
 
@@ -74,6 +75,9 @@ def validator(
             registry package, ``./contracts``).
         backend: ``auto`` (jsonschema-rs, the reference), ``rs``, ``python`` or
             ``fast`` (fastjsonschema); see ``accord validate --explain-backend REF``.
+        max_errors: Errors listed at most by ``validate``/``errors`` (default
+            :data:`~accord.validation.DEFAULT_MAX_ERRORS`, 50); the rest are counted.
+            Payloads nesting deeper than the registry's ``max-depth`` are refused.
 
     Returns:
         A :class:`~accord.validation.Validator` with ``is_valid``, ``validate`` and
@@ -86,14 +90,17 @@ def validator(
         UsageError: ``backend-ineligible`` when ``backend`` cannot decide exactly as
             the reference for this contract (the message names the keyword).
     """
-    from accord.validation import Validator
+    from accord.validation import DEFAULT_MAX_ERRORS, Validator
 
     reg = _registry_for(registry)
+    cap = DEFAULT_MAX_ERRORS if max_errors is None else max_errors
     # Validators live in the registry's own memo: a registry is immutable, so what was
     # resolved and compiled for it stays true for as long as the object exists.
     memo = reg._memo
     # "auto" and "rs" are the same validator; other backends are cached apart.
-    tag = () if backend in ("auto", "rs") else (backend,)
+    tag = (() if backend in ("auto", "rs") else (backend,)) + (
+        () if cap == DEFAULT_MAX_ERRORS else (cap,)
+    )
     key = ("validator", ref, *tag)
     with _lock:
         hit = memo.get(key)
@@ -112,7 +119,13 @@ def validator(
     with _lock:
         hit = memo.get(exact_key)
         if hit is None:
-            hit = Validator(reg.bundle(version), ref=version.ref, backend=backend)
+            hit = Validator(
+                reg.bundle(version),
+                ref=version.ref,
+                backend=backend,
+                max_errors=cap,
+                max_depth=reg.settings.max_depth,
+            )
             memo[exact_key] = hit
         memo[key] = hit
     return hit

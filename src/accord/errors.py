@@ -69,14 +69,16 @@ class Problem:
     severity: Severity = "error"
 
     def location(self) -> str:
-        """``file:line:col#pointer`` as far as it is known."""
-        where = self.file or "<input>"
+        """``file:line:col#pointer`` as far as it is known (control characters escaped)."""
+        from accord._text import escape_control
+
+        where = escape_control(self.file) if self.file else "<input>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         if self.pointer:
-            where += f"#{self.pointer}"
+            where += f"#{escape_control(self.pointer)}"
         return where
 
     def __str__(self) -> str:
@@ -282,7 +284,15 @@ class ValidationIssue:
 
 
 class ContractViolation(AccordError, ValueError):
-    """A payload is not valid under a contract; ``errors`` lists every error."""
+    """A payload is not valid under a contract.
+
+    Attributes:
+        errors: The errors listed (at most the validator's ``max_errors``).
+        best_match: The error to show first.
+        omitted: How many more errors were found and not listed.
+        omitted_lower_bound: The explanation stopped counting (its work is bounded),
+            so there may be more than ``omitted``.
+    """
 
     default_code = "contract-violation"
 
@@ -292,8 +302,12 @@ class ContractViolation(AccordError, ValueError):
         errors: list[ValidationIssue],
         *,
         best_match: ValidationIssue | None = None,
+        omitted: int = 0,
+        omitted_lower_bound: bool = False,
     ) -> None:
         self.errors = errors
+        self.omitted = omitted
+        self.omitted_lower_bound = omitted_lower_bound
         self.best_match = best_match or (errors[0] if errors else None)
         head = (
             f"{self.best_match.json_path}: {self.best_match.message}"
@@ -301,6 +315,8 @@ class ContractViolation(AccordError, ValueError):
             else "invalid"
         )
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        if omitted or omitted_lower_bound:
+            more += f" (+{omitted}{' or more' if omitted_lower_bound else ''} not listed)"
         super().__init__(
             f"payload violates {ref}: {head}{more}",
             ref=ref,

@@ -64,7 +64,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-_MAX_BODY = 16 * 1024 * 1024  # a request body larger than this is not buffered for checks
+_MAX_BODY = 16 * 1024 * 1024  # a request body larger than this is not buffered: 413
 
 
 @dataclass(frozen=True)
@@ -105,11 +105,22 @@ def _route_contract(value: RouteContract | Mapping[str, Any] | str) -> RouteCont
     return RouteContract(request=value.get("request"), response=response)
 
 
-def violation_detail(ref: str, issues: list[ValidationIssue], *, where: str) -> dict[str, Any]:
-    """A FastAPI-shaped error body: ``{"detail": [{"loc", "msg", "type"}], "contract"}``."""
+def violation_detail(
+    ref: str,
+    issues: list[ValidationIssue],
+    *,
+    where: str,
+    omitted: int = 0,
+    omitted_lower_bound: bool = False,
+) -> dict[str, Any]:
+    """A FastAPI-shaped error body: ``{"detail": [{"loc", "msg", "type"}], "contract"}``.
+
+    When the validator listed only its first ``max_errors`` errors, ``"omitted"`` says
+    how many more it found (``"omitted_lower_bound": true``: at least that many).
+    """
     from accord._pointer import split
 
-    return {
+    problem: dict[str, Any] = {
         "detail": [
             {
                 "loc": [where, *split(issue.instance_path)],
@@ -122,6 +133,10 @@ def violation_detail(ref: str, issues: list[ValidationIssue], *, where: str) -> 
         ],
         "contract": ref,
     }
+    if omitted or omitted_lower_bound:
+        problem["omitted"] = omitted
+        problem["omitted_lower_bound"] = omitted_lower_bound
+    return problem
 
 
 def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
@@ -151,6 +166,9 @@ class ContractMiddleware:
         sample_rate: Fraction of requests checked (0..1); 1.0 in tests.
         log_only: Log violations and pass everything through unchanged.
         rng: Source of randomness for sampling (tests make it deterministic).
+        max_body: Largest body checked, in bytes (16 MiB): a larger request body on a
+            checked route is answered ``413``, a larger checked response is replaced
+            by a ``500`` (with ``log_only``: both logged and passed on unchecked).
 
     Raises:
         UsageError: a bad route key or sample rate; ``route-unknown`` at startup for a
@@ -167,14 +185,18 @@ class ContractMiddleware:
         sample_rate: float = 1.0,
         log_only: bool = False,
         rng: Callable[[], float] = random.random,
+        max_body: int = _MAX_BODY,
     ) -> None:
         from accord._runtime import _registry_for, validator
 
         if not 0.0 <= sample_rate <= 1.0:
             raise UsageError(f"sample_rate must be within 0..1, not {sample_rate}", code="usage")
+        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
+            raise UsageError(f"max_body must be a positive integer, not {max_body!r}", code="usage")
         self.app = app
         self.sample_rate = sample_rate
         self.log_only = log_only
+        self.max_body = max_body
         self._rng = rng
         self._routes: dict[tuple[str, str], _Compiled] = {}
         self._startup_error: AccordError | None = None
@@ -267,9 +289,16 @@ class ContractMiddleware:
             await self.app(scope, receive, send)
             return
         if compiled.request is not None:
-            data, more = await _read_body(receive)
-            if not more:
-                problem = _check(compiled.request, data, where="body")
+            data, more = await _read_body(receive, self.max_body)
+            if more:
+                # Too big to check is refused, not let through unchecked (fail closed).
+                too_large = _too_large(compiled.request.ref, self.max_body)
+                _log("request", scope, compiled.request.ref, too_large)
+                if not self.log_only:
+                    await _send_json(send, 413, too_large)
+                    return
+            else:
+                _payload, problem = _check(compiled.request, data, where="body")
                 if problem is not None:
                     _log("request", scope, compiled.request.ref, problem)
                     if not self.log_only:
@@ -292,7 +321,13 @@ class ContractMiddleware:
         return startup
 
     def _checking_send(self, scope: Scope, compiled: _Compiled, send: Send) -> Send:
-        state: dict[str, Any] = {"start": None, "chunks": [], "validator": None}
+        state: dict[str, Any] = {
+            "start": None,
+            "chunks": [],
+            "size": 0,
+            "validator": None,
+            "over": None,  # "passed" or "refused" once the body went over max_body
+        }
 
         async def checking(message: Message) -> None:
             kind = message.get("type")
@@ -309,12 +344,24 @@ class ContractMiddleware:
             if kind != "http.response.body" or state["start"] is None:
                 await send(message)
                 return
-            state["chunks"].append(message.get("body", b""))
-            if message.get("more_body", False):
+            if state["over"] == "passed":
+                await send(message)
+                return
+            if state["over"] == "refused":
+                return
+            chunk = message.get("body", b"")
+            state["chunks"].append(chunk)
+            state["size"] += len(chunk)
+            more = bool(message.get("more_body", False))
+            if state["size"] > self.max_body:
+                # Too big to buffer and check: never held in memory past the cap.
+                await self._over_cap(scope, state, send, more=more)
+                return
+            if more:
                 return
             data = b"".join(state["chunks"])
             check: Validator = state["validator"]
-            problem = _check(check, data, where="response")
+            _payload, problem = _check(check, data, where="response")
             if problem is not None:
                 _log("response", scope, check.ref, problem)
                 if not self.log_only:
@@ -324,6 +371,26 @@ class ContractMiddleware:
             await send({"type": "http.response.body", "body": data, "more_body": False})
 
         return checking
+
+    async def _over_cap(
+        self, scope: Scope, state: dict[str, Any], send: Send, *, more: bool
+    ) -> None:
+        check: Validator = state["validator"]
+        problem = violation_detail(
+            check.ref,
+            [_size_issue(f"the response body is larger than {self.max_body} bytes")],
+            where="response",
+        )
+        _log("response", scope, check.ref, problem)
+        data = b"".join(state["chunks"])
+        state["chunks"] = []
+        if self.log_only:
+            state["over"] = "passed"
+            await send(state["start"])
+            await send({"type": "http.response.body", "body": data, "more_body": more})
+            return
+        state["over"] = "refused"
+        await _send_json(send, 500, {"error": "response too large to check", **problem})
 
 
 def _declared_routes(routes: Any) -> dict[str, list[str]] | None:
@@ -344,8 +411,8 @@ def _declared_routes(routes: Any) -> dict[str, list[str]] | None:
     return declared
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The whole request body; ``more`` is True when it is over the cap (not checked)."""
+async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
+    """The whole request body; ``more`` is True when it is over ``cap`` (not read on)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -357,8 +424,19 @@ async def _read_body(receive: Receive) -> tuple[bytes, bool]:
         size += len(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks), False
-        if size > _MAX_BODY:
+        if size > cap:
             return b"".join(chunks), True
+
+
+def _size_issue(message: str) -> ValidationIssue:
+    from accord.errors import ValidationIssue
+
+    return ValidationIssue("", "", "size", message)
+
+
+def _too_large(ref: str, cap: int) -> dict[str, Any]:
+    issue = _size_issue(f"the request body is larger than {cap} bytes")
+    return violation_detail(ref, [issue], where="body")
 
 
 def _replay(data: bytes, more: bool, receive: Receive) -> Receive:
@@ -374,19 +452,31 @@ def _replay(data: bytes, more: bool, receive: Receive) -> Receive:
     return replay
 
 
-def _check(check: Validator, data: bytes, *, where: str) -> dict[str, Any] | None:
+def _check(check: Validator, data: bytes, *, where: str) -> tuple[Any, dict[str, Any] | None]:
+    """The parsed body and, when it is refused, the error body to answer with.
+
+    Bounded whatever the body: parsing refuses nesting deeper than the validator's
+    ``max_depth``, and the explanation lists at most its ``max_errors`` errors (each
+    message cut to a few hundred characters) with a count of the rest.
+    """
     from accord import _jsondoc
     from accord.errors import ValidationIssue
 
     try:
-        payload = _jsondoc.loads(data, max_bytes=None)
+        payload = _jsondoc.loads_fast(data, max_bytes=None, max_depth=check.max_depth)
+        violation = check.violation(payload)
     except AccordError as exc:
         issue = ValidationIssue("", "", "json", f"not valid JSON: {exc.message}")
-        return violation_detail(check.ref, [issue], where=where)
-    issues = check.errors(payload)
-    if not issues:
-        return None
-    return violation_detail(check.ref, issues, where=where)
+        return None, violation_detail(check.ref, [issue], where=where)
+    if violation is None:
+        return payload, None
+    return payload, violation_detail(
+        check.ref,
+        violation.errors,
+        where=where,
+        omitted=violation.omitted,
+        omitted_lower_bound=violation.omitted_lower_bound,
+    )
 
 
 def _log(what: str, scope: Scope, ref: str, problem: dict[str, Any]) -> None:
@@ -420,12 +510,17 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
 
 
 def body(
-    ref: str, *, registry: Registry | str | os.PathLike[str] | None = None
+    ref: str,
+    *,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    max_body: int = _MAX_BODY,
 ) -> Callable[..., Awaitable[Any]]:
     """A FastAPI dependency: the request's JSON body, once valid under ``ref``.
 
     Raises (inside the request):
-        fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming every error.
+        fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming the errors
+            (the first ``max_errors``); 413 when the body is over ``max_body`` bytes
+            (16 MiB), refused while it is read.
     """
     from fastapi import HTTPException, Request
 
@@ -434,14 +529,23 @@ def body(
     check = validator(ref, registry=registry)
 
     async def dependency(request: Request) -> Any:
-        from accord import _jsondoc
-
-        data = await request.body()
-        problem = _check(check, data, where="body")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_body:
+                too_large = _too_large(check.ref, max_body)
+                _log("request", request.scope, check.ref, too_large)
+                raise HTTPException(status_code=413, detail=too_large["detail"])
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        # Starlette keeps a read body here, so the endpoint can still read it.
+        request._body = data
+        payload, problem = _check(check, data, where="body")
         if problem is not None:
             _log("request", request.scope, check.ref, problem)
             raise HTTPException(status_code=422, detail=problem["detail"])
-        return _jsondoc.loads(data, max_bytes=None)
+        return payload
 
     # FastAPI reads the parameter's type from the annotations; under postponed
     # evaluation they are strings naming a name this module does not import at the top.

@@ -11,6 +11,13 @@ Two backends share one meaning of "valid" (DESIGN.md, *Validators*):
   reference's own errors are reported instead, so :meth:`Validator.validate` never
   lets an invalid payload through and never rejects a valid one.
 
+Work is bounded whatever the payload (a service validates what strangers send):
+payloads nesting deeper than ``max_depth`` are refused before any backend sees them
+(an iterative check; native validators recurse), explanations list at most
+``max_errors`` errors with a count of the rest, the explaining backend stops after a
+step budget, and patterns that could backtrack are matched with the reference's
+linear-time engine.
+
 Nothing is fetched: schemas must be self-contained (``Registry.bundle``), and the
 explaining backend's registry refuses every retrieval with ``RefError(ref-remote)``.
 
@@ -25,16 +32,50 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from accord import _pointer
-from accord._jsondoc import DEFAULT_MAX_DEPTH, MISS, fast_or_miss, loads
-from accord.errors import ContractViolation, RefError, SchemaError, ValidationIssue
+from accord._jsondoc import (
+    DEFAULT_MAX_DEPTH,
+    MISS,
+    deeper_than,
+    fast_or_miss,
+    loads,
+    more_nodes_than,
+)
+from accord._offline import py_validator, py_validator_class, rs_validator
+from accord.errors import (
+    ContractViolation,
+    DocumentError,
+    RefError,
+    SchemaError,
+    UsageError,
+    ValidationIssue,
+)
 
-__all__ = ["Validator", "explain_backend"]
+__all__ = ["DEFAULT_MAX_ERRORS", "Validator", "explain_backend"]
 
 _BACKEND = "jsonschema-rs"
+
+DEFAULT_MAX_ERRORS = 50
+"""Errors listed by :meth:`Validator.validate` and :meth:`Validator.errors` by default."""
+
+# Keyword evaluations the explaining backend may spend on one payload (a few tens of
+# milliseconds): a count, so what is explained never depends on the machine's speed.
+_EXPLAIN_STEPS = 5_000
+# Messages quote the failing value; a huge value is cut so errors stay small.
+_MAX_MESSAGE = 300
+# Backtracking cost is bounded by the pattern's shape (see _backtracks) and the text's
+# length; longer texts are matched by the reference's linear-time engine.
+_REGRESS_MAX_TEXT = 1000
+# The reference's fancy-regex engine (only patterns with backreferences or lookaround
+# use it) gives up after this many backtracking steps.
+_BACKTRACK_LIMIT = 100_000
+# The reference's iter_errors is eager (every error, with its message, before the
+# first is returned): it explains only payloads up to this many values.
+_REFERENCE_MAX_NODES = 10_000
 
 
 def explain_backend() -> str:
@@ -43,7 +84,10 @@ def explain_backend() -> str:
         "is_valid: jsonschema-rs (Draft 2020-12, formats asserted, offline), the semantic "
         "reference. validate/errors: jsonschema-rs decides; python-jsonschema explains "
         "with accord's format checkers and an ECMA-262 pattern hook (regress), falling "
-        "back to jsonschema-rs's own errors if the two ever disagree. No $ref is fetched."
+        "back to jsonschema-rs's own errors if the two ever disagree. No $ref is fetched. "
+        f"Bounded: at most max_errors errors listed (default {DEFAULT_MAX_ERRORS}), "
+        f"{_EXPLAIN_STEPS} keyword evaluations per explanation, payloads deeper than "
+        "max_depth refused, backtracking-prone patterns matched by jsonschema-rs's engine."
     )
 
 
@@ -59,37 +103,68 @@ class Validator:
         schema: The (2020-12) schema validated against.
         backend: The backend deciding validity: ``"jsonschema-rs"`` unless another one
             was asked for (``backend="python"`` or ``"fast"``, see :mod:`accord._backends`).
-        is_valid: ``is_valid(payload) -> bool``; the reference validator's own method,
-            so the fast path costs one call.
+        is_valid: ``is_valid(payload) -> bool``; the deciding backend's own method
+            behind an iterative depth check (a few microseconds on a typical payload:
+            native validators recurse, and a payload nested too deep crashes them).
+
+        max_errors: Errors listed at most by :meth:`validate` and :meth:`errors`
+            (:data:`DEFAULT_MAX_ERRORS`); the rest are counted, not listed.
+        max_depth: Nesting cap of payloads (``DEFAULT_MAX_DEPTH``, the registry's
+            ``max-depth``): deeper payloads are never handed to a backend;
+            ``is_valid`` says ``False``, ``validate`` and ``errors`` raise
+            ``DocumentError(json-too-deep)``.
 
     Raises:
         SchemaError: the schema does not compile (``schema-invalid``), or a ``$ref``
             cannot be resolved inside it (``ref-unresolvable``, ``ref-remote``).
         UsageError: ``backend-ineligible`` when the requested backend cannot decide
-            exactly as the reference for this schema; ``backend-unknown``.
+            exactly as the reference for this schema; ``backend-unknown``; ``usage``
+            when ``max_errors`` or ``max_depth`` is not a positive integer.
     """
 
-    __slots__ = ("_explainer", "_lock", "_reference", "backend", "is_valid", "ref", "schema")
+    __slots__ = (
+        "_decide",
+        "_explainer",
+        "_lock",
+        "_reference",
+        "backend",
+        "is_valid",
+        "max_depth",
+        "max_errors",
+        "ref",
+        "schema",
+    )
 
     is_valid: Callable[[Any], bool]
 
-    def __init__(self, schema: Any, *, ref: str = "<schema>", backend: str = "auto") -> None:
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        ref: str = "<schema>",
+        backend: str = "auto",
+        max_errors: int = DEFAULT_MAX_ERRORS,
+        max_depth: int = DEFAULT_MAX_DEPTH,
+    ) -> None:
         import jsonschema_rs
 
         from accord._dialect import detect_dialect, normalize
 
         if detect_dialect(schema) == "draft-07":
             schema = normalize(schema)
+        for name, value in (("max_errors", max_errors), ("max_depth", max_depth)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise UsageError(f"{name} must be a positive integer, not {value!r}", code="usage")
         self.ref = ref
         self.schema = schema
         self.backend = _BACKEND
+        self.max_errors = max_errors
+        self.max_depth = max_depth
         try:
-            self._reference = jsonschema_rs.Draft202012Validator(
-                schema, validate_formats=True, offline=True
-            )
+            self._reference = _reference_validator(schema, validate_formats=True)
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise _compile_error(str(exc), ref) from None
-        self.is_valid = self._reference.is_valid
+        self._decide: Callable[[Any], bool] = self._reference.is_valid
         self._explainer: Any = None
         self._lock = threading.Lock()
         if backend not in ("auto", "rs"):
@@ -100,24 +175,45 @@ class Validator:
             choice = _backends.choose_backend(schema, backend, ref=ref)
             self.backend = choice.label
             if choice.name == "fast":
-                self.is_valid = _backends.compile_fast(schema, ref=ref)
+                self._decide = _backends.compile_fast(schema, ref=ref)
             else:
-                self.is_valid = self._explaining_validator().is_valid
+                self._decide = self._explaining_validator().is_valid
+        self.is_valid = self._bounded_is_valid
+
+    def _bounded_is_valid(self, payload: Any) -> bool:
+        # Every backend recurses natively: a payload nested too deep (or a cycle) is
+        # refused by an iterative check first, never handed over (fail closed).
+        if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
+            return False
+        return self._decide(payload)
 
     def __repr__(self) -> str:
         return f"Validator(ref={self.ref!r}, backend={self.backend!r})"
 
     def validate(self, payload: Any) -> None:
-        """Return if ``payload`` is valid; otherwise raise with every error.
+        """Return if ``payload`` is valid; otherwise raise with its errors.
 
         Raises:
-            ContractViolation: ``errors`` lists every :class:`ValidationIssue`,
-                ``best_match`` the one to show first.
+            ContractViolation: ``errors`` lists the first ``max_errors`` issues
+                (:class:`ValidationIssue`), ``best_match`` the one to show first,
+                ``omitted`` how many more were found (``omitted_lower_bound``: and
+                perhaps more, the explanation stopped counting).
+            DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``.
         """
-        if self.is_valid(payload):
-            return
-        issues, best = self._explain(payload)
-        raise ContractViolation(self.ref, issues, best_match=best)
+        violation = self.violation(payload)
+        if violation is not None:
+            raise violation
+
+    def violation(self, payload: Any) -> ContractViolation | None:
+        """``None`` if ``payload`` is valid, else the :class:`ContractViolation` to raise.
+
+        Raises:
+            DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``.
+        """
+        self._refuse_if_too_deep(payload)
+        if self._decide(payload):
+            return None
+        return self._explain(payload)
 
     def validate_json(self, data: bytes | str, *, file: str | None = None) -> Any:
         """Parse ``data`` strictly, validate it, and return the parsed payload.
@@ -129,31 +225,104 @@ class Validator:
             DocumentError: the text is not strict JSON (``json-duplicate-key``, ...).
             ContractViolation: the payload is not valid.
         """
-        payload = fast_or_miss(data, None, DEFAULT_MAX_DEPTH)
+        payload = fast_or_miss(data, None, self.max_depth)
         if payload is MISS:
-            payload = loads(data, file=file, max_bytes=None)
-        if not self.is_valid(payload):
-            issues, best = self._explain(payload)
-            raise ContractViolation(self.ref, issues, best_match=best)
+            payload = loads(data, file=file, max_bytes=None, max_depth=self.max_depth)
+        if not self._decide(payload):
+            raise self._explain(payload)
         return payload
 
     def errors(self, payload: Any) -> list[ValidationIssue]:
-        """Every validation error of ``payload`` (empty when valid)."""
-        if self.is_valid(payload):
-            return []
-        return self._explain(payload)[0]
+        """The first ``max_errors`` validation errors of ``payload`` (empty when valid).
 
-    def _explain(self, payload: Any) -> tuple[list[ValidationIssue], ValidationIssue | None]:
+        Raises:
+            DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``.
+        """
+        violation = self.violation(payload)
+        return [] if violation is None else violation.errors
+
+    def _refuse_if_too_deep(self, payload: Any) -> None:
+        if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
+            raise DocumentError(
+                f"{self.ref}: the payload nests deeper than {self.max_depth} levels",
+                code="json-too-deep",
+            )
+
+    def _explain(self, payload: Any) -> ContractViolation:
+        """The errors of a payload the deciding backend rejected, at bounded cost.
+
+        python-jsonschema explains within a step budget, lazily: the first
+        ``max_errors`` errors are listed and up to as many more counted (beyond that,
+        and when the budget runs out, the count is a lower bound).
+        Whatever it cannot explain (it found nothing, or ran out of budget first), the
+        reference's verdict stands, with the reference's own errors (capped alike) when
+        the payload is small enough for them to be cheap, else one issue saying the
+        payload is invalid.
+        """
         from jsonschema.exceptions import best_match
 
-        found = list(self._explaining_validator().iter_errors(payload))
+        found: list[Any] = []
+        omitted = 0
+        exhausted = False
+        _budget.steps = _EXPLAIN_STEPS
+        try:
+            for error in self._explaining_validator().iter_errors(payload):
+                if len(found) < self.max_errors:
+                    # Cut now: a message quoting a huge value is not kept while we go on.
+                    error.message = _short(error.message)
+                    found.append(error)
+                elif omitted < self.max_errors:
+                    omitted += 1
+                else:
+                    # Counted up to max_errors more: beyond that, only "or more".
+                    exhausted = True
+                    break
+        except (_OverBudget, RecursionError):
+            exhausted = True
+        finally:
+            _budget.steps = None
         if found:
             best = best_match(found)
-            issues = [_issue(e) for e in found]
-            return issues, _issue(best) if best is not None else None
-        # The explaining backend disagrees with the reference: trust the reference.
-        issues = [_reference_issue(e) for e in self._reference.iter_errors(payload)]
-        return issues, issues[0] if issues else None
+            return ContractViolation(
+                self.ref,
+                [_issue(e) for e in found],
+                best_match=_issue(best) if best is not None else None,
+                omitted=omitted,
+                omitted_lower_bound=exhausted,
+            )
+        # Nothing explained: the explaining backend ran out of budget, or disagrees with
+        # the reference. Either way the reference's verdict stands, with its own errors
+        # when that is cheap: its iter_errors collects every error (and its message)
+        # before returning, so it is asked only about small payloads.
+        issues: list[ValidationIssue] = []
+        if not more_nodes_than(payload, _REFERENCE_MAX_NODES):
+            for error in self._reference.iter_errors(payload):
+                if len(issues) < self.max_errors:
+                    issues.append(_reference_issue(error))
+                else:
+                    omitted += 1
+        unexplained = not issues
+        if unexplained:
+            stopped = (
+                f" (the explanation stopped after {_EXPLAIN_STEPS} steps before naming an error)"
+                if exhausted
+                else ""
+            )
+            issues.append(
+                ValidationIssue(
+                    instance_path="",
+                    schema_path="",
+                    keyword="",
+                    message=f"the payload is not valid under {self.ref}{stopped}",
+                )
+            )
+        return ContractViolation(
+            self.ref,
+            issues,
+            best_match=issues[0],
+            omitted=omitted,
+            omitted_lower_bound=exhausted and unexplained,
+        )
 
     def _explaining_validator(self) -> Any:
         explainer = self._explainer
@@ -162,10 +331,8 @@ class Validator:
                 if self._explainer is None:
                     from accord._formats import format_checker
 
-                    self._explainer = _explaining_class()(
-                        self.schema,
-                        registry=_offline_registry(),
-                        format_checker=format_checker(),
+                    self._explainer = py_validator(
+                        _explaining_class(), self.schema, format_checker=format_checker()
                     )
                 explainer = self._explainer
         return explainer
@@ -186,12 +353,21 @@ def _compile_error(detail: str, ref: str) -> SchemaError:
     )
 
 
+_CONTAINERS = (dict, list, tuple)
+
+
+def _short(message: str) -> str:
+    if len(message) <= _MAX_MESSAGE:
+        return message
+    return f"{message[: _MAX_MESSAGE - 30]}... ({len(message)} characters)"
+
+
 def _issue(error: Any) -> ValidationIssue:
     return ValidationIssue(
         instance_path=_pointer.from_parts(error.absolute_path),
         schema_path=_pointer.from_parts(error.absolute_schema_path),
         keyword=str(error.validator),
-        message=error.message,
+        message=_short(error.message),
     )
 
 
@@ -202,8 +378,32 @@ def _reference_issue(error: Any) -> ValidationIssue:
         instance_path=_pointer.from_parts(error.instance_path),
         schema_path=_pointer.from_parts(path),
         keyword=keyword,
-        message=error.message,
+        message=_short(error.message),
     )
+
+
+def _reference_validator(schema: Any, **options: Any) -> Any:
+    """jsonschema-rs for ``schema``, offline, with a backtracking cap where it has one."""
+    capped = _pattern_options()
+    if capped:
+        try:
+            return rs_validator(schema, **options, **capped)
+        except TypeError:  # a release without pattern_options: its defaults, then
+            pass
+    return rs_validator(schema, **options)
+
+
+def _pattern_options() -> dict[str, Any]:
+    """The reference's regex engine with a backtracking cap, where the release has one."""
+    import jsonschema_rs
+
+    options = getattr(jsonschema_rs, "FancyRegexOptions", None)
+    if options is None:
+        return {}
+    try:
+        return {"pattern_options": options(backtrack_limit=_BACKTRACK_LIMIT)}
+    except TypeError:
+        return {}
 
 
 # --- the explaining backend: python-jsonschema with ECMA-262 patterns ------------------
@@ -251,8 +451,98 @@ def _regex(pattern: str) -> Any:
     return compile_pattern(_as_reference_reads(pattern))
 
 
-def _search(pattern: str, text: str) -> bool:
-    return _regex(pattern).find(text) is not None
+def search(pattern: str, text: str) -> bool:
+    """Whether ECMA-262 ``pattern`` matches somewhere in ``text``, at bounded cost.
+
+    ``regress`` backtracks, so it runs only patterns that cannot backtrack
+    catastrophically (:func:`backtracks`) on texts of at most ``_REGRESS_MAX_TEXT``
+    characters; anything else is matched by the reference (jsonschema-rs: the linear
+    ``regex`` crate, or fancy-regex with a backtracking cap), which decides validity
+    anyway. A risky pattern the reference cannot compile matches nothing (fail closed).
+    """
+    if needs_linear_engine(pattern, text):
+        return linear_search(pattern, text)
+    return bool(_regex(pattern).find(text) is not None)
+
+
+_search = search
+
+
+def needs_linear_engine(pattern: str, text: str) -> bool:
+    """Whether matching ``pattern`` on ``text`` with a backtracking engine is unsafe."""
+    return len(text) > _REGRESS_MAX_TEXT or backtracks(pattern)
+
+
+def linear_search(pattern: str, text: str) -> bool:
+    """``pattern`` searched in ``text`` by the reference's engine (linear or capped).
+
+    ``False`` when the reference cannot compile the pattern (too big for its size
+    limit, say): callers use it for payloads they refuse unless proven fine.
+    """
+    matcher = _reference_matcher(pattern)
+    return matcher is not None and bool(matcher(text))
+
+
+@lru_cache(maxsize=1024)
+def _reference_matcher(pattern: str) -> Callable[[str], bool] | None:
+    import jsonschema_rs
+
+    try:
+        compiled = _reference_validator({"pattern": pattern})
+    except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError):
+        return None
+    check: Callable[[str], bool] = compiled.is_valid
+    return check
+
+
+_QUANTIFIERS = frozenset("*+{")
+
+
+@lru_cache(maxsize=4096)
+def backtracks(pattern: str) -> bool:
+    """Whether a backtracking engine could take more than linear time on ``pattern``.
+
+    Conservative, on the pattern's shape: a backreference; a group repeated by ``*``,
+    ``+`` or ``{..}`` that holds a quantifier or an alternation (``(a+)+``,
+    ``(a|aa)*``); or two unbounded quantifiers (``a*a*b``, polynomial on a miss).
+    """
+    unbounded = 0
+    groups: list[bool] = []  # per open group: does it hold a quantifier or "|"?
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
+        if char == "\\":
+            if (nxt.isdigit() and nxt != "0") or nxt == "k":
+                return True
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            groups.append(False)
+            if nxt == "?":  # (?: (?= (?! (?<= (?<name>: not a quantifier
+                i += 1
+        elif char == ")":
+            inner = groups.pop() if groups else False
+            if nxt in _QUANTIFIERS and inner:
+                return True
+            if groups:
+                groups[-1] = groups[-1] or inner
+        elif char == "|" and groups:
+            groups[-1] = True
+        elif char in "*+?" or (char == "{" and nxt.isdigit()):
+            if char in "*+" or (char == "{" and pattern.find("}", i) > pattern.find(",", i) > i):
+                unbounded += 1
+                if unbounded > 1:
+                    return True
+            if groups:
+                groups[-1] = True
+        i += 1
+    return False
 
 
 def pattern_search(pattern: str) -> Callable[[str], bool]:
@@ -385,23 +675,44 @@ def _unevaluated_properties(
             )
 
 
-def is_multiple_of(value: int | float, divisor: int | float) -> bool:
+def is_multiple_of(value: Any, divisor: Any) -> bool:
     """``multipleOf`` as the reference decides it: exact on the numbers' shortest reprs.
 
     Measured against jsonschema-rs: ``19.01`` is a multiple of ``0.01`` (python-jsonschema's
-    float division says no), ``1e22`` is not a multiple of ``3`` (float division says yes).
+    float division says no), ``1e22`` is not a multiple of ``3`` (float division says yes),
+    and ``inf``/``nan`` pass (it does not reject them). Numbers beyond float range
+    (``1e400``, kept as :class:`~decimal.Decimal`) are exact too, in time logarithmic in
+    their exponents: never an exception.
     """
     if isinstance(value, int) and isinstance(divisor, int):
-        return value % divisor == 0
+        return divisor != 0 and value % divisor == 0
     import decimal
 
-    a, b = decimal.Decimal(repr(value)), decimal.Decimal(repr(divisor))
-    # Enough digits for the integer quotient (any size, big integers included) and for a
-    # remainder between doubles (exponents -324..308: at most ~650 digits): exact.
-    with decimal.localcontext() as context:
-        context.prec = max(a.adjusted() - b.adjusted(), 0) + 700
-        context.traps[decimal.InvalidOperation] = True
-        return a % b == 0
+    a = value if isinstance(value, decimal.Decimal) else decimal.Decimal(repr(value))
+    b = divisor if isinstance(divisor, decimal.Decimal) else decimal.Decimal(repr(divisor))
+    if not a.is_finite():
+        return True
+    if not b.is_finite() or b.is_zero():
+        return False
+    if a.is_zero():
+        return True
+    # a = ma * 10**ea, b = mb * 10**eb, mantissas integers: a / b is an integer exactly
+    # when mb divides ma * 10**(ea - eb); modular powers keep huge exponents cheap.
+    ma, ea = _mantissa(a)
+    mb, eb = _mantissa(b)
+    if ea >= eb:
+        return bool(ma * pow(10, ea - eb, mb) % mb == 0)
+    shift = eb - ea
+    # ma has fewer than this many digits, so ma is not a multiple of 10**shift * mb
+    if shift > len(str(ma)):
+        return False
+    return bool(ma % (mb * 10**shift) == 0)
+
+
+def _mantissa(number: Any) -> tuple[int, int]:
+    _sign, digits, exponent = number.as_tuple()
+    mantissa = int("".join(map(str, digits)) or "0")
+    return abs(mantissa), int(exponent)
 
 
 def _multiple_of(validator: Any, divisor: Any, instance: Any, schema: Any) -> Iterator[Any]:
@@ -409,6 +720,46 @@ def _multiple_of(validator: Any, divisor: Any, instance: Any, schema: Any) -> It
 
     if validator.is_type(instance, "number") and not is_multiple_of(instance, divisor):
         yield ValidationError(f"{instance!r} is not a multiple of {divisor}")
+
+
+def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    # python-jsonschema compares objects pairwise (4,000 objects: 90 s); hashing a
+    # JSON-equality key per item is linear.
+    from jsonschema.exceptions import ValidationError
+
+    if unique and validator.is_type(instance, "array"):
+        seen: set[Any] = set()
+        for item in instance:
+            key = _equality_key(item)
+            if key in seen:
+                yield ValidationError(f"{instance!r} has non-unique elements")
+                return
+            seen.add(key)
+
+
+# Scalars whose own equality and hash are JSON equality (bool is not: True == 1).
+_HASHABLE_SCALARS = frozenset({str, int, float, type(None), Decimal})
+
+
+def _equality_key(value: Any) -> Any:
+    """A hashable key equal for JSON-equal values (``1 == 1.0``, ``true != 1``).
+
+    Python's numbers already compare and hash by mathematical value (int, float,
+    Decimal) and strings never equal numbers; only booleans (``True == 1``) and
+    containers need a key of their own. Payloads reaching it are depth-checked.
+    """
+    kind = type(value)
+    if kind is dict:
+        if {*map(type, value.values())} <= _HASHABLE_SCALARS:  # the common case, in C
+            return ("object", frozenset(value.items()))
+        return ("object", frozenset([(k, _equality_key(v)) for k, v in value.items()]))
+    if kind is list or kind is tuple:
+        if {*map(type, value)} <= _HASHABLE_SCALARS:
+            return ("array", tuple(value))
+        return ("array", tuple([_equality_key(v) for v in value]))
+    if kind is bool:
+        return ("boolean", value)
+    return value
 
 
 def _ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -419,34 +770,50 @@ def _ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
         yield error
 
 
+class _OverBudget(Exception):
+    """The explanation spent its step budget."""
+
+
+class _Budget(threading.local):
+    steps: int | None = None
+
+
+_budget = _Budget()
+
+
+def _charge() -> None:
+    steps = _budget.steps
+    if steps is not None:
+        if steps <= 0:
+            raise _OverBudget
+        _budget.steps = steps - 1
+
+
+def _budgeted(keyword: Callable[..., Any]) -> Callable[..., Iterator[Any]]:
+    """``keyword`` charging one step per evaluation and per error it yields."""
+
+    def charged(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        _charge()
+        for error in keyword(validator, value, instance, schema) or ():
+            _charge()
+            yield error
+
+    return charged
+
+
 @lru_cache(maxsize=1)
 def _explaining_class() -> Any:
-    import jsonschema
     from jsonschema.validators import extend
 
-    return extend(
-        jsonschema.Draft202012Validator,
-        {
-            "$ref": _ref,
-            "multipleOf": _multiple_of,
-            "pattern": _pattern,
-            "patternProperties": _pattern_properties,
-            "additionalProperties": _additional_properties,
-            "unevaluatedProperties": _unevaluated_properties,
-        },
-    )
-
-
-def _refuse_retrieval(uri: str) -> Any:
-    raise RefError(
-        f"$ref {uri!r} is not inside the schema; accord never fetches",
-        code="ref-remote",
-        pointer="",
-    )
-
-
-@lru_cache(maxsize=1)
-def _offline_registry() -> Any:
-    from referencing import Registry
-
-    return Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
+    base = py_validator_class("2020-12")
+    keywords = {
+        **base.VALIDATORS,
+        "$ref": _ref,
+        "multipleOf": _multiple_of,
+        "uniqueItems": _unique_items,
+        "pattern": _pattern,
+        "patternProperties": _pattern_properties,
+        "additionalProperties": _additional_properties,
+        "unevaluatedProperties": _unevaluated_properties,
+    }
+    return extend(base, {name: _budgeted(keyword) for name, keyword in keywords.items()})

@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO, cast
 
 from accord._version import __version__
 
@@ -74,8 +74,10 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that returns exit codes instead of calling ``sys.exit``."""
 
     def error(self, message: str) -> NoReturn:
+        from accord._text import escape_output
+
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"error[usage]: {message}\n")
+        sys.stderr.write(escape_output(f"error[usage]: {message}\n"))
         raise _ParserExit(EXIT_USAGE)
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
@@ -111,7 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         accord 0.1.0
         0
     """
-    out = sys.stdout
+    from accord._text import TerminalSafeWriter
+
+    # Every byte the CLI prints goes through one escape (accord._text): user-controlled
+    # names and messages cannot drive the terminal.
+    out = cast(TextIO, TerminalSafeWriter(sys.stdout))
     try:
         parser = build_parser()
         try:
@@ -148,7 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def report_error(exc: AccordError, *, stream: TextIO | None = None) -> None:
     """Print ``error[<code>]: <file>#<pointer>: <message>`` (every problem, if several)."""
-    stream = stream or sys.stderr
+    from accord._text import TerminalSafeWriter
+
+    stream = cast(TextIO, TerminalSafeWriter(stream or sys.stderr))
     problems: Any = getattr(exc, "problems", None)
     if isinstance(problems, (list, tuple)) and problems:
         # A registry that does not load: one line per problem, paths from the working
@@ -173,10 +181,14 @@ def _internal_error(exc: Exception) -> int:
         import traceback
 
         traceback.print_exception(exc, file=sys.stderr)
+    from accord._text import escape_output
+
     sys.stderr.write(
-        f"accord: internal error ({type(exc).__name__}): {exc}\n"
-        f"This is a bug in accord {__version__}: please report it to the accord maintainers "
-        "with the output of the same command run with ACCORD_DEBUG=1.\n"
+        escape_output(
+            f"accord: internal error ({type(exc).__name__}): {exc}\n"
+            f"This is a bug in accord {__version__}: please report it to the accord maintainers "
+            "with the output of the same command run with ACCORD_DEBUG=1.\n"
+        )
     )
     return EXIT_INTERNAL
 

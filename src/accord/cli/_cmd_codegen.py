@@ -26,13 +26,16 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         type=Path,
         default=None,
-        help="output directory (default: [tool.accord] codegen-output, else ./generated)",
+        help="output directory (default: [tool.accord] codegen-output, else the directory "
+        "of the pyproject.toml whose [tool.accord.service] generated names the package, "
+        "else ./generated)",
     )
     p.add_argument(
         "--package",
         metavar="NAME",
         default=None,
-        help="generated package name (default: [tool.accord] codegen-package, else accord_models)",
+        help="generated package name (default: [tool.accord] codegen-package, else "
+        "[tool.accord.service] generated, else accord_models)",
     )
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 naming stale files")
     add_format_arg(p)
@@ -42,11 +45,10 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Generate (or check) the model package; 1 when ``--check`` finds stale files."""
     from accord._config import find_project_config
-    from accord.codegen import DEFAULT_PACKAGE, generate_package
+    from accord.codegen import codegen_target, generate_package
 
     tool = find_project_config(Path.cwd())
-    out_dir: Path = args.out or tool.codegen_output or Path("generated")
-    package: str = args.package or tool.codegen_package or DEFAULT_PACKAGE
+    out_dir, package = codegen_target(tool, out=args.out, package=args.package)
     registry = load_registry(args)
     result = generate_package(registry, out_dir, package=package, check=args.check)
     if args.format == "json":
@@ -68,7 +70,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         for rel in result.stale:
             out.write(f"stale: {(out_dir / rel).as_posix()}\n")
         if result.stale:
-            out.write(f"{len(result.stale)} file(s) out of date: run `accord codegen`\n")
+            out.write(f"{len(result.stale)} file(s) out of date: run `{_fix_command(args)}`\n")
         else:
             out.write(f"{package}: up to date ({len(result.unchanged)} files)\n")
     else:
@@ -81,3 +83,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             f"{len(result.unchanged)} unchanged\n"
         )
     return EXIT_FINDINGS if args.check and result.stale else EXIT_OK
+
+
+def _fix_command(args: argparse.Namespace) -> str:
+    """The same run without ``--check``: what rewrites the files it reported stale."""
+    import shlex
+
+    words = ["accord", "codegen"]
+    for flag, value in (("--registry", args.registry), ("--out", args.out)):
+        if value is not None:
+            words += [flag, Path(value).as_posix()]
+    if args.package is not None:
+        words += ["--package", args.package]
+    return shlex.join(words)

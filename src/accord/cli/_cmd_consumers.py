@@ -99,19 +99,22 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """Write one Pact v4 file per expectation with interactions."""
     import json
 
-    from accord._jsondoc import atomic_write
+    from accord._jsondoc import atomic_write, check_out_dir, make_out_dir
     from accord.consumers._model import discover
     from accord.consumers._pact import export_pact
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    for ef in discover(registry_root(args), consumer=args.consumer):
-        if not ef.doc.get("interactions"):
-            continue
-        pact = export_pact(ef.doc)
+    check_out_dir(args.out)
+    pacts: list[tuple[str, dict[str, Any]]] = [
+        (ef.file, export_pact(ef.doc))
+        for ef in discover(registry_root(args), consumer=args.consumer)
+        if ef.doc.get("interactions")
+    ]
+    make_out_dir(args.out)
+    for file, pact in pacts:
         name = f"{pact['consumer']['name']}-{pact['provider']['name']}.json"
         target = args.out / name
         atomic_write(target, (json.dumps(pact, indent=2, sort_keys=True) + "\n").encode())
-        out.write(f"{ef.file} -> {target}\n")
+        out.write(f"{file} -> {target}\n")
     return EXIT_OK
 
 

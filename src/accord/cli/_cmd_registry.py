@@ -187,6 +187,8 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
     # lint must check what services load.
     root = discovered_root(args)
     report = lint(root)
+    from accord._text import escape_control
+
     problems = report.problems
     if args.format == "json":
         write_json(out, report.to_json())
@@ -199,7 +201,8 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
                 if found.file is not None
                 else found
             )
-            out.write(f"{shown.location()}: {style(out, shown.code, colour)}: {shown.message}\n")
+            message = escape_control(shown.message)
+            out.write(f"{shown.location()}: {style(out, shown.code, colour)}: {message}\n")
         summary = (
             f"{plural(report.error_count, 'error')}, {plural(report.warning_count, 'warning')} "
             f"in {display_path(root)}"

@@ -106,17 +106,21 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         )
         return EXIT_OK if all_valid else EXIT_FINDINGS
 
+    from accord._text import escape_control
+
     for name, errors in results:
-        shown = "<stdin>" if name == "-" else name
+        shown = "<stdin>" if name == "-" else escape_control(name)
         if not errors:
             out.write(f"{shown}: {style(out, 'valid', 'green')} under {resolved}\n")
             continue
         head = style(out, "invalid", "red", "bold")
         out.write(f"{shown}: {head} under {resolved} ({plural(len(errors), 'error')})\n")
         for issue in errors:
-            out.write(f"  {issue.json_path}: {issue.message}\n")
+            out.write(escape_control(f"  {issue.json_path}: {issue.message}") + "\n")
             detail = f"instance {issue.instance_path or '/'}, schema {issue.schema_path}"
-            out.write(style(out, f"    ({issue.keyword} at {detail})", "dim") + "\n")
+            out.write(
+                style(out, escape_control(f"    ({issue.keyword} at {detail})"), "dim") + "\n"
+            )
     return EXIT_OK if all_valid else EXIT_FINDINGS
 
 

@@ -153,6 +153,9 @@ def table(rows: Sequence[Sequence[str]]) -> list[str]:
     """Left-aligned columns separated by two spaces; the first row is the header."""
     if not rows:
         return []
+    from accord._text import escape_control
+
+    rows = [[escape_control(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -12,6 +12,7 @@ from accord.codegen._package import (
     DEFAULT_PACKAGE,
     MANIFEST,
     CodegenResult,
+    codegen_target,
     generate_package,
     validate_package,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "attribute_map",
     "attribute_moves",
     "check_source",
+    "codegen_target",
     "field_attr",
     "generate_package",
     "name_ident",

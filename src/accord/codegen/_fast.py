@@ -32,7 +32,7 @@ __all__ = [
 
 FAST_GENERATOR = "fastjsonschema"
 # Options passed to compile_to_code, as data: part of the manifest input key.
-FAST_OPTIONS: dict[str, Any] = {"use_default": False, "use_formats": True, "accord_fast": 1}
+FAST_OPTIONS: dict[str, Any] = {"use_default": False, "use_formats": True, "accord_fast": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +83,11 @@ def render_fast(bundle: Any, *, ref: str, source: str, digest: str) -> FastRende
         return FastRender(None, reason)
     import fastjsonschema
 
+    from accord._offline import fast_compile_to_code
+
     prepared = _backends._prepare_for_fast(bundle)
     try:
-        code = fastjsonschema.compile_to_code(
+        code = fast_compile_to_code(
             prepared, use_default=FAST_OPTIONS["use_default"], use_formats=True
         )
     except fastjsonschema.JsonSchemaDefinitionException as exc:

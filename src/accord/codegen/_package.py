@@ -18,12 +18,12 @@ import importlib.util
 import json
 import keyword
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord._jsondoc import atomic_write, canonical_dumps
+from accord._jsondoc import atomic_write, canonical_dumps, check_out_dir, make_out_dir
 from accord._version import __version__
 from accord.codegen._fast import (
     FAST_GENERATOR,
@@ -37,9 +37,17 @@ from accord.codegen._safety import check_source
 from accord.errors import UsageError
 
 if TYPE_CHECKING:
+    from accord._config import ToolConfig
     from accord.registry import ContractVersion, Registry
 
-__all__ = ["DEFAULT_PACKAGE", "MANIFEST", "CodegenResult", "generate_package", "validate_package"]
+__all__ = [
+    "DEFAULT_PACKAGE",
+    "MANIFEST",
+    "CodegenResult",
+    "codegen_target",
+    "generate_package",
+    "validate_package",
+]
 
 DEFAULT_PACKAGE = "accord_models"
 MANIFEST = "_accord_manifest.json"
@@ -71,6 +79,51 @@ class CodegenResult:
     def up_to_date(self) -> bool:
         """Whether nothing had to change (the ``--check`` verdict)."""
         return not self.stale and not self.written and not self.removed
+
+
+def codegen_target(
+    tool: ToolConfig, *, out: Path | None = None, package: str | None = None
+) -> tuple[Path, str]:
+    """Where ``accord codegen`` writes (and ``--check`` checks): ``(out_dir, package)``.
+
+    In order: the flags; ``[tool.accord] codegen-output`` / ``codegen-package``; the
+    service manifest's ``generated`` package (one plain name, written beside the
+    ``pyproject.toml`` that declares it, which is where the service imports it from);
+    else ``./generated`` and ``accord_models``.
+
+    Raises:
+        UsageError: ``codegen-no-target``: the manifest's ``generated`` names a dotted
+            or several packages and neither flag nor setting says which to write.
+    """
+    if out is not None and package is not None:
+        return out, package
+    out = out or tool.codegen_output
+    package = package or tool.codegen_package
+    if out is not None and package is not None:
+        return out, package
+    generated = _manifest_generated(tool)
+    if generated is not None and tool.source is not None:
+        names = [generated] if isinstance(generated, str) else generated
+        if len(names) != 1 or not isinstance(names[0], str) or not names[0].isidentifier():
+            raise UsageError(
+                f"the service manifest's generated = {generated!r} is not one plain package "
+                "name codegen can write: pass --out DIR and --package NAME (or set "
+                "[tool.accord] codegen-output and codegen-package)",
+                code="codegen-no-target",
+                file=str(tool.source),
+            )
+        return out or tool.source.parent, package or names[0]
+    return out or Path("generated"), package or DEFAULT_PACKAGE
+
+
+def _manifest_generated(tool: ToolConfig) -> Any:
+    """``generated`` of ``[tool.accord.service]`` or of the manifest file, if any."""
+    from accord._config import read_toml
+
+    service: Any = tool.service
+    if service is None and tool.manifest is not None and tool.manifest.is_file():
+        service = read_toml(tool.manifest)
+    return service.get("generated") if isinstance(service, Mapping) else None
 
 
 def validate_package(package: str, out_dir: Path | None = None) -> None:
@@ -218,6 +271,7 @@ def generate_package(
     Example:
         >>> result = generate_package(Registry.discover(), Path("generated"))  # doctest: +SKIP
     """
+    check_out_dir(out_dir, writing=not check)
     validate_package(package, out_dir)
     package_dir = out_dir / package
     manifest_path = package_dir / MANIFEST
@@ -367,6 +421,7 @@ def _write(
     *,
     manifest_rel: str,
 ) -> None:
+    make_out_dir(out_dir)
     # The manifest goes last: a run interrupted before it is simply redone next time.
     for rel in sorted(changed, key=lambda r: r == manifest_rel):
         path = out_dir / rel

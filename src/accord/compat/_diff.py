@@ -62,7 +62,7 @@ from accord.compat._types import (
     Verdict,
     Witness,
 )
-from accord.errors import SchemaError, UsageError
+from accord.errors import Problem, SchemaError, UsageError
 
 if TYPE_CHECKING:
     from accord.registry import ContractVersion, Registry
@@ -138,7 +138,9 @@ def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
                 code="schema-not-object",
                 file=text,
             )
+        # Limits first: they bound the cost of the schema checks.
         check_limits(document, limits, file=text)
+        _refuse_invalid_file(document, text)
         if "accord://" in canonical_text(document):
             if registry is not None:
                 found = registry.version_at(_relative(registry, path))
@@ -154,6 +156,48 @@ def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
     raise UsageError(
         f"cannot compare a {type(value).__name__}: pass a schema, a file or a reference"
     )
+
+
+def _refuse_invalid_file(document: Any, file: str) -> None:
+    """Check a schema file exactly as the registry loader checks a version.
+
+    Metaschema, keywords, regexes, remote refs and cycles (``_dialect.check_schema``);
+    a relative file ``$ref`` cannot be resolved without a registry, so it is refused
+    too. Warnings pass.
+
+    Raises:
+        SchemaError: with the first problem's code and pointer, every problem listed.
+    """
+    from accord import _dialect
+
+    problems = [
+        p
+        for p in _dialect.check_schema(document, file=file, require_object_root=False)
+        if p.severity == "error"
+    ]
+    if not problems:
+        dialect = _dialect.detect_dialect(document, file=file)
+        for where, node in _dialect.iter_subschemas(document, dialect):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if isinstance(ref, str) and _dialect.classify_ref(ref) == "relative":
+                problems.append(
+                    Problem(
+                        code="ref-needs-registry",
+                        message=f"$ref {ref!r} names another file: compare registry "
+                        "references instead (ns.name@X.Y.Z) so the registry can resolve it",
+                        file=file,
+                        pointer=_pointer.join(where, "$ref"),
+                    )
+                )
+    if problems:
+        first, *rest = problems
+        listed = "".join(f"\n  {p.location()}: [{p.code}] {p.message}" for p in rest)
+        raise SchemaError(
+            first.message + (f"\nand {len(rest)} more:{listed}" if rest else ""),
+            code=first.code,
+            file=file,
+            pointer=first.pointer,
+        )
 
 
 def _normalized(document: Any, *, file: str | None = None) -> Any:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from accord._config import MODES as _CONFIG_MODES
+from accord._text import escape_control
 from accord.compat._types import Direction, Semantics, Status, Witness
 
 Severity = Literal["error", "warning", "info"]
@@ -205,18 +206,19 @@ def render_text(report: Report) -> str:
         lines.append(line)
     if not report.changes:
         lines.append("  no changes")
-    return "\n".join(lines) + "\n"
+    # Each line is one finding: a name holding a newline must not start a line of its own.
+    return "\n".join(escape_control(line) for line in lines) + "\n"
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape_control(text.replace("|", "\\|").replace("\n", " "))
 
 
 def render_markdown(report: Report) -> str:
     """A Markdown summary and table (for pull-request comments)."""
     icon = "✅" if report.compatible else "❌"
     lines = [
-        f"### {icon} `{report.old}` → `{report.new}`",
+        f"### {icon} `{_md_cell(report.old)}` → `{_md_cell(report.new)}`",
         "",
         f"- mode: `{report.mode}` ({report.semantics} semantics)",
         (
@@ -241,7 +243,7 @@ def render_markdown(report: Report) -> str:
             else ""
         )
         lines.append(
-            f"| {c.severity} | `{c.rule}` | {c.status} | `{c.instance_path or '/'}` | "
+            f"| {c.severity} | `{c.rule}` | {c.status} | `{_md_cell(c.instance_path or '/')}` | "
             f"{', '.join(c.breaks) or '—'} | {_md_cell(c.message)} | {witness} |"
         )
     return "\n".join(lines) + "\n"

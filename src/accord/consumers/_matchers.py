@@ -233,9 +233,16 @@ def _json_text(value: Any) -> str | None:
 
 
 def _full_match(pattern: str, text: str) -> bool:
+    # Consumers write these patterns and providers send the text: a pattern that could
+    # backtrack catastrophically, or a long text, goes to the reference's linear engine.
+    from accord.validation import linear_search, needs_linear_engine
+
+    whole = f"^(?:{pattern})$"
+    if needs_linear_engine(whole, text):
+        return linear_search(whole, text)
     import regress
 
-    return regress.Regex(f"^(?:{pattern})$").find(text) is not None
+    return regress.Regex(whole).find(text) is not None
 
 
 _DATE_TOKENS: list[tuple[str, str]] = [

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from accord._text import escape_control
 from accord.consumers._matchers import Mismatch, check_fields, translate
 from accord.consumers._model import Body, ExpectationFile
 
@@ -112,7 +113,8 @@ class StaticReport:
             f"{counts['proven']} proven, {counts['refuted']} refuted, "
             f"{counts['undecided']} undecided"
         )
-        return "\n".join(lines) + "\n"
+        # One line per entry: names from expectations and schemas cannot start their own.
+        return "\n".join(escape_control(line) for line in lines) + "\n"
 
 
 @dataclass(frozen=True, slots=True)

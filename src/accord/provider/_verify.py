@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from accord._text import escape_control
 from accord.consumers._matchers import Mismatch, check_fields, check_matcher
 from accord.consumers._model import ExpectationFile
 from accord.provider._errors import ProviderError
@@ -230,7 +231,8 @@ class ProviderReport:
         if pending:
             summary += f" ({pending} pending" + (", not blocking)" if self.enable_pending else ")")
         lines.append(summary)
-        return "\n".join(lines) + "\n"
+        # One line per entry: names from expectations cannot start lines of their own.
+        return "\n".join(escape_control(line) for line in lines) + "\n"
 
     def to_record(self, verified_at: str) -> dict[str, Any]:
         """The verification record (``verifications/<provider>/<version>.json``)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from accord._gate import GATE_RULES, SEVERITIES, FailOn, Finding, GateReport
+from accord._text import escape_control
 
 if TYPE_CHECKING:
     from accord.compat._report import Change
@@ -116,16 +117,17 @@ def _paint(text: str, name: str, colour: bool) -> str:
 def _text(report: GateReport, fail_on: FailOn, colour: bool, prefix: str) -> str:
     lines = [f"accord check {report.registry}: {_where(report)}"]
     for finding in report.findings:
-        where = _path(prefix, finding.file) or report.registry
+        where = escape_control(_path(prefix, finding.file) or report.registry)
         if finding.line is not None:
             where += f":{finding.line}"
+        message = escape_control(finding.message)
         if finding.ignored is not None:
             head = _paint(f"ignored[{finding.rule}]", "dim", colour)
-            lines.append(f"{head} {where}: {finding.message}")
+            lines.append(f"{head} {where}: {message}")
             lines.append(f"  approved: {finding.ignored} (fingerprint {finding.fingerprint})")
             continue
         head = _paint(f"{finding.severity}[{finding.rule}]", finding.severity, colour)
-        lines.append(f"{head} {where}: {finding.message}")
+        lines.append(f"{head} {where}: {message}")
         lines.extend(_change_lines(finding.changes, "  "))
         lines.append(f"  fingerprint {finding.fingerprint}")
     lines.extend(
@@ -149,14 +151,15 @@ def _change_lines(changes: tuple[Change, ...], indent: str) -> list[str]:
                 f"{indent}  witness {_compact(change.witness.payload)}: accepted by "
                 f"{change.witness.accepted_by}, rejected by {change.witness.rejected_by}"
             )
-    return lines
+    # One line per change: a name holding a newline must not start a line of its own.
+    return [escape_control(line) for line in lines]
 
 
 # -- markdown --------------------------------------------------------------------------
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape_control(text.replace("|", "\\|").replace("\n", " "))
 
 
 def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:

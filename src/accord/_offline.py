@@ -1,0 +1,110 @@
+"""The one place third-party validators are built: no library resolves a reference itself.
+
+accord resolves ``$ref`` itself (a registry bundles every version it serves), so a
+validator library must never fetch or read anything a schema names. Each library gets
+the refusal it understands:
+
+- jsonschema-rs: ``offline=True`` (no HTTP, no file retrieval);
+- python-jsonschema: a ``referencing`` registry whose ``retrieve`` refuses;
+- fastjsonschema: ``handlers`` that refuse *every* URI scheme (for a scheme with no
+  handler it falls back to ``urllib.request.urlopen``: http, file, ftp, data, ...).
+
+``tests/hostile/test_no_fetch.py`` scans ``src/`` (AST) so a construction anywhere else
+fails CI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
+from typing import Any
+
+from accord.errors import RefError
+
+__all__ = [
+    "REFUSE_EVERY_SCHEME",
+    "fast_compile",
+    "fast_compile_to_code",
+    "offline_registry",
+    "py_validator",
+    "py_validator_class",
+    "refuse_retrieval",
+    "rs_validator",
+]
+
+
+def refuse_retrieval(uri: str) -> Any:
+    """Refuse to resolve ``uri``: accord never fetches nor reads what a schema names."""
+    raise RefError(
+        f"$ref {uri!r} is not inside the schema; accord never fetches",
+        code="ref-remote",
+        pointer="",
+    )
+
+
+class _RefuseEveryScheme(Mapping[str, Callable[[str], Any]]):
+    """fastjsonschema ``handlers``: a refusing handler for every scheme, named or not."""
+
+    def __getitem__(self, scheme: str) -> Callable[[str], Any]:
+        return refuse_retrieval
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+REFUSE_EVERY_SCHEME: Mapping[str, Callable[[str], Any]] = _RefuseEveryScheme()
+
+
+def rs_validator(schema: Any, **options: Any) -> Any:
+    """A jsonschema-rs 2020-12 validator that never retrieves a resource."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(schema, offline=True, **options)
+
+
+@lru_cache(maxsize=1)
+def offline_registry() -> Any:
+    """A ``referencing`` registry whose ``retrieve`` refuses every URI."""
+    from referencing import Registry
+
+    return Registry(retrieve=refuse_retrieval)  # type: ignore[call-arg]
+
+
+def py_validator_class(dialect: str) -> Any:
+    """The python-jsonschema class for ``dialect`` (``2020-12`` or ``draft-07``).
+
+    Build instances with :func:`py_validator`, which gives them the refusing registry.
+    """
+    import jsonschema
+
+    return jsonschema.Draft202012Validator if dialect == "2020-12" else jsonschema.Draft7Validator
+
+
+def py_validator(cls: Any, schema: Any, **options: Any) -> Any:
+    """A python-jsonschema validator of class ``cls`` that never retrieves a resource.
+
+    ``options`` may carry its own ``registry`` (one that serves registry documents
+    only); without one, the refusing :func:`offline_registry` is used.
+    """
+    options.setdefault("registry", offline_registry())
+    return cls(schema, **options)
+
+
+def fast_compile(schema: Any, **options: Any) -> Any:
+    """``fastjsonschema.compile`` with every scheme's retrieval refused."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema, handlers=REFUSE_EVERY_SCHEME, **options)
+
+
+def fast_compile_to_code(schema: Any, **options: Any) -> str:
+    """``fastjsonschema.compile_to_code`` with every scheme's retrieval refused."""
+    import fastjsonschema
+
+    return str(fastjsonschema.compile_to_code(schema, handlers=REFUSE_EVERY_SCHEME, **options))

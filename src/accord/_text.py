@@ -1,0 +1,91 @@
+"""Terminal-safe text: the one escape for user-controlled strings in text output.
+
+Property names, messages and paths come from schemas and payloads. Printed raw, a
+name holding ESC can clear the terminal and print a fake "all checks passed", NUL and
+other controls can hide text, and bidi overrides can reorder what a reader sees. Every
+such character becomes a visible ``\\uXXXX`` escape: readable in a terminal, and the
+same character again inside a JSON string, so JSON output stays exact.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import TextIO
+
+__all__ = ["ACCORD_SGR", "TerminalSafeWriter", "escape_control", "escape_output"]
+
+# C0 controls, DEL, C1 controls, bidi embeddings/overrides and isolates.
+_UNSAFE = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def escape_control(text: str) -> str:
+    """``text`` with every control and bidi character written as ``\\uXXXX`` (newlines too).
+
+    For one user-controlled field (a property name, a pointer, a message) so it cannot
+    start a line of its own.
+
+    >>> escape_control("a\\x1b[2Jb\\nc")
+    'a\\\\u001b[2Jb\\\\u000ac'
+    """
+    return _UNSAFE_RE.sub(_visible, text)
+
+
+# What a whole rendered output may keep: newlines and tabs, and (only when colour is on,
+# i.e. on a terminal) SGR colour sequences made of accord's own style parameters.
+_OUTPUT_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SGR_RE = re.compile("(\x1b\\[[0-9;]{1,16}m)")
+# bold, dim, red, green, yellow, cyan, reset: what cli._common.style and the gate use.
+ACCORD_SGR = frozenset({"0", "1", "2", "31", "32", "33", "36"})
+
+
+def escape_output(text: str, *, sgr: frozenset[str] = frozenset()) -> str:
+    """A rendered output with every unsafe character escaped except ``\\n`` and ``\\t``.
+
+    ``sgr`` lists the SGR parameters that may pass (accord's own colours, on a
+    terminal); any other ESC is escaped.
+    """
+    if not sgr:
+        return _OUTPUT_UNSAFE_RE.sub(_visible, text)
+    parts = _SGR_RE.split(text)
+    return "".join(
+        part
+        if i % 2 and set(part[2:-1].split(";")) <= sgr
+        else _OUTPUT_UNSAFE_RE.sub(_visible, part)
+        for i, part in enumerate(parts)
+    )
+
+
+class TerminalSafeWriter(io.TextIOBase):
+    """A text stream writing through :func:`escape_output`: the CLI's stdout and stderr.
+
+    Colour sequences pass only when the underlying stream is a terminal.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+        isatty = getattr(stream, "isatty", None)
+        self._tty = bool(isatty and isatty())
+        self._sgr = ACCORD_SGR if self._tty else frozenset()
+
+    def write(self, text: str) -> int:
+        self._stream.write(escape_output(text, sgr=self._sgr))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._tty
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
