@@ -373,6 +373,12 @@ def test_rule_overrides(
     assert report.required_bump == ("minor" if compatible else "major")
 
 
-def test_reference_without_registry_is_a_usage_error() -> None:
+def test_reference_without_registry_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing to discover (no ACCORD_REGISTRY, no pyproject, no ./contracts): the error
+    # names the registry= argument. Where a registry is found, it is used (test_diff_discovery).
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ACCORD_REGISTRY", raising=False)
     with pytest.raises(UsageError, match="registry"):
         diff("shop.thing@1.0.0", "shop.thing@1.1.0")
