@@ -120,3 +120,79 @@ def test_fixture_writes_the_expectation_at_teardown(tmp_path: Path) -> None:
     assert not (tmp_path / "reg/consumers/crm").exists()
     written = json.loads((tmp_path / "reg/consumers/billing/billing.json").read_text())
     assert written["reads"][0]["fields"][0]["path"] == "$.name"
+
+
+def _keyed() -> Expectation:
+    e = Expectation("billing", provider="users-service")
+    (
+        e.upon_receiving("get user 123 with a key")
+        .with_request("GET", "/users/123", headers={"X-Api-Key": "k-1"})
+        .will_respond_with(200, body={"id": integer(123)})
+    )
+    return e
+
+
+def test_stub_checks_expected_request_headers_as_pact_does() -> None:
+    from pact import Pact
+
+    e = _keyed()
+    stub = httpx.Client(transport=e.transport(), base_url="http://users")
+    assert stub.get("/users/123").status_code == 500
+    assert stub.get("/users/123", headers={"x-api-key": "wrong"}).status_code == 500
+    assert stub.get("/users/123", headers={"x-api-key": "k-1"}).status_code == 200
+    assert len(e.problems()) == 2  # the two unexpected requests
+    # pact-python's mock server refuses the same request without the header
+    pact = Pact("billing", "users-service").with_specification("V4")
+    (
+        pact.upon_receiving("get user 123 with a key")
+        .with_request("GET", "/users/123")
+        .with_header("X-Api-Key", "k-1")
+        .will_respond_with(200)
+    )
+    with pact.serve(raises=False) as srv:
+        assert httpx.get(f"{srv.url}/users/123").status_code == 500
+        assert httpx.get(f"{srv.url}/users/123", headers={"X-Api-Key": "k-1"}).status_code == 200
+
+
+def test_asgi_stub_checks_headers_and_counts_exercised() -> None:
+    import asyncio
+
+    e = _keyed()
+
+    async def go(headers: dict[str, str]) -> int:
+        transport = httpx.ASGITransport(app=e.asgi_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://users") as c:
+            return (await c.get("/users/123", headers=headers)).status_code
+
+    assert asyncio.run(go({})) == 500
+    assert asyncio.run(go({"X-API-KEY": "k-1"})) == 200
+    assert len(e.problems()) == 1  # the request without the key; the interaction ran
+    assert e.problems()[0].startswith("unexpected request GET /users/123")
+
+
+def test_fixture_fails_on_an_unexercised_interaction_and_writes_nothing(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "test_consumer.py").write_text(
+        "import httpx\n"
+        "def test_only_one_used(accord_expectation):\n"
+        "    e = accord_expectation('billing', provider='users-service')\n"
+        "    e.upon_receiving('a').with_request('GET', '/a').will_respond_with(200)\n"
+        "    e.upon_receiving('b').with_request('GET', '/b').will_respond_with(200)\n"
+        "    c = httpx.Client(transport=e.transport(), base_url='http://users')\n"
+        "    assert c.get('/a').status_code == 200\n"
+    )
+    env = {**os.environ, "ACCORD_REGISTRY": str(tmp_path / "reg")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "'b' was never exercised" in run.stdout
+    assert not (tmp_path / "reg/consumers").exists()

@@ -48,6 +48,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="registry directory for the accord fixtures (default: [tool.accord] registry)",
     )
+    group.addoption(
+        "--accord-replace-expectations",
+        dest="accord_replace_expectations",
+        action="store_true",
+        default=False,
+        help="let accord_expectation replace a recorded interaction (same description "
+        "and provider states) whose content changed, instead of failing",
+    )
     parser.addini(
         "accord_registry",
         help="registry directory for the accord fixtures, relative to the rootdir",
