@@ -141,3 +141,67 @@ def test_stub_problems_unexercised_and_unexpected() -> None:
     assert len(problems) == 2
     assert "'list users' was never exercised" in problems[0]
     assert problems[1].startswith("unexpected request GET /nope")
+
+
+def _pact(tmp_path: Path, name: str, description: str, user_id: int) -> Path:
+    path = tmp_path / name
+    path.write_text(
+        json.dumps(
+            {
+                "consumer": {"name": "Web"},
+                "provider": {"name": "users"},
+                "interactions": [
+                    {
+                        "description": description,
+                        "request": {"method": "GET", "path": f"/users/{user_id}"},
+                        "response": {"status": 200, "body": {"id": user_id}},
+                    }
+                ],
+                "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            }
+        )
+    )
+    return path
+
+
+def test_importing_two_pacts_of_one_pair_keeps_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord.cli import main
+
+    reg = tmp_path / "reg"
+    first = _pact(tmp_path, "a.json", "get user 1", 1)
+    second = _pact(tmp_path, "b.json", "get user 2", 2)
+    assert main(["pact", "import", str(first), str(second), "--registry", str(reg)]) == 0
+    target = reg / "consumers/web/users.json"
+    assert len(json.loads(target.read_text())["interactions"]) == 2
+    # a later import of another pact of the pair adds to the file
+    third = _pact(tmp_path, "c.json", "get user 3", 3)
+    assert main(["pact", "import", str(third), "--registry", str(reg)]) == 0
+    assert len(json.loads(target.read_text())["interactions"]) == 3
+    before = target.read_bytes()
+    # a changed interaction is refused, nothing written, unless --replace
+    changed = _pact(tmp_path, "d.json", "get user 3", 4)
+    assert main(["pact", "import", str(changed), "--registry", str(reg)]) == 2
+    assert "expectation-conflict" in capsys.readouterr().err
+    assert target.read_bytes() == before
+    assert main(["pact", "import", str(changed), "--registry", str(reg), "--replace"]) == 0
+    doc = json.loads(target.read_text())
+    assert [i["request"]["path"] for i in doc["interactions"]] == [
+        "/users/1",
+        "/users/2",
+        "/users/4",
+    ]
+
+
+def test_one_import_with_two_disagreeing_pacts_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord.cli import main
+
+    reg = tmp_path / "reg"
+    ok = _pact(tmp_path, "a.json", "get user", 1)
+    clash = _pact(tmp_path, "b.json", "get user", 2)
+    assert main(["pact", "import", str(ok), str(clash), "--registry", str(reg)]) == 2
+    assert "expectation-conflict" in capsys.readouterr().err
+    assert not reg.exists()
