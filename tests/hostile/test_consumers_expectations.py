@@ -205,3 +205,50 @@ def test_one_import_with_two_disagreeing_pacts_writes_nothing(
     assert main(["pact", "import", str(ok), str(clash), "--registry", str(reg)]) == 2
     assert "expectation-conflict" in capsys.readouterr().err
     assert not reg.exists()
+
+
+def test_parallel_writers_of_one_pair_lose_no_interaction(tmp_path: Path) -> None:
+    import threading
+
+    def writer(n: int) -> None:
+        for m in range(3):
+            e = Expectation("billing", provider="users-service")
+            path = f"/users/{n}-{m}"
+            e.upon_receiving(f"get {n}-{m}").with_request("GET", path).will_respond_with(200)
+            e.write(tmp_path)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    doc = json.loads((tmp_path / "consumers/billing/users-service.json").read_text())
+    assert len(doc["interactions"]) == 18
+
+
+def test_export_file_names_are_slugs_whatever_contract_toml_says(tmp_path: Path) -> None:
+    from accord.consumers._pact import export_pacts
+
+    e = Expectation("billing", name="users")
+    e.upon_receiving("x").with_request("GET", "/x").will_respond_with(200)
+    pacts = export_pacts([("f.json", e.to_json())], lambda d, i: "../../Users Service")
+    [(name, pact)] = pacts.items()
+    assert name == "billing-users-service.json"
+    assert pact["provider"]["name"] == "../../Users Service"
+
+
+def test_stored_interaction_is_trusted_only_for_its_own_pact_form() -> None:
+    from accord.consumers._pact import export_pact, import_pact
+
+    e = _get_user("Ada")
+    doc = e.to_json()
+    exported = export_pact(doc)
+    # a file whose metadata claims another interaction than its Pact form holds
+    forged = json.loads(json.dumps(exported))
+    forged["metadata"]["accord"]["interactions"][0]["interaction"]["description"] = "other"
+    back = import_pact(forged)
+    [inter] = back["interactions"]
+    assert inter["description"] == "get user 123"
+    assert (
+        inter["response"]["body"]["fields"] != doc["interactions"][0]["response"]["body"]["fields"]
+    )  # read from the Pact form, not the claim

@@ -513,7 +513,8 @@ def import_pact(
     binder = _Binder(maps, bindings)
     interactions: list[dict[str, Any]] = []
     for inter in doc.get("interactions", []) or []:
-        if (same := recorded.get(_digest(inter))) is not None:
+        same = recorded.get(_digest(inter)) if isinstance(inter, dict) else None
+        if same is not None and interaction_key(same) == _pact_key(inter):
             interactions.append(same)  # unchanged since accord exported it
             continue
         kind = inter.get("type", "Synchronous/HTTP")
@@ -563,6 +564,12 @@ def import_pact(
         out["reads"] = accord["reads"]
     validate(out, file=file)
     return out
+
+
+def _pact_key(inter: dict[str, Any]) -> tuple[str, str]:
+    return interaction_key(
+        {"description": str(inter.get("description", "")), "provider_states": _states(inter)}
+    )
 
 
 def unbound_bodies(doc: dict[str, Any]) -> list[str]:
@@ -943,6 +950,7 @@ def export_pacts(
         DocumentError: ``expectation-conflict`` (a changed duplicate, or two versions or
             branches of one consumer), ``pact-name-collision`` (two pairs, one file name).
     """
+    from accord._names import is_valid_name, slugify
     from accord.consumers._model import merge_interactions
 
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
@@ -953,14 +961,17 @@ def export_pacts(
         known = [provider_of(doc, inter) for inter in doc.get("interactions", [])]
         only = {p for p in known if p}
         for n, inter in enumerate(doc.get("interactions", [])):
-            provider = known[n] or (next(iter(only)) if len(only) == 1 else None)
-            if not provider:
+            external = known[n] or (next(iter(only)) if len(only) == 1 else None)
+            if not external:
                 raise UsageError(
                     f"{file}: interaction {inter['description']!r} (/interactions/{n}) has no "
                     "provider: set the expectation's 'provider', or 'provider' in the "
                     "contract.toml of the contract it reads",
                     code="pact-no-provider",
                 )
+            # contract.toml's provider is free text: the pair (and the file name) use its
+            # slug, the Pact file its own spelling
+            provider = external if is_valid_name(external) else slugify(external)
             pair = pairs.setdefault(
                 (consumer, provider),
                 {
@@ -973,6 +984,8 @@ def export_pacts(
             if (consumer, provider, file) not in folded:
                 folded.add((consumer, provider, file))
                 _fold_doc_fields(pair, doc, file, stated.setdefault((consumer, provider), {}))
+            if provider != external:
+                pair["names"] = {**pair.get("names", {}), external: provider}
             pair["interactions"] = merge_interactions(pair["interactions"], [inter], file=file)
     out: dict[str, dict[str, Any]] = {}
     for (consumer, provider), doc in sorted(pairs.items()):
