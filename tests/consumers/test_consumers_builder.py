@@ -168,31 +168,3 @@ def test_asgi_stub_checks_headers_and_counts_exercised() -> None:
     assert asyncio.run(go({"X-API-KEY": "k-1"})) == 200
     assert len(e.problems()) == 1  # the request without the key; the interaction ran
     assert e.problems()[0].startswith("unexpected request GET /users/123")
-
-
-def test_fixture_fails_on_an_unexercised_interaction_and_writes_nothing(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    (tmp_path / "test_consumer.py").write_text(
-        "import httpx\n"
-        "def test_only_one_used(accord_expectation):\n"
-        "    e = accord_expectation('billing', provider='users-service')\n"
-        "    e.upon_receiving('a').with_request('GET', '/a').will_respond_with(200)\n"
-        "    e.upon_receiving('b').with_request('GET', '/b').will_respond_with(200)\n"
-        "    c = httpx.Client(transport=e.transport(), base_url='http://users')\n"
-        "    assert c.get('/a').status_code == 200\n"
-    )
-    env = {**os.environ, "ACCORD_REGISTRY": str(tmp_path / "reg")}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 1, run.stdout + run.stderr
-    assert "'b' was never exercised" in run.stdout
-    assert not (tmp_path / "reg/consumers").exists()
