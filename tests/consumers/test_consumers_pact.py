@@ -373,3 +373,21 @@ def test_import_without_a_map_keeps_bodies_unbound(pacts: dict[str, Any]) -> Non
     [inter] = doc["interactions"]
     assert inter["response"]["body"]["contract"] is None
     assert {f["path"] for f in inter["response"]["body"]["fields"]} >= {"$.id", "$.name"}
+
+
+def test_cli_export_then_import_gives_the_recorded_expectation_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord.cli import main
+
+    reg = _registry_with_users(tmp_path)
+    written = _billing("users", "get user 123", "/users/123", 200, "users-service").write(reg)
+    _billing("users", "get a missing user", "/users/404", 404, "users-service").write(reg)
+    recorded = json.loads(written.read_text())
+    assert main(["pact", "export", "--out", str(tmp_path / "pacts"), "--registry", str(reg)]) == 0
+    other = tmp_path / "other"
+    pact_file = str(tmp_path / "pacts/billing-users-service.json")
+    assert main(["pact", "import", pact_file, "--require-contract", "--registry", str(other)]) == 0
+    back = json.loads((other / "consumers/billing/users-service.json").read_text())
+    back.pop("source")
+    assert back == recorded
