@@ -180,3 +180,15 @@ def test_stored_interaction_is_trusted_only_for_its_own_pact_form() -> None:
     assert (
         inter["response"]["body"]["fields"] != doc["interactions"][0]["response"]["body"]["fields"]
     )  # read from the Pact form, not the claim
+
+
+def test_write_through_a_symlinked_expectation_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}")
+    target = tmp_path / "reg/consumers/billing/users-service.json"
+    target.parent.mkdir(parents=True)
+    target.symlink_to(outside)
+    with pytest.raises(DocumentError):
+        _get_user("Ada").write(tmp_path / "reg")
+    assert outside.read_text() == "{}"
+    assert target.is_symlink()
