@@ -120,3 +120,51 @@ def test_fixture_writes_the_expectation_at_teardown(tmp_path: Path) -> None:
     assert not (tmp_path / "reg/consumers/crm").exists()
     written = json.loads((tmp_path / "reg/consumers/billing/billing.json").read_text())
     assert written["reads"][0]["fields"][0]["path"] == "$.name"
+
+
+def _keyed() -> Expectation:
+    e = Expectation("billing", provider="users-service")
+    (
+        e.upon_receiving("get user 123 with a key")
+        .with_request("GET", "/users/123", headers={"X-Api-Key": "k-1"})
+        .will_respond_with(200, body={"id": integer(123)})
+    )
+    return e
+
+
+def test_stub_checks_expected_request_headers_as_pact_does() -> None:
+    from pact import Pact
+
+    e = _keyed()
+    stub = httpx.Client(transport=e.transport(), base_url="http://users")
+    assert stub.get("/users/123").status_code == 500
+    assert stub.get("/users/123", headers={"x-api-key": "wrong"}).status_code == 500
+    assert stub.get("/users/123", headers={"x-api-key": "k-1"}).status_code == 200
+    assert len(e.problems()) == 2  # the two unexpected requests
+    # pact-python's mock server refuses the same request without the header
+    pact = Pact("billing", "users-service").with_specification("V4")
+    (
+        pact.upon_receiving("get user 123 with a key")
+        .with_request("GET", "/users/123")
+        .with_header("X-Api-Key", "k-1")
+        .will_respond_with(200)
+    )
+    with pact.serve(raises=False) as srv:
+        assert httpx.get(f"{srv.url}/users/123").status_code == 500
+        assert httpx.get(f"{srv.url}/users/123", headers={"X-Api-Key": "k-1"}).status_code == 200
+
+
+def test_asgi_stub_checks_headers_and_counts_exercised() -> None:
+    import asyncio
+
+    e = _keyed()
+
+    async def go(headers: dict[str, str]) -> int:
+        transport = httpx.ASGITransport(app=e.asgi_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://users") as c:
+            return (await c.get("/users/123", headers=headers)).status_code
+
+    assert asyncio.run(go({})) == 500
+    assert asyncio.run(go({"X-API-KEY": "k-1"})) == 200
+    assert len(e.problems()) == 1  # the request without the key; the interaction ran
+    assert e.problems()[0].startswith("unexpected request GET /users/123")

@@ -116,9 +116,11 @@ def test_imported_pacts_verify_statically(pacts: dict[str, Any]) -> None:
     assert relaxed.verdict == "proven"
 
 
-def test_unmapped_interaction_is_a_clear_error(pacts: dict[str, Any]) -> None:
+def test_unmapped_interaction_is_a_clear_error_when_a_contract_is_required(
+    pacts: dict[str, Any],
+) -> None:
     with pytest.raises(DocumentError) as info:
-        import_pact(pacts["users"], maps=[])
+        import_pact(pacts["users"], maps=[], require_contract=True)
     assert info.value.code == "pact-unmapped"
     assert "GET /users/123 200" in info.value.message
     assert "--map" in info.value.message
@@ -209,3 +211,183 @@ def test_combine_or_and_generators_are_kept() -> None:
 def test_bad_map_entries(text: str) -> None:
     with pytest.raises(UsageError):
         parse_map(text)
+
+
+# -- one consumer-provider pair is one Pact file; accord's binding round-trips ------------
+
+
+def _billing(
+    name: str, description: str, path: str, status: int, provider: str | None = None
+) -> Any:
+    from accord.consumers import Expectation, integer, string
+
+    e = Expectation("billing", version="1.4.0", branch="main", name=name, provider=provider)
+    body = {"id": integer(123), "name": string("Ada")} if status == 200 else None
+    inter = e.upon_receiving(description).with_request("GET", path)
+    if body is None:
+        inter.will_respond_with(status)
+    else:
+        inter.will_respond_with(status, contract="users.user@^1", body=body)
+    return e
+
+
+def _registry_with_users(tmp_path: Path) -> Path:
+    import shutil
+
+    reg = tmp_path / "reg"
+    shutil.copytree(REPO / "contracts", reg, ignore=shutil.ignore_patterns("consumers"))
+    return reg
+
+
+class _Users:
+    """A users provider on 127.0.0.1; a broken one answers 200 where billing relies on a 404."""
+
+    def __init__(self, *, broken: bool) -> None:
+        self.broken = broken
+
+    def __enter__(self) -> str:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        broken = self.broken
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                data = json.dumps({"id": 123, "name": "Ada", "email": "a@b.c"}).encode()
+                self.send_response(200 if broken or self.path == "/users/123" else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.timeout(120)
+def test_export_merges_one_pair_and_the_real_verifier_fails_a_broken_provider(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pact import Verifier
+
+    from accord.cli import main
+
+    reg = _registry_with_users(tmp_path)
+    # two expectation files of billing -> users-service: one names it, the other's
+    # provider is contract.toml's (users.user's provider)
+    _billing("users", "get user 123", "/users/123", 200).write(reg)
+    _billing("users-404", "get a missing user", "/users/404", 404, "users-service").write(reg)
+    assert main(["pact", "export", "--out", str(tmp_path / "pacts"), "--registry", str(reg)]) == 0
+    assert sorted(p.name for p in (tmp_path / "pacts").iterdir()) == ["billing-users-service.json"]
+    pact = json.loads((tmp_path / "pacts/billing-users-service.json").read_text())
+    assert pact["provider"]["name"] == "users-service"
+    assert sorted(i["description"] for i in pact["interactions"]) == [
+        "get a missing user",
+        "get user 123",
+    ]
+    for broken in (False, True):
+        with _Users(broken=broken) as url:
+            verifier = Verifier("users-service", host="127.0.0.1").add_transport(url=url)
+            verifier.add_source(tmp_path / "pacts/billing-users-service.json")
+            if broken:
+                with pytest.raises(RuntimeError):
+                    verifier.verify()
+            else:
+                verifier.verify()
+
+
+def test_export_refuses_a_changed_duplicate_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord.cli import main
+
+    reg = _registry_with_users(tmp_path)
+    _billing("users", "get user 123", "/users/123", 200).write(reg)
+    _billing("users-old", "get user 123", "/users/1", 200).write(reg)
+    code = main(["pact", "export", "--out", str(tmp_path / "pacts"), "--registry", str(reg)])
+    assert code == 2
+    assert "expectation-conflict" in capsys.readouterr().err
+    assert not (tmp_path / "pacts").exists()
+
+
+def test_export_without_a_provider_anywhere_is_refused(tmp_path: Path) -> None:
+    from accord.consumers._pact import export_pacts
+
+    doc = _billing("users", "get user 123", "/users/123", 200).to_json()
+    with pytest.raises(UsageError) as info:
+        export_pacts([("consumers/billing/users.json", doc)], lambda d, i: None)
+    assert info.value.code == "pact-no-provider"
+
+
+def test_accord_to_pact_v4_to_accord_is_the_same_expectation(tmp_path: Path) -> None:
+    from accord.consumers import Expectation, each_like, enum, integer, nullable, optional, string
+
+    e = Expectation("Billing Service", version="1.4.0", branch="main", provider="users-service")
+    e.reads("users.user@^1").field("$.email", optional(string("a@b.c")))
+    (
+        e.upon_receiving("get user 123")
+        .given("user 123 exists", id=123)
+        .with_request("GET", "/users/123", headers={"X-Api-Key": "k"})
+        .will_respond_with(
+            200,
+            contract="users.user@^1",
+            body={
+                "id": integer(123),
+                "name": nullable(string("Ada")),
+                "tags": each_like(string("vip")),
+                "tier": enum(1, 2),
+            },
+        )
+    )
+    e.message("an order.placed event", "orders.order-placed@^1", {"order_id": string("o-1")})
+    doc = e.to_json()
+    pact_file = tmp_path / "billing-users.json"
+    pact_file.write_text(json.dumps(export_pact(doc), indent=2))
+    back = import_pact(load_pact(pact_file), file=str(pact_file), require_contract=True)
+    assert back.pop("source") == {"pact_file": "billing-users.json", "pact_specification": 4}
+    assert back == doc
+
+
+def test_pact_tooling_edits_keep_accords_binding(tmp_path: Path) -> None:
+    doc = _billing("users", "get user 123", "/users/123", 200).to_json()
+    doc["provider"] = "users-service"
+    exported = export_pact(doc)
+    exported["interactions"][0]["response"]["status"] = 200  # unchanged: restored verbatim
+    exported["interactions"][0]["pending"] = True  # edited by a Pact tool
+    back = import_pact(exported, require_contract=True)
+    body = back["interactions"][0]["response"]["body"]
+    assert body["contract"] == "users.user@^1"  # the binding survives the edit
+    assert back["consumer"] == {"name": "billing", "version": "1.4.0", "branch": "main"}
+
+
+def test_import_without_a_map_keeps_bodies_unbound(pacts: dict[str, Any]) -> None:
+    doc = import_pact(pacts["users"])
+    [inter] = doc["interactions"]
+    assert inter["response"]["body"]["contract"] is None
+    assert {f["path"] for f in inter["response"]["body"]["fields"]} >= {"$.id", "$.name"}
+
+
+def test_cli_export_then_import_gives_the_recorded_expectation_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord.cli import main
+
+    reg = _registry_with_users(tmp_path)
+    written = _billing("users", "get user 123", "/users/123", 200, "users-service").write(reg)
+    _billing("users", "get a missing user", "/users/404", 404, "users-service").write(reg)
+    recorded = json.loads(written.read_text())
+    assert main(["pact", "export", "--out", str(tmp_path / "pacts"), "--registry", str(reg)]) == 0
+    other = tmp_path / "other"
+    pact_file = str(tmp_path / "pacts/billing-users-service.json")
+    assert main(["pact", "import", pact_file, "--require-contract", "--registry", str(other)]) == 0
+    back = json.loads((other / "consumers/billing/users-service.json").read_text())
+    back.pop("source")
+    assert back == recorded

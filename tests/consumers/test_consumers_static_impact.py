@@ -177,7 +177,7 @@ def test_cli_verify_static_and_consumers(
     assert "$.name" in shown
 
 
-def test_cli_pact_import_unmapped_exits_2(
+def test_cli_pact_import_unmapped_is_kept_unbound_unless_a_contract_is_required(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pact = tmp_path / "p.json"
@@ -197,8 +197,19 @@ def test_cli_pact_import_unmapped_exits_2(
             }
         )
     )
-    assert main(["pact", "import", str(pact), "--registry", str(tmp_path / "reg")]) == 2
+    reg = tmp_path / "reg"
+    argv = ["pact", "import", str(pact), "--registry", str(reg)]
+    assert main([*argv, "--require-contract"]) == 2
     assert "pact-unmapped" in capsys.readouterr().err
+    assert not reg.exists()
+    # a schema-less response is kept with its matchers (provider verification checks them)
+    assert main(argv) == 0
+    assert "1 bod(ies) bound to no contract" in capsys.readouterr().out
+    kept = json.loads((reg / "consumers/web/users.json").read_text())
+    body = kept["interactions"][0]["response"]["body"]
+    assert body["contract"] is None
+    assert body["fields"] == [{"path": "$.id", "match": "equals", "value": 1, "pinned": True}]
+    (reg / "consumers/web/users.json").unlink()
     assert (
         main(
             [

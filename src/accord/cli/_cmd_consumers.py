@@ -30,6 +30,18 @@ def register(subparsers: Any) -> None:
         help="bind interactions to a contract: 'GET /users/{id} 200=users.user@^1' "
         "(repeatable; also [tool.accord.pact] map)",
     )
+    imp.add_argument(
+        "--require-contract",
+        action="store_true",
+        help="refuse (pact-unmapped) a response or message body no map binds, instead of "
+        "keeping it unbound (checked by its matchers alone)",
+    )
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a recorded interaction (same description and provider states) whose "
+        "content changed, instead of refusing (expectation-conflict)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="print, do not write")
     add_registry_arg(imp)
     imp.set_defaults(handler=run_import)
@@ -75,46 +87,84 @@ def register(subparsers: Any) -> None:
 
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
-    """Import each file; write ``consumers/<consumer>/<provider>.json``."""
+    """Import each file into ``consumers/<consumer>/<provider>.json``, merged with what is
+    recorded there (one file per consumer-provider pair); all files are read and merged
+    before anything is written, so a refused import writes nothing."""
     from accord._jsondoc import atomic_write
-    from accord.consumers._model import dump
-    from accord.consumers._pact import import_pact, load_pact, maps_from_config, parse_map
+    from accord.consumers._model import dump, locked_dir, merge, merge_into_file
+    from accord.consumers._pact import (
+        import_pact,
+        load_pact,
+        maps_from_config,
+        parse_map,
+        unbound_bodies,
+    )
 
     maps = [parse_map(m) for m in args.map] + maps_from_config(Path.cwd())
     root = registry_root(args)
+    imported: dict[Path, dict[str, Any]] = {}
+    notes: list[str] = []
     for path in args.files:
-        doc = import_pact(load_pact(path), maps=maps, file=str(path))
-        data = dump(doc)
+        doc = import_pact(
+            load_pact(path), maps=maps, file=str(path), require_contract=args.require_contract
+        )
         if args.dry_run:
-            out.write(data.decode())
+            out.write(dump(doc).decode())
             continue
         target = root / "consumers" / doc["consumer"]["name"] / f"{doc['provider']}.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, data)
-        out.write(f"{path} -> {target} ({len(doc['interactions'])} interaction(s))\n")
+        if target in imported:  # two files of one pair in this import: one file
+            doc = merge(imported[target], doc, file=str(path))
+        imported[target] = doc
+        notes += [f"{path}: {label}" for label in unbound_bodies(doc)]
+    if args.dry_run:
+        return EXIT_OK
+    writes: list[tuple[Path, bytes | None, int]] = []
+    for target, doc in imported.items():
+        shown = target.relative_to(root).as_posix()
+        if target.parent.is_dir():
+            with locked_dir(target.parent):
+                merged, data = merge_into_file(target, doc, shown=shown, replace=args.replace)
+        else:
+            merged, data = doc, dump(doc)
+        writes.append((target, data, len(merged.get("interactions", []))))
+    for target, data, count in writes:
+        if data is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, data)
+        out.write(f"-> {target} ({count} interaction(s))\n")
+    if notes:
+        out.write(
+            f"note: {len(notes)} bod(ies) bound to no contract, kept unbound (provider "
+            "verification checks their matchers; static verification cannot decide them; "
+            "bind with --map):\n" + "".join(f"  {n}\n" for n in sorted(set(notes)))
+        )
     return EXIT_OK
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    """Write one Pact v4 file per expectation with interactions."""
+    """Write one Pact v4 file per consumer-provider pair (``<consumer>-<provider>.json``)."""
     import json
 
     from accord._jsondoc import atomic_write, check_out_dir, make_out_dir
     from accord.consumers._model import discover
-    from accord.consumers._pact import export_pact
+    from accord.consumers._pact import export_pacts
+    from accord.provider._verify import provider_of
 
     check_out_dir(args.out)
-    pacts: list[tuple[str, dict[str, Any]]] = [
-        (ef.file, export_pact(ef.doc))
-        for ef in discover(registry_root(args), consumer=args.consumer)
-        if ef.doc.get("interactions")
+    registry = load_registry(args)
+    files = [
+        ef for ef in discover(registry.root, consumer=args.consumer) if ef.doc.get("interactions")
     ]
+    by_doc = {id(ef.doc): ef for ef in files}
+    pacts = export_pacts(
+        [(ef.file, ef.doc) for ef in files],
+        lambda doc, inter: provider_of(registry, by_doc[id(doc)], inter),
+    )
     make_out_dir(args.out)
-    for file, pact in pacts:
-        name = f"{pact['consumer']['name']}-{pact['provider']['name']}.json"
+    for name, pact in pacts.items():
         target = args.out / name
         atomic_write(target, (json.dumps(pact, indent=2, sort_keys=True) + "\n").encode())
-        out.write(f"{file} -> {target}\n")
+        out.write(f"-> {target} ({len(pact['interactions'])} interaction(s))\n")
     return EXIT_OK
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord.consumers._matchers import PathToken, check_fields, format_path
-from accord.consumers._model import FORMAT_VERSION, dump, validate
+from accord.consumers._model import FORMAT_VERSION, locked_dir, merge_into_file, validate
 from accord.errors import UsageError
 
 if TYPE_CHECKING:
@@ -368,7 +368,10 @@ class Expectation:
             slugified and the mapping stored.
         version: The consumer's version (a release or a commit).
         branch: The consumer's branch.
-        name: The file name (without ``.json``); default: the consumer's name.
+        name: The file name (without ``.json``); default: the provider's name, else
+            the consumer's. Expectations written to one file accumulate (one file per
+            consumer-provider pair, as a Pact file).
+        provider: The provider service (``contract.toml`` ``provider``).
     """
 
     def __init__(
@@ -390,10 +393,12 @@ class Expectation:
         self.consumer = consumer
         self.version = version
         self.branch = branch
-        self.name = name or consumer
+        self.name = name or provider or consumer
         self.provider = provider
         self._reads: list[dict[str, Any]] = []
         self._interactions: list[Interaction | Message] = []
+        self._exercised: set[int] = set()
+        self._unexpected: list[str] = []
 
     # -- fields of a contract ----------------------------------------------------------
 
@@ -468,20 +473,45 @@ class Expectation:
         """Where :meth:`write` puts the file under ``registry_root``."""
         return registry_root / "consumers" / self.consumer / f"{self.name}.json"
 
-    def write(self, registry_root: Path) -> Path:
-        """Write the file atomically (skipped when the bytes are already there)."""
+    def write(
+        self,
+        registry_root: Path,
+        *,
+        replace: bool | Callable[[tuple[str, str]], bool] = False,
+    ) -> Path:
+        """Merge into the file atomically: interactions already recorded there are kept,
+        new ones added (skipped when the bytes are already there).
+
+        Args:
+            registry_root: The registry directory.
+            replace: Replace a recorded interaction with the same description and
+                provider states but different content (or a predicate on that key);
+                by default that is an ``expectation-conflict`` and nothing is written.
+
+        Raises:
+            DocumentError: ``expectation-conflict``, or the stored file is invalid.
+        """
         from accord._jsondoc import atomic_write
 
         target = self.path_in(registry_root)
-        data = dump(self.to_json())
+        doc = self.to_json()
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            if target.read_bytes() == data:
-                return target
-        except FileNotFoundError:
-            pass
-        atomic_write(target, data)
+        with locked_dir(target.parent):
+            shown = f"consumers/{self.consumer}/{target.name}"
+            _merged, data = merge_into_file(target, doc, shown=shown, replace=replace)
+            if data is not None:
+                atomic_write(target, data)
         return target
+
+    def problems(self) -> list[str]:
+        """What the stub saw that Pact's mock server fails a test for: HTTP interactions
+        never exercised, and requests no interaction matched (empty: all is well)."""
+        out = [
+            f"interaction {item.description!r} was never exercised by the stub"
+            for n, item in enumerate(self._interactions)
+            if isinstance(item, Interaction) and n not in self._exercised
+        ]
+        return out + self._unexpected
 
     # -- the in-process stub -----------------------------------------------------------
 
@@ -493,21 +523,32 @@ class Expectation:
         raise UsageError(f"no message {description!r} in this expectation")
 
     def respond(
-        self, method: str, path: str, query: Mapping[str, list[str]], body: bytes
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, list[str]],
+        body: bytes,
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         """The stub's answer to one request: the matching interaction's response.
 
-        An unmatched request gets status 500 and a JSON body naming every candidate's
-        mismatches (so the consumer test fails with the reason).
+        A request matches an interaction when its method, path, query, the headers the
+        interaction expects (names case-insensitive; extra headers are fine) and body
+        match. An unmatched request gets status 500 and a JSON body naming every
+        candidate's mismatches (so the consumer test fails with the reason), and is
+        kept in :meth:`problems`.
         """
+        received = {k.lower(): v for k, v in (headers or {}).items()}
         misses: list[dict[str, Any]] = []
-        for item in self._interactions:
+        for n, item in enumerate(self._interactions):
             if not isinstance(item, Interaction):
                 continue
             why = _request_mismatch(item.request, method, path, query, body)
+            why += _header_mismatch(item.request, received)
             if why:
                 misses.append({"interaction": item.description, "mismatches": why})
                 continue
+            self._exercised.add(n)
             response = item.response
             headers = dict(response.get("headers", {}))
             payload = b""
@@ -517,6 +558,7 @@ class Expectation:
             return int(response["status"]), headers, payload
         error = {"error": "accord stub: no interaction matches", "method": method, "path": path}
         error["candidates"] = misses  # type: ignore[assignment]
+        self._unexpected.append(f"unexpected request {method.upper()} {path}: {misses}")
         return 500, {"content-type": "application/json"}, json.dumps(error).encode()
 
     def transport(self) -> httpx.MockTransport:
@@ -528,7 +570,7 @@ class Expectation:
             for key, value in request.url.params.multi_items():
                 query.setdefault(key, []).append(value)
             status, headers, payload = self.respond(
-                request.method, request.url.path, query, request.content
+                request.method, request.url.path, query, request.content, dict(request.headers)
             )
             return httpx.Response(status, headers=headers, content=payload)
 
@@ -548,8 +590,9 @@ class Expectation:
                 if not event.get("more_body"):
                     break
             query = parse_qs(scope.get("query_string", b"").decode(), keep_blank_values=True)
+            sent = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
             status, headers, payload = self.respond(
-                scope["method"], scope["path"], query, b"".join(chunks)
+                scope["method"], scope["path"], query, b"".join(chunks), sent
             )
             await send(
                 {
@@ -584,3 +627,30 @@ def _request_mismatch(
             for m in check_fields(expected["body"]["fields"], payload, role="writes")
         )
     return problems
+
+
+def _header_mismatch(expected: dict[str, Any], received: Mapping[str, str]) -> list[str]:
+    """Pact's header check: every expected header is sent (name case-insensitive), with
+    the expected value, or one its header matchers accept."""
+    from accord.consumers._matchers import check_matcher
+
+    matchers = {k.lower(): v for k, v in expected.get("matchers", {}).get("header", {}).items()}
+    problems: list[str] = []
+    for name, value in expected.get("headers", {}).items():
+        got = received.get(name.lower())
+        if got is None:
+            problems.append(f"header {name} is missing")
+            continue
+        if name.lower() in matchers:
+            whys = [w for m in matchers[name.lower()] if (w := check_matcher(m, got))]
+            problems.extend(f"header {name}: {w}" for w in whys)
+        elif _header_value(name, got) != _header_value(name, str(value)):
+            problems.append(f"header {name}: {got!r} != {value!r}")
+    return problems
+
+
+def _header_value(name: str, value: str) -> list[str]:
+    parts = [p.strip() for p in value.split(",")]
+    if name.lower() == "content-type":  # media types and parameter names ignore case
+        return [";".join(x.strip().lower() for x in p.split(";")) for p in parts]
+    return parts

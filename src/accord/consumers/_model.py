@@ -29,7 +29,8 @@ requests, sync-message requests) are *written*.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,8 +46,13 @@ __all__ = [
     "discover",
     "dump",
     "expectation_schema",
+    "interaction_key",
     "iter_bodies",
     "load",
+    "locked_dir",
+    "merge",
+    "merge_interactions",
+    "merge_into_file",
     "validate",
 ]
 
@@ -273,3 +279,158 @@ def discover(root: Path, *, consumer: str | None = None) -> list[ExpectationFile
         if consumer is None or loaded.consumer == consumer:
             found.append(loaded)
     return found
+
+
+# -- one consumer-provider pair is one file that accumulates interactions --------------
+
+
+def interaction_key(inter: Mapping[str, Any]) -> tuple[str, str]:
+    """Pact's identity of an interaction: its description and its provider states."""
+    from accord._jsondoc import canonical_dumps
+
+    return str(inter.get("description", "")), canonical_dumps(inter.get("provider_states") or [])
+
+
+def _shown_key(key: tuple[str, str]) -> str:
+    states = json.loads(key[1])
+    given = ", ".join(str(s.get("name")) for s in states) if states else "no provider state"
+    return f"{key[0]!r} ({given})"
+
+
+def merge_interactions(
+    stored: Sequence[Mapping[str, Any]],
+    incoming: Sequence[Mapping[str, Any]],
+    *,
+    file: str | None = None,
+    replace: bool | Callable[[tuple[str, str]], bool] = False,
+) -> list[dict[str, Any]]:
+    """``stored`` plus every interaction of ``incoming`` not already there, in order.
+
+    An interaction with the key (description + provider states) of a stored one and the
+    same content is the same interaction; with different content it is a conflict
+    (as Pact's merge), unless ``replace`` allows the key (the user asked to replace).
+
+    Raises:
+        DocumentError: code ``expectation-conflict``, naming the interaction and the file.
+    """
+    from accord._jsondoc import canonical_dumps
+
+    out = [dict(i) for i in stored]
+    index = {interaction_key(i): n for n, i in enumerate(out)}
+    for inter in incoming:
+        key = interaction_key(inter)
+        n = index.get(key)
+        if n is None:
+            index[key] = len(out)
+            out.append(dict(inter))
+        elif canonical_dumps(out[n]) != canonical_dumps(inter):
+            allowed = replace(key) if callable(replace) else replace
+            if not allowed:
+                raise DocumentError(
+                    f"interaction {_shown_key(key)} is already recorded with different "
+                    "content; a consumer-provider pair keeps one interaction per "
+                    "description and provider states: rename one, or replace the "
+                    "recorded one explicitly",
+                    code="expectation-conflict",
+                    file=file,
+                    pointer=f"/interactions/{n}",
+                )
+            out[n] = dict(inter)
+    return out
+
+
+def merge(
+    stored: Mapping[str, Any],
+    incoming: Mapping[str, Any],
+    *,
+    file: str | None = None,
+    replace: bool | Callable[[tuple[str, str]], bool] = False,
+) -> dict[str, Any]:
+    """One expectation holding both documents' reads and interactions (nothing dropped).
+
+    The consumer's version and branch, and the source, are the incoming document's
+    where it states them (the newest write names the consumer version).
+
+    Raises:
+        DocumentError: ``expectation-conflict`` for another consumer or provider, or an
+            interaction recorded with different content (see :func:`merge_interactions`).
+    """
+    from accord._jsondoc import canonical_dumps
+
+    for what in ("consumer", "provider"):
+        a = stored.get(what)
+        b = incoming.get(what)
+        a = a.get("name") if isinstance(a, dict) else a
+        b = b.get("name") if isinstance(b, dict) else b
+        if a and b and a != b:
+            raise DocumentError(
+                f"cannot merge the expectation of {what} {b!r} into the one of {a!r}",
+                code="expectation-conflict",
+                file=file,
+                pointer=f"/{what}",
+            )
+    out: dict[str, Any] = {**stored, "consumer": {**stored["consumer"], **incoming["consumer"]}}
+    if incoming.get("provider"):
+        out["provider"] = incoming["provider"]
+    if names := {**stored.get("names", {}), **incoming.get("names", {})}:
+        out["names"] = names
+    if incoming.get("source"):
+        out["source"] = incoming["source"]
+    reads = list(stored.get("reads", []))
+    seen = {canonical_dumps(r) for r in reads}
+    reads += [r for r in incoming.get("reads", []) if canonical_dumps(r) not in seen]
+    if reads:
+        out["reads"] = reads
+    interactions = merge_interactions(
+        stored.get("interactions", []),
+        incoming.get("interactions", []),
+        file=file,
+        replace=replace,
+    )
+    if interactions:
+        out["interactions"] = interactions
+    validate(out, file=file)
+    return out
+
+
+@contextmanager
+def locked_dir(directory: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``directory`` (a read-merge-write of a file in
+    it by parallel writers, e.g. xdist workers, cannot lose an update). No lock file is
+    left behind; where ``fcntl`` is missing the block runs unlocked."""
+    import os
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def merge_into_file(
+    path: Path,
+    doc: Mapping[str, Any],
+    *,
+    shown: str | None = None,
+    replace: bool | Callable[[tuple[str, str]], bool] = False,
+) -> tuple[dict[str, Any], bytes | None]:
+    """``doc`` merged with the expectation already at ``path`` (if any): the merged
+    document and the bytes to write (``None`` when the file already holds them).
+
+    Raises:
+        DocumentError: the stored file is invalid, or a conflict (nothing is written).
+    """
+    merged = dict(doc)
+    current: bytes | None = None
+    if path.exists() or path.is_symlink():
+        stored = load(path)
+        current = path.read_bytes()
+        merged = merge(stored.doc, doc, file=shown or path.as_posix(), replace=replace)
+    data = dump(merged)
+    return merged, (None if data == current else data)

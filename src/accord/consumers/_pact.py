@@ -2,10 +2,19 @@
 
 A Pact file names no contract, so the import binds each interaction to one with a
 *map* (``GET /users/{id} 200=users.user@^1``; ``POST /users request=users.new-user@^1``
-for a request body; ``message <description>=orders.order-placed@^1``), or, for a
-message, its metadata key ``contract``. An interaction with a response or message body
-that no map binds is an error (``pact-unmapped``), never dropped. An unbound request
-body is kept with ``"contract": null`` (static verification reports it undecided).
+for a request body; ``message <description>=orders.order-placed@^1``), with the binding
+accord's own export stores in the file's ``metadata.accord``, or, for a message, its
+metadata key ``contract``. A body nothing binds is kept with ``"contract": null``:
+provider verification checks it against the consumer's matchers alone, static
+verification reports it undecided; ``require_contract=True`` makes it an error
+(``pact-unmapped``). Nothing is ever dropped.
+
+The export writes one Pact v4 file per consumer-provider pair (all interactions of the
+pair, from every expectation file of it; a changed duplicate is an error) and stores
+accord's binding in ``metadata.accord``: the consumer's version and branch, the reads,
+and each interaction as accord wrote it with the digest of its Pact form, so accord ->
+Pact v4 -> accord gives the same expectation back (an interaction edited since, e.g.
+by Pact tooling, is read from its Pact form and keeps only its contract binding).
 
 Pact's meaning is kept exactly: a value without a matching rule becomes a pinned
 ``equals`` field; a ``type`` rule cascades to the children of the value it covers;
@@ -18,16 +27,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from accord.consumers._matchers import PathToken, format_path, parse_path
-from accord.consumers._model import FORMAT_VERSION, validate
+from accord.consumers._model import FORMAT_VERSION, interaction_key, iter_bodies, validate
 from accord.errors import DocumentError, UsageError
 
-__all__ = ["MapEntry", "export_pact", "import_pact", "parse_map"]
+__all__ = ["MapEntry", "export_pact", "export_pacts", "import_pact", "parse_map"]
 
 
 # -- the interaction -> contract map ------------------------------------------------------
@@ -401,22 +410,41 @@ def _pact_body(
 
 
 class _Binder:
-    def __init__(self, maps: Sequence[MapEntry]) -> None:
+    """Which contract a body is an instance of: a ``--map`` entry, else the binding
+    accord's export stored for the interaction, else (messages) metadata ``contract``."""
+
+    def __init__(
+        self, maps: Sequence[MapEntry], stored: Mapping[tuple[str, str], dict[str, Any]]
+    ) -> None:
         self.maps = list(maps)
+        self.stored = stored
         self.unmapped: list[str] = []
 
-    def http(self, method: str, path: str, part: str, label: str) -> str | None:
+    def _stored(self, key: tuple[str, str], part: str) -> str | None:
+        ref = self.stored.get(key, {}).get(part)
+        return ref if isinstance(ref, str) else None
+
+    def http(
+        self, method: str, path: str, part: str, label: str, key: tuple[str, str]
+    ) -> str | None:
         for entry in self.maps:
             if entry.method != "MESSAGE" and entry.matches_http(method, path, part):
                 return entry.contract
+        side = "request" if part == "request" else "response"
+        if (ref := self._stored(key, side)) is not None:
+            return ref
         if part != "request":
             self.unmapped.append(f"{method} {path} {part} ({label!r})")
         return None
 
-    def message(self, description: str, metadata: Mapping[str, Any]) -> str | None:
+    def message(
+        self, description: str, metadata: Mapping[str, Any], key: tuple[str, str]
+    ) -> str | None:
         for entry in self.maps:
             if entry.method == "MESSAGE" and entry.target == description:
                 return entry.contract
+        if (ref := self._stored(key, "body")) is not None:
+            return ref
         contract = metadata.get("contract")
         if isinstance(contract, str):
             return contract.removeprefix("accord://")
@@ -424,14 +452,46 @@ class _Binder:
         return None
 
 
+def _accord_metadata(doc: dict[str, Any], file: str | None) -> dict[str, Any]:
+    """``metadata.accord`` of a Pact file accord exported (``{}`` for any other)."""
+    meta = doc.get("metadata")
+    block = meta.get("accord") if isinstance(meta, dict) else None
+    if block is None:
+        return {}
+    if not isinstance(block, dict) or not isinstance(block.get("interactions", []), list):
+        raise DocumentError(
+            "metadata.accord is not accord's export block",
+            code="pact-invalid",
+            file=file,
+            pointer="/metadata/accord",
+        )
+    return block
+
+
+def _digest(value: Any) -> str:
+    import hashlib
+
+    from accord._jsondoc import canonical_dumps
+
+    return "sha256:" + hashlib.sha256(canonical_dumps(value).encode()).hexdigest()
+
+
 def import_pact(
-    doc: dict[str, Any], *, maps: Sequence[MapEntry] = (), file: str | None = None
+    doc: dict[str, Any],
+    *,
+    maps: Sequence[MapEntry] = (),
+    file: str | None = None,
+    require_contract: bool = False,
 ) -> dict[str, Any]:
     """One Pact file (v2, v3 or v4) as an expectation document.
 
+    A response or message body nothing binds to a contract is kept unbound
+    (``"contract": null``); with ``require_contract`` it is an error.
+
     Raises:
-        DocumentError: ``pact-unmapped`` (an interaction no map binds: every one is
-            listed), ``pact-unsupported-matcher``, ``pact-bad-rule``, ``pact-invalid``.
+        DocumentError: ``pact-unmapped`` (with ``require_contract``: every unbound
+            body is listed), ``pact-unsupported-matcher``, ``pact-bad-rule``,
+            ``pact-invalid``.
     """
     from accord._names import slugify
 
@@ -443,9 +503,20 @@ def import_pact(
     consumer_ext = str(doc["consumer"].get("name", ""))
     provider_ext = str(doc["provider"].get("name", ""))
     consumer, provider = slugify(consumer_ext), slugify(provider_ext)
-    binder = _Binder(maps)
+    accord = _accord_metadata(doc, file)
+    recorded: dict[str, dict[str, Any]] = {}  # digest of the Pact form -> accord's interaction
+    bindings: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in accord.get("interactions", []):
+        if isinstance(entry, dict) and isinstance(entry.get("interaction"), dict):
+            recorded[str(entry.get("digest"))] = entry["interaction"]
+            bindings[interaction_key(entry["interaction"])] = _binding_of(entry["interaction"])
+    binder = _Binder(maps, bindings)
     interactions: list[dict[str, Any]] = []
     for inter in doc.get("interactions", []) or []:
+        same = recorded.get(_digest(inter)) if isinstance(inter, dict) else None
+        if same is not None and interaction_key(same) == _pact_key(inter):
+            interactions.append(same)  # unchanged since accord exported it
+            continue
         kind = inter.get("type", "Synchronous/HTTP")
         if kind == "Synchronous/HTTP" or (
             "request" in inter and "response" in inter and kind != "Synchronous/Messages"
@@ -461,7 +532,7 @@ def import_pact(
             )
     for msg in doc.get("messages", []) or []:
         interactions.append(_message(msg, spec, binder, file))  # noqa: PERF401 - clearer as a loop
-    if binder.unmapped:
+    if binder.unmapped and require_contract:
         listed = "; ".join(binder.unmapped)
         raise DocumentError(
             f"{len(binder.unmapped)} interaction(s) bound to no contract: {listed}. Bind each "
@@ -472,16 +543,54 @@ def import_pact(
             file=file,
         )
     names = {consumer_ext: consumer, provider_ext: provider}
+    if accord:  # accord's own export: its names table, without identity entries
+        stored = accord.get("names")
+        names = {k: v for k, v in names.items() if k != v}
+        names.update(stored if isinstance(stored, dict) else {})
     out: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "consumer": {"name": consumer},
         "provider": provider,
-        "names": names,
         "source": {"pact_file": Path(file).name if file else None, "pact_specification": spec},
         "interactions": interactions,
     }
+    if names:
+        out["names"] = names
+    who = accord.get("consumer")
+    for key in ("version", "branch"):
+        if isinstance(who, dict) and who.get(key) is not None:
+            out["consumer"][key] = who[key]
+    if accord.get("reads"):
+        out["reads"] = accord["reads"]
     validate(out, file=file)
     return out
+
+
+def _pact_key(inter: dict[str, Any]) -> tuple[str, str]:
+    return interaction_key(
+        {"description": str(inter.get("description", "")), "provider_states": _states(inter)}
+    )
+
+
+def unbound_bodies(doc: dict[str, Any]) -> list[str]:
+    """Labels of the bodies the consumer reads that no contract binds."""
+    return [b.label for b in iter_bodies(doc) if b.role == "reads" and b.contract is None]
+
+
+def _binding_of(inter: Mapping[str, Any]) -> dict[str, Any]:
+    """The contract of each body of an accord interaction, by part."""
+    if inter.get("type") == "http":
+        return {
+            side: inter[side]["body"].get("contract")
+            for side in ("request", "response")
+            if isinstance(inter.get(side), dict) and isinstance(inter[side].get("body"), dict)
+        }
+    if inter.get("type") == "message" and isinstance(inter.get("body"), dict):
+        return {"body": inter["body"].get("contract")}
+    request = inter.get("request")
+    if isinstance(request, dict) and isinstance(request.get("body"), dict):
+        return {"body": request["body"].get("contract")}
+    return {}
 
 
 def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -> dict[str, Any]:
@@ -490,6 +599,7 @@ def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -
     path = str(req.get("path", "/"))
     status = int(resp.get("status", 200))
     desc = str(inter.get("description", f"{method} {path}"))
+    key = interaction_key({"description": desc, "provider_states": _states(inter)})
     request: dict[str, Any] = {"method": method, "path": path}
     if req.get("query"):
         request["query"] = _query(req["query"])
@@ -498,7 +608,7 @@ def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -
     req_rules = _body_categories(req.get("matchingRules"), spec)
     present, content = _content(req.get("body"))
     if present:
-        contract = binder.http(method, path, "request", desc)
+        contract = binder.http(method, path, "request", desc, key)
         request["body"] = _pact_body(present, content, req_rules, contract, file)
     if matchers := _part_matchers(req_rules, file):
         request["matchers"] = matchers
@@ -510,7 +620,7 @@ def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -
     resp_rules = _body_categories(resp.get("matchingRules"), spec)
     present, content = _content(resp.get("body"))
     if present:
-        contract = binder.http(method, path, str(status), desc)
+        contract = binder.http(method, path, str(status), desc, key)
         response["body"] = _pact_body(present, content, resp_rules, contract, file)
     if matchers := _part_matchers(resp_rules, file):
         response["matchers"] = matchers
@@ -530,7 +640,8 @@ def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -
 def _message(msg: dict[str, Any], spec: int, binder: _Binder, file: str | None) -> dict[str, Any]:
     desc = str(msg.get("description", "message"))
     metadata = dict(msg.get("metadata") or msg.get("metaData") or {})
-    contract = binder.message(desc, metadata)
+    key = interaction_key({"description": desc, "provider_states": _states(msg)})
+    contract = binder.message(desc, metadata, key)
     present, content = _content(msg.get("contents"))
     rules = _body_categories(msg.get("matchingRules"), spec)
     body = _pact_body(True, content if present else None, rules, contract, file)
@@ -565,7 +676,8 @@ def _sync_message(
         return out
 
     request = inter.get("request", {})
-    contract = binder.message(desc, dict(request.get("metadata") or {}))
+    key = interaction_key({"description": desc, "provider_states": _states(inter)})
+    contract = binder.message(desc, dict(request.get("metadata") or {}), key)
     out: dict[str, Any] = {
         "type": "sync-message",
         "description": desc,
@@ -726,12 +838,28 @@ def _part_rules(part: dict[str, Any]) -> dict[str, Any]:
 
 
 def export_pact(doc: dict[str, Any]) -> dict[str, Any]:
-    """An expectation as a Pact v4 file (lossy where Pact cannot state accord's meaning:
-    ``optional``, ``nullable`` and non-string enums become interaction comments)."""
+    """An expectation as a Pact v4 file.
+
+    Pact cannot state all of accord's meaning (``optional``, ``nullable`` and
+    non-string enums become interaction comments), so ``metadata.accord`` keeps
+    accord's binding: the consumer's version and branch, the reads, and each
+    interaction as accord wrote it with the digest of its Pact form;
+    :func:`import_pact` gives the same expectation back.
+
+    Raises:
+        UsageError: ``pact-no-provider`` when the expectation names no provider.
+    """
     names = {slug: ext for ext, slug in doc.get("names", {}).items()}
     consumer = doc["consumer"]["name"]
-    provider = doc.get("provider") or "provider"
+    provider = doc.get("provider")
+    if not provider:
+        raise UsageError(
+            f"the expectation of {consumer!r} names no provider: set its 'provider', or "
+            "'provider' in the contract.toml of the contracts it reads",
+            code="pact-no-provider",
+        )
     interactions: list[dict[str, Any]] = []
+    recorded: list[dict[str, Any]] = []
     for inter in doc.get("interactions", []):
         out: dict[str, Any] = {"description": inter["description"], "pending": False}
         if inter.get("provider_states"):
@@ -786,15 +914,119 @@ def export_pact(doc: dict[str, Any]) -> dict[str, Any]:
         if notes:
             out["comments"] = {"text": notes}
         interactions.append(out)
+        recorded.append({"digest": _digest(out), "interaction": inter})
+    accord: dict[str, Any] = {
+        "expectation_format": FORMAT_VERSION,
+        "consumer": doc["consumer"],
+        "interactions": recorded,
+    }
+    for key in ("names", "reads"):
+        if doc.get(key):
+            accord[key] = doc[key]
     return {
         "consumer": {"name": names.get(consumer, consumer)},
         "provider": {"name": names.get(provider, provider)},
         "interactions": interactions,
-        "metadata": {
-            "pactSpecification": {"version": "4.0"},
-            "accord": {"expectation_format": FORMAT_VERSION},
-        },
+        "metadata": {"pactSpecification": {"version": "4.0"}, "accord": accord},
     }
+
+
+def export_pacts(
+    files: Sequence[tuple[str, dict[str, Any]]],
+    provider_of: Callable[[dict[str, Any], dict[str, Any]], str | None],
+) -> dict[str, dict[str, Any]]:
+    """One Pact v4 file per consumer-provider pair, by file name
+    (``<consumer>-<provider>.json``, the slugs), from ``(file, expectation)`` pairs.
+
+    Every interaction goes to the pair of its consumer and ``provider_of(doc,
+    interaction)`` (the expectation's ``provider``, else ``contract.toml``'s; for an
+    interaction without a body, the one provider of the file's other interactions): the
+    interactions of one pair from several files are merged (Pact's identity:
+    description + provider states; a changed duplicate is an error, never a last
+    writer winning).
+
+    Raises:
+        UsageError: ``pact-no-provider`` for an interaction whose provider is unknown.
+        DocumentError: ``expectation-conflict`` (a changed duplicate, or two versions or
+            branches of one consumer), ``pact-name-collision`` (two pairs, one file name).
+    """
+    from accord._names import is_valid_name, slugify
+    from accord.consumers._model import merge_interactions
+
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    stated: dict[tuple[str, str], dict[str, str]] = {}  # pair -> version/branch -> file
+    folded: set[tuple[str, str, str]] = set()  # (pair, file) whose fields are in the pair
+    for file, doc in files:
+        consumer = doc["consumer"]["name"]
+        known = [provider_of(doc, inter) for inter in doc.get("interactions", [])]
+        only = {p for p in known if p}
+        for n, inter in enumerate(doc.get("interactions", [])):
+            external = known[n] or (next(iter(only)) if len(only) == 1 else None)
+            if not external:
+                raise UsageError(
+                    f"{file}: interaction {inter['description']!r} (/interactions/{n}) has no "
+                    "provider: set the expectation's 'provider', or 'provider' in the "
+                    "contract.toml of the contract it reads",
+                    code="pact-no-provider",
+                )
+            # contract.toml's provider is free text: the pair (and the file name) use its
+            # slug, the Pact file its own spelling
+            provider = external if is_valid_name(external) else slugify(external)
+            pair = pairs.setdefault(
+                (consumer, provider),
+                {
+                    "format_version": FORMAT_VERSION,
+                    "consumer": {"name": consumer},
+                    "provider": provider,
+                    "interactions": [],
+                },
+            )
+            if (consumer, provider, file) not in folded:
+                folded.add((consumer, provider, file))
+                _fold_doc_fields(pair, doc, file, stated.setdefault((consumer, provider), {}))
+            if provider != external:
+                pair["names"] = {**pair.get("names", {}), external: provider}
+            pair["interactions"] = merge_interactions(pair["interactions"], [inter], file=file)
+    out: dict[str, dict[str, Any]] = {}
+    for (consumer, provider), doc in sorted(pairs.items()):
+        name = f"{consumer}-{provider}.json"
+        if name in out:
+            raise DocumentError(
+                f"two consumer-provider pairs would both be written to {name}",
+                code="pact-name-collision",
+            )
+        out[name] = export_pact(doc)
+    return out
+
+
+def _fold_doc_fields(
+    pair: dict[str, Any], doc: dict[str, Any], file: str, seen: dict[str, str]
+) -> None:
+    """Add one file's consumer version/branch, names and reads to a pair's expectation."""
+    from accord._jsondoc import canonical_dumps
+
+    for key in ("version", "branch"):
+        value = doc["consumer"].get(key)
+        if value is None:
+            continue
+        held = pair["consumer"].get(key)
+        if held is not None and held != value:
+            raise DocumentError(
+                f"{seen[key]} and {file} give consumer {pair['consumer']['name']!r} two "
+                f"{key}s ({held!r}, {value!r}); one Pact file states one",
+                code="expectation-conflict",
+                file=file,
+                pointer=f"/consumer/{key}",
+            )
+        pair["consumer"][key] = value
+        seen[key] = file
+    if doc.get("names"):
+        pair["names"] = {**pair.get("names", {}), **doc["names"]}
+    reads = pair.get("reads", [])
+    held_reads = {canonical_dumps(r) for r in reads}
+    reads += [r for r in doc.get("reads", []) if canonical_dumps(r) not in held_reads]
+    if reads:
+        pair["reads"] = reads
 
 
 def maps_from_config(start: Path) -> list[MapEntry]:

@@ -11,13 +11,21 @@ Example::
         client = httpx.Client(transport=e.transport(), base_url="http://users")
         assert client.get("/users/123").json()["name"] == "Ada"
 
-At the end of a passing test each expectation is written to
-``<registry>/consumers/<consumer>/<name>.json`` (the registry from ``ACCORD_REGISTRY``,
-else ``[tool.accord] registry``, else ``./contracts``). Writes are canonical (sorted
-keys) and atomic (temp file + rename), and skipped when the bytes are already there,
-so parallel xdist workers writing the same expectation cannot tear or churn it. Give
-two tests' expectations different ``name=`` values; the same name with different
-content is a conflict the last writer wins.
+At the end of a passing test each expectation is merged into
+``<registry>/consumers/<consumer>/<name>.json`` (``name`` defaults to the provider's
+name, else the consumer's; the registry from ``ACCORD_REGISTRY``, else ``[tool.accord]
+registry``, else ``./contracts``). As with a Pact file, one consumer-provider pair is
+one file that accumulates interactions: two tests for the same pair (a get-user test
+and a 404 test) both land in it, keyed by description and provider states. The same
+key with different content fails the test's teardown (``expectation-conflict``) and
+writes nothing, unless ``--accord-replace-expectations`` is given (then a recorded
+interaction is replaced; two tests of one run still may not disagree). Writes are
+canonical, atomic and made under a lock on the directory, so parallel xdist workers
+cannot tear the file or lose each other's interactions.
+
+Like Pact's mock server, the teardown also fails (and writes nothing) when an HTTP
+interaction was never exercised through the stub, or the stub received a request no
+interaction matches.
 """
 
 from __future__ import annotations
@@ -30,8 +38,13 @@ from typing import Any
 import pytest
 
 from accord.consumers._builder import Expectation
+from accord.consumers._model import interaction_key
+from accord.errors import AccordError
 
 __all__ = ["accord_expectation", "expectations_root"]
+
+
+_WRITTEN = pytest.StashKey[set[tuple[Path, tuple[str, str]]]]()
 
 
 def expectations_root(start: Path) -> Path:
@@ -59,6 +72,23 @@ def accord_expectation(request: pytest.FixtureRequest) -> Iterator[Callable[...,
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         return  # never record what a failing test declared
+    problems = [f"{e.consumer}: {p}" for e in made for p in e.problems()]
+    if problems:
+        pytest.fail("accord expectation not recorded:\n  " + "\n  ".join(problems))
     root = expectations_root(Path(str(request.config.rootpath)))
+    replace = bool(request.config.getoption("accord_replace_expectations", default=False))
+    written = request.config.stash.setdefault(_WRITTEN, set())
     for expectation in made:
-        expectation.write(root)
+        target = expectation.path_in(root)
+        keys = {interaction_key(i) for i in expectation.to_json().get("interactions", [])}
+
+        def allowed(key: tuple[str, str], target: Path = target) -> bool:
+            # an interaction recorded by an earlier run may be replaced when asked;
+            # one recorded by another test of this run never is
+            return replace and (target, key) not in written
+
+        try:
+            expectation.write(root, replace=allowed)
+        except AccordError as exc:
+            pytest.fail(f"accord expectation not recorded: {exc}")
+        written.update((target, key) for key in keys)

@@ -10,8 +10,10 @@ Fixtures:
   ``accord_validator("orders.order-placed@^1")``;
 - ``accord_examples``: in a marked test, deterministic valid example payloads of the
   contract; otherwise a factory with :func:`accord.examples`'s arguments;
-- ``accord_expectation``: a factory of consumer expectations, each written into the
-  registry's ``consumers/`` when the test passes (never when it fails).
+- ``accord_expectation``: a factory of consumer expectations, each merged into the
+  registry's ``consumers/`` when the test passes (never when it fails, nor when one of
+  its HTTP interactions went unexercised); one file per consumer-provider pair, a changed
+  interaction refused unless ``--accord-replace-expectations``.
 
 This module imports only pytest at import time: a suite that does not use the fixtures
 pays nothing for the plugin.
@@ -47,6 +49,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="accord_registry",
         default=None,
         help="registry directory for the accord fixtures (default: [tool.accord] registry)",
+    )
+    group.addoption(
+        "--accord-replace-expectations",
+        dest="accord_replace_expectations",
+        action="store_true",
+        default=False,
+        help="let accord_expectation replace a recorded interaction (same description "
+        "and provider states) whose content changed, instead of failing",
     )
     parser.addini(
         "accord_registry",
