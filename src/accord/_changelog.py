@@ -27,14 +27,33 @@ _HINTS: tuple[tuple[str, str], ...] = (
     ("type-", "check producers and parsers against the new type"),
     ("pattern-", "check values against the new pattern"),
     ("format-", "check values against the new format"),
-    ("decreased", "writers: keep values within the new, tighter bound"),
-    ("increased", "readers: accept values up to the new bound"),
     ("additional-properties", "check which extra keys are now accepted or refused"),
 )
+_TIGHTER = "writers: keep values within the new, tighter bound"
+_WIDER = "readers: accept values within the new, wider bound"
+
+
+def _bound_hint(rule_id: str) -> str | None:
+    """A bound moved: tighter when the rule breaks backward (old values may be refused),
+    wider when it breaks forward. Read from the rule's record, not from its name: a
+    lower bound that *decreases* widens, an upper bound that decreases tightens."""
+    from accord.compat._rules import RULES
+
+    if not rule_id.endswith(("-increased", "-decreased")) or rule_id not in RULES:
+        return None
+    breaks = set(RULES[rule_id].breaks)
+    if breaks == {"backward"}:
+        return _TIGHTER
+    if breaks == {"forward"}:
+        return _WIDER
+    return None
 
 
 def migration_hint(change: Change) -> str:
     """A short instruction for people migrating across ``change``."""
+    bound = _bound_hint(change.rule)
+    if bound is not None:
+        return bound
     for needle, hint in _HINTS:
         if needle in change.rule:
             return hint

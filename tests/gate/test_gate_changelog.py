@@ -52,3 +52,35 @@ def test_changelog_since_a_ref(root: Path, tmp_path: Path, capsys: Any) -> None:
     code, out, _ = run_cli(["changelog", CID, "--registry", str(root)], capsys)
     assert code == 0
     assert out.startswith("# Changelog\n\n## orders.placed\n")
+
+
+def _bound_rules() -> list[str]:
+    from accord.compat._rules import RULES
+
+    return sorted(r for r in RULES if r.endswith(("-increased", "-decreased")))
+
+
+@pytest.mark.parametrize("rule_id", _bound_rules())
+def test_bound_migration_hints_point_the_right_way(rule_id: str) -> None:
+    """A tighter bound asks writers to comply; a wider one asks readers to accept more.
+
+    Raising a lower bound or lowering an upper bound tightens; where the engine gives a
+    witness for the rule's own example, it must agree (old accepts it: tighter).
+    """
+    from accord._changelog import migration_hint
+    from accord.compat import diff
+    from accord.compat._rules import RULES
+
+    old, new = RULES[rule_id].example
+    changes = [c for c in diff(old, new, semantics="set").changes if c.rule == rule_id]
+    assert changes, f"the example of {rule_id} does not produce it"
+    change = changes[0]
+    lower = rule_id.startswith(("min-", "minimum-"))
+    tighter = lower == rule_id.endswith("-increased")
+    if change.witness is not None:
+        assert (change.witness.accepted_by == "old") is tighter, change.witness
+    hint = migration_hint(change)
+    expected = "writers: keep values within the new, tighter bound"
+    if not tighter:
+        expected = "readers: accept values within the new, wider bound"
+    assert hint == expected, rule_id
