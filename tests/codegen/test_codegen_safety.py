@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import subprocess
 import sys
@@ -79,10 +80,17 @@ def test_dangling_refs_are_refused(ref: str) -> None:
         "import re\nx = re.compile(p)\n",
         "from pydantic import BaseModel\nclass A(BaseModel):\n    __slots__ = ()\n",
         "if True:\n    pass\n",
+        "from typing_extensions import deprecated\n",
+        "from typing_extensions import TypeAliasType\nX = TypeAliasType('Y', int)\n",
+        "from typing_extensions import TypeAliasType\nX = TypeAliasType('X', int, t=())\n",
+        "from typing_extensions import TypeAliasType\nX = TypeAliasType('X', eval('int'))\n",
+        "X = TypeAliasType('X', int)\n",
     ],
     ids=[
         "import-os", "from-os", "method", "dunder-call", "eval", "decorator", "fstring",
         "attribute", "re-compile-nonliteral", "dunder-attr", "if",
+        "typing-extensions-other-name", "alias-name-mismatch", "alias-keywords",
+        "alias-of-a-call", "alias-not-imported",
     ],
 )  # fmt: skip
 def test_ast_allow_list_refuses(source: str) -> None:
@@ -105,6 +113,34 @@ def test_ast_allow_list_accepts_model_code() -> None:
         "A.model_rebuild()\nMODEL = A\n",
         package="accord_models",
     )
+
+
+def test_a_map_of_constrained_strings_generates_a_checked_type_alias(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An order event's metadata: datamodel-code-generator emits a TypeAliasType for the
+    # map's constrained value type; the allow-list admits exactly that shape.
+    text = _render(
+        {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "metadata": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string", "maxLength": 64},
+                },
+            },
+            "required": ["id"],
+        },
+        name="order-event",
+    )
+    assert "TypeAliasType(" in text
+    (tmp_path / "order_event_model.py").write_text(text, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    model = importlib.import_module("order_event_model").MODEL
+    assert model.model_validate({"id": "1", "metadata": {"a": "b"}}).metadata == {"a": "b"}
+    with pytest.raises(ValueError, match="64"):
+        model.model_validate({"id": "1", "metadata": {"a": "b" * 65}})
 
 
 _NASTY = [

@@ -18,6 +18,10 @@ from accord.errors import CodegenError
 __all__ = ["check_fast_source", "check_source"]
 
 _MODULES = frozenset({"pydantic", "typing", "datetime", "enum", "uuid", "decimal", "re"})
+# datamodel-code-generator emits type aliases (a map of constrained strings becomes
+# ``X = TypeAliasType("X", Annotated[StrictStr, Field(max_length=64)])``); only these
+# names may come from typing_extensions, and the alias call has one checked shape.
+_TYPING_EXTENSIONS = frozenset({"TypeAliasType", "Annotated", "Literal"})
 _FUTURE = frozenset({"annotations"})
 _CALLS = frozenset({"Field", "ConfigDict"})
 _GENERIC = frozenset(
@@ -46,7 +50,9 @@ class _Checker:
             line=line,
         )
 
-    def module_allowed(self, module: str) -> bool:
+    def module_allowed(self, module: str, names: list[ast.alias]) -> bool:
+        if module == "typing_extensions":
+            return all(alias.name in _TYPING_EXTENSIONS for alias in names)
         top = module.partition(".")[0]
         if top in _MODULES or module == self.package or module.startswith(self.package + "."):
             return True
@@ -128,7 +134,7 @@ class _Checker:
                 if any(alias.name not in _FUTURE for alias in names):
                     raise self.fail(stmt, "unexpected __future__ import")
             case ast.ImportFrom(module=str() as module, names=names, level=0):
-                if not self.module_allowed(module):
+                if not self.module_allowed(module, names):
                     raise self.fail(stmt, f"import from {module!r}")
                 for alias in names:
                     if alias.name == "*":
@@ -156,7 +162,7 @@ class _Checker:
                 name = self.target(target)
                 if isinstance(stmt, ast.AnnAssign):
                     self.expr(stmt.annotation)
-                if self.re_compile(value):
+                if self.re_compile(value) or self.type_alias(value, name):
                     pass
                 else:
                     self.expr(value)
@@ -171,6 +177,18 @@ class _Checker:
                 pass
             case _:
                 raise self.fail(stmt, f"module-level {type(stmt).__name__} is not allowed")
+
+    def type_alias(self, value: ast.expr, name: str) -> bool:
+        """``name = TypeAliasType("name", <an allowed type expression>)``."""
+        match value:
+            case ast.Call(
+                func=ast.Name(id="TypeAliasType"),
+                args=[ast.Constant(value=str() as alias), aliased],
+                keywords=[],
+            ) if "TypeAliasType" in self.names and alias == name:
+                self.expr(aliased)
+                return True
+        return False
 
     def re_compile(self, value: ast.expr) -> bool:
         match value:
