@@ -181,6 +181,13 @@ class Patch:
 
 
 PATCHES: list[Patch] = [
+    Patch(
+        "README.md",
+        "`LINT_RULES` in\n[`src/accord/gate/lint.py`](src/accord/gate/lint.py)",
+        "`LINT_RULES` in\n[`src/accord/registry/problems.py`](src/accord/registry/problems.py)",
+        why="the lint rule table lives in the problem catalogue now",
+        required=False,
+    ),
     # tests that name source files by path
     Patch(
         "tests/hostile/test_no_fetch.py",
@@ -380,6 +387,7 @@ SKIP_PARTS = ("tests/data/", "/golden/")
 SKIP_FILES = {"CHANGELOG.md", "scripts/relayout.py", "scripts/relayout_ARCHITECTURE.md"}
 ARCHITECTURE_TEMPLATE = Path("scripts/relayout_ARCHITECTURE.md")
 MANIFEST = "/_accord_manifest.json"
+KEEP_FROM = "## Key decisions"
 MAX_LINE = 100
 
 
@@ -540,7 +548,35 @@ def rewrite_import_froms(text: str, plan: Plan) -> str:
         edits.append((start, end, new))
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    return text
+    # the same statements inside strings (``python -c`` snippets, doctests): one line each,
+    # joined with "; " so the result is valid wherever the string is used
+    return _FROM_IN_TEXT.sub(lambda m: _rewrite_from_text(m, plan), text)
+
+
+_FROM_IN_TEXT = re.compile(
+    r"\bfrom (accord(?:\.\w+)*) import (\w+(?: as \w+)?(?:, \w+(?: as \w+)?)*)"
+)
+
+
+def _rewrite_from_text(match: re.Match[str], plan: Plan) -> str:
+    module = match.group(1)
+    groups: dict[str, list[str]] = {}
+    changed = False
+    for item in match.group(2).split(", "):
+        name, _, asname = item.partition(" as ")
+        sub = f"{module}.{name}"
+        if sub in plan.modmap:
+            parent, _, leaf = plan.modmap[sub].rpartition(".")
+            groups.setdefault(parent, []).append(_alias(leaf, asname or name))
+            changed = True
+        elif (module, name) in plan.new_names:
+            groups.setdefault(plan.new_names[(module, name)], []).append(_alias(name, asname))
+            changed = True
+        else:
+            groups.setdefault(module, []).append(_alias(name, asname))
+    if not changed:
+        return match.group(0)
+    return "; ".join(f"from {m} import {', '.join(ns)}" for m, ns in groups.items())
 
 
 def rewrite_text(path: str, text: str, plan: Plan) -> str:
@@ -554,19 +590,41 @@ def rewrite_text(path: str, text: str, plan: Plan) -> str:
 # -- splits, patches, new files -------------------------------------------------------
 
 
-def _top_imports(tree: ast.Module, text: str) -> list[str]:
+def _top_imports(tree: ast.Module, text: str, used: set[str]) -> list[str]:
+    """The module's top-level imports that bind a name in ``used`` (and ``__future__``),
+    ``if TYPE_CHECKING:`` blocks filtered the same way."""
+
+    def binds(node: ast.Import | ast.ImportFrom) -> list[ast.alias]:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            return list(node.names)
+        return [a for a in node.names if (a.asname or a.name).split(".")[0] in used]
+
+    def render(node: ast.Import | ast.ImportFrom, aliases: list[ast.alias], pad: str) -> str:
+        names = ", ".join(_alias(a.name, a.asname) for a in aliases)
+        if isinstance(node, ast.Import):
+            return f"{pad}import {names}"
+        return f"{pad}from {'.' * node.level}{node.module or ''} import {names}"
+
     out = []
     for node in tree.body:
-        is_import = isinstance(node, ast.Import | ast.ImportFrom)
-        is_tc = (
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            aliases = binds(node)
+            if aliases:
+                out.append(render(node, aliases, ""))
+        elif (
             isinstance(node, ast.If)
             and isinstance(node.test, ast.Name)
             and node.test.id == "TYPE_CHECKING"
-        )
-        if is_import or is_tc:
-            segment = ast.get_source_segment(text, node)
-            assert segment is not None
-            out.append(segment)
+        ):
+            inner = [
+                render(n, binds(n), "    ")
+                for n in node.body
+                if isinstance(n, ast.Import | ast.ImportFrom) and binds(n)
+            ]
+            if inner:
+                out.append("if TYPE_CHECKING:\n" + "\n".join(inner))
+    if any(line.startswith("if TYPE_CHECKING:") for line in out) and "TYPE_CHECKING" not in used:
+        out.insert(1, "from typing import TYPE_CHECKING")
     return out
 
 
@@ -616,7 +674,12 @@ def apply_split(files: dict[str, str], split: Split) -> None:
     if wanted:
         sys.exit(f"relayout: {source} has no top-level {', '.join(sorted(wanted))} to move")
     bodies = "\n\n".join(text[s:e].strip("\n") for s, e in moved)
-    imports = "\n".join(_top_imports(tree, text))
+    names_used = {
+        n.id if isinstance(n, ast.Name) else n.name
+        for n in ast.walk(ast.parse(bodies))
+        if isinstance(n, ast.Name | ast.alias)
+    }
+    imports = "\n".join(_top_imports(tree, text, names_used))
     doc = split.doc.replace('"""', '\\"\\"\\"')
     files[target] = f'"""{doc}\n"""\n\n{imports}\n\n\n{bodies}\n'
     assert all(start >= last_import_end for start, _ in moved), source
@@ -829,7 +892,13 @@ def main(argv: list[str] | None = None) -> int:
     created.extend(f"{PKG}/{split.target}" for split in SPLITS)
     template = root / ARCHITECTURE_TEMPLATE
     if template.is_file():
-        files["ARCHITECTURE.md"] = template.read_text(encoding="utf-8")
+        # the new map and module table, then this tree's own sections from "Key decisions"
+        # on (rewritten like every other document), so later edits there are kept
+        current = files.get("ARCHITECTURE.md", "")
+        keep = current[current.find(KEEP_FROM) :] if KEEP_FROM in current else ""
+        files["ARCHITECTURE.md"] = template.read_text(encoding="utf-8").rstrip("\n") + (
+            "\n\n" + keep if keep else "\n"
+        )
     for path, text in files.items():
         try:
             if path.endswith(".py"):
