@@ -142,6 +142,31 @@ class Split:
 
 SPLITS: list[Split] = [
     Split(
+        "validation/validator.py",
+        (
+            "_REGRESS_MAX_TEXT",
+            "_BACKTRACK_LIMIT",
+            "_reference_validator",
+            "_pattern_options",
+            "_as_reference_reads",
+            "_regex",
+            "search",
+            "_search",
+            "needs_linear_engine",
+            "linear_search",
+            "_reference_matcher",
+            "_QUANTIFIERS",
+            "backtracks",
+            "pattern_search",
+        ),
+        "validation/patterns.py",
+        "ECMA-262 patterns at bounded cost: how the explaining backend reads a pattern the\n"
+        "way the installed reference does, whether a pattern can backtrack\n"
+        "catastrophically, and matching with the reference's linear (or capped) engine.\n"
+        "Shared by the validator, the backend choice (``backends``) and consumer matchers;\n"
+        "``backends`` and ``validator`` therefore do not import each other both ways.",
+    ),
+    Split(
         "gate/lint.py",
         ("_RULES", "LINT_RULES", "OVERRIDABLE", "check_overrides", "apply_overrides"),
         "registry/problems.py",
@@ -309,7 +334,8 @@ LAYERS: list[Layer] = [
         "JSON Schema as a language, and checking instances against it: dialect detection\n"
         "and draft-07 normalisation (``dialect``), format checkers (``formats``), the\n"
         "semantic reference validator on jsonschema-rs (``reference``) and the probe of the\n"
-        "installed one (``probe``), schema budgets (``budget``), the third-party validator\n"
+        "installed one (``probe``), bounded pattern matching (``patterns``), schema\n"
+        "budgets (``budget``), the third-party validator\n"
         "constructors (``offline``, ``backends``) and the runtime :class:`Validator`\n"
         "(``validator``). Nothing here knows about registries.\n\n"
         "May import: :mod:`accord.core`, :mod:`accord.errors`, :mod:`accord.versions`.",
@@ -628,9 +654,11 @@ def _top_imports(tree: ast.Module, text: str, used: set[str]) -> list[str]:
     return out
 
 
-def _span(node: ast.stmt, offsets: list[int]) -> tuple[int, int]:
-    """A top-level statement's span, its comments and decorators included."""
+def _span(node: ast.stmt, offsets: list[int], lines: list[str]) -> tuple[int, int]:
+    """A top-level statement's span: its decorators and the comment lines right above."""
     first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+    while first > 1 and lines[first - 2].startswith("#"):
+        first -= 1
     assert node.end_lineno is not None
     return offsets[first - 1], offsets[node.end_lineno]
 
@@ -649,7 +677,7 @@ def apply_split(files: dict[str, str], split: Split) -> None:
     last_import_end = 0
     for i, node in enumerate(tree.body):
         if isinstance(node, ast.Import | ast.ImportFrom):
-            last_import_end = _span(node, offsets)[1]
+            last_import_end = _span(node, offsets, lines)[1]
         name = None
         if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
             name = node.name
@@ -659,7 +687,7 @@ def apply_split(files: dict[str, str], split: Split) -> None:
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             name = node.target.id
         if name in wanted:
-            start, end = _span(node, offsets)
+            start, end = _span(node, offsets, lines)
             # an attribute docstring right after an assignment travels with it
             nxt = tree.body[i + 1] if i + 1 < len(tree.body) else None
             if (
@@ -668,7 +696,7 @@ def apply_split(files: dict[str, str], split: Split) -> None:
                 and isinstance(nxt.value, ast.Constant)
                 and isinstance(nxt.value.value, str)
             ):
-                end = _span(nxt, offsets)[1]
+                end = _span(nxt, offsets, lines)[1]
             moved.append((start, end))
             wanted.discard(name)
     if wanted:
@@ -703,6 +731,59 @@ def apply_split(files: dict[str, str], split: Split) -> None:
     # the re-import goes after the last top-level import (moved spans all follow it)
     text = text[:last_import_end] + reimport + text[last_import_end:]
     files[source] = text
+
+
+def redirect_module_attrs(path: str, text: str, split: Split) -> str:
+    """``mod.name`` where ``mod`` is the split module bound as a name and ``name`` moved:
+    ``target.name``, with ``from <package> import <target>`` next to the binding."""
+    source, target = dotted(split.source), dotted(split.target)
+    if source.rpartition(".")[2] not in text:
+        return text
+    tree = ast.parse(text, filename=path)
+    aliases: dict[str, ast.stmt] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for a in node.names:
+                if f"{node.module}.{a.name}" == source:
+                    aliases[a.asname or a.name] = node
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == source and a.asname:
+                    aliases[a.asname] = node
+    if not aliases:
+        return text
+    parent, _, leaf = target.rpartition(".")
+    local = (
+        leaf
+        if leaf not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        else f"_{leaf}"
+    )
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    edits: list[tuple[int, int, str]] = []
+    bindings: set[ast.stmt] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr in split.names
+        ):
+            value = node.value
+            assert value.end_col_offset is not None
+            start = offsets[value.lineno - 1] + value.col_offset
+            edits.append((start, offsets[value.lineno - 1] + value.end_col_offset, local))
+            bindings.add(aliases[value.id])
+    for binding in bindings:
+        assert binding.end_lineno is not None
+        pad = " " * binding.col_offset
+        line = f"{pad}from {parent} import {_alias(leaf, local)}\n"
+        edits.append((offsets[binding.end_lineno], offsets[binding.end_lineno], line))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
 
 
 def apply_patch(files: dict[str, str], patch: Patch) -> None:
@@ -869,6 +950,9 @@ def main(argv: list[str] | None = None) -> int:
         files[new_path] = new
     for split in SPLITS:
         apply_split(files, split)
+        for path, text in files.items():
+            if path.endswith(".py") and path != f"{PKG}/{split.source}":
+                files[path] = redirect_module_attrs(path, text, split)
     for patch in PATCHES:
         apply_patch(files, patch)
     created: list[str] = []
