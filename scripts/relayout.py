@@ -699,8 +699,10 @@ def apply_split(files: dict[str, str], split: Split) -> None:
                 end = _span(nxt, offsets, lines)[1]
             moved.append((start, end))
             wanted.discard(name)
+    if not moved:
+        sys.exit(f"relayout: {source} has none of {', '.join(split.names)} to move")
     if wanted:
-        sys.exit(f"relayout: {source} has no top-level {', '.join(sorted(wanted))} to move")
+        print(f"relayout: note: {source} has no top-level {', '.join(sorted(wanted))} (not moved)")
     bodies = "\n\n".join(text[s:e].strip("\n") for s, e in moved)
     names_used = {
         n.id if isinstance(n, ast.Name) else n.name
@@ -726,7 +728,7 @@ def apply_split(files: dict[str, str], split: Split) -> None:
         for e in ast.walk(n)
         if isinstance(e, ast.Constant) and isinstance(e.value, str)
     }
-    keep = [n for n in split.names if n in used]
+    keep = [n for n in split.names if n in used and n not in wanted]
     reimport = f"from {dotted(split.target)} import {', '.join(keep)}\n" if keep else ""
     # the re-import goes after the last top-level import (moved spans all follow it)
     text = text[:last_import_end] + reimport + text[last_import_end:]
@@ -788,6 +790,9 @@ def redirect_module_attrs(path: str, text: str, split: Split) -> str:
 
 def apply_patch(files: dict[str, str], patch: Patch) -> None:
     text = files.get(patch.path)
+    if text is None and not patch.required:
+        print(f"relayout: note: {patch.path} does not exist; patch skipped ({patch.why})")
+        return
     if text is None:
         sys.exit(f"relayout: patch target {patch.path} does not exist")
     found = text.count(patch.old)
