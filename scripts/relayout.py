@@ -20,13 +20,24 @@ unplaced module stops it before anything is written):
    public path, which stays importable (package re-exports, ``accord/fastapi.py`` shim).
    CHANGELOG.md is history and is left alone.
 3. Splits the definitions in :data:`SPLITS` into their own modules (that is how the
-   runtime cycles and outward imports are broken) and applies the small code
-   :data:`PATCHES` that go with them.
+   runtime cycles and outward imports are broken; imports of a moved name, and
+   ``module.name`` uses of it, follow it) and applies the small code :data:`PATCHES`
+   that go with them (required ones stop the run when their anchor is gone; cosmetic
+   ones are reported and skipped).
 4. Writes the subpackage ``__init__.py`` files (docstring: what the layer owns and what
-   it may import), the ``accord/fastapi.py`` shim, and ARCHITECTURE.md from
-   ``scripts/relayout_ARCHITECTURE.md``.
+   it may import; ``accord.registry`` and ``accord.validation`` re-export their public
+   names lazily), a "Layer:" paragraph in the existing packages' docstrings, the
+   ``accord/fastapi.py`` shim, and ARCHITECTURE.md from
+   ``scripts/relayout_ARCHITECTURE.md`` plus the tree's own "Key decisions" onwards.
 5. Runs ``ruff check --fix --select I,F401`` and ``ruff format`` on the Python files it
-   touched (the ruff next to this interpreter, else on PATH).
+   touched in src/, tests/ and scripts/ (the ruff next to this interpreter, else on
+   PATH), wraps docstring, comment and plain-string lines a longer name pushed over
+   100 columns, and lists any long code line left for a person.
+6. Regenerates the example model packages (folders holding ``_accord_manifest.json``)
+   from scratch with this tree's ``accord codegen``: their text names accord modules.
+
+Test files are mirrored to the new layout only where that is a pure move (a test that
+imports a helper module from its own folder stays where it is).
 
 It refuses to run twice (``src/accord/core/`` exists) and on a dirty tree (unless
 ``--allow-dirty``). Nothing is committed: review ``git status`` and commit.
@@ -1006,6 +1017,11 @@ def main(argv: list[str] | None = None) -> int:
         git(root, "mv", old, new)
     for old in plan.removed:
         git(root, "rm", "-q", old)
+    for old, _new in plan.moves:
+        # a folder left holding only caches would import as a namespace package
+        folder = (root / old).parent
+        if folder.is_dir() and all(p.name == "__pycache__" for p in folder.iterdir()):
+            shutil.rmtree(folder)
     for path in changed:
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
