@@ -909,9 +909,10 @@ def tracked_text_files(root: Path) -> list[str]:
     out = []
     generated = tuple(f"{d}/" for d in generated_dirs(root))
     for path in git(root, "ls-files").splitlines():
-        if path in SKIP_FILES or any(part in path for part in SKIP_PARTS):
+        if path in SKIP_FILES or path.startswith(generated):
             continue
-        if path.startswith(generated):
+        # vendored data and goldens are left alone, but notes written there (*.md) follow
+        if any(part in path for part in SKIP_PARTS) and not path.endswith(".md"):
             continue
         p = Path(path)
         top_level_doc = "/" not in path and p.suffix in {".md", ".toml"}
