@@ -922,7 +922,13 @@ def tracked_text_files(root: Path) -> list[str]:
 
 
 def deeper_test_paths(text: str) -> str:
-    """A test file moved one directory down: its ``__file__`` arithmetic follows."""
+    """A test file moved one directory down: its ``__file__`` arithmetic follows (paths
+    to its own folder, ``Path(__file__).parent`` alone, stay)."""
+    text = re.sub(
+        r"(Path\(__file__\)(?:\.resolve\(\))?\.parents\[)(\d+)\]",
+        lambda m: f"{m.group(1)}{int(m.group(2)) + 1}]",
+        text,
+    )
     return (
         text.replace(
             "Path(__file__).resolve().parent.parent", "Path(__file__).resolve().parents[2]"
