@@ -53,10 +53,11 @@ demo: $(STAMP)  ## list, lint and validate the example registry, then diff two v
 test: lint  ## lint + type-check, then the test suite
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-lint: $(STAMP)  ## ruff check, ruff format --check, mypy --strict on src/
+lint: $(STAMP)  ## ruff check, ruff format --check, mypy --strict on src/, import contracts
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test-latest:  ## the suite against the newest release of every dependency (no lock), in .venv-latest
 	@test -x $(LATEST)/bin/python || $(PYTHON) -m venv $(LATEST)
