@@ -83,7 +83,7 @@ def bench_diff(repeat: int) -> list[tuple[str, str, str]]:
         )
     )
     try:
-        from accord.registry import Registry
+        from accord.registry.model import Registry
 
         registry = Registry.load(ROOT / "contracts")
         best: tuple[int, str, Any, Any] | None = None
@@ -113,7 +113,7 @@ def bench_diff(repeat: int) -> list[tuple[str, str, str]]:
 
 def bench_generate(repeat: int) -> list[tuple[str, str, str]]:
     """The payload generator on a 50-property object (was a timed unit test)."""
-    from accord._generate import valid_payloads
+    from accord.payloads.generate import valid_payloads
 
     kinds: list[dict[str, Any]] = [
         {"type": "string", "maxLength": 10},
@@ -146,8 +146,8 @@ def bench_service(repeat: int) -> list[tuple[str, str, str]]:
     import importlib
     import tempfile
 
-    from accord import _service
-    from accord.registry import Registry
+    from accord.registry.model import Registry
+    from accord.service import startup as _service
 
     sys.path.insert(0, str(ROOT / "examples" / "orders_service"))
     models = importlib.import_module("orders_models").MODELS
@@ -259,7 +259,7 @@ def bench_validate(repeat: int) -> list[tuple[str, str, str]]:
     import jsonschema_rs
 
     import accord
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
     registry = Registry.load(ROOT / "contracts")
     schema = registry.bundle(ORDER_REF)
@@ -308,7 +308,7 @@ def _big_registry(root: Path, count: int = 100) -> list[str]:
     import hashlib
     import json
 
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
     example = Registry.load(ROOT / "contracts").bundle(ORDER_REF)
     root.mkdir(parents=True, exist_ok=True)
@@ -343,7 +343,7 @@ def bench_boot(repeat: int) -> list[tuple[str, str, str]]:
     import tempfile
 
     from accord.codegen import generate_package
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -382,7 +382,7 @@ def bench_provider(repeat: int) -> list[tuple[str, str, str]]:
 
     from accord.consumers import Expectation, integer, string
     from accord.provider import StateRegistry, app_target, verify_provider
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
     users: dict[int, dict[str, Any]] = {}
     app = FastAPI()
@@ -471,7 +471,7 @@ def bench_check(repeat: int) -> list[tuple[str, str, str]]:
     import subprocess
     import tempfile
 
-    from accord._gate import check
+    from accord.gate.check import check
 
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -507,7 +507,7 @@ def bench_check(repeat: int) -> list[tuple[str, str, str]]:
         git("add", "-A")
         git("commit", "-q", "-m", "ten new versions")
         best: Any = None
-        from accord import _gate
+        from accord.gate import check as _gate
 
         for _ in range(max(1, min(repeat, 3))):
             _gate._DIFF_CACHE.clear()  # each run diffs from scratch, as a fresh CI job does

@@ -20,7 +20,7 @@ _LAZY: dict[str, str] = {
     "ConfigError": "accord.errors",
     "ContractMismatch": "accord.errors",
     "ContractNotFound": "accord.errors",
-    "ContractRef": "accord._names",
+    "ContractRef": "accord.registry.names",
     "ContractViolation": "accord.errors",
     "DocumentError": "accord.errors",
     "IncompatibleChange": "accord.errors",
@@ -29,29 +29,29 @@ _LAZY: dict[str, str] = {
     "InvalidVersion": "accord.errors",
     "Problem": "accord.errors",
     "ProviderError": "accord.errors",
-    "Registry": "accord.registry",
+    "Registry": "accord.registry.model",
     "RegistryError": "accord.errors",
     "Report": "accord.compat",
     "SchemaError": "accord.errors",
     "ValidationIssue": "accord.errors",
-    "Validator": "accord.validation",
+    "Validator": "accord.validation.validator",
     "Version": "accord.versions",
     "VersionNotFound": "accord.errors",
     "VersionRange": "accord.versions",
     "assert_compatible": "accord.testing",
     "assert_conforms": "accord.testing",
-    "check_service": "accord._service",
+    "check_service": "accord.service.startup",
     "check_version": "accord.compat",
     "diff": "accord.compat",
     "examples": "accord.testing",
     "message_producer": "accord.provider._messages",
     "provider_state": "accord.provider._states",
-    "require": "accord._service",
-    "stamp": "accord._envelope",
-    "upcast": "accord._envelope",
-    "upcaster": "accord._envelope",
-    "validator": "accord._runtime",
-    "validator_for_message": "accord._envelope",
+    "require": "accord.service.startup",
+    "stamp": "accord.distribution.envelope",
+    "upcast": "accord.distribution.envelope",
+    "upcaster": "accord.distribution.envelope",
+    "validator": "accord.registry.runtime",
+    "validator_for_message": "accord.distribution.envelope",
 }
 
 __all__ = [
@@ -97,18 +97,14 @@ __all__ = [
 ]
 
 if _TYPE_CHECKING:
-    from accord._envelope import stamp as stamp
-    from accord._envelope import upcast as upcast
-    from accord._envelope import upcaster as upcaster
-    from accord._envelope import validator_for_message as validator_for_message
-    from accord._names import ContractRef as ContractRef
-    from accord._runtime import validator as validator
-    from accord._service import check_service as check_service
-    from accord._service import require as require
     from accord.compat import Change as Change
     from accord.compat import Report as Report
     from accord.compat import check_version as check_version
     from accord.compat import diff as diff
+    from accord.distribution.envelope import stamp as stamp
+    from accord.distribution.envelope import upcast as upcast
+    from accord.distribution.envelope import upcaster as upcaster
+    from accord.distribution.envelope import validator_for_message as validator_for_message
     from accord.errors import AccordError as AccordError
     from accord.errors import CodegenError as CodegenError
     from accord.errors import ConfigError as ConfigError
@@ -128,11 +124,15 @@ if _TYPE_CHECKING:
     from accord.errors import VersionNotFound as VersionNotFound
     from accord.provider._messages import message_producer as message_producer
     from accord.provider._states import provider_state as provider_state
-    from accord.registry import Registry as Registry
+    from accord.registry.model import Registry as Registry
+    from accord.registry.names import ContractRef as ContractRef
+    from accord.registry.runtime import validator as validator
+    from accord.service.startup import check_service as check_service
+    from accord.service.startup import require as require
     from accord.testing import assert_compatible as assert_compatible
     from accord.testing import assert_conforms as assert_conforms
     from accord.testing import examples as examples
-    from accord.validation import Validator as Validator
+    from accord.validation.validator import Validator as Validator
     from accord.versions import Version as Version
     from accord.versions import VersionRange as VersionRange
 

@@ -70,7 +70,7 @@ class Problem:
 
     def location(self) -> str:
         """``file:line:col#pointer`` as far as it is known (control characters escaped)."""
-        from accord._text import escape_control
+        from accord.core.text import escape_control
 
         where = escape_control(self.file) if self.file else "<input>"
         if self.line is not None:
@@ -268,7 +268,7 @@ class ValidationIssue:
     @property
     def json_path(self) -> str:
         """The instance path as a JSONPath (``$.items[0].sku``)."""
-        from accord._pointer import pointer_to_json_path
+        from accord.core.pointer import pointer_to_json_path
 
         return pointer_to_json_path(self.instance_path)
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from accord import _reference
 from accord.codegen import generate_package, name_ident, version_ident
-from accord.registry import Registry
+from accord.registry.model import Registry
+from accord.validation import reference as _reference
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "contracts"

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from accord import _reference
-from accord._generate import invalid_payloads, valid_payloads
 from accord.codegen import generate_package
 from accord.codegen._fast import fast_skip_reason
 from accord.codegen._safety import check_fast_source
 from accord.errors import CodegenError
-from accord.registry import ContractVersion, Registry
+from accord.payloads.generate import invalid_payloads, valid_payloads
+from accord.registry.model import ContractVersion, Registry
+from accord.validation import reference as _reference
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "contracts"

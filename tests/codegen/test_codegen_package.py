@@ -24,7 +24,7 @@ from accord.codegen import (
     validate_package,
 )
 from accord.errors import UsageError
-from accord.registry import Registry
+from accord.registry.model import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "contracts"
@@ -95,7 +95,7 @@ def test_byte_identical_across_runs_and_hash_seeds(example_out: Path, tmp_path: 
     assert _tree(again) == _tree(example_out)
     other = tmp_path / "other"
     code = (
-        "import sys; from pathlib import Path; from accord.registry import Registry; "
+        "import sys; from pathlib import Path; from accord.registry.model import Registry; "
         "from accord.codegen import generate_package; "
         "generate_package(Registry.load(sys.argv[1]), Path(sys.argv[2]))"
     )

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from accord import _reference
 from accord.codegen import CodegenError, check_source, render_version
 from accord.errors import SchemaError
+from accord.validation import reference as _reference
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "contracts"

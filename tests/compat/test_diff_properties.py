@@ -13,10 +13,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord import _generate
-from accord._reference import is_valid
 from accord.compat import diff
 from accord.compat._engine import writer_closure
+from accord.payloads import generate as _generate
+from accord.validation.reference import is_valid
 
 KEYS = st.sampled_from(["a", "b", "c"])
 

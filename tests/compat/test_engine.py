@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord._reference import is_valid
 from accord.compat._engine import compare, includes, removals, writer_closure
 from accord.compat._types import DEFAULT_MAX_STEPS
+from accord.validation.reference import is_valid
 
 # (id, sub, sup, expected holds under set semantics: True proven, False refuted, None unproven)
 INCLUSION: list[tuple[str, Any, Any, bool | None]] = [

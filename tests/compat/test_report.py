@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from _registry_builders import add_contract, write
-from accord._reference import is_valid
 from accord.compat import Change, Report, check_version, diff
 from accord.errors import IncompatibleChange, UsageError
-from accord.registry import Registry
+from accord.registry.model import Registry
+from accord.validation.reference import is_valid
 
 OBJ: dict[str, Any] = {"type": "object", "properties": {"id": {"type": "integer"}}}
 WITH_EMAIL: dict[str, Any] = {

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from accord._reference import is_valid
 from accord.compat._engine import compare, writer_closure
+from accord.validation.reference import is_valid
 
 DATA = Path(__file__).parent / "data" / "compat.json"
 SHARED = Path(__file__).parents[2] / ".." / "shared" / "cases" / "compat.json"
@@ -24,7 +24,7 @@ CASES: list[dict[str, Any]] = json.loads(DATA.read_text(encoding="utf-8"))["case
 
 
 def _normalized(schema: Any) -> Any:
-    from accord._dialect import normalize
+    from accord.validation.dialect import normalize
 
     return normalize(schema)
 

@@ -12,7 +12,7 @@ import pytest
 from accord.consumers._pact import export_pact, import_pact, load_pact, parse_map
 from accord.consumers._static import verify_body
 from accord.errors import DocumentError, UsageError
-from accord.registry import Registry
+from accord.registry.model import Registry
 
 os.environ.setdefault("PACT_DO_NOT_TRACK", "1")
 

@@ -13,7 +13,7 @@ from accord.compat import diff
 from accord.consumers import Expectation, datetime, integer, optional, regex, string
 from accord.consumers._impact import annotate, consumers_only_blocking, describe, field_usage
 from accord.consumers._static import verify_body, verify_static
-from accord.registry import Registry
+from accord.registry.model import Registry
 
 REPO = Path(__file__).resolve().parents[2]
 USER_V1 = {

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from _dist_helpers import make_registry
 
-from accord._discovery import (
+from accord.errors import ConfigError
+from accord.registry.discovery import (
     clear_cache,
     installed_registries,
     registry_source,
     resolve_registry,
 )
-from accord.errors import ConfigError
-from accord.registry import Registry
+from accord.registry.model import Registry
 
 
 def fake_install(site: Path, name: str, version: str, registry: Path | None) -> Path:

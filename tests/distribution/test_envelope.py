@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from _dist_helpers import make_registry
 
-from accord._envelope import (
+from accord.distribution.envelope import (
     Upcasters,
     dataschema_of,
     stamp,
@@ -16,8 +16,8 @@ from accord._envelope import (
     upcast_data,
     validator_for_message,
 )
-from accord._runtime import clear_caches
 from accord.errors import ContractNotFound, ContractViolation, UsageError, VersionNotFound
+from accord.registry.runtime import clear_caches
 
 
 @pytest.fixture
@@ -250,7 +250,7 @@ def test_upcaster_registration_is_checked() -> None:
 
 
 def test_the_default_decorator_registers_into_the_process_registry() -> None:
-    from accord._envelope import UPCASTERS, upcaster
+    from accord.distribution.envelope import UPCASTERS, upcaster
 
     @upcaster("tests.distribution-only", from_major=5)
     def step(data: Any) -> Any:

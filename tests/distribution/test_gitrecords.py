@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from accord._gitrecords import (
+from accord.cli import main
+from accord.distribution.records import (
     RecordsResult,
     collect_records,
     read_records,
     write_records,
 )
-from accord.cli import main
 from accord.errors import UsageError
 
 BRANCH = "accord-records"

@@ -20,8 +20,8 @@ import pytest
 from _dist_helpers import fresh_venv, pip_install, run
 from packaging.requirements import Requirement
 
-from accord._package import accord_requirement, package_registry
 from accord._version import __version__
+from accord.distribution.wheel import accord_requirement, package_registry
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "contracts"
@@ -151,7 +151,7 @@ def test_accord_and_a_registry_wheel_install_offline_from_a_wheelhouse(tmp_path:
     script = f"""
 import json, pathlib
 import accord
-from accord._discovery import registry_source
+from accord.registry.discovery import registry_source
 
 orders = accord.validator("orders.order-placed@^1.2")
 source = registry_source()

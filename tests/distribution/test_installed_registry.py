@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from _dist_helpers import fresh_venv, pip_install, run
 
-from accord._package import package_registry
-from accord.registry import Registry
+from accord.distribution.wheel import package_registry
+from accord.registry.model import Registry
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "contracts"

@@ -18,14 +18,14 @@ import pytest
 from _dist_helpers import V1, make_registry
 
 from _registry_builders import write
-from accord._package import (
+from accord.cli import main
+from accord.distribution.wheel import (
     default_name,
     export_expectations,
     package_registry,
 )
-from accord.cli import main
 from accord.errors import UsageError
-from accord.registry import Registry
+from accord.registry.model import Registry
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from _gate_helpers import commit_all, init_repo, make_contract, run_cli, schema
 
-from accord import _publish
-from accord._changelog import changelog
+from accord.gate import publish as _publish
+from accord.gate.changelog import changelog
 
 CID = "orders.placed"
 GOLDEN = Path(__file__).parent / "golden" / "changelog.md"
@@ -67,9 +67,9 @@ def test_bound_migration_hints_point_the_right_way(rule_id: str) -> None:
     Raising a lower bound or lowering an upper bound tightens; where the engine gives a
     witness for the rule's own example, it must agree (old accepts it: tighter).
     """
-    from accord._changelog import migration_hint
     from accord.compat import diff
     from accord.compat._rules import RULES
+    from accord.gate.changelog import migration_hint
 
     old, new = RULES[rule_id].example
     changes = [c for c in diff(old, new, semantics="set").changes if c.rule == rule_id]

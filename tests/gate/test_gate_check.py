@@ -20,9 +20,9 @@ from _gate_helpers import (
     write_unpublished,
 )
 
-from accord import _publish
-from accord._gate import check, load_ignore_file
 from accord.errors import ConfigError, UsageError
+from accord.gate import publish as _publish
+from accord.gate.check import check, load_ignore_file
 
 CID = "orders.placed"
 OTHER = "billing.paid"

@@ -13,8 +13,8 @@ from typing import Any
 
 from _gate_helpers import make_contract, schema
 
-from accord import _publish
-from accord.registry import Registry, read_lock
+from accord.gate import publish as _publish
+from accord.registry.model import Registry, read_lock
 
 CID = "orders.placed"
 

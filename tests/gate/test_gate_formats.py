@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from _gate_helpers import make_contract, schema, write_unpublished
 
-from accord import _publish
-from accord._gate import GATE_RULES, GateReport, IgnoreEntry, check
-from accord.reporting import FORMATS, render
+from accord.gate import publish as _publish
+from accord.gate.check import GATE_RULES, GateReport, IgnoreEntry, check
+from accord.gate.render import FORMATS, render
 
 GOLDEN = Path(__file__).parent / "golden"
 SUFFIX = {

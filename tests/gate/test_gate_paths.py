@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from _gate_helpers import commit_all, git, init_repo, make_contract, run_cli, schema, version_file
 
-from accord import _publish
+from accord.gate import publish as _publish
 
 CID = "orders.placed"
 FILE = "services/shop/contracts/orders/placed/1.0.0.schema.json"

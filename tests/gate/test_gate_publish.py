@@ -14,8 +14,6 @@ from _gate_helpers import BASE_SCHEMA, make_contract, run_cli, schema, version_f
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord import _publish
-from accord._lint import lint
 from accord.errors import (
     ConfigError,
     ContractNotFound,
@@ -24,7 +22,9 @@ from accord.errors import (
     SchemaError,
     UsageError,
 )
-from accord.registry import Registry, read_lock
+from accord.gate import publish as _publish
+from accord.gate.lint import lint
+from accord.registry.model import Registry, read_lock
 
 CID = "orders.placed"
 
@@ -312,7 +312,7 @@ def test_cli_publish_model(root: Path, tmp_path: Path, capsys: Any) -> None:
 
 _PUBLISH_SCRIPT = """
 import json, sys
-from accord import _publish
+from accord.gate import publish as _publish
 result = _publish.publish(sys.argv[1], sys.argv[2], json.loads(sys.argv[3]))
 print(result.status)
 """
@@ -331,7 +331,7 @@ def _publish_killed_at(root: Path, step: str, document: Any) -> int:
 
 @pytest.mark.parametrize("step", ["after-temp-file", "after-version-file", "before-lock-write"])
 def test_interrupted_publish_is_accepted_or_repaired(root: Path, step: str) -> None:
-    from accord._gate import check
+    from accord.gate.check import check
 
     _publish.publish(root, CID, BASE_SCHEMA)
     new = schema(extra={"type": "string"})

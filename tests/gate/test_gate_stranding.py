@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from _gate_helpers import commit_all, init_repo, run_cli, write_unpublished
 
-from accord._gate import check
 from accord.consumers import Expectation, integer
+from accord.gate.check import check
 
 USER: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

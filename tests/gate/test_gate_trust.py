@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from _gate_helpers import commit_all, init_repo, make_contract, schema, write_unpublished
 
-from accord import registry as registry_module
-from accord._gate import check
+from accord.gate.check import check
+from accord.registry import model as registry_module
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
-from accord import _budget, _generate
-from accord._config import MAX_DEPTH_BOUND, parse_registry_settings
 from accord.cli import main
 from accord.compat import _engine
 from accord.errors import ConfigError, SchemaError
+from accord.payloads import generate as _generate
+from accord.registry.config import MAX_DEPTH_BOUND, parse_registry_settings
+from accord.validation import budget as _budget
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 OVER = _budget.DEFAULT_MAX_ITEMS + 1

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import accord
-from accord import _publish
 from accord.errors import UsageError
+from accord.gate import publish as _publish
 
 V1 = {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}
 

@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 
 import accord
-from accord import _publish, _runtime
-from accord._lint import lint
 from accord.cli import main
 from accord.errors import UsageError, VersionNotFound
-from accord.registry import Registry, read_lock
+from accord.gate import publish as _publish
+from accord.gate.lint import lint
+from accord.registry import runtime as _runtime
+from accord.registry.model import Registry, read_lock
 
 CID = "catalog.item"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -125,7 +126,7 @@ def test_another_document_over_a_draft_names_the_draft(root: Path) -> None:
 
 _PUBLISH = """
 import json, sys
-from accord import _publish, _runtime
+from accord.gate import publish as _publish; from accord.registry import runtime as _runtime
 _publish.publish(sys.argv[1], sys.argv[2], json.loads(sys.argv[3]))
 """
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from accord.errors import UsageError
-from accord.fastapi import ContractMiddleware
+from accord.service.fastapi import ContractMiddleware
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 MONEY = "common.money@^1"

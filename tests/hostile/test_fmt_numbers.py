@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from accord import _jsondoc
 from accord.cli import main
+from accord.core import jsondoc as _jsondoc
 
 HUGE = "9" * 400 + ".5"
 LITERALS = [

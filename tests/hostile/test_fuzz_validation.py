@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord._jsondoc import deeper_than
+from accord.core.jsondoc import deeper_than
 from accord.errors import AccordError, ContractViolation, DocumentError
-from accord.fastapi import _check
-from accord.validation import Validator
+from accord.service.fastapi import _check
+from accord.validation.validator import Validator
 
 MAX_ERRORS = 3
 MAX_DEPTH = 12

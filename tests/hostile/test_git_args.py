@@ -16,7 +16,7 @@ import accord
 
 SRC = Path(accord.__file__).parent
 # The only functions allowed to build ["git", ...]: (module, function).
-RUNNERS = {("_git.py", "_git"), ("_gitrecords.py", "run_bytes")}
+RUNNERS = {("gate/git.py", "_git"), ("distribution/records.py", "run_bytes")}
 # Names that hold object ids git printed, or refs under a literal "refs/" prefix.
 GIT_MADE = {"tip", "tree", "commit", "blob", "theirs", "ours", "scratch", "local_ref", "parents"}
 ENDS_OPTIONS = {"--", "--end-of-options"}
@@ -43,7 +43,7 @@ def _git_argv_builders() -> set[tuple[str, str]]:
                 and isinstance(node.elts[0], ast.Constant)
                 and node.elts[0].value == "git"
             ):
-                found.add((path.name, owner.get(node, "<module>")))
+                found.add((path.relative_to(SRC).as_posix(), owner.get(node, "<module>")))
     return found
 
 
@@ -76,7 +76,7 @@ def test_only_the_runners_build_git_argv() -> None:
 
 def test_user_values_come_after_end_of_options() -> None:
     unguarded = []
-    for name in ("_git.py", "_gitrecords.py"):
+    for name in ("gate/git.py", "distribution/records.py"):
         tree = ast.parse((SRC / name).read_text(encoding="utf-8"))
         owner = _functions(tree)
         for node in ast.walk(tree):
@@ -84,7 +84,7 @@ def test_user_values_come_after_end_of_options() -> None:
                 continue
             if owner.get(node) in {"run", *(fn for _, fn in RUNNERS)}:
                 continue  # the runner passing its own *args on
-            args = node.args[1:] if name == "_git.py" else node.args  # _git(repo, ...)
+            args = node.args[1:] if name == "gate/git.py" else node.args  # _git(repo, ...)
             guarded = False
             after_m = False
             for arg in args:

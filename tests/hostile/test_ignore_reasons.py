@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from accord._gate import is_placeholder_reason, load_ignore_file, parse_ignore_entries
 from accord.cli import main
 from accord.errors import ConfigError
+from accord.gate.check import is_placeholder_reason, load_ignore_file, parse_ignore_entries
 
 FP = "0123456789abcdef"
 
@@ -75,7 +75,7 @@ def test_check_with_a_generated_ignore_file_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`check --format ignore-toml > accord-ignore.toml` then `check` must not pass."""
-    from accord import _publish
+    from accord.gate import publish as _publish
 
     root = tmp_path / "contracts"
     (root / "orders" / "placed").mkdir(parents=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from accord._config import parse_contract_meta
-from accord._lint import lint
 from accord.errors import ConfigError
+from accord.gate.lint import lint
+from accord.registry.config import parse_contract_meta
 
 BAD = """\
 owners = "typo"

@@ -16,9 +16,9 @@ import pytest
 from fastapi import Depends, FastAPI
 
 from _registry_builders import DRAFT_2020_12, add_contract
-from accord._runtime import clear_caches
-from accord.fastapi import ContractMiddleware, body
-from accord.validation import DEFAULT_MAX_ERRORS
+from accord.registry.runtime import clear_caches
+from accord.service.fastapi import ContractMiddleware, body
+from accord.validation.validator import DEFAULT_MAX_ERRORS
 
 SCHEMAS = {
     "hostile.small-numbers": {"type": "array", "items": {"maximum": 5}},

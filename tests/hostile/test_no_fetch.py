@@ -6,7 +6,7 @@ reads schemas runs on a registry whose schemas put ``$ref`` to that server and t
 ``const``, ``enum``, ``x-*``): zero hits, the secret never appears in any output or
 written file. Schema-position remote refs are refused with exit 2, still without a hit.
 An AST scan of ``src/`` keeps every validator construction going through
-``accord._offline``.
+``accord.validation.offline``.
 """
 
 from __future__ import annotations
@@ -262,8 +262,8 @@ def test_fast_modules_never_resolve_data_position_refs(tmp_path: Path, server: _
 
 
 def test_fast_refuses_every_scheme(tmp_path: Path, server: _Server) -> None:
-    from accord._offline import fast_compile, fast_compile_to_code
     from accord.errors import RefError
+    from accord.validation.offline import fast_compile, fast_compile_to_code
 
     for url in (server.url, (tmp_path / "nope.json").as_uri(), "data:application/json,{}"):
         with pytest.raises(RefError):
@@ -273,9 +273,9 @@ def test_fast_refuses_every_scheme(tmp_path: Path, server: _Server) -> None:
     assert server.hits == []
 
 
-# --- the AST guard: every validator construction goes through accord._offline -------
+# --- the AST guard: every validator construction goes through accord.validation.offline -------
 
-_OFFLINE_MODULE = SRC / "_offline.py"
+_OFFLINE_MODULE = SRC / "validation" / "offline.py"
 # Names whose call builds a validator or compiles a schema in a third-party library.
 _BUILDERS = {
     "Draft202012Validator",
@@ -346,7 +346,8 @@ def test_every_validator_construction_goes_through_offline() -> None:
             continue
         offenders.extend(_unguarded(path))
     assert offenders == [], (
-        "build validators with accord._offline (rs_validator, py_validator, fast_compile, "
+        "build validators with accord.validation.offline (rs_validator, py_validator, "
+        "fast_compile, "
         f"fast_compile_to_code), never directly: {offenders}"
     )
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from accord._jsondoc import deeper_than, more_nodes_than
+from accord.core.jsondoc import deeper_than, more_nodes_than
 from accord.errors import ContractViolation, DocumentError, UsageError
-from accord.validation import DEFAULT_MAX_ERRORS, Validator, is_multiple_of
+from accord.validation.validator import DEFAULT_MAX_ERRORS, Validator, is_multiple_of
 
 ARRAY_OF_SMALL = {"type": "array", "items": {"maximum": 5}}
 RECURSIVE = {"type": "array", "items": {"$ref": "#"}}
@@ -184,7 +184,7 @@ def test_a_number_beyond_float_range_is_a_violation_not_a_crash() -> None:
 
 def test_runtime_validator_takes_max_errors_and_the_registrys_max_depth(tmp_path: Any) -> None:
     from _registry_builders import DRAFT_2020_12, add_contract, write
-    from accord._runtime import clear_caches, validator
+    from accord.registry.runtime import clear_caches, validator
 
     add_contract(tmp_path, "hostile.tree", {"1.0.0": {"$schema": DRAFT_2020_12, **RECURSIVE}})
     write(tmp_path / "accord.toml", "max-depth = 8\n")
@@ -273,7 +273,7 @@ def test_cli_validate_reports_1e400_as_invalid_not_an_internal_error(
     ids=repr,
 )
 def test_the_fast_and_portable_depth_walks_agree(value: Any) -> None:
-    from accord._jsondoc import _deeper_than_slowly
+    from accord.core.jsondoc import _deeper_than_slowly
 
     for limit in range(1, 6):
         assert deeper_than(value, limit) is _deeper_than_slowly(value, limit), limit

@@ -31,7 +31,7 @@ from accord.provider import (
 )
 from accord.provider._replay import Limits, ReplayError, check_path
 from accord.provider._states import StateFailed
-from accord.registry import Registry
+from accord.registry.model import Registry
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "provider"))
 from _provider_support import Users, http_server, registry_root  # the provider tests' fixtures

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from accord._gitrecords import read_records, write_records
 from accord.cli import main
+from accord.distribution.records import read_records, write_records
 from accord.errors import UsageError
 
 BRANCH = "accord-records"

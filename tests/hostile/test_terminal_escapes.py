@@ -2,7 +2,7 @@
 
 A property name holding ESC could clear the terminal and print a fake "all checks
 passed"; NUL, C1 controls, DEL and bidi overrides hide or reorder text. Every text
-output goes through ``accord._text`` (one escape), and a name cannot start a line.
+output goes through ``accord.core.text`` (one escape), and a name cannot start a line.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from _registry_builders import publish
-from accord._text import ACCORD_SGR, escape_control, escape_output
 from accord.cli import main
+from accord.core.text import ACCORD_SGR, escape_control, escape_output
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 EVIL = "x\x1b[2J\x1b[H\x1bc\x00\x07\x9b\x85\x7f\u202e\u2066\nall checks passed"

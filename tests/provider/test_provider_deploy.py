@@ -21,7 +21,7 @@ from accord.provider import (
     record_verification,
 )
 from accord.provider._records import update_record
-from accord.registry import Registry
+from accord.registry.model import Registry
 
 
 def _record(root: Path, version: str, success: bool, *, consumer_version: str = "1.4.0") -> None:

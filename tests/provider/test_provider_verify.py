@@ -30,7 +30,7 @@ from accord.provider import (
     parse_base_url,
     verify_provider,
 )
-from accord.registry import Registry
+from accord.registry.model import Registry
 
 
 def user_states(users: Users, log: list[str] | None = None) -> StateRegistry:

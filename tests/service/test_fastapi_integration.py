@@ -1,4 +1,4 @@
-"""accord.fastapi: the contract middleware and the body dependency, over httpx ASGI."""
+"""accord.service.fastapi: the contract middleware and the body dependency, over httpx ASGI."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import Depends, FastAPI
 
-from accord.fastapi import ContractMiddleware, body
+from accord.service.fastapi import ContractMiddleware, body
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "contracts"
@@ -106,7 +106,7 @@ def test_invalid_response_is_replaced_by_a_500() -> None:
 
 def test_log_only_passes_through_and_logs(caplog: pytest.LogCaptureFixture) -> None:
     app = _app(log_only=True)
-    with caplog.at_level(logging.WARNING, logger="accord.fastapi"):
+    with caplog.at_level(logging.WARNING, logger="accord.service.fastapi"):
         request = _call(app, "POST", "/prices/MUG-0042", BAD)
         response = _call(app, "GET", "/prices/MUG-0042?broken=true")
     assert request.status_code == 200

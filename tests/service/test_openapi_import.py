@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from accord._openapi import component_schemas, contract_name, import_openapi
-from accord._runtime import validator
 from accord.cli import main
 from accord.errors import RefError, SchemaError
-from accord.registry import Registry
+from accord.registry.model import Registry
+from accord.registry.runtime import validator
+from accord.service.openapi import component_schemas, contract_name, import_openapi
 
 APP = """
 from typing import Literal

@@ -1,4 +1,4 @@
-"""Startup contract checks: accord.require / check_service (accord._service)."""
+"""Startup contract checks: accord.require / check_service (accord.service.startup)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import pytest
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from _registry_builders import add_contract
-from accord import _service
-from accord._service import ContractMismatch, check_service, require
 from accord.errors import ConfigError
-from accord.registry import Registry
+from accord.registry.model import Registry
+from accord.service import startup as _service
+from accord.service.startup import ContractMismatch, check_service, require
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "contracts"
@@ -417,7 +417,7 @@ def test_example_services_pass_their_startup_checks(service: str) -> None:
 def test_the_drifted_example_model_fails(registry: Registry, tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "examples" / "orders_service"))
     try:
-        from accord._publish import load_model
+        from accord.gate.publish import load_model
 
         drifted = load_model(str(ROOT / "examples" / "drifted" / "events.py") + ":OrderPlaced")
     finally:

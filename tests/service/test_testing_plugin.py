@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from accord._reference import reference_validator
-from accord.registry import Registry
+from accord.registry.model import Registry
 from accord.testing import assert_compatible, assert_conforms, examples, mutations, strategy
+from accord.validation.reference import reference_validator
 
 pytest_plugins = ["pytester"]
 
@@ -89,7 +89,8 @@ def test_strategy_draws_valid_payloads(payload: object) -> None:
 def test_plugin_imports_nothing_heavy() -> None:
     code = (
         "import sys, accord.testing.plugin; "
-        "heavy = [m for m in ('accord.registry', 'accord.compat', 'jsonschema_rs', 'pydantic') "
+        "heavy = [m for m in ('accord.registry.model', 'accord.compat', "
+        "'jsonschema_rs', 'pydantic') "
         "if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)"
     )
     done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from accord.fastapi import ContractMiddleware
+from accord.service.fastapi import ContractMiddleware
 from orders_models.common.money.v1_0_0 import Money
 from orders_service.events import Customer, LineItem, OrderPlaced
 

@@ -11,6 +11,9 @@ that would change), 2 bad input or usage, 3 internal error.
 Nothing heavy is imported here or at the top level of a command module: ``accord
 --help`` and ``accord --version`` must start instantly, so jsonschema, jsonschema-rs,
 referencing and pydantic are imported inside the handlers that need them.
+
+Layer: the top; may import every other layer. The only place that prints or
+returns exit codes.
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that returns exit codes instead of calling ``sys.exit``."""
 
     def error(self, message: str) -> NoReturn:
-        from accord._text import escape_output
+        from accord.core.text import escape_output
 
         self.print_usage(sys.stderr)
         sys.stderr.write(escape_output(f"error[usage]: {message}\n"))
@@ -113,9 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         accord 0.1.0
         0
     """
-    from accord._text import TerminalSafeWriter
+    from accord.core.text import TerminalSafeWriter
 
-    # Every byte the CLI prints goes through one escape (accord._text): user-controlled
+    # Every byte the CLI prints goes through one escape (accord.core.text): user-controlled
     # names and messages cannot drive the terminal.
     out = cast(TextIO, TerminalSafeWriter(sys.stdout))
     try:
@@ -154,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def report_error(exc: AccordError, *, stream: TextIO | None = None) -> None:
     """Print ``error[<code>]: <file>#<pointer>: <message>`` (every problem, if several)."""
-    from accord._text import TerminalSafeWriter
+    from accord.core.text import TerminalSafeWriter
 
     stream = cast(TextIO, TerminalSafeWriter(stream or sys.stderr))
     problems: Any = getattr(exc, "problems", None)
@@ -181,7 +184,7 @@ def _internal_error(exc: Exception) -> int:
         import traceback
 
         traceback.print_exception(exc, file=sys.stderr)
-    from accord._text import escape_output
+    from accord.core.text import escape_output
 
     sys.stderr.write(
         escape_output(

@@ -10,7 +10,7 @@ from accord.cli import EXIT_OK, EXIT_USAGE
 from accord.cli._common import add_registry_arg, registry_root, use_colour
 
 if TYPE_CHECKING:
-    from accord._gate import IgnoreEntry
+    from accord.gate.check import IgnoreEntry
 
 CHECK_FORMATS = ("text", "json", "markdown", "github", "junit", "sarif", "ignore-toml")
 DEFAULT_IGNORE_FILE = "accord-ignore.toml"
@@ -84,13 +84,13 @@ def register(subparsers: Any) -> None:
 
 
 def _tool() -> Any:
-    from accord._config import find_project_config
+    from accord.registry.config import find_project_config
 
     return find_project_config(Path.cwd())
 
 
 def _ignores(args: argparse.Namespace, tool: Any) -> list[IgnoreEntry]:
-    from accord._gate import load_ignore_file, parse_ignore_entries
+    from accord.gate.check import load_ignore_file, parse_ignore_entries
 
     entries: list[IgnoreEntry] = []
     inline = getattr(tool, "ignore", None)
@@ -110,7 +110,7 @@ def _requires(tool: Any, root: Path) -> list[tuple[str, str]]:
     """``(service, reference)`` of the project's service manifest, when it uses ``root``."""
     if tool is None or tool.source is None or (tool.service is None and tool.manifest is None):
         return []
-    from accord._service import find_service_manifest
+    from accord.service.startup import find_service_manifest
 
     manifest = find_service_manifest(tool.source)
     if manifest.registry is not None and manifest.registry.resolve() != root.resolve():
@@ -123,8 +123,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Dispatch to ``check`` or ``changelog``."""
     if args.command == "changelog":
         return _changelog(args, out)
-    from accord._gate import check, require_fail_on
-    from accord.reporting import render
+    from accord.gate.check import check, require_fail_on
+    from accord.gate.render import render
 
     tool = _tool()
     root = registry_root(args)
@@ -163,7 +163,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _changelog(args: argparse.Namespace, out: TextIO) -> int:
-    from accord._changelog import changelog
+    from accord.gate.changelog import changelog
 
     root = registry_root(args)
     if not root.is_dir():

@@ -44,8 +44,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Generate (or check) the model package; 1 when ``--check`` finds stale files."""
-    from accord._config import find_project_config
     from accord.codegen import codegen_target, generate_package
+    from accord.registry.config import find_project_config
 
     tool = find_project_config(Path.cwd())
     out_dir, package = codegen_target(tool, out=args.out, package=args.package)

@@ -90,7 +90,6 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """Import each file into ``consumers/<consumer>/<provider>.json``, merged with what is
     recorded there (one file per consumer-provider pair); all files are read and merged
     before anything is written, so a refused import writes nothing."""
-    from accord._jsondoc import atomic_write
     from accord.consumers._model import dump, locked_dir, merge, merge_into_file
     from accord.consumers._pact import (
         import_pact,
@@ -99,6 +98,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         parse_map,
         unbound_bodies,
     )
+    from accord.core.jsondoc import atomic_write
 
     maps = [parse_map(m) for m in args.map] + maps_from_config(Path.cwd())
     root = registry_root(args)
@@ -145,10 +145,10 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """Write one Pact v4 file per consumer-provider pair (``<consumer>-<provider>.json``)."""
     import json
 
-    from accord._jsondoc import atomic_write, check_out_dir, make_out_dir
     from accord.consumers._model import discover
     from accord.consumers._pact import export_pacts
-    from accord.provider._verify import provider_of
+    from accord.core.jsondoc import atomic_write, check_out_dir, make_out_dir
+    from accord.provider._interactions import provider_of
 
     check_out_dir(args.out)
     registry = load_registry(args)

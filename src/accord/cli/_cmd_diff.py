@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from accord._config import MODES
 from accord.cli import EXIT_FINDINGS, EXIT_OK
 from accord.cli._common import add_format_arg, add_registry_arg, load_registry, write_json
+from accord.registry.config import MODES
 
 
 def register(subparsers: Any) -> None:
@@ -92,9 +92,9 @@ def _consumer_impact(registry: Any, old: str, new: str, report: Any) -> tuple[An
     """Name the registered consumers each breaking change hurts, when OLD and NEW are
     two versions of one registry contract (DESIGN.md: "when consumers are registered,
     the consumers and fields it breaks")."""
-    from accord._names import ContractRef
     from accord.consumers._impact import annotate, describe
     from accord.errors import AccordError
+    from accord.registry.names import ContractRef
 
     try:
         old_ref, new_ref = ContractRef.parse(old), ContractRef.parse(new)

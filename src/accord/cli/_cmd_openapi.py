@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Import, then print one line (or JSON object) per component."""
-    from accord._openapi import import_openapi
+    from accord.service.openapi import import_openapi
 
     root = registry_root(args)
     cwd = str(Path.cwd())

@@ -138,7 +138,7 @@ def _records_args(p: argparse.ArgumentParser) -> None:
 
 def run_package(args: argparse.Namespace, out: TextIO) -> int:
     """``accord package``."""
-    from accord._package import package_registry
+    from accord.distribution.wheel import package_registry
 
     result = package_registry(
         registry_root(args),
@@ -161,7 +161,7 @@ def run_package(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """``accord expectations export``."""
-    from accord._package import export_expectations
+    from accord.distribution.wheel import export_expectations
 
     source = args.source if args.source is not None else registry_root(args)
     entries = export_expectations(
@@ -181,7 +181,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_records_push(args: argparse.Namespace, out: TextIO) -> int:
     """``accord records push``."""
-    from accord._gitrecords import check_record, collect_records, write_records
+    from accord.distribution.records import check_record, collect_records, write_records
     from accord.errors import UsageError
 
     source = args.source if args.source is not None else registry_root(args)
@@ -218,7 +218,7 @@ def run_records_push(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_records_pull(args: argparse.Namespace, out: TextIO) -> int:
     """``accord records pull``."""
-    from accord._gitrecords import read_records
+    from accord.distribution.records import read_records
 
     into = args.into if args.into is not None else registry_root(args)
     written = read_records(

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from accord._config import MODES
 from accord.cli import EXIT_FINDINGS, EXIT_OK
 from accord.cli._common import add_format_arg, registry_root, style, write_json
 from accord.cli._common import add_registry_arg as _add_registry
+from accord.registry.config import MODES
 
 
 def register(subparsers: Any) -> None:
@@ -87,7 +87,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Dispatch to the sub-command named by ``args.command``."""
-    from accord import _publish
+    from accord.gate import publish as _publish
 
     root = registry_root(args)
     command: str = args.command
@@ -117,7 +117,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _publish_command(args: argparse.Namespace, out: TextIO, root: Path) -> int:
-    from accord import _jsondoc, _publish
+    from accord.core import jsondoc as _jsondoc
+    from accord.gate import publish as _publish
 
     if args.schema is not None:
         # Published bytes are canonical_dumps of this document: a decimal no float holds

@@ -24,7 +24,7 @@ from accord.cli._common import (
 from accord.errors import UsageError
 
 if TYPE_CHECKING:
-    from accord.registry import Contract, Registry
+    from accord.registry.model import Contract, Registry
 
 
 def register(subparsers: Any) -> None:
@@ -181,13 +181,13 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
-    from accord._lint import lint
+    from accord.gate.lint import lint
 
     # The registry list and validate use (an installed registry package included):
     # lint must check what services load.
     root = discovered_root(args)
     report = lint(root)
-    from accord._text import escape_control
+    from accord.core.text import escape_control
 
     problems = report.problems
     if args.format == "json":
@@ -218,7 +218,7 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 
 def _version_files(root: Path) -> list[Path]:
     """Every ``<namespace>/<name>/*.schema.json`` under ``root`` (reserved dirs skipped)."""
-    from accord.registry import RESERVED_DIRS, VERSION_SUFFIX
+    from accord.registry.model import RESERVED_DIRS, VERSION_SUFFIX
 
     if not root.is_dir():
         raise UsageError(
@@ -238,9 +238,9 @@ def _version_files(root: Path) -> list[Path]:
 def _fmt(args: argparse.Namespace, out: TextIO) -> int:
     # Works from the files and the lock alone, so a registry that does not load yet (the
     # version being written has an error lint will report) can still be formatted.
-    from accord import _jsondoc
-    from accord._config import load_registry_settings
-    from accord.registry import VERSION_SUFFIX, read_lock
+    from accord.core import jsondoc as _jsondoc
+    from accord.registry.config import load_registry_settings
+    from accord.registry.model import VERSION_SUFFIX, read_lock
 
     root = registry_root(args)
     settings = load_registry_settings(root)

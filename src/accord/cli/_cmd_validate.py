@@ -58,7 +58,7 @@ def register(subparsers: Any) -> None:
 
 
 def _read_payload(name: str) -> Any:
-    from accord import _jsondoc
+    from accord.core import jsondoc as _jsondoc
 
     if name == "-":
         return _jsondoc.loads(sys.stdin.buffer.read(), file="<stdin>")
@@ -68,7 +68,7 @@ def _read_payload(name: str) -> Any:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Validate every payload; 0 when all are valid, 1 otherwise."""
     from accord.errors import UsageError
-    from accord.validation import Validator
+    from accord.validation.validator import Validator
 
     args.ref, args.payloads = args.operands[0], args.operands[1:]
     if not args.payloads and not args.explain_backend:
@@ -106,7 +106,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         )
         return EXIT_OK if all_valid else EXIT_FINDINGS
 
-    from accord._text import escape_control
+    from accord.core.text import escape_control
 
     for name, errors in results:
         shown = "<stdin>" if name == "-" else escape_control(name)
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _explain_backend(args: argparse.Namespace, out: TextIO, schema: Any, resolved: str) -> int:
     """Print the backend choice for ``resolved``; 0, or 2 when ``--backend`` is refused."""
-    from accord._backends import BACKEND_LABELS, choose_backend
+    from accord.validation.backends import BACKEND_LABELS, choose_backend
 
     choice = choose_backend(schema, args.backend, ref=resolved)
     if args.format == "json":

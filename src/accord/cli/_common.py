@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
 FORMAT_VERSION = 1
 
@@ -58,7 +58,7 @@ def resolve_format(args: argparse.Namespace) -> None:
         return
     from pathlib import Path
 
-    from accord._config import find_project_config
+    from accord.registry.config import find_project_config
 
     configured = find_project_config(Path.cwd()).format
     args.format = configured if configured in choices else choices[0]
@@ -72,7 +72,7 @@ def registry_root(args: argparse.Namespace) -> Path:
     explicit: Path | None = getattr(args, "registry", None)
     if explicit is not None:
         return explicit
-    from accord._config import find_project_config
+    from accord.registry.config import find_project_config
 
     tool = find_project_config(Path.cwd())
     return tool.registry if tool.registry is not None else Path.cwd() / "contracts"
@@ -80,11 +80,11 @@ def registry_root(args: argparse.Namespace) -> Path:
 
 def discovered_root(args: argparse.Namespace) -> Path:
     """The registry root read-only commands use, found exactly as ``list`` and
-    ``validate`` find it (:func:`accord._discovery.resolve_registry`: ``--registry``,
+    ``validate`` find it (:func:`accord.registry.discovery.resolve_registry`: ``--registry``,
     ``ACCORD_REGISTRY``, ``[tool.accord] registry``, an installed registry package,
     ``./contracts``), without loading it.
     """
-    from accord._discovery import resolve_registry
+    from accord.registry.discovery import resolve_registry
 
     root, _source = resolve_registry(getattr(args, "registry", None))
     return root
@@ -96,7 +96,7 @@ def load_registry(args: argparse.Namespace) -> Registry:
     Raises:
         RegistryError: the registry has errors (every problem is attached).
     """
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
     return Registry.discover(getattr(args, "registry", None))
 
@@ -153,7 +153,7 @@ def table(rows: Sequence[Sequence[str]]) -> list[str]:
     """Left-aligned columns separated by two spaces; the first row is the header."""
     if not rows:
         return []
-    from accord._text import escape_control
+    from accord.core.text import escape_control
 
     rows = [[escape_control(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

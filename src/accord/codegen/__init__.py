@@ -2,6 +2,9 @@
 
 Needs the ``codegen`` extra (datamodel-code-generator, pinned); it is imported only
 when a module actually has to be (re)generated.
+
+Layer: may import :mod:`accord.registry`, :mod:`accord.validation` and below;
+independent of :mod:`accord.consumers`, :mod:`accord.compat` and :mod:`accord.gate`.
 """
 
 from __future__ import annotations

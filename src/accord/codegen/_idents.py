@@ -5,7 +5,7 @@ is injective (two different inputs never give the same identifier) and decodable
 injectivity is proven by a round trip in the tests:
 
 - **Namespaces and contract names** (``order-placed`` -> ``order_placed``). accord's
-  name grammar (``[a-z][a-z0-9]*(-[a-z0-9]+)*``, see ``accord._names``) has no ``_``
+  name grammar (``[a-z][a-z0-9]*(-[a-z0-9]+)*``, see ``accord.registry.names``) has no ``_``
   and never ends with ``-``, so ``-`` -> ``_`` is injective, and a Python keyword gets
   a trailing ``_`` (``class`` -> ``class_``), which no other name can end with.
 - **Versions** (``1.0.0`` -> ``v1_0_0``). A pre-release made only of lowercase

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord._jsondoc import atomic_write, canonical_dumps, check_out_dir, make_out_dir
 from accord._version import __version__
 from accord.codegen._fast import (
     FAST_GENERATOR,
@@ -34,11 +33,12 @@ from accord.codegen._fast import (
 from accord.codegen._idents import class_name, name_ident, version_ident
 from accord.codegen._render import GENERATOR, GENERATOR_VERSION, OPTIONS_KEY, render_version
 from accord.codegen._safety import check_source
+from accord.core.jsondoc import atomic_write, canonical_dumps, check_out_dir, make_out_dir
 from accord.errors import UsageError
 
 if TYPE_CHECKING:
-    from accord._config import ToolConfig
-    from accord.registry import ContractVersion, Registry
+    from accord.registry.config import ToolConfig
+    from accord.registry.model import ContractVersion, Registry
 
 __all__ = [
     "DEFAULT_PACKAGE",
@@ -118,7 +118,7 @@ def codegen_target(
 
 def _manifest_generated(tool: ToolConfig) -> Any:
     """``generated`` of ``[tool.accord.service]`` or of the manifest file, if any."""
-    from accord._config import read_toml
+    from accord.registry.config import read_toml
 
     service: Any = tool.service
     if service is None and tool.manifest is not None and tool.manifest.is_file():

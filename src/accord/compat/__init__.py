@@ -4,6 +4,9 @@
 returns a :class:`Report`; ``check_version(registry, id, version)`` checks a registry
 version against its predecessors under the contract's mode. The rule catalogue is
 :data:`RULES` (``accord rules``; ``docs/rules.md`` is generated from it).
+
+Layer: may import :mod:`accord.registry`, :mod:`accord.payloads`,
+:mod:`accord.validation`, :mod:`accord.core` and the kernel modules; nothing above.
 """
 
 from __future__ import annotations

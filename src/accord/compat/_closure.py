@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord import _pointer
-from accord._memo import IdentityMemo
 from accord.compat._nodes import Ctx, Node, Unsupported, mentions
 from accord.compat._prover import regex_search
-from accord.compat._types import Removal, Schema
+from accord.compat._types import Removal
+from accord.core import pointer as _pointer
+from accord.core.memo import IdentityMemo
+from accord.core.schema import Schema
 
 __all__ = ["location_children", "removals", "writer_closure"]
 

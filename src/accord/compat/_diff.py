@@ -29,7 +29,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord import _pointer
 from accord.compat._nodes import has_ref as _has_ref
 from accord.compat._report import (
     MODES,
@@ -55,17 +54,18 @@ from accord.compat._types import (
     Comparison,
     Direction,
     Removal,
-    Schema,
     Semantics,
     Side,
     Status,
     Verdict,
     Witness,
 )
+from accord.core import pointer as _pointer
+from accord.core.schema import Schema
 from accord.errors import Problem, SchemaError, UsageError
 
 if TYPE_CHECKING:
-    from accord.registry import ContractVersion, Registry
+    from accord.registry.model import ContractVersion, Registry
 
 __all__ = ["check_version", "diff"]
 
@@ -100,7 +100,7 @@ def _discover(text: str) -> Registry:
     """The registry :meth:`Registry.discover` finds (as ``accord.validator`` and
     ``assert_compatible`` do), to resolve the reference ``text``."""
     from accord.errors import RegistryError
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
     try:
         return Registry.discover()
@@ -116,8 +116,8 @@ def _discover(text: str) -> Registry:
 
 
 def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
-    from accord import _jsondoc
-    from accord._budget import check_limits
+    from accord.core import jsondoc as _jsondoc
+    from accord.validation.budget import check_limits
 
     limits = registry.settings.limits if registry is not None else None
     if isinstance(value, bool | dict):
@@ -168,7 +168,7 @@ def _refuse_invalid_file(document: Any, file: str) -> None:
     Raises:
         SchemaError: with the first problem's code and pointer, every problem listed.
     """
-    from accord import _dialect
+    from accord.validation import dialect as _dialect
 
     problems = [
         p
@@ -206,7 +206,7 @@ def _normalized(document: Any, *, file: str | None = None) -> Any:
     A 2020-12 document is only copied (what ``normalize`` does with it, minus the
     pointer map it builds and the diff never reads); draft-07 goes through ``normalize``.
     """
-    from accord import _dialect
+    from accord.validation import dialect as _dialect
 
     if _dialect.detect_dialect(document, file=file) == "2020-12":
         return _json_copy(document, {})
@@ -547,7 +547,7 @@ class _Witnesses:
         self._memo: dict[tuple[str, str, str], Witness | None] = {}
 
     def check(self, payload: Any, accepted_by: Side) -> Witness | None:
-        from accord._reference import is_valid
+        from accord.validation.reference import is_valid
 
         rejected_by: Side = "new" if accepted_by == "old" else "old"
         try:
@@ -637,7 +637,7 @@ class _Witnesses:
             yield verdict.witness
         found = self._bases.get(side)
         if found is None:
-            from accord import _generate
+            from accord.payloads import generate as _generate
 
             found = []
             # A generator failure only costs a better witness.
@@ -1107,7 +1107,7 @@ def _compare_unguarded(
     max_steps: int,
     overrides: Mapping[str, Any],
 ) -> Report:
-    from accord import _jsondoc
+    from accord.core import jsondoc as _jsondoc
 
     if semantics not in ("contract", "set"):
         raise UsageError(f"unknown semantics {semantics!r} (expected contract or set)")

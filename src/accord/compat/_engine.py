@@ -22,14 +22,8 @@ from accord.compat._closure import removals, writer_closure
 from accord.compat._nodes import BudgetExhausted, Ctx, Unsupported, strict_equal
 from accord.compat._prover import Gap, Prover
 from accord.compat._refute import Refuter
-from accord.compat._types import (
-    DEFAULT_MAX_STEPS,
-    Comparison,
-    Removal,
-    Schema,
-    Semantics,
-    Verdict,
-)
+from accord.compat._types import DEFAULT_MAX_STEPS, Comparison, Removal, Semantics, Verdict
+from accord.core.schema import Schema
 
 __all__ = ["compare", "includes", "removals", "writer_closure"]
 
@@ -39,7 +33,7 @@ _BUDGET = "step budget exhausted"
 def _generated_candidates(sub: Schema) -> list[Any]:
     """Payloads from the shared generator, when that module is present."""
     try:
-        from accord import _generate  # type: ignore[attr-defined,unused-ignore]
+        from accord.payloads import generate as _generate  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return []
     try:

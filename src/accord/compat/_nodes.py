@@ -15,8 +15,8 @@ from fractions import Fraction
 from typing import Any
 from urllib.parse import quote, unquote
 
-from accord import _pointer
-from accord._budget import expanded_size
+from accord.core import pointer as _pointer
+from accord.validation.budget import expanded_size
 
 __all__ = [
     "ALL_TYPES",
@@ -380,7 +380,7 @@ class Ctx:
         return bool(validator.is_valid(value))
 
     def _compile(self, node: Node) -> Any:
-        from accord._reference import reference_validator
+        from accord.validation.reference import reference_validator
 
         s = node.schema
         if node.doc < 0 or node.ptr == "" or not _has_ref(s):

@@ -26,7 +26,6 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from accord._formats import FORMATS
 from accord.compat._nodes import (
     ALL_TYPES,
     Ctx,
@@ -38,6 +37,7 @@ from accord.compat._nodes import (
     type_of,
     value_key,
 )
+from accord.validation.formats import FORMATS
 
 # The formats 2020-12 defines are asserted (DESIGN.md); unknown ones are annotations.
 ASSERTED_FORMATS = FORMATS

@@ -16,9 +16,9 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
 from accord.compat._closure import _item_children, location_children
-from accord.compat._examples import FORMAT_SAMPLES, pattern_examples
 from accord.compat._nodes import Ctx, Node, num, value_key
 from accord.compat._prover import Gap, Prover
+from accord.payloads.examples import FORMAT_SAMPLES, pattern_examples
 
 __all__ = ["Refuter"]
 
@@ -75,7 +75,7 @@ class Refuter:
     """Searches for a witness; deterministic, bounded by the context's step budget."""
 
     def __init__(self, ctx: Ctx, prover: Prover, sub: Node, sup: Node, max_tries: int) -> None:
-        from accord._reference import reference_validator
+        from accord.validation.reference import reference_validator
 
         self.ctx = ctx
         self.prover = prover

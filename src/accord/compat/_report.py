@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from accord._config import MODES as _CONFIG_MODES
-from accord._text import escape_control
 from accord.compat._types import Direction, Semantics, Status, Witness
+from accord.core.text import escape_control
+from accord.registry.config import MODES as _CONFIG_MODES
 
 Severity = Literal["error", "warning", "info"]
 BumpKind = Literal["none", "patch", "minor", "major"]

@@ -29,9 +29,10 @@ from fractions import Fraction
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from accord import _pointer
-from accord._memo import IdentityMemo
-from accord.compat._types import Direction, Schema
+from accord.compat._types import Direction
+from accord.core import pointer as _pointer
+from accord.core.memo import IdentityMemo
+from accord.core.schema import Schema
 
 Severity = Literal["error", "warning", "info"]
 Bump = Literal["none", "patch", "minor", "major"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Schema = dict[str, Any] | bool
 Semantics = Literal["contract", "set"]
 Direction = Literal["backward", "forward"]
 Side = Literal["old", "new"]

@@ -11,6 +11,9 @@ Public names (re-exported lazily by ``accord`` where the lead wires them):
 - Pact: :func:`import_pact`, :func:`export_pact`, :func:`parse_map`;
 - :func:`verify_static`; :func:`impact`, :func:`annotate`, :func:`field_usage`,
   :func:`consumers_only_blocking`; :func:`pending_status`.
+
+Layer: may import :mod:`accord.compat`, :mod:`accord.registry` and below;
+independent of :mod:`accord.codegen`.
 """
 
 from __future__ import annotations

@@ -383,7 +383,7 @@ class Expectation:
         name: str | None = None,
         provider: str | None = None,
     ) -> None:
-        from accord._names import is_valid_name, slugify
+        from accord.registry.names import is_valid_name, slugify
 
         self.names: dict[str, str] = {}
         if not is_valid_name(consumer):
@@ -404,7 +404,7 @@ class Expectation:
 
     def reads(self, ref: str) -> Expectation:
         """Start a set of fields the consumer reads from contract ``ref`` (``ns.name@^1``)."""
-        from accord._names import ContractRef
+        from accord.registry.names import ContractRef
 
         ContractRef.parse(ref)
         self._reads.append({"contract": ref, "fields": []})
@@ -491,7 +491,7 @@ class Expectation:
         Raises:
             DocumentError: ``expectation-conflict``, or the stored file is invalid.
         """
-        from accord._jsondoc import atomic_write
+        from accord.core.jsondoc import atomic_write
 
         target = self.path_in(registry_root)
         doc = self.to_json()

@@ -127,7 +127,7 @@ def reads_as(f: dict[str, Any]) -> str:
 def _in_range(ref_text: str, old_version: str | None) -> bool:
     if old_version is None:
         return True
-    from accord._names import ContractRef
+    from accord.registry.names import ContractRef
     from accord.versions import Version
 
     ref = ContractRef.parse(ref_text.removeprefix("accord://"))
@@ -283,7 +283,7 @@ def consumers_only_blocking(report: Report) -> tuple[Change, ...]:
 def describe(change: Change, impacts: Sequence[ConsumerImpact] | None = None) -> str:
     """``removing $.email breaks billing (reads it as non-null string) and crm; search
     does not read it`` — or ``no registered consumer reads $.email``."""
-    from accord._pointer import pointer_to_json_path
+    from accord.core.pointer import pointer_to_json_path
 
     items = list(impacts if impacts is not None else change.consumers)
     where = (

@@ -171,7 +171,7 @@ def format_path(tokens: Iterable[PathToken]) -> str:
 
 def path_to_pointer(tokens: Iterable[PathToken]) -> str:
     """A JSON pointer with ``*`` for wildcards (the form ``Change.instance_path`` uses)."""
-    from accord._pointer import escape
+    from accord.core.pointer import escape
 
     parts: list[str] = []
     for kind, value in tokens:
@@ -235,7 +235,7 @@ def _json_text(value: Any) -> str | None:
 def _full_match(pattern: str, text: str) -> bool:
     # Consumers write these patterns and providers send the text: a pattern that could
     # backtrack catastrophically, or a long text, goes to the reference's linear engine.
-    from accord.validation import linear_search, needs_linear_engine
+    from accord.validation.patterns import linear_search, needs_linear_engine
 
     whole = f"^(?:{pattern})$"
     if needs_linear_engine(whole, text):
@@ -347,7 +347,7 @@ def check_matcher(matcher: dict[str, Any], value: Any) -> str | None:
             if not _full_match(date_format_regex(fmt), value):
                 return f"{_show(value)} is not a {kind} in format {fmt!r}"
             return None
-        from accord._reference import is_valid
+        from accord.validation.reference import is_valid
 
         if not is_valid({"format": _STD_FORMAT[kind]}, value):
             return f"{_show(value)} is not an RFC 3339 {kind}"

@@ -78,8 +78,8 @@ def validate(doc: Any, *, file: str | None = None) -> None:
             ``expectation-bad-regex`` or ``expectation-bad-reference``, with the file and
             the JSON pointer at fault.
     """
-    from accord._pointer import from_parts
-    from accord._reference import reference_validator
+    from accord.core.pointer import from_parts
+    from accord.validation.reference import reference_validator
 
     validator = reference_validator(expectation_schema())
     errors = sorted(
@@ -100,9 +100,9 @@ def validate(doc: Any, *, file: str | None = None) -> None:
 
 
 def _check_body(body: Body, file: str | None) -> None:
-    from accord._names import ContractRef
     from accord.consumers._matchers import parse_path
     from accord.errors import InvalidReference
+    from accord.registry.names import ContractRef
 
     if body.contract is not None:
         try:
@@ -233,7 +233,7 @@ def digest_of(doc: dict[str, Any]) -> str:
     """``sha256:<hex>`` of the canonical compact form (independent of formatting)."""
     import hashlib
 
-    from accord._jsondoc import canonical_dumps
+    from accord.core.jsondoc import canonical_dumps
 
     return "sha256:" + hashlib.sha256(canonical_dumps(doc).encode()).hexdigest()
 
@@ -244,7 +244,7 @@ def load(path: Path, *, root: Path | None = None) -> ExpectationFile:
     Raises:
         DocumentError: malformed JSON or an invalid expectation (file and pointer set).
     """
-    from accord._jsondoc import load_path
+    from accord.core.jsondoc import load_path
 
     shown = path.relative_to(root).as_posix() if root is not None else path.as_posix()
     try:
@@ -286,7 +286,7 @@ def discover(root: Path, *, consumer: str | None = None) -> list[ExpectationFile
 
 def interaction_key(inter: Mapping[str, Any]) -> tuple[str, str]:
     """Pact's identity of an interaction: its description and its provider states."""
-    from accord._jsondoc import canonical_dumps
+    from accord.core.jsondoc import canonical_dumps
 
     return str(inter.get("description", "")), canonical_dumps(inter.get("provider_states") or [])
 
@@ -313,7 +313,7 @@ def merge_interactions(
     Raises:
         DocumentError: code ``expectation-conflict``, naming the interaction and the file.
     """
-    from accord._jsondoc import canonical_dumps
+    from accord.core.jsondoc import canonical_dumps
 
     out = [dict(i) for i in stored]
     index = {interaction_key(i): n for n, i in enumerate(out)}
@@ -355,7 +355,7 @@ def merge(
         DocumentError: ``expectation-conflict`` for another consumer or provider, or an
             interaction recorded with different content (see :func:`merge_interactions`).
     """
-    from accord._jsondoc import canonical_dumps
+    from accord.core.jsondoc import canonical_dumps
 
     for what in ("consumer", "provider"):
         a = stored.get(what)

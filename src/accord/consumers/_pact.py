@@ -77,8 +77,8 @@ def parse_map(text: str) -> MapEntry:
     Raises:
         UsageError: code ``pact-bad-map`` with the expected shape.
     """
-    from accord._names import ContractRef
     from accord.errors import InvalidReference
+    from accord.registry.names import ContractRef
 
     lhs, sep, ref = text.rpartition("=")
     shape = (
@@ -471,7 +471,7 @@ def _accord_metadata(doc: dict[str, Any], file: str | None) -> dict[str, Any]:
 def _digest(value: Any) -> str:
     import hashlib
 
-    from accord._jsondoc import canonical_dumps
+    from accord.core.jsondoc import canonical_dumps
 
     return "sha256:" + hashlib.sha256(canonical_dumps(value).encode()).hexdigest()
 
@@ -493,7 +493,7 @@ def import_pact(
             body is listed), ``pact-unsupported-matcher``, ``pact-bad-rule``,
             ``pact-invalid``.
     """
-    from accord._names import slugify
+    from accord.registry.names import slugify
 
     if not isinstance(doc, dict) or "consumer" not in doc or "provider" not in doc:
         raise DocumentError(
@@ -691,7 +691,7 @@ def _sync_message(
 
 def load_pact(path: Path) -> dict[str, Any]:
     """Read a Pact file strictly (accord's JSON reader)."""
-    from accord._jsondoc import load_path
+    from accord.core.jsondoc import load_path
 
     doc = load_path(path)
     if not isinstance(doc, dict):
@@ -950,8 +950,8 @@ def export_pacts(
         DocumentError: ``expectation-conflict`` (a changed duplicate, or two versions or
             branches of one consumer), ``pact-name-collision`` (two pairs, one file name).
     """
-    from accord._names import is_valid_name, slugify
     from accord.consumers._model import merge_interactions
+    from accord.registry.names import is_valid_name, slugify
 
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     stated: dict[tuple[str, str], dict[str, str]] = {}  # pair -> version/branch -> file
@@ -1003,7 +1003,7 @@ def _fold_doc_fields(
     pair: dict[str, Any], doc: dict[str, Any], file: str, seen: dict[str, str]
 ) -> None:
     """Add one file's consumer version/branch, names and reads to a pair's expectation."""
-    from accord._jsondoc import canonical_dumps
+    from accord.core.jsondoc import canonical_dumps
 
     for key in ("version", "branch"):
         value = doc["consumer"].get(key)

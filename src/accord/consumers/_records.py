@@ -45,7 +45,7 @@ VERIFICATIONS_DIR = "verifications"
 
 def record_path(root: Path, provider: str, provider_version: str) -> Path:
     """Where the record of ``provider`` at ``provider_version`` lives."""
-    from accord._names import validate_name
+    from accord.registry.names import validate_name
 
     validate_name(provider, what="provider")
     if "/" in provider_version or "\\" in provider_version or provider_version.startswith("."):
@@ -86,7 +86,7 @@ def load_records(root: Path, provider: str | None = None) -> list[dict[str, Any]
     Raises:
         DocumentError: ``record-invalid`` or malformed JSON.
     """
-    from accord._jsondoc import load_path
+    from accord.core.jsondoc import load_path
 
     base = root / VERIFICATIONS_DIR
     if not base.is_dir():

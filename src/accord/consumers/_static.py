@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from accord._text import escape_control
 from accord.consumers._matchers import Mismatch, check_fields, translate
 from accord.consumers._model import Body, ExpectationFile
+from accord.core.text import escape_control
 
 if TYPE_CHECKING:
-    from accord.registry import ContractVersion, Registry
+    from accord.registry.model import ContractVersion, Registry
 
 __all__ = ["BodyVerdict", "StaticReport", "verify_body", "verify_static"]
 
@@ -205,7 +205,7 @@ def verify_body(
 
 
 def _versions(registry: Registry, ref_text: str) -> list[ContractVersion]:
-    from accord._names import ContractRef
+    from accord.registry.names import ContractRef
 
     ref = ContractRef.parse(ref_text.removeprefix("accord://"))
     contract = registry.contract(ref.id)

@@ -8,6 +8,9 @@
 - :func:`record_verification`, :func:`write_record`, :func:`update_record`;
 - :func:`record_deployment`, :func:`record_undeployment`, :func:`record_release`,
   :func:`can_i_deploy`.
+
+Layer: may import :mod:`accord.consumers`, :mod:`accord.registry` and below;
+independent of :mod:`accord.gate`.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from accord.provider._errors import ProviderError
 
 if TYPE_CHECKING:
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
 __all__ = [
     "ENVIRONMENTS_DIR",
@@ -86,7 +86,7 @@ class Environment:
 
 
 def _check_name(text: str, what: str) -> str:
-    from accord._names import is_valid_name
+    from accord.registry.names import is_valid_name
 
     if not is_valid_name(text, what=what):
         raise ProviderError(
@@ -135,7 +135,7 @@ def _parse(text: str, env: str, file: str) -> Environment:
     raw = doc.get("services", {})
     if not isinstance(raw, dict):
         raise bad("'services' must be a table", "/services")
-    from accord._names import is_valid_name
+    from accord.registry.names import is_valid_name
 
     for name, entry in raw.items():
         where = f"/services/{name}"
@@ -351,7 +351,7 @@ def _held(
     """Expectations from files ``(held, consumer version or None)`` and from records
     ``(held, consumer version)``."""
     from accord.consumers._model import discover
-    from accord.provider._verify import provider_of
+    from accord.provider._interactions import provider_of
 
     files: list[tuple[_Held, str | None]] = []
     for ef in discover(registry.root):

@@ -138,7 +138,7 @@ def produce(func: Callable[..., Any], values: Mapping[str, Any]) -> tuple[Any, d
 
 
 def _decode(result: Any) -> Any:
-    from accord._jsondoc import loads
+    from accord.core.jsondoc import loads
 
     if isinstance(result, (bytes, bytearray, str)):
         return loads(bytes(result) if not isinstance(result, str) else result, max_bytes=None)

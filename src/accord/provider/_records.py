@@ -54,7 +54,7 @@ def _target(root: Path, relpath: str) -> Path:
 
 def write_record(root: Path, relpath: str, data: bytes) -> Path:
     """Atomically replace ``<root>/<relpath>`` with ``data``; returns the path."""
-    from accord._jsondoc import atomic_write
+    from accord.core.jsondoc import atomic_write
 
     path = _target(root, relpath)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +105,7 @@ def update_record(
     root: Path, relpath: str, update: Callable[[bytes | None], bytes], *, timeout: float = 30.0
 ) -> Path:
     """Read ``<root>/<relpath>`` (``None`` if absent), write ``update(old)``, under a lock."""
-    from accord._jsondoc import atomic_write
+    from accord.core.jsondoc import atomic_write
 
     path = _target(root, relpath)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,8 +150,8 @@ def record_verification(root: Path, record: dict[str, Any]) -> Path:
         DocumentError: the existing record is not valid (it is not overwritten).
         ProviderError: ``record-lock-timeout``.
     """
-    from accord._jsondoc import loads
     from accord.consumers._records import _check, record_path
+    from accord.core.jsondoc import loads
 
     path = record_path(root, record["provider"], record["provider_version"])
     relpath = path.relative_to(root).as_posix()

@@ -31,10 +31,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from accord._text import escape_control
 from accord.consumers._matchers import Mismatch, check_fields, check_matcher
 from accord.consumers._model import ExpectationFile
+from accord.core.text import escape_control
 from accord.provider._errors import ProviderError
+from accord.provider._interactions import _bodies_of, provider_of
 from accord.provider._messages import DEFAULT_PRODUCERS, MessageRegistry, produce
 from accord.provider._replay import (
     GeneratorError,
@@ -50,7 +51,7 @@ from accord.provider._replay import (
 from accord.provider._states import DEFAULT_STATES, StateFailed, StateRunner, run_states
 
 if TYPE_CHECKING:
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
 __all__ = [
     "Case",
@@ -288,43 +289,6 @@ class ProviderReport:
 # -- selecting what to verify ------------------------------------------------------------
 
 
-def _bodies_of(interaction: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    kind = interaction.get("type")
-    if kind == "http":
-        return [
-            b
-            for b in (
-                interaction.get("response", {}).get("body"),
-                interaction.get("request", {}).get("body"),
-            )
-            if b
-        ]
-    if kind == "message":
-        return [interaction["body"]]
-    return []
-
-
-def provider_of(
-    registry: Registry, ef: ExpectationFile, interaction: Mapping[str, Any]
-) -> str | None:
-    """The provider an interaction is verified against: the expectation's ``provider``,
-    else ``contract.toml`` ``provider`` of the first contract its bodies name."""
-    from accord._names import ContractRef
-    from accord.errors import AccordError
-
-    if ef.doc.get("provider"):
-        return str(ef.doc["provider"])
-    for body in _bodies_of(interaction):
-        if not body.get("contract"):
-            continue
-        try:
-            ref = ContractRef.parse(str(body["contract"]))
-            return registry.contract(ref.id).meta.provider
-        except AccordError:
-            continue
-    return None
-
-
 def select_cases(
     registry: Registry,
     provider: str,
@@ -456,7 +420,7 @@ def preflight(
 
 
 def _contract_versions(registry: Registry, ref_text: str) -> list[Any]:
-    from accord._names import ContractRef
+    from accord.registry.names import ContractRef
 
     ref = ContractRef.parse(ref_text.removeprefix("accord://"))
     contract = registry.contract(ref.id)
@@ -470,8 +434,8 @@ def check_contract(
     registry: Registry, ref_text: str, payload: Any, *, exact: str | None = None
 ) -> tuple[str | None, list[str]]:
     """``(version it is valid under, [])`` or ``(highest version, errors)``."""
-    from accord._runtime import validator
     from accord.errors import AccordError
+    from accord.registry.runtime import validator
 
     try:
         versions = (
@@ -569,7 +533,7 @@ def _judge(  # noqa: PLR0917 - private, called from two places
 
 
 def _parse(data: bytes) -> tuple[Any, bool]:
-    from accord._jsondoc import loads
+    from accord.core.jsondoc import loads
     from accord.errors import DocumentError
 
     if not data:
@@ -627,7 +591,7 @@ def _check_message(
     exact = metadata.get("dataschema") if isinstance(metadata.get("dataschema"), str) else None
     result = _judge(case, registry, body, payload, True, extra, exact=exact)
     if exact and body and body.get("contract"):
-        from accord._names import ContractRef
+        from accord.registry.names import ContractRef
 
         wanted = ContractRef.parse(str(body["contract"]))
         got = ContractRef.parse(exact)

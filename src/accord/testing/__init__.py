@@ -3,6 +3,9 @@
 Everything here is importable without pytest; the pytest plugin itself is
 :mod:`accord.testing.plugin` (registered through the ``pytest11`` entry point, it
 imports nothing from accord until a fixture is used).
+
+Layer: may import :mod:`accord.provider`, :mod:`accord.consumers`,
+:mod:`accord.compat`, :mod:`accord.registry`, :mod:`accord.payloads` and below.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def expectations_root(start: Path) -> Path:
     env = os.environ.get("ACCORD_REGISTRY")
     if env:
         return Path(env)
-    from accord._config import find_project_config
+    from accord.registry.config import find_project_config
 
     tool = find_project_config(start)
     return tool.registry if tool.registry is not None else start / "contracts"

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
-    from accord._generate import Mutation
     from accord.compat import Report
-    from accord.registry import Registry
+    from accord.payloads.generate import Mutation
+    from accord.registry.model import Registry
 
 __all__ = [
     "assert_compatible",
@@ -29,7 +29,7 @@ __all__ = [
 
 
 def _bundle(ref: str, registry: Registry | str | os.PathLike[str] | None) -> dict[str, Any]:
-    from accord._runtime import _registry_for
+    from accord.registry.runtime import _registry_for
 
     reg = _registry_for(registry)
     return reg.bundle(reg.get(ref))
@@ -62,7 +62,7 @@ def assert_conforms(
     Example:
         >>> assert_conforms({"amount": "1.00", "currency": "EUR"}, "common.money@^1")
     """
-    from accord._runtime import validator
+    from accord.registry.runtime import validator
 
     check = validator(ref, registry=registry)
     value = _as_payload(payload)
@@ -103,8 +103,8 @@ def assert_compatible(
     Raises:
         AssertionError: with the report as text, one line per change.
     """
-    from accord._runtime import _registry_for
     from accord.compat import diff, render_text
+    from accord.registry.runtime import _registry_for
 
     needs_registry = registry is not None or any(
         isinstance(side, str) and "@" in side and not side.endswith(".json") for side in (old, new)
@@ -137,7 +137,7 @@ def examples(
     """
     if invalid:
         return [m.payload for m in mutations(ref, n, seed=seed, registry=registry)]
-    from accord._generate import valid_payloads
+    from accord.payloads.generate import valid_payloads
 
     return valid_payloads(_bundle(ref, registry), n=n, seed=seed)
 
@@ -150,7 +150,7 @@ def mutations(
     registry: Registry | str | os.PathLike[str] | None = None,
 ) -> list[Mutation]:
     """Payloads that break exactly one constraint each, with the keyword and paths."""
-    from accord._generate import invalid_payloads
+    from accord.payloads.generate import invalid_payloads
 
     return invalid_payloads(_bundle(ref, registry), n=n, seed=seed)
 
@@ -167,6 +167,6 @@ def strategy(
         >>> @given(accord.testing.strategy("orders.order-placed@^1"))  # doctest: +SKIP
         ... def test_handler_accepts(payload): ...
     """
-    from accord._generate import payload_strategy
+    from accord.payloads.generate import payload_strategy
 
     return payload_strategy(_bundle(ref, registry), invalid=invalid)

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from accord.provider._messages import MessageRegistry
     from accord.provider._states import StateRegistry
     from accord.provider._verify import Case, InteractionResult
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
 __all__ = [
     "ProviderCase",
@@ -70,7 +70,7 @@ class ProviderCase:
 
 
 def _registry(registry: Registry | str | os.PathLike[str] | None) -> Registry:
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
     if isinstance(registry, Registry):
         return registry

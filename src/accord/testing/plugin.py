@@ -6,7 +6,7 @@ Fixtures:
   option, else ``[tool.accord] registry`` / ``./contracts`` from the rootdir), loaded
   once per session;
 - ``accord_validator``: in a test marked ``@pytest.mark.accord_contract("ref")`` the
-  cached :class:`~accord.validation.Validator` for that contract; otherwise a factory,
+  cached :class:`~accord.validation.validator.Validator` for that contract; otherwise a factory,
   ``accord_validator("orders.order-placed@^1")``;
 - ``accord_examples``: in a marked test, deterministic valid example payloads of the
   contract; otherwise a factory with :func:`accord.examples`'s arguments;
@@ -37,7 +37,7 @@ from accord.testing._provider import (  # noqa: F401 - fixtures of this plugin
 )
 
 if TYPE_CHECKING:
-    from accord.registry import Registry
+    from accord.registry.model import Registry
 
 MARKER = "accord_contract"
 
@@ -95,11 +95,11 @@ def _registry_location(config: pytest.Config) -> Path | None:
 @pytest.fixture(scope="session")
 def accord_registry(pytestconfig: pytest.Config) -> Registry:
     """The registry the accord fixtures use, loaded once per session."""
-    from accord._runtime import _registry_for
+    from accord.registry.runtime import _registry_for
 
     location = _registry_location(pytestconfig)
     if location is None:
-        from accord._discovery import resolve_registry
+        from accord.registry.discovery import resolve_registry
 
         location, _source = resolve_registry(None, cwd=pytestconfig.rootpath)
     return _registry_for(location)
@@ -120,7 +120,7 @@ def _marked_ref(request: pytest.FixtureRequest) -> str | None:
 @pytest.fixture
 def accord_validator(request: pytest.FixtureRequest, accord_registry: Registry) -> Any:
     """The marked contract's validator, or a factory ``(ref) -> Validator``."""
-    from accord._runtime import validator
+    from accord.registry.runtime import validator
 
     ref = _marked_ref(request)
     if ref is not None:

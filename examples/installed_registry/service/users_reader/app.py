@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 import accord
-from accord._discovery import registry_source
+from accord.registry.discovery import registry_source
 
 
 class User(BaseModel):

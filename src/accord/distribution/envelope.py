@@ -1,0 +1,486 @@
+"""Messages that carry their contract: CloudEvents ``dataschema``, lookup, upcasting.
+
+A producer stamps each message with the exact contract version it was written with,
+as the CloudEvents ``dataschema`` attribute (DESIGN.md, "Consumers")::
+
+    accord.stamp(event, "orders.order-placed@1.2.0")
+    # structured mode:  event["dataschema"] == "accord://orders.order-placed@1.2.0"
+    # binary mode:      headers["ce-dataschema"] (Kafka: "ce_dataschema") is set
+
+A consumer picks the validator from the stamp (:func:`validator_for_message`); a stamp
+naming a version newer than the registry it has installed is a clear error naming both
+versions (upgrade the registry package), never a silent fallback.
+
+Event-sourced consumers read old events as the current major through *upcasters*:
+functions registered between consecutive majors and chained by :func:`upcast`::
+
+    @accord.upcaster("orders.order-placed", from_major=1)
+    def order_placed_v2(data):
+        customer = data.pop("customer")
+        return {**data, "customer_id": customer["id"]}
+
+    event = accord.upcast(old_event)   # data now valid under the latest 2.x, restamped
+
+Messages are a structured CloudEvent (a mapping with ``specversion``; the payload under
+``data``), a headers mapping (``str`` keys, ``str``/``bytes`` values, looked up
+case-insensitively), or a list of ``(key, value)`` header pairs (confluent-kafka).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from accord.errors import UsageError, VersionNotFound
+
+if TYPE_CHECKING:
+    from accord.registry.model import Contract, ContractVersion, Registry
+    from accord.validation.validator import Validator
+    from accord.versions import Version
+
+__all__ = [
+    "DATASCHEMA",
+    "Upcasters",
+    "dataschema_of",
+    "stamp",
+    "upcast",
+    "upcast_data",
+    "upcaster",
+    "validator_for_message",
+]
+
+DATASCHEMA = "dataschema"
+_HTTP_HEADER = "ce-dataschema"
+_KAFKA_HEADER = "ce_dataschema"
+_HEADER_NAMES = (_HTTP_HEADER, _KAFKA_HEADER)
+
+F = TypeVar("F", bound=Callable[[Any], Any])
+Message = Any  # a CloudEvent mapping, a headers mapping, or a list of header pairs
+
+
+# -- stamping --------------------------------------------------------------------------
+
+
+def _exact_uri(ref: Any, registry: Registry | str | os.PathLike[str] | None) -> str:
+    from accord.registry.model import ContractVersion
+    from accord.registry.names import ContractRef
+
+    if isinstance(ref, ContractVersion):
+        return ref.uri
+    if not isinstance(ref, str):
+        raise UsageError(f"stamp() needs a contract reference, got {type(ref).__name__}")
+    parsed = ContractRef.parse(ref.removeprefix("accord://"))
+    if parsed.version is not None:
+        return parsed.pinned(parsed.version).uri()
+    # A range is resolved once against the registry: a message always names the exact
+    # version it was written with.
+    return _load_registry(registry)[0].get(parsed).uri
+
+
+def _is_envelope(message: Any) -> bool:
+    return isinstance(message, Mapping) and "specversion" in message
+
+
+def _header_keys(message: Mapping[Any, Any]) -> bool:
+    return all(isinstance(k, str) for k in message) and all(
+        isinstance(v, (str, bytes)) for v in message.values()
+    )
+
+
+def stamp(
+    message: Message,
+    ref: str | ContractVersion,
+    *,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    header: str | None = None,
+) -> Message:
+    """Set the CloudEvents ``dataschema`` of ``message`` to ``accord://<id>@<version>``.
+
+    Args:
+        message: A structured CloudEvent (a mutable mapping with ``specversion``: the
+            ``dataschema`` attribute is set), a headers mapping (``ce-dataschema`` is
+            set, or ``ce_dataschema`` when the headers already use the Kafka ``ce_``
+            prefix), or a list of ``(key, value)`` header pairs (replaced or appended;
+            the value is ``bytes`` when the list's values are bytes).
+        ref: An exact reference (``orders.order-placed@1.2.0``), a
+            :class:`~accord.registry.model.ContractVersion`, or a range, resolved against the
+            registry to the exact version it selects.
+        registry: The registry a range is resolved against (default: discovery).
+        header: The header name to set in binary mode (overrides the prefix rule).
+
+    Returns:
+        ``message`` itself, stamped.
+
+    Raises:
+        UsageError: ``envelope-not-a-message`` for anything else (a bare payload: wrap
+            it in a CloudEvent or pass its headers).
+        InvalidReference, ContractNotFound, VersionNotFound: a bad or unknown ``ref``.
+
+    Example:
+        >>> stamp({"specversion": "1.0", "data": {}}, "orders.order-placed@1.2.0")["dataschema"]
+        'accord://orders.order-placed@1.2.0'
+    """
+    uri = _exact_uri(ref, registry)
+    if _is_envelope(message):
+        if not isinstance(message, MutableMapping):
+            raise UsageError(
+                "stamp() needs a mutable CloudEvent mapping", code="envelope-immutable"
+            )
+        message[DATASCHEMA] = uri
+        return message
+    if isinstance(message, MutableMapping) and _header_keys(message):
+        name = header or _header_name(message.keys())
+        for key in [k for k in message if k.lower() == name.lower()]:
+            del message[key]
+        message[name] = uri
+        return message
+    if isinstance(message, list) and all(
+        isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) for item in message
+    ):
+        name = header or _header_name(k for k, _ in message)
+        as_bytes = any(isinstance(v, bytes) for _, v in message)
+        message[:] = [(k, v) for k, v in message if k.lower() != name.lower()]
+        message.append((name, uri.encode() if as_bytes else uri))
+        return message
+    raise UsageError(
+        "stamp() takes a CloudEvent mapping (with 'specversion'), a headers mapping of "
+        f"str to str/bytes, or a list of (key, value) header pairs; got {type(message).__name__} "
+        "(a bare payload has no place for the attribute: wrap it in a CloudEvent)",
+        code="envelope-not-a-message",
+    )
+
+
+def _header_name(keys: Any) -> str:
+    return _KAFKA_HEADER if any(str(k).lower().startswith("ce_") for k in keys) else _HTTP_HEADER
+
+
+def dataschema_of(message: Message) -> str | None:
+    """The ``dataschema`` a message carries, or ``None``."""
+    value: Any = None
+    if _is_envelope(message):
+        value = message.get(DATASCHEMA)
+    elif isinstance(message, Mapping):
+        for key, item in message.items():
+            if isinstance(key, str) and key.lower() in _HEADER_NAMES:
+                value = item
+    elif isinstance(message, (list, tuple)):
+        for item in message:
+            if isinstance(item, tuple) and len(item) == 2 and str(item[0]).lower() in _HEADER_NAMES:
+                value = item[1]
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    return value if isinstance(value, str) and value else None
+
+
+# -- lookup ----------------------------------------------------------------------------
+
+
+def _load_registry(
+    registry: Registry | str | os.PathLike[str] | None,
+) -> tuple[Registry, str]:
+    """The registry (cached by the runtime) and a description of where it came from."""
+    from accord.registry.discovery import registry_source
+    from accord.registry.model import Registry
+    from accord.registry.runtime import _registry_for
+
+    if isinstance(registry, Registry):
+        return registry, f"registry {registry.root}"
+    source = registry_source(registry)
+    return _registry_for(source.root), source.describe()
+
+
+def _stamped(message: Message) -> tuple[str, Version]:
+    from accord.registry.names import split_uri
+
+    uri = dataschema_of(message)
+    if uri is None:
+        raise UsageError(
+            "the message carries no dataschema (CloudEvents attribute 'dataschema', header "
+            "'ce-dataschema' or 'ce_dataschema'): stamp it with accord.stamp(message, ref)",
+            code="message-no-dataschema",
+        )
+    if not uri.startswith("accord://"):
+        raise UsageError(
+            f"the message's dataschema {uri!r} is not an accord:// contract reference",
+            code="message-foreign-dataschema",
+        )
+    ref, pointer = split_uri(uri)
+    if pointer or ref.version is None:
+        raise UsageError(
+            f"the message's dataschema {uri!r} must name a whole contract version, "
+            "accord://ns.name@X.Y.Z",
+            code="message-foreign-dataschema",
+        )
+    return ref.id, ref.version
+
+
+def _version_in(contract: Contract, version: Version, *, where: str) -> ContractVersion:
+    for candidate in contract.versions:
+        if candidate.version == version:
+            return candidate
+    known = [c.version for c in contract.versions]
+    stamped = f"{contract.id}@{version}"
+    if known and version > max(known):
+        raise VersionNotFound(
+            f"the message is stamped {stamped}, newer than the newest version of "
+            f"{contract.id} the installed registry knows ({max(known)}; {where}): upgrade "
+            "the registry package (or the registry checkout) to one that has it",
+            code="message-version-newer",
+            ref=stamped,
+        )
+    shown = ", ".join(str(v) for v in known) or "none"
+    raise VersionNotFound(
+        f"the message is stamped {stamped}, which the registry does not have "
+        f"(available: {shown}; {where})",
+        ref=stamped,
+    )
+
+
+def validator_for_message(
+    message: Message, *, registry: Registry | str | os.PathLike[str] | None = None
+) -> Validator:
+    """The validator of the exact contract version a message is stamped with.
+
+    Args:
+        message: A stamped message (see :func:`stamp` for the forms).
+        registry: A registry, its directory or ``pkg:NAME`` (default: discovery).
+
+    Raises:
+        UsageError: ``message-no-dataschema``, ``message-foreign-dataschema``.
+        ContractNotFound: the registry has no such contract.
+        VersionNotFound: ``message-version-newer`` when the stamp is newer than every
+            version the registry knows (the message names both), else
+            ``version-not-found``.
+    """
+    from accord.registry.runtime import validator
+
+    contract_id, version = _stamped(message)
+    reg, where = _load_registry(registry)
+    found = _version_in(reg.contract(contract_id), version, where=where)
+    return validator(found.ref, registry=reg)
+
+
+# -- upcasting -------------------------------------------------------------------------
+
+
+class Upcasters:
+    """Upcaster functions between consecutive majors of contracts.
+
+    An upcaster registered for ``(contract, from_major=N)`` turns a payload valid under
+    an ``N.x`` version into one valid under the ``N+1`` major; :meth:`chain` strings
+    them together across several majors. :func:`upcaster` registers into the process
+    default instance; tests make their own.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._functions: dict[tuple[str, int], Callable[[Any], Any]] = {}
+
+    def register(self, contract_id: str, from_major: int, function: Callable[[Any], Any]) -> None:
+        """Register ``function`` as the upcaster from ``from_major`` to ``from_major + 1``.
+
+        Raises:
+            UsageError: ``upcaster-duplicate`` when another function is registered for
+                the same contract and major; ``upcaster-bad-major``.
+            InvalidReference: ``contract_id`` is not a contract id.
+        """
+        from accord.registry.names import ContractRef
+
+        parsed = ContractRef.parse(contract_id)
+        if parsed.range is not None:
+            raise UsageError(
+                f"upcaster() takes a contract id without a version, got {contract_id!r}",
+                code="upcaster-bad-contract",
+            )
+        if isinstance(from_major, bool) or not isinstance(from_major, int) or from_major < 0:
+            raise UsageError(
+                f"from_major must be a non-negative integer, got {from_major!r}",
+                code="upcaster-bad-major",
+            )
+        key = (parsed.id, from_major)
+        with self._lock:
+            current = self._functions.get(key)
+            if current is not None and current is not function:
+                raise UsageError(
+                    f"an upcaster from {parsed.id} major {from_major} is already registered "
+                    f"({getattr(current, '__qualname__', current)!s})",
+                    code="upcaster-duplicate",
+                )
+            self._functions[key] = function
+
+    def upcaster(self, contract_id: str, *, from_major: int) -> Callable[[F], F]:
+        """Decorator form of :meth:`register`."""
+
+        def decorate(function: F) -> F:
+            self.register(contract_id, from_major, function)
+            return function
+
+        return decorate
+
+    def chain(self, contract_id: str, from_major: int, to_major: int) -> list[Callable[[Any], Any]]:
+        """The upcasters from ``from_major`` up to ``to_major``, in order.
+
+        Raises:
+            UsageError: ``upcaster-missing`` naming the first missing step;
+                ``upcast-downward`` when ``to_major < from_major``.
+        """
+        if to_major < from_major:
+            raise UsageError(
+                f"cannot upcast {contract_id} from major {from_major} down to {to_major}",
+                code="upcast-downward",
+            )
+        steps: list[Callable[[Any], Any]] = []
+        with self._lock:
+            for major in range(from_major, to_major):
+                function = self._functions.get((contract_id, major))
+                if function is None:
+                    raise UsageError(
+                        f"no upcaster from {contract_id} major {major} to {major + 1}: "
+                        f"register one with @accord.upcaster({contract_id!r}, "
+                        f"from_major={major})",
+                        code="upcaster-missing",
+                    )
+                steps.append(function)
+        return steps
+
+
+UPCASTERS = Upcasters()
+
+
+def upcaster(contract_id: str, *, from_major: int) -> Callable[[F], F]:
+    """Register an upcaster from major ``from_major`` of ``contract_id`` to the next.
+
+    Example::
+
+        @accord.upcaster("orders.order-placed", from_major=1)
+        def v1_to_v2(data: dict) -> dict:
+            return {**data, "currency": "EUR"}
+    """
+    return UPCASTERS.upcaster(contract_id, from_major=from_major)
+
+
+def _target(contract: Contract, to_major: int | None) -> ContractVersion:
+    candidates = [
+        v
+        for v in contract.versions
+        if v.yanked is None
+        and not v.version.is_prerelease
+        and (to_major is None or v.version.major == to_major)
+    ]
+    if not candidates:
+        wanted = f"major {to_major}" if to_major is not None else "any major"
+        raise VersionNotFound(
+            f"{contract.id} has no non-yanked release in {wanted} to upcast to",
+            ref=contract.id,
+        )
+    return max(candidates, key=lambda v: v.version)
+
+
+def upcast_data(
+    data: Any,
+    ref: str,
+    *,
+    to_major: int | None = None,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    upcasters: Upcasters | None = None,
+    validate: bool = True,
+) -> tuple[Any, str]:
+    """Upcast a payload written with ``ref`` (exact) to the latest release of ``to_major``.
+
+    Args:
+        data: The payload (not modified: upcasters get a deep copy).
+        ref: The exact version it was written with (``ns.name@1.2.0`` or ``accord://``).
+        to_major: The major to read it as (default: the contract's latest release).
+        registry: A registry, its directory or ``pkg:NAME`` (default: discovery).
+        upcasters: Default: those registered with :func:`upcaster`.
+        validate: Validate the result against the target version.
+
+    Returns:
+        ``(payload, exact reference of the target version)``; the payload is ``data``
+        itself when it is already of the target major.
+
+    Raises:
+        UsageError: ``upcaster-missing``, ``upcast-downward``.
+        VersionNotFound: ``message-version-newer`` for a version the registry does not
+            know yet.
+        ContractViolation: the upcast payload is not valid under the target version.
+    """
+    from accord.registry.names import ContractRef
+    from accord.registry.runtime import validator
+
+    parsed = ContractRef.parse(ref.removeprefix("accord://"))
+    if parsed.version is None:
+        raise UsageError(
+            f"upcast needs the exact version the payload was written with, got {ref!r}",
+            code="upcast-needs-version",
+        )
+    reg, where = _load_registry(registry)
+    contract = reg.contract(parsed.id)
+    source_major = parsed.version.major
+    known = [v.version for v in contract.versions]
+    if known and parsed.version > max(known):
+        _version_in(contract, parsed.version, where=where)
+    target = _target(contract, to_major)
+    steps = (upcasters or UPCASTERS).chain(contract.id, source_major, target.version.major)
+    result = data
+    if steps:
+        result = copy.deepcopy(data)
+        for step in steps:
+            result = step(result)
+    if validate:
+        validator(target.ref, registry=reg).validate(result)
+    return result, target.ref
+
+
+def upcast(
+    message: Mapping[str, Any],
+    *,
+    to_major: int | None = None,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    upcasters: Upcasters | None = None,
+    validate: bool = True,
+) -> dict[str, Any]:
+    """A stamped CloudEvent read as the latest release of ``to_major`` (chained upcasters).
+
+    Returns a new event (the input is not modified) whose ``data`` went through every
+    upcaster from the stamped major to the target major and whose ``dataschema`` names
+    the target version. An event already of the target major comes back as a copy with
+    its stamp unchanged. For binary-mode messages use :func:`upcast_data`.
+
+    Raises:
+        UsageError: ``envelope-not-a-message`` (not a CloudEvent mapping with ``data``),
+            ``message-no-dataschema``, ``upcaster-missing``, ``upcast-downward``.
+        VersionNotFound: ``message-version-newer``.
+        ContractViolation: the result is not valid under the target version.
+    """
+    if not _is_envelope(message) or "data" not in message:
+        raise UsageError(
+            "upcast() takes a structured CloudEvent (a mapping with 'specversion' and "
+            "'data'); for headers plus a body use upcast_data(body, ref)",
+            code="envelope-not-a-message",
+        )
+    contract_id, version = _stamped(message)
+    data = message["data"]
+    if isinstance(data, (bytes, str)):
+        from accord.core.jsondoc import loads
+
+        data = loads(data, file="<message data>")
+    new_data, new_ref = upcast_data(
+        data,
+        f"{contract_id}@{version}",
+        to_major=to_major,
+        registry=registry,
+        upcasters=upcasters,
+        validate=validate,
+    )
+    from accord.registry.names import ContractRef
+
+    result = dict(message)
+    target = ContractRef.parse(new_ref).version
+    if target is not None and target.major != version.major:
+        result["data"] = new_data
+        result[DATASCHEMA] = f"accord://{new_ref}"
+    return result

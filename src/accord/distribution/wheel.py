@@ -1,0 +1,741 @@
+"""``accord package``: the registry as an installable wheel and sdist.
+
+A central registry is released like a library: ``accord package`` writes
+``dist/<module>-<version>-py3-none-any.whl`` and ``dist/<module>-<version>.tar.gz``
+(PEP 427/491 wheel, PEP 517/625 sdist) with no network and no build isolation: the
+wheel's zip is written here, per the wheel specification, and the sdist carries a
+``pyproject.toml`` (hatchling) that rebuilds the same wheel.
+
+Layout of the distribution ``acme-contracts`` (import name ``acme_contracts``)::
+
+    acme_contracts/__init__.py        NAME, VERSION, DIGEST, MODELS, registry_root()
+    acme_contracts/index.json         the validator index (every version: file, digest,
+                                      yanked, generated model)
+    acme_contracts/registry/...       accord.toml, accord.lock, every contract.toml,
+                                      every *published* version file and its examples,
+                                      consumers/ (expectations)
+    acme_contracts_models/...         generated Pydantic models (accord.codegen)
+    acme_contracts-<v>.dist-info/     METADATA, WHEEL, entry_points.txt, RECORD
+
+``entry_points.txt`` declares ``acme-contracts = acme_contracts:registry_root`` in
+the group ``accord.registries``: installed, the package is found by registry discovery
+(:mod:`accord.registry.discovery`). Version files not in ``accord.lock`` (drafts of the next
+version) and ``verifications/``/``environments/`` records are left out.
+
+**Name.** ``--name``, else derived from the registry directory: the repository
+directory's name when the registry is a ``contracts/`` directory, else the registry
+directory's own name, with ``-contracts`` appended unless it already ends in
+``-contracts`` or ``-registry`` (``acme-contracts/contracts`` -> ``acme-contracts``).
+CI should pass ``--name``: checkout directories are arbitrary.
+
+**Version.** ``--version``, else ``1.<P>.0`` where ``P`` is the number of published
+versions (lines of ``accord.lock``). Published versions are never removed (the gate
+refuses it), so ``P`` only grows and every publish makes a newer package, with no clock
+and no hash in the version. A release that changes nothing but metadata (a yank, an
+expectation) keeps ``P``: give it ``--version 1.<P>.<n>``. Versions are normalised and
+checked with :class:`packaging.version.Version`; names with
+:func:`packaging.utils.canonicalize_name`.
+
+**Requirement on accord.** The wheel and the sdist require the caret range of the
+accord that built them (:func:`accord_requirement`: ``accord>=0.1.0,<0.2`` from accord
+0.1.0). pip must find that accord where it installs the registry: on the index, or in a
+wheelhouse (``pip install --find-links wheelhouse/ acme_contracts-1.12.0-py3-none-any.whl``
+with accord's own wheel, from ``make dist``, in ``wheelhouse/``).
+
+**Determinism.** Entries sorted, every timestamp fixed (``SOURCE_DATE_EPOCH`` when set,
+else 1980-01-01), fixed modes and owners: the same registry gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import io
+import json
+import keyword
+import os
+import re
+import tarfile
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from accord._version import __version__
+from accord.errors import RegistryError, UsageError
+
+if TYPE_CHECKING:
+    from accord.registry.model import Registry
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ExportedExpectation",
+    "PackageResult",
+    "accord_requirement",
+    "default_name",
+    "derive_version",
+    "export_expectations",
+    "package_registry",
+    "registry_files",
+]
+
+ENTRY_POINT_GROUP = "accord.registries"
+INDEX_FILE = "index.json"
+DATA_DIR = "registry"
+INDEX_FORMAT = 1
+# The zip format cannot store times before 1980.
+_ZIP_EPOCH = 315532800
+_PEP508_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+_RECORD_DIRS = frozenset({"verifications", "environments"})
+
+
+@dataclass(frozen=True, slots=True)
+class PackageResult:
+    """What ``accord package`` built.
+
+    Attributes:
+        name: The canonical distribution name (``acme-contracts``).
+        version: The normalised version.
+        module: The import name of the registry module (``acme_contracts``).
+        models: The import name of the generated models (``None`` when left out).
+        wheel: Path of the wheel written.
+        sdist: Path of the sdist written.
+        files: Registry files packaged, relative to the registry root.
+        skipped: Version files left out because they are not in ``accord.lock``.
+        digest: ``sha256:<hex>`` of the packaged registry content (names and bytes).
+    """
+
+    name: str
+    version: str
+    module: str
+    models: str | None
+    wheel: Path
+    sdist: Path
+    files: tuple[str, ...]
+    skipped: tuple[str, ...]
+    digest: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of ``accord package --format json``."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "module": self.module,
+            "models": self.models,
+            "wheel": self.wheel.as_posix(),
+            "sdist": self.sdist.as_posix(),
+            "files": list(self.files),
+            "skipped": list(self.skipped),
+            "digest": self.digest,
+        }
+
+
+# -- names and versions ----------------------------------------------------------------
+
+
+def default_name(root: Path) -> str:
+    """The distribution name derived from the registry directory (module docstring)."""
+    from accord.registry.names import slugify
+
+    resolved = root.resolve()
+    base = resolved.parent.name if resolved.name == "contracts" else resolved.name
+    slug = slugify(base or "accord")
+    return slug if slug.endswith(("-contracts", "-registry")) else f"{slug}-contracts"
+
+
+def _check_name(name: str) -> tuple[str, str]:
+    """``(canonical name, module name)``.
+
+    Raises:
+        UsageError: ``package-bad-name``.
+    """
+    from packaging.utils import canonicalize_name
+
+    if not _PEP508_NAME.fullmatch(name):
+        raise UsageError(
+            f"{name!r} is not a valid distribution name (PEP 508: letters, digits, "
+            "'.', '-', '_'; starting and ending with a letter or digit)",
+            code="package-bad-name",
+        )
+    canonical = str(canonicalize_name(name))
+    module = canonical.replace("-", "_").replace(".", "_")
+    if not module.isidentifier() or keyword.iskeyword(module) or module[0].isdigit():
+        raise UsageError(
+            f"{name!r} does not give a Python module name ({module!r} is not an identifier)",
+            code="package-bad-name",
+        )
+    if module in {"accord", "accord_models"} or module.startswith("accord."):
+        raise UsageError(
+            f"{name!r} would shadow accord itself; choose another name",
+            code="package-bad-name",
+        )
+    return canonical, module
+
+
+def derive_version(registry: Registry) -> str:
+    """``1.<number of published versions>.0`` (the rule in the module docstring)."""
+    return f"1.{len(registry.lock)}.0"
+
+
+def _check_version(version: str) -> str:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        raise UsageError(
+            f"{version!r} is not a valid package version (PEP 440), e.g. 1.12.0",
+            code="package-bad-version",
+        ) from None
+    if parsed.local is not None:
+        raise UsageError(
+            f"{version!r} has a local label (+...), which package indexes refuse",
+            code="package-bad-version",
+        )
+    return str(parsed)
+
+
+# -- what goes in ----------------------------------------------------------------------
+
+
+def _regular_files(directory: Path) -> Iterable[Path]:
+    """Regular files under ``directory``, sorted; hidden entries and symlinks skipped."""
+    for dirpath, dirnames, filenames in os.walk(directory):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")))
+        for filename in sorted(filenames):
+            path = Path(dirpath) / filename
+            if filename.startswith(".") or path.is_symlink() or not path.is_file():
+                continue
+            yield path
+
+
+def registry_files(registry: Registry) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    """The files a registry package carries (relative path -> bytes) and those left out.
+
+    Carried: ``accord.toml``, ``accord.lock``, ``README.md`` at the root; every
+    ``contract.toml`` and contract ``README.md``; every published version file and the
+    examples of published versions; every file under ``consumers/``. Left out (second
+    item): version files not in the lock. Records (``verifications/``,
+    ``environments/``) and authoring files (``model.py``) are not carried.
+    """
+    from accord.registry.model import CONTRACT_FILE, LOCK_FILE, SETTINGS_FILE
+
+    root = registry.root
+    files: dict[str, bytes] = {}
+    skipped: list[str] = []
+    for name in (SETTINGS_FILE, LOCK_FILE, "README.md"):
+        path = root / name
+        if path.is_file() and not path.is_symlink():
+            files[name] = path.read_bytes()
+    for contract in registry:
+        directory = contract.directory
+        rel_dir = directory.relative_to(root).as_posix()
+        for name in (CONTRACT_FILE, "README.md"):
+            path = directory / name
+            if path.is_file() and not path.is_symlink():
+                files[f"{rel_dir}/{name}"] = path.read_bytes()
+        for version in contract.versions:
+            if not registry.published(version):
+                skipped.append(version.file)
+                continue
+            files[version.file] = version.raw
+            examples = directory / "examples" / str(version.version)
+            if examples.is_dir():
+                for path in _regular_files(examples):
+                    files[path.relative_to(root).as_posix()] = path.read_bytes()
+    consumers = root / "consumers"
+    if consumers.is_dir():
+        for path in _regular_files(consumers):
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return dict(sorted(files.items())), tuple(sorted(skipped))
+
+
+def _content_digest(files: dict[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for rel, data in sorted(files.items()):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    return "sha256:" + h.hexdigest()
+
+
+def _index(
+    registry: Registry,
+    *,
+    name: str,
+    version: str,
+    digest: str,
+    models: dict[str, str],
+) -> bytes:
+    contracts: dict[str, Any] = {}
+    for contract in registry:
+        versions: dict[str, Any] = {}
+        for cv in contract.versions:
+            if not registry.published(cv):
+                continue
+            versions[str(cv.version)] = {
+                "file": cv.file,
+                "digest": cv.digest,
+                "yanked": cv.yanked,
+                "model": models.get(cv.ref),
+            }
+        latest = contract.latest()
+        if versions:
+            contracts[contract.id] = {
+                "kind": contract.meta.kind,
+                "status": contract.meta.status,
+                "latest": str(latest.version)
+                if latest and str(latest.version) in versions
+                else None,
+                "versions": versions,
+            }
+    doc = {
+        "format_version": INDEX_FORMAT,
+        "name": name,
+        "version": version,
+        "digest": digest,
+        "accord": __version__,
+        "contracts": contracts,
+    }
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _init_py(*, name: str, version: str, digest: str, models: str | None) -> bytes:
+    return f'''# generated by accord {__version__} (accord package) content {digest} — DO NOT EDIT
+"""The accord contract registry {name} {version}.
+
+Installed, accord's registry discovery finds it (entry point group
+``{ENTRY_POINT_GROUP}``): ``accord.validator("ns.name@^1")`` works in a service with
+no ``contracts/`` directory. The registry's files are under ``registry/``; the
+validator index is ``index.json``; generated models are in ``{models}``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+NAME = {name!r}
+VERSION = {version!r}
+DIGEST = {digest!r}
+MODELS = {models!r}
+REGISTRY_ROOT = Path(__file__).resolve().parent / {DATA_DIR!r}
+INDEX = Path(__file__).resolve().parent / {INDEX_FILE!r}
+
+
+def registry_root() -> Path:
+    """The installed registry's root directory (the entry point accord loads)."""
+    return REGISTRY_ROOT
+'''.encode()
+
+
+def _models(registry: Registry, package: str) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Generated model files (relative to the wheel root) and ref -> ``module:Class``."""
+    from accord.codegen import MANIFEST, generate_package
+    from accord.codegen._idents import class_name
+
+    with tempfile.TemporaryDirectory(prefix="accord-package-") as tmp:
+        out = Path(tmp)
+        result = generate_package(registry, out, package=package)
+        files = {
+            path.relative_to(out).as_posix(): path.read_bytes()
+            for path in _regular_files(result.package_dir)
+        }
+    manifest = json.loads(files[f"{package}/{MANIFEST}"])
+    refs: dict[str, str] = {}
+    for rel, entry in manifest.get("modules", {}).items():
+        if entry.get("kind") == "fast":
+            continue  # a fastjsonschema validator module, not the version's model
+        ref = entry["ref"]
+        contract = registry.contract(ref.partition("@")[0])
+        module = rel.removesuffix(".py").replace("/", ".")
+        refs[ref] = f"{module}:{class_name(contract.name)}"
+    return dict(sorted(files.items())), refs
+
+
+# -- metadata --------------------------------------------------------------------------
+
+
+def _summary(registry: Registry) -> str:
+    return (
+        f"accord contract registry: {len(registry)} contracts, "
+        f"{len(registry.lock)} published versions"
+    )
+
+
+def accord_requirement(version: str = __version__) -> str:
+    """The ``Requires-Dist`` of a registry package built by accord ``version``.
+
+    The caret range of ``version`` (SemVer, as DESIGN.md reads it below 1.0.0):
+    ``1.4.2`` gives ``accord>=1.4.2,<2``, ``0.1.0`` gives ``accord>=0.1.0,<0.2``,
+    ``0.0.3`` gives ``accord>=0.0.3,<0.0.4``. The lower bound is the accord that
+    loaded the shipped registry and wrote its index (an older one may refuse a key it
+    does not know yet); the upper bound is the next release allowed to break the
+    package layout or the registry format. A local label (``+...``) is dropped:
+    PEP 440 forbids it in ``>=``.
+
+    Example::
+
+        >>> accord_requirement("1.4.2")
+        'accord>=1.4.2,<2'
+    """
+    from packaging.version import Version
+
+    parsed = Version(version)
+    major, minor, micro = (*parsed.release, 0, 0)[:3]
+    if major:
+        upper = f"{major + 1}"
+    elif minor:
+        upper = f"0.{minor + 1}"
+    else:
+        upper = f"0.0.{micro + 1}"
+    return f"accord>={parsed.public},<{upper}"
+
+
+def _metadata(*, name: str, version: str, summary: str) -> bytes:
+    lines = [
+        "Metadata-Version: 2.2",
+        f"Name: {name}",
+        f"Version: {version}",
+        f"Summary: {summary}",
+        "Requires-Python: >=3.11",
+        f"Requires-Dist: {accord_requirement()}",
+        "",
+        f"The accord contract registry {name} {version}, packaged by accord {__version__}.",
+        "",
+    ]
+    return "\n".join(lines).encode()
+
+
+def _entry_points(name: str, module: str) -> bytes:
+    return f"[{ENTRY_POINT_GROUP}]\n{name} = {module}:registry_root\n".encode()
+
+
+def _pyproject(*, name: str, version: str, summary: str, module: str, models: str | None) -> bytes:
+    packages = [module] + ([models] if models else [])
+    return f"""# generated by accord {__version__} (accord package); pip can rebuild it
+[build-system]
+requires = ["hatchling>=1.25"]
+build-backend = "hatchling.build"
+
+[project]
+name = {json.dumps(name)}
+version = {json.dumps(version)}
+description = {json.dumps(summary)}
+requires-python = ">=3.11"
+dependencies = [{json.dumps(accord_requirement())}]
+
+[project.entry-points.{json.dumps(ENTRY_POINT_GROUP)}]
+{name} = {json.dumps(module + ":registry_root")}
+
+[tool.hatch.build.targets.wheel]
+packages = {json.dumps(packages)}
+""".encode()
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def _epoch() -> int:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    try:
+        return max(int(value), _ZIP_EPOCH) if value else _ZIP_EPOCH
+    except ValueError:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={value!r} is not an integer", code="package-bad-epoch"
+        ) from None
+
+
+def _record_hash(data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"sha256={digest}"
+
+
+def _write_wheel(path: Path, files: dict[str, bytes], dist_info: str, epoch: int) -> None:
+    lines = [f"{rel},{_record_hash(data)},{len(data)}" for rel, data in files.items()]
+    record_rel = f"{dist_info}/RECORD"
+    lines.append(f"{record_rel},,")
+    entries = dict(files)
+    entries[record_rel] = ("\n".join(lines) + "\n").encode()
+    stamp = time.gmtime(epoch)[:6]
+    # The spec asks for .dist-info at the end of the archive, RECORD last.
+    order = sorted(
+        entries, key=lambda rel: (rel.startswith(dist_info + "/"), rel == record_rel, rel)
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for rel in order:
+            info = zipfile.ZipInfo(rel, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (0o100644 & 0xFFFF) << 16
+            info.create_system = 3  # unix, so the mode bits above are read
+            archive.writestr(info, entries[rel])
+    _atomic(path, buffer.getvalue())
+
+
+def _write_sdist(path: Path, files: dict[str, bytes], top: str, epoch: int) -> None:
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for rel in sorted(files):
+            data = files[rel]
+            info = tarfile.TarInfo(f"{top}/{rel}")
+            info.size = len(data)
+            info.mtime = epoch
+            info.mode = 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            archive.addfile(info, io.BytesIO(data))
+    compressed = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=compressed, mtime=epoch) as gz:
+        gz.write(raw.getvalue())
+    _atomic(path, compressed.getvalue())
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    from accord.core.jsondoc import atomic_write
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data)
+
+
+def _refuse_lint_errors(reg: Registry) -> None:
+    """Lint the registry; a lock line's trust does not excuse what lint rejects."""
+    from accord.gate.lint import lint
+
+    report = lint(reg.root)
+    if any(p.severity == "error" for p in report.problems):
+        raise RegistryError(list(report.problems), root=str(reg.root))
+
+
+def package_registry(
+    registry: Registry | str | os.PathLike[str],
+    out_dir: str | os.PathLike[str] = "dist",
+    *,
+    version: str | None = None,
+    name: str | None = None,
+    models: bool = True,
+) -> PackageResult:
+    """Build the wheel and the sdist of a registry (see the module docstring).
+
+    Args:
+        registry: The registry, or its root directory.
+        out_dir: Where the two files are written (created if needed).
+        version: The package version; default ``1.<published versions>.0``.
+        name: The distribution name; default derived from the registry directory.
+        models: Include the generated Pydantic models (needs the ``codegen`` extra).
+
+    Returns:
+        A :class:`PackageResult` naming both files.
+
+    Raises:
+        UsageError: ``package-bad-name``, ``package-bad-version``, ``package-empty``
+            (nothing published).
+        RegistryError: the registry does not load (a lock mismatch included), or lint
+            finds an error (a lock line trusts a version the loader then skips checking).
+        CodegenError: the models cannot be generated (``--no-models`` skips them).
+    """
+    from accord.core.jsondoc import check_out_dir, make_out_dir
+    from accord.registry.model import Registry
+
+    check_out_dir(Path(out_dir))
+    reg = registry if isinstance(registry, Registry) else Registry.load(Path(registry))
+    _refuse_lint_errors(reg)
+    if not reg.lock:
+        raise UsageError(
+            f"registry {reg.root} has no published version (accord.lock is empty or "
+            "missing): publish before packaging",
+            code="package-empty",
+        )
+    canonical, module = _check_name(name if name is not None else default_name(reg.root))
+    final_version = _check_version(version if version is not None else derive_version(reg))
+    models_module = f"{module}_models" if models else None
+
+    data, skipped = registry_files(reg)
+    digest = _content_digest(data)
+    # Models and the index are built from the packaged subset, loaded like an installed
+    # copy would be: what is shipped is proven to load.
+    with tempfile.TemporaryDirectory(prefix="accord-package-") as tmp:
+        staged = Path(tmp) / DATA_DIR
+        for rel, content in data.items():
+            target = staged / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        shipped = Registry.load(staged)
+        model_files, model_refs = _models(shipped, models_module) if models_module else ({}, {})
+        index = _index(
+            shipped, name=canonical, version=final_version, digest=digest, models=model_refs
+        )
+
+    summary = _summary(reg)
+    payload: dict[str, bytes] = {
+        f"{module}/__init__.py": _init_py(
+            name=canonical, version=final_version, digest=digest, models=models_module
+        ),
+        f"{module}/{INDEX_FILE}": index,
+    }
+    payload.update({f"{module}/{DATA_DIR}/{rel}": content for rel, content in data.items()})
+    payload.update(model_files)
+    payload = dict(sorted(payload.items()))
+
+    stem = f"{module}-{final_version}"
+    dist_info = f"{stem}.dist-info"
+    metadata = _metadata(name=canonical, version=final_version, summary=summary)
+    wheel_files = dict(payload)
+    wheel_files[f"{dist_info}/METADATA"] = metadata
+    wheel_files[f"{dist_info}/WHEEL"] = (
+        f"Wheel-Version: 1.0\nGenerator: accord {__version__}\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n"
+    ).encode()
+    wheel_files[f"{dist_info}/entry_points.txt"] = _entry_points(canonical, module)
+    wheel_files[f"{dist_info}/top_level.txt"] = (
+        "\n".join(sorted(filter(None, [module, models_module]))) + "\n"
+    ).encode()
+
+    sdist_files = dict(payload)
+    sdist_files["PKG-INFO"] = metadata
+    sdist_files["pyproject.toml"] = _pyproject(
+        name=canonical, version=final_version, summary=summary, module=module, models=models_module
+    )
+
+    out = Path(out_dir)
+    make_out_dir(out)
+    epoch = _epoch()
+    wheel_path = out / f"{stem}-py3-none-any.whl"
+    sdist_path = out / f"{stem}.tar.gz"
+    _write_wheel(wheel_path, wheel_files, dist_info, epoch)
+    _write_sdist(sdist_path, sdist_files, stem, epoch)
+    return PackageResult(
+        name=canonical,
+        version=final_version,
+        module=module,
+        models=models_module,
+        wheel=wheel_path,
+        sdist=sdist_path,
+        files=tuple(data),
+        skipped=skipped,
+        digest=digest,
+    )
+
+
+# -- expectations travel to the central registry ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedExpectation:
+    """One expectation file placed in the central registry.
+
+    Attributes:
+        file: Path relative to the registry root (``consumers/billing/orders.json``).
+        consumer: The consumer's name.
+        version: The consumer version it was exported with.
+        action: ``added``, ``updated`` (another consumer version was there),
+            ``unchanged`` or ``replaced`` (a different expectation for the same consumer
+            version, overwritten with ``force``).
+    """
+
+    file: str
+    consumer: str
+    version: str
+    action: str
+
+    def to_json(self) -> dict[str, str]:
+        """The JSON form of ``accord expectations export --format json``."""
+        return {
+            "file": self.file,
+            "consumer": self.consumer,
+            "version": self.version,
+            "action": self.action,
+        }
+
+
+def export_expectations(
+    source: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    *,
+    consumer: str | None = None,
+    consumer_version: str | None = None,
+    force: bool = False,
+) -> tuple[ExportedExpectation, ...]:
+    """Copy a consumer repository's expectations into a central registry's ``consumers/``.
+
+    Every expectation under ``<source>/consumers/`` (of ``consumer`` only, when given) is
+    validated, stamped with ``consumer_version`` when given (CI passes the commit or the
+    release), and written atomically to the same relative path under ``target``. An
+    expectation already there for the *same* consumer version with different content is
+    refused (a consumer changed what it relies on without a new version) unless
+    ``force``; nothing is written when any file is refused.
+
+    Raises:
+        UsageError: ``expectations-none`` (nothing to export), ``expectations-no-version``
+            (neither the file nor ``consumer_version`` gives one),
+            ``expectations-conflict`` (listing every conflicting file),
+            ``expectations-bad-target`` (``target`` is not a directory).
+        DocumentError: an invalid expectation file (source or target).
+    """
+    import copy
+
+    from accord.consumers._model import digest_of, discover, dump, load, validate
+    from accord.core.jsondoc import atomic_write
+
+    source_root, target_root = Path(source), Path(target)
+    if not target_root.is_dir():
+        raise UsageError(
+            f"--to {target_root}: not a directory (the central registry's root)",
+            code="expectations-bad-target",
+        )
+    found = discover(source_root, consumer=consumer)
+    if not found:
+        who = f" of consumer {consumer!r}" if consumer else ""
+        raise UsageError(
+            f"no expectations{who} under {source_root / 'consumers'}",
+            code="expectations-none",
+        )
+    planned: list[tuple[Path, bytes, ExportedExpectation]] = []
+    conflicts: list[str] = []
+    for expectation in found:
+        doc = copy.deepcopy(expectation.doc)
+        if consumer_version is not None:
+            doc["consumer"]["version"] = consumer_version
+        version = doc["consumer"].get("version")
+        if not version:
+            raise UsageError(
+                f"{expectation.file} names no consumer version: pass --consumer-version "
+                "(the consumer's release or commit)",
+                code="expectations-no-version",
+                file=expectation.file,
+            )
+        validate(doc, file=expectation.file)
+        destination = target_root / expectation.file
+        action = "added"
+        if destination.exists():
+            existing = load(destination, root=target_root)
+            if existing.digest == digest_of(doc):
+                action = "unchanged"
+            elif existing.doc["consumer"].get("version") != version:
+                action = "updated"
+            elif force:
+                action = "replaced"
+            else:
+                conflicts.append(expectation.file)
+                continue
+        planned.append(
+            (
+                destination,
+                dump(doc),
+                ExportedExpectation(expectation.file, expectation.consumer, version, action),
+            )
+        )
+    if conflicts:
+        raise UsageError(
+            f"{len(conflicts)} expectation(s) differ from what {target_root} holds for the "
+            f"same consumer version: {', '.join(conflicts)}; give the consumer a new version "
+            "(--consumer-version) or overwrite with --force",
+            code="expectations-conflict",
+        )
+    for destination, data, entry in planned:
+        if entry.action == "unchanged":
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(destination, data)
+    return tuple(entry for _, _, entry in planned)

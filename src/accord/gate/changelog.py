@@ -1,0 +1,167 @@
+"""Release notes per contract, from the diffs between its versions (``accord changelog``).
+
+For each version (newest first) the changes against its previous version are grouped
+as *Breaking*, *Removed*, *Added* and *Changed*, breaking first, each breaking change
+with a migration hint. Output is Markdown and deterministic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accord.compat._report import Change
+    from accord.registry.model import Contract, Registry
+    from accord.versions import Version
+
+__all__ = ["changelog", "contract_changelog", "migration_hint"]
+
+# Rule id (or the word it ends with) -> what a consumer or producer should do.
+_HINTS: tuple[tuple[str, str], ...] = (
+    ("property-removed", "readers: stop relying on this field; writers: stop sending it"),
+    ("required-added", "writers: always send this field; readers on the old version ignore it"),
+    ("property-added-required", "writers: always send this field"),
+    ("enum-value-removed", "writers: stop sending this value; readers: it no longer arrives"),
+    ("enum-value-added", "readers: handle the new value (or a default branch)"),
+    ("type-", "check producers and parsers against the new type"),
+    ("pattern-", "check values against the new pattern"),
+    ("format-", "check values against the new format"),
+    ("additional-properties", "check which extra keys are now accepted or refused"),
+)
+_TIGHTER = "writers: keep values within the new, tighter bound"
+_WIDER = "readers: accept values within the new, wider bound"
+
+
+def _bound_hint(rule_id: str) -> str | None:
+    """A bound moved: tighter when the rule breaks backward (old values may be refused),
+    wider when it breaks forward. Read from the rule's record, not from its name: a
+    lower bound that *decreases* widens, an upper bound that decreases tightens."""
+    from accord.compat._rules import RULES
+
+    if not rule_id.endswith(("-increased", "-decreased")) or rule_id not in RULES:
+        return None
+    breaks = set(RULES[rule_id].breaks)
+    if breaks == {"backward"}:
+        return _TIGHTER
+    if breaks == {"forward"}:
+        return _WIDER
+    return None
+
+
+def migration_hint(change: Change) -> str:
+    """A short instruction for people migrating across ``change``."""
+    bound = _bound_hint(change.rule)
+    if bound is not None:
+        return bound
+    for needle, hint in _HINTS:
+        if needle in change.rule:
+            return hint
+    return "review the consumers and producers of this field"
+
+
+def _group(change: Change) -> str:
+    if change.severity == "error" and change.breaks:
+        return "Breaking"
+    if "removed" in change.rule:
+        return "Removed"
+    if "added" in change.rule:
+        return "Added"
+    return "Changed"
+
+
+_GROUPS = ("Breaking", "Removed", "Added", "Changed")
+
+
+def contract_changelog(
+    registry: Registry, contract: Contract, *, only: frozenset[Version] | None = None
+) -> str:
+    """The Markdown release notes of one contract (``only``: just these versions)."""
+    from accord.gate.check import compare_versions
+    from accord.versions import previous_version
+
+    numbers = [v.version for v in contract.versions]
+    by_number = {v.version: v for v in contract.versions}
+    lines = [f"## {contract.id}", ""]
+    if contract.meta.status in ("deprecated", "retired"):
+        lines += [f"Status: **{contract.meta.status}**.", ""]
+    shown = 0
+    for current in reversed(contract.versions):
+        if only is not None and current.version not in only:
+            continue
+        shown += 1
+        title = f"### {current.version}"
+        if current.yanked is not None:
+            title += f" (yanked: {current.yanked})"
+        lines += [title, ""]
+        prev = previous_version(numbers, current.version, yanked=contract.yanked)
+        if prev is None:
+            lines += ["First version.", ""]
+            continue
+        check = compare_versions(registry, by_number[prev], current, mode=contract.meta.mode)
+        summary = (
+            f"Compared with {prev} (mode {contract.meta.mode}): requires a "
+            f"{check.required} bump, declares {check.declared}."
+        )
+        lines += [summary, ""]
+        if not check.report.changes:
+            lines += ["No changes to the schema's meaning.", ""]
+            continue
+        for group in _GROUPS:
+            members = [c for c in check.report.changes if _group(c) == group]
+            if not members:
+                continue
+            lines += [f"#### {group}", ""]
+            for change in sorted(members, key=lambda c: (c.instance_path, c.rule)):
+                text = f"- `{change.instance_path or '/'}`: {change.message} (`{change.rule}`)"
+                if group in ("Breaking", "Removed"):
+                    text += f". Migration: {migration_hint(change)}."
+                lines.append(text)
+            lines.append("")
+    if shown == 0:
+        lines += ["No versions.", ""]
+    return "\n".join(lines)
+
+
+def changelog(root: str | Path, contract_id: str | None = None, *, since: str | None = None) -> str:
+    """Markdown release notes for every contract (or ``contract_id``).
+
+    Args:
+        root: The registry root.
+        contract_id: One contract; ``None`` for all, by id.
+        since: A git ref: only versions not in that commit's ``accord.lock``.
+
+    Raises:
+        RegistryError, ContractNotFound: bad registry or contract.
+        UsageError: ``since`` is not a ref of the repository holding the registry.
+    """
+    from accord.registry.model import Registry
+
+    registry = Registry.load(root)
+    contracts = [registry.contract(contract_id)] if contract_id is not None else list(registry)
+    published_before: set[tuple[str, Version]] = set()
+    if since is not None:
+        from accord.gate import git as _git
+        from accord.registry.model import LOCK_FILE, _parse_lock
+
+        repo = _git.repo_root(registry.root)
+        tree = _git.read_tree(
+            repo, _git.rev_parse(repo, since), _git.relative_prefix(repo, registry.root)
+        )
+        raw = tree.read_one(LOCK_FILE)
+        if raw is not None:
+            lines, _problems = _parse_lock(raw.decode("utf-8", "replace"))
+            published_before = {(x.contract_id, x.version) for x in lines}
+    parts = ["# Changelog", ""]
+    for contract in contracts:
+        only = None
+        if since is not None:
+            only = frozenset(
+                v.version
+                for v in contract.versions
+                if (contract.id, v.version) not in published_before
+            )
+            if not only:
+                continue
+        parts.append(contract_changelog(registry, contract, only=only))
+    return "\n".join(parts).rstrip("\n") + "\n"

@@ -1,0 +1,1116 @@
+"""The schema-evolution gate: ``accord check``.
+
+Without a base, the gate checks the registry alone: every version file has an
+``accord.lock`` line with a matching digest, and every version obeys its contract's
+mode and declares at least the bump its changes require over its previous version
+(every earlier version of the same major, for ``-transitive`` modes), and removes no
+property that was not ``deprecated`` first (the deprecation policy in ``accord.toml``).
+
+With a base (``--against REF``: the merge-base of REF and HEAD, or REF itself with
+``--against-tip``), read straight from git (:mod:`accord.gate.git`), it also rejects a
+published version modified, deleted, renumbered or republished under the same number,
+and a contract whose files were deleted (retire it instead). Only contracts whose
+files differ from the base are diffed again: published versions are immutable, so a
+contract whose files are unchanged cannot have changed its verdicts.
+
+Findings are data (:class:`Finding`), each with a stable rule id and a fingerprint
+that does not depend on message wording, line numbers or order, so a team can approve
+a finding once in an ignore file (:func:`load_ignore_file`) with a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from accord.errors import ConfigError, Problem, RegistryError, UsageError
+from accord.versions import (
+    BumpKind,
+    Version,
+    bump_rank,
+    declared_bump,
+    previous_version,
+    required_bump,
+)
+
+if TYPE_CHECKING:
+    from accord.compat._report import Change, Report
+    from accord.registry.model import Contract, ContractVersion, Registry
+
+__all__ = [
+    "GATE_RULES",
+    "SEVERITIES",
+    "Finding",
+    "GateReport",
+    "IgnoreEntry",
+    "VersionCheck",
+    "change_bump",
+    "check",
+    "compare_versions",
+    "earlier_same_major",
+    "load_ignore_file",
+    "parse_ignore_entries",
+    "unapproved_removals",
+]
+
+Severity = Literal["error", "warning", "info"]
+FailOn = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+FORMAT_VERSION = 1
+
+# Every gate rule: default severity and one sentence (docs and SARIF rule metadata).
+GATE_RULES: Mapping[str, tuple[Severity, str]] = {
+    "bump-insufficient": (
+        "error",
+        "A version's number declares a smaller bump than its changes require.",
+    ),
+    "contract-deleted": (
+        "error",
+        "A contract with published versions was deleted; retire it instead (files stay).",
+    ),
+    "contract-retired-published": ("error", "A retired contract gained a new version."),
+    "lock-digest-mismatch": (
+        "error",
+        "A version file's bytes differ from the digest its accord.lock line records.",
+    ),
+    "lock-missing-entry": (
+        "error",
+        "A version file has no accord.lock line (never published, or interrupted).",
+    ),
+    "lock-missing-file": ("error", "accord.lock lists a version whose file is missing."),
+    "range-stranded": (
+        "error",
+        "A consumer's or a service's reference matches no usable version (yanked, retired).",
+    ),
+    "removal-not-deprecated": (
+        "error",
+        "A property was removed without being marked deprecated in an earlier version.",
+    ),
+    "transitive-incompatible": (
+        "error",
+        "A version breaks an earlier version of its major under a -transitive mode.",
+    ),
+    "version-deleted": ("error", "A version published on the base was deleted."),
+    "version-modified": ("error", "A version published on the base was edited (any byte)."),
+    "version-renumbered": (
+        "error",
+        "A version published on the base was renamed to another version number.",
+    ),
+    "version-reused": (
+        "error",
+        "A version number published on the base was published again with other content.",
+    ),
+}
+
+_LOCK_FINDINGS = frozenset({"lock-digest-mismatch", "lock-missing-file"})
+
+
+# -- comparing two versions ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    """One version compared with an earlier one under the contract's mode.
+
+    Attributes:
+        contract: Contract id.
+        previous: The version compared against.
+        version: The version checked.
+        mode: The contract's compatibility mode.
+        report: The compatibility report (OLD = ``previous``, NEW = ``version``).
+        required: The bump the version number must declare (0.y.z rules applied).
+        declared: The bump the version number declares.
+        file: The checked version's file, relative to the registry root.
+    """
+
+    contract: str
+    previous: Version
+    version: Version
+    mode: str
+    report: Report
+    required: BumpKind
+    declared: BumpKind
+    file: str
+
+    @property
+    def ok(self) -> bool:
+        """Whether the declared bump is at least the required one."""
+        return bump_rank(self.declared) >= bump_rank(self.required)
+
+    def to_json(self, *, prefix: str = "") -> dict[str, Any]:
+        """The JSON form inside ``accord check --format json`` (``file`` joined to
+        ``prefix``, as in :meth:`Finding.to_json`)."""
+        return {
+            "contract": self.contract,
+            "version": str(self.version),
+            "previous": str(self.previous),
+            "mode": self.mode,
+            "file": join_path(prefix, self.file),
+            "required_bump": self.required,
+            "declared_bump": self.declared,
+            "ok": self.ok,
+            "compatible": self.report.compatible,
+            "backward": self.report.backward,
+            "forward": self.report.forward,
+            "changes": [c.to_json() for c in self.report.changes],
+        }
+
+
+def change_bump(change: Change, previous: Version) -> BumpKind:
+    """The bump one change needs on its own after ``previous`` (0.y.z rules applied)."""
+    from accord.compat._rules import RULES
+
+    if change.severity == "error" and change.breaks:
+        semantic: BumpKind = "major"
+    else:
+        rule = RULES.get(change.rule)
+        semantic = rule.bump if rule is not None else "minor"
+    return required_bump(semantic, previous)
+
+
+def explain_bump(check: VersionCheck) -> list[str]:
+    """One line per change that needs more than the declared bump, biggest first."""
+    lines: list[str] = []
+    needs = sorted(
+        ((change_bump(c, check.previous), c) for c in check.report.changes),
+        key=lambda pair: (-bump_rank(pair[0]), pair[1].instance_path, pair[1].rule),
+    )
+    for bump, change in needs:
+        if bump_rank(bump) > bump_rank(check.declared):
+            where = change.instance_path or "/"
+            lines.append(f"{bump}: {change.rule} at {where}: {change.message}")
+    return lines
+
+
+_DIFF_CACHE: dict[tuple[str, str, str, str, str], Report] = {}
+
+
+def _diff(registry: Registry, old: ContractVersion, new: ContractVersion, mode: str) -> Report:
+    """Compare two registry versions (bundled by the registry, with the contract's rule
+    overrides); memoised on both files' digests, the mode and the overrides: versions
+    and the versions they refer to are immutable, so equal digests mean equal verdicts.
+    """
+    from accord.compat import diff
+
+    rules = registry.contract(new.contract_id).meta.rules
+    key = (new.contract_id, old.digest, new.digest, mode, repr(sorted(rules.items())))
+    hit = _DIFF_CACHE.get(key)
+    if hit is None:
+        hit = diff(old.ref, new.ref, mode=mode, registry=registry)
+        if len(_DIFF_CACHE) > 4096:
+            _DIFF_CACHE.clear()
+        _DIFF_CACHE[key] = hit
+    return hit
+
+
+def compare_versions(
+    registry: Registry, old: ContractVersion, new: ContractVersion, *, mode: str
+) -> VersionCheck:
+    """Compare ``new`` with ``old`` under ``mode`` (a ``-transitive`` suffix is ignored
+    here: the caller chooses which earlier versions to compare with).
+    """
+    base_mode = mode.removesuffix("-transitive")
+    report = _with_consumers(registry, old, new, _diff(registry, old, new, base_mode))
+    return VersionCheck(
+        contract=new.contract_id,
+        previous=old.version,
+        version=new.version,
+        mode=mode,
+        report=report,
+        required=required_bump(report.required_bump, old.version),
+        declared=declared_bump(old.version, new.version),
+        file=new.file,
+    )
+
+
+def _with_consumers(
+    registry: Registry, old: ContractVersion, new: ContractVersion, report: Report
+) -> Report:
+    """Name, on every breaking change, the registered consumers it breaks (issue: impact
+    analysis in the gate). Registries without ``consumers/`` pay nothing."""
+    if report.compatible or not (registry.root / "consumers").is_dir():
+        return report
+    from accord.consumers._impact import annotate
+
+    return annotate(
+        report,
+        registry.root,
+        new.contract_id,
+        old_version=str(old.version),
+        new_schema=registry.bundle(new),
+    )
+
+
+def _impact_lines(changes: Iterable[Change]) -> str:
+    """`` Consumers: removing $.name breaks billing (...)`` for a finding's message."""
+    if not any(c.consumers for c in changes):
+        return ""
+    from accord.consumers._impact import describe
+
+    lines = [describe(c) for c in changes if c.breaks]
+    return (" Consumers: " + "; ".join(lines) + ".") if lines else ""
+
+
+def earlier_same_major(
+    versions: Iterable[Version], new: Version, *, yanked: frozenset[Version]
+) -> list[Version]:
+    """Every non-yanked release below ``new`` with its major (``-transitive`` modes)."""
+    return sorted(
+        v
+        for v in versions
+        if v < new and v not in yanked and not v.prerelease and v.major == new.major
+    )
+
+
+def _node_at(document: Any, pointer: str) -> list[Any]:
+    """The nodes along ``pointer`` from the root (shorter when it does not resolve)."""
+    from accord.core import pointer as _pointer
+
+    nodes = [document]
+    node = document
+    for token in _pointer.split(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            break
+        nodes.append(node)
+    return nodes
+
+
+def _deprecated(document: Any, pointer: str) -> bool:
+    """Whether the property named at ``pointer`` (``.../properties/x`` or
+    ``.../required/i``), or a schema containing it, is marked ``deprecated``."""
+    from accord.core import pointer as _pointer
+
+    tokens = _pointer.split(pointer)
+    nodes = _node_at(document, pointer)
+    if len(tokens) >= 2 and tokens[-2] == "required" and len(nodes) == len(tokens) + 1:
+        key = nodes[-1]
+        owner = nodes[-3] if len(nodes) >= 3 else None
+        props = owner.get("properties") if isinstance(owner, dict) else None
+        target = props.get(key) if isinstance(props, dict) and isinstance(key, str) else None
+        if isinstance(target, dict) and target.get("deprecated") is True:
+            return True
+    return any(isinstance(n, dict) and n.get("deprecated") is True for n in nodes)
+
+
+def unapproved_removals(
+    registry: Registry, check: VersionCheck, earlier: Sequence[ContractVersion]
+) -> list[Change]:
+    """The ``property-removed`` changes of ``check`` whose property was not marked
+    ``deprecated`` in ``check.previous`` or any version in ``earlier``."""
+    removed = [c for c in check.report.changes if c.rule == "property-removed"]
+    if not removed:
+        return []
+    documents = [registry.bundle(v) for v in earlier]
+    return [c for c in removed if not any(_deprecated(d, c.schema_path) for d in documents)]
+
+
+# -- findings --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the gate found.
+
+    Attributes:
+        rule: Gate rule id (:data:`GATE_RULES`).
+        severity: ``error``, ``warning`` or ``info``.
+        message: What is wrong and what to do.
+        contract: Contract id, when it concerns one.
+        version: The version concerned.
+        previous: The version it was compared with.
+        file: File at fault, relative to the registry root.
+        line: 1-based line in ``file``, when known.
+        key: Extra identity that keeps fingerprints distinct (a schema path).
+        required_bump: For bump findings: what the changes require.
+        declared_bump: For bump findings: what the version number declares.
+        changes: The compatibility changes behind the finding.
+        ignored: The approval reason, when an ignore entry matched.
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    contract: str | None = None
+    version: str | None = None
+    previous: str | None = None
+    file: str | None = None
+    line: int | None = None
+    key: str = ""
+    required_bump: str | None = None
+    declared_bump: str | None = None
+    changes: tuple[Change, ...] = ()
+    ignored: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """16 hex digits from what the finding is about, never from its wording."""
+        parts = (self.rule, self.contract or "", self.version or "", self.previous or "", self.key)
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def title(self) -> str:
+        """``rule`` with the contract and version, for one-line displays."""
+        subject = self.contract or ""
+        if self.version:
+            subject += f"@{self.version}"
+        return f"{self.rule} {subject}".strip()
+
+    def to_json(self, *, prefix: str = "") -> dict[str, Any]:
+        """The JSON form inside ``accord check --format json`` (``file`` joined to
+        ``prefix``, the registry's path from the repository root)."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "fingerprint": self.fingerprint,
+            "contract": self.contract,
+            "version": self.version,
+            "previous": self.previous,
+            "file": join_path(prefix, self.file),
+            "line": self.line,
+            "message": self.message,
+            "required_bump": self.required_bump,
+            "declared_bump": self.declared_bump,
+            "changes": [c.to_json() for c in self.changes],
+            "ignored": self.ignored is not None,
+            "ignore_reason": self.ignored,
+        }
+
+
+@dataclass(frozen=True)
+class IgnoreEntry:
+    """An approved finding: its fingerprint and why it is accepted."""
+
+    fingerprint: str
+    reason: str
+    rule: str | None = None
+    contract: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class GateReport:
+    """What ``accord check`` found.
+
+    Attributes:
+        registry: The registry root, as given.
+        against: The ref compared with (``None``: the registry alone).
+        base: The commit compared with (the merge-base unless ``--against-tip``).
+        contracts: How many contracts the registry holds.
+        checked: The contracts whose versions were diffed.
+        checks: Every version comparison made, in contract then version order.
+        findings: Every finding, sorted (ignored ones included, marked).
+        unused_ignores: Ignore entries that matched no finding (stale approvals).
+        timings: Seconds spent per phase (``load``, ``git``, ``diff``), for ``make bench``
+            and ``--verbose`` style reporting; not part of any output format (outputs
+            stay byte-identical across runs).
+        prefix: The registry root's path from the repository root (from the working
+            directory outside git; ``""`` when it is that directory). Findings hold
+            registry-relative files; every output format joins them to this one base,
+            so paths and restore hints agree and work from the repository root.
+    """
+
+    registry: str
+    against: str | None = None
+    base: str | None = None
+    contracts: int = 0
+    checked: tuple[str, ...] = ()
+    checks: tuple[VersionCheck, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    unused_ignores: tuple[IgnoreEntry, ...] = ()
+    timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    prefix: str = ""
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        """Findings not approved in the ignore file."""
+        return tuple(f for f in self.findings if f.ignored is None)
+
+    @property
+    def ignored(self) -> tuple[Finding, ...]:
+        """Findings approved in the ignore file."""
+        return tuple(f for f in self.findings if f.ignored is not None)
+
+    def failed(self, fail_on: FailOn = "error") -> bool:
+        """Whether an active finding is at or above ``fail_on``."""
+        floor = SEVERITIES.index(fail_on)
+        return any(SEVERITIES.index(f.severity) >= floor for f in self.active)
+
+    def exit_code(self, fail_on: FailOn = "error") -> int:
+        """0 clean, 1 findings at or above ``fail_on``."""
+        return 1 if self.failed(fail_on) else 0
+
+    def to_json(self, fail_on: FailOn = "error", *, prefix: str | None = None) -> dict[str, Any]:
+        """The documented JSON form (``format_version`` 1); files are joined to
+        ``prefix`` (default :attr:`prefix`)."""
+        base = self.prefix if prefix is None else prefix
+        counts = {s: sum(1 for f in self.active if f.severity == s) for s in SEVERITIES}
+        return {
+            "format_version": FORMAT_VERSION,
+            "tool": "accord check",
+            "registry": self.registry,
+            "against": self.against,
+            "base": self.base,
+            "fail_on": fail_on,
+            "ok": not self.failed(fail_on),
+            "summary": {
+                "contracts": self.contracts,
+                "checked": len(self.checked),
+                "versions_compared": len(self.checks),
+                "errors": counts["error"],
+                "warnings": counts["warning"],
+                "infos": counts["info"],
+                "ignored": len(self.ignored),
+            },
+            "findings": [f.to_json(prefix=base) for f in self.findings],
+            "checks": [c.to_json(prefix=base) for c in self.checks],
+            "unused_ignores": [
+                {"fingerprint": e.fingerprint, "reason": e.reason} for e in self.unused_ignores
+            ],
+        }
+
+
+def join_path(prefix: str, file: str | None) -> str | None:
+    """``file`` (relative to the registry root) from the base ``prefix`` names."""
+    if file is None:
+        return None
+    return f"{prefix.rstrip('/')}/{file}" if prefix and prefix != "." else file
+
+
+def path_prefix(root: Path) -> str:
+    """The registry root's path from the repository root, or from the working directory
+    when it is in no git work tree (``""`` when it is that directory)."""
+    from accord.errors import AccordError
+    from accord.gate import git as _git
+
+    try:
+        return _git.relative_prefix(_git.repo_root(root), root)
+    except (AccordError, OSError):
+        pass
+    try:
+        text = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return root.resolve().as_posix()
+    return "" if text == "." else text
+
+
+def _finding(rule: str, message: str, **kw: Any) -> Finding:
+    return Finding(rule=rule, severity=GATE_RULES[rule][0], message=message, **kw)
+
+
+def _sort_key(f: Finding) -> tuple[int, str, str, str, str]:
+    return (-SEVERITIES.index(f.severity), f.contract or "", f.version or "", f.rule, f.key)
+
+
+# -- the ignore file -------------------------------------------------------------------
+
+_IGNORE_KEYS = frozenset({"fingerprint", "reason", "rule", "contract", "version", "previous"})
+
+
+# Reasons that approve nothing: what `--format ignore-toml` writes, and the usual fillers.
+PLACEHOLDER_PREFIX = "TODO"
+_PLACEHOLDER_STARTS = ("todo", "fixme", "tbd", "xxx", "placeholder", "<")
+_PLACEHOLDER_WORDS = frozenset(
+    {"ignore", "ignored", "n/a", "na", "no", "none", "null", "ok", "okay", "reason", "why", "yes"}
+)
+
+
+def is_placeholder_reason(reason: str) -> bool:
+    """Whether an approval reason is empty or a placeholder (``TODO: ...``, ``n/a``,
+    ``-``): an approval must say why, so these are refused."""
+    text = reason.strip().casefold()
+    if sum(c.isalnum() for c in text) < 3:
+        return True
+    return text.startswith(_PLACEHOLDER_STARTS) or text.rstrip(".!") in _PLACEHOLDER_WORDS
+
+
+def parse_ignore_entries(
+    items: Any, *, file: str | None, pointer: str = "/ignore"
+) -> list[IgnoreEntry]:
+    """Validate an ``ignore`` array of tables (from a file or ``[tool.accord]``).
+
+    Each entry needs ``fingerprint`` (16 hex digits, printed by ``accord check``) and a
+    real ``reason`` (empty and placeholder reasons such as ``TODO: ...`` are refused:
+    :func:`is_placeholder_reason`); ``rule``, ``contract``, ``version`` and ``previous`` are for
+    people reading the file and are not matched.
+
+    Raises:
+        ConfigError: ``config-invalid-value``, ``config-missing-key`` or
+            ``config-unknown-key``.
+    """
+    if not isinstance(items, list):
+        raise ConfigError(
+            "'ignore' must be an array of tables ([[ignore]])",
+            code="config-invalid-value",
+            file=file,
+            pointer=pointer,
+        )
+    entries: list[IgnoreEntry] = []
+    for index, item in enumerate(items):
+        at = f"{pointer}/{index}"
+        if not isinstance(item, dict):
+            raise ConfigError(
+                "each ignore entry must be a table",
+                code="config-invalid-value",
+                file=file,
+                pointer=at,
+            )
+        for key in sorted(set(item) - _IGNORE_KEYS):
+            raise ConfigError(
+                f"unknown key {key!r}; ignore entries take {', '.join(sorted(_IGNORE_KEYS))}",
+                code="config-unknown-key",
+                file=file,
+                pointer=f"{at}/{key}",
+            )
+        for key in ("fingerprint", "reason"):
+            if key not in item:
+                raise ConfigError(
+                    f"ignore entry needs {key!r}",
+                    code="config-missing-key",
+                    file=file,
+                    pointer=f"{at}/{key}",
+                )
+        fingerprint, reason = item["fingerprint"], item["reason"]
+        if not (
+            isinstance(fingerprint, str)
+            and len(fingerprint) == 16
+            and all(c in "0123456789abcdef" for c in fingerprint)
+        ):
+            raise ConfigError(
+                "'fingerprint' must be the 16 hex digits accord check prints",
+                code="config-invalid-value",
+                file=file,
+                pointer=f"{at}/fingerprint",
+            )
+        if not isinstance(reason, str) or is_placeholder_reason(reason):
+            shown = f" ({reason.strip()!r} is a placeholder)" if isinstance(reason, str) else ""
+            raise ConfigError(
+                f"ignore entry {index + 1} (fingerprint {fingerprint}): 'reason' must say why "
+                f"the finding is approved, who approved it and where it was reviewed{shown}",
+                code="config-invalid-value",
+                file=file,
+                pointer=f"{at}/reason",
+            )
+        extra = {k: item.get(k) for k in ("rule", "contract", "version")}
+        for key, value in extra.items():
+            if value is not None and not isinstance(value, str):
+                raise ConfigError(
+                    f"{key!r} must be a string",
+                    code="config-invalid-value",
+                    file=file,
+                    pointer=f"{at}/{key}",
+                )
+        entries.append(IgnoreEntry(fingerprint, reason, **extra))
+    return entries
+
+
+def load_ignore_file(path: Path) -> list[IgnoreEntry]:
+    """Read an ignore file: ``[[ignore]]`` tables (see :func:`parse_ignore_entries`).
+
+    Raises:
+        ConfigError: the file is missing, malformed or has bad entries.
+    """
+    from accord.registry.config import read_toml
+
+    data = read_toml(path, display=str(path))
+    for key in sorted(set(data) - {"ignore"}):
+        raise ConfigError(
+            f"unknown key {key!r}: an ignore file holds only [[ignore]] tables",
+            code="config-unknown-key",
+            file=str(path),
+            pointer=f"/{key}",
+        )
+    return parse_ignore_entries(data.get("ignore", []), file=str(path))
+
+
+def _apply_ignores(
+    findings: list[Finding], ignores: Sequence[IgnoreEntry]
+) -> tuple[list[Finding], tuple[IgnoreEntry, ...]]:
+    by_print = {e.fingerprint: e for e in ignores}
+    used: set[str] = set()
+    out: list[Finding] = []
+    for finding in findings:
+        entry = by_print.get(finding.fingerprint)
+        if entry is not None:
+            used.add(entry.fingerprint)
+            out.append(replace(finding, ignored=entry.reason))
+        else:
+            out.append(finding)
+    return out, tuple(e for e in ignores if e.fingerprint not in used)
+
+
+# -- the gate --------------------------------------------------------------------------
+
+
+def _load(
+    root: Path, *, trusted: Mapping[tuple[str, Version], str] | None = None
+) -> tuple[Registry, list[Finding]]:
+    """Load the registry; lock disagreements become findings, other errors raise.
+
+    ``trusted``: digests of version files the base commit had locked; a file with the
+    same bytes passed the gate when it landed there, so its schema checks are not run
+    again (cache by content digest). Everything else is checked in full.
+    """
+    from accord.registry.model import _build
+
+    registry, problems = _build(root, lint=False, trusted=trusted)
+    fatal = [p for p in problems if p.severity == "error" and p.code not in _LOCK_FINDINGS]
+    if fatal:
+        raise RegistryError(fatal, root=str(root))
+    findings = [_lock_finding(registry, p) for p in problems if p.code in _LOCK_FINDINGS]
+    return registry, findings
+
+
+def _lock_finding(registry: Registry, problem: Problem) -> Finding:
+    contract = version = None
+    if problem.code == "lock-digest-mismatch" and problem.file is not None:
+        found = registry.version_at(problem.file)
+        if found is not None:
+            contract, version = found.contract_id, str(found.version)
+    elif problem.code == "lock-missing-file":
+        words = problem.message.split(" ")
+        contract, version = words[0], words[1]
+    return _finding(
+        problem.code,
+        problem.message,
+        contract=contract,
+        version=version,
+        file=problem.file,
+        line=problem.line,
+    )
+
+
+def _unlocked(registry: Registry) -> list[Finding]:
+    return [
+        _finding(
+            "lock-missing-entry",
+            f"{v.ref} has no line in accord.lock: publish it (`accord publish "
+            f"{v.contract_id} --schema <this file> --version {v.version}` also completes an "
+            "interrupted publish), or delete the file if it is a stray draft",
+            contract=v.contract_id,
+            version=str(v.version),
+            file=v.file,
+        )
+        for v in registry.versions()
+        if not registry.published(v)
+    ]
+
+
+def _check_contract(
+    registry: Registry,
+    contract: Contract,
+    *,
+    only: frozenset[Version] | None = None,
+) -> tuple[list[VersionCheck], list[Finding]]:
+    """Compare each version of ``contract`` (or only those in ``only``) with its
+    previous version, and the earlier ones of its major under ``-transitive`` modes."""
+    mode = contract.meta.mode
+    checks: list[VersionCheck] = []
+    findings: list[Finding] = []
+    if contract.meta.status == "draft" or mode == "none":
+        return checks, findings
+    yanked = contract.yanked
+    numbers = [v.version for v in contract.versions]
+    by_number = {v.version: v for v in contract.versions}
+    policy = registry.settings.require_deprecation_before_removal
+    for current in contract.versions:
+        if current.yanked is not None or (only is not None and current.version not in only):
+            continue
+        prev = previous_version(numbers, current.version, yanked=yanked)
+        if prev is None:
+            continue
+        result = compare_versions(registry, by_number[prev], current, mode=mode)
+        checks.append(result)
+        if not result.ok:
+            detail = "; ".join(explain_bump(result)) or f"required: {result.required}"
+            findings.append(
+                _finding(
+                    "bump-insufficient",
+                    f"{current.ref} declares a {result.declared} bump over {prev} but its "
+                    f"changes under mode {mode} require {result.required}: {detail}"
+                    + _impact_lines(result.report.changes),
+                    contract=contract.id,
+                    version=str(current.version),
+                    previous=str(prev),
+                    file=current.file,
+                    required_bump=result.required,
+                    declared_bump=result.declared,
+                    changes=result.report.changes,
+                )
+            )
+        if policy:
+            earlier = [by_number[v] for v in numbers if v <= prev and v not in yanked]
+            findings.extend(
+                _finding(
+                    "removal-not-deprecated",
+                    f"{current.ref} removes the property at {change.instance_path or '/'} "
+                    f"({change.schema_path} in {prev}) without marking it "
+                    '"deprecated": true in an earlier version; deprecate it in a minor '
+                    "version first (the [deprecation] policy in accord.toml)",
+                    contract=contract.id,
+                    version=str(current.version),
+                    previous=str(prev),
+                    file=current.file,
+                    key=change.schema_path,
+                    changes=(change,),
+                )
+                for change in unapproved_removals(registry, result, earlier)
+            )
+        if mode.endswith("-transitive"):
+            for older in earlier_same_major(numbers, current.version, yanked=yanked):
+                if older == prev:
+                    continue
+                deep = compare_versions(registry, by_number[older], current, mode=mode)
+                if deep.report.compatible:
+                    continue
+                findings.append(
+                    _finding(
+                        "transitive-incompatible",
+                        f"{current.ref} is not {mode.removesuffix('-transitive')}-compatible "
+                        f"with {older} (mode {mode} checks every earlier version of major "
+                        f"{current.version.major}): "
+                        + "; ".join(
+                            f"{c.rule} at {c.instance_path or '/'}" for c in deep.report.breaking
+                        ),
+                        contract=contract.id,
+                        version=str(current.version),
+                        previous=str(older),
+                        file=current.file,
+                        required_bump="major",
+                        declared_bump=deep.declared,
+                        changes=deep.report.breaking,
+                    )
+                )
+    return checks, findings
+
+
+@dataclass
+class _Base:
+    """What the gate needs from the base commit."""
+
+    commit: str
+    lock: dict[tuple[str, Version], tuple[str, int]] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+    new_versions: dict[str, set[Version]] = field(default_factory=dict)
+
+
+def _base_lock(root: Path, ref: str, *, tip: bool) -> dict[tuple[str, Version], str] | None:
+    """The base commit's lock digests, or ``None`` on any git trouble (:func:`_against`
+    reports it properly after the load)."""
+    from accord.errors import AccordError
+    from accord.gate import git as _git
+    from accord.registry.model import LOCK_FILE, _parse_lock
+
+    try:
+        repo = _git.repo_root(root)
+        commit = _git.rev_parse(repo, ref) if tip else _git.merge_base(repo, ref)
+        raw = _git.read_tree(repo, commit, _git.relative_prefix(repo, root)).read_one(LOCK_FILE)
+    except (AccordError, OSError):
+        return None
+    if raw is None:
+        return None
+    lines, problems = _parse_lock(raw.decode("utf-8", "replace"))
+    if any(p.severity == "error" for p in problems):
+        return None
+    return {(x.contract_id, x.version): x.digest for x in lines}
+
+
+def _against(registry: Registry, ref: str, *, tip: bool) -> tuple[_Base, list[Finding]]:
+    from accord.gate import git as _git
+    from accord.registry.model import LOCK_FILE, _parse_lock
+
+    root = registry.root
+    repo = _git.repo_root(root)
+    prefix = _git.relative_prefix(repo, root)
+    commit = _git.rev_parse(repo, ref) if tip else _git.merge_base(repo, ref)
+    tree = _git.read_tree(repo, commit, prefix)
+    base = _Base(commit=commit)
+    raw_lock = tree.read_one(LOCK_FILE)
+    if raw_lock is not None:
+        lines, _problems = _parse_lock(raw_lock.decode("utf-8", "replace"))
+        base.lock = {(x.contract_id, x.version): (x.digest, x.line) for x in lines}
+    length = len(next(iter(tree.blobs.values()), "0" * 40))
+
+    # Which contracts differ from the base: compare blob ids, read nothing from git.
+    for contract in registry:
+        folder = f"{contract.namespace}/{contract.name}/"
+        here: dict[str, str] = {
+            v.file: _git.blob_id(v.raw, length=length) for v in contract.versions
+        }
+        toml = contract.directory / "contract.toml"
+        here[folder + "contract.toml"] = _git.blob_id(toml.read_bytes(), length=length)
+        there = {
+            path: oid
+            for path, oid in tree.blobs.items()
+            if path.startswith(folder)
+            and "/" not in path[len(folder) :]
+            and path.endswith((".schema.json", "/contract.toml"))
+        }
+        if here != there:
+            base.changed.add(contract.id)
+        base.new_versions[contract.id] = {
+            v.version for v in contract.versions if (contract.id, v.version) not in base.lock
+        }
+
+    findings: list[Finding] = []
+    deleted_contracts: set[str] = set()
+    for (cid, number), (digest, line) in sorted(base.lock.items()):
+        owner = registry.contracts.get(cid)
+        if owner is None:
+            if cid not in deleted_contracts:
+                deleted_contracts.add(cid)
+                findings.append(
+                    _finding(
+                        "contract-deleted",
+                        f"{cid} has published versions on {ref} but its directory is gone: "
+                        "published contracts are never deleted; restore it and run "
+                        f"`accord retire {cid}`",
+                        contract=cid,
+                        file=LOCK_FILE,
+                    )
+                )
+            continue
+        current = next((v for v in owner.versions if v.version == number), None)
+        ident = {"contract": cid, "version": str(number)}
+        if current is None:
+            moved = next((v for v in owner.versions if v.digest == digest), None)
+            if moved is not None:
+                findings.append(
+                    _finding(
+                        "version-renumbered",
+                        f"{cid} {number} was published on {ref} and is now {moved.version}: "
+                        "version numbers are never changed; restore "
+                        f"{number}.schema.json and publish a new version",
+                        file=moved.file,
+                        key=str(moved.version),
+                        **ident,
+                    )
+                )
+            else:
+                findings.append(
+                    _finding(
+                        "version-deleted",
+                        f"{cid} {number} was published on {ref} and its file is gone: "
+                        "published versions are never deleted; restore it and "
+                        f"`accord yank {cid}@{number} --reason ...` instead",
+                        file=LOCK_FILE,
+                        line=line,
+                        **ident,
+                    )
+                )
+        elif current.digest != digest:
+            relocked = registry.lock.get((cid, number))
+            if relocked == current.digest:
+                findings.append(
+                    _finding(
+                        "version-reused",
+                        f"{cid} {number} was published on {ref} with {digest} and is "
+                        f"published again with other content ({current.digest}): a version "
+                        "number is used once; restore the file and its accord.lock line and "
+                        "publish a new version",
+                        file=current.file,
+                        line=1,
+                        **ident,
+                    )
+                )
+            else:
+                findings.append(
+                    _finding(
+                        "version-modified",
+                        f"{current.ref} was published on {ref} and has been edited since: "
+                        "published versions are immutable; restore it from the repository "
+                        f"root (`git checkout {commit[:12]} -- {join_path(prefix, current.file)}"
+                        "`) and publish a new version",
+                        file=current.file,
+                        line=1,
+                        **ident,
+                    )
+                )
+    findings.extend(
+        _finding(
+            "contract-retired-published",
+            f"{contract.id} is retired and gained version {number}: retired contracts take "
+            "no new versions",
+            contract=contract.id,
+            version=str(number),
+            file=contract.version(number).file,
+        )
+        for contract in registry
+        if contract.meta.status == "retired"
+        for number in sorted(base.new_versions.get(contract.id, ()))
+    )
+    return base, findings
+
+
+def check(
+    root: str | Path,
+    *,
+    against: str | None = None,
+    tip: bool = False,
+    ignore: Sequence[IgnoreEntry] = (),
+    consumers_only: bool = False,
+    requires: Sequence[tuple[str, str]] = (),
+) -> GateReport:
+    """Run the gate on the registry at ``root``.
+
+    Args:
+        root: The registry root (a directory inside a git work tree for ``against``).
+        against: A git ref to compare with: the merge-base of it and ``HEAD`` is the
+            base (``tip=True``: the ref itself). ``None`` checks the registry alone.
+        tip: Compare with ``against`` itself instead of the merge-base.
+        ignore: Approved findings (:func:`load_ignore_file`).
+        consumers_only: The consumer-driven policy: a breaking schema change (or an
+            undeprecated removal) fails only when it breaks a registered, non-pending
+            consumer; otherwise it is reported as a warning. Edits, deletions and
+            renumbering of published versions fail as always.
+        requires: ``(service, reference)`` pairs a service manifest requires (the CLI
+            passes the project's ``[tool.accord.service]``); like every registered
+            consumer's references, each must still select a usable version.
+
+    Returns:
+        The report; :meth:`GateReport.exit_code` maps it to 0 or 1.
+
+    Raises:
+        RegistryError: the registry does not load (bad input, exit 2).
+        UsageError: a git failure: unknown ref, not a repository, or a shallow clone
+            without the merge-base (``git-no-merge-base``, with a ``fetch-depth: 0`` hint).
+    """
+    import time
+
+    clock = time.perf_counter()
+    root_path = Path(root)
+    trusted = _base_lock(root_path.resolve(), against, tip=tip) if against is not None else None
+    registry, findings = _load(root_path, trusted=trusted)
+    findings += _unlocked(registry)
+    loaded = time.perf_counter()
+    base: _Base | None = None
+    if against is not None:
+        base, moved = _against(registry, against, tip=tip)
+        modified = {(f.contract, f.version) for f in moved if f.rule == "version-modified"}
+        findings = [
+            f
+            for f in findings
+            if not (f.rule == "lock-digest-mismatch" and (f.contract, f.version) in modified)
+        ]
+        findings += moved
+    gitted = time.perf_counter()
+    checks: list[VersionCheck] = []
+    checked: list[str] = []
+    for contract in registry:
+        if base is not None and contract.id not in base.changed:
+            continue
+        checked.append(contract.id)
+        found_checks, found = _check_contract(registry, contract)
+        checks += found_checks
+        findings += found
+    findings += _stranded(registry, requires)
+    diffed = time.perf_counter()
+    if consumers_only:
+        findings = [_consumers_only(f) for f in findings]
+    findings, unused = _apply_ignores(sorted(findings, key=_sort_key), ignore)
+    return GateReport(
+        registry=str(root),
+        against=against,
+        base=base.commit if base else None,
+        contracts=len(registry),
+        checked=tuple(checked),
+        checks=tuple(checks),
+        findings=tuple(findings),
+        unused_ignores=unused,
+        timings=(("load", loaded - clock), ("git", gitted - loaded), ("diff", diffed - gitted)),
+        prefix=path_prefix(root_path),
+    )
+
+
+def _why_stranded(registry: Registry, ref: str) -> str | None:
+    """Why ``ref`` selects no usable version, or ``None`` when it selects one."""
+    from accord.errors import AccordError
+    from accord.registry.names import ContractRef
+
+    try:
+        parsed = ContractRef.parse(ref.removeprefix("accord://"))
+        contract = registry.contract(parsed.id)
+    except AccordError:
+        return "names no contract in the registry"
+    if contract.meta.status == "retired":
+        return f"is retired ({contract.id})"
+    try:
+        registry.get(parsed)
+    except AccordError:
+        yanked = ", ".join(str(v) for v in sorted(contract.yanked)) or "none"
+        return f"matches no version that is not yanked (yanked: {yanked})"
+    return None
+
+
+def _stranded(registry: Registry, requires: Sequence[tuple[str, str]]) -> list[Finding]:
+    """A yank or retire that leaves a registered consumer's expectation, or a range a
+    service requires at startup, with nothing to resolve to."""
+    wanted: dict[tuple[str, str], str | None] = {}
+    if (registry.root / "consumers").is_dir():
+        from accord.consumers._model import discover
+
+        for ef in discover(registry.root):
+            for body in ef.bodies():
+                if body.contract:
+                    wanted.setdefault((f"consumer {ef.consumer}", body.contract), ef.file)
+    for service, ref in requires:
+        wanted.setdefault((f"service {service}", ref), None)
+    findings = []
+    for (who, ref), file in sorted(wanted.items()):
+        why = _why_stranded(registry, ref)
+        if why is None:
+            continue
+        fix = "its expectation" if file else "its service manifest"
+        findings.append(
+            _finding(
+                "range-stranded",
+                f"{who} relies on {ref}, which {why}: un-yank or publish a matching "
+                f"version, or update {fix} first.",
+                contract=ref.removeprefix("accord://").partition("@")[0],
+                file=file,
+                key=f"{who}\0{ref}",
+            )
+        )
+    return findings
+
+
+_SCHEMA_RULES = frozenset(
+    {"bump-insufficient", "transitive-incompatible", "removal-not-deprecated"}
+)
+
+
+def _breaks_a_consumer(change: Change) -> bool:
+    return any(
+        getattr(i, "status", None) == "breaks" and not getattr(i, "pending", False)
+        for i in change.consumers
+    )
+
+
+def _consumers_only(finding: Finding) -> Finding:
+    """Downgrade a schema finding that breaks no registered consumer to a warning."""
+    if finding.rule not in _SCHEMA_RULES or finding.severity != "error":
+        return finding
+    if any(_breaks_a_consumer(c) for c in finding.changes):
+        return finding
+    return replace(
+        finding,
+        severity="warning",
+        message=finding.message + " (no registered consumer breaks: --consumers-only)",
+    )
+
+
+def require_fail_on(value: str) -> FailOn:
+    """Validate a ``--fail-on`` value.
+
+    Raises:
+        UsageError: not ``error``, ``warning`` or ``info``.
+    """
+    if value not in ("error", "warning", "info"):
+        raise UsageError(f"--fail-on must be one of error, warning, info, not {value!r}")
+    return cast(FailOn, value)

@@ -1,0 +1,291 @@
+"""Lint: everything the loader refuses, plus hygiene rules, as one report.
+
+:func:`lint` loads the registry collecting every problem (see :mod:`accord.registry.model`)
+and adds the lint-only rules: files that do not belong, and example payloads. Every
+rule has a stable id (the :class:`~accord.errors.Problem` code) and a one-line
+description in :data:`LINT_RULES`, which the docs and ``accord rules`` list.
+
+Lint reads and never writes, and never touches the network: remote ``$ref`` s are
+reported (``ref-remote``), not fetched.
+
+Severity overrides
+    ``accord.toml`` may switch a rule off or down to a warning, with a reason (like
+    buf's ``except``)::
+
+        [lint.rules.schema-unknown-keyword]
+        severity = "warning"
+        reason = "x-kafka-key is read by the producer library"
+
+    Only rules about style and hygiene can be overridden (:data:`OVERRIDABLE`); a rule
+    whose failure leaves a document unreadable or ambiguous, or would make accord fetch
+    or leave the registry, cannot (``config-invalid-value``). An unknown id is
+    ``config-unknown-key``.
+
+Example payloads
+    A contract directory may hold payloads that must (or must not) validate::
+
+        <namespace>/<name>/examples/<X.Y.Z>/valid/<anything>.json
+        <namespace>/<name>/examples/<X.Y.Z>/invalid/<anything>.json
+
+    ``<X.Y.Z>`` must be a version file of the contract. Each payload is checked with
+    the reference validator against the version's bundle: a ``valid`` one that fails is
+    ``example-invalid``, an ``invalid`` one that passes ``example-unexpectedly-valid``.
+    Anything else under ``examples/`` is ``file-unexpected``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from accord.core import jsondoc as _jsondoc
+from accord.errors import AccordError, Problem, RegistryError
+from accord.registry.problems import LINT_RULES, OVERRIDABLE
+from accord.versions import Version
+
+if TYPE_CHECKING:
+    from accord.registry.model import Registry, _Scan
+
+__all__ = ["LINT_RULES", "OVERRIDABLE", "LintReport", "lint"]
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    """What :func:`lint` found.
+
+    Attributes:
+        root: The registry root linted.
+        problems: Every problem, sorted by file, line, pointer and code.
+    """
+
+    root: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether no problem is an error (warnings do not fail lint)."""
+        return self.error_count == 0
+
+    @property
+    def error_count(self) -> int:
+        """How many problems are errors."""
+        return sum(1 for p in self.problems if p.severity == "error")
+
+    @property
+    def warning_count(self) -> int:
+        """How many problems are warnings."""
+        return sum(1 for p in self.problems if p.severity == "warning")
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        """Problems per rule id."""
+        return MappingProxyType(dict(sorted(Counter(p.code for p in self.problems).items())))
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form used by ``accord lint --format json``."""
+        return {
+            "format_version": 1,
+            "root": self.root,
+            "ok": self.ok,
+            "errors": self.error_count,
+            "warnings": self.warning_count,
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+def lint(root: str | Path) -> LintReport:
+    """Lint the registry at ``root``: every problem, never raising for bad content.
+
+    Example:
+        >>> report = lint("contracts")  # doctest: +SKIP
+        >>> report.ok, report.counts  # doctest: +SKIP
+        (False, mappingproxy({'ref-remote': 1}))
+    """
+    from accord.registry.model import _build
+
+    try:
+        _registry, problems = _build(Path(root), lint=True, lint_checks=lint_only_problems)
+    except RegistryError as exc:
+        problems = exc.problems
+    return LintReport(root=str(root), problems=tuple(sorted(problems, key=_sort_key)))
+
+
+def _sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
+    return (
+        problem.file or "",
+        problem.line or 0,
+        problem.column or 0,
+        problem.pointer,
+        problem.code,
+    )
+
+
+# -- overrides (used by the loader too) ------------------------------------------------
+
+
+# -- lint-only rules -------------------------------------------------------------------
+
+
+def lint_only_problems(registry: Registry, scan: _Scan) -> list[Problem]:
+    """``file-unexpected`` and the example checks (the loader skips both)."""
+    problems = [
+        Problem(
+            "file-unexpected", f"{file} has no place in the registry layout ({what})", file=file
+        )
+        for file, what in scan.unexpected
+    ]
+    for contract_dir, examples in scan.examples:
+        problems.extend(_check_examples(registry, contract_dir, examples))
+    problems.extend(_check_rule_overrides(registry))
+    problems.extend(_check_drafts(registry))
+    problems.extend(_check_leftovers(registry.root, scan))
+    return problems
+
+
+def _check_drafts(registry: Registry) -> Iterator[Problem]:
+    """A version file without a lock line in a registry that has a lock: written by hand
+    or left by an interrupted publish. It is no release: ranges and latest skip it."""
+    for version in registry.versions():
+        if version.draft:
+            yield Problem(
+                "version-unpublished",
+                f"{version.ref} has no accord.lock line: it is a draft that no range, "
+                "latest or validator selects (only an exact pin). Publish it (`accord "
+                f"publish {version.contract_id} --schema <this file> --version "
+                f"{version.version}` checks it like a new version), or delete it",
+                file=version.file,
+                severity="warning",
+            )
+
+
+def _check_leftovers(root: Path, scan: _Scan) -> Iterator[Problem]:
+    """Temp files of :func:`accord.core.jsondoc.atomic_write` in the registry root or a
+    contract directory: a publish was killed while writing."""
+    from accord.registry.model import LOCK_FILE, VERSION_SUFFIX
+
+    places = [("", root)] + [(f"{ns}/{name}/", path) for ns, name, path in scan.contracts]
+    for prefix, directory in places:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            target = _jsondoc.temp_target(name)
+            if target is not None and (target == LOCK_FILE or target.endswith(VERSION_SUFFIX)):
+                yield Problem(
+                    "publish-leftover",
+                    f"a temp file of an interrupted `accord publish` (for {target}): the next "
+                    "publish removes it, or delete it",
+                    file=f"{prefix}{name}",
+                    severity="warning",
+                )
+
+
+def _check_rule_overrides(registry: Registry) -> Iterator[Problem]:
+    """``[rules.<id>]`` must name a compatibility rule: a typo would silently not apply."""
+    import difflib
+
+    from accord.compat._rules import RULES
+
+    known = sorted(RULES)
+    for contract in registry.contracts.values():
+        for rule_id in sorted(contract.meta.rules):
+            if rule_id in known:
+                continue
+            close = difflib.get_close_matches(rule_id, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else "; `accord rules` lists them"
+            yield Problem(
+                "contract-rule-unknown",
+                f"[rules.{rule_id}] names no compatibility rule{hint}",
+                file=f"{contract.namespace}/{contract.name}/contract.toml",
+                pointer=f"/rules/{rule_id}",
+            )
+
+
+def _check_examples(registry: Registry, contract_dir: str, examples: Path) -> Iterator[Problem]:
+    from accord.validation.reference import is_valid
+
+    namespace, _, name = contract_dir.partition("/")
+    contract = registry.contracts.get(f"{namespace}.{name}")
+    rel_examples = f"{contract_dir}/examples"
+    for version_dir in sorted(examples.iterdir()):
+        rel = f"{rel_examples}/{version_dir.name}"
+        if version_dir.is_symlink():
+            continue  # reported as path-symlink
+        version = None
+        if contract is not None and version_dir.is_dir():
+            try:
+                version = contract.version(Version.parse(version_dir.name))
+            except (AccordError, ValueError):
+                version = None
+        if version is None:
+            if contract is not None:
+                yield Problem(
+                    "file-unexpected",
+                    f"{rel}: examples/ holds one directory per version file "
+                    "(examples/<X.Y.Z>/valid/, examples/<X.Y.Z>/invalid/)",
+                    file=rel,
+                )
+            continue
+        try:
+            bundle = registry.bundle(version)
+        except AccordError:
+            bundle = None  # the $ref problem is already reported
+        for kind_dir in sorted(version_dir.iterdir()):
+            kind_rel = f"{rel}/{kind_dir.name}"
+            if kind_dir.is_symlink():
+                continue
+            if kind_dir.name not in ("valid", "invalid") or not kind_dir.is_dir():
+                yield Problem(
+                    "file-unexpected",
+                    f"{kind_rel}: an examples/<version>/ directory holds only valid/ and invalid/",
+                    file=kind_rel,
+                )
+                continue
+            for payload_path in sorted(kind_dir.iterdir()):
+                payload_rel = f"{kind_rel}/{payload_path.name}"
+                if payload_path.is_symlink() or not payload_path.is_file():
+                    if not payload_path.is_symlink() and payload_path.is_dir():
+                        yield Problem(
+                            "file-unexpected",
+                            f"{payload_rel}: example directories hold *.json payloads only",
+                            file=payload_rel,
+                        )
+                    continue
+                if payload_path.suffix != ".json":
+                    yield Problem(
+                        "file-unexpected",
+                        f"{payload_rel}: example payloads are *.json files",
+                        file=payload_rel,
+                    )
+                    continue
+                try:
+                    payload = _jsondoc.load_path(
+                        payload_path,
+                        display=payload_rel,
+                        max_bytes=registry.settings.max_file_bytes,
+                        max_depth=registry.settings.max_depth,
+                    )
+                except AccordError as exc:
+                    yield exc.problem()
+                    continue
+                if bundle is None:
+                    continue
+                valid = is_valid(bundle, payload)
+                if kind_dir.name == "valid" and not valid:
+                    yield Problem(
+                        "example-invalid",
+                        f"this example is under valid/ but fails {version.ref}",
+                        file=payload_rel,
+                    )
+                elif kind_dir.name == "invalid" and valid:
+                    yield Problem(
+                        "example-unexpectedly-valid",
+                        f"this example is under invalid/ but {version.ref} accepts it",
+                        file=payload_rel,
+                    )

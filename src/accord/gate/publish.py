@@ -1,0 +1,1016 @@
+"""Publishing, scaffolding, yanking and retiring contracts.
+
+``publish`` is the only writer of ``accord.lock``. It diffs the new document against
+the previous version (the highest published, non-yanked version below the new one)
+under the contract's mode, derives the required bump and either publishes the smallest
+allowed version, checks a requested ``--version`` against it, or refuses.
+
+Writing is crash-safe and race-safe:
+
+1. the document goes to a temp file in the contract directory (``.<name>.*.tmp``,
+   hidden: the loader never reads dotfiles), is fsynced, then hard-linked to
+   ``<X.Y.Z>.schema.json``: the link is atomic and fails if the name exists, so of
+   many publishers of one version exactly one wins and the others get
+   :data:`CONFLICT`;
+2. ``accord.lock`` is read, extended and atomically replaced while holding the
+   exclusive ``accord.lock.lck`` (created with ``O_EXCL``), so publishers of different
+   contracts all land.
+
+A publish killed after step 1 leaves a version file without a lock line: a draft that
+no range or "latest" selects, ``accord lint`` warns about (``version-unpublished``),
+``accord check`` reports (``lock-missing-entry``), and re-running the same publish
+checks and completes. A publish killed before the link leaves a temp file; the next
+publish (holding the lock file, so no one else is writing) deletes it. A publish
+killed inside step 2 also leaves ``accord.lock.lck``; the next publish names the dead
+process and asks for the file to be removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import random
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from accord.core import jsondoc as _jsondoc
+from accord.errors import (
+    ConfigError,
+    LockError,
+    SchemaError,
+    UsageError,
+    VersionNotFound,
+)
+from accord.versions import (
+    BumpKind,
+    Version,
+    bump_rank,
+    bump_satisfies,
+    declared_bump,
+    previous_version,
+    required_bump,
+    smallest_allowed,
+)
+
+if TYPE_CHECKING:
+    from accord.compat._report import Change
+    from accord.gate.check import VersionCheck
+    from accord.registry.model import Contract, ContractVersion, Registry
+    from accord.validation.budget import SchemaLimits
+
+__all__ = [
+    "CONFLICT",
+    "PUBLISHED",
+    "REFUSED",
+    "UNCHANGED",
+    "PublishResult",
+    "check_document",
+    "export_model_schema",
+    "load_model",
+    "new_contract",
+    "plan_contract",
+    "publish",
+    "pydantic_profile",
+    "retire",
+    "write_contract",
+    "yank",
+]
+
+Status = Literal["published", "completed", "unchanged", "refused", "conflict"]
+PUBLISHED: Status = "published"
+COMPLETED: Status = "completed"
+UNCHANGED: Status = "unchanged"
+REFUSED: Status = "refused"
+CONFLICT: Status = "conflict"
+
+FIRST_VERSION = Version.parse("1.0.0")
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+# A version no one publishes: the new document's identity while it is diffed, before
+# its number is known.
+_CANDIDATE = Version.parse("999999999.0.0-accord.candidate")
+
+# Crash injection for the interrupted-publish tests: the process SIGKILLs itself at
+# the named step. Never set outside tests.
+_FAILPOINT_ENV = "ACCORD_TEST_FAILPOINT"
+
+
+def _failpoint(step: str) -> None:
+    if os.environ.get(_FAILPOINT_ENV) == step:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What :func:`publish` did.
+
+    Attributes:
+        status: ``published`` (a new version file and lock line), ``completed`` (the
+            file existed with this content, its lock line was missing: an interrupted
+            publish finished), ``unchanged`` (identical content: nothing written),
+            ``refused`` (the requested version declares too small a bump, or a
+            removal breaks the deprecation policy), ``conflict`` (the version exists
+            with other content, or another publisher won the race).
+        contract: Contract id.
+        version: The version published (or that already holds this content).
+        previous: The version diffed against (``None`` for a first version).
+        file: The version file, relative to the registry root.
+        required_bump: What the changes require (0.y.z rules applied).
+        declared_bump: What ``version`` declares over ``previous``.
+        checks: The comparisons made (previous, then earlier same-major versions).
+        message: One paragraph for people.
+        reasons: For ``refused``: one line per change needing more than was declared;
+            for a major bump that is published: why it is major (rule, directions,
+            witness).
+        dry_run: Nothing was written: ``status`` is what the publish would do.
+    """
+
+    status: Status
+    contract: str
+    version: Version | None
+    previous: Version | None = None
+    file: str | None = None
+    required_bump: BumpKind = "none"
+    declared_bump: BumpKind | None = None
+    checks: tuple[VersionCheck, ...] = ()
+    message: str = ""
+    reasons: tuple[str, ...] = ()
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the registry now holds this content (published, completed, unchanged)."""
+        return self.status in (PUBLISHED, COMPLETED, UNCHANGED)
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """The changes against the previous version."""
+        return self.checks[0].report.changes if self.checks else ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of ``accord publish --format json``."""
+        return {
+            "format_version": 1,
+            "status": self.status,
+            "ok": self.ok,
+            "contract": self.contract,
+            "version": str(self.version) if self.version else None,
+            "previous": str(self.previous) if self.previous else None,
+            "file": self.file,
+            "required_bump": self.required_bump,
+            "declared_bump": self.declared_bump,
+            "message": self.message,
+            "reasons": list(self.reasons),
+            "dry_run": self.dry_run,
+            "changes": [c.to_json() for c in self.changes],
+        }
+
+
+# -- publish ---------------------------------------------------------------------------
+
+
+def _canonical(document: Any) -> str:
+    return _jsondoc.canonical_dumps(document)
+
+
+def check_document(document: Any, *, file: str, limits: SchemaLimits | None = None) -> None:
+    """Refuse a document ``publish`` would refuse (limits first: they bound the rest)."""
+    from accord.validation.budget import check_limits
+    from accord.validation.dialect import check_schema
+
+    check_limits(document, limits, file=file)
+    errors = [p for p in check_schema(document, file=file) if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise SchemaError(
+            f"{first.message}{more}: nothing was published",
+            code=first.code,
+            file=file,
+            pointer=first.pointer,
+        )
+
+
+def _candidate(
+    registry: Registry, contract: Contract, document: Any, number: Version
+) -> tuple[Registry, ContractVersion]:
+    """``registry`` with ``document`` added to ``contract`` as version ``number``."""
+    from accord.registry.model import ContractVersion
+
+    raw = _canonical(document).encode("utf-8")
+    file = f"{contract.namespace}/{contract.name}/{number}.schema.json"
+    version = ContractVersion(
+        contract_id=contract.id,
+        version=number,
+        path=contract.directory / f"{number}.schema.json",
+        file=file,
+        raw=raw,
+        document=json.loads(raw),
+    )
+    kept = [v for v in contract.versions if v.version != number]
+    versions = tuple(sorted([*kept, version], key=lambda v: v.version))
+    return registry.with_contract(dataclasses.replace(contract, versions=versions)), version
+
+
+def _evaluate(
+    registry: Registry,
+    contract: Contract,
+    candidate: ContractVersion,
+    previous: ContractVersion,
+    published: list[ContractVersion],
+) -> tuple[list[VersionCheck], BumpKind, list[Change]]:
+    """Comparisons, the semantic bump (before the 0.y.z rules) and the undeprecated
+    removals for ``candidate``."""
+    from accord.gate.check import compare_versions, earlier_same_major, unapproved_removals
+
+    mode = contract.meta.mode
+    first = compare_versions(registry, previous, candidate, mode=mode)
+    checks = [first]
+    semantic: BumpKind = first.report.required_bump
+    yanked = contract.yanked
+    if mode.endswith("-transitive"):
+        by_number = {v.version: v for v in published}
+        for older in earlier_same_major(by_number, previous.version, yanked=yanked):
+            deep = compare_versions(registry, by_number[older], candidate, mode=mode)
+            checks.append(deep)
+            if not deep.report.compatible:
+                semantic = "major"
+    removals: list[Change] = []
+    if registry.settings.require_deprecation_before_removal:
+        earlier = [v for v in published if v.version <= previous.version and v.yanked is None]
+        removals = unapproved_removals(registry, first, earlier)
+    if mode == "none":
+        semantic = "patch" if bump_rank(semantic) > 0 else "none"
+    return checks, semantic, removals
+
+
+def _explain(checks: list[VersionCheck], declared: BumpKind) -> list[str]:
+    from accord.gate.check import change_bump
+
+    found: set[tuple[int, str]] = set()
+    for check in checks:
+        for change in check.report.changes:
+            bump = change_bump(change, check.previous)
+            if bump_rank(bump) > bump_rank(declared):
+                where = change.instance_path or "/"
+                against = f" (vs {check.previous})" if check is not checks[0] else ""
+                line = f"needs {bump}: {change.rule} at {where}{against}: {change.message}"
+                found.add((-bump_rank(bump), line))
+    return [line for _rank, line in sorted(found)]
+
+
+def publish(
+    root: str | Path,
+    contract_id: str,
+    document: Any,
+    *,
+    version: str | Version | None = None,
+    source: str | None = None,
+    lock_timeout: float = 30.0,
+    dry_run: bool = False,
+) -> PublishResult:
+    """Publish ``document`` as the next version of ``contract_id``.
+
+    Args:
+        root: The registry root.
+        contract_id: ``namespace.name``; the contract must exist (``accord new``).
+        document: The JSON Schema (parsed).
+        version: The version to publish; ``None`` publishes the smallest allowed one.
+        source: Where the document came from (error messages).
+        lock_timeout: Seconds to wait for another publisher's ``accord.lock.lck``.
+        dry_run: Decide everything and write nothing (not even the lock file): the
+            result says what would be published.
+
+    Returns:
+        A :class:`PublishResult`; ``refused`` and ``conflict`` write nothing.
+
+    Raises:
+        RegistryError: the registry does not load.
+        ContractNotFound: no such contract.
+        SchemaError: the document is not a schema accord accepts.
+        UsageError: the contract is retired, or ``version`` is not above every
+            published version of its major line's predecessor.
+        LockError: ``lock-busy``: another publisher holds the lock file too long, or a
+            crashed one left it behind.
+    """
+    from accord.registry.config import load_registry_settings
+
+    display = source or "<document>"
+    check_document(document, file=display, limits=load_registry_settings(Path(root)).limits)
+    if not isinstance(document, dict):
+        raise SchemaError(
+            "a registry version's root must be an object schema",
+            code="schema-root-not-object",
+            file=display,
+        )
+    # The whole read-decide-write runs under the lock file: the previous version and
+    # the lock are read while no other publisher can change them.
+    if dry_run:
+        return _publish_locked(Path(root), contract_id, document, version, dry_run=True)
+    with _guarded(Path(root), lock_timeout):
+        return _publish_locked(Path(root), contract_id, document, version)
+
+
+def _publish_locked(
+    root: Path,
+    contract_id: str,
+    document: dict[str, Any],
+    version: str | Version | None,
+    *,
+    dry_run: bool = False,
+) -> PublishResult:
+    from accord.registry.model import Registry
+
+    registry = Registry.load(root)
+    contract = registry.contract(contract_id)
+    if contract.meta.status == "retired":
+        raise UsageError(
+            f"{contract.id} is retired: it takes no new versions (set status in its "
+            "contract.toml to reopen it)",
+            code="contract-retired",
+            ref=contract.id,
+        )
+    text = _canonical(document)
+    published = [v for v in contract.versions if registry.published(v)]
+    yanked = contract.yanked
+    wanted = Version.parse(version) if isinstance(version, str) else version
+    numbers = [v.version for v in published]
+    base = previous_version(numbers, wanted, yanked=yanked) if wanted else _latest(numbers, yanked)
+    previous = next((v for v in published if v.version == base), None)
+
+    # A file already on disk for the version: published (no-op or conflict), or a draft
+    # with this content (written by hand, or an interrupted publish), which is completed
+    # only after the same checks as a new file: a draft never skips the gate.
+    draft: ContractVersion | None = None
+    if wanted is not None:
+        existing = next((v for v in contract.versions if v.version == wanted), None)
+        if existing is not None:
+            done = _existing(registry, contract, existing, text)
+            if done is not None:
+                return done
+            draft = existing
+    if previous is not None and _canonical(previous.document) == text:
+        return PublishResult(
+            UNCHANGED,
+            contract.id,
+            previous.version,
+            file=previous.file,
+            message=f"{contract.id} {previous.version} already has this content: nothing "
+            "was published",
+        )
+
+    checks: list[VersionCheck] = []
+    semantic: BumpKind = "none"
+    required: BumpKind = "none"
+    removals: list[Change] = []
+    if previous is not None:
+        scratch, candidate = _candidate(registry, contract, document, wanted or _CANDIDATE)
+        checks, semantic, removals = _evaluate(scratch, contract, candidate, previous, published)
+        required = required_bump(semantic, previous.version)
+    if wanted is None:
+        wanted = smallest_allowed(previous.version, semantic) if previous else FIRST_VERSION
+        checks = [
+            dataclasses.replace(c, version=wanted, declared=declared_bump(c.previous, wanted))
+            for c in checks
+        ]
+        existing = next((v for v in contract.versions if v.version == wanted), None)
+        if existing is not None:
+            done = _existing(registry, contract, existing, text)
+            if done is not None:
+                return done
+            draft = existing
+
+    declared: BumpKind | None = None
+    if previous is not None:
+        declared = declared_bump(previous.version, wanted)
+        if not bump_satisfies(previous.version, wanted, semantic):
+            reasons = _explain(checks, declared)
+            return PublishResult(
+                REFUSED,
+                contract.id,
+                wanted,
+                previous=previous.version,
+                required_bump=required,
+                declared_bump=declared,
+                checks=tuple(checks),
+                reasons=tuple(reasons),
+                dry_run=dry_run,
+                message=f"{contract.id} {wanted} declares a {declared} bump over "
+                f"{previous.version}, but its changes under mode {contract.meta.mode} "
+                f"require {required}: publish {smallest_allowed(previous.version, semantic)} "
+                "or later",
+            )
+        if removals:
+            return PublishResult(
+                REFUSED,
+                contract.id,
+                wanted,
+                previous=previous.version,
+                required_bump=required,
+                declared_bump=declared,
+                checks=tuple(checks),
+                dry_run=dry_run,
+                reasons=tuple(
+                    f"removal-not-deprecated: {c.instance_path or '/'} ({c.schema_path} in "
+                    f'{previous.version}) was never marked "deprecated": true'
+                    for c in removals
+                ),
+                message=f"{contract.id} {wanted} removes properties that were not deprecated "
+                "in an earlier version: publish a minor version marking them "
+                '"deprecated": true first (the [deprecation] policy in accord.toml)',
+            )
+    else:
+        above = sorted(v.version for v in published if v.version > wanted)
+        if above:
+            # No published version below it (else it would have a previous): a new
+            # line under the first release. Backports go into an existing major line.
+            raise UsageError(
+                f"{contract.id} {wanted} is below {above[0]}, its first published version: "
+                "versions only grow, and a backport goes into an existing major line "
+                f"(published: {', '.join(str(v) for v in sorted(numbers))})",
+                code="version-not-increasing",
+                ref=f"{contract.id}@{wanted}",
+            )
+
+    file = f"{contract.namespace}/{contract.name}/{wanted}.schema.json"
+    why = (
+        _why_major(checks, contract.meta.mode) if bump_rank(required) >= bump_rank("major") else ()
+    )
+    over = f": {required} changes over {previous.version}" if previous else ""
+    if dry_run:
+        verb = "would complete" if draft is not None else "would publish"
+        return PublishResult(
+            COMPLETED if draft is not None else PUBLISHED,
+            contract.id,
+            wanted,
+            previous=previous.version if previous else None,
+            file=file,
+            required_bump=required,
+            declared_bump=declared,
+            checks=tuple(checks),
+            reasons=why,
+            dry_run=True,
+            message=f"{verb} {contract.id} {wanted} ({file}){over} (dry run: nothing written)",
+        )
+    _remove_leftovers(registry)
+    path = contract.directory / f"{wanted}.schema.json"
+    raw = text.encode("utf-8")
+    try:
+        _link_exclusive(path, raw)
+    except FileExistsError:
+        data = path.read_bytes()
+        if data != raw and (draft is None or data != draft.raw):
+            return _conflict(contract, wanted, file)
+        raw = data
+    _failpoint("after-version-file")
+    status = _lock_in(registry.root, contract.id, wanted, raw)
+    if status == CONFLICT:
+        return _conflict(contract, wanted, file)
+    if draft is not None:
+        return PublishResult(
+            COMPLETED,
+            contract.id,
+            wanted,
+            previous=previous.version if previous else None,
+            file=file,
+            required_bump=required,
+            declared_bump=declared,
+            checks=tuple(checks),
+            reasons=why,
+            message=f"{draft.ref} was on disk without an accord.lock line (a draft, or an "
+            f"interrupted publish); it passed the checks and is now published{over}",
+        )
+    return PublishResult(
+        PUBLISHED,
+        contract.id,
+        wanted,
+        previous=previous.version if previous else None,
+        file=file,
+        required_bump=required,
+        declared_bump=declared,
+        checks=tuple(checks),
+        reasons=why,
+        message=f"published {contract.id} {wanted} ({file}){over}",
+    )
+
+
+def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
+    """Why a bump is major: each change that needs it, with the directions it breaks
+    (and which the mode requires) and its witness payload."""
+    from accord.compat._report import _compact
+    from accord.gate.check import change_bump
+
+    lines: list[str] = []
+    for check in checks:
+        for change in check.report.changes:
+            if change_bump(change, check.previous) != "major" or not change.breaks:
+                continue
+            where = change.instance_path or "/"
+            against = f" (vs {check.previous})" if check is not checks[0] else ""
+            line = (
+                f"major: {change.rule} at {where}{against}: {change.message}; breaks "
+                f"{' and '.join(change.breaks)}, which mode {mode} requires"
+            )
+            if change.witness is not None:
+                payload = _compact(change.witness.payload, 200)
+                line += (
+                    f"; witness {payload} is accepted by {change.witness.accepted_by} and "
+                    f"rejected by {change.witness.rejected_by}"
+                )
+            lines.append(line)
+    return tuple(dict.fromkeys(lines))
+
+
+def _remove_leftovers(registry: Registry) -> None:
+    """Delete temp files a killed publish left, in the root and every contract directory
+    (the caller holds ``accord.lock.lck``, and every writer of these files holds it while
+    writing, so they are all stale)."""
+    from accord.registry.model import LOCK_FILE, VERSION_SUFFIX
+
+    places = [(registry.root, LOCK_FILE)]
+    places += [(c.directory, VERSION_SUFFIX) for c in registry.contracts.values()]
+    for directory, wanted in places:
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            target = _jsondoc.temp_target(name)
+            if target is not None and target.endswith(wanted):
+                (directory / name).unlink(missing_ok=True)
+
+
+def _latest(numbers: list[Version], yanked: frozenset[Version]) -> Version | None:
+    return max((v for v in numbers if v not in yanked and not v.prerelease), default=None)
+
+
+def _conflict(contract: Contract, version: Version, file: str) -> PublishResult:
+    return PublishResult(
+        CONFLICT,
+        contract.id,
+        version,
+        file=file,
+        message=f"{contract.id} {version} already exists with other content (another "
+        "publisher got there first, or it was published before): published versions are "
+        "immutable; publish the next version instead",
+    )
+
+
+def _existing(
+    registry: Registry,
+    contract: Contract,
+    existing: ContractVersion,
+    text: str,
+) -> PublishResult | None:
+    """The version's file exists: a no-op, a conflict, or ``None`` for a draft with
+    this content (the caller checks it like a new file, then completes it)."""
+    if _canonical(existing.document) != text:
+        if not registry.published(existing):
+            return PublishResult(
+                CONFLICT,
+                contract.id,
+                existing.version,
+                file=existing.file,
+                message=f"{existing.file} is on disk without an accord.lock line (a draft, "
+                "or a publish interrupted after writing it) and holds other content: "
+                "publish that file to complete it, delete it, or pass another --version",
+            )
+        return _conflict(contract, existing.version, existing.file)
+    if registry.published(existing):
+        return PublishResult(
+            UNCHANGED,
+            contract.id,
+            existing.version,
+            file=existing.file,
+            message=f"{existing.ref} is already published with this content: nothing to do",
+        )
+    return None
+
+
+def _link_exclusive(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temp file beside ``path`` and hard-link it into place.
+
+    Raises:
+        FileExistsError: ``path`` exists (never replaced).
+    """
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _failpoint("after-temp-file")
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+
+
+@contextmanager
+def _guarded(root: Path, timeout: float) -> Iterator[None]:
+    """Hold the exclusive ``accord.lock.lck`` (``O_EXCL``; the holder's pid inside).
+
+    Raises:
+        LockError: ``lock-busy`` after ``timeout`` seconds, or at once when the holder
+            is a process that no longer runs (a crashed publish left it behind).
+    """
+    from accord.registry.model import LOCK_GUARD
+
+    if not root.is_dir():
+        from accord.errors import Problem, RegistryError
+
+        raise RegistryError(
+            [Problem("registry-not-found", "registry directory does not exist", file=str(root))],
+            root=str(root),
+        )
+    guard = root / LOCK_GUARD
+    deadline = time.monotonic() + timeout
+    delay = 0.002
+    while True:
+        try:
+            fd = os.open(guard, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            holder = _guard_holder(guard)
+            if holder is not None and not _alive(holder):
+                raise LockError(
+                    f"{LOCK_GUARD} was left by process {holder}, which is no longer running "
+                    "(a publish was interrupted): check that no `accord publish` is running, "
+                    f"delete {guard} and publish again (re-running the same publish "
+                    "completes it)",
+                    code="lock-busy",
+                    file=LOCK_GUARD,
+                ) from None
+            if time.monotonic() > deadline:
+                raise LockError(
+                    f"{guard} has been held for over {timeout:g}s"
+                    + (f" by process {holder}" if holder else "")
+                    + ": another `accord publish` is running; retry, or delete the file if "
+                    "no publish is running",
+                    code="lock-busy",
+                    file=LOCK_GUARD,
+                ) from None
+            time.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter, not crypto
+            delay = min(delay * 2, 0.05)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"{os.getpid()}\n")
+        yield
+    finally:
+        guard.unlink(missing_ok=True)
+
+
+def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes) -> Status:
+    """Add one line to ``accord.lock`` (the caller holds the lock file).
+
+    Returns ``conflict`` when the lock already records this version with another digest.
+    """
+    from accord.registry.model import LOCK_FILE, digest_of, lock_text, read_lock
+
+    _failpoint("before-lock-write")
+    entries = read_lock(root)
+    digest = digest_of(raw)
+    recorded = entries.get((contract_id, version))
+    if recorded is not None and recorded != digest:
+        return CONFLICT
+    if recorded is None:
+        entries[(contract_id, version)] = digest
+        _jsondoc.atomic_write(root / LOCK_FILE, lock_text(entries).encode("utf-8"))
+    return PUBLISHED
+
+
+def _guard_holder(guard: Path) -> int | None:
+    try:
+        text = guard.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# -- new, yank, retire -----------------------------------------------------------------
+
+
+def _toml_string(value: str) -> str:
+    # JSON string escapes are valid TOML basic-string escapes.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def new_contract(
+    root: str | Path,
+    contract_id: str,
+    *,
+    owner: str,
+    kind: str,
+    mode: str | None = None,
+    provider: str | None = None,
+    description: str | None = None,
+) -> Path:
+    """Scaffold ``<root>/<namespace>/<name>/contract.toml``.
+
+    Returns:
+        The contract directory.
+
+    Raises:
+        InvalidReference: the id does not parse.
+        ConfigError: a value is invalid (checked by the ``contract.toml`` parser).
+        UsageError: ``contract-exists``, a reserved namespace, or a name colliding with
+            an existing one (``-`` vs ``_`` or case).
+    """
+    directory, text = plan_contract(
+        root,
+        contract_id,
+        owner=owner,
+        kind=kind,
+        mode=mode,
+        provider=provider,
+        description=description,
+    )
+    return write_contract(directory, text, contract_id=contract_id)
+
+
+def plan_contract(
+    root: str | Path,
+    contract_id: str,
+    *,
+    owner: str,
+    kind: str,
+    mode: str | None = None,
+    provider: str | None = None,
+    description: str | None = None,
+) -> tuple[Path, str]:
+    """Every check of :func:`new_contract`, writing nothing: the contract directory and
+    its ``contract.toml`` text (for callers that check many contracts before writing)."""
+    from accord.registry.config import parse_contract_meta
+    from accord.registry.model import CONTRACT_FILE, RESERVED_DIRS
+    from accord.registry.names import ContractRef, collision_key
+
+    ref = ContractRef.parse(contract_id)
+    if ref.range is not None:
+        raise UsageError(f"`accord new` takes a contract id without a version: {ref.id}")
+    if ref.namespace in RESERVED_DIRS:
+        raise UsageError(
+            f"{ref.namespace!r} is reserved ({', '.join(sorted(RESERVED_DIRS))}): "
+            "choose another namespace",
+            code="namespace-reserved",
+        )
+    root_path = Path(root)
+    lines = [f"owner = {_toml_string(owner)}", f"kind = {_toml_string(kind)}"]
+    if mode is not None:
+        lines.append(f"mode = {_toml_string(mode)}")
+    if provider is not None:
+        lines.append(f"provider = {_toml_string(provider)}")
+    if description is not None:
+        lines.append(f"description = {_toml_string(description)}")
+    text = "\n".join(lines) + "\n"
+    from accord.registry.config import loads_toml
+
+    parse_contract_meta(loads_toml(text), file=CONTRACT_FILE)
+    for parent, name, what in (
+        (root_path, ref.namespace, "namespace"),
+        (root_path / ref.namespace, ref.name, "contract"),
+    ):
+        if parent.is_dir():
+            for entry in parent.iterdir():
+                if entry.name != name and collision_key(entry.name) == collision_key(name):
+                    raise UsageError(
+                        f"{what} {name!r} collides with the existing {entry.name!r} "
+                        "(names differing only in case or '-' vs '_' are refused)",
+                        code="name-collision",
+                    )
+    directory = root_path / ref.namespace / ref.name
+    if (directory / CONTRACT_FILE).exists():
+        raise UsageError(
+            f"{ref.id} already exists ({directory / CONTRACT_FILE})",
+            code="contract-exists",
+            ref=ref.id,
+        )
+    return directory, text
+
+
+def write_contract(directory: Path, text: str, *, contract_id: str) -> Path:
+    """Write a :func:`plan_contract` result (never over an existing ``contract.toml``)."""
+    from accord.registry.model import CONTRACT_FILE
+
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        _jsondoc.atomic_write(directory / CONTRACT_FILE, text.encode("utf-8"), exclusive=True)
+    except FileExistsError:
+        raise UsageError(
+            f"{contract_id} already exists ({directory / CONTRACT_FILE})",
+            code="contract-exists",
+            ref=contract_id,
+        ) from None
+    return directory
+
+
+_TABLE = re.compile(r"^\s*\[")
+_STATUS = re.compile(r"^\s*status\s*=")
+_YANKED = re.compile(r"^\s*\[\s*yanked\s*\]\s*(#.*)?$")
+
+
+def _rewrite_contract_toml(contract: Contract, text: str, *, ref: str) -> None:
+    """Validate the edited ``contract.toml`` text, then replace the file atomically."""
+    from accord.registry.config import loads_toml, parse_contract_meta
+
+    file = f"{contract.namespace}/{contract.name}/contract.toml"
+    try:
+        parse_contract_meta(loads_toml(text, file=file), file=file)
+    except ConfigError as exc:
+        raise UsageError(
+            f"cannot edit {file} automatically ({exc.message}); edit it by hand",
+            code="contract-toml-unsupported",
+            file=file,
+            ref=ref,
+        ) from None
+    _jsondoc.atomic_write(contract.directory / "contract.toml", text.encode("utf-8"))
+
+
+def yank(root: str | Path, ref: str, *, reason: str) -> bool:
+    """Mark ``namespace.name@X.Y.Z`` yanked in its ``contract.toml``.
+
+    The file stays (pins keep working); ranges skip it and it is never a previous
+    version again.
+
+    Returns:
+        ``False`` when it was already yanked (nothing written).
+
+    Raises:
+        VersionNotFound: no such version file.
+        UsageError: not published, no reason, or a ``contract.toml`` layout this edit
+            does not handle (an inline ``yanked`` table).
+    """
+    from accord.registry.model import Registry
+    from accord.registry.names import ContractRef
+
+    parsed = ContractRef.parse(ref.removeprefix("accord://"))
+    if parsed.version is None:
+        raise UsageError(f"yank needs an exact version: {parsed.id}@X.Y.Z", code="usage")
+    if not reason.strip():
+        raise UsageError("yank needs a --reason: consumers see it", code="usage")
+    with _guarded(Path(root), 30.0):
+        return _yank_locked(Registry.load(root), parsed.id, parsed.version, reason)
+
+
+def _yank_locked(registry: Registry, contract_id: str, version: Version, reason: str) -> bool:
+    contract = registry.contract(contract_id)
+    target = contract.version(version)
+    if not registry.published(target):
+        raise VersionNotFound(
+            f"{target.ref} is not published (no accord.lock line): delete the file instead",
+            ref=target.ref,
+        )
+    if target.version in contract.yanked:
+        return False
+    path = contract.directory / "contract.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    entry = f"{_toml_string(str(target.version))} = {_toml_string(reason)}"
+    at = next((i for i, line in enumerate(lines) if _YANKED.match(line)), None)
+    if at is None:
+        lines += ["", "[yanked]", entry]
+    else:
+        lines.insert(at + 1, entry)
+    _rewrite_contract_toml(contract, "\n".join(lines) + "\n", ref=target.ref)
+    return True
+
+
+def retire(root: str | Path, contract_id: str) -> bool:
+    """Set ``status = "retired"`` in the contract's ``contract.toml``; files stay.
+
+    Returns:
+        ``False`` when it was already retired.
+    """
+    from accord.registry.model import Registry
+
+    with _guarded(Path(root), 30.0):
+        return _retire_locked(Registry.load(root), contract_id)
+
+
+def _retire_locked(registry: Registry, contract_id: str) -> bool:
+    contract = registry.contract(contract_id)
+    if contract.meta.status == "retired":
+        return False
+    path = contract.directory / "contract.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    top = next((i for i, line in enumerate(lines) if _TABLE.match(line)), len(lines))
+    status = next((i for i in range(top) if _STATUS.match(lines[i])), None)
+    if status is not None:
+        lines[status] = 'status = "retired"'
+    else:
+        while top > 0 and not lines[top - 1].strip():
+            top -= 1
+        lines.insert(top, 'status = "retired"')
+    _rewrite_contract_toml(contract, "\n".join(lines) + "\n", ref=contract.id)
+    return True
+
+
+# -- Pydantic models -------------------------------------------------------------------
+
+# Pydantic 2.x (before 2.12) wrote Decimal strings with a lookahead, which is not
+# portable across regex engines (lint: schema-regex-nonportable). It matches an optional
+# sign then digits with at most one dot, containing at least one digit; the rewrite
+# states exactly that without a lookahead (a differential test keeps them equal).
+PYDANTIC_DECIMAL_PATTERNS = {
+    r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$": r"^[+-]?(?:\d+\.?\d*|\.\d+)$",
+}
+
+
+def pydantic_profile(schema: Any) -> dict[str, Any]:
+    """Turn a Pydantic ``model_json_schema()`` into the document accord publishes.
+
+    The *Pydantic profile*: ``$schema`` set to 2020-12; Pydantic's lookahead ``Decimal``
+    pattern rewritten to the equivalent portable one; ``discriminator`` kept as an
+    annotation (validation comes from the ``oneOf`` it annotates); formats that 2020-12
+    does not define (``binary``, ``password``, ...) kept as annotations. Key order is
+    made canonical by the writer, so the result is byte-identical across runs.
+    """
+    from accord.validation.dialect import iter_subschemas
+
+    document = json.loads(json.dumps(schema))
+    if not isinstance(document, dict):
+        raise SchemaError(
+            "a Pydantic model's JSON Schema must be an object", code="schema-root-not-object"
+        )
+    for _where, node in iter_subschemas(document):
+        if isinstance(node, dict):
+            pattern = node.get("pattern")
+            if isinstance(pattern, str) and pattern in PYDANTIC_DECIMAL_PATTERNS:
+                node["pattern"] = PYDANTIC_DECIMAL_PATTERNS[pattern]
+    document["$schema"] = DRAFT_2020_12
+    return document
+
+
+def load_model(spec: str, *, base: Path | None = None) -> Any:
+    """Import ``module:Class`` or ``path/to/file.py:Class`` and return the class.
+
+    This imports (runs) user code: only ``accord publish --model`` calls it; lint and
+    check never import model files.
+
+    Raises:
+        UsageError: ``model-not-found`` with what failed.
+    """
+    import importlib
+    import importlib.util
+    import sys
+
+    target, sep, attribute = spec.rpartition(":")
+    if not sep or not target or not attribute:
+        raise UsageError(
+            f"--model {spec!r}: expected module:Class or path/to/file.py:Class",
+            code="model-not-found",
+        )
+    try:
+        if target.endswith(".py"):
+            path = Path(target) if base is None else base / target
+            name = "_accord_model_" + re.sub(r"\W", "_", str(path.resolve()))
+            module_spec = importlib.util.spec_from_file_location(name, path)
+            if module_spec is None or module_spec.loader is None or not path.is_file():
+                raise UsageError(f"--model {spec!r}: no file {path}", code="model-not-found")
+            module = importlib.util.module_from_spec(module_spec)
+            sys.modules[name] = module
+            module_spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(target)
+    except UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - user code: any failure is bad input
+        raise UsageError(
+            f"--model {spec!r}: importing {target} failed: {type(exc).__name__}: {exc}",
+            code="model-not-found",
+        ) from None
+    model = getattr(module, attribute, None)
+    if model is None:
+        raise UsageError(f"--model {spec!r}: {target} has no {attribute!r}", code="model-not-found")
+    return model
+
+
+def export_model_schema(model: Any) -> dict[str, Any]:
+    """The model's JSON Schema (validation mode) under the Pydantic profile.
+
+    Raises:
+        UsageError: ``model-not-pydantic`` when it is not a Pydantic model.
+    """
+    method = getattr(model, "model_json_schema", None)
+    if not callable(method):
+        raise UsageError(
+            f"{model!r} is not a Pydantic v2 model (it has no model_json_schema)",
+            code="model-not-pydantic",
+        )
+    return pydantic_profile(method(mode="validation"))

@@ -1,0 +1,403 @@
+"""Renderers of :class:`accord.gate.check.GateReport` (see the package docstring)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from accord.core.text import escape_control
+from accord.gate.check import GATE_RULES, SEVERITIES, FailOn, Finding, GateReport
+
+if TYPE_CHECKING:
+    from accord.compat._report import Change
+
+__all__ = ["FORMATS", "render"]
+
+FORMATS = ("text", "json", "markdown", "github", "junit", "sarif", "ignore-toml")
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/accord-contracts/accord"
+
+
+def render(
+    report: GateReport,
+    output_format: str,
+    *,
+    fail_on: FailOn = "error",
+    colour: bool = False,
+    prefix: str | None = None,
+    tool_version: str | None = None,
+) -> str:
+    """Render ``report`` in ``output_format``.
+
+    Args:
+        report: What the gate found.
+        output_format: One of :data:`FORMATS`.
+        fail_on: The ``--fail-on`` threshold (shown in summaries, decides JUnit failures).
+        colour: ANSI colour (``text`` only).
+        prefix: Path of the registry root that every format joins finding files to
+            (default: :attr:`GateReport.prefix`, its path from the repository root, so
+            text, json, github, sarif and the restore hints agree).
+        tool_version: accord's version in ``sarif`` (default: the installed version).
+
+    Raises:
+        ValueError: unknown format.
+    """
+    if tool_version is None:
+        from accord._version import __version__
+
+        tool_version = __version__
+    if prefix is None:
+        prefix = report.prefix
+    renderers: dict[str, Callable[[], str]] = {
+        "text": lambda: _text(report, fail_on, colour, prefix),
+        "json": lambda: _json(report.to_json(fail_on, prefix=prefix)),
+        "markdown": lambda: _markdown(report, fail_on, prefix),
+        "github": lambda: _github(report, prefix),
+        "junit": lambda: _junit(report, fail_on, prefix),
+        "sarif": lambda: _json(_sarif(report, prefix, tool_version)),
+        "ignore-toml": lambda: _ignore_toml(report),
+    }
+    if output_format not in renderers:
+        raise ValueError(f"unknown format {output_format!r}; expected one of {FORMATS}")
+    return renderers[output_format]()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def _path(prefix: str, file: str | None) -> str | None:
+    from accord.gate.check import join_path
+
+    return join_path(prefix, file)
+
+
+def _compact(value: Any, limit: int = 120) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _counts(report: GateReport) -> dict[str, int]:
+    return {s: sum(1 for f in report.active if f.severity == s) for s in SEVERITIES}
+
+
+def _summary(report: GateReport, fail_on: FailOn) -> str:
+    counts = _counts(report)
+    parts = [
+        f"{report.contracts} contract(s)",
+        f"{len(report.checked)} checked",
+        f"{len(report.checks)} version comparison(s)",
+        f"{counts['error']} error(s)",
+        f"{counts['warning']} warning(s)",
+    ]
+    if report.ignored:
+        parts.append(f"{len(report.ignored)} ignored")
+    verdict = "FAILED" if report.failed(fail_on) else "passed"
+    return f"{verdict}: " + ", ".join(parts)
+
+
+def _where(report: GateReport) -> str:
+    if report.against is None:
+        return "registry alone"
+    return f"against {report.against} (base {(report.base or '')[:12]})"
+
+
+# -- text ------------------------------------------------------------------------------
+
+_ANSI = {"error": "31;1", "warning": "33;1", "info": "36", "ok": "32;1", "dim": "2"}
+
+
+def _paint(text: str, name: str, colour: bool) -> str:
+    return f"\x1b[{_ANSI[name]}m{text}\x1b[0m" if colour else text
+
+
+def _text(report: GateReport, fail_on: FailOn, colour: bool, prefix: str) -> str:
+    lines = [f"accord check {report.registry}: {_where(report)}"]
+    for finding in report.findings:
+        where = escape_control(_path(prefix, finding.file) or report.registry)
+        if finding.line is not None:
+            where += f":{finding.line}"
+        message = escape_control(finding.message)
+        if finding.ignored is not None:
+            head = _paint(f"ignored[{finding.rule}]", "dim", colour)
+            lines.append(f"{head} {where}: {message}")
+            lines.append(f"  approved: {finding.ignored} (fingerprint {finding.fingerprint})")
+            continue
+        head = _paint(f"{finding.severity}[{finding.rule}]", finding.severity, colour)
+        lines.append(f"{head} {where}: {message}")
+        lines.extend(_change_lines(finding.changes, "  "))
+        lines.append(f"  fingerprint {finding.fingerprint}")
+    lines.extend(
+        f"warning: ignore entry {entry.fingerprint} matched no finding ({entry.reason})"
+        for entry in report.unused_ignores
+    )
+    summary = _summary(report, fail_on)
+    lines.append(_paint(summary, "error" if report.failed(fail_on) else "ok", colour))
+    return "\n".join(lines) + "\n"
+
+
+def _change_lines(changes: tuple[Change, ...], indent: str) -> list[str]:
+    lines: list[str] = []
+    for change in changes:
+        breaks = f" (breaks {', '.join(change.breaks)})" if change.breaks else ""
+        lines.append(
+            f"{indent}- {change.rule} at {change.instance_path or '/'}{breaks}: {change.message}"
+        )
+        if change.witness is not None:
+            lines.append(
+                f"{indent}  witness {_compact(change.witness.payload)}: accepted by "
+                f"{change.witness.accepted_by}, rejected by {change.witness.rejected_by}"
+            )
+    # One line per change: a name holding a newline must not start a line of its own.
+    return [escape_control(line) for line in lines]
+
+
+# -- markdown --------------------------------------------------------------------------
+
+
+def _cell(text: str) -> str:
+    return escape_control(text.replace("|", "\\|").replace("\n", " "))
+
+
+def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
+    counts = _counts(report)
+    icon = "❌" if report.failed(fail_on) else "✅"
+    headline = (
+        f"Registry `{report.registry}`, {_where(report)}: {report.contracts} contract(s), "
+        f"{len(report.checked)} checked, {counts['error']} error(s), "
+        f"{counts['warning']} warning(s), {len(report.ignored)} ignored."
+    )
+    out = [f"## {icon} accord check", "", headline, ""]
+    if report.active:
+        out += [
+            "### Findings",
+            "",
+            "| | rule | contract | version | required | declared | message |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {f.severity} | `{f.rule}` | {_cell(f.contract or '')} | {f.version or ''} | "
+            f"{f.required_bump or ''} | {f.declared_bump or ''} | {_cell(f.message)} |"
+            for f in report.active
+        ]
+        out.append("")
+    changed = [c for c in report.checks if c.report.changes]
+    if changed:
+        out += ["### Changes", ""]
+        for check in changed:
+            verdict = "ok" if check.ok else "**bump too small**"
+            out += [
+                f"#### `{check.contract}` {check.previous} → {check.version} ({check.mode})",
+                "",
+                f"Required bump **{check.required}**, declared **{check.declared}**: {verdict}.",
+                "",
+            ]
+            for change in check.report.changes:
+                breaks = f" — breaks {', '.join(change.breaks)}" if change.breaks else ""
+                out.append(
+                    f"- `{change.rule}` at `{change.instance_path or '/'}`{breaks}: "
+                    f"{_cell(change.message)}"
+                )
+                if change.witness is not None:
+                    out.append(
+                        f"  - witness `{_compact(change.witness.payload)}`: accepted by "
+                        f"{change.witness.accepted_by}, rejected by {change.witness.rejected_by}"
+                    )
+            out.append("")
+    if report.ignored:
+        out += ["### Ignored (approved)", "", "| rule | contract | version | reason |"]
+        out.append("|---|---|---|---|")
+        out += [
+            f"| `{f.rule}` | {_cell(f.contract or '')} | {f.version or ''} | "
+            f"{_cell(f.ignored or '')} |"
+            for f in report.ignored
+        ]
+        out.append("")
+    return "\n".join(out)
+
+
+# -- GitHub annotations ----------------------------------------------------------------
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _github(report: GateReport, prefix: str) -> str:
+    lines: list[str] = []
+    for finding in report.active:
+        props = []
+        path = _path(prefix, finding.file)
+        if path is not None:
+            props.append(f"file={_gh_property(path)}")
+            props.append(f"line={finding.line or 1}")
+        props.append(f"title={_gh_property(finding.rule)}")
+        lines.append(
+            f"::{_GH_LEVEL[finding.severity]} {','.join(props)}::{_gh_data(finding.message)}"
+        )
+    counts = _counts(report)
+    lines.append(
+        f"accord check: {counts['error']} error(s), {counts['warning']} warning(s), "
+        f"{len(report.ignored)} ignored"
+    )
+    return "\n".join(lines) + "\n"
+
+
+# -- JUnit -----------------------------------------------------------------------------
+
+
+def _junit(report: GateReport, fail_on: FailOn, prefix: str) -> str:
+    floor = SEVERITIES.index(fail_on)
+    cases: list[str] = []
+    failures = skipped = 0
+    for check in report.checks:
+        if any(
+            f.contract == check.contract and f.version == str(check.version)
+            for f in report.findings
+        ):
+            continue
+        name = f"{check.contract}@{check.version} vs {check.previous}"
+        cases.append(
+            f"    <testcase classname={quoteattr(check.contract)} name={quoteattr(name)}/>"
+        )
+    for finding in report.findings:
+        name = quoteattr(f"{finding.title} [{finding.fingerprint}]")
+        classname = quoteattr(finding.contract or report.registry)
+        body = escape(f"{_path(prefix, finding.file) or report.registry}: {finding.message}")
+        if finding.ignored is not None:
+            skipped += 1
+            reason = quoteattr(f"approved: {finding.ignored}")
+            cases.append(
+                f"    <testcase classname={classname} name={name}>\n"
+                f"      <skipped message={reason}/>\n    </testcase>"
+            )
+        elif SEVERITIES.index(finding.severity) >= floor:
+            failures += 1
+            message = quoteattr(finding.rule)
+            cases.append(
+                f"    <testcase classname={classname} name={name}>\n"
+                f"      <failure message={message} type={quoteattr(finding.severity)}>{body}"
+                "</failure>\n    </testcase>"
+            )
+        else:
+            cases.append(
+                f"    <testcase classname={classname} name={name}>\n"
+                f"      <system-out>{body}</system-out>\n    </testcase>"
+            )
+    head = (
+        f'  <testsuite name="accord check" tests="{len(cases)}" failures="{failures}" '
+        f'errors="0" skipped="{skipped}">'
+    )
+    return "\n".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            f'<testsuites name="accord" tests="{len(cases)}" failures="{failures}">',
+            head,
+            *cases,
+            "  </testsuite>",
+            "</testsuites>",
+            "",
+        ]
+    )
+
+
+# -- SARIF -----------------------------------------------------------------------------
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _sarif(report: GateReport, prefix: str, tool_version: str) -> dict[str, Any]:
+    rule_ids = sorted(GATE_RULES)
+    rules = [
+        {
+            "id": rule,
+            "name": "".join(part.title() for part in rule.split("-")),
+            "shortDescription": {"text": GATE_RULES[rule][1]},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[GATE_RULES[rule][0]]},
+        }
+        for rule in rule_ids
+    ]
+    results = [_sarif_result(f, prefix, rule_ids) for f in report.findings]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "accord",
+                        "informationUri": INFORMATION_URI,
+                        "version": tool_version,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def _sarif_result(finding: Finding, prefix: str, rule_ids: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "level": _SARIF_LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "partialFingerprints": {"accordFingerprint/v1": finding.fingerprint},
+    }
+    if finding.rule in rule_ids:
+        result["ruleIndex"] = rule_ids.index(finding.rule)
+    path = _path(prefix, finding.file)
+    if path is not None:
+        result["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": path},
+                    "region": {"startLine": finding.line or 1},
+                }
+            }
+        ]
+    if finding.ignored is not None:
+        result["suppressions"] = [{"kind": "external", "justification": finding.ignored}]
+    return result
+
+
+# -- ignore entries --------------------------------------------------------------------
+
+
+def _toml_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _ignore_toml(report: GateReport) -> str:
+    from accord.gate.check import PLACEHOLDER_PREFIX
+
+    if not report.active:
+        return ""
+    header = (
+        "# Approvals for `accord check --ignore-file`. Every reason below is a placeholder\n"
+        "# that accord check refuses (exit 2) until it says why the finding is approved,\n"
+        "# who approved it and where it was reviewed.\n"
+    )
+    blocks = [header]
+    for finding in report.active:
+        lines = ["[[ignore]]", f"fingerprint = {_toml_str(finding.fingerprint)}"]
+        lines.append(f"rule = {_toml_str(finding.rule)}")
+        if finding.contract:
+            lines.append(f"contract = {_toml_str(finding.contract)}")
+        if finding.version:
+            lines.append(f"version = {_toml_str(finding.version)}")
+        lines.append(
+            f'reason = "{PLACEHOLDER_PREFIX}: why this finding is approved (who, where reviewed)"'
+        )
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)

@@ -1,0 +1,2130 @@
+"""Deterministic payload generation: valid payloads, and payloads that break one constraint.
+
+Used by the compatibility engine to find witnesses, by ``accord.examples`` and the
+hypothesis strategies for test fixtures, and by the differential tests of validator
+backends. Everything is drawn from one ``_rng(seed)``: the same schema, ``n``
+and ``seed`` give the same payloads in every process.
+
+How it works: at each instance location the keywords of every applicable subschema
+(``$ref`` targets, ``allOf`` members, one chosen ``anyOf``/``oneOf`` branch, the chosen
+``if`` outcome) are merged into one view; a value is drawn from the view (types, enum,
+bounds, lengths, ``pattern`` via a small ECMA-262 tree generator, ``format`` samples,
+items, properties) and checked against every subschema with a jsonschema-rs validator
+compiled for that location, retrying a bounded number of times. Whole payloads are
+checked with the reference validator before they are returned.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import random
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urldefrag, urljoin
+
+import regress
+
+from accord.core import pointer as _pointer
+from accord.core.schema import Schema
+from accord.errors import SchemaError
+from accord.validation.offline import rs_validator
+from accord.validation.reference import reference_validator
+
+if TYPE_CHECKING:  # hypothesis is a test dependency: imported at run time only when used
+    from hypothesis.strategies import SearchStrategy
+
+__all__ = [
+    "Mutation",
+    "invalid_payloads",
+    "minimal_payload",
+    "payload_strategy",
+    "valid_payloads",
+]
+
+# -- ECMA-262 pattern strings -----------------------------------------------------------
+
+MAX_UNICODE = 0x10FFFF
+# The most characters, items or properties a generated payload may need: a bound such
+# as minLength 1000000000 is never materialised (no payload: the witness is unproven).
+MAX_WITNESS_SIZE = 10_000
+_UNBOUNDED_EXTRA = 3  # repetitions drawn above the minimum for `*`, `+`, `{m,}`
+
+_DIGIT = ((0x30, 0x39),)
+_WORD = ((0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A))
+_SPACE = ((0x09, 0x0D), (0x20, 0x20), (0xA0, 0xA0), (0x2028, 0x2029), (0xFEFF, 0xFEFF))
+_LINE_TERMINATORS = ((0x0A, 0x0A), (0x0D, 0x0D), (0x2028, 0x2029))
+_LETTER = ((0x41, 0x5A), (0x61, 0x7A), (0xE0, 0xF6))
+# Friendly characters tried first when a class is negated or very wide.
+_FRIENDLY = "aZ0_-x. é~!Q9"
+
+
+class RegexSyntaxError(ValueError):
+    """The pattern uses syntax this generator cannot parse."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Class:
+    ranges: tuple[tuple[int, int], ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Cat:
+    items: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Alt:
+    options: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rep:
+    node: Any
+    low: int
+    high: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    node: Any
+    index: int | None  # capture number, None when not capturing
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Empty:
+    kind: str  # "^", "$", "\\b", "\\B", "look"
+
+
+@dataclass(frozen=True, slots=True)
+class _Backref:
+    ref: int | str
+
+
+@dataclass
+class _Parser:
+    src: str
+    pos: int = 0
+    groups: int = 0
+    names: dict[str, int] = field(default_factory=dict)
+
+    def peek(self) -> str | None:
+        return self.src[self.pos] if self.pos < len(self.src) else None
+
+    def take(self) -> str:
+        if self.pos >= len(self.src):
+            raise RegexSyntaxError("unexpected end of pattern")
+        ch = self.src[self.pos]
+        self.pos += 1
+        return ch
+
+    def parse(self) -> Any:
+        node = self.alternation()
+        if self.pos != len(self.src):
+            raise RegexSyntaxError(f"unexpected {self.src[self.pos]!r} at {self.pos}")
+        return node
+
+    def alternation(self) -> Any:
+        options = [self.sequence()]
+        while self.peek() == "|":
+            self.pos += 1
+            options.append(self.sequence())
+        return options[0] if len(options) == 1 else _Alt(tuple(options))
+
+    def sequence(self) -> Any:
+        items: list[Any] = []
+        while (ch := self.peek()) is not None and ch not in "|)":
+            atom = self.atom()
+            items.append(self.quantified(atom))
+        return items[0] if len(items) == 1 else _Cat(tuple(items))
+
+    def quantified(self, atom: Any) -> Any:
+        ch = self.peek()
+        low: int
+        high: int | None
+        if ch == "*":
+            low, high = 0, None
+        elif ch == "+":
+            low, high = 1, None
+        elif ch == "?":
+            low, high = 0, 1
+        elif ch == "{":
+            bounds = self.braces()
+            if bounds is None:
+                return atom
+            low, high = bounds
+            self.pos -= 1  # `braces` consumed the closing brace; re-align with the others
+        else:
+            return atom
+        self.pos += 1
+        if self.peek() == "?":  # lazy: same language
+            self.pos += 1
+        if isinstance(atom, _Empty):
+            return atom
+        return _Rep(atom, low, high)
+
+    def braces(self) -> tuple[int, int | None] | None:
+        end = self.src.find("}", self.pos)
+        if end < 0:
+            return None
+        body = self.src[self.pos + 1 : end]
+        low_text, comma, high_text = body.partition(",")
+        if not low_text.isdigit() or (high_text and not high_text.isdigit()):
+            return None
+        low = int(low_text)
+        high = (int(high_text) if high_text else None) if comma else low
+        self.pos = end + 1
+        return low, high
+
+    def atom(self) -> Any:
+        ch = self.take()
+        if ch == "(":
+            return self.group()
+        if ch == "[":
+            return self.char_class()
+        if ch == ".":
+            return _Class(_LINE_TERMINATORS, negated=True)
+        if ch == "^":
+            return _Empty("^")
+        if ch == "$":
+            return _Empty("$")
+        if ch == "\\":
+            return self.escape(in_class=False)
+        if ch in "*+?":
+            raise RegexSyntaxError(f"nothing to repeat at {self.pos - 1}")
+        return _Class(((ord(ch), ord(ch)),))
+
+    def group(self) -> Any:
+        index: int | None = None
+        name: str | None = None
+        look = False
+        if self.src.startswith("?:", self.pos):
+            self.pos += 2
+        elif self.src.startswith(("?=", "?!"), self.pos):
+            self.pos += 2
+            look = True
+        elif self.src.startswith(("?<=", "?<!"), self.pos):
+            self.pos += 3
+            look = True
+        elif self.src.startswith("?<", self.pos):
+            end = self.src.find(">", self.pos)
+            if end < 0:
+                raise RegexSyntaxError("unterminated group name")
+            name = self.src[self.pos + 2 : end]
+            self.pos = end + 1
+            self.groups += 1
+            index = self.groups
+            self.names[name] = index
+        else:
+            self.groups += 1
+            index = self.groups
+        inner = self.alternation()
+        if self.peek() != ")":
+            raise RegexSyntaxError("unterminated group")
+        self.pos += 1
+        if look:
+            return _Empty("look")
+        return _Group(inner, index, name)
+
+    def char_class(self) -> Any:
+        negated = False
+        if self.peek() == "^":
+            negated = True
+            self.pos += 1
+        ranges: list[tuple[int, int]] = []
+        while True:
+            ch = self.peek()
+            if ch is None:
+                raise RegexSyntaxError("unterminated character class")
+            if ch == "]":
+                self.pos += 1
+                break
+            low = self.class_atom()
+            if (
+                self.peek() == "-"
+                and self.pos + 1 < len(self.src)
+                and self.src[self.pos + 1] != "]"
+                and len(low) == 1
+                and low[0][0] == low[0][1]
+            ):
+                self.pos += 1
+                high = self.class_atom()
+                if len(high) == 1 and high[0][0] == high[0][1]:
+                    start, stop = low[0][0], high[0][0]
+                    if start > stop:
+                        raise RegexSyntaxError("range out of order in character class")
+                    ranges.append((start, stop))
+                    continue
+                ranges.extend(low)
+                ranges.append((0x2D, 0x2D))
+                ranges.extend(high)
+                continue
+            ranges.extend(low)
+        return _Class(tuple(ranges), negated)
+
+    def class_atom(self) -> tuple[tuple[int, int], ...]:
+        ch = self.take()
+        if ch != "\\":
+            return ((ord(ch), ord(ch)),)
+        node = self.escape(in_class=True)
+        if isinstance(node, _Class):
+            if node.negated:
+                return _complement(node.ranges)
+            return node.ranges
+        return ()
+
+    def escape(self, *, in_class: bool) -> Any:
+        ch = self.take()
+        simple = {"n": 0x0A, "r": 0x0D, "t": 0x09, "f": 0x0C, "v": 0x0B, "0": 0x00}
+        if ch in simple and not (ch == "0" and (self.peek() or "").isdigit()):
+            code = simple[ch]
+            return _Class(((code, code),))
+        if ch in "dDwWsS":
+            ranges = {"d": _DIGIT, "w": _WORD, "s": _SPACE}[ch.lower()]
+            return _Class(ranges, negated=ch.isupper())
+        if ch == "b":
+            return _Class(((0x08, 0x08),)) if in_class else _Empty("\\b")
+        if ch == "B":
+            return _Empty("\\B")
+        if ch == "x":
+            return self.hex_escape(2)
+        if ch == "u":
+            if self.peek() == "{":
+                end = self.src.find("}", self.pos)
+                if end < 0:
+                    raise RegexSyntaxError("unterminated \\u{")
+                code = int(self.src[self.pos + 1 : end], 16)
+                self.pos = end + 1
+                return _Class(((code, code),))
+            return self.hex_escape(4)
+        if ch == "c":
+            letter = self.take()
+            code = ord(letter) % 32
+            return _Class(((code, code),))
+        if ch in "pP":
+            if self.peek() == "{":
+                end = self.src.find("}", self.pos)
+                self.pos = end + 1 if end >= 0 else len(self.src)
+            return _Class(_LETTER, negated=ch == "P")
+        if ch.isdigit() and not in_class:
+            digits = ch
+            while (nxt := self.peek()) is not None and nxt.isdigit():
+                digits += self.take()
+            return _Backref(int(digits))
+        if ch == "k" and self.peek() == "<" and not in_class:
+            end = self.src.find(">", self.pos)
+            if end < 0:
+                raise RegexSyntaxError("unterminated \\k<")
+            name = self.src[self.pos + 1 : end]
+            self.pos = end + 1
+            return _Backref(name)
+        return _Class(((ord(ch), ord(ch)),))
+
+    def hex_escape(self, width: int) -> _Class:
+        text = self.src[self.pos : self.pos + width]
+        if len(text) != width or any(c not in "0123456789abcdefABCDEF" for c in text):
+            raise RegexSyntaxError("bad hex escape")
+        self.pos += width
+        code = int(text, 16)
+        return _Class(((code, code),))
+
+
+def _complement(ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    start = 0
+    for low, high in sorted(ranges):
+        if low > start:
+            out.append((start, low - 1))
+        start = max(start, high + 1)
+    if start <= MAX_UNICODE:
+        out.append((start, MAX_UNICODE))
+    return tuple(out)
+
+
+def _contains(ranges: tuple[tuple[int, int], ...], code: int) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+@lru_cache(maxsize=512)
+def parse(pattern: str) -> Any:
+    """The syntax tree of ``pattern`` (raises :class:`RegexSyntaxError`)."""
+    return _Parser(pattern).parse()
+
+
+@lru_cache(maxsize=2048)
+def compiled(pattern: str) -> Any:
+    """``regress.Regex(pattern)``, cached; ``None`` when regress refuses it."""
+    # Unicode mode first: jsonschema-rs reads `\p{L}` as a property class, as `u` does;
+    # patterns that are errors in unicode mode (`\-` outside a class) fall back to plain.
+    for flags in (("u",), ()):
+        try:
+            return regress.Regex(pattern, *flags)
+        except Exception:  # noqa: BLE001, S112 - a refusal means "cannot check here"
+            continue
+    return None
+
+
+def search(pattern: str, text: str) -> bool | None:
+    """ECMA-262 unanchored search; ``None`` when the pattern cannot be compiled."""
+    regex = compiled(pattern)
+    if regex is None:
+        return None
+    return regex.find(text) is not None
+
+
+def _min_len(node: Any) -> int:
+    if isinstance(node, _Class):
+        return 1
+    if isinstance(node, _Cat):
+        return sum(_min_len(i) for i in node.items)
+    if isinstance(node, _Alt):
+        return min(_min_len(o) for o in node.options)
+    if isinstance(node, _Rep):
+        return node.low * _min_len(node.node)
+    if isinstance(node, _Group):
+        return _min_len(node.node)
+    return 0
+
+
+class _Drawer:
+    def __init__(self, rng: random.Random, *, minimal: bool, extra: int) -> None:
+        self.rng = rng
+        self.minimal = minimal
+        self.extra = extra
+        self.captures: dict[int | str, str] = {}
+
+    def draw(self, node: Any) -> str:
+        if isinstance(node, _Class):
+            return self.char(node)
+        if isinstance(node, _Cat):
+            return "".join(self.draw(i) for i in node.items)
+        if isinstance(node, _Alt):
+            if self.minimal:
+                option = min(node.options, key=_min_len)
+            else:
+                option = node.options[self.rng.randrange(len(node.options))]
+            return self.draw(option)
+        if isinstance(node, _Rep):
+            if self.minimal:
+                count = node.low
+            else:
+                top = node.low + self.extra if node.high is None else node.high
+                top = min(top, node.low + max(self.extra, _UNBOUNDED_EXTRA))
+                count = self.rng.randint(node.low, max(node.low, top))
+            return "".join(self.draw(node.node) for _ in range(count))
+        if isinstance(node, _Group):
+            text = self.draw(node.node)
+            if node.index is not None:
+                self.captures[node.index] = text
+            if node.name is not None:
+                self.captures[node.name] = text
+            return text
+        if isinstance(node, _Backref):
+            return self.captures.get(node.ref, "")
+        return ""
+
+    def char(self, node: _Class) -> str:
+        if not node.negated:
+            if not node.ranges:
+                return ""
+            if self.minimal:
+                low, high = node.ranges[0]
+                return chr(low)
+            low, high = node.ranges[self.rng.randrange(len(node.ranges))]
+            if high - low > 94:  # a wide range: stay printable and friendly
+                for ch in _FRIENDLY:
+                    if low <= ord(ch) <= high and self.rng.random() < 0.5:
+                        return ch
+                high = low + 94
+            return chr(self.rng.randint(low, high))
+        friendly = [c for c in _FRIENDLY if not _contains(node.ranges, ord(c))]
+        if friendly:
+            return friendly[0] if self.minimal else friendly[self.rng.randrange(len(friendly))]
+        for code in range(0x20, 0x3000):
+            if not _contains(node.ranges, code):
+                return chr(code)
+        return ""
+
+
+def anchored(pattern: str) -> tuple[bool, bool]:
+    """Whether the pattern is anchored at its start and at its end (syntactically)."""
+    start = pattern.startswith("^")
+    end = pattern.endswith("$") and not pattern.endswith("\\$")
+    return start, end
+
+
+def draw(pattern: str, rng: random.Random, *, minimal: bool = False, extra: int = 0) -> str | None:
+    """One string that the tree of ``pattern`` produces (not yet checked with regress)."""
+    try:
+        tree = parse(pattern)
+    except (RegexSyntaxError, ValueError, RecursionError):
+        return None
+    if _min_len(tree) > MAX_WITNESS_SIZE:
+        return None  # "a{1000000000}": never materialised
+    return _Drawer(rng, minimal=minimal, extra=extra).draw(tree)
+
+
+def matching_strings(
+    pattern: str,
+    rng: random.Random,
+    *,
+    minimal: bool,
+    min_len: int = 0,
+    max_len: int | None = None,
+    tries: int = 12,
+) -> list[str]:
+    """Strings containing a match of ``pattern`` with a length in bounds, checked with regress.
+
+    The first string is the shortest the tree gives when ``minimal``. Strings that are too
+    short are padded on the unanchored side, or redrawn with longer repetitions.
+    """
+    out: list[str] = []
+    start_anchor, end_anchor = anchored(pattern)
+    extras = [0, 0, 1, 2, 3, 5, 8, 16, 32, 64]
+    for attempt in range(tries):
+        extra = extras[attempt % len(extras)]
+        if min_len > 0 and attempt >= 2:
+            extra = max(extra, min_len)
+        text = draw(pattern, rng, minimal=minimal and attempt == 0, extra=extra)
+        if text is None:
+            break
+        if not (minimal and attempt == 0) and rng.random() < 0.4:
+            # The search is unanchored: text around the match is allowed, so show some.
+            noise = "".join(rng.choice("xyz-_ 09Éü") for _ in range(rng.randint(1, 4)))
+            if not end_anchor:
+                text += noise
+            elif not start_anchor:
+                text = noise + text
+        if len(text) < min_len:
+            pad = "a" * (min_len - len(text))
+            if not end_anchor:
+                text += pad
+            elif not start_anchor:
+                text = pad + text
+        if len(text) < min_len or (max_len is not None and len(text) > max_len):
+            continue
+        if search(pattern, text) is not False and text not in out:
+            out.append(text)
+            if len(out) >= 3:
+                break
+    return out
+
+
+# -- schema documents and views ----------------------------------------------------------
+
+_TYPE_ORDER = ("null", "boolean", "integer", "number", "string", "array", "object")
+_OBJECT_KEYWORDS = frozenset(
+    {
+        "properties",
+        "required",
+        "additionalProperties",
+        "patternProperties",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "dependentSchemas",
+        "unevaluatedProperties",
+    }
+)
+_ARRAY_KEYWORDS = frozenset(
+    {
+        "items",
+        "prefixItems",
+        "contains",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minContains",
+        "maxContains",
+        "unevaluatedItems",
+    }
+)
+_STRING_KEYWORDS = frozenset({"minLength", "maxLength", "pattern", "format"})
+_NUMBER_KEYWORDS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+)
+_INF = 10**9
+_ATTEMPTS = 6  # tries per location before giving up there
+_BUDGET = 4000  # emitted values per payload: generation always terminates
+_BIG = 2**64
+_ROOT_URI = "urn:accord:generate"
+
+
+class _Fail(Exception):
+    """No value found at this location (within the attempts and budget)."""
+
+
+class _OutOfBudget(_Fail):
+    """The payload's budget is spent: a failure that says nothing about the location."""
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a Python JSON value (``integer`` for integral numbers)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "unknown"
+
+
+def canon(value: Any) -> Any:
+    """A hashable key under JSON Schema equality (``1 == 1.0``, ``true != 1``)."""
+    if value is None:
+        return ("z",)
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, int | float):
+        return ("n", Fraction(value))
+    if isinstance(value, str):
+        return ("s", value)
+    if isinstance(value, list):
+        return ("a", tuple(canon(v) for v in value))
+    if isinstance(value, dict):
+        return ("o", tuple(sorted((k, canon(v)) for k, v in value.items())))
+    return ("?", repr(value))
+
+
+def _dump_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _to_json_number(value: Fraction) -> int | float:
+    if value.denominator == 1:
+        return int(value)
+    return float(value)
+
+
+def _fraction(value: Any) -> Fraction | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+
+
+def _lcm(a: Fraction, b: Fraction) -> Fraction:
+    num = a.numerator * b.numerator // math.gcd(a.numerator, b.numerator)
+    return Fraction(num, math.gcd(a.denominator, b.denominator))
+
+
+@dataclass
+class _ObjPart:
+    """The object keywords of one conjunct (``additionalProperties`` is per schema object)."""
+
+    ptr: str
+    props: dict[str, str]
+    patterns: list[tuple[str, str]]
+    additional: str | None
+    closed: bool
+
+
+@dataclass
+class _ArrPart:
+    ptr: str
+    prefix: list[str]
+    items: str | None
+    closed: bool
+
+
+@dataclass
+class _View:
+    """The keyword sets of every conjunct at one location, merged."""
+
+    false: bool = False
+    types: set[str] | None = None
+    enum: list[Any] | None = None
+    hints: set[str] = field(default_factory=set)
+    lo: Fraction | None = None
+    lo_excl: bool = False
+    hi: Fraction | None = None
+    hi_excl: bool = False
+    multiples: list[Fraction] = field(default_factory=list)
+    min_len: int = 0
+    max_len: int | None = None
+    patterns: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+    min_items: int = 0
+    max_items: int | None = None
+    unique: bool = False
+    arrays: list[_ArrPart] = field(default_factory=list)
+    contains: list[tuple[str, int, int | None]] = field(default_factory=list)
+    objects: list[_ObjPart] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)
+    min_props: int = 0
+    max_props: int | None = None
+    names: list[str] = field(default_factory=list)
+    dep_required: dict[str, list[str]] = field(default_factory=dict)
+    dep_schemas: dict[str, list[str]] = field(default_factory=dict)
+    not_types: set[str] = field(default_factory=set)
+    not_values: list[Any] = field(default_factory=list)
+    closed_unevaluated: bool = False
+    forbidden: set[str] = field(default_factory=set)
+
+    def restrict_types(self, types: set[str]) -> None:
+        if "number" in types:
+            types = types | {"integer"}
+        self.types = types if self.types is None else self.types & types
+
+    def restrict_enum(self, values: list[Any]) -> None:
+        if self.enum is None:
+            self.enum = list(values)
+            return
+        keys = {canon(v) for v in values}
+        self.enum = [v for v in self.enum if canon(v) in keys]
+
+    def lower(self, value: Fraction, exclusive: bool) -> None:
+        if self.lo is None or value > self.lo or (value == self.lo and exclusive):
+            self.lo, self.lo_excl = value, exclusive
+
+    def upper(self, value: Fraction, exclusive: bool) -> None:
+        if self.hi is None or value < self.hi or (value == self.hi and exclusive):
+            self.hi, self.hi_excl = value, exclusive
+
+
+class _Document:
+    """A schema document: pointer resolution, local validators, cost estimates (cached)."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        try:
+            self.root = reference_validator(schema)
+        except Exception as exc:  # jsonschema-rs raises its own exception types
+            raise SchemaError(
+                f"schema cannot be compiled by the reference validator: {exc}",
+                code="invalid-schema",
+            ) from exc
+        self._nodes: dict[str, Any] = {}
+        self._validators: dict[str, Any] = {"": self.root}
+        self._registry: Any = None
+        self._costs: dict[tuple[str, int], int] = {}
+        self._anchors: dict[tuple[str, str], str] = {}
+        self._resources: dict[str, str] = {}
+        self._refs: dict[str, str | None] = {}
+        self._base = ""
+        self._indexed = False
+        self.numbers: dict[tuple[Any, ...], list[Fraction]] = {}
+        self.lock = threading.RLock()
+
+    def node(self, ptr: str) -> Any:
+        hit = self._nodes.get(ptr, self)
+        if hit is not self:
+            return hit
+        cur: Any = self.schema
+        try:
+            for token in _pointer.split(ptr):
+                cur = cur[int(token)] if isinstance(cur, list) else cur[token]
+        except (KeyError, IndexError, ValueError, TypeError):
+            cur = True
+        self._nodes[ptr] = cur
+        return cur
+
+    def ref_target(self, ref: Any) -> str | None:
+        """The pointer a ``$ref`` lands on, when it stays in this document."""
+        if not isinstance(ref, str):
+            return None
+        hit = self._refs.get(ref, self)
+        if hit is not self:
+            return hit  # type: ignore[return-value]
+        self.index()
+        uri, fragment = urldefrag(urljoin(self._base, ref))
+        start = self._resources.get(uri)
+        target: str | None = None
+        if start is not None:
+            fragment = unquote(fragment)
+            if fragment == "" or fragment.startswith("/"):
+                target = start + fragment
+            else:
+                target = self._anchors.get((uri, fragment))
+        self._refs[ref] = target
+        return target
+
+    def index(self) -> None:
+        """Find every schema resource (``$id``) and anchor, with absolute URIs."""
+        if self._indexed:
+            return
+        self._indexed = True
+        root_id = self.schema.get("$id") if isinstance(self.schema, dict) else None
+        self._base = urldefrag(root_id)[0] if isinstance(root_id, str) else ""
+        self._resources[self._base] = ""
+
+        def walk(node: Any, ptr: str, base: str) -> None:
+            if isinstance(node, dict):
+                own = node.get("$id")
+                if isinstance(own, str) and ptr:
+                    base = urldefrag(urljoin(base, own))[0]
+                    self._resources.setdefault(base, ptr)
+                for key in ("$anchor", "$dynamicAnchor"):
+                    if isinstance(node.get(key), str):
+                        self._anchors.setdefault((base, node[key]), ptr)
+                for key, value in node.items():
+                    if key not in ("enum", "const", "default", "examples"):
+                        walk(value, _pointer.join(ptr, key), base)
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    walk(value, _pointer.join(ptr, i), base)
+
+        walk(self.schema, "", self._base)
+
+    def validator(self, ptr: str) -> Any:
+        hit = self._validators.get(ptr)
+        if hit is not None or ptr in self._validators:
+            return hit
+        import jsonschema_rs
+
+        validator: Any = None
+        try:
+            if self._registry is None:
+                self._registry = jsonschema_rs.Registry([(_ROOT_URI, self.schema)])
+            wrapper = {"$ref": _ROOT_URI + "#" + quote(ptr, safe="/~-._!$&'()*+,;=:@")}
+            validator = rs_validator(
+                wrapper,
+                registry=self._registry,
+                validate_formats=True,
+                ignore_unknown_formats=True,
+            )
+        except Exception:  # noqa: BLE001 - local checks are an optimisation only
+            validator = None
+        self._validators[ptr] = validator
+        return validator
+
+    def valid_at(self, ptr: str, value: Any) -> bool:
+        node = self.node(ptr)
+        if node is True or node == {}:
+            return True
+        if node is False:
+            return False
+        validator = self.validator(ptr)
+        return True if validator is None else bool(validator.is_valid(value))
+
+    def begin(self) -> None:
+        """Start a public call afresh: costs found while a cycle was being computed
+        depend on which pointer was asked first, so keeping them across calls would make
+        the output depend on call history, not only on (schema, n, seed)."""
+        self._costs.clear()
+
+    def cost(self, ptr: str, budget: int = 4) -> int:
+        """A rough size of the smallest instance (``_INF`` when none is known)."""
+        key = (ptr, budget)
+        hit = self._costs.get(key)
+        if hit is not None:
+            return hit
+        self._costs[key] = _INF  # cycles cost infinity while they are being computed
+        result = self._cost(ptr, budget)
+        self._costs[key] = result
+        return result
+
+    def _cost(self, ptr: str, budget: int) -> int:
+        node = self.node(ptr)
+        if node is True:
+            return 1
+        if not isinstance(node, dict):
+            return _INF
+        total = 1
+        if "$ref" in node:
+            target = self.ref_target(node["$ref"])
+            if target is not None:
+                total = max(total, self.cost(target, budget - 1) if budget > 0 else _INF)
+        for i in range(len(node.get("allOf", []) or [])):
+            total = max(total, self.cost(_pointer.join(ptr, "allOf", i), budget))
+        for kw in ("anyOf", "oneOf"):
+            branches = node.get(kw)
+            if isinstance(branches, list) and branches:
+                best = min(
+                    self.cost(_pointer.join(ptr, kw, i), budget) for i in range(len(branches))
+                )
+                total = max(total, best)
+        types = node.get("type")
+        type_set = {types} if isinstance(types, str) else set(types or [])
+        scalar = type_set - {"object", "array"}
+        if "enum" in node or "const" in node or scalar:
+            return total
+        if "object" in type_set or (not type_set and _OBJECT_KEYWORDS & node.keys()):
+            props = node.get("properties") or {}
+            for name in node.get("required") or []:
+                if name in props:
+                    sub = self.cost(_pointer.join(ptr, "properties", name), budget)
+                    total = min(_INF, total + sub)
+        elif "array" in type_set or (not type_set and _ARRAY_KEYWORDS & node.keys()):
+            need = int(node.get("minItems", 0) or 0)
+            if need and "items" in node:
+                sub = self.cost(_pointer.join(ptr, "items"), budget)
+                total = min(_INF, total + need * sub)
+        return total
+
+
+_doc_lock = threading.Lock()
+_doc_cache: dict[str, _Document] = {}
+_DOC_CACHE_MAX = 256
+
+
+def _document(schema: Schema) -> _Document:
+    key = json.dumps(schema, sort_keys=True, default=str)
+    with _doc_lock:
+        hit = _doc_cache.get(key)
+    if hit is not None:
+        return hit
+    doc = _Document(schema)
+    with _doc_lock:
+        if len(_doc_cache) >= _DOC_CACHE_MAX:
+            _doc_cache.clear()
+        _doc_cache[key] = doc
+    return doc
+
+
+def _fixed_numbers(view: _View, step: Fraction | None) -> list[Fraction]:
+    lo, hi = view.lo, view.hi
+    raw: list[Fraction] = []
+    if step is not None:
+        # Lowest and highest multiples in range, and a few around zero.
+        if lo is not None:
+            k = math.ceil(lo / step)
+            raw += [k * step, (k + 1) * step, (k + 2) * step]
+        if hi is not None:
+            k = math.floor(hi / step)
+            raw += [k * step, (k - 1) * step]
+        raw += [b * step for b in (0, 1, -1, 2, 7, -3, 100, 12345)]
+        if lo is None or hi is None:
+            big = math.ceil(Fraction(_BIG + 1) / step) * step
+            raw += [big, -big]
+        return raw
+    raw += [Fraction(0), Fraction(1), Fraction(-1), Fraction(1, 2), Fraction(-5, 4)]
+    raw += [Fraction(42), Fraction(3141, 1000), Fraction(-1000)]
+    raw += [Fraction(_BIG + 1), Fraction(-_BIG - 1)]
+    for bound, excl, sign in ((lo, view.lo_excl, 1), (hi, view.hi_excl, -1)):
+        if bound is None:
+            continue
+        raw += [bound, bound + sign, bound + sign * Fraction(1, 2)]
+        if excl:
+            raw.append(Fraction(math.nextafter(float(bound), sign * math.inf)))
+        raw.append(bound + sign * 1000)
+    if lo is not None and hi is not None:
+        raw.append((lo + hi) / 2)
+    return raw
+
+
+def _filter_numbers(
+    view: _View, step: Fraction | None, integer: bool, raw: list[Fraction]
+) -> list[Fraction]:
+    lo, hi = view.lo, view.hi
+    out: list[Fraction] = []
+    seen: set[Fraction] = set()
+    for value in raw:
+        if value in seen:
+            continue
+        seen.add(value)
+        if integer and value.denominator != 1:
+            continue
+        if lo is not None and (value < lo or (value == lo and view.lo_excl)):
+            continue
+        if hi is not None and (value > hi or (value == hi and view.hi_excl)):
+            continue
+        if step is not None and (value / step).denominator != 1:
+            continue
+        out.append(value)
+    return out
+
+
+# A few valid values per format JSON Schema 2020-12 defines, shortest first.
+FORMAT_SAMPLES: dict[str, tuple[str, ...]] = {
+    "date-time": (
+        "2024-01-15T10:30:00Z",
+        "1970-01-01T00:00:00+00:00",
+        "2023-12-31T23:59:59.999-05:00",
+    ),
+    "date": ("2024-01-15", "2000-02-29", "1999-12-31"),
+    "time": ("10:30:00Z", "23:59:59+02:00", "00:00:00.5Z"),
+    "duration": ("P1D", "PT1H30M", "P1Y2M3DT4H5M6S", "P2W"),
+    "email": ("a@example.com", "first.last@example.org", "user+tag@sub.example.net"),
+    "idn-email": ("a@example.com", "josé@example.com", "用户@例子.广告"),
+    "hostname": ("a", "example.com", "sub-domain.example.org"),
+    "idn-hostname": ("a", "example.com", "bücher.example", "例子.测试"),
+    "ipv4": ("0.0.0.0", "192.168.0.1", "255.255.255.255"),  # noqa: S104 - sample data
+    "ipv6": ("::1", "fe80::1", "2001:db8::8a2e:370:7334"),
+    "uri": ("urn:x", "https://example.com/path?q=1#frag", "mailto:a@example.com"),
+    "uri-reference": ("", "#frag", "/relative/path", "https://example.com"),
+    "iri": ("urn:x", "https://example.com/é", "https://例子.测试/路径"),
+    "iri-reference": ("", "/chemin/é", "https://example.com"),
+    "uuid": (
+        "123e4567-e89b-12d3-a456-426614174000",
+        "00000000-0000-0000-0000-000000000000",
+        "f81d4fae-7dec-11d0-a765-00a0c91e6bf6",
+    ),
+    "uri-template": ("plain", "/users{?page,size}", "https://example.com/{id}"),
+    "json-pointer": ("", "/a", "/a/b", "/a~1b/0"),
+    "relative-json-pointer": ("0", "1/a", "2#"),
+    "regex": ("a", ".*", "^[a-z]+$", "a|b"),
+}
+
+# Values that break each format (the first one the reference rejects is used).
+FORMAT_BREAKERS: dict[str, tuple[str, ...]] = {
+    "date-time": ("2024-13-45T99:99:99Z", "not-a-date-time"),
+    "date": ("2024-02-30", "not-a-date"),
+    "time": ("25:61:00Z", "not-a-time"),
+    "duration": ("P", "1D", "not-a-duration"),
+    "email": ("not-an-email", "@"),
+    "idn-email": ("not-an-email", "@"),
+    "hostname": ("-bad-.example", "a..b", "bad host"),
+    "idn-hostname": ("-bad-.example", "a..b", "bad host"),
+    "ipv4": ("256.1.1.1", "1.2.3", "not-an-ip"),
+    "ipv6": ("12345::", "1:2:3", "not-an-ip"),
+    "uri": ("not a uri", "relative/path", "//no-scheme"),
+    "uri-reference": ("\\\\bad uri", "bad uri with spaces"),
+    "iri": ("not an iri", "relative/path"),
+    "iri-reference": ("\\\\bad iri", "bad iri with spaces"),
+    "uuid": ("not-a-uuid", "123e4567-e89b-12d3-a456-42661417400z"),
+    "uri-template": ("{unclosed", "}"),
+    "json-pointer": ("a/b", "/~2"),
+    "relative-json-pointer": ("/a", "-1", "a"),
+    "regex": ("(", "[a-", "*"),
+}
+
+# Stretch a format value to a minimum length while keeping it valid.
+_FORMAT_PADDERS: dict[str, Callable[[int], str]] = {
+    "email": lambda k: "a" * max(1, min(k - 12, 64)) + "@example.com",
+    "idn-email": lambda k: "a" * max(1, min(k - 12, 64)) + "@example.com",
+    "hostname": lambda k: ".".join(["a" * 60] * (k // 61) + ["a" * max(1, k % 61)]),
+    "idn-hostname": lambda k: ".".join(["a" * 60] * (k // 61) + ["a" * max(1, k % 61)]),
+    "uri": lambda k: "https://example.com/" + "a" * max(0, k - 20),
+    "iri": lambda k: "https://example.com/" + "a" * max(0, k - 20),
+    "uri-reference": lambda k: "a" * k,
+    "iri-reference": lambda k: "a" * k,
+    "uri-template": lambda k: "a" * k,
+    "json-pointer": lambda k: "/" + "a" * max(0, k - 1),
+    "relative-json-pointer": lambda k: "0/" + "a" * max(0, k - 2),
+    "regex": lambda k: "a" * k,
+}
+
+_PLAIN_TEXT = ("x", "hello", "ünïcödé", "日本語", "a b", "😀x", "0", "Z_9")
+_ANY_VALUES: tuple[Any, ...] = (0, "x", True, None, 1.5, [], {}, "ünï", -7, False)
+
+
+class _Generator:
+    """Draws payloads for one schema document with one random stream."""
+
+    def __init__(self, doc: _Document, rng: random.Random, max_depth: int) -> None:
+        self.doc = doc
+        self.rng = rng
+        self.max_depth = max_depth
+        self.counters: dict[tuple[str, str], int] = {}
+        self.failures: dict[tuple[tuple[str, ...], int], int] = {}
+        self.budget = _BUDGET
+
+    # -- driving -------------------------------------------------------------------
+
+    def payload(self, mode: str) -> Any:
+        self.budget = _BUDGET
+        return self.gen([""], 0, mode)
+
+    def turn(self, key: tuple[str, str], size: int) -> int:
+        """Round-robin index for choice point ``key``: covers every option in turn."""
+        count = self.counters.get(key, 0)
+        self.counters[key] = count + 1
+        return count % size if size else 0
+
+    def gen(self, ptrs: list[str], depth: int, mode: str) -> Any:
+        """A value valid under every schema in ``ptrs`` (raises ``_Fail``)."""
+        if depth > self.max_depth + 4:
+            raise _Fail
+        if depth >= self.max_depth or (mode == "max" and depth >= max(2, self.max_depth // 2)):
+            mode = "min"
+        # A nested location that failed four times at this depth and never succeeded is
+        # given up at once: without this, an unsatisfiable leaf costs attempts ** depth.
+        key = (tuple(ptrs), depth)
+        if depth > 0 and self.failures.get(key, 0) >= 4:
+            raise _Fail
+        for attempt in range(_ATTEMPTS):
+            self.budget -= 1
+            if self.budget <= 0:
+                raise _OutOfBudget
+            view = self.collect(ptrs, mode, attempt)
+            if view.false:
+                continue
+            try:
+                value = self.emit(view, depth, mode, attempt, ptrs)
+            except _OutOfBudget:
+                raise
+            except _Fail:
+                continue
+            if all(self.doc.valid_at(p, value) for p in ptrs):
+                self.failures[key] = -(10**9)  # it can succeed: never give it up
+                return value
+        self.failures[key] = self.failures.get(key, 0) + 1
+        raise _Fail
+
+    # -- merging the keywords of every conjunct ---------------------------------------
+
+    def collect(self, ptrs: list[str], mode: str, attempt: int) -> _View:
+        view = _View()
+        seen: set[str] = set()
+        for ptr in ptrs:
+            self._collect(ptr, view, mode, attempt, seen)
+        return view
+
+    def _collect(self, ptr: str, view: _View, mode: str, attempt: int, seen: set[str]) -> None:
+        if ptr in seen:
+            return
+        seen.add(ptr)
+        node = self.doc.node(ptr)
+        if node is False:
+            view.false = True
+            return
+        if not isinstance(node, dict):
+            return
+        self._keywords(node, ptr, view)
+        if "$ref" in node:
+            target = self.doc.ref_target(node["$ref"])
+            if target is not None:
+                self._collect(target, view, mode, attempt, seen)
+        all_of = node.get("allOf")
+        if isinstance(all_of, list):
+            for i in range(len(all_of)):
+                self._collect(_pointer.join(ptr, "allOf", i), view, mode, attempt, seen)
+        for kw in ("anyOf", "oneOf"):
+            branches = node.get(kw)
+            if isinstance(branches, list) and branches:
+                index = self.branch(ptr, kw, len(branches), mode, attempt)
+                self._collect(_pointer.join(ptr, kw, index), view, mode, attempt, seen)
+        if "if" in node and ("then" in node or "else" in node):
+            if attempt > 0:
+                pick = ("then", "else")[self.rng.randrange(2)]
+            elif mode == "random":
+                pick = ("then", "else")[self.turn((ptr, "if"), 2)]
+            else:
+                pick = "then" if mode == "max" else "else"
+            if pick == "then":
+                self._collect(_pointer.join(ptr, "if"), view, mode, attempt, seen)
+                self._collect(_pointer.join(ptr, "then"), view, mode, attempt, seen)
+            elif pick == "else" and "else" in node:
+                self._collect(_pointer.join(ptr, "else"), view, mode, attempt, seen)
+        negated = node.get("not")
+        if isinstance(negated, dict):
+            types = negated.get("type")
+            if isinstance(types, str | list) and len(negated) == 1:
+                view.not_types |= {types} if isinstance(types, str) else set(types)
+            if isinstance(negated.get("required"), list) and len(negated) == 1:
+                view.forbidden.update(k for k in negated["required"] if isinstance(k, str))
+            if "const" in negated:
+                view.not_values.append(negated["const"])
+            if isinstance(negated.get("enum"), list):
+                view.not_values.extend(negated["enum"])
+
+    def branch(self, ptr: str, kw: str, size: int, mode: str, attempt: int) -> int:
+        if mode == "random" or attempt > 1:
+            # Half the time in turn (every branch gets covered), half at random (variety).
+            if attempt == 0 and self.rng.random() < 0.5:
+                return self.turn((ptr, kw), size)
+            return self.rng.randrange(size)
+        costs = [self.doc.cost(_pointer.join(ptr, kw, i)) for i in range(size)]
+        order = sorted(range(size), key=lambda i: (costs[i], i))
+        if mode == "max":
+            finite = [i for i in order if costs[i] < _INF] or order
+            order = list(reversed(finite))
+        return order[attempt % len(order)]
+
+    def _keywords(self, node: dict[str, Any], ptr: str, view: _View) -> None:
+        keys = node.keys()
+        if "type" in node:
+            types = node["type"]
+            view.restrict_types({types} if isinstance(types, str) else set(types))
+        if "enum" in node and isinstance(node["enum"], list):
+            view.restrict_enum(node["enum"])
+        if "const" in node:
+            view.restrict_enum([node["const"]])
+        if _OBJECT_KEYWORDS & keys:
+            view.hints.add("object")
+            self._object_keywords(node, ptr, view)
+        if _ARRAY_KEYWORDS & keys:
+            view.hints.add("array")
+            self._array_keywords(node, ptr, view)
+        if _STRING_KEYWORDS & keys:
+            view.hints.add("string")
+            if isinstance(node.get("minLength"), int):
+                view.min_len = max(view.min_len, node["minLength"])
+            if isinstance(node.get("maxLength"), int):
+                cap = node["maxLength"]
+                view.max_len = cap if view.max_len is None else min(view.max_len, cap)
+            if isinstance(node.get("pattern"), str):
+                view.patterns.append(node["pattern"])
+            if isinstance(node.get("format"), str):
+                view.formats.append(node["format"])
+        if _NUMBER_KEYWORDS & keys:
+            view.hints.add("number")
+            for kw, excl in (("minimum", False), ("exclusiveMinimum", True)):
+                bound = _fraction(node.get(kw))
+                if bound is not None:
+                    view.lower(bound, excl)
+            for kw, excl in (("maximum", False), ("exclusiveMaximum", True)):
+                bound = _fraction(node.get(kw))
+                if bound is not None:
+                    view.upper(bound, excl)
+            step = _fraction(node.get("multipleOf"))
+            if step is not None and step > 0:
+                view.multiples.append(step)
+
+    def _object_keywords(self, node: dict[str, Any], ptr: str, view: _View) -> None:
+        raw_props = node.get("properties")
+        props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
+        pattern_props = node.get("patternProperties")
+        patterns = (
+            [(p, _pointer.join(ptr, "patternProperties", p)) for p in pattern_props]
+            if isinstance(pattern_props, dict)
+            else []
+        )
+        additional = node.get("additionalProperties")
+        view.objects.append(
+            _ObjPart(
+                ptr=ptr,
+                props={name: _pointer.join(ptr, "properties", name) for name in props},
+                patterns=patterns,
+                additional=None
+                if additional is None
+                else _pointer.join(ptr, "additionalProperties"),
+                closed=additional is False,
+            )
+        )
+        for name in node.get("required") or []:
+            if isinstance(name, str) and name not in view.required:
+                view.required.append(name)
+        if isinstance(node.get("minProperties"), int):
+            view.min_props = max(view.min_props, node["minProperties"])
+        if isinstance(node.get("maxProperties"), int):
+            cap = node["maxProperties"]
+            view.max_props = cap if view.max_props is None else min(view.max_props, cap)
+        if "propertyNames" in node:
+            view.names.append(_pointer.join(ptr, "propertyNames"))
+        for key, deps in (node.get("dependentRequired") or {}).items():
+            view.dep_required.setdefault(key, []).extend(d for d in deps if isinstance(d, str))
+        for key in node.get("dependentSchemas") or {}:
+            view.dep_schemas.setdefault(key, []).append(_pointer.join(ptr, "dependentSchemas", key))
+        if node.get("unevaluatedProperties") is False:
+            view.closed_unevaluated = True
+
+    def _array_keywords(self, node: dict[str, Any], ptr: str, view: _View) -> None:
+        raw_prefix = node.get("prefixItems")
+        prefix: list[Any] = raw_prefix if isinstance(raw_prefix, list) else []
+        items = node.get("items")
+        view.arrays.append(
+            _ArrPart(
+                ptr=ptr,
+                prefix=[_pointer.join(ptr, "prefixItems", i) for i in range(len(prefix))],
+                items=None if items is None else _pointer.join(ptr, "items"),
+                closed=items is False,
+            )
+        )
+        if isinstance(node.get("minItems"), int):
+            view.min_items = max(view.min_items, node["minItems"])
+        if isinstance(node.get("maxItems"), int):
+            cap = node["maxItems"]
+            view.max_items = cap if view.max_items is None else min(view.max_items, cap)
+        if node.get("uniqueItems") is True:
+            view.unique = True
+        if "contains" in node:
+            low = node.get("minContains", 1)
+            high = node.get("maxContains")
+            view.contains.append(
+                (
+                    _pointer.join(ptr, "contains"),
+                    low if isinstance(low, int) else 1,
+                    high if isinstance(high, int) else None,
+                )
+            )
+
+    # -- emitting one value -----------------------------------------------------------
+
+    def allowed_types(self, view: _View) -> list[str]:
+        if view.types is not None:
+            types = set(view.types)
+        elif view.enum is not None:
+            types = {json_type(v) for v in view.enum} | {"number"}
+        elif view.hints:
+            types = set(view.hints) | ({"integer"} if "number" in view.hints else set())
+        else:
+            types = set(_TYPE_ORDER)
+        types -= view.not_types
+        if "number" in view.not_types:
+            types.discard("integer")
+        return [t for t in _TYPE_ORDER if t in types]
+
+    def emit(self, view: _View, depth: int, mode: str, attempt: int, ptrs: list[str]) -> Any:
+        key = ptrs[0] if ptrs else ""
+        if view.enum is not None:
+            excluded = {canon(v) for v in view.not_values}
+            values = [v for v in view.enum if canon(v) not in excluded]
+            if not values:
+                raise _Fail
+            if mode == "min":
+                index = attempt % len(values)
+            elif mode == "max":
+                index = (len(values) - 1 - attempt) % len(values)
+            elif attempt == 0:
+                index = self.turn((key, "enum"), len(values))
+            else:
+                index = self.rng.randrange(len(values))
+            return copy.deepcopy(values[index])
+        types = self.allowed_types(view)
+        if view.types is None and view.hints and mode == "random" and self.rng.random() < 0.3:
+            # Keywords of one type say nothing about the others: `{"maxLength": 3}` also
+            # accepts 5 and null, and witnesses often live there.
+            types = [t for t in self.allowed_types(_View()) if t not in types] or types
+        if not types:
+            raise _Fail
+        if mode == "min":
+            kind = types[attempt % len(types)]
+        elif mode == "max":
+            kind = types[-1 - attempt % len(types)]
+        else:
+            kind = types[self.turn((key, "type"), len(types))]
+        if view.types is None and not view.hints and view.enum is None and mode == "random":
+            # An unconstrained location: any small JSON value will do.
+            value = _ANY_VALUES[self.turn((key, "any"), len(_ANY_VALUES))]
+            if json_type(value) in types and canon(value) not in {
+                canon(v) for v in view.not_values
+            }:
+                return copy.deepcopy(value)
+        if kind == "null":
+            return None
+        if kind == "boolean":
+            if mode == "min":
+                return attempt % 2 == 1
+            return mode == "max" if mode != "random" else bool(self.turn((key, "bool"), 2))
+        if kind in ("integer", "number"):
+            return self.number(view, mode, attempt, integer=kind == "integer", key=key)
+        if kind == "string":
+            return self.string(view, mode, attempt)
+        if kind == "array":
+            return self.array(view, depth, mode, attempt)
+        return self.object(view, depth, mode, attempt)
+
+    # -- numbers ----------------------------------------------------------------------
+
+    def number(self, view: _View, mode: str, attempt: int, *, integer: bool, key: str) -> Any:
+        step: Fraction | None = None
+        for m in view.multiples:
+            step = m if step is None else _lcm(step, m)
+        if integer:
+            step = Fraction(1) if step is None else _lcm(step, Fraction(1))
+        candidates = self.number_candidates(view, step, integer=integer)
+        if not candidates:
+            raise _Fail
+        if mode == "min":
+            ordered = sorted(candidates, key=lambda v: (abs(v), v < 0, v))
+            value = ordered[attempt % len(ordered)]
+        elif mode == "max":
+            ordered = sorted(candidates, key=lambda v: (-abs(v), v))
+            value = ordered[attempt % len(ordered)]
+        else:
+            value = candidates[self.turn((key, "number"), len(candidates))]
+            if attempt > 0:
+                value = candidates[self.rng.randrange(len(candidates))]
+        if not integer and step is None and mode == "random" and self.rng.random() < 0.3:
+            return float(value)
+        return _to_json_number(value)
+
+    def number_candidates(
+        self, view: _View, step: Fraction | None, *, integer: bool
+    ) -> list[Fraction]:
+        """Interesting values in range: bounds, just inside them, zero, big and fractional."""
+        key = (view.lo, view.lo_excl, view.hi, view.hi_excl, step, integer)
+        fixed = self.doc.numbers.get(key)
+        if fixed is None:
+            fixed = _filter_numbers(view, step, integer, _fixed_numbers(view, step))
+            self.doc.numbers[key] = fixed
+        lo, hi = view.lo, view.hi
+        raw: list[Fraction] = []
+        if step is not None:
+            k_lo = math.ceil(lo / step) if lo is not None else -(10**4)
+            k_hi = math.floor(hi / step) if hi is not None else 10**4
+            if k_lo <= k_hi:
+                if lo is not None and hi is None:
+                    k_hi = k_lo + 10**4
+                if hi is not None and lo is None:
+                    k_lo = k_hi - 10**4
+                raw.append(self.rng.randint(k_lo, k_hi) * step)
+        else:
+            raw += [Fraction(self.rng.randint(-100_000, 100_000), 100)]
+            raw += [Fraction(self.rng.randint(-(10**6), 10**6), self.rng.choice((1, 8, 1000)))]
+            if lo is not None and hi is not None:
+                raw.append(lo + (hi - lo) * Fraction(self.rng.randint(1, 99), 100))
+        known = set(fixed)
+        extra = [v for v in _filter_numbers(view, step, integer, raw) if v not in known]
+        return fixed + extra
+
+    # -- strings ----------------------------------------------------------------------
+
+    def string(self, view: _View, mode: str, attempt: int) -> str:
+        low, high = view.min_len, view.max_len
+        if (high is not None and high < low) or low > MAX_WITNESS_SIZE:
+            raise _Fail
+        candidates: list[str] = []
+        formats = [f for f in view.formats if f in FORMAT_SAMPLES]
+        if formats:
+            fmt = formats[0]
+            candidates += [s for s in FORMAT_SAMPLES[fmt] if self._length_ok(s, low, high)]
+            padder = _FORMAT_PADDERS.get(fmt)
+            if padder is not None and low > 0:
+                candidates.append(padder(low))
+        elif view.patterns:
+            minimal = mode == "min" and attempt == 0
+            pattern = view.patterns[attempt % len(view.patterns)]
+            candidates += matching_strings(
+                pattern, self.rng, minimal=minimal, min_len=low, max_len=high
+            )
+        else:
+            candidates += self.plain_strings(low, high, mode)
+        candidates = [
+            s
+            for s in candidates
+            if self._length_ok(s, low, high) and all(_search_ok(p, s) for p in view.patterns)
+        ]
+        excluded = {canon(v) for v in view.not_values}
+        candidates = [s for s in candidates if ("s", s) not in excluded]
+        if not candidates:
+            raise _Fail
+        if mode == "min":
+            candidates.sort(key=len)
+            return candidates[attempt % len(candidates)]
+        if mode == "max":
+            candidates.sort(key=len, reverse=True)
+            return candidates[attempt % len(candidates)]
+        return candidates[self.rng.randrange(len(candidates))]
+
+    @staticmethod
+    def _length_ok(text: str, low: int, high: int | None) -> bool:
+        return len(text) >= low and (high is None or len(text) <= high)
+
+    def plain_strings(self, low: int, high: int | None, mode: str) -> list[str]:
+        if mode == "min":
+            return ["a" * low] if low else [""]
+        top = high if high is not None else max(low, 12)
+        out = ["x" * low, "x" * top] if mode == "max" else []
+        alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- éü日😀"
+        if mode == "random" and self.rng.random() < 0.5:
+            fitting = [text for text in _PLAIN_TEXT if self._length_ok(text, low, high)]
+            if fitting:
+                return [fitting[self.rng.randrange(len(fitting))]]
+        targets = (low, top, self.rng.randint(low, max(low, min(top, low + 16))))
+        size = targets[self.rng.randrange(3)]
+        out.append("".join(self.rng.choices(alphabet, k=size)))
+        return out
+
+    # -- arrays -----------------------------------------------------------------------
+
+    def item_ptrs(self, view: _View, index: int) -> list[str]:
+        ptrs: list[str] = []
+        for part in view.arrays:
+            if index < len(part.prefix):
+                ptrs.append(part.prefix[index])
+            elif part.items is not None:
+                ptrs.append(part.items)
+        return ptrs
+
+    def array(self, view: _View, depth: int, mode: str, attempt: int) -> list[Any]:
+        low, high = view.min_items, view.max_items
+        for part in view.arrays:
+            if part.closed:
+                high = len(part.prefix) if high is None else min(high, len(part.prefix))
+        need = max((c[1] for c in view.contains), default=0)
+        if max(low, need) > MAX_WITNESS_SIZE:
+            raise _Fail
+        prefix_len = max((len(p.prefix) for p in view.arrays), default=0)
+        base = max(low, need)
+        if mode == "min":
+            length = base
+        elif mode == "max":
+            length = max(base, prefix_len + 1, 2)
+        else:
+            length = self.rng.randint(base, max(base, prefix_len) + 3)
+            if depth >= self.max_depth - 2:
+                length = base
+        if high is not None:
+            length = min(length, high)
+        if length < base:
+            raise _Fail
+        positions = list(range(length))
+        if mode == "random":
+            self.rng.shuffle(positions)
+        holders = set(positions[:need])
+        seeking = [c[0] for c in view.contains if c[1] > 0]
+        limited = [c[0] for c in view.contains if c[2] is not None]
+        out: list[Any] = []
+        seen: set[Any] = set()
+        for index in range(length):
+            ptrs = self.item_ptrs(view, index)
+            if index in holders:
+                ptrs = ptrs + seeking
+            value: Any = None
+            for retry in range(4):
+                item_mode = mode if retry == 0 else "random"
+                value = self.gen(ptrs, depth + 1, item_mode)
+                if view.unique and canon(value) in seen:
+                    continue
+                if index not in holders and any(self.doc.valid_at(c, value) for c in limited):
+                    continue
+                break
+            else:
+                raise _Fail
+            seen.add(canon(value))
+            out.append(value)
+        return out
+
+    # -- objects ----------------------------------------------------------------------
+
+    def prop_ptrs(self, view: _View, name: str) -> list[str]:
+        ptrs: list[str] = []
+        for part in view.objects:
+            matched = [p for pat, p in part.patterns if _search_ok(pat, name)]
+            if name in part.props:
+                ptrs.append(part.props[name])
+            ptrs += matched
+            if name not in part.props and not matched and part.additional is not None:
+                ptrs.append(part.additional)
+        return ptrs
+
+    def object(self, view: _View, depth: int, mode: str, attempt: int) -> dict[str, Any]:
+        if view.min_props > MAX_WITNESS_SIZE:
+            raise _Fail
+        applied: set[str] = set()
+        keys: list[str] = []
+        names: list[str] = []
+        chosen: dict[str, bool] = {}
+        for _ in range(6):  # dependentSchemas may declare more keys: run to a fixed point
+            names = list(dict.fromkeys(n for part in view.objects for n in part.props))
+            for name in names:
+                if name not in chosen:
+                    if mode == "min" or name in view.required or name in view.forbidden:
+                        chosen[name] = False
+                    elif mode == "max":
+                        chosen[name] = True
+                    else:
+                        chosen[name] = self.rng.random() < 0.5
+            required = set(view.required)
+            keys = list(view.required) + [n for n in names if chosen[n] and n not in required]
+            for key in list(keys):
+                keys += [d for d in view.dep_required.get(key, []) if d not in keys]
+            pending = [p for k in keys for p in view.dep_schemas.get(k, []) if p not in applied]
+            if not pending:
+                break
+            for ptr in pending:
+                applied.add(ptr)
+                self._collect(ptr, view, mode, attempt, set())
+        must = set(view.required)
+        for key in list(keys):
+            must |= set(view.dep_required.get(key, []))
+        declared_only = bool(names) or bool(view.required)
+        open_map = any(
+            (part.additional is not None and not part.closed) or part.patterns
+            for part in view.objects
+        )
+        extras = 0
+        if (open_map or not declared_only) and mode != "min" and not view.closed_unevaluated:
+            extras = 1 if mode == "max" else self.rng.randint(0, 2)
+        for name in names:
+            if len(keys) >= view.min_props:
+                break
+            if name not in keys:
+                keys.append(name)
+        extras = max(extras, view.min_props - len(keys))
+        if view.max_props is not None:
+            extras = min(extras, max(0, view.max_props - len(keys)))
+            while len(keys) > view.max_props:
+                optional = [k for k in keys if k not in must]
+                if not optional:
+                    raise _Fail
+                keys.remove(optional[-1])
+        out: dict[str, Any] = {}
+        for key in keys:
+            try:
+                out[key] = self.gen(self.prop_ptrs(view, key), depth + 1, mode)
+            except _Fail:
+                if key in must:
+                    raise
+        for _ in range(extras * 3):
+            if extras <= 0:
+                break
+            extra = self.extra_name(view, depth, out)
+            if extra is None or extra in out:
+                continue
+            try:
+                out[extra] = self.gen(self.prop_ptrs(view, extra), depth + 1, "random")
+            except _Fail:
+                continue
+            extras -= 1
+        return out
+
+    def extra_name(self, view: _View, depth: int, taken: dict[str, Any]) -> str | None:
+        patterns = [pat for part in view.objects for pat, _ in part.patterns]
+        if patterns and (self.rng.random() < 0.7 or all(p.closed for p in view.objects)):
+            pattern = patterns[self.rng.randrange(len(patterns))]
+            found = matching_strings(pattern, self.rng, minimal=False, min_len=1)
+            return found[0] if found else None
+        if view.names:
+            try:
+                name = self.gen(view.names, depth + 1, "random")
+            except _Fail:
+                return None
+            return name if isinstance(name, str) else None
+        pool = ("extra", "meta", "x-custom", "key1", "ünï", "note")
+        for offset in range(len(pool)):
+            name = pool[(self.turn(("", "extra-name"), len(pool)) + offset) % len(pool)]
+            if name not in taken:
+                return name
+        return None
+
+
+def _search_ok(pattern: str, text: str) -> bool:
+    found = search(pattern, text)
+    return True if found is None else found
+
+
+# -- public API ---------------------------------------------------------------------------
+
+_NOTHING = object()  # a draw that found nothing (filtered out of the strategy)
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A payload that breaks exactly one constraint of a schema.
+
+    Attributes:
+        payload: The invalid payload (a valid payload with one thing broken).
+        keyword: The constraint broken (``required``, ``maxLength``, ``type``, ...).
+        instance_path: JSON pointer into ``payload`` where it breaks.
+        schema_path: JSON pointer into the schema of the broken keyword.
+    """
+
+    payload: Any
+    keyword: str
+    instance_path: str
+    schema_path: str
+
+
+def _rng(seed: int) -> random.Random:
+    """The one random stream of a call: reproducible test data, not secrets."""
+    return random.Random(seed)  # noqa: S311
+
+
+def _payloads(doc: _Document, seed: int, max_depth: int, n: int) -> Iterator[Any]:
+    """Valid, distinct payloads: the minimal one, a maximal one, then varied ones."""
+    gen = _Generator(doc, _rng(seed), max_depth)
+    seen: set[str] = set()
+    misses = 0
+    index = 0
+    while misses < 2 * n + 10 and len(seen) < n:
+        if not seen and misses >= 10:
+            break  # ten tries and not one valid payload: give up
+        mode = "min" if index == 0 else "max" if index == 1 else "random"
+        index += 1
+        try:
+            value = gen.payload(mode)
+        except (_Fail, RecursionError):
+            misses += 1
+            continue
+        key = _dump_key(value)
+        if key in seen or not doc.root.is_valid(value):
+            misses += 1
+            continue
+        seen.add(key)
+        yield value
+
+
+def valid_payloads(schema: Schema, *, n: int = 20, seed: int = 0, max_depth: int = 8) -> list[Any]:
+    """Up to ``n`` distinct payloads valid under ``schema``, deterministically.
+
+    The first is the minimal payload (required keys only, shortest values), the second a
+    maximal one (every optional key present), the rest varied: optional keys present and
+    absent, every ``enum`` value and ``anyOf``/``oneOf`` branch in turn, boundary numbers,
+    strings at their length bounds, ``pattern`` matches and ``format`` samples. Every
+    payload is checked with the reference validator; fewer than ``n`` come back when no
+    more can be found (never an invalid one).
+
+    Args:
+        schema: A self-contained JSON Schema 2020-12 document (local ``$ref`` only).
+        n: How many payloads at most.
+        seed: Seed of the one random stream used: same inputs, same payloads.
+        max_depth: Nesting depth beyond which recursion is cut short.
+
+    Raises:
+        SchemaError: The reference validator cannot compile the schema.
+
+    Example:
+        >>> valid_payloads({"type": "integer", "minimum": 3}, n=2)
+        [3, 18446744073709551617]
+    """
+    doc = _document(schema)
+    with doc.lock:
+        doc.begin()
+        out: list[Any] = []
+        for value in _payloads(doc, seed, max_depth, n):
+            out.append(value)
+            if len(out) >= n:
+                break
+        return out
+
+
+def minimal_payload(schema: Schema) -> Any:
+    """The smallest valid payload found: required keys only, shortest values.
+
+    Raises:
+        SchemaError: ``schema-unsatisfiable`` when no valid payload is found (the schema
+            may accept nothing, or nothing this generator can build).
+    """
+    doc = _document(schema)
+    with doc.lock:
+        doc.begin()
+        gen = _Generator(doc, _rng(0), 8)
+        for mode in ("min", "min", "random", "random", "max"):
+            try:
+                value = gen.payload(mode)
+            except (_Fail, RecursionError):
+                continue
+            if doc.root.is_valid(value):
+                return value
+        for value in _payloads(doc, 0, 8, 4):
+            return value
+    raise SchemaError(
+        "no valid payload found: the schema may accept nothing",
+        code="schema-unsatisfiable",
+    )
+
+
+def payload_strategy(schema: Schema, *, invalid: bool = False) -> SearchStrategy[Any]:
+    """A hypothesis ``SearchStrategy`` of payloads valid (or, with ``invalid``, invalid)
+    under ``schema``.
+
+    Each example is drawn from a seed, so examples shrink towards seed 0 (the minimal
+    payload, or the first mutation). Invalid examples are plain payloads; use
+    :func:`invalid_payloads` to learn which constraint each one breaks. Needs hypothesis,
+    a test dependency imported only here.
+    """
+    from hypothesis import strategies as st
+
+    doc = _document(schema)
+
+    def draw_valid(seed: int) -> Any:
+        with doc.lock:
+            doc.begin()
+            gen = _Generator(doc, _rng(seed), 8)
+            mode = "min" if seed == 0 else "max" if seed == 1 else "random"
+            for _ in range(8):
+                try:
+                    value = gen.payload(mode)
+                except (_Fail, RecursionError):
+                    mode = "random"
+                    continue
+                if doc.root.is_valid(value):
+                    return value
+                mode = "random"
+        return _NOTHING
+
+    pools: dict[int, list[Mutation]] = {}
+
+    def draw_invalid(seed: int) -> Any:
+        # 64 pools of 16 mutations: seed 0 shrinks to the first mutation of seed 0.
+        pool = pools.get(seed % 64)
+        if pool is None:
+            pool = pools[seed % 64] = invalid_payloads(schema, n=16, seed=seed % 64)
+        return pool[(seed // 64) % len(pool)].payload if pool else _NOTHING
+
+    seeds = st.integers(min_value=0, max_value=2**32 - 1)
+    drawn = seeds.map(draw_invalid if invalid else draw_valid)
+    return drawn.filter(lambda value: value is not _NOTHING)
+
+
+def invalid_payloads(schema: Schema, *, n: int = 20, seed: int = 0) -> list[Mutation]:
+    """Up to ``n`` payloads that each break one constraint of ``schema``.
+
+    Each starts from a valid payload (see :func:`valid_payloads`) and breaks one keyword
+    at one location: a required key removed, a bound crossed, a wrong type, a value out
+    of the ``enum``, an undeclared key added to a closed object, and so on. Every payload
+    is checked invalid with the reference validator; mutations the reference reports as a
+    single error come first, and the first ``n`` cover as many distinct keywords and
+    locations as there are.
+
+    Raises:
+        SchemaError: The reference validator cannot compile the schema.
+    """
+    doc = _document(schema)
+    with doc.lock:
+        doc.begin()
+        rng = _rng(seed)
+        bases = list(_payloads(doc, seed, 8, 4))
+        groups: dict[tuple[str, str], list[tuple[int, Mutation]]] = {}
+        seen: set[str] = set()
+        budget = max(200, 40 * n)
+        for base in bases:
+            for keyword, schema_path, tokens, replacement in _mutations(doc, base, rng):
+                budget -= 1
+                if budget <= 0:
+                    break
+                payload = _replace(base, tokens, replacement)
+                key = _dump_key([payload, keyword, schema_path])
+                if key in seen:
+                    continue
+                seen.add(key)
+                if doc.root.is_valid(payload):
+                    continue
+                errors = sum(1 for _ in doc.root.iter_errors(payload))
+                mutation = Mutation(payload, keyword, _pointer.from_parts(tokens), schema_path)
+                groups.setdefault((keyword, schema_path), []).append((errors, mutation))
+        out: list[Mutation] = []
+        ranked = [sorted(found, key=lambda item: item[0] > 1) for found in groups.values()]
+        depth = 0
+        while len(out) < n and any(depth < len(r) for r in ranked):
+            layer = [r[depth] for r in ranked if depth < len(r)]
+            layer.sort(key=lambda item: item[0] > 1)
+            out += [m for _, m in layer[: n - len(out)]]
+            depth += 1
+        return out
+
+
+# -- mutations ----------------------------------------------------------------------------
+
+
+def _replace(base: Any, tokens: list[str | int], replacement: Any) -> Any:
+    if not tokens:
+        return replacement
+    out = copy.deepcopy(base)
+    cur = out
+    for token in tokens[:-1]:
+        cur = cur[token]
+    cur[tokens[-1]] = replacement
+    return out
+
+
+_Site = tuple[str, str, list[str | int], Any]
+
+
+def _applicable(doc: _Document, ptrs: list[str], value: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The schema objects that apply to ``value``: ``$ref``, ``allOf``, the one matching
+    ``anyOf``/``oneOf`` branch, the ``if`` outcome, ``dependentSchemas`` of present keys."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+
+    def visit(ptr: str) -> None:
+        if ptr in seen:
+            return
+        seen.add(ptr)
+        node = doc.node(ptr)
+        if not isinstance(node, dict):
+            return
+        out.append((ptr, node))
+        if "$ref" in node:
+            target = doc.ref_target(node["$ref"])
+            if target is not None:
+                visit(target)
+        for i in range(len(node.get("allOf") or [])):
+            visit(_pointer.join(ptr, "allOf", i))
+        for kw in ("anyOf", "oneOf"):
+            branches = node.get(kw)
+            if isinstance(branches, list):
+                paths = [_pointer.join(ptr, kw, i) for i in range(len(branches))]
+                matching = [p for p in paths if doc.valid_at(p, value)]
+                if len(matching) == 1:
+                    visit(matching[0])
+        if "if" in node:
+            outcome = "then" if doc.valid_at(_pointer.join(ptr, "if"), value) else "else"
+            if outcome in node:
+                visit(_pointer.join(ptr, outcome))
+        if isinstance(value, dict) and isinstance(node.get("dependentSchemas"), dict):
+            for key in node["dependentSchemas"]:
+                if key in value:
+                    visit(_pointer.join(ptr, "dependentSchemas", key))
+
+    for ptr in ptrs:
+        visit(ptr)
+    return out
+
+
+_WRONG_TYPE: tuple[Any, ...] = (None, True, 0, 1.5, "x", [], {})
+
+
+def _mutations(doc: _Document, base: Any, rng: random.Random) -> Iterator[_Site]:
+    """Every one-constraint break found in ``base``, location by location."""
+    stack: list[tuple[list[str], Any, list[str | int]]] = [([""], base, [])]
+    while stack:
+        ptrs, value, tokens = stack.pop(0)
+        nodes = _applicable(doc, ptrs, value)
+        for ptr, node in nodes:
+            for keyword, replacement in _breaks(doc, ptr, node, value, rng):
+                yield keyword, _pointer.join(ptr, keyword), tokens, replacement
+        if isinstance(value, dict):
+            for key, child in value.items():
+                child_ptrs: list[str] = []
+                for ptr, node in nodes:
+                    child_ptrs += _property_ptrs(ptr, node, key)
+                stack.append((child_ptrs, child, [*tokens, key]))
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                child_ptrs = []
+                for ptr, node in nodes:
+                    prefix = node.get("prefixItems")
+                    if isinstance(prefix, list) and index < len(prefix):
+                        child_ptrs.append(_pointer.join(ptr, "prefixItems", index))
+                    elif "items" in node:
+                        child_ptrs.append(_pointer.join(ptr, "items"))
+                stack.append((child_ptrs, child, [*tokens, index]))
+
+
+def _property_ptrs(ptr: str, node: dict[str, Any], key: str) -> list[str]:
+    out: list[str] = []
+    props = node.get("properties")
+    if isinstance(props, dict) and key in props:
+        out.append(_pointer.join(ptr, "properties", key))
+    patterns = node.get("patternProperties")
+    matched = False
+    if isinstance(patterns, dict):
+        for pattern in patterns:
+            if _search_ok(pattern, key):
+                matched = True
+                out.append(_pointer.join(ptr, "patternProperties", pattern))
+    if not out and not matched and "additionalProperties" in node:
+        out.append(_pointer.join(ptr, "additionalProperties"))
+    return out
+
+
+def _rotate(items: list[Any], rng: random.Random) -> list[Any]:
+    if not items:
+        return items
+    k = rng.randrange(len(items))
+    return items[k:] + items[:k]
+
+
+def _breaks(
+    doc: _Document, ptr: str, node: dict[str, Any], value: Any, rng: random.Random
+) -> Iterator[tuple[str, Any]]:
+    """(keyword, replacement value) pairs that break one keyword of ``node`` at ``value``."""
+    kind = json_type(value)
+    if "type" in node:
+        allowed = {node["type"]} if isinstance(node["type"], str) else set(node["type"])
+        if "number" in allowed:
+            allowed.add("integer")
+        wrong = [c for c in _WRONG_TYPE if json_type(c) not in allowed]
+        if wrong:
+            yield "type", _rotate(wrong, rng)[0]
+    for keyword in ("enum", "const"):
+        if keyword not in node:
+            continue
+        members = node["enum"] if keyword == "enum" else [node["const"]]
+        if not isinstance(members, list):
+            continue
+        taken = {canon(m) for m in members}
+        for candidate in _near_values(value, members):
+            if canon(candidate) not in taken:
+                yield keyword, candidate
+                break
+    if "not" in node:
+        negated = _pointer.join(ptr, "not")
+        for candidate in (*_WRONG_TYPE, "a", -1, [None], {"a": None}):
+            if doc.valid_at(negated, candidate):
+                yield "not", candidate
+                break
+    if isinstance(value, str):
+        yield from _string_breaks(node, value)
+    if kind in ("integer", "number"):
+        yield from _number_breaks(node, value)
+    if isinstance(value, dict):
+        yield from _object_breaks(doc, ptr, node, value)
+    if isinstance(value, list):
+        yield from _array_breaks(doc, ptr, node, value)
+
+
+def _near_values(value: Any, members: list[Any]) -> list[Any]:
+    if isinstance(value, bool):
+        return [not value, None]
+    if isinstance(value, int | float):
+        numbers = [m for m in members if isinstance(m, int | float) and not isinstance(m, bool)]
+        top = max(numbers, key=Fraction) if numbers else value
+        return [_to_json_number(Fraction(top) + 1), _to_json_number(Fraction(value) + 1)]
+    if isinstance(value, str):
+        return [value + "_x", "__accord_not_in_enum__", ""]
+    if isinstance(value, list):
+        return [[*value, None], []]
+    if isinstance(value, dict):
+        return [{**value, "__accord__": 1}, {}]
+    return ["__accord_not_in_enum__", 0]
+
+
+def _string_breaks(node: dict[str, Any], value: str) -> Iterator[tuple[str, Any]]:
+    low = node.get("minLength")
+    if isinstance(low, int) and low > 0:
+        yield "minLength", value[: low - 1]
+    high = node.get("maxLength")
+    if isinstance(high, int):
+        pad = value[-1:] or "a"
+        yield "maxLength", value + pad * (high + 1 - len(value))
+    pattern = node.get("pattern")
+    if isinstance(pattern, str):
+        size = max(len(value), low if isinstance(low, int) else 0, 1)
+        candidates = [
+            "!" * size,
+            " " * size,
+            "~" * size,
+            "0" * size,
+            "a" * size,
+            "A" * size,
+            "",
+            value[::-1],
+            "\n",
+        ]
+        for candidate in candidates:
+            if search(pattern, candidate) is False:
+                yield "pattern", candidate
+                break
+    fmt = node.get("format")
+    if isinstance(fmt, str) and fmt in FORMAT_BREAKERS:
+        for candidate in FORMAT_BREAKERS[fmt]:
+            yield "format", candidate
+
+
+def _number_breaks(node: dict[str, Any], value: Any) -> Iterator[tuple[str, Any]]:
+    """Values just across each bound (kept on the ``multipleOf`` grid when there is one),
+    and values off the grid (kept integral when they can be)."""
+    integral = isinstance(value, int) or node.get("type") == "integer"
+    grid = _fraction(node.get("multipleOf"))
+    if grid is not None and grid <= 0:
+        grid = None
+    unit = Fraction(1) if integral else Fraction(1, 2)
+    if grid is not None:
+        unit = _lcm(unit, grid) if integral else grid
+    for keyword, sign, exclusive in (
+        ("minimum", -1, False),
+        ("exclusiveMinimum", -1, True),
+        ("maximum", 1, False),
+        ("exclusiveMaximum", 1, True),
+    ):
+        bound = _fraction(node.get(keyword))
+        if bound is None:
+            continue
+        # The nearest grid point across the bound (or on it, when the bound is exclusive).
+        k = bound / unit
+        if sign < 0:
+            index = math.floor(k) if exclusive else math.ceil(k) - 1
+        else:
+            index = math.ceil(k) if exclusive else math.floor(k) + 1
+        yield keyword, _to_json_number(index * unit)
+        if exclusive:
+            yield keyword, _to_json_number(bound)
+    if grid is not None:
+        current = Fraction(value) if not isinstance(value, float) else Fraction(str(value))
+        for delta in (Fraction(1), grid / 2, grid + grid / 2):
+            candidate = current + delta
+            if (candidate / grid).denominator != 1:
+                yield "multipleOf", _to_json_number(candidate)
+
+
+def _object_breaks(
+    doc: _Document, ptr: str, node: dict[str, Any], value: dict[str, Any]
+) -> Iterator[tuple[str, Any]]:
+    required = [r for r in node.get("required") or [] if r in value]
+    for name in required:
+        yield "required", {k: v for k, v in value.items() if k != name}
+    raw_props = node.get("properties")
+    props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
+    patterns = node.get("patternProperties")
+    pattern_list = list(patterns) if isinstance(patterns, dict) else []
+
+    def undeclared(name: str) -> bool:
+        return (
+            name not in props
+            and name not in value
+            and not any(_search_ok(p, name) for p in pattern_list)
+        )
+
+    stranger = next((n for n in ("__unexpected__", "zzz_extra", "X", "0") if undeclared(n)), None)
+    additional = node.get("additionalProperties")
+    if stranger is not None:
+        if additional is False:
+            yield "additionalProperties", {**value, stranger: None}
+        elif isinstance(additional, dict):
+            addl = _pointer.join(ptr, "additionalProperties")
+            for bad in _WRONG_TYPE:
+                if not doc.valid_at(addl, bad):
+                    yield "additionalProperties", {**value, stranger: bad}
+                    break
+        if node.get("unevaluatedProperties") is False:
+            yield "unevaluatedProperties", {**value, stranger: None}
+    if "propertyNames" in node:
+        names_ptr = _pointer.join(ptr, "propertyNames")
+        for name in ("", "0", "Invalid Name!", "A" * 300, "-", "ü"):
+            if name not in value and not doc.valid_at(names_ptr, name):
+                filler = next(iter(value.values()), None)
+                yield "propertyNames", {**value, name: copy.deepcopy(filler)}
+                break
+    low = node.get("minProperties")
+    if isinstance(low, int) and low > 0 and len(value) >= low:
+        keep = dict(list(value.items())[: low - 1])
+        yield "minProperties", keep
+    high = node.get("maxProperties")
+    if isinstance(high, int):
+        grown = dict(value)
+        filler = next(iter(value.values()), None)
+        index = 0
+        while len(grown) <= high:
+            name = f"extra_{index}"
+            index += 1
+            if name not in grown:
+                grown[name] = copy.deepcopy(filler)
+        yield "maxProperties", grown
+    dependent = node.get("dependentRequired")
+    if isinstance(dependent, dict):
+        for key, deps in dependent.items():
+            if key in value:
+                for dep in deps:
+                    if dep in value:
+                        yield "dependentRequired", {k: v for k, v in value.items() if k != dep}
+                        break
+
+
+def _array_breaks(
+    doc: _Document, ptr: str, node: dict[str, Any], value: list[Any]
+) -> Iterator[tuple[str, Any]]:
+    low = node.get("minItems")
+    if isinstance(low, int) and low > 0:
+        yield "minItems", value[: low - 1]
+    high = node.get("maxItems")
+    if isinstance(high, int):
+        filler = value[-1] if value else None
+        yield "maxItems", value + [copy.deepcopy(filler) for _ in range(high + 1 - len(value))]
+    if node.get("uniqueItems") is True and value:
+        yield "uniqueItems", [*value, copy.deepcopy(value[0])]
+    prefix = node.get("prefixItems")
+    if node.get("items") is False:
+        size = len(prefix) if isinstance(prefix, list) else 0
+        if len(value) >= size:
+            yield "items", [*value, None]
+    elif isinstance(node.get("items"), dict):
+        items_ptr = _pointer.join(ptr, "items")
+        start = len(prefix) if isinstance(prefix, list) else 0
+        for bad in _WRONG_TYPE:
+            if not doc.valid_at(items_ptr, bad):
+                yield "items", [*value, *([None] * max(0, start - len(value))), bad]
+                break
+    if "contains" in node:
+        contains_ptr = _pointer.join(ptr, "contains")
+        matching = [v for v in value if doc.valid_at(contains_ptr, v)]
+        others = [v for v in value if not doc.valid_at(contains_ptr, v)]
+        low_c = node.get("minContains", 1)
+        if isinstance(low_c, int) and low_c > 0:
+            yield "contains", others + matching[: low_c - 1]
+        high_c = node.get("maxContains")
+        if isinstance(high_c, int) and matching:
+            extra = [copy.deepcopy(matching[0]) for _ in range(high_c + 1 - len(matching))]
+            yield "maxContains", value + extra

@@ -1,0 +1,667 @@
+"""Reading ``accord.toml``, ``contract.toml`` and ``[tool.accord]`` strictly.
+
+Every key is checked: an unknown key is ``config-unknown-key``, a missing required one
+``config-missing-key`` and a bad value ``config-invalid-value``, each raised as a
+:class:`~accord.errors.ConfigError` naming the file and a pointer-like key path
+(``/rules/pattern-changed/severity``). Unparsable TOML is ``toml-malformed`` with the
+line and column tomllib reports; a git conflict marker is ``json-conflict-markers`` (the
+same code lint uses for JSON files), found before the TOML parser gives a vaguer error.
+
+``accord.toml`` (registry root, optional)::
+
+    mode = "full"                  # default compatibility mode of every contract
+    max-file-bytes = 1048576       # size cap of every JSON document read (at most 16 MiB)
+    max-depth = 64                 # nesting cap of every JSON document read (at most 100)
+    max-items = 1000               # entries in one object or array of a schema (<= 10000)
+    max-nodes = 20000              # a schema's objects and arrays, $refs followed (<= 200000)
+
+    [lint.rules.schema-unknown-keyword]
+    severity = "warning"           # "error" | "warning" | "off"
+    reason = "vendor keywords used by the payments team"
+
+    [deprecation]
+    require-deprecation-before-removal = true
+
+``contract.toml`` keys are the table in DESIGN.md. ``[tool.accord]`` in a project's
+``pyproject.toml`` holds tool settings only (``registry``, ``format``,
+``codegen-package``, ``codegen-output``, ``manifest``); it may not carry a contract's
+keys.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, TypeVar, cast, get_args
+
+from accord.core import pointer as _pointer
+from accord.core.jsondoc import read_regular
+from accord.errors import AccordError, ConfigError, InvalidVersion, Problem
+from accord.validation.budget import (
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_NODES,
+    MAX_ITEMS_BOUND,
+    MAX_NODES_BOUND,
+    SchemaLimits,
+)
+from accord.versions import Version
+
+_T = TypeVar("_T")
+
+Mode = Literal[
+    "backward",
+    "forward",
+    "full",
+    "none",
+    "backward-transitive",
+    "forward-transitive",
+    "full-transitive",
+]
+Kind = Literal["event", "request", "response", "record"]
+Status = Literal["draft", "stable", "deprecated", "retired"]
+RuleSeverity = Literal["error", "warning", "off"]
+
+MODES: tuple[Mode, ...] = get_args(Mode)
+KINDS: tuple[Kind, ...] = ("event", "request", "response", "record")
+STATUSES: tuple[Status, ...] = ("draft", "stable", "deprecated", "retired")
+RULE_SEVERITIES: tuple[RuleSeverity, ...] = ("error", "warning", "off")
+
+DEFAULT_MODE: Mode = "full"
+DEFAULT_MAX_FILE_BYTES = 1024 * 1024
+DEFAULT_MAX_DEPTH = 64
+# Upper bounds of the caps: what every command really survives. Schema checks recurse
+# (the metaschema check takes about 8 frames per nesting level), so nesting beyond 100
+# levels would hit Python's default recursion limit of 1000; tests run every command
+# at exactly this depth.
+MAX_DEPTH_BOUND = 100
+MAX_FILE_BYTES_BOUND = 16 * 1024 * 1024
+# TOML files are small; a cap keeps a hostile file from being read whole.
+_MAX_TOML_BYTES = 1024 * 1024
+
+_RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_CONFLICT = re.compile(r"^(<<<<<<< |=======$|>>>>>>> )", re.MULTILINE)
+
+_CONTRACT_KEYS = frozenset(
+    {"owner", "provider", "kind", "mode", "status", "description", "tags", "yanked", "rules"}
+)
+_TOOL_KEYS = frozenset(
+    {
+        "registry",
+        "format",
+        "codegen-package",
+        "codegen-output",
+        "manifest",
+        "fail-on",
+        "against",
+        "ignore-file",
+        "ignore",
+        "service",
+        "pact",
+    }
+)
+_TOOL_FORMATS = ("text", "json", "markdown", "github", "junit", "sarif")
+_FAIL_ON = ("error", "warning", "info")
+
+
+def _empty_rules() -> Mapping[str, RuleOverride]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOverride:
+    """A rule's severity changed for one contract or the whole registry, with the reason.
+
+    Attributes:
+        rule: The rule id (``pattern-changed``, ``schema-unknown-keyword``).
+        severity: ``error``, ``warning`` or ``off``.
+        reason: Why; required so overrides are reviewed like code.
+    """
+
+    rule: str
+    severity: RuleSeverity
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrySettings:
+    """Registry-wide settings from ``accord.toml`` (all defaults when it is absent).
+
+    Attributes:
+        mode: Default compatibility mode of contracts that do not set one.
+        lint_rules: ``[lint.rules.<id>]`` overrides, by rule id.
+        max_file_bytes: Size cap of every JSON document read from the registry.
+        max_depth: Nesting cap of every JSON document read from the registry.
+        limits: ``max-items`` and ``max-nodes``: the complexity budget of every schema
+            (see :mod:`accord.validation.budget`).
+        require_deprecation_before_removal: ``[deprecation]`` policy: a contract must be
+            ``deprecated`` before it is ``retired`` or removed.
+        file: The ``accord.toml`` these came from, if any.
+    """
+
+    mode: Mode = DEFAULT_MODE
+    lint_rules: Mapping[str, RuleOverride] = field(default_factory=_empty_rules)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+    limits: SchemaLimits = field(default_factory=SchemaLimits)
+    require_deprecation_before_removal: bool = True
+    file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractMeta:
+    """A contract's ``contract.toml``.
+
+    Attributes:
+        owner: Owning team.
+        kind: ``event``, ``request``, ``response`` or ``record``.
+        mode: Compatibility mode (the registry default when the file sets none).
+        status: ``draft``, ``stable``, ``deprecated`` or ``retired``.
+        provider: The service producing this payload, if named.
+        description: Free text.
+        tags: Free labels, in file order.
+        yanked: Yanked version -> reason.
+        rules: ``[rules.<id>]`` overrides of compatibility rules, by rule id.
+    """
+
+    owner: str
+    kind: Kind
+    mode: Mode = DEFAULT_MODE
+    status: Status = "stable"
+    provider: str | None = None
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+    yanked: Mapping[Version, str] = field(default_factory=lambda: MappingProxyType({}))
+    rules: Mapping[str, RuleOverride] = field(default_factory=_empty_rules)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolConfig:
+    """``[tool.accord]`` of the nearest ``pyproject.toml`` that has one.
+
+    Attributes:
+        registry: The registry root (resolved against the pyproject's directory).
+        format: Default output format of the CLI.
+        codegen_package: Python package generated models are written to.
+        codegen_output: Directory generated models are written to.
+        manifest: The service manifest (what the service produces and consumes).
+        fail_on: ``accord check --fail-on`` default (``error``, ``warning``, ``info``).
+        against: ``accord check --against`` default (a git ref).
+        ignore_file: ``accord check --ignore-file`` default.
+        ignore: Approved findings inline (``[[tool.accord.ignore]]``: fingerprint, reason);
+            validated by the gate, which knows their shape.
+        service: ``[tool.accord.service]``, the service manifest, validated by
+            ``accord.check_service``.
+        pact: ``[tool.accord.pact]``, the Pact import mapping, validated by the importer.
+        source: The ``pyproject.toml`` read, or ``None`` when none was found.
+    """
+
+    registry: Path | None = None
+    format: str | None = None
+    codegen_package: str | None = None
+    codegen_output: Path | None = None
+    manifest: Path | None = None
+    fail_on: str | None = None
+    against: str | None = None
+    ignore_file: Path | None = None
+    ignore: tuple[Any, ...] = ()
+    service: Mapping[str, Any] | None = None
+    pact: Mapping[str, Any] | None = None
+    source: Path | None = None
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def read_toml(path: Path, *, display: str | None = None) -> dict[str, Any]:
+    """Read a TOML file strictly: regular file, UTF-8, no conflict markers.
+
+    Raises:
+        ConfigError: ``path-symlink``, ``path-special-file``, ``file-not-found``,
+            ``file-unreadable``, ``json-too-large``, ``json-invalid-utf8``,
+            ``json-conflict-markers`` or ``toml-malformed``.
+    """
+    name = display or str(path)
+    data = read_regular(
+        path, display=name, max_bytes=_MAX_TOML_BYTES, error=ConfigError, cap_hint=""
+    )
+    return loads_toml(data, file=name)
+
+
+def loads_toml(data: bytes | str, *, file: str | None = None) -> dict[str, Any]:
+    """Parse TOML text, turning every failure into a :class:`ConfigError`."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"invalid UTF-8 at byte {exc.start}: TOML files must be UTF-8",
+                code="json-invalid-utf8",
+                file=file,
+            ) from None
+    else:
+        text = data
+    marker = _CONFLICT.search(text)
+    if marker is not None:
+        marker_line = text.count("\n", 0, marker.start()) + 1
+        raise ConfigError(
+            "git conflict marker found: resolve the merge conflict first",
+            code="json-conflict-markers",
+            file=file,
+            line=marker_line,
+            column=1,
+        )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        position = _TOML_POSITION.search(message)
+        line: int | None = int(position.group(1)) if position else None
+        column: int | None = int(position.group(2)) if position else None
+        if position is None and "(at end of document)" in message:
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+        reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
+        raise ConfigError(
+            f"malformed TOML: {reason}",
+            code="toml-malformed",
+            file=file,
+            line=line,
+            column=column,
+        ) from None
+
+
+# -- validation helpers ----------------------------------------------------------------
+
+
+class _Keys:
+    """Checks one TOML table: pops known keys, then refuses what is left."""
+
+    def __init__(self, table: Mapping[str, Any], *, file: str | None, path: tuple[str, ...]):
+        self._table = dict(table)
+        self._file = file
+        self._path = path
+
+    def pointer(self, *keys: str) -> str:
+        return _pointer.from_parts([*self._path, *keys])
+
+    def error(self, code: str, message: str, *keys: str) -> ConfigError:
+        return ConfigError(message, code=code, file=self._file, pointer=self.pointer(*keys))
+
+    def take(self, key: str) -> Any:
+        return self._table.pop(key, None)
+
+    def required(self, key: str) -> Any:
+        if key not in self._table:
+            raise self.error("config-missing-key", f"required key {key!r} is missing", key)
+        return self._table.pop(key)
+
+    def string(self, key: str, *, required: bool = False) -> str | None:
+        value = self.required(key) if required else self.take(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.error("config-invalid-value", f"{key!r} must be a non-empty string", key)
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], *, required: bool = False) -> str | None:
+        value = self.required(key) if required else self.take(key)
+        if value is None:
+            return None
+        if value not in choices:
+            allowed = ", ".join(repr(c) for c in choices)
+            raise self.error(
+                "config-invalid-value", f"{key!r} is {value!r}; expected one of {allowed}", key
+            )
+        return cast(str, value)
+
+    def positive_int(self, key: str, *, at_most: int | None = None) -> int | None:
+        value = self.take(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise self.error("config-invalid-value", f"{key!r} must be a positive integer", key)
+        if at_most is not None and value > at_most:
+            raise self.error(
+                "config-invalid-value",
+                f"{key!r} is {value}, over its upper bound of {at_most} "
+                "(beyond it accord cannot honour the cap safely)",
+                key,
+            )
+        return value
+
+    def boolean(self, key: str) -> bool | None:
+        value = self.take(key)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            raise self.error("config-invalid-value", f"{key!r} must be true or false", key)
+        return value
+
+    def table(self, key: str) -> dict[str, Any] | None:
+        value = self.take(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.error("config-invalid-value", f"{key!r} must be a table", key)
+        return value
+
+    def done(self, *, hint: str = "") -> None:
+        for error in self.unknown(hint=hint):
+            raise error
+
+    def unknown(self, *, hint: str = "") -> list[ConfigError]:
+        """An error for each key left (none was known)."""
+        return [
+            self.error("config-unknown-key", f"unknown key {key!r}{hint}", key)
+            for key in sorted(self._table)
+        ]
+
+
+def _rule_overrides(
+    table: Mapping[str, Any], *, file: str | None, path: tuple[str, ...]
+) -> Mapping[str, RuleOverride]:
+    rules: dict[str, RuleOverride] = {}
+    for rule_id in sorted(table):
+        where = (*path, rule_id)
+        if not _RULE_ID.match(rule_id):
+            raise ConfigError(
+                f"rule id {rule_id!r} is not kebab-case",
+                code="config-invalid-value",
+                file=file,
+                pointer=_pointer.from_parts(where),
+            )
+        body = table[rule_id]
+        if not isinstance(body, dict):
+            raise ConfigError(
+                f"[{'.'.join(where)}] must be a table with severity and reason",
+                code="config-invalid-value",
+                file=file,
+                pointer=_pointer.from_parts(where),
+            )
+        keys = _Keys(body, file=file, path=where)
+        severity = keys.choice("severity", RULE_SEVERITIES, required=True)
+        reason = keys.string("reason", required=True)
+        keys.done()
+        assert severity is not None
+        assert reason is not None
+        rules[rule_id] = RuleOverride(
+            rule=rule_id, severity=cast(RuleSeverity, severity), reason=reason
+        )
+    return MappingProxyType(rules)
+
+
+# -- accord.toml -----------------------------------------------------------------------
+
+
+def parse_registry_settings(
+    data: Mapping[str, Any], *, file: str | None = None
+) -> RegistrySettings:
+    """Validate a parsed ``accord.toml``.
+
+    Raises:
+        ConfigError: on unknown keys or bad values.
+    """
+    keys = _Keys(data, file=file, path=())
+    mode = keys.choice("mode", MODES) or DEFAULT_MODE
+    max_bytes = (
+        keys.positive_int("max-file-bytes", at_most=MAX_FILE_BYTES_BOUND) or DEFAULT_MAX_FILE_BYTES
+    )
+    max_depth = keys.positive_int("max-depth", at_most=MAX_DEPTH_BOUND) or DEFAULT_MAX_DEPTH
+    max_items = keys.positive_int("max-items", at_most=MAX_ITEMS_BOUND) or DEFAULT_MAX_ITEMS
+    max_nodes = keys.positive_int("max-nodes", at_most=MAX_NODES_BOUND) or DEFAULT_MAX_NODES
+    lint_rules: Mapping[str, RuleOverride] = MappingProxyType({})
+    lint = keys.table("lint")
+    if lint is not None:
+        lint_keys = _Keys(lint, file=file, path=("lint",))
+        rules = lint_keys.table("rules")
+        lint_keys.done()
+        if rules is not None:
+            lint_rules = _rule_overrides(rules, file=file, path=("lint", "rules"))
+    require_deprecation = True
+    deprecation = keys.table("deprecation")
+    if deprecation is not None:
+        dep_keys = _Keys(deprecation, file=file, path=("deprecation",))
+        value = dep_keys.boolean("require-deprecation-before-removal")
+        dep_keys.done()
+        if value is not None:
+            require_deprecation = value
+    keys.done()
+    return RegistrySettings(
+        mode=cast(Mode, mode),
+        lint_rules=lint_rules,
+        max_file_bytes=max_bytes,
+        max_depth=max_depth,
+        limits=SchemaLimits(max_items=max_items, max_nodes=max_nodes),
+        require_deprecation_before_removal=require_deprecation,
+        file=file,
+    )
+
+
+def load_registry_settings(root: Path) -> RegistrySettings:
+    """``<root>/accord.toml``, or the defaults when the file does not exist."""
+    path = root / "accord.toml"
+    if not path.exists() and not path.is_symlink():
+        return RegistrySettings()
+    return parse_registry_settings(read_toml(path, display="accord.toml"), file="accord.toml")
+
+
+# -- contract.toml ---------------------------------------------------------------------
+
+
+def parse_contract_meta(
+    data: Mapping[str, Any], *, file: str | None = None, default_mode: Mode = DEFAULT_MODE
+) -> ContractMeta:
+    """Validate a parsed ``contract.toml``.
+
+    Args:
+        data: The parsed TOML table.
+        file: Name used in errors.
+        default_mode: The registry's default mode (``accord.toml``), used when the file
+            sets none.
+
+    Raises:
+        ConfigError: on missing required keys, unknown keys or bad values (the first;
+            :func:`contract_meta_problems` lists every one).
+    """
+    meta, errors = _contract_meta(data, file=file, default_mode=default_mode)
+    if errors:
+        raise errors[0]
+    assert meta is not None
+    return meta
+
+
+def _contract_meta(
+    data: Mapping[str, Any], *, file: str | None, default_mode: Mode
+) -> tuple[ContractMeta | None, list[ConfigError]]:
+    """The contract metadata (``None`` when anything is wrong) and every error in it:
+    each key is checked on its own, so one typo does not hide the next."""
+    errors: list[ConfigError] = []
+    keys = _Keys(data, file=file, path=())
+
+    def attempt(check: Callable[[], _T]) -> _T | None:
+        try:
+            return check()
+        except ConfigError as exc:
+            errors.append(exc)
+            return None
+
+    owner = attempt(lambda: keys.string("owner", required=True))
+    kind = attempt(lambda: keys.choice("kind", KINDS, required=True))
+    mode = attempt(lambda: keys.choice("mode", MODES)) or default_mode
+    status = attempt(lambda: keys.choice("status", STATUSES)) or "stable"
+    provider = attempt(lambda: keys.string("provider"))
+    description = keys.take("description")
+    if description is not None and not isinstance(description, str):
+        errors.append(
+            keys.error("config-invalid-value", "'description' must be a string", "description")
+        )
+    tags_value = keys.take("tags")
+    tags: tuple[str, ...] = ()
+    if tags_value is not None:
+        if not isinstance(tags_value, list) or not all(
+            isinstance(t, str) and t for t in tags_value
+        ):
+            errors.append(
+                keys.error(
+                    "config-invalid-value", "'tags' must be a list of non-empty strings", "tags"
+                )
+            )
+        else:
+            tags = tuple(tags_value)
+    yanked: dict[Version, str] = {}
+    yanked_table = attempt(lambda: keys.table("yanked")) or {}
+    for text in sorted(yanked_table):
+        reason = yanked_table[text]
+        try:
+            version = Version.parse(text)
+        except (InvalidVersion, ValueError):
+            errors.append(
+                keys.error(
+                    "config-invalid-value", f"yanked key {text!r} is not a version", "yanked", text
+                )
+            )
+            continue
+        if not isinstance(reason, str) or not reason.strip():
+            errors.append(
+                keys.error(
+                    "config-invalid-value",
+                    f"yanked {text} needs a reason (a non-empty string)",
+                    "yanked",
+                    text,
+                )
+            )
+            continue
+        yanked[version] = reason
+    rules_table = attempt(lambda: keys.table("rules")) or {}
+    rules: dict[str, RuleOverride] = {}
+    for rule_id in sorted(rules_table):
+        try:
+            rules.update(
+                _rule_overrides({rule_id: rules_table[rule_id]}, file=file, path=("rules",))
+            )
+        except ConfigError as exc:
+            errors.append(exc)
+    errors.extend(
+        keys.unknown(hint=f"; contract.toml keys are {', '.join(sorted(_CONTRACT_KEYS))}")
+    )
+    if errors or owner is None or kind is None:
+        return None, errors
+    meta = ContractMeta(
+        owner=owner,
+        kind=cast(Kind, kind),
+        mode=cast(Mode, mode),
+        status=cast(Status, status),
+        provider=provider,
+        description=description,
+        tags=tags,
+        yanked=MappingProxyType(yanked),
+        rules=MappingProxyType(rules),
+    )
+    return meta, []
+
+
+def load_contract_meta(
+    path: Path, *, display: str | None = None, default_mode: Mode = DEFAULT_MODE
+) -> ContractMeta:
+    """Read and validate one ``contract.toml``."""
+    name = display or str(path)
+    return parse_contract_meta(read_toml(path, display=name), file=name, default_mode=default_mode)
+
+
+def contract_meta_problems(
+    path: Path, *, display: str | None = None, default_mode: Mode = DEFAULT_MODE
+) -> tuple[ContractMeta | None, list[Problem]]:
+    """Read one ``contract.toml`` and report *every* problem in it (lint and the
+    loader), not only the first; the metadata is ``None`` when there is any."""
+    name = display or str(path)
+    try:
+        data = read_toml(path, display=name)
+    except AccordError as exc:
+        return None, [exc.problem()]
+    meta, errors = _contract_meta(data, file=name, default_mode=default_mode)
+    return meta, [e.problem() for e in errors]
+
+
+# -- [tool.accord] ---------------------------------------------------------------------
+
+
+def parse_tool_config(
+    data: Mapping[str, Any], *, base: Path, source: Path | None = None
+) -> ToolConfig:
+    """Validate a ``[tool.accord]`` table; paths resolve against ``base``."""
+    file = str(source) if source else None
+    keys = _Keys(data, file=file, path=("tool", "accord"))
+    for key in sorted(set(data) & _CONTRACT_KEYS):
+        raise keys.error(
+            "config-unknown-key",
+            f"{key!r} is a contract key: set it in the contract's contract.toml, "
+            "not in [tool.accord]",
+            key,
+        )
+    registry = keys.string("registry")
+    output_format = keys.choice("format", _TOOL_FORMATS)
+    package = keys.string("codegen-package")
+    output = keys.string("codegen-output")
+    manifest = keys.string("manifest")
+    fail_on = keys.choice("fail-on", _FAIL_ON)
+    against = keys.string("against")
+    ignore_file = keys.string("ignore-file")
+    ignore = keys.take("ignore")
+    if ignore is not None and not isinstance(ignore, list):
+        raise keys.error(
+            "config-invalid-value",
+            "'ignore' must be an array of tables ([[tool.accord.ignore]])",
+            "ignore",
+        )
+    service = keys.table("service")
+    pact = keys.table("pact")
+    keys.done(hint=f"; [tool.accord] keys are {', '.join(sorted(_TOOL_KEYS))}")
+    return ToolConfig(
+        registry=base / registry if registry else None,
+        format=output_format,
+        codegen_package=package,
+        codegen_output=base / output if output else None,
+        manifest=base / manifest if manifest else None,
+        fail_on=fail_on,
+        against=against,
+        ignore_file=base / ignore_file if ignore_file else None,
+        ignore=tuple(ignore or ()),
+        service=MappingProxyType(dict(service)) if service is not None else None,
+        pact=MappingProxyType(dict(pact)) if pact is not None else None,
+        source=source,
+    )
+
+
+def find_project_config(start: Path) -> ToolConfig:
+    """``[tool.accord]`` of the nearest ``pyproject.toml`` at or above ``start`` that has one.
+
+    Like ruff, a ``pyproject.toml`` without a ``[tool.accord]`` table is passed over.
+    Returns an empty :class:`ToolConfig` (``source=None``) when none is found.
+
+    Raises:
+        ConfigError: when the table found is invalid, or the file is malformed TOML.
+    """
+    here = start.resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / "pyproject.toml"
+        if not candidate.is_file():
+            continue
+        data = read_toml(candidate, display=str(candidate))
+        tool = data.get("tool", {})
+        table = tool.get("accord") if isinstance(tool, dict) else None
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            raise ConfigError(
+                "[tool.accord] must be a table",
+                code="config-invalid-value",
+                file=str(candidate),
+                pointer="/tool/accord",
+            )
+        return parse_tool_config(table, base=directory, source=candidate)
+    return ToolConfig()

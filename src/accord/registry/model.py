@@ -1,0 +1,1449 @@
+"""The contract registry on disk, loaded into immutable objects.
+
+Layout (DESIGN.md)::
+
+    <root>/accord.toml                              registry settings (optional)
+    <root>/accord.lock                              published versions (optional)
+    <root>/<namespace>/<name>/contract.toml         contract metadata
+    <root>/<namespace>/<name>/<X.Y.Z>.schema.json   one file per version
+    <root>/consumers/ verifications/ environments/  reserved: never namespaces
+
+:meth:`Registry.load` reads everything and collects *every* problem (like packaging's
+``_ErrorCollector``) before raising one :class:`~accord.errors.RegistryError`; warnings
+stay on :attr:`Registry.problems`.
+
+``$ref`` resolves only inside the registry: the same document (``#/$defs/x``), another
+contract version (``accord://common.money@1.0.0``, exact versions only) or a relative
+file path resolved against the referring *file's* location (``$id`` never changes
+where a file is looked up) that stays under the root. Anything else is refused and
+never fetched: the ``referencing`` registry used for lookups only serves registry
+documents. :meth:`Registry.bundle` turns a version into one self-contained 2020-12
+document, which is what the compatibility engine, the validators and codegen use.
+
+Example:
+    >>> registry = Registry.load("contracts")  # doctest: +SKIP
+    >>> registry.get("orders.order-placed@^1").version  # doctest: +SKIP
+    Version.parse('1.1.0')
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import difflib
+import hashlib
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import quote, unquote
+
+from accord.core import jsondoc as _jsondoc
+from accord.core import pointer as _pointer
+from accord.errors import (
+    AccordError,
+    ContractNotFound,
+    DocumentError,
+    InvalidReference,
+    LockError,
+    Problem,
+    RefError,
+    RegistryError,
+    SchemaError,
+    VersionNotFound,
+)
+from accord.registry.config import (
+    ContractMeta,
+    RegistrySettings,
+    contract_meta_problems,
+    load_registry_settings,
+)
+from accord.registry.names import ContractRef, find_collisions, validate_name
+from accord.validation.budget import check_limits, expanded_size
+from accord.validation.dialect import (
+    Dialect,
+    check_schema,
+    classify_ref,
+    detect_dialect,
+    iter_subschemas,
+    normalize_with_map,
+)
+from accord.versions import Version
+
+__all__ = [
+    "Contract",
+    "ContractVersion",
+    "Registry",
+    "lock_text",
+    "read_lock",
+    "write_lock",
+]
+
+RESERVED_DIRS = frozenset({"consumers", "verifications", "environments"})
+VERSION_SUFFIX = ".schema.json"
+LOCK_FILE = "accord.lock"
+LOCK_GUARD = "accord.lock.lck"
+SETTINGS_FILE = "accord.toml"
+CONTRACT_FILE = "contract.toml"
+# Files a contract directory may hold besides its version files (lint: file-unexpected).
+CONTRACT_EXTRA_FILES = frozenset({CONTRACT_FILE, "model.py", "README.md"})
+EXAMPLES_DIR = "examples"
+ROOT_FILES = frozenset({SETTINGS_FILE, LOCK_FILE, LOCK_GUARD, "README.md"})
+NAMESPACE_FILES = frozenset({"README.md"})
+BUNDLE_KEY_PREFIX = "accord~"
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+_LOCK_LINE = re.compile(r"^(?P<id>\S+) (?P<version>\S+) (?P<digest>sha256:[0-9a-f]{64})$")
+# RFC 3986 fragment characters that need no percent-encoding.
+_FRAGMENT_SAFE = "/:@!$&'()*+,;=-._~?"
+
+LockEntries = Mapping[tuple[str, Version], str]
+
+
+def digest_of(raw: bytes) -> str:
+    """``sha256:<hex>`` of a version file's raw bytes (the ``accord.lock`` digest)."""
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+# -- value objects ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContractVersion:
+    """One version file of a contract.
+
+    Attributes:
+        contract_id: ``namespace.name``.
+        version: The version its file name states.
+        path: Absolute path of the file.
+        file: Path relative to the registry root, ``/``-separated.
+        raw: The file's bytes (what the lock digest covers).
+        document: The parsed JSON, as written (shared; do not mutate it).
+        yanked: The yank reason from ``contract.toml``, or ``None``.
+        draft: The file has no ``accord.lock`` line while the registry has one (never
+            published, or a publish was interrupted): only an exact pin selects it.
+    """
+
+    contract_id: str
+    version: Version
+    path: Path
+    file: str
+    raw: bytes = field(repr=False)
+    document: Any = field(repr=False, compare=False, hash=False)
+    yanked: str | None = None
+    draft: bool = False
+
+    @property
+    def digest(self) -> str:
+        """``sha256:<hex>`` of :attr:`raw`."""
+        return digest_of(self.raw)
+
+    @property
+    def ref(self) -> str:
+        """``namespace.name@X.Y.Z``."""
+        return f"{self.contract_id}@{self.version}"
+
+    @property
+    def uri(self) -> str:
+        """``accord://namespace.name@X.Y.Z``: how a ``$ref`` or ``dataschema`` names it."""
+        return f"accord://{self.ref}"
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """A contract: its metadata and every version on disk, ascending.
+
+    Attributes:
+        id: ``namespace.name``.
+        namespace: The owning domain.
+        name: The contract name.
+        meta: The parsed ``contract.toml``.
+        versions: Every version file, sorted ascending by SemVer precedence.
+        directory: Absolute path of the contract directory.
+    """
+
+    id: str
+    namespace: str
+    name: str
+    meta: ContractMeta
+    versions: tuple[ContractVersion, ...]
+    directory: Path
+
+    @property
+    def yanked(self) -> frozenset[Version]:
+        """The yanked versions (they stay on disk; ranges skip them)."""
+        return frozenset(self.meta.yanked)
+
+    @property
+    def drafts(self) -> frozenset[Version]:
+        """Version files without an ``accord.lock`` line (ranges and latest skip them)."""
+        return frozenset(v.version for v in self.versions if v.draft)
+
+    def version(self, version: Version | str) -> ContractVersion:
+        """The version file for exactly ``version``.
+
+        Raises:
+            VersionNotFound: no such version file.
+        """
+        wanted = Version.parse(version) if isinstance(version, str) else version
+        for candidate in self.versions:
+            if candidate.version == wanted:
+                return candidate
+        raise VersionNotFound(
+            f"{self.id} has no version {wanted}; available: {self._available()}",
+            ref=f"{self.id}@{wanted}",
+        )
+
+    def latest(self, *, include_prereleases: bool = False) -> ContractVersion | None:
+        """The highest non-yanked, published version (releases only unless asked)."""
+        for candidate in reversed(self.versions):
+            if candidate.yanked is not None or candidate.draft:
+                continue
+            if candidate.version.is_prerelease and not include_prereleases:
+                continue
+            return candidate
+        return None
+
+    def _available(self) -> str:
+        shown = [
+            f"{v.version} (yanked)"
+            if v.yanked is not None
+            else f"{v.version} (draft: not in accord.lock)"
+            if v.draft
+            else str(v.version)
+            for v in self.versions
+        ]
+        return ", ".join(shown) or "none"
+
+
+def _frozen_contracts() -> Mapping[str, Contract]:
+    return MappingProxyType({})
+
+
+def _frozen_lock() -> LockEntries:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, eq=False)
+class Registry:
+    """An immutable, loaded registry.
+
+    Nothing mutates a ``Registry``: ``with_*()`` methods return a new one. Bundles are
+    memoised per instance (memoisation, not observable state).
+
+    Attributes:
+        root: Absolute path of the registry root.
+        settings: ``accord.toml`` (defaults when absent).
+        contracts: Contract id -> :class:`Contract`, read-only, sorted by id.
+        lock: ``(contract id, version)`` -> digest from ``accord.lock`` (empty when absent).
+        problems: Warnings found while loading (errors make :meth:`load` raise).
+    """
+
+    root: Path
+    settings: RegistrySettings = field(default_factory=RegistrySettings)
+    contracts: Mapping[str, Contract] = field(default_factory=_frozen_contracts)
+    lock: LockEntries = field(default_factory=_frozen_lock)
+    problems: tuple[Problem, ...] = ()
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    # -- construction ------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, root: str | Path) -> Registry:
+        """Load the registry at ``root``, collecting every problem.
+
+        Raises:
+            RegistryError: any problem of severity ``error``; ``problems`` lists all.
+        """
+        registry, problems = _build(Path(root), lint=False, trust_lock=True)
+        if any(p.severity == "error" for p in problems):
+            raise RegistryError(problems, root=str(root))
+        return registry
+
+    @classmethod
+    def discover(cls, path: str | Path | None = None) -> Registry:
+        """Load the registry at ``path``, else the one discovery finds: ``ACCORD_REGISTRY``,
+        ``[tool.accord] registry`` in the nearest ``pyproject.toml``, an installed registry
+        package (entry point group ``accord.registries``), else ``./contracts``.
+        ``path`` may be ``"pkg:NAME"`` to name an installed registry package.
+        """
+        from accord.registry.discovery import resolve_registry
+
+        root, _source = resolve_registry(path)
+        return cls.load(root)
+
+    def with_contract(self, contract: Contract) -> Registry:
+        """A new registry with ``contract`` added or replaced."""
+        contracts = dict(self.contracts)
+        contracts[contract.id] = contract
+        return dataclasses.replace(self, contracts=_sorted_proxy(contracts))
+
+    def without_contract(self, contract_id: str) -> Registry:
+        """A new registry without ``contract_id`` (no error if absent)."""
+        contracts = {k: v for k, v in self.contracts.items() if k != contract_id}
+        return dataclasses.replace(self, contracts=_sorted_proxy(contracts))
+
+    def with_settings(self, settings: RegistrySettings) -> Registry:
+        """A new registry with other settings."""
+        return dataclasses.replace(self, settings=settings)
+
+    def with_lock(self, lock: LockEntries) -> Registry:
+        """A new registry with other lock entries (what ``publish`` is about to write)."""
+        return dataclasses.replace(self, lock=MappingProxyType(dict(sorted(lock.items()))))
+
+    # -- lookup ------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Contract]:
+        return iter(self.contracts.values())
+
+    def __len__(self) -> int:
+        return len(self.contracts)
+
+    def __contains__(self, contract_id: object) -> bool:
+        return contract_id in self.contracts
+
+    def versions(self) -> Iterator[ContractVersion]:
+        """Every version of every contract, by contract id then version."""
+        for contract in self.contracts.values():
+            yield from contract.versions
+
+    def contract(self, contract_id: str) -> Contract:
+        """The contract ``namespace.name``.
+
+        Raises:
+            ContractNotFound: with close matches in the message.
+        """
+        found = self.contracts.get(contract_id)
+        if found is None:
+            close = difflib.get_close_matches(contract_id, list(self.contracts), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ContractNotFound(
+                f"no contract {contract_id!r} in registry {self.root}{hint}", ref=contract_id
+            )
+        return found
+
+    def get(self, ref: str | ContractRef) -> ContractVersion:
+        """The version a reference selects.
+
+        ``ns.name@1.1.0`` is that exact version (even when yanked: pins keep working;
+        even a draft, a file without an ``accord.lock`` line); ``ns.name@^1`` (any
+        range) is the highest non-yanked, non-draft match, pre-releases only when the
+        range names one; ``ns.name`` alone is the latest non-yanked, non-draft release.
+        An ``accord://`` prefix is accepted.
+
+        Raises:
+            InvalidReference: the reference does not parse.
+            ContractNotFound: no such contract.
+            VersionNotFound: no version matches; the message lists the available ones.
+        """
+        if isinstance(ref, str):
+            ref = ContractRef.parse(ref.removeprefix("accord://"))
+        text = ref.text or str(ref)
+        try:
+            contract = self.contract(ref.id)
+        except ContractNotFound as exc:
+            raise ContractNotFound(exc.message, ref=text) from None
+        if ref.version is not None:
+            try:
+                return contract.version(ref.version)
+            except VersionNotFound as exc:
+                raise VersionNotFound(exc.message, ref=text) from None
+        if ref.range is not None:
+            chosen = ref.range.select(
+                [v.version for v in contract.versions if not v.draft], yanked=contract.yanked
+            )
+            if chosen is None:
+                raise VersionNotFound(
+                    f"no published, non-yanked version of {contract.id} matches {ref.range}; "
+                    f"available: {contract._available()}",
+                    ref=text,
+                )
+            return contract.version(chosen)
+        latest = contract.latest()
+        if latest is None:
+            raise VersionNotFound(
+                f"{contract.id} has no published, non-yanked release; "
+                f"available: {contract._available()}",
+                ref=text,
+            )
+        return latest
+
+    def published(self, version: ContractVersion) -> bool:
+        """Whether ``version`` has a line in ``accord.lock``."""
+        return (version.contract_id, version.version) in self.lock
+
+    def version_at(self, file: str) -> ContractVersion | None:
+        """The version whose file is ``file`` (relative to the root, ``/``-separated)."""
+        return self._index().by_file.get(file)
+
+    # -- $ref resolution and bundling --------------------------------------------------
+
+    def resolve_ref(self, source: ContractVersion, ref: str) -> tuple[ContractVersion, str]:
+        """Resolve one ``$ref`` written in ``source``: the target version and the JSON
+        pointer (in the target's document as written) it designates.
+
+        Raises:
+            RefError: ``ref-remote``, ``ref-escapes-root``, ``ref-range-not-allowed`` or
+                ``ref-unresolvable`` (file and pointer are those of ``source``).
+        """
+        return _resolve(self._index(), source, ref, "")
+
+    def bundle(self, ref: str | ContractRef | ContractVersion) -> dict[str, Any]:
+        """One self-contained JSON Schema 2020-12 document for a version.
+
+        Every document involved is normalised (draft-07 -> 2020-12); each externally
+        referenced version is embedded under ``$defs`` as ``accord~<id>@<version>`` and
+        every ``$ref`` is rewritten to a local pointer. Output is deterministic. A fresh
+        copy is returned each call (the memoised bundle is never handed out).
+
+        Raises:
+            RefError: a ``$ref`` cannot be resolved inside the registry.
+            SchemaError: ``schema-too-complex``: the bundle, with every ``$ref``
+                followed, is over ``max-nodes`` (documents that fan out into each other).
+        """
+        version = ref if isinstance(ref, ContractVersion) else self.get(ref)
+        key = ("bundle", version.contract_id, version.version)
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = _Bundler(self._index(), version).run()
+            cap = self.settings.limits.max_nodes
+            if expanded_size(cached, cap=cap) > cap:
+                raise SchemaError(
+                    f"{version.ref} with the contracts it references has more than {cap} "
+                    "objects and arrays with every $ref followed (max-nodes in accord.toml)",
+                    code="schema-too-complex",
+                    file=version.file,
+                    pointer="",
+                )
+            self._memo[key] = cached
+        return copy.deepcopy(cached)
+
+    def _index(self) -> _Index:
+        index = self._memo.get("index")
+        if index is None:
+            index = _Index(self.versions())
+            self._memo["index"] = index
+        assert isinstance(index, _Index)
+        return index
+
+
+def _sorted_proxy(contracts: Mapping[str, Contract]) -> Mapping[str, Contract]:
+    return MappingProxyType(dict(sorted(contracts.items())))
+
+
+# -- accord.lock -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _LockLine:
+    contract_id: str
+    version: Version
+    digest: str
+    line: int
+
+
+def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], list[Problem]]:
+    lines: list[_LockLine] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, Version], int] = {}
+    body = text[:-1] if text.endswith("\n") else text
+    if not body:
+        return lines, problems
+    for number, line in enumerate(body.split("\n"), start=1):
+        match = _LOCK_LINE.match(line)
+        version: Version | None = None
+        if match is not None:
+            try:
+                version = Version.parse(match["version"])
+            except ValueError:
+                version = None
+        if match is None or version is None:
+            problems.append(
+                Problem(
+                    "lock-malformed",
+                    f"line {number} is not '<contract> <version> sha256:<64 hex digits>': "
+                    f"{line[:80]!r}",
+                    file=file,
+                    line=number,
+                )
+            )
+            continue
+        key = (match["id"], version)
+        if key in seen:
+            problems.append(
+                Problem(
+                    "lock-duplicate",
+                    f"{match['id']} {version} is locked twice (lines {seen[key]} and {number}); "
+                    "keep one line",
+                    file=file,
+                    line=number,
+                )
+            )
+            continue
+        seen[key] = number
+        lines.append(_LockLine(match["id"], version, match["digest"], number))
+    raw_lines = body.split("\n")
+    if raw_lines != sorted(raw_lines):
+        problems.append(
+            Problem(
+                "lock-unsorted",
+                "accord.lock lines are not sorted; `accord publish` rewrites it sorted",
+                file=file,
+                severity="warning",
+            )
+        )
+    return lines, problems
+
+
+def read_lock(root: str | Path) -> dict[tuple[str, Version], str]:
+    """``(contract id, version)`` -> ``sha256:<hex>`` from ``<root>/accord.lock``.
+
+    A missing lock is an empty mapping (nothing published yet).
+
+    Raises:
+        LockError: ``lock-malformed`` (with the line) or ``lock-duplicate``.
+    """
+    path = Path(root) / LOCK_FILE
+    try:
+        data = _read_regular(path, display=LOCK_FILE, max_bytes=None)
+    except LockError as exc:
+        if exc.code == "file-not-found":
+            return {}
+        raise
+    lines, problems = _parse_lock(_decode_lock(data))
+    for problem in problems:
+        if problem.severity == "error":
+            raise LockError(
+                problem.message, code=problem.code, file=problem.file, line=problem.line
+            )
+    return {(x.contract_id, x.version): x.digest for x in lines}
+
+
+def lock_text(entries: LockEntries) -> str:
+    """The ``accord.lock`` text for ``entries``: one line per version, the lines sorted
+    as plain strings (what ``sort`` does with ``LC_ALL=C``), so two branches that each add
+    lines merge without conflicts in most cases."""
+    lines = sorted(f"{cid} {version} {digest}" for (cid, version), digest in entries.items())
+    return "".join(f"{line}\n" for line in lines)
+
+
+def write_lock(root: str | Path, entries: LockEntries) -> None:
+    """Rewrite ``<root>/accord.lock`` atomically under the exclusive ``accord.lock.lck``.
+
+    Raises:
+        LockError: ``lock-busy`` when another writer holds the lock file (or a crashed
+            one left it behind: remove it once no ``accord publish`` is running).
+    """
+    root_path = Path(root)
+    guard = root_path / LOCK_GUARD
+    try:
+        fd = os.open(guard, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        raise LockError(
+            f"{guard} exists: another `accord publish` is rewriting accord.lock. If none is "
+            "running, a previous one crashed and left a stale lock file: delete it and retry",
+            code="lock-busy",
+            file=LOCK_GUARD,
+        ) from None
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"{os.getpid()}\n")
+        _jsondoc.atomic_write(root_path / LOCK_FILE, lock_text(entries).encode("utf-8"))
+    finally:
+        guard.unlink(missing_ok=True)
+
+
+def _decode_lock(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LockError("accord.lock is not UTF-8", code="lock-malformed", file=LOCK_FILE) from None
+
+
+def _read_regular(path: Path, *, display: str, max_bytes: int | None) -> bytes:
+    """Read a regular file without following symlinks; failures are LockError-coded."""
+    from accord.core.jsondoc import read_regular
+
+    return read_regular(path, display=display, max_bytes=max_bytes, error=LockError)
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+class _Collector:
+    """Collects problems instead of stopping at the first (packaging's _ErrorCollector)."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def error(self, code: str, message: str, file: str | None, pointer: str = "") -> None:
+        self.problems.append(Problem(code, message, file=file, pointer=pointer))
+
+    @contextmanager
+    def collect(self, *, file: str | None = None) -> Iterator[None]:
+        """Record an :class:`AccordError` raised inside as a problem (``file`` fills in
+        a missing file)."""
+        try:
+            yield
+        except AccordError as exc:
+            problem = exc.problem()
+            if problem.file is None and file is not None:
+                problem = dataclasses.replace(problem, file=file)
+            self.problems.append(problem)
+
+
+@dataclass
+class _Scan:
+    """What the directory walk found (before anything is parsed)."""
+
+    contracts: list[tuple[str, str, Path]] = field(default_factory=list)
+    unexpected: list[tuple[str, str]] = field(default_factory=list)  # (file, what)
+    examples: list[tuple[str, Path]] = field(default_factory=list)  # (contract dir rel, path)
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _walk_hygiene(root: Path, collector: _Collector) -> None:
+    """Report symlinks and special files anywhere under ``root`` (never following links).
+
+    ``.git`` is not walked: it belongs to git, not to the registry.
+    """
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            collector.error(
+                "file-unreadable", f"cannot list directory: {exc.strerror}", _rel(root, directory)
+            )
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            rel = _rel(root, path)
+            if entry.is_symlink():
+                collector.error(
+                    "path-symlink",
+                    "symlinks are not allowed in a registry (they can point outside it): "
+                    "replace it with a regular file or directory",
+                    rel,
+                )
+            elif entry.is_dir(follow_symlinks=False):
+                if not (directory == root and entry.name == ".git"):
+                    stack.append(path)
+            elif not entry.is_file(follow_symlinks=False):
+                collector.error(
+                    "path-special-file",
+                    "only regular files and directories are allowed in a registry",
+                    rel,
+                )
+
+
+def _entries(directory: Path) -> list[os.DirEntry[str]]:
+    try:
+        return sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    return entry.is_dir(follow_symlinks=False)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    return entry.is_file(follow_symlinks=False)
+
+
+def _check_names(names: list[str], *, kind: str, parent: str, collector: _Collector) -> list[str]:
+    """Validate names in one directory; return those that may be used."""
+    good: list[str] = []
+    for name in names:
+        where = f"{parent}/{name}" if parent else name
+        try:
+            validate_name(name, what=kind)
+        except AccordError as exc:
+            collector.add(dataclasses.replace(exc.problem(), file=where))
+            continue
+        good.append(name)
+    # Collisions are checked on every name, valid or not: `order_placed` is invalid on
+    # its own, and also shadows `order-placed` in generated code.
+    for first, second in find_collisions(names):
+        collector.error(
+            "name-collision",
+            f"{kind} {second!r} collides with {first!r} when '-'/'_' and case are "
+            "ignored (they would map to the same generated module)",
+            f"{parent}/{second}" if parent else second,
+        )
+        if second in good:
+            good.remove(second)
+    return good
+
+
+def _check_reserved(root: Path, directory: str, collector: _Collector) -> None:
+    """A reserved directory holding a contract is a namespace it may not be."""
+    for entry in _entries(root / directory):
+        if not _is_dir(entry):
+            continue
+        names = {e.name for e in _entries(Path(entry.path))}
+        if CONTRACT_FILE in names or any(n.endswith(VERSION_SUFFIX) for n in names):
+            collector.error(
+                "namespace-reserved",
+                f"{directory}/ is reserved for accord's own records and cannot be a "
+                f"namespace: move {directory}/{entry.name} under another namespace",
+                f"{directory}/{entry.name}",
+            )
+
+
+def _scan(root: Path, collector: _Collector) -> _Scan:
+    scan = _Scan()
+    namespaces: list[str] = []
+    for entry in _entries(root):
+        if entry.name.startswith("."):
+            continue
+        if _is_dir(entry):
+            if entry.name not in RESERVED_DIRS:
+                namespaces.append(entry.name)
+            else:
+                _check_reserved(root, entry.name, collector)
+        elif _is_file(entry) and entry.name not in ROOT_FILES:  # special: hygiene walk
+            scan.unexpected.append((entry.name, "a file at the registry root"))
+    for namespace in _check_names(namespaces, kind="namespace", parent="", collector=collector):
+        ns_dir = root / namespace
+        names: list[str] = []
+        for entry in _entries(ns_dir):
+            if entry.name.startswith("."):
+                continue
+            if _is_dir(entry):
+                names.append(entry.name)
+            elif _is_file(entry) and entry.name not in NAMESPACE_FILES:
+                scan.unexpected.append(
+                    (f"{namespace}/{entry.name}", "a file in a namespace directory")
+                )
+        for name in _check_names(names, kind="contract", parent=namespace, collector=collector):
+            scan.contracts.append((namespace, name, ns_dir / name))
+    return scan
+
+
+def _read_version_file(path: Path, *, file: str, settings: RegistrySettings) -> tuple[bytes, Any]:
+    """Raw bytes and strict parse of one version file (same checks as ``load_path``;
+    read once so the digest and the document describe the same bytes)."""
+    try:
+        raw = _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
+    except LockError as exc:
+        raise DocumentError(exc.message, code=exc.code, file=file) from None
+    document = _jsondoc.loads(
+        raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
+    )
+    # Checked even for versions the lock vouches for: the caps are this registry's
+    # budget now, and a refused schema must not reach the engine, codegen or validators.
+    check_limits(document, settings.limits, file=file)
+    return raw, document
+
+
+def _load_contract(
+    root: Path,
+    *,
+    namespace: str,
+    name: str,
+    directory: Path,
+    settings: RegistrySettings,
+    collector: _Collector,
+    scan: _Scan,
+    published: Mapping[tuple[str, Version], str] | None = None,
+) -> tuple[Contract | None, list[ContractVersion]]:
+    """The contract (``None`` when its contract.toml is unusable) and its versions
+    (returned either way, so their own problems and the refs into them are checked).
+
+    ``published``: lock digests whose versions were checked when they were published;
+    a version file with exactly those bytes skips :func:`check_schema`.
+    """
+    contract_id = f"{namespace}.{name}"
+    rel_dir = _rel(root, directory)
+    meta: ContractMeta | None = None
+    toml_path = directory / CONTRACT_FILE
+    if not toml_path.exists() and not toml_path.is_symlink():
+        collector.error(
+            "contract-toml-missing",
+            f"{contract_id} has no contract.toml: add one with at least `owner` and `kind`",
+            f"{rel_dir}/{CONTRACT_FILE}",
+        )
+    else:
+        # Every problem in the file, not only the first (one typo must not hide the next).
+        meta, toml_problems = contract_meta_problems(
+            toml_path, display=f"{rel_dir}/{CONTRACT_FILE}", default_mode=settings.mode
+        )
+        for problem in toml_problems:
+            collector.add(problem)
+    found: list[tuple[Version, Path, str]] = []
+    for entry in _entries(directory):
+        rel = f"{rel_dir}/{entry.name}"
+        if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
+            continue  # symlinks and special files are reported by the hygiene walk
+        if entry.name.endswith(VERSION_SUFFIX) and _is_file(entry):
+            text = entry.name[: -len(VERSION_SUFFIX)]
+            try:
+                version = Version.parse(text)
+            except ValueError as exc:
+                collector.error(
+                    "version-file-invalid",
+                    f"{entry.name!r} is not '<X.Y.Z>.schema.json' with a SemVer 2.0.0 version "
+                    f"(no 'v', no leading zeros, no build metadata): {exc}",
+                    rel,
+                )
+                continue
+            if str(version) != text:
+                collector.error(
+                    "version-file-invalid", f"{entry.name!r} is not a canonical version", rel
+                )
+                continue
+            found.append((version, Path(entry.path), rel))
+        elif _is_dir(entry) and entry.name == EXAMPLES_DIR:
+            scan.examples.append((rel_dir, Path(entry.path)))
+        elif not (_is_file(entry) and entry.name in CONTRACT_EXTRA_FILES):
+            scan.unexpected.append((rel, "in a contract directory"))
+    yanked = meta.yanked if meta is not None else {}
+    versions: list[ContractVersion] = []
+    for version, path, rel in sorted(found, key=lambda t: t[0]):
+        try:
+            raw, document = _read_version_file(path, file=rel, settings=settings)
+        except AccordError as exc:
+            collector.add(exc.problem())
+            continue
+        if published is None or published.get((contract_id, version)) != digest_of(raw):
+            for problem in check_schema(document, file=rel, pointer="", require_object_root=True):
+                collector.add(problem)
+        versions.append(
+            ContractVersion(
+                contract_id=contract_id,
+                version=version,
+                path=path,
+                file=rel,
+                raw=raw,
+                document=document,
+                yanked=yanked.get(version),
+            )
+        )
+    on_disk = {v for v, _, _ in found}
+    for version in sorted(yanked):
+        if version not in on_disk:
+            collector.error(
+                "yanked-version-missing",
+                f"contract.toml yanks {version}, but {version}{VERSION_SUFFIX} does not exist",
+                f"{rel_dir}/{CONTRACT_FILE}",
+                _pointer.from_parts(["yanked", str(version)]),
+            )
+    if meta is None:
+        return None, versions
+    contract = Contract(
+        id=contract_id,
+        namespace=namespace,
+        name=name,
+        meta=meta,
+        versions=tuple(versions),
+        directory=directory,
+    )
+    return contract, versions
+
+
+def _check_lock(root: Path, versions: list[ContractVersion], collector: _Collector) -> LockEntries:
+    path = root / LOCK_FILE
+    if not path.exists() and not path.is_symlink():
+        return MappingProxyType({})
+    try:
+        text = _decode_lock(_read_regular(path, display=LOCK_FILE, max_bytes=None))
+    except LockError as exc:
+        collector.add(exc.problem())
+        return MappingProxyType({})
+    lines, problems = _parse_lock(text)
+    for problem in problems:
+        collector.add(problem)
+    by_key = {(v.contract_id, v.version): v for v in versions}
+    for line in lines:
+        version = by_key.get((line.contract_id, line.version))
+        if version is None:
+            collector.add(
+                Problem(
+                    "lock-missing-file",
+                    f"{line.contract_id} {line.version} is published in accord.lock but its "
+                    "version file is missing: published versions are never deleted "
+                    "(yank it in contract.toml instead)",
+                    file=LOCK_FILE,
+                    line=line.line,
+                )
+            )
+        elif version.digest != line.digest:
+            collector.error(
+                "lock-digest-mismatch",
+                f"{version.ref} was edited after it was published (accord.lock line "
+                f"{line.line} has {line.digest}, the file is {version.digest}): published "
+                "versions are immutable; publish a new version instead",
+                version.file,
+            )
+    return MappingProxyType(
+        {
+            (x.contract_id, x.version): x.digest
+            for x in sorted(lines, key=lambda x: (x.contract_id, x.version))
+        }
+    )
+
+
+def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
+    """``contract`` with every version lacking a lock line marked as a draft.
+
+    Only when the registry has a lock: a registry with none has published nothing yet
+    and is used as it is (DESIGN.md). With one, a file without its line was written by
+    hand or by an interrupted publish, and no range or "latest" may pick it.
+    """
+    if all((contract.id, v.version) in lock for v in contract.versions):
+        return contract
+    versions = tuple(
+        v if (contract.id, v.version) in lock else dataclasses.replace(v, draft=True)
+        for v in contract.versions
+    )
+    return dataclasses.replace(contract, versions=versions)
+
+
+def _published_digests(root: Path) -> dict[tuple[str, Version], str]:
+    """The lock's digests, or nothing when the lock is absent or has any problem (then
+    :func:`_check_lock` reports it and every version is checked in full)."""
+    try:
+        data = _read_regular(root / LOCK_FILE, display=LOCK_FILE, max_bytes=None)
+        lines, problems = _parse_lock(_decode_lock(data))
+    except LockError:
+        return {}
+    if any(p.severity == "error" for p in problems):
+        return {}
+    return {(x.contract_id, x.version): x.digest for x in lines}
+
+
+def _build(
+    root: Path,
+    *,
+    lint: bool,
+    trust_lock: bool = False,
+    trusted: Mapping[tuple[str, Version], str] | None = None,
+    lint_checks: Callable[[Registry, _Scan], Iterable[Problem]] | None = None,
+) -> tuple[Registry, list[Problem]]:
+    """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
+
+    ``trust_lock`` (``Registry.load`` only, never with ``lint``): a version whose bytes
+    match its ``accord.lock`` digest passed :func:`check_schema` when ``accord publish``
+    locked it, so loading it for use skips that per-document check (the metaschema check
+    is most of a load). Lint and the gate (``trust_lock=False``) check every version;
+    unpublished and edited versions are always checked, every problem collected.
+
+    ``trusted`` (the gate with ``--against``): digests from the base commit's lock; a
+    version with exactly those bytes passed the gate when it landed on the base, so its
+    per-document checks are skipped. Never used with ``lint``.
+    """
+    from accord.registry.problems import apply_overrides, check_overrides
+
+    display = str(root)
+    if not root.is_dir():
+        problem = Problem(
+            "registry-not-found",
+            "registry directory does not exist (set [tool.accord] registry in pyproject.toml "
+            "or pass the path)",
+            file=display,
+        )
+        raise RegistryError([problem], root=display)
+    root = root.resolve()
+    collector = _Collector()
+    settings = RegistrySettings()
+    with collector.collect():
+        settings = load_registry_settings(root)
+    collector.problems.extend(check_overrides(settings))
+    _walk_hygiene(root, collector)
+    scan = _scan(root, collector)
+    published = _published_digests(root) if trust_lock and not lint else None
+    if trusted is not None and not lint:
+        published = dict(trusted)
+    contracts: dict[str, Contract] = {}
+    all_versions: list[ContractVersion] = []
+    for namespace, name, directory in scan.contracts:
+        contract, versions = _load_contract(
+            root,
+            namespace=namespace,
+            name=name,
+            directory=directory,
+            settings=settings,
+            collector=collector,
+            scan=scan,
+            published=published,
+        )
+        all_versions.extend(versions)
+        if contract is not None:
+            contracts[contract.id] = contract
+    lock = _check_lock(root, all_versions, collector)
+    if lock:
+        contracts = {k: _mark_drafts(c, lock) for k, c in contracts.items()}
+    registry = Registry(root=root, settings=settings, contracts=_sorted_proxy(contracts), lock=lock)
+    # Every version file, even of a contract whose contract.toml is broken: one typo
+    # there must not also make every $ref into the contract unresolvable.
+    index = _Index(all_versions)
+    for version in index.ordered:
+        with collector.collect(file=version.file):
+            index.normalized(version)
+        _check_refs(index, version, collector)
+    collector.problems.extend(_ref_cycles(index))
+    if lint_checks is not None:
+        collector.problems.extend(lint_checks(registry, scan))
+    problems = apply_overrides(_dedupe(collector.problems), settings)
+    registry = dataclasses.replace(
+        registry, problems=tuple(p for p in problems if p.severity != "error")
+    )
+    return registry, problems
+
+
+def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str | None, str, int | None]] = set()
+    out: list[Problem] = []
+    for problem in problems:
+        key = (problem.code, problem.file, problem.pointer, problem.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
+
+
+# -- $ref resolution -------------------------------------------------------------------
+
+
+class _Index:
+    """Every loaded version by URI and by file, plus a ``referencing`` registry."""
+
+    def __init__(self, versions: Iterable[ContractVersion]) -> None:
+        self.ordered = sorted(versions, key=lambda v: (v.contract_id, v.version))
+        self.by_uri = {v.uri: v for v in self.ordered}
+        self.by_file = {v.file: v for v in self.ordered}
+        self._normalized: dict[str, Any] = {}
+        self._referencing: Any = None
+        # (target uri, fragment) -> pointer or None: every version's refs are resolved
+        # when the registry loads and again by each bundle and the cycle check.
+        self.fragments: dict[tuple[str, str], str | None] = {}
+
+    def referencing(self) -> Any:
+        """A ``referencing.Registry`` whose ``retrieve`` serves registry documents only."""
+        if self._referencing is None:
+            import referencing
+            import referencing.exceptions
+
+            # attrs classes: mypy without the attrs plugin does not see their fields.
+            registry_class: Any = referencing.Registry
+            no_such_resource: Any = referencing.exceptions.NoSuchResource
+
+            def retrieve(uri: str) -> Any:
+                version = self.by_uri.get(uri)
+                if version is None:
+                    raise no_such_resource(ref=uri)
+                return _resource(version.document)
+
+            self._referencing = registry_class(retrieve=retrieve)
+        return self._referencing
+
+    def normalized(self, version: ContractVersion) -> _Normal:
+        """The version's document normalised to 2020-12, with pointer maps (cached).
+
+        Raises:
+            SchemaError: the document cannot be normalised (unsupported dialect, ...).
+        """
+        hit = self._normalized.get(version.uri)
+        if hit is None and detect_dialect(version.document, file=version.file) == "2020-12":
+            # Already 2020-12: nothing is renamed, and the bundler copies before it
+            # rewrites, so the document is shared and both maps are the identity.
+            hit = _Normal(version.document, _IDENTITY, _IDENTITY)
+            self._normalized[version.uri] = hit
+        elif hit is None:
+            document, new_to_old = normalize_with_map(version.document, file=version.file)
+            old_to_new = {old: new for new, old in new_to_old.items()}
+            hit = _Normal(document, MappingProxyType(new_to_old), MappingProxyType(old_to_new))
+            self._normalized[version.uri] = hit
+        assert isinstance(hit, _Normal)
+        return hit
+
+
+class _Identity(Mapping[str, str]):
+    """Every pointer maps to itself (a 2020-12 document's normalised form is itself)."""
+
+    def __getitem__(self, key: str) -> str:
+        return key
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+_IDENTITY = _Identity()
+
+
+@dataclass(frozen=True, slots=True)
+class _Normal:
+    """A normalised document and the maps between its pointers and the original's."""
+
+    document: Any
+    new_to_old: Mapping[str, str]
+    old_to_new: Mapping[str, str]
+
+    def to_new(self, pointer: str) -> str:
+        """Map a pointer into the document as written to the normalised document, by
+        its longest mapped prefix (``/definitions/a/type`` -> ``/$defs/a/type``)."""
+        probe = pointer
+        while True:
+            if probe in self.old_to_new:
+                return self.old_to_new[probe] + pointer[len(probe) :]
+            if not probe:
+                return pointer
+            probe = probe.rsplit("/", 1)[0]
+
+
+def _resource(document: Any) -> Any:
+    from referencing import Resource
+    from referencing.exceptions import CannotDetermineSpecification
+    from referencing.jsonschema import DRAFT202012, UnknownDialect
+
+    try:
+        return Resource.from_contents(document, default_specification=DRAFT202012)
+    except (CannotDetermineSpecification, UnknownDialect):
+        return DRAFT202012.create_resource(document)
+
+
+def _resolve(
+    index: _Index, source: ContractVersion, ref: str, at: str
+) -> tuple[ContractVersion, str]:
+    """Resolve ``ref`` (written at pointer ``at`` of ``source``) to (target, pointer)."""
+
+    def fail(code: str, message: str) -> RefError:
+        return RefError(message, code=code, file=source.file, pointer=at)
+
+    kind = classify_ref(ref)
+    base, _, fragment_text = ref.partition("#")
+    fragment = unquote(fragment_text)
+    target: ContractVersion | None
+    if kind == "remote":
+        raise fail(
+            "ref-remote",
+            f"$ref {ref!r} points outside the registry; accord never fetches schemas: copy "
+            "it into the registry and use accord://<contract>@<version>",
+        )
+    if kind == "local":
+        target = source
+    elif kind == "accord":
+        text = base.removeprefix("accord://")
+        try:
+            parsed = ContractRef.parse(text)
+        except InvalidReference as exc:
+            raise fail("ref-unresolvable", f"$ref {ref!r}: {exc.message}") from None
+        if parsed.version is None:
+            raise fail(
+                "ref-range-not-allowed",
+                f"$ref {ref!r} must name an exact version (accord://{parsed.id}@X.Y.Z): "
+                "a schema's meaning may not change when a new version is published",
+            )
+        target = index.by_uri.get(f"accord://{parsed.id}@{parsed.version}")
+        if target is None:
+            raise fail("ref-unresolvable", f"$ref {ref!r}: no such contract version in registry")
+    else:
+        path = unquote(base)
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(source.file), path))
+        if path.startswith("/") or joined == ".." or joined.startswith("../"):
+            raise fail(
+                "ref-escapes-root",
+                f"$ref {ref!r} leaves the registry root; only files inside it can be referenced",
+            )
+        target = index.by_file.get(joined)
+        if target is None:
+            raise fail(
+                "ref-unresolvable",
+                f"$ref {ref!r}: {joined} is not a version file of this registry "
+                "(only <namespace>/<name>/<X.Y.Z>.schema.json files can be referenced)",
+            )
+    pointer = _fragment_pointer(index, target, fragment)
+    if pointer is None:
+        raise fail(
+            "ref-unresolvable",
+            f"$ref {ref!r}: {target.ref} has nothing at #{fragment}",
+        )
+    return target, pointer
+
+
+def _fragment_pointer(index: _Index, target: ContractVersion, fragment: str) -> str | None:
+    """The pointer (in the document as written) a fragment designates, or ``None``."""
+    key = (target.uri, fragment)
+    if key in index.fragments:
+        return index.fragments[key]
+    pointer = _lookup_fragment(index, target, fragment)
+    index.fragments[key] = pointer
+    return pointer
+
+
+def _lookup_fragment(index: _Index, target: ContractVersion, fragment: str) -> str | None:
+    if fragment == "" or (fragment.startswith("/") and _through_objects(target.document, fragment)):
+        # Object keys only: referencing's JSON-pointer lookup finds exactly this node
+        # (array indexes and anchors are left to referencing itself).
+        return fragment
+    from referencing.exceptions import Unresolvable
+
+    resolver = index.referencing().resolver()
+    try:
+        resolver.lookup(f"{target.uri}#{quote(fragment, safe=_FRAGMENT_SAFE)}")
+    except Unresolvable:
+        return None
+    if fragment == "" or fragment.startswith("/"):
+        return fragment
+    return _find_anchor(target.document, fragment)
+
+
+def _through_objects(document: Any, pointer: str) -> bool:
+    """Whether ``pointer`` names a node reached through object keys only."""
+    node = document
+    for token in _pointer.split(pointer):
+        if not isinstance(node, dict) or token not in node:
+            return False
+        node = node[token]
+    return True
+
+
+def _find_anchor(document: Any, name: str) -> str | None:
+    for pointer, schema in _subschemas(document, ""):
+        if schema.get("$anchor") == name or schema.get("$id") == f"#{name}":
+            return pointer
+    return None
+
+
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+
+
+def _dialect_of(document: Any) -> Dialect:
+    try:
+        return detect_dialect(document)
+    except AccordError:
+        return "2020-12"  # reported by check_schema; walk it as accord's own dialect
+
+
+def _subschemas(document: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every object subschema of a document with its pointer (schema positions only)."""
+    for here, schema in iter_subschemas(document, _dialect_of(document), pointer):
+        if isinstance(schema, dict):
+            yield here, schema
+
+
+def _ref_sites(document: Any) -> Iterator[tuple[str, str]]:
+    """(pointer of the ``$ref`` keyword, its value) for every ``$ref`` in a document."""
+    for here, schema in _subschemas(document, ""):
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            yield _pointer.join(here, "$ref"), ref
+
+
+def _check_refs(index: _Index, version: ContractVersion, collector: _Collector) -> None:
+    for at, ref in _ref_sites(version.document):
+        with collector.collect():
+            _resolve(index, version, ref, at)
+
+
+def _pointer_get(document: Any, pointer: str) -> tuple[bool, Any]:
+    node = document
+    for token in _pointer.split(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False, None
+    return True, node
+
+
+_Node = tuple[str, str]  # (version uri, pointer to a schema)
+
+
+def _in_place_edges(index: _Index, node: _Node) -> list[tuple[_Node, str | None]]:
+    """Subschemas applied to the *same* instance as ``node`` (no input consumed), each
+    with the ``$ref`` pointer that leads there (``None`` for in-document applicators)."""
+    version = index.by_uri[node[0]]
+    found, schema = _pointer_get(version.document, node[1])
+    if not found or not isinstance(schema, dict):
+        return []
+    edges: list[tuple[_Node, str | None]] = []
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        try:
+            target, pointer = _resolve(index, version, ref, "")
+        except RefError:
+            pass
+        else:
+            edges.append(((target.uri, pointer), _pointer.join(node[1], "$ref")))
+        if _dialect_of(version.document) == "draft-07":
+            return edges  # draft-07 ignores $ref siblings
+    for keyword in _IN_PLACE_LISTS:
+        value = schema.get(keyword)
+        if isinstance(value, list):
+            edges.extend(
+                ((node[0], _pointer.join(node[1], keyword, i)), None) for i in range(len(value))
+            )
+    edges.extend(
+        ((node[0], _pointer.join(node[1], keyword)), None)
+        for keyword in _IN_PLACE_ONE
+        if keyword in schema
+    )
+    dependent = schema.get("dependentSchemas")
+    if isinstance(dependent, dict):
+        edges.extend(
+            ((node[0], _pointer.join(node[1], "dependentSchemas", k)), None) for k in dependent
+        )
+    return edges
+
+
+def _ref_cycles(index: _Index) -> list[Problem]:
+    """``schema-ref-cycle`` for every cycle of in-place edges that crosses documents
+    (cycles inside one document are reported by the dialect checks)."""
+    problems: list[Problem] = []
+    state: dict[_Node, int] = {}  # 1 = on the stack, 2 = done
+    for version in index.ordered:
+        if not isinstance(version.document, dict):
+            continue
+        for here, _schema in _subschemas(version.document, ""):
+            start: _Node = (version.uri, here)
+            if start in state:
+                continue
+            path: list[tuple[_Node, str | None]] = [(start, None)]
+            stack: list[Iterator[tuple[_Node, str | None]]] = [iter(_in_place_edges(index, start))]
+            state[start] = 1
+            while stack:
+                step = next(stack[-1], None)
+                if step is None:
+                    stack.pop()
+                    state[path.pop()[0]] = 2
+                    continue
+                child, via = step
+                seen = state.get(child)
+                if seen == 1:
+                    cycle = [*path[[n for n, _ in path].index(child) + 1 :], (child, via)]
+                    problem = _cycle_problem(index, cycle)
+                    if problem is not None:
+                        problems.append(problem)
+                elif seen is None:
+                    state[child] = 1
+                    path.append((child, via))
+                    stack.append(iter(_in_place_edges(index, child)))
+    return problems
+
+
+def _cycle_problem(index: _Index, cycle: list[tuple[_Node, str | None]]) -> Problem | None:
+    uris = {node[0] for node, _ in cycle}
+    if len(uris) < 2:
+        return None
+    # The edge *into* each node is `via`, written in the previous node's document.
+    sites: list[tuple[str, str]] = []
+    for i, (_node, via) in enumerate(cycle):
+        if via is not None:
+            previous = cycle[i - 1][0]
+            sites.append((index.by_uri[previous[0]].file, via))
+    file, pointer = min(sites)
+    names = " -> ".join(sorted(index.by_uri[u].ref for u in uris))
+    return Problem(
+        "schema-ref-cycle",
+        f"$ref cycle across {names} consumes no input: validation would never end",
+        file=file,
+        pointer=pointer,
+    )
+
+
+# -- bundling --------------------------------------------------------------------------
+
+
+def bundle_key(version: ContractVersion) -> str:
+    """The ``$defs`` key a version is embedded under: ``accord~<id>@<version>``."""
+    return f"{BUNDLE_KEY_PREFIX}{version.ref}"
+
+
+class _Bundler:
+    def __init__(self, index: _Index, root: ContractVersion) -> None:
+        self.index = index
+        self.root = root
+        self.embedded: dict[str, Any] = {}  # bundle key -> rewritten document
+        self.queue: list[ContractVersion] = []
+
+    def run(self) -> dict[str, Any]:
+        document = self._rewrite(self.root)
+        if not isinstance(document, dict):
+            raise RefError(
+                "a registry version's root must be an object schema",
+                code="schema-root-not-object",
+                file=self.root.file,
+            )
+        while self.queue:
+            version = self.queue.pop()
+            key = bundle_key(version)
+            if key in self.embedded:
+                continue
+            self.embedded[key] = None  # placeholder: cycles do not re-enter
+            embedded = self._rewrite(version)
+            if isinstance(embedded, dict):
+                # Every $ref is now a pointer from the bundle's root: anchors and $schema
+                # have no job left in an embedded document.
+                embedded.pop("$schema", None)
+                for _here, schema in _subschemas(embedded):
+                    schema.pop("$anchor", None)
+            self.embedded[key] = embedded
+        if self.embedded:
+            defs = dict(document.get("$defs", {}))
+            for key in sorted(self.embedded):
+                if key in defs:
+                    raise RefError(
+                        f"$defs already has a key {key!r}, which bundling reserves",
+                        code="ref-unresolvable",
+                        file=self.root.file,
+                        pointer=_pointer.join("/$defs", key),
+                    )
+                defs[key] = self.embedded[key]
+            document["$defs"] = defs
+        document["$schema"] = DRAFT_2020_12
+        # An `$id` would make the rewritten `#/...` pointers below it resolve against
+        # another base; the bundle is one resource.
+        for _here, schema in _subschemas(document):
+            if isinstance(schema.get("$id"), str):
+                del schema["$id"]
+        # Round-trip through canonical JSON so key order (and so bytes) is deterministic.
+        result = _jsondoc.loads(_jsondoc.sorted_dumps(document), max_bytes=None, max_depth=None)
+        assert isinstance(result, dict)
+        return result
+
+    def _rewrite(self, version: ContractVersion) -> Any:
+        normal = self.index.normalized(version)
+        document = copy.deepcopy(normal.document)
+        for here, schema in list(_subschemas(document)):
+            if not isinstance(schema.get("$ref"), str):
+                continue
+            # Resolve the $ref as written (normalisation may have renamed tokens of its
+            # pointer), then map the target into the target's normalised layout.
+            written_at = normal.new_to_old.get(here, here)
+            found, original = _pointer_get(version.document, written_at)
+            ref = original.get("$ref") if found and isinstance(original, dict) else None
+            if not isinstance(ref, str):
+                ref = schema["$ref"]
+            target, pointer = _resolve(self.index, version, ref, _pointer.join(written_at, "$ref"))
+            pointer = self.index.normalized(target).to_new(pointer)
+            if target.uri == self.root.uri:
+                schema["$ref"] = "#" + quote(pointer, safe=_FRAGMENT_SAFE)
+            else:
+                self.queue.append(target)
+                schema["$ref"] = "#" + quote(
+                    _pointer.join("/$defs", bundle_key(target)) + pointer, safe=_FRAGMENT_SAFE
+                )
+        return document

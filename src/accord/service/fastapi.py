@@ -1,0 +1,553 @@
+"""FastAPI (and any ASGI app): validate chosen routes' bodies against contracts.
+
+Needs the ``fastapi`` extra for :func:`body`; :class:`ContractMiddleware` is plain ASGI
+and works under any Starlette/ASGI app.
+
+Two ways in:
+
+- :class:`ContractMiddleware` validates the request body and the JSON response body of
+  the routes you list, keyed ``"METHOD /path/template"``::
+
+      app.add_middleware(
+          ContractMiddleware,
+          routes={"POST /orders": {"request": "orders.place-order@^1",
+                                   "response": {201: "orders.order-placed@^1"}}},
+          registry="contracts",
+          sample_rate=1.0,      # production: e.g. 0.01 validates 1% of requests
+          log_only=False,       # production: True logs violations and changes nothing
+      )
+
+  A request that violates its contract gets a ``422`` shaped like FastAPI's own
+  validation errors (``{"detail": [{"loc": ["body", ...], "msg": ..., "type":
+  "contract_violation"}], "contract": ref}``); a response that violates its contract is
+  replaced by a ``500`` naming the contract and every error (in tests this is what you
+  want to see; in production use ``log_only=True``). Violations are always logged on
+  the ``accord.service.fastapi`` logger.
+
+- :func:`body` is a dependency returning the request's JSON payload once it is valid::
+
+      @app.post("/orders")
+      def place(payload: Annotated[dict, Depends(body("orders.place-order@^1"))]): ...
+
+Validators are built when the middleware is created, compiled once and shared; nothing
+is fetched. A bad reference, or a route key that matches no route of the app
+(``"GET /itemz/{sku}"`` would silently never be checked), fails the app's startup (the
+ASGI lifespan reports ``lifespan.startup.failed``; without a lifespan, every request
+fails), or the construction when the middleware is wrapped around an app directly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import os
+import random
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from accord.errors import AccordError, UsageError
+
+if TYPE_CHECKING:
+    from accord.errors import ValidationIssue
+    from accord.registry.model import Registry
+    from accord.validation.validator import Validator
+
+__all__ = ["ContractMiddleware", "RouteContract", "body", "violation_detail"]
+
+logger = logging.getLogger("accord.fastapi")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_MAX_BODY = 16 * 1024 * 1024  # a request body larger than this is not buffered: 413
+
+
+@dataclass(frozen=True)
+class RouteContract:
+    """The contracts of one route.
+
+    Attributes:
+        request: The request body's contract reference, if checked.
+        response: The response body's contract: one reference for every 2xx JSON
+            response, or status code -> reference.
+    """
+
+    request: str | None = None
+    response: str | Mapping[int, str] | None = None
+
+    def response_ref(self, status: int) -> str | None:
+        if self.response is None:
+            return None
+        if isinstance(self.response, str):
+            return self.response if 200 <= status < 300 else None
+        return self.response.get(status)
+
+
+def _route_contract(value: RouteContract | Mapping[str, Any] | str) -> RouteContract:
+    if isinstance(value, RouteContract):
+        return value
+    if isinstance(value, str):
+        return RouteContract(request=value)
+    unknown = set(value) - {"request", "response"}
+    if unknown:
+        raise UsageError(
+            f"route contract keys are 'request' and 'response', not {sorted(unknown)}",
+            code="usage",
+        )
+    response = value.get("response")
+    if isinstance(response, Mapping):
+        response = {int(k): v for k, v in response.items()}
+    return RouteContract(request=value.get("request"), response=response)
+
+
+def violation_detail(
+    ref: str,
+    issues: list[ValidationIssue],
+    *,
+    where: str,
+    omitted: int = 0,
+    omitted_lower_bound: bool = False,
+) -> dict[str, Any]:
+    """A FastAPI-shaped error body: ``{"detail": [{"loc", "msg", "type"}], "contract"}``.
+
+    When the validator listed only its first ``max_errors`` errors, ``"omitted"`` says
+    how many more it found (``"omitted_lower_bound": true``: at least that many).
+    """
+    from accord.core.pointer import split
+
+    problem: dict[str, Any] = {
+        "detail": [
+            {
+                "loc": [where, *split(issue.instance_path)],
+                "msg": issue.message,
+                "type": "contract_violation",
+                "keyword": issue.keyword,
+                "schema_path": issue.schema_path,
+            }
+            for issue in issues
+        ],
+        "contract": ref,
+    }
+    if omitted or omitted_lower_bound:
+        problem["omitted"] = omitted
+        problem["omitted_lower_bound"] = omitted_lower_bound
+    return problem
+
+
+def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, value in headers:
+        if name.lower() == b"content-type":
+            media = value.split(b";", 1)[0].strip().lower()
+            return media == b"application/json" or media.endswith(b"+json")
+    return False
+
+
+@dataclass
+class _Compiled:
+    request: Validator | None
+    responses: dict[str, Validator] = field(default_factory=dict)
+    spec: RouteContract = field(default_factory=RouteContract)
+
+
+class ContractMiddleware:
+    """ASGI middleware validating request and response bodies of chosen routes.
+
+    Args:
+        app: The ASGI app (FastAPI passes it when you call ``app.add_middleware``).
+        routes: ``"METHOD /path/template"`` -> a :class:`RouteContract`, a dict with
+            ``request``/``response`` keys, or a reference (request only). The path is
+            the route's template as declared (``/orders/{order_id}``).
+        registry: A registry or its directory (default: discovery).
+        sample_rate: Fraction of requests checked (0..1); 1.0 in tests.
+        log_only: Log violations and pass everything through unchanged.
+        rng: Source of randomness for sampling (tests make it deterministic).
+        max_body: Largest body checked, in bytes (16 MiB): a larger request body on a
+            checked route is answered ``413``, a larger checked response is replaced
+            by a ``500`` (with ``log_only``: both logged and passed on unchecked).
+
+    Raises:
+        UsageError: a bad route key or sample rate; ``route-unknown`` at startup for a
+            key matching no route of the app (with the close ones).
+        ContractNotFound, VersionNotFound: a reference does not resolve (at boot).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        routes: Mapping[str, RouteContract | Mapping[str, Any] | str],
+        registry: Registry | str | os.PathLike[str] | None = None,
+        sample_rate: float = 1.0,
+        log_only: bool = False,
+        rng: Callable[[], float] = random.random,
+        max_body: int = _MAX_BODY,
+    ) -> None:
+        from accord.registry.runtime import _registry_for, validator
+
+        if not 0.0 <= sample_rate <= 1.0:
+            raise UsageError(f"sample_rate must be within 0..1, not {sample_rate}", code="usage")
+        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
+            raise UsageError(f"max_body must be a positive integer, not {max_body!r}", code="usage")
+        self.app = app
+        self.sample_rate = sample_rate
+        self.log_only = log_only
+        self.max_body = max_body
+        self._rng = rng
+        self._routes: dict[tuple[str, str], _Compiled] = {}
+        self._startup_error: AccordError | None = None
+        self._routes_checked = False
+        try:
+            reg = _registry_for(registry)
+            for key, value in routes.items():
+                method, _, path = key.strip().partition(" ")
+                if not method or not path.startswith("/"):
+                    raise UsageError(
+                        f"route key {key!r}: expected 'METHOD /path/template', e.g. 'POST /orders'",
+                        code="usage",
+                    )
+                spec = _route_contract(value)
+                compiled = _Compiled(
+                    request=validator(spec.request, registry=reg) if spec.request else None,
+                    spec=spec,
+                )
+                refs = (
+                    [spec.response]
+                    if isinstance(spec.response, str)
+                    else list((spec.response or {}).values())
+                )
+                for ref in refs:
+                    compiled.responses[ref] = validator(ref, registry=reg)
+                self._routes[(method.upper(), path.strip())] = compiled
+        except AccordError as exc:
+            if hasattr(app, "router"):  # wrapped around an app directly: fail right here
+                raise
+            # Built by Starlette's middleware stack (app.add_middleware) inside the first
+            # ASGI call, the lifespan startup, where uvicorn's default lifespan="auto"
+            # reads any exception as "lifespan unsupported" and serves anyway: fail the
+            # startup explicitly instead (and every request, where there is no lifespan).
+            self._startup_error = exc
+
+    def _problem(self, scope: Scope) -> AccordError | None:
+        """The configuration error to fail startup (or a request) with, if any: a bad
+        reference, or a route key that matches no route of the app."""
+        if self._startup_error is not None or self._routes_checked:
+            return self._startup_error
+        self._routes_checked = True
+        router = getattr(scope.get("app"), "router", None)
+        declared = _declared_routes(getattr(router, "routes", None))
+        if declared is None:
+            return None
+        for method, path in self._routes:
+            key = f"{method} {path}"
+            if key in declared or any(path.startswith(m) for m in declared[""]):
+                continue
+            close = difflib.get_close_matches(key, sorted(k for k in declared if k), n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            self._startup_error = UsageError(
+                f"ContractMiddleware route key {key!r} matches no route of the app, so it "
+                f"would never be validated{hint}",
+                code="route-unknown",
+            )
+            break
+        return self._startup_error
+
+    def _match(self, scope: Scope) -> _Compiled | None:
+        method = str(scope.get("method", "")).upper()
+        path = str(scope.get("path", ""))
+        exact = self._routes.get((method, path))
+        if exact is not None:
+            return exact
+        app = scope.get("app")
+        for route in getattr(getattr(app, "router", None), "routes", ()):
+            template = getattr(route, "path", None)
+            if not isinstance(template, str) or (method, template) not in self._routes:
+                continue
+            from starlette.routing import Match
+
+            match, _ = route.matches(scope)
+            if match == Match.FULL:
+                return self._routes[(method, template)]
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("type") == "lifespan":
+            await self.app(scope, receive, self._failing_startup(scope, send))
+            return
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+        failure = self._problem(scope)
+        if failure is not None:
+            raise failure
+        compiled = self._match(scope)
+        if compiled is None or (self.sample_rate < 1.0 and self._rng() >= self.sample_rate):
+            await self.app(scope, receive, send)
+            return
+        if compiled.request is not None:
+            data, more = await _read_body(receive, self.max_body)
+            if more:
+                # Too big to check is refused, not let through unchecked (fail closed).
+                too_large = _too_large(compiled.request.ref, self.max_body)
+                _log("request", scope, compiled.request.ref, too_large)
+                if not self.log_only:
+                    await _send_json(send, 413, too_large)
+                    return
+            else:
+                _payload, problem = _check(compiled.request, data, where="body")
+                if problem is not None:
+                    _log("request", scope, compiled.request.ref, problem)
+                    if not self.log_only:
+                        await _send_json(send, 422, problem)
+                        return
+            receive = _replay(data, more, receive)
+        if compiled.responses:
+            send = self._checking_send(scope, compiled, send)
+        await self.app(scope, receive, send)
+
+    def _failing_startup(self, scope: Scope, send: Send) -> Send:
+        async def startup(message: Message) -> None:
+            if message.get("type") == "lifespan.startup.complete":
+                problem = self._problem(scope)
+                if problem is not None:
+                    logger.error("startup failed: %s", problem.message)
+                    message = {"type": "lifespan.startup.failed", "message": problem.message}
+            await send(message)
+
+        return startup
+
+    def _checking_send(self, scope: Scope, compiled: _Compiled, send: Send) -> Send:
+        state: dict[str, Any] = {
+            "start": None,
+            "chunks": [],
+            "size": 0,
+            "validator": None,
+            "over": None,  # "passed" or "refused" once the body went over max_body
+        }
+
+        async def checking(message: Message) -> None:
+            kind = message.get("type")
+            if kind == "http.response.start":
+                status = int(message.get("status", 0))
+                ref = compiled.spec.response_ref(status)
+                headers = list(message.get("headers", []))
+                if ref is None or not _is_json(headers):
+                    await send(message)
+                    return
+                state["start"] = message
+                state["validator"] = compiled.responses[ref]
+                return
+            if kind != "http.response.body" or state["start"] is None:
+                await send(message)
+                return
+            if state["over"] == "passed":
+                await send(message)
+                return
+            if state["over"] == "refused":
+                return
+            chunk = message.get("body", b"")
+            state["chunks"].append(chunk)
+            state["size"] += len(chunk)
+            more = bool(message.get("more_body", False))
+            if state["size"] > self.max_body:
+                # Too big to buffer and check: never held in memory past the cap.
+                await self._over_cap(scope, state, send, more=more)
+                return
+            if more:
+                return
+            data = b"".join(state["chunks"])
+            check: Validator = state["validator"]
+            _payload, problem = _check(check, data, where="response")
+            if problem is not None:
+                _log("response", scope, check.ref, problem)
+                if not self.log_only:
+                    await _send_json(send, 500, {"error": "response violates contract", **problem})
+                    return
+            await send(state["start"])
+            await send({"type": "http.response.body", "body": data, "more_body": False})
+
+        return checking
+
+    async def _over_cap(
+        self, scope: Scope, state: dict[str, Any], send: Send, *, more: bool
+    ) -> None:
+        check: Validator = state["validator"]
+        problem = violation_detail(
+            check.ref,
+            [_size_issue(f"the response body is larger than {self.max_body} bytes")],
+            where="response",
+        )
+        _log("response", scope, check.ref, problem)
+        data = b"".join(state["chunks"])
+        state["chunks"] = []
+        if self.log_only:
+            state["over"] = "passed"
+            await send(state["start"])
+            await send({"type": "http.response.body", "body": data, "more_body": more})
+            return
+        state["over"] = "refused"
+        await _send_json(send, 500, {"error": "response too large to check", **problem})
+
+
+def _declared_routes(routes: Any) -> dict[str, list[str]] | None:
+    """``"METHOD /template"`` of every route of a Starlette router (``""`` holds mount
+    prefixes, under which nothing can be checked), or ``None`` when there is no router."""
+    if not isinstance(routes, list):
+        return None
+    declared: dict[str, list[str]] = {"": []}
+    for route in routes:
+        path = getattr(route, "path", None)
+        methods = getattr(route, "methods", None)
+        if not isinstance(path, str):
+            continue
+        if methods is None and hasattr(route, "app"):
+            declared[""].append(path.rstrip("/") + "/")  # a Mount: its app's own routes
+        for method in methods or ():
+            declared[f"{str(method).upper()} {path}"] = []
+    return declared
+
+
+async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
+    """The whole request body; ``more`` is True when it is over ``cap`` (not read on)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message.get("type") != "http.request":
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+        if size > cap:
+            return b"".join(chunks), True
+
+
+def _size_issue(message: str) -> ValidationIssue:
+    from accord.errors import ValidationIssue
+
+    return ValidationIssue("", "", "size", message)
+
+
+def _too_large(ref: str, cap: int) -> dict[str, Any]:
+    issue = _size_issue(f"the request body is larger than {cap} bytes")
+    return violation_detail(ref, [issue], where="body")
+
+
+def _replay(data: bytes, more: bool, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": data, "more_body": more}
+        return await receive()
+
+    return replay
+
+
+def _check(check: Validator, data: bytes, *, where: str) -> tuple[Any, dict[str, Any] | None]:
+    """The parsed body and, when it is refused, the error body to answer with.
+
+    Bounded whatever the body: parsing refuses nesting deeper than the validator's
+    ``max_depth``, and the explanation lists at most its ``max_errors`` errors (each
+    message cut to a few hundred characters) with a count of the rest.
+    """
+    from accord.core import jsondoc as _jsondoc
+    from accord.errors import ValidationIssue
+
+    try:
+        payload = _jsondoc.loads_fast(data, max_bytes=None, max_depth=check.max_depth)
+        violation = check.violation(payload)
+    except AccordError as exc:
+        issue = ValidationIssue("", "", "json", f"not valid JSON: {exc.message}")
+        return None, violation_detail(check.ref, [issue], where=where)
+    if violation is None:
+        return payload, None
+    return payload, violation_detail(
+        check.ref,
+        violation.errors,
+        where=where,
+        omitted=violation.omitted,
+        omitted_lower_bound=violation.omitted_lower_bound,
+    )
+
+
+def _log(what: str, scope: Scope, ref: str, problem: dict[str, Any]) -> None:
+    first = problem["detail"][0]
+    where = "/".join(str(p) for p in first["loc"])
+    logger.warning(
+        "%s %s: %s body violates %s at %s: %s (%d error(s))",
+        scope.get("method"),
+        scope.get("path"),
+        what,
+        ref,
+        where,
+        first["msg"],
+        len(problem["detail"]),
+    )
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode("ascii")),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data, "more_body": False})
+
+
+def body(
+    ref: str,
+    *,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    max_body: int = _MAX_BODY,
+) -> Callable[..., Awaitable[Any]]:
+    """A FastAPI dependency: the request's JSON body, once valid under ``ref``.
+
+    Raises (inside the request):
+        fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming the errors
+            (the first ``max_errors``); 413 when the body is over ``max_body`` bytes
+            (16 MiB), refused while it is read.
+    """
+    from fastapi import HTTPException, Request
+
+    from accord.registry.runtime import validator
+
+    check = validator(ref, registry=registry)
+
+    async def dependency(request: Request) -> Any:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_body:
+                too_large = _too_large(check.ref, max_body)
+                _log("request", request.scope, check.ref, too_large)
+                raise HTTPException(status_code=413, detail=too_large["detail"])
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        # Starlette keeps a read body here, so the endpoint can still read it.
+        request._body = data
+        payload, problem = _check(check, data, where="body")
+        if problem is not None:
+            _log("request", request.scope, check.ref, problem)
+            raise HTTPException(status_code=422, detail=problem["detail"])
+        return payload
+
+    # FastAPI reads the parameter's type from the annotations; under postponed
+    # evaluation they are strings naming a name this module does not import at the top.
+    dependency.__annotations__ = {"request": Request, "return": Any}
+    return dependency

@@ -1,0 +1,187 @@
+"""Resource budgets of schema documents: refuse a schema before it costs minutes of CPU.
+
+Two counts bound every command's work on a schema (lint, diff, codegen, validate):
+
+- ``max-items``: entries in any one JSON object or array of the document, so the
+  length of ``allOf``/``anyOf``/``oneOf``/``prefixItems``/``enum``/``required`` and the
+  number of ``properties`` (or ``$defs``) are all capped by one rule;
+- ``max-nodes``: objects and arrays reached from the root with every local ``$ref``
+  followed, so a small document whose shared ``$defs`` fan out (a 12-way ``anyOf``
+  referencing the next 12-way level, eight levels deep: 12^8 paths in 3 KB) counts
+  every path a validator walks, not its few distinct nodes.
+
+Over either cap the document is refused with ``schema-too-complex``, naming the file and
+the pointer of the offending container (or ``$ref``). The counts are computed without
+recursion and stop as soon as a cap is passed, so checking is linear in the document's
+distinct nodes whatever it expands to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from accord.core import pointer as _pointer
+from accord.errors import SchemaError
+
+__all__ = [
+    "DEFAULT_MAX_ITEMS",
+    "DEFAULT_MAX_NODES",
+    "MAX_ITEMS_BOUND",
+    "MAX_NODES_BOUND",
+    "SchemaLimits",
+    "check_limits",
+    "expanded_size",
+]
+
+DEFAULT_MAX_ITEMS = 1000
+DEFAULT_MAX_NODES = 20_000
+# The highest values accord.toml may set: beyond them single commands take minutes.
+MAX_ITEMS_BOUND = 10_000
+MAX_NODES_BOUND = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaLimits:
+    """The ``accord.toml`` budgets a schema document must stay within.
+
+    Attributes:
+        max_items: Entries in any one object or array of the document.
+        max_nodes: Objects and arrays reached with every local ``$ref`` followed.
+    """
+
+    max_items: int = DEFAULT_MAX_ITEMS
+    max_nodes: int = DEFAULT_MAX_NODES
+
+
+def _too_complex(message: str, *, file: str | None, pointer: str) -> SchemaError:
+    return SchemaError(
+        f"{message} (raise it in accord.toml if this is intended)",
+        code="schema-too-complex",
+        file=file,
+        pointer=pointer,
+    )
+
+
+def _wide(document: Any, max_items: int) -> tuple[str, int] | None:
+    """The pointer and size of the first container with more than ``max_items``."""
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            if len(value) > max_items:
+                return where, len(value)
+            stack.extend(
+                (v, _pointer.join(where, k)) for k, v in value.items() if isinstance(v, dict | list)
+            )
+        elif isinstance(value, list):
+            if len(value) > max_items:
+                return where, len(value)
+            stack.extend(
+                (v, _pointer.join(where, i))
+                for i, v in enumerate(value)
+                if isinstance(v, dict | list)
+            )
+    return None
+
+
+def _target(root: Any, ref: str) -> Any:
+    """The container a local ``$ref`` points to, or ``None`` (anything else counts 1)."""
+    if not ref.startswith("#"):
+        return None
+    fragment = unquote(ref[1:])
+    if fragment and not fragment.startswith("/"):
+        return None  # anchors: rare, and bundles rewrite references to pointers
+    value = root
+    try:
+        for token in _pointer.split("#" + fragment) if fragment else []:
+            value = value[int(token)] if isinstance(value, list) else value[token]
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
+def _children(value: Any, root: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "$ref" and isinstance(item, str):
+                target = _target(root, item)
+                if target is not None:
+                    yield target
+            elif isinstance(item, dict | list):
+                yield item
+    else:
+        for item in value:
+            if isinstance(item, dict | list):
+                yield item
+
+
+def expanded_size(schema: Any, *, root: Any = None, cap: int) -> int:
+    """Objects and arrays reached from ``schema`` with every local ``$ref`` followed.
+
+    Shared subschemas count once per path (a validator walks each path); a ``$ref``
+    back to a container being expanded counts 1 (recursion follows the instance, which
+    is finite). Stops early: the result is ``cap + 1`` as soon as the count passes
+    ``cap``. ``root`` is the document ``$ref`` pointers resolve in (``schema`` itself
+    by default).
+    """
+    if not isinstance(schema, dict | list):
+        return 0
+    document = schema if root is None else root
+    memo: dict[int, int] = {}
+    on_path: set[int] = set()
+    frames: list[list[Any]] = [[schema, _children(schema, document), 1]]
+    on_path.add(id(schema))
+    while frames:
+        frame = frames[-1]
+        child = next(frame[1], None)
+        if child is None:
+            frames.pop()
+            on_path.discard(id(frame[0]))
+            memo[id(frame[0])] = frame[2]
+            if not frames:
+                return int(frame[2])
+            frames[-1][2] += frame[2]
+        else:
+            key = id(child)
+            if key in memo:
+                frame[2] += memo[key]
+            elif key in on_path:
+                frame[2] += 1
+            else:
+                on_path.add(key)
+                frames.append([child, _children(child, document), 1])
+                continue
+        if frame[2] > cap:
+            return cap + 1
+    return 0  # pragma: no cover - the root frame always returns
+
+
+def check_limits(
+    document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
+) -> None:
+    """Refuse ``document`` when it is over ``limits`` (the defaults when ``None``).
+
+    Raises:
+        SchemaError: ``schema-too-complex``, naming the file and the pointer of the
+            widest offending container (``max-items``) or the root (``max-nodes``).
+    """
+    limits = limits or SchemaLimits()
+    wide = _wide(document, limits.max_items)
+    if wide is not None:
+        where, size = wide
+        raise _too_complex(
+            f"{size} entries in one object or array, over the cap of {limits.max_items} "
+            "(max-items)",
+            file=file,
+            pointer=where,
+        )
+    if expanded_size(document, cap=limits.max_nodes) > limits.max_nodes:
+        raise _too_complex(
+            f"more than {limits.max_nodes} objects and arrays with every $ref followed "
+            "(max-nodes; shared $defs count once per path that reaches them)",
+            file=file,
+            pointer="",
+        )

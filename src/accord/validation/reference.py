@@ -1,0 +1,53 @@
+"""The semantic reference validator: jsonschema-rs, formats asserted, offline.
+
+Every verdict accord reports about a concrete payload (witnesses, generated examples,
+``accord validate``) is decided here, so the engine, the validators and the tests all
+share one meaning of "valid". Schemas given here must be self-contained (every
+``$ref`` local, see ``Registry.bundle``); retrieval is disabled so nothing is ever
+fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from accord.core.memo import IdentityMemo
+from accord.validation.offline import rs_validator
+
+_lock = threading.Lock()
+_cache: dict[str, Any] = {}
+_CACHE_MAX = 4096
+
+
+def _key(schema: Any) -> str:
+    return json.dumps(schema, sort_keys=True, default=str)
+
+
+_by_identity: IdentityMemo[str] = IdentityMemo(512)
+
+
+def reference_validator(schema: Any) -> Any:
+    """A compiled jsonschema-rs validator for a self-contained 2020-12 schema (cached).
+
+    The cache key is the schema's canonical JSON, found through the schema's identity
+    first (schemas are not mutated once built), so a hot loop over one schema does not
+    serialise it again and again.
+    """
+    key = _by_identity(schema, _key)
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    validator = rs_validator(schema, validate_formats=True, ignore_unknown_formats=True)
+    with _lock:
+        if len(_cache) >= _CACHE_MAX:
+            _cache.clear()
+        _cache[key] = validator
+    return validator
+
+
+def is_valid(schema: Any, instance: Any) -> bool:
+    """Whether ``instance`` is valid under ``schema`` by the reference validator."""
+    return bool(reference_validator(schema).is_valid(instance))

@@ -1,0 +1,104 @@
+"""Strict JSON reading: every refusal has its own code; nothing is written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from accord.core.jsondoc import atomic_write, canonical_dumps, load_path, loads
+from accord.errors import AccordError, DocumentError
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        pytest.param(b"", "json-empty", id="empty"),
+        pytest.param(b"  \n ", "json-empty", id="whitespace-only"),
+        pytest.param(b'{"a": 1,}', "json-malformed", id="trailing-comma"),
+        pytest.param(b'{"a": 1, "a": 2}', "json-duplicate-key", id="duplicate-key"),
+        pytest.param(b'{"a": {"b": 1, "b": 1}}', "json-duplicate-key", id="nested-duplicate"),
+        pytest.param(b'{"a": NaN}', "json-nan", id="nan"),
+        pytest.param(b'{"a": Infinity}', "json-nan", id="infinity"),
+        pytest.param(b'{"a": -Infinity}', "json-nan", id="minus-infinity"),
+        pytest.param(b'{"a": "\xff"}', "json-invalid-utf8", id="invalid-utf8"),
+        pytest.param(b'\xef\xbb\xbf{"a": 1}', "json-bom", id="bom"),
+        pytest.param(b'{"a": "\\ud800"}', "json-lone-surrogate", id="lone-surrogate"),
+        pytest.param(
+            b'{\n<<<<<<< HEAD\n"a": 1\n=======\n"a": 2\n>>>>>>> b\n}',
+            "json-conflict-markers",
+            id="conflict-markers",
+        ),
+        pytest.param(b"[" * 65 + b"]" * 65, "json-too-deep", id="too-deep"),
+    ],
+)
+def test_refusals_have_codes(data: bytes, code: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        loads(data, file="x.json")
+    assert info.value.code == code
+    assert info.value.file == "x.json"
+    assert isinstance(info.value, AccordError)
+    assert isinstance(info.value, ValueError)
+
+
+def test_malformed_reports_line_and_column() -> None:
+    with pytest.raises(DocumentError) as info:
+        loads(b'{\n  "a": 1\n  "b": 2\n}', file="x.json")
+    assert (info.value.line, info.value.column) == (3, 3)
+    assert "x.json:3:3" in str(info.value)
+
+
+def test_depth_cap_is_configurable_and_strings_do_not_count() -> None:
+    deep = b"[" * 70 + b"]" * 70
+    assert loads(deep, max_depth=100) is not None
+    assert loads(b'["' + b"[" * 200 + b'"]') == ["[" * 200]
+
+
+def test_size_cap() -> None:
+    with pytest.raises(DocumentError) as info:
+        loads(b"[" + b"1," * 100 + b"1]", max_bytes=50)
+    assert info.value.code == "json-too-large"
+
+
+def test_big_integers_stay_exact() -> None:
+    value = loads(b'{"n": 18446744073709551617, "f": 1.5, "big": 1e400}')
+    assert value["n"] == 2**64 + 1
+    assert isinstance(value["n"], int)
+    assert value["f"] == 1.5
+    assert str(value["big"]) == "1E+400"
+
+
+def test_load_path_refuses_symlinks_and_special_files(tmp_path: Path) -> None:
+    target = tmp_path / "t.json"
+    target.write_text("{}")
+    link = tmp_path / "l.json"
+    link.symlink_to(target)
+    with pytest.raises(DocumentError) as info:
+        load_path(link)
+    assert info.value.code == "path-symlink"
+    fifo = tmp_path / "f.json"
+    os.mkfifo(fifo)
+    with pytest.raises(DocumentError) as info:
+        load_path(fifo)
+    assert info.value.code == "path-special-file"
+    with pytest.raises(DocumentError) as info:
+        load_path(tmp_path / "missing.json")
+    assert info.value.code == "file-not-found"
+
+
+def test_canonical_dumps_is_stable() -> None:
+    assert canonical_dumps({"b": 1, "a": [2**70, "é"]}) == (
+        '{\n  "a": [\n    1180591620717411303424,\n    "é"\n  ],\n  "b": 1\n}\n'
+    )
+
+
+def test_atomic_write_exclusive_never_overwrites(tmp_path: Path) -> None:
+    path = tmp_path / "1.0.0.schema.json"
+    atomic_write(path, b"first")
+    with pytest.raises(FileExistsError):
+        atomic_write(path, b"second", exclusive=True)
+    assert path.read_bytes() == b"first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.0.0.schema.json"]
+    atomic_write(path, b"third")
+    assert path.read_bytes() == b"third"

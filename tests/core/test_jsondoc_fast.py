@@ -1,0 +1,224 @@
+"""``loads_fast`` returns exactly what ``loads`` returns and refuses exactly what it refuses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord.core.jsondoc import MISS, fast_or_miss, loads, loads_fast
+from accord.errors import DocumentError
+
+
+def _outcome(fn: Any, data: bytes | str, **kwargs: Any) -> tuple[str, Any]:
+    try:
+        value = fn(data, **kwargs)
+    except DocumentError as exc:
+        return ("refused", (exc.code, str(exc)))
+    return ("ok", json.dumps(value, default=repr) + repr(_types(value)))
+
+
+def _types(value: Any) -> Any:
+    if isinstance(value, dict):
+        return [(k, _types(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [_types(v) for v in value]
+    return type(value).__name__
+
+
+CORNERS = [
+    b'{"a": 1, "a": 2}',
+    b'{"a": 1, "\\u0061": 2}',
+    b'{"a" : 1, "a": 2}',
+    b'{"a"\n:1,"a"\t:2}',
+    b'{"x": {"y": [{"k": 1, "k": 1}]}}',
+    b'[{"a": 1}, {"b": {"c": {"d": 1, "d": 2}}}]',
+    b'{"a": ":", "b": 1}',
+    b'{"a": "\\":", "b": 1}',
+    b'{"a": NaN}',
+    b"[Infinity]",
+    b"[-Infinity]",
+    b"[1e400]",
+    b"[-1e400]",
+    b"[1.7976931348623159e308]",
+    b"[" + b"1" * 400 + b".0]",
+    b"[" + b"1" * 4300 + b"]",
+    b"[" + b"1" * 4301 + b"]",
+    b"[1e-400]",
+    b'["\\ud800"]',
+    b'["\\udc00"]',
+    b'["\\uD83D\\uDE00"]',
+    b'{"\\ud800": 1}',
+    b'["\xed\xa0\x80"]',
+    b'["\xff"]',
+    b"\xef\xbb\xbf[1]",
+    b"[" * 64 + b"]" * 64,
+    b"[" * 65 + b"]" * 65,
+    b'{"a":' * 64 + b"1" + b"}" * 64,
+    b'{"a":' * 65 + b"1" + b"}" * 65,
+    b"[" * 63 + b"{}" + b"]" * 63,
+    b"[" * 64 + b"{}" + b"]" * 64,
+    b'{\n<<<<<<< HEAD\n"a": 1\n=======\n"a": 2\n>>>>>>> b\n}',
+    b'["<<<<<<< x"]',
+    b"<<<<<<< x\n[1]",
+    b"",
+    b"  \n",
+    b"01",
+    b"[1,]",
+    b"1 2",
+    b'"\t"',
+    b'"\\x"',
+    b"[\x0c1]",
+    b"\xc2\xa0[1]",
+    b"-0",
+    b"-0.0",
+    b"1E2",
+    b"18446744073709551617",
+    b'{"b": 1, "a": 2}',
+    b'{"": 1, "": 2}',
+    b"{}",
+    b"[]",
+    b'"x"',
+    b"null",
+]
+
+
+@pytest.mark.parametrize("data", CORNERS, ids=[repr(c)[:40] for c in CORNERS])
+def test_fast_agrees_with_strict_on_corners(data: bytes) -> None:
+    assert _outcome(loads_fast, data) == _outcome(loads, data)
+    assert _outcome(loads_fast, data, max_depth=None) == _outcome(loads, data, max_depth=None)
+    text = data.decode("utf-8", "surrogateescape")
+    assert _outcome(loads_fast, text) == _outcome(loads, text)
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        pytest.param(b'{"a": 1, "a": 2}', "json-duplicate-key", id="duplicate"),
+        pytest.param(b'{"a": 1, "\\u0061": 2}', "json-duplicate-key", id="duplicate-escaped"),
+        pytest.param(b'{"a" :1, "a": 2}', "json-duplicate-key", id="duplicate-space-colon"),
+        pytest.param(b'[[{"k": {"z": 1, "z": 2}}]]', "json-duplicate-key", id="duplicate-deep"),
+        pytest.param(b"[NaN]", "json-nan", id="nan"),
+        pytest.param(b'["\\ud800"]', "json-lone-surrogate", id="lone-surrogate"),
+        pytest.param(b"[" * 65 + b"]" * 65, "json-too-deep", id="too-deep"),
+        pytest.param(b'{\n<<<<<<< a\n"a": 1\n}', "json-conflict-markers", id="conflict"),
+        pytest.param(b"\xef\xbb\xbf[1]", "json-bom", id="bom"),
+        pytest.param(b'["\xff"]', "json-invalid-utf8", id="utf8"),
+    ],
+)
+def test_fast_path_never_accepts_what_strict_refuses(data: bytes, code: str) -> None:
+    assert fast_or_miss(data, None, 64) is MISS
+    with pytest.raises(DocumentError) as info:
+        loads_fast(data)
+    assert info.value.code == code
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"order": {"id": 1, "lines": [{"sku": "a", "q": 2}]}, "at": "09:41:00"}',
+        b'{"a": [1, 2.5, true, null, "x"], "b": {}, "c": []}',
+        b'{"\\u00e9": "caf\\u00e9", "n": 18446744073709551617}',
+        '{"é": "ü", "s": "a\\"b"}'.encode(),
+    ],
+)
+def test_fast_path_takes_ordinary_payloads(data: bytes) -> None:
+    value = fast_or_miss(data, None, 64)
+    assert value is not MISS
+    assert value == loads(data)
+
+
+def test_big_float_goes_to_the_strict_loader_and_stays_exact() -> None:
+    assert fast_or_miss(b"[1e400]", None, 64) is MISS
+    assert str(loads_fast(b"[1e400]")[0]) == "1E+400"
+
+
+def test_lower_int_digit_limit_disables_the_fast_path() -> None:
+    data = b"[" + b"7" * 1000 + b"]"
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(700)
+    try:
+        assert fast_or_miss(data, None, 64) is MISS
+        with pytest.raises(DocumentError):
+            loads_fast(data)
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+_keys = st.sampled_from(["a", "b", "\\u0061", "k", "", "\\ud800", "\\ud83d\\ude00", '\\"', ":"])
+_scalars = st.sampled_from(
+    [
+        "1",
+        "-0",
+        "1.5",
+        "1e400",
+        "-1e400",
+        "1e308",
+        "NaN",
+        "Infinity",
+        "18446744073709551617",
+        "true",
+        "null",
+        '"x"',
+        '"\\ud800"',
+        '"\\udc00\\ud800"',
+        '"\\ud83d\\ude00"',
+        '":"',
+        '"\\":"',
+        '"[[[["',
+        '"]]]]"',
+        '"<<<<<<< x"',
+        "01",
+        "1.",
+    ]
+)
+_ws = st.sampled_from(["", " ", "\n", "\t", "\r\n", "  "])
+
+
+@st.composite
+def _texts(draw: Any, depth: int = 0) -> str:
+    if depth > 3 or draw(st.booleans()):
+        if depth > 2 and draw(st.integers(0, 9)) == 0:
+            n = draw(st.integers(60, 70))
+            return "[" * n + draw(_scalars) + "]" * n
+        return draw(_scalars)
+    if draw(st.booleans()):
+        items = draw(st.lists(_texts(depth + 1), max_size=4))
+        return "[" + ",".join(items) + "]"
+    pairs = draw(st.lists(st.tuples(_keys, _ws, _ws, _texts(depth + 1)), max_size=4))
+    return "{" + ",".join(f'"{k}"{w1}:{w2}{v}' for k, w1, w2, v in pairs) + "}"
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_texts(), _ws)
+def test_fast_and_strict_agree_on_generated_texts(text: str, pad: str) -> None:
+    data = (pad + text + pad).encode()
+    assert _outcome(loads_fast, data) == _outcome(loads, data)
+    assert _outcome(loads_fast, data, max_depth=3) == _outcome(loads, data, max_depth=3)
+    value = fast_or_miss(data, None, 64)
+    if value is not MISS:
+        assert _outcome(loads, data)[0] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        pytest.param(
+            b'{"a": 1, "a": ' + b"[" * 70 + b"]" * 70 + b"}", "json-too-deep", id="deep-dup"
+        ),
+        pytest.param(b"[" * 70 + b"1,]" + b"]" * 69, "json-too-deep", id="deep-malformed"),
+        pytest.param(b"[" * 5000 + b"]" * 5000, "json-too-deep", id="deeper-than-recursion"),
+        pytest.param(
+            b'["\\ud800", ' + b"[" * 70 + b"]" * 70 + b"]", "json-too-deep", id="deep-surrogate"
+        ),
+    ],
+)
+def test_too_deep_is_reported_before_other_refusals(data: bytes, code: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        loads(data)
+    assert info.value.code == code
+    assert info.value.line == 1

@@ -1,0 +1,305 @@
+"""Runtime validators: fast verdicts, explained errors, and agreement between backends."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord.errors import ContractViolation, DocumentError, RefError, SchemaError
+from accord.validation.formats import format_checker
+from accord.validation.offline import offline_registry as _offline_registry
+from accord.validation.reference import is_valid as reference_is_valid
+from accord.validation.validator import Validator, _explaining_class, explain_backend
+
+ORDER = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["id", "items"],
+    "properties": {
+        "id": {"type": "integer", "minimum": 1},
+        "email": {"type": "string", "format": "email"},
+        "items": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"$ref": "#/$defs/item"},
+        },
+    },
+    "additionalProperties": False,
+    "$defs": {
+        "item": {
+            "type": "object",
+            "required": ["sku"],
+            "properties": {"sku": {"type": "string", "pattern": "^[A-Z]{3}-\\d{4}$"}},
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def order() -> Validator:
+    return Validator(ORDER, ref="orders.order-placed@1.0.0")
+
+
+def test_valid_payload(order: Validator) -> None:
+    payload = {"id": 1, "items": [{"sku": "ABC-1234"}]}
+    assert order.is_valid(payload)
+    order.validate(payload)
+    assert order.errors(payload) == []
+
+
+def test_errors_carry_paths_and_keywords(order: Validator) -> None:
+    payload = {"id": 0, "items": [{"sku": "abc"}, {}], "extra": True}
+    with pytest.raises(ContractViolation) as info:
+        order.validate(payload)
+    got = {(e.instance_path, e.schema_path, e.keyword) for e in info.value.errors}
+    assert got == {
+        ("/id", "/properties/id/minimum", "minimum"),
+        ("/items/0/sku", "/properties/items/items/$ref/properties/sku/pattern", "pattern"),
+        ("/items/1", "/properties/items/items/$ref/required", "required"),
+        ("", "/additionalProperties", "additionalProperties"),
+    }
+    assert info.value.code == "contract-violation"
+    assert info.value.ref == "orders.order-placed@1.0.0"
+    sku = next(e for e in info.value.errors if e.keyword == "pattern")
+    assert sku.json_path == "$.items[0].sku"
+
+
+def test_best_match_is_jsonschemas(order: Validator) -> None:
+    payload = {"id": "one", "items": [{"sku": "ABC-1234"}]}
+    with pytest.raises(ContractViolation) as info:
+        order.validate(payload)
+    assert info.value.best_match is not None
+    assert info.value.best_match.instance_path == "/id"
+    assert info.value.best_match.keyword == "type"
+    assert "$.id" in str(info.value)
+
+
+def test_validate_json_refuses_duplicate_keys(order: Validator) -> None:
+    with pytest.raises(DocumentError) as info:
+        order.validate_json(b'{"id": 1, "id": 2, "items": [{"sku": "ABC-1234"}]}')
+    assert info.value.code == "json-duplicate-key"
+
+
+def test_validate_json_keeps_big_integers_exact() -> None:
+    schema = {"type": "integer", "maximum": 10**30}
+    validator = Validator(schema)
+    assert validator.validate_json(str(10**30)) == 10**30
+    with pytest.raises(ContractViolation) as info:
+        validator.validate_json(str(10**30 + 1).encode())
+    assert info.value.errors[0].keyword == "maximum"
+
+
+def test_validate_json_reports_violations(order: Validator) -> None:
+    with pytest.raises(ContractViolation):
+        order.validate_json('{"id": 1, "items": []}')
+
+
+def test_draft07_schema_is_normalised() -> None:
+    validator = Validator(
+        {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "items": [{"type": "string"}],
+            "additionalItems": False,
+        }
+    )
+    assert validator.is_valid(["a"])
+    assert not validator.is_valid(["a", "b"])
+
+
+@pytest.mark.parametrize(
+    ("schema", "code"),
+    [
+        pytest.param({"$ref": "https://example.com/s.json"}, "ref-remote", id="remote"),
+        pytest.param({"$ref": "#/$defs/missing"}, "ref-unresolvable", id="dangling"),
+        pytest.param({"type": 12}, "schema-invalid", id="bad-type"),
+    ],
+)
+def test_bad_schemas_raise_schema_errors(schema: Any, code: str) -> None:
+    with pytest.raises(SchemaError) as info:
+        Validator(schema, ref="x.y@1.0.0")
+    assert info.value.code == code
+
+
+def test_explaining_backend_never_fetches() -> None:
+    registry = _offline_registry()
+    with pytest.raises(Exception) as info:  # noqa: PT011 - referencing wraps the cause
+        registry.get_or_retrieve("https://example.com/s.json")
+    cause = info.value.__cause__ or info.value
+    assert isinstance(cause, RefError)
+    assert cause.code == "ref-remote"
+
+
+def test_backend_is_named() -> None:
+    assert Validator({}).backend == "jsonschema-rs"
+    assert "python-jsonschema" in explain_backend()
+
+
+def test_disagreement_falls_back_to_reference_errors() -> None:
+    # ECMA-262 \b is ASCII-only, so regress finds a boundary before "foo" in "éfoo";
+    # jsonschema-rs uses a Unicode \b and finds none. The reference decides, and its
+    # own error is reported since the explaining backend sees nothing wrong.
+    schema = {"pattern": "\\bfoo"}
+    validator = Validator(schema)
+    assert _explainer(schema).is_valid("éfoo")
+    assert not validator.is_valid("éfoo")
+    (issue,) = validator.errors("éfoo")
+    assert (issue.keyword, issue.schema_path, issue.instance_path) == ("pattern", "/pattern", "")
+    with pytest.raises(ContractViolation) as info:
+        validator.validate("éfoo")
+    assert info.value.best_match == issue
+
+
+# --- differential: Validator.is_valid vs python-jsonschema with accord's hooks --------
+
+SCHEMAS: dict[str, Any] = {
+    "digits": {"type": "string", "pattern": "^\\d+$"},
+    "unanchored": {"pattern": "b"},
+    "unicode-letters": {"pattern": "^\\p{L}+$"},
+    "dot-astral": {"pattern": "^.$"},
+    "word": {"pattern": "^\\w+$"},
+    "pattern-props": {
+        "type": "object",
+        "patternProperties": {"^x-\\d": {"type": "integer"}},
+        "additionalProperties": False,
+    },
+    "unevaluated": {
+        "type": "object",
+        "properties": {"a": {}},
+        "patternProperties": {"^\\p{Lu}": {"type": "string"}},
+        "unevaluatedProperties": False,
+    },
+    "formats": {
+        "type": "object",
+        "properties": {
+            "when": {"format": "date-time"},
+            "ip": {"format": "ipv4"},
+            "id": {"format": "uuid"},
+            "host": {"format": "hostname"},
+            "mail": {"format": "email"},
+            "d": {"format": "duration"},
+        },
+    },
+    "numbers": {"type": "integer", "multipleOf": 3, "maximum": 10**20},
+    "tuple": {"prefixItems": [{"type": "string"}], "items": {"type": "number"}},
+    "one-of": {"oneOf": [{"type": "string", "maxLength": 2}, {"pattern": "^a"}]},
+}
+
+INSTANCES: list[Any] = [
+    "123",
+    "١٢٣",
+    "abc",
+    "a",
+    "é",
+    "😀",
+    "ÉCOLE",
+    "",
+    "a\n",
+    3,
+    3.0,
+    9,
+    10**20 + 2,
+    10**20 - 2,
+    None,
+    ["x", 1, 2.5],
+    ["x", "y"],
+    [],
+    {"x-1": 1},
+    {"x-1": "1"},
+    {"x-a": 1},
+    {"a": 1, "Bé": "s"},
+    {"a": 1, "bé": "s"},
+    {"Éa": 1},
+    {
+        "when": "1990-12-31T23:59:60Z",
+        "ip": "127.0.0.1",
+        "id": "2eb8aa08-aa98-11ea-b4aa-73b441d16380",
+    },
+    {"when": "1990-12-31T23:58:60Z"},
+    {"ip": "087.1.1.1"},
+    {"host": "example.com."},
+    {"mail": '"joe bloggs"@example.com'},
+    {"mail": "A <a@b.c>"},
+    {"d": "P1W"},
+    {"d": "PT"},
+]
+
+
+def _explainer(schema: Any) -> Any:
+    return _explaining_class()(
+        schema, registry=_offline_registry(), format_checker=format_checker()
+    )
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_backends_agree(name: str) -> None:
+    schema = SCHEMAS[name]
+    validator = Validator(schema, ref=name)
+    explainer = _explainer(schema)
+    for instance in INSTANCES:
+        expected = reference_is_valid(schema, instance)
+        assert validator.is_valid(instance) is expected, instance
+        assert explainer.is_valid(instance) is expected, instance
+        assert (validator.errors(instance) == []) is expected, instance
+
+
+def test_plain_python_jsonschema_would_disagree() -> None:
+    # The point of the hooks: Python's re treats \d as Unicode digits.
+    schema = SCHEMAS["digits"]
+    plain = jsonschema.Draft202012Validator(schema)
+    assert plain.is_valid("١٢٣")
+    assert not Validator(schema).is_valid("١٢٣")
+    assert _explainer(schema).is_valid("١٢٣") is False
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "x-1", "Bé", "x-a"]), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(name=st.sampled_from(sorted(SCHEMAS)), instance=json_values)
+def test_backends_agree_on_generated_payloads(name: str, instance: Any) -> None:
+    schema = SCHEMAS[name]
+    assert _explainer(schema).is_valid(instance) is Validator(schema).is_valid(instance)
+
+
+# --- threads ------------------------------------------------------------------------
+
+
+def test_shared_validator_is_thread_safe() -> None:
+    validator = Validator(ORDER, ref="orders.order-placed@1.0.0")
+    good = {"id": 1, "items": [{"sku": "ABC-1234"}]}
+    bad = {"id": 0, "items": [{"sku": "x"}]}
+    failures: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def work() -> None:
+        barrier.wait()
+        for _ in range(200):
+            if not validator.is_valid(good) or validator.is_valid(bad):
+                failures.append("verdict")
+            if len(validator.errors(bad)) != 2:
+                failures.append("errors")
+            try:
+                validator.validate(bad)
+                failures.append("validate passed")
+            except ContractViolation as exc:
+                if exc.best_match is None:
+                    failures.append("best match")
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
