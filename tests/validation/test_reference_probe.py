@@ -159,6 +159,13 @@ def test_explain_backend_names_the_probe(
 
     # payments.payment-captured@1.0.0 uses date-time and uuid only: python and fast are
     # offered until the probe finds the reference reading date-time apart.
+    # Start from a reference that agrees with accord's date-time checker on the whole
+    # corpus (jsonschema-rs < 0.61 did not), so "before" is eligible under any release.
+    from accord.validation.formats import check_format
+
+    for value in _probe.FORMAT_CORPUS["date-time"]:
+        fake_reference[("date-time", value)] = check_format("date-time", value)
+    _clear_probe_caches()
     argv = ["validate", "payments.payment-captured@1.0.0", "--explain-backend"]
     argv += ["--registry", str(EXAMPLE), "--format", "json"]
     assert main(argv) == 0
@@ -173,3 +180,25 @@ def test_explain_backend_names_the_probe(
     assert after["python"]["eligible"] is False
     assert after["fast"]["eligible"] is False
     assert "probe of the installed jsonschema-rs" in after["fast"]["reasons"][0]
+
+
+def test_codegen_manifest_reasons_do_not_depend_on_the_release(
+    fake_reference: dict[tuple[str, str], bool],
+) -> None:
+    # The generated manifest records why a version has no fast module; where a reason
+    # holds under every release (here: the email format), a probe's finding must not
+    # displace it, or `codegen --check` would flip with a jsonschema-rs upgrade.
+    from accord.codegen._fast import fast_skip_reason
+    from accord.registry import Registry
+
+    registry = Registry.load(EXAMPLE)
+    bundles = {
+        ref: registry.bundle(ref) for ref in ("users.user@1.1.0", "orders.order-placed@1.2.0")
+    }
+    before = {ref: fast_skip_reason(bundle) for ref, bundle in bundles.items()}
+    fake_reference[("date-time", "1963-06-19T08:30:06.283185Z")] = False
+    _clear_probe_caches()
+    assert "date-time" in _probe.format_disagreements()
+    after = {ref: fast_skip_reason(bundle) for ref, bundle in bundles.items()}
+    assert after == before
+    assert all("probe" not in (reason or "") for reason in after.values())

@@ -54,11 +54,17 @@ def fast_generator_version() -> str | None:
 
 
 def fast_skip_reason(bundle: Any) -> str | None:
-    """Why no fast module is generated for ``bundle`` (static, no import), or None."""
+    """Why no fast module is generated for ``bundle`` (static, no import), or None.
+
+    Reasons that hold whatever jsonschema-rs is installed come first, so the manifest
+    (and ``codegen --check``) reads the same under every release where such a reason
+    exists; a probe's disagreement is the reason only when nothing else refuses.
+    """
     refusals = _backends.fast_refusals(bundle)
-    if refusals:
-        more = f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""
-        return f"not fast-eligible: {refusals[0]}{more}"
+    static = [r for r in refusals if not r.probed]
+    if static:
+        more = f" (and {len(static) - 1} more)" if len(static) > 1 else ""
+        return f"not fast-eligible: {static[0]}{more}"
     for where, node in _backends._walk(bundle):
         value = node.get("format")
         if isinstance(value, str):
@@ -66,6 +72,9 @@ def fast_skip_reason(bundle: Any) -> str | None:
                 f"format {value!r} at {where or '/'}: the fast backend checks formats with "
                 "accord's Python checkers, which fastjsonschema.compile_to_code cannot serialise"
             )
+    if refusals:
+        more = f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""
+        return f"not fast-eligible under the installed jsonschema-rs: {refusals[0]}{more}"
     if fast_generator_version() is None:
         return "fastjsonschema is not installed (pip install 'accord[fast]')"
     return None

@@ -77,6 +77,8 @@ class Refusal:
     keyword: str
     pointer: str
     reason: str
+    probed: bool = False
+    """True when a probe of the installed reference found it (it may differ by release)."""
 
     def __str__(self) -> str:
         return f"{self.keyword} at {self.pointer or '/'}: {self.reason}"
@@ -304,7 +306,7 @@ def _format_refusal(name: str) -> str | None:
         )
     if name not in _FAST_FORMATS:  # pragma: no cover - FORMATS and the lists above agree
         return f"format {name!r} is not checked by the fast backend"
-    return _format_disagreement(name)
+    return None
 
 
 def fast_refusals(schema: Any) -> list[Refusal]:
@@ -337,6 +339,8 @@ def fast_refusals(schema: Any) -> list[Refusal]:
                 reason = _format_refusal(value)
                 if reason is not None:
                     refusals.append(Refusal(keyword, at, reason))
+                elif (probed := _format_disagreement(value)) is not None:
+                    refusals.append(Refusal(keyword, at, probed, probed=True))
             elif keyword == "pattern" and isinstance(value, str):
                 refusals.extend(_pattern_refusal(value, keyword, at))
             elif keyword == "patternProperties" and isinstance(value, dict):
@@ -397,6 +401,7 @@ def _probe_refusal(
             at,
             f"pattern {pattern!r}: a probe of the installed jsonschema-rs "
             f"{_probe.reference_version()} reads {text!r} differently",
+            probed=True,
         )
     ]
 
@@ -444,7 +449,9 @@ def python_refusals(schema: Any) -> list[Refusal]:
         if isinstance(value, str):
             reason = _format_disagreement(value)
             if reason is not None:
-                refusals.append(Refusal("format", _pointer.join(where, "format"), reason))
+                refusals.append(
+                    Refusal("format", _pointer.join(where, "format"), reason, probed=True)
+                )
         patterns: list[tuple[str, str, str]] = []
         if isinstance(node.get("pattern"), str):
             patterns.append((node["pattern"], "pattern", _pointer.join(where, "pattern")))
