@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 
 from accord.consumers import (
     Expectation,
@@ -168,3 +169,41 @@ def test_asgi_stub_checks_headers_and_counts_exercised() -> None:
     assert asyncio.run(go({"X-API-KEY": "k-1"})) == 200
     assert len(e.problems()) == 1  # the request without the key; the interaction ran
     assert e.problems()[0].startswith("unexpected request GET /users/123")
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"[a-z]{3}-[0-9]+", r"\d{4}-\d{2}", r"(GET|POST) /[a-z]+", r"ab|cd", r"x?"]
+)
+def test_regex_without_an_example_serves_a_string_its_regex_matches(
+    pattern: str, tmp_path: Path
+) -> None:
+    from accord.consumers import check_fields, regex
+
+    m = regex(pattern)
+    assert isinstance(m.example, str)
+    assert check_fields([{"path": "$.v", **m.spec}], {"v": m.example}, role="reads") == []
+    e = Expectation("billing", version="1.0.0", provider="users")
+    e.upon_receiving("get").with_request("GET", "/u").will_respond_with(
+        200, contract="users.user@^1", body={"id": m}
+    )
+    stored = json.loads(e.write(tmp_path).read_text())
+    assert stored["interactions"][0]["response"]["body"]["example"] == {"id": m.example}
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("[a-z]+", "123"), "expectation-bad-example"),
+        ((r"(?<=a)b",), "expectation-bad-example"),  # lookbehind: nothing can be drawn
+        (("a{2,1}",), "expectation-bad-regex"),
+    ],
+)
+def test_regex_refuses_an_example_that_fails_it_at_build_time(
+    args: tuple[str, ...], code: str
+) -> None:
+    from accord.consumers import regex
+    from accord.errors import UsageError
+
+    with pytest.raises(UsageError) as info:
+        regex(*args)
+    assert info.value.code == code

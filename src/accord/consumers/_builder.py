@@ -94,8 +94,52 @@ def max_(a: int, b: int) -> int:
 
 
 def regex(pattern: str, example: str | None = None) -> Matcher:
-    """A string the regex matches as a whole (Pact's meaning), ECMA-262 syntax."""
-    return Matcher({"match": "regex", "regex": pattern}, example)
+    """A string the regex matches as a whole (Pact's meaning), ECMA-262 syntax.
+
+    Without ``example``, the stub serves the shortest string the pattern matches.
+
+    Raises:
+        UsageError: ``expectation-bad-regex`` for a pattern that is not ECMA-262;
+            ``expectation-bad-example`` when ``example`` does not match the pattern, or
+            no example can be drawn from it (give one).
+    """
+    import regress
+
+    from accord.consumers._matchers import check_matcher
+
+    spec = {"match": "regex", "regex": pattern}
+    try:
+        regress.Regex(pattern)
+    except Exception as exc:  # noqa: BLE001 - regress raises its own error type
+        raise UsageError(
+            f"regex {pattern!r} is not a valid ECMA-262 pattern: {exc}",
+            code="expectation-bad-regex",
+        ) from None
+    if example is None:
+        example = _regex_example(pattern)
+    why = check_matcher(spec, example)
+    if why:
+        raise UsageError(f"regex({pattern!r}): its example {why}", code="expectation-bad-example")
+    return Matcher(spec, example)
+
+
+def _regex_example(pattern: str) -> str:
+    """The first string the sampler draws that ``pattern`` matches as a whole."""
+    import random
+
+    from accord.consumers._matchers import check_matcher
+    from accord.payloads.generate import matching_strings
+
+    spec = {"match": "regex", "regex": pattern}
+    rng = random.Random(0)  # noqa: S311 - a fixed seed: the same example on every run
+    for text in matching_strings(f"^(?:{pattern})$", rng, minimal=True):
+        if check_matcher(spec, text) is None:
+            return text
+    raise UsageError(
+        f"regex({pattern!r}): no example could be drawn from the pattern; pass "
+        "example='...' (a string the pattern matches as a whole)",
+        code="expectation-bad-example",
+    )
 
 
 def string(example: str = "string") -> Matcher:

@@ -265,32 +265,65 @@ _DATE_TOKENS: list[tuple[str, str]] = [
 ]
 
 
-def date_format_regex(fmt: str) -> str:
-    """An ECMA regex for a Pact (Java ``SimpleDateFormat``-style) date/time format.
-
-    It checks the shape (digit counts, ranges of months, hours, minutes), not calendar
-    validity (``2024-02-31`` passes), which is the documented approximation.
-    """
-    out: list[str] = []
+def _date_pieces(fmt: str) -> list[tuple[str | None, str]]:
+    """``(token, ECMA regex)`` pieces of a Pact date format (token ``None`` for literals)."""
+    out: list[tuple[str | None, str]] = []
     i = 0
     while i < len(fmt):
         if fmt[i] == "'":
             end = fmt.find("'", i + 1)
             literal = fmt[i + 1 : end] if end > i else fmt[i + 1 :]
-            out.append(_ecma_escape(literal) if literal else "'")
+            out.append((None, _ecma_escape(literal) if literal else "'"))
             i = (end + 1) if end > i else len(fmt)
             continue
         for token, rx in _DATE_TOKENS:
             if fmt.startswith(token, i):
-                out.append(rx)
+                out.append((token, rx))
                 i += len(token)
                 break
         else:
-            out.append(r"[A-Za-z]+" if fmt[i].isalpha() else _ecma_escape(fmt[i]))
+            out.append((None, r"[A-Za-z]+" if fmt[i].isalpha() else _ecma_escape(fmt[i])))
             i += 1
             while i < len(fmt) and fmt[i] == fmt[i - 1] and fmt[i].isalpha():
                 i += 1
-    return "".join(out)
+    return out
+
+
+def date_format_regex(fmt: str) -> str:
+    """An ECMA regex for a Pact (Java ``SimpleDateFormat``-style) date/time format.
+
+    It checks the shape (digit counts, ranges of months, hours, minutes), not calendar
+    validity (``2024-02-31`` passes): :func:`calendar_valid` adds that for concrete
+    values, and the JSON Schema translation is marked ``over`` for it.
+    """
+    return "".join(rx for _token, rx in _date_pieces(fmt))
+
+
+def calendar_valid(fmt: str, value: str) -> bool:
+    """Whether the day ``value`` names in ``fmt`` exists (``2024-02-30`` does not), as
+    pact-rust decides; a format without a month and a day names none."""
+    import datetime
+
+    seen: list[str] = []
+    parts: list[str] = []
+    for token, rx in _date_pieces(fmt):
+        if token in ("yyyy", "yy", "MM", "dd") and token not in seen:
+            seen.append(token)
+            parts.append(f"({rx})")
+        else:
+            parts.append(f"(?:{rx})")
+    # the pieces are digit runs, ASCII classes and escaped literals, which Python's re
+    # reads as ECMA-262 does
+    m = re.fullmatch("".join(parts), value, flags=re.ASCII)
+    if m is None or "MM" not in seen or "dd" not in seen:
+        return True
+    found = dict(zip(seen, m.groups(), strict=True))
+    year = int(found["yyyy"]) if "yyyy" in found else 2000 + int(found.get("yy", "0"))
+    try:
+        datetime.date(max(year, 1), int(found["MM"]), int(found["dd"]))
+    except ValueError:
+        return False
+    return True
 
 
 def _ecma_escape(text: str) -> str:
@@ -310,6 +343,8 @@ def check_matcher(matcher: dict[str, Any], value: Any) -> str | None:
     if kind == "like":
         want = _kind_of(matcher.get("example"))
         return None if got == want else f"expected a {want} (like), got {got}"
+    if kind == "boolean" and value in ("true", "false"):
+        return None  # pact-rust's boolean matcher accepts the two strings too
     if kind in ("string", "boolean", "null", "object", "number"):
         return None if got == kind else f"expected {kind}, got {got}"
     if kind == "integer":
@@ -346,6 +381,8 @@ def check_matcher(matcher: dict[str, Any], value: Any) -> str | None:
         if fmt:
             if not _full_match(date_format_regex(fmt), value):
                 return f"{_show(value)} is not a {kind} in format {fmt!r}"
+            if not calendar_valid(fmt, value):
+                return f"{_show(value)} is not a real {kind} (no such day)"
             return None
         from accord.validation.reference import is_valid
 
@@ -572,7 +609,9 @@ def _matcher_schema(m: dict[str, Any], path: str, out: Translation) -> dict[str,
         return {}
     if kind == "like":
         return {"type": _kind_of(m.get("example"))}
-    if kind in ("string", "boolean", "null", "object", "number", "integer"):
+    if kind == "boolean":
+        return {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}]}
+    if kind in ("string", "null", "object", "number", "integer"):
         return {"type": kind}
     if kind == "decimal":
         out.under.append(path)  # Pact accepts 42.0; read mathematically it is an integer
