@@ -43,6 +43,13 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="the engine's step budget (over budget a direction is unproven)",
     )
+    p.add_argument(
+        "--version",
+        metavar="X.Y.Z",
+        default=None,
+        help="the version NEW (a file) would be published as: the consumers named are "
+        "those whose range selects it (default: those whose range selects OLD)",
+    )
     add_format_arg(p, ("text", "json", "markdown"))
     add_registry_arg(p)
     p.set_defaults(handler=run)
@@ -65,6 +72,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.max_steps is not None and args.max_steps < 1:
         raise UsageError("--max-steps must be a positive integer")
+    if args.version is not None:
+        from accord.versions import Version
+
+        if _is_reference(args.new):
+            raise UsageError(
+                "--version states the version of NEW when it is a file; "
+                f"{args.new!r} is a registry reference and has its own"
+            )
+        Version.parse(args.version)
     registry = load_registry(args) if _needs_registry(args) else None
     report = diff(
         args.old,
@@ -76,7 +92,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     )
     impacts: list[str] = []
     if registry is not None:
-        report, impacts = _consumer_impact(registry, args.old, args.new, report)
+        report, impacts = _consumer_impact(registry, args, report)
     if args.format == "json":
         write_json(out, report.to_json())
     elif args.format == "markdown":
@@ -88,28 +104,39 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.compatible else EXIT_FINDINGS
 
 
-def _consumer_impact(registry: Any, old: str, new: str, report: Any) -> tuple[Any, list[str]]:
-    """Name the registered consumers each breaking change hurts, when OLD and NEW are
-    two versions of one registry contract (DESIGN.md: "when consumers are registered,
-    the consumers and fields it breaks")."""
-    from accord.consumers._impact import annotate, describe
-    from accord.errors import AccordError
-    from accord.registry.names import ContractRef
+def _is_reference(value: str) -> bool:
+    return not Path(value).exists() and "@" in value and not value.endswith(".json")
 
-    try:
-        old_ref, new_ref = ContractRef.parse(old), ContractRef.parse(new)
-    except AccordError:
+
+def _consumer_impact(registry: Any, args: argparse.Namespace, report: Any) -> tuple[Any, list[str]]:
+    """Name the registered consumers each breaking change hurts, when a side is a
+    registry reference (DESIGN.md: "when consumers are registered, the consumers and
+    fields it breaks"): the consumers whose range selects NEW's version (a reference's,
+    or ``--version`` for a file), else OLD's."""
+    from accord.consumers._impact import annotate, describe
+    from accord.core.jsondoc import canonical_dumps, load_path
+
+    old = registry.get(args.old) if _is_reference(args.old) else None
+    new = registry.get(args.new) if _is_reference(args.new) else None
+    if old is not None and new is not None and old.contract_id != new.contract_id:
         return report, []
-    if old_ref.id != new_ref.id or not (registry.root / "consumers").is_dir():
+    known = new or old
+    if known is None or not (registry.root / "consumers").is_dir():
         return report, []
-    old_version = registry.get(old)
-    new_version = registry.get(new)
+    if new is not None:
+        new_schema = registry.bundle(new)
+    else:
+        document = load_path(Path(args.new))
+        # a file that refers to other contracts was bundled by diff: judge the fields
+        # by location alone rather than against an unbundled schema
+        new_schema = None if "accord://" in canonical_dumps(document) else document
     report = annotate(
         report,
         registry.root,
-        old_ref.id,
-        old_version=str(old_version.version),
-        new_schema=registry.bundle(new_version),
+        known.contract_id,
+        old_version=str(old.version) if old is not None else None,
+        new_version=str(new.version) if new is not None else args.version,
+        new_schema=new_schema,
     )
     lines = [describe(c) for c in report.changes if c.breaks]
     return report, lines

@@ -1,8 +1,10 @@
 """Impact analysis: which consumers and fields a change breaks; the field-usage index.
 
 For each change of a compatibility report that breaks a direction, every registered
-consumer of the contract (whose range contains the old version, when known) is
-classified:
+consumer of the contract that would be served the new schema is classified: those
+whose range contains the new version when it is known (a consumer on ``^1`` is never
+served ``2.0.0``, so a major bump does not break it), else those whose range contains
+the old version:
 
 - ``breaks``: it relies on a field at or under the change's location and, when the new
   schema is given, its fields there are no longer satisfied (static verification of
@@ -124,14 +126,14 @@ def reads_as(f: dict[str, Any]) -> str:
     return " ".join(p for p in prefix if p) + " " + text
 
 
-def _in_range(ref_text: str, old_version: str | None) -> bool:
-    if old_version is None:
+def _in_range(ref_text: str, version: str | None) -> bool:
+    if version is None:
         return True
     from accord.registry.names import ContractRef
     from accord.versions import Version
 
     ref = ContractRef.parse(ref_text.removeprefix("accord://"))
-    return ref.range is None or ref.range.contains(Version.parse(old_version))
+    return ref.range is None or ref.range.contains(Version.parse(version))
 
 
 def field_usage(
@@ -139,9 +141,12 @@ def field_usage(
     contract_id: str,
     *,
     old_version: str | None = None,
+    new_version: str | None = None,
     expectations: Sequence[ExpectationFile] | None = None,
 ) -> list[FieldUse]:
-    """Every field of every registered consumer of ``contract_id`` (the usage index)."""
+    """Every field of every registered consumer of ``contract_id`` (the usage index):
+    of the consumers whose range contains ``new_version`` when given, else
+    ``old_version`` when given, else of all of them."""
     from accord.consumers._records import is_pending, load_records, verified_digests
 
     files = list(expectations) if expectations is not None else discover(registry_root)
@@ -152,7 +157,7 @@ def field_usage(
         for body in ef.bodies():
             if body.contract is None or body.contract.split("@")[0] != contract_id:
                 continue
-            if not _in_range(body.contract, old_version):
+            if not _in_range(body.contract, new_version or old_version):
                 continue
             for f in body.fields:
                 rows.append(  # noqa: PERF401 - clearer as a loop
@@ -189,12 +194,20 @@ def impact(
     report: Report,
     *,
     old_version: str | None = None,
+    new_version: str | None = None,
     new_schema: Any = None,
     expectations: Sequence[ExpectationFile] | None = None,
 ) -> list[tuple[Change, tuple[ConsumerImpact, ...]]]:
-    """For every change that breaks a direction, how each registered consumer fares."""
+    """For every change that breaks a direction, how each registered consumer fares
+    (the consumers :func:`field_usage` selects with the two versions)."""
     files = list(expectations) if expectations is not None else discover(registry_root)
-    usage = field_usage(registry_root, contract_id, old_version=old_version, expectations=files)
+    usage = field_usage(
+        registry_root,
+        contract_id,
+        old_version=old_version,
+        new_version=new_version,
+        expectations=files,
+    )
     consumers = sorted({u.consumer for u in usage})
     by_file = {ef.file: ef for ef in files}
     out: list[tuple[Change, tuple[ConsumerImpact, ...]]] = []
@@ -252,13 +265,19 @@ def annotate(
     contract_id: str,
     *,
     old_version: str | None = None,
+    new_version: str | None = None,
     new_schema: Any = None,
 ) -> Report:
     """A copy of ``report`` whose breaking changes carry their :class:`ConsumerImpact` list."""
     found = {
         id(c): impacts
         for c, impacts in impact(
-            registry_root, contract_id, report, old_version=old_version, new_schema=new_schema
+            registry_root,
+            contract_id,
+            report,
+            old_version=old_version,
+            new_version=new_version,
+            new_schema=new_schema,
         )
     }
     changes = tuple(
