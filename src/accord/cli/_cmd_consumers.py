@@ -45,8 +45,15 @@ def register(subparsers: Any) -> None:
     imp.add_argument("--dry-run", action="store_true", help="print, do not write")
     add_registry_arg(imp)
     imp.set_defaults(handler=run_import)
-    exp = sub.add_parser("export", help="write expectations as Pact v4 files")
+    exp = sub.add_parser("export", help="write expectations as Pact v4 (or v3) files")
     exp.add_argument("--consumer", default=None)
+    exp.add_argument(
+        "--spec",
+        choices=("v4", "v3"),
+        default="v4",
+        help="Pact specification of the files (v3 for tools that cannot read v4, such as "
+        "the Ruby verifier); default: v4",
+    )
     exp.add_argument("--out", type=Path, required=True, metavar="DIR")
     add_registry_arg(exp)
     exp.set_defaults(handler=run_export)
@@ -142,12 +149,16 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    """Write one Pact v4 file per consumer-provider pair (``<consumer>-<provider>.json``)."""
+    """Write one Pact file per consumer-provider pair (``<consumer>-<provider>.json``);
+    what Pact cannot state is listed on stderr (and in each file's metadata)."""
     import json
+    import sys
+    from typing import cast
 
     from accord.consumers._model import discover
     from accord.consumers._pact import export_pacts
     from accord.core.jsondoc import atomic_write, check_out_dir, make_out_dir
+    from accord.core.text import TerminalSafeWriter
     from accord.provider._interactions import provider_of
 
     check_out_dir(args.out)
@@ -159,12 +170,19 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     pacts = export_pacts(
         [(ef.file, ef.doc) for ef in files],
         lambda doc, inter: provider_of(registry, by_doc[id(doc)], inter),
+        spec=args.spec,
     )
     make_out_dir(args.out)
     for name, pact in pacts.items():
         target = args.out / name
         atomic_write(target, (json.dumps(pact, indent=2, sort_keys=True) + "\n").encode())
-        out.write(f"-> {target} ({len(pact['interactions'])} interaction(s))\n")
+        count = len(pact.get("interactions", [])) + len(pact.get("messages", []))
+        out.write(f"-> {target} ({count} interaction(s))\n")
+        err = cast(TextIO, TerminalSafeWriter(sys.stderr))
+        for lost in pact["metadata"]["accord"].get("not_stated", []):
+            err.write(
+                f"warning[pact-not-stated]: {name}: {lost['interaction']!r}: {lost['note']}\n"
+            )
     return EXIT_OK
 
 

@@ -34,12 +34,14 @@ from accord.errors import DocumentError
 
 __all__ = [
     "KINDS",
+    "SEMVER_REGEX",
     "Mismatch",
     "PathToken",
     "Translation",
     "check_fields",
     "check_matcher",
     "format_path",
+    "json_kind",
     "parse_path",
     "path_to_pointer",
     "pointer_overlaps",
@@ -77,7 +79,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "all_of": ("matchers",),
 }
 
-_SEMVER = (
+SEMVER_REGEX = (
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
     r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
 )
@@ -207,7 +209,8 @@ class Mismatch:
         }
 
 
-def _kind_of(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """``null``, ``boolean``, ``number``, ``string``, ``array`` or ``object``."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -337,11 +340,11 @@ _ISO_EQUIVALENT = {("date", "yyyy-MM-dd")}
 def check_matcher(matcher: dict[str, Any], value: Any) -> str | None:
     """Why ``value`` does not satisfy ``matcher`` under Pact's semantics, or ``None``."""
     kind = matcher["match"]
-    got = _kind_of(value)
+    got = json_kind(value)
     if kind == "any":
         return None
     if kind == "like":
-        want = _kind_of(matcher.get("example"))
+        want = json_kind(matcher.get("example"))
         return None if got == want else f"expected a {want} (like), got {got}"
     if kind == "boolean" and value in ("true", "false"):
         return None  # pact-rust's boolean matcher accepts the two strings too
@@ -365,7 +368,7 @@ def check_matcher(matcher: dict[str, Any], value: Any) -> str | None:
         ok = _strict_equal(value, matcher.get("value"))
         return None if ok else f"expected exactly {_show(matcher.get('value'))}, got {_show(value)}"
     if kind in ("regex", "semver"):
-        pattern = matcher["regex"] if kind == "regex" else _SEMVER
+        pattern = matcher["regex"] if kind == "regex" else SEMVER_REGEX
         text = _json_text(value)
         if text is None or not _full_match(pattern, text):
             return f"{_show(value)} does not match /{pattern}/ (whole string)"
@@ -608,7 +611,7 @@ def _matcher_schema(m: dict[str, Any], path: str, out: Translation) -> dict[str,
     if kind == "any":
         return {}
     if kind == "like":
-        return {"type": _kind_of(m.get("example"))}
+        return {"type": json_kind(m.get("example"))}
     if kind == "boolean":
         return {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}]}
     if kind in ("string", "null", "object", "number", "integer"):
@@ -627,7 +630,10 @@ def _matcher_schema(m: dict[str, Any], path: str, out: Translation) -> dict[str,
         return {"const": m.get("value")}
     if kind in ("regex", "semver"):
         out.under.append(path)  # numbers and booleans are matched on their JSON text
-        return {"type": "string", "pattern": _anchored(m["regex"] if kind == "regex" else _SEMVER)}
+        return {
+            "type": "string",
+            "pattern": _anchored(m["regex"] if kind == "regex" else SEMVER_REGEX),
+        }
     if kind == "enum":
         return {"enum": list(m.get("values", []))}
     if kind in _STD_FORMAT:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from accord.consumers._matchers import PathToken, format_path, parse_path
+from accord.consumers._matchers import SEMVER_REGEX, PathToken, format_path, json_kind, parse_path
 from accord.consumers._model import FORMAT_VERSION, interaction_key, iter_bodies, validate
 from accord.errors import DocumentError, UsageError
 
@@ -229,6 +229,17 @@ def _convert(m: dict[str, Any], value: Any, file: str | None) -> dict[str, Any]:
     )
 
 
+def _or_of(matchers: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
+    """The alternatives of an ``OR`` rule and whether it allows ``null`` beside them
+    (accord's own export: ``nullable``, and a date/time as the formats of RFC 3339)."""
+    rest = [m for m in matchers if m != {"match": "null"}]
+    nullable = bool(rest) and len(rest) < len(matchers)
+    for kind, formats in _DEFAULT_FORMATS.items():
+        if rest == [{"match": kind, "format": fmt} for fmt in formats]:
+            rest = [{"match": kind}]
+    return rest or matchers, nullable
+
+
 def _walk(
     value: Any,
     tokens: tuple[PathToken, ...],
@@ -248,8 +259,15 @@ def _walk(
             or bool(kinds & _CASCADING)
             or any("min" in m or "max" in m for m in rule["matchers"])
         )
+        nullable = False
+        if str(rule["combine"]).upper() == "OR":
+            matchers, nullable = _or_of(matchers)
         if len(matchers) == 1:
             head = {"path": path, **matchers[0]}
+            if nullable:
+                head["nullable"] = True
+        elif nullable:
+            head = {"path": path, "match": "one_of", "matchers": matchers, "nullable": True}
         else:
             combo = "one_of" if str(rule["combine"]).upper() == "OR" else "all_of"
             head = {"path": path, "match": combo, "matchers": matchers}
@@ -531,7 +549,11 @@ def import_pact(
                 f"interaction type {kind!r} is not one accord reads", code="pact-invalid", file=file
             )
     for msg in doc.get("messages", []) or []:
-        interactions.append(_message(msg, spec, binder, file))  # noqa: PERF401 - clearer as a loop
+        same = recorded.get(_digest(msg)) if isinstance(msg, dict) else None
+        if same is not None and same["type"] == "message":
+            interactions.append(same)  # unchanged since accord exported it
+            continue
+        interactions.append(_message(msg, spec, binder, file))
     if binder.unmapped and require_contract:
         listed = "; ".join(binder.unmapped)
         raise DocumentError(
@@ -703,6 +725,29 @@ def load_pact(path: Path) -> dict[str, Any]:
 
 # -- export ---------------------------------------------------------------------------
 
+#: The Pact formats that state a date/time matcher without a format, accord's RFC 3339
+#: (fractions of a second optional): pact-rust's ``S`` reads up to as many digits as the
+#: format has letters, so nine cover RFC 3339's practical precision.
+_DEFAULT_FORMATS: dict[str, tuple[str, ...]] = {
+    "date": ("yyyy-MM-dd",),
+    "time": ("HH:mm:ssXXX", "HH:mm:ss.SSSSSSSSSXXX"),
+    "datetime": ("yyyy-MM-dd'T'HH:mm:ssXXX", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX"),
+}
+
+
+def _time_rule(kind: str, fmt: str) -> dict[str, Any]:
+    return {"match": "timestamp" if kind == "datetime" else kind, "format": fmt}
+
+
+def _pact_matchers(m: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The Pact matchers whose ``OR`` states ``m`` (``None``: no rule, the example is
+    compared for equality, as for a Pact value without a matcher)."""
+    kind = m["match"]
+    if kind in _DEFAULT_FORMATS and not m.get("format"):
+        return [_time_rule(kind, fmt) for fmt in _DEFAULT_FORMATS[kind]]
+    single = _pact_matcher(m)
+    return None if single is None else [single]
+
 
 def _pact_matcher(m: dict[str, Any]) -> dict[str, Any] | None:
     kind = m["match"]
@@ -734,16 +779,8 @@ def _pact_matcher(m: dict[str, Any]) -> dict[str, Any] | None:
         if all(isinstance(v, str) for v in values):
             return {"match": "regex", "regex": "|".join(re.escape(v) for v in values)}
         return None
-    if kind in ("date", "time", "datetime"):
-        default = {
-            "date": "yyyy-MM-dd",
-            "time": "HH:mm:ssXXX",
-            "datetime": "yyyy-MM-dd'T'HH:mm:ssXXX",
-        }
-        return {
-            "match": "timestamp" if kind == "datetime" else kind,
-            "format": m.get("format") or default[kind],
-        }
+    if kind in _DEFAULT_FORMATS:
+        return _time_rule(kind, m.get("format") or _DEFAULT_FORMATS[kind][0])
     if kind == "include":
         return {"match": "include", "value": m.get("value")}
     if kind == "content_type":
@@ -754,36 +791,101 @@ def _pact_matcher(m: dict[str, Any]) -> dict[str, Any] | None:
     if kind == "array_contains":
         variants = []
         for v in m.get("variants", []):
-            variants.append({"index": v.get("index", 0), "rules": _rules_of(v.get("fields", []))})  # noqa: PERF401 - clearer as a loop
+            variant_rules, _patches = _rules_of(v.get("fields", []), [])
+            variants.append({"index": v.get("index", 0), "rules": variant_rules})
         return {"match": "arrayContains", "variants": variants}
     return None
 
 
-def _rules_of(fields: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    rules: dict[str, Any] = {}
-    for f in fields:
-        if f["match"] in ("one_of", "all_of"):
-            subs = [r for r in (_pact_matcher(s) for s in f.get("matchers", [])) if r]
-            if subs:
-                combine = "OR" if f["match"] == "one_of" else "AND"
-                rules[f["path"]] = {"combine": combine, "matchers": subs}
+#: The JSON kind a type-like matcher states through Pact's ``type`` (which compares with
+#: the one example at its path), and a value of that kind to serve.
+_TYPE_LIKE = {"string": ("string", "string"), "object": ("object", {}), "array": ("array", [])}
+
+
+def _type_kind(m: dict[str, Any]) -> tuple[str, Any] | None:
+    if m["match"] == "like":
+        return json_kind(m.get("example")), m.get("example")
+    return _TYPE_LIKE.get(m["match"])
+
+
+def _union(
+    f: dict[str, Any], lost: list[str]
+) -> tuple[list[dict[str, Any]], tuple[str, Any] | None]:
+    """A ``one_of`` field as ``OR`` matchers, and the example to serve at its path when
+    the one type-like alternative is not the example's kind (``union(integer, string)``
+    serves a string: ``integer`` needs no example, ``type`` does)."""
+    served = json_kind(f.get("example"))
+    kinds: dict[str, Any] = {}
+    matchers: list[dict[str, Any]] = []
+    for sub in f.get("matchers", []):
+        typed = _type_kind(sub)
+        if typed is not None:
+            kinds.setdefault(typed[0], typed[1])
+        alternatives = _pact_matchers(sub)
+        if alternatives is None:
+            lost.append(f"{f['path']}: alternative {json.dumps(sub)} has no Pact matcher")
             continue
-        rule = _pact_matcher(f)
-        if rule is not None:
-            rules.setdefault(f["path"], {"combine": "AND", "matchers": []})["matchers"].append(rule)
-    return rules
+        matchers += [a for a in alternatives if a not in matchers]
+    patch: tuple[str, Any] | None = None
+    if len(kinds) == 1 and served not in kinds:
+        patch = (f["path"], next(iter(kinds.values())))
+    elif len(kinds) > 1:
+        stated = served if served in kinds else next(iter(kinds))
+        if served not in kinds:
+            patch = (f["path"], kinds[stated])
+        lost.append(
+            f"{f['path']}: one of the types {', '.join(sorted(kinds))}: Pact's type matcher "
+            f"compares with the one example, so only {stated} is stated"
+        )
+    return matchers, patch
 
 
-def _notes(fields: Iterable[dict[str, Any]]) -> list[str]:
-    notes = []
+def _rules_of(
+    fields: Iterable[dict[str, Any]], lost: list[str]
+) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """Body matching rules, and the example values to serve at some paths (unions).
+
+    What Pact cannot state is appended to ``lost``: an optional key (Pact has no
+    absent key), ``nullable`` beside an ``all_of``, non-string enums."""
+    rules: dict[str, Any] = {}
+    patches: list[tuple[str, Any]] = []
     for f in fields:
         if f.get("optional"):
-            notes.append(f"accord: {f['path']} is optional (Pact cannot state it)")
-        if f.get("nullable"):
-            notes.append(f"accord: {f['path']} is nullable (Pact cannot state it)")
+            lost.append(f"{f['path']}: optional (Pact cannot say a key may be absent)")
         if f["match"] == "enum" and _pact_matcher(f) is None:
-            notes.append(f"accord: {f['path']} is one of {json.dumps(f.get('values'))}")
-    return notes
+            lost.append(
+                f"{f['path']}: one of {json.dumps(f.get('values'))} (served as the example)"
+            )
+        if f["match"] == "one_of":
+            matchers, patch = _union(f, lost)
+            if patch is not None:
+                patches.append(patch)
+        elif f["match"] == "all_of":
+            subs = [r for r in (_pact_matcher(s) for s in f.get("matchers", [])) if r]
+            if f.get("nullable"):
+                lost.append(f"{f['path']}: nullable (Pact cannot combine AND with OR)")
+            if subs:
+                rules[f["path"]] = {"combine": "AND", "matchers": subs}
+            continue
+        else:
+            stated = _pact_matchers(f)
+            if stated is None and f.get("nullable"):
+                stated = [{"match": "equality"}]
+            matchers = stated or []
+        if f.get("nullable"):
+            matchers = [*matchers, {"match": "null"}]
+        if not matchers:
+            continue
+        held = rules.get(f["path"])
+        if len(matchers) > 1:
+            if held is not None:
+                lost.append(f"{f['path']}: two fields at one path, one of them a union")
+            rules[f["path"]] = {"combine": "OR", "matchers": matchers}
+        elif held is not None and held["combine"] == "AND":
+            held["matchers"].append(matchers[0])
+        elif held is None:
+            rules[f["path"]] = {"combine": "AND", "matchers": matchers}
+    return rules, patches
 
 
 def _example_of(body: dict[str, Any]) -> Any:
@@ -813,14 +915,42 @@ def _set(node: Any, tokens: list[PathToken], value: Any) -> Any:
     return node
 
 
-def _v4_body(body: dict[str, Any]) -> dict[str, Any]:
-    return {"content": _example_of(body), "contentType": "application/json", "encoded": False}
+def _put(node: Any, tokens: Sequence[PathToken], value: Any) -> Any:
+    """``node`` with ``value`` at every location the path reaches (a copy)."""
+    if not tokens:
+        return value
+    kind, arg = tokens[0]
+    if isinstance(node, dict):
+        keys = [arg] if kind == "key" and arg in node else list(node) if kind == "keys" else []
+        return {k: (_put(v, tokens[1:], value) if k in keys else v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [
+            _put(v, tokens[1:], value) if kind == "items" or (kind, arg) == ("index", n) else v
+            for n, v in enumerate(node)
+        ]
+    return node
 
 
-def _part_rules(part: dict[str, Any]) -> dict[str, Any]:
+def _body_content(body: dict[str, Any], patches: Sequence[tuple[str, Any]]) -> Any:
+    content = _example_of(body)
+    for path, value in patches:
+        content = _put(content, parse_path(path), value)
+    return content
+
+
+def _v4_body(content: Any) -> dict[str, Any]:
+    return {"content": content, "contentType": "application/json", "encoded": False}
+
+
+def _part_rules(part: dict[str, Any], lost: list[str]) -> tuple[dict[str, Any], Any]:
+    """A part's matching rules and its body content (``None`` without a body)."""
     rules: dict[str, Any] = {}
-    if "body" in part and (body_rules := _rules_of(part["body"].get("fields", []))):
-        rules["body"] = body_rules
+    content = None
+    if "body" in part:
+        body_rules, patches = _rules_of(part["body"].get("fields", []), lost)
+        if body_rules:
+            rules["body"] = body_rules
+        content = _body_content(part["body"], patches)
     matchers = part.get("matchers", {})
     for cat in ("header", "query"):
         table = {
@@ -834,20 +964,24 @@ def _part_rules(part: dict[str, Any]) -> dict[str, Any]:
             "combine": "AND",
             "matchers": [r for r in map(_pact_matcher, matchers["path"]) if r],
         }
-    return rules
+    return rules, content
 
 
-def export_pact(doc: dict[str, Any]) -> dict[str, Any]:
-    """An expectation as a Pact v4 file.
+def export_pact(doc: dict[str, Any], *, spec: str = "v4") -> dict[str, Any]:
+    """An expectation as a Pact v4 (or, ``spec="v3"``, v3) file.
 
-    Pact cannot state all of accord's meaning (``optional``, ``nullable`` and
-    non-string enums become interaction comments), so ``metadata.accord`` keeps
-    accord's binding: the consumer's version and branch, the reads, and each
-    interaction as accord wrote it with the digest of its Pact form;
+    ``nullable`` is stated as ``combine: OR`` with a ``null`` matcher, a union as
+    ``combine: OR`` of its alternatives, a date/time without a format as the ``OR`` of
+    the Pact formats of RFC 3339. What Pact cannot state (an optional key, a union of
+    two type-like alternatives, a non-string enum; in v3 also the v4-only matchers) is
+    listed in ``metadata.accord.not_stated`` and the interaction's comments. The
+    binding is kept in ``metadata.accord``: the consumer's version and branch, the
+    reads, and each interaction as accord wrote it with the digest of its Pact form;
     :func:`import_pact` gives the same expectation back.
 
     Raises:
-        UsageError: ``pact-no-provider`` when the expectation names no provider.
+        UsageError: ``pact-no-provider`` when the expectation names no provider;
+            ``pact-v3-cannot-state`` for a synchronous message in a v3 export.
     """
     names = {slug: ext for ext, slug in doc.get("names", {}).items()}
     consumer = doc["consumer"]["name"]
@@ -859,61 +993,20 @@ def export_pact(doc: dict[str, Any]) -> dict[str, Any]:
             code="pact-no-provider",
         )
     interactions: list[dict[str, Any]] = []
+    messages: list[dict[str, Any]] = []
     recorded: list[dict[str, Any]] = []
+    not_stated: list[dict[str, str]] = []
     for inter in doc.get("interactions", []):
-        out: dict[str, Any] = {"description": inter["description"], "pending": False}
-        if inter.get("provider_states"):
-            out["providerStates"] = inter["provider_states"]
-        notes: list[str] = []
-        if inter["type"] == "http":
-            out["type"] = "Synchronous/HTTP"
-            for side in ("request", "response"):
-                part = inter[side]
-                pact_part: dict[str, Any] = {}
-                if side == "request":
-                    pact_part["method"] = part["method"]
-                    pact_part["path"] = part["path"]
-                    if part.get("query"):
-                        pact_part["query"] = part["query"]
-                else:
-                    pact_part["status"] = part["status"]
-                headers = {k: [v] for k, v in part.get("headers", {}).items()}
-                if "body" in part:
-                    headers.setdefault("Content-Type", ["application/json"])
-                    pact_part["body"] = _v4_body(part["body"])
-                    notes += _notes(part["body"].get("fields", []))
-                if headers:
-                    pact_part["headers"] = headers
-                if rules := _part_rules(part):
-                    pact_part["matchingRules"] = rules
-                if part.get("generators"):
-                    pact_part["generators"] = part["generators"]
-                out[side] = pact_part
-        elif inter["type"] == "message":
-            out["type"] = "Asynchronous/Messages"
-            out["contents"] = _v4_body(inter["body"])
-            out["metadata"] = {"contentType": "application/json", **inter.get("metadata", {})}
-            if rules := _part_rules(inter):
-                out["matchingRules"] = rules
-            if inter.get("generators"):
-                out["generators"] = inter["generators"]
-            notes += _notes(inter["body"].get("fields", []))
-        else:
-            out["type"] = "Synchronous/Messages"
-
-            def msg_part(p: dict[str, Any]) -> dict[str, Any]:
-                res: dict[str, Any] = {"contents": _v4_body(p["body"])}
-                if p.get("metadata"):
-                    res["metadata"] = p["metadata"]
-                if rules := _part_rules(p):
-                    res["matchingRules"] = rules
-                return res
-
-            out["request"] = msg_part(inter["request"])
-            out["response"] = [msg_part(r) for r in inter.get("responses", [])]
-        if notes:
-            out["comments"] = {"text": notes}
-        interactions.append(out)
+        lost: list[str] = []
+        out = _export_interaction(inter, lost)
+        if spec == "v3":
+            out = _to_v3(out, inter, lost)
+        if lost:
+            out["comments"] = {"text": [f"accord: {n}" for n in lost]}
+            if spec == "v3":  # v3 has no comments
+                out.pop("comments")
+            not_stated += [{"interaction": inter["description"], "note": n} for n in lost]
+        (messages if spec == "v3" and inter["type"] == "message" else interactions).append(out)
         recorded.append({"digest": _digest(out), "interaction": inter})
     accord: dict[str, Any] = {
         "expectation_format": FORMAT_VERSION,
@@ -923,19 +1016,160 @@ def export_pact(doc: dict[str, Any]) -> dict[str, Any]:
     for key in ("names", "reads"):
         if doc.get(key):
             accord[key] = doc[key]
-    return {
+    if not_stated:
+        accord["not_stated"] = not_stated
+    pact: dict[str, Any] = {
         "consumer": {"name": names.get(consumer, consumer)},
         "provider": {"name": names.get(provider, provider)},
-        "interactions": interactions,
-        "metadata": {"pactSpecification": {"version": "4.0"}, "accord": accord},
     }
+    if interactions or not messages:
+        pact["interactions"] = interactions
+    if messages:
+        pact["messages"] = messages
+    version = "3.0.0" if spec == "v3" else "4.0"
+    pact["metadata"] = {"pactSpecification": {"version": version}, "accord": accord}
+    return pact
+
+
+def _export_interaction(inter: dict[str, Any], lost: list[str]) -> dict[str, Any]:
+    """One accord interaction in its Pact v4 form."""
+    out: dict[str, Any] = {"description": inter["description"], "pending": False}
+    if inter.get("provider_states"):
+        out["providerStates"] = inter["provider_states"]
+    if inter["type"] == "http":
+        out["type"] = "Synchronous/HTTP"
+        for side in ("request", "response"):
+            part = inter[side]
+            pact_part: dict[str, Any] = {}
+            if side == "request":
+                pact_part["method"] = part["method"]
+                pact_part["path"] = part["path"]
+                if part.get("query"):
+                    pact_part["query"] = part["query"]
+            else:
+                pact_part["status"] = part["status"]
+            headers = {k: [v] for k, v in part.get("headers", {}).items()}
+            rules, content = _part_rules(part, lost)
+            if "body" in part:
+                headers.setdefault("Content-Type", ["application/json"])
+                pact_part["body"] = _v4_body(content)
+            if headers:
+                pact_part["headers"] = headers
+            if rules:
+                pact_part["matchingRules"] = rules
+            if part.get("generators"):
+                pact_part["generators"] = part["generators"]
+            out[side] = pact_part
+    elif inter["type"] == "message":
+        out["type"] = "Asynchronous/Messages"
+        rules, content = _part_rules(inter, lost)
+        out["contents"] = _v4_body(content)
+        out["metadata"] = {"contentType": "application/json", **inter.get("metadata", {})}
+        if rules:
+            out["matchingRules"] = rules
+        if inter.get("generators"):
+            out["generators"] = inter["generators"]
+    else:
+        out["type"] = "Synchronous/Messages"
+
+        def msg_part(p: dict[str, Any]) -> dict[str, Any]:
+            rules, content = _part_rules(p, lost)
+            res: dict[str, Any] = {"contents": _v4_body(content)}
+            if p.get("metadata"):
+                res["metadata"] = p["metadata"]
+            if rules:
+                res["matchingRules"] = rules
+            return res
+
+        out["request"] = msg_part(inter["request"])
+        out["response"] = [msg_part(r) for r in inter.get("responses", [])]
+    return out
+
+
+#: v4-only matchers a v3 reader (the Ruby verifier) would ignore, and their v3 form.
+_V3_REGEX = {"semver": SEMVER_REGEX}
+
+
+def _to_v3(v4: dict[str, Any], inter: dict[str, Any], lost: list[str]) -> dict[str, Any]:
+    """A v4 interaction in Pact v3's form: bodies as plain JSON, single-valued headers,
+    ``timestamp``/``date``/``time`` keys for formats, messages as v3 messages; a
+    v4-only matcher becomes its v3 equal (``semver`` a regex) or is listed in ``lost``."""
+    if v4["type"] == "Synchronous/Messages":
+        raise UsageError(
+            f"interaction {inter['description']!r} is a synchronous message, which Pact v3 "
+            "cannot state: export it as v4",
+            code="pact-v3-cannot-state",
+        )
+    out: dict[str, Any] = {"description": v4["description"]}
+    if v4.get("providerStates"):
+        out["providerStates"] = v4["providerStates"]
+
+    def part(p: dict[str, Any], body_key: str, out_key: str) -> dict[str, Any]:
+        res: dict[str, Any] = {}
+        for key, value in p.items():
+            if key == body_key:
+                res[out_key] = value["content"]
+            elif key == "headers":
+                res["headers"] = {k: ", ".join(v) for k, v in value.items()}
+            elif key == "matchingRules":
+                res["matchingRules"] = _v3_rules(value, lost)
+            else:
+                res[key] = value
+        return res
+
+    if v4["type"] == "Synchronous/HTTP":
+        out["request"] = part(v4["request"], "body", "body")
+        out["response"] = part(v4["response"], "body", "body")
+    else:
+        out.update(
+            part(
+                {
+                    k: v4[k]
+                    for k in v4
+                    if k in ("contents", "metadata", "matchingRules", "generators")
+                },
+                "contents",
+                "contents",
+            )
+        )
+    return out
+
+
+def _v3_rules(rules: dict[str, Any], lost: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for cat, table in rules.items():
+        if cat == "path":
+            out[cat] = _v3_rule("path", table, lost)
+        else:
+            out[cat] = {path: _v3_rule(path, rule, lost) for path, rule in table.items()}
+    return out
+
+
+def _v3_rule(path: str, rule: dict[str, Any], lost: list[str]) -> dict[str, Any]:
+    matchers = []
+    for m in rule["matchers"]:
+        kind = m["match"]
+        if kind in ("timestamp", "date", "time"):
+            matchers.append({"match": kind, kind: m["format"]})
+        elif kind in _V3_REGEX:
+            matchers.append({"match": "regex", "regex": _V3_REGEX[kind]})
+        elif kind in ("notEmpty", "eachKey", "eachValue", "arrayContains"):
+            # without a rule Pact would compare the example for equality: the type
+            # match is the nearest v3 rule that accepts what the v4 one accepts
+            matchers.append({"match": "type"})
+            lost.append(f"{path}: the {kind} matcher is Pact v4 only; v3 states a type match")
+        else:
+            matchers.append(m)
+    return {"combine": rule["combine"], "matchers": matchers}
 
 
 def export_pacts(
     files: Sequence[tuple[str, dict[str, Any]]],
     provider_of: Callable[[dict[str, Any], dict[str, Any]], str | None],
+    *,
+    spec: str = "v4",
 ) -> dict[str, dict[str, Any]]:
-    """One Pact v4 file per consumer-provider pair, by file name
+    """One Pact file (v4, or ``spec="v3"``) per consumer-provider pair, by file name
     (``<consumer>-<provider>.json``, the slugs), from ``(file, expectation)`` pairs.
 
     Every interaction goes to the pair of its consumer and ``provider_of(doc,
@@ -995,7 +1229,7 @@ def export_pacts(
                 f"two consumer-provider pairs would both be written to {name}",
                 code="pact-name-collision",
             )
-        out[name] = export_pact(doc)
+        out[name] = export_pact(doc, spec=spec)
     return out
 
 
