@@ -244,6 +244,8 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
         base = parse_base_url(args.base_url, allow_remote=args.allow_remote_provider)
         for module in args.states:
             _import(module, args.app_dir, "--states")
+        if args.states and not args.state_change_url:
+            _warn_states_in_verifier(args.base_url)
         target = HttpTarget(base, limits)
     try:
         report = verify_provider(
@@ -276,3 +278,19 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
         if written is not None:
             out.write(f"recorded {written.relative_to(registry.root).as_posix()}\n")
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _warn_states_in_verifier(base_url: str) -> None:
+    """``--states`` handlers run in this process: against a provider at a URL they set up
+    state only through what both share (a database, say), which the user must know."""
+    import sys
+    from typing import cast
+
+    from accord.core.text import TerminalSafeWriter
+
+    cast(TextIO, TerminalSafeWriter(sys.stderr)).write(
+        "warning[states-in-verifier]: the --states handlers run in this verifier, not in "
+        f"the provider at {base_url}: they reach its state only through something both "
+        "share (a database, say); pass --state-change-url to have the provider set up "
+        "its own state\n"
+    )
