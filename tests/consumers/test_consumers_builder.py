@@ -207,3 +207,17 @@ def test_regex_refuses_an_example_that_fails_it_at_build_time(
     with pytest.raises(UsageError) as info:
         regex(*args)
     assert info.value.code == code
+
+
+def test_a_body_whose_example_fails_its_matcher_is_refused_at_build_time() -> None:
+    from accord.consumers import date, enum
+    from accord.errors import UsageError
+
+    for bad in (date("31/01/2024"), enum("a", "b", example="c")):
+        e = Expectation("billing", version="1.0.0", provider="users")
+        with pytest.raises(UsageError) as info:
+            e.upon_receiving("get").with_request("GET", "/u").will_respond_with(
+                200, contract="users.user@^1", body={"v": bad}
+            )
+        assert info.value.code == "expectation-bad-example"
+        assert "$.v" in info.value.message

@@ -308,7 +308,23 @@ def _body(tree: Any, contract: str | None, *, with_example: bool = True) -> dict
     body: dict[str, Any] = {"contract": contract, "fields": expand(tree)}
     if with_example:
         body["example"] = _example(tree)
+        _refuse_bad_example(body)
     return body
+
+
+def _refuse_bad_example(body: dict[str, Any]) -> None:
+    """The stub serves the example: one that fails its own matchers (``integer(1.5)``,
+    ``date("31/01/2024")``) would make every consumer test lie, so it is refused here,
+    before anything is written."""
+    from accord.consumers._matchers import check_fields
+
+    problems = check_fields(body["fields"], body["example"], role="reads")
+    if problems:
+        first = problems[0]
+        raise UsageError(
+            f"the example at {first.path} fails its own matcher: {first.message}",
+            code="expectation-bad-example",
+        )
 
 
 @dataclass
