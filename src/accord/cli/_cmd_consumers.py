@@ -18,7 +18,9 @@ from accord.cli._common import (
 
 def register(subparsers: Any) -> None:
     """Add ``pact``, ``verify`` and ``consumers``."""
-    pact = subparsers.add_parser("pact", help="import Pact files as expectations, export Pact v4")
+    pact = subparsers.add_parser(
+        "pact", help="import Pact files as expectations, export Pact v4 (or v3)"
+    )
     sub = pact.add_subparsers(dest="pact_command", required=True)
     imp = sub.add_parser("import", help="import Pact v2/v3/v4 files as consumer expectations")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
