@@ -87,11 +87,22 @@ def test_nullable_union_and_datetime_are_stated_in_pact_terms() -> None:
         ({"created_at": "2024-01-31T12:00:00.123456+05:30"}, True),
         ({"created_at": "2024-02-30T12:00:00Z"}, False),
         ({"id": None}, False),
+        ({"email": None}, None),  # optional, not nullable: accord rejects, Pact cannot check
     ],
-    ids=["good", "null-name", "string-ref", "boolean-ref", "millis", "micros", "feb-30", "null-id"],
+    ids=[
+        "good",
+        "null-name",
+        "string-ref",
+        "boolean-ref",
+        "millis",
+        "micros",
+        "feb-30",
+        "null-id",
+        "null-email",
+    ],
 )
 def test_the_real_verifier_agrees_with_accord(
-    tmp_path: Path, change: dict[str, Any], accepts: bool
+    tmp_path: Path, change: dict[str, Any], accepts: bool | None
 ) -> None:
     doc = _expectation().to_json()
     pact = export_pact(doc)
@@ -99,8 +110,26 @@ def test_the_real_verifier_agrees_with_accord(
     (tmp_path / "p.json").write_text(json.dumps(pact))
     sent = {**GOOD, **change}
     fields = doc["interactions"][0]["response"]["body"]["fields"]
+    if accepts is None:  # stated as not stated: Pact passes what accord rejects
+        assert check_fields(fields, sent, role="reads") != []
+        assert pact_rust_accepts(tmp_path / "p.json", "users-service", sent)
+        return
     assert (check_fields(fields, sent, role="reads") == []) is accepts
     assert pact_rust_accepts(tmp_path / "p.json", "users-service", sent) is accepts
+
+
+@pytest.mark.timeout(120)
+def test_an_optional_key_is_not_required_of_the_provider(tmp_path: Path) -> None:
+    doc = _expectation().to_json()
+    pact = export_pact(doc)
+    assert "email" not in _response(pact)["body"]["content"]
+    assert "$.email" not in _response(pact)["matchingRules"]["body"]
+    pact["interactions"] = [i for i in pact["interactions"] if i["type"] == "Synchronous/HTTP"]
+    (tmp_path / "p.json").write_text(json.dumps(pact))
+    sent = {k: v for k, v in GOOD.items() if k != "email"}
+    fields = doc["interactions"][0]["response"]["body"]["fields"]
+    assert check_fields(fields, sent, role="reads") == []
+    assert pact_rust_accepts(tmp_path / "p.json", "users-service", sent)
 
 
 def test_what_pact_cannot_state_is_in_the_metadata() -> None:
@@ -109,7 +138,8 @@ def test_what_pact_cannot_state_is_in_the_metadata() -> None:
     assert notes == [
         {
             "interaction": "get user 123",
-            "note": "$.email: optional (Pact cannot say a key may be absent)",
+            "note": "$.email: optional: left out of the Pact body (Pact cannot say a key "
+            "may be absent), so Pact does not check it when present",
         }
     ]
 

@@ -845,13 +845,13 @@ def _rules_of(
 ) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     """Body matching rules, and the example values to serve at some paths (unions).
 
-    What Pact cannot state is appended to ``lost``: an optional key (Pact has no
-    absent key), ``nullable`` beside an ``all_of``, non-string enums."""
+    What Pact cannot state is appended to ``lost``: an optional location that is not a
+    key (Pact has no absent value), ``nullable`` beside an ``all_of``, non-string enums."""
     rules: dict[str, Any] = {}
     patches: list[tuple[str, Any]] = []
     for f in fields:
         if f.get("optional"):
-            lost.append(f"{f['path']}: optional (Pact cannot say a key may be absent)")
+            lost.append(f"{f['path']}: optional (Pact cannot say a value may be absent)")
         if f["match"] == "enum" and _pact_matcher(f) is None:
             lost.append(
                 f"{f['path']}: one of {json.dumps(f.get('values'))} (served as the example)"
@@ -942,15 +942,59 @@ def _v4_body(content: Any) -> dict[str, Any]:
     return {"content": content, "contentType": "application/json", "encoded": False}
 
 
+def _without_optional_keys(
+    fields: Sequence[dict[str, Any]], lost: list[str]
+) -> tuple[list[dict[str, Any]], list[tuple[PathToken, ...]]]:
+    """The fields Pact can check, and the optional keys to leave out of the body.
+
+    Pact has no absent key: an optional key in the body would be required of every
+    provider response. Left out, Pact does not require it (nor check it when present).
+    """
+    absent: list[tuple[PathToken, ...]] = []
+    for f in fields:
+        tokens = parse_path(f["path"])
+        if f.get("optional") and tokens and tokens[-1][0] == "key":
+            absent.append(tokens)
+            lost.append(
+                f"{f['path']}: optional: left out of the Pact body (Pact cannot say a key "
+                "may be absent), so Pact does not check it when present"
+            )
+    kept = [f for f in fields if not any(parse_path(f["path"])[: len(a)] == a for a in absent)]
+    return kept, absent
+
+
+def _drop(node: Any, tokens: Sequence[PathToken]) -> Any:
+    """``node`` without the key the path ends with, wherever the path reaches (a copy)."""
+    if len(tokens) == 1 and isinstance(node, dict):
+        return {k: v for k, v in node.items() if k != tokens[0][1]}
+    if not tokens:
+        return node
+    kind, arg = tokens[0]
+    if isinstance(node, dict):
+        return {
+            k: (_drop(v, tokens[1:]) if kind == "keys" or (kind, arg) == ("key", k) else v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [
+            _drop(v, tokens[1:]) if kind == "items" or (kind, arg) == ("index", n) else v
+            for n, v in enumerate(node)
+        ]
+    return node
+
+
 def _part_rules(part: dict[str, Any], lost: list[str]) -> tuple[dict[str, Any], Any]:
     """A part's matching rules and its body content (``None`` without a body)."""
     rules: dict[str, Any] = {}
     content = None
     if "body" in part:
-        body_rules, patches = _rules_of(part["body"].get("fields", []), lost)
+        fields, absent = _without_optional_keys(part["body"].get("fields", []), lost)
+        body_rules, patches = _rules_of(fields, lost)
         if body_rules:
             rules["body"] = body_rules
         content = _body_content(part["body"], patches)
+        for tokens in absent:
+            content = _drop(content, tokens)
     matchers = part.get("matchers", {})
     for cat in ("header", "query"):
         table = {
