@@ -222,3 +222,22 @@ def test_v3_export_refuses_a_synchronous_message_and_writes_nothing(tmp_path: Pa
     with pytest.raises(UsageError) as info:
         export_pact(doc, spec="v3")
     assert info.value.code == "pact-v3-cannot-state"
+
+
+@pytest.mark.timeout(120)
+def test_a_nullable_object_keeps_the_verifier_passing_a_good_provider(tmp_path: Path) -> None:
+    from accord.consumers import like
+
+    # pact-rust applies every matcher of an OR rule to an object: OR [type, null] would
+    # fail even a good object, so a nullable object is stated as non-null, and said so
+    e = Expectation("billing", version="1.4.0", provider="users-service")
+    e.upon_receiving("get").with_request("GET", "/users/1").will_respond_with(
+        200, contract="users.user@^1", body={"address": nullable(like({"city": "Oslo"}))}
+    )
+    pact = export_pact(e.to_json())
+    rules = _response(pact)["matchingRules"]["body"]
+    assert {"match": "null"} not in rules["$.address"]["matchers"]
+    notes = [n["note"] for n in pact["metadata"]["accord"]["not_stated"]]
+    assert any(n.startswith("$.address: nullable") for n in notes)
+    (tmp_path / "p.json").write_text(json.dumps(pact))
+    assert pact_rust_accepts(tmp_path / "p.json", "users-service", {"address": {"city": "Rome"}})

@@ -840,6 +840,14 @@ def _union(
     return matchers, patch
 
 
+def _collection(f: dict[str, Any]) -> bool:
+    """Whether a field describes an object or an array (pact-rust matches those against
+    every matcher of a rule, whatever its ``combine``: checked with its verifier)."""
+    if f["match"] == "like":
+        return isinstance(f.get("example"), (dict, list))
+    return f["match"] in ("object", "array", "each_key", "each_value", "array_contains")
+
+
 def _rules_of(
     fields: Iterable[dict[str, Any]], lost: list[str]
 ) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
@@ -872,7 +880,12 @@ def _rules_of(
             if stated is None and f.get("nullable"):
                 stated = [{"match": "equality"}]
             matchers = stated or []
-        if f.get("nullable"):
+        if f.get("nullable") and _collection(f):
+            lost.append(
+                f"{f['path']}: nullable: pact-rust does not apply an OR rule to an object or "
+                "an array, so Pact requires a non-null value there"
+            )
+        elif f.get("nullable"):
             matchers = [*matchers, {"match": "null"}]
         if not matchers:
             continue
