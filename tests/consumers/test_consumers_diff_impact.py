@@ -117,3 +117,12 @@ def test_version_needs_a_file_new(registry: Path, capsys: pytest.CaptureFixture[
     )
     assert code == 2
     assert "--version" in capsys.readouterr().err
+
+
+def test_version_needs_a_reference_old(
+    registry: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    old = str(registry / "users/user/1.1.0.schema.json")
+    argv = ["diff", old, str(tmp_path / "v1_2.json"), "--version", "2.0.0"]
+    assert main([*argv, "--registry", str(registry)]) == 2
+    assert "--version" in capsys.readouterr().err

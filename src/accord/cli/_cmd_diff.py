@@ -80,6 +80,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 "--version states the version of NEW when it is a file; "
                 f"{args.new!r} is a registry reference and has its own"
             )
+        if not _is_reference(args.old):
+            raise UsageError(
+                "--version names the consumers of OLD's contract: OLD must be a registry "
+                "reference (ns.name@X.Y.Z)"
+            )
         Version.parse(args.version)
     registry = load_registry(args) if _needs_registry(args) else None
     report = diff(
