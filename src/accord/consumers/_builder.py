@@ -227,12 +227,14 @@ def union(*alternatives: Matcher) -> Matcher:
 
 
 def optional(matcher: Matcher | Any) -> Matcher:
-    """The key may be absent (Pact cannot say this; accord can)."""
+    """The key may be absent (Pact cannot say this: the export leaves the key out of the
+    Pact body, so Pact does not require it)."""
     return replace(_as_matcher(matcher), optional=True)
 
 
 def nullable(matcher: Matcher | Any) -> Matcher:
-    """The value may be ``null`` (Pact cannot say this; accord can)."""
+    """The value may be ``null`` (exported to Pact as ``combine: OR`` with a ``null``
+    matcher; for an object or an array pact-rust cannot apply it, and the export says so)."""
     return replace(_as_matcher(matcher), nullable=True)
 
 

@@ -1,8 +1,9 @@
 """Matcher semantics: field paths, checking concrete values, translation to JSON Schema.
 
 A *field* is a matcher bound to a JSON path (``$.items[*].sku``) plus two modifiers
-Pact cannot state: ``optional`` (the key may be absent) and ``nullable`` (the value may
-be ``null``). A *matcher* is ``{"match": kind, ...parameters}`` (kinds in :data:`KINDS`).
+Pact has no word for: ``optional`` (the key may be absent) and ``nullable`` (the value
+may be ``null``; Pact can only combine a ``null`` matcher with ``OR``). A *matcher* is
+``{"match": kind, ...parameters}`` (kinds in :data:`KINDS`).
 
 Two meanings live here and must agree:
 

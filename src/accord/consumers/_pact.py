@@ -1,4 +1,4 @@
-"""Pact interop: import Pact v2/v3/v4 files as expectations, export expectations as Pact v4.
+"""Pact interop: import Pact v2/v3/v4 files as expectations, export them as Pact v4 or v3.
 
 A Pact file names no contract, so the import binds each interaction to one with a
 *map* (``GET /users/{id} 200=users.user@^1``; ``POST /users request=users.new-user@^1``
@@ -16,10 +16,18 @@ and each interaction as accord wrote it with the digest of its Pact form, so acc
 Pact v4 -> accord gives the same expectation back (an interaction edited since, e.g.
 by Pact tooling, is read from its Pact form and keeps only its contract binding).
 
-Pact's meaning is kept exactly: a value without a matching rule becomes a pinned
-``equals`` field; a ``type`` rule cascades to the children of the value it covers;
-``min``/``max`` type rules on arrays describe every item from the first example item;
-matcher combinations become ``all_of``/``one_of``. Generators are kept verbatim so
+The export states accord's meaning in Pact terms the real verifier (pact-rust)
+enforces: ``nullable`` as ``combine: OR`` with a ``null`` matcher, a union as ``OR`` of
+its alternatives, a date/time without a format as the Pact formats of RFC 3339; an
+optional key is left out of the body. What Pact cannot state is listed in
+``metadata.accord.not_stated`` (the CLI prints it). ``spec="v3"`` writes Pact v3 for
+tools that cannot read v4.
+
+On import, Pact's meaning is kept exactly: a value without a matching rule becomes a
+pinned ``equals`` field; a ``type`` rule cascades to the children of the value it
+covers; ``min``/``max`` type rules on arrays describe every item from the first example
+item; matcher combinations become ``all_of``/``one_of`` (``OR`` with ``null``:
+``nullable``). Generators are kept verbatim so
 provider verification can fill values (``ProviderState`` ``${id}``, random ones).
 """
 
