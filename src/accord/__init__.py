@@ -2,7 +2,8 @@
 
 The public surface is ``__all__`` below, by job:
 
-- the registry and references: ``Registry``, ``ContractRef``, ``Version``, ``VersionRange``;
+- the registry and references: ``Registry`` (its ``Contract`` and ``ContractVersion``),
+  ``ContractRef``, ``Version``, ``VersionRange``;
 - validating payloads: ``validator()`` returns a ``Validator``; ``ContractViolation``
   carries ``ValidationIssue`` errors;
 - compatibility: ``diff()`` and ``check_version()`` return a ``Report`` of ``Change``;
@@ -36,8 +37,10 @@ _LAZY: dict[str, str] = {
     "ConfigError": "accord.errors",
     "Conformance": "accord.service.startup",
     "ContractMismatch": "accord.errors",
+    "Contract": "accord.registry.model",
     "ContractNotFound": "accord.errors",
     "ContractRef": "accord.registry.names",
+    "ContractVersion": "accord.registry.model",
     "ContractViolation": "accord.errors",
     "DocumentError": "accord.errors",
     "IncompatibleChange": "accord.errors",
@@ -81,9 +84,11 @@ __all__ = [
     "CodegenError",
     "ConfigError",
     "Conformance",
+    "Contract",
     "ContractMismatch",
     "ContractNotFound",
     "ContractRef",
+    "ContractVersion",
     "ContractViolation",
     "DocumentError",
     "IncompatibleChange",
@@ -153,6 +158,8 @@ if _TYPE_CHECKING:
     from accord.errors import VersionNotFound as VersionNotFound
     from accord.provider._messages import message_producer as message_producer
     from accord.provider._states import provider_state as provider_state
+    from accord.registry.model import Contract as Contract
+    from accord.registry.model import ContractVersion as ContractVersion
     from accord.registry.model import Registry as Registry
     from accord.registry.names import ContractRef as ContractRef
     from accord.registry.runtime import validator as validator
