@@ -43,8 +43,12 @@ def add_verify_provider_args(verify: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow a --base-url / --state-change-url that is not a loopback address",
     )
-    group.add_argument("--provider-version", metavar="VERSION")
-    group.add_argument("--provider-branch", metavar="BRANCH")
+    group.add_argument(
+        "--provider-version", metavar="VERSION", help="the provider version verified (recorded)"
+    )
+    group.add_argument(
+        "--provider-branch", metavar="BRANCH", help="the branch that version was built from"
+    )
     group.add_argument(
         "--record",
         action="store_true",
@@ -57,14 +61,31 @@ def add_verify_provider_args(verify: argparse.ArgumentParser) -> None:
         metavar="SELECTOR",
         help="main-branch, deployed[:ENV] or released[:ENV] (repeatable; default: all)",
     )
-    group.add_argument("--main-branch", default="main", metavar="BRANCH")
+    group.add_argument(
+        "--main-branch",
+        default="main",
+        metavar="BRANCH",
+        help="the consumers' branch the main-branch selector means",
+    )
     group.add_argument(
         "--enable-pending",
         action="store_true",
         help="failures of never-verified (pending) expectations do not fail the run",
     )
-    group.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
-    group.add_argument("--max-response-bytes", type=int, default=10 * 1024 * 1024)
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="total deadline of each request (connect, headers and body)",
+    )
+    group.add_argument(
+        "--max-response-bytes",
+        type=int,
+        default=10 * 1024 * 1024,
+        metavar="N",
+        help="size cap of each response body",
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -74,9 +95,9 @@ def register(subparsers: Any) -> None:
         ("record-release", "record that SERVICE VERSION is released (live) in ENV"),
     ):
         p = subparsers.add_parser(name, help=help_text)
-        p.add_argument("service", metavar="SERVICE")
-        p.add_argument("version", metavar="VERSION")
-        p.add_argument("--env", required=True, metavar="ENV")
+        p.add_argument("service", metavar="SERVICE", help="the service (provider or consumer)")
+        p.add_argument("version", metavar="VERSION", help="its version (e.g. the git sha)")
+        p.add_argument("--env", required=True, metavar="ENV", help="the environment")
         p.add_argument(
             "--new-environment",
             action="store_true",
@@ -88,9 +109,11 @@ def register(subparsers: Any) -> None:
     undeploy = subparsers.add_parser(
         "record-undeployment", help="record that SERVICE (VERSION) no longer runs in ENV"
     )
-    undeploy.add_argument("service", metavar="SERVICE")
-    undeploy.add_argument("version", metavar="VERSION", nargs="?")
-    undeploy.add_argument("--env", required=True, metavar="ENV")
+    undeploy.add_argument("service", metavar="SERVICE", help="the service")
+    undeploy.add_argument(
+        "version", metavar="VERSION", nargs="?", help="its version (default: every version)"
+    )
+    undeploy.add_argument("--env", required=True, metavar="ENV", help="the environment")
     add_registry_arg(undeploy)
     undeploy.set_defaults(handler=run_record, record_kind="record-undeployment")
 
@@ -100,9 +123,11 @@ def register(subparsers: Any) -> None:
         description="Exit 0 when safe, 1 when not (failed, missing or unknown "
         "verification), 2 on bad input.",
     )
-    can.add_argument("service", metavar="SERVICE")
-    can.add_argument("version", metavar="VERSION")
-    can.add_argument("--to", required=True, metavar="ENV", dest="env")
+    can.add_argument("service", metavar="SERVICE", help="the service to deploy")
+    can.add_argument("version", metavar="VERSION", help="the version to deploy")
+    can.add_argument(
+        "--to", required=True, metavar="ENV", dest="env", help="the target environment"
+    )
     add_format_arg(can)
     add_registry_arg(can)
     can.set_defaults(handler=run_can_i_deploy)

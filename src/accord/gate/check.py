@@ -199,7 +199,7 @@ def _diff(registry: Registry, old: ContractVersion, new: ContractVersion, mode: 
     key = (new.contract_id, old.digest, new.digest, mode, repr(sorted(rules.items())))
     hit = _DIFF_CACHE.get(key)
     if hit is None:
-        hit = diff(old.ref, new.ref, mode=mode, registry=registry)
+        hit = diff(old_ref=old.ref, new_ref=new.ref, mode=mode, registry=registry)
         if len(_DIFF_CACHE) > 4096:
             _DIFF_CACHE.clear()
         _DIFF_CACHE[key] = hit
