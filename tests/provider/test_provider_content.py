@@ -288,3 +288,54 @@ def test_message_only_provider_needs_no_app(
     # users-service has an HTTP interaction: without a provider it is a usage error
     argv[2] = "users-service"
     assert main(argv) == 2
+
+
+def test_record_with_a_bad_content_digest_is_refused(registry_root: Path) -> None:
+    from accord.errors import DocumentError
+
+    path = registry_root / "verifications" / "users-service" / "2.0.0.json"
+    path.parent.mkdir(parents=True)
+    record = {
+        "format_version": 1,
+        "provider": "users-service",
+        "provider_version": "2.0.0",
+        "verified_at": "2024-05-01T12:00:00Z",
+        "results": [{"consumer": "billing", "digest": "sha256:0", "success": True}],
+    }
+    record["results"][0]["content_digest"] = 5
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(DocumentError) as info:
+        load_records(registry_root)
+    assert (info.value.code, info.value.pointer) == ("record-invalid", "/results/0/content_digest")
+
+
+def test_sync_message_with_two_responses(pricing_root: Path) -> None:
+    doc = _sync_doc()
+    doc["interactions"][0]["responses"].append(
+        {"metadata": {"contentType": "application/json"}, **doc["interactions"][0]["responses"][0]}
+    )
+    write_doc(pricing_root, "checkout", "pricing", doc)
+    producers = MessageRegistry()
+    producers.register(
+        "price of a sku", lambda: ({"sku": "A-1", "price": 1}, {"sku": "A-1", "price": "x"})
+    )
+    [result] = verify_provider(
+        Registry.load(pricing_root), "pricing-service", producers=producers
+    ).results
+    assert result.verdict == "contract-violation"
+    assert "response 1" in result.message()
+    producers.producers.clear()
+    producers.register("price of a sku", lambda: {"sku": "A-1", "price": 1})  # not a tuple
+    [result] = verify_provider(
+        Registry.load(pricing_root), "pricing-service", producers=producers
+    ).results
+    assert result.verdict == "error"
+    assert "2 responses" in result.message()
+
+
+def test_json_content_type_needs_no_metadata(registry_root: Path) -> None:
+    _order_expectation(registry_root, contentType="application/json")
+    producers = MessageRegistry()
+    producers.register("an order.placed event", lambda: {"order_id": "o-9", "total": 30})
+    report = verify_provider(Registry.load(registry_root), "orders-service", producers=producers)
+    assert report.ok, report.render_text()
