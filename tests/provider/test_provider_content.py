@@ -197,6 +197,11 @@ def test_a_version_bump_alone_keeps_a_verified_expectation_verified(registry_roo
     record_deployment(registry_root, "billing", "1.5.0", "production")
     decision = can_i_deploy(Registry.load(registry_root), "users-service", "2.0.0", "production")
     assert decision.safe, decision.reasons
+    # and the new consumer version may deploy beside the provider verified for 1.4.0
+    record_deployment(registry_root, "users-service", "2.0.0", "production")
+    decision = can_i_deploy(Registry.load(registry_root), "billing", "1.5.0", "production")
+    assert decision.safe, decision.reasons
+    assert [r.status for r in decision.matrix] == ["verified"]
 
 
 def test_a_content_change_makes_the_expectation_pending_again(registry_root: Path) -> None:
