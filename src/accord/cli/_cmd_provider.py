@@ -16,7 +16,12 @@ from accord.cli._common import add_format_arg, add_registry_arg, registry_root, 
 def add_verify_provider_args(verify: argparse.ArgumentParser) -> None:
     """The provider-mode arguments of ``accord verify`` (registered by ``_cmd_consumers``)."""
     group = verify.add_argument_group("provider verification (--provider)")
-    group.add_argument("--app", metavar="MODULE:APP", help="an ASGI or WSGI app, in process")
+    group.add_argument(
+        "--app",
+        metavar="MODULE:APP",
+        help="an ASGI or WSGI app, in process (a provider of messages only needs neither "
+        "--app nor --base-url: --states MODULE registers its producers)",
+    )
     group.add_argument("--base-url", metavar="URL", help="a running provider (loopback only)")
     group.add_argument(
         "--app-dir",
@@ -241,8 +246,8 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
     from accord.provider._states import StateRunner
     from accord.provider._verify import now_rfc3339, verify_provider
 
-    if bool(args.app) == bool(args.base_url):
-        raise UsageError("accord verify --provider needs exactly one of --app or --base-url")
+    if args.app and args.base_url:
+        raise UsageError("accord verify --provider takes one of --app or --base-url, not both")
     if args.record and not args.provider_version:
         raise UsageError("--record needs --provider-version")
     if args.timeout <= 0 or args.max_response_bytes <= 0:
@@ -259,17 +264,21 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
             ),
             limits,
         )
-    target: Target
+    target: Target | None = None
     if args.app:
         app = _import(args.app, args.app_dir, "--app")
         for module in args.states:
             _import(module, args.app_dir, "--states")
         target = app_target(app, limits)
     else:
-        base = parse_base_url(args.base_url, allow_remote=args.allow_remote_provider)
+        base = (
+            parse_base_url(args.base_url, allow_remote=args.allow_remote_provider)
+            if args.base_url
+            else None
+        )
         for module in args.states:
             _import(module, args.app_dir, "--states")
-        target = HttpTarget(base, limits)
+        target = HttpTarget(base, limits) if base is not None else None
     try:
         report = verify_provider(
             registry,
@@ -284,7 +293,8 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
             enable_pending=args.enable_pending,
         )
     finally:
-        target.close()
+        if target is not None:
+            target.close()
         if isinstance(state_runner, StateChangeUrl):
             state_runner.close()
     written = None
