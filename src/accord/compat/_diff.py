@@ -70,14 +70,6 @@ if TYPE_CHECKING:
 __all__ = ["check_version", "diff"]
 
 _EMBED = "__accord_root"
-_DECLARED_RULES = frozenset(
-    {
-        "property-added-optional",
-        "property-added-required",
-        "property-removed",
-        "pattern-properties-changed",
-    }
-)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -979,7 +971,7 @@ def _changes(
         change = judge.change(site, hit)
         if hit.rule == "oneof-branch-overlap" and not change.breaks:
             continue
-        if hit.rule in _DECLARED_RULES and not _still_declared(site, hit):
+        if RULES[hit.rule].declared and not _still_declared(site, hit):
             declared_changed = True
         if hit.rule in ("required-added", "required-removed") and hit.key not in (
             site.old.properties().keys() | site.new.properties().keys()
@@ -1024,8 +1016,6 @@ def _changes(
         hit = Hit(rule_id, f"schema {verb} payloads", "", "")
         changes.append(judge.change(root_site, hit, claims=(d,)))
 
-    if any(c.rule in ("default-changed", "deprecated-changed") for c in changes):
-        declared_changed = True
     return _dedupe(changes), declared_changed
 
 

@@ -26,16 +26,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import unquote
 
 from accord.compat._types import Direction
 from accord.core import pointer as _pointer
+from accord.core import rules as _catalogue
 from accord.core.memo import IdentityMemo
+from accord.core.rules import Bump, Kind, RuleSpec, Severity
 from accord.core.schema import Schema
-
-Severity = Literal["error", "warning", "info"]
-Bump = Literal["none", "patch", "minor", "major"]
 
 BOTH: tuple[Direction, ...] = ("backward", "forward")
 BACKWARD: tuple[Direction, ...] = ("backward",)
@@ -456,94 +455,74 @@ Detector = Callable[[Site], Iterable[Hit]]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A registered compatibility rule (see the module docstring).
+    """A compatibility rule: its record in the one catalogue and its detector.
 
-    Attributes:
-        id: Stable kebab-case id; never reused.
-        description: One sentence (the detector's docstring's first line).
-        details: The rest of the docstring.
-        breaks: Directions it can break in a monotone context (inside ``oneOf``
-            branches any direction can break).
-        bump: The bump it requires when it breaks no direction the mode requires
-            (``patch`` for annotations and same-meaning rewrites, else ``minor``); a
-            change breaking a required direction always requires ``major``.
-        severity: Severity when it breaks a direction the mode requires.
-        example: ``(old, new)`` showing the change.
-        mirror: The rule for the reverse change, if any.
-        waiver: Why there is no mirror, when there is none.
-        detect: The detector.
-        kind: The JSON type whose keywords it compares (``object``, ``array``,
-            ``string``, ``number``), or ``None``. It is not run where either side
-            rules that type out: the type change says it all there.
+    The facts (directions, bump, kind, example, mirror, migration hint, ...) live in
+    :attr:`spec` (a :class:`accord.core.rules.RuleSpec`, family ``compat``); the
+    properties below read them.
     """
 
-    id: str
-    description: str
-    details: str
-    breaks: tuple[Direction, ...]
-    bump: Bump
-    severity: Severity
-    example: tuple[Schema, Schema]
-    mirror: str | None
-    waiver: str | None
+    spec: RuleSpec
     detect: Detector = field(repr=False, compare=False)
-    kind: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def description(self) -> str:
+        return self.spec.summary
+
+    @property
+    def details(self) -> str:
+        return self.spec.details
+
+    @property
+    def breaks(self) -> tuple[Direction, ...]:
+        return self.spec.breaks
+
+    @property
+    def bump(self) -> Bump:
+        return self.spec.bump or "minor"
+
+    @property
+    def severity(self) -> Severity:
+        return self.spec.severity
+
+    @property
+    def example(self) -> tuple[Schema, Schema]:
+        return self.spec.example or (True, True)
+
+    @property
+    def mirror(self) -> str | None:
+        return self.spec.mirror
+
+    @property
+    def waiver(self) -> str | None:
+        return self.spec.waiver
+
+    @property
+    def kind(self) -> Kind | None:
+        return self.spec.kind
+
+    @property
+    def hint(self) -> str | None:
+        return self.spec.hint
+
+    @property
+    def declared(self) -> bool:
+        return self.spec.declared
+
+    @property
+    def fallback(self) -> bool:
+        return self.spec.fallback
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by ``accord rules --format json``."""
-        return {
-            "id": self.id,
-            "description": self.description,
-            "details": self.details,
-            "breaks": list(self.breaks),
-            "bump": self.bump,
-            "severity": self.severity,
-            "mirror": self.mirror,
-            "waiver": self.waiver,
-            "example": {"old": self.example[0], "new": self.example[1]},
-        }
+        return self.spec.to_json()
 
 
 _registry: dict[str, Rule] = {}
-
-_KINDS = (
-    (
-        "object",
-        (
-            "property-",
-            "required-",
-            "object-",
-            "additional-properties-",
-            "pattern-properties-",
-            "dependent-required-",
-            "min-properties-",
-            "max-properties-",
-        ),
-    ),
-    (
-        "array",
-        ("items-", "prefix-items-", "unique-items-", "contains-", "min-items-", "max-items-"),
-    ),
-    (
-        "string",
-        (
-            "max-length-",
-            "min-length-",
-            "pattern-added",
-            "pattern-removed",
-            "pattern-changed",
-            "format-",
-        ),
-    ),
-    ("number", ("minimum-", "maximum-", "multiple-of-")),
-)
-
-
-def _kind_of(rule_id: str) -> str | None:
-    for kind, prefixes in _KINDS:
-        if rule_id.startswith(prefixes):
-            return kind
-    return None
 
 
 def rule(
@@ -551,36 +530,62 @@ def rule(
     *,
     breaks: tuple[Direction, ...],
     example: tuple[Schema, Schema],
+    kind: Kind | None = None,
     mirror: str | None = None,
     waiver: str | None = None,
     bump: Bump = "minor",
     severity: Severity = "error",
+    hint: str | None = None,
+    declared: bool = False,
+    fallback: bool = False,
 ) -> Callable[[Detector], Detector]:
-    """Register the decorated detector as rule ``rule_id`` (ids are never reused)."""
+    """Register the decorated detector as rule ``rule_id`` (ids are never reused).
+
+    The record goes into the one catalogue (:mod:`accord.core.rules`); the keyword
+    arguments are its fields (see :class:`accord.core.rules.RuleSpec`), the docstring's
+    first paragraph its summary and the rest its details.
+    """
 
     def register(detect: Detector) -> Detector:
-        if rule_id in _registry:
-            raise ValueError(f"rule id {rule_id!r} registered twice")
         doc = (detect.__doc__ or "").strip()
         # The first paragraph is the one-sentence description (it may wrap).
         first, _, rest = doc.partition("\n\n")
         first = " ".join(line.strip() for line in first.splitlines())
-        _registry[rule_id] = Rule(
-            id=rule_id,
-            description=first.strip(),
-            details=" ".join(line.strip() for line in rest.strip().splitlines()),
-            breaks=breaks,
-            bump=bump,
-            severity=severity,
-            example=example,
-            mirror=mirror,
-            waiver=waiver,
-            detect=detect,
-            kind=_kind_of(rule_id),
+        spec = _catalogue.register(
+            RuleSpec(
+                family="compat",
+                id=rule_id,
+                summary=first.strip(),
+                details=" ".join(line.strip() for line in rest.strip().splitlines()),
+                severity=severity,
+                overridable=True,
+                kind=kind,
+                breaks=breaks,
+                bump=bump,
+                example=example,
+                mirror=mirror,
+                waiver=waiver,
+                hint=hint,
+                declared=declared,
+                fallback=fallback,
+            )
         )
+        _registry[rule_id] = Rule(spec, detect)
         return detect
 
     return register
+
+
+# Migration hints shared by several rules. A hint addressed to writers asks them to
+# comply with a tighter schema (the change breaks backward); one addressed to readers
+# asks them to accept more (it breaks forward); tests/compat/test_rule_meta.py checks it.
+_TIGHTER = "writers: keep values within the new, tighter bound"
+_WIDER = "readers: accept values within the new, wider bound"
+_SEND_HINT = "writers: always send this field; readers on the old version ignore it"
+_TYPE_HINT = "check producers and parsers against the new type"
+_PATTERN_HINT = "check values against the new pattern"
+_FORMAT_HINT = "check values against the new format"
+_EXTRA_KEYS_HINT = "check which extra keys are now accepted or refused"
 
 
 def _hit(site: Site, rule_id: str, message: str, keyword: str, **kw: Any) -> Hit:
@@ -693,6 +698,8 @@ def _added_properties(site: Site, *, required: bool) -> Iterator[Hit]:
 
 @rule(
     "property-added-optional",
+    kind="object",
+    declared=True,
     breaks=BOTH,
     mirror="property-removed",
     example=(_OBJ, {**_OBJ, "properties": {**_OBJ["properties"], "note": {"type": "string"}}}),
@@ -709,6 +716,9 @@ def property_added_optional(site: Site) -> Iterable[Hit]:
 
 @rule(
     "property-added-required",
+    kind="object",
+    hint="writers: always send this field",
+    declared=True,
     breaks=BOTH,
     mirror="property-removed",
     example=(
@@ -731,6 +741,9 @@ def property_added_required(site: Site) -> Iterable[Hit]:
 
 @rule(
     "property-removed",
+    kind="object",
+    hint="readers: stop relying on this field; writers: stop sending it",
+    declared=True,
     breaks=BOTH,
     mirror="property-added-optional",
     example=({**_OBJ, "properties": {**_OBJ["properties"], "note": {"type": "string"}}}, _OBJ),
@@ -789,6 +802,8 @@ def _required_ops(site: Site, name: str, *, add: bool) -> tuple[PatchOp, ...] | 
 
 @rule(
     "required-added",
+    kind="object",
+    hint=_SEND_HINT,
     breaks=BACKWARD,
     mirror="required-removed",
     example=(_OBJ, {**_OBJ, "required": ["id"]}),
@@ -818,6 +833,7 @@ def required_added(site: Site) -> Iterable[Hit]:
 
 @rule(
     "required-removed",
+    kind="object",
     breaks=FORWARD,
     mirror="required-added",
     example=({**_OBJ, "required": ["id"]}, _OBJ),
@@ -893,6 +909,7 @@ def _type_rule(site: Site, rule_id: str) -> Iterator[Hit]:
 
 @rule(
     "type-changed",
+    hint=_TYPE_HINT,
     breaks=BOTH,
     waiver="type-changed is its own mirror: neither type set covers the other.",
     example=({"type": "string"}, {"type": "number"}),
@@ -907,6 +924,7 @@ def type_changed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "type-narrowed",
+    hint=_TYPE_HINT,
     breaks=BACKWARD,
     mirror="type-widened",
     example=({"type": "number"}, {"type": "integer"}),
@@ -921,6 +939,7 @@ def type_narrowed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "type-widened",
+    hint=_TYPE_HINT,
     breaks=FORWARD,
     mirror="type-narrowed",
     example=({"type": "integer"}, {"type": "number"}),
@@ -1037,6 +1056,7 @@ def _enum_keyword(view: View) -> str:
 
 @rule(
     "enum-value-added",
+    hint="readers: handle the new value (or a default branch)",
     breaks=FORWARD,
     mirror="enum-value-removed",
     example=({"enum": ["a", "b"]}, {"enum": ["a", "b", "c"]}),
@@ -1064,6 +1084,7 @@ def enum_value_added(site: Site) -> Iterable[Hit]:
 
 @rule(
     "enum-value-removed",
+    hint="writers: stop sending this value; readers: it no longer arrives",
     breaks=BACKWARD,
     mirror="enum-value-added",
     example=({"enum": ["a", "b", "c"]}, {"enum": ["a", "b"]}),
@@ -1166,6 +1187,8 @@ def _bound_rule(site: Site, *, upper: bool, tighter: bool) -> Iterator[Hit]:
 
 @rule(
     "minimum-increased",
+    kind="number",
+    hint=_TIGHTER,
     breaks=BACKWARD,
     mirror="minimum-decreased",
     example=({"type": "number", "minimum": 0}, {"type": "number", "minimum": 1}),
@@ -1180,6 +1203,8 @@ def minimum_increased(site: Site) -> Iterable[Hit]:
 
 @rule(
     "minimum-decreased",
+    kind="number",
+    hint=_WIDER,
     breaks=FORWARD,
     mirror="minimum-increased",
     example=({"type": "number", "minimum": 1}, {"type": "number", "minimum": 0}),
@@ -1194,6 +1219,8 @@ def minimum_decreased(site: Site) -> Iterable[Hit]:
 
 @rule(
     "maximum-decreased",
+    kind="number",
+    hint=_TIGHTER,
     breaks=BACKWARD,
     mirror="maximum-increased",
     example=({"type": "number", "maximum": 20}, {"type": "number", "maximum": 10}),
@@ -1208,6 +1235,8 @@ def maximum_decreased(site: Site) -> Iterable[Hit]:
 
 @rule(
     "maximum-increased",
+    kind="number",
+    hint=_WIDER,
     breaks=FORWARD,
     mirror="maximum-decreased",
     example=({"type": "number", "maximum": 10}, {"type": "number", "maximum": 20}),
@@ -1243,7 +1272,7 @@ def _int_rule(
     )
 
 
-def _int_pair(keyword: str, stem: str, kind: str, example_values: tuple[int, int]) -> None:
+def _int_pair(keyword: str, stem: str, kind: Kind, example_values: tuple[int, int]) -> None:
     """Register ``<stem>-increased`` and ``<stem>-decreased`` for an integer facet."""
     upper = keyword.startswith("max")
     narrow_word, wide_word = ("decreased", "increased") if upper else ("increased", "decreased")
@@ -1278,7 +1307,8 @@ def _int_pair(keyword: str, stem: str, kind: str, example_values: tuple[int, int
             )
         )
         detect.__doc__ = f"The {bound} bound ``{keyword}`` was {verb}.\n\nBreaks {breaks[0]}."
-        rule(rule_id, breaks=breaks, mirror=other, example=example)(detect)
+        hint = _TIGHTER if tighter else _WIDER
+        rule(rule_id, breaks=breaks, kind=kind, mirror=other, example=example, hint=hint)(detect)
 
 
 _int_pair("maxLength", "max-length", "string", (3, 10))
@@ -1291,6 +1321,7 @@ _int_pair("minProperties", "min-properties", "object", (0, 2))
 
 @rule(
     "multiple-of-changed",
+    kind="number",
     breaks=BOTH,
     waiver="multiple-of-changed is its own mirror (the engine decides the directions).",
     example=({"type": "integer", "multipleOf": 2}, {"type": "integer", "multipleOf": 4}),
@@ -1324,6 +1355,8 @@ def _patterns(site: Site) -> tuple[list[str], list[str]]:
 
 @rule(
     "pattern-changed",
+    kind="string",
+    hint=_PATTERN_HINT,
     breaks=BOTH,
     waiver="pattern-changed is its own mirror.",
     example=(
@@ -1350,6 +1383,8 @@ def pattern_changed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "pattern-added",
+    kind="string",
+    hint=_PATTERN_HINT,
     breaks=BACKWARD,
     mirror="pattern-removed",
     example=({"type": "string"}, {"type": "string", "pattern": "^[a-z]+$"}),
@@ -1373,6 +1408,8 @@ def pattern_added(site: Site) -> Iterable[Hit]:
 
 @rule(
     "pattern-removed",
+    kind="string",
+    hint=_PATTERN_HINT,
     breaks=FORWARD,
     mirror="pattern-added",
     example=({"type": "string", "pattern": "^[a-z]+$"}, {"type": "string"}),
@@ -1417,6 +1454,8 @@ def _format_rule(site: Site, rule_id: str) -> Iterator[Hit]:
 
 @rule(
     "format-added",
+    kind="string",
+    hint=_FORMAT_HINT,
     breaks=BACKWARD,
     mirror="format-removed",
     example=({"type": "string"}, {"type": "string", "format": "email"}),
@@ -1431,6 +1470,8 @@ def format_added(site: Site) -> Iterable[Hit]:
 
 @rule(
     "format-removed",
+    kind="string",
+    hint=_FORMAT_HINT,
     breaks=FORWARD,
     mirror="format-added",
     example=({"type": "string", "format": "email"}, {"type": "string"}),
@@ -1445,6 +1486,8 @@ def format_removed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "format-changed",
+    kind="string",
+    hint=_FORMAT_HINT,
     breaks=BOTH,
     waiver="format-changed is its own mirror.",
     example=({"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}),
@@ -1462,6 +1505,7 @@ def format_changed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "object-closed",
+    kind="object",
     breaks=BOTH,
     mirror="object-opened",
     example=(_OBJ, {**_OBJ, "additionalProperties": False}),
@@ -1489,6 +1533,7 @@ def object_closed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "object-opened",
+    kind="object",
     breaks=FORWARD,
     mirror="object-closed",
     example=({**_OBJ, "additionalProperties": False}, {**_OBJ, "additionalProperties": True}),
@@ -1523,6 +1568,8 @@ def _addl(view: View) -> Any:
 
 @rule(
     "additional-properties-narrowed",
+    kind="object",
+    hint=_EXTRA_KEYS_HINT,
     breaks=BACKWARD,
     mirror="additional-properties-widened",
     example=({"type": "object"}, {"type": "object", "additionalProperties": {"type": "string"}}),
@@ -1545,6 +1592,8 @@ def additional_properties_narrowed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "additional-properties-widened",
+    kind="object",
+    hint=_EXTRA_KEYS_HINT,
     breaks=FORWARD,
     mirror="additional-properties-narrowed",
     example=({"type": "object", "additionalProperties": {"type": "string"}}, {"type": "object"}),
@@ -1568,6 +1617,9 @@ def additional_properties_widened(site: Site) -> Iterable[Hit]:
 
 @rule(
     "pattern-properties-changed",
+    kind="object",
+    hint=_PATTERN_HINT,
+    declared=True,
     breaks=BOTH,
     waiver="pattern-properties-changed covers additions and removals of a pattern.",
     example=(
@@ -1603,6 +1655,7 @@ def pattern_properties_changed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "property-names-changed",
+    kind="object",
     breaks=BOTH,
     waiver="property-names-changed covers additions, removals and edits.",
     example=({"type": "object"}, {"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}}),
@@ -1634,6 +1687,8 @@ def _dependent_pairs(view: View) -> set[tuple[str, str]]:
 
 @rule(
     "dependent-required-added",
+    kind="object",
+    hint=_SEND_HINT,
     breaks=BACKWARD,
     mirror="dependent-required-removed",
     example=({"type": "object"}, {"type": "object", "dependentRequired": {"card": ["billing"]}}),
@@ -1656,6 +1711,7 @@ def dependent_required_added(site: Site) -> Iterable[Hit]:
 
 @rule(
     "dependent-required-removed",
+    kind="object",
     breaks=FORWARD,
     mirror="dependent-required-added",
     example=({"type": "object", "dependentRequired": {"card": ["billing"]}}, {"type": "object"}),
@@ -1687,6 +1743,7 @@ def _items(view: View) -> Any:
 
 @rule(
     "items-narrowed",
+    kind="array",
     breaks=BACKWARD,
     mirror="items-widened",
     example=({"type": "array"}, {"type": "array", "items": {"type": "integer"}}),
@@ -1705,6 +1762,7 @@ def items_narrowed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "items-widened",
+    kind="array",
     breaks=FORWARD,
     mirror="items-narrowed",
     example=({"type": "array", "items": {"type": "integer"}}, {"type": "array"}),
@@ -1728,6 +1786,7 @@ def items_widened(site: Site) -> Iterable[Hit]:
 
 @rule(
     "items-changed",
+    kind="array",
     breaks=BOTH,
     waiver="items-changed is its own mirror.",
     example=(
@@ -1768,6 +1827,7 @@ def _prefix(view: View) -> list[Schema]:
 
 @rule(
     "prefix-items-extended",
+    kind="array",
     breaks=BOTH,
     mirror="prefix-items-shortened",
     example=(
@@ -1794,6 +1854,7 @@ def prefix_items_extended(site: Site) -> Iterable[Hit]:
 
 @rule(
     "prefix-items-shortened",
+    kind="array",
     breaks=BOTH,
     mirror="prefix-items-extended",
     example=(
@@ -1825,6 +1886,7 @@ def _unique(view: View) -> bool:
 
 @rule(
     "unique-items-added",
+    kind="array",
     breaks=BACKWARD,
     mirror="unique-items-removed",
     example=({"type": "array"}, {"type": "array", "uniqueItems": True}),
@@ -1846,6 +1908,7 @@ def unique_items_added(site: Site) -> Iterable[Hit]:
 
 @rule(
     "unique-items-removed",
+    kind="array",
     breaks=FORWARD,
     mirror="unique-items-added",
     example=({"type": "array", "uniqueItems": True}, {"type": "array"}),
@@ -1868,6 +1931,7 @@ def unique_items_removed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "contains-changed",
+    kind="array",
     breaks=BOTH,
     waiver="contains-changed covers additions, removals and edits.",
     example=(
@@ -2138,6 +2202,7 @@ def combinator_changed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "allof-conjunct-added",
+    fallback=True,
     breaks=BACKWARD,
     mirror="allof-conjunct-removed",
     example=(
@@ -2156,6 +2221,7 @@ def allof_conjunct_added(site: Site) -> Iterable[Hit]:
 
 @rule(
     "allof-conjunct-removed",
+    fallback=True,
     breaks=FORWARD,
     mirror="allof-conjunct-added",
     example=(
@@ -2281,6 +2347,7 @@ def access_mode_changed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "default-changed",
+    declared=True,
     breaks=NEITHER,
     severity="info",
     waiver="default-changed covers additions, removals and edits.",
@@ -2297,6 +2364,7 @@ def default_changed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "deprecated-changed",
+    declared=True,
     breaks=NEITHER,
     severity="info",
     waiver="deprecated-changed covers both flips.",
@@ -2340,6 +2408,7 @@ def ref_refactored(site: Site) -> Iterable[Hit]:
 
 @rule(
     "schema-narrowed",
+    fallback=True,
     breaks=BACKWARD,
     mirror="schema-widened",
     example=(True, False),
@@ -2361,6 +2430,7 @@ def schema_narrowed(site: Site) -> Iterable[Hit]:
 
 @rule(
     "schema-widened",
+    fallback=True,
     breaks=FORWARD,
     mirror="schema-narrowed",
     example=(False, True),
@@ -2379,9 +2449,8 @@ def schema_widened(site: Site) -> Iterable[Hit]:
 RULES: Mapping[str, Rule] = _registry
 """Every rule, by id, in catalogue order."""
 
-FALLBACK_RULES = frozenset(
-    {"schema-narrowed", "schema-widened", "allof-conjunct-added", "allof-conjunct-removed"}
-)
+FALLBACK_RULES = frozenset(r.id for r in RULES.values() if r.fallback)
+"""Rules the walker emits when no more specific rule explains the engine's finding."""
 
 
 def rule_for(rule_id: str) -> Rule:
@@ -2394,49 +2463,5 @@ def rule_for(rule_id: str) -> Rule:
 
 
 def render_rules_markdown() -> str:
-    """The rule catalogue as Markdown (``docs/rules.md`` is this text, committed)."""
-    lines = [
-        "# Compatibility rules",
-        "",
-        (
-            "<!-- generated by accord from accord.compat._rules; DO NOT EDIT. "
-            'Regenerate with: python -c "from accord.compat import render_rules_markdown as r; '
-            "print(r(), end='')\" > docs/rules.md -->"
-        ),
-        "",
-        (
-            "Every change `accord diff` reports names one of these rules. *Breaks* lists the "
-            "directions the rule can break in a monotone context (inside `oneOf` branches any "
-            "direction can break); the engine decides, per change, what really breaks and "
-            "attaches a witness. *Bump* is what the change requires when it breaks no direction "
-            "the contract's mode requires; breaking a required direction always requires a "
-            "major bump. Severity can be overridden per contract with `[rules.<id>]` in "
-            "`contract.toml`."
-        ),
-        "",
-        "| rule | breaks | bump | severity | mirror |",
-        "|---|---|---|---|---|",
-    ]
-    lines.extend(
-        f"| [`{r.id}`](#{r.id}) | {', '.join(r.breaks) or '—'} | {r.bump} | "
-        f"{r.severity} | {f'`{r.mirror}`' if r.mirror else '—'} |"
-        for r in RULES.values()
-    )
-    for r in RULES.values():
-        lines += ["", f"## {r.id}", "", r.description, ""]
-        if r.details:
-            lines += [r.details, ""]
-        lines += [
-            f"- breaks: {', '.join(r.breaks) or 'nothing'}",
-            f"- bump when compatible under the mode: {r.bump}",
-            f"- default severity: {r.severity}",
-            f"- mirror: `{r.mirror}`" if r.mirror else f"- no mirror: {r.waiver}",
-            "",
-            "Example:",
-            "",
-            "```json",
-            f"old: {canonical_text(r.example[0])}",
-            f"new: {canonical_text(r.example[1])}",
-            "```",
-        ]
-    return "\n".join(lines) + "\n"
+    """The whole rule catalogue, every family, as Markdown (``docs/rules.md``)."""
+    return _catalogue.render_markdown()
