@@ -1,11 +1,14 @@
-"""The compatibility rule catalogue.
+"""The compatibility rules: their detectors, each registered against its record.
 
 A rule names one kind of schema change (``max-length-decreased``,
-``property-added-required``). Each is a small pure function registered once in
-:data:`RULES` with a stable kebab-case id (never reused), a one-sentence description
-(its docstring's first line), the directions it can break, the bump it requires when
-it breaks no direction the mode requires, its default severity, an example
-``(old, new)`` pair and its mirror rule (or a written waiver).
+``property-added-required``). Each is a small pure function registered once with the
+:func:`rule` decorator, which builds its record in the one rule catalogue
+(:class:`accord.core.rules.RuleSpec`, family ``compat``): a stable kebab-case id (never
+reused, unique across families), a one-sentence description (its docstring's first
+line), the directions it can break, the bump it requires when it breaks no direction
+the mode requires, its default severity, the JSON type whose keywords it compares, an
+example ``(old, new)`` pair, its mirror rule (or a written waiver) and its migration
+hint. :data:`RULES` maps each id to its record and detector.
 
 Rules only *detect*: given one instance location seen from both sides (a
 :class:`Site`), a rule yields :class:`Hit` records. Whether a hit really breaks a

@@ -3,7 +3,8 @@
 :func:`lint` loads the registry collecting every problem (see :mod:`accord.registry.model`)
 and adds the lint-only rules: files that do not belong, and example payloads. Every
 rule has a stable id (the :class:`~accord.errors.Problem` code) and a one-line
-description in :data:`LINT_RULES`, which the docs and ``accord rules`` list.
+description: its record in the one rule catalogue (:mod:`accord.core.rules`, viewed as
+:data:`LINT_RULES`), which the docs, ``accord rules`` and ``accord explain`` read.
 
 Lint reads and never writes, and never touches the network: remote ``$ref`` s are
 reported (``ref-remote``), not fetched.
