@@ -425,3 +425,17 @@ def test_lint_never_fetches_remote_refs(tmp_path: Path, server: tuple[str, list[
     with urllib.request.urlopen(f"{url}/probe") as response:
         assert response.status == 200
     assert requests == ["/probe"]
+
+
+def test_rules_table_naming_a_lint_rule_says_where_lint_rules_go(tmp_path: Path) -> None:
+    """`[rules.<id>]` in contract.toml takes compatibility rules only; a lint rule id there
+    is told apart from a typo (one catalogue knows every family)."""
+    base(tmp_path)
+    write(
+        tmp_path / A / "contract.toml",
+        'owner = "a"\nkind = "event"\n[rules.lock-unsorted]\nseverity = "off"\nreason = "x"\n',
+    )
+    (problem,) = lint(tmp_path).problems
+    assert problem.code == "contract-rule-unknown"
+    assert "lock-unsorted is a lint rule" in problem.message
+    assert "[lint.rules.lock-unsorted] in accord.toml" in problem.message

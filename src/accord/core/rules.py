@@ -170,7 +170,7 @@ _lint("config-unknown-key", "A TOML file has a key accord does not know.")
 _lint("contract-toml-missing", "A contract directory has no contract.toml.")
 _lint(
     "contract-rule-unknown",
-    "A [rules.<id>] table in contract.toml names no compatibility rule (`accord rules`).",
+    "A [rules.<id>] table in contract.toml names no compatibility rule.",
 )
 _lint(
     "example-invalid",

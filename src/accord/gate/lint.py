@@ -192,14 +192,26 @@ def _check_rule_overrides(registry: Registry) -> Iterator[Problem]:
     import difflib
 
     from accord.compat._rules import RULES
+    from accord.core.rules import CATALOGUE
 
     known = sorted(RULES)
     for contract in registry.contracts.values():
         for rule_id in sorted(contract.meta.rules):
             if rule_id in known:
                 continue
+            other = CATALOGUE.get(rule_id)
             close = difflib.get_close_matches(rule_id, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else "; `accord rules` lists them"
+            if other is not None and other.family == "lint":
+                hint = (
+                    f": {rule_id} is a lint rule; lint rules are configured with "
+                    f"[lint.rules.{rule_id}] in accord.toml"
+                )
+            elif other is not None:
+                hint = f": {rule_id} is a {other.family} rule, which cannot be configured here"
+            elif close:
+                hint = f"; did you mean {close[0]!r}?"
+            else:
+                hint = "; `accord rules --family compat` lists them"
             yield Problem(
                 "contract-rule-unknown",
                 f"[rules.{rule_id}] names no compatibility rule{hint}",
