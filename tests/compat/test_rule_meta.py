@@ -156,3 +156,11 @@ def test_rules_md_documents_every_rule() -> None:
     text = render_rules_markdown()
     for rule_id in RULES:
         assert f"\n### {rule_id}\n" in text
+
+
+def test_conditional_reporting_is_marked_on_the_records() -> None:
+    """The walker reports these only under the engine's verdict, as their records say."""
+    assert {r.id: r.reported for r in RULES.values() if r.reported != "always"} == {
+        "ref-refactored": "when-equivalent",
+        "oneof-branch-overlap": "when-breaking",
+    }

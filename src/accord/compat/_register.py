@@ -17,7 +17,7 @@ from accord.compat._site import (
 from accord.compat._types import Direction
 from accord.core import pointer as _pointer
 from accord.core import rules as _catalogue
-from accord.core.rules import Bump, Kind, RuleSpec, Severity
+from accord.core.rules import Bump, Kind, Reported, RuleSpec, Severity
 from accord.core.schema import Schema
 
 # ----------------------------------------------------------------------------- rules
@@ -87,6 +87,10 @@ class Rule:
     def fallback(self) -> bool:
         return self.spec.fallback
 
+    @property
+    def reported(self) -> Reported:
+        return self.spec.reported
+
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by ``accord rules --format json``."""
         return self.spec.to_json()
@@ -108,6 +112,7 @@ def rule(
     hint: str | None = None,
     declared: bool = False,
     fallback: bool = False,
+    reported: Reported = "always",
 ) -> Callable[[Detector], Detector]:
     """Register the decorated detector as rule ``rule_id`` (ids are never reused).
 
@@ -138,6 +143,7 @@ def rule(
                 hint=hint,
                 declared=declared,
                 fallback=fallback,
+                reported=reported,
             )
         )
         registered[rule_id] = Rule(spec, detect)

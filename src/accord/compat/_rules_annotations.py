@@ -115,6 +115,7 @@ def deprecated_changed(site: Site) -> Iterable[Hit]:
 @rule(
     "ref-refactored",
     breaks=NEITHER,
+    reported="when-equivalent",
     bump="patch",
     severity="info",
     waiver="ref-refactored is symmetric: extraction and inlining are the same rule.",

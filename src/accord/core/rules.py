@@ -33,6 +33,7 @@ Direction = Literal["backward", "forward"]
 Severity = Literal["error", "warning", "info"]
 Bump = Literal["none", "patch", "minor", "major"]
 Kind = Literal["object", "array", "string", "number"]
+Reported = Literal["always", "when-equivalent", "when-breaking"]
 
 FAMILIES: tuple[Family, ...] = ("compat", "lint", "gate")
 
@@ -84,6 +85,10 @@ class RuleSpec:
             signals readers act on (so it is never a patch).
         fallback: Compat: emitted by the change walker when no more specific rule
             explains what the engine found (its detector finds nothing alone).
+        reported: Compat: when a detected change is reported: ``always``; only where
+            the engine proves both sides equal (``when-equivalent``: a same-meaning
+            refactor, claiming no direction); only when the engine finds it breaks a
+            direction (``when-breaking``).
     """
 
     family: Family
@@ -101,6 +106,7 @@ class RuleSpec:
     hint: str | None = None
     declared: bool = False
     fallback: bool = False
+    reported: Reported = "always"
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by ``accord rules --format json``."""
@@ -328,6 +334,15 @@ _GATE_INTRO = (
 )
 
 
+_REPORTED: Mapping[Reported, str] = MappingProxyType(
+    {
+        "always": "always",
+        "when-equivalent": "where the engine proves both sides equal",
+        "when-breaking": "when the engine finds it breaks a direction",
+    }
+)
+
+
 def render_markdown() -> str:
     """The catalogue as Markdown (``docs/rules.md`` is this text, committed)."""
     lines = [
@@ -363,6 +378,8 @@ def render_markdown() -> str:
         ]
         if r.hint:
             lines.append(f"- migration: {r.hint}")
+        if r.reported != "always":
+            lines.append(f"- reported only {_REPORTED[r.reported]}")
         if r.example is not None:
             lines += [
                 "",
