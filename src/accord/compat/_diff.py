@@ -72,14 +72,6 @@ if TYPE_CHECKING:
 __all__ = ["check_version", "classify", "diff"]
 
 _EMBED = "__accord_root"
-_DECLARED_RULES = frozenset(
-    {
-        "property-added-optional",
-        "property-added-required",
-        "property-removed",
-        "pattern-properties-changed",
-    }
-)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -1015,7 +1007,8 @@ def _changes(
 
     removal_paths = {_pointer.join(r.instance_path, r.key) for r in root.removals}
     for site, hit in walker.found:
-        if hit.rule == "ref-refactored":
+        spec = RULES[hit.rule]
+        if spec.reported == "when-equivalent":
             if judge.equivalent(site.location):
                 changes.append(judge.change(site, hit, claims=()))
             continue
@@ -1024,9 +1017,9 @@ def _changes(
         if hit.rule == "property-removed" and hit.instance_path in removal_paths:
             continue  # reported from the engine's removals, as policy
         change = judge.change(site, hit)
-        if hit.rule == "oneof-branch-overlap" and not change.breaks:
+        if spec.reported == "when-breaking" and not change.breaks:
             continue
-        if hit.rule in _DECLARED_RULES and not _still_declared(site, hit):
+        if spec.declared and not _still_declared(site, hit):
             declared_changed = True
         if hit.rule in ("required-added", "required-removed") and hit.key not in (
             site.old.properties().keys() | site.new.properties().keys()
@@ -1046,7 +1039,9 @@ def _changes(
     # allOf members added or removed that no facet rule explains.
     for site in walker.sites:
         old_n, new_n = sum(site.old.allof_sizes), sum(site.new.allof_sizes)
-        own = [h for h in hits_by_site.get(id(site), []) if h.rule not in ("ref-refactored",)]
+        own = [
+            h for h in hits_by_site.get(id(site), []) if RULES[h.rule].reported != "when-equivalent"
+        ]
         if old_n == new_n or own:
             continue
         rule_id = "allof-conjunct-added" if new_n > old_n else "allof-conjunct-removed"
@@ -1071,8 +1066,6 @@ def _changes(
         hit = Hit(rule_id, f"schema {verb} payloads", "", "")
         changes.append(judge.change(root_site, hit, claims=(d,)))
 
-    if any(c.rule in ("default-changed", "deprecated-changed") for c in changes):
-        declared_changed = True
     return _dedupe(changes), declared_changed
 
 
