@@ -1,11 +1,28 @@
 """accord: a schema-first contract registry for Python services.
 
-Public names are resolved lazily (PEP 562) so that importing accord at service boot,
-or running ``accord --help``, costs nothing until a name is used.
+The public surface is ``__all__`` below, by job:
+
+- the registry and references: ``Registry`` (its ``Contract`` and ``ContractVersion``),
+  ``ContractRef``, ``Version``, ``VersionRange``;
+- validating payloads: ``validator()`` returns a ``Validator``; ``ContractViolation``
+  carries ``ValidationIssue`` errors;
+- compatibility: ``diff()`` and ``check_version()`` return a ``Report`` of ``Change``;
+- startup checks: ``require()`` returns a ``Conformance``, ``check_service()`` a
+  ``ServiceReport``; both raise ``ContractMismatch``;
+- messages: ``stamp()``, ``validator_for_message()``, ``upcaster``, ``upcast()``;
+- tests and providers: ``assert_conforms()``, ``assert_compatible()``, ``examples()``,
+  ``provider_state``, ``message_producer`` (more in :mod:`accord.testing`);
+- errors: every class of :mod:`accord.errors` (all subclass ``AccordError``), and
+  ``Problem``, the data form of one error.
+
+Everything else lives in the layer subpackages (:mod:`accord.consumers`,
+:mod:`accord.compat`, ...; see ARCHITECTURE.md). Names are resolved lazily (PEP 562), so
+importing accord at service boot, or running ``accord --help``, costs nothing until a
+name is used.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: it would leave a public
+# ``accord.annotations`` attribute behind.
 import importlib as _importlib
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
@@ -18,21 +35,28 @@ _LAZY: dict[str, str] = {
     "Change": "accord.compat",
     "CodegenError": "accord.errors",
     "ConfigError": "accord.errors",
+    "Conformance": "accord.service.startup",
     "ContractMismatch": "accord.errors",
+    "Contract": "accord.registry.model",
     "ContractNotFound": "accord.errors",
     "ContractRef": "accord.registry.names",
+    "ContractVersion": "accord.registry.model",
     "ContractViolation": "accord.errors",
     "DocumentError": "accord.errors",
     "IncompatibleChange": "accord.errors",
     "InvalidRange": "accord.errors",
     "InvalidReference": "accord.errors",
     "InvalidVersion": "accord.errors",
+    "LockError": "accord.errors",
     "Problem": "accord.errors",
     "ProviderError": "accord.errors",
+    "RefError": "accord.errors",
     "Registry": "accord.registry.model",
     "RegistryError": "accord.errors",
     "Report": "accord.compat",
     "SchemaError": "accord.errors",
+    "ServiceReport": "accord.service.startup",
+    "UsageError": "accord.errors",
     "ValidationIssue": "accord.errors",
     "Validator": "accord.validation.validator",
     "Version": "accord.versions",
@@ -59,21 +83,28 @@ __all__ = [
     "Change",
     "CodegenError",
     "ConfigError",
+    "Conformance",
+    "Contract",
     "ContractMismatch",
     "ContractNotFound",
     "ContractRef",
+    "ContractVersion",
     "ContractViolation",
     "DocumentError",
     "IncompatibleChange",
     "InvalidRange",
     "InvalidReference",
     "InvalidVersion",
+    "LockError",
     "Problem",
     "ProviderError",
+    "RefError",
     "Registry",
     "RegistryError",
     "Report",
     "SchemaError",
+    "ServiceReport",
+    "UsageError",
     "ValidationIssue",
     "Validator",
     "Version",
@@ -116,17 +147,24 @@ if _TYPE_CHECKING:
     from accord.errors import InvalidRange as InvalidRange
     from accord.errors import InvalidReference as InvalidReference
     from accord.errors import InvalidVersion as InvalidVersion
+    from accord.errors import LockError as LockError
     from accord.errors import Problem as Problem
     from accord.errors import ProviderError as ProviderError
+    from accord.errors import RefError as RefError
     from accord.errors import RegistryError as RegistryError
     from accord.errors import SchemaError as SchemaError
+    from accord.errors import UsageError as UsageError
     from accord.errors import ValidationIssue as ValidationIssue
     from accord.errors import VersionNotFound as VersionNotFound
     from accord.provider._messages import message_producer as message_producer
     from accord.provider._states import provider_state as provider_state
+    from accord.registry.model import Contract as Contract
+    from accord.registry.model import ContractVersion as ContractVersion
     from accord.registry.model import Registry as Registry
     from accord.registry.names import ContractRef as ContractRef
     from accord.registry.runtime import validator as validator
+    from accord.service.startup import Conformance as Conformance
+    from accord.service.startup import ServiceReport as ServiceReport
     from accord.service.startup import check_service as check_service
     from accord.service.startup import require as require
     from accord.testing import assert_compatible as assert_compatible

@@ -205,20 +205,36 @@ def test_rules_text_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_rules_json(capsys: pytest.CaptureFixture[str]) -> None:
     from accord.compat import RULES
+    from accord.core.rules import CATALOGUE
 
     assert main(["rules", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [r["id"] for r in data["rules"]] == list(RULES)
+    ids = [r["id"] for r in data["rules"]]
+    assert ids[: len(RULES)] == list(RULES)  # compatibility rules first, then lint, gate
+    assert sorted(ids) == sorted(CATALOGUE)
     assert set(data["rules"][0]) == {
+        "family",
         "id",
         "description",
         "details",
+        "severity",
+        "overridable",
+        "kind",
         "breaks",
         "bump",
-        "severity",
         "mirror",
         "waiver",
+        "hint",
         "example",
+    }
+    lint = next(r for r in data["rules"] if r["id"] == "json-duplicate-key")
+    assert lint == {
+        "family": "lint",
+        "id": "json-duplicate-key",
+        "description": "A JSON object repeats a key.",
+        "details": "",
+        "severity": "error",
+        "overridable": False,
     }
 
 

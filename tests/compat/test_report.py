@@ -203,7 +203,7 @@ def test_required_bump(old: Any, new: Any, mode: str, bump: str) -> None:
 def test_formatting_only_difference_is_bump_none(tmp_path: Path) -> None:
     a = write(tmp_path / "a.json", json.dumps(OBJ))
     b = write(tmp_path / "b.json", json.dumps(dict(reversed(OBJ.items())), indent=4))
-    report = diff(str(a), str(b))
+    report = diff(old_path=a, new_path=b)
     assert report.required_bump == "none"
     assert report.changes == ()
 
@@ -349,11 +349,11 @@ def test_transitive_mode_checks_every_earlier_version(tmp_path: Path) -> None:
 
 def test_registry_refs_use_the_contract_mode(tmp_path: Path) -> None:
     registry = _registry(tmp_path, {"1.0.0": ADDED[0], "1.1.0": ADDED[1]}, mode="backward")
-    report = diff("shop.thing@1.0.0", "shop.thing@1.1.0", registry=registry)
+    report = diff(old_ref="shop.thing@1.0.0", new_ref="shop.thing@1.1.0", registry=registry)
     assert (report.mode, report.compatible, report.required_bump) == ("backward", True, "minor")
     assert (report.old, report.new) == ("shop.thing@1.0.0", "shop.thing@1.1.0")
     assert not diff(
-        "shop.thing@1.0.0", "shop.thing@1.1.0", registry=registry, mode="full"
+        old_ref="shop.thing@1.0.0", new_ref="shop.thing@1.1.0", registry=registry, mode="full"
     ).compatible
 
 
@@ -366,7 +366,7 @@ def test_rule_overrides(
 ) -> None:
     rules = f'[rules.enum-value-added]\nseverity = "{severity}"\nreason = "readers ignore it"\n'
     registry = _registry(tmp_path, {"1.0.0": ADDED[0], "1.1.0": ADDED[1]}, rules=rules)
-    report = diff("shop.thing@1.0.0", "shop.thing@1.1.0", registry=registry)
+    report = diff(old_ref="shop.thing@1.0.0", new_ref="shop.thing@1.1.0", registry=registry)
     assert report.compatible is compatible
     assert [c.severity for c in report.changes] == remaining
     assert report.forward is False  # the truth is unchanged by an override
@@ -381,4 +381,4 @@ def test_reference_without_registry_is_a_usage_error(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ACCORD_REGISTRY", raising=False)
     with pytest.raises(UsageError, match="registry"):
-        diff("shop.thing@1.0.0", "shop.thing@1.1.0")
+        diff(old_ref="shop.thing@1.0.0", new_ref="shop.thing@1.1.0")

@@ -1,9 +1,11 @@
-"""Meta-tests keeping rule registration, docs and the case table in line.
+"""Meta-tests keeping compatibility rule registration, docs and the case table in line.
 
-Ids are unique kebab-case, every rule is documented with an example that triggers it,
-every rule is exercised by the case table in ``test_rules.py``, every case names only
-registered ids, every rule that can break a direction has a mirror or a written waiver,
-and ``docs/rules.md`` is what ``render_rules_markdown()`` generates.
+Ids are unique kebab-case, every rule is documented with an example that produces
+exactly that rule, every rule is exercised by the case table in ``test_rules.py``,
+every case names only registered ids, every rule that can break a direction has a
+mirror or a written waiver, every migration hint addresses the side the rule breaks,
+and ``docs/rules.md`` is what ``render_rules_markdown()`` generates. The checks over
+every family (lint and gate too) are in ``tests/core/test_rules_catalogue.py``.
 """
 
 from __future__ import annotations
@@ -62,11 +64,57 @@ def test_rule_is_documented(rule_id: str) -> None:
     assert set(found.breaks) <= {"backward", "forward"}
 
 
+# Rules that cannot occur alone: an overlap between oneOf branches only appears with the
+# branch change that created it.
+COMPANIONS = {"oneof-branch-overlap": {"oneof-branch-added"}}
+
+
 @pytest.mark.parametrize("rule_id", list(RULES))
-def test_example_triggers_its_rule(rule_id: str) -> None:
+def test_example_produces_exactly_its_rule(rule_id: str) -> None:
     old, new = RULES[rule_id].example
     reported = {c.rule for c in diff(old, new, semantics="set").changes}
-    assert rule_id in reported
+    assert reported == {rule_id} | COMPANIONS.get(rule_id, set())
+
+
+def _addressees(hint: str) -> list[str]:
+    """Who a hint asks to act, in order: ``writers`` and ``readers`` prefixes."""
+    parts = [part.strip() for part in hint.split(";")]
+    return [part.split(":", 1)[0] for part in parts if part.startswith(("writers:", "readers:"))]
+
+
+@pytest.mark.parametrize("rule_id", [r.id for r in RULES.values() if r.hint])
+def test_migration_hint_addresses_the_side_the_rule_breaks(rule_id: str) -> None:
+    """Breaking backward (old payloads refused) asks writers to comply first; breaking
+    forward (old readers refuse new payloads) asks readers to accept more first."""
+    found = RULES[rule_id]
+    assert found.hint is not None
+    assert found.breaks, f"{rule_id} breaks nothing: it needs no migration hint"
+    who = _addressees(found.hint)
+    if found.breaks == ("backward",):
+        assert who[:1] in ([], ["writers"]), (rule_id, found.hint)
+    if found.breaks == ("forward",):
+        assert who[:1] in ([], ["readers"]), (rule_id, found.hint)
+
+
+def test_every_breaking_direction_has_hints_for_the_right_side() -> None:
+    """The direction check above has teeth: both kinds of one-way hint exist."""
+    firsts = {(r.breaks, tuple(_addressees(r.hint)[:1])) for r in RULES.values() if r.hint}
+    assert (("backward",), ("writers",)) in firsts
+    assert (("forward",), ("readers",)) in firsts
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_kind_is_a_json_type_or_none(rule_id: str) -> None:
+    assert RULES[rule_id].kind in (None, "object", "array", "string", "number")
+
+
+def test_fallback_rules_are_marked_on_their_records() -> None:
+    assert {r.id for r in RULES.values() if r.fallback} == {
+        "schema-narrowed",
+        "schema-widened",
+        "allof-conjunct-added",
+        "allof-conjunct-removed",
+    }
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))
@@ -107,4 +155,12 @@ def test_docs_rules_md_is_up_to_date() -> None:
 def test_rules_md_documents_every_rule() -> None:
     text = render_rules_markdown()
     for rule_id in RULES:
-        assert f"\n## {rule_id}\n" in text
+        assert f"\n### {rule_id}\n" in text
+
+
+def test_conditional_reporting_is_marked_on_the_records() -> None:
+    """The walker reports these only under the engine's verdict, as their records say."""
+    assert {r.id: r.reported for r in RULES.values() if r.reported != "always"} == {
+        "ref-refactored": "when-equivalent",
+        "oneof-branch-overlap": "when-breaking",
+    }

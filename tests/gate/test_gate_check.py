@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from _gate_helpers import (
+    CONTRACT_TOML,
     commit_all,
     git,
     init_repo,
@@ -122,6 +123,37 @@ def test_deleting_a_contract_fails_retiring_passes(repo: Path) -> None:
     _publish.retire(root, OTHER)
     commit_all(repo, "retire billing")
     assert check(root, against="main").exit_code() == 0
+
+
+def test_new_version_of_a_retired_contract_fails(repo: Path) -> None:
+    root = repo / "contracts"
+    _publish.retire(root, OTHER)
+    write_unpublished(root, OTHER, "1.1.0", schema(extra={"type": "string"}))
+    commit_all(repo, "retire billing, then add 1.1.0")
+    report = check(root, against="main")
+    assert rules(report) == ["contract-retired-published"]
+    assert (report.active[0].contract, report.active[0].version) == (OTHER, "1.1.0")
+
+
+def test_transitive_mode_fails_a_version_incompatible_with_an_older_one(tmp_path: Path) -> None:
+    """1.1.0 slipped through on main (narrower than 1.0.0); 1.2.0 is compatible with 1.1.0
+    but not with 1.0.0, which backward-transitive also checks."""
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    make_contract(root, CID, CONTRACT_TOML + 'mode = "backward-transitive"\n')
+    enum = {"type": "string", "enum": ["a", "c"]}
+    write_unpublished(root, CID, "1.0.0", schema(kind=enum))
+    write_unpublished(root, CID, "1.1.0", schema(kind={**enum, "enum": ["a"]}))
+    commit_all(repo, "1.0.0 and 1.1.0")
+    git(repo, "checkout", "-q", "-b", "feature")
+    write_unpublished(root, CID, "1.2.0", schema(kind={**enum, "enum": ["a", "b"]}))
+    commit_all(repo, "1.2.0")
+    report = check(root, against="main")
+    # 1.2.0 needs a major bump under the mode, and the gate says against which version.
+    assert rules(report) == ["bump-insufficient", "transitive-incompatible"]
+    (finding,) = [f for f in report.active if f.rule == "transitive-incompatible"]
+    assert "with 1.0.0" in finding.message
 
 
 def test_additive_change_published_as_minor_passes(repo: Path) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from _registry_builders import DRAFT_07, add_contract, lock_line, snapshot, write
+from accord.core.rules import CATALOGUE
 from accord.gate.lint import LintReport, lint
 from accord.registry.problems import LINT_RULES, OVERRIDABLE
 
@@ -218,13 +219,11 @@ def test_lint_rule(
     assert snapshot(root) == before, "lint changed the registry"
     found = sorted((p.code, p.file, p.pointer) for p in report.problems)
     assert found == sorted(expected), [str(p) for p in report.problems]
-    warnings = {
-        "format-unknown",
-        "lock-unsorted",
-        "publish-leftover",
-        "schema-ref-siblings-ignored",
-        "version-unpublished",
-    }
+    # Each problem carries its rule's default severity (the catalogue record's).
+    assert [p.severity for p in report.problems] == [
+        CATALOGUE[p.code].severity for p in report.problems
+    ]
+    warnings = {code for code in LINT_RULES if CATALOGUE[code].severity == "warning"}
     assert report.ok == all(code in warnings for code, _, _ in expected)
 
 
@@ -426,3 +425,17 @@ def test_lint_never_fetches_remote_refs(tmp_path: Path, server: tuple[str, list[
     with urllib.request.urlopen(f"{url}/probe") as response:
         assert response.status == 200
     assert requests == ["/probe"]
+
+
+def test_rules_table_naming_a_lint_rule_says_where_lint_rules_go(tmp_path: Path) -> None:
+    """`[rules.<id>]` in contract.toml takes compatibility rules only; a lint rule id there
+    is told apart from a typo (one catalogue knows every family)."""
+    base(tmp_path)
+    write(
+        tmp_path / A / "contract.toml",
+        'owner = "a"\nkind = "event"\n[rules.lock-unsorted]\nseverity = "off"\nreason = "x"\n',
+    )
+    (problem,) = lint(tmp_path).problems
+    assert problem.code == "contract-rule-unknown"
+    assert "lock-unsorted is a lint rule" in problem.message
+    assert "[lint.rules.lock-unsorted] in accord.toml" in problem.message

@@ -26,11 +26,11 @@ def test_diff_of_a_reference_discovers_the_registry(
     new.write_text(json.dumps({**V1, "required": ["id", "email"]}))
     monkeypatch.chdir(tmp_path)  # ./contracts, as a new user's project has it
     monkeypatch.delenv("ACCORD_REGISTRY", raising=False)
-    report = accord.diff("orders.placed@1.0.0", str(new))
+    report = accord.diff(old_ref="orders.placed@1.0.0", new_path=new)
     assert (report.backward, report.required_bump) == (False, "major")
     monkeypatch.setenv("ACCORD_REGISTRY", str(root))
     monkeypatch.chdir(tmp_path.parent)
-    assert accord.diff("orders.placed@^1", str(new)).required_bump == "major"
+    assert accord.diff(old_ref="orders.placed@^1", new_path=new).required_bump == "major"
 
 
 def test_no_registry_anywhere_is_a_usage_error_naming_the_argument(
@@ -39,5 +39,5 @@ def test_no_registry_anywhere_is_a_usage_error_naming_the_argument(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ACCORD_REGISTRY", raising=False)
     with pytest.raises(UsageError, match="no registry was found") as caught:
-        accord.diff("orders.placed@1.0.0", {"type": "object"})
+        accord.diff(old_ref="orders.placed@1.0.0", new_schema={"type": "object"})
     assert "registry=" in caught.value.message

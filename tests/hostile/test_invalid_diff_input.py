@@ -66,7 +66,7 @@ def test_diff_of_invalid_files_is_refused(
         assert str(bad) in captured.err
         assert "compatible" not in captured.out
     with pytest.raises(SchemaError) as info:
-        diff(str(bad), str(good))
+        diff(old_path=str(bad), new_path=str(good))
     assert info.value.code == code
     assert info.value.file == str(bad)
     assert info.value.pointer.startswith(pointer)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from users_provider.app import app
 
-from accord.testing._provider import provider_cases
+from accord.testing import provider_cases
 
 
 @pytest.mark.parametrize("case", provider_cases("users-service"))

@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
     )
     sub = pact.add_subparsers(dest="pact_command", required=True)
     imp = sub.add_parser("import", help="import Pact v2/v3/v4 files as consumer expectations")
-    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Pact JSON files")
     imp.add_argument(
         "--map",
         action="append",
@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
     add_registry_arg(imp)
     imp.set_defaults(handler=run_import)
     exp = sub.add_parser("export", help="write expectations as Pact v4 (or v3) files")
-    exp.add_argument("--consumer", default=None)
+    exp.add_argument("--consumer", default=None, help="export only this consumer")
     exp.add_argument(
         "--spec",
         choices=("v4", "v3"),
@@ -56,7 +56,9 @@ def register(subparsers: Any) -> None:
         help="Pact specification of the files (v3 for tools that cannot read v4, such as "
         "the Ruby verifier); default: v4",
     )
-    exp.add_argument("--out", type=Path, required=True, metavar="DIR")
+    exp.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="directory for the Pact files"
+    )
     add_registry_arg(exp)
     exp.set_defaults(handler=run_export)
 
@@ -74,8 +76,10 @@ def register(subparsers: Any) -> None:
     mode = verify.add_mutually_exclusive_group(required=True)
     mode.add_argument("--static", action="store_true", help="verify from the schemas alone")
     mode.add_argument("--provider", metavar="NAME", help="verify the running provider NAME")
-    verify.add_argument("--consumer", default=None)
-    verify.add_argument("--contract", default=None, metavar="ID")
+    verify.add_argument("--consumer", default=None, help="verify only this consumer")
+    verify.add_argument(
+        "--contract", default=None, metavar="ID", help="verify only expectations of this contract"
+    )
     verify.add_argument(
         "--literals-as-examples",
         action="store_true",
@@ -89,7 +93,7 @@ def register(subparsers: Any) -> None:
     verify.set_defaults(handler=run_verify)
 
     consumers = subparsers.add_parser("consumers", help="who reads what of a contract")
-    consumers.add_argument("contract", metavar="CONTRACT")
+    consumers.add_argument("contract", metavar="CONTRACT", help="contract id")
     add_format_arg(consumers)
     add_registry_arg(consumers)
     consumers.set_defaults(handler=run_consumers)

@@ -67,7 +67,7 @@ def _needs_registry(args: argparse.Namespace) -> bool:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Print the report; 0 when compatible under the mode, 1 when not."""
-    from accord.compat import DEFAULT_MAX_STEPS, diff, render_markdown, render_text
+    from accord.compat import DEFAULT_MAX_STEPS, classify, diff, render_markdown, render_text
     from accord.errors import UsageError
 
     if args.max_steps is not None and args.max_steps < 1:
@@ -87,9 +87,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             )
         Version.parse(args.version)
     registry = load_registry(args) if _needs_registry(args) else None
+    # Command-line arguments are strings: an existing file, else a reference.
+    sides = {
+        f"{which}_{classify(value)}": value
+        for which, value in (("old", args.old), ("new", args.new))
+    }
     report = diff(
-        args.old,
-        args.new,
+        **sides,
         mode=args.mode,
         semantics=args.semantics,
         max_steps=args.max_steps or DEFAULT_MAX_STEPS,

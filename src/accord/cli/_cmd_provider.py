@@ -16,7 +16,12 @@ from accord.cli._common import add_format_arg, add_registry_arg, registry_root, 
 def add_verify_provider_args(verify: argparse.ArgumentParser) -> None:
     """The provider-mode arguments of ``accord verify`` (registered by ``_cmd_consumers``)."""
     group = verify.add_argument_group("provider verification (--provider)")
-    group.add_argument("--app", metavar="MODULE:APP", help="an ASGI or WSGI app, in process")
+    group.add_argument(
+        "--app",
+        metavar="MODULE:APP",
+        help="an ASGI or WSGI app, in process (a provider of messages only needs neither "
+        "--app nor --base-url: --states MODULE registers its producers)",
+    )
     group.add_argument("--base-url", metavar="URL", help="a running provider (loopback only)")
     group.add_argument(
         "--app-dir",
@@ -43,8 +48,12 @@ def add_verify_provider_args(verify: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow a --base-url / --state-change-url that is not a loopback address",
     )
-    group.add_argument("--provider-version", metavar="VERSION")
-    group.add_argument("--provider-branch", metavar="BRANCH")
+    group.add_argument(
+        "--provider-version", metavar="VERSION", help="the provider version verified (recorded)"
+    )
+    group.add_argument(
+        "--provider-branch", metavar="BRANCH", help="the branch that version was built from"
+    )
     group.add_argument(
         "--record",
         action="store_true",
@@ -57,14 +66,31 @@ def add_verify_provider_args(verify: argparse.ArgumentParser) -> None:
         metavar="SELECTOR",
         help="main-branch, deployed[:ENV] or released[:ENV] (repeatable; default: all)",
     )
-    group.add_argument("--main-branch", default="main", metavar="BRANCH")
+    group.add_argument(
+        "--main-branch",
+        default="main",
+        metavar="BRANCH",
+        help="the consumers' branch the main-branch selector means",
+    )
     group.add_argument(
         "--enable-pending",
         action="store_true",
         help="failures of never-verified (pending) expectations do not fail the run",
     )
-    group.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
-    group.add_argument("--max-response-bytes", type=int, default=10 * 1024 * 1024)
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="total deadline of each request (connect, headers and body)",
+    )
+    group.add_argument(
+        "--max-response-bytes",
+        type=int,
+        default=10 * 1024 * 1024,
+        metavar="N",
+        help="size cap of each response body",
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -74,9 +100,9 @@ def register(subparsers: Any) -> None:
         ("record-release", "record that SERVICE VERSION is released (live) in ENV"),
     ):
         p = subparsers.add_parser(name, help=help_text)
-        p.add_argument("service", metavar="SERVICE")
-        p.add_argument("version", metavar="VERSION")
-        p.add_argument("--env", required=True, metavar="ENV")
+        p.add_argument("service", metavar="SERVICE", help="the service (provider or consumer)")
+        p.add_argument("version", metavar="VERSION", help="its version (e.g. the git sha)")
+        p.add_argument("--env", required=True, metavar="ENV", help="the environment")
         p.add_argument(
             "--new-environment",
             action="store_true",
@@ -88,9 +114,11 @@ def register(subparsers: Any) -> None:
     undeploy = subparsers.add_parser(
         "record-undeployment", help="record that SERVICE (VERSION) no longer runs in ENV"
     )
-    undeploy.add_argument("service", metavar="SERVICE")
-    undeploy.add_argument("version", metavar="VERSION", nargs="?")
-    undeploy.add_argument("--env", required=True, metavar="ENV")
+    undeploy.add_argument("service", metavar="SERVICE", help="the service")
+    undeploy.add_argument(
+        "version", metavar="VERSION", nargs="?", help="its version (default: every version)"
+    )
+    undeploy.add_argument("--env", required=True, metavar="ENV", help="the environment")
     add_registry_arg(undeploy)
     undeploy.set_defaults(handler=run_record, record_kind="record-undeployment")
 
@@ -100,9 +128,11 @@ def register(subparsers: Any) -> None:
         description="Exit 0 when safe, 1 when not (failed, missing or unknown "
         "verification), 2 on bad input.",
     )
-    can.add_argument("service", metavar="SERVICE")
-    can.add_argument("version", metavar="VERSION")
-    can.add_argument("--to", required=True, metavar="ENV", dest="env")
+    can.add_argument("service", metavar="SERVICE", help="the service to deploy")
+    can.add_argument("version", metavar="VERSION", help="the version to deploy")
+    can.add_argument(
+        "--to", required=True, metavar="ENV", dest="env", help="the target environment"
+    )
     add_format_arg(can)
     add_registry_arg(can)
     can.set_defaults(handler=run_can_i_deploy)
@@ -216,8 +246,8 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
     from accord.provider._states import StateRunner
     from accord.provider._verify import now_rfc3339, verify_provider
 
-    if bool(args.app) == bool(args.base_url):
-        raise UsageError("accord verify --provider needs exactly one of --app or --base-url")
+    if args.app and args.base_url:
+        raise UsageError("accord verify --provider takes one of --app or --base-url, not both")
     if args.record and not args.provider_version:
         raise UsageError("--record needs --provider-version")
     if args.timeout <= 0 or args.max_response_bytes <= 0:
@@ -234,19 +264,23 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
             ),
             limits,
         )
-    target: Target
+    target: Target | None = None
     if args.app:
         app = _import(args.app, args.app_dir, "--app")
         for module in args.states:
             _import(module, args.app_dir, "--states")
         target = app_target(app, limits)
     else:
-        base = parse_base_url(args.base_url, allow_remote=args.allow_remote_provider)
+        base = (
+            parse_base_url(args.base_url, allow_remote=args.allow_remote_provider)
+            if args.base_url
+            else None
+        )
         for module in args.states:
             _import(module, args.app_dir, "--states")
-        if args.states and not args.state_change_url:
+        if args.base_url and args.states and not args.state_change_url:
             _warn_states_in_verifier(args.base_url)
-        target = HttpTarget(base, limits)
+        target = HttpTarget(base, limits) if base is not None else None
     try:
         report = verify_provider(
             registry,
@@ -261,7 +295,8 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
             enable_pending=args.enable_pending,
         )
     finally:
-        target.close()
+        if target is not None:
+            target.close()
         if isinstance(state_runner, StateChangeUrl):
             state_runner.close()
     written = None

@@ -52,7 +52,12 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("contract", metavar="CONTRACT", help="contract id, e.g. orders.order-placed")
     p.add_argument("--owner", required=True, help="owning team")
-    p.add_argument("--kind", required=True, choices=("event", "request", "response", "record"))
+    p.add_argument(
+        "--kind",
+        required=True,
+        choices=("event", "request", "response", "record"),
+        help="what the payload is",
+    )
     p.add_argument(
         "--mode",
         choices=MODES,
@@ -69,7 +74,7 @@ def register(subparsers: Any) -> None:
         description="Record CONTRACT@VERSION as yanked in contract.toml with the reason. "
         "Its file stays, exact pins keep working, ranges and previous-version lookups skip it.",
     )
-    p.add_argument("ref", metavar="CONTRACT@VERSION")
+    p.add_argument("ref", metavar="CONTRACT@VERSION", help="the exact version to yank")
     p.add_argument("--reason", required=True, help="why (shown to consumers)")
     _add_registry(p)
     p.set_defaults(handler=run, command="yank")
@@ -80,7 +85,7 @@ def register(subparsers: Any) -> None:
         description='Set status = "retired" in the contract\'s contract.toml. Its files '
         "stay so pinned consumers keep working; it takes no new versions.",
     )
-    p.add_argument("contract", metavar="CONTRACT")
+    p.add_argument("contract", metavar="CONTRACT", help="contract id")
     _add_registry(p)
     p.set_defaults(handler=run, command="retire")
 

@@ -1,9 +1,12 @@
 """The compatibility layer: rules, change reports, modes and bumps.
 
-``diff(old, new)`` compares two schemas (dicts, files or registry references) and
+``diff(old, new)`` compares two schemas (dicts, ``old_path=`` files or ``old_ref=``
+registry references) and
 returns a :class:`Report`; ``check_version(registry, id, version)`` checks a registry
-version against its predecessors under the contract's mode. The rule catalogue is
-:data:`RULES` (``accord rules``; ``docs/rules.md`` is generated from it).
+version against its predecessors under the contract's mode. The compatibility rules
+are :data:`RULES` (each a detector and its record in the one rule catalogue,
+:mod:`accord.core.rules`, which also holds the lint and gate rules; ``accord rules``
+lists them all and ``docs/rules.md`` is generated from it).
 
 Layer: may import :mod:`accord.registry`, :mod:`accord.payloads`,
 :mod:`accord.validation`, :mod:`accord.core` and the kernel modules; nothing above.
@@ -11,7 +14,7 @@ Layer: may import :mod:`accord.registry`, :mod:`accord.payloads`,
 
 from __future__ import annotations
 
-from accord.compat._diff import check_version, diff
+from accord.compat._diff import check_version, classify, diff
 from accord.compat._report import (
     FORMAT_VERSION,
     MODES,
@@ -43,6 +46,7 @@ __all__ = [
     "Verdict",
     "Witness",
     "check_version",
+    "classify",
     "diff",
     "render_markdown",
     "render_rules_markdown",

@@ -24,10 +24,12 @@ from __future__ import annotations
 import contextlib
 import copy
 import itertools
+import os
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from accord.compat._nodes import has_ref as _has_ref
 from accord.compat._report import (
@@ -67,20 +69,52 @@ from accord.errors import Problem, SchemaError, UsageError
 if TYPE_CHECKING:
     from accord.registry.model import ContractVersion, Registry
 
-__all__ = ["check_version", "diff"]
+__all__ = ["check_version", "classify", "diff"]
 
 _EMBED = "__accord_root"
-_DECLARED_RULES = frozenset(
-    {
-        "property-added-optional",
-        "property-added-required",
-        "property-removed",
-        "pattern-properties-changed",
-    }
-)
 
 
 # ----------------------------------------------------------------------------- inputs
+
+
+_Kind = Literal["schema", "path", "ref"]
+
+
+def classify(value: Any) -> _Kind:
+    """How a bare ``OLD``/``NEW`` argument is read: a dict or bool is a schema, a
+    ``Path`` a file; a str is an existing file, else a registry reference when it looks
+    like one (``ns.name@...``), else a file (so a missing file is reported as such).
+    The command line uses this; Python callers say which with ``*_path=``/``*_ref=``."""
+    if isinstance(value, bool | dict):
+        return "schema"
+    if isinstance(value, str) and not Path(value).exists() and _looks_like_ref(value):
+        return "ref"
+    return "path"
+
+
+def _side(which: str, positional: Any, schema: Any, path: Any, ref: Any) -> tuple[_Kind, Any]:
+    candidates: tuple[tuple[_Kind, Any], ...] = (("schema", schema), ("path", path), ("ref", ref))
+    given = [(kind, value) for kind, value in candidates if value is not None]
+    if positional is not None:
+        if isinstance(positional, str):
+            kind = classify(positional)
+            warnings.warn(
+                f"accord.diff() with a str as {which} guesses whether it is a file or a "
+                f"reference; pass {which}_path= or {which}_ref= instead",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            given.append((kind, positional))
+        elif isinstance(positional, os.PathLike):
+            given.append(("path", positional))
+        else:
+            given.append(("schema", positional))
+    if len(given) != 1:
+        raise UsageError(
+            f"diff() needs exactly one {which} side: a schema ({which} or {which}_schema=), "
+            f"a file ({which}_path=) or a registry reference ({which}_ref=); got {len(given)}"
+        )
+    return given[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,22 +149,29 @@ def _discover(text: str) -> Registry:
         raise
 
 
-def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
+def _load(kind: _Kind, value: Any, registry: Registry | None, default_label: str) -> _Input:
     from accord.core import jsondoc as _jsondoc
     from accord.validation.budget import check_limits
 
     limits = registry.settings.limits if registry is not None else None
-    if isinstance(value, bool | dict):
+    if kind == "schema":
+        if not isinstance(value, bool | dict):
+            raise UsageError(
+                f"a schema must be a dict or a bool, not {type(value).__name__}: pass a "
+                "file as *_path= and a registry reference as *_ref="
+            )
         check_limits(value, limits, file=default_label)
         return _Input(_normalized(value), value, default_label)
-    if isinstance(value, Path | str):
-        text = str(value)
+    if kind == "ref":
+        if not isinstance(value, str):
+            raise UsageError(f"a reference must be a str, not {type(value).__name__}")
+        if registry is None:
+            registry = _discover(value)
+        version = registry.get(value)
+        return _Input(registry.bundle(version), version.document, version.ref, version)
+    if isinstance(value, os.PathLike | str):
+        text = os.fspath(value)
         path = Path(text)
-        if isinstance(value, str) and not path.exists() and _looks_like_ref(text):
-            if registry is None:
-                registry = _discover(text)
-            version = registry.get(text)
-            return _Input(registry.bundle(version), version.document, version.ref, version)
         document = _jsondoc.load_path(path, display=text)
         if not isinstance(document, bool | dict):
             raise SchemaError(
@@ -153,9 +194,7 @@ def _load(value: Any, registry: Registry | None, default_label: str) -> _Input:
                 file=text,
             )
         return _Input(_normalized(document, file=text), document, text)
-    raise UsageError(
-        f"cannot compare a {type(value).__name__}: pass a schema, a file or a reference"
-    )
+    raise UsageError(f"a schema file path must be a str or a path, not {type(value).__name__}")
 
 
 def _refuse_invalid_file(document: Any, file: str) -> None:
@@ -968,7 +1007,8 @@ def _changes(
 
     removal_paths = {_pointer.join(r.instance_path, r.key) for r in root.removals}
     for site, hit in walker.found:
-        if hit.rule == "ref-refactored":
+        spec = RULES[hit.rule]
+        if spec.reported == "when-equivalent":
             if judge.equivalent(site.location):
                 changes.append(judge.change(site, hit, claims=()))
             continue
@@ -977,9 +1017,9 @@ def _changes(
         if hit.rule == "property-removed" and hit.instance_path in removal_paths:
             continue  # reported from the engine's removals, as policy
         change = judge.change(site, hit)
-        if hit.rule == "oneof-branch-overlap" and not change.breaks:
+        if spec.reported == "when-breaking" and not change.breaks:
             continue
-        if hit.rule in _DECLARED_RULES and not _still_declared(site, hit):
+        if spec.declared and not _still_declared(site, hit):
             declared_changed = True
         if hit.rule in ("required-added", "required-removed") and hit.key not in (
             site.old.properties().keys() | site.new.properties().keys()
@@ -999,7 +1039,9 @@ def _changes(
     # allOf members added or removed that no facet rule explains.
     for site in walker.sites:
         old_n, new_n = sum(site.old.allof_sizes), sum(site.new.allof_sizes)
-        own = [h for h in hits_by_site.get(id(site), []) if h.rule not in ("ref-refactored",)]
+        own = [
+            h for h in hits_by_site.get(id(site), []) if RULES[h.rule].reported != "when-equivalent"
+        ]
         if old_n == new_n or own:
             continue
         rule_id = "allof-conjunct-added" if new_n > old_n else "allof-conjunct-removed"
@@ -1024,8 +1066,6 @@ def _changes(
         hit = Hit(rule_id, f"schema {verb} payloads", "", "")
         changes.append(judge.change(root_site, hit, claims=(d,)))
 
-    if any(c.rule in ("default-changed", "deprecated-changed") for c in changes):
-        declared_changed = True
     return _dedupe(changes), declared_changed
 
 
@@ -1158,9 +1198,15 @@ def _compare_unguarded(
 
 
 def diff(
-    old: Any,
-    new: Any,
+    old: Schema | os.PathLike[str] | None = None,
+    new: Schema | os.PathLike[str] | None = None,
     *,
+    old_schema: Schema | None = None,
+    new_schema: Schema | None = None,
+    old_path: str | os.PathLike[str] | None = None,
+    new_path: str | os.PathLike[str] | None = None,
+    old_ref: str | None = None,
+    new_ref: str | None = None,
     mode: str | None = None,
     semantics: Semantics = "contract",
     max_steps: int = DEFAULT_MAX_STEPS,
@@ -1168,10 +1214,21 @@ def diff(
 ) -> Report:
     """Compare two schemas and report every change, both directions and the bump.
 
+    Each side is given exactly one way: a schema (a dict or bool, positionally or as
+    ``old_schema=``), a file (a :class:`~pathlib.Path` positionally, or ``old_path=``)
+    or a registry reference (``old_ref="orders.order-placed@1.0.0"``). A positional
+    ``str`` is still accepted and guessed (an existing file, else a reference) with a
+    :class:`DeprecationWarning`.
+
     Args:
-        old: The earlier schema: a dict or bool, a file path, or a registry reference
-            (``orders.order-placed@1.0.0``).
+        old: The earlier schema (dict or bool) or a schema file (``Path``).
         new: The later schema, same forms.
+        old_schema: The earlier schema as a dict or bool.
+        new_schema: The later schema as a dict or bool.
+        old_path: The earlier schema's file.
+        new_path: The later schema's file.
+        old_ref: The earlier schema as a registry reference (``ns.name@1.0.0``, ``@^1``).
+        new_ref: The later schema as a registry reference.
         mode: ``backward``, ``forward``, ``full``, ``none`` or a ``*-transitive`` mode.
             Default: the contract's mode when comparing registry references, else
             ``full``. Between two schemas a transitive mode means its base mode.
@@ -1194,16 +1251,17 @@ def diff(
         >>> report = diff({"type": "integer"}, {"type": "number"})  # doctest: +SKIP
         >>> (report.backward, report.forward, report.required_bump)  # doctest: +SKIP
         (True, False, 'major')
+        >>> diff(old_ref="orders.order-placed@1.2.0", new_path="new.json")  # doctest: +SKIP
     """
-    if registry is None and any(
-        isinstance(side, str) and not Path(side).exists() and _looks_like_ref(side)
-        for side in (old, new)
-    ):
+    old_side = _side("old", old, old_schema, old_path, old_ref)
+    new_side = _side("new", new, new_schema, new_path, new_ref)
+    refs = [value for kind, value in (old_side, new_side) if kind == "ref"]
+    if registry is None and refs:
         # A reference without a registry: discover it once for both sides, the way
         # accord.validator and assert_compatible do.
-        registry = _discover(next(s for s in (old, new) if isinstance(s, str)))
-    left = _load(old, registry, "<old>")
-    right = _load(new, registry, "<new>")
+        registry = _discover(refs[0])
+    left = _load(*old_side, registry, "<old>")
+    right = _load(*new_side, registry, "<new>")
     contract = None
     source = right.version or left.version
     if registry is not None and source is not None:
@@ -1259,8 +1317,8 @@ def check_version(
             new=current.ref,
         )
     report = diff(
-        f"{contract_id}@{previous}",
-        current.ref,
+        old_ref=f"{contract_id}@{previous}",
+        new_ref=current.ref,
         mode=mode,
         semantics=semantics,
         max_steps=max_steps,
@@ -1281,8 +1339,8 @@ def check_version(
         ):
             continue
         older = diff(
-            f"{contract_id}@{earlier}",
-            current.ref,
+            old_ref=f"{contract_id}@{earlier}",
+            new_ref=current.ref,
             mode=mode,
             semantics=semantics,
             max_steps=max_steps,

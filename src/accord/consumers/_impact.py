@@ -153,7 +153,7 @@ def field_usage(
     verified = verified_digests(load_records(registry_root))
     rows: list[FieldUse] = []
     for ef in files:
-        pending = is_pending(ef.consumer, ef.digest, verified)
+        pending = is_pending(ef.consumer, ef.digest, verified, content_digest=ef.content_digest)
         for body in ef.bodies():
             if body.contract is None or body.contract.split("@")[0] != contract_id:
                 continue

@@ -211,6 +211,11 @@ class ExpectationFile:
         path: Absolute path.
         digest: ``sha256:<hex>`` of the canonical form (what verification records cite).
         doc: The parsed, validated document.
+        content_digest: ``sha256:<hex>`` of the expectation's content, without the
+            consumer's version and branch and the ``source`` note
+            (:func:`content_digest_of`): a verification result applies to every
+            consumer version with the same content, as the Pact Broker's content-sha
+            reuse does.
     """
 
     consumer: str
@@ -218,6 +223,7 @@ class ExpectationFile:
     path: Path
     digest: str
     doc: dict[str, Any]
+    content_digest: str = ""
 
     def bodies(self) -> Iterator[Body]:
         """Every body, in file order."""
@@ -236,6 +242,13 @@ def digest_of(doc: dict[str, Any]) -> str:
     from accord.core.jsondoc import canonical_dumps
 
     return "sha256:" + hashlib.sha256(canonical_dumps(doc).encode()).hexdigest()
+
+
+def content_digest_of(doc: dict[str, Any]) -> str:
+    """:func:`digest_of` the content alone: interactions, reads and matchers, not the
+    consumer's version or branch, nor where the expectation came from (``source``)."""
+    consumer = {"name": doc.get("consumer", {}).get("name")}
+    return digest_of({**{k: v for k, v in doc.items() if k != "source"}, "consumer": consumer})
 
 
 def load(path: Path, *, root: Path | None = None) -> ExpectationFile:
@@ -259,6 +272,7 @@ def load(path: Path, *, root: Path | None = None) -> ExpectationFile:
         path=path,
         digest=digest_of(doc),
         doc=doc,
+        content_digest=content_digest_of(doc),
     )
 
 

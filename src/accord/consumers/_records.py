@@ -11,15 +11,25 @@ version, ``<registry>/verifications/<provider>/<provider-version>.json``::
        {"consumer": "billing",
         "expectation": "consumers/billing/users.json",  # relative to the registry root
         "digest": "sha256:...",                          # ExpectationFile.digest
+        "content_digest": "sha256:...",                  # ExpectationFile.content_digest
+        "consumer_version": "1.4.0", "consumer_branch": "main",   # when the file has them
         "contracts": ["users.user@1.1.0"],               # the versions verified against
         "success": true,
         "interactions": [{"description": "get user 123", "success": true,
                           "mismatches": []}]}]}
 
+Results are keyed by content: ``content_digest`` covers the interactions, reads and
+matchers, not the consumer's version or branch, so a result applies to every consumer
+version whose expectation content is identical (the Pact Broker's content-sha reuse).
+A record holds one result per (consumer, expectation, digest): re-verifying a
+provider version for a new consumer version adds a result, it never drops the
+earlier ones. (Records written before ``content_digest`` match by ``digest`` alone.)
+
 An expectation is *pending* until some record of its provider has a result with the
-same consumer and digest and ``"success": true``: it is reported, but a pending
-expectation does not fail the provider's gate (Pact broker's "pending pacts"). Any
-change to the expectation (a new digest) makes it pending again.
+same consumer and content (or digest) and ``"success": true``: it is reported, but a
+pending expectation does not fail the provider's gate (Pact broker's "pending pacts").
+A change to what it expects (a new content digest) makes it pending again; a new
+consumer version or branch alone does not.
 """
 
 from __future__ import annotations
@@ -77,6 +87,8 @@ def _check(doc: Any, file: str) -> dict[str, Any]:
             raise bad("each result needs 'consumer' and 'digest' strings", f"/results/{n}")
         if not isinstance(r.get("success"), bool):
             raise bad("'success' must be a boolean", f"/results/{n}/success")
+        if "content_digest" in r and not isinstance(r["content_digest"], str):
+            raise bad("'content_digest' must be a string", f"/results/{n}/content_digest")
     return doc
 
 
@@ -100,10 +112,27 @@ def load_records(root: Path, provider: str | None = None) -> list[dict[str, Any]
 
 
 def verified_digests(records: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
-    """``(consumer, digest)`` pairs some record shows verified successfully."""
-    return {(r["consumer"], r["digest"]) for rec in records for r in rec["results"] if r["success"]}
+    """``(consumer, digest)`` and ``(consumer, content digest)`` pairs some record shows
+    verified successfully."""
+    out: set[tuple[str, str]] = set()
+    for rec in records:
+        for r in rec["results"]:
+            if r["success"]:
+                out.add((r["consumer"], r["digest"]))
+                if isinstance(r.get("content_digest"), str):
+                    out.add((r["consumer"], r["content_digest"]))
+    return out
 
 
-def is_pending(consumer: str, digest: str, verified: set[tuple[str, str]]) -> bool:
-    """Whether an expectation has never been verified successfully (pending)."""
+def is_pending(
+    consumer: str,
+    digest: str,
+    verified: set[tuple[str, str]],
+    *,
+    content_digest: str | None = None,
+) -> bool:
+    """Whether an expectation has never been verified successfully (pending): neither
+    its digest nor (when given) its content digest is verified."""
+    if content_digest and (consumer, content_digest) in verified:
+        return False
     return (consumer, digest) not in verified

@@ -242,7 +242,7 @@ def verify_static(
     verified = verified_digests(load_records(registry.root))
     results: list[BodyVerdict] = []
     for ef in files:
-        pending = is_pending(ef.consumer, ef.digest, verified)
+        pending = is_pending(ef.consumer, ef.digest, verified, content_digest=ef.content_digest)
         for body in ef.bodies():
             if contract is not None and (body.contract or "").split("@")[0] != contract:
                 continue

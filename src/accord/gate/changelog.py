@@ -17,47 +17,16 @@ if TYPE_CHECKING:
 
 __all__ = ["changelog", "contract_changelog", "migration_hint"]
 
-# Rule id (or the word it ends with) -> what a consumer or producer should do.
-_HINTS: tuple[tuple[str, str], ...] = (
-    ("property-removed", "readers: stop relying on this field; writers: stop sending it"),
-    ("required-added", "writers: always send this field; readers on the old version ignore it"),
-    ("property-added-required", "writers: always send this field"),
-    ("enum-value-removed", "writers: stop sending this value; readers: it no longer arrives"),
-    ("enum-value-added", "readers: handle the new value (or a default branch)"),
-    ("type-", "check producers and parsers against the new type"),
-    ("pattern-", "check values against the new pattern"),
-    ("format-", "check values against the new format"),
-    ("additional-properties", "check which extra keys are now accepted or refused"),
-)
-_TIGHTER = "writers: keep values within the new, tighter bound"
-_WIDER = "readers: accept values within the new, wider bound"
-
-
-def _bound_hint(rule_id: str) -> str | None:
-    """A bound moved: tighter when the rule breaks backward (old values may be refused),
-    wider when it breaks forward. Read from the rule's record, not from its name: a
-    lower bound that *decreases* widens, an upper bound that decreases tightens."""
-    from accord.compat._rules import RULES
-
-    if not rule_id.endswith(("-increased", "-decreased")) or rule_id not in RULES:
-        return None
-    breaks = set(RULES[rule_id].breaks)
-    if breaks == {"backward"}:
-        return _TIGHTER
-    if breaks == {"forward"}:
-        return _WIDER
-    return None
+_GENERIC_HINT = "review the consumers and producers of this field"
 
 
 def migration_hint(change: Change) -> str:
-    """A short instruction for people migrating across ``change``."""
-    bound = _bound_hint(change.rule)
-    if bound is not None:
-        return bound
-    for needle, hint in _HINTS:
-        if needle in change.rule:
-            return hint
-    return "review the consumers and producers of this field"
+    """A short instruction for people migrating across ``change``: the rule record's
+    hint (:attr:`accord.core.rules.RuleSpec.hint`), else a generic one."""
+    from accord.core.rules import CATALOGUE
+
+    spec = CATALOGUE.get(change.rule)
+    return spec.hint if spec is not None and spec.hint else _GENERIC_HINT
 
 
 def _group(change: Change) -> str:

@@ -24,8 +24,10 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from accord.core import rules as _rules
 from accord.errors import ConfigError, Problem, RegistryError, UsageError
 from accord.versions import (
     BumpKind,
@@ -61,51 +63,17 @@ FailOn = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
 FORMAT_VERSION = 1
 
-# Every gate rule: default severity and one sentence (docs and SARIF rule metadata).
-GATE_RULES: Mapping[str, tuple[Severity, str]] = {
-    "bump-insufficient": (
-        "error",
-        "A version's number declares a smaller bump than its changes require.",
-    ),
-    "contract-deleted": (
-        "error",
-        "A contract with published versions was deleted; retire it instead (files stay).",
-    ),
-    "contract-retired-published": ("error", "A retired contract gained a new version."),
-    "lock-digest-mismatch": (
-        "error",
-        "A version file's bytes differ from the digest its accord.lock line records.",
-    ),
-    "lock-missing-entry": (
-        "error",
-        "A version file has no accord.lock line (never published, or interrupted).",
-    ),
-    "lock-missing-file": ("error", "accord.lock lists a version whose file is missing."),
-    "range-stranded": (
-        "error",
-        "A consumer's or a service's reference matches no usable version (yanked, retired).",
-    ),
-    "removal-not-deprecated": (
-        "error",
-        "A property was removed without being marked deprecated in an earlier version.",
-    ),
-    "transitive-incompatible": (
-        "error",
-        "A version breaks an earlier version of its major under a -transitive mode.",
-    ),
-    "version-deleted": ("error", "A version published on the base was deleted."),
-    "version-modified": ("error", "A version published on the base was edited (any byte)."),
-    "version-renumbered": (
-        "error",
-        "A version published on the base was renamed to another version number.",
-    ),
-    "version-reused": (
-        "error",
-        "A version number published on the base was published again with other content.",
-    ),
-}
-
+# Lint rules `accord check` reports as findings (the lock is what the gate guards).
 _LOCK_FINDINGS = frozenset({"lock-digest-mismatch", "lock-missing-file"})
+
+# Every rule a gate finding can name: default severity and one sentence (SARIF rule
+# metadata), read from the one rule catalogue (accord.core.rules).
+GATE_RULES: Mapping[str, tuple[Severity, str]] = MappingProxyType(
+    {
+        spec.id: (spec.severity, spec.summary)
+        for spec in (*_rules.rules("gate"), *(_rules.CATALOGUE[r] for r in sorted(_LOCK_FINDINGS)))
+    }
+)
 
 
 # -- comparing two versions ------------------------------------------------------------
@@ -199,7 +167,7 @@ def _diff(registry: Registry, old: ContractVersion, new: ContractVersion, mode: 
     key = (new.contract_id, old.digest, new.digest, mode, repr(sorted(rules.items())))
     hit = _DIFF_CACHE.get(key)
     if hit is None:
-        hit = diff(old.ref, new.ref, mode=mode, registry=registry)
+        hit = diff(old_ref=old.ref, new_ref=new.ref, mode=mode, registry=registry)
         if len(_DIFF_CACHE) > 4096:
             _DIFF_CACHE.clear()
         _DIFF_CACHE[key] = hit

@@ -3,7 +3,8 @@
 :func:`lint` loads the registry collecting every problem (see :mod:`accord.registry.model`)
 and adds the lint-only rules: files that do not belong, and example payloads. Every
 rule has a stable id (the :class:`~accord.errors.Problem` code) and a one-line
-description in :data:`LINT_RULES`, which the docs and ``accord rules`` list.
+description: its record in the one rule catalogue (:mod:`accord.core.rules`, viewed as
+:data:`LINT_RULES`), which the docs, ``accord rules`` and ``accord explain`` read.
 
 Lint reads and never writes, and never touches the network: remote ``$ref`` s are
 reported (``ref-remote``), not fetched.
@@ -191,14 +192,26 @@ def _check_rule_overrides(registry: Registry) -> Iterator[Problem]:
     import difflib
 
     from accord.compat._rules import RULES
+    from accord.core.rules import CATALOGUE
 
     known = sorted(RULES)
     for contract in registry.contracts.values():
         for rule_id in sorted(contract.meta.rules):
             if rule_id in known:
                 continue
+            other = CATALOGUE.get(rule_id)
             close = difflib.get_close_matches(rule_id, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else "; `accord rules` lists them"
+            if other is not None and other.family == "lint":
+                hint = (
+                    f": {rule_id} is a lint rule; lint rules are configured with "
+                    f"[lint.rules.{rule_id}] in accord.toml"
+                )
+            elif other is not None:
+                hint = f": {rule_id} is a {other.family} rule, which cannot be configured here"
+            elif close:
+                hint = f"; did you mean {close[0]!r}?"
+            else:
+                hint = "; `accord rules --family compat` lists them"
             yield Problem(
                 "contract-rule-unknown",
                 f"[rules.{rule_id}] names no compatibility rule{hint}",

@@ -473,22 +473,15 @@ def _publish_locked(
     status = _lock_in(registry.root, contract.id, wanted, raw)
     if status == CONFLICT:
         return _conflict(contract, wanted, file)
+    status, message = PUBLISHED, f"published {contract.id} {wanted} ({file}){over}"
     if draft is not None:
-        return PublishResult(
-            COMPLETED,
-            contract.id,
-            wanted,
-            previous=previous.version if previous else None,
-            file=file,
-            required_bump=required,
-            declared_bump=declared,
-            checks=tuple(checks),
-            reasons=why,
-            message=f"{draft.ref} was on disk without an accord.lock line (a draft, or an "
-            f"interrupted publish); it passed the checks and is now published{over}",
+        status = COMPLETED
+        message = (
+            f"{draft.ref} was on disk without an accord.lock line (a draft, or an "
+            f"interrupted publish); it passed the checks and is now published{over}"
         )
     return PublishResult(
-        PUBLISHED,
+        status,
         contract.id,
         wanted,
         previous=previous.version if previous else None,
@@ -497,7 +490,7 @@ def _publish_locked(
         declared_bump=declared,
         checks=tuple(checks),
         reasons=why,
-        message=f"published {contract.id} {wanted} ({file}){over}",
+        message=message,
     )
 
 

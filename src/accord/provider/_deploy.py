@@ -21,8 +21,10 @@ adds a version to the live released ones (several may be live, as for mobile app
 together in ENV: SERVICE@VERSION as a provider against every consumer version live in
 ENV, and SERVICE@VERSION as a consumer against every provider version live in ENV. Each
 pair is ``verified`` (a verification record of the provider version has a successful
-result for the consumer's expectation, same digest), ``failed``, ``missing`` (no such
-result) or ``unknown`` (which expectations that consumer version holds is not known).
+result for the consumer's expectation: same digest, or same content digest, since a
+result applies to every consumer version with identical content; the newest matching
+result counts), ``failed``, ``missing`` (no such result) or ``unknown`` (which
+expectations that consumer version holds is not known).
 Safe only when every pair is verified and SERVICE@VERSION is a known version.
 
 Which expectations a consumer version holds: the expectation files whose
@@ -343,6 +345,7 @@ class _Held:
     provider: str
     expectation: str
     digest: str
+    content_digest: str = ""
 
 
 def _held(
@@ -351,25 +354,32 @@ def _held(
     """Expectations from files ``(held, consumer version or None)`` and from records
     ``(held, consumer version)``."""
     from accord.consumers._model import discover
-    from accord.provider._interactions import provider_of
+    from accord.provider._interactions import VERIFIED_KINDS, provider_of
 
     files: list[tuple[_Held, str | None]] = []
     for ef in discover(registry.root):
         providers = {
             p
             for inter in ef.doc.get("interactions", [])
-            if inter.get("type") in ("http", "message")
+            if inter.get("type") in VERIFIED_KINDS
             and (p := provider_of(registry, ef, inter)) is not None
         }
         version = ef.doc.get("consumer", {}).get("version")
         files.extend(
-            (_Held(ef.consumer, p, ef.file, ef.digest), version) for p in sorted(providers)
+            (_Held(ef.consumer, p, ef.file, ef.digest, ef.content_digest), version)
+            for p in sorted(providers)
         )
     recorded: list[tuple[_Held, str]] = []
     for rec in records:
         for r in rec["results"]:
             if isinstance(r.get("consumer_version"), str):
-                held = _Held(r["consumer"], rec["provider"], str(r.get("expectation")), r["digest"])
+                held = _Held(
+                    r["consumer"],
+                    rec["provider"],
+                    str(r.get("expectation")),
+                    r["digest"],
+                    str(r.get("content_digest") or ""),
+                )
                 recorded.append((held, r["consumer_version"]))
     return files, recorded
 
@@ -396,19 +406,28 @@ def _status(
     record = records.get((held.provider, provider_version))
     if record is None:
         return "missing", None, f"no verification of {held.provider} {provider_version}"
-    for r in record["results"]:
-        if r["consumer"] == held.consumer and r["digest"] == held.digest:
-            when = r.get("verified_at") or record.get("verified_at")
-            if r["success"]:
-                return "verified", when, ""
-            return (
-                "failed",
-                when,
-                (
-                    f"{held.provider} {provider_version} failed verification of "
-                    f"{held.consumer}'s {held.expectation}"
-                ),
-            )
+    matching = [
+        r
+        for r in record["results"]
+        if r["consumer"] == held.consumer
+        and (
+            r["digest"] == held.digest
+            or (held.content_digest and r.get("content_digest") == held.content_digest)
+        )
+    ]
+    if matching:
+        r = max(matching, key=lambda x: str(x.get("verified_at") or ""))
+        when = r.get("verified_at") or record.get("verified_at")
+        if r["success"]:
+            return "verified", when, ""
+        return (
+            "failed",
+            when,
+            (
+                f"{held.provider} {provider_version} failed verification of "
+                f"{held.consumer}'s {held.expectation}"
+            ),
+        )
     return (
         "missing",
         None,

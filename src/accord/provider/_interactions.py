@@ -13,6 +13,9 @@ from accord.consumers._model import ExpectationFile
 if TYPE_CHECKING:
     from accord.registry.model import Registry
 
+#: The interaction types verified against a running provider (or its producers).
+VERIFIED_KINDS = ("http", "message", "sync-message")
+
 
 def _bodies_of(interaction: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     kind = interaction.get("type")
@@ -27,6 +30,10 @@ def _bodies_of(interaction: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         ]
     if kind == "message":
         return [interaction["body"]]
+    if kind == "sync-message":
+        responses = [r["body"] for r in interaction.get("responses", []) if r.get("body")]
+        request = interaction.get("request", {}).get("body")
+        return [*responses, *([request] if request else [])]
     return []
 
 

@@ -16,6 +16,16 @@ which is what FastAPI and most publishers use), a dict or list (round-tripped th
 ``json``), or a :class:`Produced` with metadata (``dataschema:
 accord://orders.order-placed@1.2.0`` names the exact contract version). Producers run
 inside the interaction's provider states, like HTTP interactions.
+
+A *synchronous* message (a ``sync-message`` interaction: a request answered by one or
+more responses, Pact's synchronous messages) has a producer too, registered the same
+way under the interaction's description; it receives the request's example payload as
+its ``request`` argument and returns the response (a tuple of responses when the
+consumer expects several)::
+
+    @accord.message_producer("price of a sku")
+    def quote(request: dict) -> bytes:
+        return serialize(price_of(request["sku"]))
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ __all__ = [
     "Produced",
     "message_producer",
     "produce",
+    "respond",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -122,6 +133,31 @@ def produce(func: Callable[..., Any], values: Mapping[str, Any]) -> tuple[Any, d
         ValueError: the produced bytes are not strict JSON (``DocumentError``) or the
             result has a type a message cannot have (``TypeError``).
     """
+    return _unpack(_call(func, values))
+
+
+def respond(
+    func: Callable[..., Any], values: Mapping[str, Any], request: Any, count: int
+) -> list[tuple[Any, dict[str, Any]]]:
+    """Call a sync-message producer with ``request`` and return its ``count`` responses
+    as ``(payload, metadata)`` pairs (see :func:`produce`).
+
+    Raises:
+        ValueError: as :func:`produce`, or not ``count`` responses (``TypeError``).
+    """
+    result = _call(func, {**values, "request": request})
+    if count == 0:
+        return []
+    if count == 1:
+        return [_unpack(result)]
+    if not isinstance(result, tuple) or len(result) != count:
+        raise TypeError(
+            f"the consumer expects {count} responses: return a tuple of {count} responses"
+        )
+    return [_unpack(r) for r in result]
+
+
+def _call(func: Callable[..., Any], values: Mapping[str, Any]) -> Any:
     import inspect
 
     try:
@@ -129,7 +165,10 @@ def produce(func: Callable[..., Any], values: Mapping[str, Any]) -> tuple[Any, d
         kwargs = {k: v for k, v in values.items() if k in accepted}
     except (TypeError, ValueError):
         kwargs = {}
-    result = func(**kwargs)
+    return func(**kwargs)
+
+
+def _unpack(result: Any) -> tuple[Any, dict[str, Any]]:
     metadata: dict[str, Any] = {}
     if isinstance(result, Produced):
         metadata = dict(result.metadata)

@@ -14,8 +14,11 @@ the same two functions):
 
 :func:`record_verification` merges a verification run into
 ``verifications/<provider>/<provider-version>.json`` (the format is defined in
-:mod:`accord.consumers._records`): results are keyed by consumer and expectation file,
-a newer result replaces an older one, others are kept.
+:mod:`accord.consumers._records`): results are keyed by consumer, expectation file and
+digest (which covers the consumer's version and branch). A newer result replaces only
+the older result of the same key (the same expectation re-verified); results of other
+consumer versions or contents accumulate, so re-recording a provider version never
+drops what it was verified against before.
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ def _dump(doc: dict[str, Any]) -> bytes:
 
 
 def merge_verification(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
-    """``new`` merged into ``old``: results keyed by (consumer, expectation)."""
+    """``new`` merged into ``old``: results keyed by (consumer, expectation, digest)."""
     if old is None:
         merged = dict(new)
         merged["results"] = sorted(new["results"], key=_result_key)
@@ -139,8 +142,12 @@ def merge_verification(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[
     return merged
 
 
-def _result_key(result: dict[str, Any]) -> tuple[str, str]:
-    return (str(result.get("consumer")), str(result.get("expectation", result.get("digest"))))
+def _result_key(result: dict[str, Any]) -> tuple[str, str, str]:
+    return (
+        str(result.get("consumer")),
+        str(result.get("expectation", result.get("digest"))),
+        str(result.get("digest")),
+    )
 
 
 def record_verification(root: Path, record: dict[str, Any]) -> Path:

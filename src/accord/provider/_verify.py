@@ -1,6 +1,7 @@
 """Provider verification: replay every consumer interaction against the real provider.
 
-Each response (or produced message) is checked twice:
+Each response (or produced message, or response of a synchronous message) is checked
+twice:
 
 - against the consumer's matchers (:func:`accord.consumers.check_fields`, Pact's
   semantics): what the consumer relies on;
@@ -13,8 +14,8 @@ The verdict of a failing interaction says who is at fault:
   invalid under the contract (whatever the consumer's matchers say);
 - ``not-promised``: *the consumer expected something the contract never promised*:
   the body is valid under the contract, yet the consumer's matchers reject it;
-- ``mismatch``: status or headers differ, or a body bound to no contract fails the
-  matchers;
+- ``mismatch``: status, headers or message metadata differ, or a body bound to no
+  contract fails the matchers;
 - ``error``: the interaction could not be run (state handler failed, generator value
   missing, timeout, response too large, unsafe generated path).
 
@@ -35,8 +36,8 @@ from accord.consumers._matchers import Mismatch, check_fields, check_matcher
 from accord.consumers._model import ExpectationFile
 from accord.core.text import escape_control
 from accord.provider._errors import ProviderError
-from accord.provider._interactions import _bodies_of, provider_of
-from accord.provider._messages import DEFAULT_PRODUCERS, MessageRegistry, produce
+from accord.provider._interactions import VERIFIED_KINDS, _bodies_of, provider_of
+from accord.provider._messages import DEFAULT_PRODUCERS, MessageRegistry, produce, respond
 from accord.provider._replay import (
     GeneratorError,
     ReplayError,
@@ -184,11 +185,15 @@ class ProviderReport:
     provider_branch: str | None = None
     enable_pending: bool = False
     skipped: tuple[str, ...] = ()
+    unverifiable: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """No failure (a pending expectation's failure counts only without pending)."""
-        return all(r.success or (self.enable_pending and r.pending) for r in self.results)
+        """No failure (a pending expectation's failure counts only without pending), and
+        nothing selected that could not be verified ("0 verified" is not a pass)."""
+        return not self.unverifiable and all(
+            r.success or (self.enable_pending and r.pending) for r in self.results
+        )
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(VERDICT_TEXT, 0)
@@ -206,6 +211,7 @@ class ProviderReport:
             "counts": self.counts(),
             "results": [r.to_json() for r in self.results],
             "skipped": list(self.skipped),
+            "unverifiable": list(self.unverifiable),
         }
 
     def render_text(self) -> str:
@@ -225,8 +231,9 @@ class ProviderReport:
                 lines.append(f"{status}  {first}{tag}")
                 lines.extend(f"      {line.strip()}" for line in rest)
         lines.extend(f"SKIP  {s}" for s in self.skipped)
+        lines.extend(f"FAIL  {u}" for u in self.unverifiable)
         passed = sum(r.success for r in self.results)
-        failed = len(self.results) - passed
+        failed = len(self.results) - passed + len(self.unverifiable)
         pending = sum(1 for r in self.results if not r.success and r.pending)
         summary = f"{passed} passed, {failed} failed"
         if pending:
@@ -254,6 +261,7 @@ class ProviderReport:
                 "consumer": ef.consumer,
                 "expectation": ef.file,
                 "digest": ef.digest,
+                "content_digest": ef.content_digest,
                 "contracts": sorted({r.contract_version for r in mine if r.contract_version}),
                 "success": all(r.success for r in mine),
                 "verified_at": verified_at,
@@ -302,9 +310,10 @@ def select_cases(
 
     ``selectors`` (union; none means every expectation): ``main-branch`` (the
     consumer's branch is ``main_branch``), ``deployed`` / ``deployed:ENV`` and
-    ``released`` / ``released:ENV`` (the consumer's version is recorded so in an
-    environment; an expectation without a version stands for every version of its
-    consumer).
+    ``released`` / ``released:ENV`` (a consumer version recorded so in an environment
+    holds the expectation: the file names that version, names none (it stands for every
+    version of its consumer), or a verification record shows that version held the
+    same content).
 
     Raises:
         ProviderError: ``usage`` for an unknown selector.
@@ -315,7 +324,8 @@ def select_cases(
     if consumer is not None:
         files = [ef for ef in files if ef.consumer == consumer]
     if selectors:
-        files = [ef for ef in files if _selected(registry, ef, selectors, main_branch)]
+        recorded = _recorded_contents(registry)
+        files = [ef for ef in files if _selected(registry, ef, selectors, main_branch, recorded)]
     cases: list[Case] = []
     used: list[ExpectationFile] = []
     skipped: list[str] = []
@@ -324,7 +334,7 @@ def select_cases(
         for n, inter in enumerate(ef.doc.get("interactions", [])):
             if provider_of(registry, ef, inter) != provider:
                 continue
-            if inter.get("type") not in ("http", "message"):
+            if inter.get("type") not in VERIFIED_KINDS:
                 skipped.append(
                     f"{ef.consumer}: {inter.get('description')} ({inter.get('type')} "
                     "interactions are verified statically only)"
@@ -337,25 +347,62 @@ def select_cases(
     return cases, used, skipped
 
 
-def _selected(
-    registry: Registry, ef: ExpectationFile, selectors: Sequence[str], main_branch: str
-) -> bool:
+def _recorded_contents(registry: Registry) -> dict[tuple[str, str], set[str]]:
+    """``(consumer, consumer version)`` -> the digests and content digests verification
+    records show that version held."""
+    from accord.consumers._records import load_records
+
+    out: dict[tuple[str, str], set[str]] = {}
+    for rec in load_records(registry.root):
+        for r in rec["results"]:
+            if isinstance(r.get("consumer_version"), str):
+                seen = out.setdefault((r["consumer"], r["consumer_version"]), set())
+                seen.add(r["digest"])
+                if isinstance(r.get("content_digest"), str):
+                    seen.add(r["content_digest"])
+    return out
+
+
+def _holds(ef: ExpectationFile, version: str, recorded: Mapping[tuple[str, str], set[str]]) -> bool:
+    """Whether consumer ``version`` holds ``ef`` (see :func:`select_cases`)."""
+    mine = ef.doc.get("consumer", {}).get("version")
+    if not mine or mine == version:
+        return True
+    seen = recorded.get((ef.consumer, version), set())
+    return ef.digest in seen or ef.content_digest in seen
+
+
+def _live(registry: Registry, consumer: str, selector: str) -> set[str] | None:
+    """The versions of ``consumer`` a deployed/released selector names (None: another
+    kind of selector)."""
     from accord.provider._deploy import live_versions
 
+    kind, _, env = selector.partition(":")
+    if kind not in ("deployed", "released"):
+        return None
+    return live_versions(
+        registry.root,
+        consumer,
+        kind="deployed" if kind == "deployed" else "released",
+        env=env or None,
+    )
+
+
+def _selected(
+    registry: Registry,
+    ef: ExpectationFile,
+    selectors: Sequence[str],
+    main_branch: str,
+    recorded: Mapping[tuple[str, str], set[str]],
+) -> bool:
     consumer = ef.doc.get("consumer", {})
     for selector in selectors:
-        kind, _, env = selector.partition(":")
+        kind = selector.partition(":")[0]
         if kind == "main-branch":
             if consumer.get("branch") == main_branch:
                 return True
         elif kind in ("deployed", "released"):
-            live = live_versions(
-                registry.root,
-                ef.consumer,
-                kind="deployed" if kind == "deployed" else "released",
-                env=env or None,
-            )
-            if live and (not consumer.get("version") or consumer["version"] in live):
+            if any(_holds(ef, v, recorded) for v in _live(registry, ef.consumer, selector) or ()):
                 return True
         else:
             raise ProviderError(
@@ -364,6 +411,60 @@ def _selected(
                 code="usage",
             )
     return False
+
+
+def unverifiable(
+    registry: Registry,
+    provider: str,
+    *,
+    selectors: Sequence[str],
+    consumer: str | None = None,
+    selected: int = 0,
+    expectations: Sequence[ExpectationFile] | None = None,
+) -> list[str]:
+    """What the selectors name that cannot be verified: a consumer version live in an
+    environment whose expectations of ``provider`` are in no file (neither by version
+    nor by recorded content), or, when nothing at all is ``selected``, the expectations
+    of ``provider`` the selectors passed over. "0 verified" is never a pass.
+    """
+    from accord.consumers._model import discover
+    from accord.consumers._records import load_records
+
+    if not selectors:
+        return []
+    files = list(expectations) if expectations is not None else discover(registry.root)
+    toward = [
+        ef
+        for ef in files
+        if (consumer is None or ef.consumer == consumer)
+        and any(
+            inter.get("type") in VERIFIED_KINDS and provider_of(registry, ef, inter) == provider
+            for inter in ef.doc.get("interactions", [])
+        )
+    ]
+    consumers = {ef.consumer for ef in toward}
+    consumers.update(
+        r["consumer"]
+        for rec in load_records(registry.root, provider)
+        for r in rec["results"]
+        if consumer is None or r["consumer"] == consumer
+    )
+    recorded = _recorded_contents(registry)
+    out = [
+        f"{name} {version} ({selector}): which expectations it holds of {provider} is not "
+        "known (no expectation file names that version or holds the content a verification "
+        "record shows for it), so it cannot be verified"
+        for name in sorted(consumers)
+        for selector in selectors
+        for version in sorted(_live(registry, name, selector) or ())
+        if not any(_holds(ef, version, recorded) for ef in toward if ef.consumer == name)
+    ]
+    if not selected and toward and not out:
+        out.append(
+            f"the consumer-version selectors ({', '.join(selectors)}) select none of the "
+            f"{len(toward)} expectation file(s) of {provider}: nothing was verified"
+        )
+    return list(dict.fromkeys(out))
 
 
 def preflight(
@@ -510,7 +611,7 @@ def _judge(  # noqa: PLR0917 - private, called from two places
                 )
     if contract_errors and has_payload:
         verdict: Verdict = "contract-violation"
-    elif any(m.path.startswith("header") or m.path == "status" for m in mismatches):
+    elif any(m.path.startswith(("header", "metadata")) or m.path == "status" for m in mismatches):
         verdict = "mismatch"
     elif mismatches and contract and not contract_errors:
         verdict = "not-promised"
@@ -568,26 +669,39 @@ def _check_http(case: Case, registry: Registry, response: Response) -> Interacti
     return _judge(case, registry, body, payload, has, extra)
 
 
-def _check_message(
-    case: Case, registry: Registry, payload: Any, metadata: Mapping[str, Any]
-) -> InteractionResult:
-    extra: list[Mismatch] = []
-    expected_meta = case.interaction.get("metadata") or {}
-    if metadata:
-        for key, want in expected_meta.items():
-            if key == "contract":
+def _check_metadata(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Mismatch]:
+    """Every expected metadata key must be produced with the same value (Pact's rule);
+    ``contract`` is accord's binding, and a content type not produced is JSON's (a
+    producer's message is JSON)."""
+    out = []
+    for key, want in expected.items():
+        if key == "contract":
+            continue
+        where = f"metadata {key}"
+        got = actual.get(key)
+        if got is None and key.lower() in ("contenttype", "content-type", "content_type"):
+            got = "application/json"
+            if str(want).partition(";")[0].strip().lower() == got:
                 continue
-            if key not in metadata:
-                extra.append(Mismatch(f"metadata {key}", f"metadata {key}", "is missing"))
-            elif str(metadata[key]) != str(want):
-                extra.append(
-                    Mismatch(
-                        f"metadata {key}",
-                        f"metadata {key}",
-                        f"expected {want!r}, got {metadata[key]!r}",
-                    )
-                )
-    body = case.interaction.get("body")
+        if got is None:
+            out.append(Mismatch(where, where, "is missing (the producer returned no such key)"))
+        elif str(got) != str(want):
+            out.append(Mismatch(where, where, f"expected {want!r}, got {got!r}"))
+    return out
+
+
+def _check_message(
+    case: Case,
+    registry: Registry,
+    payload: Any,
+    metadata: Mapping[str, Any],
+    part: Mapping[str, Any] | None = None,
+) -> InteractionResult:
+    """Check a produced message against ``part`` (the interaction itself for a message,
+    one expected response of a sync-message)."""
+    expected = case.interaction if part is None else part
+    extra = _check_metadata(expected.get("metadata") or {}, metadata)
+    body = expected.get("body")
     exact = metadata.get("dataschema") if isinstance(metadata.get("dataschema"), str) else None
     result = _judge(case, registry, body, payload, True, extra, exact=exact)
     if exact and body and body.get("contract"):
@@ -612,6 +726,30 @@ def _check_message(
                 ),
             )
     return result
+
+
+def _check_sync(
+    case: Case, registry: Registry, producers: MessageRegistry, values: Mapping[str, Any]
+) -> InteractionResult:
+    """Call the producer with the request's example and check each response it returns
+    against the expected response (metadata, matchers, contract)."""
+    expected = list(case.interaction.get("responses", []))
+    request = case.interaction.get("request", {}).get("body", {}).get("example")
+    func = producers.get(case.description)
+    try:
+        produced = respond(func, values, request, len(expected))
+    except Exception as exc:  # noqa: BLE001 - the producer is user code
+        return _error(case, f"the producer raised {type(exc).__name__}: {exc}")
+    results = [
+        _check_message(case, registry, payload, metadata, part)
+        for (payload, metadata), part in zip(produced, expected, strict=True)
+    ]
+    if not results:
+        return _judge(case, registry, None, None, False, [])
+    for n, result in enumerate(results):
+        if not result.success:
+            return _with(result, error=f"response {n}") if len(results) > 1 else result
+    return results[0]
 
 
 def _with(result: InteractionResult, **changes: Any) -> InteractionResult:
@@ -660,6 +798,8 @@ def verify_case(
                 except Exception as exc:  # noqa: BLE001 - the producer is user code
                     return _error(case, f"the producer raised {type(exc).__name__}: {exc}")
                 result = _check_message(case, registry, payload, metadata)
+            elif case.kind == "sync-message":
+                result = _check_sync(case, registry, producer_registry, values)
             else:
                 if target is None:
                     raise ProviderError(
@@ -740,13 +880,26 @@ def verify_provider(
         expectations=expectations,
     )
     preflight(cases, target=target, states=runner, producers=producer_registry)
+    unknown = unverifiable(
+        registry,
+        provider,
+        selectors=selectors,
+        consumer=consumer,
+        selected=len(cases),
+        expectations=expectations,
+    )
     verified = verified_digests(load_records(registry.root, provider))
     results = []
     for case in cases:
         result = verify_case(
             case, registry, target=target, states=runner, producers=producer_registry
         )
-        pending = is_pending(case.consumer, case.expectation.digest, verified)
+        pending = is_pending(
+            case.consumer,
+            case.expectation.digest,
+            verified,
+            content_digest=case.expectation.content_digest,
+        )
         results.append(_with(result, pending=pending))
     return ProviderReport(
         provider=provider,
@@ -757,6 +910,7 @@ def verify_provider(
         provider_branch=provider_branch,
         enable_pending=enable_pending,
         skipped=tuple(skipped),
+        unverifiable=tuple(unknown),
     )
 
 

@@ -103,14 +103,15 @@ def assert_compatible(
     Raises:
         AssertionError: with the report as text, one line per change.
     """
-    from accord.compat import diff, render_text
+    from accord.compat import classify, diff, render_text
     from accord.registry.runtime import _registry_for
 
-    needs_registry = registry is not None or any(
-        isinstance(side, str) and "@" in side and not side.endswith(".json") for side in (old, new)
-    )
+    # A str here is read as the command line reads OLD and NEW (an existing file, else
+    # a reference), and handed to diff() explicitly.
+    sides = {f"{which}_{classify(value)}": value for which, value in (("old", old), ("new", new))}
+    needs_registry = registry is not None or any(key.endswith("_ref") for key in sides)
     reg = _registry_for(registry) if needs_registry else None
-    report = diff(old, new, mode=mode, semantics=semantics, registry=reg)  # type: ignore[arg-type]
+    report = diff(**sides, mode=mode, semantics=semantics, registry=reg)  # type: ignore[arg-type]
     if not report.compatible:
         raise AssertionError(render_text(report))
     return report
