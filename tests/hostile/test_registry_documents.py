@@ -157,3 +157,40 @@ def test_versions_built_outside_load_are_frozen_copies(registry: Registry) -> No
     assert version.document["properties"]["amount"]["minimum"] == 0
     with pytest.raises(TypeError):
         version.document["required"].append("note")
+
+
+def test_reports_hand_out_plain_witnesses_not_pieces_of_the_bundle(tmp_path: Path) -> None:
+    old = {
+        "type": "object",
+        "required": ["e", "c"],
+        "properties": {"e": {"enum": [{"a": [1]}, [1, {"b": 2}]]}, "c": {"const": {"x": [1]}}},
+    }
+    new = json.loads(json.dumps(old))
+    new["properties"]["e"]["enum"] = [{"a": [1]}]
+    add_contract(tmp_path, "orders.kind", {"1.0.0": old, "2.0.0": new})
+    registry = Registry.load(tmp_path)
+    report = diff("orders.kind@1.0.0", "orders.kind@2.0.0", registry=registry)
+    witnesses = [c.witness.payload for c in report.changes if c.witness is not None]
+    assert witnesses
+    for payload in witnesses:
+        assert type(payload) is dict
+        payload["c"]["x"].append(2)  # the caller's own copy: editing it is allowed
+        assert type(payload["e"]) in (dict, list)
+    assert registry.bundle("orders.kind@1.0.0")["properties"]["c"]["const"] == {"x": [1]}
+
+
+def test_draft07_versions_bundle_from_frozen_normalised_forms(tmp_path: Path) -> None:
+    draft07 = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "definitions": {"id": {"type": "string"}},
+        "properties": {"id": {"$ref": "#/definitions/id"}},
+    }
+    add_contract(tmp_path, "orders.legacy", {"1.0.0": draft07})
+    registry = Registry.load(tmp_path)
+    bundle = registry.bundle("orders.legacy@1.0.0")
+    assert bundle["properties"]["id"] == {"$ref": "#/$defs/id"}
+    with pytest.raises(TypeError):
+        bundle["$defs"]["id"]["type"] = "integer"
+    assert registry.get("orders.legacy@1.0.0").document == draft07
+    assert Validator(bundle, ref="orders.legacy@1.0.0").is_valid({"id": "x"})

@@ -61,6 +61,7 @@ from accord.compat._types import (
     Witness,
 )
 from accord.core import pointer as _pointer
+from accord.core.frozen import thaw
 from accord.core.schema import Schema
 from accord.errors import Problem, SchemaError, UsageError
 
@@ -556,7 +557,9 @@ class _Witnesses:
             )
         except Exception:  # noqa: BLE001 - a payload or schema that cannot be checked is no witness
             return None
-        return Witness(payload, accepted_by, rejected_by) if ok else None
+        # The payload may share values (an enum member, a const) with a registry's frozen
+        # bundle: the report hands out a plain copy of its own.
+        return Witness(thaw(payload), accepted_by, rejected_by) if ok else None
 
     def shrink(self, witness: Witness, keep: str = "") -> Witness:
         """A smaller payload that still separates the sides (greedy, bounded).

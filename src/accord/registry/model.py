@@ -1081,7 +1081,9 @@ class _Index:
         elif hit is None:
             document, new_to_old = normalize_with_map(version.document, file=version.file)
             old_to_new = {old: new for new, old in new_to_old.items()}
-            hit = _Normal(document, MappingProxyType(new_to_old), MappingProxyType(old_to_new))
+            hit = _Normal(
+                freeze(document), MappingProxyType(new_to_old), MappingProxyType(old_to_new)
+            )
             self._normalized[version.uri] = hit
         assert isinstance(hit, _Normal)
         return hit
