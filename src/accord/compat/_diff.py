@@ -210,28 +210,8 @@ def _normalized(document: Any, *, file: str | None = None) -> Any:
     from accord.validation import dialect as _dialect
 
     if _dialect.detect_dialect(document, file=file) == "2020-12":
-        return _json_copy(document, {})
+        return thaw(document)
     return _dialect.normalize(document, file=file)
-
-
-def _json_copy(value: Any, memo: dict[int, Any]) -> Any:
-    """``copy.deepcopy`` for JSON documents (containers copied, aliasing kept)."""
-    if isinstance(value, dict):
-        found = memo.get(id(value))
-        if found is None:
-            found = memo[id(value)] = {}
-            for key, item in value.items():
-                found[key] = _json_copy(item, memo)
-        return found
-    if isinstance(value, list):
-        found = memo.get(id(value))
-        if found is None:
-            found = memo[id(value)] = []
-            found.extend(_json_copy(item, memo) for item in value)
-        return found
-    if isinstance(value, str | int | float | bool | None):
-        return value
-    return copy.deepcopy(value)
 
 
 def _may_be_same(a: Any, b: Any) -> bool:
