@@ -510,7 +510,9 @@ def test_bundle_is_deterministic_and_cached(refs_registry: Path) -> None:
     b = _jsondoc.canonical_dumps(second.bundle("orders.order-placed@1.0.0"))
     assert a == b
     handed_out = first.bundle("orders.order-placed@1.0.0")
-    handed_out["type"] = "string"  # callers cannot corrupt the memoised bundle
+    assert first.bundle("orders.order-placed@1.0.0") is handed_out  # memoised, not copied
+    with pytest.raises(TypeError):
+        handed_out["type"] = "string"  # callers cannot corrupt the memoised bundle
     assert first.bundle("orders.order-placed@1.0.0")["type"] == "object"
     # the documents as written are untouched by bundling
     assert first.get("orders.order-placed@1.0.0").document == ORDER

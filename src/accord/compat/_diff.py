@@ -63,6 +63,7 @@ from accord.compat._types import (
     Witness,
 )
 from accord.core import pointer as _pointer
+from accord.core.frozen import thaw
 from accord.core.schema import Schema
 from accord.errors import Problem, SchemaError, UsageError
 
@@ -248,28 +249,8 @@ def _normalized(document: Any, *, file: str | None = None) -> Any:
     from accord.validation import dialect as _dialect
 
     if _dialect.detect_dialect(document, file=file) == "2020-12":
-        return _json_copy(document, {})
+        return thaw(document)
     return _dialect.normalize(document, file=file)
-
-
-def _json_copy(value: Any, memo: dict[int, Any]) -> Any:
-    """``copy.deepcopy`` for JSON documents (containers copied, aliasing kept)."""
-    if isinstance(value, dict):
-        found = memo.get(id(value))
-        if found is None:
-            found = memo[id(value)] = {}
-            for key, item in value.items():
-                found[key] = _json_copy(item, memo)
-        return found
-    if isinstance(value, list):
-        found = memo.get(id(value))
-        if found is None:
-            found = memo[id(value)] = []
-            found.extend(_json_copy(item, memo) for item in value)
-        return found
-    if isinstance(value, str | int | float | bool | None):
-        return value
-    return copy.deepcopy(value)
 
 
 def _may_be_same(a: Any, b: Any) -> bool:
@@ -595,7 +576,9 @@ class _Witnesses:
             )
         except Exception:  # noqa: BLE001 - a payload or schema that cannot be checked is no witness
             return None
-        return Witness(payload, accepted_by, rejected_by) if ok else None
+        # The payload may share values (an enum member, a const) with a registry's frozen
+        # bundle: the report hands out a plain copy of its own.
+        return Witness(thaw(payload), accepted_by, rejected_by) if ok else None
 
     def shrink(self, witness: Witness, keep: str = "") -> Witness:
         """A smaller payload that still separates the sides (greedy, bounded).

@@ -1,10 +1,14 @@
-"""Identity memoisation for immutable-by-convention JSON documents.
+"""Identity memoisation for JSON documents that do not change.
 
-Schemas handed around inside accord are never mutated after they are built (bundles are
-copies; the engine and the rule layer build new documents instead of editing). So a
-value computed from a document can be kept under the document's identity, which costs a
-dictionary lookup instead of serialising a 500-property schema to JSON again. The cached
-entry holds the document itself, so an ``id()`` is never reused while its entry lives.
+A value computed from a document can be kept under the document's identity, which costs
+a dictionary lookup instead of serialising a 500-property schema to JSON again. That is
+sound only while the document does not change, and that is a guarantee, not a
+convention, for every document a registry hands out (versions as written, bundles):
+they are frozen (:mod:`accord.core.frozen`), so an attempted edit raises ``TypeError``
+instead of making a memoised value stale. Documents the engine builds for itself are
+never edited once built (the engine builds new ones instead) and never leave it. The
+cached entry holds the document itself, so an ``id()`` is never reused while its entry
+lives.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin
 import regress
 
 from accord.core import pointer as _pointer
+from accord.core.frozen import thaw
 from accord.core.schema import Schema
 from accord.errors import SchemaError
 from accord.validation.offline import rs_validator
@@ -792,7 +793,7 @@ class _Document:
         validator: Any = None
         try:
             if self._registry is None:
-                self._registry = jsonschema_rs.Registry([(_ROOT_URI, self.schema)])
+                self._registry = jsonschema_rs.Registry([(_ROOT_URI, thaw(self.schema))])
             wrapper = {"$ref": _ROOT_URI + "#" + quote(ptr, safe="/~-._!$&'()*+,;=:@")}
             validator = rs_validator(
                 wrapper,

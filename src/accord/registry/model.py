@@ -45,6 +45,7 @@ from urllib.parse import quote, unquote
 
 from accord.core import jsondoc as _jsondoc
 from accord.core import pointer as _pointer
+from accord.core.frozen import freeze
 from accord.errors import (
     AccordError,
     ContractNotFound,
@@ -123,7 +124,8 @@ class ContractVersion:
         path: Absolute path of the file.
         file: Path relative to the registry root, ``/``-separated.
         raw: The file's bytes (what the lock digest covers).
-        document: The parsed JSON, as written (shared; do not mutate it).
+        document: The parsed JSON, as written, frozen (:mod:`accord.core.frozen`): every
+            mutating method raises ``TypeError``; ``copy.deepcopy`` gives an editable copy.
         yanked: The yank reason from ``contract.toml``, or ``None``.
         draft: The file has no ``accord.lock`` line while the registry has one (never
             published, or a publish was interrupted): only an exact pin selects it.
@@ -137,6 +139,11 @@ class ContractVersion:
     document: Any = field(repr=False, compare=False, hash=False)
     yanked: str | None = None
     draft: bool = False
+
+    def __post_init__(self) -> None:
+        # A version built outside Registry.load (publish, with_contract) is frozen too:
+        # freezing a frozen document returns it as it is.
+        object.__setattr__(self, "document", freeze(self.document))
 
     @property
     def digest(self) -> str:
@@ -234,7 +241,9 @@ class Registry:
     """An immutable, loaded registry.
 
     Nothing mutates a ``Registry``: ``with_*()`` methods return a new one. Bundles are
-    memoised per instance (memoisation, not observable state).
+    memoised per instance (memoisation, not observable state). Every document it hands
+    out (:attr:`ContractVersion.document`, :meth:`bundle`) is frozen
+    (:mod:`accord.core.frozen`): editing one raises ``TypeError``.
 
     Attributes:
         root: Absolute path of the registry root.
@@ -398,8 +407,11 @@ class Registry:
 
         Every document involved is normalised (draft-07 -> 2020-12); each externally
         referenced version is embedded under ``$defs`` as ``accord~<id>@<version>`` and
-        every ``$ref`` is rewritten to a local pointer. Output is deterministic. A fresh
-        copy is returned each call (the memoised bundle is never handed out).
+        every ``$ref`` is rewritten to a local pointer. Output is deterministic. The
+        bundle is built once per registry and frozen (:mod:`accord.core.frozen`): every
+        call returns the same read-only document (mutating it raises ``TypeError``;
+        ``copy.deepcopy`` gives an editable copy), so what is memoised on its identity
+        (compiled validators, canonical text) stays true of it.
 
         Raises:
             RefError: a ``$ref`` cannot be resolved inside the registry.
@@ -420,8 +432,9 @@ class Registry:
                     file=version.file,
                     pointer="",
                 )
-            self._memo[key] = cached
-        return copy.deepcopy(cached)
+            cached = self._memo.setdefault(key, freeze(cached))
+        assert isinstance(cached, dict)
+        return cached
 
     def _index(self) -> _Index:
         index = self._memo.get("index")
@@ -747,7 +760,9 @@ def _read_version_file(path: Path, *, file: str, settings: RegistrySettings) -> 
     # Checked even for versions the lock vouches for: the caps are this registry's
     # budget now, and a refused schema must not reach the engine, codegen or validators.
     check_limits(document, settings.limits, file=file)
-    return raw, document
+    # Frozen: every caller shares this document, and what is memoised on its identity
+    # (normalised forms, bundles, validators) must stay true of it.
+    return raw, freeze(document)
 
 
 def _load_contract(
@@ -1066,7 +1081,9 @@ class _Index:
         elif hit is None:
             document, new_to_old = normalize_with_map(version.document, file=version.file)
             old_to_new = {old: new for new, old in new_to_old.items()}
-            hit = _Normal(document, MappingProxyType(new_to_old), MappingProxyType(old_to_new))
+            hit = _Normal(
+                freeze(document), MappingProxyType(new_to_old), MappingProxyType(old_to_new)
+            )
             self._normalized[version.uri] = hit
         assert isinstance(hit, _Normal)
         return hit

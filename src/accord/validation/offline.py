@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
+from accord.core.frozen import thaw
 from accord.errors import RefError
 
 __all__ = [
@@ -62,10 +63,14 @@ REFUSE_EVERY_SCHEME: Mapping[str, Callable[[str], Any]] = _RefuseEveryScheme()
 
 
 def rs_validator(schema: Any, **options: Any) -> Any:
-    """A jsonschema-rs 2020-12 validator that never retrieves a resource."""
+    """A jsonschema-rs 2020-12 validator that never retrieves a resource.
+
+    jsonschema-rs refuses a ``list`` subclass inside a schema, so a frozen document
+    (:mod:`accord.core.frozen`) is handed over as a plain copy.
+    """
     import jsonschema_rs
 
-    return jsonschema_rs.Draft202012Validator(schema, offline=True, **options)
+    return jsonschema_rs.Draft202012Validator(thaw(schema), offline=True, **options)
 
 
 @lru_cache(maxsize=1)
@@ -97,14 +102,21 @@ def py_validator(cls: Any, schema: Any, **options: Any) -> Any:
 
 
 def fast_compile(schema: Any, **options: Any) -> Any:
-    """``fastjsonschema.compile`` with every scheme's retrieval refused."""
+    """``fastjsonschema.compile`` with every scheme's retrieval refused.
+
+    fastjsonschema rewrites ``$ref`` values in the schema it is given, so it gets a
+    plain copy (never a registry's shared, frozen document).
+    """
     import fastjsonschema
 
-    return fastjsonschema.compile(schema, handlers=REFUSE_EVERY_SCHEME, **options)
+    return fastjsonschema.compile(thaw(schema), handlers=REFUSE_EVERY_SCHEME, **options)
 
 
 def fast_compile_to_code(schema: Any, **options: Any) -> str:
-    """``fastjsonschema.compile_to_code`` with every scheme's retrieval refused."""
+    """``fastjsonschema.compile_to_code`` with every scheme's retrieval refused (on a
+    plain copy, as :func:`fast_compile`)."""
     import fastjsonschema
 
-    return str(fastjsonschema.compile_to_code(schema, handlers=REFUSE_EVERY_SCHEME, **options))
+    return str(
+        fastjsonschema.compile_to_code(thaw(schema), handlers=REFUSE_EVERY_SCHEME, **options)
+    )
