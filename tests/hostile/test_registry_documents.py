@@ -120,7 +120,7 @@ def test_service_validators_and_diffs_see_the_original(registry: Registry) -> No
     assert served.is_valid(GOOD)
     assert not served.is_valid(BAD_CURRENCY)
     assert accord.validator(REF, registry=registry) is served
-    report = diff(REF, REF, registry=registry)
+    report = diff(old_ref=REF, new_ref=REF, registry=registry)
     assert report.required_bump == "none"
     assert report.changes == ()
     # a frozen bundle is a schema like any other for the engine
@@ -169,7 +169,7 @@ def test_reports_hand_out_plain_witnesses_not_pieces_of_the_bundle(tmp_path: Pat
     new["properties"]["e"]["enum"] = [{"a": [1]}]
     add_contract(tmp_path, "orders.kind", {"1.0.0": old, "2.0.0": new})
     registry = Registry.load(tmp_path)
-    report = diff("orders.kind@1.0.0", "orders.kind@2.0.0", registry=registry)
+    report = diff(old_ref="orders.kind@1.0.0", new_ref="orders.kind@2.0.0", registry=registry)
     witnesses = [c.witness.payload for c in report.changes if c.witness is not None]
     assert witnesses
     for payload in witnesses:
