@@ -15,6 +15,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 EXTRAS := .[dev,codegen,fastapi]
 LATEST := .venv-latest
+OLDEST := .venv-oldest
 PIP_QUIET := --quiet --disable-pip-version-check
 SRC := src tests scripts
 PYTEST_WORKERS ?= 2
@@ -27,7 +28,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 # Hypothesis runs derandomized with bounded examples unless told otherwise (tests/conftest.py).
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help demo test test-latest lock lint format bench dist clean distclean
+.PHONY: help demo test test-latest test-oldest lock lint format bench dist clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -67,6 +68,13 @@ test-latest:  ## the suite against the newest release of every dependency (no lo
 		| tr '\n' ' '; echo
 	$(LATEST)/bin/pytest -n $(PYTEST_WORKERS)
 
+test-oldest:  ## the suite against the lowest release pyproject.toml allows of each runtime dependency, in .venv-oldest
+	@test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python scripts/lower_bounds.py $(OLDEST)/bounds
+	$(OLDEST)/bin/python -m pip install $(PIP_QUIET) -c $(OLDEST)/bounds/constraints.txt -r $(OLDEST)/bounds/lower.txt -e '$(EXTRAS)'
+	@cat $(OLDEST)/bounds/lower.txt | tr '\n' ' '; echo
+	$(OLDEST)/bin/pytest -n $(PYTEST_WORKERS)
+
 lock:  ## rewrite requirements.lock from the newest releases (resolved in a scratch venv)
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
@@ -93,4 +101,4 @@ clean:  ## remove caches and build output (keeps .venv)
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean  ## clean, and remove .venv too
-	rm -rf $(VENV) $(LATEST)
+	rm -rf $(VENV) $(LATEST) $(OLDEST)
