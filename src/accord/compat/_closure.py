@@ -10,6 +10,7 @@ recursive schemas produce finitely many generated definitions.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +91,16 @@ def _item_children(ctx: Ctx, nodes: list[Node], i: int | None) -> list[Node]:
     return out
 
 
+def _prefix_len(nodes: list[Node]) -> int:
+    """The longest ``prefixItems`` among ``nodes``."""
+    lens = [
+        len(n.schema["prefixItems"])
+        for n in _dicts(nodes)
+        if isinstance(n.schema.get("prefixItems"), list)
+    ]
+    return max(lens, default=0)
+
+
 @dataclass
 class _Location:
     names: list[str] = field(default_factory=list)
@@ -161,15 +172,9 @@ class _ClosureBuilder:
         ]
         if addl:
             loc.addl_child = self.location(addl)
-        plen = max(
-            [
-                len(n.schema["prefixItems"])
-                for n in _dicts(app)
-                if isinstance(n.schema.get("prefixItems"), list)
-            ]
-            or [0]
-        )
-        loc.prefix_children = [self.location(_item_children(ctx, app, i)) for i in range(plen)]
+        loc.prefix_children = [
+            self.location(_item_children(ctx, app, i)) for i in range(_prefix_len(app))
+        ]
         tail = _item_children(ctx, app, None)
         if tail:
             loc.items_child = self.location(tail)
@@ -317,41 +322,108 @@ def _admits_objects(uncond: list[Node]) -> bool:
     return True
 
 
+def _values(ctx: Ctx, nodes: list[Node], keyword: str, *tokens: str) -> list[Node]:
+    """The ``keyword`` subschemas (at ``tokens`` inside it) of ``nodes`` that are schemas."""
+    out: list[Node] = []
+    for n in _dicts(nodes):
+        got: Any = n.schema.get(keyword)
+        for t in tokens:
+            got = got.get(t) if isinstance(got, dict) else None
+        if isinstance(got, dict | bool):
+            out.append(ctx.child(n, keyword, *tokens))
+    return out
+
+
+_Work = deque[tuple[list[Node], list[Node], str]]
+
+
+def _named(nodes: list[Node]) -> dict[str, str]:
+    """The keys ``nodes`` name (``properties``, ``required``), each with where it is named."""
+    named: dict[str, str] = {}
+    for x in _dicts(nodes):
+        s = x.schema
+        base = x.ptr if x.ptr is not None else ""
+        if isinstance(s.get("properties"), dict):
+            for k in s["properties"]:
+                named.setdefault(k, _pointer.join(base, "properties", k))
+        if isinstance(s.get("required"), list):
+            for k in s["required"]:
+                if isinstance(k, str):
+                    named.setdefault(k, _pointer.join(base, "required"))
+    return named
+
+
+def _push_values(ctx: Ctx, app_o: list[Node], app_n: list[Node], where: str, work: _Work) -> None:
+    """Map values (``additionalProperties``, ``patternProperties``) and array elements
+    (``prefixItems``, ``items``, ``contains``) of OLD, each paired with what NEW imposes
+    on the same instance location, so the removal policy holds at every struct location.
+    """
+    addl_n = _values(ctx, app_n, "additionalProperties")
+    old_addl = _values(ctx, app_o, "additionalProperties")
+    if old_addl:
+        work.append((old_addl, addl_n, _pointer.join(where, "*")))
+    patterns: dict[str, None] = {}
+    for x in _dicts(app_o):
+        if isinstance(x.schema.get("patternProperties"), dict):
+            patterns.update(dict.fromkeys(x.schema["patternProperties"]))
+    for p in patterns:
+        same_n = _values(ctx, app_n, "patternProperties", p)
+        work.append(
+            (
+                _values(ctx, app_o, "patternProperties", p),
+                same_n or addl_n,
+                _pointer.join(where, "*"),
+            )
+        )
+    for i in range(_prefix_len(app_o)):
+        work.append(
+            (_item_children(ctx, app_o, i), _item_children(ctx, app_n, i), _pointer.join(where, i))
+        )
+    tail_n = _item_children(ctx, app_n, None)
+    tail_o = _item_children(ctx, app_o, None)
+    if tail_o:
+        work.append((tail_o, tail_n, _pointer.join(where, "*")))
+    contains_o = _values(ctx, app_o, "contains")
+    if contains_o:
+        # The element matching NEW's ``contains`` is under NEW's ``items`` as well.
+        contains_n = [*tail_n, *_values(ctx, app_n, "contains")]
+        work.append((contains_o, contains_n, _pointer.join(where, "*")))
+
+
 def removals(old: Schema, new: Schema) -> list[Removal]:
-    """Keys named in OLD that a writer on NEW can no longer emit (DESIGN.md policy)."""
+    """Keys named in OLD that a writer on NEW can no longer emit (DESIGN.md policy).
+
+    One rule at every struct location: the root, property values, map values
+    (``additionalProperties``, ``patternProperties``), array elements (``items``, each
+    ``prefixItems`` entry, ``contains``), through ``$ref`` and the combinators.
+    """
     ctx = Ctx(max_steps=10**9)
     o = ctx.add_doc(old)
     n = ctx.add_doc(new)
     out: list[Removal] = []
     seen: set[tuple[frozenset[tuple[int, int]], frozenset[tuple[int, int]]]] = set()
     reported: set[tuple[str, str]] = set()
-    stack: list[tuple[list[Node], list[Node], str]] = [([o], [n], "")]
+    # Breadth first, so a location reached along several paths (recursion) is reported
+    # at its shortest instance path.
+    work: _Work = deque([([o], [n], "")])
     try:
-        while stack:
-            o_nodes, n_nodes, where = stack.pop()
+        while work:
+            o_nodes, n_nodes, where = work.popleft()
             app_o = ctx.applicable(o_nodes)
             app_n = ctx.applicable(n_nodes)
             memo = (frozenset(x.key for x in app_o), frozenset(x.key for x in app_n))
-            if memo in seen:
+            if memo in seen or not _dicts(app_o):
                 continue
             seen.add(memo)
+            # Map values and array elements first: an array location admits no object,
+            # yet its elements are struct locations all the same.
+            _push_values(ctx, app_o, app_n, where, work)
             uncond_n = ctx.unconditional(n_nodes)
-            if not _dicts(app_o) or not _admits_objects(uncond_n):
+            if not _admits_objects(uncond_n):
                 continue
             names_n, patterns_n, map_n = _declared(app_n)
             declared_n = set(names_n)
-            named_o: dict[str, str] = {}
-            for x in _dicts(app_o):
-                s = x.schema
-                base = x.ptr if x.ptr is not None else ""
-                if isinstance(s.get("properties"), dict):
-                    for k in s["properties"]:
-                        named_o.setdefault(k, _pointer.join(base, "properties", k))
-                if isinstance(s.get("required"), list):
-                    for k in s["required"]:
-                        if isinstance(k, str):
-                            named_o.setdefault(k, _pointer.join(base, "required"))
-            for k, schema_path in named_o.items():
+            for k, schema_path in _named(app_o).items():
                 why = _forbidden(ctx, uncond_n, k)
                 if (
                     why is None
@@ -368,26 +440,7 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                 kids_o = location_children(ctx, app_o, k)
                 if all(is_leaf(x.schema) for x in kids_o):
                     continue
-                stack.append((kids_o, location_children(ctx, app_n, k), _pointer.join(where, k)))
-            plen = max(
-                [
-                    len(x.schema["prefixItems"])
-                    for x in _dicts(app_o)
-                    if isinstance(x.schema.get("prefixItems"), list)
-                ]
-                or [0]
-            )
-            for i in range(plen):
-                stack.append(  # noqa: PERF401 - a work stack, not a result list
-                    (
-                        _item_children(ctx, app_o, i),
-                        _item_children(ctx, app_n, i),
-                        _pointer.join(where, i),
-                    )
-                )
-            tail_o = _item_children(ctx, app_o, None)
-            if tail_o:
-                stack.append((tail_o, _item_children(ctx, app_n, None), _pointer.join(where, "*")))
+                work.append((kids_o, location_children(ctx, app_n, k), _pointer.join(where, k)))
     except Unsupported:
         pass
     out.sort(key=lambda r: (r.instance_path, r.key))

@@ -188,6 +188,9 @@ def property_removed(site: Site) -> Iterable[Hit]:
     Under contract semantics a key named in OLD that writers on NEW can no longer emit
     is breaking in both directions (status ``policy``), even where set inclusion
     holds; a key still covered by ``patternProperties`` or a map schema is not removed.
+    The rule is the same at every struct location: the root, property and map values,
+    array elements (``items``, ``prefixItems``, ``contains``), through ``$ref`` and
+    the combinators.
     """
     new_props = site.new.properties()
     for name, entries in site.old.properties().items():
