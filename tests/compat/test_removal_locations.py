@@ -1,9 +1,10 @@
 """The removal policy is one rule at every struct location (DESIGN.md, contract semantics).
 
 A key named in OLD that a writer on NEW can no longer emit is breaking in both directions
-wherever the struct sits: the root, a property value, a map value (``additionalProperties``,
-``patternProperties``), an array element (``items``, each ``prefixItems`` entry,
-``contains``), through ``$ref`` and the combinators. The cases use the shared case format
+wherever the struct sits: the root, a property value, a map value
+(``additionalProperties``, ``unevaluatedProperties``, ``patternProperties``), an array
+element (``items``, each ``prefixItems`` entry, ``contains``), through ``$ref`` and the
+combinators. The cases use the shared case format
 (``old``, ``new``, ``set`` and ``contract`` verdicts, ``witnesses``) plus the rule ids
 and the instance path the report must carry. Under ``--semantics set`` the verdict is
 plain inclusion, with no removal policy.
@@ -37,7 +38,7 @@ def _case(
     cid: str,
     old: Any,
     new: Any,
-    set_verdicts: tuple[bool, bool | None],
+    set_verdicts: tuple[bool | None, bool | None],
     rules: list[str],
     instance_path: str | None,
     witnesses: dict[str, list[Any]],
@@ -92,6 +93,16 @@ CASES: list[dict[str, Any]] = [
         ["property-removed"],
         "/*/sku",
         {"new_only": [{"l1": _BAD_SKU}], "both": [{"l1": _LINE}]},
+    ),
+    _case(
+        "unevaluated-properties-value",
+        {"type": "object", "unevaluatedProperties": _LINE_OLD},
+        {"type": "object", "unevaluatedProperties": _LINE_NEW},
+        # Truly (True, False); the engine leaves both unproven today, so ungraded.
+        (None, None),
+        ["property-removed"],
+        "/*/sku",
+        {"new_only": [{"k": _BAD_SKU}], "both": [{"k": _LINE}]},
     ),
     _case(
         "contains",
@@ -183,7 +194,9 @@ def test_set_verdicts_are_plain_inclusion(case: dict[str, Any]) -> None:
         ("forward", case["witnesses"]["new_only"]),
     ):
         verdict = getattr(result, direction)
-        if case["set"][direction]:
+        if case["set"][direction] is None:
+            assert not (verdict.holds is True and listed), direction
+        elif case["set"][direction]:
             assert verdict.holds is True, f"{direction}: {verdict.reason}"
         else:
             assert verdict.holds is not True, direction

@@ -334,6 +334,7 @@ def _values(ctx: Ctx, nodes: list[Node], keyword: str, *tokens: str) -> list[Nod
     return out
 
 
+_MAP_VALUES = ("additionalProperties", "unevaluatedProperties")
 _Work = deque[tuple[list[Node], list[Node], str]]
 
 
@@ -354,12 +355,14 @@ def _named(nodes: list[Node]) -> dict[str, str]:
 
 
 def _push_values(ctx: Ctx, app_o: list[Node], app_n: list[Node], where: str, work: _Work) -> None:
-    """Map values (``additionalProperties``, ``patternProperties``) and array elements
-    (``prefixItems``, ``items``, ``contains``) of OLD, each paired with what NEW imposes
-    on the same instance location, so the removal policy holds at every struct location.
+    """Queue OLD's map values and array elements, each with what NEW imposes there.
+
+    Map values: ``additionalProperties``, ``unevaluatedProperties``,
+    ``patternProperties``; array elements: each ``prefixItems`` entry, ``items``,
+    ``contains``. So the removal policy holds at every struct location.
     """
-    addl_n = _values(ctx, app_n, "additionalProperties")
-    old_addl = _values(ctx, app_o, "additionalProperties")
+    addl_n = [v for kw in _MAP_VALUES for v in _values(ctx, app_n, kw)]
+    old_addl = [v for kw in _MAP_VALUES for v in _values(ctx, app_o, kw)]
     if old_addl:
         work.append((old_addl, addl_n, _pointer.join(where, "*")))
     patterns: dict[str, None] = {}
