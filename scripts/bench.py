@@ -261,8 +261,11 @@ def bench_validate(repeat: int) -> list[tuple[str, str, str]]:
     import accord
     from accord.registry.model import Registry
 
+    from accord.core.frozen import thaw
+
     registry = Registry.load(ROOT / "contracts")
-    schema = registry.bundle(ORDER_REF)
+    # Bundles are read-only (FrozenDict/FrozenList); jsonschema-rs takes plain JSON.
+    schema = thaw(registry.bundle(ORDER_REF))
     validator = accord.validator(ORDER_REF, registry=registry)
     direct = jsonschema_rs.Draft202012Validator(schema, validate_formats=True, offline=True)
     plain = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())

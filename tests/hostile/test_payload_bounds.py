@@ -7,6 +7,8 @@ as a failed count, not a hang.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
@@ -15,7 +17,12 @@ import pytest
 
 from accord.core.jsondoc import deeper_than, more_nodes_than
 from accord.errors import ContractViolation, DocumentError, UsageError
-from accord.validation.validator import DEFAULT_MAX_ERRORS, Validator, is_multiple_of
+from accord.validation.validator import (
+    DEFAULT_MAX_ERRORS,
+    Validator,
+    is_multiple_of,
+    may_recurse,
+)
 
 ARRAY_OF_SMALL = {"type": "array", "items": {"maximum": 5}}
 RECURSIVE = {"type": "array", "items": {"$ref": "#"}}
@@ -279,10 +286,56 @@ def test_the_fast_and_portable_depth_walks_agree(value: Any) -> None:
         assert deeper_than(value, limit) is _deeper_than_slowly(value, limit), limit
 
 
-@pytest.mark.parametrize("backend", ["rs", "python", "fast"])
-def test_every_backend_is_behind_the_depth_check(backend: str) -> None:
-    v = Validator({"type": "array"}, backend=backend)
+@pytest.mark.parametrize(
+    ("backend", "schema"),
+    [
+        ("rs", RECURSIVE),
+        ("python", {"type": "array"}),
+        ("fast", {"type": "array"}),
+    ],
+)
+def test_every_backend_is_behind_the_depth_check(backend: str, schema: Any) -> None:
+    # jsonschema-rs is behind it wherever the schema recurses; the pure-Python backends
+    # always are (they recurse as deep as the payload on any schema).
+    v = Validator(schema, backend=backend)
+    assert v.depth_checked
     assert v.is_valid(_nested(3))
     assert v.is_valid(_nested(5_000)) is False
     with pytest.raises(DocumentError):
         v.errors(_nested(5_000))
+
+
+@pytest.mark.parametrize(
+    ("schema", "recurses"),
+    [
+        ({"type": "array"}, False),
+        ({"$defs": {"m": {"type": "string"}}, "items": {"$ref": "#/$defs/m"}}, False),
+        (RECURSIVE, True),
+        ({"$defs": {"n": {"properties": {"c": {"$ref": "#/$defs/n"}}}}, "$ref": "#/$defs/n"}, True),
+        ({"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"items": {"$ref": "#/$defs/a"}}}}, True),
+        ({"$dynamicAnchor": "meta", "items": {"$dynamicRef": "#meta"}}, True),
+    ],
+    ids=["plain", "ref-to-leaf", "self", "via-defs", "two-step-cycle", "dynamic"],
+)
+def test_only_recursive_schemas_need_the_depth_walk_in_rs(schema: Any, recurses: bool) -> None:
+    assert may_recurse(schema) is recurses
+    assert Validator(schema).depth_checked is recurses
+
+
+def test_a_non_recursive_schema_bounds_how_deep_rs_looks() -> None:
+    # Without the depth walk on the hot path, a payload nested 50,000 deep (which
+    # crashed jsonschema-rs under a recursive schema) is judged by the schema, in a
+    # child process so that a crash would fail this test instead of the run.
+    code = (
+        "from accord.validation import Validator\n"
+        "x = []\nhere = x\n"
+        "for _ in range(50_000):\n    nxt = []\n    here.append(nxt)\n    here = nxt\n"
+        "v = Validator({'type': 'array', 'items': {'type': 'array'}})\n"
+        "assert not v.depth_checked\n"
+        "print(v.is_valid(x), v.errors(x) == [])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]

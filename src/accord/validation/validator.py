@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import (
@@ -99,14 +100,18 @@ class Validator:
         backend: The backend deciding validity: ``"jsonschema-rs"`` unless another one
             was asked for (``backend="python"`` or ``"fast"``, see
             :mod:`accord.validation.backends`).
-        is_valid: ``is_valid(payload) -> bool``; the deciding backend's own method
-            behind an iterative depth check (a few microseconds on a typical payload:
-            native validators recurse, and a payload nested too deep crashes them).
-
+        is_valid: ``is_valid(payload) -> bool``; the deciding backend's own method,
+            behind an iterative depth check where ``depth_checked``.
+        depth_checked: Whether payloads are measured against ``max_depth`` first: for
+            the python and fast backends always (they recurse as deep as the payload),
+            for jsonschema-rs when the schema recurses (:func:`may_recurse`: a payload
+            nested 50,000 deep crashed it). A schema that does not recurse bounds how
+            deep jsonschema-rs looks, and the walk would double the cost of ``is_valid``.
         max_errors: Errors listed at most by :meth:`validate` and :meth:`errors`
             (:data:`DEFAULT_MAX_ERRORS`); the rest are counted, not listed.
         max_depth: Nesting cap of payloads (``DEFAULT_MAX_DEPTH``, the registry's
-            ``max-depth``): deeper payloads are never handed to a backend;
+            ``max-depth``), for ``validate_json`` always and, where ``depth_checked``,
+            for Python objects: deeper payloads are never handed to a backend;
             ``is_valid`` says ``False``, ``validate`` and ``errors`` raise
             ``DocumentError(json-too-deep)``.
 
@@ -124,6 +129,7 @@ class Validator:
         "_lock",
         "_reference",
         "backend",
+        "depth_checked",
         "is_valid",
         "max_depth",
         "max_errors",
@@ -174,7 +180,12 @@ class Validator:
                 self._decide = _backends.compile_fast(schema, ref=ref)
             else:
                 self._decide = self._explaining_validator().is_valid
-        self.is_valid = self._bounded_is_valid
+        # The depth walk costs as much as jsonschema-rs's own check on a typical payload,
+        # so it runs only where depth can hurt: a schema that recurses (a payload may
+        # drive the native validator as deep as it nests) or a pure-Python backend.
+        # Otherwise the schema itself bounds how deep any backend looks into a payload.
+        self.depth_checked = self.backend != _BACKEND or may_recurse(schema)
+        self.is_valid = self._bounded_is_valid if self.depth_checked else self._decide
 
     def _bounded_is_valid(self, payload: Any) -> bool:
         # Every backend recurses natively: a payload nested too deep (or a cycle) is
@@ -238,6 +249,8 @@ class Validator:
         return [] if violation is None else violation.errors
 
     def _refuse_if_too_deep(self, payload: Any) -> None:
+        if not self.depth_checked:
+            return
         if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
             raise DocumentError(
                 f"{self.ref}: the payload nests deeper than {self.max_depth} levels",
@@ -332,6 +345,57 @@ class Validator:
                     )
                 explainer = self._explainer
         return explainer
+
+
+def may_recurse(schema: Any) -> bool:
+    """Whether a bundled schema can apply itself again deeper in a payload.
+
+    True when a local ``$ref`` chain leads back into a subschema it started from (the
+    target's subtree holds a ``$ref`` that leads back), and, conservatively, for any
+    ``$dynamicRef``/``$recursiveRef``, an anchor ``$ref`` (``#name``) or a non-local one.
+    """
+    refs: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [("", schema)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("$dynamicRef", "$recursiveRef"):
+                    return True
+                if key == "$ref" and isinstance(value, str):
+                    if value != "#" and not value.startswith("#/"):
+                        return True
+                    refs.append((where, unquote(value[1:])))
+                stack.append((_pointer.join(where, key), value))
+        elif isinstance(node, list):
+            stack.extend((_pointer.join(where, i), item) for i, item in enumerate(node))
+
+    def inside(site: str, target: str) -> bool:
+        return site == target or site.startswith(target + "/")
+
+    # A cycle among ref sites: from a site, its target's subtree holds the next site.
+    successors = {
+        i: [j for j, (site, _) in enumerate(refs) if inside(site, target)]
+        for i, (_, target) in enumerate(refs)
+    }
+    state: dict[int, int] = {}  # 1: on the path, 2: done
+    for start, first in successors.items():
+        if start in state:
+            continue
+        path = [(start, iter(first))]
+        state[start] = 1
+        while path:
+            node, children = path[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                path.pop()
+            elif state.get(child) == 1:
+                return True
+            elif child not in state:
+                state[child] = 1
+                path.append((child, iter(successors[child])))
+    return False
 
 
 def _compile_error(detail: str, ref: str) -> SchemaError:
