@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import accord
 from accord.cli import main
 from accord.compat._engine import UNMODELLED, compare, includes
-from accord.compat._prover import ARR_KW, NUM_KW, OBJ_KW, STR_KW
+from accord.compat._prover import ARR_KW, ASSERTED_FORMATS, NUM_KW, OBJ_KW, STR_KW
 from accord.validation.dialect import fold_dependencies, normalize
 from accord.validation.reference import is_valid
 
@@ -128,6 +128,24 @@ def test_every_keyword_the_reference_applies_is_modelled_or_unmodelled() -> None
     applied = {k for k in _PROBES if _applied_by_reference(k)}
     assert applied - _MODELLED == set(UNMODELLED)
     assert UNMODELLED.isdisjoint(_MODELLED)
+    # ... and the engine models nothing the reference ignores ("then"/"else" are probed
+    # through "if").
+    assert _MODELLED - applied == {"then", "else"}
+
+
+_FORMAT_CANDIDATES = sorted(
+    ASSERTED_FORMATS
+    | {"int32", "int64", "float", "double", "byte", "binary", "password", "phone", "color"}
+    | {"ip", "host-name", "ip-address", "utc-millisec", "uint8", "style", "unknown"}
+)
+_FORMAT_POOL = ["", "a", "!!!", "::", "1", "x y", "\\", "[", "{", "%", "/a", "1/2", 1.5, -1]
+
+
+def test_the_engine_asserts_exactly_the_formats_the_reference_asserts() -> None:
+    asserted = {
+        f for f in _FORMAT_CANDIDATES if any(not is_valid({"format": f}, v) for v in _FORMAT_POOL)
+    }
+    assert asserted == set(ASSERTED_FORMATS)
 
 
 # --- (a) unmodelled keywords are never compatible (shared case format) -------------------

@@ -23,6 +23,7 @@ from accord.compat._nodes import BudgetExhausted, Ctx, Unsupported, strict_equal
 from accord.compat._prover import Gap, Prover
 from accord.compat._refute import Refuter
 from accord.compat._types import DEFAULT_MAX_STEPS, Comparison, Removal, Semantics, Verdict
+from accord.core.memo import IdentityMemo
 from accord.core.schema import Schema
 from accord.validation.dialect import iter_subschemas
 
@@ -44,11 +45,20 @@ def unmodelled(schema: Schema) -> str | None:
     >>> unmodelled({"properties": {"a": {"dependencies": {"b": ["c"]}}}})
     "'dependencies' at /properties/a"
     """
+    return _found(schema, _first_unmodelled) or None
+
+
+# Documents are never mutated once built (accord.core.memo): a diff asks about the same
+# local documents many times, and walks each once.
+_found: IdentityMemo[str] = IdentityMemo(1024)
+
+
+def _first_unmodelled(schema: Schema) -> str:
     for where, node in iter_subschemas(schema):
         if isinstance(node, dict):
             for keyword in sorted(UNMODELLED & node.keys()):
                 return f"{keyword!r} at {where or '/'}"
-    return None
+    return ""
 
 
 def _fail_closed(verdict: Verdict, sub: Schema, sup: Schema) -> Verdict:
