@@ -162,6 +162,7 @@ def _load(kind: _Kind, value: Any, registry: Registry | None, default_label: str
                 "file as *_path= and a registry reference as *_ref="
             )
         check_limits(value, limits, file=default_label)
+        _refuse_uncompilable(value, default_label)
         return _Input(_normalized(value), value, default_label)
     if kind == "ref":
         if not isinstance(value, str):
@@ -183,6 +184,7 @@ def _load(kind: _Kind, value: Any, registry: Registry | None, default_label: str
         # Limits first: they bound the cost of the schema checks.
         check_limits(document, limits, file=text)
         _refuse_invalid_file(document, text)
+        _refuse_uncompilable(document, text)
         if "accord://" in canonical_text(document):
             if registry is not None:
                 found = registry.version_at(_relative(registry, path))
@@ -240,16 +242,68 @@ def _refuse_invalid_file(document: Any, file: str) -> None:
         )
 
 
+def _refuse_uncompilable(document: Any, file: str) -> None:
+    """Refuse what the reference validator refuses to compile under the document's
+    declared (or default, 2020-12) dialect: its metaschema as jsonschema-rs applies it
+    (a boolean ``exclusiveMinimum``, an array ``items`` in 2020-12, ...).
+
+    Raises:
+        SchemaError: ``schema-dialect-unsupported``, or ``schema-invalid`` with the
+            reference's message and the pointer of the offending value.
+    """
+    from accord.validation import dialect as _dialect
+    from accord.validation.offline import rs_metaschema_error
+
+    _dialect.detect_dialect(document, file=file)  # before jsonschema-rs reads $schema
+    found = rs_metaschema_error(document)
+    if found is not None:
+        message, path = found
+        raise SchemaError(
+            f"the reference validator (jsonschema-rs) refuses to compile the schema: {message}",
+            code="schema-invalid",
+            file=file,
+            pointer=_pointer.from_parts(path),
+        )
+
+
+# Keywords jsonschema-rs asserts in its draft-07 dialect and the engine does not model
+# (2020-12, the dialect draft-07 documents are normalised to, makes them annotations).
+_DRAFT_07_ASSERTED = ("contentEncoding", "contentMediaType")
+
+
+def _draft_07_assertions(given: _Input) -> str | None:
+    """Why no inclusion can be claimed for a draft-07 input using a content keyword, or
+    None: jsonschema-rs asserts them in the dialect the document declares."""
+    from accord.validation import dialect as _dialect
+
+    raw = given.raw
+    if not isinstance(raw, dict) or _dialect.detect_dialect(raw) != "draft-07":
+        return None
+    for where, node in _dialect.iter_subschemas(raw, "draft-07"):
+        if isinstance(node, dict):
+            for keyword in _DRAFT_07_ASSERTED:
+                if keyword in node:
+                    return (
+                        f"{given.label} declares draft-07, where the reference validator "
+                        f"(jsonschema-rs) asserts {keyword!r} (at {where or '/'}), which "
+                        "the engine does not model"
+                    )
+    return None
+
+
 def _normalized(document: Any, *, file: str | None = None) -> Any:
     """``_dialect.normalize(document)``: a fresh 2020-12 copy the caller cannot mutate.
 
-    A 2020-12 document is only copied (what ``normalize`` does with it, minus the
-    pointer map it builds and the diff never reads); draft-07 goes through ``normalize``.
+    A 2020-12 document is only copied (what ``normalize`` does with it, minus the pointer
+    map it builds and the diff never reads), its ``dependencies`` folded
+    (``_dialect.fold_dependencies``); draft-07 goes through ``normalize``.
     """
     from accord.validation import dialect as _dialect
 
     if _dialect.detect_dialect(document, file=file) == "2020-12":
-        return thaw(document)
+        # The reference asserts draft-07 ``dependencies`` in 2020-12 too: the engine
+        # models it as the 2020-12 keywords it means.
+        return _dialect.fold_dependencies(thaw(document))
     return _dialect.normalize(document, file=file)
 
 
@@ -393,12 +447,15 @@ def _verdict(comparison: Comparison, direction: Direction) -> Verdict:
 class _Engine:
     """The semantic engine with a memo (the same location pair is asked once)."""
 
-    def __init__(self, semantics: Semantics, max_steps: int) -> None:
+    def __init__(self, semantics: Semantics, max_steps: int, unmodelled: str | None = None) -> None:
         from accord.compat import _engine
 
         self._engine = _engine
         self.semantics = semantics
         self.max_steps = max_steps
+        # A keyword the inputs' own dialect asserts and the engine does not model: no
+        # inclusion is claimed while it is in play.
+        self.unmodelled = unmodelled
         # (id(old), id(new), semantics, direction) -> (old, new, verdict): the entry keeps
         # both documents alive, so the ids stay theirs. Documents are never mutated.
         self._memo: dict[tuple[int, int, str, str], tuple[Schema, Schema, Verdict]] = {}
@@ -439,7 +496,12 @@ class _Engine:
                 sub, sup, semantics=semantics, max_steps=self.max_steps
             )
         except Exception as exc:  # noqa: BLE001 - one local question must not sink the report
-            return Verdict(holds=None, reason=f"the engine could not decide: {exc}")
+            return Verdict(
+                holds=None,
+                reason=f"the engine could not decide: {str(exc) or type(exc).__name__}",
+            )
+        if result.holds is True and self.unmodelled is not None:
+            return Verdict(holds=None, reason=self.unmodelled)
         return result
 
     def removals(self, old: Schema, new: Schema) -> tuple[Removal, ...]:
@@ -1150,7 +1212,9 @@ def _compare_unguarded(
             old=old.label,
             new=new.label,
         )
-    engine = _Engine(semantics, max_steps)
+    engine = _Engine(
+        semantics, max_steps, unmodelled=_draft_07_assertions(old) or _draft_07_assertions(new)
+    )
     directions = engine.compare(old.schema, new.schema)
     root = replace(directions, removals=engine.removals(old.schema, new.schema))
     changes, declared_changed = _changes(engine, old.schema, new.schema, root, mode)

@@ -23,11 +23,57 @@ from accord.compat._nodes import BudgetExhausted, Ctx, Unsupported, strict_equal
 from accord.compat._prover import Gap, Prover
 from accord.compat._refute import Refuter
 from accord.compat._types import DEFAULT_MAX_STEPS, Comparison, Removal, Semantics, Verdict
+from accord.core.memo import IdentityMemo
 from accord.core.schema import Schema
+from accord.validation.dialect import iter_subschemas
 
-__all__ = ["compare", "includes", "removals", "writer_closure"]
+__all__ = ["UNMODELLED", "compare", "includes", "removals", "unmodelled", "writer_closure"]
 
 _BUDGET = "step budget exhausted"
+
+UNMODELLED: frozenset[str] = frozenset({"dependencies", "$dynamicRef"})
+"""Keywords the reference validator (jsonschema-rs, 2020-12) applies and the engine does
+not model: ``dependencies`` (the draft-07 keyword jsonschema-rs still asserts in 2020-12;
+``accord.diff`` rewrites it to ``dependentRequired``/``dependentSchemas`` first) and
+``$dynamicRef``. ``tests/compat/test_unmodelled.py`` probes the reference for every
+keyword it knows and holds this set complete."""
+
+
+def unmodelled(schema: Schema) -> str | None:
+    """The first keyword of :data:`UNMODELLED` in ``schema``, with its pointer, or None.
+
+    >>> unmodelled({"properties": {"a": {"dependencies": {"b": ["c"]}}}})
+    "'dependencies' at /properties/a"
+    """
+    return _found(schema, _first_unmodelled) or None
+
+
+# Documents are never mutated once built (accord.core.memo): a diff asks about the same
+# local documents many times, and walks each once.
+_found: IdentityMemo[str] = IdentityMemo(1024)
+
+
+def _first_unmodelled(schema: Schema) -> str:
+    for where, node in iter_subschemas(schema):
+        if isinstance(node, dict):
+            for keyword in sorted(UNMODELLED & node.keys()):
+                return f"{keyword!r} at {where or '/'}"
+    return ""
+
+
+def _fail_closed(verdict: Verdict, sub: Schema, sup: Schema) -> Verdict:
+    """``verdict``, unless it claims inclusion while either side uses a keyword the
+    reference applies and the engine ignores: then unproven, naming the keyword. A
+    refutation stands (its witness was checked by the reference)."""
+    if verdict.holds is False:
+        return verdict
+    found = unmodelled(sup) or unmodelled(sub)
+    if found is None:
+        return verdict
+    return Verdict(
+        holds=None,
+        reason=f"the reference validator applies {found}, which the engine does not model",
+    )
 
 
 def _generated_candidates(sub: Schema) -> list[Any]:
@@ -92,7 +138,8 @@ def includes(
         writer = writer_closure(sub) if semantics == "contract" else sub
     except Unsupported as exc:
         return Verdict(holds=None, reason=f"cannot model the writer: {exc}")
-    return _includes(writer, sup, max_steps)[0]
+    # The writer closure only derives from ``sub``: checking the originals suffices.
+    return _fail_closed(_includes(writer, sup, max_steps)[0], sub, sup)
 
 
 def _with_removals(verdict: Verdict, found: list[Removal]) -> Verdict:
@@ -133,11 +180,15 @@ def compare(
         backward, s1 = _includes(old_writer, new, max_steps)
         forward, s2 = _includes(new_writer, old, max_steps)
         return Comparison(
-            backward=_with_removals(backward, found),
-            forward=_with_removals(forward, found),
+            backward=_fail_closed(_with_removals(backward, found), old, new),
+            forward=_fail_closed(_with_removals(forward, found), new, old),
             removals=tuple(found),
             steps=s1 + s2,
         )
     backward, s1 = _includes(old, new, max_steps)
     forward, s2 = _includes(new, old, max_steps)
-    return Comparison(backward=backward, forward=forward, steps=s1 + s2)
+    return Comparison(
+        backward=_fail_closed(backward, old, new),
+        forward=_fail_closed(forward, new, old),
+        steps=s1 + s2,
+    )

@@ -33,6 +33,7 @@ __all__ = [
     "classify_ref",
     "compile_pattern",
     "detect_dialect",
+    "fold_dependencies",
     "iter_subschemas",
     "nonportable_regex_features",
     "normalize",
@@ -392,6 +393,64 @@ def _normalize_07(
             out[keyword] = {name: sub(keyword, item, keyword, name) for name, item in value.items()}
         else:
             out[keyword] = copy.deepcopy(value)
+    return out
+
+
+def fold_dependencies(schema: Any) -> Any:
+    """A 2020-12 document with every ``dependencies`` rewritten to its 2020-12 keywords.
+
+    ``dependencies`` is not a 2020-12 keyword, yet jsonschema-rs (the reference) asserts
+    it in 2020-12 documents too: an array of names means ``dependentRequired``, a schema
+    means ``dependentSchemas``. The rewrite has the reference's meaning (both apply when
+    a document writes ``dependencies`` beside them: names are joined, schemas are
+    ``allOf``-ed). ``schema`` is not mutated; a document without ``dependencies`` is
+    returned as is. Values the reference would not compile are left for it to refuse.
+
+    >>> fold_dependencies({"dependencies": {"a": ["b"], "c": {"required": ["d"]}}})
+    {'dependentRequired': {'a': ['b']}, 'dependentSchemas': {'c': {'required': ['d']}}}
+    """
+    if not any(
+        isinstance(node, dict) and "dependencies" in node for _, node in iter_subschemas(schema)
+    ):
+        return schema
+    return _fold(schema)
+
+
+def _fold(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for keyword, value in node.items():
+        if keyword in _MAP and keyword != "dependencies" and isinstance(value, dict):
+            out[keyword] = {name: _fold(item) for name, item in value.items()}
+        elif keyword in _SINGLE:
+            out[keyword] = _fold(value)
+        elif keyword in _ARRAY and isinstance(value, list):
+            out[keyword] = [_fold(item) for item in value]
+        else:
+            out[keyword] = value
+    deps = out.get("dependencies")
+    if not isinstance(deps, dict) or not all(
+        isinstance(v, dict | bool) or (isinstance(v, list) and all(isinstance(n, str) for n in v))
+        for v in deps.values()
+    ):
+        return out
+    del out["dependencies"]
+    required = out.get("dependentRequired")
+    if any(isinstance(item, list) for item in deps.values()):
+        # Copied: the caller's document is never mutated.
+        required = dict(required) if isinstance(required, dict) else {}
+        out["dependentRequired"] = required
+    for name, item in deps.items():
+        if isinstance(item, list):
+            assert isinstance(required, dict)
+            names = list(required.get(name, []))
+            names.extend(n for n in item if n not in names)
+            required[name] = names
+        else:
+            schemas = out.setdefault("dependentSchemas", {})
+            folded = _fold(item)
+            schemas[name] = {"allOf": [schemas[name], folded]} if name in schemas else folded
     return out
 
 

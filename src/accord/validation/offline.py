@@ -30,6 +30,7 @@ __all__ = [
     "py_validator",
     "py_validator_class",
     "refuse_retrieval",
+    "rs_metaschema_error",
     "rs_validator",
 ]
 
@@ -71,6 +72,23 @@ def rs_validator(schema: Any, **options: Any) -> Any:
     import jsonschema_rs
 
     return jsonschema_rs.Draft202012Validator(thaw(schema), offline=True, **options)
+
+
+def rs_metaschema_error(schema: Any) -> tuple[str, tuple[str | int, ...]] | None:
+    """Why jsonschema-rs refuses ``schema`` under its metaschema (message and the path to
+    the offending value), or None when it accepts it.
+
+    The metaschema is the one ``$schema`` names (2020-12 without one); call this only
+    for a dialect accord supports, whose metaschema jsonschema-rs carries (nothing is
+    fetched).
+    """
+    import jsonschema_rs
+
+    try:
+        jsonschema_rs.meta.validate(thaw(schema))
+    except jsonschema_rs.ValidationError as exc:
+        return str(exc.message), tuple(exc.instance_path)
+    return None
 
 
 @lru_cache(maxsize=1)
