@@ -384,7 +384,8 @@ class ProviderError(AccordError, ValueError):
     ``message-producer-duplicate``, ``interaction-unsafe-path``,
     ``interaction-unsafe-header``, ``provider-remote-refused``, ``provider-url-invalid``,
     ``provider-app-invalid``, ``record-lock-timeout``, ``environment-invalid``,
-    ``record-bad-name``, ``not-deployed``.
+    ``record-bad-name``, ``not-deployed``; a name nothing records: ``provider-unknown``,
+    ``consumer-unknown``, ``service-unknown``, ``environment-unknown``, ``version-unknown``.
     """
 
     default_code = "provider-error"

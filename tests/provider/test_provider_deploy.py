@@ -252,6 +252,8 @@ def test_consumer_version_selectors(
     crm.consumer, crm.name = "crm", "users"
     crm.write(registry_root)
     record_deployment(registry_root, "crm", "2.0.0", "production")
+    # staging exists (a selector naming an environment nothing records is a typo: exit 2)
+    record_deployment(registry_root, "orders-service", "1.0.0", "staging")
     cases, _, _ = select_cases(Registry.load(registry_root), "users-service", selectors=selectors)
     assert sorted(c.consumer for c in cases) == expected
 

@@ -53,6 +53,7 @@ __all__ = [
     "merge",
     "merge_interactions",
     "merge_into_file",
+    "of_consumer",
     "validate",
 ]
 
@@ -277,22 +278,39 @@ def load(path: Path, *, root: Path | None = None) -> ExpectationFile:
 
 
 def discover(root: Path, *, consumer: str | None = None) -> list[ExpectationFile]:
-    """Every expectation under ``<root>/consumers/``, sorted by file.
+    """Every expectation under ``<root>/consumers/`` (of ``consumer`` only), sorted by file.
 
     Raises:
         DocumentError: the first invalid file (bad input is never skipped silently).
+        UsageError: ``consumer-unknown``: ``consumer`` has no expectation file.
     """
     base = root / CONSUMERS_DIR
-    if not base.is_dir():
-        return []
-    found: list[ExpectationFile] = []
-    for path in sorted(base.rglob("*.json")):
-        if not path.is_file() or path.is_symlink():
-            continue
-        loaded = load(path, root=root)
-        if consumer is None or loaded.consumer == consumer:
-            found.append(loaded)
-    return found
+    paths = sorted(base.rglob("*.json")) if base.is_dir() else []
+    found = [load(p, root=root) for p in paths if p.is_file() and not p.is_symlink()]
+    return of_consumer(found, consumer)
+
+
+def of_consumer(files: Sequence[ExpectationFile], consumer: str | None) -> list[ExpectationFile]:
+    """The expectation files of ``consumer`` (all of them when None).
+
+    A consumer filter that matches nothing is a typo, not "nothing to check": it would
+    verify or export nothing and succeed.
+
+    Raises:
+        UsageError: ``consumer-unknown``, naming the closest consumer that has files.
+    """
+    if consumer is None:
+        return list(files)
+    mine = [ef for ef in files if ef.consumer == consumer]
+    if not mine:
+        from accord.core.text import did_you_mean
+        from accord.errors import UsageError
+
+        hint = did_you_mean(
+            consumer, (ef.consumer for ef in files), none="no consumer has expectations"
+        )
+        raise UsageError(f"unknown consumer {consumer!r}{hint}", code="consumer-unknown")
+    return mine
 
 
 # -- one consumer-provider pair is one file that accumulates interactions --------------

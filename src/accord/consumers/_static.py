@@ -227,18 +227,25 @@ def verify_static(
 ) -> StaticReport:
     """Check every expectation (of ``consumer``, on ``contract``) against its contract versions.
 
+    A filter that matches nothing is bad input, never "0 proven": a ``consumer`` with
+    no expectation file, a ``contract`` the registry lacks, or one no selected
+    expectation reads.
+
     Raises:
         DocumentError: an expectation file is invalid.
+        UsageError: ``consumer-unknown``, ``contract-unknown`` (the contract exists but
+            no expectation (of ``consumer``) reads it).
+        ContractNotFound: ``contract`` is not in the registry.
     """
-    from accord.consumers._model import discover
+    from accord.consumers._model import discover, of_consumer
     from accord.consumers._records import is_pending, load_records, verified_digests
     from accord.errors import ContractNotFound, VersionNotFound
 
-    files = (
-        list(expectations)
-        if expectations is not None
-        else discover(registry.root, consumer=consumer)
+    files = of_consumer(
+        list(expectations) if expectations is not None else discover(registry.root), consumer
     )
+    if contract is not None:
+        _check_read(registry, files, contract, consumer)
     verified = verified_digests(load_records(registry.root))
     results: list[BodyVerdict] = []
     for ef in files:
@@ -257,6 +264,23 @@ def verify_static(
                 )
             )
     return StaticReport(tuple(results))
+
+
+def _check_read(
+    registry: Registry, files: Sequence[ExpectationFile], contract: str, consumer: str | None
+) -> None:
+    """Refuse a ``--contract`` filter that selects no body of ``files``."""
+    from accord.core.text import did_you_mean
+    from accord.errors import UsageError
+
+    registry.contract(contract)  # ContractNotFound, with close matches, for a typo
+    read = {(b.contract or "").split("@")[0] for ef in files for b in ef.bodies()} - {""}
+    if contract not in read:
+        who = f" of {consumer}" if consumer is not None else ""
+        hint = did_you_mean(contract, read, none="no expectation is bound to a contract")
+        raise UsageError(
+            f"no expectation{who} reads contract {contract!r}{hint}", code="contract-unknown"
+        )
 
 
 def _verify_one(  # noqa: PLR0917 - private helper called from one place

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from typing import TextIO
 
-__all__ = ["ACCORD_SGR", "TerminalSafeWriter", "escape_control", "escape_output"]
+__all__ = ["ACCORD_SGR", "TerminalSafeWriter", "did_you_mean", "escape_control", "escape_output"]
 
 # C0 controls, DEL, C1 controls, bidi embeddings/overrides and isolates.
 _UNSAFE = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
@@ -34,6 +35,30 @@ def escape_control(text: str) -> str:
     'a\\\\u001b[2Jb\\\\u000ac'
     """
     return _UNSAFE_RE.sub(_visible, text)
+
+
+def did_you_mean(name: str, known: Iterable[str], *, none: str = "none is recorded yet") -> str:
+    """The hint that follows ``unknown <what> 'name'``: the closest known name, else the
+    known names (the first 20), else ``none``; one place, so every command that names a
+    consumer, provider, contract or environment hints alike.
+
+    >>> did_you_mean("biling", ["billing", "crm"])
+    "; did you mean 'billing'?"
+    >>> did_you_mean("x", [], none="no consumer expects anything")
+    '; no consumer expects anything'
+    """
+    import difflib
+
+    choices = sorted(set(known))
+    close = (
+        difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+        or [c for c in choices if c.startswith(name) or name.startswith(c)][:1]
+    )
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    if choices:
+        return f"; known: {', '.join(choices[:20])}"
+    return f"; {none}"
 
 
 # What a whole rendered output may keep: newlines and tabs, and (only when colour is on,

@@ -667,7 +667,8 @@ def export_expectations(
     ``force``; nothing is written when any file is refused.
 
     Raises:
-        UsageError: ``expectations-none`` (nothing to export), ``expectations-no-version``
+        UsageError: ``expectations-none`` (nothing to export), ``consumer-unknown``
+            (``consumer`` has no expectation, with the closest name), ``expectations-no-version``
             (neither the file nor ``consumer_version`` gives one),
             ``expectations-conflict`` (listing every conflicting file),
             ``expectations-bad-target`` (``target`` is not a directory).
@@ -686,9 +687,8 @@ def export_expectations(
         )
     found = discover(source_root, consumer=consumer)
     if not found:
-        who = f" of consumer {consumer!r}" if consumer else ""
         raise UsageError(
-            f"no expectations{who} under {source_root / 'consumers'}",
+            f"no expectations under {source_root / 'consumers'}",
             code="expectations-none",
         )
     planned: list[tuple[Path, bytes, ExportedExpectation]] = []

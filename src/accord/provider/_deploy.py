@@ -442,20 +442,9 @@ def _unknown(
     what: str, name: str, known: Iterable[str], code: str, tail: str = ""
 ) -> ProviderError:
     """``unknown <what> 'name'; did you mean ...?`` (exit 2)."""
-    import difflib
+    from accord.core.text import did_you_mean
 
-    choices = sorted(set(known))
-    close = (
-        difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
-        or [c for c in choices if c.startswith(name) or name.startswith(c)][:1]
-    )
-    if close:
-        hint = f"; did you mean {close[0]!r}?"
-    elif choices:
-        hint = f"; known: {', '.join(choices[:20])}"
-    else:
-        hint = "; none is recorded yet"
-    return ProviderError(f"unknown {what} {name!r}{hint}{tail}", code=code)
+    return ProviderError(f"unknown {what} {name!r}{did_you_mean(name, known)}{tail}", code=code)
 
 
 def check_known_environment(root: Path, env: str) -> str:

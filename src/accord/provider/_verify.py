@@ -315,14 +315,23 @@ def select_cases(
     version of its consumer), or a verification record shows that version held the
     same content).
 
+    A name that matches nothing is bad input, never "0 verified": a ``provider`` no
+    interaction is verified against, a ``consumer`` with no interaction of ``provider``,
+    a selector's environment with no record file.
+
     Raises:
-        ProviderError: ``usage`` for an unknown selector.
+        ProviderError: ``usage`` for an unknown selector; ``provider-unknown``,
+            ``consumer-unknown``, ``environment-unknown``, with the closest known name.
     """
     from accord.consumers._model import discover
+    from accord.provider._deploy import check_known_environment
 
     files = list(expectations) if expectations is not None else discover(registry.root)
-    if consumer is not None:
-        files = [ef for ef in files if ef.consumer == consumer]
+    files = _of_names(registry, files, provider, consumer)
+    for selector in selectors:
+        kind, _, env = selector.partition(":")
+        if kind in ("deployed", "released") and env:
+            check_known_environment(registry.root, env)
     if selectors:
         recorded = _recorded_contents(registry)
         files = [ef for ef in files if _selected(registry, ef, selectors, main_branch, recorded)]
@@ -345,6 +354,46 @@ def select_cases(
             cases.extend(mine)
             used.append(ef)
     return cases, used, skipped
+
+
+def _of_names(
+    registry: Registry, files: Sequence[ExpectationFile], provider: str, consumer: str | None
+) -> list[ExpectationFile]:
+    """The files with an interaction of ``provider`` (of ``consumer`` only, when given).
+
+    Raises:
+        ProviderError: ``provider-unknown``, ``consumer-unknown``.
+    """
+    from accord.core.text import did_you_mean
+
+    providers: dict[str, set[str]] = {}  # provider -> its consumers
+    for ef in files:
+        for inter in ef.doc.get("interactions", []):
+            name = provider_of(registry, ef, inter)
+            if name is not None:
+                providers.setdefault(name, set()).add(ef.consumer)
+    if provider not in providers:
+        none = "no consumer expects anything yet"
+        if any(c.meta.provider == provider for c in registry.contracts.values()):
+            # a real provider nobody depends on yet: a close name would mislead
+            hint = f"; expectations name: {', '.join(sorted(providers))}" if providers else ""
+            hint = hint or f"; {none}"
+        else:
+            hint = did_you_mean(provider, providers, none=none)
+        raise ProviderError(
+            f"unknown provider {provider!r}: no consumer expects anything of it{hint}",
+            code="provider-unknown",
+        )
+    if consumer is None:
+        return list(files)
+    if consumer not in providers[provider]:
+        hint = did_you_mean(consumer, providers[provider])
+        raise ProviderError(
+            f"unknown consumer {consumer!r}: no consumer of that name expects anything of "
+            f"{provider}{hint}",
+            code="consumer-unknown",
+        )
+    return [ef for ef in files if ef.consumer == consumer]
 
 
 def _recorded_contents(registry: Registry) -> dict[tuple[str, str], set[str]]:
