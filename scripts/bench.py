@@ -259,9 +259,8 @@ def bench_validate(repeat: int) -> list[tuple[str, str, str]]:
     import jsonschema_rs
 
     import accord
-    from accord.registry.model import Registry
-
     from accord.core.frozen import thaw
+    from accord.registry.model import Registry
 
     registry = Registry.load(ROOT / "contracts")
     # Bundles are read-only (FrozenDict/FrozenList); jsonschema-rs takes plain JSON.
