@@ -241,3 +241,17 @@ def test_a_chain_of_deep_contracts_is_exit_2_not_3(
     code, _out, err = _run(capsys, "diff", "orders.c0@1.0.0", "orders.c0@1.1.0", "--registry", root)
     assert code == 2
     assert err.startswith("error[schema-too-complex]: orders/c0/1.1.0.schema.json: ")
+
+
+def test_diff_takes_explicit_limits_over_the_defaults() -> None:
+    from accord.compat import diff
+    from accord.errors import SchemaError
+    from accord.validation.budget import SchemaLimits
+
+    wide = {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(1_001)}}
+    with pytest.raises(SchemaError) as caught:
+        diff(wide, wide)
+    assert caught.value.code == "schema-too-complex"
+    report = diff(wide, wide, limits=SchemaLimits(max_items=2_000))
+    assert report.compatible
+    assert report.changes == ()

@@ -69,6 +69,7 @@ from accord.errors import Problem, SchemaError, UsageError
 
 if TYPE_CHECKING:
     from accord.registry.model import ContractVersion, Registry
+    from accord.validation.budget import SchemaLimits
 
 __all__ = ["check_version", "classify", "diff"]
 
@@ -150,11 +151,18 @@ def _discover(text: str) -> Registry:
         raise
 
 
-def _load(kind: _Kind, value: Any, registry: Registry | None, default_label: str) -> _Input:
+def _load(
+    kind: _Kind,
+    value: Any,
+    registry: Registry | None,
+    default_label: str,
+    limits: SchemaLimits | None = None,
+) -> _Input:
     from accord.core import jsondoc as _jsondoc
     from accord.validation.budget import check_limits
 
-    limits = registry.settings.limits if registry is not None else None
+    if limits is None and registry is not None:
+        limits = registry.settings.limits
     if kind == "schema":
         if not isinstance(value, bool | dict):
             raise UsageError(
@@ -1258,6 +1266,7 @@ def diff(
     semantics: Semantics = "contract",
     max_steps: int = DEFAULT_MAX_STEPS,
     registry: Registry | None = None,
+    limits: SchemaLimits | None = None,
 ) -> Report:
     """Compare two schemas and report every change, both directions and the bump.
 
@@ -1287,6 +1296,8 @@ def diff(
             Default, when a side is a reference: discovery (``Registry.discover``:
             ``ACCORD_REGISTRY``, ``[tool.accord] registry``, an installed registry
             package, ``./contracts``).
+        limits: The schema budgets (``max-items``, ``max-nodes``) the inputs must stay
+            within; default: the registry's ``accord.toml`` limits, else the defaults.
 
     Returns:
         A :class:`~accord.compat.Report`.
@@ -1307,8 +1318,8 @@ def diff(
         # A reference without a registry: discover it once for both sides, the way
         # accord.validator and assert_compatible do.
         registry = _discover(refs[0])
-    left = _load(*old_side, registry, "<old>")
-    right = _load(*new_side, registry, "<new>")
+    left = _load(*old_side, registry, "<old>", limits)
+    right = _load(*new_side, registry, "<new>", limits)
     contract = None
     source = right.version or left.version
     if registry is not None and source is not None:
