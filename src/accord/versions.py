@@ -15,7 +15,7 @@ see :class:`VersionRange`.
 Bumps
 -----
 The compatibility engine says which *semantic* bump a change needs (``none``,
-``patch``, ``minor``, ``major``: DESIGN.md "Required bump"). The version number shows
+``patch``, ``minor``, ``major``: docs/design.md "Required bump"). The version number shows
 a *declared* bump: the leftmost of MAJOR, MINOR, PATCH that differs between the
 previous version and the new one (:func:`declared_bump`). :func:`required_bump`
 translates the semantic bump into the declared bump the number must show, applying
@@ -750,7 +750,7 @@ def previous_release(
     """The version ``new`` is checked against: the highest non-yanked release below it.
 
     Pre-releases are checked against the previous release, not against each other
-    (DESIGN.md), so pre-releases never serve as the baseline.
+    (docs/design.md), so pre-releases never serve as the baseline.
 
     Example:
         >>> vs = [Version.parse(t) for t in ["1.0.0", "1.1.0-rc.1", "1.1.0-rc.2"]]

@@ -1,4 +1,4 @@
-"""The removal policy is one rule at every struct location (DESIGN.md, contract semantics).
+"""The removal policy is one rule at every struct location (docs/design.md, contract semantics).
 
 A key named in OLD that a writer on NEW can no longer emit is breaking in both directions
 wherever the struct sits: the root, a property value, a map value

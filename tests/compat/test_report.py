@@ -1,4 +1,4 @@
-"""The report: DESIGN.md's JSON shape, raise_for_incompatible, bumps, modes, overrides."""
+"""The report: docs/design.md's JSON shape, raise_for_incompatible, bumps, modes, overrides."""
 
 from __future__ import annotations
 

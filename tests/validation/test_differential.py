@@ -1,4 +1,4 @@
-"""The backends agree with the reference (DESIGN.md, *Validators*).
+"""The backends agree with the reference (docs/design.md, *Validators*).
 
 Three sources of payloads, each checked against jsonschema-rs (the reference),
 python-jsonschema with accord's hooks (the explainer: its raw verdict, and

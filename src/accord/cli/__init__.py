@@ -5,7 +5,7 @@ Each command group lives in a module ``accord.cli._cmd_<name>`` exposing
 ``run(args, out) -> int``. Every such module in this package is registered, so adding a
 command group is adding a file.
 
-Exit codes (DESIGN.md): 0 success, 1 findings (invalid payload, breaking change, files
+Exit codes (docs/design.md): 0 success, 1 findings (invalid payload, breaking change, files
 that would change), 2 bad input or usage, 3 internal error.
 
 Nothing heavy is imported here or at the top level of a command module: ``accord

@@ -119,7 +119,7 @@ def _is_reference(value: str) -> bool:
 
 def _consumer_impact(registry: Any, args: argparse.Namespace, report: Any) -> tuple[Any, list[str]]:
     """Name the registered consumers each breaking change hurts, when a side is a
-    registry reference (DESIGN.md: "when consumers are registered, the consumers and
+    registry reference (docs/design.md: "when consumers are registered, the consumers and
     fields it breaks"): the consumers whose range selects NEW's version (a reference's,
     or ``--version`` for a file), else OLD's."""
     from accord.consumers._impact import annotate, describe

@@ -1,7 +1,7 @@
 """Contract semantics as schema transforms: the writer closure and the removal policy.
 
 Both walk instance locations. At a location, the *applicable* subschemas are the ones
-DESIGN.md lists (the schema itself, ``allOf``, ``anyOf``/``oneOf`` branches, ``$ref``
+docs/design.md lists (the schema itself, ``allOf``, ``anyOf``/``oneOf`` branches, ``$ref``
 targets, ``if``/``then``/``else``, ``dependentSchemas``); the location's declared keys
 are the names in their ``properties`` and ``required`` plus the keys matching their
 ``patternProperties``. Locations are memoised by the set of applicable subschemas, so
@@ -205,7 +205,7 @@ _closures: IdentityMemo[Schema] = IdentityMemo(64)
 
 
 def writer_closure(schema: Schema) -> Schema:
-    """The schema of what a writer may emit under contract semantics (DESIGN.md).
+    """The schema of what a writer may emit under contract semantics (docs/design.md).
 
     The result accepts exactly the payloads valid under ``schema`` that carry, at every
     struct location, only declared keys. It is ``schema`` itself with one more ``allOf``
@@ -394,7 +394,7 @@ def _push_values(ctx: Ctx, app_o: list[Node], app_n: list[Node], where: str, wor
 
 
 def removals(old: Schema, new: Schema) -> list[Removal]:
-    """Keys named in OLD that a writer on NEW can no longer emit (DESIGN.md policy).
+    """Keys named in OLD that a writer on NEW can no longer emit (docs/design.md policy).
 
     One rule at every struct location: the root, property values, map values
     (``additionalProperties``, ``patternProperties``), array elements (``items``, each

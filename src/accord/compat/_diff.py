@@ -1346,7 +1346,7 @@ def check_version(
 ) -> Report:
     """Check one registry version against what came before, under its contract's mode.
 
-    The baseline is the previous version (DESIGN.md): the highest published, non-yanked
+    The baseline is the previous version (docs/design.md): the highest published, non-yanked
     release below it (pre-releases are checked against the previous release). In a
     ``*-transitive`` mode, every earlier non-yanked release of the same major is
     checked too; incompatibilities with those are added to the report (their messages

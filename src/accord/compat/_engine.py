@@ -4,7 +4,7 @@
 valid under SUP (:mod:`accord.compat._prover`); when the proof has a gap it searches
 for a *witness* (:mod:`accord.compat._refute`), a payload the reference validator
 accepts under SUB and rejects under SUP. Neither gives an unproven verdict with the
-reason. Contract semantics (DESIGN.md) is the same question asked of the writer
+reason. Contract semantics (docs/design.md) is the same question asked of the writer
 closure of SUB, plus the removal policy in :func:`compare`.
 
 Example:

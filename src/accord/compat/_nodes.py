@@ -329,7 +329,7 @@ class Ctx:
         return out
 
     def applicable(self, nodes: Iterable[Node]) -> list[Node]:
-        """Every subschema that may apply at the same instance location (DESIGN.md)."""
+        """Every subschema that may apply at the same instance location (docs/design.md)."""
         out: list[Node] = []
         seen: set[tuple[int, int]] = set()
         stack = list(nodes)

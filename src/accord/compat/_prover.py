@@ -39,7 +39,7 @@ from accord.compat._nodes import (
 )
 from accord.validation.formats import FORMATS
 
-# The formats 2020-12 defines are asserted (DESIGN.md); unknown ones are annotations.
+# The formats 2020-12 defines are asserted (docs/design.md); unknown ones are annotations.
 ASSERTED_FORMATS = FORMATS
 
 __all__ = ["Gap", "Prover", "regex_search"]

@@ -78,7 +78,7 @@ class Change:
     consumers: tuple[Any, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The DESIGN.md JSON form."""
+        """The docs/design.md JSON form."""
         return {
             "rule": self.rule,
             "severity": self.severity,
@@ -105,7 +105,7 @@ class Report:
         backward: Every payload valid under OLD is valid under NEW (the truth, before
             overrides).
         forward: Every payload valid under NEW is valid under OLD.
-        required_bump: ``none``, ``patch``, ``minor`` or ``major`` (DESIGN.md).
+        required_bump: ``none``, ``patch``, ``minor`` or ``major`` (docs/design.md).
         changes: Every change, ordered by instance path then rule.
         old: Label of OLD (file, reference or ``<old>``).
         new: Label of NEW.
@@ -134,7 +134,7 @@ class Report:
         return tuple(c for c in self.changes if c.severity == "error" and c.breaks)
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly the JSON object of DESIGN.md "Changes and the report"."""
+        """Exactly the JSON object of docs/design.md "Changes and the report"."""
         return {
             "format_version": self.format_version,
             "mode": self.mode,

@@ -29,7 +29,7 @@ BACKWARD: tuple[Direction, ...] = ("backward",)
 FORWARD: tuple[Direction, ...] = ("forward",)
 NEITHER: tuple[Direction, ...] = ()
 
-# Keywords that never change the set of valid payloads (DESIGN.md "Required bump").
+# Keywords that never change the set of valid payloads (docs/design.md "Required bump").
 ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "readOnly", "writeOnly"})
 
 DELETE: Any = object()  # marker in a PatchOp: remove the keyword

@@ -1,7 +1,7 @@
 """Messages that carry their contract: CloudEvents ``dataschema``, lookup, upcasting.
 
 A producer stamps each message with the exact contract version it was written with,
-as the CloudEvents ``dataschema`` attribute (DESIGN.md, "Consumers")::
+as the CloudEvents ``dataschema`` attribute (docs/design.md, "Consumers")::
 
     accord.stamp(event, "orders.order-placed@1.2.0")
     # structured mode:  event["dataschema"] == "accord://orders.order-placed@1.2.0"

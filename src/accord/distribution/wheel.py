@@ -367,7 +367,7 @@ def _summary(registry: Registry) -> str:
 def accord_requirement(version: str = __version__) -> str:
     """The ``Requires-Dist`` of a registry package built by accord ``version``.
 
-    The caret range of ``version`` (SemVer, as DESIGN.md reads it below 1.0.0):
+    The caret range of ``version`` (SemVer, as docs/design.md reads it below 1.0.0):
     ``1.4.2`` gives ``accord>=1.4.2,<2``, ``0.1.0`` gives ``accord>=0.1.0,<0.2``,
     ``0.0.3`` gives ``accord>=0.0.3,<0.0.4``. The lower bound is the accord that
     loaded the shipped registry and wrote its index (an older one may refuse a key it

@@ -22,7 +22,7 @@ same code lint uses for JSON files), found before the TOML parser gives a vaguer
     [deprecation]
     require-deprecation-before-removal = true
 
-``contract.toml`` keys are the table in DESIGN.md. ``[tool.accord]`` in a project's
+``contract.toml`` keys are the table in docs/design.md. ``[tool.accord]`` in a project's
 ``pyproject.toml`` holds tool settings only (``registry``, ``format``,
 ``codegen-package``, ``codegen-output``, ``manifest``); it may not carry a contract's
 keys.

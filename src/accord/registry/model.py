@@ -1,6 +1,6 @@
 """The contract registry on disk, loaded into immutable objects.
 
-Layout (DESIGN.md)::
+Layout (docs/design.md)::
 
     <root>/accord.toml                              registry settings (optional)
     <root>/accord.lock                              published versions (optional)
@@ -916,7 +916,7 @@ def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
     """``contract`` with every version lacking a lock line marked as a draft.
 
     Only when the registry has a lock: a registry with none has published nothing yet
-    and is used as it is (DESIGN.md). With one, a file without its line was written by
+    and is used as it is (docs/design.md). With one, a file without its line was written by
     hand or by an interrupted publish, and no range or "latest" may pick it.
     """
     if all((contract.id, v.version) in lock for v in contract.versions):

@@ -1,7 +1,7 @@
-"""Contract names, contract ids and references (DESIGN.md "The registry on disk").
+"""Contract names, contract ids and references (docs/design.md "The registry on disk").
 
 A namespace or contract name is 1 to 63 characters of ``a-z``, ``0-9`` and ``-``,
-starting with a letter: DESIGN.md's ``[a-z][a-z0-9-]{0,62}``. accord narrows that
+starting with a letter: docs/design.md's ``[a-z][a-z0-9-]{0,62}``. accord narrows that
 grammar in one way: a hyphen goes only *between* letters or digits, so ``orders-``
 and ``order--placed`` are refused. Names become directories and Python module paths
 (``order-placed`` -> ``order_placed``); a trailing or doubled hyphen there is almost
@@ -181,7 +181,7 @@ def slugify(external_name: str) -> str:
     Accents are dropped, camelCase and every run of other characters become single
     hyphens, the result is cut to 63 characters. A slug that would start with a digit
     or be a Windows device name is prefixed with ``x-``. The mapping is not
-    reversible: callers store it (DESIGN.md).
+    reversible: callers store it (docs/design.md).
 
     Raises:
         InvalidReference: code ``name-unusable`` when no letter or digit remains.

@@ -1,6 +1,6 @@
 """Which backend decides validity for a contract, and why.
 
-Three backends can answer "is this payload valid?" (DESIGN.md, *Validators*):
+Three backends can answer "is this payload valid?" (docs/design.md, *Validators*):
 
 - ``rs``: jsonschema-rs, the semantic reference. Always eligible, the automatic choice.
 - ``python``: python-jsonschema with accord's format checkers and ECMA-262 ``pattern``

@@ -1,6 +1,6 @@
 """accord's ``format`` checkers, agreeing with the reference validator.
 
-DESIGN.md asserts ``format`` for every format JSON Schema 2020-12 defines, with the
+docs/design.md asserts ``format`` for every format JSON Schema 2020-12 defines, with the
 meaning the reference validator (jsonschema-rs, formats on) gives it. python-jsonschema
 explains failures, so it must reach the same verdicts: its own format checkers depend
 on optional third-party packages (absent means "anything goes") and differ from

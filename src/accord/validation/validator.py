@@ -1,6 +1,6 @@
 """Runtime validators: a fast yes/no, and every error with its path when the answer is no.
 
-Two backends share one meaning of "valid" (DESIGN.md, *Validators*):
+Two backends share one meaning of "valid" (docs/design.md, *Validators*):
 
 - **jsonschema-rs** decides. It is the semantic reference (formats asserted, offline),
   compiled once per schema, and :meth:`Validator.is_valid` *is* its ``is_valid``.
