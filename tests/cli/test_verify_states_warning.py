@@ -25,6 +25,15 @@ def nothing():
 """
 
 
+@pytest.fixture(autouse=True)
+def _no_global_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Other test modules register handlers (e.g. "user exists") into the process-wide
+    # DEFAULT_STATES; these tests need billing's state to be unhandled, whatever ran before.
+    from accord.provider._states import DEFAULT_STATES
+
+    monkeypatch.setattr(DEFAULT_STATES, "handlers", {})
+
+
 def _run(root: Path, tmp_path: Path, base: str, *extra: str) -> int:
     (tmp_path / "p_warning_states.py").write_text(STATES, encoding="utf-8")
     argv = ["verify", "--provider", "users-service", "--base-url", base, "--app-dir"]
