@@ -354,24 +354,32 @@ def may_recurse(schema: Any) -> bool:
     target's subtree holds a ``$ref`` that leads back), and, conservatively, for any
     ``$dynamicRef``/``$recursiveRef``, an anchor ``$ref`` (``#name``) or a non-local one.
     """
-    refs: list[tuple[str, str]] = []
-    stack: list[tuple[str, Any]] = [("", schema)]
+    # Paths are tuples of tokens (a pointer string is built only for a $ref's target):
+    # this runs once per validator at boot, over every node of the bundle.
+    refs: list[tuple[tuple[Any, ...], tuple[str, ...]]] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), schema)]
     while stack:
         where, node = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in ("$dynamicRef", "$recursiveRef"):
-                    return True
-                if key == "$ref" and isinstance(value, str):
+                if isinstance(value, dict | list):
+                    stack.append(((*where, key), value))
+                elif key == "$ref" and isinstance(value, str):
                     if value != "#" and not value.startswith("#/"):
                         return True
-                    refs.append((where, unquote(value[1:])))
-                stack.append((_pointer.join(where, key), value))
+                    target = unquote(value[1:])
+                    refs.append((where, tuple(_pointer.split(target)) if target else ()))
+                elif key in ("$dynamicRef", "$recursiveRef"):
+                    return True
         elif isinstance(node, list):
-            stack.extend((_pointer.join(where, i), item) for i, item in enumerate(node))
+            stack.extend(
+                ((*where, i), item) for i, item in enumerate(node) if isinstance(item, dict | list)
+            )
 
-    def inside(site: str, target: str) -> bool:
-        return site == target or site.startswith(target + "/")
+    def inside(site: tuple[Any, ...], target: tuple[str, ...]) -> bool:
+        return len(site) >= len(target) and all(
+            str(a) == b for a, b in zip(site, target, strict=False)
+        )
 
     # A cycle among ref sites: from a site, its target's subtree holds the next site.
     successors = {
