@@ -496,3 +496,35 @@ def test_validate_missing_payload_file(accord: Any, tmp_path: Path) -> None:
     result = accord("validate", "users.user", tmp_path / "nope.json", "--registry", EXAMPLE)
     assert result.code == 2
     assert result.err.startswith("error[file-not-found]: ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["lsit"], "did you mean 'list'?"),
+        (["pact", "exprt"], "did you mean 'export'?"),
+        (["zzzz"], None),
+    ],
+    ids=["command", "subcommand", "nothing-close"],
+)
+def test_a_mistyped_command_names_the_closest(
+    accord: Any, argv: list[str], hint: str | None
+) -> None:
+    result = accord(*argv)
+    assert result.code == 2
+    assert "invalid choice" in result.err
+    if hint is None:
+        assert "did you mean" not in result.err
+    else:
+        assert hint in result.err
+
+
+def test_publish_says_published_once(accord: Any, registry: Path, tmp_path: Path) -> None:
+    schema = tmp_path / "s.json"
+    schema.write_text('{"type": "object", "properties": {"id": {"type": "string"}}}')
+    result = accord("new", "shop.thing", "--owner", "t", "--kind", "event", "--registry", registry)
+    assert result.code == 0, result.err
+    result = accord("publish", "shop.thing", "--schema", schema, "--registry", registry)
+    assert result.code == 0, result.err
+    assert "published: shop.thing 1.0.0" in result.out
+    assert "published: published" not in result.out

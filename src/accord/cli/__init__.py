@@ -77,8 +77,18 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that returns exit codes instead of calling ``sys.exit``."""
 
     def error(self, message: str) -> NoReturn:
+        import difflib
+        import re
+
         from accord.core.text import escape_output
 
+        # `accord lsit`: name the closest command instead of only listing them all.
+        wrong = re.match(r"argument \S+: invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        if wrong is not None:
+            choices = re.findall(r"'([^']*)'", wrong[2])
+            close = difflib.get_close_matches(wrong[1], choices, n=1, cutoff=0.6)
+            if close:
+                message = f"{message}; did you mean '{close[0]}'?"
         self.print_usage(sys.stderr)
         sys.stderr.write(escape_output(f"error[usage]: {message}\n"))
         raise _ParserExit(EXIT_USAGE)

@@ -473,7 +473,7 @@ def _publish_locked(
     status = _lock_in(registry.root, contract.id, wanted, raw)
     if status == CONFLICT:
         return _conflict(contract, wanted, file)
-    status, message = PUBLISHED, f"published {contract.id} {wanted} ({file}){over}"
+    status, message = PUBLISHED, f"{contract.id} {wanted} ({file}){over}"
     if draft is not None:
         status = COMPLETED
         message = (
