@@ -38,13 +38,14 @@ def register(subparsers: Any) -> None:
         "--fail-on",
         choices=("error", "warning", "info"),
         default=None,
-        help="lowest severity that fails the check (default: error)",
+        help="lowest severity that fails the check (default: [tool.accord] fail-on, else error)",
     )
     p.add_argument(
         "--format",
         choices=CHECK_FORMATS,
         default=None,
-        help="output format (default: text); ignore-toml prints ready-to-paste entries",
+        help="output format (default: [tool.accord] format, else text); ignore-toml prints "
+        "ready-to-paste entries",
     )
     p.add_argument(
         "--ignore-file",

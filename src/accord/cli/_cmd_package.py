@@ -100,7 +100,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="directory holding the records (default: the registry root)",
     )
-    _records_args(p)
+    _records_args(p, pushing=True)
     p.add_argument("--message", metavar="TEXT", default=None, help="commit message")
     p.add_argument("--max-attempts", metavar="N", type=int, default=8, help="push attempts (8)")
     p.add_argument(
@@ -128,12 +128,16 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=run_records_pull)
 
 
-def _records_args(p: argparse.ArgumentParser) -> None:
+def _records_args(p: argparse.ArgumentParser, *, pushing: bool = False) -> None:
     p.add_argument(
         "--repo", metavar="DIR", type=Path, default=Path(), help="the git repository (.)"
     )
     p.add_argument("--branch", default="accord-records", help="records branch (accord-records)")
-    p.add_argument("--remote", default="origin", help="remote to push to / fetch from (origin)")
+    p.add_argument(
+        "--remote",
+        default="origin",
+        help=f"remote to {'push to' if pushing else 'fetch from'} (origin)",
+    )
 
 
 def run_package(args: argparse.Namespace, out: TextIO) -> int:
