@@ -137,14 +137,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         from accord.errors import UsageError
 
         raise UsageError("--against-tip needs --against REF")
-    report = check(
-        root,
-        against=against,
-        tip=args.against_tip,
-        ignore=_ignores(args, tool),
-        consumers_only=args.consumers_only,
-        requires=_requires(tool, root),
-    )
+    from accord.cli._progress import progress_bar
+
+    with progress_bar("check") as progress:
+        report = check(
+            root,
+            against=against,
+            tip=args.against_tip,
+            ignore=_ignores(args, tool),
+            consumers_only=args.consumers_only,
+            requires=_requires(tool, root),
+            progress=progress,
+        )
     # Every format uses the report's one path base: the repository root (GitHub
     # annotations, SARIF and the git restore hints need it; outside git, the cwd).
     out.write(

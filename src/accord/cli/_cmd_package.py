@@ -142,15 +142,18 @@ def _records_args(p: argparse.ArgumentParser, *, pushing: bool = False) -> None:
 
 def run_package(args: argparse.Namespace, out: TextIO) -> int:
     """``accord package``."""
+    from accord.cli._progress import progress_bar
     from accord.distribution.wheel import package_registry
 
-    result = package_registry(
-        registry_root(args),
-        args.out,
-        version=args.version,
-        name=args.name,
-        models=not args.no_models,
-    )
+    with progress_bar("package", unit="version") as progress:
+        result = package_registry(
+            registry_root(args),
+            args.out,
+            version=args.version,
+            name=args.name,
+            models=not args.no_models,
+            progress=progress,
+        )
     if args.format == "json":
         write_json(out, result.to_json())
         return EXIT_OK
