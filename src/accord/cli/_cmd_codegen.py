@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from accord.cli import EXIT_FINDINGS, EXIT_OK
 from accord.cli._common import add_format_arg, add_registry_arg, load_registry, write_json
+from accord.core.jsondoc import FORMAT_VERSION
 
 
 def register(subparsers: Any) -> None:
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         write_json(
             out,
             {
-                "format_version": 1,
+                "format_version": FORMAT_VERSION,
                 "package": package,
                 "out": out_dir.as_posix(),
                 "check": bool(args.check),

@@ -22,6 +22,7 @@ from accord.cli._common import (
     registry_root,
     write_json,
 )
+from accord.core.jsondoc import FORMAT_VERSION
 
 
 def register(subparsers: Any) -> None:
@@ -179,7 +180,9 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         force=args.force,
     )
     if args.format == "json":
-        write_json(out, {"format_version": 1, "exported": [e.to_json() for e in entries]})
+        write_json(
+            out, {"format_version": FORMAT_VERSION, "exported": [e.to_json() for e in entries]}
+        )
         return EXIT_OK
     for entry in entries:
         out.write(f"{entry.action:9} {entry.file} ({entry.consumer} {entry.version})\n")
@@ -232,7 +235,7 @@ def run_records_pull(args: argparse.Namespace, out: TextIO) -> int:
         args.repo, into, branch=args.branch, remote=None if args.local else args.remote
     )
     if args.format == "json":
-        write_json(out, {"format_version": 1, "written": list(written)})
+        write_json(out, {"format_version": FORMAT_VERSION, "written": list(written)})
         return EXIT_OK
     out.write(f"{plural(len(written), 'record')} written under {display_path(into)}\n")
     return EXIT_OK

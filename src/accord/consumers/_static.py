@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from accord.consumers._matchers import Mismatch, check_fields, translate
 from accord.consumers._model import Body, ExpectationFile
+from accord.core.jsondoc import FORMAT_VERSION
 from accord.core.text import escape_control
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class StaticReport:
             k: sum(r.verdict == k for r in self.results) for k in ("proven", "refuted", "undecided")
         }
         return {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "ok": self.ok,
             "counts": counts,
             "results": [r.to_json() for r in self.results],

@@ -26,6 +26,10 @@ from accord.errors import AccordError, DocumentError
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
 
+FORMAT_VERSION = 1
+"""``format_version`` of every JSON document accord prints (``--format json``) or
+writes, unless the format has a version of its own (expectations, records)."""
+
 _CONFLICT_MARKERS = ("<<<<<<< ", "=======\n", ">>>>>>> ")
 
 

@@ -25,11 +25,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from accord.core import rules as _rules
+from accord.core.jsondoc import FORMAT_VERSION
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
+from accord.core.rules import Severity
 from accord.errors import ConfigError, Problem, RegistryError, UsageError
 from accord.versions import (
     BumpKind,
@@ -60,10 +62,8 @@ __all__ = [
     "unapproved_removals",
 ]
 
-Severity = Literal["error", "warning", "info"]
-FailOn = Literal["error", "warning", "info"]
+FailOn = Severity
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
-FORMAT_VERSION = 1
 
 # Lint rules `accord check` reports as findings (the lock is what the gate guards).
 _LOCK_FINDINGS = frozenset({"lock-digest-mismatch", "lock-missing-file"})

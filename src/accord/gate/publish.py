@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from accord.core import jsondoc as _jsondoc
+from accord.core.jsondoc import FORMAT_VERSION
 from accord.errors import (
     ConfigError,
     LockError,
@@ -158,7 +159,7 @@ class PublishResult:
     def to_json(self) -> dict[str, Any]:
         """The JSON form of ``accord publish --format json``."""
         return {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "status": self.status,
             "ok": self.ok,
             "contract": self.contract,

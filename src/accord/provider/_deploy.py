@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from accord.core.jsondoc import FORMAT_VERSION
 from accord.provider._errors import ProviderError
 
 if TYPE_CHECKING:
@@ -326,7 +327,7 @@ class DeployDecision:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "service": self.service,
             "version": self.version,
             "environment": self.environment,

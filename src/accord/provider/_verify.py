@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from accord.consumers._matchers import Mismatch, check_fields, check_matcher
 from accord.consumers._model import ExpectationFile
+from accord.core.jsondoc import FORMAT_VERSION
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
 from accord.core.text import escape_control
@@ -205,7 +206,7 @@ class ProviderReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "provider": self.provider,
             "provider_version": self.provider_version,
             "target": self.target,
