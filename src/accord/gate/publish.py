@@ -13,16 +13,16 @@ Writing is crash-safe and race-safe:
    many publishers of one version exactly one wins and the others get
    :data:`CONFLICT`;
 2. ``accord.lock`` is read, extended and atomically replaced while holding the
-   exclusive ``accord.lock.lck`` (created with ``O_EXCL``), so publishers of different
-   contracts all land.
+   exclusive lock ``accord.lock.lck`` (:mod:`accord.core.filelock`), so publishers of
+   different contracts all land.
 
 A publish killed after step 1 leaves a version file without a lock line: a draft that
 no range or "latest" selects, ``accord lint`` warns about (``version-unpublished``),
 ``accord check`` reports (``lock-missing-entry``), and re-running the same publish
 checks and completes. A publish killed before the link leaves a temp file; the next
-publish (holding the lock file, so no one else is writing) deletes it. A publish
-killed inside step 2 also leaves ``accord.lock.lck``; the next publish names the dead
-process and asks for the file to be removed.
+publish (holding the lock, so no one else is writing) deletes it. A publish killed
+inside step 2 holds nothing afterwards: the operating system releases its lock, and the
+next publish proceeds (and completes the interrupted one when it is the same).
 """
 
 from __future__ import annotations
@@ -30,9 +30,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import random
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -614,8 +612,9 @@ def _guarded(root: Path, timeout: float) -> Iterator[None]:
     """Hold the exclusive ``accord.lock.lck`` (``O_EXCL``; the holder's pid inside).
 
     Raises:
-        LockError: ``lock-busy`` after ``timeout`` seconds, or at once when the holder
-            is a process that no longer runs (a crashed publish left it behind).
+        LockError: ``lock-busy`` after ``timeout`` seconds. A publish that was killed
+            holds nothing: the lock is released with its process
+            (:mod:`accord.core.filelock`), and the next publish completes its work.
     """
     from accord.registry.model import LOCK_GUARD
 
@@ -626,41 +625,19 @@ def _guarded(root: Path, timeout: float) -> Iterator[None]:
             [Problem("registry-not-found", "registry directory does not exist", file=str(root))],
             root=str(root),
         )
-    guard = root / LOCK_GUARD
-    deadline = time.monotonic() + timeout
-    delay = 0.002
-    while True:
-        try:
-            fd = os.open(guard, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
-        except FileExistsError:
-            holder = _guard_holder(guard)
-            if holder is not None and not _alive(holder):
-                raise LockError(
-                    f"{LOCK_GUARD} was left by process {holder}, which is no longer running "
-                    "(a publish was interrupted): check that no `accord publish` is running, "
-                    f"delete {guard} and publish again (re-running the same publish "
-                    "completes it)",
-                    code="lock-busy",
-                    file=LOCK_GUARD,
-                ) from None
-            if time.monotonic() > deadline:
-                raise LockError(
-                    f"{guard} has been held for over {timeout:g}s"
-                    + (f" by process {holder}" if holder else "")
-                    + ": another `accord publish` is running; retry, or delete the file if "
-                    "no publish is running",
-                    code="lock-busy",
-                    file=LOCK_GUARD,
-                ) from None
-            time.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter, not crypto
-            delay = min(delay * 2, 0.05)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(f"{os.getpid()}\n")
+    from accord.core.filelock import exclusive
+
+    def busy(holder: int | None) -> LockError:
+        return LockError(
+            f"{root / LOCK_GUARD} has been held for over {timeout:g}s"
+            + (f" by process {holder}" if holder else "")
+            + ": another `accord publish` is running; retry when it is done",
+            code="lock-busy",
+            file=LOCK_GUARD,
+        )
+
+    with exclusive(root / LOCK_GUARD, timeout=timeout, busy=busy):
         yield
-    finally:
-        guard.unlink(missing_ok=True)
 
 
 def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes) -> Status:
@@ -680,24 +657,6 @@ def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes) -> Stat
         entries[(contract_id, version)] = digest
         _jsondoc.atomic_write(root / LOCK_FILE, lock_text(entries).encode("utf-8"))
     return PUBLISHED
-
-
-def _guard_holder(guard: Path) -> int | None:
-    try:
-        text = guard.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return int(text) if text.isdigit() else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # -- new, yank, retire -----------------------------------------------------------------

@@ -545,30 +545,28 @@ def lock_text(entries: LockEntries) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-def write_lock(root: str | Path, entries: LockEntries) -> None:
+def write_lock(root: str | Path, entries: LockEntries, *, timeout: float = 30.0) -> None:
     """Rewrite ``<root>/accord.lock`` atomically under the exclusive ``accord.lock.lck``.
 
     Raises:
-        LockError: ``lock-busy`` when another writer holds the lock file (or a crashed
-            one left it behind: remove it once no ``accord publish`` is running).
+        LockError: ``lock-busy`` when another writer holds the lock for over ``timeout``
+            seconds (a crashed writer holds nothing: :mod:`accord.core.filelock`).
     """
+    from accord.core.filelock import exclusive
+
     root_path = Path(root)
-    guard = root_path / LOCK_GUARD
-    try:
-        fd = os.open(guard, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        raise LockError(
-            f"{guard} exists: another `accord publish` is rewriting accord.lock. If none is "
-            "running, a previous one crashed and left a stale lock file: delete it and retry",
+
+    def busy(holder: int | None) -> LockError:
+        return LockError(
+            f"{root_path / LOCK_GUARD} is held"
+            + (f" by process {holder}" if holder else "")
+            + f": another `accord publish` has been rewriting accord.lock for over {timeout:g}s",
             code="lock-busy",
             file=LOCK_GUARD,
-        ) from None
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(f"{os.getpid()}\n")
+        )
+
+    with exclusive(root_path / LOCK_GUARD, timeout=timeout, busy=busy):
         _jsondoc.atomic_write(root_path / LOCK_FILE, lock_text(entries).encode("utf-8"))
-    finally:
-        guard.unlink(missing_ok=True)
 
 
 def _decode_lock(data: bytes) -> str:
