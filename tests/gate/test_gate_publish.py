@@ -18,7 +18,6 @@ from accord.errors import (
     ConfigError,
     ContractNotFound,
     InvalidReference,
-    LockError,
     SchemaError,
     UsageError,
 )
