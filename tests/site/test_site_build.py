@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -149,3 +151,33 @@ def test_serve_serves_on_loopback_and_rebuilds_on_change(registry: Path, tmp_pat
         thread.join(timeout=30)
     assert not thread.is_alive()
     assert result == [1]
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_services_and_the_cli_parser_never_import_jinja2() -> None:
+    done = _python(
+        "import sys, accord, accord.service.startup, accord.registry.runtime, accord.cli\n"
+        "accord.cli.build_parser()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'jinja2' "
+        "or m.startswith('accord.site')))\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_without_jinja2_site_is_bad_input_naming_the_extra(registry: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    done = _python(
+        "import sys; sys.modules['jinja2'] = None\n"
+        "from accord.cli import main\n"
+        f"sys.exit(main(['site', '--registry', {str(registry)!r}, '--out', {str(out)!r}]))\n"
+    )
+    assert done.returncode == 2, done.stderr
+    assert "error[site-missing-extra]" in done.stderr
+    assert "accord[site]" in done.stderr
+    assert not out.exists()
