@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from accord.compat import Change
     from accord.consumers._model import ExpectationFile
     from accord.registry.model import Contract, ContractVersion, Registry
+    from accord.versions import Version
 
 __all__ = ["MARKER", "SiteResult", "build_site", "render_site"]
 
@@ -98,13 +100,17 @@ def _diffs(registry: Registry, contract: Contract) -> dict[str, dict[str, Any]]:
             "compatible": report.compatible,
             "backward": report.backward,
             "forward": report.forward,
-            "changes": [_change(c) for c in report.changes],
+            "accepted": check.ok,
+            "changes": [_change(c, prev) for c in report.changes],
         }
     return out
 
 
-def _change(change: Any) -> dict[str, Any]:
+def _change(change: Change, previous: Version) -> dict[str, Any]:
+    """One change as the templates show it (the bump it needs alone: ``accord check``'s)."""
+    from accord.consumers._impact import ConsumerImpact
     from accord.core.rules import CATALOGUE
+    from accord.gate.check import change_bump
 
     witness = change.witness
     return {
@@ -116,7 +122,7 @@ def _change(change: Any) -> dict[str, Any]:
         "instance_path": change.instance_path or "/",
         "breaks": list(change.breaks),
         "message": change.message,
-        "bump": _rule_bump(change),
+        "bump": change_bump(change, previous),
         "witness": None
         if witness is None
         else {
@@ -133,20 +139,9 @@ def _change(change: Any) -> dict[str, Any]:
                 "pending": i.pending,
             }
             for i in change.consumers
-            if hasattr(i, "consumer")
+            if isinstance(i, ConsumerImpact)
         ],
     }
-
-
-def _rule_bump(change: Any) -> str:
-    """The bump this one change requires: major when it breaks a direction the mode
-    requires (severity ``error`` with breaks), else the rule's own."""
-    from accord.core.rules import CATALOGUE
-
-    if change.severity == "error" and change.breaks:
-        return "major"
-    spec = CATALOGUE.get(change.rule)
-    return str(spec.bump) if spec is not None and spec.bump else "patch"
 
 
 def _markdown(text: str) -> str:
