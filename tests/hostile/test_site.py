@@ -166,3 +166,32 @@ def test_a_failed_build_keeps_the_previous_site(
     assert "error[" in err
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["contracts", "site"]
+
+
+def test_network_svg_escapes_names_and_links_by_slug() -> None:
+    from accord.site._build import slug
+    from accord.site._network import Edge, Network, render_svg
+
+    evil = '"><script>alert(1)</script>'
+    network = Network(
+        services=(evil, "billing", "mid"),
+        edges=(Edge(evil, "mid", ("a.b",)), Edge("mid", "billing", (evil,))),
+    )
+    svg = render_svg(
+        network,
+        service_href=lambda name: f"services/{slug(name)}.html",
+        contract_href=lambda cid: f"contracts/{slug(cid)}.html",
+    )
+    assert "<script" not in svg
+    assert "&lt;script&gt;" in svg
+    assert svg.count('<a href="services/') == 3
+    assert f'href="services/{slug(evil)}.html"' in svg
+    assert slug(evil).startswith("x-")
+    assert slug("../etc") != "../etc"
+    assert slug("billing") == "billing"
+    # deterministic: the same network draws the same bytes
+    assert svg == render_svg(
+        network,
+        service_href=lambda name: f"services/{slug(name)}.html",
+        contract_href=lambda cid: f"contracts/{slug(cid)}.html",
+    )

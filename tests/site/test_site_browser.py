@@ -184,6 +184,9 @@ def test_contract_page_shows_versions_schema_and_diff_with_witness(watched: Watc
     witness = diff.locator(".witness").first
     assert "accepted by" in witness.inner_text()
     assert witness.locator("pre").inner_text().strip().startswith("{")
+    # who it affects: billing reads orders.order-placed@^1, so 2.0.0 is never served to it
+    impact = diff.locator("ul.impact li").first.inner_text()
+    assert impact.startswith("billing: does-not-read")
     watched.shot("contract-diff")
     # the raw JSON is one click away
     raw = page.locator("#v2\\.0\\.0 details")
