@@ -113,7 +113,9 @@ def test_non_site_directory_is_never_replaced(
     assert snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("which", ["registry", "parent-of-registry", "cwd", "inside-registry"])
+@pytest.mark.parametrize(
+    "which", ["registry", "parent-of-registry", "cwd", "inside-registry", "root", "top-level"]
+)
 def test_hostile_out_paths_are_refused(
     registry: Path,
     tmp_path: Path,
@@ -129,12 +131,15 @@ def test_hostile_out_paths_are_refused(
         "parent-of-registry": tmp_path,
         "cwd": Path("."),
         "inside-registry": registry / "site",
+        "root": Path("/"),
+        "top-level": Path("/accord-site-test-top-level"),  # would be created without the rule
     }[which]
     before = snapshot(tmp_path)
     code, err = _site(registry, out, capsys)
     assert code == 2
     assert "error[site-out-hostile]" in err
     assert snapshot(tmp_path) == before
+    assert not Path("/accord-site-test-top-level").exists()
 
 
 def test_symlinked_out_is_refused(

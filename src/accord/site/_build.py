@@ -5,9 +5,10 @@ byte-identical across runs: no timestamps, no absolute paths, every listing sort
 :func:`build_site` writes that into a temporary directory beside ``out``, marks it with
 :data:`MARKER` and swaps it in with two renames, so a reader never sees half a site and
 a failed build leaves the old one. It refuses (``UsageError``, exit 2, nothing written)
-an ``out`` that is a file or a symlink, the registry itself or one of its ancestors, the
-working directory or one of its ancestors, and a non-empty directory without the
-marker: it never replaces a directory it did not build.
+an ``out`` that is a file or a symlink, the registry (or a directory inside it), the
+working or home directory, an ancestor of any of them, a top-level directory (``/etc``,
+``/tmp``), and a non-empty directory without the marker: it never replaces a directory
+it did not build.
 """
 
 from __future__ import annotations
@@ -531,8 +532,9 @@ def check_out(out: Path, registry_root: Path) -> Path:
 
     Raises:
         UsageError: ``site-out-not-directory`` (a file or symlink),
-            ``site-out-hostile`` (the registry, the working directory, an ancestor of
-            either, or a filesystem root), ``site-out-not-site`` (a non-empty directory
+            ``site-out-hostile`` (the registry or a directory inside it, the working or
+            home directory, an ancestor of any of them, a filesystem root or a top-level
+            directory such as ``/etc`` or ``/tmp``), ``site-out-not-site`` (a non-empty directory
             without the marker).
     """
     from accord.core.jsondoc import check_out_dir
@@ -561,8 +563,10 @@ def check_out(out: Path, registry_root: Path) -> Path:
             )
     if real.is_relative_to(guarded["the registry"]):
         raise _refuse(f"--out {shown}: is inside the registry", "site-out-hostile")
-    if real.parent == real:
-        raise _refuse(f"--out {shown}: is a filesystem root", "site-out-hostile")
+    if len(real.parts) <= 2:  # "/", "/etc", "/tmp", "/home": never a site of its own
+        raise _refuse(
+            f"--out {shown}: is a filesystem root or a top-level directory", "site-out-hostile"
+        )
     check_out_dir(target)
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise _refuse(
