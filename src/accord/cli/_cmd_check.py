@@ -38,13 +38,14 @@ def register(subparsers: Any) -> None:
         "--fail-on",
         choices=("error", "warning", "info"),
         default=None,
-        help="lowest severity that fails the check (default: error)",
+        help="lowest severity that fails the check (default: [tool.accord] fail-on, else error)",
     )
     p.add_argument(
         "--format",
         choices=CHECK_FORMATS,
         default=None,
-        help="output format (default: text); ignore-toml prints ready-to-paste entries",
+        help="output format (default: [tool.accord] format, else text); ignore-toml prints "
+        "ready-to-paste entries",
     )
     p.add_argument(
         "--ignore-file",
@@ -136,14 +137,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         from accord.errors import UsageError
 
         raise UsageError("--against-tip needs --against REF")
-    report = check(
-        root,
-        against=against,
-        tip=args.against_tip,
-        ignore=_ignores(args, tool),
-        consumers_only=args.consumers_only,
-        requires=_requires(tool, root),
-    )
+    from accord.cli._progress import progress_bar
+
+    with progress_bar("check") as progress:
+        report = check(
+            root,
+            against=against,
+            tip=args.against_tip,
+            ignore=_ignores(args, tool),
+            consumers_only=args.consumers_only,
+            requires=_requires(tool, root),
+            progress=progress,
+        )
     # Every format uses the report's one path base: the repository root (GitHub
     # annotations, SARIF and the git restore hints need it; outside git, the cwd).
     out.write(

@@ -50,7 +50,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     tool = find_project_config(Path.cwd())
     out_dir, package = codegen_target(tool, out=args.out, package=args.package)
     registry = load_registry(args)
-    result = generate_package(registry, out_dir, package=package, check=args.check)
+    from accord.cli._progress import progress_bar
+
+    with progress_bar("codegen", unit="version") as progress:
+        result = generate_package(
+            registry, out_dir, package=package, check=args.check, progress=progress
+        )
     if args.format == "json":
         write_json(
             out,

@@ -283,19 +283,23 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
         if args.base_url and args.states and not args.state_change_url:
             _warn_states_in_verifier(args.base_url)
         target = HttpTarget(base, limits) if base is not None else None
+    from accord.cli._progress import progress_bar
+
     try:
-        report = verify_provider(
-            registry,
-            args.provider,
-            target=target,
-            states=state_runner,
-            consumer=args.consumer,
-            selectors=args.consumer_version_selector,
-            main_branch=args.main_branch,
-            provider_version=args.provider_version,
-            provider_branch=args.provider_branch,
-            enable_pending=args.enable_pending,
-        )
+        with progress_bar("verify", unit="interaction") as progress:
+            report = verify_provider(
+                registry,
+                args.provider,
+                target=target,
+                states=state_runner,
+                consumer=args.consumer,
+                selectors=args.consumer_version_selector,
+                main_branch=args.main_branch,
+                provider_version=args.provider_version,
+                provider_branch=args.provider_branch,
+                enable_pending=args.enable_pending,
+                progress=progress,
+            )
     finally:
         if target is not None:
             target.close()

@@ -28,6 +28,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from accord.core import rules as _rules
+from accord.core.progress import Progress
+from accord.core.progress import report as report_progress
 from accord.errors import ConfigError, Problem, RegistryError, UsageError
 from accord.versions import (
     BumpKind,
@@ -924,6 +926,7 @@ def check(
     ignore: Sequence[IgnoreEntry] = (),
     consumers_only: bool = False,
     requires: Sequence[tuple[str, str]] = (),
+    progress: Progress | None = None,
 ) -> GateReport:
     """Run the gate on the registry at ``root``.
 
@@ -940,6 +943,7 @@ def check(
         requires: ``(service, reference)`` pairs a service manifest requires (the CLI
             passes the project's ``[tool.accord.service]``); like every registered
             consumer's references, each must still select a usable version.
+        progress: Called after each contract is checked (:mod:`accord.core.progress`).
 
     Returns:
         The report; :meth:`GateReport.exit_code` maps it to 0 or 1.
@@ -970,13 +974,13 @@ def check(
     gitted = time.perf_counter()
     checks: list[VersionCheck] = []
     checked: list[str] = []
-    for contract in registry:
-        if base is not None and contract.id not in base.changed:
-            continue
+    todo = [c for c in registry if base is None or c.id in base.changed]
+    for done, contract in enumerate(todo, 1):
         checked.append(contract.id)
         found_checks, found = _check_contract(registry, contract)
         checks += found_checks
         findings += found
+        report_progress(progress, done, len(todo), contract.id)
     findings += _stranded(registry, requires)
     diffed = time.perf_counter()
     if consumers_only:

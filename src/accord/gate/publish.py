@@ -72,6 +72,7 @@ __all__ = [
     "PublishResult",
     "check_document",
     "export_model_schema",
+    "init_registry",
     "load_model",
     "new_contract",
     "plan_contract",
@@ -704,6 +705,66 @@ def _alive(pid: int) -> bool:
 def _toml_string(value: str) -> str:
     # JSON string escapes are valid TOML basic-string escapes.
     return json.dumps(value, ensure_ascii=False)
+
+
+_INIT_TEMPLATE = """\
+# Registry-wide settings (docs/registry.md). Every key is optional; the values shown
+# commented out are the defaults.
+
+# Compatibility mode of every contract that does not set its own in contract.toml:
+# backward, forward, full, backward-transitive, forward-transitive, full-transitive, none.
+mode = "{mode}"
+
+# Budgets every command applies to each schema and document it reads.
+# max-file-bytes = 1048576
+# max-depth = 64
+# max-items = 1000
+# max-nodes = 20000
+
+# [deprecation]
+# require-deprecation-before-removal = true
+
+# [lint.rules.version-unpublished]
+# severity = "off"
+# reason = "why this registry does not need the rule"
+"""
+
+
+def init_registry(root: str | Path, *, mode: str = "full") -> Path:
+    """Start a registry at ``root``: create the directory and its ``accord.toml``.
+
+    An existing directory is fine (a ``contracts/`` folder with schemas in it becomes a
+    registry); one that already has an ``accord.toml`` is refused, never overwritten.
+
+    Returns:
+        The ``accord.toml`` written.
+
+    Raises:
+        UsageError: ``registry-exists``, or ``--out``-style refusals of ``root`` (a file,
+            a special filesystem, not writable).
+        ConfigError: ``mode`` is not a compatibility mode.
+    """
+    from accord.registry.config import loads_toml, parse_registry_settings
+
+    path = Path(root)
+    settings = path / "accord.toml"
+    text = _INIT_TEMPLATE.format(mode=mode)
+    # The template must stay a valid accord.toml: parse it before anything is written.
+    parse_registry_settings(loads_toml(text, file="accord.toml"), file="accord.toml")
+    if os.path.lexists(settings):
+        raise UsageError(
+            f"{path} is already a registry ({settings} exists); nothing written",
+            code="registry-exists",
+        )
+    _jsondoc.make_out_dir(path, option="registry")
+    try:
+        _jsondoc.atomic_write(settings, text.encode("utf-8"), exclusive=True)
+    except FileExistsError:
+        raise UsageError(
+            f"{path} is already a registry ({settings} exists); nothing written",
+            code="registry-exists",
+        ) from None
+    return settings
 
 
 def new_contract(

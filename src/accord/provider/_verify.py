@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from accord.consumers._matchers import Mismatch, check_fields, check_matcher
 from accord.consumers._model import ExpectationFile
+from accord.core.progress import Progress
+from accord.core.progress import report as report_progress
 from accord.core.text import escape_control
 from accord.provider._errors import ProviderError
 from accord.provider._interactions import VERIFIED_KINDS, _bodies_of, provider_of
@@ -892,6 +894,7 @@ def verify_provider(
     provider_branch: str | None = None,
     enable_pending: bool = False,
     expectations: Sequence[ExpectationFile] | None = None,
+    progress: Progress | None = None,
 ) -> ProviderReport:
     """Replay every interaction consumers expect of ``provider`` and check the answers.
 
@@ -912,6 +915,7 @@ def verify_provider(
         enable_pending: Failures of pending expectations (never verified) do not
             make the report fail.
         expectations: Verify these instead of the registry's.
+        progress: Called after each interaction (:mod:`accord.core.progress`).
 
     Raises:
         ProviderError: bad input found before any request (see the module docstring).
@@ -939,10 +943,11 @@ def verify_provider(
     )
     verified = verified_digests(load_records(registry.root, provider))
     results = []
-    for case in cases:
+    for done, case in enumerate(cases, 1):
         result = verify_case(
             case, registry, target=target, states=runner, producers=producer_registry
         )
+        report_progress(progress, done, len(cases), f"{case.consumer}: {case.description}")
         pending = is_pending(
             case.consumer,
             case.expectation.digest,

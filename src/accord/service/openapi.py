@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from accord.core.progress import Progress
+from accord.core.progress import report as report_progress
 from accord.errors import RefError, SchemaError, UsageError
 
 if TYPE_CHECKING:
@@ -256,6 +258,7 @@ def import_openapi(
     kind: str = "record",
     components: Iterable[str] | None = None,
     base: Path | None = None,
+    progress: Progress | None = None,
 ) -> list[ImportedComponent]:
     """Publish every component schema of ``source`` into the registry at ``root``.
 
@@ -268,6 +271,8 @@ def import_openapi(
         kind: ``kind`` of created contracts.
         components: Only these components (default: all but FastAPI's built-ins).
         base: Directory ``source`` is relative to.
+        progress: Told of each component decided, then of each published (one count
+            over both passes).
 
     Returns:
         One :class:`ImportedComponent` per component, in name order; a refused or
@@ -319,11 +324,12 @@ def import_openapi(
                 )
             planned = plan_contract(root, contract_id, owner=owner, kind=kind)
         plans.append((component, contract_id, schema, display, planned))
-    verdicts = {
-        component: publish(root, contract_id, schema, source=display, dry_run=True)
-        for component, contract_id, schema, display, planned in plans
-        if planned is None
-    }
+    steps = 2 * len(plans)
+    verdicts: dict[str, PublishResult] = {}
+    for done, (component, contract_id, schema, display, planned) in enumerate(plans, 1):
+        if planned is None:
+            verdicts[component] = publish(root, contract_id, schema, source=display, dry_run=True)
+        report_progress(progress, done, steps, f"decide {contract_id}")
     refused = sorted(c for c, r in verdicts.items() if not r.ok)
     if refused:
         return [
@@ -344,9 +350,10 @@ def import_openapi(
             for component, contract_id, _schema, _display, planned in plans
         ]
     results: list[ImportedComponent] = []
-    for component, contract_id, schema, display, planned in plans:
+    for done, (component, contract_id, schema, display, planned) in enumerate(plans, 1):
         if planned is not None:
             write_contract(*planned, contract_id=contract_id)
         result = publish(root, contract_id, schema, source=display)
         results.append(ImportedComponent(component, contract_id, planned is not None, result))
+        report_progress(progress, len(plans) + done, steps, f"publish {contract_id}")
     return results
