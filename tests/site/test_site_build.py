@@ -181,3 +181,24 @@ def test_without_jinja2_site_is_bad_input_naming_the_extra(registry: Path, tmp_p
     assert "error[site-missing-extra]" in done.stderr
     assert "accord[site]" in done.stderr
     assert not out.exists()
+
+
+def test_render_reports_progress_per_contract(registry: Path) -> None:
+    add_contract(registry, "orders.other", {"1.0.0": V1})
+    seen: list[tuple[int, int, str]] = []
+    render_site(Registry.load(registry), progress=lambda *step: seen.append(step))
+    assert seen == [(1, 2, "orders.other"), (2, 2, "orders.thing")]
+
+
+def test_cli_draws_progress_on_stderr_only(
+    registry: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ACCORD_PROGRESS", "1")
+    out = tmp_path / "site"
+    assert main(["site", "--registry", str(registry), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "site" in captured.err
+    assert captured.out == f"-> {out}/ ({sum(1 for _ in out.rglob('*.html'))} pages)\n"

@@ -101,8 +101,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 f"--port {args.port}: cannot serve ({exc.strerror or exc})", code="usage"
             ) from None
         return EXIT_OK
+    from accord.cli._progress import progress_bar
     from accord.site import build_site
 
-    result = build_site(load_registry(args), args.out)
+    registry = load_registry(args)
+    with progress_bar("site") as progress:
+        result = build_site(registry, args.out, progress=progress)
     out.write(f"-> {display_path(result.out)}/ ({result.pages} pages)\n")
     return EXIT_OK

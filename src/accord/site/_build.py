@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from accord.compat import Change
     from accord.consumers._model import ExpectationFile
+    from accord.core.progress import Progress
     from accord.registry.model import Contract, ContractVersion, Registry
     from accord.versions import Version
 
@@ -302,8 +303,10 @@ class _Pages:
         self.files[path] = html.encode("utf-8")
 
 
-def render_site(registry: Registry) -> dict[str, bytes]:
+def render_site(registry: Registry, *, progress: Progress | None = None) -> dict[str, bytes]:
     """Every file of the site of ``registry``: ``{relative path: content}``, sorted.
+
+    ``progress`` is told after each contract's pages (:mod:`accord.core.progress`).
 
     Raises:
         AccordError: an invalid expectation or record (the same errors ``accord
@@ -312,6 +315,7 @@ def render_site(registry: Registry) -> dict[str, bytes]:
     import accord.compat  # noqa: F401 - registers the compat rules in the catalogue
     from accord._version import __version__
     from accord.consumers._impact import field_usage
+    from accord.core.progress import report
     from accord.core.rules import CATALOGUE, FAMILY_TITLES, rules
     from accord.gate.changelog import contract_changelog
     from accord.provider._interactions import provider_of
@@ -404,7 +408,7 @@ def render_site(registry: Registry) -> dict[str, bytes]:
         kinds=kinds,
     )
 
-    for contract, row in zip(contracts, index_rows, strict=True):
+    for done, (contract, row) in enumerate(zip(contracts, index_rows, strict=True), start=1):
         diffs = _diffs(registry, contract)
         versions = [
             {
@@ -445,6 +449,7 @@ def render_site(registry: Registry) -> dict[str, bytes]:
             c=row,
             body=_markdown(contract_changelog(registry, contract)),
         )
+        report(progress, done, len(contracts), contract.id)
 
     for e in exp_pages:
         pages.page(e["page"], "expectation.html.j2", title=f"{e['consumer']}: {e['file']}", e=e)
@@ -586,15 +591,18 @@ def _write_tree(base: Path, files: Mapping[str, bytes]) -> None:
     (base / MARKER).write_bytes(_MARKER_TEXT)
 
 
-def build_site(registry: Registry, out: str | os.PathLike[str]) -> SiteResult:
-    """Render the site of ``registry`` and swap it in at ``out`` atomically.
+def build_site(
+    registry: Registry, out: str | os.PathLike[str], *, progress: Progress | None = None
+) -> SiteResult:
+    """Render the site of ``registry`` and swap it in at ``out`` atomically (``progress``:
+    see :func:`render_site`).
 
     Raises:
         UsageError: ``out`` is refused (see :func:`check_out`); nothing is written.
         AccordError: what :func:`render_site` raises; nothing is written.
     """
     target = check_out(Path(out), registry.root)
-    files = render_site(registry)
+    files = render_site(registry, progress=progress)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
     old: Path | None = None
