@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
@@ -202,3 +203,39 @@ def test_cli_draws_progress_on_stderr_only(
     captured = capsys.readouterr()
     assert "site" in captured.err
     assert captured.out == f"-> {out}/ ({sum(1 for _ in out.rglob('*.html'))} pages)\n"
+
+
+def test_records_branch_feeds_the_matrix_without_writing_the_registry(tmp_path: Path) -> None:
+    from _site_records import EXAMPLE_REGISTRY, commit_records, example_records
+
+    registry = tmp_path / "registry"
+    shutil.copytree(EXAMPLE_REGISTRY, registry)
+    commit_records(registry, example_records(registry, tmp_path))
+    before = {k: v for k, v in snapshot(registry).items() if not k.startswith(".git")}
+    out = tmp_path / "site"
+    argv = ["site", "--registry", str(registry), "--out", str(out)]
+    assert main([*argv, "--records-branch", "accord-records", "--records-local"]) == 0
+    page = (out / "deployments.html").read_text()
+    assert 'id="env-production"' in page
+    assert 'badge verified">verified' in page
+    assert 'badge failed">failed' in page
+    after = {k: v for k, v in snapshot(registry).items() if not k.startswith(".git")}
+    assert after == before
+    # without the branch, the registry's own (absent) records
+    assert main(argv) == 0
+    assert "No environment is recorded yet" in (out / "deployments.html").read_text()
+
+
+def test_records_branch_that_does_not_exist_is_bad_input(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess as sp
+
+    sp.run(["git", "init", "-q", str(registry)], check=True)
+    out = tmp_path / "site"
+    argv = ["site", "--registry", str(registry), "--out", str(out)]
+    assert main([*argv, "--records-branch", "nope", "--records-local"]) == 2
+    assert "error[records-no-branch]" in capsys.readouterr().err
+    assert not out.exists()
+    assert main([*argv, "--records-local"]) == 2
+    assert main([*argv, "--serve", "--records-branch", "x"]) == 2

@@ -46,6 +46,26 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="port for --serve (0: any free port; default: 8000)",
     )
+    p.add_argument(
+        "--records-branch",
+        metavar="BRANCH",
+        default=None,
+        help="read the deployment and verification records from this git branch (as "
+        "`accord records pull` does, checked the same way) instead of the registry's "
+        "own verifications/ and environments/; nothing is written into the registry "
+        "(default: use the registry's records)",
+    )
+    p.add_argument(
+        "--records-remote",
+        metavar="REMOTE",
+        default="origin",
+        help="remote to fetch --records-branch from (default: origin)",
+    )
+    p.add_argument(
+        "--records-local",
+        action="store_true",
+        help="read --records-branch from the local repository, without fetching",
+    )
     add_registry_arg(p)
     p.set_defaults(handler=run)
 
@@ -71,6 +91,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"--port {args.port}: not a port (0-65535)", code="usage")
     if args.port != 8000 and not args.serve:
         raise UsageError("--port applies to --serve", code="usage")
+    if args.serve and args.records_branch is not None:
+        raise UsageError(
+            "--serve rebuilds from the registry's own records: run `accord records pull` "
+            "instead of --records-branch",
+            code="usage",
+        )
     if args.serve:
         import threading
 
@@ -101,11 +127,27 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 f"--port {args.port}: cannot serve ({exc.strerror or exc})", code="usage"
             ) from None
         return EXIT_OK
-    from accord.cli._progress import progress_bar
-    from accord.site import build_site
+    from contextlib import nullcontext
 
+    from accord.cli._progress import progress_bar
+    from accord.site import build_site, with_records_branch
+    from accord.site._build import check_out
+
+    if args.records_branch is None and args.records_local:
+        raise UsageError("--records-local applies to --records-branch", code="usage")
     registry = load_registry(args)
-    with progress_bar("site") as progress:
-        result = build_site(registry, args.out, progress=progress)
+    # Refuse a bad --out before reading anything from git (the copy's root is elsewhere).
+    check_out(args.out, registry.root)
+    loaded = (
+        nullcontext(registry)
+        if args.records_branch is None
+        else with_records_branch(
+            registry.root,
+            branch=args.records_branch,
+            remote=None if args.records_local else args.records_remote,
+        )
+    )
+    with loaded as shown, progress_bar("site") as progress:
+        result = build_site(shown, args.out, progress=progress)
     out.write(f"-> {display_path(result.out)}/ ({result.pages} pages)\n")
     return EXIT_OK

@@ -23,7 +23,7 @@ every layer below it.
 
 from __future__ import annotations
 
-from accord.site._build import MARKER, SiteResult, build_site, render_site
+from accord.site._build import MARKER, SiteResult, build_site, render_site, with_records_branch
 from accord.site._serve import serve
 
-__all__ = ["MARKER", "SiteResult", "build_site", "render_site", "serve"]
+__all__ = ["MARKER", "SiteResult", "build_site", "render_site", "serve", "with_records_branch"]

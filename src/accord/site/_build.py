@@ -19,7 +19,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from accord.registry.model import Contract, ContractVersion, Registry
     from accord.versions import Version
 
-__all__ = ["MARKER", "SiteResult", "build_site", "render_site"]
+__all__ = ["MARKER", "SiteResult", "build_site", "render_site", "with_records_branch"]
 
 MARKER = ".accord-site"
 _MARKER_TEXT = b"This directory was built by `accord site`; it replaces the whole directory.\n"
@@ -521,6 +522,42 @@ def render_site(registry: Registry, *, progress: Progress | None = None) -> dict
     for name in _ASSETS:
         pages.files[f"assets/{name}"] = (assets / name).read_bytes()
     return dict(sorted(pages.files.items()))
+
+
+# -- records from git ---------------------------------------------------------------------
+
+
+@contextmanager
+def with_records_branch(
+    root: Path, *, branch: str, remote: str | None, repo: Path | None = None
+) -> Iterator[Registry]:
+    """The registry at ``root`` as if ``accord records pull`` had copied ``branch`` into
+    it, without writing into it: a temporary copy of the registry (its own
+    ``verifications/`` and ``environments/`` left out) receives the branch's records
+    through the same checked reader (:func:`accord.distribution.records.read_records`),
+    then is loaded. The copy is removed when the block ends.
+
+    Raises:
+        UsageError, AccordError: what ``accord records pull`` raises (no such branch, a
+            file that is not a record, a bad remote); what loading raises.
+    """
+    from accord.distribution.records import read_records
+    from accord.registry.model import Registry
+
+    with tempfile.TemporaryDirectory(prefix="accord-site-") as tmp:
+        copy = Path(tmp) / "registry"
+        shutil.copytree(
+            root,
+            copy,
+            symlinks=True,
+            ignore=lambda d, names: [
+                n
+                for n in names
+                if Path(d) == Path(root) and n in ("verifications", "environments", ".git")
+            ],
+        )
+        read_records(repo if repo is not None else root, copy, branch=branch, remote=remote)
+        yield Registry.load(copy)
 
 
 # -- writing ------------------------------------------------------------------------------
