@@ -239,3 +239,34 @@ def test_records_branch_that_does_not_exist_is_bad_input(
     assert not out.exists()
     assert main([*argv, "--records-local"]) == 2
     assert main([*argv, "--serve", "--records-branch", "x"]) == 2
+
+
+@pytest.mark.timeout(90)
+def test_cli_serve_stops_cleanly_on_ctrl_c(registry: Path, tmp_path: Path) -> None:
+    import signal
+
+    out = tmp_path / "site"
+    argv = ["--registry", str(registry), "--out", str(out), "--serve", "--port", "0"]
+    with subprocess.Popen(
+        [sys.executable, "-m", "accord", "site", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        try:
+            line = proc.stdout.readline()
+            assert " served at http://127.0.0.1:" in line
+            url = line.split(" served at ", 1)[1].split(" ", 1)[0]
+            with _open(url + "index.html", timeout=10) as response:
+                assert b"orders.thing" in response.read()
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+        stderr = proc.stderr.read()
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
