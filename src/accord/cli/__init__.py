@@ -114,7 +114,10 @@ class _Parser(argparse.ArgumentParser):
         wrong = re.match(r"argument \S+: invalid choice: '([^']*)' \(choose from (.*)\)$", message)
         if wrong is not None:
             choices = re.findall(r"'([^']*)'", wrong[2])
-            close = difflib.get_close_matches(wrong[1], choices, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(wrong[1], choices, n=3, cutoff=0.6)
+            # `lsit` is as close to `site` as to `list` for difflib; a swapped pair of
+            # letters is one edit, so prefer the fewest edits (stable: ties keep difflib's).
+            close.sort(key=lambda choice: _edits(wrong[1], choice))
             if close:
                 message = f"{message}; did you mean '{close[0]}'?"
         self.print_usage(sys.stderr)
@@ -125,6 +128,23 @@ class _Parser(argparse.ArgumentParser):
         if message:
             sys.stderr.write(message)
         raise _ParserExit(status)
+
+
+def _edits(a: str, b: str) -> int:
+    """Edit distance counting a swap of two adjacent letters as one edit (OSA)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(
+                rows[-1][j] + 1,
+                row[j - 1] + 1,
+                rows[-1][j - 1] + (a[i - 1] != b[j - 1]),
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def build_parser() -> argparse.ArgumentParser:
