@@ -61,7 +61,7 @@ def _registered() -> list[str]:
 def test_every_command_has_a_task_group() -> None:
     grouped = [name for _, names in COMMAND_GROUPS for name in names]
     assert len(grouped) == len(set(grouped))
-    assert set(_registered()) <= set(grouped), set(_registered()) - set(grouped)
+    assert set(_registered()) == set(grouped), set(_registered()) ^ set(grouped)
 
 
 def test_help_lists_commands_by_task(capsys: pytest.CaptureFixture[str]) -> None:
