@@ -26,7 +26,9 @@ def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[
         capture_output=True,
         cwd=REPO,
         env=env,
-        timeout=60,
+        # The demo runs a dozen commands: a loaded 2-core CI machine needs more than a
+        # minute (pytest-timeout's 300 s stays the outer bound).
+        timeout=240,
         check=False,
     )
 
