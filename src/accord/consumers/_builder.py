@@ -28,6 +28,8 @@ from accord.errors import UsageError
 if TYPE_CHECKING:
     import httpx
 
+    from accord.consumers._stub import StubServer
+
 __all__ = [
     "Expectation",
     "Interaction",
@@ -461,6 +463,7 @@ class Expectation:
         self._interactions: list[Interaction | Message] = []
         self._exercised: set[int] = set()
         self._unexpected: list[str] = []
+        self._servers: list[StubServer] = []
 
     # -- fields of a contract ----------------------------------------------------------
 
@@ -573,7 +576,21 @@ class Expectation:
             for n, item in enumerate(self._interactions)
             if isinstance(item, Interaction) and n not in self._exercised
         ]
-        return out + self._unexpected
+        served = [p for server in self._servers for p in server.problems]
+        return out + self._unexpected + served
+
+    def raise_for_problems(self) -> None:
+        """Raise when :meth:`problems` is not empty (what a consumer test asserts last).
+
+        Raises:
+            UsageError: ``expectation-unmet``, naming every problem.
+        """
+        problems = self.problems()
+        if problems:
+            raise UsageError(
+                f"expectation of {self.consumer} not met:\n  " + "\n  ".join(problems),
+                code="expectation-unmet",
+            )
 
     # -- the in-process stub -----------------------------------------------------------
 
@@ -637,6 +654,36 @@ class Expectation:
             return httpx.Response(status, headers=headers, content=payload)
 
         return httpx.MockTransport(handler)
+
+    def serve(self, *, port: int = 0, timeout: float = 5.0, max_body: int = 1 << 20) -> StubServer:
+        """A real HTTP server on 127.0.0.1 serving the expected responses (Pact's mock
+        server), for any client library; use it as a context manager.
+
+        Example::
+
+            with e.serve() as stub:
+                assert requests.get(f"{stub.base_url}/users/123").json()["name"] == "Ada"
+
+        Args:
+            port: The port; 0 (the default) lets the operating system choose one.
+            timeout: Seconds a connection may stay silent before the stub drops it.
+            max_body: The largest request body read, in bytes (larger: 413, a problem).
+
+        Leaving the ``with`` block stops the server and raises ``expectation-unmet``
+        when an interaction was never exercised or a request matched none; the
+        ``accord_expectation`` fixture also stops every server still running at
+        teardown (see :meth:`close`).
+        """
+        from accord.consumers._stub import StubServer
+
+        server = StubServer(self, port=port, timeout=timeout, max_body=max_body)
+        self._servers.append(server)
+        return server
+
+    def close(self) -> None:
+        """Stop every stub server :meth:`serve` started that is still running."""
+        for server in self._servers:
+            server.close()
 
     def asgi_app(self) -> Callable[..., Any]:
         """An ASGI app serving the expected responses (for ``httpx.ASGITransport``)."""

@@ -25,7 +25,9 @@ cannot tear the file or lose each other's interactions.
 
 Like Pact's mock server, the teardown also fails (and writes nothing) when an HTTP
 interaction was never exercised through the stub, or the stub received a request no
-interaction matches.
+interaction matches. The stub is in process (``e.transport()``, ``e.asgi_app()``) or a
+real HTTP server on 127.0.0.1 for any client library (``with e.serve() as stub:`` then
+``stub.base_url``); a server still running at teardown is stopped there.
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ def accord_expectation(request: pytest.FixtureRequest) -> Iterator[Callable[...,
         return expectation
 
     yield factory
+    for expectation in made:  # a stub server the test left running stops here
+        expectation.close()
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         return  # never record what a failing test declared
