@@ -135,3 +135,30 @@ def test_fixture_with_the_loopback_stub_records_only_what_was_matched(tmp_path: 
     assert "'get user' was never exercised" in run.stdout
     assert _file(tmp_path).exists()
     assert not (tmp_path / "reg/consumers/billing/other.json").exists()
+
+
+MESSAGES = """
+from accord.consumers import string
+
+def _orders(e):
+    e.message('order placed', 'orders.order-placed@^1', {'order_id': string('o-1')})
+
+def test_consumed(accord_expectation):
+    e = accord_expectation('billing', provider='orders-service')
+    _orders(e)
+    assert e.consume('order placed', lambda body, meta: body['order_id']) == 'o-1'
+
+def test_declared_only(accord_expectation):
+    _orders(accord_expectation('billing', name='other', provider='orders-service'))
+"""
+
+
+def test_fixture_fails_on_a_message_never_consumed_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "test_consumer.py").write_text(MESSAGES)
+    run = _pytest(tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "2 passed, 1 error" in run.stdout
+    assert "ERROR test_consumer.py::test_declared_only" in run.stdout
+    assert "message 'order placed' was never consumed" in run.stdout
+    assert (tmp_path / "reg/consumers/billing/orders-service.json").exists()
+    assert not (tmp_path / "reg/consumers/billing/other.json").exists()

@@ -173,3 +173,41 @@ def test_head_and_two_servers_for_one_expectation() -> None:
         assert httpx.head(f"{one.base_url}/ping").status_code == 204
         assert httpx.get(f"{two.base_url}/ping").json() == {"a": 1}
     assert e.problems() == []
+
+
+def _orders() -> Expectation:
+    e = Expectation("billing", provider="orders-service")
+    e.message("order placed", "orders.order-placed@^1", {"order_id": string("o-1")})
+    e.message("order cancelled", "orders.order-cancelled@^1", {"order_id": string("o-2")})
+    return e
+
+
+def test_a_message_never_consumed_is_a_problem_like_an_unexercised_interaction() -> None:
+    e = _orders()
+    seen: list[tuple[Any, dict[str, Any]]] = []
+    assert e.consume("order placed", lambda body, meta: seen.append((body, meta))) is None
+    assert seen == [({"order_id": "o-1"}, {"contract": "orders.order-placed@^1"})]
+    problems = e.problems()
+    assert len(problems) == 1
+    assert "message 'order cancelled' was never consumed" in problems[0]
+    with pytest.raises(UsageError) as info:
+        e.raise_for_problems()
+    assert info.value.code == "expectation-unmet"
+    assert e.example_message("order cancelled") == {"order_id": "o-2"}
+    assert e.problems() == []
+
+
+def test_consuming_an_unknown_message_names_the_closest() -> None:
+    with pytest.raises(UsageError) as info:
+        _orders().consume("order place", lambda body, meta: None)
+    assert info.value.code == "expectation-unknown-message"
+    assert "did you mean 'order placed'" in str(info.value)
+
+
+def test_the_http_stub_exit_does_not_judge_messages() -> None:
+    e = _orders()
+    e.upon_receiving("ping").with_request("GET", "/ping").will_respond_with(204)
+    with e.serve() as stub:
+        assert httpx.get(f"{stub.base_url}/ping").status_code == 204
+    assert len(e.problems()) == 2
+    assert e.problems(messages=False) == []

@@ -568,24 +568,32 @@ class Expectation:
                 atomic_write(target, data)
         return target
 
-    def problems(self) -> list[str]:
-        """What the stub saw that Pact's mock server fails a test for: HTTP interactions
-        never exercised, and requests no interaction matched (empty: all is well)."""
-        out = [
-            f"interaction {item.description!r} was never exercised by the stub"
-            for n, item in enumerate(self._interactions)
-            if isinstance(item, Interaction) and n not in self._exercised
-        ]
+    def problems(self, *, messages: bool = True) -> list[str]:
+        """What the stub saw that Pact fails a consumer test for (empty: all is well):
+        HTTP interactions never exercised, requests no interaction matched, and (unless
+        ``messages=False``) messages the test never consumed (:meth:`consume`,
+        :meth:`example_message`)."""
+        out: list[str] = []
+        for n, item in enumerate(self._interactions):
+            if n in self._exercised:
+                continue
+            if isinstance(item, Interaction):
+                out.append(f"interaction {item.description!r} was never exercised by the stub")
+            elif messages:
+                out.append(
+                    f"message {item.description!r} was never consumed by the test (pass it "
+                    f"to your handler: consume({item.description!r}, handler))"
+                )
         served = [p for server in self._servers for p in server.problems]
         return out + self._unexpected + served
 
-    def raise_for_problems(self) -> None:
+    def raise_for_problems(self, *, messages: bool = True) -> None:
         """Raise when :meth:`problems` is not empty (what a consumer test asserts last).
 
         Raises:
             UsageError: ``expectation-unmet``, naming every problem.
         """
-        problems = self.problems()
+        problems = self.problems(messages=messages)
         if problems:
             raise UsageError(
                 f"expectation of {self.consumer} not met:\n  " + "\n  ".join(problems),
@@ -594,12 +602,34 @@ class Expectation:
 
     # -- the in-process stub -----------------------------------------------------------
 
-    def example_message(self, description: str) -> Any:
-        """The example payload of message ``description`` (feed it to your handler)."""
-        for item in self._interactions:
+    def _message(self, description: str) -> Message:
+        for n, item in enumerate(self._interactions):
             if isinstance(item, Message) and item.description == description:
-                return item.body.get("example")
-        raise UsageError(f"no message {description!r} in this expectation")
+                self._exercised.add(n)
+                return item
+        known = [i.description for i in self._interactions if isinstance(i, Message)]
+        from accord.core.text import did_you_mean
+
+        raise UsageError(
+            f"no message {description!r} in this expectation{did_you_mean(description, known)}",
+            code="expectation-unknown-message",
+        )
+
+    def example_message(self, description: str) -> Any:
+        """The example payload of message ``description`` (feed it to your handler); the
+        message counts as consumed."""
+        return self._message(description).body.get("example")
+
+    def consume(self, description: str, handler: Callable[[Any, dict[str, Any]], Any]) -> Any:
+        """Call ``handler(body, metadata)`` with message ``description``'s example, as
+        pact-python's ``verify(handler)`` does; the message counts as consumed. An
+        exception from the handler propagates (the test fails, nothing is recorded).
+
+        Returns:
+            What the handler returned.
+        """
+        item = self._message(description)
+        return handler(item.body.get("example"), dict(item.metadata))
 
     def respond(
         self,
