@@ -227,6 +227,7 @@ def _refuse_provider_options(args: argparse.Namespace) -> None:
             ("--record", args.record),
             ("--consumer-version-selector", args.consumer_version_selector),
             ("--provider-version", args.provider_version),
+            ("--allow-no-expectations", args.allow_no_expectations),
         )
         if value
     ]

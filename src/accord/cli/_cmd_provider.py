@@ -78,6 +78,13 @@ def add_verify_provider_args(verify: argparse.ArgumentParser) -> None:
         help="failures of never-verified (pending) expectations do not fail the run",
     )
     group.add_argument(
+        "--allow-no-expectations",
+        action="store_true",
+        help="pass (exit 0, nothing recorded) when the provider, named by a contract.toml, "
+        "has no consumer expectations yet; without it that is exit 2 "
+        "(provider-no-expectations). An unknown provider is exit 2 either way",
+    )
+    group.add_argument(
         "--timeout",
         type=float,
         default=10.0,
@@ -295,6 +302,7 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
             provider_version=args.provider_version,
             provider_branch=args.provider_branch,
             enable_pending=args.enable_pending,
+            allow_no_expectations=args.allow_no_expectations,
         )
     finally:
         if target is not None:
@@ -302,7 +310,7 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
         if isinstance(state_runner, StateChangeUrl):
             state_runner.close()
     written = None
-    if args.record:
+    if args.record and not report.no_expectations:  # a record of nothing verified: none
         from accord.provider._records import record_verification
 
         written = record_verification(registry.root, report.to_record(now_rfc3339()))
