@@ -255,6 +255,8 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
 
     if getattr(args, "contract", None) is not None:  # it would be ignored: all verified
         raise UsageError("--contract applies to --static, not to --provider")
+    if getattr(args, "require_contract", False):
+        raise UsageError("--require-contract applies to --static, not to --provider")
     if args.app and args.base_url:
         raise UsageError("accord verify --provider takes one of --app or --base-url, not both")
     if args.record and not args.provider_version:
