@@ -512,7 +512,9 @@ def import_pact(
     """One Pact file (v2, v3 or v4) as an expectation document.
 
     A response or message body nothing binds to a contract is kept unbound
-    (``"contract": null``); with ``require_contract`` it is an error.
+    (``"contract": null``); with ``require_contract`` it is an error. A pact served by
+    a Pact Broker (its HAL ``_links`` beside the Pact) keeps the consumer version the
+    broker states (``pb:consumer-version``).
 
     Raises:
         DocumentError: ``pact-unmapped`` (with ``require_contract``: every unbound
@@ -590,10 +592,31 @@ def import_pact(
     for key in ("version", "branch"):
         if isinstance(who, dict) and who.get(key) is not None:
             out["consumer"][key] = who[key]
+    broker_version = _broker_consumer_version(doc, file)
+    if broker_version is not None and "version" not in out["consumer"]:
+        out["consumer"]["version"] = broker_version
     if accord.get("reads"):
         out["reads"] = accord["reads"]
     validate(out, file=file)
     return out
+
+
+def _broker_consumer_version(doc: dict[str, Any], file: str | None) -> str | None:
+    """The consumer version a Pact Broker states in a pact it serves (HAL link
+    ``pb:consumer-version``, whose ``name`` is the version), or ``None``."""
+    links = doc.get("_links")
+    if not isinstance(links, dict) or "pb:consumer-version" not in links:
+        return None
+    link = links["pb:consumer-version"]
+    name = link.get("name") if isinstance(link, dict) else None
+    if not isinstance(name, str) or not name:
+        raise DocumentError(
+            "_links.pb:consumer-version has no 'name' (the consumer version) string",
+            code="pact-invalid",
+            file=file,
+            pointer="/_links/pb:consumer-version",
+        )
+    return name
 
 
 def _pact_key(inter: dict[str, Any]) -> tuple[str, str]:
