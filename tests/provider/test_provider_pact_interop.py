@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -111,3 +112,53 @@ def test_the_real_verifier_and_accord_agree_on_accords_export(
         assert "$.name" in report.render_text()
         failure = verifier.results["errors"][0]["mismatch"]["mismatches"]
         assert any(m["path"] == "$.name" or "name" in m["mismatch"] for m in failure)
+
+
+def _keys(node: Any, prefix: str = "") -> set[str]:
+    """Every key path of a record (``results[].interactions[].success``)."""
+    out: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out.add(prefix + key)
+            out |= _keys(value, prefix + key + ("[]." if isinstance(value, list) else "."))
+    elif isinstance(node, list):
+        for item in node:
+            out |= _keys(item, prefix)
+    return out
+
+
+def test_docs_broker_maps_every_field_of_a_real_verification_record(registry_root: Path) -> None:
+    """docs/broker.md's table of record fields vs the Pact Broker's is complete: every
+    key a real record holds is named there (a new field must be mapped, or said to
+    have no broker counterpart)."""
+    from accord.provider import StateRegistry
+    from accord.provider._verify import now_rfc3339
+
+    users = Users()
+    states = StateRegistry()
+
+    @states.state("user exists")
+    def create(id: int) -> None:
+        users.rows[id] = {"id": id, "name": "Ada", "email": "ada@example.com"}
+
+    with _serve(_users_service(users)) as base:
+        target = HttpTarget(parse_base_url(base))
+        try:
+            report = verify_provider(
+                Registry.load(registry_root),
+                "users-service",
+                target=target,
+                states=states,
+                provider_version="2.0.0",
+                provider_branch="main",
+            )
+        finally:
+            target.close()
+    record = report.to_record(now_rfc3339())
+    docs = (Path(__file__).resolve().parents[2] / "docs/broker.md").read_text()
+    table = docs.split("## 2.", 1)[1].split("A script", 1)[0]
+    leaves = {k.rsplit(".", 1)[-1].removesuffix("[]") for k in _keys(record)}
+    leaves -= {"format_version"}  # accord's file format, not a verification fact
+    named = {w for code in re.findall(r"`([^`]*)`", table) for w in re.findall(r"\w+", code)}
+    missing = sorted(leaves - named)
+    assert missing == []
