@@ -211,3 +211,14 @@ def test_the_http_stub_exit_does_not_judge_messages() -> None:
         assert httpx.get(f"{stub.base_url}/ping").status_code == 204
     assert len(e.problems()) == 2
     assert e.problems(messages=False) == []
+
+
+@pytest.mark.parametrize("port", ["taken", 70000], ids=["in-use", "not-a-port"])
+def test_a_port_it_cannot_listen_on_is_a_usage_error(port: Any) -> None:
+    e = _users()
+    with e.serve() as held:
+        with pytest.raises(UsageError) as info:
+            e.serve(port=held.port if port == "taken" else port)
+        assert info.value.code == "stub-port-unavailable"
+        assert httpx.get(f"{held.base_url}/users/123?fields=name", headers={"X-Api-Key": "k"})
+        assert httpx.post(f"{held.base_url}/users", json={"name": "Eve"}).status_code == 201

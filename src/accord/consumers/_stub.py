@@ -157,7 +157,13 @@ class StubServer:
         self.max_body = max_body
         self.lock = threading.Lock()
         self.problems: list[str] = []
-        self._server = _Server(("127.0.0.1", port), self)  # loopback only, never 0.0.0.0
+        try:
+            self._server = _Server(("127.0.0.1", port), self)  # loopback only, never 0.0.0.0
+        except (OSError, OverflowError) as exc:  # a port in use, or not a port at all
+            raise UsageError(
+                f"the stub cannot listen on 127.0.0.1:{port}: {exc} (port=0 picks a free one)",
+                code="stub-port-unavailable",
+            ) from None
         self.port: int = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(
