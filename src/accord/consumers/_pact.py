@@ -756,13 +756,27 @@ def load_pact(path: Path) -> dict[str, Any]:
 
 # -- export ---------------------------------------------------------------------------
 
+
+def _rfc3339_formats(date_parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The Pact formats of RFC 3339 times after each of ``date_parts``: fractions of a
+    second optional, and the offset ``Z`` also lowercase (RFC 3339 allows ``t`` and ``z``;
+    Pact formats are case-sensitive, so each case is one more alternative)."""
+    return tuple(
+        f"{head}HH:mm:ss{fraction}{zone}"
+        for head in date_parts
+        for zone in ("XXX", "'z'")
+        for fraction in ("", ".SSSSSSSSS")
+    )
+
+
 #: The Pact formats that state a date/time matcher without a format, accord's RFC 3339
-#: (fractions of a second optional): pact-rust's ``S`` reads up to as many digits as the
-#: format has letters, so nine cover RFC 3339's practical precision.
+#: (fractions of a second optional, ``t``/``z`` in either case): pact-rust's ``S`` reads
+#: up to as many digits as the format has letters, so nine cover RFC 3339's practical
+#: precision (ten or more is a documented difference).
 _DEFAULT_FORMATS: dict[str, tuple[str, ...]] = {
     "date": ("yyyy-MM-dd",),
-    "time": ("HH:mm:ssXXX", "HH:mm:ss.SSSSSSSSSXXX"),
-    "datetime": ("yyyy-MM-dd'T'HH:mm:ssXXX", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX"),
+    "time": _rfc3339_formats(("",)),
+    "datetime": _rfc3339_formats(("yyyy-MM-dd'T'", "yyyy-MM-dd't'")),
 }
 
 
