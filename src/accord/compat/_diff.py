@@ -398,10 +398,7 @@ def _embedded(
 
 
 def _node(document: Schema, pointer: str) -> Schema:
-    node: Any = document
-    for token in _pointer.split(pointer):
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node  # type: ignore[no-any-return]
+    return _pointer.resolve(document, pointer)  # type: ignore[no-any-return]
 
 
 def _local(embedded: Schema, pointers: Sequence[str]) -> Schema:

@@ -277,12 +277,9 @@ class Ctx:
             if target is None:
                 raise Unsupported(f"unknown anchor in $ref {ref!r}")
             return target
-        value = root
-        try:
-            for token in _pointer.split("#" + fragment) if fragment else []:
-                value = value[int(token)] if isinstance(value, list) else value[token]
-        except (KeyError, IndexError, ValueError, TypeError) as exc:
-            raise Unsupported(f"unresolvable $ref {ref!r}") from exc
+        found, value = _pointer.lookup(root, fragment)
+        if not found:
+            raise Unsupported(f"unresolvable $ref {ref!r}")
         return self.node(node.doc, value, fragment)
 
     def _anchor(self, doc: int, name: str) -> Node | None:

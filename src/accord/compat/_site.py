@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
-from urllib.parse import unquote
 
 from accord.compat._types import Direction
 from accord.core import pointer as _pointer
@@ -82,21 +81,12 @@ def show(value: Any, limit: int = 60) -> str:
 
 def resolve_local(root: Schema, ref: str) -> tuple[str, Schema] | None:
     """The pointer and subschema a same-document ``$ref`` designates, if it resolves."""
-    if ref != "#" and not ref.startswith("#/"):
+    pointer = _pointer.fragment(ref)
+    if pointer is None:
         return None
-    node: Any = root
-    try:
-        tokens = _pointer.split(unquote(ref[1:]))
-        for token in tokens:
-            if isinstance(node, dict):
-                node = node[token]
-            elif isinstance(node, list):
-                node = node[int(token)]
-            else:
-                return None
-    except (KeyError, IndexError, ValueError):
-        return None
-    if isinstance(node, bool | dict):
+    tokens = _pointer.split(pointer)
+    found, node = _pointer.lookup(root, tokens)
+    if found and isinstance(node, bool | dict):
         return _pointer.from_parts(tokens), node
     return None
 

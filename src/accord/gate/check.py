@@ -237,17 +237,7 @@ def _node_at(document: Any, pointer: str) -> list[Any]:
     """The nodes along ``pointer`` from the root (shorter when it does not resolve)."""
     from accord.core import pointer as _pointer
 
-    nodes = [document]
-    node = document
-    for token in _pointer.split(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            break
-        nodes.append(node)
-    return nodes
+    return _pointer.nodes_along(document, pointer)
 
 
 def _deprecated(document: Any, pointer: str) -> bool:

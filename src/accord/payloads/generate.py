@@ -728,11 +728,8 @@ class _Document:
         hit = self._nodes.get(ptr, self)
         if hit is not self:
             return hit
-        cur: Any = self.schema
-        try:
-            for token in _pointer.split(ptr):
-                cur = cur[int(token)] if isinstance(cur, list) else cur[token]
-        except (KeyError, IndexError, ValueError, TypeError):
+        found, cur = _pointer.lookup(self.schema, ptr)
+        if not found:
             cur = True
         self._nodes[ptr] = cur
         return cur

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from accord.core import pointer as _pointer
 from accord.errors import RefError, SchemaError, UsageError
 
 if TYPE_CHECKING:
@@ -130,8 +131,7 @@ def _rewrite(node: Any, own: str, *, file: str, pointer: str) -> Any:
             if key == "$ref" and isinstance(value, str):
                 out[key] = _local_ref(value, own, file=file, pointer=pointer)
             else:
-                escaped = key.replace("~", "~0").replace("/", "~1")
-                out[key] = _rewrite(value, own, file=file, pointer=f"{pointer}/{escaped}")
+                out[key] = _rewrite(value, own, file=file, pointer=_pointer.join(pointer, key))
         return out
     if isinstance(node, list):
         return [_rewrite(v, own, file=file, pointer=f"{pointer}/{i}") for i, v in enumerate(node)]
