@@ -22,6 +22,7 @@ from accord.compat._types import Direction
 from accord.core import pointer as _pointer
 from accord.core.memo import IdentityMemo
 from accord.core.schema import Schema
+from accord.core.values import equality_key
 
 BOTH: tuple[Direction, ...] = ("backward", "forward")
 BACKWARD: tuple[Direction, ...] = ("backward",)
@@ -37,25 +38,7 @@ DELETE: Any = object()  # marker in a PatchOp: remove the keyword
 # ----------------------------------------------------------------------------- values
 
 
-def canon(value: Any) -> Any:
-    """A hashable key for a JSON value under JSON Schema equality.
-
-    Numbers compare mathematically (``1 == 1.0``, big integers exact), booleans are not
-    numbers, objects ignore key order.
-    """
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, int | float | Decimal):
-        return ("n", Fraction(value))
-    if isinstance(value, str):
-        return ("s", value)
-    if value is None:
-        return ("z",)
-    if isinstance(value, list):
-        return ("a", tuple(canon(v) for v in value))
-    if isinstance(value, dict):
-        return ("o", tuple(sorted((k, canon(v)) for k, v in value.items())))
-    return ("?", repr(value))
+canon = equality_key  # the rules' name for the one JSON equality key
 
 
 def _canonical_text(value: Any) -> str:

@@ -33,6 +33,8 @@ import regress
 from accord.core import pointer as _pointer
 from accord.core.frozen import thaw
 from accord.core.schema import Schema
+from accord.core.values import equality_key as canon
+from accord.core.values import json_type, number
 from accord.errors import SchemaError
 from accord.validation.offline import rs_validator
 from accord.validation.reference import reference_validator
@@ -567,42 +569,6 @@ class _OutOfBudget(_Fail):
     """The payload's budget is spent: a failure that says nothing about the location."""
 
 
-def json_type(value: Any) -> str:
-    """The JSON type name of a Python JSON value (``integer`` for integral numbers)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "unknown"
-
-
-def canon(value: Any) -> Any:
-    """A hashable key under JSON Schema equality (``1 == 1.0``, ``true != 1``)."""
-    if value is None:
-        return ("z",)
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, int | float):
-        return ("n", Fraction(value))
-    if isinstance(value, str):
-        return ("s", value)
-    if isinstance(value, list):
-        return ("a", tuple(canon(v) for v in value))
-    if isinstance(value, dict):
-        return ("o", tuple(sorted((k, canon(v)) for k, v in value.items())))
-    return ("?", repr(value))
-
-
 def _dump_key(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
@@ -618,7 +584,7 @@ def _fraction(value: Any) -> Fraction | None:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    return number(value)
 
 
 def _lcm(a: Fraction, b: Fraction) -> Fraction:
