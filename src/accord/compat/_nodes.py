@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from accord.core import pointer as _pointer
+from accord.core import vocabulary as _vocabulary
 from accord.core.values import equality_key as value_key
 from accord.core.values import json_equal
 from accord.core.values import json_type as type_of
@@ -349,25 +350,8 @@ def iter_children(schema: Any) -> Iterator[Any]:
     if not isinstance(schema, dict):
         return
     for kw, v in schema.items():
-        if kw in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"):
-            if isinstance(v, dict):
-                yield from v.values()
-        elif kw in ("allOf", "anyOf", "oneOf", "prefixItems"):
-            if isinstance(v, list):
-                yield from v
-        elif kw in (
-            "not",
-            "if",
-            "then",
-            "else",
-            "items",
-            "contains",
-            "additionalProperties",
-            "unevaluatedProperties",
-            "unevaluatedItems",
-            "propertyNames",
-        ):
-            yield v
+        for _, child in _vocabulary.children(kw, v):
+            yield child
 
 
 def mentions(schema: Any, keywords: frozenset[str]) -> bool:

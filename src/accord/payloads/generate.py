@@ -35,6 +35,12 @@ from accord.core.frozen import thaw
 from accord.core.schema import Schema
 from accord.core.values import equality_key as canon
 from accord.core.values import json_type, number
+from accord.core.vocabulary import (
+    ARRAY_KEYWORDS,
+    NUMBER_KEYWORDS,
+    OBJECT_KEYWORDS,
+    STRING_KEYWORDS,
+)
 from accord.errors import SchemaError
 from accord.validation.offline import rs_validator
 from accord.validation.reference import reference_validator
@@ -523,37 +529,6 @@ def matching_strings(
 # -- schema documents and views ----------------------------------------------------------
 
 _TYPE_ORDER = ("null", "boolean", "integer", "number", "string", "array", "object")
-_OBJECT_KEYWORDS = frozenset(
-    {
-        "properties",
-        "required",
-        "additionalProperties",
-        "patternProperties",
-        "propertyNames",
-        "minProperties",
-        "maxProperties",
-        "dependentRequired",
-        "dependentSchemas",
-        "unevaluatedProperties",
-    }
-)
-_ARRAY_KEYWORDS = frozenset(
-    {
-        "items",
-        "prefixItems",
-        "contains",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "minContains",
-        "maxContains",
-        "unevaluatedItems",
-    }
-)
-_STRING_KEYWORDS = frozenset({"minLength", "maxLength", "pattern", "format"})
-_NUMBER_KEYWORDS = frozenset(
-    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
-)
 _INF = 10**9
 _ATTEMPTS = 6  # tries per location before giving up there
 _BUDGET = 4000  # emitted values per payload: generation always terminates
@@ -820,13 +795,13 @@ class _Document:
         scalar = type_set - {"object", "array"}
         if "enum" in node or "const" in node or scalar:
             return total
-        if "object" in type_set or (not type_set and _OBJECT_KEYWORDS & node.keys()):
+        if "object" in type_set or (not type_set and OBJECT_KEYWORDS & node.keys()):
             props = node.get("properties") or {}
             for name in node.get("required") or []:
                 if name in props:
                     sub = self.cost(_pointer.join(ptr, "properties", name), budget)
                     total = min(_INF, total + sub)
-        elif "array" in type_set or (not type_set and _ARRAY_KEYWORDS & node.keys()):
+        elif "array" in type_set or (not type_set and ARRAY_KEYWORDS & node.keys()):
             need = int(node.get("minItems", 0) or 0)
             if need and "items" in node:
                 sub = self.cost(_pointer.join(ptr, "items"), budget)
@@ -1112,13 +1087,13 @@ class _Generator:
             view.restrict_enum(node["enum"])
         if "const" in node:
             view.restrict_enum([node["const"]])
-        if _OBJECT_KEYWORDS & keys:
+        if OBJECT_KEYWORDS & keys:
             view.hints.add("object")
             self._object_keywords(node, ptr, view)
-        if _ARRAY_KEYWORDS & keys:
+        if ARRAY_KEYWORDS & keys:
             view.hints.add("array")
             self._array_keywords(node, ptr, view)
-        if _STRING_KEYWORDS & keys:
+        if STRING_KEYWORDS & keys:
             view.hints.add("string")
             if isinstance(node.get("minLength"), int):
                 view.min_len = max(view.min_len, node["minLength"])
@@ -1129,7 +1104,7 @@ class _Generator:
                 view.patterns.append(node["pattern"])
             if isinstance(node.get("format"), str):
                 view.formats.append(node["format"])
-        if _NUMBER_KEYWORDS & keys:
+        if NUMBER_KEYWORDS & keys:
             view.hints.add("number")
             for kw, excl in (("minimum", False), ("exclusiveMinimum", True)):
                 bound = _fraction(node.get(kw))

@@ -1,0 +1,103 @@
+"""The keyword vocabulary: where subschemas live, per dialect, and what each type reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from accord.core import vocabulary as v
+
+
+def _children(keyword: str, value: Any, dialect: str = "2020-12") -> list[tuple[str, Any]]:
+    return list(v.children(keyword, value, dialect, "/x"))
+
+
+def test_the_three_shapes() -> None:
+    assert _children("not", {"type": "null"}) == [("/x/not", {"type": "null"})]
+    assert _children("not", False) == [("/x/not", False)]
+    assert _children("anyOf", [True, {}]) == [("/x/anyOf/0", True), ("/x/anyOf/1", {})]
+    assert _children("properties", {"a/b": {}, "c": True}) == [
+        ("/x/properties/a~1b", {}),
+        ("/x/properties/c", True),
+    ]
+
+
+@pytest.mark.parametrize("keyword", ["enum", "const", "default", "examples", "required", "type"])
+def test_data_keywords_hold_no_subschema(keyword: str) -> None:
+    # A walk into them would read data ({"type": ...} in an enum) as a schema.
+    assert v.shapes(keyword) == frozenset()
+    assert _children(keyword, [{"type": "string"}]) == []
+    assert _children(keyword, {"type": "string"}) == []
+
+
+def test_items_per_dialect() -> None:
+    assert _children("items", [{}], "2020-12") == []  # an array is a metaschema error
+    assert _children("items", [{}], "draft-07") == [("/x/items/0", {})]
+    assert _children("items", {}, "draft-07") == [("/x/items", {})]
+    assert _children("additionalItems", {}, "2020-12") == []
+    assert _children("additionalItems", {}, "draft-07") == [("/x/additionalItems", {})]
+
+
+def test_maps_per_dialect() -> None:
+    assert _children("definitions", {"a": {}}, "2020-12") == []
+    assert _children("definitions", {"a": {}}, "draft-07") == [("/x/definitions/a", {})]
+    assert _children("dependentSchemas", {"a": {}}, "draft-07") == []
+    # draft-07 dependencies: schemas are subschemas, arrays of names are not.
+    deps = {"a": ["b"], "c": {"required": ["d"]}}
+    assert _children("dependencies", deps, "draft-07") == [
+        ("/x/dependencies/c", {"required": ["d"]})
+    ]
+
+
+def test_a_value_of_the_wrong_shape_holds_nothing() -> None:
+    assert _children("properties", [{}]) == []
+    assert _children("allOf", {}) == []
+    assert _children("not", [{}]) == []
+    assert _children("properties", {"a": 1}) == []
+
+
+def test_every_2020_12_applicator_has_a_shape_and_nothing_else_does() -> None:
+    from accord.validation.dialect import VOCABULARIES_2020_12
+
+    applicators = (
+        VOCABULARIES_2020_12["applicator"]
+        | VOCABULARIES_2020_12["unevaluated"]
+        | {"$defs", "contentSchema"}
+    )
+    assert set(v.SHAPES["2020-12"]) == applicators
+
+
+def test_validators_walk_with_the_kernel_tables() -> None:
+    # backends and dialect each had their own copy of these tables.
+    from accord.validation import backends, dialect
+
+    assert v.keywords(v.SCHEMA, "2020-12") == backends._SINGLE
+    assert v.keywords(v.ARRAY, "2020-12") == backends._LIST
+    assert v.keywords(v.MAP, "2020-12") == backends._MAP
+    assert v.keywords(v.MAP, "2020-12") | v.keywords(v.MAP, "draft-07") == dialect._MAP
+
+
+def test_type_keywords_partition_the_assertions() -> None:
+    assert set(v.TYPE_KEYWORDS) == {
+        "null",
+        "boolean",
+        "integer",
+        "number",
+        "string",
+        "array",
+        "object",
+    }
+    groups = [v.NUMBER_KEYWORDS, v.STRING_KEYWORDS, v.ARRAY_KEYWORDS, v.OBJECT_KEYWORDS]
+    assert sum(len(g) for g in groups) == len(frozenset().union(*groups))
+    assert "dependentRequired" in v.OBJECT_KEYWORDS
+    assert "maxContains" in v.ARRAY_KEYWORDS
+
+
+def test_engine_and_generator_read_the_same_type_keywords() -> None:
+    # The generator, the prover and the witness search each listed these.
+    from accord.compat import _prover
+    from accord.payloads import generate
+
+    assert _prover.OBJ_KW is generate.OBJECT_KEYWORDS is v.OBJECT_KEYWORDS
+    assert _prover.ARR_KW is generate.ARRAY_KEYWORDS is v.ARRAY_KEYWORDS
