@@ -101,3 +101,52 @@ def test_engine_and_generator_read_the_same_type_keywords() -> None:
 
     assert _prover.OBJ_KW is generate.OBJECT_KEYWORDS is v.OBJECT_KEYWORDS
     assert _prover.ARR_KW is generate.ARRAY_KEYWORDS is v.ARRAY_KEYWORDS
+
+
+def _starts(pattern: str, key: str) -> bool:
+    return key.startswith(pattern)
+
+
+def test_key_subschemas() -> None:
+    schema = {
+        "properties": {"x_a": {}, "b": {}},
+        "patternProperties": {"x_": {}, "y": {}},
+        "additionalProperties": False,
+    }
+    assert v.key_subschemas(schema, "x_a", _starts) == [
+        ("properties", "x_a"),
+        ("patternProperties", "x_"),
+    ]
+    assert v.key_subschemas(schema, "b", _starts) == [("properties", "b")]
+    assert v.key_subschemas(schema, "y1", _starts) == [("patternProperties", "y")]
+    assert v.key_subschemas(schema, "z", _starts) == [("additionalProperties",)]
+    assert v.key_subschemas({}, "z", _starts) == []
+
+
+def test_item_subschemas() -> None:
+    schema = {"prefixItems": [{}, {}], "items": False}
+    assert v.item_subschemas(schema, 1) == [("prefixItems", 1)]
+    assert v.item_subschemas(schema, 2) == [("items",)]
+    assert v.item_subschemas(schema, None) == [("items",)]
+    assert v.item_subschemas({"prefixItems": [{}]}, 3) == []
+
+
+def test_engine_closure_prover_and_generator_agree_on_a_key() -> None:
+    # Three copies of this walk lived in compat/_closure, compat/_prover and the generator.
+    from accord.compat._closure import location_children
+    from accord.compat._nodes import Ctx
+    from accord.payloads.generate import _property_ptrs
+
+    schema = {
+        "properties": {"ab": {"type": "string"}},
+        "patternProperties": {"^a": {"minLength": 1}, "^z": {}},
+        "additionalProperties": {"type": "integer"},
+    }
+    ctx = Ctx(max_steps=1000)
+    root = ctx.add_doc(schema)
+    assert [n.schema for n in location_children(ctx, [root], "ab")] == [
+        {"type": "string"},
+        {"minLength": 1},
+    ]
+    assert [n.schema for n in location_children(ctx, [root], "q")] == [{"type": "integer"}]
+    assert _property_ptrs("", schema, "ab") == ["/properties/ab", "/patternProperties/^a"]

@@ -12,7 +12,7 @@ a walk that stepped into them would read data as schemas.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from accord.core import pointer as _pointer
@@ -28,6 +28,8 @@ __all__ = [
     "STRING_KEYWORDS",
     "TYPE_KEYWORDS",
     "children",
+    "item_subschemas",
+    "key_subschemas",
     "keywords",
     "shapes",
 ]
@@ -159,3 +161,45 @@ def keywords(shape: str, dialect: str | None = None) -> frozenset[str]:
     """The keywords whose subschemas take ``shape`` in ``dialect`` (any dialect: None)."""
     tables = SHAPES.values() if dialect is None else (SHAPES[dialect],)
     return frozenset(k for table in tables for k, kinds in table.items() if shape in kinds)
+
+
+# ------------------------------------------------------------------ applicability
+# Which subschemas of one schema object apply to one child of the instance. Pattern
+# matching is the caller's (an ECMA-262 search: the kernel imports no regex engine).
+
+Path = tuple[str | int, ...]
+
+
+def key_subschemas(
+    schema: Mapping[str, Any], key: str, search: Callable[[str, str], bool]
+) -> list[Path]:
+    """The subschemas of ``schema`` that apply to the value of property ``key``.
+
+    As token paths from ``schema``: ``("properties", key)`` when it is named, one
+    ``("patternProperties", p)`` per pattern ``p`` that ``search(p, key)`` finds, and
+    ``("additionalProperties",)`` only when neither applies.
+    """
+    out: list[Path] = []
+    props = schema.get("properties")
+    if isinstance(props, dict) and key in props:
+        out.append(("properties", key))
+    patterns = schema.get("patternProperties")
+    if isinstance(patterns, dict):
+        out.extend(("patternProperties", p) for p in patterns if search(p, key))
+    if not out and "additionalProperties" in schema:
+        out.append(("additionalProperties",))
+    return out
+
+
+def item_subschemas(schema: Mapping[str, Any], index: int | None) -> list[Path]:
+    """The subschema of ``schema`` that applies to the array item at ``index``.
+
+    ``("prefixItems", index)`` inside the prefix, else ``("items",)``; ``index=None``
+    asks for an item past every prefix.
+    """
+    prefix = schema.get("prefixItems")
+    if index is not None and isinstance(prefix, list) and index < len(prefix):
+        return [("prefixItems", index)]
+    if "items" in schema:
+        return [("items",)]
+    return []

@@ -40,6 +40,7 @@ from accord.core.vocabulary import (
     NUMBER_KEYWORDS,
     OBJECT_KEYWORDS,
     STRING_KEYWORDS,
+    key_subschemas,
 )
 from accord.errors import SchemaError
 from accord.validation.offline import rs_validator
@@ -1823,20 +1824,7 @@ def _mutations(doc: _Document, base: Any, rng: random.Random) -> Iterator[_Site]
 
 
 def _property_ptrs(ptr: str, node: dict[str, Any], key: str) -> list[str]:
-    out: list[str] = []
-    props = node.get("properties")
-    if isinstance(props, dict) and key in props:
-        out.append(_pointer.join(ptr, "properties", key))
-    patterns = node.get("patternProperties")
-    matched = False
-    if isinstance(patterns, dict):
-        for pattern in patterns:
-            if _search_ok(pattern, key):
-                matched = True
-                out.append(_pointer.join(ptr, "patternProperties", pattern))
-    if not out and not matched and "additionalProperties" in node:
-        out.append(_pointer.join(ptr, "additionalProperties"))
-    return out
+    return [_pointer.join(ptr, *path) for path in key_subschemas(node, key, _search_ok)]
 
 
 def _rotate(items: list[Any], rng: random.Random) -> list[Any]:
