@@ -233,20 +233,13 @@ def earlier_same_major(
     )
 
 
-def _node_at(document: Any, pointer: str) -> list[Any]:
-    """The nodes along ``pointer`` from the root (shorter when it does not resolve)."""
-    from accord.core import pointer as _pointer
-
-    return _pointer.nodes_along(document, pointer)
-
-
 def _deprecated(document: Any, pointer: str) -> bool:
     """Whether the property named at ``pointer`` (``.../properties/x`` or
     ``.../required/i``), or a schema containing it, is marked ``deprecated``."""
     from accord.core import pointer as _pointer
 
     tokens = _pointer.split(pointer)
-    nodes = _node_at(document, pointer)
+    nodes = _pointer.nodes_along(document, tokens)
     if len(tokens) >= 2 and tokens[-2] == "required" and len(nodes) == len(tokens) + 1:
         key = nodes[-1]
         owner = nodes[-3] if len(nodes) >= 3 else None
