@@ -101,3 +101,13 @@ def test_codegen_ref_check_survives_a_non_ascii_digit() -> None:
     assert _resolves(document, "#/allOf/0")
     assert not _resolves(document, "#/allOf/²")  # str.isdigit() is True; int() raised
     assert not _resolves(document, "#/allOf/00")
+
+
+def test_an_unknown_ignore_key_is_named_by_an_escaped_pointer() -> None:
+    # The gate built this pointer by hand: "a/b" read as two tokens.
+    from accord.errors import ConfigError
+    from accord.gate.check import parse_ignore_entries
+
+    with pytest.raises(ConfigError) as caught:
+        parse_ignore_entries([{"a/b~c": 1}], file="accord-ignore.toml")
+    assert caught.value.pointer == "/ignore/0/a~1b~0c"

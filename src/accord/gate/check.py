@@ -27,6 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from accord.core import pointer as _pointer
 from accord.core import rules as _rules
 from accord.errors import ConfigError, Problem, RegistryError, UsageError
 from accord.versions import (
@@ -236,8 +237,6 @@ def earlier_same_major(
 def _deprecated(document: Any, pointer: str) -> bool:
     """Whether the property named at ``pointer`` (``.../properties/x`` or
     ``.../required/i``), or a schema containing it, is marked ``deprecated``."""
-    from accord.core import pointer as _pointer
-
     tokens = _pointer.split(pointer)
     nodes = _pointer.nodes_along(document, tokens)
     if len(tokens) >= 2 and tokens[-2] == "required" and len(nodes) == len(tokens) + 1:
@@ -517,7 +516,7 @@ def parse_ignore_entries(
                 f"unknown key {key!r}; ignore entries take {', '.join(sorted(_IGNORE_KEYS))}",
                 code="config-unknown-key",
                 file=file,
-                pointer=f"{at}/{key}",
+                pointer=_pointer.join(at, key),
             )
         for key in ("fingerprint", "reason"):
             if key not in item:
