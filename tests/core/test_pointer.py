@@ -111,3 +111,12 @@ def test_an_unknown_ignore_key_is_named_by_an_escaped_pointer() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_ignore_entries([{"a/b~c": 1}], file="accord-ignore.toml")
     assert caught.value.pointer == "/ignore/0/a~1b~0c"
+
+
+def test_an_unknown_deployment_record_key_is_named_by_an_escaped_pointer() -> None:
+    from accord.provider._deploy import _parse
+    from accord.provider._errors import ProviderError
+
+    with pytest.raises(ProviderError) as caught:
+        _parse('format_version = 1\n"x/y" = 1\n', "prod", "prod.toml")
+    assert caught.value.pointer == "/x~1y"

@@ -574,7 +574,7 @@ def load_ignore_file(path: Path) -> list[IgnoreEntry]:
             f"unknown key {key!r}: an ignore file holds only [[ignore]] tables",
             code="config-unknown-key",
             file=str(path),
-            pointer=f"/{key}",
+            pointer=_pointer.join("", key),
         )
     return parse_ignore_entries(data.get("ignore", []), file=str(path))
 

@@ -169,7 +169,7 @@ def _closure(schemas: dict[str, Any], name: str, *, file: str) -> list[str]:
                     f"$ref {ref!r}: no component schema {target!r}",
                     code="ref-unresolvable",
                     file=file,
-                    pointer=f"/components/schemas/{current}",
+                    pointer=_pointer.join("/components/schemas", current),
                 )
             if target not in seen:
                 seen.add(target)
@@ -224,14 +224,14 @@ def component_schemas(
                 f"component {name!r} is not an object schema",
                 code="schema-root-not-object",
                 file=source,
-                pointer=f"/components/schemas/{name}",
+                pointer=_pointer.join("/components/schemas", name),
             )
-        where = f"/components/schemas/{name}"
+        where = _pointer.join("/components/schemas", name)
         root = _rewrite(body, name, file=source, pointer=where)
         defs = dict(root.get("$defs", {}))
         for dep in _closure(schemas, name, file=source):
             defs[dep] = _rewrite(
-                schemas[dep], name, file=source, pointer=f"/components/schemas/{dep}"
+                schemas[dep], name, file=source, pointer=_pointer.join("/components/schemas", dep)
             )
         if defs:
             root["$defs"] = defs
