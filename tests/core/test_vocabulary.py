@@ -50,6 +50,14 @@ def test_maps_per_dialect() -> None:
     ]
 
 
+def test_older_drafts() -> None:
+    assert _children("if", {}, "draft-07") == [("/x/if", {})]
+    assert _children("if", {}, "draft-06") == []
+    assert _children("contains", {}, "draft-06") == [("/x/contains", {})]
+    assert _children("contains", {}, "draft-04") == []
+    assert _children("items", [{}], "draft-04") == [("/x/items/0", {})]
+
+
 def test_a_value_of_the_wrong_shape_holds_nothing() -> None:
     assert _children("properties", [{}]) == []
     assert _children("allOf", {}) == []

@@ -75,9 +75,19 @@ _SHAPES_DRAFT_07: Mapping[str, frozenset[str]] = {
     "dependencies": _MAP,
 }
 
+# draft-06 has no if/then/else; draft-04 neither contains nor propertyNames.
+_SHAPES_DRAFT_06: Mapping[str, frozenset[str]] = {
+    k: v for k, v in _SHAPES_DRAFT_07.items() if k not in {"if", "then", "else"}
+}
+_SHAPES_DRAFT_04: Mapping[str, frozenset[str]] = {
+    k: v for k, v in _SHAPES_DRAFT_06.items() if k not in {"contains", "propertyNames"}
+}
+
 SHAPES: Mapping[str, Mapping[str, frozenset[str]]] = {
     "2020-12": _SHAPES_2020_12,
     "draft-07": _SHAPES_DRAFT_07,
+    "draft-06": _SHAPES_DRAFT_06,
+    "draft-04": _SHAPES_DRAFT_04,
 }
 """Per dialect: each applicator keyword and the shapes its value takes."""
 
