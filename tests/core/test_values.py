@@ -136,3 +136,12 @@ def test_generator_type_of_a_decimal() -> None:
     from accord.payloads.generate import json_type as generator_type
 
     assert generator_type(Decimal("0.5")) == "number"
+
+
+def test_frozen_documents_compare_like_plain_ones() -> None:
+    from accord.core.frozen import freeze
+
+    frozen = freeze({"a": [1, {"b": None}], "c": "x"})
+    assert json_equal(frozen, {"c": "x", "a": [1.0, {"b": None}]})
+    assert json_type(frozen) == "object"
+    assert json_type(frozen["a"]) == "array"
