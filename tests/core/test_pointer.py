@@ -120,3 +120,14 @@ def test_an_unknown_deployment_record_key_is_named_by_an_escaped_pointer() -> No
     with pytest.raises(ProviderError) as caught:
         _parse('format_version = 1\n"x/y" = 1\n', "prod", "prod.toml")
     assert caught.value.pointer == "/x~1y"
+
+
+def test_witness_paths_read_array_steps_as_the_kernel_does() -> None:
+    # compat/_diff read a step as an index with str.isdigit() and int(): "²" raised.
+    from accord.compat._diff import _MISSING, _keeps, _part, _put
+
+    assert _put([1, 2], ["1"], 5) == [1, 5]
+    assert _put([1, 2], ["²"], 5) == {"²": 5}
+    assert _part([1, 2], "", "/²") is _MISSING
+    assert _part([1, 2], "", "/1") == 2
+    assert _keeps([1], [], (), ("²",))
