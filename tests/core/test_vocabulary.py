@@ -50,6 +50,15 @@ def test_maps_per_dialect() -> None:
     ]
 
 
+def test_2020_12_keywords_in_a_draft_hold_data() -> None:
+    for keyword in ("unevaluatedProperties", "contentSchema"):
+        assert _children(keyword, {}, "draft-07") == []
+        assert _children(keyword, {}, "2019-09") == [(f"/x/{keyword}", {})]
+    assert _children("prefixItems", [{}], "draft-07") == []
+    assert _children("prefixItems", [{}], "2019-09") == []
+    assert _children("dependentSchemas", {"a": {}}, "2019-09") == [("/x/dependentSchemas/a", {})]
+
+
 def test_older_drafts() -> None:
     assert _children("if", {}, "draft-07") == [("/x/if", {})]
     assert _children("if", {}, "draft-06") == []

@@ -63,18 +63,24 @@ _SHAPES_2020_12: Mapping[str, frozenset[str]] = {
     **dict.fromkeys(("properties", "patternProperties", "dependentSchemas", "$defs"), _MAP),
 }
 
-# draft-07: ``items`` is a schema or an array of schemas, ``additionalItems`` a schema,
-# ``definitions`` and ``dependencies`` maps (a ``dependencies`` value may also be an
-# array of names: only its schema values are subschemas). A draft-07 document may carry
-# 2020-12 applicators and ``$defs`` too; normalisation keeps them, so walks reach them.
-_SHAPES_DRAFT_07: Mapping[str, frozenset[str]] = {
-    **{k: v for k, v in _SHAPES_2020_12.items() if k != "dependentSchemas"},
+# 2019-09: ``items`` is a schema or an array of schemas (no ``prefixItems``),
+# ``additionalItems`` a schema; its metaschema keeps ``definitions`` and ``dependencies``
+# (a ``dependencies`` value may also be an array of names: only schema values are walked).
+_SHAPES_2019_09: Mapping[str, frozenset[str]] = {
+    **{k: v for k, v in _SHAPES_2020_12.items() if k != "prefixItems"},
     "items": frozenset({SCHEMA, ARRAY}),
     "additionalItems": _ONE,
     "definitions": _MAP,
     "dependencies": _MAP,
 }
-
+# The drafts have neither dependentSchemas, the unevaluated keywords nor contentSchema:
+# written in a draft document, their values are data. ``$defs`` stays reachable (widely
+# written in draft-07 documents; normalisation merges it with ``definitions``).
+_SHAPES_DRAFT_07: Mapping[str, frozenset[str]] = {
+    k: v
+    for k, v in _SHAPES_2019_09.items()
+    if k not in {"dependentSchemas", "unevaluatedItems", "unevaluatedProperties", "contentSchema"}
+}
 # draft-06 has no if/then/else; draft-04 neither contains nor propertyNames.
 _SHAPES_DRAFT_06: Mapping[str, frozenset[str]] = {
     k: v for k, v in _SHAPES_DRAFT_07.items() if k not in {"if", "then", "else"}
@@ -85,6 +91,7 @@ _SHAPES_DRAFT_04: Mapping[str, frozenset[str]] = {
 
 SHAPES: Mapping[str, Mapping[str, frozenset[str]]] = {
     "2020-12": _SHAPES_2020_12,
+    "2019-09": _SHAPES_2019_09,
     "draft-07": _SHAPES_DRAFT_07,
     "draft-06": _SHAPES_DRAFT_06,
     "draft-04": _SHAPES_DRAFT_04,
