@@ -43,8 +43,6 @@ from accord.core.vocabulary import (
     OBJECT_KEYWORDS,
     STRING_KEYWORDS,
     TYPE_KEYWORDS,
-    item_subschemas,
-    key_subschemas,
 )
 from accord.validation.formats import FORMATS
 
@@ -388,7 +386,19 @@ class Facets:
         else:
             for a in self.dicts:
                 s = a.schema
-                found.extend(ctx.child(a, *p) for p in key_subschemas(s, k, regex_search))
+                hit = False
+                props = s.get("properties")
+                if isinstance(props, dict) and k in props:
+                    found.append(ctx.child(a, "properties", k))
+                    hit = True
+                pats = s.get("patternProperties")
+                if isinstance(pats, dict):
+                    for p in pats:
+                        if regex_search(p, k):
+                            found.append(ctx.child(a, "patternProperties", p))
+                            hit = True
+                if not hit and "additionalProperties" in s:
+                    found.append(ctx.child(a, "additionalProperties"))
                 if "propertyNames" in s and not ctx.valid(ctx.child(a, "propertyNames"), k):
                     out = None
                     break
@@ -845,7 +855,15 @@ class Prover:
     # -- arrays ----------------------------------------------------------------------
     def _pos(self, f: Facets, i: int) -> list[Node]:
         ctx = self.ctx
-        return [ctx.child(a, *p) for a in f.dicts for p in item_subschemas(a.schema, i)]
+        out: list[Node] = []
+        for a in f.dicts:
+            s = a.schema
+            pre = s.get("prefixItems")
+            if isinstance(pre, list) and i < len(pre):
+                out.append(ctx.child(a, "prefixItems", i))
+            elif "items" in s:
+                out.append(ctx.child(a, "items"))
+        return out
 
     def _arr(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
         ctx = self.ctx
