@@ -14,7 +14,10 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def escape(token: str | int) -> str:
     """Escape one reference token."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" not in text and "/" not in text:
+        return text  # the common case: walks over a registry build many pointers
+    return text.replace("~", "~0").replace("/", "~1")
 
 
 def unescape(token: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from accord.core import pointer as _pointer
+from accord.core.pointer import escape
 
 __all__ = [
     "ARRAY",
@@ -116,17 +116,18 @@ def children(
     kinds = SHAPES[dialect].get(keyword)
     if not kinds:
         return
-    here = _pointer.join(pointer, keyword)
+    # Pointers by hand (one f-string each): this runs over every schema of a registry.
+    here = f"{pointer}/{escape(keyword)}"
     if isinstance(value, list):
         if ARRAY in kinds:
             for index, item in enumerate(value):
-                yield _pointer.join(here, index), item
+                yield f"{here}/{index}", item
     elif isinstance(value, dict | bool) and SCHEMA in kinds:
         yield here, value
     elif isinstance(value, dict) and MAP in kinds:
         for name, item in value.items():
             if isinstance(item, dict | bool):
-                yield _pointer.join(here, name), item
+                yield f"{here}/{escape(name)}", item
 
 
 # Assertions by the instance type they constrain: on a value of another type they are

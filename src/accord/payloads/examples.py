@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from accord.payloads.regex import anchored, draw
+from accord.payloads.regex import draw
 
 __all__ = ["FORMAT_SAMPLES", "pattern_examples"]
 
@@ -44,6 +44,11 @@ FORMAT_SAMPLES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _drawn(pattern: str, rng: random.Random, *, minimal: bool, extra: int) -> list[str]:
+    text = draw(pattern, rng, minimal=minimal, extra=extra)
+    return [] if text is None else [text]
+
+
 def pattern_examples(pattern: str) -> list[str]:
     """A few strings drawn from a regex, the shortest first (not all need to match: the
     drawer over-approximates lookarounds and back-references; callers check).
@@ -52,15 +57,12 @@ def pattern_examples(pattern: str) -> list[str]:
     so a search that the bare string would pass still has text around its match.
     """
     rng = random.Random(0)  # noqa: S311 - sample data: the same candidates in every process
-    start, end = anchored(pattern)
     out: dict[str, None] = {}
     for minimal, extra in ((True, 0), (False, 0), (False, 1), (False, 3)):
-        text = draw(pattern, rng, minimal=minimal, extra=extra)
-        if text is None:
-            break
-        out[text] = None
-        if not start:
-            out["b" + text] = None
-        if not end:
-            out[text + "b"] = None
+        for s in _drawn(pattern, rng, minimal=minimal, extra=extra):
+            out[s] = None
+            if not pattern.startswith("^"):
+                out["b" + s] = None
+            if not pattern.endswith("$"):
+                out[s + "b"] = None
     return list(out)

@@ -250,11 +250,9 @@ def iter_subschemas(
             yield from iter_subschemas(child, dialect, child_pointer)
 
 
-def _children(
-    keyword: str, value: Any, dialect: Dialect, pointer: str
-) -> Iterator[tuple[str, Any]]:
+def _children(keyword: str, value: Any, dialect: Dialect, pointer: str) -> list[tuple[str, Any]]:
     """The immediate subschemas under one keyword of a schema object."""
-    yield from _vocabulary.children(keyword, value, dialect, pointer)
+    return list(_vocabulary.children(keyword, value, dialect, pointer))
 
 
 # --- draft-07 -> 2020-12 -------------------------------------------------------------
