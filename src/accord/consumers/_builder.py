@@ -130,7 +130,7 @@ def _regex_example(pattern: str) -> str:
     import random
 
     from accord.consumers._matchers import check_matcher
-    from accord.payloads.generate import matching_strings
+    from accord.payloads.regex import matching_strings
 
     spec = {"match": "regex", "regex": pattern}
     rng = random.Random(0)  # noqa: S311 - a fixed seed: the same example on every run

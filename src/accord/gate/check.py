@@ -27,6 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
+from accord.core import pointer as _pointer
 from accord.core import rules as _rules
 from accord.core.jsondoc import FORMAT_VERSION
 from accord.core.progress import Progress
@@ -235,30 +236,11 @@ def earlier_same_major(
     )
 
 
-def _node_at(document: Any, pointer: str) -> list[Any]:
-    """The nodes along ``pointer`` from the root (shorter when it does not resolve)."""
-    from accord.core import pointer as _pointer
-
-    nodes = [document]
-    node = document
-    for token in _pointer.split(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            break
-        nodes.append(node)
-    return nodes
-
-
 def _deprecated(document: Any, pointer: str) -> bool:
     """Whether the property named at ``pointer`` (``.../properties/x`` or
     ``.../required/i``), or a schema containing it, is marked ``deprecated``."""
-    from accord.core import pointer as _pointer
-
     tokens = _pointer.split(pointer)
-    nodes = _node_at(document, pointer)
+    nodes = _pointer.nodes_along(document, tokens)
     if len(tokens) >= 2 and tokens[-2] == "required" and len(nodes) == len(tokens) + 1:
         key = nodes[-1]
         owner = nodes[-3] if len(nodes) >= 3 else None
@@ -536,7 +518,7 @@ def parse_ignore_entries(
                 f"unknown key {key!r}; ignore entries take {', '.join(sorted(_IGNORE_KEYS))}",
                 code="config-unknown-key",
                 file=file,
-                pointer=f"{at}/{key}",
+                pointer=_pointer.join(at, key),
             )
         for key in ("fingerprint", "reason"):
             if key not in item:
@@ -594,7 +576,7 @@ def load_ignore_file(path: Path) -> list[IgnoreEntry]:
             f"unknown key {key!r}: an ignore file holds only [[ignore]] tables",
             code="config-unknown-key",
             file=str(path),
-            pointer=f"/{key}",
+            pointer=_pointer.join("", key),
         )
     return parse_ignore_entries(data.get("ignore", []), file=str(path))
 

@@ -45,6 +45,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from accord.core import jsondoc as _jsondoc
+from accord.core import pointer as _pointer
 from accord.core.jsondoc import FORMAT_VERSION
 from accord.errors import AccordError, Problem, RegistryError
 from accord.registry.problems import LINT_RULES, OVERRIDABLE
@@ -217,7 +218,7 @@ def _check_rule_overrides(registry: Registry) -> Iterator[Problem]:
                 "contract-rule-unknown",
                 f"[rules.{rule_id}] names no compatibility rule{hint}",
                 file=f"{contract.namespace}/{contract.name}/contract.toml",
-                pointer=f"/rules/{rule_id}",
+                pointer=_pointer.join("/rules", rule_id),
             )
 
 

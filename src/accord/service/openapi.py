@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from accord.core import pointer as _pointer
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
 from accord.errors import RefError, SchemaError, UsageError
@@ -132,8 +133,7 @@ def _rewrite(node: Any, own: str, *, file: str, pointer: str) -> Any:
             if key == "$ref" and isinstance(value, str):
                 out[key] = _local_ref(value, own, file=file, pointer=pointer)
             else:
-                escaped = key.replace("~", "~0").replace("/", "~1")
-                out[key] = _rewrite(value, own, file=file, pointer=f"{pointer}/{escaped}")
+                out[key] = _rewrite(value, own, file=file, pointer=_pointer.join(pointer, key))
         return out
     if isinstance(node, list):
         return [_rewrite(v, own, file=file, pointer=f"{pointer}/{i}") for i, v in enumerate(node)]
@@ -171,7 +171,7 @@ def _closure(schemas: dict[str, Any], name: str, *, file: str) -> list[str]:
                     f"$ref {ref!r}: no component schema {target!r}",
                     code="ref-unresolvable",
                     file=file,
-                    pointer=f"/components/schemas/{current}",
+                    pointer=_pointer.join("/components/schemas", current),
                 )
             if target not in seen:
                 seen.add(target)
@@ -226,14 +226,14 @@ def component_schemas(
                 f"component {name!r} is not an object schema",
                 code="schema-root-not-object",
                 file=source,
-                pointer=f"/components/schemas/{name}",
+                pointer=_pointer.join("/components/schemas", name),
             )
-        where = f"/components/schemas/{name}"
+        where = _pointer.join("/components/schemas", name)
         root = _rewrite(body, name, file=source, pointer=where)
         defs = dict(root.get("$defs", {}))
         for dep in _closure(schemas, name, file=source):
             defs[dep] = _rewrite(
-                schemas[dep], name, file=source, pointer=f"/components/schemas/{dep}"
+                schemas[dep], name, file=source, pointer=_pointer.join("/components/schemas", dep)
             )
         if defs:
             root["$defs"] = defs
