@@ -100,13 +100,19 @@ def offline_registry() -> Any:
 
 
 def py_validator_class(dialect: str) -> Any:
-    """The python-jsonschema class for ``dialect`` (``2020-12`` or ``draft-07``).
+    """The python-jsonschema class for ``dialect`` (``2020-12``, ``2019-09``,
+    ``draft-07``, ``draft-06`` or ``draft-04``).
 
     Build instances with :func:`py_validator`, which gives them the refusing registry.
     """
     import jsonschema
 
-    return jsonschema.Draft202012Validator if dialect == "2020-12" else jsonschema.Draft7Validator
+    return {
+        "2019-09": jsonschema.Draft201909Validator,
+        "draft-07": jsonschema.Draft7Validator,
+        "draft-06": jsonschema.Draft6Validator,
+        "draft-04": jsonschema.Draft4Validator,
+    }.get(dialect, jsonschema.Draft202012Validator)
 
 
 def py_validator(cls: Any, schema: Any, **options: Any) -> Any:
