@@ -1,0 +1,363 @@
+"""Extract the public JSON Schema compatibility suites into tests/compat/suites/.
+
+Each suite's schema pairs and its own labels are read from a snapshot of its
+repository (a git directory: pass ``--mirror NAME=PATH``), turned into the shared case
+format (``tests/compat/data/compat.json``: ``old``, ``new``, ``set`` labels per
+direction, ``witnesses``), then adjudicated: accord runs on every case and, where its
+verdict differs from the suite's label, the disagreement is settled by a payload the
+reference validator (jsonschema-rs) accepts under one schema and rejects under the
+other. Only test *data* is extracted (schemas, labels, example payloads), from suites
+under Apache-2.0 or MIT, with the licence and a NOTICE kept beside it; no code.
+
+Usage (from the repository root, with the snapshots fetched):
+
+    python scripts/extract_suites.py --mirror jsoncompat=/path/ostrowr+jsoncompat/repo \\
+        --mirror jsonsubschema=/path/IBM+jsonsubschema/repo
+
+Suites and what their labels mean (all are set inclusion, per direction):
+
+- ``jsoncompat`` (ostrowr/jsoncompat, MIT): ``tests/fixtures/backcompat/*``;
+  ``deserializer`` = every OLD value is valid under NEW (backward), ``serializer`` =
+  every NEW value is valid under OLD (forward); ``examples.json`` gives witnesses.
+- ``jsonsubschema`` (IBM/jsonsubschema, Apache-2.0): ``test/*.py``;
+  ``isSubschema(s1, s2)`` asserted true or false, read with :mod:`ast` from literal
+  schemas (pairs built by code are left out). jsonsubschema reads draft-04: a schema
+  using draft-04-only syntax (boolean ``exclusiveMinimum``/``exclusiveMaximum``,
+  array-form ``items``) gets ``$schema`` draft-04, the dialect the suite means.
+- ``karapace`` (Aiven-Open/karapace, Apache-2.0): the JSON Schema compatibility unit
+  tests; their labels follow Karapace's keyword table, not set inclusion, so each is
+  adjudicated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "tests" / "compat" / "suites"
+D4 = "http://json-schema.org/draft-04/schema#"
+
+SOURCES = {
+    "jsoncompat": ("https://github.com/ostrowr/jsoncompat", "MIT", "LICENSE"),
+    "jsonsubschema": ("https://github.com/IBM/jsonsubschema", "Apache-2.0", "LICENSE.txt"),
+    "karapace": ("https://github.com/Aiven-Open/karapace", "Apache-2.0", "LICENSE"),
+}
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "--git-dir", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _files(repo: Path, under: str) -> list[str]:
+    return _git(repo, "ls-tree", "-r", "--name-only", "HEAD", under).split()
+
+
+def _show(repo: Path, path: str) -> str:
+    return _git(repo, "show", f"HEAD:{path}")
+
+
+# --- jsoncompat ----------------------------------------------------------------------
+
+
+def jsoncompat(repo: Path) -> list[dict[str, Any]]:
+    base = "tests/fixtures/backcompat"
+    dirs = sorted({f.rsplit("/", 1)[0] for f in _files(repo, base) if f.endswith("expect.json")})
+    cases = []
+    for d in dirs:
+        expect = json.loads(_show(repo, f"{d}/expect.json"))
+        try:
+            examples = json.loads(_show(repo, f"{d}/examples.json"))
+        except subprocess.CalledProcessError:
+            examples = {"old_only": [], "new_only": [], "both": []}
+        name = d.rsplit("/", 1)[1]
+        cases.append(
+            {
+                "id": f"jsoncompat/{name}",
+                "title": name.replace("_", " "),
+                "source": f"{d}/",
+                "old": json.loads(_show(repo, f"{d}/old.json")),
+                "new": json.loads(_show(repo, f"{d}/new.json")),
+                "label": {"backward": expect["deserializer"], "forward": expect["serializer"]},
+                **({"allowed_failure": True} if expect.get("allowed_failure") else {}),
+                "witnesses": {k: examples.get(k, []) for k in ("old_only", "new_only", "both")},
+            }
+        )
+    return cases
+
+
+# --- jsonsubschema -------------------------------------------------------------------
+
+
+def _literal(node: ast.AST, env: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Name) and node.id in env:
+        return env[node.id]
+    return ast.literal_eval(node)
+
+
+def _subschema_asserts(body: list[ast.stmt], env: dict[str, Any]) -> list[tuple[Any, Any, bool]]:
+    found: list[tuple[Any, Any, bool]] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    env[target.id] = _literal(stmt.value, env)
+                except (ValueError, SyntaxError, TypeError):
+                    env.pop(target.id, None)
+        elif isinstance(stmt, ast.With):
+            found += _subschema_asserts(stmt.body, env)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            call = stmt.value
+            func = call.func
+            if not (
+                isinstance(func, ast.Attribute)
+                and func.attr in ("assertTrue", "assertFalse")
+                and len(call.args) == 1
+                and isinstance(call.args[0], ast.Call)
+                and isinstance(call.args[0].func, ast.Name)
+                and call.args[0].func.id == "isSubschema"
+                and len(call.args[0].args) == 2
+            ):
+                continue
+            try:
+                s1, s2 = (_literal(a, env) for a in call.args[0].args)
+            except (ValueError, SyntaxError, TypeError):
+                continue
+            found.append((s1, s2, func.attr == "assertTrue"))
+    return found
+
+
+def _draft_04_only(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        if isinstance(schema.get("exclusiveMinimum"), bool) or isinstance(
+            schema.get("exclusiveMaximum"), bool
+        ):
+            return True
+        if isinstance(schema.get("items"), list):
+            return True
+        return any(_draft_04_only(v) for v in schema.values())
+    if isinstance(schema, list):
+        return any(_draft_04_only(v) for v in schema)
+    return False
+
+
+def _dialect(schema: Any, draft_04: bool) -> Any:
+    if draft_04 and isinstance(schema, dict) and "$schema" not in schema:
+        return {"$schema": D4, **schema}
+    return schema
+
+
+def jsonsubschema(repo: Path) -> list[dict[str, Any]]:
+    pairs: dict[str, dict[str, Any]] = {}
+    for path in sorted(_files(repo, "test")):
+        if not path.endswith(".py"):
+            continue
+        tree = ast.parse(_show(repo, path))
+        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+            for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+                if not fn.name.startswith("test"):
+                    continue
+                for s1, s2, holds in _subschema_asserts(fn.body, {}):
+                    draft_04 = _draft_04_only(s1) or _draft_04_only(s2)
+                    old, new = _dialect(s1, draft_04), _dialect(s2, draft_04)
+                    key = json.dumps([old, new], sort_keys=True)
+                    swapped = json.dumps([new, old], sort_keys=True)
+                    stem = path.rsplit("/", 1)[1].removesuffix(".py")
+                    if key in pairs:
+                        pairs[key]["label"]["backward"] = holds
+                    elif swapped in pairs:
+                        pairs[swapped]["label"]["forward"] = holds
+                    else:
+                        pairs[key] = {
+                            "id": f"jsonsubschema/{stem}/{cls.name}.{fn.name}",
+                            "title": f"{cls.name}.{fn.name}",
+                            "source": path,
+                            "old": old,
+                            "new": new,
+                            # isSubschema(s1, s2): every s1 value is an s2 value.
+                            "label": {"backward": holds, "forward": None},
+                            "witnesses": {"old_only": [], "new_only": [], "both": []},
+                        }
+    cases = list(pairs.values())
+    seen: dict[str, int] = {}
+    for case in cases:  # one test may assert several pairs: number them
+        n = seen[case["id"]] = seen.get(case["id"], 0) + 1
+        if n > 1:
+            case["id"] += f"#{n}"
+    return cases
+
+
+# --- adjudication --------------------------------------------------------------------
+
+
+def _accord(old: Any, new: Any) -> dict[str, Any]:
+    """accord's answer: refused (the code), or per direction holds/witness/reason."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from accord.compat._engine import compare
+    from accord.errors import SchemaError
+    from accord.validation.dialect import fold_dependencies, normalize
+    from accord.validation.offline import rs_metaschema_error
+
+    # What ``accord.diff(old_schema=, new_schema=)`` refuses as invalid input: a dialect
+    # accord does not read, a schema jsonschema-rs will not compile under its declared
+    # dialect, a document normalisation refuses. (``accord diff`` on files also refuses
+    # what ``accord lint`` calls errors, unknown keywords among them.)
+    for schema in (old, new):
+        try:
+            normalize(schema)
+        except SchemaError as exc:
+            return {"refused": exc.code}
+        if rs_metaschema_error(schema) is not None:
+            return {"refused": "schema-invalid"}
+    result = compare(
+        fold_dependencies(normalize(old)), fold_dependencies(normalize(new)), semantics="set"
+    )
+    out: dict[str, Any] = {}
+    for direction in ("backward", "forward"):
+        verdict = getattr(result, direction)
+        out[direction] = {
+            "holds": verdict.holds,
+            "witness": verdict.witness if verdict.has_witness else None,
+            "reason": verdict.reason,
+        }
+    return out
+
+
+def _search_witness(writer: Any, reader: Any) -> list[Any]:
+    """Payloads valid under ``writer`` and invalid under ``reader`` (reference)."""
+    from accord.payloads import generate
+    from accord.validation.reference import is_valid
+
+    found = []
+    candidates = generate.valid_payloads(writer, n=60, seed=7)
+    candidates += [m.payload for m in generate.invalid_payloads(reader, n=60, seed=7)]
+    for payload in candidates:
+        if is_valid(writer, payload) and not is_valid(reader, payload):
+            found.append(payload)
+            break
+    return found
+
+
+def adjudicate(case: dict[str, Any]) -> dict[str, Any]:
+    """Fill ``set`` (the adjudicated truth), ``accord`` and ``adjudication``."""
+    from accord.validation.dialect import fold_dependencies, normalize
+    from accord.validation.reference import is_valid
+
+    answer = _accord(case["old"], case["new"])
+    if "refused" in answer:
+        case["accord"] = {"refused": answer["refused"]}
+        case["set"] = {"backward": None, "forward": None}
+        case["adjudication"] = (
+            f"accord refuses the input ({answer['refused']}): invalid under its declared "
+            "(or the default, 2020-12) dialect"
+        )
+        return case
+    old, new = fold_dependencies(normalize(case["old"])), fold_dependencies(normalize(case["new"]))
+    notes = []
+    truth: dict[str, bool | None] = {}
+    accord: dict[str, bool | None] = {}
+    w = case["witnesses"]
+    for direction, writer, reader, listed in (
+        ("backward", old, new, "old_only"),
+        ("forward", new, old, "new_only"),
+    ):
+        verdict = answer[direction]
+        accord[direction] = verdict["holds"]
+        label = case["label"][direction]
+        breaking = [p for p in w[listed] if is_valid(writer, p) and not is_valid(reader, p)]
+        if verdict["witness"] is not None:
+            payload = verdict["witness"]
+            if is_valid(writer, payload) and not is_valid(reader, payload):
+                if payload not in w[listed]:
+                    w[listed].append(payload)
+                breaking = breaking or [payload]
+        if not breaking and label is False and verdict["holds"] is not False:
+            breaking = _search_witness(writer, reader)
+            if breaking:
+                w[listed].append(breaking[0])
+        if breaking:
+            truth[direction] = False
+            if label is True:
+                side = "old" if direction == "backward" else "new"
+                notes.append(
+                    f"{direction}: the suite says it holds; the reference accepts "
+                    f"{json.dumps(breaking[0])} under the {side} schema and rejects it "
+                    "under the other"
+                )
+            if verdict["holds"] is True:
+                notes.append(f"{direction}: UNSOUND: accord proves it, a witness breaks it")
+        elif verdict["holds"] is True and label is not None:
+            truth[direction] = True
+            if label is False:
+                notes.append(
+                    f"{direction}: the suite says it breaks (its keyword table); accord proves "
+                    "inclusion and no generated payload breaks it"
+                )
+        else:
+            truth[direction] = label
+    # Witnesses listed by the suite must behave as stated under the reference.
+    w["old_only"] = [p for p in w["old_only"] if is_valid(old, p) and not is_valid(new, p)]
+    w["new_only"] = [p for p in w["new_only"] if is_valid(new, p) and not is_valid(old, p)]
+    w["both"] = [p for p in w["both"] if is_valid(old, p) and is_valid(new, p)]
+    case["set"] = truth
+    case["accord"] = accord
+    if notes:
+        case["adjudication"] = "; ".join(notes)
+    return case
+
+
+EXTRACTORS = {"jsoncompat": jsoncompat, "jsonsubschema": jsonsubschema}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", action="append", default=[], metavar="SUITE=GITDIR")
+    args = parser.parse_args(argv)
+    for item in args.mirror:
+        suite, _, gitdir = item.partition("=")
+        repo = Path(gitdir)
+        url, licence, licence_file = SOURCES[suite]
+        commit = _git(repo, "rev-parse", "HEAD").strip()
+        cases = [adjudicate(c) for c in EXTRACTORS[suite](repo)]
+        OUT.mkdir(parents=True, exist_ok=True)
+        document = {
+            "about": {
+                "suite": suite,
+                "source": url,
+                "commit": commit,
+                "licence": licence,
+                "extracted_by": "scripts/extract_suites.py",
+                "labels": "label: the suite's own answer per direction (backward: every OLD "
+                "payload is valid under NEW; forward: every NEW payload is valid under OLD; "
+                "null: the suite does not say); set: the adjudicated truth under the reference "
+                "validator (a listed witness decides a break); accord: accord's answer when "
+                "extracted (true proven, false refuted, null unproven)",
+            },
+            "cases": cases,
+        }
+        (OUT / f"{suite}.json").write_text(
+            json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        (OUT / f"{suite}.LICENSE").write_text(_show(repo, licence_file), encoding="utf-8")
+        (OUT / f"{suite}.NOTICE").write_text(
+            f"The schema pairs, labels and example payloads in {suite}.json are test data\n"
+            f"from {url} (commit {commit}),\nlicensed under {licence} (see {suite}.LICENSE "
+            "beside this file).\nThey were extracted and reformatted (no code was copied) by\n"
+            "scripts/extract_suites.py; the 'set', 'accord', 'adjudication' fields and any\n"
+            "witness payloads not in the original are accord's own.\n",
+            encoding="utf-8",
+        )
+        print(f"{suite}: {len(cases)} cases -> {(OUT / suite).relative_to(ROOT)}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

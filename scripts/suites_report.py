@@ -1,0 +1,124 @@
+"""Per-suite accuracy of accord on the public compatibility suites (tests/compat/suites/).
+
+Runs accord (set semantics) on every extracted case and compares each direction with
+the adjudicated truth recorded in the case (``set``): a direction is *right* when accord
+proves what holds or refutes what breaks, *unproven* when accord leaves it open, and
+*unsound* when accord proves a direction a witness breaks (that must never happen).
+Cases accord refuses as invalid input (exit 2) are counted apart; directions the suite
+does not grade are left out.
+
+    python scripts/suites_report.py            # a Markdown table (docs/compatibility.md)
+    python scripts/suites_report.py --details  # every wrong, unproven or unsound direction
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SUITES = ROOT / "tests" / "compat" / "suites"
+
+
+def verdicts(old: Any, new: Any) -> dict[str, Any]:
+    """accord's answer on one case: ``{"refused": code}`` or holds per direction."""
+    from accord.compat._engine import compare
+    from accord.errors import SchemaError
+    from accord.validation.dialect import fold_dependencies, normalize
+    from accord.validation.offline import rs_metaschema_error
+
+    # What ``accord.diff(old_schema=, new_schema=)`` refuses as invalid input: a dialect
+    # accord does not read, a schema jsonschema-rs will not compile under its declared
+    # dialect, a document normalisation refuses. (``accord diff`` on files also refuses
+    # what ``accord lint`` calls errors, unknown keywords among them.)
+    for schema in (old, new):
+        try:
+            normalize(schema)
+        except SchemaError as exc:
+            return {"refused": exc.code}
+        if rs_metaschema_error(schema) is not None:
+            return {"refused": "schema-invalid"}
+    result = compare(
+        fold_dependencies(normalize(old)), fold_dependencies(normalize(new)), semantics="set"
+    )
+    out: dict[str, Any] = {}
+    for direction in ("backward", "forward"):
+        verdict = getattr(result, direction)
+        out[direction] = verdict.holds
+        out[f"{direction}_reason"] = verdict.reason
+    return out
+
+
+def score(cases: list[dict[str, Any]]) -> dict[str, Any]:
+    tally = {"cases": len(cases), "refused": 0, "graded": 0, "right": 0, "unproven": 0}
+    tally |= {"wrong": 0, "unsound": 0, "details": []}
+    for case in cases:
+        answer = verdicts(case["old"], case["new"])
+        if "refused" in answer:
+            tally["refused"] += 1
+            continue
+        for direction in ("backward", "forward"):
+            truth = case["set"][direction]
+            if truth is None:
+                continue
+            tally["graded"] += 1
+            holds = answer[direction]
+            if holds is None:
+                tally["unproven"] += 1
+                kind = "unproven"
+            elif holds == truth:
+                tally["right"] += 1
+                continue
+            elif holds is True:
+                tally["unsound"] += 1
+                kind = "UNSOUND"
+            else:
+                tally["wrong"] += 1
+                kind = "wrong"
+            tally["details"].append(
+                f"{kind}: {case['id']} {direction}: {answer[f'{direction}_reason']}"
+            )
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--details", action="store_true", help="list every miss")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    rows = []
+    total: dict[str, int] = {}
+    details: list[str] = []
+    for path in sorted(SUITES.glob("*.json")):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        tally = score(suite["cases"])
+        details += tally.pop("details")
+        for key, value in tally.items():
+            total[key] = total.get(key, 0) + value
+        rows.append((path.stem, tally))
+    rows.append(("**all**", total))
+    print(
+        "| suite | cases | refused (invalid input) | graded directions | right | unproven "
+        "| wrong | unsound |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for name, t in rows:
+        graded = t["graded"] or 1
+        print(
+            f"| {name} | {t['cases']} | {t['refused']} | {t['graded']} | "
+            f"{t['right']} ({100 * t['right'] / graded:.1f}%) | "
+            f"{t['unproven']} ({100 * t['unproven'] / graded:.1f}%) | {t['wrong']} | "
+            f"{t['unsound']} |"
+        )
+    if args.details:
+        print()
+        for line in details:
+            print(f"- {line}")
+    return 1 if total.get("unsound") else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
