@@ -24,9 +24,12 @@ Suites and what their labels mean (all are set inclusion, per direction):
   schemas (pairs built by code are left out). jsonsubschema reads draft-04: a schema
   using draft-04-only syntax (boolean ``exclusiveMinimum``/``exclusiveMaximum``,
   array-form ``items``) gets ``$schema`` draft-04, the dialect the suite means.
-- ``karapace`` (Aiven-Open/karapace, Apache-2.0): the JSON Schema compatibility unit
-  tests; their labels follow Karapace's keyword table, not set inclusion, so each is
-  adjudicated.
+- ``karapace`` (Aiven-Open/karapace, Apache-2.0):
+  ``tests/unit/compatibility/jsonschema/test_jsonschema_compatibility.py`` with the
+  schemas of ``tests/schemas/json_schemas.py``; ``compatibility(reader=R, writer=W)``
+  asserted compatible or not, read with :mod:`ast` (loops over the schema tuples
+  expanded). Karapace reads draft-07 (every schema gets that ``$schema``), and its labels
+  follow its keyword table, not set inclusion: each disagreement is adjudicated.
 """
 
 from __future__ import annotations
@@ -195,6 +198,96 @@ def jsonsubschema(repo: Path) -> list[dict[str, Any]]:
     return cases
 
 
+# --- karapace -----------------------------------------------------------------------
+
+D7 = "http://json-schema.org/draft-07/schema#"
+
+
+def _karapace_schemas(source: str) -> dict[str, Any]:
+    """``NAME = parse_jsonschema_definition('<json>')`` and tuples of such names."""
+    env: dict[str, Any] = {}
+    for stmt in ast.parse(source).body:
+        if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        name, value = stmt.targets[0].id, stmt.value
+        if isinstance(value, ast.Call) and len(value.args) == 1:
+            schema = json.loads(ast.literal_eval(value.args[0]))
+            # Karapace reads every schema as draft-07 (Draft7Validator).
+            env[name] = {"$schema": D7, **schema} if isinstance(schema, dict) else schema
+        elif isinstance(value, ast.Tuple | ast.List):
+            env[name] = [env[e.id] for e in value.elts if isinstance(e, ast.Name)]
+    return env
+
+
+def _karapace_eval(node: ast.AST, env: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Name):
+        return env[node.id]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _karapace_eval(node.left, env) + _karapace_eval(node.right, env)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        left, right = _karapace_eval(node.left, env), _karapace_eval(node.comparators[0], env)
+        if isinstance(node.ops[0], ast.Eq):
+            return left == right
+        if isinstance(node.ops[0], ast.NotEq):
+            return left != right
+    raise ValueError(ast.dump(node))
+
+
+def _karapace_calls(body: list[ast.stmt], env: dict[str, Any]) -> list[tuple[Any, Any, bool]]:
+    found: list[tuple[Any, Any, bool]] = []
+    for stmt in body:
+        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
+            for item in _karapace_eval(stmt.iter, env):
+                found += _karapace_calls(stmt.body, {**env, stmt.target.id: item})
+        elif isinstance(stmt, ast.If):
+            branch = stmt.body if _karapace_eval(stmt.test, env) else stmt.orelse
+            found += _karapace_calls(branch, env)
+        elif (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Name)
+            and stmt.value.func.id in ("schemas_are_compatible", "not_schemas_are_compatible")
+        ):
+            kw = {k.arg: k.value for k in stmt.value.keywords}
+            reader, writer = _karapace_eval(kw["reader"], env), _karapace_eval(kw["writer"], env)
+            found.append((writer, reader, stmt.value.func.id == "schemas_are_compatible"))
+    return found
+
+
+def karapace(repo: Path) -> list[dict[str, Any]]:
+    env = _karapace_schemas(_show(repo, "tests/schemas/json_schemas.py"))
+    path = "tests/unit/compatibility/jsonschema/test_jsonschema_compatibility.py"
+    tree = ast.parse(_show(repo, path))
+    pairs: dict[str, dict[str, Any]] = {}
+    for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
+        if not fn.name.startswith("test"):
+            continue
+        for writer, reader, holds in _karapace_calls(fn.body, env):
+            key = json.dumps([writer, reader], sort_keys=True)
+            swapped = json.dumps([reader, writer], sort_keys=True)
+            if key in pairs:
+                pairs[key]["label"]["backward"] = holds
+            elif swapped in pairs:
+                pairs[swapped]["label"]["forward"] = holds
+            else:
+                pairs[key] = {
+                    "id": f"karapace/{fn.name}",
+                    "title": fn.name.replace("_", " "),
+                    "source": path,
+                    # compatibility(reader=NEW, writer=OLD): every OLD value is read by NEW.
+                    "old": writer,
+                    "new": reader,
+                    "label": {"backward": holds, "forward": None},
+                    "witnesses": {"old_only": [], "new_only": [], "both": []},
+                }
+    cases = list(pairs.values())
+    seen: dict[str, int] = {}
+    for case in cases:
+        n = seen[case["id"]] = seen.get(case["id"], 0) + 1
+        case["id"] += f"#{n}"
+    return cases
+
+
 # --- adjudication --------------------------------------------------------------------
 
 
@@ -237,7 +330,8 @@ def _search_witness(writer: Any, reader: Any) -> list[Any]:
     from accord.validation.reference import is_valid
 
     found = []
-    candidates = generate.valid_payloads(writer, n=60, seed=7)
+    candidates: list[Any] = [None, True, 0, 0.5, "", "a", [], {}]
+    candidates += generate.valid_payloads(writer, n=60, seed=7)
     candidates += [m.payload for m in generate.invalid_payloads(reader, n=60, seed=7)]
     for payload in candidates:
         if is_valid(writer, payload) and not is_valid(reader, payload):
@@ -279,7 +373,7 @@ def adjudicate(case: dict[str, Any]) -> dict[str, Any]:
                 if payload not in w[listed]:
                     w[listed].append(payload)
                 breaking = breaking or [payload]
-        if not breaking and label is False and verdict["holds"] is not False:
+        if not breaking and (label is False or verdict["holds"] is False):
             breaking = _search_witness(writer, reader)
             if breaking:
                 w[listed].append(breaking[0])
@@ -314,7 +408,7 @@ def adjudicate(case: dict[str, Any]) -> dict[str, Any]:
     return case
 
 
-EXTRACTORS = {"jsoncompat": jsoncompat, "jsonsubschema": jsonsubschema}
+EXTRACTORS = {"jsoncompat": jsoncompat, "jsonsubschema": jsonsubschema, "karapace": karapace}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,7 +59,7 @@ def _refused(schema: Any) -> bool:
 
 
 def test_suites_are_present_with_their_licences() -> None:
-    assert {p.stem for p in FILES} >= {"jsoncompat", "jsonsubschema"}
+    assert {p.stem for p in FILES} >= {"jsoncompat", "jsonsubschema", "karapace"}
     for path in FILES:
         about = json.loads(path.read_text(encoding="utf-8"))["about"]
         assert about["licence"] in ("Apache-2.0", "MIT")
