@@ -16,6 +16,11 @@ Usage (from the repository root, with the snapshots fetched):
 
 Suites and what their labels mean (all are set inclusion, per direction):
 
+- ``apicurio`` (Apicurio/apicurio-registry, Apache-2.0): the JSON Schema
+  ``compatibility-test-data.json``; ``backward`` (backward holds, forward does not),
+  ``both``, ``none``. Apicurio's checker diffs keywords: each disagreement with set
+  inclusion is adjudicated.
+
 - ``jsoncompat`` (ostrowr/jsoncompat, MIT): ``tests/fixtures/backcompat/*``;
   ``deserializer`` = every OLD value is valid under NEW (backward), ``serializer`` =
   every NEW value is valid under OLD (forward); ``examples.json`` gives witnesses.
@@ -47,6 +52,7 @@ OUT = ROOT / "tests" / "compat" / "suites"
 D4 = "http://json-schema.org/draft-04/schema#"
 
 SOURCES = {
+    "apicurio": ("https://github.com/Apicurio/apicurio-registry", "Apache-2.0", "LICENSE"),
     "jsoncompat": ("https://github.com/ostrowr/jsoncompat", "MIT", "LICENSE"),
     "jsonsubschema": ("https://github.com/IBM/jsonsubschema", "Apache-2.0", "LICENSE.txt"),
     "karapace": ("https://github.com/Aiven-Open/karapace", "Apache-2.0", "LICENSE"),
@@ -198,6 +204,46 @@ def jsonsubschema(repo: Path) -> list[dict[str, Any]]:
     return cases
 
 
+# --- apicurio -----------------------------------------------------------------------
+
+_APICURIO_LABELS = {
+    "backward": (True, False),
+    "both": (True, True),
+    "none": (False, False),
+}
+
+
+def apicurio(repo: Path) -> list[dict[str, Any]]:
+    path = (
+        "schema-util/json/src/test/resources/io/apicurio/registry/rules/compatibility/"
+        "jsonschema/compatibility-test-data.json"
+    )
+    cases = []
+    seen: set[str] = set()
+    for test in json.loads(_show(repo, path))["tests"]:
+        if not test.get("enabled", True):
+            continue
+        backward, forward = _APICURIO_LABELS[test["compatibility"]]
+        case_id = f"apicurio/{test['id']}"
+        while case_id in seen:
+            case_id += "'"
+        seen.add(case_id)
+        cases.append(
+            {
+                "id": case_id,
+                "title": test["id"],
+                "source": path,
+                "old": test["original"],
+                "new": test["updated"],
+                # BACKWARD: NEW reads what OLD wrote; the executor asserts the pair of
+                # results (backward only, both, none).
+                "label": {"backward": backward, "forward": forward},
+                "witnesses": {"old_only": [], "new_only": [], "both": []},
+            }
+        )
+    return cases
+
+
 # --- karapace -----------------------------------------------------------------------
 
 D7 = "http://json-schema.org/draft-07/schema#"
@@ -296,7 +342,7 @@ def _accord(old: Any, new: Any) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "src"))
     from accord.compat._engine import compare
     from accord.errors import SchemaError
-    from accord.validation.dialect import fold_dependencies, normalize
+    from accord.validation.dialect import fold_dependencies, normalize, unnormalised_assertion
     from accord.validation.offline import rs_metaschema_error
 
     # What ``accord.diff(old_schema=, new_schema=)`` refuses as invalid input: a dialect
@@ -314,36 +360,43 @@ def _accord(old: Any, new: Any) -> dict[str, Any]:
         fold_dependencies(normalize(old)), fold_dependencies(normalize(new)), semantics="set"
     )
     out: dict[str, Any] = {}
+    # As accord.diff: nothing is claimed while the declared dialect asserts a keyword
+    # the normalised form cannot express (draft-06/07 content keywords).
+    blind = unnormalised_assertion(old) or unnormalised_assertion(new)
     for direction in ("backward", "forward"):
         verdict = getattr(result, direction)
         out[direction] = {
-            "holds": verdict.holds,
+            "holds": None if blind and verdict.holds is True else verdict.holds,
             "witness": verdict.witness if verdict.has_witness else None,
             "reason": verdict.reason,
         }
     return out
 
 
-def _search_witness(writer: Any, reader: Any) -> list[Any]:
-    """Payloads valid under ``writer`` and invalid under ``reader`` (reference)."""
-    from accord.payloads import generate
-    from accord.validation.reference import is_valid
+def _breaks(writer: Any, reader: Any, payload: Any) -> bool:
+    """Accepted by ``writer`` and rejected by ``reader``, both read *as written* by the
+    reference in their declared dialect (the suites' own meaning)."""
+    from accord.validation.reference import is_valid_declared
 
-    found = []
-    candidates: list[Any] = [None, True, 0, 0.5, "", "a", [], {}]
-    candidates += generate.valid_payloads(writer, n=60, seed=7)
-    candidates += [m.payload for m in generate.invalid_payloads(reader, n=60, seed=7)]
-    for payload in candidates:
-        if is_valid(writer, payload) and not is_valid(reader, payload):
-            found.append(payload)
-            break
-    return found
+    return is_valid_declared(writer, payload) and not is_valid_declared(reader, payload)
+
+
+def _search_witness(writer: Any, reader: Any) -> list[Any]:
+    """A payload that breaks writer -> reader, from simple values and the generator."""
+    from accord.payloads import generate
+    from accord.validation.dialect import fold_dependencies, normalize
+
+    candidates: list[Any] = [None, True, 0, 0.5, "", "a", "!!", "{", [], {}]
+    norm_writer = fold_dependencies(normalize(writer))
+    norm_reader = fold_dependencies(normalize(reader))
+    candidates += generate.valid_payloads(norm_writer, n=60, seed=7)
+    candidates += [m.payload for m in generate.invalid_payloads(norm_reader, n=60, seed=7)]
+    return [p for p in candidates if _breaks(writer, reader, p)][:1]
 
 
 def adjudicate(case: dict[str, Any]) -> dict[str, Any]:
     """Fill ``set`` (the adjudicated truth), ``accord`` and ``adjudication``."""
-    from accord.validation.dialect import fold_dependencies, normalize
-    from accord.validation.reference import is_valid
+    from accord.validation.reference import is_valid_declared
 
     answer = _accord(case["old"], case["new"])
     if "refused" in answer:
@@ -354,7 +407,7 @@ def adjudicate(case: dict[str, Any]) -> dict[str, Any]:
             "(or the default, 2020-12) dialect"
         )
         return case
-    old, new = fold_dependencies(normalize(case["old"])), fold_dependencies(normalize(case["new"]))
+    old, new = case["old"], case["new"]
     notes = []
     truth: dict[str, bool | None] = {}
     accord: dict[str, bool | None] = {}
@@ -366,14 +419,14 @@ def adjudicate(case: dict[str, Any]) -> dict[str, Any]:
         verdict = answer[direction]
         accord[direction] = verdict["holds"]
         label = case["label"][direction]
-        breaking = [p for p in w[listed] if is_valid(writer, p) and not is_valid(reader, p)]
+        breaking = [p for p in w[listed] if _breaks(writer, reader, p)]
         if verdict["witness"] is not None:
             payload = verdict["witness"]
-            if is_valid(writer, payload) and not is_valid(reader, payload):
+            if _breaks(writer, reader, payload):
                 if payload not in w[listed]:
                     w[listed].append(payload)
                 breaking = breaking or [payload]
-        if not breaking and (label is False or verdict["holds"] is False):
+        if not breaking and (label is False or verdict["holds"] is not True):
             breaking = _search_witness(writer, reader)
             if breaking:
                 w[listed].append(breaking[0])
@@ -398,9 +451,9 @@ def adjudicate(case: dict[str, Any]) -> dict[str, Any]:
         else:
             truth[direction] = label
     # Witnesses listed by the suite must behave as stated under the reference.
-    w["old_only"] = [p for p in w["old_only"] if is_valid(old, p) and not is_valid(new, p)]
-    w["new_only"] = [p for p in w["new_only"] if is_valid(new, p) and not is_valid(old, p)]
-    w["both"] = [p for p in w["both"] if is_valid(old, p) and is_valid(new, p)]
+    w["old_only"] = [p for p in w["old_only"] if _breaks(old, new, p)]
+    w["new_only"] = [p for p in w["new_only"] if _breaks(new, old, p)]
+    w["both"] = [p for p in w["both"] if is_valid_declared(old, p) and is_valid_declared(new, p)]
     case["set"] = truth
     case["accord"] = accord
     if notes:
@@ -408,7 +461,12 @@ def adjudicate(case: dict[str, Any]) -> dict[str, Any]:
     return case
 
 
-EXTRACTORS = {"jsoncompat": jsoncompat, "jsonsubschema": jsonsubschema, "karapace": karapace}
+EXTRACTORS = {
+    "apicurio": apicurio,
+    "jsoncompat": jsoncompat,
+    "jsonsubschema": jsonsubschema,
+    "karapace": karapace,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,7 @@ def verdicts(old: Any, new: Any) -> dict[str, Any]:
     """accord's answer on one case: ``{"refused": code}`` or holds per direction."""
     from accord.compat._engine import compare
     from accord.errors import SchemaError
-    from accord.validation.dialect import fold_dependencies, normalize
+    from accord.validation.dialect import fold_dependencies, normalize, unnormalised_assertion
     from accord.validation.offline import rs_metaschema_error
 
     # What ``accord.diff(old_schema=, new_schema=)`` refuses as invalid input: a dialect
@@ -45,9 +45,12 @@ def verdicts(old: Any, new: Any) -> dict[str, Any]:
         fold_dependencies(normalize(old)), fold_dependencies(normalize(new)), semantics="set"
     )
     out: dict[str, Any] = {}
+    # As accord.diff: nothing is claimed while the declared dialect asserts a keyword
+    # the normalised form cannot express (draft-06/07 content keywords).
+    blind = unnormalised_assertion(old) or unnormalised_assertion(new)
     for direction in ("backward", "forward"):
         verdict = getattr(result, direction)
-        out[direction] = verdict.holds
+        out[direction] = None if blind and verdict.holds is True else verdict.holds
         out[f"{direction}_reason"] = verdict.reason
     return out
 

@@ -45,6 +45,7 @@ __all__ = [
     "nonportable_regex_features",
     "normalize",
     "normalize_with_map",
+    "unnormalised_assertion",
 ]
 
 Dialect = Literal["2020-12", "2019-09", "draft-07", "draft-06", "draft-04"]
@@ -571,6 +572,41 @@ class _Normalizer:
     def _exclusive(keep: dict[str, Any], bound: str) -> bool:
         flag = keep.get("exclusiveMinimum" if bound == "minimum" else "exclusiveMaximum")
         return flag is True
+
+
+# Keywords jsonschema-rs asserts in draft-06 and draft-07 (base64 contentEncoding,
+# application/json contentMediaType) that 2020-12, the normalised form, makes
+# annotations: no 2020-12 document says the same, so what reads the normalised form
+# (the engine) must not claim anything while one is in play.
+_CONTENT_ASSERTED: dict[Dialect, tuple[str, ...]] = {
+    "draft-07": ("contentEncoding", "contentMediaType"),
+    "draft-06": ("contentEncoding", "contentMediaType"),
+}
+
+
+def unnormalised_assertion(schema: Any) -> tuple[Dialect, str, str] | None:
+    """The first keyword the reference asserts in ``schema``'s declared dialect that
+    its normalised 2020-12 form cannot express, as (dialect, keyword, pointer), or None.
+
+    >>> unnormalised_assertion({"$schema": "http://json-schema.org/draft-07/schema#",
+    ...                         "properties": {"a": {"contentEncoding": "base64"}}})
+    ('draft-07', 'contentEncoding', '/properties/a')
+    """
+    if not isinstance(schema, dict):
+        return None
+    try:
+        dialect = detect_dialect(schema)
+    except SchemaError:
+        return None
+    keywords = _CONTENT_ASSERTED.get(dialect, ())
+    if not keywords:
+        return None
+    for where, node in iter_subschemas(schema, dialect):
+        if isinstance(node, dict):
+            for keyword in keywords:
+                if keyword in node:
+                    return dialect, keyword, where
+    return None
 
 
 def fold_dependencies(schema: Any) -> Any:
