@@ -453,3 +453,20 @@ def test_a_draft_04_registry_loads_lints_diffs_and_generates(tmp_path: Any) -> N
         sys.path.remove(str(out))
     with pytest.raises(ValueError, match="greater than 0"):
         v1_0_0.Placed.model_validate({"id": "a", "total": 0})
+
+
+@pytest.mark.parametrize("dialect", ["draft-06", "draft-07"])
+def test_content_keywords_keep_diff_unproven(dialect: str) -> None:
+    """jsonschema-rs asserts base64 contentEncoding in draft-06 and draft-07; the
+    normalised 2020-12 form cannot: removing it must not be called compatible."""
+    from accord.compat import diff
+    from accord.validation.reference import is_valid_declared
+
+    uri = DIALECTS[dialect]  # type: ignore[index]
+    old = {"$schema": uri, "type": "string", "contentEncoding": "base64"}
+    new = {"$schema": uri, "type": "string"}
+    assert is_valid_declared(new, "!!")
+    assert not is_valid_declared(old, "!!")  # so forward breaks
+    report = diff(old_schema=old, new_schema=new, semantics="set")
+    assert report.forward is False
+    assert not report.compatible
