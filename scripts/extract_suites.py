@@ -29,6 +29,11 @@ Suites and what their labels mean (all are set inclusion, per direction):
   schemas (pairs built by code are left out). jsonsubschema reads draft-04: a schema
   using draft-04-only syntax (boolean ``exclusiveMinimum``/``exclusiveMaximum``,
   array-form ``items``) gets ``$schema`` draft-04, the dialect the suite means.
+- ``sentry`` (getsentry/json-schema-diff, Apache-2.0 per its Cargo.toml):
+  ``tests/fixtures/**`` (``lhs``/``rhs``) with the change lists of their insta
+  snapshots; a pair is backward compatible when no change is breaking by the tool's
+  ``is_breaking`` table (restated here as data). Its table is keyword-based: each
+  disagreement with set inclusion is adjudicated.
 - ``karapace`` (Aiven-Open/karapace, Apache-2.0):
   ``tests/unit/compatibility/jsonschema/test_jsonschema_compatibility.py`` with the
   schemas of ``tests/schemas/json_schemas.py``; ``compatibility(reader=R, writer=W)``
@@ -42,6 +47,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,6 +62,9 @@ SOURCES = {
     "jsoncompat": ("https://github.com/ostrowr/jsoncompat", "MIT", "LICENSE"),
     "jsonsubschema": ("https://github.com/IBM/jsonsubschema", "Apache-2.0", "LICENSE.txt"),
     "karapace": ("https://github.com/Aiven-Open/karapace", "Apache-2.0", "LICENSE"),
+    # No LICENSE file: Cargo.toml declares Apache-2.0; its text is Karapace's LICENSE
+    # (the same Apache License 2.0), given with --licence-text.
+    "sentry": ("https://github.com/getsentry/json-schema-diff", "Apache-2.0", ""),
 }
 
 
@@ -238,6 +247,103 @@ def apicurio(repo: Path) -> list[dict[str, Any]]:
                 # BACKWARD: NEW reads what OLD wrote; the executor asserts the pair of
                 # results (backward only, both, none).
                 "label": {"backward": backward, "forward": forward},
+                "witnesses": {"old_only": [], "new_only": [], "both": []},
+            }
+        )
+    return cases
+
+
+# --- getsentry json-schema-diff ----------------------------------------------------
+
+# Whether each change kind breaks (``ChangeKind::is_breaking`` in src/types.rs, restated
+# as a table of facts about the labels: backward, "a reader on rhs rejects what lhs
+# accepted"); a callable reads the change's own fields.
+_SENTRY_BREAKING: dict[str, Any] = {
+    "TypeAdd": False,
+    "TypeRemove": True,
+    "ConstAdd": True,
+    "ConstRemove": False,
+    "PropertyAdd": lambda f: f["lhs_additional_properties"] == "true",
+    "PropertyRemove": lambda f: f["lhs_additional_properties"] != "true",
+    "RangeAdd": True,
+    "RangeRemove": False,
+    "RangeChange": lambda f: _sentry_range_breaks(f["old_value"], f["new_value"]),
+    "TupleToArray": False,
+    "ArrayToTuple": True,
+    "TupleChange": True,
+    "RequiredRemove": False,
+    "RequiredAdd": True,
+    "FormatAdd": True,
+    "FormatRemove": False,
+    "FormatChange": True,
+    "EnumAdd": lambda f: f["lhs_has_no_enum"] == "true",
+    "EnumRemove": lambda f: f["rhs_has_no_enum"] != "true",
+    "PatternAdd": True,
+    "PatternRemove": False,
+    "PatternChange": True,
+    "MinLengthAdd": True,
+    "MinLengthRemove": False,
+    "MinLengthChange": lambda f: float(f["new_value"]) > float(f["old_value"]),
+    "MaxLengthAdd": True,
+    "MaxLengthRemove": False,
+    "MaxLengthChange": lambda f: float(f["new_value"]) < float(f["old_value"]),
+}
+
+
+def _sentry_range_breaks(old: str, new: str) -> bool:
+    (old_kind, old_v), (new_kind, new_v) = (
+        (m.group(1), float(m.group(2)))
+        for m in (re.match(r"(\w+)\(\s*([-\d.e+]+)", v) for v in (old, new))
+        if m is not None
+    )
+    relaxes = {
+        ("ExclusiveMinimum", "Minimum"): old_v >= new_v,
+        ("ExclusiveMaximum", "Maximum"): old_v <= new_v,
+        ("Minimum", "Minimum"): old_v >= new_v,
+        ("ExclusiveMinimum", "ExclusiveMinimum"): old_v >= new_v,
+        ("Maximum", "Maximum"): old_v <= new_v,
+        ("ExclusiveMaximum", "ExclusiveMaximum"): old_v <= new_v,
+    }
+    return not relaxes.get((old_kind, new_kind), False)
+
+
+def _sentry_changes(snapshot: str) -> list[tuple[str, dict[str, str]]]:
+    body = snapshot.split("\n---\n", 2)[-1]
+    changes = []
+    for block in re.split(r"\n    Change \{", body)[1:]:
+        kind = re.search(r"change: (\w+)", block)
+        if kind is None:
+            continue
+        fields = dict(re.findall(r"(\w+): (true|false|-?[\d.]+),", block))
+        for name in ("old_value", "new_value"):
+            value = re.search(name + r": (\w+\(\s*[-\d.e+]+)", block)
+            if value is not None:
+                fields[name] = value.group(1)
+        changes.append((kind.group(1), fields))
+    return changes
+
+
+def sentry(repo: Path) -> list[dict[str, Any]]:
+    cases = []
+    for path in sorted(_files(repo, "tests/fixtures")):
+        if not path.endswith(".json"):
+            continue
+        fixture = json.loads(_show(repo, path))
+        rel = path.removeprefix("tests/fixtures/")
+        snap = "tests/snapshots/test__from_fixtures@" + rel.replace("/", "__") + ".snap"
+        breaking = False
+        for kind, fields in _sentry_changes(_show(repo, snap)):
+            rule = _SENTRY_BREAKING[kind]
+            breaking = breaking or (rule(fields) if callable(rule) else rule)
+        cases.append(
+            {
+                "id": f"sentry/{rel.removesuffix('.json')}",
+                "title": rel.removesuffix(".json").replace("/", ": ").replace("_", " "),
+                "source": f"{path} ({snap})",
+                "old": fixture["lhs"],
+                "new": fixture["rhs"],
+                # A breaking change: a reader on rhs rejects what lhs accepted.
+                "label": {"backward": not breaking, "forward": None},
                 "witnesses": {"old_only": [], "new_only": [], "both": []},
             }
         )
@@ -466,12 +572,18 @@ EXTRACTORS = {
     "jsoncompat": jsoncompat,
     "jsonsubschema": jsonsubschema,
     "karapace": karapace,
+    "sentry": sentry,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", action="append", default=[], metavar="SUITE=GITDIR")
+    parser.add_argument(
+        "--licence-text",
+        type=Path,
+        help="the licence text for a suite whose repository has no LICENSE file",
+    )
     args = parser.parse_args(argv)
     for item in args.mirror:
         suite, _, gitdir = item.partition("=")
@@ -498,13 +610,24 @@ def main(argv: list[str] | None = None) -> int:
         (OUT / f"{suite}.json").write_text(
             json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        (OUT / f"{suite}.LICENSE").write_text(_show(repo, licence_file), encoding="utf-8")
+        text = (
+            _show(repo, licence_file)
+            if licence_file
+            else args.licence_text.read_text(encoding="utf-8")
+        )
+        (OUT / f"{suite}.LICENSE").write_text(text, encoding="utf-8")
         (OUT / f"{suite}.NOTICE").write_text(
             f"The schema pairs, labels and example payloads in {suite}.json are test data\n"
             f"from {url} (commit {commit}),\nlicensed under {licence} (see {suite}.LICENSE "
             "beside this file).\nThey were extracted and reformatted (no code was copied) by\n"
             "scripts/extract_suites.py; the 'set', 'accord', 'adjudication' fields and any\n"
-            "witness payloads not in the original are accord's own.\n",
+            "witness payloads not in the original are accord's own.\n"
+            + (
+                ""
+                if licence_file
+                else "The repository has no LICENSE file; its Cargo.toml declares "
+                f"{licence}, whose text is {suite}.LICENSE.\n"
+            ),
             encoding="utf-8",
         )
         print(f"{suite}: {len(cases)} cases -> {(OUT / suite).relative_to(ROOT)}.json")
