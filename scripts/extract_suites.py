@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
 OUT = ROOT / "tests" / "compat" / "suites"
 D4 = "http://json-schema.org/draft-04/schema#"
 
@@ -80,6 +81,45 @@ def _files(repo: Path, under: str) -> list[str]:
 
 def _show(repo: Path, path: str) -> str:
     return _git(repo, "show", f"HEAD:{path}")
+
+
+def _record(
+    pairs: dict[str, dict[str, Any]],
+    case_id: str,
+    title: str,
+    source: str,
+    pair: tuple[Any, Any, bool],
+) -> None:
+    """Record "every ``old`` value is a ``new`` value: ``holds``" as the backward label
+    of the pair, or the forward label of the pair seen the other way round."""
+    old, new, holds = pair
+    key = json.dumps([old, new], sort_keys=True)
+    swapped = json.dumps([new, old], sort_keys=True)
+    if key in pairs:
+        pairs[key]["label"]["backward"] = holds
+    elif swapped in pairs:
+        pairs[swapped]["label"]["forward"] = holds
+    else:
+        pairs[key] = {
+            "id": case_id,
+            "title": title,
+            "source": source,
+            "old": old,
+            "new": new,
+            "label": {"backward": holds, "forward": None},
+            "witnesses": {"old_only": [], "new_only": [], "both": []},
+        }
+
+
+def _numbered(cases: list[dict[str, Any]], *, first: bool) -> list[dict[str, Any]]:
+    """One test may assert several pairs: ``#n`` after an id seen before (and after
+    the first too when ``first``)."""
+    seen: dict[str, int] = {}
+    for case in cases:
+        n = seen[case["id"]] = seen.get(case["id"], 0) + 1
+        if first or n > 1:
+            case["id"] += f"#{n}"
+    return cases
 
 
 # --- jsoncompat ----------------------------------------------------------------------
@@ -186,31 +226,16 @@ def jsonsubschema(repo: Path) -> list[dict[str, Any]]:
                 for s1, s2, holds in _subschema_asserts(fn.body, {}):
                     draft_04 = _draft_04_only(s1) or _draft_04_only(s2)
                     old, new = _dialect(s1, draft_04), _dialect(s2, draft_04)
-                    key = json.dumps([old, new], sort_keys=True)
-                    swapped = json.dumps([new, old], sort_keys=True)
                     stem = path.rsplit("/", 1)[1].removesuffix(".py")
-                    if key in pairs:
-                        pairs[key]["label"]["backward"] = holds
-                    elif swapped in pairs:
-                        pairs[swapped]["label"]["forward"] = holds
-                    else:
-                        pairs[key] = {
-                            "id": f"jsonsubschema/{stem}/{cls.name}.{fn.name}",
-                            "title": f"{cls.name}.{fn.name}",
-                            "source": path,
-                            "old": old,
-                            "new": new,
-                            # isSubschema(s1, s2): every s1 value is an s2 value.
-                            "label": {"backward": holds, "forward": None},
-                            "witnesses": {"old_only": [], "new_only": [], "both": []},
-                        }
-    cases = list(pairs.values())
-    seen: dict[str, int] = {}
-    for case in cases:  # one test may assert several pairs: number them
-        n = seen[case["id"]] = seen.get(case["id"], 0) + 1
-        if n > 1:
-            case["id"] += f"#{n}"
-    return cases
+                    # isSubschema(s1, s2): every s1 value is an s2 value.
+                    _record(
+                        pairs,
+                        f"jsonsubschema/{stem}/{cls.name}.{fn.name}",
+                        f"{cls.name}.{fn.name}",
+                        path,
+                        (old, new, holds),
+                    )
+    return _numbered(list(pairs.values()), first=False)
 
 
 # --- apicurio -----------------------------------------------------------------------
@@ -415,37 +440,23 @@ def karapace(repo: Path) -> list[dict[str, Any]]:
         if not fn.name.startswith("test"):
             continue
         for writer, reader, holds in _karapace_calls(fn.body, env):
-            key = json.dumps([writer, reader], sort_keys=True)
-            swapped = json.dumps([reader, writer], sort_keys=True)
-            if key in pairs:
-                pairs[key]["label"]["backward"] = holds
-            elif swapped in pairs:
-                pairs[swapped]["label"]["forward"] = holds
-            else:
-                pairs[key] = {
-                    "id": f"karapace/{fn.name}",
-                    "title": fn.name.replace("_", " "),
-                    "source": path,
-                    # compatibility(reader=NEW, writer=OLD): every OLD value is read by NEW.
-                    "old": writer,
-                    "new": reader,
-                    "label": {"backward": holds, "forward": None},
-                    "witnesses": {"old_only": [], "new_only": [], "both": []},
-                }
-    cases = list(pairs.values())
-    seen: dict[str, int] = {}
-    for case in cases:
-        n = seen[case["id"]] = seen.get(case["id"], 0) + 1
-        case["id"] += f"#{n}"
-    return cases
+            # compatibility(reader=NEW, writer=OLD): every OLD value is read by NEW.
+            _record(
+                pairs,
+                f"karapace/{fn.name}",
+                fn.name.replace("_", " "),
+                path,
+                (writer, reader, holds),
+            )
+    return _numbered(list(pairs.values()), first=True)
 
 
 # --- adjudication --------------------------------------------------------------------
 
 
-def _accord(old: Any, new: Any) -> dict[str, Any]:
-    """accord's answer: refused (the code), or per direction holds/witness/reason."""
-    sys.path.insert(0, str(ROOT / "src"))
+def accord_answer(old: Any, new: Any) -> dict[str, Any]:
+    """accord's answer, as ``accord.diff`` reads its inputs (set semantics): refused
+    (the code), or per direction holds (None: unproven), witness and reason."""
     from accord.compat._engine import compare
     from accord.errors import SchemaError
     from accord.validation.dialect import fold_dependencies, normalize, unnormalised_assertion
@@ -504,7 +515,7 @@ def adjudicate(case: dict[str, Any]) -> dict[str, Any]:
     """Fill ``set`` (the adjudicated truth), ``accord`` and ``adjudication``."""
     from accord.validation.reference import is_valid_declared
 
-    answer = _accord(case["old"], case["new"])
+    answer = accord_answer(case["old"], case["new"])
     if "refused" in answer:
         case["accord"] = {"refused": answer["refused"]}
         case["set"] = {"backward": None, "forward": None}

@@ -22,44 +22,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ROOT / "tests" / "compat" / "suites"
 
-
-def verdicts(old: Any, new: Any) -> dict[str, Any]:
-    """accord's answer on one case: ``{"refused": code}`` or holds per direction."""
-    from accord.compat._engine import compare
-    from accord.errors import SchemaError
-    from accord.validation.dialect import fold_dependencies, normalize, unnormalised_assertion
-    from accord.validation.offline import rs_metaschema_error
-
-    # What ``accord.diff(old_schema=, new_schema=)`` refuses as invalid input: a dialect
-    # accord does not read, a schema jsonschema-rs will not compile under its declared
-    # dialect, a document normalisation refuses. (``accord diff`` on files also refuses
-    # what ``accord lint`` calls errors, unknown keywords among them.)
-    for schema in (old, new):
-        try:
-            normalize(schema)
-        except SchemaError as exc:
-            return {"refused": exc.code}
-        if rs_metaschema_error(schema) is not None:
-            return {"refused": "schema-invalid"}
-    result = compare(
-        fold_dependencies(normalize(old)), fold_dependencies(normalize(new)), semantics="set"
-    )
-    out: dict[str, Any] = {}
-    # As accord.diff: nothing is claimed while the declared dialect asserts a keyword
-    # the normalised form cannot express (draft-06/07 content keywords).
-    blind = unnormalised_assertion(old) or unnormalised_assertion(new)
-    for direction in ("backward", "forward"):
-        verdict = getattr(result, direction)
-        out[direction] = None if blind and verdict.holds is True else verdict.holds
-        out[f"{direction}_reason"] = verdict.reason
-    return out
+sys.path.insert(0, str(ROOT / "src"))
+from extract_suites import accord_answer  # noqa: E402  (scripts/ is on sys.path)
 
 
 def score(cases: list[dict[str, Any]]) -> dict[str, Any]:
     tally = {"cases": len(cases), "refused": 0, "graded": 0, "right": 0, "unproven": 0}
     tally |= {"wrong": 0, "unsound": 0, "details": []}
     for case in cases:
-        answer = verdicts(case["old"], case["new"])
+        answer = accord_answer(case["old"], case["new"])
         if "refused" in answer:
             tally["refused"] += 1
             continue
@@ -68,7 +39,7 @@ def score(cases: list[dict[str, Any]]) -> dict[str, Any]:
             if truth is None:
                 continue
             tally["graded"] += 1
-            holds = answer[direction]
+            holds = answer[direction]["holds"]
             if holds is None:
                 tally["unproven"] += 1
                 kind = "unproven"
@@ -82,7 +53,7 @@ def score(cases: list[dict[str, Any]]) -> dict[str, Any]:
                 tally["wrong"] += 1
                 kind = "wrong"
             tally["details"].append(
-                f"{kind}: {case['id']} {direction}: {answer[f'{direction}_reason']}"
+                f"{kind}: {case['id']} {direction}: {answer[direction]['reason']}"
             )
     return tally
 
@@ -91,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="list every miss")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
     rows = []
     total: dict[str, int] = {}
     details: list[str] = []
