@@ -333,7 +333,7 @@ def _extend(children: st.SearchStrategy[Any], draft_06: bool) -> st.SearchStrate
 
 
 def _documents(dialect: str) -> st.SearchStrategy[Any]:
-    draft_06 = dialect == "draft-06"
+    draft_06 = dialect != "draft-04"  # draft-06 and later: const, contains, booleans
     leaves = LEAVES_06 if draft_06 else LEAVES_04
     body = st.recursive(leaves, lambda c: _extend(c, draft_06), max_leaves=6)
     return st.builds(
@@ -379,8 +379,8 @@ JSON_VALUES = st.recursive(
 )
 
 
-@pytest.mark.parametrize("dialect", ["draft-04", "draft-06"])
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("dialect", ["draft-04", "draft-06", "draft-07", "2019-09"])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_normalisation_keeps_what_the_declared_dialect_accepts(dialect: str, data: Any) -> None:
     original = data.draw(_documents(dialect))
