@@ -56,8 +56,8 @@ def test_detect_dialect(schema: Any, expected: str) -> None:
 @pytest.mark.parametrize(
     "uri",
     [
-        "http://json-schema.org/draft-04/schema#",
-        "https://json-schema.org/draft/2019-09/schema",
+        "http://json-schema.org/draft-03/schema#",
+        "https://json-schema.org/draft/2021-01/schema",
         "https://example.com/my-dialect",
         42,
     ],
@@ -327,7 +327,7 @@ def test_check_schema_codes(schema: Any, code: str, pointer: str, tmp_path: Path
 
 
 def test_check_schema_dialect_problem() -> None:
-    problems = check_schema({"$schema": "http://json-schema.org/draft-04/schema#"}, file="f")
+    problems = check_schema({"$schema": "http://json-schema.org/draft-03/schema#"}, file="f")
     assert [(p.code, p.pointer, p.file) for p in problems] == [
         ("schema-dialect-unsupported", "/$schema", "f")
     ]

@@ -274,29 +274,21 @@ def _refuse_uncompilable(document: Any, file: str) -> None:
         )
 
 
-# Keywords jsonschema-rs asserts in its draft-07 dialect and the engine does not model
-# (2020-12, the dialect draft-07 documents are normalised to, makes them annotations).
-_DRAFT_07_ASSERTED = ("contentEncoding", "contentMediaType")
-
-
 def _draft_07_assertions(given: _Input) -> str | None:
-    """Why no inclusion can be claimed for a draft-07 input using a content keyword, or
-    None: jsonschema-rs asserts them in the dialect the document declares."""
+    """Why no inclusion can be claimed for a draft-06/07 input using a content keyword,
+    or None: jsonschema-rs asserts them in the dialect the document declares, and the
+    normalised form cannot (``_dialect.unnormalised_assertion``)."""
     from accord.validation import dialect as _dialect
 
-    raw = given.raw
-    if not isinstance(raw, dict) or _dialect.detect_dialect(raw) != "draft-07":
+    found = _dialect.unnormalised_assertion(given.raw)
+    if found is None:
         return None
-    for where, node in _dialect.iter_subschemas(raw, "draft-07"):
-        if isinstance(node, dict):
-            for keyword in _DRAFT_07_ASSERTED:
-                if keyword in node:
-                    return (
-                        f"{given.label} declares draft-07, where the reference validator "
-                        f"(jsonschema-rs) asserts {keyword!r} (at {where or '/'}), which "
-                        "the engine does not model"
-                    )
-    return None
+    dialect, keyword, where = found
+    return (
+        f"{given.label} declares {dialect}, where the reference validator "
+        f"(jsonschema-rs) asserts {keyword!r} (at {where or '/'}), which "
+        "the engine does not model"
+    )
 
 
 def _normalized(document: Any, *, file: str | None = None) -> Any:

@@ -237,16 +237,45 @@ _lint("ref-remote", "A `$ref` points outside the registry (http, file, ...).")
 _lint("ref-unresolvable", "A `$ref` does not resolve inside the registry.")
 _lint("registry-not-found", "The registry root does not exist or is not a directory.")
 _lint("schema-defs-conflict", "A draft-07 schema defines one name in both definitions and $defs.")
-_lint("schema-dialect-unsupported", "A schema declares a `$schema` other than 2020-12 or draft-07.")
+_lint(
+    "schema-dialect-unsupported",
+    "A schema declares a `$schema` accord does not read (it reads 2020-12, 2019-09, "
+    "draft-07, draft-06 and draft-04).",
+)
+_lint(
+    "schema-dialect-upgrade",
+    "A schema is written in draft-04, draft-06, draft-07 or 2019-09: accord reads it "
+    "normalised to 2020-12; upgrade the file.",
+    severity="warning",
+    overridable=True,
+    details=(
+        "accord reads every older dialect by rewriting it into a 2020-12 document with the "
+        "same meaning: `definitions` -> `$defs` (refs follow), array `items` + "
+        "`additionalItems` -> `prefixItems` + `items`, `dependencies` -> "
+        "`dependentRequired`/`dependentSchemas`, draft-04 `id` -> `$id` and boolean "
+        "`exclusiveMinimum`/`exclusiveMaximum` -> the numeric bound, 2019-09 "
+        "`$recursiveRef` -> `$ref`; keywords beside a draft-04/06/07 `$ref` are dropped "
+        "(those drafts ignore them) and a `format` the dialect does not assert is kept as "
+        "the annotation `x-format`. Diffs, validators and codegen all read that document. "
+        "Write it yourself: set `$schema` to `https://json-schema.org/draft/2020-12/schema` "
+        "and make the same rewrites, so the file says what accord checks. A published "
+        "version cannot change: upgrade in the next version (the engine proves the rewrite "
+        "changes nothing, a patch bump)."
+    ),
+)
 _lint("schema-metaschema", "A schema is invalid under its metaschema.")
 _lint("schema-ref-cycle", "A `$ref` cycle that consumes no input.")
 _lint(
     "schema-ref-siblings-ignored",
-    "Keywords beside a draft-07 `$ref`, which draft-07 ignores.",
+    "Keywords beside a draft-04/06/07 `$ref`, which those drafts ignore.",
     severity="warning",
     overridable=True,
 )
-_lint("schema-ref-target-ignored", "A draft-07 `$ref` points into a sibling of another `$ref`.")
+_lint(
+    "schema-ref-target-ignored",
+    "A `$ref` points into a keyword its dialect ignores (beside another draft-04/06/07 "
+    "`$ref`, or one the dialect does not define).",
+)
 _lint("schema-regex-invalid", "A `pattern` is not a valid ECMA-262 regular expression.")
 _lint(
     "schema-regex-nonportable",

@@ -196,7 +196,8 @@ class _Document:
         self._refs: dict[str, str | None] = {}
         self._base = ""
         self._indexed = False
-        self.numbers: dict[tuple[Any, ...], list[Fraction]] = {}
+        # (the fixed candidates, their set): hashing Fractions again per draw is slow
+        self.numbers: dict[tuple[Any, ...], tuple[list[Fraction], frozenset[Fraction]]] = {}
         self.lock = threading.RLock()
 
     def node(self, ptr: str) -> Any:
@@ -785,10 +786,11 @@ class _Generator:
     ) -> list[Fraction]:
         """Interesting values in range: bounds, just inside them, zero, big and fractional."""
         key = (view.lo, view.lo_excl, view.hi, view.hi_excl, step, integer)
-        fixed = self.doc.numbers.get(key)
-        if fixed is None:
+        hit = self.doc.numbers.get(key)
+        if hit is None:
             fixed = _filter_numbers(view, step, integer, _fixed_numbers(view, step))
-            self.doc.numbers[key] = fixed
+            hit = self.doc.numbers[key] = (fixed, frozenset(fixed))
+        fixed, known = hit
         lo, hi = view.lo, view.hi
         raw: list[Fraction] = []
         if step is not None:
@@ -805,7 +807,6 @@ class _Generator:
             raw += [Fraction(self.rng.randint(-(10**6), 10**6), self.rng.choice((1, 8, 1000)))]
             if lo is not None and hi is not None:
                 raw.append(lo + (hi - lo) * Fraction(self.rng.randint(1, 99), 100))
-        known = set(fixed)
         extra = [v for v in _filter_numbers(view, step, integer, raw) if v not in known]
         return fixed + extra
 

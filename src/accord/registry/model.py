@@ -67,6 +67,7 @@ from accord.registry.config import (
 from accord.registry.names import ContractRef, find_collisions, validate_name
 from accord.validation.budget import check_limits, expanded_size
 from accord.validation.dialect import (
+    REF_SIBLINGS_IGNORED,
     Dialect,
     check_schema,
     classify_ref,
@@ -1288,8 +1289,8 @@ def _in_place_edges(index: _Index, node: _Node) -> list[tuple[_Node, str | None]
             pass
         else:
             edges.append(((target.uri, pointer), _pointer.join(node[1], "$ref")))
-        if _dialect_of(version.document) == "draft-07":
-            return edges  # draft-07 ignores $ref siblings
+        if _dialect_of(version.document) in REF_SIBLINGS_IGNORED:
+            return edges  # draft-04/06/07 ignore $ref siblings
     for keyword in _IN_PLACE_LISTS:
         value = schema.get(keyword)
         if isinstance(value, list):

@@ -1,8 +1,9 @@
-"""JSON Schema dialects: detection, draft-07 normalisation and schema-level checks.
+"""JSON Schema dialects: detection, normalisation to 2020-12 and schema-level checks.
 
-accord speaks JSON Schema 2020-12. Draft-07 documents are accepted and normalised into
-2020-12 documents with the same meaning (:func:`normalize`); every other dialect is
-refused. :func:`check_schema` finds every problem in one schema document, as data:
+accord speaks JSON Schema 2020-12. Draft-04, draft-06, draft-07 and 2019-09 documents
+are accepted and normalised into 2020-12 documents with the same meaning as the
+reference validator gives them in their declared dialect (:func:`normalize`); every
+other dialect is refused. :func:`check_schema` finds every problem in one schema document, as data:
 metaschema violations, unknown keywords (typos), regexes that do not compile or that
 engines disagree on, remote references, and ``$ref`` cycles that consume no input.
 
@@ -25,8 +26,14 @@ from accord.core import vocabulary as _vocabulary
 from accord.errors import Problem, SchemaError
 
 __all__ = [
+    "ASSERTED_FORMATS",
+    "DIALECTS",
+    "DIALECT_2019_09",
     "DIALECT_2020_12",
+    "DIALECT_DRAFT_04",
+    "DIALECT_DRAFT_06",
     "DIALECT_DRAFT_07",
+    "REF_SIBLINGS_IGNORED",
     "SUPPORTED_KEYWORDS",
     "VOCABULARIES_2020_12",
     "Dialect",
@@ -39,19 +46,38 @@ __all__ = [
     "nonportable_regex_features",
     "normalize",
     "normalize_with_map",
+    "unnormalised_assertion",
 ]
 
-Dialect = Literal["2020-12", "draft-07"]
+Dialect = Literal["2020-12", "2019-09", "draft-07", "draft-06", "draft-04"]
 RefKind = Literal["local", "accord", "relative", "remote"]
 
 DIALECT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+DIALECT_2019_09 = "https://json-schema.org/draft/2019-09/schema"
 DIALECT_DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+DIALECT_DRAFT_06 = "http://json-schema.org/draft-06/schema#"
+DIALECT_DRAFT_04 = "http://json-schema.org/draft-04/schema#"
 
-# The spec texts write 2020-12 with https and draft-07 with http and a trailing "#";
-# both schemes, with or without the empty fragment, name the same dialect.
+DIALECTS: dict[Dialect, str] = {
+    "2020-12": DIALECT_2020_12,
+    "2019-09": DIALECT_2019_09,
+    "draft-07": DIALECT_DRAFT_07,
+    "draft-06": DIALECT_DRAFT_06,
+    "draft-04": DIALECT_DRAFT_04,
+}
+"""Every dialect accord reads, newest first, with the URI its specification writes."""
+
+REF_SIBLINGS_IGNORED: frozenset[Dialect] = frozenset({"draft-07", "draft-06", "draft-04"})
+"""Dialects in which every keyword beside ``$ref`` is ignored."""
+
+# The spec texts write 2019-09 and 2020-12 with https and the drafts with http and a
+# trailing "#"; both schemes, with or without the empty fragment, name the same dialect.
 _DIALECT_PATHS: tuple[tuple[str, Dialect], ...] = (
     ("draft/2020-12/schema", "2020-12"),
+    ("draft/2019-09/schema", "2019-09"),
     ("draft-07/schema", "draft-07"),
+    ("draft-06/schema", "draft-06"),
+    ("draft-04/schema", "draft-04"),
 )
 _DIALECT_BY_URI: dict[str, Dialect] = {
     f"{scheme}://json-schema.org/{path}{hash_}": dialect
@@ -180,15 +206,73 @@ _DRAFT_07_KEYWORDS = frozenset(
     }
 )
 
+# Draft-06 is draft-07 without if/then/else, the content keywords and readOnly/
+# writeOnly ($comment is kept: an annotation, and widely written).
+_DRAFT_06_KEYWORDS = _DRAFT_07_KEYWORDS - {
+    "if",
+    "then",
+    "else",
+    "contentMediaType",
+    "contentEncoding",
+    "readOnly",
+    "writeOnly",
+}
+# Draft-04 names its identifier "id" and has no const, contains, propertyNames, examples.
+_DRAFT_04_KEYWORDS = (_DRAFT_06_KEYWORDS - {"$id", "const", "contains", "propertyNames"}) - {
+    "examples"
+} | {"id"}
+# 2019-09: 2020-12 with array-form items/additionalItems and $recursiveRef instead of
+# prefixItems and $dynamicRef; its metaschema keeps definitions and dependencies.
+_2019_09_KEYWORDS = (
+    frozenset().union(*VOCABULARIES_2020_12.values())
+    - {"prefixItems", "$dynamicRef", "$dynamicAnchor"}
+) | {"additionalItems", "$recursiveRef", "$recursiveAnchor", "definitions", "dependencies"}
+
 # Annotations from OpenAPI that Pydantic and FastAPI emit: accord keeps them as
 # annotations (no validation meaning) rather than calling them typos.
 KNOWN_ANNOTATIONS = frozenset({"discriminator"})
 
 SUPPORTED_KEYWORDS: dict[Dialect, frozenset[str]] = {
     "2020-12": frozenset().union(*VOCABULARIES_2020_12.values()) | KNOWN_ANNOTATIONS,
+    "2019-09": _2019_09_KEYWORDS | KNOWN_ANNOTATIONS,
     "draft-07": _DRAFT_07_KEYWORDS | KNOWN_ANNOTATIONS,
+    "draft-06": _DRAFT_06_KEYWORDS | KNOWN_ANNOTATIONS,
+    "draft-04": _DRAFT_04_KEYWORDS | KNOWN_ANNOTATIONS,
 }
 """Every keyword accord knows per dialect; others are typos unless prefixed ``x-``."""
+
+# Keywords 2020-12 applies (assertions, applicators, references): a document of an older
+# dialect that writes one its own dialect does not define means nothing by it, so
+# normalisation drops it (lint reports it as an unknown keyword).
+_APPLIED_2020_12 = (
+    VOCABULARIES_2020_12["applicator"]
+    | VOCABULARIES_2020_12["unevaluated"]
+    | VOCABULARIES_2020_12["validation"]
+    | {"$ref", "$dynamicRef", "$dynamicAnchor", "$anchor"}
+)
+
+_FORMATS_DRAFT_04 = frozenset(
+    {"date", "date-time", "email", "hostname", "idn-email", "ipv4", "ipv6", "regex", "time", "uri"}
+)
+_FORMATS_DRAFT_06 = _FORMATS_DRAFT_04 | {"json-pointer", "uri-reference", "uri-template"}
+_FORMATS_DRAFT_07 = _FORMATS_DRAFT_06 | {
+    "idn-hostname",
+    "iri",
+    "iri-reference",
+    "relative-json-pointer",
+}
+ASSERTED_FORMATS: dict[Dialect, frozenset[str] | None] = {
+    "2020-12": None,
+    "2019-09": None,
+    "draft-07": _FORMATS_DRAFT_07,
+    "draft-06": _FORMATS_DRAFT_06,
+    "draft-04": _FORMATS_DRAFT_04,
+}
+"""The formats the reference validator (jsonschema-rs, formats on) asserts in each
+dialect (``None``: every 2020-12 format). A 2020-12 format outside its dialect's set is
+an annotation there: normalisation keeps it as ``x-format`` so it is not asserted.
+``tests/validation/test_dialects.py`` probes the installed reference to hold the table
+exact."""
 
 # Where subschemas live, in any dialect (core.vocabulary has each dialect's shapes).
 _SINGLE = _vocabulary.keywords(_vocabulary.SCHEMA)
@@ -201,8 +285,8 @@ _IN_PLACE_SINGLE = frozenset({"not", "if", "then", "else"})
 _IN_PLACE_ARRAY = frozenset({"allOf", "anyOf", "oneOf"})
 _IN_PLACE_MAP = frozenset({"dependentSchemas", "dependencies"})
 
-# Keywords kept beside a draft-07 "$ref" by normalisation: definitions stay reachable
-# by pointer even though draft-07 ignores every sibling of "$ref" for validation.
+# Keywords kept beside a draft-04/06/07 "$ref" by normalisation: definitions stay
+# reachable by pointer even though those drafts ignore every sibling of "$ref".
 _REF_KEPT_SIBLINGS = frozenset({"$ref", "definitions", "$defs"})
 
 
@@ -213,7 +297,7 @@ def detect_dialect(schema: Any, *, file: str | None = None) -> Dialect:
 
     Raises:
         SchemaError: code ``schema-dialect-unsupported`` (pointer ``/$schema``) for any
-            other dialect, draft-04 and 2019-09 included.
+            dialect but 2020-12, 2019-09, draft-07, draft-06 and draft-04.
 
     >>> detect_dialect({"$schema": "http://json-schema.org/draft-07/schema#"})
     'draft-07'
@@ -225,8 +309,8 @@ def detect_dialect(schema: Any, *, file: str | None = None) -> Dialect:
     if dialect is None:
         raise SchemaError(
             f"unsupported dialect {uri!r}: accord reads JSON Schema 2020-12 "
-            f"({DIALECT_2020_12}) and draft-07 ({DIALECT_DRAFT_07}); "
-            "convert the schema or change its $schema",
+            f"({DIALECT_2020_12}), 2019-09, draft-07, draft-06 and draft-04 "
+            f"({DIALECT_DRAFT_04}); convert the schema or change its $schema",
             code="schema-dialect-unsupported",
             file=file,
             pointer="/$schema",
@@ -255,29 +339,43 @@ def _children(keyword: str, value: Any, dialect: Dialect, pointer: str) -> list[
     return list(_vocabulary.children(keyword, value, dialect, pointer))
 
 
-# --- draft-07 -> 2020-12 -------------------------------------------------------------
+# --- older dialects -> 2020-12 -------------------------------------------------------
 
 
 def normalize(schema: Any, *, file: str | None = None) -> Any:
     """A new 2020-12 document with the same meaning as ``schema`` (never mutated).
 
-    Draft-07 documents are rewritten: ``definitions`` -> ``$defs`` (and local ``$ref``
-    pointers follow), tuple ``items``/``additionalItems`` -> ``prefixItems``/``items``,
-    ``dependencies`` -> ``dependentRequired``/``dependentSchemas``, ``$id: "#name"`` ->
-    ``$anchor``, and the siblings of ``$ref`` (which draft-07 ignores) are dropped,
-    except ``definitions``, which stay reachable by pointer. 2020-12 documents are
-    returned as a deep copy.
+    Draft-04/06/07 and 2019-09 documents are rewritten: ``definitions`` -> ``$defs``
+    (and local ``$ref`` pointers follow), tuple ``items``/``additionalItems`` ->
+    ``prefixItems``/``items``, ``dependencies`` -> ``dependentRequired``/
+    ``dependentSchemas``, ``$id: "#name"`` -> ``$anchor``; draft-04's ``id`` -> ``$id``
+    and its boolean ``exclusiveMinimum``/``exclusiveMaximum`` -> the numeric form;
+    2019-09's ``$recursiveRef`` -> ``$ref`` (the same target in a document with one
+    resource). Draft-04/06/07 ignore the siblings of ``$ref``: they are dropped, except
+    ``definitions``, which stay reachable by pointer. Keywords 2020-12 applies that the
+    declared dialect does not define are dropped (they mean nothing there), and a
+    ``format`` its dialect's reference does not assert becomes the annotation
+    ``x-format``. 2020-12 documents are returned as a deep copy.
+
+    The one reading kept from 2020-12 everywhere: numbers are compared mathematically,
+    so ``1.0`` is an integer (the draft-04 reference says it is not).
 
     Raises:
-        SchemaError: ``schema-dialect-unsupported`` for other dialects;
-            ``schema-ref-target-ignored`` when a ``$ref`` points into a sibling of
-            another ``$ref`` (draft-07 ignores it, 2020-12 would not).
+        SchemaError: ``schema-dialect-unsupported`` for other dialects (and for a
+            2019-09 ``$recursiveRef`` in a document with embedded resources);
+            ``schema-ref-target-ignored`` when a ``$ref`` points into a keyword the
+            normalised document no longer has (a sibling of another draft-04/06/07
+            ``$ref``, a keyword the dialect does not define).
 
     >>> normalize({"$schema": "http://json-schema.org/draft-07/schema#",
     ...            "items": [{"type": "string"}], "additionalItems": False})
     ... # doctest: +NORMALIZE_WHITESPACE
     {'$schema': 'https://json-schema.org/draft/2020-12/schema',
      'prefixItems': [{'type': 'string'}], 'items': False}
+    >>> normalize({"$schema": "http://json-schema.org/draft-04/schema#",
+    ...            "minimum": 0, "exclusiveMinimum": True})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'$schema': 'https://json-schema.org/draft/2020-12/schema', 'exclusiveMinimum': 0}
     """
     return normalize_with_map(schema, file=file)[0]
 
@@ -291,73 +389,184 @@ def normalize_with_map(schema: Any, *, file: str | None = None) -> tuple[Any, di
     if dialect == "2020-12":
         new = copy.deepcopy(schema)
         return new, {p: p for p, _ in iter_subschemas(new)}
+    if dialect == "2019-09":
+        _refuse_dynamic_recursion(schema, file)
     old_to_new: dict[str, str] = {}
     dropped: list[str] = []
-    new = _normalize_07(schema, "", "", old_to_new, dropped)
-    assert isinstance(new, dict)  # a draft-07 document is an object (it has $schema)
+    new = _Normalizer(dialect, old_to_new, dropped).node(schema, "", "")
+    assert isinstance(new, dict)  # a document of another dialect is an object ($schema)
     new["$schema"] = DIALECT_2020_12
     _rewrite_refs(new, old_to_new, dropped, file)
     return new, {new_p: old_p for old_p, new_p in old_to_new.items()}
 
 
-def _normalize_07(
-    node: Any, old: str, new: str, old_to_new: dict[str, str], dropped: list[str]
-) -> Any:
-    old_to_new[old] = new
-    if not isinstance(node, dict):
-        return copy.deepcopy(node)
-    keep = node
-    if "$ref" in node:
-        keep = {k: v for k, v in node.items() if k in _REF_KEPT_SIBLINGS}
-        dropped.extend(_pointer.join(old, k) for k in node if k not in _REF_KEPT_SIBLINGS)
-    out: dict[str, Any] = {}
-
-    def sub(keyword: str, value: Any, new_keyword: str, *tokens: str | int) -> Any:
-        return _normalize_07(
-            value,
-            _pointer.join(old, keyword, *tokens),
-            _pointer.join(new, new_keyword, *tokens),
-            old_to_new,
-            dropped,
+def _refuse_dynamic_recursion(schema: Any, file: str | None) -> None:
+    """``$recursiveRef`` is ``$ref`` to its own target unless an embedded resource (a
+    subschema with ``$id``) makes the dynamic scope matter: that case is refused."""
+    nodes = list(iter_subschemas(schema, "2019-09"))
+    recursive = [w for w, n in nodes if isinstance(n, dict) and "$recursiveRef" in n]
+    embedded = [w for w, n in nodes if w and isinstance(n, dict) and "$id" in n]
+    if recursive and embedded:
+        raise SchemaError(
+            f"$recursiveRef with an embedded resource ($id at {embedded[0]}) resolves "
+            "dynamically, which accord does not model: inline the resource or move to "
+            "2020-12 and $ref",
+            code="schema-dialect-unsupported",
+            file=file,
+            pointer=_pointer.join(recursive[0], "$recursiveRef"),
         )
 
-    tuple_items = isinstance(keep.get("items"), list)
-    for keyword, value in keep.items():
-        if keyword in ("definitions", "$defs") and isinstance(value, dict):
-            defs = out.setdefault("$defs", {})
-            for name, item in value.items():
-                if name in defs:
-                    raise SchemaError(
-                        f"definition {name!r} appears in both 'definitions' and '$defs'",
-                        code="schema-defs-conflict",
-                        pointer=_pointer.join(old, keyword, name),
-                    )
-                defs[name] = sub(keyword, item, "$defs", name)
-        elif keyword == "items" and tuple_items:
-            out["prefixItems"] = [
-                sub("items", item, "prefixItems", i) for i, item in enumerate(value)
-            ]
-        elif keyword == "additionalItems":
-            if tuple_items:  # without tuple items, draft-07 ignores additionalItems
-                out["items"] = sub("additionalItems", value, "items")
-        elif keyword == "dependencies" and isinstance(value, dict):
-            for name, item in value.items():
-                if isinstance(item, list):
-                    out.setdefault("dependentRequired", {})[name] = copy.deepcopy(item)
-                else:
-                    deps = out.setdefault("dependentSchemas", {})
-                    deps[name] = sub("dependencies", item, "dependentSchemas", name)
-        elif keyword == "$id" and isinstance(value, str) and value.startswith("#"):
-            out["$anchor"] = value[1:]  # draft-07 plain-name fragments are 2020-12 anchors
-        elif keyword in _SINGLE and keyword != "additionalItems" and isinstance(value, dict | bool):
-            out[keyword] = sub(keyword, value, keyword)
-        elif keyword in _ARRAY and isinstance(value, list):
-            out[keyword] = [sub(keyword, item, keyword, i) for i, item in enumerate(value)]
-        elif keyword in ("properties", "patternProperties") and isinstance(value, dict):
-            out[keyword] = {name: sub(keyword, item, keyword, name) for name, item in value.items()}
-        else:
-            out[keyword] = copy.deepcopy(value)
-    return out
+
+def _merge_required(out: dict[str, Any], name: str, names: Any) -> None:
+    """``dependentRequired[name]`` joined with ``names`` (``dependencies`` beside it)."""
+    required = out.setdefault("dependentRequired", {})
+    if name in required and isinstance(names, list) and isinstance(required[name], list):
+        required[name] = [*required[name], *(n for n in names if n not in required[name])]
+    else:
+        required[name] = copy.deepcopy(names)
+
+
+def _merge_schema(out: dict[str, Any], name: str, schema: Any) -> None:
+    """``dependentSchemas[name]`` conjoined with ``schema`` (``dependencies`` beside it)."""
+    schemas = out.setdefault("dependentSchemas", {})
+    schemas[name] = {"allOf": [schemas[name], schema]} if name in schemas else schema
+
+
+class _Normalizer:
+    """One document of an older dialect rewritten into 2020-12, node by node."""
+
+    def __init__(self, dialect: Dialect, old_to_new: dict[str, str], dropped: list[str]) -> None:
+        self.dialect = dialect
+        self.known = SUPPORTED_KEYWORDS[dialect]
+        self.formats = ASSERTED_FORMATS[dialect]
+        self.old_to_new = old_to_new
+        self.dropped = dropped
+
+    def node(self, node: Any, old: str, new: str) -> Any:
+        self.old_to_new[old] = new
+        if not isinstance(node, dict):
+            return copy.deepcopy(node)
+        keep = {k: v for k, v in node.items() if k in self.known or k not in _APPLIED_2020_12}
+        if "$ref" in node and self.dialect in REF_SIBLINGS_IGNORED:
+            keep = {k: v for k, v in keep.items() if k in _REF_KEPT_SIBLINGS}
+        self.dropped.extend(_pointer.join(old, k) for k in node if k not in keep)
+        out: dict[str, Any] = {}
+
+        def sub(keyword: str, value: Any, new_keyword: str, *tokens: str | int) -> Any:
+            return self.node(
+                value,
+                _pointer.join(old, keyword, *tokens),
+                _pointer.join(new, new_keyword, *tokens),
+            )
+
+        tuple_items = isinstance(keep.get("items"), list)
+        for keyword, value in keep.items():
+            if keyword in ("definitions", "$defs") and isinstance(value, dict):
+                defs = out.setdefault("$defs", {})
+                for name, item in value.items():
+                    if name in defs:
+                        raise SchemaError(
+                            f"definition {name!r} appears in both 'definitions' and '$defs'",
+                            code="schema-defs-conflict",
+                            pointer=_pointer.join(old, keyword, name),
+                        )
+                    defs[name] = sub(keyword, item, "$defs", name)
+            elif keyword == "items" and tuple_items:
+                out["prefixItems"] = [
+                    sub("items", item, "prefixItems", i) for i, item in enumerate(value)
+                ]
+            elif keyword == "additionalItems":
+                if tuple_items:  # without tuple items, additionalItems is ignored
+                    out["items"] = sub("additionalItems", value, "items")
+            elif keyword == "dependencies" and isinstance(value, dict):
+                for name, item in value.items():
+                    if isinstance(item, list):
+                        _merge_required(out, name, item)
+                    else:
+                        _merge_schema(
+                            out, name, sub("dependencies", item, "dependentSchemas", name)
+                        )
+            elif keyword == "dependentRequired" and isinstance(value, dict):
+                for name, item in value.items():
+                    _merge_required(out, name, item)
+            elif keyword == "dependentSchemas" and isinstance(value, dict):
+                for name, item in value.items():
+                    _merge_schema(out, name, sub(keyword, item, keyword, name))
+            elif keyword in ("$id", "id") and keyword in self.known and isinstance(value, str):
+                if value.startswith("#") and len(value) > 1:
+                    out["$anchor"] = value[1:]  # plain-name fragments are 2020-12 anchors
+                elif value.rstrip("#"):
+                    out["$id"] = value
+            elif keyword in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
+                bound = "minimum" if keyword == "exclusiveMinimum" else "maximum"
+                if value and bound in keep:  # the metaschema requires the bound
+                    out[keyword] = copy.deepcopy(keep[bound])
+            elif keyword in ("minimum", "maximum") and self._exclusive(keep, keyword):
+                continue  # written as the exclusive bound above
+            elif keyword == "$recursiveRef":
+                out["$ref"] = value
+            elif keyword == "$recursiveAnchor":
+                continue  # only $recursiveRef reads it
+            elif keyword == "format" and isinstance(value, str) and not self._asserted(value):
+                out["x-format"] = value
+            elif keyword in _SINGLE and isinstance(value, dict | bool):
+                out[keyword] = sub(keyword, value, keyword)
+            elif keyword in _ARRAY and isinstance(value, list):
+                out[keyword] = [sub(keyword, item, keyword, i) for i, item in enumerate(value)]
+            elif keyword in _MAP and isinstance(value, dict):
+                out[keyword] = {
+                    name: sub(keyword, item, keyword, name) for name, item in value.items()
+                }
+            else:
+                out[keyword] = copy.deepcopy(value)
+        return out
+
+    def _asserted(self, format_: str) -> bool:
+        """Whether the dialect's reference asserts ``format_`` (unknown formats are
+        annotations in every dialect and stay ``format``)."""
+        from accord.validation.formats import FORMATS
+
+        return self.formats is None or format_ in self.formats or format_ not in FORMATS
+
+    @staticmethod
+    def _exclusive(keep: dict[str, Any], bound: str) -> bool:
+        flag = keep.get("exclusiveMinimum" if bound == "minimum" else "exclusiveMaximum")
+        return flag is True
+
+
+# Keywords jsonschema-rs asserts in draft-06 and draft-07 (base64 contentEncoding,
+# application/json contentMediaType) that 2020-12, the normalised form, makes
+# annotations: no 2020-12 document says the same, so what reads the normalised form
+# (the engine) must not claim anything while one is in play.
+_CONTENT_ASSERTED: dict[Dialect, tuple[str, ...]] = {
+    "draft-07": ("contentEncoding", "contentMediaType"),
+    "draft-06": ("contentEncoding", "contentMediaType"),
+}
+
+
+def unnormalised_assertion(schema: Any) -> tuple[Dialect, str, str] | None:
+    """The first keyword the reference asserts in ``schema``'s declared dialect that
+    its normalised 2020-12 form cannot express, as (dialect, keyword, pointer), or None.
+
+    >>> unnormalised_assertion({"$schema": "http://json-schema.org/draft-07/schema#",
+    ...                         "properties": {"a": {"contentEncoding": "base64"}}})
+    ('draft-07', 'contentEncoding', '/properties/a')
+    """
+    if not isinstance(schema, dict):
+        return None
+    try:
+        dialect = detect_dialect(schema)
+    except SchemaError:
+        return None
+    keywords = _CONTENT_ASSERTED.get(dialect, ())
+    if not keywords:
+        return None
+    for where, node in iter_subschemas(schema, dialect):
+        if isinstance(node, dict):
+            for keyword in keywords:
+                if keyword in node:
+                    return dialect, keyword, where
+    return None
 
 
 def fold_dependencies(schema: Any) -> Any:
@@ -439,8 +648,9 @@ def _rewrite_refs(
         for gone in dropped:
             if target == gone or target.startswith(gone + "/"):
                 raise SchemaError(
-                    f"$ref {ref!r} points into {gone!r}, a sibling of $ref that draft-07 "
-                    "ignores; move the target under 'definitions'",
+                    f"$ref {ref!r} points into {gone!r}, a keyword its dialect ignores "
+                    "(beside another $ref, or not defined there); move the target under "
+                    "'definitions'",
                     code="schema-ref-target-ignored",
                     file=file,
                     pointer=_pointer.join(new_to_old.get(pointer, pointer), "$ref"),
@@ -622,7 +832,8 @@ def check_schema(
     Codes: ``schema-dialect-unsupported``, ``schema-root-not-object``,
     ``schema-metaschema``, ``schema-unknown-keyword``, ``schema-regex-invalid``,
     ``schema-regex-nonportable``, ``ref-remote``, ``schema-ref-cycle``, and the
-    warnings ``format-unknown`` and ``schema-ref-siblings-ignored`` (draft-07).
+    warnings ``format-unknown``, ``schema-ref-siblings-ignored`` (draft-04/06/07) and
+    ``schema-dialect-upgrade`` (any dialect but 2020-12).
 
     Args:
         schema: The document (or the subschema found at ``pointer`` in ``file``).
@@ -675,8 +886,8 @@ def check_schema(
                     problems += _regex_problems(
                         key, _pointer.join(at, key), file, "patternProperties key"
                     )
-            elif keyword in ("$ref", "$dynamicRef") and isinstance(value, str):
-                if keyword == "$dynamicRef" and dialect == "draft-07":
+            elif keyword in ("$ref", "$dynamicRef", "$recursiveRef") and isinstance(value, str):
+                if keyword != "$ref" and keyword not in known:
                     continue
                 if classify_ref(value) == "remote":
                     problems.append(
@@ -700,13 +911,13 @@ def check_schema(
                         severity="warning",
                     )
                 )
-        if dialect == "draft-07" and "$ref" in node:
+        if dialect in REF_SIBLINGS_IGNORED and "$ref" in node:
             ignored = sorted(k for k in node if k not in _REF_KEPT_SIBLINGS)
             if ignored:
                 problems.append(
                     Problem(
                         code="schema-ref-siblings-ignored",
-                        message=f"draft-07 ignores keywords beside $ref ({', '.join(ignored)}); "
+                        message=f"{dialect} ignores keywords beside $ref ({', '.join(ignored)}); "
                         "wrap them in allOf with the $ref, or move to 2020-12",
                         file=file,
                         pointer=where,
@@ -714,6 +925,18 @@ def check_schema(
                     )
                 )
     problems += _ref_cycles(schema, dialect, file, pointer)
+    if dialect != "2020-12":
+        problems.append(
+            Problem(
+                code="schema-dialect-upgrade",
+                message=f"the schema is written in {dialect}; accord reads it normalised to "
+                f"2020-12: set $schema to {DIALECT_2020_12!r} and rewrite it (see `accord "
+                "explain schema-dialect-upgrade`) so the file says what accord checks",
+                file=file,
+                pointer=_pointer.join(pointer, "$schema"),
+                severity="warning",
+            )
+        )
     return problems
 
 
@@ -782,22 +1005,25 @@ def _ref_cycles(
             for keyword in ("$anchor", "$dynamicAnchor"):
                 if isinstance(node.get(keyword), str):
                     anchors[node[keyword]] = where
-            draft07_id = node.get("$id") if dialect == "draft-07" else None
-            if isinstance(draft07_id, str) and draft07_id.startswith("#"):
-                anchors[draft07_id[1:]] = where
+            for keyword in ("$id", "id"):
+                plain = node.get(keyword) if keyword in SUPPORTED_KEYWORDS[dialect] else None
+                if isinstance(plain, str) and plain.startswith("#") and len(plain) > 1:
+                    anchors[plain[1:]] = where  # a plain-name fragment: an anchor
 
     def edges(where: str) -> Iterator[tuple[str, str | None]]:
         """(target, ref pointer or None) for each in-place step from ``where``."""
         node = nodes[where]
         if not isinstance(node, dict):
             return
-        for keyword in ("$ref", "$dynamicRef"):
+        for keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
             ref = node.get(keyword)
-            if isinstance(ref, str) and (keyword == "$ref" or dialect == "2020-12"):
+            if isinstance(ref, str) and (
+                keyword == "$ref" or keyword in SUPPORTED_KEYWORDS[dialect]
+            ):
                 target = _local_target(ref, anchors)
                 if target is not None and target in nodes:
                     yield target, _pointer.join(where, keyword)
-        if dialect == "draft-07" and "$ref" in node:
+        if dialect in REF_SIBLINGS_IGNORED and "$ref" in node:
             return  # siblings of $ref do not apply
         for keyword, value in node.items():
             if keyword in _IN_PLACE_SINGLE | _IN_PLACE_ARRAY | _IN_PLACE_MAP:

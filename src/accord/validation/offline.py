@@ -74,6 +74,25 @@ def rs_validator(schema: Any, **options: Any) -> Any:
     return jsonschema_rs.Draft202012Validator(thaw(schema), offline=True, **options)
 
 
+def rs_declared_validator(schema: Any, dialect: str, **options: Any) -> Any:
+    """A jsonschema-rs validator of ``dialect`` (``2020-12``, ``2019-09``, ``draft-07``,
+    ``draft-06`` or ``draft-04``) for a document as written, never retrieving anything.
+
+    accord validates normalised 2020-12 documents (:func:`rs_validator`); this one reads
+    a document in the dialect it declares, to check that normalisation keeps meaning and
+    to settle external suites' labels.
+    """
+    import jsonschema_rs
+
+    cls = {
+        "2019-09": jsonschema_rs.Draft201909Validator,
+        "draft-07": jsonschema_rs.Draft7Validator,
+        "draft-06": jsonschema_rs.Draft6Validator,
+        "draft-04": jsonschema_rs.Draft4Validator,
+    }.get(dialect, jsonschema_rs.Draft202012Validator)
+    return cls(thaw(schema), offline=True, **options)
+
+
 def rs_metaschema_error(schema: Any) -> tuple[str, tuple[str | int, ...]] | None:
     """Why jsonschema-rs refuses ``schema`` under its metaschema (message and the path to
     the offending value), or None when it accepts it.
@@ -100,13 +119,19 @@ def offline_registry() -> Any:
 
 
 def py_validator_class(dialect: str) -> Any:
-    """The python-jsonschema class for ``dialect`` (``2020-12`` or ``draft-07``).
+    """The python-jsonschema class for ``dialect`` (``2020-12``, ``2019-09``,
+    ``draft-07``, ``draft-06`` or ``draft-04``).
 
     Build instances with :func:`py_validator`, which gives them the refusing registry.
     """
     import jsonschema
 
-    return jsonschema.Draft202012Validator if dialect == "2020-12" else jsonschema.Draft7Validator
+    return {
+        "2019-09": jsonschema.Draft201909Validator,
+        "draft-07": jsonschema.Draft7Validator,
+        "draft-06": jsonschema.Draft6Validator,
+        "draft-04": jsonschema.Draft4Validator,
+    }.get(dialect, jsonschema.Draft202012Validator)
 
 
 def py_validator(cls: Any, schema: Any, **options: Any) -> Any:

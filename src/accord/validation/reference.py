@@ -51,3 +51,21 @@ def reference_validator(schema: Any) -> Any:
 def is_valid(schema: Any, instance: Any) -> bool:
     """Whether ``instance`` is valid under ``schema`` by the reference validator."""
     return bool(reference_validator(schema).is_valid(instance))
+
+
+def is_valid_declared(schema: Any, instance: Any) -> bool:
+    """Whether ``instance`` is valid under ``schema`` *as written*, by the reference in
+    the dialect the schema declares (formats asserted as that dialect's reference does).
+
+    accord itself validates the normalised 2020-12 form (:func:`is_valid`); the two agree
+    (``tests/validation/test_dialects.py``) except where the declared dialect asserts
+    what 2020-12 cannot say (draft-06/07 content keywords, where the engine claims
+    nothing) and draft-04's ``1.0`` (not an integer there, an integer in accord).
+    """
+    from accord.validation.dialect import detect_dialect
+    from accord.validation.offline import rs_declared_validator
+
+    validator = rs_declared_validator(
+        schema, detect_dialect(schema), validate_formats=True, ignore_unknown_formats=True
+    )
+    return bool(validator.is_valid(instance))

@@ -152,7 +152,7 @@ class Validator:
 
         from accord.validation.dialect import detect_dialect, normalize
 
-        if detect_dialect(schema) == "draft-07":
+        if detect_dialect(schema) != "2020-12":
             schema = normalize(schema)
         for name, value in (("max_errors", max_errors), ("max_depth", max_depth)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
