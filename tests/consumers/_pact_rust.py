@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -13,13 +15,14 @@ from typing import Any
 os.environ.setdefault("PACT_DO_NOT_TRACK", "1")
 
 
-def pact_rust_accepts(pact_file: Path, provider: str, sent: Any) -> bool:
-    """Whether pact-rust's verifier passes ``pact_file`` against a provider sending ``sent``."""
-    from pact import Verifier
+@contextlib.contextmanager
+def json_provider(answer: Callable[[str], Any]) -> Iterator[str]:
+    """A provider on 127.0.0.1 answering each GET with ``answer(path)`` as JSON; yields
+    its base URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            data = json.dumps(sent).encode()
+            data = json.dumps(answer(self.path)).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -32,18 +35,24 @@ def pact_rust_accepts(pact_file: Path, provider: str, sent: Any) -> bool:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        verifier = Verifier(provider, host="127.0.0.1").add_transport(
-            url=f"http://127.0.0.1:{server.server_address[1]}"
-        )
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def pact_rust_accepts(pact_file: Path, provider: str, sent: Any) -> bool:
+    """Whether pact-rust's verifier passes ``pact_file`` against a provider sending ``sent``."""
+    from pact import Verifier
+
+    with json_provider(lambda _path: sent) as url:
+        verifier = Verifier(provider, host="127.0.0.1").add_transport(url=url)
         verifier.add_source(pact_file)
         try:
             verifier.verify()
         except RuntimeError:
             return False
         return True
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def one_body_pact(rules: dict[str, Any], example: Any) -> dict[str, Any]:

@@ -15,13 +15,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _pact_rust import json_provider
 
 from accord.consumers import Matcher, check_fields
 from accord.consumers import _builder as ac
@@ -202,7 +200,7 @@ def pact_rust_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bo
     exported = export_pact(ours.to_json())
     (out / "matrix-accord-matrix.json").write_text(json.dumps(exported))
 
-    with _provider(sent) as url:
+    with json_provider(sent.__getitem__) as url:
         verifier = Verifier("matrix", host="127.0.0.1").add_transport(url=url)
         verifier.add_source(out / "matrix-pact-python-matrix.json")
         verifier.add_source(out / "matrix-accord-matrix.json")
@@ -212,31 +210,6 @@ def pact_rust_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bo
     verdicts = {r["description"]: r["result"] == "OK" for r in results}
     assert sorted(verdicts) == sorted(c[0] for c in cases)  # every case was judged
     return verdicts
-
-
-@contextlib.contextmanager
-def _provider(sent: dict[str, Any]) -> Iterator[str]:
-    """A provider on 127.0.0.1 answering each path with its value."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            data = json.dumps(sent[self.path]).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _ids() -> list[str]:
