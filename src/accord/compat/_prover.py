@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -466,7 +466,13 @@ class Facets:
         if t in ("integer", "number"):
             return self.num[t].empty(t)
         if t == "string":
-            return self.max_len is not None and self.min_len > self.max_len
+            if self.max_len is not None and self.min_len > self.max_len:
+                return True
+            if not self.patterns and not self.formats:
+                return False
+            return _strings_empty(
+                tuple(self.patterns), frozenset(self.formats), self.min_len, self.max_len
+            )
         if t == "array":
             return self.max_items is not None and self.min_items > self.max_items
         if t == "object":
@@ -491,6 +497,48 @@ class Facets:
         if self.values is not None:
             return not self.values
         return all(self.part_empty(t) for t in list(self.types))
+
+
+def _writer_languages(patterns: Sequence[str], formats: Iterable[str]) -> list[Any]:
+    """The regular languages a writer's strings lie in: its readable patterns and the
+    upper languages of its formats (dropping the rest over-approximates: sound)."""
+    from accord.validation.regular import NotRegular, compile_pattern, format_language
+
+    out: list[Any] = []
+    for p in patterns:
+        try:
+            out.append(compile_pattern(p))
+        except NotRegular:
+            continue
+    for fmt in sorted(formats):
+        lang = format_language(fmt, upper=True)
+        if lang is not None:
+            out.append(lang)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _strings_empty(
+    patterns: tuple[str, ...], formats: frozenset[str], min_len: int, max_len: int | None
+) -> bool:
+    """Whether no string matches every pattern and format within the lengths (proven on
+    the over-approximating automata; ``False`` when the search cannot tell)."""
+    from accord.validation.regular import NotRegular, Undecided, find
+
+    try:
+        return find(_writer_languages(patterns, formats), min_len=min_len, max_len=max_len) is None
+    except (NotRegular, Undecided):
+        return False
+
+
+def _reader_language(pattern: str | None, fmt: str | None) -> Any:
+    """The reader's ``pattern`` as a search, or the lower language of its ``format``
+    (``None`` when the format has none); raises ``NotRegular``."""
+    from accord.validation.regular import compile_pattern, format_language
+
+    if pattern is not None:
+        return compile_pattern(pattern)
+    return format_language(fmt, upper=False) if fmt is not None else None
 
 
 def _pn_parts(pn: dict[str, Any]) -> tuple[set[str], list[str]] | None:
@@ -870,12 +918,53 @@ class Prover:
             return Gap("the reader's maxLength is lower", path)
         p = s.get("pattern")
         if isinstance(p, str) and p not in f.patterns:
-            mine = ", ".join(repr(x) for x in f.patterns) or "no pattern"
-            return Gap(f"cannot decide regex inclusion: {mine} vs {p!r}", path)
+            gap = self._language_gap(f, p, None, path)
+            if gap is not None:
+                return gap
         fmt = s.get("format")
         if isinstance(fmt, str) and fmt in ASSERTED_FORMATS and fmt not in f.formats:
-            return Gap(f"the reader asserts format {fmt!r}", path)
+            gap = self._language_gap(f, None, fmt, path)
+            if gap is not None:
+                return gap
         return None
+
+    def _language_gap(
+        self, f: Facets, pattern: str | None, fmt: str | None, path: tuple[str | int, ...]
+    ) -> Gap | None:
+        """Whether the writer's strings all match the reader's ``pattern`` (or lie in the
+        lower language of its ``format``), decided on automata over code points.
+
+        The writer's language is over-approximated (patterns the automata cannot read,
+        formats without a regular shape and negations are dropped; a writer format is
+        its upper language), the reader's under-approximated (a format is its lower
+        language), so ``None`` is a proof; a string the search finds rides on the gap
+        as a hint for the refuter, which checks it with the reference.
+        """
+        from accord.validation.regular import NotRegular, Undecided, find
+
+        mine = ", ".join(repr(x) for x in f.patterns) or "no pattern"
+        theirs = repr(pattern) if pattern is not None else f"format {fmt!r}"
+        what = f"regex inclusion: {mine} vs {theirs}"
+        try:
+            reader = _reader_language(pattern, fmt)
+            if reader is None:
+                return Gap(f"the reader asserts format {fmt!r}", path)
+            self.ctx.step()
+            found = find(
+                _writer_languages(f.patterns, f.formats),
+                [reader],
+                min_len=f.min_len,
+                max_len=f.max_len,
+            )
+        except NotRegular as exc:
+            return Gap(f"cannot decide {what} ({exc})", path)
+        except Undecided as exc:
+            return Gap(f"cannot decide {what} ({exc})", path)
+        if found is None:
+            return None
+        if pattern is None:
+            return Gap(f"the reader asserts format {fmt!r}", path, (found,))
+        return Gap(f"the writer's strings need not match {pattern!r}", path, (found,))
 
     # -- arrays ----------------------------------------------------------------------
     def _pos(self, f: Facets, i: int) -> list[Node]:
