@@ -309,6 +309,22 @@ def test_regex_inclusion_is_decided_on_automata() -> None:
     assert includes(empty, False).holds is True
 
 
+def test_pattern_properties_and_property_names_are_compared_as_languages() -> None:
+    def obj(p: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "patternProperties": {p: {"type": "integer"}},
+            "additionalProperties": False,
+        }
+
+    assert includes(obj("^[a-z]+$"), obj("^[a-z0-9]+$"), semantics="set").holds is True
+    back = includes(obj("^[a-z0-9]+$"), obj("^[a-z]+$"), semantics="set")
+    assert back.holds is False
+    names = [{"type": "object", "propertyNames": {"pattern": p}} for p in ("^a", "a")]
+    assert includes(names[0], names[1], semantics="set").holds is True
+    assert includes(names[1], names[0], semantics="set").holds is False
+
+
 # -- writer closure and contract semantics -----------------------------------------------
 
 

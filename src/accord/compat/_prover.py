@@ -531,6 +531,26 @@ def _strings_empty(
         return False
 
 
+def _patterns_within(patterns: Iterable[str], cover: Sequence[str]) -> bool:
+    """Whether every string ``patterns`` match is matched by one of ``cover`` (the same
+    text, or decided on automata; ``False`` when the automata cannot tell)."""
+    from accord.validation.regular import NotRegular, Undecided, compile_pattern, find
+
+    rest = [q for q in patterns if q not in cover]
+    if not rest:
+        return True
+    try:
+        covering = []
+        for p in cover:
+            try:
+                covering.append(compile_pattern(p))
+            except NotRegular:
+                continue  # dropping a covering pattern under-approximates the cover: sound
+        return all(find([compile_pattern(q)], covering) is None for q in rest)
+    except (NotRegular, Undecided):
+        return False
+
+
 def _reader_language(pattern: str | None, fmt: str | None) -> Any:
     """The reader's ``pattern`` as a search, or the lower language of its ``format``
     (``None`` when the format has none); raises ``NotRegular``."""
@@ -1120,17 +1140,20 @@ class Prover:
                         certain.append(ctx.child(a, "patternProperties", p))
                     elif not apats and "additionalProperties" in a.schema:
                         certain.append(ctx.child(a, "additionalProperties"))
-                gap = self.incl(certain, ctx.child(sup, "patternProperties", p), (*path, "*"))
-                if gap is not None:
+                target = ctx.child(sup, "patternProperties", p)
+                gap = self.incl(certain, target, (*path, "*"))
+                if gap is not None and not any(
+                    self._keys_governed(a, p, target, path) for a in f.dicts
+                ):
                     return gap
             addl = s.get("additionalProperties", True)
             if addl is not True and not (
-                pn_patterns is not None and all(q in spats for q in pn_patterns)
+                pn_patterns is not None and _patterns_within(pn_patterns, list(spats))
             ):
                 certain = []
                 for a in f.dicts:
                     apats = a.schema.get("patternProperties") or {}
-                    if all(q in spats for q in apats) and "additionalProperties" in a.schema:
+                    if _patterns_within(apats, list(spats)) and "additionalProperties" in a.schema:
                         certain.append(ctx.child(a, "additionalProperties"))
                 gap = self.incl(certain, ctx.child(sup, "additionalProperties"), (*path, "*"))
                 if gap is not None:
@@ -1141,7 +1164,11 @@ class Prover:
                 ]
                 gap = self.incl([*mine_pn, self.string_atom], spn, path)
                 if gap is not None:
-                    return Gap("the reader's propertyNames is narrower", path)
+                    # A key the automata found outside the reader's names, under a few
+                    # values, for the refuter to try as whole objects.
+                    keys = [k for k in gap.hints if isinstance(k, str)]
+                    objects = tuple({k: v} for k in keys for v in (None, 0, "", True, {}, []))
+                    return Gap("the reader's propertyNames is narrower", path, objects)
         for k, deps in dep_req.items():
             if not isinstance(deps, list) or f.key_nodes(k) is None:
                 continue
@@ -1168,6 +1195,38 @@ class Prover:
             if gap is not None:
                 return gap
         return None
+
+    def _keys_governed(self, a: Node, p: str, target: Node, path: tuple[str | int, ...]) -> bool:
+        """Whether writer atom ``a`` alone makes every value under a key matching the
+        reader's pattern ``p`` valid under ``target``: each of its patterns that can
+        share a key with ``p`` is included (a key matching several gets their
+        conjunction: narrower still), and keys of ``p`` none of them covers fall to its
+        ``additionalProperties``, which must be included too (decided on automata)."""
+        from accord.validation.regular import NotRegular, Undecided, compile_pattern, find
+
+        ctx = self.ctx
+        apats = a.schema.get("patternProperties")
+        apats = apats if isinstance(apats, dict) else {}
+        try:
+            reader = compile_pattern(p)
+            overlapping = []
+            for q in apats:
+                ctx.step()
+                if find([reader, compile_pattern(q)]) is not None:
+                    overlapping.append(q)
+            ctx.step()
+            uncovered = find([reader], [compile_pattern(q) for q in overlapping]) is not None
+        except (NotRegular, Undecided):
+            return False
+        for q in overlapping:
+            if self.incl([ctx.child(a, "patternProperties", q)], target, (*path, "*")) is not None:
+                return False
+        if not uncovered:
+            return True
+        if "additionalProperties" not in a.schema:
+            return False
+        addl = ctx.child(a, "additionalProperties")
+        return self.incl([addl], target, (*path, "*")) is None
 
     def _unevaluated(  # noqa: PLR0917 - private helper of _obj
         self,
@@ -1199,7 +1258,7 @@ class Prover:
             gap = self.incl(mine, u, (*path, k))
             if gap is not None:
                 return gap
-        covered = pn_patterns is not None and all(q in pats for q in pn_patterns)
+        covered = pn_patterns is not None and _patterns_within(pn_patterns, sorted(pats))
         if other and not covered and u.schema is not True:
             return Gap("cannot decide which keys the reader evaluates", path)
         return None
