@@ -244,3 +244,33 @@ def test_format_lower_language_is_valid_and_samples_are_in_the_upper(name: str) 
     outside = find([], [upper], min_len=1)
     assert outside is not None
     assert not is_valid({"format": name}, outside)
+
+
+def test_calendar_validity_is_stated_exactly_for_dates() -> None:
+    upper = format_language("date", upper=True)
+    lower = format_language("date", upper=False)
+    assert upper is not None
+    assert lower is not None
+    for year, month, day in itertools.product(
+        ("0000", "0004", "1900", "2000", "2023", "2024", "2100", "2400"),
+        range(1, 13),
+        range(27, 33),
+    ):
+        value = f"{year}-{month:02d}-{day:02d}"
+        valid = is_valid({"format": "date"}, value)
+        assert upper.matches(value) is valid, value
+        assert lower.matches(value) is valid, value
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["23:59:60Z", "23:59:60.5+00:00", "00:59:60+01:00", "12:00:60Z", "23:58:60Z", "23:59:59Z"],
+)
+def test_leap_seconds_lie_between_the_lower_and_upper_time(value: str) -> None:
+    valid = is_valid({"format": "time"}, value)
+    upper = format_language("time", upper=True)
+    lower = format_language("time", upper=False)
+    assert upper is not None
+    assert lower is not None
+    assert not valid or upper.matches(value)
+    assert not lower.matches(value) or valid

@@ -36,12 +36,15 @@ the string found is the witness. Work is bounded by a count of product states
 
 Formats are languages too (:data:`FORMAT_LANGUAGES`): each asserted format the
 reference checks with a regular shape has an *upper* pattern (every value the
-reference accepts matches it) and a *lower* one (every match is accepted). The gap
-between them is calendar validity, stated as a policy: the lower ``date`` language
-has day 29 of February only in no year (every other month has its real last day),
-the upper one every day 01-31 of every month; leap seconds (``:60``) are only in the
-upper ``time``. So a writer's ``format`` is read as its upper language and a reader's
-as its lower one, and a proof never leans on a calendar.
+reference accepts matches it) and a *lower* one (every match is accepted). Calendar
+validity is regular on four-digit years and stated exactly (the policy the reference
+applies: the proleptic Gregorian calendar, 0000 a leap year, February 29 only in leap
+years, each month its own last day), so ``date`` has one language. The gap left is
+leap seconds: the reference accepts ``:60`` where the UTC time is 23:59; the lower
+``time`` has it only with a zero offset, the upper one at any minute with another
+offset. ``ipv6`` and ``duration`` are approximated more coarsely (the upper by their
+alphabet, the lower by a plain subset). A writer's ``format`` is read as its upper
+language and a reader's as its lower one, so a proof never leans on the gap.
 """
 
 from __future__ import annotations
@@ -651,25 +654,35 @@ def _spell(
 
 # -- formats as languages ----------------------------------------------------------------
 
-_DATE_UPPER = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-# Calendar policy: every month's real days, February to the 28th (never the 29th).
-_DATE_LOWER = (
-    r"\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])"
-    r"|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+# A four-digit leap year of the proleptic Gregorian calendar (0000 included), as the
+# reference reads years: divisible by 4, and by 400 when it ends a century.
+LEAP_YEAR = r"(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+# Month and day pairs every year has, by month length.
+MONTH_DAYS = (
+    (r"(?:0[13578]|1[02])", r"(?:0[1-9]|[12]\d|3[01])"),
+    (r"(?:0[469]|11)", r"(?:0[1-9]|[12]\d|30)"),
+    ("02", r"(?:0[1-9]|1\d|2[0-8])"),
 )
+_DATE = r"(?:\d{4}-(?:" + "|".join(f"{m}-{d}" for m, d in MONTH_DAYS) + rf")|{LEAP_YEAR}-02-29)"
 _HOUR = r"(?:[01]\d|2[0-3])"
+_FRAC = r"(?:\.\d+)?"
 _OFFSET = rf"(?:[Zz]|[+-]{_HOUR}:[0-5]\d)"
-_TIME_UPPER = rf"{_HOUR}:[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?{_OFFSET}"
-_TIME_LOWER = rf"{_HOUR}:[0-5]\d:[0-5]\d(?:\.\d+)?{_OFFSET}"
+_NONZERO_OFFSET = r"[+-](?:(?:0[1-9]|1\d|2[0-3]):[0-5]\d|00:(?:0[1-9]|[1-5]\d))"
+# A leap second is valid where its UTC time is 23:59: exactly that with a zero offset;
+# with another offset the local minute follows from it (the upper language takes any).
+_TIME_PLAIN = rf"{_HOUR}:[0-5]\d:[0-5]\d{_FRAC}{_OFFSET}"
+_LEAP_UTC = rf"23:59:60{_FRAC}(?:[Zz]|[+-]00:00)"
+_TIME_LOWER = rf"(?:{_TIME_PLAIN}|{_LEAP_UTC})"
+_TIME_UPPER = rf"(?:{_TIME_PLAIN}|{_LEAP_UTC}|{_HOUR}:[0-5]\d:60{_FRAC}{_NONZERO_OFFSET})"
 _HEX = "[0-9a-fA-F]"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
 
 # name -> (upper, lower): full-match ECMA-262 bodies (anchored below).
 FORMAT_LANGUAGES: dict[str, tuple[str, str]] = {
-    "date": (_DATE_UPPER, _DATE_LOWER),
+    "date": (_DATE, _DATE),
     "time": (_TIME_UPPER, _TIME_LOWER),
-    "date-time": (rf"{_DATE_UPPER}[Tt]{_TIME_UPPER}", rf"{_DATE_LOWER}[Tt]{_TIME_LOWER}"),
+    "date-time": (rf"{_DATE}[Tt]{_TIME_UPPER}", rf"{_DATE}[Tt]{_TIME_LOWER}"),
     "uuid": (
         rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}",
         rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}",
