@@ -1167,7 +1167,8 @@ class Prover:
                     # A key the automata found outside the reader's names, under a few
                     # values, for the refuter to try as whole objects.
                     keys = [k for k in gap.hints if isinstance(k, str)]
-                    objects = tuple({k: v} for k in keys for v in (None, 0, "", True, {}, []))
+                    values: tuple[Any, ...] = (None, 0, "", True, {}, [])
+                    objects = tuple({k: v} for k in keys for v in values)
                     return Gap("the reader's propertyNames is narrower", path, objects)
         for k, deps in dep_req.items():
             if not isinstance(deps, list) or f.key_nodes(k) is None:
