@@ -1,0 +1,82 @@
+"""Regex and format cases (``data/regular.json``, the shared case format) under both
+semantics, decided on automata (:mod:`accord.validation.regular`).
+
+Stricter than the shared spec's reading: a graded ``true`` must be proven; a graded
+``false`` with listed witnesses must be refuted by a witness of the engine's own (per
+direction), re-checked with the reference; an ungraded ``null`` (a construct the
+automata do not read) must not be proven compatible. Every listed witness behaves as
+stated under the reference.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord.cli import main
+from accord.compat._engine import compare, writer_closure
+from accord.validation.reference import is_valid
+
+DATA = Path(__file__).parent / "data" / "regular.json"
+CASES: list[dict[str, Any]] = json.loads(DATA.read_text(encoding="utf-8"))["cases"]
+IDS = [c["id"] for c in CASES]
+
+
+def test_case_ids_are_unique() -> None:
+    assert len(IDS) == len(set(IDS))
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_listed_witnesses_behave_as_stated(case: dict[str, Any]) -> None:
+    old, new, w = case["old"], case["new"], case["witnesses"]
+    for payload in w["old_only"]:
+        assert is_valid(old, payload)
+        assert not is_valid(new, payload)
+    for payload in w["new_only"]:
+        assert not is_valid(old, payload)
+        assert is_valid(new, payload)
+    for payload in w["both"]:
+        assert is_valid(old, payload)
+        assert is_valid(new, payload)
+
+
+@pytest.mark.parametrize("semantics", ["set", "contract"])
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_case_verdicts(case: dict[str, Any], semantics: str) -> None:
+    old, new = case["old"], case["new"]
+    result = compare(old, new, semantics=semantics)  # type: ignore[arg-type]
+    listed = {"backward": case["witnesses"]["old_only"], "forward": case["witnesses"]["new_only"]}
+    for direction, writer, reader in (("backward", old, new), ("forward", new, old)):
+        verdict = getattr(result, direction)
+        want = case[semantics][direction]
+        if want is True:
+            assert verdict.holds is True, f"{direction}: not proven: {verdict.reason}"
+        elif want is False:
+            assert verdict.holds is False, f"{direction}: not refuted: {verdict.reason}"
+            assert verdict.has_witness or not listed[direction]
+        else:
+            assert verdict.holds is not True, f"{direction}: proven, but ungraded"
+        if verdict.has_witness:
+            closed = writer_closure(writer) if semantics == "contract" else writer
+            assert is_valid(closed, verdict.witness)
+            assert not is_valid(reader, verdict.witness)
+
+
+def test_widened_pattern_diff_breaks_forward_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI report: backward proven, forward broken with the automaton's witness."""
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps({"type": "string", "pattern": "^[a-z]+$"}), encoding="utf-8")
+    new.write_text(json.dumps({"type": "string", "pattern": "^[a-z0-9]+$"}), encoding="utf-8")
+    assert main(["diff", str(old), str(new), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert (report["backward"], report["forward"]) == (True, False)
+    [change] = report["changes"]
+    assert change["rule"] == "pattern-changed"
+    assert change["breaks"] == ["forward"]
+    assert change["witness"] == {"payload": "0", "accepted_by": "new", "rejected_by": "old"}
+    assert main(["diff", str(old), str(new), "--mode", "backward", "--format", "json"]) == 0
