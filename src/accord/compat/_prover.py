@@ -225,6 +225,7 @@ class Facets:
         self.min_len = 0
         self.max_len: int | None = None
         self.patterns: list[str] = []
+        self.neg_patterns: list[str] = []  # from ``not: {"pattern": ...}``
         self.formats: set[str] = set()
         self.min_items = 0
         self.max_items: int | None = None
@@ -366,6 +367,8 @@ class Facets:
                 self.min_props = max(self.min_props, v + 1)
         elif kw == "required" and isinstance(v, list) and len(v) == 1 and isinstance(v[0], str):
             self.absent.add(v[0])
+        elif kw == "pattern" and isinstance(v, str):
+            self.neg_patterns.append(v)
 
     def _enumerate(self) -> list[Any] | None:
         out: list[Any] = []
@@ -468,11 +471,10 @@ class Facets:
         if t == "string":
             if self.max_len is not None and self.min_len > self.max_len:
                 return True
-            if not self.patterns and not self.formats:
+            if not self.shaped():
                 return False
-            return _strings_empty(
-                tuple(self.patterns), frozenset(self.formats), self.min_len, self.max_len
-            )
+            return self.string_example(self.min_len, self.max_len) is None
+
         if t == "array":
             return self.max_items is not None and self.min_items > self.max_items
         if t == "object":
@@ -493,42 +495,84 @@ class Facets:
             return False
         return False
 
+    def shaped(self) -> bool:
+        """Whether a pattern or a format constrains the writer's strings beyond lengths."""
+        return bool(self.patterns or self.formats or self.neg_patterns)
+
+    def string_example(
+        self, min_len: int, max_len: int | None, reader: str | None = None, fmt: str | None = None
+    ) -> str | Unsupported | None:
+        """The shortest writer string (within the lengths) outside the reader's pattern
+        or the lower language of its format, ``None`` if there is none, or the reason the
+        automata cannot tell (see :func:`_string_search`)."""
+        if max_len is not None and min_len > max_len:
+            return None
+        return _string_search(
+            tuple(self.patterns),
+            frozenset(self.formats),
+            tuple(self.neg_patterns),
+            min_len,
+            max_len,
+            reader,
+            fmt,
+        )
+
     def empty(self) -> bool:
         if self.values is not None:
             return not self.values
         return all(self.part_empty(t) for t in list(self.types))
 
 
-def _writer_languages(patterns: Sequence[str], formats: Iterable[str]) -> list[Any]:
-    """The regular languages a writer's strings lie in: its readable patterns and the
-    upper languages of its formats (dropping the rest over-approximates: sound)."""
-    from accord.validation.regular import NotRegular, compile_pattern, format_language
-
-    out: list[Any] = []
-    for p in patterns:
-        try:
-            out.append(compile_pattern(p))
-        except NotRegular:
-            continue
-    for fmt in sorted(formats):
-        lang = format_language(fmt, upper=True)
-        if lang is not None:
-            out.append(lang)
-    return out
-
-
 @lru_cache(maxsize=4096)
-def _strings_empty(
-    patterns: tuple[str, ...], formats: frozenset[str], min_len: int, max_len: int | None
-) -> bool:
-    """Whether no string matches every pattern and format within the lengths (proven on
-    the over-approximating automata; ``False`` when the search cannot tell)."""
-    from accord.validation.regular import NotRegular, Undecided, find
+def _string_search(  # noqa: PLR0917 - a cached pure function of its key
+    patterns: tuple[str, ...],
+    formats: frozenset[str],
+    neg_patterns: tuple[str, ...],
+    min_len: int,
+    max_len: int | None,
+    reader: str | None,
+    fmt: str | None,
+) -> str | Unsupported | None:
+    """The shortest string a writer may send that the reader rejects, on automata.
 
+    The writer's strings: its patterns, the upper languages of its formats, minus its
+    negated patterns, within the lengths. Patterns the automata cannot read and formats
+    without a language are dropped, which over-approximates the writer (sound). The
+    reader: its ``pattern`` (a search) or the lower language of its ``fmt``; neither
+    means plain emptiness. Returns the string, ``None`` when there is none (a proof),
+    or an :class:`Unsupported` saying why the automata cannot tell.
+    """
+    from accord.validation.regular import (
+        NotRegular,
+        Undecided,
+        compile_pattern,
+        find,
+        format_language,
+    )
+
+    positive: list[Any] = []
+    negative: list[Any] = []
+    for group, out in ((patterns, positive), (neg_patterns, negative)):
+        for p in group:
+            try:
+                out.append(compile_pattern(p))
+            except NotRegular:
+                continue
+    for name in sorted(formats):
+        lang = format_language(name, upper=True)
+        if lang is not None:
+            positive.append(lang)
     try:
-        return find(_writer_languages(patterns, formats), min_len=min_len, max_len=max_len) is None
-    except (NotRegular, Undecided):
-        return False
+        if reader is not None:
+            negative.append(compile_pattern(reader))
+        elif fmt is not None:
+            lang = format_language(fmt, upper=False)
+            if lang is None:
+                return Unsupported(f"format {fmt!r} has no regular language")
+            negative.append(lang)
+        return find(positive, negative, min_len=min_len, max_len=max_len)
+    except (NotRegular, Undecided) as exc:
+        return Unsupported(str(exc))
 
 
 def _patterns_within(patterns: Iterable[str], cover: Sequence[str]) -> bool:
@@ -551,14 +595,8 @@ def _patterns_within(patterns: Iterable[str], cover: Sequence[str]) -> bool:
         return False
 
 
-def _reader_language(pattern: str | None, fmt: str | None) -> Any:
-    """The reader's ``pattern`` as a search, or the lower language of its ``format``
-    (``None`` when the format has none); raises ``NotRegular``."""
-    from accord.validation.regular import compile_pattern, format_language
-
-    if pattern is not None:
-        return compile_pattern(pattern)
-    return format_language(fmt, upper=False) if fmt is not None else None
+def _hint(found: str | Unsupported) -> tuple[Any, ...]:
+    return (found,) if isinstance(found, str) else ()
 
 
 def _pn_parts(pn: dict[str, Any]) -> tuple[set[str], list[str]] | None:
@@ -932,10 +970,20 @@ class Prover:
     def _str(self, f: Facets, s: dict[str, Any], path: tuple[str | int, ...]) -> Gap | None:
         v = s.get("minLength")
         if isinstance(v, int) and not isinstance(v, bool) and f.min_len < v:
-            return Gap("the reader's minLength is higher", path)
+            # Shorter writer strings may still be ruled out by the writer's patterns.
+            hi = v - 1 if f.max_len is None else min(v - 1, f.max_len)
+            if not f.shaped():
+                return Gap("the reader's minLength is higher", path)
+            shorter = f.string_example(f.min_len, hi)
+            if shorter is not None:
+                return Gap("the reader's minLength is higher", path, _hint(shorter))
         v = s.get("maxLength")
         if isinstance(v, int) and not isinstance(v, bool) and (f.max_len is None or f.max_len > v):
-            return Gap("the reader's maxLength is lower", path)
+            if not f.shaped():
+                return Gap("the reader's maxLength is lower", path)
+            longer = f.string_example(max(f.min_len, v + 1), f.max_len)
+            if longer is not None:
+                return Gap("the reader's maxLength is lower", path, _hint(longer))
         p = s.get("pattern")
         if isinstance(p, str) and p not in f.patterns:
             gap = self._language_gap(f, p, None, path)
@@ -960,28 +1008,16 @@ class Prover:
         language), so ``None`` is a proof; a string the search finds rides on the gap
         as a hint for the refuter, which checks it with the reference.
         """
-        from accord.validation.regular import NotRegular, Undecided, find
-
         mine = ", ".join(repr(x) for x in f.patterns) or "no pattern"
         theirs = repr(pattern) if pattern is not None else f"format {fmt!r}"
-        what = f"regex inclusion: {mine} vs {theirs}"
-        try:
-            reader = _reader_language(pattern, fmt)
-            if reader is None:
-                return Gap(f"the reader asserts format {fmt!r}", path)
-            self.ctx.step()
-            found = find(
-                _writer_languages(f.patterns, f.formats),
-                [reader],
-                min_len=f.min_len,
-                max_len=f.max_len,
-            )
-        except NotRegular as exc:
-            return Gap(f"cannot decide {what} ({exc})", path)
-        except Undecided as exc:
-            return Gap(f"cannot decide {what} ({exc})", path)
+        self.ctx.step()
+        found = f.string_example(f.min_len, f.max_len, pattern, fmt)
         if found is None:
             return None
+        if isinstance(found, Unsupported):
+            if pattern is None:
+                return Gap(f"the reader asserts format {fmt!r}", path)
+            return Gap(f"cannot decide regex inclusion: {mine} vs {theirs} ({found})", path)
         if pattern is None:
             return Gap(f"the reader asserts format {fmt!r}", path, (found,))
         return Gap(f"the writer's strings need not match {pattern!r}", path, (found,))
