@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.cli import main
 from accord.compat._engine import compare, writer_closure
@@ -80,3 +82,47 @@ def test_widened_pattern_diff_breaks_forward_only(
     assert change["breaks"] == ["forward"]
     assert change["witness"] == {"payload": "0", "accepted_by": "new", "rejected_by": "old"}
     assert main(["diff", str(old), str(new), "--mode", "backward", "--format", "json"]) == 0
+
+
+# -- soundness on random pattern pairs --------------------------------------------------------
+
+_PIECES = ["a", "b", "[ab]", "[a-c]", r"\d", ".", "[^a]", r"\s"]
+_QUANT = ["", "", "*", "+", "?", "{1,2}"]
+
+
+@st.composite
+def _pattern(draw: st.DrawFn) -> str:
+    body = "".join(
+        draw(st.sampled_from(_PIECES)) + draw(st.sampled_from(_QUANT))
+        for _ in range(draw(st.integers(1, 3)))
+    )
+    if draw(st.booleans()):
+        body = f"{body}|{draw(st.sampled_from(_PIECES))}"
+        body = f"(?:{body})"
+    return draw(st.sampled_from(["", "^"])) + body + draw(st.sampled_from(["", "$"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    old=_pattern(),
+    new=_pattern(),
+    texts=st.lists(st.text(alphabet="abc0 \n\u00a0", max_size=4), max_size=8),
+)
+def test_no_pattern_verdict_is_unsound(old: str, new: str, texts: list[str]) -> None:
+    """Proven: every string the old pattern accepts (drawn from its automaton at several
+    lengths) the reference accepts under the new one; refuted: the witness separates."""
+    from accord.validation.regular import compile_pattern, find
+
+    writer, reader = {"type": "string", "pattern": old}, {"type": "string", "pattern": new}
+    verdict = compare(writer, reader, semantics="set").backward
+    if verdict.holds is True:
+        language = compile_pattern(old)
+        drawn = [find([language], min_len=k, max_len=k + 1) for k in range(5)]
+        for member in [*drawn, *texts]:
+            if member is not None and is_valid(writer, member):
+                assert is_valid(reader, member), (old, new, member)
+    elif verdict.has_witness:
+        assert is_valid(writer, verdict.witness)
+        assert not is_valid(reader, verdict.witness)
+    else:
+        raise AssertionError(f"regular patterns left undecided: {verdict.reason}")

@@ -42,7 +42,7 @@ applies: the proleptic Gregorian calendar, 0000 a leap year, February 29 only in
 years, each month its own last day), so ``date`` has one language. The gap left is
 leap seconds: the reference accepts ``:60`` where the UTC time is 23:59; the lower
 ``time`` has it only with a zero offset, the upper one at any minute with another
-offset. ``ipv6`` and ``duration`` are approximated more coarsely (the upper by their
+offset. ``email``, ``ipv6`` and ``duration`` are approximated more coarsely (the upper by their
 alphabet, the lower by a plain subset). A writer's ``format`` is read as its upper
 language and a reader's as its lower one, so a proof never leans on the gap.
 """
@@ -690,6 +690,9 @@ FORMAT_LANGUAGES: dict[str, tuple[str, str]] = {
     "ipv4": (_IPV4, _IPV4),
     # Upper: the characters an IPv6 address may hold; lower: the full eight groups.
     "ipv6": (r"[0-9a-fA-F:.]{2,45}", rf"(?:{_HEX}{{1,4}}:){{7}}{_HEX}{{1,4}}"),
+    # Upper: an "@" between two non-empty parts (display forms such as "A <a@x.com>"
+    # included); lower: plain ASCII local parts at a plain domain.
+    "email": (r"[\s\S]+@[\s\S]+", r"[a-z0-9]{1,20}@[a-z]{1,20}(?:\.[a-z]{2,10})?"),
     # Upper: "P" then the designators' alphabet; lower: days, or whole weeks.
     "duration": (r"P[0-9YMWDTHS.,]+", r"P\d{1,9}(?:D|W)"),
 }
