@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -507,7 +507,7 @@ class Facets:
         automata cannot tell (see :func:`_string_search`)."""
         if max_len is not None and min_len > max_len:
             return None
-        return _string_search(
+        found, cost = _string_search(
             tuple(self.patterns),
             frozenset(self.formats),
             tuple(self.neg_patterns),
@@ -516,6 +516,10 @@ class Facets:
             reader,
             fmt,
         )
+        # Automaton states count as engine steps (charged on cache hits too, so a
+        # verdict never depends on what an earlier comparison computed).
+        self.prover.ctx.step(cost)
+        return found
 
     def empty(self) -> bool:
         if self.values is not None:
@@ -532,7 +536,7 @@ def _string_search(  # noqa: PLR0917 - a cached pure function of its key
     max_len: int | None,
     reader: str | None,
     fmt: str | None,
-) -> str | Unsupported | None:
+) -> tuple[str | Unsupported | None, int]:
     """The shortest string a writer may send that the reader rejects, on automata.
 
     The writer's strings: its patterns, the upper languages of its formats, minus its
@@ -540,14 +544,16 @@ def _string_search(  # noqa: PLR0917 - a cached pure function of its key
     without a language are dropped, which over-approximates the writer (sound). The
     reader: its ``pattern`` (a search) or the lower language of its ``fmt``; neither
     means plain emptiness. Returns the string, ``None`` when there is none (a proof),
-    or an :class:`Unsupported` saying why the automata cannot tell.
+    or an :class:`Unsupported` saying why the automata cannot tell; and the search's
+    cost in automaton states.
     """
     from accord.validation.regular import (
+        DEFAULT_BUDGET,
         NotRegular,
         Undecided,
         compile_pattern,
-        find,
         format_language,
+        search,
     )
 
     positive: list[Any] = []
@@ -568,17 +574,22 @@ def _string_search(  # noqa: PLR0917 - a cached pure function of its key
         elif fmt is not None:
             lang = format_language(fmt, upper=False)
             if lang is None:
-                return Unsupported(f"format {fmt!r} has no regular language")
+                return Unsupported(f"format {fmt!r} has no regular language"), 0
             negative.append(lang)
-        return find(positive, negative, min_len=min_len, max_len=max_len)
-    except (NotRegular, Undecided) as exc:
-        return Unsupported(str(exc))
+        return search(positive, negative, min_len=min_len, max_len=max_len)
+    except NotRegular as exc:
+        return Unsupported(str(exc)), 0
+    except Undecided as exc:
+        return Unsupported(str(exc)), DEFAULT_BUDGET
 
 
-def _patterns_within(patterns: Iterable[str], cover: Sequence[str]) -> bool:
+def _patterns_within(
+    patterns: Iterable[str], cover: Sequence[str], step: Callable[[int], None]
+) -> bool:
     """Whether every string ``patterns`` match is matched by one of ``cover`` (the same
-    text, or decided on automata; ``False`` when the automata cannot tell)."""
-    from accord.validation.regular import NotRegular, Undecided, compile_pattern, find
+    text, or decided on automata whose states are charged to ``step``; ``False`` when
+    the automata cannot tell)."""
+    from accord.validation.regular import NotRegular, compile_pattern
 
     rest = [q for q in patterns if q not in cover]
     if not rest:
@@ -590,9 +601,23 @@ def _patterns_within(patterns: Iterable[str], cover: Sequence[str]) -> bool:
                 covering.append(compile_pattern(p))
             except NotRegular:
                 continue  # dropping a covering pattern under-approximates the cover: sound
-        return all(find([compile_pattern(q)], covering) is None for q in rest)
-    except (NotRegular, Undecided):
+        return all(_charged(step, [compile_pattern(q)], covering) is None for q in rest)
+    except NotRegular:
         return False
+
+
+def _charged(step: Callable[[int], None], positive: list[Any], negative: list[Any]) -> Any:
+    """:func:`accord.validation.regular.find`, its states charged to the step budget;
+    raises ``NotRegular`` where the search cannot tell (over its own budget too)."""
+    from accord.validation.regular import DEFAULT_BUDGET, NotRegular, Undecided, search
+
+    try:
+        found, cost = search(positive, negative)
+    except Undecided as exc:
+        step(DEFAULT_BUDGET)
+        raise NotRegular(str(exc)) from exc
+    step(cost)
+    return found
 
 
 def _hint(found: str | Unsupported) -> tuple[Any, ...]:
@@ -1184,12 +1209,15 @@ class Prover:
                     return gap
             addl = s.get("additionalProperties", True)
             if addl is not True and not (
-                pn_patterns is not None and _patterns_within(pn_patterns, list(spats))
+                pn_patterns is not None and _patterns_within(pn_patterns, list(spats), ctx.step)
             ):
                 certain = []
                 for a in f.dicts:
                     apats = a.schema.get("patternProperties") or {}
-                    if _patterns_within(apats, list(spats)) and "additionalProperties" in a.schema:
+                    if (
+                        _patterns_within(apats, list(spats), ctx.step)
+                        and "additionalProperties" in a.schema
+                    ):
                         certain.append(ctx.child(a, "additionalProperties"))
                 gap = self.incl(certain, ctx.child(sup, "additionalProperties"), (*path, "*"))
                 if gap is not None:
@@ -1239,21 +1267,19 @@ class Prover:
         share a key with ``p`` is included (a key matching several gets their
         conjunction: narrower still), and keys of ``p`` none of them covers fall to its
         ``additionalProperties``, which must be included too (decided on automata)."""
-        from accord.validation.regular import NotRegular, Undecided, compile_pattern, find
+        from accord.validation.regular import NotRegular, compile_pattern
 
         ctx = self.ctx
         apats = a.schema.get("patternProperties")
         apats = apats if isinstance(apats, dict) else {}
         try:
             reader = compile_pattern(p)
-            overlapping = []
-            for q in apats:
-                ctx.step()
-                if find([reader, compile_pattern(q)]) is not None:
-                    overlapping.append(q)
-            ctx.step()
-            uncovered = find([reader], [compile_pattern(q) for q in overlapping]) is not None
-        except (NotRegular, Undecided):
+            overlapping = [
+                q for q in apats if _charged(ctx.step, [reader, compile_pattern(q)], []) is not None
+            ]
+            cover = [compile_pattern(q) for q in overlapping]
+            uncovered = _charged(ctx.step, [reader], cover) is not None
+        except NotRegular:
             return False
         for q in overlapping:
             if self.incl([ctx.child(a, "patternProperties", q)], target, (*path, "*")) is not None:
@@ -1295,7 +1321,7 @@ class Prover:
             gap = self.incl(mine, u, (*path, k))
             if gap is not None:
                 return gap
-        covered = pn_patterns is not None and _patterns_within(pn_patterns, sorted(pats))
+        covered = pn_patterns is not None and _patterns_within(pn_patterns, sorted(pats), ctx.step)
         if other and not covered and u.schema is not True:
             return Gap("cannot decide which keys the reader evaluates", path)
         return None

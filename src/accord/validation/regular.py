@@ -53,7 +53,7 @@ import bisect
 import itertools
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 __all__ = [
@@ -64,12 +64,13 @@ __all__ = [
     "compile_pattern",
     "find",
     "format_language",
+    "search",
 ]
 
 MAX_CODE_POINT = 0x10FFFF
 _SURROGATES = (0xD800, 0xDFFF)
 # Product states one :func:`find` may visit before it gives up (``Undecided``).
-DEFAULT_BUDGET = 20_000
+DEFAULT_BUDGET = 5_000
 # Bounded repeats are unrolled: a pattern whose unrolled NFA would exceed this many
 # states is not decided (the reference refuses {1,1000000} anyway).
 _MAX_NFA_STATES = 20_000
@@ -459,6 +460,10 @@ class Regular:
     nfa: _Nfa
     start: int
     final: int
+    # Subset-automaton transitions already computed: (state, code point) -> state.
+    _moves: dict[tuple[frozenset[int], int], frozenset[int]] = field(
+        default_factory=dict, repr=False
+    )
 
     def _closure(self, states: set[int], *, at_start: bool, at_end: bool) -> frozenset[int]:
         stack = list(states)
@@ -483,6 +488,13 @@ class Regular:
     def step(self, state: frozenset[int], cp: int) -> frozenset[int]:
         if state is _ALL:
             return _ALL
+        key = (state, cp)
+        hit = self._moves.get(key)
+        if hit is None:
+            hit = self._moves[key] = self._step(state, cp)
+        return hit
+
+    def _step(self, state: frozenset[int], cp: int) -> frozenset[int]:
         moved = {self.start}  # a search may begin at any position
         edges = self.nfa.edges
         for s in state:
@@ -573,9 +585,25 @@ def find(
     """The shortest string every ``positive`` search accepts and no ``negative`` one
     does, with ``min_len <= len <= max_len`` code points; ``None`` if there is none.
 
+    Example: ``find([compile_pattern("^[a-z0-9]+$")], [compile_pattern("^[a-z]+$")])``
+    is ``"0"``; swapped, ``None`` (inclusion holds).
+
     Raises:
         Undecided: when more than ``budget`` product states would be explored.
     """
+    return search(positive, negative, min_len=min_len, max_len=max_len, budget=budget)[0]
+
+
+def search(
+    positive: Sequence[Regular],
+    negative: Sequence[Regular] = (),
+    *,
+    min_len: int = 0,
+    max_len: int | None = None,
+    budget: int = DEFAULT_BUDGET,
+) -> tuple[str | None, int]:
+    """:func:`find`, and how many product states it explored (its cost, which callers
+    with a step budget of their own charge)."""
     machines = [*positive, *negative]
     npos = len(positive)
     # Length 0 only at the start (whose closure follows ``^``), hence at least 1.
@@ -601,7 +629,7 @@ def find(
                 for m, s in zip(machines[npos:], states[npos:], strict=True)
             )
         ):
-            return _spell(parent, node)
+            return _spell(parent, node), len(parent)
         if max_len is not None and length >= max_len:
             continue
         points: set[int] = {0}
@@ -625,7 +653,7 @@ def find(
                     raise Undecided(f"more than {budget} automaton states")
                 parent[nxt] = (node, cp)
                 queue.append(nxt)
-    return None
+    return None, len(parent)
 
 
 def _dead(states: tuple[frozenset[int], ...], npos: int) -> bool:
