@@ -274,3 +274,23 @@ def test_leap_seconds_lie_between_the_lower_and_upper_time(value: str) -> None:
     assert lower is not None
     assert not valid or upper.matches(value)
     assert not lower.matches(value) or valid
+
+
+@pytest.mark.parametrize("escape", [r"\d", r"\w", r"\s", "."])
+def test_class_escapes_match_the_reference_on_every_code_point(escape: str) -> None:
+    """The whole alphabet, scanned once per escape: the automaton's ranges for ``\\d``,
+    ``\\w``, ``\\s`` and ``.`` are exactly the code points the reference accepts."""
+    from accord.validation.reference import reference_validator
+    from accord.validation.regular import UNIVERSE
+
+    accepts = reference_validator({"pattern": f"^{escape}$"}).is_valid
+    found: list[tuple[int, int]] = []
+    for lo, hi in UNIVERSE:
+        for cp in range(lo, hi + 1):
+            if accepts(chr(cp)):
+                if found and found[-1][1] == cp - 1:
+                    found[-1] = (found[-1][0], cp)
+                else:
+                    found.append((cp, cp))
+    [(ranges, _end)] = compile_pattern(escape).nfa.edges[0]
+    assert tuple(found) == ranges  # both split at the surrogates
