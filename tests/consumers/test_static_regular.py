@@ -117,3 +117,33 @@ def test_verify_static_decides_regex_and_datetime_matchers(
 
     imported = {"match": "datetime", "format": STAMP} if field == "created_at" else rule
     assert check_matcher(imported, witness[field]) is not None
+
+
+@pytest.mark.parametrize(
+    ("schema", "matcher", "verdict"),
+    [
+        # a Pact time format has no calendar: its translation is exact
+        ({"pattern": r"^(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d$"}, {"format": "HH:mm:ss"}, "proven"),
+        ({"pattern": r"^\d{2}:\d{2}:\d{2}$"}, {"format": "HH:mm:ss"}, "refuted"),
+        # a format-less date matcher is format: date, compared with a shape pattern
+        ({"pattern": r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])$"}, {}, "proven"),
+        ({"pattern": r"^\d{4}-\d{2}-\d{2}$"}, {}, "refuted"),
+        ({"format": "date"}, {"format": "dd/MM/yyyy"}, "refuted"),
+    ],
+    ids=["time-exact", "time-shape-too-wide", "date-days-1-28", "date-shape", "date-order"],
+)
+def test_date_and_time_matchers_against_patterns(
+    schema: dict[str, Any], matcher: dict[str, Any], verdict: str
+) -> None:
+    from accord.consumers._static import verify_body
+
+    kind = "time" if matcher.get("format", "").startswith("HH") else "date"
+    provider = {
+        "type": "object",
+        "properties": {"at": {"type": "string", **schema}},
+        "required": ["at"],
+    }
+    outcome = verify_body(provider, [{"path": "$.at", "match": kind, **matcher}], "reads")
+    assert outcome.verdict == verdict, outcome.reason
+    if verdict == "refuted":
+        assert is_valid(provider, outcome.witness)
