@@ -75,6 +75,9 @@ DEFAULT_BUDGET = 5_000
 # states is not decided (the reference refuses {1,1000000} anyway).
 _MAX_NFA_STATES = 20_000
 
+# Subset transitions one compiled pattern keeps (compiled patterns are cached).
+_MAX_MOVES = 50_000
+
 Ranges = tuple[tuple[int, int], ...]
 
 
@@ -491,6 +494,8 @@ class Regular:
         key = (state, cp)
         hit = self._moves.get(key)
         if hit is None:
+            if len(self._moves) >= _MAX_MOVES:  # a cache, not a leak: start again
+                self._moves.clear()
             hit = self._moves[key] = self._step(state, cp)
         return hit
 
