@@ -500,11 +500,15 @@ class Facets:
         return bool(self.patterns or self.formats or self.neg_patterns)
 
     def string_example(
-        self, min_len: int, max_len: int | None, reader: str | None = None, fmt: str | None = None
+        self,
+        min_len: int,
+        max_len: int | None,
+        readers: tuple[str, ...] = (),
+        fmts: tuple[str, ...] = (),
     ) -> str | Unsupported | None:
-        """The shortest writer string (within the lengths) outside the reader's pattern
-        or the lower language of its format, ``None`` if there is none, or the reason the
-        automata cannot tell (see :func:`_string_search`)."""
+        """The shortest writer string (within the lengths) outside every one of the
+        reader's patterns and the lower languages of its formats, ``None`` if there is
+        none, or the reason the automata cannot tell (see :func:`_string_search`)."""
         if max_len is not None and min_len > max_len:
             return None
         found, cost = _string_search(
@@ -513,8 +517,8 @@ class Facets:
             tuple(self.neg_patterns),
             min_len,
             max_len,
-            reader,
-            fmt,
+            readers,
+            fmts,
         )
         # Automaton states count as engine steps (charged on cache hits too, so a
         # verdict never depends on what an earlier comparison computed).
@@ -534,18 +538,18 @@ def _string_search(  # noqa: PLR0917 - a cached pure function of its key
     neg_patterns: tuple[str, ...],
     min_len: int,
     max_len: int | None,
-    reader: str | None,
-    fmt: str | None,
+    readers: tuple[str, ...],
+    fmts: tuple[str, ...],
 ) -> tuple[str | Unsupported | None, int]:
     """The shortest string a writer may send that the reader rejects, on automata.
 
     The writer's strings: its patterns, the upper languages of its formats, minus its
     negated patterns, within the lengths. Patterns the automata cannot read and formats
     without a language are dropped, which over-approximates the writer (sound). The
-    reader: its ``pattern`` (a search) or the lower language of its ``fmt``; neither
-    means plain emptiness. Returns the string, ``None`` when there is none (a proof),
-    or an :class:`Unsupported` saying why the automata cannot tell; and the search's
-    cost in automaton states.
+    reader: the union of its ``readers`` patterns (searches) and the lower languages of
+    its ``fmts``; none means plain emptiness. Returns the string, ``None`` when there
+    is none (a proof), or an :class:`Unsupported` saying why the automata cannot tell;
+    and the search's cost in automaton states.
     """
     from accord.validation.regular import (
         DEFAULT_BUDGET,
@@ -569,9 +573,8 @@ def _string_search(  # noqa: PLR0917 - a cached pure function of its key
         if lang is not None:
             positive.append(lang)
     try:
-        if reader is not None:
-            negative.append(compile_pattern(reader))
-        elif fmt is not None:
+        negative.extend(compile_pattern(p) for p in readers)
+        for fmt in fmts:
             lang = format_language(fmt, upper=False)
             if lang is None:
                 return Unsupported(f"format {fmt!r} has no regular language"), 0
@@ -890,6 +893,31 @@ class Prover:
                     return gap
         return self.atom(f, sup, path)
 
+    def _strings_covered(self, ft: Facets, branches: list[Node], one: bool) -> bool:
+        """Whether the writer's strings lie in the union of branches that each state one
+        ``pattern`` or one ``format`` (and at most ``type: string``), on automata; for
+        ``oneOf`` the branches must also share no writer string."""
+        patterns: list[str] = []
+        fmts: list[str] = []
+        for b in branches:
+            s = b.schema
+            if not isinstance(s, dict) or s.get("type", "string") != "string":
+                return False
+            rest = set(s) - {"type"}
+            if rest == {"pattern"} and isinstance(s["pattern"], str):
+                patterns.append(s["pattern"])
+            elif rest == {"format"} and s["format"] in ASSERTED_FORMATS:
+                fmts.append(s["format"])
+            else:
+                return False
+        if ft.string_example(ft.min_len, ft.max_len, tuple(patterns), tuple(fmts)) is not None:
+            return False
+        if one:
+            return all(
+                self.disjoint(ft.with_atoms([a]), b) for a, b in itertools.combinations(branches, 2)
+            )
+        return True
+
     def union(
         self, f: Facets, branches: list[Node], path: tuple[str | int, ...], *, one: bool, hops: int
     ) -> Gap | None:
@@ -902,6 +930,8 @@ class Prover:
                 if self.incl_f(ft, b, path, hops + 1) is None:
                     covering = b
                     break
+            if covering is None and t == "string" and self._strings_covered(ft, branches, one):
+                continue
             if covering is None:
                 kind = "oneOf" if one else "anyOf"
                 return Gap(f"no {kind} branch of the reader covers the writer's {t} values", path)
@@ -1036,7 +1066,12 @@ class Prover:
         mine = ", ".join(repr(x) for x in f.patterns) or "no pattern"
         theirs = repr(pattern) if pattern is not None else f"format {fmt!r}"
         self.ctx.step()
-        found = f.string_example(f.min_len, f.max_len, pattern, fmt)
+        found = f.string_example(
+            f.min_len,
+            f.max_len,
+            (pattern,) if pattern is not None else (),
+            (fmt,) if fmt is not None else (),
+        )
         if found is None:
             return None
         if isinstance(found, Unsupported):
