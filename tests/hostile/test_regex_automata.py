@@ -39,3 +39,17 @@ def test_many_hard_patterns_spend_the_step_budget() -> None:
     assert result.backward.holds is not True
     # each search charges at most its own budget beyond the engine's
     assert result.steps <= 2 * (budget + DEFAULT_BUDGET)
+
+
+def test_deeply_nested_groups_are_refused_not_a_crash() -> None:
+    from accord.validation.regular import NotRegular
+
+    with pytest.raises(NotRegular, match="nested"):
+        compile_pattern("(" * 5000 + "a" + ")" * 5000)
+    with pytest.raises(NotRegular, match="too many states"):
+        compile_pattern("((a{100}){100}){100}")
+    # deep, but within what the reference compiles (it refuses ~100 levels): read
+    deep = "(?:" * 60 + "a" + ")" * 60
+    verdict = includes({"type": "string", "pattern": "^b"}, {"pattern": deep})
+    assert verdict.holds is False
+    assert verdict.witness == "b"

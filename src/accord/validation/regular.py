@@ -178,10 +178,15 @@ def _dot() -> Ranges:
 Ast = tuple[object, ...]
 
 
+# Group nesting the recursive parser (and NFA builder) follows; deeper is refused.
+_MAX_NESTING = 100
+
+
 class _Parser:
     def __init__(self, pattern: str) -> None:
         self.p = pattern
         self.i = 0
+        self.depth = 0
 
     def fail(self, what: str) -> NotRegular:
         return NotRegular(f"{what} at offset {self.i} of {self.p!r}")
@@ -278,6 +283,9 @@ class _Parser:
         return ("set", _chars(c))
 
     def group(self) -> Ast:
+        self.depth += 1
+        if self.depth > _MAX_NESTING:
+            raise self.fail(f"groups nested more than {_MAX_NESTING} deep")
         self.i += 1
         if self.peek() == "?":
             nxt = self.peek(1)
@@ -297,6 +305,7 @@ class _Parser:
         if self.peek() != ")":
             raise self.fail("an unclosed group")
         self.i += 1
+        self.depth -= 1
         return inner
 
     def char_class(self) -> Ranges:
