@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = ["FORMAT_SAMPLES", "pattern_examples"]
 
@@ -195,10 +196,11 @@ def pattern_examples(pattern: str) -> list[str]:
 
 
 # Product states each automaton example may cost: examples are candidates, not proofs.
-_EXAMPLE_BUDGET = 500
+_EXAMPLE_BUDGET = 200
 
 
-def _automaton_examples(pattern: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def _automaton_examples(pattern: str) -> tuple[str, ...]:
     """Members of ``pattern``'s language at a few lengths and its shortest non-member,
     from the automata (:mod:`accord.validation.regular`); none where they cannot tell."""
     from accord.validation.regular import NotRegular, Undecided, compile_pattern, find
@@ -208,5 +210,5 @@ def _automaton_examples(pattern: str) -> list[str]:
         found = [find([rx], min_len=k, budget=_EXAMPLE_BUDGET) for k in (0, 3, 8)]
         found.append(find([], [rx], budget=_EXAMPLE_BUDGET))
     except (NotRegular, Undecided):
-        return []
-    return [s for s in found if s is not None]
+        return ()
+    return tuple(s for s in found if s is not None)
