@@ -42,9 +42,18 @@ applies: the proleptic Gregorian calendar, 0000 a leap year, February 29 only in
 years, each month its own last day), so ``date`` has one language. The gap left is
 leap seconds: the reference accepts ``:60`` where the UTC time is 23:59; the lower
 ``time`` has it only with a zero offset, the upper one at any minute with another
-offset. ``email``, ``ipv6`` and ``duration`` are approximated more coarsely (the upper by their
-alphabet, the lower by a plain subset). A writer's ``format`` is read as its upper
-language and a reader's as its lower one, so a proof never leans on the gap.
+offset. ``email``, ``ipv6`` and ``duration`` are approximated more coarsely (the
+upper by their shape or alphabet, the lower by a plain subset). A writer's ``format``
+is read as its upper language and a reader's as its lower one, so a proof never leans
+on the gap. Nesting deeper than 100 groups and patterns unrolling into more than 20,000
+NFA states raise :class:`NotRegular` (the reference refuses such nesting too).
+
+Example::
+
+    >>> find([compile_pattern("^[a-z0-9]+$")], [compile_pattern("^[a-z]+$")])
+    '0'
+    >>> find([compile_pattern("[a-z]*")], [compile_pattern("[A-Z]*")]) is None
+    True
 """
 
 from __future__ import annotations
