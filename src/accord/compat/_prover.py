@@ -505,10 +505,14 @@ class Facets:
         max_len: int | None,
         readers: tuple[str, ...] = (),
         fmts: tuple[str, ...] = (),
+        *,
+        writer_lower: bool = False,
     ) -> str | Unsupported | None:
         """The shortest writer string (within the lengths) outside every one of the
         reader's patterns and the lower languages of its formats, ``None`` if there is
-        none, or the reason the automata cannot tell (see :func:`_string_search`)."""
+        none, or the reason the automata cannot tell (see :func:`_string_search`).
+        ``writer_lower`` reads the writer's formats by their lower languages: no proof
+        then, but a string more likely valid for the refuter."""
         if max_len is not None and min_len > max_len:
             return None
         found, cost = _string_search(
@@ -519,6 +523,7 @@ class Facets:
             max_len,
             readers,
             fmts,
+            writer_lower,
         )
         # Automaton states count as engine steps (charged on cache hits too, so a
         # verdict never depends on what an earlier comparison computed).
@@ -540,6 +545,7 @@ def _string_search(  # noqa: PLR0917 - a cached pure function of its key
     max_len: int | None,
     readers: tuple[str, ...],
     fmts: tuple[str, ...],
+    writer_lower: bool = False,
 ) -> tuple[str | Unsupported | None, int]:
     """The shortest string a writer may send that the reader rejects, on automata.
 
@@ -569,7 +575,7 @@ def _string_search(  # noqa: PLR0917 - a cached pure function of its key
             except NotRegular:
                 continue
     for name in sorted(formats):
-        lang = format_language(name, upper=True)
+        lang = format_language(name, upper=not writer_lower)
         if lang is not None:
             positive.append(lang)
     try:
@@ -1078,9 +1084,20 @@ class Prover:
             if pattern is None:
                 return Gap(f"the reader asserts format {fmt!r}", path)
             return Gap(f"cannot decide regex inclusion: {mine} vs {theirs} ({found})", path)
+        hints: tuple[Any, ...] = (found,)
+        if f.formats:
+            # the upper language's string may be no valid value: try a lower one first
+            likely = f.string_example(
+                f.min_len,
+                f.max_len,
+                (pattern,) if pattern is not None else (),
+                (fmt,) if fmt is not None else (),
+                writer_lower=True,
+            )
+            hints = (likely, found) if isinstance(likely, str) else hints
         if pattern is None:
-            return Gap(f"the reader asserts format {fmt!r}", path, (found,))
-        return Gap(f"the writer's strings need not match {pattern!r}", path, (found,))
+            return Gap(f"the reader asserts format {fmt!r}", path, hints)
+        return Gap(f"the writer's strings need not match {pattern!r}", path, hints)
 
     # -- arrays ----------------------------------------------------------------------
     def _pos(self, f: Facets, i: int) -> list[Node]:

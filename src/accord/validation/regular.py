@@ -739,8 +739,12 @@ FORMAT_LANGUAGES: dict[str, tuple[str, str]] = {
         rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}",
     ),
     "ipv4": (_IPV4, _IPV4),
-    # Upper: the characters an IPv6 address may hold; lower: the full eight groups.
-    "ipv6": (r"[0-9a-fA-F:.]{2,45}", rf"(?:{_HEX}{{1,4}}:){{7}}{_HEX}{{1,4}}"),
+    # Upper: the characters an IPv6 address may hold; lower: the full eight groups,
+    # "::" and IPv4-mapped addresses.
+    "ipv6": (
+        r"[0-9a-fA-F:.]{2,45}",
+        rf"(?:{_HEX}{{1,4}}:){{7}}{_HEX}{{1,4}}|::(?:ffff:{_IPV4})?",
+    ),
     # Upper: an "@" between two non-empty parts (display forms such as "A <a@x.com>"
     # included); lower: plain ASCII local parts at a plain domain.
     "email": (r"[\s\S]+@[\s\S]+", r"[a-z0-9]{1,20}@[a-z]{1,20}(?:\.[a-z]{2,10})?"),
