@@ -530,6 +530,22 @@ class Facets:
         self.prover.ctx.step(cost)
         return found
 
+    def string_hints(
+        self,
+        min_len: int,
+        max_len: int | None,
+        readers: tuple[str, ...] = (),
+        fmts: tuple[str, ...] = (),
+    ) -> tuple[Any, ...]:
+        """Candidate witnesses for the refuter: a writer string outside the readers, read
+        with the writer's formats' lower languages (likely valid) and upper ones."""
+        out: list[Any] = []
+        for lower in (True, False) if self.formats else (False,):
+            got = self.string_example(min_len, max_len, readers, fmts, writer_lower=lower)
+            if isinstance(got, str) and got not in out:
+                out.append(got)
+        return tuple(out)
+
     def empty(self) -> bool:
         if self.values is not None:
             return not self.values
@@ -627,10 +643,6 @@ def _charged(step: Callable[[int], None], positive: list[Any], negative: list[An
         raise NotRegular(str(exc)) from exc
     step(cost)
     return found
-
-
-def _hint(found: str | Unsupported) -> tuple[Any, ...]:
-    return (found,) if isinstance(found, str) else ()
 
 
 def _pn_parts(pn: dict[str, Any]) -> tuple[set[str], list[str]] | None:
@@ -880,7 +892,12 @@ class Prover:
         if "not" in s:
             nn = ctx.child(sup, "not")
             if not self.disjoint(f, nn):
-                return Gap("values of the writer may match the reader's `not`", path)
+                hints: tuple[Any, ...] = ()
+                if "string" in f.types:
+                    both = f.with_atoms([nn]).restricted("string")
+                    if both.shaped():
+                        hints = both.string_hints(both.min_len, both.max_len)
+                return Gap("values of the writer may match the reader's `not`", path, hints)
         if "if" in s:
             gap = self.conditional(f, sup, path, hops)
             if gap is not None:
@@ -1037,14 +1054,16 @@ class Prover:
                 return Gap("the reader's minLength is higher", path)
             shorter = f.string_example(f.min_len, hi)
             if shorter is not None:
-                return Gap("the reader's minLength is higher", path, _hint(shorter))
+                hints = f.string_hints(f.min_len, hi)
+                return Gap("the reader's minLength is higher", path, hints)
         v = s.get("maxLength")
         if isinstance(v, int) and not isinstance(v, bool) and (f.max_len is None or f.max_len > v):
             if not f.shaped():
                 return Gap("the reader's maxLength is lower", path)
             longer = f.string_example(max(f.min_len, v + 1), f.max_len)
             if longer is not None:
-                return Gap("the reader's maxLength is lower", path, _hint(longer))
+                hints = f.string_hints(max(f.min_len, v + 1), f.max_len)
+                return Gap("the reader's maxLength is lower", path, hints)
         p = s.get("pattern")
         if isinstance(p, str) and p not in f.patterns:
             gap = self._language_gap(f, p, None, path)
@@ -1084,17 +1103,13 @@ class Prover:
             if pattern is None:
                 return Gap(f"the reader asserts format {fmt!r}", path)
             return Gap(f"cannot decide regex inclusion: {mine} vs {theirs} ({found})", path)
-        hints: tuple[Any, ...] = (found,)
-        if f.formats:
-            # the upper language's string may be no valid value: try a lower one first
-            likely = f.string_example(
-                f.min_len,
-                f.max_len,
-                (pattern,) if pattern is not None else (),
-                (fmt,) if fmt is not None else (),
-                writer_lower=True,
-            )
-            hints = (likely, found) if isinstance(likely, str) else hints
+        # the upper language's string may be no valid value: a lower one comes first
+        hints = f.string_hints(
+            f.min_len,
+            f.max_len,
+            (pattern,) if pattern is not None else (),
+            (fmt,) if fmt is not None else (),
+        )
         if pattern is None:
             return Gap(f"the reader asserts format {fmt!r}", path, hints)
         return Gap(f"the writer's strings need not match {pattern!r}", path, hints)
