@@ -126,3 +126,48 @@ def test_no_pattern_verdict_is_unsound(old: str, new: str, texts: list[str]) -> 
         assert not is_valid(reader, verdict.witness)
     else:
         raise AssertionError(f"regular patterns left undecided: {verdict.reason}")
+
+
+_FORMATS = ["date", "time", "date-time", "uuid", "ipv4", "ipv6", "duration", "email"]
+_SHAPES = ["^[a-z]+$", r"^\d{4}-\d{2}-\d{2}$", "T", "^.{3,}$", "^[0-9a-fA-F-]+$", "@", r"^\S+$"]
+
+
+@st.composite
+def _string_schema(draw: st.DrawFn) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if draw(st.booleans()):
+        schema["pattern"] = draw(st.sampled_from(_SHAPES))
+    if draw(st.booleans()):
+        schema["format"] = draw(st.sampled_from(_FORMATS))
+    if draw(st.integers(0, 4)) == 0:
+        schema["maxLength"] = draw(st.integers(3, 40))
+    if draw(st.integers(0, 4)) == 0:
+        schema["not"] = {"pattern": draw(st.sampled_from(_SHAPES))}
+    return schema
+
+
+@settings(max_examples=60, deadline=None)
+@given(writer=_string_schema(), reader=_string_schema())
+def test_no_format_or_pattern_verdict_is_unsound(
+    writer: dict[str, Any], reader: dict[str, Any]
+) -> None:
+    """Proven: members of the writer's patterns and lower format languages, and the
+    format corpus, valid under the writer are valid under the reader; refuted: the
+    witness separates the two under the reference."""
+    from accord.validation.probe import FORMAT_CORPUS
+    from accord.validation.regular import compile_pattern, find, format_language
+
+    verdict = compare(writer, reader, semantics="set").backward
+    if verdict.has_witness:
+        assert is_valid(writer, verdict.witness)
+        assert not is_valid(reader, verdict.witness)
+    if verdict.holds is not True:
+        return
+    languages = [compile_pattern(writer["pattern"])] if "pattern" in writer else []
+    lower = format_language(writer.get("format", ""), upper=False)
+    languages += [lower] if lower is not None else []
+    drawn = [find(languages, min_len=k, max_len=writer.get("maxLength")) for k in (0, 4, 12)]
+    corpus = [v for values in FORMAT_CORPUS.values() for v in values if isinstance(v, str)]
+    for text in [*drawn, *corpus]:
+        if text is not None and is_valid(writer, text):
+            assert is_valid(reader, text), (writer, reader, text)
