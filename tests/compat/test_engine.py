@@ -51,9 +51,22 @@ INCLUSION: list[tuple[str, Any, Any, bool | None]] = [
     ("same-pattern", {"type": "string", "pattern": "^a"}, {"pattern": "^a"}, True),
     ("pattern-dropped", {"type": "string", "pattern": "^a"}, {"type": "string"}, True),
     (
-        "pattern-different",
+        "pattern-widened",
         {"type": "string", "pattern": "^[a-z]+$"},
         {"pattern": "^[a-z0-9]+$"},
+        True,
+    ),
+    (
+        "pattern-narrowed",
+        {"type": "string", "pattern": "^[a-z0-9]+$"},
+        {"pattern": "^[a-z]+$"},
+        False,
+    ),
+    # Lookaround is not a regular construct this engine reads: undecided, never proven.
+    (
+        "pattern-lookahead",
+        {"type": "string", "pattern": "^[a-z]+$"},
+        {"pattern": "^(?=[a-z])[a-z0-9]+$"},
         None,
     ),
     ("pattern-added", {"type": "string"}, {"pattern": "^[a-z]+$"}, False),
@@ -270,14 +283,46 @@ def test_inclusion_table(sub: Any, sup: Any, expected: bool | None) -> None:
     assert (json.dumps(sub), json.dumps(sup)) == before  # inputs never mutated
 
 
-def test_unproven_regex_names_both_patterns() -> None:
+def test_unproven_regex_names_both_patterns_and_the_construct() -> None:
     verdict = includes(
-        {"type": "string", "pattern": "^[a-z]+$"}, {"type": "string", "pattern": "^[a-z0-9]+$"}
+        {"type": "string", "pattern": "^[a-z]+$"},
+        {"type": "string", "pattern": "^(?=[a-z])[a-z0-9]+$"},
     )
     assert verdict.holds is None
     assert "regex inclusion" in verdict.reason
     assert "^[a-z]+$" in verdict.reason
-    assert "^[a-z0-9]+$" in verdict.reason
+    assert "^(?=[a-z])[a-z0-9]+$" in verdict.reason
+    assert "lookaround" in verdict.reason
+
+
+def test_regex_inclusion_is_decided_on_automata() -> None:
+    widened = ({"type": "string", "pattern": "^[a-z]+$"}, {"pattern": "^[a-z0-9]+$"})
+    assert includes(*widened).holds is True
+    back = includes(widened[1] | {"type": "string"}, widened[0])
+    assert back.holds is False
+    assert back.witness == "0"
+    # A writer pattern the automata cannot read is dropped (over-approximation): sound.
+    assert includes({"type": "string", "pattern": "(a)\\1"}, {"pattern": "a"}).holds is not True
+    assert includes({"type": "string", "pattern": "^(a)\\1$"}, {"type": "string"}).holds is True
+    # Emptiness: a writer whose pattern and lengths exclude each other has no strings.
+    empty = {"type": "string", "pattern": "^[a-z]{2}$", "minLength": 3}
+    assert includes(empty, False).holds is True
+
+
+def test_pattern_properties_and_property_names_are_compared_as_languages() -> None:
+    def obj(p: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "patternProperties": {p: {"type": "integer"}},
+            "additionalProperties": False,
+        }
+
+    assert includes(obj("^[a-z]+$"), obj("^[a-z0-9]+$"), semantics="set").holds is True
+    back = includes(obj("^[a-z0-9]+$"), obj("^[a-z]+$"), semantics="set")
+    assert back.holds is False
+    names = [{"type": "object", "propertyNames": {"pattern": p}} for p in ("^a", "a")]
+    assert includes(names[0], names[1], semantics="set").holds is True
+    assert includes(names[1], names[0], semantics="set").holds is False
 
 
 # -- writer closure and contract semantics -----------------------------------------------

@@ -1131,9 +1131,18 @@ def test_removal_points_into_old() -> None:
     assert change.breaks == ("backward", "forward")
 
 
-def test_unproven_regex_change_is_reported_breaking() -> None:
+def test_equivalent_regex_rewrite_is_a_patch() -> None:
+    # ECMA-262 (and the reference) read \\d as [0-9]: the same language, proven.
     old = {"type": "string", "pattern": "^[0-9]+$"}
     new = {"type": "string", "pattern": "^\\d+$"}
+    report = diff(old, new)
+    assert report.compatible
+    assert report.required_bump == "patch"
+
+
+def test_unproven_regex_change_is_reported_breaking() -> None:
+    old = {"type": "string", "pattern": "^([0-9])\\1$"}
+    new = {"type": "string", "pattern": "^(\\d)\\1$"}
     report = diff(old, new)
     assert not report.compatible
     (change,) = report.changes

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from accord.consumers import check_fields
-from accord.consumers._matchers import format_path, parse_path, translate
+from accord.consumers._matchers import check_matcher, format_path, parse_path, translate
 
 CASES: list[tuple[str, dict[str, Any], Any, bool]] = [
     ("regex-whole-string", {"match": "regex", "regex": "[a-z]+"}, "abc", True),
@@ -114,11 +114,39 @@ def test_paths_round_trip(text: str) -> None:
 def test_translation_marks_inexact_matchers() -> None:
     t = translate(
         [
-            {"path": "$.d", "match": "date", "format": "dd/MM/yyyy"},
+            {"path": "$.d", "match": "date", "format": "yyyy dd/MM/yy"},
+            {"path": "$.e", "match": "date", "format": "dd/MM/yyyy"},  # exact: regular
             {"path": "$.r", "match": "regex", "regex": "a"},
         ],
         role="reads",
     )
     assert t.over == ["$.d"]
     assert t.under == ["$.r"]
-    assert t.schema["required"] == ["d", "r"]
+    assert t.schema["required"] == ["d", "e", "r"]
+
+
+@pytest.mark.parametrize("fmt", ["yyyy-MM-dd", "dd/MM/yyyy", "dd.MM.yy", "MM-dd", "HH:mm:ss"])
+def test_date_format_language_is_the_matcher_exactly(fmt: str) -> None:
+    """The translated pattern (shape and calendar) accepts what the matcher accepts."""
+    import itertools
+
+    from accord.consumers._matchers import date_format_calendar_regex
+    from accord.validation.regular import compile_pattern
+
+    exact = date_format_calendar_regex(fmt)
+    assert exact is not None
+    language = compile_pattern(f"^(?:{exact})$")
+    matcher = {"match": "date", "format": fmt}
+    for year, month, day in itertools.product(
+        ("0000", "1900", "2000", "2023", "2024"), range(1, 13), range(27, 33)
+    ):
+        value = (
+            fmt.replace("yyyy", year)
+            .replace("yy", year[2:])
+            .replace("MM", f"{month:02d}")
+            .replace("dd", f"{day:02d}")
+            .replace("HH", "12")
+            .replace("mm", "30")
+            .replace("ss", "59")
+        )
+        assert language.matches(value) is (check_matcher(matcher, value) is None), value

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -200,6 +200,7 @@ class Facets:
         self.min_len = 0
         self.max_len: int | None = None
         self.patterns: list[str] = []
+        self.neg_patterns: list[str] = []  # from ``not: {"pattern": ...}``
         self.formats: set[str] = set()
         self.min_items = 0
         self.max_items: int | None = None
@@ -341,6 +342,8 @@ class Facets:
                 self.min_props = max(self.min_props, v + 1)
         elif kw == "required" and isinstance(v, list) and len(v) == 1 and isinstance(v[0], str):
             self.absent.add(v[0])
+        elif kw == "pattern" and isinstance(v, str):
+            self.neg_patterns.append(v)
 
     def _enumerate(self) -> list[Any] | None:
         out: list[Any] = []
@@ -441,7 +444,12 @@ class Facets:
         if t in ("integer", "number"):
             return self.num[t].empty(t)
         if t == "string":
-            return self.max_len is not None and self.min_len > self.max_len
+            if self.max_len is not None and self.min_len > self.max_len:
+                return True
+            if not self.shaped():
+                return False
+            return self.string_example(self.min_len, self.max_len) is None
+
         if t == "array":
             return self.max_items is not None and self.min_items > self.max_items
         if t == "object":
@@ -462,10 +470,154 @@ class Facets:
             return False
         return False
 
+    def shaped(self) -> bool:
+        """Whether a pattern or a format constrains the writer's strings beyond lengths."""
+        return bool(self.patterns or self.formats or self.neg_patterns)
+
+    def string_example(
+        self,
+        min_len: int,
+        max_len: int | None,
+        readers: tuple[str, ...] = (),
+        fmts: tuple[str, ...] = (),
+        *,
+        writer_lower: bool = False,
+    ) -> str | Unsupported | None:
+        """The shortest writer string (within the lengths) outside every one of the
+        reader's patterns and the lower languages of its formats, ``None`` if there is
+        none, or the reason the automata cannot tell (see :func:`_string_search`).
+        ``writer_lower`` reads the writer's formats by their lower languages: no proof
+        then, but a string more likely valid for the refuter."""
+        if max_len is not None and min_len > max_len:
+            return None
+        found, cost = _string_search(
+            tuple(self.patterns),
+            frozenset(self.formats),
+            tuple(self.neg_patterns),
+            min_len,
+            max_len,
+            readers,
+            fmts,
+            writer_lower,
+        )
+        # Automaton states count as engine steps (charged on cache hits too, so a
+        # verdict never depends on what an earlier comparison computed).
+        self.prover.ctx.step(cost)
+        return found
+
+    def string_hints(
+        self,
+        min_len: int,
+        max_len: int | None,
+        readers: tuple[str, ...] = (),
+        fmts: tuple[str, ...] = (),
+    ) -> tuple[Any, ...]:
+        """Candidate witnesses for the refuter: a writer string outside the readers, read
+        with the writer's formats' lower languages (likely valid) and upper ones."""
+        out: list[Any] = []
+        for lower in (True, False) if self.formats else (False,):
+            got = self.string_example(min_len, max_len, readers, fmts, writer_lower=lower)
+            if isinstance(got, str) and got not in out:
+                out.append(got)
+        return tuple(out)
+
     def empty(self) -> bool:
         if self.values is not None:
             return not self.values
         return all(self.part_empty(t) for t in list(self.types))
+
+
+@lru_cache(maxsize=4096)
+def _string_search(  # noqa: PLR0917 - a cached pure function of its key
+    patterns: tuple[str, ...],
+    formats: frozenset[str],
+    neg_patterns: tuple[str, ...],
+    min_len: int,
+    max_len: int | None,
+    readers: tuple[str, ...],
+    fmts: tuple[str, ...],
+    writer_lower: bool = False,
+) -> tuple[str | Unsupported | None, int]:
+    """The shortest string a writer may send that the reader rejects, on automata.
+
+    The writer's strings: its patterns, the upper languages of its formats, minus its
+    negated patterns, within the lengths. Patterns the automata cannot read and formats
+    without a language are dropped, which over-approximates the writer (sound). The
+    reader: the union of its ``readers`` patterns (searches) and the lower languages of
+    its ``fmts``; none means plain emptiness. Returns the string, ``None`` when there
+    is none (a proof), or an :class:`Unsupported` saying why the automata cannot tell;
+    and the search's cost in automaton states.
+    """
+    from accord.validation.regular import (
+        DEFAULT_BUDGET,
+        NotRegular,
+        Undecided,
+        compile_pattern,
+        format_language,
+        search,
+    )
+
+    positive: list[Any] = []
+    negative: list[Any] = []
+    for group, out in ((patterns, positive), (neg_patterns, negative)):
+        for p in group:
+            try:
+                out.append(compile_pattern(p))
+            except NotRegular:
+                continue
+    for name in sorted(formats):
+        lang = format_language(name, upper=not writer_lower)
+        if lang is not None:
+            positive.append(lang)
+    try:
+        negative.extend(compile_pattern(p) for p in readers)
+        for fmt in fmts:
+            lang = format_language(fmt, upper=False)
+            if lang is None:
+                return Unsupported(f"format {fmt!r} has no regular language"), 0
+            negative.append(lang)
+        return search(positive, negative, min_len=min_len, max_len=max_len)
+    except NotRegular as exc:
+        return Unsupported(str(exc)), 0
+    except Undecided as exc:
+        return Unsupported(str(exc)), DEFAULT_BUDGET
+
+
+def _patterns_within(
+    patterns: Iterable[str], cover: Sequence[str], step: Callable[[int], None]
+) -> bool:
+    """Whether every string ``patterns`` match is matched by one of ``cover`` (the same
+    text, or decided on automata whose states are charged to ``step``; ``False`` when
+    the automata cannot tell)."""
+    from accord.validation.regular import NotRegular, compile_pattern
+
+    rest = [q for q in patterns if q not in cover]
+    if not rest:
+        return True
+    try:
+        covering = []
+        for p in cover:
+            try:
+                covering.append(compile_pattern(p))
+            except NotRegular:
+                continue  # dropping a covering pattern under-approximates the cover: sound
+        return all(_charged(step, [compile_pattern(q)], covering) is None for q in rest)
+    except NotRegular:
+        return False
+
+
+def _charged(step: Callable[[int], None], positive: list[Any], negative: list[Any]) -> Any:
+    """:func:`accord.validation.regular.find`, its states charged to the step budget;
+    raises ``NotRegular`` where the search cannot tell (over its own budget too)."""
+    from accord.validation.regular import DEFAULT_BUDGET, NotRegular, Undecided, search
+
+    try:
+        found, cost = search(positive, negative)
+    except Undecided as exc:
+        step(DEFAULT_BUDGET)
+        raise NotRegular(str(exc)) from exc
+    step(cost)
+    return found
 
 
 def _pn_parts(pn: dict[str, Any]) -> tuple[set[str], list[str]] | None:
@@ -715,7 +867,12 @@ class Prover:
         if "not" in s:
             nn = ctx.child(sup, "not")
             if not self.disjoint(f, nn):
-                return Gap("values of the writer may match the reader's `not`", path)
+                hints: tuple[Any, ...] = ()
+                if "string" in f.types:
+                    both = f.with_atoms([nn]).restricted("string")
+                    if both.shaped():
+                        hints = both.string_hints(both.min_len, both.max_len)
+                return Gap("values of the writer may match the reader's `not`", path, hints)
         if "if" in s:
             gap = self.conditional(f, sup, path, hops)
             if gap is not None:
@@ -734,6 +891,31 @@ class Prover:
                     return gap
         return self.atom(f, sup, path)
 
+    def _strings_covered(self, ft: Facets, branches: list[Node], one: bool) -> bool:
+        """Whether the writer's strings lie in the union of branches that each state one
+        ``pattern`` or one ``format`` (and at most ``type: string``), on automata; for
+        ``oneOf`` the branches must also share no writer string."""
+        patterns: list[str] = []
+        fmts: list[str] = []
+        for b in branches:
+            s = b.schema
+            if not isinstance(s, dict) or s.get("type", "string") != "string":
+                return False
+            rest = set(s) - {"type"}
+            if rest == {"pattern"} and isinstance(s["pattern"], str):
+                patterns.append(s["pattern"])
+            elif rest == {"format"} and s["format"] in ASSERTED_FORMATS:
+                fmts.append(s["format"])
+            else:
+                return False
+        if ft.string_example(ft.min_len, ft.max_len, tuple(patterns), tuple(fmts)) is not None:
+            return False
+        if one:
+            return all(
+                self.disjoint(ft.with_atoms([a]), b) for a, b in itertools.combinations(branches, 2)
+            )
+        return True
+
     def union(
         self, f: Facets, branches: list[Node], path: tuple[str | int, ...], *, one: bool, hops: int
     ) -> Gap | None:
@@ -746,6 +928,8 @@ class Prover:
                 if self.incl_f(ft, b, path, hops + 1) is None:
                     covering = b
                     break
+            if covering is None and t == "string" and self._strings_covered(ft, branches, one):
+                continue
             if covering is None:
                 kind = "oneOf" if one else "anyOf"
                 return Gap(f"no {kind} branch of the reader covers the writer's {t} values", path)
@@ -839,18 +1023,71 @@ class Prover:
     def _str(self, f: Facets, s: dict[str, Any], path: tuple[str | int, ...]) -> Gap | None:
         v = s.get("minLength")
         if isinstance(v, int) and not isinstance(v, bool) and f.min_len < v:
-            return Gap("the reader's minLength is higher", path)
+            # Shorter writer strings may still be ruled out by the writer's patterns.
+            hi = v - 1 if f.max_len is None else min(v - 1, f.max_len)
+            if not f.shaped():
+                return Gap("the reader's minLength is higher", path)
+            shorter = f.string_example(f.min_len, hi)
+            if shorter is not None:
+                hints = f.string_hints(f.min_len, hi)
+                return Gap("the reader's minLength is higher", path, hints)
         v = s.get("maxLength")
         if isinstance(v, int) and not isinstance(v, bool) and (f.max_len is None or f.max_len > v):
-            return Gap("the reader's maxLength is lower", path)
+            if not f.shaped():
+                return Gap("the reader's maxLength is lower", path)
+            longer = f.string_example(max(f.min_len, v + 1), f.max_len)
+            if longer is not None:
+                hints = f.string_hints(max(f.min_len, v + 1), f.max_len)
+                return Gap("the reader's maxLength is lower", path, hints)
         p = s.get("pattern")
         if isinstance(p, str) and p not in f.patterns:
-            mine = ", ".join(repr(x) for x in f.patterns) or "no pattern"
-            return Gap(f"cannot decide regex inclusion: {mine} vs {p!r}", path)
+            gap = self._language_gap(f, p, None, path)
+            if gap is not None:
+                return gap
         fmt = s.get("format")
         if isinstance(fmt, str) and fmt in ASSERTED_FORMATS and fmt not in f.formats:
-            return Gap(f"the reader asserts format {fmt!r}", path)
+            gap = self._language_gap(f, None, fmt, path)
+            if gap is not None:
+                return gap
         return None
+
+    def _language_gap(
+        self, f: Facets, pattern: str | None, fmt: str | None, path: tuple[str | int, ...]
+    ) -> Gap | None:
+        """Whether the writer's strings all match the reader's ``pattern`` (or lie in the
+        lower language of its ``format``), decided on automata over code points.
+
+        The writer's language is over-approximated (patterns the automata cannot read,
+        formats without a regular shape and negations are dropped; a writer format is
+        its upper language), the reader's under-approximated (a format is its lower
+        language), so ``None`` is a proof; a string the search finds rides on the gap
+        as a hint for the refuter, which checks it with the reference.
+        """
+        mine = ", ".join(repr(x) for x in f.patterns) or "no pattern"
+        theirs = repr(pattern) if pattern is not None else f"format {fmt!r}"
+        self.ctx.step()
+        found = f.string_example(
+            f.min_len,
+            f.max_len,
+            (pattern,) if pattern is not None else (),
+            (fmt,) if fmt is not None else (),
+        )
+        if found is None:
+            return None
+        if isinstance(found, Unsupported):
+            if pattern is None:
+                return Gap(f"the reader asserts format {fmt!r}", path)
+            return Gap(f"cannot decide regex inclusion: {mine} vs {theirs} ({found})", path)
+        # the upper language's string may be no valid value: a lower one comes first
+        hints = f.string_hints(
+            f.min_len,
+            f.max_len,
+            (pattern,) if pattern is not None else (),
+            (fmt,) if fmt is not None else (),
+        )
+        if pattern is None:
+            return Gap(f"the reader asserts format {fmt!r}", path, hints)
+        return Gap(f"the writer's strings need not match {pattern!r}", path, hints)
 
     # -- arrays ----------------------------------------------------------------------
     def _pos(self, f: Facets, i: int) -> list[Node]:
@@ -1006,17 +1243,23 @@ class Prover:
                         certain.append(ctx.child(a, "patternProperties", p))
                     elif not apats and "additionalProperties" in a.schema:
                         certain.append(ctx.child(a, "additionalProperties"))
-                gap = self.incl(certain, ctx.child(sup, "patternProperties", p), (*path, "*"))
-                if gap is not None:
+                target = ctx.child(sup, "patternProperties", p)
+                gap = self.incl(certain, target, (*path, "*"))
+                if gap is not None and not any(
+                    self._keys_governed(a, p, target, path) for a in f.dicts
+                ):
                     return gap
             addl = s.get("additionalProperties", True)
             if addl is not True and not (
-                pn_patterns is not None and all(q in spats for q in pn_patterns)
+                pn_patterns is not None and _patterns_within(pn_patterns, list(spats), ctx.step)
             ):
                 certain = []
                 for a in f.dicts:
                     apats = a.schema.get("patternProperties") or {}
-                    if all(q in spats for q in apats) and "additionalProperties" in a.schema:
+                    if (
+                        _patterns_within(apats, list(spats), ctx.step)
+                        and "additionalProperties" in a.schema
+                    ):
                         certain.append(ctx.child(a, "additionalProperties"))
                 gap = self.incl(certain, ctx.child(sup, "additionalProperties"), (*path, "*"))
                 if gap is not None:
@@ -1027,7 +1270,12 @@ class Prover:
                 ]
                 gap = self.incl([*mine_pn, self.string_atom], spn, path)
                 if gap is not None:
-                    return Gap("the reader's propertyNames is narrower", path)
+                    # A key the automata found outside the reader's names, under a few
+                    # values, for the refuter to try as whole objects.
+                    keys = [k for k in gap.hints if isinstance(k, str)]
+                    values: tuple[Any, ...] = (None, 0, "", True, {}, [])
+                    objects = tuple({k: v} for k in keys for v in values)
+                    return Gap("the reader's propertyNames is narrower", path, objects)
         for k, deps in dep_req.items():
             if not isinstance(deps, list) or f.key_nodes(k) is None:
                 continue
@@ -1054,6 +1302,36 @@ class Prover:
             if gap is not None:
                 return gap
         return None
+
+    def _keys_governed(self, a: Node, p: str, target: Node, path: tuple[str | int, ...]) -> bool:
+        """Whether writer atom ``a`` alone makes every value under a key matching the
+        reader's pattern ``p`` valid under ``target``: each of its patterns that can
+        share a key with ``p`` is included (a key matching several gets their
+        conjunction: narrower still), and keys of ``p`` none of them covers fall to its
+        ``additionalProperties``, which must be included too (decided on automata)."""
+        from accord.validation.regular import NotRegular, compile_pattern
+
+        ctx = self.ctx
+        apats = a.schema.get("patternProperties")
+        apats = apats if isinstance(apats, dict) else {}
+        try:
+            reader = compile_pattern(p)
+            overlapping = [
+                q for q in apats if _charged(ctx.step, [reader, compile_pattern(q)], []) is not None
+            ]
+            cover = [compile_pattern(q) for q in overlapping]
+            uncovered = _charged(ctx.step, [reader], cover) is not None
+        except NotRegular:
+            return False
+        for q in overlapping:
+            if self.incl([ctx.child(a, "patternProperties", q)], target, (*path, "*")) is not None:
+                return False
+        if not uncovered:
+            return True
+        if "additionalProperties" not in a.schema:
+            return False
+        addl = ctx.child(a, "additionalProperties")
+        return self.incl([addl], target, (*path, "*")) is None
 
     def _unevaluated(  # noqa: PLR0917 - private helper of _obj
         self,
@@ -1085,7 +1363,7 @@ class Prover:
             gap = self.incl(mine, u, (*path, k))
             if gap is not None:
                 return gap
-        covered = pn_patterns is not None and all(q in pats for q in pn_patterns)
+        covered = pn_patterns is not None and _patterns_within(pn_patterns, sorted(pats), ctx.step)
         if other and not covered and u.schema is not True:
             return Gap("cannot decide which keys the reader evaluates", path)
         return None

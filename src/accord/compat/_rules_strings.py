@@ -41,8 +41,10 @@ def _patterns(site: Site) -> tuple[list[str], list[str]]:
 def pattern_changed(site: Site) -> Iterable[Hit]:
     """The ``pattern`` was replaced by another regular expression.
 
-    Regex inclusion is undecidable in general: unless a payload separates the two, the
-    change is reported ``unproven``.
+    Compared as regular languages over code points: a direction where every old
+    (or new) string matches the other pattern holds; otherwise a string from the
+    difference automaton is the witness. Back-references and lookaround are not read:
+    unless a payload separates the two, the change is then reported ``unproven``.
     """
     added, removed = _patterns(site)
     if len(added) == 1 and len(removed) == 1:

@@ -295,10 +295,53 @@ def date_format_regex(fmt: str) -> str:
     return "".join(rx for _token, rx in _date_pieces(fmt))
 
 
+def date_format_calendar_regex(fmt: str) -> str | None:
+    """An ECMA regex matching exactly the values :func:`check_matcher` accepts for a Pact
+    date format (shape and calendar validity), or ``None`` where it cannot say.
+
+    Calendar validity is regular: the first ``MM`` and ``dd`` (the ones
+    :func:`calendar_valid` reads) are paired by month length, and February 29 needs a
+    leap year in the first year token (``yyyy``: proleptic Gregorian, 0000 a leap year;
+    ``yy``: 20yy; no year: 2000, a leap year). A format with both ``yyyy`` and ``yy``
+    gives ``None``.
+    """
+    from accord.validation.regular import LEAP_YEAR, MONTH_DAYS
+
+    pieces = _date_pieces(fmt)
+    tokens = [t for t, _ in pieces]
+    if "MM" not in tokens or "dd" not in tokens:
+        return date_format_regex(fmt)
+    if "yyyy" in tokens and "yy" in tokens:
+        return None
+    leap = {"yyyy": LEAP_YEAR, "yy": r"(?:[02468][048]|[13579][26])"}
+
+    def spelled(month: str, day: str, year: str | None) -> str:
+        out: list[str] = []
+        done: set[str] = set()
+        for piece, rx in pieces:
+            first = piece is not None and piece not in done
+            if piece is not None:
+                done.add(piece)
+            if first and piece == "MM":
+                out.append(month)
+            elif first and piece == "dd":
+                out.append(day)
+            elif first and year is not None and piece in leap:
+                out.append(year)
+            else:
+                out.append(rx)
+        return "".join(out)
+
+    alternatives = [spelled(m, d, None) for m, d in MONTH_DAYS]
+    year_token = "yyyy" if "yyyy" in tokens else "yy" if "yy" in tokens else None
+    alternatives.append(spelled("02", "29", leap[year_token] if year_token else None))
+    return "|".join(f"(?:{a})" for a in alternatives)
+
+
 def calendar_valid(fmt: str, value: str) -> bool:
     """Whether the day ``value`` names in ``fmt`` exists (``2024-02-30`` does not), as
     pact-rust decides; a format without a month and a day names none."""
-    import datetime
+    import calendar
 
     seen: list[str] = []
     parts: list[str] = []
@@ -315,11 +358,12 @@ def calendar_valid(fmt: str, value: str) -> bool:
         return True
     found = dict(zip(seen, m.groups(), strict=True))
     year = int(found["yyyy"]) if "yyyy" in found else 2000 + int(found.get("yy", "0"))
-    try:
-        datetime.date(max(year, 1), int(found["MM"]), int(found["dd"]))
-    except ValueError:
+    # the proleptic Gregorian calendar, year 0000 included (a leap year), as chrono
+    month, day = int(found["MM"]), int(found["dd"])
+    if not 1 <= month <= 12:
         return False
-    return True
+    days = (31, 29 if calendar.isleap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    return 1 <= day <= days[month - 1]
 
 
 def _ecma_escape(text: str) -> str:
@@ -633,6 +677,9 @@ def _matcher_schema(m: dict[str, Any], path: str, out: Translation) -> dict[str,
         fmt = m.get("format")
         if not fmt or (kind, fmt) in _ISO_EQUIVALENT:
             return {"type": "string", "format": _STD_FORMAT[kind]}
+        exact = date_format_calendar_regex(fmt)
+        if exact is not None:
+            return {"type": "string", "pattern": f"^(?:{exact})$"}
         out.over.append(path)  # the pattern checks the shape, not calendar validity
         return {"type": "string", "pattern": f"^(?:{date_format_regex(fmt)})$"}
     if kind == "include":

@@ -6,6 +6,7 @@ search.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 from accord.payloads.regex import draw
 
@@ -65,4 +66,24 @@ def pattern_examples(pattern: str) -> list[str]:
                 out["b" + s] = None
             if not pattern.endswith("$"):
                 out[s + "b"] = None
+    out.update(dict.fromkeys(_automaton_examples(pattern)))
     return list(out)
+
+
+# Product states each automaton example may cost: examples are candidates, not proofs.
+_EXAMPLE_BUDGET = 200
+
+
+@lru_cache(maxsize=1024)
+def _automaton_examples(pattern: str) -> tuple[str, ...]:
+    """Members of ``pattern``'s language at a few lengths and its shortest non-member,
+    from the automata (:mod:`accord.validation.regular`); none where they cannot tell."""
+    from accord.validation.regular import NotRegular, Undecided, compile_pattern, find
+
+    try:
+        rx = compile_pattern(pattern)
+        found = [find([rx], min_len=k, budget=_EXAMPLE_BUDGET) for k in (0, 3, 8)]
+        found.append(find([], [rx], budget=_EXAMPLE_BUDGET))
+    except (NotRegular, Undecided):
+        return ()
+    return tuple(s for s in found if s is not None)
