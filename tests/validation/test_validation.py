@@ -14,7 +14,7 @@ from accord.errors import ContractViolation, DocumentError, RefError, SchemaErro
 from accord.validation.formats import format_checker
 from accord.validation.offline import offline_registry as _offline_registry
 from accord.validation.reference import is_valid as reference_is_valid
-from accord.validation.validator import Validator, _explaining_class, explain_backend
+from accord.validation.validator import Validator, _python_class, explain_backend
 
 ORDER = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -230,9 +230,7 @@ INSTANCES: list[Any] = [
 
 
 def _explainer(schema: Any) -> Any:
-    return _explaining_class()(
-        schema, registry=_offline_registry(), format_checker=format_checker()
-    )
+    return _python_class()(schema, registry=_offline_registry(), format_checker=format_checker())
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
