@@ -29,7 +29,6 @@ Example::
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -310,11 +309,13 @@ class Validator:
             return ContractViolation(
                 self.ref, [issue], best_match=issue, omitted_lower_bound=bounded
             )
+        issues = [_issue(e) for e in errors]
         best = best_match(errors, self.schema)
+        listed = [issue for e, issue in zip(errors, issues, strict=True) if e is best]
         return ContractViolation(
             self.ref,
-            [_issue(e) for e in errors],
-            best_match=_issue(best) if best is not None else None,
+            issues,
+            best_match=listed[0] if listed else _issue(best),
             omitted=omitted,
             omitted_lower_bound=bounded,
         )
@@ -390,27 +391,35 @@ def best_match(errors: Sequence[Any], schema: Any) -> Any:
     unless two tie (no branch stands out). ``None`` for no errors.
     """
 
-    def relevance(error: Any) -> tuple[Any, ...]:
-        path = tuple(error.instance_path)
-        return (
-            -len(path),
-            path,
-            _keyword(error) not in _WEAK,
-            not _matches_type(error, schema),
-        )
+    # python-jsonschema's relevance key, (-depth, path, not weak, not matching type),
+    # applied stage by stage: a later stage is computed only among errors still tied.
+    stages: tuple[Callable[[Any], Any], ...] = (
+        lambda e: (-len(e.instance_path), tuple(e.instance_path)),
+        lambda e: _keyword(e) not in _WEAK,
+        lambda e: not _matches_type(e, schema),
+    )
+
+    def tied(group: Sequence[Any], *, largest: bool) -> list[Any]:
+        """The errors of ``group`` ranking first (``largest`` or smallest), in order."""
+        found = list(group)
+        for stage in stages:
+            if len(found) < 2:
+                break
+            keys = [stage(e) for e in found]
+            target = max(keys) if largest else min(keys)
+            found = [e for e, k in zip(found, keys, strict=True) if k == target]
+        return found
 
     if not errors:
         return None
-    best = max(errors, key=relevance)
+    best = tied(errors, largest=True)[0]
     while _keyword(best) in _WEAK:
         branches = getattr(best.kind, "context", None) or ()
         context = [e for branch in branches for e in branch]
-        smallest = heapq.nsmallest(2, context, key=relevance)
-        if not smallest or (
-            len(smallest) == 2 and relevance(smallest[0]) == relevance(smallest[1])
-        ):
+        first = tied(context, largest=False)
+        if len(first) != 1:  # no branch error at all, or two that rank alike
             return best
-        best = smallest[0]
+        best = first[0]
     return best
 
 
@@ -533,13 +542,22 @@ def _short(message: str) -> str:
 def _issue(error: Any) -> ValidationIssue:
     """A reference error as an issue: the schema path is the evaluation path (it keeps
     the ``$ref`` it went through, so it names where the keyword was reached)."""
-    path = error.evaluation_path
     return ValidationIssue(
-        instance_path=_pointer.from_parts(error.instance_path),
-        schema_path=_pointer.from_parts(path),
+        instance_path=_pointer_of(error.instance_path),
+        schema_path=_pointer_of(error.evaluation_path),
         keyword=_keyword(error),
         message=_short(error.message),
     )
+
+
+def _pointer_of(tokens: list[str | int]) -> str:
+    """:func:`accord.core.pointer.from_parts`, without escaping when no token needs it."""
+    if not tokens:
+        return ""
+    text = "/".join(map(str, tokens))
+    if "~" in text or text.count("/") != len(tokens) - 1:
+        return _pointer.from_parts(tokens)
+    return "/" + text
 
 
 # --- the pure-Python backend: python-jsonschema with ECMA-262 patterns -----------------
