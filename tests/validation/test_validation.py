@@ -301,3 +301,34 @@ def test_shared_validator_is_thread_safe() -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+# --- best match: python-jsonschema's heuristic, on the reference's errors -------------
+
+BEST_MATCH_CASES: list[tuple[Any, Any]] = [
+    ({"anyOf": [{"type": "string"}, {"type": "object", "required": ["q"]}]}, {"b": 1}),
+    ({"oneOf": [{"type": "array", "items": {"maximum": 5}}, {"type": "string"}]}, [1, 9]),
+    (
+        {"properties": {"a": {"type": "integer"}, "b": {"anyOf": [{"minimum": 3}, False]}}},
+        {"a": "x", "b": 1},
+    ),
+    ({"items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}, [1, None]),
+    (
+        {"properties": {"a": {"properties": {"b": {"type": "string"}}}}, "required": ["z"]},
+        {"a": {"b": 1}},
+    ),
+    ({"anyOf": [{"minimum": 3}, {"maximum": 0}]}, 1),
+]
+
+
+@pytest.mark.parametrize(("schema", "payload"), BEST_MATCH_CASES, ids=range(6))
+def test_best_match_picks_what_python_jsonschema_picks(schema: Any, payload: Any) -> None:
+    from jsonschema.exceptions import best_match
+
+    oracle = best_match(jsonschema.Draft202012Validator(schema).iter_errors(payload))
+    assert oracle is not None
+    got = Validator(schema).violation(payload)
+    assert got is not None
+    assert got.best_match is not None
+    assert got.best_match.instance_path == "".join(f"/{t}" for t in oracle.absolute_path)
+    assert got.best_match.keyword == oracle.validator
