@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -332,3 +334,28 @@ def test_best_match_picks_what_python_jsonschema_picks(schema: Any, payload: Any
     assert got.best_match is not None
     assert got.best_match.instance_path == "".join(f"/{t}" for t in oracle.absolute_path)
     assert got.best_match.keyword == oracle.validator
+
+
+def test_the_first_payloads_after_construction_import_nothing() -> None:
+    # Imports are paid when the validator is built (at boot), never by the first
+    # payload: a fresh process records the modules loaded by its first calls.
+    code = (
+        "import sys\n"
+        "from accord.errors import ContractViolation\n"
+        "from accord.validation import Validator\n"
+        "v = Validator({'type': 'object', 'properties': {'a': {'anyOf': [{'type': 'string'},"
+        " {'type': 'integer', 'format': 'int32'}]}}, 'required': ['a']})\n"
+        "before = set(sys.modules)\n"
+        "v.validate_json(b'{\"a\": 1}')\n"
+        "for call in (lambda: v.validate_json(b'{\"a\": null}'), lambda: v.validate({})):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except ContractViolation:\n"
+        "        pass\n"
+        "print(sorted(set(sys.modules) - before))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -409,6 +409,12 @@ def _jiter() -> Any:
     return _from_json
 
 
+def prepare_fast_path() -> None:
+    """Import the fast path's parser now (pydantic-core: tens of milliseconds), so the
+    first :func:`loads_fast` after boot does not pay for it (``Validator`` calls this)."""
+    _jiter()
+
+
 def _keys_if_plain(value: Any, max_depth: int | None) -> int | None:
     """Total object keys in ``value``, or ``None`` when it nests too deep or holds inf."""
     kind = type(value)

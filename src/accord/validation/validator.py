@@ -46,6 +46,7 @@ from accord.core.jsondoc import (
     fast_or_miss,
     loads,
     more_nodes_than,
+    prepare_fast_path,
 )
 from accord.errors import (
     ContractViolation,
@@ -196,6 +197,8 @@ class Validator:
         # Otherwise the schema itself bounds how deep any backend looks into a payload.
         self.depth_checked = self.backend != _BACKEND or may_recurse(schema)
         self.is_valid = self._bounded_is_valid if self.depth_checked else self._decide
+        # Imports are paid at construction, never by the first payload after boot.
+        prepare_fast_path()
 
     def _bounded_is_valid(self, payload: Any) -> bool:
         # Every backend recurses natively: a payload nested too deep (or a cycle) is
