@@ -17,6 +17,7 @@ import re
 import secrets
 import stat
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
@@ -398,21 +399,59 @@ def _referents_behave() -> bool:
 
 _referents_ok = _referents_behave()
 _from_json: Any = None
+_codec: tuple[Callable[[bytes], Any], Callable[[Any], bytes]] | None = None
 
 
 def _jiter() -> Any:
-    global _from_json  # noqa: PLW0603 - imported once, on first use (pydantic-core is heavy)
+    global _from_json, _codec  # noqa: PLW0603 - imported once, on first use (heavy)
     if _from_json is None:
         from pydantic_core import from_json
 
+        try:
+            import msgspec
+        except ImportError:  # pragma: no cover - a declared dependency
+            pass
+        else:
+            _codec = (msgspec.json.Decoder().decode, msgspec.json.Encoder().encode)
         _from_json = from_json
     return _from_json
 
 
 def prepare_fast_path() -> None:
-    """Import the fast path's parser now (pydantic-core: tens of milliseconds), so the
+    """Import the fast path's parsers now (pydantic-core: tens of milliseconds), so the
     first :func:`loads_fast` after boot does not pay for it (``Validator`` calls this)."""
     _jiter()
+
+
+def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
+    """The value of ``raw`` (no backslash in it) by msgspec, or :data:`MISS`.
+
+    msgspec refuses what ``loads`` refuses (malformed text, NaN, numbers beyond float
+    range) and keeps integers exact; only duplicate keys (it keeps the last) and depth
+    are left, both proven from byte counts instead of a walk over the value:
+
+    - without a backslash no string holds an escape, so every ``:`` of the text is a key's
+      own (exactly one per key token) or a literal character of a string; re-encoding
+      the value keeps every surviving string's colons and one per surviving key, and
+      drops a duplicate with all of its colons. Equal counts therefore mean no duplicate.
+    - every level of nesting opens with a ``{`` or ``[``, so their count bounds the depth;
+      only past ``max_depth`` of them is the value walked (:func:`deeper_than`).
+    """
+    assert _codec is not None  # the caller checked
+    decode, encode = _codec
+    try:
+        value = decode(raw)
+    except (ValueError, RecursionError):
+        return MISS
+    if (
+        max_depth is not None
+        and raw.count(b"{") + raw.count(b"[") > max_depth
+        and deeper_than(value, max_depth)
+    ):
+        return MISS
+    if raw.count(b":") != encode(value).count(b":"):
+        return MISS
+    return value
 
 
 def _keys_if_plain(value: Any, max_depth: int | None) -> int | None:
@@ -472,8 +511,13 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
                 return MISS
     if b"\\" in raw and (b"\\ud" in raw or b"\\uD" in raw):
         return MISS
+    parse = _from_json or _jiter()
+    if _codec is not None and b"\\" not in raw:
+        value = _plain_or_miss(raw, max_depth)
+        if value is not MISS:
+            return value
     try:
-        value = (_from_json or _jiter())(raw, allow_inf_nan=False, cache_strings="keys")
+        value = parse(raw, allow_inf_nan=False, cache_strings="keys")
     except ValueError:
         return MISS
     keys = _keys_if_plain(value, max_depth)
