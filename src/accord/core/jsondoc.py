@@ -354,29 +354,28 @@ def loads(
 
 # --- the fast path ---------------------------------------------------------------------
 #
-# ``loads_fast`` parses with jiter (pydantic-core's Rust parser, about twice as fast as
-# the stdlib's) and accepts the result only when cheap checks prove the strict loader
-# would return the same value; on any doubt it runs the strict loader, so refusals keep
-# their codes and messages. jiter already refuses what ``loads`` refuses as malformed
-# (and NaN/Infinity with ``allow_inf_nan=False``); what it accepts and ``loads`` refuses
-# is checked here:
+# ``loads_fast`` parses with msgspec (a C parser, about twice as fast as the stdlib's;
+# it keeps integers exact at any size) and accepts the result only when cheap checks
+# prove the strict loader would return the same value; on any doubt it runs the strict
+# loader, so refusals keep their codes and messages. msgspec already refuses what
+# ``loads`` refuses as malformed, NaN/Infinity and numbers beyond float range; what it
+# accepts and ``loads`` refuses is checked here (text without a backslash: by byte
+# counts alone, see :func:`_plain_or_miss`):
 #
-# - duplicate keys (jiter keeps the last): the parsed value's keys, summed over every
+# - duplicate keys (msgspec keeps the last): the parsed value's keys, summed over every
 #   object, are compared with the number of ``"`` immediately followed (whitespace
 #   aside) by ``:`` in the raw bytes. Every key token ends that way, so the count is
 #   at least the number of key tokens; a string such as ``":x"`` only inflates it.
 #   Equal counts therefore mean every key token survived: no duplicate at any depth,
 #   whatever escapes spell the keys.
-# - numbers beyond float range (jiter gives ``inf``; ``loads`` keeps a Decimal): any
-#   infinite float sends the document to the strict loader.
+# - numbers beyond float range: msgspec refuses them (``loads`` keeps a Decimal), and
+#   an infinite float would still send the document to the strict loader.
 # - depth: measured on the parsed value, one level at a time.
-# - lone surrogates (jiter refuses some, not all the same way): any ``\uD...`` escape
-#   goes to the strict loader; raw surrogates cannot survive UTF-8 decoding, and a
-#   ``str`` holding one does not encode.
-# - integers longer than Python's digit limit (``sys.set_int_max_str_digits``): jiter
-#   refuses more than 4300 digits itself, so the fast path is only used while the
-#   limit is the default or higher (or off).
-# - byte order marks, invalid UTF-8, conflict markers, empty documents: refused by jiter
+# - lone surrogates: any ``\uD...`` escape goes to the strict loader; raw surrogates
+#   cannot survive UTF-8 decoding, and a ``str`` holding one does not encode.
+# - integers longer than Python's digit limit (``sys.set_int_max_str_digits``): the
+#   fast path is only used while the limit is the default or higher (or off).
+# - byte order marks, invalid UTF-8, conflict markers, empty documents: refused by msgspec
 #   or caught before it (a conflict marker starts a line, which is always outside a
 #   string, so it is never valid JSON).
 #
@@ -398,29 +397,22 @@ def _referents_behave() -> bool:
 
 
 _referents_ok = _referents_behave()
-_from_json: Any = None
 _codec: tuple[Callable[[bytes], Any], Callable[[Any], bytes]] | None = None
 
 
-def _jiter() -> Any:
-    global _from_json, _codec  # noqa: PLW0603 - imported once, on first use (heavy)
-    if _from_json is None:
-        from pydantic_core import from_json
+def _msgspec() -> tuple[Callable[[bytes], Any], Callable[[Any], bytes]]:
+    global _codec  # noqa: PLW0603 - imported once, on first use
+    if _codec is None:
+        import msgspec
 
-        try:
-            import msgspec
-        except ImportError:  # pragma: no cover - a declared dependency
-            pass
-        else:
-            _codec = (msgspec.json.Decoder().decode, msgspec.json.Encoder().encode)
-        _from_json = from_json
-    return _from_json
+        _codec = (msgspec.json.Decoder().decode, msgspec.json.Encoder().encode)
+    return _codec
 
 
 def prepare_fast_path() -> None:
-    """Import the fast path's parsers now (pydantic-core: tens of milliseconds), so the
-    first :func:`loads_fast` after boot does not pay for it (``Validator`` calls this)."""
-    _jiter()
+    """Import the fast path's parser now, so the first :func:`loads_fast` after boot
+    does not pay for it (``Validator`` calls this)."""
+    _msgspec()
 
 
 def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
@@ -437,8 +429,7 @@ def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
     - every level of nesting opens with a ``{`` or ``[``, so their count bounds the depth;
       only past ``max_depth`` of them is the value walked (:func:`deeper_than`).
     """
-    assert _codec is not None  # the caller checked
-    decode, encode = _codec
+    decode, encode = _codec or _msgspec()
     try:
         value = decode(raw)
     except (ValueError, RecursionError):
@@ -511,14 +502,12 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
                 return MISS
     if b"\\" in raw and (b"\\ud" in raw or b"\\uD" in raw):
         return MISS
-    parse = _from_json or _jiter()
-    if _codec is not None and b"\\" not in raw:
-        value = _plain_or_miss(raw, max_depth)
-        if value is not MISS:
-            return value
+    if b"\\" not in raw:
+        return _plain_or_miss(raw, max_depth)
+    decode = (_codec or _msgspec())[0]
     try:
-        value = parse(raw, allow_inf_nan=False, cache_strings="keys")
-    except ValueError:
+        value = decode(raw)
+    except (ValueError, RecursionError):
         return MISS
     keys = _keys_if_plain(value, max_depth)
     if keys is None or keys != raw.translate(None, b" \t\n\r").count(b'":'):
@@ -535,7 +524,7 @@ def loads_fast(
 ) -> Any:
     """:func:`loads`, faster on documents it accepts: same values, same refusals.
 
-    Parses with jiter (pydantic-core, imported on first use) and falls back to
+    Parses with msgspec (imported on first use) and falls back to
     :func:`loads` whenever the result might differ from what :func:`loads` returns or
     refuses (see the notes above). For payloads on a hot path (``validate_json``).
     """

@@ -212,6 +212,8 @@ _MAP = frozenset(
 )
 _ARRAY = frozenset({"prefixItems", "allOf", "anyOf", "oneOf", "items"})
 
+_SCHEMA_KEYWORDS = _SINGLE | _MAP | _ARRAY
+
 # Applicators that apply their subschemas to the *same* instance: recursion through
 # only these never consumes input.
 _IN_PLACE_SINGLE = frozenset({"not", "if", "then", "else"})
@@ -257,38 +259,54 @@ def iter_subschemas(
     """Every schema position in a document, pre-order, as ``(pointer, subschema)``.
 
     Values under unknown keywords, ``enum``, ``const``, ``default`` and ``examples`` are
-    data and are not visited.
+    data and are not visited. Iterative (an explicit stack, children pushed in reverse),
+    and a pointer is built only for a schema position: this runs over every schema of
+    a registry at load.
     """
-    yield pointer, schema
-    if not isinstance(schema, dict):
-        return
-    for keyword, value in schema.items():
-        for child_pointer, child in _children(keyword, value, dialect, pointer):
-            yield from iter_subschemas(child, dialect, child_pointer)
+    stack: list[tuple[str, Any]] = [(pointer, schema)]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        here, node = pop()
+        yield here, node
+        if isinstance(node, dict):
+            found: list[tuple[str, Any]] = []
+            for keyword, value in node.items():
+                if keyword in _SCHEMA_KEYWORDS:
+                    found.extend(_children(keyword, value, dialect, here))
+            if found:
+                found.reverse()
+                push(found)
 
 
-def _children(
-    keyword: str, value: Any, dialect: Dialect, pointer: str
-) -> Iterator[tuple[str, Any]]:
+def _token(token: str | int) -> str:
+    """One escaped reference token (no copy when nothing needs escaping)."""
+    if isinstance(token, str) and "~" not in token and "/" not in token:
+        return token
+    return _pointer.escape(token)
+
+
+def _children(keyword: str, value: Any, dialect: Dialect, pointer: str) -> list[tuple[str, Any]]:
     """The immediate subschemas under one keyword of a schema object."""
-    here = _pointer.join(pointer, keyword)
+    here = f"{pointer}/{_token(keyword)}"
     if keyword in _ARRAY and isinstance(value, list):
         if keyword == "items" and dialect == "2020-12":
-            return  # a metaschema error; nothing to walk
-        for index, item in enumerate(value):
-            yield _pointer.join(here, index), item
-    elif keyword in _SINGLE and isinstance(value, dict | bool):
+            return []  # a metaschema error; nothing to walk
+        return [(f"{here}/{index}", item) for index, item in enumerate(value)]
+    if keyword in _SINGLE and isinstance(value, dict | bool):
         if keyword == "additionalItems" and dialect == "2020-12":
-            return
-        yield here, value
-    elif keyword in _MAP and isinstance(value, dict):
+            return []
+        return [(here, value)]
+    if keyword in _MAP and isinstance(value, dict):
         if dialect == "2020-12" and keyword in ("definitions", "dependencies"):
-            return
+            return []
         if dialect == "draft-07" and keyword == "dependentSchemas":
-            return
-        for name, item in value.items():
-            if isinstance(item, dict | bool):
-                yield _pointer.join(here, name), item
+            return []
+        return [
+            (f"{here}/{_token(name)}", item)
+            for name, item in value.items()
+            if isinstance(item, dict | bool)
+        ]
+    return []
 
 
 # --- draft-07 -> 2020-12 -------------------------------------------------------------
