@@ -422,9 +422,13 @@ class Registry:
         key = ("bundle", version.contract_id, version.version)
         cached = self._memo.get(key)
         if cached is None:
-            cached = _Bundler(self._index(), version).run()
+            bundler = _Bundler(self._index(), version)
+            cached = bundler.run()
             cap = self.settings.limits.max_nodes
-            if expanded_size(cached, cap=cap) > cap:
+            # A 2020-12 document that embeds nothing is its own bundle, whose size
+            # check_limits already bounded at load: only what bundling adds is counted.
+            grown = bool(bundler.embedded) or _dialect_of(version.document) != "2020-12"
+            if grown and expanded_size(cached, cap=cap) > cap:
                 raise SchemaError(
                     f"{version.ref} with the contracts it references has more than {cap} "
                     "objects and arrays with every $ref followed (max-nodes in accord.toml)",
@@ -1006,11 +1010,13 @@ def _build(
     # Every version file, even of a contract whose contract.toml is broken: one typo
     # there must not also make every $ref into the contract unresolvable.
     index = _Index(all_versions)
+    crossing = False
     for version in index.ordered:
         with collector.collect(file=version.file):
             index.normalized(version)
-        _check_refs(index, version, collector)
-    collector.problems.extend(_ref_cycles(index))
+        crossing = _check_refs(index, version, collector) or crossing
+    if crossing:  # a cycle across documents takes a $ref from one document to another
+        collector.problems.extend(_ref_cycles(index))
     if lint_checks is not None:
         collector.problems.extend(lint_checks(registry, scan))
     problems = apply_overrides(_dedupe(collector.problems), settings)
@@ -1268,10 +1274,15 @@ def _ref_sites(document: Any) -> Iterator[tuple[str, str]]:
             yield _pointer.join(here, "$ref"), ref
 
 
-def _check_refs(index: _Index, version: ContractVersion, collector: _Collector) -> None:
+def _check_refs(index: _Index, version: ContractVersion, collector: _Collector) -> bool:
+    """Report every ``$ref`` of ``version`` that does not resolve; True when one of them
+    leads into another document (only then can a ``$ref`` cycle cross documents)."""
+    crosses = False
     for at, ref in _ref_sites(version.document):
         with collector.collect():
-            _resolve(index, version, ref, at)
+            target, _ = _resolve(index, version, ref, at)
+            crosses = crosses or target.uri != version.uri
+    return crosses
 
 
 def _pointer_get(document: Any, pointer: str) -> tuple[bool, Any]:
