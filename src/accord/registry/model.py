@@ -28,10 +28,10 @@ Example:
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import difflib
 import hashlib
+import math
 import os
 import posixpath
 import re
@@ -45,7 +45,7 @@ from urllib.parse import quote, unquote
 
 from accord.core import jsondoc as _jsondoc
 from accord.core import pointer as _pointer
-from accord.core.frozen import freeze
+from accord.core.frozen import FrozenDict, FrozenList, freeze, thaw
 from accord.errors import (
     AccordError,
     ContractNotFound,
@@ -1395,6 +1395,44 @@ def _cycle_problem(index: _Index, cycle: list[tuple[_Node, str | None]]) -> Prob
 # -- bundling --------------------------------------------------------------------------
 
 
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _sorted_frozen(value: Any) -> Any:
+    """A frozen copy of a plain JSON document with every object's keys sorted, or
+    ``None`` when it holds anything else (a ``Decimal``, a non-finite float)."""
+    memo: dict[int, Any] = {}
+
+    def walk(node: Any) -> Any:
+        kind = type(node)
+        if kind in _PLAIN_SCALARS:
+            if kind is float and not math.isfinite(node):
+                raise _NotPlain
+            return node
+        found = memo.get(id(node))
+        if found is not None:
+            return found
+        if isinstance(node, dict):
+            if not all(type(k) is str for k in node):
+                raise _NotPlain
+            found = FrozenDict({k: walk(node[k]) for k in sorted(node)})
+        elif isinstance(node, list):
+            found = FrozenList([walk(item) for item in node])
+        else:
+            raise _NotPlain
+        memo[id(node)] = found
+        return found
+
+    try:
+        return walk(value)
+    except _NotPlain:
+        return None
+
+
+class _NotPlain(Exception):
+    """A value a canonical JSON round trip would change."""
+
+
 def bundle_key(version: ContractVersion) -> str:
     """The ``$defs`` key a version is embedded under: ``accord~<id>@<version>``."""
     return f"{BUNDLE_KEY_PREFIX}{version.ref}"
@@ -1447,14 +1485,18 @@ class _Bundler:
         for _here, schema in _subschemas(document):
             if isinstance(schema.get("$id"), str):
                 del schema["$id"]
-        # Round-trip through canonical JSON so key order (and so bytes) is deterministic.
-        result = _jsondoc.loads(_jsondoc.sorted_dumps(document), max_bytes=None, max_depth=None)
+        # Keys sorted at every level so key order (and so bytes) is deterministic: what a
+        # round trip through canonical JSON gives, in one walk where only plain JSON
+        # values are held (the round trip otherwise: it writes integral Decimals as ints).
+        result = _sorted_frozen(document)
+        if result is None:
+            result = _jsondoc.loads(_jsondoc.sorted_dumps(document), max_bytes=None, max_depth=None)
         assert isinstance(result, dict)
         return result
 
     def _rewrite(self, version: ContractVersion) -> Any:
         normal = self.index.normalized(version)
-        document = copy.deepcopy(normal.document)
+        document = thaw(normal.document)  # a plain copy to rewrite (JSON only: no deepcopy)
         for here, schema in list(_subschemas(document)):
             if not isinstance(schema.get("$ref"), str):
                 continue
