@@ -758,7 +758,8 @@ def _read_version_file(path: Path, *, file: str, settings: RegistrySettings) -> 
         raw = _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
     except LockError as exc:
         raise DocumentError(exc.message, code=exc.code, file=file) from None
-    document = _jsondoc.loads(
+    # loads_fast: the same values and refusals as loads (tests/core/test_jsondoc_fast.py)
+    document = _jsondoc.loads_fast(
         raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
     )
     # Checked even for versions the lock vouches for: the caps are this registry's
