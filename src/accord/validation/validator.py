@@ -488,16 +488,14 @@ def may_recurse(schema: Any) -> bool:
                 ((*where, i), item) for i, item in enumerate(node) if isinstance(item, dict | list)
             )
 
-    def inside(site: tuple[Any, ...], target: tuple[str, ...]) -> bool:
-        return len(site) >= len(target) and all(
-            str(a) == b for a, b in zip(site, target, strict=False)
-        )
-
-    # A cycle among ref sites: from a site, its target's subtree holds the next site.
-    successors = {
-        i: [j for j, (site, _) in enumerate(refs) if inside(site, target)]
-        for i, (_, target) in enumerate(refs)
-    }
+    # A cycle among ref sites: from a site, its target's subtree holds the next site,
+    # i.e. the target is a prefix of that site's path (indexed by every prefix).
+    by_prefix: dict[tuple[str, ...], list[int]] = {}
+    for j, (site, _) in enumerate(refs):
+        tokens = tuple(map(str, site))
+        for k in range(len(tokens) + 1):
+            by_prefix.setdefault(tokens[:k], []).append(j)
+    successors = {i: by_prefix.get(target, []) for i, (_, target) in enumerate(refs)}
     state: dict[int, int] = {}  # 1: on the path, 2: done
     for start, first in successors.items():
         if start in state:
