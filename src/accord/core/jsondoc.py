@@ -194,8 +194,10 @@ def _containers(level: list[Any]) -> list[Any]:
     types = {*map(type, level)}
     if types <= _SCALAR_TYPES:
         return []
-    if types <= _PLAIN_TYPES and not types & _SCALAR_TYPES:
-        return level
+    if types <= _PLAIN_TYPES:
+        if not types & _SCALAR_TYPES:
+            return level
+        return [x for x in level if type(x) in _PLAIN_CONTAINERS]  # exact types: cheaper
     return [x for x in level if isinstance(x, _CONTAINER_TYPES)]
 
 
