@@ -38,6 +38,12 @@ CORNERS = [
     b'{"x": {"y": [{"k": 1, "k": 1}]}}',
     b'[{"a": 1}, {"b": {"c": {"d": 1, "d": 2}}}]',
     b'{"a": ":", "b": 1}',
+    b'{"t": "a:b", "t": "c"}',
+    b'{"t": "c", "t": "a:b"}',
+    b'{"a": 1, "b": "::", "a": 2}',
+    b'{"a":{"b:":1},"a":{"b:":1}}',
+    b"[" + b"{}," * 70 + b"{}]",
+    b"[" + b'{"a": [1]},' * 40 + b"{}]",
     b'{"a": "\\":", "b": 1}',
     b'{"a": NaN}',
     b"[Infinity]",
@@ -102,6 +108,12 @@ def test_fast_agrees_with_strict_on_corners(data: bytes) -> None:
         pytest.param(b'{"a": 1, "\\u0061": 2}', "json-duplicate-key", id="duplicate-escaped"),
         pytest.param(b'{"a" :1, "a": 2}', "json-duplicate-key", id="duplicate-space-colon"),
         pytest.param(b'[[{"k": {"z": 1, "z": 2}}]]', "json-duplicate-key", id="duplicate-deep"),
+        pytest.param(b'{"t": "a:b", "t": "c"}', "json-duplicate-key", id="duplicate-colon-value"),
+        pytest.param(
+            b'[{"k": 1, "k": 2}' + b', {"x": "y"}' * 70 + b"]",
+            "json-duplicate-key",
+            id="duplicate-wide",
+        ),
         pytest.param(b"[NaN]", "json-nan", id="nan"),
         pytest.param(b'["\\ud800"]', "json-lone-surrogate", id="lone-surrogate"),
         pytest.param(b"[" * 65 + b"]" * 65, "json-too-deep", id="too-deep"),
@@ -124,6 +136,9 @@ def test_fast_path_never_accepts_what_strict_refuses(data: bytes, code: str) -> 
         b'{"a": [1, 2.5, true, null, "x"], "b": {}, "c": []}',
         b'{"\\u00e9": "caf\\u00e9", "n": 18446744073709551617}',
         '{"é": "ü", "s": "a\\"b"}'.encode(),
+        b'{"at": "2024-05-17T09:41:00+02:00", "url": "https://x.test:8080/a", "n": 1e5}',
+        b"[" + b'{"a": [1], "t": "1:2"},' * 70 + b"{}]",
+        b'{"n": 123456789012345678901234567890, "m": -0, "f": 1.5e300}',
     ],
 )
 def test_fast_path_takes_ordinary_payloads(data: bytes) -> None:
@@ -222,3 +237,27 @@ def test_too_deep_is_reported_before_other_refusals(data: bytes, code: str) -> N
         loads(data)
     assert info.value.code == code
     assert info.value.line == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "taken"),
+    [
+        (b'{"at": "2024-05-17T09:41:00+02:00", "n": [1, 2.5, true, null]}', True),
+        (b"[" + b'{"a": [1], "t": "1:2"},' * 70 + b"{}]", True),
+        (b'{"n": 123456789012345678901234567890}', True),
+        (b'{"t": "a:b", "t": "c"}', False),
+        (b'{"a" : 1, "a": 2}', False),
+        (b"[" * 65 + b"]" * 65, False),
+        (b"[1e400]", False),
+    ],
+)
+def test_backslash_free_texts_skip_the_walk(data: bytes, taken: bool) -> None:
+    # Without a backslash, msgspec's value is proven by byte counts (colons before and
+    # after re-encoding, brackets for depth), not by a walk over the value.
+    from accord.core.jsondoc import _plain_or_miss, prepare_fast_path
+
+    prepare_fast_path()
+    value = _plain_or_miss(data, 64)
+    assert (value is not MISS) is taken
+    if taken:
+        assert value == loads(data)

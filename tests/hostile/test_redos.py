@@ -68,12 +68,16 @@ def test_search_agrees_and_uses_the_linear_engine() -> None:
     assert _engine_calls() - before == 3
 
 
+# The reference explains (its own regex engine, linear or capped): no backtracking
+# matcher of accord's runs while explaining.
+
+
 def test_pattern_keyword_is_explained_in_bounded_time() -> None:
     before = _engine_calls()
     with pytest.raises(ContractViolation) as info:
         Validator({"pattern": EVIL}).validate(ATTACK)
     assert [e.keyword for e in info.value.errors] == ["pattern"]
-    assert _engine_calls() > before
+    assert _engine_calls() == before
 
 
 def test_pattern_properties_are_explained_in_bounded_time() -> None:
@@ -85,7 +89,7 @@ def test_pattern_properties_are_explained_in_bounded_time() -> None:
         ("/aaa", "type"),
         ("", "additionalProperties"),
     }
-    assert _engine_calls() > before
+    assert _engine_calls() == before
 
 
 def test_consumer_regex_matcher_is_bounded() -> None:

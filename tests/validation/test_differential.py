@@ -1,8 +1,9 @@
 """The backends agree with the reference (docs/design.md, *Validators*).
 
 Three sources of payloads, each checked against jsonschema-rs (the reference),
-python-jsonschema with accord's hooks (the explainer: its raw verdict, and
-``Validator.errors`` being empty exactly when the payload is valid), and fastjsonschema
+python-jsonschema with accord's hooks (the pure-Python backend: its raw verdict),
+``Validator.errors`` (the reference's own errors) being empty exactly when the payload
+is valid, and fastjsonschema
 wherever :func:`accord.validation.backends.choose_backend` deems it eligible:
 
 (a) the example registry's payloads (``contracts/*/*/examples``);
@@ -33,8 +34,8 @@ EXAMPLES = ROOT / "contracts"
 SUITE = Path(__file__).resolve().parents[1] / "data" / "json-schema-test-suite"
 
 # jsonschema-rs's \b and \B are Unicode-aware; regress follows ECMA-262 (ASCII words).
-# Validator.errors still agrees (it reports the reference's errors when the explainer
-# finds none: tests/validation/test_validation.py), so only the raw explainer verdict is skipped.
+# Validator.errors agrees (the reference explains), and python_refusals keeps the python
+# backend from deciding there, so only its raw verdict is skipped.
 _KNOWN_EXPLAINER_DIVERGENCE = re.compile(r"\\\\[bB]")
 
 
@@ -51,7 +52,7 @@ def _backends_for(key: str, schema_json: str) -> tuple[Validator, Any, Any]:
     fast = None
     if not _backends.fast_refusals(schema):
         fast = _backends.compile_fast(schema, ref=key)
-    return validator, validator._explaining_validator(), fast
+    return validator, validator._python_validator(), fast
 
 
 def _check(key: str, schema: Any, payload: Any, expected: bool | None) -> None:

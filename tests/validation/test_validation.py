@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -14,7 +16,7 @@ from accord.errors import ContractViolation, DocumentError, RefError, SchemaErro
 from accord.validation.formats import format_checker
 from accord.validation.offline import offline_registry as _offline_registry
 from accord.validation.reference import is_valid as reference_is_valid
-from accord.validation.validator import Validator, _explaining_class, explain_backend
+from accord.validation.validator import Validator, _python_class, explain_backend
 
 ORDER = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -230,9 +232,7 @@ INSTANCES: list[Any] = [
 
 
 def _explainer(schema: Any) -> Any:
-    return _explaining_class()(
-        schema, registry=_offline_registry(), format_checker=format_checker()
-    )
+    return _python_class()(schema, registry=_offline_registry(), format_checker=format_checker())
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
@@ -303,3 +303,59 @@ def test_shared_validator_is_thread_safe() -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+# --- best match: python-jsonschema's heuristic, on the reference's errors -------------
+
+BEST_MATCH_CASES: list[tuple[Any, Any]] = [
+    ({"anyOf": [{"type": "string"}, {"type": "object", "required": ["q"]}]}, {"b": 1}),
+    ({"oneOf": [{"type": "array", "items": {"maximum": 5}}, {"type": "string"}]}, [1, 9]),
+    (
+        {"properties": {"a": {"type": "integer"}, "b": {"anyOf": [{"minimum": 3}, False]}}},
+        {"a": "x", "b": 1},
+    ),
+    ({"items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}, [1, None]),
+    (
+        {"properties": {"a": {"properties": {"b": {"type": "string"}}}}, "required": ["z"]},
+        {"a": {"b": 1}},
+    ),
+    ({"anyOf": [{"minimum": 3}, {"maximum": 0}]}, 1),
+]
+
+
+@pytest.mark.parametrize(("schema", "payload"), BEST_MATCH_CASES, ids=range(6))
+def test_best_match_picks_what_python_jsonschema_picks(schema: Any, payload: Any) -> None:
+    from jsonschema.exceptions import best_match
+
+    oracle = best_match(jsonschema.Draft202012Validator(schema).iter_errors(payload))
+    assert oracle is not None
+    got = Validator(schema).violation(payload)
+    assert got is not None
+    assert got.best_match is not None
+    assert got.best_match.instance_path == "".join(f"/{t}" for t in oracle.absolute_path)
+    assert got.best_match.keyword == oracle.validator
+
+
+def test_the_first_payloads_after_construction_import_nothing() -> None:
+    # Imports are paid when the validator is built (at boot), never by the first
+    # payload: a fresh process records the modules loaded by its first calls.
+    code = (
+        "import sys\n"
+        "from accord.errors import ContractViolation\n"
+        "from accord.validation import Validator\n"
+        "v = Validator({'type': 'object', 'properties': {'a': {'anyOf': [{'type': 'string'},"
+        " {'type': 'integer', 'format': 'int32'}]}}, 'required': ['a']})\n"
+        "before = set(sys.modules)\n"
+        "v.validate_json(b'{\"a\": 1}')\n"
+        "for call in (lambda: v.validate_json(b'{\"a\": null}'), lambda: v.validate({})):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except ContractViolation:\n"
+        "        pass\n"
+        "print(sorted(set(sys.modules) - before))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -17,6 +17,7 @@ import re
 import secrets
 import stat
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
@@ -197,8 +198,10 @@ def _containers(level: list[Any]) -> list[Any]:
     types = {*map(type, level)}
     if types <= _SCALAR_TYPES:
         return []
-    if types <= _PLAIN_TYPES and not types & _SCALAR_TYPES:
-        return level
+    if types <= _PLAIN_TYPES:
+        if not types & _SCALAR_TYPES:
+            return level
+        return [x for x in level if type(x) in _PLAIN_CONTAINERS]  # exact types: cheaper
     return [x for x in level if isinstance(x, _CONTAINER_TYPES)]
 
 
@@ -357,29 +360,28 @@ def loads(
 
 # --- the fast path ---------------------------------------------------------------------
 #
-# ``loads_fast`` parses with jiter (pydantic-core's Rust parser, about twice as fast as
-# the stdlib's) and accepts the result only when cheap checks prove the strict loader
-# would return the same value; on any doubt it runs the strict loader, so refusals keep
-# their codes and messages. jiter already refuses what ``loads`` refuses as malformed
-# (and NaN/Infinity with ``allow_inf_nan=False``); what it accepts and ``loads`` refuses
-# is checked here:
+# ``loads_fast`` parses with msgspec (a C parser, about twice as fast as the stdlib's;
+# it keeps integers exact at any size) and accepts the result only when cheap checks
+# prove the strict loader would return the same value; on any doubt it runs the strict
+# loader, so refusals keep their codes and messages. msgspec already refuses what
+# ``loads`` refuses as malformed, NaN/Infinity and numbers beyond float range; what it
+# accepts and ``loads`` refuses is checked here (text without a backslash: by byte
+# counts alone, see :func:`_plain_or_miss`):
 #
-# - duplicate keys (jiter keeps the last): the parsed value's keys, summed over every
+# - duplicate keys (msgspec keeps the last): the parsed value's keys, summed over every
 #   object, are compared with the number of ``"`` immediately followed (whitespace
 #   aside) by ``:`` in the raw bytes. Every key token ends that way, so the count is
 #   at least the number of key tokens; a string such as ``":x"`` only inflates it.
 #   Equal counts therefore mean every key token survived: no duplicate at any depth,
 #   whatever escapes spell the keys.
-# - numbers beyond float range (jiter gives ``inf``; ``loads`` keeps a Decimal): any
-#   infinite float sends the document to the strict loader.
+# - numbers beyond float range: msgspec refuses them (``loads`` keeps a Decimal), and
+#   an infinite float would still send the document to the strict loader.
 # - depth: measured on the parsed value, one level at a time.
-# - lone surrogates (jiter refuses some, not all the same way): any ``\uD...`` escape
-#   goes to the strict loader; raw surrogates cannot survive UTF-8 decoding, and a
-#   ``str`` holding one does not encode.
-# - integers longer than Python's digit limit (``sys.set_int_max_str_digits``): jiter
-#   refuses more than 4300 digits itself, so the fast path is only used while the
-#   limit is the default or higher (or off).
-# - byte order marks, invalid UTF-8, conflict markers, empty documents: refused by jiter
+# - lone surrogates: any ``\uD...`` escape goes to the strict loader; raw surrogates
+#   cannot survive UTF-8 decoding, and a ``str`` holding one does not encode.
+# - integers longer than Python's digit limit (``sys.set_int_max_str_digits``): the
+#   fast path is only used while the limit is the default or higher (or off).
+# - byte order marks, invalid UTF-8, conflict markers, empty documents: refused by msgspec
 #   or caught before it (a conflict marker starts a line, which is always outside a
 #   string, so it is never valid JSON).
 #
@@ -401,16 +403,52 @@ def _referents_behave() -> bool:
 
 
 _referents_ok = _referents_behave()
-_from_json: Any = None
+_codec: tuple[Callable[[bytes], Any], Callable[[Any], bytes]] | None = None
 
 
-def _jiter() -> Any:
-    global _from_json  # noqa: PLW0603 - imported once, on first use (pydantic-core is heavy)
-    if _from_json is None:
-        from pydantic_core import from_json
+def _msgspec() -> tuple[Callable[[bytes], Any], Callable[[Any], bytes]]:
+    global _codec  # noqa: PLW0603 - imported once, on first use
+    if _codec is None:
+        import msgspec
 
-        _from_json = from_json
-    return _from_json
+        _codec = (msgspec.json.Decoder().decode, msgspec.json.Encoder().encode)
+    return _codec
+
+
+def prepare_fast_path() -> None:
+    """Import the fast path's parser now, so the first :func:`loads_fast` after boot
+    does not pay for it (``Validator`` calls this)."""
+    _msgspec()
+
+
+def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
+    """The value of ``raw`` (no backslash in it) by msgspec, or :data:`MISS`.
+
+    msgspec refuses what ``loads`` refuses (malformed text, NaN, numbers beyond float
+    range) and keeps integers exact; only duplicate keys (it keeps the last) and depth
+    are left, both proven from byte counts instead of a walk over the value:
+
+    - without a backslash no string holds an escape, so every ``:`` of the text is a key's
+      own (exactly one per key token) or a literal character of a string; re-encoding
+      the value keeps every surviving string's colons and one per surviving key, and
+      drops a duplicate with all of its colons. Equal counts therefore mean no duplicate.
+    - every level of nesting opens with a ``{`` or ``[``, so their count bounds the depth;
+      only past ``max_depth`` of them is the value walked (:func:`deeper_than`).
+    """
+    decode, encode = _codec or _msgspec()
+    try:
+        value = decode(raw)
+    except (ValueError, RecursionError):
+        return MISS
+    if (
+        max_depth is not None
+        and raw.count(b"{") + raw.count(b"[") > max_depth
+        and deeper_than(value, max_depth)
+    ):
+        return MISS
+    if raw.count(b":") != encode(value).count(b":"):
+        return MISS
+    return value
 
 
 def _keys_if_plain(value: Any, max_depth: int | None) -> int | None:
@@ -470,9 +508,12 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
                 return MISS
     if b"\\" in raw and (b"\\ud" in raw or b"\\uD" in raw):
         return MISS
+    if b"\\" not in raw:
+        return _plain_or_miss(raw, max_depth)
+    decode = (_codec or _msgspec())[0]
     try:
-        value = (_from_json or _jiter())(raw, allow_inf_nan=False, cache_strings="keys")
-    except ValueError:
+        value = decode(raw)
+    except (ValueError, RecursionError):
         return MISS
     keys = _keys_if_plain(value, max_depth)
     if keys is None or keys != raw.translate(None, b" \t\n\r").count(b'":'):
@@ -489,7 +530,7 @@ def loads_fast(
 ) -> Any:
     """:func:`loads`, faster on documents it accepts: same values, same refusals.
 
-    Parses with jiter (pydantic-core, imported on first use) and falls back to
+    Parses with msgspec (imported on first use) and falls back to
     :func:`loads` whenever the result might differ from what :func:`loads` returns or
     refuses (see the notes above). For payloads on a hot path (``validate_json``).
     """

@@ -28,10 +28,10 @@ Example:
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import difflib
 import hashlib
+import math
 import os
 import posixpath
 import re
@@ -45,7 +45,7 @@ from urllib.parse import quote, unquote
 
 from accord.core import jsondoc as _jsondoc
 from accord.core import pointer as _pointer
-from accord.core.frozen import freeze
+from accord.core.frozen import FrozenDict, FrozenList, freeze, thaw
 from accord.errors import (
     AccordError,
     ContractNotFound,
@@ -423,9 +423,13 @@ class Registry:
         key = ("bundle", version.contract_id, version.version)
         cached = self._memo.get(key)
         if cached is None:
-            cached = _Bundler(self._index(), version).run()
+            bundler = _Bundler(self._index(), version)
+            cached = bundler.run()
             cap = self.settings.limits.max_nodes
-            if expanded_size(cached, cap=cap) > cap:
+            # A 2020-12 document that embeds nothing is its own bundle, whose size
+            # check_limits already bounded at load: only what bundling adds is counted.
+            grown = bool(bundler.embedded) or _dialect_of(version.document) != "2020-12"
+            if grown and expanded_size(cached, cap=cap) > cap:
                 raise SchemaError(
                     f"{version.ref} with the contracts it references has more than {cap} "
                     "objects and arrays with every $ref followed (max-nodes in accord.toml)",
@@ -753,7 +757,8 @@ def _read_version_file(path: Path, *, file: str, settings: RegistrySettings) -> 
         raw = _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
     except LockError as exc:
         raise DocumentError(exc.message, code=exc.code, file=file) from None
-    document = _jsondoc.loads(
+    # loads_fast: the same values and refusals as loads (tests/core/test_jsondoc_fast.py)
+    document = _jsondoc.loads_fast(
         raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
     )
     # Checked even for versions the lock vouches for: the caps are this registry's
@@ -1005,11 +1010,13 @@ def _build(
     # Every version file, even of a contract whose contract.toml is broken: one typo
     # there must not also make every $ref into the contract unresolvable.
     index = _Index(all_versions)
+    crossing = False
     for version in index.ordered:
         with collector.collect(file=version.file):
             index.normalized(version)
-        _check_refs(index, version, collector)
-    collector.problems.extend(_ref_cycles(index))
+        crossing = _check_refs(index, version, collector) or crossing
+    if crossing:  # a cycle across documents takes a $ref from one document to another
+        collector.problems.extend(_ref_cycles(index))
     if lint_checks is not None:
         collector.problems.extend(lint_checks(registry, scan))
     problems = apply_overrides(_dedupe(collector.problems), settings)
@@ -1264,10 +1271,15 @@ def _ref_sites(document: Any) -> Iterator[tuple[str, str]]:
             yield _pointer.join(here, "$ref"), ref
 
 
-def _check_refs(index: _Index, version: ContractVersion, collector: _Collector) -> None:
+def _check_refs(index: _Index, version: ContractVersion, collector: _Collector) -> bool:
+    """Report every ``$ref`` of ``version`` that does not resolve; True when one of them
+    leads into another document (only then can a ``$ref`` cycle cross documents)."""
+    crosses = False
     for at, ref in _ref_sites(version.document):
         with collector.collect():
-            _resolve(index, version, ref, at)
+            target, _ = _resolve(index, version, ref, at)
+            crosses = crosses or target.uri != version.uri
+    return crosses
 
 
 _Node = tuple[str, str]  # (version uri, pointer to a schema)
@@ -1368,6 +1380,44 @@ def _cycle_problem(index: _Index, cycle: list[tuple[_Node, str | None]]) -> Prob
 # -- bundling --------------------------------------------------------------------------
 
 
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _sorted_frozen(value: Any) -> Any:
+    """A frozen copy of a plain JSON document with every object's keys sorted, or
+    ``None`` when it holds anything else (a ``Decimal``, a non-finite float)."""
+    memo: dict[int, Any] = {}
+
+    def walk(node: Any) -> Any:
+        kind = type(node)
+        if kind in _PLAIN_SCALARS:
+            if kind is float and not math.isfinite(node):
+                raise _NotPlain
+            return node
+        found = memo.get(id(node))
+        if found is not None:
+            return found
+        if isinstance(node, dict):
+            if not all(type(k) is str for k in node):
+                raise _NotPlain
+            found = FrozenDict({k: walk(node[k]) for k in sorted(node)})
+        elif isinstance(node, list):
+            found = FrozenList([walk(item) for item in node])
+        else:
+            raise _NotPlain
+        memo[id(node)] = found
+        return found
+
+    try:
+        return walk(value)
+    except _NotPlain:
+        return None
+
+
+class _NotPlain(Exception):
+    """A value a canonical JSON round trip would change."""
+
+
 def bundle_key(version: ContractVersion) -> str:
     """The ``$defs`` key a version is embedded under: ``accord~<id>@<version>``."""
     return f"{BUNDLE_KEY_PREFIX}{version.ref}"
@@ -1420,14 +1470,18 @@ class _Bundler:
         for _here, schema in _subschemas(document):
             if isinstance(schema.get("$id"), str):
                 del schema["$id"]
-        # Round-trip through canonical JSON so key order (and so bytes) is deterministic.
-        result = _jsondoc.loads(_jsondoc.sorted_dumps(document), max_bytes=None, max_depth=None)
+        # Keys sorted at every level so key order (and so bytes) is deterministic: what a
+        # round trip through canonical JSON gives, in one walk where only plain JSON
+        # values are held (the round trip otherwise: it writes integral Decimals as ints).
+        result = _sorted_frozen(document)
+        if result is None:
+            result = _jsondoc.loads(_jsondoc.sorted_dumps(document), max_bytes=None, max_depth=None)
         assert isinstance(result, dict)
         return result
 
     def _rewrite(self, version: ContractVersion) -> Any:
         normal = self.index.normalized(version)
-        document = copy.deepcopy(normal.document)
+        document = thaw(normal.document)  # a plain copy to rewrite (JSON only: no deepcopy)
         for here, schema in list(_subschemas(document)):
             if not isinstance(schema.get("$ref"), str):
                 continue

@@ -2,10 +2,11 @@
 
 Three backends can answer "is this payload valid?" (docs/design.md, *Validators*):
 
-- ``rs``: jsonschema-rs, the semantic reference. Always eligible, the automatic choice.
+- ``rs``: jsonschema-rs, the semantic reference. Always eligible, the automatic choice,
+  and the one engine that *explains* failures, whichever backend decides.
 - ``python``: python-jsonschema with accord's format checkers and ECMA-262 ``pattern``
-  hooks (:mod:`accord.validation.validator`). It always *explains* failures; it may also *decide*
-  for contracts whose formats it checks exactly as the reference does.
+  hooks (:mod:`accord.validation.validator`), the pure-Python backend: it may *decide*
+  for contracts whose formats and patterns a probe shows it reads as the reference does.
 - ``fast``: fastjsonschema, a generated pure-Python function, offered only for contracts
   that a static analysis of the bundled schema proves it handles as the reference does.
 
@@ -111,13 +112,13 @@ class BackendChoice:
     Attributes:
         name: ``rs``, ``python`` or ``fast``: decides ``is_valid``.
         reasons: Why this backend was chosen.
-        explainer: The backend producing errors with paths (always ``python``).
+        explainer: The backend producing errors with paths (always ``rs``, the reference).
         eligibility: Per-backend eligibility, in :data:`BACKENDS` order.
     """
 
     name: str
     reasons: tuple[str, ...]
-    explainer: str = "python"
+    explainer: str = "rs"
     eligibility: tuple[Eligibility, ...] = ()
 
     @property
@@ -423,7 +424,7 @@ def _unsatisfiable_required(node: dict[str, Any], where: str) -> list[Refusal]:
 def python_refusals(schema: Any) -> list[Refusal]:
     """Why python-jsonschema (with accord's hooks) cannot *decide* for ``schema``.
 
-    It always explains; it decides only where a probe of the installed reference shows
+    It decides only where a probe of the installed reference shows
     its verdicts are the reference's: every local format checker the schema uses, and
     every ``pattern``/``patternProperties`` regex as regress reads it after accord's
     rewrite (:mod:`accord.validation.probe`).

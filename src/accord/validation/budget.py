@@ -64,8 +64,23 @@ def _too_complex(message: str, *, file: str | None, pointer: str) -> SchemaError
     )
 
 
+def _any_wide(document: Any, max_items: int) -> bool:
+    """Whether any container holds more than ``max_items`` (no pointers built: the
+    common answer at load is no, for every schema of a registry)."""
+    stack = [document] if isinstance(document, dict | list) else []
+    while stack:
+        value = stack.pop()
+        if len(value) > max_items:
+            return True
+        items = value.values() if isinstance(value, dict) else value
+        stack.extend([v for v in items if isinstance(v, dict | list)])
+    return False
+
+
 def _wide(document: Any, max_items: int) -> tuple[str, int] | None:
     """The pointer and size of the first container with more than ``max_items``."""
+    if not _any_wide(document, max_items):
+        return None
     stack: list[tuple[Any, str]] = [(document, "")]
     while stack:
         value, where = stack.pop()

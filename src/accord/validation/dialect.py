@@ -279,6 +279,8 @@ _SINGLE = _vocabulary.keywords(_vocabulary.SCHEMA)
 _MAP = _vocabulary.keywords(_vocabulary.MAP)
 _ARRAY = _vocabulary.keywords(_vocabulary.ARRAY)
 
+_SCHEMA_KEYWORDS = _SINGLE | _MAP | _ARRAY
+
 # Applicators that apply their subschemas to the *same* instance: recursion through
 # only these never consumes input.
 _IN_PLACE_SINGLE = frozenset({"not", "if", "then", "else"})
@@ -324,14 +326,23 @@ def iter_subschemas(
     """Every schema position in a document, pre-order, as ``(pointer, subschema)``.
 
     Values under unknown keywords, ``enum``, ``const``, ``default`` and ``examples`` are
-    data and are not visited.
+    data and are not visited. Iterative (an explicit stack, children pushed in reverse),
+    and a pointer is built only for a schema position: this runs over every schema of
+    a registry at load.
     """
-    yield pointer, schema
-    if not isinstance(schema, dict):
-        return
-    for keyword, value in schema.items():
-        for child_pointer, child in _children(keyword, value, dialect, pointer):
-            yield from iter_subschemas(child, dialect, child_pointer)
+    stack: list[tuple[str, Any]] = [(pointer, schema)]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        here, node = pop()
+        yield here, node
+        if isinstance(node, dict):
+            found: list[tuple[str, Any]] = []
+            for keyword, value in node.items():
+                if keyword in _SCHEMA_KEYWORDS:
+                    found.extend(_children(keyword, value, dialect, here))
+            if found:
+                found.reverse()
+                push(found)
 
 
 def _children(keyword: str, value: Any, dialect: Dialect, pointer: str) -> list[tuple[str, Any]]:

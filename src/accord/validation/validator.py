@@ -1,25 +1,24 @@
 """Runtime validators: a fast yes/no, and every error with its path when the answer is no.
 
-Two backends share one meaning of "valid" (docs/design.md, *Validators*):
-
-- **jsonschema-rs** decides. It is the semantic reference (formats asserted, offline),
-  compiled once per schema, and :meth:`Validator.is_valid` *is* its ``is_valid``.
-- **python-jsonschema** explains. Given accord's format checkers and a ``pattern``
-  hook on ``regress`` (ECMA-262, unanchored search), it reaches the reference's
-  verdicts and reports errors with instance paths, schema paths and a best match.
-  Should it ever find nothing wrong with a payload the reference rejects, the
-  reference's own errors are reported instead, so :meth:`Validator.validate` never
-  lets an invalid payload through and never rejects a valid one.
+One engine decides and explains (docs/design.md, *Validators*): **jsonschema-rs**, the
+semantic reference (formats asserted, offline), compiled once per schema.
+:meth:`Validator.is_valid` *is* its ``is_valid``, and the errors of an invalid payload are
+its ``iter_errors`` (instance path, evaluation path, keyword, message), ranked by
+:func:`best_match` (python-jsonschema's relevance heuristic, on the reference's errors).
+python-jsonschema is only the pure-Python backend a caller may ask for
+(``backend="python"``, with accord's format checkers and ECMA-262 ``pattern`` hooks, where a
+probe shows it agrees) and the test oracle; it never explains.
 
 Work is bounded whatever the payload (a service validates what strangers send):
 payloads nesting deeper than ``max_depth`` are refused before any backend sees them
 (an iterative check; native validators recurse), explanations list at most
-``max_errors`` errors with a count of the rest, the explaining backend stops after a
-step budget, and patterns that could backtrack are matched with the reference's
-linear-time engine.
+``max_errors`` errors with a count of the rest, and the reference's ``iter_errors``
+(eager: it builds every error before returning the first) is asked only when the
+payload's size times the schema's keyword count is within a budget; beyond it the
+reference's lazy ``validate`` names the first error and the rest are "or more".
 
-Nothing is fetched: schemas must be self-contained (``Registry.bundle``), and the
-explaining backend's registry refuses every retrieval with ``RefError(ref-remote)``.
+Nothing is fetched: schemas must be self-contained (``Registry.bundle``), and every
+backend's resolver refuses every retrieval (:mod:`accord.validation.offline`).
 
 Example::
 
@@ -31,10 +30,12 @@ Example::
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
+
+import jsonschema_rs
 
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import (
@@ -44,8 +45,10 @@ from accord.core.jsondoc import (
     fast_or_miss,
     loads,
     more_nodes_than,
+    prepare_fast_path,
 )
 from accord.core.values import equality_key as _equality_key
+from accord.core.values import json_type as _json_type
 from accord.errors import (
     ContractViolation,
     DocumentError,
@@ -57,33 +60,40 @@ from accord.errors import (
 from accord.validation.offline import py_validator, py_validator_class
 from accord.validation.patterns import _reference_validator, _search
 
-__all__ = ["DEFAULT_MAX_ERRORS", "Validator", "explain_backend"]
+__all__ = ["DEFAULT_MAX_ERRORS", "Validator", "best_match", "explain_backend"]
 
 _BACKEND = "jsonschema-rs"
 
 DEFAULT_MAX_ERRORS = 50
 """Errors listed by :meth:`Validator.validate` and :meth:`Validator.errors` by default."""
 
-# Keyword evaluations the explaining backend may spend on one payload (a few tens of
-# milliseconds): a count, so what is explained never depends on the machine's speed.
-_EXPLAIN_STEPS = 5_000
 # Messages quote the failing value; a huge value is cut so errors stay small.
 _MAX_MESSAGE = 300
-# The reference's iter_errors is eager (every error, with its message, before the
-# first is returned): it explains only payloads up to this many values.
-_REFERENCE_MAX_NODES = 10_000
+# The reference's iter_errors is eager: it builds every error (message, paths, a copy
+# of the failing value, anyOf/oneOf branch errors) before returning the first, at
+# 10-40 us each. A payload can fail at most every keyword of the schema at each of its
+# values, so iter_errors is asked only when values x schema keywords is within this
+# budget (a count, so what is explained never depends on the machine's speed): under
+# 0.1 s in the worst cases measured (every item failing a type, an anyOf of 8 or a
+# oneOf of 3 branches), with anyOf/oneOf branches weighing more (see ``_measure``).
+# Beyond it, the reference's ``validate`` names the first error: it stops there, but an
+# anyOf/oneOf error carries every error of its branches (a root anyOf over 20,000 items:
+# 0.7 s), so a schema with either keyword gets one issue without a location instead.
+_EXPLAIN_UNITS = 10_000
+_BRANCH_WEIGHT = 20
 
 
 def explain_backend() -> str:
     """Which backend does what, in one paragraph (for ``accord doctor`` and docs)."""
     return (
         "is_valid: jsonschema-rs (Draft 2020-12, formats asserted, offline), the semantic "
-        "reference. validate/errors: jsonschema-rs decides; python-jsonschema explains "
-        "with accord's format checkers and an ECMA-262 pattern hook (regress), falling "
-        "back to jsonschema-rs's own errors if the two ever disagree. No $ref is fetched. "
-        f"Bounded: at most max_errors errors listed (default {DEFAULT_MAX_ERRORS}), "
-        f"{_EXPLAIN_STEPS} keyword evaluations per explanation, payloads deeper than "
-        "max_depth refused, backtracking-prone patterns matched by jsonschema-rs's engine."
+        "reference. validate/errors: jsonschema-rs decides and explains (iter_errors: "
+        "instance path, schema path, keyword, message; best match by python-jsonschema's "
+        "relevance heuristic). No $ref is fetched. "
+        f"Bounded: at most max_errors errors listed (default {DEFAULT_MAX_ERRORS}), the "
+        f"rest counted; payloads over {_EXPLAIN_UNITS} values x schema keywords get the "
+        "first error only; payloads deeper than max_depth refused; backtracking-prone "
+        "patterns matched by jsonschema-rs's capped engine."
     )
 
 
@@ -124,10 +134,12 @@ class Validator:
     """
 
     __slots__ = (
+        "_combinators",
         "_decide",
-        "_explainer",
         "_lock",
+        "_python",
         "_reference",
+        "_weight",
         "backend",
         "depth_checked",
         "is_valid",
@@ -148,8 +160,6 @@ class Validator:
         max_errors: int = DEFAULT_MAX_ERRORS,
         max_depth: int = DEFAULT_MAX_DEPTH,
     ) -> None:
-        import jsonschema_rs
-
         from accord.validation.dialect import detect_dialect, normalize
 
         if detect_dialect(schema) != "2020-12":
@@ -167,11 +177,13 @@ class Validator:
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise _compile_error(str(exc), ref) from None
         self._decide: Callable[[Any], bool] = self._reference.is_valid
-        self._explainer: Any = None
+        self._python: Any = None
+        self._weight = 0  # the schema's keyword count, measured on the first explanation
+        self._combinators = True  # whether it holds anyOf/oneOf (measured alike)
         self._lock = threading.Lock()
         if backend not in ("auto", "rs"):
             # Another backend decides only where accord.validation.backends proves it agrees with
-            # the reference; the reference stays compiled for errors and fallbacks.
+            # the reference; the reference stays compiled and explains.
             from accord.validation import backends as _backends
 
             choice = _backends.choose_backend(schema, backend, ref=ref)
@@ -179,13 +191,15 @@ class Validator:
             if choice.name == "fast":
                 self._decide = _backends.compile_fast(schema, ref=ref)
             else:
-                self._decide = self._explaining_validator().is_valid
+                self._decide = self._python_validator().is_valid
         # The depth walk costs as much as jsonschema-rs's own check on a typical payload,
         # so it runs only where depth can hurt: a schema that recurses (a payload may
         # drive the native validator as deep as it nests) or a pure-Python backend.
         # Otherwise the schema itself bounds how deep any backend looks into a payload.
         self.depth_checked = self.backend != _BACKEND or may_recurse(schema)
         self.is_valid = self._bounded_is_valid if self.depth_checked else self._decide
+        # Imports are paid at construction, never by the first payload after boot.
+        prepare_fast_path()
 
     def _bounded_is_valid(self, payload: Any) -> bool:
         # Every backend recurses natively: a payload nested too deep (or a cycle) is
@@ -260,91 +274,179 @@ class Validator:
     def _explain(self, payload: Any) -> ContractViolation:
         """The errors of a payload the deciding backend rejected, at bounded cost.
 
-        python-jsonschema explains within a step budget, lazily: the first
-        ``max_errors`` errors are listed and up to as many more counted (beyond that,
-        and when the budget runs out, the count is a lower bound).
-        Whatever it cannot explain (it found nothing, or ran out of budget first), the
-        reference's verdict stands, with the reference's own errors (capped alike) when
-        the payload is small enough for them to be cheap, else one issue saying the
-        payload is invalid.
+        Within the budget (:data:`_EXPLAIN_UNITS`), every error of the reference's
+        ``iter_errors``: the first ``max_errors`` listed, the rest counted exactly.
+        Beyond it, the first error of its ``validate`` and "or more" (for a schema
+        without anyOf/oneOf; with them, one issue saying the payload is too large to
+        explain). Should the reference find nothing (a deciding backend other than the
+        reference disagrees with it), one issue says the payload is invalid: the
+        decider's verdict stands.
         """
-        from jsonschema.exceptions import best_match
-
-        found: list[Any] = []
+        weight = self._weight or self._measure()
+        errors: Sequence[Any]
         omitted = 0
-        exhausted = False
-        _budget.steps = _EXPLAIN_STEPS
-        try:
-            for error in self._explaining_validator().iter_errors(payload):
-                if len(found) < self.max_errors:
-                    # Cut now: a message quoting a huge value is not kept while we go on.
-                    error.message = _short(error.message)
-                    found.append(error)
-                elif omitted < self.max_errors:
-                    omitted += 1
-                else:
-                    # Counted up to max_errors more: beyond that, only "or more".
-                    exhausted = True
-                    break
-        except (_OverBudget, RecursionError):
-            exhausted = True
-        finally:
-            _budget.steps = None
-        if found:
-            best = best_match(found)
-            return ContractViolation(
-                self.ref,
-                [_issue(e) for e in found],
-                best_match=_issue(best) if best is not None else None,
-                omitted=omitted,
-                omitted_lower_bound=exhausted,
-            )
-        # Nothing explained: the explaining backend ran out of budget, or disagrees with
-        # the reference. Either way the reference's verdict stands, with its own errors
-        # when that is cheap: its iter_errors collects every error (and its message)
-        # before returning, so it is asked only about small payloads.
-        issues: list[ValidationIssue] = []
-        if not more_nodes_than(payload, _REFERENCE_MAX_NODES):
-            for error in self._reference.iter_errors(payload):
-                if len(issues) < self.max_errors:
-                    issues.append(_reference_issue(error))
-                else:
-                    omitted += 1
-        unexplained = not issues
-        if unexplained:
-            stopped = (
-                f" (the explanation stopped after {_EXPLAIN_STEPS} steps before naming an error)"
-                if exhausted
+        bounded = more_nodes_than(payload, _EXPLAIN_UNITS // weight)
+        if not bounded:
+            errors = list(self._reference.iter_errors(payload))
+            omitted = max(0, len(errors) - self.max_errors)
+            errors = errors[: self.max_errors]
+        elif not self._combinators:
+            try:
+                self._reference.validate(payload)
+                errors = ()
+            except jsonschema_rs.ValidationError as exc:
+                errors = (exc,)
+        else:
+            errors = ()
+        if not errors:
+            why = (
+                f" (too large to explain: over {_EXPLAIN_UNITS // weight} values)"
+                if bounded
                 else ""
             )
-            issues.append(
-                ValidationIssue(
-                    instance_path="",
-                    schema_path="",
-                    keyword="",
-                    message=f"the payload is not valid under {self.ref}{stopped}",
-                )
+            issue = ValidationIssue(
+                instance_path="",
+                schema_path="",
+                keyword="",
+                message=f"the payload is not valid under {self.ref}{why}",
             )
+            return ContractViolation(
+                self.ref, [issue], best_match=issue, omitted_lower_bound=bounded
+            )
+        issues = [_issue(e) for e in errors]
+        best = best_match(errors, self.schema)
+        listed = [issue for e, issue in zip(errors, issues, strict=True) if e is best]
         return ContractViolation(
             self.ref,
             issues,
-            best_match=issues[0],
+            best_match=listed[0] if listed else _issue(best),
             omitted=omitted,
-            omitted_lower_bound=exhausted and unexplained,
+            omitted_lower_bound=bounded,
         )
 
-    def _explaining_validator(self) -> Any:
-        explainer = self._explainer
-        if explainer is None:
+    def _measure(self) -> int:
+        """The schema's weight: its keyword count (every object member, data included:
+        an upper bound on the errors one payload value can raise), each keyword under an
+        anyOf/oneOf counted :data:`_BRANCH_WEIGHT` times (a branch error costs that much
+        more to build: the error carries its branches' errors)."""
+        count = 1
+        combinators = False
+        stack: list[tuple[Any, int]] = [(self.schema, 1)] if isinstance(self.schema, dict) else []
+        while stack:
+            node, factor = stack.pop()
+            if isinstance(node, dict):
+                count += factor * len(node)
+                for key, value in node.items():
+                    if isinstance(value, dict | list):
+                        heavy = key in _WEAK
+                        combinators = combinators or heavy
+                        stack.append((value, factor * _BRANCH_WEIGHT if heavy else factor))
+            else:
+                stack.extend((v, factor) for v in node if isinstance(v, dict | list))
+        self._combinators = combinators
+        self._weight = min(count, _EXPLAIN_UNITS)
+        return self._weight
+
+    def _python_validator(self) -> Any:
+        """python-jsonschema for ``backend="python"`` (built once, on first use)."""
+        python = self._python
+        if python is None:
             with self._lock:
-                if self._explainer is None:
+                if self._python is None:
                     from accord.validation.formats import format_checker
 
-                    self._explainer = py_validator(
-                        _explaining_class(), self.schema, format_checker=format_checker()
+                    self._python = py_validator(
+                        _python_class(), self.schema, format_checker=format_checker()
                     )
-                explainer = self._explainer
-        return explainer
+                python = self._python
+        return python
+
+
+# --- best match: python-jsonschema's relevance heuristic on the reference's errors ----
+
+_WEAK = frozenset({"anyOf", "oneOf"})
+
+
+def _keyword(error: Any) -> str:
+    """The failing keyword: the last name on the error's evaluation path, or
+    ``falseSchema`` (the reference's name) where a ``false`` subschema that is not a
+    keyword's own value refused the value (``/properties/a``, ``/anyOf/0``)."""
+    path = error.evaluation_path
+    if (
+        path
+        and error.message.startswith(_FALSE_SCHEMA)
+        and (isinstance(path[-1], int) or (len(path) > 1 and path[-2] in _NAMED_SUBSCHEMAS))
+    ):
+        return "falseSchema"
+    return next((t for t in reversed(path) if isinstance(t, str)), "")
+
+
+_NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
+_FALSE_SCHEMA = "False schema does not allow "
+
+
+def best_match(errors: Sequence[Any], schema: Any) -> Any:
+    """The error to show first among the reference's ``errors`` for ``schema``.
+
+    python-jsonschema's ``best_match``, on jsonschema-rs errors: the shallowest error in
+    the payload (the most is wrong there), preferring one not from ``anyOf``/``oneOf``
+    and one whose schema's ``type`` the value matches; then, while the pick is an
+    ``anyOf``/``oneOf``, the deepest, most relevant error among its branches' errors,
+    unless two tie (no branch stands out). ``None`` for no errors.
+    """
+
+    # python-jsonschema's relevance key, (-depth, path, not weak, not matching type),
+    # applied stage by stage: a later stage is computed only among errors still tied.
+    stages: tuple[Callable[[Any], Any], ...] = (
+        lambda e: (-len(e.instance_path), tuple(e.instance_path)),
+        lambda e: _keyword(e) not in _WEAK,
+        lambda e: not _matches_type(e, schema),
+    )
+
+    def tied(group: Sequence[Any], *, largest: bool) -> list[Any]:
+        """The errors of ``group`` ranking first (``largest`` or smallest), in order."""
+        found = list(group)
+        for stage in stages:
+            if len(found) < 2:
+                break
+            keys = [stage(e) for e in found]
+            target = max(keys) if largest else min(keys)
+            found = [e for e, k in zip(found, keys, strict=True) if k == target]
+        return found
+
+    if not errors:
+        return None
+    best = tied(errors, largest=True)[0]
+    while _keyword(best) in _WEAK:
+        branches = getattr(best.kind, "context", None) or ()
+        context = [e for branch in branches for e in branch]
+        first = tied(context, largest=False)
+        if len(first) != 1:  # no branch error at all, or two that rank alike
+            return best
+        best = first[0]
+    return best
+
+
+def _matches_type(error: Any, schema: Any) -> bool:
+    """Whether the failing value has a ``type`` its schema object allows."""
+    node = schema
+    for token in list(error.schema_path)[:-1]:
+        try:
+            node = node[token]
+        except (KeyError, IndexError, TypeError):
+            return False
+    expected = node.get("type") if isinstance(node, dict) else None
+    if expected is None:
+        return False
+    names = [expected] if isinstance(expected, str) else expected
+    if not isinstance(names, list):
+        return False
+    try:
+        actual = _json_type(error.instance)
+    except TypeError:
+        return False
+    allowed = {n for n in names if isinstance(n, str)}
+    return actual in allowed or (actual == "integer" and "number" in allowed)
 
 
 def may_recurse(schema: Any) -> bool:
@@ -376,16 +478,14 @@ def may_recurse(schema: Any) -> bool:
                 ((*where, i), item) for i, item in enumerate(node) if isinstance(item, dict | list)
             )
 
-    def inside(site: tuple[Any, ...], target: tuple[str, ...]) -> bool:
-        return len(site) >= len(target) and all(
-            str(a) == b for a, b in zip(site, target, strict=False)
-        )
-
-    # A cycle among ref sites: from a site, its target's subtree holds the next site.
-    successors = {
-        i: [j for j, (site, _) in enumerate(refs) if inside(site, target)]
-        for i, (_, target) in enumerate(refs)
-    }
+    # A cycle among ref sites: from a site, its target's subtree holds the next site,
+    # i.e. the target is a prefix of that site's path (indexed by every prefix).
+    by_prefix: dict[tuple[str, ...], list[int]] = {}
+    for j, (site, _) in enumerate(refs):
+        tokens = tuple(map(str, site))
+        for k in range(len(tokens) + 1):
+            by_prefix.setdefault(tokens[:k], []).append(j)
+    successors = {i: by_prefix.get(target, []) for i, (_, target) in enumerate(refs)}
     state: dict[int, int] = {}  # 1: on the path, 2: done
     for start, first in successors.items():
         if start in state:
@@ -431,26 +531,27 @@ def _short(message: str) -> str:
 
 
 def _issue(error: Any) -> ValidationIssue:
+    """A reference error as an issue: the schema path is the evaluation path (it keeps
+    the ``$ref`` it went through, so it names where the keyword was reached)."""
     return ValidationIssue(
-        instance_path=_pointer.from_parts(error.absolute_path),
-        schema_path=_pointer.from_parts(error.absolute_schema_path),
-        keyword=str(error.validator),
+        instance_path=_pointer_of(error.instance_path),
+        schema_path=_pointer_of(error.evaluation_path),
+        keyword=_keyword(error),
         message=_short(error.message),
     )
 
 
-def _reference_issue(error: Any) -> ValidationIssue:
-    path = list(error.evaluation_path)
-    keyword = next((t for t in reversed(path) if isinstance(t, str)), "")
-    return ValidationIssue(
-        instance_path=_pointer.from_parts(error.instance_path),
-        schema_path=_pointer.from_parts(path),
-        keyword=keyword,
-        message=_short(error.message),
-    )
+def _pointer_of(tokens: list[str | int]) -> str:
+    """:func:`accord.core.pointer.from_parts`, without escaping when no token needs it."""
+    if not tokens:
+        return ""
+    text = "/".join(map(str, tokens))
+    if "~" in text or text.count("/") != len(tokens) - 1:
+        return _pointer.from_parts(tokens)
+    return "/" + text
 
 
-# --- the explaining backend: python-jsonschema with ECMA-262 patterns ------------------
+# --- the pure-Python backend: python-jsonschema with ECMA-262 patterns -----------------
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -636,53 +737,15 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> It
             seen.add(key)
 
 
-def _ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
-    # python-jsonschema leaves "$ref" out of schema paths, which then name locations
-    # that do not exist; keep it, as jsonschema-rs's evaluation paths do.
-    for error in validator._validate_reference(ref=ref, instance=instance):
-        error.relative_schema_path.appendleft("$ref")
-        yield error
-
-
-class _OverBudget(Exception):
-    """The explanation spent its step budget."""
-
-
-class _Budget(threading.local):
-    steps: int | None = None
-
-
-_budget = _Budget()
-
-
-def _charge() -> None:
-    steps = _budget.steps
-    if steps is not None:
-        if steps <= 0:
-            raise _OverBudget
-        _budget.steps = steps - 1
-
-
-def _budgeted(keyword: Callable[..., Any]) -> Callable[..., Iterator[Any]]:
-    """``keyword`` charging one step per evaluation and per error it yields."""
-
-    def charged(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
-        _charge()
-        for error in keyword(validator, value, instance, schema) or ():
-            _charge()
-            yield error
-
-    return charged
-
-
 @lru_cache(maxsize=1)
-def _explaining_class() -> Any:
+def _python_class() -> Any:
+    """python-jsonschema reaching the reference's verdicts: ECMA-262 patterns (regress,
+    or the reference's engine where regress could backtrack), exact ``multipleOf``,
+    linear ``uniqueItems``; formats come from :func:`accord.validation.formats.format_checker`."""
     from jsonschema.validators import extend
 
     base = py_validator_class("2020-12")
     keywords = {
-        **base.VALIDATORS,
-        "$ref": _ref,
         "multipleOf": _multiple_of,
         "uniqueItems": _unique_items,
         "pattern": _pattern,
@@ -690,4 +753,4 @@ def _explaining_class() -> Any:
         "additionalProperties": _additional_properties,
         "unevaluatedProperties": _unevaluated_properties,
     }
-    return extend(base, {name: _budgeted(keyword) for name, keyword in keywords.items()})
+    return extend(base, keywords)

@@ -1,0 +1,58 @@
+"""A bundle's deterministic key order: one sorted freeze gives what the canonical JSON
+round trip gives, and documents it cannot copy exactly still take the round trip."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord.core import jsondoc
+from accord.core.frozen import is_frozen
+from accord.registry.model import Registry, _sorted_frozen
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _round_trip(document: Any) -> Any:
+    return jsondoc.loads(jsondoc.sorted_dumps(document), max_bytes=None, max_depth=None)
+
+
+def _order(value: Any) -> Any:
+    """Key order at every level, as nested lists."""
+    if isinstance(value, dict):
+        return [(k, _order(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [_order(v) for v in value]
+    return repr(value)
+
+
+def test_sorted_freeze_is_the_round_trip_on_every_example_bundle() -> None:
+    registry = Registry.load(ROOT / "contracts")
+    for version in registry.versions():
+        for document in (version.document, registry.bundle(version)):
+            copy = _sorted_frozen(document)
+            assert copy == _round_trip(document)
+            assert _order(copy) == _order(_round_trip(document))
+            assert is_frozen(copy)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"maximum": Decimal("1E+400")},
+        {"a": [1, {"b": float("inf")}]},
+    ],
+    ids=["decimal", "infinity"],
+)
+def test_values_a_round_trip_would_change_are_left_to_it(document: Any) -> None:
+    assert _sorted_frozen(document) is None
+
+
+def test_keys_come_out_sorted_at_every_level() -> None:
+    document = json.loads('{"z": {"y": 1, "b": [{"d": 1, "c": 2}]}, "a": true}')
+    assert _order(_sorted_frozen(document)) == _order(_round_trip(document))
+    assert list(_sorted_frozen(document)) == ["a", "z"]
