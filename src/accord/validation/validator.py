@@ -150,9 +150,16 @@ class Validator:
     ) -> None:
         import jsonschema_rs
 
-        from accord.validation.dialect import detect_dialect, normalize
+        from accord.validation.dialect import declared_form, detect_dialect, normalize
 
-        if detect_dialect(schema) != "2020-12":
+        # A document whose declared dialect asserts what 2020-12 cannot say is decided
+        # by the reference in that dialect (dialect.Declared); else, normalised.
+        declared = declared_form(schema)
+        if declared is not None:
+            if declared.refused is not None:
+                raise declared.refused
+            schema = declared
+        elif detect_dialect(schema) != "2020-12":
             schema = normalize(schema)
         for name, value in (("max_errors", max_errors), ("max_depth", max_depth)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -163,7 +170,13 @@ class Validator:
         self.max_errors = max_errors
         self.max_depth = max_depth
         try:
-            self._reference = _reference_validator(schema, validate_formats=True)
+            self._reference = (
+                _reference_validator(schema, validate_formats=True)
+                if declared is None
+                else _reference_validator(
+                    declared.declared, declared.dialect, validate_formats=True
+                )
+            )
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise _compile_error(str(exc), ref) from None
         self._decide: Callable[[Any], bool] = self._reference.is_valid
