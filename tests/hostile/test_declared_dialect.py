@@ -183,3 +183,17 @@ def test_codegen_writes_no_fast_module_and_says_why(tmp_path: Path) -> None:
     manifest = json.loads((out / "declared_models" / "_accord_manifest.json").read_text())
     assert "contentEncoding" in manifest["fast_skipped"]["files.upload@1.0.0"]
     assert not list(out.rglob("*_fast.py"))
+
+
+def test_local_definitions_and_refs_keep_working_as_written(tmp_path: Path) -> None:
+    schema = {
+        "$schema": DIALECTS["draft-07"],
+        "definitions": {"blob": {"$id": "#blob", "type": "string", "contentEncoding": "base64"}},
+        "type": "object",
+        "properties": {"a": {"$ref": "#/definitions/blob"}, "b": {"$ref": "#blob"}},
+    }
+    root = registry_with(tmp_path, schema)
+    validator = accord.validator("files.upload@1.0.0", registry=root)
+    assert validator.is_valid({"a": "aGVsbG8=", "b": "aGVsbG8="})
+    assert not validator.is_valid({"a": "!!!"})
+    assert not validator.is_valid({"b": "!!!"})

@@ -414,7 +414,11 @@ class Registry:
         bundle is built once per registry and frozen (:mod:`accord.core.frozen`): every
         call returns the same read-only document (mutating it raises ``TypeError``;
         ``copy.deepcopy`` gives an editable copy), so what is memoised on its identity
-        (compiled validators, canonical text) stays true of it.
+        (compiled validators, canonical text) stays true of it. A version whose
+        documents assert in their declared dialect what 2020-12 cannot say (draft-06/07
+        content keywords) gets a :class:`~accord.validation.dialect.Declared` bundle,
+        which also carries the documents as written, bundled the same way: validators
+        decide in that dialect.
 
         Raises:
             RefError: a ``$ref`` cannot be resolved inside the registry.
