@@ -32,7 +32,7 @@ __all__ = [
 
 FAST_GENERATOR = "fastjsonschema"
 # Options passed to compile_to_code, as data: part of the manifest input key.
-FAST_OPTIONS: dict[str, Any] = {"use_default": False, "use_formats": True, "accord_fast": 2}
+FAST_OPTIONS: dict[str, Any] = {"use_default": False, "use_formats": True, "accord_fast": 3}
 
 
 @dataclass(frozen=True, slots=True)

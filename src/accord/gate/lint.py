@@ -251,6 +251,10 @@ def _check_examples(registry: Registry, contract_dir: str, examples: Path) -> It
             bundle = registry.bundle(version)
         except AccordError:
             bundle = None  # the $ref problem is already reported
+        refused = getattr(bundle, "refused", None)  # dialect.Declared without a declared form
+        if refused is not None:
+            yield refused.problem()
+            bundle = None
         for kind_dir in sorted(version_dir.iterdir()):
             kind_rel = f"{rel}/{kind_dir.name}"
             if kind_dir.is_symlink():

@@ -71,9 +71,11 @@ from accord.validation.dialect import (
     Dialect,
     check_schema,
     classify_ref,
+    declared,
     detect_dialect,
     iter_subschemas,
     normalize_with_map,
+    unnormalised_assertion,
 )
 from accord.versions import Version
 
@@ -412,7 +414,11 @@ class Registry:
         bundle is built once per registry and frozen (:mod:`accord.core.frozen`): every
         call returns the same read-only document (mutating it raises ``TypeError``;
         ``copy.deepcopy`` gives an editable copy), so what is memoised on its identity
-        (compiled validators, canonical text) stays true of it.
+        (compiled validators, canonical text) stays true of it. A version whose
+        documents assert in their declared dialect what 2020-12 cannot say (draft-06/07
+        content keywords) gets a :class:`~accord.validation.dialect.Declared` bundle,
+        which also carries the documents as written, bundled the same way: validators
+        decide in that dialect.
 
         Raises:
             RefError: a ``$ref`` cannot be resolved inside the registry.
@@ -437,7 +443,7 @@ class Registry:
                     file=version.file,
                     pointer="",
                 )
-            cached = self._memo.setdefault(key, freeze(cached))
+            cached = self._memo.setdefault(key, _declared_if_needed(bundler, freeze(cached)))
         assert isinstance(cached, dict)
         return cached
 
@@ -1423,12 +1429,33 @@ def bundle_key(version: ContractVersion) -> str:
     return f"{BUNDLE_KEY_PREFIX}{version.ref}"
 
 
+def _declared_if_needed(bundler: _Bundler, bundle: Any) -> Any:
+    """``bundle``, marked to be decided in its declared dialect (``dialect.Declared``)
+    when a document in it has an ``unnormalised_assertion``: the reference then
+    compiles the documents as written, bundled the same way (under ``definitions``)."""
+    found = next(
+        (hit for v in bundler.versions if (hit := unnormalised_assertion(v.document))), None
+    )
+    if found is None:
+        return bundle
+    try:
+        written = freeze(_Bundler(bundler.index, bundler.root, declared=True).run())
+    except SchemaError as exc:
+        return declared(bundle, found[0], None, exc)
+    return declared(bundle, found[0], written)
+
+
 class _Bundler:
-    def __init__(self, index: _Index, root: ContractVersion) -> None:
+    def __init__(self, index: _Index, root: ContractVersion, *, declared: bool = False) -> None:
         self.index = index
         self.root = root
         self.embedded: dict[str, Any] = {}  # bundle key -> rewritten document
         self.queue: list[ContractVersion] = []
+        self.versions: list[ContractVersion] = [root]  # every document bundled
+        # declared: documents as written (not normalised), embedded under
+        # "definitions", all of the root's dialect (draft-06/07 content assertions).
+        self.declared = declared
+        self.defs = "definitions" if declared else "$defs"
 
     def run(self) -> dict[str, Any]:
         document = self._rewrite(self.root)
@@ -1444,6 +1471,7 @@ class _Bundler:
             if key in self.embedded:
                 continue
             self.embedded[key] = None  # placeholder: cycles do not re-enter
+            self.versions.append(version)
             embedded = self._rewrite(version)
             if isinstance(embedded, dict):
                 # Every $ref is now a pointer from the bundle's root: anchors and $schema
@@ -1453,18 +1481,19 @@ class _Bundler:
                     schema.pop("$anchor", None)
             self.embedded[key] = embedded
         if self.embedded:
-            defs = dict(document.get("$defs", {}))
+            defs = dict(document.get(self.defs, {}))
             for key in sorted(self.embedded):
                 if key in defs:
                     raise RefError(
-                        f"$defs already has a key {key!r}, which bundling reserves",
+                        f"{self.defs} already has a key {key!r}, which bundling reserves",
                         code="ref-unresolvable",
                         file=self.root.file,
-                        pointer=_pointer.join("/$defs", key),
+                        pointer=_pointer.join("/" + self.defs, key),
                     )
                 defs[key] = self.embedded[key]
-            document["$defs"] = defs
-        document["$schema"] = DRAFT_2020_12
+            document[self.defs] = defs
+        if not self.declared:
+            document["$schema"] = DRAFT_2020_12
         # An `$id` would make the rewritten `#/...` pointers below it resolve against
         # another base; the bundle is one resource.
         for _here, schema in _subschemas(document):
@@ -1480,25 +1509,42 @@ class _Bundler:
         return result
 
     def _rewrite(self, version: ContractVersion) -> Any:
+        if self.declared:
+            dialect = _dialect_of(self.root.document)
+            if _dialect_of(version.document) != dialect:
+                raise SchemaError(
+                    f"{self.root.ref} must be decided in {dialect}, as declared (a "
+                    "content keyword is asserted there), but it bundles "
+                    f"{version.ref}, written in {_dialect_of(version.document)}: "
+                    "write them in one dialect",
+                    code="schema-dialect-unsupported",
+                    file=self.root.file,
+                    pointer="",
+                )
+            return self._rewrite_refs(version, thaw(version.document), None)
         normal = self.index.normalized(version)
-        document = thaw(normal.document)  # a plain copy to rewrite (JSON only: no deepcopy)
+        return self._rewrite_refs(version, thaw(normal.document), normal)
+
+    def _rewrite_refs(self, version: ContractVersion, document: Any, normal: Any) -> Any:
         for here, schema in list(_subschemas(document)):
             if not isinstance(schema.get("$ref"), str):
                 continue
             # Resolve the $ref as written (normalisation may have renamed tokens of its
             # pointer), then map the target into the target's normalised layout.
-            written_at = normal.new_to_old.get(here, here)
+            written_at = here if normal is None else normal.new_to_old.get(here, here)
             found, original = _pointer.lookup(version.document, written_at)
             ref = original.get("$ref") if found and isinstance(original, dict) else None
             if not isinstance(ref, str):
                 ref = schema["$ref"]
             target, pointer = _resolve(self.index, version, ref, _pointer.join(written_at, "$ref"))
-            pointer = self.index.normalized(target).to_new(pointer)
+            if normal is not None:
+                pointer = self.index.normalized(target).to_new(pointer)
             if target.uri == self.root.uri:
                 schema["$ref"] = "#" + quote(pointer, safe=_FRAGMENT_SAFE)
             else:
                 self.queue.append(target)
                 schema["$ref"] = "#" + quote(
-                    _pointer.join("/$defs", bundle_key(target)) + pointer, safe=_FRAGMENT_SAFE
+                    _pointer.join("/" + self.defs, bundle_key(target)) + pointer,
+                    safe=_FRAGMENT_SAFE,
                 )
         return document

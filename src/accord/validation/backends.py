@@ -297,6 +297,25 @@ def _format_refusal(name: str) -> str | None:
     return None
 
 
+def _declared_refusals(schema: Any) -> list[Refusal]:
+    """A keyword the reference asserts in the schema's declared dialect but 2020-12 (what
+    the python and fast backends read) makes an annotation: only the reference decides."""
+    from accord.validation.dialect import declared_form, unnormalised_assertion
+
+    found = declared_form(schema)
+    if found is None:
+        return []
+    dialect, keyword, where = unnormalised_assertion(found.declared) or (found.dialect, "", "")
+    return [
+        Refusal(
+            keyword,
+            where,
+            f"asserted by the reference in {dialect}, as declared, but an annotation in "
+            "2020-12, which this backend reads",
+        )
+    ]
+
+
 def fast_refusals(schema: Any) -> list[Refusal]:
     """Every reason fastjsonschema cannot decide exactly as the reference for ``schema``.
 
@@ -305,7 +324,7 @@ def fast_refusals(schema: Any) -> list[Refusal]:
     >>> fast_refusals({"type": "object", "prefixItems": [{}]})[0].keyword
     'prefixItems'
     """
-    refusals: list[Refusal] = []
+    refusals = _declared_refusals(schema)
     for where, node in _walk(schema):
         for keyword, value in node.items():
             at = _pointer.join(where, keyword)
@@ -431,7 +450,7 @@ def python_refusals(schema: Any) -> list[Refusal]:
     """
     from accord.validation.patterns import pattern_search
 
-    refusals: list[Refusal] = []
+    refusals = _declared_refusals(schema)
     for where, node in _walk(schema):
         value = node.get("format")
         if isinstance(value, str):
@@ -473,8 +492,17 @@ _FAST_NOTE = (
 
 def eligibility(schema: Any) -> tuple[Eligibility, ...]:
     """Eligibility of every backend for ``schema``, in :data:`BACKENDS` order."""
+    from accord.validation.dialect import declared_form
+
     fast_notes: tuple[str, ...] = ()
     fast = fast_refusals(schema)
+    python = python_refusals(schema)
+    reference = "the semantic reference: Draft 2020-12, formats asserted, offline"
+    found = declared_form(schema)
+    if found is not None:
+        reference = (
+            f"the semantic reference: {found.dialect} as declared, formats asserted, offline"
+        )
     if not fast:
         fast_notes = (_FAST_NOTE,)
     try:
@@ -482,14 +510,10 @@ def eligibility(schema: Any) -> tuple[Eligibility, ...]:
     except ImportError:
         fast = [Refusal("", "", "fastjsonschema is not installed (pip install 'accord[fast]')")]
     return (
-        Eligibility(
-            "rs",
-            (),
-            ("the semantic reference: Draft 2020-12, formats asserted, offline",),
-        ),
+        Eligibility("rs", (), (reference,)),
         Eligibility(
             "python",
-            tuple(python_refusals(schema)),
+            tuple(python),
             (_PYTHON_NOTE,),
         ),
         Eligibility("fast", tuple(fast), fast_notes),

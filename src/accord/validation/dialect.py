@@ -23,6 +23,7 @@ from urllib.parse import quote, unquote
 
 from accord.core import pointer as _pointer
 from accord.core import vocabulary as _vocabulary
+from accord.core.frozen import FrozenDict
 from accord.errors import Problem, SchemaError
 
 __all__ = [
@@ -36,10 +37,13 @@ __all__ = [
     "REF_SIBLINGS_IGNORED",
     "SUPPORTED_KEYWORDS",
     "VOCABULARIES_2020_12",
+    "Declared",
     "Dialect",
     "check_schema",
     "classify_ref",
     "compile_pattern",
+    "declared",
+    "declared_form",
     "detect_dialect",
     "fold_dependencies",
     "iter_subschemas",
@@ -578,6 +582,57 @@ def unnormalised_assertion(schema: Any) -> tuple[Dialect, str, str] | None:
                 if keyword in node:
                     return dialect, keyword, where
     return None
+
+
+class Declared(FrozenDict):
+    """A frozen normalised (2020-12) document that must be *decided* in its declared
+    dialect: :func:`unnormalised_assertion` found a keyword the reference asserts there
+    that 2020-12 cannot express.
+
+    ``Registry.bundle`` returns one for such a version; the validator then compiles the
+    reference on :attr:`declared` (the document as written, registry ``$ref`` values
+    rewritten to local pointers) in :attr:`dialect`, and only the reference may decide
+    (the python and fast backends read the 2020-12 form). :attr:`refused` says why no
+    declared form exists (documents of different dialects referencing each other):
+    then no validator is built at all.
+    """
+
+    __slots__ = ("declared", "dialect", "refused")
+
+    declared: Any
+    dialect: Dialect
+    refused: SchemaError | None
+
+
+def declared(
+    normal: Any, dialect: Dialect, document: Any, refused: SchemaError | None = None
+) -> Declared:
+    """``normal`` (a 2020-12 document) marked as decided by ``document`` in ``dialect``."""
+    out = Declared(normal)
+    object.__setattr__(out, "declared", document)
+    object.__setattr__(out, "dialect", dialect)
+    object.__setattr__(out, "refused", refused)
+    return out
+
+
+def declared_form(schema: Any) -> Declared | None:
+    """``schema`` as a :class:`Declared` when the reference must decide it in its
+    declared dialect (a :class:`Declared` bundle, or a document written in a dialect
+    with an :func:`unnormalised_assertion`), else None.
+
+    >>> found = declared_form({"$schema": "http://json-schema.org/draft-07/schema#",
+    ...                        "contentMediaType": "application/json"})
+    >>> found.dialect, found.get("contentMediaType")
+    ('draft-07', 'application/json')
+    """
+    if isinstance(schema, Declared):
+        return schema
+    found = unnormalised_assertion(schema)
+    if found is None:
+        return None
+    from accord.core.frozen import freeze
+
+    return declared(freeze(normalize(schema)), found[0], schema)
 
 
 def fold_dependencies(schema: Any) -> Any:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from accord.validation.offline import rs_validator
+from accord.validation.offline import rs_declared_validator, rs_validator
 
 # Backtracking cost is bounded by the pattern's shape (see _backtracks) and the text's
 # length; longer texts are matched by the reference's linear-time engine.
@@ -22,15 +22,22 @@ _REGRESS_MAX_TEXT = 1000
 _BACKTRACK_LIMIT = 100_000
 
 
-def _reference_validator(schema: Any, **options: Any) -> Any:
-    """jsonschema-rs for ``schema``, offline, with a backtracking cap where it has one."""
+def _reference_validator(schema: Any, dialect: str | None = None, **options: Any) -> Any:
+    """jsonschema-rs for ``schema``, offline, with a backtracking cap where it has one:
+    2020-12, or ``dialect`` when given (a document decided in its declared dialect)."""
+
+    def build(**more: Any) -> Any:
+        if dialect is None:
+            return rs_validator(schema, **options, **more)
+        return rs_declared_validator(schema, dialect, **options, **more)
+
     capped = _pattern_options()
     if capped:
         try:
-            return rs_validator(schema, **options, **capped)
+            return build(**capped)
         except TypeError:  # a release without pattern_options: its defaults, then
             pass
-    return rs_validator(schema, **options)
+    return build()
 
 
 def _pattern_options() -> dict[str, Any]:

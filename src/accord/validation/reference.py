@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 from accord.core.memo import IdentityMemo
-from accord.validation.offline import rs_validator
+from accord.validation.offline import rs_declared_validator, rs_validator
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
@@ -25,22 +25,39 @@ def _key(schema: Any) -> str:
     return json.dumps(schema, sort_keys=True, default=str)
 
 
+def _declared_key(schema: Any) -> str:
+    return f"{schema.dialect}:{_key(schema.declared)}"
+
+
 _by_identity: IdentityMemo[str] = IdentityMemo(512)
 
 
 def reference_validator(schema: Any) -> Any:
-    """A compiled jsonschema-rs validator for a self-contained 2020-12 schema (cached).
+    """A compiled jsonschema-rs validator for a self-contained 2020-12 schema (cached);
+    for a :class:`~accord.validation.dialect.Declared` bundle, the reference in the
+    declared dialect on the document as written.
 
     The cache key is the schema's canonical JSON, found through the schema's identity
     first (schemas are not mutated once built), so a hot loop over one schema does not
     serialise it again and again.
     """
-    key = _by_identity(schema, _key)
+    from accord.validation.dialect import Declared
+
+    declared = schema if isinstance(schema, Declared) else None
+    if declared is not None and declared.refused is not None:
+        raise declared.refused
+    key = _by_identity(schema, _declared_key if declared is not None else _key)
     with _lock:
         hit = _cache.get(key)
     if hit is not None:
         return hit
-    validator = rs_validator(schema, validate_formats=True, ignore_unknown_formats=True)
+    validator = (
+        rs_validator(schema, validate_formats=True, ignore_unknown_formats=True)
+        if declared is None
+        else rs_declared_validator(
+            declared.declared, declared.dialect, validate_formats=True, ignore_unknown_formats=True
+        )
+    )
     with _lock:
         if len(_cache) >= _CACHE_MAX:
             _cache.clear()
@@ -63,7 +80,6 @@ def is_valid_declared(schema: Any, instance: Any) -> bool:
     nothing) and draft-04's ``1.0`` (not an integer there, an integer in accord).
     """
     from accord.validation.dialect import detect_dialect
-    from accord.validation.offline import rs_declared_validator
 
     validator = rs_declared_validator(
         schema, detect_dialect(schema), validate_formats=True, ignore_unknown_formats=True

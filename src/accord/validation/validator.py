@@ -160,9 +160,18 @@ class Validator:
         max_errors: int = DEFAULT_MAX_ERRORS,
         max_depth: int = DEFAULT_MAX_DEPTH,
     ) -> None:
-        from accord.validation.dialect import detect_dialect, normalize
+        import jsonschema_rs
 
-        if detect_dialect(schema) != "2020-12":
+        from accord.validation.dialect import declared_form, detect_dialect, normalize
+
+        # A document whose declared dialect asserts what 2020-12 cannot say is decided
+        # by the reference in that dialect (dialect.Declared); else, normalised.
+        declared = declared_form(schema)
+        if declared is not None:
+            if declared.refused is not None:
+                raise declared.refused
+            schema = declared
+        elif detect_dialect(schema) != "2020-12":
             schema = normalize(schema)
         for name, value in (("max_errors", max_errors), ("max_depth", max_depth)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -173,7 +182,13 @@ class Validator:
         self.max_errors = max_errors
         self.max_depth = max_depth
         try:
-            self._reference = _reference_validator(schema, validate_formats=True)
+            self._reference = (
+                _reference_validator(schema, validate_formats=True)
+                if declared is None
+                else _reference_validator(
+                    declared.declared, declared.dialect, validate_formats=True
+                )
+            )
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise _compile_error(str(exc), ref) from None
         self._decide: Callable[[Any], bool] = self._reference.is_valid
