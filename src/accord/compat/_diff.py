@@ -36,6 +36,7 @@ from accord.compat._report import (
     MODES,
     BumpKind,
     Change,
+    DirectionResult,
     Report,
     Severity,
     required_directions,
@@ -979,39 +980,51 @@ class _Judge:
             ]
         if claims and comparison is None:
             comparison = self.isolated(site, hit)
-        witness: Witness | None = None
+        own: dict[Direction, Witness | None] = {}
+        legacy: Witness | None = None  # the change's one witness: a local one first
         for d in claims:
             assert comparison is not None
-            local = comparison.verdict(d)
-            if local.holds is False and local.has_witness:
-                witness = self.witnesses.lift(d, site.location.instance_path, local.witness)
-                if witness is None:
-                    # Try just the part of the local witness at the change itself, placed
-                    # into a valid payload of the accepting side.
-                    part = _part(local.witness, site.location.instance_path, hit.instance_path)
-                    if part is not _MISSING:
-                        witness = self.witnesses.lift(d, hit.instance_path, part)
-            if witness is not None:
-                break
-        if witness is None:
-            for d in claims:
-                witness = self.witnesses.root_witness(d)
-                if witness is not None:
-                    break
-        if witness is not None:
-            witness = self.witnesses.shrink(witness, hit.instance_path)
+            local = self._local_witness(site, hit, comparison.verdict(d), d)
+            if local is not None and legacy is None:
+                legacy = local
+            own[d] = local or self.witnesses.root_witness(d)
+        if legacy is None:
+            legacy = next((w for w in own.values() if w is not None), None)
+        shrunk: dict[int, Witness] = {}
+        for d, found in own.items():
+            if found is not None:
+                if id(found) not in shrunk:
+                    shrunk[id(found)] = self.witnesses.shrink(found, hit.instance_path)
+                own[d] = shrunk[id(found)]
+        witness = shrunk[id(legacy)] if legacy is not None else None
+        results: list[DirectionResult] = []
+        for d in BOTH:
+            if d not in claims:
+                results.append(DirectionResult(d, "proven"))
+            elif policy:
+                results.append(
+                    DirectionResult(d, "policy", own[d], policy="removal", reason=hit.message)
+                )
+            elif own[d] is not None:
+                results.append(DirectionResult(d, "refuted", own[d]))
+            else:
+                assert comparison is not None
+                reason = (
+                    comparison.verdict(d).reason
+                    or _verdict(self.root, d).reason
+                    or "inclusion could not be proven"
+                )
+                results.append(DirectionResult(d, "unproven", reason=reason))
+        unproven = [r for r in results if r.status == "unproven"]
         status: Status = "proven"
         message = hit.message
         if policy:
             status = "policy"
-        elif claims and witness is None:
+        elif unproven:
             status = "unproven"
-            assert comparison is not None
-            reasons = [
-                comparison.verdict(d).reason or _verdict(self.root, d).reason for d in claims
-            ]
-            reason = next((r for r in reasons if r), "inclusion could not be proven")
-            message += f" (unproven: {reason})"
+            first = unproven[0]
+            label = "unproven" if len(unproven) == len(claims) else f"{first.direction} unproven"
+            message += f" ({label}: {first.reason})"
         return Change(
             rule=hit.rule,
             severity=self.severity(rule.severity, claims),
@@ -1021,7 +1034,58 @@ class _Judge:
             breaks=tuple(d for d in ("backward", "forward") if d in claims),
             message=message,
             witness=witness,
+            directions=tuple(results),
         )
+
+    def _local_witness(self, site: Site, hit: Hit, local: Verdict, d: Direction) -> Witness | None:
+        """The isolated comparison's witness for ``d``, lifted into a root payload."""
+        if local.holds is not False or not local.has_witness:
+            return None
+        found = self.witnesses.lift(d, site.location.instance_path, local.witness)
+        if found is None:
+            # Try just the part of the local witness at the change itself, placed into a
+            # valid payload of the accepting side.
+            part = _part(local.witness, site.location.instance_path, hit.instance_path)
+            if part is not _MISSING:
+                found = self.witnesses.lift(d, hit.instance_path, part)
+        return found
+
+    def root_directions(self, changes: Sequence[Change]) -> tuple[DirectionResult, ...]:
+        """Each direction's standing at the root: the engine's verdict, its witness (or a
+        change's own witness for that direction), else the removal policy, else unproven."""
+        out: list[DirectionResult] = []
+        removal = self.root.removals[0] if self.root.removals else None
+        policy = "removal" if removal is not None else None
+        policy_reason = (
+            f"property {removal.key!r} removed at {removal.instance_path or '/'} ({removal.reason})"
+            if removal is not None
+            else ""
+        )
+        for d in BOTH:
+            verdict = _verdict(self.root, d)
+            if verdict.holds is True and removal is None:
+                out.append(DirectionResult(d, "proven"))
+                continue
+            witness = self.witnesses.root_witness(d)
+            if witness is not None:
+                witness = self.witnesses.shrink(witness)
+            else:
+                witness = next(
+                    (
+                        c.direction(d).witness
+                        for c in changes
+                        if c.direction(d).status == "refuted" and c.direction(d).witness
+                    ),
+                    None,
+                )
+            if witness is not None:
+                out.append(DirectionResult(d, "refuted", witness, policy, policy_reason))
+            elif removal is not None:
+                out.append(DirectionResult(d, "policy", policy=policy, reason=policy_reason))
+            else:
+                reason = verdict.reason or "inclusion could not be proven"
+                out.append(DirectionResult(d, "unproven", reason=reason))
+        return tuple(out)
 
     def severity(self, default: Severity, claims: Sequence[Direction]) -> Severity:
         if set(claims) & set(self.required):
@@ -1047,8 +1111,9 @@ def _changes(
     new: Schema,
     root: Comparison,
     mode: str,
-) -> tuple[list[Change], bool]:
-    """Every change, and whether the declared keys (or a default/deprecated flag) changed."""
+) -> tuple[list[Change], bool, tuple[DirectionResult, ...]]:
+    """Every change, whether the declared keys (or a default/deprecated flag) changed, and
+    each direction's standing at the root."""
     walker = _Walker(old, new)
     walker.walk([("", old)], [("", new)], "")
     judge = _Judge(engine, old, new, root, mode)
@@ -1119,7 +1184,8 @@ def _changes(
         hit = Hit(rule_id, f"schema {verb} payloads", "", "")
         changes.append(judge.change(root_site, hit, claims=(d,)))
 
-    return _dedupe(changes), declared_changed
+    changes = _dedupe(changes)
+    return changes, declared_changed, judge.root_directions(changes)
 
 
 def _still_declared(site: Site, hit: Hit) -> bool:
@@ -1225,7 +1291,7 @@ def _compare_unguarded(
     )
     directions = engine.compare(old.schema, new.schema)
     root = replace(directions, removals=engine.removals(old.schema, new.schema))
-    changes, declared_changed = _changes(engine, old.schema, new.schema, root, mode)
+    changes, declared_changed, standing = _changes(engine, old.schema, new.schema, root, mode)
     truth: dict[Direction, bool] = {
         "backward": root.backward.holds is True and not root.removals,
         "forward": root.forward.holds is True and not root.removals,
@@ -1249,6 +1315,7 @@ def _compare_unguarded(
         changes=tuple(changes),
         old=old.label,
         new=new.label,
+        directions=standing,
     )
 
 
@@ -1388,6 +1455,7 @@ def check_version(
         return report
     changes = list(report.changes)
     compatible, backward, forward = report.compatible, report.backward, report.forward
+    directions = {d: report.direction(d) for d in BOTH}
     for earlier in others:
         if (
             earlier >= previous
@@ -1405,6 +1473,11 @@ def check_version(
             registry=registry,
         )
         backward, forward = backward and older.backward, forward and older.forward
+        for d in BOTH:
+            earlier_result = older.direction(d)
+            if directions[d].status == "proven" and earlier_result.status != "proven":
+                reason = f"against {earlier}: {earlier_result.reason}".rstrip(": ")
+                directions[d] = replace(earlier_result, reason=reason)
         if not older.compatible:
             compatible = False
             changes.extend(
@@ -1418,6 +1491,7 @@ def check_version(
         backward=backward,
         forward=forward,
         changes=tuple(changes),
+        directions=tuple(directions.values()),
         required_bump=report.required_bump
         if compatible
         else _versions.required_bump("major", previous),
