@@ -272,17 +272,22 @@ def _root_word(report: Report, direction: Direction) -> str:
     return f"no ({result.status})"
 
 
-def _direction_text(result: DirectionResult, limit: int = 120) -> str:
-    """One broken direction: its own witness, the named policy, or ``unproven``."""
+def describe_direction(result: DirectionResult, limit: int = 120, *, code: bool = False) -> str:
+    """One broken direction in words: its own witness, the named policy, or ``unproven``
+    (``code``: the witness payload as a Markdown code span).
+
+    >>> describe_direction(DirectionResult("backward", "unproven", reason="r"))
+    'backward unproven'
+    """
     head = f"{result.direction} {result.status}"
     if result.policy is not None:
         head += f" ({result.policy})"
     if result.witness is not None:
         w = result.witness
-        head += (
-            f", witness {_compact(w.payload, limit)} "
-            f"(accepted by {w.accepted_by}, rejected by {w.rejected_by})"
-        )
+        payload = _compact(w.payload, limit)
+        if code:
+            payload = f"`{payload}`"
+        head += f", witness {payload} (accepted by {w.accepted_by}, rejected by {w.rejected_by})"
     return head
 
 
@@ -304,7 +309,7 @@ def render_text(report: Report) -> str:
             f"breaks: {breaks}: {c.message}"
         )
         for d in c.breaks:
-            line += f"; {_direction_text(c.direction(d))}"
+            line += f"; {describe_direction(c.direction(d))}"
         lines.append(line)
     if not report.changes:
         lines.append("  no changes")
