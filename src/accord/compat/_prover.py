@@ -28,6 +28,7 @@ from typing import Any
 
 from accord.compat._nodes import (
     ALL_TYPES,
+    ANNOTATIONS,
     Ctx,
     Node,
     Unsupported,
@@ -45,6 +46,8 @@ ASSERTED_FORMATS = FORMATS
 __all__ = ["Gap", "Prover", "regex_search"]
 
 MAX_CLAUSES = 256
+MAX_DEPENDENT = 4
+MAX_UNION = 8  # branches a union is split over (each pair is compared for oneOf)
 NUM_KW = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
 STR_KW = frozenset({"minLength", "maxLength", "pattern", "format"})
 ARR_KW = frozenset(
@@ -86,6 +89,49 @@ _KW_BY_TYPE = {
 _COMBINATORS = frozenset(
     {"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef"}
 )
+
+
+# Keywords whose meaning depends on each other (in one schema object): a schema is the
+# conjunction of its keywords, these groups counting as one keyword each.
+_READ_TOGETHER: tuple[frozenset[str], ...] = (
+    frozenset(
+        {
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "unevaluatedProperties",
+            "dependentSchemas",
+        }
+    ),
+    frozenset(
+        {"prefixItems", "items", "unevaluatedItems", "contains", "minContains", "maxContains"}
+    ),
+    frozenset({"if", "then", "else"}),
+)
+
+# Keywords that apply subschemas in place: their annotations reach ``unevaluated*``.
+_IN_PLACE = frozenset(
+    {"allOf", "anyOf", "oneOf", "if", "then", "else", "$ref", "$dynamicRef", "dependentSchemas"}
+)
+
+
+def rest_keyword(s: dict[str, Any], keyword: str) -> str | None:
+    """The keyword that constrains the items (keys) no other keyword of ``s`` evaluates.
+
+    ``items`` (``additionalProperties``) when present; ``unevaluatedItems``
+    (``unevaluatedProperties``) when it means exactly the same: no in-place applicator
+    beside it (whose annotations it would see) and nothing else evaluating items
+    (``contains``). Else None.
+    """
+    plain = "items" if keyword == "items" else "additionalProperties"
+    if plain in s:
+        return plain
+    other = "unevaluatedItems" if plain == "items" else "unevaluatedProperties"
+    if other not in s or not _IN_PLACE.isdisjoint(s):
+        return None
+    if other == "unevaluatedItems" and "contains" in s:
+        return None
+    return other
 
 
 @lru_cache(maxsize=4096)
@@ -254,6 +300,7 @@ class Facets:
             self.num["number"].apply(s)
             self._apply_scalar(s)
         self.types = types
+        self._close_required()
         for n in self.negs:
             self._apply_neg(n, depth=0)
         if values is None:
@@ -290,7 +337,8 @@ class Facets:
         v = s.get("maxItems")
         if isinstance(v, int) and not isinstance(v, bool):
             self.max_items = v if self.max_items is None else min(self.max_items, v)
-        if s.get("items") is False:
+        rest = rest_keyword(s, "items")
+        if rest is not None and s[rest] is False:
             pre = s.get("prefixItems")
             n = len(pre) if isinstance(pre, list) else 0
             self.max_items = n if self.max_items is None else min(self.max_items, n)
@@ -304,6 +352,24 @@ class Facets:
         v = s.get("maxProperties")
         if isinstance(v, int) and not isinstance(v, bool):
             self.max_props = v if self.max_props is None else min(self.max_props, v)
+
+    def _close_required(self) -> None:
+        """Add the keys ``dependentRequired`` makes required, given the required ones."""
+        deps = [
+            a.schema["dependentRequired"]
+            for a in self.dicts
+            if isinstance(a.schema.get("dependentRequired"), dict)
+        ]
+        changed = bool(deps)
+        while changed:
+            changed = False
+            for table in deps:
+                for k, names in table.items():
+                    if k in self.required and isinstance(names, list):
+                        more = {v for v in names if isinstance(v, str)} - self.required
+                        if more:
+                            self.required |= more
+                            changed = True
 
     def _apply_neg(self, n: Node, depth: int) -> None:
         s = n.schema
@@ -422,8 +488,9 @@ class Facets:
                         if regex_search(p, k):
                             found.append(ctx.child(a, "patternProperties", p))
                             hit = True
-                if not hit and "additionalProperties" in s:
-                    found.append(ctx.child(a, "additionalProperties"))
+                rest = rest_keyword(s, "additionalProperties")
+                if not hit and rest is not None:
+                    found.append(ctx.child(a, rest))
                 if "propertyNames" in s and not ctx.valid(ctx.child(a, "propertyNames"), k):
                     out = None
                     break
@@ -455,7 +522,8 @@ class Facets:
     def other_keys_possible(self) -> bool:
         for a in self.dicts:
             s = a.schema
-            if s.get("additionalProperties") is False and not s.get("patternProperties"):
+            rest = rest_keyword(s, "additionalProperties")
+            if rest is not None and s[rest] is False and not s.get("patternProperties"):
                 return False
         return not self.pn_names()[2]
 
@@ -526,6 +594,8 @@ class Prover:
         self.depth_budget = 3
         self.string_atom = ctx.synthetic(_STRING_ATOM)
         self._req_atoms: dict[str, Node] = {}
+        self._present_atoms: dict[str, Node] = {}
+        self._negations: dict[tuple[int, int], list[tuple[list[Node], list[Node]]] | None] = {}
 
     # -- entry -----------------------------------------------------------------------
     def incl(self, subs: Sequence[Node], sup: Node, path: tuple[str | int, ...] = ()) -> Gap | None:
@@ -633,14 +703,20 @@ class Prover:
             if isinstance(s.get("allOf"), list):
                 extra.extend(ctx.child(n, "allOf", i) for i in range(len(s["allOf"])))
             new_negs = negs
+            groups: list[list[tuple[list[Node], list[Node]]]] = []
             if "not" in s:
                 nn = ctx.child(n, "not")
                 inner = nn.schema
                 if isinstance(inner, dict) and set(inner) == {"not"}:
                     extra.append(ctx.child(nn, "not"))
                 else:
-                    new_negs = (*negs, nn)
-            groups: list[list[tuple[list[Node], list[Node]]]] = []
+                    alternatives = self._negated(nn)
+                    if alternatives is None:
+                        new_negs = (*negs, nn)
+                    elif len(alternatives) == 1:
+                        new_negs = (*negs, *alternatives[0][1])
+                    else:
+                        groups.append(alternatives)
             if isinstance(s.get("anyOf"), list):
                 groups.append([([ctx.child(n, "anyOf", i)], []) for i in range(len(s["anyOf"]))])
             if isinstance(s.get("oneOf"), list):
@@ -651,6 +727,7 @@ class Prover:
                 yes = [i_node] + ([ctx.child(n, "then")] if "then" in s else [])
                 no = [ctx.child(n, "else")] if "else" in s else []
                 groups.append([(yes, []), (no, [i_node])])
+            groups.extend(self._dependent_groups(n))
             for combo in itertools.product(*groups):
                 pos = [p for choice in combo for p in choice[0]]
                 neg: list[Node] = []
@@ -664,6 +741,63 @@ class Prover:
             if len(stack) > 4 * MAX_CLAUSES:
                 return None
         return results
+
+    def _negated(self, nn: Node) -> list[tuple[list[Node], list[Node]]] | None:
+        """``not X`` as alternatives of simpler negations, or None (keep ``not X`` whole).
+
+        ``not allOf[A, B]`` is ``not A`` or ``not B``; ``not anyOf[A, B]`` is ``not A`` and
+        ``not B``; a ref-free ``X`` without applicators is the conjunction of its keyword
+        groups (keywords that read each other stay together), so ``not X`` is one of
+        their negations. Each alternative keeps ``not X`` itself too (exact, as each
+        implies it), so a reader's identical ``not X`` is still seen as disjoint.
+        """
+        if nn.key not in self._negations:
+            self._negations[nn.key] = self._split_negation(nn)
+        return self._negations[nn.key]
+
+    def _split_negation(self, nn: Node) -> list[tuple[list[Node], list[Node]]] | None:
+        ctx = self.ctx
+        inner = nn.schema
+        if not isinstance(inner, dict):
+            return None
+        keys = set(inner) - ANNOTATIONS
+        if keys == {"allOf"} and isinstance(inner["allOf"], list) and inner["allOf"]:
+            return [([], [nn, ctx.child(nn, "allOf", i)]) for i in range(len(inner["allOf"]))]
+        if keys == {"anyOf"} and isinstance(inner["anyOf"], list):
+            return [([], [nn, *(ctx.child(nn, "anyOf", i) for i in range(len(inner["anyOf"])))])]
+        if keys & _COMBINATORS or not ctx.is_ref_free(nn):
+            return None
+        groups: dict[int, dict[str, Any]] = {}
+        for k in sorted(keys):
+            index = next((i for i, g in enumerate(_READ_TOGETHER) if k in g), -1)
+            groups.setdefault(len(_READ_TOGETHER) + len(groups) if index < 0 else index, {})[k] = (
+                inner[k]
+            )
+        if len(groups) < 2:
+            return None
+        return [([], [nn, ctx.synthetic(part)]) for _, part in sorted(groups.items())]
+
+    def _dependent_groups(self, n: Node) -> list[list[tuple[list[Node], list[Node]]]]:
+        """``dependentSchemas`` as the conditionals it means: ``{k: S}`` is exactly
+        ``if {type: object, required: [k]} then S``. Up to :data:`MAX_DEPENDENT` keys
+        per schema (each doubles the clauses); beyond that they are left out, which only
+        widens a writer (sound) and never narrows a reader (read by :meth:`incl_f`)."""
+        deps = n.schema.get("dependentSchemas")
+        if not isinstance(deps, dict) or not deps or len(deps) > MAX_DEPENDENT:
+            return []
+        groups: list[list[tuple[list[Node], list[Node]]]] = []
+        for k in deps:
+            cond = self.present_atom(k)
+            groups.append([([cond, self.ctx.child(n, "dependentSchemas", k)], []), ([], [cond])])
+        return groups
+
+    def present_atom(self, key: str) -> Node:
+        """``{"type": "object", "required": [key]}``: an object that has ``key``."""
+        hit = self._present_atoms.get(key)
+        if hit is None:
+            hit = self.ctx.synthetic({"type": "object", "required": [key]})
+            self._present_atoms[key] = hit
+        return hit
 
     # -- emptiness and disjointness --------------------------------------------------
     def nodes_empty(self, nodes: Sequence[Node]) -> bool:
@@ -772,6 +906,8 @@ class Prover:
                     covering = b
                     break
             if covering is None:
+                if self._covered_together(ft, branches, path, one=one, hops=hops):
+                    continue
                 kind = "oneOf" if one else "anyOf"
                 return Gap(f"no {kind} branch of the reader covers the writer's {t} values", path)
             if one:
@@ -779,6 +915,38 @@ class Prover:
                     if b is not covering and not self.disjoint(ft, b):
                         return Gap(f"{t} values may match several oneOf branches", path)
         return None
+
+    def _covered_together(
+        self, f: Facets, branches: list[Node], path: tuple[str | int, ...], *, one: bool, hops: int
+    ) -> bool:
+        """Whether the branches together cover ``f`` although none does alone.
+
+        What the first branches leave (``f`` and not those branches, an over-approximation
+        where a negation is too complex to apply) must be covered by a later one, or be
+        empty. For ``oneOf`` the branches must also be pairwise disjoint within ``f``, so
+        that each value matches exactly one.
+        """
+        if len(branches) > MAX_UNION:
+            return False
+        if one:
+            for i, bi in enumerate(branches):
+                clauses = self.dnf([bi])
+                if clauses is None:
+                    return False
+                for atoms, negs in clauses:
+                    part = f.with_atoms(atoms, negs)
+                    if part.empty():
+                        continue
+                    if not all(self.disjoint(part, bj) for bj in branches[i + 1 :]):
+                        return False
+        rest = f
+        for b in branches:
+            if self.incl_f(rest, b, path, hops + 1) is None:
+                return True
+            rest = rest.with_atoms([], [b])
+            if rest.empty():
+                return True
+        return False
 
     def conditional(
         self, f: Facets, sup: Node, path: tuple[str | int, ...], hops: int
@@ -884,10 +1052,11 @@ class Prover:
         for a in f.dicts:
             s = a.schema
             pre = s.get("prefixItems")
+            rest = rest_keyword(s, "items")
             if isinstance(pre, list) and i < len(pre):
                 out.append(ctx.child(a, "prefixItems", i))
-            elif "items" in s:
-                out.append(ctx.child(a, "items"))
+            elif rest is not None:
+                out.append(ctx.child(a, rest))
         return out
 
     def _arr(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
@@ -948,6 +1117,8 @@ class Prover:
                             break
                 if not ok and lo >= mn and all_positions(c) is None:
                     ok = True
+                if not ok and lo >= mn:
+                    ok = self._guaranteed_matches(f, c, lo, plen, path) >= mn
                 if not ok:
                     return Gap("the reader requires matching items the writer need not have", path)
             if isinstance(mx, int) and (hi is None or hi > mx):
@@ -961,6 +1132,19 @@ class Prover:
             if gap is not None:
                 return gap
         return None
+
+    def _guaranteed_matches(
+        self, f: Facets, c: Node, lo: int, plen: int, path: tuple[str | int, ...]
+    ) -> int:
+        """How many of the ``lo`` items every writer array has are proven to match ``c``
+        (a ``contains`` guaranteed by prefix items)."""
+        count = 0
+        for i in range(min(lo, plen)):
+            if self.incl(self._pos(f, i), c, (*path, i)) is None:
+                count += 1
+        if lo > plen and self.incl(self._pos(f, plen), c, (*path, "*")) is None:
+            count += lo - plen
+        return count
 
     # -- objects ---------------------------------------------------------------------
     def _obj(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
@@ -1029,8 +1213,8 @@ class Prover:
                     apats = a.schema.get("patternProperties")
                     if isinstance(apats, dict) and p in apats:
                         certain.append(ctx.child(a, "patternProperties", p))
-                    elif not apats and "additionalProperties" in a.schema:
-                        certain.append(ctx.child(a, "additionalProperties"))
+                    elif not apats and (rest := rest_keyword(a.schema, "additionalProperties")):
+                        certain.append(ctx.child(a, rest))
                 gap = self.incl(certain, ctx.child(sup, "patternProperties", p), (*path, "*"))
                 if gap is not None:
                     return gap
@@ -1041,8 +1225,9 @@ class Prover:
                 certain = []
                 for a in f.dicts:
                     apats = a.schema.get("patternProperties") or {}
-                    if all(q in spats for q in apats) and "additionalProperties" in a.schema:
-                        certain.append(ctx.child(a, "additionalProperties"))
+                    rest = rest_keyword(a.schema, "additionalProperties")
+                    if all(q in spats for q in apats) and rest is not None:
+                        certain.append(ctx.child(a, rest))
                 gap = self.incl(certain, ctx.child(sup, "additionalProperties"), (*path, "*"))
                 if gap is not None:
                     return gap
