@@ -303,6 +303,8 @@ class Facets:
         self._close_required()
         for n in self.negs:
             self._apply_neg(n, depth=0)
+        if self.min_len == 0 and any(v == "" for v in self.excluded):
+            self.min_len = 1  # "" is the only string of length 0
         if values is None:
             values = self._enumerate()
         if values is not None:
@@ -352,6 +354,9 @@ class Facets:
         v = s.get("maxProperties")
         if isinstance(v, int) and not isinstance(v, bool):
             self.max_props = v if self.max_props is None else min(self.max_props, v)
+        pn = s.get("propertyNames")
+        if pn is False or (isinstance(pn, dict) and "string" not in (_types_of(pn) or {"string"})):
+            self.max_props = 0  # no key name is valid: only the empty object is
 
     def _close_required(self) -> None:
         """Add the keys ``dependentRequired`` makes required, given the required ones."""
@@ -472,7 +477,7 @@ class Facets:
         ctx = self.prover.ctx
         found: list[Node] = []
         out: list[Node] | None = found
-        if k in self.absent:
+        if k in self.absent or self.max_props == 0:
             out = None
         else:
             for a in self.dicts:
@@ -520,6 +525,8 @@ class Facets:
         return names, patterns, finite
 
     def other_keys_possible(self) -> bool:
+        if self.max_props == 0:
+            return False
         for a in self.dicts:
             s = a.schema
             rest = rest_keyword(s, "additionalProperties")
