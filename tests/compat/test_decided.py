@@ -189,3 +189,52 @@ def test_proven_inclusion_is_sound(sub: Any, sup: Any, payloads: list[Any]) -> N
         elif verdict.holds is False:
             assert is_valid(writer, verdict.witness)
             assert not is_valid(sup, verdict.witness)
+
+
+# -- the rule layer walks into then/else, contains and propertyNames ----------------------
+
+_SHORTER = ({"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 3})
+
+
+@pytest.mark.parametrize(
+    ("wrap", "schema_path", "instance_path"),
+    [
+        (lambda s: {"type": "array", "contains": s}, "/contains/maxLength", "/*"),
+        (lambda s: {"type": "object", "propertyNames": s}, "/propertyNames/maxLength", ""),
+        (
+            lambda s: {
+                "type": "object",
+                "properties": {"k": {}, "v": {}},
+                "if": {"required": ["k"]},
+                "then": {"properties": {"v": s}},
+            },
+            "/then/properties/v/maxLength",
+            "/v",
+        ),
+        (
+            lambda s: {
+                "type": "object",
+                "properties": {"k": {}, "v": {}},
+                "if": {"required": ["k"]},
+                "then": {},
+                "else": {"properties": {"v": s}},
+            },
+            "/else/properties/v/maxLength",
+            "/v",
+        ),
+    ],
+    ids=["contains", "propertyNames", "then", "else"],
+)
+def test_rules_name_the_change_inside(wrap: Any, schema_path: str, instance_path: str) -> None:
+    old, new = wrap(_SHORTER[0]), wrap(_SHORTER[1])
+    report = diff(old, new)
+    found = [(c.rule, c.schema_path, c.instance_path, c.breaks) for c in report.changes]
+    assert found == [("max-length-decreased", schema_path, instance_path, ("backward",))]
+    assert report.direction("backward").status == "refuted"
+
+
+def test_a_change_under_not_stays_not_changed() -> None:
+    """Under ``not`` a rule's name would say the opposite (a shorter maxLength there
+    accepts more): the coarse rule reports it, with the direction it really breaks."""
+    report = diff({"not": _SHORTER[0]}, {"not": _SHORTER[1]})
+    assert [(c.rule, c.breaks) for c in report.changes] == [("not-changed", ("forward",))]

@@ -863,6 +863,19 @@ class _Walker:
                     _pointer.join(here, str(i)),
                     monotone=monotone,
                 )
+        for keyword in _IN_PLACE_WALKED:
+            a, b = old.first(keyword), new.first(keyword)
+            if a and b and isinstance(a[1], dict) and isinstance(b[1], dict):
+                # The subschema applies at this location (propertyNames: to its key
+                # names; contains: to some item), so the location is what the engine
+                # compares (the anchor).
+                self.walk(
+                    [(_pointer.join(a[0], keyword), a[1])],
+                    [(_pointer.join(b[0], keyword), b[1])],
+                    _pointer.join(here, "*") if keyword == "contains" else here,
+                    monotone=monotone,
+                    anchor=site.location,
+                )
         from accord.compat._rules import combinator_groups
 
         for old_group, new_group in combinator_groups(site):
@@ -877,6 +890,33 @@ class _Walker:
                     monotone=site.monotone and old_group[0] == new_group[0] == "anyOf",
                     anchor=site.location,
                 )
+
+
+# Subschemas the walker enters beside properties, items and branches: a rule inside
+# names the change (``maxLength`` under ``contains``) instead of the coarse rule that
+# only says the keyword changed (:data:`_COARSE`). Not ``not`` and ``if``: a rule's name
+# there says the opposite of what the change does (``nullable-added`` under ``not``
+# rejects null), so ``not-changed``/``conditional-changed`` stay the whole report.
+_IN_PLACE_WALKED = ("then", "else", "contains", "propertyNames")
+_COARSE = frozenset({"conditional-changed", "contains-changed", "property-names-changed"})
+
+
+def _drop_explained_coarse(changes: list[Change]) -> list[Change]:
+    """Without the coarse changes (``not-changed``, ...) that finer changes under the
+    same keyword explain: every direction the coarse one breaks is broken by one of them."""
+    out: list[Change] = []
+    for change in changes:
+        if change.rule in _COARSE and change.schema_path:
+            finer = [
+                c
+                for c in changes
+                if c is not change and c.schema_path.startswith(change.schema_path + "/")
+            ]
+            explained = {d for c in finer for d in c.breaks}
+            if finer and set(change.breaks) <= explained:
+                continue
+        out.append(change)
+    return out
 
 
 # ----------------------------------------------------------------------------- judging
@@ -1184,7 +1224,7 @@ def _changes(
         hit = Hit(rule_id, f"schema {verb} payloads", "", "")
         changes.append(judge.change(root_site, hit, claims=(d,)))
 
-    changes = _dedupe(changes)
+    changes = _drop_explained_coarse(_dedupe(changes))
     return changes, declared_changed, judge.root_directions(changes)
 
 
