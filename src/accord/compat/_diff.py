@@ -864,14 +864,14 @@ class _Walker:
                     monotone=monotone,
                 )
         for keyword in _IN_PLACE_WALKED:
-            a, b = old.first(keyword), new.first(keyword)
-            if a and b and isinstance(a[1], dict) and isinstance(b[1], dict):
+            in_old, in_new = old.first(keyword), new.first(keyword)
+            if in_old and in_new and isinstance(in_old[1], dict) and isinstance(in_new[1], dict):
                 # The subschema applies at this location (propertyNames: to its key
                 # names; contains: to some item), so the location is what the engine
                 # compares (the anchor).
                 self.walk(
-                    [(_pointer.join(a[0], keyword), a[1])],
-                    [(_pointer.join(b[0], keyword), b[1])],
+                    [(_pointer.join(in_old[0], keyword), in_old[1])],
+                    [(_pointer.join(in_new[0], keyword), in_new[1])],
                     _pointer.join(here, "*") if keyword == "contains" else here,
                     monotone=monotone,
                     anchor=site.location,
