@@ -51,6 +51,8 @@ def test_case_is_decided(case: dict[str, Any], semantics: str) -> None:
     for direction, writer, reader in (("backward", old, new), ("forward", new, old)):
         verdict = getattr(result, direction)
         want = case[semantics][direction]
+        if want is None:  # not graded here (a witness for it needs more than the case)
+            continue
         assert verdict.holds is want, f"{direction}: {verdict.reason}"
         if want is False:
             assert verdict.has_witness
@@ -65,6 +67,9 @@ def test_report_directions_match_the_case(case: dict[str, Any]) -> None:
     for direction in ("backward", "forward"):
         want = case["contract"][direction]
         status = report.direction(direction).status  # type: ignore[arg-type]
+        if want is None:
+            assert status != "proven", direction
+            continue
         assert status == ("proven" if want else "refuted"), direction
 
 
@@ -121,6 +126,26 @@ def _extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
             st.one_of(st.none(), st.booleans(), children),
             st.one_of(st.none(), children),
             st.integers(0, 2),
+        ),
+        st.builds(
+            lambda kind, props, closed: {
+                "type": "object",
+                kind: [{"properties": props}, {"properties": {"c": {}}}],
+                "unevaluatedProperties": closed,
+            },
+            st.sampled_from(["allOf", "anyOf"]),
+            st.dictionaries(keys, children, max_size=2),
+            st.one_of(st.booleans(), children),
+        ),
+        st.builds(
+            lambda kind, pre, rest: {
+                "type": "array",
+                kind: [{"prefixItems": pre}],
+                "unevaluatedItems": rest,
+            },
+            st.sampled_from(["allOf", "anyOf"]),
+            st.lists(children, min_size=1, max_size=2),
+            st.one_of(st.booleans(), children),
         ),
         st.builds(
             lambda x, n: {"type": "object", "propertyNames": x, "maxProperties": n},

@@ -134,6 +134,47 @@ def rest_keyword(s: dict[str, Any], keyword: str) -> str | None:
     return other
 
 
+_CONDITIONAL = frozenset(
+    {"anyOf", "oneOf", "if", "then", "else", "dependentSchemas", "$dynamicRef"}
+)
+
+
+def static_evaluated(ctx: Ctx, node: Node, keyword: str) -> tuple[set[str], set[str], int] | None:
+    """What ``node`` and the subschemas always applied with it (``$ref``, ``allOf``)
+    evaluate, for its ``unevaluatedProperties`` or ``unevaluatedItems`` (``keyword``):
+    property names, ``patternProperties`` patterns and the prefix length. None when that
+    depends on the instance (a conditional applicator beside them) or everything is
+    evaluated anyway (``additionalProperties``, ``items``, ``contains``, a nested
+    ``unevaluated*``)."""
+    everything = (
+        {"additionalProperties", "unevaluatedProperties"}
+        if keyword == "unevaluatedProperties"
+        else {"items", "contains", "unevaluatedItems"}
+    )
+    keys: set[str] = set()
+    patterns: set[str] = set()
+    prefix = 0
+    for n in ctx.unconditional([node]):
+        sub = n.schema
+        if not isinstance(sub, dict):
+            if sub is False:
+                return None
+            continue
+        if not _CONDITIONAL.isdisjoint(sub):
+            return None
+        if n is not node and keyword in sub:
+            return None
+        if not everything.isdisjoint(k for k in sub if k != keyword):
+            return None
+        if isinstance(sub.get("properties"), dict):
+            keys.update(sub["properties"])
+        if isinstance(sub.get("patternProperties"), dict):
+            patterns.update(sub["patternProperties"])
+        if isinstance(sub.get("prefixItems"), list):
+            prefix = max(prefix, len(sub["prefixItems"]))
+    return keys, patterns, prefix
+
+
 @lru_cache(maxsize=4096)
 def _regex(pattern: str) -> Any:
     import regress
@@ -299,6 +340,10 @@ class Facets:
             self.num["integer"].apply(s)
             self.num["number"].apply(s)
             self._apply_scalar(s)
+            if s.get("unevaluatedItems") is False and rest_keyword(s, "items") is None:
+                ev = static_evaluated(ctx, a, "unevaluatedItems")
+                if ev is not None:
+                    self.max_items = ev[2] if self.max_items is None else min(self.max_items, ev[2])
         self.types = types
         self._close_required()
         for n in self.negs:
@@ -496,6 +541,14 @@ class Facets:
                 rest = rest_keyword(s, "additionalProperties")
                 if not hit and rest is not None:
                     found.append(ctx.child(a, rest))
+                elif rest is None and "unevaluatedProperties" in s:
+                    ev = static_evaluated(ctx, a, "unevaluatedProperties")
+                    if (
+                        ev is not None
+                        and k not in ev[0]
+                        and not any(regex_search(p, k) for p in ev[1])
+                    ):
+                        found.append(ctx.child(a, "unevaluatedProperties"))
                 if "propertyNames" in s and not ctx.valid(ctx.child(a, "propertyNames"), k):
                     out = None
                     break
@@ -532,6 +585,10 @@ class Facets:
             rest = rest_keyword(s, "additionalProperties")
             if rest is not None and s[rest] is False and not s.get("patternProperties"):
                 return False
+            if rest is None and s.get("unevaluatedProperties") is False:
+                ev = static_evaluated(self.prover.ctx, a, "unevaluatedProperties")
+                if ev is not None and not ev[1]:
+                    return False
         return not self.pn_names()[2]
 
     # -- emptiness -------------------------------------------------------------------
@@ -1064,6 +1121,10 @@ class Prover:
                 out.append(ctx.child(a, "prefixItems", i))
             elif rest is not None:
                 out.append(ctx.child(a, rest))
+            elif "unevaluatedItems" in s:
+                ev = static_evaluated(ctx, a, "unevaluatedItems")
+                if ev is not None and i >= ev[2]:
+                    out.append(ctx.child(a, "unevaluatedItems"))
         return out
 
     def _arr(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
@@ -1087,7 +1148,9 @@ class Prover:
             return None
 
         def all_positions(target: Node, start: int = 0) -> Gap | None:
-            for i in range(start, plen + 1):
+            # Every position from ``start`` on: the prefix ones, then one for the tail
+            # (the writer's items beyond its prefix), even when ``start`` is past it.
+            for i in range(start, max(plen, start) + 1):
                 if hi is not None and i >= hi:
                     break
                 gap = self.incl(self._pos(f, i), target, (*path, i if i < plen else "*"))
@@ -1133,9 +1196,10 @@ class Prover:
         if "unevaluatedItems" in s and s["unevaluatedItems"] is not True:
             u = ctx.child(sup, "unevaluatedItems")
             plain = not (set(s) & _COMBINATORS) and "items" not in s and "contains" not in s
-            if not plain:
+            ev = None if plain else static_evaluated(ctx, sup, "unevaluatedItems")
+            if not plain and ev is None:
                 return Gap("cannot decide unevaluatedItems beside applicators", path)
-            gap = all_positions(u, len(spre))
+            gap = all_positions(u, len(spre) if ev is None else ev[2])
             if gap is not None:
                 return gap
         return None
