@@ -12,6 +12,14 @@ a pair that is already in progress (coinduction: sound for finite instances by
 induction on depth). Results that leaned on an outer assumption are not cached, so a
 provisional "holds" never leaks into another context.
 
+Writer-side keywords are read where their meaning is exact: ``not allOf``/``not
+anyOf``/``not`` of a multi-keyword schema become alternatives of simpler negations,
+``dependentSchemas`` the ``if``/``then`` it means, ``unevaluatedItems``/
+``unevaluatedProperties`` the ``items``/``additionalProperties`` they mean when what is
+evaluated beside them is the same for every instance (:func:`static_evaluated`).
+Anything left out only widens the writer. A union of reader branches may cover the
+writer together (``oneOf``: when they are pairwise disjoint within it).
+
 Anything the prover cannot establish is a :class:`Gap` (a reason and the instance
 path where it arose); only the refuter may turn a gap into "not included".
 """
