@@ -153,3 +153,25 @@ def test_shared_cases_directions_rest_on_their_own_witness(
             and case["witnesses"]["old_only" if direction == "backward" else "new_only"]
         ):
             assert report.direction(direction).status == "refuted"  # type: ignore[arg-type]
+
+
+def test_a_transitive_check_carries_the_earlier_versions_direction(tmp_path: Path) -> None:
+    from _registry_builders import add_contract
+    from accord.compat import check_version
+    from accord.registry.model import Registry
+
+    versions = {
+        "1.0.0": {"enum": ["a", "c"]},
+        "1.1.0": {"enum": ["a"]},  # slipped through: incompatible with 1.0.0
+        "1.2.0": {"enum": ["a", "b"]},
+    }
+    toml = 'owner = "team-a"\nkind = "event"\nmode = "backward-transitive"\n'
+    add_contract(tmp_path, "shop.thing", versions, toml=toml)
+    report = check_version(Registry.load(tmp_path), "shop.thing", "1.2.0")
+    backward = report.direction("backward")
+    assert not report.backward
+    assert backward.status == "refuted"
+    assert backward.reason.startswith("against 1.0.0")
+    assert backward.witness is not None
+    assert backward.witness.payload == "c"
+    assert report.to_json()["directions"]["backward"]["status"] == "refuted"
