@@ -168,8 +168,8 @@ def static_evaluated(ctx: Ctx, node: Node, keyword: str) -> tuple[set[str], set[
             if sub is False:
                 return None
             continue
-        if not _CONDITIONAL.isdisjoint(sub):
-            return None
+        if any(sub[k] != {} for k in _CONDITIONAL.intersection(sub)):
+            return None  # (an empty dependentSchemas applies nothing)
         if n is not node and keyword in sub:
             return None
         if not everything.isdisjoint(k for k in sub if k != keyword):
@@ -181,6 +181,21 @@ def static_evaluated(ctx: Ctx, node: Node, keyword: str) -> tuple[set[str], set[
         if isinstance(sub.get("prefixItems"), list):
             prefix = max(prefix, len(sub["prefixItems"]))
     return keys, patterns, prefix
+
+
+def writer_rest(ctx: Ctx, a: Node) -> tuple[Node, set[str]] | None:
+    """The subschema of ``a`` that a key gets when ``a`` neither names it nor matches it
+    with one of the returned patterns (``additionalProperties``, or an
+    ``unevaluatedProperties`` that means it), or None."""
+    s = a.schema
+    rest = rest_keyword(s, "additionalProperties")
+    if rest is not None:
+        return ctx.child(a, rest), set(s.get("patternProperties") or {})
+    if "unevaluatedProperties" in s:
+        ev = static_evaluated(ctx, a, "unevaluatedProperties")
+        if ev is not None:
+            return ctx.child(a, "unevaluatedProperties"), ev[1]
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -1376,5 +1391,14 @@ class Prover:
                 return gap
         covered = pn_patterns is not None and all(q in pats for q in pn_patterns)
         if other and not covered and u.schema is not True:
-            return Gap("cannot decide which keys the reader evaluates", path)
+            # A key the writer does not name and no reader pattern matches: the reader
+            # leaves it unevaluated (or evaluates it in a branch: stricter is sound), and
+            # the writer gives it its rest schema where no writer pattern can take it.
+            certain: list[Node] = []
+            for a in f.dicts:
+                found = writer_rest(ctx, a)
+                if found is not None and found[1] <= pats:
+                    certain.append(found[0])
+            if self.incl(certain, u, (*path, "*")) is not None:
+                return Gap("cannot decide which keys the reader evaluates", path)
         return None

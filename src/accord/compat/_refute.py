@@ -71,6 +71,20 @@ def _structured_only(sub: list[Node]) -> bool:
     return False
 
 
+def _rest_nodes(ctx: Ctx, nodes: list[Node]) -> list[Node]:
+    """The ``additionalProperties``/``unevaluatedProperties`` subschemas of ``nodes``
+    (candidate values for an undeclared key; the reference decides)."""
+    out: list[Node] = []
+    for n in nodes:
+        if isinstance(n.schema, dict):
+            out.extend(
+                ctx.child(n, kw)
+                for kw in ("additionalProperties", "unevaluatedProperties")
+                if kw in n.schema
+            )
+    return out
+
+
 class Refuter:
     """Searches for a witness; deterministic, bounded by the context's step budget."""
 
@@ -529,6 +543,10 @@ class Refuter:
                 yield crowd
             for extra in ("z", "A1"):
                 yield from ({**base, extra: v} for v in (1, "s", None))
+            # An undeclared key with the values that separate what each side allows for
+            # keys it does not name (additionalProperties / unevaluatedProperties).
+            rest = self.pool(_rest_nodes(ctx, atoms), _rest_nodes(ctx, sup_u), depth + 1)
+            yield from ({**base, "z": v} for v in rest[:6])
 
     @staticmethod
     def _crowd_sizes(hints: list[Node]) -> list[int]:
