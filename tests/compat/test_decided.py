@@ -263,3 +263,12 @@ def test_a_change_under_not_stays_not_changed() -> None:
     accepts more): the coarse rule reports it, with the direction it really breaks."""
     report = diff({"not": _SHORTER[0]}, {"not": _SHORTER[1]})
     assert [(c.rule, c.breaks) for c in report.changes] == [("not-changed", ("forward",))]
+
+
+def test_a_oneof_listing_one_subschema_twice_is_not_covered() -> None:
+    """Found by the property test: the same Python object as two ``oneOf`` branches is
+    still two branches (every value matches both, so ``oneOf`` rejects it)."""
+    branch = {"type": "string"}
+    verdict = includes({"type": "string"}, {"oneOf": [branch, branch]})
+    assert verdict.holds is False
+    assert verdict.witness == ""

@@ -147,13 +147,20 @@ _CONDITIONAL = frozenset(
 )
 
 
-def static_evaluated(ctx: Ctx, node: Node, keyword: str) -> tuple[set[str], set[str], int] | None:
+def static_evaluated(
+    ctx: Ctx, node: Node, keyword: str, *, maybe: bool = False
+) -> tuple[set[str], set[str], int] | None:
     """What ``node`` and the subschemas always applied with it (``$ref``, ``allOf``)
     evaluate, for its ``unevaluatedProperties`` or ``unevaluatedItems`` (``keyword``):
     property names, ``patternProperties`` patterns and the prefix length. None when that
     depends on the instance (a conditional applicator beside them) or everything is
     evaluated anyway (``additionalProperties``, ``items``, ``contains``, a nested
-    ``unevaluated*``)."""
+    ``unevaluated*``).
+
+    ``maybe`` (the writer's side): count what a conditional subschema (``anyOf``,
+    ``oneOf``, ``if``/``then``/``else``, ``dependentSchemas``) may evaluate as evaluated.
+    ``unevaluated*`` then constrains fewer keys than it does, which only widens a writer.
+    """
     everything = (
         {"additionalProperties", "unevaluatedProperties"}
         if keyword == "unevaluatedProperties"
@@ -162,13 +169,14 @@ def static_evaluated(ctx: Ctx, node: Node, keyword: str) -> tuple[set[str], set[
     keys: set[str] = set()
     patterns: set[str] = set()
     prefix = 0
-    for n in ctx.unconditional([node]):
+    for n in ctx.applicable([node]) if maybe else ctx.unconditional([node]):
         sub = n.schema
         if not isinstance(sub, dict):
-            if sub is False:
+            if sub is False and not maybe:
                 return None
             continue
-        if any(sub[k] != {} for k in _CONDITIONAL.intersection(sub)):
+        conditional = [k for k in _CONDITIONAL.intersection(sub) if sub[k] != {}]
+        if conditional and (not maybe or "$dynamicRef" in conditional):
             return None  # (an empty dependentSchemas applies nothing)
         if n is not node and keyword in sub:
             return None
@@ -192,7 +200,7 @@ def writer_rest(ctx: Ctx, a: Node) -> tuple[Node, set[str]] | None:
     if rest is not None:
         return ctx.child(a, rest), set(s.get("patternProperties") or {})
     if "unevaluatedProperties" in s:
-        ev = static_evaluated(ctx, a, "unevaluatedProperties")
+        ev = static_evaluated(ctx, a, "unevaluatedProperties", maybe=True)
         if ev is not None:
             return ctx.child(a, "unevaluatedProperties"), ev[1]
     return None
@@ -364,7 +372,7 @@ class Facets:
             self.num["number"].apply(s)
             self._apply_scalar(s)
             if s.get("unevaluatedItems") is False and rest_keyword(s, "items") is None:
-                ev = static_evaluated(ctx, a, "unevaluatedItems")
+                ev = static_evaluated(ctx, a, "unevaluatedItems", maybe=True)
                 if ev is not None:
                     self.max_items = ev[2] if self.max_items is None else min(self.max_items, ev[2])
         self.types = types
@@ -565,7 +573,7 @@ class Facets:
                 if not hit and rest is not None:
                     found.append(ctx.child(a, rest))
                 elif rest is None and "unevaluatedProperties" in s:
-                    ev = static_evaluated(ctx, a, "unevaluatedProperties")
+                    ev = static_evaluated(ctx, a, "unevaluatedProperties", maybe=True)
                     if (
                         ev is not None
                         and k not in ev[0]
@@ -609,7 +617,7 @@ class Facets:
             if rest is not None and s[rest] is False and not s.get("patternProperties"):
                 return False
             if rest is None and s.get("unevaluatedProperties") is False:
-                ev = static_evaluated(self.prover.ctx, a, "unevaluatedProperties")
+                ev = static_evaluated(self.prover.ctx, a, "unevaluatedProperties", maybe=True)
                 if ev is not None and not ev[1]:
                     return False
         return not self.pn_names()[2]
@@ -987,10 +995,10 @@ class Prover:
             ft = f.restricted(t)
             if ft.empty():
                 continue
-            covering: Node | None = None
-            for b in branches:
+            covering: int | None = None  # an index: one subschema may sit in two branches
+            for i, b in enumerate(branches):
                 if self.incl_f(ft, b, path, hops + 1) is None:
-                    covering = b
+                    covering = i
                     break
             if covering is None:
                 if self._covered_together(ft, branches, path, one=one, hops=hops):
@@ -998,8 +1006,8 @@ class Prover:
                 kind = "oneOf" if one else "anyOf"
                 return Gap(f"no {kind} branch of the reader covers the writer's {t} values", path)
             if one:
-                for b in branches:
-                    if b is not covering and not self.disjoint(ft, b):
+                for i, b in enumerate(branches):
+                    if i != covering and not self.disjoint(ft, b):
                         return Gap(f"{t} values may match several oneOf branches", path)
         return None
 
@@ -1145,7 +1153,7 @@ class Prover:
             elif rest is not None:
                 out.append(ctx.child(a, rest))
             elif "unevaluatedItems" in s:
-                ev = static_evaluated(ctx, a, "unevaluatedItems")
+                ev = static_evaluated(ctx, a, "unevaluatedItems", maybe=True)
                 if ev is not None and i >= ev[2]:
                     out.append(ctx.child(a, "unevaluatedItems"))
         return out
