@@ -175,3 +175,21 @@ def test_a_transitive_check_carries_the_earlier_versions_direction(tmp_path: Pat
     assert backward.witness is not None
     assert backward.witness.payload == "c"
     assert report.to_json()["directions"]["backward"]["status"] == "refuted"
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_a_removal_shows_only_a_witness_carrying_the_removed_key(closed: bool) -> None:
+    """Removing ``b`` while ``a`` changes type: the witnesses about ``a`` belong to
+    ``type-changed``, not to the removal; a closed NEW refutes ``{"b": ...}`` itself."""
+    old = {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}
+    new: dict[str, Any] = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    if closed:
+        new["additionalProperties"] = False
+    report = diff(old, new)
+    (removed,) = [c for c in report.changes if c.rule == "property-removed"]
+    for direction in ("backward", "forward"):
+        result = removed.direction(direction)  # type: ignore[arg-type]
+        assert result.status == "policy"
+        if result.witness is not None:
+            assert "b" in result.witness.payload
+    assert (removed.direction("backward").witness is not None) is closed

@@ -1025,9 +1025,18 @@ class _Judge:
         for d in claims:
             assert comparison is not None
             local = self._local_witness(site, hit, comparison.verdict(d), d)
+            found = local or self.witnesses.root_witness(d)
+            if (
+                policy
+                and found is not None
+                and _part(found.payload, "", hit.instance_path) is _MISSING
+            ):
+                # A removal shows only a witness that carries the removed key: the
+                # location's witness may be about another key entirely.
+                found = local = None
             if local is not None and legacy is None:
                 legacy = local
-            own[d] = local or self.witnesses.root_witness(d)
+            own[d] = found
         if legacy is None:
             legacy = next((w for w in own.values() if w is not None), None)
         shrunk: dict[int, Witness] = {}
