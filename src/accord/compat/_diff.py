@@ -1026,14 +1026,10 @@ class _Judge:
             assert comparison is not None
             local = self._local_witness(site, hit, comparison.verdict(d), d)
             found = local or self.witnesses.root_witness(d)
-            if (
-                policy
-                and found is not None
-                and _part(found.payload, "", hit.instance_path) is _MISSING
-            ):
+            if policy and found is not None and not self._about_key(found, hit.instance_path):
                 # A removal shows only a witness that carries the removed key: the
                 # location's witness may be about another key entirely.
-                found = local = None
+                found = local = self._key_witness(d, hit.instance_path)
             if local is not None and legacy is None:
                 legacy = local
             own[d] = found
@@ -1085,6 +1081,37 @@ class _Judge:
             witness=witness,
             directions=tuple(results),
         )
+
+    def _key_witness(self, d: Direction, instance_path: str) -> Witness | None:
+        """A root payload with a plain value at ``instance_path`` that separates the
+        sides in direction ``d`` (a removed key the reader now forbids), or None."""
+        values: tuple[Any, ...] = ("", 0, None, False, [], {})
+        accepted: Side = "old" if d == "backward" else "new"
+        tokens = _pointer.split(instance_path)
+        for value in values:
+            # Alone first (nothing else in the payload to separate the sides), then
+            # placed into a valid payload of the accepting side.
+            for found in (
+                self.witnesses.check(_put(None, tokens, value), accepted),
+                self.witnesses.lift(d, instance_path, value),
+            ):
+                if found is not None and self._about_key(found, instance_path):
+                    return found
+        return None
+
+    def _about_key(self, witness: Witness, instance_path: str) -> bool:
+        """Whether ``witness`` separates the sides because of the key at
+        ``instance_path``: it carries the key, and without it it would not separate."""
+        if _part(witness.payload, "", instance_path) is _MISSING:
+            return False
+        *parents, key = _pointer.split(instance_path)
+        if "*" in parents:
+            return True  # a key inside array items: carrying it is all that is asked
+        holder = _get_at(witness.payload, parents)
+        if not isinstance(holder, dict):
+            return True
+        without = _set_at(witness.payload, parents, {k: v for k, v in holder.items() if k != key})
+        return self.witnesses.check(without, witness.accepted_by) is None
 
     def _local_witness(self, site: Site, hit: Hit, local: Verdict, d: Direction) -> Witness | None:
         """The isolated comparison's witness for ``d``, lifted into a root payload."""
