@@ -38,6 +38,7 @@ _LAZY: dict[str, str] = {
     "Conformance": "accord.service.startup",
     "ContractMismatch": "accord.errors",
     "Contract": "accord.registry.model",
+    "DirectionResult": "accord.compat",
     "ContractNotFound": "accord.errors",
     "ContractRef": "accord.registry.names",
     "ContractVersion": "accord.registry.model",
@@ -90,6 +91,7 @@ __all__ = [
     "ContractRef",
     "ContractVersion",
     "ContractViolation",
+    "DirectionResult",
     "DocumentError",
     "IncompatibleChange",
     "InvalidRange",
@@ -129,6 +131,7 @@ __all__ = [
 
 if _TYPE_CHECKING:
     from accord.compat import Change as Change
+    from accord.compat import DirectionResult as DirectionResult
     from accord.compat import Report as Report
     from accord.compat import check_version as check_version
     from accord.compat import diff as diff

@@ -109,7 +109,7 @@ CASES: list[dict[str, Any]] = [
         {"type": "array", "contains": {**_LINE_OLD, "required": ["sku"]}},
         {"type": "array", "contains": {**_LINE_NEW, "required": ["qty"]}},
         (False, False),
-        ["contains-changed", "property-removed"],
+        ["property-removed", "required-added"],
         "/*/sku",
         {"old_only": [[{"sku": "a"}]], "new_only": [[{"qty": 1}]], "both": [[_LINE]]},
     ),

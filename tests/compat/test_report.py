@@ -36,6 +36,7 @@ def test_json_shape_is_exactly_designs() -> None:
         "forward",
         "required_bump",
         "changes",
+        "directions",
     ]
     assert data["format_version"] == 1
     assert (data["mode"], data["semantics"]) == ("full", "contract")
@@ -52,6 +53,7 @@ def test_json_shape_is_exactly_designs() -> None:
         "message",
         "witness",
         "consumers",
+        "directions",
     ]
     assert change["rule"] == "property-added-required"
     assert change["severity"] == "error"

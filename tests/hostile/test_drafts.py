@@ -248,4 +248,5 @@ def test_an_optional_field_on_a_closed_object_says_why_it_is_major(tmp_path: Pat
     assert why.startswith("major: property-added-optional at /colour")
     assert "breaks forward, which mode full requires" in why
     assert '"colour"' in why
-    assert "accepted by new and rejected by old" in why
+    assert "forward refuted, witness" in why
+    assert "(accepted by new, rejected by old)" in why

@@ -36,6 +36,7 @@ from accord.compat._report import (
     MODES,
     BumpKind,
     Change,
+    DirectionResult,
     Report,
     Severity,
     required_directions,
@@ -852,6 +853,19 @@ class _Walker:
                     _pointer.join(here, str(i)),
                     monotone=monotone,
                 )
+        for keyword in _IN_PLACE_WALKED:
+            in_old, in_new = old.first(keyword), new.first(keyword)
+            if in_old and in_new and isinstance(in_old[1], dict) and isinstance(in_new[1], dict):
+                # The subschema applies at this location (propertyNames: to its key
+                # names; contains: to some item), so the location is what the engine
+                # compares (the anchor).
+                self.walk(
+                    [(_pointer.join(in_old[0], keyword), in_old[1])],
+                    [(_pointer.join(in_new[0], keyword), in_new[1])],
+                    _pointer.join(here, "*") if keyword == "contains" else here,
+                    monotone=monotone,
+                    anchor=site.location,
+                )
         from accord.compat._rules import combinator_groups
 
         for old_group, new_group in combinator_groups(site):
@@ -866,6 +880,33 @@ class _Walker:
                     monotone=site.monotone and old_group[0] == new_group[0] == "anyOf",
                     anchor=site.location,
                 )
+
+
+# Subschemas the walker enters beside properties, items and branches: a rule inside
+# names the change (``maxLength`` under ``contains``) instead of the coarse rule that
+# only says the keyword changed (:data:`_COARSE`). Not ``not`` and ``if``: a rule's name
+# there says the opposite of what the change does (``nullable-added`` under ``not``
+# rejects null), so ``not-changed``/``conditional-changed`` stay the whole report.
+_IN_PLACE_WALKED = ("then", "else", "contains", "propertyNames")
+_COARSE = frozenset({"conditional-changed", "contains-changed", "property-names-changed"})
+
+
+def _drop_explained_coarse(changes: list[Change]) -> list[Change]:
+    """Without the coarse changes (``not-changed``, ...) that finer changes under the
+    same keyword explain: every direction the coarse one breaks is broken by one of them."""
+    out: list[Change] = []
+    for change in changes:
+        if change.rule in _COARSE and change.schema_path:
+            finer = [
+                c
+                for c in changes
+                if c is not change and c.schema_path.startswith(change.schema_path + "/")
+            ]
+            explained = {d for c in finer for d in c.breaks}
+            if finer and set(change.breaks) <= explained:
+                continue
+        out.append(change)
+    return out
 
 
 # ----------------------------------------------------------------------------- judging
@@ -969,39 +1010,56 @@ class _Judge:
             ]
         if claims and comparison is None:
             comparison = self.isolated(site, hit)
-        witness: Witness | None = None
+        own: dict[Direction, Witness | None] = {}
+        legacy: Witness | None = None  # the change's one witness: a local one first
         for d in claims:
             assert comparison is not None
-            local = comparison.verdict(d)
-            if local.holds is False and local.has_witness:
-                witness = self.witnesses.lift(d, site.location.instance_path, local.witness)
-                if witness is None:
-                    # Try just the part of the local witness at the change itself, placed
-                    # into a valid payload of the accepting side.
-                    part = _part(local.witness, site.location.instance_path, hit.instance_path)
-                    if part is not _MISSING:
-                        witness = self.witnesses.lift(d, hit.instance_path, part)
-            if witness is not None:
-                break
-        if witness is None:
-            for d in claims:
-                witness = self.witnesses.root_witness(d)
-                if witness is not None:
-                    break
-        if witness is not None:
-            witness = self.witnesses.shrink(witness, hit.instance_path)
+            local = self._local_witness(site, hit, comparison.verdict(d), d)
+            found = local or self.witnesses.root_witness(d)
+            if policy and found is not None and not self._about_key(found, hit.instance_path):
+                # A removal shows only a witness that carries the removed key: the
+                # location's witness may be about another key entirely.
+                found = local = self._key_witness(d, hit.instance_path)
+            if local is not None and legacy is None:
+                legacy = local
+            own[d] = found
+        if legacy is None:
+            legacy = next((w for w in own.values() if w is not None), None)
+        shrunk: dict[int, Witness] = {}
+        for d, found in own.items():
+            if found is not None:
+                if id(found) not in shrunk:
+                    shrunk[id(found)] = self.witnesses.shrink(found, hit.instance_path)
+                own[d] = shrunk[id(found)]
+        witness = shrunk[id(legacy)] if legacy is not None else None
+        results: list[DirectionResult] = []
+        for d in BOTH:
+            if d not in claims:
+                results.append(DirectionResult(d, "proven"))
+            elif policy:
+                results.append(
+                    DirectionResult(d, "policy", own[d], policy="removal", reason=hit.message)
+                )
+            elif own[d] is not None:
+                results.append(DirectionResult(d, "refuted", own[d]))
+            else:
+                assert comparison is not None
+                reason = (
+                    comparison.verdict(d).reason
+                    or _verdict(self.root, d).reason
+                    or "inclusion could not be proven"
+                )
+                results.append(DirectionResult(d, "unproven", reason=reason))
+        unproven = [r for r in results if r.status == "unproven"]
         status: Status = "proven"
         message = hit.message
         if policy:
             status = "policy"
-        elif claims and witness is None:
+        elif unproven:
             status = "unproven"
-            assert comparison is not None
-            reasons = [
-                comparison.verdict(d).reason or _verdict(self.root, d).reason for d in claims
-            ]
-            reason = next((r for r in reasons if r), "inclusion could not be proven")
-            message += f" (unproven: {reason})"
+            first = unproven[0]
+            label = "unproven" if len(unproven) == len(claims) else f"{first.direction} unproven"
+            message += f" ({label}: {first.reason})"
         return Change(
             rule=hit.rule,
             severity=self.severity(rule.severity, claims),
@@ -1011,7 +1069,89 @@ class _Judge:
             breaks=tuple(d for d in ("backward", "forward") if d in claims),
             message=message,
             witness=witness,
+            directions=tuple(results),
         )
+
+    def _key_witness(self, d: Direction, instance_path: str) -> Witness | None:
+        """A root payload with a plain value at ``instance_path`` that separates the
+        sides in direction ``d`` (a removed key the reader now forbids), or None."""
+        values: tuple[Any, ...] = ("", 0, None, False, [], {})
+        accepted: Side = "old" if d == "backward" else "new"
+        tokens = _pointer.split(instance_path)
+        for value in values:
+            # Alone first (nothing else in the payload to separate the sides), then
+            # placed into a valid payload of the accepting side.
+            for found in (
+                self.witnesses.check(_put(None, tokens, value), accepted),
+                self.witnesses.lift(d, instance_path, value),
+            ):
+                if found is not None and self._about_key(found, instance_path):
+                    return found
+        return None
+
+    def _about_key(self, witness: Witness, instance_path: str) -> bool:
+        """Whether ``witness`` separates the sides because of the key at
+        ``instance_path``: it carries the key, and without it it would not separate."""
+        if _part(witness.payload, "", instance_path) is _MISSING:
+            return False
+        *parents, key = _pointer.split(instance_path)
+        if "*" in parents:
+            return True  # a key inside array items: carrying it is all that is asked
+        holder = _get_at(witness.payload, parents)
+        if not isinstance(holder, dict):
+            return True
+        without = _set_at(witness.payload, parents, {k: v for k, v in holder.items() if k != key})
+        return self.witnesses.check(without, witness.accepted_by) is None
+
+    def _local_witness(self, site: Site, hit: Hit, local: Verdict, d: Direction) -> Witness | None:
+        """The isolated comparison's witness for ``d``, lifted into a root payload."""
+        if local.holds is not False or not local.has_witness:
+            return None
+        found = self.witnesses.lift(d, site.location.instance_path, local.witness)
+        if found is None:
+            # Try just the part of the local witness at the change itself, placed into a
+            # valid payload of the accepting side.
+            part = _part(local.witness, site.location.instance_path, hit.instance_path)
+            if part is not _MISSING:
+                found = self.witnesses.lift(d, hit.instance_path, part)
+        return found
+
+    def root_directions(self, changes: Sequence[Change]) -> tuple[DirectionResult, ...]:
+        """Each direction's standing at the root: the engine's verdict, its witness (or a
+        change's own witness for that direction), else the removal policy, else unproven."""
+        out: list[DirectionResult] = []
+        removal = self.root.removals[0] if self.root.removals else None
+        policy = "removal" if removal is not None else None
+        policy_reason = (
+            f"property {removal.key!r} removed at {removal.instance_path or '/'} ({removal.reason})"
+            if removal is not None
+            else ""
+        )
+        for d in BOTH:
+            verdict = _verdict(self.root, d)
+            if verdict.holds is True and removal is None:
+                out.append(DirectionResult(d, "proven"))
+                continue
+            witness = self.witnesses.root_witness(d)
+            if witness is not None:
+                witness = self.witnesses.shrink(witness)
+            else:
+                witness = next(
+                    (
+                        c.direction(d).witness
+                        for c in changes
+                        if c.direction(d).status == "refuted" and c.direction(d).witness
+                    ),
+                    None,
+                )
+            if witness is not None:
+                out.append(DirectionResult(d, "refuted", witness, policy, policy_reason))
+            elif removal is not None:
+                out.append(DirectionResult(d, "policy", policy=policy, reason=policy_reason))
+            else:
+                reason = verdict.reason or "inclusion could not be proven"
+                out.append(DirectionResult(d, "unproven", reason=reason))
+        return tuple(out)
 
     def severity(self, default: Severity, claims: Sequence[Direction]) -> Severity:
         if set(claims) & set(self.required):
@@ -1037,8 +1177,9 @@ def _changes(
     new: Schema,
     root: Comparison,
     mode: str,
-) -> tuple[list[Change], bool]:
-    """Every change, and whether the declared keys (or a default/deprecated flag) changed."""
+) -> tuple[list[Change], bool, tuple[DirectionResult, ...]]:
+    """Every change, whether the declared keys (or a default/deprecated flag) changed, and
+    each direction's standing at the root."""
     walker = _Walker(old, new)
     walker.walk([("", old)], [("", new)], "")
     judge = _Judge(engine, old, new, root, mode)
@@ -1109,7 +1250,8 @@ def _changes(
         hit = Hit(rule_id, f"schema {verb} payloads", "", "")
         changes.append(judge.change(root_site, hit, claims=(d,)))
 
-    return _dedupe(changes), declared_changed
+    changes = _drop_explained_coarse(_dedupe(changes))
+    return changes, declared_changed, judge.root_directions(changes)
 
 
 def _still_declared(site: Site, hit: Hit) -> bool:
@@ -1215,7 +1357,7 @@ def _compare_unguarded(
     )
     directions = engine.compare(old.schema, new.schema)
     root = replace(directions, removals=engine.removals(old.schema, new.schema))
-    changes, declared_changed = _changes(engine, old.schema, new.schema, root, mode)
+    changes, declared_changed, standing = _changes(engine, old.schema, new.schema, root, mode)
     truth: dict[Direction, bool] = {
         "backward": root.backward.holds is True and not root.removals,
         "forward": root.forward.holds is True and not root.removals,
@@ -1239,6 +1381,7 @@ def _compare_unguarded(
         changes=tuple(changes),
         old=old.label,
         new=new.label,
+        directions=standing,
     )
 
 
@@ -1378,6 +1521,7 @@ def check_version(
         return report
     changes = list(report.changes)
     compatible, backward, forward = report.compatible, report.backward, report.forward
+    directions = {d: report.direction(d) for d in BOTH}
     for earlier in others:
         if (
             earlier >= previous
@@ -1395,6 +1539,11 @@ def check_version(
             registry=registry,
         )
         backward, forward = backward and older.backward, forward and older.forward
+        for d in BOTH:
+            earlier_result = older.direction(d)
+            if directions[d].status == "proven" and earlier_result.status != "proven":
+                reason = f"against {earlier}: {earlier_result.reason}".rstrip(": ")
+                directions[d] = replace(earlier_result, reason=reason)
         if not older.compatible:
             compatible = False
             changes.extend(
@@ -1408,6 +1557,7 @@ def check_version(
         backward=backward,
         forward=forward,
         changes=tuple(changes),
+        directions=tuple(directions.values()),
         required_bump=report.required_bump
         if compatible
         else _versions.required_bump("major", previous),

@@ -12,6 +12,14 @@ a pair that is already in progress (coinduction: sound for finite instances by
 induction on depth). Results that leaned on an outer assumption are not cached, so a
 provisional "holds" never leaks into another context.
 
+Writer-side keywords are read where their meaning is exact: ``not allOf``/``not
+anyOf``/``not`` of a multi-keyword schema become alternatives of simpler negations,
+``dependentSchemas`` the ``if``/``then`` it means, ``unevaluatedItems``/
+``unevaluatedProperties`` the ``items``/``additionalProperties`` they mean when what is
+evaluated beside them is the same for every instance (:func:`static_evaluated`).
+Anything left out only widens the writer. A union of reader branches may cover the
+writer together (``oneOf``: when they are pairwise disjoint within it).
+
 Anything the prover cannot establish is a :class:`Gap` (a reason and the instance
 path where it arose); only the refuter may turn a gap into "not included".
 """
@@ -28,6 +36,7 @@ from typing import Any
 
 from accord.compat._nodes import (
     ALL_TYPES,
+    ANNOTATIONS,
     Ctx,
     Node,
     Unsupported,
@@ -58,9 +67,118 @@ STR_KW = STRING_KEYWORDS
 ARR_KW = ARRAY_KEYWORDS
 OBJ_KW = OBJECT_KEYWORDS
 _KW_BY_TYPE = TYPE_KEYWORDS
+MAX_DEPENDENT = 4
+MAX_UNION = 8  # branches a union is split over (each pair is compared for oneOf)
 _COMBINATORS = frozenset(
     {"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef"}
 )
+
+
+# Keywords whose meaning depends on each other (in one schema object): a schema is the
+# conjunction of its keywords, these groups counting as one keyword each.
+_READ_TOGETHER: tuple[frozenset[str], ...] = (
+    frozenset(
+        {
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "unevaluatedProperties",
+            "dependentSchemas",
+        }
+    ),
+    frozenset(
+        {"prefixItems", "items", "unevaluatedItems", "contains", "minContains", "maxContains"}
+    ),
+    frozenset({"if", "then", "else"}),
+)
+
+# Keywords that apply subschemas in place: their annotations reach ``unevaluated*``.
+_IN_PLACE = frozenset(
+    {"allOf", "anyOf", "oneOf", "if", "then", "else", "$ref", "$dynamicRef", "dependentSchemas"}
+)
+
+
+def rest_keyword(s: dict[str, Any], keyword: str) -> str | None:
+    """The keyword that constrains the items (keys) no other keyword of ``s`` evaluates.
+
+    ``items`` (``additionalProperties``) when present; ``unevaluatedItems``
+    (``unevaluatedProperties``) when it means exactly the same: no in-place applicator
+    beside it (whose annotations it would see) and nothing else evaluating items
+    (``contains``). Else None.
+    """
+    plain = "items" if keyword == "items" else "additionalProperties"
+    if plain in s:
+        return plain
+    other = "unevaluatedItems" if plain == "items" else "unevaluatedProperties"
+    if other not in s or not _IN_PLACE.isdisjoint(s):
+        return None
+    if other == "unevaluatedItems" and "contains" in s:
+        return None
+    return other
+
+
+_CONDITIONAL = frozenset(
+    {"anyOf", "oneOf", "if", "then", "else", "dependentSchemas", "$dynamicRef"}
+)
+
+
+def static_evaluated(
+    ctx: Ctx, node: Node, keyword: str, *, maybe: bool = False
+) -> tuple[set[str], set[str], int] | None:
+    """What ``node`` and the subschemas always applied with it (``$ref``, ``allOf``)
+    evaluate, for its ``unevaluatedProperties`` or ``unevaluatedItems`` (``keyword``):
+    property names, ``patternProperties`` patterns and the prefix length. None when that
+    depends on the instance (a conditional applicator beside them) or everything is
+    evaluated anyway (``additionalProperties``, ``items``, ``contains``, a nested
+    ``unevaluated*``).
+
+    ``maybe`` (the writer's side): count what a conditional subschema (``anyOf``,
+    ``oneOf``, ``if``/``then``/``else``, ``dependentSchemas``) may evaluate as evaluated.
+    ``unevaluated*`` then constrains fewer keys than it does, which only widens a writer.
+    """
+    everything = (
+        {"additionalProperties", "unevaluatedProperties"}
+        if keyword == "unevaluatedProperties"
+        else {"items", "contains", "unevaluatedItems"}
+    )
+    keys: set[str] = set()
+    patterns: set[str] = set()
+    prefix = 0
+    for n in ctx.applicable([node]) if maybe else ctx.unconditional([node]):
+        sub = n.schema
+        if not isinstance(sub, dict):
+            if sub is False and not maybe:
+                return None
+            continue
+        conditional = [k for k in _CONDITIONAL.intersection(sub) if sub[k] != {}]
+        if conditional and (not maybe or "$dynamicRef" in conditional):
+            return None  # (an empty dependentSchemas applies nothing)
+        if n is not node and keyword in sub:
+            return None
+        if not everything.isdisjoint(k for k in sub if k != keyword):
+            return None
+        if isinstance(sub.get("properties"), dict):
+            keys.update(sub["properties"])
+        if isinstance(sub.get("patternProperties"), dict):
+            patterns.update(sub["patternProperties"])
+        if isinstance(sub.get("prefixItems"), list):
+            prefix = max(prefix, len(sub["prefixItems"]))
+    return keys, patterns, prefix
+
+
+def writer_rest(ctx: Ctx, a: Node) -> tuple[Node, set[str]] | None:
+    """The subschema of ``a`` that a key gets when ``a`` neither names it nor matches it
+    with one of the returned patterns (``additionalProperties``, or an
+    ``unevaluatedProperties`` that means it), or None."""
+    s = a.schema
+    rest = rest_keyword(s, "additionalProperties")
+    if rest is not None:
+        return ctx.child(a, rest), set(s.get("patternProperties") or {})
+    if "unevaluatedProperties" in s:
+        ev = static_evaluated(ctx, a, "unevaluatedProperties", maybe=True)
+        if ev is not None:
+            return ctx.child(a, "unevaluatedProperties"), ev[1]
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -229,9 +347,16 @@ class Facets:
             self.num["integer"].apply(s)
             self.num["number"].apply(s)
             self._apply_scalar(s)
+            if s.get("unevaluatedItems") is False and rest_keyword(s, "items") is None:
+                ev = static_evaluated(ctx, a, "unevaluatedItems", maybe=True)
+                if ev is not None:
+                    self.max_items = ev[2] if self.max_items is None else min(self.max_items, ev[2])
         self.types = types
+        self._close_required()
         for n in self.negs:
             self._apply_neg(n, depth=0)
+        if self.min_len == 0 and any(v == "" for v in self.excluded):
+            self.min_len = 1  # "" is the only string of length 0
         if values is None:
             values = self._enumerate()
         if values is not None:
@@ -266,7 +391,8 @@ class Facets:
         v = s.get("maxItems")
         if isinstance(v, int) and not isinstance(v, bool):
             self.max_items = v if self.max_items is None else min(self.max_items, v)
-        if s.get("items") is False:
+        rest = rest_keyword(s, "items")
+        if rest is not None and s[rest] is False:
             pre = s.get("prefixItems")
             n = len(pre) if isinstance(pre, list) else 0
             self.max_items = n if self.max_items is None else min(self.max_items, n)
@@ -280,6 +406,27 @@ class Facets:
         v = s.get("maxProperties")
         if isinstance(v, int) and not isinstance(v, bool):
             self.max_props = v if self.max_props is None else min(self.max_props, v)
+        pn = s.get("propertyNames")
+        if pn is False or (isinstance(pn, dict) and "string" not in (_types_of(pn) or {"string"})):
+            self.max_props = 0  # no key name is valid: only the empty object is
+
+    def _close_required(self) -> None:
+        """Add the keys ``dependentRequired`` makes required, given the required ones."""
+        deps = [
+            a.schema["dependentRequired"]
+            for a in self.dicts
+            if isinstance(a.schema.get("dependentRequired"), dict)
+        ]
+        changed = bool(deps)
+        while changed:
+            changed = False
+            for table in deps:
+                for k, names in table.items():
+                    if k in self.required and isinstance(names, list):
+                        more = {v for v in names if isinstance(v, str)} - self.required
+                        if more:
+                            self.required |= more
+                            changed = True
 
     def _apply_neg(self, n: Node, depth: int) -> None:
         s = n.schema
@@ -384,7 +531,7 @@ class Facets:
         ctx = self.prover.ctx
         found: list[Node] = []
         out: list[Node] | None = found
-        if k in self.absent:
+        if k in self.absent or self.max_props == 0:
             out = None
         else:
             for a in self.dicts:
@@ -400,8 +547,17 @@ class Facets:
                         if regex_search(p, k):
                             found.append(ctx.child(a, "patternProperties", p))
                             hit = True
-                if not hit and "additionalProperties" in s:
-                    found.append(ctx.child(a, "additionalProperties"))
+                rest = rest_keyword(s, "additionalProperties")
+                if not hit and rest is not None:
+                    found.append(ctx.child(a, rest))
+                elif rest is None and "unevaluatedProperties" in s:
+                    ev = static_evaluated(ctx, a, "unevaluatedProperties", maybe=True)
+                    if (
+                        ev is not None
+                        and k not in ev[0]
+                        and not any(regex_search(p, k) for p in ev[1])
+                    ):
+                        found.append(ctx.child(a, "unevaluatedProperties"))
                 if "propertyNames" in s and not ctx.valid(ctx.child(a, "propertyNames"), k):
                     out = None
                     break
@@ -431,10 +587,17 @@ class Facets:
         return names, patterns, finite
 
     def other_keys_possible(self) -> bool:
+        if self.max_props == 0:
+            return False
         for a in self.dicts:
             s = a.schema
-            if s.get("additionalProperties") is False and not s.get("patternProperties"):
+            rest = rest_keyword(s, "additionalProperties")
+            if rest is not None and s[rest] is False and not s.get("patternProperties"):
                 return False
+            if rest is None and s.get("unevaluatedProperties") is False:
+                ev = static_evaluated(self.prover.ctx, a, "unevaluatedProperties", maybe=True)
+                if ev is not None and not ev[1]:
+                    return False
         return not self.pn_names()[2]
 
     # -- emptiness -------------------------------------------------------------------
@@ -653,6 +816,8 @@ class Prover:
         self.depth_budget = 3
         self.string_atom = ctx.synthetic(_STRING_ATOM)
         self._req_atoms: dict[str, Node] = {}
+        self._present_atoms: dict[str, Node] = {}
+        self._negations: dict[tuple[int, int], list[tuple[list[Node], list[Node]]] | None] = {}
 
     # -- entry -----------------------------------------------------------------------
     def incl(self, subs: Sequence[Node], sup: Node, path: tuple[str | int, ...] = ()) -> Gap | None:
@@ -760,14 +925,20 @@ class Prover:
             if isinstance(s.get("allOf"), list):
                 extra.extend(ctx.child(n, "allOf", i) for i in range(len(s["allOf"])))
             new_negs = negs
+            groups: list[list[tuple[list[Node], list[Node]]]] = []
             if "not" in s:
                 nn = ctx.child(n, "not")
                 inner = nn.schema
                 if isinstance(inner, dict) and set(inner) == {"not"}:
                     extra.append(ctx.child(nn, "not"))
                 else:
-                    new_negs = (*negs, nn)
-            groups: list[list[tuple[list[Node], list[Node]]]] = []
+                    alternatives = self._negated(nn)
+                    if alternatives is None:
+                        new_negs = (*negs, nn)
+                    elif len(alternatives) == 1:
+                        new_negs = (*negs, *alternatives[0][1])
+                    else:
+                        groups.append(alternatives)
             if isinstance(s.get("anyOf"), list):
                 groups.append([([ctx.child(n, "anyOf", i)], []) for i in range(len(s["anyOf"]))])
             if isinstance(s.get("oneOf"), list):
@@ -778,6 +949,7 @@ class Prover:
                 yes = [i_node] + ([ctx.child(n, "then")] if "then" in s else [])
                 no = [ctx.child(n, "else")] if "else" in s else []
                 groups.append([(yes, []), (no, [i_node])])
+            groups.extend(self._dependent_groups(n))
             for combo in itertools.product(*groups):
                 pos = [p for choice in combo for p in choice[0]]
                 neg: list[Node] = []
@@ -791,6 +963,63 @@ class Prover:
             if len(stack) > 4 * MAX_CLAUSES:
                 return None
         return results
+
+    def _negated(self, nn: Node) -> list[tuple[list[Node], list[Node]]] | None:
+        """``not X`` as alternatives of simpler negations, or None (keep ``not X`` whole).
+
+        ``not allOf[A, B]`` is ``not A`` or ``not B``; ``not anyOf[A, B]`` is ``not A`` and
+        ``not B``; a ref-free ``X`` without applicators is the conjunction of its keyword
+        groups (keywords that read each other stay together), so ``not X`` is one of
+        their negations. Each alternative keeps ``not X`` itself too (exact, as each
+        implies it), so a reader's identical ``not X`` is still seen as disjoint.
+        """
+        if nn.key not in self._negations:
+            self._negations[nn.key] = self._split_negation(nn)
+        return self._negations[nn.key]
+
+    def _split_negation(self, nn: Node) -> list[tuple[list[Node], list[Node]]] | None:
+        ctx = self.ctx
+        inner = nn.schema
+        if not isinstance(inner, dict):
+            return None
+        keys = set(inner) - ANNOTATIONS
+        if keys == {"allOf"} and isinstance(inner["allOf"], list) and inner["allOf"]:
+            return [([], [nn, ctx.child(nn, "allOf", i)]) for i in range(len(inner["allOf"]))]
+        if keys == {"anyOf"} and isinstance(inner["anyOf"], list):
+            return [([], [nn, *(ctx.child(nn, "anyOf", i) for i in range(len(inner["anyOf"])))])]
+        if keys & _COMBINATORS or not ctx.is_ref_free(nn):
+            return None
+        groups: dict[int, dict[str, Any]] = {}
+        for k in sorted(keys):
+            index = next((i for i, g in enumerate(_READ_TOGETHER) if k in g), -1)
+            groups.setdefault(len(_READ_TOGETHER) + len(groups) if index < 0 else index, {})[k] = (
+                inner[k]
+            )
+        if len(groups) < 2:
+            return None
+        return [([], [nn, ctx.synthetic(part)]) for _, part in sorted(groups.items())]
+
+    def _dependent_groups(self, n: Node) -> list[list[tuple[list[Node], list[Node]]]]:
+        """``dependentSchemas`` as the conditionals it means: ``{k: S}`` is exactly
+        ``if {type: object, required: [k]} then S``. Up to :data:`MAX_DEPENDENT` keys
+        per schema (each doubles the clauses); beyond that they are left out, which only
+        widens a writer (sound) and never narrows a reader (read by :meth:`incl_f`)."""
+        deps = n.schema.get("dependentSchemas")
+        if not isinstance(deps, dict) or not deps or len(deps) > MAX_DEPENDENT:
+            return []
+        groups: list[list[tuple[list[Node], list[Node]]]] = []
+        for k in deps:
+            cond = self.present_atom(k)
+            groups.append([([cond, self.ctx.child(n, "dependentSchemas", k)], []), ([], [cond])])
+        return groups
+
+    def present_atom(self, key: str) -> Node:
+        """``{"type": "object", "required": [key]}``: an object that has ``key``."""
+        hit = self._present_atoms.get(key)
+        if hit is None:
+            hit = self.ctx.synthetic({"type": "object", "required": [key]})
+            self._present_atoms[key] = hit
+        return hit
 
     # -- emptiness and disjointness --------------------------------------------------
     def nodes_empty(self, nodes: Sequence[Node]) -> bool:
@@ -923,21 +1152,55 @@ class Prover:
             ft = f.restricted(t)
             if ft.empty():
                 continue
-            covering: Node | None = None
-            for b in branches:
+            covering: int | None = None  # an index: one subschema may sit in two branches
+            for i, b in enumerate(branches):
                 if self.incl_f(ft, b, path, hops + 1) is None:
-                    covering = b
+                    covering = i
                     break
             if covering is None and t == "string" and self._strings_covered(ft, branches, one):
                 continue
             if covering is None:
+                if self._covered_together(ft, branches, path, one=one, hops=hops):
+                    continue
                 kind = "oneOf" if one else "anyOf"
                 return Gap(f"no {kind} branch of the reader covers the writer's {t} values", path)
             if one:
-                for b in branches:
-                    if b is not covering and not self.disjoint(ft, b):
+                for i, b in enumerate(branches):
+                    if i != covering and not self.disjoint(ft, b):
                         return Gap(f"{t} values may match several oneOf branches", path)
         return None
+
+    def _covered_together(
+        self, f: Facets, branches: list[Node], path: tuple[str | int, ...], *, one: bool, hops: int
+    ) -> bool:
+        """Whether the branches together cover ``f`` although none does alone.
+
+        What the first branches leave (``f`` and not those branches, an over-approximation
+        where a negation is too complex to apply) must be covered by a later one, or be
+        empty. For ``oneOf`` the branches must also be pairwise disjoint within ``f``, so
+        that each value matches exactly one.
+        """
+        if len(branches) > MAX_UNION:
+            return False
+        if one:
+            for i, bi in enumerate(branches):
+                clauses = self.dnf([bi])
+                if clauses is None:
+                    return False
+                for atoms, negs in clauses:
+                    part = f.with_atoms(atoms, negs)
+                    if part.empty():
+                        continue
+                    if not all(self.disjoint(part, bj) for bj in branches[i + 1 :]):
+                        return False
+        rest = f
+        for b in branches:
+            if self.incl_f(rest, b, path, hops + 1) is None:
+                return True
+            rest = rest.with_atoms([], [b])
+            if rest.empty():
+                return True
+        return False
 
     def conditional(
         self, f: Facets, sup: Node, path: tuple[str | int, ...], hops: int
@@ -1096,10 +1359,15 @@ class Prover:
         for a in f.dicts:
             s = a.schema
             pre = s.get("prefixItems")
+            rest = rest_keyword(s, "items")
             if isinstance(pre, list) and i < len(pre):
                 out.append(ctx.child(a, "prefixItems", i))
-            elif "items" in s:
-                out.append(ctx.child(a, "items"))
+            elif rest is not None:
+                out.append(ctx.child(a, rest))
+            elif "unevaluatedItems" in s:
+                ev = static_evaluated(ctx, a, "unevaluatedItems", maybe=True)
+                if ev is not None and i >= ev[2]:
+                    out.append(ctx.child(a, "unevaluatedItems"))
         return out
 
     def _arr(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
@@ -1123,7 +1391,9 @@ class Prover:
             return None
 
         def all_positions(target: Node, start: int = 0) -> Gap | None:
-            for i in range(start, plen + 1):
+            # Every position from ``start`` on: the prefix ones, then one for the tail
+            # (the writer's items beyond its prefix), even when ``start`` is past it.
+            for i in range(start, max(plen, start) + 1):
                 if hi is not None and i >= hi:
                     break
                 gap = self.incl(self._pos(f, i), target, (*path, i if i < plen else "*"))
@@ -1160,6 +1430,8 @@ class Prover:
                             break
                 if not ok and lo >= mn and all_positions(c) is None:
                     ok = True
+                if not ok and lo >= mn:
+                    ok = self._guaranteed_matches(f, c, lo, plen, path) >= mn
                 if not ok:
                     return Gap("the reader requires matching items the writer need not have", path)
             if isinstance(mx, int) and (hi is None or hi > mx):
@@ -1167,12 +1439,26 @@ class Prover:
         if "unevaluatedItems" in s and s["unevaluatedItems"] is not True:
             u = ctx.child(sup, "unevaluatedItems")
             plain = not (set(s) & _COMBINATORS) and "items" not in s and "contains" not in s
-            if not plain:
+            ev = None if plain else static_evaluated(ctx, sup, "unevaluatedItems")
+            if not plain and ev is None:
                 return Gap("cannot decide unevaluatedItems beside applicators", path)
-            gap = all_positions(u, len(spre))
+            gap = all_positions(u, len(spre) if ev is None else ev[2])
             if gap is not None:
                 return gap
         return None
+
+    def _guaranteed_matches(
+        self, f: Facets, c: Node, lo: int, plen: int, path: tuple[str | int, ...]
+    ) -> int:
+        """How many of the ``lo`` items every writer array has are proven to match ``c``
+        (a ``contains`` guaranteed by prefix items)."""
+        count = 0
+        for i in range(min(lo, plen)):
+            if self.incl(self._pos(f, i), c, (*path, i)) is None:
+                count += 1
+        if lo > plen and self.incl(self._pos(f, plen), c, (*path, "*")) is None:
+            count += lo - plen
+        return count
 
     # -- objects ---------------------------------------------------------------------
     def _obj(self, f: Facets, sup: Node, path: tuple[str | int, ...]) -> Gap | None:
@@ -1241,8 +1527,8 @@ class Prover:
                     apats = a.schema.get("patternProperties")
                     if isinstance(apats, dict) and p in apats:
                         certain.append(ctx.child(a, "patternProperties", p))
-                    elif not apats and "additionalProperties" in a.schema:
-                        certain.append(ctx.child(a, "additionalProperties"))
+                    elif not apats and (rest := rest_keyword(a.schema, "additionalProperties")):
+                        certain.append(ctx.child(a, rest))
                 target = ctx.child(sup, "patternProperties", p)
                 gap = self.incl(certain, target, (*path, "*"))
                 if gap is not None and not any(
@@ -1256,11 +1542,9 @@ class Prover:
                 certain = []
                 for a in f.dicts:
                     apats = a.schema.get("patternProperties") or {}
-                    if (
-                        _patterns_within(apats, list(spats), ctx.step)
-                        and "additionalProperties" in a.schema
-                    ):
-                        certain.append(ctx.child(a, "additionalProperties"))
+                    rest = rest_keyword(a.schema, "additionalProperties")
+                    if _patterns_within(apats, list(spats), ctx.step) and rest is not None:
+                        certain.append(ctx.child(a, rest))
                 gap = self.incl(certain, ctx.child(sup, "additionalProperties"), (*path, "*"))
                 if gap is not None:
                     return gap
@@ -1365,5 +1649,14 @@ class Prover:
                 return gap
         covered = pn_patterns is not None and _patterns_within(pn_patterns, sorted(pats), ctx.step)
         if other and not covered and u.schema is not True:
-            return Gap("cannot decide which keys the reader evaluates", path)
+            # A key the writer does not name and no reader pattern matches: the reader
+            # leaves it unevaluated (or evaluates it in a branch: stricter is sound), and
+            # the writer gives it its rest schema where no writer pattern can take it.
+            certain: list[Node] = []
+            for a in f.dicts:
+                found = writer_rest(ctx, a)
+                if found is not None and found[1] <= pats:
+                    certain.append(found[0])
+            if self.incl(certain, u, (*path, "*")) is not None:
+                return Gap("cannot decide which keys the reader evaluates", path)
         return None

@@ -72,6 +72,20 @@ def _structured_only(sub: list[Node]) -> bool:
     return False
 
 
+def _rest_nodes(ctx: Ctx, nodes: list[Node]) -> list[Node]:
+    """The ``additionalProperties``/``unevaluatedProperties`` subschemas of ``nodes``
+    (candidate values for an undeclared key; the reference decides)."""
+    out: list[Node] = []
+    for n in nodes:
+        if isinstance(n.schema, dict):
+            out.extend(
+                ctx.child(n, kw)
+                for kw in ("additionalProperties", "unevaluatedProperties")
+                if kw in n.schema
+            )
+    return out
+
+
 class Refuter:
     """Searches for a witness; deterministic, bounded by the context's step budget."""
 
@@ -264,6 +278,10 @@ class Refuter:
     def _raw(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
         """Candidate values for a location, in pool order before sorting (lazy)."""
         hints = [n for n in self.ctx.applicable([*sub, *sup]) if isinstance(n.schema, dict)]
+        # The bounds under a `not` matter as much as the others (``not {minLength: 3}``
+        # against ``not {minLength: 2}`` is refuted by a string of length 2).
+        negated = [self.ctx.child(n, "not") for n in hints if "not" in n.schema]
+        hints += [n for n in self.ctx.applicable(negated) if isinstance(n.schema, dict)]
         yield from self._scalars(hints)
         if depth < _MAX_DEPTH:
             yield from self._arrays(sub, sup, depth)
@@ -505,21 +523,33 @@ class Refuter:
                     yield {**full, k: v}
                 if k in base:
                     yield {kk: vv for kk, vv in base.items() if kk != k}
-            crowd = dict(base)
-            for i in range(max([3, *self._max_props(hints)]) + 1):
-                crowd.setdefault(f"z{i}", 1)
-            yield crowd
+            for size in self._crowd_sizes(hints):
+                crowd = dict(base)
+                for i in range(size):
+                    if len(crowd) >= size:
+                        break
+                    crowd.setdefault(f"z{i}", 1)
+                yield crowd
             for extra in ("z", "A1"):
                 yield from ({**base, extra: v} for v in (1, "s", None))
+            # An undeclared key with the values that separate what each side allows for
+            # keys it does not name (additionalProperties / unevaluatedProperties).
+            rest = self.pool(_rest_nodes(ctx, atoms), _rest_nodes(ctx, sup_u), depth + 1)
+            yield from ({**base, "z": v} for v in rest[:6])
 
     @staticmethod
-    def _max_props(hints: list[Node]) -> list[int]:
-        out = []
+    def _crowd_sizes(hints: list[Node]) -> list[int]:
+        """Object sizes worth trying: the widest first (as before), then each side of
+        every ``maxProperties``/``minProperties`` bound (a widened ``maxProperties`` 5 ->
+        10 is refuted by 6 keys, not 11)."""
+        bounds: set[int] = set()
         for n in hints:
-            v = n.schema.get("maxProperties")
-            if isinstance(v, int) and not isinstance(v, bool) and v < 64:
-                out.append(v)
-        return out
+            for kw in ("maxProperties", "minProperties"):
+                v = n.schema.get(kw)
+                if isinstance(v, int) and not isinstance(v, bool) and v < 64:
+                    bounds.update({max(v - 1, 0), v, v + 1})
+        widest = max([3, *(b - 1 for b in bounds)]) + 1
+        return [widest, *sorted(bounds - {widest})]
 
     def _interesting(self, keys: list[str], sub: list[Node], sup_u: list[Node]) -> list[str]:
         """Keys whose schemas differ between the sides (large objects only)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from accord import versions as _versions
 from accord.compat._types import Direction, Semantics, Status, Witness
@@ -22,6 +22,11 @@ from accord.registry.config import MODES as _CONFIG_MODES
 Severity: TypeAlias = _rules.Severity
 BumpKind: TypeAlias = _versions.BumpKind
 FORMAT_VERSION = _jsondoc.FORMAT_VERSION
+
+DirectionStatus = Literal["proven", "refuted", "policy", "unproven"]
+"""One direction's standing: ``proven`` (it holds), ``refuted`` (broken, with a witness
+of its own), ``policy`` (broken by a named policy, e.g. ``removal``), ``unproven``
+(neither shown; reported not compatible, with the reason)."""
 
 MODES: tuple[str, ...] = _CONFIG_MODES
 
@@ -49,6 +54,39 @@ def required_directions(mode: str) -> tuple[Direction, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class DirectionResult:
+    """What one direction (of a change, or of the whole report) rests on.
+
+    Attributes:
+        direction: ``backward`` or ``forward``.
+        status: ``proven``, ``refuted``, ``policy`` or ``unproven`` (:data:`DirectionStatus`).
+        witness: For ``refuted`` (and a ``policy`` break where sets differ too): a root
+            payload accepted by the direction's writer side and rejected by its reader,
+            checked with the reference validator.
+        policy: The named policy that breaks the direction (``removal``), else None.
+        reason: Why it is unproven, or what the policy found.
+    """
+
+    direction: Direction
+    status: DirectionStatus
+    witness: Witness | None = None
+    policy: str | None = None
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "witness": self.witness.to_json() if self.witness is not None else None,
+            "policy": self.policy,
+            "reason": self.reason,
+        }
+
+
+def _directions_json(results: tuple[DirectionResult, ...]) -> dict[str, Any]:
+    return {r.direction: r.to_json() for r in results}
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One change between OLD and NEW.
 
@@ -57,9 +95,11 @@ class Change:
         severity: ``error`` (breaks a direction the mode requires), ``warning`` (breaks
             only directions the mode does not require, or downgraded by a contract
             override), ``info`` (breaks nothing).
-        status: ``proven`` (refuted with a witness, or harmless), ``unproven`` (the
-            engine could neither prove nor refute; reported as breaking), ``policy``
-            (a removal, breaking under contract semantics even where sets agree).
+        status: ``proven`` (every direction it breaks is refuted with a witness of its
+            own, or it breaks nothing), ``unproven`` (some direction it reports could
+            be neither proven nor refuted; reported as breaking), ``policy`` (a
+            removal, breaking under contract semantics even where sets agree). Each
+            direction's own standing is in ``directions``.
         schema_path: JSON pointer into NEW (into OLD for removals).
         instance_path: JSON pointer into the payload (``*``: any item or key).
         breaks: The directions it breaks.
@@ -68,6 +108,8 @@ class Change:
             checked with the reference validator; ``None`` when nothing set-theoretic
             breaks (or it is unproven).
         consumers: Consumers and fields it breaks (filled when consumers are registered).
+        directions: Per direction (backward, forward), its status and its own witness
+            (:class:`DirectionResult`); a direction not in ``breaks`` is ``proven``.
     """
 
     rule: str
@@ -79,9 +121,15 @@ class Change:
     message: str
     witness: Witness | None = None
     consumers: tuple[Any, ...] = ()
+    directions: tuple[DirectionResult, ...] = ()
+
+    def direction(self, direction: Direction) -> DirectionResult:
+        """The standing of ``direction`` for this change."""
+        return _find(self.directions, direction, direction in self.breaks, self.witness)
 
     def to_json(self) -> dict[str, Any]:
-        """The docs/design.md JSON form."""
+        """The docs/design.md JSON form, plus ``directions`` (per-direction status and
+        witness, docs/compatibility.md)."""
         return {
             "rule": self.rule,
             "severity": self.severity,
@@ -92,7 +140,30 @@ class Change:
             "message": self.message,
             "witness": self.witness.to_json() if self.witness is not None else None,
             "consumers": [c.to_json() if hasattr(c, "to_json") else c for c in self.consumers],
+            "directions": _directions_json(
+                tuple(self.direction(d) for d in ("backward", "forward"))
+            ),
         }
+
+
+def _find(
+    results: tuple[DirectionResult, ...],
+    direction: Direction,
+    broken: bool,
+    witness: Witness | None,
+) -> DirectionResult:
+    """``direction``'s result, or one derived from the legacy fields when none was recorded
+    (a ``Change``/``Report`` built by hand): a broken direction with a witness for it is
+    refuted, without one unproven."""
+    for result in results:
+        if result.direction == direction:
+            return result
+    if not broken:
+        return DirectionResult(direction, "proven")
+    accepted = "old" if direction == "backward" else "new"
+    if witness is not None and witness.accepted_by == accepted:
+        return DirectionResult(direction, "refuted", witness)
+    return DirectionResult(direction, "unproven", reason="no witness recorded")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +184,9 @@ class Report:
         old: Label of OLD (file, reference or ``<old>``).
         new: Label of NEW.
         format_version: Version of the JSON shape (1).
+        directions: Per direction (backward, forward), its status and its own witness
+            (:class:`DirectionResult`): ``proven`` exactly when ``backward``/``forward``
+            is true.
 
     Example:
         >>> from accord.compat import diff
@@ -130,6 +204,12 @@ class Report:
     old: str = "<old>"
     new: str = "<new>"
     format_version: int = FORMAT_VERSION
+    directions: tuple[DirectionResult, ...] = ()
+
+    def direction(self, direction: Direction) -> DirectionResult:
+        """The standing of ``direction`` at the root (see :class:`DirectionResult`)."""
+        holds = self.backward if direction == "backward" else self.forward
+        return _find(self.directions, direction, not holds, None)
 
     @property
     def breaking(self) -> tuple[Change, ...]:
@@ -147,6 +227,9 @@ class Report:
             "forward": self.forward,
             "required_bump": self.required_bump,
             "changes": [c.to_json() for c in self.changes],
+            "directions": _directions_json(
+                tuple(self.direction(d) for d in ("backward", "forward"))
+            ),
         }
 
     def raise_for_incompatible(self) -> None:
@@ -184,14 +267,41 @@ def _verdict_word(holds: bool) -> str:
     return "yes" if holds else "no"
 
 
+def _root_word(report: Report, direction: Direction) -> str:
+    """``yes``, or ``no`` with what the direction rests on (its status)."""
+    result = report.direction(direction)
+    if result.status == "proven":
+        return "yes"
+    return f"no ({result.status})"
+
+
+def describe_direction(result: DirectionResult, limit: int = 120, *, code: bool = False) -> str:
+    """One broken direction in words: its own witness, the named policy, or ``unproven``
+    (``code``: the witness payload as a Markdown code span).
+
+    >>> describe_direction(DirectionResult("backward", "unproven", reason="r"))
+    'backward unproven'
+    """
+    head = f"{result.direction} {result.status}"
+    if result.policy is not None:
+        head += f" ({result.policy})"
+    if result.witness is not None:
+        w = result.witness
+        payload = _compact(w.payload, limit)
+        if code:
+            payload = f"`{payload}`"
+        head += f", witness {payload} (accepted by {w.accepted_by}, rejected by {w.rejected_by})"
+    return head
+
+
 def render_text(report: Report) -> str:
     """One summary line, then one line per change (witness as compact JSON)."""
     status = "compatible" if report.compatible else "NOT compatible"
     lines = [
         (
             f"{report.old} -> {report.new}: {status} under mode {report.mode} "
-            f"({report.semantics} semantics); backward: {_verdict_word(report.backward)}, "
-            f"forward: {_verdict_word(report.forward)}; required bump: {report.required_bump}"
+            f"({report.semantics} semantics); backward: {_root_word(report, 'backward')}, "
+            f"forward: {_root_word(report, 'forward')}; required bump: {report.required_bump}"
         )
     ]
     for c in report.changes:
@@ -201,11 +311,8 @@ def render_text(report: Report) -> str:
             f"  {c.severity:<7} {c.rule} [{c.status}] {where} ({c.schema_path or '#'}) "
             f"breaks: {breaks}: {c.message}"
         )
-        if c.witness is not None:
-            line += (
-                f"; witness {_compact(c.witness.payload)} "
-                f"(accepted by {c.witness.accepted_by}, rejected by {c.witness.rejected_by})"
-            )
+        for d in c.breaks:
+            line += f"; {describe_direction(c.direction(d))}"
         lines.append(line)
     if not report.changes:
         lines.append("  no changes")
@@ -217,6 +324,17 @@ def _md_cell(text: str) -> str:
     return escape_control(text.replace("|", "\\|").replace("\n", " "))
 
 
+def _md_direction(result: DirectionResult) -> str:
+    """One broken direction in a table cell: its witness, policy or ``unproven``."""
+    if result.witness is not None:
+        w = result.witness
+        text = f"{result.direction}: `{_md_cell(_compact(w.payload, 80))}` ({w.accepted_by} only)"
+        return text + (f", policy {result.policy}" if result.policy else "")
+    if result.policy is not None:
+        return f"{result.direction}: policy {result.policy}"
+    return f"{result.direction}: {result.status}"
+
+
 def render_markdown(report: Report) -> str:
     """A Markdown summary and table (for pull-request comments)."""
     icon = "✅" if report.compatible else "❌"
@@ -226,8 +344,8 @@ def render_markdown(report: Report) -> str:
         f"- mode: `{report.mode}` ({report.semantics} semantics)",
         (
             f"- compatible: **{_verdict_word(report.compatible)}** "
-            f"(backward: {_verdict_word(report.backward)}, "
-            f"forward: {_verdict_word(report.forward)})"
+            f"(backward: {_root_word(report, 'backward')}, "
+            f"forward: {_root_word(report, 'forward')})"
         ),
         f"- required bump: **{report.required_bump}**",
         "",
@@ -240,11 +358,7 @@ def render_markdown(report: Report) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for c in report.changes:
-        witness = (
-            f"`{_md_cell(_compact(c.witness.payload, 80))}` ({c.witness.accepted_by} only)"
-            if c.witness is not None
-            else ""
-        )
+        witness = "; ".join(_md_direction(c.direction(d)) for d in c.breaks)
         lines.append(
             f"| {c.severity} | `{c.rule}` | {c.status} | `{_md_cell(c.instance_path or '/')}` | "
             f"{', '.join(c.breaks) or '—'} | {_md_cell(c.message)} | {witness} |"

@@ -497,7 +497,7 @@ def _publish_locked(
 def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
     """Why a bump is major: each change that needs it, with the directions it breaks
     (and which the mode requires) and its witness payload."""
-    from accord.compat._report import _compact
+    from accord.compat._report import describe_direction
     from accord.gate.check import change_bump
 
     lines: list[str] = []
@@ -511,12 +511,8 @@ def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
                 f"major: {change.rule} at {where}{against}: {change.message}; breaks "
                 f"{' and '.join(change.breaks)}, which mode {mode} requires"
             )
-            if change.witness is not None:
-                payload = _compact(change.witness.payload, 200)
-                line += (
-                    f"; witness {payload} is accepted by {change.witness.accepted_by} and "
-                    f"rejected by {change.witness.rejected_by}"
-                )
+            for d in change.breaks:
+                line += f"; {describe_direction(change.direction(d), 200)}"
             lines.append(line)
     return tuple(dict.fromkeys(lines))
 

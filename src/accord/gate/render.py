@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from accord.compat._report import describe_direction
 from accord.core.text import escape_control
 from accord.gate.check import GATE_RULES, SEVERITIES, FailOn, Finding, GateReport
 
@@ -72,11 +73,6 @@ def _path(prefix: str, file: str | None) -> str | None:
     from accord.gate.check import join_path
 
     return join_path(prefix, file)
-
-
-def _compact(value: Any, limit: int = 120) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _counts(report: GateReport) -> dict[str, int]:
@@ -145,11 +141,7 @@ def _change_lines(changes: tuple[Change, ...], indent: str) -> list[str]:
         lines.append(
             f"{indent}- {change.rule} at {change.instance_path or '/'}{breaks}: {change.message}"
         )
-        if change.witness is not None:
-            lines.append(
-                f"{indent}  witness {_compact(change.witness.payload)}: accepted by "
-                f"{change.witness.accepted_by}, rejected by {change.witness.rejected_by}"
-            )
+        lines.extend(f"{indent}  {describe_direction(change.direction(d))}" for d in change.breaks)
     # One line per change: a name holding a newline must not start a line of its own.
     return [escape_control(line) for line in lines]
 
@@ -200,11 +192,10 @@ def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
                     f"- `{change.rule}` at `{change.instance_path or '/'}`{breaks}: "
                     f"{_cell(change.message)}"
                 )
-                if change.witness is not None:
-                    out.append(
-                        f"  - witness `{_compact(change.witness.payload)}`: accepted by "
-                        f"{change.witness.accepted_by}, rejected by {change.witness.rejected_by}"
-                    )
+                out.extend(
+                    f"  - {_cell(describe_direction(change.direction(d), code=True))}"
+                    for d in change.breaks
+                )
             out.append("")
     if report.ignored:
         out += ["### Ignored (approved)", "", "| rule | contract | version | reason |"]
