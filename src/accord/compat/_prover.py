@@ -52,6 +52,8 @@ from accord.core.vocabulary import (
     OBJECT_KEYWORDS,
     STRING_KEYWORDS,
     TYPE_KEYWORDS,
+    item_subschemas,
+    key_subschemas,
 )
 from accord.validation.formats import FORMATS
 
@@ -536,17 +538,16 @@ class Facets:
         else:
             for a in self.dicts:
                 s = a.schema
-                hit = False
-                props = s.get("properties")
-                if isinstance(props, dict) and k in props:
-                    found.append(ctx.child(a, "properties", k))
-                    hit = True
-                pats = s.get("patternProperties")
-                if isinstance(pats, dict):
-                    for p in pats:
-                        if regex_search(p, k):
-                            found.append(ctx.child(a, "patternProperties", p))
-                            hit = True
+                # properties and patternProperties as the kernel applies them; the rest
+                # (additionalProperties, or unevaluatedProperties where it stands for it)
+                # is the engine's own reading.
+                named = [
+                    path
+                    for path in key_subschemas(s, k, regex_search)
+                    if path[0] != "additionalProperties"
+                ]
+                found.extend(ctx.child(a, *path) for path in named)
+                hit = bool(named)
                 rest = rest_keyword(s, "additionalProperties")
                 if not hit and rest is not None:
                     found.append(ctx.child(a, rest))
@@ -1358,10 +1359,11 @@ class Prover:
         out: list[Node] = []
         for a in f.dicts:
             s = a.schema
-            pre = s.get("prefixItems")
+            # the prefix as the kernel applies it; past it, the engine's rest reading
+            prefix = [p for p in item_subschemas(s, i) if p[0] == "prefixItems"]
             rest = rest_keyword(s, "items")
-            if isinstance(pre, list) and i < len(pre):
-                out.append(ctx.child(a, "prefixItems", i))
+            if prefix:
+                out.append(ctx.child(a, *prefix[0]))
             elif rest is not None:
                 out.append(ctx.child(a, rest))
             elif "unevaluatedItems" in s:
