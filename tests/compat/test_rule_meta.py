@@ -162,5 +162,23 @@ def test_conditional_reporting_is_marked_on_the_records() -> None:
     """The walker reports these only under the engine's verdict, as their records say."""
     assert {r.id: r.reported for r in RULES.values() if r.reported != "always"} == {
         "ref-refactored": "when-equivalent",
-        "oneof-branch-overlap": "when-breaking",
+        "oneof-branch-overlap": "when-overlapping",
+    }
+
+
+def test_the_engine_reads_rule_facts_from_the_records_not_from_ids() -> None:
+    # The facts _diff.py once keyed on rule ids live in the rule records.
+    import inspect
+
+    from accord.compat import _diff
+
+    source = inspect.getsource(_diff)
+    for rule_id in ("oneof-branch-overlap", "property-removed", "required-added"):
+        assert f'hit.rule == "{rule_id}"' not in source
+        assert f'"{rule_id}"' not in source.split("def _changes", 1)[-1].split("\ndef ", 1)[0]
+    assert RULES["oneof-branch-overlap"].spec.reported == "when-overlapping"
+    assert RULES["property-removed"].spec.policy == "removal"
+    assert {r for r, rule in RULES.items() if rule.spec.declares_undeclared} == {
+        "required-added",
+        "required-removed",
     }

@@ -1196,16 +1196,16 @@ def _changes(
             if judge.equivalent(site.location):
                 changes.append(judge.change(site, hit, claims=()))
             continue
-        if hit.rule == "oneof-branch-overlap" and judge.disjoint(site, hit):
+        if spec.reported == "when-overlapping" and judge.disjoint(site, hit):
             continue
-        if hit.rule == "property-removed" and hit.instance_path in removal_paths:
+        if spec.spec.policy == "removal" and hit.instance_path in removal_paths:
             continue  # reported from the engine's removals, as policy
         change = judge.change(site, hit)
-        if spec.reported == "when-breaking" and not change.breaks:
+        if spec.reported in ("when-breaking", "when-overlapping") and not change.breaks:
             continue
         if spec.declared and not _still_declared(site, hit):
             declared_changed = True
-        if hit.rule in ("required-added", "required-removed") and hit.key not in (
+        if spec.spec.declares_undeclared and hit.key not in (
             site.old.properties().keys() | site.new.properties().keys()
         ):
             declared_changed = True

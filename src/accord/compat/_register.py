@@ -113,6 +113,8 @@ def rule(
     declared: bool = False,
     fallback: bool = False,
     reported: Reported = "always",
+    policy: str | None = None,
+    declares_undeclared: bool = False,
 ) -> Callable[[Detector], Detector]:
     """Register the decorated detector as rule ``rule_id`` (ids are never reused).
 
@@ -144,6 +146,8 @@ def rule(
                 declared=declared,
                 fallback=fallback,
                 reported=reported,
+                policy=policy,
+                declares_undeclared=declares_undeclared,
             )
         )
         registered[rule_id] = Rule(spec, detect)

@@ -176,7 +176,7 @@ def oneof_branch_removed(site: Site) -> Iterable[Hit]:
 @rule(
     "oneof-branch-overlap",
     breaks=BOTH,
-    reported="when-breaking",
+    reported="when-overlapping",
     waiver="oneof-branch-overlap has no reverse rule: a removed overlap is reported as the "
     "branch change that removed it.",
     example=(

@@ -172,6 +172,7 @@ def property_added_required(site: Site) -> Iterable[Hit]:
     kind="object",
     hint="readers: stop relying on this field; writers: stop sending it",
     declared=True,
+    policy="removal",
     breaks=BOTH,
     mirror="property-added-optional",
     example=(
@@ -240,6 +241,7 @@ def _required_ops(site: Site, name: str, *, add: bool) -> tuple[PatchOp, ...] | 
 @rule(
     "required-added",
     kind="object",
+    declares_undeclared=True,
     hint=SEND_HINT,
     breaks=BACKWARD,
     mirror="required-removed",
@@ -271,6 +273,7 @@ def required_added(site: Site) -> Iterable[Hit]:
 @rule(
     "required-removed",
     kind="object",
+    declares_undeclared=True,
     breaks=FORWARD,
     mirror="required-added",
     example=({**OBJECT_EXAMPLE, "required": ["id"]}, OBJECT_EXAMPLE),

@@ -33,7 +33,7 @@ Direction = Literal["backward", "forward"]
 Severity = Literal["error", "warning", "info"]
 Bump = Literal["none", "patch", "minor", "major"]
 Kind = Literal["object", "array", "string", "number"]
-Reported = Literal["always", "when-equivalent", "when-breaking"]
+Reported = Literal["always", "when-equivalent", "when-breaking", "when-overlapping"]
 
 FAMILIES: tuple[Family, ...] = ("compat", "lint", "gate")
 
@@ -88,7 +88,14 @@ class RuleSpec:
         reported: Compat: when a detected change is reported: ``always``; only where
             the engine proves both sides equal (``when-equivalent``: a same-meaning
             refactor, claiming no direction); only when the engine finds it breaks a
-            direction (``when-breaking``).
+            direction (``when-breaking``); only when it breaks a direction and the
+            branches it names overlap (``when-overlapping``).
+        policy: Compat: the named policy under which the engine itself reports this
+            change where it applies (``removal``: a property the engine removed is
+            reported from the engine's removals, not from this detector).
+        declares_undeclared: Compat: the change alters the declared shape when the key
+            it names is declared by no property of either side (``required`` naming an
+            undeclared key).
     """
 
     family: Family
@@ -107,6 +114,8 @@ class RuleSpec:
     declared: bool = False
     fallback: bool = False
     reported: Reported = "always"
+    policy: str | None = None
+    declares_undeclared: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by ``accord rules --format json``."""
@@ -368,6 +377,7 @@ _REPORTED: Mapping[Reported, str] = MappingProxyType(
         "always": "always",
         "when-equivalent": "where the engine proves both sides equal",
         "when-breaking": "when the engine finds it breaks a direction",
+        "when-overlapping": "when the engine finds it breaks a direction and the branches overlap",
     }
 )
 
