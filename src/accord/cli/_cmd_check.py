@@ -66,6 +66,12 @@ def register(subparsers: Any) -> None:
         default=None,
         help="also append the markdown report to FILE (e.g. $GITHUB_STEP_SUMMARY)",
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither reuse nor keep version-pair verdicts in the cache directory "
+        "(ACCORD_CACHE_DIR, else [tool.accord] cache-dir, else $XDG_CACHE_HOME/accord)",
+    )
     add_registry_arg(p)
     p.set_defaults(handler=run, command="check")
 
@@ -123,6 +129,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Dispatch to ``check`` or ``changelog``."""
     if args.command == "changelog":
         return _changelog(args, out)
+    from accord.core.cache import open_cache
     from accord.gate.check import check, require_fail_on
     from accord.gate.render import render
 
@@ -143,6 +150,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         ignore=_ignores(args, tool),
         consumers_only=args.consumers_only,
         requires=_requires(tool, root),
+        cache=open_cache(getattr(tool, "cache_dir", None), enabled=not args.no_cache),
     )
     # Every format uses the report's one path base: the repository root (GitHub
     # annotations, SARIF and the git restore hints need it; outside git, the cwd).

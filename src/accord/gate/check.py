@@ -40,6 +40,7 @@ from accord.versions import (
 
 if TYPE_CHECKING:
     from accord.compat._report import Change, Report
+    from accord.core.cache import ContentCache
     from accord.gate.git import GitTree
     from accord.registry.model import Contract, ContractVersion, Registry
 
@@ -157,18 +158,36 @@ def explain_bump(check: VersionCheck) -> list[str]:
 _DIFF_CACHE: dict[tuple[str, str, str, str, str], Report] = {}
 
 
-def _diff(registry: Registry, old: ContractVersion, new: ContractVersion, mode: str) -> Report:
+def _diff(
+    registry: Registry,
+    old: ContractVersion,
+    new: ContractVersion,
+    mode: str,
+    cache: ContentCache | None = None,
+) -> Report:
     """Compare two registry versions (bundled by the registry, with the contract's rule
     overrides); memoised on both files' digests, the mode and the overrides: versions
     and the versions they refer to are immutable, so equal digests mean equal verdicts.
+    With a ``cache``, verdicts are also kept on disk, keyed by content digests
+    (:mod:`accord.gate.verdicts`).
     """
     from accord.compat import diff
 
     rules = registry.contract(new.contract_id).meta.rules
-    key = (new.contract_id, old.digest, new.digest, mode, repr(sorted(rules.items())))
+    overrides = repr(sorted(rules.items()))
+    key = (new.contract_id, old.digest, new.digest, mode, overrides)
     hit = _DIFF_CACHE.get(key)
     if hit is None:
-        hit = diff(old_ref=old.ref, new_ref=new.ref, mode=mode, registry=registry)
+        disk_key = None
+        if cache is not None:
+            from accord.gate import verdicts
+
+            disk_key = verdicts.pair_key(registry, old, new, mode, overrides)
+            hit = verdicts.load(cache, disk_key)
+        if hit is None:
+            hit = diff(old_ref=old.ref, new_ref=new.ref, mode=mode, registry=registry)
+            if cache is not None and disk_key is not None:
+                verdicts.store(cache, disk_key, hit)
         if len(_DIFF_CACHE) > 4096:
             _DIFF_CACHE.clear()
         _DIFF_CACHE[key] = hit
@@ -176,13 +195,20 @@ def _diff(registry: Registry, old: ContractVersion, new: ContractVersion, mode: 
 
 
 def compare_versions(
-    registry: Registry, old: ContractVersion, new: ContractVersion, *, mode: str
+    registry: Registry,
+    old: ContractVersion,
+    new: ContractVersion,
+    *,
+    mode: str,
+    cache: ContentCache | None = None,
 ) -> VersionCheck:
     """Compare ``new`` with ``old`` under ``mode`` (a ``-transitive`` suffix is ignored
-    here: the caller chooses which earlier versions to compare with).
+    here: the caller chooses which earlier versions to compare with); ``cache``: reuse
+    and keep the verdict in the disk cache.
     """
     base_mode = mode.removesuffix("-transitive")
-    report = _with_consumers(registry, old, new, _diff(registry, old, new, base_mode))
+    verdict = _diff(registry, old, new, base_mode, cache)
+    report = _with_consumers(registry, old, new, verdict)
     return VersionCheck(
         contract=new.contract_id,
         previous=old.version,
@@ -676,6 +702,7 @@ def _check_contract(
     contract: Contract,
     *,
     only: frozenset[Version] | None = None,
+    cache: ContentCache | None = None,
 ) -> tuple[list[VersionCheck], list[Finding]]:
     """Compare each version of ``contract`` (or only those in ``only``) with its
     previous version, and the earlier ones of its major under ``-transitive`` modes."""
@@ -694,7 +721,7 @@ def _check_contract(
         prev = previous_version(numbers, current.version, yanked=yanked)
         if prev is None:
             continue
-        result = compare_versions(registry, by_number[prev], current, mode=mode)
+        result = compare_versions(registry, by_number[prev], current, mode=mode, cache=cache)
         checks.append(result)
         if not result.ok:
             detail = "; ".join(explain_bump(result)) or f"required: {result.required}"
@@ -735,7 +762,7 @@ def _check_contract(
             for older in earlier_same_major(numbers, current.version, yanked=yanked):
                 if older == prev:
                     continue
-                deep = compare_versions(registry, by_number[older], current, mode=mode)
+                deep = compare_versions(registry, by_number[older], current, mode=mode, cache=cache)
                 if deep.report.compatible:
                     continue
                 findings.append(
@@ -940,6 +967,7 @@ def check(
     ignore: Sequence[IgnoreEntry] = (),
     consumers_only: bool = False,
     requires: Sequence[tuple[str, str]] = (),
+    cache: ContentCache | None = None,
 ) -> GateReport:
     """Run the gate on the registry at ``root``.
 
@@ -956,6 +984,8 @@ def check(
         requires: ``(service, reference)`` pairs a service manifest requires (the CLI
             passes the project's ``[tool.accord.service]``); like every registered
             consumer's references, each must still select a usable version.
+        cache: The disk cache (:func:`accord.core.cache.open_cache`): version-pair
+            verdicts are reused from it and kept in it, keyed by content digests.
 
     Returns:
         The report; :meth:`GateReport.exit_code` maps it to 0 or 1.
@@ -991,7 +1021,7 @@ def check(
         if base is not None and contract.id not in base.changed:
             continue
         checked.append(contract.id)
-        found_checks, found = _check_contract(registry, contract)
+        found_checks, found = _check_contract(registry, contract, cache=cache)
         checks += found_checks
         findings += found
     findings += _stranded(registry, requires)

@@ -1,0 +1,182 @@
+"""The content-addressed disk cache: what ``accord check`` and ``accord codegen`` reuse.
+
+Every entry is keyed by a SHA-256 of everything its value is a function of: the content
+digests of its inputs (schema bytes, or the bundled document where a schema refers to
+another file), and the *environment*: accord's version and a digest of its own source
+files (so an edited checkout never reuses a verdict of other code), the reference
+validator's version (jsonschema-rs checks every witness) and the rule catalogue. Equal
+keys mean equal values, so one directory is safely shared by every branch, worktree and
+registry of a machine, and deleting it (or any file in it) only costs time.
+
+Where it lives (the first that applies): ``--no-cache`` (none); ``ACCORD_CACHE_DIR``;
+``[tool.accord] cache-dir``; ``$XDG_CACHE_HOME/accord``; ``~/.cache/accord``.
+
+Entries are written atomically (a temp file in the same directory, then a rename) and
+carry their key and a checksum of their body: a truncated, garbage or misplaced file is
+a miss (and is rewritten by the run that recomputes it), never a value. Reading or
+writing the cache never fails a command: an unwritable directory only means no reuse.
+The cache is trusted like the working tree (a forged entry with a valid checksum is
+taken): do not share the directory with writers you do not trust (on CI, a cache
+restored from another repository's or a fork's job).
+
+Layer: kernel.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from accord._version import __version__
+
+__all__ = ["CACHE_ENV", "ContentCache", "cache_dir", "environment", "make_key", "open_cache"]
+
+CACHE_ENV = "ACCORD_CACHE_DIR"
+# The on-disk layout; bump when the entry format changes (old entries become misses).
+LAYOUT = "v1"
+_MAGIC = b"accord-cache 1 "
+_KEY = re.compile(r"[0-9a-f]{64}")
+_KIND = re.compile(r"[a-z][a-z0-9-]{0,31}")
+
+_environment: dict[int, tuple[str, ...]] = {}
+
+
+@functools.cache
+def _source_digest() -> str:
+    """SHA-256 over accord's own ``.py`` files (path and bytes), read once per process."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.cache
+def _reference_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("jsonschema_rs")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _catalogue_digest() -> str:
+    from accord.core.rules import CATALOGUE
+
+    text = "\n".join(repr(CATALOGUE[rule]) for rule in sorted(CATALOGUE))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def environment() -> tuple[str, ...]:
+    """What every key includes: accord's version and source digest, the reference
+    validator's version and the rule catalogue's digest (as registered so far: callers
+    that cache verdicts have imported :mod:`accord.compat`, which completes it; the
+    source digest covers the catalogue's code either way)."""
+    from accord.core.rules import CATALOGUE
+
+    found = _environment.get(len(CATALOGUE))
+    if found is None:
+        found = _environment[len(CATALOGUE)] = (
+            f"accord {__version__}",
+            f"source {_source_digest()}",
+            f"jsonschema-rs {_reference_version()}",
+            f"rules {_catalogue_digest()}",
+        )
+    return found
+
+
+def make_key(kind: str, *parts: str) -> str:
+    """The key of a ``kind`` entry computed from ``parts`` in the current environment."""
+    text = "\0".join((LAYOUT, kind, *environment(), *parts))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class ContentCache:
+    """One cache directory.
+
+    Attributes:
+        directory: Where entries live (``<directory>/v1/<kind>/<ab>/<key>``).
+        hits, misses, rejected, written: Counts for this process (``rejected``: files
+            present but refused as corrupt, truncated or misplaced).
+    """
+
+    directory: Path
+    hits: int = 0
+    misses: int = 0
+    rejected: int = 0
+    written: int = 0
+    _broken: bool = field(default=False, repr=False)
+
+    def _path(self, kind: str, key: str) -> Path:
+        if not _KIND.fullmatch(kind) or not _KEY.fullmatch(key):
+            raise ValueError(f"bad cache kind or key: {kind!r} {key!r}")
+        return self.directory / LAYOUT / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The body stored under ``key``, or ``None`` (absent, unreadable or corrupt)."""
+        path = self._path(kind, key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        head, newline, body = data.partition(b"\n")
+        expected = _MAGIC + f"{key} {hashlib.sha256(body).hexdigest()}".encode()
+        if not newline or head != expected:
+            self.rejected += 1
+            self.misses += 1
+            return None
+        self.hits += 1
+        return body
+
+    def put(self, kind: str, key: str, body: bytes) -> None:
+        """Store ``body`` under ``key`` (atomically; silently nothing when the directory
+        cannot be written)."""
+        if self._broken:
+            return
+        path = self._path(kind, key)
+        data = _MAGIC + f"{key} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # No fsync: an entry lost in a crash is recomputed, a torn one fails its
+            # checksum; rename still makes a reader see the old file or the whole new one.
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            self._broken = True  # read-only or full: stop trying for this run
+            return
+        self.written += 1
+
+
+def cache_dir(configured: Path | None = None) -> Path:
+    """The cache directory: ``ACCORD_CACHE_DIR``, else ``configured`` (``[tool.accord]
+    cache-dir``), else ``$XDG_CACHE_HOME/accord``, else ``~/.cache/accord``."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    if configured is not None:
+        return configured
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "accord"
+    return Path.home() / ".cache" / "accord"
+
+
+def open_cache(configured: Path | None = None, *, enabled: bool = True) -> ContentCache | None:
+    """The cache of this run, or ``None`` when disabled (``--no-cache``)."""
+    return ContentCache(cache_dir(configured)) if enabled else None

@@ -1,0 +1,169 @@
+"""Per-pair diff verdicts of ``accord check``, kept in the disk cache (:mod:`accord.core.cache`).
+
+A verdict is the :class:`~accord.compat.Report` of one (older, newer) version pair under
+one mode, with the contract's rule overrides, before consumers are named (that is read
+fresh on every run). Its key holds everything the report is a function of:
+
+- each side's *identity*: ``raw <sha256 of the file's bytes>`` when the file refers to
+  no other file (no ``$ref`` but local ``#...`` ones, and no ``\\u`` escape that could
+  spell one), else ``bundle <sha256 of the bundled document>`` (the files it embeds);
+- the mode, the contract's ``[rules.<id>]`` overrides, the registry settings
+  (``accord.toml``: caps and policies);
+- the environment (accord's version and source digest, jsonschema-rs's version, the
+  rule catalogue).
+
+A report is stored only when it reads back equal to itself (JSON cannot hold it
+otherwise: such a verdict is just recomputed), and a stored body that does not decode
+to a report is a miss. Nothing here can turn a damaged file into a verdict.
+
+Layer: gate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from accord.core.jsondoc import canonical_dumps
+
+if TYPE_CHECKING:
+    from accord.compat import Report
+    from accord.core.cache import ContentCache
+    from accord.registry.model import ContractVersion, Registry
+
+__all__ = ["KIND", "decode", "encode", "load", "pair_key", "store"]
+
+KIND = "diff-verdict"
+# `"$ref": "<not #>` (or $dynamicRef, $recursiveRef): a reference to another file,
+# found in the bytes, before any JSON decoding.
+_EXTERNAL_REF = re.compile(rb'"\$[A-Za-z]*[Rr]ef"\s*:\s*"(?!#)')
+
+
+def identity(registry: Registry, version: ContractVersion) -> str:
+    """What a version's bundle is a function of (see the module docstring)."""
+    raw = version.raw
+    if b"\\u" not in raw and not _EXTERNAL_REF.search(raw):
+        return f"raw {version.digest}"
+    bundled = canonical_dumps(registry.bundle(version)).encode("utf-8", "surrogatepass")
+    return f"bundle sha256:{hashlib.sha256(bundled).hexdigest()}"
+
+
+def pair_key(
+    registry: Registry, old: ContractVersion, new: ContractVersion, mode: str, rules: str
+) -> str:
+    from accord.core.cache import make_key
+
+    return make_key(
+        KIND,
+        old.ref,
+        new.ref,
+        identity(registry, old),
+        identity(registry, new),
+        mode,
+        rules,
+        repr(registry.settings),
+    )
+
+
+def encode(report: Report) -> bytes | None:
+    """The JSON form of ``report``, or ``None`` when it would not read back equal."""
+    if any(change.consumers for change in report.changes):
+        return None
+    body = {
+        "report": report.to_json(),
+        "old": report.old,
+        "new": report.new,
+    }
+    try:
+        data = canonical_dumps(body).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return None
+    return data if decode(data) == report else None
+
+
+def decode(data: bytes) -> Report | None:
+    """The report stored in ``data``, or ``None`` when it is not one."""
+    from accord.compat import Change, Report, Witness
+
+    try:
+        body: Any = json.loads(data)
+        shape = body["report"]
+        changes = tuple(
+            Change(
+                rule=_text(c["rule"]),
+                severity=c["severity"],
+                status=c["status"],
+                schema_path=_text(c["schema_path"]),
+                instance_path=_text(c["instance_path"]),
+                breaks=tuple(_choice(b, ("backward", "forward")) for b in c["breaks"]),
+                message=_text(c["message"]),
+                witness=(
+                    None
+                    if c["witness"] is None
+                    else Witness(
+                        payload=c["witness"]["payload"],
+                        accepted_by=_choice(c["witness"]["accepted_by"], ("old", "new")),
+                        rejected_by=_choice(c["witness"]["rejected_by"], ("old", "new")),
+                    )
+                ),
+            )
+            for c in shape["changes"]
+        )
+        report = Report(
+            mode=_text(shape["mode"]),
+            semantics=_choice(shape["semantics"], ("contract", "set")),
+            compatible=_flag(shape["compatible"]),
+            backward=_flag(shape["backward"]),
+            forward=_flag(shape["forward"]),
+            required_bump=_choice(shape["required_bump"], ("none", "patch", "minor", "major")),
+            changes=changes,
+            old=_text(body["old"]),
+            new=_text(body["new"]),
+            format_version=shape["format_version"],
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    for change in report.changes:
+        if change.severity not in ("error", "warning", "info"):
+            return None
+        if change.status not in ("proven", "unproven", "policy"):
+            return None
+    return report
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("not a boolean")
+    return value
+
+
+def _choice(value: Any, allowed: tuple[str, ...]) -> Any:
+    if value not in allowed:
+        raise ValueError(f"not one of {allowed}")
+    return value
+
+
+def load(cache: ContentCache, key: str) -> Report | None:
+    """The verdict stored under ``key``, or ``None`` (absent or not a report)."""
+    data = cache.get(KIND, key)
+    if data is None:
+        return None
+    report = decode(data)
+    if report is None:
+        cache.rejected += 1
+    return report
+
+
+def store(cache: ContentCache, key: str, report: Report) -> None:
+    """Keep ``report`` under ``key`` when it reads back equal."""
+    data = encode(report)
+    if data is not None:
+        cache.put(KIND, key, data)

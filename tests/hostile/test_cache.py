@@ -1,0 +1,188 @@
+"""The disk cache of ``accord check`` (accord.core.cache, accord.gate.verdicts): a damaged,
+truncated, misplaced or foreign entry is a miss and is rewritten; it never changes a
+verdict. Keys cover every input, so a changed schema, mode or override is a new key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from _registry_builders import DRAFT_2020_12, publish
+from accord.core.cache import ContentCache, cache_dir, make_key, open_cache
+from accord.gate import check as gate
+from accord.gate import verdicts
+
+
+def _schema(*required: str, **extra: object) -> dict[str, object]:
+    properties: dict[str, object] = {"id": {"type": "integer"}, "note": {"type": "string"}}
+    properties.update(extra)
+    return {
+        "$schema": DRAFT_2020_12,
+        "type": "object",
+        "properties": properties,
+        "required": ["id", *required],
+    }
+
+
+def breaking_registry(root: Path) -> Path:
+    """Two contracts: one with a compatible minor, one whose minor breaks (a new
+    required property), so a verdict turned around would show in the findings."""
+    publish(
+        root,
+        "orders.fine",
+        {"1.0.0": _schema(), "1.1.0": _schema(extra={"type": "boolean"})},
+    )
+    publish(
+        root,
+        "orders.broken",
+        {"1.0.0": _schema(), "1.1.0": _schema("note"), "1.2.0": _schema("note", more={})},
+    )
+    return root
+
+
+def _entries(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def _run(root: Path, cache: ContentCache) -> gate.GateReport:
+    gate._DIFF_CACHE.clear()  # the in-process memo would hide the disk cache
+    return gate.check(root, cache=cache)
+
+
+def _summary(report: gate.GateReport) -> list[tuple[str, str | None, str | None]]:
+    return [(f.rule, f.contract, f.version) for f in report.findings] + [
+        (c.contract, str(c.version), c.report.required_bump) for c in report.checks
+    ]
+
+
+def test_a_warm_run_reuses_every_verdict_and_reports_the_same(tmp_path: Path) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    cold_cache = ContentCache(tmp_path / "cache")
+    cold = _run(root, cold_cache)
+    assert cold.findings  # the registry holds a breaking change: the verdict matters
+    assert cold_cache.written == len(cold.checks) > 0
+    warm_cache = ContentCache(tmp_path / "cache")
+    warm = _run(root, warm_cache)
+    assert warm_cache.hits == len(cold.checks)
+    assert warm_cache.written == 0
+    assert warm == cold
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # truncated (a killed writer, a full disk)
+        lambda data: b"",
+        lambda data: b"\x00\xff garbage \n{not json",
+        lambda data: data.replace(b"true", b"false"),  # body edited: verdicts flipped
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # one bit of the body
+        lambda data: data.split(b"\n", 1)[0] + b"\n" + b"{}",
+    ],
+)
+def test_a_damaged_entry_is_a_miss_and_is_rewritten(tmp_path: Path, damage: object) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    baseline = _run(root, ContentCache(tmp_path / "cache"))
+    for entry in _entries(tmp_path / "cache"):
+        entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+    cache = ContentCache(tmp_path / "cache")
+    again = _run(root, cache)
+    assert _summary(again) == _summary(baseline)
+    assert again == baseline
+    assert cache.hits == 0
+    assert cache.written == len(baseline.checks)
+    # rewritten: the next run hits
+    third = ContentCache(tmp_path / "cache")
+    assert _run(root, third) == baseline
+    assert third.hits == len(baseline.checks)
+
+
+def test_a_well_formed_entry_under_another_key_is_refused(tmp_path: Path) -> None:
+    # An entry copied under a different name (a sync tool, a hand "fix") carries its own
+    # key in its header: it is not taken for the verdict of another pair.
+    root = breaking_registry(tmp_path / "contracts")
+    baseline = _run(root, ContentCache(tmp_path / "cache"))
+    entries = _entries(tmp_path / "cache")
+    assert len(entries) >= 2
+    first = entries[0].read_bytes()
+    for entry in entries[1:]:
+        entry.write_bytes(first)
+    cache = ContentCache(tmp_path / "cache")
+    assert _run(root, cache) == baseline
+    assert cache.hits == 1
+    assert cache.rejected == len(entries) - 1
+
+
+def test_a_checksummed_body_that_is_not_a_report_is_a_miss(tmp_path: Path) -> None:
+    cache = ContentCache(tmp_path / "cache")
+    key = make_key("diff-verdict", "x")
+    cache.put("diff-verdict", key, json.dumps({"report": {"mode": 1}}).encode())
+    assert verdicts.load(cache, key) is None
+    cache.put("diff-verdict", key, b"[1, 2]")
+    assert verdicts.load(cache, key) is None
+    bad_severity = {
+        "old": "a",
+        "new": "b",
+        "report": {
+            "format_version": 1,
+            "mode": "full",
+            "semantics": "contract",
+            "compatible": True,
+            "backward": True,
+            "forward": True,
+            "required_bump": "minor",
+            "changes": [
+                {
+                    "rule": "r",
+                    "severity": "fatal",
+                    "status": "proven",
+                    "schema_path": "",
+                    "instance_path": "",
+                    "breaks": [],
+                    "message": "",
+                    "witness": None,
+                }
+            ],
+        },
+    }
+    cache.put("diff-verdict", key, json.dumps(bad_severity).encode())
+    assert verdicts.load(cache, key) is None
+
+
+def test_a_changed_input_is_a_new_key(tmp_path: Path) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    _run(root, ContentCache(tmp_path / "cache"))
+    # another mode: every pair is judged again, under new keys
+    for toml in root.rglob("contract.toml"):
+        toml.write_text(toml.read_text() + 'mode = "backward"\n')
+    cache = ContentCache(tmp_path / "cache")
+    report = _run(root, cache)
+    assert cache.hits == 0
+    assert cache.written == len(report.checks) == 3
+    # an edited (unpublished) version file: its pair is judged again, the other reused
+    fine = root / "orders" / "fine" / "1.1.0.schema.json"
+    fine.write_text(json.dumps(_schema(extra={"type": "string"})))
+    cache = ContentCache(tmp_path / "cache")
+    _run(root, cache)
+    assert (cache.hits, cache.written) == (2, 1)
+
+
+def test_an_unwritable_cache_never_fails_the_check(tmp_path: Path) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be")
+    cache = ContentCache(blocker)
+    report = _run(root, cache)
+    assert report.findings
+    assert cache.written == 0
+
+
+def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ACCORD_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "accord"
+    assert cache_dir(tmp_path / "configured") == tmp_path / "configured"
+    monkeypatch.setenv("ACCORD_CACHE_DIR", str(tmp_path / "env"))
+    assert cache_dir(tmp_path / "configured") == tmp_path / "env"
+    assert open_cache(enabled=False) is None
