@@ -5,6 +5,7 @@ verdict. Keys cover every input, so a changed schema, mode or override is a new 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,20 @@ def breaking_registry(root: Path) -> Path:
     return root
 
 
-def _entries(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.is_file() and not p.name.startswith("."))
+def _entries(directory: Path, kind: str = "diff-verdict") -> list[Path]:
+    folder = directory / "v1" / kind
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
 def _run(root: Path, cache: ContentCache) -> gate.GateReport:
+    """A run that can only reuse version-pair verdicts (no whole-run entry)."""
     gate._DIFF_CACHE.clear()  # the in-process memo would hide the disk cache
+    shutil.rmtree(cache.directory / "v1" / "gate-run", ignore_errors=True)
+    return gate.check(root, cache=cache)
+
+
+def _whole(root: Path, cache: ContentCache) -> gate.GateReport:
+    gate._DIFF_CACHE.clear()
     return gate.check(root, cache=cache)
 
 
@@ -62,11 +71,11 @@ def test_a_warm_run_reuses_every_verdict_and_reports_the_same(tmp_path: Path) ->
     cold_cache = ContentCache(tmp_path / "cache")
     cold = _run(root, cold_cache)
     assert cold.findings  # the registry holds a breaking change: the verdict matters
-    assert cold_cache.written == len(cold.checks) > 0
+    assert len(_entries(tmp_path / "cache")) == len(cold.checks) > 0
     warm_cache = ContentCache(tmp_path / "cache")
     warm = _run(root, warm_cache)
     assert warm_cache.hits == len(cold.checks)
-    assert warm_cache.written == 0
+    assert warm_cache.written == 1  # only the run entry that _run removed
     assert warm == cold
 
 
@@ -91,7 +100,7 @@ def test_a_damaged_entry_is_a_miss_and_is_rewritten(tmp_path: Path, damage: obje
     assert _summary(again) == _summary(baseline)
     assert again == baseline
     assert cache.hits == 0
-    assert cache.written == len(baseline.checks)
+    assert cache.written == len(baseline.checks) + 1  # and the run entry
     # rewritten: the next run hits
     third = ContentCache(tmp_path / "cache")
     assert _run(root, third) == baseline
@@ -159,13 +168,13 @@ def test_a_changed_input_is_a_new_key(tmp_path: Path) -> None:
     cache = ContentCache(tmp_path / "cache")
     report = _run(root, cache)
     assert cache.hits == 0
-    assert cache.written == len(report.checks) == 3
+    assert cache.written == len(report.checks) + 1 == 4
     # an edited (unpublished) version file: its pair is judged again, the other reused
     fine = root / "orders" / "fine" / "1.1.0.schema.json"
     fine.write_text(json.dumps(_schema(extra={"type": "string"})))
     cache = ContentCache(tmp_path / "cache")
     _run(root, cache)
-    assert (cache.hits, cache.written) == (2, 1)
+    assert (cache.hits, cache.written) == (2, 2)
 
 
 def test_an_unwritable_cache_never_fails_the_check(tmp_path: Path) -> None:
@@ -186,3 +195,59 @@ def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("ACCORD_CACHE_DIR", str(tmp_path / "env"))
     assert cache_dir(tmp_path / "configured") == tmp_path / "env"
     assert open_cache(enabled=False) is None
+
+
+def test_a_whole_run_is_reused_only_for_the_same_tree(tmp_path: Path) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    cold = _whole(root, ContentCache(tmp_path / "cache"))
+    cache = ContentCache(tmp_path / "cache")
+    warm = _whole(root, cache)
+    assert warm == cold
+    assert (cache.hits, cache.written) == (1, 0)  # one entry: the run
+    # any file under the root is an input: a stray file is a lint problem of the run
+    (root / "orders" / "fine" / "notes.txt").write_text("a file without a place\n")
+    cache = ContentCache(tmp_path / "cache")
+    changed = _whole(root, cache)
+    assert cache.written == 1  # a new run entry; every pair verdict was reused
+    assert cache.hits == len(cold.checks)
+    # other options are other runs
+    cache = ContentCache(tmp_path / "cache")
+    _whole(root, cache)
+    gate._DIFF_CACHE.clear()
+    gate.check(root, cache=cache, consumers_only=True)
+    assert cache.written == 1
+    assert changed.findings == cold.findings
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-7],
+        lambda data: data.replace(b"error", b"info"),  # a finding downgraded
+        lambda data: b"accord-cache 1 " + b"0" * 64 + b" " + b"0" * 64 + b"\n{}",
+    ],
+)
+def test_a_damaged_run_entry_is_a_miss(tmp_path: Path, damage: object) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    cold = _whole(root, ContentCache(tmp_path / "cache"))
+    assert cold.failed()
+    (entry,) = _entries(tmp_path / "cache", "gate-run")
+    entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+    cache = ContentCache(tmp_path / "cache")
+    again = _whole(root, cache)
+    assert again == cold
+    assert again.failed()
+    assert cache.hits == len(cold.checks)  # the pairs, not the run
+    assert cache.written == 1  # the run, rewritten
+
+
+def test_a_run_with_findings_reads_back_equal(tmp_path: Path) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    report = _whole(root, ContentCache(tmp_path / "cache"))
+    assert report.findings
+    assert any(f.changes for f in report.findings)
+    data = gate._encode_run(report)
+    assert data is not None
+    assert gate._decode_run(data) == report
+    assert gate._decode_run(b"[]") is None
+    assert gate._decode_run(data.replace(b'"1.1.0"', b'"01.1.0"')) is None

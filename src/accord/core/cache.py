@@ -34,7 +34,15 @@ from pathlib import Path
 
 from accord._version import __version__
 
-__all__ = ["CACHE_ENV", "ContentCache", "cache_dir", "environment", "make_key", "open_cache"]
+__all__ = [
+    "CACHE_ENV",
+    "ContentCache",
+    "cache_dir",
+    "environment",
+    "make_key",
+    "open_cache",
+    "tree_digest",
+]
 
 CACHE_ENV = "ACCORD_CACHE_DIR"
 # The on-disk layout; bump when the entry format changes (old entries become misses).
@@ -42,8 +50,6 @@ LAYOUT = "v1"
 _MAGIC = b"accord-cache 1 "
 _KEY = re.compile(r"[0-9a-f]{64}")
 _KIND = re.compile(r"[a-z][a-z0-9-]{0,31}")
-
-_environment: dict[int, tuple[str, ...]] = {}
 
 
 @functools.cache
@@ -67,29 +73,27 @@ def _reference_version() -> str:
         return "none"
 
 
+@functools.cache
 def _catalogue_digest() -> str:
-    from accord.core.rules import CATALOGUE
-
-    text = "\n".join(repr(CATALOGUE[rule]) for rule in sorted(CATALOGUE))
-    return hashlib.sha256(text.encode()).hexdigest()
+    """SHA-256 of the files that define the rule catalogue (``core/rules.py`` and the
+    compatibility rules, ``compat/_rules*.py``): read, not imported, so a key is the same
+    whatever this process has imported."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in [package / "core" / "rules.py", *sorted(package.glob("compat/_rules*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def environment() -> tuple[str, ...]:
     """What every key includes: accord's version and source digest, the reference
-    validator's version and the rule catalogue's digest (as registered so far: callers
-    that cache verdicts have imported :mod:`accord.compat`, which completes it; the
-    source digest covers the catalogue's code either way)."""
-    from accord.core.rules import CATALOGUE
-
-    found = _environment.get(len(CATALOGUE))
-    if found is None:
-        found = _environment[len(CATALOGUE)] = (
-            f"accord {__version__}",
-            f"source {_source_digest()}",
-            f"jsonschema-rs {_reference_version()}",
-            f"rules {_catalogue_digest()}",
-        )
-    return found
+    validator's version and the rule catalogue's digest."""
+    return (
+        f"accord {__version__}",
+        f"source {_source_digest()}",
+        f"jsonschema-rs {_reference_version()}",
+        f"rules {_catalogue_digest()}",
+    )
 
 
 def make_key(kind: str, *parts: str) -> str:
@@ -161,6 +165,45 @@ class ContentCache:
             self._broken = True  # read-only or full: stop trying for this run
             return
         self.written += 1
+
+
+# tree_digest reads every file: past this size it gives up (the loader refuses such
+# files anyway, and a run-level entry is not worth reading them).
+_MAX_TREE_FILE = 16 * 1024 * 1024
+
+
+def tree_digest(root: Path) -> str | None:
+    """SHA-256 of everything under ``root``: every name, its kind, a file's bytes, a
+    symlink's target (not followed); ``.git`` directories are left out. Two trees with
+    the same digest load identically. ``None`` when a file is over 16 MiB or the tree
+    cannot be read whole."""
+    digest = hashlib.sha256()
+    stack = [(str(root), b"")]
+    try:
+        while stack:
+            directory, rel = stack.pop()
+            subdirs = []
+            for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+                name = rel + b"/" + os.fsencode(entry.name)
+                if entry.is_symlink():
+                    digest.update(b"\0L" + name + b"\0" + os.fsencode(os.readlink(entry.path)))
+                elif entry.is_dir():
+                    if entry.name != ".git":
+                        digest.update(b"\0D" + name)
+                        subdirs.append((entry.path, name))
+                elif entry.is_file():
+                    if entry.stat().st_size > _MAX_TREE_FILE:
+                        return None
+                    with open(entry.path, "rb") as handle:
+                        body = handle.read()
+                    digest.update(b"\0F" + name + b"\0" + str(len(body)).encode() + b"\0")
+                    digest.update(body)
+                else:
+                    digest.update(b"\0S" + name)
+            stack.extend(reversed(subdirs))
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def cache_dir(configured: Path | None = None) -> Path:

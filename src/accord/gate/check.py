@@ -999,6 +999,20 @@ def check(
 
     clock = time.perf_counter()
     root_path = Path(root)
+    run_key = None
+    if cache is not None:
+        run_key = _run_key(
+            root_path,
+            against,
+            tip=tip,
+            ignore=ignore,
+            consumers_only=consumers_only,
+            requires=requires,
+        )
+        if run_key is not None:
+            reused = _load_run(cache, run_key)
+            if reused is not None:
+                return reused
     base_tree = _base_tree(root_path.resolve(), against, tip=tip) if against is not None else None
     trusted = _base_lock(base_tree) if against is not None else None
     registry, findings = _load(root_path, trusted=trusted)
@@ -1029,7 +1043,7 @@ def check(
     if consumers_only:
         findings = [_consumers_only(f) for f in findings]
     findings, unused = _apply_ignores(sorted(findings, key=_sort_key), ignore)
-    return GateReport(
+    report = GateReport(
         registry=str(root),
         against=against,
         base=base.commit if base else None,
@@ -1040,6 +1054,48 @@ def check(
         unused_ignores=unused,
         timings=(("load", loaded - clock), ("git", gitted - loaded), ("diff", diffed - gitted)),
         prefix=path_prefix(root_path),
+    )
+    if cache is not None and run_key is not None:
+        _store_run(cache, run_key, report)
+    return report
+
+
+def _run_key(
+    root: Path,
+    against: str | None,
+    *,
+    tip: bool,
+    ignore: Sequence[IgnoreEntry],
+    consumers_only: bool,
+    requires: Sequence[tuple[str, str]],
+) -> str | None:
+    """The key of a whole gate run: every input of :func:`check` (every file under the
+    registry root, the base commit, the options, the working directory its paths are
+    shown from), or ``None`` when one cannot be read (then nothing is reused)."""
+    from accord.core.cache import make_key, tree_digest
+    from accord.errors import AccordError
+    from accord.gate import git as _git
+
+    tree = tree_digest(root)
+    if tree is None:
+        return None
+    commit = ""
+    if against is not None:
+        try:
+            repo = _git.repo_root(root.resolve())
+            commit = _git.rev_parse(repo, against) if tip else _git.merge_base(repo, against)
+        except (AccordError, OSError):
+            return None  # reported by the run itself
+    return make_key(
+        _RUN_KIND,
+        tree,
+        str(root),
+        str(root.resolve()),
+        str(Path.cwd()),
+        path_prefix(root),
+        against or "",
+        commit,
+        repr((tip, consumers_only, tuple(ignore), tuple(requires))),
     )
 
 
@@ -1129,3 +1185,161 @@ def require_fail_on(value: str) -> FailOn:
     if value not in ("error", "warning", "info"):
         raise UsageError(f"--fail-on must be one of error, warning, info, not {value!r}")
     return cast(FailOn, value)
+
+
+# -- whole runs in the disk cache ---------------------------------------------------
+
+# A whole gate run, keyed by every input (see _run_key); its codec reads back equal or
+# is not stored (accord.gate.verdicts holds the shared Report codec).
+_RUN_KIND = "gate-run"
+
+
+def _encode_run(report: GateReport) -> bytes | None:
+    """The JSON form of a gate run, or ``None`` when it would not read back equal."""
+    changes = [c for f in report.findings for c in f.changes]
+    changes += [c for check in report.checks for c in check.report.changes]
+    if any(change.consumers for change in changes):
+        return None
+    body = {
+        "registry": report.registry,
+        "against": report.against,
+        "base": report.base,
+        "contracts": report.contracts,
+        "checked": list(report.checked),
+        "prefix": report.prefix,
+        "checks": [
+            {
+                "contract": c.contract,
+                "previous": str(c.previous),
+                "version": str(c.version),
+                "mode": c.mode,
+                "required": c.required,
+                "declared": c.declared,
+                "file": c.file,
+                "report": c.report.to_json(),
+                "old": c.report.old,
+                "new": c.report.new,
+            }
+            for c in report.checks
+        ],
+        "findings": [
+            {
+                **{k: getattr(f, k) for k in _FINDING_TEXT},
+                "changes": [c.to_json() for c in f.changes],
+            }
+            for f in report.findings
+        ],
+        "unused_ignores": [
+            {k: getattr(e, k) for k in ("fingerprint", "reason", "rule", "contract", "version")}
+            for e in report.unused_ignores
+        ],
+    }
+    from accord.core.jsondoc import canonical_dumps
+
+    try:
+        data = canonical_dumps(body).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return None
+    return data if _decode_run(data) == report else None
+
+
+_FINDING_TEXT = (
+    "rule",
+    "severity",
+    "message",
+    "contract",
+    "version",
+    "previous",
+    "file",
+    "line",
+    "key",
+    "required_bump",
+    "declared_bump",
+    "ignored",
+)
+
+
+def _decode_run(data: bytes) -> GateReport | None:
+    """The gate run stored in ``data``, or ``None`` when it is not one."""
+    import json
+
+    from accord.gate.verdicts import BUMPS, change_from_json, choice, report_from_json, text
+
+    try:
+        body: Any = json.loads(data)
+        checks = tuple(
+            VersionCheck(
+                contract=text(c["contract"]),
+                previous=Version.parse(text(c["previous"])),
+                version=Version.parse(text(c["version"])),
+                mode=text(c["mode"]),
+                report=report_from_json(c["report"], old=text(c["old"]), new=text(c["new"])),
+                required=choice(c["required"], BUMPS),
+                declared=choice(c["declared"], BUMPS),
+                file=text(c["file"]),
+            )
+            for c in body["checks"]
+        )
+        findings = []
+        for f in body["findings"]:
+            if f["severity"] not in ("error", "warning", "info"):
+                raise ValueError("not a severity")
+            if f["line"] is not None and not isinstance(f["line"], int):
+                raise TypeError("not a line")
+            texts = {k: f[k] for k in _FINDING_TEXT if k not in ("severity", "line")}
+            if not all(v is None or isinstance(v, str) for v in texts.values()):
+                raise TypeError("not a string")
+            findings.append(
+                Finding(
+                    **texts,
+                    severity=f["severity"],
+                    line=f["line"],
+                    changes=tuple(change_from_json(c) for c in f["changes"]),
+                )
+            )
+        unused = tuple(
+            IgnoreEntry(
+                fingerprint=text(e["fingerprint"]),
+                reason=text(e["reason"]),
+                rule=e["rule"],
+                contract=e["contract"],
+                version=e["version"],
+            )
+            for e in body["unused_ignores"]
+        )
+        against, base = body["against"], body["base"]
+        if not all(v is None or isinstance(v, str) for v in (against, base)):
+            raise TypeError("not a string")
+        if not isinstance(body["contracts"], int):
+            raise TypeError("not a count")
+        return GateReport(
+            registry=text(body["registry"]),
+            against=against,
+            base=base,
+            contracts=body["contracts"],
+            checked=tuple(text(c) for c in body["checked"]),
+            checks=checks,
+            findings=tuple(findings),
+            unused_ignores=unused,
+            prefix=text(body["prefix"]),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _load_run(cache: ContentCache, key: str) -> GateReport | None:
+    """The gate run stored under ``key``, or ``None`` (absent or not a run)."""
+    data = cache.get(_RUN_KIND, key)
+    if data is None:
+        return None
+    report = _decode_run(data)
+    if report is None:
+        cache.rejected += 1
+    return report
+
+
+def _store_run(cache: ContentCache, key: str, report: GateReport) -> None:
+    """Keep a gate run under ``key`` when it reads back equal."""
+    data = _encode_run(report)
+    if data is not None:
+        cache.put(_RUN_KIND, key, data)

@@ -12,6 +12,12 @@ fresh on every run). Its key holds everything the report is a function of:
 - the environment (accord's version and source digest, jsonschema-rs's version, the
   rule catalogue).
 
+A whole run of the gate is kept too (``accord.gate.check``): the ``GateReport`` of
+``check()``, keyed by the digest of every file under the registry root
+(:func:`accord.core.cache.tree_digest`), the base commit of ``--against``, every option
+and the environment; a re-run on an unchanged registry then reads one entry instead of
+loading and checking every version.
+
 A report is stored only when it reads back equal to itself (JSON cannot hold it
 otherwise: such a verdict is just recomputed), and a stored body that does not decode
 to a report is a miss. Nothing here can turn a damaged file into a verdict.
@@ -29,11 +35,23 @@ from typing import TYPE_CHECKING, Any
 from accord.core.jsondoc import canonical_dumps
 
 if TYPE_CHECKING:
-    from accord.compat import Report
+    from accord.compat import Change, Report
     from accord.core.cache import ContentCache
     from accord.registry.model import ContractVersion, Registry
 
-__all__ = ["KIND", "decode", "encode", "load", "pair_key", "store"]
+__all__ = [
+    "BUMPS",
+    "KIND",
+    "change_from_json",
+    "choice",
+    "decode",
+    "encode",
+    "load",
+    "pair_key",
+    "report_from_json",
+    "store",
+    "text",
+]
 
 KIND = "diff-verdict"
 # `"$ref": "<not #>` (or $dynamicRef, $recursiveRef): a reference to another file,
@@ -85,67 +103,75 @@ def encode(report: Report) -> bytes | None:
 
 def decode(data: bytes) -> Report | None:
     """The report stored in ``data``, or ``None`` when it is not one."""
-    from accord.compat import Change, Report, Witness
-
     try:
         body: Any = json.loads(data)
-        shape = body["report"]
-        changes = tuple(
-            Change(
-                rule=_text(c["rule"]),
-                severity=c["severity"],
-                status=c["status"],
-                schema_path=_text(c["schema_path"]),
-                instance_path=_text(c["instance_path"]),
-                breaks=tuple(_choice(b, ("backward", "forward")) for b in c["breaks"]),
-                message=_text(c["message"]),
-                witness=(
-                    None
-                    if c["witness"] is None
-                    else Witness(
-                        payload=c["witness"]["payload"],
-                        accepted_by=_choice(c["witness"]["accepted_by"], ("old", "new")),
-                        rejected_by=_choice(c["witness"]["rejected_by"], ("old", "new")),
-                    )
-                ),
-            )
-            for c in shape["changes"]
-        )
-        report = Report(
-            mode=_text(shape["mode"]),
-            semantics=_choice(shape["semantics"], ("contract", "set")),
-            compatible=_flag(shape["compatible"]),
-            backward=_flag(shape["backward"]),
-            forward=_flag(shape["forward"]),
-            required_bump=_choice(shape["required_bump"], ("none", "patch", "minor", "major")),
-            changes=changes,
-            old=_text(body["old"]),
-            new=_text(body["new"]),
-            format_version=shape["format_version"],
-        )
+        return report_from_json(body["report"], old=text(body["old"]), new=text(body["new"]))
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
-    for change in report.changes:
-        if change.severity not in ("error", "warning", "info"):
-            return None
-        if change.status not in ("proven", "unproven", "policy"):
-            return None
-    return report
 
 
-def _text(value: Any) -> str:
+def change_from_json(c: Any) -> Change:
+    from accord.compat import Change, Witness
+
+    if c["severity"] not in ("error", "warning", "info"):
+        raise ValueError("not a severity")
+    if c["status"] not in ("proven", "unproven", "policy"):
+        raise ValueError("not a status")
+    if c["consumers"]:
+        raise ValueError("consumers are never stored")
+    return Change(
+        rule=text(c["rule"]),
+        severity=c["severity"],
+        status=c["status"],
+        schema_path=text(c["schema_path"]),
+        instance_path=text(c["instance_path"]),
+        breaks=tuple(choice(b, ("backward", "forward")) for b in c["breaks"]),
+        message=text(c["message"]),
+        witness=(
+            None
+            if c["witness"] is None
+            else Witness(
+                payload=c["witness"]["payload"],
+                accepted_by=choice(c["witness"]["accepted_by"], ("old", "new")),
+                rejected_by=choice(c["witness"]["rejected_by"], ("old", "new")),
+            )
+        ),
+    )
+
+
+def report_from_json(shape: Any, *, old: str, new: str) -> Report:
+    from accord.compat import Report
+
+    return Report(
+        mode=text(shape["mode"]),
+        semantics=choice(shape["semantics"], ("contract", "set")),
+        compatible=flag(shape["compatible"]),
+        backward=flag(shape["backward"]),
+        forward=flag(shape["forward"]),
+        required_bump=choice(shape["required_bump"], BUMPS),
+        changes=tuple(change_from_json(c) for c in shape["changes"]),
+        old=old,
+        new=new,
+        format_version=shape["format_version"],
+    )
+
+
+BUMPS = ("none", "patch", "minor", "major")
+
+
+def text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("not a string")
     return value
 
 
-def _flag(value: Any) -> bool:
+def flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise TypeError("not a boolean")
     return value
 
 
-def _choice(value: Any, allowed: tuple[str, ...]) -> Any:
+def choice(value: Any, allowed: tuple[str, ...]) -> Any:
     if value not in allowed:
         raise ValueError(f"not one of {allowed}")
     return value
