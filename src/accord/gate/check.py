@@ -57,6 +57,7 @@ __all__ = [
     "earlier_same_major",
     "load_ignore_file",
     "parse_ignore_entries",
+    "run_key",
     "unapproved_removals",
 ]
 
@@ -999,9 +1000,9 @@ def check(
 
     clock = time.perf_counter()
     root_path = Path(root)
-    run_key = None
+    key = None
     if cache is not None:
-        run_key = _run_key(
+        key = run_key(
             root_path,
             against,
             tip=tip,
@@ -1009,8 +1010,8 @@ def check(
             consumers_only=consumers_only,
             requires=requires,
         )
-        if run_key is not None:
-            reused = _load_run(cache, run_key)
+        if key is not None:
+            reused = _load_run(cache, key)
             if reused is not None:
                 return reused
     base_tree = _base_tree(root_path.resolve(), against, tip=tip) if against is not None else None
@@ -1055,12 +1056,12 @@ def check(
         timings=(("load", loaded - clock), ("git", gitted - loaded), ("diff", diffed - gitted)),
         prefix=path_prefix(root_path),
     )
-    if cache is not None and run_key is not None:
-        _store_run(cache, run_key, report)
+    if cache is not None and key is not None:
+        _store_run(cache, key, report)
     return report
 
 
-def _run_key(
+def run_key(
     root: Path,
     against: str | None,
     *,
@@ -1069,7 +1070,7 @@ def _run_key(
     consumers_only: bool,
     requires: Sequence[tuple[str, str]],
 ) -> str | None:
-    """The key of a whole gate run: every input of :func:`check` (every file under the
+    """The cache key of a whole gate run: every input of :func:`check` (every file under the
     registry root, the base commit, the options, the working directory its paths are
     shown from), or ``None`` when one cannot be read (then nothing is reused)."""
     from accord.core.cache import make_key, tree_digest
@@ -1189,7 +1190,7 @@ def require_fail_on(value: str) -> FailOn:
 
 # -- whole runs in the disk cache ---------------------------------------------------
 
-# A whole gate run, keyed by every input (see _run_key); its codec reads back equal or
+# A whole gate run, keyed by every input (see run_key); its codec reads back equal or
 # is not stored (accord.gate.verdicts holds the shared Report codec).
 _RUN_KIND = "gate-run"
 
