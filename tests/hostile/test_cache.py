@@ -251,3 +251,55 @@ def test_a_run_with_findings_reads_back_equal(tmp_path: Path) -> None:
     assert gate._decode_run(data) == report
     assert gate._decode_run(b"[]") is None
     assert gate._decode_run(data.replace(b'"1.1.0"', b'"01.1.0"')) is None
+
+
+def test_the_tree_digest_sees_every_change_git_or_not(tmp_path: Path) -> None:
+    import subprocess
+
+    from accord.gate.verdicts import _read_digest, tree_digest
+
+    repo = tmp_path / "repo"
+    root = breaking_registry(repo / "contracts")
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(repo), *args],
+            check=True,
+            capture_output=True,
+            env={
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@example.com",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@example.com",
+                "GIT_CONFIG_NOSYSTEM": "1",
+                "HOME": str(repo),
+                "PATH": "/usr/bin:/bin:/usr/local/bin",
+            },
+        )
+
+    outside = tree_digest(root)  # not a repository yet: every file is read
+    assert outside == _read_digest(root)
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    seen = {tree_digest(root)}
+    assert None not in seen
+    fine = root / "orders" / "fine" / "1.1.0.schema.json"
+    edits = [
+        lambda: fine.write_bytes(fine.read_bytes() + b" "),  # tracked, modified
+        lambda: (root / "orders" / "stray.txt").write_text("x"),  # untracked
+        lambda: (repo / ".gitignore").write_text("*.log\n"),  # outside the root: no change
+        lambda: (root / "orders" / "debug.log").write_text("x"),  # ignored, still a file
+        (root / "orders" / "empty").mkdir,  # a directory git cannot see
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        digest = tree_digest(root)
+        if number == 2:
+            assert digest in seen
+        else:
+            assert digest not in seen, number
+        seen.add(digest)
+    # an entry git is told not to look at: every file is read instead
+    git("update-index", "--assume-unchanged", "contracts/orders/fine/1.0.0.schema.json")
+    assert tree_digest(root) == _read_digest(root)

@@ -41,7 +41,6 @@ __all__ = [
     "environment",
     "make_key",
     "open_cache",
-    "tree_digest",
 ]
 
 CACHE_ENV = "ACCORD_CACHE_DIR"
@@ -177,45 +176,6 @@ class ContentCache:
             self._broken = True  # read-only or full: stop trying for this run
             return
         self.written += 1
-
-
-# tree_digest reads every file: past this size it gives up (the loader refuses such
-# files anyway, and a run-level entry is not worth reading them).
-_MAX_TREE_FILE = 16 * 1024 * 1024
-
-
-def tree_digest(root: Path) -> str | None:
-    """SHA-256 of everything under ``root``: every name, its kind, a file's bytes, a
-    symlink's target (not followed); ``.git`` directories are left out. Two trees with
-    the same digest load identically. ``None`` when a file is over 16 MiB or the tree
-    cannot be read whole."""
-    digest = hashlib.sha256()
-    stack = [(str(root), b"")]
-    try:
-        while stack:
-            directory, rel = stack.pop()
-            subdirs = []
-            for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-                name = rel + b"/" + os.fsencode(entry.name)
-                if entry.is_symlink():
-                    digest.update(b"\0L" + name + b"\0" + os.fsencode(os.readlink(entry.path)))
-                elif entry.is_dir():
-                    if entry.name != ".git":
-                        digest.update(b"\0D" + name)
-                        subdirs.append((entry.path, name))
-                elif entry.is_file():
-                    if entry.stat().st_size > _MAX_TREE_FILE:
-                        return None
-                    with open(entry.path, "rb") as handle:
-                        body = handle.read()
-                    digest.update(b"\0F" + name + b"\0" + str(len(body)).encode() + b"\0")
-                    digest.update(body)
-                else:
-                    digest.update(b"\0S" + name)
-            stack.extend(reversed(subdirs))
-    except OSError:
-        return None
-    return digest.hexdigest()
 
 
 def cache_dir(configured: Path | None = None) -> Path:

@@ -1073,9 +1073,10 @@ def run_key(
     """The cache key of a whole gate run: every input of :func:`check` (every file under the
     registry root, the base commit, the options, the working directory its paths are
     shown from), or ``None`` when one cannot be read (then nothing is reused)."""
-    from accord.core.cache import make_key, tree_digest
+    from accord.core.cache import make_key
     from accord.errors import AccordError
     from accord.gate import git as _git
+    from accord.gate.verdicts import tree_digest
 
     tree = tree_digest(root)
     if tree is None:

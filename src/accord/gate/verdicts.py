@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord.core.jsondoc import canonical_dumps
@@ -51,6 +53,7 @@ __all__ = [
     "report_from_json",
     "store",
     "text",
+    "tree_digest",
 ]
 
 KIND = "diff-verdict"
@@ -193,3 +196,94 @@ def store(cache: ContentCache, key: str, report: Report) -> None:
     data = encode(report)
     if data is not None:
         cache.put(KIND, key, data)
+
+
+# -- the digest of a whole registry tree ---------------------------------------------
+
+# tree_digest reads every file: past this size it gives up (the loader refuses such
+# files anyway, and a run-level entry is not worth reading them).
+_MAX_TREE_FILE = 16 * 1024 * 1024
+
+
+def _read_digest(root: Path) -> str | None:
+    """:func:`tree_digest` by reading every file."""
+    digest = hashlib.sha256(b"read\0")
+    stack = [(str(root), b"")]
+    try:
+        while stack:
+            directory, rel = stack.pop()
+            subdirs = []
+            for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+                name = rel + b"/" + os.fsencode(entry.name)
+                if entry.is_symlink():
+                    digest.update(b"\0L" + name + b"\0" + os.fsencode(os.readlink(entry.path)))
+                elif entry.is_dir():
+                    if entry.name != ".git":
+                        digest.update(b"\0D" + name)
+                        subdirs.append((entry.path, name))
+                elif entry.is_file():
+                    if entry.stat().st_size > _MAX_TREE_FILE:
+                        return None
+                    with open(entry.path, "rb") as handle:
+                        body = handle.read()
+                    digest.update(b"\0F" + name + b"\0" + str(len(body)).encode() + b"\0")
+                    digest.update(body)
+                else:
+                    digest.update(b"\0S" + name)
+            stack.extend(reversed(subdirs))
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def tree_digest(root: Path) -> str | None:
+    """SHA-256 of everything under ``root``: every name, its kind, a file's content, a
+    symlink's target (not followed); ``.git`` directories are left out. Two trees with
+    the same digest load identically. ``None`` when a file is over 16 MiB or the tree
+    cannot be read whole.
+
+    In a git work tree the content of every file git tracks unchanged is its blob id
+    (git's index already holds it, and ``git status`` re-reads whatever it cannot vouch
+    for by its stat data); only the paths git reports as changed, untracked or ignored
+    are read, plus the list of directories (git does not track empty ones). Anything git
+    cannot vouch for (assume-unchanged or skip-worktree entries, conflicts, submodules)
+    falls back to reading every file.
+    """
+    from accord.gate import git
+
+    state = git.worktree_state(root)
+    if state is None:
+        return _read_digest(root)
+    index, changed = state
+    digest = hashlib.sha256(b"git\0" + index)
+    for rel in changed:
+        path = root / rel
+        name = b"\0C" + os.fsencode(rel) + b"\0"
+        if rel.endswith("/"):
+            return _read_digest(root)  # a whole directory reported: read it all
+        try:
+            if path.is_symlink():
+                digest.update(name + b"L" + os.fsencode(os.readlink(path)))
+            elif path.is_file():
+                if path.stat().st_size > _MAX_TREE_FILE:
+                    return None
+                digest.update(name + b"F" + path.read_bytes())
+            elif path.exists():
+                digest.update(name + b"S")
+            else:
+                digest.update(name + b"gone")
+        except OSError:
+            return None
+    stack = [str(root)]
+    directories: list[str] = []
+    try:
+        while stack:
+            for entry in os.scandir(stack.pop()):
+                if entry.is_dir(follow_symlinks=False) and entry.name != ".git":
+                    directories.append(os.path.relpath(entry.path, root))
+                    stack.append(entry.path)
+    except OSError:
+        return None
+    for rel in sorted(directories):
+        digest.update(b"\0D" + os.fsencode(rel))
+    return digest.hexdigest()
