@@ -303,3 +303,74 @@ def test_the_tree_digest_sees_every_change_git_or_not(tmp_path: Path) -> None:
     # an entry git is told not to look at: every file is read instead
     git("update-index", "--assume-unchanged", "contracts/orders/fine/1.0.0.schema.json")
     assert tree_digest(root) == _read_digest(root)
+
+
+def _codegen(root: Path, out: Path, cache: ContentCache | None) -> dict[str, bytes]:
+    from accord.codegen import generate_package
+    from accord.registry.model import Registry
+
+    generate_package(Registry.load(root), out, cache=cache)
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def _count_bundles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from accord.registry.model import Registry
+
+    seen: list[str] = []
+    real = Registry.bundle
+
+    def bundle(self: Registry, ref: object) -> object:
+        seen.append(str(ref))
+        return real(self, ref)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Registry, "bundle", bundle)
+    return seen
+
+
+def test_a_codegen_no_op_with_a_warm_cache_bundles_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    first = _codegen(root, tmp_path / "out", ContentCache(tmp_path / "cache"))
+    bundles = _count_bundles(monkeypatch)
+    cache = ContentCache(tmp_path / "cache")
+    assert _codegen(root, tmp_path / "out", cache) == first
+    assert bundles == []
+    assert cache.hits == 2 * 5  # each of the 5 versions: its model key and its fast key
+    # without a cache every version is bundled again, and the package is the same
+    assert _codegen(root, tmp_path / "out", None) == first
+    assert len(bundles) >= 5
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [lambda data: data[:-3], lambda data: data.replace(b"sha256:", b"sha256:0"), lambda _: b"{}"],
+)
+def test_a_damaged_codegen_entry_changes_no_byte_of_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object
+) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    first = _codegen(root, tmp_path / "out", ContentCache(tmp_path / "cache"))
+    for kind in ("codegen-input", "codegen-fast"):
+        for entry in _entries(tmp_path / "cache", kind):
+            entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+    bundles = _count_bundles(monkeypatch)
+    cache = ContentCache(tmp_path / "cache")
+    assert _codegen(root, tmp_path / "out", cache) == first
+    assert cache.hits == 0
+    assert len(bundles) >= 5  # recomputed, and rewritten:
+    assert cache.written == 2 * 5
+
+
+def test_a_changed_schema_is_regenerated_despite_the_cache(tmp_path: Path) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    out = tmp_path / "out"
+    first = _codegen(root, out, ContentCache(tmp_path / "cache"))
+    # a new published version of `fine` with another property
+    publish(root, "orders.fine", {"1.2.0": _schema(extra={"type": "boolean"}, more={})})
+    second = _codegen(root, out, ContentCache(tmp_path / "cache"))
+    added = sorted(set(second) - set(first))
+    assert any(name.endswith("v1_2_0.py") for name in added), added
+    # the same files as a run without any cache
+    fresh = _codegen(root, tmp_path / "fresh", None)
+    assert second == fresh

@@ -38,6 +38,12 @@ def register(subparsers: Any) -> None:
         "[tool.accord.service] generated, else accord_models)",
     )
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 naming stale files")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither reuse nor keep input keys in the cache directory (ACCORD_CACHE_DIR, "
+        "else [tool.accord] cache-dir, else $XDG_CACHE_HOME/accord)",
+    )
     add_format_arg(p)
     p.set_defaults(handler=run)
 
@@ -50,7 +56,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     tool = find_project_config(Path.cwd())
     out_dir, package = codegen_target(tool, out=args.out, package=args.package)
     registry = load_registry(args)
-    result = generate_package(registry, out_dir, package=package, check=args.check)
+    from accord.core.cache import open_cache
+
+    cache = open_cache(tool.cache_dir, enabled=not args.no_cache)
+    result = generate_package(registry, out_dir, package=package, check=args.check, cache=cache)
     if args.format == "json":
         write_json(
             out,

@@ -29,8 +29,10 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from accord._version import __version__
 
@@ -41,6 +43,7 @@ __all__ = [
     "environment",
     "make_key",
     "open_cache",
+    "source_identity",
 ]
 
 CACHE_ENV = "ACCORD_CACHE_DIR"
@@ -105,6 +108,24 @@ def environment() -> tuple[str, ...]:
         f"jsonschema-rs {_reference_version()}",
         f"rules {_catalogue_digest()}",
     )
+
+
+# `"$ref": "<not #>` (or $dynamicRef, $recursiveRef): a reference to another file,
+# found in the bytes, before any JSON decoding.
+_EXTERNAL_REF = re.compile(rb'"\$[A-Za-z]*[Rr]ef"\s*:\s*"(?!#)')
+
+
+def source_identity(raw: bytes, digest: str, bundled: Callable[[], Any]) -> str:
+    """What a registry version's bundle is a function of, for a key: ``raw <digest>``
+    when the file refers to no other file (no ``$ref`` but local ``#...`` ones, and no
+    ``\\u`` escape that could spell one), else ``bundle <sha256 of the canonical bundled
+    document>`` (``bundled()`` builds it: the files it embeds are in it)."""
+    if b"\\u" not in raw and not _EXTERNAL_REF.search(raw):
+        return f"raw {digest}"
+    from accord.core.jsondoc import canonical_dumps
+
+    text = canonical_dumps(bundled()).encode("utf-8", "surrogatepass")
+    return f"bundle sha256:{hashlib.sha256(text).hexdigest()}"
 
 
 def make_key(kind: str, *parts: str) -> str:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,18 +56,13 @@ __all__ = [
 ]
 
 KIND = "diff-verdict"
-# `"$ref": "<not #>` (or $dynamicRef, $recursiveRef): a reference to another file,
-# found in the bytes, before any JSON decoding.
-_EXTERNAL_REF = re.compile(rb'"\$[A-Za-z]*[Rr]ef"\s*:\s*"(?!#)')
 
 
 def identity(registry: Registry, version: ContractVersion) -> str:
-    """What a version's bundle is a function of (see the module docstring)."""
-    raw = version.raw
-    if b"\\u" not in raw and not _EXTERNAL_REF.search(raw):
-        return f"raw {version.digest}"
-    bundled = canonical_dumps(registry.bundle(version)).encode("utf-8", "surrogatepass")
-    return f"bundle sha256:{hashlib.sha256(bundled).hexdigest()}"
+    """What a version's bundle is a function of (:func:`accord.core.cache.source_identity`)."""
+    from accord.core.cache import source_identity
+
+    return source_identity(version.raw, version.digest, lambda: registry.bundle(version))
 
 
 def pair_key(
