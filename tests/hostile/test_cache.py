@@ -374,3 +374,30 @@ def test_a_changed_schema_is_regenerated_despite_the_cache(tmp_path: Path) -> No
     # the same files as a run without any cache
     fresh = _codegen(root, tmp_path / "fresh", None)
     assert second == fresh
+
+
+def test_a_cache_inside_a_git_work_tree_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A pull request could commit forged entries (their keys are computable) into a
+    # cache directory of the checkout, e.g. one named by [tool.accord] cache-dir.
+    from accord.cli import main
+    from accord.core.cache import in_work_tree
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    root = breaking_registry(repo / "contracts")
+    inside = repo / ".accord-cache"
+    assert in_work_tree(inside)
+    assert not in_work_tree(tmp_path / "elsewhere")
+    monkeypatch.delenv("ACCORD_CACHE_DIR")
+    monkeypatch.chdir(repo)
+    (repo / "pyproject.toml").write_text('[tool.accord]\ncache-dir = ".accord-cache"\n')
+    assert open_cache(inside) is None
+    assert main(["check", "--registry", str(root)]) == 1
+    assert not inside.exists()
+    monkeypatch.setenv("ACCORD_CACHE_DIR", str(inside))
+    assert open_cache() is None
+    assert main(["check", "--registry", str(root)]) == 1
+    assert not inside.exists()
+    capsys.readouterr()

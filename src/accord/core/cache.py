@@ -9,15 +9,16 @@ keys mean equal values, so one directory is safely shared by every branch, workt
 registry of a machine, and deleting it (or any file in it) only costs time.
 
 Where it lives (the first that applies): ``--no-cache`` (none); ``ACCORD_CACHE_DIR``;
-``[tool.accord] cache-dir``; ``$XDG_CACHE_HOME/accord``; ``~/.cache/accord``.
+``[tool.accord] cache-dir``; ``$XDG_CACHE_HOME/accord``; ``~/.cache/accord``. A directory
+inside a git work tree is never used: its files could come with the change under review.
 
 Entries are written atomically (a temp file in the same directory, then a rename) and
 carry their key and a checksum of their body: a truncated, garbage or misplaced file is
 a miss (and is rewritten by the run that recomputes it), never a value. Reading or
 writing the cache never fails a command: an unwritable directory only means no reuse.
-The cache is trusted like the working tree (a forged entry with a valid checksum is
-taken): do not share the directory with writers you do not trust (on CI, a cache
-restored from another repository's or a fork's job).
+A forged entry with a valid checksum would be taken, so the directory must not be
+writable by what is being judged: never inside a git work tree (refused), and on CI not
+restored from a job of code you do not trust (a fork's).
 
 Layer: kernel.
 """
@@ -41,6 +42,7 @@ __all__ = [
     "ContentCache",
     "cache_dir",
     "environment",
+    "in_work_tree",
     "make_key",
     "open_cache",
     "source_identity",
@@ -213,6 +215,19 @@ def cache_dir(configured: Path | None = None) -> Path:
     return Path.home() / ".cache" / "accord"
 
 
+def in_work_tree(directory: Path) -> bool:
+    """Whether ``directory`` (or, when it does not exist yet, its nearest existing
+    ancestor) lies inside a git work tree: some ancestor holds a ``.git`` entry."""
+    path = directory.absolute()
+    return any((parent / ".git").exists() for parent in (path, *path.parents))
+
+
 def open_cache(configured: Path | None = None, *, enabled: bool = True) -> ContentCache | None:
-    """The cache of this run, or ``None`` when disabled (``--no-cache``)."""
-    return ContentCache(cache_dir(configured)) if enabled else None
+    """The cache of this run, or ``None`` when disabled (``--no-cache``) or when the
+    directory lies inside a git work tree: files there can arrive with the change under
+    review (a pull request could commit forged entries that carry valid keys), so such
+    a directory is never read."""
+    if not enabled:
+        return None
+    directory = cache_dir(configured)
+    return None if in_work_tree(directory) else ContentCache(directory)
