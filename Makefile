@@ -14,7 +14,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 # bench: the peers of `make bench`, also needed by its test (tests/test_bench_harness.py)
-EXTRAS := .[dev,codegen,fastapi,bench]
+EXTRAS := .[dev,codegen,fastapi,site,bench]
 LATEST := .venv-latest
 OLDEST := .venv-oldest
 PIP_QUIET := --quiet --disable-pip-version-check
@@ -29,7 +29,9 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 # Hypothesis runs derandomized with bounded examples unless told otherwise (tests/conftest.py).
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help demo test test-latest test-oldest lock lint format bench dist clean distclean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: help demo browser test test-latest test-oldest lock lint format bench dist clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -52,8 +54,23 @@ $(STAMP): pyproject.toml $(LOCK) | $(PY)
 demo: $(STAMP)  ## list, lint and validate the example registry, then diff two versions
 	$(PY) scripts/demo.py
 
-test: lint  ## lint + type-check, then the test suite
+test: lint browser  ## lint + type-check, then the test suite
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# The site's browser tests drive Debian's chromium (tests/site/test_site_browser.py).
+# Installed here when missing, apt-get exists and we are root (CI is); otherwise a note:
+# those tests then skip on a developer machine, and fail under CI=true or
+# ACCORD_BROWSER_TESTS=1 (docs/site.md).
+browser:  ## install Debian's chromium for the browser tests when it is missing (root + apt-get)
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "installing chromium for the browser tests (apt-get)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "note: $(CHROMIUM) is missing and cannot be installed here (needs root and apt-get):" \
+				"the browser tests will skip (or fail under CI=true / ACCORD_BROWSER_TESTS=1)" >&2; \
+		fi; \
+	fi
 
 lint: $(STAMP)  ## ruff check, ruff format --check, mypy --strict on src/, import contracts
 	$(BIN)/ruff check $(SRC)

@@ -49,6 +49,14 @@ where `code` is a stable id to match on; nothing is written. `--format json` out
 one JSON object with sorted keys and `"format_version": 1`. Colour is used only on a
 terminal and never when `NO_COLOR` is set; control and bidi characters from schemas,
 payloads and expectations are printed as visible escapes (such as `\\u001b`), never raw.
+
+Long commands (`check`, `codegen`, `package`, `verify --provider`, `import-openapi`,
+`site`) draw a progress bar on stderr when stderr is a terminal, and stay silent in
+pipes and CI logs; `ACCORD_PROGRESS=0` turns the bar off, `ACCORD_PROGRESS=1` forces it.
+When the reader of a pipe goes away (`accord show X | head -1`), a command that only
+prints (`list`, `show`, `consumers`, `rules`, `explain`, `changelog`) exits 0; a command
+whose exit code is a verdict exits 1, so a closed pipe never turns a "no" into a "yes"
+under `set -o pipefail`.
 """
 
 

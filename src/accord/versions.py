@@ -52,6 +52,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
+from accord.core.rules import Bump
 from accord.errors import InvalidRange, InvalidVersion, UsageError
 
 __all__ = [
@@ -76,7 +77,7 @@ MAX_VERSION_LENGTH = 256
 
 MAX_RANGE_LENGTH = 1024
 
-BumpKind: TypeAlias = Literal["none", "patch", "minor", "major"]
+BumpKind: TypeAlias = Bump
 BUMP_KINDS: tuple[BumpKind, ...] = ("none", "patch", "minor", "major")
 """Every bump kind, from the smallest to the largest."""
 

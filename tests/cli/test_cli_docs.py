@@ -51,3 +51,22 @@ def test_check_mode_reports_a_stale_page(tmp_path: Path) -> None:
     assert script.main(["--check"]) == 1
     assert script.main([]) == 0
     assert script.main(["--check"]) == 0
+
+
+def _option_help(path: tuple[str, ...], option: str) -> str:
+    for found, _, parser in _script()._commands(build_parser()):
+        if tuple(found) == path:
+            for action in parser._actions:
+                if option in action.option_strings:
+                    return str(action.help)
+    raise AssertionError((path, option))
+
+
+def test_help_says_what_each_command_does_with_the_option() -> None:
+    # One shared --remote help said "push to / fetch from" on both record commands.
+    assert "fetch from" in _option_help(("records", "pull"), "--remote")
+    assert "push" not in _option_help(("records", "pull"), "--remote")
+    assert "push to" in _option_help(("records", "push"), "--remote")
+    # [tool.accord] wins over the built-in default: --help must say so.
+    assert "[tool.accord] format" in _option_help(("check",), "--format")
+    assert "[tool.accord] fail-on" in _option_help(("check",), "--fail-on")

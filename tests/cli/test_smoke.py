@@ -26,7 +26,9 @@ def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[
         capture_output=True,
         cwd=REPO,
         env=env,
-        timeout=60,
+        # The demo runs a dozen commands: a loaded 2-core CI machine needs more than a
+        # minute (pytest-timeout's 300 s stays the outer bound).
+        timeout=240,
         check=False,
     )
 
@@ -131,3 +133,30 @@ def test_demo_script_runs_every_step_as_expected() -> None:
     done = _run(str(REPO / "scripts" / "demo.py"))
     assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
     assert b"demo finished" in done.stdout
+
+
+def _closed_reader(*args: str) -> int:
+    """Run ``accord ARGS | head -0``: the reader is gone before accord writes a byte."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "accord", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        env=env,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err
+    return proc.returncode
+
+
+def test_a_closed_pipe_leaves_a_printing_command_successful() -> None:
+    # `accord show X | head -1` has printed what was asked for.
+    assert _closed_reader("show", "orders.order-placed", "--registry", "contracts") == 0
+
+
+def test_a_closed_pipe_never_turns_a_verdict_into_a_yes() -> None:
+    # `accord check | head` under `set -o pipefail`: the verdict was not delivered.
+    assert _closed_reader("check", "--registry", "contracts") == 1

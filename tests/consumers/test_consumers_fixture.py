@@ -94,3 +94,71 @@ def test_fixture_fails_on_an_unexercised_interaction_and_writes_nothing(tmp_path
     assert run.returncode == 1, run.stdout + run.stderr
     assert "'b' was never exercised" in run.stdout
     assert not (tmp_path / "reg/consumers").exists()
+
+
+SERVED = """
+import json, threading, urllib.request
+from accord.consumers import integer
+
+def _user(e):
+    (e.upon_receiving('get user').with_request('GET', '/users/1', headers={'X-Api-Key': 'k'})
+      .will_respond_with(200, body={'id': integer(1)}))
+
+def test_served(accord_expectation):
+    e = accord_expectation('billing', provider='users-service')
+    _user(e)
+    with e.serve() as stub:
+        req = urllib.request.Request(stub.base_url + '/users/1', headers={'X-Api-Key': 'k'})
+        assert json.load(urllib.request.urlopen(req, timeout=5)) == {'id': 1}
+
+def test_left_running_without_the_header(accord_expectation):
+    e = accord_expectation('billing', name='other', provider='users-service')
+    _user(e)
+    stub = e.serve()  # never closed by the test: the fixture stops it
+    try:
+        urllib.request.urlopen(stub.base_url + '/users/1', timeout=5)
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 500
+
+def test_no_stub_thread_outlives_the_tests():
+    assert not [t for t in threading.enumerate() if t.name.startswith('accord-stub')]
+"""
+
+
+def test_fixture_with_the_loopback_stub_records_only_what_was_matched(tmp_path: Path) -> None:
+    (tmp_path / "test_consumer.py").write_text(SERVED)
+    run = _pytest(tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "3 passed, 1 error" in run.stdout
+    assert "ERROR test_consumer.py::test_left_running_without_the_header" in run.stdout
+    assert "header X-Api-Key is missing" in run.stdout
+    assert "'get user' was never exercised" in run.stdout
+    assert _file(tmp_path).exists()
+    assert not (tmp_path / "reg/consumers/billing/other.json").exists()
+
+
+MESSAGES = """
+from accord.consumers import string
+
+def _orders(e):
+    e.message('order placed', 'orders.order-placed@^1', {'order_id': string('o-1')})
+
+def test_consumed(accord_expectation):
+    e = accord_expectation('billing', provider='orders-service')
+    _orders(e)
+    assert e.consume('order placed', lambda body, meta: body['order_id']) == 'o-1'
+
+def test_declared_only(accord_expectation):
+    _orders(accord_expectation('billing', name='other', provider='orders-service'))
+"""
+
+
+def test_fixture_fails_on_a_message_never_consumed_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "test_consumer.py").write_text(MESSAGES)
+    run = _pytest(tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "2 passed, 1 error" in run.stdout
+    assert "ERROR test_consumer.py::test_declared_only" in run.stdout
+    assert "message 'order placed' was never consumed" in run.stdout
+    assert (tmp_path / "reg/consumers/billing/orders-service.json").exists()
+    assert not (tmp_path / "reg/consumers/billing/other.json").exists()

@@ -392,3 +392,34 @@ def test_cli_export_then_import_gives_the_recorded_expectation_back(
     back = json.loads((other / "consumers/billing/users-service.json").read_text())
     back.pop("source")
     assert back == recorded
+
+
+def _broker_pact(version: Any) -> dict[str, Any]:
+    """A pact as a Pact Broker serves it: the Pact, plus ``createdAt`` and HAL links."""
+    base = "https://broker.example/pacts/provider/users/consumer/Web"
+    return {
+        "consumer": {"name": "Web"},
+        "provider": {"name": "users"},
+        "interactions": [
+            {
+                "description": "get",
+                "request": {"method": "GET", "path": "/users/1"},
+                "response": {"status": 200, "body": {"id": 1}},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        "createdAt": "2024-05-01T12:00:00+00:00",
+        "_links": {
+            "self": {"href": f"{base}/version/1.4.0"},
+            "pb:consumer-version": {"title": "Consumer version", "name": version},
+            "pb:publish-verification-results": {"href": f"{base}/pact-version/abc"},
+        },
+    }
+
+
+def test_a_pact_from_a_broker_keeps_the_consumer_version_the_broker_states() -> None:
+    doc = import_pact(_broker_pact("1.4.0"), file="broker.json")
+    assert doc["consumer"] == {"name": "web", "version": "1.4.0"}
+    with pytest.raises(DocumentError) as info:
+        import_pact(_broker_pact(14), file="broker.json")
+    assert (info.value.code, info.value.pointer) == ("pact-invalid", "/_links/pb:consumer-version")

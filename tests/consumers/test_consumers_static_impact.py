@@ -209,6 +209,19 @@ def test_cli_pact_import_unmapped_is_kept_unbound_unless_a_contract_is_required(
     body = kept["interactions"][0]["response"]["body"]
     assert body["contract"] is None
     assert body["fields"] == [{"path": "$.id", "match": "equals", "value": 1, "pinned": True}]
+    # static verification: no schema to prove from, so unbound, verified dynamically only
+    assert main(["verify", "--static", "--registry", str(reg)]) == 0
+    out = capsys.readouterr().out
+    assert "UNBOUND   web: get (200) -> no contract" in out
+    assert "not bound to a contract: verified dynamically only" in out
+    assert "0 proven, 0 refuted, 0 undecided, 1 unbound (verified dynamically only" in out
+    strict = ["verify", "--static", "--require-contract", "--registry", str(reg)]
+    assert main([*strict, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert (report["ok"], report["counts"]["unbound"]) == (False, 1)
+    dynamic = ["verify", "--provider", "users", "--require-contract", "--registry", str(reg)]
+    assert main(dynamic) == 2
+    assert "applies to --static" in capsys.readouterr().err
     (reg / "consumers/web/users.json").unlink()
     assert (
         main(

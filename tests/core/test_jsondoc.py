@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,25 @@ def test_atomic_write_exclusive_never_overwrites(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1.0.0.schema.json"]
     atomic_write(path, b"third")
     assert path.read_bytes() == b"third"
+
+
+def test_atomic_write_new_file_follows_the_umask(tmp_path: Path) -> None:
+    # mkstemp's 0600 made wheels in dist/ unreadable to anyone but their builder.
+    previous = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "new.json", b"{}")
+        os.umask(0o077)
+        atomic_write(tmp_path / "private.json", b"{}")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "private.json").stat().st_mode) == 0o600
+
+
+def test_atomic_write_replacing_keeps_the_mode(tmp_path: Path) -> None:
+    path = tmp_path / "kept.json"
+    path.write_bytes(b"[]")
+    path.chmod(0o640)
+    atomic_write(path, b"{}")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert path.read_bytes() == b"{}"

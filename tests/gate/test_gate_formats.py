@@ -6,6 +6,7 @@ and review the diff like code.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -82,6 +83,9 @@ def test_sarif_and_junit_are_well_formed(report: GateReport) -> None:
     run = sarif["runs"][0]
     assert sarif["version"] == "2.1.0"
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == sorted(GATE_RULES)
+    # Every URI in the log must resolve: no informationUri to a site that does not exist.
+    assert "informationUri" not in run["tool"]["driver"]
+    assert all("accord explain" in r["help"]["text"] for r in run["tool"]["driver"]["rules"])
     suppressed = [r for r in run["results"] if "suppressions" in r]
     assert [r["ruleId"] for r in suppressed] == ["lock-missing-entry"]
     junit = ET.fromstring(render(report, "junit"))
@@ -101,3 +105,14 @@ def test_github_annotations_escape_and_skip_ignored(report: GateReport) -> None:
 def test_text_colour_only_when_asked(report: GateReport) -> None:
     assert "\x1b[" not in render(report, "text")
     assert "\x1b[31;1m" in render(report, "text", colour=True)
+
+
+@pytest.mark.parametrize("output_format", ["markdown", "junit"])
+def test_ci_reports_name_the_registry_without_the_runner_path(
+    report: GateReport, output_format: str
+) -> None:
+    # A runner's checkout path (/home/runner/work/...) means nothing in a PR comment.
+    absolute = dataclasses.replace(report, registry="/home/runner/work/app/app/contracts")
+    text = render(absolute, output_format, prefix="contracts")
+    assert "/home/runner" not in text
+    assert "contracts" in text

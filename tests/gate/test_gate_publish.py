@@ -18,7 +18,6 @@ from accord.errors import (
     ConfigError,
     ContractNotFound,
     InvalidReference,
-    LockError,
     SchemaError,
     UsageError,
 )
@@ -344,13 +343,9 @@ def test_interrupted_publish_is_accepted_or_repaired(root: Path, step: str) -> N
     else:
         assert [f.rule for f in report.findings] == ["lock-missing-entry"]
         assert "completes an interrupted publish" in report.findings[0].message
-    # The killed publisher held the lock file: the next one names it and stops.
-    with pytest.raises(LockError) as stale:
-        _publish.publish(root, CID, new)
-    assert stale.value.code == "lock-busy"
-    assert "no longer running" in stale.value.message
-    (root / "accord.lock.lck").unlink()
-    result = _publish.publish(root, CID, new)
+    # The killed publisher held the lock: the operating system released it, so the next
+    # publish needs no one to delete a stale lock file by hand.
+    result = _publish.publish(root, CID, new, lock_timeout=5)
     assert (result.status, str(result.version)) == (
         ("published", "1.1.0") if step == "after-temp-file" else ("completed", "1.1.0")
     )

@@ -89,7 +89,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
         ),
         pytest.param(
             ["verify", "--provider", "payments-service"],
-            "provider-unknown",
+            "provider-no-expectations",
             "expectations name: orders-service, users-service",
             id="verify-provider-nobody-expects",
         ),
@@ -204,3 +204,28 @@ def test_pytest_provider_cases_refuse_unknown_names(
     with pytest.raises(AccordError) as info:
         provider_cases(registry=Registry.load(root), **kwargs)
     assert info.value.code == code
+
+
+def test_a_known_provider_without_expectations_passes_only_when_allowed(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """payments-service provides payments.charge but nobody expects anything of it yet:
+    a clear refusal by default (as Pact's failIfNoPactsFound), exit 0 only when asked,
+    with nothing recorded; an unknown provider stays refused even with the flag."""
+    argv = ["verify", "--provider", "payments-service", "--app", "json:loads"]
+    before = _snapshot(root)
+    assert run(root, *argv) == 2
+    err = capsys.readouterr().err
+    assert "error[provider-no-expectations]" in err
+    assert "it provides payments.charge" in err
+    assert "--allow-no-expectations" in err
+    allowed = [*argv, "--allow-no-expectations", "--record", "--provider-version", "1.0.0"]
+    assert run(root, *allowed) == 0
+    out = capsys.readouterr().out
+    assert "no consumer expects anything of payments-service yet: nothing verified" in out
+    assert "0 passed, 0 failed" in out
+    assert _snapshot(root) == before  # no record of nothing
+    assert run(root, "verify", "--provider", "payment-service", "--allow-no-expectations") == 2
+    assert "error[provider-unknown]" in capsys.readouterr().err
+    assert run(root, "verify", "--static", "--allow-no-expectations") == 2
+    assert "apply to --provider" in capsys.readouterr().err

@@ -285,6 +285,9 @@ def test_parse_ref(
         pytest.param("orders.x@1.0.0+b", "build metadata", id="build"),
         pytest.param("https://example.com/x.json", "only accord:// URIs", id="http"),
         pytest.param("orders.x" + "y" * 3000, "longer than 2048", id="huge"),
+        pytest.param("catalog.item:1.0.0", "did you mean 'catalog.item@1.0.0'?", id="colon-for-at"),
+        pytest.param("catalog.item==^1", "did you mean 'catalog.item@^1'?", id="pip-style"),
+        pytest.param("catalog.item 1.0.0", "not 'a space'", id="space-for-at"),
     ],
 )
 def test_parse_ref_invalid(text: str, fragment: str) -> None:

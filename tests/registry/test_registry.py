@@ -347,13 +347,12 @@ def test_write_lock_sorted_atomic_and_guarded(tmp_path: Path) -> None:
     assert text == lock_text(entries)
     assert read_lock(tmp_path) == entries
     assert sorted(p.name for p in tmp_path.iterdir()) == ["accord.lock"]  # guard removed
+    # A lock file a crashed writer left behind holds nothing (the lock is the OS's flock,
+    # released with its process): the next writer proceeds and removes it.
     write(tmp_path / "accord.lock.lck", "12345\n")
-    with pytest.raises(LockError) as info:
-        write_lock(tmp_path, {})
-    assert info.value.code == "lock-busy"
-    assert "stale" in str(info.value)
-    assert read_lock(tmp_path) == entries  # untouched
-    assert (tmp_path / "accord.lock.lck").read_text() == "12345\n"  # not ours to remove
+    write_lock(tmp_path, {})
+    assert read_lock(tmp_path) == {}
+    assert not (tmp_path / "accord.lock.lck").exists()
 
 
 # -- $ref resolution -------------------------------------------------------------------

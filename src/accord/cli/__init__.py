@@ -55,6 +55,34 @@ _COMMAND_MODULES = (
 )
 
 
+# `accord --help` lists the commands by task, in the order a team meets them; a command
+# missing here is listed under "other" (a test keeps this table complete).
+COMMAND_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("start and browse", ("init", "list", "show", "consumers", "site")),
+    ("author and publish", ("new", "fmt", "lint", "publish", "yank", "retire", "import-openapi")),
+    ("check changes", ("diff", "check", "changelog", "rules", "explain")),
+    ("use in services", ("validate", "codegen", "package")),
+    (
+        "consumer contracts",
+        (
+            "pact",
+            "expectations",
+            "verify",
+            "records",
+            "record-deployment",
+            "record-release",
+            "record-undeployment",
+            "can-i-deploy",
+        ),
+    ),
+)
+
+
+# Commands whose output is the whole answer (no verdict in the exit code): a reader that
+# stops early (`| head`) leaves them successful.
+READ_ONLY_COMMANDS = frozenset({"list", "show", "consumers", "rules", "explain", "changelog"})
+
+
 def _command_modules() -> list[str]:
     import pkgutil
 
@@ -71,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, with every command module that is installed."""
     from accord.cli._parser import build_parser as build
 
-    return build(_command_modules(), version=f"accord {__version__}")
+    return build(_command_modules(), version=f"accord {__version__}", groups=COMMAND_GROUPS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Every byte the CLI prints goes through one escape (accord.core.text): user-controlled
     # names and messages cannot drive the terminal.
     out = cast(TextIO, TerminalSafeWriter(sys.stdout))
+    command: str | None = None
     try:
         parser = build_parser()
         try:
@@ -110,15 +139,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         from accord.cli._common import resolve_format
 
+        command = getattr(args, "command", None)
         resolve_format(args)
         return handler(args, out)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
     except BrokenPipeError:
-        # `accord list | head`: the reader went away; say nothing more.
+        # `accord show X | head -1`: the reader went away; say nothing more. A command
+        # that only prints succeeded (the reader has what it asked for); a command whose
+        # exit code is a verdict did not get to say it, so it never turns into a "yes"
+        # under `set -o pipefail`.
         _silence_stdout()
-        return EXIT_FINDINGS
+        return EXIT_OK if command in READ_ONLY_COMMANDS else EXIT_FINDINGS
     except Exception as exc:  # noqa: BLE001 - the CLI's last line: exit 2 or 3, never a traceback
         from accord.errors import AccordError, ContractViolation, IncompatibleChange
 

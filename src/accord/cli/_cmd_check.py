@@ -38,13 +38,14 @@ def register(subparsers: Any) -> None:
         "--fail-on",
         choices=("error", "warning", "info"),
         default=None,
-        help="lowest severity that fails the check (default: error)",
+        help="lowest severity that fails the check (default: [tool.accord] fail-on, else error)",
     )
     p.add_argument(
         "--format",
         choices=CHECK_FORMATS,
         default=None,
-        help="output format (default: text); ignore-toml prints ready-to-paste entries",
+        help="output format (default: [tool.accord] format, else text); ignore-toml prints "
+        "ready-to-paste entries",
     )
     p.add_argument(
         "--ignore-file",
@@ -162,17 +163,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if printed is not None:
             out.write(printed[1])
             return printed[0]
+    from accord.cli._progress import progress_bar
     from accord.gate.render import render
 
-    report = check(
-        root,
-        against=against,
-        tip=args.against_tip,
-        ignore=ignore,
-        consumers_only=args.consumers_only,
-        requires=requires,
-        cache=cache,
-    )
+    with progress_bar("check") as progress:
+        report = check(
+            root,
+            against=against,
+            tip=args.against_tip,
+            ignore=ignore,
+            consumers_only=args.consumers_only,
+            requires=requires,
+            progress=progress,
+            cache=cache,
+        )
     # Every format uses the report's one path base: the repository root (GitHub
     # annotations, SARIF and the git restore hints need it; outside git, the cwd).
     text = render(report, output_format, fail_on=fail_on, colour=colour)

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from accord.cli import EXIT_FINDINGS, EXIT_OK
 from accord.cli._common import add_format_arg, add_registry_arg, load_registry, write_json
+from accord.core.jsondoc import FORMAT_VERSION
 
 
 def register(subparsers: Any) -> None:
@@ -56,15 +57,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     tool = find_project_config(Path.cwd())
     out_dir, package = codegen_target(tool, out=args.out, package=args.package)
     registry = load_registry(args)
+    from accord.cli._progress import progress_bar
     from accord.core.cache import open_cache
 
     cache = open_cache(tool.cache_dir, enabled=not args.no_cache)
-    result = generate_package(registry, out_dir, package=package, check=args.check, cache=cache)
+    with progress_bar("codegen", unit="version") as progress:
+        result = generate_package(
+            registry, out_dir, package=package, check=args.check, progress=progress, cache=cache
+        )
     if args.format == "json":
         write_json(
             out,
             {
-                "format_version": 1,
+                "format_version": FORMAT_VERSION,
                 "package": package,
                 "out": out_dir.as_posix(),
                 "check": bool(args.check),

@@ -68,7 +68,9 @@ def register(subparsers: Any) -> None:
         "--provider: against the running provider)",
         description="With --static, prove every expectation against the contract versions "
         "its range selects: exit 0 when all are proven, 1 when any is refuted or "
-        "undecided. With --provider NAME (--app module:app | --base-url URL), replay every "
+        "undecided (a body bound to no contract is UNBOUND, verified dynamically only, and "
+        "fails only with --require-contract). With --provider NAME (--app module:app | "
+        "--base-url URL), replay every "
         "consumer interaction against the provider and check each answer against the "
         "consumer's matchers and the contract: exit 0 when all are verified, 1 on any "
         "failure. Exit 2 on bad input.",
@@ -79,6 +81,12 @@ def register(subparsers: Any) -> None:
     verify.add_argument("--consumer", default=None, help="verify only this consumer")
     verify.add_argument(
         "--contract", default=None, metavar="ID", help="verify only expectations of this contract"
+    )
+    verify.add_argument(
+        "--require-contract",
+        action="store_true",
+        help="with --static: a body bound to no contract (verified dynamically only) "
+        "fails the run; by default it is reported UNBOUND and does not",
     )
     verify.add_argument(
         "--literals-as-examples",
@@ -148,7 +156,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     if notes:
         out.write(
             f"note: {len(notes)} bod(ies) bound to no contract, kept unbound (provider "
-            "verification checks their matchers; static verification cannot decide them; "
+            "verification checks their matchers; static verification reports them UNBOUND; "
             "bind with --map):\n" + "".join(f"  {n}\n" for n in sorted(set(notes)))
         )
     return EXIT_OK
@@ -206,6 +214,7 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
         consumer=args.consumer,
         contract=args.contract,
         literals_as_examples=args.literals_as_examples,
+        require_contract=args.require_contract,
     )
     if args.format == "json":
         write_json(out, report.to_json())
@@ -227,6 +236,7 @@ def _refuse_provider_options(args: argparse.Namespace) -> None:
             ("--record", args.record),
             ("--consumer-version-selector", args.consumer_version_selector),
             ("--provider-version", args.provider_version),
+            ("--allow-no-expectations", args.allow_no_expectations),
         )
         if value
     ]

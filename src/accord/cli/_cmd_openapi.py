@@ -53,14 +53,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     cwd = str(Path.cwd())
     if cwd not in sys.path:
         sys.path.insert(0, cwd)  # module:app names the user's own modules
-    results = import_openapi(
-        root,
-        args.source,
-        namespace=args.namespace,
-        owner=args.owner,
-        kind=args.kind,
-        components=args.components,
-    )
+    from accord.cli._progress import progress_bar
+
+    with progress_bar("import-openapi", unit="step") as progress:
+        results = import_openapi(
+            root,
+            args.source,
+            namespace=args.namespace,
+            owner=args.owner,
+            kind=args.kind,
+            components=args.components,
+            progress=progress,
+        )
     ok = all(r.result.ok for r in results)
     if args.format == "json":
         write_json(

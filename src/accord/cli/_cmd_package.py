@@ -22,6 +22,7 @@ from accord.cli._common import (
     registry_root,
     write_json,
 )
+from accord.core.jsondoc import FORMAT_VERSION
 
 
 def register(subparsers: Any) -> None:
@@ -100,7 +101,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="directory holding the records (default: the registry root)",
     )
-    _records_args(p)
+    _records_args(p, pushing=True)
     p.add_argument("--message", metavar="TEXT", default=None, help="commit message")
     p.add_argument("--max-attempts", metavar="N", type=int, default=8, help="push attempts (8)")
     p.add_argument(
@@ -128,25 +129,32 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=run_records_pull)
 
 
-def _records_args(p: argparse.ArgumentParser) -> None:
+def _records_args(p: argparse.ArgumentParser, *, pushing: bool = False) -> None:
     p.add_argument(
         "--repo", metavar="DIR", type=Path, default=Path(), help="the git repository (.)"
     )
     p.add_argument("--branch", default="accord-records", help="records branch (accord-records)")
-    p.add_argument("--remote", default="origin", help="remote to push to / fetch from (origin)")
+    p.add_argument(
+        "--remote",
+        default="origin",
+        help=f"remote to {'push to' if pushing else 'fetch from'} (origin)",
+    )
 
 
 def run_package(args: argparse.Namespace, out: TextIO) -> int:
     """``accord package``."""
+    from accord.cli._progress import progress_bar
     from accord.distribution.wheel import package_registry
 
-    result = package_registry(
-        registry_root(args),
-        args.out,
-        version=args.version,
-        name=args.name,
-        models=not args.no_models,
-    )
+    with progress_bar("package", unit="version") as progress:
+        result = package_registry(
+            registry_root(args),
+            args.out,
+            version=args.version,
+            name=args.name,
+            models=not args.no_models,
+            progress=progress,
+        )
     if args.format == "json":
         write_json(out, result.to_json())
         return EXIT_OK
@@ -172,7 +180,9 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         force=args.force,
     )
     if args.format == "json":
-        write_json(out, {"format_version": 1, "exported": [e.to_json() for e in entries]})
+        write_json(
+            out, {"format_version": FORMAT_VERSION, "exported": [e.to_json() for e in entries]}
+        )
         return EXIT_OK
     for entry in entries:
         out.write(f"{entry.action:9} {entry.file} ({entry.consumer} {entry.version})\n")
@@ -225,7 +235,7 @@ def run_records_pull(args: argparse.Namespace, out: TextIO) -> int:
         args.repo, into, branch=args.branch, remote=None if args.local else args.remote
     )
     if args.format == "json":
-        write_json(out, {"format_version": 1, "written": list(written)})
+        write_json(out, {"format_version": FORMAT_VERSION, "written": list(written)})
         return EXIT_OK
     out.write(f"{plural(len(written), 'record')} written under {display_path(into)}\n")
     return EXIT_OK

@@ -78,6 +78,13 @@ def add_verify_provider_args(verify: argparse.ArgumentParser) -> None:
         help="failures of never-verified (pending) expectations do not fail the run",
     )
     group.add_argument(
+        "--allow-no-expectations",
+        action="store_true",
+        help="pass (exit 0, nothing recorded) when the provider, named by a contract.toml, "
+        "has no consumer expectations yet; without it that is exit 2 "
+        "(provider-no-expectations). An unknown provider is exit 2 either way",
+    )
+    group.add_argument(
         "--timeout",
         type=float,
         default=10.0,
@@ -248,6 +255,8 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
 
     if getattr(args, "contract", None) is not None:  # it would be ignored: all verified
         raise UsageError("--contract applies to --static, not to --provider")
+    if getattr(args, "require_contract", False):
+        raise UsageError("--require-contract applies to --static, not to --provider")
     if args.app and args.base_url:
         raise UsageError("accord verify --provider takes one of --app or --base-url, not both")
     if args.record and not args.provider_version:
@@ -283,26 +292,31 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
         if args.base_url and args.states and not args.state_change_url:
             _warn_states_in_verifier(args.base_url)
         target = HttpTarget(base, limits) if base is not None else None
+    from accord.cli._progress import progress_bar
+
     try:
-        report = verify_provider(
-            registry,
-            args.provider,
-            target=target,
-            states=state_runner,
-            consumer=args.consumer,
-            selectors=args.consumer_version_selector,
-            main_branch=args.main_branch,
-            provider_version=args.provider_version,
-            provider_branch=args.provider_branch,
-            enable_pending=args.enable_pending,
-        )
+        with progress_bar("verify", unit="interaction") as progress:
+            report = verify_provider(
+                registry,
+                args.provider,
+                target=target,
+                states=state_runner,
+                consumer=args.consumer,
+                selectors=args.consumer_version_selector,
+                main_branch=args.main_branch,
+                provider_version=args.provider_version,
+                provider_branch=args.provider_branch,
+                enable_pending=args.enable_pending,
+                allow_no_expectations=args.allow_no_expectations,
+                progress=progress,
+            )
     finally:
         if target is not None:
             target.close()
         if isinstance(state_runner, StateChangeUrl):
             state_runner.close()
     written = None
-    if args.record:
+    if args.record and not report.no_expectations:  # a record of nothing verified: none
         from accord.provider._records import record_verification
 
         written = record_verification(registry.root, report.to_record(now_rfc3339()))

@@ -14,7 +14,30 @@ from accord.registry.config import MODES
 
 
 def register(subparsers: Any) -> None:
-    """Add ``publish``, ``new``, ``yank`` and ``retire``."""
+    """Add ``init``, ``publish``, ``new``, ``yank`` and ``retire``."""
+    p = subparsers.add_parser(
+        "init",
+        help="start a registry: create the directory and its accord.toml",
+        description="Create DIRECTORY (default: ./contracts) with an accord.toml that "
+        "documents every registry setting. An existing directory becomes a registry; one "
+        "that already has an accord.toml is refused (exit 2), nothing is overwritten.",
+    )
+    p.add_argument(
+        "directory",
+        metavar="DIRECTORY",
+        nargs="?",
+        type=Path,
+        default=Path("contracts"),
+        help="where the registry lives (default: ./contracts)",
+    )
+    p.add_argument(
+        "--mode",
+        choices=MODES,
+        default="full",
+        help="default compatibility mode of its contracts (default: full)",
+    )
+    p.set_defaults(handler=run, command="init")
+
     p = subparsers.add_parser(
         "publish",
         help="publish the next version of a contract (writes the file and accord.lock)",
@@ -94,8 +117,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Dispatch to the sub-command named by ``args.command``."""
     from accord.gate import publish as _publish
 
-    root = registry_root(args)
     command: str = args.command
+    if command == "init":
+        return _init(args, out)
+    root = registry_root(args)
     if command == "new":
         directory = _publish.new_contract(
             root,
@@ -119,6 +144,23 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         )
         return EXIT_OK
     return _publish_command(args, out, root)
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> int:
+    from accord.cli._common import display_path
+    from accord.gate import publish as _publish
+
+    settings = _publish.init_registry(args.directory, mode=args.mode)
+    root = display_path(args.directory)
+    out.write(
+        f"created {display_path(settings)}\n"
+        "next:\n"
+        f"  accord new --registry {root} orders.order-placed --owner orders-team --kind event\n"
+        f"  accord publish --registry {root} orders.order-placed --schema order-placed.json\n"
+        "and, so every accord command finds it, in pyproject.toml:\n"
+        f'  [tool.accord]\n  registry = "{root}"\n'
+    )
+    return EXIT_OK
 
 
 def _publish_command(args: argparse.Namespace, out: TextIO, root: Path) -> int:

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from accord.cli import EXIT_OK, EXIT_USAGE
 from accord.cli._common import add_format_arg, table, write_json
+from accord.core.jsondoc import FORMAT_VERSION
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +45,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     family = getattr(args, "family", None)
     if args.format == "json":
-        write_json(out, {"format_version": 1, "rules": [r.to_json() for r in rules(family)]})
+        write_json(
+            out, {"format_version": FORMAT_VERSION, "rules": [r.to_json() for r in rules(family)]}
+        )
     elif args.format == "markdown":
         out.write(render_rules_markdown())
     else:

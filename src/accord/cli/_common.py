@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from accord.core import jsondoc as _jsondoc
+
 if TYPE_CHECKING:
     from accord.registry.model import Registry
 
-FORMAT_VERSION = 1
+
+FORMAT_VERSION = _jsondoc.FORMAT_VERSION
 
 _COLOURS = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "dim": "2"}
 

@@ -35,6 +35,8 @@ from accord.codegen._idents import class_name, name_ident, version_ident
 from accord.codegen._render import GENERATOR, GENERATOR_VERSION, OPTIONS_KEY, render_version
 from accord.codegen._safety import check_source
 from accord.core.jsondoc import atomic_write, canonical_dumps, check_out_dir, make_out_dir
+from accord.core.progress import Progress
+from accord.core.progress import report as report_progress
 from accord.errors import UsageError
 
 if TYPE_CHECKING:
@@ -334,6 +336,7 @@ def generate_package(
     package: str = DEFAULT_PACKAGE,
     check: bool = False,
     cache: ContentCache | None = None,
+    progress: Progress | None = None,
 ) -> CodegenResult:
     """Generate a Pydantic v2 model module for every published version of ``registry``.
 
@@ -348,6 +351,7 @@ def generate_package(
         cache: The disk cache (:mod:`accord.core.cache`): each version's input keys
             (and fast-module refusals) are kept there by content digest, so a run whose
             sources are unchanged neither bundles nor renders anything.
+        progress: Told which version is being generated (:mod:`accord.core.progress`).
 
     Raises:
         UsageError: bad package name.
@@ -375,7 +379,8 @@ def generate_package(
     published = _published(registry)
     model_rels = {_module_rel(registry, v, package) for v in published}
 
-    for version in published:
+    for done, version in enumerate(published):
+        report_progress(progress, done, len(published), version.ref)
         contract = registry.contract(version.contract_id)
         ns_ident, name_id = name_ident(contract.namespace), name_ident(contract.name)
         mod_ident = version_ident(version.version)
@@ -445,6 +450,7 @@ def generate_package(
         }
         fast_index[version.ref] = module + "_fast"
 
+    report_progress(progress, len(published), len(published), "")
     lock_lines = "".join(sorted(f"{ref} {digest}\n" for ref, _, _, digest in index))
     for rel, doc in dirs.items():
         if rel == f"{package}/__init__.py":

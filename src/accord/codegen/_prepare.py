@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.codegen._idents import field_attr, version_ident
+from accord.core import pointer as _pointer
 from accord.errors import SchemaError
 
 __all__ = ["Prepared", "prepare", "walk_properties"]
@@ -84,30 +85,12 @@ class Prepared:
     aliases: dict[str, str]
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
 def _resolves(document: Any, ref: str) -> bool:
-    if not ref.startswith("#"):
-        return False
-    pointer = ref[1:]
-    if pointer and not pointer.startswith("/"):
-        return False  # an anchor: bundles rewrite every $ref to a pointer
-    node = document
-    for raw in pointer.split("/")[1:] if pointer else []:
-        token = _unescape(raw)
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
-    return isinstance(node, (dict, bool))
+    pointer = _pointer.fragment(ref)
+    if pointer is None:
+        return False  # an anchor or another document: bundles rewrite every $ref to a pointer
+    found, node = _pointer.lookup(document, pointer)
+    return found and isinstance(node, (dict, bool))
 
 
 class _Walker:
@@ -130,7 +113,7 @@ class _Walker:
     def check_keys(self, schema: Mapping[str, Any], pointer: str) -> None:
         for key in schema:
             if key in _UNSAFE_KEYS or key.startswith(_UNSAFE_PREFIXES):
-                raise self.unsafe(key, f"{pointer}/{_escape(key)}")
+                raise self.unsafe(key, f"{pointer}/{_pointer.escape(key)}")
 
     def scan(self, schema: Any, pointer: str) -> None:
         """Only look for unsafe keys (in subschemas that are dropped)."""
@@ -143,7 +126,7 @@ class _Walker:
         for key in (*_SUBSCHEMA_MAPS, *_DROPPED_MAPS):
             if isinstance(schema.get(key), dict):
                 for name, sub in schema[key].items():
-                    self.scan(sub, f"{pointer}/{key}/{_escape(name)}")
+                    self.scan(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
         for key in (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS):
             if isinstance(schema.get(key), list):
                 for i, sub in enumerate(schema[key]):
@@ -161,7 +144,7 @@ class _Walker:
             if key in schema:
                 if key in _DROPPED_MAPS and isinstance(schema[key], dict):
                     for name, sub in schema[key].items():
-                        self.scan(sub, f"{pointer}/{key}/{_escape(name)}")
+                        self.scan(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
                 elif key in _DROPPED_LISTS and isinstance(schema[key], list):
                     for i, sub in enumerate(schema[key]):
                         self.scan(sub, f"{pointer}/{key}/{i}")
@@ -196,7 +179,7 @@ class _Walker:
                 if key == "properties":
                     self.names.update(value)
                 out[key] = {
-                    name: self.prune(sub, f"{pointer}/{key}/{_escape(name)}")
+                    name: self.prune(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
                     for name, sub in value.items()
                 }
         for key in _SUBSCHEMA_LISTS:
@@ -274,7 +257,7 @@ def _rename_defs(schema: dict[str, Any]) -> None:
     if not renames:
         return
     schema["$defs"] = {renames.get(key, key): value for key, value in defs.items()}
-    prefixes = {f"#/$defs/{_escape(old)}": f"#/$defs/{new}" for old, new in renames.items()}
+    prefixes = {f"#/$defs/{_pointer.escape(old)}": f"#/$defs/{new}" for old, new in renames.items()}
     _rewrite_refs(schema, prefixes)
 
 
@@ -301,7 +284,7 @@ def walk_properties(schema: Any, pointer: str = "") -> Iterator[tuple[str, str]]
     props = schema.get("properties")
     if isinstance(props, dict):
         for name, sub in props.items():
-            sub_pointer = f"{pointer}/properties/{_escape(name)}"
+            sub_pointer = f"{pointer}/properties/{_pointer.escape(name)}"
             yield sub_pointer, name
             yield from walk_properties(sub, sub_pointer)
     for key in (*_SUBSCHEMA, *_DROPPED_SUBSCHEMA):
@@ -310,7 +293,7 @@ def walk_properties(schema: Any, pointer: str = "") -> Iterator[tuple[str, str]]
     for key in ("$defs", *_DROPPED_MAPS):
         if isinstance(schema.get(key), dict):
             for name, sub in schema[key].items():
-                yield from walk_properties(sub, f"{pointer}/{key}/{_escape(name)}")
+                yield from walk_properties(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
     for key in (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS):
         if isinstance(schema.get(key), list):
             for i, sub in enumerate(schema[key]):

@@ -20,6 +20,7 @@ from accord.compat._types import Removal
 from accord.core import pointer as _pointer
 from accord.core.memo import IdentityMemo
 from accord.core.schema import Schema
+from accord.core.vocabulary import item_subschemas, key_subschemas
 
 __all__ = ["location_children", "removals", "writer_closure"]
 
@@ -60,35 +61,15 @@ def _dicts(nodes: list[Node]) -> list[Node]:
 
 def location_children(ctx: Ctx, nodes: list[Node], key: str) -> list[Node]:
     """The subschemas the (applicable) ``nodes`` impose on the value of ``key``."""
-    out: list[Node] = []
-    for n in _dicts(nodes):
-        s = n.schema
-        hit = False
-        props = s.get("properties")
-        if isinstance(props, dict) and key in props:
-            out.append(ctx.child(n, "properties", key))
-            hit = True
-        pats = s.get("patternProperties")
-        if isinstance(pats, dict):
-            for p in pats:
-                if regex_search(p, key):
-                    out.append(ctx.child(n, "patternProperties", p))
-                    hit = True
-        if not hit and "additionalProperties" in s:
-            out.append(ctx.child(n, "additionalProperties"))
-    return out
+    return [
+        ctx.child(n, *path)
+        for n in _dicts(nodes)
+        for path in key_subschemas(n.schema, key, regex_search)
+    ]
 
 
 def _item_children(ctx: Ctx, nodes: list[Node], i: int | None) -> list[Node]:
-    out: list[Node] = []
-    for n in _dicts(nodes):
-        s = n.schema
-        pre = s.get("prefixItems")
-        if i is not None and isinstance(pre, list) and i < len(pre):
-            out.append(ctx.child(n, "prefixItems", i))
-        elif "items" in s:
-            out.append(ctx.child(n, "items"))
-    return out
+    return [ctx.child(n, *path) for n in _dicts(nodes) for path in item_subschemas(n.schema, i)]
 
 
 def _prefix_len(nodes: list[Node]) -> int:

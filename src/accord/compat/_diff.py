@@ -398,10 +398,7 @@ def _embedded(
 
 
 def _node(document: Schema, pointer: str) -> Schema:
-    node: Any = document
-    for token in _pointer.split(pointer):
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node  # type: ignore[no-any-return]
+    return _pointer.resolve(document, pointer)  # type: ignore[no-any-return]
 
 
 def _local(embedded: Schema, pointers: Sequence[str]) -> Schema:
@@ -561,8 +558,7 @@ def _put(base: Any, tokens: Sequence[str], value: Any) -> Any:
             out["x-accord"] = _put(None, rest, value)
             return out
         return [_put(None, rest, value)]
-    if isinstance(base, list) and head.isdigit():
-        index = int(head)
+    if isinstance(base, list) and (index := _pointer.index(head)) is not None:
         items = list(base)
         while len(items) <= index:
             items.append(copy.deepcopy(value))
@@ -583,8 +579,8 @@ def _keeps(
     if isinstance(here, list):
         if step == "*":
             return isinstance(smaller, list) and len(smaller) > 0
-        if step.isdigit():
-            return isinstance(smaller, list) and len(smaller) > int(step)
+        if (index := _pointer.index(step)) is not None:
+            return isinstance(smaller, list) and len(smaller) > index
     return True
 
 
@@ -616,7 +612,9 @@ def _part(payload: Any, base: str, deeper: str) -> Any:
     for step in steps[len(prefix) :]:
         if isinstance(value, dict) and step in value:
             value = value[step]
-        elif isinstance(value, list) and value and (step == "*" or step.isdigit()):
+        elif (
+            isinstance(value, list) and value and (step == "*" or _pointer.index(step) is not None)
+        ):
             index = 0 if step == "*" else int(step)
             if index >= len(value):
                 return _MISSING

@@ -8,14 +8,16 @@ once per node, so the engine never re-implements validation.
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Hashable, Iterable, Iterator
-from fractions import Fraction
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote, unquote
 
 from accord.core import pointer as _pointer
+from accord.core import vocabulary as _vocabulary
+from accord.core.values import equality_key as value_key
+from accord.core.values import json_equal
+from accord.core.values import json_type as type_of
+from accord.core.values import number as num
 from accord.validation.budget import expanded_size
 
 __all__ = [
@@ -24,7 +26,6 @@ __all__ = [
     "Ctx",
     "Node",
     "json_equal",
-    "json_key",
     "num",
     "same_ref_free",
     "type_of",
@@ -65,85 +66,6 @@ class BudgetExhausted(Exception):
 
 class Unsupported(Exception):
     """A schema feature the engine does not model (for example a non-local ``$ref``)."""
-
-
-def num(value: Any) -> Fraction:
-    """A JSON number as an exact fraction (decimal meaning for floats: 0.1 is 1/10)."""
-    if isinstance(value, int):
-        return Fraction(value)
-    return Fraction(repr(float(value)))
-
-
-def type_of(value: Any) -> str:
-    """The part of the type partition a JSON value belongs to."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        if math.isfinite(value) and value == int(value):
-            return "integer"
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    raise TypeError(f"not a JSON value: {value!r}")
-
-
-def json_key(value: Any) -> str:
-    """A canonical key for a JSON value, numbers compared mathematically."""
-
-    def norm(v: Any) -> Any:
-        if isinstance(v, bool) or v is None or isinstance(v, str):
-            return v
-        if isinstance(v, int | float):
-            f = num(v)
-            return {"#n": f"{f.numerator}/{f.denominator}"}
-        if isinstance(v, list):
-            return [norm(x) for x in v]
-        if isinstance(v, dict):
-            return {k: norm(x) for k, x in v.items()}
-        return repr(v)
-
-    return json.dumps(norm(value), sort_keys=True, separators=(",", ":"))
-
-
-def value_key(value: Any) -> Hashable:
-    """A hashable key for a JSON value: equal keys exactly when :func:`json_key` agrees.
-
-    Cheaper than :func:`json_key` (no serialisation, no fraction for an integer) for the
-    engine's hot membership tests. Numbers compare mathematically with the decimal
-    meaning of floats: an integral float is keyed by the exact integer its repr denotes
-    (``1e23`` is 10**23, as :func:`num` reads it); a non-integral float can equal no
-    integer, and two floats are equal exactly when their reprs are.
-    """
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return (0, value)
-    if value is None:
-        return (1,)
-    if isinstance(value, int):
-        return (2, int(value))
-    if isinstance(value, float):
-        if value.is_integer():
-            return (2, int(Fraction(repr(value))))
-        return (2, value)
-    if isinstance(value, list):
-        return (3, tuple(value_key(v) for v in value))
-    if isinstance(value, dict):
-        return (4, frozenset((k, value_key(v)) for k, v in value.items()))
-    return (5, repr(value))
-
-
-def json_equal(a: Any, b: Any) -> bool:
-    """JSON equality with numbers compared mathematically (1 == 1.0, big ints exact)."""
-    return json_key(a) == json_key(b)
 
 
 class Node:
@@ -277,12 +199,9 @@ class Ctx:
             if target is None:
                 raise Unsupported(f"unknown anchor in $ref {ref!r}")
             return target
-        value = root
-        try:
-            for token in _pointer.split("#" + fragment) if fragment else []:
-                value = value[int(token)] if isinstance(value, list) else value[token]
-        except (KeyError, IndexError, ValueError, TypeError) as exc:
-            raise Unsupported(f"unresolvable $ref {ref!r}") from exc
+        found, value = _pointer.lookup(root, fragment)
+        if not found:
+            raise Unsupported(f"unresolvable $ref {ref!r}")
         return self.node(node.doc, value, fragment)
 
     def _anchor(self, doc: int, name: str) -> Node | None:
@@ -431,25 +350,8 @@ def iter_children(schema: Any) -> Iterator[Any]:
     if not isinstance(schema, dict):
         return
     for kw, v in schema.items():
-        if kw in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"):
-            if isinstance(v, dict):
-                yield from v.values()
-        elif kw in ("allOf", "anyOf", "oneOf", "prefixItems"):
-            if isinstance(v, list):
-                yield from v
-        elif kw in (
-            "not",
-            "if",
-            "then",
-            "else",
-            "items",
-            "contains",
-            "additionalProperties",
-            "unevaluatedProperties",
-            "unevaluatedItems",
-            "propertyNames",
-        ):
-            yield v
+        for _, child in _vocabulary.children(kw, v):
+            yield child
 
 
 def mentions(schema: Any, keywords: frozenset[str]) -> bool:

@@ -37,6 +37,13 @@ from accord.compat._nodes import (
     type_of,
     value_key,
 )
+from accord.core.vocabulary import (
+    ARRAY_KEYWORDS,
+    NUMBER_KEYWORDS,
+    OBJECT_KEYWORDS,
+    STRING_KEYWORDS,
+    TYPE_KEYWORDS,
+)
 from accord.validation.formats import FORMATS
 
 # The formats 2020-12 defines are asserted (docs/design.md); unknown ones are annotations.
@@ -45,44 +52,12 @@ ASSERTED_FORMATS = FORMATS
 __all__ = ["Gap", "Prover", "regex_search"]
 
 MAX_CLAUSES = 256
-NUM_KW = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
-STR_KW = frozenset({"minLength", "maxLength", "pattern", "format"})
-ARR_KW = frozenset(
-    {
-        "items",
-        "prefixItems",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "contains",
-        "minContains",
-        "maxContains",
-        "unevaluatedItems",
-    }
-)
-OBJ_KW = frozenset(
-    {
-        "properties",
-        "patternProperties",
-        "additionalProperties",
-        "required",
-        "propertyNames",
-        "minProperties",
-        "maxProperties",
-        "dependentRequired",
-        "dependentSchemas",
-        "unevaluatedProperties",
-    }
-)
-_KW_BY_TYPE = {
-    "integer": NUM_KW,
-    "number": NUM_KW,
-    "string": STR_KW,
-    "array": ARR_KW,
-    "object": OBJ_KW,
-    "null": frozenset(),
-    "boolean": frozenset(),
-}
+# The keywords each instance type reads (the tests list what the engine models).
+NUM_KW = NUMBER_KEYWORDS
+STR_KW = STRING_KEYWORDS
+ARR_KW = ARRAY_KEYWORDS
+OBJ_KW = OBJECT_KEYWORDS
+_KW_BY_TYPE = TYPE_KEYWORDS
 _COMBINATORS = frozenset(
     {"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef"}
 )

@@ -18,6 +18,7 @@ from typing import Any
 from accord.compat._closure import _item_children, location_children
 from accord.compat._nodes import Ctx, Node, num, value_key
 from accord.compat._prover import Gap, Prover
+from accord.core.vocabulary import OBJECT_KEYWORDS
 from accord.payloads.examples import FORMAT_SAMPLES, pattern_examples
 
 __all__ = ["Refuter"]
@@ -457,19 +458,7 @@ class Refuter:
     def _objects(self, sub: list[Node], sup: list[Node], depth: int) -> Iterator[Any]:
         ctx = self.ctx
         hints = [n for n in ctx.applicable([*sub, *sup]) if isinstance(n.schema, dict)]
-        obj_kw = (
-            "properties",
-            "required",
-            "additionalProperties",
-            "patternProperties",
-            "propertyNames",
-            "minProperties",
-            "maxProperties",
-            "dependentRequired",
-            "dependentSchemas",
-            "unevaluatedProperties",
-        )
-        if not any(k in n.schema for n in hints for k in obj_kw) and not any(
+        if not any(k in n.schema for n in hints for k in OBJECT_KEYWORDS) and not any(
             n.schema.get("type") == "object"
             or (isinstance(n.schema.get("type"), list) and "object" in n.schema["type"])
             for n in hints

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, TypeAlias
 
+from accord import versions as _versions
 from accord.compat._types import Direction, Semantics, Status, Witness
+from accord.core import jsondoc as _jsondoc
+from accord.core import rules as _rules
 from accord.core.text import escape_control
 from accord.registry.config import MODES as _CONFIG_MODES
 
-Severity = Literal["error", "warning", "info"]
-BumpKind = Literal["none", "patch", "minor", "major"]
-
-FORMAT_VERSION = 1
+# One definition each, in the inner layers; named here for the engine modules.
+Severity: TypeAlias = _rules.Severity
+BumpKind: TypeAlias = _versions.BumpKind
+FORMAT_VERSION = _jsondoc.FORMAT_VERSION
 
 MODES: tuple[str, ...] = _CONFIG_MODES
 

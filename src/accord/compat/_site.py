@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
-from urllib.parse import unquote
 
 from accord.compat._types import Direction
 from accord.core import pointer as _pointer
 from accord.core.memo import IdentityMemo
 from accord.core.schema import Schema
+from accord.core.values import equality_key
 
 BOTH: tuple[Direction, ...] = ("backward", "forward")
 BACKWARD: tuple[Direction, ...] = ("backward",)
@@ -38,25 +38,7 @@ DELETE: Any = object()  # marker in a PatchOp: remove the keyword
 # ----------------------------------------------------------------------------- values
 
 
-def canon(value: Any) -> Any:
-    """A hashable key for a JSON value under JSON Schema equality.
-
-    Numbers compare mathematically (``1 == 1.0``, big integers exact), booleans are not
-    numbers, objects ignore key order.
-    """
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, int | float | Decimal):
-        return ("n", Fraction(value))
-    if isinstance(value, str):
-        return ("s", value)
-    if value is None:
-        return ("z",)
-    if isinstance(value, list):
-        return ("a", tuple(canon(v) for v in value))
-    if isinstance(value, dict):
-        return ("o", tuple(sorted((k, canon(v)) for k, v in value.items())))
-    return ("?", repr(value))
+canon = equality_key  # the rules' name for the one JSON equality key
 
 
 def _canonical_text(value: Any) -> str:
@@ -82,21 +64,12 @@ def show(value: Any, limit: int = 60) -> str:
 
 def resolve_local(root: Schema, ref: str) -> tuple[str, Schema] | None:
     """The pointer and subschema a same-document ``$ref`` designates, if it resolves."""
-    if ref != "#" and not ref.startswith("#/"):
+    pointer = _pointer.fragment(ref)
+    if pointer is None:
         return None
-    node: Any = root
-    try:
-        tokens = _pointer.split(unquote(ref[1:]))
-        for token in tokens:
-            if isinstance(node, dict):
-                node = node[token]
-            elif isinstance(node, list):
-                node = node[int(token)]
-            else:
-                return None
-    except (KeyError, IndexError, ValueError):
-        return None
-    if isinstance(node, bool | dict):
+    tokens = _pointer.split(pointer)
+    found, node = _pointer.lookup(root, tokens)
+    if found and isinstance(node, bool | dict):
         return _pointer.from_parts(tokens), node
     return None
 

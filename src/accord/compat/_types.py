@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
+
+from accord.core import rules as _rules
 
 Semantics = Literal["contract", "set"]
-Direction = Literal["backward", "forward"]
+Direction: TypeAlias = _rules.Direction
+
 Side = Literal["old", "new"]
 Status = Literal["proven", "unproven", "policy"]
 

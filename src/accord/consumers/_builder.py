@@ -28,6 +28,8 @@ from accord.errors import UsageError
 if TYPE_CHECKING:
     import httpx
 
+    from accord.consumers._stub import StubServer
+
 __all__ = [
     "Expectation",
     "Interaction",
@@ -128,7 +130,7 @@ def _regex_example(pattern: str) -> str:
     import random
 
     from accord.consumers._matchers import check_matcher
-    from accord.payloads.generate import matching_strings
+    from accord.payloads.regex import matching_strings
 
     spec = {"match": "regex", "regex": pattern}
     rng = random.Random(0)  # noqa: S311 - a fixed seed: the same example on every run
@@ -461,6 +463,7 @@ class Expectation:
         self._interactions: list[Interaction | Message] = []
         self._exercised: set[int] = set()
         self._unexpected: list[str] = []
+        self._servers: list[StubServer] = []
 
     # -- fields of a contract ----------------------------------------------------------
 
@@ -565,24 +568,68 @@ class Expectation:
                 atomic_write(target, data)
         return target
 
-    def problems(self) -> list[str]:
-        """What the stub saw that Pact's mock server fails a test for: HTTP interactions
-        never exercised, and requests no interaction matched (empty: all is well)."""
-        out = [
-            f"interaction {item.description!r} was never exercised by the stub"
-            for n, item in enumerate(self._interactions)
-            if isinstance(item, Interaction) and n not in self._exercised
-        ]
-        return out + self._unexpected
+    def problems(self, *, messages: bool = True) -> list[str]:
+        """What the stub saw that Pact fails a consumer test for (empty: all is well):
+        HTTP interactions never exercised, requests no interaction matched, and (unless
+        ``messages=False``) messages the test never consumed (:meth:`consume`,
+        :meth:`example_message`)."""
+        out: list[str] = []
+        for n, item in enumerate(self._interactions):
+            if n in self._exercised:
+                continue
+            if isinstance(item, Interaction):
+                out.append(f"interaction {item.description!r} was never exercised by the stub")
+            elif messages:
+                out.append(
+                    f"message {item.description!r} was never consumed by the test (pass it "
+                    f"to your handler: consume({item.description!r}, handler))"
+                )
+        served = [p for server in self._servers for p in server.problems]
+        return out + self._unexpected + served
+
+    def raise_for_problems(self, *, messages: bool = True) -> None:
+        """Raise when :meth:`problems` is not empty (what a consumer test asserts last).
+
+        Raises:
+            UsageError: ``expectation-unmet``, naming every problem.
+        """
+        problems = self.problems(messages=messages)
+        if problems:
+            raise UsageError(
+                f"expectation of {self.consumer} not met:\n  " + "\n  ".join(problems),
+                code="expectation-unmet",
+            )
 
     # -- the in-process stub -----------------------------------------------------------
 
-    def example_message(self, description: str) -> Any:
-        """The example payload of message ``description`` (feed it to your handler)."""
-        for item in self._interactions:
+    def _message(self, description: str) -> Message:
+        for n, item in enumerate(self._interactions):
             if isinstance(item, Message) and item.description == description:
-                return item.body.get("example")
-        raise UsageError(f"no message {description!r} in this expectation")
+                self._exercised.add(n)
+                return item
+        known = [i.description for i in self._interactions if isinstance(i, Message)]
+        from accord.core.text import did_you_mean
+
+        raise UsageError(
+            f"no message {description!r} in this expectation{did_you_mean(description, known)}",
+            code="expectation-unknown-message",
+        )
+
+    def example_message(self, description: str) -> Any:
+        """The example payload of message ``description`` (feed it to your handler); the
+        message counts as consumed."""
+        return self._message(description).body.get("example")
+
+    def consume(self, description: str, handler: Callable[[Any, dict[str, Any]], Any]) -> Any:
+        """Call ``handler(body, metadata)`` with message ``description``'s example, as
+        pact-python's ``verify(handler)`` does; the message counts as consumed. An
+        exception from the handler propagates (the test fails, nothing is recorded).
+
+        Returns:
+            What the handler returned.
+        """
+        item = self._message(description)
+        return handler(item.body.get("example"), dict(item.metadata))
 
     def respond(
         self,
@@ -637,6 +684,36 @@ class Expectation:
             return httpx.Response(status, headers=headers, content=payload)
 
         return httpx.MockTransport(handler)
+
+    def serve(self, *, port: int = 0, timeout: float = 5.0, max_body: int = 1 << 20) -> StubServer:
+        """A real HTTP server on 127.0.0.1 serving the expected responses (Pact's mock
+        server), for any client library; use it as a context manager.
+
+        Example::
+
+            with e.serve() as stub:
+                assert requests.get(f"{stub.base_url}/users/123").json()["name"] == "Ada"
+
+        Args:
+            port: The port; 0 (the default) lets the operating system choose one.
+            timeout: Seconds a connection may stay silent before the stub drops it.
+            max_body: The largest request body read, in bytes (larger: 413, a problem).
+
+        Leaving the ``with`` block stops the server and raises ``expectation-unmet``
+        when an interaction was never exercised or a request matched none; the
+        ``accord_expectation`` fixture also stops every server still running at
+        teardown (see :meth:`close`).
+        """
+        from accord.consumers._stub import StubServer
+
+        server = StubServer(self, port=port, timeout=timeout, max_body=max_body)
+        self._servers.append(server)
+        return server
+
+    def close(self) -> None:
+        """Stop every stub server :meth:`serve` started that is still running."""
+        for server in self._servers:
+            server.close()
 
     def asgi_app(self) -> Callable[..., Any]:
         """An ASGI app serving the expected responses (for ``httpx.ASGITransport``)."""

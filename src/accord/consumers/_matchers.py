@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from accord.core.values import json_type
 from accord.errors import DocumentError
 
 __all__ = [
@@ -212,17 +213,8 @@ class Mismatch:
 
 def json_kind(value: Any) -> str:
     """``null``, ``boolean``, ``number``, ``string``, ``array`` or ``object``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+    kind = json_type(value)
+    return "number" if kind == "integer" else kind
 
 
 def _json_text(value: Any) -> str | None:

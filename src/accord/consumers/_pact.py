@@ -512,7 +512,9 @@ def import_pact(
     """One Pact file (v2, v3 or v4) as an expectation document.
 
     A response or message body nothing binds to a contract is kept unbound
-    (``"contract": null``); with ``require_contract`` it is an error.
+    (``"contract": null``); with ``require_contract`` it is an error. A pact served by
+    a Pact Broker (its HAL ``_links`` beside the Pact) keeps the consumer version the
+    broker states (``pb:consumer-version``).
 
     Raises:
         DocumentError: ``pact-unmapped`` (with ``require_contract``: every unbound
@@ -590,10 +592,31 @@ def import_pact(
     for key in ("version", "branch"):
         if isinstance(who, dict) and who.get(key) is not None:
             out["consumer"][key] = who[key]
+    broker_version = _broker_consumer_version(doc, file)
+    if broker_version is not None and "version" not in out["consumer"]:
+        out["consumer"]["version"] = broker_version
     if accord.get("reads"):
         out["reads"] = accord["reads"]
     validate(out, file=file)
     return out
+
+
+def _broker_consumer_version(doc: dict[str, Any], file: str | None) -> str | None:
+    """The consumer version a Pact Broker states in a pact it serves (HAL link
+    ``pb:consumer-version``, whose ``name`` is the version), or ``None``."""
+    links = doc.get("_links")
+    if not isinstance(links, dict) or "pb:consumer-version" not in links:
+        return None
+    link = links["pb:consumer-version"]
+    name = link.get("name") if isinstance(link, dict) else None
+    if not isinstance(name, str) or not name:
+        raise DocumentError(
+            "_links.pb:consumer-version has no 'name' (the consumer version) string",
+            code="pact-invalid",
+            file=file,
+            pointer="/_links/pb:consumer-version",
+        )
+    return name
 
 
 def _pact_key(inter: dict[str, Any]) -> tuple[str, str]:
@@ -733,13 +756,27 @@ def load_pact(path: Path) -> dict[str, Any]:
 
 # -- export ---------------------------------------------------------------------------
 
+
+def _rfc3339_formats(date_parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The Pact formats of RFC 3339 times after each of ``date_parts``: fractions of a
+    second optional, and the offset ``Z`` also lowercase (RFC 3339 allows ``t`` and ``z``;
+    Pact formats are case-sensitive, so each case is one more alternative)."""
+    return tuple(
+        f"{head}HH:mm:ss{fraction}{zone}"
+        for head in date_parts
+        for zone in ("XXX", "'z'")
+        for fraction in ("", ".SSSSSSSSS")
+    )
+
+
 #: The Pact formats that state a date/time matcher without a format, accord's RFC 3339
-#: (fractions of a second optional): pact-rust's ``S`` reads up to as many digits as the
-#: format has letters, so nine cover RFC 3339's practical precision.
+#: (fractions of a second optional, ``t``/``z`` in either case): pact-rust's ``S`` reads
+#: up to as many digits as the format has letters, so nine cover RFC 3339's practical
+#: precision (ten or more is a documented difference).
 _DEFAULT_FORMATS: dict[str, tuple[str, ...]] = {
     "date": ("yyyy-MM-dd",),
-    "time": ("HH:mm:ssXXX", "HH:mm:ss.SSSSSSSSSXXX"),
-    "datetime": ("yyyy-MM-dd'T'HH:mm:ssXXX", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX"),
+    "time": _rfc3339_formats(("",)),
+    "datetime": _rfc3339_formats(("yyyy-MM-dd'T'", "yyyy-MM-dd't'")),
 }
 
 

@@ -10,8 +10,12 @@ against every non-yanked version its range selects.
 Verdicts: ``proven``; ``refuted`` with a witness payload (checked by the reference
 validator on the schema side and by the matcher semantics on the consumer side);
 ``undecided`` with the reason (an inclusion the engine cannot decide, a matcher the
-translation cannot state exactly, a body bound to no contract). A refutation caused
-only by Pact literals without a matcher is of class ``pinned-literal``.
+translation cannot state exactly); ``unbound`` for a body bound to no contract (a Pact
+import no ``--map`` bound): there is no schema to prove anything from, so it is
+verified dynamically only (``accord verify --provider`` checks its matchers against
+the running provider). ``unbound`` does not fail the report unless
+``require_contract``. A refutation caused only by Pact literals without a matcher is of
+class ``pinned-literal``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from accord.consumers._matchers import Mismatch, check_fields, translate
 from accord.consumers._model import Body, ExpectationFile
+from accord.core.jsondoc import FORMAT_VERSION
 from accord.core.text import escape_control
 
 if TYPE_CHECKING:
@@ -29,7 +34,12 @@ if TYPE_CHECKING:
 
 __all__ = ["BodyVerdict", "StaticReport", "verify_body", "verify_static"]
 
-VerdictKind = Literal["proven", "refuted", "undecided"]
+VerdictKind = Literal["proven", "refuted", "undecided", "unbound"]
+_KINDS: tuple[VerdictKind, ...] = ("proven", "refuted", "undecided", "unbound")
+UNBOUND_REASON = (
+    "not bound to a contract: verified dynamically only (accord verify --provider checks "
+    "its matchers); bind it (pact import --map) to verify it statically"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +81,23 @@ class BodyVerdict:
 
 @dataclass(frozen=True, slots=True)
 class StaticReport:
-    """Every body verdict; ``ok`` when all are proven."""
+    """Every body verdict; ``ok`` when all are proven (or ``unbound``, unless
+    ``require_contract``)."""
 
     results: tuple[BodyVerdict, ...] = field(default_factory=tuple)
+    require_contract: bool = False
 
     @property
     def ok(self) -> bool:
-        return all(r.verdict == "proven" for r in self.results)
+        allowed = ("proven",) if self.require_contract else ("proven", "unbound")
+        return all(r.verdict in allowed for r in self.results)
 
     def to_json(self) -> dict[str, Any]:
-        counts = {
-            k: sum(r.verdict == k for r in self.results) for k in ("proven", "refuted", "undecided")
-        }
+        counts = {k: sum(r.verdict == k for r in self.results) for k in _KINDS}
         return {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "ok": self.ok,
+            "require_contract": self.require_contract,
             "counts": counts,
             "results": [r.to_json() for r in self.results],
         }
@@ -95,7 +107,7 @@ class StaticReport:
 
         lines = []
         for r in self.results:
-            where = f"{r.contract}" + (f" ({r.version})" if r.version else "")
+            where = f"{r.contract or 'no contract'}" + (f" ({r.version})" if r.version else "")
             head = f"{r.verdict.upper():<9} {r.consumer}: {r.label} -> {where}"
             if r.klass:
                 head += f" [{r.klass}]"
@@ -109,10 +121,14 @@ class StaticReport:
                 lines.append(f"    witness: {text[:200]}")
             lines.extend(f"    {m.path}: {m.message}" for m in r.mismatches[:5])
         counts = self.to_json()["counts"]
-        lines.append(
+        summary = (
             f"{counts['proven']} proven, {counts['refuted']} refuted, "
             f"{counts['undecided']} undecided"
         )
+        if counts["unbound"]:
+            verdict = "failing: --require-contract" if self.require_contract else "not failing"
+            summary += f", {counts['unbound']} unbound (verified dynamically only; {verdict})"
+        lines.append(summary)
         # One line per entry: names from expectations and schemas cannot start their own.
         return "\n".join(escape_control(line) for line in lines) + "\n"
 
@@ -224,8 +240,12 @@ def verify_static(
     contract: str | None = None,
     literals_as_examples: bool = False,
     expectations: Sequence[ExpectationFile] | None = None,
+    require_contract: bool = False,
 ) -> StaticReport:
     """Check every expectation (of ``consumer``, on ``contract``) against its contract versions.
+
+    A body bound to no contract is ``unbound``: it does not fail the report (dynamic
+    verification is its check) unless ``require_contract``.
 
     A filter that matches nothing is bad input, never "0 proven": a ``consumer`` with
     no expectation file, a ``contract`` the registry lacks, or one no selected
@@ -263,7 +283,7 @@ def verify_static(
                     (ContractNotFound, VersionNotFound),
                 )
             )
-    return StaticReport(tuple(results))
+    return StaticReport(tuple(results), require_contract=require_contract)
 
 
 def _check_read(
@@ -304,7 +324,7 @@ def _verify_one(  # noqa: PLR0917 - private helper called from one place
         )
 
     if body.contract is None:
-        return [make(version=None, verdict="undecided", reason="the body is bound to no contract")]
+        return [make(version=None, verdict="unbound", reason=UNBOUND_REASON)]
     try:
         versions = _versions(registry, body.contract)
     except missing as exc:

@@ -26,6 +26,10 @@ from accord.errors import AccordError, DocumentError
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
 
+FORMAT_VERSION = 1
+"""``format_version`` of every JSON document accord prints (``--format json``) or
+writes, unless the format has a version of its own (expectations, records)."""
+
 _CONFLICT_MARKERS = ("<<<<<<< ", "=======\n", ">>>>>>> ")
 
 
@@ -621,6 +625,21 @@ def temp_target(name: str) -> str | None:
     return target
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where Linux tells it (``os.umask``
+    can only be read by setting it, which would race other threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory.
 
@@ -633,6 +652,14 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     directory = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        # mkstemp makes the file 0600; the result must read like any file the user
+        # writes (a replaced file keeps its mode, a new one follows the umask), or wheels
+        # in dist/ and files in the registry end up unreadable to the rest of the team.
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -69,6 +69,7 @@ from accord._version import __version__
 from accord.errors import RegistryError, UsageError
 
 if TYPE_CHECKING:
+    from accord.core.progress import Progress
     from accord.registry.model import Registry
 
 __all__ = [
@@ -330,14 +331,16 @@ def registry_root() -> Path:
 '''.encode()
 
 
-def _models(registry: Registry, package: str) -> tuple[dict[str, bytes], dict[str, str]]:
+def _models(
+    registry: Registry, package: str, progress: Progress | None = None
+) -> tuple[dict[str, bytes], dict[str, str]]:
     """Generated model files (relative to the wheel root) and ref -> ``module:Class``."""
     from accord.codegen import MANIFEST, generate_package
     from accord.codegen._idents import class_name
 
     with tempfile.TemporaryDirectory(prefix="accord-package-") as tmp:
         out = Path(tmp)
-        result = generate_package(registry, out, package=package)
+        result = generate_package(registry, out, package=package, progress=progress)
         files = {
             path.relative_to(out).as_posix(): path.read_bytes()
             for path in _regular_files(result.package_dir)
@@ -515,6 +518,7 @@ def package_registry(
     version: str | None = None,
     name: str | None = None,
     models: bool = True,
+    progress: Progress | None = None,
 ) -> PackageResult:
     """Build the wheel and the sdist of a registry (see the module docstring).
 
@@ -524,6 +528,7 @@ def package_registry(
         version: The package version; default ``1.<published versions>.0``.
         name: The distribution name; default derived from the registry directory.
         models: Include the generated Pydantic models (needs the ``codegen`` extra).
+        progress: Told which version's models are being generated.
 
     Returns:
         A :class:`PackageResult` naming both files.
@@ -562,7 +567,9 @@ def package_registry(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         shipped = Registry.load(staged)
-        model_files, model_refs = _models(shipped, models_module) if models_module else ({}, {})
+        model_files, model_refs = (
+            _models(shipped, models_module, progress) if models_module else ({}, {})
+        )
         index = _index(
             shipped, name=canonical, version=final_version, digest=digest, models=model_refs
         )

@@ -25,9 +25,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from accord.core import pointer as _pointer
 from accord.core import rules as _rules
+from accord.core.jsondoc import FORMAT_VERSION
+from accord.core.progress import Progress
+from accord.core.progress import report as report_progress
+from accord.core.rules import Severity
 from accord.errors import ConfigError, Problem, RegistryError, UsageError
 from accord.versions import (
     BumpKind,
@@ -61,10 +66,8 @@ __all__ = [
     "unapproved_removals",
 ]
 
-Severity = Literal["error", "warning", "info"]
-FailOn = Literal["error", "warning", "info"]
+FailOn = Severity
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
-FORMAT_VERSION = 1
 
 # Lint rules `accord check` reports as findings (the lock is what the gate guards).
 _LOCK_FINDINGS = frozenset({"lock-digest-mismatch", "lock-missing-file"})
@@ -261,30 +264,11 @@ def earlier_same_major(
     )
 
 
-def _node_at(document: Any, pointer: str) -> list[Any]:
-    """The nodes along ``pointer`` from the root (shorter when it does not resolve)."""
-    from accord.core import pointer as _pointer
-
-    nodes = [document]
-    node = document
-    for token in _pointer.split(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            break
-        nodes.append(node)
-    return nodes
-
-
 def _deprecated(document: Any, pointer: str) -> bool:
     """Whether the property named at ``pointer`` (``.../properties/x`` or
     ``.../required/i``), or a schema containing it, is marked ``deprecated``."""
-    from accord.core import pointer as _pointer
-
     tokens = _pointer.split(pointer)
-    nodes = _node_at(document, pointer)
+    nodes = _pointer.nodes_along(document, tokens)
     if len(tokens) >= 2 and tokens[-2] == "required" and len(nodes) == len(tokens) + 1:
         key = nodes[-1]
         owner = nodes[-3] if len(nodes) >= 3 else None
@@ -562,7 +546,7 @@ def parse_ignore_entries(
                 f"unknown key {key!r}; ignore entries take {', '.join(sorted(_IGNORE_KEYS))}",
                 code="config-unknown-key",
                 file=file,
-                pointer=f"{at}/{key}",
+                pointer=_pointer.join(at, key),
             )
         for key in ("fingerprint", "reason"):
             if key not in item:
@@ -620,7 +604,7 @@ def load_ignore_file(path: Path) -> list[IgnoreEntry]:
             f"unknown key {key!r}: an ignore file holds only [[ignore]] tables",
             code="config-unknown-key",
             file=str(path),
-            pointer=f"/{key}",
+            pointer=_pointer.join("", key),
         )
     return parse_ignore_entries(data.get("ignore", []), file=str(path))
 
@@ -969,6 +953,7 @@ def check(
     consumers_only: bool = False,
     requires: Sequence[tuple[str, str]] = (),
     cache: ContentCache | None = None,
+    progress: Progress | None = None,
 ) -> GateReport:
     """Run the gate on the registry at ``root``.
 
@@ -987,6 +972,7 @@ def check(
             consumer's references, each must still select a usable version.
         cache: The disk cache (:func:`accord.core.cache.open_cache`): version-pair
             verdicts are reused from it and kept in it, keyed by content digests.
+        progress: Called after each contract is checked (:mod:`accord.core.progress`).
 
     Returns:
         The report; :meth:`GateReport.exit_code` maps it to 0 or 1.
@@ -1032,13 +1018,13 @@ def check(
     gitted = time.perf_counter()
     checks: list[VersionCheck] = []
     checked: list[str] = []
-    for contract in registry:
-        if base is not None and contract.id not in base.changed:
-            continue
+    todo = [c for c in registry if base is None or c.id in base.changed]
+    for done, contract in enumerate(todo, 1):
         checked.append(contract.id)
         found_checks, found = _check_contract(registry, contract, cache=cache)
         checks += found_checks
         findings += found
+        report_progress(progress, done, len(todo), contract.id)
     findings += _stranded(registry, requires)
     diffed = time.perf_counter()
     if consumers_only:

@@ -45,6 +45,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from accord.core import jsondoc as _jsondoc
+from accord.core import pointer as _pointer
+from accord.core.jsondoc import FORMAT_VERSION
 from accord.errors import AccordError, Problem, RegistryError
 from accord.registry.problems import LINT_RULES, OVERRIDABLE
 from accord.versions import Version
@@ -90,7 +92,7 @@ class LintReport:
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by ``accord lint --format json``."""
         return {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "root": self.root,
             "ok": self.ok,
             "errors": self.error_count,
@@ -216,7 +218,7 @@ def _check_rule_overrides(registry: Registry) -> Iterator[Problem]:
                 "contract-rule-unknown",
                 f"[rules.{rule_id}] names no compatibility rule{hint}",
                 file=f"{contract.namespace}/{contract.name}/contract.toml",
-                pointer=f"/rules/{rule_id}",
+                pointer=_pointer.join("/rules", rule_id),
             )
 
 

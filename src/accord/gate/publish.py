@@ -13,16 +13,16 @@ Writing is crash-safe and race-safe:
    many publishers of one version exactly one wins and the others get
    :data:`CONFLICT`;
 2. ``accord.lock`` is read, extended and atomically replaced while holding the
-   exclusive ``accord.lock.lck`` (created with ``O_EXCL``), so publishers of different
-   contracts all land.
+   exclusive lock ``accord.lock.lck`` (:mod:`accord.core.filelock`), so publishers of
+   different contracts all land.
 
 A publish killed after step 1 leaves a version file without a lock line: a draft that
 no range or "latest" selects, ``accord lint`` warns about (``version-unpublished``),
 ``accord check`` reports (``lock-missing-entry``), and re-running the same publish
 checks and completes. A publish killed before the link leaves a temp file; the next
-publish (holding the lock file, so no one else is writing) deletes it. A publish
-killed inside step 2 also leaves ``accord.lock.lck``; the next publish names the dead
-process and asks for the file to be removed.
+publish (holding the lock, so no one else is writing) deletes it. A publish killed
+inside step 2 holds nothing afterwards: the operating system releases its lock, and the
+next publish proceeds (and completes the interrupted one when it is the same).
 """
 
 from __future__ import annotations
@@ -30,9 +30,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import random
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from accord.core import jsondoc as _jsondoc
+from accord.core.jsondoc import FORMAT_VERSION
 from accord.errors import (
     ConfigError,
     LockError,
@@ -72,6 +71,7 @@ __all__ = [
     "PublishResult",
     "check_document",
     "export_model_schema",
+    "init_registry",
     "load_model",
     "new_contract",
     "plan_contract",
@@ -157,7 +157,7 @@ class PublishResult:
     def to_json(self) -> dict[str, Any]:
         """The JSON form of ``accord publish --format json``."""
         return {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "status": self.status,
             "ok": self.ok,
             "contract": self.contract,
@@ -612,8 +612,9 @@ def _guarded(root: Path, timeout: float) -> Iterator[None]:
     """Hold the exclusive ``accord.lock.lck`` (``O_EXCL``; the holder's pid inside).
 
     Raises:
-        LockError: ``lock-busy`` after ``timeout`` seconds, or at once when the holder
-            is a process that no longer runs (a crashed publish left it behind).
+        LockError: ``lock-busy`` after ``timeout`` seconds. A publish that was killed
+            holds nothing: the lock is released with its process
+            (:mod:`accord.core.filelock`), and the next publish completes its work.
     """
     from accord.registry.model import LOCK_GUARD
 
@@ -624,41 +625,19 @@ def _guarded(root: Path, timeout: float) -> Iterator[None]:
             [Problem("registry-not-found", "registry directory does not exist", file=str(root))],
             root=str(root),
         )
-    guard = root / LOCK_GUARD
-    deadline = time.monotonic() + timeout
-    delay = 0.002
-    while True:
-        try:
-            fd = os.open(guard, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
-        except FileExistsError:
-            holder = _guard_holder(guard)
-            if holder is not None and not _alive(holder):
-                raise LockError(
-                    f"{LOCK_GUARD} was left by process {holder}, which is no longer running "
-                    "(a publish was interrupted): check that no `accord publish` is running, "
-                    f"delete {guard} and publish again (re-running the same publish "
-                    "completes it)",
-                    code="lock-busy",
-                    file=LOCK_GUARD,
-                ) from None
-            if time.monotonic() > deadline:
-                raise LockError(
-                    f"{guard} has been held for over {timeout:g}s"
-                    + (f" by process {holder}" if holder else "")
-                    + ": another `accord publish` is running; retry, or delete the file if "
-                    "no publish is running",
-                    code="lock-busy",
-                    file=LOCK_GUARD,
-                ) from None
-            time.sleep(delay * (0.5 + random.random()))  # noqa: S311 - jitter, not crypto
-            delay = min(delay * 2, 0.05)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(f"{os.getpid()}\n")
+    from accord.core.filelock import exclusive
+
+    def busy(holder: int | None) -> LockError:
+        return LockError(
+            f"{root / LOCK_GUARD} has been held for over {timeout:g}s"
+            + (f" by process {holder}" if holder else "")
+            + ": another `accord publish` is running; retry when it is done",
+            code="lock-busy",
+            file=LOCK_GUARD,
+        )
+
+    with exclusive(root / LOCK_GUARD, timeout=timeout, busy=busy):
         yield
-    finally:
-        guard.unlink(missing_ok=True)
 
 
 def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes) -> Status:
@@ -680,30 +659,72 @@ def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes) -> Stat
     return PUBLISHED
 
 
-def _guard_holder(guard: Path) -> int | None:
-    try:
-        text = guard.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return int(text) if text.isdigit() else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 # -- new, yank, retire -----------------------------------------------------------------
 
 
 def _toml_string(value: str) -> str:
     # JSON string escapes are valid TOML basic-string escapes.
     return json.dumps(value, ensure_ascii=False)
+
+
+_INIT_TEMPLATE = """\
+# Registry-wide settings (docs/registry.md). Every key is optional; the values shown
+# commented out are the defaults.
+
+# Compatibility mode of every contract that does not set its own in contract.toml:
+# backward, forward, full, backward-transitive, forward-transitive, full-transitive, none.
+mode = "{mode}"
+
+# Budgets every command applies to each schema and document it reads.
+# max-file-bytes = 1048576
+# max-depth = 64
+# max-items = 1000
+# max-nodes = 20000
+
+# [deprecation]
+# require-deprecation-before-removal = true
+
+# [lint.rules.version-unpublished]
+# severity = "off"
+# reason = "why this registry does not need the rule"
+"""
+
+
+def init_registry(root: str | Path, *, mode: str = "full") -> Path:
+    """Start a registry at ``root``: create the directory and its ``accord.toml``.
+
+    An existing directory is fine (a ``contracts/`` folder with schemas in it becomes a
+    registry); one that already has an ``accord.toml`` is refused, never overwritten.
+
+    Returns:
+        The ``accord.toml`` written.
+
+    Raises:
+        UsageError: ``registry-exists``, or ``--out``-style refusals of ``root`` (a file,
+            a special filesystem, not writable).
+        ConfigError: ``mode`` is not a compatibility mode.
+    """
+    from accord.registry.config import loads_toml, parse_registry_settings
+
+    path = Path(root)
+    settings = path / "accord.toml"
+    text = _INIT_TEMPLATE.format(mode=mode)
+    # The template must stay a valid accord.toml: parse it before anything is written.
+    parse_registry_settings(loads_toml(text, file="accord.toml"), file="accord.toml")
+    if os.path.lexists(settings):
+        raise UsageError(
+            f"{path} is already a registry ({settings} exists); nothing written",
+            code="registry-exists",
+        )
+    _jsondoc.make_out_dir(path, option="registry")
+    try:
+        _jsondoc.atomic_write(settings, text.encode("utf-8"), exclusive=True)
+    except FileExistsError:
+        raise UsageError(
+            f"{path} is already a registry ({settings} exists); nothing written",
+            code="registry-exists",
+        ) from None
+    return settings
 
 
 def new_contract(

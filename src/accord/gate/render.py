@@ -18,7 +18,6 @@ __all__ = ["FORMATS", "render"]
 FORMATS = ("text", "json", "markdown", "github", "junit", "sarif", "ignore-toml")
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/accord-contracts/accord"
 
 
 def render(
@@ -166,7 +165,7 @@ def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
     counts = _counts(report)
     icon = "❌" if report.failed(fail_on) else "✅"
     headline = (
-        f"Registry `{report.registry}`, {_where(report)}: {report.contracts} contract(s), "
+        f"Registry `{_shared_name(report)}`, {_where(report)}: {report.contracts} contract(s), "
         f"{len(report.checked)} checked, {counts['error']} error(s), "
         f"{counts['warning']} warning(s), {len(report.ignored)} ignored."
     )
@@ -272,8 +271,8 @@ def _junit(report: GateReport, fail_on: FailOn, prefix: str) -> str:
         )
     for finding in report.findings:
         name = quoteattr(f"{finding.title} [{finding.fingerprint}]")
-        classname = quoteattr(finding.contract or report.registry)
-        body = escape(f"{_path(prefix, finding.file) or report.registry}: {finding.message}")
+        classname = quoteattr(finding.contract or _shared_name(report))
+        body = escape(f"{_path(prefix, finding.file) or _shared_name(report)}: {finding.message}")
         if finding.ignored is not None:
             skipped += 1
             reason = quoteattr(f"approved: {finding.ignored}")
@@ -323,6 +322,7 @@ def _sarif(report: GateReport, prefix: str, tool_version: str) -> dict[str, Any]
             "id": rule,
             "name": "".join(part.title() for part in rule.split("-")),
             "shortDescription": {"text": GATE_RULES[rule][1]},
+            "help": {"text": f"{GATE_RULES[rule][1]} (accord explain {rule})"},
             "defaultConfiguration": {"level": _SARIF_LEVEL[GATE_RULES[rule][0]]},
         }
         for rule in rule_ids
@@ -335,8 +335,9 @@ def _sarif(report: GateReport, prefix: str, tool_version: str) -> dict[str, Any]
             {
                 "tool": {
                     "driver": {
+                        # No informationUri: SARIF makes it optional, and a link that does
+                        # not resolve is worse than none (each rule carries its own help).
                         "name": "accord",
-                        "informationUri": INFORMATION_URI,
                         "version": tool_version,
                         "rules": rules,
                     }
@@ -345,6 +346,15 @@ def _sarif(report: GateReport, prefix: str, tool_version: str) -> dict[str, Any]
             }
         ],
     }
+
+
+def _shared_name(report: GateReport) -> str:
+    """The registry as a PR comment or CI report names it: its path in the repository
+    (the runner's absolute checkout path means nothing to a reader and leaks the host)."""
+    prefix = report.prefix
+    if prefix is not None and not prefix.startswith("/"):
+        return prefix or "."
+    return report.registry.rstrip("/").rsplit("/", 1)[-1] or report.registry
 
 
 def _sarif_result(finding: Finding, prefix: str, rule_ids: list[str]) -> dict[str, Any]:

@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from accord.core import pointer as _pointer
+from accord.core.jsondoc import FORMAT_VERSION
 from accord.provider._errors import ProviderError
 
 if TYPE_CHECKING:
@@ -132,7 +134,7 @@ def _parse(text: str, env: str, file: str) -> Environment:
         raise bad("format_version must be 1", "/format_version")
     unknown = set(doc) - {"format_version", "services"}
     if unknown:
-        raise bad(f"unknown keys {sorted(unknown)}", f"/{sorted(unknown)[0]}")
+        raise bad(f"unknown keys {sorted(unknown)}", _pointer.join("", sorted(unknown)[0]))
     services: dict[str, dict[str, tuple[str, ...]]] = {}
     raw = doc.get("services", {})
     if not isinstance(raw, dict):
@@ -326,7 +328,7 @@ class DeployDecision:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "service": self.service,
             "version": self.version,
             "environment": self.environment,

@@ -7,10 +7,9 @@ the same two functions):
   directory, ``fsync``, ``os.replace``): a reader sees the old or the new bytes,
   never a torn file;
 - :func:`update_record` reads, changes and writes a file under an exclusive lock
-  (``<file>.lock`` created with ``O_CREAT | O_EXCL``, retried with backoff; a lock left
-  by a crashed writer is broken once it is older than ``stale_after`` seconds), so two
-  writers merging into the same file never lose each other's changes. Works across
-  threads and processes on one machine (and on NFS, where ``O_EXCL`` is atomic).
+  (``<file>.lock``, :mod:`accord.core.filelock`: released by the operating system when
+  its holder exits, so a crashed writer leaves nothing to break), so two writers merging
+  into the same file never lose each other's changes, across threads and processes.
 
 :func:`record_verification` merges a verification run into
 ``verifications/<provider>/<provider-version>.json`` (the format is defined in
@@ -25,8 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -66,42 +63,28 @@ def write_record(root: Path, relpath: str, data: bytes) -> Path:
 
 
 @contextlib.contextmanager
-def locked(path: Path, *, timeout: float = 30.0, stale_after: float = 120.0) -> Iterator[None]:
-    """Hold ``<path>.lock`` exclusively for the duration of the block.
+def locked(path: Path, *, timeout: float = 30.0) -> Iterator[None]:
+    """Hold ``<path>.lock`` exclusively for the duration of the block
+    (:mod:`accord.core.filelock`: a crashed writer holds nothing).
 
     Raises:
         ProviderError: ``record-lock-timeout`` when the lock is not free in time.
     """
+    from accord.core.filelock import exclusive
+
     lock = path.with_name(path.name + ".lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + timeout
-    delay = 0.001
-    while True:
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            with contextlib.suppress(FileNotFoundError):
-                if time.time() - lock.stat().st_mtime > stale_after:
-                    lock.unlink()  # a crashed writer's lock
-                    continue
-            if time.monotonic() > deadline:
-                raise ProviderError(
-                    f"{lock} is held by another writer (remove it if no accord is running)",
-                    code="record-lock-timeout",
-                ) from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
-            continue
-        try:
-            os.write(fd, f"{os.getpid()}\n".encode())
-        finally:
-            os.close(fd)
-        break
-    try:
+
+    def busy(holder: int | None) -> ProviderError:
+        return ProviderError(
+            f"{lock} has been held for over {timeout:g}s"
+            + (f" by process {holder}" if holder else "")
+            + ": another accord is writing this record",
+            code="record-lock-timeout",
+        )
+
+    with exclusive(lock, timeout=timeout, busy=busy):
         yield
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            lock.unlink()
 
 
 def update_record(

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
+from accord.core.pointer import escape
 from accord.provider._errors import ProviderError
 
 __all__ = [
@@ -294,10 +295,6 @@ def _generator_problem(gen: Any) -> str | None:
     return None
 
 
-def _pointer_part(text: str) -> str:
-    return text.replace("~", "~0").replace("/", "~1")
-
-
 def check_generators(
     raw: Mapping[str, Any], *, label: str, pointer: str = "", file: str | None = None
 ) -> None:
@@ -314,7 +311,7 @@ def check_generators(
     for group in ("query", "header", "headers", "body"):
         table = gens.get(group)
         if isinstance(table, Mapping):
-            places += [(f"{group}/{_pointer_part(str(k))}", g) for k, g in table.items()]
+            places += [(f"{group}/{escape(k)}", g) for k, g in table.items()]
     for where, gen in places:
         if why := _generator_problem(gen):
             raise ProviderError(

@@ -34,6 +34,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from accord.consumers._matchers import Mismatch, check_fields, check_matcher
 from accord.consumers._model import ExpectationFile
+from accord.core.jsondoc import FORMAT_VERSION
+from accord.core.progress import Progress
+from accord.core.progress import report as report_progress
 from accord.core.text import escape_control
 from accord.provider._errors import ProviderError
 from accord.provider._interactions import VERIFIED_KINDS, _bodies_of, provider_of
@@ -186,6 +189,7 @@ class ProviderReport:
     enable_pending: bool = False
     skipped: tuple[str, ...] = ()
     unverifiable: tuple[str, ...] = ()
+    no_expectations: bool = False  # nothing to verify (allowed: allow_no_expectations)
 
     @property
     def ok(self) -> bool:
@@ -203,7 +207,7 @@ class ProviderReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "provider": self.provider,
             "provider_version": self.provider_version,
             "target": self.target,
@@ -212,6 +216,7 @@ class ProviderReport:
             "results": [r.to_json() for r in self.results],
             "skipped": list(self.skipped),
             "unverifiable": list(self.unverifiable),
+            "no_expectations": self.no_expectations,
         }
 
     def render_text(self) -> str:
@@ -232,6 +237,11 @@ class ProviderReport:
                 lines.extend(f"      {line.strip()}" for line in rest)
         lines.extend(f"SKIP  {s}" for s in self.skipped)
         lines.extend(f"FAIL  {u}" for u in self.unverifiable)
+        if self.no_expectations:
+            lines.append(
+                f"no consumer expects anything of {self.provider} yet: nothing verified "
+                "(allowed by --allow-no-expectations)"
+            )
         passed = sum(r.success for r in self.results)
         failed = len(self.results) - passed + len(self.unverifiable)
         pending = sum(1 for r in self.results if not r.success and r.pending)
@@ -357,12 +367,17 @@ def select_cases(
 
 
 def _of_names(
-    registry: Registry, files: Sequence[ExpectationFile], provider: str, consumer: str | None
+    registry: Registry,
+    files: Sequence[ExpectationFile],
+    provider: str,
+    consumer: str | None,
 ) -> list[ExpectationFile]:
     """The files with an interaction of ``provider`` (of ``consumer`` only, when given).
 
     Raises:
-        ProviderError: ``provider-unknown``, ``consumer-unknown``.
+        ProviderError: ``provider-unknown`` (no contract or expectation names it),
+            ``provider-no-expectations`` (a ``contract.toml`` does, but no consumer
+            expects anything of it yet), ``consumer-unknown``.
     """
     from accord.core.text import did_you_mean
 
@@ -374,12 +389,20 @@ def _of_names(
                 providers.setdefault(name, set()).add(ef.consumer)
     if provider not in providers:
         none = "no consumer expects anything yet"
-        if any(c.meta.provider == provider for c in registry.contracts.values()):
+        provides = sorted(
+            cid for cid, c in registry.contracts.items() if c.meta.provider == provider
+        )
+        if provides:
             # a real provider nobody depends on yet: a close name would mislead
             hint = f"; expectations name: {', '.join(sorted(providers))}" if providers else ""
-            hint = hint or f"; {none}"
-        else:
-            hint = did_you_mean(provider, providers, none=none)
+            raise ProviderError(
+                f"no consumer expects anything of provider {provider!r} yet (it provides "
+                f"{', '.join(provides)}){hint or '; ' + none}: nothing to verify; pass "
+                "--allow-no-expectations (allow_no_expectations=True) to pass with nothing "
+                "verified, as before a provider's first consumer exists",
+                code="provider-no-expectations",
+            )
+        hint = did_you_mean(provider, providers, none=none)
         raise ProviderError(
             f"unknown provider {provider!r}: no consumer expects anything of it{hint}",
             code="provider-unknown",
@@ -892,6 +915,8 @@ def verify_provider(
     provider_branch: str | None = None,
     enable_pending: bool = False,
     expectations: Sequence[ExpectationFile] | None = None,
+    allow_no_expectations: bool = False,
+    progress: Progress | None = None,
 ) -> ProviderReport:
     """Replay every interaction consumers expect of ``provider`` and check the answers.
 
@@ -912,6 +937,10 @@ def verify_provider(
         enable_pending: Failures of pending expectations (never verified) do not
             make the report fail.
         expectations: Verify these instead of the registry's.
+        allow_no_expectations: A provider a ``contract.toml`` names that no consumer
+            expects anything of yet gives an empty, passing report (``no_expectations``)
+            instead of ``provider-no-expectations``.
+        progress: Called after each interaction (:mod:`accord.core.progress`).
 
     Raises:
         ProviderError: bad input found before any request (see the module docstring).
@@ -920,14 +949,26 @@ def verify_provider(
 
     runner = states or DEFAULT_STATES
     producer_registry = producers or DEFAULT_PRODUCERS
-    cases, used, skipped = select_cases(
-        registry,
-        provider,
-        consumer=consumer,
-        selectors=selectors,
-        main_branch=main_branch,
-        expectations=expectations,
-    )
+    try:
+        cases, used, skipped = select_cases(
+            registry,
+            provider,
+            consumer=consumer,
+            selectors=selectors,
+            main_branch=main_branch,
+            expectations=expectations,
+        )
+    except ProviderError as exc:
+        if not (allow_no_expectations and exc.code == "provider-no-expectations"):
+            raise
+        return ProviderReport(
+            provider=provider,
+            target=target.description if target is not None else "message producers",
+            results=(),
+            provider_version=provider_version,
+            provider_branch=provider_branch,
+            no_expectations=True,
+        )
     preflight(cases, target=target, states=runner, producers=producer_registry)
     unknown = unverifiable(
         registry,
@@ -939,10 +980,11 @@ def verify_provider(
     )
     verified = verified_digests(load_records(registry.root, provider))
     results = []
-    for case in cases:
+    for done, case in enumerate(cases, 1):
         result = verify_case(
             case, registry, target=target, states=runner, producers=producer_registry
         )
+        report_progress(progress, done, len(cases), f"{case.consumer}: {case.description}")
         pending = is_pending(
             case.consumer,
             case.expectation.digest,

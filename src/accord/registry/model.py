@@ -545,30 +545,28 @@ def lock_text(entries: LockEntries) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-def write_lock(root: str | Path, entries: LockEntries) -> None:
+def write_lock(root: str | Path, entries: LockEntries, *, timeout: float = 30.0) -> None:
     """Rewrite ``<root>/accord.lock`` atomically under the exclusive ``accord.lock.lck``.
 
     Raises:
-        LockError: ``lock-busy`` when another writer holds the lock file (or a crashed
-            one left it behind: remove it once no ``accord publish`` is running).
+        LockError: ``lock-busy`` when another writer holds the lock for over ``timeout``
+            seconds (a crashed writer holds nothing: :mod:`accord.core.filelock`).
     """
+    from accord.core.filelock import exclusive
+
     root_path = Path(root)
-    guard = root_path / LOCK_GUARD
-    try:
-        fd = os.open(guard, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        raise LockError(
-            f"{guard} exists: another `accord publish` is rewriting accord.lock. If none is "
-            "running, a previous one crashed and left a stale lock file: delete it and retry",
+
+    def busy(holder: int | None) -> LockError:
+        return LockError(
+            f"{root_path / LOCK_GUARD} is held"
+            + (f" by process {holder}" if holder else "")
+            + f": another `accord publish` has been rewriting accord.lock for over {timeout:g}s",
             code="lock-busy",
             file=LOCK_GUARD,
-        ) from None
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(f"{os.getpid()}\n")
+        )
+
+    with exclusive(root_path / LOCK_GUARD, timeout=timeout, busy=busy):
         _jsondoc.atomic_write(root_path / LOCK_FILE, lock_text(entries).encode("utf-8"))
-    finally:
-        guard.unlink(missing_ok=True)
 
 
 def _decode_lock(data: bytes) -> str:
@@ -1227,12 +1225,9 @@ def _lookup_fragment(index: _Index, target: ContractVersion, fragment: str) -> s
 
 def _through_objects(document: Any, pointer: str) -> bool:
     """Whether ``pointer`` names a node reached through object keys only."""
-    node = document
-    for token in _pointer.split(pointer):
-        if not isinstance(node, dict) or token not in node:
-            return False
-        node = node[token]
-    return True
+    tokens = _pointer.split(pointer)
+    nodes = _pointer.nodes_along(document, tokens)
+    return len(nodes) == len(tokens) + 1 and all(isinstance(n, dict) for n in nodes[:-1])
 
 
 def _find_anchor(document: Any, name: str) -> str | None:
@@ -1274,18 +1269,6 @@ def _check_refs(index: _Index, version: ContractVersion, collector: _Collector) 
             _resolve(index, version, ref, at)
 
 
-def _pointer_get(document: Any, pointer: str) -> tuple[bool, Any]:
-    node = document
-    for token in _pointer.split(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False, None
-    return True, node
-
-
 _Node = tuple[str, str]  # (version uri, pointer to a schema)
 
 
@@ -1293,7 +1276,7 @@ def _in_place_edges(index: _Index, node: _Node) -> list[tuple[_Node, str | None]
     """Subschemas applied to the *same* instance as ``node`` (no input consumed), each
     with the ``$ref`` pointer that leads there (``None`` for in-document applicators)."""
     version = index.by_uri[node[0]]
-    found, schema = _pointer_get(version.document, node[1])
+    found, schema = _pointer.lookup(version.document, node[1])
     if not found or not isinstance(schema, dict):
         return []
     edges: list[tuple[_Node, str | None]] = []
@@ -1450,7 +1433,7 @@ class _Bundler:
             # Resolve the $ref as written (normalisation may have renamed tokens of its
             # pointer), then map the target into the target's normalised layout.
             written_at = normal.new_to_old.get(here, here)
-            found, original = _pointer_get(version.document, written_at)
+            found, original = _pointer.lookup(version.document, written_at)
             ref = original.get("$ref") if found and isinstance(original, dict) else None
             if not isinstance(ref, str):
                 ref = schema["$ref"]

@@ -268,6 +268,8 @@ class ContractRef:
         ident, at, range_text = text.partition("@")
         if at and "@" in range_text:
             raise _bad_ref(text, "more than one '@'")
+        if not at:
+            _suggest_at(text)
         namespace, name = _split_id(text, ident)
         if not at:
             return cls(namespace, name, None, text)
@@ -363,6 +365,25 @@ def split_uri(uri: str) -> tuple[ContractRef, str]:
     except InvalidVersion as exc:
         raise _bad_ref(uri, f"an {URI_SCHEME} URI needs an exact version; {exc.message}") from None
     return ContractRef(namespace, name, VersionRange.exactly(version), uri), fragment
+
+
+def _suggest_at(text: str) -> None:
+    """``catalog.item:1.0.0`` (or ``catalog.item=1.0.0``, ``catalog.item 1.0.0``): a version
+    written after the wrong separator; name the reference that was meant."""
+    for separator in (":", "==", "=", " ", "/"):
+        ident, found, version = text.partition(separator)
+        if not found or not version.strip():
+            continue
+        try:
+            VersionRange.parse(version.strip())
+            _split_id(ident, ident)
+        except (InvalidRange, InvalidReference):
+            continue
+        raise _bad_ref(
+            text,
+            f"a version follows '@', not {separator.strip() or 'a space'!r}: "
+            f"did you mean '{ident}@{version.strip()}'?",
+        )
 
 
 def _split_id(text: str, ident: str) -> tuple[str, str]:

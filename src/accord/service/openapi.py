@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from accord.core import pointer as _pointer
+from accord.core.progress import Progress
+from accord.core.progress import report as report_progress
 from accord.errors import RefError, SchemaError, UsageError
 
 if TYPE_CHECKING:
@@ -130,8 +133,7 @@ def _rewrite(node: Any, own: str, *, file: str, pointer: str) -> Any:
             if key == "$ref" and isinstance(value, str):
                 out[key] = _local_ref(value, own, file=file, pointer=pointer)
             else:
-                escaped = key.replace("~", "~0").replace("/", "~1")
-                out[key] = _rewrite(value, own, file=file, pointer=f"{pointer}/{escaped}")
+                out[key] = _rewrite(value, own, file=file, pointer=_pointer.join(pointer, key))
         return out
     if isinstance(node, list):
         return [_rewrite(v, own, file=file, pointer=f"{pointer}/{i}") for i, v in enumerate(node)]
@@ -169,7 +171,7 @@ def _closure(schemas: dict[str, Any], name: str, *, file: str) -> list[str]:
                     f"$ref {ref!r}: no component schema {target!r}",
                     code="ref-unresolvable",
                     file=file,
-                    pointer=f"/components/schemas/{current}",
+                    pointer=_pointer.join("/components/schemas", current),
                 )
             if target not in seen:
                 seen.add(target)
@@ -224,14 +226,14 @@ def component_schemas(
                 f"component {name!r} is not an object schema",
                 code="schema-root-not-object",
                 file=source,
-                pointer=f"/components/schemas/{name}",
+                pointer=_pointer.join("/components/schemas", name),
             )
-        where = f"/components/schemas/{name}"
+        where = _pointer.join("/components/schemas", name)
         root = _rewrite(body, name, file=source, pointer=where)
         defs = dict(root.get("$defs", {}))
         for dep in _closure(schemas, name, file=source):
             defs[dep] = _rewrite(
-                schemas[dep], name, file=source, pointer=f"/components/schemas/{dep}"
+                schemas[dep], name, file=source, pointer=_pointer.join("/components/schemas", dep)
             )
         if defs:
             root["$defs"] = defs
@@ -256,6 +258,7 @@ def import_openapi(
     kind: str = "record",
     components: Iterable[str] | None = None,
     base: Path | None = None,
+    progress: Progress | None = None,
 ) -> list[ImportedComponent]:
     """Publish every component schema of ``source`` into the registry at ``root``.
 
@@ -268,6 +271,8 @@ def import_openapi(
         kind: ``kind`` of created contracts.
         components: Only these components (default: all but FastAPI's built-ins).
         base: Directory ``source`` is relative to.
+        progress: Told of each component decided, then of each published (one count
+            over both passes).
 
     Returns:
         One :class:`ImportedComponent` per component, in name order; a refused or
@@ -319,11 +324,12 @@ def import_openapi(
                 )
             planned = plan_contract(root, contract_id, owner=owner, kind=kind)
         plans.append((component, contract_id, schema, display, planned))
-    verdicts = {
-        component: publish(root, contract_id, schema, source=display, dry_run=True)
-        for component, contract_id, schema, display, planned in plans
-        if planned is None
-    }
+    steps = 2 * len(plans)
+    verdicts: dict[str, PublishResult] = {}
+    for done, (component, contract_id, schema, display, planned) in enumerate(plans, 1):
+        if planned is None:
+            verdicts[component] = publish(root, contract_id, schema, source=display, dry_run=True)
+        report_progress(progress, done, steps, f"decide {contract_id}")
     refused = sorted(c for c, r in verdicts.items() if not r.ok)
     if refused:
         return [
@@ -344,9 +350,10 @@ def import_openapi(
             for component, contract_id, _schema, _display, planned in plans
         ]
     results: list[ImportedComponent] = []
-    for component, contract_id, schema, display, planned in plans:
+    for done, (component, contract_id, schema, display, planned) in enumerate(plans, 1):
         if planned is not None:
             write_contract(*planned, contract_id=contract_id)
         result = publish(root, contract_id, schema, source=display)
         results.append(ImportedComponent(component, contract_id, planned is not None, result))
+        report_progress(progress, len(plans) + done, steps, f"publish {contract_id}")
     return results

@@ -24,8 +24,13 @@ canonical, atomic and made under a lock on the directory, so parallel xdist work
 cannot tear the file or lose each other's interactions.
 
 Like Pact's mock server, the teardown also fails (and writes nothing) when an HTTP
-interaction was never exercised through the stub, or the stub received a request no
-interaction matches.
+interaction was never exercised through the stub, the stub received a request no
+interaction matches, or a declared message was never consumed (``e.consume(description,
+handler)`` calls your handler with its example, as pact-python's ``verify(handler)``;
+``e.example_message(description)`` hands you the example). The stub is in process
+(``e.transport()``, ``e.asgi_app()``) or a real HTTP server on 127.0.0.1 for any client
+library (``with e.serve() as stub:`` then ``stub.base_url``); a server still running at
+teardown is stopped there.
 """
 
 from __future__ import annotations
@@ -69,6 +74,8 @@ def accord_expectation(request: pytest.FixtureRequest) -> Iterator[Callable[...,
         return expectation
 
     yield factory
+    for expectation in made:  # a stub server the test left running stops here
+        expectation.close()
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         return  # never record what a failing test declared

@@ -12,8 +12,8 @@ Fixtures:
   contract; otherwise a factory with :func:`accord.examples`'s arguments;
 - ``accord_expectation``: a factory of consumer expectations, each merged into the
   registry's ``consumers/`` when the test passes (never when it fails, nor when one of
-  its HTTP interactions went unexercised); one file per consumer-provider pair, a changed
-  interaction refused unless ``--accord-replace-expectations``.
+  its HTTP interactions went unexercised or a message unconsumed); one file per
+  consumer-provider pair, a changed interaction refused unless ``--accord-replace-expectations``.
 
 This module imports only pytest at import time: a suite that does not use the fixtures
 pays nothing for the plugin.

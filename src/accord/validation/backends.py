@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from accord.core import pointer as _pointer
+from accord.core import vocabulary as _vocabulary
 from accord.errors import UsageError
 
 __all__ = [
@@ -144,23 +145,9 @@ class BackendChoice:
 # --- static analysis -----------------------------------------------------------------
 
 # Keywords whose value is one subschema, a list of them, or a name -> subschema map.
-_SINGLE = frozenset(
-    {
-        "additionalProperties",
-        "items",
-        "contains",
-        "propertyNames",
-        "if",
-        "then",
-        "else",
-        "not",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
-_LIST = frozenset({"prefixItems", "allOf", "anyOf", "oneOf"})
-_MAP = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
+_SINGLE = _vocabulary.keywords(_vocabulary.SCHEMA, "2020-12")
+_LIST = _vocabulary.keywords(_vocabulary.ARRAY, "2020-12")
+_MAP = _vocabulary.keywords(_vocabulary.MAP, "2020-12")
 
 # Keywords fastjsonschema implements exactly as the reference (checked by differential
 # tests), once patterns are translated and formats replaced.

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
 from accord.core import pointer as _pointer
 from accord.errors import SchemaError
@@ -89,17 +88,10 @@ def _wide(document: Any, max_items: int) -> tuple[str, int] | None:
 
 def _target(root: Any, ref: str) -> Any:
     """The container a local ``$ref`` points to, or ``None`` (anything else counts 1)."""
-    if not ref.startswith("#"):
-        return None
-    fragment = unquote(ref[1:])
-    if fragment and not fragment.startswith("/"):
+    pointer = _pointer.fragment(ref)
+    if pointer is None:
         return None  # anchors: rare, and bundles rewrite references to pointers
-    value = root
-    try:
-        for token in _pointer.split("#" + fragment) if fragment else []:
-            value = value[int(token)] if isinstance(value, list) else value[token]
-    except (KeyError, IndexError, ValueError, TypeError):
-        return None
+    _, value = _pointer.lookup(root, pointer)
     return value if isinstance(value, dict | list) else None
 
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from urllib.parse import quote, unquote
 
 from accord.core import pointer as _pointer
+from accord.core import vocabulary as _vocabulary
 from accord.errors import Problem, SchemaError
 
 __all__ = [
@@ -189,28 +190,10 @@ SUPPORTED_KEYWORDS: dict[Dialect, frozenset[str]] = {
 }
 """Every keyword accord knows per dialect; others are typos unless prefixed ``x-``."""
 
-# Where subschemas live. "items" is a single schema in 2020-12 and a schema or an array
-# of schemas in draft-07; "dependencies" holds schemas or arrays of names.
-_SINGLE = frozenset(
-    {
-        "additionalProperties",
-        "items",
-        "contains",
-        "propertyNames",
-        "if",
-        "then",
-        "else",
-        "not",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-        "additionalItems",
-    }
-)
-_MAP = frozenset(
-    {"properties", "patternProperties", "dependentSchemas", "$defs", "definitions", "dependencies"}
-)
-_ARRAY = frozenset({"prefixItems", "allOf", "anyOf", "oneOf", "items"})
+# Where subschemas live, in any dialect (core.vocabulary has each dialect's shapes).
+_SINGLE = _vocabulary.keywords(_vocabulary.SCHEMA)
+_MAP = _vocabulary.keywords(_vocabulary.MAP)
+_ARRAY = _vocabulary.keywords(_vocabulary.ARRAY)
 
 # Applicators that apply their subschemas to the *same* instance: recursion through
 # only these never consumes input.
@@ -267,28 +250,9 @@ def iter_subschemas(
             yield from iter_subschemas(child, dialect, child_pointer)
 
 
-def _children(
-    keyword: str, value: Any, dialect: Dialect, pointer: str
-) -> Iterator[tuple[str, Any]]:
+def _children(keyword: str, value: Any, dialect: Dialect, pointer: str) -> list[tuple[str, Any]]:
     """The immediate subschemas under one keyword of a schema object."""
-    here = _pointer.join(pointer, keyword)
-    if keyword in _ARRAY and isinstance(value, list):
-        if keyword == "items" and dialect == "2020-12":
-            return  # a metaschema error; nothing to walk
-        for index, item in enumerate(value):
-            yield _pointer.join(here, index), item
-    elif keyword in _SINGLE and isinstance(value, dict | bool):
-        if keyword == "additionalItems" and dialect == "2020-12":
-            return
-        yield here, value
-    elif keyword in _MAP and isinstance(value, dict):
-        if dialect == "2020-12" and keyword in ("definitions", "dependencies"):
-            return
-        if dialect == "draft-07" and keyword == "dependentSchemas":
-            return
-        for name, item in value.items():
-            if isinstance(item, dict | bool):
-                yield _pointer.join(here, name), item
+    return list(_vocabulary.children(keyword, value, dialect, pointer))
 
 
 # --- draft-07 -> 2020-12 -------------------------------------------------------------

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
@@ -46,6 +45,7 @@ from accord.core.jsondoc import (
     loads,
     more_nodes_than,
 )
+from accord.core.values import equality_key as _equality_key
 from accord.errors import (
     ContractViolation,
     DocumentError,
@@ -634,31 +634,6 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> It
                 yield ValidationError(f"{instance!r} has non-unique elements")
                 return
             seen.add(key)
-
-
-# Scalars whose own equality and hash are JSON equality (bool is not: True == 1).
-_HASHABLE_SCALARS = frozenset({str, int, float, type(None), Decimal})
-
-
-def _equality_key(value: Any) -> Any:
-    """A hashable key equal for JSON-equal values (``1 == 1.0``, ``true != 1``).
-
-    Python's numbers already compare and hash by mathematical value (int, float,
-    Decimal) and strings never equal numbers; only booleans (``True == 1``) and
-    containers need a key of their own. Payloads reaching it are depth-checked.
-    """
-    kind = type(value)
-    if kind is dict:
-        if {*map(type, value.values())} <= _HASHABLE_SCALARS:  # the common case, in C
-            return ("object", frozenset(value.items()))
-        return ("object", frozenset([(k, _equality_key(v)) for k, v in value.items()]))
-    if kind is list or kind is tuple:
-        if {*map(type, value)} <= _HASHABLE_SCALARS:
-            return ("array", tuple(value))
-        return ("array", tuple([_equality_key(v) for v in value]))
-    if kind is bool:
-        return ("boolean", value)
-    return value
 
 
 def _ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:

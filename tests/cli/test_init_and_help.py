@@ -1,0 +1,75 @@
+"""``accord init`` starts a registry; ``accord --help`` lists the commands by task."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from accord import Registry
+from accord.cli import COMMAND_GROUPS, build_parser, main
+
+
+def test_init_creates_a_registry_that_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--mode", "backward"]) == 0
+    out = capsys.readouterr().out
+    assert "created contracts/accord.toml" in out
+    assert 'registry = "contracts"' in out  # how to make every command find it
+    registry = Registry.load(tmp_path / "contracts")
+    assert len(registry) == 0
+    assert registry.settings.mode == "backward"
+    assert (
+        main(["new", "--registry", "contracts", "orders.placed", "--owner", "o", "--kind", "event"])
+        == 0
+    )
+    assert main(["lint", "--registry", "contracts"]) == 0
+
+
+def test_init_never_overwrites_a_registry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = tmp_path / "accord.toml"
+    settings.write_text('mode = "none"\n', encoding="utf-8")
+    assert main(["init", str(tmp_path)]) == 2
+    assert "error[registry-exists]" in capsys.readouterr().err
+    assert settings.read_text(encoding="utf-8") == 'mode = "none"\n'
+
+
+def test_init_refuses_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "afile"
+    target.write_text("x", encoding="utf-8")
+    assert main(["init", str(target)]) == 2
+    assert "error[out-not-directory]" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "x"
+
+
+def test_existing_folder_of_contracts_becomes_a_registry(tmp_path: Path) -> None:
+    (tmp_path / "orders").mkdir()
+    assert main(["init", str(tmp_path)]) == 0
+    assert (tmp_path / "accord.toml").is_file()
+    assert (tmp_path / "orders").is_dir()
+
+
+def _registered() -> list[str]:
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    return list(sub.choices)  # type: ignore[arg-type]
+
+
+def test_every_command_has_a_task_group() -> None:
+    grouped = [name for _, names in COMMAND_GROUPS for name in names]
+    assert len(grouped) == len(set(grouped))
+    assert set(_registered()) == set(grouped), set(_registered()) ^ set(grouped)
+
+
+def test_help_lists_commands_by_task(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "other:" not in out
+    headings = [title for title, _ in COMMAND_GROUPS]
+    positions = [out.index(f"{title}:") for title in headings]
+    assert positions == sorted(positions)
+    # a team starts a registry before it publishes, and publishes before it verifies
+    assert out.index("    init ") < out.index("    publish ") < out.index("    can-i-deploy ")

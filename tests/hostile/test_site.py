@@ -1,0 +1,202 @@
+"""``accord site`` with hostile input: names and descriptions from the registry render
+inert, and ``--out`` never replaces what ``accord site`` did not build (exit 2,
+nothing written)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from _registry_builders import publish, snapshot
+from accord.cli import main
+from accord.registry.model import Registry
+from accord.site import MARKER, render_site
+from accord.site._tree import MAX_DEPTH, MAX_NODES, schema_tree
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCRIPT = "<script>alert(1)</script>"
+IMG = '<img src=x onerror="alert(2)">'
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    root = tmp_path / "contracts"
+    schema = {
+        "$schema": DIALECT,
+        "type": "object",
+        "title": SCRIPT,
+        "description": IMG,
+        "properties": {
+            SCRIPT: {"type": "string", "description": SCRIPT, "examples": [SCRIPT]},
+            "x": {"enum": [IMG], "default": IMG, "pattern": "</pre><script>"},
+        },
+    }
+    publish(root, "orders.thing", {"1.0.0": schema})
+    toml = root / "orders" / "thing" / "contract.toml"
+    toml.write_text(
+        'owner = "team-a"\nkind = "event"\n'
+        f"description = {json.dumps(SCRIPT + IMG)}\ntags = [{json.dumps(SCRIPT)}]\n"
+    )
+    return root
+
+
+def test_registry_text_renders_inert(hostile: Path) -> None:
+    files = render_site(Registry.load(hostile))
+    pages = {rel: data.decode() for rel, data in files.items() if rel.endswith(".html")}
+    for rel, html in pages.items():
+        assert "<script>alert" not in html, rel
+        assert "<img src=x" not in html, rel
+        assert "</pre><script>" not in html, rel
+        # the only scripts are the site's own, by file
+        assert html.count("<script") == 1, rel
+    contract = pages["contracts/orders.thing.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in contract
+    assert "&lt;img src=x onerror=" in contract
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["index.html"]
+
+
+def test_schema_tree_is_bounded() -> None:
+    deep: dict[str, object] = {"type": "string"}
+    for _ in range(MAX_DEPTH * 4):
+        deep = {"type": "object", "properties": {"a": deep}}
+    node, depth = schema_tree(deep), 0
+    while node.children:
+        node, depth = node.children[0], depth + 1
+    assert depth == MAX_DEPTH
+    assert node.note is not None
+
+    wide = {
+        "type": "object",
+        "properties": {f"p{i}": {"type": "integer"} for i in range(MAX_NODES * 3)},
+    }
+    tree = schema_tree(wide)
+    assert len(tree.children) <= MAX_NODES
+    assert tree.children[-1].note is not None
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    root = tmp_path / "contracts"
+    publish(root, "orders.thing", {"1.0.0": {"$schema": DIALECT, "type": "object"}})
+    return root
+
+
+def _site(registry: Path, out: Path | str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["site", "--registry", str(registry), "--out", str(out)])
+    return code, capsys.readouterr().err
+
+
+def test_out_that_is_a_file_is_refused(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "afile"
+    target.write_text("keep me")
+    code, err = _site(registry, target, capsys)
+    assert code == 2
+    assert "error[site-out-not-directory]" in err
+    assert target.read_text() == "keep me"
+
+
+def test_non_site_directory_is_never_replaced(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "docs"
+    (target / "sub").mkdir(parents=True)
+    (target / "sub" / "precious.txt").write_text("keep me")
+    before = snapshot(tmp_path)
+    code, err = _site(registry, target, capsys)
+    assert code == 2
+    assert "error[site-out-not-site]" in err
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "which", ["registry", "parent-of-registry", "cwd", "inside-registry", "root", "top-level"]
+)
+def test_hostile_out_paths_are_refused(
+    registry: Path,
+    tmp_path: Path,
+    which: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    out = {
+        "registry": registry,
+        "parent-of-registry": tmp_path,
+        "cwd": Path("."),
+        "inside-registry": registry / "site",
+        "root": Path("/"),
+        "top-level": Path("/accord-site-test-top-level"),  # would be created without the rule
+    }[which]
+    before = snapshot(tmp_path)
+    code, err = _site(registry, out, capsys)
+    assert code == 2
+    assert "error[site-out-hostile]" in err
+    assert snapshot(tmp_path) == before
+    assert not Path("/accord-site-test-top-level").exists()
+
+
+def test_symlinked_out_is_refused(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "keep.txt").write_text("keep me")
+    link = tmp_path / "link"
+    os.symlink(real, link)
+    code, err = _site(registry, link, capsys)
+    assert code == 2
+    assert "error[site-out-not-directory]" in err
+    assert (real / "keep.txt").read_text() == "keep me"
+    assert not (real / MARKER).exists()
+
+
+def test_a_failed_build_keeps_the_previous_site(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert _site(registry, out, capsys)[0] == 0
+    before = snapshot(out)
+    bad = registry / "consumers" / "billing" / "orders.json"
+    bad.parent.mkdir(parents=True)
+    bad.write_text('{"consumer": 1}')  # not an expectation: the build is refused
+    code, err = _site(registry, out, capsys)
+    assert code == 2
+    assert "error[" in err
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contracts", "site"]
+
+
+def test_network_svg_escapes_names_and_links_by_slug() -> None:
+    from accord.site._build import slug
+    from accord.site._network import Edge, Network, render_svg
+
+    evil = '"><script>alert(1)</script>'
+    network = Network(
+        services=(evil, "billing", "mid"),
+        edges=(Edge(evil, "mid", ("a.b",)), Edge("mid", "billing", (evil,))),
+    )
+    svg = render_svg(
+        network,
+        service_href=lambda name: f"services/{slug(name)}.html",
+        contract_href=lambda cid: f"contracts/{slug(cid)}.html",
+    )
+    assert "<script" not in svg
+    assert "&lt;script&gt;" in svg
+    assert svg.count('<a href="services/') == 3
+    assert f'href="services/{slug(evil)}.html"' in svg
+    assert slug(evil).startswith("x-")
+    assert slug("../etc") != "../etc"
+    assert slug("billing") == "billing"
+    # deterministic: the same network draws the same bytes
+    assert svg == render_svg(
+        network,
+        service_href=lambda name: f"services/{slug(name)}.html",
+        contract_href=lambda cid: f"contracts/{slug(cid)}.html",
+    )
