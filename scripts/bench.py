@@ -880,7 +880,8 @@ def run(
         "versions": versions(),
         "method": (
             "median of interleaved rounds in random order; spread = IQR / median; "
-            "fresh-process rows count the child's CPU time (user + system)"
+            "CPU time: in-process calls in batches, fresh-process rows the child's "
+            "user + system time; memory: the child's VmHWM"
         ),
         "rows": results,
     }
