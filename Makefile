@@ -13,7 +13,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
-EXTRAS := .[dev,codegen,fastapi,site]
+# bench: the peers of `make bench`, also needed by its test (tests/test_bench_harness.py)
+EXTRAS := .[dev,codegen,fastapi,site,bench]
 LATEST := .venv-latest
 OLDEST := .venv-oldest
 PIP_QUIET := --quiet --disable-pip-version-check
@@ -106,8 +107,10 @@ format: $(STAMP)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix $(SRC)
 	$(BIN)/ruff format $(SRC)
 
-bench: $(STAMP)  ## run scripts/bench.py (when present)
-	@if [ -f scripts/bench.py ]; then $(PY) scripts/bench.py; else echo "no scripts/bench.py yet"; fi
+BENCH_SCALE ?= full
+
+bench: $(STAMP)  ## measure every row of docs/performance.md into .bench/results.json and render the page (BENCH_SCALE=small: 100 contracts only)
+	$(PY) scripts/bench.py --scale $(BENCH_SCALE) --render
 
 dist: $(STAMP)  ## build accord's own wheel and sdist into dist/ (offline: hatchling, no isolation)
 	rm -f dist/accord-*.whl dist/accord-*.tar.gz

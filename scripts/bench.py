@@ -1,204 +1,234 @@
-"""accord benchmarks (``make bench``): measured, printed as a table, never asserted.
+"""accord benchmarks (``make bench``): every row of issue 17 as a contender against its floor.
 
-Each benchmark reports the best of several repetitions (``time.perf_counter``) and,
-where an issue states a target, the target beside the measurement so a person can
-read the table. Ratios compare runs made in this same process, on this machine.
+How a figure is made, so that it can back a claim:
 
-Usage: python scripts/bench.py [--only NAME] [--repeat N]
+- each row pits accord (the *contender*) against a *floor* (the least the job can cost:
+  ``python -c pass``, a plain script) or a *peer* from the package index (jsonschema-rs,
+  orjson, jsoncompat, datamodel-code-generator, ...), and states the goal as a ratio (or
+  an absolute bound) from the issue;
+- in-process rows run both sides in this process; rows about a command or a fresh
+  process (``accord --version``, ``check``, ``codegen``, boot) run a fresh subprocess
+  per sample and count its CPU time (user + system, from ``wait4``), which a shared
+  machine disturbs far less than the wall clock;
+- every round runs each side of every row of a group once, in a new random order
+  (contenders interleaved with their floors, so a slow minute hits both), after one
+  warm-up sample per side; a row reports the median of its rounds and the spread
+  (interquartile range over the median, in %);
+- registries of 100 / 1,000 / 5,000 contracts x 3 versions are generated
+  deterministically (``scripts/bench_registry.py``) and cached under ``.bench/``.
+
+The result goes to ``.bench/results.json`` (machine, date, the version of every library,
+per row: median, spread, ratio, goal, met); ``scripts/bench_render.py`` renders the table
+of docs/performance.md from that file and nothing else.
+
+Usage: python scripts/bench.py [--scale tiny|small|full] [--only GROUP ...] [--rounds N]
+       (``BENCH_SCALE`` sets the default scale: ``small`` is 100 contracts only)
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
+import datetime
 import itertools
+import json
 import os
 import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench_registry  # noqa: E402 - a sibling script
+
+RESULTS_FORMAT = 1
+LIBRARIES = (
+    "accord",
+    "jsonschema",
+    "jsonschema-rs",
+    "fastjsonschema",
+    "referencing",
+    "orjson",
+    "msgspec",
+    "pydantic",
+    "pydantic-core",
+    "datamodel-code-generator",
+    "jsoncompat",
+)
 
 
-def _best(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+@dataclass(frozen=True)
+class Scale:
+    """Which sizes a run measures and how many rounds it spends on each kind of row."""
+
+    name: str
+    registries: tuple[int, ...]  # contracts (x 3 versions each)
+    diff_sizes: tuple[int, ...]  # properties
+    codegen: int  # contracts
+    memory: int  # contracts
+    rounds_fast: int  # in-process microsecond rows
+    rounds_process: int  # a fresh process per sample, under a second
+    rounds_slow: int  # samples of several seconds
+    warm_up: bool = True  # one unmeasured sample per side first
+
+
+SCALES = {
+    "tiny": Scale("tiny", (3,), (20,), 3, 3, 5, 3, 3, warm_up=False),
+    "small": Scale("small", (100,), (50, 500), 100, 100, 21, 11, 5),
+    "full": Scale("full", (100, 1000, 5000), (50, 500, 5000), 100, 1000, 21, 11, 3),
+}
+
+
+# -- measuring ---------------------------------------------------------------------------
+
+
+@dataclass
+class Side:
+    """One contender or floor: ``sample()`` returns one measurement (seconds, or MiB)."""
+
+    label: str
+    sample: Callable[[], float]
+    values: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    id: str
+    group: str
+    path: str
+    contender: Side
+    floor: Side | None
+    goal: str
+    rounds: int
+    max_ratio: float | None = None
+    max_value: float | None = None  # an absolute goal on the contender's median
+    unit: str = "s"  # "s" (shown in s, ms or us) or "MiB"
+
+
+def _stats(values: list[float]) -> dict[str, Any]:
+    median = statistics.median(values)
+    if len(values) >= 4:
+        q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    else:
+        q1, q3 = min(values), max(values)
+    spread = 100.0 * (q3 - q1) / median if median else 0.0
+    return {"median": median, "spread_pct": round(spread, 1), "samples": len(values)}
+
+
+def run_group(rows: list[Row], rng: random.Random, *, warm_up: bool = True) -> None:
+    """Warm every side once, then run ``rounds`` rounds, each side once per round, in a
+    new random order each round."""
+    sides = [(row, side) for row in rows for side in (row.contender, row.floor) if side]
+    for _, side in sides if warm_up else ():
+        side.sample()
+    for index in range(max(row.rounds for row in rows)):
+        order = [(row, side) for row, side in sides if index < row.rounds]
+        rng.shuffle(order)
+        for _, side in order:
+            side.values.append(side.sample())
+
+
+def batched(fn: Callable[[], Any], target: float = 0.02) -> Callable[[], float]:
+    """A sample of ``fn``: the CPU time of one call, averaged over a batch of ~``target``
+    s (the batch size is fixed once, so every sample runs the same work). CPU time, not
+    the wall clock: other load on a shared machine then mostly stays out of it."""
+    fn()
+    start = time.process_time()
+    calls = 0
+    while time.process_time() - start < target:
         fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        calls += 1
+    batch = max(calls, 1)
+
+    def sample() -> float:
+        start = time.process_time()
+        for _ in range(batch):
+            fn()
+        return (time.process_time() - start) / batch
+
+    return sample
 
 
-def _wide_schema(n: int) -> dict[str, Any]:
-    kinds = [
-        {"type": "string", "maxLength": 64},
-        {"type": "integer", "minimum": 0},
-        {"type": "number", "maximum": 1000},
-        {"type": "boolean"},
-        {"enum": ["a", "b", "c"]},
-    ]
-    props = {f"field_{i:05d}": copy.deepcopy(kinds[i % len(kinds)]) for i in range(n)}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "properties": props,
-        "required": [f"field_{i:05d}" for i in range(0, n, 10)],
-    }
+def timed(fn: Callable[[], Any]) -> Callable[[], float]:
+    """A sample of ``fn``: the CPU time of one call in this process."""
+
+    def sample() -> float:
+        start = time.process_time()
+        fn()
+        return time.process_time() - start
+
+    return sample
 
 
-def _changed(schema: dict[str, Any], changes: int) -> dict[str, Any]:
-    new = copy.deepcopy(schema)
-    props = new["properties"]
-    names = sorted(props)
-    step = max(1, len(names) // changes)
-    for k, name in enumerate(names[::step][:changes]):
-        if k % 2 == 0:
-            props[name] = {"type": "string", "maxLength": 32}
-        else:
-            props[f"{name}_added"] = {"type": "string"}
-    return new
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1"}
+    env.pop("ACCORD_DEBUG", None)
+    return {**env, **(extra or {})}
 
 
-def bench_diff(repeat: int) -> list[tuple[str, str, str]]:
-    from functools import partial
-
-    from accord.compat import diff as plain_diff
-    from accord.validation.budget import SchemaLimits
-
-    # 5,000 properties in one object is over the default max-items (1,000): a registry
-    # meaning it raises the cap in accord.toml, as the benchmark does here.
-    diff = partial(plain_diff, limits=SchemaLimits(max_items=10_000, max_nodes=200_000))
-
-    rows = []
-    timings = {}
-    for n in (500, 5000):
-        old = _wide_schema(n)
-        new = _changed(old, 5)
-        diff(old, new)  # warm caches of compiled validators the same way a CLI run would not
-        t = _best(lambda old=old, new=new: diff(copy.deepcopy(old), copy.deepcopy(new)), repeat)
-        timings[n] = t
-        target = "< 50 ms" if n == 500 else ""
-        rows.append((f"diff {n}-property schemas, 5 changes", f"{t * 1000:.1f} ms", target))
-    rows.append(
-        (
-            "growth time(5000)/time(500)",
-            f"{timings[5000] / timings[500]:.1f}x",
-            "< 12x",
-        )
-    )
-    try:
-        from accord.registry.model import Registry
-
-        registry = Registry.load(ROOT / "contracts")
-        best: tuple[int, str, Any, Any] | None = None
-        for contract in registry.contracts.values():
-            versions = contract.versions
-            for a, b in itertools.pairwise(versions):
-                size = len(a.raw) + len(b.raw)
-                if best is None or size > best[0]:
-                    best = (size, contract.id, a, b)
-        if best is not None:
-            _, cid, a, b = best
-            old_doc = registry.bundle(f"{cid}@{a.version}")
-            new_doc = registry.bundle(f"{cid}@{b.version}")
-            # a millisecond-scale measurement: more repetitions to see past scheduler noise
-            t = _best(lambda: diff(old_doc, new_doc), repeat * 4)
-            rows.append(
-                (
-                    f"diff largest example pair {cid} {a.version}->{b.version}",
-                    f"{t * 1000:.1f} ms",
-                    "< 10 ms",
-                )
-            )
-    except Exception as exc:  # noqa: BLE001 - a benchmark reports what it could not measure
-        rows.append(("diff example registry pair", f"skipped: {exc}", ""))
-    return rows
+def run_process(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, str]:
+    """Run ``argv``; its CPU time (user + system) and its stdout."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        # The argv is built by this script: no shell, no user input.
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text, problem = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv[:4]} exited {proc.returncode}: {problem[-2000:]}")
+    return usage.ru_utime + usage.ru_stime, text
 
 
-def bench_generate(repeat: int) -> list[tuple[str, str, str]]:
-    """The payload generator on a 50-property object (was a timed unit test)."""
-    from accord.payloads.generate import valid_payloads
+def process(
+    argv: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    before: Callable[[], dict[str, str]] | None = None,
+    reported: bool = False,
+) -> Callable[[], float]:
+    """A sample: a fresh process's CPU time, or (``reported``) the last number it prints.
 
-    kinds: list[dict[str, Any]] = [
-        {"type": "string", "maxLength": 10},
-        {"type": "integer", "minimum": 0},
-        {"enum": ["a", "b"]},
-        {"type": "string", "format": "date-time"},
-        {"type": "array", "items": {"type": "string"}},
-        {"type": ["number", "null"]},
-    ]
-    schema = {
-        "type": "object",
-        "properties": {f"p{i}": kinds[i % len(kinds)] for i in range(50)},
-        "required": [f"p{i}" for i in range(0, 50, 3)],
-        "additionalProperties": False,
-    }
-    valid_payloads(schema, n=20)  # compile the validators once
-    seeds = iter(range(10**6))
-    t = _best(lambda: valid_payloads(schema, n=20, seed=next(seeds)), repeat)
-    return [("generate 20 payloads, 50-property object", f"{t * 1000:.1f} ms", "< 100 ms")]
+    ``before`` runs first (outside the measurement) and returns extra environment."""
+
+    def sample() -> float:
+        extra = before() if before else {}
+        cpu, out = run_process(argv, _env({**(env or {}), **extra}))
+        if reported and not out.split():
+            raise RuntimeError(f"{argv[:4]} printed nothing")
+        return float(out.split()[-1]) if reported else cpu
+
+    return sample
 
 
-def bench_service(repeat: int) -> list[tuple[str, str, str]]:
-    """Startup contract checks (accord.require) for 20 (contract, model, role) pairs.
-
-    The models are the generated ones embedded in examples/orders_service (12 consumer
-    checks, 8 producer checks). "fresh process" clears accord's in-memory caches and
-    the registry's memo (bundles, validators) before each run, keeping the on-disk
-    cache: what a service pays at boot after its own imports and the registry load.
-    """
-    import importlib
-    import tempfile
-
-    from accord.registry.model import Registry
-    from accord.service import startup as _service
-
-    sys.path.insert(0, str(ROOT / "examples" / "orders_service"))
-    models = importlib.import_module("orders_models").MODELS
-    start = time.perf_counter()
-    registry = Registry.load(ROOT / "contracts")
-    load = time.perf_counter() - start
-    items = list(models.items())
-    checks = [(r, m, "consumer") for r, m in items] + [(r, m, "producer") for r, m in items]
-    checks = checks[:20]
-
-    def run(cache: str) -> None:
-        for ref, model, role in checks:
-            _service.require(ref, model=model, role=role, registry=registry, cache_dir=cache)
-
-    def fresh(cache: str) -> None:
-        _service.clear_caches()
-        registry._memo.clear()
-        run(cache)
-
-    with tempfile.TemporaryDirectory() as cache:
-        start = time.perf_counter()
-        run(cache)
-        cold = time.perf_counter() - start
-        warm = _best(lambda: fresh(cache), repeat)
-        memory = _best(lambda: run(cache), repeat)
-    return [
-        ("registry load (example registry)", f"{load * 1000:.1f} ms", ""),
-        (f"service check, {len(checks)} contracts, no cache", f"{cold * 1000:.1f} ms", ""),
-        (
-            f"service check, {len(checks)} contracts, fresh process, disk cache",
-            f"{warm * 1000:.1f} ms",
-            "< 100 ms",
-        ),
-        (f"service check, {len(checks)} contracts, in-memory cache", f"{memory * 1000:.1f} ms", ""),
-    ]
+def python(code: str, *args: str) -> list[str]:
+    return [sys.executable, "-c", code, *args]
 
 
-# --- validators ----------------------------------------------------------------------
+def accord(*args: str) -> list[str]:
+    # What the installed console script runs, without depending on it being installed.
+    return python("import sys; from accord.cli import main; sys.exit(main())", *args)
 
+
+# -- the rows ----------------------------------------------------------------------------
+
+EXAMPLE = ROOT / "contracts"
 ORDER_REF = "orders.order-placed@2.0.0"
 
 
-def _order_payload(lines: int) -> dict[str, Any]:
-    """An ``orders.order-placed@2.0.0`` payload with ``lines`` line items."""
+def order_payload(lines: int = 10) -> dict[str, Any]:
+    """An ``orders.order-placed@2.0.0`` payload; 10 line items make the 1.3 KB one."""
     return {
         "order_id": "6f1c2a1e-8d3b-4c55-9e0f-1a2b3c4d5e6f",
         "placed_at": "2024-05-17T09:41:00+02:00",
@@ -224,359 +254,661 @@ def _order_payload(lines: int) -> dict[str, Any]:
     }
 
 
-def _per_call(fn: Callable[[], Any], repeat: int) -> float:
-    """Best per-call time in seconds over ``repeat`` batches sized to ~20 ms."""
-    start = time.perf_counter()
-    calls = 0
-    while time.perf_counter() - start < 0.02:
-        fn()
-        calls += 1
-    batch = max(calls, 1)
-
-    def run() -> None:
-        for _ in range(batch):
-            fn()
-
-    return _best(run, repeat) / batch
+def invalid_payload() -> dict[str, Any]:
+    payload = order_payload()
+    payload["customer"]["email"] = "not an email"
+    payload["line_items"][3]["quantity"] = -1
+    payload["total"]["currency"] = "euro"
+    return payload
 
 
-def _us(seconds: float) -> str:
-    return f"{seconds * 1e6:.1f} us"
-
-
-def _model_class(registry: Any, ref: str, out: Path) -> Any:
-    import importlib
-
-    from accord.codegen import generate_package
-
-    generate_package(registry, out, package="bench_models")
-    sys.path.insert(0, str(out))
-    version = registry.get(ref)
-    namespace, name = version.contract_id.split(".")
-    dotted = str(version.version).replace(".", "_")
-    module = importlib.import_module(f"bench_models.{namespace}.{name.replace('-', '_')}.v{dotted}")
-    return module.MODEL
-
-
-def bench_validate(repeat: int) -> list[tuple[str, str, str]]:
-    import json
-    import tempfile
-
+def rows_validate(scale: Scale) -> list[Row]:
+    import fastjsonschema
     import jsonschema
     import jsonschema_rs
+    import msgspec
+    import orjson
 
     import accord
     from accord.core.frozen import thaw
     from accord.registry.model import Registry
 
-    registry = Registry.load(ROOT / "contracts")
-    # Bundles are read-only (FrozenDict/FrozenList); jsonschema-rs takes plain JSON.
+    registry = Registry.load(EXAMPLE)
     schema = thaw(registry.bundle(ORDER_REF))
     validator = accord.validator(ORDER_REF, registry=registry)
-    direct = jsonschema_rs.Draft202012Validator(schema, validate_formats=True, offline=True)
-    plain = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
-    rows: list[tuple[str, str, str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            model: Any = _model_class(registry, ORDER_REF, Path(tmp))
-        except Exception as exc:  # noqa: BLE001 - a benchmark reports what it could not measure
-            model = None
-            rows.append(("generated model", f"skipped: {exc}"[:60], ""))
-        for lines in (10, 100):  # 10 line items: the 1.3 KB payload
-            payload = _order_payload(lines)
-            data = json.dumps(payload).encode()
-            if not validator.is_valid(payload):
-                raise SystemExit("the benchmark payload must be valid")
-            label = f"{len(data) / 1024:.1f} KB, {lines} line item{'s' if lines > 1 else ''}"
-            ours = _per_call(lambda p=payload: validator.is_valid(p), repeat)
-            rs = _per_call(lambda p=payload: direct.is_valid(p), repeat)
-            py = _per_call(lambda p=payload: plain.is_valid(p), max(2, repeat // 2))
-            vj = _per_call(lambda d=data: validator.validate_json(d), repeat)
-            base = _per_call(lambda d=data: direct.is_valid(json.loads(d)), repeat)
-            rows += [
-                (f"[{label}] accord.validator(ref).is_valid", _us(ours), ""),
-                (f"[{label}] jsonschema-rs is_valid, direct", _us(rs), ""),
-                (f"[{label}] python-jsonschema is_valid", _us(py), ""),
-                (f"[{label}]   speed-up over python-jsonschema", f"{py / ours:.0f}x", ">= 60x"),
-                (f"[{label}]   overhead over jsonschema-rs", f"{ours / rs:.2f}x", "<= 1.10x"),
-                (f"[{label}] validate_json(bytes)", _us(vj), ""),
-                (f"[{label}] json.loads + jsonschema-rs", _us(base), ""),
-                (f"[{label}]   validate_json ratio", f"{vj / base:.2f}x", "<= 1.2x"),
-            ]
-            if model is not None:
-                mv = _per_call(lambda d=data: model.model_validate_json(d), repeat)
-                rows.append((f"[{label}] generated model.model_validate_json", _us(mv), "(info)"))
-    return rows
+    rs = jsonschema_rs.Draft202012Validator(schema, validate_formats=True, offline=True)
+    py = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    fast = fastjsonschema.compile(schema, handlers={}, use_formats=True)
+    payload, bad = order_payload(), invalid_payload()
+    data, bad_data = orjson.dumps(payload), orjson.dumps(bad)
+    if not rs.is_valid(payload) or rs.is_valid(bad) or not validator.errors(bad):
+        raise SystemExit("the benchmark payloads are not what they claim")
+    n = scale.rounds_fast
+    kb = f"{len(data) / 1024:.1f} KB"
+    return [
+        Row(
+            "explain-invalid",
+            "validate",
+            f"explain an invalid {kb} payload (`Validator.errors`)",
+            Side("accord", batched(lambda: validator.errors(bad))),
+            Side("jsonschema-rs iter_errors", batched(lambda: list(rs.iter_errors(bad)))),
+            "<= 2x",
+            n,
+            max_ratio=2.0,
+        ),
+        Row(
+            "validate-json",
+            "validate",
+            f"`validate_json(bytes)`, {kb} valid",
+            Side("accord", batched(lambda: validator.validate_json(data))),
+            Side("orjson.loads + rs is_valid", batched(lambda: rs.is_valid(orjson.loads(data)))),
+            "<= 1.3x",
+            n,
+            max_ratio=1.3,
+        ),
+        Row(
+            "is-valid",
+            "validate",
+            f"`is_valid(payload)`, {kb}",
+            Side("accord", batched(lambda: validator.is_valid(payload))),
+            Side("jsonschema-rs is_valid", batched(lambda: rs.is_valid(payload))),
+            "<= 1.1x",
+            n,
+            max_ratio=1.1,
+        ),
+        Row(
+            "peer-python-jsonschema",
+            "validate",
+            f"(peer) python-jsonschema `is_valid`, {kb}, vs accord",
+            Side("python-jsonschema", batched(lambda: py.is_valid(payload))),
+            Side("accord is_valid", batched(lambda: validator.is_valid(payload))),
+            "(info)",
+            n,
+        ),
+        Row(
+            "peer-fastjsonschema",
+            "validate",
+            f"(peer) fastjsonschema compiled validator, {kb}, vs accord",
+            Side("fastjsonschema", batched(lambda: fast(payload))),
+            Side("accord is_valid", batched(lambda: validator.is_valid(payload))),
+            "(info)",
+            n,
+        ),
+        Row(
+            "peer-bad-data",
+            "validate",
+            f"(peer) `validate_json` of the invalid {kb}, vs msgspec decode + rs is_valid",
+            Side("accord", batched(lambda: _refused(validator, bad_data))),
+            Side(
+                "msgspec.json.decode + rs is_valid",
+                batched(lambda: rs.is_valid(msgspec.json.decode(bad_data))),
+            ),
+            "(info)",
+            n,
+        ),
+    ]
 
 
-# --- boot and codegen on a 100-contract registry --------------------------------------
+def _refused(validator: Any, data: bytes) -> None:
+    from accord.errors import ContractViolation
+
+    try:
+        validator.validate_json(data)
+    except ContractViolation:
+        return
+    raise SystemExit("the invalid payload was accepted")
 
 
-def _big_registry(root: Path, count: int = 100) -> list[str]:
-    """Write a registry of ``count`` contracts (one 1.0.0 each) with a lock; their refs."""
-    import hashlib
-    import json
-
-    from accord.registry.model import Registry
-
-    example = Registry.load(ROOT / "contracts").bundle(ORDER_REF)
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "accord.toml").write_text('mode = "full"\n', encoding="utf-8")
-    lock = []
-    refs = []
-    for i in range(count):
-        folder = root / "bench" / f"contract-{i:03d}"
-        folder.mkdir(parents=True)
-        (folder / "contract.toml").write_text('owner = "bench"\nkind = "event"\n', encoding="utf-8")
-        schema = dict(example, title=f"Contract {i}")
-        raw = (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode()
-        (folder / "1.0.0.schema.json").write_bytes(raw)
-        lock.append(f"bench.contract-{i:03d} 1.0.0 sha256:{hashlib.sha256(raw).hexdigest()}\n")
-        refs.append(f"bench.contract-{i:03d}@1.0.0")
-    (root / "accord.lock").write_text("".join(sorted(lock)), encoding="utf-8")
-    return refs
-
-
-_BOOT = """
+_FIRST = """
 import sys, time
-start = time.perf_counter()
 import accord
-for ref in sys.argv[2:]:
-    accord.validator(ref, registry=sys.argv[1])
+validator = accord.validator(sys.argv[2], registry=sys.argv[1])
+data = open(sys.argv[3], "rb").read()
+start = time.perf_counter()
+if sys.argv[4] == "valid":
+    validator.validate_json(data)
+else:
+    assert validator.errors(__import__("json").loads(data))
 print(time.perf_counter() - start)
 """
 
+_READY = """
+import sys
+import accord
+registry = accord.Registry.load(sys.argv[1])
+for ref in sys.argv[2:]:
+    accord.validator(ref, registry=registry)
+"""
 
-def bench_boot(repeat: int) -> list[tuple[str, str, str]]:
-    import subprocess
-    import tempfile
+_READY_RS = """
+import json, sys
+import jsonschema_rs
+for document in json.load(open(sys.argv[1])):
+    jsonschema_rs.Draft202012Validator(document, validate_formats=True, offline=True)
+"""
 
-    from accord.codegen import generate_package
+# The peak resident set of this process image: VmHWM, not ru_maxrss (which keeps the
+# high-water mark of the forking parent, the harness itself, across exec).
+_PEAK = """
+def _peak_mib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+"""
+
+_MEMORY = (
+    _READY
+    + """
+print(_peak_mib())
+"""
+)
+
+_MEMORY_RS = """
+import json, sys
+import jsonschema_rs
+keep = [
+    jsonschema_rs.Draft202012Validator(document, validate_formats=True, offline=True)
+    for document in json.load(open(sys.argv[1]))
+]
+print(_peak_mib())
+"""
+
+
+def _latest_refs(root: Path) -> list[str]:
     from accord.registry.model import Registry
 
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "contracts"
-        refs = _big_registry(root)
-        times = []
-        for _ in range(max(1, min(repeat, 3))):
-            done = subprocess.run(
-                [sys.executable, "-c", _BOOT, str(root), *refs],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            times.append(float(done.stdout.strip()))
+    registry = Registry.load(root)
+    return [contract.versions[-1].ref for contract in registry]
+
+
+def _bundles_file(root: Path, refs: list[str]) -> Path:
+    """The bundled documents of ``refs`` in one JSON file (what the rs floor compiles)."""
+    from accord.core.frozen import thaw
+    from accord.registry.model import Registry
+
+    out = root.parent / f"bundles-{len(refs)}.json"
+    if not out.is_file():
+        registry = Registry.load(root)
+        out.write_text(json.dumps([thaw(registry.bundle(ref)) for ref in refs]))
+    return out
+
+
+def rows_boot(scale: Scale, tmp: Path) -> list[Row]:
+    import orjson
+
+    rows: list[Row] = []
+    valid, invalid = tmp / "valid.json", tmp / "invalid.json"
+    valid.write_bytes(orjson.dumps(order_payload()))
+    invalid.write_bytes(orjson.dumps(invalid_payload()))
+    n = scale.rounds_process
+    for kind, path in (("valid", valid), ("invalid", invalid)):
+        what = "`validate_json`" if kind == "valid" else "invalid payload explained"
         rows.append(
-            ("boot: first validator for each of 100 contracts", f"{min(times):.3f} s", "< 0.3 s")
+            Row(
+                f"first-{kind}",
+                "boot",
+                f"first {what} after boot (fresh process)",
+                Side(
+                    "accord",
+                    process(
+                        python(_FIRST, str(EXAMPLE), ORDER_REF, str(path), kind), reported=True
+                    ),
+                ),
+                None,
+                "< 5 ms",
+                n,
+                max_value=0.005,
+            )
         )
-        out = Path(tmp) / "out"
-        start = time.perf_counter()
-        generate_package(Registry.load(root), out)
-        full = time.perf_counter() - start
-        start = time.perf_counter()
-        generate_package(Registry.load(root), out)
-        noop = time.perf_counter() - start
-        rows.append(("codegen: full generation, 100 contracts", f"{full:.2f} s", "< 10 s"))
-        rows.append(("codegen: no-op run, 100 contracts", f"{noop:.2f} s", "< 1 s"))
+    for size in scale.registries:
+        if size not in (scale.registries[0], 5000):
+            continue
+        root = bench_registry.ensure(size)
+        refs = _latest_refs(root)
+        bundles = _bundles_file(root, refs)
+        rows.append(
+            Row(
+                f"ready-{size}",
+                "boot",
+                f"validators ready, {size:,} contracts, fresh process",
+                Side("accord", process(python(_READY, str(root), *refs))),
+                Side("jsonschema-rs compiling the same", process(python(_READY_RS, str(bundles)))),
+                "<= 1.5x",
+                n if size <= 1000 else scale.rounds_slow,
+                max_ratio=1.5,
+            )
+        )
+    root = bench_registry.ensure(scale.memory)
+    refs = _latest_refs(root)
+    bundles = _bundles_file(root, refs)
+    rows.append(
+        Row(
+            f"memory-{scale.memory}",
+            "boot",
+            f"peak memory, {scale.memory:,} contracts loaded",
+            Side("accord", process(python(_PEAK + _MEMORY, str(root), *refs), reported=True)),
+            Side(
+                "jsonschema-rs alone",
+                process(python(_PEAK + _MEMORY_RS, str(bundles)), reported=True),
+            ),
+            "<= 1.3x",
+            scale.rounds_slow,
+            max_ratio=1.3,
+            unit="MiB",
+        )
+    )
+    rows.append(
+        Row(
+            "version",
+            "boot",
+            "`accord --version`",
+            Side("accord", process(accord("--version"))),
+            Side("python -c pass", process(python("pass"))),
+            "<= 2x",
+            n * 2,
+            max_ratio=2.0,
+        )
+    )
     return rows
 
 
-def bench_provider(repeat: int) -> list[tuple[str, str, str]]:
-    """Provider verification: 200 HTTP interactions replayed in process (FastAPI)."""
-    import json
-    import tempfile
+def wide_schema(n: int) -> dict[str, Any]:
+    kinds: list[dict[str, Any]] = [
+        {"type": "string", "maxLength": 64},
+        {"type": "integer", "minimum": 0},
+        {"type": "number", "maximum": 1000},
+        {"type": "boolean"},
+        {"enum": ["a", "b", "c"]},
+    ]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {f"field_{i:05d}": dict(kinds[i % len(kinds)]) for i in range(n)},
+        "required": [f"field_{i:05d}" for i in range(0, n, 10)],
+    }
 
-    from fastapi import FastAPI, HTTPException
 
-    from accord.consumers import Expectation, integer, string
-    from accord.provider import StateRegistry, app_target, verify_provider
-    from accord.registry.model import Registry
+def changed_schema(schema: dict[str, Any], changes: int = 5) -> dict[str, Any]:
+    new = json.loads(json.dumps(schema))
+    props = new["properties"]
+    names = sorted(props)
+    step = max(1, len(names) // changes)
+    for k, name in enumerate(names[::step][:changes]):
+        if k % 2 == 0:
+            props[name] = {"type": "string", "maxLength": 32}
+        else:
+            props[f"{name}_added"] = {"type": "string"}
+    return new
 
-    users: dict[int, dict[str, Any]] = {}
-    app = FastAPI()
 
-    @app.get("/users/{user_id}")
-    def get_user(user_id: int) -> dict[str, Any]:
-        if user_id not in users:
-            raise HTTPException(404)
-        return users[user_id]
+def rows_diff(scale: Scale) -> list[Row]:
+    import jsoncompat
 
-    states = StateRegistry()
+    from accord.compat import diff
+    from accord.validation.budget import SchemaLimits
 
-    @states.state("user exists")
-    def user_exists(id: int) -> Any:
-        users[id] = {"id": id, "name": f"user {id}", "email": f"u{id}@example.com"}
-        yield
-        users.pop(id, None)
-
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        contract = root / "users" / "user"
-        contract.mkdir(parents=True)
-        (contract / "contract.toml").write_text(
-            'owner = "t"\nprovider = "users-service"\nkind = "response"\n'
+    # 5,000 properties is over the default max-items (1,000): a registry meaning it
+    # raises the cap in accord.toml, as the benchmark does here.
+    limits = SchemaLimits(max_items=10_000, max_nodes=200_000)
+    rows = []
+    for n in scale.diff_sizes:
+        old, new = wide_schema(n), changed_schema(wide_schema(n))
+        old_text, new_text = json.dumps(old), json.dumps(new)
+        rows.append(
+            Row(
+                f"diff-{n}",
+                "diff",
+                f"diff, {n:,} properties (5 changed)",
+                Side("accord", timed(lambda o=old, w=new: diff(o, w, limits=limits))),
+                Side(
+                    "jsoncompat (Rust) check_compat",
+                    timed(lambda o=old_text, w=new_text: jsoncompat.check_compat(o, w, "both")),
+                ),
+                "<= 2x",
+                scale.rounds_process if n <= 500 else scale.rounds_slow,
+                max_ratio=2.0,
+            )
         )
-        schema = json.loads((ROOT / "contracts/users/user/1.1.0.schema.json").read_text())
-        (contract / "1.1.0.schema.json").write_text(json.dumps(schema))
-        e = Expectation("billing", version="1.0.0")
-        for i in range(1, 201):
-            (
-                e.upon_receiving(f"get user {i}")
-                .given("user exists", id=i)
-                .with_request("GET", f"/users/{i}")
-                .will_respond_with(
-                    200,
-                    contract="users.user@^1",
-                    body={"id": integer(i), "name": string("x"), "email": string("a@b.c")},
+    return rows
+
+
+_PLAIN_ALONE = """
+import hashlib, json, pathlib, sys
+from accord.compat import diff
+root = pathlib.Path(sys.argv[1])
+lock = {}
+for line in (root / "accord.lock").read_text().splitlines():
+    contract, version, digest = line.split(" ")
+    lock[(contract, version)] = digest
+by_contract = {}
+for (contract, version), digest in lock.items():
+    ns, name = contract.split(".")
+    raw = (root / ns / name / f"{version}.schema.json").read_bytes()
+    assert "sha256:" + hashlib.sha256(raw).hexdigest() == digest
+    by_contract.setdefault(contract, []).append((tuple(map(int, version.split("."))), raw))
+for versions in by_contract.values():
+    versions.sort()
+    docs = [json.loads(raw) for _, raw in versions]
+    for old, new in zip(docs, docs[1:]):
+        assert diff(old, new, mode="full").compatible
+"""
+
+_PLAIN_AGAINST = """
+import hashlib, json, pathlib, subprocess, sys
+from accord.compat import diff
+root = pathlib.Path(sys.argv[1])
+names = subprocess.run(
+    ["git", "-C", str(root), "diff", "--name-only", "main...HEAD", "--", "."],
+    capture_output=True, text=True, check=True,
+).stdout.split()
+lock = {}
+for line in (root / "accord.lock").read_text().splitlines():
+    contract, version, digest = line.split(" ")
+    lock[(contract, version)] = digest
+for (contract, version), digest in lock.items():
+    ns, name = contract.split(".")
+    raw = (root / ns / name / f"{version}.schema.json").read_bytes()
+    assert "sha256:" + hashlib.sha256(raw).hexdigest() == digest
+for name in names:
+    path = root.parent / name
+    if not path.name.endswith(".schema.json"):
+        continue
+    folder, version = path.parent, path.name.removesuffix(".schema.json")
+    numbers = sorted(tuple(map(int, p.name.split(".")[:3])) for p in folder.glob("*.schema.json"))
+    at = numbers.index(tuple(map(int, version.split("."))))
+    previous = ".".join(map(str, numbers[at - 1]))
+    old = json.loads((folder / f"{previous}.schema.json").read_bytes())
+    assert diff(old, json.loads(path.read_bytes()), mode="full").compatible
+"""
+
+
+def rows_check(scale: Scale, tmp: Path) -> list[Row]:
+    rows = []
+    caches = iter(range(10**9))
+
+    def cold() -> dict[str, str]:
+        # a cache directory nobody has used: every verdict is computed
+        return {"ACCORD_CACHE_DIR": str(tmp / f"cold-{next(caches)}")}
+
+    largest = scale.registries[-1]
+    for size in scale.registries:
+        root = bench_registry.ensure(size)
+        slow = size > 1000
+        rounds = scale.rounds_slow if size >= 1000 else scale.rounds_process
+        rows.append(
+            Row(
+                f"against-{size}",
+                "check",
+                f"`check --against`, {size:,} x 3 versions, "
+                f"{len(bench_registry.changed_contracts(size))} changed",
+                Side(
+                    "accord",
+                    process(
+                        accord("check", "--registry", str(root), "--against", "main"), before=cold
+                    ),
+                ),
+                Side(
+                    "git diff + lock digests + diff of the changed",
+                    process(python(_PLAIN_AGAINST, str(root))),
+                ),
+                "<= 3x" + ("; < 3 s" if slow else ""),
+                rounds,
+                max_ratio=3.0,
+                max_value=3.0 if slow else None,
+            )
+        )
+        rows.append(
+            Row(
+                f"alone-{size}",
+                "check",
+                f"`check` on the registry alone, {size:,} x 3 versions",
+                Side("accord", process(accord("check", "--registry", str(root)), before=cold)),
+                Side(
+                    "every pair diffed by a plain script", process(python(_PLAIN_ALONE, str(root)))
+                ),
+                "<= 3x",
+                scale.rounds_slow if size >= 1000 else scale.rounds_process,
+                max_ratio=3.0,
+            )
+        )
+        if size == largest:
+            warm = tmp / "warm"
+            run_process(
+                accord("check", "--registry", str(root)), _env({"ACCORD_CACHE_DIR": str(warm)})
+            )
+            rows.append(
+                Row(
+                    f"alone-warm-{size}",
+                    "check",
+                    f"`check` re-run on the unchanged registry, {size:,} x 3, warm cache",
+                    Side(
+                        "accord",
+                        process(
+                            accord("check", "--registry", str(root)),
+                            env={"ACCORD_CACHE_DIR": str(warm)},
+                        ),
+                    ),
+                    None,
+                    "< 1 s",
+                    scale.rounds_process,
+                    max_value=1.0,
                 )
             )
-        e.write(root)
-        registry = Registry.load(root)
-
-        def run() -> None:
-            target = app_target(app)
-            try:
-                report = verify_provider(registry, "users-service", target=target, states=states)
-            finally:
-                target.close()
-            if not report.ok or len(report.results) != 200:
-                raise RuntimeError(report.render_text())
-
-        t = _best(run, repeat)
-    return [("provider: verify 200 interactions in process (FastAPI)", f"{t:.2f} s", "< 2 s")]
-
-
-def _write_gate_registry(root: Path, contracts: int) -> None:
-    """``contracts`` contracts with 1.0.0, 1.1.0 and 1.2.0 (additive minors) and a lock."""
-    import hashlib
-    import json
-
-    lock: list[str] = []
-    for i in range(contracts):
-        cid = (f"ns{i % 20:02d}", f"c{i:04d}")
-        directory = root / cid[0] / cid[1]
-        directory.mkdir(parents=True)
-        (directory / "contract.toml").write_text('owner = "bench"\nkind = "event"\n')
-        props: dict[str, Any] = {"id": {"type": "integer"}, "name": {"type": "string"}}
-        for minor in range(3):
-            props[f"f{minor}"] = {"type": "string", "maxLength": 40}
-            doc = {
-                "$schema": "https://json-schema.org/draft/2020-12/schema",
-                "type": "object",
-                "properties": dict(props),
-                "required": ["id"],
-            }
-            raw = (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
-            (directory / f"1.{minor}.0.schema.json").write_bytes(raw)
-            lock.append(f"{cid[0]}.{cid[1]} 1.{minor}.0 sha256:{hashlib.sha256(raw).hexdigest()}")
-    (root / "accord.lock").write_text("".join(f"{line}\n" for line in sorted(lock)))
-
-
-def bench_check(repeat: int) -> list[tuple[str, str, str]]:
-    """accord check on 1,000 contracts x 3 versions against a ref where 10 changed."""
-    import hashlib
-    import json
-    import subprocess
-    import tempfile
-
-    from accord.gate.check import check
-
-    rows: list[tuple[str, str, str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        repo = Path(tmp)
-        env = {
-            **os.environ,
-            "GIT_AUTHOR_NAME": "b",
-            "GIT_AUTHOR_EMAIL": "b@example.com",
-            "GIT_COMMITTER_NAME": "b",
-            "GIT_COMMITTER_EMAIL": "b@example.com",
-        }
-
-        def git(*args: str) -> None:
-            subprocess.run(
-                ["git", "-C", str(repo), *args], check=True, env=env, capture_output=True
-            )
-
-        git("init", "-q", "-b", "main")
-        root = repo / "contracts"
-        _write_gate_registry(root, 1000)
-        git("add", "-A")
-        git("commit", "-q", "-m", "base")
-        git("checkout", "-q", "-b", "change")
-        lock = (root / "accord.lock").read_text().splitlines()
-        for i in range(0, 1000, 100):  # 10 contracts get a 1.3.0
-            ns, name = f"ns{i % 20:02d}", f"c{i:04d}"
-            doc = json.loads((root / ns / name / "1.2.0.schema.json").read_text())
-            doc["properties"]["added"] = {"type": "boolean"}
-            raw = (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
-            (root / ns / name / "1.3.0.schema.json").write_bytes(raw)
-            lock.append(f"{ns}.{name} 1.3.0 sha256:{hashlib.sha256(raw).hexdigest()}")
-        (root / "accord.lock").write_text("".join(f"{line}\n" for line in sorted(lock)))
-        git("add", "-A")
-        git("commit", "-q", "-m", "ten new versions")
-        best: Any = None
-        from accord.gate import check as _gate
-
-        for _ in range(max(1, min(repeat, 3))):
-            _gate._DIFF_CACHE.clear()  # each run diffs from scratch, as a fresh CI job does
-            start = time.perf_counter()
-            report = check(root, against="main")
-            total = time.perf_counter() - start
-            if best is None or total < best[0]:
-                best = (total, dict(report.timings), len(report.checked), report.failed())
-        total, timings, checked, failed = best
-        rows.append(
-            (
-                f"check 1,000 contracts x 3 versions --against main ({checked} changed)",
-                f"{total:.2f} s",
-                "< 10 s",
-            )
-        )
-        split = ", ".join(f"{k} {v:.2f} s" for k, v in timings.items())
-        rows.append(("  split: " + split, "", "failed" if failed else "clean"))
-        start = time.perf_counter()
-        alone = check(root)
-        rows.append(
-            (
-                "check the same registry alone (every version diffed)",
-                f"{time.perf_counter() - start:.2f} s",
-                "",
-            )
-        )
-        _ = alone
     return rows
 
 
-BENCHES: dict[str, Callable[[int], list[tuple[str, str, str]]]] = {
-    "diff": bench_diff,
-    "generate": bench_generate,
-    "service": bench_service,
-    "validate": bench_validate,
-    "boot": bench_boot,
-    "provider": bench_provider,
-    "check": bench_check,
+_IMPORT_FLOOR = "import accord.cli._cmd_codegen, accord.codegen, accord.registry.model"
+
+
+def rows_codegen(scale: Scale, tmp: Path) -> list[Row]:
+    from datamodel_code_generator import InputFileType, generate
+    from datamodel_code_generator.enums import DataModelType
+    from datamodel_code_generator.format import Formatter
+
+    from accord.codegen import generate_package
+    from accord.core.frozen import thaw
+    from accord.registry.model import Registry
+
+    root = bench_registry.ensure(scale.codegen)
+    out = tmp / "noop"
+    run_process(accord("codegen", "--registry", str(root), "--out", str(out)), _env())
+    registry = Registry.load(root)
+    bundles = [json.dumps(thaw(registry.bundle(v))) for v in registry.versions()]
+    fresh = iter(range(10**9))
+
+    def ours() -> None:
+        target = tmp / f"full-{next(fresh)}"
+        generate_package(Registry.load(root), target)
+        shutil.rmtree(target)
+
+    def peer() -> None:
+        for text in bundles:
+            generate(
+                text,
+                input_file_type=InputFileType.JsonSchema,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                disable_timestamp=True,
+                formatters=[Formatter.BUILTIN],  # what accord's codegen uses
+            )
+
+    n = scale.codegen
+    return [
+        Row(
+            f"codegen-noop-{n}",
+            "codegen",
+            f"codegen no-op, {n:,} contracts",
+            Side("accord", process(accord("codegen", "--registry", str(root), "--out", str(out)))),
+            Side("import floor", process(python(_IMPORT_FLOOR))),
+            "<= 2x",
+            scale.rounds_process,
+            max_ratio=2.0,
+        ),
+        Row(
+            f"codegen-full-{n}",
+            "codegen",
+            f"codegen full, {n:,} contracts x 3 versions",
+            Side("accord", timed(ours)),
+            Side("datamodel-codegen in process", timed(peer)),
+            "<= 1.1x",
+            scale.rounds_slow,
+            max_ratio=1.1,
+        ),
+    ]
+
+
+def growth_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``time(bigger) / time(smaller)`` for each family of sized rows: linear or better."""
+    by_id = {r["id"]: r for r in results}
+    out = []
+    for family in ("diff", "against", "alone", "ready"):
+        sized = sorted(
+            (
+                (int(found[1]), r)
+                for key, r in by_id.items()
+                if (found := re.fullmatch(rf"{family}-(\d+)", key))
+            ),
+            key=lambda pair: pair[0],
+        )
+        for (small, a), (big, b) in itertools.pairwise(sized):
+            growth = b["contender"]["median"] / a["contender"]["median"]
+            work = big / small
+            out.append(
+                {
+                    "id": f"growth-{family}-{small}-{big}",
+                    "group": a["group"],
+                    "path": f"growth of {a['path'].split(',')[0]}, {small:,} -> {big:,}",
+                    "unit": "x",
+                    "contender": {"label": "accord", "median": growth, "spread_pct": None},
+                    "floor": None,
+                    "ratio": None,
+                    "goal": f"<= {work:g}x",
+                    "met": growth <= work,
+                }
+            )
+    return out
+
+
+# -- the run -----------------------------------------------------------------------------
+
+GROUPS: dict[str, Callable[..., list[Row]]] = {
+    "validate": rows_validate,
+    "boot": rows_boot,
+    "diff": rows_diff,
+    "check": rows_check,
+    "codegen": rows_codegen,
 }
 
 
+def versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "system": platform.platform(),
+        "machine": platform.machine(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
+
+
+def row_result(row: Row) -> dict[str, Any]:
+    contender = {"label": row.contender.label, **_stats(row.contender.values)}
+    floor = {"label": row.floor.label, **_stats(row.floor.values)} if row.floor else None
+    ratio = contender["median"] / floor["median"] if floor and floor["median"] else None
+    checks = []
+    if row.max_ratio is not None and ratio is not None:
+        checks.append(ratio <= row.max_ratio)
+    if row.max_value is not None:
+        checks.append(contender["median"] <= row.max_value)
+    return {
+        "id": row.id,
+        "group": row.group,
+        "path": row.path,
+        "unit": row.unit,
+        "contender": contender,
+        "floor": floor,
+        "ratio": ratio,
+        "goal": row.goal,
+        "met": all(checks) if checks else None,
+    }
+
+
+def run(
+    scale: Scale, groups: list[str], *, rounds: int | None = None, seed: int | None = None
+) -> dict[str, Any]:
+    """Measure ``groups`` at ``scale``; the results document."""
+    rng = random.Random(seed)
+    started = time.time()
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="accord-bench-") as tmp_dir:
+        tmp = Path(tmp_dir)
+        for name in groups:
+            maker = GROUPS[name]
+            needs_tmp = name in ("boot", "check", "codegen")
+            rows = maker(scale, tmp) if needs_tmp else maker(scale)
+            if rounds is not None:
+                for row in rows:
+                    row.rounds = rounds
+            print(f"[{name}] {len(rows)} rows ...", file=sys.stderr, flush=True)
+            run_group(rows, rng, warm_up=scale.warm_up)
+            results += [row_result(row) for row in rows]
+    results += growth_rows(results)
+    return {
+        "format_version": RESULTS_FORMAT,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "scale": scale.name,
+        "seconds": round(time.time() - started, 1),
+        "machine": machine(),
+        "versions": versions(),
+        "method": (
+            "median of interleaved rounds in random order; spread = IQR / median; "
+            "CPU time: in-process calls in batches, fresh-process rows the child's "
+            "user + system time; memory: the child's VmHWM"
+        ),
+        "rows": results,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=sorted(BENCHES))
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
-    print(
-        f"machine: {platform.machine()} {platform.processor() or ''} "
-        f"{os.cpu_count()} CPUs, python {platform.python_version()} on {platform.platform()}"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale", choices=sorted(SCALES), default=os.environ.get("BENCH_SCALE", "full")
     )
-    rows: list[tuple[str, str, str]] = []
-    for name, bench in BENCHES.items():
-        if args.only and name != args.only:
-            continue
-        rows.extend(bench(args.repeat))
-    width = max(len(r[0]) for r in rows)
-    print(f"{'benchmark'.ljust(width)}  {'measured':>14}  target")
-    for label, value, target in rows:
-        print(f"{label.ljust(width)}  {value:>14}  {target}")
+    parser.add_argument("--only", nargs="+", choices=sorted(GROUPS), default=list(GROUPS))
+    parser.add_argument("--rounds", type=int, help="rounds for every row (default: per row)")
+    parser.add_argument("--seed", type=int, help="seed of the round order (default: random)")
+    bench_dir = Path(os.environ.get("BENCH_DIR", ROOT / ".bench"))
+    parser.add_argument("--out", type=Path, default=bench_dir / "results.json")
+    parser.add_argument(
+        "--render", action="store_true", help="then render docs/performance.md from the result"
+    )
+    args = parser.parse_args(argv)
+    result = run(SCALES[args.scale], args.only, rounds=args.rounds, seed=args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    import bench_render
+
+    print(bench_render.render_text(result))
+    if args.render:
+        bench_render.update(ROOT / "docs" / "performance.md", result)
     return 0
 
 

@@ -24,8 +24,6 @@ name is used.
 # No ``from __future__ import annotations`` here: it would leave a public
 # ``accord.annotations`` attribute behind.
 import importlib as _importlib
-from typing import TYPE_CHECKING as _TYPE_CHECKING
-from typing import Any as _Any
 
 from accord._version import __version__ as __version__
 
@@ -129,7 +127,12 @@ __all__ = [
     "validator_for_message",
 ]
 
-if _TYPE_CHECKING:
+# Not `from typing import TYPE_CHECKING`: importing typing is a sizeable part of
+# `accord --version`; type checkers read a constant of this name the same way.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any as _Any
+
     from accord.compat import Change as Change
     from accord.compat import DirectionResult as DirectionResult
     from accord.compat import Report as Report
@@ -177,8 +180,10 @@ if _TYPE_CHECKING:
     from accord.versions import Version as Version
     from accord.versions import VersionRange as VersionRange
 
+del TYPE_CHECKING
 
-def __getattr__(name: str) -> _Any:
+
+def __getattr__(name: str) -> "_Any":
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'accord' has no attribute {name!r}")

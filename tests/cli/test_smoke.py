@@ -63,6 +63,31 @@ def test_help_and_version_import_nothing_heavy() -> None:
     assert done.stdout.decode().strip() == "[]"
 
 
+def test_version_imports_no_parser_and_no_command_module() -> None:
+    # `accord --version` is held to twice the interpreter's own start-up (issue 17): it
+    # answers before the parser is built, so it imports neither argparse nor typing,
+    # dataclasses, pathlib or any command module.
+    code = (
+        "import json, sys\n"
+        "before = set(sys.modules)\n"
+        "from accord.cli import main\n"
+        "assert main(['--version']) == 0\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
+    )
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr.decode()
+    out, imported = done.stdout.decode().splitlines()
+    assert out == f"accord {__version__}"
+    loaded = set(json.loads(imported))
+    assert not loaded & {"argparse", "typing", "dataclasses", "pathlib", "inspect"}
+    assert not {m for m in loaded if m.startswith("accord.cli._")}
+    assert {m for m in loaded if m.startswith("accord")} <= {
+        "accord",
+        "accord._version",
+        "accord.cli",
+    }
+
+
 def test_lint_example_registry() -> None:
     done = _run("-m", "accord", "lint", "--registry", str(EXAMPLE))
     assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()

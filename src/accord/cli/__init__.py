@@ -18,19 +18,25 @@ returns exit codes.
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
-import importlib
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TextIO, cast
 
 from accord._version import __version__
 
+# Not `from typing import TYPE_CHECKING`: `accord --version` imports nothing it does not
+# need (typing, argparse, dataclasses and pathlib are each a sizeable part of its
+# start-up); type checkers read any constant of this name the same way.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Protocol, TextIO
+
     from accord.errors import AccordError
+
+    class _Handler(Protocol):
+        def __call__(self, args: argparse.Namespace, out: TextIO) -> int: ...
+
 
 __all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -89,99 +95,11 @@ def _command_modules() -> list[str]:
     return known + sorted(found - set(known))
 
 
-class _Handler(Protocol):
-    def __call__(self, args: argparse.Namespace, out: TextIO) -> int: ...
-
-
-class _ParserExit(Exception):
-    """argparse wants to stop (``--help``, ``--version`` or a usage error)."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser that returns exit codes instead of calling ``sys.exit``."""
-
-    def error(self, message: str) -> NoReturn:
-        import difflib
-        import re
-
-        from accord.core.text import escape_output
-
-        # `accord lsit`: name the closest command instead of only listing them all.
-        wrong = re.match(r"argument \S+: invalid choice: '([^']*)' \(choose from (.*)\)$", message)
-        if wrong is not None:
-            choices = re.findall(r"'([^']*)'", wrong[2])
-            close = difflib.get_close_matches(wrong[1], choices, n=3, cutoff=0.6)
-            # `lsit` is as close to `site` as to `list` for difflib; a swapped pair of
-            # letters is one edit, so prefer the fewest edits (stable: ties keep difflib's).
-            close.sort(key=lambda choice: _edits(wrong[1], choice))
-            if close:
-                message = f"{message}; did you mean '{close[0]}'?"
-        self.print_usage(sys.stderr)
-        sys.stderr.write(escape_output(f"error[usage]: {message}\n"))
-        raise _ParserExit(EXIT_USAGE)
-
-    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        if message:
-            sys.stderr.write(message)
-        raise _ParserExit(status)
-
-
-def _edits(a: str, b: str) -> int:
-    """Edit distance counting a swap of two adjacent letters as one edit (OSA)."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            row[j] = min(
-                rows[-1][j] + 1,
-                row[j - 1] + 1,
-                rows[-1][j - 1] + (a[i - 1] != b[j - 1]),
-            )
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[-2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, with every command module that is installed."""
-    parser = _Parser(
-        prog="accord",
-        description="Schema-first contract registry: versioned JSON Schemas, "
-        "compatibility checks and validators.",
-        epilog="Exit codes: 0 success, 1 findings, 2 bad input or usage, 3 internal error. "
-        "Set ACCORD_DEBUG=1 for tracebacks on internal errors.",
-    )
-    parser.add_argument("--version", action="version", version=f"accord {__version__}")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
-    for name in _command_modules():
-        importlib.import_module(name).register(subparsers)
-    _group_commands(subparsers)
-    return parser
+    from accord.cli._parser import build_parser as build
 
-
-class _Heading(argparse.Action):
-    """A line in the command list of ``accord --help`` that names a group of commands."""
-
-    def __init__(self, title: str) -> None:
-        super().__init__(option_strings=[], dest=title, metavar=f"{title}:", help=None)
-
-    def __call__(self, *args: object, **kwargs: object) -> None:  # never parsed
-        raise NotImplementedError
-
-
-def _group_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
-    listed = {action.dest: action for action in subparsers._choices_actions}
-    ordered: list[argparse.Action] = []
-    for title, commands in (*COMMAND_GROUPS, ("other", tuple(listed))):
-        members = [listed.pop(name) for name in commands if name in listed]
-        if members:
-            ordered += [_Heading(title), *members]
-    subparsers._choices_actions[:] = ordered
+    return build(_command_modules(), version=f"accord {__version__}", groups=COMMAND_GROUPS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -195,6 +113,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         accord 0.1.0
         0
     """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments == ["--version"]:
+        # The one path that must start instantly: no parser, no command module.
+        sys.stdout.write(f"accord {__version__}\n")
+        return EXIT_OK
+    from typing import TextIO, cast
+
+    from accord.cli._parser import ParserExit
     from accord.core.text import TerminalSafeWriter
 
     # Every byte the CLI prints goes through one escape (accord.core.text): user-controlled
@@ -204,8 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         try:
-            args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-        except _ParserExit as stop:
+            args = parser.parse_args(arguments)
+        except ParserExit as stop:
             return stop.status
         handler: _Handler | None = getattr(args, "handler", None)
         if handler is None:
@@ -241,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def report_error(exc: AccordError, *, stream: TextIO | None = None) -> None:
     """Print ``error[<code>]: <file>#<pointer>: <message>`` (every problem, if several)."""
+    import dataclasses
+    from pathlib import Path
+    from typing import Any, TextIO, cast
+
     from accord.core.text import TerminalSafeWriter
 
     stream = cast(TextIO, TerminalSafeWriter(stream or sys.stderr))

@@ -67,6 +67,12 @@ def register(subparsers: Any) -> None:
         default=None,
         help="also append the markdown report to FILE (e.g. $GITHUB_STEP_SUMMARY)",
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither reuse nor keep version-pair verdicts in the cache directory "
+        "(ACCORD_CACHE_DIR, else [tool.accord] cache-dir, else $XDG_CACHE_HOME/accord)",
+    )
     add_registry_arg(p)
     p.set_defaults(handler=run, command="check")
 
@@ -124,8 +130,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Dispatch to ``check`` or ``changelog``."""
     if args.command == "changelog":
         return _changelog(args, out)
+    from accord.core.cache import open_cache
     from accord.gate.check import check, require_fail_on
-    from accord.gate.render import render
 
     tool = _tool()
     root = registry_root(args)
@@ -137,34 +143,78 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         from accord.errors import UsageError
 
         raise UsageError("--against-tip needs --against REF")
+    ignore = _ignores(args, tool)
+    requires = _requires(tool, root)
+    cache = open_cache(getattr(tool, "cache_dir", None), enabled=not args.no_cache)
+    colour = output_format == "text" and use_colour(out)
+    # A re-run on an unchanged registry prints what the same run printed last time.
+    output_key = None
+    if cache is not None and args.markdown_summary is None:
+        output_key = _output_key(
+            root,
+            against,
+            tip=args.against_tip,
+            ignore=ignore,
+            consumers_only=args.consumers_only,
+            requires=requires,
+            view=(output_format, fail_on, colour),
+        )
+        printed = _printed(cache.get(_OUTPUT_KIND, output_key)) if output_key else None
+        if printed is not None:
+            out.write(printed[1])
+            return printed[0]
     from accord.cli._progress import progress_bar
+    from accord.gate.render import render
 
     with progress_bar("check") as progress:
         report = check(
             root,
             against=against,
             tip=args.against_tip,
-            ignore=_ignores(args, tool),
+            ignore=ignore,
             consumers_only=args.consumers_only,
-            requires=_requires(tool, root),
+            requires=requires,
             progress=progress,
+            cache=cache,
         )
     # Every format uses the report's one path base: the repository root (GitHub
     # annotations, SARIF and the git restore hints need it; outside git, the cwd).
-    out.write(
-        render(
-            report,
-            output_format,
-            fail_on=fail_on,
-            colour=output_format == "text" and use_colour(out),
-        )
-    )
+    text = render(report, output_format, fail_on=fail_on, colour=colour)
+    out.write(text)
     if args.markdown_summary is not None:
         with args.markdown_summary.open("a", encoding="utf-8") as summary:
             summary.write(render(report, "markdown", fail_on=fail_on))
-    if output_format == "ignore-toml":
-        return EXIT_OK
-    return report.exit_code(fail_on)
+    code = EXIT_OK if output_format == "ignore-toml" else report.exit_code(fail_on)
+    if cache is not None and output_key is not None:
+        cache.put(_OUTPUT_KIND, output_key, f"{code}\n{text}".encode("utf-8", "surrogatepass"))
+    return code
+
+
+# What `accord check` printed and returned, keyed by the run's key and how it was shown.
+_OUTPUT_KIND = "check-output"
+
+
+def _output_key(
+    root: Path, against: str | None, *, view: tuple[str, str, bool], **options: Any
+) -> str | None:
+    from accord.core.cache import make_key
+    from accord.gate.check import run_key
+
+    key = run_key(root, against, **options)
+    return make_key(_OUTPUT_KIND, key, repr(view)) if key is not None else None
+
+
+def _printed(data: bytes | None) -> tuple[int, str] | None:
+    """``(exit code, text)`` of a stored output, or ``None`` when it is not one."""
+    if data is None:
+        return None
+    code, newline, text = data.partition(b"\n")
+    if not newline or code not in (b"0", b"1"):
+        return None
+    try:
+        return int(code), text.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
 
 
 def _changelog(args: argparse.Namespace, out: TextIO) -> int:

@@ -39,6 +39,12 @@ def register(subparsers: Any) -> None:
         "[tool.accord.service] generated, else accord_models)",
     )
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 naming stale files")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither reuse nor keep input keys in the cache directory (ACCORD_CACHE_DIR, "
+        "else [tool.accord] cache-dir, else $XDG_CACHE_HOME/accord)",
+    )
     add_format_arg(p)
     p.set_defaults(handler=run)
 
@@ -52,10 +58,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     out_dir, package = codegen_target(tool, out=args.out, package=args.package)
     registry = load_registry(args)
     from accord.cli._progress import progress_bar
+    from accord.core.cache import open_cache
 
+    cache = open_cache(tool.cache_dir, enabled=not args.no_cache)
     with progress_bar("codegen", unit="version") as progress:
         result = generate_package(
-            registry, out_dir, package=package, check=args.check, progress=progress
+            registry, out_dir, package=package, check=args.check, progress=progress, cache=cache
         )
     if args.format == "json":
         write_json(

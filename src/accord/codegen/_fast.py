@@ -14,6 +14,7 @@ checked by :func:`accord.codegen._safety.check_fast_source` before it is written
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +44,10 @@ class FastRender:
     skipped: str | None = None
 
 
+@functools.cache
 def fast_generator_version() -> str | None:
-    """The installed fastjsonschema version (without importing it), or None."""
+    """The installed fastjsonschema version (without importing it), or None (read once
+    per process: it is part of every fast module's key)."""
     from importlib import metadata
 
     try:

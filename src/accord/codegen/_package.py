@@ -17,6 +17,7 @@ import hashlib
 import importlib.util
 import json
 import keyword
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from accord.core.progress import report as report_progress
 from accord.errors import UsageError
 
 if TYPE_CHECKING:
+    from accord.core.cache import ContentCache
     from accord.registry.config import ToolConfig
     from accord.registry.model import ContractVersion, Registry
 
@@ -200,6 +202,86 @@ def _fast_key(bundle: Any, version: ContractVersion, package: str) -> str:
     return _sha("\0".join(parts).encode())
 
 
+class _Sources:
+    """One version's inputs: its bundle (built only when needed) and the keys of its
+    modules, read from the disk cache when its sources are unchanged (keyed by
+    :func:`accord.core.cache.source_identity`: a version's bytes, or its bundle when it
+    refers to other files, with accord's own source digest), so a no-op run neither
+    bundles nor canonicalises anything."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        version: ContractVersion,
+        package: str,
+        cache: ContentCache | None,
+    ) -> None:
+        self.registry = registry
+        self.version = version
+        self.package = package
+        self.cache = cache
+        self._bundle: Any = None
+        self._identity: str | None = None
+
+    def bundle(self) -> Any:
+        if self._bundle is None:
+            self._bundle = self.registry.bundle(self.version)
+        return self._bundle
+
+    def _key(self, kind: str, *parts: str) -> str:
+        from accord.core.cache import make_key, source_identity
+
+        if self._identity is None:
+            v = self.version
+            self._identity = source_identity(v.raw, v.digest, self.bundle)
+        v = self.version
+        return make_key(kind, self._identity, v.ref, v.file, v.digest, self.package, *parts)
+
+    def input_key(self) -> str:
+        """:func:`_input_key` of the version."""
+        if self.cache is None:
+            return _input_key(self.bundle(), self.version, self.package)
+        source = self._key(_INPUT_KIND, GENERATOR_VERSION, OPTIONS_KEY)
+        kept = self.cache.get(_INPUT_KIND, source)
+        if kept is not None and _SHA.fullmatch(kept):
+            return kept.decode("ascii")
+        key = _input_key(self.bundle(), self.version, self.package)
+        self.cache.put(_INPUT_KIND, source, key.encode("ascii"))
+        return key
+
+    def _fast_source(self) -> str:
+        generator = f"{FAST_GENERATOR} {fast_generator_version()}"
+        return self._key(_FAST_KIND, generator, canonical_dumps(FAST_OPTIONS))
+
+    def fast_key(self) -> tuple[str, str | None]:
+        """:func:`_fast_key` of the version, and the reason no fast module is generated
+        when a run with the same sources found one."""
+        if self.cache is not None:
+            kept = self.cache.get(_FAST_KIND, self._fast_source())
+            try:
+                value: Any = json.loads(kept) if kept is not None else {}
+                key, skipped = value["input"], value["skipped"]
+                if _SHA.fullmatch(key.encode("ascii")) and (
+                    skipped is None or isinstance(skipped, str)
+                ):
+                    return key, skipped
+            except (ValueError, TypeError, KeyError, AttributeError, UnicodeEncodeError):
+                pass
+        key = _fast_key(self.bundle(), self.version, self.package)
+        self.keep_fast(key, None)
+        return key, None
+
+    def keep_fast(self, key: str, skipped: str | None) -> None:
+        if self.cache is not None:
+            body = json.dumps({"input": key, "skipped": skipped}, sort_keys=True).encode()
+            self.cache.put(_FAST_KIND, self._fast_source(), body)
+
+
+_INPUT_KIND = "codegen-input"
+_FAST_KIND = "codegen-fast"
+_SHA = re.compile(rb"sha256:[0-9a-f]{64}")
+
+
 def _published(registry: Registry) -> list[ContractVersion]:
     return [v for v in registry.versions() if registry.published(v)]
 
@@ -253,6 +335,7 @@ def generate_package(
     *,
     package: str = DEFAULT_PACKAGE,
     check: bool = False,
+    cache: ContentCache | None = None,
     progress: Progress | None = None,
 ) -> CodegenResult:
     """Generate a Pydantic v2 model module for every published version of ``registry``.
@@ -265,6 +348,9 @@ def generate_package(
         out_dir: Directory that receives the ``package`` directory.
         package: Name of the generated top-level package.
         check: Write nothing; report in ``stale`` every file that is out of date.
+        cache: The disk cache (:mod:`accord.core.cache`): each version's input keys
+            (and fast-module refusals) are kept there by content digest, so a run whose
+            sources are unchanged neither bundles nor renders anything.
         progress: Told which version is being generated (:mod:`accord.core.progress`).
 
     Raises:
@@ -306,8 +392,8 @@ def generate_package(
             f"{package}/{ns_ident}/{name_id}/__init__.py",
             f"Models of {contract.id}, one module per version.",
         )
-        bundle = registry.bundle(version)
-        key = _input_key(bundle, version, package)
+        sources = _Sources(registry, version, package, cache)
+        key = sources.input_key()
         entry = old_modules.get(rel)
         disk = package_dir.parent / rel
         data: bytes | None = None
@@ -317,7 +403,7 @@ def generate_package(
                 data = current
         if data is None:
             data = render_version(
-                bundle,
+                sources.bundle(),
                 contract_id=contract.id,
                 name=contract.name,
                 version=str(version.version),
@@ -335,7 +421,10 @@ def generate_package(
         if fast_rel in model_rels:
             fast_skipped[version.ref] = f"{fast_rel} is the model module of another version"
             continue
-        fast_key = _fast_key(bundle, version, package)
+        fast_key, skipped = sources.fast_key()
+        if skipped is not None:
+            fast_skipped[version.ref] = skipped
+            continue
         entry = old_modules.get(fast_rel)
         fast_disk = package_dir.parent / fast_rel
         fast_data: bytes | None = None
@@ -345,10 +434,11 @@ def generate_package(
                 fast_data = current
         if fast_data is None:
             rendered = render_fast(
-                bundle, ref=version.ref, source=version.file, digest=version.digest
+                sources.bundle(), ref=version.ref, source=version.file, digest=version.digest
             )
             if rendered.text is None:
                 fast_skipped[version.ref] = rendered.skipped or "not generated"
+                sources.keep_fast(fast_key, fast_skipped[version.ref])
                 continue
             fast_data = rendered.text.encode()
         expected[fast_rel] = fast_data

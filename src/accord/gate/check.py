@@ -45,6 +45,8 @@ from accord.versions import (
 
 if TYPE_CHECKING:
     from accord.compat._report import Change, Report
+    from accord.core.cache import ContentCache
+    from accord.gate.git import GitTree
     from accord.registry.model import Contract, ContractVersion, Registry
 
 __all__ = [
@@ -60,6 +62,7 @@ __all__ = [
     "earlier_same_major",
     "load_ignore_file",
     "parse_ignore_entries",
+    "run_key",
     "unapproved_removals",
 ]
 
@@ -159,18 +162,36 @@ def explain_bump(check: VersionCheck) -> list[str]:
 _DIFF_CACHE: dict[tuple[str, str, str, str, str], Report] = {}
 
 
-def _diff(registry: Registry, old: ContractVersion, new: ContractVersion, mode: str) -> Report:
+def _diff(
+    registry: Registry,
+    old: ContractVersion,
+    new: ContractVersion,
+    mode: str,
+    cache: ContentCache | None = None,
+) -> Report:
     """Compare two registry versions (bundled by the registry, with the contract's rule
     overrides); memoised on both files' digests, the mode and the overrides: versions
     and the versions they refer to are immutable, so equal digests mean equal verdicts.
+    With a ``cache``, verdicts are also kept on disk, keyed by content digests
+    (:mod:`accord.gate.verdicts`).
     """
     from accord.compat import diff
 
     rules = registry.contract(new.contract_id).meta.rules
-    key = (new.contract_id, old.digest, new.digest, mode, repr(sorted(rules.items())))
+    overrides = repr(sorted(rules.items()))
+    key = (new.contract_id, old.digest, new.digest, mode, overrides)
     hit = _DIFF_CACHE.get(key)
     if hit is None:
-        hit = diff(old_ref=old.ref, new_ref=new.ref, mode=mode, registry=registry)
+        disk_key = None
+        if cache is not None:
+            from accord.gate import verdicts
+
+            disk_key = verdicts.pair_key(registry, old, new, mode, overrides)
+            hit = verdicts.load(cache, disk_key)
+        if hit is None:
+            hit = diff(old_ref=old.ref, new_ref=new.ref, mode=mode, registry=registry)
+            if cache is not None and disk_key is not None:
+                verdicts.store(cache, disk_key, hit)
         if len(_DIFF_CACHE) > 4096:
             _DIFF_CACHE.clear()
         _DIFF_CACHE[key] = hit
@@ -178,13 +199,20 @@ def _diff(registry: Registry, old: ContractVersion, new: ContractVersion, mode: 
 
 
 def compare_versions(
-    registry: Registry, old: ContractVersion, new: ContractVersion, *, mode: str
+    registry: Registry,
+    old: ContractVersion,
+    new: ContractVersion,
+    *,
+    mode: str,
+    cache: ContentCache | None = None,
 ) -> VersionCheck:
     """Compare ``new`` with ``old`` under ``mode`` (a ``-transitive`` suffix is ignored
-    here: the caller chooses which earlier versions to compare with).
+    here: the caller chooses which earlier versions to compare with); ``cache``: reuse
+    and keep the verdict in the disk cache.
     """
     base_mode = mode.removesuffix("-transitive")
-    report = _with_consumers(registry, old, new, _diff(registry, old, new, base_mode))
+    verdict = _diff(registry, old, new, base_mode, cache)
+    report = _with_consumers(registry, old, new, verdict)
     return VersionCheck(
         contract=new.contract_id,
         previous=old.version,
@@ -659,6 +687,7 @@ def _check_contract(
     contract: Contract,
     *,
     only: frozenset[Version] | None = None,
+    cache: ContentCache | None = None,
 ) -> tuple[list[VersionCheck], list[Finding]]:
     """Compare each version of ``contract`` (or only those in ``only``) with its
     previous version, and the earlier ones of its major under ``-transitive`` modes."""
@@ -677,7 +706,7 @@ def _check_contract(
         prev = previous_version(numbers, current.version, yanked=yanked)
         if prev is None:
             continue
-        result = compare_versions(registry, by_number[prev], current, mode=mode)
+        result = compare_versions(registry, by_number[prev], current, mode=mode, cache=cache)
         checks.append(result)
         if not result.ok:
             detail = "; ".join(explain_bump(result)) or f"required: {result.required}"
@@ -718,7 +747,7 @@ def _check_contract(
             for older in earlier_same_major(numbers, current.version, yanked=yanked):
                 if older == prev:
                     continue
-                deep = compare_versions(registry, by_number[older], current, mode=mode)
+                deep = compare_versions(registry, by_number[older], current, mode=mode, cache=cache)
                 if deep.report.compatible:
                     continue
                 findings.append(
@@ -752,17 +781,27 @@ class _Base:
     new_versions: dict[str, set[Version]] = field(default_factory=dict)
 
 
-def _base_lock(root: Path, ref: str, *, tip: bool) -> dict[tuple[str, Version], str] | None:
-    """The base commit's lock digests, or ``None`` on any git trouble (:func:`_against`
-    reports it properly after the load)."""
+def _base_tree(root: Path, ref: str, *, tip: bool) -> GitTree | None:
+    """The base commit's registry tree (listed once per run), or ``None`` on any git
+    trouble (:func:`_against` reports it properly after the load)."""
     from accord.errors import AccordError
     from accord.gate import git as _git
-    from accord.registry.model import LOCK_FILE, _parse_lock
 
     try:
         repo = _git.repo_root(root)
         commit = _git.rev_parse(repo, ref) if tip else _git.merge_base(repo, ref)
-        raw = _git.read_tree(repo, commit, _git.relative_prefix(repo, root)).read_one(LOCK_FILE)
+        return _git.read_tree(repo, commit, _git.relative_prefix(repo, root))
+    except (AccordError, OSError):
+        return None
+
+
+def _base_lock(tree: GitTree | None) -> dict[tuple[str, Version], str] | None:
+    """The base tree's lock digests, or ``None`` when it has no readable lock."""
+    from accord.errors import AccordError
+    from accord.registry.model import LOCK_FILE, _parse_lock
+
+    try:
+        raw = tree.read_one(LOCK_FILE) if tree is not None else None
     except (AccordError, OSError):
         return None
     if raw is None:
@@ -773,7 +812,11 @@ def _base_lock(root: Path, ref: str, *, tip: bool) -> dict[tuple[str, Version], 
     return {(x.contract_id, x.version): x.digest for x in lines}
 
 
-def _against(registry: Registry, ref: str, *, tip: bool) -> tuple[_Base, list[Finding]]:
+def _against(
+    registry: Registry, ref: str, *, tip: bool, tree: GitTree | None = None
+) -> tuple[_Base, list[Finding]]:
+    """What changed since the base commit of ``ref``; ``tree``: the base tree when it
+    was already listed (the same commit), so git is asked once per run."""
     from accord.gate import git as _git
     from accord.registry.model import LOCK_FILE, _parse_lock
 
@@ -781,7 +824,8 @@ def _against(registry: Registry, ref: str, *, tip: bool) -> tuple[_Base, list[Fi
     repo = _git.repo_root(root)
     prefix = _git.relative_prefix(repo, root)
     commit = _git.rev_parse(repo, ref) if tip else _git.merge_base(repo, ref)
-    tree = _git.read_tree(repo, commit, prefix)
+    if tree is None or tree.commit != commit or tree.prefix != prefix.rstrip("/"):
+        tree = _git.read_tree(repo, commit, prefix)
     base = _Base(commit=commit)
     raw_lock = tree.read_one(LOCK_FILE)
     if raw_lock is not None:
@@ -790,6 +834,13 @@ def _against(registry: Registry, ref: str, *, tip: bool) -> tuple[_Base, list[Fi
     length = len(next(iter(tree.blobs.values()), "0" * 40))
 
     # Which contracts differ from the base: compare blob ids, read nothing from git.
+    # The tree is grouped by contract folder in one pass (scanning it once per
+    # contract made this phase quadratic: 4 million comparisons at 1,000 contracts).
+    by_folder: dict[str, dict[str, str]] = {}
+    for path, oid in tree.blobs.items():
+        folder, slash, name = path.rpartition("/")
+        if slash and (name.endswith(".schema.json") or name == "contract.toml"):
+            by_folder.setdefault(folder + "/", {})[path] = oid
     for contract in registry:
         folder = f"{contract.namespace}/{contract.name}/"
         here: dict[str, str] = {
@@ -797,14 +848,7 @@ def _against(registry: Registry, ref: str, *, tip: bool) -> tuple[_Base, list[Fi
         }
         toml = contract.directory / "contract.toml"
         here[folder + "contract.toml"] = _git.blob_id(toml.read_bytes(), length=length)
-        there = {
-            path: oid
-            for path, oid in tree.blobs.items()
-            if path.startswith(folder)
-            and "/" not in path[len(folder) :]
-            and path.endswith((".schema.json", "/contract.toml"))
-        }
-        if here != there:
+        if here != by_folder.get(folder, {}):
             base.changed.add(contract.id)
         base.new_versions[contract.id] = {
             v.version for v in contract.versions if (contract.id, v.version) not in base.lock
@@ -908,6 +952,7 @@ def check(
     ignore: Sequence[IgnoreEntry] = (),
     consumers_only: bool = False,
     requires: Sequence[tuple[str, str]] = (),
+    cache: ContentCache | None = None,
     progress: Progress | None = None,
 ) -> GateReport:
     """Run the gate on the registry at ``root``.
@@ -925,6 +970,8 @@ def check(
         requires: ``(service, reference)`` pairs a service manifest requires (the CLI
             passes the project's ``[tool.accord.service]``); like every registered
             consumer's references, each must still select a usable version.
+        cache: The disk cache (:func:`accord.core.cache.open_cache`): version-pair
+            verdicts are reused from it and kept in it, keyed by content digests.
         progress: Called after each contract is checked (:mod:`accord.core.progress`).
 
     Returns:
@@ -939,13 +986,28 @@ def check(
 
     clock = time.perf_counter()
     root_path = Path(root)
-    trusted = _base_lock(root_path.resolve(), against, tip=tip) if against is not None else None
+    key = None
+    if cache is not None:
+        key = run_key(
+            root_path,
+            against,
+            tip=tip,
+            ignore=ignore,
+            consumers_only=consumers_only,
+            requires=requires,
+        )
+        if key is not None:
+            reused = _load_run(cache, key)
+            if reused is not None:
+                return reused
+    base_tree = _base_tree(root_path.resolve(), against, tip=tip) if against is not None else None
+    trusted = _base_lock(base_tree) if against is not None else None
     registry, findings = _load(root_path, trusted=trusted)
     findings += _unlocked(registry)
     loaded = time.perf_counter()
     base: _Base | None = None
     if against is not None:
-        base, moved = _against(registry, against, tip=tip)
+        base, moved = _against(registry, against, tip=tip, tree=base_tree)
         modified = {(f.contract, f.version) for f in moved if f.rule == "version-modified"}
         findings = [
             f
@@ -959,7 +1021,7 @@ def check(
     todo = [c for c in registry if base is None or c.id in base.changed]
     for done, contract in enumerate(todo, 1):
         checked.append(contract.id)
-        found_checks, found = _check_contract(registry, contract)
+        found_checks, found = _check_contract(registry, contract, cache=cache)
         checks += found_checks
         findings += found
         report_progress(progress, done, len(todo), contract.id)
@@ -968,7 +1030,7 @@ def check(
     if consumers_only:
         findings = [_consumers_only(f) for f in findings]
     findings, unused = _apply_ignores(sorted(findings, key=_sort_key), ignore)
-    return GateReport(
+    report = GateReport(
         registry=str(root),
         against=against,
         base=base.commit if base else None,
@@ -979,6 +1041,49 @@ def check(
         unused_ignores=unused,
         timings=(("load", loaded - clock), ("git", gitted - loaded), ("diff", diffed - gitted)),
         prefix=path_prefix(root_path),
+    )
+    if cache is not None and key is not None:
+        _store_run(cache, key, report)
+    return report
+
+
+def run_key(
+    root: Path,
+    against: str | None,
+    *,
+    tip: bool,
+    ignore: Sequence[IgnoreEntry],
+    consumers_only: bool,
+    requires: Sequence[tuple[str, str]],
+) -> str | None:
+    """The cache key of a whole gate run: every input of :func:`check` (every file under the
+    registry root, the base commit, the options, the working directory its paths are
+    shown from), or ``None`` when one cannot be read (then nothing is reused)."""
+    from accord.core.cache import make_key
+    from accord.errors import AccordError
+    from accord.gate import git as _git
+    from accord.gate.verdicts import tree_digest
+
+    tree = tree_digest(root)
+    if tree is None:
+        return None
+    commit = ""
+    if against is not None:
+        try:
+            repo = _git.repo_root(root.resolve())
+            commit = _git.rev_parse(repo, against) if tip else _git.merge_base(repo, against)
+        except (AccordError, OSError):
+            return None  # reported by the run itself
+    return make_key(
+        _RUN_KIND,
+        tree,
+        str(root),
+        str(root.resolve()),
+        str(Path.cwd()),
+        path_prefix(root),
+        against or "",
+        commit,
+        repr((tip, consumers_only, tuple(ignore), tuple(requires))),
     )
 
 
@@ -1068,3 +1173,161 @@ def require_fail_on(value: str) -> FailOn:
     if value not in ("error", "warning", "info"):
         raise UsageError(f"--fail-on must be one of error, warning, info, not {value!r}")
     return cast(FailOn, value)
+
+
+# -- whole runs in the disk cache ---------------------------------------------------
+
+# A whole gate run, keyed by every input (see run_key); its codec reads back equal or
+# is not stored (accord.gate.verdicts holds the shared Report codec).
+_RUN_KIND = "gate-run"
+
+
+def _encode_run(report: GateReport) -> bytes | None:
+    """The JSON form of a gate run, or ``None`` when it would not read back equal."""
+    changes = [c for f in report.findings for c in f.changes]
+    changes += [c for check in report.checks for c in check.report.changes]
+    if any(change.consumers for change in changes):
+        return None
+    body = {
+        "registry": report.registry,
+        "against": report.against,
+        "base": report.base,
+        "contracts": report.contracts,
+        "checked": list(report.checked),
+        "prefix": report.prefix,
+        "checks": [
+            {
+                "contract": c.contract,
+                "previous": str(c.previous),
+                "version": str(c.version),
+                "mode": c.mode,
+                "required": c.required,
+                "declared": c.declared,
+                "file": c.file,
+                "report": c.report.to_json(),
+                "old": c.report.old,
+                "new": c.report.new,
+            }
+            for c in report.checks
+        ],
+        "findings": [
+            {
+                **{k: getattr(f, k) for k in _FINDING_TEXT},
+                "changes": [c.to_json() for c in f.changes],
+            }
+            for f in report.findings
+        ],
+        "unused_ignores": [
+            {k: getattr(e, k) for k in ("fingerprint", "reason", "rule", "contract", "version")}
+            for e in report.unused_ignores
+        ],
+    }
+    from accord.core.jsondoc import canonical_dumps
+
+    try:
+        data = canonical_dumps(body).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return None
+    return data if _decode_run(data) == report else None
+
+
+_FINDING_TEXT = (
+    "rule",
+    "severity",
+    "message",
+    "contract",
+    "version",
+    "previous",
+    "file",
+    "line",
+    "key",
+    "required_bump",
+    "declared_bump",
+    "ignored",
+)
+
+
+def _decode_run(data: bytes) -> GateReport | None:
+    """The gate run stored in ``data``, or ``None`` when it is not one."""
+    import json
+
+    from accord.gate.verdicts import BUMPS, change_from_json, choice, report_from_json, text
+
+    try:
+        body: Any = json.loads(data)
+        checks = tuple(
+            VersionCheck(
+                contract=text(c["contract"]),
+                previous=Version.parse(text(c["previous"])),
+                version=Version.parse(text(c["version"])),
+                mode=text(c["mode"]),
+                report=report_from_json(c["report"], old=text(c["old"]), new=text(c["new"])),
+                required=choice(c["required"], BUMPS),
+                declared=choice(c["declared"], BUMPS),
+                file=text(c["file"]),
+            )
+            for c in body["checks"]
+        )
+        findings = []
+        for f in body["findings"]:
+            if f["severity"] not in ("error", "warning", "info"):
+                raise ValueError("not a severity")
+            if f["line"] is not None and not isinstance(f["line"], int):
+                raise TypeError("not a line")
+            texts = {k: f[k] for k in _FINDING_TEXT if k not in ("severity", "line")}
+            if not all(v is None or isinstance(v, str) for v in texts.values()):
+                raise TypeError("not a string")
+            findings.append(
+                Finding(
+                    **texts,
+                    severity=f["severity"],
+                    line=f["line"],
+                    changes=tuple(change_from_json(c) for c in f["changes"]),
+                )
+            )
+        unused = tuple(
+            IgnoreEntry(
+                fingerprint=text(e["fingerprint"]),
+                reason=text(e["reason"]),
+                rule=e["rule"],
+                contract=e["contract"],
+                version=e["version"],
+            )
+            for e in body["unused_ignores"]
+        )
+        against, base = body["against"], body["base"]
+        if not all(v is None or isinstance(v, str) for v in (against, base)):
+            raise TypeError("not a string")
+        if not isinstance(body["contracts"], int):
+            raise TypeError("not a count")
+        return GateReport(
+            registry=text(body["registry"]),
+            against=against,
+            base=base,
+            contracts=body["contracts"],
+            checked=tuple(text(c) for c in body["checked"]),
+            checks=checks,
+            findings=tuple(findings),
+            unused_ignores=unused,
+            prefix=text(body["prefix"]),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _load_run(cache: ContentCache, key: str) -> GateReport | None:
+    """The gate run stored under ``key``, or ``None`` (absent or not a run)."""
+    data = cache.get(_RUN_KIND, key)
+    if data is None:
+        return None
+    report = _decode_run(data)
+    if report is None:
+        cache.rejected += 1
+    return report
+
+
+def _store_run(cache: ContentCache, key: str, report: GateReport) -> None:
+    """Keep a gate run under ``key`` when it reads back equal."""
+    data = _encode_run(report)
+    if data is not None:
+        cache.put(_RUN_KIND, key, data)

@@ -25,7 +25,16 @@ from types import MappingProxyType
 
 from accord.errors import UsageError
 
-__all__ = ["GitTree", "blob_id", "is_shallow", "merge_base", "read_tree", "repo_root", "rev_parse"]
+__all__ = [
+    "GitTree",
+    "blob_id",
+    "is_shallow",
+    "merge_base",
+    "read_tree",
+    "repo_root",
+    "rev_parse",
+    "worktree_state",
+]
 
 SHALLOW_HINT = (
     "the clone is shallow and does not contain the merge-base: fetch the full history "
@@ -239,3 +248,45 @@ def relative_prefix(repo: Path, directory: Path) -> str:
         ) from None
     text = rel.as_posix()
     return "" if text == "." else text
+
+
+def worktree_state(directory: Path) -> tuple[bytes, list[str]] | None:
+    """What git knows of the files under ``directory`` without reading them: the index
+    entries (``git ls-files -s``: mode, blob id, path) and the paths whose working-tree
+    state differs from them (modified, deleted, untracked or ignored: ``git status``,
+    relative to ``directory``). ``None`` when git cannot vouch for the rest: not a
+    repository, an entry marked assume-unchanged or skip-worktree, a conflict, a
+    submodule, or any git failure.
+    """
+    try:
+        top = repo_root(directory)
+        prefix = relative_prefix(top, directory)
+        tags = _git(directory, "ls-files", "-v", "-z", "--", ".")
+        if any(not record.startswith(b"H ") for record in tags.split(b"\0") if record):
+            return None  # assume-unchanged, skip-worktree, unmerged: status cannot be trusted
+        index = _git(directory, "ls-files", "-s", "-z", "--", ".")
+        if any(record.startswith(b"160000 ") for record in index.split(b"\0")):
+            return None
+        status = _git(
+            directory,
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--ignored=matching",
+            "--no-renames",
+            "--",
+            ".",
+        )
+    except (UsageError, OSError):
+        return None
+    lead = f"{prefix}/" if prefix else ""
+    changed: list[str] = []
+    for record in status.split(b"\0"):
+        if not record:
+            continue
+        path = record[3:].decode("utf-8", "surrogateescape")  # "XY <path>", from the top
+        if not path.startswith(lead):
+            return None
+        changed.append(path[len(lead) :])
+    return index, sorted(changed)

@@ -102,6 +102,7 @@ _TOOL_KEYS = frozenset(
         "ignore",
         "service",
         "pact",
+        "cache-dir",
     }
 )
 _TOOL_FORMATS = ("text", "json", "markdown", "github", "junit", "sarif")
@@ -197,6 +198,8 @@ class ToolConfig:
         service: ``[tool.accord.service]``, the service manifest, validated by
             ``accord.check_service``.
         pact: ``[tool.accord.pact]``, the Pact import mapping, validated by the importer.
+        cache_dir: The disk cache of ``check`` and ``codegen`` (:mod:`accord.core.cache`;
+            ``ACCORD_CACHE_DIR`` takes precedence).
         source: The ``pyproject.toml`` read, or ``None`` when none was found.
     """
 
@@ -211,6 +214,7 @@ class ToolConfig:
     ignore: tuple[Any, ...] = ()
     service: Mapping[str, Any] | None = None
     pact: Mapping[str, Any] | None = None
+    cache_dir: Path | None = None
     source: Path | None = None
 
 
@@ -620,6 +624,7 @@ def parse_tool_config(
         )
     service = keys.table("service")
     pact = keys.table("pact")
+    cache = keys.string("cache-dir")
     keys.done(hint=f"; [tool.accord] keys are {', '.join(sorted(_TOOL_KEYS))}")
     return ToolConfig(
         registry=base / registry if registry else None,
@@ -633,6 +638,7 @@ def parse_tool_config(
         ignore=tuple(ignore or ()),
         service=MappingProxyType(dict(service)) if service is not None else None,
         pact=MappingProxyType(dict(pact)) if pact is not None else None,
+        cache_dir=base / cache if cache else None,
         source=source,
     )
 

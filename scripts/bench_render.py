@@ -1,0 +1,150 @@
+"""Render ``.bench/results.json`` (written by scripts/bench.py) as tables.
+
+docs/performance.md (and README.md, where it has the markers) state only figures the
+harness produced: the text between ``<!-- bench:begin -->`` and ``<!-- bench:end -->``
+(``<!-- bench:readme:begin -->`` / ``<!-- bench:readme:end -->`` in the README) is
+replaced with what this script renders from the results file, and nothing else.
+
+Usage: python scripts/bench_render.py [RESULTS] [--docs docs/performance.md] [--readme README.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+README_BEGIN, README_END = "<!-- bench:readme:begin -->", "<!-- bench:readme:end -->"
+
+
+def value(amount: float | None, unit: str) -> str:
+    """``amount`` of ``unit`` for people: seconds as s, ms or µs; MiB; growth as x."""
+    if amount is None:
+        return "—"
+    if unit == "MiB":
+        return f"{amount:,.0f} MiB"
+    if unit == "x":
+        return f"{amount:.1f}x"
+    if amount >= 1:
+        return f"{amount:,.2f} s"
+    if amount >= 1e-3:
+        return f"{amount * 1e3:,.1f} ms" if amount < 0.1 else f"{amount * 1e3:,.0f} ms"
+    return f"{amount * 1e6:,.1f} µs"
+
+
+def _spread(side: dict[str, Any] | None) -> str:
+    if not side or side.get("spread_pct") is None:
+        return ""
+    return f" ±{side['spread_pct']:.0f}%"
+
+
+def _met(row: dict[str, Any]) -> str:
+    return {True: "yes", False: "**no**", None: ""}[row["met"]]
+
+
+def header(result: dict[str, Any]) -> str:
+    m, v = result["machine"], result["versions"]
+    libs = ", ".join(f"{k} {v[k]}" for k in sorted(v) if k != "python")
+    return (
+        f"Measured by `make bench` (scale `{result['scale']}`) on {result['date']}: "
+        f"{m['cpu'] or m['machine']}, {m['cpus']} CPUs, {m['memory_gib']} GiB, "
+        f"{m['system']}, Python {v['python']}. Libraries: {libs}. Method: {result['method']}."
+    )
+
+
+def render_markdown(result: dict[str, Any]) -> str:
+    """The table: one line per row of the results, in their order."""
+    lines = [
+        header(result),
+        "",
+        "| path | accord (median ± spread) | floor / peer | ratio | goal | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        ours = value(row["contender"]["median"], row["unit"]) + _spread(row["contender"])
+        floor = row["floor"]
+        theirs = (
+            f"{floor['label']}: {value(floor['median'], row['unit'])}{_spread(floor)}"
+            if floor
+            else "—"
+        )
+        ratio = f"{row['ratio']:.2f}x" if row["ratio"] is not None else "—"
+        lines.append(
+            f"| {row['path']} | {ours} | {theirs} | {ratio} | {row['goal']} | {_met(row)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_text(result: dict[str, Any]) -> str:
+    """The same rows for a terminal."""
+    rows = [("path", "accord", "floor / peer", "ratio", "goal", "met")]
+    for row in result["rows"]:
+        floor = row["floor"]
+        rows.append(
+            (
+                row["path"].replace("`", ""),
+                value(row["contender"]["median"], row["unit"]) + _spread(row["contender"]),
+                f"{value(floor['median'], row['unit'])}{_spread(floor)}" if floor else "",
+                f"{row['ratio']:.2f}x" if row["ratio"] is not None else "",
+                row["goal"],
+                {True: "yes", False: "NO", None: ""}[row["met"]],
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    body = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+    return header(result) + "\n\n" + body
+
+
+def render_readme(result: dict[str, Any]) -> str:
+    """The README's figure lines: each goal row, one line."""
+    machine = f"{result['machine']['cpus']} CPUs, Python {result['versions']['python']}"
+    where = "all figures in docs/performance.md"
+    lines = [f"Measured by `make bench` on {result['date'][:10]} ({machine}); {where}", ""]
+    for row in result["rows"]:
+        if row["met"] is None:
+            continue
+        ratio = f" ({row['ratio']:.2f}x {row['floor']['label']})" if row["ratio"] else ""
+        figure = value(row["contender"]["median"], row["unit"])
+        lines.append(f"- {row['path']}: {figure}{ratio}; goal {row['goal']}: {_met(row)}")
+    return "\n".join(lines) + "\n"
+
+
+def replace_between(text: str, begin: str, end: str, body: str) -> str:
+    """``text`` with what lies between the ``begin`` and ``end`` markers replaced."""
+    start = text.index(begin) + len(begin)
+    stop = text.index(end, start)
+    return text[:start] + "\n" + body + text[stop:]
+
+
+def update(path: Path, result: dict[str, Any], *, readme: bool = False) -> bool:
+    """Rewrite the marked part of ``path``; whether it had the markers."""
+    text = path.read_text(encoding="utf-8")
+    begin, end = (README_BEGIN, README_END) if readme else (BEGIN, END)
+    if begin not in text or end not in text:
+        return False
+    body = render_readme(result) if readme else render_markdown(result)
+    path.write_text(replace_between(text, begin, end, body), encoding="utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", nargs="?", type=Path, default=ROOT / ".bench" / "results.json")
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "performance.md")
+    parser.add_argument("--readme", type=Path, default=ROOT / "README.md")
+    args = parser.parse_args(argv)
+    result = json.loads(args.results.read_text(encoding="utf-8"))
+    if not update(args.docs, result):
+        print(f"{args.docs} has no {BEGIN} ... {END} markers", file=sys.stderr)
+        return 2
+    update(args.readme, result, readme=True)
+    print(render_text(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

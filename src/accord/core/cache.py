@@ -1,0 +1,233 @@
+"""The content-addressed disk cache: what ``accord check`` and ``accord codegen`` reuse.
+
+Every entry is keyed by a SHA-256 of everything its value is a function of: the content
+digests of its inputs (schema bytes, or the bundled document where a schema refers to
+another file), and the *environment*: accord's version and a digest of its own source
+files (so an edited checkout never reuses a verdict of other code), the reference
+validator's version (jsonschema-rs checks every witness) and the rule catalogue. Equal
+keys mean equal values, so one directory is safely shared by every branch, worktree and
+registry of a machine, and deleting it (or any file in it) only costs time.
+
+Where it lives (the first that applies): ``--no-cache`` (none); ``ACCORD_CACHE_DIR``;
+``[tool.accord] cache-dir``; ``$XDG_CACHE_HOME/accord``; ``~/.cache/accord``. A directory
+inside a git work tree is never used: its files could come with the change under review.
+
+Entries are written atomically (a temp file in the same directory, then a rename) and
+carry their key and a checksum of their body: a truncated, garbage or misplaced file is
+a miss (and is rewritten by the run that recomputes it), never a value. Reading or
+writing the cache never fails a command: an unwritable directory only means no reuse.
+A forged entry with a valid checksum would be taken, so the directory must not be
+writable by what is being judged: never inside a git work tree (refused), and on CI not
+restored from a job of code you do not trust (a fork's).
+
+Layer: kernel.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from accord._version import __version__
+
+__all__ = [
+    "CACHE_ENV",
+    "ContentCache",
+    "cache_dir",
+    "environment",
+    "in_work_tree",
+    "make_key",
+    "open_cache",
+    "source_identity",
+]
+
+CACHE_ENV = "ACCORD_CACHE_DIR"
+# The on-disk layout; bump when the entry format changes (old entries become misses).
+LAYOUT = "v1"
+_MAGIC = b"accord-cache 1 "
+_KEY = re.compile(r"[0-9a-f]{64}")
+_KIND = re.compile(r"[a-z][a-z0-9-]{0,31}")
+
+
+@functools.cache
+def _source_digest() -> str:
+    """SHA-256 over accord's own ``.py`` files (path and bytes), read once per process."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.cache
+def _reference_version() -> str:
+    # The installed distribution's metadata directory names its version: reading that
+    # name costs a directory listing, importlib.metadata (or the package) ~50 ms.
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("jsonschema_rs-") and name.endswith(".dist-info"):
+                return name.removeprefix("jsonschema_rs-").removesuffix(".dist-info")
+    from importlib import metadata
+
+    try:
+        return metadata.version("jsonschema_rs")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+@functools.cache
+def _catalogue_digest() -> str:
+    """SHA-256 of the files that define the rule catalogue (``core/rules.py`` and the
+    compatibility rules, ``compat/_rules*.py``): read, not imported, so a key is the same
+    whatever this process has imported."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in [package / "core" / "rules.py", *sorted(package.glob("compat/_rules*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def environment() -> tuple[str, ...]:
+    """What every key includes: accord's version and source digest, the reference
+    validator's version and the rule catalogue's digest."""
+    return (
+        f"accord {__version__}",
+        f"source {_source_digest()}",
+        f"jsonschema-rs {_reference_version()}",
+        f"rules {_catalogue_digest()}",
+    )
+
+
+# `"$ref": "<not #>` (or $dynamicRef, $recursiveRef): a reference to another file,
+# found in the bytes, before any JSON decoding.
+_EXTERNAL_REF = re.compile(rb'"\$[A-Za-z]*[Rr]ef"\s*:\s*"(?!#)')
+
+
+def source_identity(raw: bytes, digest: str, bundled: Callable[[], Any]) -> str:
+    """What a registry version's bundle is a function of, for a key: ``raw <digest>``
+    when the file refers to no other file (no ``$ref`` but local ``#...`` ones, and no
+    ``\\u`` escape that could spell one), else ``bundle <sha256 of the canonical bundled
+    document>`` (``bundled()`` builds it: the files it embeds are in it)."""
+    if b"\\u" not in raw and not _EXTERNAL_REF.search(raw):
+        return f"raw {digest}"
+    from accord.core.jsondoc import canonical_dumps
+
+    text = canonical_dumps(bundled()).encode("utf-8", "surrogatepass")
+    return f"bundle sha256:{hashlib.sha256(text).hexdigest()}"
+
+
+def make_key(kind: str, *parts: str) -> str:
+    """The key of a ``kind`` entry computed from ``parts`` in the current environment."""
+    text = "\0".join((LAYOUT, kind, *environment(), *parts))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class ContentCache:
+    """One cache directory.
+
+    Attributes:
+        directory: Where entries live (``<directory>/v1/<kind>/<ab>/<key>``).
+        hits, misses, rejected, written: Counts for this process (``rejected``: files
+            present but refused as corrupt, truncated or misplaced).
+    """
+
+    directory: Path
+    hits: int = 0
+    misses: int = 0
+    rejected: int = 0
+    written: int = 0
+    _broken: bool = field(default=False, repr=False)
+
+    def _path(self, kind: str, key: str) -> Path:
+        if not _KIND.fullmatch(kind) or not _KEY.fullmatch(key):
+            raise ValueError(f"bad cache kind or key: {kind!r} {key!r}")
+        return self.directory / LAYOUT / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The body stored under ``key``, or ``None`` (absent, unreadable or corrupt)."""
+        path = self._path(kind, key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        head, newline, body = data.partition(b"\n")
+        expected = _MAGIC + f"{key} {hashlib.sha256(body).hexdigest()}".encode()
+        if not newline or head != expected:
+            self.rejected += 1
+            self.misses += 1
+            return None
+        self.hits += 1
+        return body
+
+    def put(self, kind: str, key: str, body: bytes) -> None:
+        """Store ``body`` under ``key`` (atomically; silently nothing when the directory
+        cannot be written)."""
+        if self._broken:
+            return
+        path = self._path(kind, key)
+        data = _MAGIC + f"{key} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # No fsync: an entry lost in a crash is recomputed, a torn one fails its
+            # checksum; rename still makes a reader see the old file or the whole new one.
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            self._broken = True  # read-only or full: stop trying for this run
+            return
+        self.written += 1
+
+
+def cache_dir(configured: Path | None = None) -> Path:
+    """The cache directory: ``ACCORD_CACHE_DIR``, else ``configured`` (``[tool.accord]
+    cache-dir``), else ``$XDG_CACHE_HOME/accord``, else ``~/.cache/accord``."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    if configured is not None:
+        return configured
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "accord"
+    return Path.home() / ".cache" / "accord"
+
+
+def in_work_tree(directory: Path) -> bool:
+    """Whether ``directory`` (or, when it does not exist yet, its nearest existing
+    ancestor) lies inside a git work tree: some ancestor holds a ``.git`` entry."""
+    path = directory.absolute()
+    return any((parent / ".git").exists() for parent in (path, *path.parents))
+
+
+def open_cache(configured: Path | None = None, *, enabled: bool = True) -> ContentCache | None:
+    """The cache of this run, or ``None`` when disabled (``--no-cache``) or when the
+    directory lies inside a git work tree: files there can arrive with the change under
+    review (a pull request could commit forged entries that carry valid keys), so such
+    a directory is never read."""
+    if not enabled:
+        return None
+    directory = cache_dir(configured)
+    return None if in_work_tree(directory) else ContentCache(directory)

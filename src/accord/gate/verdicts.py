@@ -1,0 +1,283 @@
+"""Per-pair diff verdicts of ``accord check``, kept in the disk cache (:mod:`accord.core.cache`).
+
+A verdict is the :class:`~accord.compat.Report` of one (older, newer) version pair under
+one mode, with the contract's rule overrides, before consumers are named (that is read
+fresh on every run). Its key holds everything the report is a function of:
+
+- each side's *identity*: ``raw <sha256 of the file's bytes>`` when the file refers to
+  no other file (no ``$ref`` but local ``#...`` ones, and no ``\\u`` escape that could
+  spell one), else ``bundle <sha256 of the bundled document>`` (the files it embeds);
+- the mode, the contract's ``[rules.<id>]`` overrides, the registry settings
+  (``accord.toml``: caps and policies);
+- the environment (accord's version and source digest, jsonschema-rs's version, the
+  rule catalogue).
+
+A whole run of the gate is kept too (``accord.gate.check``): the ``GateReport`` of
+``check()``, keyed by the digest of every file under the registry root
+(:func:`accord.core.cache.tree_digest`), the base commit of ``--against``, every option
+and the environment; a re-run on an unchanged registry then reads one entry instead of
+loading and checking every version.
+
+A report is stored only when it reads back equal to itself (JSON cannot hold it
+otherwise: such a verdict is just recomputed), and a stored body that does not decode
+to a report is a miss. Nothing here can turn a damaged file into a verdict.
+
+Layer: gate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from accord.core.jsondoc import canonical_dumps
+
+if TYPE_CHECKING:
+    from accord.compat import Change, Report
+    from accord.core.cache import ContentCache
+    from accord.registry.model import ContractVersion, Registry
+
+__all__ = [
+    "BUMPS",
+    "KIND",
+    "change_from_json",
+    "choice",
+    "decode",
+    "encode",
+    "load",
+    "pair_key",
+    "report_from_json",
+    "store",
+    "text",
+    "tree_digest",
+]
+
+KIND = "diff-verdict"
+
+
+def identity(registry: Registry, version: ContractVersion) -> str:
+    """What a version's bundle is a function of (:func:`accord.core.cache.source_identity`)."""
+    from accord.core.cache import source_identity
+
+    return source_identity(version.raw, version.digest, lambda: registry.bundle(version))
+
+
+def pair_key(
+    registry: Registry, old: ContractVersion, new: ContractVersion, mode: str, rules: str
+) -> str:
+    from accord.core.cache import make_key
+
+    return make_key(
+        KIND,
+        old.ref,
+        new.ref,
+        identity(registry, old),
+        identity(registry, new),
+        mode,
+        rules,
+        repr(registry.settings),
+    )
+
+
+def encode(report: Report) -> bytes | None:
+    """The JSON form of ``report``, or ``None`` when it would not read back equal."""
+    if any(change.consumers for change in report.changes):
+        return None
+    body = {
+        "report": report.to_json(),
+        "old": report.old,
+        "new": report.new,
+    }
+    try:
+        data = canonical_dumps(body).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return None
+    return data if decode(data) == report else None
+
+
+def decode(data: bytes) -> Report | None:
+    """The report stored in ``data``, or ``None`` when it is not one."""
+    try:
+        body: Any = json.loads(data)
+        return report_from_json(body["report"], old=text(body["old"]), new=text(body["new"]))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def change_from_json(c: Any) -> Change:
+    from accord.compat import Change, Witness
+
+    if c["severity"] not in ("error", "warning", "info"):
+        raise ValueError("not a severity")
+    if c["status"] not in ("proven", "unproven", "policy"):
+        raise ValueError("not a status")
+    if c["consumers"]:
+        raise ValueError("consumers are never stored")
+    return Change(
+        rule=text(c["rule"]),
+        severity=c["severity"],
+        status=c["status"],
+        schema_path=text(c["schema_path"]),
+        instance_path=text(c["instance_path"]),
+        breaks=tuple(choice(b, ("backward", "forward")) for b in c["breaks"]),
+        message=text(c["message"]),
+        witness=(
+            None
+            if c["witness"] is None
+            else Witness(
+                payload=c["witness"]["payload"],
+                accepted_by=choice(c["witness"]["accepted_by"], ("old", "new")),
+                rejected_by=choice(c["witness"]["rejected_by"], ("old", "new")),
+            )
+        ),
+    )
+
+
+def report_from_json(shape: Any, *, old: str, new: str) -> Report:
+    from accord.compat import Report
+
+    return Report(
+        mode=text(shape["mode"]),
+        semantics=choice(shape["semantics"], ("contract", "set")),
+        compatible=flag(shape["compatible"]),
+        backward=flag(shape["backward"]),
+        forward=flag(shape["forward"]),
+        required_bump=choice(shape["required_bump"], BUMPS),
+        changes=tuple(change_from_json(c) for c in shape["changes"]),
+        old=old,
+        new=new,
+        format_version=shape["format_version"],
+    )
+
+
+BUMPS = ("none", "patch", "minor", "major")
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("not a boolean")
+    return value
+
+
+def choice(value: Any, allowed: tuple[str, ...]) -> Any:
+    if value not in allowed:
+        raise ValueError(f"not one of {allowed}")
+    return value
+
+
+def load(cache: ContentCache, key: str) -> Report | None:
+    """The verdict stored under ``key``, or ``None`` (absent or not a report)."""
+    data = cache.get(KIND, key)
+    if data is None:
+        return None
+    report = decode(data)
+    if report is None:
+        cache.rejected += 1
+    return report
+
+
+def store(cache: ContentCache, key: str, report: Report) -> None:
+    """Keep ``report`` under ``key`` when it reads back equal."""
+    data = encode(report)
+    if data is not None:
+        cache.put(KIND, key, data)
+
+
+# -- the digest of a whole registry tree ---------------------------------------------
+
+# tree_digest reads every file: past this size it gives up (the loader refuses such
+# files anyway, and a run-level entry is not worth reading them).
+_MAX_TREE_FILE = 16 * 1024 * 1024
+
+
+def _read_digest(root: Path) -> str | None:
+    """:func:`tree_digest` by reading every file."""
+    digest = hashlib.sha256(b"read\0")
+    stack = [(str(root), b"")]
+    try:
+        while stack:
+            directory, rel = stack.pop()
+            subdirs = []
+            for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+                name = rel + b"/" + os.fsencode(entry.name)
+                if entry.is_symlink():
+                    digest.update(b"\0L" + name + b"\0" + os.fsencode(os.readlink(entry.path)))
+                elif entry.is_dir():
+                    if entry.name != ".git":
+                        digest.update(b"\0D" + name)
+                        subdirs.append((entry.path, name))
+                elif entry.is_file():
+                    if entry.stat().st_size > _MAX_TREE_FILE:
+                        return None
+                    with open(entry.path, "rb") as handle:
+                        body = handle.read()
+                    digest.update(b"\0F" + name + b"\0" + str(len(body)).encode() + b"\0")
+                    digest.update(body)
+                else:
+                    digest.update(b"\0S" + name)
+            stack.extend(reversed(subdirs))
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def tree_digest(root: Path) -> str | None:
+    """SHA-256 of everything under ``root``: every name, its kind, a file's content, a
+    symlink's target (not followed); ``.git`` directories are left out. Two trees with
+    the same digest load identically. ``None`` when a file is over 16 MiB or the tree
+    cannot be read whole.
+
+    In a git work tree the content of every file git tracks unchanged is its blob id
+    (git's index already holds it, and ``git status`` re-reads whatever it cannot vouch
+    for by its stat data); only the paths git reports as changed, untracked or ignored
+    are read, plus the list of directories (git does not track empty ones). Anything git
+    cannot vouch for (assume-unchanged or skip-worktree entries, conflicts, submodules)
+    falls back to reading every file.
+    """
+    from accord.gate import git
+
+    state = git.worktree_state(root)
+    if state is None:
+        return _read_digest(root)
+    index, changed = state
+    digest = hashlib.sha256(b"git\0" + index)
+    for rel in changed:
+        path = root / rel
+        name = b"\0C" + os.fsencode(rel) + b"\0"
+        if rel.endswith("/"):
+            return _read_digest(root)  # a whole directory reported: read it all
+        try:
+            if path.is_symlink():
+                digest.update(name + b"L" + os.fsencode(os.readlink(path)))
+            elif path.is_file():
+                if path.stat().st_size > _MAX_TREE_FILE:
+                    return None
+                digest.update(name + b"F" + path.read_bytes())
+            elif path.exists():
+                digest.update(name + b"S")
+            else:
+                digest.update(name + b"gone")
+        except OSError:
+            return None
+    stack = [str(root)]
+    directories: list[str] = []
+    try:
+        while stack:
+            for entry in os.scandir(stack.pop()):
+                if entry.is_dir(follow_symlinks=False) and entry.name != ".git":
+                    directories.append(os.path.relpath(entry.path, root))
+                    stack.append(entry.path)
+    except OSError:
+        return None
+    for rel in sorted(directories):
+        digest.update(b"\0D" + os.fsencode(rel))
+    return digest.hexdigest()

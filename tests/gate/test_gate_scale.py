@@ -1,0 +1,107 @@
+"""``accord check --against``: the git phase is linear in the registry's size.
+
+The base tree is listed once per run and scanned once (grouped by contract folder);
+scanning it once per contract made the phase quadratic (issue 17). The tests count
+listings and scans instead of timing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from _gate_helpers import commit_all, init_repo, make_contract, schema, write_unpublished
+
+from accord.gate import git as git_module
+from accord.gate.check import check
+
+
+class _CountingBlobs(Mapping[str, str]):
+    """A tree's blob map that counts full scans (``items``, ``keys``, iteration)."""
+
+    def __init__(self, blobs: Mapping[str, str], scans: list[int]) -> None:
+        self._blobs = dict(blobs)
+        self._scans = scans
+
+    def __getitem__(self, key: str) -> str:
+        return self._blobs[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self._scans[0] += 1
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def items(self) -> Any:
+        self._scans[0] += 1
+        return MappingProxyType(self._blobs).items()
+
+    def values(self) -> Any:
+        return MappingProxyType(self._blobs).values()
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
+    listings, scans = [0], [0]
+    real = git_module.read_tree
+
+    def read_tree(repo: Path, commit: str, prefix: str) -> git_module.GitTree:
+        listings[0] += 1
+        tree = real(repo, commit, prefix)
+        return git_module.GitTree(
+            repo=tree.repo,
+            commit=tree.commit,
+            prefix=tree.prefix,
+            blobs=_CountingBlobs(tree.blobs, scans),
+        )
+
+    monkeypatch.setattr(git_module, "read_tree", read_tree)
+    return listings, scans
+
+
+@pytest.mark.parametrize("contracts", [3, 24])
+def test_the_base_tree_is_listed_once_and_scanned_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, contracts: int
+) -> None:
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    for i in range(contracts):
+        make_contract(root, f"orders.c{i}")
+        write_unpublished(root, f"orders.c{i}", "1.0.0", schema())
+    commit_all(repo, "base")
+    write_unpublished(root, "orders.c1", "1.1.0", schema(extra={"type": "string"}))
+    listings, scans = _spy(monkeypatch)
+
+    report = check(root, against="main", tip=True)
+
+    assert report.exit_code() == 0
+    assert report.checked == ("orders.c1",)
+    # One `git ls-tree` per run (the lock and the change detection share it), and one
+    # pass over its entries whatever the number of contracts.
+    assert listings == [1]
+    assert scans == [1]
+
+
+def test_a_changed_contract_toml_or_an_extra_file_is_still_a_change(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    for i in range(3):
+        make_contract(root, f"orders.c{i}")
+        write_unpublished(root, f"orders.c{i}", "1.0.0", schema())
+    # A file deeper in the folder is not one of the contract's files.
+    (root / "orders" / "c2" / "examples").mkdir()
+    (root / "orders" / "c2" / "examples" / "x.schema.json").write_text("{}")
+    commit_all(repo, "base")
+    toml = root / "orders" / "c0" / "contract.toml"
+    toml.write_text(toml.read_text() + 'description = "edited"\n')
+
+    report = check(root, against="main", tip=True)
+
+    assert report.checked == ("orders.c0",)
