@@ -104,8 +104,39 @@ def _diffs(registry: Registry, contract: Contract) -> dict[str, dict[str, Any]]:
             "backward": report.backward,
             "forward": report.forward,
             "accepted": check.ok,
+            "directions": _directions(report.direction),
             "changes": [_change(c, prev) for c in report.changes],
         }
+    return out
+
+
+def _witness(witness: Any) -> dict[str, Any] | None:
+    if witness is None:
+        return None
+    return {
+        "payload": _pretty(witness.payload),
+        "accepted_by": witness.accepted_by,
+        "rejected_by": witness.rejected_by,
+    }
+
+
+def _directions(direction: Any) -> list[dict[str, Any]]:
+    """Each broken or undecided direction with what it rests on: its own witness, the
+    named policy, or why it is unproven (a proven direction needs no line)."""
+    out = []
+    for name in ("backward", "forward"):
+        result = direction(name)
+        if result.status == "proven":
+            continue
+        out.append(
+            {
+                "direction": name,
+                "status": result.status,
+                "policy": result.policy,
+                "reason": result.reason,
+                "witness": _witness(result.witness),
+            }
+        )
     return out
 
 
@@ -126,6 +157,7 @@ def _change(change: Change, previous: Version) -> dict[str, Any]:
         "breaks": list(change.breaks),
         "message": change.message,
         "bump": change_bump(change, previous),
+        "directions": _directions(change.direction),
         "witness": None
         if witness is None
         else {
