@@ -1184,6 +1184,8 @@ _RUN_KIND = "gate-run"
 
 def _encode_run(report: GateReport) -> bytes | None:
     """The JSON form of a gate run, or ``None`` when it would not read back equal."""
+    from accord.gate.verdicts import stored_change, stored_report
+
     changes = [c for f in report.findings for c in f.changes]
     changes += [c for check in report.checks for c in check.report.changes]
     if any(change.consumers for change in changes):
@@ -1204,16 +1206,14 @@ def _encode_run(report: GateReport) -> bytes | None:
                 "required": c.required,
                 "declared": c.declared,
                 "file": c.file,
-                "report": c.report.to_json(),
-                "old": c.report.old,
-                "new": c.report.new,
+                "report": stored_report(c.report),
             }
             for c in report.checks
         ],
         "findings": [
             {
                 **{k: getattr(f, k) for k in _FINDING_TEXT},
-                "changes": [c.to_json() for c in f.changes],
+                "changes": [stored_change(c) for c in f.changes],
             }
             for f in report.findings
         ],
@@ -1251,7 +1251,7 @@ def _decode_run(data: bytes) -> GateReport | None:
     """The gate run stored in ``data``, or ``None`` when it is not one."""
     import json
 
-    from accord.gate.verdicts import BUMPS, change_from_json, choice, report_from_json, text
+    from accord.gate.verdicts import BUMPS, change_from_stored, choice, report_from_stored, text
 
     try:
         body: Any = json.loads(data)
@@ -1261,7 +1261,7 @@ def _decode_run(data: bytes) -> GateReport | None:
                 previous=Version.parse(text(c["previous"])),
                 version=Version.parse(text(c["version"])),
                 mode=text(c["mode"]),
-                report=report_from_json(c["report"], old=text(c["old"]), new=text(c["new"])),
+                report=report_from_stored(c["report"]),
                 required=choice(c["required"], BUMPS),
                 declared=choice(c["declared"], BUMPS),
                 file=text(c["file"]),
@@ -1282,7 +1282,7 @@ def _decode_run(data: bytes) -> GateReport | None:
                     **texts,
                     severity=f["severity"],
                     line=f["line"],
-                    changes=tuple(change_from_json(c) for c in f["changes"]),
+                    changes=tuple(change_from_stored(c) for c in f["changes"]),
                 )
             )
         unused = tuple(

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from accord.core.jsondoc import canonical_dumps
 
 if TYPE_CHECKING:
-    from accord.compat import Change, Report
+    from accord.compat import Change, DirectionResult, Report, Witness
     from accord.core.cache import ContentCache
     from accord.registry.model import ContractVersion, Registry
 
@@ -86,11 +86,7 @@ def encode(report: Report) -> bytes | None:
     """The JSON form of ``report``, or ``None`` when it would not read back equal."""
     if any(change.consumers for change in report.changes):
         return None
-    body = {
-        "report": report.to_json(),
-        "old": report.old,
-        "new": report.new,
-    }
+    body = stored_report(report)
     try:
         data = canonical_dumps(body).encode("utf-8", "surrogatepass")
     except (TypeError, ValueError):
@@ -101,14 +97,90 @@ def encode(report: Report) -> bytes | None:
 def decode(data: bytes) -> Report | None:
     """The report stored in ``data``, or ``None`` when it is not one."""
     try:
-        body: Any = json.loads(data)
-        return report_from_json(body["report"], old=text(body["old"]), new=text(body["new"]))
+        return report_from_stored(json.loads(data))
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
+def stored_report(report: Report) -> dict[str, Any]:
+    """``report`` as stored: its JSON form, its sides, and the per-direction results the
+    engine recorded (``to_json`` also shows the ones it derives; reading those back
+    would build a different report)."""
+    return {
+        "report": report.to_json(),
+        "old": report.old,
+        "new": report.new,
+        "recorded": {
+            "report": [_result_json(r) for r in report.directions],
+            "changes": [[_result_json(r) for r in c.directions] for c in report.changes],
+        },
+    }
+
+
+def report_from_stored(body: Any) -> Report:
+    """The report :func:`stored_report` stored (raises on anything else)."""
+    import dataclasses
+
+    report = report_from_json(body["report"], old=text(body["old"]), new=text(body["new"]))
+    recorded = body["recorded"]
+    changes = recorded["changes"]
+    if len(changes) != len(report.changes):
+        raise ValueError("one list of results per change")
+    return dataclasses.replace(
+        report,
+        directions=tuple(_result_from_json(r) for r in recorded["report"]),
+        changes=tuple(
+            dataclasses.replace(c, directions=tuple(_result_from_json(r) for r in rs))
+            for c, rs in zip(report.changes, changes, strict=True)
+        ),
+    )
+
+
+def stored_change(change: Change) -> dict[str, Any]:
+    """One change as stored (its JSON form and its recorded per-direction results)."""
+    return {"change": change.to_json(), "recorded": [_result_json(r) for r in change.directions]}
+
+
+def change_from_stored(shape: Any) -> Change:
+    """The change :func:`stored_change` stored (raises on anything else)."""
+    import dataclasses
+
+    return dataclasses.replace(
+        change_from_json(shape["change"]),
+        directions=tuple(_result_from_json(r) for r in shape["recorded"]),
+    )
+
+
+def _result_json(result: DirectionResult) -> dict[str, Any]:
+    return {"direction": result.direction, **result.to_json()}
+
+
+def _result_from_json(shape: Any) -> DirectionResult:
+    from accord.compat import DirectionResult
+
+    return DirectionResult(
+        direction=choice(shape["direction"], ("backward", "forward")),
+        status=choice(shape["status"], ("proven", "refuted", "policy", "unproven")),
+        witness=_witness_from_json(shape["witness"]),
+        policy=None if shape["policy"] is None else text(shape["policy"]),
+        reason=text(shape["reason"]),
+    )
+
+
+def _witness_from_json(shape: Any) -> Witness | None:
+    from accord.compat import Witness
+
+    if shape is None:
+        return None
+    return Witness(
+        payload=shape["payload"],
+        accepted_by=choice(shape["accepted_by"], ("old", "new")),
+        rejected_by=choice(shape["rejected_by"], ("old", "new")),
+    )
+
+
 def change_from_json(c: Any) -> Change:
-    from accord.compat import Change, Witness
+    from accord.compat import Change
 
     if c["severity"] not in ("error", "warning", "info"):
         raise ValueError("not a severity")
@@ -124,15 +196,7 @@ def change_from_json(c: Any) -> Change:
         instance_path=text(c["instance_path"]),
         breaks=tuple(choice(b, ("backward", "forward")) for b in c["breaks"]),
         message=text(c["message"]),
-        witness=(
-            None
-            if c["witness"] is None
-            else Witness(
-                payload=c["witness"]["payload"],
-                accepted_by=choice(c["witness"]["accepted_by"], ("old", "new")),
-                rejected_by=choice(c["witness"]["rejected_by"], ("old", "new")),
-            )
-        ),
+        witness=_witness_from_json(c["witness"]),
     )
 
 
