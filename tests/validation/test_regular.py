@@ -57,6 +57,13 @@ def _agrees(pattern: str, text: str) -> bool:
 # -- the reading, case by case -------------------------------------------------------------
 
 
+@pytest.mark.parametrize("char", ["\t", "\n", "\r", "\u2028", "\u2029", "\x85"])
+def test_dot_reads_line_terminators_as_the_installed_reference(char: str) -> None:
+    # How '.' reads line terminators changed between jsonschema-rs releases: the automata
+    # take it from the probe of the installed one, never from a table.
+    assert compile_pattern("^.$").matches(char) is is_valid({"pattern": "^.$"}, char)
+
+
 @pytest.mark.parametrize(
     ("pattern", "member", "non_member"),
     [
@@ -69,7 +76,6 @@ def _agrees(pattern: str, text: str) -> bool:
         (r"^\w+$", "a_1", "\u00e9"),  # \w is ASCII
         (r"^\s$", "\ufeff", "\u200b"),  # ECMA-262 white space
         ("^.$", "\U0001f600", "\n"),  # one code point; line terminators excluded
-        ("^.$", "\t", "\u2028"),
         ("^[^a]$", "\U0001f600", "a"),
         ("^a{2,3}$", "aaa", "aaaa"),
         ("^(?:ab|c)+$", "abcab", "abca"),

@@ -404,13 +404,17 @@ def _referents_behave() -> bool:
 
 _referents_ok = _referents_behave()
 _codec: tuple[Callable[[bytes], Any], Callable[[Any], bytes]] | None = None
+# What a refused text raises: msgspec's DecodeError is a ValueError only since 0.20 or so
+# (0.19, the lower bound, derives it from Exception): name it, not its base.
+_DECODE_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
 
 
 def _msgspec() -> tuple[Callable[[bytes], Any], Callable[[Any], bytes]]:
-    global _codec  # noqa: PLW0603 - imported once, on first use
+    global _codec, _DECODE_ERRORS  # noqa: PLW0603 - imported once, on first use
     if _codec is None:
         import msgspec
 
+        _DECODE_ERRORS = (ValueError, RecursionError, msgspec.DecodeError)
         _codec = (msgspec.json.Decoder().decode, msgspec.json.Encoder().encode)
     return _codec
 
@@ -438,7 +442,7 @@ def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
     decode, encode = _codec or _msgspec()
     try:
         value = decode(raw)
-    except (ValueError, RecursionError):
+    except _DECODE_ERRORS:
         return MISS
     if (
         max_depth is not None
@@ -513,7 +517,7 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
     decode = (_codec or _msgspec())[0]
     try:
         value = decode(raw)
-    except (ValueError, RecursionError):
+    except _DECODE_ERRORS:
         return MISS
     keys = _keys_if_plain(value, max_depth)
     if keys is None or keys != raw.translate(None, b" \t\n\r").count(b'":'):
