@@ -1317,17 +1317,13 @@ def _decode_run(data: bytes) -> GateReport | None:
 
 def _load_run(cache: ContentCache, key: str) -> GateReport | None:
     """The gate run stored under ``key``, or ``None`` (absent or not a run)."""
-    data = cache.get(_RUN_KIND, key)
-    if data is None:
-        return None
-    report = _decode_run(data)
-    if report is None:
-        cache.rejected += 1
-    return report
+    from accord.gate.verdicts import load_entry
+
+    return load_entry(cache, _RUN_KIND, key, _decode_run)
 
 
 def _store_run(cache: ContentCache, key: str, report: GateReport) -> None:
     """Keep a gate run under ``key`` when it reads back equal."""
-    data = _encode_run(report)
-    if data is not None:
-        cache.put(_RUN_KIND, key, data)
+    from accord.gate.verdicts import store_entry
+
+    store_entry(cache, _RUN_KIND, key, _encode_run, report)

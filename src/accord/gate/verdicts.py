@@ -30,8 +30,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from accord.core.jsondoc import canonical_dumps
 
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from accord.compat import Change, DirectionResult, Report, Witness
     from accord.core.cache import ContentCache
     from accord.registry.model import ContractVersion, Registry
+
+T = TypeVar("T")
 
 __all__ = [
     "BUMPS",
@@ -48,9 +51,11 @@ __all__ = [
     "decode",
     "encode",
     "load",
+    "load_entry",
     "pair_key",
     "report_from_json",
     "store",
+    "store_entry",
     "text",
     "tree_digest",
 ]
@@ -238,22 +243,37 @@ def choice(value: Any, allowed: tuple[str, ...]) -> Any:
     return value
 
 
-def load(cache: ContentCache, key: str) -> Report | None:
-    """The verdict stored under ``key``, or ``None`` (absent or not a report)."""
-    data = cache.get(KIND, key)
+def load_entry(
+    cache: ContentCache, kind: str, key: str, read: Callable[[bytes], T | None]
+) -> T | None:
+    """The value stored under ``kind``/``key``, or ``None`` (absent, or ``read`` does
+    not take it: counted as rejected)."""
+    data = cache.get(kind, key)
     if data is None:
         return None
-    report = decode(data)
-    if report is None:
+    value = read(data)
+    if value is None:
         cache.rejected += 1
-    return report
+    return value
+
+
+def store_entry(
+    cache: ContentCache, kind: str, key: str, write: Callable[[T], bytes | None], value: T
+) -> None:
+    """Keep ``value`` under ``kind``/``key`` when ``write`` can store it (it reads back equal)."""
+    data = write(value)
+    if data is not None:
+        cache.put(kind, key, data)
+
+
+def load(cache: ContentCache, key: str) -> Report | None:
+    """The verdict stored under ``key``, or ``None`` (absent or not a report)."""
+    return load_entry(cache, KIND, key, decode)
 
 
 def store(cache: ContentCache, key: str, report: Report) -> None:
     """Keep ``report`` under ``key`` when it reads back equal."""
-    data = encode(report)
-    if data is not None:
-        cache.put(KIND, key, data)
+    store_entry(cache, KIND, key, encode, report)
 
 
 # -- the digest of a whole registry tree ---------------------------------------------
