@@ -1,6 +1,6 @@
 """accord benchmarks (``make bench``): every row of issue 17 as a contender against its floor.
 
-How a figure is made, so that it can back a claim:
+How a figure is made, so that it can back a claim (docs/performance.md says it at length):
 
 - each row pits accord (the *contender*) against a *floor* (the least the job can cost:
   ``python -c pass``, a plain script) or a *peer* from the package index (jsonschema-rs,
@@ -10,16 +10,24 @@ How a figure is made, so that it can back a claim:
   process (``accord --version``, ``check``, ``codegen``, boot) run a fresh subprocess
   per sample and count its CPU time (user + system, from ``wait4``), which a shared
   machine disturbs far less than the wall clock;
+- accord is measured as installed: its modules are byte-compiled first (``compileall``,
+  as pip does on install) and the children run with bytecode on, so no fresh process
+  pays for compiling accord from source (checked in a child before measuring);
 - every round runs each side of every row of a group once, in a new random order
   (contenders interleaved with their floors, so a slow minute hits both), after one
-  warm-up sample per side; a row reports the median of its rounds and the spread
-  (interquartile range over the median, in %);
+  warm-up sample per side; a row reports the median of its rounds and its spread: the
+  relative half-width of the 95% distribution-free confidence interval of the median
+  (``scripts/bench_stats.py``). Rounds are added to a row until that spread is under
+  10% on both sides, or the row's round cap or time budget is reached;
+- the previous ``.bench/results.json`` is kept (``results.previous.json``) and every row
+  states how far its median and ratio moved from it; moves over 15% are flagged;
 - registries of 100 / 1,000 / 5,000 contracts x 3 versions are generated
   deterministically (``scripts/bench_registry.py``) and cached under ``.bench/``.
 
 The result goes to ``.bench/results.json`` (machine, date, the version of every library,
-per row: median, spread, ratio, goal, met); ``scripts/bench_render.py`` renders the table
-of docs/performance.md from that file and nothing else.
+per row: every sample, median, interval, spread, ratio, goal, met, move from the previous
+run); ``scripts/bench_render.py`` renders the tables of docs/performance.md and the
+README from that file and nothing else.
 
 Usage: python scripts/bench.py [--scale tiny|small|full] [--only GROUP ...] [--rounds N]
        (``BENCH_SCALE`` sets the default scale: ``small`` is 100 contracts only)
@@ -28,7 +36,9 @@ Usage: python scripts/bench.py [--scale tiny|small|full] [--only GROUP ...] [--r
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime
+import functools
 import itertools
 import json
 import os
@@ -36,7 +46,6 @@ import platform
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,11 +56,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import bench_registry  # noqa: E402 - a sibling script
+import bench_stats  # noqa: E402 - a sibling script
 
-RESULTS_FORMAT = 1
+RESULTS_FORMAT = 2
+# A re-run's median moving more than this is flagged (issue 17: "a re-run stays within 15%").
+RERUN_LIMIT_PCT = 15.0
 LIBRARIES = (
     "accord",
     "jsonschema",
@@ -68,24 +81,52 @@ LIBRARIES = (
 
 
 @dataclass(frozen=True)
+class Policy:
+    """How many rounds a row gets. Each row runs at least a minimum number of rounds (more
+    for cheap rounds), then more until the spread of both its sides is at most
+    ``target_pct``, unless it has run ``max_rounds`` rounds or spent ``budget`` seconds."""
+
+    target_pct: float = 10.0  # sqrt(2) x 10% ~ 14%: a re-run's median within 15%
+    fast_rounds: int = 21  # the minimum when a round takes under 0.1 s
+    process_rounds: int = 11  # ... under 1 s
+    slow_rounds: int = 6  # ... longer (6: the fewest samples a 95% interval needs)
+    max_rounds: int = 61
+    budget: float = 90.0  # seconds of measuring after which a row gets no more rounds
+
+    def minimum(self, round_seconds: float) -> int:
+        if round_seconds < 0.1:
+            return self.fast_rounds
+        if round_seconds < 1.0:
+            return self.process_rounds
+        return self.slow_rounds
+
+
+@dataclass(frozen=True)
 class Scale:
-    """Which sizes a run measures and how many rounds it spends on each kind of row."""
+    """Which sizes a run measures and how it spends rounds on them."""
 
     name: str
     registries: tuple[int, ...]  # contracts (x 3 versions each)
     diff_sizes: tuple[int, ...]  # properties
     codegen: int  # contracts
-    memory: int  # contracts
-    rounds_fast: int  # in-process microsecond rows
-    rounds_process: int  # a fresh process per sample, under a second
-    rounds_slow: int  # samples of several seconds
+    memory: tuple[int, ...]  # contracts
+    policy: Policy
     warm_up: bool = True  # one unmeasured sample per side first
 
 
 SCALES = {
-    "tiny": Scale("tiny", (3,), (20,), 3, 3, 5, 3, 3, warm_up=False),
-    "small": Scale("small", (100,), (50, 500), 100, 100, 21, 11, 5),
-    "full": Scale("full", (100, 1000, 5000), (50, 500, 5000), 100, 1000, 21, 11, 3),
+    "tiny": Scale("tiny", (3,), (10, 20), 3, (3,), Policy(20.0, 3, 3, 3, 5, 2.0), warm_up=False),
+    "small": Scale("small", (100,), (50, 500), 100, (100,), Policy()),
+    "full": Scale(
+        "full",
+        (100, 1000, 5000),
+        (50, 500, 5000),
+        100,
+        (1000, 5000),
+        # multi-second rows at 1,000 and 5,000 contracts: a smaller budget keeps the
+        # whole run under 45 min on 2 cores (the minimum of 6 rounds is always run)
+        Policy(budget=60.0),
+    ),
 }
 
 
@@ -109,33 +150,56 @@ class Row:
     contender: Side
     floor: Side | None
     goal: str
-    rounds: int
     max_ratio: float | None = None
     max_value: float | None = None  # an absolute goal on the contender's median
     unit: str = "s"  # "s" (shown in s, ms or us) or "MiB"
+    rounds: int | None = None  # a fixed number of rounds (else the policy decides)
+    seconds: float = 0.0  # the wall time its measured samples took
+
+    @property
+    def sides(self) -> list[Side]:
+        return [self.contender, *([self.floor] if self.floor else [])]
+
+    def spread(self) -> float:
+        """The larger spread of its sides, in %."""
+        return max(bench_stats.spread_of(side.values) for side in self.sides)
 
 
-def _stats(values: list[float]) -> dict[str, Any]:
-    median = statistics.median(values)
-    if len(values) >= 4:
-        q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
-    else:
-        q1, q3 = min(values), max(values)
-    spread = 100.0 * (q3 - q1) / median if median else 0.0
-    return {"median": median, "spread_pct": round(spread, 1), "samples": len(values)}
+def wants_more(row: Row, policy: Policy) -> bool:
+    """Whether ``row`` needs another round (see ``Policy``)."""
+    done = len(row.contender.values)
+    if row.rounds is not None:
+        return done < row.rounds
+    per_round = row.seconds / done
+    if done < policy.minimum(per_round):
+        return True
+    if done >= policy.max_rounds or row.seconds + per_round > policy.budget:
+        return False
+    return row.spread() > policy.target_pct
 
 
-def run_group(rows: list[Row], rng: random.Random, *, warm_up: bool = True) -> None:
-    """Warm every side once, then run ``rounds`` rounds, each side once per round, in a
-    new random order each round."""
-    sides = [(row, side) for row in rows for side in (row.contender, row.floor) if side]
-    for _, side in sides if warm_up else ():
-        side.sample()
-    for index in range(max(row.rounds for row in rows)):
-        order = [(row, side) for row, side in sides if index < row.rounds]
+def run_group(
+    rows: list[Row],
+    rng: random.Random,
+    policy: Policy,
+    *,
+    warm_up: bool = True,
+    clock: Callable[[], float] = time.perf_counter,
+) -> None:
+    """Warm every side once, then run rounds, each side of every row that wants more once
+    per round, in a new random order each round, until no row wants more."""
+    for row in rows if warm_up else ():
+        for side in row.sides:
+            side.sample()
+    active = list(rows)
+    while active:
+        order = [(row, side) for row in active for side in row.sides]
         rng.shuffle(order)
-        for _, side in order:
+        for row, side in order:
+            start = clock()
             side.values.append(side.sample())
+            row.seconds += clock() - start
+        active = [row for row in active if wants_more(row, policy)]
 
 
 def batched(fn: Callable[[], Any], target: float = 0.02) -> Callable[[], float]:
@@ -170,9 +234,16 @@ def timed(fn: Callable[[], Any]) -> Callable[[], float]:
     return sample
 
 
+# Every child's cache directory unless a row sets its own: never the user's cache.
+_CACHE: dict[str, str] = {}
+
+
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1"}
+    """A child's environment: accord from this tree, bytecode on (as installed), no colour,
+    no debug, the harness's own cache directory."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "NO_COLOR": "1", **_CACHE}
     env.pop("ACCORD_DEBUG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return {**env, **(extra or {})}
 
 
@@ -210,6 +281,64 @@ def process(
         return float(out.split()[-1]) if reported else cpu
 
     return sample
+
+
+# -- accord as installed: byte-compiled ---------------------------------------------------
+
+# Run in a child with the children's environment: counts every module compiled from
+# source while importing each accord module (a loader that found valid bytecode never
+# calls source_to_code).
+_BYTECODE_CHECK = """
+import importlib.machinery, json, pkgutil, sys
+compiled = []
+original = importlib.machinery.SourceFileLoader.source_to_code
+def source_to_code(self, data, path, *args, **kwargs):
+    compiled.append(str(path))
+    return original(self, data, path, *args, **kwargs)
+importlib.machinery.SourceFileLoader.source_to_code = source_to_code
+import accord, accord.cli
+failed = []
+for info in pkgutil.walk_packages(accord.__path__, "accord.", onerror=failed.append):
+    if not info.name.endswith("__main__"):
+        try:
+            __import__(info.name)
+        except ImportError:
+            failed.append(info.name)
+mine = [m.__file__ for n, m in sys.modules.items() if n.split(".")[0] == "accord"]
+print(json.dumps({"accord": accord.__file__, "modules": len(mine), "compiled": compiled,
+                  "failed": failed}))
+"""
+
+
+def bytecode_check(src: Path = SRC) -> dict[str, Any]:
+    """Import every accord module under ``src`` in a child run as the measured ones are;
+    which modules it compiled from source (none, when valid bytecode is there)."""
+    _, out = run_process(python(_BYTECODE_CHECK), _env({"PYTHONPATH": str(src)}))
+    report: dict[str, Any] = json.loads(out)
+    ours = [path for path in report["compiled"] if Path(path).is_relative_to(src)]
+    return {
+        "accord": report["accord"],
+        "modules": report["modules"],
+        "compiled": ours,
+        "others_compiled": len(report["compiled"]) - len(ours),
+        "failed": report["failed"],
+    }
+
+
+def byte_compile(src: Path = SRC) -> dict[str, Any]:
+    """Byte-compile accord under ``src`` as pip does on install, then check in a child
+    that importing every accord module compiles none from source."""
+    if not compileall.compile_dir(str(src / "accord"), quiet=1):
+        raise SystemExit(f"compileall failed on {src / 'accord'}")
+    report = bytecode_check(src)
+    if not Path(report["accord"]).is_relative_to(src) or report["compiled"] or report["failed"]:
+        raise SystemExit(f"accord does not load from bytecode under {src}: {report}")
+    return {
+        "compiled_with": "compileall (timestamp-checked .pyc, as pip install writes)",
+        "accord_modules_loaded": report["modules"],
+        "accord_modules_compiled_from_source": len(report["compiled"]),
+        "other_modules_compiled_from_source": report["others_compiled"],
+    }
 
 
 def python(code: str, *args: str) -> list[str]:
@@ -283,7 +412,6 @@ def rows_validate(scale: Scale) -> list[Row]:
     data, bad_data = orjson.dumps(payload), orjson.dumps(bad)
     if not rs.is_valid(payload) or rs.is_valid(bad) or not validator.errors(bad):
         raise SystemExit("the benchmark payloads are not what they claim")
-    n = scale.rounds_fast
     kb = f"{len(data) / 1024:.1f} KB"
     return [
         Row(
@@ -293,7 +421,6 @@ def rows_validate(scale: Scale) -> list[Row]:
             Side("accord", batched(lambda: validator.errors(bad))),
             Side("jsonschema-rs iter_errors", batched(lambda: list(rs.iter_errors(bad)))),
             "<= 2x",
-            n,
             max_ratio=2.0,
         ),
         Row(
@@ -303,7 +430,6 @@ def rows_validate(scale: Scale) -> list[Row]:
             Side("accord", batched(lambda: validator.validate_json(data))),
             Side("orjson.loads + rs is_valid", batched(lambda: rs.is_valid(orjson.loads(data)))),
             "<= 1.3x",
-            n,
             max_ratio=1.3,
         ),
         Row(
@@ -313,7 +439,6 @@ def rows_validate(scale: Scale) -> list[Row]:
             Side("accord", batched(lambda: validator.is_valid(payload))),
             Side("jsonschema-rs is_valid", batched(lambda: rs.is_valid(payload))),
             "<= 1.1x",
-            n,
             max_ratio=1.1,
         ),
         Row(
@@ -323,7 +448,6 @@ def rows_validate(scale: Scale) -> list[Row]:
             Side("python-jsonschema", batched(lambda: py.is_valid(payload))),
             Side("accord is_valid", batched(lambda: validator.is_valid(payload))),
             "(info)",
-            n,
         ),
         Row(
             "peer-fastjsonschema",
@@ -332,7 +456,6 @@ def rows_validate(scale: Scale) -> list[Row]:
             Side("fastjsonschema", batched(lambda: fast(payload))),
             Side("accord is_valid", batched(lambda: validator.is_valid(payload))),
             "(info)",
-            n,
         ),
         Row(
             "peer-bad-data",
@@ -344,7 +467,6 @@ def rows_validate(scale: Scale) -> list[Row]:
                 batched(lambda: rs.is_valid(msgspec.json.decode(bad_data))),
             ),
             "(info)",
-            n,
         ),
     ]
 
@@ -414,23 +536,20 @@ print(_peak_mib())
 """
 
 
-def _latest_refs(root: Path) -> list[str]:
-    from accord.registry.model import Registry
-
-    registry = Registry.load(root)
-    return [contract.versions[-1].ref for contract in registry]
-
-
-def _bundles_file(root: Path, refs: list[str]) -> Path:
-    """The bundled documents of ``refs`` in one JSON file (what the rs floor compiles)."""
+@functools.cache
+def registry_inputs(root: Path) -> tuple[Path, list[str], Path]:
+    """The registry ``root`` (from ``bench_registry.ensure``), the latest version of each
+    contract, and a JSON file of their bundled documents (what the jsonschema-rs floor
+    compiles), written next to the registry once; the registry is loaded here at most once."""
     from accord.core.frozen import thaw
     from accord.registry.model import Registry
 
+    registry = Registry.load(root)
+    refs = [contract.versions[-1].ref for contract in registry]
     out = root.parent / f"bundles-{len(refs)}.json"
     if not out.is_file():
-        registry = Registry.load(root)
         out.write_text(json.dumps([thaw(registry.bundle(ref)) for ref in refs]))
-    return out
+    return root, refs, out
 
 
 def rows_boot(scale: Scale, tmp: Path) -> list[Row]:
@@ -440,7 +559,6 @@ def rows_boot(scale: Scale, tmp: Path) -> list[Row]:
     valid, invalid = tmp / "valid.json", tmp / "invalid.json"
     valid.write_bytes(orjson.dumps(order_payload()))
     invalid.write_bytes(orjson.dumps(invalid_payload()))
-    n = scale.rounds_process
     for kind, path in (("valid", valid), ("invalid", invalid)):
         what = "`validate_json`" if kind == "valid" else "invalid payload explained"
         rows.append(
@@ -456,16 +574,11 @@ def rows_boot(scale: Scale, tmp: Path) -> list[Row]:
                 ),
                 None,
                 "< 5 ms",
-                n,
                 max_value=0.005,
             )
         )
     for size in scale.registries:
-        if size not in (scale.registries[0], 5000):
-            continue
-        root = bench_registry.ensure(size)
-        refs = _latest_refs(root)
-        bundles = _bundles_file(root, refs)
+        root, refs, bundles = registry_inputs(bench_registry.ensure(size))
         rows.append(
             Row(
                 f"ready-{size}",
@@ -474,29 +587,26 @@ def rows_boot(scale: Scale, tmp: Path) -> list[Row]:
                 Side("accord", process(python(_READY, str(root), *refs))),
                 Side("jsonschema-rs compiling the same", process(python(_READY_RS, str(bundles)))),
                 "<= 1.5x",
-                n if size <= 1000 else scale.rounds_slow,
                 max_ratio=1.5,
             )
         )
-    root = bench_registry.ensure(scale.memory)
-    refs = _latest_refs(root)
-    bundles = _bundles_file(root, refs)
-    rows.append(
-        Row(
-            f"memory-{scale.memory}",
-            "boot",
-            f"peak memory, {scale.memory:,} contracts loaded",
-            Side("accord", process(python(_PEAK + _MEMORY, str(root), *refs), reported=True)),
-            Side(
-                "jsonschema-rs alone",
-                process(python(_PEAK + _MEMORY_RS, str(bundles)), reported=True),
-            ),
-            "<= 1.3x",
-            scale.rounds_slow,
-            max_ratio=1.3,
-            unit="MiB",
+    for size in scale.memory:
+        root, refs, bundles = registry_inputs(bench_registry.ensure(size))
+        rows.append(
+            Row(
+                f"memory-{size}",
+                "boot",
+                f"peak memory, {size:,} contracts loaded",
+                Side("accord", process(python(_PEAK + _MEMORY, str(root), *refs), reported=True)),
+                Side(
+                    "jsonschema-rs alone",
+                    process(python(_PEAK + _MEMORY_RS, str(bundles)), reported=True),
+                ),
+                "<= 1.3x",
+                max_ratio=1.3,
+                unit="MiB",
+            )
         )
-    )
     rows.append(
         Row(
             "version",
@@ -505,7 +615,6 @@ def rows_boot(scale: Scale, tmp: Path) -> list[Row]:
             Side("accord", process(accord("--version"))),
             Side("python -c pass", process(python("pass"))),
             "<= 2x",
-            n * 2,
             max_ratio=2.0,
         )
     )
@@ -529,7 +638,7 @@ def wide_schema(n: int) -> dict[str, Any]:
 
 
 def changed_schema(schema: dict[str, Any], changes: int = 5) -> dict[str, Any]:
-    new = json.loads(json.dumps(schema))
+    new: dict[str, Any] = json.loads(json.dumps(schema))
     props = new["properties"]
     names = sorted(props)
     step = max(1, len(names) // changes)
@@ -559,13 +668,12 @@ def rows_diff(scale: Scale) -> list[Row]:
                 f"diff-{n}",
                 "diff",
                 f"diff, {n:,} properties (5 changed)",
-                Side("accord", timed(lambda o=old, w=new: diff(o, w, limits=limits))),
+                Side("accord", batched(functools.partial(diff, old, new, limits=limits))),
                 Side(
                     "jsoncompat (Rust) check_compat",
-                    timed(lambda o=old_text, w=new_text: jsoncompat.check_compat(o, w, "both")),
+                    batched(functools.partial(jsoncompat.check_compat, old_text, new_text, "both")),
                 ),
                 "<= 2x",
-                scale.rounds_process if n <= 500 else scale.rounds_slow,
                 max_ratio=2.0,
             )
         )
@@ -622,19 +730,27 @@ for name in names:
 """
 
 
+def cold_caches(tmp: Path) -> Callable[[], dict[str, str]]:
+    """Before each sample: a cache directory nobody has used (so every verdict is
+    computed), the previous one removed (a 5,000-contract cache is not small)."""
+    count = itertools.count()
+    last: list[Path] = []
+
+    def before() -> dict[str, str]:
+        for old in last:
+            shutil.rmtree(old, ignore_errors=True)
+        last[:] = [tmp / f"cold-{next(count)}"]
+        return {"ACCORD_CACHE_DIR": str(last[0])}
+
+    return before
+
+
 def rows_check(scale: Scale, tmp: Path) -> list[Row]:
     rows = []
-    caches = iter(range(10**9))
-
-    def cold() -> dict[str, str]:
-        # a cache directory nobody has used: every verdict is computed
-        return {"ACCORD_CACHE_DIR": str(tmp / f"cold-{next(caches)}")}
-
-    largest = scale.registries[-1]
+    cold = cold_caches(tmp)
     for size in scale.registries:
         root = bench_registry.ensure(size)
-        slow = size > 1000
-        rounds = scale.rounds_slow if size >= 1000 else scale.rounds_process
+        large = size > 1000
         rows.append(
             Row(
                 f"against-{size}",
@@ -651,10 +767,9 @@ def rows_check(scale: Scale, tmp: Path) -> list[Row]:
                     "git diff + lock digests + diff of the changed",
                     process(python(_PLAIN_AGAINST, str(root))),
                 ),
-                "<= 3x" + ("; < 3 s" if slow else ""),
-                rounds,
+                "<= 3x" + ("; < 3 s" if large else ""),
                 max_ratio=3.0,
-                max_value=3.0 if slow else None,
+                max_value=3.0 if large else None,
             )
         )
         rows.append(
@@ -667,33 +782,28 @@ def rows_check(scale: Scale, tmp: Path) -> list[Row]:
                     "every pair diffed by a plain script", process(python(_PLAIN_ALONE, str(root)))
                 ),
                 "<= 3x",
-                scale.rounds_slow if size >= 1000 else scale.rounds_process,
                 max_ratio=3.0,
             )
         )
-        if size == largest:
-            warm = tmp / "warm"
-            run_process(
-                accord("check", "--registry", str(root)), _env({"ACCORD_CACHE_DIR": str(warm)})
-            )
-            rows.append(
-                Row(
-                    f"alone-warm-{size}",
-                    "check",
-                    f"`check` re-run on the unchanged registry, {size:,} x 3, warm cache",
-                    Side(
-                        "accord",
-                        process(
-                            accord("check", "--registry", str(root)),
-                            env={"ACCORD_CACHE_DIR": str(warm)},
-                        ),
+        warm = tmp / f"warm-{size}"
+        run_process(accord("check", "--registry", str(root)), _env({"ACCORD_CACHE_DIR": str(warm)}))
+        rows.append(
+            Row(
+                f"warm-{size}",
+                "check",
+                f"`check` re-run on the unchanged registry, {size:,} x 3, warm cache",
+                Side(
+                    "accord",
+                    process(
+                        accord("check", "--registry", str(root)),
+                        env={"ACCORD_CACHE_DIR": str(warm)},
                     ),
-                    None,
-                    "< 1 s",
-                    scale.rounds_process,
-                    max_value=1.0,
-                )
+                ),
+                None,
+                "< 1 s",
+                max_value=1.0,
             )
+        )
     return rows
 
 
@@ -740,7 +850,6 @@ def rows_codegen(scale: Scale, tmp: Path) -> list[Row]:
             Side("accord", process(accord("codegen", "--registry", str(root), "--out", str(out)))),
             Side("import floor", process(python(_IMPORT_FLOOR))),
             "<= 2x",
-            scale.rounds_process,
             max_ratio=2.0,
         ),
         Row(
@@ -750,39 +859,57 @@ def rows_codegen(scale: Scale, tmp: Path) -> list[Row]:
             Side("accord", timed(ours)),
             Side("datamodel-codegen in process", timed(peer)),
             "<= 1.1x",
-            scale.rounds_slow,
             max_ratio=1.1,
         ),
     ]
 
 
+# Families of rows measured at several sizes: ``<family>-<size>``.
+GROWTH_FAMILIES = ("diff", "against", "alone", "warm", "ready", "memory")
+
+
 def growth_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``time(bigger) / time(smaller)`` for each family of sized rows: linear or better."""
-    by_id = {r["id"]: r for r in results}
+    """``median(bigger) / median(smaller)`` for each family of sized rows, next to the
+    ratio of the work (the sizes) and the floor's own growth: linear means a growth no
+    larger than the ratio of the work."""
     out = []
-    for family in ("diff", "against", "alone", "ready"):
+    for family in GROWTH_FAMILIES:
         sized = sorted(
-            (
-                (int(found[1]), r)
-                for key, r in by_id.items()
-                if (found := re.fullmatch(rf"{family}-(\d+)", key))
-            ),
-            key=lambda pair: pair[0],
+            (int(found[1]), row)
+            for row in results
+            if (found := re.fullmatch(rf"{family}-(\d+)", row["id"]))
         )
         for (small, a), (big, b) in itertools.pairwise(sized):
             growth = b["contender"]["median"] / a["contender"]["median"]
+            interval = bench_stats.quotient_interval(
+                tuple(b["contender"]["interval"]), tuple(a["contender"]["interval"])
+            )
+            floor = None
+            if a["floor"] and b["floor"]:
+                floor = {
+                    "label": f"{a['floor']['label']} (its growth)",
+                    "median": b["floor"]["median"] / a["floor"]["median"],
+                }
             work = big / small
             out.append(
                 {
                     "id": f"growth-{family}-{small}-{big}",
-                    "group": a["group"],
+                    "group": "growth",
                     "path": f"growth of {a['path'].split(',')[0]}, {small:,} -> {big:,}",
                     "unit": "x",
-                    "contender": {"label": "accord", "median": growth, "spread_pct": None},
-                    "floor": None,
+                    "contender": {
+                        "label": "accord",
+                        "median": growth,
+                        "interval": list(interval) if interval else None,
+                        "spread_pct": None,  # derived: the spreads are those of its rows
+                    },
+                    "floor": floor,
                     "ratio": None,
-                    "goal": f"<= {work:g}x",
+                    "ratio_interval": None,
+                    "work": work,
+                    "goal": f"<= {work:g}x (linear)",
                     "met": growth <= work,
+                    "spread_pct": None,
                 }
             )
     return out
@@ -830,14 +957,22 @@ def machine() -> dict[str, Any]:
 
 
 def row_result(row: Row) -> dict[str, Any]:
-    contender = {"label": row.contender.label, **_stats(row.contender.values)}
-    floor = {"label": row.floor.label, **_stats(row.floor.values)} if row.floor else None
-    ratio = contender["median"] / floor["median"] if floor and floor["median"] else None
+    contender = {"label": row.contender.label, **bench_stats.summarize(row.contender.values)}
+    floor = (
+        {"label": row.floor.label, **bench_stats.summarize(row.floor.values)} if row.floor else None
+    )
+    ratio = ratio_interval = None
+    if floor and floor["median"]:
+        ratio = contender["median"] / floor["median"]
+        ratio_interval = bench_stats.quotient_interval(
+            tuple(contender["interval"]), tuple(floor["interval"])
+        )
     checks = []
     if row.max_ratio is not None and ratio is not None:
         checks.append(ratio <= row.max_ratio)
     if row.max_value is not None:
         checks.append(contender["median"] <= row.max_value)
+    spreads = [side["spread_pct"] for side in (contender, floor) if side]
     return {
         "id": row.id,
         "group": row.group,
@@ -846,8 +981,54 @@ def row_result(row: Row) -> dict[str, Any]:
         "contender": contender,
         "floor": floor,
         "ratio": ratio,
+        "ratio_interval": list(ratio_interval) if ratio_interval else None,
         "goal": row.goal,
         "met": all(checks) if checks else None,
+        # the larger spread of its sides (None: a side has no relative figure)
+        "spread_pct": None if None in spreads else max(spreads),
+        "rounds": contender["n"],
+        "seconds": round(row.seconds, 2),
+    }
+
+
+def compare(result: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    """Add to every row of ``result`` how far its median and ratio moved from the same
+    row of ``previous`` (the run before), and a summary of the rows that moved over
+    ``RERUN_LIMIT_PCT``."""
+    if not previous or previous.get("format_version") not in (1, RESULTS_FORMAT):
+        result["previous"] = None
+        for row in result["rows"]:
+            row["previous"] = None
+        return
+    before = {row["id"]: row for row in previous.get("rows", [])}
+    moved = []
+    compared = 0
+    for row in result["rows"]:
+        old = before.get(row["id"])
+        if old is None:
+            row["previous"] = None
+            continue
+        compared += 1
+        change = bench_stats.moved_pct(row["contender"]["median"], old["contender"]["median"])
+        ratio_change = bench_stats.moved_pct(row["ratio"], old.get("ratio"))
+        worst = max((abs(c) for c in (change, ratio_change) if c is not None), default=0.0)
+        row["previous"] = {
+            "median": old["contender"]["median"],
+            "ratio": old.get("ratio"),
+            "moved_pct": None if change is None else round(change, 1),
+            "ratio_moved_pct": None if ratio_change is None else round(ratio_change, 1),
+            "over": worst > RERUN_LIMIT_PCT,
+        }
+        if worst > RERUN_LIMIT_PCT:
+            moved.append(row["id"])
+    result["previous"] = {
+        "date": previous.get("date"),
+        "scale": previous.get("scale"),
+        "same_machine": previous.get("machine") == result["machine"],
+        "same_versions": previous.get("versions") == result["versions"],
+        "rows_compared": compared,
+        "limit_pct": RERUN_LIMIT_PCT,
+        "moved_over_limit": moved,
     }
 
 
@@ -858,19 +1039,33 @@ def run(
     rng = random.Random(seed)
     started = time.time()
     results: list[dict[str, Any]] = []
+    # the machine's 1-minute load average: other work on it shows here
+    load = {"start": os.getloadavg()[0]}
+    bytecode = byte_compile()
     with tempfile.TemporaryDirectory(prefix="accord-bench-") as tmp_dir:
         tmp = Path(tmp_dir)
-        for name in groups:
-            maker = GROUPS[name]
-            needs_tmp = name in ("boot", "check", "codegen")
-            rows = maker(scale, tmp) if needs_tmp else maker(scale)
-            if rounds is not None:
+        _CACHE["ACCORD_CACHE_DIR"] = str(tmp / "cache")
+        try:
+            for name in groups:
+                maker = GROUPS[name]
+                needs_tmp = name in ("boot", "check", "codegen")
+                rows = maker(scale, tmp) if needs_tmp else maker(scale)
                 for row in rows:
                     row.rounds = rounds
-            print(f"[{name}] {len(rows)} rows ...", file=sys.stderr, flush=True)
-            run_group(rows, rng, warm_up=scale.warm_up)
-            results += [row_result(row) for row in rows]
+                print(f"[{name}] {len(rows)} rows ...", file=sys.stderr, flush=True)
+                group_start = time.time()
+                run_group(rows, rng, scale.policy, warm_up=scale.warm_up)
+                results += [row_result(row) for row in rows]
+                load[name] = os.getloadavg()[0]
+                print(
+                    f"[{name}] done in {time.time() - group_start:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        finally:
+            _CACHE.clear()
     results += growth_rows(results)
+    policy = scale.policy
     return {
         "format_version": RESULTS_FORMAT,
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -878,10 +1073,28 @@ def run(
         "seconds": round(time.time() - started, 1),
         "machine": machine(),
         "versions": versions(),
+        "bytecode": bytecode,
+        "load_average": load,
+        "policy": {
+            "confidence": bench_stats.CONFIDENCE,
+            "target_pct": policy.target_pct,
+            "rerun_limit_pct": RERUN_LIMIT_PCT,
+            "min_rounds": {
+                "round < 0.1 s": policy.fast_rounds,
+                "round < 1 s": policy.process_rounds,
+                "longer": policy.slow_rounds,
+            },
+            "max_rounds": policy.max_rounds,
+            "budget_s": policy.budget,
+            "fixed_rounds": rounds,
+        },
         "method": (
-            "median of interleaved rounds in random order; spread = IQR / median; "
-            "CPU time: in-process calls in batches, fresh-process rows the child's "
-            "user + system time; memory: the child's VmHWM"
+            "median of interleaved rounds in random order; spread = the larger half of "
+            "the 95% distribution-free confidence interval of the median (order "
+            "statistics), over the median; rounds added until it is under "
+            f"{policy.target_pct:g}% or a cap is hit; CPU time: in-process calls in "
+            "batches, fresh-process rows the child's user + system time, accord "
+            "byte-compiled as installed; memory: the child's VmHWM"
         ),
         "rows": results,
     }
@@ -898,18 +1111,36 @@ def main(argv: list[str] | None = None) -> int:
     bench_dir = Path(os.environ.get("BENCH_DIR", ROOT / ".bench"))
     parser.add_argument("--out", type=Path, default=bench_dir / "results.json")
     parser.add_argument(
-        "--render", action="store_true", help="then render docs/performance.md from the result"
+        "--render",
+        action="store_true",
+        help="then render docs/performance.md (and README.md's marked block) from the result",
     )
     args = parser.parse_args(argv)
+    previous_path = args.out.with_name(args.out.stem + ".previous.json")
+    previous = load_results(args.out)
     result = run(SCALES[args.scale], args.only, rounds=args.rounds, seed=args.seed)
+    compare(result, previous)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.out.is_file():
+        # the run before stays readable: results.previous.json
+        os.replace(args.out, previous_path)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     import bench_render
 
     print(bench_render.render_text(result))
     if args.render:
         bench_render.update(ROOT / "docs" / "performance.md", result)
+        bench_render.update(ROOT / "README.md", result, readme=True)
     return 0
+
+
+def load_results(path: Path) -> dict[str, Any] | None:
+    """The results document at ``path``; None when there is none or it is unreadable."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) else None
 
 
 if __name__ == "__main__":

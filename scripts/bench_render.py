@@ -46,23 +46,98 @@ def _met(row: dict[str, Any]) -> str:
     return {True: "yes", False: "**no**", None: ""}[row["met"]]
 
 
+def _ratio(row: dict[str, Any]) -> str:
+    return f"{row['ratio']:.2f}x" if row["ratio"] is not None else "—"
+
+
+def moved(row: dict[str, Any], *, markdown: bool = True) -> str:
+    """How far the row moved from the previous run: its median, and its ratio."""
+    before = row.get("previous")
+    if not before:
+        return "—"
+    parts = []
+    if before["moved_pct"] is not None:
+        parts.append(f"{before['moved_pct']:+.0f}%")
+    if before["ratio_moved_pct"] is not None:
+        parts.append(f"ratio {before['ratio_moved_pct']:+.0f}%")
+    text = ", ".join(parts) or "—"
+    if before["over"]:
+        return f"**{text}**" if markdown else f"{text} (OVER)"
+    return text
+
+
 def header(result: dict[str, Any]) -> str:
     m, v = result["machine"], result["versions"]
     libs = ", ".join(f"{k} {v[k]}" for k in sorted(v) if k != "python")
     return (
-        f"Measured by `make bench` (scale `{result['scale']}`) on {result['date']}: "
-        f"{m['cpu'] or m['machine']}, {m['cpus']} CPUs, {m['memory_gib']} GiB, "
-        f"{m['system']}, Python {v['python']}. Libraries: {libs}. Method: {result['method']}."
+        f"Measured by `make bench` (scale `{result['scale']}`) on {result['date']} in "
+        f"{_duration(result['seconds'])}: {m['cpu'] or m['machine']}, {m['cpus']} CPUs, "
+        f"{m['memory_gib']} GiB, {m['system']}, Python {v['python']}{_load(result)}. "
+        f"Libraries: {libs}. Method: {result['method']}."
     )
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+def _load(result: dict[str, Any]) -> str:
+    load = result.get("load_average")
+    if not load:
+        return ""
+    return f", load average {min(load.values()):.1f} to {max(load.values()):.1f} during the run"
+
+
+def summary(result: dict[str, Any]) -> list[str]:
+    """What a reader checks first: goals met, spreads, and the move from the run before."""
+    limit = result["policy"]["rerun_limit_pct"]
+    goals = [row for row in result["rows"] if row["met"] is not None]
+    measured = [row for row in result["rows"] if row["group"] != "growth"]
+    wide = [
+        row["id"] for row in measured if row["spread_pct"] is None or row["spread_pct"] >= limit
+    ]
+    lines = [
+        f"Goals met: {sum(row['met'] for row in goals)} of {len(goals)} rows"
+        + (
+            f" (not met: {', '.join(row['id'] for row in goals if not row['met'])})."
+            if not all(row["met"] for row in goals)
+            else "."
+        ),
+        f"Spread under {limit:g}%: {len(measured) - len(wide)} of {len(measured)} measured rows"
+        + (f" (over: {', '.join(wide)})." if wide else "."),
+    ]
+    before = result.get("previous")
+    if not before:
+        lines.append("Previous run: none to compare with (run `make bench` again).")
+    else:
+        over = before["moved_over_limit"]
+        caveats = [
+            text
+            for flag, text in (
+                (before["same_machine"], "another machine"),
+                (before["same_versions"], "other library versions"),
+            )
+            if not flag
+        ]
+        lines.append(
+            f"Against the previous run ({before['date']}, scale `{before['scale']}`"
+            + (f"; {', '.join(caveats)}" if caveats else "")
+            + f"): {before['rows_compared'] - len(over)} of {before['rows_compared']} rows "
+            f"moved less than {limit:g}%" + (f" (over: {', '.join(over)})." if over else ".")
+        )
+    return lines
+
+
 def render_markdown(result: dict[str, Any]) -> str:
-    """The table: one line per row of the results, in their order."""
+    """The table: one line per row of the results, in their order, then the summary."""
     lines = [
         header(result),
         "",
-        "| path | accord (median ± spread) | floor / peer | ratio | goal | met |",
-        "|---|---|---|---|---|---|",
+        (
+            "| path | accord (median ± spread) | floor / peer | ratio | goal | met "
+            "| moved since the previous run |"
+        ),
+        "|---|---|---|---|---|---|---|",
     ]
     for row in result["rows"]:
         ours = value(row["contender"]["median"], row["unit"]) + _spread(row["contender"])
@@ -72,16 +147,16 @@ def render_markdown(result: dict[str, Any]) -> str:
             if floor
             else "—"
         )
-        ratio = f"{row['ratio']:.2f}x" if row["ratio"] is not None else "—"
         lines.append(
-            f"| {row['path']} | {ours} | {theirs} | {ratio} | {row['goal']} | {_met(row)} |"
+            f"| {row['path']} | {ours} | {theirs} | {_ratio(row)} | {row['goal']} "
+            f"| {_met(row)} | {moved(row)} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", *summary(result)]) + "\n"
 
 
 def render_text(result: dict[str, Any]) -> str:
     """The same rows for a terminal."""
-    rows = [("path", "accord", "floor / peer", "ratio", "goal", "met")]
+    rows = [("path", "accord", "floor / peer", "ratio", "goal", "met", "moved")]
     for row in result["rows"]:
         floor = row["floor"]
         rows.append(
@@ -92,24 +167,40 @@ def render_text(result: dict[str, Any]) -> str:
                 f"{row['ratio']:.2f}x" if row["ratio"] is not None else "",
                 row["goal"],
                 {True: "yes", False: "NO", None: ""}[row["met"]],
+                moved(row, markdown=False),
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(6)]
-    body = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
-    return header(result) + "\n\n" + body
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    body = "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+    return header(result) + "\n\n" + body + "\n\n" + "\n".join(summary(result))
 
 
 def render_readme(result: dict[str, Any]) -> str:
-    """The README's figure lines: each goal row, one line."""
-    machine = f"{result['machine']['cpus']} CPUs, Python {result['versions']['python']}"
-    where = "all figures in docs/performance.md"
-    lines = [f"Measured by `make bench` on {result['date'][:10]} ({machine}); {where}", ""]
+    """The README's figures: every row with a goal, in a short table."""
+    m, v = result["machine"], result["versions"]
+    intro = (
+        f"Measured by `make bench` (scale `{result['scale']}`) on {result['date'][:10]}: "
+        f"{m['cpu'] or m['machine']}, {m['cpus']} CPUs, Python {v['python']}. Medians, "
+        "± the 95% confidence interval of the median; CPU time. Every row, the peers' "
+        "versions and the method: [docs/performance.md](docs/performance.md)."
+    )
+    lines = [
+        intro,
+        "",
+        "| path | accord | floor / peer | ratio | goal | met |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in result["rows"]:
         if row["met"] is None:
             continue
-        ratio = f" ({row['ratio']:.2f}x {row['floor']['label']})" if row["ratio"] else ""
-        figure = value(row["contender"]["median"], row["unit"])
-        lines.append(f"- {row['path']}: {figure}{ratio}; goal {row['goal']}: {_met(row)}")
+        floor = row["floor"]
+        theirs = f"{floor['label']}: {value(floor['median'], row['unit'])}" if floor else "—"
+        ours = value(row["contender"]["median"], row["unit"]) + _spread(row["contender"])
+        lines.append(
+            f"| {row['path']} | {ours} | {theirs} | {_ratio(row)} | {row['goal']} | {_met(row)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

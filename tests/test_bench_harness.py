@@ -1,11 +1,15 @@
 """``make bench`` (scripts/bench.py) in its smallest mode: the shape of results.json, and
-the docs table rendered from it (scripts/bench_render.py). A benchmark measures; this
-test asserts only what the harness writes, never a timing."""
+the docs table rendered from it (scripts/bench_render.py); the statistics behind a row's
+spread (scripts/bench_stats.py) and the round policy, on deterministic inputs. A benchmark
+measures; these tests assert only what the harness computes and writes, never a timing."""
 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
+import math
+import random
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -58,8 +62,22 @@ def test_the_registry_generator_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_results_have_every_field_a_claim_needs(result: dict[str, Any]) -> None:
-    assert result["format_version"] == 1
-    assert {"date", "machine", "versions", "method", "rows", "scale"} <= set(result)
+    assert result["format_version"] == 2
+    assert {
+        "date",
+        "machine",
+        "versions",
+        "method",
+        "rows",
+        "scale",
+        "policy",
+        "bytecode",
+        "previous",
+        "load_average",
+    } <= set(result)
+    # accord was measured as installed: byte-compiled, nothing compiled from source
+    assert result["bytecode"]["accord_modules_compiled_from_source"] == 0
+    assert result["bytecode"]["accord_modules_loaded"] > 50
     assert {"cpu", "cpus", "system", "memory_gib"} <= set(result["machine"])
     for library in ("accord", "jsonschema-rs", "jsoncompat", "orjson", "datamodel-code-generator"):
         assert library in result["versions"]
@@ -76,16 +94,30 @@ def test_results_have_every_field_a_claim_needs(result: dict[str, Any]) -> None:
             "contender",
             "floor",
             "ratio",
+            "ratio_interval",
             "goal",
             "met",
+            "spread_pct",
+            "rounds",
+            "seconds",
+            "previous",
         }
-        assert row["contender"]["samples"] == 2
-        assert row["contender"]["median"] > 0
-        assert row["contender"]["spread_pct"] >= 0
+        assert row["rounds"] == 2
+        for side in (row["contender"], row["floor"]):
+            if side is None:
+                continue
+            assert side["n"] == len(side["samples"]) == 2
+            assert side["median"] == pytest.approx(sum(side["samples"]) / 2)
+            # two samples: the interval is their range, which holds the median half the time
+            assert side["interval"] == [min(side["samples"]), max(side["samples"])]
+            assert side["confidence"] == 0.5
+            assert side["spread_pct"] >= 0
         if row["floor"] is not None:
             assert row["ratio"] == pytest.approx(
                 row["contender"]["median"] / row["floor"]["median"]
             )
+            low, high = row["ratio_interval"]
+            assert low <= row["ratio"] <= high
         assert row["met"] in (True, False)
         assert row["goal"]
 
@@ -111,9 +143,309 @@ def test_the_docs_table_is_rendered_from_the_results_alone(
     for row, line in zip(result["rows"], lines[1:], strict=True):
         assert line.startswith(f"| {row['path']} | ")
         assert row["goal"] in line
-        assert line.endswith({True: "| yes |", False: "| **no** |", None: "|  |"}[row["met"]])
+        met = {True: "yes", False: "**no**", None: ""}[row["met"]]
+        assert f" | {met} | " in line
     # a page without the markers is left alone
     other = tmp_path / "other.md"
     other.write_text("no markers\n")
     assert not render.update(other, result)
     assert other.read_text() == "no markers\n"
+
+
+# -- the statistics (scripts/bench_stats.py), on deterministic inputs ----------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "low", "high", "confidence"),
+    [
+        # the textbook order-statistic intervals of the median (1-indexed x(low)..x(high))
+        (6, 1, 6, 1 - 2 / 64),
+        (9, 2, 8, 1 - 2 * (1 + 9) / 512),
+        (11, 2, 10, 1 - 2 * (1 + 11) / 2048),
+        (21, 6, 16, 1 - 2 * sum(math.comb(21, i) for i in range(6)) / 2**21),
+        # too few samples for 95%: the whole range, and its lower coverage stated as it is
+        (5, 1, 5, 1 - 2 / 32),
+        (2, 1, 2, 0.5),
+        (1, 1, 1, 0.0),
+    ],
+)
+def test_the_median_interval_is_the_binomial_order_statistic_one(
+    n: int, low: int, high: int, confidence: float
+) -> None:
+    stats = _script("bench_stats")
+    values = [float(10 * i) for i in range(1, n + 1)]
+    random.Random(n).shuffle(values)  # the order of the samples does not matter
+    interval = stats.median_interval(values)
+    assert (interval.low, interval.high) == (10.0 * low, 10.0 * high)
+    assert interval.coverage == pytest.approx(confidence)
+    if n >= 6:
+        assert interval.coverage >= 0.95
+        # and the next narrower interval would not reach 95%
+        assert low == (n + 1) // 2 or stats.coverage(n, low + 1) < 0.95
+
+
+def test_the_spread_is_the_larger_side_of_the_interval_over_the_median() -> None:
+    stats = _script("bench_stats")
+    # 9 samples: the interval is x(2)..x(8) = 10..13 around a median of 10, so the true
+    # median lies within +30% / -0% of it: the spread says 30%, not the average of the sides
+    values = [9.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 13.0, 20.0]
+    summary = stats.summarize(values)
+    assert summary["median"] == 10.0
+    assert summary["interval"] == [10.0, 13.0]
+    assert summary["spread_pct"] == 30.0
+    assert summary["n"] == 9
+    assert summary["samples"] == values
+    # one wild sample beyond the interval does not move it: x(9) = 20 or 2,000
+    assert stats.summarize([*values[:-1], 2000.0])["spread_pct"] == 30.0
+    # the IQR is kept as information: quartiles 10 and 10 -> 0%
+    assert summary["iqr_pct"] == 0.0
+    # a noisy row: 1..9 -> interval 2..8 around 5
+    assert stats.summarize([float(i) for i in range(1, 10)])["spread_pct"] == 60.0
+    assert stats.spread_of([float(i) for i in range(1, 10)]) == 60.0
+    # identical samples: no spread; a zero median with others around it: no relative figure
+    assert stats.summarize([4.0] * 7)["spread_pct"] == 0.0
+    assert stats.summarize([-1.0, *[0.0] * 7, 1.0])["spread_pct"] == 0.0
+    assert stats.summarize([-1.0, -1.0, 0.0, 0.0, 0.0, 1.0, 1.0])["spread_pct"] is None
+    assert stats.spread_of([-1.0, -1.0, 0.0, 0.0, 0.0, 1.0, 1.0]) == math.inf
+    with pytest.raises(ValueError, match="no samples"):
+        stats.median_interval([])
+
+
+def test_ratio_intervals_and_moves() -> None:
+    stats = _script("bench_stats")
+    assert stats.quotient_interval((2.0, 3.0), (1.0, 2.0)) == (1.0, 3.0)
+    assert stats.quotient_interval((2.0, 3.0), (0.0, 2.0)) is None
+    assert stats.moved_pct(115.0, 100.0) == pytest.approx(15.0)
+    assert stats.moved_pct(80.0, 100.0) == pytest.approx(-20.0)
+    assert stats.moved_pct(None, 100.0) is None
+    assert stats.moved_pct(1.0, 0.0) is None
+
+
+# -- the round policy (scripts/bench.py run_group), with fake samples and a fake clock ------
+
+
+class _FakeClock:
+    """A clock that advances by the cost of each sample taken."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _side(
+    bench: ModuleType, label: str, values: list[float], clock: _FakeClock, cost: float, log: list
+) -> Any:
+    cycle = itertools.cycle(values)
+
+    def sample() -> float:
+        clock.now += cost
+        log.append(label)
+        return next(cycle)
+
+    return bench.Side(label, sample)
+
+
+def _rounds(bench: ModuleType, rows: list[Any], clock: _FakeClock, **policy: Any) -> list[int]:
+    bench.run_group(rows, random.Random(7), bench.Policy(**policy), warm_up=False, clock=clock)
+    return [len(row.contender.values) for row in rows]
+
+
+def test_a_steady_row_stops_at_its_minimum_and_a_noisy_one_gets_more_rounds() -> None:
+    bench = _script("bench")
+    clock, log = _FakeClock(), []
+    steady = bench.Row(
+        "steady",
+        "g",
+        "steady",
+        _side(bench, "a", [1.0, 1.01, 0.99], clock, 0.01, log),
+        _side(bench, "b", [2.0], clock, 0.01, log),
+        "<= 2x",
+    )
+    noisy = bench.Row(
+        "noisy", "g", "noisy", _side(bench, "c", [1.0, 2.0], clock, 0.01, log), None, "< 5 ms"
+    )
+    # rounds of 0.02 s: 21 at least; the steady row is within 10% at once, the noisy one
+    # (1, 2, 1, 2, ...) never is, so it runs to the cap
+    assert _rounds(bench, [steady, noisy], clock, max_rounds=40) == [21, 40]
+    assert len(steady.floor.values) == 21
+    assert steady.spread() < 10.0
+    assert noisy.spread() > 10.0
+
+
+def test_rounds_interleave_every_side_in_a_new_order_each_round() -> None:
+    bench = _script("bench")
+    clock, log = _FakeClock(), []
+    rows = [
+        bench.Row(
+            f"r{i}",
+            "g",
+            f"r{i}",
+            _side(bench, f"c{i}", [1.0], clock, 0.01, log),
+            _side(bench, f"f{i}", [1.0], clock, 0.01, log),
+            "<= 2x",
+            rounds=5,
+        )
+        for i in range(3)
+    ]
+    assert _rounds(bench, rows, clock) == [5, 5, 5]
+    rounds = [log[i : i + 6] for i in range(0, len(log), 6)]
+    assert len(rounds) == 5
+    assert all(sorted(r) == ["c0", "c1", "c2", "f0", "f1", "f2"] for r in rounds)
+    assert len({tuple(r) for r in rounds}) > 1  # shuffled, not one fixed order
+
+
+def test_slow_rows_run_the_fewest_rounds_a_95_percent_interval_needs_then_stop_at_the_budget() -> (
+    None
+):
+    bench = _script("bench")
+    clock, log = _FakeClock(), []
+    # 10 s a sample, noisy: 6 rounds (120 s) are always run, even over a 60 s budget
+    slow = bench.Row(
+        "slow", "g", "slow", _side(bench, "s", [1.0, 3.0], clock, 10.0, log), None, "< 1 s"
+    )
+    assert _rounds(bench, [slow], clock, budget=60.0) == [6]
+    # 0.5 s a sample (a process row): 11 rounds at least, then more until 30 s are spent
+    clock2 = _FakeClock()
+    medium = bench.Row(
+        "medium", "g", "medium", _side(bench, "m", [1.0, 3.0], clock2, 0.5, log), None, "< 1 s"
+    )
+    assert _rounds(bench, [medium], clock2, budget=30.0) == [60]
+    assert medium.seconds == pytest.approx(30.0)
+
+
+# -- the growth rows and the previous-run comparison --------------------------------------
+
+
+def _measured(row_id: str, median: float, floor: float | None = None) -> dict[str, Any]:
+    def side(label: str, m: float) -> dict[str, Any]:
+        return {"label": label, "median": m, "interval": [0.9 * m, 1.1 * m], "spread_pct": 10.0}
+
+    return {
+        "id": row_id,
+        "group": "check",
+        "path": f"`check` on the registry alone, {row_id}",
+        "unit": "s",
+        "contender": side("accord", median),
+        "floor": side("plain", floor) if floor else None,
+        "ratio": median / floor if floor else None,
+        "goal": "<= 3x",
+        "met": True,
+        "spread_pct": 10.0,
+    }
+
+
+def test_growth_rows_compare_each_size_with_the_next_and_with_the_work() -> None:
+    bench = _script("bench")
+    rows = [
+        _measured("alone-100", 1.0, 0.5),
+        _measured("alone-1000", 8.0, 5.0),
+        _measured("alone-5000", 60.0, 25.0),
+        _measured("alone-warm-100", 1.0),  # another family: not mixed in
+        _measured("ready-100", 1.0),  # one size only: no growth
+    ]
+    growth = {row["id"]: row for row in bench.growth_rows(rows)}
+    assert set(growth) == {"growth-alone-100-1000", "growth-alone-1000-5000"}
+    first, second = growth["growth-alone-100-1000"], growth["growth-alone-1000-5000"]
+    assert first["contender"]["median"] == pytest.approx(8.0)
+    assert first["work"] == 10.0
+    assert first["met"] is True  # 8x for 10x the work
+    assert first["floor"]["median"] == pytest.approx(10.0)
+    assert first["contender"]["interval"] == pytest.approx([7.2 / 1.1, 8.8 / 0.9])
+    assert second["contender"]["median"] == pytest.approx(7.5)
+    assert second["goal"] == "<= 5x (linear)"
+    assert second["met"] is False  # 7.5x for 5x the work: worse than linear
+    assert first["group"] == second["group"] == "growth"
+
+
+def test_each_row_states_how_far_it_moved_from_the_previous_run() -> None:
+    bench = _script("bench")
+    render = _script("bench_render")
+    machine = {"cpu": "x", "cpus": 2, "system": "s", "machine": "m", "memory_gib": 1}
+    old = {
+        "format_version": 2,
+        "date": "2026-01-01T00:00:00Z",
+        "scale": "small",
+        "machine": machine,
+        "versions": {"python": "3.11"},
+        "rows": [_measured("a", 1.0, 1.0), _measured("b", 1.0), _measured("gone", 1.0)],
+    }
+    new = {
+        "format_version": 2,
+        "date": "2026-01-02T00:00:00Z",
+        "scale": "small",
+        "seconds": 60.0,
+        "method": "m",
+        "policy": {"rerun_limit_pct": 15.0},
+        "machine": machine,
+        "versions": {"python": "3.11"},
+        "rows": [_measured("a", 1.1, 1.0), _measured("b", 1.2), _measured("new", 1.0)],
+    }
+    bench.compare(new, old)
+    a, b, fresh = new["rows"]
+    assert a["previous"] == {
+        "median": 1.0,
+        "ratio": 1.0,
+        "moved_pct": 10.0,
+        "ratio_moved_pct": 10.0,
+        "over": False,
+    }
+    assert b["previous"]["moved_pct"] == 20.0
+    assert b["previous"]["ratio_moved_pct"] is None
+    assert b["previous"]["over"] is True
+    assert fresh["previous"] is None
+    assert new["previous"]["moved_over_limit"] == ["b"]
+    assert new["previous"]["rows_compared"] == 2
+    assert new["previous"]["same_machine"] is True
+    # the table states it, and the summary names the row that moved too far
+    table = render.render_markdown(new)
+    assert "| +10%, ratio +10% |" in table
+    assert "| **+20%** |" in table
+    assert "1 of 2 rows moved less than 15% (over: b)" in table
+    # no previous run (or one of an unknown format): nothing compared, and said so
+    bench.compare(new, None)
+    assert new["previous"] is None
+    assert "none to compare with" in render.render_text(new)
+    bench.compare(new, {**old, "format_version": 99})
+    assert new["previous"] is None
+
+
+def test_make_bench_keeps_the_previous_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bench = _script("bench")
+    monkeypatch.setenv("BENCH_DIR", str(tmp_path))
+    out = tmp_path / "results.json"
+    argv = ["--scale", "tiny", "--only", "diff", "--rounds", "2", "--seed", "1", "--out", str(out)]
+    assert bench.main(argv) == 0
+    first = json.loads(out.read_text())
+    assert first["previous"] is None
+    assert bench.main(argv) == 0
+    second = json.loads(out.read_text())
+    assert json.loads((tmp_path / "results.previous.json").read_text()) == first
+    assert second["previous"]["date"] == first["date"]
+    assert second["previous"]["rows_compared"] == len(second["rows"])
+    for row, before in zip(second["rows"], first["rows"], strict=True):
+        assert row["previous"]["median"] == before["contender"]["median"]
+
+
+def test_the_bytecode_check_sees_modules_compiled_from_source(tmp_path: Path) -> None:
+    bench = _script("bench")
+    package = tmp_path / "accord"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "cli.py").write_text("X = 1\n")
+    (package / "extra.py").write_text("Y = 2\n")
+    # no bytecode yet: the child compiles all three from source (and, bytecode on, writes it)
+    report = bench.bytecode_check(tmp_path)
+    assert sorted(Path(p).name for p in report["compiled"]) == ["__init__.py", "cli.py", "extra.py"]
+    assert report["modules"] == 3
+    # byte-compiled: none is
+    summary = bench.byte_compile(tmp_path)
+    assert summary["accord_modules_compiled_from_source"] == 0
+    assert summary["accord_modules_loaded"] == 3
+    assert bench.bytecode_check(tmp_path)["compiled"] == []
+    # a module changed after compiling is compiled again (and the harness refuses to measure)
+    (package / "extra.py").write_text("Y = 3\n# changed\n")
+    assert [Path(p).name for p in bench.bytecode_check(tmp_path)["compiled"]] == ["extra.py"]
