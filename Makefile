@@ -107,10 +107,14 @@ format: $(STAMP)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix $(SRC)
 	$(BIN)/ruff format $(SRC)
 
+# full: 100 / 1,000 / 5,000 contracts; small: 100 only; tiny: a smoke run (figures mean nothing).
+# BENCH_ARGS passes more options to scripts/bench.py (e.g. --only check, --seed 1).
 BENCH_SCALE ?= full
+BENCH_ARGS ?=
 
-bench: $(STAMP)  ## measure every row of docs/performance.md into .bench/results.json and render the page (BENCH_SCALE=small: 100 contracts only)
-	$(PY) scripts/bench.py --scale $(BENCH_SCALE) --render
+# The run before is kept as .bench/results.previous.json: every row says how far it moved.
+bench: $(STAMP)  ## measure every row of docs/performance.md into .bench/results.json, compare with the previous run, render the page and the README's figures (BENCH_SCALE=small: 100 contracts only)
+	$(PY) scripts/bench.py --scale $(BENCH_SCALE) --render $(BENCH_ARGS)
 
 dist: $(STAMP)  ## build accord's own wheel and sdist into dist/ (offline: hatchling, no isolation)
 	rm -f dist/accord-*.whl dist/accord-*.tar.gz

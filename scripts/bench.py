@@ -15,7 +15,7 @@ How a figure is made, so that it can back a claim (docs/performance.md says it a
   pays for compiling accord from source (checked in a child before measuring);
 - every round runs each side of every row of a group once, in a new random order
   (contenders interleaved with their floors, so a slow minute hits both), after one
-  warm-up sample per side; a row reports the median of its rounds and its spread: the
+  warm-up call of each in-process side; a row reports the median of its rounds and its spread: the
   relative half-width of the 95% distribution-free confidence interval of the median
   (``scripts/bench_stats.py``). Rounds are added to a row until that spread is under
   10% on both sides, or the row's round cap or time budget is reached;
@@ -89,16 +89,19 @@ class Policy:
     target_pct: float = 10.0  # sqrt(2) x 10% ~ 14%: a re-run's median within 15%
     fast_rounds: int = 21  # the minimum when a round takes under 0.1 s
     process_rounds: int = 11  # ... under 1 s
-    slow_rounds: int = 6  # ... longer (6: the fewest samples a 95% interval needs)
+    slow_rounds: int = 6  # ... under 30 s (6: the fewest samples a 95% interval needs)
+    crawl_rounds: int = 3  # ... longer: a range of 3, 75% coverage (stated as such)
     max_rounds: int = 61
-    budget: float = 90.0  # seconds of measuring after which a row gets no more rounds
+    budget: float = 45.0  # seconds of measuring after which a row gets no more rounds
 
     def minimum(self, round_seconds: float) -> int:
         if round_seconds < 0.1:
             return self.fast_rounds
         if round_seconds < 1.0:
             return self.process_rounds
-        return self.slow_rounds
+        if round_seconds < 30.0:
+            return self.slow_rounds
+        return self.crawl_rounds
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ class Scale:
 
 
 SCALES = {
-    "tiny": Scale("tiny", (3,), (10, 20), 3, (3,), Policy(20.0, 3, 3, 3, 5, 2.0), warm_up=False),
+    "tiny": Scale("tiny", (3,), (10, 20), 3, (3,), Policy(20.0, 3, 3, 3, 3, 5, 2.0), warm_up=False),
     "small": Scale("small", (100,), (50, 500), 100, (100,), Policy()),
     "full": Scale(
         "full",
@@ -123,9 +126,9 @@ SCALES = {
         (50, 500, 5000),
         100,
         (1000, 5000),
-        # multi-second rows at 1,000 and 5,000 contracts: a smaller budget keeps the
-        # whole run under 45 min on 2 cores (the minimum of 6 rounds is always run)
-        Policy(budget=60.0),
+        # rows of several seconds at 1,000 and 5,000 contracts run their minimum of 6
+        # rounds whatever the budget: the run takes longer the slower accord is there
+        Policy(),
     ),
 }
 
@@ -186,11 +189,12 @@ def run_group(
     warm_up: bool = True,
     clock: Callable[[], float] = time.perf_counter,
 ) -> None:
-    """Warm every side once, then run rounds, each side of every row that wants more once
+    """Warm every in-process side once, then run rounds, each side of every row that wants more once
     per round, in a new random order each round, until no row wants more."""
     for row in rows if warm_up else ():
         for side in row.sides:
-            side.sample()
+            if not isinstance(side.sample, ProcessSample):
+                side.sample()
     active = list(rows)
     while active:
         order = [(row, side) for row in active for side in row.sides]
@@ -262,25 +266,28 @@ def run_process(argv: list[str], env: dict[str, str], cwd: Path | None = None) -
     return usage.ru_utime + usage.ru_stime, text
 
 
-def process(
-    argv: list[str],
-    *,
-    env: dict[str, str] | None = None,
-    before: Callable[[], dict[str, str]] | None = None,
-    reported: bool = False,
-) -> Callable[[], float]:
+@dataclass(frozen=True)
+class ProcessSample:
     """A sample: a fresh process's CPU time, or (``reported``) the last number it prints.
 
-    ``before`` runs first (outside the measurement) and returns extra environment."""
+    ``before`` runs first (outside the measurement) and returns extra environment. No
+    warm-up: each sample is a new process, and what a first one would warm (bytecode) is
+    compiled before measuring."""
 
-    def sample() -> float:
-        extra = before() if before else {}
-        cpu, out = run_process(argv, _env({**(env or {}), **extra}))
-        if reported and not out.split():
-            raise RuntimeError(f"{argv[:4]} printed nothing")
-        return float(out.split()[-1]) if reported else cpu
+    argv: list[str]
+    env: dict[str, str] | None = None
+    before: Callable[[], dict[str, str]] | None = None
+    reported: bool = False
 
-    return sample
+    def __call__(self) -> float:
+        extra = self.before() if self.before else {}
+        cpu, out = run_process(self.argv, _env({**(self.env or {}), **extra}))
+        if self.reported and not out.split():
+            raise RuntimeError(f"{self.argv[:4]} printed nothing")
+        return float(out.split()[-1]) if self.reported else cpu
+
+
+process = ProcessSample
 
 
 # -- accord as installed: byte-compiled ---------------------------------------------------
@@ -481,17 +488,18 @@ def _refused(validator: Any, data: bytes) -> None:
     raise SystemExit("the invalid payload was accepted")
 
 
+# The child times its own first call: CPU time, like every other row.
 _FIRST = """
 import sys, time
 import accord
 validator = accord.validator(sys.argv[2], registry=sys.argv[1])
 data = open(sys.argv[3], "rb").read()
-start = time.perf_counter()
+start = time.process_time()
 if sys.argv[4] == "valid":
     validator.validate_json(data)
 else:
     assert validator.errors(__import__("json").loads(data))
-print(time.perf_counter() - start)
+print(time.process_time() - start)
 """
 
 _READY = """
@@ -1082,7 +1090,8 @@ def run(
             "min_rounds": {
                 "round < 0.1 s": policy.fast_rounds,
                 "round < 1 s": policy.process_rounds,
-                "longer": policy.slow_rounds,
+                "round < 30 s": policy.slow_rounds,
+                "longer": policy.crawl_rounds,
             },
             "max_rounds": policy.max_rounds,
             "budget_s": policy.budget,

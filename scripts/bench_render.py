@@ -109,6 +109,8 @@ def summary(result: dict[str, Any]) -> list[str]:
     before = result.get("previous")
     if not before:
         lines.append("Previous run: none to compare with (run `make bench` again).")
+    elif not before["rows_compared"]:
+        lines.append(f"Previous run ({before['date']}): no row in common with this one.")
     else:
         over = before["moved_over_limit"]
         caveats = [

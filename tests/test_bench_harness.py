@@ -306,6 +306,11 @@ def test_slow_rows_run_the_fewest_rounds_a_95_percent_interval_needs_then_stop_a
         "slow", "g", "slow", _side(bench, "s", [1.0, 3.0], clock, 10.0, log), None, "< 1 s"
     )
     assert _rounds(bench, [slow], clock, budget=60.0) == [6]
+    # 40 s a round (check at 5,000 contracts, slow): 3 rounds, the range of 3 at 75%
+    crawl = bench.Row(
+        "crawl", "g", "crawl", _side(bench, "x", [1.0, 3.0], clock, 40.0, log), None, "< 1 s"
+    )
+    assert _rounds(bench, [crawl], clock, budget=60.0) == [3]
     # 0.5 s a sample (a process row): 11 rounds at least, then more until 30 s are spent
     clock2 = _FakeClock()
     medium = bench.Row(
@@ -449,3 +454,28 @@ def test_the_bytecode_check_sees_modules_compiled_from_source(tmp_path: Path) ->
     # a module changed after compiling is compiled again (and the harness refuses to measure)
     (package / "extra.py").write_text("Y = 3\n# changed\n")
     assert [Path(p).name for p in bench.bytecode_check(tmp_path)["compiled"]] == ["extra.py"]
+
+
+def test_only_in_process_sides_are_warmed_up() -> None:
+    bench = _script("bench")
+    calls: list[str] = []
+
+    def in_process() -> float:
+        calls.append("in-process")
+        return 1.0
+
+    fresh_calls: list[int] = []
+
+    def before() -> dict[str, str]:
+        fresh_calls.append(1)
+        return {}
+
+    fresh = bench.process(["true"], before=before)
+    row = bench.Row(
+        "r", "g", "r", bench.Side("a", in_process), bench.Side("b", fresh), "<= 2x", rounds=2
+    )
+    bench.run_group([row], random.Random(1), bench.Policy(), warm_up=True)
+    # the in-process side: one warm-up call and two samples; the fresh process: two samples
+    assert calls == ["in-process"] * 3
+    assert len(fresh_calls) == 2
+    assert len(row.floor.values) == 2
