@@ -398,18 +398,41 @@ def invalid_payload() -> dict[str, Any]:
     return payload
 
 
-def rows_validate(scale: Scale) -> list[Row]:
+def generated_model(registry: Any, ref: str, tmp: Path) -> Any:
+    """The pydantic model ``accord codegen`` generates for ``ref`` (the pydantic peer)."""
+    import importlib
+
+    from accord.codegen import generate_package
+
+    out = tmp / "models"
+    result = generate_package(registry, out)
+    sys.path.insert(0, str(out))
+    try:
+        name, version = ref.split("@")
+        namespace, contract = name.split(".")
+        module = importlib.import_module(
+            f"{result.package_dir.name}.{namespace}.{contract.replace('-', '_')}"
+            f".v{version.replace('.', '_')}"
+        )
+    finally:
+        sys.path.remove(str(out))
+    return module.MODEL
+
+
+def rows_validate(scale: Scale, tmp: Path) -> list[Row]:
     import fastjsonschema
     import jsonschema
     import jsonschema_rs
     import msgspec
     import orjson
+    import pydantic
 
     import accord
     from accord.core.frozen import thaw
     from accord.registry.model import Registry
 
     registry = Registry.load(EXAMPLE)
+    model = generated_model(registry, ORDER_REF, tmp)
     schema = thaw(registry.bundle(ORDER_REF))
     validator = accord.validator(ORDER_REF, registry=registry)
     rs = jsonschema_rs.Draft202012Validator(schema, validate_formats=True, offline=True)
@@ -419,6 +442,13 @@ def rows_validate(scale: Scale) -> list[Row]:
     data, bad_data = orjson.dumps(payload), orjson.dumps(bad)
     if not rs.is_valid(payload) or rs.is_valid(bad) or not validator.errors(bad):
         raise SystemExit("the benchmark payloads are not what they claim")
+    model.model_validate_json(data)
+    try:
+        model.model_validate_json(bad_data)
+    except pydantic.ValidationError:
+        pass
+    else:
+        raise SystemExit("the generated pydantic model accepts the invalid payload")
     kb = f"{len(data) / 1024:.1f} KB"
     return [
         Row(
@@ -462,6 +492,15 @@ def rows_validate(scale: Scale) -> list[Row]:
             f"(peer) fastjsonschema compiled validator, {kb}, vs accord",
             Side("fastjsonschema", batched(lambda: fast(payload))),
             Side("accord is_valid", batched(lambda: validator.is_valid(payload))),
+            "(info)",
+        ),
+        Row(
+            "peer-pydantic",
+            "validate",
+            f"(peer) pydantic `model_validate_json` (the model accord codegen generates), {kb} "
+            "valid, vs accord",
+            Side("pydantic", batched(lambda: model.model_validate_json(data))),
+            Side("accord validate_json", batched(lambda: validator.validate_json(data))),
             "(info)",
         ),
         Row(
@@ -1056,7 +1095,7 @@ def run(
         try:
             for name in groups:
                 maker = GROUPS[name]
-                needs_tmp = name in ("boot", "check", "codegen")
+                needs_tmp = name in ("validate", "boot", "check", "codegen")
                 rows = maker(scale, tmp) if needs_tmp else maker(scale)
                 for row in rows:
                     row.rounds = rounds
