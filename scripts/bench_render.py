@@ -184,8 +184,9 @@ def render_readme(result: dict[str, Any]) -> str:
     m, v = result["machine"], result["versions"]
     intro = (
         f"Measured by `make bench` (scale `{result['scale']}`) on {result['date'][:10]}: "
-        f"{m['cpu'] or m['machine']}, {m['cpus']} CPUs, Python {v['python']}. Medians, "
-        "± the 95% confidence interval of the median; CPU time. Every row, the peers' "
+        f"{m['cpu'] or m['machine']}, {m['cpus']} CPUs, Python {v['python']}. CPU time, "
+        "medians; ± covers the 95% confidence interval of the median (its larger side), the "
+        "ratio is to the floor or peer measured in the same run. Every row, the peers' "
         "versions and the method: [docs/performance.md](docs/performance.md)."
     )
     lines = [
@@ -203,7 +204,7 @@ def render_readme(result: dict[str, Any]) -> str:
         lines.append(
             f"| {row['path']} | {ours} | {theirs} | {_ratio(row)} | {row['goal']} | {_met(row)} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", *summary(result)]) + "\n"
 
 
 def replace_between(text: str, begin: str, end: str, body: str) -> str:

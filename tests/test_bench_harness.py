@@ -479,3 +479,28 @@ def test_only_in_process_sides_are_warmed_up() -> None:
     assert calls == ["in-process"] * 3
     assert len(fresh_calls) == 2
     assert len(row.floor.values) == 2
+
+
+def test_the_readme_figures_are_the_goal_rows_of_the_results(
+    result: dict[str, Any], tmp_path: Path
+) -> None:
+    render = _script("bench_render")
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# accord\n\n<!-- bench:readme:begin -->\nold\n<!-- bench:readme:end -->\n\n## Next\n"
+    )
+    assert render.update(readme, result, readme=True)
+    block = readme.read_text().split("<!-- bench:readme:begin -->\n")[1]
+    block = block.split("<!-- bench:readme:end -->")[0]
+    assert block == render.render_readme(result)
+    assert result["machine"]["cpu"] in block
+    assert f"{result['machine']['cpus']} CPUs" in block
+    lines = [line for line in block.splitlines() if line.startswith("| ")][1:]
+    goal_rows = [row for row in result["rows"] if row["met"] is not None]
+    assert len(lines) == len(goal_rows)
+    for row, line in zip(goal_rows, lines, strict=True):
+        assert line.startswith(f"| {row['path']} | ")
+        assert render.value(row["contender"]["median"], row["unit"]) in line
+    # the summary under it is the one `make bench` prints
+    assert all(line in block for line in render.summary(result))
+    assert all(line in render.render_text(result) for line in render.summary(result))
