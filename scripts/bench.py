@@ -157,6 +157,7 @@ class Row:
     max_value: float | None = None  # an absolute goal on the contender's median
     unit: str = "s"  # "s" (shown in s, ms or us) or "MiB"
     rounds: int | None = None  # a fixed number of rounds (else the policy decides)
+    phase: int = 0  # rows of a group are measured phase by phase (interleaved within one)
     seconds: float = 0.0  # the wall time its measured samples took
 
     @property
@@ -777,25 +778,33 @@ for name in names:
 """
 
 
-def cold_caches(tmp: Path) -> Callable[[], dict[str, str]]:
+class ColdCaches:
     """Before each sample: a cache directory nobody has used (so every verdict is
-    computed), the previous one removed (a 5,000-contract cache is not small)."""
-    count = itertools.count()
-    last: list[Path] = []
+    computed), the one before removed (a 5,000-contract cache is not small); the last
+    one stays (``last``): the cache a cold run filled, for the warm row to re-use."""
 
-    def before() -> dict[str, str]:
-        for old in last:
-            shutil.rmtree(old, ignore_errors=True)
-        last[:] = [tmp / f"cold-{next(count)}"]
-        return {"ACCORD_CACHE_DIR": str(last[0])}
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = itertools.count()
+        self.last: Path | None = None
 
-    return before
+    def __call__(self) -> dict[str, str]:
+        if self.last is not None:
+            shutil.rmtree(self.last, ignore_errors=True)
+        self.last = self.folder / f"cold-{next(self.count)}"
+        return {"ACCORD_CACHE_DIR": str(self.last)}
+
+    def filled(self) -> dict[str, str]:
+        """The cache directory of the last cold sample (before the warm row's samples)."""
+        if self.last is None:
+            raise RuntimeError("no cold sample has filled a cache yet")
+        return {"ACCORD_CACHE_DIR": str(self.last)}
 
 
 def rows_check(scale: Scale, tmp: Path) -> list[Row]:
     rows = []
-    cold = cold_caches(tmp)
     for size in scale.registries:
+        cold, cold_alone = ColdCaches(tmp / f"against-{size}"), ColdCaches(tmp / f"alone-{size}")
         root = bench_registry.ensure(size)
         large = size > 1000
         rows.append(
@@ -824,7 +833,9 @@ def rows_check(scale: Scale, tmp: Path) -> list[Row]:
                 f"alone-{size}",
                 "check",
                 f"`check` on the registry alone, {size:,} x 3 versions",
-                Side("accord", process(accord("check", "--registry", str(root)), before=cold)),
+                Side(
+                    "accord", process(accord("check", "--registry", str(root)), before=cold_alone)
+                ),
                 Side(
                     "every pair diffed by a plain script", process(python(_PLAIN_ALONE, str(root)))
                 ),
@@ -832,8 +843,8 @@ def rows_check(scale: Scale, tmp: Path) -> list[Row]:
                 max_ratio=3.0,
             )
         )
-        warm = tmp / f"warm-{size}"
-        run_process(accord("check", "--registry", str(root)), _env({"ACCORD_CACHE_DIR": str(warm)}))
+        # after the cold rows of this size (phase 1): the cache the last cold `check`
+        # filled, re-used unchanged (no extra cold run to fill one)
         rows.append(
             Row(
                 f"warm-{size}",
@@ -841,14 +852,12 @@ def rows_check(scale: Scale, tmp: Path) -> list[Row]:
                 f"`check` re-run on the unchanged registry, {size:,} x 3, warm cache",
                 Side(
                     "accord",
-                    process(
-                        accord("check", "--registry", str(root)),
-                        env={"ACCORD_CACHE_DIR": str(warm)},
-                    ),
+                    process(accord("check", "--registry", str(root)), before=cold_alone.filled),
                 ),
                 None,
                 "< 1 s",
                 max_value=1.0,
+                phase=1,
             )
         )
     return rows
@@ -1101,7 +1110,13 @@ def run(
                     row.rounds = rounds
                 print(f"[{name}] {len(rows)} rows ...", file=sys.stderr, flush=True)
                 group_start = time.time()
-                run_group(rows, rng, scale.policy, warm_up=scale.warm_up)
+                for phase in sorted({row.phase for row in rows}):
+                    run_group(
+                        [row for row in rows if row.phase == phase],
+                        rng,
+                        scale.policy,
+                        warm_up=scale.warm_up,
+                    )
                 results += [row_result(row) for row in rows]
                 load[name] = os.getloadavg()[0]
                 print(

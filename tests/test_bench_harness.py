@@ -504,3 +504,18 @@ def test_the_readme_figures_are_the_goal_rows_of_the_results(
     # the summary under it is the one `make bench` prints
     assert all(line in block for line in render.summary(result))
     assert all(line in render.render_text(result) for line in render.summary(result))
+
+
+def test_cold_caches_are_fresh_each_sample_and_the_last_one_is_kept(tmp_path: Path) -> None:
+    bench = _script("bench")
+    caches = bench.ColdCaches(tmp_path / "alone")
+    with pytest.raises(RuntimeError, match="no cold sample"):
+        caches.filled()
+    first = Path(caches()["ACCORD_CACHE_DIR"])
+    first.mkdir(parents=True)
+    second = Path(caches()["ACCORD_CACHE_DIR"])
+    assert second != first
+    assert not first.exists()  # the one before is removed
+    second.mkdir()
+    assert caches.filled() == {"ACCORD_CACHE_DIR": str(second)}
+    assert second.is_dir()  # the last one stays, for the warm row
