@@ -169,15 +169,16 @@ class Row:
         return max(bench_stats.spread_of(side.values) for side in self.sides)
 
 
-def wants_more(row: Row, policy: Policy) -> bool:
-    """Whether ``row`` needs another round (see ``Policy``)."""
+def wants_more(row: Row, policy: Policy, *, overtime: bool = False) -> bool:
+    """Whether ``row`` needs another round (see ``Policy``); past the run's deadline
+    (``overtime``) only its minimum."""
     done = len(row.contender.values)
     if row.rounds is not None:
         return done < row.rounds
     per_round = row.seconds / done
     if done < policy.minimum(per_round):
         return True
-    if done >= policy.max_rounds or row.seconds + per_round > policy.budget:
+    if overtime or done >= policy.max_rounds or row.seconds + per_round > policy.budget:
         return False
     return row.spread() > policy.target_pct
 
@@ -189,9 +190,11 @@ def run_group(
     *,
     warm_up: bool = True,
     clock: Callable[[], float] = time.perf_counter,
+    deadline: float | None = None,
 ) -> None:
-    """Warm every in-process side once, then run rounds, each side of every row that wants more once
-    per round, in a new random order each round, until no row wants more."""
+    """Warm every in-process side once, then run rounds: each side of every row that
+    wants more, once per round, in a new random order each round, until no row wants
+    more. Past ``deadline`` (a ``clock()`` value) rows get only their minimum rounds."""
     for row in rows if warm_up else ():
         for side in row.sides:
             if not isinstance(side.sample, ProcessSample):
@@ -204,7 +207,8 @@ def run_group(
             start = clock()
             side.values.append(side.sample())
             row.seconds += clock() - start
-        active = [row for row in active if wants_more(row, policy)]
+        overtime = deadline is not None and clock() > deadline
+        active = [row for row in active if wants_more(row, policy, overtime=overtime)]
 
 
 def batched(fn: Callable[[], Any], target: float = 0.02) -> Callable[[], float]:
@@ -1089,11 +1093,18 @@ def compare(result: dict[str, Any], previous: dict[str, Any] | None) -> None:
 
 
 def run(
-    scale: Scale, groups: list[str], *, rounds: int | None = None, seed: int | None = None
+    scale: Scale,
+    groups: list[str],
+    *,
+    rounds: int | None = None,
+    seed: int | None = None,
+    max_minutes: float | None = None,
 ) -> dict[str, Any]:
-    """Measure ``groups`` at ``scale``; the results document."""
+    """Measure ``groups`` at ``scale``; the results document. After ``max_minutes``,
+    rows run only their minimum rounds."""
     rng = random.Random(seed)
     started = time.time()
+    deadline = None if max_minutes is None else time.perf_counter() + 60 * max_minutes
     results: list[dict[str, Any]] = []
     # the machine's 1-minute load average: other work on it shows here
     load = {"start": os.getloadavg()[0]}
@@ -1116,6 +1127,7 @@ def run(
                         rng,
                         scale.policy,
                         warm_up=scale.warm_up,
+                        deadline=deadline,
                     )
                 results += [row_result(row) for row in rows]
                 load[name] = os.getloadavg()[0]
@@ -1150,6 +1162,8 @@ def run(
             "max_rounds": policy.max_rounds,
             "budget_s": policy.budget,
             "fixed_rounds": rounds,
+            "max_minutes": max_minutes,
+            "overtime": deadline is not None and time.perf_counter() > deadline,
         },
         "method": (
             "median of interleaved rounds in random order; spread = the larger half of "
@@ -1171,6 +1185,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=sorted(GROUPS), default=list(GROUPS))
     parser.add_argument("--rounds", type=int, help="rounds for every row (default: per row)")
     parser.add_argument("--seed", type=int, help="seed of the round order (default: random)")
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        help="after this long, rows run only their minimum rounds (default: no limit)",
+    )
     bench_dir = Path(os.environ.get("BENCH_DIR", ROOT / ".bench"))
     parser.add_argument("--out", type=Path, default=bench_dir / "results.json")
     parser.add_argument(
@@ -1181,7 +1200,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous_path = args.out.with_name(args.out.stem + ".previous.json")
     previous = load_results(args.out)
-    result = run(SCALES[args.scale], args.only, rounds=args.rounds, seed=args.seed)
+    result = run(
+        SCALES[args.scale],
+        args.only,
+        rounds=args.rounds,
+        seed=args.seed,
+        max_minutes=args.max_minutes,
+    )
     compare(result, previous)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.out.is_file():

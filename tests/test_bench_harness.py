@@ -519,3 +519,15 @@ def test_cold_caches_are_fresh_each_sample_and_the_last_one_is_kept(tmp_path: Pa
     second.mkdir()
     assert caches.filled() == {"ACCORD_CACHE_DIR": str(second)}
     assert second.is_dir()  # the last one stays, for the warm row
+
+
+def test_past_the_deadline_rows_run_only_their_minimum() -> None:
+    bench = _script("bench")
+    clock, log = _FakeClock(), []
+    noisy = bench.Row(
+        "noisy", "g", "noisy", _side(bench, "n", [1.0, 2.0], clock, 0.01, log), None, "< 5 ms"
+    )
+    bench.run_group(
+        [noisy], random.Random(1), bench.Policy(), warm_up=False, clock=clock, deadline=0.0
+    )
+    assert len(noisy.contender.values) == 21  # not the 61 its spread would ask for
