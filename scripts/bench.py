@@ -1216,7 +1216,10 @@ def main(argv: list[str] | None = None) -> int:
     import bench_render
 
     print(bench_render.render_text(result))
-    if args.render:
+    if args.render and set(args.only) != set(GROUPS):
+        # the page and the README state a whole run, never part of one
+        print("\n(--only: docs/performance.md and README.md left as they are)", file=sys.stderr)
+    elif args.render:
         bench_render.update(ROOT / "docs" / "performance.md", result)
         bench_render.update(ROOT / "README.md", result, readme=True)
     return 0
