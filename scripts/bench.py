@@ -969,6 +969,7 @@ def growth_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "work": work,
                     "goal": f"<= {work:g}x (linear)",
                     "met": growth <= work,
+                    "met_by_interval": interval is not None and interval[1] <= work,
                     "spread_pct": None,
                 }
             )
@@ -1027,11 +1028,13 @@ def row_result(row: Row) -> dict[str, Any]:
         ratio_interval = bench_stats.quotient_interval(
             tuple(contender["interval"]), tuple(floor["interval"])
         )
-    checks = []
+    checks, sure = [], []
     if row.max_ratio is not None and ratio is not None:
         checks.append(ratio <= row.max_ratio)
+        sure.append(ratio_interval is not None and ratio_interval[1] <= row.max_ratio)
     if row.max_value is not None:
         checks.append(contender["median"] <= row.max_value)
+        sure.append(contender["interval"][1] <= row.max_value)
     spreads = [side["spread_pct"] for side in (contender, floor) if side]
     return {
         "id": row.id,
@@ -1044,6 +1047,8 @@ def row_result(row: Row) -> dict[str, Any]:
         "ratio_interval": list(ratio_interval) if ratio_interval else None,
         "goal": row.goal,
         "met": all(checks) if checks else None,
+        # met by the whole interval, not only by the median (the ratio's upper bound)
+        "met_by_interval": all(sure) if sure else None,
         # the larger spread of its sides (None: a side has no relative figure)
         "spread_pct": None if None in spreads else max(spreads),
         "rounds": contender["n"],

@@ -96,13 +96,15 @@ def summary(result: dict[str, Any]) -> list[str]:
     wide = [
         row["id"] for row in measured if row["spread_pct"] is None or row["spread_pct"] >= limit
     ]
+    sure = sum(bool(row.get("met_by_interval")) for row in goals)
     lines = [
         f"Goals met: {sum(row['met'] for row in goals)} of {len(goals)} rows"
         + (
             f" (not met: {', '.join(row['id'] for row in goals if not row['met'])})."
             if not all(row["met"] for row in goals)
             else "."
-        ),
+        )
+        + f" Met even at the unfavourable end of the interval: {sure} of {len(goals)}.",
         f"Spread under {limit:g}%: {len(measured) - len(wide)} of {len(measured)} measured rows"
         + (f" (over: {', '.join(wide)})." if wide else "."),
     ]

@@ -97,6 +97,7 @@ def test_results_have_every_field_a_claim_needs(result: dict[str, Any]) -> None:
             "ratio_interval",
             "goal",
             "met",
+            "met_by_interval",
             "spread_pct",
             "rounds",
             "seconds",
@@ -119,6 +120,8 @@ def test_results_have_every_field_a_claim_needs(result: dict[str, Any]) -> None:
             low, high = row["ratio_interval"]
             assert low <= row["ratio"] <= high
         assert row["met"] in (True, False)
+        assert row["met_by_interval"] in (True, False)
+        assert row["met"] or not row["met_by_interval"]  # the interval holds the median
         assert row["goal"]
 
 
@@ -356,11 +359,13 @@ def test_growth_rows_compare_each_size_with_the_next_and_with_the_work() -> None
     assert first["contender"]["median"] == pytest.approx(8.0)
     assert first["work"] == 10.0
     assert first["met"] is True  # 8x for 10x the work
+    assert first["met_by_interval"] is True  # and at most 9.8x within the interval
     assert first["floor"]["median"] == pytest.approx(10.0)
     assert first["contender"]["interval"] == pytest.approx([7.2 / 1.1, 8.8 / 0.9])
     assert second["contender"]["median"] == pytest.approx(7.5)
     assert second["goal"] == "<= 5x (linear)"
     assert second["met"] is False  # 7.5x for 5x the work: worse than linear
+    assert second["met_by_interval"] is False
     assert first["group"] == second["group"] == "growth"
 
 
