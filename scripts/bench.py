@@ -118,7 +118,9 @@ class Scale:
 
 
 SCALES = {
-    "tiny": Scale("tiny", (3,), (10, 20), 3, (3,), Policy(20.0, 3, 3, 3, 3, 5, 2.0), warm_up=False),
+    "tiny": Scale(
+        "tiny", (3, 6), (10, 20), 3, (3,), Policy(20.0, 3, 3, 3, 3, 5, 2.0), warm_up=False
+    ),
     "small": Scale("small", (100,), (50, 500), 100, (100,), Policy()),
     "full": Scale(
         "full",

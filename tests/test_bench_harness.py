@@ -85,6 +85,25 @@ def test_results_have_every_field_a_claim_needs(result: dict[str, Any]) -> None:
     assert len(ids) == len(set(ids))
     measured = [row for row in result["rows"] if not row["id"].startswith("growth-")]
     assert {row["group"] for row in measured} == {"diff", "check"}
+    # every row at every size of the scale (3 and 6 contracts; 10 and 20 properties), and a
+    # growth row for each family measured at two sizes
+    assert ids == [
+        "diff-10",
+        "diff-20",
+        "against-3",
+        "alone-3",
+        "warm-3",
+        "against-6",
+        "alone-6",
+        "warm-6",
+        "growth-diff-10-20",
+        "growth-against-3-6",
+        "growth-alone-3-6",
+        "growth-warm-3-6",
+    ]
+    for row in result["rows"][-4:]:
+        assert row["goal"] == "<= 2x (linear)"
+        assert row["contender"]["median"] > 0
     for row in measured:
         assert set(row) == {
             "id",
