@@ -57,7 +57,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
-sys.path.insert(0, str(ROOT / "scripts"))
+# accord from this tree, in this process as in the children (PYTHONPATH), whatever the
+# venv's editable install points at
+sys.path[:0] = [str(SRC), str(ROOT / "scripts")]
 
 import bench_registry  # noqa: E402 - a sibling script
 import bench_stats  # noqa: E402 - a sibling script
@@ -412,7 +414,8 @@ def generated_model(registry: Any, ref: str, tmp: Path) -> Any:
     from accord.codegen import generate_package
 
     out = tmp / "models"
-    result = generate_package(registry, out)
+    # not the default package name: the codegen rows generate that one
+    result = generate_package(registry, out, package="accord_bench_peer_models")
     sys.path.insert(0, str(out))
     try:
         name, version = ref.split("@")
