@@ -1004,6 +1004,21 @@ def versions() -> dict[str, str]:
     return out
 
 
+def source() -> dict[str, Any]:
+    """The commit of the accord tree measured, and whether it had uncommitted changes
+    (None where it is not a git checkout)."""
+
+    def git(*args: str) -> str | None:
+        # git from PATH, arguments as a list: no shell.
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    status = git("status", "--porcelain", "--untracked-files=no", "--", "src")
+    return {"commit": git("rev-parse", "HEAD"), "dirty": None if status is None else bool(status)}
+
+
 def machine() -> dict[str, Any]:
     cpu = platform.processor() or ""
     try:
@@ -1157,6 +1172,7 @@ def run(
         "seconds": round(time.time() - started, 1),
         "machine": machine(),
         "versions": versions(),
+        "source": source(),
         "bytecode": bytecode,
         "load_average": load,
         "policy": {

@@ -73,8 +73,16 @@ def header(result: dict[str, Any]) -> str:
         f"Measured by `make bench` (scale `{result['scale']}`) on {result['date']} in "
         f"{_duration(result['seconds'])}: {m['cpu'] or m['machine']}, {m['cpus']} CPUs, "
         f"{m['memory_gib']} GiB, {m['system']}, Python {v['python']}{_load(result)}. "
-        f"Libraries: {libs}. Method: {result['method']}."
+        f"{_source(result)}Libraries: {libs}. Method: {result['method']}."
     )
+
+
+def _source(result: dict[str, Any]) -> str:
+    where = result.get("source") or {}
+    if not where.get("commit"):
+        return ""
+    dirty = " with uncommitted changes under src/" if where.get("dirty") else ""
+    return f"accord at commit {where['commit'][:12]}{dirty}. "
 
 
 def _duration(seconds: float) -> str:

@@ -77,7 +77,11 @@ def test_results_have_every_field_a_claim_needs(result: dict[str, Any]) -> None:
         "bytecode",
         "previous",
         "load_average",
+        "source",
     } <= set(result)
+    # the commit of the tree measured (this test runs in a git checkout)
+    assert len(result["source"]["commit"]) == 40
+    assert result["source"]["dirty"] in (True, False)
     # accord was measured as installed: byte-compiled, nothing compiled from source
     assert result["bytecode"]["accord_modules_compiled_from_source"] == 0
     assert result["bytecode"]["accord_modules_loaded"] > 50
