@@ -116,7 +116,7 @@ class Scale:
     codegen: int  # contracts
     memory: tuple[int, ...]  # contracts
     policy: Policy
-    warm_up: bool = True  # one unmeasured sample per side first
+    warm_up: bool = True  # one unmeasured call of each in-process side first
 
 
 SCALES = {
@@ -130,8 +130,8 @@ SCALES = {
         (50, 500, 5000),
         100,
         (1000, 5000),
-        # rows of several seconds at 1,000 and 5,000 contracts run their minimum of 6
-        # rounds whatever the budget: the run takes longer the slower accord is there
+        # rows of several seconds at 1,000 and 5,000 contracts run their minimum (6, or 3
+        # over 30 s a round) whatever the budget: the run takes longer the slower accord is
         Policy(),
     ),
 }
