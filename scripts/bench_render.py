@@ -96,6 +96,16 @@ def _load(result: dict[str, Any]) -> str:
     return f", load average {min(load.values()):.1f} to {max(load.values()):.1f} during the run"
 
 
+def _few(rows: list[dict[str, Any]]) -> str:
+    """The rows whose interval covers the median with less than 95% (too few rounds)."""
+    few = [
+        f"{row['id']} ({row['contender']['confidence']:.0%})"
+        for row in rows
+        if row["contender"].get("confidence", 1.0) < 0.95
+    ]
+    return f" Intervals under 95% (too few rounds): {', '.join(few)}." if few else ""
+
+
 def summary(result: dict[str, Any]) -> list[str]:
     """What a reader checks first: goals met, spreads, and the move from the run before."""
     limit = result["policy"]["rerun_limit_pct"]
@@ -114,7 +124,8 @@ def summary(result: dict[str, Any]) -> list[str]:
         )
         + f" Met even at the unfavourable end of the interval: {sure} of {len(goals)}.",
         f"Spread under {limit:g}%: {len(measured) - len(wide)} of {len(measured)} measured rows"
-        + (f" (over: {', '.join(wide)})." if wide else "."),
+        + (f" (over: {', '.join(wide)})." if wide else ".")
+        + _few(measured),
     ]
     before = result.get("previous")
     if not before:

@@ -178,6 +178,8 @@ def test_the_docs_table_is_rendered_from_the_results_alone(
     assert text.endswith("<!-- bench:end -->\n\nafter\n")
     table = text.split("<!-- bench:begin -->\n")[1].split("<!-- bench:end -->")[0]
     assert table == render.render_markdown(result)
+    # 2 rounds: every interval is the range of 2, at 50%, and the summary says so
+    assert "Intervals under 95% (too few rounds): explain-invalid (50%)" in table
     assert result["date"] in table
     lines = [line for line in table.splitlines() if line.startswith("| ")]
     assert len(lines) == 1 + len(result["rows"])  # the header and one line per row
