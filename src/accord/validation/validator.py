@@ -246,7 +246,8 @@ class Validator:
         Raises:
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``.
         """
-        self._refuse_if_too_deep(payload)
+        if self.depth_checked:
+            self._refuse_if_too_deep(payload)
         if self._decide(payload):
             return None
         return self._explain(payload)
@@ -278,8 +279,6 @@ class Validator:
         return [] if violation is None else violation.errors
 
     def _refuse_if_too_deep(self, payload: Any) -> None:
-        if not self.depth_checked:
-            return
         if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
             raise DocumentError(
                 f"{self.ref}: the payload nests deeper than {self.max_depth} levels",
@@ -303,8 +302,9 @@ class Validator:
         bounded = more_nodes_than(payload, _EXPLAIN_UNITS // weight)
         if not bounded:
             errors = list(self._reference.iter_errors(payload))
-            omitted = max(0, len(errors) - self.max_errors)
-            errors = errors[: self.max_errors]
+            if len(errors) > self.max_errors:
+                omitted = len(errors) - self.max_errors
+                errors = errors[: self.max_errors]
         elif not self._combinators:
             try:
                 self._reference.validate(payload)
@@ -328,15 +328,17 @@ class Validator:
             return ContractViolation(
                 self.ref, [issue], best_match=issue, omitted_lower_bound=bounded
             )
-        issues = [_issue(e) for e in errors]
-        best = best_match(errors, self.schema)
-        listed = [issue for e, issue in zip(errors, issues, strict=True) if e is best]
+        issues = list(map(_issue, errors))
+        # The best match among the listed errors, by the keywords just read; from an
+        # anyOf/oneOf, best_match may go on into its branches' errors (not listed).
+        at = _tied(errors, self.schema, largest=True, issues=issues)[0]
+        best = issues[at]
+        if best.keyword in _WEAK:
+            found = _best_in_branches(errors[at], self.schema)
+            if found is not errors[at]:
+                best = _issue(found)
         return ContractViolation(
-            self.ref,
-            issues,
-            best_match=listed[0] if listed else _issue(best),
-            omitted=omitted,
-            omitted_lower_bound=bounded,
+            self.ref, issues, best_match=best, omitted=omitted, omitted_lower_bound=bounded
         )
 
     def _measure(self) -> int:
@@ -387,11 +389,10 @@ def _keyword(error: Any) -> str:
     ``falseSchema`` (the reference's name) where a ``false`` subschema that is not a
     keyword's own value refused the value (``/properties/a``, ``/anyOf/0``)."""
     path = error.evaluation_path
-    if (
-        path
-        and error.message.startswith(_FALSE_SCHEMA)
-        and (isinstance(path[-1], int) or (len(path) > 1 and path[-2] in _NAMED_SUBSCHEMAS))
-    ):
+    if not error.message.startswith(_FALSE_SCHEMA):
+        if path and type(path[-1]) is str:
+            return path[-1]  # the common case
+    elif path and (isinstance(path[-1], int) or (len(path) > 1 and path[-2] in _NAMED_SUBSCHEMAS)):
         return "falseSchema"
     return next((t for t in reversed(path) if isinstance(t, str)), "")
 
@@ -409,36 +410,57 @@ def best_match(errors: Sequence[Any], schema: Any) -> Any:
     ``anyOf``/``oneOf``, the deepest, most relevant error among its branches' errors,
     unless two tie (no branch stands out). ``None`` for no errors.
     """
-
-    # python-jsonschema's relevance key, (-depth, path, not weak, not matching type),
-    # applied stage by stage: a later stage is computed only among errors still tied.
-    stages: tuple[Callable[[Any], Any], ...] = (
-        lambda e: (-len(e.instance_path), tuple(e.instance_path)),
-        lambda e: _keyword(e) not in _WEAK,
-        lambda e: not _matches_type(e, schema),
-    )
-
-    def tied(group: Sequence[Any], *, largest: bool) -> list[Any]:
-        """The errors of ``group`` ranking first (``largest`` or smallest), in order."""
-        found = list(group)
-        for stage in stages:
-            if len(found) < 2:
-                break
-            keys = [stage(e) for e in found]
-            target = max(keys) if largest else min(keys)
-            found = [e for e, k in zip(found, keys, strict=True) if k == target]
-        return found
-
     if not errors:
         return None
-    best = tied(errors, largest=True)[0]
+    best = errors[_tied(errors, schema, largest=True)[0]]
+    return _best_in_branches(best, schema)
+
+
+# python-jsonschema's relevance key, (-depth, path, not weak, not matching type), is
+# applied stage by stage: a later stage is computed only among errors still tied.
+
+
+def _tied(
+    errors: Sequence[Any],
+    schema: Any,
+    *,
+    largest: bool,
+    issues: Sequence[ValidationIssue] | None = None,
+) -> list[int]:
+    """The indexes of the ``errors`` ranking first (``largest`` or smallest), in order
+    (``issues``: theirs, if built already, for their keywords)."""
+    if len(errors) < 2:
+        return list(range(len(errors)))
+    pick = max if largest else min
+    # Paths are lists of str | int tokens: two paths first differ at tokens that index
+    # the same value, so the comparison never meets a str and an int.
+    keys: list[Any] = [(-len(e.instance_path), e.instance_path) for e in errors]
+    target = pick(keys)
+    if keys.count(target) == 1:
+        return [keys.index(target)]
+    found = [i for i, k in enumerate(keys) if k == target]
+    keys = [
+        (_keyword(errors[i]) if issues is None else issues[i].keyword) not in _WEAK for i in found
+    ]
+    target = pick(keys)
+    found = [i for i, k in zip(found, keys, strict=True) if k == target]
+    if len(found) < 2:
+        return found
+    keys = [not _matches_type(errors[i], schema) for i in found]
+    target = pick(keys)
+    return [i for i, k in zip(found, keys, strict=True) if k == target]
+
+
+def _best_in_branches(best: Any, schema: Any) -> Any:
+    """From an ``anyOf``/``oneOf`` error, down into its branches' errors while one of
+    them stands out (the deepest, most relevant); ``best`` itself otherwise."""
     while _keyword(best) in _WEAK:
         branches = getattr(best.kind, "context", None) or ()
         context = [e for branch in branches for e in branch]
-        first = tied(context, largest=False)
+        first = _tied(context, schema, largest=False)
         if len(first) != 1:  # no branch error at all, or two that rank alike
             return best
-        best = first[0]
+        best = context[first[0]]
     return best
 
 
@@ -548,11 +570,12 @@ def _short(message: str) -> str:
 def _issue(error: Any) -> ValidationIssue:
     """A reference error as an issue: the schema path is the evaluation path (it keeps
     the ``$ref`` it went through, so it names where the keyword was reached)."""
+    message = error.message
     return ValidationIssue(
-        instance_path=_pointer_of(error.instance_path),
-        schema_path=_pointer_of(error.evaluation_path),
-        keyword=_keyword(error),
-        message=_short(error.message),
+        _pointer_of(error.instance_path),
+        _pointer_of(error.evaluation_path),
+        _keyword(error),
+        message if len(message) <= _MAX_MESSAGE else _short(message),
     )
 
 
