@@ -136,6 +136,7 @@ class Validator:
     __slots__ = (
         "_combinators",
         "_decide",
+        "_known_paths",
         "_lock",
         "_python",
         "_reference",
@@ -196,6 +197,7 @@ class Validator:
         self._weight = 0  # the schema's keyword count, measured on the first explanation
         self._combinators = True  # whether it holds anyOf/oneOf (measured alike)
         self._lock = threading.Lock()
+        self._known_paths: dict[tuple[str | int, ...], tuple[str, str]] = {}
         if backend not in ("auto", "rs"):
             # Another backend decides only where accord.validation.backends proves it agrees with
             # the reference; the reference stays compiled and explains.
@@ -328,7 +330,8 @@ class Validator:
             return ContractViolation(
                 self.ref, [issue], best_match=issue, omitted_lower_bound=bounded
             )
-        issues = list(map(_issue, errors))
+        known = self._known_paths
+        issues = [_issue(e, known) for e in errors]
         # The best match among the listed errors, by the keywords just read; from an
         # anyOf/oneOf, best_match may go on into its branches' errors (not listed).
         at = _tied(errors, self.schema, largest=True, issues=issues)[0]
@@ -567,16 +570,38 @@ def _short(message: str) -> str:
     return f"{message[: _MAX_MESSAGE - 30]}... ({len(message)} characters)"
 
 
-def _issue(error: Any) -> ValidationIssue:
+def _issue(
+    error: Any, known: dict[tuple[str | int, ...], tuple[str, str]] | None = None
+) -> ValidationIssue:
     """A reference error as an issue: the schema path is the evaluation path (it keeps
-    the ``$ref`` it went through, so it names where the keyword was reached)."""
+    the ``$ref`` it went through, so it names where the keyword was reached).
+
+    ``known``: the schema paths and keywords of evaluation paths met before (a
+    validator's; they depend on the schema alone, except ``falseSchema``'s).
+    """
     message = error.message
+    path = error.evaluation_path
+    if known is None or message.startswith(_FALSE_SCHEMA):
+        schema_path, keyword = _pointer_of(path), _keyword(error)
+    else:
+        key = tuple(path)
+        found = known.get(key)
+        if found is None:
+            found = (_pointer_of(path), _keyword(error))
+            if len(known) < _KNOWN_PATHS:
+                known[key] = found
+        schema_path, keyword = found
     return ValidationIssue(
         _pointer_of(error.instance_path),
-        _pointer_of(error.evaluation_path),
-        _keyword(error),
+        schema_path,
+        keyword,
         message if len(message) <= _MAX_MESSAGE else _short(message),
     )
+
+
+# Evaluation paths remembered per validator: a schema has a bounded number of keyword
+# locations, but one that recurses reaches them along ever longer paths.
+_KNOWN_PATHS = 4096
 
 
 def _pointer_of(tokens: list[str | int]) -> str:
