@@ -277,8 +277,12 @@ class Validator:
         Raises:
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``.
         """
-        violation = self.violation(payload)
-        return [] if violation is None else violation.errors
+        # The issues alone: no best match to rank, no exception to build.
+        if self.depth_checked:
+            self._refuse_if_too_deep(payload)
+        if self._decide(payload):
+            return []
+        return self._listed(payload)[1]
 
     def _refuse_if_too_deep(self, payload: Any) -> None:
         if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
@@ -288,15 +292,34 @@ class Validator:
             )
 
     def _explain(self, payload: Any) -> ContractViolation:
-        """The errors of a payload the deciding backend rejected, at bounded cost.
+        """The errors of a payload the deciding backend rejected, at bounded cost
+        (:meth:`_listed`), the best match first."""
+        errors, issues, omitted, bounded = self._listed(payload)
+        best = issues[0]
+        if errors:
+            # The best match among the listed errors, by the keywords just read; from an
+            # anyOf/oneOf, best_match may go on into its branches' errors (not listed).
+            at = _tied(errors, self.schema, largest=True, issues=issues)[0]
+            best = issues[at]
+            if best.keyword in _WEAK:
+                found = _best_in_branches(errors[at], self.schema)
+                if found is not errors[at]:
+                    best = _issue(found)
+        return ContractViolation(
+            self.ref, issues, best_match=best, omitted=omitted, omitted_lower_bound=bounded
+        )
+
+    def _listed(self, payload: Any) -> tuple[Sequence[Any], list[ValidationIssue], int, bool]:
+        """The reference's errors listed for a payload the deciding backend rejected,
+        their issues, how many more were found, and whether counting stopped.
 
         Within the budget (:data:`_EXPLAIN_UNITS`), every error of the reference's
         ``iter_errors``: the first ``max_errors`` listed, the rest counted exactly.
         Beyond it, the first error of its ``validate`` and "or more" (for a schema
         without anyOf/oneOf; with them, one issue saying the payload is too large to
         explain). Should the reference find nothing (a deciding backend other than the
-        reference disagrees with it), one issue says the payload is invalid: the
-        decider's verdict stands.
+        reference disagrees with it), one issue (and no error) says the payload is
+        invalid: the decider's verdict stands.
         """
         weight = self._weight or self._measure()
         errors: Sequence[Any]
@@ -327,22 +350,9 @@ class Validator:
                 keyword="",
                 message=f"the payload is not valid under {self.ref}{why}",
             )
-            return ContractViolation(
-                self.ref, [issue], best_match=issue, omitted_lower_bound=bounded
-            )
+            return errors, [issue], 0, bounded
         known = self._known_paths
-        issues = [_issue(e, known) for e in errors]
-        # The best match among the listed errors, by the keywords just read; from an
-        # anyOf/oneOf, best_match may go on into its branches' errors (not listed).
-        at = _tied(errors, self.schema, largest=True, issues=issues)[0]
-        best = issues[at]
-        if best.keyword in _WEAK:
-            found = _best_in_branches(errors[at], self.schema)
-            if found is not errors[at]:
-                best = _issue(found)
-        return ContractViolation(
-            self.ref, issues, best_match=best, omitted=omitted, omitted_lower_bound=bounded
-        )
+        return errors, [_issue(e, known) for e in errors], omitted, bounded
 
     def _measure(self) -> int:
         """The schema's weight: its keyword count (every object member, data included:
