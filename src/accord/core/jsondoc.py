@@ -182,7 +182,10 @@ def more_nodes_than(value: Any, limit: int) -> bool:
     than the referents themselves); it counts every value of the careful walk and
     perhaps more (the insides of objects that are no JSON container), never fewer, so
     "not more" is proven by it. "More" is confirmed by the careful walk, which follows
-    only dicts, lists and tuples. Both stop as soon as the count passes ``limit``.
+    only dicts, lists and tuples. Both stop as soon as the count passes ``limit`` (a
+    payload parsed from JSON holds only plain values, where the two walks are one; an
+    object that is no container costs the first count what it references within those
+    steps).
     """
     if not _referents_ok:
         return _more_nodes_than_slowly(value, limit)
