@@ -39,7 +39,7 @@ Codes are stable: tools and tests match on ``code``, never on message text. A
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -249,6 +249,20 @@ class CodegenError(AccordError, ValueError):
     default_code = "codegen-failed"
 
 
+_to_json_path: Callable[[str], str] | None = None
+
+
+def _import_to_json_path() -> Callable[[str], str]:
+    # accord.core imports this module, so its pointer helper is imported on first use,
+    # and kept: every ContractViolation message names a JSONPath (an import statement
+    # on that path costs as much as the conversion).
+    global _to_json_path  # noqa: PLW0603 - imported once, on first use
+    from accord.core.pointer import pointer_to_json_path
+
+    _to_json_path = pointer_to_json_path
+    return pointer_to_json_path
+
+
 @dataclass(frozen=True, slots=True)
 class ValidationIssue:
     """One validation error, shaped like jsonschema's.
@@ -268,9 +282,7 @@ class ValidationIssue:
     @property
     def json_path(self) -> str:
         """The instance path as a JSONPath (``$.items[0].sku``)."""
-        from accord.core.pointer import pointer_to_json_path
-
-        return pointer_to_json_path(self.instance_path)
+        return (_to_json_path or _import_to_json_path())(self.instance_path)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form used by ``--format json``."""

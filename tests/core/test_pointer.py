@@ -131,3 +131,26 @@ def test_witness_paths_read_array_steps_as_the_kernel_does() -> None:
     assert _part([1, 2], "", "/²") is _MISSING
     assert _part([1, 2], "", "/1") == 2
     assert _keeps([1], [], (), ("²",))
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        ("", "$"),
+        ("#", "$"),
+        ("/items/0/sku", "$.items[0].sku"),
+        ("/_x1/12/y", "$._x1[12].y"),
+        ("/007", "$[007]"),
+        # the tokens a name-or-index fast path must leave to the general rendering
+        ("/0a", "$['0a']"),
+        ("/a b", "$['a b']"),
+        ("/a~1b/m~0n", "$['a/b']['m~n']"),
+        ("/a//b", "$.a[''].b"),
+        ("/\u00e9", "$['\u00e9']"),
+        ("/\u0663", "$[\u0663]"),  # a non-ASCII digit reads as an index, as before
+        ("/a.b", "$['a.b']"),
+        ("#/a/0", "$.a[0]"),
+    ],
+)
+def test_pointer_to_json_path(pointer: str, expected: str) -> None:
+    assert _pointer.pointer_to_json_path(pointer) == expected

@@ -178,6 +178,34 @@ def test_more_nodes_than() -> None:
     assert not more_nodes_than("x", 1)
 
 
+class _Opaque:
+    """No JSON container: a payload may hold one where its schema never looks."""
+
+    def __init__(self, size: int) -> None:
+        self.inside = list(range(size))
+
+
+@pytest.mark.parametrize(
+    ("payload", "limit", "expected"),
+    [
+        # only dicts, lists and tuples are followed: the opaque object is one value,
+        # whatever it holds (a first count over every object's insides passes the
+        # limit here, and must not be the answer)
+        ([_Opaque(1000)], 2, False),
+        ([_Opaque(1000)], 1, True),
+        ({"a": (_Opaque(1000), [1, 2])}, 6, False),
+        ({"a": (_Opaque(1000), [1, 2])}, 5, True),
+        # a dict subclass is followed as a dict (its keys count too: gc hands them out)
+        (OrderedDict(a=[1, 2, 3], b={"c": Decimal("1.5")}), 9, False),
+        (OrderedDict(a=[1, 2, 3], b={"c": Decimal("1.5")}), 8, True),
+        ([2**80, 1.5, None, True, "x" * 100], 6, False),
+        ([2**80, 1.5, None, True, "x" * 100], 5, True),
+    ],
+)
+def test_more_nodes_than_counts_json_values_only(payload: Any, limit: int, expected: bool) -> None:
+    assert more_nodes_than(payload, limit) is expected
+
+
 # --- multipleOf never raises ------------------------------------------------------------
 
 

@@ -359,3 +359,54 @@ def test_the_first_payloads_after_construction_import_nothing() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+FALSE_AND_KEYWORDS = {
+    "properties": {"a": False, "b": {"type": "string"}, "c": {"anyOf": [False, {"type": "null"}]}},
+    "additionalProperties": False,
+}
+
+
+def test_explanations_name_keywords_and_false_schemas_alike_each_time() -> None:
+    # Schema paths and keywords are remembered per evaluation path after the first
+    # explanation; a `false` subschema's keyword comes from its message, never from that.
+    v = Validator(FALSE_AND_KEYWORDS)
+    payload = {"a": 1, "b": 2, "c": 3, "z": 1}
+    expected = [
+        ("/a", "/properties/a", "falseSchema"),
+        ("/b", "/properties/b/type", "type"),
+        ("/c", "/properties/c/anyOf", "anyOf"),
+        ("", "/additionalProperties", "additionalProperties"),
+    ]
+    for _ in range(3):
+        found = v.errors(payload)
+        assert [(i.instance_path, i.schema_path, i.keyword) for i in found] == expected
+    with pytest.raises(ContractViolation) as info:
+        v.validate({"c": 3})  # two branch errors rank alike: the anyOf error stays first
+    assert info.value.best_match == found[2]
+
+
+def test_the_best_match_goes_into_the_branch_that_stands_out() -> None:
+    v = Validator(
+        {"properties": {"c": {"anyOf": [{"type": "string", "minLength": 3}, {"type": "null"}]}}}
+    )
+    for _ in range(2):
+        with pytest.raises(ContractViolation) as info:
+            v.validate({"c": "ab"})
+        [listed] = info.value.errors
+        assert listed.keyword == "anyOf"
+        best = info.value.best_match
+        assert best is not None
+        assert (best.schema_path, best.keyword) == ("/properties/c/anyOf/0/minLength", "minLength")
+        assert info.value.message.startswith("payload violates <schema>: $.c: ")
+
+
+def test_remembered_schema_paths_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.validation import validator as _validator
+
+    monkeypatch.setattr(_validator, "_KNOWN_PATHS", 2)
+    v = Validator({"properties": {k: {"type": "string"} for k in "abcde"}})
+    found = v.errors(dict.fromkeys("abcde", 1))
+    assert [i.schema_path for i in found] == [f"/properties/{k}/type" for k in "abcde"]
+    assert len(v._known_paths) == 2
+    assert v.errors(dict.fromkeys("abcde", 1)) == found

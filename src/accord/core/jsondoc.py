@@ -175,7 +175,31 @@ def _deeper_than_slowly(value: Any, limit: int) -> bool:
 
 
 def more_nodes_than(value: Any, limit: int) -> bool:
-    """Whether a Python value holds more than ``limit`` values, containers included."""
+    """Whether a Python value holds more than ``limit`` values, containers included.
+
+    Level by level in C, as :func:`deeper_than`. A first count takes every object's
+    ``gc.get_referents`` without looking at types (a type survey per level costs more
+    than the referents themselves); it counts every value of the careful walk and
+    perhaps more (the insides of objects that are no JSON container), never fewer, so
+    "not more" is proven by it. "More" is confirmed by the careful walk, which follows
+    only dicts, lists and tuples. Both stop as soon as the count passes ``limit`` (a
+    payload parsed from JSON holds only plain values, where the two walks are one; an
+    object that is no container costs the first count what it references within those
+    steps).
+    """
+    if not _referents_ok:
+        return _more_nodes_than_slowly(value, limit)
+    count = 1
+    level = [value]
+    while count <= limit:
+        level = _referents(*level)
+        if not level:
+            return False
+        count += len(level)
+    return _more_nodes_than_slowly(value, limit)
+
+
+def _more_nodes_than_slowly(value: Any, limit: int) -> bool:
     count = 1
     level = [value]
     while count <= limit:
@@ -392,6 +416,7 @@ MISS: Any = object()
 _INF = float("inf")
 _NEG_INF = -_INF
 _JIT_MAX_DIGITS = 4300
+_int_max_str_digits = sys.get_int_max_str_digits  # read on every call: it may change
 _referents = gc.get_referents
 
 
@@ -399,7 +424,8 @@ def _referents_behave() -> bool:
     probe_list: list[Any] = [1]
     probe = {"a": 1, "b": probe_list, "c": "x"}
     found = _referents(probe)
-    return len(found) == 3 and any(x is probe_list for x in found) and _referents(1, "x") == []
+    scalars = ("x", 1, 2**70, 1.5, True, None, Decimal(1))  # one of each _SCALAR_TYPES
+    return len(found) == 3 and any(x is probe_list for x in found) and _referents(*scalars) == []
 
 
 _referents_ok = _referents_behave()
@@ -430,29 +456,36 @@ def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
 
     msgspec refuses what ``loads`` refuses (malformed text, NaN, numbers beyond float
     range) and keeps integers exact; only duplicate keys (it keeps the last) and depth
-    are left, both proven from byte counts instead of a walk over the value:
+    are left, both proven from the bytes instead of a walk over the value:
 
-    - without a backslash no string holds an escape, so every ``:`` of the text is a key's
-      own (exactly one per key token) or a literal character of a string; re-encoding
-      the value keeps every surviving string's colons and one per surviving key, and
-      drops a duplicate with all of its colons. Equal counts therefore mean no duplicate.
     - every level of nesting opens with a ``{`` or ``[``, so their count bounds the depth;
       only past ``max_depth`` of them is the value walked (:func:`deeper_than`).
+    - re-encoding the value writes each of its keys once: when that is ``raw`` itself
+      (a compact text, the common case), ``raw`` names no key twice.
+    - else, without a backslash no string holds an escape, so every ``:`` of the text is
+      a key's own (exactly one per key token) or a literal character of a string;
+      re-encoding keeps every surviving string's colons and one per surviving key, and
+      drops a duplicate with all of its colons. Equal counts therefore mean no duplicate.
     """
     decode, encode = _codec or _msgspec()
     try:
         value = decode(raw)
     except _DECODE_ERRORS:
         return MISS
+    # One pass for both brackets: what is left once every other byte is deleted.
     if (
         max_depth is not None
-        and raw.count(b"{") + raw.count(b"[") > max_depth
+        and len(raw.translate(None, _NOT_OPENERS)) > max_depth
         and deeper_than(value, max_depth)
     ):
         return MISS
-    if raw.count(b":") != encode(value).count(b":"):
+    encoded = encode(value)
+    if encoded != raw and raw.count(b":") != encoded.count(b":"):
         return MISS
     return value
+
+
+_NOT_OPENERS = bytes(b for b in range(256) if b not in b"[{")
 
 
 def _keys_if_plain(value: Any, max_depth: int | None) -> int | None:
@@ -493,7 +526,7 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
     """
     if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
         return MISS
-    limit = sys.get_int_max_str_digits()
+    limit = _int_max_str_digits()
     if 0 < limit < _JIT_MAX_DIGITS:
         return MISS
     if isinstance(data, str):
@@ -510,10 +543,10 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
                 return MISS
             if raw.startswith(b"\xef\xbb\xbf"):
                 return MISS
-    if b"\\" in raw and (b"\\ud" in raw or b"\\uD" in raw):
-        return MISS
     if b"\\" not in raw:
         return _plain_or_miss(raw, max_depth)
+    if b"\\ud" in raw or b"\\uD" in raw:
+        return MISS
     decode = (_codec or _msgspec())[0]
     try:
         value = decode(raw)

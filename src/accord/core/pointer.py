@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PLAIN_POINTER = re.compile(r"(?:/(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+))*")
 
 
 def escape(token: str | int) -> str:
@@ -47,6 +48,10 @@ def split(pointer: str) -> list[str]:
 
 def pointer_to_json_path(pointer: str) -> str:
     """Render a pointer as JSONPath: ``/items/0/sku`` -> ``$.items[0].sku``."""
+    if _PLAIN_POINTER.fullmatch(pointer):
+        # The common case (every error message names one): each token is a name or an
+        # index, so no token needs unescaping or quoting.
+        return "$" + "".join([f"[{t}]" if t.isdigit() else f".{t}" for t in pointer.split("/")[1:]])
     out = "$"
     for token in split(pointer):
         if token.isdigit():

@@ -136,6 +136,7 @@ class Validator:
     __slots__ = (
         "_combinators",
         "_decide",
+        "_known_paths",
         "_lock",
         "_python",
         "_reference",
@@ -196,6 +197,7 @@ class Validator:
         self._weight = 0  # the schema's keyword count, measured on the first explanation
         self._combinators = True  # whether it holds anyOf/oneOf (measured alike)
         self._lock = threading.Lock()
+        self._known_paths: dict[tuple[str | int, ...], tuple[str, str]] = {}
         if backend not in ("auto", "rs"):
             # Another backend decides only where accord.validation.backends proves it agrees with
             # the reference; the reference stays compiled and explains.
@@ -246,7 +248,8 @@ class Validator:
         Raises:
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``.
         """
-        self._refuse_if_too_deep(payload)
+        if self.depth_checked:
+            self._refuse_if_too_deep(payload)
         if self._decide(payload):
             return None
         return self._explain(payload)
@@ -274,12 +277,14 @@ class Validator:
         Raises:
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``.
         """
-        violation = self.violation(payload)
-        return [] if violation is None else violation.errors
+        # The issues alone: no best match to rank, no exception to build.
+        if self.depth_checked:
+            self._refuse_if_too_deep(payload)
+        if self._decide(payload):
+            return []
+        return self._listed(payload)[1]
 
     def _refuse_if_too_deep(self, payload: Any) -> None:
-        if not self.depth_checked:
-            return
         if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
             raise DocumentError(
                 f"{self.ref}: the payload nests deeper than {self.max_depth} levels",
@@ -287,15 +292,34 @@ class Validator:
             )
 
     def _explain(self, payload: Any) -> ContractViolation:
-        """The errors of a payload the deciding backend rejected, at bounded cost.
+        """The errors of a payload the deciding backend rejected, at bounded cost
+        (:meth:`_listed`), the best match first."""
+        errors, issues, omitted, bounded = self._listed(payload)
+        best = issues[0]
+        if errors:
+            # The best match among the listed errors, by the keywords just read; from an
+            # anyOf/oneOf, best_match may go on into its branches' errors (not listed).
+            at = _tied(errors, self.schema, largest=True, issues=issues)[0]
+            best = issues[at]
+            if best.keyword in _WEAK:
+                found = _best_in_branches(errors[at], self.schema)
+                if found is not errors[at]:
+                    best = _issue(found)
+        return ContractViolation(
+            self.ref, issues, best_match=best, omitted=omitted, omitted_lower_bound=bounded
+        )
+
+    def _listed(self, payload: Any) -> tuple[Sequence[Any], list[ValidationIssue], int, bool]:
+        """The reference's errors listed for a payload the deciding backend rejected,
+        their issues, how many more were found, and whether counting stopped.
 
         Within the budget (:data:`_EXPLAIN_UNITS`), every error of the reference's
         ``iter_errors``: the first ``max_errors`` listed, the rest counted exactly.
         Beyond it, the first error of its ``validate`` and "or more" (for a schema
         without anyOf/oneOf; with them, one issue saying the payload is too large to
         explain). Should the reference find nothing (a deciding backend other than the
-        reference disagrees with it), one issue says the payload is invalid: the
-        decider's verdict stands.
+        reference disagrees with it), one issue (and no error) says the payload is
+        invalid: the decider's verdict stands.
         """
         weight = self._weight or self._measure()
         errors: Sequence[Any]
@@ -303,8 +327,9 @@ class Validator:
         bounded = more_nodes_than(payload, _EXPLAIN_UNITS // weight)
         if not bounded:
             errors = list(self._reference.iter_errors(payload))
-            omitted = max(0, len(errors) - self.max_errors)
-            errors = errors[: self.max_errors]
+            if len(errors) > self.max_errors:
+                omitted = len(errors) - self.max_errors
+                errors = errors[: self.max_errors]
         elif not self._combinators:
             try:
                 self._reference.validate(payload)
@@ -325,19 +350,9 @@ class Validator:
                 keyword="",
                 message=f"the payload is not valid under {self.ref}{why}",
             )
-            return ContractViolation(
-                self.ref, [issue], best_match=issue, omitted_lower_bound=bounded
-            )
-        issues = [_issue(e) for e in errors]
-        best = best_match(errors, self.schema)
-        listed = [issue for e, issue in zip(errors, issues, strict=True) if e is best]
-        return ContractViolation(
-            self.ref,
-            issues,
-            best_match=listed[0] if listed else _issue(best),
-            omitted=omitted,
-            omitted_lower_bound=bounded,
-        )
+            return errors, [issue], 0, bounded
+        known = self._known_paths
+        return errors, [_issue(e, known) for e in errors], omitted, bounded
 
     def _measure(self) -> int:
         """The schema's weight: its keyword count (every object member, data included:
@@ -387,11 +402,10 @@ def _keyword(error: Any) -> str:
     ``falseSchema`` (the reference's name) where a ``false`` subschema that is not a
     keyword's own value refused the value (``/properties/a``, ``/anyOf/0``)."""
     path = error.evaluation_path
-    if (
-        path
-        and error.message.startswith(_FALSE_SCHEMA)
-        and (isinstance(path[-1], int) or (len(path) > 1 and path[-2] in _NAMED_SUBSCHEMAS))
-    ):
+    if not error.message.startswith(_FALSE_SCHEMA):
+        if path and type(path[-1]) is str:
+            return path[-1]  # the common case
+    elif path and (isinstance(path[-1], int) or (len(path) > 1 and path[-2] in _NAMED_SUBSCHEMAS)):
         return "falseSchema"
     return next((t for t in reversed(path) if isinstance(t, str)), "")
 
@@ -409,36 +423,57 @@ def best_match(errors: Sequence[Any], schema: Any) -> Any:
     ``anyOf``/``oneOf``, the deepest, most relevant error among its branches' errors,
     unless two tie (no branch stands out). ``None`` for no errors.
     """
-
-    # python-jsonschema's relevance key, (-depth, path, not weak, not matching type),
-    # applied stage by stage: a later stage is computed only among errors still tied.
-    stages: tuple[Callable[[Any], Any], ...] = (
-        lambda e: (-len(e.instance_path), tuple(e.instance_path)),
-        lambda e: _keyword(e) not in _WEAK,
-        lambda e: not _matches_type(e, schema),
-    )
-
-    def tied(group: Sequence[Any], *, largest: bool) -> list[Any]:
-        """The errors of ``group`` ranking first (``largest`` or smallest), in order."""
-        found = list(group)
-        for stage in stages:
-            if len(found) < 2:
-                break
-            keys = [stage(e) for e in found]
-            target = max(keys) if largest else min(keys)
-            found = [e for e, k in zip(found, keys, strict=True) if k == target]
-        return found
-
     if not errors:
         return None
-    best = tied(errors, largest=True)[0]
+    best = errors[_tied(errors, schema, largest=True)[0]]
+    return _best_in_branches(best, schema)
+
+
+# python-jsonschema's relevance key, (-depth, path, not weak, not matching type), is
+# applied stage by stage: a later stage is computed only among errors still tied.
+
+
+def _tied(
+    errors: Sequence[Any],
+    schema: Any,
+    *,
+    largest: bool,
+    issues: Sequence[ValidationIssue] | None = None,
+) -> list[int]:
+    """The indexes of the ``errors`` ranking first (``largest`` or smallest), in order
+    (``issues``: theirs, if built already, for their keywords)."""
+    if len(errors) < 2:
+        return list(range(len(errors)))
+    pick = max if largest else min
+    # Paths are lists of str | int tokens: two paths first differ at tokens that index
+    # the same value, so the comparison never meets a str and an int.
+    keys: list[Any] = [(-len(e.instance_path), e.instance_path) for e in errors]
+    target = pick(keys)
+    if keys.count(target) == 1:
+        return [keys.index(target)]
+    found = [i for i, k in enumerate(keys) if k == target]
+    keys = [
+        (_keyword(errors[i]) if issues is None else issues[i].keyword) not in _WEAK for i in found
+    ]
+    target = pick(keys)
+    found = [i for i, k in zip(found, keys, strict=True) if k == target]
+    if len(found) < 2:
+        return found
+    keys = [not _matches_type(errors[i], schema) for i in found]
+    target = pick(keys)
+    return [i for i, k in zip(found, keys, strict=True) if k == target]
+
+
+def _best_in_branches(best: Any, schema: Any) -> Any:
+    """From an ``anyOf``/``oneOf`` error, down into its branches' errors while one of
+    them stands out (the deepest, most relevant); ``best`` itself otherwise."""
     while _keyword(best) in _WEAK:
         branches = getattr(best.kind, "context", None) or ()
         context = [e for branch in branches for e in branch]
-        first = tied(context, largest=False)
+        first = _tied(context, schema, largest=False)
         if len(first) != 1:  # no branch error at all, or two that rank alike
             return best
-        best = first[0]
+        best = context[first[0]]
     return best
 
 
@@ -545,15 +580,38 @@ def _short(message: str) -> str:
     return f"{message[: _MAX_MESSAGE - 30]}... ({len(message)} characters)"
 
 
-def _issue(error: Any) -> ValidationIssue:
+def _issue(
+    error: Any, known: dict[tuple[str | int, ...], tuple[str, str]] | None = None
+) -> ValidationIssue:
     """A reference error as an issue: the schema path is the evaluation path (it keeps
-    the ``$ref`` it went through, so it names where the keyword was reached)."""
+    the ``$ref`` it went through, so it names where the keyword was reached).
+
+    ``known``: the schema paths and keywords of evaluation paths met before (a
+    validator's; they depend on the schema alone, except ``falseSchema``'s).
+    """
+    message = error.message
+    path = error.evaluation_path
+    if known is None or message.startswith(_FALSE_SCHEMA):
+        schema_path, keyword = _pointer_of(path), _keyword(error)
+    else:
+        key = tuple(path)
+        found = known.get(key)
+        if found is None:
+            found = (_pointer_of(path), _keyword(error))
+            if len(known) < _KNOWN_PATHS:
+                known[key] = found
+        schema_path, keyword = found
     return ValidationIssue(
-        instance_path=_pointer_of(error.instance_path),
-        schema_path=_pointer_of(error.evaluation_path),
-        keyword=_keyword(error),
-        message=_short(error.message),
+        _pointer_of(error.instance_path),
+        schema_path,
+        keyword,
+        message if len(message) <= _MAX_MESSAGE else _short(message),
     )
+
+
+# Evaluation paths remembered per validator: a schema has a bounded number of keyword
+# locations, but one that recurses reaches them along ever longer paths.
+_KNOWN_PATHS = 4096
 
 
 def _pointer_of(tokens: list[str | int]) -> str:
