@@ -53,7 +53,6 @@ from accord.core.vocabulary import (
     STRING_KEYWORDS,
     TYPE_KEYWORDS,
     item_subschemas,
-    key_subschemas,
 )
 from accord.validation.formats import FORMATS
 
@@ -297,6 +296,18 @@ class NumRange:
 
 _STRING_ATOM: dict[str, Any] = {"type": "string"}
 
+# The keywords :meth:`Facets.key_nodes` reads: an atom with none of them imposes
+# nothing on any key's value.
+_KEY_KEYWORDS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+    }
+)
+
 
 class Facets:
     """The merged constraints of one clause (a conjunction of atoms)."""
@@ -374,6 +385,7 @@ class Facets:
             values = kept
         self.values = values
         self._key_cache: dict[str, list[Node] | None] = {}
+        self._key_dicts: list[Node] | None = None
 
     # -- construction ----------------------------------------------------------------
     def _apply_scalar(self, s: dict[str, Any]) -> None:
@@ -536,18 +548,23 @@ class Facets:
         if k in self.absent or self.max_props == 0:
             out = None
         else:
-            for a in self.dicts:
+            if self._key_dicts is None:
+                # Only atoms with an object keyword say anything about a key's value.
+                self._key_dicts = [a for a in self.dicts if not _KEY_KEYWORDS.isdisjoint(a.schema)]
+            for a in self._key_dicts:
                 s = a.schema
-                # properties and patternProperties as the kernel applies them; the rest
-                # (additionalProperties, or unevaluatedProperties where it stands for it)
-                # is the engine's own reading.
-                named = [
-                    path
-                    for path in key_subschemas(s, k, regex_search)
-                    if path[0] != "additionalProperties"
-                ]
-                found.extend(ctx.child(a, *path) for path in named)
-                hit = bool(named)
+                # properties and patternProperties as the kernel applies them
+                # (``key_subschemas``, inlined: this runs for every key of every object
+                # compared); the rest (additionalProperties, or unevaluatedProperties
+                # where it stands for it) is the engine's own reading.
+                props = s.get("properties")
+                named = isinstance(props, dict) and k in props
+                pats = s.get("patternProperties")
+                matched = [p for p in pats if regex_search(p, k)] if isinstance(pats, dict) else []
+                if named:
+                    found.append(ctx.child(a, "properties", k))
+                found.extend(ctx.child(a, "patternProperties", p) for p in matched)
+                hit = named or bool(matched)
                 rest = rest_keyword(s, "additionalProperties")
                 if not hit and rest is not None:
                     found.append(ctx.child(a, rest))
@@ -825,6 +842,9 @@ class Prover:
         """``None`` when every value valid under all of ``subs`` is valid under ``sup``."""
         ctx = self.ctx
         ctx.step()
+        if len(subs) == 1 and subs[0].schema is sup.schema and ctx.is_ref_free(sup):
+            # The check below, before resolving: a ref-free schema resolves to itself.
+            return None
         try:
             sup = ctx.canonical(sup)
             subs = [ctx.canonical(n) for n in subs]

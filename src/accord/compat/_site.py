@@ -56,6 +56,48 @@ def canonical_text(value: Any) -> str:
     return _canonical_memo(value, _canonical_text)
 
 
+_PLAIN = (str, int, type(None))
+
+
+def same_text(a: Any, b: Any) -> bool:
+    """``canonical_text(a) == canonical_text(b)``, decided by walking both values.
+
+    Neither text is built (nor memoised: a wide schema has more subschemas than the
+    memo keeps). Shared subtrees compare by identity; values ``json.dumps`` writes by
+    ``default=str`` (not JSON) fall back to the texts themselves.
+    """
+    if a is b:
+        return True
+    ta = type(a)
+    if isinstance(a, dict):
+        if not isinstance(b, dict) or len(a) != len(b):
+            return isinstance(b, dict) and _texts_equal(a, b)
+        for key, value in a.items():
+            if type(key) is not str:
+                return _texts_equal(a, b)
+            if key not in b:
+                return _texts_equal(a, b) if any(type(k) is not str for k in b) else False
+            if not same_text(value, b[key]):
+                return False
+        return True
+    if isinstance(a, list | tuple):
+        if not isinstance(b, list | tuple):
+            return not isinstance(b, dict) and _texts_equal(a, b)
+        return len(a) == len(b) and all(same_text(x, y) for x, y in zip(a, b, strict=True))
+    tb = type(b)
+    if ta in _PLAIN and tb in _PLAIN:
+        return ta is tb and bool(a == b)
+    if ta is float and tb is float:
+        return repr(a) == repr(b)  # 0.0 and -0.0 differ; nan is written as NaN
+    if ta is bool and tb is bool:
+        return False  # not the same object: one is True, the other False
+    return _texts_equal(a, b)
+
+
+def _texts_equal(a: Any, b: Any) -> bool:
+    return _canonical_text(a) == _canonical_text(b)
+
+
 def show(value: Any, limit: int = 60) -> str:
     """Compact JSON for messages, truncated to ``limit`` characters."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
