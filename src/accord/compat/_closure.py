@@ -130,12 +130,11 @@ class _ClosureBuilder:
             self.built["leaf"] = _Location()
         return "leaf"
 
-    def key_location(self, app: list[Node], key: str) -> str:
-        """``location(location_children(ctx, app, key))``, without interning a node for
-        a leaf (most properties of a wide object are)."""
-        paths = [
-            (n, path) for n in _dicts(app) for path in key_subschemas(n.schema, key, regex_search)
-        ]
+    def key_location(self, dicts: list[Node], key: str) -> str:
+        """``location(location_children(ctx, dicts, key))`` (``dicts``: the applicable
+        object schemas), without interning a node for a leaf (most properties of a wide
+        object are)."""
+        paths = [(n, path) for n in dicts for path in key_subschemas(n.schema, key, regex_search)]
         if all(is_leaf(_at(n.schema, path)) for n, path in paths):
             return self._leaf()
         return self.location([self.ctx.child(n, *path) for n, path in paths])
@@ -154,8 +153,9 @@ class _ClosureBuilder:
         loc = _Location()
         self.built[name] = loc
         loc.names, loc.patterns, loc.is_map = _declared(app)
+        dicts = _dicts(app)
         for k in loc.names:
-            loc.props[k] = self.key_location(app, k)
+            loc.props[k] = self.key_location(dicts, k)
         for p in loc.patterns:
             kids = [
                 ctx.child(n, "patternProperties", p)

@@ -789,9 +789,12 @@ class _Walker:
     ) -> bool:
         # Equal exactly when the line-joined canonical texts of the two lists are; the
         # text is only built to look for "$ref" when the definitions differ.
-        if len(old) != len(new) or not all(
-            same_text(a, b) for (_, a), (_, b) in zip(old, new, strict=True)
-        ):
+        if len(old) != len(new):
+            return False
+        if len(old) == 1:  # the common case: one subschema a side
+            if not same_text(old[0][1], new[0][1]):
+                return False
+        elif not all(same_text(a, b) for (_, a), (_, b) in zip(old, new, strict=True)):
             return False
         return self._same_defs or "$ref" not in "\n".join(canonical_text(s) for _, s in old)
 

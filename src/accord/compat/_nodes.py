@@ -187,6 +187,32 @@ def may_contain(schema: Any, keys: Iterable[str]) -> bool:
     return False
 
 
+_UNSET: Any = object()
+
+
+def _string_enum(schema: Any) -> frozenset[str] | None:
+    """The members of ``{"enum": [...]}`` when it is that alone and lists only strings."""
+    if not isinstance(schema, dict) or schema.keys() != {"enum"}:
+        return None
+    members = schema["enum"]
+    if (
+        not isinstance(members, list)
+        or not members
+        or not all(type(m) is str and (m.isascii() or _utf8(m)) for m in members)
+    ):
+        return None  # the reference decides (or refuses) anything else
+    return frozenset(members)
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` crosses to the reference as is (no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 # Schema nodes one step pays for when the reference validator runs: ordinary schemas
 # cost one step per check, as before; an exploding one costs its size.
 _COST_SCALE = 100
@@ -206,6 +232,7 @@ class Ctx:
         self.max_steps = max_steps
         self.anchors: dict[int, dict[str, Node]] = {}
         self.doc_ref_free: dict[int, bool] = {}
+        self.string_enums: dict[tuple[int, int], frozenset[str] | None] = {}
 
     # -- budget --------------------------------------------------------------------
     def step(self, n: int = 1) -> None:
@@ -361,6 +388,14 @@ class Ctx:
             cost = expanded_size(s, root=root, cap=self.max_steps * _COST_SCALE)
             self.costs[node.key] = cost
         self.step(1 + cost // _COST_SCALE)
+        if type(value) is str and (value.isascii() or _utf8(value)):
+            # A string against an enum of strings (the writer closure's propertyNames,
+            # asked once per key): membership is what the reference decides.
+            names = self.string_enums.get(node.key, _UNSET)
+            if names is _UNSET:
+                names = self.string_enums[node.key] = _string_enum(s)
+            if names is not None:
+                return value in names
         validator = self.validators.get(node.key)
         if validator is None:
             validator = self._compile(node)

@@ -309,6 +309,24 @@ _KEY_KEYWORDS = frozenset(
 )
 
 
+class _KeyAtom:
+    """What :meth:`Facets.key_nodes` reads of one atom, read once per clause."""
+
+    __slots__ = ("names", "names_node", "node", "pats", "props", "rest", "unevaluated")
+
+    def __init__(self, node: Node) -> None:
+        s = node.schema
+        self.node = node
+        props = s.get("properties")
+        self.props: dict[str, Any] | None = props if isinstance(props, dict) else None
+        pats = s.get("patternProperties")
+        self.pats: dict[str, Any] | None = pats if isinstance(pats, dict) else None
+        self.rest = rest_keyword(s, "additionalProperties")
+        self.unevaluated = "unevaluatedProperties" in s
+        self.names = "propertyNames" in s
+        self.names_node: Node | None = None  # interned on first use, as before
+
+
 class Facets:
     """The merged constraints of one clause (a conjunction of atoms)."""
 
@@ -385,7 +403,8 @@ class Facets:
             values = kept
         self.values = values
         self._key_cache: dict[str, list[Node] | None] = {}
-        self._key_dicts: list[Node] | None = None
+        self._key_dicts: list[_KeyAtom] | None = None
+        self._pn: tuple[set[str], list[str] | None, bool] | None = None
 
     # -- construction ----------------------------------------------------------------
     def _apply_scalar(self, s: dict[str, Any]) -> None:
@@ -549,26 +568,25 @@ class Facets:
             out = None
         else:
             if self._key_dicts is None:
-                # Only atoms with an object keyword say anything about a key's value.
-                self._key_dicts = [a for a in self.dicts if not _KEY_KEYWORDS.isdisjoint(a.schema)]
-            for a in self._key_dicts:
-                s = a.schema
+                self._key_dicts = [
+                    _KeyAtom(a) for a in self.dicts if not _KEY_KEYWORDS.isdisjoint(a.schema)
+                ]
+            for atom in self._key_dicts:
+                a = atom.node
                 # properties and patternProperties as the kernel applies them
                 # (``key_subschemas``, inlined: this runs for every key of every object
                 # compared); the rest (additionalProperties, or unevaluatedProperties
                 # where it stands for it) is the engine's own reading.
-                props = s.get("properties")
-                named = isinstance(props, dict) and k in props
-                pats = s.get("patternProperties")
-                matched = [p for p in pats if regex_search(p, k)] if isinstance(pats, dict) else []
+                named = atom.props is not None and k in atom.props
+                matched = [p for p in atom.pats if regex_search(p, k)] if atom.pats else []
                 if named:
                     found.append(ctx.child(a, "properties", k))
-                found.extend(ctx.child(a, "patternProperties", p) for p in matched)
-                hit = named or bool(matched)
-                rest = rest_keyword(s, "additionalProperties")
-                if not hit and rest is not None:
+                if matched:
+                    found.extend(ctx.child(a, "patternProperties", p) for p in matched)
+                rest = atom.rest
+                if not (named or matched) and rest is not None:
                     found.append(ctx.child(a, rest))
-                elif rest is None and "unevaluatedProperties" in s:
+                elif rest is None and atom.unevaluated:
                     ev = static_evaluated(ctx, a, "unevaluatedProperties", maybe=True)
                     if (
                         ev is not None
@@ -576,16 +594,27 @@ class Facets:
                         and not any(regex_search(p, k) for p in ev[1])
                     ):
                         found.append(ctx.child(a, "unevaluatedProperties"))
-                if "propertyNames" in s and not ctx.valid(ctx.child(a, "propertyNames"), k):
-                    out = None
-                    break
-            if out is not None and any(n.schema is False for n in found):
+                if atom.names:
+                    if atom.names_node is None:
+                        atom.names_node = ctx.child(a, "propertyNames")
+                    if not ctx.valid(atom.names_node, k):
+                        out = None
+                        break
+            if out is not None and True in [n.schema is False for n in found]:
                 out = None
         self._key_cache[k] = out
         return out
 
     def pn_names(self) -> tuple[set[str], list[str] | None, bool]:
-        """Key names listed by ``propertyNames``, its patterns, and whether keys are finite."""
+        """Key names listed by ``propertyNames``, its patterns, and whether keys are finite.
+
+        Computed once per clause (the atoms do not change); callers only read it.
+        """
+        if self._pn is None:
+            self._pn = self._pn_names()
+        return self._pn
+
+    def _pn_names(self) -> tuple[set[str], list[str] | None, bool]:
         names: set[str] = set()
         patterns: list[str] | None = None
         finite = False
