@@ -155,3 +155,27 @@ def test_the_walker_serialises_no_unchanged_property(monkeypatch: pytest.MonkeyP
     report = diff(old_schema=old, new_schema=new)
     assert {c.rule for c in report.changes} == {"max-length-increased", "property-added-optional"}
     assert len(texts) < 40  # was one per property and side (600+) before
+
+
+def test_a_minor_step_asks_the_engine_only_the_root_questions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Adding an optional property changes the declared keys, so the bump is ``minor``
+    whatever the plain valid sets do: the engine is asked the two root directions under
+    contract semantics, not the two plain-set ones too (what ``accord check`` pays per
+    version pair)."""
+    from accord.compat import _engine
+
+    asked: list[str] = []
+    real = _engine.includes
+
+    def counted(sub: Any, sup: Any, **options: Any) -> Any:
+        asked.append(options.get("semantics", "set"))
+        return real(sub, sup, **options)
+
+    monkeypatch.setattr(_engine, "includes", counted)
+    old = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}
+    new = {**old, "properties": {**old["properties"], "note": {"type": "string"}}}
+    report = diff(old_schema=old, new_schema=new)
+    assert (report.compatible, report.required_bump) == (True, "minor")
+    assert asked == ["contract", "contract"]  # was 4: the plain sets were compared too

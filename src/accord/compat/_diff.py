@@ -978,8 +978,8 @@ class _Judge:
 
     def equivalent(self, site: Site) -> bool:
         old_local, new_local = self.location(site)
-        found = self.engine.compare(old_local, new_local, "set")
-        return found.backward.holds is True and found.forward.holds is True
+        # Forward is asked only when backward holds.
+        return all(self.engine.verdict(old_local, new_local, d, "set").holds is True for d in BOTH)
 
     def disjoint(self, site: Site, hit: Hit) -> bool:
         """Whether the two ``oneOf`` branches an overlap hit names can never both match."""
@@ -1377,10 +1377,10 @@ def _compare_unguarded(
     bump: BumpKind
     if not compatible:
         bump = "major"
+    elif declared_changed:
+        bump = "minor"  # whatever the valid sets do: no need to compare them
     else:
-        plain = root if semantics == "set" else engine.compare(old.schema, new.schema, "set")
-        same_sets = plain.backward.holds is True and plain.forward.holds is True
-        bump = "patch" if same_sets and not declared_changed else "minor"
+        bump = "patch" if _same_sets(engine, old.schema, new.schema, root, semantics) else "minor"
     return Report(
         mode=mode,
         semantics=semantics,
@@ -1393,6 +1393,16 @@ def _compare_unguarded(
         new=new.label,
         directions=standing,
     )
+
+
+def _same_sets(
+    engine: _Engine, old: Schema, new: Schema, root: Comparison, semantics: Semantics
+) -> bool:
+    """Whether OLD and NEW accept the same payloads under plain validation (a direction
+    is asked only while the other holds)."""
+    if semantics == "set":
+        return root.backward.holds is True and root.forward.holds is True
+    return all(engine.verdict(old, new, d, "set").holds is True for d in BOTH)
 
 
 def diff(
