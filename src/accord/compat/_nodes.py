@@ -423,19 +423,24 @@ class Ctx:
         return reference_validator(wrapper)
 
     def is_ref_free(self, node: Node) -> bool:
-        if node.doc >= 0:
+        return self.ref_free_in(node.doc, node.schema)
+
+    def ref_free_in(self, doc: int, schema: Any) -> bool:
+        """Whether ``schema``, a subschema of document ``doc`` (so alive as long as this
+        context), holds no ``$ref``/``$dynamicRef``."""
+        if doc >= 0:
             # Every subschema of a document without a reference is without one.
-            free = self.doc_ref_free.get(node.doc)
+            free = self.doc_ref_free.get(doc)
             if free is None:
-                free = self.doc_ref_free[node.doc] = not has_ref(self.docs[node.doc])
+                free = self.doc_ref_free[doc] = not has_ref(self.docs[doc])
             if free:
                 return True
         # Keyed by the schema object: documents of one context share subschemas (a
         # diff's local questions do), and every node keeps its schema alive.
-        key = (0, id(node.schema))
+        key = (0, id(schema))
         hit = self.ref_free.get(key)
         if hit is None:
-            hit = not _has_ref(node.schema)
+            hit = not _has_ref(schema)
             self.ref_free[key] = hit
         return hit
 
