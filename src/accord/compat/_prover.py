@@ -1562,6 +1562,8 @@ class Prover:
                 out.append(ctx.child(sup, "additionalProperties"))
             return out
 
+        # Whether the reader says anything about a key's value (else sup_nodes is empty).
+        reads_values = bool(props) or bool(spats) or "additionalProperties" in s
         allowed = 0
         for k in named:
             mine = f.key_nodes(k)
@@ -1572,6 +1574,8 @@ class Prover:
             allowed += 1
             if spn is not None and not ctx.valid(spn, k) and not self.nodes_empty(mine):
                 return Gap(f"the reader's propertyNames rejects {k!r}", (*path, k))
+            if not reads_values:
+                continue  # sup_nodes(k) is empty (an allOf wrapper, say)
             if not spats and len(mine) == 1 and k in props:
                 # The loop below for this key (sup_nodes gives the one reader subschema
                 # under properties), without interning the reader's node when the two
