@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.compat._nodes import Ctx, Node, Unsupported, mentions
+from accord.compat._nodes import Ctx, Node, Unsupported, may_contain, mentions
 from accord.compat._prover import regex_search
 from accord.compat._types import Removal
 from accord.core import pointer as _pointer
@@ -68,6 +68,12 @@ def location_children(ctx: Ctx, nodes: list[Node], key: str) -> list[Node]:
     ]
 
 
+def _at(schema: Any, path: tuple[str | int, ...]) -> Any:
+    for token in path:
+        schema = schema[token]
+    return schema
+
+
 def _item_children(ctx: Ctx, nodes: list[Node], i: int | None) -> list[Node]:
     return [ctx.child(n, *path) for n in _dicts(nodes) for path in item_subschemas(n.schema, i)]
 
@@ -119,12 +125,24 @@ class _ClosureBuilder:
         self.locations: dict[frozenset[tuple[int, int]], str] = {}
         self.built: dict[str, _Location] = {}
 
+    def _leaf(self) -> str:
+        if "leaf" not in self.built:
+            self.built["leaf"] = _Location()
+        return "leaf"
+
+    def key_location(self, dicts: list[Node], key: str) -> str:
+        """``location(location_children(ctx, dicts, key))`` (``dicts``: the applicable
+        object schemas), without interning a node for a leaf (most properties of a wide
+        object are)."""
+        paths = [(n, path) for n in dicts for path in key_subschemas(n.schema, key, regex_search)]
+        if all(is_leaf(_at(n.schema, path)) for n, path in paths):
+            return self._leaf()
+        return self.location([self.ctx.child(n, *path) for n, path in paths])
+
     def location(self, nodes: list[Node]) -> str:
         ctx = self.ctx
         if all(is_leaf(n.schema) for n in nodes):
-            if "leaf" not in self.built:
-                self.built["leaf"] = _Location()
-            return "leaf"
+            return self._leaf()
         app = ctx.applicable(nodes)
         key = frozenset(n.key for n in app)
         name = self.locations.get(key)
@@ -135,8 +153,9 @@ class _ClosureBuilder:
         loc = _Location()
         self.built[name] = loc
         loc.names, loc.patterns, loc.is_map = _declared(app)
+        dicts = _dicts(app)
         for k in loc.names:
-            loc.props[k] = self.location(location_children(ctx, app, k))
+            loc.props[k] = self.key_location(dicts, k)
         for p in loc.patterns:
             kids = [
                 ctx.child(n, "patternProperties", p)
@@ -210,7 +229,7 @@ def _writer_closure(schema: dict[str, Any]) -> Schema:
     live = builder.nontrivial()
     if top not in live:
         return dict(schema)
-    wrap = mentions(schema, _UNEVALUATED)
+    wrap = may_contain(schema, _UNEVALUATED) and mentions(schema, _UNEVALUATED)
     got = schema.get("$defs")
     existing: dict[str, Any] = got if isinstance(got, dict) else {}
     prefix = "accord-closure-"

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from accord.compat._closure import removals, writer_closure
-from accord.compat._nodes import BudgetExhausted, Ctx, Unsupported, strict_equal
+from accord.compat._nodes import BudgetExhausted, Ctx, Unsupported, may_contain, strict_equal
 from accord.compat._prover import Gap, Prover
 from accord.compat._refute import Refuter
 from accord.compat._types import DEFAULT_MAX_STEPS, Comparison, Removal, Semantics, Verdict
@@ -54,6 +54,8 @@ _found: IdentityMemo[str] = IdentityMemo(1024)
 
 
 def _first_unmodelled(schema: Schema) -> str:
+    if not may_contain(schema, UNMODELLED):
+        return ""
     for where, node in iter_subschemas(schema):
         if isinstance(node, dict):
             for keyword in sorted(UNMODELLED & node.keys()):

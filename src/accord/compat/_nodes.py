@@ -8,12 +8,14 @@ once per node, so the engine never re-implements validation.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote, unquote
 
 from accord.core import pointer as _pointer
 from accord.core import vocabulary as _vocabulary
+from accord.core.memo import IdentityMemo
 from accord.core.values import equality_key as value_key
 from accord.core.values import json_equal
 from accord.core.values import json_type as type_of
@@ -109,20 +111,106 @@ class Node:
 
 def has_ref(schema: Any) -> bool:
     """Whether any object inside ``schema`` has a ``$ref`` or ``$dynamicRef`` key."""
-    return _has_ref(schema)
+    return may_contain(schema, _REF_KEYS) and _has_ref(schema)
+
+
+_REF_KEYS = ("$ref", "$dynamicRef")
 
 
 def _has_ref(schema: Any) -> bool:
     stack = [schema]
+    push, pop = stack.append, stack.pop
     while stack:
-        v = stack.pop()
+        v = pop()
         if isinstance(v, dict):
             if "$ref" in v or "$dynamicRef" in v:
                 return True
-            stack.extend(x for x in v.values() if isinstance(x, dict | list))
+            for x in v.values():
+                if isinstance(x, dict | list):
+                    push(x)
         elif isinstance(v, list):
-            stack.extend(x for x in v if isinstance(x, dict | list))
+            for x in v:
+                if isinstance(x, dict | list):
+                    push(x)
     return False
+
+
+# The keys whole-document walks look for (``$ref``, the unmodelled keywords, the
+# ``unevaluated*`` the writer closure wraps for).
+_WATCHED = frozenset(
+    {"$ref", "$dynamicRef", "dependencies", "unevaluatedProperties", "unevaluatedItems"}
+)
+_SMALL = 4  # a container this small is looked into, its children looked up
+
+
+def _watched_in(value: Any) -> frozenset[str]:
+    """The :data:`_WATCHED` names in ``value``'s JSON text (all of them if it has no text)."""
+    try:
+        text = json.dumps(value, default=str)
+    except (TypeError, ValueError, RecursionError):
+        return _WATCHED
+    return frozenset(k for k in _WATCHED if f'"{k}"' in text)
+
+
+# What a document may contain, by identity (documents are never mutated once built): one
+# C serialisation answers "is this key anywhere?" for several whole-document walks.
+_watched: IdentityMemo[frozenset[str]] = IdentityMemo(256)
+
+
+def may_contain(schema: Any, keys: Iterable[str]) -> bool:
+    """False only when no object anywhere in ``schema`` has one of ``keys`` as a key.
+
+    A cheap, exact filter before a walk: a key is written as its quoted name (no JSON
+    escape applies to these ASCII names), so a name missing from the text is nowhere
+    (a string value spelling it only costs the walk). A small wrapper (``{"allOf":
+    [doc]}``) is looked into, so the documents it wraps are serialised once.
+    """
+    wanted = frozenset(keys)
+    watched = wanted <= _WATCHED
+    stack = [schema]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if len(v) <= _SMALL:
+                if not wanted.isdisjoint(v):
+                    return True
+                stack.extend(x for x in v.values() if isinstance(x, dict | list))
+                continue
+        elif isinstance(v, list):
+            if len(v) <= _SMALL:
+                stack.extend(x for x in v if isinstance(x, dict | list))
+                continue
+        else:
+            continue  # a scalar holds no object
+        if not watched or not wanted.isdisjoint(_watched(v, _watched_in)):
+            return True
+    return False
+
+
+_UNSET: Any = object()
+
+
+def _string_enum(schema: Any) -> frozenset[str] | None:
+    """The members of ``{"enum": [...]}`` when it is that alone and lists only strings."""
+    if not isinstance(schema, dict) or schema.keys() != {"enum"}:
+        return None
+    members = schema["enum"]
+    if (
+        not isinstance(members, list)
+        or not members
+        or not all(type(m) is str and (m.isascii() or _utf8(m)) for m in members)
+    ):
+        return None  # the reference decides (or refuses) anything else
+    return frozenset(members)
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` crosses to the reference as is (no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # Schema nodes one step pays for when the reference validator runs: ordinary schemas
@@ -143,6 +231,8 @@ class Ctx:
         self.steps = 0
         self.max_steps = max_steps
         self.anchors: dict[int, dict[str, Node]] = {}
+        self.doc_ref_free: dict[int, bool] = {}
+        self.string_enums: dict[tuple[int, int], frozenset[str] | None] = {}
 
     # -- budget --------------------------------------------------------------------
     def step(self, n: int = 1) -> None:
@@ -180,7 +270,13 @@ class Ctx:
         value = parent.schema
         for t in tokens:
             value = value[t]
-        return self.node(parent.doc, value, None, parent, tokens)
+        # ``node()`` inlined: this runs for every key of every object compared.
+        key = (-1, int(value)) if value is True or value is False else (parent.doc, id(value))
+        hit = self.nodes.get(key)
+        if hit is None:
+            hit = Node(parent.doc, value, None, key, parent, tokens)
+            self.nodes[key] = hit
+        return hit
 
     def resolve(self, node: Node) -> Node:
         """The target of ``node``'s ``$ref`` (local refs only)."""
@@ -292,6 +388,14 @@ class Ctx:
             cost = expanded_size(s, root=root, cap=self.max_steps * _COST_SCALE)
             self.costs[node.key] = cost
         self.step(1 + cost // _COST_SCALE)
+        if type(value) is str and (value.isascii() or _utf8(value)):
+            # A string against an enum of strings (the writer closure's propertyNames,
+            # asked once per key): membership is what the reference decides.
+            names = self.string_enums.get(node.key, _UNSET)
+            if names is _UNSET:
+                names = self.string_enums[node.key] = _string_enum(s)
+            if names is not None:
+                return value in names
         validator = self.validators.get(node.key)
         if validator is None:
             validator = self._compile(node)
@@ -319,12 +423,24 @@ class Ctx:
         return reference_validator(wrapper)
 
     def is_ref_free(self, node: Node) -> bool:
+        return self.ref_free_in(node.doc, node.schema)
+
+    def ref_free_in(self, doc: int, schema: Any) -> bool:
+        """Whether ``schema``, a subschema of document ``doc`` (so alive as long as this
+        context), holds no ``$ref``/``$dynamicRef``."""
+        if doc >= 0:
+            # Every subschema of a document without a reference is without one.
+            free = self.doc_ref_free.get(doc)
+            if free is None:
+                free = self.doc_ref_free[doc] = not has_ref(self.docs[doc])
+            if free:
+                return True
         # Keyed by the schema object: documents of one context share subschemas (a
         # diff's local questions do), and every node keeps its schema alive.
-        key = (0, id(node.schema))
+        key = (0, id(schema))
         hit = self.ref_free.get(key)
         if hit is None:
-            hit = not _has_ref(node.schema)
+            hit = not _has_ref(schema)
             self.ref_free[key] = hit
         return hit
 

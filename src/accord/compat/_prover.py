@@ -53,7 +53,6 @@ from accord.core.vocabulary import (
     STRING_KEYWORDS,
     TYPE_KEYWORDS,
     item_subschemas,
-    key_subschemas,
 )
 from accord.validation.formats import FORMATS
 
@@ -297,6 +296,36 @@ class NumRange:
 
 _STRING_ATOM: dict[str, Any] = {"type": "string"}
 
+# The keywords :meth:`Facets.key_nodes` reads: an atom with none of them imposes
+# nothing on any key's value.
+_KEY_KEYWORDS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+    }
+)
+
+
+class _KeyAtom:
+    """What :meth:`Facets.key_nodes` reads of one atom, read once per clause."""
+
+    __slots__ = ("names", "names_node", "node", "pats", "props", "rest", "unevaluated")
+
+    def __init__(self, node: Node) -> None:
+        s = node.schema
+        self.node = node
+        props = s.get("properties")
+        self.props: dict[str, Any] | None = props if isinstance(props, dict) else None
+        pats = s.get("patternProperties")
+        self.pats: dict[str, Any] | None = pats if isinstance(pats, dict) else None
+        self.rest = rest_keyword(s, "additionalProperties")
+        self.unevaluated = "unevaluatedProperties" in s
+        self.names = "propertyNames" in s
+        self.names_node: Node | None = None  # interned on first use, as before
+
 
 class Facets:
     """The merged constraints of one clause (a conjunction of atoms)."""
@@ -374,6 +403,8 @@ class Facets:
             values = kept
         self.values = values
         self._key_cache: dict[str, list[Node] | None] = {}
+        self._key_dicts: list[_KeyAtom] | None = None
+        self._pn: tuple[set[str], list[str] | None, bool] | None = None
 
     # -- construction ----------------------------------------------------------------
     def _apply_scalar(self, s: dict[str, Any]) -> None:
@@ -536,22 +567,26 @@ class Facets:
         if k in self.absent or self.max_props == 0:
             out = None
         else:
-            for a in self.dicts:
-                s = a.schema
-                # properties and patternProperties as the kernel applies them; the rest
-                # (additionalProperties, or unevaluatedProperties where it stands for it)
-                # is the engine's own reading.
-                named = [
-                    path
-                    for path in key_subschemas(s, k, regex_search)
-                    if path[0] != "additionalProperties"
+            if self._key_dicts is None:
+                self._key_dicts = [
+                    _KeyAtom(a) for a in self.dicts if not _KEY_KEYWORDS.isdisjoint(a.schema)
                 ]
-                found.extend(ctx.child(a, *path) for path in named)
-                hit = bool(named)
-                rest = rest_keyword(s, "additionalProperties")
-                if not hit and rest is not None:
+            for atom in self._key_dicts:
+                a = atom.node
+                # properties and patternProperties as the kernel applies them
+                # (``key_subschemas``, inlined: this runs for every key of every object
+                # compared); the rest (additionalProperties, or unevaluatedProperties
+                # where it stands for it) is the engine's own reading.
+                named = atom.props is not None and k in atom.props
+                matched = [p for p in atom.pats if regex_search(p, k)] if atom.pats else []
+                if named:
+                    found.append(ctx.child(a, "properties", k))
+                if matched:
+                    found.extend(ctx.child(a, "patternProperties", p) for p in matched)
+                rest = atom.rest
+                if not (named or matched) and rest is not None:
                     found.append(ctx.child(a, rest))
-                elif rest is None and "unevaluatedProperties" in s:
+                elif rest is None and atom.unevaluated:
                     ev = static_evaluated(ctx, a, "unevaluatedProperties", maybe=True)
                     if (
                         ev is not None
@@ -559,16 +594,27 @@ class Facets:
                         and not any(regex_search(p, k) for p in ev[1])
                     ):
                         found.append(ctx.child(a, "unevaluatedProperties"))
-                if "propertyNames" in s and not ctx.valid(ctx.child(a, "propertyNames"), k):
-                    out = None
-                    break
-            if out is not None and any(n.schema is False for n in found):
+                if atom.names:
+                    if atom.names_node is None:
+                        atom.names_node = ctx.child(a, "propertyNames")
+                    if not ctx.valid(atom.names_node, k):
+                        out = None
+                        break
+            if out is not None and True in [n.schema is False for n in found]:
                 out = None
         self._key_cache[k] = out
         return out
 
     def pn_names(self) -> tuple[set[str], list[str] | None, bool]:
-        """Key names listed by ``propertyNames``, its patterns, and whether keys are finite."""
+        """Key names listed by ``propertyNames``, its patterns, and whether keys are finite.
+
+        Computed once per clause (the atoms do not change); callers only read it.
+        """
+        if self._pn is None:
+            self._pn = self._pn_names()
+        return self._pn
+
+    def _pn_names(self) -> tuple[set[str], list[str] | None, bool]:
         names: set[str] = set()
         patterns: list[str] | None = None
         finite = False
@@ -825,6 +871,9 @@ class Prover:
         """``None`` when every value valid under all of ``subs`` is valid under ``sup``."""
         ctx = self.ctx
         ctx.step()
+        if len(subs) == 1 and subs[0].schema is sup.schema and ctx.is_ref_free(sup):
+            # The check below, before resolving: a ref-free schema resolves to itself.
+            return None
         try:
             sup = ctx.canonical(sup)
             subs = [ctx.canonical(n) for n in subs]
@@ -1494,6 +1543,12 @@ class Prover:
         spn = ctx.child(sup, "propertyNames") if "propertyNames" in s else None
 
         def sup_nodes(k: str) -> list[Node]:
+            if not spats:  # the common case, without the pattern loop
+                if k in props:
+                    return [ctx.child(sup, "properties", k)]
+                if "additionalProperties" in s:
+                    return [ctx.child(sup, "additionalProperties")]
+                return []
             out: list[Node] = []
             hit = False
             if k in props:
@@ -1507,6 +1562,8 @@ class Prover:
                 out.append(ctx.child(sup, "additionalProperties"))
             return out
 
+        # Whether the reader says anything about a key's value (else sup_nodes is empty).
+        reads_values = bool(props) or bool(spats) or "additionalProperties" in s
         allowed = 0
         for k in named:
             mine = f.key_nodes(k)
@@ -1517,7 +1574,27 @@ class Prover:
             allowed += 1
             if spn is not None and not ctx.valid(spn, k) and not self.nodes_empty(mine):
                 return Gap(f"the reader's propertyNames rejects {k!r}", (*path, k))
+            if not reads_values:
+                continue  # sup_nodes(k) is empty (an allOf wrapper, say)
+            if not spats and len(mine) == 1 and k in props:
+                # The loop below for this key (sup_nodes gives the one reader subschema
+                # under properties), without interning the reader's node when the two
+                # sides are the same ref-free subschema.
+                value = props[k]
+                if (mine[0].schema is value and ctx.ref_free_in(sup.doc, value)) or same_ref_free(
+                    mine[0].schema, value
+                ):
+                    ctx.step()
+                    continue
             for target in sup_nodes(k):
+                if len(mine) == 1 and (
+                    (mine[0].schema is target.schema and ctx.is_ref_free(target))
+                    or same_ref_free(mine[0].schema, target.schema)
+                ):
+                    # ``incl``'s first answer, its step charged, without the call (most
+                    # keys of a wide object compare the same ref-free subschema).
+                    ctx.step()
+                    continue
                 gap = self.incl(mine, target, (*path, k))
                 if gap is not None:
                     return gap

@@ -56,6 +56,65 @@ def canonical_text(value: Any) -> str:
     return _canonical_memo(value, _canonical_text)
 
 
+_PLAIN = (str, int, type(None))
+
+
+def same_text(a: Any, b: Any) -> bool:
+    """``canonical_text(a) == canonical_text(b)``, decided by walking both values.
+
+    Neither text is built (nor memoised: a wide schema has more subschemas than the
+    memo keeps). Shared subtrees compare by identity; values ``json.dumps`` writes by
+    ``default=str`` (not JSON) fall back to the texts themselves.
+    """
+    if a is b:
+        return True
+    if isinstance(a, dict):
+        if not isinstance(b, dict):
+            return False  # an object's text is never another value's
+        if len(a) != len(b):
+            return not _str_keys(a, b) and _texts_equal(a, b)
+        for key, value in a.items():
+            if type(key) is not str:
+                return _texts_equal(a, b)
+            other = b.get(key, _ABSENT)
+            if other is _ABSENT:
+                return not _str_keys(b) and _texts_equal(a, b)
+            if value is other:
+                continue
+            kind = type(value)
+            if (kind is str or kind is int) and type(other) is kind:
+                if value != other:
+                    return False
+            elif not same_text(value, other):
+                return False
+        return True
+    if isinstance(a, list | tuple):
+        if not isinstance(b, list | tuple):
+            return False  # an array's text is never another value's
+        return len(a) == len(b) and all(same_text(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(b, dict | list | tuple):
+        return False
+    ta, tb = type(a), type(b)
+    if ta in _PLAIN and tb in _PLAIN:
+        return ta is tb and bool(a == b)
+    if ta is float and tb is float:
+        return repr(a) == repr(b)  # 0.0 and -0.0 differ; nan is written as NaN
+    if ta is bool and tb is bool:
+        return False  # not the same object: one is True, the other False
+    return _texts_equal(a, b)
+
+
+_ABSENT: Any = object()
+
+
+def _str_keys(*objects: dict[Any, Any]) -> bool:
+    return all(type(k) is str for o in objects for k in o)
+
+
+def _texts_equal(a: Any, b: Any) -> bool:
+    return _canonical_text(a) == _canonical_text(b)
+
+
 def show(value: Any, limit: int = 60) -> str:
     """Compact JSON for messages, truncated to ``limit`` characters."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
@@ -281,10 +340,9 @@ class View:
         out: dict[str, list[tuple[str, Schema]]] = {}
         for pointer, value in self.values("properties"):
             if isinstance(value, dict):
+                base = pointer + "/properties/"  # _pointer.join(pointer, "properties", name)
                 for name, sub in value.items():
-                    out.setdefault(name, []).append(
-                        (_pointer.join(pointer, "properties", name), sub)
-                    )
+                    out.setdefault(name, []).append((base + _pointer.escape(name), sub))
         self._properties = out
         return out
 

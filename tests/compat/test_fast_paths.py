@@ -1,0 +1,181 @@
+"""The diff's fast paths decide exactly what the walks they replace decide.
+
+Each shortcut taken for speed (issue 17: a diff of a wide schema) is held against the
+plain computation it stands for, on generated JSON values: a wrong shortcut would
+change a report, not only its cost. The last test counts what the walker serialises,
+so the per-property cost cannot come back unnoticed (a count, not a timing).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord.compat import _site, diff
+from accord.compat._nodes import _WATCHED, Ctx, _has_ref, may_contain
+from accord.compat._site import same_text
+from accord.validation.reference import is_valid
+
+_KEYS = st.sampled_from(["type", "a", "$ref", "dependencies", "unevaluatedItems", "x y", "é"])
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([0.0, -0.0, 1.0, 1.5, math.nan, math.inf]),
+    st.sampled_from(["", "a", "$ref", "1", "true"]),
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=6),
+        st.dictionaries(_KEYS, inner, max_size=6),
+    ),
+    max_leaves=25,
+)
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _nudged(value: Any) -> Any:
+    """A value whose text may or may not differ from ``value``'s (1 -> 1.0 -> True)."""
+    if isinstance(value, dict):
+        return {k: _nudged(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nudged(v) for v in value]
+    if value is True:
+        return 1
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, float) and value == 0.0:
+        return -value
+    return value
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_JSON, _JSON)
+def test_same_text_is_canonical_text_equality(a: Any, b: Any) -> None:
+    for x, y in ((a, b), (a, a), (a, json.loads(json.dumps(a))), (a, _nudged(a))):
+        assert same_text(x, y) is (_text(x) == _text(y))
+
+
+def test_same_text_on_the_values_json_tells_apart() -> None:
+    cases = [
+        (1, 1.0, False),
+        (True, 1, False),
+        (0.0, -0.0, False),
+        (math.nan, math.nan, True),
+        ({"a": 1}, {"a": 1}, True),
+        ({"a": 1}, {"a": 1, "b": 2}, False),
+        ({"a": [1, {"b": None}]}, {"a": [1, {"b": None}]}, True),
+        ([1, 2], (1, 2), True),
+        ({"a": 1}, [["a", 1]], False),
+        ("1", 1, False),
+    ]
+    for a, b, same in cases:
+        assert same_text(a, b) is same
+        assert (_text(a) == _text(b)) is same
+
+
+def _keys_anywhere(value: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            found.update(k for k in v if isinstance(k, str))
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return found
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_JSON)
+def test_may_contain_never_hides_a_key(value: Any) -> None:
+    present = _keys_anywhere(value)
+    for key in _WATCHED:
+        if key in present:
+            assert may_contain(value, [key])
+    assert may_contain(value, ["$ref", "$dynamicRef"]) or not _has_ref(value)
+    # A wrapper is looked into: the wrapped document decides.
+    assert may_contain({"allOf": [value]}, ["$ref"]) is may_contain(value, ["$ref"])
+
+
+def test_may_contain_answers_keys_it_does_not_watch_conservatively() -> None:
+    wide = {f"k{i}": {"type": "string"} for i in range(10)}
+    assert may_contain(wide, ["not-watched"])
+    assert not may_contain(wide, ["$ref"])
+    assert may_contain({**wide, "z": {"$ref": "#"}}, ["$ref"])
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a", "b", "", "é", "naïve", "\ud800", "a\x00", "A"],
+    ids=repr,
+)
+def test_string_enum_membership_is_the_references_answer(value: str) -> None:
+    schema = {"enum": ["a", "naïve", "\x00", ""]}
+    ctx = Ctx(max_steps=10_000)
+    node = ctx.add_doc(schema)
+    try:
+        expected: bool | type[BaseException] = is_valid(schema, value)
+    except Exception as exc:  # noqa: BLE001 - whatever the reference raises, the engine must too
+        expected = type(exc)
+    if isinstance(expected, bool):
+        assert ctx.valid(node, value) is expected
+    else:
+        with pytest.raises(expected):
+            ctx.valid(node, value)
+
+
+def test_the_walker_serialises_no_unchanged_property(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unchanged properties are compared structurally: the texts built during a diff
+    of a 300-property schema with two changes do not grow with the property count."""
+    texts: list[int] = []
+    real = _site._canonical_text
+
+    def counted(value: Any) -> str:
+        texts.append(1)
+        return real(value)
+
+    monkeypatch.setattr(_site, "_canonical_text", counted)
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 10 + i} for i in range(300)}
+    old = {"type": "object", "properties": properties}
+    new = {
+        "type": "object",
+        "properties": {**properties, "p007": {"type": "string"}, "added": {"type": "integer"}},
+    }
+    report = diff(old_schema=old, new_schema=new)
+    assert {c.rule for c in report.changes} == {"max-length-increased", "property-added-optional"}
+    assert len(texts) < 40  # was one per property and side (600+) before
+
+
+def test_a_minor_step_asks_the_engine_only_the_root_questions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Adding an optional property changes the declared keys, so the bump is ``minor``
+    whatever the plain valid sets do: the engine is asked the two root directions under
+    contract semantics, not the two plain-set ones too (what ``accord check`` pays per
+    version pair)."""
+    from accord.compat import _engine
+
+    asked: list[str] = []
+    real = _engine.includes
+
+    def counted(sub: Any, sup: Any, **options: Any) -> Any:
+        asked.append(options.get("semantics", "set"))
+        return real(sub, sup, **options)
+
+    monkeypatch.setattr(_engine, "includes", counted)
+    old = {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}
+    new = {**old, "properties": {**old["properties"], "note": {"type": "string"}}}
+    report = diff(old_schema=old, new_schema=new)
+    assert (report.compatible, report.required_bump) == (True, "minor")
+    assert asked == ["contract", "contract"]  # was 4: the plain sets were compared too
