@@ -428,6 +428,8 @@ class Registry:
         version = ref if isinstance(ref, ContractVersion) else self.get(ref)
         key = ("bundle", version.contract_id, version.version)
         cached = self._memo.get(key)
+        if cached is None and _own_bundle(self._index(), version):
+            cached = self._memo.setdefault(key, version.document)
         if cached is None:
             bundler = _Bundler(self._index(), version)
             cached = bundler.run()
@@ -1422,6 +1424,53 @@ def _sorted_frozen(value: Any) -> Any:
 
 class _NotPlain(Exception):
     """A value a canonical JSON round trip would change."""
+
+
+def _own_bundle(index: _Index, version: ContractVersion) -> bool:
+    """Whether ``version``'s document is already what :class:`_Bundler` would make of
+    it: an object declaring 2020-12 exactly, with no ``$id``, every ``$ref`` pointing
+    into itself and written as the bundler writes it, every object's keys sorted and
+    only plain JSON values (what most registry files are). Then the frozen document is
+    its own bundle: no copy, no rewrite.
+
+    The walk is generic (``$ref``/``$id`` in ``const`` or ``enum`` values count too):
+    it only ever answers no where the bundler might change something.
+    """
+    document = version.document
+    if (
+        not isinstance(document, dict)
+        or document.get("$schema") != DRAFT_2020_12
+        or unnormalised_assertion(document) is not None
+    ):
+        return False
+    index.normalized(version)  # its SchemaError, if any, is the bundler's to raise
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if type(node) is list or type(node) is FrozenList:
+            items: Iterable[Any] = node
+        else:
+            keys = list(node)
+            if keys != sorted(keys) or "$id" in node:
+                return False
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if not ref.startswith("#"):
+                    return False
+                try:
+                    target, pointer = _resolve(index, version, ref, "")
+                except RefError:
+                    return False
+                if target is not version or ref != "#" + quote(pointer, safe=_FRAGMENT_SAFE):
+                    return False
+            items = node.values()
+        for item in items:
+            kind = type(item)
+            if kind is FrozenDict or kind is FrozenList:
+                stack.append(item)
+            elif kind not in _PLAIN_SCALARS or (kind is float and not math.isfinite(item)):
+                return False
+    return True
 
 
 def bundle_key(version: ContractVersion) -> str:
