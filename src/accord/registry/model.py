@@ -65,7 +65,7 @@ from accord.registry.config import (
     load_registry_settings,
 )
 from accord.registry.names import ContractRef, find_collisions, validate_name
-from accord.validation.budget import check_limits, expanded_size
+from accord.validation.budget import expanded_size, freeze_within_limits
 from accord.validation.dialect import (
     REF_SIBLINGS_IGNORED,
     Dialect,
@@ -758,9 +758,12 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
     return scan
 
 
-def _read_version_file(path: Path, *, file: str, settings: RegistrySettings) -> tuple[bytes, Any]:
+def _read_version_file(
+    path: Path, *, file: str, settings: RegistrySettings
+) -> tuple[bytes, Any, list[str]]:
     """Raw bytes and strict parse of one version file (same checks as ``load_path``;
-    read once so the digest and the document describe the same bytes)."""
+    read once so the digest and the document describe the same bytes), and the value of
+    every string ``$ref`` in its objects (:func:`freeze_within_limits`)."""
     try:
         raw = _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
     except LockError as exc:
@@ -771,10 +774,10 @@ def _read_version_file(path: Path, *, file: str, settings: RegistrySettings) -> 
     )
     # Checked even for versions the lock vouches for: the caps are this registry's
     # budget now, and a refused schema must not reach the engine, codegen or validators.
-    check_limits(document, settings.limits, file=file)
     # Frozen: every caller shares this document, and what is memoised on its identity
     # (normalised forms, bundles, validators) must stay true of it.
-    return raw, freeze(document)
+    frozen, refs = freeze_within_limits(document, settings.limits, file=file)
+    return raw, frozen, refs
 
 
 def _load_contract(
@@ -786,11 +789,13 @@ def _load_contract(
     settings: RegistrySettings,
     collector: _Collector,
     scan: _Scan,
+    refs: dict[str, list[str]],
     published: Mapping[tuple[str, Version], str] | None = None,
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
 
+    ``refs``: filled with each version file's ``$ref`` values (by file).
     ``published``: lock digests whose versions were checked when they were published;
     a version file with exactly those bytes skips :func:`check_schema`.
     """
@@ -842,7 +847,7 @@ def _load_contract(
     versions: list[ContractVersion] = []
     for version, path, rel in sorted(found, key=lambda t: t[0]):
         try:
-            raw, document = _read_version_file(path, file=rel, settings=settings)
+            raw, document, refs[rel] = _read_version_file(path, file=rel, settings=settings)
         except AccordError as exc:
             collector.add(exc.problem())
             continue
@@ -997,6 +1002,7 @@ def _build(
         published = dict(trusted)
     contracts: dict[str, Contract] = {}
     all_versions: list[ContractVersion] = []
+    refs: dict[str, list[str]] = {}
     for namespace, name, directory in scan.contracts:
         contract, versions = _load_contract(
             root,
@@ -1006,6 +1012,7 @@ def _build(
             settings=settings,
             collector=collector,
             scan=scan,
+            refs=refs,
             published=published,
         )
         all_versions.extend(versions)
@@ -1022,7 +1029,7 @@ def _build(
     for version in index.ordered:
         with collector.collect(file=version.file):
             index.normalized(version)
-        crossing = _check_refs(index, version, collector) or crossing
+        crossing = _check_refs(index, version, collector, refs.get(version.file)) or crossing
     if crossing:  # a cycle across documents takes a $ref from one document to another
         collector.problems.extend(_ref_cycles(index))
     if lint_checks is not None:
@@ -1279,9 +1286,23 @@ def _ref_sites(document: Any) -> Iterator[tuple[str, str]]:
             yield _pointer.join(here, "$ref"), ref
 
 
-def _check_refs(index: _Index, version: ContractVersion, collector: _Collector) -> bool:
+def _check_refs(
+    index: _Index, version: ContractVersion, collector: _Collector, found: list[str] | None = None
+) -> bool:
     """Report every ``$ref`` of ``version`` that does not resolve; True when one of them
-    leads into another document (only then can a ``$ref`` cycle cross documents)."""
+    leads into another document (only then can a ``$ref`` cycle cross documents).
+
+    ``found``: every string ``$ref`` value in the document's objects, schema position or
+    not (:func:`freeze_within_limits`). When they all resolve, so do those at schema
+    positions and nothing is walked; else the walk below reports exactly those.
+    """
+    if found is not None:
+        try:
+            targets = [_resolve(index, version, ref, "")[0].uri for ref in found]
+        except RefError:
+            pass
+        else:
+            return any(uri != version.uri for uri in targets)
     crosses = False
     for at, ref in _ref_sites(version.document):
         with collector.collect():

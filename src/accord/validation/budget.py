@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.core import pointer as _pointer
+from accord.core.frozen import FrozenDict, FrozenList
 from accord.errors import SchemaError
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "SchemaLimits",
     "check_limits",
     "expanded_size",
+    "freeze_within_limits",
 ]
 
 DEFAULT_MAX_ITEMS = 1000
@@ -192,3 +194,87 @@ def check_limits(
             file=file,
             pointer="",
         )
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def freeze_within_limits(
+    document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
+) -> tuple[Any, list[str]]:
+    """:func:`check_limits` then :func:`~accord.core.frozen.freeze`, in one walk: the
+    frozen document and the value of every string ``$ref`` in any of its objects
+    (anywhere, ``const`` values too: the caller decides what they are).
+
+    For a document just parsed from JSON: a tree (nothing shared, no cycle) nested no
+    deeper than the parser allows. Objects and arrays are counted as they are frozen;
+    each ``$ref`` target's count is added by a short walk of that target, and only a
+    document with a target that holds a ``$ref`` itself is expanded in full
+    (:func:`expanded_size`).
+
+    Raises:
+        SchemaError: exactly what :func:`check_limits` raises for ``document``.
+    """
+    limits = limits or SchemaLimits()
+    max_items = limits.max_items
+    refs: list[str] = []
+    containers = 0
+    wide = False
+
+    def walk(node: Any) -> Any:
+        nonlocal containers, wide
+        if isinstance(node, dict):
+            containers += 1
+            wide = wide or len(node) > max_items
+            ref = node.get("$ref")
+            if type(ref) is str:
+                refs.append(ref)
+            return FrozenDict({k: v if type(v) in _SCALARS else walk(v) for k, v in node.items()})
+        if isinstance(node, list):
+            containers += 1
+            wide = wide or len(node) > max_items
+            return FrozenList([v if type(v) in _SCALARS else walk(v) for v in node])
+        return node
+
+    frozen = walk(document)
+    cap = limits.max_nodes
+    if not wide:
+        growth = _ref_growth(frozen, refs)
+        size = expanded_size(frozen, cap=cap) if growth is None else containers + growth
+    if wide or size > cap:
+        check_limits(frozen, limits, file=file)  # raises, naming the pointer
+    return frozen, refs
+
+
+def _ref_growth(document: Any, refs: list[str]) -> int | None:
+    """What following every ``$ref`` of a tree adds to its count of objects and arrays
+    (:func:`expanded_size` minus the tree's own count), or ``None`` when a target holds
+    a ``$ref`` itself (then only :func:`expanded_size` can tell)."""
+    sizes: dict[str, int | None] = {}  # ref -> containers under its target
+    grown = 0
+    for ref in refs:
+        if ref not in sizes:
+            target = _target(document, ref)
+            sizes[ref] = 0 if target is None else _size_without_refs(target)
+        size = sizes[ref]
+        if size is None:
+            return None
+        grown += size
+    return grown
+
+
+def _size_without_refs(node: Any) -> int | None:
+    """Objects and arrays in a tree, or ``None`` when one of its objects has a string
+    ``$ref``."""
+    count = 0
+    stack = [node]
+    while stack:
+        value = stack.pop()
+        count += 1
+        if isinstance(value, dict):
+            if isinstance(value.get("$ref"), str):
+                return None
+            stack.extend([v for v in value.values() if isinstance(v, dict | list)])
+        else:
+            stack.extend([v for v in value if isinstance(v, dict | list)])
+    return count
