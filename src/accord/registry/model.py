@@ -38,6 +38,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -473,6 +474,11 @@ class _LockLine:
     line: int
 
 
+# Versions are immutable values and a registry spells the same few many times (every
+# contract has a 1.0.0, and the lock repeats every file's version).
+_parse_version = lru_cache(maxsize=4096)(Version.parse)
+
+
 def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], list[Problem]]:
     lines: list[_LockLine] = []
     problems: list[Problem] = []
@@ -485,7 +491,7 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
         version: Version | None = None
         if match is not None:
             try:
-                version = Version.parse(match["version"])
+                version = _parse_version(match["version"])
             except ValueError:
                 version = None
         if match is None or version is None:
@@ -642,19 +648,20 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
 
     ``.git`` is not walked: it belongs to git, not to the registry.
     """
-    stack = [root]
+    # Plain strings, not Path objects: this lists every directory of the registry.
+    top = os.fspath(root)
+    cut = len(top.rstrip("/")) + 1
+    stack = [top]
     while stack:
         directory = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            collector.error(
-                "file-unreadable", f"cannot list directory: {exc.strerror}", _rel(root, directory)
-            )
+            rel = directory[cut:] or "."
+            collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
             continue
         for entry in entries:
-            path = Path(entry.path)
-            rel = _rel(root, path)
+            rel = entry.path[cut:]
             if entry.is_symlink():
                 collector.error(
                     "path-symlink",
@@ -663,8 +670,8 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
                     rel,
                 )
             elif entry.is_dir(follow_symlinks=False):
-                if not (directory == root and entry.name == ".git"):
-                    stack.append(path)
+                if not (directory == top and entry.name == ".git"):
+                    stack.append(entry.path)
             elif not entry.is_file(follow_symlinks=False):
                 collector.error(
                     "path-special-file",
@@ -824,7 +831,7 @@ def _load_contract(
         if entry.name.endswith(VERSION_SUFFIX) and _is_file(entry):
             text = entry.name[: -len(VERSION_SUFFIX)]
             try:
-                version = Version.parse(text)
+                version = _parse_version(text)
             except ValueError as exc:
                 collector.error(
                     "version-file-invalid",
@@ -887,16 +894,26 @@ def _load_contract(
     return contract, versions
 
 
-def _check_lock(root: Path, versions: list[ContractVersion], collector: _Collector) -> LockEntries:
+def _read_lock_lines(root: Path) -> tuple[list[_LockLine], list[Problem]] | None:
+    """The lines of ``<root>/accord.lock`` and its problems, or ``None`` without one."""
     path = root / LOCK_FILE
     if not path.exists() and not path.is_symlink():
-        return MappingProxyType({})
+        return None
     try:
         text = _decode_lock(_read_regular(path, display=LOCK_FILE, max_bytes=None))
     except LockError as exc:
-        collector.add(exc.problem())
+        return [], [exc.problem()]
+    return _parse_lock(text)
+
+
+def _check_lock(
+    parsed: tuple[list[_LockLine], list[Problem]] | None,
+    versions: list[ContractVersion],
+    collector: _Collector,
+) -> LockEntries:
+    if parsed is None:
         return MappingProxyType({})
-    lines, problems = _parse_lock(text)
+    lines, problems = parsed
     for problem in problems:
         collector.add(problem)
     by_key = {(v.contract_id, v.version): v for v in versions}
@@ -945,17 +962,14 @@ def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
     return dataclasses.replace(contract, versions=versions)
 
 
-def _published_digests(root: Path) -> dict[tuple[str, Version], str]:
+def _published_digests(
+    parsed: tuple[list[_LockLine], list[Problem]] | None,
+) -> dict[tuple[str, Version], str]:
     """The lock's digests, or nothing when the lock is absent or has any problem (then
     :func:`_check_lock` reports it and every version is checked in full)."""
-    try:
-        data = _read_regular(root / LOCK_FILE, display=LOCK_FILE, max_bytes=None)
-        lines, problems = _parse_lock(_decode_lock(data))
-    except LockError:
+    if parsed is None or any(p.severity == "error" for p in parsed[1]):
         return {}
-    if any(p.severity == "error" for p in problems):
-        return {}
-    return {(x.contract_id, x.version): x.digest for x in lines}
+    return {(x.contract_id, x.version): x.digest for x in parsed[0]}
 
 
 def _build(
@@ -997,7 +1011,8 @@ def _build(
     collector.problems.extend(check_overrides(settings))
     _walk_hygiene(root, collector)
     scan = _scan(root, collector)
-    published = _published_digests(root) if trust_lock and not lint else None
+    lock_lines = _read_lock_lines(root)
+    published = _published_digests(lock_lines) if trust_lock and not lint else None
     if trusted is not None and not lint:
         published = dict(trusted)
     contracts: dict[str, Contract] = {}
@@ -1018,7 +1033,7 @@ def _build(
         all_versions.extend(versions)
         if contract is not None:
             contracts[contract.id] = contract
-    lock = _check_lock(root, all_versions, collector)
+    lock = _check_lock(lock_lines, all_versions, collector)
     if lock:
         contracts = {k: _mark_drafts(c, lock) for k, c in contracts.items()}
     registry = Registry(root=root, settings=settings, contracts=_sorted_proxy(contracts), lock=lock)
