@@ -35,6 +35,7 @@ import math
 import os
 import posixpath
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -118,7 +119,57 @@ def digest_of(raw: bytes) -> str:
 # -- value objects ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+class _Unparsed:
+    """A version file's bytes, checked when the registry loaded, parsed on first use.
+
+    :meth:`Registry.load` checks every version in full (parse, limits, ``$ref``, lock
+    digest) and then keeps only the bytes of the versions a service rarely uses (every
+    one but each contract's latest release), so that a registry of thousands of
+    versions does not hold thousands of parsed documents. The parse on first use reads
+    the same bytes with the same settings, so it gives what the load checked.
+    """
+
+    __slots__ = ("file", "limits", "max_bytes", "max_depth")
+
+    def __init__(self, file: str, settings: RegistrySettings) -> None:
+        self.file = file
+        self.max_bytes = settings.max_file_bytes
+        self.max_depth = settings.max_depth
+        self.limits = settings.limits
+
+    def parse(self, raw: bytes) -> Any:
+        document = _jsondoc.loads_fast(
+            raw, file=self.file, max_bytes=self.max_bytes, max_depth=self.max_depth
+        )
+        return freeze_within_limits(document, self.limits, file=self.file)[0]
+
+
+_parse_lock_guard = threading.Lock()
+
+
+class _Document:
+    """The ``document`` field of :class:`ContractVersion`: the frozen document, parsed
+    on first read when the version holds only its checked bytes (:class:`_Unparsed`)."""
+
+    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
+        if version is None:
+            return self  # the dataclass default: refused by __set__ (the field is required)
+        value = version.__dict__["_document"]
+        if type(value) is _Unparsed:
+            with _parse_lock_guard:  # one parse: what is memoised on its identity holds
+                value = version.__dict__["_document"]
+                if type(value) is _Unparsed:
+                    value = value.parse(version.raw)
+                    version.__dict__["_document"] = value
+        return value
+
+    def __set__(self, version: ContractVersion, value: Any) -> None:
+        if value is self:
+            raise TypeError("ContractVersion() missing required argument: 'document'")
+        version.__dict__["_document"] = value if type(value) is _Unparsed else freeze(value)
+
+
+@dataclass(frozen=True)
 class ContractVersion:
     """One version file of a contract.
 
@@ -140,14 +191,11 @@ class ContractVersion:
     path: Path
     file: str
     raw: bytes = field(repr=False)
-    document: Any = field(repr=False, compare=False, hash=False)
+    # A version built outside Registry.load (publish, with_contract) is frozen too:
+    # freezing a frozen document returns it as it is.
+    document: Any = field(default=_Document(), repr=False, compare=False, hash=False)
     yanked: str | None = None
     draft: bool = False
-
-    def __post_init__(self) -> None:
-        # A version built outside Registry.load (publish, with_contract) is frozen too:
-        # freezing a frozen document returns it as it is.
-        object.__setattr__(self, "document", freeze(self.document))
 
     @property
     def digest(self) -> str:
@@ -273,7 +321,7 @@ class Registry:
         Raises:
             RegistryError: any problem of severity ``error``; ``problems`` lists all.
         """
-        registry, problems = _build(Path(root), lint=False, trust_lock=True)
+        registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
         if any(p.severity == "error" for p in problems):
             raise RegistryError(problems, root=str(root))
         return registry
@@ -798,6 +846,8 @@ def _load_contract(
     scan: _Scan,
     refs: dict[str, list[str]],
     published: Mapping[tuple[str, Version], str] | None = None,
+    settled: set[str] | None = None,
+    locked: frozenset[tuple[str, Version]] = frozenset(),
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
@@ -805,6 +855,9 @@ def _load_contract(
     ``refs``: filled with each version file's ``$ref`` values (by file).
     ``published``: lock digests whose versions were checked when they were published;
     a version file with exactly those bytes skips :func:`check_schema`.
+    ``settled`` (:meth:`Registry.load` only): filled with the files of the versions
+    :func:`_settle` checked in full and left unparsed (``locked``: the lock's keys,
+    to tell drafts from the latest release).
     """
     contract_id = f"{namespace}.{name}"
     rel_dir = _rel(root, directory)
@@ -872,6 +925,16 @@ def _load_contract(
                 yanked=yanked.get(version),
             )
         )
+    if settled is not None:
+        _settle(
+            contract_id,
+            versions,
+            refs=refs,
+            yanked=yanked,
+            locked=locked,
+            settings=settings,
+            settled=settled,
+        )
     on_disk = {v for v, _, _ in found}
     for version in sorted(yanked):
         if version not in on_disk:
@@ -892,6 +955,54 @@ def _load_contract(
         directory=directory,
     )
     return contract, versions
+
+
+def _settle(
+    contract_id: str,
+    versions: list[ContractVersion],
+    *,
+    refs: Mapping[str, list[str]],
+    yanked: Mapping[Version, str],
+    locked: frozenset[tuple[str, Version]],
+    settings: RegistrySettings,
+    settled: set[str],
+) -> None:
+    """Finish the checks of every version but the contract's latest release that needs
+    no other document (2020-12, every ``$ref`` into itself, all resolving) and keep only
+    its checked bytes (:class:`_Unparsed`): a service uses few old versions, and a
+    registry of thousands of versions need not hold thousands of parsed documents.
+
+    The latest release is what :meth:`Registry.get` picks without a pin; it stays
+    parsed. Every other check (lock digests, lint) reads only bytes or file names.
+    """
+    latest = None
+    for version in reversed(versions):
+        draft = bool(locked) and (contract_id, version.version) not in locked
+        if version.version not in yanked and not draft and not version.version.is_prerelease:
+            latest = version
+            break
+    for version in versions:
+        if version is latest:
+            continue
+        document = version.document
+        found = refs.get(version.file)
+        if found is None or not isinstance(document, dict):
+            continue
+        try:
+            if detect_dialect(document, file=version.file) != "2020-12":
+                continue  # normalised (and its problems reported) in _build
+        except AccordError:
+            continue
+        if any(not ref.startswith("#") for ref in found):
+            continue
+        alone = _Index([version])
+        try:
+            for ref in found:
+                _resolve(alone, version, ref, "")
+        except RefError:
+            continue  # reported by the full check in _build
+        version.__dict__["_document"] = _Unparsed(version.file, settings)
+        settled.add(version.file)
 
 
 def _read_lock_lines(root: Path) -> tuple[list[_LockLine], list[Problem]] | None:
@@ -956,7 +1067,9 @@ def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
     if all((contract.id, v.version) in lock for v in contract.versions):
         return contract
     versions = tuple(
-        v if (contract.id, v.version) in lock else dataclasses.replace(v, draft=True)
+        v
+        if (contract.id, v.version) in lock
+        else dataclasses.replace(v, draft=True, document=v.__dict__["_document"])
         for v in contract.versions
     )
     return dataclasses.replace(contract, versions=versions)
@@ -979,8 +1092,12 @@ def _build(
     trust_lock: bool = False,
     trusted: Mapping[tuple[str, Version], str] | None = None,
     lint_checks: Callable[[Registry, _Scan], Iterable[Problem]] | None = None,
+    lazy: bool = False,
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
+
+    ``lazy`` (``Registry.load`` only): versions :func:`_settle` finishes checking while
+    their contract loads keep only their bytes, parsed again on first use.
 
     ``trust_lock`` (``Registry.load`` only, never with ``lint``): a version whose bytes
     match its ``accord.lock`` digest passed :func:`check_schema` when ``accord publish``
@@ -1018,6 +1135,8 @@ def _build(
     contracts: dict[str, Contract] = {}
     all_versions: list[ContractVersion] = []
     refs: dict[str, list[str]] = {}
+    settled: set[str] | None = set() if lazy and not lint else None
+    locked = frozenset((x.contract_id, x.version) for x in (lock_lines or ([], []))[0])
     for namespace, name, directory in scan.contracts:
         contract, versions = _load_contract(
             root,
@@ -1029,6 +1148,8 @@ def _build(
             scan=scan,
             refs=refs,
             published=published,
+            settled=settled,
+            locked=locked,
         )
         all_versions.extend(versions)
         if contract is not None:
@@ -1042,11 +1163,13 @@ def _build(
     index = _Index(all_versions)
     crossing = False
     for version in index.ordered:
+        if settled and version.file in settled:
+            continue  # 2020-12, every $ref into itself and resolving: checked by _settle
         with collector.collect(file=version.file):
             index.normalized(version)
         crossing = _check_refs(index, version, collector, refs.get(version.file)) or crossing
     if crossing:  # a cycle across documents takes a $ref from one document to another
-        collector.problems.extend(_ref_cycles(index))
+        collector.problems.extend(_ref_cycles(index, settled or set()))
     if lint_checks is not None:
         collector.problems.extend(lint_checks(registry, scan))
     problems = apply_overrides(_dedupe(collector.problems), settings)
@@ -1366,13 +1489,18 @@ def _in_place_edges(index: _Index, node: _Node) -> list[tuple[_Node, str | None]
     return edges
 
 
-def _ref_cycles(index: _Index) -> list[Problem]:
+def _ref_cycles(index: _Index, local: Iterable[str] = ()) -> list[Problem]:
     """``schema-ref-cycle`` for every cycle of in-place edges that crosses documents
-    (cycles inside one document are reported by the dialect checks)."""
+    (cycles inside one document are reported by the dialect checks).
+
+    ``local``: files whose every ``$ref`` stays in the file: no walk from them leaves
+    it, so none starts there (a cycle through them is found from its other documents).
+    """
     problems: list[Problem] = []
     state: dict[_Node, int] = {}  # 1 = on the stack, 2 = done
+    skip = frozenset(local)
     for version in index.ordered:
-        if not isinstance(version.document, dict):
+        if version.file in skip or not isinstance(version.document, dict):
             continue
         for here, _schema in _subschemas(version.document, ""):
             start: _Node = (version.uri, here)
