@@ -39,7 +39,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -197,17 +197,19 @@ class ContractVersion:
     yanked: str | None = None
     draft: bool = False
 
-    @property
+    # Cached: loading computes each several times per version (lock checks, $ref
+    # resolution, bundling); the fields they derive from never change.
+    @cached_property
     def digest(self) -> str:
         """``sha256:<hex>`` of :attr:`raw`."""
         return digest_of(self.raw)
 
-    @property
+    @cached_property
     def ref(self) -> str:
         """``namespace.name@X.Y.Z``."""
         return f"{self.contract_id}@{self.version}"
 
-    @property
+    @cached_property
     def uri(self) -> str:
         """``accord://namespace.name@X.Y.Z``: how a ``$ref`` or ``dataschema`` names it."""
         return f"accord://{self.ref}"
@@ -911,20 +913,19 @@ def _load_contract(
         except AccordError as exc:
             collector.add(exc.problem())
             continue
-        if published is None or published.get((contract_id, version)) != digest_of(raw):
+        loaded = ContractVersion(
+            contract_id=contract_id,
+            version=version,
+            path=path,
+            file=rel,
+            raw=raw,
+            document=document,
+            yanked=yanked.get(version),
+        )
+        if published is None or published.get((contract_id, version)) != loaded.digest:
             for problem in check_schema(document, file=rel, pointer="", require_object_root=True):
                 collector.add(problem)
-        versions.append(
-            ContractVersion(
-                contract_id=contract_id,
-                version=version,
-                path=path,
-                file=rel,
-                raw=raw,
-                document=document,
-                yanked=yanked.get(version),
-            )
-        )
+        versions.append(loaded)
     if settled is not None:
         _settle(
             contract_id,
@@ -993,16 +994,21 @@ def _settle(
                 continue  # normalised (and its problems reported) in _build
         except AccordError:
             continue
-        if any(not ref.startswith("#") for ref in found):
+        # Pointers through objects only (what _resolve settles without `referencing`);
+        # anything else, even if it resolves, is left to the full check in _build.
+        if not all(_object_pointer(document, ref) for ref in found):
             continue
-        alone = _Index([version])
-        try:
-            for ref in found:
-                _resolve(alone, version, ref, "")
-        except RefError:
-            continue  # reported by the full check in _build
         version.__dict__["_document"] = _Unparsed(version.file, settings)
         settled.add(version.file)
+
+
+def _object_pointer(document: Any, ref: str) -> bool:
+    """Whether ``ref`` is ``#`` or ``#/...`` naming a node of ``document`` reached
+    through object keys only: a ``$ref`` :func:`_resolve` resolves into ``document``."""
+    if not ref.startswith("#"):
+        return False
+    fragment = unquote(ref[1:])
+    return fragment == "" or (fragment.startswith("/") and _through_objects(document, fragment))
 
 
 def _read_lock_lines(root: Path) -> tuple[list[_LockLine], list[Problem]] | None:
