@@ -15,7 +15,7 @@ import pytest
 from _registry_builders import DRAFT_07, DRAFT_2020_12, add_contract, lock_line, write
 from accord.core.frozen import is_frozen
 from accord.errors import RegistryError
-from accord.registry.model import ContractVersion, Registry, _build
+from accord.registry.model import ContractVersion, Registry, _build, _stored_document
 
 MONEY: dict[str, Any] = {
     "$schema": DRAFT_2020_12,
@@ -37,7 +37,7 @@ def _lock(root: Path, *pairs: tuple[str, str]) -> None:
 
 
 def _unparsed(version: ContractVersion) -> bool:
-    return type(version.__dict__["_document"]).__name__ == "_Unparsed"
+    return type(_stored_document(version)).__name__ == "_Unparsed"
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -166,28 +166,32 @@ _parse_lock_guard = threading.Lock()
 
 
 class _Document:
-    """The ``document`` field of :class:`ContractVersion`: the frozen document, parsed
-    on first read when the version holds only its checked bytes (:class:`_Unparsed`)."""
+    """The ``document`` field of :class:`ContractVersion`, over its slot: the frozen
+    document, parsed on first read when the version holds only its checked bytes
+    (:class:`_Unparsed`)."""
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
 
     def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
         if version is None:
-            return self  # the dataclass default: refused by __set__ (the field is required)
-        value = version.__dict__["_document"]
+            return self
+        value = self.slot.__get__(version, owner)
         if type(value) is _Unparsed:
             with _parse_lock_guard:  # one parse: what is memoised on its identity holds
-                value = version.__dict__["_document"]
+                value = self.slot.__get__(version, owner)
                 if type(value) is _Unparsed:
                     value = value.parse(version.raw)
-                    version.__dict__["_document"] = value
+                    self.slot.__set__(version, value)
         return value
 
     def __set__(self, version: ContractVersion, value: Any) -> None:
-        if value is self:
-            raise TypeError("ContractVersion() missing required argument: 'document'")
-        version.__dict__["_document"] = value if type(value) is _Unparsed else freeze(value)
+        # A version built outside Registry.load (publish, with_contract) is frozen too:
+        # freezing a frozen document returns it as it is.
+        self.slot.__set__(version, value if type(value) is _Unparsed else freeze(value))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContractVersion:
     """One version file of a contract.
 
@@ -209,28 +213,51 @@ class ContractVersion:
     path: Path
     file: str
     raw: bytes = field(repr=False)
-    # A version built outside Registry.load (publish, with_contract) is frozen too:
-    # freezing a frozen document returns it as it is.
-    document: Any = field(default=_Document(), repr=False, compare=False, hash=False)
+    document: Any = field(repr=False, compare=False, hash=False)
     yanked: str | None = None
     draft: bool = False
+    # Computed once: loading asks for each several times per version (lock checks, $ref
+    # resolution, bundling), and the fields they derive from never change.
+    _digest: str | None = field(default=None, init=False, repr=False, compare=False)
+    _ref: str | None = field(default=None, init=False, repr=False, compare=False)
 
-    # Cached: loading computes each several times per version (lock checks, $ref
-    # resolution, bundling); the fields they derive from never change.
-    @cached_property
+    @property
     def digest(self) -> str:
         """``sha256:<hex>`` of :attr:`raw`."""
-        return digest_of(self.raw)
+        found = self._digest
+        if found is None:
+            found = digest_of(self.raw)
+            object.__setattr__(self, "_digest", found)
+        return found
 
-    @cached_property
+    @property
     def ref(self) -> str:
         """``namespace.name@X.Y.Z``."""
-        return f"{self.contract_id}@{self.version}"
+        found = self._ref
+        if found is None:
+            found = f"{self.contract_id}@{self.version}"
+            object.__setattr__(self, "_ref", found)
+        return found
 
-    @cached_property
+    @property
     def uri(self) -> str:
         """``accord://namespace.name@X.Y.Z``: how a ``$ref`` or ``dataschema`` names it."""
         return f"accord://{self.ref}"
+
+
+# The document slot, read and written through _Document (parsed on first read).
+_DOCUMENT_SLOT = ContractVersion.__dict__["document"]
+setattr(ContractVersion, "document", _Document(_DOCUMENT_SLOT))  # noqa: B010
+
+
+def _stored_document(version: ContractVersion) -> Any:
+    """What the version holds: its frozen document, or :class:`_Unparsed`."""
+    return _DOCUMENT_SLOT.__get__(version, ContractVersion)
+
+
+def _keep_bytes(version: ContractVersion, settings: RegistrySettings) -> None:
+    """Drop the version's parsed document: it is parsed again on first read."""
+    _DOCUMENT_SLOT.__set__(version, _Unparsed(version.file, settings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1016,7 +1043,7 @@ def _settle(
         # anything else, even if it resolves, is left to the full check in _build.
         if not all(_object_pointer(document, ref) for ref in found):
             continue
-        version.__dict__["_document"] = _Unparsed(version.file, settings)
+        _keep_bytes(version, settings)
         settled.add(version.file)
 
 
@@ -1093,7 +1120,7 @@ def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
     versions = tuple(
         v
         if (contract.id, v.version) in lock
-        else dataclasses.replace(v, draft=True, document=v.__dict__["_document"])
+        else dataclasses.replace(v, draft=True, document=_stored_document(v))
         for v in contract.versions
     )
     return dataclasses.replace(contract, versions=versions)
