@@ -124,6 +124,12 @@ def _sha256() -> Callable[[bytes], Any]:
     loaded = sys.modules.get("hashlib")
     if loaded is not None:
         return loaded.sha256  # type: ignore[no-any-return]
+    return _builtin_sha256()
+
+
+@lru_cache(maxsize=1)
+def _builtin_sha256() -> Callable[[bytes], Any]:
+    # Looked up once: a failed import is not cached by Python, and searches sys.path.
     try:
         from _sha2 import sha256  # type: ignore[import-not-found]  # Python >= 3.12
     except ImportError:
