@@ -61,6 +61,7 @@ DOCUMENTS: dict[str, Any] = {
     "ref-not-a-string": {"$ref": {"$ref": "#"}},
     "anchor": {"$defs": {"a": {"$anchor": "x"}}, "$ref": "#x"},
     "scalar": 3,
+    "brackets-in-strings": {"description": "[{" * 40, "$ref": "#/description", "x": "é,,,,"},
 }
 
 
@@ -103,6 +104,19 @@ def _check(document: Any) -> None:
         assert is_frozen(got) or not isinstance(got, dict | list)
         refs = _budget.freeze_within_limits(document, LIMITS)[1]
         assert sorted(refs) == _string_refs(document)
+    # From the bytes: compact, indented, and with escapes (which take the walk).
+    for raw in (
+        json.dumps(document, separators=(",", ":")).encode(),
+        json.dumps(document, indent=2, ensure_ascii=False).encode(),
+        json.dumps(document, ensure_ascii=True).encode().replace(b"#", b"\\u0023"),
+    ):
+        light = _outcome(
+            lambda d, raw=raw: _budget.refs_within_limits(raw, d, LIMITS, file="f"), document
+        )
+        if isinstance(expected, tuple):
+            assert light == expected
+        else:
+            assert sorted(light) == _string_refs(document)
 
 
 @pytest.mark.parametrize("name", list(DOCUMENTS))

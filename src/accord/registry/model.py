@@ -67,7 +67,7 @@ from accord.registry.config import (
     load_registry_settings,
 )
 from accord.registry.names import ContractRef, find_collisions, validate_name
-from accord.validation.budget import expanded_size, freeze_within_limits
+from accord.validation.budget import expanded_size, freeze_within_limits, refs_within_limits
 from accord.validation.dialect import (
     REF_SIBLINGS_IGNORED,
     Dialect,
@@ -867,11 +867,16 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
 
 
 def _read_version_file(
-    path: Path, *, file: str, settings: RegistrySettings
+    path: Path, *, file: str, settings: RegistrySettings, light: bool = False
 ) -> tuple[bytes, Any, list[str]]:
     """Raw bytes and strict parse of one version file (same checks as ``load_path``;
     read once so the digest and the document describe the same bytes), and the value of
-    every string ``$ref`` in its objects (:func:`freeze_within_limits`)."""
+    every string ``$ref`` in its objects (:func:`freeze_within_limits`).
+
+    ``light``: the document is checked the same way but returned as parsed, not frozen
+    (:func:`refs_within_limits`): for a version that is likely to be dropped after its
+    checks (:func:`_self_contained`), freezing it would be wasted.
+    """
     try:
         raw = _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
     except LockError as exc:
@@ -884,6 +889,8 @@ def _read_version_file(
     # budget now, and a refused schema must not reach the engine, codegen or validators.
     # Frozen: every caller shares this document, and what is memoised on its identity
     # (normalised forms, bundles, validators) must stay true of it.
+    if light:
+        return raw, document, refs_within_limits(raw, document, settings.limits, file=file)
     frozen, refs = freeze_within_limits(document, settings.limits, file=file)
     return raw, frozen, refs
 
@@ -958,12 +965,26 @@ def _load_contract(
             scan.unexpected.append((rel, "in a contract directory"))
     yanked = meta.yanked if meta is not None else {}
     versions: list[ContractVersion] = []
+    # The latest release is what Registry.get picks without a pin: it stays parsed.
+    # Only the others may keep nothing but their checked bytes (``settled``).
+    latest = _latest_release(contract_id, [v for v, _, _ in found], yanked, locked)
     for version, path, rel in sorted(found, key=lambda t: t[0]):
+        light = settled is not None and version != latest
         try:
-            raw, document, refs[rel] = _read_version_file(path, file=rel, settings=settings)
+            raw, document, refs[rel] = _read_version_file(
+                path, file=rel, settings=settings, light=light
+            )
         except AccordError as exc:
             collector.add(exc.problem())
             continue
+        digest = digest_of(raw)
+        trusted = published is not None and published.get((contract_id, version)) == digest
+        if light and settled is not None:
+            if trusted and _self_contained(document, refs[rel], file=rel):
+                document = _Unparsed(rel, settings)
+                settled.add(rel)
+            else:
+                document = freeze(document)
         loaded = ContractVersion(
             contract_id=contract_id,
             version=version,
@@ -973,20 +994,13 @@ def _load_contract(
             document=document,
             yanked=yanked.get(version),
         )
-        if published is None or published.get((contract_id, version)) != loaded.digest:
-            for problem in check_schema(document, file=rel, pointer="", require_object_root=True):
+        object.__setattr__(loaded, "_digest", digest)
+        if not trusted:
+            for problem in check_schema(
+                loaded.document, file=rel, pointer="", require_object_root=True
+            ):
                 collector.add(problem)
         versions.append(loaded)
-    if settled is not None:
-        _settle(
-            contract_id,
-            versions,
-            refs=refs,
-            yanked=yanked,
-            locked=locked,
-            settings=settings,
-            settled=settled,
-        )
     on_disk = {v for v, _, _ in found}
     for version in sorted(yanked):
         if version not in on_disk:
@@ -1009,48 +1023,38 @@ def _load_contract(
     return contract, versions
 
 
-def _settle(
+def _latest_release(
     contract_id: str,
-    versions: list[ContractVersion],
-    *,
-    refs: Mapping[str, list[str]],
+    versions: list[Version],
     yanked: Mapping[Version, str],
     locked: frozenset[tuple[str, Version]],
-    settings: RegistrySettings,
-    settled: set[str],
-) -> None:
-    """Finish the checks of every version but the contract's latest release that needs
-    no other document (2020-12, every ``$ref`` into itself, all resolving) and keep only
-    its checked bytes (:class:`_Unparsed`): a service uses few old versions, and a
-    registry of thousands of versions need not hold thousands of parsed documents.
+) -> Version | None:
+    """What :meth:`Contract.latest` will be: the highest release neither yanked nor a
+    draft (no lock line while the registry has a lock)."""
+    for version in sorted(versions, reverse=True):
+        draft = bool(locked) and (contract_id, version) not in locked
+        if version not in yanked and not draft and not version.is_prerelease:
+            return version
+    return None
 
-    The latest release is what :meth:`Registry.get` picks without a pin; it stays
-    parsed. Every other check (lock digests, lint) reads only bytes or file names.
+
+def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
+    """Whether a trusted version's checks are complete without any other document, so
+    that only its bytes need be kept (:class:`_Unparsed`): a 2020-12 object (nothing to
+    normalise) whose every ``$ref`` names a node of itself through object keys.
+
+    Anything else, even if it resolves, is left to the full checks in :func:`_build`.
+    A service uses few old versions; a registry of thousands of versions need not hold
+    thousands of parsed documents.
     """
-    latest = None
-    for version in reversed(versions):
-        draft = bool(locked) and (contract_id, version.version) not in locked
-        if version.version not in yanked and not draft and not version.version.is_prerelease:
-            latest = version
-            break
-    for version in versions:
-        if version is latest:
-            continue
-        document = version.document
-        found = refs.get(version.file)
-        if found is None or not isinstance(document, dict):
-            continue
-        try:
-            if detect_dialect(document, file=version.file) != "2020-12":
-                continue  # normalised (and its problems reported) in _build
-        except AccordError:
-            continue
-        # Pointers through objects only (what _resolve settles without `referencing`);
-        # anything else, even if it resolves, is left to the full check in _build.
-        if not all(_object_pointer(document, ref) for ref in found):
-            continue
-        _keep_bytes(version, settings)
-        settled.add(version.file)
+    if not isinstance(document, dict):
+        return False
+    try:
+        if detect_dialect(document, file=file) != "2020-12":
+            return False
+    except AccordError:
+        return False
+    return all(_object_pointer(document, ref) for ref in refs)
 
 
 def _object_pointer(document: Any, ref: str) -> bool:

@@ -18,6 +18,7 @@ distinct nodes whatever it expands to.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,7 @@ __all__ = [
     "check_limits",
     "expanded_size",
     "freeze_within_limits",
+    "refs_within_limits",
 ]
 
 DEFAULT_MAX_ITEMS = 1000
@@ -278,3 +280,37 @@ def _size_without_refs(node: Any) -> int | None:
         else:
             stack.extend([v for v in value if isinstance(v, dict | list)])
     return count
+
+
+# A "$ref" key and its string value in JSON text without a backslash: there every `"`
+# opens or closes a string, so `"$ref":` is always a key and `"..."` after it its value.
+_REF_VALUE = re.compile(rb'"\$ref"\s*:\s*"([^"]*)"')
+
+
+def refs_within_limits(
+    raw: bytes, document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
+) -> list[str]:
+    """:func:`check_limits` for ``document``, parsed from ``raw``, and every string
+    ``$ref`` value in its objects (as :func:`freeze_within_limits` gives them), without
+    walking the document when its bytes settle both.
+
+    The bytes bound the counts from above: an object or array of ``n`` entries has
+    ``n - 1`` commas, and every object or array opens with a ``{`` or ``[`` (strings may
+    hold more of either, never fewer). Only a document the bounds do not clear is
+    counted exactly.
+
+    Raises:
+        SchemaError: exactly what :func:`check_limits` raises for ``document``.
+    """
+    limits = limits or SchemaLimits()
+    if b"\\" in raw or not isinstance(document, dict | list):
+        return freeze_within_limits(document, limits, file=file)[1]
+    refs = [value.decode("utf-8") for value in _REF_VALUE.findall(raw)]
+    if raw.count(b",") >= limits.max_items:
+        check_limits(document, limits, file=file)
+        return refs
+    growth = _ref_growth(document, refs)
+    bound = raw.count(b"{") + raw.count(b"[")
+    if growth is None or bound + growth > limits.max_nodes:
+        check_limits(document, limits, file=file)
+    return refs
