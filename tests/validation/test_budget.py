@@ -136,3 +136,23 @@ def test_the_fused_walk_agrees_on_random_documents() -> None:
         _check(document)
     refused = sum(isinstance(_outcome(_reference, d), tuple) for d in documents)
     assert 40 < refused < 360  # both outcomes, often
+
+
+@pytest.mark.parametrize(
+    ("raw", "refs"),
+    [
+        (rb'{"$r\u0065f": "#/a", "a": {}}', ["#/a"]),
+        (rb'{"$ref": "#\/a", "a": {}}', ["#/a"]),
+        (rb'{"$ref": "#/a\"b", "a\"b": {}}', ['#/a"b']),
+        (rb'{"\"$ref": "#/x", "$defs": {"$ref": 1}}', []),
+        (rb'{"description": "\"$ref\": \"#/y\"", "$ref": "#"}', ["#"]),
+    ],
+    ids=["escaped-key", "escaped-slash", "escaped-quote", "quote-in-key", "quotes-in-text"],
+)
+def test_escapes_never_hide_or_change_a_ref(raw: bytes, refs: list[str]) -> None:
+    document = json.loads(raw)
+    assert sorted(_string_refs(document)) == refs
+    found = _budget.refs_within_limits(raw, document, LIMITS)
+    # Every real value, decoded; anything extra is no $ref at all (only stricter).
+    assert set(refs) <= set(found)
+    assert all(not ref.startswith("\\") and "\\" not in ref for ref in found)

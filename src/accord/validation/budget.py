@@ -282,17 +282,22 @@ def _size_without_refs(node: Any) -> int | None:
     return count
 
 
-# A "$ref" key and its string value in JSON text without a backslash: there every `"`
-# opens or closes a string, so `"$ref":` is always a key and `"..."` after it its value.
+# A "$ref" key and its string value in JSON text. Only an escape can make what it finds
+# differ from the parsed document's "$ref" values: a key spelled with \u escapes (never
+# found), or a value with an escape (found as written, not decoded); both are ruled out
+# before it is trusted. What an escaped quote inside a string can add is a value that
+# is no "$ref" at all, which only makes every check that uses the list stricter (an
+# unresolvable extra value sends the loader to its exact walk, an extra target only
+# raises a count that is an upper bound anyway).
 _REF_VALUE = re.compile(rb'"\$ref"\s*:\s*"([^"]*)"')
 
 
 def refs_within_limits(
     raw: bytes, document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
 ) -> list[str]:
-    """:func:`check_limits` for ``document``, parsed from ``raw``, and every string
-    ``$ref`` value in its objects (as :func:`freeze_within_limits` gives them), without
-    walking the document when its bytes settle both.
+    """:func:`check_limits` for ``document``, parsed from ``raw``, and the value of
+    every string ``$ref`` in its objects (what :func:`freeze_within_limits` lists, or
+    more), without walking the document when its bytes settle both.
 
     The bytes bound the counts from above: an object or array of ``n`` entries has
     ``n - 1`` commas, and every object or array opens with a ``{`` or ``[`` (strings may
@@ -303,9 +308,10 @@ def refs_within_limits(
         SchemaError: exactly what :func:`check_limits` raises for ``document``.
     """
     limits = limits or SchemaLimits()
-    if b"\\" in raw or not isinstance(document, dict | list):
+    found = _REF_VALUE.findall(raw)
+    if not isinstance(document, dict | list) or b"\\u" in raw or any(b"\\" in v for v in found):
         return freeze_within_limits(document, limits, file=file)[1]
-    refs = [value.decode("utf-8") for value in _REF_VALUE.findall(raw)]
+    refs = [value.decode("utf-8") for value in found]
     if raw.count(b",") >= limits.max_items:
         check_limits(document, limits, file=file)
         return refs
