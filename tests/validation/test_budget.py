@@ -156,3 +156,14 @@ def test_escapes_never_hide_or_change_a_ref(raw: bytes, refs: list[str]) -> None
     # Every real value, decoded; anything extra is no $ref at all (only stricter).
     assert set(refs) <= set(found)
     assert all(not ref.startswith("\\") and "\\" not in ref for ref in found)
+
+
+def test_strings_of_frozen_documents_are_shared() -> None:
+    text = '{"type": "object", "properties": {"a": {"type": "string", "enum": ["x-1", "y-2"]}}}'
+    one, two = json.loads(text), json.loads(text)
+    assert one["properties"]["a"]["type"] is not two["properties"]["a"]["type"]
+    first = _budget.freeze_within_limits(one)[0]
+    second = _budget.freeze_within_limits(two)[0]
+    assert first == second
+    assert first["properties"]["a"]["type"] is second["properties"]["a"]["type"]
+    assert first["properties"]["a"]["enum"][1] is second["properties"]["a"]["enum"][1]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 from accord.core import pointer as _pointer
@@ -199,6 +200,7 @@ def check_limits(
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_NUMBERS = frozenset({int, float, bool, type(None)})
 
 
 def freeze_within_limits(
@@ -209,7 +211,9 @@ def freeze_within_limits(
     (anywhere, ``const`` values too: the caller decides what they are).
 
     For a document just parsed from JSON: a tree (nothing shared, no cycle) nested no
-    deeper than the parser allows. Objects and arrays are counted as they are frozen;
+    deeper than the parser allows. Its strings are interned: schemas repeat the same
+    few values (``"string"``, formats, patterns, enum members) across thousands of
+    documents, and a registry holds them once. Objects and arrays are counted as they are frozen;
     each ``$ref`` target's count is added by a short walk of that target, and only a
     document with a target that holds a ``$ref`` itself is expanded in full
     (:func:`expanded_size`).
@@ -231,11 +235,21 @@ def freeze_within_limits(
             ref = node.get("$ref")
             if type(ref) is str:
                 refs.append(ref)
-            return FrozenDict({k: v if type(v) in _SCALARS else walk(v) for k, v in node.items()})
+            return FrozenDict(
+                {
+                    k: v if type(v) in _NUMBERS else intern(v) if type(v) is str else walk(v)
+                    for k, v in node.items()
+                }
+            )
         if isinstance(node, list):
             containers += 1
             wide = wide or len(node) > max_items
-            return FrozenList([v if type(v) in _SCALARS else walk(v) for v in node])
+            return FrozenList(
+                [
+                    v if type(v) in _NUMBERS else intern(v) if type(v) is str else walk(v)
+                    for v in node
+                ]
+            )
         return node
 
     frozen = walk(document)
