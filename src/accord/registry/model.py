@@ -916,8 +916,8 @@ def _load_contract(
     ``published``: lock digests whose versions were checked when they were published;
     a version file with exactly those bytes skips :func:`check_schema`.
     ``settled`` (:meth:`Registry.load` only): filled with the files of the versions
-    :func:`_settle` checked in full and left unparsed (``locked``: the lock's keys,
-    to tell drafts from the latest release).
+    checked in full here and left unparsed (:func:`_self_contained`; ``locked``: the
+    lock's keys, to tell drafts from the latest release).
     """
     contract_id = f"{namespace}.{name}"
     rel_dir = _rel(root, directory)
@@ -1157,8 +1157,9 @@ def _build(
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
 
-    ``lazy`` (``Registry.load`` only): versions :func:`_settle` finishes checking while
-    their contract loads keep only their bytes, parsed again on first use.
+    ``lazy`` (``Registry.load`` only): old versions whose checks finish while their
+    contract loads (:func:`_self_contained`) keep only their bytes, parsed again on
+    first use.
 
     ``trust_lock`` (``Registry.load`` only, never with ``lint``): a version whose bytes
     match its ``accord.lock`` digest passed :func:`check_schema` when ``accord publish``
@@ -1225,7 +1226,7 @@ def _build(
     crossing = False
     for version in index.ordered:
         if settled and version.file in settled:
-            continue  # 2020-12, every $ref into itself and resolving: checked by _settle
+            continue  # 2020-12, every $ref into itself and resolving: checked at read
         with collector.collect(file=version.file):
             index.normalized(version)
         crossing = _check_refs(index, version, collector, refs.get(version.file)) or crossing
