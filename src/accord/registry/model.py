@@ -209,6 +209,8 @@ class ContractVersion:
         raw: The file's bytes (what the lock digest covers).
         document: The parsed JSON, as written, frozen (:mod:`accord.core.frozen`): every
             mutating method raises ``TypeError``; ``copy.deepcopy`` gives an editable copy.
+            :meth:`Registry.load` may keep only the checked bytes of an old version; its
+            document is then parsed on first read (once, from :attr:`raw`).
         yanked: The yank reason from ``contract.toml``, or ``None``.
         draft: The file has no ``accord.lock`` line while the registry has one (never
             published, or a publish was interrupted): only an exact pin selects it.
