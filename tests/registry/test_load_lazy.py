@@ -14,7 +14,7 @@ import pytest
 
 from _registry_builders import DRAFT_07, DRAFT_2020_12, add_contract, lock_line, write
 from accord.core.frozen import is_frozen
-from accord.errors import RegistryError
+from accord.errors import InvalidReference, RegistryError, VersionNotFound
 from accord.registry.model import ContractVersion, Registry, _build, _stored_document
 
 MONEY: dict[str, Any] = {
@@ -166,3 +166,18 @@ def test_a_cycle_through_an_old_version_is_still_found(tmp_path: Path) -> None:
     with pytest.raises(RegistryError) as caught:
         Registry.load(tmp_path)
     assert list(caught.value.problems) == expected
+
+
+def test_an_exact_pin_is_the_version_a_parsed_reference_selects(root: Path) -> None:
+    registry = Registry.load(root)
+    for version in registry.versions():
+        for spelling in (version.ref, version.uri):
+            assert registry.get(spelling) is version
+        contract = registry.contract(version.contract_id)
+        assert registry.get(f" {version.ref}".strip()) is contract.version(version.version)
+    assert registry.get("common.money@1.3.0").draft  # a draft: only an exact pin reaches it
+    assert registry.get("common.money").version == registry.get("common.money@^1").version
+    with pytest.raises(VersionNotFound):
+        registry.get("common.money@9.9.9")
+    with pytest.raises(InvalidReference):
+        registry.get("Common.Money@1.0.0")

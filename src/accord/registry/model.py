@@ -458,6 +458,13 @@ class Registry:
             VersionNotFound: no version matches; the message lists the available ones.
         """
         if isinstance(ref, str):
+            # An exact pin spelled as the version spells itself (what services pass at
+            # boot) is one lookup; anything else is parsed.
+            exact = self._index().by_uri.get(
+                ref if ref.startswith("accord://") else f"accord://{ref}"
+            )
+            if exact is not None:
+                return exact
             ref = ContractRef.parse(ref.removeprefix("accord://"))
         text = ref.text or str(ref)
         try:
