@@ -12,7 +12,7 @@ import pytest
 
 from accord.core import jsondoc
 from accord.core.frozen import is_frozen
-from accord.registry.model import Registry, _sorted_frozen
+from accord.registry.model import Registry, _own_bundle, _sorted_frozen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,6 +112,12 @@ def test_a_document_is_its_own_bundle_only_when_bundling_changes_nothing(
     version = registry.get("ns.main@1.0.0")
     bundle = registry.bundle(version)
     assert (bundle is version.document) is own
+    # The same answer from the loader's hint and from a walk of the document.
+    assert (version._canonical_refs is not None) is (
+        document is not _UNSORTED and "$id" not in json.dumps(document)
+    )
+    object.__setattr__(version, "_canonical_refs", None)
+    assert _own_bundle(registry._index(), version) is own
     slow = _sorted_frozen(json.loads(json.dumps(bundle)))
     assert _order(bundle) == _order(slow)
     assert is_frozen(bundle)

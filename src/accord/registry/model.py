@@ -228,6 +228,11 @@ class ContractVersion:
     # resolution, bundling), and the fields they derive from never change.
     _digest: str | None = field(default=None, init=False, repr=False, compare=False)
     _ref: str | None = field(default=None, init=False, repr=False, compare=False)
+    # Set by the loader when the document's keys are sorted everywhere, it has no $id
+    # and only plain values: its $ref values (all _own_bundle still has to check).
+    _canonical_refs: tuple[str, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def digest(self) -> str:
@@ -877,10 +882,11 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
 
 def _read_version_file(
     path: Path, *, file: str, settings: RegistrySettings, light: bool = False
-) -> tuple[bytes, Any, list[str]]:
+) -> tuple[bytes, Any, list[str], bool]:
     """Raw bytes and strict parse of one version file (same checks as ``load_path``;
-    read once so the digest and the document describe the same bytes), and the value of
-    every string ``$ref`` in its objects (:func:`freeze_within_limits`).
+    read once so the digest and the document describe the same bytes), the value of
+    every string ``$ref`` in its objects, and whether the frozen document is canonical
+    (:func:`freeze_within_limits`; never said of a ``light`` one).
 
     ``light``: the document is checked the same way but returned as parsed, not frozen
     (:func:`refs_within_limits`): for a version that is likely to be dropped after its
@@ -899,9 +905,10 @@ def _read_version_file(
     # Frozen: every caller shares this document, and what is memoised on its identity
     # (normalised forms, bundles, validators) must stay true of it.
     if light:
-        return raw, document, refs_within_limits(raw, document, settings.limits, file=file)
-    frozen, refs = freeze_within_limits(document, settings.limits, file=file)
-    return raw, frozen, refs
+        refs = refs_within_limits(raw, document, settings.limits, file=file)
+        return raw, document, refs, False
+    frozen, refs, canonical = freeze_within_limits(document, settings.limits, file=file)
+    return raw, frozen, refs, canonical
 
 
 def _load_contract(
@@ -980,7 +987,7 @@ def _load_contract(
     for version, path, rel in sorted(found, key=lambda t: t[0]):
         light = settled is not None and version != latest
         try:
-            raw, document, refs[rel] = _read_version_file(
+            raw, document, refs[rel], canonical = _read_version_file(
                 path, file=rel, settings=settings, light=light
             )
         except AccordError as exc:
@@ -1004,6 +1011,8 @@ def _load_contract(
             yanked=yanked.get(version),
         )
         object.__setattr__(loaded, "_digest", digest)
+        if canonical:  # sorted keys, no $id, plain values: _own_bundle only checks refs
+            object.__setattr__(loaded, "_canonical_refs", tuple(refs[rel]))
         if not trusted:
             for problem in check_schema(
                 loaded.document, file=rel, pointer="", require_object_root=True
@@ -1684,6 +1693,9 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
     ):
         return False
     index.normalized(version)  # its SchemaError, if any, is the bundler's to raise
+    known = version._canonical_refs
+    if known is not None:  # the loader's walk saw sorted keys, no $id, plain values
+        return all(_as_bundled(index, version, ref) for ref in known)
     stack: list[Any] = [document]
     while stack:
         node = stack.pop()
@@ -1694,15 +1706,8 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
             if keys != sorted(keys) or "$id" in node:
                 return False
             ref = node.get("$ref")
-            if isinstance(ref, str):
-                if not ref.startswith("#"):
-                    return False
-                try:
-                    target, pointer = _resolve(index, version, ref, "")
-                except RefError:
-                    return False
-                if target is not version or ref != "#" + quote(pointer, safe=_FRAGMENT_SAFE):
-                    return False
+            if isinstance(ref, str) and not _as_bundled(index, version, ref):
+                return False
             items = node.values()
         for item in items:
             kind = type(item)
@@ -1711,6 +1716,18 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
             elif kind not in _PLAIN_SCALARS or (kind is float and not math.isfinite(item)):
                 return False
     return True
+
+
+def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:
+    """Whether ``ref``, written in ``version``, points into it and is written as the
+    bundler would rewrite it."""
+    if not ref.startswith("#"):
+        return False
+    try:
+        target, pointer = _resolve(index, version, ref, "")
+    except RefError:
+        return False
+    return target is version and ref == "#" + quote(pointer, safe=_FRAGMENT_SAFE)
 
 
 def bundle_key(version: ContractVersion) -> str:

@@ -205,17 +205,19 @@ _NUMBERS = frozenset({int, float, bool, type(None)})
 
 def freeze_within_limits(
     document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
-) -> tuple[Any, list[str]]:
+) -> tuple[Any, list[str], bool]:
     """:func:`check_limits` then :func:`~accord.core.frozen.freeze`, in one walk: the
-    frozen document and the value of every string ``$ref`` in any of its objects
-    (anywhere, ``const`` values too: the caller decides what they are).
+    frozen document, the value of every string ``$ref`` in any of its objects
+    (anywhere, ``const`` values too: the caller decides what they are), and whether it
+    is *canonical*: every object's keys sorted, no ``$id`` key anywhere and only plain
+    JSON values (a registry document that is already its own bundle).
 
     For a document just parsed from JSON: a tree (nothing shared, no cycle) nested no
     deeper than the parser allows. Its strings are interned: schemas repeat the same
     few values (``"string"``, formats, patterns, enum members) across thousands of
-    documents, and a registry holds them once. Objects and arrays are counted as they are frozen;
-    each ``$ref`` target's count is added by a short walk of that target, and only a
-    document with a target that holds a ``$ref`` itself is expanded in full
+    documents, and a registry holds them once. Objects and arrays are counted as they
+    are frozen; each ``$ref`` target's count is added by a short walk of that target,
+    and only a document with a target that holds a ``$ref`` itself is expanded in full
     (:func:`expanded_size`).
 
     Raises:
@@ -226,15 +228,18 @@ def freeze_within_limits(
     refs: list[str] = []
     containers = 0
     wide = False
+    canonical = True
 
     def walk(node: Any) -> Any:
-        nonlocal containers, wide
+        nonlocal containers, wide, canonical
         if isinstance(node, dict):
             containers += 1
             wide = wide or len(node) > max_items
             ref = node.get("$ref")
             if type(ref) is str:
                 refs.append(ref)
+            if canonical and ("$id" in node or list(node) != sorted(node)):
+                canonical = False
             return FrozenDict(
                 {
                     k: v if type(v) in _NUMBERS else intern(v) if type(v) is str else walk(v)
@@ -250,6 +255,8 @@ def freeze_within_limits(
                     for v in node
                 ]
             )
+        # Floats from a JSON parse are finite (beyond float range, loads keeps a Decimal).
+        canonical = canonical and type(node) in _SCALARS
         return node
 
     frozen = walk(document)
@@ -259,7 +266,7 @@ def freeze_within_limits(
         size = expanded_size(frozen, cap=cap) if growth is None else containers + growth
     if wide or size > cap:
         check_limits(frozen, limits, file=file)  # raises, naming the pointer
-    return frozen, refs
+    return frozen, refs, canonical
 
 
 def _ref_growth(document: Any, refs: list[str]) -> int | None:
