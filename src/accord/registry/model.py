@@ -752,17 +752,13 @@ class _Scan:
     contracts: list[tuple[str, str, Path]] = field(default_factory=list)
     unexpected: list[tuple[str, str]] = field(default_factory=list)  # (file, what)
     examples: list[tuple[str, Path]] = field(default_factory=list)  # (contract dir rel, path)
-    # Every directory the hygiene walk listed (path -> entries by name): listed once.
-    listing: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)
 
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _walk_hygiene(
-    root: Path, collector: _Collector, listing: dict[str, list[os.DirEntry[str]]] | None = None
-) -> None:
+def _walk_hygiene(root: Path, collector: _Collector) -> None:
     """Report symlinks and special files anywhere under ``root`` (never following links).
 
     ``.git`` is not walked: it belongs to git, not to the registry.
@@ -779,8 +775,6 @@ def _walk_hygiene(
             rel = directory[cut:] or "."
             collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
             continue
-        if listing is not None:
-            listing[directory] = entries
         for entry in entries:
             rel = entry.path[cut:]
             if entry.is_symlink():
@@ -801,13 +795,7 @@ def _walk_hygiene(
                 )
 
 
-def _entries(
-    directory: Path, listing: dict[str, list[os.DirEntry[str]]] | None = None
-) -> list[os.DirEntry[str]]:
-    if listing is not None:
-        known = listing.get(os.fspath(directory))
-        if known is not None:
-            return known
+def _entries(directory: Path) -> list[os.DirEntry[str]]:
     try:
         return sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -847,15 +835,12 @@ def _check_names(names: list[str], *, kind: str, parent: str, collector: _Collec
     return good
 
 
-def _check_reserved(
-    root: Path, directory: str, collector: _Collector, scan: _Scan | None = None
-) -> None:
+def _check_reserved(root: Path, directory: str, collector: _Collector) -> None:
     """A reserved directory holding a contract is a namespace it may not be."""
-    listing = scan.listing if scan is not None else None
-    for entry in _entries(root / directory, listing):
+    for entry in _entries(root / directory):
         if not _is_dir(entry):
             continue
-        names = {e.name for e in _entries(Path(entry.path), listing)}
+        names = {e.name for e in _entries(Path(entry.path))}
         if CONTRACT_FILE in names or any(n.endswith(VERSION_SUFFIX) for n in names):
             collector.error(
                 "namespace-reserved",
@@ -865,25 +850,23 @@ def _check_reserved(
             )
 
 
-def _scan(
-    root: Path, collector: _Collector, listing: dict[str, list[os.DirEntry[str]]] | None = None
-) -> _Scan:
-    scan = _Scan(listing=listing if listing is not None else {})
+def _scan(root: Path, collector: _Collector) -> _Scan:
+    scan = _Scan()
     namespaces: list[str] = []
-    for entry in _entries(root, scan.listing):
+    for entry in _entries(root):
         if entry.name.startswith("."):
             continue
         if _is_dir(entry):
             if entry.name not in RESERVED_DIRS:
                 namespaces.append(entry.name)
             else:
-                _check_reserved(root, entry.name, collector, scan)
+                _check_reserved(root, entry.name, collector)
         elif _is_file(entry) and entry.name not in ROOT_FILES:  # special: hygiene walk
             scan.unexpected.append((entry.name, "a file at the registry root"))
     for namespace in _check_names(namespaces, kind="namespace", parent="", collector=collector):
         ns_dir = root / namespace
         names: list[str] = []
-        for entry in _entries(ns_dir, scan.listing):
+        for entry in _entries(ns_dir):
             if entry.name.startswith("."):
                 continue
             if _is_dir(entry):
@@ -970,7 +953,7 @@ def _load_contract(
         for problem in toml_problems:
             collector.add(problem)
     found: list[tuple[Version, Path, str]] = []
-    for entry in _entries(directory, scan.listing):
+    for entry in _entries(directory):
         rel = f"{rel_dir}/{entry.name}"
         if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
             continue  # symlinks and special files are reported by the hygiene walk
@@ -1228,9 +1211,8 @@ def _build(
     with collector.collect():
         settings = load_registry_settings(root)
     collector.problems.extend(check_overrides(settings))
-    listing: dict[str, list[os.DirEntry[str]]] = {}
-    _walk_hygiene(root, collector, listing)
-    scan = _scan(root, collector, listing)
+    _walk_hygiene(root, collector)
+    scan = _scan(root, collector)
     lock_lines = _read_lock_lines(root)
     published = _published_digests(lock_lines) if trust_lock and not lint else None
     if trusted is not None and not lint:
