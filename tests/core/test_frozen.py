@@ -126,3 +126,18 @@ def test_pickle_round_trip_stays_frozen() -> None:
     assert isinstance(back["required"], FrozenList)
     with pytest.raises(TypeError):
         back["type"] = "array"
+
+
+def test_thaw_copies_every_container_and_keeps_sharing() -> None:
+    leaf = {"type": "string", "enum": ["a", "b"]}
+    doc = freeze({"a": leaf, "b": leaf, "c": [leaf, [1, 2]], "d": 1.5})
+    plain = thaw(doc)
+    assert plain == doc
+    assert plain["a"] is plain["b"] is plain["c"][0]  # shared once, copied once
+    assert type(plain["a"]) is dict
+    assert type(plain["a"]["enum"]) is list
+    assert type(plain["c"][1]) is list
+    assert plain["a"] is not doc["a"]
+    assert plain["a"]["enum"] is not doc["a"]["enum"]
+    plain["a"]["enum"].append("c")
+    assert doc["a"]["enum"] == ["a", "b"]

@@ -169,11 +169,18 @@ def thaw(value: Any, memo: dict[int, Any] | None = None) -> Any:
         if found is not None:
             return found
         if isinstance(node, dict):
-            found = seen[id(node)] = {}
-            for k, v in node.items():
-                found[k] = v if type(v) in _SCALARS else walk(v)
+            # A C copy first; only values that are not plain scalars are walked (most
+            # objects of a schema hold none: their copy is all the work).
+            found = seen[id(node)] = dict(node)
+            if not _SCALARS.issuperset(map(type, found.values())):
+                for k, v in found.items():
+                    if type(v) not in _SCALARS:
+                        found[k] = walk(v)
         elif isinstance(node, list):
-            found = seen[id(node)] = [v if type(v) in _SCALARS else walk(v) for v in node]
+            if _SCALARS.issuperset(map(type, node)):
+                found = seen[id(node)] = list(node)
+            else:
+                found = seen[id(node)] = [v if type(v) in _SCALARS else walk(v) for v in node]
         else:
             return node
         return found

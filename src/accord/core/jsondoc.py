@@ -14,7 +14,6 @@ import gc
 import json
 import os
 import re
-import secrets
 import stat
 import sys
 from collections.abc import Callable
@@ -675,7 +674,9 @@ def _dumps(value: Any, **options: Any) -> str:
     # round (to Infinity or 0.0): each Decimal goes out as a unique placeholder string
     # that is then replaced by the number's exact text.
     numbers: list[str] = []
-    token = f"accord-number-{secrets.token_hex(12)}"
+    # os.urandom is what secrets.token_hex reads; importing secrets would map OpenSSL
+    # (through hmac) into every process that parses a document.
+    token = f"accord-number-{os.urandom(12).hex()}"
 
     def default(item: Any) -> Any:
         if isinstance(item, Decimal) and item.is_finite():

@@ -30,14 +30,16 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 import math
 import os
 import posixpath
 import re
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -65,7 +67,7 @@ from accord.registry.config import (
     load_registry_settings,
 )
 from accord.registry.names import ContractRef, find_collisions, validate_name
-from accord.validation.budget import check_limits, expanded_size
+from accord.validation.budget import expanded_size, freeze_within_limits, refs_within_limits
 from accord.validation.dialect import (
     REF_SIBLINGS_IGNORED,
     Dialect,
@@ -111,10 +113,88 @@ LockEntries = Mapping[tuple[str, Version], str]
 
 def digest_of(raw: bytes) -> str:
     """``sha256:<hex>`` of a version file's raw bytes (the ``accord.lock`` digest)."""
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+    hexdigest: str = _sha256()(raw).hexdigest()
+    return "sha256:" + hexdigest
+
+
+def _sha256() -> Callable[[bytes], Any]:
+    """OpenSSL's SHA-256 once something has loaded it (``hashlib``), else CPython's own
+    (the same digests, about 4x slower): a service that only loads a registry does not
+    map OpenSSL (about 4 MiB resident) for its lock digests."""
+    loaded = sys.modules.get("hashlib")
+    if loaded is not None:
+        return loaded.sha256  # type: ignore[no-any-return]
+    return _builtin_sha256()
+
+
+@lru_cache(maxsize=1)
+def _builtin_sha256() -> Callable[[bytes], Any]:
+    # Looked up once: a failed import is not cached by Python, and searches sys.path.
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python >= 3.12
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
+        except ImportError:  # a build without them
+            from hashlib import sha256
+    return sha256  # type: ignore[no-any-return]
 
 
 # -- value objects ---------------------------------------------------------------------
+
+
+class _Unparsed:
+    """A version file's bytes, checked when the registry loaded, parsed on first use.
+
+    :meth:`Registry.load` checks every version in full (parse, limits, ``$ref``, lock
+    digest) and then keeps only the bytes of the versions a service rarely uses (every
+    one but each contract's latest release), so that a registry of thousands of
+    versions does not hold thousands of parsed documents. The parse on first use reads
+    the same bytes with the same settings, so it gives what the load checked.
+    """
+
+    __slots__ = ("file", "limits", "max_bytes", "max_depth")
+
+    def __init__(self, file: str, settings: RegistrySettings) -> None:
+        self.file = file
+        self.max_bytes = settings.max_file_bytes
+        self.max_depth = settings.max_depth
+        self.limits = settings.limits
+
+    def parse(self, raw: bytes) -> Any:
+        document = _jsondoc.loads_fast(
+            raw, file=self.file, max_bytes=self.max_bytes, max_depth=self.max_depth
+        )
+        return freeze_within_limits(document, self.limits, file=self.file)[0]
+
+
+_parse_lock_guard = threading.Lock()
+
+
+class _Document:
+    """The ``document`` field of :class:`ContractVersion`, over its slot: the frozen
+    document, parsed on first read when the version holds only its checked bytes
+    (:class:`_Unparsed`)."""
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
+        if version is None:
+            return self
+        value = self.slot.__get__(version, owner)
+        if type(value) is _Unparsed:
+            with _parse_lock_guard:  # one parse: what is memoised on its identity holds
+                value = self.slot.__get__(version, owner)
+                if type(value) is _Unparsed:
+                    value = value.parse(version.raw)
+                    self.slot.__set__(version, value)
+        return value
+
+    def __set__(self, version: ContractVersion, value: Any) -> None:
+        # A version built outside Registry.load (publish, with_contract) is frozen too:
+        # freezing a frozen document returns it as it is.
+        self.slot.__set__(version, value if type(value) is _Unparsed else freeze(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +209,8 @@ class ContractVersion:
         raw: The file's bytes (what the lock digest covers).
         document: The parsed JSON, as written, frozen (:mod:`accord.core.frozen`): every
             mutating method raises ``TypeError``; ``copy.deepcopy`` gives an editable copy.
+            :meth:`Registry.load` may keep only the checked bytes of an old version; its
+            document is then parsed on first read (once, from :attr:`raw`).
         yanked: The yank reason from ``contract.toml``, or ``None``.
         draft: The file has no ``accord.lock`` line while the registry has one (never
             published, or a publish was interrupted): only an exact pin selects it.
@@ -142,26 +224,53 @@ class ContractVersion:
     document: Any = field(repr=False, compare=False, hash=False)
     yanked: str | None = None
     draft: bool = False
-
-    def __post_init__(self) -> None:
-        # A version built outside Registry.load (publish, with_contract) is frozen too:
-        # freezing a frozen document returns it as it is.
-        object.__setattr__(self, "document", freeze(self.document))
+    # Computed once: loading asks for each several times per version (lock checks, $ref
+    # resolution, bundling), and the fields they derive from never change.
+    _digest: str | None = field(default=None, init=False, repr=False, compare=False)
+    _ref: str | None = field(default=None, init=False, repr=False, compare=False)
+    # Set by the loader when the document's keys are sorted everywhere, it has no $id
+    # and only plain values: its $ref values (all _own_bundle still has to check).
+    _canonical_refs: tuple[str, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def digest(self) -> str:
         """``sha256:<hex>`` of :attr:`raw`."""
-        return digest_of(self.raw)
+        found = self._digest
+        if found is None:
+            found = digest_of(self.raw)
+            object.__setattr__(self, "_digest", found)
+        return found
 
     @property
     def ref(self) -> str:
         """``namespace.name@X.Y.Z``."""
-        return f"{self.contract_id}@{self.version}"
+        found = self._ref
+        if found is None:
+            found = f"{self.contract_id}@{self.version}"
+            object.__setattr__(self, "_ref", found)
+        return found
 
     @property
     def uri(self) -> str:
         """``accord://namespace.name@X.Y.Z``: how a ``$ref`` or ``dataschema`` names it."""
         return f"accord://{self.ref}"
+
+
+# The document slot, read and written through _Document (parsed on first read).
+_DOCUMENT_SLOT = ContractVersion.__dict__["document"]
+setattr(ContractVersion, "document", _Document(_DOCUMENT_SLOT))  # noqa: B010
+
+
+def _stored_document(version: ContractVersion) -> Any:
+    """What the version holds: its frozen document, or :class:`_Unparsed`."""
+    return _DOCUMENT_SLOT.__get__(version, ContractVersion)
+
+
+def _keep_bytes(version: ContractVersion, settings: RegistrySettings) -> None:
+    """Drop the version's parsed document: it is parsed again on first read."""
+    _DOCUMENT_SLOT.__set__(version, _Unparsed(version.file, settings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +381,7 @@ class Registry:
         Raises:
             RegistryError: any problem of severity ``error``; ``problems`` lists all.
         """
-        registry, problems = _build(Path(root), lint=False, trust_lock=True)
+        registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
         if any(p.severity == "error" for p in problems):
             raise RegistryError(problems, root=str(root))
         return registry
@@ -354,6 +463,13 @@ class Registry:
             VersionNotFound: no version matches; the message lists the available ones.
         """
         if isinstance(ref, str):
+            # An exact pin spelled as the version spells itself (what services pass at
+            # boot) is one lookup; anything else is parsed.
+            exact = self._index().by_uri.get(
+                ref if ref.startswith("accord://") else f"accord://{ref}"
+            )
+            if exact is not None:
+                return exact
             ref = ContractRef.parse(ref.removeprefix("accord://"))
         text = ref.text or str(ref)
         try:
@@ -428,6 +544,8 @@ class Registry:
         version = ref if isinstance(ref, ContractVersion) else self.get(ref)
         key = ("bundle", version.contract_id, version.version)
         cached = self._memo.get(key)
+        if cached is None and _own_bundle(self._index(), version):
+            cached = self._memo.setdefault(key, version.document)
         if cached is None:
             bundler = _Bundler(self._index(), version)
             cached = bundler.run()
@@ -471,6 +589,11 @@ class _LockLine:
     line: int
 
 
+# Versions are immutable values and a registry spells the same few many times (every
+# contract has a 1.0.0, and the lock repeats every file's version).
+_parse_version = lru_cache(maxsize=4096)(Version.parse)
+
+
 def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], list[Problem]]:
     lines: list[_LockLine] = []
     problems: list[Problem] = []
@@ -483,7 +606,7 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
         version: Version | None = None
         if match is not None:
             try:
-                version = Version.parse(match["version"])
+                version = _parse_version(match["version"])
             except ValueError:
                 version = None
         if match is None or version is None:
@@ -640,19 +763,20 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
 
     ``.git`` is not walked: it belongs to git, not to the registry.
     """
-    stack = [root]
+    # Plain strings, not Path objects: this lists every directory of the registry.
+    top = os.fspath(root)
+    cut = len(top.rstrip("/")) + 1
+    stack = [top]
     while stack:
         directory = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            collector.error(
-                "file-unreadable", f"cannot list directory: {exc.strerror}", _rel(root, directory)
-            )
+            rel = directory[cut:] or "."
+            collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
             continue
         for entry in entries:
-            path = Path(entry.path)
-            rel = _rel(root, path)
+            rel = entry.path[cut:]
             if entry.is_symlink():
                 collector.error(
                     "path-symlink",
@@ -661,8 +785,8 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
                     rel,
                 )
             elif entry.is_dir(follow_symlinks=False):
-                if not (directory == root and entry.name == ".git"):
-                    stack.append(path)
+                if not (directory == top and entry.name == ".git"):
+                    stack.append(entry.path)
             elif not entry.is_file(follow_symlinks=False):
                 collector.error(
                     "path-special-file",
@@ -756,9 +880,18 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
     return scan
 
 
-def _read_version_file(path: Path, *, file: str, settings: RegistrySettings) -> tuple[bytes, Any]:
+def _read_version_file(
+    path: Path, *, file: str, settings: RegistrySettings, light: bool = False
+) -> tuple[bytes, Any, list[str], bool]:
     """Raw bytes and strict parse of one version file (same checks as ``load_path``;
-    read once so the digest and the document describe the same bytes)."""
+    read once so the digest and the document describe the same bytes), the value of
+    every string ``$ref`` in its objects, and whether the frozen document is canonical
+    (:func:`freeze_within_limits`; never said of a ``light`` one).
+
+    ``light``: the document is checked the same way but returned as parsed, not frozen
+    (:func:`refs_within_limits`): for a version that is likely to be dropped after its
+    checks (:func:`_self_contained`), freezing it would be wasted.
+    """
     try:
         raw = _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
     except LockError as exc:
@@ -769,10 +902,13 @@ def _read_version_file(path: Path, *, file: str, settings: RegistrySettings) -> 
     )
     # Checked even for versions the lock vouches for: the caps are this registry's
     # budget now, and a refused schema must not reach the engine, codegen or validators.
-    check_limits(document, settings.limits, file=file)
     # Frozen: every caller shares this document, and what is memoised on its identity
     # (normalised forms, bundles, validators) must stay true of it.
-    return raw, freeze(document)
+    if light:
+        refs = refs_within_limits(raw, document, settings.limits, file=file)
+        return raw, document, refs, False
+    frozen, refs, canonical = freeze_within_limits(document, settings.limits, file=file)
+    return raw, frozen, refs, canonical
 
 
 def _load_contract(
@@ -784,13 +920,20 @@ def _load_contract(
     settings: RegistrySettings,
     collector: _Collector,
     scan: _Scan,
+    refs: dict[str, list[str]],
     published: Mapping[tuple[str, Version], str] | None = None,
+    settled: set[str] | None = None,
+    locked: frozenset[tuple[str, Version]] = frozenset(),
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
 
+    ``refs``: filled with each version file's ``$ref`` values (by file).
     ``published``: lock digests whose versions were checked when they were published;
     a version file with exactly those bytes skips :func:`check_schema`.
+    ``settled`` (:meth:`Registry.load` only): filled with the files of the versions
+    checked in full here and left unparsed (:func:`_self_contained`; ``locked``: the
+    lock's keys, to tell drafts from the latest release).
     """
     contract_id = f"{namespace}.{name}"
     rel_dir = _rel(root, directory)
@@ -817,7 +960,7 @@ def _load_contract(
         if entry.name.endswith(VERSION_SUFFIX) and _is_file(entry):
             text = entry.name[: -len(VERSION_SUFFIX)]
             try:
-                version = Version.parse(text)
+                version = _parse_version(text)
             except ValueError as exc:
                 collector.error(
                     "version-file-invalid",
@@ -838,26 +981,44 @@ def _load_contract(
             scan.unexpected.append((rel, "in a contract directory"))
     yanked = meta.yanked if meta is not None else {}
     versions: list[ContractVersion] = []
+    # The latest release is what Registry.get picks without a pin: it stays parsed.
+    # Only the others may keep nothing but their checked bytes (``settled``).
+    latest = _latest_release(contract_id, [v for v, _, _ in found], yanked, locked)
     for version, path, rel in sorted(found, key=lambda t: t[0]):
+        light = settled is not None and version != latest
         try:
-            raw, document = _read_version_file(path, file=rel, settings=settings)
+            raw, document, refs[rel], canonical = _read_version_file(
+                path, file=rel, settings=settings, light=light
+            )
         except AccordError as exc:
             collector.add(exc.problem())
             continue
-        if published is None or published.get((contract_id, version)) != digest_of(raw):
-            for problem in check_schema(document, file=rel, pointer="", require_object_root=True):
-                collector.add(problem)
-        versions.append(
-            ContractVersion(
-                contract_id=contract_id,
-                version=version,
-                path=path,
-                file=rel,
-                raw=raw,
-                document=document,
-                yanked=yanked.get(version),
-            )
+        digest = digest_of(raw)
+        trusted = published is not None and published.get((contract_id, version)) == digest
+        if light and settled is not None:
+            if trusted and _self_contained(document, refs[rel], file=rel):
+                document = _Unparsed(rel, settings)
+                settled.add(rel)
+            else:
+                document = freeze(document)
+        loaded = ContractVersion(
+            contract_id=contract_id,
+            version=version,
+            path=path,
+            file=rel,
+            raw=raw,
+            document=document,
+            yanked=yanked.get(version),
         )
+        object.__setattr__(loaded, "_digest", digest)
+        if canonical:  # sorted keys, no $id, plain values: _own_bundle only checks refs
+            object.__setattr__(loaded, "_canonical_refs", tuple(refs[rel]))
+        if not trusted:
+            for problem in check_schema(
+                loaded.document, file=rel, pointer="", require_object_root=True
+            ):
+                collector.add(problem)
+        versions.append(loaded)
     on_disk = {v for v, _, _ in found}
     for version in sorted(yanked):
         if version not in on_disk:
@@ -880,16 +1041,69 @@ def _load_contract(
     return contract, versions
 
 
-def _check_lock(root: Path, versions: list[ContractVersion], collector: _Collector) -> LockEntries:
+def _latest_release(
+    contract_id: str,
+    versions: list[Version],
+    yanked: Mapping[Version, str],
+    locked: frozenset[tuple[str, Version]],
+) -> Version | None:
+    """What :meth:`Contract.latest` will be: the highest release neither yanked nor a
+    draft (no lock line while the registry has a lock)."""
+    for version in sorted(versions, reverse=True):
+        draft = bool(locked) and (contract_id, version) not in locked
+        if version not in yanked and not draft and not version.is_prerelease:
+            return version
+    return None
+
+
+def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
+    """Whether a trusted version's checks are complete without any other document, so
+    that only its bytes need be kept (:class:`_Unparsed`): a 2020-12 object (nothing to
+    normalise) whose every ``$ref`` names a node of itself through object keys.
+
+    Anything else, even if it resolves, is left to the full checks in :func:`_build`.
+    A service uses few old versions; a registry of thousands of versions need not hold
+    thousands of parsed documents.
+    """
+    if not isinstance(document, dict):
+        return False
+    try:
+        if detect_dialect(document, file=file) != "2020-12":
+            return False
+    except AccordError:
+        return False
+    return all(_object_pointer(document, ref) for ref in refs)
+
+
+def _object_pointer(document: Any, ref: str) -> bool:
+    """Whether ``ref`` is ``#`` or ``#/...`` naming a node of ``document`` reached
+    through object keys only: a ``$ref`` :func:`_resolve` resolves into ``document``."""
+    if not ref.startswith("#"):
+        return False
+    fragment = unquote(ref[1:])
+    return fragment == "" or (fragment.startswith("/") and _through_objects(document, fragment))
+
+
+def _read_lock_lines(root: Path) -> tuple[list[_LockLine], list[Problem]] | None:
+    """The lines of ``<root>/accord.lock`` and its problems, or ``None`` without one."""
     path = root / LOCK_FILE
     if not path.exists() and not path.is_symlink():
-        return MappingProxyType({})
+        return None
     try:
         text = _decode_lock(_read_regular(path, display=LOCK_FILE, max_bytes=None))
     except LockError as exc:
-        collector.add(exc.problem())
+        return [], [exc.problem()]
+    return _parse_lock(text)
+
+
+def _check_lock(
+    parsed: tuple[list[_LockLine], list[Problem]] | None,
+    versions: list[ContractVersion],
+    collector: _Collector,
+) -> LockEntries:
+    if parsed is None:
         return MappingProxyType({})
-    lines, problems = _parse_lock(text)
+    lines, problems = parsed
     for problem in problems:
         collector.add(problem)
     by_key = {(v.contract_id, v.version): v for v in versions}
@@ -932,23 +1146,22 @@ def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
     if all((contract.id, v.version) in lock for v in contract.versions):
         return contract
     versions = tuple(
-        v if (contract.id, v.version) in lock else dataclasses.replace(v, draft=True)
+        v
+        if (contract.id, v.version) in lock
+        else dataclasses.replace(v, draft=True, document=_stored_document(v))
         for v in contract.versions
     )
     return dataclasses.replace(contract, versions=versions)
 
 
-def _published_digests(root: Path) -> dict[tuple[str, Version], str]:
+def _published_digests(
+    parsed: tuple[list[_LockLine], list[Problem]] | None,
+) -> dict[tuple[str, Version], str]:
     """The lock's digests, or nothing when the lock is absent or has any problem (then
     :func:`_check_lock` reports it and every version is checked in full)."""
-    try:
-        data = _read_regular(root / LOCK_FILE, display=LOCK_FILE, max_bytes=None)
-        lines, problems = _parse_lock(_decode_lock(data))
-    except LockError:
+    if parsed is None or any(p.severity == "error" for p in parsed[1]):
         return {}
-    if any(p.severity == "error" for p in problems):
-        return {}
-    return {(x.contract_id, x.version): x.digest for x in lines}
+    return {(x.contract_id, x.version): x.digest for x in parsed[0]}
 
 
 def _build(
@@ -958,8 +1171,13 @@ def _build(
     trust_lock: bool = False,
     trusted: Mapping[tuple[str, Version], str] | None = None,
     lint_checks: Callable[[Registry, _Scan], Iterable[Problem]] | None = None,
+    lazy: bool = False,
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
+
+    ``lazy`` (``Registry.load`` only): old versions whose checks finish while their
+    contract loads (:func:`_self_contained`) keep only their bytes, parsed again on
+    first use.
 
     ``trust_lock`` (``Registry.load`` only, never with ``lint``): a version whose bytes
     match its ``accord.lock`` digest passed :func:`check_schema` when ``accord publish``
@@ -972,6 +1190,11 @@ def _build(
     per-document checks are skipped. Never used with ``lint``.
     """
     from accord.registry.problems import apply_overrides, check_overrides
+
+    if not lazy:
+        # Lint and the gate hash every version of big registries: OpenSSL's SHA-256 is
+        # about 4x faster than CPython's (digest_of uses it once hashlib is loaded).
+        import hashlib  # noqa: F401
 
     display = str(root)
     if not root.is_dir():
@@ -990,11 +1213,15 @@ def _build(
     collector.problems.extend(check_overrides(settings))
     _walk_hygiene(root, collector)
     scan = _scan(root, collector)
-    published = _published_digests(root) if trust_lock and not lint else None
+    lock_lines = _read_lock_lines(root)
+    published = _published_digests(lock_lines) if trust_lock and not lint else None
     if trusted is not None and not lint:
         published = dict(trusted)
     contracts: dict[str, Contract] = {}
     all_versions: list[ContractVersion] = []
+    refs: dict[str, list[str]] = {}
+    settled: set[str] | None = set() if lazy and not lint else None
+    locked = frozenset((x.contract_id, x.version) for x in (lock_lines or ([], []))[0])
     for namespace, name, directory in scan.contracts:
         contract, versions = _load_contract(
             root,
@@ -1004,12 +1231,15 @@ def _build(
             settings=settings,
             collector=collector,
             scan=scan,
+            refs=refs,
             published=published,
+            settled=settled,
+            locked=locked,
         )
         all_versions.extend(versions)
         if contract is not None:
             contracts[contract.id] = contract
-    lock = _check_lock(root, all_versions, collector)
+    lock = _check_lock(lock_lines, all_versions, collector)
     if lock:
         contracts = {k: _mark_drafts(c, lock) for k, c in contracts.items()}
     registry = Registry(root=root, settings=settings, contracts=_sorted_proxy(contracts), lock=lock)
@@ -1018,11 +1248,13 @@ def _build(
     index = _Index(all_versions)
     crossing = False
     for version in index.ordered:
+        if settled and version.file in settled:
+            continue  # 2020-12, every $ref into itself and resolving: checked at read
         with collector.collect(file=version.file):
             index.normalized(version)
-        crossing = _check_refs(index, version, collector) or crossing
+        crossing = _check_refs(index, version, collector, refs.get(version.file)) or crossing
     if crossing:  # a cycle across documents takes a $ref from one document to another
-        collector.problems.extend(_ref_cycles(index))
+        collector.problems.extend(_ref_cycles(index, settled or set()))
     if lint_checks is not None:
         collector.problems.extend(lint_checks(registry, scan))
     problems = apply_overrides(_dedupe(collector.problems), settings)
@@ -1277,9 +1509,23 @@ def _ref_sites(document: Any) -> Iterator[tuple[str, str]]:
             yield _pointer.join(here, "$ref"), ref
 
 
-def _check_refs(index: _Index, version: ContractVersion, collector: _Collector) -> bool:
+def _check_refs(
+    index: _Index, version: ContractVersion, collector: _Collector, found: list[str] | None = None
+) -> bool:
     """Report every ``$ref`` of ``version`` that does not resolve; True when one of them
-    leads into another document (only then can a ``$ref`` cycle cross documents)."""
+    leads into another document (only then can a ``$ref`` cycle cross documents).
+
+    ``found``: every string ``$ref`` value in the document's objects, schema position or
+    not (:func:`freeze_within_limits`). When they all resolve, so do those at schema
+    positions and nothing is walked; else the walk below reports exactly those.
+    """
+    if found is not None:
+        try:
+            targets = [_resolve(index, version, ref, "")[0].uri for ref in found]
+        except RefError:
+            pass
+        else:
+            return any(uri != version.uri for uri in targets)
     crosses = False
     for at, ref in _ref_sites(version.document):
         with collector.collect():
@@ -1328,13 +1574,18 @@ def _in_place_edges(index: _Index, node: _Node) -> list[tuple[_Node, str | None]
     return edges
 
 
-def _ref_cycles(index: _Index) -> list[Problem]:
+def _ref_cycles(index: _Index, local: Iterable[str] = ()) -> list[Problem]:
     """``schema-ref-cycle`` for every cycle of in-place edges that crosses documents
-    (cycles inside one document are reported by the dialect checks)."""
+    (cycles inside one document are reported by the dialect checks).
+
+    ``local``: files whose every ``$ref`` stays in the file: no walk from them leaves
+    it, so none starts there (a cycle through them is found from its other documents).
+    """
     problems: list[Problem] = []
     state: dict[_Node, int] = {}  # 1 = on the stack, 2 = done
+    skip = frozenset(local)
     for version in index.ordered:
-        if not isinstance(version.document, dict):
+        if version.file in skip or not isinstance(version.document, dict):
             continue
         for here, _schema in _subschemas(version.document, ""):
             start: _Node = (version.uri, here)
@@ -1422,6 +1673,61 @@ def _sorted_frozen(value: Any) -> Any:
 
 class _NotPlain(Exception):
     """A value a canonical JSON round trip would change."""
+
+
+def _own_bundle(index: _Index, version: ContractVersion) -> bool:
+    """Whether ``version``'s document is already what :class:`_Bundler` would make of
+    it: an object declaring 2020-12 exactly, with no ``$id``, every ``$ref`` pointing
+    into itself and written as the bundler writes it, every object's keys sorted and
+    only plain JSON values (what most registry files are). Then the frozen document is
+    its own bundle: no copy, no rewrite.
+
+    The walk is generic (``$ref``/``$id`` in ``const`` or ``enum`` values count too):
+    it only ever answers no where the bundler might change something.
+    """
+    document = version.document
+    if (
+        not isinstance(document, dict)
+        or document.get("$schema") != DRAFT_2020_12
+        or unnormalised_assertion(document) is not None
+    ):
+        return False
+    index.normalized(version)  # its SchemaError, if any, is the bundler's to raise
+    known = version._canonical_refs
+    if known is not None:  # the loader's walk saw sorted keys, no $id, plain values
+        return all(_as_bundled(index, version, ref) for ref in known)
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if type(node) is list or type(node) is FrozenList:
+            items: Iterable[Any] = node
+        else:
+            keys = list(node)
+            if keys != sorted(keys) or "$id" in node:
+                return False
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not _as_bundled(index, version, ref):
+                return False
+            items = node.values()
+        for item in items:
+            kind = type(item)
+            if kind is FrozenDict or kind is FrozenList:
+                stack.append(item)
+            elif kind not in _PLAIN_SCALARS or (kind is float and not math.isfinite(item)):
+                return False
+    return True
+
+
+def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:
+    """Whether ``ref``, written in ``version``, points into it and is written as the
+    bundler would rewrite it."""
+    if not ref.startswith("#"):
+        return False
+    try:
+        target, pointer = _resolve(index, version, ref, "")
+    except RefError:
+        return False
+    return target is version and ref == "#" + quote(pointer, safe=_FRAGMENT_SAFE)
 
 
 def bundle_key(version: ContractVersion) -> str:

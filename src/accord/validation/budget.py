@@ -18,11 +18,14 @@ distinct nodes whatever it expands to.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 from accord.core import pointer as _pointer
+from accord.core.frozen import FrozenDict, FrozenList
 from accord.errors import SchemaError
 
 __all__ = [
@@ -33,6 +36,8 @@ __all__ = [
     "SchemaLimits",
     "check_limits",
     "expanded_size",
+    "freeze_within_limits",
+    "refs_within_limits",
 ]
 
 DEFAULT_MAX_ITEMS = 1000
@@ -192,3 +197,147 @@ def check_limits(
             file=file,
             pointer="",
         )
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_NUMBERS = frozenset({int, float, bool, type(None)})
+
+
+def freeze_within_limits(
+    document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
+) -> tuple[Any, list[str], bool]:
+    """:func:`check_limits` then :func:`~accord.core.frozen.freeze`, in one walk: the
+    frozen document, the value of every string ``$ref`` in any of its objects
+    (anywhere, ``const`` values too: the caller decides what they are), and whether it
+    is *canonical*: every object's keys sorted, no ``$id`` key anywhere and only plain
+    JSON values (a registry document that is already its own bundle).
+
+    For a document just parsed from JSON: a tree (nothing shared, no cycle) nested no
+    deeper than the parser allows. Its strings are interned: schemas repeat the same
+    few values (``"string"``, formats, patterns, enum members) across thousands of
+    documents, and a registry holds them once. Objects and arrays are counted as they
+    are frozen; each ``$ref`` target's count is added by a short walk of that target,
+    and only a document with a target that holds a ``$ref`` itself is expanded in full
+    (:func:`expanded_size`).
+
+    Raises:
+        SchemaError: exactly what :func:`check_limits` raises for ``document``.
+    """
+    limits = limits or SchemaLimits()
+    max_items = limits.max_items
+    refs: list[str] = []
+    containers = 0
+    wide = False
+    canonical = True
+
+    def walk(node: Any) -> Any:
+        nonlocal containers, wide, canonical
+        if isinstance(node, dict):
+            containers += 1
+            wide = wide or len(node) > max_items
+            ref = node.get("$ref")
+            if type(ref) is str:
+                refs.append(ref)
+            if canonical and ("$id" in node or list(node) != sorted(node)):
+                canonical = False
+            return FrozenDict(
+                {
+                    k: v if type(v) in _NUMBERS else intern(v) if type(v) is str else walk(v)
+                    for k, v in node.items()
+                }
+            )
+        if isinstance(node, list):
+            containers += 1
+            wide = wide or len(node) > max_items
+            return FrozenList(
+                [
+                    v if type(v) in _NUMBERS else intern(v) if type(v) is str else walk(v)
+                    for v in node
+                ]
+            )
+        # Floats from a JSON parse are finite (beyond float range, loads keeps a Decimal).
+        canonical = canonical and type(node) in _SCALARS
+        return node
+
+    frozen = walk(document)
+    cap = limits.max_nodes
+    if not wide:
+        growth = _ref_growth(frozen, refs)
+        size = expanded_size(frozen, cap=cap) if growth is None else containers + growth
+    if wide or size > cap:
+        check_limits(frozen, limits, file=file)  # raises, naming the pointer
+    return frozen, refs, canonical
+
+
+def _ref_growth(document: Any, refs: list[str]) -> int | None:
+    """What following every ``$ref`` of a tree adds to its count of objects and arrays
+    (:func:`expanded_size` minus the tree's own count), or ``None`` when a target holds
+    a ``$ref`` itself (then only :func:`expanded_size` can tell)."""
+    sizes: dict[str, int | None] = {}  # ref -> containers under its target
+    grown = 0
+    for ref in refs:
+        if ref not in sizes:
+            target = _target(document, ref)
+            sizes[ref] = 0 if target is None else _size_without_refs(target)
+        size = sizes[ref]
+        if size is None:
+            return None
+        grown += size
+    return grown
+
+
+def _size_without_refs(node: Any) -> int | None:
+    """Objects and arrays in a tree, or ``None`` when one of its objects has a string
+    ``$ref``."""
+    count = 0
+    stack = [node]
+    while stack:
+        value = stack.pop()
+        count += 1
+        if isinstance(value, dict):
+            if isinstance(value.get("$ref"), str):
+                return None
+            stack.extend([v for v in value.values() if isinstance(v, dict | list)])
+        else:
+            stack.extend([v for v in value if isinstance(v, dict | list)])
+    return count
+
+
+# A "$ref" key and its string value in JSON text. Only an escape can make what it finds
+# differ from the parsed document's "$ref" values: a key spelled with \u escapes (never
+# found), or a value with an escape (found as written, not decoded); both are ruled out
+# before it is trusted. What an escaped quote inside a string can add is a value that
+# is no "$ref" at all, which only makes every check that uses the list stricter (an
+# unresolvable extra value sends the loader to its exact walk, an extra target only
+# raises a count that is an upper bound anyway).
+_REF_VALUE = re.compile(rb'"\$ref"\s*:\s*"([^"]*)"')
+
+
+def refs_within_limits(
+    raw: bytes, document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
+) -> list[str]:
+    """:func:`check_limits` for ``document``, parsed from ``raw``, and the value of
+    every string ``$ref`` in its objects (what :func:`freeze_within_limits` lists, or
+    more), without walking the document when its bytes settle both.
+
+    The bytes bound the counts from above: an object or array of ``n`` entries has
+    ``n - 1`` commas, and every object or array opens with a ``{`` or ``[`` (strings may
+    hold more of either, never fewer). Only a document the bounds do not clear is
+    counted exactly.
+
+    Raises:
+        SchemaError: exactly what :func:`check_limits` raises for ``document``.
+    """
+    limits = limits or SchemaLimits()
+    found = _REF_VALUE.findall(raw)
+    if not isinstance(document, dict | list) or b"\\u" in raw or any(b"\\" in v for v in found):
+        return freeze_within_limits(document, limits, file=file)[1]
+    refs = [value.decode("utf-8") for value in found]
+    if raw.count(b",") >= limits.max_items:
+        check_limits(document, limits, file=file)
+        return refs
+    growth = _ref_growth(document, refs)
+    bound = raw.count(b"{") + raw.count(b"[")
+    if growth is None or bound + growth > limits.max_nodes:
+        check_limits(document, limits, file=file)
+    return refs

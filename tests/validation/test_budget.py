@@ -1,0 +1,169 @@
+"""One walk that freezes and checks a parsed schema refuses exactly what
+``check_limits`` refuses, with the same pointer, and finds every string ``$ref``."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+
+from accord.core.frozen import freeze, is_frozen
+from accord.errors import SchemaError
+from accord.validation import budget as _budget
+
+LIMITS = _budget.SchemaLimits(max_items=8, max_nodes=60)
+
+
+def _fan(width: int, levels: int) -> dict[str, Any]:
+    defs: dict[str, Any] = {f"L{levels}": {"type": "string"}}
+    for i in range(levels - 1, -1, -1):
+        defs[f"L{i}"] = {"anyOf": [{"$ref": f"#/$defs/L{i + 1}"} for _ in range(width)]}
+    return {"$defs": defs, "$ref": "#/$defs/L0"}
+
+
+def _leaves(count: int) -> dict[str, Any]:
+    """``count`` references to one target that holds no ``$ref`` (3 containers)."""
+    return {
+        "$defs": {"m": {"properties": {"a": {"type": "string"}}}},
+        "allOf": [{"properties": {f"p{i}": {"$ref": "#/$defs/m"} for i in range(4)}}] * count,
+    }
+
+
+def _random(rng: random.Random, depth: int) -> Any:
+    roll = rng.random()
+    if depth == 0 or roll < 0.3:
+        return rng.choice([1, "x", None, True, 2.5, "#/a", "#/$defs/d"])
+    if roll < 0.45:
+        return [_random(rng, depth - 1) for _ in range(rng.randrange(0, 10))]
+    node = {f"k{i}": _random(rng, depth - 1) for i in range(rng.randrange(0, 10))}
+    if rng.random() < 0.4:
+        node["$ref"] = rng.choice(["#", "#/a", "#/$defs/d", "#/$defs/d/0", "#/nope", "#x", 3])
+    if rng.random() < 0.3:
+        node["$defs"] = {"d": _random(rng, depth - 1)}
+    return node
+
+
+DOCUMENTS: dict[str, Any] = {
+    "plain": {"type": "object", "properties": {"a": {"type": "string"}}},
+    "wide": {"enum": list(range(9))},
+    "wide-deep": {"properties": {"a": {"allOf": [{} for _ in range(9)]}}},
+    "many-nodes": {"allOf": [{"allOf": [{}, {}]} for _ in range(8)] * 1},
+    "too-many-nodes": {"allOf": [{"allOf": [{}, {}, {}, {}, {}, {}, {}]} for _ in range(8)]},
+    "leaf-refs-under": _leaves(2),
+    "leaf-refs-over": _leaves(4),
+    "fan-under": _fan(2, 2),
+    "fan-over": _fan(3, 4),
+    "recursive": {"$defs": {"n": {"items": {"$ref": "#/$defs/n"}}}, "$ref": "#/$defs/n"},
+    "ref-to-root": {"properties": {"a": {"$ref": "#"}}},
+    "ref-in-const": {"const": {"$ref": "#/const"}, "anyOf": [{"$ref": "#/anyOf"}]},
+    "ref-not-a-string": {"$ref": {"$ref": "#"}},
+    "anchor": {"$defs": {"a": {"$anchor": "x"}}, "$ref": "#x"},
+    "scalar": 3,
+    "brackets-in-strings": {"description": "[{" * 40, "$ref": "#/description", "x": "é,,,,"},
+}
+
+
+def _outcome(function: Any, document: Any) -> Any:
+    try:
+        return function(document)
+    except SchemaError as exc:
+        return (exc.code, exc.pointer, exc.message)
+
+
+def _reference(document: Any) -> Any:
+    _budget.check_limits(document, LIMITS, file="f")
+    return freeze(document)
+
+
+def _fused(document: Any) -> Any:
+    return _budget.freeze_within_limits(document, LIMITS, file="f")[0]
+
+
+def _string_refs(document: Any) -> list[str]:
+    found: list[str] = []
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                found.append(node["$ref"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return sorted(found)
+
+
+def _check(document: Any) -> None:
+    document = json.loads(json.dumps(document))  # a parsed tree: nothing shared
+    expected = _outcome(_reference, document)
+    got = _outcome(_fused, document)
+    assert got == expected
+    if not isinstance(expected, tuple):
+        assert is_frozen(got) or not isinstance(got, dict | list)
+        refs = _budget.freeze_within_limits(document, LIMITS)[1]
+        assert sorted(refs) == _string_refs(document)
+    # From the bytes: compact, indented, and with escapes (which take the walk).
+    for raw in (
+        json.dumps(document, separators=(",", ":")).encode(),
+        json.dumps(document, indent=2, ensure_ascii=False).encode(),
+        json.dumps(document, ensure_ascii=True).encode().replace(b"#", b"\\u0023"),
+    ):
+        light = _outcome(
+            lambda d, raw=raw: _budget.refs_within_limits(raw, d, LIMITS, file="f"), document
+        )
+        if isinstance(expected, tuple):
+            assert light == expected
+        else:
+            assert sorted(light) == _string_refs(document)
+
+
+@pytest.mark.parametrize("name", list(DOCUMENTS))
+def test_the_fused_walk_refuses_what_check_limits_refuses(name: str) -> None:
+    _check(DOCUMENTS[name])
+
+
+def test_the_cases_cover_both_outcomes() -> None:
+    refused = {n for n, d in DOCUMENTS.items() if isinstance(_outcome(_reference, d), tuple)}
+    assert refused == {"wide", "wide-deep", "too-many-nodes", "leaf-refs-over", "fan-over"}
+
+
+def test_the_fused_walk_agrees_on_random_documents() -> None:
+    rng = random.Random(17)
+    documents = [_random(rng, 4) for _ in range(400)]
+    for document in documents:
+        _check(document)
+    refused = sum(isinstance(_outcome(_reference, d), tuple) for d in documents)
+    assert 40 < refused < 360  # both outcomes, often
+
+
+@pytest.mark.parametrize(
+    ("raw", "refs"),
+    [
+        (rb'{"$r\u0065f": "#/a", "a": {}}', ["#/a"]),
+        (rb'{"$ref": "#\/a", "a": {}}', ["#/a"]),
+        (rb'{"$ref": "#/a\"b", "a\"b": {}}', ['#/a"b']),
+        (rb'{"\"$ref": "#/x", "$defs": {"$ref": 1}}', []),
+        (rb'{"description": "\"$ref\": \"#/y\"", "$ref": "#"}', ["#"]),
+    ],
+    ids=["escaped-key", "escaped-slash", "escaped-quote", "quote-in-key", "quotes-in-text"],
+)
+def test_escapes_never_hide_or_change_a_ref(raw: bytes, refs: list[str]) -> None:
+    document = json.loads(raw)
+    assert sorted(_string_refs(document)) == refs
+    found = _budget.refs_within_limits(raw, document, LIMITS)
+    # Every real value, decoded; anything extra is no $ref at all (only stricter).
+    assert set(refs) <= set(found)
+    assert all(not ref.startswith("\\") and "\\" not in ref for ref in found)
+
+
+def test_strings_of_frozen_documents_are_shared() -> None:
+    text = '{"type": "object", "properties": {"a": {"type": "string", "enum": ["x-1", "y-2"]}}}'
+    one, two = json.loads(text), json.loads(text)
+    assert one["properties"]["a"]["type"] is not two["properties"]["a"]["type"]
+    first = _budget.freeze_within_limits(one)[0]
+    second = _budget.freeze_within_limits(two)[0]
+    assert first == second
+    assert first["properties"]["a"]["type"] is second["properties"]["a"]["type"]
+    assert first["properties"]["a"]["enum"][1] is second["properties"]["a"]["enum"][1]
