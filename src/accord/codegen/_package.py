@@ -8,7 +8,10 @@ as the reference also get ``v<major>_<minor>_<patch>_fast.py``, a generated vali
 have none. The manifest records, per generated file, the key of its
 inputs (bundled schema, reference, source file and digest, package, accord version,
 generator pin and options) and the sha256 of its bytes; a version whose key and file
-are unchanged is not regenerated, so a no-op run never imports the generator.
+are unchanged is not regenerated, so a no-op run never imports the generator; and
+:func:`generate_registry` answers a run whose registry tree and package files are the
+same as when a run left the package up to date without loading the registry at all
+(:mod:`accord.codegen._noop`).
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ from accord.codegen._fast import (
     render_fast,
 )
 from accord.codegen._idents import class_name, name_ident, version_ident
+from accord.codegen._noop import recorded, remember, tree_inputs
 from accord.codegen._render import GENERATOR, GENERATOR_VERSION, OPTIONS_KEY, render_version
 from accord.codegen._safety import check_source
 from accord.core.jsondoc import atomic_write, canonical_dumps, check_out_dir, make_out_dir
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
-from accord.errors import UsageError
+from accord.errors import AccordError, UsageError
 
 if TYPE_CHECKING:
     from accord.core.cache import ContentCache
@@ -50,6 +54,7 @@ __all__ = [
     "CodegenResult",
     "codegen_target",
     "generate_package",
+    "generate_registry",
     "validate_package",
 ]
 
@@ -337,6 +342,7 @@ def generate_package(
     check: bool = False,
     cache: ContentCache | None = None,
     progress: Progress | None = None,
+    inputs: str | None = None,
 ) -> CodegenResult:
     """Generate a Pydantic v2 model module for every published version of ``registry``.
 
@@ -352,6 +358,10 @@ def generate_package(
             (and fast-module refusals) are kept there by content digest, so a run whose
             sources are unchanged neither bundles nor renders anything.
         progress: Told which version is being generated (:mod:`accord.core.progress`).
+        inputs: With ``cache``: the digest of the registry's tree read before it was
+            loaded (:func:`accord.codegen._noop.tree_inputs`); a run that leaves the
+            package up to date keeps it with the digest of every package file, so that
+            :func:`generate_registry` answers the next same run without loading.
 
     Raises:
         UsageError: bad package name.
@@ -480,19 +490,67 @@ def generate_package(
     unchanged = tuple(rel for rel in sorted(expected) if rel not in changed)
     present_gone = [rel for rel in gone if (out_dir / rel).is_file()]
     if check:
+        stale = tuple(sorted({*changed, *present_gone}))
+        if not stale:
+            remember(cache, registry.root, out_dir, package, inputs=inputs, files=expected)
         return CodegenResult(
             package_dir=package_dir,
-            stale=tuple(sorted({*changed, *present_gone})),
+            stale=stale,
             unchanged=unchanged,
             regenerated=tuple(regenerated),
         )
     _write(out_dir, expected, changed, present_gone, manifest_rel=f"{package}/{MANIFEST}")
+    remember(cache, registry.root, out_dir, package, inputs=inputs, files=expected)
     return CodegenResult(
         package_dir=package_dir,
         written=tuple(changed),
         removed=tuple(present_gone),
         unchanged=unchanged,
         regenerated=tuple(regenerated),
+    )
+
+
+def generate_registry(
+    root: Path,
+    out_dir: Path,
+    *,
+    package: str = DEFAULT_PACKAGE,
+    check: bool = False,
+    cache: ContentCache | None = None,
+    progress: Progress | None = None,
+) -> CodegenResult:
+    """:func:`generate_package` for the registry at ``root``, loading it only when needed.
+
+    With ``cache``, a run whose registry tree (every name and byte under ``root``) and
+    package files are exactly as a previous run with the same accord, generator and
+    options left them is answered from their digests: nothing is loaded, bundled,
+    rendered or written, and no generator or validator library is imported. Any other
+    run loads the registry (``Registry.load``) and is :func:`generate_package`.
+
+    Raises:
+        RegistryError: the registry has errors.
+        UsageError, SchemaError, CodegenError: as :func:`generate_package`.
+    """
+    inputs = tree_inputs(root) if cache is not None else None  # before the load reads it
+    try:
+        check_out_dir(out_dir, writing=not check)
+        validate_package(package, out_dir)
+    except AccordError:
+        files = None  # refused below, after the registry's own problems, as always
+    else:
+        files = recorded(cache, root, out_dir, package, inputs)
+    if files is not None:
+        return CodegenResult(package_dir=out_dir / package, unchanged=files)
+    from accord.registry.model import Registry
+
+    return generate_package(
+        Registry.load(root),
+        out_dir,
+        package=package,
+        check=check,
+        cache=cache,
+        progress=progress,
+        inputs=inputs,
     )
 
 
