@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from accord.cli import EXIT_FINDINGS, EXIT_OK
-from accord.cli._common import add_format_arg, add_registry_arg, load_registry, write_json
+from accord.cli._common import add_format_arg, add_registry_arg, write_json
 from accord.core.jsondoc import FORMAT_VERSION
 
 
@@ -51,19 +51,20 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Generate (or check) the model package; 1 when ``--check`` finds stale files."""
-    from accord.codegen import codegen_target, generate_package
+    from accord.cli._common import discovered_root
+    from accord.cli._progress import progress_bar
+    from accord.codegen import codegen_target, generate_registry
+    from accord.core.cache import open_cache
     from accord.registry.config import find_project_config
 
     tool = find_project_config(Path.cwd())
     out_dir, package = codegen_target(tool, out=args.out, package=args.package)
-    registry = load_registry(args)
-    from accord.cli._progress import progress_bar
-    from accord.core.cache import open_cache
-
+    root = discovered_root(args)
     cache = open_cache(tool.cache_dir, enabled=not args.no_cache)
     with progress_bar("codegen", unit="version") as progress:
-        result = generate_package(
-            registry, out_dir, package=package, check=args.check, progress=progress, cache=cache
+        # Loads the registry only when the package is not known to be up to date.
+        result = generate_registry(
+            root, out_dir, package=package, check=args.check, progress=progress, cache=cache
         )
     if args.format == "json":
         write_json(

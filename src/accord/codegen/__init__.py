@@ -17,6 +17,7 @@ from accord.codegen._package import (
     CodegenResult,
     codegen_target,
     generate_package,
+    generate_registry,
     validate_package,
 )
 from accord.codegen._render import GENERATOR_VERSION, render_version
@@ -36,6 +37,7 @@ __all__ = [
     "codegen_target",
     "field_attr",
     "generate_package",
+    "generate_registry",
     "name_ident",
     "render_version",
     "validate_package",

@@ -14,13 +14,13 @@ checked by :func:`accord.codegen._safety.check_fast_source` before it is written
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from accord.codegen._render import header
 from accord.codegen._safety import check_fast_source
+from accord.core.cache import installed_version
 from accord.validation import backends as _backends
 
 __all__ = [
@@ -44,16 +44,10 @@ class FastRender:
     skipped: str | None = None
 
 
-@functools.cache
 def fast_generator_version() -> str | None:
     """The installed fastjsonschema version (without importing it), or None (read once
     per process: it is part of every fast module's key)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version(FAST_GENERATOR)
-    except metadata.PackageNotFoundError:
-        return None
+    return installed_version(FAST_GENERATOR)
 
 
 def fast_skip_reason(bundle: Any) -> str | None:

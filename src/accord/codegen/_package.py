@@ -8,7 +8,10 @@ as the reference also get ``v<major>_<minor>_<patch>_fast.py``, a generated vali
 have none. The manifest records, per generated file, the key of its
 inputs (bundled schema, reference, source file and digest, package, accord version,
 generator pin and options) and the sha256 of its bytes; a version whose key and file
-are unchanged is not regenerated, so a no-op run never imports the generator.
+are unchanged is not regenerated, so a no-op run never imports the generator; and
+:func:`generate_registry` answers a run whose registry tree and package files are the
+same as when a run left the package up to date without loading the registry at all
+(:mod:`accord.codegen._noop`).
 """
 
 from __future__ import annotations
@@ -32,12 +35,14 @@ from accord.codegen._fast import (
     render_fast,
 )
 from accord.codegen._idents import class_name, name_ident, version_ident
+from accord.codegen._noop import recorded, remember, tree_inputs
 from accord.codegen._render import GENERATOR, GENERATOR_VERSION, OPTIONS_KEY, render_version
 from accord.codegen._safety import check_source
 from accord.core.jsondoc import atomic_write, canonical_dumps, check_out_dir, make_out_dir
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
-from accord.errors import UsageError
+from accord.errors import AccordError, UsageError
+from accord.validation import backends as _backends
 
 if TYPE_CHECKING:
     from accord.core.cache import ContentCache
@@ -50,6 +55,7 @@ __all__ = [
     "CodegenResult",
     "codegen_target",
     "generate_package",
+    "generate_registry",
     "validate_package",
 ]
 
@@ -174,9 +180,10 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
-def _input_key(bundle: Any, version: ContractVersion, package: str) -> str:
+def _input_key(canonical: str, version: ContractVersion, package: str) -> str:
+    """``canonical``: ``canonical_dumps`` of the version's bundle."""
     parts = [
-        canonical_dumps(bundle),
+        canonical,
         version.ref,
         version.file,
         version.digest,
@@ -188,9 +195,9 @@ def _input_key(bundle: Any, version: ContractVersion, package: str) -> str:
     return _sha("\0".join(parts).encode())
 
 
-def _fast_key(bundle: Any, version: ContractVersion, package: str) -> str:
+def _fast_key(canonical: str, version: ContractVersion, package: str) -> str:
     parts = [
-        canonical_dumps(bundle),
+        canonical,
         version.ref,
         version.file,
         version.digest,
@@ -221,12 +228,19 @@ class _Sources:
         self.package = package
         self.cache = cache
         self._bundle: Any = None
+        self._canonical: str | None = None
         self._identity: str | None = None
 
     def bundle(self) -> Any:
         if self._bundle is None:
             self._bundle = self.registry.bundle(self.version)
         return self._bundle
+
+    def canonical(self) -> str:
+        """``canonical_dumps`` of the bundle, once for both keys."""
+        if self._canonical is None:
+            self._canonical = canonical_dumps(self.bundle())
+        return self._canonical
 
     def _key(self, kind: str, *parts: str) -> str:
         from accord.core.cache import make_key, source_identity
@@ -240,12 +254,12 @@ class _Sources:
     def input_key(self) -> str:
         """:func:`_input_key` of the version."""
         if self.cache is None:
-            return _input_key(self.bundle(), self.version, self.package)
+            return _input_key(self.canonical(), self.version, self.package)
         source = self._key(_INPUT_KIND, GENERATOR_VERSION, OPTIONS_KEY)
         kept = self.cache.get(_INPUT_KIND, source)
         if kept is not None and _SHA.fullmatch(kept):
             return kept.decode("ascii")
-        key = _input_key(self.bundle(), self.version, self.package)
+        key = _input_key(self.canonical(), self.version, self.package)
         self.cache.put(_INPUT_KIND, source, key.encode("ascii"))
         return key
 
@@ -267,7 +281,7 @@ class _Sources:
                     return key, skipped
             except (ValueError, TypeError, KeyError, AttributeError, UnicodeEncodeError):
                 pass
-        key = _fast_key(self.bundle(), self.version, self.package)
+        key = _fast_key(self.canonical(), self.version, self.package)
         self.keep_fast(key, None)
         return key, None
 
@@ -337,6 +351,7 @@ def generate_package(
     check: bool = False,
     cache: ContentCache | None = None,
     progress: Progress | None = None,
+    inputs: str | None = None,
 ) -> CodegenResult:
     """Generate a Pydantic v2 model module for every published version of ``registry``.
 
@@ -352,6 +367,10 @@ def generate_package(
             (and fast-module refusals) are kept there by content digest, so a run whose
             sources are unchanged neither bundles nor renders anything.
         progress: Told which version is being generated (:mod:`accord.core.progress`).
+        inputs: With ``cache``: the digest of the registry's tree read before it was
+            loaded (:func:`accord.codegen._noop.tree_inputs`); a run that leaves the
+            package up to date keeps it with the digest of every package file, so that
+            :func:`generate_registry` answers the next same run without loading.
 
     Raises:
         UsageError: bad package name.
@@ -379,76 +398,78 @@ def generate_package(
     published = _published(registry)
     model_rels = {_module_rel(registry, v, package) for v in published}
 
-    for done, version in enumerate(published):
-        report_progress(progress, done, len(published), version.ref)
-        contract = registry.contract(version.contract_id)
-        ns_ident, name_id = name_ident(contract.namespace), name_ident(contract.name)
-        mod_ident = version_ident(version.version)
-        rel = _module_rel(registry, version, package)
-        dirs.setdefault(
-            f"{package}/{ns_ident}/__init__.py", f"Models of the {contract.namespace} namespace."
-        )
-        dirs.setdefault(
-            f"{package}/{ns_ident}/{name_id}/__init__.py",
-            f"Models of {contract.id}, one module per version.",
-        )
-        sources = _Sources(registry, version, package, cache)
-        key = sources.input_key()
-        entry = old_modules.get(rel)
-        disk = package_dir.parent / rel
-        data: bytes | None = None
-        if isinstance(entry, dict) and entry.get("input") == key and disk.is_file():
-            current = disk.read_bytes()
-            if _sha(current) == entry.get("output"):
-                data = current
-        if data is None:
-            data = render_version(
-                sources.bundle(),
-                contract_id=contract.id,
-                name=contract.name,
-                version=str(version.version),
-                source=version.file,
-                digest=version.digest,
-                package=package,
-            ).encode()
-            regenerated.append(rel)
-        expected[rel] = data
-        modules[rel] = {"ref": version.ref, "input": key, "output": _sha(data)}
-        module = f"{package}.{ns_ident}.{name_id}.{mod_ident}"
-        index.append((version.ref, module, class_name(contract.name), version.digest))
-
-        fast_rel = rel.removesuffix(".py") + "_fast.py"
-        if fast_rel in model_rels:
-            fast_skipped[version.ref] = f"{fast_rel} is the model module of another version"
-            continue
-        fast_key, skipped = sources.fast_key()
-        if skipped is not None:
-            fast_skipped[version.ref] = skipped
-            continue
-        entry = old_modules.get(fast_rel)
-        fast_disk = package_dir.parent / fast_rel
-        fast_data: bytes | None = None
-        if isinstance(entry, dict) and entry.get("input") == fast_key and fast_disk.is_file():
-            current = fast_disk.read_bytes()
-            if _sha(current) == entry.get("output"):
-                fast_data = current
-        if fast_data is None:
-            rendered = render_fast(
-                sources.bundle(), ref=version.ref, source=version.file, digest=version.digest
+    with _backends.memo_patterns():  # each distinct pattern probed once per run
+        for done, version in enumerate(published):
+            report_progress(progress, done, len(published), version.ref)
+            contract = registry.contract(version.contract_id)
+            ns_ident, name_id = name_ident(contract.namespace), name_ident(contract.name)
+            mod_ident = version_ident(version.version)
+            rel = _module_rel(registry, version, package)
+            dirs.setdefault(
+                f"{package}/{ns_ident}/__init__.py",
+                f"Models of the {contract.namespace} namespace.",
             )
-            if rendered.text is None:
-                fast_skipped[version.ref] = rendered.skipped or "not generated"
-                sources.keep_fast(fast_key, fast_skipped[version.ref])
+            dirs.setdefault(
+                f"{package}/{ns_ident}/{name_id}/__init__.py",
+                f"Models of {contract.id}, one module per version.",
+            )
+            sources = _Sources(registry, version, package, cache)
+            key = sources.input_key()
+            entry = old_modules.get(rel)
+            disk = package_dir.parent / rel
+            data: bytes | None = None
+            if isinstance(entry, dict) and entry.get("input") == key and disk.is_file():
+                current = disk.read_bytes()
+                if _sha(current) == entry.get("output"):
+                    data = current
+            if data is None:
+                data = render_version(
+                    sources.bundle(),
+                    contract_id=contract.id,
+                    name=contract.name,
+                    version=str(version.version),
+                    source=version.file,
+                    digest=version.digest,
+                    package=package,
+                ).encode()
+                regenerated.append(rel)
+            expected[rel] = data
+            modules[rel] = {"ref": version.ref, "input": key, "output": _sha(data)}
+            module = f"{package}.{ns_ident}.{name_id}.{mod_ident}"
+            index.append((version.ref, module, class_name(contract.name), version.digest))
+
+            fast_rel = rel.removesuffix(".py") + "_fast.py"
+            if fast_rel in model_rels:
+                fast_skipped[version.ref] = f"{fast_rel} is the model module of another version"
                 continue
-            fast_data = rendered.text.encode()
-        expected[fast_rel] = fast_data
-        modules[fast_rel] = {
-            "ref": version.ref,
-            "kind": "fast",
-            "input": fast_key,
-            "output": _sha(fast_data),
-        }
-        fast_index[version.ref] = module + "_fast"
+            fast_key, skipped = sources.fast_key()
+            if skipped is not None:
+                fast_skipped[version.ref] = skipped
+                continue
+            entry = old_modules.get(fast_rel)
+            fast_disk = package_dir.parent / fast_rel
+            fast_data: bytes | None = None
+            if isinstance(entry, dict) and entry.get("input") == fast_key and fast_disk.is_file():
+                current = fast_disk.read_bytes()
+                if _sha(current) == entry.get("output"):
+                    fast_data = current
+            if fast_data is None:
+                rendered = render_fast(
+                    sources.bundle(), ref=version.ref, source=version.file, digest=version.digest
+                )
+                if rendered.text is None:
+                    fast_skipped[version.ref] = rendered.skipped or "not generated"
+                    sources.keep_fast(fast_key, fast_skipped[version.ref])
+                    continue
+                fast_data = rendered.text.encode()
+            expected[fast_rel] = fast_data
+            modules[fast_rel] = {
+                "ref": version.ref,
+                "kind": "fast",
+                "input": fast_key,
+                "output": _sha(fast_data),
+            }
+            fast_index[version.ref] = module + "_fast"
 
     report_progress(progress, len(published), len(published), "")
     lock_lines = "".join(sorted(f"{ref} {digest}\n" for ref, _, _, digest in index))
@@ -480,19 +501,67 @@ def generate_package(
     unchanged = tuple(rel for rel in sorted(expected) if rel not in changed)
     present_gone = [rel for rel in gone if (out_dir / rel).is_file()]
     if check:
+        stale = tuple(sorted({*changed, *present_gone}))
+        if not stale:
+            remember(cache, registry.root, out_dir, package, inputs=inputs, files=expected)
         return CodegenResult(
             package_dir=package_dir,
-            stale=tuple(sorted({*changed, *present_gone})),
+            stale=stale,
             unchanged=unchanged,
             regenerated=tuple(regenerated),
         )
     _write(out_dir, expected, changed, present_gone, manifest_rel=f"{package}/{MANIFEST}")
+    remember(cache, registry.root, out_dir, package, inputs=inputs, files=expected)
     return CodegenResult(
         package_dir=package_dir,
         written=tuple(changed),
         removed=tuple(present_gone),
         unchanged=unchanged,
         regenerated=tuple(regenerated),
+    )
+
+
+def generate_registry(
+    root: Path,
+    out_dir: Path,
+    *,
+    package: str = DEFAULT_PACKAGE,
+    check: bool = False,
+    cache: ContentCache | None = None,
+    progress: Progress | None = None,
+) -> CodegenResult:
+    """:func:`generate_package` for the registry at ``root``, loading it only when needed.
+
+    With ``cache``, a run whose registry tree (every name and byte under ``root``) and
+    package files are exactly as a previous run with the same accord, generator and
+    options left them is answered from their digests: nothing is loaded, bundled,
+    rendered or written, and no generator or validator library is imported. Any other
+    run loads the registry (``Registry.load``) and is :func:`generate_package`.
+
+    Raises:
+        RegistryError: the registry has errors.
+        UsageError, SchemaError, CodegenError: as :func:`generate_package`.
+    """
+    inputs = tree_inputs(root) if cache is not None else None  # before the load reads it
+    try:
+        check_out_dir(out_dir, writing=not check)
+        validate_package(package, out_dir)
+    except AccordError:
+        files = None  # refused below, after the registry's own problems, as always
+    else:
+        files = recorded(cache, root, out_dir, package, inputs)
+    if files is not None:
+        return CodegenResult(package_dir=out_dir / package, unchanged=files)
+    from accord.registry.model import Registry
+
+    return generate_package(
+        Registry.load(root),
+        out_dir,
+        package=package,
+        check=check,
+        cache=cache,
+        progress=progress,
+        inputs=inputs,
     )
 
 

@@ -22,7 +22,8 @@ from typing import Any
 from accord._version import __version__
 from accord.codegen._idents import class_name, field_attr
 from accord.codegen._prepare import Prepared, prepare
-from accord.codegen._safety import check_source
+from accord.codegen._safety import check_tree, parse_source
+from accord.core.cache import installed_version
 from accord.errors import CodegenError
 
 __all__ = ["GENERATOR", "GENERATOR_VERSION", "OPTIONS_KEY", "header", "render_version"]
@@ -70,15 +71,13 @@ def header(source: str, digest: str) -> str:
 
 
 def _ensure_generator() -> None:
-    from importlib import metadata
-
-    try:
-        installed = metadata.version(GENERATOR)
-    except metadata.PackageNotFoundError:
+    # Read once per process (core.cache.installed_version), not once per module.
+    installed = installed_version("datamodel_code_generator")
+    if installed is None:
         raise CodegenError(
             f"{GENERATOR} is not installed: pip install 'accord[codegen]'",
             code="codegen-unavailable",
-        ) from None
+        )
     if installed != GENERATOR_VERSION:
         raise CodegenError(
             f"{GENERATOR} {installed} is installed but accord pins {GENERATOR_VERSION} so "
@@ -105,7 +104,10 @@ def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
                 field_constraints=True,
                 use_standard_collections=True,
                 use_union_operator=True,
-                use_double_quotes=True,
+                # Quotes are normalised below, as the generator itself would with
+                # use_double_quotes=True (same bytes): without it the generator formats
+                # its own output on its fast path instead of re-parsing every module.
+                use_double_quotes=False,
                 formatters=[Formatter.BUILTIN],
                 strict_types=[
                     StrictTypes.str,
@@ -136,7 +138,23 @@ def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
             )
     if not isinstance(output, str):
         raise CodegenError(f"{GENERATOR} returned no single module", file=file)
-    return output
+    return _double_quotes(output, file=file)
+
+
+def _double_quotes(output: str, *, file: str) -> str:
+    """``output`` with the string quotes the generator's ``use_double_quotes=True`` gives:
+    its own last formatting step, applied under the same condition (the pinned version's
+    ``_normalize_string_quotes``; the rest of its formatting does not depend on quotes)."""
+    if "'" not in output and "\t" not in output and "\f" not in output:
+        return output
+    from datamodel_code_generator._builtin_formatter import _normalize_string_quotes
+
+    try:
+        return str(_normalize_string_quotes(output))
+    except Exception as exc:  # tokenize errors: the output is not Python
+        raise CodegenError(
+            f"{GENERATOR} output does not tokenize: {exc}", code="codegen-failed", file=file
+        ) from exc
 
 
 def _body(output: str) -> str:
@@ -161,8 +179,7 @@ def _docstring(ref: str, prepared: Prepared) -> str:
     return '"""' + "\n".join(lines) + '\n"""\n'
 
 
-def _check_names(source: str, root_class: str, *, file: str) -> None:
-    tree = ast.parse(source)
+def _check_names(tree: ast.Module, root_class: str, *, file: str) -> None:
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     if root_class not in classes:
         raise CodegenError(
@@ -236,7 +253,6 @@ def render_version(
     prepared = prepare(bundle, file=source)
     root_class = class_name(name)
     body = _body(_generate(prepared, root_class, file=source))
-    _check_names(body, root_class, file=source)
     trailer = (
         f"\n\nCONTRACT_REF = {json.dumps(ref)}\n"
         f"CONTRACT_DIGEST = {json.dumps(digest)}\n"
@@ -244,5 +260,7 @@ def render_version(
         f"MODEL = {root_class}\n"
     )
     text = header(source, digest) + _docstring(ref, prepared) + "\n" + body + trailer
-    check_source(text, package=package, file=source)
+    tree = parse_source(text, file=source)  # once, for both checks: the bytes written
+    _check_names(tree, root_class, file=source)
+    check_tree(tree, package=package, file=source)
     return text

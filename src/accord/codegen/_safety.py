@@ -15,7 +15,7 @@ import string
 
 from accord.errors import CodegenError
 
-__all__ = ["check_fast_source", "check_source"]
+__all__ = ["check_fast_source", "check_source", "check_tree", "parse_source"]
 
 _MODULES = frozenset({"pydantic", "typing", "datetime", "enum", "uuid", "decimal", "re"})
 # datamodel-code-generator emits type aliases (a map of constrained strings becomes
@@ -212,9 +212,13 @@ def check_source(source: str, *, package: str, file: str | None = None) -> None:
     Raises:
         CodegenError: ``codegen-unsafe-output`` naming the offending line.
     """
-    checker = _Checker(package, file)
+    check_tree(parse_source(source, file=file), package=package, file=file)
+
+
+def parse_source(source: str, *, file: str | None = None) -> ast.Module:
+    """``ast.parse(source)``; a syntax error is ``codegen-unsafe-output``."""
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except SyntaxError as exc:
         raise CodegenError(
             f"generated code does not parse: {exc.msg}",
@@ -222,6 +226,12 @@ def check_source(source: str, *, package: str, file: str | None = None) -> None:
             file=file,
             line=exc.lineno,
         ) from None
+
+
+def check_tree(tree: ast.Module, *, package: str, file: str | None = None) -> None:
+    """:func:`check_source` on the parsed module (``parse_source`` of the exact text that
+    is written: one parse serves every check of it)."""
+    checker = _Checker(package, file)
     # Annotations may name classes defined further down (they are evaluated later).
     checker.names.update(s.name for s in tree.body if isinstance(s, ast.ClassDef))
     for index, stmt in enumerate(tree.body):

@@ -43,6 +43,7 @@ __all__ = [
     "cache_dir",
     "environment",
     "in_work_tree",
+    "installed_version",
     "make_key",
     "open_cache",
     "source_identity",
@@ -68,25 +69,34 @@ def _source_digest() -> str:
 
 
 @functools.cache
-def _reference_version() -> str:
-    # The installed distribution's metadata directory names its version: reading that
-    # name costs a directory listing, importlib.metadata (or the package) ~50 ms.
+def installed_version(distribution: str) -> str | None:
+    """The version of an installed distribution (``jsonschema_rs``, ``fastjsonschema``:
+    its normalised name), or ``None``; read once per process, without importing it.
+
+    The distribution's metadata directory names its version: reading that name costs a
+    directory listing per ``sys.path`` entry, importlib.metadata (or the package) ~50 ms.
+    """
     import sys
 
+    prefix = distribution + "-"
     for entry in sys.path:
         try:
             names = os.listdir(entry or ".")
         except OSError:
             continue
         for name in names:
-            if name.startswith("jsonschema_rs-") and name.endswith(".dist-info"):
-                return name.removeprefix("jsonschema_rs-").removesuffix(".dist-info")
+            if name.startswith(prefix) and name.endswith(".dist-info"):
+                return name.removeprefix(prefix).removesuffix(".dist-info")
     from importlib import metadata
 
     try:
-        return metadata.version("jsonschema_rs")
+        return metadata.version(distribution)
     except metadata.PackageNotFoundError:
-        return "none"
+        return None
+
+
+def _reference_version() -> str:
+    return installed_version("jsonschema_rs") or "none"
 
 
 @functools.cache

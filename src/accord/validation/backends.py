@@ -40,8 +40,10 @@ jsonschema-rs (:mod:`accord.validation.probe`), and a disagreement refuses the b
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -385,12 +387,41 @@ def _ref_refusals(node: dict[str, Any], ref: Any, at: str) -> list[Refusal]:
     return found
 
 
+# Within memo_patterns(): pattern -> its refusal reasons, as (reason, probed).
+_PATTERN_MEMO: contextvars.ContextVar[dict[str, tuple[tuple[str, bool], ...]] | None] = (
+    contextvars.ContextVar("accord_pattern_memo", default=None)
+)
+
+
+@contextlib.contextmanager
+def memo_patterns() -> Iterator[None]:
+    """Within the block, each distinct ``pattern`` is translated and probed once for
+    :func:`fast_refusals`: nothing its answer depends on (the pattern, the installed
+    engines) changes during one run over a registry, which repeats a few patterns."""
+    token = _PATTERN_MEMO.set(_PATTERN_MEMO.get() or {})
+    try:
+        yield
+    finally:
+        _PATTERN_MEMO.reset(token)
+
+
 def _pattern_refusal(pattern: str, keyword: str, at: str) -> list[Refusal]:
+    memo = _PATTERN_MEMO.get()
+    reasons = memo.get(pattern) if memo is not None else None
+    if reasons is None:
+        reasons = _pattern_reasons(pattern)
+        if memo is not None:
+            memo[pattern] = reasons
+    return [Refusal(keyword, at, reason, probed=probed) for reason, probed in reasons]
+
+
+def _pattern_reasons(pattern: str) -> tuple[tuple[str, bool], ...]:
     try:
         translated = re.compile(translate_pattern(pattern))
     except ValueError as exc:
-        return [Refusal(keyword, at, f"pattern {pattern!r}: {exc}")]
-    return _probe_refusal(pattern, keyword, at, lambda text: translated.search(text) is not None)
+        return ((f"pattern {pattern!r}: {exc}", False),)
+    found = _probe_refusal(pattern, "", "", lambda text: translated.search(text) is not None)
+    return tuple((r.reason, r.probed) for r in found)
 
 
 def _probe_refusal(

@@ -1,0 +1,130 @@
+"""How much work a full codegen run does: counted, not timed.
+
+One generator call per version, one parse of each module for every check, each distinct
+pattern probed once per run (and nothing memoised outside a run), and the generator's
+quotes exactly as its own ``use_double_quotes``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord.codegen import _render, generate_package
+from accord.registry.model import Registry
+from accord.validation import backends, probe
+
+PATTERNED = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        "kind": {"enum": ["a", "b's"]},
+        "id": {"type": "string", "pattern": "^[a-z]+-[0-9]{2}$"},
+    },
+}
+
+
+def _registry(root: Path, count: int) -> Registry:
+    lock = []
+    for i in range(count):
+        directory = root / "ns" / f"c{i}"
+        directory.mkdir(parents=True)
+        (directory / "contract.toml").write_text('owner = "t"\nkind = "event"\n')
+        raw = json.dumps(
+            {"$schema": "https://json-schema.org/draft/2020-12/schema", **PATTERNED}
+        ).encode()
+        (directory / "1.0.0.schema.json").write_bytes(raw)
+        lock.append(f"ns.c{i} 1.0.0 sha256:{hashlib.sha256(raw).hexdigest()}\n")
+    (root / "accord.lock").write_text("".join(sorted(lock)))
+    return Registry.load(root)
+
+
+def _count(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]:
+    calls: list[Any] = []
+    real = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_full_run_does_each_piece_of_work_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = _registry(tmp_path / "contracts", 4)
+    generated = _count(monkeypatch, _render, "_generate")
+    parsed = _count(monkeypatch, _render, "parse_source")
+    probed = _count(monkeypatch, probe, "pattern_disagreement")
+    result = generate_package(registry, tmp_path / "out")
+    assert len(result.regenerated) == 4
+    assert len(generated) == 4  # one generator call per version
+    assert len(parsed) == 4  # one parse per model module, for both checks
+    assert sorted(args[0] for args in probed) == ["^[A-Z]{3}$", "^[a-z]+-[0-9]{2}$"]
+    # outside a run nothing is memoised: the probe answers for the reference installed now
+    backends.fast_refusals(PATTERNED)
+    backends.fast_refusals(PATTERNED)
+    assert len(probed) == 2 + 2 * 2
+
+
+def test_the_quotes_are_the_generators_own_double_quotes(tmp_path: Path) -> None:
+    registry = _registry(tmp_path / "contracts", 1)
+    version = next(iter(registry.versions()))
+    text = _render.render_version(
+        registry.bundle(version),
+        contract_id="ns.c0",
+        name="c0",
+        version="1.0.0",
+        source=version.file,
+        digest=version.digest,
+        package="accord_models",
+    )
+    assert 'Literal["a", "b\'s"]' in text
+    assert "'a'" not in text
+    # the same text as the generator's own use_double_quotes=True
+    prepared = _render.prepare(registry.bundle(version), file=version.file)
+    from datamodel_code_generator import generate
+
+    from accord.codegen._prepare import Prepared
+
+    assert isinstance(prepared, Prepared)
+    own = _own_double_quotes(generate, prepared)
+    assert _render._body(own) in text
+
+
+def _own_double_quotes(generate: Any, prepared: Any) -> str:
+    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion
+    from datamodel_code_generator.enums import DataModelType, StrictTypes
+    from datamodel_code_generator.format import Formatter
+
+    output = generate(
+        prepared.schema,
+        input_file_type=InputFileType.JsonSchema,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_311,
+        disable_timestamp=True,
+        use_annotated=True,
+        field_constraints=True,
+        use_standard_collections=True,
+        use_union_operator=True,
+        use_double_quotes=True,
+        formatters=[Formatter.BUILTIN],
+        strict_types=[StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
+        enum_field_as_literal=LiteralType.All,
+        collapse_root_models=True,
+        keep_model_order=True,
+        treat_dot_as_module=False,
+        allow_remote_refs=False,
+        strict_refs=True,
+        class_name="C0",
+        aliases=prepared.aliases or None,
+        custom_file_header="# accord",
+    )
+    assert isinstance(output, str)
+    return output
