@@ -128,3 +128,27 @@ def _own_double_quotes(generate: Any, prepared: Any) -> str:
     )
     assert isinstance(output, str)
     return output
+
+
+def test_a_generator_without_the_private_quote_step_is_asked_for_double_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quote step is a private function of the pinned generator: a release without it
+    # must give the same module (the generator's own use_double_quotes), not an ImportError.
+    registry = _registry(tmp_path / "contracts", 1)
+    version = next(iter(registry.versions()))
+
+    def render() -> str:
+        return _render.render_version(
+            registry.bundle(version),
+            contract_id="ns.c0",
+            name="c0",
+            version="1.0.0",
+            source=version.file,
+            digest=version.digest,
+            package="accord_models",
+        )
+
+    fast = render()
+    monkeypatch.setattr(_render, "_quote_normaliser", lambda: None)
+    assert render() == fast

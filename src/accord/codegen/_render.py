@@ -16,8 +16,8 @@ import ast
 import hashlib
 import json
 import warnings
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from accord._version import __version__
 from accord.codegen._idents import class_name, field_attr
@@ -91,6 +91,7 @@ def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
     from datamodel_code_generator.enums import DataModelType, StrictTypes
     from datamodel_code_generator.format import Formatter
 
+    normalise = _quote_normaliser()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -107,7 +108,8 @@ def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
                 # Quotes are normalised below, as the generator itself would with
                 # use_double_quotes=True (same bytes): without it the generator formats
                 # its own output on its fast path instead of re-parsing every module.
-                use_double_quotes=False,
+                # A generator without that step (probed) is asked for them instead.
+                use_double_quotes=normalise is None,
                 formatters=[Formatter.BUILTIN],
                 strict_types=[
                     StrictTypes.str,
@@ -138,19 +140,28 @@ def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
             )
     if not isinstance(output, str):
         raise CodegenError(f"{GENERATOR} returned no single module", file=file)
-    return _double_quotes(output, file=file)
+    return output if normalise is None else _double_quotes(output, normalise, file=file)
 
 
-def _double_quotes(output: str, *, file: str) -> str:
+def _quote_normaliser() -> Callable[[str], str] | None:
+    """The generator's own quote-normalising step (the pinned version's private
+    ``_normalize_string_quotes``), or ``None`` when this release has no such function: the
+    generator is then asked for double quotes itself (slower, the same bytes)."""
+    try:
+        from datamodel_code_generator._builtin_formatter import _normalize_string_quotes
+    except ImportError:
+        return None
+    return cast("Callable[[str], str]", _normalize_string_quotes)
+
+
+def _double_quotes(output: str, normalise: Callable[[str], str], *, file: str) -> str:
     """``output`` with the string quotes the generator's ``use_double_quotes=True`` gives:
-    its own last formatting step, applied under the same condition (the pinned version's
-    ``_normalize_string_quotes``; the rest of its formatting does not depend on quotes)."""
+    its own last formatting step, applied under the same condition (the rest of its
+    formatting does not depend on quotes)."""
     if "'" not in output and "\t" not in output and "\f" not in output:
         return output
-    from datamodel_code_generator._builtin_formatter import _normalize_string_quotes
-
     try:
-        return str(_normalize_string_quotes(output))
+        return str(normalise(output))
     except Exception as exc:  # tokenize errors: the output is not Python
         raise CodegenError(
             f"{GENERATOR} output does not tokenize: {exc}", code="codegen-failed", file=file
