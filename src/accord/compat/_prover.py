@@ -527,7 +527,7 @@ class Facets:
 
     def _enumerate(self) -> list[Any] | None:
         out: list[Any] = []
-        for t in self.types:
+        for t in sorted(self.types):  # a set of names: its own order hangs on the hash seed
             if self.part_empty(t, shallow=True):
                 continue
             if t == "null":
@@ -734,7 +734,7 @@ class Facets:
     def empty(self) -> bool:
         if self.values is not None:
             return not self.values
-        return all(self.part_empty(t) for t in list(self.types))
+        return all(self.part_empty(t) for t in sorted(self.types))
 
 
 @lru_cache(maxsize=4096)
