@@ -5,7 +5,8 @@ walks one (required names, enum values, pattern sets, property keys) could do mo
 work, hit its step budget under one seed only, or pick another witness or reason. Each seed
 runs in its own interpreter (the seed is fixed at start-up), all cases in one process, and
 everything the engine reports (step counts, verdicts, witnesses, reasons, rule ids,
-pointers) must be identical across seeds.
+pointers), and the payloads the seeded generator draws for its witness search, must be
+identical across seeds.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _SCRIPT = """
 import json, sys
 from accord.compat import diff
 from accord.compat._engine import compare
+from accord.payloads.generate import valid_payloads
 from accord.validation.dialect import fold_dependencies, normalize
 
 ids = set(json.loads(sys.argv[1]))
@@ -47,7 +49,8 @@ for path in sorted(__import__("pathlib").Path(sys.argv[2]).glob("*.json")):
         new = fold_dependencies(normalize(case["new"]))
         comparison = compare(old, new, semantics="set")
         report = diff(old_schema=case["old"], new_schema=case["new"])
-        out[case["id"]] = [comparison.steps, repr(comparison), repr(report)]
+        drawn = [valid_payloads(side, n=4, seed=0) for side in (old, new)]
+        out[case["id"]] = [comparison.steps, repr(comparison), repr(report), repr(drawn)]
 print(json.dumps(out, sort_keys=True))
 """
 
