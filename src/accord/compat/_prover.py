@@ -125,7 +125,7 @@ _CONDITIONAL = frozenset(
 
 def static_evaluated(
     ctx: Ctx, node: Node, keyword: str, *, maybe: bool = False
-) -> tuple[set[str], set[str], int] | None:
+) -> tuple[dict[str, None], dict[str, None], int] | None:
     """What ``node`` and the subschemas always applied with it (``$ref``, ``allOf``)
     evaluate, for its ``unevaluatedProperties`` or ``unevaluatedItems`` (``keyword``):
     property names, ``patternProperties`` patterns and the prefix length. None when that
@@ -136,14 +136,16 @@ def static_evaluated(
     ``maybe`` (the writer's side): count what a conditional subschema (``anyOf``,
     ``oneOf``, ``if``/``then``/``else``, ``dependentSchemas``) may evaluate as evaluated.
     ``unevaluated*`` then constrains fewer keys than it does, which only widens a writer.
+    Names and patterns come in document order: a search over them that may stop early
+    (or raise on a pattern it cannot read) does the same work under every hash seed.
     """
     everything = (
         {"additionalProperties", "unevaluatedProperties"}
         if keyword == "unevaluatedProperties"
         else {"items", "contains", "unevaluatedItems"}
     )
-    keys: set[str] = set()
-    patterns: set[str] = set()
+    keys: dict[str, None] = {}
+    patterns: dict[str, None] = {}
     prefix = 0
     for n in ctx.applicable([node]) if maybe else ctx.unconditional([node]):
         sub = n.schema
@@ -159,22 +161,22 @@ def static_evaluated(
         if not everything.isdisjoint(k for k in sub if k != keyword):
             return None
         if isinstance(sub.get("properties"), dict):
-            keys.update(sub["properties"])
+            keys.update(dict.fromkeys(sub["properties"]))
         if isinstance(sub.get("patternProperties"), dict):
-            patterns.update(sub["patternProperties"])
+            patterns.update(dict.fromkeys(sub["patternProperties"]))
         if isinstance(sub.get("prefixItems"), list):
             prefix = max(prefix, len(sub["prefixItems"]))
     return keys, patterns, prefix
 
 
-def writer_rest(ctx: Ctx, a: Node) -> tuple[Node, set[str]] | None:
+def writer_rest(ctx: Ctx, a: Node) -> tuple[Node, dict[str, None]] | None:
     """The subschema of ``a`` that a key gets when ``a`` neither names it nor matches it
     with one of the returned patterns (``additionalProperties``, or an
     ``unevaluatedProperties`` that means it), or None."""
     s = a.schema
     rest = rest_keyword(s, "additionalProperties")
     if rest is not None:
-        return ctx.child(a, rest), set(s.get("patternProperties") or {})
+        return ctx.child(a, rest), dict.fromkeys(s.get("patternProperties") or {})
     if "unevaluatedProperties" in s:
         ev = static_evaluated(ctx, a, "unevaluatedProperties", maybe=True)
         if ev is not None:
@@ -527,7 +529,7 @@ class Facets:
 
     def _enumerate(self) -> list[Any] | None:
         out: list[Any] = []
-        for t in self.types:
+        for t in sorted(self.types):  # a set of names: its own order hangs on the hash seed
             if self.part_empty(t, shallow=True):
                 continue
             if t == "null":
@@ -734,7 +736,7 @@ class Facets:
     def empty(self) -> bool:
         if self.values is not None:
             return not self.values
-        return all(self.part_empty(t) for t in list(self.types))
+        return all(self.part_empty(t) for t in sorted(self.types))
 
 
 @lru_cache(maxsize=4096)
@@ -1707,8 +1709,8 @@ class Prover:
     ) -> Gap | None:
         ctx = self.ctx
         u = ctx.child(sup, "unevaluatedProperties")
-        keys: set[str] = set()
-        pats: set[str] = set()
+        keys: dict[str, None] = {}
+        pats: dict[str, None] = {}  # in document order: ``any`` below may stop or raise
         for n in ctx.unconditional([sup]):
             ns = n.schema
             if not isinstance(ns, dict):
@@ -1716,9 +1718,9 @@ class Prover:
             if "additionalProperties" in ns:
                 return None
             if isinstance(ns.get("properties"), dict):
-                keys.update(ns["properties"])
+                keys.update(dict.fromkeys(ns["properties"]))
             if isinstance(ns.get("patternProperties"), dict):
-                pats.update(ns["patternProperties"])
+                pats.update(dict.fromkeys(ns["patternProperties"]))
         for k in named:
             mine = f.key_nodes(k)
             if mine is None or k in keys or any(regex_search(p, k) for p in pats):
@@ -1734,7 +1736,7 @@ class Prover:
             certain: list[Node] = []
             for a in f.dicts:
                 found = writer_rest(ctx, a)
-                if found is not None and found[1] <= pats:
+                if found is not None and found[1].keys() <= pats.keys():
                     certain.append(found[0])
             if self.incl(certain, u, (*path, "*")) is not None:
                 return Gap("cannot decide which keys the reader evaluates", path)
