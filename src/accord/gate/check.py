@@ -1222,10 +1222,10 @@ def _encode_run(report: GateReport) -> bytes | None:
             for e in report.unused_ignores
         ],
     }
-    from accord.core.jsondoc import canonical_dumps
+    from accord.core.jsondoc import sorted_dumps
 
     try:
-        data = canonical_dumps(body).encode("utf-8", "surrogatepass")
+        data = sorted_dumps(body).encode("utf-8", "surrogatepass")
     except (TypeError, ValueError):
         return None
     return data if _decode_run(data) == report else None

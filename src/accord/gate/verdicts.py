@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from accord.core.jsondoc import canonical_dumps
+from accord.core.jsondoc import sorted_dumps
 
 if TYPE_CHECKING:
     from accord.compat import Change, DirectionResult, Report, Witness
@@ -93,7 +93,7 @@ def encode(report: Report) -> bytes | None:
         return None
     body = stored_report(report)
     try:
-        data = canonical_dumps(body).encode("utf-8", "surrogatepass")
+        data = sorted_dumps(body).encode("utf-8", "surrogatepass")
     except (TypeError, ValueError):
         return None
     return data if decode(data) == report else None
