@@ -352,13 +352,15 @@ def tree_digest(root: Path) -> str | None:
                 digest.update(name + b"gone")
         except OSError:
             return None
-    stack = [str(root)]
+    top = str(root)
+    cut = len(os.path.join(top, ""))  # entry paths are top + separator + rel
+    stack = [top]
     directories: list[str] = []
     try:
         while stack:
             for entry in os.scandir(stack.pop()):
                 if entry.is_dir(follow_symlinks=False) and entry.name != ".git":
-                    directories.append(os.path.relpath(entry.path, root))
+                    directories.append(entry.path[cut:])
                     stack.append(entry.path)
     except OSError:
         return None
