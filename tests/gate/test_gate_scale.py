@@ -105,3 +105,40 @@ def test_a_changed_contract_toml_or_an_extra_file_is_still_a_change(
     report = check(root, against="main", tip=True)
 
     assert report.checked == ("orders.c0",)
+
+
+def test_a_cli_run_asks_git_each_question_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `accord check --against` keys its output and its run (the work tree's state, the
+    # merge-base), lists the base tree and reads its lock: each a git process, asked
+    # once per run (the same questions were asked 29 times).
+    from _gate_helpers import run_cli
+
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    for i in range(3):
+        make_contract(root, f"orders.c{i}")
+        write_unpublished(root, f"orders.c{i}", "1.0.0", schema())
+    commit_all(repo, "base")
+    write_unpublished(root, "orders.c1", "1.1.0", schema(extra={"type": "string"}))
+    monkeypatch.setenv("ACCORD_CACHE_DIR", str(tmp_path / "cache"))
+    asked: list[tuple[str, ...]] = []
+    real = git_module._git
+
+    def counting(directory: Path, *args: str, **options: Any) -> bytes:
+        asked.append(args)
+        return real(directory, *args, **options)
+
+    monkeypatch.setattr(git_module, "_git", counting)
+
+    code, out, _ = run_cli(["check", "--registry", str(root), "--against", "main"], capsys)
+
+    assert code == 0, out
+    assert len(asked) == len(set(asked)), asked
+    assert [a[0] for a in asked].count("status") == 1
+    # Outside a run nothing is remembered: a second run asks again.
+    asked.clear()
+    check(root, against="main")
+    assert [a[0] for a in asked].count("merge-base") == 1

@@ -982,6 +982,32 @@ def check(
         UsageError: a git failure: unknown ref, not a repository, or a shallow clone
             without the merge-base (``git-no-merge-base``, with a ``fetch-depth: 0`` hint).
     """
+    from accord.gate import git as _git
+
+    with _git.session():  # each git question asked once per run
+        return _check(
+            root,
+            against=against,
+            tip=tip,
+            ignore=ignore,
+            consumers_only=consumers_only,
+            requires=requires,
+            cache=cache,
+            progress=progress,
+        )
+
+
+def _check(
+    root: str | Path,
+    *,
+    against: str | None,
+    tip: bool,
+    ignore: Sequence[IgnoreEntry],
+    consumers_only: bool,
+    requires: Sequence[tuple[str, str]],
+    cache: ContentCache | None,
+    progress: Progress | None,
+) -> GateReport:
     import time
 
     clock = time.perf_counter()

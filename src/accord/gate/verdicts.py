@@ -326,7 +326,16 @@ def tree_digest(root: Path) -> str | None:
     are read, plus the list of directories (git does not track empty ones). Anything git
     cannot vouch for (assume-unchanged or skip-worktree entries, conflicts, submodules)
     falls back to reading every file.
+
+    Within a :func:`accord.gate.git.session` the tree is digested once (``accord check``
+    keys its output and its run on the same digest).
     """
+    from accord.gate import git
+
+    return git.remembered(("tree", os.path.abspath(root)), lambda: _tree_digest(root))
+
+
+def _tree_digest(root: Path) -> str | None:
     from accord.gate import git
 
     state = git.worktree_state(root)
