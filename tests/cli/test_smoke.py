@@ -183,3 +183,16 @@ def test_help_and_dispatch_import_only_the_command_module_they_need(
     done = _run("-c", code)
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout.decode().splitlines()[-1]) == modules
+
+
+def test_check_in_text_imports_no_xml() -> None:
+    # xml.sax (urllib.request, email) is for --format junit only.
+    code = (
+        "import sys\n"
+        "from accord.cli import main\n"
+        f"main(['check', '--registry', {str(EXAMPLE)!r}, '--no-cache'])\n"
+        "print('xml.sax.saxutils' in sys.modules)\n"
+    )
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().splitlines()[-1] == "False"
