@@ -995,7 +995,7 @@ def check(
     """
     from accord.gate import git as _git
 
-    with _git.session():  # each git question asked once per run
+    with _git.session(), _Heap() as heap:  # each git question asked once per run
         return _check(
             root,
             against=against,
@@ -1005,7 +1005,53 @@ def check(
             requires=requires,
             cache=cache,
             progress=progress,
+            heap=heap,
         )
+
+
+class _Heap:
+    """The garbage collector during one gate run.
+
+    Loading a registry allocates hundreds of thousands of objects and frees almost none,
+    yet each full collection walks them all again (15% of ``check --against`` at 5,000
+    contracts), and every collection of the diff phase after it walks them too. So no
+    collection runs while the registry loads, and the loaded objects are then set aside
+    (:func:`gc.freeze`) until the run ends, when they are handed back. Nothing is done
+    when the collector is off or the process froze objects itself (those are not ours
+    to hand back).
+    """
+
+    def __init__(self) -> None:
+        import gc
+
+        self._owned = gc.isenabled() and gc.get_freeze_count() == 0
+        self._frozen = False
+
+    def __enter__(self) -> _Heap:
+        import gc
+
+        if self._owned:
+            gc.disable()
+        return self
+
+    def loaded(self) -> None:
+        """The registry is loaded: set it aside and collect again."""
+        import gc
+
+        if self._owned and not self._frozen:
+            gc.freeze()
+            gc.enable()
+            self._frozen = True
+
+    def __exit__(self, *exc: object) -> None:
+        import gc
+
+        if not self._owned:
+            return
+        if self._frozen:
+            gc.unfreeze()
+        else:
+            gc.enable()
 
 
 def _check(
@@ -1018,6 +1064,7 @@ def _check(
     requires: Sequence[tuple[str, str]],
     cache: ContentCache | None,
     progress: Progress | None,
+    heap: _Heap,
 ) -> GateReport:
     import time
 
@@ -1040,6 +1087,7 @@ def _check(
     base_tree = _base_tree(root_path.resolve(), against, tip=tip) if against is not None else None
     trusted = _base_lock(base_tree) if against is not None else None
     registry, findings = _load(root_path, trusted=trusted)
+    heap.loaded()
     findings += _unlocked(registry)
     loaded = time.perf_counter()
     base: _Base | None = None
