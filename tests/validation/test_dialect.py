@@ -544,3 +544,28 @@ def test_metaschema_check_of_a_valid_schema_skips_python_jsonschema(
     assert check_schema(schema) == []
     with pytest.raises(AssertionError, match="python-jsonschema ran"):
         check_schema({"type": "strin"})
+
+
+@pytest.mark.parametrize("dialect", ["2020-12", "2019-09", "draft-07", "draft-06", "draft-04"])
+def test_the_fast_metaschema_is_python_jsonschemas(dialect: Any) -> None:
+    from accord.validation.dialect import _metaschema_document
+    from accord.validation.offline import py_validator_class
+
+    assert _metaschema_document(dialect) == py_validator_class(dialect).META_SCHEMA
+
+
+def test_a_valid_schema_is_checked_without_importing_python_jsonschema() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from accord.validation.dialect import check_schema\n"
+        "assert check_schema({'type': 'object', 'properties': {'a': {'type': 'string'}}}) == []\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

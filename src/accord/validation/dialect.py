@@ -1040,12 +1040,42 @@ def _unknown_keyword(keyword: str, dialect: Dialect, file: str | None, at: str) 
 @functools.cache
 def _rs_metaschema(dialect: Dialect) -> Any:
     """jsonschema-rs compiled from the metaschema python-jsonschema applies for
-    ``dialect``, formats not asserted (python-jsonschema is given no format checker)."""
-    from accord.validation.offline import py_validator_class, rs_declared_validator
+    ``dialect`` (not jsonschema-rs's own copy: its draft-04 one accepts ``"enum": []``),
+    formats not asserted (python-jsonschema is given no format checker)."""
+    from accord.validation.offline import rs_declared_validator
 
-    return rs_declared_validator(
-        py_validator_class(dialect).META_SCHEMA, dialect, validate_formats=False
-    )
+    return rs_declared_validator(_metaschema_document(dialect), dialect, validate_formats=False)
+
+
+# jsonschema-specifications' folder of each dialect's metaschema (python-jsonschema's
+# META_SCHEMA is read from there).
+_SPECIFICATION_FOLDERS: dict[Dialect, str] = {
+    "2020-12": "draft202012",
+    "2019-09": "draft201909",
+    "draft-07": "draft7",
+    "draft-06": "draft6",
+    "draft-04": "draft4",
+}
+
+
+def _metaschema_document(dialect: Dialect) -> Any:
+    """python-jsonschema's ``META_SCHEMA`` for ``dialect``, read from the file it comes
+    from without importing python-jsonschema (~55 ms, needed only to explain a refused
+    schema); tests/validation/test_dialect.py holds the two equal."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jsonschema_specifications")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(folder, "schemas", _SPECIFICATION_FOLDERS[dialect], "metaschema.json")
+        try:
+            return json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+    from accord.validation.offline import py_validator_class
+
+    return py_validator_class(dialect).META_SCHEMA
 
 
 def _metaschema_accepts(schema: dict[str, Any], dialect: Dialect) -> bool:
