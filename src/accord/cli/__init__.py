@@ -2,8 +2,10 @@
 
 Each command group lives in a module ``accord.cli._cmd_<name>`` exposing
 ``register(subparsers)`` (adds its sub-parsers with ``set_defaults(handler=run)``) and
-``run(args, out) -> int``. Every such module in this package is registered, so adding a
-command group is adding a file.
+``run(args, out) -> int``. Every such module in this package is registered; its commands
+are also listed in ``accord.cli._commands`` (module and help line), so that ``accord
+COMMAND`` imports only its own module and ``accord --help`` none (a test keeps the table
+equal to what the modules register).
 
 Exit codes (docs/design.md): 0 success, 1 findings (invalid payload, breaking change, files
 that would change), 2 bad input or usage, 3 internal error.
