@@ -73,3 +73,50 @@ def test_help_lists_commands_by_task(capsys: pytest.CaptureFixture[str]) -> None
     assert positions == sorted(positions)
     # a team starts a registry before it publishes, and publishes before it verifies
     assert out.index("    init ") < out.index("    publish ") < out.index("    can-i-deploy ")
+
+
+def _registered_by_module() -> dict[str, tuple[str, str]]:
+    import importlib
+
+    from accord.cli import _command_modules
+    from accord.cli._parser import Parser
+
+    found: dict[str, tuple[str, str]] = {}
+    for module in _command_modules():
+        sub = Parser(prog="accord").add_subparsers(dest="command")
+        importlib.import_module(module).register(sub)
+        for action in sub._choices_actions:
+            found[action.dest] = (module.rsplit(".", 1)[1], str(action.help))
+    return found
+
+
+def test_the_command_table_is_what_the_modules_register() -> None:
+    # `accord --help` and dispatch read the table instead of importing every module.
+    from accord.cli._commands import COMMANDS
+
+    assert _registered_by_module() == COMMANDS
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["-h"], [], ["--help", "-h"]])
+def test_help_from_the_table_is_the_full_parsers_help(
+    arguments: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.cli import _parser_for
+
+    monkeypatch.setenv("COLUMNS", "100")
+    assert _parser_for(arguments).format_help() == build_parser().format_help()
+
+
+@pytest.mark.parametrize("command", ["check", "records", "verify", "site"])
+def test_a_command_parser_is_the_full_parsers_for_that_command(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.cli import _parser_for
+
+    monkeypatch.setenv("COLUMNS", "100")
+
+    def sub(parser: object) -> object:
+        action = next(a for a in parser._actions if a.dest == "command")  # type: ignore[attr-defined]
+        return action.choices[command]
+
+    assert sub(_parser_for([command])).format_help() == sub(build_parser()).format_help()

@@ -160,3 +160,39 @@ def test_a_closed_pipe_leaves_a_printing_command_successful() -> None:
 def test_a_closed_pipe_never_turns_a_verdict_into_a_yes() -> None:
     # `accord check | head` under `set -o pipefail`: the verdict was not delivered.
     assert _closed_reader("check", "--registry", "contracts") == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "modules"),
+    [
+        (["--help"], []),
+        ([], []),
+        (["check", "--help"], ["accord.cli._cmd_check"]),
+        (["rules", "--help"], ["accord.cli._cmd_rules"]),
+    ],
+)
+def test_help_and_dispatch_import_only_the_command_module_they_need(
+    arguments: list[str], modules: list[str]
+) -> None:
+    code = (
+        "import json, sys\n"
+        "from accord.cli import main\n"
+        f"main({arguments!r})\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('accord.cli._cmd_'))))\n"
+    )
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout.decode().splitlines()[-1]) == modules
+
+
+def test_check_in_text_imports_no_xml() -> None:
+    # xml.sax (urllib.request, email) is for --format junit only.
+    code = (
+        "import sys\n"
+        "from accord.cli import main\n"
+        f"main(['check', '--registry', {str(EXAMPLE)!r}, '--no-cache'])\n"
+        "print('xml.sax.saxutils' in sys.modules)\n"
+    )
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().splitlines()[-1] == "False"

@@ -105,3 +105,119 @@ def test_a_changed_contract_toml_or_an_extra_file_is_still_a_change(
     report = check(root, against="main", tip=True)
 
     assert report.checked == ("orders.c0",)
+
+
+def test_a_cli_run_asks_git_each_question_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `accord check --against` keys its output and its run (the work tree's state, the
+    # merge-base), lists the base tree and reads its lock: each a git process, asked
+    # once per run (the same questions were asked 29 times).
+    from _gate_helpers import run_cli
+
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    for i in range(3):
+        make_contract(root, f"orders.c{i}")
+        write_unpublished(root, f"orders.c{i}", "1.0.0", schema())
+    commit_all(repo, "base")
+    write_unpublished(root, "orders.c1", "1.1.0", schema(extra={"type": "string"}))
+    monkeypatch.setenv("ACCORD_CACHE_DIR", str(tmp_path / "cache"))
+    asked: list[tuple[str, ...]] = []
+    real = git_module._git
+
+    def counting(directory: Path, *args: str, **options: Any) -> bytes:
+        asked.append(args)
+        return real(directory, *args, **options)
+
+    monkeypatch.setattr(git_module, "_git", counting)
+
+    code, out, _ = run_cli(["check", "--registry", str(root), "--against", "main"], capsys)
+
+    assert code == 0, out
+    assert len(asked) == len(set(asked)), asked
+    assert [a[0] for a in asked].count("status") == 1
+    # Outside a run nothing is remembered: a second run asks again.
+    asked.clear()
+    check(root, against="main")
+    assert [a[0] for a in asked].count("merge-base") == 1
+
+
+def _small_registry(tmp_path: Path) -> Path:
+    root = tmp_path / "contracts"
+    make_contract(root, "orders.c0")
+    write_unpublished(root, "orders.c0", "1.0.0", schema())
+    write_unpublished(root, "orders.c0", "1.1.0", schema(extra={"type": "string"}))
+    return root
+
+
+def test_no_collection_while_the_registry_loads_and_the_loaded_objects_set_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import accord.gate.check as gate
+
+    seen: dict[str, tuple[bool, int]] = {}
+    real_load, real_contract = gate._load, gate._check_contract
+
+    def load(*args: Any, **kwargs: Any) -> Any:
+        seen["load"] = (gc.isenabled(), gc.get_freeze_count())
+        return real_load(*args, **kwargs)
+
+    def check_contract(*args: Any, **kwargs: Any) -> Any:
+        seen["diff"] = (gc.isenabled(), gc.get_freeze_count())
+        return real_contract(*args, **kwargs)
+
+    monkeypatch.setattr(gate, "_load", load)
+    monkeypatch.setattr(gate, "_check_contract", check_contract)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+    assert check(_small_registry(tmp_path)).exit_code() == 0
+
+    assert seen["load"] == (False, 0)
+    assert seen["diff"][0] is True
+    assert seen["diff"][1] > 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_collector_is_left_alone_when_the_process_froze_objects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import accord.gate.check as gate
+
+    enabled: list[bool] = []
+    real_load = gate._load
+
+    def load(*args: Any, **kwargs: Any) -> Any:
+        enabled.append(gc.isenabled())
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(gate, "_load", load)
+    root = _small_registry(tmp_path)
+    gc.freeze()
+    try:
+        assert check(root).exit_code() == 0
+        assert enabled == [True]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_is_back_on_when_the_load_fails(tmp_path: Path) -> None:
+    import gc
+
+    from accord.errors import RegistryError
+
+    root = _small_registry(tmp_path)
+    (root / "orders" / "c0" / "1.0.0.schema.json").write_text("{", encoding="utf-8")
+    with pytest.raises(RegistryError):
+        check(root)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -470,3 +470,102 @@ def test_openapi_discriminator_is_an_annotation_not_a_typo() -> None:
     }
     assert check_schema(schema) == []
     assert [p.code for p in check_schema({"discriminatr": {}})] == ["schema-unknown-keyword"]
+
+
+# --- the metaschema check: jsonschema-rs decides, python-jsonschema explains -----------
+
+_METASCHEMA_EDGES = [
+    {"minLength": 1.0},
+    {"minLength": 1.5},
+    {"minLength": -1},
+    {"minLength": 10**30},
+    {"minLength": True},
+    {"type": ["string", "string"]},
+    {"type": "any"},
+    {"type": []},
+    {"required": []},
+    {"required": ["a", "a"]},
+    {"enum": []},
+    {"enum": [1, True]},
+    {"exclusiveMinimum": True, "minimum": 1},
+    {"items": [{}]},
+    {"items": True},
+    {"multipleOf": 0},
+    {"$ref": 1},
+    {"$id": "#foo"},
+    {"$anchor": "1a"},
+    {"$dynamicAnchor": "1"},
+    {"$recursiveAnchor": "x"},
+    {"$vocabulary": {"x": 1}},
+    {"pattern": "["},
+    {"properties": {"a": 1}},
+    {"properties": {"a": {"$schema": "x"}}},
+    {"$defs": {"a": {"type": "x"}}},
+    {"definitions": {"a": {"type": "x"}}},
+    {"dependencies": {"a": ["b", "b"]}},
+    {"dependentRequired": {"a": ["b", "b"]}},
+    {"additionalItems": 1},
+    {"allOf": []},
+    {"anyOf": [1]},
+    {"prefixItems": []},
+    {"minContains": -1},
+    {"unevaluatedProperties": 1},
+    {"format": 1},
+    {"deprecated": "yes"},
+    {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "strin"}}}},
+]
+
+
+@pytest.mark.parametrize("dialect", ["2020-12", "2019-09", "draft-07", "draft-06", "draft-04"])
+@pytest.mark.parametrize("schema", _METASCHEMA_EDGES, ids=lambda s: json.dumps(s)[:40])
+def test_metaschema_fast_path_accepts_only_what_python_jsonschema_accepts(
+    schema: dict[str, Any], dialect: Any
+) -> None:
+    # jsonschema-rs's yes skips python-jsonschema's walk: it must never say yes where
+    # python-jsonschema (whose messages accord reports) finds a violation.
+    from accord.validation.dialect import _metaschema_accepts
+    from accord.validation.offline import py_validator, py_validator_class
+
+    cls = py_validator_class(dialect)
+    expected = py_validator(cls, cls.META_SCHEMA).is_valid(schema)
+    assert _metaschema_accepts(schema, dialect) == expected
+
+
+def test_metaschema_check_of_a_valid_schema_skips_python_jsonschema(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from accord.validation import offline
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("python-jsonschema ran on a valid schema")
+
+    monkeypatch.setattr(offline, "py_validator", fail)
+    schema = {"type": "object", "properties": {"a": {"type": "array", "items": {}}}}
+    assert check_schema(schema) == []
+    with pytest.raises(AssertionError, match="python-jsonschema ran"):
+        check_schema({"type": "strin"})
+
+
+@pytest.mark.parametrize("dialect", ["2020-12", "2019-09", "draft-07", "draft-06", "draft-04"])
+def test_the_fast_metaschema_is_python_jsonschemas(dialect: Any) -> None:
+    from accord.validation.dialect import _metaschema_document
+    from accord.validation.offline import py_validator_class
+
+    assert _metaschema_document(dialect) == py_validator_class(dialect).META_SCHEMA
+
+
+def test_a_valid_schema_is_checked_without_importing_python_jsonschema() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from accord.validation.dialect import check_schema\n"
+        "assert check_schema({'type': 'object', 'properties': {'a': {'type': 'string'}}}) == []\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

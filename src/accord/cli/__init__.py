@@ -2,8 +2,10 @@
 
 Each command group lives in a module ``accord.cli._cmd_<name>`` exposing
 ``register(subparsers)`` (adds its sub-parsers with ``set_defaults(handler=run)``) and
-``run(args, out) -> int``. Every such module in this package is registered, so adding a
-command group is adding a file.
+``run(args, out) -> int``. Every such module in this package is registered; its commands
+are also listed in ``accord.cli._commands`` (module and help line), so that ``accord
+COMMAND`` imports only its own module and ``accord --help`` none (a test keeps the table
+equal to what the modules register).
 
 Exit codes (docs/design.md): 0 success, 1 findings (invalid payload, breaking change, files
 that would change), 2 bad input or usage, 3 internal error.
@@ -102,6 +104,30 @@ def build_parser() -> argparse.ArgumentParser:
     return build(_command_modules(), version=f"accord {__version__}", groups=COMMAND_GROUPS)
 
 
+def _parser_for(arguments: list[str]) -> argparse.ArgumentParser:
+    """The parser ``arguments`` need: ``accord COMMAND ...`` registers only the module
+    of ``COMMAND``, ``accord --help`` lists the commands from their table
+    (:mod:`accord.cli._commands`); anything else (a typo, say) gets the full parser."""
+    from accord.cli._commands import COMMANDS
+    from accord.cli._parser import build_parser as build
+
+    version = f"accord {__version__}"
+    if arguments and arguments[0] in COMMANDS:
+        module = f"{__name__}.{COMMANDS[arguments[0]][0]}"
+        return build([module], version=version, groups=COMMAND_GROUPS)
+    if all(argument in ("-h", "--help") for argument in arguments):
+        modules = _command_modules()
+        listed = {
+            command: line
+            for command, (module, line) in COMMANDS.items()
+            if f"{__name__}.{module}" in modules
+        }
+        known = {f"{__name__}.{module}" for module, _ in COMMANDS.values()}
+        unlisted = [name for name in modules if name not in known]
+        return build(unlisted, version=version, groups=COMMAND_GROUPS, listed=listed)
+    return build_parser()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``accord`` command line and return its exit code.
 
@@ -128,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = cast(TextIO, TerminalSafeWriter(sys.stdout))
     command: str | None = None
     try:
-        parser = build_parser()
+        parser = _parser_for(arguments)
         try:
             args = parser.parse_args(arguments)
         except ParserExit as stop:

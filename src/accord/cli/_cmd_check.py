@@ -130,6 +130,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Dispatch to ``check`` or ``changelog``."""
     if args.command == "changelog":
         return _changelog(args, out)
+    from accord.gate import git
+
+    with git.session():  # the output's key and the run's: git asked once
+        return _check(args, out)
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
     from accord.core.cache import open_cache
     from accord.gate.check import check, require_fail_on
 

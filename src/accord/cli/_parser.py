@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 __all__ = ["Parser", "ParserExit", "build_parser"]
@@ -99,9 +99,14 @@ def build_parser(
     *,
     version: str,
     groups: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    listed: Mapping[str, str] | None = None,
 ) -> argparse.ArgumentParser:
-    """The full argument parser: each of ``modules`` registers its commands, listed in
-    ``accord --help`` under the headings of ``groups``."""
+    """The argument parser: each of ``modules`` registers its commands, listed in
+    ``accord --help`` under the headings of ``groups``.
+
+    ``listed``: more commands (name -> help), only listed: a parser that is only to
+    print ``accord --help`` needs no command module's arguments.
+    """
     parser = Parser(
         prog="accord",
         description="Schema-first contract registry: versioned JSON Schemas, "
@@ -111,6 +116,8 @@ def build_parser(
     )
     parser.add_argument("--version", action="version", version=version)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    for command, line in (listed or {}).items():
+        subparsers.add_parser(command, help=line)
     for name in modules:
         importlib.import_module(name).register(subparsers)
     _group_commands(subparsers, groups)

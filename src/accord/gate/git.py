@@ -15,13 +15,16 @@ unchanged files are recognised without reading anything from git. Every failure 
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import os
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 from accord.errors import UsageError
 
@@ -31,10 +34,47 @@ __all__ = [
     "is_shallow",
     "merge_base",
     "read_tree",
+    "remembered",
     "repo_root",
     "rev_parse",
+    "session",
     "worktree_state",
 ]
+
+T = TypeVar("T")
+
+# The answers of one session (None: no session open, every question goes to git).
+_ANSWERS: contextvars.ContextVar[dict[Hashable, object] | None] = contextvars.ContextVar(
+    "accord_git_answers", default=None
+)
+
+
+@contextmanager
+def session() -> Iterator[None]:
+    """Within it, each question about the repository (its top level, the commit of a ref,
+    a merge-base, the state of the work tree) is asked of git once: one ``accord check
+    --against`` run asked git 29 times, each a process. Only answers are kept (a failure
+    is asked again, and raises again); a nested session shares the open one.
+    """
+    if _ANSWERS.get() is not None:
+        yield
+        return
+    token = _ANSWERS.set({})
+    try:
+        yield
+    finally:
+        _ANSWERS.reset(token)
+
+
+def remembered(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, or its answer of earlier in the open :func:`session`."""
+    answers = _ANSWERS.get()
+    if answers is None:
+        return compute()
+    if key not in answers:
+        answers[key] = compute()
+    return answers[key]  # type: ignore[return-value]
+
 
 SHALLOW_HINT = (
     "the clone is shallow and does not contain the merge-base: fetch the full history "
@@ -74,7 +114,10 @@ def repo_root(path: Path) -> Path:
     """
     directory = path if path.is_dir() else path.parent
     try:
-        out = _git(directory, "rev-parse", "--show-toplevel")
+        out = remembered(
+            ("top", os.path.abspath(directory)),
+            lambda: _git(directory, "rev-parse", "--show-toplevel"),
+        )
     except UsageError as exc:
         if exc.code == "git-not-found":
             raise
@@ -94,14 +137,17 @@ def rev_parse(repo: Path, ref: str) -> str:
     """
     if ref.startswith("-"):
         raise UsageError(f"{ref!r} is not a git ref", code="git-unknown-ref")
-    out = _git(
-        repo,
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        "--end-of-options",
-        f"{ref}^{{commit}}",
-        check=False,
+    out = remembered(
+        ("commit", str(repo), ref),
+        lambda: _git(
+            repo,
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            f"{ref}^{{commit}}",
+            check=False,
+        ),
     )
     commit = out.decode("ascii", "replace").strip()
     if not commit:
@@ -132,7 +178,10 @@ def merge_base(repo: Path, ref: str, head: str = "HEAD") -> str:
     """
     ours = rev_parse(repo, head)
     theirs = rev_parse(repo, ref)
-    out = _git(repo, "merge-base", theirs, ours, check=False)
+    out = remembered(
+        ("merge-base", str(repo), theirs, ours),
+        lambda: _git(repo, "merge-base", theirs, ours, check=False),
+    )
     base = out.decode("ascii", "replace").strip()
     if not base:
         if is_shallow(repo):

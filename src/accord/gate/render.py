@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from accord.compat._report import describe_direction
 from accord.core.text import escape_control
@@ -247,14 +246,16 @@ def _github(report: GateReport, prefix: str) -> str:
 
 
 def _junit(report: GateReport, fail_on: FailOn, prefix: str) -> str:
+    # Here, not at the top: xml.sax pulls in urllib.request and email (~30 ms of every
+    # `accord check` run that prints another format).
+    from xml.sax.saxutils import escape, quoteattr
+
     floor = SEVERITIES.index(fail_on)
     cases: list[str] = []
     failures = skipped = 0
+    found = {(f.contract, f.version) for f in report.findings}
     for check in report.checks:
-        if any(
-            f.contract == check.contract and f.version == str(check.version)
-            for f in report.findings
-        ):
+        if (check.contract, str(check.version)) in found:
             continue
         name = f"{check.contract}@{check.version} vs {check.previous}"
         cases.append(

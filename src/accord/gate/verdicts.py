@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from accord.core.jsondoc import canonical_dumps
+from accord.core.jsondoc import sorted_dumps
 
 if TYPE_CHECKING:
     from accord.compat import Change, DirectionResult, Report, Witness
@@ -93,7 +93,7 @@ def encode(report: Report) -> bytes | None:
         return None
     body = stored_report(report)
     try:
-        data = canonical_dumps(body).encode("utf-8", "surrogatepass")
+        data = sorted_dumps(body).encode("utf-8", "surrogatepass")
     except (TypeError, ValueError):
         return None
     return data if decode(data) == report else None
@@ -326,7 +326,16 @@ def tree_digest(root: Path) -> str | None:
     are read, plus the list of directories (git does not track empty ones). Anything git
     cannot vouch for (assume-unchanged or skip-worktree entries, conflicts, submodules)
     falls back to reading every file.
+
+    Within a :func:`accord.gate.git.session` the tree is digested once (``accord check``
+    keys its output and its run on the same digest).
     """
+    from accord.gate import git
+
+    return git.remembered(("tree", os.path.abspath(root)), lambda: _tree_digest(root))
+
+
+def _tree_digest(root: Path) -> str | None:
     from accord.gate import git
 
     state = git.worktree_state(root)
@@ -352,13 +361,15 @@ def tree_digest(root: Path) -> str | None:
                 digest.update(name + b"gone")
         except OSError:
             return None
-    stack = [str(root)]
+    top = str(root)
+    cut = len(os.path.join(top, ""))  # entry paths are top + separator + rel
+    stack = [top]
     directories: list[str] = []
     try:
         while stack:
             for entry in os.scandir(stack.pop()):
                 if entry.is_dir(follow_symlinks=False) and entry.name != ".git":
-                    directories.append(os.path.relpath(entry.path, root))
+                    directories.append(entry.path[cut:])
                     stack.append(entry.path)
     except OSError:
         return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -835,38 +836,47 @@ def nonportable_regex_features(pattern: str) -> list[str]:
 
 
 def _regex_problems(pattern: str, where: str, file: str | None, what: str) -> list[Problem]:
+    return [
+        Problem(code=code, message=message, file=file, pointer=where)
+        for code, message in _regex_verdict(pattern, what)
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _regex_verdict(pattern: str, what: str) -> tuple[tuple[str, str], ...]:
+    """(code, message) of each problem of one pattern: a function of its text alone,
+    computed once per text (the versions of a contract repeat their patterns, and
+    compiling one with jsonschema-rs costs a validator)."""
     import regress
 
     try:
         compile_pattern(pattern)
     except regress.RegressError as exc:
-        return [
-            Problem(
-                code="schema-regex-invalid",
-                message=f"{what} {pattern!r} is not a valid ECMA-262 regular expression: {exc}",
-                file=file,
-                pointer=where,
-            )
-        ]
-    problems = [
-        Problem(
-            code="schema-regex-nonportable",
-            message=f"{what} {pattern!r} uses a {feature}, which regex engines disagree "
-            "on; rewrite it without",
-            file=file,
-            pointer=where,
+        return (
+            (
+                "schema-regex-invalid",
+                f"{what} {pattern!r} is not a valid ECMA-262 regular expression: {exc}",
+            ),
+        )
+    problems = tuple(
+        (
+            "schema-regex-nonportable",
+            (
+                f"{what} {pattern!r} uses a {feature}, which regex engines disagree on; "
+                "rewrite it without"
+            ),
         )
         for feature in nonportable_regex_features(pattern)
-    ]
+    )
     if not problems and not _reference_compiles(pattern):
-        problems.append(
-            Problem(
-                code="schema-regex-nonportable",
-                message=f"{what} {pattern!r} is valid ECMA-262 but the reference validator "
-                "(jsonschema-rs) cannot compile it; rewrite it",
-                file=file,
-                pointer=where,
-            )
+        return (
+            (
+                "schema-regex-nonportable",
+                (
+                    f"{what} {pattern!r} is valid ECMA-262 but the reference validator "
+                    "(jsonschema-rs) cannot compile it; rewrite it"
+                ),
+            ),
         )
     return problems
 
@@ -938,16 +948,22 @@ def check_schema(
     known = SUPPORTED_KEYWORDS[dialect]
     from accord.validation.formats import FORMATS
 
-    for where, node in iter_subschemas(schema, dialect, pointer):
+    # One walk, pointers relative to the document (every pointer reported is prefixed:
+    # joining is concatenation), shared with the cycle check.
+    walked = list(iter_subschemas(schema, dialect))
+    for here, node in walked:
         if not isinstance(node, dict):
             continue
+        where = pointer + here
         for keyword, value in node.items():
-            at = _pointer.join(where, keyword)
             if keyword not in known and not keyword.startswith("x-"):
-                problems.append(_unknown_keyword(keyword, dialect, file, at))
+                problems.append(
+                    _unknown_keyword(keyword, dialect, file, _pointer.join(where, keyword))
+                )
             elif keyword == "pattern" and isinstance(value, str):
-                problems += _regex_problems(value, at, file, "pattern")
+                problems += _regex_problems(value, _pointer.join(where, keyword), file, "pattern")
             elif keyword == "patternProperties" and isinstance(value, dict):
+                at = _pointer.join(where, keyword)
                 for key in value:
                     problems += _regex_problems(
                         key, _pointer.join(at, key), file, "patternProperties key"
@@ -963,7 +979,7 @@ def check_schema(
                             "never fetches: copy the schema into the registry and use "
                             "accord://<contract>@<version> or a relative path",
                             file=file,
-                            pointer=at,
+                            pointer=_pointer.join(where, keyword),
                         )
                     )
             elif keyword == "format" and isinstance(value, str) and value not in FORMATS:
@@ -973,7 +989,7 @@ def check_schema(
                         message=f"format {value!r} is not a JSON Schema 2020-12 format; it is "
                         "an annotation and will not be checked",
                         file=file,
-                        pointer=at,
+                        pointer=_pointer.join(where, keyword),
                         severity="warning",
                     )
                 )
@@ -990,7 +1006,7 @@ def check_schema(
                         severity="warning",
                     )
                 )
-    problems += _ref_cycles(schema, dialect, file, pointer)
+    problems += _ref_cycles(schema, dialect, file, pointer, dict(walked))
     if dialect != "2020-12":
         problems.append(
             Problem(
@@ -1021,9 +1037,68 @@ def _unknown_keyword(keyword: str, dialect: Dialect, file: str | None, at: str) 
     )
 
 
+@functools.cache
+def _rs_metaschema(dialect: Dialect) -> Any:
+    """jsonschema-rs compiled from the metaschema python-jsonschema applies for
+    ``dialect`` (not jsonschema-rs's own copy: its draft-04 one accepts ``"enum": []``),
+    formats not asserted (python-jsonschema is given no format checker)."""
+    from accord.validation.offline import rs_declared_validator
+
+    return rs_declared_validator(_metaschema_document(dialect), dialect, validate_formats=False)
+
+
+# jsonschema-specifications' folder of each dialect's metaschema (python-jsonschema's
+# META_SCHEMA is read from there).
+_SPECIFICATION_FOLDERS: dict[Dialect, str] = {
+    "2020-12": "draft202012",
+    "2019-09": "draft201909",
+    "draft-07": "draft7",
+    "draft-06": "draft6",
+    "draft-04": "draft4",
+}
+
+
+def _metaschema_document(dialect: Dialect) -> Any:
+    """python-jsonschema's ``META_SCHEMA`` for ``dialect``, read from the file it comes
+    from without importing python-jsonschema (~55 ms, needed only to explain a refused
+    schema); tests/validation/test_dialect.py holds the two equal."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jsonschema_specifications")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(folder, "schemas", _SPECIFICATION_FOLDERS[dialect], "metaschema.json")
+        try:
+            return json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+    from accord.validation.offline import py_validator_class
+
+    return py_validator_class(dialect).META_SCHEMA
+
+
+def _metaschema_accepts(schema: dict[str, Any], dialect: Dialect) -> bool:
+    """Whether jsonschema-rs finds ``schema`` valid under its dialect's metaschema.
+
+    The fast answer for the common case: python-jsonschema walks the 2020-12
+    metaschema's ``$dynamicRef`` at a cost of ~40 ms a document, jsonschema-rs in
+    ~0.1 ms. The two agree on what they accept (probed on mutated registry schemas in
+    every dialect; jsonschema-rs is only stricter, e.g. on an infinite ``minimum``),
+    and whatever jsonschema-rs refuses or cannot read is decided and explained by
+    python-jsonschema, so the messages and pointers are unchanged.
+    """
+    try:
+        return bool(_rs_metaschema(dialect).is_valid(schema))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
 def _metaschema_problems(
     schema: dict[str, Any], dialect: Dialect, file: str | None, pointer: str
 ) -> list[Problem]:
+    if _metaschema_accepts(schema, dialect):
+        return []
     from jsonschema.exceptions import best_match
 
     from accord.validation.offline import py_validator, py_validator_class
@@ -1061,13 +1136,27 @@ def _local_target(ref: str, anchors: dict[str, str]) -> str | None:
 
 
 def _ref_cycles(
-    schema: dict[str, Any], dialect: Dialect, file: str | None, pointer: str
+    schema: dict[str, Any],
+    dialect: Dialect,
+    file: str | None,
+    pointer: str,
+    nodes: dict[str, Any] | None = None,
 ) -> list[Problem]:
-    """``$ref`` cycles through in-place applicators only (they never consume input)."""
-    nodes = dict(iter_subschemas(schema, dialect))
+    """``$ref`` cycles through in-place applicators only (they never consume input).
+
+    ``nodes``: ``dict(iter_subschemas(schema, dialect))`` when the caller has it.
+    """
+    if nodes is None:
+        nodes = dict(iter_subschemas(schema, dialect))
     anchors: dict[str, str] = {}
+    local_refs = False
     for where, node in nodes.items():
         if isinstance(node, dict):
+            if not local_refs:
+                local_refs = any(
+                    isinstance(node.get(k), str) and node[k].startswith("#")
+                    for k in ("$ref", "$dynamicRef", "$recursiveRef")
+                )
             for keyword in ("$anchor", "$dynamicAnchor"):
                 if isinstance(node.get(keyword), str):
                     anchors[node[keyword]] = where
@@ -1075,6 +1164,8 @@ def _ref_cycles(
                 plain = node.get(keyword) if keyword in SUPPORTED_KEYWORDS[dialect] else None
                 if isinstance(plain, str) and plain.startswith("#") and len(plain) > 1:
                     anchors[plain[1:]] = where  # a plain-name fragment: an anchor
+    if not local_refs:
+        return []  # only a same-document reference can close a loop (the rest is a tree)
 
     def edges(where: str) -> Iterator[tuple[str, str | None]]:
         """(target, ref pointer or None) for each in-place step from ``where``."""
