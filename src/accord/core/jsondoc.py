@@ -451,7 +451,7 @@ def prepare_fast_path() -> None:
 
 
 def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
-    """The value of ``raw`` (no backslash in it) by msgspec, or :data:`MISS`.
+    """The value of ``raw`` (no ``\\u`` escape in it) by msgspec, or :data:`MISS`.
 
     msgspec refuses what ``loads`` refuses (malformed text, NaN, numbers beyond float
     range) and keeps integers exact; only duplicate keys (it keeps the last) and depth
@@ -461,8 +461,9 @@ def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
       only past ``max_depth`` of them is the value walked (:func:`deeper_than`).
     - re-encoding the value writes each of its keys once: when that is ``raw`` itself
       (a compact text, the common case), ``raw`` names no key twice.
-    - else, without a backslash no string holds an escape, so every ``:`` of the text is
-      a key's own (exactly one per key token) or a literal character of a string;
+    - else, without a ``\\u`` escape every colon of a string is written as ``:`` (the
+      other escapes stand for ``"``, ``\\``, ``/`` and control characters), so every
+      ``:`` of the text is a key's own (exactly one per key token) or a string's;
       re-encoding keeps every surviving string's colons and one per surviving key, and
       drops a duplicate with all of its colons. Equal counts therefore mean no duplicate.
     """
@@ -542,7 +543,7 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
                 return MISS
             if raw.startswith(b"\xef\xbb\xbf"):
                 return MISS
-    if b"\\" not in raw:
+    if b"\\u" not in raw:
         return _plain_or_miss(raw, max_depth)
     if b"\\ud" in raw or b"\\uD" in raw:
         return MISS
