@@ -45,6 +45,12 @@ CORNERS = [
     b"[" + b"{}," * 70 + b"{}]",
     b"[" + b'{"a": [1]},' * 40 + b"{}]",
     b'{"a": "\\":", "b": 1}',
+    b'{"a": 1, "a": "\\u003a"}',
+    b'{"a" : 1, "a": "\\u003a", "b": "\\n"}',
+    b'{"p": "^[0-9]+(\\\\.[0-9])?$", "p": "\\/"}',
+    b'{"p": "^[0-9]+(\\\\.[0-9])?$", "q": "\\/\\":\\t"}',
+    b'{"\\"": 1, "\\"": 2}',
+    b'{"\\\\u0061": 1, "a": 2}',
     b'{"a": NaN}',
     b"[Infinity]",
     b"[-Infinity]",
@@ -274,3 +280,30 @@ def test_backslash_free_texts_skip_the_walk(data: bytes, taken: bool) -> None:
         assert value == loads(data)
     else:
         assert _outcome(loads_fast, data) == _outcome(loads, data)
+
+
+@pytest.mark.parametrize(
+    ("data", "taken"),
+    [
+        (b'{"pattern": "^-?[0-9]+(\\\\.[0-9]{1,4})?$", "type": "string"}', True),
+        (b'{\n  "p": "a\\":b",\n  "q": "\\/\\n\\t:"\n}', True),
+        (b'{"p": "\\n", "p": "\\n"}', False),
+        (b'{"p" : "\\\\", "p": "\\\\"}', False),
+        (b'{"\\"": 1, "\\"": 2}', False),
+        (b'{"\\"" : 1, "\\"": 2}', False),
+        (b'{"a":"\\":","a":"\\":"}', False),
+    ],
+)
+def test_texts_without_a_unicode_escape_skip_the_walk(data: bytes, taken: bool) -> None:
+    # Escapes other than \\u never spell a colon, so the byte counts prove these too;
+    # a \\u escape (which may spell one) goes to the walk.
+    from accord.core.jsondoc import _plain_or_miss, prepare_fast_path
+
+    prepare_fast_path()
+    assert b"\\" in data
+    value = _plain_or_miss(data, 64)
+    assert (value is not MISS) is taken
+    assert (fast_or_miss(data, None, 64) is not MISS) is taken
+    if taken:
+        assert value == loads(data)
+    assert _outcome(loads_fast, data) == _outcome(loads, data)

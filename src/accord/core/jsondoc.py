@@ -451,7 +451,7 @@ def prepare_fast_path() -> None:
 
 
 def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
-    """The value of ``raw`` (no backslash in it) by msgspec, or :data:`MISS`.
+    """The value of ``raw`` (no ``\\u`` escape in it) by msgspec, or :data:`MISS`.
 
     msgspec refuses what ``loads`` refuses (malformed text, NaN, numbers beyond float
     range) and keeps integers exact; only duplicate keys (it keeps the last) and depth
@@ -461,8 +461,9 @@ def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
       only past ``max_depth`` of them is the value walked (:func:`deeper_than`).
     - re-encoding the value writes each of its keys once: when that is ``raw`` itself
       (a compact text, the common case), ``raw`` names no key twice.
-    - else, without a backslash no string holds an escape, so every ``:`` of the text is
-      a key's own (exactly one per key token) or a literal character of a string;
+    - else, without a ``\\u`` escape every colon of a string is written as ``:`` (the
+      other escapes stand for ``"``, ``\\``, ``/`` and control characters), so every
+      ``:`` of the text is a key's own (exactly one per key token) or a string's;
       re-encoding keeps every surviving string's colons and one per surviving key, and
       drops a duplicate with all of its colons. Equal counts therefore mean no duplicate.
     """
@@ -542,7 +543,7 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
                 return MISS
             if raw.startswith(b"\xef\xbb\xbf"):
                 return MISS
-    if b"\\" not in raw:
+    if b"\\u" not in raw:
         return _plain_or_miss(raw, max_depth)
     if b"\\ud" in raw or b"\\uD" in raw:
         return MISS
@@ -588,14 +589,16 @@ def read_regular(
 
     The one safe read of registry files (JSON, TOML, the lock): symlinks, special files
     (FIFOs, devices) and files over ``max_bytes`` are refused before anything is read,
-    and the file is opened with ``O_NOFOLLOW`` so a symlink swapped in meanwhile is
-    refused too. Failures raise ``error`` (the caller's AccordError subclass) with the
+    and the file is opened with ``O_NOFOLLOW`` and ``O_NONBLOCK`` so a symlink swapped in
+    meanwhile is refused too, and a special file swapped in is refused (``fstat`` of the
+    open file) without blocking; a file grown meanwhile is read no further than
+    ``max_bytes + 1`` bytes. Failures raise ``error`` (the caller's AccordError subclass) with the
     codes ``file-not-found``, ``file-unreadable``, ``path-symlink``,
     ``path-special-file`` or ``json-too-large``.
     """
     name = display or str(path)
     try:
-        st = path.lstat()
+        st = os.lstat(path)
     except FileNotFoundError:
         raise error("file not found", code="file-not-found", file=name) from None
     except OSError as exc:
@@ -610,20 +613,63 @@ def read_regular(
         )
     if not stat.S_ISREG(st.st_mode):
         raise error("not a regular file", code="path-special-file", file=name)
-    if max_bytes is not None and st.st_size > max_bytes:
-        raise error(
-            f"file is {st.st_size} bytes, over the cap of {max_bytes} bytes{cap_hint}",
-            code="json-too-large",
-            file=name,
-        )
+    _refuse_over_cap(st.st_size, max_bytes, error, name, cap_hint)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            return handle.read()
+        # O_NONBLOCK: a FIFO swapped in after the lstat cannot block the open (fstat
+        # below refuses it); it changes nothing for a regular file.
+        fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise error(
             f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
         ) from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise error("not a regular file", code="path-special-file", file=name)
+        _refuse_over_cap(opened.st_size, max_bytes, error, name, cap_hint)
+        # One read of size + 1 bytes takes the whole file: getting exactly the size
+        # fstat gave is the file as it was then. Otherwise (it grew or shrank since, or
+        # a short read) read on to the end, never past the cap.
+        chunk = os.read(fd, opened.st_size + 1)
+        if len(chunk) == opened.st_size:
+            return chunk
+        chunks = [chunk]
+        total = len(chunk)
+        _refuse_over_cap(total, max_bytes, error, name, cap_hint)
+        while chunk:
+            room = _READ_CHUNK if max_bytes is None else max_bytes + 1 - total
+            chunk = os.read(fd, min(room, _READ_CHUNK))
+            chunks.append(chunk)
+            total += len(chunk)
+            _refuse_over_cap(total, max_bytes, error, name, cap_hint)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise error(
+            f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
+        ) from None
+    finally:
+        os.close(fd)
+
+
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_READ_CHUNK = 1 << 16
+
+
+def _refuse_over_cap(
+    size: int, max_bytes: int | None, error: type[AccordError], name: str, cap_hint: str
+) -> None:
+    if max_bytes is not None and size > max_bytes:
+        raise error(
+            f"file is {size} bytes, over the cap of {max_bytes} bytes{cap_hint}",
+            code="json-too-large",
+            file=name,
+        )
 
 
 def load_path(

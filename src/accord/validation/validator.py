@@ -506,41 +506,19 @@ def may_recurse(schema: Any) -> bool:
     target's subtree holds a ``$ref`` that leads back), and, conservatively, for any
     ``$dynamicRef``/``$recursiveRef``, an anchor ``$ref`` (``#name``) or a non-local one.
     """
-    # Paths are tuples of tokens (a pointer string is built only for a $ref's target):
-    # this runs once per validator at boot, over every node of the bundle.
-    refs: list[tuple[tuple[Any, ...], tuple[str, ...]]] = []
-    stack: list[tuple[tuple[Any, ...], Any]] = [((), schema)]
-    while stack:
-        where, node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if isinstance(value, dict | list):
-                    stack.append(((*where, key), value))
-                elif key == "$ref" and isinstance(value, str):
-                    if value != "#" and not value.startswith("#/"):
-                        return True
-                    target = unquote(value[1:])
-                    refs.append((where, tuple(_pointer.split(target)) if target else ()))
-                elif key in ("$dynamicRef", "$recursiveRef"):
-                    return True
-        elif isinstance(node, list):
-            stack.extend(
-                ((*where, i), item) for i, item in enumerate(node) if isinstance(item, dict | list)
-            )
-
-    # A cycle among ref sites: from a site, its target's subtree holds the next site,
-    # i.e. the target is a prefix of that site's path (indexed by every prefix).
-    by_prefix: dict[tuple[str, ...], list[int]] = {}
-    for j, (site, _) in enumerate(refs):
-        tokens = tuple(map(str, site))
-        for k in range(len(tokens) + 1):
-            by_prefix.setdefault(tokens[:k], []).append(j)
-    successors = {i: by_prefix.get(target, []) for i, (_, target) in enumerate(refs)}
-    state: dict[int, int] = {}  # 1: on the path, 2: done
-    for start, first in successors.items():
+    # This runs once per validator at boot: one walk over the bundle for the targets of
+    # its $refs (no paths built), then one walk of each distinct target's subtree. Which
+    # targets a $ref site reaches depends only on its target, so a cycle among sites is
+    # a cycle among targets: target p leads to q when p's subtree holds a $ref to q.
+    targets = _ref_targets(schema)
+    if targets is None:
+        return True
+    successors: dict[str, set[str]] = {}
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    for start in targets:
         if start in state:
             continue
-        path = [(start, iter(first))]
+        path = [(start, iter(_successors(schema, start, successors)))]
         state[start] = 1
         while path:
             node, children = path[-1]
@@ -552,8 +530,56 @@ def may_recurse(schema: Any) -> bool:
                 return True
             elif child not in state:
                 state[child] = 1
-                path.append((child, iter(successors[child])))
+                path.append((child, iter(_successors(schema, child, successors))))
     return False
+
+
+def _ref_targets(schema: Any) -> set[str] | None:
+    """The local ``$ref`` targets under ``schema`` (None: a ref that is not one)."""
+    targets: set[str] = set()
+    stack = [schema]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        node = pop()
+        if isinstance(node, dict):
+            extend([value for value in node.values() if isinstance(value, _NESTED)])
+            # Keyword values that are containers were walked above, as any value is.
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if ref != "#" and not ref.startswith("#/"):
+                    return None
+                targets.add(ref)
+            if ("$dynamicRef" in node or "$recursiveRef" in node) and any(
+                keyword in node and not isinstance(node[keyword], _NESTED)
+                for keyword in _DYNAMIC_REFS
+            ):
+                return None
+        elif isinstance(node, list):
+            extend([item for item in node if isinstance(item, _NESTED)])
+    return targets
+
+
+_NESTED = (dict, list)
+_DYNAMIC_REFS = ("$dynamicRef", "$recursiveRef")
+
+
+def _successors(schema: Any, target: str, known: dict[str, set[str]]) -> set[str]:
+    """The targets of the ``$ref``s in the subtree a local ``$ref`` points to."""
+    found = known.get(target)
+    if found is None:
+        node = schema
+        tokens = _pointer.split(unquote(target[1:])) if target != "#" else []
+        for token in tokens:
+            if isinstance(node, dict):
+                node = node.get(token)  # keys are strings: jsonschema-rs compiled it
+            elif isinstance(node, list) and token.isdecimal() and str(int(token)) == token:
+                index = int(token)
+                node = node[index] if index < len(node) else None
+            else:
+                node = None
+                break
+        found = known[target] = _ref_targets(node) or set()
+    return found
 
 
 def _compile_error(detail: str, ref: str) -> SchemaError:
