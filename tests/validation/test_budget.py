@@ -167,3 +167,41 @@ def test_strings_of_frozen_documents_are_shared() -> None:
     assert first == second
     assert first["properties"]["a"]["type"] is second["properties"]["a"]["type"]
     assert first["properties"]["a"]["enum"][1] is second["properties"]["a"]["enum"][1]
+
+
+def _by_definition(document: Any) -> Any:
+    """What ``check_limits`` refuses by its definition: the first wide container, else
+    an expanded size over the cap (``expanded_size``)."""
+    wide = _budget._wide(document, LIMITS.max_items)
+    if wide is not None:
+        return ("schema-too-complex", wide[0])
+    if _budget.expanded_size(document, cap=LIMITS.max_nodes) > LIMITS.max_nodes:
+        return ("schema-too-complex", "")
+    return None
+
+
+def _check_limits(document: Any) -> Any:
+    found = _outcome(lambda d: _budget.check_limits(d, LIMITS, file="f"), document)
+    return found[:2] if isinstance(found, tuple) else found
+
+
+def test_check_limits_counts_a_document_without_refs_in_its_own_walk() -> None:
+    # As given (not through JSON): shared containers count once per path, refs or not.
+    shared = {"allOf": [{"allOf": [{}, {}, {}]}] * 6}  # 32 containers, 7 distinct
+    documents = [
+        *DOCUMENTS.values(),
+        {"anyOf": [shared]},  # 34 containers: under the cap of 60
+        {"anyOf": [shared, shared]},  # 66: over it, though only 9 are distinct
+        {"$defs": {"s": shared}, "anyOf": [{"$ref": "#/$defs/s"}] * 2},  # 101
+        {"$ref": 3, "anyOf": [shared, shared]},  # a $ref not a string follows nothing
+    ]
+    rng = random.Random(71)
+    documents += [_random(rng, 4) for _ in range(300)]
+    outcomes = [_check_limits(d) for d in documents]
+    assert outcomes == [_by_definition(d) for d in documents]
+    assert outcomes[len(DOCUMENTS) : len(DOCUMENTS) + 4] == [
+        None,
+        ("schema-too-complex", ""),
+        ("schema-too-complex", ""),
+        ("schema-too-complex", ""),
+    ]

@@ -440,9 +440,17 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                         reported.add((where, k))
                         out.append(Removal(where or "", k, schema_path, why))
                     continue
-                kids_o = location_children(ctx, app_o, k)
-                if all(is_leaf(x.schema) for x in kids_o):
+                # ``location_children(ctx, app_o, k)``, its nodes interned only when one
+                # is not a leaf (most properties of a wide object are leaves; a leaf
+                # names no key, so no Removal ever reads its node).
+                paths = [
+                    (x, path)
+                    for x in _dicts(app_o)
+                    for path in key_subschemas(x.schema, k, regex_search)
+                ]
+                if all(is_leaf(_at(x.schema, path)) for x, path in paths):
                     continue
+                kids_o = [ctx.child(x, *path) for x, path in paths]
                 work.append((kids_o, location_children(ctx, app_n, k), _pointer.join(where, k)))
     except Unsupported:
         pass

@@ -173,8 +173,8 @@ def _load(
                 "file as *_path= and a registry reference as *_ref="
             )
         check_limits(value, limits, file=default_label)
-        _refuse_uncompilable(value, default_label)
-        return _Input(_normalized(value), value, default_label)
+        plain = _refuse_uncompilable(value, default_label)
+        return _Input(_normalized(value, plain=plain), value, default_label)
     if kind == "ref":
         if not isinstance(value, str):
             raise UsageError(f"a reference must be a str, not {type(value).__name__}")
@@ -195,7 +195,7 @@ def _load(
         # Limits first: they bound the cost of the schema checks.
         check_limits(document, limits, file=text)
         _refuse_invalid_file(document, text)
-        _refuse_uncompilable(document, text)
+        plain = _refuse_uncompilable(document, text)
         if "accord://" in canonical_text(document):
             if registry is not None:
                 found = registry.version_at(_relative(registry, path))
@@ -207,7 +207,7 @@ def _load(
                 code="ref-needs-registry",
                 file=text,
             )
-        return _Input(_normalized(document, file=text), document, text)
+        return _Input(_normalized(document, file=text, plain=plain), document, text)
     raise UsageError(f"a schema file path must be a str or a path, not {type(value).__name__}")
 
 
@@ -253,10 +253,14 @@ def _refuse_invalid_file(document: Any, file: str) -> None:
         )
 
 
-def _refuse_uncompilable(document: Any, file: str) -> None:
+def _refuse_uncompilable(document: Any, file: str) -> Any:
     """Refuse what the reference validator refuses to compile under the document's
     declared (or default, 2020-12) dialect: its metaschema as jsonschema-rs applies it
     (a boolean ``exclusiveMinimum``, an array ``items`` in 2020-12, ...).
+
+    Returns:
+        The plain copy of ``document`` jsonschema-rs read (``thaw``'s: fresh, the
+        caller's own).
 
     Raises:
         SchemaError: ``schema-dialect-unsupported``, or ``schema-invalid`` with the
@@ -266,7 +270,8 @@ def _refuse_uncompilable(document: Any, file: str) -> None:
     from accord.validation.offline import rs_metaschema_error
 
     _dialect.detect_dialect(document, file=file)  # before jsonschema-rs reads $schema
-    found = rs_metaschema_error(document)
+    plain = thaw(document)
+    found = rs_metaschema_error(plain, plain=True)
     if found is not None:
         message, path = found
         raise SchemaError(
@@ -275,6 +280,7 @@ def _refuse_uncompilable(document: Any, file: str) -> None:
             file=file,
             pointer=_pointer.from_parts(path),
         )
+    return plain
 
 
 def _draft_07_assertions(given: _Input) -> str | None:
@@ -294,19 +300,20 @@ def _draft_07_assertions(given: _Input) -> str | None:
     )
 
 
-def _normalized(document: Any, *, file: str | None = None) -> Any:
+def _normalized(document: Any, *, file: str | None = None, plain: Any = None) -> Any:
     """``_dialect.normalize(document)``: a fresh 2020-12 copy the caller cannot mutate.
 
     A 2020-12 document is only copied (what ``normalize`` does with it, minus the pointer
     map it builds and the diff never reads), its ``dependencies`` folded
-    (``_dialect.fold_dependencies``); draft-07 goes through ``normalize``.
+    (``_dialect.fold_dependencies``); draft-07 goes through ``normalize``. ``plain``: a
+    fresh ``thaw(document)`` already made (by ``_refuse_uncompilable``), used as the copy.
     """
     from accord.validation import dialect as _dialect
 
     if _dialect.detect_dialect(document, file=file) == "2020-12":
         # The reference asserts draft-07 ``dependencies`` in 2020-12 too: the engine
         # models it as the 2020-12 keywords it means.
-        copied = thaw(document)
+        copied = thaw(document) if plain is None else plain
         if not may_contain(copied, ("dependencies",)):
             return copied  # what fold_dependencies returns, without its walk
         return _dialect.fold_dependencies(copied)

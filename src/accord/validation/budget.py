@@ -69,22 +69,32 @@ def _too_complex(message: str, *, file: str | None, pointer: str) -> SchemaError
     )
 
 
-def _any_wide(document: Any, max_items: int) -> bool:
+def _scan(document: Any, max_items: int) -> tuple[bool, int, bool]:
     """Whether any container holds more than ``max_items`` (no pointers built: the
-    common answer at load is no, for every schema of a registry)."""
+    common answer at load is no, for every schema of a registry), how many containers
+    the walk met (one per path: :func:`expanded_size` when no ``$ref`` is followed) and
+    whether any object holds a string ``$ref``. The count and the flag are partial when
+    a wide container stops the walk."""
     stack = [document] if isinstance(document, dict | list) else []
+    containers = 0
+    refs = False
     while stack:
         value = stack.pop()
         if len(value) > max_items:
-            return True
-        items = value.values() if isinstance(value, dict) else value
+            return True, containers, refs
+        containers += 1
+        if isinstance(value, dict):
+            refs = refs or type(value.get("$ref")) is str
+            items: Any = value.values()
+        else:
+            items = value
         stack.extend([v for v in items if isinstance(v, dict | list)])
-    return False
+    return False, containers, refs
 
 
 def _wide(document: Any, max_items: int) -> tuple[str, int] | None:
     """The pointer and size of the first container with more than ``max_items``."""
-    if not _any_wide(document, max_items):
+    if not _scan(document, max_items)[0]:
         return None
     stack: list[tuple[Any, str]] = [(document, "")]
     while stack:
@@ -181,7 +191,8 @@ def check_limits(
             widest offending container (``max-items``) or the root (``max-nodes``).
     """
     limits = limits or SchemaLimits()
-    wide = _wide(document, limits.max_items)
+    any_wide, containers, refs = _scan(document, limits.max_items)
+    wide = _wide(document, limits.max_items) if any_wide else None
     if wide is not None:
         where, size = wide
         raise _too_complex(
@@ -190,7 +201,11 @@ def check_limits(
             file=file,
             pointer=where,
         )
-    if expanded_size(document, cap=limits.max_nodes) > limits.max_nodes:
+    # Without a string ``$ref`` nothing is followed: the expanded size is the count of
+    # the walk above (shared containers once per path, as ``expanded_size`` counts).
+    if refs:
+        containers = expanded_size(document, cap=limits.max_nodes)
+    if containers > limits.max_nodes:
         raise _too_complex(
             f"more than {limits.max_nodes} objects and arrays with every $ref followed "
             "(max-nodes; shared $defs count once per path that reaches them)",

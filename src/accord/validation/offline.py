@@ -93,18 +93,21 @@ def rs_declared_validator(schema: Any, dialect: str, **options: Any) -> Any:
     return cls(thaw(schema), offline=True, **options)
 
 
-def rs_metaschema_error(schema: Any) -> tuple[str, tuple[str | int, ...]] | None:
+def rs_metaschema_error(
+    schema: Any, *, plain: bool = False
+) -> tuple[str, tuple[str | int, ...]] | None:
     """Why jsonschema-rs refuses ``schema`` under its metaschema (message and the path to
     the offending value), or None when it accepts it.
 
     The metaschema is the one ``$schema`` names (2020-12 without one); call this only
     for a dialect accord supports, whose metaschema jsonschema-rs carries (nothing is
-    fetched).
+    fetched). ``plain``: ``schema`` is already a plain copy (:func:`thaw`'s), read as
+    it is.
     """
     import jsonschema_rs
 
     try:
-        jsonschema_rs.meta.validate(thaw(schema))
+        jsonschema_rs.meta.validate(schema if plain else thaw(schema))
     except jsonschema_rs.ValidationError as exc:
         return str(exc.message), tuple(exc.instance_path)
     return None
