@@ -107,3 +107,27 @@ def test_unchanged_files_are_kept_as_bytes_and_read_when_diffed(
     seen.clear()
     check(root)  # the registry alone: every version is loaded in full
     assert len(seen) == 6
+
+
+def test_the_report_is_the_same_with_every_file_loaded_in_full(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = repo / "contracts"
+    referring = {
+        **schema(),
+        "properties": {"id": {"$ref": "accord://orders.c0@1.0.0#/properties/id"}},
+    }
+    write_unpublished(root, "orders.c4", "1.1.0", referring)
+    write_unpublished(root, "orders.c2", "1.0.1", schema(note=None))  # breaking: a patch
+    monkeypatch.setattr(gate_check, "_DIFF_CACHE", {})
+    seen = _count_ref_checks(monkeypatch)
+    cheap = check(root, against="main", tip=True)
+    assert sorted(Path(f).name for f in seen) == ["1.0.1.schema.json", "1.1.0.schema.json"]
+    assert {f.rule for f in cheap.active} == {"bump-insufficient", "removal-not-deprecated"}
+
+    monkeypatch.setattr(gate_check, "_DIFF_CACHE", {})
+    monkeypatch.setattr(gate_check, "_vouched", lambda tree, ids: lambda file, raw: False)
+    seen.clear()
+    full = check(root, against="main", tip=True)
+    assert len(seen) == 7  # nothing vouched for: every version loaded in full
+    assert full == cheap
