@@ -932,9 +932,9 @@ def _load_contract(
     ``refs``: filled with each version file's ``$ref`` values (by file).
     ``published``: lock digests whose versions were checked when they were published;
     a version file with exactly those bytes skips :func:`check_schema`.
-    ``settled`` (:meth:`Registry.load` only): filled with the files of the versions
-    checked in full here and left unparsed (:func:`_self_contained`; ``locked``: the
-    lock's keys, to tell drafts from the latest release).
+    ``settled`` (:meth:`Registry.load`, and the gate with ``vouched``): filled with the
+    files of the versions checked in full here and left unparsed (:func:`_self_contained`;
+    ``locked``: the lock's keys, to tell drafts from the latest release).
     ``vouched`` (the gate with ``--against``, with ``settled``): whether a version file
     (path from the root, bytes) is the base commit's file at the same path; a
     ``published`` version it vouches for is settled whatever its place (latest or not).
