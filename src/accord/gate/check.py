@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -630,17 +630,23 @@ def _apply_ignores(
 
 
 def _load(
-    root: Path, *, trusted: Mapping[tuple[str, Version], str] | None = None
+    root: Path,
+    *,
+    trusted: Mapping[tuple[str, Version], str] | None = None,
+    vouched: Callable[[str, bytes], bool] | None = None,
 ) -> tuple[Registry, list[Finding]]:
     """Load the registry; lock disagreements become findings, other errors raise.
 
     ``trusted``: digests of version files the base commit had locked; a file with the
     same bytes passed the gate when it landed there, so its schema checks are not run
-    again (cache by content digest). Everything else is checked in full.
+    again (cache by content digest). ``vouched``: whether a file is byte for byte the
+    base commit's file at the same path (:func:`_vouched`); a trusted file it vouches
+    for, whose every ``$ref`` stays inside it, keeps only its bytes (limits checked),
+    parsed when a diff first reads it. Everything else is checked in full.
     """
     from accord.registry.model import _build
 
-    registry, problems = _build(root, lint=False, trusted=trusted)
+    registry, problems = _build(root, lint=False, trusted=trusted, vouched=vouched)
     fatal = [p for p in problems if p.severity == "error" and p.code not in _LOCK_FINDINGS]
     if fatal:
         raise RegistryError(fatal, root=str(root))
@@ -796,6 +802,22 @@ def _base_tree(root: Path, ref: str, *, tip: bool) -> GitTree | None:
         return None
 
 
+def _vouched(tree: GitTree, blob_ids: dict[str, str]) -> Callable[[str, bytes], bool]:
+    """Whether a version file (path from the registry root, bytes) is the base tree's
+    blob at the same path; each blob id computed is kept in ``blob_ids`` (by path) for
+    :func:`_against`."""
+    from accord.gate import git as _git
+
+    def vouched(file: str, raw: bytes) -> bool:
+        base = tree.blobs.get(file)
+        if base is None:
+            return False
+        mine = blob_ids[file] = _git.blob_id(raw, length=len(base))
+        return mine == base
+
+    return vouched
+
+
 def _base_lock(tree: GitTree | None) -> dict[tuple[str, Version], str] | None:
     """The base tree's lock digests, or ``None`` when it has no readable lock."""
     from accord.errors import AccordError
@@ -824,10 +846,16 @@ def _parsed_base_lock(raw: bytes) -> tuple[tuple[_LockLine, ...], tuple[Problem,
 
 
 def _against(
-    registry: Registry, ref: str, *, tip: bool, tree: GitTree | None = None
+    registry: Registry,
+    ref: str,
+    *,
+    tip: bool,
+    tree: GitTree | None = None,
+    blob_ids: Mapping[str, str] | None = None,
 ) -> tuple[_Base, list[Finding]]:
     """What changed since the base commit of ``ref``; ``tree``: the base tree when it
-    was already listed (the same commit), so git is asked once per run."""
+    was already listed (the same commit), so git is asked once per run; ``blob_ids``:
+    the blob ids of version files already computed while loading (by path)."""
     from accord.gate import git as _git
     from accord.registry.model import LOCK_FILE
 
@@ -843,6 +871,7 @@ def _against(
         lines, _problems = _parsed_base_lock(raw_lock)
         base.lock = {(x.contract_id, x.version): (x.digest, x.line) for x in lines}
     length = len(next(iter(tree.blobs.values()), "0" * 40))
+    known = blob_ids or {}
 
     # Which contracts differ from the base: compare blob ids, read nothing from git.
     # The tree is grouped by contract folder in one pass (scanning it once per
@@ -855,7 +884,7 @@ def _against(
     for contract in registry:
         folder = f"{contract.namespace}/{contract.name}/"
         here: dict[str, str] = {
-            v.file: _git.blob_id(v.raw, length=length) for v in contract.versions
+            v.file: _blob_id(known, v.file, v.raw, length) for v in contract.versions
         }
         toml = contract.directory / "contract.toml"
         here[folder + "contract.toml"] = _git.blob_id(toml.read_bytes(), length=length)
@@ -953,6 +982,17 @@ def _against(
         for number in sorted(base.new_versions.get(contract.id, ()))
     )
     return base, findings
+
+
+def _blob_id(known: Mapping[str, str], file: str, raw: bytes, length: int) -> str:
+    """The blob id of ``raw`` (the bytes of ``file``), from ``known`` when it was
+    computed there with the same hash."""
+    from accord.gate import git as _git
+
+    found = known.get(file)
+    if found is not None and len(found) == length:
+        return found
+    return _git.blob_id(raw, length=length)
 
 
 def check(
@@ -1086,13 +1126,15 @@ def _check(
                 return reused
     base_tree = _base_tree(root_path.resolve(), against, tip=tip) if against is not None else None
     trusted = _base_lock(base_tree) if against is not None else None
-    registry, findings = _load(root_path, trusted=trusted)
+    blob_ids: dict[str, str] = {}
+    vouched = _vouched(base_tree, blob_ids) if base_tree is not None else None
+    registry, findings = _load(root_path, trusted=trusted, vouched=vouched)
     heap.loaded()
     findings += _unlocked(registry)
     loaded = time.perf_counter()
     base: _Base | None = None
     if against is not None:
-        base, moved = _against(registry, against, tip=tip, tree=base_tree)
+        base, moved = _against(registry, against, tip=tip, tree=base_tree, blob_ids=blob_ids)
         modified = {(f.contract, f.version) for f in moved if f.rule == "version-modified"}
         findings = [
             f

@@ -924,6 +924,7 @@ def _load_contract(
     published: Mapping[tuple[str, Version], str] | None = None,
     settled: set[str] | None = None,
     locked: frozenset[tuple[str, Version]] = frozenset(),
+    vouched: Callable[[str, bytes], bool] | None = None,
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
@@ -931,9 +932,12 @@ def _load_contract(
     ``refs``: filled with each version file's ``$ref`` values (by file).
     ``published``: lock digests whose versions were checked when they were published;
     a version file with exactly those bytes skips :func:`check_schema`.
-    ``settled`` (:meth:`Registry.load` only): filled with the files of the versions
-    checked in full here and left unparsed (:func:`_self_contained`; ``locked``: the
-    lock's keys, to tell drafts from the latest release).
+    ``settled`` (:meth:`Registry.load`, and the gate with ``vouched``): filled with the
+    files of the versions checked in full here and left unparsed (:func:`_self_contained`;
+    ``locked``: the lock's keys, to tell drafts from the latest release).
+    ``vouched`` (the gate with ``--against``, with ``settled``): whether a version file
+    (path from the root, bytes) is the base commit's file at the same path; a
+    ``published`` version it vouches for is settled whatever its place (latest or not).
     """
     contract_id = f"{namespace}.{name}"
     rel_dir = _rel(root, directory)
@@ -985,7 +989,10 @@ def _load_contract(
     # Only the others may keep nothing but their checked bytes (``settled``).
     latest = _latest_release(contract_id, [v for v, _, _ in found], yanked, locked)
     for version, path, rel in sorted(found, key=lambda t: t[0]):
-        light = settled is not None and version != latest
+        if vouched is None:
+            light = settled is not None and version != latest
+        else:
+            light = settled is not None and (contract_id, version) in (published or {})
         try:
             raw, document, refs[rel], canonical = _read_version_file(
                 path, file=rel, settings=settings, light=light
@@ -996,7 +1003,11 @@ def _load_contract(
         digest = digest_of(raw)
         trusted = published is not None and published.get((contract_id, version)) == digest
         if light and settled is not None:
-            if trusted and _self_contained(document, refs[rel], file=rel):
+            if (
+                trusted
+                and (vouched is None or vouched(rel, raw))
+                and _self_contained(document, refs[rel], file=rel)
+            ):
                 document = _Unparsed(rel, settings)
                 settled.add(rel)
             else:
@@ -1172,6 +1183,7 @@ def _build(
     trusted: Mapping[tuple[str, Version], str] | None = None,
     lint_checks: Callable[[Registry, _Scan], Iterable[Problem]] | None = None,
     lazy: bool = False,
+    vouched: Callable[[str, bytes], bool] | None = None,
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
 
@@ -1188,6 +1200,13 @@ def _build(
     ``trusted`` (the gate with ``--against``): digests from the base commit's lock; a
     version with exactly those bytes passed the gate when it landed on the base, so its
     per-document checks are skipped. Never used with ``lint``.
+
+    ``vouched`` (the gate with ``--against``, with ``trusted``): whether a version file
+    (path from the root, bytes) is byte for byte the base commit's file at that path. A
+    trusted version it vouches for is loaded like ``lazy`` loads an old one: its limits
+    are checked from its bytes, and when every ``$ref`` stays inside it
+    (:func:`_self_contained`) only its bytes are kept, parsed on first use; nothing it
+    holds depends on another file, so its checks on the base still hold.
     """
     from accord.registry.problems import apply_overrides, check_overrides
 
@@ -1220,7 +1239,7 @@ def _build(
     contracts: dict[str, Contract] = {}
     all_versions: list[ContractVersion] = []
     refs: dict[str, list[str]] = {}
-    settled: set[str] | None = set() if lazy and not lint else None
+    settled: set[str] | None = set() if (lazy or vouched is not None) and not lint else None
     locked = frozenset((x.contract_id, x.version) for x in (lock_lines or ([], []))[0])
     for namespace, name, directory in scan.contracts:
         contract, versions = _load_contract(
@@ -1235,6 +1254,7 @@ def _build(
             published=published,
             settled=settled,
             locked=locked,
+            vouched=vouched if published is not None else None,
         )
         all_versions.extend(versions)
         if contract is not None:
