@@ -876,11 +876,10 @@ _IMPORT_FLOOR = "import accord.cli._cmd_codegen, accord.codegen, accord.registry
 
 
 def rows_codegen(scale: Scale, tmp: Path) -> list[Row]:
-    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
-    from datamodel_code_generator.enums import DataModelType, StrictTypes
-    from datamodel_code_generator.format import Formatter
+    from datamodel_code_generator import generate
 
     from accord.codegen import generate_package
+    from accord.codegen._render import generator_options
     from accord.core.frozen import thaw
     from accord.registry.model import Registry
 
@@ -890,6 +889,7 @@ def rows_codegen(scale: Scale, tmp: Path) -> list[Row]:
     registry = Registry.load(root)
     bundles = [json.dumps(thaw(registry.bundle(v))) for v in registry.versions()]
     fresh = iter(range(10**9))
+    options = generator_options()
 
     def ours() -> None:
         target = tmp / f"full-{next(fresh)}"
@@ -901,31 +901,7 @@ def rows_codegen(scale: Scale, tmp: Path) -> list[Row]:
         # passes (strict types, annotated constraints, literals, double quotes, ...),
         # so both sides produce the same models; only accord's own work differs.
         for text in bundles:
-            generate(
-                text,
-                input_file_type=InputFileType.JsonSchema,
-                output_model_type=DataModelType.PydanticV2BaseModel,
-                target_python_version=PythonVersion.PY_311,
-                disable_timestamp=True,
-                use_annotated=True,
-                field_constraints=True,
-                use_standard_collections=True,
-                use_union_operator=True,
-                use_double_quotes=True,
-                formatters=[Formatter.BUILTIN],
-                strict_types=[
-                    StrictTypes.str,
-                    StrictTypes.int,
-                    StrictTypes.float,
-                    StrictTypes.bool,
-                ],
-                enum_field_as_literal=LiteralType.All,
-                collapse_root_models=True,
-                keep_model_order=True,
-                treat_dot_as_module=False,
-                allow_remote_refs=False,
-                strict_refs=True,
-            )
+            generate(text, **options)
 
     n = scale.codegen
     return [

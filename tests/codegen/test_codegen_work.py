@@ -99,29 +99,9 @@ def test_the_quotes_are_the_generators_own_double_quotes(tmp_path: Path) -> None
 
 
 def _own_double_quotes(generate: Any, prepared: Any) -> str:
-    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion
-    from datamodel_code_generator.enums import DataModelType, StrictTypes
-    from datamodel_code_generator.format import Formatter
-
     output = generate(
         prepared.schema,
-        input_file_type=InputFileType.JsonSchema,
-        output_model_type=DataModelType.PydanticV2BaseModel,
-        target_python_version=PythonVersion.PY_311,
-        disable_timestamp=True,
-        use_annotated=True,
-        field_constraints=True,
-        use_standard_collections=True,
-        use_union_operator=True,
-        use_double_quotes=True,
-        formatters=[Formatter.BUILTIN],
-        strict_types=[StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
-        enum_field_as_literal=LiteralType.All,
-        collapse_root_models=True,
-        keep_model_order=True,
-        treat_dot_as_module=False,
-        allow_remote_refs=False,
-        strict_refs=True,
+        **_render.generator_options(double_quotes=True),
         class_name="C0",
         aliases=prepared.aliases or None,
         custom_file_header="# accord",

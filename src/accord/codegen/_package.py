@@ -166,6 +166,15 @@ def validate_package(package: str, out_dir: Path | None = None) -> None:
         )
 
 
+def _unchanged(entry: object, key: str, disk: Path) -> bytes | None:
+    """The bytes of ``disk`` when the manifest ``entry`` was made from inputs ``key`` and
+    the file still holds what was written then; ``None`` means "render it again"."""
+    if not (isinstance(entry, dict) and entry.get("input") == key and disk.is_file()):
+        return None
+    current = disk.read_bytes()
+    return current if _sha(current) == entry.get("output") else None
+
+
 def _sha(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
@@ -415,13 +424,7 @@ def generate_package(
             )
             sources = _Sources(registry, version, package, cache)
             key = sources.input_key()
-            entry = old_modules.get(rel)
-            disk = package_dir.parent / rel
-            data: bytes | None = None
-            if isinstance(entry, dict) and entry.get("input") == key and disk.is_file():
-                current = disk.read_bytes()
-                if _sha(current) == entry.get("output"):
-                    data = current
+            data = _unchanged(old_modules.get(rel), key, package_dir.parent / rel)
             if data is None:
                 data = render_version(
                     sources.bundle(),
@@ -446,13 +449,9 @@ def generate_package(
             if skipped is not None:
                 fast_skipped[version.ref] = skipped
                 continue
-            entry = old_modules.get(fast_rel)
-            fast_disk = package_dir.parent / fast_rel
-            fast_data: bytes | None = None
-            if isinstance(entry, dict) and entry.get("input") == fast_key and fast_disk.is_file():
-                current = fast_disk.read_bytes()
-                if _sha(current) == entry.get("output"):
-                    fast_data = current
+            fast_data = _unchanged(
+                old_modules.get(fast_rel), fast_key, package_dir.parent / fast_rel
+            )
             if fast_data is None:
                 rendered = render_fast(
                     sources.bundle(), ref=version.ref, source=version.file, digest=version.digest

@@ -86,43 +86,50 @@ def _ensure_generator() -> None:
         )
 
 
-def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
-    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
+def generator_options(*, double_quotes: bool = True) -> dict[str, Any]:
+    """The keyword arguments accord passes to the generator's ``generate`` for every
+    version (:data:`_OPTIONS` as the generator's own types), ``class_name``, ``aliases``
+    and the header aside; also what the benchmark's peer and the tests run."""
+    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion
     from datamodel_code_generator.enums import DataModelType, StrictTypes
     from datamodel_code_generator.format import Formatter
 
+    return {
+        "input_file_type": InputFileType.JsonSchema,
+        "output_model_type": DataModelType.PydanticV2BaseModel,
+        "target_python_version": PythonVersion.PY_311,
+        "disable_timestamp": True,
+        "use_annotated": True,
+        "field_constraints": True,
+        "use_standard_collections": True,
+        "use_union_operator": True,
+        "use_double_quotes": double_quotes,
+        "formatters": [Formatter.BUILTIN],
+        "strict_types": [StrictTypes.str, StrictTypes.int, StrictTypes.float, StrictTypes.bool],
+        "enum_field_as_literal": LiteralType.All,
+        "collapse_root_models": True,
+        "keep_model_order": True,
+        "treat_dot_as_module": False,
+        "allow_remote_refs": False,
+        "strict_refs": True,
+    }
+
+
+def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
+    from datamodel_code_generator import generate
+
     normalise = _quote_normaliser()
+    # Quotes are normalised below, as the generator itself would with
+    # use_double_quotes=True (same bytes): without it the generator formats its own
+    # output on its fast path instead of re-parsing every module. A generator without
+    # that step (probed) is asked for them instead.
+    options = generator_options(double_quotes=normalise is None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             output = generate(
                 prepared.schema,
-                input_file_type=InputFileType.JsonSchema,
-                output_model_type=DataModelType.PydanticV2BaseModel,
-                target_python_version=PythonVersion.PY_311,
-                disable_timestamp=True,
-                use_annotated=True,
-                field_constraints=True,
-                use_standard_collections=True,
-                use_union_operator=True,
-                # Quotes are normalised below, as the generator itself would with
-                # use_double_quotes=True (same bytes): without it the generator formats
-                # its own output on its fast path instead of re-parsing every module.
-                # A generator without that step (probed) is asked for them instead.
-                use_double_quotes=normalise is None,
-                formatters=[Formatter.BUILTIN],
-                strict_types=[
-                    StrictTypes.str,
-                    StrictTypes.int,
-                    StrictTypes.float,
-                    StrictTypes.bool,
-                ],
-                enum_field_as_literal=LiteralType.All,
-                collapse_root_models=True,
-                keep_model_order=True,
-                treat_dot_as_module=False,
-                allow_remote_refs=False,
-                strict_refs=True,
+                **options,
                 class_name=root_class,
                 aliases=prepared.aliases or None,
                 custom_file_header="# accord",
