@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.codegen._fast import FAST_GENERATOR, FAST_OPTIONS, fast_generator_version
 from accord.codegen._render import GENERATOR, GENERATOR_VERSION, OPTIONS_KEY
+from accord.core.cache import read_tree_digest
 from accord.core.jsondoc import canonical_dumps
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["KIND", "recorded", "remember", "tree_inputs"]
 
 KIND = "codegen-noop"
-# A file over this size under the root: no digest (the full path reads the registry).
-_MAX_FILE = 16 * 1024 * 1024
 
 
 def tree_inputs(root: Path) -> str | None:
@@ -44,33 +43,7 @@ def tree_inputs(root: Path) -> str | None:
     and every file's bytes; ``.git`` at the root is left out, as the registry's own walk
     leaves it. ``None`` when the tree holds a symlink or a special file (the full load
     reports those), a file over 16 MiB, or cannot be read whole."""
-    digest = hashlib.sha256(b"accord-codegen-tree 1\0")
-    stack = [(str(root), b"")]
-    try:
-        while stack:
-            directory, rel = stack.pop()
-            subdirs = []
-            for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-                name = rel + b"/" + os.fsencode(entry.name)
-                if entry.is_symlink():
-                    return None
-                if entry.is_dir(follow_symlinks=False):
-                    if not (rel == b"" and entry.name == ".git"):
-                        digest.update(b"\0D" + name)
-                        subdirs.append((entry.path, name))
-                elif entry.is_file(follow_symlinks=False):
-                    if entry.stat(follow_symlinks=False).st_size > _MAX_FILE:
-                        return None
-                    with open(entry.path, "rb") as handle:
-                        body = handle.read()
-                    digest.update(b"\0F" + name + b"\0" + str(len(body)).encode() + b"\0")
-                    digest.update(body)
-                else:
-                    return None
-            stack.extend(reversed(subdirs))
-    except OSError:
-        return None
-    return digest.hexdigest()
+    return read_tree_digest(root, b"accord-codegen-tree 1\0", strict=True)
 
 
 def _key(root: Path, out_dir: Path, package: str) -> str:

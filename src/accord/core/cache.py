@@ -46,6 +46,7 @@ __all__ = [
     "installed_version",
     "make_key",
     "open_cache",
+    "read_tree_digest",
     "source_identity",
 ]
 
@@ -241,3 +242,51 @@ def open_cache(configured: Path | None = None, *, enabled: bool = True) -> Conte
         return None
     directory = cache_dir(configured)
     return None if in_work_tree(directory) else ContentCache(directory)
+
+
+# A tree digest reads every file: past this size it gives up (the loader refuses such
+# files anyway, and an entry keyed on the whole tree is not worth reading them).
+MAX_TREE_FILE = 16 * 1024 * 1024
+
+
+def read_tree_digest(root: Path, salt: bytes, *, strict: bool) -> str | None:
+    """SHA-256 of the tree at ``root`` by reading it: every directory and file name
+    (sorted) and every file's bytes. ``None`` when a file is over :data:`MAX_TREE_FILE`
+    or the tree cannot be read whole.
+
+    ``strict`` (codegen's no-op: whatever it cannot vouch for takes the full path): a
+    symlink or special file anywhere gives ``None``, and only the root's ``.git`` is left
+    out, as the registry's own walk leaves it. Otherwise a symlink counts by its target
+    (not followed), a special file by its name, and every ``.git`` is left out.
+    """
+    digest = hashlib.sha256(salt)
+    stack = [(str(root), b"")]
+    try:
+        while stack:
+            directory, rel = stack.pop()
+            subdirs = []
+            for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+                name = rel + b"/" + os.fsencode(entry.name)
+                if entry.is_symlink():
+                    if strict:
+                        return None
+                    digest.update(b"\0L" + name + b"\0" + os.fsencode(os.readlink(entry.path)))
+                elif entry.is_dir(follow_symlinks=False):
+                    if entry.name != ".git" or (strict and rel != b""):
+                        digest.update(b"\0D" + name)
+                        subdirs.append((entry.path, name))
+                elif entry.is_file(follow_symlinks=False):
+                    if entry.stat(follow_symlinks=False).st_size > MAX_TREE_FILE:
+                        return None
+                    with open(entry.path, "rb") as handle:
+                        body = handle.read()
+                    digest.update(b"\0F" + name + b"\0" + str(len(body)).encode() + b"\0")
+                    digest.update(body)
+                elif strict:
+                    return None
+                else:
+                    digest.update(b"\0S" + name)
+            stack.extend(reversed(subdirs))
+    except OSError:
+        return None
+    return digest.hexdigest()

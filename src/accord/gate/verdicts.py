@@ -34,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from accord.core.cache import MAX_TREE_FILE, read_tree_digest
 from accord.core.jsondoc import sorted_dumps
 
 if TYPE_CHECKING:
@@ -278,40 +279,10 @@ def store(cache: ContentCache, key: str, report: Report) -> None:
 
 # -- the digest of a whole registry tree ---------------------------------------------
 
-# tree_digest reads every file: past this size it gives up (the loader refuses such
-# files anyway, and a run-level entry is not worth reading them).
-_MAX_TREE_FILE = 16 * 1024 * 1024
-
 
 def _read_digest(root: Path) -> str | None:
     """:func:`tree_digest` by reading every file."""
-    digest = hashlib.sha256(b"read\0")
-    stack = [(str(root), b"")]
-    try:
-        while stack:
-            directory, rel = stack.pop()
-            subdirs = []
-            for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-                name = rel + b"/" + os.fsencode(entry.name)
-                if entry.is_symlink():
-                    digest.update(b"\0L" + name + b"\0" + os.fsencode(os.readlink(entry.path)))
-                elif entry.is_dir():
-                    if entry.name != ".git":
-                        digest.update(b"\0D" + name)
-                        subdirs.append((entry.path, name))
-                elif entry.is_file():
-                    if entry.stat().st_size > _MAX_TREE_FILE:
-                        return None
-                    with open(entry.path, "rb") as handle:
-                        body = handle.read()
-                    digest.update(b"\0F" + name + b"\0" + str(len(body)).encode() + b"\0")
-                    digest.update(body)
-                else:
-                    digest.update(b"\0S" + name)
-            stack.extend(reversed(subdirs))
-    except OSError:
-        return None
-    return digest.hexdigest()
+    return read_tree_digest(root, b"read\0", strict=False)
 
 
 def tree_digest(root: Path) -> str | None:
@@ -352,7 +323,7 @@ def _tree_digest(root: Path) -> str | None:
             if path.is_symlink():
                 digest.update(name + b"L" + os.fsencode(os.readlink(path)))
             elif path.is_file():
-                if path.stat().st_size > _MAX_TREE_FILE:
+                if path.stat().st_size > MAX_TREE_FILE:
                     return None
                 digest.update(name + b"F" + path.read_bytes())
             elif path.exists():
