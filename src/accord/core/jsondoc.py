@@ -387,28 +387,21 @@ def loads(
 # it keeps integers exact at any size) and accepts the result only when cheap checks
 # prove the strict loader would return the same value; on any doubt it runs the strict
 # loader, so refusals keep their codes and messages. msgspec already refuses what
-# ``loads`` refuses as malformed, NaN/Infinity and numbers beyond float range; what it
-# accepts and ``loads`` refuses is checked here (text without a backslash: by byte
-# counts alone, see :func:`_plain_or_miss`):
+# ``loads`` refuses as malformed, NaN/Infinity, numbers beyond float range, invalid
+# UTF-8 (overlong forms and encoded surrogates included), byte order marks and lone
+# surrogate escapes (tests/core/test_jsondoc_fast.py pins each of these on the installed
+# msgspec); conflict markers and empty documents are malformed JSON. What it accepts and
+# ``loads`` refuses is proven here (:func:`fast_or_miss`, :func:`_counted_or_miss`):
 #
-# - duplicate keys (msgspec keeps the last): the parsed value's keys, summed over every
-#   object, are compared with the number of ``"`` immediately followed (whitespace
-#   aside) by ``:`` in the raw bytes. Every key token ends that way, so the count is
-#   at least the number of key tokens; a string such as ``":x"`` only inflates it.
-#   Equal counts therefore mean every key token survived: no duplicate at any depth,
-#   whatever escapes spell the keys.
-# - numbers beyond float range: msgspec refuses them (``loads`` keeps a Decimal), and
-#   an infinite float would still send the document to the strict loader.
-# - depth: measured on the parsed value, one level at a time.
-# - lone surrogates: any ``\uD...`` escape goes to the strict loader; raw surrogates
-#   cannot survive UTF-8 decoding, and a ``str`` holding one does not encode.
+# - duplicate keys (msgspec keeps the last): a text that is its value's re-encoding
+#   names no key twice; otherwise byte counts of colons (or of key tokens) before and
+#   after re-encoding show that no key token was dropped.
+# - depth: the count of opening brackets bounds it; past the cap, the parsed value is
+#   measured one level at a time.
 # - integers longer than Python's digit limit (``sys.set_int_max_str_digits``): the
 #   fast path is only used while the limit is the default or higher (or off).
-# - byte order marks, invalid UTF-8, conflict markers, empty documents: refused by msgspec
-#   or caught before it (a conflict marker starts a line, which is always outside a
-#   string, so it is never valid JSON).
 #
-# The walk over the parsed value uses ``gc.get_referents``, which hands out a list's
+# The walks over the parsed value use ``gc.get_referents``, which hands out a list's
 # items and a str-keyed dict's values in C; ``_referents_ok`` checks that at import.
 
 MISS: Any = object()
@@ -429,17 +422,25 @@ def _referents_behave() -> bool:
 
 _referents_ok = _referents_behave()
 _codec: tuple[Callable[[bytes], Any], Callable[[Any], bytes]] | None = None
-# What a refused text raises: msgspec's DecodeError is a ValueError only since 0.20 or so
-# (0.19, the lower bound, derives it from Exception): name it, not its base.
-_DECODE_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
+# What a refused text (or a value msgspec cannot write back) raises: msgspec's
+# DecodeError is a ValueError only since 0.20 or so (0.19, the lower bound, derives it
+# from Exception), its EncodeError never is: name them, not their bases.
+_CODEC_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
 
 
 def _msgspec() -> tuple[Callable[[bytes], Any], Callable[[Any], bytes]]:
-    global _codec, _DECODE_ERRORS  # noqa: PLW0603 - imported once, on first use
+    global _codec, _CODEC_ERRORS  # noqa: PLW0603 - imported once, on first use
     if _codec is None:
         import msgspec
 
-        _DECODE_ERRORS = (ValueError, RecursionError, msgspec.DecodeError)
+        _CODEC_ERRORS = (
+            ValueError,
+            RecursionError,
+            TypeError,
+            OverflowError,
+            msgspec.DecodeError,
+            msgspec.EncodeError,
+        )
         _codec = (msgspec.json.Decoder().decode, msgspec.json.Encoder().encode)
     return _codec
 
@@ -450,27 +451,38 @@ def prepare_fast_path() -> None:
     _msgspec()
 
 
-def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
-    """The value of ``raw`` (no ``\\u`` escape in it) by msgspec, or :data:`MISS`.
+def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None) -> Any:
+    """What :func:`loads` returns for ``data``, or :data:`MISS` when that is not proven.
 
-    msgspec refuses what ``loads`` refuses (malformed text, NaN, numbers beyond float
-    range) and keeps integers exact; only duplicate keys (it keeps the last) and depth
-    are left, both proven from the bytes instead of a walk over the value:
+    The hot-path core of :func:`loads_fast` (positional, no fallback): ``MISS`` means
+    "ask :func:`loads`", never "invalid". msgspec parses; its value is accepted when:
 
-    - every level of nesting opens with a ``{`` or ``[``, so their count bounds the depth;
-      only past ``max_depth`` of them is the value walked (:func:`deeper_than`).
-    - re-encoding the value writes each of its keys once: when that is ``raw`` itself
-      (a compact text, the common case), ``raw`` names no key twice.
-    - else, without a ``\\u`` escape every colon of a string is written as ``:`` (the
-      other escapes stand for ``"``, ``\\``, ``/`` and control characters), so every
-      ``:`` of the text is a key's own (exactly one per key token) or a string's;
-      re-encoding keeps every surviving string's colons and one per surviving key, and
-      drops a duplicate with all of its colons. Equal counts therefore mean no duplicate.
+    - the digit limit for integers is the default or higher (or off): msgspec would
+      read longer integers than a lowered limit lets :func:`loads` read;
+    - every level of nesting opens with a ``{`` or ``[``, so their count bounds the
+      depth; only past ``max_depth`` of them is the value walked (:func:`deeper_than`);
+    - re-encoding the value gives ``raw`` itself (a compact text, what most senders
+      write): an encoder writes each key of an object once and only valid UTF-8, and
+      msgspec writes no escape but ``\\"``, ``\\\\`` and control characters, so
+      the text names no key twice, is valid UTF-8 and holds no surrogate escape;
+    - otherwise the byte counts of :func:`_counted_or_miss` prove it.
     """
+    if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
+        return MISS
+    if 0 < _int_max_str_digits() < _JIT_MAX_DIGITS:
+        return MISS
+    if isinstance(data, str):
+        try:
+            raw = data.encode("utf-8")
+        except UnicodeEncodeError:
+            return MISS
+    else:
+        raw = data
     decode, encode = _codec or _msgspec()
     try:
         value = decode(raw)
-    except _DECODE_ERRORS:
+        encoded = encode(value)
+    except _CODEC_ERRORS:
         return MISS
     # One pass for both brackets: what is left once every other byte is deleted.
     if (
@@ -479,13 +491,50 @@ def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
         and deeper_than(value, max_depth)
     ):
         return MISS
-    encoded = encode(value)
-    if encoded != raw and raw.count(b":") != encoded.count(b":"):
-        return MISS
-    return value
+    if encoded == raw:
+        return value
+    return _counted_or_miss(raw, value, encoded, max_depth)
 
 
 _NOT_OPENERS = bytes(b for b in range(256) if b not in b"[{")
+
+
+def _counted_or_miss(raw: bytes, value: Any, encoded: bytes, max_depth: int | None) -> Any:
+    """``value`` (msgspec's reading of ``raw``, depth already bounded) when byte counts
+    prove :func:`loads` reads the same, else :data:`MISS`.
+
+    For a text that is not msgspec's own writing of its value (spaces, other number
+    spellings, escapes):
+
+    - invalid UTF-8 and a byte order mark go to :func:`loads` (msgspec refuses both
+      too);
+    - without a ``\\u`` escape every colon of a string is written as ``:`` (the other
+      escapes stand for ``"``, ``\\``, ``/`` and control characters), so every ``:`` of
+      the text is a key's own (exactly one per key token) or a string's; re-encoding
+      keeps every surviving string's colons and one per surviving key, and drops a
+      duplicate with all of its colons. Equal counts therefore mean no duplicate.
+    - with one, a ``\\uD...`` escape (perhaps a lone surrogate) goes to :func:`loads`;
+      otherwise the keys of the value, summed over every object, are compared with the
+      number of ``"`` immediately followed (whitespace aside) by ``:``. Every key token
+      ends that way, so the count is at least the number of key tokens; a string such
+      as ``":x"`` only inflates it. Equal counts therefore mean every key token
+      survived, whatever escapes spell the keys.
+    """
+    if not raw.isascii():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return MISS
+        if raw.startswith(b"\xef\xbb\xbf"):
+            return MISS
+    if b"\\u" not in raw:
+        return value if raw.count(b":") == encoded.count(b":") else MISS
+    if b"\\ud" in raw or b"\\uD" in raw:
+        return MISS
+    keys = _keys_if_plain(value, max_depth)
+    if keys is None or keys != raw.translate(None, b" \t\n\r").count(b'":'):
+        return MISS
+    return value
 
 
 def _keys_if_plain(value: Any, max_depth: int | None) -> int | None:
@@ -516,46 +565,6 @@ def _keys_if_plain(value: Any, max_depth: int | None) -> int | None:
         if not has_list:
             # Only dicts hold children at the level above: their values are this level.
             keys += len(level)
-
-
-def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None) -> Any:
-    """What :func:`loads` returns for ``data``, or :data:`MISS` when that is not proven.
-
-    The hot-path core of :func:`loads_fast` (positional, no fallback): ``MISS`` means
-    "ask :func:`loads`", never "invalid".
-    """
-    if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
-        return MISS
-    limit = _int_max_str_digits()
-    if 0 < limit < _JIT_MAX_DIGITS:
-        return MISS
-    if isinstance(data, str):
-        try:
-            raw = data.encode("utf-8")
-        except UnicodeEncodeError:
-            return MISS
-    else:
-        raw = data
-        if not raw.isascii():
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return MISS
-            if raw.startswith(b"\xef\xbb\xbf"):
-                return MISS
-    if b"\\u" not in raw:
-        return _plain_or_miss(raw, max_depth)
-    if b"\\ud" in raw or b"\\uD" in raw:
-        return MISS
-    decode = (_codec or _msgspec())[0]
-    try:
-        value = decode(raw)
-    except _DECODE_ERRORS:
-        return MISS
-    keys = _keys_if_plain(value, max_depth)
-    if keys is None or keys != raw.translate(None, b" \t\n\r").count(b'":'):
-        return MISS
-    return value
 
 
 def loads_fast(
