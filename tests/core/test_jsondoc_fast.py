@@ -312,3 +312,68 @@ def test_texts_without_a_unicode_escape_skip_the_walk(
 
 def _no_walk(value: Any, max_depth: int | None) -> int | None:
     raise AssertionError("the walk over the value ran")
+
+
+# What the fast path leaves to msgspec (the notes above ``MISS`` in jsondoc): a msgspec
+# release that reads or writes one of these otherwise fails here rather than opening a
+# hole. ``make test-oldest`` runs these on the lower bound, ``make test-latest`` on the
+# newest release.
+@pytest.mark.parametrize(
+    "data",
+    [
+        # would be re-encoded as null, and NaN compares unequal to itself
+        b"[NaN]",
+        b"[Infinity]",
+        b"[-Infinity]",
+        # beyond float range: loads keeps a Decimal
+        b"[1e400]",
+        b"[-1e400]",
+        # lone surrogate escapes, alone or reversed
+        b'["\\ud800"]',
+        b'["\\udc00"]',
+        b'["\\udc00\\ud800"]',
+        b'{"\\ud800":1}',
+        # not UTF-8: a bad byte, overlong, an encoded surrogate, past U+10FFFF, cut short
+        b'["\xff"]',
+        b'["\xc0\xaf"]',
+        b'["\xe0\x80\xaf"]',
+        b'["\xed\xa0\x80"]',
+        b'["\xf4\x90\x80\x80"]',
+        b'["\xe2\x82"]',
+        b'{"\xff":1}',
+        b"\xef\xbb\xbf[1]",
+        # raw control characters in a string (re-encoded escaped, colons unchanged)
+        b'["a\tb"]',
+        b'["a\x00b"]',
+        b'["a\x1fb"]',
+        # past Python's integer digit limit (loads refuses)
+        b"[" + b"9" * 4301 + b"]",
+    ],
+    ids=repr,
+)
+def test_msgspec_refuses_what_the_fast_path_leaves_to_it(data: bytes) -> None:
+    import msgspec
+
+    with pytest.raises((msgspec.DecodeError, ValueError)):
+        msgspec.json.Decoder().decode(data)
+
+
+def test_msgspec_writes_what_the_re_encoding_proof_assumes() -> None:
+    import msgspec
+
+    encode = msgspec.json.Encoder().encode
+    # no surrogate is ever written, escaped or not
+    for lone in ("\ud800", "a\udc00"):
+        with pytest.raises((msgspec.EncodeError, ValueError)):
+            encode([lone])
+    # beyond ASCII as UTF-8, never as a \u escape; escapes only for ", \ and controls
+    assert encode(["é😀\x7f/"]) == '["é😀\x7f/"]'.encode()
+    assert encode({'"\\': "\n\x01"}) == b'{"\\"\\\\":"\\n\\u0001"}'
+    # each key once, in the dict's order, compact
+    assert encode({"b": [1, {"a": None}], "a": True}) == b'{"b":[1,{"a":null}],"a":true}'
+    # a float is written so that Python reads the same float back (loads' reading)
+    for number in (0.1, 1e20, 1e-7, 5e-324, 1.7976931348623157e308, -0.0, 123456.789):
+        written = encode(number)
+        assert float(written) == number
+        assert repr(float(written)) == repr(number)
+    assert encode(10**30) == b"1" + b"0" * 30
