@@ -377,3 +377,48 @@ def test_msgspec_writes_what_the_re_encoding_proof_assumes() -> None:
         assert float(written) == number
         assert repr(float(written)) == repr(number)
     assert encode(10**30) == b"1" + b"0" * 30
+
+
+def test_the_re_encoding_buffer_is_per_thread_and_small() -> None:
+    import threading
+
+    from accord.core.jsondoc import _KEPT_BUFFER_BYTES, _msgspec
+
+    encode = _msgspec()[1]
+    # a payload past the kept size gets a buffer of its own, dropped after the call
+    big = encode(["x" * (2 * _KEPT_BUFFER_BYTES)])
+    small = encode([1])
+    assert small is not big
+    assert bytes(small) == b"[1]"
+    assert encode(["y"]) is small  # below the size, the thread's buffer is kept
+    # threads never share one: each validates its own texts concurrently
+    texts = [
+        json.dumps({"id": n, "items": [{"k": str(n) * n}] * n}, separators=(",", ":")).encode()
+        for n in range(8)
+    ]
+    wrong: list[bytes] = []
+
+    def check(text: bytes) -> None:
+        expected = json.loads(text)
+        if any(fast_or_miss(text, None, 64) != expected for _ in range(300)):
+            wrong.append(text)
+
+    threads = [threading.Thread(target=check, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not wrong
+    buffers = set()
+    seen = threading.Barrier(2, timeout=10)
+
+    def own() -> None:
+        buffers.add(id(encode([1])))
+        seen.wait()
+
+    pair = [threading.Thread(target=own) for _ in range(2)]
+    for thread in pair:
+        thread.start()
+    for thread in pair:
+        thread.join(timeout=30)
+    assert len(buffers) == 2

@@ -421,16 +421,21 @@ def _referents_behave() -> bool:
 
 
 _referents_ok = _referents_behave()
-_codec: tuple[Callable[[bytes], Any], Callable[[Any], bytes]] | None = None
+_KEPT_BUFFER_BYTES = 64 * 1024
+_Codec = tuple[Callable[[bytes], Any], Callable[[Any], bytes | bytearray]]
+_codec: _Codec | None = None
 # What a refused text (or a value msgspec cannot write back) raises: msgspec's
 # DecodeError is a ValueError only since 0.20 or so (0.19, the lower bound, derives it
 # from Exception), its EncodeError never is: name them, not their bases.
 _CODEC_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
 
 
-def _msgspec() -> tuple[Callable[[bytes], Any], Callable[[Any], bytes]]:
+def _msgspec() -> _Codec:
+    """msgspec's decoder, and an encoder writing into a buffer of the calling thread."""
     global _codec, _CODEC_ERRORS  # noqa: PLW0603 - imported once, on first use
     if _codec is None:
+        import threading
+
         import msgspec
 
         _CODEC_ERRORS = (
@@ -441,7 +446,24 @@ def _msgspec() -> tuple[Callable[[bytes], Any], Callable[[Any], bytes]]:
             msgspec.DecodeError,
             msgspec.EncodeError,
         )
-        _codec = (msgspec.json.Decoder().decode, msgspec.json.Encoder().encode)
+        encode_into = msgspec.json.Encoder().encode_into
+        buffers = threading.local()
+
+        def encode(value: Any) -> bytearray:
+            # The re-encoding is only compared and counted, then left for the next call:
+            # a buffer kept per thread saves allocating an object of the payload's size
+            # on every call. msgspec never shrinks it, so one grown past
+            # _KEPT_BUFFER_BYTES is not kept.
+            try:
+                buffer: bytearray = buffers.buffer
+            except AttributeError:
+                buffer = buffers.buffer = bytearray()
+            encode_into(value, buffer)
+            if len(buffer) > _KEPT_BUFFER_BYTES:
+                del buffers.buffer
+            return buffer
+
+        _codec = (msgspec.json.Decoder().decode, encode)
     return _codec
 
 
@@ -499,7 +521,9 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
 _NOT_OPENERS = bytes(b for b in range(256) if b not in b"[{")
 
 
-def _counted_or_miss(raw: bytes, value: Any, encoded: bytes, max_depth: int | None) -> Any:
+def _counted_or_miss(
+    raw: bytes, value: Any, encoded: bytes | bytearray, max_depth: int | None
+) -> Any:
     """``value`` (msgspec's reading of ``raw``, depth already bounded) when byte counts
     prove :func:`loads` reads the same, else :data:`MISS`.
 
@@ -527,7 +551,8 @@ def _counted_or_miss(raw: bytes, value: Any, encoded: bytes, max_depth: int | No
             return MISS
         if raw.startswith(b"\xef\xbb\xbf"):
             return MISS
-    if b"\\u" not in raw:
+    # A one-byte search is a memchr; the two-byte one scans far slower.
+    if b"\\" not in raw or b"\\u" not in raw:
         return value if raw.count(b":") == encoded.count(b":") else MISS
     if b"\\ud" in raw or b"\\uD" in raw:
         return MISS
