@@ -484,9 +484,11 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
     - every level of nesting opens with a ``{`` or ``[``, so their count bounds the
       depth; only past ``max_depth`` of them is the value walked (:func:`deeper_than`);
     - re-encoding the value gives ``raw`` itself (a compact text, what most senders
-      write): an encoder writes each key of an object once and only valid UTF-8, and
-      msgspec writes no escape but ``\\"``, ``\\\\`` and control characters, so
-      the text names no key twice, is valid UTF-8 and holds no surrogate escape;
+      write): an encoder writes each key of an object once, and msgspec writes UTF-8
+      and refuses to write a lone surrogate, so the text names no key twice and is
+      valid UTF-8 without one; each number in it is msgspec's shortest spelling of
+      its value, which Python reads back as the same value (all pinned in
+      tests/core/test_jsondoc_fast.py);
     - otherwise the byte counts of :func:`_counted_or_miss` prove it.
     """
     if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
