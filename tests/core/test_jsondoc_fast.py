@@ -383,24 +383,27 @@ def test_the_re_encoding_buffer_is_per_thread_and_small() -> None:
 
     from accord.core.jsondoc import _KEPT_BUFFER_BYTES, _msgspec
 
-    encode = _msgspec()[1]
-    # a payload past the kept size gets a buffer of its own, dropped after the call
-    big = encode(["x" * (2 * _KEPT_BUFFER_BYTES)])
-    small = encode([1])
-    assert small is not big
-    assert bytes(small) == b"[1]"
-    assert encode(["y"]) is small  # below the size, the thread's buffer is kept
-    # threads never share one: each validates its own texts concurrently
+    buffers = _msgspec()[2]
+    # a payload past the kept size does not leave its buffer behind
+    big = json.dumps(["x" * (2 * _KEPT_BUFFER_BYTES)]).encode()
+    assert fast_or_miss(big, None, 64) == json.loads(big)
+    assert buffers.buffer is not None
+    assert len(buffers.buffer) <= _KEPT_BUFFER_BYTES
+    # threads never share one: each reads its own texts right, concurrently
     texts = [
         json.dumps({"id": n, "items": [{"k": str(n) * n}] * n}, separators=(",", ":")).encode()
         for n in range(8)
     ]
     wrong: list[bytes] = []
+    seen: set[int] = set()
+    together = threading.Barrier(len(texts), timeout=30)
 
     def check(text: bytes) -> None:
         expected = json.loads(text)
         if any(fast_or_miss(text, None, 64) != expected for _ in range(300)):
             wrong.append(text)
+        seen.add(id(buffers.buffer))
+        together.wait()  # every thread alive: no buffer freed and its id reused
 
     threads = [threading.Thread(target=check, args=(text,)) for text in texts]
     for thread in threads:
@@ -408,16 +411,30 @@ def test_the_re_encoding_buffer_is_per_thread_and_small() -> None:
     for thread in threads:
         thread.join(timeout=60)
     assert not wrong
-    buffers = set()
-    seen = threading.Barrier(2, timeout=10)
+    assert len(seen) == len(texts)
 
-    def own() -> None:
-        buffers.add(id(encode([1])))
-        seen.wait()
 
-    pair = [threading.Thread(target=own) for _ in range(2)]
-    for thread in pair:
-        thread.start()
-    for thread in pair:
-        thread.join(timeout=30)
-    assert len(buffers) == 2
+def test_a_call_re_entering_meanwhile_does_not_write_into_the_buffer_in_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A signal handler or a finalizer may run this function again between the
+    # re-encoding and the counts (here: from the depth walk, which more than 64
+    # brackets start). Had both shared the buffer, the outer text's colons (2, one key
+    # twice) would be compared with the inner text's re-encoding (2 keys) and pass.
+    outer = b'[{"a":1,"a":1}' + b",{}" * 70 + b"]"
+    inner = b'[{"a":1,"b":1}' + b",{}" * 70 + b"]"
+    real = jsondoc.deeper_than
+    entered: list[Any] = []
+
+    def re_entering(value: Any, limit: int) -> bool:
+        if not entered:
+            entered.append(None)
+            entered[0] = fast_or_miss(inner, None, 64)
+        return real(value, limit)
+
+    monkeypatch.setattr(jsondoc, "deeper_than", re_entering)
+    assert fast_or_miss(outer, None, 64) is MISS
+    assert entered == [json.loads(inner)]
+    with pytest.raises(DocumentError) as info:
+        loads_fast(outer)
+    assert info.value.code == "json-duplicate-key"

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from accord.errors import AccordError, DocumentError
 
@@ -422,7 +422,13 @@ def _referents_behave() -> bool:
 
 _referents_ok = _referents_behave()
 _KEPT_BUFFER_BYTES = 64 * 1024
-_Codec = tuple[Callable[[bytes], Any], Callable[[Any], bytes | bytearray]]
+
+
+class _Buffers(Protocol):
+    buffer: bytearray | None
+
+
+_Codec = tuple[Callable[[bytes], Any], Callable[[Any, bytearray], None], _Buffers]
 _codec: _Codec | None = None
 # What a refused text (or a value msgspec cannot write back) raises: msgspec's
 # DecodeError is a ValueError only since 0.20 or so (0.19, the lower bound, derives it
@@ -431,7 +437,13 @@ _CODEC_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
 
 
 def _msgspec() -> _Codec:
-    """msgspec's decoder, and an encoder writing into a buffer of the calling thread."""
+    """msgspec's decoder, its encoder into a buffer, and the calling thread's buffer.
+
+    The re-encoding is only compared and counted, then left for the next call: a
+    buffer kept per thread saves allocating an object of the payload's size on every
+    call. msgspec never shrinks it, so one grown past ``_KEPT_BUFFER_BYTES`` is
+    replaced after use.
+    """
     global _codec, _CODEC_ERRORS  # noqa: PLW0603 - imported once, on first use
     if _codec is None:
         import threading
@@ -446,24 +458,13 @@ def _msgspec() -> _Codec:
             msgspec.DecodeError,
             msgspec.EncodeError,
         )
-        encode_into = msgspec.json.Encoder().encode_into
-        buffers = threading.local()
 
-        def encode(value: Any) -> bytearray:
-            # The re-encoding is only compared and counted, then left for the next call:
-            # a buffer kept per thread saves allocating an object of the payload's size
-            # on every call. msgspec never shrinks it, so one grown past
-            # _KEPT_BUFFER_BYTES is not kept.
-            try:
-                buffer: bytearray = buffers.buffer
-            except AttributeError:
-                buffer = buffers.buffer = bytearray()
-            encode_into(value, buffer)
-            if len(buffer) > _KEPT_BUFFER_BYTES:
-                del buffers.buffer
-            return buffer
+        class Buffers(threading.local):
+            def __init__(self) -> None:  # once in each thread
+                self.buffer: bytearray | None = bytearray()
 
-        _codec = (msgspec.json.Decoder().decode, encode)
+        encoder = msgspec.json.Encoder()
+        _codec = (msgspec.json.Decoder().decode, encoder.encode_into, Buffers())
     return _codec
 
 
@@ -502,30 +503,37 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
             return MISS
     else:
         raw = data
-    decode, encode = _codec or _msgspec()
+    decode, encode_into, buffers = _codec or _msgspec()
+    # The thread's buffer is taken while in use: a call re-entering this one meanwhile
+    # (from a signal handler or a finalizer) writes into a new one, never into this.
+    encoded = buffers.buffer
+    if encoded is None:
+        encoded = bytearray()
+    buffers.buffer = None
     try:
-        value = decode(raw)
-        encoded = encode(value)
-    except _CODEC_ERRORS:
-        return MISS
-    # One pass for both brackets: what is left once every other byte is deleted.
-    if (
-        max_depth is not None
-        and len(raw.translate(None, _NOT_OPENERS)) > max_depth
-        and deeper_than(value, max_depth)
-    ):
-        return MISS
-    if encoded == raw:
-        return value
-    return _counted_or_miss(raw, value, encoded, max_depth)
+        try:
+            value = decode(raw)
+            encode_into(value, encoded)
+        except _CODEC_ERRORS:
+            return MISS
+        # One pass for both brackets: what is left once every other byte is deleted.
+        if (
+            max_depth is not None
+            and len(raw.translate(None, _NOT_OPENERS)) > max_depth
+            and deeper_than(value, max_depth)
+        ):
+            return MISS
+        if encoded == raw:
+            return value
+        return _counted_or_miss(raw, value, encoded, max_depth)
+    finally:
+        buffers.buffer = encoded if len(encoded) <= _KEPT_BUFFER_BYTES else bytearray()
 
 
 _NOT_OPENERS = bytes(b for b in range(256) if b not in b"[{")
 
 
-def _counted_or_miss(
-    raw: bytes, value: Any, encoded: bytes | bytearray, max_depth: int | None
-) -> Any:
+def _counted_or_miss(raw: bytes, value: Any, encoded: bytearray, max_depth: int | None) -> Any:
     """``value`` (msgspec's reading of ``raw``, depth already bounded) when byte counts
     prove :func:`loads` reads the same, else :data:`MISS`.
 
