@@ -73,8 +73,9 @@ REFUSED = [
 
 
 def _spaced(data: bytes) -> bytes:
-    # The same document as a spaced writer sends it (json.dumps' default separators);
-    # a cheap rewrite outside strings is enough for these inputs.
+    # The same document with spaces as json.dumps writes them (after a key's colon and
+    # a string's comma; after every comma where no string is around): no longer its
+    # re-encoding, so the byte counts decide. Good enough for these inputs only.
     if b'"' in data or data.startswith(b"\xef"):
         return data.replace(b'",', b'", ').replace(b'":', b'": ')
     return data.replace(b",", b", ")
