@@ -15,7 +15,6 @@ import json
 import os
 import re
 import stat
-import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -387,19 +386,19 @@ def loads(
 # it keeps integers exact at any size) and accepts the result only when cheap checks
 # prove the strict loader would return the same value; on any doubt it runs the strict
 # loader, so refusals keep their codes and messages. msgspec already refuses what
-# ``loads`` refuses as malformed, NaN/Infinity, numbers beyond float range, invalid
-# UTF-8 (overlong forms and encoded surrogates included), byte order marks and lone
-# surrogate escapes (tests/core/test_jsondoc_fast.py pins each of these on the installed
-# msgspec); conflict markers and empty documents are malformed JSON. What it accepts and
-# ``loads`` refuses is proven here (:func:`fast_or_miss`, :func:`_counted_or_miss`):
+# ``loads`` refuses as malformed, NaN/Infinity, numbers beyond float range, integers
+# longer than Python's digit limit (``sys.set_int_max_str_digits``, read as it is at
+# the call), invalid UTF-8 (overlong forms and encoded surrogates included), byte order
+# marks and lone surrogate escapes (tests/core/test_jsondoc_fast.py pins each of these
+# on the installed msgspec); conflict markers and empty documents are malformed JSON.
+# What it accepts and ``loads`` refuses is proven here (:func:`fast_or_miss`,
+# :func:`_counted_or_miss`):
 #
 # - duplicate keys (msgspec keeps the last): a text that is its value's re-encoding
 #   names no key twice; otherwise byte counts of colons (or of key tokens) before and
 #   after re-encoding show that no key token was dropped.
 # - depth: the count of opening brackets bounds it; past the cap, the parsed value is
 #   measured one level at a time.
-# - integers longer than Python's digit limit (``sys.set_int_max_str_digits``): the
-#   fast path is only used while the limit is the default or higher (or off).
 #
 # The walks over the parsed value use ``gc.get_referents``, which hands out a list's
 # items and a str-keyed dict's values in C; ``_referents_ok`` checks that at import.
@@ -407,8 +406,6 @@ def loads(
 MISS: Any = object()
 _INF = float("inf")
 _NEG_INF = -_INF
-_JIT_MAX_DIGITS = 4300
-_int_max_str_digits = sys.get_int_max_str_digits  # read on every call: it may change
 _referents = gc.get_referents
 
 
@@ -480,8 +477,6 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
     The hot-path core of :func:`loads_fast` (positional, no fallback): ``MISS`` means
     "ask :func:`loads`", never "invalid". msgspec parses; its value is accepted when:
 
-    - the digit limit for integers is the default or higher (or off): msgspec would
-      read longer integers than a lowered limit lets :func:`loads` read;
     - every level of nesting opens with a ``{`` or ``[``, so their count bounds the
       depth; only past ``max_depth`` of them is the value walked (:func:`deeper_than`);
     - re-encoding the value gives ``raw`` itself (a compact text, what most senders
@@ -493,8 +488,6 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
     - otherwise the byte counts of :func:`_counted_or_miss` prove it.
     """
     if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
-        return MISS
-    if 0 < _int_max_str_digits() < _JIT_MAX_DIGITS:
         return MISS
     if isinstance(data, str):
         try:
