@@ -531,10 +531,8 @@ def _counted_or_miss(raw: bytes, value: Any, encoded: bytearray, max_depth: int 
     prove :func:`loads` reads the same, else :data:`MISS`.
 
     For a text that is not msgspec's own writing of its value (spaces, other number
-    spellings, escapes):
+    spellings, escapes; invalid UTF-8 and byte order marks msgspec refused already):
 
-    - invalid UTF-8 and a byte order mark go to :func:`loads` (msgspec refuses both
-      too);
     - without a ``\\u`` escape every colon of a string is written as ``:`` (the other
       escapes stand for ``"``, ``\\``, ``/`` and control characters), so every ``:`` of
       the text is a key's own (exactly one per key token) or a string's; re-encoding
@@ -547,13 +545,6 @@ def _counted_or_miss(raw: bytes, value: Any, encoded: bytearray, max_depth: int 
       as ``":x"`` only inflates it. Equal counts therefore mean every key token
       survived, whatever escapes spell the keys.
     """
-    if not raw.isascii():
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return MISS
-        if raw.startswith(b"\xef\xbb\xbf"):
-            return MISS
     # A one-byte search is a memchr; the two-byte one scans far slower.
     if b"\\" not in raw or b"\\u" not in raw:
         return value if raw.count(b":") == encoded.count(b":") else MISS
