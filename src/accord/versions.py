@@ -46,7 +46,6 @@ because the release it prepares, 2.0.0, differs in MAJOR.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -124,6 +123,8 @@ def _parse(text: object, *, partial: bool) -> _Partial:
         raise _Bad("empty version")
     for char in text:
         if not char.isascii():
+            import unicodedata  # to word this refusal only: off the boot path
+
             kind = "digit" if unicodedata.category(char) == "Nd" else "character"
             raise _Bad(
                 f"non-ASCII {kind} {char!r} (versions use ASCII digits, letters, '.' and '-')"

@@ -1,6 +1,7 @@
 """A service that loads a registry and builds its validators pays for what it uses:
-no python-jsonschema, ``referencing``, pydantic or OpenSSL on that path, and the lock
-digests are the same whichever SHA-256 computes them."""
+no python-jsonschema, ``referencing``, pydantic or OpenSSL on that path, none of the
+modules only a rare path needs (error hints, exact numbers), and the lock digests are the
+same whichever SHA-256 computes them."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ from accord.registry import model
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("jsonschema", "referencing", "pydantic", "hashlib", "_hashlib", "secrets")
+# Imported inside the functions that need them, never at boot: difflib (the "did you
+# mean" hints of errors), fractions (exact numbers, for the diff engine), unicodedata
+# (slugs, and the wording of a non-ASCII version's refusal).
+RARE = ("difflib", "heapq", "fractions", "unicodedata")
 
 _BOOT = """
 import json, sys
@@ -29,7 +34,9 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_loading_and_building_validators_imports_nothing_heavy() -> None:
+@pytest.fixture(scope="module")
+def boot_modules() -> set[str]:
+    """``sys.modules`` after loading this repo's registry and building its validators."""
     src = str(Path(accord.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": src}
     done = subprocess.run(
@@ -42,7 +49,15 @@ def test_loading_and_building_validators_imports_nothing_heavy() -> None:
     )
     modules = set(json.loads(done.stdout))
     assert "accord.validation.validator" in modules
-    assert modules.isdisjoint(HEAVY), sorted(modules.intersection(HEAVY))
+    return modules
+
+
+def test_loading_and_building_validators_imports_nothing_heavy(boot_modules: set[str]) -> None:
+    assert boot_modules.isdisjoint(HEAVY), sorted(boot_modules.intersection(HEAVY))
+
+
+def test_boot_leaves_rare_path_modules_unimported(boot_modules: set[str]) -> None:
+    assert boot_modules.isdisjoint(RARE), sorted(boot_modules.intersection(RARE))
 
 
 @pytest.mark.parametrize("data", [b"", b"abc", bytes(range(256)) * 40])

@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable
 from decimal import Decimal
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 __all__ = ["equality_key", "json_equal", "json_type", "number"]
 
@@ -57,6 +59,10 @@ def number(value: int | float | Decimal) -> Fraction:
     Raises:
         ValueError: for a non-finite float or Decimal (not JSON).
     """
+    # Imported here: a service's boot (validators) never asks for exact numbers, the
+    # diff engine does (and has it loaded by then: the import is a dict lookup).
+    from fractions import Fraction
+
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):

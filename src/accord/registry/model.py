@@ -29,7 +29,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 import os
 import posixpath
@@ -441,6 +440,8 @@ class Registry:
         """
         found = self.contracts.get(contract_id)
         if found is None:
+            import difflib  # the hint only: off the boot path
+
             close = difflib.get_close_matches(contract_id, list(self.contracts), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise ContractNotFound(

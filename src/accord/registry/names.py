@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -190,6 +189,8 @@ def slugify(external_name: str) -> str:
         >>> slugify("Billing Service"), slugify("OrderService"), slugify("Zürich API")
         ('billing-service', 'order-service', 'zurich-api')
     """
+    import unicodedata  # slugs are for Pact import and consumers, not the boot path
+
     text = unicodedata.normalize("NFKD", external_name)
     text = "".join(char for char in text if not unicodedata.combining(char))
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", text)  # orderService -> order-Service

@@ -15,7 +15,6 @@ schemas but their names are not keywords, and ``enum``/``const``/``default``/
 from __future__ import annotations
 
 import copy
-import difflib
 import functools
 import re
 from collections.abc import Iterator
@@ -1023,6 +1022,8 @@ def check_schema(
 
 
 def _unknown_keyword(keyword: str, dialect: Dialect, file: str | None, at: str) -> Problem:
+    import difflib  # the hint only: off the boot path
+
     close = difflib.get_close_matches(keyword, sorted(SUPPORTED_KEYWORDS[dialect]), n=1)
     hint = (
         f"did you mean {close[0]!r}?"
