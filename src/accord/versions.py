@@ -51,7 +51,6 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-from accord.core.rules import Bump
 from accord.errors import InvalidRange, InvalidVersion, UsageError
 
 __all__ = [
@@ -76,7 +75,9 @@ MAX_VERSION_LENGTH = 256
 
 MAX_RANGE_LENGTH = 1024
 
-BumpKind: TypeAlias = Bump
+# The four words of accord.core.rules.Bump (test_versions holds them equal), spelled out
+# here so that loading a registry does not import the rule catalogue.
+BumpKind: TypeAlias = Literal["none", "patch", "minor", "major"]
 BUMP_KINDS: tuple[BumpKind, ...] = ("none", "patch", "minor", "major")
 """Every bump kind, from the smallest to the largest."""
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import doctest
 import itertools
 import pickle
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings
@@ -443,6 +444,14 @@ def test_bump_rank_and_max() -> None:
     assert max_bump("patch") == "patch"
     assert max_bump("patch", "major", "minor") == "major"
     assert max_bump("none", "minor", "patch") == "minor"
+
+
+def test_bump_kinds_are_the_rule_catalogues_bumps() -> None:
+    # versions spells the Literal out (so loading a registry skips the rule catalogue):
+    # the two must stay the same four words, in order.
+    from accord.core.rules import Bump
+
+    assert get_args(BumpKind) == get_args(Bump) == BUMP_KINDS
     with pytest.raises(UsageError) as info:
         max_bump("patch", "big")  # type: ignore[arg-type]
     assert info.value.code == "usage"

@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("jsonschema", "referencing", "pydantic", "hashlib", "_hashlib", "secrets")
 # Imported inside the functions that need them, never at boot: difflib (the "did you
 # mean" hints of errors), fractions (exact numbers, for the diff engine), unicodedata
-# (slugs, and the wording of a non-ASCII version's refusal).
-RARE = ("difflib", "heapq", "fractions", "unicodedata")
+# (slugs, and the wording of a non-ASCII version's refusal), and the rule catalogue
+# (read only when accord.toml overrides a lint rule, or by lint, check, diff, docs).
+RARE = ("difflib", "heapq", "fractions", "unicodedata", "accord.core.rules")
 
 _BOOT = """
 import json, sys

@@ -8,29 +8,49 @@ from there, so the loader never imports lint.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from accord.core import pointer as _pointer
-from accord.core.rules import rules
 from accord.errors import Problem
 from accord.registry.config import RegistrySettings
 
-LINT_RULES: Mapping[str, str] = MappingProxyType(
-    {r.id: r.summary for r in sorted(rules("lint"), key=lambda r: r.id)}
-)
-"""Every lint rule id -> its one-line description (from :data:`accord.core.rules.CATALOGUE`)."""
+if TYPE_CHECKING:
+    LINT_RULES: Mapping[str, str]
+    """Every lint rule id -> its one-line description (from :data:`accord.core.rules.CATALOGUE`)."""
 
-OVERRIDABLE: frozenset[str] = frozenset(r.id for r in rules("lint") if r.overridable)
-"""Rule ids ``[lint.rules.<id>]`` may switch off or down to a warning."""
+    OVERRIDABLE: frozenset[str]
+    """Rule ids ``[lint.rules.<id>]`` may switch off or down to a warning."""
+
+
+@functools.cache
+def _catalogue() -> tuple[Mapping[str, str], frozenset[str]]:
+    """``LINT_RULES`` and ``OVERRIDABLE``, read from the rule catalogue on first use: a
+    registry without ``[lint.rules]`` loads without importing the catalogue."""
+    from accord.core.rules import rules
+
+    lint = sorted(rules("lint"), key=lambda r: r.id)
+    summaries = MappingProxyType({r.id: r.summary for r in lint})
+    return summaries, frozenset(r.id for r in lint if r.overridable)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LINT_RULES":
+        return _catalogue()[0]
+    if name == "OVERRIDABLE":
+        return _catalogue()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_overrides(settings: RegistrySettings) -> list[Problem]:
     """Problems with ``[lint.rules]``: unknown ids and rules that cannot be overridden."""
     problems: list[Problem] = []
     for rule in settings.lint_rules:
+        lint_rules, overridable = _catalogue()
         pointer = _pointer.from_parts(["lint", "rules", rule])
-        if rule not in LINT_RULES:
+        if rule not in lint_rules:
             problems.append(
                 Problem(
                     "config-unknown-key",
@@ -39,7 +59,7 @@ def check_overrides(settings: RegistrySettings) -> list[Problem]:
                     pointer=pointer,
                 )
             )
-        elif rule not in OVERRIDABLE:
+        elif rule not in overridable:
             problems.append(
                 Problem(
                     "config-invalid-value",
@@ -57,7 +77,7 @@ def apply_overrides(problems: list[Problem], settings: RegistrySettings) -> list
     out: list[Problem] = []
     for problem in problems:
         override = settings.lint_rules.get(problem.code)
-        if override is None or problem.code not in OVERRIDABLE:
+        if override is None or problem.code not in _catalogue()[1]:
             out.append(problem)
         elif override.severity != "off":
             out.append(dataclasses.replace(problem, severity=override.severity))
