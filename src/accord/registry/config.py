@@ -82,8 +82,10 @@ MAX_FILE_BYTES_BOUND = 16 * 1024 * 1024
 # TOML files are small; a cap keeps a hostile file from being read whole.
 _MAX_TOML_BYTES = 1024 * 1024
 
-_RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Only [lint.rules] and malformed TOML use these: strings that re compiles (and caches) on
+# first use, so loading a registry does not compile them.
+_RULE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+_TOML_POSITION = r"\(at line (\d+), column (\d+)\)"
 _CONFLICT = re.compile(r"^(<<<<<<< |=======$|>>>>>>> )", re.MULTILINE)
 
 _CONTRACT_KEYS = frozenset(
@@ -263,13 +265,13 @@ def loads_toml(data: bytes | str, *, file: str | None = None) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        position = _TOML_POSITION.search(message)
+        position = re.search(_TOML_POSITION, message)
         line: int | None = int(position.group(1)) if position else None
         column: int | None = int(position.group(2)) if position else None
         if position is None and "(at end of document)" in message:
             line = text.count("\n") + 1
             column = len(text) - (text.rfind("\n") + 1) + 1
-        reason = _TOML_POSITION.sub("", message).replace("(at end of document)", "").strip()
+        reason = re.sub(_TOML_POSITION, "", message).replace("(at end of document)", "").strip()
         raise ConfigError(
             f"malformed TOML: {reason}",
             code="toml-malformed",
@@ -372,7 +374,7 @@ def _rule_overrides(
     rules: dict[str, RuleOverride] = {}
     for rule_id in sorted(table):
         where = (*path, rule_id)
-        if not _RULE_ID.match(rule_id):
+        if not re.match(_RULE_ID, rule_id):
             raise ConfigError(
                 f"rule id {rule_id!r} is not kebab-case",
                 code="config-invalid-value",

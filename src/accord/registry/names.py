@@ -52,7 +52,7 @@ _WINDOWS_RESERVED = frozenset(
 )
 # ASCII classes spelled out so no other script's letters or digits slip through.
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-_NAME_CHAR = re.compile(r"[a-z0-9-]")
+_NAME_CHAR = r"[a-z0-9-]"  # an error message's only: compiled (by re) on first use
 
 
 def _show(text: str, limit: int = 40) -> str:
@@ -102,7 +102,7 @@ def _why_not(text: str) -> str:
     if "_" in text:
         return f"contains '_'; use '-' instead: {text.replace('_', '-')!r}"
     for char in text:
-        if _NAME_CHAR.fullmatch(char) is None:
+        if re.fullmatch(_NAME_CHAR, char) is None:
             return f"contains {char!r} ({rule})"
     if not text[0].isalpha():
         return f"must start with a letter a-z, not {text[0]!r}"
