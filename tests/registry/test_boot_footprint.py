@@ -23,7 +23,7 @@ HEAVY = ("jsonschema", "referencing", "pydantic", "hashlib", "_hashlib", "secret
 # mean" hints of errors), fractions (exact numbers, for the diff engine), unicodedata
 # (slugs, and the wording of a non-ASCII version's refusal), and the rule catalogue
 # (read only when accord.toml overrides a lint rule, or by lint, check, diff, docs).
-RARE = ("difflib", "heapq", "fractions", "unicodedata", "accord.core.rules")
+RARE = ("difflib", "fractions", "unicodedata", "accord.core.rules")
 
 _BOOT = """
 import json, sys
