@@ -179,3 +179,134 @@ def test_a_minor_step_asks_the_engine_only_the_root_questions(
     report = diff(old_schema=old, new_schema=new)
     assert (report.compatible, report.required_bump) == (True, "minor")
     assert asked == ["contract", "contract"]  # was 4: the plain sets were compared too
+
+
+def test_no_collection_runs_during_a_diff_and_the_collector_is_restored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A diff pauses the cyclic collector (each collection would walk every object of
+    the process) and leaves it as it found it: on, off, or after bad input."""
+    import gc
+
+    from accord.compat import _engine
+    from accord.errors import AccordError
+
+    seen: list[bool] = []
+    real = _engine.includes
+
+    def watched(sub: Any, sup: Any, **options: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(sub, sup, **options)
+
+    monkeypatch.setattr(_engine, "includes", watched)
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 10 + i} for i in range(60)}
+    old = {"type": "object", "properties": properties}
+    new = {"type": "object", "properties": {**properties, "p007": {"type": "integer"}}}
+    assert gc.isenabled()
+    try:
+        diff(old_schema=old, new_schema=new)
+        assert seen
+        assert not any(seen)
+        assert gc.isenabled()
+        with pytest.raises(AccordError):
+            diff(old_schema={"type": 3}, new_schema=new)
+        assert gc.isenabled()
+        gc.disable()
+        diff(old_schema=old, new_schema=new)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+_PROPERTY_SCHEMAS = st.one_of(
+    st.booleans(),
+    st.fixed_dictionaries({"type": st.sampled_from(["string", "object"])}),
+    st.dictionaries(
+        st.sampled_from(["type", "properties", "items", "allOf", "$ref", "title", "required"]),
+        st.just({}),
+        max_size=3,
+    ),
+)
+_OBJECT_SCHEMAS = st.fixed_dictionaries(
+    {},
+    optional={
+        "properties": st.dictionaries(st.sampled_from("abcde"), _PROPERTY_SCHEMAS, max_size=4),
+        "additionalProperties": _PROPERTY_SCHEMAS,
+        "required": st.lists(st.sampled_from("abcdef"), max_size=3),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_OBJECT_SCHEMAS, min_size=1, max_size=3), st.sampled_from("abcdef"))
+def test_a_key_location_without_patterns_is_the_general_one(
+    schemas: list[dict[str, Any]], key: str
+) -> None:
+    """The writer closure's shortcut for schemas without ``patternProperties`` gives the
+    location the general ``key_location`` gives (leaf or not, same name)."""
+    from accord.compat._closure import _ClosureBuilder
+
+    def built(fast: bool) -> tuple[str, list[str]]:
+        ctx = Ctx(max_steps=10**9)
+        dicts = [ctx.add_doc(s) for s in schemas]
+        builder = _ClosureBuilder(ctx)
+        try:
+            name = (
+                builder._unpatterned_key_location(dicts, key)
+                if fast
+                else builder.key_location(dicts, key)
+            )
+        except Exception as exc:  # noqa: BLE001 - both must fail alike
+            return type(exc).__name__, []
+        return name, sorted(builder.built)
+
+    assert built(fast=True) == built(fast=False)
+
+
+def test_an_allof_wrapper_around_a_wide_object_reads_each_key_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A local question wraps the location in ``allOf``: the wrapper, which reads no key,
+    is not walked key by key a second time (the engine's answer is the same)."""
+    from accord.compat import _engine, _prover
+
+    calls: list[str] = []
+    real = _prover.Facets.key_nodes
+
+    def counted(self: Any, k: str) -> Any:
+        calls.append(k)
+        return real(self, k)
+
+    monkeypatch.setattr(_prover.Facets, "key_nodes", counted)
+    n = 200
+    root = {"type": "object", "properties": {f"p{i:03d}": {"type": "integer"} for i in range(n)}}
+    patched = {**root, "properties": {**root["properties"], "extra": {"type": "string"}}}
+    verdict = _engine.includes({"allOf": [root]}, {"allOf": [patched]}, semantics="contract")
+    assert verdict.holds is True
+    assert len(calls) < 2 * n  # was about 2n + the required keys: once per object read
+
+
+def test_a_witness_is_shrunk_without_looking_up_validators_per_attempt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shrinking a witness checks dozens of payloads against the same two schemas: their
+    validators are looked up once per diff, not once per payload."""
+    from accord.validation import reference
+
+    looked_up: list[int] = []
+    real = reference.reference_validator
+
+    def counted(schema: Any) -> Any:
+        looked_up.append(1)
+        return real(schema)
+
+    monkeypatch.setattr(reference, "reference_validator", counted)
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 64} for i in range(80)}
+    old = {"type": "object", "properties": properties, "required": sorted(properties)[:40]}
+    new = {**old, "properties": {**properties, "p003": {"type": "string", "maxLength": 32}}}
+    report = diff(old_schema=old, new_schema=new)
+    assert [c.rule for c in report.changes] == ["max-length-decreased"]
+    witness = report.changes[0].witness
+    assert witness is not None
+    assert len(witness.payload["p003"]) == 33
+    assert len(looked_up) < 80  # was 135: one or two per payload tried

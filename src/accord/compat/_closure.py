@@ -139,6 +139,24 @@ class _ClosureBuilder:
             return self._leaf()
         return self.location([self.ctx.child(n, *path) for n, path in paths])
 
+    def _unpatterned_key_location(self, dicts: list[Node], key: str) -> str:
+        """:meth:`key_location` where no schema of ``dicts`` has ``patternProperties``:
+        a key's subschema is then ``properties[key]``, else ``additionalProperties``
+        (``key_subschemas``), and a key whose subschemas are all leaves (most properties
+        of a wide object) costs a lookup per schema."""
+        for n in dicts:
+            s = n.schema
+            props = s.get("properties")
+            if isinstance(props, dict) and key in props:
+                value = props[key]
+            elif "additionalProperties" in s:
+                value = s["additionalProperties"]
+            else:
+                continue
+            if isinstance(value, dict) and not _STRUCTURAL.isdisjoint(value):
+                return self.key_location(dicts, key)
+        return self._leaf()
+
     def location(self, nodes: list[Node]) -> str:
         ctx = self.ctx
         if all(is_leaf(n.schema) for n in nodes):
@@ -154,8 +172,12 @@ class _ClosureBuilder:
         self.built[name] = loc
         loc.names, loc.patterns, loc.is_map = _declared(app)
         dicts = _dicts(app)
-        for k in loc.names:
-            loc.props[k] = self.key_location(dicts, k)
+        if any(isinstance(n.schema.get("patternProperties"), dict) for n in dicts):
+            for k in loc.names:
+                loc.props[k] = self.key_location(dicts, k)
+        else:
+            for k in loc.names:
+                loc.props[k] = self._unpatterned_key_location(dicts, k)
         for p in loc.patterns:
             kids = [
                 ctx.child(n, "patternProperties", p)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import itertools
 import os
 import warnings
@@ -638,14 +639,24 @@ class _Witnesses:
         self.root = root
         self._bases: dict[Side, list[Any]] = {}
         self._memo: dict[tuple[str, str, str], Witness | None] = {}
+        self._validators: dict[tuple[Side, bool], Any] = {}
+
+    def _validator(self, side: Side, *, writer: bool) -> Any:
+        """The reference validator of ``side`` (of its writer closure when ``writer``),
+        looked up once per diff: shrinking a witness checks dozens of payloads."""
+        from accord.validation.reference import reference_validator
+
+        found = self._validators.get((side, writer))
+        if found is None:
+            schema = self.engine.writer(self.roots[side]) if writer else self.roots[side]
+            found = self._validators[side, writer] = reference_validator(schema)
+        return found
 
     def check(self, payload: Any, accepted_by: Side) -> Witness | None:
-        from accord.validation.reference import is_valid
-
         rejected_by: Side = "new" if accepted_by == "old" else "old"
         try:
-            ok = is_valid(self.engine.writer(self.roots[accepted_by]), payload) and not is_valid(
-                self.roots[rejected_by], payload
+            ok = bool(self._validator(accepted_by, writer=True).is_valid(payload)) and not bool(
+                self._validator(rejected_by, writer=False).is_valid(payload)
             )
         except Exception:  # noqa: BLE001 - a payload or schema that cannot be checked is no witness
             return None
@@ -671,7 +682,9 @@ class _Witnesses:
         def candidates(value: Any) -> Iterator[Any]:
             if isinstance(value, dict):
                 for key in value:
-                    yield {k: v for k, v in value.items() if k != key}
+                    smaller = dict(value)  # a C copy, then the one key out: same order
+                    del smaller[key]
+                    yield smaller
             elif isinstance(value, list):
                 for i in range(len(value)):
                     yield value[:i] + value[i + 1 :]
@@ -1412,6 +1425,27 @@ def _same_sets(
     return all(engine.verdict(old, new, d, "set").holds is True for d in BOTH)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during one comparison (state restored after).
+
+    A comparison allocates tens of thousands of short-lived, acyclic objects (engine
+    nodes, key tuples); each collection they trigger walks every tracked object of the
+    process, so on a wide schema the collector cost 10-25% of a diff and grew faster than
+    the schema. Whatever a comparison leaves is collected by the next collection after
+    it. A process (or a caller) that turned the collector off keeps it off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@_collector_paused()
 def diff(
     old: Schema | os.PathLike[str] | None = None,
     new: Schema | os.PathLike[str] | None = None,
@@ -1496,6 +1530,7 @@ def diff(
     )
 
 
+@_collector_paused()
 def check_version(
     registry: Registry,
     contract_id: str,

@@ -425,16 +425,20 @@ class Ctx:
     def is_ref_free(self, node: Node) -> bool:
         return self.ref_free_in(node.doc, node.schema)
 
+    def doc_is_ref_free(self, doc: int) -> bool:
+        """Whether document ``doc`` (not a synthetic schema) holds no ``$ref``/``$dynamicRef``."""
+        if doc < 0:
+            return False
+        free = self.doc_ref_free.get(doc)
+        if free is None:
+            free = self.doc_ref_free[doc] = not has_ref(self.docs[doc])
+        return free
+
     def ref_free_in(self, doc: int, schema: Any) -> bool:
         """Whether ``schema``, a subschema of document ``doc`` (so alive as long as this
         context), holds no ``$ref``/``$dynamicRef``."""
-        if doc >= 0:
-            # Every subschema of a document without a reference is without one.
-            free = self.doc_ref_free.get(doc)
-            if free is None:
-                free = self.doc_ref_free[doc] = not has_ref(self.docs[doc])
-            if free:
-                return True
+        if self.doc_is_ref_free(doc):
+            return True  # every subschema of a document without a reference is without one
         # Keyed by the schema object: documents of one context share subschemas (a
         # diff's local questions do), and every node keeps its schema alive.
         key = (0, id(schema))
