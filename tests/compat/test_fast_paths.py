@@ -17,8 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.compat import _site, diff
+from accord.compat._closure import _at, _unpatterned_leaf, is_leaf
 from accord.compat._nodes import _WATCHED, Ctx, _has_ref, may_contain
+from accord.compat._prover import regex_search
 from accord.compat._site import same_text
+from accord.core.vocabulary import key_subschemas
 from accord.validation.reference import is_valid
 
 _KEYS = st.sampled_from(["type", "a", "$ref", "dependencies", "unevaluatedItems", "x y", "é"])
@@ -261,6 +264,62 @@ def test_a_key_location_without_patterns_is_the_general_one(
         return name, sorted(builder.built)
 
     assert built(fast=True) == built(fast=False)
+    ctx = Ctx(max_steps=10**9)
+    dicts = [ctx.add_doc(s) for s in schemas]
+    paths = [(n, path) for n in dicts for path in key_subschemas(n.schema, key, regex_search)]
+    assert _unpatterned_leaf(dicts, key) == all(is_leaf(_at(n.schema, p)) for n, p in paths)
+
+
+def test_the_same_local_question_at_several_locations_is_asked_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three properties narrowed alike ask the engine one local question, not three
+    (the same small documents: the same answer), and each change keeps its own witness."""
+    from accord.compat import _engine
+
+    asked: list[Any] = []
+    real = _engine.includes
+
+    def counted(sub: Any, sup: Any, **options: Any) -> Any:
+        asked.append(sub)
+        return real(sub, sup, **options)
+
+    monkeypatch.setattr(_engine, "includes", counted)
+    properties = {f"p{i}": {"type": "string", "maxLength": 64} for i in range(6)}
+    old = {"type": "object", "properties": properties}
+    narrowed = {"type": "string", "maxLength": 32}
+    new = {"type": "object", "properties": {**properties, "p1": narrowed, "p3": narrowed}}
+    report = diff(old_schema=old, new_schema=new)
+    assert [(c.rule, c.instance_path) for c in report.changes] == [
+        ("max-length-decreased", "/p1"),
+        ("max-length-decreased", "/p3"),
+    ]
+    assert [c.witness.payload for c in report.changes if c.witness] == [
+        {"p1": "a" * 33},
+        {"p3": "a" * 33},
+    ]
+    assert len(asked) == 3  # the two root directions and one local question (was 4)
+
+
+def test_only_a_small_tree_has_a_text_for_the_question_memo() -> None:
+    """Documents that share a part, have a key that is not a string, hold a value that
+    is not plain JSON, or are large get no text: their questions are asked each time."""
+    from accord.compat._diff import _tree_text
+
+    leaf = {"type": "string"}
+    assert _tree_text({"allOf": [leaf, {"type": "string"}]}) == (
+        '{"allOf": [{"type": "string"}, {"type": "string"}]}'
+    )
+    assert _tree_text(True) == "true"
+    assert _tree_text({"allOf": [leaf, leaf]}) is None
+    assert _tree_text({"enum": [[1], [1]]}) is not None
+    shared = [1]
+    assert _tree_text({"enum": [shared, shared]}) is None
+    assert _tree_text({1: {}}) is None
+    assert _tree_text({"const": (1, 2)}) is None
+    assert _tree_text({"allOf": [{} for _ in range(70)]}) is None
+    assert _tree_text({"maximum": 1.0}) != _tree_text({"maximum": 1})
+    assert _tree_text({"const": True}) != _tree_text({"const": 1})
 
 
 def test_an_allof_wrapper_around_a_wide_object_reads_each_key_once(

@@ -25,6 +25,7 @@ import contextlib
 import copy
 import gc
 import itertools
+import json
 import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -455,6 +456,42 @@ def _verdict(comparison: Comparison, direction: Direction) -> Verdict:
     return comparison.backward if direction == "backward" else comparison.forward
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _tree_text(schema: Schema, limit: int = 64) -> str | None:
+    """The JSON text of a small schema that is a tree (no container twice, string keys
+    only, plain JSON types), else None.
+
+    Two such schemas with the same text are the same document to the engine: the same
+    values in the same order, nothing shared (the engine interns nodes by identity, so
+    sharing could change what it counts), and its answer is a function of the document.
+    """
+    seen: set[int] = set()
+    stack: list[Any] = [schema]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            if id(value) in seen or len(seen) >= limit:
+                return None
+            seen.add(id(value))
+            if not all(type(k) is str for k in value):
+                return None
+            stack.extend(value.values())
+        elif kind is list:
+            if id(value) in seen or len(seen) >= limit:
+                return None
+            seen.add(id(value))
+            stack.extend(value)
+        elif kind not in _JSON_SCALARS:
+            return None
+    try:
+        return json.dumps(schema)
+    except ValueError:  # a float json.dumps refuses
+        return None
+
+
 class _Engine:
     """The semantic engine with a memo (the same location pair is asked once)."""
 
@@ -470,6 +507,10 @@ class _Engine:
         # (id(old), id(new), semantics, direction) -> (old, new, verdict): the entry keeps
         # both documents alive, so the ids stay theirs. Documents are never mutated.
         self._memo: dict[tuple[int, int, str, str], tuple[Schema, Schema, Verdict]] = {}
+        # (text of old, text of new, semantics, direction) -> verdict, for small documents
+        # without shared parts: the same local question asked at several locations (the
+        # same maxLength change on several properties) is answered once.
+        self._by_text: dict[tuple[str, str, str, str], Verdict] = {}
         self._closure: dict[str, Schema] = {}
 
     def verdict(
@@ -485,8 +526,17 @@ class _Engine:
         found = self._memo.get(key)
         if found is not None and found[0] is old and found[1] is new:
             return found[2]
-        sub, sup = (old, new) if direction == "backward" else (new, old)
-        result = self.includes(sub, sup, sem)
+        old_text = _tree_text(old)
+        new_text = _tree_text(new) if old_text is not None else None
+        by_text = None
+        if old_text is not None and new_text is not None:
+            by_text = (old_text, new_text, sem, direction)
+        result = self._by_text.get(by_text) if by_text is not None else None
+        if result is None:
+            sub, sup = (old, new) if direction == "backward" else (new, old)
+            result = self.includes(sub, sup, sem)
+            if by_text is not None:
+                self._by_text[by_text] = result
         self._memo[key] = (old, new, result)
         return result
 
