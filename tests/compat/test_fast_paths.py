@@ -369,3 +369,66 @@ def test_a_witness_is_shrunk_without_looking_up_validators_per_attempt(
     assert witness is not None
     assert len(witness.payload["p003"]) == 33
     assert len(looked_up) < 80  # was 135: one or two per payload tried
+
+
+@given(_JSON, st.booleans())
+def test_same_ref_free_is_strict_equality_without_references(value: Any, nudge: bool) -> None:
+    """``same_ref_free`` (with its inline string and integer comparisons) answers exactly
+    "strictly equal, and no ``$ref``/``$dynamicRef`` key on either side"."""
+    from accord.compat._nodes import same_ref_free, strict_equal
+
+    other = _nudged(value) if nudge else json.loads(json.dumps(value))
+    expected = strict_equal(value, other) and not _has_ref(value) and not _has_ref(other)
+    assert same_ref_free(value, other) is expected
+    assert same_ref_free(value, value) is (not _has_ref(value))
+
+
+@given(
+    st.one_of(
+        st.lists(st.sampled_from(["a", "b", "é", "ab"]), min_size=1, max_size=4).map(
+            lambda names: {"enum": names}
+        ),
+        st.sampled_from([{"enum": ["a", 1]}, {"pattern": "^a"}, {"maxLength": 1}, False, True]),
+    ),
+    st.lists(st.sampled_from(["a", "b", "é", "ab", ""]), min_size=1, max_size=5),
+)
+def test_a_known_string_enum_answers_as_the_validator_does(schema: Any, keys: list[str]) -> None:
+    """After one check, ``string_enum_check`` gives what ``Ctx.valid`` would charge and
+    answer for each string it admits as is (the closure's ``propertyNames``, per key)."""
+    ctx = Ctx(max_steps=10**6)
+    names = ctx.child(ctx.add_doc({"propertyNames": schema}), "propertyNames")
+    ctx.valid(names, "a")
+    found = ctx.string_enum_check(names)
+    for key in keys:
+        before = ctx.steps
+        answer = ctx.valid(names, key)
+        if found is not None:
+            assert ctx.steps - before == found[0]
+            assert (key in found[1]) is answer
+
+
+def test_a_patched_wide_document_is_not_walked_again_for_references(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """OLD without references and a patch adding none make a patched document without
+    any: the local question built from it is not searched for one, property by property."""
+    from accord.compat import _diff
+
+    walked: list[int] = []
+    real = _diff._has_ref
+
+    def counted(value: Any) -> bool:
+        if isinstance(value, dict) and len(value.get("properties", ())) > 50:
+            walked.append(1)
+        return real(value)
+
+    monkeypatch.setattr(_diff, "_has_ref", counted)
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 64} for i in range(200)}
+    old = {"type": "object", "properties": properties}
+    new = {
+        "type": "object",
+        "properties": {**properties, "p000": {"type": "string"}, "added": {"type": "string"}},
+    }
+    report = diff(old_schema=old, new_schema=new, semantics="set")
+    assert {c.rule for c in report.changes} == {"max-length-increased", "property-added-optional"}
+    assert walked == []

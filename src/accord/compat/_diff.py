@@ -408,16 +408,18 @@ def _node(document: Schema, pointer: str) -> Schema:
     return _pointer.resolve(document, pointer)  # type: ignore[no-any-return]
 
 
-def _local(embedded: Schema, pointers: Sequence[str]) -> Schema:
+def _local(embedded: Schema, pointers: Sequence[str], *, ref_free: bool = False) -> Schema:
     """A self-contained schema for the conjuncts at ``pointers`` of an embedded root.
 
     The conjuncts are inlined (their ``$ref`` already point into the embedded root), so
     no pointer to an arbitrary key (``patternProperties`` names, say) is ever written.
+    ``ref_free``: the caller knows the root has no ``$ref``/``$dynamicRef`` key (a
+    patched copy of a wide document is not walked again to find none).
     """
     if not pointers:
         return True
     conjuncts = [_node(embedded, p) for p in pointers]
-    if not any(_has_ref(c) for c in conjuncts):
+    if ref_free or not any(_has_ref(c) for c in conjuncts):
         # Nothing refers into the root: leave it out, so the engine and the reference
         # validator never compile a wide document for a leaf question.
         return {"allOf": conjuncts}
@@ -1011,6 +1013,12 @@ class _Judge:
         self._rewritten: dict[int, tuple[Any, Any]] = {}
         self._locations: dict[int, tuple[Site, tuple[Schema, Schema]]] = {}
         self._old_ref_free = isinstance(old, dict) and "$ref" not in canonical_text(old)
+        # Neither "$ref" nor "$dynamicRef" anywhere in OLD / NEW (what ``_has_ref`` looks
+        # for; the texts are the diff's own, memoised).
+        self._old_no_refs = self._old_ref_free and "$dynamicRef" not in canonical_text(old)
+        self._new_no_refs = isinstance(new, dict) and not any(
+            key in canonical_text(new) for key in ('"$ref"', '"$dynamicRef"')
+        )
         self.old_embedded = _embedded(old, self._rewritten)
         self.new_embedded = _embedded(new, self._rewritten)
         self.witnesses = _Witnesses(engine, old, new, root)
@@ -1025,8 +1033,12 @@ class _Judge:
         found = self._locations.get(id(loc))
         if found is None or found[0] is not loc:
             pair = (
-                _local(self.old_embedded, [p for p, _ in loc.old.entries]),
-                _local(self.new_embedded, [p for p, _ in loc.new.entries]),
+                _local(
+                    self.old_embedded, [p for p, _ in loc.old.entries], ref_free=self._old_no_refs
+                ),
+                _local(
+                    self.new_embedded, [p for p, _ in loc.new.entries], ref_free=self._new_no_refs
+                ),
             )
             found = (loc, pair)
             self._locations[id(loc)] = found
@@ -1036,14 +1048,16 @@ class _Judge:
         old_local, new_local = self.location(site)
         if hit.patch is not None:
             patched_root = _apply(self.old, hit.patch)
+            no_refs = False
             if self._old_ref_free and not any(
                 _has_ref(value) for _, _, value in hit.patch if value is not DELETE
             ):
                 # OLD has no "$ref" and the patch adds none: nothing to rewrite.
                 patched = _embedded(patched_root, text=False, ref_free=True)
+                no_refs = self._old_no_refs
             else:
                 patched = _embedded(patched_root, self._rewritten, text=False)
-            new_local = _local(patched, [p for p, _ in site.location.old.entries])
+            new_local = _local(patched, [p for p, _ in site.location.old.entries], ref_free=no_refs)
         return self.engine.pair(old_local, new_local)
 
     def equivalent(self, site: Site) -> bool:

@@ -40,6 +40,7 @@ from accord.compat._nodes import (
     Ctx,
     Node,
     Unsupported,
+    _utf8,
     num,
     same_ref_free,
     strict_equal,
@@ -314,7 +315,16 @@ _KEY_KEYWORDS = frozenset(
 class _KeyAtom:
     """What :meth:`Facets.key_nodes` reads of one atom, read once per clause."""
 
-    __slots__ = ("names", "names_node", "node", "pats", "props", "rest", "unevaluated")
+    __slots__ = (
+        "members",
+        "names",
+        "names_node",
+        "node",
+        "pats",
+        "props",
+        "rest",
+        "unevaluated",
+    )
 
     def __init__(self, node: Node) -> None:
         s = node.schema
@@ -327,6 +337,9 @@ class _KeyAtom:
         self.unevaluated = "unevaluatedProperties" in s
         self.names = "propertyNames" in s
         self.names_node: Node | None = None  # interned on first use, as before
+        # ``ctx.string_enum_check(names_node)`` once known: None before the first check,
+        # False when propertyNames is not an enum of strings.
+        self.members: tuple[int, frozenset[str]] | bool | None = None
 
 
 class Facets:
@@ -610,7 +623,17 @@ class Facets:
                 if atom.names:
                     if atom.names_node is None:
                         atom.names_node = ctx.child(a, "propertyNames")
-                    if not ctx.valid(atom.names_node, k):
+                    members = atom.members
+                    if isinstance(members, tuple) and type(k) is str and (k.isascii() or _utf8(k)):
+                        # ``ctx.valid(atom.names_node, k)`` on an enum of strings (the
+                        # writer closure's propertyNames, asked once per key), inlined.
+                        ctx.step(members[0])
+                        ok = k in members[1]
+                    else:
+                        ok = ctx.valid(atom.names_node, k)
+                        if members is None:
+                            atom.members = ctx.string_enum_check(atom.names_node) or False
+                    if not ok:
                         out = None
                         break
             if out is not None and True in [n.schema is False for n in found]:
