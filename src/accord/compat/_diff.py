@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from accord.compat._nodes import _has_ref as _walk_has_ref
 from accord.compat._nodes import has_ref as _has_ref
 from accord.compat._nodes import may_contain
 from accord.compat._report import (
@@ -1049,7 +1050,12 @@ class _Judge:
         if hit.patch is not None:
             patched_root = _apply(self.old, hit.patch)
             no_refs = False
-            if self._old_ref_free and not any(
+            if self._old_no_refs and self._adds_no_ref(hit.patch):
+                # What the branch below does (OLD and the patch are without "$ref"), and
+                # without "$dynamicRef" too.
+                patched = _embedded(patched_root, text=False, ref_free=True)
+                no_refs = True
+            elif self._old_ref_free and not any(
                 _has_ref(value) for _, _, value in hit.patch if value is not DELETE
             ):
                 # OLD has no "$ref" and the patch adds none: nothing to rewrite.
@@ -1059,6 +1065,26 @@ class _Judge:
                 patched = _embedded(patched_root, self._rewritten, text=False)
             new_local = _local(patched, [p for p, _ in site.location.old.entries], ref_free=no_refs)
         return self.engine.pair(old_local, new_local)
+
+    def _adds_no_ref(self, patch: Sequence[PatchOp]) -> bool:
+        """Whether no value ``patch`` writes into OLD (which has none) holds a ``$ref`` or
+        ``$dynamicRef`` key. Of an object replacing one of OLD's (``properties`` with one
+        more property), only the entries that are not OLD's own are looked into."""
+        for pointer, keyword, value in patch:
+            if value is DELETE:
+                continue
+            fresh: list[Any] = [value]
+            if isinstance(value, dict):
+                try:
+                    found, holder = _pointer.lookup(self.old, pointer)
+                except ValueError:
+                    found, holder = False, None
+                original = holder.get(keyword) if found and isinstance(holder, dict) else None
+                if isinstance(original, dict):
+                    fresh = [v for k, v in value.items() if original.get(k, _MISSING) is not v]
+            if any(_walk_has_ref(v) for v in fresh):
+                return False
+        return True
 
     def equivalent(self, site: Site) -> bool:
         old_local, new_local = self.location(site)
