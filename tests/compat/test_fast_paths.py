@@ -433,3 +433,30 @@ def test_a_patched_wide_document_is_not_walked_again_for_references(
     report = diff(old_schema=old, new_schema=new, semantics="set")
     assert {c.rule for c in report.changes} == {"max-length-increased", "property-added-optional"}
     assert walked == []
+
+
+def test_an_input_without_dependencies_is_told_so_by_its_canonical_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whether a 2020-12 input needs ``dependencies`` folded is read from its canonical
+    text, which the diff builds anyway (no serialisation of its own per side); one that
+    has the keyword is still folded (the engine sees ``dependentRequired``)."""
+    from accord.compat import _diff
+
+    filtered: list[Any] = []
+    real = _diff.may_contain
+
+    def counted(value: Any, keys: Any) -> bool:
+        filtered.append(keys)
+        return real(value, keys)
+
+    monkeypatch.setattr(_diff, "may_contain", counted)
+    properties = {f"p{i:03d}": {"type": "integer"} for i in range(100)}
+    old = {"type": "object", "properties": properties}
+    new = {**old, "properties": {**properties, "p001": {"type": "string"}}}
+    assert diff(old_schema=old, new_schema=new).required_bump == "major"
+    assert filtered == []
+    folded = {**old, "dependencies": {"p002": ["p003"]}}
+    report = diff(old_schema=old, new_schema=folded)
+    assert report.backward is False
+    assert report.forward is True
