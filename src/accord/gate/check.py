@@ -634,6 +634,7 @@ def _load(
     *,
     trusted: Mapping[tuple[str, Version], str] | None = None,
     vouched: Callable[[str, bytes], bool] | None = None,
+    unparsed: bool = False,
 ) -> tuple[Registry, list[Finding]]:
     """Load the registry; lock disagreements become findings, other errors raise.
 
@@ -643,10 +644,15 @@ def _load(
     base commit's file at the same path (:func:`_vouched`); a trusted file it vouches
     for, whose every ``$ref`` stays inside it, keeps only its bytes (limits checked),
     parsed when a diff first reads it. Everything else is checked in full.
+    ``unparsed``: the registry's settings are the base commit's (:func:`_same_settings`),
+    so such a file whose bytes show it self-contained is not even parsed: the base's
+    gate checked those bytes under those settings.
     """
     from accord.registry.model import _build
 
-    registry, problems = _build(root, lint=False, trusted=trusted, vouched=vouched)
+    registry, problems = _build(
+        root, lint=False, trusted=trusted, vouched=vouched, unparsed=unparsed
+    )
     fatal = [p for p in problems if p.severity == "error" and p.code not in _LOCK_FINDINGS]
     if fatal:
         raise RegistryError(fatal, root=str(root))
@@ -818,6 +824,28 @@ def _vouched(tree: GitTree, blob_ids: dict[str, str]) -> Callable[[str, bytes], 
     return vouched
 
 
+def _same_settings(root: Path, tree: GitTree) -> bool:
+    """Whether ``accord.toml`` (caps, default mode) is byte for byte the base commit's,
+    or absent from both; ``False`` when it cannot be read."""
+    from accord.registry.model import SETTINGS_FILE
+
+    base = tree.blobs.get(SETTINGS_FILE)
+    path = root / SETTINGS_FILE
+    if path.is_symlink() or not (path.is_file() or base is None):
+        return False  # a link or special file: the load refuses it
+    if base is None or not path.exists():
+        return base is None and not path.exists()
+    from accord.errors import AccordError
+    from accord.gate import git as _git
+    from accord.registry.model import _read_regular
+
+    try:
+        raw = _read_regular(path, display=SETTINGS_FILE, max_bytes=None)
+    except (AccordError, OSError):
+        return False
+    return _git.blob_id(raw, length=len(base)) == base
+
+
 def _base_lock(tree: GitTree | None) -> dict[tuple[str, Version], str] | None:
     """The base tree's lock digests, or ``None`` when it has no readable lock."""
     from accord.errors import AccordError
@@ -886,8 +914,11 @@ def _against(
         here: dict[str, str] = {
             v.file: _blob_id(known, v.file, v.raw, length) for v in contract.versions
         }
-        toml = contract.directory / "contract.toml"
-        here[folder + "contract.toml"] = _git.blob_id(toml.read_bytes(), length=length)
+        toml = folder + "contract.toml"
+        seen = known.get(toml)
+        if seen is None or len(seen) != length:  # not read by the load (not in the base)
+            seen = _git.blob_id((contract.directory / "contract.toml").read_bytes(), length=length)
+        here[toml] = seen
         if here != by_folder.get(folder, {}):
             base.changed.add(contract.id)
         base.new_versions[contract.id] = {
@@ -1128,7 +1159,8 @@ def _check(
     trusted = _base_lock(base_tree) if against is not None else None
     blob_ids: dict[str, str] = {}
     vouched = _vouched(base_tree, blob_ids) if base_tree is not None else None
-    registry, findings = _load(root_path, trusted=trusted, vouched=vouched)
+    unparsed = base_tree is not None and _same_settings(root_path, base_tree)
+    registry, findings = _load(root_path, trusted=trusted, vouched=vouched, unparsed=unparsed)
     heap.loaded()
     findings += _unlocked(registry)
     loaded = time.perf_counter()

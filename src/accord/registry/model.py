@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 import os
 import posixpath
@@ -892,10 +893,22 @@ def _read_version_file(
     (:func:`refs_within_limits`): for a version that is likely to be dropped after its
     checks (:func:`_self_contained`), freezing it would be wasted.
     """
+    raw = _read_version_bytes(path, file=file, settings=settings)
+    return (raw, *_parse_version_file(raw, file=file, settings=settings, light=light))
+
+
+def _read_version_bytes(path: Path, *, file: str, settings: RegistrySettings) -> bytes:
+    """The bytes of one version file (a regular file within the size cap)."""
     try:
-        raw = _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
+        return _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
     except LockError as exc:
         raise DocumentError(exc.message, code=exc.code, file=file) from None
+
+
+def _parse_version_file(
+    raw: bytes, *, file: str, settings: RegistrySettings, light: bool
+) -> tuple[Any, list[str], bool]:
+    """:func:`_read_version_file` once the bytes are read."""
     # loads_fast: the same values and refusals as loads (tests/core/test_jsondoc_fast.py)
     document = _jsondoc.loads_fast(
         raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
@@ -906,9 +919,9 @@ def _read_version_file(
     # (normalised forms, bundles, validators) must stay true of it.
     if light:
         refs = refs_within_limits(raw, document, settings.limits, file=file)
-        return raw, document, refs, False
+        return document, refs, False
     frozen, refs, canonical = freeze_within_limits(document, settings.limits, file=file)
-    return raw, frozen, refs, canonical
+    return frozen, refs, canonical
 
 
 def _load_contract(
@@ -925,6 +938,7 @@ def _load_contract(
     settled: set[str] | None = None,
     locked: frozenset[tuple[str, Version]] = frozenset(),
     vouched: Callable[[str, bytes], bool] | None = None,
+    unparsed: bool = False,
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
@@ -937,7 +951,10 @@ def _load_contract(
     ``locked``: the lock's keys, to tell drafts from the latest release).
     ``vouched`` (the gate with ``--against``, with ``settled``): whether a version file
     (path from the root, bytes) is the base commit's file at the same path; a
-    ``published`` version it vouches for is settled whatever its place (latest or not).
+    ``published`` version it vouches for is settled whatever its place (latest or not),
+    and its ``contract.toml`` bytes are handed to it too. ``unparsed`` (the gate, when
+    the base's settings are this registry's): such a version is not even parsed when its
+    bytes show it self-contained (:func:`_local_refs`).
     """
     contract_id = f"{namespace}.{name}"
     rel_dir = _rel(root, directory)
@@ -951,8 +968,12 @@ def _load_contract(
         )
     else:
         # Every problem in the file, not only the first (one typo must not hide the next).
+        toml_rel = f"{rel_dir}/{CONTRACT_FILE}"
         meta, toml_problems = contract_meta_problems(
-            toml_path, display=f"{rel_dir}/{CONTRACT_FILE}", default_mode=settings.mode
+            toml_path,
+            display=toml_rel,
+            default_mode=settings.mode,
+            seen=None if vouched is None else functools.partial(vouched, toml_rel),
         )
         for problem in toml_problems:
             collector.add(problem)
@@ -994,20 +1015,23 @@ def _load_contract(
         else:
             light = settled is not None and (contract_id, version) in (published or {})
         try:
-            raw, document, refs[rel], canonical = _read_version_file(
-                path, file=rel, settings=settings, light=light
-            )
+            raw = _read_version_bytes(path, file=rel, settings=settings)
+            digest = digest_of(raw)
+            trusted = published is not None and published.get((contract_id, version)) == digest
+            same = light and trusted and (vouched is None or vouched(rel, raw))
+            # The base's gate checked these very bytes under these settings.
+            unread = _local_refs(raw) if same and unparsed else None
+            if unread is None:
+                document, refs[rel], canonical = _parse_version_file(
+                    raw, file=rel, settings=settings, light=light
+                )
+            else:
+                document, refs[rel], canonical = _Unparsed(rel, settings), unread, False
         except AccordError as exc:
             collector.add(exc.problem())
             continue
-        digest = digest_of(raw)
-        trusted = published is not None and published.get((contract_id, version)) == digest
         if light and settled is not None:
-            if (
-                trusted
-                and (vouched is None or vouched(rel, raw))
-                and _self_contained(document, refs[rel], file=rel)
-            ):
+            if unread is not None or (same and _self_contained(document, refs[rel], file=rel)):
                 document = _Unparsed(rel, settings)
                 settled.add(rel)
             else:
@@ -1084,6 +1108,35 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
     except AccordError:
         return False
     return all(_object_pointer(document, ref) for ref in refs)
+
+
+# What the bytes of a version file must show for it to be kept unread: a 2020-12 root
+# (every "$schema" names it, or there is none), and each "$ref" a plain pointer into the
+# file itself. Without a \u escape every key is spelled as written, so no "$schema",
+# "$ref" or "$id" can hide from these searches.
+_SCHEMA_2020_12 = re.compile(rb'"\$schema"\s*:\s*"https://json-schema\.org/draft/2020-12/schema"')
+_LOCAL_REF = re.compile(rb'"\$ref"\s*:\s*"(#(?:/[^"\\%/~]*[^"\\%/~0-9][^"\\%/~]*)*)"')
+
+
+def _local_refs(raw: bytes) -> list[str] | None:
+    """The ``$ref`` values of a version file, when its bytes alone show what
+    :func:`_self_contained` asks of its document, or ``None`` (then it is parsed).
+
+    Only for a file the base commit holds byte for byte under a lock line that matches,
+    with the base's settings (the gate's ``unparsed``): the base's gate parsed these
+    bytes, checked their limits and resolved these pointers, and none of that depends on
+    another file. What is left is what could: a ``$ref`` out of the file (its target may
+    have changed), an ``$id`` (it moves the base of the pointers), another dialect (it is
+    normalised), a pointer through an array, a percent-encoded or escaped pointer.
+    """
+    if b"\\u" in raw or b'"$id"' in raw or not raw.lstrip().startswith(b"{"):
+        return None
+    if raw.count(b'"$schema"') != len(_SCHEMA_2020_12.findall(raw)):
+        return None
+    found = _LOCAL_REF.findall(raw)
+    if raw.count(b'"$ref"') != len(found):
+        return None
+    return [value.decode("utf-8", "surrogateescape") for value in found]
 
 
 def _object_pointer(document: Any, ref: str) -> bool:
@@ -1184,6 +1237,7 @@ def _build(
     lint_checks: Callable[[Registry, _Scan], Iterable[Problem]] | None = None,
     lazy: bool = False,
     vouched: Callable[[str, bytes], bool] | None = None,
+    unparsed: bool = False,
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
 
@@ -1207,6 +1261,11 @@ def _build(
     are checked from its bytes, and when every ``$ref`` stays inside it
     (:func:`_self_contained`) only its bytes are kept, parsed on first use; nothing it
     holds depends on another file, so its checks on the base still hold.
+
+    ``unparsed`` (with ``vouched``; the gate, when ``accord.toml`` is the base's): such a
+    version whose bytes show every ``$ref`` inside it (:func:`_local_refs`) is not parsed
+    at all: the base's gate parsed and checked the same bytes under the same settings.
+    Its lock digest is still checked here; it is parsed, with today's limits, on use.
     """
     from accord.registry.problems import apply_overrides, check_overrides
 
@@ -1255,6 +1314,7 @@ def _build(
             settled=settled,
             locked=locked,
             vouched=vouched if published is not None else None,
+            unparsed=unparsed,
         )
         all_versions.extend(versions)
         if contract is not None:
