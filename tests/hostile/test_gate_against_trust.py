@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from accord.errors import RegistryError
+from accord.errors import AccordError, RegistryError
 from accord.gate.check import check
 from accord.registry import model as registry_module
 
@@ -366,3 +366,18 @@ def test_a_ref_out_of_the_file_is_resolved_again(root: Path, raw: bytes) -> None
 )
 def test_what_the_bytes_must_show_to_stay_unread(raw: bytes, local: list[str] | None) -> None:
     assert registry_module._local_refs(raw) == local
+
+
+def test_a_broken_file_the_base_locked_is_refused_once_a_diff_reads_it(root: Path) -> None:
+    # A base whose lock names a file that is not JSON at all (its own gate refused it):
+    # the file is kept unread while nothing needs it, and refused as soon as a diff does.
+    broken = b'{"type": "object", "properties": {"id": {"type": "integer"}}\n'
+    path = root / "orders" / "c1" / "1.0.0.schema.json"
+    path.write_bytes(broken)
+    _relock(root, "orders.c1", "1.0.0", "sha256:" + hashlib.sha256(broken).hexdigest())
+    _commit(root, "a base its own gate refuses")
+    _write(root, "orders.c1", "1.1.0", SCHEMA)
+    with pytest.raises(AccordError) as info:
+        check(root, against="main", tip=True)
+    assert info.value.code == "json-malformed"
+    assert "orders/c1/1.0.0.schema.json" in str(info.value)
