@@ -381,3 +381,37 @@ def test_a_broken_file_the_base_locked_is_refused_once_a_diff_reads_it(root: Pat
         check(root, against="main", tip=True)
     assert info.value.code == "json-malformed"
     assert "orders/c1/1.0.0.schema.json" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("base", "branch", "same"),
+    [
+        (None, None, True),
+        (b"max-depth = 60\n", b"max-depth = 60\n", True),
+        (b"max-depth = 60\n", b"max-depth = 61\n", False),
+        (b"max-depth = 60\n", None, False),
+        (None, b"max-depth = 60\n", False),
+        (b"max-depth = 60\n", "link", False),
+        (None, "directory", False),
+    ],
+)
+def test_only_the_base_s_own_settings_keep_files_unread(
+    root: Path, base: bytes | None, branch: bytes | str | None, same: bool
+) -> None:
+    from accord.gate import git
+    from accord.gate.check import _same_settings
+
+    settings = root / "accord.toml"
+    if base is not None:
+        settings.write_bytes(base)
+        _commit(root, "settings")
+    settings.unlink(missing_ok=True)
+    if branch == "link":
+        (root.parent / "elsewhere.toml").write_bytes(base or b"")
+        settings.symlink_to(root.parent / "elsewhere.toml")
+    elif branch == "directory":
+        settings.mkdir()
+    elif isinstance(branch, bytes):
+        settings.write_bytes(branch)
+    tree = git.read_tree(root.parent, git.rev_parse(root.parent, "main"), "contracts")
+    assert _same_settings(root, tree) is same

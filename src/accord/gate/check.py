@@ -831,10 +831,10 @@ def _same_settings(root: Path, tree: GitTree) -> bool:
 
     base = tree.blobs.get(SETTINGS_FILE)
     path = root / SETTINGS_FILE
-    if path.is_symlink() or not (path.is_file() or base is None):
+    if not path.exists() and not path.is_symlink():
+        return base is None
+    if base is None or path.is_symlink() or not path.is_file():
         return False  # a link or special file: the load refuses it
-    if base is None or not path.exists():
-        return base is None and not path.exists()
     from accord.errors import AccordError
     from accord.gate import git as _git
     from accord.registry.model import _read_regular
