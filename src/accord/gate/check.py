@@ -927,6 +927,7 @@ def _against(
 
     findings: list[Finding] = []
     deleted_contracts: set[str] = set()
+    by_key = {(v.contract_id, v.version): v for c in registry for v in c.versions}
     for (cid, number), (digest, line) in sorted(base.lock.items()):
         owner = registry.contracts.get(cid)
         if owner is None:
@@ -943,7 +944,7 @@ def _against(
                     )
                 )
             continue
-        current = next((v for v in owner.versions if v.version == number), None)
+        current = by_key.get((cid, number))
         ident = {"contract": cid, "version": str(number)}
         if current is None:
             moved = next((v for v in owner.versions if v.digest == digest), None)
