@@ -358,6 +358,9 @@ def test_a_ref_out_of_the_file_is_resolved_again(root: Path, raw: bytes) -> None
         (b'{"a": {"\\u0024ref": "other.json"}}', None),
         (b'{"a": {"$ref": "#/$defs/\\"x"}}', None),
         (b'{"$id": "accord://orders.c0@1.0.0", "a": {"$ref": "#/b"}}', None),
+        (b'{"a": {"$dynamicRef": "accord://orders.c0@1.0.0#meta"}}', None),
+        (b'{"a": {"$recursiveRef": "#"}}', None),
+        (b'{"$defs": {"x": {"const": "$id"}}}', None),  # a value spelled like a key: parsed
         (b'{"$schema": "http://json-schema.org/draft-07/schema#"}', None),
         (b'{"$schema": "https://json-schema.org/draft/2020-12/schema", "x": "$schema"}', None),
         (b'[{"$ref": "#/x"}]', None),  # not an object

@@ -1115,6 +1115,8 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
 # file itself. Without a \u escape every key is spelled as written, so no "$schema",
 # "$ref" or "$id" can hide from these searches.
 _SCHEMA_2020_12 = re.compile(rb'"\$schema"\s*:\s*"https://json-schema\.org/draft/2020-12/schema"')
+# Keys that may tie a file to another (a base URI, a dynamic scope): never kept unread.
+_UNREAD_NEVER = (b'"$id"', b'"$dynamicRef"', b'"$recursiveRef"')
 _LOCAL_REF = re.compile(rb'"\$ref"\s*:\s*"(#(?:/[^"\\%/~]*[^"\\%/~0-9][^"\\%/~]*)*)"')
 
 
@@ -1126,8 +1128,9 @@ def _local_refs(raw: bytes) -> list[str] | None:
     with the base's settings (the gate's ``unparsed``): the base's gate parsed these
     bytes, checked their limits and resolved these pointers, and none of that depends on
     another file. What is left is what could: a ``$ref`` out of the file (its target may
-    have changed), an ``$id`` (it moves the base of the pointers), another dialect (it is
-    normalised), a pointer through an array, a percent-encoded or escaped pointer.
+    have changed), an ``$id`` (it moves the base of the pointers), a ``$dynamicRef`` or
+    ``$recursiveRef``, another dialect (it is normalised), a pointer through an array, a
+    percent-encoded or escaped pointer.
     """
     if b"\\u" in raw or not raw.lstrip().startswith(b"{"):
         return None
@@ -1141,7 +1144,7 @@ def _local_refs(raw: bytes) -> list[str] | None:
             if match is None:
                 return None
             refs.append(match.group(1).decode("utf-8", "surrogateescape"))
-        elif raw.startswith(b'"$id"', at) or (
+        elif raw.startswith(_UNREAD_NEVER, at) or (
             raw.startswith(b'"$schema"', at) and _SCHEMA_2020_12.match(raw, at) is None
         ):
             return None
