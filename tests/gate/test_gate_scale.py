@@ -247,3 +247,24 @@ def test_no_collection_while_the_run_is_stored_and_the_collector_back_on_after(
     assert seen[0][1] > 0
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_each_directory_is_listed_once_by_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import accord.registry.model as model
+
+    root = _small_registry(tmp_path).resolve()
+    directories = [str(root), *(str(p) for p in root.rglob("*") if p.is_dir())]
+    listed: list[str] = []
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        listed.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(model.os, "scandir", scandir)
+    assert check(root).exit_code() == 0
+    assert sorted(listed) == sorted(directories)

@@ -753,14 +753,18 @@ class _Scan:
     contracts: list[tuple[str, str, Path]] = field(default_factory=list)
     unexpected: list[tuple[str, str]] = field(default_factory=list)  # (file, what)
     examples: list[tuple[str, Path]] = field(default_factory=list)  # (contract dir rel, path)
+    # The hygiene walk's listing of each directory not yet loaded (by path).
+    listed: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)
 
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _walk_hygiene(root: Path, collector: _Collector) -> None:
-    """Report symlinks and special files anywhere under ``root`` (never following links).
+def _walk_hygiene(root: Path, collector: _Collector) -> dict[str, list[os.DirEntry[str]]]:
+    """Report symlinks and special files anywhere under ``root`` (never following links);
+    every directory's sorted entries, by path (the contracts are loaded from these: each
+    directory of a big registry is listed once).
 
     ``.git`` is not walked: it belongs to git, not to the registry.
     """
@@ -768,10 +772,11 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
     top = os.fspath(root)
     cut = len(top.rstrip("/")) + 1
     stack = [top]
+    listed: dict[str, list[os.DirEntry[str]]] = {}
     while stack:
         directory = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = listed[directory] = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             rel = directory[cut:] or "."
             collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
@@ -794,9 +799,18 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
                     "only regular files and directories are allowed in a registry",
                     rel,
                 )
+    return listed
 
 
-def _entries(directory: Path) -> list[os.DirEntry[str]]:
+def _entries(
+    directory: Path, listed: dict[str, list[os.DirEntry[str]]] | None = None
+) -> list[os.DirEntry[str]]:
+    """The sorted entries of ``directory``: taken out of ``listed`` (the hygiene walk's
+    listing) when it is there, else listed now."""
+    if listed is not None:
+        found = listed.pop(os.fspath(directory), None)
+        if found is not None:
+            return found
     try:
         return sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -851,10 +865,14 @@ def _check_reserved(root: Path, directory: str, collector: _Collector) -> None:
             )
 
 
-def _scan(root: Path, collector: _Collector) -> _Scan:
-    scan = _Scan()
+def _scan(
+    root: Path, collector: _Collector, listed: dict[str, list[os.DirEntry[str]]] | None = None
+) -> _Scan:
+    """The namespaces and contracts under ``root`` (``listed``: the hygiene walk's
+    listing, kept for the contracts' own directories)."""
+    scan = _Scan(listed=listed if listed is not None else {})
     namespaces: list[str] = []
-    for entry in _entries(root):
+    for entry in _entries(root, listed):
         if entry.name.startswith("."):
             continue
         if _is_dir(entry):
@@ -867,7 +885,7 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
     for namespace in _check_names(namespaces, kind="namespace", parent="", collector=collector):
         ns_dir = root / namespace
         names: list[str] = []
-        for entry in _entries(ns_dir):
+        for entry in _entries(ns_dir, listed):
             if entry.name.startswith("."):
                 continue
             if _is_dir(entry):
@@ -978,7 +996,7 @@ def _load_contract(
         for problem in toml_problems:
             collector.add(problem)
     found: list[tuple[Version, Path, str]] = []
-    for entry in _entries(directory):
+    for entry in _entries(directory, scan.listed):
         rel = f"{rel_dir}/{entry.name}"
         if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
             continue  # symlinks and special files are reported by the hygiene walk
@@ -1302,8 +1320,7 @@ def _build(
     with collector.collect():
         settings = load_registry_settings(root)
     collector.problems.extend(check_overrides(settings))
-    _walk_hygiene(root, collector)
-    scan = _scan(root, collector)
+    scan = _scan(root, collector, _walk_hygiene(root, collector))
     lock_lines = _read_lock_lines(root)
     published = _published_digests(lock_lines) if trust_lock and not lint else None
     if trusted is not None and not lint:
