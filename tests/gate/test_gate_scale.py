@@ -249,14 +249,21 @@ def test_no_collection_while_the_run_is_stored_and_the_collector_back_on_after(
     assert gc.get_freeze_count() == 0
 
 
-def test_each_directory_is_listed_once_by_the_load(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("in_git", [False, True])
+def test_each_directory_is_listed_once_by_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_git: bool
 ) -> None:
+    # In git and with a cache, the run key's tree digest lists every directory first;
+    # the load takes the same listing instead of listing each directory again.
     import os
 
     import accord.registry.model as model
+    from accord.core.cache import open_cache
 
-    root = _small_registry(tmp_path).resolve()
+    root = _small_registry(tmp_path / "repo").resolve()
+    if in_git:
+        init_repo(root.parent)
+        commit_all(root.parent, "base")
     directories = [str(root), *(str(p) for p in root.rglob("*") if p.is_dir())]
     listed: list[str] = []
     real = os.scandir
@@ -265,6 +272,8 @@ def test_each_directory_is_listed_once_by_the_load(
         listed.append(os.fspath(path))
         return real(path)
 
+    cache = open_cache(tmp_path / "cache", enabled=True)
     monkeypatch.setattr(model.os, "scandir", scandir)
-    assert check(root).exit_code() == 0
+    with git_module.session():
+        assert check(root, cache=cache if in_git else None).exit_code() == 0
     assert sorted(listed) == sorted(directories)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -648,10 +649,15 @@ def _load(
     so such a file whose bytes show it self-contained is not even parsed: the base's
     gate checked those bytes under those settings.
     """
+    from accord.gate import git as _git
+    from accord.gate.verdicts import LISTING
     from accord.registry.model import _build
 
+    top = os.fspath(root.resolve()) if root.is_dir() else None
+    # The run key's tree digest listed every directory already (same session).
+    listed = _git.remembered((LISTING, top), lambda: None) if top is not None else None
     registry, problems = _build(
-        root, lint=False, trusted=trusted, vouched=vouched, unparsed=unparsed
+        root, lint=False, trusted=trusted, vouched=vouched, unparsed=unparsed, listed=listed
     )
     fatal = [p for p in problems if p.severity == "error" and p.code not in _LOCK_FINDINGS]
     if fatal:

@@ -761,10 +761,13 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _walk_hygiene(root: Path, collector: _Collector) -> dict[str, list[os.DirEntry[str]]]:
+def _walk_hygiene(
+    root: Path, collector: _Collector, listed: dict[str, list[os.DirEntry[str]]] | None = None
+) -> dict[str, list[os.DirEntry[str]]]:
     """Report symlinks and special files anywhere under ``root`` (never following links);
     every directory's sorted entries, by path (the contracts are loaded from these: each
-    directory of a big registry is listed once).
+    directory of a big registry is listed once). ``listed``: directories already listed
+    this run (the gate's tree digest), taken from there.
 
     ``.git`` is not walked: it belongs to git, not to the registry.
     """
@@ -772,11 +775,15 @@ def _walk_hygiene(root: Path, collector: _Collector) -> dict[str, list[os.DirEnt
     top = os.fspath(root)
     cut = len(top.rstrip("/")) + 1
     stack = [top]
-    listed: dict[str, list[os.DirEntry[str]]] = {}
+    known = listed if listed is not None else {}
+    listed = {}
     while stack:
         directory = stack.pop()
         try:
-            entries = listed[directory] = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = known.pop(directory, None)
+            if entries is None:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            listed[directory] = entries
         except OSError as exc:
             rel = directory[cut:] or "."
             collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
@@ -1269,6 +1276,7 @@ def _build(
     lazy: bool = False,
     vouched: Callable[[str, bytes], bool] | None = None,
     unparsed: bool = False,
+    listed: dict[str, list[os.DirEntry[str]]] | None = None,
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
 
@@ -1297,6 +1305,9 @@ def _build(
     version whose bytes show every ``$ref`` inside it (:func:`_local_refs`) is not parsed
     at all: the base's gate parsed and checked the same bytes under the same settings.
     Its lock digest is still checked here; it is parsed, with today's limits, on use.
+
+    ``listed`` (the gate): sorted directory listings taken earlier in the same run, by
+    path (:func:`_walk_hygiene`).
     """
     from accord.registry.problems import apply_overrides, check_overrides
 
@@ -1320,7 +1331,7 @@ def _build(
     with collector.collect():
         settings = load_registry_settings(root)
     collector.problems.extend(check_overrides(settings))
-    scan = _scan(root, collector, _walk_hygiene(root, collector))
+    scan = _scan(root, collector, _walk_hygiene(root, collector, listed))
     lock_lines = _read_lock_lines(root)
     published = _published_digests(lock_lines) if trust_lock and not lint else None
     if trusted is not None and not lint:
