@@ -221,8 +221,11 @@ class ToolConfig:
 # -- reading ---------------------------------------------------------------------------
 
 
-def read_toml(path: Path, *, display: str | None = None) -> dict[str, Any]:
-    """Read a TOML file strictly: regular file, UTF-8, no conflict markers.
+def read_toml(
+    path: Path, *, display: str | None = None, seen: Callable[[bytes], object] | None = None
+) -> dict[str, Any]:
+    """Read a TOML file strictly: regular file, UTF-8, no conflict markers; ``seen`` is
+    handed the bytes read, before they are parsed.
 
     Raises:
         ConfigError: ``path-symlink``, ``path-special-file``, ``file-not-found``,
@@ -233,6 +236,8 @@ def read_toml(path: Path, *, display: str | None = None) -> dict[str, Any]:
     data = read_regular(
         path, display=name, max_bytes=_MAX_TOML_BYTES, error=ConfigError, cap_hint=""
     )
+    if seen is not None:
+        seen(data)
     return loads_toml(data, file=name)
 
 
@@ -578,13 +583,18 @@ def load_contract_meta(
 
 
 def contract_meta_problems(
-    path: Path, *, display: str | None = None, default_mode: Mode = DEFAULT_MODE
+    path: Path,
+    *,
+    display: str | None = None,
+    default_mode: Mode = DEFAULT_MODE,
+    seen: Callable[[bytes], object] | None = None,
 ) -> tuple[ContractMeta | None, list[Problem]]:
     """Read one ``contract.toml`` and report *every* problem in it (lint and the
-    loader), not only the first; the metadata is ``None`` when there is any."""
+    loader), not only the first; the metadata is ``None`` when there is any. ``seen``:
+    handed the file's bytes (:func:`read_toml`)."""
     name = display or str(path)
     try:
-        data = read_toml(path, display=name)
+        data = read_toml(path, display=name, seen=seen)
     except AccordError as exc:
         return None, [exc.problem()]
     meta, errors = _contract_meta(data, file=name, default_mode=default_mode)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 import os
 import posixpath
@@ -752,14 +753,21 @@ class _Scan:
     contracts: list[tuple[str, str, Path]] = field(default_factory=list)
     unexpected: list[tuple[str, str]] = field(default_factory=list)  # (file, what)
     examples: list[tuple[str, Path]] = field(default_factory=list)  # (contract dir rel, path)
+    # The hygiene walk's listing of each directory not yet loaded (by path).
+    listed: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)
 
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _walk_hygiene(root: Path, collector: _Collector) -> None:
-    """Report symlinks and special files anywhere under ``root`` (never following links).
+def _walk_hygiene(
+    root: Path, collector: _Collector, listed: dict[str, list[os.DirEntry[str]]] | None = None
+) -> dict[str, list[os.DirEntry[str]]]:
+    """Report symlinks and special files anywhere under ``root`` (never following links);
+    every directory's sorted entries, by path (the contracts are loaded from these: each
+    directory of a big registry is listed once). ``listed``: directories already listed
+    this run (the gate's tree digest), taken from there.
 
     ``.git`` is not walked: it belongs to git, not to the registry.
     """
@@ -767,10 +775,15 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
     top = os.fspath(root)
     cut = len(top.rstrip("/")) + 1
     stack = [top]
+    known = listed if listed is not None else {}
+    listed = {}
     while stack:
         directory = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = known.pop(directory, None)
+            if entries is None:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            listed[directory] = entries
         except OSError as exc:
             rel = directory[cut:] or "."
             collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
@@ -793,9 +806,18 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
                     "only regular files and directories are allowed in a registry",
                     rel,
                 )
+    return listed
 
 
-def _entries(directory: Path) -> list[os.DirEntry[str]]:
+def _entries(
+    directory: Path, listed: dict[str, list[os.DirEntry[str]]] | None = None
+) -> list[os.DirEntry[str]]:
+    """The sorted entries of ``directory``: taken out of ``listed`` (the hygiene walk's
+    listing) when it is there, else listed now."""
+    if listed is not None:
+        found = listed.pop(os.fspath(directory), None)
+        if found is not None:
+            return found
     try:
         return sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -850,10 +872,14 @@ def _check_reserved(root: Path, directory: str, collector: _Collector) -> None:
             )
 
 
-def _scan(root: Path, collector: _Collector) -> _Scan:
-    scan = _Scan()
+def _scan(
+    root: Path, collector: _Collector, listed: dict[str, list[os.DirEntry[str]]] | None = None
+) -> _Scan:
+    """The namespaces and contracts under ``root`` (``listed``: the hygiene walk's
+    listing, kept for the contracts' own directories)."""
+    scan = _Scan(listed=listed if listed is not None else {})
     namespaces: list[str] = []
-    for entry in _entries(root):
+    for entry in _entries(root, listed):
         if entry.name.startswith("."):
             continue
         if _is_dir(entry):
@@ -866,7 +892,7 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
     for namespace in _check_names(namespaces, kind="namespace", parent="", collector=collector):
         ns_dir = root / namespace
         names: list[str] = []
-        for entry in _entries(ns_dir):
+        for entry in _entries(ns_dir, listed):
             if entry.name.startswith("."):
                 continue
             if _is_dir(entry):
@@ -892,10 +918,22 @@ def _read_version_file(
     (:func:`refs_within_limits`): for a version that is likely to be dropped after its
     checks (:func:`_self_contained`), freezing it would be wasted.
     """
+    raw = _read_version_bytes(path, file=file, settings=settings)
+    return (raw, *_parse_version_file(raw, file=file, settings=settings, light=light))
+
+
+def _read_version_bytes(path: Path, *, file: str, settings: RegistrySettings) -> bytes:
+    """The bytes of one version file (a regular file within the size cap)."""
     try:
-        raw = _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
+        return _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
     except LockError as exc:
         raise DocumentError(exc.message, code=exc.code, file=file) from None
+
+
+def _parse_version_file(
+    raw: bytes, *, file: str, settings: RegistrySettings, light: bool
+) -> tuple[Any, list[str], bool]:
+    """:func:`_read_version_file` once the bytes are read."""
     # loads_fast: the same values and refusals as loads (tests/core/test_jsondoc_fast.py)
     document = _jsondoc.loads_fast(
         raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
@@ -906,9 +944,9 @@ def _read_version_file(
     # (normalised forms, bundles, validators) must stay true of it.
     if light:
         refs = refs_within_limits(raw, document, settings.limits, file=file)
-        return raw, document, refs, False
+        return document, refs, False
     frozen, refs, canonical = freeze_within_limits(document, settings.limits, file=file)
-    return raw, frozen, refs, canonical
+    return frozen, refs, canonical
 
 
 def _load_contract(
@@ -925,6 +963,7 @@ def _load_contract(
     settled: set[str] | None = None,
     locked: frozenset[tuple[str, Version]] = frozenset(),
     vouched: Callable[[str, bytes], bool] | None = None,
+    unparsed: bool = False,
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
@@ -937,7 +976,10 @@ def _load_contract(
     ``locked``: the lock's keys, to tell drafts from the latest release).
     ``vouched`` (the gate with ``--against``, with ``settled``): whether a version file
     (path from the root, bytes) is the base commit's file at the same path; a
-    ``published`` version it vouches for is settled whatever its place (latest or not).
+    ``published`` version it vouches for is settled whatever its place (latest or not),
+    and its ``contract.toml`` bytes are handed to it too. ``unparsed`` (the gate, when
+    the base's settings are this registry's): such a version is not even parsed when its
+    bytes show it self-contained (:func:`_local_refs`).
     """
     contract_id = f"{namespace}.{name}"
     rel_dir = _rel(root, directory)
@@ -951,13 +993,17 @@ def _load_contract(
         )
     else:
         # Every problem in the file, not only the first (one typo must not hide the next).
+        toml_rel = f"{rel_dir}/{CONTRACT_FILE}"
         meta, toml_problems = contract_meta_problems(
-            toml_path, display=f"{rel_dir}/{CONTRACT_FILE}", default_mode=settings.mode
+            toml_path,
+            display=toml_rel,
+            default_mode=settings.mode,
+            seen=None if vouched is None else functools.partial(vouched, toml_rel),
         )
         for problem in toml_problems:
             collector.add(problem)
     found: list[tuple[Version, Path, str]] = []
-    for entry in _entries(directory):
+    for entry in _entries(directory, scan.listed):
         rel = f"{rel_dir}/{entry.name}"
         if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
             continue  # symlinks and special files are reported by the hygiene walk
@@ -994,20 +1040,23 @@ def _load_contract(
         else:
             light = settled is not None and (contract_id, version) in (published or {})
         try:
-            raw, document, refs[rel], canonical = _read_version_file(
-                path, file=rel, settings=settings, light=light
-            )
+            raw = _read_version_bytes(path, file=rel, settings=settings)
+            digest = digest_of(raw)
+            trusted = published is not None and published.get((contract_id, version)) == digest
+            same = light and trusted and (vouched is None or vouched(rel, raw))
+            # The base's gate checked these very bytes under these settings.
+            unread = _local_refs(raw) if same and unparsed else None
+            if unread is None:
+                document, refs[rel], canonical = _parse_version_file(
+                    raw, file=rel, settings=settings, light=light
+                )
+            else:
+                document, refs[rel], canonical = _Unparsed(rel, settings), unread, False
         except AccordError as exc:
             collector.add(exc.problem())
             continue
-        digest = digest_of(raw)
-        trusted = published is not None and published.get((contract_id, version)) == digest
         if light and settled is not None:
-            if (
-                trusted
-                and (vouched is None or vouched(rel, raw))
-                and _self_contained(document, refs[rel], file=rel)
-            ):
+            if unread is not None or (same and _self_contained(document, refs[rel], file=rel)):
                 document = _Unparsed(rel, settings)
                 settled.add(rel)
             else:
@@ -1084,6 +1133,48 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
     except AccordError:
         return False
     return all(_object_pointer(document, ref) for ref in refs)
+
+
+# What the bytes of a version file must show for it to be kept unread: a 2020-12 root
+# (every "$schema" names it, or there is none), and each "$ref" a plain pointer into the
+# file itself. Without a \u escape every key is spelled as written, so no "$schema",
+# "$ref" or "$id" can hide from these searches.
+_SCHEMA_2020_12 = re.compile(rb'"\$schema"\s*:\s*"https://json-schema\.org/draft/2020-12/schema"')
+# Keys that may tie a file to another (a base URI, a dynamic scope): never kept unread.
+_UNREAD_NEVER = (b'"$id"', b'"$dynamicRef"', b'"$recursiveRef"')
+_LOCAL_REF = re.compile(rb'"\$ref"\s*:\s*"(#(?:/[^"\\%/~]*[^"\\%/~0-9][^"\\%/~]*)*)"')
+
+
+def _local_refs(raw: bytes) -> list[str] | None:
+    """The ``$ref`` values of a version file, when its bytes alone show what
+    :func:`_self_contained` asks of its document, or ``None`` (then it is parsed).
+
+    Only for a file the base commit holds byte for byte under a lock line that matches,
+    with the base's settings (the gate's ``unparsed``): the base's gate parsed these
+    bytes, checked their limits and resolved these pointers, and none of that depends on
+    another file. What is left is what could: a ``$ref`` out of the file (its target may
+    have changed), an ``$id`` (it moves the base of the pointers), a ``$dynamicRef`` or
+    ``$recursiveRef``, another dialect (it is normalised), a pointer through an array, a
+    percent-encoded or escaped pointer.
+    """
+    if b"\\u" in raw or not raw.lstrip().startswith(b"{"):
+        return None
+    refs: list[str] = []
+    # One pass over the keys that matter, all starting with '"$' (bytes.find is far
+    # faster than a regex scan of the whole text).
+    at = raw.find(b'"$')
+    while at >= 0:
+        if raw.startswith(b'"$ref"', at):
+            match = _LOCAL_REF.match(raw, at)
+            if match is None:
+                return None
+            refs.append(match.group(1).decode("utf-8", "surrogateescape"))
+        elif raw.startswith(_UNREAD_NEVER, at) or (
+            raw.startswith(b'"$schema"', at) and _SCHEMA_2020_12.match(raw, at) is None
+        ):
+            return None
+        at = raw.find(b'"$', at + 2)
+    return refs
 
 
 def _object_pointer(document: Any, ref: str) -> bool:
@@ -1184,6 +1275,8 @@ def _build(
     lint_checks: Callable[[Registry, _Scan], Iterable[Problem]] | None = None,
     lazy: bool = False,
     vouched: Callable[[str, bytes], bool] | None = None,
+    unparsed: bool = False,
+    listed: dict[str, list[os.DirEntry[str]]] | None = None,
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
 
@@ -1207,6 +1300,14 @@ def _build(
     are checked from its bytes, and when every ``$ref`` stays inside it
     (:func:`_self_contained`) only its bytes are kept, parsed on first use; nothing it
     holds depends on another file, so its checks on the base still hold.
+
+    ``unparsed`` (with ``vouched``; the gate, when ``accord.toml`` is the base's): such a
+    version whose bytes show every ``$ref`` inside it (:func:`_local_refs`) is not parsed
+    at all: the base's gate parsed and checked the same bytes under the same settings.
+    Its lock digest is still checked here; it is parsed, with today's limits, on use.
+
+    ``listed`` (the gate): sorted directory listings taken earlier in the same run, by
+    path (:func:`_walk_hygiene`).
     """
     from accord.registry.problems import apply_overrides, check_overrides
 
@@ -1230,8 +1331,7 @@ def _build(
     with collector.collect():
         settings = load_registry_settings(root)
     collector.problems.extend(check_overrides(settings))
-    _walk_hygiene(root, collector)
-    scan = _scan(root, collector)
+    scan = _scan(root, collector, _walk_hygiene(root, collector, listed))
     lock_lines = _read_lock_lines(root)
     published = _published_digests(lock_lines) if trust_lock and not lint else None
     if trusted is not None and not lint:
@@ -1255,6 +1355,7 @@ def _build(
             settled=settled,
             locked=locked,
             vouched=vouched if published is not None else None,
+            unparsed=unparsed,
         )
         all_versions.extend(versions)
         if contract is not None:
