@@ -263,6 +263,67 @@ _DOCUMENT_SLOT = ContractVersion.__dict__["document"]
 setattr(ContractVersion, "document", _Document(_DOCUMENT_SLOT))  # noqa: B010
 
 
+class _Written:
+    """What the ``raw`` slot holds instead of bytes that are exactly the version's
+    parsed document written back (:func:`_write_back`): the bytes are written again on
+    each read, so a registry does not hold every kept document twice (parsed and as
+    bytes)."""
+
+    __slots__ = ("newline",)
+
+    def __init__(self, newline: bool) -> None:
+        self.newline = newline
+
+
+def _write_back(document: Any, newline: bool) -> bytes:
+    """``document`` as JSON text indented by 2 (msgspec's, keys in their order)."""
+    import msgspec
+
+    text: bytes = msgspec.json.format(msgspec.json.encode(document), indent=2)
+    return text + b"\n" if newline else text
+
+
+class _Raw:
+    """The ``raw`` field of :class:`ContractVersion`, over its slot: the bytes, or
+    written back from the document when the loader proved that gives them exactly."""
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
+        if version is None:
+            return self
+        value = self.slot.__get__(version, owner)
+        if type(value) is _Written:
+            return _write_back(_stored_document(version), value.newline)
+        return value
+
+    def __set__(self, version: ContractVersion, value: Any) -> None:
+        self.slot.__set__(version, value)
+
+
+_RAW_SLOT = ContractVersion.__dict__["raw"]
+setattr(ContractVersion, "raw", _Raw(_RAW_SLOT))  # noqa: B010
+
+
+def _drop_written_bytes(version: ContractVersion) -> None:
+    """Keep no bytes for a version whose parsed document, written back, gives exactly
+    its bytes (what registry tooling writes: JSON indented by 2): :attr:`raw` then
+    writes them again on each read (a few microseconds), identical by construction."""
+    document = _stored_document(version)
+    raw = _RAW_SLOT.__get__(version, ContractVersion)
+    if type(document) is _Unparsed or type(raw) is not bytes:
+        return
+    try:
+        written = _write_back(document, newline=False)
+    except (TypeError, ValueError, OverflowError):  # nothing msgspec can write: kept
+        return
+    if raw == written:
+        _RAW_SLOT.__set__(version, _Written(newline=False))
+    elif raw[:-1] == written and raw[-1:] == b"\n":
+        _RAW_SLOT.__set__(version, _Written(newline=True))
+
+
 def _stored_document(version: ContractVersion) -> Any:
     """What the version holds: its frozen document, or :class:`_Unparsed`."""
     return _DOCUMENT_SLOT.__get__(version, ContractVersion)
@@ -270,6 +331,7 @@ def _stored_document(version: ContractVersion) -> Any:
 
 def _keep_bytes(version: ContractVersion, settings: RegistrySettings) -> None:
     """Drop the version's parsed document: it is parsed again on first read."""
+    _RAW_SLOT.__set__(version, version.raw)  # bytes written back need the document
     _DOCUMENT_SLOT.__set__(version, _Unparsed(version.file, settings))
 
 
@@ -1281,6 +1343,10 @@ def _build(
     registry = dataclasses.replace(
         registry, problems=tuple(p for p in problems if p.severity != "error")
     )
+    if lazy:
+        # A service holds each kept document once: its bytes are written back on read.
+        for version in registry.versions():
+            _drop_written_bytes(version)
     return registry, problems
 
 
