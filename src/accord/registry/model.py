@@ -306,6 +306,26 @@ _RAW_SLOT = ContractVersion.__dict__["raw"]
 setattr(ContractVersion, "raw", _Raw(_RAW_SLOT))  # noqa: B010
 
 
+class _PathText:
+    """The ``path`` field of :class:`ContractVersion`, over its slot: kept as text, a
+    ``Path`` on each read (a registry of thousands of versions holds no ``Path``
+    objects: they are about 300 bytes each, and few callers ever ask for one)."""
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
+        if version is None:
+            return self
+        return Path(self.slot.__get__(version, owner))
+
+    def __set__(self, version: ContractVersion, value: str | os.PathLike[str]) -> None:
+        self.slot.__set__(version, os.fspath(value))
+
+
+setattr(ContractVersion, "path", _PathText(ContractVersion.__dict__["path"]))  # noqa: B010
+
+
 def _drop_written_bytes(version: ContractVersion) -> None:
     """Keep no bytes for a version whose parsed document, written back, gives exactly
     its bytes (what registry tooling writes: JSON indented by 2): :attr:`raw` then
@@ -772,7 +792,7 @@ def _decode_lock(data: bytes) -> str:
         raise LockError("accord.lock is not UTF-8", code="lock-malformed", file=LOCK_FILE) from None
 
 
-def _read_regular(path: Path, *, display: str, max_bytes: int | None) -> bytes:
+def _read_regular(path: str | Path, *, display: str, max_bytes: int | None) -> bytes:
     """Read a regular file without following symlinks; failures are LockError-coded."""
     from accord.core.jsondoc import read_regular
 
@@ -943,7 +963,7 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
 
 
 def _read_version_file(
-    path: Path, *, file: str, settings: RegistrySettings, light: bool = False
+    path: str | Path, *, file: str, settings: RegistrySettings, light: bool = False
 ) -> tuple[bytes, Any, list[str], bool]:
     """Raw bytes and strict parse of one version file (same checks as ``load_path``;
     read once so the digest and the document describe the same bytes), the value of
@@ -1018,7 +1038,7 @@ def _load_contract(
         )
         for problem in toml_problems:
             collector.add(problem)
-    found: list[tuple[Version, Path, str]] = []
+    found: list[tuple[Version, str, str]] = []
     for entry in _entries(directory):
         rel = f"{rel_dir}/{entry.name}"
         if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
@@ -1040,7 +1060,7 @@ def _load_contract(
                     "version-file-invalid", f"{entry.name!r} is not a canonical version", rel
                 )
                 continue
-            found.append((version, Path(entry.path), rel))
+            found.append((version, entry.path, rel))
         elif _is_dir(entry) and entry.name == EXAMPLES_DIR:
             scan.examples.append((rel_dir, Path(entry.path)))
         elif not (_is_file(entry) and entry.name in CONTRACT_EXTRA_FILES):
@@ -1077,7 +1097,7 @@ def _load_contract(
         loaded = ContractVersion(
             contract_id=contract_id,
             version=version,
-            path=path,
+            path=path,  # type: ignore[arg-type]  # kept as text (_PathText)
             file=rel,
             raw=raw,
             document=document,
