@@ -836,10 +836,6 @@ class _Scan:
     examples: list[tuple[str, Path]] = field(default_factory=list)  # (contract dir rel, path)
 
 
-def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
 def _walk_hygiene(root: Path, collector: _Collector) -> None:
     """Report symlinks and special files anywhere under ``root`` (never following links).
 
@@ -1022,7 +1018,7 @@ def _load_contract(
     ``published`` version it vouches for is settled whatever its place (latest or not).
     """
     contract_id = f"{namespace}.{name}"
-    rel_dir = _rel(root, directory)
+    rel_dir = f"{namespace}/{name}"  # directory is root / namespace / name
     meta: ContractMeta | None = None
     toml_path = directory / CONTRACT_FILE
     if not toml_path.exists() and not toml_path.is_symlink():

@@ -216,6 +216,8 @@ def check_limits(
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _NUMBERS = frozenset({int, float, bool, type(None)})
+# Fills a FrozenDict while it is built (its own __setitem__ refuses).
+_set = dict.__setitem__
 
 
 def freeze_within_limits(
@@ -255,12 +257,15 @@ def freeze_within_limits(
                 refs.append(ref)
             if canonical and ("$id" in node or list(node) != sorted(node)):
                 canonical = False
-            return FrozenDict(
-                {
-                    k: v if type(v) in _NUMBERS else intern(v) if type(v) is str else walk(v)
-                    for k, v in node.items()
-                }
-            )
+            # A C copy, then only strings (interned) and containers are replaced.
+            frozen = FrozenDict(node)
+            for k, v in node.items():
+                kind = type(v)
+                if kind is str:
+                    _set(frozen, k, intern(v))
+                elif kind not in _NUMBERS:
+                    _set(frozen, k, walk(v))
+            return frozen
         if isinstance(node, list):
             containers += 1
             wide = wide or len(node) > max_items
