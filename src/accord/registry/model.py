@@ -1361,8 +1361,15 @@ def _build(
     )
     if lazy:
         # A service holds each kept document once: its bytes are written back on read.
-        for version in registry.versions():
+        kept = list(registry.versions())
+        for version in kept:
             _drop_written_bytes(version)
+        # The index the checks above filled is the registry's own when it indexes the
+        # same version objects (no draft was marked: that makes new ones).
+        if len(kept) == len(index.ordered) and all(
+            a is b for a, b in zip(kept, index.ordered, strict=True)
+        ):
+            registry._memo["index"] = index
     return registry, problems
 
 
