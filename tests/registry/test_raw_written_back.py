@@ -87,3 +87,13 @@ def test_a_lint_load_keeps_the_bytes(tmp_path: Path) -> None:
     registry, _problems = _build(tmp_path, lint=True)
     version = registry.get("ns.c@1.0.0")
     assert type(_RAW_SLOT.__get__(version, ContractVersion)) is bytes
+
+
+def test_path_is_kept_as_text_and_read_as_a_path(tmp_path: Path) -> None:
+    _registry, version, data = _load(tmp_path, FILES[0][1])
+    assert type(ContractVersion.__dict__["path"].slot.__get__(version, ContractVersion)) is str
+    assert isinstance(version.path, Path)
+    assert version.path == tmp_path.resolve() / "ns" / "c" / "1.0.0.schema.json"
+    assert version.path.read_bytes() == data
+    assert pickle.loads(pickle.dumps(version)).path == version.path
+    assert dataclasses.replace(version, draft=True).path == version.path
