@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import gc
 import math
 import os
 import posixpath
@@ -463,7 +464,8 @@ class Registry:
         Raises:
             RegistryError: any problem of severity ``error``; ``problems`` lists all.
         """
-        registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
+        with _no_collection():
+            registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
         if any(p.severity == "error" for p in problems):
             raise RegistryError(problems, root=str(root))
         return registry
@@ -654,6 +656,23 @@ class Registry:
             self._memo["index"] = index
         assert isinstance(index, _Index)
         return index
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused (as it was before, after).
+
+    Loading builds tens of thousands of long-lived containers (documents, versions) and
+    no reference cycle: every collection while they are built only walks them again
+    (at 5,000 contracts x 3 versions, five full collections took about 0.9 s of CPU).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _sorted_proxy(contracts: Mapping[str, Contract]) -> Mapping[str, Contract]:
