@@ -1849,33 +1849,41 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
 # Digits as "0": a float or exponent is then "0." / "0e" / "0E", a long integer 16
 # zeros (strings can hold the same bytes, which only make ``own_source`` answer no).
 _ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
-_NEGATIVE_ZERO = re.compile(rb"-0(?=\s*[,\]}])")
 
 
 def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, ...]] | None:
-    """The JSON text ``bundle`` was parsed from and every string ``$ref`` value in its
-    objects, when ``bundle`` is the version's own document as :meth:`Registry.load`
-    parsed it from :attr:`ContractVersion.raw`, and jsonschema-rs reads that text to
-    exactly the values it reads from the document (a validator then compiles the text,
-    with no plain copy of the frozen document); else ``None``.
+    """``bundle`` as JSON text jsonschema-rs reads to exactly the values it reads from
+    the document, and every string ``$ref`` value in its objects, when ``bundle`` is the
+    version's own document as :meth:`Registry.load` froze it (canonical: plain values
+    only, ``$ref`` values listed); else ``None``. A validator then compiles the text,
+    with no plain copy (:func:`thaw`) of the frozen document.
 
-    Only text both read alike: no ``\\u`` escape (lone surrogates), every number a
-    short integer (floats and long integers may be read at another precision, ``-0``
-    kept as written), no ``$dynamicRef``/``$recursiveRef`` (the ``$ref`` values are
-    then all a validator needs to tell whether the schema recurses).
+    Only text both read alike: no ``\\u`` escape, every number a short integer (a float
+    or a long integer may be read at another precision), no
+    ``$dynamicRef``/``$recursiveRef`` (the ``$ref`` values are then all a validator
+    needs to tell whether the schema recurses).
     """
     refs = version._canonical_refs
     if refs is None or bundle is not _stored_document(version):
         return None
-    raw = version.raw
-    if b"\\u" in raw or b"$dynamicRef" in raw or b"$recursiveRef" in raw:
+    import msgspec
+
+    try:
+        text: bytes = msgspec.json.encode(bundle)
+    except (TypeError, ValueError, OverflowError):  # nothing msgspec can write
         return None
-    shape = raw.translate(_ZERO_DIGITS)
-    if b"0." in shape or b"0e" in shape or b"0E" in shape or b"0" * 16 in shape:
+    shape = text.translate(_ZERO_DIGITS)
+    if (
+        b"\\u" in text
+        or b"$dynamicRef" in text
+        or b"$recursiveRef" in text
+        or b"0." in shape
+        or b"0e" in shape
+        or b"0E" in shape
+        or b"0" * 16 in shape
+    ):
         return None
-    if b"-0" in raw and _NEGATIVE_ZERO.search(raw) is not None:
-        return None
-    return raw.decode("utf-8"), refs
+    return text.decode("utf-8"), refs
 
 
 def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:
