@@ -1229,7 +1229,7 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
             return False
     except AccordError:
         return False
-    return all(_object_pointer(document, ref) for ref in refs)
+    return all(_object_pointer(document, ref) for ref in dict.fromkeys(refs))
 
 
 # What the bytes of a version file must show for it to be kept unread: a 2020-12 root
@@ -1750,7 +1750,7 @@ def _check_refs(
     """
     if found is not None:
         try:
-            targets = [_resolve(index, version, ref, "")[0].uri for ref in found]
+            targets = [_resolve(index, version, ref, "")[0].uri for ref in dict.fromkeys(found)]
         except RefError:
             pass
         else:
@@ -1924,7 +1924,7 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
     index.normalized(version)  # its SchemaError, if any, is the bundler's to raise
     known = version._canonical_refs
     if known is not None:  # the loader's walk saw sorted keys, no $id, plain values
-        return all(_as_bundled(index, version, ref) for ref in known)
+        return all(_as_bundled(index, version, ref) for ref in dict.fromkeys(known))
     stack: list[Any] = [document]
     while stack:
         node = stack.pop()
