@@ -46,9 +46,13 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     clear_cache()
     before = set(sys.modules)
     yield directory
-    # the fake packages' modules go with their directory
+    # the fake packages' modules go with their directory (only theirs: an accord module
+    # first imported during the test stays, or importing it again would register its
+    # rules twice)
     for name in set(sys.modules) - before:
-        del sys.modules[name]
+        origin = getattr(sys.modules[name], "__file__", None) or ""
+        if origin.startswith(str(directory)):
+            del sys.modules[name]
     clear_cache()
 
 

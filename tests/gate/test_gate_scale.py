@@ -221,3 +221,59 @@ def test_the_collector_is_back_on_when_the_load_fails(tmp_path: Path) -> None:
         check(root)
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_no_collection_while_the_run_is_stored_and_the_collector_back_on_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import accord.gate.check as gate
+    from accord.core.cache import open_cache
+
+    seen: list[tuple[bool, int]] = []
+    real_store = gate._store_run
+
+    def store(*args: Any, **kwargs: Any) -> Any:
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(gate, "_store_run", store)
+    cache = open_cache(tmp_path / "cache", enabled=True)
+    assert cache is not None
+    assert check(_small_registry(tmp_path), cache=cache).exit_code() == 0
+    assert len(seen) == 1
+    assert seen[0][0] is False
+    assert seen[0][1] > 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("in_git", [False, True])
+def test_each_directory_is_listed_once_by_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_git: bool
+) -> None:
+    # In git and with a cache, the run key's tree digest lists every directory first;
+    # the load takes the same listing instead of listing each directory again.
+    import os
+
+    import accord.registry.model as model
+    from accord.core.cache import open_cache
+
+    root = _small_registry(tmp_path / "repo").resolve()
+    if in_git:
+        init_repo(root.parent)
+        commit_all(root.parent, "base")
+    directories = [str(root), *(str(p) for p in root.rglob("*") if p.is_dir())]
+    listed: list[str] = []
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        listed.append(os.fspath(path))
+        return real(path)
+
+    cache = open_cache(tmp_path / "cache", enabled=True)
+    monkeypatch.setattr(model.os, "scandir", scandir)
+    with git_module.session():
+        assert check(root, cache=cache if in_git else None).exit_code() == 0
+    assert sorted(listed) == sorted(directories)

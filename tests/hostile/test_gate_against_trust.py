@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from accord.errors import RegistryError
+from accord.errors import AccordError, RegistryError
 from accord.gate.check import check
 from accord.registry import model as registry_module
 
@@ -151,3 +151,270 @@ def test_a_ref_into_a_deleted_version_is_still_refused(root: Path) -> None:
     with pytest.raises(RegistryError) as info:
         check(root, against="main", tip=True)
     assert "orders/c3/1.0.0.schema.json" in str(info.value)
+
+
+# -- files kept unread: the base's own bytes, under the base's settings ---------------
+
+
+def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The version files the load parsed (every file but those kept unread)."""
+    seen: list[str] = []
+    real = registry_module._parse_version_file
+
+    def spy(raw: bytes, *, file: str, **kwargs: Any) -> Any:
+        seen.append(file)
+        return real(raw, file=file, **kwargs)
+
+    monkeypatch.setattr(registry_module, "_parse_version_file", spy)
+    return seen
+
+
+def _commit(root: Path, message: str = "more") -> None:
+    _git(root.parent, "add", "-A")
+    _git(root.parent, "commit", "-q", "-m", message)
+
+
+def test_an_unchanged_self_contained_file_is_not_parsed(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _parsed(monkeypatch)
+    report = check(root, against="main", tip=True)
+    assert seen == []
+    assert report.exit_code() == 0
+    assert report.checked == ()
+
+
+def test_an_edited_file_is_parsed_and_refused(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _parsed(monkeypatch)
+    path = root / "orders" / "c1" / "1.0.0.schema.json"
+    path.write_bytes(path.read_bytes()[:-3])  # no longer JSON, lock line untouched
+    with pytest.raises(RegistryError) as info:
+        check(root, against="main", tip=True)
+    assert info.value.code == "json-malformed"
+    assert seen == ["orders/c1/1.0.0.schema.json"]
+
+
+def test_an_edited_file_relocked_is_parsed_and_refused(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _parsed(monkeypatch)
+    deep: Any = {"type": "string"}
+    for _ in range(80):  # past the default depth cap
+        deep = {"items": deep}
+    _write(root, "orders.c1", "1.0.0", {**SCHEMA, "properties": {"id": deep}})
+    with pytest.raises(RegistryError) as info:
+        check(root, against="main", tip=True)
+    assert info.value.code == "json-too-deep"
+    assert seen == ["orders/c1/1.0.0.schema.json"]
+
+
+def test_a_symlink_to_the_base_bytes_is_refused(root: Path) -> None:
+    path = root / "orders" / "c1" / "1.0.0.schema.json"
+    copy = root.parent / "elsewhere.json"
+    copy.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(copy)
+    with pytest.raises(RegistryError) as info:
+        check(root, against="main", tip=True)
+    assert info.value.code == "path-symlink"
+
+
+def test_an_edit_git_cannot_see_is_still_seen(root: Path) -> None:
+    # git's stat cache is told to look at mtime and size only, and the edit keeps both:
+    # `git status` calls the file clean. The gate hashes the bytes it reads instead.
+    repo = root.parent
+    _git(repo, "config", "core.checkStat", "minimal")
+    _git(repo, "config", "core.trustctime", "false")
+    path = root / "orders" / "c1" / "1.0.0.schema.json"
+    old = path.stat()
+    os.utime(path, ns=(old.st_atime_ns - 10**10, old.st_mtime_ns - 10**10))
+    _git(repo, "update-index", "--refresh")
+    past = path.stat()
+    raw = path.read_bytes()
+    edited = raw.replace(b'"integer"', b'"integex"')
+    assert len(edited) == len(raw)
+    assert edited != raw
+    path.write_bytes(edited)
+    os.utime(path, ns=(past.st_atime_ns, past.st_mtime_ns))
+    status = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain"], capture_output=True, check=True
+    )
+    assert status.stdout == b""  # git vouches for a file that changed
+    for relocked in (False, True):
+        if relocked:
+            _relock(root, "orders.c1", "1.0.0", "sha256:" + hashlib.sha256(edited).hexdigest())
+        with pytest.raises(RegistryError) as info:
+            check(root, against="main", tip=True)
+        assert info.value.code == "schema-metaschema"
+        assert "orders/c1/1.0.0.schema.json" in str(info.value)
+
+
+def test_a_base_with_a_broken_lock_vouches_for_nothing(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The base's lock cannot be read: nothing it holds is trusted, every file is parsed
+    # and checked, and the lock problem is refused as on any branch.
+    lock = root / "accord.lock"
+    lock.write_text(lock.read_text() + "not a lock line\n")
+    _commit(root, "a base with a malformed lock")
+    seen = _parsed(monkeypatch)
+    with pytest.raises(RegistryError) as info:
+        check(root, against="main", tip=True)
+    assert info.value.code == "lock-malformed"
+    assert len(seen) == 3
+
+
+def test_a_base_whose_lock_disagrees_with_its_file_is_parsed(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The base locked other bytes than the file it holds (its own gate would have
+    # failed): the file is parsed and checked, and the lock line is reported.
+    _relock(root, "orders.c2", "1.0.0", "sha256:" + "1" * 64)
+    _commit(root, "a base whose lock disagrees with its file")
+    seen = _parsed(monkeypatch)
+    report = check(root, against="main", tip=True)
+    assert seen == ["orders/c2/1.0.0.schema.json"]
+    assert [(f.rule, f.contract) for f in report.active] == [("version-modified", "orders.c2")]
+    assert report.exit_code() == 1
+
+
+def test_lowered_caps_parse_every_file_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The base's checks held under the base's settings: a branch that lowers a cap has
+    # every unchanged file checked against it.
+    seen = _parsed(monkeypatch)
+    (root / "accord.toml").write_text("max-depth = 2\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as info:
+        check(root, against="main", tip=True)
+    assert info.value.code == "json-too-deep"
+    assert len(seen) >= 1
+
+
+def test_settings_equal_to_the_base_keep_files_unread(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (root / "accord.toml").write_text("max-depth = 60\n", encoding="utf-8")
+    _commit(root, "settings")
+    seen = _parsed(monkeypatch)
+    assert check(root, against="main", tip=True).exit_code() == 0
+    assert seen == []
+    (root / "accord.toml").write_text("max-depth = 60 \n", encoding="utf-8")
+    assert check(root, against="main", tip=True).exit_code() == 0
+    assert len(seen) == 3  # other bytes: the base's settings are not vouched for
+
+
+ESCAPED_OUT = (
+    b'{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", '
+    b'"properties": {"id": {"\\u0024ref": "accord://orders.c0@1.0.0#/$defs/id"}}}\n'
+)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(ESCAPED_OUT, id="ref-key-escaped"),
+        pytest.param(
+            ESCAPED_OUT.replace(b"\\u0024ref", b"$ref").replace(b"$defs", b"\\u0024defs"),
+            id="ref-value-escaped",
+        ),
+        pytest.param(ESCAPED_OUT.replace(b"\\u0024ref", b"$ref"), id="ref-out"),
+        pytest.param(
+            ESCAPED_OUT.replace(b"\\u0024ref", b"$ref")
+            .replace(b"accord://", b"./../c0/1.0.0.")
+            .replace(b"orders.c0@1.0.0", b"schema.json"),
+            id="ref-relative-file",
+        ),
+    ],
+)
+def test_a_ref_out_of_the_file_is_resolved_again(root: Path, raw: bytes) -> None:
+    # However a $ref out of the file is spelled, the file is parsed and the $ref is
+    # resolved against today's registry: the target's deletion is refused.
+    folder = root / "orders" / "c3"
+    folder.mkdir(parents=True)
+    (folder / "contract.toml").write_text('owner = "team"\nkind = "event"\n', encoding="utf-8")
+    (folder / "1.0.0.schema.json").write_bytes(raw)
+    _relock(root, "orders.c3", "1.0.0", "sha256:" + hashlib.sha256(raw).hexdigest())
+    _commit(root)
+    assert check(root, against="main", tip=True).exit_code() == 0
+    (root / "orders" / "c0" / "1.0.0.schema.json").unlink()
+    with pytest.raises(RegistryError) as info:
+        check(root, against="main", tip=True)
+    assert "orders/c3/1.0.0.schema.json" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "local"),
+    [
+        (b'{"type": "object"}', []),
+        (b'{"$schema": "https://json-schema.org/draft/2020-12/schema"}', []),
+        (b' {"a": {"$ref" : "#/$defs/x~y"}}', None),  # an escaped pointer token
+        (b'{"a": {"$ref": "#/$defs/x"}, "$defs": {"x": {}}}', ["#/$defs/x"]),
+        (b'{"a": {"$ref": "#"}}', ["#"]),
+        (b'{"a": {"$ref": "#/allOf/0"}}', None),  # through an array
+        (b'{"a": {"$ref": "#/$defs/x%20y"}}', None),  # percent-encoded
+        (b'{"a": {"$ref": "#anchor"}}', None),
+        (b'{"a": {"$ref": "other.json"}}', None),
+        (b'{"a": {"$ref": 5}}', None),  # not a string: the parse decides
+        (b'{"enum": ["$ref"]}', None),
+        (b'{"a": {"\\u0024ref": "other.json"}}', None),
+        (b'{"a": {"$ref": "#/$defs/\\"x"}}', None),
+        (b'{"$id": "accord://orders.c0@1.0.0", "a": {"$ref": "#/b"}}', None),
+        (b'{"a": {"$dynamicRef": "accord://orders.c0@1.0.0#meta"}}', None),
+        (b'{"a": {"$recursiveRef": "#"}}', None),
+        (b'{"$defs": {"x": {"const": "$id"}}}', None),  # a value spelled like a key: parsed
+        (b'{"$schema": "http://json-schema.org/draft-07/schema#"}', None),
+        (b'{"$schema": "https://json-schema.org/draft/2020-12/schema", "x": "$schema"}', None),
+        (b'[{"$ref": "#/x"}]', None),  # not an object
+        (b"true", None),
+    ],
+)
+def test_what_the_bytes_must_show_to_stay_unread(raw: bytes, local: list[str] | None) -> None:
+    assert registry_module._local_refs(raw) == local
+
+
+def test_a_broken_file_the_base_locked_is_refused_once_a_diff_reads_it(root: Path) -> None:
+    # A base whose lock names a file that is not JSON at all (its own gate refused it):
+    # the file is kept unread while nothing needs it, and refused as soon as a diff does.
+    broken = b'{"type": "object", "properties": {"id": {"type": "integer"}}\n'
+    path = root / "orders" / "c1" / "1.0.0.schema.json"
+    path.write_bytes(broken)
+    _relock(root, "orders.c1", "1.0.0", "sha256:" + hashlib.sha256(broken).hexdigest())
+    _commit(root, "a base its own gate refuses")
+    _write(root, "orders.c1", "1.1.0", SCHEMA)
+    with pytest.raises(AccordError) as info:
+        check(root, against="main", tip=True)
+    assert info.value.code == "json-malformed"
+    assert "orders/c1/1.0.0.schema.json" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("base", "branch", "same"),
+    [
+        (None, None, True),
+        (b"max-depth = 60\n", b"max-depth = 60\n", True),
+        (b"max-depth = 60\n", b"max-depth = 61\n", False),
+        (b"max-depth = 60\n", None, False),
+        (None, b"max-depth = 60\n", False),
+        (b"max-depth = 60\n", "link", False),
+        (None, "directory", False),
+    ],
+)
+def test_only_the_base_s_own_settings_keep_files_unread(
+    root: Path, base: bytes | None, branch: bytes | str | None, same: bool
+) -> None:
+    from accord.gate import git
+    from accord.gate.check import _same_settings
+
+    settings = root / "accord.toml"
+    if base is not None:
+        settings.write_bytes(base)
+        _commit(root, "settings")
+    settings.unlink(missing_ok=True)
+    if branch == "link":
+        (root.parent / "elsewhere.toml").write_bytes(base or b"")
+        settings.symlink_to(root.parent / "elsewhere.toml")
+    elif branch == "directory":
+        settings.mkdir()
+    elif isinstance(branch, bytes):
+        settings.write_bytes(branch)
+    tree = git.read_tree(root.parent, git.rev_parse(root.parent, "main"), "contracts")
+    assert _same_settings(root, tree) is same

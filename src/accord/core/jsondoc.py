@@ -606,7 +606,7 @@ def loads_fast(
 
 
 def read_regular(
-    path: Path,
+    path: str | os.PathLike[str],
     *,
     display: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -634,6 +635,7 @@ def _load(
     *,
     trusted: Mapping[tuple[str, Version], str] | None = None,
     vouched: Callable[[str, bytes], bool] | None = None,
+    unparsed: bool = False,
 ) -> tuple[Registry, list[Finding]]:
     """Load the registry; lock disagreements become findings, other errors raise.
 
@@ -643,10 +645,20 @@ def _load(
     base commit's file at the same path (:func:`_vouched`); a trusted file it vouches
     for, whose every ``$ref`` stays inside it, keeps only its bytes (limits checked),
     parsed when a diff first reads it. Everything else is checked in full.
+    ``unparsed``: the registry's settings are the base commit's (:func:`_same_settings`),
+    so such a file whose bytes show it self-contained is not even parsed: the base's
+    gate checked those bytes under those settings.
     """
+    from accord.gate import git as _git
+    from accord.gate.verdicts import LISTING
     from accord.registry.model import _build
 
-    registry, problems = _build(root, lint=False, trusted=trusted, vouched=vouched)
+    top = os.fspath(root.resolve()) if root.is_dir() else None
+    # The run key's tree digest listed every directory already (same session).
+    listed = _git.remembered((LISTING, top), lambda: None) if top is not None else None
+    registry, problems = _build(
+        root, lint=False, trusted=trusted, vouched=vouched, unparsed=unparsed, listed=listed
+    )
     fatal = [p for p in problems if p.severity == "error" and p.code not in _LOCK_FINDINGS]
     if fatal:
         raise RegistryError(fatal, root=str(root))
@@ -818,6 +830,28 @@ def _vouched(tree: GitTree, blob_ids: dict[str, str]) -> Callable[[str, bytes], 
     return vouched
 
 
+def _same_settings(root: Path, tree: GitTree) -> bool:
+    """Whether ``accord.toml`` (caps, default mode) is byte for byte the base commit's,
+    or absent from both; ``False`` when it cannot be read."""
+    from accord.registry.model import SETTINGS_FILE
+
+    base = tree.blobs.get(SETTINGS_FILE)
+    path = root / SETTINGS_FILE
+    if not path.exists() and not path.is_symlink():
+        return base is None
+    if base is None or path.is_symlink() or not path.is_file():
+        return False  # a link or special file: the load refuses it
+    from accord.errors import AccordError
+    from accord.gate import git as _git
+    from accord.registry.model import _read_regular
+
+    try:
+        raw = _read_regular(path, display=SETTINGS_FILE, max_bytes=None)
+    except (AccordError, OSError):
+        return False
+    return _git.blob_id(raw, length=len(base)) == base
+
+
 def _base_lock(tree: GitTree | None) -> dict[tuple[str, Version], str] | None:
     """The base tree's lock digests, or ``None`` when it has no readable lock."""
     from accord.errors import AccordError
@@ -886,8 +920,11 @@ def _against(
         here: dict[str, str] = {
             v.file: _blob_id(known, v.file, v.raw, length) for v in contract.versions
         }
-        toml = contract.directory / "contract.toml"
-        here[folder + "contract.toml"] = _git.blob_id(toml.read_bytes(), length=length)
+        toml = folder + "contract.toml"
+        seen = known.get(toml)
+        if seen is None or len(seen) != length:  # not read by the load (not in the base)
+            seen = _git.blob_id((contract.directory / "contract.toml").read_bytes(), length=length)
+        here[toml] = seen
         if here != by_folder.get(folder, {}):
             base.changed.add(contract.id)
         base.new_versions[contract.id] = {
@@ -896,6 +933,7 @@ def _against(
 
     findings: list[Finding] = []
     deleted_contracts: set[str] = set()
+    by_key = {(v.contract_id, v.version): v for c in registry for v in c.versions}
     for (cid, number), (digest, line) in sorted(base.lock.items()):
         owner = registry.contracts.get(cid)
         if owner is None:
@@ -912,7 +950,7 @@ def _against(
                     )
                 )
             continue
-        current = next((v for v in owner.versions if v.version == number), None)
+        current = by_key.get((cid, number))
         ident = {"contract": cid, "version": str(number)}
         if current is None:
             moved = next((v for v in owner.versions if v.digest == digest), None)
@@ -1083,6 +1121,15 @@ class _Heap:
             gc.enable()
             self._frozen = True
 
+    def diffed(self) -> None:
+        """Every verdict is in: no collection while the run is encoded for the cache and
+        read back (thousands of reports, no cycle among them; at 1,000 contracts the
+        collections it set off took 40% of that step)."""
+        import gc
+
+        if self._owned:
+            gc.disable()
+
     def __exit__(self, *exc: object) -> None:
         import gc
 
@@ -1090,8 +1137,7 @@ class _Heap:
             return
         if self._frozen:
             gc.unfreeze()
-        else:
-            gc.enable()
+        gc.enable()
 
 
 def _check(
@@ -1128,7 +1174,8 @@ def _check(
     trusted = _base_lock(base_tree) if against is not None else None
     blob_ids: dict[str, str] = {}
     vouched = _vouched(base_tree, blob_ids) if base_tree is not None else None
-    registry, findings = _load(root_path, trusted=trusted, vouched=vouched)
+    unparsed = base_tree is not None and _same_settings(root_path, base_tree)
+    registry, findings = _load(root_path, trusted=trusted, vouched=vouched, unparsed=unparsed)
     heap.loaded()
     findings += _unlocked(registry)
     loaded = time.perf_counter()
@@ -1170,6 +1217,7 @@ def _check(
         prefix=path_prefix(root_path),
     )
     if cache is not None and key is not None:
+        heap.diffed()
         _store_run(cache, key, report)
     return report
 

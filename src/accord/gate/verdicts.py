@@ -332,13 +332,16 @@ def _tree_digest(root: Path) -> str | None:
                 digest.update(name + b"gone")
         except OSError:
             return None
-    top = str(root)
+    top = os.fspath(Path(root).resolve())
     cut = len(os.path.join(top, ""))  # entry paths are top + separator + rel
     stack = [top]
     directories: list[str] = []
+    listed: dict[str, list[os.DirEntry[str]]] = {}
     try:
         while stack:
-            for entry in os.scandir(stack.pop()):
+            here = stack.pop()
+            listed[here] = entries = sorted(os.scandir(here), key=lambda e: e.name)
+            for entry in entries:
                 if entry.is_dir(follow_symlinks=False) and entry.name != ".git":
                     directories.append(entry.path[cut:])
                     stack.append(entry.path)
@@ -346,4 +349,11 @@ def _tree_digest(root: Path) -> str | None:
         return None
     for rel in sorted(directories):
         digest.update(b"\0D" + os.fsencode(rel))
+    # The registry load of the same run lists these directories again: it takes them
+    # from here (the tree digested is then the tree loaded).
+    git.remembered((LISTING, top), lambda: listed)
     return digest.hexdigest()
+
+
+# The key of a tree digest's directory listing in the git session (with the root's path).
+LISTING = "listing"

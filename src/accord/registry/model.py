@@ -29,6 +29,8 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
 import math
 import os
 import posixpath
@@ -262,6 +264,87 @@ _DOCUMENT_SLOT = ContractVersion.__dict__["document"]
 setattr(ContractVersion, "document", _Document(_DOCUMENT_SLOT))  # noqa: B010
 
 
+class _Written:
+    """What the ``raw`` slot holds instead of bytes that are exactly the version's
+    parsed document written back (:func:`_write_back`): the bytes are written again on
+    each read, so a registry does not hold every kept document twice (parsed and as
+    bytes)."""
+
+    __slots__ = ("newline",)
+
+    def __init__(self, newline: bool) -> None:
+        self.newline = newline
+
+
+def _write_back(document: Any, newline: bool) -> bytes:
+    """``document`` as JSON text indented by 2 (msgspec's, keys in their order)."""
+    import msgspec
+
+    text: bytes = msgspec.json.format(msgspec.json.encode(document), indent=2)
+    return text + b"\n" if newline else text
+
+
+class _Raw:
+    """The ``raw`` field of :class:`ContractVersion`, over its slot: the bytes, or
+    written back from the document when the loader proved that gives them exactly."""
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
+        if version is None:
+            return self
+        value = self.slot.__get__(version, owner)
+        if type(value) is _Written:
+            return _write_back(_stored_document(version), value.newline)
+        return value
+
+    def __set__(self, version: ContractVersion, value: Any) -> None:
+        self.slot.__set__(version, value)
+
+
+_RAW_SLOT = ContractVersion.__dict__["raw"]
+setattr(ContractVersion, "raw", _Raw(_RAW_SLOT))  # noqa: B010
+
+
+class _PathText:
+    """The ``path`` field of :class:`ContractVersion`, over its slot: kept as text, a
+    ``Path`` on each read (a registry of thousands of versions holds no ``Path``
+    objects: they are about 300 bytes each, and few callers ever ask for one)."""
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
+        if version is None:
+            return self
+        return Path(self.slot.__get__(version, owner))
+
+    def __set__(self, version: ContractVersion, value: str | os.PathLike[str]) -> None:
+        self.slot.__set__(version, os.fspath(value))
+
+
+setattr(ContractVersion, "path", _PathText(ContractVersion.__dict__["path"]))  # noqa: B010
+
+
+def _drop_written_bytes(version: ContractVersion) -> None:
+    """Keep no bytes for a version whose parsed document, written back, gives exactly
+    its bytes (what registry tooling writes: JSON indented by 2): :attr:`raw` then
+    writes them again on each read (a few microseconds), identical by construction."""
+    document = _stored_document(version)
+    raw = _RAW_SLOT.__get__(version, ContractVersion)
+    if type(document) is _Unparsed or type(raw) is not bytes:
+        return
+    try:
+        written = _write_back(document, newline=False)
+    except (TypeError, ValueError, OverflowError):  # nothing msgspec can write: kept
+        return
+    if raw == written:
+        _RAW_SLOT.__set__(version, _Written(newline=False))
+    elif raw[:-1] == written and raw[-1:] == b"\n":
+        _RAW_SLOT.__set__(version, _Written(newline=True))
+
+
 def _stored_document(version: ContractVersion) -> Any:
     """What the version holds: its frozen document, or :class:`_Unparsed`."""
     return _DOCUMENT_SLOT.__get__(version, ContractVersion)
@@ -269,6 +352,7 @@ def _stored_document(version: ContractVersion) -> Any:
 
 def _keep_bytes(version: ContractVersion, settings: RegistrySettings) -> None:
     """Drop the version's parsed document: it is parsed again on first read."""
+    _RAW_SLOT.__set__(version, version.raw)  # bytes written back need the document
     _DOCUMENT_SLOT.__set__(version, _Unparsed(version.file, settings))
 
 
@@ -380,7 +464,8 @@ class Registry:
         Raises:
             RegistryError: any problem of severity ``error``; ``problems`` lists all.
         """
-        registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
+        with _no_collection():
+            registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
         if any(p.severity == "error" for p in problems):
             raise RegistryError(problems, root=str(root))
         return registry
@@ -575,6 +660,23 @@ class Registry:
         return index
 
 
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused (as it was before, after).
+
+    Loading builds tens of thousands of long-lived containers (documents, versions) and
+    no reference cycle: every collection while they are built only walks them again
+    (at 5,000 contracts x 3 versions, five full collections took about 0.9 s of CPU).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _sorted_proxy(contracts: Mapping[str, Contract]) -> Mapping[str, Contract]:
     return MappingProxyType(dict(sorted(contracts.items())))
 
@@ -711,7 +813,7 @@ def _decode_lock(data: bytes) -> str:
         raise LockError("accord.lock is not UTF-8", code="lock-malformed", file=LOCK_FILE) from None
 
 
-def _read_regular(path: Path, *, display: str, max_bytes: int | None) -> bytes:
+def _read_regular(path: str | Path, *, display: str, max_bytes: int | None) -> bytes:
     """Read a regular file without following symlinks; failures are LockError-coded."""
     from accord.core.jsondoc import read_regular
 
@@ -753,14 +855,17 @@ class _Scan:
     contracts: list[tuple[str, str, Path]] = field(default_factory=list)
     unexpected: list[tuple[str, str]] = field(default_factory=list)  # (file, what)
     examples: list[tuple[str, Path]] = field(default_factory=list)  # (contract dir rel, path)
+    # The hygiene walk's listing of each directory not yet loaded (by path).
+    listed: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)
 
 
-def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
-def _walk_hygiene(root: Path, collector: _Collector) -> None:
-    """Report symlinks and special files anywhere under ``root`` (never following links).
+def _walk_hygiene(
+    root: Path, collector: _Collector, listed: dict[str, list[os.DirEntry[str]]] | None = None
+) -> dict[str, list[os.DirEntry[str]]]:
+    """Report symlinks and special files anywhere under ``root`` (never following links);
+    every directory's sorted entries, by path (the contracts are loaded from these: each
+    directory of a big registry is listed once). ``listed``: directories already listed
+    this run (the gate's tree digest), taken from there.
 
     ``.git`` is not walked: it belongs to git, not to the registry.
     """
@@ -768,10 +873,15 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
     top = os.fspath(root)
     cut = len(top.rstrip("/")) + 1
     stack = [top]
+    known = listed if listed is not None else {}
+    listed = {}
     while stack:
         directory = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = known.pop(directory, None)
+            if entries is None:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            listed[directory] = entries
         except OSError as exc:
             rel = directory[cut:] or "."
             collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
@@ -794,9 +904,18 @@ def _walk_hygiene(root: Path, collector: _Collector) -> None:
                     "only regular files and directories are allowed in a registry",
                     rel,
                 )
+    return listed
 
 
-def _entries(directory: Path) -> list[os.DirEntry[str]]:
+def _entries(
+    directory: Path, listed: dict[str, list[os.DirEntry[str]]] | None = None
+) -> list[os.DirEntry[str]]:
+    """The sorted entries of ``directory``: taken out of ``listed`` (the hygiene walk's
+    listing) when it is there, else listed now."""
+    if listed is not None:
+        found = listed.pop(os.fspath(directory), None)
+        if found is not None:
+            return found
     try:
         return sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -851,10 +970,14 @@ def _check_reserved(root: Path, directory: str, collector: _Collector) -> None:
             )
 
 
-def _scan(root: Path, collector: _Collector) -> _Scan:
-    scan = _Scan()
+def _scan(
+    root: Path, collector: _Collector, listed: dict[str, list[os.DirEntry[str]]] | None = None
+) -> _Scan:
+    """The namespaces and contracts under ``root`` (``listed``: the hygiene walk's
+    listing, kept for the contracts' own directories)."""
+    scan = _Scan(listed=listed if listed is not None else {})
     namespaces: list[str] = []
-    for entry in _entries(root):
+    for entry in _entries(root, listed):
         if entry.name.startswith("."):
             continue
         if _is_dir(entry):
@@ -867,7 +990,7 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
     for namespace in _check_names(namespaces, kind="namespace", parent="", collector=collector):
         ns_dir = root / namespace
         names: list[str] = []
-        for entry in _entries(ns_dir):
+        for entry in _entries(ns_dir, listed):
             if entry.name.startswith("."):
                 continue
             if _is_dir(entry):
@@ -882,7 +1005,7 @@ def _scan(root: Path, collector: _Collector) -> _Scan:
 
 
 def _read_version_file(
-    path: Path, *, file: str, settings: RegistrySettings, light: bool = False
+    path: str | Path, *, file: str, settings: RegistrySettings, light: bool = False
 ) -> tuple[bytes, Any, list[str], bool]:
     """Raw bytes and strict parse of one version file (same checks as ``load_path``;
     read once so the digest and the document describe the same bytes), the value of
@@ -893,10 +1016,22 @@ def _read_version_file(
     (:func:`refs_within_limits`): for a version that is likely to be dropped after its
     checks (:func:`_self_contained`), freezing it would be wasted.
     """
+    raw = _read_version_bytes(path, file=file, settings=settings)
+    return (raw, *_parse_version_file(raw, file=file, settings=settings, light=light))
+
+
+def _read_version_bytes(path: str | Path, *, file: str, settings: RegistrySettings) -> bytes:
+    """The bytes of one version file (a regular file within the size cap)."""
     try:
-        raw = _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
+        return _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
     except LockError as exc:
         raise DocumentError(exc.message, code=exc.code, file=file) from None
+
+
+def _parse_version_file(
+    raw: bytes, *, file: str, settings: RegistrySettings, light: bool
+) -> tuple[Any, list[str], bool]:
+    """:func:`_read_version_file` once the bytes are read."""
     # loads_fast: the same values and refusals as loads (tests/core/test_jsondoc_fast.py)
     document = _jsondoc.loads_fast(
         raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
@@ -907,9 +1042,9 @@ def _read_version_file(
     # (normalised forms, bundles, validators) must stay true of it.
     if light:
         refs = refs_within_limits(raw, document, settings.limits, file=file)
-        return raw, document, refs, False
+        return document, refs, False
     frozen, refs, canonical = freeze_within_limits(document, settings.limits, file=file)
-    return raw, frozen, refs, canonical
+    return frozen, refs, canonical
 
 
 def _load_contract(
@@ -926,6 +1061,7 @@ def _load_contract(
     settled: set[str] | None = None,
     locked: frozenset[tuple[str, Version]] = frozenset(),
     vouched: Callable[[str, bytes], bool] | None = None,
+    unparsed: bool = False,
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
@@ -938,10 +1074,13 @@ def _load_contract(
     ``locked``: the lock's keys, to tell drafts from the latest release).
     ``vouched`` (the gate with ``--against``, with ``settled``): whether a version file
     (path from the root, bytes) is the base commit's file at the same path; a
-    ``published`` version it vouches for is settled whatever its place (latest or not).
+    ``published`` version it vouches for is settled whatever its place (latest or not),
+    and its ``contract.toml`` bytes are handed to it too. ``unparsed`` (the gate, when
+    the base's settings are this registry's): such a version is not even parsed when its
+    bytes show it self-contained (:func:`_local_refs`).
     """
     contract_id = f"{namespace}.{name}"
-    rel_dir = _rel(root, directory)
+    rel_dir = f"{namespace}/{name}"  # directory is root / namespace / name
     meta: ContractMeta | None = None
     toml_path = directory / CONTRACT_FILE
     if not toml_path.exists() and not toml_path.is_symlink():
@@ -952,13 +1091,17 @@ def _load_contract(
         )
     else:
         # Every problem in the file, not only the first (one typo must not hide the next).
+        toml_rel = f"{rel_dir}/{CONTRACT_FILE}"
         meta, toml_problems = contract_meta_problems(
-            toml_path, display=f"{rel_dir}/{CONTRACT_FILE}", default_mode=settings.mode
+            toml_path,
+            display=toml_rel,
+            default_mode=settings.mode,
+            seen=None if vouched is None else functools.partial(vouched, toml_rel),
         )
         for problem in toml_problems:
             collector.add(problem)
-    found: list[tuple[Version, Path, str]] = []
-    for entry in _entries(directory):
+    found: list[tuple[Version, str, str]] = []
+    for entry in _entries(directory, scan.listed):
         rel = f"{rel_dir}/{entry.name}"
         if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
             continue  # symlinks and special files are reported by the hygiene walk
@@ -979,7 +1122,7 @@ def _load_contract(
                     "version-file-invalid", f"{entry.name!r} is not a canonical version", rel
                 )
                 continue
-            found.append((version, Path(entry.path), rel))
+            found.append((version, entry.path, rel))
         elif _is_dir(entry) and entry.name == EXAMPLES_DIR:
             scan.examples.append((rel_dir, Path(entry.path)))
         elif not (_is_file(entry) and entry.name in CONTRACT_EXTRA_FILES):
@@ -995,20 +1138,23 @@ def _load_contract(
         else:
             light = settled is not None and (contract_id, version) in (published or {})
         try:
-            raw, document, refs[rel], canonical = _read_version_file(
-                path, file=rel, settings=settings, light=light
-            )
+            raw = _read_version_bytes(path, file=rel, settings=settings)
+            digest = digest_of(raw)
+            trusted = published is not None and published.get((contract_id, version)) == digest
+            same = light and trusted and (vouched is None or vouched(rel, raw))
+            # The base's gate checked these very bytes under these settings.
+            unread = _local_refs(raw) if same and unparsed else None
+            if unread is None:
+                document, refs[rel], canonical = _parse_version_file(
+                    raw, file=rel, settings=settings, light=light
+                )
+            else:
+                document, refs[rel], canonical = _Unparsed(rel, settings), unread, False
         except AccordError as exc:
             collector.add(exc.problem())
             continue
-        digest = digest_of(raw)
-        trusted = published is not None and published.get((contract_id, version)) == digest
         if light and settled is not None:
-            if (
-                trusted
-                and (vouched is None or vouched(rel, raw))
-                and _self_contained(document, refs[rel], file=rel)
-            ):
+            if unread is not None or (same and _self_contained(document, refs[rel], file=rel)):
                 document = _Unparsed(rel, settings)
                 settled.add(rel)
             else:
@@ -1016,7 +1162,7 @@ def _load_contract(
         loaded = ContractVersion(
             contract_id=contract_id,
             version=version,
-            path=path,
+            path=path,  # type: ignore[arg-type]  # kept as text (_PathText)
             file=rel,
             raw=raw,
             document=document,
@@ -1084,7 +1230,49 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
             return False
     except AccordError:
         return False
-    return all(_object_pointer(document, ref) for ref in refs)
+    return all(_object_pointer(document, ref) for ref in dict.fromkeys(refs))
+
+
+# What the bytes of a version file must show for it to be kept unread: a 2020-12 root
+# (every "$schema" names it, or there is none), and each "$ref" a plain pointer into the
+# file itself. Without a \u escape every key is spelled as written, so no "$schema",
+# "$ref" or "$id" can hide from these searches.
+_SCHEMA_2020_12 = re.compile(rb'"\$schema"\s*:\s*"https://json-schema\.org/draft/2020-12/schema"')
+# Keys that may tie a file to another (a base URI, a dynamic scope): never kept unread.
+_UNREAD_NEVER = (b'"$id"', b'"$dynamicRef"', b'"$recursiveRef"')
+_LOCAL_REF = re.compile(rb'"\$ref"\s*:\s*"(#(?:/[^"\\%/~]*[^"\\%/~0-9][^"\\%/~]*)*)"')
+
+
+def _local_refs(raw: bytes) -> list[str] | None:
+    """The ``$ref`` values of a version file, when its bytes alone show what
+    :func:`_self_contained` asks of its document, or ``None`` (then it is parsed).
+
+    Only for a file the base commit holds byte for byte under a lock line that matches,
+    with the base's settings (the gate's ``unparsed``): the base's gate parsed these
+    bytes, checked their limits and resolved these pointers, and none of that depends on
+    another file. What is left is what could: a ``$ref`` out of the file (its target may
+    have changed), an ``$id`` (it moves the base of the pointers), a ``$dynamicRef`` or
+    ``$recursiveRef``, another dialect (it is normalised), a pointer through an array, a
+    percent-encoded or escaped pointer.
+    """
+    if b"\\u" in raw or not raw.lstrip().startswith(b"{"):
+        return None
+    refs: list[str] = []
+    # One pass over the keys that matter, all starting with '"$' (bytes.find is far
+    # faster than a regex scan of the whole text).
+    at = raw.find(b'"$')
+    while at >= 0:
+        if raw.startswith(b'"$ref"', at):
+            match = _LOCAL_REF.match(raw, at)
+            if match is None:
+                return None
+            refs.append(match.group(1).decode("utf-8", "surrogateescape"))
+        elif raw.startswith(_UNREAD_NEVER, at) or (
+            raw.startswith(b'"$schema"', at) and _SCHEMA_2020_12.match(raw, at) is None
+        ):
+            return None
+        at = raw.find(b'"$', at + 2)
+    return refs
 
 
 def _object_pointer(document: Any, ref: str) -> bool:
@@ -1185,6 +1373,8 @@ def _build(
     lint_checks: Callable[[Registry, _Scan], Iterable[Problem]] | None = None,
     lazy: bool = False,
     vouched: Callable[[str, bytes], bool] | None = None,
+    unparsed: bool = False,
+    listed: dict[str, list[os.DirEntry[str]]] | None = None,
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
 
@@ -1208,6 +1398,14 @@ def _build(
     are checked from its bytes, and when every ``$ref`` stays inside it
     (:func:`_self_contained`) only its bytes are kept, parsed on first use; nothing it
     holds depends on another file, so its checks on the base still hold.
+
+    ``unparsed`` (with ``vouched``; the gate, when ``accord.toml`` is the base's): such a
+    version whose bytes show every ``$ref`` inside it (:func:`_local_refs`) is not parsed
+    at all: the base's gate parsed and checked the same bytes under the same settings.
+    Its lock digest is still checked here; it is parsed, with today's limits, on use.
+
+    ``listed`` (the gate): sorted directory listings taken earlier in the same run, by
+    path (:func:`_walk_hygiene`).
     """
     from accord.registry.problems import apply_overrides, check_overrides
 
@@ -1231,8 +1429,7 @@ def _build(
     with collector.collect():
         settings = load_registry_settings(root)
     collector.problems.extend(check_overrides(settings))
-    _walk_hygiene(root, collector)
-    scan = _scan(root, collector)
+    scan = _scan(root, collector, _walk_hygiene(root, collector, listed))
     lock_lines = _read_lock_lines(root)
     published = _published_digests(lock_lines) if trust_lock and not lint else None
     if trusted is not None and not lint:
@@ -1256,6 +1453,7 @@ def _build(
             settled=settled,
             locked=locked,
             vouched=vouched if published is not None else None,
+            unparsed=unparsed,
         )
         all_versions.extend(versions)
         if contract is not None:
@@ -1282,6 +1480,17 @@ def _build(
     registry = dataclasses.replace(
         registry, problems=tuple(p for p in problems if p.severity != "error")
     )
+    if lazy:
+        # A service holds each kept document once: its bytes are written back on read.
+        kept = list(registry.versions())
+        for version in kept:
+            _drop_written_bytes(version)
+        # The index the checks above filled is the registry's own when it indexes the
+        # same version objects (no draft was marked: that makes new ones).
+        if len(kept) == len(index.ordered) and all(
+            a is b for a, b in zip(kept, index.ordered, strict=True)
+        ):
+            registry._memo["index"] = index
     return registry, problems
 
 
@@ -1542,7 +1751,7 @@ def _check_refs(
     """
     if found is not None:
         try:
-            targets = [_resolve(index, version, ref, "")[0].uri for ref in found]
+            targets = [_resolve(index, version, ref, "")[0].uri for ref in dict.fromkeys(found)]
         except RefError:
             pass
         else:
@@ -1716,7 +1925,7 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
     index.normalized(version)  # its SchemaError, if any, is the bundler's to raise
     known = version._canonical_refs
     if known is not None:  # the loader's walk saw sorted keys, no $id, plain values
-        return all(_as_bundled(index, version, ref) for ref in known)
+        return all(_as_bundled(index, version, ref) for ref in dict.fromkeys(known))
     stack: list[Any] = [document]
     while stack:
         node = stack.pop()
@@ -1737,6 +1946,46 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
             elif kind not in _PLAIN_SCALARS or (kind is float and not math.isfinite(item)):
                 return False
     return True
+
+
+# Digits as "0": a float or exponent is then "0." / "0e" / "0E", a long integer 16
+# zeros (strings can hold the same bytes, which only make ``own_source`` answer no).
+_ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+
+def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, ...]] | None:
+    """``bundle`` as JSON text jsonschema-rs reads to exactly the values it reads from
+    the document, and every string ``$ref`` value in its objects, when ``bundle`` is the
+    version's own document as :meth:`Registry.load` froze it (canonical: plain values
+    only, ``$ref`` values listed); else ``None``. A validator then compiles the text,
+    with no plain copy (:func:`thaw`) of the frozen document.
+
+    Only text both read alike: no ``\\u`` escape, every number a short integer (a float
+    or a long integer may be read at another precision), no
+    ``$dynamicRef``/``$recursiveRef`` (the ``$ref`` values are then all a validator
+    needs to tell whether the schema recurses).
+    """
+    refs = version._canonical_refs
+    if refs is None or bundle is not _stored_document(version):
+        return None
+    import msgspec
+
+    try:
+        text: bytes = msgspec.json.encode(bundle)
+    except (TypeError, ValueError, OverflowError):  # nothing msgspec can write
+        return None
+    shape = text.translate(_ZERO_DIGITS)
+    if (
+        b"\\u" in text
+        or b"$dynamicRef" in text
+        or b"$recursiveRef" in text
+        or b"0." in shape
+        or b"0e" in shape
+        or b"0E" in shape
+        or b"0" * 16 in shape
+    ):
+        return None
+    return text.decode("utf-8"), refs
 
 
 def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:
