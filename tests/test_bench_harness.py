@@ -344,11 +344,21 @@ def test_slow_rows_run_the_fewest_rounds_a_95_percent_interval_needs_then_stop_a
 ):
     bench = _script("bench")
     clock, log = _FakeClock(), []
-    # 10 s a sample, noisy: 6 rounds (120 s) are always run, even over a 60 s budget
+    # 10 s a sample, noisy: 6 rounds (120 s) are always run, even over a 60 s budget, and
+    # a row still over the target runs on to 9 (its interval then drops one outlier a side)
     slow = bench.Row(
         "slow", "g", "slow", _side(bench, "s", [1.0, 3.0], clock, 10.0, log), None, "< 1 s"
     )
-    assert _rounds(bench, [slow], clock, budget=60.0) == [6]
+    assert _rounds(bench, [slow], clock, budget=60.0) == [9]
+    # ... but a steady one stops at its minimum, and no row settles past the run's cap
+    steady = bench.Row(
+        "steady", "g", "steady", _side(bench, "t", [1.0], clock, 10.0, log), None, "< 1 s"
+    )
+    assert _rounds(bench, [steady], clock, budget=60.0) == [6]
+    capped = bench.Row(
+        "capped", "g", "capped", _side(bench, "u", [1.0, 3.0], clock, 10.0, log), None, "< 1 s"
+    )
+    assert _rounds(bench, [capped], clock, budget=60.0, max_rounds=7) == [7]
     # 40 s a round (check at 5,000 contracts, slow): 3 rounds, the range of 3 at 75%
     crawl = bench.Row(
         "crawl", "g", "crawl", _side(bench, "x", [1.0, 3.0], clock, 40.0, log), None, "< 1 s"

@@ -17,8 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.compat import _site, diff
+from accord.compat._closure import _at, _unpatterned_leaf, is_leaf
 from accord.compat._nodes import _WATCHED, Ctx, _has_ref, may_contain
+from accord.compat._prover import regex_search
 from accord.compat._site import same_text
+from accord.core.vocabulary import key_subschemas
 from accord.validation.reference import is_valid
 
 _KEYS = st.sampled_from(["type", "a", "$ref", "dependencies", "unevaluatedItems", "x y", "é"])
@@ -179,3 +182,281 @@ def test_a_minor_step_asks_the_engine_only_the_root_questions(
     report = diff(old_schema=old, new_schema=new)
     assert (report.compatible, report.required_bump) == (True, "minor")
     assert asked == ["contract", "contract"]  # was 4: the plain sets were compared too
+
+
+def test_no_collection_runs_during_a_diff_and_the_collector_is_restored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A diff pauses the cyclic collector (each collection would walk every object of
+    the process) and leaves it as it found it: on, off, or after bad input."""
+    import gc
+
+    from accord.compat import _engine
+    from accord.errors import AccordError
+
+    seen: list[bool] = []
+    real = _engine.includes
+
+    def watched(sub: Any, sup: Any, **options: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(sub, sup, **options)
+
+    monkeypatch.setattr(_engine, "includes", watched)
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 10 + i} for i in range(60)}
+    old = {"type": "object", "properties": properties}
+    new = {"type": "object", "properties": {**properties, "p007": {"type": "integer"}}}
+    assert gc.isenabled()
+    try:
+        diff(old_schema=old, new_schema=new)
+        assert seen
+        assert not any(seen)
+        assert gc.isenabled()
+        with pytest.raises(AccordError):
+            diff(old_schema={"type": 3}, new_schema=new)
+        assert gc.isenabled()
+        gc.disable()
+        diff(old_schema=old, new_schema=new)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+_PROPERTY_SCHEMAS = st.one_of(
+    st.booleans(),
+    st.fixed_dictionaries({"type": st.sampled_from(["string", "object"])}),
+    st.dictionaries(
+        st.sampled_from(["type", "properties", "items", "allOf", "$ref", "title", "required"]),
+        st.just({}),
+        max_size=3,
+    ),
+)
+_OBJECT_SCHEMAS = st.fixed_dictionaries(
+    {},
+    optional={
+        "properties": st.dictionaries(st.sampled_from("abcde"), _PROPERTY_SCHEMAS, max_size=4),
+        "additionalProperties": _PROPERTY_SCHEMAS,
+        "required": st.lists(st.sampled_from("abcdef"), max_size=3),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_OBJECT_SCHEMAS, min_size=1, max_size=3), st.sampled_from("abcdef"))
+def test_a_key_location_without_patterns_is_the_general_one(
+    schemas: list[dict[str, Any]], key: str
+) -> None:
+    """The writer closure's shortcut for schemas without ``patternProperties`` gives the
+    location the general ``key_location`` gives (leaf or not, same name)."""
+    from accord.compat._closure import _ClosureBuilder
+
+    def built(fast: bool) -> tuple[str, list[str]]:
+        ctx = Ctx(max_steps=10**9)
+        dicts = [ctx.add_doc(s) for s in schemas]
+        builder = _ClosureBuilder(ctx)
+        try:
+            name = (
+                builder._unpatterned_key_location(dicts, key)
+                if fast
+                else builder.key_location(dicts, key)
+            )
+        except Exception as exc:  # noqa: BLE001 - both must fail alike
+            return type(exc).__name__, []
+        return name, sorted(builder.built)
+
+    assert built(fast=True) == built(fast=False)
+    ctx = Ctx(max_steps=10**9)
+    dicts = [ctx.add_doc(s) for s in schemas]
+    paths = [(n, path) for n in dicts for path in key_subschemas(n.schema, key, regex_search)]
+    assert _unpatterned_leaf(dicts, key) == all(is_leaf(_at(n.schema, p)) for n, p in paths)
+
+
+def test_the_same_local_question_at_several_locations_is_asked_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three properties narrowed alike ask the engine one local question, not three
+    (the same small documents: the same answer), and each change keeps its own witness."""
+    from accord.compat import _engine
+
+    asked: list[Any] = []
+    real = _engine.includes
+
+    def counted(sub: Any, sup: Any, **options: Any) -> Any:
+        asked.append(sub)
+        return real(sub, sup, **options)
+
+    monkeypatch.setattr(_engine, "includes", counted)
+    properties = {f"p{i}": {"type": "string", "maxLength": 64} for i in range(6)}
+    old = {"type": "object", "properties": properties}
+    narrowed = {"type": "string", "maxLength": 32}
+    new = {"type": "object", "properties": {**properties, "p1": narrowed, "p3": narrowed}}
+    report = diff(old_schema=old, new_schema=new)
+    assert [(c.rule, c.instance_path) for c in report.changes] == [
+        ("max-length-decreased", "/p1"),
+        ("max-length-decreased", "/p3"),
+    ]
+    assert [c.witness.payload for c in report.changes if c.witness] == [
+        {"p1": "a" * 33},
+        {"p3": "a" * 33},
+    ]
+    assert len(asked) == 3  # the two root directions and one local question (was 4)
+
+
+def test_only_a_small_tree_has_a_text_for_the_question_memo() -> None:
+    """Documents that share a part, have a key that is not a string, hold a value that
+    is not plain JSON, or are large get no text: their questions are asked each time."""
+    from accord.compat._diff import _tree_text
+
+    leaf = {"type": "string"}
+    assert _tree_text({"allOf": [leaf, {"type": "string"}]}) == (
+        '{"allOf": [{"type": "string"}, {"type": "string"}]}'
+    )
+    assert _tree_text(True) == "true"
+    assert _tree_text({"allOf": [leaf, leaf]}) is None
+    assert _tree_text({"enum": [[1], [1]]}) is not None
+    shared = [1]
+    assert _tree_text({"enum": [shared, shared]}) is None
+    assert _tree_text({1: {}}) is None
+    assert _tree_text({"const": (1, 2)}) is None
+    assert _tree_text({"allOf": [{} for _ in range(70)]}) is None
+    assert _tree_text({"maximum": 1.0}) != _tree_text({"maximum": 1})
+    assert _tree_text({"const": True}) != _tree_text({"const": 1})
+
+
+def test_an_allof_wrapper_around_a_wide_object_reads_each_key_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A local question wraps the location in ``allOf``: the wrapper, which reads no key,
+    is not walked key by key a second time (the engine's answer is the same)."""
+    from accord.compat import _engine, _prover
+
+    calls: list[str] = []
+    real = _prover.Facets.key_nodes
+
+    def counted(self: Any, k: str) -> Any:
+        calls.append(k)
+        return real(self, k)
+
+    monkeypatch.setattr(_prover.Facets, "key_nodes", counted)
+    n = 200
+    root = {"type": "object", "properties": {f"p{i:03d}": {"type": "integer"} for i in range(n)}}
+    patched = {**root, "properties": {**root["properties"], "extra": {"type": "string"}}}
+    verdict = _engine.includes({"allOf": [root]}, {"allOf": [patched]}, semantics="contract")
+    assert verdict.holds is True
+    assert len(calls) < 2 * n  # was about 2n + the required keys: once per object read
+
+
+def test_a_witness_is_shrunk_without_looking_up_validators_per_attempt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shrinking a witness checks dozens of payloads against the same two schemas: their
+    validators are looked up once per diff, not once per payload."""
+    from accord.validation import reference
+
+    looked_up: list[int] = []
+    real = reference.reference_validator
+
+    def counted(schema: Any) -> Any:
+        looked_up.append(1)
+        return real(schema)
+
+    monkeypatch.setattr(reference, "reference_validator", counted)
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 64} for i in range(80)}
+    old = {"type": "object", "properties": properties, "required": sorted(properties)[:40]}
+    new = {**old, "properties": {**properties, "p003": {"type": "string", "maxLength": 32}}}
+    report = diff(old_schema=old, new_schema=new)
+    assert [c.rule for c in report.changes] == ["max-length-decreased"]
+    witness = report.changes[0].witness
+    assert witness is not None
+    assert len(witness.payload["p003"]) == 33
+    assert len(looked_up) < 80  # was 135: one or two per payload tried
+
+
+@given(_JSON, st.booleans())
+def test_same_ref_free_is_strict_equality_without_references(value: Any, nudge: bool) -> None:
+    """``same_ref_free`` (with its inline string and integer comparisons) answers exactly
+    "strictly equal, and no ``$ref``/``$dynamicRef`` key on either side"."""
+    from accord.compat._nodes import same_ref_free, strict_equal
+
+    other = _nudged(value) if nudge else json.loads(json.dumps(value))
+    expected = strict_equal(value, other) and not _has_ref(value) and not _has_ref(other)
+    assert same_ref_free(value, other) is expected
+    assert same_ref_free(value, value) is (not _has_ref(value))
+
+
+@given(
+    st.one_of(
+        st.lists(st.sampled_from(["a", "b", "é", "ab"]), min_size=1, max_size=4).map(
+            lambda names: {"enum": names}
+        ),
+        st.sampled_from([{"enum": ["a", 1]}, {"pattern": "^a"}, {"maxLength": 1}, False, True]),
+    ),
+    st.lists(st.sampled_from(["a", "b", "é", "ab", ""]), min_size=1, max_size=5),
+)
+def test_a_known_string_enum_answers_as_the_validator_does(schema: Any, keys: list[str]) -> None:
+    """After one check, ``string_enum_check`` gives what ``Ctx.valid`` would charge and
+    answer for each string it admits as is (the closure's ``propertyNames``, per key)."""
+    ctx = Ctx(max_steps=10**6)
+    names = ctx.child(ctx.add_doc({"propertyNames": schema}), "propertyNames")
+    ctx.valid(names, "a")
+    found = ctx.string_enum_check(names)
+    for key in keys:
+        before = ctx.steps
+        answer = ctx.valid(names, key)
+        if found is not None:
+            assert ctx.steps - before == found[0]
+            assert (key in found[1]) is answer
+
+
+def test_a_patched_wide_document_is_not_walked_again_for_references(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """OLD without references and a patch adding none make a patched document without
+    any: neither the patch (OLD's properties and one more) nor the local question built
+    from it is searched for one, property by property."""
+    from accord.compat import _diff
+
+    walked: list[int] = []
+    real = _diff._has_ref
+
+    def counted(value: Any) -> bool:
+        if isinstance(value, dict) and max(len(value), len(value.get("properties", ()))) > 50:
+            walked.append(1)
+        return real(value)
+
+    monkeypatch.setattr(_diff, "_has_ref", counted)
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 64} for i in range(200)}
+    old = {"type": "object", "properties": properties}
+    new = {
+        "type": "object",
+        "properties": {**properties, "p000": {"type": "string"}, "added": {"type": "string"}},
+    }
+    report = diff(old_schema=old, new_schema=new, semantics="set")
+    assert {c.rule for c in report.changes} == {"max-length-increased", "property-added-optional"}
+    assert walked == []
+
+
+def test_an_input_without_dependencies_is_told_so_by_its_canonical_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whether a 2020-12 input needs ``dependencies`` folded is read from its canonical
+    text, which the diff builds anyway (no serialisation of its own per side); one that
+    has the keyword is still folded (the engine sees ``dependentRequired``)."""
+    from accord.compat import _diff
+
+    filtered: list[Any] = []
+    real = _diff.may_contain
+
+    def counted(value: Any, keys: Any) -> bool:
+        filtered.append(keys)
+        return real(value, keys)
+
+    monkeypatch.setattr(_diff, "may_contain", counted)
+    properties = {f"p{i:03d}": {"type": "integer"} for i in range(100)}
+    old = {"type": "object", "properties": properties}
+    new = {**old, "properties": {**properties, "p001": {"type": "string"}}}
+    assert diff(old_schema=old, new_schema=new).required_bump == "major"
+    assert filtered == []
+    folded = {**old, "dependencies": {"p002": ["p003"]}}
+    report = diff(old_schema=old, new_schema=folded)
+    assert report.backward is False
+    assert report.forward is True

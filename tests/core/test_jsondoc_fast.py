@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accord.core import jsondoc
 from accord.core.jsondoc import MISS, fast_or_miss, loads, loads_fast
 from accord.errors import DocumentError
 
@@ -158,14 +159,22 @@ def test_big_float_goes_to_the_strict_loader_and_stays_exact() -> None:
     assert str(loads_fast(b"[1e400]")[0]) == "1E+400"
 
 
-def test_lower_int_digit_limit_disables_the_fast_path() -> None:
-    data = b"[" + b"7" * 1000 + b"]"
+@pytest.mark.parametrize("limit", [640, 700, 999, 1000, 5000, 0])
+def test_the_fast_path_follows_the_int_digit_limit_in_force(limit: int) -> None:
+    # msgspec reads integers through Python's own conversion, which honours the limit
+    # as it is at the call (no guard of accord's: pinned here, with msgspec itself).
+    import msgspec
+
+    texts = [b"[" + b"7" * n + b"]" for n in (639, 640, 700, 999, 1000, 1001, 4300, 5000)]
     old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(700)
+    sys.set_int_max_str_digits(limit)
     try:
-        assert fast_or_miss(data, None, 64) is MISS
-        with pytest.raises(DocumentError):
-            loads_fast(data)
+        for data in texts:
+            assert _outcome(loads_fast, data) == _outcome(loads, data)
+            if _outcome(loads, data)[0] == "refused":
+                assert fast_or_miss(data, None, 64) is MISS
+                with pytest.raises((msgspec.DecodeError, ValueError)):
+                    msgspec.json.Decoder().decode(data)
     finally:
         sys.set_int_max_str_digits(old)
 
@@ -268,13 +277,13 @@ def test_too_deep_is_reported_before_other_refusals(data: bytes, code: str) -> N
         (b"[" * 32 + b"{}," * 40 + b"{}" + b"]" * 32, True),
     ],
 )
-def test_backslash_free_texts_skip_the_walk(data: bytes, taken: bool) -> None:
-    # Without a backslash, msgspec's value is proven by byte counts (colons before and
-    # after re-encoding, brackets for depth), not by a walk over the value.
-    from accord.core.jsondoc import _plain_or_miss, prepare_fast_path
-
-    prepare_fast_path()
-    value = _plain_or_miss(data, 64)
+def test_backslash_free_texts_skip_the_walk(
+    data: bytes, taken: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without a backslash, msgspec's value is proven by byte counts (the re-encoding
+    # itself, or colons before and after it, brackets for depth), not by a walk.
+    monkeypatch.setattr(jsondoc, "_keys_if_plain", _no_walk)
+    value = fast_or_miss(data, None, 64)
     assert (value is not MISS) is taken
     if taken:
         assert value == loads(data)
@@ -294,16 +303,146 @@ def test_backslash_free_texts_skip_the_walk(data: bytes, taken: bool) -> None:
         (b'{"a":"\\":","a":"\\":"}', False),
     ],
 )
-def test_texts_without_a_unicode_escape_skip_the_walk(data: bytes, taken: bool) -> None:
+def test_texts_without_a_unicode_escape_skip_the_walk(
+    data: bytes, taken: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Escapes other than \\u never spell a colon, so the byte counts prove these too;
     # a \\u escape (which may spell one) goes to the walk.
-    from accord.core.jsondoc import _plain_or_miss, prepare_fast_path
-
-    prepare_fast_path()
     assert b"\\" in data
-    value = _plain_or_miss(data, 64)
+    with monkeypatch.context() as patched:
+        patched.setattr(jsondoc, "_keys_if_plain", _no_walk)
+        value = fast_or_miss(data, None, 64)
     assert (value is not MISS) is taken
-    assert (fast_or_miss(data, None, 64) is not MISS) is taken
     if taken:
         assert value == loads(data)
     assert _outcome(loads_fast, data) == _outcome(loads, data)
+
+
+def _no_walk(value: Any, max_depth: int | None) -> int | None:
+    raise AssertionError("the walk over the value ran")
+
+
+# What the fast path leaves to msgspec (the notes above ``MISS`` in jsondoc): a msgspec
+# release that reads or writes one of these otherwise fails here rather than opening a
+# hole. ``make test-oldest`` runs these on the lower bound, ``make test-latest`` on the
+# newest release.
+@pytest.mark.parametrize(
+    "data",
+    [
+        # would be re-encoded as null, and NaN compares unequal to itself
+        b"[NaN]",
+        b"[Infinity]",
+        b"[-Infinity]",
+        # beyond float range: loads keeps a Decimal
+        b"[1e400]",
+        b"[-1e400]",
+        # lone surrogate escapes, alone or reversed
+        b'["\\ud800"]',
+        b'["\\udc00"]',
+        b'["\\udc00\\ud800"]',
+        b'{"\\ud800":1}',
+        # not UTF-8: a bad byte, overlong, an encoded surrogate, past U+10FFFF, cut short
+        b'["\xff"]',
+        b'["\xc0\xaf"]',
+        b'["\xe0\x80\xaf"]',
+        b'["\xed\xa0\x80"]',
+        b'["\xf4\x90\x80\x80"]',
+        b'["\xe2\x82"]',
+        b'{"\xff":1}',
+        b"\xef\xbb\xbf[1]",
+        # raw control characters in a string (re-encoded escaped, colons unchanged)
+        b'["a\tb"]',
+        b'["a\x00b"]',
+        b'["a\x1fb"]',
+        # past Python's integer digit limit (loads refuses)
+        b"[" + b"9" * 4301 + b"]",
+    ],
+    ids=repr,
+)
+def test_msgspec_refuses_what_the_fast_path_leaves_to_it(data: bytes) -> None:
+    import msgspec
+
+    with pytest.raises((msgspec.DecodeError, ValueError)):
+        msgspec.json.Decoder().decode(data)
+
+
+def test_msgspec_writes_what_the_re_encoding_proof_assumes() -> None:
+    import msgspec
+
+    encode = msgspec.json.Encoder().encode
+    # no surrogate is ever written, escaped or not
+    for lone in ("\ud800", "a\udc00"):
+        with pytest.raises((msgspec.EncodeError, ValueError)):
+            encode([lone])
+    # beyond ASCII as UTF-8 (so what it writes is UTF-8)
+    assert encode(["é😀"]) == '["é😀"]'.encode()
+    # each key once, in the dict's order, compact
+    assert encode({"b": [1, {"a": None}], "a": True}) == b'{"b":[1,{"a":null}],"a":true}'
+    # a float is written so that Python reads the same float back (loads' reading)
+    for number in (0.1, 1e20, 1e-7, 5e-324, 1.7976931348623157e308, -0.0, 123456.789):
+        written = encode(number)
+        assert float(written) == number
+        assert repr(float(written)) == repr(number)
+    assert encode(10**30) == b"1" + b"0" * 30
+
+
+def test_the_re_encoding_buffer_is_per_thread_and_small() -> None:
+    import threading
+
+    from accord.core.jsondoc import _KEPT_BUFFER_BYTES, _msgspec
+
+    buffers = _msgspec()[2]
+    # a payload past the kept size does not leave its buffer behind
+    big = json.dumps(["x" * (2 * _KEPT_BUFFER_BYTES)]).encode()
+    assert fast_or_miss(big, None, 64) == json.loads(big)
+    assert buffers.buffer is not None
+    assert len(buffers.buffer) <= _KEPT_BUFFER_BYTES
+    # threads never share one: each reads its own texts right, concurrently
+    texts = [
+        json.dumps({"id": n, "items": [{"k": str(n) * n}] * n}, separators=(",", ":")).encode()
+        for n in range(8)
+    ]
+    wrong: list[bytes] = []
+    seen: set[int] = set()
+    together = threading.Barrier(len(texts), timeout=30)
+
+    def check(text: bytes) -> None:
+        expected = json.loads(text)
+        if any(fast_or_miss(text, None, 64) != expected for _ in range(300)):
+            wrong.append(text)
+        seen.add(id(buffers.buffer))
+        together.wait()  # every thread alive: no buffer freed and its id reused
+
+    threads = [threading.Thread(target=check, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not wrong
+    assert len(seen) == len(texts)
+
+
+def test_a_call_re_entering_meanwhile_does_not_write_into_the_buffer_in_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A signal handler or a finalizer may run this function again between the
+    # re-encoding and the counts (here: from the depth walk, which more than 64
+    # brackets start). Had both shared the buffer, the outer text's colons (2, one key
+    # twice) would be compared with the inner text's re-encoding (2 keys) and pass.
+    outer = b'[{"a":1,"a":1}' + b",{}" * 70 + b"]"
+    inner = b'[{"a":1,"b":1}' + b",{}" * 70 + b"]"
+    real = jsondoc.deeper_than
+    entered: list[Any] = []
+
+    def re_entering(value: Any, limit: int) -> bool:
+        if not entered:
+            entered.append(None)
+            entered[0] = fast_or_miss(inner, None, 64)
+        return real(value, limit)
+
+    monkeypatch.setattr(jsondoc, "deeper_than", re_entering)
+    assert fast_or_miss(outer, None, 64) is MISS
+    assert entered == [json.loads(inner)]
+    with pytest.raises(DocumentError) as info:
+        loads_fast(outer)
+    assert info.value.code == "json-duplicate-key"

@@ -88,6 +88,29 @@ def _prefix_len(nodes: list[Node]) -> int:
     return max(lens, default=0)
 
 
+def _has_patterns(dicts: list[Node]) -> bool:
+    return any(isinstance(n.schema.get("patternProperties"), dict) for n in dicts)
+
+
+def _unpatterned_leaf(dicts: list[Node], key: str) -> bool:
+    """Whether every subschema the object schemas ``dicts`` (none with
+    ``patternProperties``) impose on the value of ``key`` is a leaf: a key's subschema
+    is then ``properties[key]``, else ``additionalProperties`` (``key_subschemas``), so
+    a key costs a lookup per schema (most properties of a wide object are leaves)."""
+    for n in dicts:
+        s = n.schema
+        props = s.get("properties")
+        if isinstance(props, dict) and key in props:
+            value = props[key]
+        elif "additionalProperties" in s:
+            value = s["additionalProperties"]
+        else:
+            continue
+        if isinstance(value, dict) and not _STRUCTURAL.isdisjoint(value):
+            return False
+    return True
+
+
 @dataclass
 class _Location:
     names: list[str] = field(default_factory=list)
@@ -139,6 +162,10 @@ class _ClosureBuilder:
             return self._leaf()
         return self.location([self.ctx.child(n, *path) for n, path in paths])
 
+    def _unpatterned_key_location(self, dicts: list[Node], key: str) -> str:
+        """:meth:`key_location` where no schema of ``dicts`` has ``patternProperties``."""
+        return self._leaf() if _unpatterned_leaf(dicts, key) else self.key_location(dicts, key)
+
     def location(self, nodes: list[Node]) -> str:
         ctx = self.ctx
         if all(is_leaf(n.schema) for n in nodes):
@@ -154,8 +181,12 @@ class _ClosureBuilder:
         self.built[name] = loc
         loc.names, loc.patterns, loc.is_map = _declared(app)
         dicts = _dicts(app)
-        for k in loc.names:
-            loc.props[k] = self.key_location(dicts, k)
+        if _has_patterns(dicts):
+            for k in loc.names:
+                loc.props[k] = self.key_location(dicts, k)
+        else:
+            for k in loc.names:
+                loc.props[k] = self._unpatterned_key_location(dicts, k)
         for p in loc.patterns:
             kids = [
                 ctx.child(n, "patternProperties", p)
@@ -338,20 +369,29 @@ _MAP_VALUES = ("additionalProperties", "unevaluatedProperties")
 _Work = deque[tuple[list[Node], list[Node], str]]
 
 
-def _named(nodes: list[Node]) -> dict[str, str]:
-    """The keys ``nodes`` name (``properties``, ``required``), each with where it is named."""
-    named: dict[str, str] = {}
+def _named(nodes: list[Node]) -> dict[str, tuple[str, bool]]:
+    """The keys ``nodes`` name (``properties``, ``required``), each with where it is named:
+    the schema's pointer and whether under ``properties`` (see :func:`_named_at`)."""
+    named: dict[str, tuple[str, bool]] = {}
     for x in _dicts(nodes):
         s = x.schema
         base = x.ptr if x.ptr is not None else ""
         if isinstance(s.get("properties"), dict):
             for k in s["properties"]:
-                named.setdefault(k, _pointer.join(base, "properties", k))
+                named.setdefault(k, (base, True))
         if isinstance(s.get("required"), list):
             for k in s["required"]:
                 if isinstance(k, str):
-                    named.setdefault(k, _pointer.join(base, "required"))
+                    named.setdefault(k, (base, False))
     return named
+
+
+def _named_at(key: str, where: tuple[str, bool]) -> str:
+    """The pointer where :func:`_named` found ``key`` named (built only when reported)."""
+    base, in_properties = where
+    if in_properties:
+        return _pointer.join(base, "properties", key)
+    return _pointer.join(base, "required")
 
 
 def _push_values(ctx: Ctx, app_o: list[Node], app_n: list[Node], where: str, work: _Work) -> None:
@@ -426,7 +466,9 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                 continue
             names_n, patterns_n, map_n = _declared(app_n)
             declared_n = set(names_n)
-            for k, schema_path in _named(app_o).items():
+            dicts_o = _dicts(app_o)
+            unpatterned_o = not _has_patterns(dicts_o)
+            for k, named_at in _named(app_o).items():
                 why = _forbidden(ctx, uncond_n, k)
                 if (
                     why is None
@@ -438,15 +480,15 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                 if why is not None:
                     if (where, k) not in reported:
                         reported.add((where, k))
-                        out.append(Removal(where or "", k, schema_path, why))
+                        out.append(Removal(where or "", k, _named_at(k, named_at), why))
                     continue
                 # ``location_children(ctx, app_o, k)``, its nodes interned only when one
                 # is not a leaf (most properties of a wide object are leaves; a leaf
                 # names no key, so no Removal ever reads its node).
+                if unpatterned_o and _unpatterned_leaf(dicts_o, k):
+                    continue
                 paths = [
-                    (x, path)
-                    for x in _dicts(app_o)
-                    for path in key_subschemas(x.schema, k, regex_search)
+                    (x, path) for x in dicts_o for path in key_subschemas(x.schema, k, regex_search)
                 ]
                 if all(is_leaf(_at(x.schema, path)) for x, path in paths):
                     continue

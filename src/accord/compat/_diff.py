@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import itertools
+import json
 import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,6 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from accord.compat._nodes import _has_ref as _walk_has_ref
 from accord.compat._nodes import has_ref as _has_ref
 from accord.compat._nodes import may_contain
 from accord.compat._report import (
@@ -314,7 +317,13 @@ def _normalized(document: Any, *, file: str | None = None, plain: Any = None) ->
         # The reference asserts draft-07 ``dependencies`` in 2020-12 too: the engine
         # models it as the 2020-12 keywords it means.
         copied = thaw(document) if plain is None else plain
-        if not may_contain(copied, ("dependencies",)):
+        # The copy's canonical text is the diff's own (memoised: the first thing
+        # ``_compare_unguarded`` compares), so the filter costs no serialisation of its own.
+        try:
+            absent = '"dependencies"' not in canonical_text(copied)
+        except (TypeError, ValueError, RecursionError):
+            absent = not may_contain(copied, ("dependencies",))
+        if absent:
             return copied  # what fold_dependencies returns, without its walk
         return _dialect.fold_dependencies(copied)
     return _dialect.normalize(document, file=file)
@@ -406,16 +415,18 @@ def _node(document: Schema, pointer: str) -> Schema:
     return _pointer.resolve(document, pointer)  # type: ignore[no-any-return]
 
 
-def _local(embedded: Schema, pointers: Sequence[str]) -> Schema:
+def _local(embedded: Schema, pointers: Sequence[str], *, ref_free: bool = False) -> Schema:
     """A self-contained schema for the conjuncts at ``pointers`` of an embedded root.
 
     The conjuncts are inlined (their ``$ref`` already point into the embedded root), so
     no pointer to an arbitrary key (``patternProperties`` names, say) is ever written.
+    ``ref_free``: the caller knows the root has no ``$ref``/``$dynamicRef`` key (a
+    patched copy of a wide document is not walked again to find none).
     """
     if not pointers:
         return True
     conjuncts = [_node(embedded, p) for p in pointers]
-    if not any(_has_ref(c) for c in conjuncts):
+    if ref_free or not any(_has_ref(c) for c in conjuncts):
         # Nothing refers into the root: leave it out, so the engine and the reference
         # validator never compile a wide document for a leaf question.
         return {"allOf": conjuncts}
@@ -454,6 +465,42 @@ def _verdict(comparison: Comparison, direction: Direction) -> Verdict:
     return comparison.backward if direction == "backward" else comparison.forward
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _tree_text(schema: Schema, limit: int = 64) -> str | None:
+    """The JSON text of a small schema that is a tree (no container twice, string keys
+    only, plain JSON types), else None.
+
+    Two such schemas with the same text are the same document to the engine: the same
+    values in the same order, nothing shared (the engine interns nodes by identity, so
+    sharing could change what it counts), and its answer is a function of the document.
+    """
+    seen: set[int] = set()
+    stack: list[Any] = [schema]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            if id(value) in seen or len(seen) >= limit:
+                return None
+            seen.add(id(value))
+            if not all(type(k) is str for k in value):
+                return None
+            stack.extend(value.values())
+        elif kind is list:
+            if id(value) in seen or len(seen) >= limit:
+                return None
+            seen.add(id(value))
+            stack.extend(value)
+        elif kind not in _JSON_SCALARS:
+            return None
+    try:
+        return json.dumps(schema)
+    except ValueError:  # a float json.dumps refuses
+        return None
+
+
 class _Engine:
     """The semantic engine with a memo (the same location pair is asked once)."""
 
@@ -469,6 +516,10 @@ class _Engine:
         # (id(old), id(new), semantics, direction) -> (old, new, verdict): the entry keeps
         # both documents alive, so the ids stay theirs. Documents are never mutated.
         self._memo: dict[tuple[int, int, str, str], tuple[Schema, Schema, Verdict]] = {}
+        # (text of old, text of new, semantics, direction) -> verdict, for small documents
+        # without shared parts: the same local question asked at several locations (the
+        # same maxLength change on several properties) is answered once.
+        self._by_text: dict[tuple[str, str, str, str], Verdict] = {}
         self._closure: dict[str, Schema] = {}
 
     def verdict(
@@ -484,8 +535,17 @@ class _Engine:
         found = self._memo.get(key)
         if found is not None and found[0] is old and found[1] is new:
             return found[2]
-        sub, sup = (old, new) if direction == "backward" else (new, old)
-        result = self.includes(sub, sup, sem)
+        old_text = _tree_text(old)
+        new_text = _tree_text(new) if old_text is not None else None
+        by_text = None
+        if old_text is not None and new_text is not None:
+            by_text = (old_text, new_text, sem, direction)
+        result = self._by_text.get(by_text) if by_text is not None else None
+        if result is None:
+            sub, sup = (old, new) if direction == "backward" else (new, old)
+            result = self.includes(sub, sup, sem)
+            if by_text is not None:
+                self._by_text[by_text] = result
         self._memo[key] = (old, new, result)
         return result
 
@@ -638,14 +698,24 @@ class _Witnesses:
         self.root = root
         self._bases: dict[Side, list[Any]] = {}
         self._memo: dict[tuple[str, str, str], Witness | None] = {}
+        self._validators: dict[tuple[Side, bool], Any] = {}
+
+    def _validator(self, side: Side, *, writer: bool) -> Any:
+        """The reference validator of ``side`` (of its writer closure when ``writer``),
+        looked up once per diff: shrinking a witness checks dozens of payloads."""
+        from accord.validation.reference import reference_validator
+
+        found = self._validators.get((side, writer))
+        if found is None:
+            schema = self.engine.writer(self.roots[side]) if writer else self.roots[side]
+            found = self._validators[side, writer] = reference_validator(schema)
+        return found
 
     def check(self, payload: Any, accepted_by: Side) -> Witness | None:
-        from accord.validation.reference import is_valid
-
         rejected_by: Side = "new" if accepted_by == "old" else "old"
         try:
-            ok = is_valid(self.engine.writer(self.roots[accepted_by]), payload) and not is_valid(
-                self.roots[rejected_by], payload
+            ok = bool(self._validator(accepted_by, writer=True).is_valid(payload)) and not bool(
+                self._validator(rejected_by, writer=False).is_valid(payload)
             )
         except Exception:  # noqa: BLE001 - a payload or schema that cannot be checked is no witness
             return None
@@ -671,7 +741,9 @@ class _Witnesses:
         def candidates(value: Any) -> Iterator[Any]:
             if isinstance(value, dict):
                 for key in value:
-                    yield {k: v for k, v in value.items() if k != key}
+                    smaller = dict(value)  # a C copy, then the one key out: same order
+                    del smaller[key]
+                    yield smaller
             elif isinstance(value, list):
                 for i in range(len(value)):
                     yield value[:i] + value[i + 1 :]
@@ -948,6 +1020,12 @@ class _Judge:
         self._rewritten: dict[int, tuple[Any, Any]] = {}
         self._locations: dict[int, tuple[Site, tuple[Schema, Schema]]] = {}
         self._old_ref_free = isinstance(old, dict) and "$ref" not in canonical_text(old)
+        # Neither "$ref" nor "$dynamicRef" anywhere in OLD / NEW (what ``_has_ref`` looks
+        # for; the texts are the diff's own, memoised).
+        self._old_no_refs = self._old_ref_free and "$dynamicRef" not in canonical_text(old)
+        self._new_no_refs = isinstance(new, dict) and not any(
+            key in canonical_text(new) for key in ('"$ref"', '"$dynamicRef"')
+        )
         self.old_embedded = _embedded(old, self._rewritten)
         self.new_embedded = _embedded(new, self._rewritten)
         self.witnesses = _Witnesses(engine, old, new, root)
@@ -962,8 +1040,12 @@ class _Judge:
         found = self._locations.get(id(loc))
         if found is None or found[0] is not loc:
             pair = (
-                _local(self.old_embedded, [p for p, _ in loc.old.entries]),
-                _local(self.new_embedded, [p for p, _ in loc.new.entries]),
+                _local(
+                    self.old_embedded, [p for p, _ in loc.old.entries], ref_free=self._old_no_refs
+                ),
+                _local(
+                    self.new_embedded, [p for p, _ in loc.new.entries], ref_free=self._new_no_refs
+                ),
             )
             found = (loc, pair)
             self._locations[id(loc)] = found
@@ -973,15 +1055,42 @@ class _Judge:
         old_local, new_local = self.location(site)
         if hit.patch is not None:
             patched_root = _apply(self.old, hit.patch)
-            if self._old_ref_free and not any(
+            no_refs = False
+            if self._old_no_refs and self._adds_no_ref(hit.patch):
+                # What the branch below does (OLD and the patch are without "$ref"), and
+                # without "$dynamicRef" too.
+                patched = _embedded(patched_root, text=False, ref_free=True)
+                no_refs = True
+            elif self._old_ref_free and not any(
                 _has_ref(value) for _, _, value in hit.patch if value is not DELETE
             ):
                 # OLD has no "$ref" and the patch adds none: nothing to rewrite.
                 patched = _embedded(patched_root, text=False, ref_free=True)
+                no_refs = self._old_no_refs
             else:
                 patched = _embedded(patched_root, self._rewritten, text=False)
-            new_local = _local(patched, [p for p, _ in site.location.old.entries])
+            new_local = _local(patched, [p for p, _ in site.location.old.entries], ref_free=no_refs)
         return self.engine.pair(old_local, new_local)
+
+    def _adds_no_ref(self, patch: Sequence[PatchOp]) -> bool:
+        """Whether no value ``patch`` writes into OLD (which has none) holds a ``$ref`` or
+        ``$dynamicRef`` key. Of an object replacing one of OLD's (``properties`` with one
+        more property), only the entries that are not OLD's own are looked into."""
+        for pointer, keyword, value in patch:
+            if value is DELETE:
+                continue
+            fresh: list[Any] = [value]
+            if isinstance(value, dict):
+                try:
+                    found, holder = _pointer.lookup(self.old, pointer)
+                except ValueError:
+                    found, holder = False, None
+                original = holder.get(keyword) if found and isinstance(holder, dict) else None
+                if isinstance(original, dict):
+                    fresh = [v for k, v in value.items() if original.get(k, _MISSING) is not v]
+            if any(_walk_has_ref(v) for v in fresh):
+                return False
+        return True
 
     def equivalent(self, site: Site) -> bool:
         old_local, new_local = self.location(site)
@@ -1412,6 +1521,27 @@ def _same_sets(
     return all(engine.verdict(old, new, d, "set").holds is True for d in BOTH)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during one comparison (state restored after).
+
+    A comparison allocates tens of thousands of short-lived, acyclic objects (engine
+    nodes, key tuples); each collection they trigger walks every tracked object of the
+    process, so on a wide schema the collector cost 10-25% of a diff and grew faster than
+    the schema. Whatever a comparison leaves is collected by the next collection after
+    it. A process (or a caller) that turned the collector off keeps it off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@_collector_paused()
 def diff(
     old: Schema | os.PathLike[str] | None = None,
     new: Schema | os.PathLike[str] | None = None,
@@ -1496,6 +1626,7 @@ def diff(
     )
 
 
+@_collector_paused()
 def check_version(
     registry: Registry,
     contract_id: str,

@@ -402,6 +402,16 @@ class Ctx:
             self.validators[node.key] = validator
         return bool(validator.is_valid(value))
 
+    def string_enum_check(self, node: Node) -> tuple[int, frozenset[str]] | None:
+        """What :meth:`valid` charges for ``node`` and the strings it admits, once a call
+        has found ``node`` to be an enum of strings (else None): a string ``v`` (ASCII or
+        encodable as UTF-8) is then valid exactly when it is a member, for that charge."""
+        names = self.string_enums.get(node.key)
+        cost = self.costs.get(node.key)
+        if names is None or cost is None or isinstance(node.schema, bool):
+            return None
+        return 1 + cost // _COST_SCALE, names
+
     def _compile(self, node: Node) -> Any:
         from accord.validation.reference import reference_validator
 
@@ -425,16 +435,20 @@ class Ctx:
     def is_ref_free(self, node: Node) -> bool:
         return self.ref_free_in(node.doc, node.schema)
 
+    def doc_is_ref_free(self, doc: int) -> bool:
+        """Whether document ``doc`` (not a synthetic schema) holds no ``$ref``/``$dynamicRef``."""
+        if doc < 0:
+            return False
+        free = self.doc_ref_free.get(doc)
+        if free is None:
+            free = self.doc_ref_free[doc] = not has_ref(self.docs[doc])
+        return free
+
     def ref_free_in(self, doc: int, schema: Any) -> bool:
         """Whether ``schema``, a subschema of document ``doc`` (so alive as long as this
         context), holds no ``$ref``/``$dynamicRef``."""
-        if doc >= 0:
-            # Every subschema of a document without a reference is without one.
-            free = self.doc_ref_free.get(doc)
-            if free is None:
-                free = self.doc_ref_free[doc] = not has_ref(self.docs[doc])
-            if free:
-                return True
+        if self.doc_is_ref_free(doc):
+            return True  # every subschema of a document without a reference is without one
         # Keyed by the schema object: documents of one context share subschemas (a
         # diff's local questions do), and every node keeps its schema alive.
         key = (0, id(schema))
@@ -506,9 +520,23 @@ def same_ref_free(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return strict_equal(a, b)  # scalars of different types; containers never equal
     if isinstance(a, dict):
-        if "$ref" in a or "$dynamicRef" in a:
+        if "$ref" in a or "$dynamicRef" in a or a.keys() != b.keys():
             return False
-        return a.keys() == b.keys() and all(same_ref_free(v, b[k]) for k, v in a.items())
+        return _same_ref_free_values(a.values(), [b[k] for k in a])
     if isinstance(a, list):
-        return len(a) == len(b) and all(same_ref_free(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and _same_ref_free_values(a, b)
     return bool(a == b)
+
+
+def _same_ref_free_values(a: Iterable[Any], b: Iterable[Any]) -> bool:
+    """``same_ref_free`` of each pair, in order, as many as ``a`` has (``b``: as many)."""
+    for v, w in zip(a, b):  # noqa: B905 - the callers give equally many
+        kind = type(v)
+        if kind is type(w) and (kind is str or kind is int):
+            # What the call below answers for two strings or two ints (most keyword
+            # values of a wide schema), without the call.
+            if v != w:
+                return False
+        elif not same_ref_free(v, w):
+            return False
+    return True

@@ -40,6 +40,7 @@ from accord.compat._nodes import (
     Ctx,
     Node,
     Unsupported,
+    _utf8,
     num,
     same_ref_free,
     strict_equal,
@@ -314,7 +315,16 @@ _KEY_KEYWORDS = frozenset(
 class _KeyAtom:
     """What :meth:`Facets.key_nodes` reads of one atom, read once per clause."""
 
-    __slots__ = ("names", "names_node", "node", "pats", "props", "rest", "unevaluated")
+    __slots__ = (
+        "members",
+        "names",
+        "names_node",
+        "node",
+        "pats",
+        "props",
+        "rest",
+        "unevaluated",
+    )
 
     def __init__(self, node: Node) -> None:
         s = node.schema
@@ -327,6 +337,9 @@ class _KeyAtom:
         self.unevaluated = "unevaluatedProperties" in s
         self.names = "propertyNames" in s
         self.names_node: Node | None = None  # interned on first use, as before
+        # ``ctx.string_enum_check(names_node)`` once known: None before the first check,
+        # False when propertyNames is not an enum of strings.
+        self.members: tuple[int, frozenset[str]] | bool | None = None
 
 
 class Facets:
@@ -561,8 +574,9 @@ class Facets:
     # -- objects ---------------------------------------------------------------------
     def key_nodes(self, k: str) -> list[Node] | None:
         """The schemas this clause imposes on the value of key ``k``; None if forbidden."""
-        if k in self._key_cache:
-            return self._key_cache[k]
+        cache = self._key_cache
+        if k in cache:
+            return cache[k]
         ctx = self.prover.ctx
         found: list[Node] = []
         out: list[Node] | None = found
@@ -573,16 +587,26 @@ class Facets:
                 self._key_dicts = [
                     _KeyAtom(a) for a in self.dicts if not _KEY_KEYWORDS.isdisjoint(a.schema)
                 ]
+            nodes = ctx.nodes
             for atom in self._key_dicts:
                 a = atom.node
                 # properties and patternProperties as the kernel applies them
                 # (``key_subschemas``, inlined: this runs for every key of every object
                 # compared); the rest (additionalProperties, or unevaluatedProperties
                 # where it stands for it) is the engine's own reading.
-                named = atom.props is not None and k in atom.props
+                props = atom.props
+                named = props is not None and k in props
                 matched = [p for p in atom.pats if regex_search(p, k)] if atom.pats else []
                 if named:
-                    found.append(ctx.child(a, "properties", k))
+                    # ``ctx.child(a, "properties", k)``, inlined.
+                    value = props[k]  # type: ignore[index]  # named: props is a dict
+                    key = (
+                        (-1, int(value)) if value is True or value is False else (a.doc, id(value))
+                    )
+                    hit = nodes.get(key)
+                    if hit is None:
+                        hit = nodes[key] = Node(a.doc, value, None, key, a, ("properties", k))
+                    found.append(hit)
                 if matched:
                     found.extend(ctx.child(a, "patternProperties", p) for p in matched)
                 rest = atom.rest
@@ -599,13 +623,32 @@ class Facets:
                 if atom.names:
                     if atom.names_node is None:
                         atom.names_node = ctx.child(a, "propertyNames")
-                    if not ctx.valid(atom.names_node, k):
+                    members = atom.members
+                    if isinstance(members, tuple) and type(k) is str and (k.isascii() or _utf8(k)):
+                        # ``ctx.valid(atom.names_node, k)`` on an enum of strings (the
+                        # writer closure's propertyNames, asked once per key), inlined.
+                        ctx.step(members[0])
+                        ok = k in members[1]
+                    else:
+                        ok = ctx.valid(atom.names_node, k)
+                        if members is None:
+                            atom.members = ctx.string_enum_check(atom.names_node) or False
+                    if not ok:
                         out = None
                         break
             if out is not None and True in [n.schema is False for n in found]:
                 out = None
-        self._key_cache[k] = out
+        cache[k] = out
         return out
+
+    def known_keys(self) -> Any:
+        """The keys whose :meth:`key_nodes` is already computed (a keys view)."""
+        return self._key_cache.keys()
+
+    def allowed_count(self, keys: Iterable[str], names: set[str] | None) -> int:
+        """How many of ``keys`` (all known) are allowed, and among ``names`` when given."""
+        cache = self._key_cache
+        return sum(1 for k in keys if cache[k] is not None and (names is None or k in names))
 
     def pn_names(self) -> tuple[set[str], list[str] | None, bool]:
         """Key names listed by ``propertyNames``, its patterns, and whether keys are finite.
@@ -1567,7 +1610,17 @@ class Prover:
         # Whether the reader says anything about a key's value (else sup_nodes is empty).
         reads_values = bool(props) or bool(spats) or "additionalProperties" in s
         allowed = 0
-        for k in named:
+        walked = named
+        if not reads_values and spn is None and named.keys() <= f.known_keys():
+            # The loop below would only count the allowed keys (every key's nodes are
+            # known, so it charges nothing): an allOf wrapper around a wide object.
+            if isinstance(s.get("maxProperties"), int):
+                allowed = f.allowed_count(named, pn_names if finite else None)
+            walked = {}
+        # Whether the reader's document is without a reference (then so is each of its
+        # subschemas); asked where ``ctx.ref_free_in`` first would be.
+        sup_doc_free: bool | None = None
+        for k in walked:
             mine = f.key_nodes(k)
             if mine is None:
                 continue
@@ -1583,9 +1636,13 @@ class Prover:
                 # under properties), without interning the reader's node when the two
                 # sides are the same ref-free subschema.
                 value = props[k]
-                if (mine[0].schema is value and ctx.ref_free_in(sup.doc, value)) or same_ref_free(
-                    mine[0].schema, value
-                ):
+                if mine[0].schema is value:
+                    if sup_doc_free is None:
+                        sup_doc_free = ctx.doc_is_ref_free(sup.doc)
+                    same = sup_doc_free or ctx.ref_free_in(sup.doc, value)
+                else:
+                    same = same_ref_free(mine[0].schema, value)
+                if same:
                     ctx.step()
                     continue
             for target in sup_nodes(k):

@@ -162,6 +162,8 @@ def freeze(value: Any) -> Any:
 
 def thaw(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """A plain, mutable deep copy of a JSON document (frozen or not); sharing is kept."""
+    if not isinstance(value, dict | list):
+        return value  # a scalar, or JSON text (no closure made: it is a reference cycle)
     seen: dict[int, Any] = {} if memo is None else memo
 
     def walk(node: Any) -> Any:

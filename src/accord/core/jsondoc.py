@@ -15,11 +15,10 @@ import json
 import os
 import re
 import stat
-import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from accord.errors import AccordError, DocumentError
 
@@ -387,35 +386,26 @@ def loads(
 # it keeps integers exact at any size) and accepts the result only when cheap checks
 # prove the strict loader would return the same value; on any doubt it runs the strict
 # loader, so refusals keep their codes and messages. msgspec already refuses what
-# ``loads`` refuses as malformed, NaN/Infinity and numbers beyond float range; what it
-# accepts and ``loads`` refuses is checked here (text without a backslash: by byte
-# counts alone, see :func:`_plain_or_miss`):
+# ``loads`` refuses as malformed, NaN/Infinity, numbers beyond float range, integers
+# longer than Python's digit limit (``sys.set_int_max_str_digits``, read as it is at
+# the call), invalid UTF-8 (overlong forms and encoded surrogates included), byte order
+# marks and lone surrogate escapes (tests/core/test_jsondoc_fast.py pins each of these
+# on the installed msgspec); conflict markers and empty documents are malformed JSON.
+# What it accepts and ``loads`` refuses is proven here (:func:`fast_or_miss`,
+# :func:`_counted_or_miss`):
 #
-# - duplicate keys (msgspec keeps the last): the parsed value's keys, summed over every
-#   object, are compared with the number of ``"`` immediately followed (whitespace
-#   aside) by ``:`` in the raw bytes. Every key token ends that way, so the count is
-#   at least the number of key tokens; a string such as ``":x"`` only inflates it.
-#   Equal counts therefore mean every key token survived: no duplicate at any depth,
-#   whatever escapes spell the keys.
-# - numbers beyond float range: msgspec refuses them (``loads`` keeps a Decimal), and
-#   an infinite float would still send the document to the strict loader.
-# - depth: measured on the parsed value, one level at a time.
-# - lone surrogates: any ``\uD...`` escape goes to the strict loader; raw surrogates
-#   cannot survive UTF-8 decoding, and a ``str`` holding one does not encode.
-# - integers longer than Python's digit limit (``sys.set_int_max_str_digits``): the
-#   fast path is only used while the limit is the default or higher (or off).
-# - byte order marks, invalid UTF-8, conflict markers, empty documents: refused by msgspec
-#   or caught before it (a conflict marker starts a line, which is always outside a
-#   string, so it is never valid JSON).
+# - duplicate keys (msgspec keeps the last): a text that is its value's re-encoding
+#   names no key twice; otherwise byte counts of colons (or of key tokens) before and
+#   after re-encoding show that no key token was dropped.
+# - depth: the count of opening brackets bounds it; past the cap, the parsed value is
+#   measured one level at a time.
 #
-# The walk over the parsed value uses ``gc.get_referents``, which hands out a list's
+# The walks over the parsed value use ``gc.get_referents``, which hands out a list's
 # items and a str-keyed dict's values in C; ``_referents_ok`` checks that at import.
 
 MISS: Any = object()
 _INF = float("inf")
 _NEG_INF = -_INF
-_JIT_MAX_DIGITS = 4300
-_int_max_str_digits = sys.get_int_max_str_digits  # read on every call: it may change
 _referents = gc.get_referents
 
 
@@ -428,19 +418,50 @@ def _referents_behave() -> bool:
 
 
 _referents_ok = _referents_behave()
-_codec: tuple[Callable[[bytes], Any], Callable[[Any], bytes]] | None = None
-# What a refused text raises: msgspec's DecodeError is a ValueError only since 0.20 or so
-# (0.19, the lower bound, derives it from Exception): name it, not its base.
-_DECODE_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
+_KEPT_BUFFER_BYTES = 64 * 1024
 
 
-def _msgspec() -> tuple[Callable[[bytes], Any], Callable[[Any], bytes]]:
-    global _codec, _DECODE_ERRORS  # noqa: PLW0603 - imported once, on first use
+class _Buffers(Protocol):
+    buffer: bytearray | None
+
+
+_Codec = tuple[Callable[[bytes], Any], Callable[[Any, bytearray], None], _Buffers]
+_codec: _Codec | None = None
+# What a refused text (or a value msgspec cannot write back) raises: msgspec's
+# DecodeError is a ValueError only since 0.20 or so (0.19, the lower bound, derives it
+# from Exception), its EncodeError never is: name them, not their bases.
+_CODEC_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
+
+
+def _msgspec() -> _Codec:
+    """msgspec's decoder, its encoder into a buffer, and the calling thread's buffer.
+
+    The re-encoding is only compared and counted, then left for the next call: a
+    buffer kept per thread saves allocating an object of the payload's size on every
+    call. msgspec never shrinks it, so one grown past ``_KEPT_BUFFER_BYTES`` is
+    replaced after use.
+    """
+    global _codec, _CODEC_ERRORS  # noqa: PLW0603 - imported once, on first use
     if _codec is None:
+        import threading
+
         import msgspec
 
-        _DECODE_ERRORS = (ValueError, RecursionError, msgspec.DecodeError)
-        _codec = (msgspec.json.Decoder().decode, msgspec.json.Encoder().encode)
+        _CODEC_ERRORS = (
+            ValueError,
+            RecursionError,
+            TypeError,
+            OverflowError,
+            msgspec.DecodeError,
+            msgspec.EncodeError,
+        )
+
+        class Buffers(threading.local):
+            def __init__(self) -> None:  # once in each thread
+                self.buffer: bytearray | None = bytearray()
+
+        encoder = msgspec.json.Encoder()
+        _codec = (msgspec.json.Decoder().decode, encoder.encode_into, Buffers())
     return _codec
 
 
@@ -450,42 +471,89 @@ def prepare_fast_path() -> None:
     _msgspec()
 
 
-def _plain_or_miss(raw: bytes, max_depth: int | None) -> Any:
-    """The value of ``raw`` (no ``\\u`` escape in it) by msgspec, or :data:`MISS`.
+def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None) -> Any:
+    """What :func:`loads` returns for ``data``, or :data:`MISS` when that is not proven.
 
-    msgspec refuses what ``loads`` refuses (malformed text, NaN, numbers beyond float
-    range) and keeps integers exact; only duplicate keys (it keeps the last) and depth
-    are left, both proven from the bytes instead of a walk over the value:
+    The hot-path core of :func:`loads_fast` (positional, no fallback): ``MISS`` means
+    "ask :func:`loads`", never "invalid". msgspec parses; its value is accepted when:
 
-    - every level of nesting opens with a ``{`` or ``[``, so their count bounds the depth;
-      only past ``max_depth`` of them is the value walked (:func:`deeper_than`).
-    - re-encoding the value writes each of its keys once: when that is ``raw`` itself
-      (a compact text, the common case), ``raw`` names no key twice.
-    - else, without a ``\\u`` escape every colon of a string is written as ``:`` (the
-      other escapes stand for ``"``, ``\\``, ``/`` and control characters), so every
-      ``:`` of the text is a key's own (exactly one per key token) or a string's;
-      re-encoding keeps every surviving string's colons and one per surviving key, and
-      drops a duplicate with all of its colons. Equal counts therefore mean no duplicate.
+    - every level of nesting opens with a ``{`` or ``[``, so their count bounds the
+      depth; only past ``max_depth`` of them is the value walked (:func:`deeper_than`);
+    - re-encoding the value gives ``raw`` itself (a compact text, what most senders
+      write): an encoder writes each key of an object once, and msgspec writes UTF-8
+      and refuses to write a lone surrogate, so the text names no key twice and is
+      valid UTF-8 without one; each number in it is msgspec's shortest spelling of
+      its value, which Python reads back as the same value (all pinned in
+      tests/core/test_jsondoc_fast.py);
+    - otherwise the byte counts of :func:`_counted_or_miss` prove it.
     """
-    decode, encode = _codec or _msgspec()
+    if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
+        return MISS
+    if isinstance(data, str):
+        try:
+            raw = data.encode("utf-8")
+        except UnicodeEncodeError:
+            return MISS
+    else:
+        raw = data
+    decode, encode_into, buffers = _codec or _msgspec()
+    # The thread's buffer is taken while in use: a call re-entering this one meanwhile
+    # (from a signal handler or a finalizer) writes into a new one, never into this.
+    encoded = buffers.buffer
+    if encoded is None:
+        encoded = bytearray()
+    buffers.buffer = None
     try:
-        value = decode(raw)
-    except _DECODE_ERRORS:
-        return MISS
-    # One pass for both brackets: what is left once every other byte is deleted.
-    if (
-        max_depth is not None
-        and len(raw.translate(None, _NOT_OPENERS)) > max_depth
-        and deeper_than(value, max_depth)
-    ):
-        return MISS
-    encoded = encode(value)
-    if encoded != raw and raw.count(b":") != encoded.count(b":"):
-        return MISS
-    return value
+        try:
+            value = decode(raw)
+            encode_into(value, encoded)
+        except _CODEC_ERRORS:
+            return MISS
+        # One pass for both brackets: what is left once every other byte is deleted.
+        if (
+            max_depth is not None
+            and len(raw.translate(None, _NOT_OPENERS)) > max_depth
+            and deeper_than(value, max_depth)
+        ):
+            return MISS
+        if encoded == raw:
+            return value
+        return _counted_or_miss(raw, value, encoded, max_depth)
+    finally:
+        buffers.buffer = encoded if len(encoded) <= _KEPT_BUFFER_BYTES else bytearray()
 
 
 _NOT_OPENERS = bytes(b for b in range(256) if b not in b"[{")
+
+
+def _counted_or_miss(raw: bytes, value: Any, encoded: bytearray, max_depth: int | None) -> Any:
+    """``value`` (msgspec's reading of ``raw``, depth already bounded) when byte counts
+    prove :func:`loads` reads the same, else :data:`MISS`.
+
+    For a text that is not msgspec's own writing of its value (spaces, other number
+    spellings, escapes; invalid UTF-8 and byte order marks msgspec refused already):
+
+    - without a ``\\u`` escape every colon of a string is written as ``:`` (the other
+      escapes stand for ``"``, ``\\``, ``/`` and control characters), so every ``:`` of
+      the text is a key's own (exactly one per key token) or a string's; re-encoding
+      keeps every surviving string's colons and one per surviving key, and drops a
+      duplicate with all of its colons. Equal counts therefore mean no duplicate.
+    - with one, a ``\\uD...`` escape (perhaps a lone surrogate) goes to :func:`loads`;
+      otherwise the keys of the value, summed over every object, are compared with the
+      number of ``"`` immediately followed (whitespace aside) by ``:``. Every key token
+      ends that way, so the count is at least the number of key tokens; a string such
+      as ``":x"`` only inflates it. Equal counts therefore mean every key token
+      survived, whatever escapes spell the keys.
+    """
+    # A one-byte search is a memchr; the two-byte one scans far slower.
+    if b"\\" not in raw or b"\\u" not in raw:
+        return value if raw.count(b":") == encoded.count(b":") else MISS
+    if b"\\ud" in raw or b"\\uD" in raw:
+        return MISS
+    keys = _keys_if_plain(value, max_depth)
+    if keys is None or keys != raw.translate(None, b" \t\n\r").count(b'":'):
+        return MISS
+    return value
 
 
 def _keys_if_plain(value: Any, max_depth: int | None) -> int | None:
@@ -518,46 +586,6 @@ def _keys_if_plain(value: Any, max_depth: int | None) -> int | None:
             keys += len(level)
 
 
-def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None) -> Any:
-    """What :func:`loads` returns for ``data``, or :data:`MISS` when that is not proven.
-
-    The hot-path core of :func:`loads_fast` (positional, no fallback): ``MISS`` means
-    "ask :func:`loads`", never "invalid".
-    """
-    if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
-        return MISS
-    limit = _int_max_str_digits()
-    if 0 < limit < _JIT_MAX_DIGITS:
-        return MISS
-    if isinstance(data, str):
-        try:
-            raw = data.encode("utf-8")
-        except UnicodeEncodeError:
-            return MISS
-    else:
-        raw = data
-        if not raw.isascii():
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return MISS
-            if raw.startswith(b"\xef\xbb\xbf"):
-                return MISS
-    if b"\\u" not in raw:
-        return _plain_or_miss(raw, max_depth)
-    if b"\\ud" in raw or b"\\uD" in raw:
-        return MISS
-    decode = (_codec or _msgspec())[0]
-    try:
-        value = decode(raw)
-    except _DECODE_ERRORS:
-        return MISS
-    keys = _keys_if_plain(value, max_depth)
-    if keys is None or keys != raw.translate(None, b" \t\n\r").count(b'":'):
-        return MISS
-    return value
-
-
 def loads_fast(
     data: bytes | str,
     *,
@@ -578,7 +606,7 @@ def loads_fast(
 
 
 def read_regular(
-    path: Path,
+    path: str | os.PathLike[str],
     *,
     display: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,

@@ -34,6 +34,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, cast, get_args
@@ -594,11 +595,36 @@ def contract_meta_problems(
     handed the file's bytes (:func:`read_toml`)."""
     name = display or str(path)
     try:
-        data = read_toml(path, display=name, seen=seen)
+        raw = read_regular(
+            path, display=name, max_bytes=_MAX_TOML_BYTES, error=ConfigError, cap_hint=""
+        )
+    except AccordError as exc:
+        return None, [exc.problem()]
+    if seen is not None:
+        seen(raw)
+    meta = _sound_meta(raw, default_mode)
+    if meta is not None:
+        return meta, []
+    try:  # every problem, named in this file
+        data = loads_toml(raw, file=name)
     except AccordError as exc:
         return None, [exc.problem()]
     meta, errors = _contract_meta(data, file=name, default_mode=default_mode)
     return meta, [e.problem() for e in errors]
+
+
+@lru_cache(maxsize=256)
+def _sound_meta(raw: bytes, default_mode: Mode) -> ContractMeta | None:
+    """The metadata a ``contract.toml`` with these bytes states, or ``None`` when it has
+    any problem. A pure function of the bytes (the file's name only appears in problems),
+    and ``ContractMeta`` is immutable: contracts whose files are the same (one team's
+    ``owner`` and ``kind``) share one, parsed once."""
+    try:
+        data = loads_toml(raw)
+    except AccordError:
+        return None
+    meta, errors = _contract_meta(data, file=None, default_mode=default_mode)
+    return None if errors else meta
 
 
 # -- [tool.accord] ---------------------------------------------------------------------

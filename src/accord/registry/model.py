@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import gc
 import math
 import os
 import posixpath
@@ -264,6 +265,87 @@ _DOCUMENT_SLOT = ContractVersion.__dict__["document"]
 setattr(ContractVersion, "document", _Document(_DOCUMENT_SLOT))  # noqa: B010
 
 
+class _Written:
+    """What the ``raw`` slot holds instead of bytes that are exactly the version's
+    parsed document written back (:func:`_write_back`): the bytes are written again on
+    each read, so a registry does not hold every kept document twice (parsed and as
+    bytes)."""
+
+    __slots__ = ("newline",)
+
+    def __init__(self, newline: bool) -> None:
+        self.newline = newline
+
+
+def _write_back(document: Any, newline: bool) -> bytes:
+    """``document`` as JSON text indented by 2 (msgspec's, keys in their order)."""
+    import msgspec
+
+    text: bytes = msgspec.json.format(msgspec.json.encode(document), indent=2)
+    return text + b"\n" if newline else text
+
+
+class _Raw:
+    """The ``raw`` field of :class:`ContractVersion`, over its slot: the bytes, or
+    written back from the document when the loader proved that gives them exactly."""
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
+        if version is None:
+            return self
+        value = self.slot.__get__(version, owner)
+        if type(value) is _Written:
+            return _write_back(_stored_document(version), value.newline)
+        return value
+
+    def __set__(self, version: ContractVersion, value: Any) -> None:
+        self.slot.__set__(version, value)
+
+
+_RAW_SLOT = ContractVersion.__dict__["raw"]
+setattr(ContractVersion, "raw", _Raw(_RAW_SLOT))  # noqa: B010
+
+
+class _PathText:
+    """The ``path`` field of :class:`ContractVersion`, over its slot: kept as text, a
+    ``Path`` on each read (a registry of thousands of versions holds no ``Path``
+    objects: they are about 300 bytes each, and few callers ever ask for one)."""
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
+        if version is None:
+            return self
+        return Path(self.slot.__get__(version, owner))
+
+    def __set__(self, version: ContractVersion, value: str | os.PathLike[str]) -> None:
+        self.slot.__set__(version, os.fspath(value))
+
+
+setattr(ContractVersion, "path", _PathText(ContractVersion.__dict__["path"]))  # noqa: B010
+
+
+def _drop_written_bytes(version: ContractVersion) -> None:
+    """Keep no bytes for a version whose parsed document, written back, gives exactly
+    its bytes (what registry tooling writes: JSON indented by 2): :attr:`raw` then
+    writes them again on each read (a few microseconds), identical by construction."""
+    document = _stored_document(version)
+    raw = _RAW_SLOT.__get__(version, ContractVersion)
+    if type(document) is _Unparsed or type(raw) is not bytes:
+        return
+    try:
+        written = _write_back(document, newline=False)
+    except (TypeError, ValueError, OverflowError):  # nothing msgspec can write: kept
+        return
+    if raw == written:
+        _RAW_SLOT.__set__(version, _Written(newline=False))
+    elif raw[:-1] == written and raw[-1:] == b"\n":
+        _RAW_SLOT.__set__(version, _Written(newline=True))
+
+
 def _stored_document(version: ContractVersion) -> Any:
     """What the version holds: its frozen document, or :class:`_Unparsed`."""
     return _DOCUMENT_SLOT.__get__(version, ContractVersion)
@@ -271,6 +353,7 @@ def _stored_document(version: ContractVersion) -> Any:
 
 def _keep_bytes(version: ContractVersion, settings: RegistrySettings) -> None:
     """Drop the version's parsed document: it is parsed again on first read."""
+    _RAW_SLOT.__set__(version, version.raw)  # bytes written back need the document
     _DOCUMENT_SLOT.__set__(version, _Unparsed(version.file, settings))
 
 
@@ -382,7 +465,8 @@ class Registry:
         Raises:
             RegistryError: any problem of severity ``error``; ``problems`` lists all.
         """
-        registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
+        with _no_collection():
+            registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
         if any(p.severity == "error" for p in problems):
             raise RegistryError(problems, root=str(root))
         return registry
@@ -575,6 +659,23 @@ class Registry:
         return index
 
 
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused (as it was before, after).
+
+    Loading builds tens of thousands of long-lived containers (documents, versions) and
+    no reference cycle: every collection while they are built only walks them again
+    (at 5,000 contracts x 3 versions, five full collections took about 0.9 s of CPU).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _sorted_proxy(contracts: Mapping[str, Contract]) -> Mapping[str, Contract]:
     return MappingProxyType(dict(sorted(contracts.items())))
 
@@ -711,7 +812,7 @@ def _decode_lock(data: bytes) -> str:
         raise LockError("accord.lock is not UTF-8", code="lock-malformed", file=LOCK_FILE) from None
 
 
-def _read_regular(path: Path, *, display: str, max_bytes: int | None) -> bytes:
+def _read_regular(path: str | Path, *, display: str, max_bytes: int | None) -> bytes:
     """Read a regular file without following symlinks; failures are LockError-coded."""
     from accord.core.jsondoc import read_regular
 
@@ -755,10 +856,6 @@ class _Scan:
     examples: list[tuple[str, Path]] = field(default_factory=list)  # (contract dir rel, path)
     # The hygiene walk's listing of each directory not yet loaded (by path).
     listed: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)
-
-
-def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
 
 
 def _walk_hygiene(
@@ -907,7 +1004,7 @@ def _scan(
 
 
 def _read_version_file(
-    path: Path, *, file: str, settings: RegistrySettings, light: bool = False
+    path: str | Path, *, file: str, settings: RegistrySettings, light: bool = False
 ) -> tuple[bytes, Any, list[str], bool]:
     """Raw bytes and strict parse of one version file (same checks as ``load_path``;
     read once so the digest and the document describe the same bytes), the value of
@@ -922,7 +1019,7 @@ def _read_version_file(
     return (raw, *_parse_version_file(raw, file=file, settings=settings, light=light))
 
 
-def _read_version_bytes(path: Path, *, file: str, settings: RegistrySettings) -> bytes:
+def _read_version_bytes(path: str | Path, *, file: str, settings: RegistrySettings) -> bytes:
     """The bytes of one version file (a regular file within the size cap)."""
     try:
         return _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
@@ -982,7 +1079,7 @@ def _load_contract(
     bytes show it self-contained (:func:`_local_refs`).
     """
     contract_id = f"{namespace}.{name}"
-    rel_dir = _rel(root, directory)
+    rel_dir = f"{namespace}/{name}"  # directory is root / namespace / name
     meta: ContractMeta | None = None
     toml_path = directory / CONTRACT_FILE
     if not toml_path.exists() and not toml_path.is_symlink():
@@ -1002,7 +1099,7 @@ def _load_contract(
         )
         for problem in toml_problems:
             collector.add(problem)
-    found: list[tuple[Version, Path, str]] = []
+    found: list[tuple[Version, str, str]] = []
     for entry in _entries(directory, scan.listed):
         rel = f"{rel_dir}/{entry.name}"
         if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
@@ -1024,7 +1121,7 @@ def _load_contract(
                     "version-file-invalid", f"{entry.name!r} is not a canonical version", rel
                 )
                 continue
-            found.append((version, Path(entry.path), rel))
+            found.append((version, entry.path, rel))
         elif _is_dir(entry) and entry.name == EXAMPLES_DIR:
             scan.examples.append((rel_dir, Path(entry.path)))
         elif not (_is_file(entry) and entry.name in CONTRACT_EXTRA_FILES):
@@ -1064,7 +1161,7 @@ def _load_contract(
         loaded = ContractVersion(
             contract_id=contract_id,
             version=version,
-            path=path,
+            path=path,  # type: ignore[arg-type]  # kept as text (_PathText)
             file=rel,
             raw=raw,
             document=document,
@@ -1385,6 +1482,17 @@ def _build(
     registry = dataclasses.replace(
         registry, problems=tuple(p for p in problems if p.severity != "error")
     )
+    if lazy:
+        # A service holds each kept document once: its bytes are written back on read.
+        kept = list(registry.versions())
+        for version in kept:
+            _drop_written_bytes(version)
+        # The index the checks above filled is the registry's own when it indexes the
+        # same version objects (no draft was marked: that makes new ones).
+        if len(kept) == len(index.ordered) and all(
+            a is b for a, b in zip(kept, index.ordered, strict=True)
+        ):
+            registry._memo["index"] = index
     return registry, problems
 
 
@@ -1840,6 +1948,46 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
             elif kind not in _PLAIN_SCALARS or (kind is float and not math.isfinite(item)):
                 return False
     return True
+
+
+# Digits as "0": a float or exponent is then "0." / "0e" / "0E", a long integer 16
+# zeros (strings can hold the same bytes, which only make ``own_source`` answer no).
+_ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+
+def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, ...]] | None:
+    """``bundle`` as JSON text jsonschema-rs reads to exactly the values it reads from
+    the document, and every string ``$ref`` value in its objects, when ``bundle`` is the
+    version's own document as :meth:`Registry.load` froze it (canonical: plain values
+    only, ``$ref`` values listed); else ``None``. A validator then compiles the text,
+    with no plain copy (:func:`thaw`) of the frozen document.
+
+    Only text both read alike: no ``\\u`` escape, every number a short integer (a float
+    or a long integer may be read at another precision), no
+    ``$dynamicRef``/``$recursiveRef`` (the ``$ref`` values are then all a validator
+    needs to tell whether the schema recurses).
+    """
+    refs = version._canonical_refs
+    if refs is None or bundle is not _stored_document(version):
+        return None
+    import msgspec
+
+    try:
+        text: bytes = msgspec.json.encode(bundle)
+    except (TypeError, ValueError, OverflowError):  # nothing msgspec can write
+        return None
+    shape = text.translate(_ZERO_DIGITS)
+    if (
+        b"\\u" in text
+        or b"$dynamicRef" in text
+        or b"$recursiveRef" in text
+        or b"0." in shape
+        or b"0e" in shape
+        or b"0E" in shape
+        or b"0" * 16 in shape
+    ):
+        return None
+    return text.decode("utf-8"), refs
 
 
 def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:

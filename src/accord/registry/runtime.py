@@ -90,6 +90,7 @@ def validator(
         UsageError: ``backend-ineligible`` when ``backend`` cannot decide exactly as
             the reference for this contract (the message names the keyword).
     """
+    from accord.registry.model import own_source
     from accord.validation.validator import DEFAULT_MAX_ERRORS, Validator
 
     reg = _registry_for(registry)
@@ -119,12 +120,14 @@ def validator(
     with _lock:
         hit = memo.get(exact_key)
         if hit is None:
+            bundle = reg.bundle(version)
             hit = Validator(
-                reg.bundle(version),
+                bundle,
                 ref=version.ref,
                 backend=backend,
                 max_errors=cap,
                 max_depth=reg.settings.max_depth,
+                _source=own_source(version, bundle),
             )
             memo[exact_key] = hit
         memo[key] = hit

@@ -216,6 +216,8 @@ def check_limits(
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _NUMBERS = frozenset({int, float, bool, type(None)})
+# Fills a FrozenDict while it is built (its own __setitem__ refuses).
+_set = dict.__setitem__
 
 
 def freeze_within_limits(
@@ -239,42 +241,9 @@ def freeze_within_limits(
         SchemaError: exactly what :func:`check_limits` raises for ``document``.
     """
     limits = limits or SchemaLimits()
-    max_items = limits.max_items
-    refs: list[str] = []
-    containers = 0
-    wide = False
-    canonical = True
-
-    def walk(node: Any) -> Any:
-        nonlocal containers, wide, canonical
-        if isinstance(node, dict):
-            containers += 1
-            wide = wide or len(node) > max_items
-            ref = node.get("$ref")
-            if type(ref) is str:
-                refs.append(ref)
-            if canonical and ("$id" in node or list(node) != sorted(node)):
-                canonical = False
-            return FrozenDict(
-                {
-                    k: v if type(v) in _NUMBERS else intern(v) if type(v) is str else walk(v)
-                    for k, v in node.items()
-                }
-            )
-        if isinstance(node, list):
-            containers += 1
-            wide = wide or len(node) > max_items
-            return FrozenList(
-                [
-                    v if type(v) in _NUMBERS else intern(v) if type(v) is str else walk(v)
-                    for v in node
-                ]
-            )
-        # Floats from a JSON parse are finite (beyond float range, loads keeps a Decimal).
-        canonical = canonical and type(node) in _SCALARS
-        return node
-
-    frozen = walk(document)
+    state = _Freezing(limits.max_items)
+    frozen = _freeze(document, state)
+    refs, containers, wide, canonical = state.refs, state.containers, state.wide, state.canonical
     cap = limits.max_nodes
     if not wide:
         growth = _ref_growth(frozen, refs)
@@ -282,6 +251,55 @@ def freeze_within_limits(
     if wide or size > cap:
         check_limits(frozen, limits, file=file)  # raises, naming the pointer
     return frozen, refs, canonical
+
+
+class _Freezing:
+    """What :func:`_freeze` finds on its way (a module-level walk, not a closure: a
+    closure that calls itself is a reference cycle only the cyclic collector frees)."""
+
+    __slots__ = ("canonical", "containers", "max_items", "refs", "wide")
+
+    def __init__(self, max_items: int) -> None:
+        self.max_items = max_items
+        self.refs: list[str] = []
+        self.containers = 0
+        self.wide = False
+        self.canonical = True
+
+
+def _freeze(node: Any, state: _Freezing) -> Any:
+    if isinstance(node, dict):
+        state.containers += 1
+        if len(node) > state.max_items:
+            state.wide = True
+        ref = node.get("$ref")
+        if type(ref) is str:
+            state.refs.append(ref)
+        if state.canonical and ("$id" in node or list(node) != sorted(node)):
+            state.canonical = False
+        # A C copy, then only strings (interned) and containers are replaced.
+        frozen = FrozenDict(node)
+        for k, v in node.items():
+            kind = type(v)
+            if kind is str:
+                _set(frozen, k, intern(v))
+            elif kind not in _NUMBERS:
+                _set(frozen, k, _freeze(v, state))
+        return frozen
+    if isinstance(node, list):
+        state.containers += 1
+        if len(node) > state.max_items:
+            state.wide = True
+        return FrozenList(
+            [
+                v if type(v) in _NUMBERS else intern(v) if type(v) is str else _freeze(v, state)
+                for v in node
+            ]
+        )
+    # Floats from a JSON parse are finite (beyond float range, loads keeps a Decimal).
+    if type(node) not in _SCALARS:
+        state.canonical = False
+    return node
 
 
 def _ref_growth(document: Any, refs: list[str]) -> int | None:

@@ -160,7 +160,14 @@ class Validator:
         backend: str = "auto",
         max_errors: int = DEFAULT_MAX_ERRORS,
         max_depth: int = DEFAULT_MAX_DEPTH,
+        _source: tuple[str, Sequence[str]] | None = None,
     ) -> None:
+        # ``_source`` (the registry's, for a version that is its own bundle): the JSON
+        # text ``schema`` was parsed from, which jsonschema-rs reads to the same values
+        # (Registry: ``own_source``), and every string ``$ref`` value in its objects
+        # (there is no ``$dynamicRef``/``$recursiveRef`` in it). The reference then
+        # compiles the text (no plain copy of the frozen document) and
+        # :func:`may_recurse` needs no walk for the ``$ref`` targets.
         import jsonschema_rs
 
         from accord.validation.dialect import declared_form, detect_dialect, normalize
@@ -172,8 +179,10 @@ class Validator:
             if declared.refused is not None:
                 raise declared.refused
             schema = declared
+            _source = None
         elif detect_dialect(schema) != "2020-12":
             schema = normalize(schema)
+            _source = None
         for name, value in (("max_errors", max_errors), ("max_depth", max_depth)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise UsageError(f"{name} must be a positive integer, not {value!r}", code="usage")
@@ -184,7 +193,9 @@ class Validator:
         self.max_depth = max_depth
         try:
             self._reference = (
-                _reference_validator(schema, validate_formats=True)
+                _reference_validator(
+                    schema if _source is None else _source[0], validate_formats=True
+                )
                 if declared is None
                 else _reference_validator(
                     declared.declared, declared.dialect, validate_formats=True
@@ -213,7 +224,9 @@ class Validator:
         # so it runs only where depth can hurt: a schema that recurses (a payload may
         # drive the native validator as deep as it nests) or a pure-Python backend.
         # Otherwise the schema itself bounds how deep any backend looks into a payload.
-        self.depth_checked = self.backend != _BACKEND or may_recurse(schema)
+        self.depth_checked = self.backend != _BACKEND or may_recurse(
+            schema, refs=None if _source is None else _source[1]
+        )
         self.is_valid = self._bounded_is_valid if self.depth_checked else self._decide
         # Imports are paid at construction, never by the first payload after boot.
         prepare_fast_path()
@@ -499,18 +512,27 @@ def _matches_type(error: Any, schema: Any) -> bool:
     return actual in allowed or (actual == "integer" and "number" in allowed)
 
 
-def may_recurse(schema: Any) -> bool:
+def may_recurse(schema: Any, *, refs: Sequence[str] | None = None) -> bool:
     """Whether a bundled schema can apply itself again deeper in a payload.
 
     True when a local ``$ref`` chain leads back into a subschema it started from (the
     target's subtree holds a ``$ref`` that leads back), and, conservatively, for any
     ``$dynamicRef``/``$recursiveRef``, an anchor ``$ref`` (``#name``) or a non-local one.
+
+    ``refs``: every string ``$ref`` value in the schema's objects (``const`` values
+    too), known by the caller of a schema without ``$dynamicRef``/``$recursiveRef``;
+    then the schema is not walked for them.
     """
     # This runs once per validator at boot: one walk over the bundle for the targets of
     # its $refs (no paths built), then one walk of each distinct target's subtree. Which
     # targets a $ref site reaches depends only on its target, so a cycle among sites is
     # a cycle among targets: target p leads to q when p's subtree holds a $ref to q.
-    targets = _ref_targets(schema)
+    if refs is None:
+        targets = _ref_targets(schema)
+    elif all(ref == "#" or ref.startswith("#/") for ref in refs):
+        targets = set(refs)
+    else:
+        targets = None
     if targets is None:
         return True
     successors: dict[str, set[str]] = {}
