@@ -216,6 +216,9 @@ class Version:
     patch: int
     prerelease: tuple[Identifier, ...] = ()
     _key: tuple[object, ...] = field(init=False, repr=False, compare=False, hash=False)
+    # The hash dataclass would compute on every lookup, computed once: a registry of
+    # 15,000 versions hashes them ~175,000 times while it loads (lock, drafts, indexes).
+    _hash: int = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         for label in _PARTS:
@@ -240,6 +243,12 @@ class Version:
         # A release sorts above its pre-releases: (1,) > (0, ...).
         pre_key = (0, *map(_identifier_key, normal)) if normal else (1,)
         object.__setattr__(self, "_key", (self.major, self.minor, self.patch, pre_key))
+        object.__setattr__(
+            self, "_hash", hash((self.major, self.minor, self.patch, self.prerelease))
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def _raw(self) -> str:
         return f"{self.major}.{self.minor}.{self.patch}"

@@ -678,3 +678,20 @@ def test_docstring_examples() -> None:
     results = doctest.testmod(accord.versions, optionflags=doctest.ELLIPSIS)
     assert results.attempted > 10
     assert results.failed == 0
+
+
+def test_the_hash_is_the_fields_hash_computed_once() -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    from accord.versions import Version
+
+    version = Version.parse("1.2.3-rc.1")
+    assert hash(version) == hash((1, 2, 3, ("rc", 1)))
+    assert hash(version) == hash(Version(1, 2, 3, ("rc", "1")))
+    for other in (copy.deepcopy(version), pickle.loads(pickle.dumps(version))):
+        assert other == version
+        assert hash(other) == hash(version)
+    assert hash(dataclasses.replace(version, patch=4)) == hash((1, 2, 4, ("rc", 1)))
+    assert {version: 1}[Version.parse("1.2.3-rc.1")] == 1

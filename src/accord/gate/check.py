@@ -797,7 +797,7 @@ class _Base:
     commit: str
     lock: dict[tuple[str, Version], tuple[str, int]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
-    new_versions: dict[str, set[Version]] = field(default_factory=dict)
+    new_versions: dict[str, set[Version]] = field(default_factory=dict)  # retired ones
 
 
 def _base_tree(root: Path, ref: str, *, tip: bool) -> GitTree | None:
@@ -917,9 +917,12 @@ def _against(
             by_folder.setdefault(folder + "/", {})[path] = oid
     for contract in registry:
         folder = f"{contract.namespace}/{contract.name}/"
-        here: dict[str, str] = {
-            v.file: _blob_id(known, v.file, v.raw, length) for v in contract.versions
-        }
+        here: dict[str, str] = {}
+        for v in contract.versions:
+            found = known.get(v.file)  # computed by the load, unless not in the base
+            if found is None or len(found) != length:
+                found = _git.blob_id(v.raw, length=length)
+            here[v.file] = found
         toml = folder + "contract.toml"
         seen = known.get(toml)
         if seen is None or len(seen) != length:  # not read by the load (not in the base)
@@ -927,9 +930,10 @@ def _against(
         here[toml] = seen
         if here != by_folder.get(folder, {}):
             base.changed.add(contract.id)
-        base.new_versions[contract.id] = {
-            v.version for v in contract.versions if (contract.id, v.version) not in base.lock
-        }
+        if contract.meta.status == "retired":  # the only contracts that may gain none
+            base.new_versions[contract.id] = {
+                v.version for v in contract.versions if (contract.id, v.version) not in base.lock
+            }
 
     findings: list[Finding] = []
     deleted_contracts: set[str] = set()
@@ -1020,17 +1024,6 @@ def _against(
         for number in sorted(base.new_versions.get(contract.id, ()))
     )
     return base, findings
-
-
-def _blob_id(known: Mapping[str, str], file: str, raw: bytes, length: int) -> str:
-    """The blob id of ``raw`` (the bytes of ``file``), from ``known`` when it was
-    computed there with the same hash."""
-    from accord.gate import git as _git
-
-    found = known.get(file)
-    if found is not None and len(found) == length:
-        return found
-    return _git.blob_id(raw, length=length)
 
 
 def check(
