@@ -162,10 +162,6 @@ class _ClosureBuilder:
             return self._leaf()
         return self.location([self.ctx.child(n, *path) for n, path in paths])
 
-    def _unpatterned_key_location(self, dicts: list[Node], key: str) -> str:
-        """:meth:`key_location` where no schema of ``dicts`` has ``patternProperties``."""
-        return self._leaf() if _unpatterned_leaf(dicts, key) else self.key_location(dicts, key)
-
     def location(self, nodes: list[Node]) -> str:
         ctx = self.ctx
         if all(is_leaf(n.schema) for n in nodes):
@@ -185,8 +181,12 @@ class _ClosureBuilder:
             for k in loc.names:
                 loc.props[k] = self.key_location(dicts, k)
         else:
+            # ``key_location`` for each key, a leaf found without key_subschemas.
+            props = loc.props
             for k in loc.names:
-                loc.props[k] = self._unpatterned_key_location(dicts, k)
+                props[k] = "leaf" if _unpatterned_leaf(dicts, k) else self.key_location(dicts, k)
+            if "leaf" in props.values():
+                self._leaf()
         for p in loc.patterns:
             kids = [
                 ctx.child(n, "patternProperties", p)
