@@ -284,7 +284,8 @@ def _writer_closure(schema: dict[str, Any]) -> Schema:
                 }
             else:
                 body["propertyNames"] = {"enum": names}
-        props = {k: ref(v) for k, v in loc.props.items()}
+        # A leaf location is never live (a map, naming nothing): ``ref`` gives True.
+        props = {k: True if v == "leaf" else ref(v) for k, v in loc.props.items()}
         pats = {p: ref(v) for p, v in loc.pattern_children.items()}
         addl = ref(loc.addl_child)
         if addl is not True:
