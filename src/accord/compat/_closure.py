@@ -317,8 +317,9 @@ def _writer_closure(schema: dict[str, Any]) -> Schema:
 
 
 def _forbidden(ctx: Ctx, uncond: list[Node], key: str) -> str | None:
-    """Why ``key`` can never appear under the always-applying ``uncond`` nodes."""
-    for n in _dicts(uncond):
+    """Why ``key`` can never appear under the always-applying ``uncond`` nodes (their
+    object schemas: ``_dicts`` of them, which the caller takes once per location)."""
+    for n in uncond:
         s = n.schema
         props = s.get("properties")
         hit = False
@@ -468,9 +469,10 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
             names_n, patterns_n, map_n = _declared(app_n)
             declared_n = set(names_n)
             dicts_o = _dicts(app_o)
+            dicts_n = _dicts(uncond_n)
             unpatterned_o = not _has_patterns(dicts_o)
             for k, named_at in _named(app_o).items():
-                why = _forbidden(ctx, uncond_n, k)
+                why = _forbidden(ctx, dicts_n, k)
                 if (
                     why is None
                     and not map_n
