@@ -459,3 +459,57 @@ def test_an_input_without_dependencies_is_told_so_by_its_canonical_text(
     report = diff(old_schema=old, new_schema=folded)
     assert report.backward is False
     assert report.forward is True
+
+
+@given(
+    st.fixed_dictionaries(
+        {"required": st.lists(st.sampled_from("abc"), min_size=1, max_size=3, unique=True)},
+        optional={
+            "type": st.sampled_from(["object", "string", ["object", "null"]]),
+            "properties": st.dictionaries(st.sampled_from("abcd"), st.booleans(), max_size=3),
+            "anyOf": st.lists(st.just({"required": ["d"]}), min_size=1, max_size=1),
+            "additionalProperties": st.booleans(),
+        },
+    ),
+    st.dictionaries(st.sampled_from("abcd"), st.integers(0, 1), max_size=4),
+)
+def test_an_object_without_a_required_key_is_refused_by_the_reference(
+    schema: dict[str, Any], payload: dict[str, Any]
+) -> None:
+    """What witness shrinking decides without the validator: an object payload lacking
+    a key its root schema lists in ``required`` is invalid there (whatever else the
+    schema says)."""
+    if not all(k in payload for k in schema["required"]):
+        assert not is_valid(schema, payload)
+
+
+def test_a_shrink_attempt_dropping_a_required_key_is_not_validated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Most attempts of a shrink drop a required key of the accepting root: those are
+    answered without running the validator (the witness is the same)."""
+    from accord.compat import _diff
+
+    ran: list[int] = []
+    real = _diff._Witnesses._validator
+
+    class Counted:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def is_valid(self, payload: Any) -> bool:
+            ran.append(1)
+            return bool(self.inner.is_valid(payload))
+
+    def counted(self: Any, side: Any, *, writer: bool) -> Any:
+        return Counted(real(self, side, writer=writer))
+
+    monkeypatch.setattr(_diff._Witnesses, "_validator", counted)
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 64} for i in range(80)}
+    old = {"type": "object", "properties": properties, "required": sorted(properties)[:40]}
+    new = {**old, "properties": {**properties, "p003": {"type": "string", "maxLength": 32}}}
+    report = diff(old_schema=old, new_schema=new)
+    witness = report.changes[0].witness
+    assert witness is not None
+    assert sorted(witness.payload) == sorted(properties)[:40]
+    assert len(ran) < 40  # was over 100: every attempt ran the validator

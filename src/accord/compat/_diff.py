@@ -699,6 +699,7 @@ class _Witnesses:
         self._bases: dict[Side, list[Any]] = {}
         self._memo: dict[tuple[str, str, str], Witness | None] = {}
         self._validators: dict[tuple[Side, bool], Any] = {}
+        self._root_required: dict[Side, tuple[str, ...]] = {}
 
     def _validator(self, side: Side, *, writer: bool) -> Any:
         """The reference validator of ``side`` (of its writer closure when ``writer``),
@@ -711,8 +712,24 @@ class _Witnesses:
             found = self._validators[side, writer] = reference_validator(schema)
         return found
 
+    def _required(self, side: Side) -> tuple[str, ...]:
+        """The keys the root of ``side`` requires of an object payload (its own
+        ``required``, not any under a combinator)."""
+        found = self._root_required.get(side)
+        if found is None:
+            root = self.roots[side]
+            names = root.get("required") if isinstance(root, dict) else None
+            found = tuple(k for k in names if isinstance(k, str)) if isinstance(names, list) else ()
+            self._root_required[side] = found
+        return found
+
     def check(self, payload: Any, accepted_by: Side) -> Witness | None:
         rejected_by: Side = "new" if accepted_by == "old" else "old"
+        if type(payload) is dict and not all(k in payload for k in self._required(accepted_by)):
+            # The accepting root rejects an object without a key it requires (and so does
+            # its writer closure, which only narrows it): what the validator would say
+            # for most of a shrink's attempts (a required key dropped), without it.
+            return None
         try:
             ok = bool(self._validator(accepted_by, writer=True).is_valid(payload)) and not bool(
                 self._validator(rejected_by, writer=False).is_valid(payload)
