@@ -468,13 +468,15 @@ def _verdict(comparison: Comparison, direction: Direction) -> Verdict:
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _tree_text(schema: Schema, limit: int = 64) -> str | None:
+def _tree_text(schema: Schema, limit: int = 16) -> str | None:
     """The JSON text of a small schema that is a tree (no container twice, string keys
     only, plain JSON types), else None.
 
     Two such schemas with the same text are the same document to the engine: the same
     values in the same order, nothing shared (the engine interns nodes by identity, so
     sharing could change what it counts), and its answer is a function of the document.
+    Small: the local questions asked again are about one property's schema; a root
+    document is asked once and not worth its text.
     """
     seen: set[int] = set()
     stack: list[Any] = [schema]
