@@ -245,29 +245,28 @@ _OBJECT_SCHEMAS = st.fixed_dictionaries(
 def test_a_key_location_without_patterns_is_the_general_one(
     schemas: list[dict[str, Any]], key: str
 ) -> None:
-    """The writer closure's shortcut for schemas without ``patternProperties`` gives the
-    location the general ``key_location`` gives (leaf or not, same name)."""
-    from accord.compat._closure import _ClosureBuilder
+    """Where no schema has ``patternProperties``, the writer closure tells a leaf key
+    without ``key_subschemas``: the same answer, and the same closure as the general path."""
+    from accord.compat import _closure
 
-    def built(fast: bool) -> tuple[str, list[str]]:
-        ctx = Ctx(max_steps=10**9)
-        dicts = [ctx.add_doc(s) for s in schemas]
-        builder = _ClosureBuilder(ctx)
-        try:
-            name = (
-                builder._unpatterned_key_location(dicts, key)
-                if fast
-                else builder.key_location(dicts, key)
-            )
-        except Exception as exc:  # noqa: BLE001 - both must fail alike
-            return type(exc).__name__, []
-        return name, sorted(builder.built)
-
-    assert built(fast=True) == built(fast=False)
     ctx = Ctx(max_steps=10**9)
     dicts = [ctx.add_doc(s) for s in schemas]
     paths = [(n, path) for n in dicts for path in key_subschemas(n.schema, key, regex_search)]
     assert _unpatterned_leaf(dicts, key) == all(is_leaf(_at(n.schema, p)) for n, p in paths)
+
+    document = {"allOf": schemas, "properties": {key: {"allOf": schemas}}}
+
+    def closure(general: bool) -> str:
+        real = _closure._has_patterns
+        _closure._has_patterns = (lambda dicts: True) if general else real  # type: ignore[assignment]
+        try:
+            return json.dumps(_closure._writer_closure(document), sort_keys=True)
+        except Exception as exc:  # noqa: BLE001 - both must fail alike
+            return type(exc).__name__
+        finally:
+            _closure._has_patterns = real
+
+    assert closure(general=False) == closure(general=True)
 
 
 def test_the_same_local_question_at_several_locations_is_asked_once(
@@ -460,3 +459,57 @@ def test_an_input_without_dependencies_is_told_so_by_its_canonical_text(
     report = diff(old_schema=old, new_schema=folded)
     assert report.backward is False
     assert report.forward is True
+
+
+@given(
+    st.fixed_dictionaries(
+        {"required": st.lists(st.sampled_from("abc"), min_size=1, max_size=3, unique=True)},
+        optional={
+            "type": st.sampled_from(["object", "string", ["object", "null"]]),
+            "properties": st.dictionaries(st.sampled_from("abcd"), st.booleans(), max_size=3),
+            "anyOf": st.lists(st.just({"required": ["d"]}), min_size=1, max_size=1),
+            "additionalProperties": st.booleans(),
+        },
+    ),
+    st.dictionaries(st.sampled_from("abcd"), st.integers(0, 1), max_size=4),
+)
+def test_an_object_without_a_required_key_is_refused_by_the_reference(
+    schema: dict[str, Any], payload: dict[str, Any]
+) -> None:
+    """What witness shrinking decides without the validator: an object payload lacking
+    a key its root schema lists in ``required`` is invalid there (whatever else the
+    schema says)."""
+    if not all(k in payload for k in schema["required"]):
+        assert not is_valid(schema, payload)
+
+
+def test_a_shrink_attempt_dropping_a_required_key_is_not_validated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Most attempts of a shrink drop a required key of the accepting root: those are
+    answered without running the validator (the witness is the same)."""
+    from accord.compat import _diff
+
+    ran: list[int] = []
+    real = _diff._Witnesses._validator
+
+    class Counted:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def is_valid(self, payload: Any) -> bool:
+            ran.append(1)
+            return bool(self.inner.is_valid(payload))
+
+    def counted(self: Any, side: Any, *, writer: bool) -> Any:
+        return Counted(real(self, side, writer=writer))
+
+    monkeypatch.setattr(_diff._Witnesses, "_validator", counted)
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 64} for i in range(80)}
+    old = {"type": "object", "properties": properties, "required": sorted(properties)[:40]}
+    new = {**old, "properties": {**properties, "p003": {"type": "string", "maxLength": 32}}}
+    report = diff(old_schema=old, new_schema=new)
+    witness = report.changes[0].witness
+    assert witness is not None
+    assert sorted(witness.payload) == sorted(properties)[:40]
+    assert len(ran) < 40  # was over 100: every attempt ran the validator

@@ -162,10 +162,6 @@ class _ClosureBuilder:
             return self._leaf()
         return self.location([self.ctx.child(n, *path) for n, path in paths])
 
-    def _unpatterned_key_location(self, dicts: list[Node], key: str) -> str:
-        """:meth:`key_location` where no schema of ``dicts`` has ``patternProperties``."""
-        return self._leaf() if _unpatterned_leaf(dicts, key) else self.key_location(dicts, key)
-
     def location(self, nodes: list[Node]) -> str:
         ctx = self.ctx
         if all(is_leaf(n.schema) for n in nodes):
@@ -185,8 +181,12 @@ class _ClosureBuilder:
             for k in loc.names:
                 loc.props[k] = self.key_location(dicts, k)
         else:
+            # ``key_location`` for each key, a leaf found without key_subschemas.
+            props = loc.props
             for k in loc.names:
-                loc.props[k] = self._unpatterned_key_location(dicts, k)
+                props[k] = "leaf" if _unpatterned_leaf(dicts, k) else self.key_location(dicts, k)
+            if "leaf" in props.values():
+                self._leaf()
         for p in loc.patterns:
             kids = [
                 ctx.child(n, "patternProperties", p)
@@ -284,7 +284,8 @@ def _writer_closure(schema: dict[str, Any]) -> Schema:
                 }
             else:
                 body["propertyNames"] = {"enum": names}
-        props = {k: ref(v) for k, v in loc.props.items()}
+        # A leaf location is never live (a map, naming nothing): ``ref`` gives True.
+        props = {k: True if v == "leaf" else ref(v) for k, v in loc.props.items()}
         pats = {p: ref(v) for p, v in loc.pattern_children.items()}
         addl = ref(loc.addl_child)
         if addl is not True:
@@ -316,8 +317,9 @@ def _writer_closure(schema: dict[str, Any]) -> Schema:
 
 
 def _forbidden(ctx: Ctx, uncond: list[Node], key: str) -> str | None:
-    """Why ``key`` can never appear under the always-applying ``uncond`` nodes."""
-    for n in _dicts(uncond):
+    """Why ``key`` can never appear under the always-applying ``uncond`` nodes (their
+    object schemas: ``_dicts`` of them, which the caller takes once per location)."""
+    for n in uncond:
         s = n.schema
         props = s.get("properties")
         hit = False
@@ -467,9 +469,10 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
             names_n, patterns_n, map_n = _declared(app_n)
             declared_n = set(names_n)
             dicts_o = _dicts(app_o)
+            dicts_n = _dicts(uncond_n)
             unpatterned_o = not _has_patterns(dicts_o)
             for k, named_at in _named(app_o).items():
-                why = _forbidden(ctx, uncond_n, k)
+                why = _forbidden(ctx, dicts_n, k)
                 if (
                     why is None
                     and not map_n

@@ -468,13 +468,15 @@ def _verdict(comparison: Comparison, direction: Direction) -> Verdict:
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _tree_text(schema: Schema, limit: int = 64) -> str | None:
+def _tree_text(schema: Schema, limit: int = 16) -> str | None:
     """The JSON text of a small schema that is a tree (no container twice, string keys
     only, plain JSON types), else None.
 
     Two such schemas with the same text are the same document to the engine: the same
     values in the same order, nothing shared (the engine interns nodes by identity, so
     sharing could change what it counts), and its answer is a function of the document.
+    Small: the local questions asked again are about one property's schema; a root
+    document is asked once and not worth its text.
     """
     seen: set[int] = set()
     stack: list[Any] = [schema]
@@ -699,6 +701,7 @@ class _Witnesses:
         self._bases: dict[Side, list[Any]] = {}
         self._memo: dict[tuple[str, str, str], Witness | None] = {}
         self._validators: dict[tuple[Side, bool], Any] = {}
+        self._root_required: dict[Side, tuple[str, ...]] = {}
 
     def _validator(self, side: Side, *, writer: bool) -> Any:
         """The reference validator of ``side`` (of its writer closure when ``writer``),
@@ -711,8 +714,24 @@ class _Witnesses:
             found = self._validators[side, writer] = reference_validator(schema)
         return found
 
+    def _required(self, side: Side) -> tuple[str, ...]:
+        """The keys the root of ``side`` requires of an object payload (its own
+        ``required``, not any under a combinator)."""
+        found = self._root_required.get(side)
+        if found is None:
+            root = self.roots[side]
+            names = root.get("required") if isinstance(root, dict) else None
+            found = tuple(k for k in names if isinstance(k, str)) if isinstance(names, list) else ()
+            self._root_required[side] = found
+        return found
+
     def check(self, payload: Any, accepted_by: Side) -> Witness | None:
         rejected_by: Side = "new" if accepted_by == "old" else "old"
+        if type(payload) is dict and not all(k in payload for k in self._required(accepted_by)):
+            # The accepting root rejects an object without a key it requires (and so does
+            # its writer closure, which only narrows it): what the validator would say
+            # for most of a shrink's attempts (a required key dropped), without it.
+            return None
         try:
             ok = bool(self._validator(accepted_by, writer=True).is_valid(payload)) and not bool(
                 self._validator(rejected_by, writer=False).is_valid(payload)

@@ -596,7 +596,7 @@ class Facets:
                 # where it stands for it) is the engine's own reading.
                 props = atom.props
                 named = props is not None and k in props
-                matched = [p for p in atom.pats if regex_search(p, k)] if atom.pats else []
+                matched = [p for p in atom.pats if regex_search(p, k)] if atom.pats else ()
                 if named:
                     # ``ctx.child(a, "properties", k)``, inlined.
                     value = props[k]  # type: ignore[index]  # named: props is a dict
@@ -636,8 +636,11 @@ class Facets:
                     if not ok:
                         out = None
                         break
-            if out is not None and True in [n.schema is False for n in found]:
-                out = None
+            if out is not None:
+                for n in found:
+                    if n.schema is False:
+                        out = None
+                        break
         cache[k] = out
         return out
 
