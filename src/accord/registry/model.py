@@ -173,10 +173,10 @@ class _Unparsed:
 _parse_lock_guard = threading.Lock()
 
 
-class _Document:
-    """The ``document`` field of :class:`ContractVersion`, over its slot: the frozen
-    document, parsed on first read when the version holds only its checked bytes
-    (:class:`_Unparsed`)."""
+class _SlotField:
+    """A field of :class:`ContractVersion` over its slot, stored in one form and read in
+    another: ``read`` turns what the slot holds into the field's value, ``store`` the
+    value given into what the slot keeps."""
 
     def __init__(self, slot: Any) -> None:
         self.slot = slot
@@ -184,19 +184,35 @@ class _Document:
     def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
         if version is None:
             return self
-        value = self.slot.__get__(version, owner)
+        return self.read(version, self.slot.__get__(version, owner))
+
+    def __set__(self, version: ContractVersion, value: Any) -> None:
+        self.slot.__set__(version, self.store(value))
+
+    def read(self, version: ContractVersion, value: Any) -> Any:
+        return value
+
+    def store(self, value: Any) -> Any:
+        return value
+
+
+class _Document(_SlotField):
+    """The ``document`` field: the frozen document, parsed on first read when the
+    version holds only its checked bytes (:class:`_Unparsed`)."""
+
+    def read(self, version: ContractVersion, value: Any) -> Any:
         if type(value) is _Unparsed:
             with _parse_lock_guard:  # one parse: what is memoised on its identity holds
-                value = self.slot.__get__(version, owner)
+                value = self.slot.__get__(version, ContractVersion)
                 if type(value) is _Unparsed:
                     value = value.parse(version.raw)
                     self.slot.__set__(version, value)
         return value
 
-    def __set__(self, version: ContractVersion, value: Any) -> None:
+    def store(self, value: Any) -> Any:
         # A version built outside Registry.load (publish, with_contract) is frozen too:
         # freezing a frozen document returns it as it is.
-        self.slot.__set__(version, value if type(value) is _Unparsed else freeze(value))
+        return value if type(value) is _Unparsed else freeze(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,44 +301,30 @@ def _write_back(document: Any, newline: bool) -> bytes:
     return text + b"\n" if newline else text
 
 
-class _Raw:
-    """The ``raw`` field of :class:`ContractVersion`, over its slot: the bytes, or
-    written back from the document when the loader proved that gives them exactly."""
+class _Raw(_SlotField):
+    """The ``raw`` field: the bytes, or written back from the document when the loader
+    proved that gives them exactly."""
 
-    def __init__(self, slot: Any) -> None:
-        self.slot = slot
-
-    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
-        if version is None:
-            return self
-        value = self.slot.__get__(version, owner)
+    def read(self, version: ContractVersion, value: Any) -> Any:
         if type(value) is _Written:
             return _write_back(_stored_document(version), value.newline)
         return value
-
-    def __set__(self, version: ContractVersion, value: Any) -> None:
-        self.slot.__set__(version, value)
 
 
 _RAW_SLOT = ContractVersion.__dict__["raw"]
 setattr(ContractVersion, "raw", _Raw(_RAW_SLOT))  # noqa: B010
 
 
-class _PathText:
-    """The ``path`` field of :class:`ContractVersion`, over its slot: kept as text, a
-    ``Path`` on each read (a registry of thousands of versions holds no ``Path``
-    objects: they are about 300 bytes each, and few callers ever ask for one)."""
+class _PathText(_SlotField):
+    """The ``path`` field: kept as text, a ``Path`` on each read (a registry of
+    thousands of versions holds no ``Path`` objects: they are about 300 bytes each, and
+    few callers ever ask for one)."""
 
-    def __init__(self, slot: Any) -> None:
-        self.slot = slot
+    def read(self, version: ContractVersion, value: Any) -> Any:
+        return Path(value)
 
-    def __get__(self, version: ContractVersion | None, owner: Any = None) -> Any:
-        if version is None:
-            return self
-        return Path(self.slot.__get__(version, owner))
-
-    def __set__(self, version: ContractVersion, value: str | os.PathLike[str]) -> None:
-        self.slot.__set__(version, os.fspath(value))
+    def store(self, value: Any) -> Any:
+        return os.fspath(value)
 
 
 setattr(ContractVersion, "path", _PathText(ContractVersion.__dict__["path"]))  # noqa: B010
