@@ -5,11 +5,15 @@ from __future__ import annotations
 import copy
 import io
 import json
-import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from _registry_builders import (  # noqa: F401  (the shared git helpers, re-exported)
+    commit_all,
+    git,
+    init_repo,
+)
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 CONTRACT_TOML = 'owner = "team-orders"\nkind = "event"\n'
@@ -59,34 +63,6 @@ def write_unpublished(root: Path, contract_id: str, version: str, document: Any)
     lines.append(f"{contract_id} {version} sha256:{hashlib.sha256(raw).hexdigest()}")
     lock.write_text("".join(f"{line}\n" for line in sorted(lines)))
     return path
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": str(repo),
-    }
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=True
-    )
-    return done.stdout.strip()
-
-
-def init_repo(repo: Path) -> None:
-    repo.mkdir(parents=True, exist_ok=True)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "commit.gpgsign", "false")
-
-
-def commit_all(repo: Path, message: str) -> str:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message)
-    return git(repo, "rev-parse", "HEAD")
 
 
 def run_cli(argv: Sequence[str], capsys: Any) -> tuple[int, str, str]:

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from _registry_builders import commit_all, init_repo
+from _registry_builders import git as _git
 from accord.errors import AccordError, RegistryError
 from accord.gate.check import check
 from accord.registry import model as registry_module
@@ -29,19 +31,6 @@ SCHEMA: dict[str, Any] = {
     "properties": {"id": {"$ref": "#/$defs/id"}},
     "required": ["id"],
 }
-
-
-def _git(repo: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": str(repo),
-    }
-    subprocess.run(["git", "-C", str(repo), *args], capture_output=True, env=env, check=True)
 
 
 def _write(root: Path, contract: str, version: str, document: Any, *, lock: bool = True) -> None:
@@ -66,14 +55,11 @@ def _relock(root: Path, contract: str, version: str, digest: str) -> None:
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "config", "commit.gpgsign", "false")
+    init_repo(repo)
     root = repo / "contracts"
     for i in range(3):
         _write(root, f"orders.c{i}", "1.0.0", SCHEMA)
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "base")
+    commit_all(repo, "base")
     return root
 
 
