@@ -254,34 +254,16 @@ def test_a_run_with_findings_reads_back_equal(tmp_path: Path) -> None:
 
 
 def test_the_tree_digest_sees_every_change_git_or_not(tmp_path: Path) -> None:
-    import subprocess
-
+    from _registry_builders import commit_all, git, init_repo
     from accord.gate.verdicts import _read_digest, tree_digest
 
     repo = tmp_path / "repo"
     root = breaking_registry(repo / "contracts")
 
-    def git(*args: str) -> None:
-        subprocess.run(
-            ["git", "-C", str(repo), *args],
-            check=True,
-            capture_output=True,
-            env={
-                "GIT_AUTHOR_NAME": "t",
-                "GIT_AUTHOR_EMAIL": "t@example.com",
-                "GIT_COMMITTER_NAME": "t",
-                "GIT_COMMITTER_EMAIL": "t@example.com",
-                "GIT_CONFIG_NOSYSTEM": "1",
-                "HOME": str(repo),
-                "PATH": "/usr/bin:/bin:/usr/local/bin",
-            },
-        )
-
     outside = tree_digest(root)  # not a repository yet: every file is read
     assert outside == _read_digest(root)
-    git("init", "-q")
-    git("add", "-A")
-    git("commit", "-q", "-m", "base")
+    init_repo(repo)
+    commit_all(repo, "base")
     seen = {tree_digest(root)}
     assert None not in seen
     fine = root / "orders" / "fine" / "1.1.0.schema.json"
@@ -301,7 +283,7 @@ def test_the_tree_digest_sees_every_change_git_or_not(tmp_path: Path) -> None:
             assert digest not in seen, number
         seen.add(digest)
     # an entry git is told not to look at: every file is read instead
-    git("update-index", "--assume-unchanged", "contracts/orders/fine/1.0.0.schema.json")
+    git(repo, "update-index", "--assume-unchanged", "contracts/orders/fine/1.0.0.schema.json")
     assert tree_digest(root) == _read_digest(root)
 
 
