@@ -28,6 +28,19 @@ def _lstat_as(monkeypatch: pytest.MonkeyPatch, victim: Path, seen: Path) -> None
     monkeypatch.setattr(jsondoc.os, "lstat", fake)
 
 
+def _swapped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, checked: bytes, read: bytes
+) -> tuple[Path, Path]:
+    """A victim file holding ``read`` whose lstat (the check) reports a file holding
+    ``checked``: (the victim, the checked file)."""
+    seen = tmp_path / "checked.json"
+    seen.write_bytes(checked)
+    victim = tmp_path / "victim.json"
+    victim.write_bytes(read)
+    _lstat_as(monkeypatch, victim, seen)
+    return victim, seen
+
+
 def test_a_file_is_read_whole_in_one_piece(tmp_path: Path) -> None:
     for size in (0, 1, 4095, 4096, 4097, 200_000):
         path = tmp_path / f"{size}.json"
@@ -86,11 +99,7 @@ def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
 def test_a_file_grown_past_the_cap_after_the_check_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    small = tmp_path / "small.json"
-    small.write_bytes(b"x" * 10)
-    victim = tmp_path / "victim.json"
-    victim.write_bytes(b"x" * 1000)
-    _lstat_as(monkeypatch, victim, small)
+    victim, _ = _swapped(monkeypatch, tmp_path, b"x" * 10, b"x" * 1000)
     with pytest.raises(DocumentError) as info:
         read_regular(victim, max_bytes=100)
     assert info.value.code == "json-too-large"
@@ -100,11 +109,7 @@ def test_a_file_grown_past_the_cap_after_the_check_is_refused(
 def test_a_file_grown_while_being_read_is_cut_at_the_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    small = tmp_path / "small.json"
-    small.write_bytes(b"x" * 10)
-    victim = tmp_path / "victim.json"
-    victim.write_bytes(b"x" * 1000)
-    _lstat_as(monkeypatch, victim, small)
+    victim, small = _swapped(monkeypatch, tmp_path, b"x" * 10, b"x" * 1000)
     monkeypatch.setattr(jsondoc.os, "fstat", lambda fd: os.stat(small))
     reads: list[int] = []
     real_read = os.read
@@ -128,11 +133,7 @@ def test_a_file_grown_while_being_read_is_cut_at_the_cap(
 def test_a_file_shrunk_after_the_check_is_read_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    big = tmp_path / "big.json"
-    big.write_bytes(b"x" * 1000)
-    victim = tmp_path / "victim.json"
-    victim.write_bytes(b"y" * 10)
-    _lstat_as(monkeypatch, victim, big)
+    victim, big = _swapped(monkeypatch, tmp_path, b"x" * 1000, b"y" * 10)
     monkeypatch.setattr(jsondoc.os, "fstat", lambda fd: os.stat(big))
     assert read_regular(victim, max_bytes=None) == b"y" * 10
 
