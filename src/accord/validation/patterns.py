@@ -7,6 +7,8 @@ Shared by the validator, the backend choice (``backends``) and consumer matchers
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -22,19 +24,28 @@ _REGRESS_MAX_TEXT = 1000
 _BACKTRACK_LIMIT = 100_000
 
 
-def _reference_validator(schema: Any, dialect: str | None = None, **options: Any) -> Any:
+def _reference_validator(
+    schema: Any, dialect: str | None = None, *, capped: bool = True, **options: Any
+) -> Any:
     """jsonschema-rs for ``schema``, offline, with a backtracking cap where it has one:
-    2020-12, or ``dialect`` when given (a document decided in its declared dialect)."""
+    2020-12, or ``dialect`` when given (a document decided in its declared dialect).
+
+    ``capped=False`` (the caller proved, with :func:`may_backtrack`, that fancy-regex
+    runs none of the schema's patterns on its backtracking engine): the reference's
+    default options, where the cap would never be read and patterns compile faster.
+    """
 
     def build(**more: Any) -> Any:
         if dialect is None:
             return rs_validator(schema, **options, **more)
         return rs_declared_validator(schema, dialect, **options, **more)
 
-    capped = _pattern_options()
-    if capped:
+    if not capped:
+        return build()
+    capped_options = _pattern_options()
+    if capped_options:
         try:
-            return build(**capped)
+            return build(**capped_options)
         except TypeError:  # a release without pattern_options: its defaults, then
             pass
     return build()
@@ -51,6 +62,40 @@ def _pattern_options() -> dict[str, Any]:
         return {"pattern_options": options(backtrack_limit=_BACKTRACK_LIMIT)}
     except TypeError:
         return {}
+
+
+# A string "pattern" value in JSON text: an unescaped quote ends a string, so a match
+# is always a key ending in "pattern" and its whole string value.
+_PATTERN_VALUE = re.compile(r'"pattern"\s*:\s*("(?:[^"\\]|\\.)*")')
+# What fancy-regex may run on its backtracking engine, written as ECMA-262 or as its own
+# syntax: lookaround, atomic groups, conditionals, flags and every other "(?" group but
+# "(?:", verbs "(*", possessive quantifiers, and an escape of anything but a class
+# shorthand, a control-character letter or punctuation (backreferences, word
+# boundaries, \K, \G, \Z, \R, \p, ...), searched once the escaped backslashes are
+# taken out. Any other pattern fancy-regex hands whole to the linear regex crate, where
+# no backtracking step is ever counted.
+_BACKTRACKING_SYNTAX = re.compile(r"\(\?(?!:)|\(\*|[+*?}]\+|\\(?![dDwWsSnrtfv.^$*+?()\[\]{}|/-])")
+
+
+def may_backtrack(text: str) -> bool:
+    """Whether the JSON text of a schema may hold a pattern the reference matches with its
+    backtracking engine, the only one the backtracking cap applies to: any
+    ``patternProperties``, a string ``pattern`` value with backtracking syntax, or a
+    ``\\u`` escape (which could spell either key). Conservative: a ``"pattern"`` key
+    anywhere (a property named so, inside a ``const``) is read as the keyword.
+    """
+    if '"patternProperties"' in text or "\\u" in text:
+        return True
+    return any(_backtracking(value) for value in _PATTERN_VALUE.findall(text))
+
+
+@lru_cache(maxsize=4096)
+def _backtracking(value: str) -> bool:
+    """Whether a JSON string literal (quotes included) holds backtracking syntax."""
+    # Pairs taken from the left are exactly the escaped backslashes: a run of them ends
+    # with one more only when that one escapes what follows it, which is then read.
+    pattern = json.loads(value).replace("\\\\", "")
+    return _BACKTRACKING_SYNTAX.search(pattern) is not None
 
 
 def _as_reference_reads(pattern: str) -> str:

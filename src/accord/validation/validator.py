@@ -32,7 +32,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import jsonschema_rs
@@ -58,7 +58,10 @@ from accord.errors import (
     ValidationIssue,
 )
 from accord.validation.offline import py_validator, py_validator_class
-from accord.validation.patterns import _reference_validator, _search
+from accord.validation.patterns import _reference_validator, _search, may_backtrack
+
+if TYPE_CHECKING:
+    from accord.validation.dialect import Declared
 
 __all__ = ["DEFAULT_MAX_ERRORS", "Validator", "best_match", "explain_backend"]
 
@@ -192,15 +195,7 @@ class Validator:
         self.max_errors = max_errors
         self.max_depth = max_depth
         try:
-            self._reference = (
-                _reference_validator(
-                    schema if _source is None else _source[0], validate_formats=True
-                )
-                if declared is None
-                else _reference_validator(
-                    declared.declared, declared.dialect, validate_formats=True
-                )
-            )
+            self._reference = _compiled(schema, declared, _source)
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise _compile_error(str(exc), ref) from None
         self._decide: Callable[[Any], bool] = self._reference.is_valid
@@ -510,6 +505,20 @@ def _matches_type(error: Any, schema: Any) -> bool:
         return False
     allowed = {n for n in names if isinstance(n, str)}
     return actual in allowed or (actual == "integer" and "number" in allowed)
+
+
+def _compiled(
+    schema: Any, declared: Declared | None, source: tuple[str, Sequence[str]] | None
+) -> Any:
+    """The reference compiled for ``schema``: in its declared dialect (``declared``), or
+    from its own JSON text (``source``), where the backtracking cap is set only if a
+    pattern could read it (:func:`may_backtrack`), or from the document."""
+    if declared is not None:
+        return _reference_validator(declared.declared, declared.dialect, validate_formats=True)
+    if source is not None:
+        text = source[0]
+        return _reference_validator(text, capped=may_backtrack(text), validate_formats=True)
+    return _reference_validator(schema, validate_formats=True)
 
 
 def may_recurse(schema: Any, *, refs: Sequence[str] | None = None) -> bool:
