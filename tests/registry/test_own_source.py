@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import accord
+from _registry_builders import publish
 from accord.core.frozen import thaw
 from accord.registry.model import Registry, own_source
 from accord.registry.runtime import clear_caches
@@ -154,3 +155,18 @@ def test_may_recurse_from_the_ref_values_matches_the_walk() -> None:
     ]
     for schema, refs in schemas:
         assert may_recurse(schema, refs=refs) == may_recurse(schema), schema
+
+
+@pytest.mark.parametrize(
+    ("pattern", "capped"), [("^[a-z]{3}$", False), ("^(?=a)[a-z]+$", True), ("(a)\\1", True)]
+)
+def test_the_text_says_whether_a_pattern_needs_the_backtracking_cap(
+    tmp_path: Path, pattern: str, capped: bool
+) -> None:
+    # Published: lint refuses lookaround in a new version, the lock vouches for this one.
+    publish(tmp_path, "ns.c", {"1.0.0": _sorted({"type": "string", "pattern": pattern})})
+    registry = Registry.load(tmp_path)
+    version = registry.get("ns.c@1.0.0")
+    source = own_source(version, registry.bundle(version))
+    assert source is not None
+    assert source[2] is capped

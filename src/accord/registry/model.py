@@ -1948,17 +1948,19 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
     return True
 
 
-# Digits as "0": a float or exponent is then "0." / "0e" / "0E", a long integer 16
-# zeros (strings can hold the same bytes, which only make ``own_source`` answer no).
-_ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+# Digits as "0" and a fraction's point or an exponent's letter as "e": a float is then
+# "0e", a long integer 16 zeros (strings can hold the same bytes, which only make
+# ``own_source`` answer no).
+_NUMBER_SHAPE = bytes.maketrans(b"123456789.E", b"000000000ee")
 
 
-def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, ...]] | None:
+def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, ...], bool] | None:
     """``bundle`` as JSON text jsonschema-rs reads to exactly the values it reads from
-    the document, and every string ``$ref`` value in its objects, when ``bundle`` is the
-    version's own document as :meth:`Registry.load` froze it (canonical: plain values
-    only, ``$ref`` values listed); else ``None``. A validator then compiles the text,
-    with no plain copy (:func:`thaw`) of the frozen document.
+    the document, every string ``$ref`` value in its objects, and whether a pattern in
+    it may need the reference's backtracking cap (:func:`may_backtrack`), when
+    ``bundle`` is the version's own document as :meth:`Registry.load` froze it
+    (canonical: plain values only, ``$ref`` values listed); else ``None``. A validator
+    then compiles the text, with no plain copy (:func:`thaw`) of the frozen document.
 
     Only text both read alike: no ``\\u`` escape, every number a short integer (a float
     or a long integer may be read at another precision), no
@@ -1970,22 +1972,22 @@ def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, .
         return None
     import msgspec
 
+    from accord.validation.patterns import may_backtrack
+
     try:
         text: bytes = msgspec.json.encode(bundle)
     except (TypeError, ValueError, OverflowError):  # nothing msgspec can write
         return None
-    shape = text.translate(_ZERO_DIGITS)
+    shape = text.translate(_NUMBER_SHAPE)
     if (
         b"\\u" in text
-        or b"$dynamicRef" in text
-        or b"$recursiveRef" in text
-        or b"0." in shape
+        # "Ref": both keywords, never "$ref"; one scan in the common case.
+        or (b"Ref" in text and (b"$dynamicRef" in text or b"$recursiveRef" in text))
         or b"0e" in shape
-        or b"0E" in shape
         or b"0" * 16 in shape
     ):
         return None
-    return text.decode("utf-8"), refs
+    return text.decode("utf-8"), refs, may_backtrack(text)
 
 
 def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:

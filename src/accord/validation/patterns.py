@@ -7,7 +7,6 @@ Shared by the validator, the backend choice (``backends``) and consumer matchers
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -64,38 +63,28 @@ def _pattern_options() -> dict[str, Any]:
         return {}
 
 
-# A string "pattern" value in JSON text: an unescaped quote ends a string, so a match
-# is always a key ending in "pattern" and its whole string value.
-_PATTERN_VALUE = re.compile(r'"pattern"\s*:\s*("(?:[^"\\]|\\.)*")')
-# What fancy-regex may run on its backtracking engine, written as ECMA-262 or as its own
-# syntax: lookaround, atomic groups, conditionals, flags and every other "(?" group but
-# "(?:", verbs "(*", possessive quantifiers, and an escape of anything but a class
-# shorthand, a control-character letter or punctuation (backreferences, word
-# boundaries, \K, \G, \Z, \R, \p, ...), searched once the escaped backslashes are
-# taken out. Any other pattern fancy-regex hands whole to the linear regex crate, where
-# no backtracking step is ever counted.
-_BACKTRACKING_SYNTAX = re.compile(r"\(\?(?!:)|\(\*|[+*?}]\+|\\(?![dDwWsSnrtfv.^$*+?()\[\]{}|/-])")
+# What fancy-regex may run on its backtracking engine, as it appears in JSON text:
+# lookaround, atomic groups, conditionals, flags and every other "(?" group but "(?:",
+# verbs "(*", possessive quantifiers, and an escape (its backslash written \\ in JSON
+# text) of anything but a class shorthand, a control-character letter or punctuation
+# (backreferences, word boundaries, \K, \G, \Z, \R, \p, ...). Any other pattern
+# fancy-regex hands whole to the linear regex crate, where no backtracking step is ever
+# counted. Every branch starts with a literal byte, so a search skips to those bytes.
+_BACKTRACKING_SYNTAX = re.compile(
+    rb"\((?:\?(?!:)|\*)|\+(?<=[+*?}]\+)|\\\\(?![dDwWsSnrtfv.^$*+?()\[\]{}|/\"\\-])"
+)
 
 
-def may_backtrack(text: str) -> bool:
-    """Whether the JSON text of a schema may hold a pattern the reference matches with its
-    backtracking engine, the only one the backtracking cap applies to: any
-    ``patternProperties``, a string ``pattern`` value with backtracking syntax, or a
-    ``\\u`` escape (which could spell either key). Conservative: a ``"pattern"`` key
-    anywhere (a property named so, inside a ``const``) is read as the keyword.
+def may_backtrack(text: bytes) -> bool:
+    """Whether the JSON text of a schema may hold a pattern (a ``pattern`` value, a
+    ``patternProperties`` key) the reference matches with its backtracking engine, the
+    only one its backtracking cap applies to.
+
+    Conservative: any string is read as a pattern (a description, a ``const``), an
+    escaped backslash followed by a letter counts as an escape, and a ``\\u`` escape
+    (which could spell anything) counts as backtracking syntax.
     """
-    if '"patternProperties"' in text or "\\u" in text:
-        return True
-    return any(_backtracking(value) for value in _PATTERN_VALUE.findall(text))
-
-
-@lru_cache(maxsize=4096)
-def _backtracking(value: str) -> bool:
-    """Whether a JSON string literal (quotes included) holds backtracking syntax."""
-    # Pairs taken from the left are exactly the escaped backslashes: a run of them ends
-    # with one more only when that one escapes what follows it, which is then read.
-    pattern = json.loads(value).replace("\\\\", "")
-    return _BACKTRACKING_SYNTAX.search(pattern) is not None
+    return b"\\u" in text or _BACKTRACKING_SYNTAX.search(text) is not None
 
 
 def _as_reference_reads(pattern: str) -> str:

@@ -58,7 +58,7 @@ from accord.errors import (
     ValidationIssue,
 )
 from accord.validation.offline import py_validator, py_validator_class
-from accord.validation.patterns import _reference_validator, _search, may_backtrack
+from accord.validation.patterns import _reference_validator, _search
 
 if TYPE_CHECKING:
     from accord.validation.dialect import Declared
@@ -163,14 +163,16 @@ class Validator:
         backend: str = "auto",
         max_errors: int = DEFAULT_MAX_ERRORS,
         max_depth: int = DEFAULT_MAX_DEPTH,
-        _source: tuple[str, Sequence[str]] | None = None,
+        _source: tuple[str, Sequence[str], bool] | None = None,
     ) -> None:
         # ``_source`` (the registry's, for a version that is its own bundle): the JSON
         # text ``schema`` was parsed from, which jsonschema-rs reads to the same values
-        # (Registry: ``own_source``), and every string ``$ref`` value in its objects
-        # (there is no ``$dynamicRef``/``$recursiveRef`` in it). The reference then
-        # compiles the text (no plain copy of the frozen document) and
-        # :func:`may_recurse` needs no walk for the ``$ref`` targets.
+        # (Registry: ``own_source``), every string ``$ref`` value in its objects
+        # (there is no ``$dynamicRef``/``$recursiveRef`` in it) and whether a pattern in
+        # it may need the backtracking cap (:func:`~accord.validation.patterns.may_backtrack`).
+        # The reference then compiles the text (no plain copy of the frozen document),
+        # capped only where a pattern could read the cap, and :func:`may_recurse` needs
+        # no walk for the ``$ref`` targets.
         import jsonschema_rs
 
         from accord.validation.dialect import declared_form, detect_dialect, normalize
@@ -508,16 +510,15 @@ def _matches_type(error: Any, schema: Any) -> bool:
 
 
 def _compiled(
-    schema: Any, declared: Declared | None, source: tuple[str, Sequence[str]] | None
+    schema: Any, declared: Declared | None, source: tuple[str, Sequence[str], bool] | None
 ) -> Any:
     """The reference compiled for ``schema``: in its declared dialect (``declared``), or
-    from its own JSON text (``source``), where the backtracking cap is set only if a
-    pattern could read it (:func:`may_backtrack`), or from the document."""
+    from its own JSON text (``source``), capped only if a pattern could read the cap, or
+    from the document."""
     if declared is not None:
         return _reference_validator(declared.declared, declared.dialect, validate_formats=True)
     if source is not None:
-        text = source[0]
-        return _reference_validator(text, capped=may_backtrack(text), validate_formats=True)
+        return _reference_validator(source[0], capped=source[2], validate_formats=True)
     return _reference_validator(schema, validate_formats=True)
 
 
