@@ -1952,6 +1952,9 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
 # "0e", a long integer 16 zeros (strings can hold the same bytes, which only make
 # ``own_source`` answer no).
 _NUMBER_SHAPE = bytes.maketrans(b"123456789.E", b"000000000ee")
+# Two-byte needles: a regex search for one scans several times faster than ``in``.
+_FLOAT_SHAPE = re.compile(rb"0e")
+_UNICODE_ESCAPE = re.compile(rb"\\u")
 
 
 def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, ...], bool] | None:
@@ -1978,14 +1981,14 @@ def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, .
         text: bytes = msgspec.json.encode(bundle)
     except (TypeError, ValueError, OverflowError):  # nothing msgspec can write
         return None
-    shape = text.translate(_NUMBER_SHAPE)
     if (
-        b"\\u" in text
-        # "Ref": both keywords, never "$ref"; one scan in the common case.
-        or (b"Ref" in text and (b"$dynamicRef" in text or b"$recursiveRef" in text))
-        or b"0e" in shape
-        or b"0" * 16 in shape
+        _UNICODE_ESCAPE.search(text) is not None
+        or b"$dynamicRef" in text
+        or b"$recursiveRef" in text
     ):
+        return None
+    shape = text.translate(_NUMBER_SHAPE)
+    if _FLOAT_SHAPE.search(shape) is not None or b"0" * 16 in shape:
         return None
     return text.decode("utf-8"), refs, may_backtrack(text)
 

@@ -65,13 +65,17 @@ def _pattern_options() -> dict[str, Any]:
 
 # What fancy-regex may run on its backtracking engine, as it appears in JSON text:
 # lookaround, atomic groups, conditionals, flags and every other "(?" group but "(?:",
-# verbs "(*", possessive quantifiers, and an escape (its backslash written \\ in JSON
+# and verbs "(*"; possessive quantifiers; an escape (its backslash written \\ in JSON
 # text) of anything but a class shorthand, a control-character letter or punctuation
-# (backreferences, word boundaries, \K, \G, \Z, \R, \p, ...). Any other pattern
-# fancy-regex hands whole to the linear regex crate, where no backtracking step is ever
-# counted. Every branch starts with a literal byte, so a search skips to those bytes.
-_BACKTRACKING_SYNTAX = re.compile(
-    rb"\((?:\?(?!:)|\*)|\+(?<=[+*?}]\+)|\\\\(?![dDwWsSnrtfv.^$*+?()\[\]{}|/\"\\-])"
+# (backreferences, word boundaries, \K, \G, \Z, \R, \p, ...); and a \u escape, which
+# could spell any of them. Any other pattern fancy-regex hands whole to the linear regex
+# crate, where no backtracking step is ever counted. One search each: a pattern that
+# starts with a literal is searched for that byte first, an alternation is not.
+_BACKTRACKING_SYNTAX = (
+    re.compile(rb"\((?:\?(?!:)|\*)"),
+    re.compile(rb"\+(?<=[+*?}]\+)"),
+    re.compile(rb"\\\\(?![dDwWsSnrtfv.^$*+?()\[\]{}|/\"\\-])"),
+    re.compile(rb"\\u"),
 )
 
 
@@ -84,7 +88,7 @@ def may_backtrack(text: bytes) -> bool:
     escaped backslash followed by a letter counts as an escape, and a ``\\u`` escape
     (which could spell anything) counts as backtracking syntax.
     """
-    return b"\\u" in text or _BACKTRACKING_SYNTAX.search(text) is not None
+    return any(syntax.search(text) is not None for syntax in _BACKTRACKING_SYNTAX)
 
 
 def _as_reference_reads(pattern: str) -> str:
