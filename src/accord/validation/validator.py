@@ -600,8 +600,7 @@ def _successors(schema: Any, target: str, known: dict[str, set[str]]) -> set[str
     found = known.get(target)
     if found is None:
         node = schema
-        tokens = _pointer.split(unquote(target[1:])) if target != "#" else []
-        for token in tokens:
+        for token in _target_tokens(target):
             if isinstance(node, dict):
                 node = node.get(token)  # keys are strings: jsonschema-rs compiled it
             elif isinstance(node, list) and token.isdecimal() and str(int(token)) == token:
@@ -612,6 +611,13 @@ def _successors(schema: Any, target: str, known: dict[str, set[str]]) -> set[str
                 break
         found = known[target] = _ref_targets(node) or set()
     return found
+
+
+@lru_cache(maxsize=4096)
+def _target_tokens(target: str) -> tuple[str, ...]:
+    """The tokens of a local ``$ref`` (``#`` or ``#/...``): the registry's documents
+    repeat the same few (``#/$defs/money``), parsed once."""
+    return tuple(_pointer.split(unquote(target[1:]))) if target != "#" else ()
 
 
 def _compile_error(detail: str, ref: str) -> SchemaError:
