@@ -81,6 +81,7 @@ from accord.validation.dialect import (
     normalize_with_map,
     unnormalised_assertion,
 )
+from accord.validation.patterns import may_backtrack
 from accord.versions import Version
 
 __all__ = [
@@ -1974,8 +1975,6 @@ def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, .
     if refs is None or bundle is not _stored_document(version):
         return None
     import msgspec
-
-    from accord.validation.patterns import may_backtrack
 
     try:
         text: bytes = msgspec.json.encode(bundle)

@@ -57,6 +57,7 @@ from accord.errors import (
     UsageError,
     ValidationIssue,
 )
+from accord.validation.dialect import declared_form, detect_dialect, normalize
 from accord.validation.offline import py_validator, py_validator_class
 from accord.validation.patterns import _reference_validator, _search
 
@@ -173,10 +174,6 @@ class Validator:
         # The reference then compiles the text (no plain copy of the frozen document),
         # capped only where a pattern could read the cap, and :func:`may_recurse` needs
         # no walk for the ``$ref`` targets.
-        import jsonschema_rs
-
-        from accord.validation.dialect import declared_form, detect_dialect, normalize
-
         # A document whose declared dialect asserts what 2020-12 cannot say is decided
         # by the reference in that dialect (dialect.Declared); else, normalised.
         declared = declared_form(schema)
