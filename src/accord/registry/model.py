@@ -164,11 +164,13 @@ class _Unparsed:
         self.max_depth = settings.max_depth
         self.limits = settings.limits
 
-    def parse(self, raw: bytes) -> Any:
+    def parse(self, raw: bytes) -> tuple[Any, list[str], bool]:
+        """The frozen document, its ``$ref`` values and whether it is canonical
+        (:func:`freeze_within_limits`)."""
         document = _jsondoc.loads_fast(
             raw, file=self.file, max_bytes=self.max_bytes, max_depth=self.max_depth
         )
-        return freeze_within_limits(document, self.limits, file=self.file)[0]
+        return freeze_within_limits(document, self.limits, file=self.file)
 
 
 _parse_lock_guard = threading.Lock()
@@ -206,7 +208,9 @@ class _Document(_SlotField):
             with _parse_lock_guard:  # one parse: what is memoised on its identity holds
                 value = self.slot.__get__(version, ContractVersion)
                 if type(value) is _Unparsed:
-                    value = value.parse(version.raw)
+                    value, refs, canonical = value.parse(version.raw)
+                    if canonical:  # as the loader marks a version it keeps parsed
+                        object.__setattr__(version, "_canonical_refs", tuple(refs))
                     self.slot.__set__(version, value)
         return value
 
