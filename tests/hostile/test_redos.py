@@ -155,3 +155,27 @@ def test_property_name_patterns_keep_the_cap_when_compiled_from_text(
     clear_caches()
     validator = _own_text_validator(tmp_path, document)
     assert not validator.is_valid({NEEDS_STEPS: 1})
+
+
+# The premise of leaving the cap unset: a pattern without backtracking syntax is matched
+# whole by the linear engine, capped or not. These would need far more than the cap's
+# steps on a backtracking engine; if the reference ever ran them on one, the capped
+# validator would refuse the payload and this test would fail.
+LINEAR = [
+    "^(?:(a|a)+x|a+y)$",
+    "^(?:(\\w|a)+x|a+y)$",
+    "^(?:(?:\\d|[a-z])+x|a+y)$",
+    "^(?:(a|a)+?x|a+y)$",
+]
+
+
+@pytest.mark.parametrize("pattern", LINEAR)
+def test_patterns_without_backtracking_syntax_never_reach_the_cap(
+    tmp_path: Path, pattern: str
+) -> None:
+    clear_caches()
+    document = {"type": "string", "pattern": pattern}
+    assert not patterns.may_backtrack(json.dumps(document).encode())
+    payload = "a" * 24 + "y"
+    assert Validator(document).is_valid(payload)  # capped
+    assert _own_text_validator(tmp_path, document).is_valid(payload)  # not capped
