@@ -9,12 +9,18 @@ test checks that engine was used, so a regression fails instead of only slowing 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import accord
+from _registry_builders import DRAFT_2020_12, publish
 from accord.consumers import check_fields
 from accord.errors import ContractViolation
+from accord.registry.model import Registry, own_source
+from accord.registry.runtime import clear_caches
 from accord.validation import patterns
 from accord.validation.patterns import backtracks, needs_linear_engine, search
 from accord.validation.validator import Validator
@@ -99,3 +105,77 @@ def test_consumer_regex_matcher_is_bounded() -> None:
     [mismatch] = check_fields(fields, {"v": ATTACK}, role="reads")
     assert mismatch.path == "$.v"
     assert _engine_calls() - before == 2
+
+
+# A registry validator compiled from its document's own JSON text leaves the reference's
+# backtracking cap unset when no pattern could read it (patterns.may_backtrack). These
+# patterns run on fancy-regex's backtracking engine, and the payload needs more than the
+# cap's 100,000 steps (fewer than the engine's own default): capped, it is refused.
+CAPPED = [
+    "^(?:(a|a)+(?!y)x|a+y)$",  # negative lookahead
+    "^(?:(a|a)+(?=x)x|a+y)$",  # lookahead
+    "^(?:(a|a)+(?<=b)x|a+y)$",  # lookbehind
+    "^(?:(a|a)+\\1x|a+y)$",  # backreference
+]
+NEEDS_STEPS = "a" * 16 + "y"
+
+
+def _own_text_validator(tmp_path: Path, document: dict[str, Any]) -> Validator:
+    # Published (the lock vouches for the bytes): lint refuses such patterns in a new
+    # version, but one the lock vouches for loads unchecked.
+    document = {"$schema": DRAFT_2020_12, **document}
+    publish(tmp_path, "ns.c", {"1.0.0": json.dumps(document, sort_keys=True)})
+    registry = Registry.load(tmp_path)
+    version = registry.get("ns.c@1.0.0")
+    assert own_source(version, registry.bundle(version)) is not None  # the text path
+    return accord.validator("ns.c@1.0.0", registry=registry)
+
+
+@pytest.mark.parametrize("pattern", CAPPED)
+def test_backtracking_patterns_keep_the_cap_when_compiled_from_text(
+    tmp_path: Path, pattern: str
+) -> None:
+    clear_caches()
+    validator = _own_text_validator(tmp_path, {"type": "string", "pattern": pattern})
+    assert not validator.is_valid(NEEDS_STEPS)
+    assert not Validator({"type": "string", "pattern": pattern}).is_valid(NEEDS_STEPS)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"patternProperties": {CAPPED[0]: {"type": "integer"}}, "additionalProperties": False},
+        {"propertyNames": {"pattern": CAPPED[0]}},
+    ],
+    ids=["patternProperties", "propertyNames"],
+)
+def test_property_name_patterns_keep_the_cap_when_compiled_from_text(
+    tmp_path: Path, document: dict[str, Any]
+) -> None:
+    clear_caches()
+    validator = _own_text_validator(tmp_path, document)
+    assert not validator.is_valid({NEEDS_STEPS: 1})
+
+
+# The premise of leaving the cap unset: a pattern without backtracking syntax is matched
+# whole by the linear engine, capped or not. These would need far more than the cap's
+# steps on a backtracking engine; if the reference ever ran them on one, the capped
+# validator would refuse the payload and this test would fail.
+LINEAR = [
+    "^(?:(a|a)+x|a+y)$",
+    "^(?:(\\w|a)+x|a+y)$",
+    "^(?:(?:\\d|[a-z])+x|a+y)$",
+    "^(?:(a|a)+?x|a+y)$",
+]
+
+
+@pytest.mark.parametrize("pattern", LINEAR)
+def test_patterns_without_backtracking_syntax_never_reach_the_cap(
+    tmp_path: Path, pattern: str
+) -> None:
+    clear_caches()
+    document = {"type": "string", "pattern": pattern}
+    assert not patterns.may_backtrack(json.dumps(document).encode())
+    payload = "a" * 24 + "y"
+    assert Validator(document).is_valid(payload)  # capped
+    assert _own_text_validator(tmp_path, document).is_valid(payload)  # not capped

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 import accord
+from _registry_builders import publish
 from accord.core.frozen import thaw
-from accord.registry.model import Registry, own_source
+from accord.registry.model import Registry, _stored_document, own_source
 from accord.registry.runtime import clear_caches
 from accord.validation.validator import Validator, may_recurse
 
@@ -154,3 +155,34 @@ def test_may_recurse_from_the_ref_values_matches_the_walk() -> None:
     ]
     for schema, refs in schemas:
         assert may_recurse(schema, refs=refs) == may_recurse(schema), schema
+
+
+@pytest.mark.parametrize(
+    ("pattern", "capped"), [("^[a-z]{3}$", False), ("^(?=a)[a-z]+$", True), ("(a)\\1", True)]
+)
+def test_the_text_says_whether_a_pattern_needs_the_backtracking_cap(
+    tmp_path: Path, pattern: str, capped: bool
+) -> None:
+    # Published: lint refuses lookaround in a new version, the lock vouches for this one.
+    publish(tmp_path, "ns.c", {"1.0.0": _sorted({"type": "string", "pattern": pattern})})
+    registry = Registry.load(tmp_path)
+    version = registry.get("ns.c@1.0.0")
+    source = own_source(version, registry.bundle(version))
+    assert source is not None
+    assert source[2] is capped
+
+
+def test_an_old_version_parsed_on_first_use_hands_over_its_text(tmp_path: Path) -> None:
+    # The loader keeps only the bytes of an old, self-contained release; the parse on
+    # first use learns what the loader's would have: canonical, and its $ref values.
+    document = {"$defs": {"a": {"maximum": 10}}, "properties": {"n": {"$ref": "#/$defs/a"}}}
+    publish(tmp_path, "ns.c", {"1.0.0": _sorted(document), "1.1.0": _sorted({"type": "object"})})
+    registry = Registry.load(tmp_path)
+    version = registry.get("ns.c@1.0.0")
+    assert type(_stored_document(version)).__name__ == "_Unparsed"
+    source = own_source(version, registry.bundle(version))
+    assert source is not None
+    assert source[1] == ("#/$defs/a",)
+    fast = accord.validator("ns.c@1.0.0", registry=registry)
+    assert not fast.is_valid({"n": 11})
+    assert fast.is_valid({"n": 10})

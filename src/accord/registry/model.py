@@ -81,6 +81,7 @@ from accord.validation.dialect import (
     normalize_with_map,
     unnormalised_assertion,
 )
+from accord.validation.patterns import may_backtrack
 from accord.versions import Version
 
 __all__ = [
@@ -163,11 +164,13 @@ class _Unparsed:
         self.max_depth = settings.max_depth
         self.limits = settings.limits
 
-    def parse(self, raw: bytes) -> Any:
+    def parse(self, raw: bytes) -> tuple[Any, list[str], bool]:
+        """The frozen document, its ``$ref`` values and whether it is canonical
+        (:func:`freeze_within_limits`)."""
         document = _jsondoc.loads_fast(
             raw, file=self.file, max_bytes=self.max_bytes, max_depth=self.max_depth
         )
-        return freeze_within_limits(document, self.limits, file=self.file)[0]
+        return freeze_within_limits(document, self.limits, file=self.file)
 
 
 _parse_lock_guard = threading.Lock()
@@ -205,7 +208,9 @@ class _Document(_SlotField):
             with _parse_lock_guard:  # one parse: what is memoised on its identity holds
                 value = self.slot.__get__(version, ContractVersion)
                 if type(value) is _Unparsed:
-                    value = value.parse(version.raw)
+                    value, refs, canonical = value.parse(version.raw)
+                    if canonical:  # as the loader marks a version it keeps parsed
+                        object.__setattr__(version, "_canonical_refs", tuple(refs))
                     self.slot.__set__(version, value)
         return value
 
@@ -1948,17 +1953,22 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
     return True
 
 
-# Digits as "0": a float or exponent is then "0." / "0e" / "0E", a long integer 16
-# zeros (strings can hold the same bytes, which only make ``own_source`` answer no).
-_ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+# Digits as "0" and a fraction's point or an exponent's letter as "e": a float is then
+# "0e", a long integer 16 zeros (strings can hold the same bytes, which only make
+# ``own_source`` answer no).
+_NUMBER_SHAPE = bytes.maketrans(b"123456789.E", b"000000000ee")
+# Two-byte needles: a regex search for one scans several times faster than ``in``.
+_FLOAT_SHAPE = re.compile(rb"0e")
+_UNICODE_ESCAPE = re.compile(rb"\\u")
 
 
-def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, ...]] | None:
+def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, ...], bool] | None:
     """``bundle`` as JSON text jsonschema-rs reads to exactly the values it reads from
-    the document, and every string ``$ref`` value in its objects, when ``bundle`` is the
-    version's own document as :meth:`Registry.load` froze it (canonical: plain values
-    only, ``$ref`` values listed); else ``None``. A validator then compiles the text,
-    with no plain copy (:func:`thaw`) of the frozen document.
+    the document, every string ``$ref`` value in its objects, and whether a pattern in
+    it may need the reference's backtracking cap (:func:`may_backtrack`), when
+    ``bundle`` is the version's own document as :meth:`Registry.load` froze it
+    (canonical: plain values only, ``$ref`` values listed); else ``None``. A validator
+    then compiles the text, with no plain copy (:func:`thaw`) of the frozen document.
 
     Only text both read alike: no ``\\u`` escape, every number a short integer (a float
     or a long integer may be read at another precision), no
@@ -1974,18 +1984,16 @@ def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, .
         text: bytes = msgspec.json.encode(bundle)
     except (TypeError, ValueError, OverflowError):  # nothing msgspec can write
         return None
-    shape = text.translate(_ZERO_DIGITS)
     if (
-        b"\\u" in text
+        _UNICODE_ESCAPE.search(text) is not None
         or b"$dynamicRef" in text
         or b"$recursiveRef" in text
-        or b"0." in shape
-        or b"0e" in shape
-        or b"0E" in shape
-        or b"0" * 16 in shape
     ):
         return None
-    return text.decode("utf-8"), refs
+    shape = text.translate(_NUMBER_SHAPE)
+    if _FLOAT_SHAPE.search(shape) is not None or b"0" * 16 in shape:
+        return None
+    return text.decode("utf-8"), refs, may_backtrack(text)
 
 
 def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:

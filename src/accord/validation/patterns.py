@@ -7,6 +7,7 @@ Shared by the validator, the backend choice (``backends``) and consumer matchers
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -22,19 +23,28 @@ _REGRESS_MAX_TEXT = 1000
 _BACKTRACK_LIMIT = 100_000
 
 
-def _reference_validator(schema: Any, dialect: str | None = None, **options: Any) -> Any:
+def _reference_validator(
+    schema: Any, dialect: str | None = None, *, capped: bool = True, **options: Any
+) -> Any:
     """jsonschema-rs for ``schema``, offline, with a backtracking cap where it has one:
-    2020-12, or ``dialect`` when given (a document decided in its declared dialect)."""
+    2020-12, or ``dialect`` when given (a document decided in its declared dialect).
+
+    ``capped=False`` (the caller proved, with :func:`may_backtrack`, that fancy-regex
+    runs none of the schema's patterns on its backtracking engine): the reference's
+    default options, where the cap would never be read and patterns compile faster.
+    """
 
     def build(**more: Any) -> Any:
         if dialect is None:
             return rs_validator(schema, **options, **more)
         return rs_declared_validator(schema, dialect, **options, **more)
 
-    capped = _pattern_options()
-    if capped:
+    if not capped:
+        return build()
+    capped_options = _pattern_options()
+    if capped_options:
         try:
-            return build(**capped)
+            return build(**capped_options)
         except TypeError:  # a release without pattern_options: its defaults, then
             pass
     return build()
@@ -51,6 +61,34 @@ def _pattern_options() -> dict[str, Any]:
         return {"pattern_options": options(backtrack_limit=_BACKTRACK_LIMIT)}
     except TypeError:
         return {}
+
+
+# What fancy-regex may run on its backtracking engine, as it appears in JSON text:
+# lookaround, atomic groups, conditionals, flags and every other "(?" group but "(?:",
+# and verbs "(*"; possessive quantifiers; an escape (its backslash written \\ in JSON
+# text) of anything but a class shorthand, a control-character letter or punctuation
+# (backreferences, word boundaries, \K, \G, \Z, \R, \p, ...); and a \u escape, which
+# could spell any of them. Any other pattern fancy-regex hands whole to the linear regex
+# crate, where no backtracking step is ever counted. One search each: a pattern that
+# starts with a literal is searched for that byte first, an alternation is not.
+_BACKTRACKING_SYNTAX = (
+    re.compile(rb"\((?:\?(?!:)|\*)"),
+    re.compile(rb"\+(?<=[+*?}]\+)"),
+    re.compile(rb"\\\\(?![dDwWsSnrtfv.^$*+?()\[\]{}|/\"\\-])"),
+    re.compile(rb"\\u"),
+)
+
+
+def may_backtrack(text: bytes) -> bool:
+    """Whether the JSON text of a schema may hold a pattern (a ``pattern`` value, a
+    ``patternProperties`` key) the reference matches with its backtracking engine, the
+    only one its backtracking cap applies to.
+
+    Conservative: any string is read as a pattern (a description, a ``const``), an
+    escaped backslash followed by a letter counts as an escape, and a ``\\u`` escape
+    (which could spell anything) counts as backtracking syntax.
+    """
+    return any(syntax.search(text) is not None for syntax in _BACKTRACKING_SYNTAX)
 
 
 def _as_reference_reads(pattern: str) -> str:

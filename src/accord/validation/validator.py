@@ -32,7 +32,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import jsonschema_rs
@@ -57,8 +57,12 @@ from accord.errors import (
     UsageError,
     ValidationIssue,
 )
+from accord.validation.dialect import declared_form, detect_dialect, normalize
 from accord.validation.offline import py_validator, py_validator_class
 from accord.validation.patterns import _reference_validator, _search
+
+if TYPE_CHECKING:
+    from accord.validation.dialect import Declared
 
 __all__ = ["DEFAULT_MAX_ERRORS", "Validator", "best_match", "explain_backend"]
 
@@ -160,18 +164,16 @@ class Validator:
         backend: str = "auto",
         max_errors: int = DEFAULT_MAX_ERRORS,
         max_depth: int = DEFAULT_MAX_DEPTH,
-        _source: tuple[str, Sequence[str]] | None = None,
+        _source: tuple[str, Sequence[str], bool] | None = None,
     ) -> None:
         # ``_source`` (the registry's, for a version that is its own bundle): the JSON
         # text ``schema`` was parsed from, which jsonschema-rs reads to the same values
-        # (Registry: ``own_source``), and every string ``$ref`` value in its objects
-        # (there is no ``$dynamicRef``/``$recursiveRef`` in it). The reference then
-        # compiles the text (no plain copy of the frozen document) and
-        # :func:`may_recurse` needs no walk for the ``$ref`` targets.
-        import jsonschema_rs
-
-        from accord.validation.dialect import declared_form, detect_dialect, normalize
-
+        # (Registry: ``own_source``), every string ``$ref`` value in its objects
+        # (there is no ``$dynamicRef``/``$recursiveRef`` in it) and whether a pattern in
+        # it may need the backtracking cap (:func:`~accord.validation.patterns.may_backtrack`).
+        # The reference then compiles the text (no plain copy of the frozen document),
+        # capped only where a pattern could read the cap, and :func:`may_recurse` needs
+        # no walk for the ``$ref`` targets.
         # A document whose declared dialect asserts what 2020-12 cannot say is decided
         # by the reference in that dialect (dialect.Declared); else, normalised.
         declared = declared_form(schema)
@@ -192,15 +194,7 @@ class Validator:
         self.max_errors = max_errors
         self.max_depth = max_depth
         try:
-            self._reference = (
-                _reference_validator(
-                    schema if _source is None else _source[0], validate_formats=True
-                )
-                if declared is None
-                else _reference_validator(
-                    declared.declared, declared.dialect, validate_formats=True
-                )
-            )
+            self._reference = _compiled(schema, declared, _source)
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise _compile_error(str(exc), ref) from None
         self._decide: Callable[[Any], bool] = self._reference.is_valid
@@ -512,6 +506,19 @@ def _matches_type(error: Any, schema: Any) -> bool:
     return actual in allowed or (actual == "integer" and "number" in allowed)
 
 
+def _compiled(
+    schema: Any, declared: Declared | None, source: tuple[str, Sequence[str], bool] | None
+) -> Any:
+    """The reference compiled for ``schema``: in its declared dialect (``declared``), or
+    from its own JSON text (``source``), capped only if a pattern could read the cap, or
+    from the document."""
+    if declared is not None:
+        return _reference_validator(declared.declared, declared.dialect, validate_formats=True)
+    if source is not None:
+        return _reference_validator(source[0], capped=source[2], validate_formats=True)
+    return _reference_validator(schema, validate_formats=True)
+
+
 def may_recurse(schema: Any, *, refs: Sequence[str] | None = None) -> bool:
     """Whether a bundled schema can apply itself again deeper in a payload.
 
@@ -590,8 +597,7 @@ def _successors(schema: Any, target: str, known: dict[str, set[str]]) -> set[str
     found = known.get(target)
     if found is None:
         node = schema
-        tokens = _pointer.split(unquote(target[1:])) if target != "#" else []
-        for token in tokens:
+        for token in _target_tokens(target):
             if isinstance(node, dict):
                 node = node.get(token)  # keys are strings: jsonschema-rs compiled it
             elif isinstance(node, list) and token.isdecimal() and str(int(token)) == token:
@@ -602,6 +608,13 @@ def _successors(schema: Any, target: str, known: dict[str, set[str]]) -> set[str
                 break
         found = known[target] = _ref_targets(node) or set()
     return found
+
+
+@lru_cache(maxsize=4096)
+def _target_tokens(target: str) -> tuple[str, ...]:
+    """The tokens of a local ``$ref`` (``#`` or ``#/...``): the registry's documents
+    repeat the same few (``#/$defs/money``), parsed once."""
+    return tuple(_pointer.split(unquote(target[1:]))) if target != "#" else ()
 
 
 def _compile_error(detail: str, ref: str) -> SchemaError:
