@@ -708,7 +708,8 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
     body = text[:-1] if text.endswith("\n") else text
     if not body:
         return lines, problems
-    for number, line in enumerate(body.split("\n"), start=1):
+    raw_lines = body.split("\n")
+    for number, line in enumerate(raw_lines, start=1):
         match = _LOCK_LINE.match(line)
         version: Version | None = None
         if match is not None:
@@ -741,7 +742,6 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
             continue
         seen[key] = number
         lines.append(_LockLine(match["id"], version, match["digest"], number))
-    raw_lines = body.split("\n")
     if any(a > b for a, b in itertools.pairwise(raw_lines)):  # not sorted
         problems.append(
             Problem(
@@ -1026,10 +1026,9 @@ def _read_version_file(
 
 def _read_version_bytes(path: str | Path, *, file: str, settings: RegistrySettings) -> bytes:
     """The bytes of one version file (a regular file within the size cap)."""
-    try:
-        return _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
-    except LockError as exc:
-        raise DocumentError(exc.message, code=exc.code, file=file) from None
+    return _jsondoc.read_regular(
+        path, display=file, max_bytes=settings.max_file_bytes, error=DocumentError
+    )
 
 
 def _parse_version_file(
@@ -1086,8 +1085,10 @@ def _load_contract(
     contract_id = f"{namespace}.{name}"
     rel_dir = f"{namespace}/{name}"  # directory is root / namespace / name
     meta: ContractMeta | None = None
-    toml_path = directory / CONTRACT_FILE
-    if not toml_path.exists() and not toml_path.is_symlink():
+    entries = _entries(directory, scan.listed)
+    # From the listing, not a stat: any entry of that name is read (and a symlink or
+    # special file refused by the read), as a stat of the path would find it.
+    if not any(entry.name == CONTRACT_FILE for entry in entries):
         collector.error(
             "contract-toml-missing",
             f"{contract_id} has no contract.toml: add one with at least `owner` and `kind`",
@@ -1097,7 +1098,7 @@ def _load_contract(
         # Every problem in the file, not only the first (one typo must not hide the next).
         toml_rel = f"{rel_dir}/{CONTRACT_FILE}"
         meta, toml_problems = contract_meta_problems(
-            toml_path,
+            os.path.join(directory, CONTRACT_FILE),
             display=toml_rel,
             default_mode=settings.mode,
             seen=None if vouched is None else functools.partial(vouched, toml_rel),
@@ -1105,7 +1106,7 @@ def _load_contract(
         for problem in toml_problems:
             collector.add(problem)
     found: list[tuple[Version, str, str]] = []
-    for entry in _entries(directory, scan.listed):
+    for entry in entries:
         rel = f"{rel_dir}/{entry.name}"
         if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
             continue  # symlinks and special files are reported by the hygiene walk
@@ -1135,8 +1136,9 @@ def _load_contract(
     versions: list[ContractVersion] = []
     # The latest release is what Registry.get picks without a pin: it stays parsed.
     # Only the others may keep nothing but their checked bytes (``settled``).
+    found.sort(key=lambda t: t[0])
     latest = _latest_release(contract_id, [v for v, _, _ in found], yanked, locked)
-    for version, path, rel in sorted(found, key=lambda t: t[0]):
+    for version, path, rel in found:
         if vouched is None:
             light = settled is not None and version != latest
         else:
@@ -1209,9 +1211,9 @@ def _latest_release(
     yanked: Mapping[Version, str],
     locked: frozenset[tuple[str, Version]],
 ) -> Version | None:
-    """What :meth:`Contract.latest` will be: the highest release neither yanked nor a
-    draft (no lock line while the registry has a lock)."""
-    for version in sorted(versions, reverse=True):
+    """What :meth:`Contract.latest` will be: the highest of ``versions`` (ascending)
+    neither yanked nor a draft (no lock line while the registry has a lock)."""
+    for version in reversed(versions):  # ascending
         draft = bool(locked) and (contract_id, version) not in locked
         if version not in yanked and not draft and not version.is_prerelease:
             return version
