@@ -227,6 +227,23 @@ def test_a_cycle_through_an_old_version_is_still_found(tmp_path: Path) -> None:
     assert list(caught.value.problems) == expected
 
 
+def test_a_cycle_through_listed_versions_is_found_on_first_use(tmp_path: Path) -> None:
+    a = {"$schema": DRAFT_2020_12, "$defs": {"x": {"$ref": "accord://ns.b@1.0.0#/$defs/y"}}}
+    b = {"$schema": DRAFT_2020_12, "$defs": {"y": {"$ref": "accord://ns.a@1.0.0#/$defs/x"}}}
+    add_contract(tmp_path, "ns.a", {"1.0.0": a, "1.1.0": {"type": "object"}})
+    add_contract(tmp_path, "ns.b", {"1.0.0": b, "1.1.0": {"type": "object"}})
+    _lock(tmp_path, *[(c, v) for c in ("ns.a", "ns.b") for v in ("1.0.0", "1.1.0")])
+    with pytest.raises(RegistryError) as full:
+        Registry.load(tmp_path, check_all=True)
+    assert "schema-ref-cycle" in {p.code for p in full.value.problems}
+    for first, then in (("ns.a", "ns.b"), ("ns.b", "ns.a")):
+        registry = Registry.load(tmp_path)  # both 1.0.0 only listed
+        for ref in (f"{first}@1.0.0", f"{then}@1.0.0"):
+            with pytest.raises(RegistryError) as used:
+                registry.get(ref).document
+            assert used.value.problems == full.value.problems
+
+
 def test_an_exact_pin_is_the_version_a_parsed_reference_selects(root: Path) -> None:
     registry = Registry.load(root)
     for version in registry.versions():
