@@ -35,6 +35,7 @@ import functools
 import gc
 import itertools
 import math
+import operator
 import os
 import posixpath
 import re
@@ -785,6 +786,18 @@ class _LockLine(NamedTuple):
 _parse_version = lru_cache(maxsize=4096)(Version.parse)
 
 
+@lru_cache(maxsize=4096)
+def _canonical_version(text: str) -> Version | None:
+    """The version a file name states, or ``None`` when it is not spelled as the
+    version spells itself (a pure function of the text: every contract has a 1.0.0).
+
+    Raises:
+        ValueError: ``text`` is not a version.
+    """
+    version = _parse_version(text)
+    return version if str(version) == text else None
+
+
 def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], list[Problem]]:
     lines: list[_LockLine] = []
     problems: list[Problem] = []
@@ -968,29 +981,30 @@ def _walk_hygiene(
         try:
             entries = known.pop(directory, None)
             if entries is None:
-                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+                entries = sorted(os.scandir(directory), key=_NAME)
             listed[directory] = entries
         except OSError as exc:
             rel = directory[cut:] or "."
             collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
             continue
         for entry in entries:
-            rel = entry.path[cut:]
+            if entry.is_file(follow_symlinks=False):
+                continue  # most entries: nothing to report, nothing to walk
             if entry.is_symlink():
                 collector.error(
                     "path-symlink",
                     "symlinks are not allowed in a registry (they can point outside it): "
                     "replace it with a regular file or directory",
-                    rel,
+                    entry.path[cut:],
                 )
             elif entry.is_dir(follow_symlinks=False):
                 if not (directory == top and entry.name == ".git"):
                     stack.append(entry.path)
-            elif not entry.is_file(follow_symlinks=False):
+            else:
                 collector.error(
                     "path-special-file",
                     "only regular files and directories are allowed in a registry",
-                    rel,
+                    entry.path[cut:],
                 )
     return listed
 
@@ -1005,9 +1019,12 @@ def _entries(
         if found is not None:
             return found
     try:
-        return sorted(os.scandir(directory), key=lambda e: e.name)
+        return sorted(os.scandir(directory), key=_NAME)
     except OSError:
         return []
+
+
+_NAME = operator.attrgetter("name")
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -1195,30 +1212,33 @@ def _load_contract(
             collector.add(problem)
     found: list[tuple[Version, str, str]] = []
     for entry in entries:
-        rel = f"{rel_dir}/{entry.name}"
-        if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
+        file_name = entry.name
+        if file_name.startswith("."):
+            continue
+        is_file = entry.is_file(follow_symlinks=False)
+        if not is_file and not entry.is_dir(follow_symlinks=False):
             continue  # symlinks and special files are reported by the hygiene walk
-        if entry.name.endswith(VERSION_SUFFIX) and _is_file(entry):
-            text = entry.name[: -len(VERSION_SUFFIX)]
+        rel = f"{rel_dir}/{file_name}"
+        if is_file and file_name.endswith(VERSION_SUFFIX):
             try:
-                version = _parse_version(text)
+                version = _canonical_version(file_name[: -len(VERSION_SUFFIX)])
             except ValueError as exc:
                 collector.error(
                     "version-file-invalid",
-                    f"{entry.name!r} is not '<X.Y.Z>.schema.json' with a SemVer 2.0.0 version "
+                    f"{file_name!r} is not '<X.Y.Z>.schema.json' with a SemVer 2.0.0 version "
                     f"(no 'v', no leading zeros, no build metadata): {exc}",
                     rel,
                 )
                 continue
-            if str(version) != text:
+            if version is None:
                 collector.error(
-                    "version-file-invalid", f"{entry.name!r} is not a canonical version", rel
+                    "version-file-invalid", f"{file_name!r} is not a canonical version", rel
                 )
                 continue
             found.append((version, entry.path, rel))
-        elif _is_dir(entry) and entry.name == EXAMPLES_DIR:
+        elif not is_file and file_name == EXAMPLES_DIR:
             scan.examples.append((rel_dir, Path(entry.path)))
-        elif not (_is_file(entry) and entry.name in CONTRACT_EXTRA_FILES):
+        elif not (is_file and file_name in CONTRACT_EXTRA_FILES):
             scan.unexpected.append((rel, "in a contract directory"))
     yanked = meta.yanked if meta is not None else {}
     versions: list[ContractVersion] = []
