@@ -1525,7 +1525,7 @@ def _settle(version: ContractVersion, marker: _Deferred) -> list[Problem]:
         with collector.collect(file=version.file):
             index.normalized(version)
         if _check_refs(index, version, collector, refs):
-            collector.problems.extend(_ref_cycles(index, _outside_reach(index, version)))
+            collector.problems.extend(_ref_cycles(index, starts=_reach(index, version)))
     finally:
         marker.checking = None
     problems = _apply_overrides(_dedupe(collector.problems), settings)
@@ -1596,10 +1596,10 @@ def _store_read(
         object.__setattr__(version, "_canonical_refs", tuple(refs))
 
 
-def _outside_reach(index: _Index, version: ContractVersion) -> set[str]:
-    """The files of every indexed version a ``$ref`` walk from ``version`` never
-    reaches: a cycle through ``version`` passes through none of them."""
-    reached = {version.file}
+def _reach(index: _Index, version: ContractVersion) -> list[ContractVersion]:
+    """``version`` and every version a ``$ref`` walk from it reaches, in index order
+    (as a full load walks them): a cycle through ``version`` passes through no other."""
+    reached = {version.file: version}
     queue = [version]
     while queue:
         here = queue.pop()
@@ -1609,9 +1609,9 @@ def _outside_reach(index: _Index, version: ContractVersion) -> set[str]:
             except RefError:
                 continue  # reported by the $ref check
             if target.file not in reached:
-                reached.add(target.file)
+                reached[target.file] = target
                 queue.append(target)
-    return {v.file for v in index.ordered if v.file not in reached}
+    return sorted(reached.values(), key=lambda v: (v.contract_id, v.version))
 
 
 def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
@@ -2119,17 +2119,20 @@ def _in_place_edges(index: _Index, node: _Node) -> list[tuple[_Node, str | None]
     return edges
 
 
-def _ref_cycles(index: _Index, local: Iterable[str] = ()) -> list[Problem]:
+def _ref_cycles(
+    index: _Index, local: Iterable[str] = (), starts: Iterable[ContractVersion] | None = None
+) -> list[Problem]:
     """``schema-ref-cycle`` for every cycle of in-place edges that crosses documents
     (cycles inside one document are reported by the dialect checks).
 
     ``local``: files whose every ``$ref`` stays in the file: no walk from them leaves
     it, so none starts there (a cycle through them is found from its other documents).
+    ``starts``: the versions walks start from, in index order (default: every one).
     """
     problems: list[Problem] = []
     state: dict[_Node, int] = {}  # 1 = on the stack, 2 = done
     skip = frozenset(local)
-    for version in index.ordered:
+    for version in index.ordered if starts is None else starts:
         if version.file in skip or not isinstance(version.document, dict):
             continue
         for here, _schema in _subschemas(version.document, ""):
