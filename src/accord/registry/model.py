@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
-import itertools
 import math
 import operator
 import os
@@ -110,6 +109,7 @@ BUNDLE_KEY_PREFIX = "accord~"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 _LOCK_LINE = re.compile(r"^(?P<id>\S+) (?P<version>\S+) (?P<digest>sha256:[0-9a-f]{64})$")
+_LOCK_LINES = re.compile(_LOCK_LINE.pattern, re.MULTILINE)
 # RFC 3986 fragment characters that need no percent-encoding.
 _FRAGMENT_SAFE = "/:@!$&'()*+,;=-._~?"
 
@@ -781,6 +781,8 @@ class _LockLine(NamedTuple):
     line: int
 
 
+_LOCK_KEY = operator.itemgetter(0, 1)  # (contract id, version), in C
+
 # Versions are immutable values and a registry spells the same few many times (every
 # contract has a 1.0.0, and the lock repeats every file's version).
 _parse_version = lru_cache(maxsize=4096)(Version.parse)
@@ -798,6 +800,12 @@ def _canonical_version(text: str) -> Version | None:
     return version if str(version) == text else None
 
 
+def _lock_row(line: str) -> tuple[str, str, str] | None:
+    """(contract id, version, digest) of one lock line, or ``None``."""
+    match = _LOCK_LINE.match(line)
+    return None if match is None else (match["id"], match["version"], match["digest"])
+
+
 def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], list[Problem]]:
     lines: list[_LockLine] = []
     problems: list[Problem] = []
@@ -806,31 +814,35 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
     if not body:
         return lines, problems
     raw_lines = body.split("\n")
-    for number, line in enumerate(raw_lines, start=1):
-        match = _LOCK_LINE.match(line)
+    # One search of the whole text finds at most one match per line: as many matches
+    # as lines is every line well-formed (else each line is matched on its own).
+    rows: list[tuple[str, str, str] | None] = _LOCK_LINES.findall(body)
+    if len(rows) != len(raw_lines):
+        rows = [_lock_row(line) for line in raw_lines]
+    for number, row in enumerate(rows, start=1):
         version: Version | None = None
-        if match is not None:
+        if row is not None:
             try:
-                version = _parse_version(match["version"])
+                version = _parse_version(row[1])
             except ValueError:
                 version = None
-        if match is None or version is None:
+        if row is None or version is None:
             problems.append(
                 Problem(
                     "lock-malformed",
                     f"line {number} is not '<contract> <version> sha256:<64 hex digits>': "
-                    f"{line[:80]!r}",
+                    f"{raw_lines[number - 1][:80]!r}",
                     file=file,
                     line=number,
                 )
             )
             continue
-        key = (match["id"], version)
+        key = (row[0], version)
         if key in seen:
             problems.append(
                 Problem(
                     "lock-duplicate",
-                    f"{match['id']} {version} is locked twice (lines {seen[key]} and {number}); "
+                    f"{row[0]} {version} is locked twice (lines {seen[key]} and {number}); "
                     "keep one line",
                     file=file,
                     line=number,
@@ -838,8 +850,8 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
             )
             continue
         seen[key] = number
-        lines.append(_LockLine(match["id"], version, match["digest"], number))
-    if any(a > b for a, b in itertools.pairwise(raw_lines)):  # not sorted
+        lines.append(_LockLine(row[0], version, row[2], number))
+    if raw_lines != sorted(raw_lines):  # not sorted
         problems.append(
             Problem(
                 "lock-unsorted",
@@ -1438,10 +1450,7 @@ def _check_lock(
         elif _deferred(version) is None and version.digest != line.digest:
             collector.add(_edited(version.ref, version.file, line, version.digest))
     return MappingProxyType(
-        {
-            (x.contract_id, x.version): x.digest
-            for x in sorted(lines, key=lambda x: (x.contract_id, x.version))
-        }
+        {(x.contract_id, x.version): x.digest for x in sorted(lines, key=_LOCK_KEY)}
     )
 
 
