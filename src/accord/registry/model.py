@@ -955,10 +955,21 @@ class _Collector:
         try:
             yield
         except AccordError as exc:
-            problem = exc.problem()
-            if problem.file is None and file is not None:
-                problem = dataclasses.replace(problem, file=file)
-            self.problems.append(problem)
+            self._record(exc, file)
+
+    def call(self, function: Callable[[Any], object], argument: Any, *, file: str) -> None:
+        """:meth:`collect` around ``function(argument)``, without a context manager's
+        generator (the loader calls it once per version it reads)."""
+        try:
+            function(argument)
+        except AccordError as exc:
+            self._record(exc, file)
+
+    def _record(self, exc: AccordError, file: str | None) -> None:
+        problem = exc.problem()
+        if problem.file is None and file is not None:
+            problem = dataclasses.replace(problem, file=file)
+        self.problems.append(problem)
 
 
 @dataclass
@@ -1257,9 +1268,10 @@ def _load_contract(
     # The latest release is what Registry.get picks without a pin: it stays parsed.
     # Only the others may keep nothing but their checked bytes (``settled``).
     found.sort(key=lambda t: t[0])
+    # One of these objects (compared by identity below), or None.
     latest = _latest_release(contract_id, [v for v, _, _ in found], yanked, locked)
     for version, path, rel in found:
-        line = None if lines is None or version == latest else lines.get((contract_id, version))
+        line = None if lines is None or version is latest else lines.get((contract_id, version))
         if deferral is not None and line is not None:
             marker = _Deferred(deferral, line)
             listed = ContractVersion(
@@ -1274,7 +1286,7 @@ def _load_contract(
             versions.append(listed)
             continue
         if vouched is None:
-            light = settled is not None and version != latest
+            light = settled is not None and version is not latest
         else:
             light = settled is not None and (contract_id, version) in (published or {})
         try:
@@ -1531,8 +1543,7 @@ def _settle(version: ContractVersion, marker: _Deferred) -> list[Problem]:
         collector.add(_edited(version.ref, version.file, marker.line, digest))
     marker.checking = (raw, document)
     try:
-        with collector.collect(file=version.file):
-            index.normalized(version)
+        collector.call(index.normalized, version, file=version.file)
         if _check_refs(index, version, collector, refs):
             collector.problems.extend(_ref_cycles(index, starts=_reach(index, version)))
     finally:
@@ -1779,8 +1790,7 @@ def _build(
             continue  # 2020-12, every $ref into itself and resolving: checked at read
         if version.file in unread:
             continue  # checked on first use (_settle)
-        with collector.collect(file=version.file):
-            index.normalized(version)
+        collector.call(index.normalized, version, file=version.file)
         crossing = _check_refs(index, version, collector, refs.get(version.file)) or crossing
     if crossing:  # a cycle across documents takes a $ref from one document to another
         # No cycle through a version read here passes through one left unread: what
