@@ -1448,7 +1448,10 @@ def _check_lock(
     parsed: tuple[list[_LockLine], list[Problem]] | None,
     versions: list[ContractVersion],
     collector: _Collector,
+    unread: frozenset[str] | set[str] = frozenset(),
 ) -> LockEntries:
+    """The lock's entries; its problems, and each version file whose bytes are not
+    those its line names (``unread``: files only listed, compared on first use)."""
     if parsed is None:
         return MappingProxyType({})
     lines, problems = parsed
@@ -1459,7 +1462,7 @@ def _check_lock(
         version = by_key.get((line.contract_id, line.version))
         if version is None:
             collector.add(_missing_file(line))
-        elif _deferred(version) is None and version.digest != line.digest:
+        elif version.file not in unread and version.digest != line.digest:
             collector.add(_edited(version.ref, version.file, line, version.digest))
     return MappingProxyType(
         {(x.contract_id, x.version): x.digest for x in sorted(lines, key=_LOCK_KEY)}
@@ -1631,7 +1634,7 @@ def _reach(index: _Index, version: ContractVersion) -> list[ContractVersion]:
             if target.file not in reached:
                 reached[target.file] = target
                 queue.append(target)
-    return sorted(reached.values(), key=lambda v: (v.contract_id, v.version))
+    return sorted(reached.values(), key=_ORDER)
 
 
 def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
@@ -1780,7 +1783,7 @@ def _build(
             # refused exactly as by a load that reads every version.
             return _build(root, lint=False, trust_lock=trust_lock, lazy=lazy)
         unread = {v.file for v in index.ordered if _deferred(v) is not None}
-    lock = _check_lock(lock_lines, all_versions, collector)
+    lock = _check_lock(lock_lines, all_versions, collector, unread)
     if lock:
         contracts = {k: _mark_drafts(c, lock) for k, c in contracts.items()}
     registry = Registry(root=root, settings=settings, contracts=_sorted_proxy(contracts), lock=lock)
@@ -1830,11 +1833,14 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
 # -- $ref resolution -------------------------------------------------------------------
 
 
+_ORDER = operator.attrgetter("contract_id", "version")  # a version's place, in C
+
+
 class _Index:
     """Every loaded version by URI and by file, plus a ``referencing`` registry."""
 
     def __init__(self, versions: Iterable[ContractVersion]) -> None:
-        self.ordered = sorted(versions, key=lambda v: (v.contract_id, v.version))
+        self.ordered = sorted(versions, key=_ORDER)
         self.by_uri = {v.uri: v for v in self.ordered}
         self.by_file = {v.file: v for v in self.ordered}
         self._normalized: dict[str, Any] = {}
