@@ -19,11 +19,13 @@ from accord.core.frozen import is_frozen
 from accord.errors import InvalidReference, RegistryError, VersionNotFound
 from accord.registry import model as registry_module
 from accord.registry.model import (
+    _RAW_SLOT,
     ContractVersion,
     Registry,
     _build,
     _deferred,
     _stored_document,
+    _Written,
 )
 
 MONEY: dict[str, Any] = {
@@ -117,6 +119,8 @@ def test_a_listed_version_is_read_once_on_first_use(
     assert version.digest == registry.lock[("common.money", version.version)]
     assert reads.count("common/money/1.1.0.schema.json") == 1
     assert _deferred(version) is None
+    # Held once: bytes that are the document written back are not kept twice.
+    assert type(_RAW_SLOT.__get__(version, ContractVersion)) is _Written
 
 
 def test_a_lazy_load_hands_out_what_a_full_load_does(root: Path) -> None:

@@ -1554,6 +1554,7 @@ def _settle(version: ContractVersion, marker: _Deferred) -> list[Problem]:
     problems = _apply_overrides(_dedupe(collector.problems), settings)
     if not any(p.severity == "error" for p in problems):
         _store_read(version, raw, document, digest, refs if canonical else None)
+        _drop_written_bytes(version)  # held once, as the load holds what it read
     return problems
 
 
