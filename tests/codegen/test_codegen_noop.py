@@ -52,9 +52,9 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     seen: list[Path] = []
     real = Registry.load.__func__  # type: ignore[attr-defined]
 
-    def load(cls: type[Registry], root: Any) -> Registry:
+    def load(cls: type[Registry], root: Any, **options: Any) -> Registry:
         seen.append(Path(root))
-        return real(cls, root)  # type: ignore[no-any-return]
+        return real(cls, root, **options)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(Registry, "load", classmethod(load))
     return seen

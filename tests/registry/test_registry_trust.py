@@ -54,8 +54,12 @@ def test_an_edited_locked_version_is_checked_and_refused(locked_bad: Path) -> No
     path = locked_bad / "orders" / "placed" / "1.0.0.schema.json"
     path.write_bytes(path.read_bytes() + b"\n")
     with pytest.raises(RegistryError) as info:
-        Registry.load(locked_bad)
+        Registry.load(locked_bad, check_all=True)
     assert {"lock-digest-mismatch", *PER_DOCUMENT} <= _codes(info.value.problems)
+    registry = Registry.load(locked_bad)  # 1.0.0 is old: read and refused on first use
+    with pytest.raises(RegistryError) as used:
+        registry.get("orders.placed@1.0.0").document
+    assert used.value.problems == info.value.problems
 
 
 def test_a_broken_lock_trusts_nothing(locked_bad: Path) -> None:

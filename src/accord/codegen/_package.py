@@ -382,6 +382,8 @@ def generate_package(
             :func:`generate_registry` answers the next same run without loading.
 
     Raises:
+        RegistryError: a version the registry's load left unread is refused (every
+            version is checked first, as a load with ``check_all`` checks it).
         UsageError: bad package name.
         SchemaError: a schema carries an unsafe key or a dangling ``$ref``.
         CodegenError: the generator is unavailable or its output was refused.
@@ -389,6 +391,7 @@ def generate_package(
     Example:
         >>> result = generate_package(Registry.discover(), Path("generated"))  # doctest: +SKIP
     """
+    registry.verify_all()
     check_out_dir(out_dir, writing=not check)
     validate_package(package, out_dir)
     package_dir = out_dir / package
@@ -554,7 +557,7 @@ def generate_registry(
     from accord.registry.model import Registry
 
     return generate_package(
-        Registry.load(root),
+        Registry.load(root, check_all=True),
         out_dir,
         package=package,
         check=check,

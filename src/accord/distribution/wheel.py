@@ -544,7 +544,10 @@ def package_registry(
     from accord.registry.model import Registry
 
     check_out_dir(Path(out_dir))
-    reg = registry if isinstance(registry, Registry) else Registry.load(Path(registry))
+    if isinstance(registry, Registry):
+        reg = registry
+    else:
+        reg = Registry.load(Path(registry), check_all=True)
     _refuse_lint_errors(reg)
     if not reg.lock:
         raise UsageError(
@@ -566,7 +569,7 @@ def package_registry(
             target = staged / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        shipped = Registry.load(staged)
+        shipped = Registry.load(staged, check_all=True)
         model_files, model_refs = (
             _models(shipped, models_module, progress) if models_module else ({}, {})
         )

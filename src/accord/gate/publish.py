@@ -328,7 +328,7 @@ def _publish_locked(
 ) -> PublishResult:
     from accord.registry.model import Registry
 
-    registry = Registry.load(root)
+    registry = Registry.load(root, check_all=True)
     contract = registry.contract(contract_id)
     if contract.meta.status == "retired":
         raise UsageError(
@@ -876,7 +876,7 @@ def yank(root: str | Path, ref: str, *, reason: str) -> bool:
     if not reason.strip():
         raise UsageError("yank needs a --reason: consumers see it", code="usage")
     with _guarded(Path(root), 30.0):
-        return _yank_locked(Registry.load(root), parsed.id, parsed.version, reason)
+        return _yank_locked(Registry.load(root, check_all=True), parsed.id, parsed.version, reason)
 
 
 def _yank_locked(registry: Registry, contract_id: str, version: Version, reason: str) -> bool:
@@ -910,7 +910,7 @@ def retire(root: str | Path, contract_id: str) -> bool:
     from accord.registry.model import Registry
 
     with _guarded(Path(root), 30.0):
-        return _retire_locked(Registry.load(root), contract_id)
+        return _retire_locked(Registry.load(root, check_all=True), contract_id)
 
 
 def _retire_locked(registry: Registry, contract_id: str) -> bool:

@@ -586,7 +586,7 @@ def load_contract_meta(
 
 
 def contract_meta_problems(
-    path: Path,
+    path: str | Path,
     *,
     display: str | None = None,
     default_mode: Mode = DEFAULT_MODE,

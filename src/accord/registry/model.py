@@ -8,9 +8,11 @@ Layout (docs/design.md)::
     <root>/<namespace>/<name>/<X.Y.Z>.schema.json   one file per version
     <root>/consumers/ verifications/ environments/  reserved: never namespaces
 
-:meth:`Registry.load` reads everything and collects *every* problem (like packaging's
-``_ErrorCollector``) before raising one :class:`~accord.errors.RegistryError`; warnings
-stay on :attr:`Registry.problems`.
+:meth:`Registry.load` collects *every* problem (like packaging's ``_ErrorCollector``)
+before raising one :class:`~accord.errors.RegistryError`; warnings stay on
+:attr:`Registry.problems`. It reads every version a service may validate with at once
+(latest releases, drafts, what they refer to) and lists older published versions, each
+read and checked on first use (:class:`_Deferred`); ``check_all=True`` reads everything.
 
 ``$ref`` resolves only inside the registry: the same document (``#/$defs/x``), another
 contract version (``accord://common.money@1.0.0``, exact versions only) or a relative
@@ -31,8 +33,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
-import itertools
 import math
+import operator
 import os
 import posixpath
 import re
@@ -108,6 +110,7 @@ BUNDLE_KEY_PREFIX = "accord~"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 _LOCK_LINE = re.compile(r"^(?P<id>\S+) (?P<version>\S+) (?P<digest>sha256:[0-9a-f]{64})$")
+_LOCK_LINES = re.compile(_LOCK_LINE.pattern, re.MULTILINE)
 # RFC 3986 fragment characters that need no percent-encoding.
 _FRAGMENT_SAFE = "/:@!$&'()*+,;=-._~?"
 
@@ -149,11 +152,12 @@ def _builtin_sha256() -> Callable[[bytes], Any]:
 class _Unparsed:
     """A version file's bytes, checked when the registry loaded, parsed on first use.
 
-    :meth:`Registry.load` checks every version in full (parse, limits, ``$ref``, lock
-    digest) and then keeps only the bytes of the versions a service rarely uses (every
-    one but each contract's latest release), so that a registry of thousands of
-    versions does not hold thousands of parsed documents. The parse on first use reads
-    the same bytes with the same settings, so it gives what the load checked.
+    :meth:`Registry.load` with ``check_all`` checks every version in full (parse,
+    limits, ``$ref``, lock digest) and then keeps only the bytes of the versions a
+    service rarely uses (every one but each contract's latest release), so that a
+    registry of thousands of versions does not hold thousands of parsed documents. The
+    parse on first use reads the same bytes with the same settings, so it gives what the
+    load checked.
     """
 
     __slots__ = ("file", "limits", "max_bytes", "max_depth")
@@ -174,6 +178,46 @@ class _Unparsed:
 
 
 _parse_lock_guard = threading.Lock()
+
+
+class _Deferral:
+    """What a :meth:`Registry.load` that left versions unread (:class:`_Deferred`) hands
+    their first use: the settings they are checked under and the index their ``$ref``
+    values resolve in (every version the load listed). One per load."""
+
+    __slots__ = ("index", "root", "settings")
+
+    def __init__(self, root: str, settings: RegistrySettings) -> None:
+        self.root = root
+        self.settings = settings
+        self.index: _Index | None = None  # set once every version is listed
+
+
+class _Deferred:
+    """What the ``raw`` and ``document`` slots of a version hold when
+    :meth:`Registry.load` listed it but did not read it: a published version (it has a
+    line in a sound ``accord.lock``) that is not its contract's latest release, and that
+    no version read at load refers to. Its first use reads and checks it as the load
+    would have (:func:`_settle`); until then it costs this object.
+
+    ``checking``: its bytes and document while its own check resolves a ``$ref`` back
+    into it; ``problems``: what its check found, once it found an error (raised again on
+    every use: a refused version never becomes usable).
+    """
+
+    __slots__ = ("checking", "context", "line", "problems")
+
+    def __init__(self, context: _Deferral, line: _LockLine) -> None:
+        self.context = context
+        self.line = line
+        self.checking: tuple[bytes, Any] | None = None
+        self.problems: list[Problem] | None = None
+
+
+# First uses check under one re-entrant lock: a check that resolves a $ref into another
+# unread version checks that one too, in the same thread; concurrent first uses of one
+# version read it once.
+_first_use_guard = threading.RLock()
 
 
 class _SlotField:
@@ -204,6 +248,8 @@ class _Document(_SlotField):
     version holds only its checked bytes (:class:`_Unparsed`)."""
 
     def read(self, version: ContractVersion, value: Any) -> Any:
+        if type(value) is _Deferred:
+            return _first_use(version, value)[1]
         if type(value) is _Unparsed:
             with _parse_lock_guard:  # one parse: what is memoised on its identity holds
                 value = self.slot.__get__(version, ContractVersion)
@@ -217,7 +263,7 @@ class _Document(_SlotField):
     def store(self, value: Any) -> Any:
         # A version built outside Registry.load (publish, with_contract) is frozen too:
         # freezing a frozen document returns it as it is.
-        return value if type(value) is _Unparsed else freeze(value)
+        return value if type(value) in (_Unparsed, _Deferred) else freeze(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +279,9 @@ class ContractVersion:
         document: The parsed JSON, as written, frozen (:mod:`accord.core.frozen`): every
             mutating method raises ``TypeError``; ``copy.deepcopy`` gives an editable copy.
             :meth:`Registry.load` may keep only the checked bytes of an old version; its
-            document is then parsed on first read (once, from :attr:`raw`).
+            document is then parsed on first read (once, from :attr:`raw`). An old
+            published version it only listed is read and checked on the first read of
+            :attr:`raw`, :attr:`document` or :attr:`digest` (``RegistryError`` if refused).
         yanked: The yank reason from ``contract.toml``, or ``None``.
         draft: The file has no ``accord.lock`` line while the registry has one (never
             published, or a publish was interrupted): only an exact pin selects it.
@@ -313,6 +361,8 @@ class _Raw(_SlotField):
     def read(self, version: ContractVersion, value: Any) -> Any:
         if type(value) is _Written:
             return _write_back(_stored_document(version), value.newline)
+        if type(value) is _Deferred:
+            return _first_use(version, value)[0]
         return value
 
 
@@ -466,17 +516,52 @@ class Registry:
     # -- construction ------------------------------------------------------------------
 
     @classmethod
-    def load(cls, root: str | Path) -> Registry:
+    def load(cls, root: str | Path, *, check_all: bool = False) -> Registry:
         """Load the registry at ``root``, collecting every problem.
 
+        Every contract's latest release, every version without an ``accord.lock``
+        line, and every version one of those refers to (``$ref``, transitively) is
+        read and checked now. Other versions, published and older, are only listed
+        (their file names must be versions): the first use of one (its :attr:`~ContractVersion.raw`,
+        :attr:`~ContractVersion.document`, bundle or validator) reads it and checks
+        it exactly as a load that reads it would, then raises the same
+        :class:`RegistryError` if it is refused, on that use and every later one.
+        ``check_all=True`` reads and checks every version now (what commands that
+        vouch for the whole registry use: publish, codegen, package); so does
+        :meth:`verify_all` after a load.
+
         Raises:
-            RegistryError: any problem of severity ``error``; ``problems`` lists all.
+            RegistryError: any problem of severity ``error`` in what is checked now;
+                ``problems`` lists all, exactly as a load that reads every version
+                lists them.
         """
         with _no_collection():
-            registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
+            registry, problems = _build(
+                Path(root), lint=False, trust_lock=True, lazy=True, defer=not check_all
+            )
+            if not check_all and any(p.severity == "error" for p in problems):
+                # Refused: refused exactly as by a load that reads every version.
+                registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
         if any(p.severity == "error" for p in problems):
             raise RegistryError(problems, root=str(root))
         return registry
+
+    def verify_all(self) -> None:
+        """Read and check every version :meth:`load` left unread, now.
+
+        Raises:
+            RegistryError: every problem found in those versions (what a load that
+                reads every version would have refused them for).
+        """
+        problems: list[Problem] = []
+        for version in self.versions():
+            if _deferred(version) is not None:
+                try:
+                    version.raw  # noqa: B018 - its first use reads and checks it
+                except RegistryError as exc:
+                    problems.extend(exc.problems)
+        if any(p.severity == "error" for p in problems):
+            raise RegistryError(_dedupe(problems), root=str(self.root))
 
     @classmethod
     def discover(cls, path: str | Path | None = None) -> Registry:
@@ -701,9 +786,29 @@ class _LockLine(NamedTuple):
     line: int
 
 
+_LOCK_KEY = operator.itemgetter(0, 1)  # (contract id, version), in C
+
 # Versions are immutable values and a registry spells the same few many times (every
 # contract has a 1.0.0, and the lock repeats every file's version).
 _parse_version = lru_cache(maxsize=4096)(Version.parse)
+
+
+@lru_cache(maxsize=4096)
+def _canonical_version(text: str) -> Version | None:
+    """The version a file name states, or ``None`` when it is not spelled as the
+    version spells itself (a pure function of the text: every contract has a 1.0.0).
+
+    Raises:
+        ValueError: ``text`` is not a version.
+    """
+    version = _parse_version(text)
+    return version if str(version) == text else None
+
+
+def _lock_row(line: str) -> tuple[str, str, str] | None:
+    """(contract id, version, digest) of one lock line, or ``None``."""
+    match = _LOCK_LINE.match(line)
+    return None if match is None else (match["id"], match["version"], match["digest"])
 
 
 def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], list[Problem]]:
@@ -713,31 +818,36 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
     body = text[:-1] if text.endswith("\n") else text
     if not body:
         return lines, problems
-    for number, line in enumerate(body.split("\n"), start=1):
-        match = _LOCK_LINE.match(line)
+    raw_lines = body.split("\n")
+    # One search of the whole text finds at most one match per line: as many matches
+    # as lines is every line well-formed (else each line is matched on its own).
+    rows: list[tuple[str, str, str] | None] = _LOCK_LINES.findall(body)
+    if len(rows) != len(raw_lines):
+        rows = [_lock_row(line) for line in raw_lines]
+    for number, row in enumerate(rows, start=1):
         version: Version | None = None
-        if match is not None:
+        if row is not None:
             try:
-                version = _parse_version(match["version"])
+                version = _parse_version(row[1])
             except ValueError:
                 version = None
-        if match is None or version is None:
+        if row is None or version is None:
             problems.append(
                 Problem(
                     "lock-malformed",
                     f"line {number} is not '<contract> <version> sha256:<64 hex digits>': "
-                    f"{line[:80]!r}",
+                    f"{raw_lines[number - 1][:80]!r}",
                     file=file,
                     line=number,
                 )
             )
             continue
-        key = (match["id"], version)
+        key = (row[0], version)
         if key in seen:
             problems.append(
                 Problem(
                     "lock-duplicate",
-                    f"{match['id']} {version} is locked twice (lines {seen[key]} and {number}); "
+                    f"{row[0]} {version} is locked twice (lines {seen[key]} and {number}); "
                     "keep one line",
                     file=file,
                     line=number,
@@ -745,9 +855,8 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
             )
             continue
         seen[key] = number
-        lines.append(_LockLine(match["id"], version, match["digest"], number))
-    raw_lines = body.split("\n")
-    if any(a > b for a, b in itertools.pairwise(raw_lines)):  # not sorted
+        lines.append(_LockLine(row[0], version, row[2], number))
+    if raw_lines != sorted(raw_lines):  # not sorted
         problems.append(
             Problem(
                 "lock-unsorted",
@@ -851,10 +960,21 @@ class _Collector:
         try:
             yield
         except AccordError as exc:
-            problem = exc.problem()
-            if problem.file is None and file is not None:
-                problem = dataclasses.replace(problem, file=file)
-            self.problems.append(problem)
+            self._record(exc, file)
+
+    def call(self, function: Callable[[Any], object], argument: Any, *, file: str) -> None:
+        """:meth:`collect` around ``function(argument)``, without a context manager's
+        generator (the loader calls it once per version it reads)."""
+        try:
+            function(argument)
+        except AccordError as exc:
+            self._record(exc, file)
+
+    def _record(self, exc: AccordError, file: str | None) -> None:
+        problem = exc.problem()
+        if problem.file is None and file is not None:
+            problem = dataclasses.replace(problem, file=file)
+        self.problems.append(problem)
 
 
 @dataclass
@@ -889,29 +1009,30 @@ def _walk_hygiene(
         try:
             entries = known.pop(directory, None)
             if entries is None:
-                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+                entries = sorted(os.scandir(directory), key=_NAME)
             listed[directory] = entries
         except OSError as exc:
             rel = directory[cut:] or "."
             collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
             continue
         for entry in entries:
-            rel = entry.path[cut:]
+            if entry.is_file(follow_symlinks=False):
+                continue  # most entries: nothing to report, nothing to walk
             if entry.is_symlink():
                 collector.error(
                     "path-symlink",
                     "symlinks are not allowed in a registry (they can point outside it): "
                     "replace it with a regular file or directory",
-                    rel,
+                    entry.path[cut:],
                 )
             elif entry.is_dir(follow_symlinks=False):
                 if not (directory == top and entry.name == ".git"):
                     stack.append(entry.path)
-            elif not entry.is_file(follow_symlinks=False):
+            else:
                 collector.error(
                     "path-special-file",
                     "only regular files and directories are allowed in a registry",
-                    rel,
+                    entry.path[cut:],
                 )
     return listed
 
@@ -926,9 +1047,12 @@ def _entries(
         if found is not None:
             return found
     try:
-        return sorted(os.scandir(directory), key=lambda e: e.name)
+        return sorted(os.scandir(directory), key=_NAME)
     except OSError:
         return []
+
+
+_NAME = operator.attrgetter("name")
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -1031,10 +1155,9 @@ def _read_version_file(
 
 def _read_version_bytes(path: str | Path, *, file: str, settings: RegistrySettings) -> bytes:
     """The bytes of one version file (a regular file within the size cap)."""
-    try:
-        return _read_regular(path, display=file, max_bytes=settings.max_file_bytes)
-    except LockError as exc:
-        raise DocumentError(exc.message, code=exc.code, file=file) from None
+    return _jsondoc.read_regular(
+        path, display=file, max_bytes=settings.max_file_bytes, error=DocumentError
+    )
 
 
 def _parse_version_file(
@@ -1071,6 +1194,8 @@ def _load_contract(
     locked: frozenset[tuple[str, Version]] = frozenset(),
     vouched: Callable[[str, bytes], bool] | None = None,
     unparsed: bool = False,
+    deferral: _Deferral | None = None,
+    lines: Mapping[tuple[str, Version], _LockLine] | None = None,
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
@@ -1086,13 +1211,17 @@ def _load_contract(
     ``published`` version it vouches for is settled whatever its place (latest or not),
     and its ``contract.toml`` bytes are handed to it too. ``unparsed`` (the gate, when
     the base's settings are this registry's): such a version is not even parsed when its
-    bytes show it self-contained (:func:`_local_refs`).
+    bytes show it self-contained (:func:`_local_refs`). ``deferral`` (:meth:`Registry.load`,
+    with ``lines``, the sound lock's lines): a version with a lock line that is not the
+    latest release is only listed (:class:`_Deferred`), read on first use.
     """
     contract_id = f"{namespace}.{name}"
     rel_dir = f"{namespace}/{name}"  # directory is root / namespace / name
     meta: ContractMeta | None = None
-    toml_path = directory / CONTRACT_FILE
-    if not toml_path.exists() and not toml_path.is_symlink():
+    entries = _entries(directory, scan.listed)
+    # From the listing, not a stat: any entry of that name is read (and a symlink or
+    # special file refused by the read), as a stat of the path would find it.
+    if not any(entry.name == CONTRACT_FILE for entry in entries):
         collector.error(
             "contract-toml-missing",
             f"{contract_id} has no contract.toml: add one with at least `owner` and `kind`",
@@ -1102,7 +1231,7 @@ def _load_contract(
         # Every problem in the file, not only the first (one typo must not hide the next).
         toml_rel = f"{rel_dir}/{CONTRACT_FILE}"
         meta, toml_problems = contract_meta_problems(
-            toml_path,
+            os.path.join(directory, CONTRACT_FILE),
             display=toml_rel,
             default_mode=settings.mode,
             seen=None if vouched is None else functools.partial(vouched, toml_rel),
@@ -1110,40 +1239,59 @@ def _load_contract(
         for problem in toml_problems:
             collector.add(problem)
     found: list[tuple[Version, str, str]] = []
-    for entry in _entries(directory, scan.listed):
-        rel = f"{rel_dir}/{entry.name}"
-        if entry.name.startswith(".") or not (_is_file(entry) or _is_dir(entry)):
+    for entry in entries:
+        file_name = entry.name
+        if file_name.startswith("."):
+            continue
+        is_file = entry.is_file(follow_symlinks=False)
+        if not is_file and not entry.is_dir(follow_symlinks=False):
             continue  # symlinks and special files are reported by the hygiene walk
-        if entry.name.endswith(VERSION_SUFFIX) and _is_file(entry):
-            text = entry.name[: -len(VERSION_SUFFIX)]
+        rel = f"{rel_dir}/{file_name}"
+        if is_file and file_name.endswith(VERSION_SUFFIX):
             try:
-                version = _parse_version(text)
+                version = _canonical_version(file_name[: -len(VERSION_SUFFIX)])
             except ValueError as exc:
                 collector.error(
                     "version-file-invalid",
-                    f"{entry.name!r} is not '<X.Y.Z>.schema.json' with a SemVer 2.0.0 version "
+                    f"{file_name!r} is not '<X.Y.Z>.schema.json' with a SemVer 2.0.0 version "
                     f"(no 'v', no leading zeros, no build metadata): {exc}",
                     rel,
                 )
                 continue
-            if str(version) != text:
+            if version is None:
                 collector.error(
-                    "version-file-invalid", f"{entry.name!r} is not a canonical version", rel
+                    "version-file-invalid", f"{file_name!r} is not a canonical version", rel
                 )
                 continue
             found.append((version, entry.path, rel))
-        elif _is_dir(entry) and entry.name == EXAMPLES_DIR:
+        elif not is_file and file_name == EXAMPLES_DIR:
             scan.examples.append((rel_dir, Path(entry.path)))
-        elif not (_is_file(entry) and entry.name in CONTRACT_EXTRA_FILES):
+        elif not (is_file and file_name in CONTRACT_EXTRA_FILES):
             scan.unexpected.append((rel, "in a contract directory"))
     yanked = meta.yanked if meta is not None else {}
     versions: list[ContractVersion] = []
     # The latest release is what Registry.get picks without a pin: it stays parsed.
     # Only the others may keep nothing but their checked bytes (``settled``).
+    found.sort(key=lambda t: t[0])
+    # One of these objects (compared by identity below), or None.
     latest = _latest_release(contract_id, [v for v, _, _ in found], yanked, locked)
-    for version, path, rel in sorted(found, key=lambda t: t[0]):
+    for version, path, rel in found:
+        line = None if lines is None or version is latest else lines.get((contract_id, version))
+        if deferral is not None and line is not None:
+            marker = _Deferred(deferral, line)
+            listed = ContractVersion(
+                contract_id=contract_id,
+                version=version,
+                path=path,  # type: ignore[arg-type]  # kept as text (_PathText)
+                file=rel,
+                raw=marker,  # type: ignore[arg-type]  # read on first use
+                document=marker,
+                yanked=yanked.get(version),
+            )
+            versions.append(listed)
+            continue
         if vouched is None:
-            light = settled is not None and version != latest
+            light = settled is not None and version is not latest
         else:
             light = settled is not None and (contract_id, version) in (published or {})
         try:
@@ -1214,9 +1362,9 @@ def _latest_release(
     yanked: Mapping[Version, str],
     locked: frozenset[tuple[str, Version]],
 ) -> Version | None:
-    """What :meth:`Contract.latest` will be: the highest release neither yanked nor a
-    draft (no lock line while the registry has a lock)."""
-    for version in sorted(versions, reverse=True):
+    """What :meth:`Contract.latest` will be: the highest of ``versions`` (ascending)
+    neither yanked nor a draft (no lock line while the registry has a lock)."""
+    for version in reversed(versions):  # ascending
         draft = bool(locked) and (contract_id, version) not in locked
         if version not in yanked and not draft and not version.is_prerelease:
             return version
@@ -1305,7 +1453,10 @@ def _check_lock(
     parsed: tuple[list[_LockLine], list[Problem]] | None,
     versions: list[ContractVersion],
     collector: _Collector,
+    unread: frozenset[str] | set[str] = frozenset(),
 ) -> LockEntries:
+    """The lock's entries; its problems, and each version file whose bytes are not
+    those its line names (``unread``: files only listed, compared on first use)."""
     if parsed is None:
         return MappingProxyType({})
     lines, problems = parsed
@@ -1315,30 +1466,181 @@ def _check_lock(
     for line in lines:
         version = by_key.get((line.contract_id, line.version))
         if version is None:
-            collector.add(
-                Problem(
-                    "lock-missing-file",
-                    f"{line.contract_id} {line.version} is published in accord.lock but its "
-                    "version file is missing: published versions are never deleted "
-                    "(yank it in contract.toml instead)",
-                    file=LOCK_FILE,
-                    line=line.line,
-                )
-            )
-        elif version.digest != line.digest:
-            collector.error(
-                "lock-digest-mismatch",
-                f"{version.ref} was edited after it was published (accord.lock line "
-                f"{line.line} has {line.digest}, the file is {version.digest}): published "
-                "versions are immutable; publish a new version instead",
-                version.file,
-            )
+            collector.add(_missing_file(line))
+        elif version.file not in unread and version.digest != line.digest:
+            collector.add(_edited(version.ref, version.file, line, version.digest))
     return MappingProxyType(
-        {
-            (x.contract_id, x.version): x.digest
-            for x in sorted(lines, key=lambda x: (x.contract_id, x.version))
-        }
+        {(x.contract_id, x.version): x.digest for x in sorted(lines, key=_LOCK_KEY)}
     )
+
+
+def _missing_file(line: _LockLine) -> Problem:
+    return Problem(
+        "lock-missing-file",
+        f"{line.contract_id} {line.version} is published in accord.lock but its "
+        "version file is missing: published versions are never deleted "
+        "(yank it in contract.toml instead)",
+        file=LOCK_FILE,
+        line=line.line,
+    )
+
+
+def _edited(ref: str, file: str, line: _LockLine, digest: str) -> Problem:
+    return Problem(
+        "lock-digest-mismatch",
+        f"{ref} was edited after it was published (accord.lock line "
+        f"{line.line} has {line.digest}, the file is {digest}): published "
+        "versions are immutable; publish a new version instead",
+        file=file,
+    )
+
+
+def _deferred(version: ContractVersion) -> _Deferred | None:
+    """The version's :class:`_Deferred` while :meth:`Registry.load` left it unread."""
+    raw = _RAW_SLOT.__get__(version, ContractVersion)
+    return raw if type(raw) is _Deferred else None
+
+
+def _first_use(version: ContractVersion, marker: _Deferred) -> tuple[bytes, Any]:
+    """The bytes and document of a version the load left unread, read and checked now
+    (once: under :data:`_first_use_guard`, a concurrent first use waits for this one).
+
+    Raises:
+        RegistryError: what the load would have refused in this version (the same
+            problems, file and pointer), on this and every later use.
+    """
+    with _first_use_guard:
+        if _deferred(version) is not marker:  # another thread settled it meanwhile
+            return version.raw, _stored_document(version)
+        if marker.checking is not None:  # its own check resolves a $ref back into it
+            return marker.checking
+        if marker.problems is None:
+            marker.problems = _settle(version, marker)
+        if any(p.severity == "error" for p in marker.problems):
+            raise RegistryError(marker.problems, root=marker.context.root)
+    return version.raw, _stored_document(version)
+
+
+def _settle(version: ContractVersion, marker: _Deferred) -> list[Problem]:
+    """Read and check a version the load left unread, as a load that read it would
+    have: a regular file within ``max-file-bytes``, the strict parse, depth and schema
+    limits, the lock digest (and, when it differs, the metaschema), its dialect, every
+    ``$ref`` resolving inside the registry, and a ``$ref`` cycle through the documents
+    it reaches. Only when none of that is an error do its slots take the bytes and the
+    frozen document; the problems either way, as the load reports them."""
+    context = marker.context
+    settings, index = context.settings, context.index
+    assert index is not None  # set before the load returns
+    collector = _Collector()
+    try:
+        raw = _read_version_bytes(version.path, file=version.file, settings=settings)
+        document, refs, canonical = _parse_version_file(
+            raw, file=version.file, settings=settings, light=False
+        )
+    except AccordError as exc:
+        # A load that cannot read a version file leaves it out: its lock line then
+        # names a file the registry does not have.
+        collector.add(exc.problem())
+        collector.add(_missing_file(marker.line))
+        return _apply_overrides(_dedupe(collector.problems), settings)
+    digest = digest_of(raw)
+    if digest != marker.line.digest:  # not the bytes that were published: checked in full
+        collector.problems.extend(
+            check_schema(document, file=version.file, pointer="", require_object_root=True)
+        )
+        collector.add(_edited(version.ref, version.file, marker.line, digest))
+    marker.checking = (raw, document)
+    try:
+        collector.call(index.normalized, version, file=version.file)
+        if _check_refs(index, version, collector, refs):
+            collector.problems.extend(_ref_cycles(index, starts=_reach(index, version)))
+    finally:
+        marker.checking = None
+    problems = _apply_overrides(_dedupe(collector.problems), settings)
+    if not any(p.severity == "error" for p in problems):
+        _store_read(version, raw, document, digest, refs if canonical else None)
+        _drop_written_bytes(version)  # held once, as the load holds what it read
+    return problems
+
+
+def _apply_overrides(problems: list[Problem], settings: RegistrySettings) -> list[Problem]:
+    from accord.registry.problems import apply_overrides
+
+    return apply_overrides(problems, settings)
+
+
+def _read_referenced(
+    index: _Index, refs: dict[str, list[str]], settings: RegistrySettings, collector: _Collector
+) -> None:
+    """Read and check now every version left unread that a version read at load refers
+    to, and what that one refers to, and so on: a service fails at boot for anything its
+    latest versions need. (Its problems fail the load, which then reads everything.)"""
+    queue = [v for v in index.ordered if v.file in refs]
+    while queue:
+        source = queue.pop()
+        for ref in dict.fromkeys(refs[source.file]):
+            try:
+                target = _ref_target(index, source, ref, "")[0]
+            except RefError:
+                continue  # reported by the $ref check
+            marker = _deferred(target)
+            if marker is not None and _read_listed(target, marker, settings, collector, refs):
+                queue.append(target)
+
+
+def _read_listed(
+    version: ContractVersion,
+    marker: _Deferred,
+    settings: RegistrySettings,
+    collector: _Collector,
+    refs: dict[str, list[str]],
+) -> bool:
+    """Read a listed version while the registry loads, as :func:`_load_contract` reads
+    a version (its lock digest is compared by :func:`_check_lock`)."""
+    with collector.collect():
+        raw = _read_version_bytes(version.path, file=version.file, settings=settings)
+        document, found, canonical = _parse_version_file(
+            raw, file=version.file, settings=settings, light=False
+        )
+        digest = digest_of(raw)
+        if digest != marker.line.digest:
+            collector.problems.extend(
+                check_schema(document, file=version.file, pointer="", require_object_root=True)
+            )
+        _store_read(version, raw, document, digest, found if canonical else None)
+        refs[version.file] = found
+        return True
+    return False
+
+
+def _store_read(
+    version: ContractVersion, raw: bytes, document: Any, digest: str, refs: list[str] | None
+) -> None:
+    """Fill the slots of a version read after it was listed (``refs``: its ``$ref``
+    values when its document is canonical)."""
+    _DOCUMENT_SLOT.__set__(version, document)
+    _RAW_SLOT.__set__(version, raw)  # last: what _deferred() looks at
+    object.__setattr__(version, "_digest", digest)
+    if refs is not None:
+        object.__setattr__(version, "_canonical_refs", tuple(refs))
+
+
+def _reach(index: _Index, version: ContractVersion) -> list[ContractVersion]:
+    """``version`` and every version a ``$ref`` walk from it reaches, in index order
+    (as a full load walks them): a cycle through ``version`` passes through no other."""
+    reached = {version.file: version}
+    queue = [version]
+    while queue:
+        here = queue.pop()
+        for _at, ref in _ref_sites(here.document):
+            try:
+                target, _pointer_in = _resolve(index, here, ref, "")
+            except RefError:
+                continue  # reported by the $ref check
+            if target.file not in reached:
+                reached[target.file] = target
+                queue.append(target)
+    return sorted(reached.values(), key=_ORDER)
 
 
 def _mark_drafts(contract: Contract, lock: LockEntries) -> Contract:
@@ -1380,8 +1682,14 @@ def _build(
     vouched: Callable[[str, bytes], bool] | None = None,
     unparsed: bool = False,
     listed: dict[str, list[os.DirEntry[str]]] | None = None,
+    defer: bool = False,
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
+
+    ``defer`` (``Registry.load`` only, with ``trust_lock`` and ``lazy``): a version with
+    a line in a sound ``accord.lock`` that is not its contract's latest release is
+    listed, not read (:class:`_Deferred`): its first use reads and checks it, unless a
+    version read here refers to it (:func:`_read_referenced`).
 
     ``lazy`` (``Registry.load`` only): old versions whose checks finish while their
     contract loads (:func:`_self_contained`) keep only their bytes, parsed again on
@@ -1444,6 +1752,10 @@ def _build(
     refs: dict[str, list[str]] = {}
     settled: set[str] | None = set() if (lazy or vouched is not None) and not lint else None
     locked = frozenset((x.contract_id, x.version) for x in (lock_lines or ([], []))[0])
+    deferral = _Deferral(display, settings) if defer and published and not lint else None
+    lines = None
+    if deferral is not None and lock_lines is not None:
+        lines = {(x.contract_id, x.version): x for x in lock_lines[0]}
     for namespace, name, directory in scan.contracts:
         contract, versions = _load_contract(
             root,
@@ -1459,26 +1771,40 @@ def _build(
             locked=locked,
             vouched=vouched if published is not None else None,
             unparsed=unparsed,
+            deferral=deferral,
+            lines=lines,
         )
         all_versions.extend(versions)
         if contract is not None:
             contracts[contract.id] = contract
-    lock = _check_lock(lock_lines, all_versions, collector)
-    if lock:
-        contracts = {k: _mark_drafts(c, lock) for k, c in contracts.items()}
-    registry = Registry(root=root, settings=settings, contracts=_sorted_proxy(contracts), lock=lock)
     # Every version file, even of a contract whose contract.toml is broken: one typo
     # there must not also make every $ref into the contract unresolvable.
     index = _Index(all_versions)
+    unread: set[str] = set()
+    if deferral is not None:
+        deferral.index = index
+        _read_referenced(index, refs, settings, collector)
+        if any(p.severity == "error" for p in collector.problems):
+            # Refused (a version left unread must not be reached by the checks below):
+            # refused exactly as by a load that reads every version.
+            return _build(root, lint=False, trust_lock=trust_lock, lazy=lazy)
+        unread = {v.file for v in index.ordered if _deferred(v) is not None}
+    lock = _check_lock(lock_lines, all_versions, collector, unread)
+    if lock:
+        contracts = {k: _mark_drafts(c, lock) for k, c in contracts.items()}
+    registry = Registry(root=root, settings=settings, contracts=_sorted_proxy(contracts), lock=lock)
     crossing = False
     for version in index.ordered:
         if settled and version.file in settled:
             continue  # 2020-12, every $ref into itself and resolving: checked at read
-        with collector.collect(file=version.file):
-            index.normalized(version)
+        if version.file in unread:
+            continue  # checked on first use (_settle)
+        collector.call(index.normalized, version, file=version.file)
         crossing = _check_refs(index, version, collector, refs.get(version.file)) or crossing
     if crossing:  # a cycle across documents takes a $ref from one document to another
-        collector.problems.extend(_ref_cycles(index, settled or set()))
+        # No cycle through a version read here passes through one left unread: what
+        # these refer to was read (_read_referenced).
+        collector.problems.extend(_ref_cycles(index, (settled or set()) | unread))
     if lint_checks is not None:
         collector.problems.extend(lint_checks(registry, scan))
     problems = apply_overrides(_dedupe(collector.problems), settings)
@@ -1513,11 +1839,14 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
 # -- $ref resolution -------------------------------------------------------------------
 
 
+_ORDER = operator.attrgetter("contract_id", "version")  # a version's place, in C
+
+
 class _Index:
     """Every loaded version by URI and by file, plus a ``referencing`` registry."""
 
     def __init__(self, versions: Iterable[ContractVersion]) -> None:
-        self.ordered = sorted(versions, key=lambda v: (v.contract_id, v.version))
+        self.ordered = sorted(versions, key=_ORDER)
         self.by_uri = {v.uri: v for v in self.ordered}
         self.by_file = {v.file: v for v in self.ordered}
         self._normalized: dict[str, Any] = {}
@@ -1622,6 +1951,24 @@ def _resolve(
     index: _Index, source: ContractVersion, ref: str, at: str
 ) -> tuple[ContractVersion, str]:
     """Resolve ``ref`` (written at pointer ``at`` of ``source``) to (target, pointer)."""
+    target, fragment = _ref_target(index, source, ref, at)
+    pointer = _fragment_pointer(index, target, fragment)
+    if pointer is None:
+        raise RefError(
+            f"$ref {ref!r}: {target.ref} has nothing at #{fragment}",
+            code="ref-unresolvable",
+            file=source.file,
+            pointer=at,
+        )
+    return target, pointer
+
+
+def _ref_target(
+    index: _Index, source: ContractVersion, ref: str, at: str
+) -> tuple[ContractVersion, str]:
+    """The version ``ref`` (written at pointer ``at`` of ``source``) names and its
+    fragment, unquoted (what it names there is :func:`_resolve`'s to find): nothing of
+    the target is read."""
 
     def fail(code: str, message: str) -> RefError:
         return RefError(message, code=code, file=source.file, pointer=at)
@@ -1668,13 +2015,7 @@ def _resolve(
                 f"$ref {ref!r}: {joined} is not a version file of this registry "
                 "(only <namespace>/<name>/<X.Y.Z>.schema.json files can be referenced)",
             )
-    pointer = _fragment_pointer(index, target, fragment)
-    if pointer is None:
-        raise fail(
-            "ref-unresolvable",
-            f"$ref {ref!r}: {target.ref} has nothing at #{fragment}",
-        )
-    return target, pointer
+    return target, fragment
 
 
 def _fragment_pointer(index: _Index, target: ContractVersion, fragment: str) -> str | None:
@@ -1809,17 +2150,20 @@ def _in_place_edges(index: _Index, node: _Node) -> list[tuple[_Node, str | None]
     return edges
 
 
-def _ref_cycles(index: _Index, local: Iterable[str] = ()) -> list[Problem]:
+def _ref_cycles(
+    index: _Index, local: Iterable[str] = (), starts: Iterable[ContractVersion] | None = None
+) -> list[Problem]:
     """``schema-ref-cycle`` for every cycle of in-place edges that crosses documents
     (cycles inside one document are reported by the dialect checks).
 
     ``local``: files whose every ``$ref`` stays in the file: no walk from them leaves
     it, so none starts there (a cycle through them is found from its other documents).
+    ``starts``: the versions walks start from, in index order (default: every one).
     """
     problems: list[Problem] = []
     state: dict[_Node, int] = {}  # 1 = on the stack, 2 = done
     skip = frozenset(local)
-    for version in index.ordered:
+    for version in index.ordered if starts is None else starts:
         if version.file in skip or not isinstance(version.document, dict):
             continue
         for here, _schema in _subschemas(version.document, ""):

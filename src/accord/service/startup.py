@@ -937,7 +937,9 @@ def require(
     options = _Options(
         strict=strict, exclude_none=exclude_none, probe=probe, cache=_cache_for(cache_dir)
     )
-    return _check_one(_registry_for(registry), ref, model, role, options)
+    reg = _registry_for(registry)
+    reg.verify_all()  # a startup check vouches for the whole registry, as its load did
+    return _check_one(reg, ref, model, role, options)
 
 
 # -- the manifest ----------------------------------------------------------------------
@@ -1186,6 +1188,7 @@ def check_service(
 
     manifest = find_service_manifest(pyproject)
     reg = _registry_for(registry if registry is not None else manifest.registry)
+    reg.verify_all()  # a startup check vouches for the whole registry, as its load did
     failures: list[ContractMismatch] = []
     generated: list[str] = []
     checks: list[Conformance] = []
