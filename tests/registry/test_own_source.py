@@ -172,14 +172,18 @@ def test_the_text_says_whether_a_pattern_needs_the_backtracking_cap(
     assert source[2] is capped
 
 
-def test_an_old_version_parsed_on_first_use_hands_over_its_text(tmp_path: Path) -> None:
-    # The loader keeps only the bytes of an old, self-contained release; the parse on
-    # first use learns what the loader's would have: canonical, and its $ref values.
+@pytest.mark.parametrize(("check_all", "kept_as"), [(True, "_Unparsed"), (False, "_Deferred")])
+def test_an_old_version_parsed_on_first_use_hands_over_its_text(
+    tmp_path: Path, check_all: bool, kept_as: str
+) -> None:
+    # A full load keeps only the bytes of an old, self-contained release, a default load
+    # only lists it; the parse on first use learns what the loader's would have:
+    # canonical, and its $ref values.
     document = {"$defs": {"a": {"maximum": 10}}, "properties": {"n": {"$ref": "#/$defs/a"}}}
     publish(tmp_path, "ns.c", {"1.0.0": _sorted(document), "1.1.0": _sorted({"type": "object"})})
-    registry = Registry.load(tmp_path)
+    registry = Registry.load(tmp_path, check_all=check_all)
     version = registry.get("ns.c@1.0.0")
-    assert type(_stored_document(version)).__name__ == "_Unparsed"
+    assert type(_stored_document(version)).__name__ == kept_as
     source = own_source(version, registry.bundle(version))
     assert source is not None
     assert source[1] == ("#/$defs/a",)
