@@ -513,3 +513,125 @@ def test_a_shrink_attempt_dropping_a_required_key_is_not_validated(
     assert witness is not None
     assert sorted(witness.payload) == sorted(properties)[:40]
     assert len(ran) < 40  # was over 100: every attempt ran the validator
+
+
+def _questions(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
+    """Every (sub, sup) the diff asks the engine, from now on."""
+    from accord.compat import _engine
+
+    asked: list[tuple[Any, Any]] = []
+    real = _engine.includes
+
+    def counted(sub: Any, sup: Any, **options: Any) -> Any:
+        asked.append((sub, sup))
+        return real(sub, sup, **options)
+
+    monkeypatch.setattr(_engine, "includes", counted)
+    return asked
+
+
+def _full_report(monkeypatch: pytest.MonkeyPatch, old: Any, new: Any, **options: Any) -> Any:
+    """The report with every isolated question asked of the engine (no key-local answer)."""
+    from accord.compat import _diff
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_diff._Judge, "_key_never_written", lambda *_: False)
+        return diff(old_schema=old, new_schema=new, **options).to_json()
+
+
+_PLAIN_OLD = {
+    "type": "object",
+    "properties": {
+        "a": {"type": "string", "maxLength": 64},
+        "b": {"type": "integer", "minimum": 0},
+        "c": {"type": "object", "properties": {"d": {"type": "boolean"}}},
+    },
+    "required": ["b"],
+}
+
+
+def test_an_optional_property_added_to_a_plain_object_asks_no_whole_document_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """OLD's writers never send an undeclared key, so the added property's backward
+    question is answered on that key alone: the engine is asked the two root directions
+    and the narrowed property's local question, not the whole object again (what a diff
+    of a wide schema paid per added property). The report is the one the engine gives."""
+    new = {
+        **_PLAIN_OLD,
+        "properties": {
+            **_PLAIN_OLD["properties"],
+            "a": {"type": "string", "maxLength": 32},
+            "e": {"type": "string"},
+        },
+    }
+    expected = _full_report(monkeypatch, _PLAIN_OLD, new)
+    asked = _questions(monkeypatch)
+    report = diff(old_schema=_PLAIN_OLD, new_schema=new)
+    assert report.to_json() == expected
+    assert [(c.rule, c.breaks) for c in report.changes] == [
+        ("max-length-decreased", ("backward",)),
+        ("property-added-optional", ()),
+    ]
+    assert len(asked) == 3  # was 4: the whole object, patched with "e", asked again
+    assert not any("e" in sup.get("allOf", [{}])[0].get("properties", {}) for _, sup in asked)
+
+
+_NOT_KEY_LOCAL = {
+    "additionalProperties": {**_PLAIN_OLD, "additionalProperties": {"type": "integer"}},
+    "named by required only": {**_PLAIN_OLD, "required": ["b", "e"]},
+    "patternProperties": {**_PLAIN_OLD, "patternProperties": {"^e": {"type": "integer"}}},
+    "no declared key": {"type": "object"},
+    "anyOf declaring it": {**_PLAIN_OLD, "anyOf": [{"properties": {"e": {"type": "integer"}}}]},
+    "unevaluatedProperties": {**_PLAIN_OLD, "unevaluatedProperties": {"type": "integer"}},
+    "a nested combinator": {
+        **_PLAIN_OLD,
+        "properties": {**_PLAIN_OLD["properties"], "c": {"anyOf": [{"type": "string"}]}},
+    },
+}
+
+
+@pytest.mark.parametrize("old", list(_NOT_KEY_LOCAL.values()), ids=list(_NOT_KEY_LOCAL))
+def test_an_added_property_is_judged_by_the_engine_where_writers_may_send_it(
+    monkeypatch: pytest.MonkeyPatch, old: Any
+) -> None:
+    """Where OLD's writers may send the added key, or the object is not plain, the
+    whole question goes to the engine and the report is its own."""
+    from accord.compat import _diff
+
+    new = {
+        **old,
+        "properties": {**old.get("properties", {}), "e": {"type": "string"}},
+        "required": old.get("required", []),
+    }
+    new["properties"]["a"] = {"type": "string", "maxLength": 8}  # root backward broken
+    expected = _full_report(monkeypatch, old, new)
+    taken: list[bool] = []
+    real = _diff._Judge._key_never_written
+
+    def spied(judge: Any, site: Any, hit: Any) -> bool:
+        taken.append(real(judge, site, hit))
+        return taken[-1]
+
+    monkeypatch.setattr(_diff._Judge, "_key_never_written", spied)
+    assert diff(old_schema=old, new_schema=new).to_json() == expected
+    assert taken
+    assert not any(taken)
+
+
+def test_a_step_budget_too_small_for_the_location_leaves_the_question_to_the_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a step budget the engine could run out of on the whole object, the key-local
+    answer is not given: the report says what the engine says within that budget."""
+    new = {
+        **_PLAIN_OLD,
+        "properties": {
+            **_PLAIN_OLD["properties"],
+            "a": {"type": "string", "maxLength": 32},
+            "e": {"type": "string"},
+        },
+    }
+    for steps in (5, 10, 20, 400):
+        expected = _full_report(monkeypatch, _PLAIN_OLD, new, max_steps=steps)
+        assert diff(old_schema=_PLAIN_OLD, new_schema=new, max_steps=steps).to_json() == expected

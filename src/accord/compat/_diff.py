@@ -28,7 +28,7 @@ import itertools
 import json
 import os
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -595,17 +595,34 @@ class _Engine:
 
 
 class _Pair:
-    """OLD and NEW of one local question; a direction is decided on first read."""
+    """OLD and NEW of one local question; a direction is decided on first read.
 
-    __slots__ = ("_engine", "new", "old")
+    ``new`` may be a function building it (OLD with a patch applied), called on the first
+    read of a direction that is not already ``known``.
+    """
 
-    def __init__(self, engine: _Engine, old: Schema, new: Schema) -> None:
+    __slots__ = ("_engine", "_known", "_make_new", "_new", "old")
+
+    def __init__(
+        self,
+        engine: _Engine,
+        old: Schema,
+        new: Schema | Callable[[], Schema],
+        known: Mapping[Direction, Verdict] | None = None,
+    ) -> None:
         self._engine = engine
         self.old = old
-        self.new = new
+        self._make_new: Callable[[], Schema] | None = new if callable(new) else None
+        self._new: Schema = True if callable(new) else new
+        self._known = known or {}
 
     def verdict(self, direction: Direction) -> Verdict:
-        return self._engine.verdict(self.old, self.new, direction)
+        found = self._known.get(direction)
+        if found is not None:
+            return found
+        if self._make_new is not None:
+            self._new, self._make_new = self._make_new(), None
+        return self._engine.verdict(self.old, self._new, direction)
 
 
 # ----------------------------------------------------------------------------- witnesses
@@ -1038,6 +1055,7 @@ class _Judge:
         self.required = required_directions(mode)
         self._rewritten: dict[int, tuple[Any, Any]] = {}
         self._locations: dict[int, tuple[Site, tuple[Schema, Schema]]] = {}
+        self._plain_sizes: dict[int, tuple[Schema, int | None]] = {}
         self._old_ref_free = isinstance(old, dict) and "$ref" not in canonical_text(old)
         # Neither "$ref" nor "$dynamicRef" anywhere in OLD / NEW (what ``_has_ref`` looks
         # for; the texts are the diff's own, memoised).
@@ -1073,23 +1091,87 @@ class _Judge:
     def isolated(self, site: Site, hit: Hit) -> _Pair:
         old_local, new_local = self.location(site)
         if hit.patch is not None:
-            patched_root = _apply(self.old, hit.patch)
-            no_refs = False
-            if self._old_no_refs and self._adds_no_ref(hit.patch):
-                # What the branch below does (OLD and the patch are without "$ref"), and
-                # without "$dynamicRef" too.
-                patched = _embedded(patched_root, text=False, ref_free=True)
-                no_refs = True
-            elif self._old_ref_free and not any(
-                _has_ref(value) for _, _, value in hit.patch if value is not DELETE
-            ):
-                # OLD has no "$ref" and the patch adds none: nothing to rewrite.
-                patched = _embedded(patched_root, text=False, ref_free=True)
-                no_refs = self._old_no_refs
-            else:
-                patched = _embedded(patched_root, self._rewritten, text=False)
-            new_local = _local(patched, [p for p, _ in site.location.old.entries], ref_free=no_refs)
+            known: dict[Direction, Verdict] = {}
+            if self._key_never_written(site, hit):
+                known["backward"] = _HOLDS
+            patch = hit.patch
+            return _Pair(self.engine, old_local, lambda: self._patched_local(site, patch), known)
         return self.engine.pair(old_local, new_local)
+
+    def _key_never_written(self, site: Site, hit: Hit) -> bool:
+        """Whether OLD's writers can never emit the key an optional property adds, so the
+        isolated backward question (OLD's writer closure within OLD with the property
+        declared) holds without asking it of the whole location: a question on that key
+        alone, which OLD's writers never send.
+
+        The argument, under contract semantics: the site is one object schema of OLD
+        (no ``$ref`` anywhere in OLD, no anchor, so nothing else applies where it does)
+        that declares some key, does not name the added one and has no
+        ``additionalProperties`` but ``false``: its writer closure admits only the
+        declared keys. Declaring one more changes what OLD accepts only for objects
+        carrying it, so every payload of OLD's writer is still accepted. The engine
+        proves the same, and would answer so: the location and the added schema are
+        plain (:func:`_plain_size`: nothing it fails to read or leaves unmodelled) and
+        small for its step budget (:data:`_STEPS_PER_NODE`).
+        """
+        if (
+            hit.rule != "property-added-optional"
+            or self.engine.semantics != "contract"
+            or self.engine.unmodelled is not None
+            or not self._old_no_refs
+            or site.anchor is not None
+            or hit.patch is None
+            or len(hit.patch) != 1
+            or len(site.old.entries) != 1
+        ):
+            return False
+        where, holder = site.old.entries[0]
+        target, keyword, props = hit.patch[0]
+        if not isinstance(holder, dict) or (target, keyword) != (where, "properties"):
+            return False
+        declared = holder.get("properties", {})
+        required = holder.get("required", [])
+        return (
+            holder.get("additionalProperties", False) is False
+            and isinstance(declared, dict)
+            and isinstance(required, list)
+            and bool(declared or required)
+            and hit.key not in declared
+            and hit.key not in required
+            and isinstance(props, dict)
+            and props.keys() == {*declared, hit.key}
+            and self._within_budget(holder, props[hit.key])
+        )
+
+    def _within_budget(self, holder: Schema, added: Schema) -> bool:
+        """Whether ``holder`` and ``added`` are plain (:func:`_plain_size`) and small
+        enough for the engine's step budget to prove the question about them."""
+        found = self._plain_sizes.get(id(holder))
+        if found is None or found[0] is not holder:
+            found = self._plain_sizes[id(holder)] = (holder, _plain_size(holder))
+        size, extra = found[1], _plain_size(added)
+        if size is None or extra is None:
+            return False
+        return _STEPS_PER_NODE * (size + extra) + _STEPS_BASE <= self.engine.max_steps
+
+    def _patched_local(self, site: Site, patch: Sequence[PatchOp]) -> Schema:
+        """The local schema of ``site``'s location in OLD with ``patch`` applied."""
+        patched_root = _apply(self.old, patch)
+        no_refs = False
+        if self._old_no_refs and self._adds_no_ref(patch):
+            # What the branch below does (OLD and the patch are without "$ref"), and
+            # without "$dynamicRef" too.
+            patched = _embedded(patched_root, text=False, ref_free=True)
+            no_refs = True
+        elif self._old_ref_free and not any(
+            _has_ref(value) for _, _, value in patch if value is not DELETE
+        ):
+            # OLD has no "$ref" and the patch adds none: nothing to rewrite.
+            patched = _embedded(patched_root, text=False, ref_free=True)
+            no_refs = self._old_no_refs
+        else:
+            patched = _embedded(patched_root, self._rewritten, text=False)
+        return _local(patched, [p for p, _ in site.location.old.entries], ref_free=no_refs)
 
     def _adds_no_ref(self, patch: Sequence[PatchOp]) -> bool:
         """Whether no value ``patch`` writes into OLD (which has none) holds a ``$ref`` or
@@ -1302,6 +1384,81 @@ class _Judge:
         if set(claims) & set(self.required):
             return default
         return "warning" if claims else "info"
+
+
+_HOLDS = Verdict(holds=True)
+
+# The keywords of a plain schema (``_plain_size``): object, array and scalar assertions
+# the engine reads directly, annotations, ``properties`` and ``items``. No combinator,
+# no reference, no regular expression, nothing that looks at other keys
+# (``_Judge._key_never_written``).
+_PLAIN_KEYWORDS = frozenset(
+    {
+        "$comment",
+        "$id",
+        "$schema",
+        "additionalProperties",
+        "const",
+        "default",
+        "deprecated",
+        "description",
+        "enum",
+        "examples",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "format",
+        "items",
+        "maxItems",
+        "maxLength",
+        "maxProperties",
+        "maximum",
+        "minItems",
+        "minLength",
+        "minProperties",
+        "minimum",
+        "multipleOf",
+        "properties",
+        "readOnly",
+        "required",
+        "title",
+        "type",
+        "uniqueItems",
+        "writeOnly",
+    }
+)
+
+
+def _plain_size(schema: Schema) -> int | None:
+    """The number of subschemas in ``schema`` (itself included) when each is a boolean or
+    an object of :data:`_PLAIN_KEYWORDS` only, with a boolean ``additionalProperties``;
+    else None."""
+    count = 0
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, bool):
+            continue
+        if not isinstance(node, dict) or not node.keys() <= _PLAIN_KEYWORDS:
+            return None
+        if not isinstance(node.get("additionalProperties", False), bool):
+            return None
+        props = node.get("properties", {})
+        if not isinstance(props, dict):
+            return None
+        stack.extend(props.values())
+        if "items" in node:
+            stack.append(node["items"])
+    return count
+
+
+# The step budget ``_Judge._key_never_written`` asks for, per subschema of a plain
+# location, before answering for the engine: the engine's proof for these shapes takes
+# about 2 steps per subschema on a wide object and at most 8 on the smallest (measured
+# on generated plain schemas), so the budget the engine would have is never the reason
+# it could not answer.
+_STEPS_PER_NODE = 16
+_STEPS_BASE = 256
 
 
 def _removal_hits(comparison: Comparison) -> Iterator[Hit]:
