@@ -181,7 +181,9 @@ def test_a_minor_step_asks_the_engine_only_the_root_questions(
     new = {**old, "properties": {**old["properties"], "note": {"type": "string"}}}
     report = diff(old_schema=old, new_schema=new)
     assert (report.compatible, report.required_bump) == (True, "minor")
-    assert asked == ["contract", "contract"]  # was 4: the plain sets were compared too
+    # Both root directions hold key by key (was 4: the plain sets were compared too,
+    # then 2: the contract directions on the whole objects).
+    assert asked == []
 
 
 def test_no_collection_runs_during_a_diff_and_the_collector_is_restored(
@@ -531,11 +533,12 @@ def _questions(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
 
 
 def _full_report(monkeypatch: pytest.MonkeyPatch, old: Any, new: Any, **options: Any) -> Any:
-    """The report with every isolated question asked of the engine (no key-local answer)."""
+    """The report with every question asked of the engine whole (no key-local answer)."""
     from accord.compat import _diff
 
     with monkeypatch.context() as patched:
         patched.setattr(_diff._Judge, "_key_never_written", lambda *_: False)
+        patched.setattr(_diff._Engine, "_holds_by_keys", lambda *_: False)
         return diff(old_schema=old, new_schema=new, **options).to_json()
 
 
@@ -632,6 +635,74 @@ def test_a_step_budget_too_small_for_the_location_leaves_the_question_to_the_eng
             "e": {"type": "string"},
         },
     }
-    for steps in (5, 10, 20, 400):
+    for steps in (5, 10, 20, 40, 400):
         expected = _full_report(monkeypatch, _PLAIN_OLD, new, max_steps=steps)
         assert diff(old_schema=_PLAIN_OLD, new_schema=new, max_steps=steps).to_json() == expected
+
+
+def test_a_root_direction_that_holds_key_by_key_is_not_asked_of_the_whole_objects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Forward holds property by property (the narrowed one's question, asked once for
+    the root and its own change, and the added one OLD leaves open): the engine is not
+    asked the whole objects in that direction, and the report is the engine's."""
+    new = {
+        **_PLAIN_OLD,
+        "properties": {
+            **_PLAIN_OLD["properties"],
+            "a": {"type": "string", "maxLength": 32},
+            "e": {"type": "string"},
+        },
+    }
+    expected = _full_report(monkeypatch, _PLAIN_OLD, new)
+    asked = _questions(monkeypatch)
+    report = diff(old_schema=_PLAIN_OLD, new_schema=new)
+    assert report.to_json() == expected
+    assert (report.backward, report.forward) == (False, True)
+    whole = [sub for sub, _ in asked if "properties" in sub]
+    assert len(whole) == 1  # backward, refuted with its witness; was 2 (forward too)
+    assert len(asked) == 3  # and the narrowed property's two directions
+
+
+_NOT_KEY_BY_KEY = {
+    "the root type changes": ({"type": ["object", "null"]}, {}),
+    "OLD's writers may send any key": ({"additionalProperties": True}, {}),
+    "NEW requires a key OLD may omit": ({}, {"required": ["b", "a"]}),
+    "a combinator at the root": (
+        {"anyOf": [{"required": ["b"]}]},
+        {"anyOf": [{"required": ["b"]}]},
+    ),
+    "a nested combinator": (
+        {"properties": {**_PLAIN_OLD["properties"], "c": {"anyOf": [{"type": "object"}]}}},
+        {"properties": {**_PLAIN_OLD["properties"], "c": {"anyOf": [{"type": "object"}]}}},
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("old_extra", "new_extra"), list(_NOT_KEY_BY_KEY.values()), ids=list(_NOT_KEY_BY_KEY)
+)
+def test_objects_that_differ_beyond_their_keys_are_compared_whole(
+    monkeypatch: pytest.MonkeyPatch, old_extra: Any, new_extra: Any
+) -> None:
+    """Where the objects differ in more than their keys' schemas, or are not plain, the
+    engine answers on the whole objects and the report is its own."""
+    from accord.compat import _diff
+
+    old = {**_PLAIN_OLD, **old_extra}
+    new = {**_PLAIN_OLD, **new_extra}
+    new["properties"] = {**new["properties"], "a": {"type": "string", "maxLength": 32}}
+    expected = _full_report(monkeypatch, old, new)
+    taken: list[bool] = []
+    real = _diff._Engine._holds_by_keys
+
+    def spied(engine: Any, old: Any, new: Any, direction: str) -> bool:
+        answer = real(engine, old, new, direction)
+        if direction == "backward":  # the direction each OLD here breaks
+            taken.append(answer)
+        return answer
+
+    monkeypatch.setattr(_diff._Engine, "_holds_by_keys", spied)
+    assert diff(old_schema=old, new_schema=new).to_json() == expected
+    assert taken
+    assert not any(taken)

@@ -544,12 +544,74 @@ class _Engine:
             by_text = (old_text, new_text, sem, direction)
         result = self._by_text.get(by_text) if by_text is not None else None
         if result is None:
-            sub, sup = (old, new) if direction == "backward" else (new, old)
-            result = self.includes(sub, sup, sem)
+            if sem == "contract" and self._holds_by_keys(old, new, direction):
+                result = _HOLDS
+            else:
+                sub, sup = (old, new) if direction == "backward" else (new, old)
+                result = self.includes(sub, sup, sem)
             if by_text is not None:
                 self._by_text[by_text] = result
         self._memo[key] = (old, new, result)
         return result
+
+    def _holds_by_keys(self, old: Schema, new: Schema, direction: Direction) -> bool:
+        """Whether the contract-semantics question holds key by key: True only with that
+        proof, else the whole question goes to the engine (for its witness or reason).
+
+        For two plain objects (:func:`_plain_size`, small for the step budget) whose
+        keywords other than ``properties``, ``required`` and annotations are the same,
+        the writer side SUB declaring some key and no ``additionalProperties`` but
+        ``false``, every key SUP requires required by SUB: SUB's writers send only
+        SUB's declared keys, each within SUB's schema for it, and everything else SUP
+        asks of the object SUB asks too. So the question holds when, for each key SUB
+        declares, SUB's schema is within SUP's for that key (SUP's ``properties`` entry,
+        else its ``additionalProperties``): the same text, ``true``, or the engine's
+        answer on that key alone, asked as the local question of that property is (one
+        answer for both). The engine proves the same on the whole objects within its
+        budget (the same bound as ``_Judge._key_never_written``).
+        """
+        sub, sup = (old, new) if direction == "backward" else (new, old)
+        if self.unmodelled is not None or not isinstance(sub, dict) or not isinstance(sup, dict):
+            return False
+        sub_props, sup_props = sub.get("properties", {}), sup.get("properties", {})
+        sub_required, sup_required = sub.get("required", []), sup.get("required", [])
+        if (
+            not isinstance(sub_props, dict)
+            or not isinstance(sup_props, dict)
+            or not isinstance(sub_required, list)
+            or not isinstance(sup_required, list)
+            or not (sub_props or sub_required)
+            or sub.get("additionalProperties", False) is not False
+            or not set(sup_required) <= set(sub_required) <= sub_props.keys()
+            or not set(sup_required) <= sup_props.keys()
+        ):
+            return False
+        for keyword in (sub.keys() | sup.keys()) - _KEY_BY_KEY:
+            if (
+                keyword not in sub
+                or keyword not in sup
+                or not same_text(sub[keyword], sup[keyword])
+            ):
+                return False
+        sizes = (_plain_size(sub), _plain_size(sup))
+        if sizes[0] is None or sizes[1] is None:
+            return False
+        if _STEPS_PER_NODE * (sizes[0] + sizes[1]) + _STEPS_BASE > self.max_steps:
+            return False
+        rest = sup.get("additionalProperties", True)
+        pending = [
+            (mine, theirs)
+            for key, mine in sub_props.items()
+            if (theirs := sup_props.get(key, rest)) is not True and not same_text(mine, theirs)
+        ]
+        for mine, theirs in pending:
+            pair = (mine, theirs) if direction == "backward" else (theirs, mine)
+            if (
+                self.verdict({"allOf": [pair[0]]}, {"allOf": [pair[1]]}, direction).holds
+                is not True
+            ):
+                return False
+        return True
 
     def compare(self, old: Schema, new: Schema, semantics: Semantics | None = None) -> Comparison:
         """Both directions (see :meth:`verdict`)."""
@@ -1387,6 +1449,25 @@ class _Judge:
 
 
 _HOLDS = Verdict(holds=True)
+
+# The keywords of an object two plain objects may differ in and still be compared key by
+# key (``_Engine._holds_by_keys``): the keys and annotations.
+_KEY_BY_KEY = frozenset(
+    {
+        "$comment",
+        "$id",
+        "$schema",
+        "default",
+        "deprecated",
+        "description",
+        "examples",
+        "properties",
+        "readOnly",
+        "required",
+        "title",
+        "writeOnly",
+    }
+)
 
 # The keywords of a plain schema (``_plain_size``): object, array and scalar assertions
 # the engine reads directly, annotations, ``properties`` and ``items``. No combinator,
