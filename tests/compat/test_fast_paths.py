@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.compat import _site, diff
+from accord.compat import _rules, _site, diff
 from accord.compat._closure import _at, _unpatterned_leaf, is_leaf
 from accord.compat._nodes import _WATCHED, Ctx, _has_ref, may_contain
 from accord.compat._prover import regex_search
@@ -706,3 +706,47 @@ def test_objects_that_differ_beyond_their_keys_are_compared_whole(
     assert diff(old_schema=old, new_schema=new).to_json() == expected
     assert taken
     assert not any(taken)
+
+
+def _without(value: Any, keywords: frozenset[str]) -> Any:
+    """``value`` with every object's ``keywords`` left out, at any depth."""
+    if isinstance(value, dict):
+        return {k: _without(v, keywords) for k, v in value.items() if k not in keywords}
+    if isinstance(value, list):
+        return [_without(v, keywords) for v in value]
+    return value
+
+
+def _case_pairs() -> list[tuple[Any, Any]]:
+    from pathlib import Path
+
+    data = Path(__file__).parent
+    pairs = [rule.example for rule in _rules.RULES.values()]
+    for path in sorted([*data.glob("data/*.json"), *data.glob("suites/*.json")]):
+        pairs += [(c["old"], c["new"]) for c in json.loads(path.read_text())["cases"]]
+    return pairs
+
+
+def test_a_rule_finds_nothing_where_none_of_the_keywords_it_reads_is_written() -> None:
+    """The walker runs a rule of ``_READS`` only at a site where one of its keywords is
+    in a conjunct of either side: with those keywords taken out of both sides (every
+    case pair and rule example), the rule finds nothing, so skipping it loses nothing."""
+    from accord.compat._diff import _READS, _keywords
+    from accord.compat._site import Site, View
+
+    assert set(_READS) <= set(_rules.RULES)
+    pairs = _case_pairs()
+    for rule_id, keywords in _READS.items():
+        for old, new in pairs:
+            a, b = _without(old, keywords), _without(new, keywords)
+            site = Site(View(a, [("", a)]), View(b, [("", b)]), "")
+            assert keywords.isdisjoint(_keywords(site))
+            assert list(_rules.RULES[rule_id].detect(site)) == [], (rule_id, old, new)
+
+
+def test_a_keyword_behind_a_reference_still_runs_its_rule() -> None:
+    """The keywords looked for are those of every conjunct: a ``$ref`` target's and an
+    ``allOf`` member's count, so the rule still runs and reports the change."""
+    old = {"$defs": {"name": {"maxLength": 10}}, "$ref": "#/$defs/name", "type": "string"}
+    new = {"allOf": [{"maxLength": 5}], "type": "string"}
+    assert "max-length-decreased" in {c.rule for c in diff(old_schema=old, new_schema=new).changes}

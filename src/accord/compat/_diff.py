@@ -523,6 +523,7 @@ class _Engine:
         # same maxLength change on several properties) is answered once.
         self._by_text: dict[tuple[str, str, str, str], Verdict] = {}
         self._closure: dict[str, Schema] = {}
+        self._plain_sizes: dict[int, tuple[Schema, int | None]] = {}
 
     def verdict(
         self, old: Schema, new: Schema, direction: Direction, semantics: Semantics | None = None
@@ -593,7 +594,7 @@ class _Engine:
                 or not same_text(sub[keyword], sup[keyword])
             ):
                 return False
-        sizes = (_plain_size(sub), _plain_size(sup))
+        sizes = (self.plain_size(sub), self.plain_size(sup))
         if sizes[0] is None or sizes[1] is None:
             return False
         if _STEPS_PER_NODE * (sizes[0] + sizes[1]) + _STEPS_BASE > self.max_steps:
@@ -612,6 +613,14 @@ class _Engine:
             ):
                 return False
         return True
+
+    def plain_size(self, schema: Schema) -> int | None:
+        """:func:`_plain_size` of ``schema``, walked once per diff (the roots are asked
+        for each direction and each added property)."""
+        found = self._plain_sizes.get(id(schema))
+        if found is None or found[0] is not schema:
+            found = self._plain_sizes[id(schema)] = (schema, _plain_size(schema))
+        return found[1]
 
     def compare(self, old: Schema, new: Schema, semantics: Semantics | None = None) -> Comparison:
         """Both directions (see :meth:`verdict`)."""
@@ -946,6 +955,62 @@ def _excluded_kinds(site: Site) -> set[str]:
     return out
 
 
+def _keywords(site: Site) -> frozenset[str]:
+    """Every keyword of every conjunct of either side (``View.parts``)."""
+    return frozenset(k for view in (site.old, site.new) for _, part in view.parts for k in part)
+
+
+# Rules that read nothing but these keywords of a site's conjuncts (``View.parts``): where
+# none of them is in any conjunct of either side, both sides read alike and the rule
+# finds nothing, so it is not run (most rules at a wide object's property).
+# tests/compat/test_fast_paths.py holds each entry to that.
+_READS: dict[str, frozenset[str]] = {
+    **{
+        f"{stem}-{word}": frozenset({keyword})
+        for stem, keyword in (
+            ("max-length", "maxLength"),
+            ("min-length", "minLength"),
+            ("max-items", "maxItems"),
+            ("min-items", "minItems"),
+            ("max-properties", "maxProperties"),
+            ("min-properties", "minProperties"),
+        )
+        for word in ("increased", "decreased")
+    },
+    **dict.fromkeys(
+        ("pattern-changed", "pattern-added", "pattern-removed"), frozenset({"pattern"})
+    ),
+    **dict.fromkeys(("format-added", "format-removed", "format-changed"), frozenset({"format"})),
+    **dict.fromkeys(
+        ("minimum-increased", "minimum-decreased"), frozenset({"minimum", "exclusiveMinimum"})
+    ),
+    **dict.fromkeys(
+        ("maximum-increased", "maximum-decreased"), frozenset({"maximum", "exclusiveMaximum"})
+    ),
+    "multiple-of-changed": frozenset({"multipleOf"}),
+    "description-changed": frozenset({"title", "description", "$comment"}),
+    "examples-changed": frozenset({"examples"}),
+    "access-mode-changed": frozenset({"readOnly", "writeOnly"}),
+    "default-changed": frozenset({"default"}),
+    "deprecated-changed": frozenset({"deprecated"}),
+    **dict.fromkeys(
+        (
+            "oneof-branch-added",
+            "oneof-branch-removed",
+            "oneof-branch-overlap",
+            "anyof-branch-added",
+            "anyof-branch-removed",
+            "combinator-changed",
+        ),
+        frozenset({"anyOf", "oneOf"}),
+    ),
+    **dict.fromkeys(("allof-conjunct-added", "allof-conjunct-removed"), frozenset({"allOf"})),
+    "not-changed": frozenset({"not"}),
+    "conditional-changed": frozenset({"if", "then", "else", "dependentSchemas"}),
+    "ref-refactored": frozenset({"$ref", "allOf"}),
+}
+
+
 class _Walker:
     def __init__(self, old: Schema, new: Schema) -> None:
         self.old = old
@@ -997,7 +1062,12 @@ class _Walker:
             rules = [RULES["schema-narrowed"], RULES["schema-widened"]]
         else:
             excluded = _excluded_kinds(site)
-            rules = [r for r in RULES.values() if r.kind not in excluded]
+            present = _keywords(site)
+            rules = [
+                r
+                for r in RULES.values()
+                if r.kind not in excluded and not _READS.get(r.id, present).isdisjoint(present)
+            ]
         for rule in rules:
             for hit in rule.detect(site):
                 self.found.append((site, hit))
@@ -1117,7 +1187,6 @@ class _Judge:
         self.required = required_directions(mode)
         self._rewritten: dict[int, tuple[Any, Any]] = {}
         self._locations: dict[int, tuple[Site, tuple[Schema, Schema]]] = {}
-        self._plain_sizes: dict[int, tuple[Schema, int | None]] = {}
         self._old_ref_free = isinstance(old, dict) and "$ref" not in canonical_text(old)
         # Neither "$ref" nor "$dynamicRef" anywhere in OLD / NEW (what ``_has_ref`` looks
         # for; the texts are the diff's own, memoised).
@@ -1208,10 +1277,7 @@ class _Judge:
     def _within_budget(self, holder: Schema, added: Schema) -> bool:
         """Whether ``holder`` and ``added`` are plain (:func:`_plain_size`) and small
         enough for the engine's step budget to prove the question about them."""
-        found = self._plain_sizes.get(id(holder))
-        if found is None or found[0] is not holder:
-            found = self._plain_sizes[id(holder)] = (holder, _plain_size(holder))
-        size, extra = found[1], _plain_size(added)
+        size, extra = self.engine.plain_size(holder), _plain_size(added)
         if size is None or extra is None:
             return False
         return _STEPS_PER_NODE * (size + extra) + _STEPS_BASE <= self.engine.max_steps
