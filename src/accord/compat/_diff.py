@@ -524,6 +524,9 @@ class _Engine:
         self._by_text: dict[tuple[str, str, str, str], Verdict] = {}
         self._closure: dict[str, Schema] = {}
         self._plain_sizes: dict[int, tuple[Schema, int | None]] = {}
+        self._differs: dict[
+            tuple[int, int], tuple[dict[str, Any], dict[str, Any], frozenset[str]]
+        ] = {}
 
     def verdict(
         self, old: Schema, new: Schema, direction: Direction, semantics: Semantics | None = None
@@ -600,19 +603,36 @@ class _Engine:
         if _STEPS_PER_NODE * (sizes[0] + sizes[1]) + _STEPS_BASE > self.max_steps:
             return False
         rest = sup.get("additionalProperties", True)
+        differing = (
+            self._differing(sub_props, sup_props)
+            if direction == "backward"
+            else self._differing(sup_props, sub_props)
+        )
         pending = [
-            (mine, theirs)
+            (mine, sup_props.get(key, rest))
             for key, mine in sub_props.items()
-            if (theirs := sup_props.get(key, rest)) is not True and not same_text(mine, theirs)
+            if key in differing
+            or (key not in sup_props and rest is not True and not same_text(mine, rest))
         ]
         for mine, theirs in pending:
-            pair = (mine, theirs) if direction == "backward" else (theirs, mine)
-            if (
-                self.verdict({"allOf": [pair[0]]}, {"allOf": [pair[1]]}, direction).holds
-                is not True
-            ):
+            # Phrased as the property's local question (``_local``): one answer for both.
+            old_key, new_key = (mine, theirs) if direction == "backward" else (theirs, mine)
+            local = self.verdict({"allOf": [old_key]}, {"allOf": [new_key]}, direction, "contract")
+            if local.holds is not True:
                 return False
         return True
+
+    def _differing(self, old_props: dict[str, Any], new_props: dict[str, Any]) -> frozenset[str]:
+        """The keys both ``properties`` name with schemas of different text, found once
+        per pair (both directions ask)."""
+        key = (id(old_props), id(new_props))
+        found = self._differs.get(key)
+        if found is None or found[0] is not old_props or found[1] is not new_props:
+            keys = frozenset(
+                k for k, v in old_props.items() if k in new_props and not same_text(v, new_props[k])
+            )
+            found = self._differs[key] = (old_props, new_props, keys)
+        return found[2]
 
     def plain_size(self, schema: Schema) -> int | None:
         """:func:`_plain_size` of ``schema``, walked once per diff (the roots are asked
