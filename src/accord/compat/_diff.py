@@ -1008,6 +1008,24 @@ _READS: dict[str, frozenset[str]] = {
         ("maximum-increased", "maximum-decreased"), frozenset({"maximum", "exclusiveMaximum"})
     ),
     "multiple-of-changed": frozenset({"multipleOf"}),
+    **dict.fromkeys(
+        ("object-closed", "object-opened"),
+        frozenset({"additionalProperties", "unevaluatedProperties"}),
+    ),
+    **dict.fromkeys(
+        ("additional-properties-narrowed", "additional-properties-widened"),
+        frozenset({"additionalProperties"}),
+    ),
+    "pattern-properties-changed": frozenset({"patternProperties"}),
+    "property-names-changed": frozenset({"propertyNames"}),
+    **dict.fromkeys(
+        ("dependent-required-added", "dependent-required-removed"),
+        frozenset({"dependentRequired"}),
+    ),
+    **dict.fromkeys(
+        ("enum-added", "enum-removed", "enum-value-added", "enum-value-removed", "const-changed"),
+        frozenset({"enum", "const"}),
+    ),
     "description-changed": frozenset({"title", "description", "$comment"}),
     "examples-changed": frozenset({"examples"}),
     "access-mode-changed": frozenset({"readOnly", "writeOnly"}),
