@@ -4,12 +4,17 @@ How a report is built:
 
 1. The engine compares the two root documents (``compare``): that is the truth for
    ``backward`` and ``forward``. Under contract semantics its removals (keys named in
-   OLD that NEW's writers can no longer emit) break both directions by policy.
+   OLD that NEW's writers can no longer emit) break both directions by policy. Between
+   two plain objects that differ only in their keys' schemas, a direction that holds
+   is proven key by key (``_Engine._holds_by_keys``); any other answer is the engine's
+   on the whole documents.
 2. The walker visits OLD and NEW in parallel by instance location (properties, items,
    tuple positions, map values, matched ``anyOf``/``oneOf`` branches; through ``$ref``
    with a memo on pointer pairs so recursion ends) and runs every rule's detector.
 3. Each hit is judged alone where it can be: the rule's patch applies only that
-   change to OLD, and the engine compares OLD with the patched OLD at that location.
+   change to OLD, and the engine compares OLD with the patched OLD at that location
+   (an optional property OLD's writers never send is judged on that key alone:
+   ``_Judge._key_never_written``).
    A change claims a direction only if that local comparison does not hold *and* the
    root comparison does not hold: a local narrowing can be harmless at the root.
 4. Every claimed set-inclusion break carries a root-level witness checked with the
