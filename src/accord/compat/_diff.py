@@ -1053,6 +1053,11 @@ _READS: dict[str, frozenset[str]] = {
     "ref-refactored": frozenset({"$ref", "allOf"}),
 }
 
+# Each rule with its kind and its keywords (``_READS``), in the catalogue's order: what
+# the walker filters at every site, read once (``Rule.kind`` and ``Rule.id`` are looked
+# up through the rule's record).
+_DISPATCH = tuple((rule, rule.kind, _READS.get(rule.id)) for rule in RULES.values())
+
 
 class _Walker:
     def __init__(self, old: Schema, new: Schema) -> None:
@@ -1108,8 +1113,8 @@ class _Walker:
             present = _keywords(site)
             rules = [
                 r
-                for r in RULES.values()
-                if r.kind not in excluded and not _READS.get(r.id, present).isdisjoint(present)
+                for r, kind, reads in _DISPATCH
+                if kind not in excluded and (reads is None or not reads.isdisjoint(present))
             ]
         for rule in rules:
             for hit in rule.detect(site):
