@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.compat import _site, diff
+from accord.compat import _rules, _site, diff
 from accord.compat._closure import _at, _unpatterned_leaf, is_leaf
 from accord.compat._nodes import _WATCHED, Ctx, _has_ref, may_contain
 from accord.compat._prover import regex_search
@@ -181,7 +181,9 @@ def test_a_minor_step_asks_the_engine_only_the_root_questions(
     new = {**old, "properties": {**old["properties"], "note": {"type": "string"}}}
     report = diff(old_schema=old, new_schema=new)
     assert (report.compatible, report.required_bump) == (True, "minor")
-    assert asked == ["contract", "contract"]  # was 4: the plain sets were compared too
+    # Both root directions hold key by key (was 4: the plain sets were compared too,
+    # then 2: the contract directions on the whole objects).
+    assert asked == []
 
 
 def test_no_collection_runs_during_a_diff_and_the_collector_is_restored(
@@ -513,3 +515,238 @@ def test_a_shrink_attempt_dropping_a_required_key_is_not_validated(
     assert witness is not None
     assert sorted(witness.payload) == sorted(properties)[:40]
     assert len(ran) < 40  # was over 100: every attempt ran the validator
+
+
+def _questions(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
+    """Every (sub, sup) the diff asks the engine, from now on."""
+    from accord.compat import _engine
+
+    asked: list[tuple[Any, Any]] = []
+    real = _engine.includes
+
+    def counted(sub: Any, sup: Any, **options: Any) -> Any:
+        asked.append((sub, sup))
+        return real(sub, sup, **options)
+
+    monkeypatch.setattr(_engine, "includes", counted)
+    return asked
+
+
+def _full_report(monkeypatch: pytest.MonkeyPatch, old: Any, new: Any, **options: Any) -> Any:
+    """The report with every question asked of the engine whole (no key-local answer)."""
+    from accord.compat import _diff
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_diff._Judge, "_key_never_written", lambda *_: False)
+        patched.setattr(_diff._Engine, "_holds_by_keys", lambda *_: False)
+        return diff(old_schema=old, new_schema=new, **options).to_json()
+
+
+_PLAIN_OLD = {
+    "type": "object",
+    "properties": {
+        "a": {"type": "string", "maxLength": 64},
+        "b": {"type": "integer", "minimum": 0},
+        "c": {"type": "object", "properties": {"d": {"type": "boolean"}}},
+    },
+    "required": ["b"],
+}
+
+
+def test_an_optional_property_added_to_a_plain_object_asks_no_whole_document_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """OLD's writers never send an undeclared key, so the added property's backward
+    question is answered on that key alone: the engine is asked the two root directions
+    and the narrowed property's local question, not the whole object again (what a diff
+    of a wide schema paid per added property). The report is the one the engine gives."""
+    new = {
+        **_PLAIN_OLD,
+        "properties": {
+            **_PLAIN_OLD["properties"],
+            "a": {"type": "string", "maxLength": 32},
+            "e": {"type": "string"},
+        },
+    }
+    expected = _full_report(monkeypatch, _PLAIN_OLD, new)
+    asked = _questions(monkeypatch)
+    report = diff(old_schema=_PLAIN_OLD, new_schema=new)
+    assert report.to_json() == expected
+    assert [(c.rule, c.breaks) for c in report.changes] == [
+        ("max-length-decreased", ("backward",)),
+        ("property-added-optional", ()),
+    ]
+    assert len(asked) == 3  # was 4: the whole object, patched with "e", asked again
+    assert not any("e" in sup.get("allOf", [{}])[0].get("properties", {}) for _, sup in asked)
+
+
+_NOT_KEY_LOCAL = {
+    "additionalProperties": {**_PLAIN_OLD, "additionalProperties": {"type": "integer"}},
+    "named by required only": {**_PLAIN_OLD, "required": ["b", "e"]},
+    "patternProperties": {**_PLAIN_OLD, "patternProperties": {"^e": {"type": "integer"}}},
+    "no declared key": {"type": "object"},
+    "anyOf declaring it": {**_PLAIN_OLD, "anyOf": [{"properties": {"e": {"type": "integer"}}}]},
+    "unevaluatedProperties": {**_PLAIN_OLD, "unevaluatedProperties": {"type": "integer"}},
+    "a nested combinator": {
+        **_PLAIN_OLD,
+        "properties": {**_PLAIN_OLD["properties"], "c": {"anyOf": [{"type": "string"}]}},
+    },
+}
+
+
+@pytest.mark.parametrize("old", list(_NOT_KEY_LOCAL.values()), ids=list(_NOT_KEY_LOCAL))
+def test_an_added_property_is_judged_by_the_engine_where_writers_may_send_it(
+    monkeypatch: pytest.MonkeyPatch, old: Any
+) -> None:
+    """Where OLD's writers may send the added key, or the object is not plain, the
+    whole question goes to the engine and the report is its own."""
+    from accord.compat import _diff
+
+    new = {
+        **old,
+        "properties": {**old.get("properties", {}), "e": {"type": "string"}},
+        "required": old.get("required", []),
+    }
+    new["properties"]["a"] = {"type": "string", "maxLength": 8}  # root backward broken
+    expected = _full_report(monkeypatch, old, new)
+    taken: list[bool] = []
+    real = _diff._Judge._key_never_written
+
+    def spied(judge: Any, site: Any, hit: Any) -> bool:
+        taken.append(real(judge, site, hit))
+        return taken[-1]
+
+    monkeypatch.setattr(_diff._Judge, "_key_never_written", spied)
+    assert diff(old_schema=old, new_schema=new).to_json() == expected
+    assert taken
+    assert not any(taken)
+
+
+def test_a_step_budget_too_small_for_the_location_leaves_the_question_to_the_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a step budget the engine could run out of on the whole object, the key-local
+    answer is not given: the report says what the engine says within that budget."""
+    new = {
+        **_PLAIN_OLD,
+        "properties": {
+            **_PLAIN_OLD["properties"],
+            "a": {"type": "string", "maxLength": 32},
+            "e": {"type": "string"},
+        },
+    }
+    for steps in (5, 10, 20, 40, 400):
+        expected = _full_report(monkeypatch, _PLAIN_OLD, new, max_steps=steps)
+        assert diff(old_schema=_PLAIN_OLD, new_schema=new, max_steps=steps).to_json() == expected
+
+
+def test_a_root_direction_that_holds_key_by_key_is_not_asked_of_the_whole_objects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Forward holds property by property (the narrowed one's question, asked once for
+    the root and its own change, and the added one OLD leaves open): the engine is not
+    asked the whole objects in that direction, and the report is the engine's."""
+    new = {
+        **_PLAIN_OLD,
+        "properties": {
+            **_PLAIN_OLD["properties"],
+            "a": {"type": "string", "maxLength": 32},
+            "e": {"type": "string"},
+        },
+    }
+    expected = _full_report(monkeypatch, _PLAIN_OLD, new)
+    asked = _questions(monkeypatch)
+    report = diff(old_schema=_PLAIN_OLD, new_schema=new)
+    assert report.to_json() == expected
+    assert (report.backward, report.forward) == (False, True)
+    whole = [sub for sub, _ in asked if "properties" in sub]
+    assert len(whole) == 1  # backward, refuted with its witness; was 2 (forward too)
+    assert len(asked) == 3  # and the narrowed property's two directions
+
+
+_NOT_KEY_BY_KEY = {
+    "the root type changes": ({"type": ["object", "null"]}, {}),
+    "OLD's writers may send any key": ({"additionalProperties": True}, {}),
+    "NEW requires a key OLD may omit": ({}, {"required": ["b", "a"]}),
+    "a combinator at the root": (
+        {"anyOf": [{"required": ["b"]}]},
+        {"anyOf": [{"required": ["b"]}]},
+    ),
+    "a nested combinator": (
+        {"properties": {**_PLAIN_OLD["properties"], "c": {"anyOf": [{"type": "object"}]}}},
+        {"properties": {**_PLAIN_OLD["properties"], "c": {"anyOf": [{"type": "object"}]}}},
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("old_extra", "new_extra"), list(_NOT_KEY_BY_KEY.values()), ids=list(_NOT_KEY_BY_KEY)
+)
+def test_objects_that_differ_beyond_their_keys_are_compared_whole(
+    monkeypatch: pytest.MonkeyPatch, old_extra: Any, new_extra: Any
+) -> None:
+    """Where the objects differ in more than their keys' schemas, or are not plain, the
+    engine answers on the whole objects and the report is its own."""
+    from accord.compat import _diff
+
+    old = {**_PLAIN_OLD, **old_extra}
+    new = {**_PLAIN_OLD, **new_extra}
+    new["properties"] = {**new["properties"], "a": {"type": "string", "maxLength": 32}}
+    expected = _full_report(monkeypatch, old, new)
+    taken: list[bool] = []
+    real = _diff._Engine._holds_by_keys
+
+    def spied(engine: Any, old: Any, new: Any, direction: str) -> bool:
+        answer = real(engine, old, new, direction)
+        if direction == "backward":  # the direction each OLD here breaks
+            taken.append(answer)
+        return answer
+
+    monkeypatch.setattr(_diff._Engine, "_holds_by_keys", spied)
+    assert diff(old_schema=old, new_schema=new).to_json() == expected
+    assert taken
+    assert not any(taken)
+
+
+def _without(value: Any, keywords: frozenset[str]) -> Any:
+    """``value`` with every object's ``keywords`` left out, at any depth."""
+    if isinstance(value, dict):
+        return {k: _without(v, keywords) for k, v in value.items() if k not in keywords}
+    if isinstance(value, list):
+        return [_without(v, keywords) for v in value]
+    return value
+
+
+def _case_pairs() -> list[tuple[Any, Any]]:
+    from pathlib import Path
+
+    data = Path(__file__).parent
+    pairs = [rule.example for rule in _rules.RULES.values()]
+    for path in sorted([*data.glob("data/*.json"), *data.glob("suites/*.json")]):
+        pairs += [(c["old"], c["new"]) for c in json.loads(path.read_text())["cases"]]
+    return pairs
+
+
+def test_a_rule_finds_nothing_where_none_of_the_keywords_it_reads_is_written() -> None:
+    """The walker runs a rule of ``_READS`` only at a site where one of its keywords is
+    in a conjunct of either side: with those keywords taken out of both sides (every
+    case pair and rule example), the rule finds nothing, so skipping it loses nothing."""
+    from accord.compat._diff import _READS, _keywords
+    from accord.compat._site import Site, View
+
+    assert set(_READS) <= set(_rules.RULES)
+    pairs = _case_pairs()
+    for rule_id, keywords in _READS.items():
+        for old, new in pairs:
+            a, b = _without(old, keywords), _without(new, keywords)
+            site = Site(View(a, [("", a)]), View(b, [("", b)]), "")
+            assert keywords.isdisjoint(_keywords(site))
+            assert list(_rules.RULES[rule_id].detect(site)) == [], (rule_id, old, new)
+
+
+def test_a_keyword_behind_a_reference_still_runs_its_rule() -> None:
+    """The keywords looked for are those of every conjunct: a ``$ref`` target's and an
+    ``allOf`` member's count, so the rule still runs and reports the change."""
+    old = {"$defs": {"name": {"maxLength": 10}}, "$ref": "#/$defs/name", "type": "string"}
+    new = {"allOf": [{"maxLength": 5}], "type": "string"}
+    assert "max-length-decreased" in {c.rule for c in diff(old_schema=old, new_schema=new).changes}

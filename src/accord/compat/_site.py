@@ -190,6 +190,7 @@ class View:
         self.unwrapped: set[tuple[str, str]] = set()
         self.allof_sizes: list[int] = []
         self._properties: dict[str, list[tuple[str, Schema]]] | None = None
+        self._values: dict[str, list[tuple[str, Any]]] = {}
         seen: set[str] = set()
         for pointer, schema in entries:
             self._add(pointer, schema, seen)
@@ -228,8 +229,15 @@ class View:
         return self.entries[0][0] if self.entries else ""
 
     def values(self, keyword: str) -> list[tuple[str, Any]]:
-        """``(pointer of the conjunct, value)`` for every conjunct that has ``keyword``."""
-        return [(p, s[keyword]) for p, s in self.parts if keyword in s]
+        """``(pointer of the conjunct, value)`` for every conjunct that has ``keyword``.
+
+        Built once per view and keyword (the rules ask a site hundreds of times). The
+        result is shared: callers must not mutate it.
+        """
+        found = self._values.get(keyword)
+        if found is None:
+            found = self._values[keyword] = [(p, s[keyword]) for p, s in self.parts if keyword in s]
+        return found
 
     def first(self, keyword: str) -> tuple[str, Any] | None:
         found = self.values(keyword)
