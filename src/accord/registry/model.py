@@ -346,6 +346,11 @@ class _Written:
         self.newline = newline
 
 
+# The two markers every version written back shares (one object per version would be
+# thousands more for the cyclic collector to walk).
+_WRITTEN = (_Written(newline=False), _Written(newline=True))
+
+
 def _write_back(document: Any, newline: bool) -> bytes:
     """``document`` as JSON text indented by 2 (msgspec's, keys in their order)."""
     import msgspec
@@ -398,9 +403,9 @@ def _drop_written_bytes(version: ContractVersion) -> None:
     except (TypeError, ValueError, OverflowError):  # nothing msgspec can write: kept
         return
     if raw == written:
-        _RAW_SLOT.__set__(version, _Written(newline=False))
+        _RAW_SLOT.__set__(version, _WRITTEN[0])
     elif raw[:-1] == written and raw[-1:] == b"\n":
-        _RAW_SLOT.__set__(version, _Written(newline=True))
+        _RAW_SLOT.__set__(version, _WRITTEN[1])
 
 
 def _stored_document(version: ContractVersion) -> Any:
