@@ -60,3 +60,27 @@ def test_freezing_and_handing_text_over_leave_no_cycle() -> None:
         freeze_within_limits(document)
         thaw('{"type": "string"}')
     assert gc.collect() == 0
+
+
+def _young(value: object) -> bool:
+    return any(found is value for found in gc.get_objects(0) + gc.get_objects(1))
+
+
+@pytest.mark.usefixtures("collector_state")
+def test_a_load_hands_its_documents_to_the_oldest_generation(tmp_path: Path) -> None:
+    # Built with the collector paused, they would otherwise be walked by the next
+    # young collection and again by the one after (each a pass over every document).
+    _write(tmp_path, f'{{"$schema": "{DIALECT}", "properties": {{"a": {{"type": "string"}}}}}}')
+    gc.enable()
+    registry = Registry.load(tmp_path)
+    document = registry.get("ns.c@1.0.0").document
+    assert not _young(document)
+    assert not _young(document["properties"]["a"])
+
+
+@pytest.mark.usefixtures("collector_state")
+def test_a_load_leaves_the_generations_alone_when_the_collector_is_off(tmp_path: Path) -> None:
+    _write(tmp_path, f'{{"$schema": "{DIALECT}", "properties": {{"a": {{"type": "string"}}}}}}')
+    gc.disable()
+    registry = Registry.load(tmp_path)
+    assert _young(registry.get("ns.c@1.0.0").document)

@@ -97,3 +97,21 @@ def test_path_is_kept_as_text_and_read_as_a_path(tmp_path: Path) -> None:
     assert version.path.read_bytes() == data
     assert pickle.loads(pickle.dumps(version)).path == version.path
     assert dataclasses.replace(version, draft=True).path == version.path
+
+
+def test_versions_written_back_share_one_marker(tmp_path: Path) -> None:
+    # One per kind of ending, not one object per version (a registry keeps thousands).
+    directory = tmp_path / "ns" / "c"
+    directory.mkdir(parents=True)
+    (directory / "contract.toml").write_text('owner = "team"\nkind = "event"\n')
+    for name in ("1.0.0", "1.1.0", "2.0.0", "2.1.0"):
+        newline = "\n" if name.endswith("1.0") else ""
+        (directory / f"{name}.schema.json").write_text(_indent_2(DOCUMENT) + newline)
+    registry = Registry.load(tmp_path, check_all=True)
+    markers = [_RAW_SLOT.__get__(v, ContractVersion) for v in registry.contract("ns.c").versions]
+    assert all(type(m) is _Written for m in markers)
+    assert len({id(m) for m in markers}) == 2
+    assert [v.raw for v in registry.contract("ns.c").versions] == [
+        (directory / f"{name}.schema.json").read_bytes()
+        for name in ("1.0.0", "1.1.0", "2.0.0", "2.1.0")
+    ]

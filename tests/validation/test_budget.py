@@ -205,3 +205,68 @@ def test_check_limits_counts_a_document_without_refs_in_its_own_walk() -> None:
         ("schema-too-complex", ""),
         ("schema-too-complex", ""),
     ]
+
+
+def _canonical_by_definition(document: Any) -> bool:
+    """Every object's keys sorted, no ``$id`` key, only plain JSON values."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "$id" in node or list(node) != sorted(node):
+                return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif type(node) not in (str, int, float, bool, type(None)):
+            return False
+    return True
+
+
+CANONICAL_CASES = {
+    "sorted": {"a": 1, "b": {"c": [{"d": 1, "e": 2}], "f": None}},
+    "root unsorted": {"b": 1, "a": 1},
+    "nested unsorted": {"a": {"b": [{"y": 1, "x": 2}]}},
+    "deep unsorted in an array": {"a": [[[{"b": 1, "a": 2}]]]},
+    "$id": {"$id": "x", "a": 1},
+    "nested $id": {"a": {"$id": "x"}},
+    "$id as a value only": {"a": "$id"},
+    "code point order": {"\u00e9": 1, "\U0001f600": 2, "\uffff": 3},
+    "utf-16 order": {"\u00e9": 1, "\uffff": 2, "\U0001f600": 3},
+    "prefixes": {"": 1, "a": 2, "a\u0000": 3, "aa": 4},
+    "prefixes unsorted": {"a": 1, "": 2},
+    "big integer": {"a": 10**40, "b": -(10**40)},
+    "big integer unsorted": {"b": 10**40, "a": 1},
+    "lone surrogate": {"a": "\ud800", "b": 1},
+    "lone surrogate key unsorted": {"\ud800": 1, "a": 2},
+    "not plain": {"a": 1.5, "b": float("inf")},
+    "empty": {},
+    "array root": [{"a": 1}, {"b": 2, "a": 1}],
+    "scalar root": "x",
+}
+
+
+@pytest.mark.parametrize("name", list(CANONICAL_CASES))
+def test_the_canonical_flag_is_its_definition(name: str) -> None:
+    document = CANONICAL_CASES[name]
+    canonical = _budget.freeze_within_limits(document)[2]
+    assert canonical == _canonical_by_definition(document)
+
+
+def test_the_canonical_flag_is_its_definition_on_random_trees() -> None:
+    rng = random.Random(29)
+    keys = ["a", "b", "B", "$id", "\u00e9", "\U0001f600", "\uffff", ""]
+
+    def tree(depth: int) -> Any:
+        if depth == 0 or rng.random() < 0.3:
+            return rng.choice([1, "s", None, 2.5, True, 10**30])
+        if rng.random() < 0.5:
+            return [tree(depth - 1) for _ in range(rng.randint(0, 3))]
+        chosen = rng.sample(keys, rng.randint(0, 4))
+        if rng.random() < 0.6:
+            chosen.sort()
+        return {k: tree(depth - 1) for k in chosen}
+
+    for _ in range(500):
+        document = tree(4)
+        assert _budget.freeze_within_limits(document)[2] == _canonical_by_definition(document)

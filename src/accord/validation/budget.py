@@ -244,6 +244,7 @@ def freeze_within_limits(
     state = _Freezing(limits.max_items)
     frozen = _freeze(document, state)
     refs, containers, wide, canonical = state.refs, state.containers, state.wide, state.canonical
+    canonical = canonical and _keys_sorted(document)
     cap = limits.max_nodes
     if not wide:
         growth = _ref_growth(frozen, refs)
@@ -275,7 +276,7 @@ def _freeze(node: Any, state: _Freezing) -> Any:
         ref = node.get("$ref")
         if type(ref) is str:
             state.refs.append(ref)
-        if state.canonical and ("$id" in node or list(node) != sorted(node)):
+        if state.canonical and "$id" in node:  # key order: _keys_sorted, once
             state.canonical = False
         # A C copy, then only strings (interned) and containers are replaced.
         frozen = FrozenDict(node)
@@ -300,6 +301,43 @@ def _freeze(node: Any, state: _Freezing) -> Any:
     if type(node) not in _SCALARS:
         state.canonical = False
     return node
+
+
+_encoders: tuple[Any, Any] | None = None
+
+
+def _keys_sorted(document: Any) -> bool:
+    """Whether every object of a tree of plain JSON values has its keys sorted.
+
+    Decided by two C encodings instead of a sort per object: the JSON text of a tree
+    with each object's keys sorted equals its text as it is exactly when they are
+    already sorted (a text reads back to one list of entries per object, so two orders
+    of distinct keys give two texts; msgspec sorts keys by code point, as ``sorted``
+    does). A tree msgspec cannot write (a lone surrogate) is walked instead.
+    """
+    global _encoders  # noqa: PLW0603 - msgspec imported on first use, as jsondoc does
+    if _encoders is None:
+        import msgspec
+
+        _encoders = (msgspec.json.Encoder().encode, msgspec.json.Encoder(order="sorted").encode)
+    as_is, sorted_keys = _encoders
+    try:
+        return bool(as_is(document) == sorted_keys(document))
+    except (TypeError, ValueError, OverflowError):
+        return _keys_sorted_walk(document)
+
+
+def _keys_sorted_walk(document: Any) -> bool:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if list(node) != sorted(node):
+                return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
 
 
 def _ref_growth(document: Any, refs: list[str]) -> int | None:
