@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.codegen import _render, generate_package
+from accord.errors import CodegenError
 from accord.registry.model import Registry
 from accord.validation import backends, probe
 
@@ -132,3 +135,52 @@ def test_a_generator_without_the_private_quote_step_is_asked_for_double_quotes(
     fast = render()
     monkeypatch.setattr(_render, "_quote_normaliser", lambda: None)
     assert render() == fast
+
+
+# Pieces of generated-looking Python, each of the tokenizer's edge cases among them.
+_PIECES = st.sampled_from(
+    ["'", '"', "\\", "#", "\n", " ", "    ", "\n    ", "\n        ", "\t", "\f", "\r",
+     "\\\n", "'''", '""', "''", "a", "r", "f", "b", "é", "1", "(", ")", "[", "]", ":",
+     ",", "x = ", "class B(A):\n    x: int = 1\n", "if x:\n", "\n# c's\n", "  # 'q'\n",
+     "Literal['a', \"b\"]", "'x\\''", "'y\\\\'", "\x0b", "\u2028"]
+)  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_the_plain_quote_step_writes_what_the_generators_tokenizer_writes(text: str) -> None:
+    from datamodel_code_generator._builtin_formatter import _normalize_string_quotes
+
+    plain = _render._plain_double_quotes(text)
+    if plain is None:
+        return  # left to the tokenizer
+    try:
+        expected = _normalize_string_quotes(text)
+    except Exception:  # noqa: BLE001 - does not tokenize: render_version asks the tokenizer
+        return
+    assert plain == expected
+
+
+def test_a_run_quotes_generated_modules_without_the_tokenizer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = _registry(tmp_path / "contracts", 2)
+    tokenized = _count(monkeypatch, _render, "_tokenized_double_quotes")
+    result = generate_package(registry, tmp_path / "out")
+    assert len(result.regenerated) == 2
+    assert tokenized == []
+    module = tmp_path / "out" / result.regenerated[0]
+    assert 'Literal["a", "b\'s"]' in module.read_text(encoding="utf-8")
+
+
+def test_a_module_that_does_not_tokenize_is_refused_by_the_tokenizer_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The plain quote step passes an unclosed bracket on; the error is still the one the
+    # generator's own (tokenizing) step raises, ahead of the parse.
+    registry = _registry(tmp_path / "contracts", 1)
+    broken = "# accord\nfrom __future__ import annotations\n\nX = ('a',\n"
+    monkeypatch.setattr(_render, "_generate", lambda *args, **kwargs: broken)
+    with pytest.raises(CodegenError, match="does not tokenize") as caught:
+        generate_package(registry, tmp_path / "out")
+    assert caught.value.code == "codegen-failed"
