@@ -184,3 +184,39 @@ def test_a_module_that_does_not_tokenize_is_refused_by_the_tokenizer_first(
     with pytest.raises(CodegenError, match="does not tokenize") as caught:
         generate_package(registry, tmp_path / "out")
     assert caught.value.code == "codegen-failed"
+
+
+def test_fields_whose_source_never_spells_alias_are_not_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = _registry(tmp_path / "contracts", 1)
+    walked = _count(monkeypatch, _render.ast, "walk")
+    generate_package(registry, tmp_path / "out")
+    # (the fast validator's functions are walked by its own safety check)
+    assert [node for (node,) in walked if isinstance(node, _render.ast.AnnAssign)] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "alias"),
+    [
+        ("x: Annotated[int, Field(ge=1)]", None),
+        ("x_y: Annotated[int, Field(alias='x-y')]", "x-y"),
+        ("x_y: Annotated[\n    int,\n    Field(\n        alias='x-y',\n    ),\n]", "x-y"),
+        # a keyword's name is normalised (NFKC): a full-width a (U+FF41) in "alias" is still alias
+        ("x_y: Annotated[int, Field(\uff41lias='x-y')]", "x-y"),
+        ("x: Annotated[int, Field(description='an alias')]", None),
+    ],
+    ids=["none", "alias", "multi-line", "normalised-keyword", "alias-in-a-string"],
+)
+def test_the_alias_of_a_field(source: str, alias: str | None) -> None:
+    import ast
+
+    text = f"class A(BaseModel):\n    pass\n\n\nclass B(BaseModel):\n{_indent(source)}\n"
+    tree = ast.parse(text)
+    stmt = tree.body[1].body[0]  # type: ignore[attr-defined]
+    assert _render._alias_of(stmt, text.split("\n")) == alias
+    assert _render._alias_of(stmt, None) == alias
+
+
+def _indent(source: str) -> str:
+    return "\n".join("    " + line for line in source.split("\n"))

@@ -262,7 +262,11 @@ def _docstring(ref: str, prepared: Prepared) -> str:
     return '"""' + "\n".join(lines) + '\n"""\n'
 
 
-def _check_names(tree: ast.Module, root_class: str, *, file: str) -> None:
+def _check_names(tree: ast.Module, root_class: str, *, file: str, text: str) -> None:
+    """Refuse a root class under another name, a class named like the trailer, and a
+    field whose attribute is not :func:`field_attr` of its JSON name (``text``: the
+    source of ``tree``)."""
+    lines = None if "\r" in text else text.split("\n")  # as the parser numbers them
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     if root_class not in classes:
         raise CodegenError(
@@ -281,7 +285,7 @@ def _check_names(tree: ast.Module, root_class: str, *, file: str) -> None:
             if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
                 continue
             attr = stmt.target.id
-            alias = _alias_of(stmt)
+            alias = _alias_of(stmt, lines)
             if attr == "root" and alias is None:
                 continue
             if field_attr(alias if alias is not None else attr) != attr:
@@ -293,7 +297,17 @@ def _check_names(tree: ast.Module, root_class: str, *, file: str) -> None:
                 )
 
 
-def _alias_of(stmt: ast.AnnAssign) -> str | None:
+def _alias_of(stmt: ast.AnnAssign, lines: list[str] | None) -> str | None:
+    """The ``alias`` a ``Field(...)`` in ``stmt`` gives (the first, breadth first).
+
+    A statement whose ASCII source lines (``lines``) never spell ``alias`` has none: a
+    keyword's name is its identifier as written (non-ASCII ones are normalised, so those
+    statements are walked), which is most statements, and the walk is the costly part.
+    """
+    if lines is not None:
+        source = "".join(lines[stmt.lineno - 1 : stmt.end_lineno])
+        if source.isascii() and "alias" not in source:
+            return None
     for node in ast.walk(stmt):
         if (
             isinstance(node, ast.Call)
@@ -349,6 +363,6 @@ def render_version(
     except CodegenError:
         _refuse_untokenizable(output, file=source)
         raise
-    _check_names(tree, root_class, file=source)
+    _check_names(tree, root_class, file=source, text=text)
     check_tree(tree, package=package, file=source)
     return text
