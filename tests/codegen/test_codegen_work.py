@@ -220,3 +220,13 @@ def test_the_alias_of_a_field(source: str, alias: str | None) -> None:
 
 def _indent(source: str) -> str:
     return "\n".join("    " + line for line in source.split("\n"))
+
+
+def test_a_run_creates_each_directory_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = _registry(tmp_path / "contracts", 3)
+    made = _count(monkeypatch, Path, "mkdir")
+    result = generate_package(registry, tmp_path / "out")
+    created = [args[0] for args in made]
+    assert len(created) == len(set(created))
+    assert {p.parent for p in (tmp_path / "out").rglob("*") if p.is_file()} <= set(created)
+    assert len(result.written) > len(created)

@@ -586,10 +586,13 @@ def _write(
     manifest_rel: str,
 ) -> None:
     make_out_dir(out_dir)
+    made: set[Path] = set()  # each directory created once, not once per file
     # The manifest goes last: a run interrupted before it is simply redone next time.
     for rel in sorted(changed, key=lambda r: r == manifest_rel):
         path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         atomic_write(path, expected[rel])
     for rel in gone:
         (out_dir / rel).unlink(missing_ok=True)
