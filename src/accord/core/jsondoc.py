@@ -793,12 +793,15 @@ def _umask() -> int:
     return current
 
 
-def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory.
 
     With ``exclusive=True`` an existing ``path`` is never replaced: the temp file is
     hard-linked into place (atomic, fails if the name exists) and
-    :class:`FileExistsError` propagates.
+    :class:`FileExistsError` propagates. With ``durable=False`` the data is not synced
+    to disk before the rename: a reader still sees the old bytes or the new ones, but a
+    power cut may leave the file empty or cut short, so only files every reader checks
+    against a digest kept elsewhere are written so (a generated package's modules).
     """
     import tempfile
 
@@ -816,7 +819,8 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if exclusive:
             os.link(tmp, path)
             os.unlink(tmp)
