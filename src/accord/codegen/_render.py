@@ -217,11 +217,12 @@ def _plain_double_quotes(output: str) -> str | None:
     not end in a backslash into a double-quoted one, and writes every other token back
     where it was (``tokenize.untokenize``). Under the guards above (no tab, form feed,
     carriage return, backslash continuation, triple quote, string prefix or last line of
-    spaces alone; every quote closed on its line) the string and comment tokens are exactly what
-    :data:`_LEXEME` finds (no other Python token holds a quote or ``#``) and untokenize
-    gives back the text it read; so only those strings change, in place. A module that
-    does not tokenize at all does not parse either: :func:`render_version` then asks
-    the tokenizer, whose error comes first as it always did.
+    spaces alone; every quote closed on its line) the string and comment tokens are
+    exactly what :data:`_LEXEME` finds (no other Python token holds a quote or ``#``)
+    and untokenize gives back the text it read; so only those strings change, in place
+    (property-tested against the generator's step in tests/codegen/test_codegen_work.py).
+    A module that does not tokenize at all does not parse either: :func:`render_version`
+    then asks the tokenizer, whose error comes first as it always did.
     """
     last_line = output.rpartition("\n")[2]
     if (last_line and not last_line.strip(" ")) or any(bad in output for bad in _NOT_PLAIN):
