@@ -446,3 +446,30 @@ def test_a_call_re_entering_meanwhile_does_not_write_into_the_buffer_in_use(
     with pytest.raises(DocumentError) as info:
         loads_fast(outer)
     assert info.value.code == "json-duplicate-key"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from([b"{", b"[", b"}", b"]", b'"', b"a", b":", b","]), max_size=80).map(
+        b"".join
+    ),
+    st.integers(min_value=1, max_value=40),
+)
+def test_the_depth_bound_counts_every_opening_bracket(raw: bytes, limit: int) -> None:
+    # capped deletions answer exactly what a full count of both brackets answers
+    expected = raw.count(b"{") + raw.count(b"[") > limit
+    assert jsondoc._more_openers_than(raw, limit) is expected
+
+
+def test_the_depth_bound_searches_a_bracket_dense_text_a_bounded_number_of_times() -> None:
+    # a text made of brackets (inside a string: msgspec reads it cheaply) is not
+    # searched once per bracket: at most limit + 1 deletions of each
+    calls: list[int] = []
+
+    class Counting(bytes):
+        def replace(self, old: Any, new: Any, count: Any = -1) -> bytes:  # type: ignore[override]
+            calls.append(count)
+            return super().replace(old, new, count)
+
+    assert jsondoc._more_openers_than(Counting(b'"' + b"[" * 10_000 + b'"'), 64)
+    assert calls == [65, 65]

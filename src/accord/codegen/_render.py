@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, cast
@@ -116,14 +117,14 @@ def generator_options(*, double_quotes: bool = True) -> dict[str, Any]:
 
 
 def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
+    """The generator's module, its quotes still to normalise (:func:`_double_quotes`)."""
     from datamodel_code_generator import generate
 
-    normalise = _quote_normaliser()
-    # Quotes are normalised below, as the generator itself would with
+    # Quotes are normalised afterwards, as the generator itself would with
     # use_double_quotes=True (same bytes): without it the generator formats its own
     # output on its fast path instead of re-parsing every module. A generator without
     # that step (probed) is asked for them instead.
-    options = generator_options(double_quotes=normalise is None)
+    options = generator_options(double_quotes=_quote_normaliser() is None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -147,7 +148,7 @@ def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
             )
     if not isinstance(output, str):
         raise CodegenError(f"{GENERATOR} returned no single module", file=file)
-    return output if normalise is None else _double_quotes(output, normalise, file=file)
+    return output
 
 
 def _quote_normaliser() -> Callable[[str], str] | None:
@@ -161,18 +162,83 @@ def _quote_normaliser() -> Callable[[str], str] | None:
     return cast("Callable[[str], str]", _normalize_string_quotes)
 
 
-def _double_quotes(output: str, normalise: Callable[[str], str], *, file: str) -> str:
+def _double_quotes(output: str, *, file: str) -> str:
     """``output`` with the string quotes the generator's ``use_double_quotes=True`` gives:
     its own last formatting step, applied under the same condition (the rest of its
-    formatting does not depend on quotes)."""
+    formatting does not depend on quotes), or :func:`_plain_double_quotes` where that
+    gives the same bytes without tokenizing."""
+    normalise = _quote_normaliser()
+    if normalise is None:  # the generator was asked for double quotes itself
+        return output
     if "'" not in output and "\t" not in output and "\f" not in output:
         return output
+    plain = _plain_double_quotes(output)
+    return plain if plain is not None else _tokenized_double_quotes(output, normalise, file=file)
+
+
+def _refuse_untokenizable(output: str, *, file: str) -> None:
+    """Raise the tokenizer's error when the generator's quote step would have refused
+    ``output``: :func:`_plain_double_quotes` does not tokenize, so a module it passed on
+    that then failed must still fail with the error the tokenizer raised first."""
+    normalise = _quote_normaliser()
+    if normalise is not None and ("'" in output or "\t" in output or "\f" in output):
+        _tokenized_double_quotes(output, normalise, file=file)
+
+
+def _tokenized_double_quotes(output: str, normalise: Callable[[str], str], *, file: str) -> str:
     try:
         return str(normalise(output))
     except Exception as exc:  # tokenize errors: the output is not Python
         raise CodegenError(
             f"{GENERATOR} output does not tokenize: {exc}", code="codegen-failed", file=file
         ) from exc
+
+
+# What the generator's quote step reads in a module that passes the _NOT_PLAIN guards:
+# a comment, a complete one-line string without prefix, or (anything else) a lone quote,
+# which sends the module to the tokenizer.
+_LEXEME = re.compile(
+    r"#[^\n]*"
+    r"|(?<!\w)'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+    r'|(?<!\w)"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|['\"]"
+)
+# Text the tokenizer reads differently from a plain scan, or that untokenize does not
+# write back as it was (tabs and form feeds become spaces, a backslash continuation
+# loses the spaces before it): such a module takes the tokenizer.
+_NOT_PLAIN = ("\t", "\f", "\r", "\\\n", "'''", '"""')
+
+
+def _plain_double_quotes(output: str) -> str | None:
+    """The generator's quote step without its tokenizer (the same bytes), or ``None``
+    when ``output`` holds something only the tokenizer reads right.
+
+    The step turns each single-quoted string token whose body holds no ``"`` and does
+    not end in a backslash into a double-quoted one, and writes every other token back
+    where it was (``tokenize.untokenize``). Under the guards above (no tab, form feed,
+    carriage return, backslash continuation, triple quote, string prefix or last line of
+    spaces alone; every quote closed on its line) the string and comment tokens are
+    exactly what :data:`_LEXEME` finds (no other Python token holds a quote or ``#``)
+    and untokenize gives back the text it read; so only those strings change, in place
+    (property-tested against the generator's step in tests/codegen/test_codegen_work.py).
+    A module that does not tokenize at all does not parse either: :func:`render_version`
+    then asks the tokenizer, whose error comes first as it always did.
+    """
+    last_line = output.rpartition("\n")[2]
+    if (last_line and not last_line.strip(" ")) or any(bad in output for bad in _NOT_PLAIN):
+        return None
+    pieces: list[str] = []
+    done = 0
+    for match in _LEXEME.finditer(output):
+        token = match.group()
+        if len(token) == 1:
+            return None  # a prefixed, unterminated or continued string
+        if token[0] != "'" or '"' in token or token.endswith("\\'"):
+            continue
+        pieces += (output[done : match.start()], '"', token[1:-1], '"')
+        done = match.end()
+    pieces.append(output[done:])
+    return "".join(pieces)
 
 
 def _body(output: str) -> str:
@@ -197,7 +263,11 @@ def _docstring(ref: str, prepared: Prepared) -> str:
     return '"""' + "\n".join(lines) + '\n"""\n'
 
 
-def _check_names(tree: ast.Module, root_class: str, *, file: str) -> None:
+def _check_names(tree: ast.Module, root_class: str, *, file: str, text: str) -> None:
+    """Refuse a root class under another name, a class named like the trailer, and a
+    field whose attribute is not :func:`field_attr` of its JSON name (``text``: the
+    source of ``tree``)."""
+    lines = None if "\r" in text else text.split("\n")  # as the parser numbers them
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     if root_class not in classes:
         raise CodegenError(
@@ -216,7 +286,7 @@ def _check_names(tree: ast.Module, root_class: str, *, file: str) -> None:
             if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
                 continue
             attr = stmt.target.id
-            alias = _alias_of(stmt)
+            alias = _alias_of(stmt, lines)
             if attr == "root" and alias is None:
                 continue
             if field_attr(alias if alias is not None else attr) != attr:
@@ -228,7 +298,17 @@ def _check_names(tree: ast.Module, root_class: str, *, file: str) -> None:
                 )
 
 
-def _alias_of(stmt: ast.AnnAssign) -> str | None:
+def _alias_of(stmt: ast.AnnAssign, lines: list[str] | None) -> str | None:
+    """The ``alias`` a ``Field(...)`` in ``stmt`` gives (the first, breadth first).
+
+    A statement whose ASCII source lines (``lines``) never spell ``alias`` has none: a
+    keyword's name is its identifier as written (non-ASCII ones are normalised, so those
+    statements are walked), which is most statements, and the walk is the costly part.
+    """
+    if lines is not None:
+        source = "".join(lines[stmt.lineno - 1 : stmt.end_lineno])
+        if source.isascii() and "alias" not in source:
+            return None
     for node in ast.walk(stmt):
         if (
             isinstance(node, ast.Call)
@@ -270,15 +350,20 @@ def render_version(
     ref = f"{contract_id}@{version}"
     prepared = prepare(bundle, file=source)
     root_class = class_name(name)
-    body = _body(_generate(prepared, root_class, file=source))
-    trailer = (
-        f"\n\nCONTRACT_REF = {json.dumps(ref)}\n"
-        f"CONTRACT_DIGEST = {json.dumps(digest)}\n"
-        f"CONTRACT_SOURCE = {json.dumps(source)}\n"
-        f"MODEL = {root_class}\n"
-    )
-    text = header(source, digest) + _docstring(ref, prepared) + "\n" + body + trailer
-    tree = parse_source(text, file=source)  # once, for both checks: the bytes written
-    _check_names(tree, root_class, file=source)
+    output = _generate(prepared, root_class, file=source)
+    try:
+        body = _body(_double_quotes(output, file=source))
+        trailer = (
+            f"\n\nCONTRACT_REF = {json.dumps(ref)}\n"
+            f"CONTRACT_DIGEST = {json.dumps(digest)}\n"
+            f"CONTRACT_SOURCE = {json.dumps(source)}\n"
+            f"MODEL = {root_class}\n"
+        )
+        text = header(source, digest) + _docstring(ref, prepared) + "\n" + body + trailer
+        tree = parse_source(text, file=source)  # once, for both checks: the bytes written
+    except CodegenError:
+        _refuse_untokenizable(output, file=source)
+        raise
+    _check_names(tree, root_class, file=source, text=text)
     check_tree(tree, package=package, file=source)
     return text

@@ -509,10 +509,9 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
             encode_into(value, encoded)
         except _CODEC_ERRORS:
             return MISS
-        # One pass for both brackets: what is left once every other byte is deleted.
         if (
             max_depth is not None
-            and len(raw.translate(None, _NOT_OPENERS)) > max_depth
+            and _more_openers_than(raw, max_depth)
             and deeper_than(value, max_depth)
         ):
             return MISS
@@ -523,7 +522,19 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
         buffers.buffer = encoded if len(encoded) <= _KEPT_BUFFER_BYTES else bytearray()
 
 
-_NOT_OPENERS = bytes(b for b in range(256) if b not in b"[{")
+def _more_openers_than(raw: bytes, limit: int) -> bool:
+    """Whether ``raw`` holds more than ``limit`` ``{`` and ``[`` bytes (a bound on its
+    depth).
+
+    Each bracket is deleted ``limit + 1`` times at most: past that many the answer is
+    yes, below it the two counts are exact. A deletion finds its byte with a C search
+    and the rest is copied whole, so this costs a copy of ``raw`` and at most
+    ``2 * (limit + 1)`` searches, well under one table pass over every byte (what a
+    ``translate`` does), however dense in brackets the text is.
+    """
+    size, most = len(raw), limit + 1
+    braces = size - len(raw.replace(b"{", b"", most))
+    return braces + size - len(raw.replace(b"[", b"", most)) > limit
 
 
 def _counted_or_miss(raw: bytes, value: Any, encoded: bytearray, max_depth: int | None) -> Any:
@@ -793,12 +804,15 @@ def _umask() -> int:
     return current
 
 
-def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory.
 
     With ``exclusive=True`` an existing ``path`` is never replaced: the temp file is
     hard-linked into place (atomic, fails if the name exists) and
-    :class:`FileExistsError` propagates.
+    :class:`FileExistsError` propagates. With ``durable=False`` the data is not synced
+    to disk before the rename: a reader still sees the old bytes or the new ones, but a
+    power cut may leave the file empty or cut short, so only files every reader checks
+    against a digest kept elsewhere are written so (a generated package's modules).
     """
     import tempfile
 
@@ -816,7 +830,8 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if exclusive:
             os.link(tmp, path)
             os.unlink(tmp)
