@@ -230,17 +230,3 @@ def test_a_run_creates_each_directory_once(tmp_path: Path, monkeypatch: pytest.M
     assert len(created) == len(set(created))
     assert {p.parent for p in (tmp_path / "out").rglob("*") if p.is_file()} <= set(created)
     assert len(result.written) > len(created)
-
-
-def test_a_run_syncs_only_the_manifest_to_disk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Modules are checked against their digests by every later run (power cuts:
-    # tests/hostile/test_codegen_power_cut.py); the manifest holding them is synced.
-    import os
-
-    registry = _registry(tmp_path / "contracts", 2)
-    synced = _count(monkeypatch, os, "fsync")
-    result = generate_package(registry, tmp_path / "out")
-    assert len(result.written) > 1
-    assert len(synced) == 1

@@ -591,14 +591,11 @@ def _write(
     make_out_dir(out_dir)
     made: set[Path] = set()  # each directory created once, not once per file
     # The manifest goes last: a run interrupted before it is simply redone next time.
-    # Only the manifest is synced to disk: a module a power cut left empty or cut short
-    # no longer has the digest the manifest (and the no-op record) holds for it, so the
-    # next run rewrites it (docs/security.md).
     for rel in sorted(changed, key=lambda r: r == manifest_rel):
         path = out_dir / rel
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        atomic_write(path, expected[rel], durable=rel == manifest_rel)
+        atomic_write(path, expected[rel])
     for rel in gone:
         (out_dir / rel).unlink(missing_ok=True)

@@ -804,15 +804,12 @@ def _umask() -> int:
     return current
 
 
-def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, durable: bool = True) -> None:
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory.
 
     With ``exclusive=True`` an existing ``path`` is never replaced: the temp file is
     hard-linked into place (atomic, fails if the name exists) and
-    :class:`FileExistsError` propagates. With ``durable=False`` the data is not synced
-    to disk before the rename: a reader still sees the old bytes or the new ones, but a
-    power cut may leave the file empty or cut short, so only files every reader checks
-    against a digest kept elsewhere are written so (a generated package's modules).
+    :class:`FileExistsError` propagates.
     """
     import tempfile
 
@@ -830,8 +827,7 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, durable: b
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
+            os.fsync(handle.fileno())
         if exclusive:
             os.link(tmp, path)
             os.unlink(tmp)
