@@ -590,3 +590,25 @@ def test_past_the_deadline_rows_run_only_their_minimum() -> None:
         [noisy], random.Random(1), bench.Policy(), warm_up=False, clock=clock, deadline=0.0
     )
     assert len(noisy.contender.values) == 21  # not the 61 its spread would ask for
+
+
+def test_a_timed_sample_leaves_the_harness_clean_up_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # codegen full: accord writes a package the harness then removes; the peer writes
+    # nothing, so only the call is accord's cost, not the removal
+    bench = _script("bench")
+    clock = _FakeClock()
+    monkeypatch.setattr(bench.time, "process_time", clock)
+    calls: list[str] = []
+
+    def call() -> None:
+        calls.append("call")
+        clock.now += 2.0
+
+    def clean_up() -> None:
+        calls.append("clean up")
+        clock.now += 5.0
+
+    sample = bench.timed(call, after=clean_up)
+    assert sample() == 2.0
+    assert sample() == 2.0
+    assert calls == ["call", "clean up", "call", "clean up"]
