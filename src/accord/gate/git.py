@@ -198,9 +198,11 @@ def merge_base(repo: Path, ref: str, head: str = "HEAD") -> str:
 
 def blob_id(data: bytes, *, length: int = 40) -> str:
     """The git blob id of ``data`` (SHA-1, or SHA-256 for ``length`` 64 repositories)."""
-    header = f"blob {len(data)}\0".encode("ascii")
-    algorithm = hashlib.sha256 if length == 64 else hashlib.sha1
-    return algorithm(header + data).hexdigest()
+    # The header is hashed first and the bytes after it, not joined to them: a join
+    # copies every version file of the registry once more.
+    digest = (hashlib.sha256 if length == 64 else hashlib.sha1)(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
