@@ -138,6 +138,11 @@ def test_a_cli_run_asks_git_each_question_once(
     assert code == 0, out
     assert len(asked) == len(set(asked)), asked
     assert [a[0] for a in asked].count("status") == 1
+    # One listing of the index, and no untracked scan: the tree digest's own walk of
+    # the registry finds what git does not track.
+    assert [a[0] for a in asked].count("ls-files") == 1
+    (status,) = [a for a in asked if a[0] == "status"]
+    assert "--untracked-files=no" in status
     # Outside a run nothing is remembered: a second run asks again.
     asked.clear()
     check(root, against="main")

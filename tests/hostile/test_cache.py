@@ -287,6 +287,56 @@ def test_the_tree_digest_sees_every_change_git_or_not(tmp_path: Path) -> None:
     assert tree_digest(root) == _read_digest(root)
 
 
+def test_a_special_file_git_does_not_list_is_still_a_new_run(tmp_path: Path) -> None:
+    # `git status` lists no FIFO, socket or device (it tracks none), yet the load refuses
+    # one: a re-run over a tree that gained one must not reuse the run of the tree
+    # before (it passed).
+    import os
+
+    from _registry_builders import commit_all, init_repo
+    from accord.errors import RegistryError
+
+    repo = tmp_path / "repo"
+    root = breaking_registry(repo / "contracts")
+    init_repo(repo)
+    commit_all(repo, "base")
+    assert _whole(root, ContentCache(tmp_path / "cache")).findings
+    os.mkfifo(root / "orders" / "fine" / "pipe")
+    with pytest.raises(RegistryError) as info:
+        _whole(root, ContentCache(tmp_path / "cache"))
+    assert info.value.code == "path-special-file"
+
+
+def test_every_file_git_does_not_track_is_read_into_the_tree_digest(tmp_path: Path) -> None:
+    # Git's index vouches only for the files it tracks: every other file under the root
+    # (untracked, ignored, in an ignored or untracked directory, a link) is read.
+    from _registry_builders import commit_all, init_repo
+    from accord.gate.verdicts import tree_digest
+
+    repo = tmp_path / "repo"
+    root = breaking_registry(repo / "contracts")
+    (repo / ".gitignore").write_text("build/\n*.log\n")
+    init_repo(repo)
+    commit_all(repo, "base")
+    seen = {tree_digest(root)}
+    edits = [
+        (root / "build").mkdir,
+        lambda: (root / "build" / "out.json").write_text("{}"),  # in an ignored directory
+        lambda: (root / "build" / "out.json").write_text("[]"),  # and edited there
+        lambda: (root / "orders" / "new" / "deep").mkdir(parents=True),
+        lambda: (root / "orders" / "new" / "deep" / "x.log").write_text("x"),
+        lambda: (root / "orders" / "new" / "deep" / "x.log").write_text("y"),
+        lambda: (root / "orders" / "link").symlink_to("fine"),
+        (root / "orders" / "fine" / "1.0.0.schema.json").unlink,  # tracked, gone
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        digest = tree_digest(root)
+        assert digest is not None
+        assert digest not in seen, number
+        seen.add(digest)
+
+
 def _codegen(root: Path, out: Path, cache: ContentCache | None) -> dict[str, bytes]:
     from accord.codegen import generate_package
     from accord.registry.model import Registry
