@@ -163,6 +163,9 @@ class ContentCache:
     rejected: int = 0
     written: int = 0
     _broken: bool = field(default=False, repr=False)
+    # The entry directories this instance made or found: each is made once, not
+    # attempted again (a failing mkdir and a stat) for every entry written into it.
+    _made: set[Path] = field(default_factory=set, repr=False, compare=False)
 
     def _path(self, kind: str, key: str) -> Path:
         if not _KIND.fullmatch(kind) or not _KEY.fullmatch(key):
@@ -194,22 +197,41 @@ class ContentCache:
         path = self._path(kind, key)
         data = _MAGIC + f"{key} {hashlib.sha256(body).hexdigest()}\n".encode() + body
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # No fsync: an entry lost in a crash is recomputed, a torn one fails its
-            # checksum; rename still makes a reader see the old file or the whole new one.
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
             try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
+                self._write(path, data)
+            except FileNotFoundError:
+                # Its directory was removed since this instance made it: make it again.
+                self._made.discard(path.parent)
+                self._write(path, data)
         except OSError:
             self._broken = True  # read-only or full: stop trying for this run
             return
         self.written += 1
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Write ``data`` to a temp file beside ``path`` with plain ``os.write`` (no
+        buffered file object: its ``fstat``, ``isatty`` and ``lseek`` for one write),
+        then rename it over ``path``.
+
+        No fsync: an entry lost in a crash is recomputed, a torn one fails its checksum;
+        the rename still makes a reader see the old file or the whole new one.
+        """
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}.", suffix=".tmp", dir=path.parent)
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
 
 
 def cache_dir(configured: Path | None = None) -> Path:

@@ -904,41 +904,89 @@ def _against(
     if raw_lock is not None:
         lines, _problems = _parsed_base_lock(raw_lock)
         base.lock = {(x.contract_id, x.version): (x.digest, x.line) for x in lines}
-    length = len(next(iter(tree.blobs.values()), "0" * 40))
-    known = blob_ids or {}
+    base.changed = _changed_contracts(registry, tree, blob_ids or {})
+    for contract in registry:
+        if contract.meta.status == "retired":  # the only contracts that may gain none
+            base.new_versions[contract.id] = {
+                v.version for v in contract.versions if (contract.id, v.version) not in base.lock
+            }
+    findings = _published_moved(registry, base.lock, ref=ref, commit=commit, prefix=prefix)
+    findings.extend(
+        _finding(
+            "contract-retired-published",
+            f"{contract.id} is retired and gained version {number}: retired contracts take "
+            "no new versions",
+            contract=contract.id,
+            version=str(number),
+            file=contract.version(number).file,
+        )
+        for contract in registry
+        if contract.meta.status == "retired"
+        for number in sorted(base.new_versions.get(contract.id, ()))
+    )
+    return base, findings
 
-    # Which contracts differ from the base: compare blob ids, read nothing from git.
-    # The tree is grouped by contract folder in one pass (scanning it once per
-    # contract made this phase quadratic: 4 million comparisons at 1,000 contracts).
+
+def _changed_contracts(registry: Registry, tree: GitTree, known: Mapping[str, str]) -> set[str]:
+    """The contracts whose files differ from the base tree's: their version files and
+    ``contract.toml`` compared by blob id (``known``: the ids the load computed, by
+    path), nothing read from git.
+
+    The tree is grouped by contract folder in one pass (scanning it once per contract
+    made this phase quadratic: 4 million comparisons at 1,000 contracts).
+    """
+    from accord.gate import git as _git
+
+    length = len(next(iter(tree.blobs.values()), "0" * 40))
     by_folder: dict[str, dict[str, str]] = {}
     for path, oid in tree.blobs.items():
         folder, slash, name = path.rpartition("/")
         if slash and (name.endswith(".schema.json") or name == "contract.toml"):
             by_folder.setdefault(folder + "/", {})[path] = oid
+    changed: set[str] = set()
     for contract in registry:
         folder = f"{contract.namespace}/{contract.name}/"
         here: dict[str, str] = {}
         for v in contract.versions:
-            found = known.get(v.file)  # computed by the load, unless not in the base
+            file = v.file
+            found = known.get(file)  # computed by the load, unless not in the base
             if found is None or len(found) != length:
                 found = _git.blob_id(v.raw, length=length)
-            here[v.file] = found
+            here[file] = found
         toml = folder + "contract.toml"
         seen = known.get(toml)
         if seen is None or len(seen) != length:  # not read by the load (not in the base)
             seen = _git.blob_id((contract.directory / "contract.toml").read_bytes(), length=length)
         here[toml] = seen
         if here != by_folder.get(folder, {}):
-            base.changed.add(contract.id)
-        if contract.meta.status == "retired":  # the only contracts that may gain none
-            base.new_versions[contract.id] = {
-                v.version for v in contract.versions if (contract.id, v.version) not in base.lock
-            }
+            changed.add(contract.id)
+    return changed
+
+
+def _published_moved(
+    registry: Registry,
+    lock: Mapping[tuple[str, Version], tuple[str, int]],
+    *,
+    ref: str,
+    commit: str,
+    prefix: str,
+) -> list[Finding]:
+    """What became of each version the base's lock published: its contract or its file
+    deleted, the version renumbered, edited, or published again with other content.
+
+    The lock is walked in its own order, and a line whose version is still there with
+    the same digest costs one lookup: the report sorts every finding, and no two of
+    these share a sort key (one per deleted contract, one per version otherwise).
+    """
+    from accord.registry.model import LOCK_FILE
 
     findings: list[Finding] = []
     deleted_contracts: set[str] = set()
     by_key = {(v.contract_id, v.version): v for c in registry for v in c.versions}
-    for (cid, number), (digest, line) in sorted(base.lock.items()):
+    for (cid, number), (digest, line) in lock.items():
+        current = by_key.get((cid, number))
+        if current is not None and current.digest == digest:
+            continue
         owner = registry.contracts.get(cid)
         if owner is None:
             if cid not in deleted_contracts:
@@ -954,7 +1002,6 @@ def _against(
                     )
                 )
             continue
-        current = by_key.get((cid, number))
         ident = {"contract": cid, "version": str(number)}
         if current is None:
             moved = next((v for v in owner.versions if v.digest == digest), None)
@@ -982,48 +1029,33 @@ def _against(
                         **ident,
                     )
                 )
-        elif current.digest != digest:
-            relocked = registry.lock.get((cid, number))
-            if relocked == current.digest:
-                findings.append(
-                    _finding(
-                        "version-reused",
-                        f"{cid} {number} was published on {ref} with {digest} and is "
-                        f"published again with other content ({current.digest}): a version "
-                        "number is used once; restore the file and its accord.lock line and "
-                        "publish a new version",
-                        file=current.file,
-                        line=1,
-                        **ident,
-                    )
+        elif registry.lock.get((cid, number)) == current.digest:
+            findings.append(
+                _finding(
+                    "version-reused",
+                    f"{cid} {number} was published on {ref} with {digest} and is "
+                    f"published again with other content ({current.digest}): a version "
+                    "number is used once; restore the file and its accord.lock line and "
+                    "publish a new version",
+                    file=current.file,
+                    line=1,
+                    **ident,
                 )
-            else:
-                findings.append(
-                    _finding(
-                        "version-modified",
-                        f"{current.ref} was published on {ref} and has been edited since: "
-                        "published versions are immutable; restore it from the repository "
-                        f"root (`git checkout {commit[:12]} -- {join_path(prefix, current.file)}"
-                        "`) and publish a new version",
-                        file=current.file,
-                        line=1,
-                        **ident,
-                    )
+            )
+        else:
+            findings.append(
+                _finding(
+                    "version-modified",
+                    f"{current.ref} was published on {ref} and has been edited since: "
+                    "published versions are immutable; restore it from the repository "
+                    f"root (`git checkout {commit[:12]} -- {join_path(prefix, current.file)}"
+                    "`) and publish a new version",
+                    file=current.file,
+                    line=1,
+                    **ident,
                 )
-    findings.extend(
-        _finding(
-            "contract-retired-published",
-            f"{contract.id} is retired and gained version {number}: retired contracts take "
-            "no new versions",
-            contract=contract.id,
-            version=str(number),
-            file=contract.version(number).file,
-        )
-        for contract in registry
-        if contract.meta.status == "retired"
-        for number in sorted(base.new_versions.get(contract.id, ()))
-    )
-    return base, findings
+            )
+    return findings
 
 
 def check(

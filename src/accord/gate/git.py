@@ -30,6 +30,7 @@ from accord.errors import UsageError
 
 __all__ = [
     "GitTree",
+    "WorktreeState",
     "blob_id",
     "is_shallow",
     "merge_base",
@@ -198,9 +199,11 @@ def merge_base(repo: Path, ref: str, head: str = "HEAD") -> str:
 
 def blob_id(data: bytes, *, length: int = 40) -> str:
     """The git blob id of ``data`` (SHA-1, or SHA-256 for ``length`` 64 repositories)."""
-    header = f"blob {len(data)}\0".encode("ascii")
-    algorithm = hashlib.sha256 if length == 64 else hashlib.sha1
-    return algorithm(header + data).hexdigest()
+    # The header is hashed first and the bytes after it, not joined to them: a join
+    # copies every version file of the registry once more.
+    digest = (hashlib.sha256 if length == 64 else hashlib.sha1)(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -299,36 +302,54 @@ def relative_prefix(repo: Path, directory: Path) -> str:
     return "" if text == "." else text
 
 
-def worktree_state(directory: Path) -> tuple[bytes, list[str]] | None:
-    """What git knows of the files under ``directory`` without reading them: the index
-    entries (``git ls-files -s``: mode, blob id, path) and the paths whose working-tree
-    state differs from them (modified, deleted, untracked or ignored: ``git status``,
-    relative to ``directory``). ``None`` when git cannot vouch for the rest: not a
-    repository, an entry marked assume-unchanged or skip-worktree, a conflict, a
-    submodule, or any git failure.
+@dataclass(frozen=True)
+class WorktreeState:
+    """What git knows of the files under a directory without reading them.
+
+    Attributes:
+        index: The index entries (``git ls-files -s -v -z``: tag, mode, blob id, stage,
+            path), every one tagged ``H`` (cached, nothing hidden from ``git status``).
+        tracked: The path of every index entry, relative to the directory.
+        changed: The tracked paths whose working-tree state differs from the index
+            (modified, deleted, type changed) or whose index entry differs from
+            ``HEAD``, relative to the directory, sorted.
+    """
+
+    index: bytes
+    tracked: frozenset[str]
+    changed: list[str]
+
+
+def worktree_state(directory: Path) -> WorktreeState | None:
+    """What git knows of the files under ``directory`` (:class:`WorktreeState`), from
+    ``git ls-files`` and ``git status`` without its untracked scan: git vouches only for
+    the files it tracks, and lists no special file (FIFO, socket, device) anyway, so the
+    caller reads every file it finds outside :attr:`WorktreeState.tracked` itself.
+    ``None`` when git cannot vouch for the rest: not a repository, an entry marked
+    assume-unchanged or skip-worktree, a conflict, a submodule, or any git failure.
     """
     try:
         top = repo_root(directory)
         prefix = relative_prefix(top, directory)
-        tags = _git(directory, "ls-files", "-v", "-z", "--", ".")
-        if any(not record.startswith(b"H ") for record in tags.split(b"\0") if record):
-            return None  # assume-unchanged, skip-worktree, unmerged: status cannot be trusted
-        index = _git(directory, "ls-files", "-s", "-z", "--", ".")
-        if any(record.startswith(b"160000 ") for record in index.split(b"\0")):
+        index = _git(directory, "ls-files", "-s", "-v", "-z", "--", ".")
+        records = [record for record in index.split(b"\0") if record]
+        # Only "H" (cached) entries: assume-unchanged, skip-worktree and unmerged ones
+        # make status untrustworthy, and a submodule (160000) is another repository.
+        if any(not r.startswith(b"H ") or r.startswith(b"H 160000 ") for r in records):
             return None
         status = _git(
             directory,
             "status",
             "--porcelain=v1",
             "-z",
-            "--untracked-files=all",
-            "--ignored=matching",
+            "--untracked-files=no",
             "--no-renames",
             "--",
             ".",
         )
     except (UsageError, OSError):
         return None
+    tracked = frozenset(r.partition(b"\t")[2].decode("utf-8", "surrogateescape") for r in records)
     lead = f"{prefix}/" if prefix else ""
     changed: list[str] = []
     for record in status.split(b"\0"):
@@ -338,4 +359,4 @@ def worktree_state(directory: Path) -> tuple[bytes, list[str]] | None:
         if not path.startswith(lead):
             return None
         changed.append(path[len(lead) :])
-    return index, sorted(changed)
+    return WorktreeState(index=index, tracked=tracked, changed=sorted(changed))

@@ -293,10 +293,13 @@ def tree_digest(root: Path) -> str | None:
 
     In a git work tree the content of every file git tracks unchanged is its blob id
     (git's index already holds it, and ``git status`` re-reads whatever it cannot vouch
-    for by its stat data); only the paths git reports as changed, untracked or ignored
-    are read, plus the list of directories (git does not track empty ones). Anything git
-    cannot vouch for (assume-unchanged or skip-worktree entries, conflicts, submodules)
-    falls back to reading every file.
+    for by its stat data); only the tracked paths git reports as changed are read, and
+    every entry the walk of the tree finds that git does not track (untracked, ignored,
+    special files, which ``git status`` does not even list), plus the list of
+    directories (git does not track empty ones). The walk replaces git's own untracked
+    scan, which walked the same tree again (half of ``git status``'s time at 5,000
+    contracts). Anything git cannot vouch for (assume-unchanged or skip-worktree
+    entries, conflicts, submodules) falls back to reading every file.
 
     Within a :func:`accord.gate.git.session` the tree is digested once (``accord check``
     keys its output and its run on the same digest).
@@ -312,47 +315,69 @@ def _tree_digest(root: Path) -> str | None:
     state = git.worktree_state(root)
     if state is None:
         return _read_digest(root)
-    index, changed = state
-    digest = hashlib.sha256(b"git\0" + index)
-    for rel in changed:
-        path = root / rel
-        name = b"\0C" + os.fsencode(rel) + b"\0"
+    walked = _walk(root, state.tracked)
+    if walked is None:
+        return None
+    directories, untracked, listed = walked
+    digest = hashlib.sha256(b"git\0" + state.index)
+    for rel in sorted({*state.changed, *untracked}):
         if rel.endswith("/"):
             return _read_digest(root)  # a whole directory reported: read it all
-        try:
-            if path.is_symlink():
-                digest.update(name + b"L" + os.fsencode(os.readlink(path)))
-            elif path.is_file():
-                if path.stat().st_size > MAX_TREE_FILE:
-                    return None
-                digest.update(name + b"F" + path.read_bytes())
-            elif path.exists():
-                digest.update(name + b"S")
-            else:
-                digest.update(name + b"gone")
-        except OSError:
+        entry = _entry_digest(root / rel)
+        if entry is None:
             return None
-    top = os.fspath(Path(root).resolve())
-    cut = len(os.path.join(top, ""))  # entry paths are top + separator + rel
-    stack = [top]
-    directories: list[str] = []
-    listed: dict[str, list[os.DirEntry[str]]] = {}
-    try:
-        while stack:
-            here = stack.pop()
-            listed[here] = entries = sorted(os.scandir(here), key=lambda e: e.name)
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False) and entry.name != ".git":
-                    directories.append(entry.path[cut:])
-                    stack.append(entry.path)
-    except OSError:
-        return None
+        digest.update(b"\0C" + os.fsencode(rel) + b"\0" + entry)
     for rel in sorted(directories):
         digest.update(b"\0D" + os.fsencode(rel))
     # The registry load of the same run lists these directories again: it takes them
     # from here (the tree digested is then the tree loaded).
-    git.remembered((LISTING, top), lambda: listed)
+    git.remembered((LISTING, os.fspath(Path(root).resolve())), lambda: listed)
     return digest.hexdigest()
+
+
+def _walk(
+    root: Path, tracked: frozenset[str]
+) -> tuple[list[str], list[str], dict[str, list[os.DirEntry[str]]]] | None:
+    """Every directory under ``root`` (``.git`` left out), every other entry git does
+    not track (untracked, ignored, special files: paths relative to ``root``,
+    ``/``-separated) and the listing of each directory; ``None`` when one cannot be
+    listed."""
+    top = os.fspath(Path(root).resolve())
+    stack = [(top, "")]  # a directory's path, and its path from the root with a "/"
+    directories: list[str] = []
+    untracked: list[str] = []
+    listed: dict[str, list[os.DirEntry[str]]] = {}
+    try:
+        while stack:
+            here, lead = stack.pop()
+            listed[here] = entries = sorted(os.scandir(here), key=lambda e: e.name)
+            for entry in entries:
+                rel = lead + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != ".git":
+                        directories.append(rel)
+                        stack.append((entry.path, rel + "/"))
+                elif rel not in tracked:
+                    untracked.append(rel)
+    except OSError:
+        return None
+    return directories, untracked, listed
+
+
+def _entry_digest(path: Path) -> bytes | None:
+    """What the tree digest holds of one path git cannot vouch for: a link's target, a
+    file's bytes, that a special file or nothing is there; ``None`` when it cannot be
+    read or a file is over the cap."""
+    try:
+        if path.is_symlink():
+            return b"L" + os.fsencode(os.readlink(path))
+        if path.is_file():
+            if path.stat().st_size > MAX_TREE_FILE:
+                return None
+            return b"F" + path.read_bytes()
+        return b"S" if path.exists() else b"gone"
+    except OSError:
+        return None
 
 
 # The key of a tree digest's directory listing in the git session (with the root's path).
