@@ -16,11 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.compat import _rules, _site, diff
+from accord.compat import _rules, diff
 from accord.compat._closure import _at, _unpatterned_leaf, is_leaf
 from accord.compat._nodes import _WATCHED, Ctx, _has_ref, may_contain
 from accord.compat._prover import regex_search
 from accord.compat._site import same_text
+from accord.core import memo
 from accord.core.vocabulary import key_subschemas
 from accord.validation.reference import is_valid
 
@@ -142,13 +143,13 @@ def test_the_walker_serialises_no_unchanged_property(monkeypatch: pytest.MonkeyP
     """Unchanged properties are compared structurally: the texts built during a diff
     of a 300-property schema with two changes do not grow with the property count."""
     texts: list[int] = []
-    real = _site._canonical_text
+    real = memo.write_canonical
 
     def counted(value: Any) -> str:
         texts.append(1)
         return real(value)
 
-    monkeypatch.setattr(_site, "_canonical_text", counted)
+    monkeypatch.setattr(memo, "write_canonical", counted)
     properties = {f"p{i:03d}": {"type": "string", "maxLength": 10 + i} for i in range(300)}
     old = {"type": "object", "properties": properties}
     new = {
