@@ -119,6 +119,33 @@ def test_may_contain_answers_keys_it_does_not_watch_conservatively() -> None:
     assert may_contain({**wide, "z": {"$ref": "#"}}, ["$ref"])
 
 
+def test_may_contain_reads_the_canonical_text_a_document_already_has(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The diff writes each input's canonical text first: the key filter reads that
+    text instead of serialising the document once more."""
+    wide = {f"k{i}": {"type": "string", "$comment": "known"} for i in range(10)}
+    with_ref = {**wide, "z": {"$ref": "#"}}
+    memo.canonical_text(wide)
+    memo.canonical_text(with_ref)
+
+    def refused(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("serialised again")
+
+    monkeypatch.setattr(json, "dumps", refused)
+    assert not may_contain(wide, ["$ref"])
+    assert may_contain(with_ref, ["$ref"])
+
+
+def test_may_contain_reads_a_document_without_canonical_text_as_written() -> None:
+    """Keys of mixed types have no sorted (canonical) text; the document as written
+    still answers exactly, as before."""
+    mixed: dict[Any, Any] = {f"k{i}": {"type": "string"} for i in range(6)}
+    mixed[1] = {"type": "string"}
+    assert not may_contain(mixed, ["$ref"])
+    assert may_contain({**mixed, "z": {"$ref": "#"}}, ["$ref"])
+
+
 @pytest.mark.parametrize(
     "value",
     ["a", "b", "", "é", "naïve", "\ud800", "a\x00", "A"],
