@@ -778,3 +778,33 @@ def test_a_keyword_behind_a_reference_still_runs_its_rule() -> None:
     old = {"$defs": {"name": {"maxLength": 10}}, "$ref": "#/$defs/name", "type": "string"}
     new = {"allOf": [{"maxLength": 5}], "type": "string"}
     assert "max-length-decreased" in {c.rule for c in diff(old_schema=old, new_schema=new).changes}
+
+
+def test_diffs_sharing_subschema_objects_keep_their_own_answers() -> None:
+    """Canonical texts, key filters and compiled validators are remembered by object
+    identity across diffs: two diffs whose documents share property schemas (the same
+    objects) but differ elsewhere each report what a diff of unshared copies reports,
+    in either order."""
+    name = {"type": "string", "maxLength": 5}
+    count = {"type": "integer", "minimum": 0}
+    old = {"type": "object", "properties": {"name": name, "count": count}, "required": ["name"]}
+    narrower = {
+        "type": "object",
+        "properties": {"name": {"type": "string", "maxLength": 3}, "count": count},
+        "required": ["name"],
+    }
+    wider = {
+        "type": "object",
+        "properties": {"name": name, "count": {"type": "integer"}},
+        "required": ["name"],
+    }
+    pairs = [(old, narrower), (old, wider), (narrower, old), (wider, old)]
+    unshared = [
+        diff(old_schema=json.loads(json.dumps(a)), new_schema=json.loads(json.dumps(b))).to_json()
+        for a, b in pairs
+    ]
+    for order in (pairs, pairs[::-1]):
+        for a, b in order:
+            assert diff(old_schema=a, new_schema=b).to_json() == unshared[pairs.index((a, b))]
+    assert unshared[0]["backward"] is False
+    assert unshared[1]["backward"] is True
