@@ -16,11 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.compat import _rules, _site, diff
+from accord.compat import _rules, diff
 from accord.compat._closure import _at, _unpatterned_leaf, is_leaf
 from accord.compat._nodes import _WATCHED, Ctx, _has_ref, may_contain
 from accord.compat._prover import regex_search
 from accord.compat._site import same_text
+from accord.core import memo
 from accord.core.vocabulary import key_subschemas
 from accord.validation.reference import is_valid
 
@@ -118,6 +119,33 @@ def test_may_contain_answers_keys_it_does_not_watch_conservatively() -> None:
     assert may_contain({**wide, "z": {"$ref": "#"}}, ["$ref"])
 
 
+def test_may_contain_reads_the_canonical_text_a_document_already_has(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The diff writes each input's canonical text first: the key filter reads that
+    text instead of serialising the document once more."""
+    wide = {f"k{i}": {"type": "string", "$comment": "known"} for i in range(10)}
+    with_ref = {**wide, "z": {"$ref": "#"}}
+    memo.canonical_text(wide)
+    memo.canonical_text(with_ref)
+
+    def refused(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("serialised again")
+
+    monkeypatch.setattr(json, "dumps", refused)
+    assert not may_contain(wide, ["$ref"])
+    assert may_contain(with_ref, ["$ref"])
+
+
+def test_may_contain_reads_a_document_without_canonical_text_as_written() -> None:
+    """Keys of mixed types have no sorted (canonical) text; the document as written
+    still answers exactly, as before."""
+    mixed: dict[Any, Any] = {f"k{i}": {"type": "string"} for i in range(6)}
+    mixed[1] = {"type": "string"}
+    assert not may_contain(mixed, ["$ref"])
+    assert may_contain({**mixed, "z": {"$ref": "#"}}, ["$ref"])
+
+
 @pytest.mark.parametrize(
     "value",
     ["a", "b", "", "é", "naïve", "\ud800", "a\x00", "A"],
@@ -142,13 +170,13 @@ def test_the_walker_serialises_no_unchanged_property(monkeypatch: pytest.MonkeyP
     """Unchanged properties are compared structurally: the texts built during a diff
     of a 300-property schema with two changes do not grow with the property count."""
     texts: list[int] = []
-    real = _site._canonical_text
+    real = memo.write_canonical
 
     def counted(value: Any) -> str:
         texts.append(1)
         return real(value)
 
-    monkeypatch.setattr(_site, "_canonical_text", counted)
+    monkeypatch.setattr(memo, "write_canonical", counted)
     properties = {f"p{i:03d}": {"type": "string", "maxLength": 10 + i} for i in range(300)}
     old = {"type": "object", "properties": properties}
     new = {
@@ -750,3 +778,33 @@ def test_a_keyword_behind_a_reference_still_runs_its_rule() -> None:
     old = {"$defs": {"name": {"maxLength": 10}}, "$ref": "#/$defs/name", "type": "string"}
     new = {"allOf": [{"maxLength": 5}], "type": "string"}
     assert "max-length-decreased" in {c.rule for c in diff(old_schema=old, new_schema=new).changes}
+
+
+def test_diffs_sharing_subschema_objects_keep_their_own_answers() -> None:
+    """Canonical texts, key filters and compiled validators are remembered by object
+    identity across diffs: two diffs whose documents share property schemas (the same
+    objects) but differ elsewhere each report what a diff of unshared copies reports,
+    in either order."""
+    name = {"type": "string", "maxLength": 5}
+    count = {"type": "integer", "minimum": 0}
+    old = {"type": "object", "properties": {"name": name, "count": count}, "required": ["name"]}
+    narrower = {
+        "type": "object",
+        "properties": {"name": {"type": "string", "maxLength": 3}, "count": count},
+        "required": ["name"],
+    }
+    wider = {
+        "type": "object",
+        "properties": {"name": name, "count": {"type": "integer"}},
+        "required": ["name"],
+    }
+    pairs = [(old, narrower), (old, wider), (narrower, old), (wider, old)]
+    unshared = [
+        diff(old_schema=json.loads(json.dumps(a)), new_schema=json.loads(json.dumps(b))).to_json()
+        for a, b in pairs
+    ]
+    for order in (pairs, pairs[::-1]):
+        for a, b in order:
+            assert diff(old_schema=a, new_schema=b).to_json() == unshared[pairs.index((a, b))]
+    assert unshared[0]["backward"] is False
+    assert unshared[1]["backward"] is True

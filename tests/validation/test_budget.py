@@ -270,3 +270,31 @@ def test_the_canonical_flag_is_its_definition_on_random_trees() -> None:
     for _ in range(500):
         document = tree(4)
         assert _budget.freeze_within_limits(document)[2] == _canonical_by_definition(document)
+
+
+def _naive_scan(document: Any, max_items: int) -> tuple[bool, int, bool]:
+    """Every container visited one by one, in ``_scan``'s order."""
+    stack = [document] if isinstance(document, dict | list) else []
+    containers, refs = 0, False
+    while stack:
+        value = stack.pop()
+        if len(value) > max_items:
+            return True, containers, refs
+        containers += 1
+        if isinstance(value, dict):
+            refs = refs or type(value.get("$ref")) is str
+        items = value.values() if isinstance(value, dict) else value
+        stack.extend(v for v in items if isinstance(v, dict | list))
+    return False, containers, refs
+
+
+def test_the_scan_skips_only_containers_of_plain_scalars() -> None:
+    """A container holding plain scalars only is passed over in one C pass; its count,
+    the cap and the ``$ref`` flag are what a walk of every container finds, frozen
+    documents (container subclasses) included."""
+    rng = random.Random(23)
+    documents = [_random(rng, 4) for _ in range(300)]
+    documents += [freeze(d) for d in documents[:100]]
+    for document in documents:
+        for max_items in (3, 6, 10_000):
+            assert _budget._scan(document, max_items) == _naive_scan(document, max_items)

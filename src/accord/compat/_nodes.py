@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote
 
 from accord.core import pointer as _pointer
 from accord.core import vocabulary as _vocabulary
-from accord.core.memo import IdentityMemo
+from accord.core.memo import IdentityMemo, canonical_text
 from accord.core.values import equality_key as value_key
 from accord.core.values import json_equal
 from accord.core.values import json_type as type_of
@@ -144,11 +144,21 @@ _SMALL = 4  # a container this small is looked into, its children looked up
 
 
 def _watched_in(value: Any) -> frozenset[str]:
-    """The :data:`_WATCHED` names in ``value``'s JSON text (all of them if it has no text)."""
+    """The :data:`_WATCHED` names in ``value``'s JSON text (all of them if it has no text).
+
+    The canonical text first: the diff has written it for its inputs already (memoised),
+    and the reference validator's key for a writer closure is that text too. Which
+    quoted names a text holds does not depend on key order or spacing: a quote followed
+    by ``$ref`` and a quote lies within one string, written the same either way. A
+    document without one (keys of mixed types do not sort) is read as written.
+    """
     try:
-        text = json.dumps(value, default=str)
+        text = canonical_text(value)
     except (TypeError, ValueError, RecursionError):
-        return _WATCHED
+        try:
+            text = json.dumps(value, default=str)
+        except (TypeError, ValueError, RecursionError):
+            return _WATCHED
     return frozenset(k for k in _WATCHED if f'"{k}"' in text)
 
 

@@ -59,11 +59,11 @@ from accord.compat._site import (
     Site,
     View,
     canon,
-    canonical_text,
     resolve_local,
     show,
 )
 from accord.core import rules as _catalogue
+from accord.core.memo import canonical_text
 
 __all__ = [
     "ANNOTATIONS",

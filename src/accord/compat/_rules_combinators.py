@@ -20,11 +20,11 @@ from accord.compat._site import (
     Hit,
     Site,
     View,
-    canonical_text,
     show,
     type_set,
 )
 from accord.core import pointer as _pointer
+from accord.core.memo import canonical_text
 from accord.core.schema import Schema
 
 # -- combinators --------------------------------------------------------------------------

@@ -21,10 +21,10 @@ from accord.compat._site import (
     Hit,
     PatchOp,
     Site,
-    canonical_text,
     resolve_local,
 )
 from accord.core import pointer as _pointer
+from accord.core.memo import canonical_text
 from accord.core.schema import Schema
 
 # -- objects: properties ------------------------------------------------------------------

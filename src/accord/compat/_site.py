@@ -19,8 +19,9 @@ from fractions import Fraction
 from typing import Any
 
 from accord.compat._types import Direction
+from accord.core import memo as _memo
 from accord.core import pointer as _pointer
-from accord.core.memo import IdentityMemo
+from accord.core.memo import canonical_text
 from accord.core.schema import Schema
 from accord.core.values import equality_key
 
@@ -39,21 +40,6 @@ DELETE: Any = object()  # marker in a PatchOp: remove the keyword
 
 
 canon = equality_key  # the rules' name for the one JSON equality key
-
-
-def _canonical_text(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-
-
-_canonical_memo: IdentityMemo[str] = IdentityMemo(1024)
-
-
-def canonical_text(value: Any) -> str:
-    """Canonical JSON text (sorted keys, no spacing) used for structural equality.
-
-    Memoised on the value's identity: documents are not mutated once built.
-    """
-    return _canonical_memo(value, _canonical_text)
 
 
 _PLAIN = (str, int, type(None))
@@ -112,7 +98,7 @@ def _str_keys(*objects: dict[Any, Any]) -> bool:
 
 
 def _texts_equal(a: Any, b: Any) -> bool:
-    return _canonical_text(a) == _canonical_text(b)
+    return _memo.write_canonical(a) == _memo.write_canonical(b)
 
 
 def show(value: Any, limit: int = 60) -> str:

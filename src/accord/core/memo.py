@@ -13,6 +13,7 @@ lives.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["IdentityMemo"]
+__all__ = ["IdentityMemo", "canonical_text", "write_canonical"]
 
 
 class IdentityMemo(Generic[T]):
@@ -47,3 +48,21 @@ class IdentityMemo(Generic[T]):
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return value
+
+
+def write_canonical(value: Any) -> str:
+    """Canonical JSON text (sorted keys, no spacing), written afresh (not memoised)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+_canonical_memo: IdentityMemo[str] = IdentityMemo(1024)
+
+
+def canonical_text(value: Any) -> str:
+    """Canonical JSON text (sorted keys, no spacing) used for structural equality.
+
+    Memoised on the value's identity: documents are not mutated once built. One memo
+    for every layer, so the text the diff writes of an input is the reference
+    validator's cache key for that document too (written once, not once per use).
+    """
+    return _canonical_memo(value, write_canonical)

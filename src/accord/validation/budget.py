@@ -88,7 +88,9 @@ def _scan(document: Any, max_items: int) -> tuple[bool, int, bool]:
             items: Any = value.values()
         else:
             items = value
-        stack.extend([v for v in items if isinstance(v, dict | list)])
+        # Most containers of a schema hold only plain scalars: one C pass says so.
+        if not _SCALARS.issuperset(map(type, items)):
+            stack.extend([v for v in items if isinstance(v, dict | list)])
     return False, containers, refs
 
 

@@ -9,11 +9,10 @@ fetched.
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any
 
-from accord.core.memo import IdentityMemo
+from accord.core.memo import canonical_text, write_canonical
 from accord.validation.offline import rs_declared_validator, rs_validator
 
 _lock = threading.Lock()
@@ -21,15 +20,8 @@ _cache: dict[str, Any] = {}
 _CACHE_MAX = 4096
 
 
-def _key(schema: Any) -> str:
-    return json.dumps(schema, sort_keys=True, default=str)
-
-
 def _declared_key(schema: Any) -> str:
-    return f"{schema.dialect}:{_key(schema.declared)}"
-
-
-_by_identity: IdentityMemo[str] = IdentityMemo(512)
+    return f"{schema.dialect}:{write_canonical(schema.declared)}"
 
 
 def reference_validator(schema: Any) -> Any:
@@ -39,14 +31,15 @@ def reference_validator(schema: Any) -> Any:
 
     The cache key is the schema's canonical JSON, found through the schema's identity
     first (schemas are not mutated once built), so a hot loop over one schema does not
-    serialise it again and again.
+    serialise it again and again; the memo is the one :func:`canonical_text` keeps for
+    every layer, so a document the diff already wrote is not written again here.
     """
     from accord.validation.dialect import Declared
 
     declared = schema if isinstance(schema, Declared) else None
     if declared is not None and declared.refused is not None:
         raise declared.refused
-    key = _by_identity(schema, _declared_key if declared is not None else _key)
+    key = _declared_key(schema) if declared is not None else canonical_text(schema)
     with _lock:
         hit = _cache.get(key)
     if hit is not None:
