@@ -91,7 +91,8 @@ class Policy:
     target_pct: float = 10.0  # sqrt(2) x 10% ~ 14%: a re-run's median within 15%
     fast_rounds: int = 21  # the minimum when a round takes under 0.1 s
     process_rounds: int = 11  # ... under 1 s
-    slow_rounds: int = 6  # ... under 30 s (6: the fewest samples a 95% interval needs)
+    slow_rounds: int = 6  # ... under ``slow_limit`` (6: the fewest a 95% interval needs)
+    slow_limit: float = 60.0  # s a round (check alone at 5,000 contracts: ~55 s, both sides)
     crawl_rounds: int = 3  # ... longer: a range of 3, 75% coverage (stated as such)
     max_rounds: int = 61
     budget: float = 45.0  # seconds of measuring after which a row gets no more rounds
@@ -106,7 +107,7 @@ class Policy:
             return self.fast_rounds
         if round_seconds < 1.0:
             return self.process_rounds
-        if round_seconds < 30.0:
+        if round_seconds < self.slow_limit:
             return self.slow_rounds
         return self.crawl_rounds
 
@@ -136,7 +137,7 @@ SCALES = {
         100,
         (1000, 5000),
         # rows of several seconds at 1,000 and 5,000 contracts run their minimum (6, or 3
-        # over 30 s a round) whatever the budget: the run takes longer the slower accord is
+        # over 60 s a round) whatever the budget: the run takes longer the slower accord is
         Policy(),
     ),
 }
@@ -1197,7 +1198,7 @@ def run(
             "min_rounds": {
                 "round < 0.1 s": policy.fast_rounds,
                 "round < 1 s": policy.process_rounds,
-                "round < 30 s": policy.slow_rounds,
+                f"round < {policy.slow_limit:g} s": policy.slow_rounds,
                 "longer": policy.crawl_rounds,
             },
             "max_rounds": policy.max_rounds,
