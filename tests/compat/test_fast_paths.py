@@ -579,6 +579,15 @@ _PLAIN_OLD = {
     },
     "required": ["b"],
 }
+# "a" narrowed (backward breaks there), "e" added as an optional property
+_PLAIN_NARROWED_AND_ADDED = {
+    **_PLAIN_OLD,
+    "properties": {
+        **_PLAIN_OLD["properties"],
+        "a": {"type": "string", "maxLength": 32},
+        "e": {"type": "string"},
+    },
+}
 
 
 def test_an_optional_property_added_to_a_plain_object_asks_no_whole_document_question(
@@ -588,14 +597,7 @@ def test_an_optional_property_added_to_a_plain_object_asks_no_whole_document_que
     question is answered on that key alone: the engine is asked the two root directions
     and the narrowed property's local question, not the whole object again (what a diff
     of a wide schema paid per added property). The report is the one the engine gives."""
-    new = {
-        **_PLAIN_OLD,
-        "properties": {
-            **_PLAIN_OLD["properties"],
-            "a": {"type": "string", "maxLength": 32},
-            "e": {"type": "string"},
-        },
-    }
+    new = _PLAIN_NARROWED_AND_ADDED
     expected = _full_report(monkeypatch, _PLAIN_OLD, new)
     asked = _questions(monkeypatch)
     report = diff(old_schema=_PLAIN_OLD, new_schema=new)
@@ -674,14 +676,7 @@ def test_a_root_direction_that_holds_key_by_key_is_not_asked_of_the_whole_object
     """Forward holds property by property (the narrowed one's question, asked once for
     the root and its own change, and the added one OLD leaves open): the engine is not
     asked the whole objects in that direction, and the report is the engine's."""
-    new = {
-        **_PLAIN_OLD,
-        "properties": {
-            **_PLAIN_OLD["properties"],
-            "a": {"type": "string", "maxLength": 32},
-            "e": {"type": "string"},
-        },
-    }
+    new = _PLAIN_NARROWED_AND_ADDED
     expected = _full_report(monkeypatch, _PLAIN_OLD, new)
     asked = _questions(monkeypatch)
     report = diff(old_schema=_PLAIN_OLD, new_schema=new)
