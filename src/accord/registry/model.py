@@ -1406,12 +1406,21 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
 # What the bytes of a version file must show for it to be kept unread: a 2020-12 root
 # (every "$schema" names it, or there is none), and each "$ref" a plain pointer into the
 # file itself. Without a \u escape every key is spelled as written, so no "$schema",
-# "$ref" or "$id" can hide from these searches.
-_SCHEMA_2020_12 = re.compile(rb'"\$schema"\s*:\s*"https://json-schema\.org/draft/2020-12/schema"')
-# "$ref" and "$schema" are checked; the others may tie a file to another (a base URI, a
-# dynamic scope): a file holding one is never kept unread.
-_DOLLAR_KEYS = re.compile(rb'"\$(ref|schema|id|dynamicRef|recursiveRef)"')
-_LOCAL_REF = re.compile(rb'"\$ref"\s*:\s*"(#(?:/[^"\\%/~]*[^"\\%/~0-9][^"\\%/~]*)*)"')
+# "$ref" or "$id" can hide from this search.
+_ESCAPE = re.compile(rb"\\u")  # a compiled search: twice as fast as `in` on bytes
+# One pass over the keys that matter; each match is one of:
+# - a "$ref" whose value is a local pointer (group 1, never empty: it starts with "#"),
+# - a "$schema" naming 2020-12 (group 2),
+# - any other "$ref" or "$schema", or a key that may tie a file to another (a base URI,
+#   a dynamic scope): "$id", "$dynamicRef", "$recursiveRef" (no group: parse the file).
+# The first two alternatives begin as the third does and never consume a '"' followed by
+# '$' (a value's closing quote is only looked ahead at), so the search stops at exactly
+# the keys a search for the third alone stops at.
+_DOLLAR_KEYS = re.compile(
+    rb'"\$ref"\s*:\s*"(#(?:/[^"\\%/~]*[^"\\%/~0-9][^"\\%/~]*)*)(?=")'
+    rb'|"\$schema"\s*:\s*"(https://json-schema\.org/draft/2020-12/schema)(?=")'
+    rb'|"\$(?:ref|schema|id|dynamicRef|recursiveRef)"'
+)
 
 
 def _local_refs(raw: bytes) -> list[str] | None:
@@ -1426,18 +1435,14 @@ def _local_refs(raw: bytes) -> list[str] | None:
     ``$recursiveRef``, another dialect (it is normalised), a pointer through an array, a
     percent-encoded or escaped pointer.
     """
-    if b"\\u" in raw or not raw.lstrip().startswith(b"{"):
+    if _ESCAPE.search(raw) is not None or not raw.lstrip().startswith(b"{"):
         return None
     refs: list[str] = []
-    for key in _DOLLAR_KEYS.finditer(raw):  # one regex pass over the keys that matter
-        at = key.start()
-        if key[1] == b"ref":
-            match = _LOCAL_REF.match(raw, at)
-            if match is None:
-                return None
-            refs.append(match.group(1).decode("utf-8", "surrogateescape"))
-        elif key[1] != b"schema" or _SCHEMA_2020_12.match(raw, at) is None:
-            return None  # $id, $dynamicRef, $recursiveRef, another dialect
+    for ref, schema in _DOLLAR_KEYS.findall(raw):
+        if ref:
+            refs.append(ref.decode("utf-8", "surrogateescape"))
+        elif not schema:
+            return None  # $id, $dynamicRef, $recursiveRef, another dialect or $ref
     return refs
 
 
