@@ -1338,14 +1338,16 @@ def _load_contract(
                 )
             )
             continue
+        # One lookup a version (its key hashes a Version in Python): a lock digest is text.
+        locked_digest = None if published is None else published.get((contract_id, version))
         if vouched is None:
             light = settled is not None and version is not latest
         else:
-            light = settled is not None and (contract_id, version) in (published or {})
+            light = settled is not None and locked_digest is not None
         try:
             raw = _read_version_bytes(path, file=rel, settings=settings)
             digest = digest_of(raw)
-            trusted = published is not None and published.get((contract_id, version)) == digest
+            trusted = locked_digest == digest
             same = light and trusted and (vouched is None or vouched(rel, raw))
             # The base's gate checked these very bytes under these settings.
             unread = _local_refs(raw) if same and unparsed else None
