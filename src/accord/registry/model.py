@@ -888,19 +888,18 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
                 )
             )
             continue
-        key = (row[0], version)
-        if key in seen:
+        first = seen.setdefault((row[0], version), number)  # one hash of a Version
+        if first != number:
             problems.append(
                 Problem(
                     "lock-duplicate",
-                    f"{row[0]} {version} is locked twice (lines {seen[key]} and {number}); "
+                    f"{row[0]} {version} is locked twice (lines {first} and {number}); "
                     "keep one line",
                     file=file,
                     line=number,
                 )
             )
             continue
-        seen[key] = number
         lines.append(_LockLine(row[0], version, row[2], number))
     if raw_lines != sorted(raw_lines):  # not sorted
         problems.append(
