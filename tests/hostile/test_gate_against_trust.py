@@ -351,6 +351,20 @@ def test_a_ref_out_of_the_file_is_resolved_again(root: Path, raw: bytes) -> None
         (b'{"$schema": "https://json-schema.org/draft/2020-12/schema", "x": "$schema"}', None),
         (b'[{"$ref": "#/x"}]', None),  # not an object
         (b"true", None),
+        # One search over the keys: each key decides, wherever it stands.
+        (
+            (
+                b'{"$schema": "https://json-schema.org/draft/2020-12/schema",'
+                b' "a": {"$ref": "#/b"}, "b": {"$ref": "#"}}'
+            ),
+            ["#/b", "#"],
+        ),
+        (b'{"a": {"$ref": "#/b"}, "b": {"$ref": "#/c"}, "c": {"$id": "x"}}', None),
+        (b'{"a": {"$ref": "#/b"}, "b": {"$ref": "other.json"}}', None),
+        (b'{"$schema": "https://json-schema.org/draft/2020-12/schemas"}', None),
+        (b'{"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "x"}', None),
+        (b'{"a": {"$ref": "#/b"}, "b": {"const": "\\u0041"}}', None),  # an escape after
+        (b'{"a": {"$ref": "#/b"}, "$refs": {}, "$identity": {}}', ["#/b"]),  # other keys
     ],
 )
 def test_what_the_bytes_must_show_to_stay_unread(raw: bytes, local: list[str] | None) -> None:

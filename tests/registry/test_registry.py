@@ -335,6 +335,17 @@ def test_read_lock_errors(tmp_path: Path, text: str, code: str, line: int) -> No
     assert (info.value.code, info.value.line, info.value.file) == (code, line, "accord.lock")
 
 
+def test_every_duplicate_lock_line_names_the_first_line_of_its_key() -> None:
+    from accord.registry.model import _parse_lock
+
+    line = f"orders.a 1.0.0 sha256:{'0' * 64}\n"
+    lines, problems = _parse_lock(line * 3 + f"orders.b 1.0.0 sha256:{'0' * 64}\n")
+    assert [(x.contract_id, x.line) for x in lines] == [("orders.a", 1), ("orders.b", 4)]
+    assert [(p.code, p.line) for p in problems] == [("lock-duplicate", 2), ("lock-duplicate", 3)]
+    assert "(lines 1 and 2)" in problems[0].message
+    assert "(lines 1 and 3)" in problems[1].message
+
+
 def test_write_lock_sorted_atomic_and_guarded(tmp_path: Path) -> None:
     entries = {
         ("orders.b", Version.parse("1.0.0")): "sha256:" + "b" * 64,

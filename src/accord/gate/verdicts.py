@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -350,7 +351,7 @@ def _walk(
     try:
         while stack:
             here, lead = stack.pop()
-            listed[here] = entries = sorted(os.scandir(here), key=lambda e: e.name)
+            listed[here] = entries = sorted(os.scandir(here), key=_NAME)
             for entry in entries:
                 rel = lead + entry.name
                 if entry.is_dir(follow_symlinks=False):
@@ -362,6 +363,10 @@ def _walk(
     except OSError:
         return None
     return directories, untracked, listed
+
+
+# A listing's sort key, without a Python call per entry (5,000 directories, 20,000 entries).
+_NAME = operator.attrgetter("name")
 
 
 def _entry_digest(path: Path) -> bytes | None:
