@@ -44,6 +44,21 @@ class _CountingBlobs(Mapping[str, str]):
         return MappingProxyType(self._blobs).values()
 
 
+def _registry(repo: Path, contracts: int = 3, *, versions: int = 1, document: Any = None) -> Path:
+    """A git repository at ``repo`` whose registry holds ``contracts`` contracts
+    ``orders.c<i>``, each with unpublished versions 1.0.0 .. 1.<versions - 1>.0 of
+    ``document`` (default: :func:`schema`); nothing committed yet."""
+    init_repo(repo)
+    root = repo / "contracts"
+    for i in range(contracts):
+        make_contract(root, f"orders.c{i}")
+        for minor in range(versions):
+            write_unpublished(
+                root, f"orders.c{i}", f"1.{minor}.0", schema() if document is None else document
+            )
+    return root
+
+
 def _spy(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
     listings, scans = [0], [0]
     real = git_module.read_tree
@@ -67,11 +82,7 @@ def test_the_base_tree_is_listed_once_and_scanned_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, contracts: int
 ) -> None:
     repo = tmp_path / "repo"
-    init_repo(repo)
-    root = repo / "contracts"
-    for i in range(contracts):
-        make_contract(root, f"orders.c{i}")
-        write_unpublished(root, f"orders.c{i}", "1.0.0", schema())
+    root = _registry(repo, contracts)
     commit_all(repo, "base")
     write_unpublished(root, "orders.c1", "1.1.0", schema(extra={"type": "string"}))
     listings, scans = _spy(monkeypatch)
@@ -90,11 +101,7 @@ def test_a_changed_contract_toml_or_an_extra_file_is_still_a_change(
     tmp_path: Path,
 ) -> None:
     repo = tmp_path / "repo"
-    init_repo(repo)
-    root = repo / "contracts"
-    for i in range(3):
-        make_contract(root, f"orders.c{i}")
-        write_unpublished(root, f"orders.c{i}", "1.0.0", schema())
+    root = _registry(repo)
     # A file deeper in the folder is not one of the contract's files.
     (root / "orders" / "c2" / "examples").mkdir()
     (root / "orders" / "c2" / "examples" / "x.schema.json").write_text("{}")
@@ -116,11 +123,7 @@ def test_a_cli_run_asks_git_each_question_once(
     from _gate_helpers import run_cli
 
     repo = tmp_path / "repo"
-    init_repo(repo)
-    root = repo / "contracts"
-    for i in range(3):
-        make_contract(root, f"orders.c{i}")
-        write_unpublished(root, f"orders.c{i}", "1.0.0", schema())
+    root = _registry(repo)
     commit_all(repo, "base")
     write_unpublished(root, "orders.c1", "1.1.0", schema(extra={"type": "string"}))
     monkeypatch.setenv("ACCORD_CACHE_DIR", str(tmp_path / "cache"))
@@ -293,14 +296,7 @@ def test_an_unchanged_line_of_the_base_lock_costs_no_version_work(
     from accord.versions import Version
 
     repo = tmp_path / "repo"
-    init_repo(repo)
-    root = repo / "contracts"
-    for i in range(3):
-        make_contract(root, f"orders.c{i}")
-        for minor in range(4):
-            write_unpublished(
-                root, f"orders.c{i}", f"1.{minor}.0", schema(extra={"type": "string"})
-            )
+    root = _registry(repo, versions=4, document=schema(extra={"type": "string"}))
     commit_all(repo, "base")
     import accord.gate.check as gate
 
