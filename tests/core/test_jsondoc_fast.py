@@ -473,3 +473,40 @@ def test_the_depth_bound_searches_a_bracket_dense_text_a_bounded_number_of_times
 
     assert jsondoc._more_openers_than(Counting(b'"' + b"[" * 10_000 + b'"'), 64)
     assert calls == [65, 65]
+
+
+_BUFFER_CASES = [
+    (b'{"a": 1}', None),
+    (b'{"a":1,"a":2}', "json-duplicate-key"),
+    (b"\xef\xbb\xbf{}", "json-bom"),
+    (b'{"a": "\xff"}', "json-invalid-utf8"),
+    (b"[NaN]", "json-nan"),
+    (b"  ", "json-empty"),
+    (b"[" * 300 + b"]" * 300, "json-too-deep"),
+]
+
+
+@pytest.mark.parametrize("buffer", [bytearray, memoryview])
+@pytest.mark.parametrize(("data", "code"), _BUFFER_CASES)
+def test_a_bytes_like_buffer_reads_as_its_bytes(
+    buffer: type[Any], data: bytes, code: str | None
+) -> None:
+    """A bytearray or memoryview (what a socket or framework may hand over) is read as
+    the bytes it holds, by both loaders: the same value or the same refusal, never a
+    TypeError from inside a check."""
+    for read in (loads, loads_fast):
+        if code is None:
+            assert read(buffer(data), max_depth=256) == loads(data)
+        else:
+            with pytest.raises(DocumentError) as caught:
+                read(buffer(data), max_depth=256)
+            assert caught.value.code == code
+
+
+@pytest.mark.parametrize("data", [5, None, 1.5, ["{}"], {"a": 1}])
+def test_anything_but_text_or_bytes_is_a_usage_error(data: Any) -> None:
+    from accord.errors import UsageError
+
+    for read in (loads, loads_fast):
+        with pytest.raises(UsageError, match="bytes or str"):
+            read(data)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.errors import ContractViolation, DocumentError, RefError, SchemaError
+from accord.errors import ContractViolation, DocumentError, RefError, SchemaError, UsageError
 from accord.validation.formats import format_checker
 from accord.validation.offline import offline_registry as _offline_registry
 from accord.validation.reference import is_valid as reference_is_valid
@@ -85,6 +85,22 @@ def test_validate_json_refuses_duplicate_keys(order: Validator) -> None:
     with pytest.raises(DocumentError) as info:
         order.validate_json(b'{"id": 1, "id": 2, "items": [{"sku": "ABC-1234"}]}')
     assert info.value.code == "json-duplicate-key"
+
+
+@pytest.mark.parametrize("buffer", [bytearray, memoryview])
+def test_validate_json_reads_a_buffer_as_its_bytes(order: Validator, buffer: type[Any]) -> None:
+    """A bytearray or memoryview is checked exactly as its bytes are: duplicate keys are
+    refused (it once raised a TypeError), a valid payload comes back parsed."""
+    with pytest.raises(DocumentError) as info:
+        order.validate_json(buffer(b'{"id": 1, "id": 2, "items": [{"sku": "ABC-1234"}]}'))
+    assert info.value.code == "json-duplicate-key"
+    with pytest.raises(ContractViolation):
+        order.validate_json(buffer(b'{"id": "one", "items": [{"sku": "ABC-1234"}]}'))
+
+
+def test_validate_json_refuses_a_parsed_value_as_a_usage_error(order: Validator) -> None:
+    with pytest.raises(UsageError, match="use is_valid or validate"):
+        order.validate_json({"id": 1})  # type: ignore[arg-type]
 
 
 def test_validate_json_keeps_big_integers_exact() -> None:

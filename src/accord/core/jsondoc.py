@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
-from accord.errors import AccordError, DocumentError
+from accord.errors import AccordError, DocumentError, UsageError
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
@@ -281,8 +281,25 @@ def _refuse_parse_error(exc: BaseException, file: str | None) -> NoReturn:
     raise DocumentError(f"malformed JSON: {exc}", code="json-malformed", file=file) from None
 
 
+def _text_or_bytes(data: Any) -> bytes | str:
+    """``data`` itself when it is text or bytes, the bytes of a bytes-like buffer (a
+    ``bytearray`` or ``memoryview``, what a socket or a framework may hand over).
+
+    Raises:
+        UsageError: anything else (a parsed value passed where its text belongs).
+    """
+    if isinstance(data, bytes | str):
+        return data
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)
+    raise UsageError(
+        f"a JSON document is read from bytes or str, not {type(data).__name__}"
+        " (to validate a parsed value, use is_valid or validate)"
+    )
+
+
 def loads(
-    data: bytes | str,
+    data: bytes | str | bytearray | memoryview,
     *,
     file: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
@@ -293,7 +310,8 @@ def loads(
     """Parse one JSON document strictly.
 
     Args:
-        data: The raw bytes (must be UTF-8) or text.
+        data: The raw bytes (must be UTF-8; a ``bytearray`` or ``memoryview`` is read
+            as its bytes) or text.
         file: Name used in error messages.
         max_bytes: Refuse larger documents (``None``: no cap).
         max_depth: Refuse deeper nesting (``None``: no cap beyond the parser's own).
@@ -308,7 +326,9 @@ def loads(
         DocumentError: with code ``json-invalid-utf8``, ``json-empty``, ``json-too-large``,
             ``json-too-deep``, ``json-conflict-markers``, ``json-malformed``,
             ``json-duplicate-key``, ``json-nan`` or ``json-lone-surrogate``.
+        UsageError: ``data`` is neither text nor bytes (nor a bytes-like buffer).
     """
+    data = _text_or_bytes(data)
     size = len(data)
     if max_bytes is not None and size > max_bytes:
         raise DocumentError(
@@ -471,7 +491,9 @@ def prepare_fast_path() -> None:
     _msgspec()
 
 
-def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None) -> Any:
+def fast_or_miss(
+    data: bytes | str | bytearray | memoryview, max_bytes: int | None, max_depth: int | None
+) -> Any:
     """What :func:`loads` returns for ``data``, or :data:`MISS` when that is not proven.
 
     The hot-path core of :func:`loads_fast` (positional, no fallback): ``MISS`` means
@@ -487,7 +509,10 @@ def fast_or_miss(data: bytes | str, max_bytes: int | None, max_depth: int | None
       tests/core/test_jsondoc_fast.py);
     - otherwise the byte counts of :func:`_counted_or_miss` prove it.
     """
-    if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
+    # A buffer or a wrong type goes to loads, which reads the one and refuses the other.
+    if not _referents_ok or (type(data) is not bytes and not isinstance(data, str)):
+        return MISS
+    if max_bytes is not None and len(data) > max_bytes:
         return MISS
     if isinstance(data, str):
         try:
@@ -598,7 +623,7 @@ def _keys_if_plain(value: Any, max_depth: int | None) -> int | None:
 
 
 def loads_fast(
-    data: bytes | str,
+    data: bytes | str | bytearray | memoryview,
     *,
     file: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,

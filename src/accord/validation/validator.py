@@ -261,15 +261,19 @@ class Validator:
             return None
         return self._explain(payload)
 
-    def validate_json(self, data: bytes | str, *, file: str | None = None) -> Any:
+    def validate_json(
+        self, data: bytes | str | bytearray | memoryview, *, file: str | None = None
+    ) -> Any:
         """Parse ``data`` strictly, validate it, and return the parsed payload.
 
         Duplicate keys, ``NaN`` and bad UTF-8 are refused before validation; integers
-        stay exact at any size.
+        stay exact at any size. A ``bytearray`` or ``memoryview`` is read as its bytes.
 
         Raises:
             DocumentError: the text is not strict JSON (``json-duplicate-key``, ...).
             ContractViolation: the payload is not valid.
+            UsageError: ``data`` is neither text nor bytes (a parsed value: use
+                :meth:`validate`).
         """
         payload = fast_or_miss(data, None, self.max_depth)
         if payload is MISS:
