@@ -346,6 +346,8 @@ def test_only_a_small_tree_has_a_text_for_the_question_memo() -> None:
     assert _tree_text({"enum": [shared, shared]}) is None
     assert _tree_text({1: {}}) is None
     assert _tree_text({"const": (1, 2)}) is None
+    assert _tree_text({"const": {"nested": object()}}) is None
+    assert _tree_text({"enum": ["a", 1, None, [object()]]}) is None
     assert _tree_text({"allOf": [{} for _ in range(70)]}) is None
     assert _tree_text({"maximum": 1.0}) != _tree_text({"maximum": 1})
     assert _tree_text({"const": True}) != _tree_text({"const": 1})

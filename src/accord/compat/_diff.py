@@ -471,6 +471,7 @@ def _verdict(comparison: Comparison, direction: Direction) -> Verdict:
 
 
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
 
 
 def _tree_text(schema: Schema, limit: int = 16) -> str | None:
@@ -492,14 +493,16 @@ def _tree_text(schema: Schema, limit: int = 16) -> str | None:
             if id(value) in seen or len(seen) >= limit:
                 return None
             seen.add(id(value))
-            if not all(type(k) is str for k in value):
+            if not _STR.issuperset(map(type, value)):
                 return None
-            stack.extend(value.values())
+            if not _JSON_SCALARS.issuperset(map(type, value.values())):  # else nothing to walk
+                stack.extend(value.values())
         elif kind is list:
             if id(value) in seen or len(seen) >= limit:
                 return None
             seen.add(id(value))
-            stack.extend(value)
+            if not _JSON_SCALARS.issuperset(map(type, value)):
+                stack.extend(value)
         elif kind not in _JSON_SCALARS:
             return None
     try:

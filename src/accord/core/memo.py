@@ -69,6 +69,7 @@ _canonical_memo: IdentityMemo[str] = IdentityMemo(1024)
 # container's text later (or for another small object sharing it) writes nothing.
 _JOINED_KEYS = 8
 _LARGE = 8
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _joined(value: Any) -> bool:
@@ -77,6 +78,7 @@ def _joined(value: Any) -> bool:
     return (
         type(value) is dict
         and len(value) <= _JOINED_KEYS
+        and not _SCALARS.issuperset(map(type, value.values()))  # most objects: one C pass
         and any((type(v) is dict or type(v) is list) and len(v) > _LARGE for v in value.values())
         and all(type(k) is str for k in value)
     )
