@@ -817,7 +817,7 @@ class _Witnesses:
         self._bases: dict[Side, list[Any]] = {}
         self._memo: dict[tuple[str, str, str], Witness | None] = {}
         self._validators: dict[tuple[Side, bool], Any] = {}
-        self._root_required: dict[Side, tuple[str, ...]] = {}
+        self._root_required: dict[Side, frozenset[str]] = {}
 
     def _validator(self, side: Side, *, writer: bool) -> Any:
         """The reference validator of ``side`` (of its writer closure when ``writer``),
@@ -830,20 +830,24 @@ class _Witnesses:
             found = self._validators[side, writer] = reference_validator(schema)
         return found
 
-    def _required(self, side: Side) -> tuple[str, ...]:
+    def _required(self, side: Side) -> frozenset[str]:
         """The keys the root of ``side`` requires of an object payload (its own
         ``required``, not any under a combinator)."""
         found = self._root_required.get(side)
         if found is None:
             root = self.roots[side]
             names = root.get("required") if isinstance(root, dict) else None
-            found = tuple(k for k in names if isinstance(k, str)) if isinstance(names, list) else ()
+            found = (
+                frozenset(k for k in names if isinstance(k, str))
+                if isinstance(names, list)
+                else frozenset()
+            )
             self._root_required[side] = found
         return found
 
     def check(self, payload: Any, accepted_by: Side) -> Witness | None:
         rejected_by: Side = "new" if accepted_by == "old" else "old"
-        if type(payload) is dict and not all(k in payload for k in self._required(accepted_by)):
+        if type(payload) is dict and not payload.keys() >= self._required(accepted_by):
             # The accepting root rejects an object without a key it requires (and so does
             # its writer closure, which only narrows it): what the validator would say
             # for most of a shrink's attempts (a required key dropped), without it.
@@ -898,13 +902,14 @@ class _Witnesses:
             if protected and len(path) == len(protected) and on_path(path):
                 return payload  # the change itself
             here = _get_at(payload, path)
+            guarded = bool(protected) and on_path(path)  # the path stays: asked once
             changed = True
             while changed and budget[0] > 0:
                 changed = False
                 for smaller in candidates(here):
                     if budget[0] <= 0:
                         break  # no attempt can succeed any more (quadratic on wide objects)
-                    if protected and on_path(path) and not _keeps(here, smaller, path, protected):
+                    if guarded and not _keeps(here, smaller, path, protected):
                         continue
                     attempt = _set_at(payload, path, smaller)
                     if still(attempt):
