@@ -902,6 +902,9 @@ class _Witnesses:
             if protected and len(path) == len(protected) and on_path(path):
                 return payload  # the change itself
             here = _get_at(payload, path)
+            kind = type(here)
+            if here is None or kind is bool or kind is float or (kind is str and not here):
+                return payload  # no candidate: what the loop below would find
             guarded = bool(protected) and on_path(path)  # the path stays: asked once
             changed = True
             while changed and budget[0] > 0:
