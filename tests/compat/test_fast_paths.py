@@ -81,6 +81,11 @@ def test_same_text_on_the_values_json_tells_apart() -> None:
         ([1, 2], (1, 2), True),
         ({"a": 1}, [["a", 1]], False),
         ("1", 1, False),
+        ({"a": "1", "b": 2}, {"b": 2, "a": 1}, False),
+        ({"a": 1, "b": "x"}, {"b": "x", "a": 1}, True),
+        ({"a": 10**30}, {"a": 10**30}, True),
+        ({"1": 2}, {1: 2}, True),
+        ({"a": 1}, {"a": True}, False),
     ]
     for a, b, same in cases:
         assert same_text(a, b) is same
@@ -805,3 +810,48 @@ def test_diffs_sharing_subschema_objects_keep_their_own_answers() -> None:
             assert diff(old_schema=a, new_schema=b).to_json() == unshared[pairs.index((a, b))]
     assert unshared[0]["backward"] is False
     assert unshared[1]["backward"] is True
+
+
+def _plain_size_by_definition(schema: Any) -> int | None:
+    from accord.compat._diff import _PLAIN_KEYWORDS
+
+    if isinstance(schema, bool):
+        return 1
+    if not isinstance(schema, dict) or not schema.keys() <= _PLAIN_KEYWORDS:
+        return None
+    props = schema.get("properties", {})
+    if not isinstance(schema.get("additionalProperties", False), bool) or not isinstance(
+        props, dict
+    ):
+        return None
+    children = [*props.values(), *([schema["items"]] if "items" in schema else [])]
+    sizes = [_plain_size_by_definition(c) for c in children]
+    return None if None in sizes else 1 + sum(s for s in sizes if s is not None)
+
+
+_PLAIN = st.recursive(
+    st.one_of(
+        st.booleans(),
+        st.fixed_dictionaries({}, optional={"type": st.just("string"), "maxLength": st.just(3)}),
+        st.fixed_dictionaries({"pattern": st.just("^a")}),
+        st.fixed_dictionaries({"additionalProperties": st.sampled_from([True, {}])}),
+    ),
+    lambda inner: st.one_of(
+        st.fixed_dictionaries(
+            {"properties": st.dictionaries(st.sampled_from("abcd"), inner, max_size=4)},
+            optional={"items": inner, "required": st.just(["a"]), "type": st.just("object")},
+        ),
+        st.dictionaries(st.sampled_from("ab"), inner, max_size=2).map(
+            lambda props: {"properties": props, "additionalProperties": False}
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_PLAIN)
+def test_plain_size_counts_by_its_definition(schema: Any) -> None:
+    from accord.compat._diff import _plain_size
+
+    assert _plain_size(schema) == _plain_size_by_definition(schema)

@@ -1652,10 +1652,18 @@ def _plain_size(schema: Schema) -> int | None:
         props = node.get("properties", {})
         if not isinstance(props, dict):
             return None
-        stack.extend(props.values())
+        for value in props.values():
+            if type(value) is dict and value.keys() <= _LEAF_KEYWORDS:
+                count += 1  # a plain leaf: what the loop counts for it, without the loop
+            else:
+                stack.append(value)
         if "items" in node:
             stack.append(node["items"])
     return count
+
+
+# A plain schema with no subschema: nothing in it can make ``_plain_size`` say None.
+_LEAF_KEYWORDS = _PLAIN_KEYWORDS - {"additionalProperties", "items", "properties"}
 
 
 # The step budget ``_Judge._key_never_written`` asks for, per subschema of a plain
