@@ -57,11 +57,6 @@ def same_text(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         if not isinstance(b, dict):
             return False  # an object's text is never another value's
-        if type(a) is dict and type(b) is dict and _flat(a) and _flat(b):
-            # Same string keys and, under each, the same string or integer (a string is
-            # never equal to an integer, and each is written one way): dict equality is
-            # text equality, in C (most leaves of a wide object).
-            return a == b
         if len(a) != len(b):
             return not _str_keys(a, b) and _texts_equal(a, b)
         for key, value in a.items():
@@ -96,13 +91,6 @@ def same_text(a: Any, b: Any) -> bool:
 
 
 _ABSENT: Any = object()
-_STR = frozenset({str})
-_STR_INT = frozenset({str, int})
-
-
-def _flat(value: dict[Any, Any]) -> bool:
-    """Every key a string and every value a string or an integer (exact types)."""
-    return _STR.issuperset(map(type, value)) and _STR_INT.issuperset(map(type, value.values()))
 
 
 def _str_keys(*objects: dict[Any, Any]) -> bool:
