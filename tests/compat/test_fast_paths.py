@@ -855,3 +855,27 @@ def test_plain_size_counts_by_its_definition(schema: Any) -> None:
     from accord.compat._diff import _plain_size
 
     assert _plain_size(schema) == _plain_size_by_definition(schema)
+
+
+def test_each_pair_of_root_properties_is_compared_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine compares the roots' properties key by key; the walker reads those
+    answers instead of comparing the same pairs again (the report is the same)."""
+    from accord.compat import _diff
+
+    kinds = [{"type": "string", "maxLength": 64}, {"type": "integer", "minimum": 0}]
+    old = {"type": "object", "properties": {f"p{i}": dict(kinds[i % 2]) for i in range(20)}}
+    new = json.loads(json.dumps(old))
+    new["properties"]["p0"] = {"type": "string", "maxLength": 32}
+    new["properties"]["added"] = {"type": "string"}
+    expected = diff(old, new).to_json()
+    pairs: list[tuple[Any, Any]] = []
+    compare = _diff.same_text
+
+    def recorded(a: Any, b: Any) -> bool:
+        pairs.append((a, b))
+        return compare(a, b)
+
+    monkeypatch.setattr(_diff, "same_text", recorded)
+    assert diff(old, new).to_json() == expected
+    leaves = [(a, b) for a, b in pairs if isinstance(a, dict) and a.keys() == {"type", "maxLength"}]
+    assert len(leaves) == len({(id(a), id(b)) for a, b in leaves}) == 10

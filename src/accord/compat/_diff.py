@@ -535,6 +535,9 @@ class _Engine:
         self._differs: dict[
             tuple[int, int], tuple[dict[str, Any], dict[str, Any], frozenset[str]]
         ] = {}
+        # (id(old), id(new)) -> same_text of two properties ``_differing`` compared; the
+        # ``properties`` objects its entries hold keep both alive.
+        self._same_pairs: dict[tuple[int, int], bool] = {}
 
     def verdict(
         self, old: Schema, new: Schema, direction: Direction, semantics: Semantics | None = None
@@ -636,11 +639,22 @@ class _Engine:
         key = (id(old_props), id(new_props))
         found = self._differs.get(key)
         if found is None or found[0] is not old_props or found[1] is not new_props:
-            keys = frozenset(
-                k for k, v in old_props.items() if k in new_props and not same_text(v, new_props[k])
-            )
-            found = self._differs[key] = (old_props, new_props, keys)
+            differing: set[str] = set()
+            for k, v in old_props.items():
+                if k in new_props:
+                    other = new_props[k]
+                    # The entry below keeps both objects alive: their ids stay theirs.
+                    same = self._same_pairs[id(v), id(other)] = same_text(v, other)
+                    if not same:
+                        differing.add(k)
+            found = self._differs[key] = (old_props, new_props, frozenset(differing))
         return found[2]
+
+    def same_text(self, old: Schema, new: Schema) -> bool:
+        """:func:`same_text`, answered from :meth:`_differing` for two properties it
+        compared (the walker asks again of the same root properties)."""
+        found = self._same_pairs.get((id(old), id(new)))
+        return same_text(old, new) if found is None else found
 
     def plain_size(self, schema: Schema) -> int | None:
         """:func:`_plain_size` of ``schema``, walked once per diff (the roots are asked
@@ -1071,9 +1085,12 @@ _DISPATCH = tuple((rule, rule.kind, _READS.get(rule.id)) for rule in RULES.value
 
 
 class _Walker:
-    def __init__(self, old: Schema, new: Schema) -> None:
+    def __init__(
+        self, old: Schema, new: Schema, same: Callable[[Any, Any], bool] = same_text
+    ) -> None:
         self.old = old
         self.new = new
+        self._same = same  # same_text, or the engine's (answers it already has)
         self.found: list[tuple[Site, Hit]] = []
         self.sites: list[Site] = []
         self._memo: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
@@ -1093,9 +1110,9 @@ class _Walker:
         if len(old) != len(new):
             return False
         if len(old) == 1:  # the common case: one subschema a side
-            if not same_text(old[0][1], new[0][1]):
+            if not self._same(old[0][1], new[0][1]):
                 return False
-        elif not all(same_text(a, b) for (_, a), (_, b) in zip(old, new, strict=True)):
+        elif not all(self._same(a, b) for (_, a), (_, b) in zip(old, new, strict=True)):
             return False
         return self._same_defs or "$ref" not in "\n".join(canonical_text(s) for _, s in old)
 
@@ -1696,7 +1713,7 @@ def _changes(
 ) -> tuple[list[Change], bool, tuple[DirectionResult, ...]]:
     """Every change, whether the declared keys (or a default/deprecated flag) changed, and
     each direction's standing at the root."""
-    walker = _Walker(old, new)
+    walker = _Walker(old, new, engine.same_text)
     walker.walk([("", old)], [("", new)], "")
     judge = _Judge(engine, old, new, root, mode)
     changes: list[Change] = []
