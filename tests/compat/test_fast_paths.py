@@ -81,6 +81,11 @@ def test_same_text_on_the_values_json_tells_apart() -> None:
         ([1, 2], (1, 2), True),
         ({"a": 1}, [["a", 1]], False),
         ("1", 1, False),
+        ({"a": "1", "b": 2}, {"b": 2, "a": 1}, False),
+        ({"a": 1, "b": "x"}, {"b": "x", "a": 1}, True),
+        ({"a": 10**30}, {"a": 10**30}, True),
+        ({"1": 2}, {1: 2}, True),
+        ({"a": 1}, {"a": True}, False),
     ]
     for a, b, same in cases:
         assert same_text(a, b) is same
@@ -346,6 +351,8 @@ def test_only_a_small_tree_has_a_text_for_the_question_memo() -> None:
     assert _tree_text({"enum": [shared, shared]}) is None
     assert _tree_text({1: {}}) is None
     assert _tree_text({"const": (1, 2)}) is None
+    assert _tree_text({"const": {"nested": object()}}) is None
+    assert _tree_text({"enum": ["a", 1, None, [object()]]}) is None
     assert _tree_text({"allOf": [{} for _ in range(70)]}) is None
     assert _tree_text({"maximum": 1.0}) != _tree_text({"maximum": 1})
     assert _tree_text({"const": True}) != _tree_text({"const": 1})
@@ -803,3 +810,72 @@ def test_diffs_sharing_subschema_objects_keep_their_own_answers() -> None:
             assert diff(old_schema=a, new_schema=b).to_json() == unshared[pairs.index((a, b))]
     assert unshared[0]["backward"] is False
     assert unshared[1]["backward"] is True
+
+
+def _plain_size_by_definition(schema: Any) -> int | None:
+    from accord.compat._diff import _PLAIN_KEYWORDS
+
+    if isinstance(schema, bool):
+        return 1
+    if not isinstance(schema, dict) or not schema.keys() <= _PLAIN_KEYWORDS:
+        return None
+    props = schema.get("properties", {})
+    if not isinstance(schema.get("additionalProperties", False), bool) or not isinstance(
+        props, dict
+    ):
+        return None
+    children = [*props.values(), *([schema["items"]] if "items" in schema else [])]
+    sizes = [_plain_size_by_definition(c) for c in children]
+    return None if None in sizes else 1 + sum(s for s in sizes if s is not None)
+
+
+_PLAIN = st.recursive(
+    st.one_of(
+        st.booleans(),
+        st.fixed_dictionaries({}, optional={"type": st.just("string"), "maxLength": st.just(3)}),
+        st.fixed_dictionaries({"pattern": st.just("^a")}),
+        st.fixed_dictionaries({"additionalProperties": st.sampled_from([True, {}])}),
+    ),
+    lambda inner: st.one_of(
+        st.fixed_dictionaries(
+            {"properties": st.dictionaries(st.sampled_from("abcd"), inner, max_size=4)},
+            optional={"items": inner, "required": st.just(["a"]), "type": st.just("object")},
+        ),
+        st.dictionaries(st.sampled_from("ab"), inner, max_size=2).map(
+            lambda props: {"properties": props, "additionalProperties": False}
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_PLAIN)
+def test_plain_size_counts_by_its_definition(schema: Any) -> None:
+    from accord.compat._diff import _plain_size
+
+    assert _plain_size(schema) == _plain_size_by_definition(schema)
+
+
+def test_each_pair_of_root_properties_is_compared_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine compares the roots' properties key by key; the walker reads those
+    answers instead of comparing the same pairs again (the report is the same)."""
+    from accord.compat import _diff
+
+    kinds = [{"type": "string", "maxLength": 64}, {"type": "integer", "minimum": 0}]
+    old = {"type": "object", "properties": {f"p{i}": dict(kinds[i % 2]) for i in range(20)}}
+    new = json.loads(json.dumps(old))
+    new["properties"]["p0"] = {"type": "string", "maxLength": 32}
+    new["properties"]["added"] = {"type": "string"}
+    expected = diff(old, new).to_json()
+    pairs: list[tuple[Any, Any]] = []
+    compare = _diff.same_text
+
+    def recorded(a: Any, b: Any) -> bool:
+        pairs.append((a, b))
+        return compare(a, b)
+
+    monkeypatch.setattr(_diff, "same_text", recorded)
+    assert diff(old, new).to_json() == expected
+    leaves = [(a, b) for a, b in pairs if isinstance(a, dict) and a.keys() == {"type", "maxLength"}]
+    assert len(leaves) == len({(id(a), id(b)) for a, b in leaves}) == 10

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from accord.core.memo import IdentityMemo
+import pytest
+
+from accord.core import memo
+from accord.core.memo import IdentityMemo, canonical_text
 
 
 def test_computes_once_per_object_and_evicts() -> None:
@@ -38,3 +42,58 @@ def test_scalars_are_not_cached() -> None:
     memo(True, lambda o: seen.append(o) or True)
     memo(True, lambda o: seen.append(o) or True)
     assert seen == [True, True]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(20)}},
+        {"z": [1.0, -0.0, float("nan"), 10**30], "a": {str(i): i for i in range(9)}, "é": None},
+        {"b\u2028\x00": list(range(12)), "a": {"nested": {f"k{i}": [True] for i in range(9)}}},
+        {"ints": {i: str(i) for i in range(12)}, "other": "x"},
+        {"$ref": "#/$defs/x", "$defs": {f"d{i}": {"$ref": "#"} for i in range(10)}},
+        {"value": object(), "big": list(range(20))},
+    ],
+    ids=["root", "numbers", "escapes", "non-string-keys-inside", "refs", "not-json"],
+)
+def test_canonical_text_is_json_dumps_with_sorted_keys(value: Any) -> None:
+    assert canonical_text(value) == _dumps(value)
+
+
+def test_a_small_object_memoises_the_text_of_its_large_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(50)}}
+    canonical_text(root)
+    written: list[Any] = []
+    write = memo.write_canonical
+
+    def recorded(value: Any) -> str:
+        written.append(value)
+        return write(value)
+
+    monkeypatch.setattr(memo, "write_canonical", recorded)
+    # A writer closure around the root shares its properties: they are not written again.
+    assert canonical_text(root["properties"]) == _dumps(root["properties"])
+    closure = {**root, "allOf": [{"$ref": "#/$defs/c"}]}
+    assert canonical_text(closure) == _dumps(closure)
+    assert written == [[{"$ref": "#/$defs/c"}], "object"]
+
+
+def test_keys_that_do_not_sort_are_refused_as_json_dumps_refuses_them() -> None:
+    value = {"big": list(range(10)), "mixed": {1: "a", "s": "b"}}
+    with pytest.raises(TypeError):
+        _dumps(value)
+    with pytest.raises(TypeError):
+        canonical_text(value)
+
+
+def test_a_cycle_through_a_small_object_is_refused_as_json_dumps_refuses_it() -> None:
+    root: dict[str, Any] = {"properties": {f"p{i}": {} for i in range(10)}}
+    root["properties"]["self"] = root
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        canonical_text(root)

@@ -298,3 +298,29 @@ def test_the_scan_skips_only_containers_of_plain_scalars() -> None:
     for document in documents:
         for max_items in (3, 6, 10_000):
             assert _budget._scan(document, max_items) == _naive_scan(document, max_items)
+
+
+def _containers(value: Any) -> list[Any]:
+    out, stack = [], [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict | list):
+            out.append(node)
+            stack.extend(node.values() if isinstance(node, dict) else node)
+    return out
+
+
+def test_a_container_of_plain_scalars_counts_what_the_walk_counts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A leaf (no container, no string ``$ref`` inside) counts 1 without the walk; every
+    subschema of random documents, frozen ones too, counts what the walk counts."""
+    rng = random.Random(29)
+    documents = [_random(rng, 4) for _ in range(200)]
+    documents += [freeze(d) for d in documents[:60]]
+    documents += [{"$ref": "#/$defs/d", "$defs": {"d": [1, 2]}}, {"$ref": 3}, {"type": "x"}]
+    asked = [(sub, d) for d in documents for sub in _containers(d)]
+    counts = [_budget.expanded_size(sub, root=d, cap=50) for sub, d in asked]
+    monkeypatch.setattr(_budget, "_SCALARS", frozenset())  # only empty containers skip it
+    assert counts == [_budget.expanded_size(sub, root=d, cap=50) for sub, d in asked]
+    assert _budget.expanded_size({"type": "string", "maxLength": 3}, cap=1) == 1

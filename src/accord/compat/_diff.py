@@ -471,6 +471,7 @@ def _verdict(comparison: Comparison, direction: Direction) -> Verdict:
 
 
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
 
 
 def _tree_text(schema: Schema, limit: int = 16) -> str | None:
@@ -492,14 +493,16 @@ def _tree_text(schema: Schema, limit: int = 16) -> str | None:
             if id(value) in seen or len(seen) >= limit:
                 return None
             seen.add(id(value))
-            if not all(type(k) is str for k in value):
+            if not _STR.issuperset(map(type, value)):
                 return None
-            stack.extend(value.values())
+            if not _JSON_SCALARS.issuperset(map(type, value.values())):  # else nothing to walk
+                stack.extend(value.values())
         elif kind is list:
             if id(value) in seen or len(seen) >= limit:
                 return None
             seen.add(id(value))
-            stack.extend(value)
+            if not _JSON_SCALARS.issuperset(map(type, value)):
+                stack.extend(value)
         elif kind not in _JSON_SCALARS:
             return None
     try:
@@ -532,6 +535,9 @@ class _Engine:
         self._differs: dict[
             tuple[int, int], tuple[dict[str, Any], dict[str, Any], frozenset[str]]
         ] = {}
+        # (id(old), id(new)) -> same_text of two properties ``_differing`` compared; the
+        # ``properties`` objects its entries hold keep both alive.
+        self._same_pairs: dict[tuple[int, int], bool] = {}
 
     def verdict(
         self, old: Schema, new: Schema, direction: Direction, semantics: Semantics | None = None
@@ -633,11 +639,22 @@ class _Engine:
         key = (id(old_props), id(new_props))
         found = self._differs.get(key)
         if found is None or found[0] is not old_props or found[1] is not new_props:
-            keys = frozenset(
-                k for k, v in old_props.items() if k in new_props and not same_text(v, new_props[k])
-            )
-            found = self._differs[key] = (old_props, new_props, keys)
+            differing: set[str] = set()
+            for k, v in old_props.items():
+                if k in new_props:
+                    other = new_props[k]
+                    # The entry below keeps both objects alive: their ids stay theirs.
+                    same = self._same_pairs[id(v), id(other)] = same_text(v, other)
+                    if not same:
+                        differing.add(k)
+            found = self._differs[key] = (old_props, new_props, frozenset(differing))
         return found[2]
+
+    def same_text(self, old: Schema, new: Schema) -> bool:
+        """:func:`same_text`, answered from :meth:`_differing` for two properties it
+        compared (the walker asks again of the same root properties)."""
+        found = self._same_pairs.get((id(old), id(new)))
+        return same_text(old, new) if found is None else found
 
     def plain_size(self, schema: Schema) -> int | None:
         """:func:`_plain_size` of ``schema``, walked once per diff (the roots are asked
@@ -814,7 +831,7 @@ class _Witnesses:
         self._bases: dict[Side, list[Any]] = {}
         self._memo: dict[tuple[str, str, str], Witness | None] = {}
         self._validators: dict[tuple[Side, bool], Any] = {}
-        self._root_required: dict[Side, tuple[str, ...]] = {}
+        self._root_required: dict[Side, frozenset[str]] = {}
 
     def _validator(self, side: Side, *, writer: bool) -> Any:
         """The reference validator of ``side`` (of its writer closure when ``writer``),
@@ -827,20 +844,24 @@ class _Witnesses:
             found = self._validators[side, writer] = reference_validator(schema)
         return found
 
-    def _required(self, side: Side) -> tuple[str, ...]:
+    def _required(self, side: Side) -> frozenset[str]:
         """The keys the root of ``side`` requires of an object payload (its own
         ``required``, not any under a combinator)."""
         found = self._root_required.get(side)
         if found is None:
             root = self.roots[side]
             names = root.get("required") if isinstance(root, dict) else None
-            found = tuple(k for k in names if isinstance(k, str)) if isinstance(names, list) else ()
+            found = (
+                frozenset(k for k in names if isinstance(k, str))
+                if isinstance(names, list)
+                else frozenset()
+            )
             self._root_required[side] = found
         return found
 
     def check(self, payload: Any, accepted_by: Side) -> Witness | None:
         rejected_by: Side = "new" if accepted_by == "old" else "old"
-        if type(payload) is dict and not all(k in payload for k in self._required(accepted_by)):
+        if type(payload) is dict and not payload.keys() >= self._required(accepted_by):
             # The accepting root rejects an object without a key it requires (and so does
             # its writer closure, which only narrows it): what the validator would say
             # for most of a shrink's attempts (a required key dropped), without it.
@@ -895,13 +916,17 @@ class _Witnesses:
             if protected and len(path) == len(protected) and on_path(path):
                 return payload  # the change itself
             here = _get_at(payload, path)
+            kind = type(here)
+            if here is None or kind is bool or kind is float or (kind is str and not here):
+                return payload  # no candidate: what the loop below would find
+            guarded = bool(protected) and on_path(path)  # the path stays: asked once
             changed = True
             while changed and budget[0] > 0:
                 changed = False
                 for smaller in candidates(here):
                     if budget[0] <= 0:
                         break  # no attempt can succeed any more (quadratic on wide objects)
-                    if protected and on_path(path) and not _keeps(here, smaller, path, protected):
+                    if guarded and not _keeps(here, smaller, path, protected):
                         continue
                     attempt = _set_at(payload, path, smaller)
                     if still(attempt):
@@ -1060,9 +1085,12 @@ _DISPATCH = tuple((rule, rule.kind, _READS.get(rule.id)) for rule in RULES.value
 
 
 class _Walker:
-    def __init__(self, old: Schema, new: Schema) -> None:
+    def __init__(
+        self, old: Schema, new: Schema, same: Callable[[Any, Any], bool] = same_text
+    ) -> None:
         self.old = old
         self.new = new
+        self._same = same  # same_text, or the engine's (answers it already has)
         self.found: list[tuple[Site, Hit]] = []
         self.sites: list[Site] = []
         self._memo: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
@@ -1082,9 +1110,9 @@ class _Walker:
         if len(old) != len(new):
             return False
         if len(old) == 1:  # the common case: one subschema a side
-            if not same_text(old[0][1], new[0][1]):
+            if not self._same(old[0][1], new[0][1]):
                 return False
-        elif not all(same_text(a, b) for (_, a), (_, b) in zip(old, new, strict=True)):
+        elif not all(self._same(a, b) for (_, a), (_, b) in zip(old, new, strict=True)):
             return False
         return self._same_defs or "$ref" not in "\n".join(canonical_text(s) for _, s in old)
 
@@ -1641,10 +1669,18 @@ def _plain_size(schema: Schema) -> int | None:
         props = node.get("properties", {})
         if not isinstance(props, dict):
             return None
-        stack.extend(props.values())
+        for value in props.values():
+            if type(value) is dict and value.keys() <= _LEAF_KEYWORDS:
+                count += 1  # a plain leaf: what the loop counts for it, without the loop
+            else:
+                stack.append(value)
         if "items" in node:
             stack.append(node["items"])
     return count
+
+
+# A plain schema with no subschema: nothing in it can make ``_plain_size`` say None.
+_LEAF_KEYWORDS = _PLAIN_KEYWORDS - {"additionalProperties", "items", "properties"}
 
 
 # The step budget ``_Judge._key_never_written`` asks for, per subschema of a plain
@@ -1677,7 +1713,7 @@ def _changes(
 ) -> tuple[list[Change], bool, tuple[DirectionResult, ...]]:
     """Every change, whether the declared keys (or a default/deprecated flag) changed, and
     each direction's standing at the root."""
-    walker = _Walker(old, new)
+    walker = _Walker(old, new, engine.same_text)
     walker.walk([("", old)], [("", new)], "")
     judge = _Judge(engine, old, new, root, mode)
     changes: list[Change] = []

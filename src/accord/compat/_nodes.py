@@ -426,7 +426,9 @@ class Ctx:
         from accord.validation.reference import reference_validator
 
         s = node.schema
-        if node.doc < 0 or node.ptr == "" or not _has_ref(s):
+        # ``_has_ref`` before ``ptr``: a node's pointer is built on first use, and most
+        # schemas compiled (leaves of a wide object) never need it.
+        if node.doc < 0 or not _has_ref(s) or node.ptr == "":
             return reference_validator(s)
         root = self.docs[node.doc]
         root_id = root.get("$id") if isinstance(root.get("$id"), str) else None

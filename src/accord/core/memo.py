@@ -17,6 +17,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from json.encoder import encode_basestring_ascii
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -50,12 +51,54 @@ class IdentityMemo(Generic[T]):
         return value
 
 
+# What ``json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)`` builds
+# on every call; one instance writes the same text (each ``encode`` starts with fresh
+# circular-reference markers) without building the encoder each time.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def write_canonical(value: Any) -> str:
     """Canonical JSON text (sorted keys, no spacing), written afresh (not memoised)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return _ENCODER.encode(value)
 
 
 _canonical_memo: IdentityMemo[str] = IdentityMemo(1024)
+
+# A small object holding a large container (a document root, a writer closure around
+# it): its text is joined from its values' texts, memoised, so asking for the large
+# container's text later (or for another small object sharing it) writes nothing.
+_JOINED_KEYS = 8
+_LARGE = 8
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _joined(value: Any) -> bool:
+    """Whether ``value`` is a plain object of at most :data:`_JOINED_KEYS` string keys
+    with a plain object or array of more than :data:`_LARGE` entries among its values."""
+    return (
+        type(value) is dict
+        and len(value) <= _JOINED_KEYS
+        and not _SCALARS.issuperset(map(type, value.values()))  # most objects: one C pass
+        and any((type(v) is dict or type(v) is list) and len(v) > _LARGE for v in value.values())
+        and all(type(k) is str for k in value)
+    )
+
+
+def _write_memoised(value: Any) -> str:
+    """:func:`write_canonical`; for a small object (:func:`_joined`) the same text, joined.
+
+    ``json.dumps`` with ``sort_keys`` writes an object of string keys as ``{`` then, in
+    key order, each key's JSON string, ``:`` and the value's own text, joined by ``,``,
+    then ``}``: a value's text does not depend on where it is nested (a cycle through
+    the object is still refused: writing the value meets the object again).
+    """
+    if not _joined(value):
+        return write_canonical(value)
+    parts = (
+        f"{encode_basestring_ascii(key)}:{_canonical_memo(value[key], write_canonical)}"
+        for key in sorted(value)
+    )
+    return "{" + ",".join(parts) + "}"
 
 
 def canonical_text(value: Any) -> str:
@@ -65,4 +108,4 @@ def canonical_text(value: Any) -> str:
     for every layer, so the text the diff writes of an input is the reference
     validator's cache key for that document too (written once, not once per use).
     """
-    return _canonical_memo(value, write_canonical)
+    return _canonical_memo(value, _write_memoised)

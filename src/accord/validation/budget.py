@@ -153,6 +153,11 @@ def expanded_size(schema: Any, *, root: Any = None, cap: int) -> int:
     """
     if not isinstance(schema, dict | list):
         return 0
+    values = schema.values() if isinstance(schema, dict) else schema
+    if _SCALARS.issuperset(map(type, values)) and (
+        isinstance(schema, list) or type(schema.get("$ref")) is not str
+    ):
+        return 1  # no container and no $ref inside (most leaves): the walk below counts 1
     document = schema if root is None else root
     memo: dict[int, int] = {}
     on_path: set[int] = set()
