@@ -39,6 +39,10 @@ FILES = [
     ("indent-4", json.dumps(DOCUMENT, indent=4, ensure_ascii=False) + "\n", False),
     ("crlf", _indent_2(DOCUMENT).replace("\n", "\r\n"), False),
     ("two-newlines", _indent_2(DOCUMENT) + "\n\n", False),
+    # Keys in another order: written back as they are, not sorted.
+    ("unsorted-indent-2", json.dumps(DOCUMENT, indent=2, ensure_ascii=False) + "\n", True),
+    # An escape the writer does not use ("\/" reads back as "/").
+    ("escaped-slash", _indent_2(DOCUMENT).replace("caf", "c\\/af") + "\n", False),
 ]
 
 
@@ -115,3 +119,98 @@ def test_versions_written_back_share_one_marker(tmp_path: Path) -> None:
         (directory / f"{name}.schema.json").read_bytes()
         for name in ("1.0.0", "1.1.0", "2.0.0", "2.1.0")
     ]
+
+
+def _sorted_everywhere(document: object) -> bool:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if list(node) != sorted(node):
+                return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
+
+
+@pytest.mark.parametrize(("name", "text", "written"), FILES, ids=[f[0] for f in FILES])
+def test_keys_are_sorted_when_the_file_sorts_them(
+    tmp_path: Path, name: str, text: str, written: bool
+) -> None:
+    # Whether the document counts as canonical (its own bundle) follows its key order,
+    # whichever way the load settles it.
+    _registry, version, _data = _load(tmp_path, text)
+    assert (version._canonical_refs is not None) is _sorted_everywhere(json.loads(text))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "settled"),
+    [
+        ("sorted", _indent_2(DOCUMENT) + "\n", True),
+        ("sorted-no-newline", _indent_2(DOCUMENT), True),
+        ("unsorted", json.dumps(DOCUMENT, indent=2, ensure_ascii=False) + "\n", False),
+    ],
+)
+def test_a_sorted_file_is_settled_as_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, settled: bool
+) -> None:
+    # One sorted encoding settles a file accord's tooling wrote: the load does not write
+    # its document back again to compare. Any other file is compared when the load ends.
+    from accord.registry import model
+
+    calls: list[object] = []
+    write_back = model._write_back
+
+    def counted(document: object, newline: bool) -> bytes:
+        calls.append(document)
+        return write_back(document, newline)
+
+    monkeypatch.setattr(model, "_write_back", counted)
+    _registry, version, data = _load(tmp_path, text)
+    assert type(_RAW_SLOT.__get__(version, ContractVersion)) is _Written
+    assert (calls == []) is settled
+    assert version.raw == data
+
+
+def test_a_file_settled_by_its_sorted_text_is_its_document_written_back() -> None:
+    # What the shortcut claims, on many spellings of many trees: a marker only for bytes
+    # that are the document written back in its own order, with every key sorted; and
+    # always one for what accord's tooling writes (sorted, indented by 2).
+    import random
+
+    import msgspec
+
+    from accord.registry.model import _sorted_written_back, _write_back
+
+    rng = random.Random(17)
+    keys = ["a", "b", "B", "$id", "\u00e9", "\U0001f600", "\uffff", "", "a/b"]
+
+    def tree(depth: int) -> object:
+        if depth == 0 or rng.random() < 0.3:
+            return rng.choice([1, -0, "s", "x/y", "caf\u00e9", None, 2.5, 1e21, True, 10**30])
+        if rng.random() < 0.4:
+            return [tree(depth - 1) for _ in range(rng.randint(0, 3))]
+        return {k: tree(depth - 1) for k in rng.sample(keys, rng.randint(0, 4))}
+
+    seen = {True: 0, False: 0}
+    for _ in range(400):
+        document = tree(4)
+        spellings = [
+            msgspec.json.format(msgspec.json.encode(document, order="sorted"), indent=2),
+            json.dumps(document, indent=2, ensure_ascii=False).encode(),
+            json.dumps(document, indent=2, sort_keys=True).encode(),
+            json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode(),
+            json.dumps(document, sort_keys=True).encode(),
+        ]
+        for raw in (*spellings, *(s + b"\n" for s in spellings)):
+            parsed = json.loads(raw)
+            marker = _sorted_written_back(raw, parsed)
+            if marker is not None:
+                assert _sorted_everywhere(parsed)
+                assert _write_back(parsed, marker.newline) == raw
+            seen[marker is not None] += 1
+        tooling = spellings[0]
+        assert _sorted_written_back(tooling, json.loads(tooling)) is not None
+    assert seen[True]
+    assert seen[False]

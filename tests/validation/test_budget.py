@@ -298,3 +298,13 @@ def test_the_scan_skips_only_containers_of_plain_scalars() -> None:
     for document in documents:
         for max_items in (3, 6, 10_000):
             assert _budget._scan(document, max_items) == _naive_scan(document, max_items)
+
+
+@pytest.mark.parametrize("name", ["sorted", "$id", "nested $id", "not plain", "big integer"])
+def test_keys_known_sorted_still_check_the_rest_of_canonical(name: str) -> None:
+    # The loader may vouch for the key order (its bytes showed it); $id and plain values
+    # are still checked by the walk.
+    document = CANONICAL_CASES[name]
+    frozen, refs, canonical = _budget.freeze_within_limits(document, keys_sorted=True)
+    assert canonical == _canonical_by_definition(document)
+    assert (frozen, refs) == (freeze(document), [])

@@ -359,6 +359,38 @@ def _write_back(document: Any, newline: bool) -> bytes:
     return text + b"\n" if newline else text
 
 
+# msgspec's sorted-keys encoder and its formatter, made on first use.
+_sorted_writer: tuple[Callable[[Any], bytes], Callable[..., bytes]] | None = None
+
+
+def _sorted_written_back(raw: bytes, document: Any) -> _Written | None:
+    """The marker for ``raw`` when it is ``document`` parsed from it written back with
+    every object's keys sorted (what accord's tooling writes), else ``None``.
+
+    Then both things the loader asks of such a file are settled by one sorted
+    encoding: ``msgspec.json.format`` changes only the whitespace between tokens, so
+    ``raw`` lists each object's keys in the sorted text's order; the document parsed
+    from it has them in that order (a strict parse: no key twice), so its keys are
+    sorted everywhere, and it written back in its own order (:func:`_write_back`) is
+    exactly ``raw``. Otherwise the loader asks both questions as before.
+    """
+    global _sorted_writer  # noqa: PLW0603 - msgspec imported on first use
+    if _sorted_writer is None:
+        import msgspec
+
+        _sorted_writer = (msgspec.json.Encoder(order="sorted").encode, msgspec.json.format)
+    encode, format_text = _sorted_writer
+    try:
+        written = format_text(encode(document), indent=2)
+    except (TypeError, ValueError, OverflowError):  # nothing msgspec can write
+        return None
+    if raw == written:
+        return _WRITTEN[0]
+    if raw[:-1] == written and raw[-1:] == b"\n":
+        return _WRITTEN[1]
+    return None
+
+
 class _Raw(_SlotField):
     """The ``raw`` field: the bytes, or written back from the document when the loader
     proved that gives them exactly."""
@@ -1209,10 +1241,7 @@ def _parse_version_file(
     raw: bytes, *, file: str, settings: RegistrySettings, light: bool
 ) -> tuple[Any, list[str], bool]:
     """:func:`_read_version_file` once the bytes are read."""
-    # loads_fast: the same values and refusals as loads (tests/core/test_jsondoc_fast.py)
-    document = _jsondoc.loads_fast(
-        raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
-    )
+    document = _loads_version(raw, file=file, settings=settings)
     # Checked even for versions the lock vouches for: the caps are this registry's
     # budget now, and a refused schema must not reach the engine, codegen or validators.
     # Frozen: every caller shares this document, and what is memoised on its identity
@@ -1222,6 +1251,30 @@ def _parse_version_file(
         return document, refs, False
     frozen, refs, canonical = freeze_within_limits(document, settings.limits, file=file)
     return frozen, refs, canonical
+
+
+def _loads_version(raw: bytes, *, file: str, settings: RegistrySettings) -> Any:
+    """The strict parse of a version file's bytes, within the registry's size and depth
+    caps."""
+    # loads_fast: the same values and refusals as loads (tests/core/test_jsondoc_fast.py)
+    return _jsondoc.loads_fast(
+        raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
+    )
+
+
+def _parse_kept_version(
+    raw: bytes, *, file: str, settings: RegistrySettings
+) -> tuple[Any, list[str], bool, _Written | None]:
+    """:func:`_parse_version_file` (not light) for a version :meth:`Registry.load` keeps
+    parsed, and what its ``raw`` slot holds instead of ``raw`` when that is its document
+    written back (:func:`_sorted_written_back`), or ``None``: one sorted encoding
+    instead of the three the canonical check and :func:`_drop_written_bytes` make."""
+    document = _loads_version(raw, file=file, settings=settings)
+    written = _sorted_written_back(raw, document)
+    frozen, refs, canonical = freeze_within_limits(
+        document, settings.limits, file=file, keys_sorted=written is not None
+    )
+    return frozen, refs, canonical, written
 
 
 def _load_contract(
@@ -1241,6 +1294,7 @@ def _load_contract(
     unparsed: bool = False,
     deferral: _Deferral | None = None,
     lines: Mapping[tuple[str, Version], _LockLine] | None = None,
+    write_back: bool = False,
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
@@ -1259,6 +1313,9 @@ def _load_contract(
     bytes show it self-contained (:func:`_local_refs`). ``deferral`` (:meth:`Registry.load`,
     with ``lines``, the sound lock's lines): a version with a lock line that is not the
     latest release is only listed (:class:`_Deferred`), read on first use.
+    ``write_back`` (:meth:`Registry.load`): a version parsed in full whose bytes are its
+    document written back keeps no bytes, settled as it is parsed (what
+    :func:`_drop_written_bytes` settles for the others when the load ends).
     """
     contract_id = f"{namespace}.{name}"
     rel_dir = f"{namespace}/{name}"  # directory is root / namespace / name
@@ -1350,7 +1407,12 @@ def _load_contract(
             same = light and trusted and (vouched is None or vouched(rel, raw))
             # The base's gate checked these very bytes under these settings.
             unread = _local_refs(raw) if same and unparsed else None
-            if unread is None:
+            written = None
+            if unread is None and write_back and not light:
+                document, refs[rel], canonical, written = _parse_kept_version(
+                    raw, file=rel, settings=settings
+                )
+            elif unread is None:
                 document, refs[rel], canonical = _parse_version_file(
                     raw, file=rel, settings=settings, light=light
                 )
@@ -1370,7 +1432,7 @@ def _load_contract(
             version,
             path,
             rel,
-            raw,
+            raw if written is None else written,
             document=document,
             yanked=yanked.get(version),
             digest=digest,
@@ -1827,6 +1889,7 @@ def _build(
             unparsed=unparsed,
             deferral=deferral,
             lines=lines,
+            write_back=lazy and not lint,
         )
         all_versions.extend(versions)
         if contract is not None:
