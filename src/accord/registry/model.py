@@ -359,38 +359,6 @@ def _write_back(document: Any, newline: bool) -> bytes:
     return text + b"\n" if newline else text
 
 
-# msgspec's sorted-keys encoder and its formatter, made on first use.
-_sorted_writer: tuple[Callable[[Any], bytes], Callable[..., bytes]] | None = None
-
-
-def _sorted_written_back(raw: bytes, document: Any) -> _Written | None:
-    """The marker for ``raw`` when it is ``document`` parsed from it written back with
-    every object's keys sorted (what accord's tooling writes), else ``None``.
-
-    Then both things the loader asks of such a file are settled by one sorted
-    encoding: ``msgspec.json.format`` changes only the whitespace between tokens, so
-    ``raw`` lists each object's keys in the sorted text's order; the document parsed
-    from it has them in that order (a strict parse: no key twice), so its keys are
-    sorted everywhere, and it written back in its own order (:func:`_write_back`) is
-    exactly ``raw``. Otherwise the loader asks both questions as before.
-    """
-    global _sorted_writer  # noqa: PLW0603 - msgspec imported on first use
-    if _sorted_writer is None:
-        import msgspec
-
-        _sorted_writer = (msgspec.json.Encoder(order="sorted").encode, msgspec.json.format)
-    encode, format_text = _sorted_writer
-    try:
-        written = format_text(encode(document), indent=2)
-    except (TypeError, ValueError, OverflowError):  # nothing msgspec can write
-        return None
-    if raw == written:
-        return _WRITTEN[0]
-    if raw[:-1] == written and raw[-1:] == b"\n":
-        return _WRITTEN[1]
-    return None
-
-
 class _Raw(_SlotField):
     """The ``raw`` field: the bytes, or written back from the document when the loader
     proved that gives them exactly."""
@@ -1241,7 +1209,10 @@ def _parse_version_file(
     raw: bytes, *, file: str, settings: RegistrySettings, light: bool
 ) -> tuple[Any, list[str], bool]:
     """:func:`_read_version_file` once the bytes are read."""
-    document = _loads_version(raw, file=file, settings=settings)
+    # loads_fast: the same values and refusals as loads (tests/core/test_jsondoc_fast.py)
+    document = _jsondoc.loads_fast(
+        raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
+    )
     # Checked even for versions the lock vouches for: the caps are this registry's
     # budget now, and a refused schema must not reach the engine, codegen or validators.
     # Frozen: every caller shares this document, and what is memoised on its identity
@@ -1253,28 +1224,26 @@ def _parse_version_file(
     return frozen, refs, canonical
 
 
-def _loads_version(raw: bytes, *, file: str, settings: RegistrySettings) -> Any:
-    """The strict parse of a version file's bytes, within the registry's size and depth
-    caps."""
-    # loads_fast: the same values and refusals as loads (tests/core/test_jsondoc_fast.py)
-    return _jsondoc.loads_fast(
-        raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
-    )
-
-
 def _parse_kept_version(
     raw: bytes, *, file: str, settings: RegistrySettings
 ) -> tuple[Any, list[str], bool, _Written | None]:
     """:func:`_parse_version_file` (not light) for a version :meth:`Registry.load` keeps
     parsed, and what its ``raw`` slot holds instead of ``raw`` when that is its document
-    written back (:func:`_sorted_written_back`), or ``None``: one sorted encoding
-    instead of the three the canonical check and :func:`_drop_written_bytes` make."""
-    document = _loads_version(raw, file=file, settings=settings)
-    written = _sorted_written_back(raw, document)
-    frozen, refs, canonical = freeze_within_limits(
-        document, settings.limits, file=file, keys_sorted=written is not None
+    written back (as :func:`_drop_written_bytes` would set it), or ``None``.
+
+    A file accord's tooling wrote (keys sorted, indented by 2) is settled by one sorted
+    writing of its value (:func:`~accord.core.jsondoc.loads_written`): it proves the
+    parse, the key order of the canonical check, and that the bytes are the document
+    written back in its own order (:func:`_write_back`), where the loader otherwise
+    writes the document three more times (in order, sorted, indented).
+    """
+    document, written = _jsondoc.loads_written(
+        raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
     )
-    return frozen, refs, canonical, written
+    frozen, refs, canonical = freeze_within_limits(
+        document, settings.limits, file=file, keys_sorted=written
+    )
+    return frozen, refs, canonical, _WRITTEN[raw[-1:] == b"\n"] if written else None
 
 
 def _load_contract(
