@@ -580,8 +580,9 @@ def test_written_says_so_only_of_a_sorted_text_indented_by_2() -> None:
                 text = msgspec.json.format(msgspec.json.encode(parsed), indent=2)
                 assert data in (text, text + b"\n")
             seen[written] += 1
-        assert loads_written(spellings[0])[1]
-        assert loads_written(spellings[0] + b"\n")[1]
+        if value not in ({}, []) and isinstance(value, dict | list):
+            assert loads_written(spellings[0])[1]
+            assert loads_written(spellings[0] + b"\n")[1]
     assert seen[True]
     assert seen[False]
 

@@ -634,6 +634,11 @@ def _msgspec_writers() -> tuple[
     return _writers
 
 
+def _sorted_writing(data: bytes, written: bytes) -> bool:
+    """Whether ``data`` is ``written``, with or without one final newline."""
+    return data == written or (data[:-1] == written and data[-1:] == b"\n")
+
+
 def loads_written(
     data: bytes,
     *,
@@ -658,8 +663,12 @@ def loads_written(
         encode, encode_sorted, format_text = _writers or _msgspec_writers()
         try:
             value = (_codec or _msgspec())[0](data)
-            written = format_text(encode_sorted(value), indent=2)
-            sorted_text = data == written or (data[:-1] == written and data[-1:] == b"\n")
+            # Only a text laid out as an indented writing is worth writing to compare.
+            sorted_text = (
+                data[1:4] == b"\n  "
+                and data[:1] in b"{["
+                and _sorted_writing(data, format_text(encode_sorted(value), indent=2))
+            )
             encoded = b"" if sorted_text else encode(value)
         except _CODEC_ERRORS:  # msgspec refused it, or cannot write it: loads decides
             value = MISS
