@@ -649,7 +649,7 @@ def loads_written(
     """:func:`loads_fast` of a registry file, and whether ``data`` is its value written
     with every object's keys sorted, indented by 2, with or without one final newline
     (what ``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)`` writes
-    too, and most schema generators).
+    too).
 
     Such a text proves itself as a byte-identical re-encoding does (:func:`fast_or_miss`):
     ``msgspec.json.format`` changes only the whitespace between tokens, so every token
