@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.core import jsondoc
-from accord.core.jsondoc import MISS, fast_or_miss, loads, loads_fast
+from accord.core.jsondoc import MISS, fast_or_miss, loads, loads_fast, loads_written
 from accord.errors import DocumentError
 
 
@@ -510,3 +510,127 @@ def test_anything_but_text_or_bytes_is_a_usage_error(data: Any) -> None:
     for read in (loads, loads_fast):
         with pytest.raises(UsageError, match="bytes or str"):
             read(data)
+
+
+# --- loads_written: the registry loader's parse ------------------------------------------
+
+
+def _written(data: bytes, **kwargs: Any) -> Any:
+    return loads_written(data, **kwargs)[0]
+
+
+def _sorted_indented(value: Any) -> bytes:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("data", CORNERS, ids=[repr(c)[:40] for c in CORNERS])
+def test_written_agrees_with_strict_on_corners(data: bytes) -> None:
+    assert _outcome(_written, data) == _outcome(loads, data)
+    assert _outcome(_written, data, max_depth=None) == _outcome(loads, data, max_depth=None)
+    # and on each corner indented by 2 with sorted keys where it parses (a duplicate key,
+    # a surrogate or an escape then shows in the text as the writer would not write it)
+    for text in (data.replace(b", ", b",\n  "), data.replace(b": ", b":  ")):
+        assert _outcome(_written, text) == _outcome(loads, text)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_texts(), _ws)
+def test_written_and_strict_agree_on_generated_texts(text: str, pad: str) -> None:
+    data = (pad + text + pad).encode()
+    assert _outcome(_written, data) == _outcome(loads, data)
+    assert _outcome(_written, data, max_depth=3) == _outcome(loads, data, max_depth=3)
+    if _outcome(loads, data)[0] == "ok":
+        value = loads(data)
+        try:
+            indented = _sorted_indented(value)
+        except (TypeError, ValueError):  # a Decimal, a lone surrogate: not written so
+            return
+        for form in (indented, indented + b"\n"):
+            assert _outcome(_written, form) == _outcome(loads, form)
+            assert _outcome(_written, form, max_depth=3) == _outcome(loads, form, max_depth=3)
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        pytest.param(b'{\n  "a": 1,\n  "a": 2\n}', "json-duplicate-key", id="duplicate"),
+        pytest.param(b'{\n  "a": 1,\n  "a": 1\n}', "json-duplicate-key", id="duplicate-same"),
+        pytest.param(b'{\n  "a": 1,\n  "b": 2,\n  "b": 2\n}', "json-duplicate-key", id="dup-last"),
+        pytest.param(b'[\n  "\\ud800"\n]', "json-lone-surrogate", id="lone-surrogate"),
+        pytest.param(b"[\n  NaN\n]", "json-nan", id="nan"),
+        pytest.param(
+            b"[\n" + b"[" * 64 + b"]" * 64 + b"\n]", "json-too-deep", id="too-deep-indented"
+        ),
+    ],
+)
+def test_written_never_accepts_what_strict_refuses(data: bytes, code: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        loads_written(data)
+    assert info.value.code == code
+
+
+def _sorted_everywhere(document: Any) -> bool:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if list(node) != sorted(node):
+                return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
+
+
+def test_written_says_so_only_of_a_sorted_text_indented_by_2() -> None:
+    # On many spellings of many trees: True only for a text that is its value written
+    # with sorted keys, indented by 2 (so its keys are sorted), always for that text.
+    import random
+
+    import msgspec
+
+    rng = random.Random(17)
+    keys = ["a", "b", "B", "$id", "\u00e9", "\U0001f600", "\uffff", "", "a/b"]
+
+    def tree(depth: int) -> Any:
+        if depth == 0 or rng.random() < 0.3:
+            return rng.choice([1, -0, "s", "x/y", "caf\u00e9", None, 2.5, 1e21, True, 10**30])
+        if rng.random() < 0.4:
+            return [tree(depth - 1) for _ in range(rng.randint(0, 3))]
+        return {k: tree(depth - 1) for k in rng.sample(keys, rng.randint(0, 4))}
+
+    seen = {True: 0, False: 0}
+    for _ in range(400):
+        value = tree(4)
+        spellings = [
+            msgspec.json.format(msgspec.json.encode(value, order="sorted"), indent=2),
+            json.dumps(value, indent=2, ensure_ascii=False).encode(),
+            json.dumps(value, indent=2, sort_keys=True).encode(),
+            _sorted_indented(value),
+            json.dumps(value, sort_keys=True).encode(),
+        ]
+        for data in (*spellings, *(s + b"\n" for s in spellings)):
+            parsed, written = loads_written(data)
+            assert _outcome(_written, data) == _outcome(loads, data)
+            if written:
+                assert _sorted_everywhere(parsed)
+                text = msgspec.json.format(msgspec.json.encode(parsed), indent=2)
+                assert data in (text, text + b"\n")
+            seen[written] += 1
+        if value not in ({}, []) and isinstance(value, dict | list):
+            assert loads_written(spellings[0])[1]
+            assert loads_written(spellings[0] + b"\n")[1]
+    assert seen[True]
+    assert seen[False]
+
+
+def test_msgspec_formats_without_touching_a_token() -> None:
+    # What loads_written's proof assumes of msgspec.json.format: only whitespace moves.
+    import msgspec
+
+    text = b'{"b":[1.50,1E5,-0,"x\\u00e9\\/",{}],"a":{"c":[]},"\\"":null}'
+    formatted = msgspec.json.format(text, indent=2)
+    assert formatted.translate(None, b" \n") == text
+    assert (
+        msgspec.json.format(b'{"a" : [ 1 ,2 ] }', indent=2) == b'{\n  "a": [\n    1,\n    2\n  ]\n}'
+    )

@@ -39,6 +39,10 @@ FILES = [
     ("indent-4", json.dumps(DOCUMENT, indent=4, ensure_ascii=False) + "\n", False),
     ("crlf", _indent_2(DOCUMENT).replace("\n", "\r\n"), False),
     ("two-newlines", _indent_2(DOCUMENT) + "\n\n", False),
+    # Keys in another order: written back as they are, not sorted.
+    ("unsorted-indent-2", json.dumps(DOCUMENT, indent=2, ensure_ascii=False) + "\n", True),
+    # An escape the writer does not use ("\/" reads back as "/").
+    ("escaped-slash", _indent_2(DOCUMENT).replace("caf", "c\\/af") + "\n", False),
 ]
 
 
@@ -115,3 +119,55 @@ def test_versions_written_back_share_one_marker(tmp_path: Path) -> None:
         (directory / f"{name}.schema.json").read_bytes()
         for name in ("1.0.0", "1.1.0", "2.0.0", "2.1.0")
     ]
+
+
+def _sorted_everywhere(document: object) -> bool:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if list(node) != sorted(node):
+                return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
+
+
+@pytest.mark.parametrize(("name", "text", "written"), FILES, ids=[f[0] for f in FILES])
+def test_keys_are_sorted_when_the_file_sorts_them(
+    tmp_path: Path, name: str, text: str, written: bool
+) -> None:
+    # Whether the document counts as canonical (its own bundle) follows its key order,
+    # whichever way the load settles it.
+    _registry, version, _data = _load(tmp_path, text)
+    assert (version._canonical_refs is not None) is _sorted_everywhere(json.loads(text))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "settled"),
+    [
+        ("sorted", _indent_2(DOCUMENT) + "\n", True),
+        ("sorted-no-newline", _indent_2(DOCUMENT), True),
+        ("unsorted", json.dumps(DOCUMENT, indent=2, ensure_ascii=False) + "\n", False),
+    ],
+)
+def test_a_sorted_file_is_settled_as_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, settled: bool
+) -> None:
+    # One sorted encoding settles a file accord's tooling wrote: the load does not write
+    # its document back again to compare. Any other file is compared when the load ends.
+    from accord.registry import model
+
+    calls: list[object] = []
+    write_back = model._write_back
+
+    def counted(document: object, newline: bool) -> bytes:
+        calls.append(document)
+        return write_back(document, newline)
+
+    monkeypatch.setattr(model, "_write_back", counted)
+    _registry, version, data = _load(tmp_path, text)
+    assert type(_RAW_SLOT.__get__(version, ContractVersion)) is _Written
+    assert (calls == []) is settled
+    assert version.raw == data

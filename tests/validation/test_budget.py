@@ -324,3 +324,13 @@ def test_a_container_of_plain_scalars_counts_what_the_walk_counts(
     monkeypatch.setattr(_budget, "_SCALARS", frozenset())  # only empty containers skip it
     assert counts == [_budget.expanded_size(sub, root=d, cap=50) for sub, d in asked]
     assert _budget.expanded_size({"type": "string", "maxLength": 3}, cap=1) == 1
+
+
+@pytest.mark.parametrize("name", ["sorted", "$id", "nested $id", "not plain", "big integer"])
+def test_keys_known_sorted_still_check_the_rest_of_canonical(name: str) -> None:
+    # The loader may vouch for the key order (its bytes showed it); $id and plain values
+    # are still checked by the walk.
+    document = CANONICAL_CASES[name]
+    frozen, refs, canonical = _budget.freeze_within_limits(document, keys_sorted=True)
+    assert canonical == _canonical_by_definition(document)
+    assert (frozen, refs) == (freeze(document), [])

@@ -562,7 +562,9 @@ def _more_openers_than(raw: bytes, limit: int) -> bool:
     return braces + size - len(raw.replace(b"[", b"", most)) > limit
 
 
-def _counted_or_miss(raw: bytes, value: Any, encoded: bytearray, max_depth: int | None) -> Any:
+def _counted_or_miss(
+    raw: bytes, value: Any, encoded: bytes | bytearray, max_depth: int | None
+) -> Any:
     """``value`` (msgspec's reading of ``raw``, depth already bounded) when byte counts
     prove :func:`loads` reads the same, else :data:`MISS`.
 
@@ -639,6 +641,74 @@ def loads_fast(
     if value is MISS:
         return loads(data, file=file, max_bytes=max_bytes, max_depth=max_depth)
     return value
+
+
+_writers: tuple[Callable[[Any], bytes], Callable[[Any], bytes], Callable[..., bytes]] | None = None
+
+
+def _msgspec_writers() -> tuple[
+    Callable[[Any], bytes], Callable[[Any], bytes], Callable[..., bytes]
+]:
+    """msgspec's JSON encoder, its sorted-keys encoder and its formatter."""
+    global _writers  # noqa: PLW0603 - msgspec imported on first use
+    if _writers is None:
+        import msgspec
+
+        sort = msgspec.json.Encoder(order="sorted").encode
+        _writers = (msgspec.json.Encoder().encode, sort, msgspec.json.format)
+    return _writers
+
+
+def _sorted_writing(data: bytes, written: bytes) -> bool:
+    """Whether ``data`` is ``written``, with or without one final newline."""
+    return data == written or (data[:-1] == written and data[-1:] == b"\n")
+
+
+def loads_written(
+    data: bytes,
+    *,
+    file: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_depth: int | None = DEFAULT_MAX_DEPTH,
+) -> tuple[Any, bool]:
+    """:func:`loads_fast` of a registry file, and whether ``data`` is its value written
+    with every object's keys sorted, indented by 2, with or without one final newline
+    (what ``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)`` writes
+    too).
+
+    Such a text proves itself as a byte-identical re-encoding does (:func:`fast_or_miss`):
+    ``msgspec.json.format`` changes only the whitespace between tokens, so every token
+    of ``data`` is the encoder's (each key once, UTF-8 without a lone surrogate, numbers
+    Python reads back as the same values) and :func:`loads` reads the whitespace as
+    nothing; each object's keys are then sorted, in ``data``'s order. Any other text is
+    proven as :func:`fast_or_miss` proves it, from the same parse, else read by
+    :func:`loads`.
+    """
+    if _referents_ok and (max_bytes is None or len(data) <= max_bytes):
+        encode, encode_sorted, format_text = _writers or _msgspec_writers()
+        try:
+            value = (_codec or _msgspec())[0](data)
+            # Only a text laid out as an indented writing is worth writing to compare.
+            sorted_text = (
+                data[1:4] == b"\n  "
+                and data[:1] in b"{["
+                and _sorted_writing(data, format_text(encode_sorted(value), indent=2))
+            )
+            encoded = b"" if sorted_text else encode(value)
+        except _CODEC_ERRORS:  # msgspec refused it, or cannot write it: loads decides
+            value = MISS
+        if value is not MISS and not (
+            max_depth is not None
+            and _more_openers_than(data, max_depth)
+            and deeper_than(value, max_depth)
+        ):
+            if sorted_text:
+                return value, True
+            # Otherwise fast_or_miss's proof, on this parse.
+            found = value if encoded == data else _counted_or_miss(data, value, encoded, max_depth)
+            if found is not MISS:
+                return found, False
+    return loads(data, file=file, max_bytes=max_bytes, max_depth=max_depth), False
 
 
 def read_regular(

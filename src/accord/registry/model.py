@@ -1224,6 +1224,28 @@ def _parse_version_file(
     return frozen, refs, canonical
 
 
+def _parse_kept_version(
+    raw: bytes, *, file: str, settings: RegistrySettings
+) -> tuple[Any, list[str], bool, _Written | None]:
+    """:func:`_parse_version_file` (not light) for a version :meth:`Registry.load` keeps
+    parsed, and what its ``raw`` slot holds instead of ``raw`` when that is its document
+    written back (as :func:`_drop_written_bytes` would set it), or ``None``.
+
+    A file accord's tooling wrote (keys sorted, indented by 2) is settled by one sorted
+    writing of its value (:func:`~accord.core.jsondoc.loads_written`): it proves the
+    parse, the key order of the canonical check, and that the bytes are the document
+    written back in its own order (:func:`_write_back`), where the loader otherwise
+    writes the document three more times (in order, sorted, indented).
+    """
+    document, written = _jsondoc.loads_written(
+        raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
+    )
+    frozen, refs, canonical = freeze_within_limits(
+        document, settings.limits, file=file, keys_sorted=written
+    )
+    return frozen, refs, canonical, _WRITTEN[raw[-1:] == b"\n"] if written else None
+
+
 def _load_contract(
     root: Path,
     *,
@@ -1241,6 +1263,7 @@ def _load_contract(
     unparsed: bool = False,
     deferral: _Deferral | None = None,
     lines: Mapping[tuple[str, Version], _LockLine] | None = None,
+    write_back: bool = False,
 ) -> tuple[Contract | None, list[ContractVersion]]:
     """The contract (``None`` when its contract.toml is unusable) and its versions
     (returned either way, so their own problems and the refs into them are checked).
@@ -1259,6 +1282,9 @@ def _load_contract(
     bytes show it self-contained (:func:`_local_refs`). ``deferral`` (:meth:`Registry.load`,
     with ``lines``, the sound lock's lines): a version with a lock line that is not the
     latest release is only listed (:class:`_Deferred`), read on first use.
+    ``write_back`` (:meth:`Registry.load`): a version parsed in full whose bytes are its
+    document written back keeps no bytes, settled as it is parsed (what
+    :func:`_drop_written_bytes` settles for the others when the load ends).
     """
     contract_id = f"{namespace}.{name}"
     rel_dir = f"{namespace}/{name}"  # directory is root / namespace / name
@@ -1350,7 +1376,12 @@ def _load_contract(
             same = light and trusted and (vouched is None or vouched(rel, raw))
             # The base's gate checked these very bytes under these settings.
             unread = _local_refs(raw) if same and unparsed else None
-            if unread is None:
+            written = None
+            if unread is None and write_back and not light:
+                document, refs[rel], canonical, written = _parse_kept_version(
+                    raw, file=rel, settings=settings
+                )
+            elif unread is None:
                 document, refs[rel], canonical = _parse_version_file(
                     raw, file=rel, settings=settings, light=light
                 )
@@ -1370,7 +1401,7 @@ def _load_contract(
             version,
             path,
             rel,
-            raw,
+            raw if written is None else written,
             document=document,
             yanked=yanked.get(version),
             digest=digest,
@@ -1827,6 +1858,7 @@ def _build(
             unparsed=unparsed,
             deferral=deferral,
             lines=lines,
+            write_back=lazy and not lint,
         )
         all_versions.extend(versions)
         if contract is not None:

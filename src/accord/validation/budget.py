@@ -228,7 +228,11 @@ _set = dict.__setitem__
 
 
 def freeze_within_limits(
-    document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
+    document: Any,
+    limits: SchemaLimits | None = None,
+    *,
+    file: str | None = None,
+    keys_sorted: bool = False,
 ) -> tuple[Any, list[str], bool]:
     """:func:`check_limits` then :func:`~accord.core.frozen.freeze`, in one walk: the
     frozen document, the value of every string ``$ref`` in any of its objects
@@ -244,6 +248,10 @@ def freeze_within_limits(
     and only a document with a target that holds a ``$ref`` itself is expanded in full
     (:func:`expanded_size`).
 
+    ``keys_sorted``: the caller has proven every object's keys sorted (the registry
+    loader, from a file whose bytes are the document written back with sorted keys),
+    so they are not encoded again to tell.
+
     Raises:
         SchemaError: exactly what :func:`check_limits` raises for ``document``.
     """
@@ -251,7 +259,7 @@ def freeze_within_limits(
     state = _Freezing(limits.max_items)
     frozen = _freeze(document, state)
     refs, containers, wide, canonical = state.refs, state.containers, state.wide, state.canonical
-    canonical = canonical and _keys_sorted(document)
+    canonical = canonical and (keys_sorted or _keys_sorted(document))
     cap = limits.max_nodes
     if not wide:
         growth = _ref_growth(frozen, refs)
