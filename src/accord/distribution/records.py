@@ -519,16 +519,16 @@ def git_record_writer(
     """A drop-in for a local ``write_record(root, relpath, data)`` that commits instead.
 
     The returned function writes the record locally under ``root`` (so the run's own
-    report sees it) and commits it to the records branch (pushing when asked).
+    report sees it) with :func:`accord.provider.write_record`, whose rules it keeps
+    (only under ``verifications/`` or ``environments/``, plain names, no symlink on the
+    way), and commits it to the records branch (pushing when asked).
     """
-    from accord.core.jsondoc import atomic_write
+    from accord.provider import write_record as write_locally
 
     def write_record(root: Path, relpath: str, data: Any) -> Path:
         rel = _clean_path(relpath)
         payload = _as_bytes(data)
-        target = Path(root) / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, payload)
+        target = write_locally(Path(root), rel, payload)
         write_records(
             repo,
             {rel: payload},

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -49,7 +51,32 @@ def _target(root: Path, relpath: str) -> Path:
             f"{' or '.join(_ALLOWED_TOP)}/ with plain names",
             code="record-bad-name",
         )
+    _refuse_symlinks(root, pure.parts)
     return root.joinpath(*pure.parts)
+
+
+def _refuse_symlinks(root: Path, parts: tuple[str, ...]) -> None:
+    """Refuse a symlink at any name of ``parts`` below ``root`` (a directory on the way
+    or the record itself): it can point anywhere, and the registry refuses it anyway.
+
+    Raises:
+        ProviderError: ``path-symlink``, naming the link.
+    """
+    current = root
+    for depth, part in enumerate(parts, start=1):
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            return  # nothing exists below a missing name
+        if stat.S_ISLNK(mode):
+            where = "/".join(parts[:depth])
+            raise ProviderError(
+                f"refusing to write record {'/'.join(parts)!r}: {where} is a symlink "
+                "(symlinks are not allowed in a registry: they can point outside it)",
+                code="path-symlink",
+                file=where,
+            )
 
 
 def write_record(root: Path, relpath: str, data: bytes) -> Path:
