@@ -396,3 +396,60 @@ def test_a_non_recursive_schema_bounds_how_deep_rs_looks() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
+
+
+# --- a Python value that is no JSON value is refused, never a backend's ValueError -----
+
+OBJECT_SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}}}
+
+
+def _cycle() -> list[Any]:
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    return cycle
+
+
+@pytest.mark.parametrize(
+    ("payload", "backend"),
+    [
+        pytest.param(payload, backend, id=f"{backend}-{name}")
+        for backend in ("auto", "python")
+        for name, payload in [
+            ("set", {1, 2}),
+            ("bytes", b"x"),
+            ("object", object()),
+            ("in-list", [object()]),
+        ]
+    ]
+    + [
+        pytest.param(payload, "auto", id=f"auto-{name}")
+        for name, payload in [
+            ("int-key", {1: 2}),
+            ("none-key", {None: 1}),
+            ("tuple-key", {(1, 2): 1}),
+            ("nested-bool-key", {"a": {True: 1}}),
+        ]
+    ],
+)
+def test_a_value_that_is_not_json_is_refused_as_a_document_error(
+    payload: Any, backend: str
+) -> None:
+    v = Validator(OBJECT_SCHEMA, backend=backend)
+    assert v.is_valid(payload) is False
+    for method in ("validate", "errors"):
+        with pytest.raises(DocumentError) as info:
+            getattr(v, method)(payload)
+        assert info.value.code == "payload-not-json"
+
+
+@pytest.mark.parametrize("payload", [_cycle(), _nested(5_000)], ids=["cycle", "deep"])
+def test_a_non_recursive_schema_refuses_a_deep_or_cyclic_value_it_explains(payload: Any) -> None:
+    # is_valid needs no walk (the schema bounds how deep jsonschema-rs looks), but the
+    # explanation quotes the value: it used to raise ValueError("Recursion limit reached").
+    v = Validator(OBJECT_SCHEMA)
+    assert not v.depth_checked
+    assert v.is_valid(payload) is False
+    for method in ("validate", "errors"):
+        with pytest.raises(DocumentError) as info:
+            getattr(v, method)(payload)
+        assert info.value.code == "json-too-deep"

@@ -221,7 +221,7 @@ class Validator:
         self.depth_checked = self.backend != _BACKEND or may_recurse(
             schema, refs=None if _source is None else _source[1]
         )
-        self.is_valid = self._bounded_is_valid if self.depth_checked else self._decide
+        self.is_valid = self._bounded_is_valid if self.depth_checked else self._total_is_valid
         # Imports are paid at construction, never by the first payload after boot.
         prepare_fast_path()
 
@@ -230,7 +230,28 @@ class Validator:
         # refused by an iterative check first, never handed over (fail closed).
         if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
             return False
-        return self._decide(payload)
+        return self._total_is_valid(payload)
+
+    def _total_is_valid(self, payload: Any) -> bool:
+        # jsonschema-rs raises ValueError on a Python value no JSON text parses to (a
+        # non-string key, a set, bytes): not a JSON value, so not a valid payload.
+        try:
+            return self._decide(payload)
+        except ValueError:
+            return False
+
+    def _not_json(self, payload: Any, exc: ValueError) -> DocumentError:
+        """The error for a payload the reference could not read as a JSON value: one
+        nesting past ``max_depth`` (or a cycle), or a value no JSON text parses to."""
+        if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
+            return DocumentError(
+                f"{self.ref}: the payload nests deeper than {self.max_depth} levels",
+                code="json-too-deep",
+            )
+        return DocumentError(
+            f"{self.ref}: the payload is not a JSON value ({str(exc)[:100]})",
+            code="payload-not-json",
+        )
 
     def __repr__(self) -> str:
         return f"Validator(ref={self.ref!r}, backend={self.backend!r})"
@@ -243,7 +264,9 @@ class Validator:
                 (:class:`ValidationIssue`), ``best_match`` the one to show first,
                 ``omitted`` how many more were found (``omitted_lower_bound``: and
                 perhaps more, the explanation stopped counting).
-            DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``.
+            DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``;
+                ``payload-not-json``, a value no JSON text parses to (a non-string key,
+                a set, bytes), which ``is_valid`` calls invalid.
         """
         violation = self.violation(payload)
         if violation is not None:
@@ -257,8 +280,11 @@ class Validator:
         """
         if self.depth_checked:
             self._refuse_if_too_deep(payload)
-        if self._decide(payload):
-            return None
+        try:
+            if self._decide(payload):
+                return None
+        except ValueError as exc:
+            raise self._not_json(payload, exc) from None
         return self._explain(payload)
 
     def validate_json(
@@ -291,8 +317,11 @@ class Validator:
         # The issues alone: no best match to rank, no exception to build.
         if self.depth_checked:
             self._refuse_if_too_deep(payload)
-        if self._decide(payload):
-            return []
+        try:
+            if self._decide(payload):
+                return []
+        except ValueError as exc:
+            raise self._not_json(payload, exc) from None
         return self._listed(payload)[1]
 
     def _refuse_if_too_deep(self, payload: Any) -> None:
@@ -337,7 +366,10 @@ class Validator:
         omitted = 0
         bounded = more_nodes_than(payload, _EXPLAIN_UNITS // weight)
         if not bounded:
-            errors = list(self._reference.iter_errors(payload))
+            try:
+                errors = list(self._reference.iter_errors(payload))
+            except ValueError as exc:
+                raise self._not_json(payload, exc) from None
             if len(errors) > self.max_errors:
                 omitted = len(errors) - self.max_errors
                 errors = errors[: self.max_errors]
@@ -347,6 +379,8 @@ class Validator:
                 errors = ()
             except jsonschema_rs.ValidationError as exc:
                 errors = (exc,)
+            except ValueError as exc:
+                raise self._not_json(payload, exc) from None
         else:
             errors = ()
         if not errors:
