@@ -213,6 +213,10 @@ def _installed(name: str, *, origin: str) -> InstalledRegistry:
 def _from_text(
     text: str, *, kind: SourceKind, origin: str, base: Path
 ) -> tuple[Path, RegistrySource]:
+    if not isinstance(text, str) or "\x00" in text:
+        raise ConfigError(
+            f"{origin} is not a directory path: {text!r}", code="config-invalid-value"
+        )
     if text.startswith(PACKAGE_PREFIX):
         package = _installed(text[len(PACKAGE_PREFIX) :].strip(), origin=origin)
         root = package.root()

@@ -62,6 +62,7 @@ from accord.errors import (
     RefError,
     RegistryError,
     SchemaError,
+    UsageError,
     VersionNotFound,
 )
 from accord.registry.config import (
@@ -573,6 +574,8 @@ class Registry:
                 ``problems`` lists all, exactly as a load that reads every version
                 lists them.
         """
+        if not isinstance(root, str | os.PathLike):
+            raise UsageError(f"a registry root is a path, not {type(root).__name__}")
         with _no_collection():
             registry, problems = _build(
                 Path(root), lint=False, trust_lock=True, lazy=True, defer=not check_all
@@ -688,6 +691,8 @@ class Registry:
             if exact is not None:
                 return exact
             ref = ContractRef.parse(ref.removeprefix("accord://"))
+        elif not isinstance(ref, ContractRef):
+            ref = ContractRef.parse(ref)  # InvalidReference: not text
         text = ref.text or str(ref)
         try:
             contract = self.contract(ref.id)

@@ -43,6 +43,13 @@ def _registry_for(registry: Registry | str | os.PathLike[str] | None) -> Registr
 
     if isinstance(registry, Registry):
         return registry
+    if registry is not None and not isinstance(registry, str | os.PathLike):
+        from accord.errors import UsageError
+
+        raise UsageError(
+            "the registry argument is a Registry, a directory or 'pkg:NAME', "
+            f"not {type(registry).__name__}"
+        )
     # Discovery order (accord.registry.discovery): the argument, ACCORD_REGISTRY,
     # [tool.accord] registry, an installed registry package, ./contracts. Roots are
     # resolved, so two spellings of one directory share one loaded registry.
@@ -90,9 +97,18 @@ def validator(
         UsageError: ``backend-ineligible`` when ``backend`` cannot decide exactly as
             the reference for this contract (the message names the keyword).
     """
+    from accord.errors import UsageError
     from accord.registry.model import own_source
+    from accord.registry.names import ContractRef
     from accord.validation.validator import DEFAULT_MAX_ERRORS, Validator
 
+    if not isinstance(ref, str | ContractRef):
+        ContractRef.parse(ref)  # InvalidReference: not text (and not a cache key)
+    if not isinstance(backend, str):
+        raise UsageError(
+            f"unknown backend {backend!r}: choose auto, rs, python or fast",
+            code="backend-unknown",
+        )
     reg = _registry_for(registry)
     cap = DEFAULT_MAX_ERRORS if max_errors is None else max_errors
     # Validators live in the registry's own memo: a registry is immutable, so what was
