@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import accord
-from accord.errors import InvalidReference, UsageError
+from accord.errors import ConfigError, InvalidReference, UsageError
 from accord.registry.model import Registry
 from accord.registry.runtime import clear_caches
 
@@ -58,3 +58,15 @@ def test_registry_load_refuses_a_root_of_another_type(root: Any) -> None:
 def test_a_registry_path_with_a_nul_is_a_config_error() -> None:
     with pytest.raises(accord.AccordError):
         accord.validator("users.user@^1", registry=f"{CONTRACTS}\x00")
+
+
+@pytest.mark.parametrize("pyproject", [1, b"pyproject.toml", {}], ids=repr)
+def test_check_service_refuses_a_pyproject_of_another_type(pyproject: Any) -> None:
+    with pytest.raises(UsageError):
+        accord.check_service(pyproject)
+
+
+def test_check_service_reports_a_pyproject_name_too_long_as_not_found() -> None:
+    with pytest.raises(ConfigError) as info:
+        accord.check_service("x" * 5000)
+    assert info.value.code == "file-not-found"

@@ -1101,8 +1101,15 @@ def find_service_manifest(pyproject: str | os.PathLike[str] | None = None) -> Se
         here = Path.cwd().resolve()
         candidates = [d / "pyproject.toml" for d in (here, *here.parents)]
     else:
+        if not isinstance(pyproject, str | os.PathLike):
+            raise UsageError(f"pyproject is a path, not {type(pyproject).__name__}")
         given = Path(pyproject)
-        candidates = [given / "pyproject.toml" if given.is_dir() else given]
+        try:
+            candidates = [given / "pyproject.toml" if given.is_dir() else given]
+        except OSError as exc:  # a name too long, a path through a file: not found
+            raise ConfigError(
+                f"cannot read it: {exc.strerror}", code="file-not-found", file=str(given)
+            ) from None
     for candidate in candidates:
         if not candidate.is_file():
             if pyproject is not None:
