@@ -60,9 +60,16 @@ def _needs_registry(args: argparse.Namespace) -> bool:
     if args.registry is not None:
         return True
     return any(
-        not Path(value).exists() and "@" in value and not value.endswith(".json")
+        "@" in value and not value.endswith(".json") and not _exists(value)
         for value in (args.old, args.new)
     )
+
+
+def _exists(value: str) -> bool:
+    try:
+        return Path(value).exists()
+    except OSError:  # a name too long to stat: no such file
+        return False
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -100,9 +100,16 @@ def classify(value: Any) -> _Kind:
     The command line uses this; Python callers say which with ``*_path=``/``*_ref=``."""
     if isinstance(value, bool | dict):
         return "schema"
-    if isinstance(value, str) and not Path(value).exists() and _looks_like_ref(value):
+    if isinstance(value, str) and not _exists(value) and _looks_like_ref(value):
         return "ref"
     return "path"
+
+
+def _exists(text: str) -> bool:
+    try:
+        return Path(text).exists()
+    except OSError:  # a name too long to stat: not an existing file
+        return False
 
 
 def _side(which: str, positional: Any, schema: Any, path: Any, ref: Any) -> tuple[_Kind, Any]:

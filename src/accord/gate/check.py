@@ -653,7 +653,10 @@ def _load(
     from accord.gate.verdicts import LISTING
     from accord.registry.model import _build
 
-    top = os.fspath(root.resolve()) if root.is_dir() else None
+    try:
+        top = os.fspath(root.resolve()) if root.is_dir() else None
+    except OSError:  # a name too long to stat: _build reports registry-not-found
+        top = None
     # The run key's tree digest listed every directory already (same session).
     listed = _git.remembered((LISTING, top), lambda: None) if top is not None else None
     registry, problems = _build(

@@ -1818,7 +1818,11 @@ def _build(
         import hashlib  # noqa: F401
 
     display = str(root)
-    if not root.is_dir():
+    try:
+        found = root.is_dir()
+    except OSError:  # a name too long to stat, say: no such directory
+        found = False
+    if not found:
         problem = Problem(
             "registry-not-found",
             "registry directory does not exist (set [tool.accord] registry in pyproject.toml "
