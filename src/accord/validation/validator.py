@@ -114,8 +114,9 @@ class Validator:
         backend: The backend deciding validity: ``"jsonschema-rs"`` unless another one
             was asked for (``backend="python"`` or ``"fast"``, see
             :mod:`accord.validation.backends`).
-        is_valid: ``is_valid(payload) -> bool``; the deciding backend's own method,
-            behind an iterative depth check where ``depth_checked``.
+        is_valid: ``is_valid(payload) -> bool``; the deciding backend's own method
+            (``False`` for a value jsonschema-rs cannot read as JSON), behind an
+            iterative depth check where ``depth_checked``.
         depth_checked: Whether payloads are measured against ``max_depth`` first: for
             the python and fast backends always (they recurse as deep as the payload),
             for jsonschema-rs when the schema recurses (:func:`may_recurse`: a payload
