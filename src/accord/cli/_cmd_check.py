@@ -145,7 +145,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     fail_on = require_fail_on(args.fail_on or getattr(tool, "fail_on", None) or "error")
     tool_format = getattr(tool, "format", None)
     output_format = args.format or (tool_format if tool_format in CHECK_FORMATS else "text")
-    against = args.against or getattr(tool, "against", None)
+    # An empty --against (an unset CI variable) is a ref to refuse, not "no ref".
+    against = args.against if args.against is not None else getattr(tool, "against", None)
     if args.against_tip and against is None:
         from accord.errors import UsageError
 

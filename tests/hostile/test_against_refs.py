@@ -1,0 +1,41 @@
+"""``check --against`` values that do not name one commit are refused, never skipped.
+
+An empty ``--against`` (``--against "$BASE_REF"`` with the variable unset) used to run
+the registry alone and pass, so published versions could be edited unseen.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "gate"))
+from _gate_helpers import commit_all, init_repo, make_contract, run_cli, schema
+
+from accord.gate import publish as _publish
+
+CID = "orders.placed"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    make_contract(root, CID)
+    _publish.publish(root, CID, schema())
+    commit_all(repo, "publish 1.0.0")
+    return root
+
+
+@pytest.mark.parametrize("ref", ["", " "], ids=["empty", "blank"])
+def test_an_empty_against_is_bad_input(root: Path, ref: str, capsys: Any) -> None:
+    code, out, err = run_cli(
+        ["check", "--no-cache", "--registry", str(root), "--against", ref], capsys
+    )
+    assert (code, out) == (2, "")
+    assert "git-unknown-ref" in err
+    assert "Traceback" not in err
