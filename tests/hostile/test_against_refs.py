@@ -15,7 +15,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "gate"))
 from _gate_helpers import commit_all, init_repo, make_contract, run_cli, schema
 
+from accord.errors import UsageError
 from accord.gate import publish as _publish
+from accord.gate.check import check
 
 CID = "orders.placed"
 
@@ -39,3 +41,24 @@ def test_an_empty_against_is_bad_input(root: Path, ref: str, capsys: Any) -> Non
     assert (code, out) == (2, "")
     assert "git-unknown-ref" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["main..HEAD", "HEAD...main", "^HEAD", "a\0b", 5, None],
+    ids=["range", "symmetric-range", "negation", "nul", "int", "none"],
+)
+def test_a_ref_that_is_not_one_commit_is_unknown(root: Path, ref: Any) -> None:
+    from accord.gate import git as _git
+
+    with pytest.raises(UsageError) as caught:
+        _git.rev_parse(root.parent, ref)
+    assert caught.value.code == "git-unknown-ref"
+
+
+@pytest.mark.parametrize("ref", ["main..HEAD", "^HEAD", "a\0b", 5], ids=str)
+def test_check_refuses_a_ref_that_is_not_one_commit(root: Path, ref: Any) -> None:
+    for tip in (False, True):
+        with pytest.raises(UsageError) as caught:
+            check(root, against=ref, tip=tip)
+        assert caught.value.code == "git-unknown-ref"
