@@ -502,6 +502,108 @@ def _digest(value: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical_dumps(value).encode()).hexdigest()
 
 
+# The shape import_pact reads: every node it walks has the JSON type it walks it as.
+# Anything else in a Pact file is kept or ignored as it is; this is not Pact's schema.
+_OBJECT: dict[str, Any] = {"type": "object"}
+_PACT_SHAPE: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["consumer", "provider"],
+    "properties": {
+        "consumer": _OBJECT,
+        "provider": _OBJECT,
+        "metadata": {
+            "type": "object",
+            "properties": {"pactSpecification": _OBJECT, "pact-specification": _OBJECT},
+        },
+        "interactions": {"type": "array", "items": {"$ref": "#/$defs/interaction"}},
+        "messages": {"type": "array", "items": {"$ref": "#/$defs/interaction"}},
+    },
+    "$defs": {
+        "interaction": {
+            "$ref": "#/$defs/part",
+            "properties": {
+                "type": {"type": "string"},
+                "providerStates": {"type": "array", "items": _OBJECT},
+                "request": {"$ref": "#/$defs/part"},
+            },
+            # A synchronous message has a list of responses; an HTTP interaction one.
+            "if": {
+                "required": ["type"],
+                "properties": {"type": {"const": "Synchronous/Messages"}},
+            },
+            "then": {
+                "properties": {"response": {"type": "array", "items": {"$ref": "#/$defs/part"}}}
+            },
+            "else": {"properties": {"response": {"$ref": "#/$defs/part"}}},
+        },
+        "part": {
+            "type": "object",
+            "properties": {
+                "status": {"type": ["integer", "string"], "pattern": "^[0-9]{1,3}$"},
+                "headers": {
+                    "type": "object",
+                    "additionalProperties": {"items": {"type": "string"}},
+                },
+                "metadata": _OBJECT,
+                "metaData": _OBJECT,
+                "matchingRules": {
+                    "type": "object",
+                    "properties": {
+                        "body": {"$ref": "#/$defs/rules"},
+                        "header": {"$ref": "#/$defs/rules"},
+                        "headers": {"$ref": "#/$defs/rules"},
+                        "query": {"$ref": "#/$defs/rules"},
+                    },
+                    "additionalProperties": {"$ref": "#/$defs/rule"},
+                },
+            },
+        },
+        "rules": {"type": "object", "additionalProperties": {"$ref": "#/$defs/rule"}},
+        "rule": {
+            "$ref": "#/$defs/matcher",
+            "properties": {"matchers": {"type": "array", "items": {"$ref": "#/$defs/matcher"}}},
+        },
+        "matcher": {
+            "type": "object",
+            "properties": {
+                "match": {"type": "string"},
+                "min": {"type": "integer"},
+                "max": {"type": "integer"},
+                "rules": {"type": "array", "items": {"$ref": "#/$defs/matcher"}},
+                "variants": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "index": {"type": "integer", "minimum": 0},
+                            "rules": {"$ref": "#/$defs/rules"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def _check_shape(doc: Any, file: str | None) -> None:
+    """Refuse (``pact-invalid``, with the pointer) a node of the wrong JSON type."""
+    from accord.core.pointer import from_parts
+    from accord.validation.reference import reference_validator
+
+    errors = list(reference_validator(_PACT_SHAPE).iter_errors(doc))
+    if errors:
+        best = max(errors, key=lambda e: len(list(e.instance_path)))
+        pointer = from_parts(list(best.instance_path))
+        raise DocumentError(
+            f"not a Pact file accord reads: {best.message} (at {pointer or '/'})",
+            code="pact-invalid",
+            file=file,
+            pointer=pointer,
+        )
+
+
 def import_pact(
     doc: dict[str, Any],
     *,
@@ -527,6 +629,7 @@ def import_pact(
         raise DocumentError(
             "not a Pact file (no consumer/provider)", code="pact-invalid", file=file
         )
+    _check_shape(doc, file)
     spec = _spec_version(doc)
     consumer_ext = str(doc["consumer"].get("name", ""))
     provider_ext = str(doc["provider"].get("name", ""))
