@@ -116,3 +116,15 @@ def test_the_cli_exits_2_and_writes_nothing(
     assert "pact-invalid" in err
     assert "internal error" not in err
     assert not reg.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [("{bad", "json-malformed"), ('{"a": 1, "a": 2}', "json-duplicate-key"), ("NaN", "json-nan")],
+    ids=["malformed", "duplicate-key", "nan"],
+)
+def test_a_v4_body_encoded_json_is_read_strictly(content: str, code: str) -> None:
+    body = {"content": content, "contentType": "application/json", "encoded": "JSON"}
+    with pytest.raises(DocumentError) as caught:
+        import_pact(_with(("interactions", 0, "response", "body"), body), file="p.json")
+    assert (caught.value.code, caught.value.file) == (code, "p.json")

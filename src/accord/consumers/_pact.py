@@ -381,14 +381,19 @@ def _part_matchers(categories: dict[str, Any], file: str | None) -> dict[str, An
     return out
 
 
-def _content(raw: Any) -> tuple[bool, Any]:
-    """(present, JSON value) of a v3 body or a v4 ``{content, contentType, encoded}``."""
+def _content(raw: Any, file: str | None) -> tuple[bool, Any]:
+    """(present, JSON value) of a v3 body or a v4 ``{content, contentType, encoded}``.
+
+    A v4 body ``encoded: "JSON"`` is read as strictly as the file around it.
+    """
     if raw is None:
         return False, None
     if isinstance(raw, dict) and "content" in raw and ("contentType" in raw or "encoded" in raw):
         content = raw.get("content")
-        if raw.get("encoded") and isinstance(content, str):
-            content = json.loads(content) if raw.get("encoded") == "JSON" else content
+        if raw.get("encoded") == "JSON" and isinstance(content, str):
+            from accord.core.jsondoc import loads
+
+            content = loads(content, file=file)
         return True, content
     return True, raw
 
@@ -762,7 +767,7 @@ def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -
     if req.get("headers"):
         request["headers"] = _headers(req["headers"])
     req_rules = _body_categories(req.get("matchingRules"), spec)
-    present, content = _content(req.get("body"))
+    present, content = _content(req.get("body"), file)
     if present:
         contract = binder.http(method, path, "request", desc, key)
         request["body"] = _pact_body(present, content, req_rules, contract, file)
@@ -774,7 +779,7 @@ def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -
     if resp.get("headers"):
         response["headers"] = _headers(resp["headers"])
     resp_rules = _body_categories(resp.get("matchingRules"), spec)
-    present, content = _content(resp.get("body"))
+    present, content = _content(resp.get("body"), file)
     if present:
         contract = binder.http(method, path, str(status), desc, key)
         response["body"] = _pact_body(present, content, resp_rules, contract, file)
@@ -798,7 +803,7 @@ def _message(msg: dict[str, Any], spec: int, binder: _Binder, file: str | None) 
     metadata = dict(msg.get("metadata") or msg.get("metaData") or {})
     key = interaction_key({"description": desc, "provider_states": _states(msg)})
     contract = binder.message(desc, metadata, key)
-    present, content = _content(msg.get("contents"))
+    present, content = _content(msg.get("contents"), file)
     rules = _body_categories(msg.get("matchingRules"), spec)
     body = _pact_body(True, content if present else None, rules, contract, file)
     out: dict[str, Any] = {
@@ -820,7 +825,7 @@ def _sync_message(
     desc = str(inter.get("description", "message"))
 
     def part(raw: dict[str, Any], contract: str | None) -> dict[str, Any]:
-        present, content = _content(raw.get("contents"))
+        present, content = _content(raw.get("contents"), file)
         rules = _body_categories(raw.get("matchingRules"), spec)
         out: dict[str, Any] = {
             "body": _pact_body(True, content if present else None, rules, contract, file)
