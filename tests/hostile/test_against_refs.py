@@ -62,3 +62,32 @@ def test_check_refuses_a_ref_that_is_not_one_commit(root: Path, ref: Any) -> Non
         with pytest.raises(UsageError) as caught:
             check(root, against=ref, tip=tip)
         assert caught.value.code == "git-unknown-ref"
+
+
+@pytest.mark.parametrize("where", ["missing-dir", "directory", "full-disk"])
+def test_an_unwritable_markdown_summary_is_bad_input(
+    root: Path, tmp_path: Path, where: str, capsys: Any
+) -> None:
+    path = {
+        "missing-dir": tmp_path / "no" / "summary.md",
+        "directory": tmp_path,
+        "full-disk": Path("/dev/full"),
+    }[where]
+    argv = ["check", "--no-cache", "--registry", str(root), "--markdown-summary", str(path)]
+    code, out, err = run_cli(argv, capsys)
+    assert (code, out) == (2, "")
+    assert "out-not-writable" in err
+    assert "internal error" not in err
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_writable_markdown_summary_is_appended(root: Path, tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "summary.md"
+    path.write_text("before\n")
+    argv = ["check", "--no-cache", "--registry", str(root), "--markdown-summary", str(path)]
+    code, out, _err = run_cli(argv, capsys)
+    assert code == 0
+    assert "passed" in out
+    written = path.read_text()
+    assert written.startswith("before\n")
+    assert len(written) > len("before\n")
