@@ -682,6 +682,10 @@ def import_pact(
             code="pact-unmapped",
             file=file,
         )
+    # A repeated interaction is one interaction (validate refuses two with one key).
+    from accord.core.jsondoc import canonical_dumps
+
+    interactions = list({canonical_dumps(i): i for i in interactions}.values())
     names = {consumer_ext: consumer, provider_ext: provider}
     if accord:  # accord's own export: its names table, without identity entries
         stored = accord.get("names")
