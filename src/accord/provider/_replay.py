@@ -79,12 +79,32 @@ class GeneratorError(Exception):
     """An interaction's generators cannot be applied (a missing provider-state value)."""
 
 
+# The longest --timeout: a deadline further off overflows the clock (time_t).
+MAX_TIMEOUT = 86_400.0
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Per-request caps: total seconds and response bytes."""
+    """Per-request caps: total seconds and response bytes.
+
+    Raises:
+        UsageError: a timeout that is not a number of seconds in (0, one day], or a
+            byte cap that is not a positive integer.
+    """
 
     timeout: float = 10.0
     max_response_bytes: int = 10 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        from accord.errors import UsageError
+
+        timeout, cap = self.timeout, self.max_response_bytes
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise UsageError(f"--timeout {timeout!r} is not a number of seconds")
+        if not 0 < timeout <= MAX_TIMEOUT:  # NaN fails too
+            raise UsageError(f"--timeout {timeout} must be above 0 and at most {MAX_TIMEOUT:g}")
+        if isinstance(cap, bool) or not isinstance(cap, int) or cap <= 0:
+            raise UsageError(f"--max-response-bytes {cap!r} must be a positive integer")
 
 
 @dataclass(frozen=True)
