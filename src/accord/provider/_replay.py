@@ -492,9 +492,14 @@ def parse_base_url(text: str, *, allow_remote: bool = False, what: str = "--base
     def bad(why: str) -> ProviderError:
         return ProviderError(f"{what} {text!r}: {why}", code="provider-url-invalid")
 
+    if not isinstance(text, str):
+        raise bad("not a URL string")
     if _bad_char(text):
         raise bad("control or whitespace characters")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # an unclosed IPv6 bracket: "http://[::1"
+        raise bad(str(exc)) from None
     if parts.scheme not in ("http", "https"):
         raise bad("only http:// and https:// base URLs are accepted")
     if parts.username is not None or parts.password is not None:
