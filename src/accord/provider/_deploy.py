@@ -102,7 +102,7 @@ def _check_name(text: str, what: str) -> str:
 
 
 def _check_version(text: str) -> str:
-    if not _VERSION.fullmatch(text):
+    if not isinstance(text, str) or not _VERSION.fullmatch(text):
         raise ProviderError(
             f"version {text!r} is not a valid version label (letters, digits, '.', '_', "
             "'+', '-'; at most 128 characters)",
