@@ -296,13 +296,14 @@ def load(path: Path, *, root: Path | None = None) -> ExpectationFile:
     )
 
 
-def discover(root: Path, *, consumer: str | None = None) -> list[ExpectationFile]:
+def discover(root: str | Path, *, consumer: str | None = None) -> list[ExpectationFile]:
     """Every expectation under ``<root>/consumers/`` (of ``consumer`` only), sorted by file.
 
     Raises:
         DocumentError: the first invalid file (bad input is never skipped silently).
         UsageError: ``consumer-unknown``: ``consumer`` has no expectation file.
     """
+    root = Path(root)
     base = root / CONSUMERS_DIR
     paths = sorted(base.rglob("*.json")) if base.is_dir() else []
     found = [load(p, root=root) for p in paths if p.is_file() and not p.is_symlink()]
