@@ -128,3 +128,22 @@ def test_a_v4_body_encoded_json_is_read_strictly(content: str, code: str) -> Non
     with pytest.raises(DocumentError) as caught:
         import_pact(_with(("interactions", 0, "response", "body"), body), file="p.json")
     assert (caught.value.code, caught.value.file) == (code, "p.json")
+
+
+@pytest.mark.parametrize("doc", [None, "x", {"consumer": {"name": "web"}}], ids=repr)
+def test_export_refuses_what_is_not_an_expectation(doc: Any) -> None:
+    from accord.consumers import export_pact
+
+    with pytest.raises(DocumentError) as caught:
+        export_pact(doc)
+    assert caught.value.code == "expectation-invalid"
+
+
+@pytest.mark.parametrize("entry", [5, None, b"GET /u 200=users.user@^1"], ids=repr)
+def test_a_map_that_is_not_a_string_is_a_bad_map(entry: Any) -> None:
+    from accord.consumers import parse_map
+    from accord.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        parse_map(entry)
+    assert caught.value.code == "pact-bad-map"

@@ -88,6 +88,8 @@ def parse_map(text: str) -> MapEntry:
     from accord.errors import InvalidReference
     from accord.registry.names import ContractRef
 
+    if not isinstance(text, str):
+        raise UsageError(f"bad --map {text!r}: not a string", code="pact-bad-map")
     lhs, sep, ref = text.rpartition("=")
     shape = (
         "expected 'METHOD /path/{param} [STATUS|request]=ns.name@range' or "
@@ -1194,9 +1196,11 @@ def export_pact(doc: dict[str, Any], *, spec: str = "v4") -> dict[str, Any]:
     :func:`import_pact` gives the same expectation back.
 
     Raises:
+        DocumentError: ``doc`` is not a valid expectation (:func:`validate`).
         UsageError: ``pact-no-provider`` when the expectation names no provider;
             ``pact-v3-cannot-state`` for a synchronous message in a v3 export.
     """
+    validate(doc)
     names = {slug: ext for ext, slug in doc.get("names", {}).items()}
     consumer = doc["consumer"]["name"]
     provider = doc.get("provider")
