@@ -130,3 +130,18 @@ def test_new_environment_is_explicit(deployed: Path) -> None:
 def test_first_environment_needs_no_flag(registry_root: Path) -> None:
     argv = ["record-deployment", "billing", "1.4.0", "--env", "production"]
     assert run(registry_root, *argv) == 0
+
+
+@pytest.mark.parametrize("version", [1, 1.0, b"1", None], ids=repr)
+def test_a_version_that_is_not_a_string_is_record_bad_name(
+    registry_root: Path, version: object
+) -> None:
+    from accord.provider import ProviderError, can_i_deploy
+
+    with pytest.raises(ProviderError) as caught:
+        record_deployment(registry_root, "billing", version, "production")  # type: ignore[arg-type]
+    assert caught.value.code == "record-bad-name"
+    with pytest.raises(ProviderError) as caught:
+        can_i_deploy(registry_root, "billing", version, "production")  # type: ignore[arg-type]
+    assert caught.value.code == "record-bad-name"
+    assert not (registry_root / "environments").exists()

@@ -145,7 +145,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     fail_on = require_fail_on(args.fail_on or getattr(tool, "fail_on", None) or "error")
     tool_format = getattr(tool, "format", None)
     output_format = args.format or (tool_format if tool_format in CHECK_FORMATS else "text")
-    against = args.against or getattr(tool, "against", None)
+    # An empty --against (an unset CI variable) is a ref to refuse, not "no ref".
+    against = args.against if args.against is not None else getattr(tool, "against", None)
     if args.against_tip and against is None:
         from accord.errors import UsageError
 
@@ -187,14 +188,31 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     # Every format uses the report's one path base: the repository root (GitHub
     # annotations, SARIF and the git restore hints need it; outside git, the cwd).
     text = render(report, output_format, fail_on=fail_on, colour=colour)
+    if args.markdown_summary is not None:  # first: if it fails, nothing is printed
+        _append_summary(args.markdown_summary, render(report, "markdown", fail_on=fail_on))
     out.write(text)
-    if args.markdown_summary is not None:
-        with args.markdown_summary.open("a", encoding="utf-8") as summary:
-            summary.write(render(report, "markdown", fail_on=fail_on))
     code = EXIT_OK if output_format == "ignore-toml" else report.exit_code(fail_on)
     if cache is not None and output_key is not None:
         cache.put(_OUTPUT_KIND, output_key, f"{code}\n{text}".encode("utf-8", "surrogatepass"))
     return code
+
+
+def _append_summary(path: Path, markdown: str) -> None:
+    """Append the markdown report to ``path`` (``$GITHUB_STEP_SUMMARY``).
+
+    Raises:
+        UsageError: ``out-not-writable``: a directory, a missing directory, a full disk.
+    """
+    from accord.errors import UsageError
+
+    try:
+        with path.open("a", encoding="utf-8") as summary:
+            summary.write(markdown)
+    except OSError as exc:
+        raise UsageError(
+            f"--markdown-summary {path}: cannot append to it ({exc.strerror or exc})",
+            code="out-not-writable",
+        ) from None
 
 
 # What `accord check` printed and returned, keyed by the run's key and how it was shown.

@@ -261,10 +261,8 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("accord verify --provider takes one of --app or --base-url, not both")
     if args.record and not args.provider_version:
         raise UsageError("--record needs --provider-version")
-    if args.timeout <= 0 or args.max_response_bytes <= 0:
-        raise UsageError("--timeout and --max-response-bytes must be positive")
-    registry = load_registry(args)
     limits = Limits(timeout=args.timeout, max_response_bytes=args.max_response_bytes)
+    registry = load_registry(args)
     state_runner: StateRunner | None = None
     if args.state_change_url:
         state_runner = StateChangeUrl(

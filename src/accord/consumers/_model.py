@@ -96,8 +96,27 @@ def validate(doc: Any, *, file: str | None = None) -> None:
             file=file,
             pointer=pointer,
         )
+    _check_keys(doc.get("interactions", []), file)
     for body in iter_bodies(doc):
         _check_body(body, file)
+
+
+def _check_keys(interactions: Sequence[Mapping[str, Any]], file: str | None) -> None:
+    """Refuse a second interaction with the key of an earlier one (a pair keeps one per
+    description and provider states; the second would contradict or repeat the first)."""
+    first: dict[tuple[str, str], int] = {}
+    for n, inter in enumerate(interactions):
+        key = interaction_key(inter)
+        if key in first:
+            raise DocumentError(
+                f"interaction {_shown_key(key)} is recorded twice (/interactions/"
+                f"{first[key]} and /interactions/{n}); a consumer-provider pair keeps one "
+                "interaction per description and provider states: rename one",
+                code="expectation-conflict",
+                file=file,
+                pointer=f"/interactions/{n}",
+            )
+        first[key] = n
 
 
 def _check_body(body: Body, file: str | None) -> None:
@@ -277,13 +296,14 @@ def load(path: Path, *, root: Path | None = None) -> ExpectationFile:
     )
 
 
-def discover(root: Path, *, consumer: str | None = None) -> list[ExpectationFile]:
+def discover(root: str | Path, *, consumer: str | None = None) -> list[ExpectationFile]:
     """Every expectation under ``<root>/consumers/`` (of ``consumer`` only), sorted by file.
 
     Raises:
         DocumentError: the first invalid file (bad input is never skipped silently).
         UsageError: ``consumer-unknown``: ``consumer`` has no expectation file.
     """
+    root = Path(root)
     base = root / CONSUMERS_DIR
     paths = sorted(base.rglob("*.json")) if base.is_dir() else []
     found = [load(p, root=root) for p in paths if p.is_file() and not p.is_symlink()]

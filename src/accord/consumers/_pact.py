@@ -88,6 +88,8 @@ def parse_map(text: str) -> MapEntry:
     from accord.errors import InvalidReference
     from accord.registry.names import ContractRef
 
+    if not isinstance(text, str):
+        raise UsageError(f"bad --map {text!r}: not a string", code="pact-bad-map")
     lhs, sep, ref = text.rpartition("=")
     shape = (
         "expected 'METHOD /path/{param} [STATUS|request]=ns.name@range' or "
@@ -381,14 +383,19 @@ def _part_matchers(categories: dict[str, Any], file: str | None) -> dict[str, An
     return out
 
 
-def _content(raw: Any) -> tuple[bool, Any]:
-    """(present, JSON value) of a v3 body or a v4 ``{content, contentType, encoded}``."""
+def _content(raw: Any, file: str | None) -> tuple[bool, Any]:
+    """(present, JSON value) of a v3 body or a v4 ``{content, contentType, encoded}``.
+
+    A v4 body ``encoded: "JSON"`` is read as strictly as the file around it.
+    """
     if raw is None:
         return False, None
     if isinstance(raw, dict) and "content" in raw and ("contentType" in raw or "encoded" in raw):
         content = raw.get("content")
-        if raw.get("encoded") and isinstance(content, str):
-            content = json.loads(content) if raw.get("encoded") == "JSON" else content
+        if raw.get("encoded") == "JSON" and isinstance(content, str):
+            from accord.core.jsondoc import loads
+
+            content = loads(content, file=file)
         return True, content
     return True, raw
 
@@ -502,6 +509,108 @@ def _digest(value: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical_dumps(value).encode()).hexdigest()
 
 
+# The shape import_pact reads: every node it walks has the JSON type it walks it as.
+# Anything else in a Pact file is kept or ignored as it is; this is not Pact's schema.
+_OBJECT: dict[str, Any] = {"type": "object"}
+_PACT_SHAPE: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["consumer", "provider"],
+    "properties": {
+        "consumer": _OBJECT,
+        "provider": _OBJECT,
+        "metadata": {
+            "type": "object",
+            "properties": {"pactSpecification": _OBJECT, "pact-specification": _OBJECT},
+        },
+        "interactions": {"type": "array", "items": {"$ref": "#/$defs/interaction"}},
+        "messages": {"type": "array", "items": {"$ref": "#/$defs/interaction"}},
+    },
+    "$defs": {
+        "interaction": {
+            "$ref": "#/$defs/part",
+            "properties": {
+                "type": {"type": "string"},
+                "providerStates": {"type": "array", "items": _OBJECT},
+                "request": {"$ref": "#/$defs/part"},
+            },
+            # A synchronous message has a list of responses; an HTTP interaction one.
+            "if": {
+                "required": ["type"],
+                "properties": {"type": {"const": "Synchronous/Messages"}},
+            },
+            "then": {
+                "properties": {"response": {"type": "array", "items": {"$ref": "#/$defs/part"}}}
+            },
+            "else": {"properties": {"response": {"$ref": "#/$defs/part"}}},
+        },
+        "part": {
+            "type": "object",
+            "properties": {
+                "status": {"type": ["integer", "string"], "pattern": "^[0-9]{1,3}$"},
+                "headers": {
+                    "type": "object",
+                    "additionalProperties": {"items": {"type": "string"}},
+                },
+                "metadata": _OBJECT,
+                "metaData": _OBJECT,
+                "matchingRules": {
+                    "type": "object",
+                    "properties": {
+                        "body": {"$ref": "#/$defs/rules"},
+                        "header": {"$ref": "#/$defs/rules"},
+                        "headers": {"$ref": "#/$defs/rules"},
+                        "query": {"$ref": "#/$defs/rules"},
+                    },
+                    "additionalProperties": {"$ref": "#/$defs/rule"},
+                },
+            },
+        },
+        "rules": {"type": "object", "additionalProperties": {"$ref": "#/$defs/rule"}},
+        "rule": {
+            "$ref": "#/$defs/matcher",
+            "properties": {"matchers": {"type": "array", "items": {"$ref": "#/$defs/matcher"}}},
+        },
+        "matcher": {
+            "type": "object",
+            "properties": {
+                "match": {"type": "string"},
+                "min": {"type": "integer"},
+                "max": {"type": "integer"},
+                "rules": {"type": "array", "items": {"$ref": "#/$defs/matcher"}},
+                "variants": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "index": {"type": "integer", "minimum": 0},
+                            "rules": {"$ref": "#/$defs/rules"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def _check_shape(doc: Any, file: str | None) -> None:
+    """Refuse (``pact-invalid``, with the pointer) a node of the wrong JSON type."""
+    from accord.core.pointer import from_parts
+    from accord.validation.reference import reference_validator
+
+    errors = list(reference_validator(_PACT_SHAPE).iter_errors(doc))
+    if errors:
+        best = max(errors, key=lambda e: len(list(e.instance_path)))
+        pointer = from_parts(list(best.instance_path))
+        raise DocumentError(
+            f"not a Pact file accord reads: {best.message} (at {pointer or '/'})",
+            code="pact-invalid",
+            file=file,
+            pointer=pointer,
+        )
+
+
 def import_pact(
     doc: dict[str, Any],
     *,
@@ -527,6 +636,7 @@ def import_pact(
         raise DocumentError(
             "not a Pact file (no consumer/provider)", code="pact-invalid", file=file
         )
+    _check_shape(doc, file)
     spec = _spec_version(doc)
     consumer_ext = str(doc["consumer"].get("name", ""))
     provider_ext = str(doc["provider"].get("name", ""))
@@ -574,6 +684,10 @@ def import_pact(
             code="pact-unmapped",
             file=file,
         )
+    # A repeated interaction is one interaction (validate refuses two with one key).
+    from accord.core.jsondoc import canonical_dumps
+
+    interactions = list({canonical_dumps(i): i for i in interactions}.values())
     names = {consumer_ext: consumer, provider_ext: provider}
     if accord:  # accord's own export: its names table, without identity entries
         stored = accord.get("names")
@@ -659,7 +773,7 @@ def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -
     if req.get("headers"):
         request["headers"] = _headers(req["headers"])
     req_rules = _body_categories(req.get("matchingRules"), spec)
-    present, content = _content(req.get("body"))
+    present, content = _content(req.get("body"), file)
     if present:
         contract = binder.http(method, path, "request", desc, key)
         request["body"] = _pact_body(present, content, req_rules, contract, file)
@@ -671,7 +785,7 @@ def _http(inter: dict[str, Any], spec: int, binder: _Binder, file: str | None) -
     if resp.get("headers"):
         response["headers"] = _headers(resp["headers"])
     resp_rules = _body_categories(resp.get("matchingRules"), spec)
-    present, content = _content(resp.get("body"))
+    present, content = _content(resp.get("body"), file)
     if present:
         contract = binder.http(method, path, str(status), desc, key)
         response["body"] = _pact_body(present, content, resp_rules, contract, file)
@@ -695,7 +809,7 @@ def _message(msg: dict[str, Any], spec: int, binder: _Binder, file: str | None) 
     metadata = dict(msg.get("metadata") or msg.get("metaData") or {})
     key = interaction_key({"description": desc, "provider_states": _states(msg)})
     contract = binder.message(desc, metadata, key)
-    present, content = _content(msg.get("contents"))
+    present, content = _content(msg.get("contents"), file)
     rules = _body_categories(msg.get("matchingRules"), spec)
     body = _pact_body(True, content if present else None, rules, contract, file)
     out: dict[str, Any] = {
@@ -717,7 +831,7 @@ def _sync_message(
     desc = str(inter.get("description", "message"))
 
     def part(raw: dict[str, Any], contract: str | None) -> dict[str, Any]:
-        present, content = _content(raw.get("contents"))
+        present, content = _content(raw.get("contents"), file)
         rules = _body_categories(raw.get("matchingRules"), spec)
         out: dict[str, Any] = {
             "body": _pact_body(True, content if present else None, rules, contract, file)
@@ -1082,9 +1196,11 @@ def export_pact(doc: dict[str, Any], *, spec: str = "v4") -> dict[str, Any]:
     :func:`import_pact` gives the same expectation back.
 
     Raises:
+        DocumentError: ``doc`` is not a valid expectation (:func:`validate`).
         UsageError: ``pact-no-provider`` when the expectation names no provider;
             ``pact-v3-cannot-state`` for a synchronous message in a v3 export.
     """
+    validate(doc)
     names = {slug: ext for ext, slug in doc.get("names", {}).items()}
     consumer = doc["consumer"]["name"]
     provider = doc.get("provider")

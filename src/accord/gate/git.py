@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import os
+import string
 import subprocess
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -136,7 +137,7 @@ def rev_parse(repo: Path, ref: str) -> str:
     Raises:
         UsageError: ``git-unknown-ref`` (with a shallow-clone hint when it applies).
     """
-    if ref.startswith("-"):
+    if not isinstance(ref, str) or ref.startswith("-") or "\0" in ref:
         raise UsageError(f"{ref!r} is not a git ref", code="git-unknown-ref")
     out = remembered(
         ("commit", str(repo), ref),
@@ -151,7 +152,8 @@ def rev_parse(repo: Path, ref: str) -> str:
         ),
     )
     commit = out.decode("ascii", "replace").strip()
-    if not commit:
+    # A range (a..b, ^a) prints other things than one object id: none names a commit.
+    if not commit or commit.strip(string.hexdigits):
         hint = (
             f"; {SHALLOW_HINT}"
             if is_shallow(repo)

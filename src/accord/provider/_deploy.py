@@ -102,7 +102,7 @@ def _check_name(text: str, what: str) -> str:
 
 
 def _check_version(text: str) -> str:
-    if not _VERSION.fullmatch(text):
+    if not isinstance(text, str) or not _VERSION.fullmatch(text):
         raise ProviderError(
             f"version {text!r} is not a valid version label (letters, digits, '.', '_', "
             "'+', '-'; at most 128 characters)",
@@ -177,14 +177,14 @@ def _render(env: Environment) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def load_environment(root: Path, env: str) -> Environment:
+def load_environment(root: str | Path, env: str) -> Environment:
     """The records of ``env`` (empty when it has none yet).
 
     Raises:
         ProviderError: ``environment-invalid`` (file and pointer set).
     """
     relpath = _relpath(env)
-    path = root / relpath
+    path = Path(root) / relpath
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -192,16 +192,16 @@ def load_environment(root: Path, env: str) -> Environment:
     return _parse(text, env, relpath)
 
 
-def environment_names(root: Path) -> list[str]:
+def environment_names(root: str | Path) -> list[str]:
     """Every environment with a record file, sorted."""
-    base = root / ENVIRONMENTS_DIR
+    base = Path(root) / ENVIRONMENTS_DIR
     if not base.is_dir():
         return []
     return sorted(p.stem for p in base.glob("*.toml") if not p.name.startswith("."))
 
 
 def live_versions(
-    root: Path, service: str, *, kind: Kind | None = None, env: str | None = None
+    root: str | Path, service: str, *, kind: Kind | None = None, env: str | None = None
 ) -> set[str]:
     """Versions of ``service`` deployed/released in ``env`` (or any environment)."""
     names = [env] if env else environment_names(root)

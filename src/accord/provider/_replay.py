@@ -79,12 +79,32 @@ class GeneratorError(Exception):
     """An interaction's generators cannot be applied (a missing provider-state value)."""
 
 
+# The longest --timeout: a deadline further off overflows the clock (time_t).
+MAX_TIMEOUT = 86_400.0
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Per-request caps: total seconds and response bytes."""
+    """Per-request caps: total seconds and response bytes.
+
+    Raises:
+        UsageError: a timeout that is not a number of seconds in (0, one day], or a
+            byte cap that is not a positive integer.
+    """
 
     timeout: float = 10.0
     max_response_bytes: int = 10 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        from accord.errors import UsageError
+
+        timeout, cap = self.timeout, self.max_response_bytes
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise UsageError(f"--timeout {timeout!r} is not a number of seconds")
+        if not 0 < timeout <= MAX_TIMEOUT:  # NaN fails too
+            raise UsageError(f"--timeout {timeout} must be above 0 and at most {MAX_TIMEOUT:g}")
+        if isinstance(cap, bool) or not isinstance(cap, int) or cap <= 0:
+            raise UsageError(f"--max-response-bytes {cap!r} must be a positive integer")
 
 
 @dataclass(frozen=True)
@@ -472,9 +492,14 @@ def parse_base_url(text: str, *, allow_remote: bool = False, what: str = "--base
     def bad(why: str) -> ProviderError:
         return ProviderError(f"{what} {text!r}: {why}", code="provider-url-invalid")
 
+    if not isinstance(text, str):
+        raise bad("not a URL string")
     if _bad_char(text):
         raise bad("control or whitespace characters")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # an unclosed IPv6 bracket: "http://[::1"
+        raise bad(str(exc)) from None
     if parts.scheme not in ("http", "https"):
         raise bad("only http:// and https:// base URLs are accepted")
     if parts.username is not None or parts.password is not None:

@@ -1,0 +1,93 @@
+"""``check --against`` values that do not name one commit are refused, never skipped.
+
+An empty ``--against`` (``--against "$BASE_REF"`` with the variable unset) used to run
+the registry alone and pass, so published versions could be edited unseen.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "gate"))
+from _gate_helpers import commit_all, init_repo, make_contract, run_cli, schema
+
+from accord.errors import UsageError
+from accord.gate import publish as _publish
+from accord.gate.check import check
+
+CID = "orders.placed"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    make_contract(root, CID)
+    _publish.publish(root, CID, schema())
+    commit_all(repo, "publish 1.0.0")
+    return root
+
+
+@pytest.mark.parametrize("ref", ["", " "], ids=["empty", "blank"])
+def test_an_empty_against_is_bad_input(root: Path, ref: str, capsys: Any) -> None:
+    code, out, err = run_cli(
+        ["check", "--no-cache", "--registry", str(root), "--against", ref], capsys
+    )
+    assert (code, out) == (2, "")
+    assert "git-unknown-ref" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["main..HEAD", "HEAD...main", "^HEAD", "a\0b", 5, None],
+    ids=["range", "symmetric-range", "negation", "nul", "int", "none"],
+)
+def test_a_ref_that_is_not_one_commit_is_unknown(root: Path, ref: Any) -> None:
+    from accord.gate import git as _git
+
+    with pytest.raises(UsageError) as caught:
+        _git.rev_parse(root.parent, ref)
+    assert caught.value.code == "git-unknown-ref"
+
+
+@pytest.mark.parametrize("ref", ["main..HEAD", "^HEAD", "a\0b", 5], ids=str)
+def test_check_refuses_a_ref_that_is_not_one_commit(root: Path, ref: Any) -> None:
+    for tip in (False, True):
+        with pytest.raises(UsageError) as caught:
+            check(root, against=ref, tip=tip)
+        assert caught.value.code == "git-unknown-ref"
+
+
+@pytest.mark.parametrize("where", ["missing-dir", "directory", "full-disk"])
+def test_an_unwritable_markdown_summary_is_bad_input(
+    root: Path, tmp_path: Path, where: str, capsys: Any
+) -> None:
+    path = {
+        "missing-dir": tmp_path / "no" / "summary.md",
+        "directory": tmp_path,
+        "full-disk": Path("/dev/full"),
+    }[where]
+    argv = ["check", "--no-cache", "--registry", str(root), "--markdown-summary", str(path)]
+    code, out, err = run_cli(argv, capsys)
+    assert (code, out) == (2, "")
+    assert "out-not-writable" in err
+    assert "internal error" not in err
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_writable_markdown_summary_is_appended(root: Path, tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "summary.md"
+    path.write_text("before\n")
+    argv = ["check", "--no-cache", "--registry", str(root), "--markdown-summary", str(path)]
+    code, out, _err = run_cli(argv, capsys)
+    assert code == 0
+    assert "passed" in out
+    written = path.read_text()
+    assert written.startswith("before\n")
+    assert len(written) > len("before\n")
