@@ -812,9 +812,61 @@ def _base_tree(root: Path, ref: str, *, tip: bool) -> GitTree | None:
     try:
         repo = _git.repo_root(root)
         commit = _git.rev_parse(repo, ref) if tip else _git.merge_base(repo, ref)
-        return _git.read_tree(repo, commit, _git.relative_prefix(repo, root))
+        return _registry_tree(repo, commit, _git.relative_prefix(repo, root), root)
     except (AccordError, OSError):
         return None
+
+
+def _registry_tree(repo: Path, commit: str, prefix: str, root: Path) -> GitTree:
+    """The registry's tree in ``commit``: at ``prefix``, or where it was before a move.
+
+    A commit with no registry at ``prefix`` (no ``accord.lock``, no ``accord.toml``) is
+    searched for one whose lock published any contract the registry at ``root`` locks
+    now: a pull request that moves the registry (``git mv``) is compared with the
+    registry it moved, so an edit, a deletion or a renumbering in the same pull request
+    is still reported. Compared with nothing, every contract looked new and passed.
+    The registry that shares the most contracts is the base (ties: the first path).
+    """
+    from accord.gate import git as _git
+    from accord.registry.model import LOCK_FILE, SETTINGS_FILE
+
+    tree = _git.read_tree(repo, commit, prefix)
+    if LOCK_FILE in tree.blobs or SETTINGS_FILE in tree.blobs:
+        return tree
+    mine = _locked_ids(root / LOCK_FILE)
+    if not mine:
+        return tree
+    whole = _git.read_tree(repo, commit, "")
+    best, shared = None, 0
+    for path in sorted(whole.blobs):
+        folder, _slash, name = path.rpartition("/")
+        if name != LOCK_FILE:
+            continue
+        raw = whole.read_one(path)
+        found = len(mine & _locked_ids_in(raw)) if raw is not None else 0
+        if found > shared:
+            best, shared = folder, found
+    return tree if best is None else _git.read_tree(repo, commit, best)
+
+
+def _locked_ids(path: Path) -> set[str]:
+    """The contract ids a lock file on disk names (empty when it cannot be read)."""
+    from accord.errors import AccordError
+    from accord.registry.model import _read_regular
+
+    try:
+        return _locked_ids_in(_read_regular(path, display=path.name, max_bytes=None))
+    except (AccordError, OSError):
+        return set()
+
+
+def _locked_ids_in(raw: bytes) -> set[str]:
+    """The contract ids of a lock's text: the first word of each line."""
+    return {
+        line.split(maxsplit=1)[0]
+        for line in raw.decode("utf-8", "replace").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    }
 
 
 def _vouched(tree: GitTree, blob_ids: dict[str, str]) -> Callable[[str, bytes], bool]:
@@ -900,8 +952,8 @@ def _against(
     repo = _git.repo_root(root)
     prefix = _git.relative_prefix(repo, root)
     commit = _git.rev_parse(repo, ref) if tip else _git.merge_base(repo, ref)
-    if tree is None or tree.commit != commit or tree.prefix != prefix.rstrip("/"):
-        tree = _git.read_tree(repo, commit, prefix)
+    if tree is None or tree.commit != commit:  # else: _base_tree's, for this root
+        tree = _registry_tree(repo, commit, prefix, root)
     base = _Base(commit=commit)
     raw_lock = tree.read_one(LOCK_FILE)
     if raw_lock is not None:

@@ -1,0 +1,114 @@
+"""``check --against`` when the registry moved between the base and the tree.
+
+A pull request that moves the registry directory (``git mv``) finds no registry at the
+new path in the base commit. Compared with nothing, every contract looked new: an edit
+of a published version, relocked with the new digest, passed. The base's registry is
+the one that locked the same contracts, wherever it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _gate_helpers import commit_all, git, init_repo, run_cli
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "contracts"
+EDITED = "users/user-registered/1.0.0.schema.json"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    shutil.copytree(EXAMPLE, repo / "a" / "b" / "contracts")
+    commit_all(repo, "registry at a/b/contracts")
+    return repo
+
+
+def _relock_edited(root: Path) -> None:
+    """Change a published version and write its new digest into the lock (what a
+    reviewer skimming a big move would not notice)."""
+    path = root / EDITED
+    document = json.loads(path.read_text())
+    document["properties"].pop(next(iter(document["properties"])))
+    raw = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+    old = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(raw)
+    lock = root / "accord.lock"
+    lock.write_text(lock.read_text().replace(old, "sha256:" + hashlib.sha256(raw).hexdigest()))
+
+
+def _check(root: Path, capsys: Any, *extra: str) -> tuple[int, list[dict[str, Any]]]:
+    code, out, err = run_cli(
+        [
+            "check",
+            "--registry",
+            str(root),
+            "--against",
+            "HEAD~1",
+            "--against-tip",
+            "--format",
+            "json",
+            *extra,
+        ],
+        capsys,
+    )
+    assert out, err
+    return code, json.loads(out)["findings"]
+
+
+def test_an_edit_hidden_by_a_move_is_still_reported(repo: Path, capsys: Any) -> None:
+    git(repo, "mv", "a/b/contracts", "a/c")
+    _relock_edited(repo / "a" / "c")
+    commit_all(repo, "move and edit")
+    code, findings = _check(repo / "a" / "c", capsys)
+    assert code == 1
+    # What the same edit reports without the move.
+    assert [(f["rule"], f["file"]) for f in findings if f["severity"] == "error"] == [
+        ("version-reused", f"a/c/{EDITED}")
+    ]
+
+
+def test_a_contract_deleted_in_a_move_is_reported(repo: Path, capsys: Any) -> None:
+    git(repo, "mv", "a/b/contracts", "a/c")
+    root = repo / "a" / "c"
+    shutil.rmtree(root / "users" / "user-registered")
+    lock = root / "accord.lock"
+    kept = [x for x in lock.read_text().splitlines() if not x.startswith("users.user-registered ")]
+    lock.write_text("".join(f"{line}\n" for line in kept))
+    commit_all(repo, "move and delete")
+    code, findings = _check(repo / "a" / "c", capsys)
+    assert code == 1
+    assert "contract-deleted" in {f["rule"] for f in findings}
+
+
+def test_a_plain_move_passes(repo: Path, capsys: Any) -> None:
+    git(repo, "mv", "a/b/contracts", "a/c")
+    commit_all(repo, "move")
+    code, findings = _check(repo / "a" / "c", capsys)
+    assert code == 0
+    assert [f for f in findings if f["severity"] == "error"] == []
+
+
+def test_a_new_registry_beside_another_is_new(repo: Path, capsys: Any) -> None:
+    """A second registry whose contracts no base registry locked is compared with
+    nothing, as a registry added in the pull request always was."""
+    other = repo / "other"
+    other.mkdir()
+    (other / "accord.toml").write_text((EXAMPLE / "accord.toml").read_text())
+    shutil.copytree(EXAMPLE / "common", other / "shared")
+    lock = "".join(
+        line.replace("common.", "shared.", 1) + "\n"
+        for line in (EXAMPLE / "accord.lock").read_text().splitlines()
+        if line.startswith("common.")
+    )
+    (other / "accord.lock").write_text(lock)
+    commit_all(repo, "a second registry")
+    code, findings = _check(other, capsys)
+    assert [f for f in findings if f["severity"] == "error"] == []
+    assert code == 0
