@@ -71,6 +71,28 @@ def expectation_schema() -> dict[str, Any]:
     return schema
 
 
+def refuse_by_schema(schema: Any, doc: Any, *, what: str, code: str, file: str | None) -> None:
+    """Refuse ``doc`` where ``schema`` rejects it: ``DocumentError(code)`` naming the
+    deepest error and its JSON pointer (a oneOf/allOf wrapper above it says less; among
+    equally deep ones, the first message in order, so the choice is stable)."""
+    from accord.core.pointer import from_parts
+    from accord.validation.reference import reference_validator
+
+    errors = sorted(
+        reference_validator(schema).iter_errors(doc),
+        key=lambda e: (len(list(e.instance_path)), e.message),
+    )
+    if errors:
+        best = max(errors, key=lambda e: len(list(e.instance_path)))
+        pointer = from_parts(list(best.instance_path))
+        raise DocumentError(
+            f"not {what}: {best.message} (at {pointer or '/'})",
+            code=code,
+            file=file,
+            pointer=pointer,
+        )
+
+
 def validate(doc: Any, *, file: str | None = None) -> None:
     """Check ``doc`` against the format's schema and the rules a schema cannot state.
 
@@ -79,23 +101,9 @@ def validate(doc: Any, *, file: str | None = None) -> None:
             ``expectation-bad-regex`` or ``expectation-bad-reference``, with the file and
             the JSON pointer at fault.
     """
-    from accord.core.pointer import from_parts
-    from accord.validation.reference import reference_validator
-
-    validator = reference_validator(expectation_schema())
-    errors = sorted(
-        validator.iter_errors(doc), key=lambda e: (len(list(e.instance_path)), e.message)
+    refuse_by_schema(
+        expectation_schema(), doc, what="a valid expectation", code="expectation-invalid", file=file
     )
-    if errors:
-        # The deepest error names the real fault (a oneOf/allOf wrapper says less).
-        best = max(errors, key=lambda e: len(list(e.instance_path)))
-        pointer = from_parts(list(best.instance_path))
-        raise DocumentError(
-            f"not a valid expectation: {best.message} (at {pointer or '/'})",
-            code="expectation-invalid",
-            file=file,
-            pointer=pointer,
-        )
     _check_keys(doc.get("interactions", []), file)
     for body in iter_bodies(doc):
         _check_body(body, file)

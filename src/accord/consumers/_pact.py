@@ -41,7 +41,13 @@ from pathlib import Path
 from typing import Any
 
 from accord.consumers._matchers import SEMVER_REGEX, PathToken, format_path, json_kind, parse_path
-from accord.consumers._model import FORMAT_VERSION, interaction_key, iter_bodies, validate
+from accord.consumers._model import (
+    FORMAT_VERSION,
+    interaction_key,
+    iter_bodies,
+    refuse_by_schema,
+    validate,
+)
 from accord.errors import DocumentError, UsageError
 
 __all__ = ["MapEntry", "export_pact", "export_pacts", "import_pact", "parse_map"]
@@ -596,19 +602,9 @@ _PACT_SHAPE: dict[str, Any] = {
 
 def _check_shape(doc: Any, file: str | None) -> None:
     """Refuse (``pact-invalid``, with the pointer) a node of the wrong JSON type."""
-    from accord.core.pointer import from_parts
-    from accord.validation.reference import reference_validator
-
-    errors = list(reference_validator(_PACT_SHAPE).iter_errors(doc))
-    if errors:
-        best = max(errors, key=lambda e: len(list(e.instance_path)))
-        pointer = from_parts(list(best.instance_path))
-        raise DocumentError(
-            f"not a Pact file accord reads: {best.message} (at {pointer or '/'})",
-            code="pact-invalid",
-            file=file,
-            pointer=pointer,
-        )
+    refuse_by_schema(
+        _PACT_SHAPE, doc, what="a Pact file accord reads", code="pact-invalid", file=file
+    )
 
 
 def import_pact(
