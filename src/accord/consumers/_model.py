@@ -54,6 +54,7 @@ __all__ = [
     "merge_interactions",
     "merge_into_file",
     "of_consumer",
+    "refuse_by_schema",
     "validate",
 ]
 
