@@ -29,6 +29,7 @@ Example::
 
 from __future__ import annotations
 
+import enum
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
@@ -212,9 +213,10 @@ class Validator:
             choice = _backends.choose_backend(schema, backend, ref=ref)
             self.backend = choice.label
             if choice.name == "fast":
-                self._decide = _backends.compile_fast(schema, ref=ref)
+                decide = _backends.compile_fast(schema, ref=ref)
             else:
-                self._decide = self._python_validator().is_valid
+                decide = self._python_validator().is_valid
+            self._decide = _read_as_json_first(decide)
         # The depth walk costs as much as jsonschema-rs's own check on a typical payload,
         # so it runs only where depth can hurt: a schema that recurses (a payload may
         # drive the native validator as deep as it nests) or a pure-Python backend.
@@ -669,6 +671,53 @@ def _compile_error(detail: str, ref: str) -> SchemaError:
     return SchemaError(
         f"{ref}: the schema does not compile: {first}", code="schema-invalid", ref=ref
     )
+
+
+def _read_as_json_first(decide: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """``decide`` (another backend's ``is_valid``) behind a check that the payload is a
+    value jsonschema-rs reads as JSON: python-jsonschema and fastjsonschema take any
+    Python value (``{1: 2}`` as an object, a ``str`` subclass past ``maxLength``) where
+    the reference raises ``ValueError``, which the validator calls invalid
+    (``payload-not-json``) whichever backend decides. The whole payload is checked (the
+    reference reads only what its keywords reach), so this refuses at least what it
+    refuses."""
+
+    def read_then_decide(payload: Any) -> bool:
+        reason = _not_json_reason(payload)
+        if reason is not None:
+            raise ValueError(reason)
+        return decide(payload)
+
+    return read_then_decide
+
+
+_JSON_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def _not_json_reason(value: Any) -> str | None:
+    """Why jsonschema-rs would not read ``value`` as JSON (a key that is no ``str`` or
+    ``str`` enum, a value of another type than its own: exact scalars, enums by value,
+    dicts, lists and tuples), or ``None``. Iterative: the caller has bounded the depth."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind in _JSON_SCALAR_TYPES:
+            continue
+        if isinstance(node, enum.Enum):
+            stack.append(node.value)
+        elif isinstance(node, dict):
+            for key in node:
+                if type(key) is not str and not (
+                    isinstance(key, str) and isinstance(key, enum.Enum)
+                ):
+                    return f"a dict key of type {type(key).__name__}"
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+        else:
+            return f"a value of type {kind.__name__}"
+    return None
 
 
 _CONTAINERS = (dict, list, tuple)
