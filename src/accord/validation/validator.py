@@ -247,10 +247,7 @@ class Validator:
         """The error for a payload the reference could not read as a JSON value: one
         nesting past ``max_depth`` (or a cycle), or a value no JSON text parses to."""
         if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
-            return DocumentError(
-                f"{self.ref}: the payload nests deeper than {self.max_depth} levels",
-                code="json-too-deep",
-            )
+            return self._too_deep()
         return DocumentError(
             f"{self.ref}: the payload is not a JSON value ({str(exc)[:100]})",
             code="payload-not-json",
@@ -283,11 +280,8 @@ class Validator:
         """
         if self.depth_checked:
             self._refuse_if_too_deep(payload)
-        try:
-            if self._decide(payload):
-                return None
-        except ValueError as exc:
-            raise self._not_json(payload, exc) from None
+        if self._decided(payload):
+            return None
         return self._explain(payload)
 
     def validate_json(
@@ -320,19 +314,27 @@ class Validator:
         # The issues alone: no best match to rank, no exception to build.
         if self.depth_checked:
             self._refuse_if_too_deep(payload)
-        try:
-            if self._decide(payload):
-                return []
-        except ValueError as exc:
-            raise self._not_json(payload, exc) from None
+        if self._decided(payload):
+            return []
         return self._listed(payload)[1]
 
     def _refuse_if_too_deep(self, payload: Any) -> None:
         if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
-            raise DocumentError(
-                f"{self.ref}: the payload nests deeper than {self.max_depth} levels",
-                code="json-too-deep",
-            )
+            raise self._too_deep()
+
+    def _too_deep(self) -> DocumentError:
+        return DocumentError(
+            f"{self.ref}: the payload nests deeper than {self.max_depth} levels",
+            code="json-too-deep",
+        )
+
+    def _decided(self, payload: Any) -> bool:
+        """The deciding backend's answer; a payload the reference cannot read as a JSON
+        value is refused (:meth:`_not_json`), never answered."""
+        try:
+            return self._decide(payload)
+        except ValueError as exc:
+            raise self._not_json(payload, exc) from None
 
     def _explain(self, payload: Any) -> ContractViolation:
         """The errors of a payload the deciding backend rejected, at bounded cost
