@@ -26,6 +26,7 @@ from typing import Any
 
 from accord.core import pointer as _pointer
 from accord.core.frozen import FrozenDict, FrozenList
+from accord.core.jsondoc import _msgspec_writers
 from accord.errors import SchemaError
 
 __all__ = [
@@ -318,9 +319,6 @@ def _freeze(node: Any, state: _Freezing) -> Any:
     return node
 
 
-_encoders: tuple[Any, Any] | None = None
-
-
 def _keys_sorted(document: Any) -> bool:
     """Whether every object of a tree of plain JSON values has its keys sorted.
 
@@ -330,12 +328,7 @@ def _keys_sorted(document: Any) -> bool:
     of distinct keys give two texts; msgspec sorts keys by code point, as ``sorted``
     does). A tree msgspec cannot write (a lone surrogate) is walked instead.
     """
-    global _encoders  # noqa: PLW0603 - msgspec imported on first use, as jsondoc does
-    if _encoders is None:
-        import msgspec
-
-        _encoders = (msgspec.json.Encoder().encode, msgspec.json.Encoder(order="sorted").encode)
-    as_is, sorted_keys = _encoders
+    as_is, sorted_keys, _format = _msgspec_writers()
     try:
         return bool(as_is(document) == sorted_keys(document))
     except (TypeError, ValueError, OverflowError):
