@@ -861,12 +861,11 @@ def _locked_ids(path: Path) -> set[str]:
 
 
 def _locked_ids_in(raw: bytes) -> set[str]:
-    """The contract ids of a lock's text: the first word of each line."""
-    return {
-        line.split(maxsplit=1)[0]
-        for line in raw.decode("utf-8", "replace").splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    }
+    """The contract ids of a lock's text (the lines the registry's parser reads)."""
+    from accord.registry.model import _parse_lock
+
+    lines, _problems = _parse_lock(raw.decode("utf-8", "replace"))
+    return {line.contract_id for line in lines}
 
 
 def _vouched(tree: GitTree, blob_ids: dict[str, str]) -> Callable[[str, bytes], bool]:
