@@ -10,13 +10,16 @@ are kept as :class:`decimal.Decimal` so no value is silently rounded away.
 
 from __future__ import annotations
 
+import enum
 import gc
 import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
@@ -489,6 +492,89 @@ def prepare_fast_path() -> None:
     """Import the fast path's parser now, so the first :func:`loads_fast` after boot
     does not pay for it (``Validator`` calls this)."""
     _msgspec()
+
+
+def ints_writable(value: Any) -> bool:
+    """Whether every integer in ``value`` can be written in decimal under Python's digit
+    limit as it is now (``sys.get_int_max_str_digits()``; 4,300 digits by default).
+
+    jsonschema-rs reads an integer beyond 64 bits through its decimal text and reads
+    one whose text cannot be made as 0 (``10**5000`` passed ``{"maximum": 10}``): a
+    payload holding one must be refused, not decided. Text parsed by :func:`loads` or
+    :func:`loads_fast` never holds one (both parsers refuse such a number).
+
+    msgspec's encoder writes such an integer through the same limited conversion and
+    visits every value jsonschema-rs reads (dict values, list and tuple items, enums by
+    value), so a value it encodes holds none: one pass in C (probed per limit,
+    :func:`_encoder_reads_the_limit`). When it refuses the value for any reason (that
+    integer, a type it cannot write, a cycle, a nesting past its recursion limit), an
+    iterative walk that visits each container once decides.
+    """
+    limit = sys.get_int_max_str_digits()
+    if not limit:
+        return True
+    proven = _ENCODER_PROVEN.get(limit)
+    if proven is None:
+        proven = _ENCODER_PROVEN[limit] = _encoder_reads_the_limit(limit)
+    if proven:
+        _, encode_into, buffers = _codec or _msgspec()
+        buffer = buffers.buffer
+        if buffer is None:
+            buffer = bytearray()
+        buffers.buffer = None  # taken while in use, as in fast_or_miss
+        try:
+            encode_into(value, buffer)
+            return True
+        except _CODEC_ERRORS:
+            pass
+        finally:
+            buffers.buffer = buffer if len(buffer) <= _KEPT_BUFFER_BYTES else bytearray()
+    return _ints_writable_slowly(value, _digit_bound(limit))
+
+
+@lru_cache(maxsize=4)
+def _digit_bound(limit: int) -> int:
+    """The smallest integer with more than ``limit`` digits."""
+    bound: int = 10**limit
+    return bound
+
+
+# Per digit limit (a service may change it), whether msgspec's encoder proves it.
+_ENCODER_PROVEN: dict[int, bool] = {}
+
+
+def _encoder_reads_the_limit(limit: int) -> bool:
+    """Whether msgspec refuses to write an integer of ``limit + 1`` digits and writes
+    one of ``limit`` (a release that wrote long integers itself would prove nothing)."""
+    _, encode_into, _ = _codec or _msgspec()
+    bound, buffer = _digit_bound(limit), bytearray()
+    try:
+        encode_into([-(bound - 1)], buffer)
+    except _CODEC_ERRORS:
+        return False
+    try:
+        encode_into({"k": [bound]}, buffer)
+    except ValueError:
+        return True
+    except _CODEC_ERRORS:
+        return False
+    return False
+
+
+def _ints_writable_slowly(value: Any, bound: int) -> bool:
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, int):  # bool too, harmlessly
+            if not -bound < node < bound:
+                return False
+        elif isinstance(node, enum.Enum):
+            stack.append(node.value)
+        elif isinstance(node, dict | list | tuple) and id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+    return True
 
 
 def fast_or_miss(

@@ -30,6 +30,7 @@ Example::
 from __future__ import annotations
 
 import enum
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
@@ -44,6 +45,7 @@ from accord.core.jsondoc import (
     MISS,
     deeper_than,
     fast_or_miss,
+    ints_writable,
     loads,
     more_nodes_than,
     prepare_fast_path,
@@ -237,9 +239,11 @@ class Validator:
 
     def _total_is_valid(self, payload: Any) -> bool:
         # jsonschema-rs raises ValueError on a Python value no JSON text parses to (a
-        # non-string key, a set, bytes): not a JSON value, so not a valid payload.
+        # non-string key, a set, bytes): not a JSON value, so not a valid payload. It
+        # reads an integer too long to write in decimal as 0: "valid" holds only for a
+        # payload without one (ints_writable); "invalid" needs no such proof.
         try:
-            return self._decide(payload)
+            return self._decide(payload) and ints_writable(payload)
         except ValueError:
             return False
 
@@ -251,6 +255,14 @@ class Validator:
         return DocumentError(
             f"{self.ref}: the payload is not a JSON value ({str(exc)[:100]})",
             code="payload-not-json",
+        )
+
+    def _number_too_long(self) -> DocumentError:
+        return DocumentError(
+            f"{self.ref}: the payload holds an integer of more than "
+            f"{sys.get_int_max_str_digits():,} digits (Python's limit, "
+            "sys.set_int_max_str_digits), which the reference validator cannot read",
+            code="payload-number-too-long",
         )
 
     def __repr__(self) -> str:
@@ -266,7 +278,9 @@ class Validator:
                 perhaps more, the explanation stopped counting).
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``;
                 ``payload-not-json``, a value no JSON text parses to (a non-string key,
-                a set, bytes), which ``is_valid`` calls invalid.
+                a set, bytes), which ``is_valid`` calls invalid;
+                ``payload-number-too-long``, an integer longer than Python's digit
+                limit (``sys.get_int_max_str_digits()``), invalid too.
         """
         violation = self.violation(payload)
         if violation is not None:
@@ -301,6 +315,8 @@ class Validator:
         payload = fast_or_miss(data, None, self.max_depth)
         if payload is MISS:
             payload = loads(data, file=file, max_bytes=None, max_depth=self.max_depth)
+        # Parsed text holds no integer too long to write (both parsers refuse one): the
+        # answer needs no ints_writable.
         if not self._decide(payload):
             raise self._explain(payload)
         return payload
@@ -331,6 +347,10 @@ class Validator:
     def _decided(self, payload: Any) -> bool:
         """The deciding backend's answer; a payload the reference cannot read as a JSON
         value is refused (:meth:`_not_json`), never answered."""
+        # Either answer might read an integer too long to write as 0 (the reference),
+        # or fail to write it in a message (python-jsonschema): refused first.
+        if not ints_writable(payload):
+            raise self._number_too_long()
         try:
             return self._decide(payload)
         except ValueError as exc:

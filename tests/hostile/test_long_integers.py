@@ -1,0 +1,130 @@
+"""An integer too long to write in decimal is refused, never read as 0.
+
+jsonschema-rs reads a Python ``int`` beyond 64 bits through its decimal text; past
+Python's digit limit (``sys.get_int_max_str_digits()``, 4,300 by default) that text
+cannot be made, and jsonschema-rs then reads the integer as 0: ``10**5000`` passed
+``{"maximum": 10}`` and ``{"const": 0}``. A payload parsed from JSON text never holds
+one (the parsers refuse such a number), but a service validating values it built or
+decoded itself (CBOR bignums, arithmetic) could hand one over. accord refuses it
+(``is_valid`` False, ``payload-number-too-long`` from ``validate``/``errors``), with
+every backend, so the answer never depends on which one decides.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from accord.core import jsondoc
+from accord.errors import ContractViolation, DocumentError
+from accord.validation.validator import Validator
+
+HUGE = 10**5000  # 5,001 digits: over the default limit of 4,300
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "maximum": {"maximum": 10},
+    "const": {"const": 0},
+    "enum": {"enum": [0, "x"]},
+    "multipleOf": {"multipleOf": 3},
+    "if-number-then": {"if": {"type": "number"}, "then": {"maximum": 0}},
+    "integer": {"type": "integer"},
+}
+PAYLOADS: dict[str, Any] = {
+    "top-level": HUGE,
+    "negative": -HUGE,
+    "in-an-array": [1, HUGE],
+    "in-an-object": {"a": {"b": [HUGE]}},
+}
+BACKENDS = ["auto", "python", "fast"]
+
+
+def _at_every_level(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` applied to the value and to everything inside it."""
+    every = {"$ref": "#/$defs/all"}
+    return {"$defs": {"all": {**schema, "items": every, "additionalProperties": every}}, **every}
+
+
+@pytest.fixture
+def digit_limit() -> Iterator[None]:
+    before = sys.get_int_max_str_digits()
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(before)
+
+
+# fastjsonschema is refused multipleOf outright (backend-unsafe: it divides floats).
+CHOICES = [
+    (name, backend)
+    for name in SCHEMAS
+    for backend in BACKENDS
+    if (name, backend) != ("multipleOf", "fast")
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+@pytest.mark.parametrize(("schema", "backend"), CHOICES, ids=[f"{n}-{b}" for n, b in CHOICES])
+def test_an_integer_past_the_digit_limit_is_refused(
+    schema: str, backend: str, payload: Any
+) -> None:
+    validator = Validator(_at_every_level(SCHEMAS[schema]), backend=backend)
+    assert validator.is_valid(payload) is False
+    for explain in (validator.validate, validator.errors):
+        with pytest.raises(DocumentError) as caught:
+            explain(payload)
+        assert caught.value.code == "payload-number-too-long"
+        assert "4300" in str(caught.value) or "4,300" in str(caught.value)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_long_integer_under_the_limit_is_read_exactly(backend: str) -> None:
+    long = 10**4000  # 4,001 digits: jsonschema-rs reads it through its text
+    assert Validator({"type": "integer"}, backend=backend).is_valid(long)
+    assert not Validator({"maximum": 10}, backend=backend).is_valid(long)
+    with pytest.raises(ContractViolation):
+        Validator({"const": 0}, backend=backend).validate(long)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.usefixtures("digit_limit")
+def test_with_the_limit_lifted_the_integer_is_read_exactly(backend: str) -> None:
+    # The service lifted Python's limit: the reference reads the text, nothing to refuse.
+    sys.set_int_max_str_digits(0)
+    assert Validator({"type": "integer"}, backend=backend).is_valid(HUGE)
+    assert not Validator({"maximum": 10}, backend=backend).is_valid(HUGE)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.usefixtures("digit_limit")
+def test_a_lowered_limit_is_read_at_the_call(backend: str) -> None:
+    validator = Validator({"maximum": 10**700}, backend=backend)
+    assert validator.is_valid(10**600)
+    sys.set_int_max_str_digits(640)
+    assert not validator.is_valid(10**650)  # 651 digits: past the limit set since
+    assert validator.is_valid(10**600)
+
+
+def test_the_walk_without_msgspec_proof_gives_the_same_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The proof that msgspec writes every integer through Python's limited conversion is
+    # probed; where it does not hold, the walk alone decides, and decides alike.
+    monkeypatch.setattr(jsondoc, "_ENCODER_PROVEN", {sys.get_int_max_str_digits(): False})
+    for payload in PAYLOADS.values():
+        assert jsondoc.ints_writable(payload) is False
+    assert jsondoc.ints_writable({"a": [1, -(2**200), 10**4000, 1.5, "x"]}) is True
+
+
+def test_the_probe_holds_on_the_installed_msgspec() -> None:
+    # If a msgspec release wrote long integers itself, every check would take the walk:
+    # correct, but slower; this pins that the installed one takes the fast proof.
+    assert jsondoc._encoder_reads_the_limit(sys.get_int_max_str_digits()) is True
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_ints_writable_finds_every_long_integer(payload: Any) -> None:
+    assert jsondoc.ints_writable(payload) is False
+    assert jsondoc.ints_writable({"a": [1, 2**100, -(10**4299)]}) is True
