@@ -112,3 +112,38 @@ def test_a_new_registry_beside_another_is_new(repo: Path, capsys: Any) -> None:
     code, findings = _check(other, capsys)
     assert [f for f in findings if f["severity"] == "error"] == []
     assert code == 0
+
+
+def _replace_every_contract(root: Path) -> None:
+    """Delete every published contract and publish one under a new name instead."""
+    for entry in root.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry)
+    shutil.copytree(EXAMPLE / "common" / "error", root / "fresh" / "error")
+    lines = (EXAMPLE / "accord.lock").read_text().splitlines()
+    line = next(x for x in lines if x.startswith("common.error "))
+    (root / "accord.lock").write_text(line.replace("common.error ", "fresh.error ", 1) + "\n")
+
+
+def test_a_move_that_renames_every_contract_reports_the_deletions(repo: Path, capsys: Any) -> None:
+    # No contract is shared with the base, but the base's registry is gone from the
+    # tree: it is the registry moved, and every contract it published was deleted.
+    git(repo, "mv", "a/b/contracts", "a/c")
+    _replace_every_contract(repo / "a" / "c")
+    commit_all(repo, "move, delete every contract, publish another")
+    code, findings = _check(repo / "a" / "c", capsys)
+    assert code == 1
+    deleted = {f["contract"] for f in findings if f["rule"] == "contract-deleted"}
+    assert {"orders.order-placed", "common.error"} <= deleted
+
+
+def test_a_new_registry_beside_one_that_stays_is_still_new(repo: Path, capsys: Any) -> None:
+    # The base's registry is still in the tree: the other one is new, whatever it holds.
+    other = repo / "elsewhere"
+    other.mkdir()
+    shutil.copy(EXAMPLE / "accord.toml", other / "accord.toml")
+    _replace_every_contract(other)
+    commit_all(repo, "a second, unrelated registry")
+    code, findings = _check(other, capsys)
+    assert [f for f in findings if f["severity"] == "error"] == []
+    assert code == 0

@@ -826,6 +826,9 @@ def _registry_tree(repo: Path, commit: str, prefix: str, root: Path) -> GitTree:
     registry it moved, so an edit, a deletion or a renumbering in the same pull request
     is still reported. Compared with nothing, every contract looked new and passed.
     The registry that shares the most contracts is the base (ties: the first path).
+    When none shares one, a base registry that is gone from the work tree is the one
+    moved (its every contract deleted or renamed in the same pull request, reported as
+    deleted): only a registry added beside those that stay is new.
     """
     from accord.gate import git as _git
     from accord.registry.model import LOCK_FILE, SETTINGS_FILE
@@ -837,7 +840,7 @@ def _registry_tree(repo: Path, commit: str, prefix: str, root: Path) -> GitTree:
     if not mine:
         return tree
     whole = _git.read_tree(repo, commit, "")
-    best, shared = None, 0
+    best, shared, gone = None, 0, None
     for path in sorted(whole.blobs):
         folder, _slash, name = path.rpartition("/")
         if name != LOCK_FILE:
@@ -846,7 +849,17 @@ def _registry_tree(repo: Path, commit: str, prefix: str, root: Path) -> GitTree:
         found = len(mine & _locked_ids_in(raw)) if raw is not None else 0
         if found > shared:
             best, shared = folder, found
+        elif gone is None and not _holds_registry(repo / folder):
+            gone = folder
+    best = best if best is not None else gone
     return tree if best is None else _git.read_tree(repo, commit, best)
+
+
+def _holds_registry(folder: Path) -> bool:
+    """Whether the work tree has a registry (a lock or settings file) at ``folder``."""
+    from accord.registry.model import LOCK_FILE, SETTINGS_FILE
+
+    return any(os.path.lexists(folder / name) for name in (LOCK_FILE, SETTINGS_FILE))
 
 
 def _locked_ids(path: Path) -> set[str]:
