@@ -114,11 +114,45 @@ def remove(rel: str) -> Callable[[Path], None]:
     return lambda root: os.remove(root / rel)
 
 
+def expectation(edit: Callable[[dict[str, Any]], Any]) -> Callable[[Path], None]:
+    """consumers/billing/e.json: a minimal valid expectation file changed by ``edit``."""
+    field = {"example": "x", "match": "string", "path": "$.id"}
+    doc: dict[str, Any] = {
+        "consumer": {"name": "billing"},
+        "format_version": 1,
+        "interactions": [
+            {
+                "body": {"contract": "orders.a@^1", "example": {"id": "x"}, "fields": [field]},
+                "description": "an a",
+                "type": "message",
+            }
+        ],
+    }
+    edit(doc)
+    return file(EXPECTATION, json.dumps(doc))
+
+
+def _field(doc: dict[str, Any]) -> dict[str, Any]:
+    field: dict[str, Any] = doc["interactions"][0]["body"]["fields"][0]
+    return field
+
+
+EXPECTATION = "consumers/billing/e.json"
+
+
 ZERO = "0" * 64
 DEEP = "[" * 70 + "]" * 70
 Case = tuple[Callable[[Path], None], list[tuple[str, str | None, str]]]
 
 CASES: dict[str, Case] = {
+    # consumer expectations: what check and verify refuse, lint reports
+    "consumer-valid": (expectation(lambda doc: None), []),
+    "consumer-json-malformed": (file(EXPECTATION, '{"consumer": '), [("json-malformed", EXPECTATION, "")]),
+    "expectation-invalid": (expectation(lambda doc: doc.pop("consumer")), [("expectation-invalid", EXPECTATION, "")]),
+    "expectation-bad-reference": (expectation(lambda doc: doc["interactions"][0]["body"].update(contract="orders.a@^^1")), [("expectation-bad-reference", EXPECTATION, "/interactions/0/body/contract")]),
+    "expectation-bad-regex": (expectation(lambda doc: _field(doc).update(match="regex", regex="(")), [("expectation-bad-regex", EXPECTATION, "/interactions/0/body/fields/0")]),
+    "expectation-bad-path": (expectation(lambda doc: _field(doc).update(path="$..[")), [("expectation-bad-path", EXPECTATION, "/interactions/0/body/fields/0/path")]),
+    "expectation-conflict": (expectation(lambda doc: doc["interactions"].append(doc["interactions"][0])), [("expectation-conflict", EXPECTATION, "/interactions/1")]),
     # JSON documents
     "json-malformed": (v2('{"type": "object",\n}'), [("json-malformed", A2, "")]),
     "json-empty": (v2(""), [("json-empty", A2, "")]),
@@ -167,7 +201,8 @@ CASES: dict[str, Case] = {
     "name-invalid": (contract_dir("orders/Bad_Name"), [("name-invalid", "orders/Bad_Name", "")]),
     "name-invalid-namespace": (contract_dir("Orders2/a"), [("name-invalid", "Orders2", "")]),
     "name-reserved": (contract_dir("orders/con"), [("name-reserved", "orders/con", "")]),
-    "namespace-reserved": (contract_dir("consumers/a"), [("namespace-reserved", "consumers/a", "")]),
+    # (and check reads the file under consumers/ as an expectation)
+    "namespace-reserved": (contract_dir("consumers/a"), [("namespace-reserved", "consumers/a", ""), ("expectation-invalid", "consumers/a/1.0.0.schema.json", "")]),
     "name-collision": (both(contract_dir("orders/order-placed"), contract_dir("orders/order_placed")), [("name-collision", "orders/order_placed", ""), ("name-invalid", "orders/order_placed", "")]),
     "version-file-invalid-two-parts": (file(f"{A}/1.0.schema.json", "{}"), [("version-file-invalid", f"{A}/1.0.schema.json", "")]),
     "version-file-invalid-v-prefix": (file(f"{A}/v1.0.0.schema.json", "{}"), [("version-file-invalid", f"{A}/v1.0.0.schema.json", "")]),
@@ -236,7 +271,7 @@ def test_base_registry_is_clean(tmp_path: Path) -> None:
     write(tmp_path / A / "model.py", "")
     write(tmp_path / "README.md", "# registry")
     write(tmp_path / ".gitignore", "*.pyc")
-    write(tmp_path / "consumers" / "svc" / "x.json", "{}")
+    expectation(lambda doc: None)(tmp_path)
     report = lint(tmp_path)
     assert report.problems == ()
     assert report.ok

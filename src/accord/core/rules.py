@@ -197,6 +197,26 @@ _lint(
     "A payload under examples/<version>/invalid/ passes its version.",
     overridable=True,
 )
+_lint(
+    "expectation-bad-path",
+    "A consumer expectation's matcher path is not a path accord reads (`$.a.b[0]`).",
+)
+_lint(
+    "expectation-bad-reference",
+    "A consumer expectation names a contract reference that does not parse.",
+)
+_lint(
+    "expectation-bad-regex",
+    "A consumer expectation's regex matcher is not an ECMA-262 pattern.",
+)
+_lint(
+    "expectation-conflict",
+    "A consumer expectation file records one interaction twice.",
+)
+_lint(
+    "expectation-invalid",
+    "A file under consumers/ is not a valid expectation file.",
+)
 _lint("file-not-found", "A file disappeared while the registry was read.")
 _lint(
     "file-unexpected",

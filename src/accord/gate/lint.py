@@ -147,7 +147,27 @@ def lint_only_problems(registry: Registry, scan: _Scan) -> list[Problem]:
     problems.extend(_check_rule_overrides(registry))
     problems.extend(_check_drafts(registry))
     problems.extend(_check_leftovers(registry.root, scan))
+    problems.extend(_check_consumers(registry.root))
     return problems
+
+
+def _check_consumers(root: Path) -> Iterator[Problem]:
+    """Each expectation file under ``consumers/``, read as ``check`` and ``verify`` read
+    it: a file they refuse (malformed JSON, an invalid expectation, a bad contract
+    reference or regex) is a problem here too, never "no problems". Symlinks and special
+    files there are the walk's (``path-symlink``, ``path-special-file``)."""
+    from accord.consumers._model import CONSUMERS_DIR, load
+
+    base = root / CONSUMERS_DIR
+    if not base.is_dir() or base.is_symlink():
+        return
+    for path in sorted(base.rglob("*.json")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            load(path, root=root)
+        except AccordError as exc:
+            yield exc.problem()
 
 
 def _check_drafts(registry: Registry) -> Iterator[Problem]:
