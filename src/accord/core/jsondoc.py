@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import gc
 import json
+import math
 import os
 import re
 import stat
@@ -494,28 +495,33 @@ def prepare_fast_path() -> None:
     _msgspec()
 
 
-def ints_writable(value: Any) -> bool:
-    """Whether every integer in ``value`` can be written in decimal under Python's digit
-    limit as it is now (``sys.get_int_max_str_digits()``; 4,300 digits by default).
+def unreadable_number(value: Any) -> tuple[str, str] | None:
+    """A number in ``value`` that jsonschema-rs would not read as itself, as the code and
+    reason to refuse the payload with, or ``None`` when there is none:
 
-    jsonschema-rs reads an integer beyond 64 bits through its decimal text and reads
-    one whose text cannot be made as 0 (``10**5000`` passed ``{"maximum": 10}``): a
-    payload holding one must be refused, not decided. Text parsed by :func:`loads` or
-    :func:`loads_fast` never holds one (both parsers refuse such a number).
+    - ``payload-not-json``: a float that is NaN or infinite. JSON has no such value and
+      jsonschema-rs reads it as no number, so ``float("inf")`` passed
+      ``{"maximum": 10}`` (Python's ``json.loads`` makes them from ``NaN`` and
+      ``Infinity`` by default);
+    - ``payload-number-too-long``: an integer longer than Python's digit limit as it is
+      now (``sys.get_int_max_str_digits()``, 4,300 by default). jsonschema-rs reads an
+      integer beyond 64 bits through its decimal text, and one whose text cannot be made
+      as 0 (``10**5000`` passed ``{"maximum": 10}``).
 
-    msgspec's encoder writes such an integer through the same limited conversion and
-    visits every value jsonschema-rs reads (dict values, list and tuple items, enums by
-    value), so a value it encodes holds none: one pass in C (probed per limit,
-    :func:`_encoder_reads_the_limit`). When it refuses the value for any reason (that
-    integer, a type it cannot write, a cycle, a nesting past its recursion limit), an
-    iterative walk that visits each container once decides.
+    Text parsed by :func:`loads` or :func:`loads_fast` holds neither (both refuse them).
+
+    The proof is one pass in C: msgspec's encoder writes every integer through the same
+    limited conversion and a non-finite float as ``null``, and visits every value
+    jsonschema-rs reads (dict values, list and tuple items, enums by value), both probed
+    per limit (:func:`_encoder_proves`); an encoding without ``null`` holds neither. A
+    payload holding ``null``, or one the encoder refuses (that integer, a type it cannot
+    write, a cycle, a nesting past its recursion limit), is decided by an iterative walk
+    that visits each container once.
     """
     limit = sys.get_int_max_str_digits()
-    if not limit:
-        return True
     proven = _ENCODER_PROVEN.get(limit)
     if proven is None:
-        proven = _ENCODER_PROVEN[limit] = _encoder_reads_the_limit(limit)
+        proven = _ENCODER_PROVEN[limit] = _encoder_proves(limit)
     if proven:
         _, encode_into, buffers = _codec or _msgspec()
         buffer = buffers.buffer
@@ -524,12 +530,13 @@ def ints_writable(value: Any) -> bool:
         buffers.buffer = None  # taken while in use, as in fast_or_miss
         try:
             encode_into(value, buffer)
-            return True
+            if b"null" not in buffer:
+                return None
         except _CODEC_ERRORS:
             pass
         finally:
             buffers.buffer = buffer if len(buffer) <= _KEPT_BUFFER_BYTES else bytearray()
-    return _ints_writable_slowly(value, _digit_bound(limit))
+    return _unreadable_number_slowly(value, limit)
 
 
 @lru_cache(maxsize=4)
@@ -543,11 +550,22 @@ def _digit_bound(limit: int) -> int:
 _ENCODER_PROVEN: dict[int, bool] = {}
 
 
-def _encoder_reads_the_limit(limit: int) -> bool:
-    """Whether msgspec refuses to write an integer of ``limit + 1`` digits and writes
-    one of ``limit`` (a release that wrote long integers itself would prove nothing)."""
+def _encoder_proves(limit: int) -> bool:
+    """Whether msgspec writes NaN and the infinities as ``null`` (or refuses them) and,
+    under a ``limit``, refuses an integer of ``limit + 1`` digits but writes one of
+    ``limit``: a release that wrote either itself would prove nothing."""
     _, encode_into, _ = _codec or _msgspec()
-    bound, buffer = _digit_bound(limit), bytearray()
+    buffer = bytearray()
+    try:
+        encode_into([math.nan, math.inf, -math.inf], buffer)
+    except _CODEC_ERRORS:
+        pass
+    else:
+        if buffer != b"[null,null,null]":
+            return False
+    if not limit:
+        return True
+    bound = _digit_bound(limit)
     try:
         encode_into([-(bound - 1)], buffer)
     except _CODEC_ERRORS:
@@ -561,20 +579,27 @@ def _encoder_reads_the_limit(limit: int) -> bool:
     return False
 
 
-def _ints_writable_slowly(value: Any, bound: int) -> bool:
+def _unreadable_number_slowly(value: Any, limit: int) -> tuple[str, str] | None:
+    bound = _digit_bound(limit) if limit else None
     seen: set[int] = set()
     stack = [value]
     while stack:
         node = stack.pop()
-        if isinstance(node, int):  # bool too, harmlessly
-            if not -bound < node < bound:
-                return False
+        if isinstance(node, float):
+            if not math.isfinite(node):
+                return "payload-not-json", f"{node!r} (JSON has no NaN or Infinity)"
+        elif isinstance(node, int):  # bool too, harmlessly
+            if bound is not None and not -bound < node < bound:
+                return "payload-number-too-long", (
+                    f"an integer of more than {limit:,} digits (Python's limit, "
+                    "sys.set_int_max_str_digits), which the reference validator cannot read"
+                )
         elif isinstance(node, enum.Enum):
             stack.append(node.value)
         elif isinstance(node, dict | list | tuple) and id(node) not in seen:
             seen.add(id(node))
             stack.extend(node.values() if isinstance(node, dict) else node)
-    return True
+    return None
 
 
 def fast_or_miss(

@@ -30,7 +30,6 @@ Example::
 from __future__ import annotations
 
 import enum
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
@@ -45,10 +44,10 @@ from accord.core.jsondoc import (
     MISS,
     deeper_than,
     fast_or_miss,
-    ints_writable,
     loads,
     more_nodes_than,
     prepare_fast_path,
+    unreadable_number,
 )
 from accord.core.values import equality_key as _equality_key
 from accord.core.values import json_type as _json_type
@@ -240,10 +239,11 @@ class Validator:
     def _total_is_valid(self, payload: Any) -> bool:
         # jsonschema-rs raises ValueError on a Python value no JSON text parses to (a
         # non-string key, a set, bytes): not a JSON value, so not a valid payload. It
-        # reads an integer too long to write in decimal as 0: "valid" holds only for a
-        # payload without one (ints_writable); "invalid" needs no such proof.
+        # reads NaN, the infinities and an integer too long to write as no number or 0:
+        # "valid" holds only for a payload without one (unreadable_number); "invalid"
+        # needs no such proof.
         try:
-            return self._decide(payload) and ints_writable(payload)
+            return self._decide(payload) and unreadable_number(payload) is None
         except ValueError:
             return False
 
@@ -255,14 +255,6 @@ class Validator:
         return DocumentError(
             f"{self.ref}: the payload is not a JSON value ({str(exc)[:100]})",
             code="payload-not-json",
-        )
-
-    def _number_too_long(self) -> DocumentError:
-        return DocumentError(
-            f"{self.ref}: the payload holds an integer of more than "
-            f"{sys.get_int_max_str_digits():,} digits (Python's limit, "
-            "sys.set_int_max_str_digits), which the reference validator cannot read",
-            code="payload-number-too-long",
         )
 
     def __repr__(self) -> str:
@@ -278,7 +270,7 @@ class Validator:
                 perhaps more, the explanation stopped counting).
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``;
                 ``payload-not-json``, a value no JSON text parses to (a non-string key,
-                a set, bytes), which ``is_valid`` calls invalid;
+                a set, bytes, NaN, an infinity), which ``is_valid`` calls invalid;
                 ``payload-number-too-long``, an integer longer than Python's digit
                 limit (``sys.get_int_max_str_digits()``), invalid too.
         """
@@ -315,8 +307,8 @@ class Validator:
         payload = fast_or_miss(data, None, self.max_depth)
         if payload is MISS:
             payload = loads(data, file=file, max_bytes=None, max_depth=self.max_depth)
-        # Parsed text holds no integer too long to write (both parsers refuse one): the
-        # answer needs no ints_writable.
+        # Parsed text holds no NaN nor integer too long to write (both parsers refuse
+        # them): the answer needs no unreadable_number.
         if not self._decide(payload):
             raise self._explain(payload)
         return payload
@@ -347,10 +339,13 @@ class Validator:
     def _decided(self, payload: Any) -> bool:
         """The deciding backend's answer; a payload the reference cannot read as a JSON
         value is refused (:meth:`_not_json`), never answered."""
-        # Either answer might read an integer too long to write as 0 (the reference),
-        # or fail to write it in a message (python-jsonschema): refused first.
-        if not ints_writable(payload):
-            raise self._number_too_long()
+        # Either answer might read NaN or an integer too long to write as no number or 0
+        # (the reference), or fail to write it in a message (python-jsonschema): refused
+        # first.
+        unreadable = unreadable_number(payload)
+        if unreadable is not None:
+            code, what = unreadable
+            raise DocumentError(f"{self.ref}: the payload holds {what}", code=code)
         try:
             return self._decide(payload)
         except ValueError as exc:

@@ -1,4 +1,6 @@
-"""An integer too long to write in decimal is refused, never read as 0.
+"""A number jsonschema-rs does not read as itself is refused, never decided.
+
+An integer too long to write in decimal:
 
 jsonschema-rs reads a Python ``int`` beyond 64 bits through its decimal text; past
 Python's digit limit (``sys.get_int_max_str_digits()``, 4,300 by default) that text
@@ -8,13 +10,19 @@ one (the parsers refuse such a number), but a service validating values it built
 decoded itself (CBOR bignums, arithmetic) could hand one over. accord refuses it
 (``is_valid`` False, ``payload-number-too-long`` from ``validate``/``errors``), with
 every backend, so the answer never depends on which one decides.
+
+NaN and the infinities likewise: JSON has none, jsonschema-rs reads them as no number
+(``float("inf")`` passed ``{"maximum": 10}``), and Python's ``json.loads`` makes them from
+``NaN``/``Infinity`` by default. They are ``payload-not-json``.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
@@ -114,17 +122,60 @@ def test_the_walk_without_msgspec_proof_gives_the_same_answers(
     # probed; where it does not hold, the walk alone decides, and decides alike.
     monkeypatch.setattr(jsondoc, "_ENCODER_PROVEN", {sys.get_int_max_str_digits(): False})
     for payload in PAYLOADS.values():
-        assert jsondoc.ints_writable(payload) is False
-    assert jsondoc.ints_writable({"a": [1, -(2**200), 10**4000, 1.5, "x"]}) is True
+        assert jsondoc.unreadable_number(payload) is not None
+    for payload in NON_FINITE.values():
+        assert jsondoc.unreadable_number(payload) is not None
+    assert jsondoc.unreadable_number({"a": [1, -(2**200), 10**4000, 1.5, "x", None]}) is None
 
 
 def test_the_probe_holds_on_the_installed_msgspec() -> None:
     # If a msgspec release wrote long integers itself, every check would take the walk:
     # correct, but slower; this pins that the installed one takes the fast proof.
-    assert jsondoc._encoder_reads_the_limit(sys.get_int_max_str_digits()) is True
+    assert jsondoc._encoder_proves(sys.get_int_max_str_digits()) is True
+    assert jsondoc._encoder_proves(0) is True
 
 
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
-def test_ints_writable_finds_every_long_integer(payload: Any) -> None:
-    assert jsondoc.ints_writable(payload) is False
-    assert jsondoc.ints_writable({"a": [1, 2**100, -(10**4299)]}) is True
+def test_every_long_integer_is_found(payload: Any) -> None:
+    assert jsondoc.unreadable_number(payload) == ("payload-number-too-long", ANY)
+    # beside a null, which the encoder's proof leaves to the walk
+    assert jsondoc.unreadable_number([None, payload]) == ("payload-number-too-long", ANY)
+    assert jsondoc.unreadable_number({"a": [1, 2**100, -(10**4299), None]}) is None
+
+
+NON_FINITE: dict[str, Any] = {
+    "nan": math.nan,
+    "inf": math.inf,
+    "-inf": -math.inf,
+    "in-an-object": {"a": [1.5, {"b": math.inf}]},
+    "beside-a-null": [None, {"a": math.nan}],
+}
+NON_FINITE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "maximum": {"maximum": 10},
+    "minimum": {"minimum": 0},
+    "not-a-number": {"not": {"type": "number"}},
+    "exclusiveMaximum": {"exclusiveMaximum": 0},
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("payload", NON_FINITE.values(), ids=NON_FINITE.keys())
+@pytest.mark.parametrize("schema", NON_FINITE_SCHEMAS.values(), ids=NON_FINITE_SCHEMAS.keys())
+def test_nan_and_the_infinities_are_not_json(
+    schema: dict[str, Any], payload: Any, backend: str
+) -> None:
+    validator = Validator(_at_every_level(schema), backend=backend)
+    assert validator.is_valid(payload) is False
+    for explain in (validator.validate, validator.errors):
+        with pytest.raises(DocumentError) as caught:
+            explain(payload)
+        assert caught.value.code == "payload-not-json"
+        assert "NaN or Infinity" in str(caught.value)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_payload_with_nulls_and_finite_numbers_is_decided(backend: str) -> None:
+    # A null makes the walk decide; it finds nothing to refuse.
+    validator = Validator({"maximum": 10}, backend=backend)
+    assert validator.is_valid([None, 1.5, 3, {"a": None}])
+    assert Validator(_at_every_level({"maximum": 10}), backend=backend).errors([None, 11]) != []
