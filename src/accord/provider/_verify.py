@@ -335,6 +335,9 @@ def select_cases(
     """
     from accord.consumers._model import discover
     from accord.provider._deploy import check_known_environment
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
 
     files = list(expectations) if expectations is not None else discover(registry.root)
     files = _of_names(registry, files, provider, consumer)
@@ -880,6 +883,10 @@ def verify_case(
     producers: MessageRegistry | None = None,
 ) -> InteractionResult:
     """Verify one interaction: states, replay (or produce), check, tear down."""
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
+
     runner = states or DEFAULT_STATES
     producer_registry = producers or DEFAULT_PRODUCERS
     start = time.monotonic()
@@ -969,6 +976,9 @@ def verify_provider(
         ProviderError: bad input found before any request (see the module docstring).
     """
     from accord.consumers._records import is_pending, load_records, verified_digests
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
 
     runner = states or DEFAULT_STATES
     producer_registry = producers or DEFAULT_PRODUCERS
