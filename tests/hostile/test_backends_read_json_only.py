@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from accord.errors import DocumentError
+from accord.errors import ContractViolation, DocumentError
 from accord.validation.validator import Validator
 
 
@@ -76,3 +76,101 @@ def test_a_value_the_reference_reads_is_decided_as_before(backend: str, payload:
     assert Validator(SCHEMA, backend=backend).is_valid(payload) is Validator(SCHEMA).is_valid(
         payload
     )
+
+
+# Sequences: jsonschema-rs reads a ``tuple`` (exactly) as an array, and an enum member as
+# its value; python-jsonschema reads neither as an array, fastjsonschema reads a tuple
+# subclass as one where the reference refuses it. Every backend must answer as the
+# reference does on the same value, and a tuple as the list with the same items.
+class _Pair(tuple[int, int]):
+    __slots__ = ()
+
+
+class _Shape(enum.Enum):
+    PAIR = (1, 2)
+    ROW = [1, 2]  # noqa: RUF012 - an enum member's value, not a class attribute
+
+
+SEQUENCE_SCHEMAS = {
+    "array-of-arrays": {
+        "type": "array",
+        "items": {"type": "array", "items": {"type": "integer"}},
+        "minItems": 1,
+        "uniqueItems": True,
+    },
+    "object-of-arrays": {
+        "type": "object",
+        "properties": {
+            "pair": {"type": "array", "minItems": 2, "maxItems": 2},
+            "rows": {"type": "array", "items": {"type": "array"}},
+            "fixed": {"const": [1, 2]},
+            "choice": {"enum": [[1, 2], [3]]},
+        },
+        "additionalProperties": {"type": ["array", "object"]},
+    },
+    "contains": {"type": "array", "contains": {"const": [1, 2]}},
+}
+SEQUENCES: dict[str, Any] = {
+    "list": [[1, 2], [3]],
+    "tuple": ([1, 2], [3]),
+    "tuple-of-tuples": ((1, 2), (3,)),
+    "list-of-tuples": [(1, 2), (3,)],
+    "empty-tuple": (),
+    "duplicate-tuples": ((1, 2), (1, 2)),
+    "tuple-vs-list-duplicates": [(1, 2), [1, 2]],
+    "object-tuples": {"pair": (1, 2), "rows": ((1,), [2]), "fixed": (1, 2), "choice": (3,)},
+    "object-nested-tuple": {"extra": ((1,),), "more": {"inner": (1, 2)}},
+    "object-short-tuple": {"pair": (1,)},
+    "object-list": {"pair": [1, 2], "rows": [[1], [2]], "fixed": [1, 2], "choice": [3]},
+    "enum-of-tuple": [_Shape.PAIR],
+    "object-enum": {"pair": _Shape.PAIR, "fixed": _Shape.ROW},
+    "tuple-subclass": [_Pair((1, 2))],
+    "object-tuple-subclass": {"pair": _Pair((1, 2))},
+}
+
+
+def _as_lists(value: Any) -> Any:
+    """``value`` with every exact tuple a list (what the reference reads it as)."""
+    if type(value) is tuple or type(value) is list:
+        return [_as_lists(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_lists(item) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("backend", ["auto", "python", "fast"])
+@pytest.mark.parametrize("schema", SEQUENCE_SCHEMAS.values(), ids=SEQUENCE_SCHEMAS.keys())
+@pytest.mark.parametrize("payload", SEQUENCES.values(), ids=SEQUENCES.keys())
+def test_every_backend_reads_sequences_as_the_reference_does(
+    backend: str, schema: dict[str, Any], payload: Any
+) -> None:
+    reference = Validator(schema)
+    validator = Validator(schema, backend=backend)
+    expected = reference.is_valid(payload)
+    assert validator.is_valid(payload) is expected
+    if expected:
+        validator.validate(payload)  # no error: the explaining side agrees
+    else:
+        with pytest.raises((ContractViolation, DocumentError)):
+            validator.validate(payload)
+
+
+@pytest.mark.parametrize("schema", SEQUENCE_SCHEMAS.values(), ids=SEQUENCE_SCHEMAS.keys())
+@pytest.mark.parametrize(
+    "payload",
+    [v for k, v in SEQUENCES.items() if "enum" not in k and "subclass" not in k],
+    ids=[k for k in SEQUENCES if "enum" not in k and "subclass" not in k],
+)
+def test_the_reference_reads_a_tuple_as_the_list_of_its_items(
+    schema: dict[str, Any], payload: Any
+) -> None:
+    # The premise of the table above, checked against the installed jsonschema-rs.
+    reference = Validator(schema)
+    assert reference.is_valid(payload) is reference.is_valid(_as_lists(payload))
+
+
+def test_the_reference_refuses_a_tuple_subclass() -> None:
+    # The premise for "tuple-subclass": refused (payload-not-json), not read as an array.
+    with pytest.raises(DocumentError) as caught:
+        Validator({"type": "array"}).validate(_Pair((1, 2)))
+    assert caught.value.code == "payload-not-json"

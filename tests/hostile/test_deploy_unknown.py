@@ -13,6 +13,7 @@ import pytest
 
 from accord.cli import main
 from accord.provider import record_deployment, record_verification
+from accord.registry.model import Registry
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "provider"))
 from _provider_support import registry_root  # the provider tests' fixture
@@ -142,6 +143,6 @@ def test_a_version_that_is_not_a_string_is_record_bad_name(
         record_deployment(registry_root, "billing", version, "production")  # type: ignore[arg-type]
     assert caught.value.code == "record-bad-name"
     with pytest.raises(ProviderError) as caught:
-        can_i_deploy(registry_root, "billing", version, "production")  # type: ignore[arg-type]
+        can_i_deploy(Registry.load(registry_root), "billing", version, "production")  # type: ignore[arg-type]
     assert caught.value.code == "record-bad-name"
     assert not (registry_root / "environments").exists()

@@ -391,6 +391,10 @@ def generate_package(
     Example:
         >>> result = generate_package(Registry.discover(), Path("generated"))  # doctest: +SKIP
     """
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
+
     registry.verify_all()
     check_out_dir(out_dir, writing=not check)
     validate_package(package, out_dir)

@@ -2015,6 +2015,10 @@ def diff(
         (True, False, 'major')
         >>> diff(old_ref="orders.order-placed@1.2.0", new_path="new.json")  # doctest: +SKIP
     """
+    from accord.registry.model import optional_registry_argument
+
+    registry = optional_registry_argument(registry)
+
     old_side = _side("old", old, old_schema, old_path, old_ref)
     new_side = _side("new", new, new_schema, new_path, new_ref)
     refs = [value for kind, value in (old_side, new_side) if kind == "ref"]
@@ -2061,6 +2065,9 @@ def check_version(
         ContractNotFound, VersionNotFound: unknown contract or version.
     """
     from accord import versions as _versions
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
 
     contract = registry.contract(contract_id)
     current = contract.version(version)

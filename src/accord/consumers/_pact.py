@@ -182,7 +182,7 @@ _CASCADING = {"type", "min", "max", "values", "notEmpty", "eachValue"}
 
 
 def _convert(m: dict[str, Any], value: Any, file: str | None) -> dict[str, Any]:
-    kind = m.get("match", "type" if ("min" in m or "max" in m) else None)
+    kind = m.get("match")  # set on every matcher by _explicit_matchers
     if kind in ("type", "min", "max"):
         if isinstance(value, list):
             out: dict[str, Any] = {"match": "array"}
@@ -355,7 +355,7 @@ def _body_categories(rules: Any, spec: int) -> dict[str, Any]:
     """Matching rules by category; v2's flat ``$.body.x`` keys are split by prefix."""
     if not isinstance(rules, dict):
         return {}
-    if spec >= 3 or any(k in rules for k in ("body", "header", "query", "path", "headers")):
+    if spec >= 3 or any(k in rules for k in _RULE_CATEGORIES):
         out = dict(rules)
         if "headers" in out and "header" not in out:
             out["header"] = out.pop("headers")
@@ -581,8 +581,9 @@ _PACT_SHAPE: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "match": {"type": "string"},
-                "min": {"type": "integer"},
-                "max": {"type": "integer"},
+                "regex": {"type": "string"},
+                "min": {"type": "integer", "minimum": 0},
+                "max": {"type": "integer", "minimum": 0},
                 "rules": {"type": "array", "items": {"$ref": "#/$defs/matcher"}},
                 "variants": {
                     "type": "array",
@@ -598,6 +599,157 @@ _PACT_SHAPE: dict[str, Any] = {
         },
     },
 }
+
+
+# v2 left "match" out where the other keys say it all (pact-jvm's MatchingRule.fromJson,
+# pact-ruby's v2 rules): {"regex": R} is {"match": "regex", "regex": R}; {"min": N} and
+# {"max": N} are {"match": "type", ...} with the same bounds. Any other rule without
+# "match" (a regex beside a bound: regex or type?) is refused, never guessed.
+_SHORTHANDS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"regex"}), "regex"),
+    (frozenset({"min"}), "type"),
+    (frozenset({"max"}), "type"),
+    (frozenset({"min", "max"}), "type"),
+)
+_RULE_CATEGORIES = ("body", "header", "query", "path", "headers")  # as _body_categories
+_RULE_TABLES = ("body", "header", "headers", "query")
+_V2_READ = ("$.body", "$.headers.", "$.query.")
+
+
+def _explicit_matchers(doc: dict[str, Any], spec: int, file: str | None) -> dict[str, Any]:
+    """``doc`` (shape-checked) with ``"match"`` written into every v2 shorthand matcher,
+    so a shorthand means exactly what the rule spelled out means; every matcher is
+    checked here, where its JSON pointer is known (``pact-unsupported-matcher``)."""
+    out = dict(doc)
+    for list_key in ("interactions", "messages"):
+        items = doc.get(list_key)
+        if not isinstance(items, list):
+            continue
+        out[list_key] = [
+            _explicit_parts(item, f"/{list_key}/{n}", spec, file)
+            if isinstance(item, dict)
+            else item
+            for n, item in enumerate(items)
+        ]
+    return out
+
+
+def _explicit_parts(
+    inter: dict[str, Any], pointer: str, spec: int, file: str | None
+) -> dict[str, Any]:
+    """One interaction, its request and its response(s) (a message is its own part)."""
+    out = _explicit_part(inter, pointer, spec, file)
+    for part in ("request", "response"):
+        value = inter.get(part)
+        where = f"{pointer}/{part}"
+        if isinstance(value, dict):
+            out[part] = _explicit_part(value, where, spec, file)
+        elif isinstance(value, list):
+            out[part] = [
+                _explicit_part(r, f"{where}/{n}", spec, file) if isinstance(r, dict) else r
+                for n, r in enumerate(value)
+            ]
+    return out
+
+
+def _explicit_part(
+    part: dict[str, Any], pointer: str, spec: int, file: str | None
+) -> dict[str, Any]:
+    """A part's ``matchingRules``, every rule accord reads made explicit (the categories
+    and v2 keys :func:`_body_categories` reads; others stay as they are, unread)."""
+    from accord.core.pointer import join
+
+    rules = part.get("matchingRules")
+    if not isinstance(rules, dict):
+        return dict(part)
+    where = f"{pointer}/matchingRules"
+    out = dict(rules)
+    categorised = spec >= 3 or any(k in rules for k in _RULE_CATEGORIES)
+    for key, value in rules.items():
+        at = join(where, key)
+        if not categorised:
+            if key.startswith(_V2_READ) or key == "$.path":
+                out[key] = _explicit_rule(value, at, file)
+        elif key == "path":
+            out[key] = _explicit_rule(value, at, file)
+        elif key in _RULE_TABLES and isinstance(value, dict):
+            out[key] = {
+                name: _explicit_rule(rule, join(at, name), file) for name, rule in value.items()
+            }
+    return {**part, "matchingRules": out}
+
+
+def _explicit_rule(rule: Any, pointer: str, file: str | None) -> Any:
+    if isinstance(rule, dict) and isinstance(rule.get("matchers"), list):
+        return {
+            **rule,
+            "matchers": [
+                _explicit_matcher(m, f"{pointer}/matchers/{n}", file)
+                for n, m in enumerate(rule["matchers"])
+            ],
+        }
+    return _explicit_matcher(rule, pointer, file)
+
+
+def _explicit_matcher(raw: Any, pointer: str, file: str | None) -> dict[str, Any]:
+    """One matcher with its ``"match"`` (a v2 shorthand spelled out), else refused."""
+    if not isinstance(raw, dict):
+        raise DocumentError(
+            f"a matching rule is a JSON object, not {json_kind(raw)}",
+            code="pact-invalid",
+            file=file,
+            pointer=pointer,
+        )
+    m: dict[str, Any] = raw
+    kind = m.get("match")
+    if kind is None:
+        found = [k for keys, k in _SHORTHANDS if keys == m.keys() & {"regex", "min", "max"}]
+        if not found or not (m.keys() <= {"regex", "min", "max"}):
+            raise DocumentError(
+                f'matching rule {json.dumps(m, sort_keys=True)} has no "match" and is not a '
+                'Pact v2 shorthand accord reads: {"regex": R} (a regex match) or "min"/"max" '
+                'alone (a type match with a length bound); write "match" to say which',
+                code="pact-unsupported-matcher",
+                file=file,
+                pointer=pointer,
+            )
+        m = {"match": found[0], **m}
+    elif kind == "regex" and "regex" not in m:
+        raise DocumentError(
+            'a "regex" matching rule without a "regex" to match',
+            code="pact-unsupported-matcher",
+            file=file,
+            pointer=pointer,
+        )
+    if m["match"] in ("eachKey", "eachValue") and isinstance(m.get("rules"), list):
+        m = {
+            **m,
+            "rules": [
+                _explicit_matcher(r, f"{pointer}/rules/{n}", file) for n, r in enumerate(m["rules"])
+            ],
+        }
+    if m["match"] == "arrayContains" and isinstance(m.get("variants"), list):
+        m = {
+            **m,
+            "variants": [
+                _explicit_variant(v, f"{pointer}/variants/{n}", file)
+                for n, v in enumerate(m["variants"])
+            ],
+        }
+    return m
+
+
+def _explicit_variant(variant: Any, pointer: str, file: str | None) -> Any:
+    from accord.core.pointer import join
+
+    rules = variant.get("rules") if isinstance(variant, dict) else None
+    if not isinstance(rules, dict):
+        return variant
+    at = f"{pointer}/rules"
+    return {
+        **variant,
+        "rules": {path: _explicit_rule(rule, join(at, path), file) for path, rule in rules.items()},
+    }
 
 
 def _check_shape(doc: Any, file: str | None) -> None:
@@ -634,6 +786,7 @@ def import_pact(
         )
     _check_shape(doc, file)
     spec = _spec_version(doc)
+    doc = _explicit_matchers(doc, spec, file)
     consumer_ext = str(doc["consumer"].get("name", ""))
     provider_ext = str(doc["provider"].get("name", ""))
     consumer, provider = slugify(consumer_ext), slugify(provider_ext)

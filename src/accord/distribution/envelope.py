@@ -123,6 +123,10 @@ def stamp(
         >>> stamp({"specversion": "1.0", "data": {}}, "orders.order-placed@1.2.0")["dataschema"]
         'accord://orders.order-placed@1.2.0'
     """
+    from accord.registry.model import registry_or_root_argument
+
+    registry = registry_or_root_argument(registry)
+
     uri = _exact_uri(ref, registry)
     if _is_envelope(message):
         if not isinstance(message, MutableMapping):
@@ -255,7 +259,10 @@ def validator_for_message(
             version the registry knows (the message names both), else
             ``version-not-found``.
     """
+    from accord.registry.model import registry_or_root_argument
     from accord.registry.runtime import validator
+
+    registry = registry_or_root_argument(registry)
 
     contract_id, version = _stamped(message)
     reg, where = _load_registry(registry)
@@ -456,6 +463,10 @@ def upcast(
         VersionNotFound: ``message-version-newer``.
         ContractViolation: the result is not valid under the target version.
     """
+    from accord.registry.model import registry_or_root_argument
+
+    registry = registry_or_root_argument(registry)
+
     if not _is_envelope(message) or "data" not in message:
         raise UsageError(
             "upcast() takes a structured CloudEvent (a mapping with 'specversion' and "

@@ -530,6 +530,9 @@ def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> De
         DocumentError: an invalid expectation or verification record.
     """
     from accord.consumers._records import load_records
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
 
     _check_name(service, "service")
     _check_version(version)

@@ -335,6 +335,9 @@ def select_cases(
     """
     from accord.consumers._model import discover
     from accord.provider._deploy import check_known_environment
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
 
     files = list(expectations) if expectations is not None else discover(registry.root)
     files = _of_names(registry, files, provider, consumer)
@@ -672,18 +675,17 @@ def _judge(  # noqa: PLR0917 - private, called from two places
     mismatches = list(extra)
     contract_version: str | None = None
     contract_errors: list[str] = []
-    if body is not None:
-        if not has_payload:
-            mismatches.append(Mismatch("$", "$", "the body is missing or not JSON"))
-        else:
-            mismatches.extend(check_fields([dict(f) for f in fields], payload, role="reads"))
-            if contract:
-                contract_version, contract_errors = check_contract(
-                    registry, contract, payload, exact=exact
-                )
+    # A body that is missing or not JSON is reported by the caller, as what the
+    # provider answered (``body`` in ``extra``): there is nothing for fields to read.
+    if body is not None and has_payload:
+        mismatches.extend(check_fields([dict(f) for f in fields], payload, role="reads"))
+        if contract:
+            contract_version, contract_errors = check_contract(
+                registry, contract, payload, exact=exact
+            )
     if contract_errors and has_payload:
         verdict: Verdict = "contract-violation"
-    elif any(m.path.startswith(("header", "metadata")) or m.path == "status" for m in mismatches):
+    elif any(m.path.startswith(("header", "metadata")) or m.path in _ANSWER for m in mismatches):
         verdict = "mismatch"
     elif mismatches and contract and not contract_errors:
         verdict = "not-promised"
@@ -705,6 +707,23 @@ def _judge(  # noqa: PLR0917 - private, called from two places
     )
 
 
+# Mismatches in what the provider answered rather than in a field a consumer reads:
+# whatever the contract says, the provider did not answer as the consumer expects.
+_ANSWER = ("status", "body")
+_PREVIEW_BYTES = 64
+
+
+def _answered(response: Response) -> str:
+    """What the provider answered, for a person: status, content type, size and the
+    first bytes (an HTML error page names its error early; the rest is cut)."""
+    content_type = escape_control(response.headers.get("content-type") or "no content type")
+    if not response.body:
+        return f"{response.status} {content_type}, no body"
+    head = response.body[:_PREVIEW_BYTES].decode("utf-8", errors="replace")
+    cut = "..." if len(response.body) > _PREVIEW_BYTES else ""
+    return f"{response.status} {content_type}, {len(response.body)} bytes: {head!r}{cut}"
+
+
 def _parse(data: bytes) -> tuple[Any, bool]:
     from accord.core.jsondoc import loads
     from accord.errors import DocumentError
@@ -723,7 +742,10 @@ def _check_http(case: Case, registry: Registry, response: Response) -> Interacti
     if response.status != expected.get("status"):
         extra.append(
             Mismatch(
-                "status", "status", f"expected {expected.get('status')}, got {response.status}"
+                "status",
+                "status",
+                f"expected {expected.get('status')}, got {response.status} "
+                f"(the provider answered {_answered(response)})",
             )
         )
     extra.extend(
@@ -738,6 +760,10 @@ def _check_http(case: Case, registry: Registry, response: Response) -> Interacti
         # Another status answers another question: its body is not the contract's.
         body = None
     payload, has = _parse(response.body) if body is not None else (None, False)
+    if body is not None and not has:
+        # The provider's failure, whatever the consumer reads: name what it sent.
+        why = f"expected a JSON body; the provider answered {_answered(response)}"
+        extra.append(Mismatch("body", "body", why))
     return _judge(case, registry, body, payload, has, extra)
 
 
@@ -857,6 +883,10 @@ def verify_case(
     producers: MessageRegistry | None = None,
 ) -> InteractionResult:
     """Verify one interaction: states, replay (or produce), check, tear down."""
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
+
     runner = states or DEFAULT_STATES
     producer_registry = producers or DEFAULT_PRODUCERS
     start = time.monotonic()
@@ -946,6 +976,9 @@ def verify_provider(
         ProviderError: bad input found before any request (see the module docstring).
     """
     from accord.consumers._records import is_pending, load_records, verified_digests
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
 
     runner = states or DEFAULT_STATES
     producer_registry = producers or DEFAULT_PRODUCERS

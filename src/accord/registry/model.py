@@ -613,7 +613,7 @@ class Registry:
         """
         from accord.registry.discovery import resolve_registry
 
-        root, _source = resolve_registry(path)
+        root, _source = resolve_registry(registry_or_root_argument(path, argument="path"))
         return cls.load(root)
 
     def with_contract(self, contract: Contract) -> Registry:
@@ -794,6 +794,72 @@ class Registry:
             self._memo["index"] = index
         assert isinstance(index, _Index)
         return index
+
+
+# -- the registry argument of public functions -----------------------------------------
+#
+# A public function taking a registry calls one of these first, before it reads any
+# other argument: a path where a loaded Registry is needed (or an object where a path
+# would do) is then a UsageError naming the argument, what it got and what to pass, not
+# an AttributeError from deep inside. tests/hostile/test_registry_argument.py finds every
+# public function with a ``registry`` parameter and holds it to this.
+
+_LOADED = "a Registry (load one with Registry.load(path))"
+
+
+def registry_argument(value: object, *, argument: str = "registry") -> Registry:
+    """``value``, which must be a loaded :class:`Registry`.
+
+    Raises:
+        UsageError: ``registry-argument`` for anything else (a path included).
+    """
+    if isinstance(value, Registry):
+        return value
+    raise _wrong_registry(value, argument, _LOADED)
+
+
+def optional_registry_argument(value: object, *, argument: str = "registry") -> Registry | None:
+    """``value``, which must be a loaded :class:`Registry` or ``None``.
+
+    Raises:
+        UsageError: ``registry-argument`` for anything else (a path included).
+    """
+    if value is None or isinstance(value, Registry):
+        return value
+    raise _wrong_registry(value, argument, f"{_LOADED} or None")
+
+
+def registry_or_root_argument(
+    value: object, *, argument: str = "registry"
+) -> Registry | str | os.PathLike[str] | None:
+    """``value``, which must name a registry as discovery reads it: a :class:`Registry`,
+    a directory (``str`` or ``os.PathLike``), ``"pkg:NAME"`` or ``None`` (discover).
+
+    Raises:
+        UsageError: ``registry-argument`` for anything else.
+    """
+    if value is None or isinstance(value, Registry | str | os.PathLike):
+        return value
+    raise _wrong_registry(
+        value,
+        argument,
+        "a Registry (Registry.load(path)), a registry directory (str or os.PathLike), "
+        "'pkg:NAME' or None",
+    )
+
+
+def _wrong_registry(value: object, argument: str, accepted: str) -> UsageError:
+    import reprlib
+
+    from accord.core.text import escape_control
+
+    short = reprlib.Repr()  # keyword arguments only from Python 3.12
+    short.maxstring = short.maxother = 60
+    shown = escape_control(short.repr(value))
+    return UsageError(
+        f"{argument}= takes {accepted}, not {type(value).__name__} {shown}",
+        code="registry-argument",
+    )
 
 
 @contextmanager

@@ -39,17 +39,11 @@ _registries: dict[Path, Registry] = {}
 
 
 def _registry_for(registry: Registry | str | os.PathLike[str] | None) -> Registry:
-    from accord.registry.model import Registry
+    from accord.registry.model import Registry, registry_or_root_argument
 
+    registry = registry_or_root_argument(registry)
     if isinstance(registry, Registry):
         return registry
-    if registry is not None and not isinstance(registry, str | os.PathLike):
-        from accord.errors import UsageError
-
-        raise UsageError(
-            "the registry argument is a Registry, a directory or 'pkg:NAME', "
-            f"not {type(registry).__name__}"
-        )
     # Discovery order (accord.registry.discovery): the argument, ACCORD_REGISTRY,
     # [tool.accord] registry, an installed registry package, ./contracts. Roots are
     # resolved, so two spellings of one directory share one loaded registry.
@@ -98,9 +92,11 @@ def validator(
             the reference for this contract (the message names the keyword).
     """
     from accord.errors import UsageError
-    from accord.registry.model import own_source
+    from accord.registry.model import own_source, registry_or_root_argument
     from accord.registry.names import ContractRef
     from accord.validation.validator import DEFAULT_MAX_ERRORS, Validator
+
+    registry = registry_or_root_argument(registry)
 
     if not isinstance(ref, str | ContractRef):
         ContractRef.parse(ref)  # InvalidReference: not text (and not a cache key)

@@ -187,8 +187,10 @@ class ContractMiddleware:
         rng: Callable[[], float] = random.random,
         max_body: int = _MAX_BODY,
     ) -> None:
+        from accord.registry.model import registry_or_root_argument
         from accord.registry.runtime import _registry_for, validator
 
+        registry = registry_or_root_argument(registry)
         if not 0.0 <= sample_rate <= 1.0:
             raise UsageError(f"sample_rate must be within 0..1, not {sample_rate}", code="usage")
         if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
@@ -523,6 +525,10 @@ def body(
             (16 MiB), refused while it is read.
     """
     from fastapi import HTTPException, Request
+
+    from accord.registry.model import registry_or_root_argument
+
+    registry = registry_or_root_argument(registry)
 
     from accord.registry.runtime import validator
 

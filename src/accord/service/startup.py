@@ -932,7 +932,10 @@ def require(
         ...     "orders.order-placed@^1.2", model=OrderPlaced, role="producer"
         ... )
     """
+    from accord.registry.model import registry_or_root_argument
     from accord.registry.runtime import _registry_for
+
+    registry = registry_or_root_argument(registry)
 
     options = _Options(
         strict=strict, exclude_none=exclude_none, probe=probe, cache=_cache_for(cache_dir)
@@ -1191,7 +1194,10 @@ def check_service(
         UsageError: a model or generated package does not import.
     """
     from accord.gate.publish import load_model
+    from accord.registry.model import registry_or_root_argument
     from accord.registry.runtime import _registry_for
+
+    registry = registry_or_root_argument(registry)
 
     manifest = find_service_manifest(pyproject)
     reg = _registry_for(registry if registry is not None else manifest.registry)

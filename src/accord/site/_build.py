@@ -352,8 +352,11 @@ def render_site(registry: Registry, *, progress: Progress | None = None) -> dict
     from accord.core.rules import CATALOGUE, FAMILY_TITLES, rules
     from accord.gate.changelog import contract_changelog
     from accord.provider._interactions import provider_of
+    from accord.registry.model import registry_argument
     from accord.site._network import Network, edges_from, render_svg
     from accord.site._tree import schema_tree
+
+    registry = registry_argument(registry)
 
     contracts = list(registry)
     expectations = _expectations(registry)
@@ -670,6 +673,10 @@ def build_site(
         UsageError: ``out`` is refused (see :func:`check_out`); nothing is written.
         AccordError: what :func:`render_site` raises; nothing is written.
     """
+    from accord.registry.model import registry_argument
+
+    registry = registry_argument(registry)
+
     target = check_out(Path(out), registry.root)
     files = render_site(registry, progress=progress)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,10 @@ def assert_conforms(
     Example:
         >>> assert_conforms({"amount": "1.00", "currency": "EUR"}, "common.money@^1")
     """
+    from accord.registry.model import registry_or_root_argument
     from accord.registry.runtime import validator
+
+    registry = registry_or_root_argument(registry)
 
     check = validator(ref, registry=registry)
     value = _as_payload(payload)
@@ -104,7 +107,10 @@ def assert_compatible(
         AssertionError: with the report as text, one line per change.
     """
     from accord.compat import classify, diff, render_text
+    from accord.registry.model import registry_or_root_argument
     from accord.registry.runtime import _registry_for
+
+    registry = registry_or_root_argument(registry)
 
     # A str here is read as the command line reads OLD and NEW (an existing file, else
     # a reference), and handed to diff() explicitly.
@@ -136,6 +142,10 @@ def examples(
         >>> for payload in accord.examples("orders.order-placed@^1", n=5):  # doctest: +SKIP
         ...     handle(payload)
     """
+    from accord.registry.model import registry_or_root_argument
+
+    registry = registry_or_root_argument(registry)
+
     if invalid:
         return [m.payload for m in mutations(ref, n, seed=seed, registry=registry)]
     from accord.payloads.generate import valid_payloads
@@ -152,6 +162,9 @@ def mutations(
 ) -> list[Mutation]:
     """Payloads that break exactly one constraint each, with the keyword and paths."""
     from accord.payloads.generate import invalid_payloads
+    from accord.registry.model import registry_or_root_argument
+
+    registry = registry_or_root_argument(registry)
 
     return invalid_payloads(_bundle(ref, registry), n=n, seed=seed)
 
@@ -169,5 +182,8 @@ def strategy(
         ... def test_handler_accepts(payload): ...
     """
     from accord.payloads.generate import payload_strategy
+    from accord.registry.model import registry_or_root_argument
+
+    registry = registry_or_root_argument(registry)
 
     return payload_strategy(_bundle(ref, registry), invalid=invalid)

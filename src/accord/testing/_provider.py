@@ -65,6 +65,11 @@ class ProviderCase:
     case: Case
     registry: Registry
 
+    def __post_init__(self) -> None:
+        from accord.registry.model import registry_argument
+
+        registry_argument(self.registry)
+
     def __str__(self) -> str:
         return self.case.id
 
@@ -97,6 +102,9 @@ def provider_cases(
     registry`` of the nearest ``pyproject.toml``, else ``./contracts``.
     """
     from accord.provider._verify import select_cases
+    from accord.registry.model import registry_or_root_argument
+
+    registry = registry_or_root_argument(registry)
 
     reg = _registry(registry)
     cases, _, _ = select_cases(

@@ -692,18 +692,22 @@ def _compile_error(detail: str, ref: str) -> SchemaError:
 
 def _read_as_json_first(decide: Callable[[Any], bool]) -> Callable[[Any], bool]:
     """``decide`` (another backend's ``is_valid``) behind a check that the payload is a
-    value jsonschema-rs reads as JSON: python-jsonschema and fastjsonschema take any
-    Python value (``{1: 2}`` as an object, a ``str`` subclass past ``maxLength``) where
-    the reference raises ``ValueError``, which the validator calls invalid
-    (``payload-not-json``) whichever backend decides. The whole payload is checked (the
-    reference reads only what its keywords reach), so this refuses at least what it
-    refuses."""
+    value jsonschema-rs reads as JSON, handed over as the reference reads it.
+
+    python-jsonschema and fastjsonschema take any Python value (``{1: 2}`` as an object,
+    a ``str`` subclass past ``maxLength``) where the reference raises ``ValueError``,
+    which the validator calls invalid (``payload-not-json``) whichever backend decides.
+    The whole payload is checked (the reference reads only what its keywords reach), so
+    this refuses at least what it refuses. And where the reference reads a value as
+    another JSON value than its Python type says (a ``tuple`` is an array, an enum
+    member is its value), the backend is given that JSON value (:func:`_plain`):
+    python-jsonschema reads a tuple as no array at all."""
 
     def read_then_decide(payload: Any) -> bool:
-        reason = _not_json_reason(payload)
+        reason, converts = _json_reading(payload)
         if reason is not None:
             raise ValueError(reason)
-        return decide(payload)
+        return decide(_plain(payload) if converts else payload)
 
     return read_then_decide
 
@@ -711,10 +715,13 @@ def _read_as_json_first(decide: Callable[[Any], bool]) -> Callable[[Any], bool]:
 _JSON_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
-def _not_json_reason(value: Any) -> str | None:
+def _json_reading(value: Any) -> tuple[str | None, bool]:
     """Why jsonschema-rs would not read ``value`` as JSON (a key that is no ``str`` or
     ``str`` enum, a value of another type than its own: exact scalars, enums by value,
-    dicts, lists and tuples), or ``None``. Iterative: the caller has bounded the depth."""
+    dicts, lists and exact tuples; a tuple subclass is refused), or ``None``; and
+    whether it holds a tuple or an enum member, which the reference reads as another
+    type (:func:`_plain`). Iterative: the caller has bounded the depth."""
+    converts = False
     stack = [value]
     while stack:
         node = stack.pop()
@@ -722,19 +729,63 @@ def _not_json_reason(value: Any) -> str | None:
         if kind in _JSON_SCALAR_TYPES:
             continue
         if isinstance(node, enum.Enum):
+            converts = True
             stack.append(node.value)
         elif isinstance(node, dict):
             for key in node:
-                if type(key) is not str and not (
-                    isinstance(key, str) and isinstance(key, enum.Enum)
-                ):
-                    return f"a dict key of type {type(key).__name__}"
+                if type(key) is str:
+                    continue
+                if not (isinstance(key, str) and isinstance(key, enum.Enum)):
+                    return f"a dict key of type {type(key).__name__}", converts
+                converts = True
             stack.extend(node.values())
-        elif isinstance(node, list | tuple):
+        elif isinstance(node, list) or kind is tuple:
+            converts = converts or kind is tuple
             stack.extend(node)
         else:
-            return f"a value of type {kind.__name__}"
-    return None
+            return f"a value of type {kind.__name__}", converts
+    return None, converts
+
+
+def _json_value(value: Any) -> Any:
+    """An enum member's value, as the reference reads it (an enum of enums too)."""
+    while isinstance(value, enum.Enum):
+        value = value.value
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A copy of ``value`` (one :func:`_json_reading` accepts) that is the JSON value
+    jsonschema-rs reads it as: every tuple a list, every enum member (and enum key) its
+    value, every dict and list plain. Iterative: the caller has bounded the depth."""
+    root = _json_value(value)
+    out = _empty_like(root)
+    stack = [(root, out)]
+    while stack:
+        source, copy = stack.pop()
+        if isinstance(source, dict):
+            for key, raw in source.items():
+                item = _json_value(raw)
+                copy[_json_value(key)] = child = _empty_like(item)
+                if child is not item:
+                    stack.append((item, child))
+        elif isinstance(source, list | tuple):
+            for raw in source:
+                item = _json_value(raw)
+                copy.append(child := _empty_like(item))
+                if child is not item:
+                    stack.append((item, child))
+    return out
+
+
+def _empty_like(value: Any) -> Any:
+    """A new empty dict or list for a container (filled by :func:`_plain`), else the
+    scalar itself."""
+    if isinstance(value, dict):
+        return {}
+    if isinstance(value, list | tuple):
+        return []
+    return value
 
 
 _CONTAINERS = (dict, list, tuple)
