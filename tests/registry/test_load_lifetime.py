@@ -88,6 +88,25 @@ def test_a_version_outliving_its_registry_still_reads_and_checks(root: Path) -> 
     assert old.document == expected  # resolved its $ref in the index the registry owned
 
 
+class _App:
+    """What a service may hold its registry in: an object in a reference cycle."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.me = self
+
+
+def test_a_version_outliving_a_registry_collected_in_a_cycle_still_reads(root: Path) -> None:
+    # The collector clears weak references into what it collects before any finaliser
+    # runs: the registry hands its index over from its own memo, not through them.
+    app = _App(Registry.load(root))
+    old = app.registry.get("orders.placed@1.0.0")
+    expected = Registry.load(root, check_all=True).get("orders.placed@1.0.0").document
+    del app
+    gc.collect()
+    assert old.document == expected
+
+
 def test_an_edited_version_is_refused_after_its_registry_is_dropped(root: Path) -> None:
     registry = Registry.load(root)
     old = registry.get("orders.placed@1.0.0")

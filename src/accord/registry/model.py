@@ -192,7 +192,7 @@ class _Deferral:
     collector could free it, and at interpreter exit that is one more full pass over
     every document and validator (a quarter of a second at 5,000 contracts). So while
     the registry that owns the index lives (:meth:`lend`) the link is weak, and a
-    registry that dies hands it over strongly (:meth:`keep`): a version taken from it
+    registry that dies hands it over strongly (:meth:`hold`): a version taken from it
     is read and checked on first use as before, however long it outlives the
     registry. Only a registry freed while the interpreter exits hands nothing over:
     nothing is read after that but by other objects' finalisers, and a first use from
@@ -215,17 +215,14 @@ class _Deferral:
         return self._held
 
     def hold(self, index: _Index) -> None:
+        """Hold ``index`` from now on (while the load runs, or from a registry that
+        dies)."""
         self._held = index
 
     def lend(self, index: _Index) -> None:
-        """``registry`` owns ``index`` (its memo holds it): keep only a weak link."""
+        """The registry's memo holds ``index`` from now on: keep only a weak link."""
         self._lent = weakref.ref(index)
         self._held = None
-
-    def keep(self) -> None:
-        """The registry that owns the index is dying: hold the index from now on."""
-        if self._held is None and self._lent is not None:
-            self._held = self._lent()
 
 
 class _Deferred:
@@ -590,9 +587,12 @@ class Registry:
         # Versions it left unread may outlive it: they get the index it owned
         # (_Deferral), unless the interpreter is exiting (bound as a default: module
         # globals may already be cleared by then).
-        deferral = getattr(self, "_memo", {}).pop("deferral", None)
+        # The index comes from its own memo, not the weak link: a collection that frees
+        # this registry clears weak references into it before any finaliser runs.
+        memo = getattr(self, "_memo", {})
+        deferral = memo.pop("deferral", None)
         if deferral is not None and not _exiting():
-            deferral.keep()
+            deferral.hold(memo["index"])
 
     # -- construction ------------------------------------------------------------------
 
