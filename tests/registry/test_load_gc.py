@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from accord.core.frozen import thaw
+from accord.core.frozen import freeze, thaw
 from accord.errors import RegistryError
 from accord.registry.model import Registry
 from accord.validation.budget import freeze_within_limits
@@ -59,6 +59,23 @@ def test_freezing_and_handing_text_over_leave_no_cycle() -> None:
     for _ in range(50):
         freeze_within_limits(document)
         thaw('{"type": "string"}')
+    assert gc.collect() == 0
+
+
+@pytest.mark.usefixtures("collector_state")
+def test_freezing_and_thawing_a_document_leave_no_cycle() -> None:
+    # Every validator built from a document thaws it (jsonschema-rs refuses the frozen
+    # containers): a cycle left by each call waits for the next full collection.
+    shared = {"type": "string"}
+    document = {"$defs": {"a": shared, "b": [shared, 1]}, "items": [{"$ref": "#/$defs/a"}]}
+    gc.disable()
+    gc.collect()
+    for _ in range(50):
+        frozen = freeze(document)
+        plain = thaw(frozen)
+        assert plain == document
+        assert plain["$defs"]["a"] is plain["$defs"]["b"][0]  # sharing kept
+        assert frozen["$defs"]["a"] is frozen["$defs"]["b"][0]
     assert gc.collect() == 0
 
 

@@ -40,6 +40,7 @@ import posixpath
 import re
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -184,14 +185,44 @@ _parse_lock_guard = threading.Lock()
 class _Deferral:
     """What a :meth:`Registry.load` that left versions unread (:class:`_Deferred`) hands
     their first use: the settings they are checked under and the index their ``$ref``
-    values resolve in (every version the load listed). One per load."""
+    values resolve in (every version the load listed). One per load.
 
-    __slots__ = ("index", "root", "settings")
+    The index lists the versions and each of them reaches this object, so a strong
+    link to the index makes the whole registry one reference cycle: only the cyclic
+    collector could free it, and at interpreter exit that is one more full pass over
+    every document and validator (a quarter of a second at 5,000 contracts). So while
+    the registry that owns the index lives (:meth:`lend`) the link is weak, and a
+    registry that dies hands it over strongly (:meth:`hold`): a version taken from it
+    is read and checked on first use as before, however long it outlives the
+    registry. Only a registry freed while the interpreter exits hands nothing over:
+    nothing is read after that but by other objects' finalisers, and a first use from
+    one is refused (:func:`_settle`), never checked against an index that is gone.
+    """
+
+    __slots__ = ("_held", "_lent", "root", "settings")
 
     def __init__(self, root: str, settings: RegistrySettings) -> None:
         self.root = root
         self.settings = settings
-        self.index: _Index | None = None  # set once every version is listed
+        self._held: _Index | None = None  # set once every version is listed
+        self._lent: weakref.ReferenceType[_Index] | None = None
+
+    @property
+    def index(self) -> _Index | None:
+        """The index, or ``None`` once a registry freed at exit took it along."""
+        if self._held is None and self._lent is not None:
+            return self._lent()
+        return self._held
+
+    def hold(self, index: _Index) -> None:
+        """Hold ``index`` from now on (while the load runs, or from a registry that
+        dies)."""
+        self._held = index
+
+    def lend(self, index: _Index) -> None:
+        """The registry's memo holds ``index`` from now on: keep only a weak link."""
+        self._lent = weakref.ref(index)
+        self._held = None
 
 
 class _Deferred:
@@ -551,6 +582,17 @@ class Registry:
     lock: LockEntries = field(default_factory=_frozen_lock)
     problems: tuple[Problem, ...] = ()
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __del__(self, _exiting: Callable[[], bool] = sys.is_finalizing) -> None:
+        # Versions it left unread may outlive it: they get the index it owned
+        # (_Deferral), unless the interpreter is exiting (bound as a default: module
+        # globals may already be cleared by then).
+        # The index comes from its own memo, not the weak link: a collection that frees
+        # this registry clears weak references into it before any finaliser runs.
+        memo = getattr(self, "_memo", {})
+        deferral = memo.pop("deferral", None)
+        if deferral is not None and not _exiting():
+            deferral.hold(memo["index"])
 
     # -- construction ------------------------------------------------------------------
 
@@ -1686,7 +1728,12 @@ def _settle(version: ContractVersion, marker: _Deferred) -> list[Problem]:
     frozen document; the problems either way, as the load reports them."""
     context = marker.context
     settings, index = context.settings, context.index
-    assert index is not None  # set before the load returns
+    if index is None:  # only a registry freed while the interpreter exits: see _Deferral
+        raise UsageError(
+            f"{version.ref} was left unread by a registry freed as the interpreter exits; "
+            "it cannot be checked now: read it while the registry is alive",
+            code="usage",
+        )
     collector = _Collector()
     try:
         raw = _read_version_bytes(version.path, file=version.file, settings=settings)
@@ -1943,7 +1990,7 @@ def _build(
     index = _Index(all_versions)
     unread: set[str] = set()
     if deferral is not None:
-        deferral.index = index
+        deferral.hold(index)
         _read_referenced(index, refs, settings, collector)
         if any(p.severity == "error" for p in collector.problems):
             # Refused (a version left unread must not be reached by the checks below):
@@ -1983,6 +2030,9 @@ def _build(
             a is b for a, b in zip(kept, index.ordered, strict=True)
         ):
             registry._memo["index"] = index
+            if deferral is not None:  # the registry owns the index: see _Deferral
+                registry._memo["deferral"] = deferral
+                deferral.lend(index)
     return registry, problems
 
 
@@ -2383,32 +2433,33 @@ _PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
 def _sorted_frozen(value: Any) -> Any:
     """A frozen copy of a plain JSON document with every object's keys sorted, or
     ``None`` when it holds anything else (a ``Decimal``, a non-finite float)."""
-    memo: dict[int, Any] = {}
-
-    def walk(node: Any) -> Any:
-        kind = type(node)
-        if kind in _PLAIN_SCALARS:
-            if kind is float and not math.isfinite(node):
-                raise _NotPlain
-            return node
-        found = memo.get(id(node))
-        if found is not None:
-            return found
-        if isinstance(node, dict):
-            if not all(type(k) is str for k in node):
-                raise _NotPlain
-            found = FrozenDict({k: walk(node[k]) for k in sorted(node)})
-        elif isinstance(node, list):
-            found = FrozenList([walk(item) for item in node])
-        else:
-            raise _NotPlain
-        memo[id(node)] = found
-        return found
-
     try:
-        return walk(value)
+        return _sorted_walk(value, {})
     except _NotPlain:
         return None
+
+
+def _sorted_walk(node: Any, memo: dict[int, Any]) -> Any:
+    # A module function, not a closure: a closure that calls itself is a reference
+    # cycle, left with its memo (and the copy) for the cyclic collector.
+    kind = type(node)
+    if kind in _PLAIN_SCALARS:
+        if kind is float and not math.isfinite(node):
+            raise _NotPlain
+        return node
+    found = memo.get(id(node))
+    if found is not None:
+        return found
+    if isinstance(node, dict):
+        if not all(type(k) is str for k in node):
+            raise _NotPlain
+        found = FrozenDict({k: _sorted_walk(node[k], memo) for k in sorted(node)})
+    elif isinstance(node, list):
+        found = FrozenList([_sorted_walk(item, memo) for item in node])
+    else:
+        raise _NotPlain
+    memo[id(node)] = found
+    return found
 
 
 class _NotPlain(Exception):

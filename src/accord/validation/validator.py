@@ -116,9 +116,6 @@ class Validator:
         backend: The backend deciding validity: ``"jsonschema-rs"`` unless another one
             was asked for (``backend="python"`` or ``"fast"``, see
             :mod:`accord.validation.backends`).
-        is_valid: ``is_valid(payload) -> bool``; the deciding backend's own method
-            (``False`` for a value jsonschema-rs cannot read as JSON), behind an
-            iterative depth check where ``depth_checked``.
         depth_checked: Whether payloads are measured against ``max_depth`` first: for
             the python and fast backends always (they recurse as deep as the payload),
             for jsonschema-rs when the schema recurses (:func:`may_recurse`: a payload
@@ -150,14 +147,11 @@ class Validator:
         "_weight",
         "backend",
         "depth_checked",
-        "is_valid",
         "max_depth",
         "max_errors",
         "ref",
         "schema",
     )
-
-    is_valid: Callable[[Any], bool]
 
     def __init__(
         self,
@@ -225,18 +219,25 @@ class Validator:
         self.depth_checked = self.backend != _BACKEND or may_recurse(
             schema, refs=None if _source is None else _source[1]
         )
-        self.is_valid = self._bounded_is_valid if self.depth_checked else self._total_is_valid
         # Imports are paid at construction, never by the first payload after boot.
         prepare_fast_path()
 
-    def _bounded_is_valid(self, payload: Any) -> bool:
+    def is_valid(self, payload: Any) -> bool:
+        """Whether ``payload`` is valid: the deciding backend's own answer (``False`` for
+        a value jsonschema-rs cannot read as JSON), behind an iterative depth check where
+        ``depth_checked``."""
+        # A method, not a bound method kept on the instance: that is a reference cycle
+        # (instance -> method -> instance), and every validator, with the schema it
+        # holds, would then wait for the cyclic collector instead of going with its
+        # last reference (tests/validation/test_validator_gc.py).
         # Every backend recurses natively: a payload nested too deep (or a cycle) is
         # refused by an iterative check first, never handed over (fail closed).
-        if isinstance(payload, _CONTAINERS) and deeper_than(payload, self.max_depth):
+        if (
+            self.depth_checked
+            and isinstance(payload, _CONTAINERS)
+            and deeper_than(payload, self.max_depth)
+        ):
             return False
-        return self._total_is_valid(payload)
-
-    def _total_is_valid(self, payload: Any) -> bool:
         # jsonschema-rs raises ValueError on a Python value no JSON text parses to (a
         # non-string key, a set, bytes): not a JSON value, so not a valid payload. It
         # reads NaN, the infinities and an integer too long to write as no number or 0:
