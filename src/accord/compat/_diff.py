@@ -32,7 +32,9 @@ import gc
 import itertools
 import json
 import os
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -518,6 +520,54 @@ def _tree_text(schema: Schema, limit: int = 16) -> str | None:
         return None
 
 
+# (text of old, text of new, semantics, direction, step budget, unmodelled) of a small
+# question about two tree documents (``_tree_text``).
+_TextKey = tuple[str, str, str, str, int, "str | None"]
+
+
+class _VerdictMemo:
+    """The engine's verdicts on small tree documents, by their texts, for the process.
+
+    The same local question recurs: at several locations of one diff (the same
+    ``maxLength`` change on several properties), and across diffs (each version pair of
+    a contract, each contract of a registry, every run of a service's boot checks). A
+    verdict is a function of the key alone: ``_tree_text`` gives the same text only to
+    the same tree document (same values, same order, nothing shared), and the rest of
+    what :meth:`_Engine.verdict` reads is in the key (semantics, direction, the step
+    budget, the keyword left unmodelled). Verdicts are frozen and their witnesses are
+    never mutated (a report hands out ``thaw`` copies), so one may be shared. Bounded
+    (least recently used out first) and locked, as :class:`~accord.core.memo.IdentityMemo`.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[_TextKey, Verdict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: _TextKey) -> Verdict | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: _TextKey, verdict: Verdict) -> None:
+        with self._lock:
+            self._entries[key] = verdict
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every verdict (tests that count the engine's questions start cold)."""
+        with self._lock:
+            self._entries.clear()
+
+
+_local_verdicts = _VerdictMemo(4096)
+_ENGINE_FAILED = "the engine could not decide: "
+
+
 class _Engine:
     """The semantic engine with a memo (the same location pair is asked once)."""
 
@@ -533,10 +583,6 @@ class _Engine:
         # (id(old), id(new), semantics, direction) -> (old, new, verdict): the entry keeps
         # both documents alive, so the ids stay theirs. Documents are never mutated.
         self._memo: dict[tuple[int, int, str, str], tuple[Schema, Schema, Verdict]] = {}
-        # (text of old, text of new, semantics, direction) -> verdict, for small documents
-        # without shared parts: the same local question asked at several locations (the
-        # same maxLength change on several properties) is answered once.
-        self._by_text: dict[tuple[str, str, str, str], Verdict] = {}
         self._closure: dict[str, Schema] = {}
         self._plain_sizes: dict[int, tuple[Schema, int | None]] = {}
         self._differs: dict[
@@ -561,18 +607,20 @@ class _Engine:
             return found[2]
         old_text = _tree_text(old)
         new_text = _tree_text(new) if old_text is not None else None
-        by_text = None
+        by_text: _TextKey | None = None
         if old_text is not None and new_text is not None:
-            by_text = (old_text, new_text, sem, direction)
-        result = self._by_text.get(by_text) if by_text is not None else None
+            by_text = (old_text, new_text, sem, direction, self.max_steps, self.unmodelled)
+        result = _local_verdicts.get(by_text) if by_text is not None else None
         if result is None:
             if sem == "contract" and self._holds_by_keys(old, new, direction):
                 result = _HOLDS
             else:
                 sub, sup = (old, new) if direction == "backward" else (new, old)
                 result = self.includes(sub, sup, sem)
-            if by_text is not None:
-                self._by_text[by_text] = result
+            if by_text is not None and not (result.reason or "").startswith(_ENGINE_FAILED):
+                # A failure (a RecursionError deep in a caller's stack, say) is not a
+                # function of the documents: asked again next time.
+                _local_verdicts.put(by_text, result)
         self._memo[key] = (old, new, result)
         return result
 
@@ -690,7 +738,7 @@ class _Engine:
         except Exception as exc:  # noqa: BLE001 - one local question must not sink the report
             return Verdict(
                 holds=None,
-                reason=f"the engine could not decide: {str(exc) or type(exc).__name__}",
+                reason=f"{_ENGINE_FAILED}{str(exc) or type(exc).__name__}",
             )
         if result.holds is True and self.unmodelled is not None:
             return Verdict(holds=None, reason=self.unmodelled)
