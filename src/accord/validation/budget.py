@@ -19,6 +19,7 @@ distinct nodes whatever it expands to.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from sys import intern
@@ -70,20 +71,25 @@ def _too_complex(message: str, *, file: str | None, pointer: str) -> SchemaError
     )
 
 
-def _scan(document: Any, max_items: int) -> tuple[bool, int, bool]:
+def _scan(document: Any, max_items: int, max_nodes: int | None = None) -> tuple[bool, int, bool]:
     """Whether any container holds more than ``max_items`` (no pointers built: the
     common answer at load is no, for every schema of a registry), how many containers
     the walk met (one per path: :func:`expanded_size` when no ``$ref`` is followed) and
     whether any object holds a string ``$ref``. The count and the flag are partial when
-    a wide container stops the walk."""
+    a wide container stops the walk, or once the count passes ``max_nodes``: a Python
+    object handed to ``diff`` may share a container many times over, or hold itself
+    (one per path, it has too many paths or infinitely many; the walk would not end)."""
     stack = [document] if isinstance(document, dict | list) else []
     containers = 0
     refs = False
+    cap = sys.maxsize if max_nodes is None else max_nodes
     while stack:
         value = stack.pop()
         if len(value) > max_items:
             return True, containers, refs
         containers += 1
+        if containers > cap:
+            break
         if isinstance(value, dict):
             refs = refs or type(value.get("$ref")) is str
             items: Any = value.values()
@@ -199,7 +205,7 @@ def check_limits(
             widest offending container (``max-items``) or the root (``max-nodes``).
     """
     limits = limits or SchemaLimits()
-    any_wide, containers, refs = _scan(document, limits.max_items)
+    any_wide, containers, refs = _scan(document, limits.max_items, limits.max_nodes)
     wide = _wide(document, limits.max_items) if any_wide else None
     if wide is not None:
         where, size = wide
@@ -211,7 +217,9 @@ def check_limits(
         )
     # Without a string ``$ref`` nothing is followed: the expanded size is the count of
     # the walk above (shared containers once per path, as ``expanded_size`` counts).
-    if refs:
+    # Over the cap already, it stays over with every ``$ref`` followed (each adds paths):
+    # refused without following them (a container holding itself counts no further).
+    if refs and containers <= limits.max_nodes:
         containers = expanded_size(document, cap=limits.max_nodes)
     if containers > limits.max_nodes:
         raise _too_complex(
