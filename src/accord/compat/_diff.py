@@ -179,7 +179,7 @@ def _load(
     limits: SchemaLimits | None = None,
 ) -> _Input:
     from accord.core import jsondoc as _jsondoc
-    from accord.validation.budget import check_limits
+    from accord.validation.budget import thaw_within_limits
 
     if limits is None and registry is not None:
         limits = registry.settings.limits
@@ -189,8 +189,10 @@ def _load(
                 f"a schema must be a dict or a bool, not {type(value).__name__}: pass a "
                 "file as *_path= and a registry reference as *_ref="
             )
-        check_limits(value, limits, file=default_label)
-        plain = _refuse_uncompilable(value, default_label)
+        # Limits first (they bound the cost of the checks), with the copy the diff reads
+        # made on the same walk.
+        copied = thaw_within_limits(value, limits, file=default_label)
+        plain = _refuse_uncompilable(value, default_label, copied)
         return _Input(_normalized(value, plain=plain), value, default_label)
     if kind == "ref":
         if not isinstance(value, str):
@@ -210,9 +212,9 @@ def _load(
                 file=text,
             )
         # Limits first: they bound the cost of the schema checks.
-        check_limits(document, limits, file=text)
+        copied = thaw_within_limits(document, limits, file=text)
         _refuse_invalid_file(document, text)
-        plain = _refuse_uncompilable(document, text)
+        plain = _refuse_uncompilable(document, text, copied)
         if "accord://" in canonical_text(document):
             if registry is not None:
                 found = registry.version_at(_relative(registry, path))
@@ -270,10 +272,12 @@ def _refuse_invalid_file(document: Any, file: str) -> None:
         )
 
 
-def _refuse_uncompilable(document: Any, file: str) -> Any:
+def _refuse_uncompilable(document: Any, file: str, plain: Any = None) -> Any:
     """Refuse what the reference validator refuses to compile under the document's
     declared (or default, 2020-12) dialect: its metaschema as jsonschema-rs applies it
     (a boolean ``exclusiveMinimum``, an array ``items`` in 2020-12, ...).
+
+    ``plain``: ``thaw(document)`` already made (``thaw_within_limits``), else None.
 
     Returns:
         The plain copy of ``document`` jsonschema-rs read (``thaw``'s: fresh, the
@@ -287,7 +291,8 @@ def _refuse_uncompilable(document: Any, file: str) -> Any:
     from accord.validation.offline import rs_metaschema_error
 
     _dialect.detect_dialect(document, file=file)  # before jsonschema-rs reads $schema
-    plain = thaw(document)
+    if plain is None:
+        plain = thaw(document)
     found = rs_metaschema_error(plain, plain=True)
     if found is not None:
         message, path = found

@@ -40,6 +40,7 @@ __all__ = [
     "expanded_size",
     "freeze_within_limits",
     "refs_within_limits",
+    "thaw_within_limits",
 ]
 
 DEFAULT_MAX_ITEMS = 1000
@@ -232,6 +233,78 @@ def check_limits(
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _NUMBERS = frozenset({int, float, bool, type(None)})
+
+
+def thaw_within_limits(
+    document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
+) -> Any:
+    """:func:`check_limits`, and for a plain tree :func:`~accord.core.frozen.thaw` too,
+    in one walk: the plain copy thaw would make, or None when the caller must make it.
+
+    The walk copies as it counts, and gives up (None, after :func:`check_limits` on the
+    document, which raises for anything over the limits) at the first container met
+    twice (shared, or holding itself: counted once per path, and copied with its
+    sharing kept, by the two walks), the first string ``$ref`` (its target's paths
+    count), the first container over ``max-items``, past ``max-nodes`` containers, or
+    Python's recursion limit. Otherwise every container was met once: the count is
+    what :func:`check_limits` counts (one per path, nothing followed), and the copy is
+    thaw's (a fresh ``dict``/``list`` for each, every other value as it is).
+
+    Raises:
+        SchemaError: exactly what :func:`check_limits` raises for ``document``.
+    """
+    limits = limits or SchemaLimits()
+    if isinstance(document, dict | list):
+        state = _Thawing(limits)
+        try:
+            return _thaw_counted(document, state)
+        except (_NotATree, RecursionError):
+            pass
+    check_limits(document, limits, file=file)
+    return None
+
+
+class _NotATree(Exception):
+    """:func:`_thaw_counted` met what only the separate walks decide."""
+
+
+class _Thawing:
+    """What :func:`_thaw_counted` has met (module level: no self-referencing closure)."""
+
+    __slots__ = ("containers", "max_items", "max_nodes", "seen")
+
+    def __init__(self, limits: SchemaLimits) -> None:
+        self.max_items = limits.max_items
+        self.max_nodes = limits.max_nodes
+        self.containers = 0
+        self.seen: set[int] = set()
+
+
+def _thaw_counted(node: Any, state: _Thawing) -> Any:
+    """``thaw``'s copy of the container ``node`` while it is a tree within the limits."""
+    key = id(node)
+    if key in state.seen or len(node) > state.max_items:
+        raise _NotATree
+    state.seen.add(key)  # ``node`` stays alive in the document: its id stays its own
+    state.containers += 1
+    if state.containers > state.max_nodes:
+        raise _NotATree
+    if isinstance(node, dict):
+        if type(node.get("$ref")) is str:
+            raise _NotATree
+        # A C copy first; only values that are not plain scalars are looked at (most
+        # objects of a schema hold none), as thaw does.
+        copied = dict(node)
+        if not _SCALARS.issuperset(map(type, copied.values())):
+            for k, v in copied.items():
+                if isinstance(v, dict | list):
+                    copied[k] = _thaw_counted(v, state)
+        return copied
+    if _SCALARS.issuperset(map(type, node)):
+        return list(node)
+    return [_thaw_counted(v, state) if isinstance(v, dict | list) else v for v in node]
+
+
 # Fills a FrozenDict while it is built (its own __setitem__ refuses).
 _set = dict.__setitem__
 
