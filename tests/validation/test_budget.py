@@ -378,6 +378,26 @@ def test_thaw_within_limits_is_check_limits_then_thaw() -> None:
         assert _same_copy(got, expected, document)
 
 
+def test_thaw_within_limits_copies_a_shared_container_once_in_its_one_walk() -> None:
+    """A Python document reusing one container (an ``enum`` list in many properties) is
+    copied in the one walk, sharing kept as thaw keeps it; only a document holding
+    a ``$ref`` leaves the copy to the caller, and one holding itself is refused (it has
+    infinitely many paths)."""
+    values = ["a", "b", "c"]
+    document = {"properties": {f"p{i}": {"enum": values} for i in range(5)}}
+    copied = _budget.thaw_within_limits(document, LIMITS)
+    assert copied == document
+    first, second = copied["properties"]["p0"]["enum"], copied["properties"]["p1"]["enum"]
+    assert first is second
+    assert first is not values
+    holder: dict[str, Any] = {"items": []}
+    holder["items"].append(holder)
+    with pytest.raises(SchemaError) as caught:
+        _budget.thaw_within_limits(holder, _budget.SchemaLimits())
+    assert caught.value.code == "schema-too-complex"
+    assert _budget.thaw_within_limits({"$ref": "#/x", "x": {}}, LIMITS) is None
+
+
 def _same_copy(got: Any, expected: Any, original: Any) -> bool:
     """``got`` and ``expected`` are equal plain copies of ``original``: the same values,
     plain ``dict``/``list`` containers, none of them ``original``'s own, with the same

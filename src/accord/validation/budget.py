@@ -238,17 +238,19 @@ _NUMBERS = frozenset({int, float, bool, type(None)})
 def thaw_within_limits(
     document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
 ) -> Any:
-    """:func:`check_limits`, and for a plain tree :func:`~accord.core.frozen.thaw` too,
-    in one walk: the plain copy thaw would make, or None when the caller must make it.
+    """:func:`check_limits`, and for a document without ``$ref`` or cycle
+    :func:`~accord.core.frozen.thaw` too, in one walk: the plain copy thaw would make,
+    or None when the caller must make it.
 
     The walk copies as it counts, and gives up (None, after :func:`check_limits` on the
-    document, which raises for anything over the limits) at the first container met
-    twice (shared, or holding itself: counted once per path, and copied with its
-    sharing kept, by the two walks), the first string ``$ref`` (its target's paths
-    count), the first container over ``max-items``, past ``max-nodes`` containers, or
-    Python's recursion limit. Otherwise every container was met once: the count is
-    what :func:`check_limits` counts (one per path, nothing followed), and the copy is
-    thaw's (a fresh ``dict``/``list`` for each, every other value as it is).
+    document, which raises for anything over the limits) at the first string ``$ref``
+    (its target's paths count), the first container over ``max-items``, past
+    ``max-nodes`` containers, at a container holding itself, or at Python's recursion
+    limit. A container met again (shared: a Python document may reuse one ``enum``
+    list) is copied once, as thaw keeps sharing, and counted once per path with all
+    it holds, as :func:`check_limits` counts. Otherwise the count is what
+    :func:`check_limits` counts (nothing followed) and the copy is thaw's (a fresh
+    ``dict``/``list`` for each container, every other value as it is).
 
     Raises:
         SchemaError: exactly what :func:`check_limits` raises for ``document``.
@@ -271,24 +273,36 @@ class _NotATree(Exception):
 class _Thawing:
     """What :func:`_thaw_counted` has met (module level: no self-referencing closure)."""
 
-    __slots__ = ("containers", "max_items", "max_nodes", "seen")
+    __slots__ = ("containers", "done", "max_items", "max_nodes")
 
     def __init__(self, limits: SchemaLimits) -> None:
         self.max_items = limits.max_items
         self.max_nodes = limits.max_nodes
         self.containers = 0
-        self.seen: set[int] = set()
+        # id -> (copy, containers counted under it, itself included), or None while it
+        # is being copied. The document keeps every container alive: ids stay theirs.
+        self.done: dict[int, tuple[Any, int] | None] = {}
 
 
 def _thaw_counted(node: Any, state: _Thawing) -> Any:
-    """``thaw``'s copy of the container ``node`` while it is a tree within the limits."""
+    """``thaw``'s copy of the container ``node``, counted once per path."""
     key = id(node)
-    if key in state.seen or len(node) > state.max_items:
+    if key in state.done:
+        found = state.done[key]
+        if found is None:
+            raise _NotATree  # it holds itself: infinitely many paths
+        state.containers += found[1]
+        if state.containers > state.max_nodes:
+            raise _NotATree
+        return found[0]
+    if len(node) > state.max_items:
         raise _NotATree
-    state.seen.add(key)  # ``node`` stays alive in the document: its id stays its own
+    state.done[key] = None
+    before = state.containers
     state.containers += 1
     if state.containers > state.max_nodes:
         raise _NotATree
+    copied: Any
     if isinstance(node, dict):
         if type(node.get("$ref")) is str:
             raise _NotATree
@@ -299,10 +313,12 @@ def _thaw_counted(node: Any, state: _Thawing) -> Any:
             for k, v in copied.items():
                 if isinstance(v, dict | list):
                     copied[k] = _thaw_counted(v, state)
-        return copied
-    if _SCALARS.issuperset(map(type, node)):
-        return list(node)
-    return [_thaw_counted(v, state) if isinstance(v, dict | list) else v for v in node]
+    elif _SCALARS.issuperset(map(type, node)):
+        copied = list(node)
+    else:
+        copied = [_thaw_counted(v, state) if isinstance(v, dict | list) else v for v in node]
+    state.done[key] = (copied, state.containers - before)
+    return copied
 
 
 # Fills a FrozenDict while it is built (its own __setitem__ refuses).
