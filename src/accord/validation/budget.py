@@ -286,9 +286,10 @@ class _Thawing:
 
 def _thaw_counted(node: Any, state: _Thawing) -> Any:
     """``thaw``'s copy of the container ``node``, counted once per path."""
+    done = state.done
     key = id(node)
-    if key in state.done:
-        found = state.done[key]
+    found = done.get(key, _ABSENT)
+    if found is not _ABSENT:
         if found is None:
             raise _NotATree  # it holds itself: infinitely many paths
         state.containers += found[1]
@@ -297,28 +298,32 @@ def _thaw_counted(node: Any, state: _Thawing) -> Any:
         return found[0]
     if len(node) > state.max_items:
         raise _NotATree
-    state.done[key] = None
     before = state.containers
-    state.containers += 1
-    if state.containers > state.max_nodes:
+    state.containers = before + 1
+    if before >= state.max_nodes:
         raise _NotATree
     copied: Any
     if isinstance(node, dict):
         if type(node.get("$ref")) is str:
             raise _NotATree
         # A C copy first; only values that are not plain scalars are looked at (most
-        # objects of a schema hold none), as thaw does.
+        # objects of a schema hold none: the copy is all the work), as thaw does.
         copied = dict(node)
         if not _SCALARS.issuperset(map(type, copied.values())):
+            done[key] = None  # being copied: met again below, it holds itself
             for k, v in copied.items():
                 if isinstance(v, dict | list):
                     copied[k] = _thaw_counted(v, state)
     elif _SCALARS.issuperset(map(type, node)):
         copied = list(node)
     else:
+        done[key] = None
         copied = [_thaw_counted(v, state) if isinstance(v, dict | list) else v for v in node]
-    state.done[key] = (copied, state.containers - before)
+    done[key] = (copied, state.containers - before)
     return copied
+
+
+_ABSENT: Any = object()
 
 
 # Fills a FrozenDict while it is built (its own __setitem__ refuses).
