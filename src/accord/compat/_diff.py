@@ -1000,7 +1000,13 @@ class _Witnesses:
                     payload = walk(payload, (*path, i))
             return payload
 
-        smaller = walk(witness.payload, ())
+        try:
+            smaller = walk(witness.payload, ())
+        finally:
+            # ``walk`` calls itself: it holds the cell that holds it, a reference cycle
+            # through ``self`` (the engine and every document it memoised) that only the
+            # cyclic collector would free. Emptying the cell frees them now.
+            walk = None  # type: ignore[assignment]
         return Witness(smaller, witness.accepted_by, witness.rejected_by)
 
     def root_witness(self, direction: Direction) -> Witness | None:

@@ -139,55 +139,60 @@ def freeze(value: Any) -> Any:
     """
     if not isinstance(value, dict | list) or isinstance(value, FrozenDict | FrozenList):
         return value
-    memo: dict[int, Any] = {}
+    return _freeze(value, {})
 
-    def walk(node: Any) -> Any:
-        kind = type(node)
-        if kind is FrozenDict or kind is FrozenList:
-            return node
-        found = memo.get(id(node))
-        if found is not None:
-            return found
-        if isinstance(node, dict):
-            found = FrozenDict({k: v if type(v) in _SCALARS else walk(v) for k, v in node.items()})
-        elif isinstance(node, list):
-            found = FrozenList([v if type(v) in _SCALARS else walk(v) for v in node])
-        else:
-            return node
-        memo[id(node)] = found
+
+# The walks below are module functions, not closures: a closure that calls itself is a
+# reference cycle (the function holds the cell that holds it), so each call left its
+# memo and every copy in it for the cyclic collector to find and free.
+
+
+def _freeze(node: Any, memo: dict[int, Any]) -> Any:
+    kind = type(node)
+    if kind is FrozenDict or kind is FrozenList:
+        return node
+    found = memo.get(id(node))
+    if found is not None:
         return found
-
-    return walk(value)
+    if isinstance(node, dict):
+        found = FrozenDict(
+            {k: v if type(v) in _SCALARS else _freeze(v, memo) for k, v in node.items()}
+        )
+    elif isinstance(node, list):
+        found = FrozenList([v if type(v) in _SCALARS else _freeze(v, memo) for v in node])
+    else:
+        return node
+    memo[id(node)] = found
+    return found
 
 
 def thaw(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """A plain, mutable deep copy of a JSON document (frozen or not); sharing is kept."""
     if not isinstance(value, dict | list):
-        return value  # a scalar, or JSON text (no closure made: it is a reference cycle)
-    seen: dict[int, Any] = {} if memo is None else memo
+        return value
+    return _thaw(value, {} if memo is None else memo)
 
-    def walk(node: Any) -> Any:
-        found = seen.get(id(node))
-        if found is not None:
-            return found
-        if isinstance(node, dict):
-            # A C copy first; only values that are not plain scalars are walked (most
-            # objects of a schema hold none: their copy is all the work).
-            found = seen[id(node)] = dict(node)
-            if not _SCALARS.issuperset(map(type, found.values())):
-                for k, v in found.items():
-                    if type(v) not in _SCALARS:
-                        found[k] = walk(v)
-        elif isinstance(node, list):
-            if _SCALARS.issuperset(map(type, node)):
-                found = seen[id(node)] = list(node)
-            else:
-                found = seen[id(node)] = [v if type(v) in _SCALARS else walk(v) for v in node]
-        else:
-            return node
+
+def _thaw(node: Any, seen: dict[int, Any]) -> Any:
+    found = seen.get(id(node))
+    if found is not None:
         return found
-
-    return walk(value)
+    if isinstance(node, dict):
+        # A C copy first; only values that are not plain scalars are walked (most
+        # objects of a schema hold none: their copy is all the work).
+        found = seen[id(node)] = dict(node)
+        if not _SCALARS.issuperset(map(type, found.values())):
+            for k, v in found.items():
+                if type(v) not in _SCALARS:
+                    found[k] = _thaw(v, seen)
+    elif isinstance(node, list):
+        if _SCALARS.issuperset(map(type, node)):
+            found = seen[id(node)] = list(node)
+        else:
+            found = seen[id(node)] = [v if type(v) in _SCALARS else _thaw(v, seen) for v in node]
+    else:
+        return node
+    return found
 
 
 # Values a walk keeps as they are without a call (exact types: the common case, fast);
