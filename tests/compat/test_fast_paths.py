@@ -887,6 +887,26 @@ def test_a_rule_finds_nothing_where_none_of_the_keywords_it_reads_is_written() -
             assert list(_rules.RULES[rule_id].detect(site)) == [], (rule_id, old, new)
 
 
+def test_sites_alike_run_the_rules_a_site_of_their_own_would() -> None:
+    """The walker's rules at a site are filtered once per (excluded types, keywords)
+    pair: every case pair's root site gets the rules the catalogue filter gives it,
+    whichever site asked first."""
+    from accord.compat._diff import _DISPATCH, _excluded_kinds, _keywords, _rules_for
+    from accord.compat._site import Site, View
+
+    for old, new in _case_pairs():
+        site = Site(View(old, [("", old)]), View(new, [("", new)]), "")
+        if site.old.is_false or site.new.is_false:
+            continue
+        excluded, present = _excluded_kinds(site), _keywords(site)
+        expected = [
+            rule
+            for rule, kind, reads in _DISPATCH
+            if kind not in excluded and (reads is None or not reads.isdisjoint(present))
+        ]
+        assert list(_rules_for(frozenset(excluded), present)) == expected
+
+
 def test_a_keyword_behind_a_reference_still_runs_its_rule() -> None:
     """The keywords looked for are those of every conjunct: a ``$ref`` target's and an
     ``allOf`` member's count, so the rule still runs and reports the change."""

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import gc
 import itertools
 import json
@@ -81,6 +82,7 @@ from accord.core.schema import Schema
 from accord.errors import Problem, SchemaError, UsageError
 
 if TYPE_CHECKING:
+    from accord.compat._register import Rule
     from accord.registry.model import ContractVersion, Registry
     from accord.validation.budget import SchemaLimits
 
@@ -1150,6 +1152,19 @@ _READS: dict[str, frozenset[str]] = {
 _DISPATCH = tuple((rule, rule.kind, _READS.get(rule.id)) for rule in RULES.values())
 
 
+@functools.lru_cache(maxsize=1024)
+def _rules_for(excluded: frozenset[str], present: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules the walker runs at a site whose sides rule out the JSON types
+    ``excluded`` and write the keywords ``present``, in the catalogue's order: a function
+    of the two sets alone (:data:`_DISPATCH` does not change), so sites alike (every
+    changed string property of an object) filter the catalogue once."""
+    return tuple(
+        r
+        for r, kind, reads in _DISPATCH
+        if kind not in excluded and (reads is None or not reads.isdisjoint(present))
+    )
+
+
 class _Walker:
     def __init__(
         self, old: Schema, new: Schema, same: Callable[[Any, Any], bool] = same_text
@@ -1201,15 +1216,9 @@ class _Walker:
         self.sites.append(site)
         if site.old.is_false or site.new.is_false:
             # Facets of the other side say nothing once one side rejects everything.
-            rules = [RULES["schema-narrowed"], RULES["schema-widened"]]
+            rules: Sequence[Rule] = (RULES["schema-narrowed"], RULES["schema-widened"])
         else:
-            excluded = _excluded_kinds(site)
-            present = _keywords(site)
-            rules = [
-                r
-                for r, kind, reads in _DISPATCH
-                if kind not in excluded and (reads is None or not reads.isdisjoint(present))
-            ]
+            rules = _rules_for(frozenset(_excluded_kinds(site)), _keywords(site))
         for rule in rules:
             for hit in rule.detect(site):
                 self.found.append((site, hit))
