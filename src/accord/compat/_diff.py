@@ -898,10 +898,10 @@ class _Witnesses:
     def _validator(self, side: Side, *, writer: bool) -> Any:
         """The reference validator of ``side`` (of its writer closure when ``writer``),
         looked up once per diff: shrinking a witness checks dozens of payloads."""
-        from accord.validation.reference import reference_validator
-
         found = self._validators.get((side, writer))
         if found is None:
+            from accord.validation.reference import reference_validator
+
             schema = self.engine.writer(self.roots[side]) if writer else self.roots[side]
             found = self._validators[side, writer] = reference_validator(schema)
         return found
