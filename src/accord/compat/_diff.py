@@ -62,6 +62,7 @@ from accord.compat._rules import (
     Site,
     View,
     canonical_text,
+    combinator_groups,
     match_branches,
 )
 from accord.compat._site import same_text
@@ -1274,8 +1275,6 @@ class _Walker:
                     monotone=monotone,
                     anchor=site.location,
                 )
-        from accord.compat._rules import combinator_groups
-
         for old_group, new_group in combinator_groups(site):
             if old_group is None or new_group is None:
                 continue
