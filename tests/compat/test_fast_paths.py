@@ -43,6 +43,15 @@ _JSON = st.recursive(
 )
 
 
+@pytest.fixture(autouse=True)
+def _cold_local_verdicts() -> None:
+    """Tests here count the engine's questions: none is answered from an earlier test's
+    diff (the process-wide memo of local verdicts starts empty)."""
+    from accord.compat._diff import _local_verdicts
+
+    _local_verdicts.clear()
+
+
 def _text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
@@ -256,6 +265,43 @@ def test_no_collection_runs_during_a_diff_and_the_collector_is_restored(
         gc.enable()
 
 
+def _cyclic_garbage(action: Any) -> list[Any]:
+    """What the cyclic collector finds after ``action`` (run with the collector off)."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        action()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        return list(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+
+
+def test_a_diff_leaves_nothing_for_the_cyclic_collector() -> None:
+    """Everything a diff builds is freed when it returns: no reference cycle keeps its
+    engine (and every document it memoised) alive until a collection, which then walks
+    and frees it (a quarter of a small diff's time, paid by whatever runs next)."""
+    properties = {f"p{i:03d}": {"type": "string", "maxLength": 64} for i in range(30)}
+    old = {"type": "object", "properties": properties, "required": ["p000"]}
+    narrowed = {"type": "string", "maxLength": 32}
+    new = {"type": "object", "properties": {**properties, "p003": narrowed, "p031": {}}}
+    diff(old_schema=old, new_schema=new)  # imports and caches first
+    garbage = _cyclic_garbage(lambda: diff(old_schema=old, new_schema=new))
+    assert [type(g).__name__ for g in garbage] == []
+
+
+def test_freezing_and_thawing_leave_nothing_for_the_cyclic_collector() -> None:
+    from accord.core.frozen import freeze, thaw
+
+    document = {"a": [{"b": {"c": [1, {"d": None}]}}], "e": {"f": []}}
+    assert _cyclic_garbage(lambda: thaw(freeze(document))) == []
+
+
 _PROPERTY_SCHEMAS = st.one_of(
     st.booleans(),
     st.fixed_dictionaries({"type": st.sampled_from(["string", "object"])}),
@@ -356,6 +402,65 @@ def test_only_a_small_tree_has_a_text_for_the_question_memo() -> None:
     assert _tree_text({"allOf": [{} for _ in range(70)]}) is None
     assert _tree_text({"maximum": 1.0}) != _tree_text({"maximum": 1})
     assert _tree_text({"const": True}) != _tree_text({"const": 1})
+
+
+def test_a_local_question_is_answered_once_per_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same local question in a later diff (another contract, another version pair)
+    is answered from the process memo of local verdicts, and the report is the same."""
+    from accord.compat import _engine
+
+    asked: list[Any] = []
+    real = _engine.includes
+
+    def counted(sub: Any, sup: Any, **options: Any) -> Any:
+        asked.append(sub)
+        return real(sub, sup, **options)
+
+    monkeypatch.setattr(_engine, "includes", counted)
+    properties = {f"p{i}": {"type": "string", "maxLength": 64} for i in range(20)}
+    old = {"type": "object", "properties": properties}
+    narrowed = {"type": "string", "maxLength": 32}
+    new = {"type": "object", "properties": {**properties, "p1": narrowed}}
+    first = diff(old_schema=old, new_schema=new).to_json()
+    cold = len(asked)
+    assert diff(old_schema=old, new_schema=new).to_json() == first
+    # The root is too large for the memo (asked again); the local question is not.
+    assert 0 < len(asked) - cold < cold
+
+
+def test_the_local_memo_keeps_step_budgets_and_unmodelled_keywords_apart() -> None:
+    """A verdict is reused only for the same budget and the same unmodelled keyword:
+    an answer the budget cut short (or a keyword forbade) is not another diff's answer."""
+    from accord.compat._diff import _Engine
+
+    sub, sup = {"type": "integer"}, {"type": "number"}
+    assert _Engine("set", 1).verdict(sub, sup, "backward").holds is None
+    assert _Engine("set", 10_000).verdict(sub, sup, "backward").holds is True
+    unmodelled = _Engine("set", 10_000, unmodelled="a draft-07 keyword")
+    assert unmodelled.verdict(sub, sup, "backward").holds is None
+    assert _Engine("set", 10_000).verdict(sub, sup, "backward").holds is True
+
+
+def test_an_engine_failure_is_not_kept_in_the_local_memo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A failure is not a function of the documents (a RecursionError deep in a caller's
+    stack): the next diff asks again."""
+    from accord.compat import _engine
+    from accord.compat._diff import _Engine
+
+    def failing(*_: Any, **__: Any) -> Any:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    sub, sup = {"type": "integer"}, {"type": "number"}
+    with monkeypatch.context() as patched:
+        patched.setattr(_engine, "includes", failing)
+        failed = _Engine("set", 10_000).verdict(sub, sup, "backward")
+    assert failed.holds is None
+    assert "could not decide" in (failed.reason or "")
+    assert _Engine("set", 10_000).verdict(sub, sup, "backward").holds is True
 
 
 def test_an_allof_wrapper_around_a_wide_object_reads_each_key_once(
@@ -568,13 +673,21 @@ def _questions(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
 
 
 def _full_report(monkeypatch: pytest.MonkeyPatch, old: Any, new: Any, **options: Any) -> Any:
-    """The report with every question asked of the engine whole (no key-local answer)."""
+    """The report with every question asked of the engine whole (no key-local answer).
+
+    The process memo of local verdicts is emptied before and after: the report compared
+    with it must not read answers this one left (nor this one read earlier answers).
+    """
     from accord.compat import _diff
 
-    with monkeypatch.context() as patched:
-        patched.setattr(_diff._Judge, "_key_never_written", lambda *_: False)
-        patched.setattr(_diff._Engine, "_holds_by_keys", lambda *_: False)
-        return diff(old_schema=old, new_schema=new, **options).to_json()
+    _diff._local_verdicts.clear()
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(_diff._Judge, "_key_never_written", lambda *_: False)
+            patched.setattr(_diff._Engine, "_holds_by_keys", lambda *_: False)
+            return diff(old_schema=old, new_schema=new, **options).to_json()
+    finally:
+        _diff._local_verdicts.clear()
 
 
 _PLAIN_OLD = {
@@ -772,6 +885,26 @@ def test_a_rule_finds_nothing_where_none_of_the_keywords_it_reads_is_written() -
             site = Site(View(a, [("", a)]), View(b, [("", b)]), "")
             assert keywords.isdisjoint(_keywords(site))
             assert list(_rules.RULES[rule_id].detect(site)) == [], (rule_id, old, new)
+
+
+def test_sites_alike_run_the_rules_a_site_of_their_own_would() -> None:
+    """The walker's rules at a site are filtered once per (excluded types, keywords)
+    pair: every case pair's root site gets the rules the catalogue filter gives it,
+    whichever site asked first."""
+    from accord.compat._diff import _DISPATCH, _excluded_kinds, _keywords, _rules_for
+    from accord.compat._site import Site, View
+
+    for old, new in _case_pairs():
+        site = Site(View(old, [("", old)]), View(new, [("", new)]), "")
+        if site.old.is_false or site.new.is_false:
+            continue
+        excluded, present = _excluded_kinds(site), _keywords(site)
+        expected = [
+            rule
+            for rule, kind, reads in _DISPATCH
+            if kind not in excluded and (reads is None or not reads.isdisjoint(present))
+        ]
+        assert list(_rules_for(frozenset(excluded), present)) == expected
 
 
 def test_a_keyword_behind_a_reference_still_runs_its_rule() -> None:

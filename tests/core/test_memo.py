@@ -97,3 +97,22 @@ def test_a_cycle_through_a_small_object_is_refused_as_json_dumps_refuses_it() ->
     root["properties"]["self"] = root
     with pytest.raises(ValueError, match="Circular reference detected"):
         canonical_text(root)
+
+
+@pytest.mark.parametrize(
+    "leaf",
+    [
+        {"type": "string", "maxLength": 64},
+        {"z": -0.0, "a": float("nan"), "é\u2028": None, "m": 10**30, "b": True},
+        {2: "x", 1: "y"},
+        {},
+    ],
+    ids=["leaf", "scalars", "int-keys", "empty"],
+)
+def test_a_small_object_of_scalars_is_written_each_time_not_memoised(leaf: Any) -> None:
+    """A leaf schema's text costs no more to write than to look up: it is the text
+    json.dumps writes, and it takes no place in the memo the documents need."""
+    assert canonical_text(leaf) == _dumps(leaf)
+    assert id(leaf) not in memo._canonical_memo._entries
+    with pytest.raises(TypeError):
+        canonical_text({1: "a", "s": "b"})

@@ -256,3 +256,37 @@ def test_diff_takes_explicit_limits_over_the_defaults() -> None:
     report = diff(wide, wide, limits=SchemaLimits(max_items=2_000))
     assert report.compatible
     assert report.changes == ()
+
+
+def _holding_itself() -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object"}
+    schema["properties"] = {"next": schema}
+    return schema
+
+
+def _shared_twice_per_level(levels: int) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "string"}
+    for _ in range(levels):
+        node = {"allOf": [node, node]}
+    return node
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "schema",
+    [_holding_itself(), _shared_twice_per_level(40)],
+    ids=["holding-itself", "shared-2^40-paths"],
+)
+def test_a_python_schema_with_endless_paths_is_refused_not_walked(schema: Any) -> None:
+    """A dict handed to ``diff`` is not parsed JSON: it may hold itself, or share one
+    container along 2^40 paths. The limits scan stops once it has counted past max-nodes
+    (it walked forever before) and the schema is refused as too complex."""
+    from accord.compat import diff
+
+    for old, new in ((schema, {"type": "object"}), ({"type": "object"}, schema)):
+        with pytest.raises(SchemaError) as caught:
+            diff(old, new)
+        assert caught.value.code == "schema-too-complex"
+        assert "max-nodes" in str(caught.value)
+    with pytest.raises(SchemaError):
+        _budget.check_limits(schema, _budget.SchemaLimits(max_nodes=50))

@@ -334,3 +334,96 @@ def test_keys_known_sorted_still_check_the_rest_of_canonical(name: str) -> None:
     frozen, refs, canonical = _budget.freeze_within_limits(document, keys_sorted=True)
     assert canonical == _canonical_by_definition(document)
     assert (frozen, refs) == (freeze(document), [])
+
+
+def _shared_and_cyclic() -> list[Any]:
+    leaf: dict[str, Any] = {"type": "string"}
+    holder: dict[str, Any] = {"properties": {}}
+    holder["properties"]["self"] = holder
+    doubled: Any = leaf
+    for _ in range(12):
+        doubled = {"allOf": [doubled, doubled]}
+    return [
+        {"allOf": [leaf, leaf]},  # shared, within the limits
+        {"a": [leaf], "b": leaf, "c": {"d": [[leaf]]}},
+        holder,  # holds itself
+        doubled,  # 2^12 paths through one leaf: over max-nodes
+        [leaf, [leaf, {"x": leaf}]],
+    ]
+
+
+def test_thaw_within_limits_is_check_limits_then_thaw() -> None:
+    """One walk gives what the two give: the same refusal (code, pointer, message) or
+    the same plain copy (fresh containers, sharing kept), for trees, shared and cyclic
+    objects, documents with references, wide ones and ones over max-nodes."""
+    from accord.core.frozen import thaw
+
+    def two_walks(document: Any) -> Any:
+        _budget.check_limits(document, LIMITS, file="f")
+        return thaw(document)
+
+    def one_walk(document: Any) -> Any:
+        copied = _budget.thaw_within_limits(document, LIMITS, file="f")
+        return thaw(document) if copied is None else copied
+
+    rng = random.Random(29)
+    documents = [*DOCUMENTS.values(), *(_random(rng, 4) for _ in range(300))]
+    documents += [freeze(d) for d in documents[:40]]
+    documents += _shared_and_cyclic()
+    for document in documents:
+        expected, got = _outcome(two_walks, document), _outcome(one_walk, document)
+        if isinstance(expected, tuple):
+            assert got == expected
+            continue
+        assert _same_copy(got, expected, document)
+
+
+def test_thaw_within_limits_copies_a_shared_container_once_in_its_one_walk() -> None:
+    """A Python document reusing one container (an ``enum`` list in many properties) is
+    copied in the one walk, sharing kept as thaw keeps it; only a document holding
+    a ``$ref`` leaves the copy to the caller, and one holding itself is refused (it has
+    infinitely many paths)."""
+    values = ["a", "b", "c"]
+    document = {"properties": {f"p{i}": {"enum": values} for i in range(5)}}
+    copied = _budget.thaw_within_limits(document, LIMITS)
+    assert copied == document
+    first, second = copied["properties"]["p0"]["enum"], copied["properties"]["p1"]["enum"]
+    assert first is second
+    assert first is not values
+    holder: dict[str, Any] = {"items": []}
+    holder["items"].append(holder)
+    with pytest.raises(SchemaError) as caught:
+        _budget.thaw_within_limits(holder, _budget.SchemaLimits())
+    assert caught.value.code == "schema-too-complex"
+    assert _budget.thaw_within_limits({"$ref": "#/x", "x": {}}, LIMITS) is None
+
+
+def _same_copy(got: Any, expected: Any, original: Any) -> bool:
+    """``got`` and ``expected`` are equal plain copies of ``original``: the same values,
+    plain ``dict``/``list`` containers, none of them ``original``'s own, with the same
+    sharing (a container twice in one is twice in the other)."""
+    pairs: dict[int, int] = {}
+    back: dict[int, int] = {}
+    stack = [(got, expected, original)]
+    while stack:
+        a, b, o = stack.pop()
+        if not isinstance(o, dict | list):
+            if not (a is o and b is o):
+                return False
+            continue
+        if type(a) is not type(b) or type(a) not in (dict, list) or a is o or b is o:
+            return False
+        if id(a) in pairs or id(b) in back:
+            if pairs.get(id(a)) != id(b) or back.get(id(b)) != id(a):
+                return False
+            continue  # met before (shared): its contents were compared then
+        pairs[id(a)], back[id(b)] = id(b), id(a)
+        if isinstance(a, dict):
+            if list(a) != list(b) or list(a) != list(o):
+                return False
+            stack.extend((a[k], b[k], o[k]) for k in o)
+        else:
+            if not (len(a) == len(b) == len(o)):
+                return False
+            stack.extend(zip(a, b, o, strict=True))
+    return True

@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import gc
 import itertools
 import json
 import os
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -59,6 +62,7 @@ from accord.compat._rules import (
     Site,
     View,
     canonical_text,
+    combinator_groups,
     match_branches,
 )
 from accord.compat._site import same_text
@@ -79,6 +83,7 @@ from accord.core.schema import Schema
 from accord.errors import Problem, SchemaError, UsageError
 
 if TYPE_CHECKING:
+    from accord.compat._register import Rule
     from accord.registry.model import ContractVersion, Registry
     from accord.validation.budget import SchemaLimits
 
@@ -177,7 +182,7 @@ def _load(
     limits: SchemaLimits | None = None,
 ) -> _Input:
     from accord.core import jsondoc as _jsondoc
-    from accord.validation.budget import check_limits
+    from accord.validation.budget import thaw_within_limits
 
     if limits is None and registry is not None:
         limits = registry.settings.limits
@@ -187,8 +192,10 @@ def _load(
                 f"a schema must be a dict or a bool, not {type(value).__name__}: pass a "
                 "file as *_path= and a registry reference as *_ref="
             )
-        check_limits(value, limits, file=default_label)
-        plain = _refuse_uncompilable(value, default_label)
+        # Limits first (they bound the cost of the checks), with the copy the diff reads
+        # made on the same walk.
+        copied = thaw_within_limits(value, limits, file=default_label)
+        plain = _refuse_uncompilable(value, default_label, copied)
         return _Input(_normalized(value, plain=plain), value, default_label)
     if kind == "ref":
         if not isinstance(value, str):
@@ -208,9 +215,9 @@ def _load(
                 file=text,
             )
         # Limits first: they bound the cost of the schema checks.
-        check_limits(document, limits, file=text)
+        copied = thaw_within_limits(document, limits, file=text)
         _refuse_invalid_file(document, text)
-        plain = _refuse_uncompilable(document, text)
+        plain = _refuse_uncompilable(document, text, copied)
         if "accord://" in canonical_text(document):
             if registry is not None:
                 found = registry.version_at(_relative(registry, path))
@@ -268,10 +275,12 @@ def _refuse_invalid_file(document: Any, file: str) -> None:
         )
 
 
-def _refuse_uncompilable(document: Any, file: str) -> Any:
+def _refuse_uncompilable(document: Any, file: str, plain: Any = None) -> Any:
     """Refuse what the reference validator refuses to compile under the document's
     declared (or default, 2020-12) dialect: its metaschema as jsonschema-rs applies it
     (a boolean ``exclusiveMinimum``, an array ``items`` in 2020-12, ...).
+
+    ``plain``: ``thaw(document)`` already made (``thaw_within_limits``), else None.
 
     Returns:
         The plain copy of ``document`` jsonschema-rs read (``thaw``'s: fresh, the
@@ -285,7 +294,8 @@ def _refuse_uncompilable(document: Any, file: str) -> Any:
     from accord.validation.offline import rs_metaschema_error
 
     _dialect.detect_dialect(document, file=file)  # before jsonschema-rs reads $schema
-    plain = thaw(document)
+    if plain is None:
+        plain = thaw(document)
     found = rs_metaschema_error(plain, plain=True)
     if found is not None:
         message, path = found
@@ -518,6 +528,54 @@ def _tree_text(schema: Schema, limit: int = 16) -> str | None:
         return None
 
 
+# (text of old, text of new, semantics, direction, step budget, unmodelled) of a small
+# question about two tree documents (``_tree_text``).
+_TextKey = tuple[str, str, str, str, int, "str | None"]
+
+
+class _VerdictMemo:
+    """The engine's verdicts on small tree documents, by their texts, for the process.
+
+    The same local question recurs: at several locations of one diff (the same
+    ``maxLength`` change on several properties), and across diffs (each version pair of
+    a contract, each contract of a registry, every run of a service's boot checks). A
+    verdict is a function of the key alone: ``_tree_text`` gives the same text only to
+    the same tree document (same values, same order, nothing shared), and the rest of
+    what :meth:`_Engine.verdict` reads is in the key (semantics, direction, the step
+    budget, the keyword left unmodelled). Verdicts are frozen and their witnesses are
+    never mutated (a report hands out ``thaw`` copies), so one may be shared. Bounded
+    (least recently used out first) and locked, as :class:`~accord.core.memo.IdentityMemo`.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[_TextKey, Verdict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: _TextKey) -> Verdict | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: _TextKey, verdict: Verdict) -> None:
+        with self._lock:
+            self._entries[key] = verdict
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every verdict (tests that count the engine's questions start cold)."""
+        with self._lock:
+            self._entries.clear()
+
+
+_local_verdicts = _VerdictMemo(4096)
+_ENGINE_FAILED = "the engine could not decide: "
+
+
 class _Engine:
     """The semantic engine with a memo (the same location pair is asked once)."""
 
@@ -533,10 +591,6 @@ class _Engine:
         # (id(old), id(new), semantics, direction) -> (old, new, verdict): the entry keeps
         # both documents alive, so the ids stay theirs. Documents are never mutated.
         self._memo: dict[tuple[int, int, str, str], tuple[Schema, Schema, Verdict]] = {}
-        # (text of old, text of new, semantics, direction) -> verdict, for small documents
-        # without shared parts: the same local question asked at several locations (the
-        # same maxLength change on several properties) is answered once.
-        self._by_text: dict[tuple[str, str, str, str], Verdict] = {}
         self._closure: dict[str, Schema] = {}
         self._plain_sizes: dict[int, tuple[Schema, int | None]] = {}
         self._differs: dict[
@@ -561,18 +615,20 @@ class _Engine:
             return found[2]
         old_text = _tree_text(old)
         new_text = _tree_text(new) if old_text is not None else None
-        by_text = None
+        by_text: _TextKey | None = None
         if old_text is not None and new_text is not None:
-            by_text = (old_text, new_text, sem, direction)
-        result = self._by_text.get(by_text) if by_text is not None else None
+            by_text = (old_text, new_text, sem, direction, self.max_steps, self.unmodelled)
+        result = _local_verdicts.get(by_text) if by_text is not None else None
         if result is None:
             if sem == "contract" and self._holds_by_keys(old, new, direction):
                 result = _HOLDS
             else:
                 sub, sup = (old, new) if direction == "backward" else (new, old)
                 result = self.includes(sub, sup, sem)
-            if by_text is not None:
-                self._by_text[by_text] = result
+            if by_text is not None and not (result.reason or "").startswith(_ENGINE_FAILED):
+                # A failure (a RecursionError deep in a caller's stack, say) is not a
+                # function of the documents: asked again next time.
+                _local_verdicts.put(by_text, result)
         self._memo[key] = (old, new, result)
         return result
 
@@ -690,7 +746,7 @@ class _Engine:
         except Exception as exc:  # noqa: BLE001 - one local question must not sink the report
             return Verdict(
                 holds=None,
-                reason=f"the engine could not decide: {str(exc) or type(exc).__name__}",
+                reason=f"{_ENGINE_FAILED}{str(exc) or type(exc).__name__}",
             )
         if result.holds is True and self.unmodelled is not None:
             return Verdict(holds=None, reason=self.unmodelled)
@@ -843,10 +899,10 @@ class _Witnesses:
     def _validator(self, side: Side, *, writer: bool) -> Any:
         """The reference validator of ``side`` (of its writer closure when ``writer``),
         looked up once per diff: shrinking a witness checks dozens of payloads."""
-        from accord.validation.reference import reference_validator
-
         found = self._validators.get((side, writer))
         if found is None:
+            from accord.validation.reference import reference_validator
+
             schema = self.engine.writer(self.roots[side]) if writer else self.roots[side]
             found = self._validators[side, writer] = reference_validator(schema)
         return found
@@ -947,7 +1003,13 @@ class _Witnesses:
                     payload = walk(payload, (*path, i))
             return payload
 
-        smaller = walk(witness.payload, ())
+        try:
+            smaller = walk(witness.payload, ())
+        finally:
+            # ``walk`` calls itself: it holds the cell that holds it, a reference cycle
+            # through ``self`` (the engine and every document it memoised) that only the
+            # cyclic collector would free. Emptying the cell frees them now.
+            walk = None  # type: ignore[assignment]
         return Witness(smaller, witness.accepted_by, witness.rejected_by)
 
     def root_witness(self, direction: Direction) -> Witness | None:
@@ -1091,6 +1153,19 @@ _READS: dict[str, frozenset[str]] = {
 _DISPATCH = tuple((rule, rule.kind, _READS.get(rule.id)) for rule in RULES.values())
 
 
+@functools.lru_cache(maxsize=1024)
+def _rules_for(excluded: frozenset[str], present: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules the walker runs at a site whose sides rule out the JSON types
+    ``excluded`` and write the keywords ``present``, in the catalogue's order: a function
+    of the two sets alone (:data:`_DISPATCH` does not change), so sites alike (every
+    changed string property of an object) filter the catalogue once."""
+    return tuple(
+        r
+        for r, kind, reads in _DISPATCH
+        if kind not in excluded and (reads is None or not reads.isdisjoint(present))
+    )
+
+
 class _Walker:
     def __init__(
         self, old: Schema, new: Schema, same: Callable[[Any, Any], bool] = same_text
@@ -1142,15 +1217,9 @@ class _Walker:
         self.sites.append(site)
         if site.old.is_false or site.new.is_false:
             # Facets of the other side say nothing once one side rejects everything.
-            rules = [RULES["schema-narrowed"], RULES["schema-widened"]]
+            rules: Sequence[Rule] = (RULES["schema-narrowed"], RULES["schema-widened"])
         else:
-            excluded = _excluded_kinds(site)
-            present = _keywords(site)
-            rules = [
-                r
-                for r, kind, reads in _DISPATCH
-                if kind not in excluded and (reads is None or not reads.isdisjoint(present))
-            ]
+            rules = _rules_for(frozenset(_excluded_kinds(site)), _keywords(site))
         for rule in rules:
             for hit in rule.detect(site):
                 self.found.append((site, hit))
@@ -1206,8 +1275,6 @@ class _Walker:
                     monotone=monotone,
                     anchor=site.location,
                 )
-        from accord.compat._rules import combinator_groups
-
         for old_group, new_group in combinator_groups(site):
             if old_group is None or new_group is None:
                 continue

@@ -21,6 +21,7 @@ from accord.core.values import json_equal
 from accord.core.values import json_type as type_of
 from accord.core.values import number as num
 from accord.validation.budget import expanded_size
+from accord.validation.reference import reference_validator
 
 __all__ = [
     "ALL_TYPES",
@@ -423,8 +424,6 @@ class Ctx:
         return 1 + cost // _COST_SCALE, names
 
     def _compile(self, node: Node) -> Any:
-        from accord.validation.reference import reference_validator
-
         s = node.schema
         # ``_has_ref`` before ``ptr``: a node's pointer is built on first use, and most
         # schemas compiled (leaves of a wide object) never need it.

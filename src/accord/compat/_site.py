@@ -177,6 +177,7 @@ class View:
         self.allof_sizes: list[int] = []
         self._properties: dict[str, list[tuple[str, Schema]]] | None = None
         self._values: dict[str, list[tuple[str, Any]]] = {}
+        self._types: dict[bool, frozenset[str] | None] = {}
         seen: set[str] = set()
         for pointer, schema in entries:
             self._add(pointer, schema, seen)
@@ -240,8 +241,15 @@ class View:
         """Allowed JSON types (``integer`` implied by ``number``); ``None``: unconstrained.
 
         With ``branches``, an ``anyOf``/``oneOf`` whose branches all state a type
-        contributes the union of those types.
+        contributes the union of those types. Found once per view and flag (the walker
+        and the type rules ask each site several times; a view does not change).
         """
+        if branches in self._types:
+            return self._types[branches]
+        found = self._types[branches] = self._find_types(branches=branches)
+        return found
+
+    def _find_types(self, *, branches: bool) -> frozenset[str] | None:
         result: frozenset[str] | None = None
         for _, value in self.values("type"):
             names = type_set(value)

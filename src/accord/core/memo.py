@@ -107,5 +107,17 @@ def canonical_text(value: Any) -> str:
     Memoised on the value's identity: documents are not mutated once built. One memo
     for every layer, so the text the diff writes of an input is the reference
     validator's cache key for that document too (written once, not once per use).
+    A small object of plain scalars (a leaf schema) is written each time instead: that
+    costs no more than the memo's lookup, and keeps the memo for documents.
     """
+    if (
+        type(value) is dict
+        and len(value) <= _FLAT
+        and _SCALARS.issuperset(map(type, value.values()))
+    ):
+        return write_canonical(value)
     return _canonical_memo(value, _write_memoised)
+
+
+# The largest object of plain scalars :func:`canonical_text` writes without the memo.
+_FLAT = 8

@@ -19,6 +19,7 @@ distinct nodes whatever it expands to.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from sys import intern
@@ -39,6 +40,7 @@ __all__ = [
     "expanded_size",
     "freeze_within_limits",
     "refs_within_limits",
+    "thaw_within_limits",
 ]
 
 DEFAULT_MAX_ITEMS = 1000
@@ -70,20 +72,25 @@ def _too_complex(message: str, *, file: str | None, pointer: str) -> SchemaError
     )
 
 
-def _scan(document: Any, max_items: int) -> tuple[bool, int, bool]:
+def _scan(document: Any, max_items: int, max_nodes: int | None = None) -> tuple[bool, int, bool]:
     """Whether any container holds more than ``max_items`` (no pointers built: the
     common answer at load is no, for every schema of a registry), how many containers
     the walk met (one per path: :func:`expanded_size` when no ``$ref`` is followed) and
     whether any object holds a string ``$ref``. The count and the flag are partial when
-    a wide container stops the walk."""
+    a wide container stops the walk, or once the count passes ``max_nodes``: a Python
+    object handed to ``diff`` may share a container many times over, or hold itself
+    (one per path, it has too many paths or infinitely many; the walk would not end)."""
     stack = [document] if isinstance(document, dict | list) else []
     containers = 0
     refs = False
+    cap = sys.maxsize if max_nodes is None else max_nodes
     while stack:
         value = stack.pop()
         if len(value) > max_items:
             return True, containers, refs
         containers += 1
+        if containers > cap:
+            break
         if isinstance(value, dict):
             refs = refs or type(value.get("$ref")) is str
             items: Any = value.values()
@@ -199,7 +206,7 @@ def check_limits(
             widest offending container (``max-items``) or the root (``max-nodes``).
     """
     limits = limits or SchemaLimits()
-    any_wide, containers, refs = _scan(document, limits.max_items)
+    any_wide, containers, refs = _scan(document, limits.max_items, limits.max_nodes)
     wide = _wide(document, limits.max_items) if any_wide else None
     if wide is not None:
         where, size = wide
@@ -211,7 +218,9 @@ def check_limits(
         )
     # Without a string ``$ref`` nothing is followed: the expanded size is the count of
     # the walk above (shared containers once per path, as ``expanded_size`` counts).
-    if refs:
+    # Over the cap already, it stays over with every ``$ref`` followed (each adds paths):
+    # refused without following them (a container holding itself counts no further).
+    if refs and containers <= limits.max_nodes:
         containers = expanded_size(document, cap=limits.max_nodes)
     if containers > limits.max_nodes:
         raise _too_complex(
@@ -224,6 +233,99 @@ def check_limits(
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _NUMBERS = frozenset({int, float, bool, type(None)})
+
+
+def thaw_within_limits(
+    document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
+) -> Any:
+    """:func:`check_limits`, and for a document without ``$ref`` or cycle
+    :func:`~accord.core.frozen.thaw` too, in one walk: the plain copy thaw would make,
+    or None when the caller must make it.
+
+    The walk copies as it counts, and gives up (None, after :func:`check_limits` on the
+    document, which raises for anything over the limits) at the first string ``$ref``
+    (its target's paths count), the first container over ``max-items``, past
+    ``max-nodes`` containers, at a container holding itself, or at Python's recursion
+    limit. A container met again (shared: a Python document may reuse one ``enum``
+    list) is copied once, as thaw keeps sharing, and counted once per path with all
+    it holds, as :func:`check_limits` counts. Otherwise the count is what
+    :func:`check_limits` counts (nothing followed) and the copy is thaw's (a fresh
+    ``dict``/``list`` for each container, every other value as it is).
+
+    Raises:
+        SchemaError: exactly what :func:`check_limits` raises for ``document``.
+    """
+    limits = limits or SchemaLimits()
+    if isinstance(document, dict | list):
+        state = _Thawing(limits)
+        try:
+            return _thaw_counted(document, state)
+        except (_NotATree, RecursionError):
+            pass
+    check_limits(document, limits, file=file)
+    return None
+
+
+class _NotATree(Exception):
+    """:func:`_thaw_counted` met what only the separate walks decide."""
+
+
+class _Thawing:
+    """What :func:`_thaw_counted` has met (module level: no self-referencing closure)."""
+
+    __slots__ = ("containers", "done", "max_items", "max_nodes")
+
+    def __init__(self, limits: SchemaLimits) -> None:
+        self.max_items = limits.max_items
+        self.max_nodes = limits.max_nodes
+        self.containers = 0
+        # id -> (copy, containers counted under it, itself included), or None while it
+        # is being copied. The document keeps every container alive: ids stay theirs.
+        self.done: dict[int, tuple[Any, int] | None] = {}
+
+
+def _thaw_counted(node: Any, state: _Thawing) -> Any:
+    """``thaw``'s copy of the container ``node``, counted once per path."""
+    done = state.done
+    key = id(node)
+    found = done.get(key, _ABSENT)
+    if found is not _ABSENT:
+        if found is None:
+            raise _NotATree  # it holds itself: infinitely many paths
+        state.containers += found[1]
+        if state.containers > state.max_nodes:
+            raise _NotATree
+        return found[0]
+    if len(node) > state.max_items:
+        raise _NotATree
+    before = state.containers
+    state.containers = before + 1
+    if before >= state.max_nodes:
+        raise _NotATree
+    copied: Any
+    if isinstance(node, dict):
+        if type(node.get("$ref")) is str:
+            raise _NotATree
+        # A C copy first; only values that are not plain scalars are looked at (most
+        # objects of a schema hold none: the copy is all the work), as thaw does.
+        copied = dict(node)
+        if not _SCALARS.issuperset(map(type, copied.values())):
+            done[key] = None  # being copied: met again below, it holds itself
+            for k, v in copied.items():
+                if isinstance(v, dict | list):
+                    copied[k] = _thaw_counted(v, state)
+    elif _SCALARS.issuperset(map(type, node)):
+        copied = list(node)
+    else:
+        done[key] = None
+        copied = [_thaw_counted(v, state) if isinstance(v, dict | list) else v for v in node]
+    done[key] = (copied, state.containers - before)
+    return copied
+
+
+_ABSENT: Any = object()
+
+
 # Fills a FrozenDict while it is built (its own __setitem__ refuses).
 _set = dict.__setitem__
 

@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from accord.core.memo import canonical_text, write_canonical
+from accord.validation.dialect import Declared
 from accord.validation.offline import rs_declared_validator, rs_validator
 
 _lock = threading.Lock()
@@ -34,8 +35,6 @@ def reference_validator(schema: Any) -> Any:
     serialise it again and again; the memo is the one :func:`canonical_text` keeps for
     every layer, so a document the diff already wrote is not written again here.
     """
-    from accord.validation.dialect import Declared
-
     declared = schema if isinstance(schema, Declared) else None
     if declared is not None and declared.refused is not None:
         raise declared.refused
