@@ -136,12 +136,12 @@ class _Quiet(WSGIRequestHandler):
 
 
 @pytest.fixture
-def http_server() -> Iterator[Callable[[Users], str]]:
-    """Start ``wsgi_app(users)`` on a loopback port (stdlib server, a thread)."""
+def wsgi_server() -> Iterator[Callable[[Callable[..., Any]], str]]:
+    """Start a WSGI app on a loopback port (stdlib server, a thread); its base URL."""
     servers: list[WSGIServer] = []
 
-    def start(users: Users) -> str:
-        server = make_server("127.0.0.1", 0, wsgi_app(users), handler_class=_Quiet)
+    def start(app: Callable[..., Any]) -> str:
+        server = make_server("127.0.0.1", 0, app, handler_class=_Quiet)
         servers.append(server)
         threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
@@ -152,3 +152,11 @@ def http_server() -> Iterator[Callable[[Users], str]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def http_server(
+    wsgi_server: Callable[[Callable[..., Any]], str],
+) -> Callable[[Users], str]:
+    """Start ``wsgi_app(users)`` on a loopback port."""
+    return lambda users: wsgi_server(wsgi_app(users))

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from _provider_support import http_server, registry_root
+from _provider_support import http_server, registry_root, wsgi_server
 
-__all__ = ["http_server", "registry_root"]
+__all__ = ["http_server", "registry_root", "wsgi_server"]

@@ -7,14 +7,11 @@ consumer blamed) with only "$: the body is missing or not JSON" to go on.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from wsgiref.simple_server import WSGIServer, make_server
 
 import pytest
-from _provider_support import _Quiet
 
 from accord.provider import HttpTarget, StateRegistry, parse_base_url, verify_provider
 from accord.registry.model import Registry
@@ -29,9 +26,10 @@ Answer = tuple[int, str, bytes]
 
 
 @pytest.fixture
-def raw_server() -> Iterator[Callable[[Answer], str]]:
+def raw_server(
+    wsgi_server: Callable[[Callable[..., Any]], str],
+) -> Callable[[Answer], str]:
     """A loopback server answering every request with one fixed status, type and body."""
-    servers: list[WSGIServer] = []
 
     def start(answer: Answer) -> str:
         status, content_type, body = answer
@@ -40,17 +38,9 @@ def raw_server() -> Iterator[Callable[[Answer], str]]:
             start_response(f"{status} Whatever", [("Content-Type", content_type)])
             return [body]
 
-        server = make_server("127.0.0.1", 0, app, handler_class=_Quiet)
-        servers.append(server)
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return f"http://127.0.0.1:{server.server_port}"
+        return wsgi_server(app)
 
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return start
 
 
 def _states() -> StateRegistry:
