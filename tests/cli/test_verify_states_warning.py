@@ -12,9 +12,9 @@ import pytest
 from accord.cli import main
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "provider"))
-from _provider_support import Users, http_server, registry_root  # the provider tests' fixtures
+from _provider_support import Users, http_server, registry_root, wsgi_server  # fixtures
 
-__all__ = ["http_server", "registry_root"]
+__all__ = ["http_server", "registry_root", "wsgi_server"]
 
 STATES = """
 from accord.provider import provider_state

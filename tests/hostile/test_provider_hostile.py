@@ -34,9 +34,9 @@ from accord.provider._states import StateFailed
 from accord.registry.model import Registry
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "provider"))
-from _provider_support import Users, http_server, registry_root  # the provider tests' fixtures
+from _provider_support import Users, http_server, registry_root, wsgi_server  # fixtures
 
-__all__ = ["http_server", "registry_root"]
+__all__ = ["http_server", "registry_root", "wsgi_server"]
 
 
 def _hostile(root: Path, change: Callable[[dict[str, Any]], None]) -> None:
