@@ -45,6 +45,7 @@ __all__ = [
     "ExpectationFile",
     "discover",
     "dump",
+    "expectation_paths",
     "expectation_schema",
     "interaction_key",
     "iter_bodies",
@@ -313,10 +314,16 @@ def discover(root: str | Path, *, consumer: str | None = None) -> list[Expectati
         UsageError: ``consumer-unknown``: ``consumer`` has no expectation file.
     """
     root = Path(root)
+    found = [load(p, root=root) for p in expectation_paths(root)]
+    return of_consumer(found, consumer)
+
+
+def expectation_paths(root: Path) -> list[Path]:
+    """The expectation files under ``<root>/consumers/``, sorted: regular ``*.json``
+    files (symlinks and special files there are the registry walk's to report)."""
     base = root / CONSUMERS_DIR
     paths = sorted(base.rglob("*.json")) if base.is_dir() else []
-    found = [load(p, root=root) for p in paths if p.is_file() and not p.is_symlink()]
-    return of_consumer(found, consumer)
+    return [p for p in paths if p.is_file() and not p.is_symlink()]
 
 
 def of_consumer(files: Sequence[ExpectationFile], consumer: str | None) -> list[ExpectationFile]:

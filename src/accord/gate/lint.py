@@ -156,14 +156,11 @@ def _check_consumers(root: Path) -> Iterator[Problem]:
     it: a file they refuse (malformed JSON, an invalid expectation, a bad contract
     reference or regex) is a problem here too, never "no problems". Symlinks and special
     files there are the walk's (``path-symlink``, ``path-special-file``)."""
-    from accord.consumers._model import CONSUMERS_DIR, load
+    from accord.consumers._model import CONSUMERS_DIR, expectation_paths, load
 
-    base = root / CONSUMERS_DIR
-    if not base.is_dir() or base.is_symlink():
+    if (root / CONSUMERS_DIR).is_symlink():
         return
-    for path in sorted(base.rglob("*.json")):
-        if path.is_symlink() or not path.is_file():
-            continue
+    for path in expectation_paths(root):
         try:
             load(path, root=root)
         except AccordError as exc:
