@@ -311,10 +311,29 @@ def test_a_steady_row_stops_at_its_minimum_and_a_noisy_one_gets_more_rounds() ->
     )
     # rounds of 0.02 s: 21 at least; the steady row is within 10% at once, the noisy one
     # (1, 2, 1, 2, ...) never is, so it runs to the cap
-    assert _rounds(bench, [steady, noisy], clock, max_rounds=40) == [21, 40]
+    assert _rounds(bench, [steady, noisy], clock, fast_max_rounds=40) == [21, 40]
     assert len(steady.floor.values) == 21
     assert steady.spread() < 10.0
     assert noisy.spread() > 10.0
+
+
+def test_cheap_noisy_rows_run_past_the_cap_of_costly_ones_within_the_budget() -> None:
+    bench = _script("bench")
+    clock, log = _FakeClock(), []
+
+    def noisy(label: str, cost: float) -> Any:
+        return bench.Row(
+            label, "g", label, _side(bench, label, [1.0, 2.0], clock, cost, log), None, "< 5 ms"
+        )
+
+    # a round under 0.1 s (an in-process micro row) may run up to fast_max_rounds ...
+    assert _rounds(bench, [noisy("cheap", 0.02)], clock, max_rounds=30, fast_max_rounds=90) == [90]
+    # ... a fresh-process row stops at max_rounds ...
+    assert _rounds(bench, [noisy("costly", 0.2)], clock, max_rounds=30, fast_max_rounds=90) == [30]
+    # ... and the budget still ends a cheap row first (0.05 s a round, ~2 s: 40 rounds)
+    assert _rounds(
+        bench, [noisy("budget", 0.05)], clock, budget=2.025, max_rounds=30, fast_max_rounds=90
+    ) == [40]
 
 
 def test_rounds_interleave_every_side_in_a_new_order_each_round() -> None:
