@@ -177,3 +177,26 @@ def test_lint_checks_the_registry_list_and_validate_use(
     report = json.loads(capsys.readouterr().out)
     assert Path(report["root"]) == reg.resolve()
     assert [p["code"] for p in report["problems"]] == ["file-unexpected"]
+
+
+def test_provider_cases_finds_the_registry_as_every_other_entry_point_does(
+    project: Path, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # provider_cases read any text as a directory: "pkg:NAME" (and ACCORD_REGISTRY naming
+    # a package) was "registry directory does not exist" where validator() loads it
+    from accord.errors import ProviderError
+    from accord.testing import provider_cases
+
+    reg = make_registry(tmp_path / "acme")
+    fake_install(site, "acme-contracts", "1.4.0", reg)
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("ACCORD_REGISTRY", raising=False)
+    for how in ({"registry": "pkg:acme-contracts"}, {}):
+        # the registry loads; it has no consumers, so the provider is unknown to it
+        with pytest.raises(ProviderError) as info:
+            provider_cases("billing", **how)
+        assert info.value.code == "provider-unknown", how
+    monkeypatch.setenv("ACCORD_REGISTRY", "pkg:acme-contracts")
+    with pytest.raises(ProviderError) as info:
+        provider_cases("billing")
+    assert info.value.code == "provider-unknown"

@@ -647,7 +647,7 @@ class Registry:
             raise RegistryError(_dedupe(problems), root=str(self.root))
 
     @classmethod
-    def discover(cls, path: str | Path | None = None) -> Registry:
+    def discover(cls, path: str | os.PathLike[str] | None = None) -> Registry:
         """Load the registry at ``path``, else the one discovery finds: ``ACCORD_REGISTRY``,
         ``[tool.accord] registry`` in the nearest ``pyproject.toml``, an installed registry
         package (entry point group ``accord.registries``), else ``./contracts``.

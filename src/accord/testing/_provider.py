@@ -38,7 +38,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -75,16 +74,14 @@ class ProviderCase:
 
 
 def _registry(registry: Registry | str | os.PathLike[str] | None) -> Registry:
+    """The registry as every entry point finds it (``accord.registry.discovery``): the
+    argument (a directory or ``"pkg:NAME"``), ``ACCORD_REGISTRY``, ``[tool.accord]
+    registry``, an installed registry package, ``./contracts``."""
     from accord.registry.model import Registry
 
     if isinstance(registry, Registry):
         return registry
-    if registry is not None:
-        return Registry.load(Path(registry))
-    env = os.environ.get("ACCORD_REGISTRY")
-    if env:
-        return Registry.load(Path(env))
-    return Registry.discover(None)
+    return Registry.discover(registry)
 
 
 def provider_cases(
@@ -98,8 +95,9 @@ def provider_cases(
     """``pytest.param`` per interaction consumers expect of ``provider``, with ids
     ``consumer: description`` (for ``@pytest.mark.parametrize("case", ...)``).
 
-    The registry is ``registry``, else ``ACCORD_REGISTRY``, else ``[tool.accord]
-    registry`` of the nearest ``pyproject.toml``, else ``./contracts``.
+    The registry is ``registry`` (a directory or ``"pkg:NAME"``), else ``ACCORD_REGISTRY``,
+    else ``[tool.accord] registry`` of the nearest ``pyproject.toml``, else an installed
+    registry package, else ``./contracts``.
     """
     from accord.provider._verify import select_cases
     from accord.registry.model import registry_or_root_argument
