@@ -200,3 +200,15 @@ def test_provider_cases_finds_the_registry_as_every_other_entry_point_does(
     with pytest.raises(ProviderError) as info:
         provider_cases("billing")
     assert info.value.code == "provider-unknown"
+
+
+@pytest.mark.parametrize("wrong", [1, b"contracts", ["contracts"], object()])
+def test_resolve_registry_refuses_what_is_not_a_registry(project: Path, wrong: object) -> None:
+    # it took any non-path for a Registry: AttributeError 'int' object has no attribute 'root'
+    from accord.errors import UsageError
+
+    for call in (resolve_registry, registry_source):
+        with pytest.raises(UsageError) as info:
+            call(wrong)  # type: ignore[arg-type]
+        assert info.value.code == "registry-argument"
+        assert type(wrong).__name__ in info.value.message

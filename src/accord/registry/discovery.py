@@ -247,10 +247,14 @@ def resolve_registry(
         :meth:`Registry.load` reports that.
 
     Raises:
+        UsageError: ``registry-argument``, ``registry`` is none of these.
         ConfigError: ``registry-ambiguous`` (several registry packages installed and
             none named), ``registry-package-not-found``, ``registry-package-broken``,
             or an invalid ``[tool.accord]`` table.
     """
+    from accord.registry.model import registry_or_root_argument
+
+    registry = registry_or_root_argument(registry)  # UsageError: not a registry
     here = Path(cwd) if cwd is not None else Path.cwd()
     env = os.environ if environ is None else environ
     if registry is not None and not isinstance(registry, (str, os.PathLike)):
