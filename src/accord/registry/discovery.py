@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from accord.errors import ConfigError
+from accord.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -252,9 +252,16 @@ def resolve_registry(
             none named), ``registry-package-not-found``, ``registry-package-broken``,
             or an invalid ``[tool.accord]`` table.
     """
-    from accord.registry.model import registry_or_root_argument
-
-    registry = registry_or_root_argument(registry)  # UsageError: not a registry
+    if not (
+        registry is None
+        or isinstance(registry, (str, os.PathLike))
+        or isinstance(getattr(registry, "root", None), Path)  # a Registry (model imports us)
+    ):
+        raise UsageError(
+            "registry= takes a Registry (Registry.load(path)), a registry directory (str or "
+            f"os.PathLike), 'pkg:NAME' or None, not {type(registry).__name__}",
+            code="registry-argument",
+        )
     here = Path(cwd) if cwd is not None else Path.cwd()
     env = os.environ if environ is None else environ
     if registry is not None and not isinstance(registry, (str, os.PathLike)):
