@@ -6,6 +6,7 @@ import importlib
 import json
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,79 @@ def test_the_models_package_does_not_import_fastjsonschema(out: Path) -> None:
     index_text = (out / PACKAGE / "__init__.py").read_text()
     assert "fastjsonschema" not in index_text.split('"""')[-1].split("FAST_VALIDATORS")[0]
     assert "_fast import" not in index_text
+
+
+NUMBERS = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {
+        "amount": {"type": "number", "minimum": 0, "maximum": 10},
+        "tags": {"type": "array"},
+        "next": {"$ref": "#"},
+    },
+    "required": ["amount"],
+}
+
+
+@pytest.fixture(scope="module")
+def numbers_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from _registry_builders import publish
+
+    directory = tmp_path_factory.mktemp("fast-numbers")
+    publish(directory / "reg", "shop.price", {"1.0.0": NUMBERS})
+    package = "accord_fast_numbers"
+    generate_package(Registry.load(directory / "reg"), directory / "out", package=package)
+    sys.path.insert(0, str(directory / "out"))
+    yield importlib.import_module(f"{package}.shop.price.v1_0_0_fast")
+    sys.path.remove(str(directory / "out"))
+    for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        del sys.modules[name]
+
+
+@pytest.mark.parametrize(
+    ("payload", "name"),
+    [
+        # NaN compares False with every bound: fastjsonschema alone called it valid
+        ({"amount": float("nan")}, "data.amount"),
+        ({"amount": 1, "tags": [0, float("-inf")]}, "data.tags[1]"),
+        ({"amount": 1, "next": {"amount": float("inf")}}, "data.next.amount"),
+        ({"amount": 1, "tags": [{"x": Decimal("NaN")}]}, "data.tags[0].x"),
+        ({"amount": 1, "tags": [Decimal("-Infinity")]}, "data.tags[0]"),
+    ],
+    ids=["nan", "minus-inf-in-array", "inf-through-ref", "decimal-nan", "decimal-inf"],
+)
+def test_fast_modules_refuse_numbers_no_json_text_holds(
+    numbers_module: Any, payload: Any, name: str
+) -> None:
+    import fastjsonschema
+
+    with pytest.raises(fastjsonschema.JsonSchemaValueException) as caught:
+        numbers_module.validate(payload)
+    assert caught.value.name == name
+    assert "no JSON number" in caught.value.message
+    # what a JSON text can hold is decided as before
+    assert numbers_module.validate({"amount": 1.5, "next": {"amount": 0}}) is not None
+    with pytest.raises(fastjsonschema.JsonSchemaValueException):
+        numbers_module.validate({"amount": 11})
+
+
+def test_fast_modules_walk_shared_and_cyclic_payloads_once(numbers_module: Any) -> None:
+    # built in Python, not parsed: a list shared along 2**60 paths, and a cycle; the
+    # number walk visits each container once (fastjsonschema does not look inside tags)
+    shared: list[Any] = [1.0]
+    for _ in range(60):
+        shared = [shared, shared]
+    cyclic: list[Any] = [2.0]
+    cyclic.append(cyclic)
+    assert numbers_module.validate({"amount": 1, "tags": shared}) is not None
+    assert numbers_module.validate({"amount": 1, "tags": cyclic}) is not None
+
+
+def test_allow_list_refuses_an_edited_numbers_walk(numbers_module: Any) -> None:
+    source = Path(numbers_module.__file__).read_text()
+    check_fast_source(source)
+    edited = source.replace("seen = set()", "seen = set(); open('x')", 1)
+    assert edited != source
+    with pytest.raises(CodegenError) as caught:
+        check_fast_source(edited)
+    assert caught.value.code == "codegen-unsafe-output"

@@ -258,6 +258,11 @@ _FAST_BUILTINS = frozenset(
      "hasattr", "enumerate", "type", "int", "float", "bool", "any", "all", "min", "max",
      "range", "None", "True", "False"}
 )  # fmt: skip
+# Names NUMBERS_WALK reads: generated code may not rebind them at module level.
+_WALK_NAMES = frozenset(
+    {"id", "repr", "validate", "validate_schema", "validate_json_numbers",
+     "validate_json_numbers_named"}
+)  # fmt: skip
 _FAST_METHODS = frozenset(
     {"remove", "keys", "items", "values", "get", "is_integer", "search", "match", "fullmatch",
      "format", "add", "append"}
@@ -272,6 +277,64 @@ _FAST_NODES: tuple[type[ast.AST], ...] = (
     ast.operator, ast.unaryop, ast.cmpop,
 )  # fmt: skip
 _FORMATTER = string.Formatter()
+
+
+# A fast module's entry point (accord.codegen._fast): accord's text, appended verbatim
+# (check_fast_source recognises it by equality, so it may use what generated code may
+# not: a set, id, a method call).
+# One walk visits each container once (a payload built in Python may share or cycle);
+# a payload without such a number costs that walk only; with one, a second walk names it.
+NUMBERS_WALK = """
+
+def validate(data, custom_formats={}, name_prefix=None):
+    \"\"\"data if it is valid, else JsonSchemaValueException. A number no JSON text holds
+    (NaN, an infinity) is refused first: fastjsonschema would compare it with bounds.\"\"\"
+    if not validate_json_numbers(data):
+        validate_json_numbers_named(data, name_prefix or "data")
+    return validate_schema(data, custom_formats, name_prefix)
+
+
+def validate_json_numbers(data):
+    seen = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (dict, list, tuple)):
+            if id(value) not in seen:
+                seen.add(id(value))
+                stack.extend(value.values() if isinstance(value, dict) else value)
+        elif isinstance(value, float):
+            if value - value != 0:
+                return False
+        elif isinstance(value, Decimal) and not value.is_finite():
+            return False
+    return True
+
+
+def validate_json_numbers_named(data, name):
+    seen = set()
+    stack = [(data, name)]
+    while stack:
+        value, name = stack.pop()
+        if isinstance(value, (dict, list, tuple)):
+            if id(value) not in seen:
+                seen.add(id(value))
+                if isinstance(value, dict):
+                    stack.extend((v, name + "." + str(k)) for k, v in value.items())
+                else:
+                    stack.extend((v, name + "[" + str(i) + "]") for i, v in enumerate(value))
+        elif isinstance(value, float) and value - value != 0 or (
+            isinstance(value, Decimal) and not value.is_finite()
+        ):
+            raise JsonSchemaValueException(
+                name + " must be a number a JSON text can hold, not " + repr(value)
+                + " (no JSON number is NaN or infinite)",
+                value=value,
+                name=name,
+                definition={},
+                rule="type",
+            )
+"""
 
 
 class _FastChecker:
@@ -329,7 +392,7 @@ class _FastChecker:
                 raise self.fail(stmt, f"module-level {type(stmt).__name__} is not allowed")
 
     def assigned(self, stmt: ast.stmt, name: str) -> None:
-        if name.startswith("_") or name in self.names:
+        if name.startswith("_") or name in self.names or name in _WALK_NAMES:
             raise self.fail(stmt, f"assignment to {name!r}")
         self.names.add(name)
 
@@ -445,6 +508,8 @@ def check_fast_source(source: str, *, file: str | None = None) -> None:
         CodegenError: ``codegen-unsafe-output`` naming the offending line.
     """
     checker = _FastChecker(file)
+    # accord's own entry point, verbatim at the end; the rest is fastjsonschema's output
+    source = source.removesuffix(NUMBERS_WALK)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
