@@ -20,6 +20,7 @@ import hashlib
 import importlib.util
 import json
 import keyword
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -38,7 +39,13 @@ from accord.codegen._idents import class_name, name_ident, version_ident
 from accord.codegen._noop import recorded, remember, tree_inputs
 from accord.codegen._render import GENERATOR, GENERATOR_VERSION, OPTIONS_KEY, render_version
 from accord.codegen._safety import check_source
-from accord.core.jsondoc import atomic_write, canonical_dumps, check_out_dir, make_out_dir
+from accord.core.jsondoc import (
+    atomic_write,
+    canonical_dumps,
+    check_out_dir,
+    make_out_dir,
+    path_argument,
+)
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
 from accord.errors import AccordError, UsageError
@@ -354,7 +361,7 @@ def _index_text(
 
 def generate_package(
     registry: Registry,
-    out_dir: Path,
+    out_dir: str | os.PathLike[str],
     *,
     package: str = DEFAULT_PACKAGE,
     check: bool = False,
@@ -394,6 +401,7 @@ def generate_package(
     from accord.registry.model import registry_argument
 
     registry = registry_argument(registry)
+    out_dir = path_argument(out_dir, "out_dir")
 
     registry.verify_all()
     check_out_dir(out_dir, writing=not check)

@@ -1050,6 +1050,27 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
 _SPECIAL_ROOTS = ("/proc", "/sys", "/dev")
 
 
+def path_argument(value: object, argument: str) -> Path:
+    """``value`` as a :class:`~pathlib.Path`: a public function's directory argument
+    (``str`` or ``os.PathLike``).
+
+    Raises:
+        UsageError: ``path-argument`` for anything else (``None``, bytes, a number, ...),
+            naming the argument and the type it got.
+    """
+    from accord.errors import UsageError
+
+    if isinstance(value, str | os.PathLike):
+        try:
+            return Path(value)  # TypeError: a PathLike whose path is bytes
+        except TypeError:
+            pass
+    raise UsageError(
+        f"{argument}= takes a directory path (str or os.PathLike), not {type(value).__name__}",
+        code="path-argument",
+    )
+
+
 def check_out_dir(path: Path, *, option: str = "--out", writing: bool = True) -> None:
     """Refuse an output directory that is a file, special, or not writable (writes nothing).
 

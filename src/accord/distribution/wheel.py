@@ -540,10 +540,10 @@ def package_registry(
             finds an error (a lock line trusts a version the loader then skips checking).
         CodegenError: the models cannot be generated (``--no-models`` skips them).
     """
-    from accord.core.jsondoc import check_out_dir, make_out_dir
+    from accord.core.jsondoc import check_out_dir, make_out_dir, path_argument
     from accord.registry.model import Registry
 
-    check_out_dir(Path(out_dir))
+    check_out_dir(path_argument(out_dir, "out_dir"))
     if isinstance(registry, Registry):
         reg = registry
     else:
@@ -687,9 +687,9 @@ def export_expectations(
     import copy
 
     from accord.consumers._model import digest_of, discover, dump, load, validate
-    from accord.core.jsondoc import atomic_write
+    from accord.core.jsondoc import atomic_write, path_argument
 
-    source_root, target_root = Path(source), Path(target)
+    source_root, target_root = path_argument(source, "source"), path_argument(target, "target")
     if not target_root.is_dir():
         raise UsageError(
             f"--to {target_root}: not a directory (the central registry's root)",

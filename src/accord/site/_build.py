@@ -673,11 +673,11 @@ def build_site(
         UsageError: ``out`` is refused (see :func:`check_out`); nothing is written.
         AccordError: what :func:`render_site` raises; nothing is written.
     """
+    from accord.core.jsondoc import path_argument
     from accord.registry.model import registry_argument
 
     registry = registry_argument(registry)
-
-    target = check_out(Path(out), registry.root)
+    target = check_out(path_argument(out, "out"), registry.root)
     files = render_site(registry, progress=progress)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
