@@ -88,21 +88,53 @@ class RouteContract:
         return self.response.get(status)
 
 
-def _route_contract(value: RouteContract | Mapping[str, Any] | str) -> RouteContract:
-    if isinstance(value, RouteContract):
-        return value
+def _route_contract(key: str, value: object) -> RouteContract:
+    """The route's contracts, or ``UsageError`` for a shape that cannot be read: a
+    response keyed by something no response has as its status would silently never be
+    checked (``True`` is the int 1 to Python)."""
     if isinstance(value, str):
         return RouteContract(request=value)
-    unknown = set(value) - {"request", "response"}
-    if unknown:
+    if isinstance(value, RouteContract):
+        spec = value
+    elif isinstance(value, Mapping):
+        unknown = set(value) - {"request", "response"}
+        if unknown:
+            raise UsageError(
+                f"route {key!r}: contract keys are 'request' and 'response', "
+                f"not {sorted(map(repr, unknown))}",
+                code="usage",
+            )
+        spec = RouteContract(request=value.get("request"), response=value.get("response"))
+    else:
         raise UsageError(
-            f"route contract keys are 'request' and 'response', not {sorted(unknown)}",
+            f"route {key!r}: expected a reference, a RouteContract or a dict with "
+            f"'request'/'response' keys, not {type(value).__name__}",
             code="usage",
         )
-    response = value.get("response")
-    if isinstance(response, Mapping):
-        response = {int(k): v for k, v in response.items()}
-    return RouteContract(request=value.get("request"), response=response)
+    response = spec.response
+    if response is None or isinstance(response, str):
+        return spec
+    if not isinstance(response, Mapping):
+        raise UsageError(
+            f"route {key!r}: 'response' is a reference or a mapping status code -> "
+            f"reference, not {type(response).__name__}",
+            code="usage",
+        )
+    statuses = {_status_code(key, status): ref for status, ref in response.items()}
+    return RouteContract(request=spec.request, response=statuses)
+
+
+def _status_code(key: str, status: object) -> int:
+    """An HTTP status (100..599) given as an int or a string of ASCII digits."""
+    if isinstance(status, str) and status.strip().isascii() and status.strip().isdigit():
+        status = int(status)
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise UsageError(
+            f"route {key!r}: response status {status!r} is not an HTTP status code "
+            "(100..599), so that contract would never be checked",
+            code="usage",
+        )
+    return status
 
 
 def violation_detail(
@@ -205,14 +237,22 @@ class ContractMiddleware:
         self._routes_checked = False
         try:
             reg = _registry_for(registry)
+            if not isinstance(routes, Mapping):
+                raise UsageError(
+                    "routes must map 'METHOD /path/template' to contracts, "
+                    f"not {type(routes).__name__}",
+                    code="usage",
+                )
             for key, value in routes.items():
-                method, _, path = key.strip().partition(" ")
+                method, _, path = (
+                    key.strip().partition(" ") if isinstance(key, str) else ("", "", "")
+                )
                 if not method or not path.startswith("/"):
                     raise UsageError(
                         f"route key {key!r}: expected 'METHOD /path/template', e.g. 'POST /orders'",
                         code="usage",
                     )
-                spec = _route_contract(value)
+                spec = _route_contract(key, value)
                 compiled = _Compiled(
                     request=validator(spec.request, registry=reg) if spec.request else None,
                     spec=spec,

@@ -1,0 +1,86 @@
+"""ContractMiddleware's ``routes`` argument: a shape it cannot read is a ``UsageError``
+(failing startup under ``app.add_middleware``), never a ``ValueError``/``TypeError``
+traceback, and never a contract that is silently never checked (a status key no
+response can have, such as ``True`` read as status 1)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from accord.errors import UsageError
+from accord.service.fastapi import ContractMiddleware, RouteContract
+
+CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
+MONEY = "common.money@^1"
+
+BAD_ROUTES = {
+    "status-2xx": {"GET /items/{sku}": {"response": {"2xx": MONEY}}},
+    "status-true": {"GET /items/{sku}": {"response": {True: MONEY}}},
+    "status-float": {"GET /items/{sku}": {"response": {200.5: MONEY}}},
+    "status-99": {"GET /items/{sku}": {"response": {99: MONEY}}},
+    "status-600": {"GET /items/{sku}": {"response": {600: MONEY}}},
+    "status-none": {"GET /items/{sku}": {"response": {None: MONEY}}},
+    "status-fullwidth-digits": {"GET /items/{sku}": {"response": {"\uff12\uff10\uff10": MONEY}}},
+    "response-int": {"GET /items/{sku}": {"response": 5}},
+    "response-list": {"GET /items/{sku}": {"response": [MONEY]}},
+    "route-none": {"GET /items/{sku}": None},
+    "route-list": {"GET /items/{sku}": [MONEY]},
+    "route-contract-status-true": {"GET /items/{sku}": RouteContract(response={True: MONEY})},
+    "key-int": {5: MONEY},
+}
+
+
+def _startup(app: Any) -> list[dict[str, Any]]:
+    """Drive the ASGI lifespan as a server does: startup, then shutdown."""
+    incoming = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(dict(message))
+
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+@pytest.mark.parametrize("routes", list(BAD_ROUTES.values()), ids=list(BAD_ROUTES))
+def test_a_routes_shape_it_cannot_read_is_a_usage_error(routes: dict[Any, Any]) -> None:
+    with pytest.raises(UsageError) as caught:
+        ContractMiddleware(FastAPI(), routes=routes, registry=CONTRACTS)
+    assert caught.value.code == "usage"
+
+
+@pytest.mark.parametrize("routes", list(BAD_ROUTES.values()), ids=list(BAD_ROUTES))
+def test_a_routes_shape_it_cannot_read_fails_startup(routes: dict[Any, Any]) -> None:
+    app = FastAPI()
+    app.add_middleware(ContractMiddleware, routes=routes, registry=CONTRACTS)
+
+    @app.get("/items/{sku}")
+    def item(sku: str) -> dict[str, Any]:
+        return {"amount": "1.00", "currency": "EUR"}
+
+    sent = _startup(app)
+    assert sent[0]["type"] == "lifespan.startup.failed"
+
+
+@pytest.mark.parametrize("routes", [None, [("GET /x", MONEY)], "GET /x"])
+def test_routes_that_are_no_mapping_are_a_usage_error(routes: Any) -> None:
+    with pytest.raises(UsageError, match="routes"):
+        ContractMiddleware(FastAPI(), routes=routes, registry=CONTRACTS)
+
+
+@pytest.mark.parametrize("status", [200, "201", " 204 "])
+def test_status_codes_as_numbers_or_digit_strings_are_read(status: Any) -> None:
+    middleware = ContractMiddleware(
+        FastAPI(), routes={"GET /x": {"response": {status: MONEY}}}, registry=CONTRACTS
+    )
+    (compiled,) = middleware._routes.values()
+    assert compiled.spec.response_ref(int(status)) == MONEY
