@@ -9,6 +9,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -84,3 +85,62 @@ def test_status_codes_as_numbers_or_digit_strings_are_read(status: Any) -> None:
     )
     (compiled,) = middleware._routes.values()
     assert compiled.spec.response_ref(int(status)) == MONEY
+
+
+def _mounted(routes: dict[str, Any]) -> FastAPI:
+    """An app serving its orders from a sub-app mounted at ``/api``."""
+    sub = FastAPI()
+
+    @sub.post("/orders/{order_id}")
+    def amend(order_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"amount": "1.00", "currency": "EUR"}
+
+    @sub.post("/orders")
+    def place(payload: dict[str, Any]) -> dict[str, Any]:
+        return {"amount": "1.00", "currency": "EUR"}
+
+    app = FastAPI()
+    app.mount("/api", sub)
+    app.add_middleware(ContractMiddleware, routes=routes, registry=CONTRACTS)
+    return app
+
+
+def _post(app: FastAPI, path: str, payload: Any) -> int:
+    async def go() -> int:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return (await client.post(path, json=payload)).status_code
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("template", ["/api/orders", "/api/orders/{order_id}"])
+def test_a_route_of_a_mounted_app_is_checked(template: str) -> None:
+    app = _mounted({f"POST {template}": {"request": MONEY}})
+    path = template.replace("{order_id}", "A-1")
+    assert _post(app, path, {"amount": 1}) == 422
+    assert _post(app, path, {"amount": "1.00", "currency": "EUR"}) == 200
+
+
+def test_a_key_under_a_mount_matching_no_route_of_the_mounted_app_fails_startup() -> None:
+    sent = _startup(_mounted({"POST /api/order/{order_id}": {"request": MONEY}}))
+    assert sent[0]["type"] == "lifespan.startup.failed"
+    assert "did you mean 'POST /api/orders/{order_id}'" in sent[0]["message"]
+
+
+def _legacy(key: str) -> FastAPI:
+    """An app mounting a plain ASGI app (no router to match templates against)."""
+
+    async def legacy(scope: Any, receive: Any, send: Any) -> None:
+        raise AssertionError("never called")
+
+    app = FastAPI()
+    app.mount("/legacy", legacy)
+    app.add_middleware(ContractMiddleware, routes={key: {"request": MONEY}}, registry=CONTRACTS)
+    return app
+
+
+def test_a_template_under_an_app_without_routes_fails_startup() -> None:
+    # Only an exact path can be checked there: a template would never match.
+    assert _startup(_legacy("POST /legacy/orders/{id}"))[0]["type"] == "lifespan.startup.failed"
+    assert _startup(_legacy("POST /legacy/orders"))[0]["type"] == "lifespan.startup.complete"

@@ -286,7 +286,9 @@ class ContractMiddleware:
             return None
         for method, path in self._routes:
             key = f"{method} {path}"
-            if key in declared or any(path.startswith(m) for m in declared[""]):
+            # Under a mounted app without a router only an exact path can be matched.
+            under_mount = "{" not in path and any(path.startswith(m) for m in declared[""])
+            if key in declared or under_mount:
                 continue
             close = difflib.get_close_matches(key, sorted(k for k in declared if k), n=3)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
@@ -304,17 +306,9 @@ class ContractMiddleware:
         exact = self._routes.get((method, path))
         if exact is not None:
             return exact
-        app = scope.get("app")
-        for route in getattr(getattr(app, "router", None), "routes", ()):
-            template = getattr(route, "path", None)
-            if not isinstance(template, str) or (method, template) not in self._routes:
-                continue
-            from starlette.routing import Match
-
-            match, _ = route.matches(scope)
-            if match == Match.FULL:
-                return self._routes[(method, template)]
-        return None
+        routes = getattr(getattr(scope.get("app"), "router", None), "routes", None)
+        template = _dispatched_template(routes, scope, "")
+        return None if template is None else self._routes.get((method, template))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("type") == "lifespan":
@@ -436,21 +430,59 @@ class ContractMiddleware:
 
 
 def _declared_routes(routes: Any) -> dict[str, list[str]] | None:
-    """``"METHOD /template"`` of every route of a Starlette router (``""`` holds mount
-    prefixes, under which nothing can be checked), or ``None`` when there is no router."""
+    """``"METHOD /template"`` of every route of a Starlette router, through mounted
+    routers (``""`` holds the prefixes of mounted apps without a router, under which
+    only exact paths can be checked), or ``None`` when there is no router."""
     if not isinstance(routes, list):
         return None
     declared: dict[str, list[str]] = {"": []}
+    _declare(routes, "", declared, depth=0)
+    return declared
+
+
+_MAX_MOUNT_DEPTH = 32  # mounts nest this deep at most before we stop looking (a cycle)
+
+
+def _declare(routes: list[Any], prefix: str, declared: dict[str, list[str]], depth: int) -> None:
     for route in routes:
         path = getattr(route, "path", None)
         methods = getattr(route, "methods", None)
         if not isinstance(path, str):
             continue
-        if methods is None and hasattr(route, "app"):
-            declared[""].append(path.rstrip("/") + "/")  # a Mount: its app's own routes
+        if methods is None and hasattr(route, "app"):  # a Mount
+            inner = getattr(route, "routes", None)
+            if isinstance(inner, list) and inner and depth < _MAX_MOUNT_DEPTH:
+                _declare(inner, prefix + path.rstrip("/"), declared, depth + 1)
+            else:
+                declared[""].append(prefix + path.rstrip("/") + "/")
         for method in methods or ():
-            declared[f"{str(method).upper()} {path}"] = []
-    return declared
+            declared[f"{str(method).upper()} {prefix}{path}"] = []
+
+
+def _dispatched_template(routes: Any, scope: Scope, prefix: str, depth: int = 0) -> str | None:
+    """The full template (mount prefixes included) of the route Starlette dispatches
+    ``scope`` to: the first route matching it fully, looked for inside a mounted router
+    (so ``/api`` + ``/orders/{id}`` is found, not just routes of the top router)."""
+    if not isinstance(routes, list) or depth > _MAX_MOUNT_DEPTH:
+        return None
+    from starlette.routing import Match
+
+    for route in routes:
+        matches = getattr(route, "matches", None)
+        if matches is None:
+            continue
+        match, child = matches(scope)
+        if match != Match.FULL:
+            continue
+        template = getattr(route, "path", "")
+        template = template if isinstance(template, str) else ""
+        if getattr(route, "methods", None) is None and hasattr(route, "app"):  # a Mount
+            inner = {**scope, **child}
+            return _dispatched_template(
+                getattr(route, "routes", None), inner, prefix + template.rstrip("/"), depth + 1
+            )
+        return prefix + template
+    return None
 
 
 async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
