@@ -60,9 +60,11 @@ def register(subparsers: Any) -> None:
 def _read_payload(name: str) -> Any:
     from accord.core import jsondoc as _jsondoc
 
+    # exact_numbers: a number no float holds is validated as written (a Decimal), not
+    # as the float it rounds to (1e-400 as 0.0 passed {"const": 0}).
     if name == "-":
-        return _jsondoc.loads(sys.stdin.buffer.read(), file="<stdin>")
-    return _jsondoc.load_path(Path(name), display=name)
+        return _jsondoc.loads(sys.stdin.buffer.read(), file="<stdin>", exact_numbers=True)
+    return _jsondoc.load_path(Path(name), display=name, exact_numbers=True)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -602,8 +602,52 @@ def _unreadable_number_slowly(value: Any, limit: int) -> tuple[str, str] | None:
     return None
 
 
+# A number token may mean another number than its float only when it has an exponent,
+# or a fraction and 16 or more digit and dot bytes. Any other has at most 15
+# significant digits and no exponent, so its magnitude is within 1e-14..1e15 and the
+# float nearest it reads back as the same decimal (DBL_DIG is 15): loads with
+# exact_numbers makes it that float, as msgspec does. Every such token holds a digit
+# followed by an exponent or by 15 more digit and dot bytes: this finds each candidate
+# (in strings too), whose surroundings then tell whether it is a number token.
+_NUMBER_CANDIDATE = re.compile(rb"[0-9](?:[eE]|[0-9.]{15})")
+_JSON_SPACE = b" \t\n\r"
+_NUMBER_BYTES = b"0123456789.eE+-"
+
+
+def _may_hold_inexact_number(raw: bytes, encoded: bytes | bytearray) -> bool:
+    """Whether a number token of ``raw`` (valid JSON, msgspec's reading written back as
+    ``encoded``) may mean another number than its float; ``False`` is proven.
+
+    Whitespace never falls inside a token and two tokens are never separated by
+    whitespace alone, so when ``raw`` and ``encoded`` hold the same bytes but for
+    whitespace, every number is spelt as msgspec writes its float: the shortest text
+    that reads back as that float, which means exactly its value.
+    """
+    if raw.translate(None, _JSON_SPACE) == encoded.translate(None, _JSON_SPACE):
+        return False
+    for found in _NUMBER_CANDIDATE.finditer(raw):
+        start = end = found.start()
+        while start and raw[start - 1] in _NUMBER_BYTES:
+            start -= 1
+        while end < len(raw) and raw[end] in _NUMBER_BYTES:
+            end += 1
+        before = start
+        while before and raw[before - 1] in _JSON_SPACE:
+            before -= 1
+        if before and raw[before - 1] not in b":,[":
+            continue  # inside a string: a number token follows ':', ',' or '[' or starts
+        token = raw[start:end].lstrip(b"-")
+        if b"e" in token or b"E" in token or (b"." in token and len(token) >= 16):
+            return True
+    return False
+
+
 def fast_or_miss(
-    data: bytes | str | bytearray | memoryview, max_bytes: int | None, max_depth: int | None
+    data: bytes | str | bytearray | memoryview,
+    max_bytes: int | None,
+    max_depth: int | None,
+    *,
+    exact_numbers: bool = False,
 ) -> Any:
     """What :func:`loads` returns for ``data``, or :data:`MISS` when that is not proven.
 
@@ -618,7 +662,9 @@ def fast_or_miss(
       valid UTF-8 without one; each number in it is msgspec's shortest spelling of
       its value, which Python reads back as the same value (all pinned in
       tests/core/test_jsondoc_fast.py);
-    - otherwise the byte counts of :func:`_counted_or_miss` prove it.
+    - otherwise the byte counts of :func:`_counted_or_miss` prove it, and, with
+      ``exact_numbers`` (what :func:`loads` keeps as a ``Decimal``), no number token
+      may mean another number than its float (:func:`_may_hold_inexact_number`).
     """
     # A buffer or a wrong type goes to loads, which reads the one and refuses the other.
     if not _referents_ok or (type(data) is not bytes and not isinstance(data, str)):
@@ -653,7 +699,10 @@ def fast_or_miss(
             return MISS
         if encoded == raw:
             return value
-        return _counted_or_miss(raw, value, encoded, max_depth)
+        value = _counted_or_miss(raw, value, encoded, max_depth)
+        if value is not MISS and exact_numbers and _may_hold_inexact_number(raw, encoded):
+            return MISS
+        return value
     finally:
         buffers.buffer = encoded if len(encoded) <= _KEPT_BUFFER_BYTES else bytearray()
 
@@ -741,6 +790,7 @@ def loads_fast(
     file: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     max_depth: int | None = DEFAULT_MAX_DEPTH,
+    exact_numbers: bool = False,
 ) -> Any:
     """:func:`loads`, faster on documents it accepts: same values, same refusals.
 
@@ -748,9 +798,11 @@ def loads_fast(
     :func:`loads` whenever the result might differ from what :func:`loads` returns or
     refuses (see the notes above). For payloads on a hot path (``validate_json``).
     """
-    value = fast_or_miss(data, max_bytes, max_depth)
+    value = fast_or_miss(data, max_bytes, max_depth, exact_numbers=exact_numbers)
     if value is MISS:
-        return loads(data, file=file, max_bytes=max_bytes, max_depth=max_depth)
+        return loads(
+            data, file=file, max_bytes=max_bytes, max_depth=max_depth, exact_numbers=exact_numbers
+        )
     return value
 
 

@@ -537,7 +537,10 @@ def _check(check: Validator, data: bytes, *, where: str) -> tuple[Any, dict[str,
     from accord.errors import ValidationIssue
 
     try:
-        payload = _jsondoc.loads_fast(data, max_bytes=None, max_depth=check.max_depth)
+        # exact_numbers: 1e-400 is judged as written, not as 0.0 (see validate_json).
+        payload = _jsondoc.loads_fast(
+            data, max_bytes=None, max_depth=check.max_depth, exact_numbers=True
+        )
         violation = check.violation(payload)
     except AccordError as exc:
         issue = ValidationIssue("", "", "json", f"not valid JSON: {exc.message}")

@@ -297,7 +297,9 @@ class Validator:
         """Parse ``data`` strictly, validate it, and return the parsed payload.
 
         Duplicate keys, ``NaN`` and bad UTF-8 are refused before validation; integers
-        stay exact at any size. A ``bytearray`` or ``memoryview`` is read as its bytes.
+        stay exact at any size, and a decimal no float holds exactly (``1e-400``) is
+        returned as a ``Decimal`` and validated as written. A ``bytearray`` or
+        ``memoryview`` is read as its bytes.
 
         Raises:
             DocumentError: the text is not strict JSON (``json-duplicate-key``, ...).
@@ -305,9 +307,14 @@ class Validator:
             UsageError: ``data`` is neither text nor bytes (a parsed value: use
                 :meth:`validate`).
         """
-        payload = fast_or_miss(data, None, self.max_depth)
+        # A number no float holds (1e-400, 1.0000000000000000001) stays a Decimal, which
+        # the reference reads exactly: as a float it would be judged as the number it
+        # rounds to (1e-400 passed {"type": "integer", "maximum": 0}).
+        payload = fast_or_miss(data, None, self.max_depth, exact_numbers=True)
         if payload is MISS:
-            payload = loads(data, file=file, max_bytes=None, max_depth=self.max_depth)
+            payload = loads(
+                data, file=file, max_bytes=None, max_depth=self.max_depth, exact_numbers=True
+            )
         # Parsed text holds no NaN nor integer too long to write (both parsers refuse
         # them): the answer needs no unreadable_number.
         if not self._decide(payload):
