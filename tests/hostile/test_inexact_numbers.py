@@ -183,3 +183,14 @@ def test_random_number_spellings_answer_as_the_exact_loader() -> None:
         exact = loads(text, max_bytes=None, exact_numbers=True)
         fast = fast_or_miss(text.encode(), None, 64, exact_numbers=True)
         assert fast is MISS or repr(fast) == repr(exact), text
+
+
+@pytest.mark.parametrize("text", ROUNDED_INTO_VALIDITY)
+def test_lint_judges_an_example_as_written(tmp_path: Path, text: str) -> None:
+    from accord.gate.lint import lint
+
+    root = tmp_path / "contracts"
+    add_contract(root, "hostile.exact", {"1.0.0": SCHEMA})
+    write(root / "hostile" / "exact" / "examples" / "1.0.0" / "valid" / "e.json", text)
+    problems = lint(root).problems
+    assert [p.code for p in problems if p.code.startswith("example")] == ["example-invalid"]

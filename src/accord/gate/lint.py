@@ -301,11 +301,14 @@ def _check_examples(registry: Registry, contract_dir: str, examples: Path) -> It
                     )
                     continue
                 try:
+                    # exact_numbers: judged as written (1e-400 is no integer), as
+                    # `accord validate` judges it.
                     payload = _jsondoc.load_path(
                         payload_path,
                         display=payload_rel,
                         max_bytes=registry.settings.max_file_bytes,
                         max_depth=registry.settings.max_depth,
+                        exact_numbers=True,
                     )
                 except AccordError as exc:
                     yield exc.problem()
