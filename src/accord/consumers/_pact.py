@@ -155,7 +155,12 @@ class _Rules:
                     code="pact-bad-rule",
                     file=file,
                 )
-            self.entries.append((tokens, _normal_rule(rule)))
+            normal = _normal_rule(rule)
+            if not normal["matchers"]:
+                # No matcher is no rule: the Pact verifier then compares by equality (or
+                # by the type rule cascading from above), never "anything goes".
+                continue
+            self.entries.append((tokens, normal))
 
     def at(self, here: Sequence[PathToken]) -> dict[str, Any] | None:
         best: tuple[int, dict[str, Any]] | None = None
