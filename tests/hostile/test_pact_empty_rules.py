@@ -54,3 +54,22 @@ def test_an_empty_rule_under_a_type_rule_keeps_the_type_rule() -> None:
     fields = _fields({"$.tags": {"matchers": [{"match": "type"}]}, "$.tags[*]": {"matchers": []}})
     assert check_fields(fields, {"id": 5, "name": "x", "tags": ["z"]}, role="reads") == []
     assert check_fields(fields, {"id": 5, "name": "x", "tags": [1]}, role="reads") != []
+
+
+@pytest.mark.parametrize("combine", ["one_of", "all_of"])
+def test_an_expectation_combining_no_matchers_is_refused(combine: str) -> None:
+    # union() refuses no alternative; a hand-edited file could still hold one, which
+    # matched anything (and exported as the Pact rule `{"matchers": []}`: equality).
+    from accord.consumers._model import validate
+    from accord.errors import DocumentError
+
+    doc = import_pact(_pact({"$.id": {"matchers": [{"match": "type"}]}}))
+    doc["interactions"][0]["response"]["body"]["fields"][0] = {
+        "path": "$.id",
+        "match": combine,
+        "matchers": [],
+    }
+    with pytest.raises(DocumentError) as caught:
+        validate(doc, file="consumers/web/users.json")
+    assert caught.value.code == "expectation-invalid"
+    assert caught.value.pointer == "/interactions/0/response/body/fields/0/matchers"
