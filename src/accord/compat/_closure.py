@@ -14,8 +14,16 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.compat._nodes import Ctx, Node, Unsupported, may_contain, mentions
-from accord.compat._prover import regex_search
+from accord.compat._nodes import (
+    BudgetExhausted,
+    Ctx,
+    Node,
+    Unsupported,
+    may_contain,
+    mentions,
+    strict_equal,
+)
+from accord.compat._prover import Prover, regex_search
 from accord.compat._types import Removal
 from accord.core import pointer as _pointer
 from accord.core.memo import IdentityMemo
@@ -341,6 +349,88 @@ def _forbidden(ctx: Ctx, uncond: list[Node], key: str) -> str | None:
     return None
 
 
+# Steps one proof that a key's schema admits no value may take (a count, so the answer
+# never depends on the machine); past it the key is not called removed by meaning.
+_EMPTY_STEPS = 2_000
+
+# Keywords that never make a schema empty on their own: annotations, what an empty
+# object or array satisfies, and one bound of a string or a number.
+_ANNOTATIONS = frozenset(
+    {"title", "description", "$comment", "examples", "default", "deprecated"}
+    | {"readOnly", "writeOnly", "contentMediaType", "contentEncoding"}
+)
+_EMPTY_CONTAINERS_SATISFY = frozenset(
+    {"properties", "patternProperties", "additionalProperties", "propertyNames"}
+    | {"unevaluatedProperties", "dependentSchemas", "dependentRequired", "maxProperties"}
+    | {"items", "prefixItems", "unevaluatedItems", "maxItems", "uniqueItems"}
+)
+_STRING_BOUNDS = frozenset({"minLength", "maxLength", "format"})
+_NUMBER_BOUNDS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+)
+_PLAIN = _ANNOTATIONS | _EMPTY_CONTAINERS_SATISFY | _STRING_BOUNDS | _NUMBER_BOUNDS | {"type"}
+
+
+def _plainly_satisfiable(schema: Any) -> bool:
+    """Whether some value obviously satisfies ``schema`` (so no proof is needed): ``true``,
+    or keywords of :data:`_PLAIN` only with a type named (or none), where at most one
+    string bound and one number bound hold. A value of its first type then does: an
+    empty object or array satisfies every container keyword here, ``null`` and
+    booleans only their type, a string or a number one bound (every format names some
+    string)."""
+    if schema is True:
+        return True
+    if type(schema) is not dict:
+        return False
+    keys = schema.keys()
+    if not keys <= _PLAIN:
+        return False
+    kind = schema.get("type", "null")
+    if type(kind) is not str and not (isinstance(kind, list) and kind):
+        return False
+    return len(keys & _STRING_BOUNDS) <= 1 and len(keys & _NUMBER_BOUNDS) <= 1
+
+
+def _admits_no_value(
+    ctx: Ctx, prover: Prover, dicts_n: list[Node], dicts_o: list[Node], key: str
+) -> bool:
+    """Whether the schemas NEW always applies to ``key``'s value admit no value at all
+    (``{"not": {}}``, ``{"type": "string", "enum": [1]}``): then no NEW writer sends the
+    key, as with ``false``. Proven by the engine (``incl`` of their conjunction in
+    ``false``) within ``_EMPTY_STEPS``; not asked for a schema plainly satisfiable, nor
+    for one spelt as OLD spells it without a ``$ref`` (empty now, it was empty then)."""
+    if len(dicts_n) == 1:
+        # The common case first (one object schema naming the key, no patterns): what
+        # key_subschemas finds, read directly.
+        schema = dicts_n[0].schema
+        props = schema.get("properties")
+        if (
+            "patternProperties" not in schema
+            and type(props) is dict
+            and _plainly_satisfiable(props.get(key, False))
+        ):
+            return False
+    paths_n = [(x, path) for x in dicts_n for path in key_subschemas(x.schema, key, regex_search)]
+    if not paths_n or all(_plainly_satisfiable(_at(x.schema, path)) for x, path in paths_n):
+        return False
+    kids_n = [ctx.child(x, *path) for x, path in paths_n]
+    olds = [
+        _at(x.schema, path) for x in dicts_o for path in key_subschemas(x.schema, key, regex_search)
+    ]
+    if all(
+        ctx.is_ref_free(kid) and any(strict_equal(kid.schema, o) for o in olds) for kid in kids_n
+    ):
+        return False
+    saved = ctx.max_steps
+    ctx.max_steps = ctx.steps + _EMPTY_STEPS
+    try:
+        return prover.incl(kids_n, ctx.synthetic(False)) is None
+    except (BudgetExhausted, Unsupported):
+        return False
+    finally:
+        ctx.max_steps = saved
+
+
 def _admits_objects(uncond: list[Node]) -> bool:
     for n in uncond:
         s = n.schema
@@ -445,6 +535,7 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
     ctx = Ctx(max_steps=10**9)
     o = ctx.add_doc(old)
     n = ctx.add_doc(new)
+    prover = Prover(ctx)
     out: list[Removal] = []
     seen: set[tuple[frozenset[tuple[int, int]], frozenset[tuple[int, int]]]] = set()
     reported: set[tuple[str, str]] = set()
@@ -480,6 +571,8 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                     and not any(regex_search(p, k) for p in patterns_n)
                 ):
                     why = "gone from struct"
+                if why is None and _admits_no_value(ctx, prover, dicts_n, dicts_o, k):
+                    why = "forbidden by a schema no value satisfies"
                 if why is not None:
                     if (where, k) not in reported:
                         reported.add((where, k))

@@ -1,0 +1,134 @@
+"""The removal policy reads what a property's schema means, not how it is spelt.
+
+``"b": false`` made removing ``b`` breaking in both directions, but ``"b": {"not": {}}``
+and ``"b": {"type": "string", "enum": [1]}`` (which no value satisfies either, so NEW
+writers can no longer send ``b``) were reported forward compatible: the verdict changed
+with the spelling of the same schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import accord
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+OLD = {
+    "$schema": DRAFT,
+    "type": "object",
+    "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+}
+NOTHING = {
+    "false": False,
+    "not-anything": {"not": {}},
+    "enum-of-another-type": {"type": "string", "enum": [1]},
+    "empty-range": {"type": "integer", "minimum": 2, "maximum": 1},
+    "all-of-false": {"allOf": [{"type": "string"}, False]},
+    "ref-to-nothing": {"$ref": "#/$defs/never"},
+}
+
+
+def _new(b: Any) -> dict[str, Any]:
+    return {
+        **OLD,
+        "properties": {"a": {"type": "string"}, "b": b},
+        "$defs": {"never": {"not": {}}},
+    }
+
+
+@pytest.mark.parametrize("b", list(NOTHING.values()), ids=list(NOTHING))
+def test_a_property_no_value_satisfies_is_removed_in_both_directions(b: Any) -> None:
+    report = accord.diff(OLD, _new(b))
+    assert (report.backward, report.forward) == (False, False)
+    assert "property-removed" in {c.rule for c in report.changes}
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_the_same_holds_below_the_root(nested: bool) -> None:
+    def wrap(schema: dict[str, Any]) -> dict[str, Any]:
+        inner = {k: v for k, v in schema.items() if k not in ("$schema", "$defs")}
+        return {"$schema": DRAFT, "type": "array", "items": inner}
+
+    old, new = OLD, {**OLD, "properties": {"a": {"type": "string"}, "b": {"not": {}}}}
+    if nested:
+        old, new = wrap(old), wrap(new)
+    report = accord.diff(old, new)
+    assert (report.backward, report.forward) == (False, False)
+
+
+def test_a_satisfiable_change_is_not_a_removal() -> None:
+    report = accord.diff(OLD, _new({"type": "string", "maxLength": 3}))
+    assert (report.backward, report.forward) == (False, True)
+    assert "property-removed" not in {c.rule for c in report.changes}
+
+
+def _plain_schemas(n: int) -> list[dict[str, Any]]:
+    """Random schemas of the keywords the plain test reads, with their edge values."""
+    import random
+
+    from accord.compat._closure import _PLAIN
+
+    rng = random.Random(1203)
+    values: dict[str, list[Any]] = {
+        "type": [
+            "string",
+            "integer",
+            "number",
+            "object",
+            "array",
+            "null",
+            "boolean",
+            ["integer", "string"],
+            ["array"],
+        ],
+        "format": ["date", "email", "uuid", "ipv4", "date-time", "duration", "regex"],
+        "minLength": [0, 1, 12, 40],
+        "maxLength": [0, 1, 3, 12],
+        "minimum": [-1, 0, 1.5, 10],
+        "maximum": [-1, 0, 1.5, 10],
+        "exclusiveMinimum": [0, 1.5],
+        "exclusiveMaximum": [0, 1.5],
+        "multipleOf": [0.5, 3, 7],
+        "properties": [{"a": False}, {"a": {"not": {}}}],
+        "patternProperties": [{".": False}],
+        "additionalProperties": [False],
+        "propertyNames": [False],
+        "unevaluatedProperties": [False],
+        "dependentSchemas": [{"a": False}],
+        "dependentRequired": [{"a": ["b"]}],
+        "maxProperties": [0],
+        "items": [False],
+        "prefixItems": [[False]],
+        "unevaluatedItems": [False],
+        "maxItems": [0],
+        "uniqueItems": [True],
+    }
+    keys = sorted(_PLAIN & values.keys() - {"type"})
+    return [
+        {
+            "type": rng.choice(values["type"]),
+            **{k: rng.choice(values[k]) for k in rng.sample(keys, rng.randint(1, 4))},
+        }
+        for _ in range(n)
+    ]
+
+
+def test_what_the_plain_test_calls_satisfiable_has_a_value_the_reference_accepts() -> None:
+    # The shortcut skips the engine's proof only where a value exists: the engine finds
+    # one (a witness accepted by the reference) for every schema it lets through.
+    from accord.compat._closure import _plainly_satisfiable
+    from accord.compat._engine import includes
+    from accord.validation.reference import is_valid
+
+    passed = 0
+    for schema in _plain_schemas(400):
+        if not _plainly_satisfiable(schema):
+            continue
+        passed += 1
+        verdict = includes({"$schema": DRAFT, **schema}, False)
+        assert verdict.holds is False, schema
+        assert verdict.has_witness  # the witness may be null itself
+        assert is_valid({"$schema": DRAFT, **schema}, verdict.witness), schema
+    assert passed > 100
