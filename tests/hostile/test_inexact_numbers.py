@@ -194,3 +194,69 @@ def test_lint_judges_an_example_as_written(tmp_path: Path, text: str) -> None:
     write(root / "hostile" / "exact" / "examples" / "1.0.0" / "valid" / "e.json", text)
     problems = lint(root).problems
     assert [p.code for p in problems if p.code.startswith("example")] == ["example-invalid"]
+
+
+def _pricing_registry(root: Path) -> Path:
+    price = {
+        "$schema": DRAFT_2020_12,
+        "type": "object",
+        "properties": {"sku": {"type": "string"}, "price": {"type": "integer", "maximum": 0}},
+        "required": ["sku", "price"],
+    }
+    add_contract(
+        root,
+        "pricing.price",
+        {"1.0.0": price},
+        toml='owner = "team"\nprovider = "pricing-service"\nkind = "response"\n',
+    )
+    doc = {
+        "format_version": 1,
+        "consumer": {"name": "checkout", "version": "3.1.0"},
+        "interactions": [
+            {
+                "type": "sync-message",
+                "description": "price of a sku",
+                "request": {"body": {"contract": None, "example": {"sku": "A-1"}, "fields": []}},
+                "responses": [
+                    {
+                        "body": {
+                            "contract": "pricing.price@^1",
+                            "example": {"sku": "A-1", "price": 0},
+                            "fields": [],
+                        }
+                    }
+                ],
+            }
+        ],
+    }
+    write(root / "consumers" / "checkout" / "pricing.json", json.dumps(doc))
+    return root
+
+
+@pytest.mark.parametrize(("price", "verdict"), [("0", "passed"), ("1e-400", "contract-violation")])
+def test_provider_verification_judges_a_produced_number_as_written(
+    tmp_path: Path, price: str, verdict: str
+) -> None:
+    from accord.provider import MessageRegistry, verify_provider
+    from accord.registry.model import Registry
+
+    root = _pricing_registry(tmp_path / "contracts")
+    producers = MessageRegistry()
+    producers.register("price of a sku", lambda request: f'{{"sku": "A-1", "price": {price}}}')
+    report = verify_provider(Registry.load(root), "pricing-service", producers=producers)
+    [result] = report.results
+    assert result.verdict == verdict, result.message()
+
+
+def test_consumer_matchers_read_an_exact_number_as_the_number_it_is() -> None:
+    # Provider answers are now parsed exactly: a Decimal reaches the matchers.
+    from decimal import Decimal
+
+    from accord.consumers._matchers import check_matcher
+
+    exact = Decimal("0.10000000000000000001")
+    assert check_matcher({"match": "decimal"}, exact) is None
+    assert check_matcher({"match": "number"}, exact) is None
+    assert check_matcher({"match": "integer"}, exact) is not None
+    assert check_matcher({"match": "like", "example": 0.5}, exact) is None
+    assert check_matcher({"match": "regex", "regex": r"0\.1\d+"}, exact) is None

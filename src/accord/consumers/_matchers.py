@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 from accord.core.values import json_type
@@ -225,6 +226,8 @@ def _json_text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return json.dumps(value)
+    if isinstance(value, Decimal):
+        return str(value)  # a number no float holds, kept exact (1E-400)
     return None
 
 
@@ -391,7 +394,9 @@ def check_matcher(matcher: dict[str, Any], value: Any) -> str | None:
         ok = isinstance(value, int) and not isinstance(value, bool)
         return None if ok else f"expected an integer, got {_show(value)}"
     if kind == "decimal":
-        return None if isinstance(value, float) else f"expected a decimal, got {_show(value)}"
+        # A Decimal is a number written with a fraction or an exponent no float holds.
+        ok = isinstance(value, float | Decimal)
+        return None if ok else f"expected a decimal, got {_show(value)}"
     if kind == "array":
         if got != "array":
             return f"expected an array, got {got}"

@@ -179,11 +179,13 @@ def _unpack(result: Any) -> tuple[Any, dict[str, Any]]:
 def _decode(result: Any) -> Any:
     from accord.core.jsondoc import loads
 
+    # exact_numbers: a produced 1e-400 is judged as written, not as the 0.0 it rounds to.
     if isinstance(result, (bytes, bytearray, str)):
-        return loads(bytes(result) if not isinstance(result, str) else result, max_bytes=None)
+        text = bytes(result) if not isinstance(result, str) else result
+        return loads(text, max_bytes=None, exact_numbers=True)
     dump_json = getattr(result, "model_dump_json", None)
     if callable(dump_json):
-        return loads(dump_json(by_alias=True), max_bytes=None)
+        return loads(dump_json(by_alias=True), max_bytes=None, exact_numbers=True)
     if isinstance(result, (dict, list)):
         return json.loads(json.dumps(result))
     raise TypeError(

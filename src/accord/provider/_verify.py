@@ -731,7 +731,8 @@ def _parse(data: bytes) -> tuple[Any, bool]:
     if not data:
         return None, False
     try:
-        return loads(data, max_bytes=None), True
+        # exact_numbers: a 1e-400 answered is judged as written, not as 0.0.
+        return loads(data, max_bytes=None, exact_numbers=True), True
     except DocumentError:
         return None, False
 
