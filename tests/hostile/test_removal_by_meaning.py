@@ -132,3 +132,27 @@ def test_what_the_plain_test_calls_satisfiable_has_a_value_the_reference_accepts
         assert verdict.has_witness  # the witness may be null itself
         assert is_valid({"$schema": DRAFT, **schema}, verdict.witness), schema
     assert passed > 100
+
+
+OBJECT_FORBIDS_B = {
+    "not-required": {"not": {"required": ["b"]}},
+    "max-properties": {"required": ["a"], "maxProperties": 1},
+    "one-of-twice": {"oneOf": [{"required": ["b"]}, {"required": ["b"]}]},
+    "if-then-else": {"if": {"required": ["b"]}, "then": False},
+    "any-of-without-b": {"anyOf": [{"not": {"required": ["b"]}}, {"properties": {"b": False}}]},
+}
+
+
+@pytest.mark.parametrize("forbids", list(OBJECT_FORBIDS_B.values()), ids=list(OBJECT_FORBIDS_B))
+def test_a_key_its_object_forbids_is_removed_in_both_directions(forbids: Any) -> None:
+    # b stays in "properties" while the object's own keywords forbid sending it: a
+    # removal the gate must not call a compatible minor change.
+    report = accord.diff(OLD, {**OLD, **forbids})
+    assert (report.backward, report.forward) == (False, False)
+    assert "property-removed" in {c.rule for c in report.changes}
+
+
+def test_a_key_its_object_still_allows_is_not_removed() -> None:
+    allows = {"anyOf": [{"required": ["a"]}, {"required": ["b"]}], "maxProperties": 2}
+    report = accord.diff(OLD, {**OLD, **allows})
+    assert "property-removed" not in {c.rule for c in report.changes}

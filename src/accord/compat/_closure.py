@@ -352,6 +352,32 @@ def _forbidden(ctx: Ctx, uncond: list[Node], key: str) -> str | None:
 # Steps one proof that a key's schema admits no value may take (a count, so the answer
 # never depends on the machine); past it the key is not called removed by meaning.
 _EMPTY_STEPS = 2_000
+# Steps all of one comparison's such proofs may take together, so a schema padded with
+# keys cannot make the check slow; past it keys are judged by their spelling alone, as
+# before these proofs existed.
+_EMPTY_TOTAL = 200_000
+
+
+@dataclass
+class _Allowance:
+    remaining: int = _EMPTY_TOTAL
+
+
+def _proves_empty(ctx: Ctx, prover: Prover, subs: list[Node], allowance: _Allowance) -> bool:
+    """Whether the engine proves that no value is valid under all of ``subs``, within
+    ``_EMPTY_STEPS`` and what is left of ``allowance`` (else False: not proven)."""
+    if allowance.remaining <= 0:
+        return False
+    saved, start = ctx.max_steps, ctx.steps
+    ctx.max_steps = start + min(_EMPTY_STEPS, allowance.remaining)
+    try:
+        return prover.incl(subs, ctx.synthetic(False)) is None
+    except (BudgetExhausted, Unsupported):
+        return False
+    finally:
+        allowance.remaining -= ctx.steps - start
+        ctx.max_steps = saved
+
 
 # Keywords that never make a schema empty on their own: annotations, what an empty
 # object or array satisfies, and one bound of a string or a number.
@@ -391,8 +417,13 @@ def _plainly_satisfiable(schema: Any) -> bool:
     return len(keys & _STRING_BOUNDS) <= 1 and len(keys & _NUMBER_BOUNDS) <= 1
 
 
-def _admits_no_value(
-    ctx: Ctx, prover: Prover, dicts_n: list[Node], dicts_o: list[Node], key: str
+def _admits_no_value(  # noqa: PLR0917 - private, one caller
+    ctx: Ctx,
+    prover: Prover,
+    dicts_n: list[Node],
+    dicts_o: list[Node],
+    key: str,
+    allowance: _Allowance,
 ) -> bool:
     """Whether the schemas NEW always applies to ``key``'s value admit no value at all
     (``{"not": {}}``, ``{"type": "string", "enum": [1]}``): then no NEW writer sends the
@@ -421,14 +452,25 @@ def _admits_no_value(
         ctx.is_ref_free(kid) and any(strict_equal(kid.schema, o) for o in olds) for kid in kids_n
     ):
         return False
-    saved = ctx.max_steps
-    ctx.max_steps = ctx.steps + _EMPTY_STEPS
-    try:
-        return prover.incl(kids_n, ctx.synthetic(False)) is None
-    except (BudgetExhausted, Unsupported):
-        return False
-    finally:
-        ctx.max_steps = saved
+    return _proves_empty(ctx, prover, kids_n, allowance)
+
+
+# Object keywords that can forbid a key without naming it false: at a location none of
+# NEW's applicable schemas uses, no proof is asked.
+_KEY_FORBIDDING = frozenset(
+    {"not", "maxProperties", "oneOf", "anyOf", "if", "dependentSchemas", "dependentRequired"}
+)
+
+
+def _forbids_key(
+    ctx: Ctx, prover: Prover, uncond_n: list[Node], key: str, allowance: _Allowance
+) -> bool:
+    """Whether no value NEW always applies here (``uncond_n``, a conjunction) has
+    ``key``: ``{"not": {"required": [key]}}``, ``maxProperties`` below the other
+    required keys, an ``if``/``then: false`` on it. Proven by the engine (``incl`` of
+    the conjunction with ``required: [key]`` in ``false``) within ``_EMPTY_STEPS``."""
+    present = ctx.synthetic({"required": [key]})
+    return _proves_empty(ctx, prover, [*uncond_n, present], allowance)
 
 
 def _admits_objects(uncond: list[Node]) -> bool:
@@ -536,6 +578,7 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
     o = ctx.add_doc(old)
     n = ctx.add_doc(new)
     prover = Prover(ctx)
+    allowance = _Allowance()
     out: list[Removal] = []
     seen: set[tuple[frozenset[tuple[int, int]], frozenset[tuple[int, int]]]] = set()
     reported: set[tuple[str, str]] = set()
@@ -562,6 +605,7 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
             dicts_o = _dicts(app_o)
             dicts_n = _dicts(uncond_n)
             unpatterned_o = not _has_patterns(dicts_o)
+            risky_n = any(not x.schema.keys().isdisjoint(_KEY_FORBIDDING) for x in _dicts(app_n))
             for k, named_at in _named(app_o).items():
                 why = _forbidden(ctx, dicts_n, k)
                 if (
@@ -571,8 +615,10 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                     and not any(regex_search(p, k) for p in patterns_n)
                 ):
                     why = "gone from struct"
-                if why is None and _admits_no_value(ctx, prover, dicts_n, dicts_o, k):
+                if why is None and _admits_no_value(ctx, prover, dicts_n, dicts_o, k, allowance):
                     why = "forbidden by a schema no value satisfies"
+                if why is None and risky_n and _forbids_key(ctx, prover, uncond_n, k, allowance):
+                    why = "forbidden by its object's schema"
                 if why is not None:
                     if (where, k) not in reported:
                         reported.add((where, k))
