@@ -260,3 +260,17 @@ def test_consumer_matchers_read_an_exact_number_as_the_number_it_is() -> None:
     assert check_matcher({"match": "integer"}, exact) is not None
     assert check_matcher({"match": "like", "example": 0.5}, exact) is None
     assert check_matcher({"match": "regex", "regex": r"0\.1\d+"}, exact) is None
+
+
+@pytest.mark.parametrize("backend", ["python", "fast"])
+def test_the_backends_reading_floats_refuse_an_exact_number_and_say_why(
+    registry: Path, tmp_path: Path, backend: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # They would judge the float it rounds to: refused (exit 2), naming the way out.
+    payload = write(tmp_path / "payload.json", '{"ten": 10.000000000000000001}')
+    argv = ["validate", REF, str(payload), "--registry", str(registry), "--backend", backend]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "payload-not-json" in err
+    assert "no float holds" in err
+    assert "default backend" in err

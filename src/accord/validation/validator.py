@@ -32,6 +32,7 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -750,6 +751,13 @@ def _json_reading(value: Any) -> tuple[str | None, bool]:
         elif isinstance(node, list) or kind is tuple:
             converts = converts or kind is tuple
             stack.extend(node)
+        elif kind is Decimal:
+            # Parsed text keeps a number no float holds (1e-400) as a Decimal: this
+            # backend would judge the float it rounds to, the reference reads it exactly.
+            return (
+                "a number no float holds exactly (a Decimal: the default backend, "
+                "jsonschema-rs, validates it as written)"
+            ), converts
         else:
             return f"a value of type {kind.__name__}", converts
     return None, converts
