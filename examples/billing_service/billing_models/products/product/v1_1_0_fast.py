@@ -4,7 +4,7 @@
 
 validate(data) returns data or raises fastjsonschema.JsonSchemaValueException;
 its verdict is the reference validator's (accord.validation.backends decides
-eligibility).
+eligibility), and a number no JSON text holds (NaN, an infinity) is refused.
 """
 VERSION = "2.22.3"
 from decimal import Decimal
@@ -20,7 +20,7 @@ REGEX_PATTERNS = {
 
 NoneType = type(None)
 
-def validate(data, custom_formats={}, name_prefix=None):
+def validate_schema(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$defs': {'accord~common.money@1.0.0': {'additionalProperties': False, 'properties': {'amount': {'pattern': '^\\x2d?(0|[1-9][0-9]*)(\\x2e[0-9]{1,4})?\\Z', 'type': 'string'}, 'currency': {'pattern': '^[A-Z]{3}\\Z', 'type': 'string'}}, 'required': ['amount', 'currency'], 'type': 'object'}}, '$schema': 'https://json-schema.org/draft/2020-12/schema', 'properties': {'description': {'type': 'string'}, 'in_stock': {'type': 'boolean'}, 'name': {'maxLength': 200, 'minLength': 1, 'type': 'string'}, 'price': {'additionalProperties': False, 'properties': {'amount': {'pattern': '^\\x2d?(0|[1-9][0-9]*)(\\x2e[0-9]{1,4})?\\Z', 'type': 'string'}, 'currency': {'pattern': '^[A-Z]{3}\\Z', 'type': 'string'}}, 'required': ['amount', 'currency'], 'type': 'object'}, 'sku': {'pattern': '^[A-Z]{3}\\x2d[0-9]{4,8}\\Z', 'type': 'string'}, 'tags': {'items': {'minLength': 1, 'type': 'string'}, 'type': 'array', 'uniqueItems': True}}, 'required': ['sku', 'name', 'price', 'in_stock'], 'type': 'object'}, rule='type')
     data_is_dict = isinstance(data, dict)
@@ -114,3 +114,53 @@ def validate____defs_accord_common_money_1_0_0(data, custom_formats={}, name_pre
 
 CONTRACT_REF = "products.product@1.1.0"
 CONTRACT_DIGEST = "sha256:3305eead6e7077d502b5b92117fe002406bb670a52cae00b2e1b6fe84e2df442"
+
+
+def validate(data, custom_formats={}, name_prefix=None):
+    """data if it is valid, else JsonSchemaValueException. A number no JSON text holds
+    (NaN, an infinity) is refused first: fastjsonschema would compare it with bounds."""
+    if not validate_json_numbers(data):
+        validate_json_numbers_named(data, name_prefix or "data")
+    return validate_schema(data, custom_formats, name_prefix)
+
+
+def validate_json_numbers(data):
+    seen = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (dict, list, tuple)):
+            if id(value) not in seen:
+                seen.add(id(value))
+                stack.extend(value.values() if isinstance(value, dict) else value)
+        elif isinstance(value, float):
+            if value - value != 0:
+                return False
+        elif isinstance(value, Decimal) and not value.is_finite():
+            return False
+    return True
+
+
+def validate_json_numbers_named(data, name):
+    seen = set()
+    stack = [(data, name)]
+    while stack:
+        value, name = stack.pop()
+        if isinstance(value, (dict, list, tuple)):
+            if id(value) not in seen:
+                seen.add(id(value))
+                if isinstance(value, dict):
+                    stack.extend((v, name + "." + str(k)) for k, v in value.items())
+                else:
+                    stack.extend((v, name + "[" + str(i) + "]") for i, v in enumerate(value))
+        elif isinstance(value, float) and value - value != 0 or (
+            isinstance(value, Decimal) and not value.is_finite()
+        ):
+            raise JsonSchemaValueException(
+                name + " must be a number a JSON text can hold, not " + repr(value)
+                + " (no JSON number is NaN or infinite)",
+                value=value,
+                name=name,
+                definition={},
+                rule="type",
+            )
