@@ -312,7 +312,27 @@ def _thaw_counted(node: Any, state: _Thawing) -> Any:
         if not _SCALARS.issuperset(map(type, copied.values())):
             done[key] = None  # being copied: met again below, it holds itself
             for k, v in copied.items():
-                if isinstance(v, dict | list):
+                kind = type(v)
+                if (
+                    (kind is dict or kind is list)
+                    and id(v) not in done
+                    and _SCALARS.issuperset(map(type, v.values() if kind is dict else v))
+                ):
+                    # A leaf met first here (most properties of a wide object): what
+                    # the call below does for it, without the call. Each give-up of
+                    # the call is one here; which one comes first does not matter
+                    # (all end the walk the same way).
+                    if (
+                        len(v) > state.max_items
+                        or state.containers >= state.max_nodes
+                        or (kind is dict and type(v.get("$ref")) is str)
+                    ):
+                        raise _NotATree
+                    state.containers += 1
+                    leaf = dict(v) if kind is dict else list(v)
+                    done[id(v)] = (leaf, 1)
+                    copied[k] = leaf
+                elif isinstance(v, dict | list):
                     copied[k] = _thaw_counted(v, state)
     elif _SCALARS.issuperset(map(type, node)):
         copied = list(node)
