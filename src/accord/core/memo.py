@@ -37,17 +37,26 @@ class IdentityMemo(Generic[T]):
         if not isinstance(obj, dict | list):
             return compute(obj)  # scalars and booleans are cheap and may be interned
         key = id(obj)
-        with self._lock:
-            hit = self._entries.get(key)
+        entries, lock = self._entries, self._lock
+        # acquire/release rather than ``with``: the lock's ``__enter__``/``__exit__``
+        # cost more than the lookup they guard (a diff asks the memo dozens of times).
+        lock.acquire()
+        try:
+            hit = entries.get(key)
             if hit is not None and hit[0] is obj:
-                self._entries.move_to_end(key)
+                entries.move_to_end(key)
                 return hit[1]
+        finally:
+            lock.release()
         value = compute(obj)
-        with self._lock:
-            self._entries[key] = (obj, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+        lock.acquire()
+        try:
+            entries[key] = (obj, value)
+            entries.move_to_end(key)
+            while len(entries) > self._size:
+                entries.popitem(last=False)
+        finally:
+            lock.release()
         return value
 
 
