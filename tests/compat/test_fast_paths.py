@@ -1012,3 +1012,100 @@ def test_each_pair_of_root_properties_is_compared_once(monkeypatch: pytest.Monke
     assert diff(old, new).to_json() == expected
     leaves = [(a, b) for a, b in pairs if isinstance(a, dict) and a.keys() == {"type", "maxLength"}]
     assert len(leaves) == len({(id(a), id(b)) for a, b in leaves}) == 10
+
+
+def _tree_text_walked(schema: Any, limit: int = 16) -> str | None:
+    """``_tree_text`` as it was written first: every container popped, none counted
+    ahead (what the count of a wide container's children stands for)."""
+    seen: set[int] = set()
+    stack: list[Any] = [schema]
+    plain = (str, int, float, bool, type(None))
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            if id(value) in seen or len(seen) >= limit:
+                return None
+            seen.add(id(value))
+            if any(type(k) is not str for k in value):
+                return None
+            stack.extend(value.values())
+        elif type(value) is list:
+            if id(value) in seen or len(seen) >= limit:
+                return None
+            seen.add(id(value))
+            stack.extend(value)
+        elif type(value) not in plain:
+            return None
+    return json.dumps(schema)
+
+
+_LEAF = {"type": "string"}
+_WIDE_TREES = (
+    [{"properties": {f"p{i}": {"type": "string"} for i in range(n)}} for n in (3, 4, 5, 14, 15, 16)]
+    + [{"enum": [[i] for i in range(n)]} for n in (4, 5, 14, 15, 16)]
+    + [
+        {"allOf": [{}, {}, {}, {}, {}], "anyOf": [_LEAF, _LEAF]},
+        {"allOf": [_LEAF, {}, {}, {}, _LEAF]},
+        {"allOf": [{}, {}, {}, {}, {"const": object()}]},
+        {"a": {"b": {"c": [[], [], [], [], [], [], [], [], [], [], [], [], []]}}},
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_JSON)
+def test_a_tree_text_is_the_text_of_the_full_walk(value: Any) -> None:
+    """Counting a wide container's children ahead gives up exactly where popping them
+    one by one would (and writes the same text otherwise)."""
+    from accord.compat._diff import _tree_text
+
+    assert _tree_text(value) == _tree_text_walked(value)
+    assert _tree_text(value, 3) == _tree_text_walked(value, 3)
+
+
+@pytest.mark.parametrize("value", _WIDE_TREES)
+def test_a_wide_tree_is_let_go_where_the_full_walk_lets_it_go(value: Any) -> None:
+    from accord.compat._diff import _tree_text
+
+    assert _tree_text(value) == _tree_text_walked(value)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "string", "maxLength": 3},
+        {"allOf": [{"type": "string", "maxLength": 64}]},
+        {"allOf": [{"minimum": 1}, True, False, {"not": {"required": ["a"]}}], "title": "t"},
+        {"allOf": [], "$schema": "https://json-schema.org/draft/2020-12/schema"},
+        {"enum": [{"properties": {"a": {}}}], "allOf": [{"const": {"required": ["x"]}}]},
+    ],
+)
+def test_a_conjunction_of_leaves_is_its_own_writer_closure(
+    schema: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closure of a schema whose only structural keyword is an allOf of leaves is
+    the copy the full builder returns for it (no live location)."""
+    from accord.compat import _closure
+
+    assert _closure._leaves_only(schema)
+    fast = _closure._writer_closure(schema)
+    monkeypatch.setattr(_closure, "_leaves_only", lambda _: False)
+    assert fast == _closure._writer_closure(schema)
+    assert fast is not schema
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"allOf": [{"properties": {"a": {}}}]},
+        {"allOf": [{"required": ["a"]}]},
+        {"allOf": [{"$ref": "#/$defs/x"}], "$defs": {"x": {"required": ["a"]}}},
+        {"allOf": [{"type": "string"}], "anyOf": [{"required": ["a"]}]},
+        {"allOf": {"type": "string"}},
+        {"allOf": [{"items": {"required": ["a"]}}]},
+    ],
+)
+def test_a_schema_that_may_declare_keys_gets_the_built_closure(schema: Any) -> None:
+    from accord.compat import _closure
+
+    assert not _closure._leaves_only(schema)

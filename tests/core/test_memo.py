@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -116,3 +117,40 @@ def test_a_small_object_of_scalars_is_written_each_time_not_memoised(leaf: Any) 
     assert id(leaf) not in memo._canonical_memo._entries
     with pytest.raises(TypeError):
         canonical_text({1: "a", "s": "b"})
+
+
+def _outcome(write: Any, value: Any) -> Any:
+    try:
+        return write(value)
+    except (TypeError, ValueError) as exc:
+        return type(exc), str(exc)
+
+
+_CYCLE: list[Any] = []
+_CYCLE.append(_CYCLE)
+_WRITTEN = [
+    {"b": 1, "a": [1.5, float("nan"), float("inf"), -0.0, True, None, 'é\u2028"x']},
+    "text",
+    "é",
+    7,
+    2**70,
+    None,
+    [],
+    {},
+    {1: 2, "x": (1, 2)},
+    {"set": {1, 2}},
+    {1: 1, "a": 2},
+    {(1, 2): 3},
+    {"nested": {"z": [{"y": 1, "x": [True, False]}]}},
+    _CYCLE,
+]
+
+
+@pytest.mark.parametrize("value", _WRITTEN)
+def test_the_direct_writers_write_and_refuse_as_json_dumps_does(value: Any) -> None:
+    """write_canonical and write_json call the C encoder without JSONEncoder.encode's
+    Python frames: the same text, and the same error for what json.dumps refuses
+    (unsortable keys, a cycle, a value json.dumps cannot write)."""
+    canonical = functools.partial(json.dumps, sort_keys=True, separators=(",", ":"), default=str)
+    assert _outcome(memo.write_canonical, value) == _outcome(canonical, value)
+    assert _outcome(memo.write_json, value) == _outcome(json.dumps, value)

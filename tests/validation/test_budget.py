@@ -427,3 +427,39 @@ def _same_copy(got: Any, expected: Any, original: Any) -> bool:
                 return False
             stack.extend(zip(a, b, o, strict=True))
     return True
+
+
+@pytest.mark.parametrize("cap", [0, 1, 2, 3, 50])
+def test_an_object_of_scalar_arrays_counts_what_the_walk_counts(
+    cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An object whose containers are arrays of plain scalars (an enum leaf) counts
+    itself and each array without the walk, capped as the walk caps it."""
+    shared = ["a", 1]
+    documents: list[Any] = [
+        {"enum": ["a", "b", None]},
+        {"enum": [1, 2], "examples": [[]], "type": "string"},
+        {"enum": shared, "const": shared},
+        {"enum": [], "x": [1.5, True], "y": []},
+        freeze({"enum": ["a"], "examples": ["b"]}),
+        {"enum": [[1]]},
+        {"enum": ["a"], "$ref": "#/x", "x": [1]},
+        {"enum": ["a"], "not": {}},
+        {"a": shared, "b": [], "c": shared, "d": shared},
+        {"enum": list(range(600))},
+    ]
+    counts = [_budget.expanded_size(d, cap=cap) for d in documents]
+    monkeypatch.setattr(_budget, "_scalar_arrays_size", lambda *_: None)
+    assert counts == [_budget.expanded_size(d, cap=cap) for d in documents]
+
+
+def test_every_subschema_counts_without_the_scalar_arrays_shortcut_what_it_counts_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(31)
+    documents = [_random(rng, 4) for _ in range(200)]
+    documents += [freeze(d) for d in documents[:60]]
+    asked = [(sub, d, cap) for d in documents for sub in _containers(d) for cap in (0, 1, 2, 50)]
+    counts = [_budget.expanded_size(sub, root=d, cap=cap) for sub, d, cap in asked]
+    monkeypatch.setattr(_budget, "_scalar_arrays_size", lambda *_: None)
+    assert counts == [_budget.expanded_size(sub, root=d, cap=cap) for sub, d, cap in asked]

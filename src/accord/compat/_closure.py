@@ -260,7 +260,29 @@ def writer_closure(schema: Schema) -> Schema:
     return _closures(schema, _writer_closure)
 
 
+def _leaves_only(schema: dict[str, Any]) -> bool:
+    """Whether ``schema`` is a leaf (:func:`is_leaf`), or its only structural keyword is
+    an ``allOf`` of leaves (the local questions of a diff: ``{"allOf": [property]}``).
+
+    Then its one location declares no key and is a map (its applicable subschemas are
+    the schema and those leaves: no ``properties``, ``required`` or
+    ``patternProperties`` among them, and no child location either), so the closure
+    built below has no live location and returns ``dict(schema)``, with nothing to
+    resolve or match on the way (no ``$ref``, no pattern): what is returned here.
+    """
+    if is_leaf(schema):
+        return True
+    members = schema.get("allOf")
+    return (
+        isinstance(members, list)
+        and _STRUCTURAL.intersection(schema) == {"allOf"}
+        and all(is_leaf(m) for m in members)
+    )
+
+
 def _writer_closure(schema: dict[str, Any]) -> Schema:
+    if _leaves_only(schema):
+        return dict(schema)  # what the builder below finds, without building it
     ctx = Ctx(max_steps=10**9)
     root = ctx.add_doc(schema)
     builder = _ClosureBuilder(ctx)

@@ -31,7 +31,6 @@ import copy
 import functools
 import gc
 import itertools
-import json
 import os
 import threading
 import warnings
@@ -79,6 +78,7 @@ from accord.compat._types import (
 )
 from accord.core import pointer as _pointer
 from accord.core.frozen import thaw
+from accord.core.memo import write_json
 from accord.core.schema import Schema
 from accord.errors import Problem, SchemaError, UsageError
 
@@ -513,19 +513,37 @@ def _tree_text(schema: Schema, limit: int = 16) -> str | None:
             if not _STR.issuperset(map(type, value)):
                 return None
             if not _JSON_SCALARS.issuperset(map(type, value.values())):  # else nothing to walk
+                if len(value) > _WIDE and _over(value.values(), limit - len(seen)):
+                    return None
                 stack.extend(value.values())
         elif kind is list:
             if id(value) in seen or len(seen) >= limit:
                 return None
             seen.add(id(value))
             if not _JSON_SCALARS.issuperset(map(type, value)):
+                if len(value) > _WIDE and _over(value, limit - len(seen)):
+                    return None
                 stack.extend(value)
         elif kind not in _JSON_SCALARS:
             return None
     try:
-        return json.dumps(schema)
+        return write_json(schema)  # json.dumps(schema)
     except ValueError:  # a float json.dumps refuses
         return None
+
+
+_WIDE = 4
+
+
+def _over(values: Any, room: int) -> bool:
+    """Whether more than ``room`` of ``values`` are objects or arrays.
+
+    ``_tree_text`` pops every container it pushes unless it gives up first, and gives
+    up at a container met twice or once ``seen`` holds ``limit``: with more containers
+    pushed than the room left in ``seen``, its answer is None whatever they hold. A wide
+    root (a 50-property object) is let go after this one count, not after 16 pops.
+    """
+    return sum(type(v) is dict or type(v) is list for v in values) > room
 
 
 # (text of old, text of new, semantics, direction, step budget, unmodelled) of a small

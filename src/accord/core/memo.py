@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["IdentityMemo", "canonical_text", "write_canonical"]
+__all__ = ["IdentityMemo", "canonical_text", "write_canonical", "write_json"]
 
 
 class IdentityMemo(Generic[T]):
@@ -37,17 +37,26 @@ class IdentityMemo(Generic[T]):
         if not isinstance(obj, dict | list):
             return compute(obj)  # scalars and booleans are cheap and may be interned
         key = id(obj)
-        with self._lock:
-            hit = self._entries.get(key)
+        entries, lock = self._entries, self._lock
+        # acquire/release rather than ``with``: the lock's ``__enter__``/``__exit__``
+        # cost more than the lookup they guard (a diff asks the memo dozens of times).
+        lock.acquire()
+        try:
+            hit = entries.get(key)
             if hit is not None and hit[0] is obj:
-                self._entries.move_to_end(key)
+                entries.move_to_end(key)
                 return hit[1]
+        finally:
+            lock.release()
         value = compute(obj)
-        with self._lock:
-            self._entries[key] = (obj, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+        lock.acquire()
+        try:
+            entries[key] = (obj, value)
+            entries.move_to_end(key)
+            while len(entries) > self._size:
+                entries.popitem(last=False)
+        finally:
+            lock.release()
         return value
 
 
@@ -55,11 +64,47 @@ class IdentityMemo(Generic[T]):
 # on every call; one instance writes the same text (each ``encode`` starts with fresh
 # circular-reference markers) without building the encoder each time.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+# ``json.dumps(value)``'s encoder (the defaults).
+_PLAIN_ENCODER = json.JSONEncoder()
 
 
-def write_canonical(value: Any) -> str:
-    """Canonical JSON text (sorted keys, no spacing), written afresh (not memoised)."""
-    return _ENCODER.encode(value)
+def _direct(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """``encoder.encode``, without its two Python frames and the closure ``iterencode``
+    defines on every call (a diff writes dozens of small documents).
+
+    For a value that is not a ``str``, ``encode`` builds the C encoder from the
+    encoder's settings with fresh circular-reference markers and joins what it writes;
+    this does the same with the same arguments, so the text and every error are the
+    C encoder's, as before. Without the C encoder (or for an indenting encoder, which
+    ``encode`` writes in Python), ``encode`` itself.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)  # None without the C accelerator
+    if make is None or encoder.indent is not None or not encoder.check_circular:
+        return encoder.encode
+    settings = (
+        encoder.default,
+        encode_basestring_ascii if encoder.ensure_ascii else json.encoder.encode_basestring,
+        encoder.indent,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+    encode = encoder.encode
+
+    def write(value: Any) -> str:
+        if isinstance(value, str):
+            return encode(value)
+        return "".join(make({}, *settings)(value, 0))
+
+    return write
+
+
+write_canonical = _direct(_ENCODER)
+"""Canonical JSON text (sorted keys, no spacing), written afresh (not memoised)."""
+write_json = _direct(_PLAIN_ENCODER)
+"""``json.dumps(value)`` (default settings), written by the C encoder directly."""
 
 
 _canonical_memo: IdentityMemo[str] = IdentityMemo(1024)

@@ -150,6 +150,35 @@ def _children(value: Any, root: Any) -> Iterator[Any]:
                 yield item
 
 
+def _scalar_arrays_size(schema: Any, cap: int) -> int | None:
+    """What :func:`expanded_size` finds for an object whose only containers are arrays of
+    plain scalars (an ``enum`` leaf, the writer closure's ``propertyNames``) and which
+    has no string ``$ref``, without its walk; None for any other value.
+
+    The walk counts the object and each array (an array of scalars yields nothing),
+    in order, and checks the cap where it does: a first-met array after its own count
+    of 1, an array met again (counted again, from its memo) on the object's running
+    count; the object's own total is returned unchecked.
+    """
+    if not isinstance(schema, dict) or isinstance(schema.get("$ref"), str):
+        return None
+    count = 1
+    met: set[int] = set()
+    for value in schema.values():
+        if isinstance(value, list) and _SCALARS.issuperset(map(type, value)):
+            count += 1
+            if id(value) in met:
+                if count > cap:
+                    return cap + 1
+            else:
+                met.add(id(value))
+                if cap < 1:  # its own count of 1 over the cap
+                    return cap + 1
+        elif isinstance(value, dict | list):
+            return None
+    return count
+
+
 def expanded_size(schema: Any, *, root: Any = None, cap: int) -> int:
     """Objects and arrays reached from ``schema`` with every local ``$ref`` followed.
 
@@ -166,6 +195,9 @@ def expanded_size(schema: Any, *, root: Any = None, cap: int) -> int:
         isinstance(schema, list) or type(schema.get("$ref")) is not str
     ):
         return 1  # no container and no $ref inside (most leaves): the walk below counts 1
+    size = _scalar_arrays_size(schema, cap)
+    if size is not None:
+        return size  # what the walk below finds, without it
     document = schema if root is None else root
     memo: dict[int, int] = {}
     on_path: set[int] = set()
@@ -312,7 +344,27 @@ def _thaw_counted(node: Any, state: _Thawing) -> Any:
         if not _SCALARS.issuperset(map(type, copied.values())):
             done[key] = None  # being copied: met again below, it holds itself
             for k, v in copied.items():
-                if isinstance(v, dict | list):
+                kind = type(v)
+                if (
+                    (kind is dict or kind is list)
+                    and id(v) not in done
+                    and _SCALARS.issuperset(map(type, v.values() if kind is dict else v))
+                ):
+                    # A leaf met first here (most properties of a wide object): what
+                    # the call below does for it, without the call. Each give-up of
+                    # the call is one here; which one comes first does not matter
+                    # (all end the walk the same way).
+                    if (
+                        len(v) > state.max_items
+                        or state.containers >= state.max_nodes
+                        or (kind is dict and type(v.get("$ref")) is str)
+                    ):
+                        raise _NotATree
+                    state.containers += 1
+                    leaf = dict(v) if kind is dict else list(v)
+                    done[id(v)] = (leaf, 1)
+                    copied[k] = leaf
+                elif isinstance(v, dict | list):
                     copied[k] = _thaw_counted(v, state)
     elif _SCALARS.issuperset(map(type, node)):
         copied = list(node)
