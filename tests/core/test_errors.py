@@ -80,3 +80,29 @@ def test_contract_violation_carries_all_errors() -> None:
     assert issues[0].json_path == "$.items[0].sku"
     assert "(+1 more)" in str(exc)
     assert exc.ref == "orders.order-placed@1.0.0"
+
+
+def test_the_fast_issue_builder_makes_the_dataclass_s_own_object() -> None:
+    import dataclasses
+    import pickle
+
+    from accord.errors import new_validation_issue
+
+    args = ("/line_items/3/quantity", "/$defs/line/minimum", "minimum", "-1 is less than 1")
+    built, made = new_validation_issue(*args), ValidationIssue(*args)
+    assert type(built) is ValidationIssue
+    # every field set, in the dataclass's order: a field added later fails here
+    assert [f.name for f in dataclasses.fields(ValidationIssue)] == [
+        "instance_path",
+        "schema_path",
+        "keyword",
+        "message",
+    ]
+    assert dataclasses.astuple(built) == args
+    assert built == made
+    assert hash(built) == hash(made)
+    assert repr(built) == repr(made)
+    assert pickle.loads(pickle.dumps(built)) == made
+    assert built.to_json() == made.to_json()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.message = "changed"  # type: ignore[misc]

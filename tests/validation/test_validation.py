@@ -426,3 +426,30 @@ def test_remembered_schema_paths_are_capped(monkeypatch: pytest.MonkeyPatch) -> 
     assert [i.schema_path for i in found] == [f"/properties/{k}/type" for k in "abcde"]
     assert len(v._known_paths) == 2
     assert v.errors(dict.fromkeys("abcde", 1)) == found
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        [],
+        ["customer", "email"],
+        ["line_items", 3, "quantity"],
+        [0, 10**30, -1],
+        ["a~b", "c"],
+        ["a/b"],
+        ["{}", "{0}", "x{"],
+        [""],
+        ["", ""],
+        ["é", "\u2028"],
+        ["k"] * 31,
+        ["k", 7] * 40,
+    ],
+    ids=repr,
+)
+def test_error_pointers_are_the_escaping_pointer_writers(tokens: list[str | int]) -> None:
+    # The validator writes an error's paths with one format call (escaping only when a
+    # token needs it): the same text as accord.core.pointer.from_parts.
+    from accord.core.pointer import from_parts
+    from accord.validation.validator import _pointer_of
+
+    assert _pointer_of(tokens) == from_parts(tokens)

@@ -59,6 +59,7 @@ from accord.errors import (
     SchemaError,
     UsageError,
     ValidationIssue,
+    new_validation_issue,
 )
 from accord.validation.dialect import declared_form, detect_dialect, normalize
 from accord.validation.offline import py_validator, py_validator_class
@@ -834,7 +835,7 @@ def _issue(
             if len(known) < _KNOWN_PATHS:
                 known[key] = found
         schema_path, keyword = found
-    return ValidationIssue(
+    return new_validation_issue(
         _pointer_of(error.instance_path),
         schema_path,
         keyword,
@@ -849,12 +850,16 @@ _KNOWN_PATHS = 4096
 
 def _pointer_of(tokens: list[str | int]) -> str:
     """:func:`accord.core.pointer.from_parts`, without escaping when no token needs it."""
-    if not tokens:
-        return ""
-    text = "/".join(map(str, tokens))
-    if "~" in text or text.count("/") != len(tokens) - 1:
+    count = len(tokens)
+    # One format call writes the whole path: "{}" writes a str token as itself and an
+    # int as str() does (the reference's tokens are exactly str and int).
+    text = (_SLASHES[count] if count < len(_SLASHES) else "/{}" * count).format(*tokens)
+    if "~" in text or text.count("/") != count:
         return _pointer.from_parts(tokens)
-    return "/" + text
+    return text
+
+
+_SLASHES = tuple("/{}" * count for count in range(32))
 
 
 # --- the pure-Python backend: python-jsonschema with ECMA-262 patterns -----------------
