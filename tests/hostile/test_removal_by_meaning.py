@@ -156,3 +156,33 @@ def test_a_key_its_object_still_allows_is_not_removed() -> None:
     allows = {"anyOf": [{"required": ["a"]}, {"required": ["b"]}], "maxProperties": 2}
     report = accord.diff(OLD, {**OLD, **allows})
     assert "property-removed" not in {c.rule for c in report.changes}
+
+
+def test_an_enum_or_const_alone_is_plainly_satisfiable_and_nothing_beside_it() -> None:
+    from accord.compat._closure import _plainly_satisfiable
+    from accord.compat._engine import includes
+    from accord.validation.reference import is_valid
+
+    alone = [
+        {"enum": ["a", "b", "c"]},
+        {"enum": [None], "title": "t"},
+        {"enum": [{"x": [1]}], "description": "d"},
+        {"const": 0},
+        {"const": None, "examples": [None]},
+        {"const": {"a": []}},
+    ]
+    for schema in alone:
+        assert _plainly_satisfiable(schema), schema
+        verdict = includes({"$schema": DRAFT, **schema}, False)
+        assert verdict.holds is False, schema
+        assert verdict.has_witness, schema
+        assert is_valid({"$schema": DRAFT, **schema}, verdict.witness), schema
+    # beside a type, a bound or another enum it may be empty: the engine decides
+    for schema in [
+        {"enum": []},
+        {"enum": [1], "type": "string"},
+        {"const": 1, "maximum": 0},
+        {"enum": [1], "const": 2},
+        {"enum": "a"},
+    ]:
+        assert not _plainly_satisfiable(schema), schema

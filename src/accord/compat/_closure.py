@@ -417,13 +417,16 @@ _NUMBER_BOUNDS = frozenset(
     {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
 )
 _PLAIN = _ANNOTATIONS | _EMPTY_CONTAINERS_SATISFY | _STRING_BOUNDS | _NUMBER_BOUNDS | {"type"}
+_ENUM_ALONE = _ANNOTATIONS | {"enum"}
+_CONST_ALONE = _ANNOTATIONS | {"const"}
 
 
 def _plainly_satisfiable(schema: Any) -> bool:
     """Whether some value obviously satisfies ``schema`` (so no proof is needed): ``true``,
-    or keywords of :data:`_PLAIN` only with a type named (or none), where at most one
-    string bound and one number bound hold. A value of its first type then does: an
-    empty object or array satisfies every container keyword here, ``null`` and
+    a non-empty ``enum`` or a ``const`` with nothing but annotations beside it (its
+    member, its value), or keywords of :data:`_PLAIN` only with a type named (or none),
+    where at most one string bound and one number bound hold. A value of its first type
+    then does: an empty object or array satisfies every container keyword here, ``null`` and
     booleans only their type, a string or a number one bound (every format names some
     string)."""
     if schema is True:
@@ -432,7 +435,11 @@ def _plainly_satisfiable(schema: Any) -> bool:
         return False
     keys = schema.keys()
     if not keys <= _PLAIN:
-        return False
+        # {"enum": [...]} or {"const": v} alone (annotations aside): a member, or v, does
+        enum = schema.get("enum")
+        return (type(enum) is list and bool(enum) and keys <= _ENUM_ALONE) or (
+            "const" in keys and keys <= _CONST_ALONE
+        )
     kind = schema.get("type", "null")
     if type(kind) is not str and not (isinstance(kind, list) and kind):
         return False
