@@ -38,7 +38,13 @@ from accord.codegen._idents import class_name, name_ident, version_ident
 from accord.codegen._noop import recorded, remember, tree_inputs
 from accord.codegen._render import GENERATOR, GENERATOR_VERSION, OPTIONS_KEY, render_version
 from accord.codegen._safety import check_source
-from accord.core.jsondoc import atomic_write, canonical_dumps, check_out_dir, make_out_dir
+from accord.core.jsondoc import (
+    atomic_write,
+    canonical_dumps,
+    check_out_dir,
+    make_out_dir,
+    new_file_mode,
+)
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
 from accord.errors import AccordError, UsageError
@@ -594,12 +600,13 @@ def _write(
 ) -> None:
     make_out_dir(out_dir)
     made: set[Path] = set()  # each directory created once, not once per file
+    new_mode = new_file_mode()  # the umask read once, not once per new file
     # The manifest goes last: a run interrupted before it is simply redone next time.
     for rel in sorted(changed, key=lambda r: r == manifest_rel):
         path = out_dir / rel
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        atomic_write(path, expected[rel])
+        atomic_write(path, expected[rel], new_mode=new_mode)
     for rel in gone:
         (out_dir / rel).unlink(missing_ok=True)
