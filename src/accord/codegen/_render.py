@@ -13,11 +13,13 @@ stay ``str`` and are listed among the gaps the contract validator covers.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import re
 import warnings
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, cast
 
 from accord._version import __version__
@@ -31,6 +33,14 @@ __all__ = ["GENERATOR", "GENERATOR_VERSION", "OPTIONS_KEY", "header", "render_ve
 
 GENERATOR = "datamodel-code-generator"
 GENERATOR_VERSION = "0.89.0"
+
+# The generator's builtin formatter reads its line length and first-party modules from
+# the pyproject.toml nearest its settings path (the working directory by default). Given
+# the line length and pointed at accord's own empty settings file, the bytes depend
+# only on the schema and these options, wherever accord runs. (Where that file is not
+# on disk, e.g. accord imported from a zip, the line length is still given.)
+_LINE_LENGTH = 88  # the generator's own default
+_SETTINGS_DIR = Path(__file__).parent / "_generator_settings"
 
 # The options below, as data: part of every manifest entry's input key, so changing
 # them regenerates everything.
@@ -52,6 +62,8 @@ _OPTIONS: dict[str, Any] = {
     "treat_dot_as_module": False,
     "allow_remote_refs": False,
     "strict_refs": True,
+    "builtin_format_line_length": _LINE_LENGTH,
+    "settings": "accord.codegen/_generator_settings",
     "accord_layout": 1,
 }
 OPTIONS_KEY = hashlib.sha256(json.dumps(_OPTIONS, sort_keys=True).encode()).hexdigest()[:16]
@@ -113,7 +125,14 @@ def generator_options(*, double_quotes: bool = True) -> dict[str, Any]:
         "treat_dot_as_module": False,
         "allow_remote_refs": False,
         "strict_refs": True,
+        "builtin_format_line_length": _LINE_LENGTH,
+        **({"settings_path": _SETTINGS_DIR} if _settings_on_disk() else {}),
     }
+
+
+@functools.cache
+def _settings_on_disk() -> bool:
+    return (_SETTINGS_DIR / "pyproject.toml").is_file()
 
 
 def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
