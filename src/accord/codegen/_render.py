@@ -215,12 +215,15 @@ def _tokenized_double_quotes(output: str, normalise: Callable[[str], str], *, fi
 
 # What the generator's quote step reads in a module that passes the _NOT_PLAIN guards:
 # a comment, a complete one-line string without prefix, or (anything else) a lone quote,
-# which sends the module to the tokenizer.
+# which sends the module to the tokenizer. Every branch starts with a literal character
+# (the "no prefix" test looks back from after the quote: ``'(?<!\w')`` matches where
+# ``(?<!\w)'`` does), so the regex engine skips to the next ``#``, ``'`` or ``"``
+# instead of trying each branch at every character.
 _LEXEME = re.compile(
     r"#[^\n]*"
-    r"|(?<!\w)'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
-    r'|(?<!\w)"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
-    r"|['\"]"
+    r"|'(?<!\w')[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+    r'|"(?<!\w")[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|'|\""
 )
 # Text the tokenizer reads differently from a plain scan, or that untokenize does not
 # write back as it was (tabs and form feeds become spaces, a backslash continuation
