@@ -104,6 +104,21 @@ def test_byte_identical_across_runs_and_hash_seeds(example_out: Path, tmp_path: 
     assert _tree(other) == _tree(example_out)
 
 
+def test_byte_identical_whatever_the_working_directory_configures(
+    example_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The generator's builtin formatter takes its line length and first-party modules
+    # from the nearest pyproject.toml above its settings path, the working directory by
+    # default: a service's own ruff or isort settings must not reach generated models.
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff]\nline-length = 40\n\n[tool.isort]\nknown_first_party = ["pydantic"]\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    generate_package(Registry.load(EXAMPLES), out)
+    assert _tree(out) == _tree(example_out)
+
+
 def test_noop_run_regenerates_nothing(example_out: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(example_out, out)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,26 @@ def test_the_plain_quote_step_writes_what_the_generators_tokenizer_writes(text: 
     except Exception:  # noqa: BLE001 - does not tokenize: render_version asks the tokenizer
         return
     assert plain == expected
+
+
+# _LEXEME as first written, each quote's "no prefix" test looking back from the quote.
+_LEXEME_LOOKING_BACK_FROM_THE_QUOTE = re.compile(
+    r"#[^\n]*"
+    r"|(?<!\w)'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+    r'|(?<!\w)"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|['\"]"
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_the_lexeme_scan_finds_what_the_look_back_from_the_quote_finds(text: str) -> None:
+    # _LEXEME's branches each start with a literal (so the engine skips ahead to the
+    # next candidate); it must find the same tokens at the same places.
+    def tokens(pattern: re.Pattern[str]) -> list[tuple[int, str]]:
+        return [(m.start(), m.group()) for m in pattern.finditer(text)]
+
+    assert tokens(_render._LEXEME) == tokens(_LEXEME_LOOKING_BACK_FROM_THE_QUOTE)
 
 
 def test_a_run_quotes_generated_modules_without_the_tokenizer(

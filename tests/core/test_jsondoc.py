@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from accord.core.jsondoc import atomic_write, canonical_dumps, load_path, loads
+from accord.core.jsondoc import (
+    _umask,
+    atomic_write,
+    canonical_dumps,
+    load_path,
+    loads,
+    new_file_mode,
+    temp_target,
+)
 from accord.errors import AccordError, DocumentError
 
 
@@ -125,3 +133,48 @@ def test_atomic_write_replacing_keeps_the_mode(tmp_path: Path) -> None:
     atomic_write(path, b"{}")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert path.read_bytes() == b"{}"
+
+
+def test_atomic_write_new_mode_is_for_new_files_only(tmp_path: Path) -> None:
+    # A batch writer reads the umask once (new_file_mode) and passes it on; a file that
+    # already exists still keeps its own mode.
+    kept = tmp_path / "kept.py"
+    kept.write_bytes(b"")
+    kept.chmod(0o640)
+    atomic_write(kept, b"x = 1\n", new_mode=0o604)
+    atomic_write(tmp_path / "new.py", b"y = 2\n", new_mode=0o604)
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "new.py").stat().st_mode) == 0o604
+    assert new_file_mode() == 0o666 & ~_umask()
+
+
+def test_atomic_write_syncs_the_temp_file_before_it_takes_the_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The temp file carries the name temp_target reads back (lint reports leftovers)
+    # and is fsynced before the rename: after a crash the target is old or whole.
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src: str, dst: Path) -> None:
+        events.append(("replace", str(src)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    atomic_write(tmp_path / "model.py", b"z = 3\n")
+    (_, synced), (_, renamed) = events
+    assert [kind for kind, _ in events] == ["fsync", "replace"]
+    assert synced == renamed
+    assert temp_target(Path(renamed).name) == "model.py"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.py"]
+
+
+def test_atomic_write_failure_leaves_no_temp_file(tmp_path: Path) -> None:
+    with pytest.raises(TypeError):
+        atomic_write(tmp_path / "model.py", "not bytes")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []

@@ -44,6 +44,7 @@ from accord.core.jsondoc import (
     canonical_dumps,
     check_out_dir,
     make_out_dir,
+    new_file_mode,
     path_argument,
 )
 from accord.core.progress import Progress
@@ -602,12 +603,13 @@ def _write(
 ) -> None:
     make_out_dir(out_dir)
     made: set[Path] = set()  # each directory created once, not once per file
+    new_mode = new_file_mode()  # the umask read once, not once per new file
     # The manifest goes last: a run interrupted before it is simply redone next time.
     for rel in sorted(changed, key=lambda r: r == manifest_rel):
         path = out_dir / rel
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        atomic_write(path, expected[rel])
+        atomic_write(path, expected[rel], new_mode=new_mode)
     for rel in gone:
         (out_dir / rel).unlink(missing_ok=True)

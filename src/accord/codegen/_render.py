@@ -13,11 +13,13 @@ stay ``str`` and are listed among the gaps the contract validator covers.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import re
 import warnings
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, cast
 
 from accord._version import __version__
@@ -32,8 +34,19 @@ __all__ = ["GENERATOR", "GENERATOR_VERSION", "OPTIONS_KEY", "header", "render_ve
 GENERATOR = "datamodel-code-generator"
 GENERATOR_VERSION = "0.89.0"
 
+# The generator's builtin formatter reads its line length and first-party modules from
+# the pyproject.toml nearest its settings path (the working directory by default). Given
+# the line length and pointed at accord's own empty settings file, the bytes depend
+# only on the schema and these options, wherever accord runs. (Where that file is not
+# on disk, e.g. accord imported from a zip, the line length is still given.)
+_LINE_LENGTH = 88  # the generator's own default
+_SETTINGS_DIR = Path(__file__).parent / "_generator_settings"
+
 # The options below, as data: part of every manifest entry's input key, so changing
-# them regenerates everything.
+# them regenerates everything. (The pinned line length and settings file are not in it:
+# they make every run give what a run without formatter settings gave, and keeping the
+# key leaves every committed manifest as it was. accord's version, also in the key,
+# regenerates a package made by an earlier release under other settings.)
 _OPTIONS: dict[str, Any] = {
     "input_file_type": "jsonschema",
     "output_model_type": "pydantic_v2.BaseModel",
@@ -113,7 +126,14 @@ def generator_options(*, double_quotes: bool = True) -> dict[str, Any]:
         "treat_dot_as_module": False,
         "allow_remote_refs": False,
         "strict_refs": True,
+        "builtin_format_line_length": _LINE_LENGTH,
+        **({"settings_path": _SETTINGS_DIR} if _settings_on_disk() else {}),
     }
+
+
+@functools.cache
+def _settings_on_disk() -> bool:
+    return (_SETTINGS_DIR / "pyproject.toml").is_file()
 
 
 def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
@@ -196,12 +216,15 @@ def _tokenized_double_quotes(output: str, normalise: Callable[[str], str], *, fi
 
 # What the generator's quote step reads in a module that passes the _NOT_PLAIN guards:
 # a comment, a complete one-line string without prefix, or (anything else) a lone quote,
-# which sends the module to the tokenizer.
+# which sends the module to the tokenizer. Every branch starts with a literal character
+# (the "no prefix" test looks back from after the quote: ``'(?<!\w')`` matches where
+# ``(?<!\w)'`` does), so the regex engine skips to the next ``#``, ``'`` or ``"``
+# instead of trying each branch at every character.
 _LEXEME = re.compile(
     r"#[^\n]*"
-    r"|(?<!\w)'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
-    r'|(?<!\w)"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
-    r"|['\"]"
+    r"|'(?<!\w')[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+    r'|"(?<!\w")[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|'|\""
 )
 # Text the tokenizer reads differently from a plain scan, or that untokenize does not
 # write back as it was (tabs and form feeds become spaces, a backslash continuation

@@ -1062,30 +1062,62 @@ def _umask() -> int:
     return current
 
 
-def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+def new_file_mode() -> int:
+    """The mode a file created now gets (``0o666`` less the process umask): what
+    :func:`atomic_write` gives a new file, read once by a caller writing many."""
+    return 0o666 & ~_umask()
+
+
+# mkstemp's flags: the temp name is fresh (O_EXCL), never a symlink's target, and not
+# inherited by child processes.
+_TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL
+for _flag in ("O_NOFOLLOW", "O_CLOEXEC", "O_NOINHERIT", "O_BINARY"):
+    _TEMP_FLAGS |= getattr(os, _flag, 0)
+del _flag
+
+
+def _temp_file(path: Path) -> tuple[int, str]:
+    """A new file ``.<name>.<8 hex>.tmp`` beside ``path``, mode 0600, opened for writing:
+    what ``tempfile.mkstemp`` makes (the name :func:`temp_target` reads back), without
+    its per-call name generator and path normalisation."""
+    for _ in range(100):  # mkstemp's number of tries
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
+
+
+def atomic_write(
+    path: Path, data: bytes, *, exclusive: bool = False, new_mode: int | None = None
+) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory.
 
-    With ``exclusive=True`` an existing ``path`` is never replaced: the temp file is
-    hard-linked into place (atomic, fails if the name exists) and
-    :class:`FileExistsError` propagates.
+    The temp file is fsynced before it takes ``path``'s name, so after a crash ``path``
+    holds its old bytes or all the new ones. With ``exclusive=True`` an existing ``path``
+    is never replaced: the temp file is hard-linked into place (atomic, fails if the
+    name exists) and :class:`FileExistsError` propagates. ``new_mode``: the mode of a
+    new file when the caller read :func:`new_file_mode` once for a batch of writes
+    (default: read now).
     """
-    import tempfile
-
-    directory = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, tmp = _temp_file(path)
     try:
-        # mkstemp makes the file 0600; the result must read like any file the user
-        # writes (a replaced file keeps its mode, a new one follows the umask), or wheels
-        # in dist/ and files in the registry end up unreadable to the rest of the team.
         try:
-            mode = os.stat(path).st_mode & 0o7777
-        except OSError:
-            mode = 0o666 & ~_umask()
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            # The temp file is 0600; the result must read like any file the user
+            # writes (a replaced file keeps its mode, a new one follows the umask), or
+            # wheels in dist/ and files in the registry end up unreadable to the team.
+            try:
+                mode = os.stat(path).st_mode & 0o7777
+            except OSError:
+                mode = new_file_mode() if new_mode is None else new_mode
+            os.fchmod(fd, mode)
+            view = memoryview(data)
+            while view:  # plain writes: no buffered file object for one write
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         if exclusive:
             os.link(tmp, path)
             os.unlink(tmp)
