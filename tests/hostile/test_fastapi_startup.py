@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from _asgi import lifespan_startup
 from accord.errors import UsageError
 from accord.service.fastapi import ContractMiddleware
 
@@ -29,24 +30,8 @@ def _app(routes: dict[str, Any]) -> FastAPI:
     return app
 
 
-def _startup(app: Any) -> list[dict[str, Any]]:
-    """Drive the ASGI lifespan as a server does: startup, then shutdown."""
-    incoming = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return incoming.pop(0)
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(dict(message))
-
-    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
-    asyncio.run(app(scope, receive, send))
-    return sent
-
-
 def test_a_route_key_matching_no_route_fails_startup_with_did_you_mean() -> None:
-    sent = _startup(_app({"GET /itemz/{sku}": {"response": MONEY}}))
+    sent = lifespan_startup(_app({"GET /itemz/{sku}": {"response": MONEY}}))
     assert sent[0]["type"] == "lifespan.startup.failed"
     assert "'GET /itemz/{sku}' matches no route" in sent[0]["message"]
     assert "did you mean 'GET /items/{sku}'?" in sent[0]["message"]
@@ -65,14 +50,14 @@ def test_a_route_key_matching_no_route_fails_requests_without_a_lifespan() -> No
 
 
 def test_an_unknown_contract_fails_startup_not_the_first_request() -> None:
-    sent = _startup(_app({"GET /items/{sku}": {"response": "common.mony@^1"}}))
+    sent = lifespan_startup(_app({"GET /items/{sku}": {"response": "common.mony@^1"}}))
     assert sent[0]["type"] == "lifespan.startup.failed"
     assert "no contract 'common.mony'" in sent[0]["message"]
     assert "did you mean common.money" in sent[0]["message"]
 
 
 def test_a_good_configuration_starts() -> None:
-    sent = _startup(_app({"GET /items/{sku}": {"response": MONEY}}))
+    sent = lifespan_startup(_app({"GET /items/{sku}": {"response": MONEY}}))
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
 
 

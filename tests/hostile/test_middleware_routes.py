@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from _asgi import lifespan_startup
 from accord.errors import UsageError
 from accord.service.fastapi import ContractMiddleware, RouteContract
 
@@ -36,22 +37,6 @@ BAD_ROUTES = {
 }
 
 
-def _startup(app: Any) -> list[dict[str, Any]]:
-    """Drive the ASGI lifespan as a server does: startup, then shutdown."""
-    incoming = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return incoming.pop(0)
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(dict(message))
-
-    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
-    asyncio.run(app(scope, receive, send))
-    return sent
-
-
 @pytest.mark.parametrize("routes", list(BAD_ROUTES.values()), ids=list(BAD_ROUTES))
 def test_a_routes_shape_it_cannot_read_is_a_usage_error(routes: dict[Any, Any]) -> None:
     with pytest.raises(UsageError) as caught:
@@ -68,7 +53,7 @@ def test_a_routes_shape_it_cannot_read_fails_startup(routes: dict[Any, Any]) -> 
     def item(sku: str) -> dict[str, Any]:
         return {"amount": "1.00", "currency": "EUR"}
 
-    sent = _startup(app)
+    sent = lifespan_startup(app)
     assert sent[0]["type"] == "lifespan.startup.failed"
 
 
@@ -123,7 +108,7 @@ def test_a_route_of_a_mounted_app_is_checked(template: str) -> None:
 
 
 def test_a_key_under_a_mount_matching_no_route_of_the_mounted_app_fails_startup() -> None:
-    sent = _startup(_mounted({"POST /api/order/{order_id}": {"request": MONEY}}))
+    sent = lifespan_startup(_mounted({"POST /api/order/{order_id}": {"request": MONEY}}))
     assert sent[0]["type"] == "lifespan.startup.failed"
     assert "did you mean 'POST /api/orders/{order_id}'" in sent[0]["message"]
 
@@ -142,5 +127,10 @@ def _legacy(key: str) -> FastAPI:
 
 def test_a_template_under_an_app_without_routes_fails_startup() -> None:
     # Only an exact path can be checked there: a template would never match.
-    assert _startup(_legacy("POST /legacy/orders/{id}"))[0]["type"] == "lifespan.startup.failed"
-    assert _startup(_legacy("POST /legacy/orders"))[0]["type"] == "lifespan.startup.complete"
+    assert (
+        lifespan_startup(_legacy("POST /legacy/orders/{id}"))[0]["type"]
+        == "lifespan.startup.failed"
+    )
+    assert (
+        lifespan_startup(_legacy("POST /legacy/orders"))[0]["type"] == "lifespan.startup.complete"
+    )
