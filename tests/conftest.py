@@ -13,6 +13,11 @@ import os
 import pytest
 from hypothesis import settings
 
+# pact_ffi (the real Pact verifier some tests run) sends an anonymous usage ping unless
+# PACT_DO_NOT_TRACK is the text "true" ("1" is not read as yes): never from a test run,
+# nor from a child process a test starts.
+os.environ["PACT_DO_NOT_TRACK"] = "true"
+
 settings.register_profile(
     "ci",
     derandomize=True,

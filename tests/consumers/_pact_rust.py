@@ -12,7 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("PACT_DO_NOT_TRACK", "1")
+# pact_ffi pings its usage statistics unless this is the text "true" ("1" is not).
+os.environ["PACT_DO_NOT_TRACK"] = "true"
 
 
 @contextlib.contextmanager

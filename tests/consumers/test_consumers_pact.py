@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,6 @@ from accord.consumers._pact import export_pact, import_pact, load_pact, parse_ma
 from accord.consumers._static import verify_body
 from accord.errors import DocumentError, UsageError
 from accord.registry.model import Registry
-
-os.environ.setdefault("PACT_DO_NOT_TRACK", "1")
 
 REPO = Path(__file__).resolve().parents[2]
 MAPS = [parse_map("GET /users/{id} 200=users.user@^1")]

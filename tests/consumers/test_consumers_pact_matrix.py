@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,6 @@ from _pact_rust import json_provider
 from accord.consumers import Matcher, check_fields
 from accord.consumers import _builder as ac
 from accord.consumers._builder import expand
-
-os.environ.setdefault("PACT_DO_NOT_TRACK", "1")
 
 _TS = "yyyy-MM-dd'T'HH:mm:ssXXX"
 _EXPORTED = None  # the Pact side is accord's own export of the accord matcher

@@ -6,7 +6,6 @@ provider passes in both, a broken one (``name`` renamed ``username``) fails in b
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import time
@@ -23,8 +22,6 @@ from fastapi.responses import Response
 from accord.cli import main
 from accord.provider import HttpTarget, StateChangeUrl, parse_base_url, verify_provider
 from accord.registry import Registry
-
-os.environ.setdefault("PACT_DO_NOT_TRACK", "1")
 
 
 def _users_service(users: Users) -> FastAPI:
