@@ -1212,3 +1212,13 @@ def test_a_wide_object_s_plainly_declared_keys_skip_the_per_key_checks(
         ("k0", "forbidden by a schema no value satisfies")
     ]
     assert set(calls) == {"k0"}
+
+
+def test_properties_whose_values_differ_only_in_their_python_type_are_compared_by_text() -> None:
+    """A Python schema may carry a value that is not JSON in an annotation (the metaschema
+    check does not read ``default``): ``b"x"`` and ``bytearray(b"x")`` are written as
+    different text, so the property changed. A shortcut that compares properties by
+    marshalled bytes (both are written as the same bytes) would drop the change."""
+    old = {"properties": {"a": {"default": b"x"}, "b": {}}}
+    new = {"properties": {"a": {"default": bytearray(b"x")}, "b": {"type": "string"}}}
+    assert [c.rule for c in diff(old, new).changes] == ["default-changed", "type-narrowed"]
