@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from accord.compat import _rules, diff
@@ -1109,3 +1109,116 @@ def test_a_schema_that_may_declare_keys_gets_the_built_closure(schema: Any) -> N
     from accord.compat import _closure
 
     assert not _closure._leaves_only(schema)
+
+
+_REMOVAL_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            True,
+            False,
+            {},
+            {"type": "string"},
+            {"type": "string", "maxLength": 3},
+            {"type": "string", "minLength": 2, "maxLength": 1},
+            {"enum": ["a"]},
+            {"enum": []},
+            {"type": "string", "enum": [1]},
+            {"not": {}},
+            {"const": None},
+            {"type": "object", "properties": {"a": False}},
+            {"allOf": [{"type": "integer"}, {"type": "string"}]},
+        ]
+    ),
+)
+_REMOVAL_OBJECTS = st.fixed_dictionaries(
+    {"properties": st.dictionaries(st.sampled_from("abc"), _REMOVAL_VALUES, max_size=3)},
+    optional={
+        "required": st.lists(st.sampled_from("abc"), max_size=2, unique=True),
+        "additionalProperties": st.sampled_from([False, True, {"type": "integer"}]),
+        "patternProperties": st.sampled_from([{"^a": False}, {"^b": {"type": "null"}}]),
+        "propertyNames": st.sampled_from([{"maxLength": 1}, {"enum": ["a", "b"]}]),
+        "not": st.just({"required": ["c"]}),
+        "maxProperties": st.integers(0, 2),
+        "allOf": st.lists(
+            st.fixed_dictionaries(
+                {"properties": st.dictionaries(st.sampled_from("abc"), _REMOVAL_VALUES)}
+            ),
+            max_size=2,
+        ),
+    },
+)
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(_REMOVAL_OBJECTS, _REMOVAL_OBJECTS)
+@example({"properties": {"a": {}}}, {"properties": {"a": {}}, "patternProperties": {"^a": False}})
+@example({"properties": {"a": {}}}, {"properties": {"a": {}}, "propertyNames": {"maxLength": 0}})
+@example({"properties": {"a": {}}}, {"properties": {"a": {}}, "not": {"required": ["a"]}})
+@example({"properties": {"a": {}}}, {"properties": {"a": {"not": {}}}})
+@example(
+    {"properties": {"a": {}}}, {"properties": {"a": {}}, "allOf": [{"properties": {"a": False}}]}
+)
+@example(
+    {"patternProperties": {"^a": {"properties": {"b": {}}}}, "properties": {"a": {}}},
+    {"properties": {"a": {"properties": {"b": False}}}},
+)
+def test_removals_at_a_plainly_declared_location_are_the_per_key_ones(
+    old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """Keys NEW declares plainly (``_closure._plain_declarations``) skip the per-key
+    checks: the removals (keys, places, reasons, order) are those the checks find."""
+    from accord.compat import _closure
+
+    def removals(shortcut: bool) -> Any:
+        real = _closure._plain_declarations
+        _closure._plain_declarations = real if shortcut else (lambda dicts: None)  # type: ignore[assignment]
+        try:
+            return _closure.removals(old, new)
+        except Exception as exc:  # noqa: BLE001 - both must fail alike
+            return type(exc).__name__
+        finally:
+            _closure._plain_declarations = real
+
+    nested_old = {"properties": {"x": old, "y": {"type": "string"}}}
+    nested_new = {"properties": {"x": new, "y": {"type": "string"}}}
+    assert removals(shortcut=True) == removals(shortcut=False)
+    old, new = nested_old, nested_new
+    assert removals(shortcut=True) == removals(shortcut=False)
+
+
+def test_a_wide_object_s_plainly_declared_keys_skip_the_per_key_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys NEW declares with a plainly satisfiable schema cost a lookup each: no
+    ``_forbidden`` or ``_admits_no_value`` call for them (one per key before)."""
+    from accord.compat import _closure
+
+    old = {"type": "object", "properties": {f"k{i}": {"type": "string"} for i in range(40)}}
+    new = {"type": "object", "properties": {**old["properties"], "k0": {"not": {}}}}
+    calls: list[str] = []
+    real_forbidden, real_admits = _closure._forbidden, _closure._admits_no_value
+    monkeypatch.setattr(
+        _closure,
+        "_forbidden",
+        lambda ctx, uncond, key: calls.append(key) or real_forbidden(ctx, uncond, key),
+    )
+    monkeypatch.setattr(
+        _closure,
+        "_admits_no_value",
+        lambda *args: calls.append(args[4]) or real_admits(*args),
+    )
+    found = _closure.removals(old, new)
+    assert [(r.key, r.reason) for r in found] == [
+        ("k0", "forbidden by a schema no value satisfies")
+    ]
+    assert set(calls) == {"k0"}
+
+
+def test_properties_whose_values_differ_only_in_their_python_type_are_compared_by_text() -> None:
+    """A Python schema may carry a value that is not JSON in an annotation (the metaschema
+    check does not read ``default``): ``b"x"`` and ``bytearray(b"x")`` are written as
+    different text, so the property changed. A shortcut that compares properties by
+    marshalled bytes (both are written as the same bytes) would drop the change."""
+    old = {"properties": {"a": {"default": b"x"}, "b": {}}}
+    new = {"properties": {"a": {"default": bytearray(b"x")}, "b": {"type": "string"}}}
+    assert [c.rule for c in diff(old, new).changes] == ["default-changed", "type-narrowed"]

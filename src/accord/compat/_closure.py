@@ -596,6 +596,32 @@ def _push_values(ctx: Ctx, app_o: list[Node], app_n: list[Node], where: str, wor
         work.append((contains_o, contains_n, _pointer.join(where, "*")))
 
 
+def _plain_declarations(dicts_n: list[Node]) -> dict[str, Any] | None:
+    """NEW's ``properties`` at a location whose object schemas NEW always applies are
+    one schema without ``patternProperties`` or ``propertyNames`` (else None).
+
+    ``removals`` asks this only where OLD's schemas have no ``patternProperties`` and no
+    applicable schema of NEW uses a keyword of :data:`_KEY_FORBIDDING`. There, a key of
+    OLD that this schema declares with a plainly satisfiable schema
+    (:func:`_plainly_satisfiable`, so neither absent nor ``false``), and whose OLD
+    subschemas are leaves (:func:`_unpatterned_leaf`), is neither removed nor walked
+    into, as the per-key checks find one by one: ``_forbidden`` meets the key in
+    ``properties`` (not ``false``), no pattern and no ``propertyNames``; the key is among
+    the names NEW declares (``_declared`` reads every applicable schema, the
+    unconditional ones among them), so it is not gone from the struct;
+    ``_admits_no_value`` answers False on its first test; ``_forbids_key`` is not asked
+    (nothing risky); and the leaf is skipped. No step or allowance is spent on the way.
+    A wide object's keys cost one lookup each instead of four calls.
+    """
+    if len(dicts_n) != 1:
+        return None
+    schema = dicts_n[0].schema
+    props = schema.get("properties")
+    if type(props) is not dict or "patternProperties" in schema or "propertyNames" in schema:
+        return None
+    return props
+
+
 def removals(old: Schema, new: Schema) -> list[Removal]:
     """Keys named in OLD that a writer on NEW can no longer emit (docs/design.md policy).
 
@@ -635,7 +661,14 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
             dicts_n = _dicts(uncond_n)
             unpatterned_o = not _has_patterns(dicts_o)
             risky_n = any(not x.schema.keys().isdisjoint(_KEY_FORBIDDING) for x in _dicts(app_n))
+            plain_n = _plain_declarations(dicts_n) if unpatterned_o and not risky_n else None
             for k, named_at in _named(app_o).items():
+                if (
+                    plain_n is not None
+                    and _plainly_satisfiable(plain_n.get(k, False))
+                    and _unpatterned_leaf(dicts_o, k)
+                ):
+                    continue  # what the checks below find for ``k`` (``_plain_declarations``)
                 why = _forbidden(ctx, dicts_n, k)
                 if (
                     why is None
