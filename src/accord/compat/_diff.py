@@ -296,7 +296,12 @@ def _refuse_uncompilable(document: Any, file: str, plain: Any = None) -> Any:
     _dialect.detect_dialect(document, file=file)  # before jsonschema-rs reads $schema
     if plain is None:
         plain = thaw(document)
-    found = rs_metaschema_error(plain, plain=True)
+    try:
+        found = rs_metaschema_error(plain, plain=True)
+    except (ValueError, TypeError, OverflowError) as exc:  # "Unsupported type: 'bytes'"
+        from accord.validation.offline import not_json_schema_error
+
+        raise not_json_schema_error(document, exc, file=file) from None
     if found is not None:
         message, path = found
         raise SchemaError(

@@ -1195,3 +1195,52 @@ def make_out_dir(path: Path, *, option: str = "--out") -> None:
         raise UsageError(
             f"{option} {path}: cannot create it ({exc.strerror or exc})", code="out-not-writable"
         ) from None
+
+
+def not_json_at(document: Any) -> tuple[str, str] | None:
+    """The JSON pointer of the first place in a Python ``document`` that holds no JSON
+    value, and what is there, or ``None``: a key that is not exactly ``str``, a value
+    that is neither a ``dict`` nor a ``list`` (accord's frozen ones included) nor
+    exactly ``str``, ``int``, ``bool``, ``None`` or a finite ``float`` (bytes, a set, a
+    tuple, a ``str`` subclass, ``NaN``).
+
+    An error path's walk: call it once jsonschema-rs has refused to read a document
+    ("Unsupported type"), to say where.
+    """
+    from accord.core.pointer import from_parts
+
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            if id(node) in seen:
+                continue  # shared, or holding itself: its contents are looked at once
+            seen.add(id(node))
+            for key in node:
+                if type(key) is not str:
+                    return from_parts(path), f"a key that is not a string ({key!r})"
+            stack.extend((v, (*path, k)) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(node))))
+        elif type(node) is float:
+            if not math.isfinite(node):
+                return from_parts(path), f"{node!r} (JSON has no NaN or Infinity)"
+        elif type(node) not in (str, int, bool, type(None)):
+            return from_parts(path), f"a {type(node).__name__} ({_short_repr(node)})"
+    return None
+
+
+def _short_repr(value: Any) -> str:
+    """``value`` shown in at most about 60 characters (reprlib survives a failing
+    ``__repr__``), control characters escaped."""
+    import reprlib
+
+    from accord.core.text import escape_control
+
+    short = reprlib.Repr()  # keyword arguments only from Python 3.12
+    short.maxstring = short.maxother = 60
+    return escape_control(short.repr(value))

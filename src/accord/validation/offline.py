@@ -93,6 +93,25 @@ def rs_declared_validator(schema: Any, dialect: str, **options: Any) -> Any:
     return cls(thaw(schema), offline=True, **options)
 
 
+def not_json_schema_error(document: Any, exc: Exception, *, file: str | None = None) -> Exception:
+    """The :class:`SchemaError` for a Python ``document`` jsonschema-rs refused to read
+    (``exc``, its ``ValueError``): ``schema-not-json`` at the first value or key that is
+    no JSON value (:func:`~accord.core.jsondoc.not_json_at`), else at the root with
+    jsonschema-rs's message."""
+    from accord.core.jsondoc import not_json_at
+    from accord.errors import SchemaError
+
+    found = not_json_at(document)
+    pointer, what = found if found is not None else ("", str(exc)[:200])
+    return SchemaError(
+        f"the schema holds no JSON value at {pointer or 'its root'}: {what}; a schema is "
+        "JSON (dict, list, str, int, float, bool, None)",
+        code="schema-not-json",
+        file=file,
+        pointer=pointer,
+    )
+
+
 def rs_metaschema_error(
     schema: Any, *, plain: bool = False
 ) -> tuple[str, tuple[str | int, ...]] | None:

@@ -53,6 +53,7 @@ from accord.core.jsondoc import (
 from accord.core.values import equality_key as _equality_key
 from accord.core.values import json_type as _json_type
 from accord.errors import (
+    AccordError,
     ContractViolation,
     DocumentError,
     RefError,
@@ -62,7 +63,7 @@ from accord.errors import (
     new_validation_issue,
 )
 from accord.validation.dialect import declared_form, detect_dialect, normalize
-from accord.validation.offline import py_validator, py_validator_class
+from accord.validation.offline import not_json_schema_error, py_validator, py_validator_class
 from accord.validation.patterns import _reference_validator, _search
 
 if TYPE_CHECKING:
@@ -196,6 +197,12 @@ class Validator:
             self._reference = _compiled(schema, declared, _source)
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
             raise _compile_error(str(exc), ref) from None
+        except AccordError:
+            raise
+        except (ValueError, TypeError, OverflowError) as exc:  # "Unsupported type: 'bytes'"
+            raise not_json_schema_error(
+                schema, exc, file=None if ref == "<schema>" else ref
+            ) from None
         self._decide: Callable[[Any], bool] = self._reference.is_valid
         self._python: Any = None
         self._weight = 0  # the schema's keyword count, measured on the first explanation
