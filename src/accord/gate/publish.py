@@ -806,6 +806,11 @@ def plan_contract(
                         code="name-collision",
                     )
     directory = root_path / ref.namespace / ref.name
+    # The registry may not exist yet (``new`` after ``init`` or alone), but it, the
+    # namespace and the contract directory must be directories on disk: a file in the
+    # way was an internal error, and ``--registry /dev`` scaffolded a contract there.
+    _jsondoc.check_out_dir(root_path, option="registry")
+    _jsondoc.check_out_dir(directory, option="contract directory")
     if (directory / CONTRACT_FILE).exists():
         raise UsageError(
             f"{ref.id} already exists ({directory / CONTRACT_FILE})",
@@ -819,13 +824,19 @@ def write_contract(directory: Path, text: str, *, contract_id: str) -> Path:
     """Write a :func:`plan_contract` result (never over an existing ``contract.toml``)."""
     from accord.registry.model import CONTRACT_FILE
 
-    directory.mkdir(parents=True, exist_ok=True)
+    _jsondoc.make_out_dir(directory, option="contract directory")
     try:
         _jsondoc.atomic_write(directory / CONTRACT_FILE, text.encode("utf-8"), exclusive=True)
     except FileExistsError:
         raise UsageError(
             f"{contract_id} already exists ({directory / CONTRACT_FILE})",
             code="contract-exists",
+            ref=contract_id,
+        ) from None
+    except OSError as exc:  # a full disk, a directory swapped for a file meanwhile
+        raise UsageError(
+            f"cannot write {directory / CONTRACT_FILE} ({exc.strerror or exc})",
+            code="out-not-writable",
             ref=contract_id,
         ) from None
     return directory
