@@ -34,6 +34,7 @@ from accord.core import rules as _rules
 from accord.core.jsondoc import FORMAT_VERSION
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
+from accord.core.reasons import is_placeholder_reason
 from accord.core.rules import Severity
 from accord.errors import ConfigError, Problem, RegistryError, UsageError
 from accord.versions import (
@@ -497,22 +498,6 @@ _IGNORE_KEYS = frozenset({"fingerprint", "reason", "rule", "contract", "version"
 
 
 # Reasons that approve nothing: what `--format ignore-toml` writes, and the usual fillers.
-PLACEHOLDER_PREFIX = "TODO"
-_PLACEHOLDER_STARTS = ("todo", "fixme", "tbd", "xxx", "placeholder", "<")
-_PLACEHOLDER_WORDS = frozenset(
-    {"ignore", "ignored", "n/a", "na", "no", "none", "null", "ok", "okay", "reason", "why", "yes"}
-)
-
-
-def is_placeholder_reason(reason: str) -> bool:
-    """Whether an approval reason is empty or a placeholder (``TODO: ...``, ``n/a``,
-    ``-``): an approval must say why, so these are refused."""
-    text = reason.strip().casefold()
-    if sum(c.isalnum() for c in text) < 3:
-        return True
-    return text.startswith(_PLACEHOLDER_STARTS) or text.rstrip(".!") in _PLACEHOLDER_WORDS
-
-
 def parse_ignore_entries(
     items: Any, *, file: str | None, pointer: str = "/ignore"
 ) -> list[IgnoreEntry]:
