@@ -161,3 +161,35 @@ def test_a_stricter_mode_is_not_relaxed_by_the_base(tmp_path: Path) -> None:
     _version(root, "1.1.0", BREAKING)
     commit_all(root.parent, "tighten and break")
     assert _gate(root)[:2] == (1, ["bump-insufficient"])
+
+
+# b removed in a major version: allowed by the mode, refused by the removal policy.
+WITH_B: dict[str, Any] = {**V1, "properties": {"id": {"type": "integer"}, "b": {"type": "string"}}}
+POLICY_OFF = 'mode = "full"\n\n[deprecation]\nrequire-deprecation-before-removal = false\n'
+
+
+def test_the_removal_policy_turned_off_in_the_same_change_still_holds(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _version(root, "1.1.0", WITH_B)
+    commit_all(root.parent, "b")
+    git(root.parent, "checkout", "-q", "main")
+    git(root.parent, "merge", "-q", "--ff-only", "pr")
+    git(root.parent, "checkout", "-q", "-b", "pr2")
+    (root / "accord.toml").write_text(POLICY_OFF, encoding="utf-8")
+    _version(root, "2.0.0", V1)
+    commit_all(root.parent, "policy off, b removed")
+    code, rules, messages = _gate(root)
+    assert (code, rules) == (1, ["removal-not-deprecated"]), messages
+    assert "on main" in messages
+
+
+def test_the_removal_policy_off_on_the_base_stays_off(tmp_path: Path) -> None:
+    root = _base(tmp_path, settings=POLICY_OFF)
+    _version(root, "1.1.0", WITH_B)
+    commit_all(root.parent, "b")
+    git(root.parent, "checkout", "-q", "main")
+    git(root.parent, "merge", "-q", "--ff-only", "pr")
+    git(root.parent, "checkout", "-q", "-b", "pr2")
+    _version(root, "2.0.0", V1)
+    commit_all(root.parent, "b removed")
+    assert _gate(root)[:2] == (0, [])

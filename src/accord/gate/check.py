@@ -692,14 +692,16 @@ def _unlocked(registry: Registry) -> list[Finding]:
 
 @dataclass(frozen=True)
 class _Held:
-    """Rules the base commit held a contract to that it no longer states: its mode
-    there (``held_on``: the ref), which this change weakens or exempts (``now``), for
-    the versions it adds (``new``)."""
+    """Rules the base commit held a contract to that it no longer states, for the
+    versions this change adds (``new``): its mode there (``held_on``: the ref), which
+    this change weakens or exempts (``now``), and whether the base's ``accord.toml``
+    required deprecation before removal, which this change turns off."""
 
-    mode: str
+    mode: str | None
     held_on: str
     now: str
     new: frozenset[Version]
+    deprecation: bool = False
 
 
 def _gated(meta: ContractMeta) -> bool:
@@ -716,13 +718,24 @@ def _rule_sets(
     the versions it publishes itself: those pass the rules they were proposed under,
     and the weaker ones apply from the next change, once merged on their own."""
     sets: list[tuple[str, str]] = [(contract.meta.mode, "")] if _gated(contract.meta) else []
-    if held is not None and current.version in held.new:
+    if held is not None and held.mode is not None and current.version in held.new:
         note = (
             f" (held on {held.held_on}; this change makes it {held.now}, which applies "
             "only to versions published after it is merged)"
         )
         sets.append((held.mode, note))
     return sets
+
+
+def _held_removals(held: _Held | None, current: ContractVersion) -> str | None:
+    """The removal policy's note when only the base's ``accord.toml`` holds ``current``
+    to it (this change turns it off and adds ``current``), else ``None``."""
+    if held is None or not held.deprecation or current.version not in held.new:
+        return None
+    return (
+        f" on {held.held_on}; this change turns it off, which applies only to versions "
+        "published after it is merged"
+    )
 
 
 def _check_contract(
@@ -738,8 +751,9 @@ def _check_contract(
     ``held``: the base commit's rules, for the versions this change adds."""
     checks: list[VersionCheck] = []
     findings: list[Finding] = []
-    if not _gated(contract.meta) and held is None:
+    if not _gated(contract.meta) and (held is None or held.mode is None):
         return checks, findings
+    policy = registry.settings.require_deprecation_before_removal
     numbers = [v.version for v in contract.versions]
     by_number = {v.version: v for v in contract.versions}
     for current in contract.versions:
@@ -748,6 +762,7 @@ def _check_contract(
         prev = previous_version(numbers, current.version, yanked=contract.yanked)
         if prev is None:
             continue
+        removals = "" if policy else _held_removals(held, current)
         for position, (mode, note) in enumerate(_rule_sets(contract, current, held)):
             result = compare_versions(registry, by_number[prev], current, mode=mode, cache=cache)
             checks.append(result)
@@ -758,7 +773,7 @@ def _check_contract(
                 result,
                 by_number,
                 note=note,
-                removals=position == 0,
+                removals=removals if position == 0 else None,
                 cache=cache,
             )
             if not result.ok:  # one bump finding per version: the first rules it breaks
@@ -776,14 +791,15 @@ def _version_findings(
     by_number: Mapping[Version, ContractVersion],
     *,
     note: str,
-    removals: bool,
+    removals: str | None,
     cache: ContentCache | None,
 ) -> list[Finding]:
     """What the gate reports of one comparison of ``current`` (``by_number``: the
-    contract's versions, in order): the bump, the removal policy (when ``removals``: it
-    does not depend on the mode, so it is asked once per version) and, under a
-    ``-transitive`` mode, every earlier version of the major the new one breaks.
-    ``note`` says whose rules these are when they are not the contract's own."""
+    contract's versions, in order): the bump, the removal policy (unless ``removals``
+    is ``None``: it does not depend on the mode, so it is asked once per version) and,
+    under a ``-transitive`` mode, every earlier version of the major the new one breaks.
+    ``note`` and ``removals`` say whose rules these are when they are not the
+    registry's own today."""
     prev, mode = result.previous, result.mode
     yanked = contract.yanked
     numbers = list(by_number)
@@ -805,7 +821,7 @@ def _version_findings(
                 changes=result.report.changes,
             )
         )
-    if removals and registry.settings.require_deprecation_before_removal:
+    if removals is not None:
         earlier = [by_number[v] for v in numbers if v <= prev and v not in yanked]
         findings.extend(
             _finding(
@@ -813,7 +829,7 @@ def _version_findings(
                 f"{current.ref} removes the property at {change.instance_path or '/'} "
                 f"({change.schema_path} in {prev}) without marking it "
                 '"deprecated": true in an earlier version; deprecate it in a minor '
-                "version first (the [deprecation] policy in accord.toml)",
+                f"version first (the [deprecation] policy in accord.toml{removals})",
                 contract=contract.id,
                 version=str(current.version),
                 previous=str(prev),
@@ -1035,6 +1051,10 @@ def _against(
     # base's bytes: only the others are read back from git.
     restated = toml_changed if _same_settings(root, tree) else base.changed
     was = _base_meta(registry, tree, base.lock, restated)
+    deprecation = (
+        not registry.settings.require_deprecation_before_removal
+        and _base_requires_deprecation(tree)
+    )
     retired_on: dict[str, str] = {}
     for contract in registry:
         added = {v.version for v in contract.versions if (contract.id, v.version) not in base.lock}
@@ -1047,7 +1067,7 @@ def _against(
             retired_on[contract.id] = f" on {ref}"
         if contract.id in retired_on:
             base.new_versions[contract.id] = added
-        held = _held(contract, before, ref, added)
+        held = _held(contract, before, ref, added, deprecation=deprecation)
         if held is not None:
             base.held[contract.id] = held
     findings = _published_moved(registry, base.lock, ref=ref, commit=commit, prefix=prefix)
@@ -1105,16 +1125,42 @@ def _base_meta(
 
 
 def _held(
-    contract: Contract, before: ContractMeta | None, ref: str, added: set[Version]
+    contract: Contract,
+    before: ContractMeta | None,
+    ref: str,
+    added: set[Version],
+    *,
+    deprecation: bool,
 ) -> _Held | None:
     """The rules the base held ``contract`` to, when this change weakens or exempts
-    them (another mode, or ``draft``) and adds versions; ``None`` otherwise."""
-    if before is None or not added or not _gated(before):
+    them (another mode, ``draft``; ``deprecation``: the removal policy turned off) and
+    adds versions; ``None`` otherwise."""
+    if not added:
         return None
-    if _gated(contract.meta) and contract.meta.mode == before.mode:
+    mode = None
+    if before is not None and _gated(before):
+        weakened = not _gated(contract.meta) or contract.meta.mode != before.mode
+        mode = before.mode if weakened else None
+    if mode is None and not deprecation:
         return None
     now = 'status "draft"' if contract.meta.status == "draft" else f"mode {contract.meta.mode}"
-    return _Held(mode=before.mode, held_on=ref, now=now, new=frozenset(added))
+    return _Held(mode=mode, held_on=ref, now=now, new=frozenset(added), deprecation=deprecation)
+
+
+def _base_requires_deprecation(tree: GitTree) -> bool:
+    """Whether the base's ``accord.toml`` requires deprecation before removal (the
+    default without one); ``False`` when it cannot be read (its own gate refused it)."""
+    from accord.errors import AccordError
+    from accord.registry.config import loads_toml, parse_registry_settings
+    from accord.registry.model import SETTINGS_FILE
+
+    try:
+        raw = tree.read_one(SETTINGS_FILE)
+        if raw is None:
+            return True
+        return parse_registry_settings(loads_toml(raw)).require_deprecation_before_removal
+    except AccordError:
+        return False
 
 
 def _changed_contracts(
