@@ -22,7 +22,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NoReturn, Protocol
+from typing import Any, BinaryIO, NoReturn, Protocol
 
 from accord.errors import AccordError, DocumentError, UsageError
 
@@ -956,6 +956,33 @@ _READ_FLAGS = (
     | getattr(os, "O_BINARY", 0)
 )
 _READ_CHUNK = 1 << 16
+
+
+def read_stream(
+    stream: BinaryIO, *, display: str, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> bytes:
+    """The bytes of ``stream`` (stdin, a pipe) to its end, reading at most
+    ``max_bytes + 1`` of them: a stream has no size to check first, and one that never
+    ends (``yes |``, ``< /dev/zero``) was read into memory without bound.
+
+    Raises:
+        DocumentError: ``json-too-large`` once the stream holds more than ``max_bytes``.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        room = _READ_CHUNK if max_bytes is None else min(_READ_CHUNK, max_bytes + 1 - total)
+        chunk = stream.read(room)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if max_bytes is not None and total > max_bytes:
+            raise DocumentError(
+                f"more than {max_bytes} bytes, over the cap of {max_bytes} bytes",
+                code="json-too-large",
+                file=display,
+            )
 
 
 def _refuse_over_cap(
