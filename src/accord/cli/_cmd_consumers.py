@@ -119,7 +119,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         parse_map,
         unbound_bodies,
     )
-    from accord.core.jsondoc import atomic_write
+    from accord.core.jsondoc import atomic_write, refuse_links_below
 
     maps = [parse_map(m) for m in args.map] + maps_from_config(Path.cwd())
     root = registry_root(args)
@@ -142,6 +142,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     writes: list[tuple[Path, bytes | None, int]] = []
     for target, doc in imported.items():
         shown = target.relative_to(root).as_posix()
+        refuse_links_below(root, shown)
         if target.parent.is_dir():
             with locked_dir(target.parent):
                 merged, data = merge_into_file(target, doc, shown=shown, replace=args.replace)

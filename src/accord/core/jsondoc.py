@@ -958,6 +958,33 @@ _READ_FLAGS = (
 _READ_CHUNK = 1 << 16
 
 
+def refuse_links_below(root: Path, relative: str) -> None:
+    """Refuse a symlink at any name of ``relative`` (``/``-separated) below ``root``:
+    a directory on the way or the file itself. A writer that creates missing
+    directories and replaces files would otherwise write wherever a link in the
+    registry points (the loader refuses such links, but only when it next reads).
+
+    Raises:
+        DocumentError: ``path-symlink``, naming the link (relative to ``root``).
+    """
+    parts = [part for part in relative.split("/") if part]
+    current = root
+    for depth, part in enumerate(parts, start=1):
+        current = current / part
+        try:
+            linked = stat.S_ISLNK(os.lstat(current).st_mode)
+        except FileNotFoundError:
+            return  # nothing exists below a missing name
+        if linked:
+            where = "/".join(parts[:depth])
+            raise DocumentError(
+                f"symlinks are not allowed in a registry (they can point outside it): "
+                f"refusing to write {'/'.join(parts)} through it",
+                code="path-symlink",
+                file=where,
+            )
+
+
 def read_stream(
     stream: BinaryIO, *, display: str, max_bytes: int | None = DEFAULT_MAX_BYTES
 ) -> bytes:

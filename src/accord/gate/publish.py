@@ -741,8 +741,10 @@ def new_contract(
     Raises:
         InvalidReference: the id does not parse.
         ConfigError: a value is invalid (checked by the ``contract.toml`` parser).
-        UsageError: ``contract-exists``, a reserved namespace, or a name colliding with
-            an existing one (``-`` vs ``_`` or case).
+        UsageError: ``contract-exists``, a reserved namespace, a name colliding with
+            an existing one (``-`` vs ``_`` or case), or ``out-*``: the registry or the
+            contract directory is a file or on a special filesystem.
+        DocumentError: ``path-symlink``: a directory on the way is a symlink.
     """
     directory, text = plan_contract(
         root,
@@ -811,6 +813,7 @@ def plan_contract(
     # way was an internal error, and ``--registry /dev`` scaffolded a contract there.
     _jsondoc.check_out_dir(root_path, option="registry")
     _jsondoc.check_out_dir(directory, option="contract directory")
+    _jsondoc.refuse_links_below(root_path, f"{ref.namespace}/{ref.name}/{CONTRACT_FILE}")
     if (directory / CONTRACT_FILE).exists():
         raise UsageError(
             f"{ref.id} already exists ({directory / CONTRACT_FILE})",
