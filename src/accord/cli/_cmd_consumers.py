@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -139,20 +142,20 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         notes += [f"{path}: {label}" for label in unbound_bodies(doc)]
     if args.dry_run:
         return EXIT_OK
+    for target in imported:
+        refuse_links_below(root, target.relative_to(root).as_posix())
     writes: list[tuple[Path, bytes | None, int]] = []
-    for target, doc in imported.items():
-        shown = target.relative_to(root).as_posix()
-        refuse_links_below(root, shown)
-        if target.parent.is_dir():
-            with locked_dir(target.parent):
-                merged, data = merge_into_file(target, doc, shown=shown, replace=args.replace)
-        else:
-            merged, data = doc, dump(doc)
-        writes.append((target, data, len(merged.get("interactions", []))))
-    for target, data, count in writes:
-        if data is not None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, data)
+    # Merged and written under one lock per directory: a run that merged, released the
+    # lock and wrote later overwrote what another run wrote in between.
+    with _holding(sorted({target.parent for target in imported}), locked_dir):
+        for target, doc in imported.items():
+            shown = target.relative_to(root).as_posix()
+            merged, data = merge_into_file(target, doc, shown=shown, replace=args.replace)
+            writes.append((target, data, len(merged.get("interactions", []))))
+        for target, data, _count in writes:
+            if data is not None:
+                atomic_write(target, data)
+    for target, _data, count in writes:
         out.write(f"-> {target} ({count} interaction(s))\n")
     if notes:
         out.write(
@@ -161,6 +164,31 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             "bind with --map):\n" + "".join(f"  {n}\n" for n in sorted(set(notes)))
         )
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _holding(
+    directories: list[Path], locked_dir: Callable[[Path], AbstractContextManager[None]]
+) -> Iterator[None]:
+    """Each directory (created if missing) locked, in the order given (sorted: two runs
+    never wait on each other crosswise). When the block fails, the directories it
+    created are removed again: a refused import leaves nothing behind."""
+    created: list[Path] = []
+    try:
+        with contextlib.ExitStack() as stack:
+            for directory in directories:
+                missing = directory
+                while not missing.exists():
+                    created.append(missing)
+                    missing = missing.parent
+                directory.mkdir(parents=True, exist_ok=True)
+                stack.enter_context(locked_dir(directory))
+            yield
+    except BaseException:
+        for directory in sorted(created, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: something else wrote there
+                directory.rmdir()
+        raise
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
