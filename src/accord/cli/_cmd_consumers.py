@@ -127,6 +127,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     maps = [parse_map(m) for m in args.map] + maps_from_config(Path.cwd())
     root = registry_root(args)
     imported: dict[Path, dict[str, Any]] = {}
+    incoming: list[tuple[str, dict[str, Any]]] = []
     notes: list[str] = []
     for path in args.files:
         doc = import_pact(
@@ -135,6 +136,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         if args.dry_run:
             out.write(dump(doc).decode())
             continue
+        incoming.append((str(path), doc))
         target = root / "consumers" / doc["consumer"]["name"] / f"{doc['provider']}.json"
         if target in imported:  # two files of one pair in this import: one file
             doc = merge(imported[target], doc, file=str(path))
@@ -148,6 +150,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     # Merged and written under one lock per directory: a run that merged, released the
     # lock and wrote later overwrote what another run wrote in between.
     with _holding(sorted({target.parent for target in imported}), locked_dir):
+        _refuse_name_collisions(root, incoming)
         for target, doc in imported.items():
             shown = target.relative_to(root).as_posix()
             merged, data = merge_into_file(target, doc, shown=shown, replace=args.replace)
@@ -164,6 +167,42 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             "bind with --map):\n" + "".join(f"  {n}\n" for n in sorted(set(notes)))
         )
     return EXIT_OK
+
+
+def _refuse_name_collisions(root: Path, incoming: list[tuple[str, dict[str, Any]]]) -> None:
+    """Refuse a Pact participant whose slug another participant already has.
+
+    Pact tells participants apart by their exact names; accord keeps each under its
+    slug (with the mapping in ``names``), so ``Web App`` and ``web_app`` would become one
+    consumer: one's verifications counted for the other. As with contract names that
+    differ only in case or ``-`` vs ``_``, the second spelling is refused. Only names
+    recorded from Pact files are compared (an expectation written by accord keeps no
+    other spelling), and only against the names this import brings.
+
+    Raises:
+        DocumentError: ``name-collision``, naming both spellings.
+    """
+    from accord.consumers._model import discover
+    from accord.errors import DocumentError
+
+    seen: dict[str, tuple[str, str]] = {}  # slug -> (the Pact name, where it was read)
+    for found in discover(root):
+        for external, slug in found.doc.get("names", {}).items():
+            seen.setdefault(slug, (external, found.file))
+    for file, doc in incoming:
+        for external, slug in doc.get("names", {}).items():
+            other, where = seen.setdefault(slug, (external, file))
+            if other != external:
+                role = "consumer" if slug == doc["consumer"]["name"] else "provider"
+                raise DocumentError(
+                    f"Pact participant {external!r} becomes {slug!r}, as {other!r} (in "
+                    f"{where}) does: two participants would share one {role}'s "
+                    "expectations; rename one of them in its Pact file (names that differ "
+                    "only in case, spaces or '-' vs '_' are refused, as contract names are)",
+                    code="name-collision",
+                    file=file,
+                    pointer=f"/{role}/name",
+                )
 
 
 @contextlib.contextmanager
