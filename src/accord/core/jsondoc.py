@@ -898,6 +898,10 @@ def read_regular(
         st = os.lstat(path)
     except FileNotFoundError:
         raise error("file not found", code="file-not-found", file=name) from None
+    except ValueError:  # "embedded null byte": a Python caller's name no file can have
+        raise error(
+            "file not found (the name holds a NUL character)", code="file-not-found", file=name
+        ) from None
     except OSError as exc:
         raise error(
             f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
