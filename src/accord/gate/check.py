@@ -1033,7 +1033,7 @@ def _against(
     was already listed (the same commit), so git is asked once per run; ``blob_ids``:
     the blob ids of version files already computed while loading (by path)."""
     from accord.gate import git as _git
-    from accord.registry.model import LOCK_FILE
+    from accord.registry.model import LOCK_FILE, SETTINGS_FILE
 
     root = registry.root
     repo = _git.repo_root(root)
@@ -1071,6 +1071,8 @@ def _against(
         if held is not None:
             base.held[contract.id] = held
     findings = _published_moved(registry, base.lock, ref=ref, commit=commit, prefix=prefix)
+    if LOCK_FILE not in tree.blobs and SETTINGS_FILE not in tree.blobs:
+        findings += _unreadable_base(repo, commit, prefix, ref=ref)
     findings.extend(
         _finding(
             "contract-retired-published",
@@ -1085,6 +1087,31 @@ def _against(
         for number in sorted(base.new_versions.get(contract.id, ()))
     )
     return base, findings
+
+
+def _unreadable_base(repo: Path, commit: str, prefix: str, *, ref: str) -> list[Finding]:
+    """A finding when the base holds no registry at ``prefix`` because the path (or a
+    directory above it) is a submodule there: its files live in another repository, so
+    the base tree lists nothing under it, and a change that vendors the registry (an
+    edited published version, relocked, among the files) was compared with nothing."""
+    from accord.gate import git as _git
+
+    parts = prefix.split("/") if prefix else []
+    paths = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    link = _git.submodule_at(repo, commit, paths)
+    if link is None:
+        return []
+    return [
+        _finding(
+            "registry-base-unreadable",
+            f"on {ref} the registry's directory {link!r} is a git submodule: its files are "
+            "in another repository, so no published version could be compared with it "
+            "(edits, deletions and renumbering would pass unseen). Check this change "
+            "against the submodule's repository, or approve it with a reason in the "
+            "ignore file",
+            key=link,
+        )
+    ]
 
 
 def _base_meta(
