@@ -497,7 +497,6 @@ def _sort_key(f: Finding) -> tuple[int, str, str, str, str]:
 _IGNORE_KEYS = frozenset({"fingerprint", "reason", "rule", "contract", "version", "previous"})
 
 
-# Reasons that approve nothing: what `--format ignore-toml` writes, and the usual fillers.
 def parse_ignore_entries(
     items: Any, *, file: str | None, pointer: str = "/ignore"
 ) -> list[IgnoreEntry]:
