@@ -163,7 +163,7 @@ def test_retire_blocks_new_versions_and_keeps_files(root: Path) -> None:
 def test_retire_replaces_an_existing_status_line(root: Path) -> None:
     (root / "orders" / "placed" / "contract.toml").write_text(
         'owner = "t"\nkind = "event"\nstatus = "deprecated"\n\n[rules.type-changed]\n'
-        'severity = "warning"\nreason = "ok"\n'
+        'severity = "warning"\nreason = "types are loose here"\n'
     )
     _publish.retire(root, CID)
     text = (root / "orders" / "placed" / "contract.toml").read_text()

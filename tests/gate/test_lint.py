@@ -367,8 +367,8 @@ def test_override_can_raise_a_warning_to_an_error(tmp_path: Path) -> None:
     ("accord_toml", "expected"),
     [
         pytest.param('[lint.rules.schema-unknown-keyword]\nseverity = "off"\n', ("config-missing-key", "/lint/rules/schema-unknown-keyword/reason"), id="reason-required"),
-        pytest.param('[lint.rules.no-such-rule]\nseverity = "off"\nreason = "x"\n', ("config-unknown-key", "/lint/rules/no-such-rule"), id="unknown-rule"),
-        pytest.param('[lint.rules.ref-remote]\nseverity = "off"\nreason = "x"\n', ("config-invalid-value", "/lint/rules/ref-remote"), id="not-overridable"),
+        pytest.param('[lint.rules.no-such-rule]\nseverity = "off"\nreason = "a typo under test"\n', ("config-unknown-key", "/lint/rules/no-such-rule"), id="unknown-rule"),
+        pytest.param('[lint.rules.ref-remote]\nseverity = "off"\nreason = "refs are vetted upstream"\n', ("config-invalid-value", "/lint/rules/ref-remote"), id="not-overridable"),
     ],
 )  # fmt: skip
 def test_override_errors(tmp_path: Path, accord_toml: str, expected: tuple[str, str]) -> None:
@@ -469,7 +469,7 @@ def test_rules_table_naming_a_lint_rule_says_where_lint_rules_go(tmp_path: Path)
     base(tmp_path)
     write(
         tmp_path / A / "contract.toml",
-        'owner = "a"\nkind = "event"\n[rules.lock-unsorted]\nseverity = "off"\nreason = "x"\n',
+        'owner = "a"\nkind = "event"\n[rules.lock-unsorted]\nseverity = "off"\nreason = "lock order is kept by a hook"\n',
     )
     (problem,) = lint(tmp_path).problems
     assert problem.code == "contract-rule-unknown"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -119,11 +122,12 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         parse_map,
         unbound_bodies,
     )
-    from accord.core.jsondoc import atomic_write
+    from accord.core.jsondoc import atomic_write, refuse_links_below
 
     maps = [parse_map(m) for m in args.map] + maps_from_config(Path.cwd())
     root = registry_root(args)
     imported: dict[Path, dict[str, Any]] = {}
+    incoming: list[tuple[str, dict[str, Any]]] = []
     notes: list[str] = []
     for path in args.files:
         doc = import_pact(
@@ -132,6 +136,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         if args.dry_run:
             out.write(dump(doc).decode())
             continue
+        incoming.append((str(path), doc))
         target = root / "consumers" / doc["consumer"]["name"] / f"{doc['provider']}.json"
         if target in imported:  # two files of one pair in this import: one file
             doc = merge(imported[target], doc, file=str(path))
@@ -139,19 +144,21 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         notes += [f"{path}: {label}" for label in unbound_bodies(doc)]
     if args.dry_run:
         return EXIT_OK
+    for target in imported:
+        refuse_links_below(root, target.relative_to(root).as_posix())
     writes: list[tuple[Path, bytes | None, int]] = []
-    for target, doc in imported.items():
-        shown = target.relative_to(root).as_posix()
-        if target.parent.is_dir():
-            with locked_dir(target.parent):
-                merged, data = merge_into_file(target, doc, shown=shown, replace=args.replace)
-        else:
-            merged, data = doc, dump(doc)
-        writes.append((target, data, len(merged.get("interactions", []))))
-    for target, data, count in writes:
-        if data is not None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, data)
+    # Merged and written under one lock per directory: a run that merged, released the
+    # lock and wrote later overwrote what another run wrote in between.
+    with _holding(sorted({target.parent for target in imported}), locked_dir):
+        _refuse_name_collisions(root, incoming)
+        for target, doc in imported.items():
+            shown = target.relative_to(root).as_posix()
+            merged, data = merge_into_file(target, doc, shown=shown, replace=args.replace)
+            writes.append((target, data, len(merged.get("interactions", []))))
+        for target, data, _count in writes:
+            if data is not None:
+                atomic_write(target, data)
+    for target, _data, count in writes:
         out.write(f"-> {target} ({count} interaction(s))\n")
     if notes:
         out.write(
@@ -160,6 +167,67 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             "bind with --map):\n" + "".join(f"  {n}\n" for n in sorted(set(notes)))
         )
     return EXIT_OK
+
+
+def _refuse_name_collisions(root: Path, incoming: list[tuple[str, dict[str, Any]]]) -> None:
+    """Refuse a Pact participant whose slug another participant already has.
+
+    Pact tells participants apart by their exact names; accord keeps each under its
+    slug (with the mapping in ``names``), so ``Web App`` and ``web_app`` would become one
+    consumer: one's verifications counted for the other. As with contract names that
+    differ only in case or ``-`` vs ``_``, the second spelling is refused. Only names
+    recorded from Pact files are compared (an expectation written by accord keeps no
+    other spelling), and only against the names this import brings.
+
+    Raises:
+        DocumentError: ``name-collision``, naming both spellings.
+    """
+    from accord.consumers._model import discover
+    from accord.errors import DocumentError
+
+    seen: dict[str, tuple[str, str]] = {}  # slug -> (the Pact name, where it was read)
+    for found in discover(root):
+        for external, slug in found.doc.get("names", {}).items():
+            seen.setdefault(slug, (external, found.file))
+    for file, doc in incoming:
+        for external, slug in doc.get("names", {}).items():
+            other, where = seen.setdefault(slug, (external, file))
+            if other != external:
+                role = "consumer" if slug == doc["consumer"]["name"] else "provider"
+                raise DocumentError(
+                    f"Pact participant {external!r} becomes {slug!r}, as {other!r} (in "
+                    f"{where}) does: two participants would share one {role}'s "
+                    "expectations; rename one of them in its Pact file (names that differ "
+                    "only in case, spaces or '-' vs '_' are refused, as contract names are)",
+                    code="name-collision",
+                    file=file,
+                    pointer=f"/{role}/name",
+                )
+
+
+@contextlib.contextmanager
+def _holding(
+    directories: list[Path], locked_dir: Callable[[Path], AbstractContextManager[None]]
+) -> Iterator[None]:
+    """Each directory (created if missing) locked, in the order given (sorted: two runs
+    never wait on each other crosswise). When the block fails, the directories it
+    created are removed again: a refused import leaves nothing behind."""
+    created: list[Path] = []
+    try:
+        with contextlib.ExitStack() as stack:
+            for directory in directories:
+                missing = directory
+                while not missing.exists():
+                    created.append(missing)
+                    missing = missing.parent
+                directory.mkdir(parents=True, exist_ok=True)
+                stack.enter_context(locked_dir(directory))
+            yield
+    except BaseException:
+        for directory in sorted(created, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: something else wrote there
+                directory.rmdir()
+        raise
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:

@@ -68,7 +68,7 @@ def _needs_registry(args: argparse.Namespace) -> bool:
 def _exists(value: str) -> bool:
     try:
         return Path(value).exists()
-    except OSError:  # a name too long to stat: no such file
+    except (OSError, ValueError):  # a name too long to stat, or with a NUL: no such file
         return False
 
 

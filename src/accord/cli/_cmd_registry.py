@@ -256,7 +256,10 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
         if path in published:
             skipped += 1
             continue
-        # load_path refuses symlinks and special files: fmt never writes through a link.
+        # fmt never writes through a link: load_path refuses the file as one, and a
+        # namespace or contract directory that is one is refused here (the glob follows
+        # it; the loader would refuse it, but fmt works without loading the registry).
+        _jsondoc.refuse_links_below(root, path.relative_to(root).as_posix())
         document = _jsondoc.load_path(
             path,
             display=display_path(path),

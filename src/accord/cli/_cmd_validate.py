@@ -63,7 +63,8 @@ def _read_payload(name: str) -> Any:
     # exact_numbers: a number no float holds is validated as written (a Decimal), not
     # as the float it rounds to (1e-400 as 0.0 passed {"const": 0}).
     if name == "-":
-        return _jsondoc.loads(sys.stdin.buffer.read(), file="<stdin>", exact_numbers=True)
+        raw = _jsondoc.read_stream(sys.stdin.buffer, display="<stdin>")
+        return _jsondoc.loads(raw, file="<stdin>", exact_numbers=True)
     return _jsondoc.load_path(Path(name), display=name, exact_numbers=True)
 
 

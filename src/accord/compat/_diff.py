@@ -113,7 +113,7 @@ def classify(value: Any) -> _Kind:
 def _exists(text: str) -> bool:
     try:
         return Path(text).exists()
-    except OSError:  # a name too long to stat: not an existing file
+    except (OSError, ValueError):  # a name too long to stat, or with a NUL: no file
         return False
 
 

@@ -556,9 +556,10 @@ class Expectation:
         Raises:
             DocumentError: ``expectation-conflict``, or the stored file is invalid.
         """
-        from accord.core.jsondoc import atomic_write
+        from accord.core.jsondoc import atomic_write, refuse_links_below
 
         target = self.path_in(registry_root)
+        refuse_links_below(registry_root, target.relative_to(registry_root).as_posix())
         doc = self.to_json()
         target.parent.mkdir(parents=True, exist_ok=True)
         with locked_dir(target.parent):

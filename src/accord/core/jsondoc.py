@@ -22,7 +22,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NoReturn, Protocol
+from typing import Any, BinaryIO, NoReturn, Protocol
 
 from accord.errors import AccordError, DocumentError, UsageError
 
@@ -898,6 +898,10 @@ def read_regular(
         st = os.lstat(path)
     except FileNotFoundError:
         raise error("file not found", code="file-not-found", file=name) from None
+    except ValueError:  # "embedded null byte": a Python caller's name no file can have
+        raise error(
+            "file not found (the name holds a NUL character)", code="file-not-found", file=name
+        ) from None
     except OSError as exc:
         raise error(
             f"cannot read file: {exc.strerror}", code="file-unreadable", file=name
@@ -956,6 +960,60 @@ _READ_FLAGS = (
     | getattr(os, "O_BINARY", 0)
 )
 _READ_CHUNK = 1 << 16
+
+
+def refuse_links_below(root: Path, relative: str) -> None:
+    """Refuse a symlink at any name of ``relative`` (``/``-separated) below ``root``:
+    a directory on the way or the file itself. A writer that creates missing
+    directories and replaces files would otherwise write wherever a link in the
+    registry points (the loader refuses such links, but only when it next reads).
+
+    Raises:
+        DocumentError: ``path-symlink``, naming the link (relative to ``root``).
+    """
+    parts = [part for part in relative.split("/") if part]
+    current = root
+    for depth, part in enumerate(parts, start=1):
+        current = current / part
+        try:
+            linked = stat.S_ISLNK(os.lstat(current).st_mode)
+        except FileNotFoundError:
+            return  # nothing exists below a missing name
+        if linked:
+            where = "/".join(parts[:depth])
+            raise DocumentError(
+                f"symlinks are not allowed in a registry (they can point outside it): "
+                f"refusing to write {'/'.join(parts)} through it",
+                code="path-symlink",
+                file=where,
+            )
+
+
+def read_stream(
+    stream: BinaryIO, *, display: str, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> bytes:
+    """The bytes of ``stream`` (stdin, a pipe) to its end, reading at most
+    ``max_bytes + 1`` of them: a stream has no size to check first, and one that never
+    ends (``yes |``, ``< /dev/zero``) was read into memory without bound.
+
+    Raises:
+        DocumentError: ``json-too-large`` once the stream holds more than ``max_bytes``.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        room = _READ_CHUNK if max_bytes is None else min(_READ_CHUNK, max_bytes + 1 - total)
+        chunk = stream.read(room)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if max_bytes is not None and total > max_bytes:
+            raise DocumentError(
+                f"more than {max_bytes} bytes, over the cap of {max_bytes} bytes",
+                code="json-too-large",
+                file=display,
+            )
 
 
 def _refuse_over_cap(

@@ -352,6 +352,10 @@ _gate(
     "transitive-incompatible",
     "A version breaks an earlier version of its major under a -transitive mode.",
 )
+_gate(
+    "registry-base-unreadable",
+    "The base commit holds the registry as a git submodule: nothing could be compared with it.",
+)
 _gate("version-deleted", "A version published on the base was deleted.")
 _gate("version-modified", "A version published on the base was edited (any byte).")
 _gate(

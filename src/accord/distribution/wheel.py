@@ -687,7 +687,7 @@ def export_expectations(
     import copy
 
     from accord.consumers._model import digest_of, discover, dump, load, validate
-    from accord.core.jsondoc import atomic_write, path_argument
+    from accord.core.jsondoc import atomic_write, path_argument, refuse_links_below
 
     source_root, target_root = path_argument(source, "source"), path_argument(target, "target")
     if not target_root.is_dir():
@@ -716,6 +716,7 @@ def export_expectations(
                 file=expectation.file,
             )
         validate(doc, file=expectation.file)
+        refuse_links_below(target_root, expectation.file)
         destination = target_root / expectation.file
         action = "added"
         if destination.exists():

@@ -34,6 +34,7 @@ from accord.core import rules as _rules
 from accord.core.jsondoc import FORMAT_VERSION
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
+from accord.core.reasons import is_placeholder_reason
 from accord.core.rules import Severity
 from accord.errors import ConfigError, Problem, RegistryError, UsageError
 from accord.versions import (
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from accord.compat._report import Change, Report
     from accord.core.cache import ContentCache
     from accord.gate.git import GitTree
+    from accord.registry.config import ContractMeta
     from accord.registry.model import Contract, ContractVersion, Registry, _LockLine
 
 __all__ = [
@@ -495,23 +497,6 @@ def _sort_key(f: Finding) -> tuple[int, str, str, str, str]:
 _IGNORE_KEYS = frozenset({"fingerprint", "reason", "rule", "contract", "version", "previous"})
 
 
-# Reasons that approve nothing: what `--format ignore-toml` writes, and the usual fillers.
-PLACEHOLDER_PREFIX = "TODO"
-_PLACEHOLDER_STARTS = ("todo", "fixme", "tbd", "xxx", "placeholder", "<")
-_PLACEHOLDER_WORDS = frozenset(
-    {"ignore", "ignored", "n/a", "na", "no", "none", "null", "ok", "okay", "reason", "why", "yes"}
-)
-
-
-def is_placeholder_reason(reason: str) -> bool:
-    """Whether an approval reason is empty or a placeholder (``TODO: ...``, ``n/a``,
-    ``-``): an approval must say why, so these are refused."""
-    text = reason.strip().casefold()
-    if sum(c.isalnum() for c in text) < 3:
-        return True
-    return text.startswith(_PLACEHOLDER_STARTS) or text.rstrip(".!") in _PLACEHOLDER_WORDS
-
-
 def parse_ignore_entries(
     items: Any, *, file: str | None, pointer: str = "/ignore"
 ) -> list[IgnoreEntry]:
@@ -704,93 +689,181 @@ def _unlocked(registry: Registry) -> list[Finding]:
     ]
 
 
+@dataclass(frozen=True)
+class _Held:
+    """Rules the base commit held a contract to that it no longer states, for the
+    versions this change adds (``new``): its mode there (``held_on``: the ref), which
+    this change weakens or exempts (``now``), and whether the base's ``accord.toml``
+    required deprecation before removal, which this change turns off."""
+
+    mode: str | None
+    held_on: str
+    now: str
+    new: frozenset[Version]
+    deprecation: bool = False
+
+
+def _gated(meta: ContractMeta) -> bool:
+    """Whether the gate compares this contract's versions at all."""
+    return meta.status != "draft" and meta.mode != "none"
+
+
+def _rule_sets(
+    contract: Contract, current: ContractVersion, held: _Held | None
+) -> list[tuple[str, str]]:
+    """The modes ``current`` is checked under, each with the words a finding adds: the
+    contract's own, then, for a version this change adds, the mode the base held the
+    contract to. A change may weaken a mode (or mark a contract ``draft``), but not for
+    the versions it publishes itself: those pass the rules they were proposed under,
+    and the weaker ones apply from the next change, once merged on their own."""
+    sets: list[tuple[str, str]] = [(contract.meta.mode, "")] if _gated(contract.meta) else []
+    if held is not None and held.mode is not None and current.version in held.new:
+        note = (
+            f" (held on {held.held_on}; this change makes it {held.now}, which applies "
+            "only to versions published after it is merged)"
+        )
+        sets.append((held.mode, note))
+    return sets
+
+
+def _held_removals(held: _Held | None, current: ContractVersion) -> str | None:
+    """The removal policy's note when only the base's ``accord.toml`` holds ``current``
+    to it (this change turns it off and adds ``current``), else ``None``."""
+    if held is None or not held.deprecation or current.version not in held.new:
+        return None
+    return (
+        f" on {held.held_on}; this change turns it off, which applies only to versions "
+        "published after it is merged"
+    )
+
+
 def _check_contract(
     registry: Registry,
     contract: Contract,
     *,
     only: frozenset[Version] | None = None,
     cache: ContentCache | None = None,
+    held: _Held | None = None,
 ) -> tuple[list[VersionCheck], list[Finding]]:
     """Compare each version of ``contract`` (or only those in ``only``) with its
-    previous version, and the earlier ones of its major under ``-transitive`` modes."""
-    mode = contract.meta.mode
+    previous version, and the earlier ones of its major under ``-transitive`` modes;
+    ``held``: the base commit's rules, for the versions this change adds."""
     checks: list[VersionCheck] = []
     findings: list[Finding] = []
-    if contract.meta.status == "draft" or mode == "none":
+    if not _gated(contract.meta) and (held is None or held.mode is None):
         return checks, findings
-    yanked = contract.yanked
+    policy = registry.settings.require_deprecation_before_removal
     numbers = [v.version for v in contract.versions]
     by_number = {v.version: v for v in contract.versions}
-    policy = registry.settings.require_deprecation_before_removal
     for current in contract.versions:
         if current.yanked is not None or (only is not None and current.version not in only):
             continue
-        prev = previous_version(numbers, current.version, yanked=yanked)
+        prev = previous_version(numbers, current.version, yanked=contract.yanked)
         if prev is None:
             continue
-        result = compare_versions(registry, by_number[prev], current, mode=mode, cache=cache)
-        checks.append(result)
-        if not result.ok:
-            detail = "; ".join(explain_bump(result)) or f"required: {result.required}"
+        removals = "" if policy else _held_removals(held, current)
+        for position, (mode, note) in enumerate(_rule_sets(contract, current, held)):
+            result = compare_versions(registry, by_number[prev], current, mode=mode, cache=cache)
+            checks.append(result)
+            findings += _version_findings(
+                registry,
+                contract,
+                current,
+                result,
+                by_number,
+                note=note,
+                removals=removals if position == 0 else None,
+                cache=cache,
+            )
+            if not result.ok:  # one bump finding per version: the first rules it breaks
+                break
+    # Two transitive modes can refute the same earlier version: one finding each.
+    unique = {f.fingerprint: f for f in reversed(findings)}
+    return checks, [f for f in findings if unique[f.fingerprint] is f]
+
+
+def _version_findings(
+    registry: Registry,
+    contract: Contract,
+    current: ContractVersion,
+    result: VersionCheck,
+    by_number: Mapping[Version, ContractVersion],
+    *,
+    note: str,
+    removals: str | None,
+    cache: ContentCache | None,
+) -> list[Finding]:
+    """What the gate reports of one comparison of ``current`` (``by_number``: the
+    contract's versions, in order): the bump, the removal policy (unless ``removals``
+    is ``None``: it does not depend on the mode, so it is asked once per version) and,
+    under a ``-transitive`` mode, every earlier version of the major the new one breaks.
+    ``note`` and ``removals`` say whose rules these are when they are not the
+    registry's own today."""
+    prev, mode = result.previous, result.mode
+    yanked = contract.yanked
+    numbers = list(by_number)
+    findings: list[Finding] = []
+    if not result.ok:
+        detail = "; ".join(explain_bump(result)) or f"required: {result.required}"
+        findings.append(
+            _finding(
+                "bump-insufficient",
+                f"{current.ref} declares a {result.declared} bump over {prev} but its "
+                f"changes under mode {mode}{note} require {result.required}: {detail}"
+                + _impact_lines(result.report.changes),
+                contract=contract.id,
+                version=str(current.version),
+                previous=str(prev),
+                file=current.file,
+                required_bump=result.required,
+                declared_bump=result.declared,
+                changes=result.report.changes,
+            )
+        )
+    if removals is not None:
+        earlier = [by_number[v] for v in numbers if v <= prev and v not in yanked]
+        findings.extend(
+            _finding(
+                "removal-not-deprecated",
+                f"{current.ref} removes the property at {change.instance_path or '/'} "
+                f"({change.schema_path} in {prev}) without marking it "
+                '"deprecated": true in an earlier version; deprecate it in a minor '
+                f"version first (the [deprecation] policy in accord.toml{removals})",
+                contract=contract.id,
+                version=str(current.version),
+                previous=str(prev),
+                file=current.file,
+                key=change.schema_path,
+                changes=(change,),
+            )
+            for change in unapproved_removals(registry, result, earlier)
+        )
+    if mode.endswith("-transitive"):
+        for older in earlier_same_major(numbers, current.version, yanked=yanked):
+            if older == prev:
+                continue
+            deep = compare_versions(registry, by_number[older], current, mode=mode, cache=cache)
+            if deep.report.compatible:
+                continue
             findings.append(
                 _finding(
-                    "bump-insufficient",
-                    f"{current.ref} declares a {result.declared} bump over {prev} but its "
-                    f"changes under mode {mode} require {result.required}: {detail}"
-                    + _impact_lines(result.report.changes),
+                    "transitive-incompatible",
+                    f"{current.ref} is not {mode.removesuffix('-transitive')}-compatible "
+                    f"with {older} (mode {mode}{note} checks every earlier version of major "
+                    f"{current.version.major}): "
+                    + "; ".join(
+                        f"{c.rule} at {c.instance_path or '/'}" for c in deep.report.breaking
+                    ),
                     contract=contract.id,
                     version=str(current.version),
-                    previous=str(prev),
+                    previous=str(older),
                     file=current.file,
-                    required_bump=result.required,
-                    declared_bump=result.declared,
-                    changes=result.report.changes,
+                    required_bump="major",
+                    declared_bump=deep.declared,
+                    changes=deep.report.breaking,
                 )
             )
-        if policy:
-            earlier = [by_number[v] for v in numbers if v <= prev and v not in yanked]
-            findings.extend(
-                _finding(
-                    "removal-not-deprecated",
-                    f"{current.ref} removes the property at {change.instance_path or '/'} "
-                    f"({change.schema_path} in {prev}) without marking it "
-                    '"deprecated": true in an earlier version; deprecate it in a minor '
-                    "version first (the [deprecation] policy in accord.toml)",
-                    contract=contract.id,
-                    version=str(current.version),
-                    previous=str(prev),
-                    file=current.file,
-                    key=change.schema_path,
-                    changes=(change,),
-                )
-                for change in unapproved_removals(registry, result, earlier)
-            )
-        if mode.endswith("-transitive"):
-            for older in earlier_same_major(numbers, current.version, yanked=yanked):
-                if older == prev:
-                    continue
-                deep = compare_versions(registry, by_number[older], current, mode=mode, cache=cache)
-                if deep.report.compatible:
-                    continue
-                findings.append(
-                    _finding(
-                        "transitive-incompatible",
-                        f"{current.ref} is not {mode.removesuffix('-transitive')}-compatible "
-                        f"with {older} (mode {mode} checks every earlier version of major "
-                        f"{current.version.major}): "
-                        + "; ".join(
-                            f"{c.rule} at {c.instance_path or '/'}" for c in deep.report.breaking
-                        ),
-                        contract=contract.id,
-                        version=str(current.version),
-                        previous=str(older),
-                        file=current.file,
-                        required_bump="major",
-                        declared_bump=deep.declared,
-                        changes=deep.report.breaking,
-                    )
-                )
-    return checks, findings
+    return findings
 
 
 @dataclass
@@ -801,6 +874,7 @@ class _Base:
     lock: dict[tuple[str, Version], tuple[str, int]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     new_versions: dict[str, set[Version]] = field(default_factory=dict)  # retired ones
+    held: dict[str, _Held] = field(default_factory=dict)  # rules this change weakens
 
 
 def _base_tree(root: Path, ref: str, *, tip: bool) -> GitTree | None:
@@ -958,7 +1032,7 @@ def _against(
     was already listed (the same commit), so git is asked once per run; ``blob_ids``:
     the blob ids of version files already computed while loading (by path)."""
     from accord.gate import git as _git
-    from accord.registry.model import LOCK_FILE
+    from accord.registry.model import LOCK_FILE, SETTINGS_FILE
 
     root = registry.root
     repo = _git.repo_root(root)
@@ -971,33 +1045,156 @@ def _against(
     if raw_lock is not None:
         lines, _problems = _parsed_base_lock(raw_lock)
         base.lock = {(x.contract_id, x.version): (x.digest, x.line) for x in lines}
-    base.changed = _changed_contracts(registry, tree, blob_ids or {})
+    base.changed, toml_changed = _changed_contracts(registry, tree, blob_ids or {})
+    # A contract states the base's rules when its contract.toml and accord.toml are the
+    # base's bytes: only the others are read back from git.
+    restated = toml_changed if _same_settings(root, tree) else base.changed
+    was = _base_meta(registry, tree, base.lock, restated)
+    deprecation = (
+        not registry.settings.require_deprecation_before_removal
+        and _base_requires_deprecation(tree)
+    )
+    retired_on: dict[str, str] = {}
     for contract in registry:
-        if contract.meta.status == "retired":  # the only contracts that may gain none
-            base.new_versions[contract.id] = {
-                v.version for v in contract.versions if (contract.id, v.version) not in base.lock
-            }
+        added = {v.version for v in contract.versions if (contract.id, v.version) not in base.lock}
+        before = was.get(contract.id)
+        # The only contracts that may gain none: retired now, or on the base (a change
+        # that takes a contract out of retirement publishes nothing in it).
+        if contract.meta.status == "retired":
+            retired_on[contract.id] = ""
+        elif before is not None and before.status == "retired":
+            retired_on[contract.id] = f" on {ref}"
+        if contract.id in retired_on:
+            base.new_versions[contract.id] = added
+        held = _held(contract, before, ref, added, deprecation=deprecation)
+        if held is not None:
+            base.held[contract.id] = held
     findings = _published_moved(registry, base.lock, ref=ref, commit=commit, prefix=prefix)
+    if LOCK_FILE not in tree.blobs and SETTINGS_FILE not in tree.blobs:
+        findings += _unreadable_base(repo, commit, prefix, ref=ref)
     findings.extend(
         _finding(
             "contract-retired-published",
-            f"{contract.id} is retired and gained version {number}: retired contracts take "
-            "no new versions",
+            f"{contract.id} is retired{retired_on[contract.id]} and gained version {number}: "
+            "retired contracts take no new versions",
             contract=contract.id,
             version=str(number),
             file=contract.version(number).file,
         )
         for contract in registry
-        if contract.meta.status == "retired"
+        if contract.id in retired_on
         for number in sorted(base.new_versions.get(contract.id, ()))
     )
     return base, findings
 
 
-def _changed_contracts(registry: Registry, tree: GitTree, known: Mapping[str, str]) -> set[str]:
+def _unreadable_base(repo: Path, commit: str, prefix: str, *, ref: str) -> list[Finding]:
+    """A finding when the base holds no registry at ``prefix`` because the path (or a
+    directory above it) is a submodule there: its files live in another repository, so
+    the base tree lists nothing under it, and a change that vendors the registry (an
+    edited published version, relocked, among the files) was compared with nothing."""
+    from accord.gate import git as _git
+
+    parts = prefix.split("/") if prefix else []
+    paths = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    link = _git.submodule_at(repo, commit, paths)
+    if link is None:
+        return []
+    return [
+        _finding(
+            "registry-base-unreadable",
+            f"on {ref} the registry's directory {link!r} is a git submodule: its files are "
+            "in another repository, so no published version could be compared with it "
+            "(edits, deletions and renumbering would pass unseen). Check this change "
+            "against the submodule's repository, or approve it with a reason in the "
+            "ignore file",
+            key=link,
+        )
+    ]
+
+
+def _base_meta(
+    registry: Registry,
+    tree: GitTree,
+    lock: Mapping[tuple[str, Version], object],
+    restated: set[str],
+) -> dict[str, ContractMeta]:
+    """The base commit's ``contract.toml`` (its mode under the base's ``accord.toml``)
+    of each contract in ``restated`` that gains a version since the base, read in one
+    ``git cat-file``. A file the base cannot parse states nothing (the base's own gate
+    refused it)."""
+    from accord.errors import AccordError
+    from accord.registry.config import DEFAULT_MODE, _sound_meta, loads_toml
+    from accord.registry.config import parse_registry_settings as settings_of
+    from accord.registry.model import CONTRACT_FILE, SETTINGS_FILE
+
+    files = {
+        c.id: f"{c.namespace}/{c.name}/{CONTRACT_FILE}"
+        for c in registry
+        if c.id in restated and any((c.id, v.version) not in lock for v in c.versions)
+    }
+    files = {cid: file for cid, file in files.items() if file in tree.blobs}
+    if not files:
+        return {}
+    wanted = [*files.values()]
+    if SETTINGS_FILE in tree.blobs:
+        wanted.append(SETTINGS_FILE)
+    raw = tree.read(wanted)
+    default = DEFAULT_MODE
+    if SETTINGS_FILE in raw:
+        try:
+            default = settings_of(loads_toml(raw[SETTINGS_FILE])).mode
+        except AccordError:
+            return {}
+    metas = {cid: _sound_meta(raw[file], default) for cid, file in files.items()}
+    return {cid: meta for cid, meta in metas.items() if meta is not None}
+
+
+def _held(
+    contract: Contract,
+    before: ContractMeta | None,
+    ref: str,
+    added: set[Version],
+    *,
+    deprecation: bool,
+) -> _Held | None:
+    """The rules the base held ``contract`` to, when this change weakens or exempts
+    them (another mode, ``draft``; ``deprecation``: the removal policy turned off) and
+    adds versions; ``None`` otherwise."""
+    if not added:
+        return None
+    mode = None
+    if before is not None and _gated(before):
+        weakened = not _gated(contract.meta) or contract.meta.mode != before.mode
+        mode = before.mode if weakened else None
+    if mode is None and not deprecation:
+        return None
+    now = 'status "draft"' if contract.meta.status == "draft" else f"mode {contract.meta.mode}"
+    return _Held(mode=mode, held_on=ref, now=now, new=frozenset(added), deprecation=deprecation)
+
+
+def _base_requires_deprecation(tree: GitTree) -> bool:
+    """Whether the base's ``accord.toml`` requires deprecation before removal (the
+    default without one); ``False`` when it cannot be read (its own gate refused it)."""
+    from accord.errors import AccordError
+    from accord.registry.config import loads_toml, parse_registry_settings
+    from accord.registry.model import SETTINGS_FILE
+
+    try:
+        raw = tree.read_one(SETTINGS_FILE)
+        if raw is None:
+            return True
+        return parse_registry_settings(loads_toml(raw)).require_deprecation_before_removal
+    except AccordError:
+        return False
+
+
+def _changed_contracts(
+    registry: Registry, tree: GitTree, known: Mapping[str, str]
+) -> tuple[set[str], set[str]]:
     """The contracts whose files differ from the base tree's: their version files and
     ``contract.toml`` compared by blob id (``known``: the ids the load computed, by
-    path), nothing read from git.
+    path), nothing read from git; and, among them, those whose ``contract.toml`` does.
 
     The tree is grouped by contract folder in one pass (scanning it once per contract
     made this phase quadratic: 4 million comparisons at 1,000 contracts).
@@ -1011,6 +1208,7 @@ def _changed_contracts(registry: Registry, tree: GitTree, known: Mapping[str, st
         if slash and (name.endswith(".schema.json") or name == "contract.toml"):
             by_folder.setdefault(folder + "/", {})[path] = oid
     changed: set[str] = set()
+    toml_changed: set[str] = set()
     for contract in registry:
         folder = f"{contract.namespace}/{contract.name}/"
         here: dict[str, str] = {}
@@ -1027,7 +1225,9 @@ def _changed_contracts(registry: Registry, tree: GitTree, known: Mapping[str, st
         here[toml] = seen
         if here != by_folder.get(folder, {}):
             changed.add(contract.id)
-    return changed
+            if seen != by_folder.get(folder, {}).get(toml):
+                toml_changed.add(contract.id)
+    return changed, toml_changed
 
 
 def _published_moved(
@@ -1287,7 +1487,8 @@ def _check(
     todo = [c for c in registry if base is None or c.id in base.changed]
     for done, contract in enumerate(todo, 1):
         checked.append(contract.id)
-        found_checks, found = _check_contract(registry, contract, cache=cache)
+        held = base.held.get(contract.id) if base is not None else None
+        found_checks, found = _check_contract(registry, contract, cache=cache, held=held)
         checks += found_checks
         findings += found
         report_progress(progress, done, len(todo), contract.id)

@@ -40,6 +40,7 @@ __all__ = [
     "repo_root",
     "rev_parse",
     "session",
+    "submodule_at",
     "worktree_state",
 ]
 
@@ -267,6 +268,21 @@ def read_tree(repo: Path, commit: str, prefix: str) -> GitTree:
             continue
         blobs[path[len(lead) :]] = oid
     return GitTree(repo=repo, commit=commit, prefix=spec, blobs=MappingProxyType(blobs))
+
+
+def submodule_at(repo: Path, commit: str, paths: Iterable[str]) -> str | None:
+    """The first of ``paths`` that is a submodule (a gitlink) in ``commit``, or ``None``
+    (``git ls-tree`` lists each named path's own entry)."""
+    wanted = [p for p in paths if p]
+    if not wanted:
+        return None
+    out = _git(repo, "ls-tree", "-z", "--full-tree", commit, "--", *wanted)
+    links = set()
+    for record in out.split(b"\0"):
+        meta, _, raw_path = record.partition(b"\t")
+        if meta.split(b" ")[0] == b"160000":
+            links.add(raw_path.decode("utf-8", "surrogateescape"))
+    return next((p for p in wanted if p in links), None)
 
 
 def _cat_blobs(repo: Path, ids: list[str]) -> dict[str, bytes]:

@@ -741,8 +741,10 @@ def new_contract(
     Raises:
         InvalidReference: the id does not parse.
         ConfigError: a value is invalid (checked by the ``contract.toml`` parser).
-        UsageError: ``contract-exists``, a reserved namespace, or a name colliding with
-            an existing one (``-`` vs ``_`` or case).
+        UsageError: ``contract-exists``, a reserved namespace, a name colliding with
+            an existing one (``-`` vs ``_`` or case), or ``out-*``: the registry or the
+            contract directory is a file or on a special filesystem.
+        DocumentError: ``path-symlink``: a directory on the way is a symlink.
     """
     directory, text = plan_contract(
         root,
@@ -806,6 +808,12 @@ def plan_contract(
                         code="name-collision",
                     )
     directory = root_path / ref.namespace / ref.name
+    # The registry may not exist yet (``new`` after ``init`` or alone), but it, the
+    # namespace and the contract directory must be directories on disk: a file in the
+    # way was an internal error, and ``--registry /dev`` scaffolded a contract there.
+    _jsondoc.check_out_dir(root_path, option="registry")
+    _jsondoc.check_out_dir(directory, option="contract directory")
+    _jsondoc.refuse_links_below(root_path, f"{ref.namespace}/{ref.name}/{CONTRACT_FILE}")
     if (directory / CONTRACT_FILE).exists():
         raise UsageError(
             f"{ref.id} already exists ({directory / CONTRACT_FILE})",
@@ -819,13 +827,19 @@ def write_contract(directory: Path, text: str, *, contract_id: str) -> Path:
     """Write a :func:`plan_contract` result (never over an existing ``contract.toml``)."""
     from accord.registry.model import CONTRACT_FILE
 
-    directory.mkdir(parents=True, exist_ok=True)
+    _jsondoc.make_out_dir(directory, option="contract directory")
     try:
         _jsondoc.atomic_write(directory / CONTRACT_FILE, text.encode("utf-8"), exclusive=True)
     except FileExistsError:
         raise UsageError(
             f"{contract_id} already exists ({directory / CONTRACT_FILE})",
             code="contract-exists",
+            ref=contract_id,
+        ) from None
+    except OSError as exc:  # a full disk, a directory swapped for a file meanwhile
+        raise UsageError(
+            f"cannot write {directory / CONTRACT_FILE} ({exc.strerror or exc})",
+            code="out-not-writable",
             ref=contract_id,
         ) from None
     return directory

@@ -381,7 +381,7 @@ def _toml_str(text: str) -> str:
 
 
 def _ignore_toml(report: GateReport) -> str:
-    from accord.gate.check import PLACEHOLDER_PREFIX
+    from accord.core.reasons import PLACEHOLDER_PREFIX
 
     if not report.active:
         return ""

@@ -41,6 +41,7 @@ from typing import Any, Literal, TypeVar, cast, get_args
 
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import read_regular
+from accord.core.reasons import is_placeholder_reason
 from accord.errors import AccordError, ConfigError, InvalidVersion, Problem
 from accord.validation.budget import (
     DEFAULT_MAX_ITEMS,
@@ -401,6 +402,13 @@ def _rule_overrides(
         keys.done()
         assert severity is not None
         assert reason is not None
+        if is_placeholder_reason(reason):  # as an ignore entry's: an override must say why
+            raise keys.error(
+                "config-invalid-value",
+                f"[{'.'.join(where)}] reason {reason!r} is a placeholder: say why this rule "
+                f"is {severity} here (who decided, where it was reviewed)",
+                "reason",
+            )
         rules[rule_id] = RuleOverride(
             rule=rule_id, severity=cast(RuleSeverity, severity), reason=reason
         )
