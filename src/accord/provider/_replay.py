@@ -571,6 +571,10 @@ def _bounded_send(
     start = time.monotonic()
     deadline = start + limits.timeout if limits.timeout > 0 else None
     box: dict[str, Any] = {}
+    # httpx asks for gzip/deflate (and more) by default, and the body below is read raw:
+    # ask for the bytes as they are, unless the interaction names an encoding itself.
+    if not any(name.lower() == "accept-encoding" for name, _ in headers):
+        headers = [*headers, ("Accept-Encoding", "identity")]
 
     def run() -> None:
         try:
@@ -584,11 +588,14 @@ def _bounded_send(
                     if deadline is not None and time.monotonic() > deadline:
                         raise ReplayError(f"response took longer than {limits.timeout} s")
                     chunks.append(chunk)
-                box["response"] = Response(
-                    resp.status_code,
-                    _headers(resp.headers),
+                answered = _headers(resp.headers)
+                body = _decoded(
                     b"".join(chunks),
-                    time.monotonic() - start,
+                    answered.get("content-encoding", ""),
+                    limits.max_response_bytes,
+                )
+                box["response"] = Response(
+                    resp.status_code, answered, body, time.monotonic() - start
                 )
         except ReplayError as exc:
             box["error"] = exc
@@ -606,6 +613,45 @@ def _bounded_send(
         raise box["error"]
     response: Response = box["response"]
     return response
+
+
+def _decoded(raw: bytes, encoding: str, cap: int) -> bytes:
+    """``raw`` undone of its ``Content-Encoding`` (``gzip``, ``deflate``, ``identity``,
+    applied last first), at most ``cap`` bytes decoded: a small compressed bomb is
+    refused as too large, never inflated.
+
+    Raises:
+        ReplayError: another encoding, bytes that do not decode, or more than ``cap``.
+    """
+    import zlib
+
+    for coding in reversed([t.strip().lower() for t in encoding.split(",") if t.strip()]):
+        if coding == "identity":
+            continue
+        if coding in ("gzip", "x-gzip"):
+            decoders = [zlib.MAX_WBITS | 16]
+        elif coding == "deflate":
+            decoders = [zlib.MAX_WBITS, -zlib.MAX_WBITS]  # zlib-wrapped, or raw as some send
+        else:
+            raise ReplayError(
+                f"response compressed with {coding!r}: accord reads identity, gzip or "
+                "deflate answers (it asks for identity)"
+            )
+        for n, wbits in enumerate(decoders):
+            decoder = zlib.decompressobj(wbits)
+            try:
+                out = decoder.decompress(raw, cap + 1)
+            except zlib.error as exc:
+                if n + 1 < len(decoders):
+                    continue
+                raise ReplayError(f"response body is not valid {coding}: {exc}") from None
+            if len(out) > cap or decoder.unconsumed_tail:
+                raise ReplayError(f"response larger than {cap} bytes (decoded from {coding})")
+            if not decoder.eof:
+                raise ReplayError(f"response body is truncated {coding}")
+            raw = out
+            break
+    return raw
 
 
 class HttpTarget:
