@@ -17,6 +17,7 @@ import math
 import os
 import re
 import stat
+import struct
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -486,6 +487,7 @@ def _msgspec() -> _Codec:
 
         encoder = msgspec.json.Encoder()
         _codec = (msgspec.json.Decoder().decode, encoder.encode_into, Buffers())
+        _probe_packer(msgspec.msgpack.Encoder().encode_into)
     return _codec
 
 
@@ -510,13 +512,89 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
 
     Text parsed by :func:`loads` or :func:`loads_fast` holds neither (both refuse them).
 
-    The proof is one pass in C: msgspec's encoder writes every integer through the same
-    limited conversion and a non-finite float as ``null``, and visits every value
-    jsonschema-rs reads (dict values, list and tuple items, enums by value), both probed
-    per limit (:func:`_encoder_proves`); an encoding without ``null`` holds neither. A
-    payload holding ``null``, or one the encoder refuses (that integer, a type it cannot
-    write, a cycle, a nesting past its recursion limit), is decided by an iterative walk
-    that visits each container once.
+    The proof is one pass in C, msgspec writing the payload as MessagePack
+    (:func:`_probe_packer` pins, on the installed msgspec, everything this relies on):
+    it visits every value jsonschema-rs reads (dict values, list and tuple items, enums
+    by value) and writes each float as the byte ``0xcb`` then its IEEE double bits,
+    big-endian. A NaN or an infinity has every exponent bit set, so its ``0xcb`` is
+    followed by ``0x7f`` or ``0xff`` and a byte of ``0xf0`` or more: a text without that
+    pattern (or without any ``0xcb``, one ``memchr``) holds neither, whatever the bytes
+    around it mean (other matches, inside a string or another number, only cost the
+    walk). And it refuses every integer beyond
+    64 bits, 20 digits at most: under any digit limit Python allows (none, or at least
+    ``sys.int_info.str_digits_check_threshold``, 640) each integer it writes is short
+    enough. A payload it refuses (such an integer, a type it cannot write, a cycle, a
+    nesting past its recursion limit) or holding the pattern is decided by an iterative
+    walk that visits each container once. Where the probe fails, msgspec's JSON encoder
+    proves it as before (:func:`_unreadable_by_json`).
+    """
+    _, _, buffers = _codec or _msgspec()
+    if _packer is None:
+        return _unreadable_by_json(value)
+    buffer = buffers.buffer
+    if buffer is None:
+        buffer = bytearray()
+    buffers.buffer = None  # taken while in use, as in fast_or_miss
+    try:
+        _packer(value, buffer)
+        # find, not ``in``: a bytearray's ``in`` tries the needle as an int first, and
+        # the TypeError it raises and clears costs more than the search.
+        if buffer.find(b"\xcb") < 0 or not _NON_FINITE_FLOAT.search(buffer):
+            return None
+    except _CODEC_ERRORS:
+        pass
+    finally:
+        buffers.buffer = buffer if len(buffer) <= _KEPT_BUFFER_BYTES else bytearray()
+    return _unreadable_number_slowly(value, sys.get_int_max_str_digits())
+
+
+# A float64's MessagePack marker followed by the first two bytes of a NaN or an infinity:
+# the sign and the exponent's top 7 bits, then its low 4 bits (all set) and 4 of the
+# fraction's.
+_NON_FINITE_FLOAT = re.compile(rb"\xcb[\x7f\xff][\xf0-\xff]")
+# msgspec's MessagePack encode_into where _probe_packer found it proves unreadable_number.
+_packer: Callable[[Any, bytearray], None] | None = None
+
+
+class _Probe(enum.Enum):
+    INFINITY = math.inf
+
+
+def _probe_packer(pack_into: Callable[[Any, bytearray], None]) -> None:
+    """Use ``pack_into`` (msgspec's MessagePack encoder) in :func:`unreadable_number`
+    when it writes NaN and the infinities, in dicts, tuples and enums alike, as float64
+    with their IEEE bits, writes the 64-bit integers and refuses any beyond them; and
+    when Python allows no digit limit under 20 digits. A release doing otherwise proves
+    nothing: the JSON encoder's proof is kept."""
+    global _packer  # noqa: PLW0603 - probed once, when msgspec is imported
+    buffer = bytearray()
+    floats = (math.nan, -math.nan, math.inf, -math.inf)
+    try:
+        pack_into([*floats, {"k": (math.inf,)}, _Probe.INFINITY, 2**64 - 1, -(2**63)], buffer)
+    except _CODEC_ERRORS:
+        return
+    double = b"\xcb%s" % struct.pack(">d", math.inf)
+    written = b"\x98" + b"".join(b"\xcb" + struct.pack(">d", x) for x in floats)
+    written += b"\x81\xa1k\x91" + double + double + b"\xcf" + b"\xff" * 8 + b"\xd3\x80" + bytes(7)
+    if buffer != written or sys.int_info.str_digits_check_threshold <= 20:
+        return
+    for too_long in ([2**64], [-(2**63) - 1], {"k": (2**64,)}):
+        try:
+            pack_into(too_long, buffer)
+        except _CODEC_ERRORS:
+            continue
+        return
+    _packer = pack_into
+
+
+def _unreadable_by_json(value: Any) -> tuple[str, str] | None:
+    """:func:`unreadable_number`, proven with msgspec's JSON encoder where its
+    MessagePack one does not prove it.
+
+    The JSON encoder writes every integer through the same limited conversion and a
+    non-finite float as ``null``, and visits what the MessagePack one does, both
+    probed per limit (:func:`_encoder_proves`); an encoding without ``null`` holds
+    neither. A payload holding ``null``, or one the encoder refuses, is walked.
     """
     limit = sys.get_int_max_str_digits()
     proven = _ENCODER_PROVEN.get(limit)
