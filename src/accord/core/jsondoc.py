@@ -23,7 +23,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NoReturn, Protocol
+from typing import Any, NoReturn
 
 from accord.errors import AccordError, DocumentError, UsageError
 
@@ -446,11 +446,7 @@ _referents_ok = _referents_behave()
 _KEPT_BUFFER_BYTES = 64 * 1024
 
 
-class _Buffers(Protocol):
-    buffer: bytearray | None
-
-
-_Codec = tuple[Callable[[bytes], Any], Callable[[Any, bytearray], None], _Buffers]
+_Codec = tuple[Callable[[bytes], Any], Callable[[Any, bytearray], None], list[bytearray]]
 _codec: _Codec | None = None
 # What a refused text (or a value msgspec cannot write back) raises: msgspec's
 # DecodeError is a ValueError only since 0.20 or so (0.19, the lower bound, derives it
@@ -459,17 +455,20 @@ _CODEC_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
 
 
 def _msgspec() -> _Codec:
-    """msgspec's decoder, its encoder into a buffer, and the calling thread's buffer.
+    """msgspec's decoder, its encoder into a buffer, and the spare buffers.
 
     The re-encoding is only compared and counted, then left for the next call: a
-    buffer kept per thread saves allocating an object of the payload's size on every
-    call. msgspec never shrinks it, so one grown past ``_KEPT_BUFFER_BYTES`` is
-    replaced after use.
+    buffer kept saves allocating an object of the payload's size on every call. A call
+    pops a spare one (or makes one) and appends it back when done; ``pop`` and
+    ``append`` are atomic (under the GIL, or the list's own lock without one), so no
+    two calls ever hold one buffer at once, whether two threads or a call re-entering
+    another from a signal handler or a finalizer, and the list holds at most as many as
+    ever ran at once. (A ``threading.local`` buffer, taken and put back, costs several
+    times the two list calls.) msgspec never shrinks a buffer, so one grown past
+    ``_KEPT_BUFFER_BYTES`` is dropped after use.
     """
     global _codec, _CODEC_ERRORS  # noqa: PLW0603 - imported once, on first use
     if _codec is None:
-        import threading
-
         import msgspec
 
         _CODEC_ERRORS = (
@@ -481,12 +480,8 @@ def _msgspec() -> _Codec:
             msgspec.EncodeError,
         )
 
-        class Buffers(threading.local):
-            def __init__(self) -> None:  # once in each thread
-                self.buffer: bytearray | None = bytearray()
-
         encoder = msgspec.json.Encoder()
-        _codec = (msgspec.json.Decoder().decode, encoder.encode_into, Buffers())
+        _codec = (msgspec.json.Decoder().decode, encoder.encode_into, [])
         _probe_packer(msgspec.msgpack.Encoder().encode_into)
     return _codec
 
@@ -528,13 +523,13 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
     walk that visits each container once. Where the probe fails, msgspec's JSON encoder
     proves it as before (:func:`_unreadable_by_json`).
     """
-    _, _, buffers = _codec or _msgspec()
+    _, _, spare = _codec or _msgspec()
     if _packer is None:
         return _unreadable_by_json(value)
-    buffer = buffers.buffer
-    if buffer is None:
+    try:
+        buffer = spare.pop()
+    except IndexError:
         buffer = bytearray()
-    buffers.buffer = None  # taken while in use, as in fast_or_miss
     try:
         _packer(value, buffer)
         # find, not ``in``: a bytearray's ``in`` tries the needle as an int first, and
@@ -544,7 +539,8 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
     except _CODEC_ERRORS:
         pass
     finally:
-        buffers.buffer = buffer if len(buffer) <= _KEPT_BUFFER_BYTES else bytearray()
+        if len(buffer) <= _KEPT_BUFFER_BYTES:
+            spare.append(buffer)
     return _unreadable_number_slowly(value, sys.get_int_max_str_digits())
 
 
@@ -601,11 +597,11 @@ def _unreadable_by_json(value: Any) -> tuple[str, str] | None:
     if proven is None:
         proven = _ENCODER_PROVEN[limit] = _encoder_proves(limit)
     if proven:
-        _, encode_into, buffers = _codec or _msgspec()
-        buffer = buffers.buffer
-        if buffer is None:
+        _, encode_into, spare = _codec or _msgspec()
+        try:
+            buffer = spare.pop()
+        except IndexError:
             buffer = bytearray()
-        buffers.buffer = None  # taken while in use, as in fast_or_miss
         try:
             encode_into(value, buffer)
             if b"null" not in buffer:
@@ -613,7 +609,8 @@ def _unreadable_by_json(value: Any) -> tuple[str, str] | None:
         except _CODEC_ERRORS:
             pass
         finally:
-            buffers.buffer = buffer if len(buffer) <= _KEPT_BUFFER_BYTES else bytearray()
+            if len(buffer) <= _KEPT_BUFFER_BYTES:
+                spare.append(buffer)
     return _unreadable_number_slowly(value, limit)
 
 
@@ -756,13 +753,12 @@ def fast_or_miss(
             return MISS
     else:
         raw = data
-    decode, encode_into, buffers = _codec or _msgspec()
-    # The thread's buffer is taken while in use: a call re-entering this one meanwhile
-    # (from a signal handler or a finalizer) writes into a new one, never into this.
-    encoded = buffers.buffer
-    if encoded is None:
+    decode, encode_into, spare = _codec or _msgspec()
+    # A spare buffer, ours alone until appended back (see _msgspec).
+    try:
+        encoded = spare.pop()
+    except IndexError:
         encoded = bytearray()
-    buffers.buffer = None
     try:
         try:
             value = decode(raw)
@@ -782,7 +778,8 @@ def fast_or_miss(
             return MISS
         return value
     finally:
-        buffers.buffer = encoded if len(encoded) <= _KEPT_BUFFER_BYTES else bytearray()
+        if len(encoded) <= _KEPT_BUFFER_BYTES:
+            spare.append(encoded)
 
 
 def _more_openers_than(raw: bytes, limit: int) -> bool:
