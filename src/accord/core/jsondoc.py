@@ -532,8 +532,8 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
         buffer = bytearray()
     try:
         _packer(value, buffer)
-        # find, not ``in``: a bytearray's ``in`` tries the needle as an int first, and
-        # the TypeError it raises and clears costs more than the search.
+        # find, not ``in``: a bytes or bytearray ``in`` tries the needle as an int
+        # first, and the TypeError it raises and clears costs more than the search.
         if buffer.find(b"\xcb") < 0 or not _NON_FINITE_FLOAT.search(buffer):
             return None
     except _CODEC_ERRORS:
@@ -604,7 +604,7 @@ def _unreadable_by_json(value: Any) -> tuple[str, str] | None:
             buffer = bytearray()
         try:
             encode_into(value, buffer)
-            if b"null" not in buffer:
+            if buffer.find(b"null") < 0:  # find, not in: see unreadable_number
                 return None
         except _CODEC_ERRORS:
             pass
@@ -741,18 +741,17 @@ def fast_or_miss(
       ``exact_numbers`` (what :func:`loads` keeps as a ``Decimal``), no number token
       may mean another number than its float (:func:`_may_hold_inexact_number`).
     """
-    # A buffer or a wrong type goes to loads, which reads the one and refuses the other.
-    if not _referents_ok or (type(data) is not bytes and not isinstance(data, str)):
-        return MISS
-    if max_bytes is not None and len(data) > max_bytes:
-        return MISS
-    if isinstance(data, str):
+    if type(data) is bytes:
+        raw = data
+    elif isinstance(data, str):
         try:
             raw = data.encode("utf-8")
         except UnicodeEncodeError:
             return MISS
-    else:
-        raw = data
+    else:  # a buffer or a wrong type goes to loads, which reads the one, refuses the other
+        return MISS
+    if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
+        return MISS
     decode, encode_into, spare = _codec or _msgspec()
     # A spare buffer, ours alone until appended back (see _msgspec).
     try:
@@ -818,10 +817,11 @@ def _counted_or_miss(
       as ``":x"`` only inflates it. Equal counts therefore mean every key token
       survived, whatever escapes spell the keys.
     """
-    # A one-byte search is a memchr; the two-byte one scans far slower.
-    if b"\\" not in raw or b"\\u" not in raw:
+    # A one-byte search is a memchr; the two-byte one scans far slower. (find, not
+    # ``in``: see unreadable_number.)
+    if raw.find(b"\\") < 0 or raw.find(b"\\u") < 0:
         return value if raw.count(b":") == encoded.count(b":") else MISS
-    if b"\\ud" in raw or b"\\uD" in raw:
+    if raw.find(b"\\ud") >= 0 or raw.find(b"\\uD") >= 0:
         return MISS
     keys = _keys_if_plain(value, max_depth)
     if keys is None or keys != raw.translate(None, b" \t\n\r").count(b'":'):
