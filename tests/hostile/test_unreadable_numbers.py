@@ -23,6 +23,7 @@ import math
 import struct
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 from unittest.mock import ANY
 
@@ -153,7 +154,7 @@ def _writes(*, nan: bytes | None = None, refuses_past_64_bits: bool = True) -> A
     """A MessagePack encode_into like msgspec's, but for one thing it does otherwise."""
     import msgspec
 
-    real = msgspec.msgpack.Encoder().encode_into
+    real = msgspec.msgpack.Encoder(decimal_format="number").encode_into
 
     def encode_into(value: Any, buffer: bytearray) -> None:
         real(value, buffer)
@@ -275,3 +276,41 @@ def test_a_payload_with_nulls_and_finite_numbers_is_decided(backend: str) -> Non
     validator = Validator({"maximum": 10}, backend=backend)
     assert validator.is_valid([None, 1.5, 3, {"a": None}])
     assert Validator(_at_every_level({"maximum": 10}), backend=backend).errors([None, 11]) != []
+
+
+# A Decimal NaN or infinity: jsonschema-rs reads it as no number too (Decimal("NaN")
+# passed {"maximum": 10}). Parsed text never holds one; a service's own values may.
+NON_FINITE_DECIMALS: dict[str, Any] = {
+    "nan": Decimal("NaN"),
+    "negative-nan": Decimal("-NaN"),
+    "signalling-nan": Decimal("sNaN"),
+    "infinity": Decimal("Infinity"),
+    "in-an-object": {"a": [Decimal("1.5"), {"b": Decimal("-Infinity")}]},
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("payload", NON_FINITE_DECIMALS.values(), ids=NON_FINITE_DECIMALS.keys())
+def test_a_decimal_nan_or_infinity_is_not_json(payload: Any, backend: str) -> None:
+    validator = Validator(_at_every_level({"maximum": 10}), backend=backend)
+    assert validator.is_valid(payload) is False
+    for explain in (validator.validate, validator.errors):
+        with pytest.raises(DocumentError) as caught:
+            explain(payload)
+        assert caught.value.code == "payload-not-json"
+
+
+@pytest.mark.parametrize("payload", NON_FINITE_DECIMALS.values(), ids=NON_FINITE_DECIMALS.keys())
+@pytest.mark.parametrize("proof", ["messagepack", "json", "walk"])
+def test_every_proof_finds_a_decimal_nan_or_infinity(
+    payload: Any, proof: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jsondoc.prepare_fast_path()
+    if proof != "messagepack":
+        monkeypatch.setattr(jsondoc, "_packer", None)
+    if proof == "walk":
+        monkeypatch.setattr(jsondoc, "_ENCODER_PROVEN", {sys.get_int_max_str_digits(): False})
+    assert jsondoc.unreadable_number(payload) == ("payload-not-json", ANY)
+    # finite ones, however large or small, are read as written
+    finite = [Decimal("1e-400"), Decimal("1E+400"), Decimal("-0"), {"k": Decimal("2.5")}]
+    assert jsondoc.unreadable_number(finite) is None

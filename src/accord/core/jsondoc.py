@@ -482,7 +482,12 @@ def _msgspec() -> _Codec:
 
         encoder = msgspec.json.Encoder()
         _codec = (msgspec.json.Decoder().decode, encoder.encode_into, [])
-        _probe_packer(msgspec.msgpack.Encoder().encode_into)
+        try:  # a Decimal written as the float it rounds to (a NaN or infinity stays one)
+            packer = msgspec.msgpack.Encoder(decimal_format="number")
+        except TypeError:  # a release without the option proves nothing for Decimals
+            pass
+        else:
+            _probe_packer(packer.encode_into)
     return _codec
 
 
@@ -496,10 +501,10 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
     """A number in ``value`` that jsonschema-rs would not read as itself, as the code and
     reason to refuse the payload with, or ``None`` when there is none:
 
-    - ``payload-not-json``: a float that is NaN or infinite. JSON has no such value and
-      jsonschema-rs reads it as no number, so ``float("inf")`` passed
-      ``{"maximum": 10}`` (Python's ``json.loads`` makes them from ``NaN`` and
-      ``Infinity`` by default);
+    - ``payload-not-json``: a float or ``Decimal`` that is NaN or infinite. JSON has no
+      such value and jsonschema-rs reads it as no number, so ``float("inf")`` and
+      ``Decimal("NaN")`` passed ``{"maximum": 10}`` (Python's ``json.loads`` makes
+      floats from ``NaN`` and ``Infinity`` by default);
     - ``payload-number-too-long``: an integer longer than Python's digit limit as it is
       now (``sys.get_int_max_str_digits()``, 4,300 by default). jsonschema-rs reads an
       integer beyond 64 bits through its decimal text, and one whose text cannot be made
@@ -510,18 +515,19 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
     The proof is one pass in C, msgspec writing the payload as MessagePack
     (:func:`_probe_packer` pins, on the installed msgspec, everything this relies on):
     it visits every value jsonschema-rs reads (dict values, list and tuple items, enums
-    by value) and writes each float as the byte ``0xcb`` then its IEEE double bits,
-    big-endian. A NaN or an infinity has every exponent bit set, so its ``0xcb`` is
-    followed by ``0x7f`` or ``0xff`` and a byte of ``0xf0`` or more: a text without that
-    pattern (or without any ``0xcb``, one ``memchr``) holds neither, whatever the bytes
-    around it mean (other matches, inside a string or another number, only cost the
-    walk). And it refuses every integer beyond
-    64 bits, 20 digits at most: under any digit limit Python allows (none, or at least
-    ``sys.int_info.str_digits_check_threshold``, 640) each integer it writes is short
-    enough. A payload it refuses (such an integer, a type it cannot write, a cycle, a
-    nesting past its recursion limit) or holding the pattern is decided by an iterative
-    walk that visits each container once. Where the probe fails, msgspec's JSON encoder
-    proves it as before (:func:`_unreadable_by_json`).
+    by value) and writes each float, and each ``Decimal`` as the float it rounds to
+    (NaN and the infinities stay themselves; a signalling NaN is refused), as the byte
+    ``0xcb`` then its IEEE double bits, big-endian. A NaN or an infinity has every
+    exponent bit set, so its ``0xcb`` is followed by ``0x7f`` or ``0xff`` and a byte of
+    ``0xf0`` or more: a text without that pattern (or without any ``0xcb``, one
+    ``memchr``) holds neither, whatever the bytes around it mean (other matches, inside
+    a string or another number, only cost the walk). And it refuses every integer
+    beyond 64 bits, 20 digits at most: under any digit limit Python allows (none, or at
+    least ``sys.int_info.str_digits_check_threshold``, 640) each integer it writes is
+    short enough. A payload it refuses (such an integer, a type it cannot write, a
+    cycle, a nesting past its recursion limit) or holding the pattern is decided by an
+    iterative walk that visits each container once. Where the probe fails, msgspec's
+    JSON encoder proves it (:func:`_unreadable_by_json`).
     """
     _, _, spare = _codec or _msgspec()
     if _packer is None:
@@ -574,6 +580,20 @@ def _probe_packer(pack_into: Callable[[Any, bytearray], None]) -> None:
     written += b"\x81\xa1k\x91" + double + double + b"\xcf" + b"\xff" * 8 + b"\xd3\x80" + bytes(7)
     if buffer != written or sys.int_info.str_digits_check_threshold <= 20:
         return
+    # Decimals as floats: a NaN or infinity is written as one, a signalling NaN refused.
+    try:
+        pack_into([Decimal("NaN"), Decimal("-Infinity")], buffer)
+    except _CODEC_ERRORS:
+        return
+    if buffer != b"\x92\xcb%s\xcb%s" % (struct.pack(">d", math.nan), struct.pack(">d", -math.inf)):
+        return
+    try:
+        pack_into([Decimal("sNaN")], buffer)
+    except _CODEC_ERRORS:
+        pass
+    else:
+        if not _NON_FINITE_FLOAT.search(buffer):
+            return
     for too_long in ([2**64], [-(2**63) - 1], {"k": (2**64,)}):
         try:
             pack_into(too_long, buffer)
@@ -587,10 +607,12 @@ def _unreadable_by_json(value: Any) -> tuple[str, str] | None:
     """:func:`unreadable_number`, proven with msgspec's JSON encoder where its
     MessagePack one does not prove it.
 
-    The JSON encoder writes every integer through the same limited conversion and a
-    non-finite float as ``null``, and visits what the MessagePack one does, both
-    probed per limit (:func:`_encoder_proves`); an encoding without ``null`` holds
-    neither. A payload holding ``null``, or one the encoder refuses, is walked.
+    The JSON encoder writes every integer through the same limited conversion, a
+    non-finite float as ``null`` and a ``Decimal`` as its text in a string (a NaN or an
+    infinity ending ``NaN"`` or ``Infinity"``), and visits what the MessagePack one
+    does, all probed per limit (:func:`_encoder_proves`); an encoding without ``null``
+    and those endings holds neither. Any other payload, or one the encoder refuses, is
+    walked.
     """
     limit = sys.get_int_max_str_digits()
     proven = _ENCODER_PROVEN.get(limit)
@@ -604,7 +626,12 @@ def _unreadable_by_json(value: Any) -> tuple[str, str] | None:
             buffer = bytearray()
         try:
             encode_into(value, buffer)
-            if buffer.find(b"null") < 0:  # find, not in: see unreadable_number
+            # find, not in: see unreadable_number
+            if (
+                buffer.find(b"null") < 0
+                and buffer.find(b'NaN"') < 0
+                and buffer.find(b'Infinity"') < 0
+            ):
                 return None
         except _CODEC_ERRORS:
             pass
@@ -638,6 +665,13 @@ def _encoder_proves(limit: int) -> bool:
     else:
         if buffer != b"[null,null,null]":
             return False
+    # A Decimal is written as its text, in a string: a NaN or an infinity ends so.
+    try:
+        encode_into([Decimal("-NaN"), Decimal("sNaN"), Decimal("-Infinity")], buffer)
+    except _CODEC_ERRORS:
+        return False
+    if buffer != b'["-NaN","sNaN","-Infinity"]':
+        return False
     if not limit:
         return True
     bound = _digit_bound(limit)
@@ -660,8 +694,8 @@ def _unreadable_number_slowly(value: Any, limit: int) -> tuple[str, str] | None:
     stack = [value]
     while stack:
         node = stack.pop()
-        if isinstance(node, float):
-            if not math.isfinite(node):
+        if isinstance(node, float | Decimal):
+            if not node.is_finite() if isinstance(node, Decimal) else not math.isfinite(node):
                 return "payload-not-json", f"{node!r} (JSON has no NaN or Infinity)"
         elif isinstance(node, int):  # bool too, harmlessly
             if bound is not None and not -bound < node < bound:
