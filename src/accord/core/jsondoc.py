@@ -17,12 +17,13 @@ import math
 import os
 import re
 import stat
+import struct
 import sys
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn, Protocol
+from typing import Any, BinaryIO, NoReturn
 
 from accord.errors import AccordError, DocumentError, UsageError
 
@@ -445,11 +446,7 @@ _referents_ok = _referents_behave()
 _KEPT_BUFFER_BYTES = 64 * 1024
 
 
-class _Buffers(Protocol):
-    buffer: bytearray | None
-
-
-_Codec = tuple[Callable[[bytes], Any], Callable[[Any, bytearray], None], _Buffers]
+_Codec = tuple[Callable[[bytes], Any], Callable[[Any, bytearray], None], list[bytearray]]
 _codec: _Codec | None = None
 # What a refused text (or a value msgspec cannot write back) raises: msgspec's
 # DecodeError is a ValueError only since 0.20 or so (0.19, the lower bound, derives it
@@ -458,17 +455,20 @@ _CODEC_ERRORS: tuple[type[BaseException], ...] = (ValueError, RecursionError)
 
 
 def _msgspec() -> _Codec:
-    """msgspec's decoder, its encoder into a buffer, and the calling thread's buffer.
+    """msgspec's decoder, its encoder into a buffer, and the spare buffers.
 
     The re-encoding is only compared and counted, then left for the next call: a
-    buffer kept per thread saves allocating an object of the payload's size on every
-    call. msgspec never shrinks it, so one grown past ``_KEPT_BUFFER_BYTES`` is
-    replaced after use.
+    buffer kept saves allocating an object of the payload's size on every call. A call
+    pops a spare one (or makes one) and appends it back when done; ``pop`` and
+    ``append`` are atomic (under the GIL, or the list's own lock without one), so no
+    two calls ever hold one buffer at once, whether two threads or a call re-entering
+    another from a signal handler or a finalizer, and the list holds at most as many as
+    ever ran at once. (A ``threading.local`` buffer, taken and put back, costs several
+    times the two list calls.) msgspec never shrinks a buffer, so one grown past
+    ``_KEPT_BUFFER_BYTES`` is dropped after use.
     """
     global _codec, _CODEC_ERRORS  # noqa: PLW0603 - imported once, on first use
     if _codec is None:
-        import threading
-
         import msgspec
 
         _CODEC_ERRORS = (
@@ -480,12 +480,14 @@ def _msgspec() -> _Codec:
             msgspec.EncodeError,
         )
 
-        class Buffers(threading.local):
-            def __init__(self) -> None:  # once in each thread
-                self.buffer: bytearray | None = bytearray()
-
         encoder = msgspec.json.Encoder()
-        _codec = (msgspec.json.Decoder().decode, encoder.encode_into, Buffers())
+        _codec = (msgspec.json.Decoder().decode, encoder.encode_into, [])
+        try:  # a Decimal written as the float it rounds to (a NaN or infinity stays one)
+            packer = msgspec.msgpack.Encoder(decimal_format="number")
+        except TypeError:  # a release without the option proves nothing for Decimals
+            pass
+        else:
+            _probe_packer(packer.encode_into)
     return _codec
 
 
@@ -499,10 +501,10 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
     """A number in ``value`` that jsonschema-rs would not read as itself, as the code and
     reason to refuse the payload with, or ``None`` when there is none:
 
-    - ``payload-not-json``: a float that is NaN or infinite. JSON has no such value and
-      jsonschema-rs reads it as no number, so ``float("inf")`` passed
-      ``{"maximum": 10}`` (Python's ``json.loads`` makes them from ``NaN`` and
-      ``Infinity`` by default);
+    - ``payload-not-json``: a float or ``Decimal`` that is NaN or infinite. JSON has no
+      such value and jsonschema-rs reads it as no number, so ``float("inf")`` and
+      ``Decimal("NaN")`` passed ``{"maximum": 10}`` (Python's ``json.loads`` makes
+      floats from ``NaN`` and ``Infinity`` by default);
     - ``payload-number-too-long``: an integer longer than Python's digit limit as it is
       now (``sys.get_int_max_str_digits()``, 4,300 by default). jsonschema-rs reads an
       integer beyond 64 bits through its decimal text, and one whose text cannot be made
@@ -510,32 +512,132 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
 
     Text parsed by :func:`loads` or :func:`loads_fast` holds neither (both refuse them).
 
-    The proof is one pass in C: msgspec's encoder writes every integer through the same
-    limited conversion and a non-finite float as ``null``, and visits every value
-    jsonschema-rs reads (dict values, list and tuple items, enums by value), both probed
-    per limit (:func:`_encoder_proves`); an encoding without ``null`` holds neither. A
-    payload holding ``null``, or one the encoder refuses (that integer, a type it cannot
-    write, a cycle, a nesting past its recursion limit), is decided by an iterative walk
-    that visits each container once.
+    The proof is one pass in C, msgspec writing the payload as MessagePack
+    (:func:`_probe_packer` pins, on the installed msgspec, everything this relies on):
+    it visits every value jsonschema-rs reads (dict values, list and tuple items, enums
+    by value) and writes each float, and each ``Decimal`` as the float it rounds to
+    (NaN and the infinities stay themselves; a signalling NaN is refused), as the byte
+    ``0xcb`` then its IEEE double bits, big-endian. A NaN or an infinity has every
+    exponent bit set, so its ``0xcb`` is followed by ``0x7f`` or ``0xff`` and a byte of
+    ``0xf0`` or more: a text without that pattern (or without any ``0xcb``, one
+    ``memchr``) holds neither, whatever the bytes around it mean (other matches, inside
+    a string or another number, only cost the walk). And it refuses every integer
+    beyond 64 bits, 20 digits at most: under any digit limit Python allows (none, or at
+    least ``sys.int_info.str_digits_check_threshold``, 640) each integer it writes is
+    short enough. A payload it refuses (such an integer, a type it cannot write, a
+    cycle, a nesting past its recursion limit) or holding the pattern is decided by an
+    iterative walk that visits each container once. Where the probe fails, msgspec's
+    JSON encoder proves it (:func:`_unreadable_by_json`).
+    """
+    _, _, spare = _codec or _msgspec()
+    if _packer is None:
+        return _unreadable_by_json(value)
+    try:
+        buffer = spare.pop()
+    except IndexError:
+        buffer = bytearray()
+    try:
+        _packer(value, buffer)
+        # find, not ``in``: a bytes or bytearray ``in`` tries the needle as an int
+        # first, and the TypeError it raises and clears costs more than the search.
+        if buffer.find(b"\xcb") < 0 or not _NON_FINITE_FLOAT.search(buffer):
+            return None
+    except _CODEC_ERRORS:
+        pass
+    finally:
+        if len(buffer) <= _KEPT_BUFFER_BYTES:
+            spare.append(buffer)
+    return _unreadable_number_slowly(value, sys.get_int_max_str_digits())
+
+
+# A float64's MessagePack marker followed by the first two bytes of a NaN or an infinity:
+# the sign and the exponent's top 7 bits, then its low 4 bits (all set) and 4 of the
+# fraction's.
+_NON_FINITE_FLOAT = re.compile(rb"\xcb[\x7f\xff][\xf0-\xff]")
+# msgspec's MessagePack encode_into where _probe_packer found it proves unreadable_number.
+_packer: Callable[[Any, bytearray], None] | None = None
+
+
+class _Probe(enum.Enum):
+    INFINITY = math.inf
+
+
+def _probe_packer(pack_into: Callable[[Any, bytearray], None]) -> None:
+    """Use ``pack_into`` (msgspec's MessagePack encoder) in :func:`unreadable_number`
+    when it writes NaN and the infinities, in dicts, tuples and enums alike, as float64
+    with their IEEE bits, writes the 64-bit integers and refuses any beyond them; and
+    when Python allows no digit limit under 20 digits. A release doing otherwise proves
+    nothing: the JSON encoder's proof is kept."""
+    global _packer  # noqa: PLW0603 - probed once, when msgspec is imported
+    buffer = bytearray()
+    floats = (math.nan, -math.nan, math.inf, -math.inf)
+    try:
+        pack_into([*floats, {"k": (math.inf,)}, _Probe.INFINITY, 2**64 - 1, -(2**63)], buffer)
+    except _CODEC_ERRORS:
+        return
+    double = b"\xcb%s" % struct.pack(">d", math.inf)
+    written = b"\x98" + b"".join(b"\xcb" + struct.pack(">d", x) for x in floats)
+    written += b"\x81\xa1k\x91" + double + double + b"\xcf" + b"\xff" * 8 + b"\xd3\x80" + bytes(7)
+    if buffer != written or sys.int_info.str_digits_check_threshold <= 20:
+        return
+    # Decimals as floats: a NaN or infinity is written as one, a signalling NaN refused.
+    try:
+        pack_into([Decimal("NaN"), Decimal("-Infinity")], buffer)
+    except _CODEC_ERRORS:
+        return
+    if buffer != b"\x92\xcb%s\xcb%s" % (struct.pack(">d", math.nan), struct.pack(">d", -math.inf)):
+        return
+    try:
+        pack_into([Decimal("sNaN")], buffer)
+    except _CODEC_ERRORS:
+        pass
+    else:
+        if not _NON_FINITE_FLOAT.search(buffer):
+            return
+    for too_long in ([2**64], [-(2**63) - 1], {"k": (2**64,)}):
+        try:
+            pack_into(too_long, buffer)
+        except _CODEC_ERRORS:
+            continue
+        return
+    _packer = pack_into
+
+
+def _unreadable_by_json(value: Any) -> tuple[str, str] | None:
+    """:func:`unreadable_number`, proven with msgspec's JSON encoder where its
+    MessagePack one does not prove it.
+
+    The JSON encoder writes every integer through the same limited conversion, a
+    non-finite float as ``null`` and a ``Decimal`` as its text in a string (a NaN or an
+    infinity ending ``NaN"`` or ``Infinity"``), and visits what the MessagePack one
+    does, all probed per limit (:func:`_encoder_proves`); an encoding without ``null``
+    and those endings holds neither. Any other payload, or one the encoder refuses, is
+    walked.
     """
     limit = sys.get_int_max_str_digits()
     proven = _ENCODER_PROVEN.get(limit)
     if proven is None:
         proven = _ENCODER_PROVEN[limit] = _encoder_proves(limit)
     if proven:
-        _, encode_into, buffers = _codec or _msgspec()
-        buffer = buffers.buffer
-        if buffer is None:
+        _, encode_into, spare = _codec or _msgspec()
+        try:
+            buffer = spare.pop()
+        except IndexError:
             buffer = bytearray()
-        buffers.buffer = None  # taken while in use, as in fast_or_miss
         try:
             encode_into(value, buffer)
-            if b"null" not in buffer:
+            # find, not in: see unreadable_number
+            if (
+                buffer.find(b"null") < 0
+                and buffer.find(b'NaN"') < 0
+                and buffer.find(b'Infinity"') < 0
+            ):
                 return None
         except _CODEC_ERRORS:
             pass
         finally:
-            buffers.buffer = buffer if len(buffer) <= _KEPT_BUFFER_BYTES else bytearray()
+            if len(buffer) <= _KEPT_BUFFER_BYTES:
+                spare.append(buffer)
     return _unreadable_number_slowly(value, limit)
 
 
@@ -563,6 +665,13 @@ def _encoder_proves(limit: int) -> bool:
     else:
         if buffer != b"[null,null,null]":
             return False
+    # A Decimal is written as its text, in a string: a NaN or an infinity ends so.
+    try:
+        encode_into([Decimal("-NaN"), Decimal("sNaN"), Decimal("-Infinity")], buffer)
+    except _CODEC_ERRORS:
+        return False
+    if buffer != b'["-NaN","sNaN","-Infinity"]':
+        return False
     if not limit:
         return True
     bound = _digit_bound(limit)
@@ -585,8 +694,8 @@ def _unreadable_number_slowly(value: Any, limit: int) -> tuple[str, str] | None:
     stack = [value]
     while stack:
         node = stack.pop()
-        if isinstance(node, float):
-            if not math.isfinite(node):
+        if isinstance(node, float | Decimal):
+            if not node.is_finite() if isinstance(node, Decimal) else not math.isfinite(node):
                 return "payload-not-json", f"{node!r} (JSON has no NaN or Infinity)"
         elif isinstance(node, int):  # bool too, harmlessly
             if bound is not None and not -bound < node < bound:
@@ -666,25 +775,23 @@ def fast_or_miss(
       ``exact_numbers`` (what :func:`loads` keeps as a ``Decimal``), no number token
       may mean another number than its float (:func:`_may_hold_inexact_number`).
     """
-    # A buffer or a wrong type goes to loads, which reads the one and refuses the other.
-    if not _referents_ok or (type(data) is not bytes and not isinstance(data, str)):
-        return MISS
-    if max_bytes is not None and len(data) > max_bytes:
-        return MISS
-    if isinstance(data, str):
+    if type(data) is bytes:
+        raw = data
+    elif isinstance(data, str):
         try:
             raw = data.encode("utf-8")
         except UnicodeEncodeError:
             return MISS
-    else:
-        raw = data
-    decode, encode_into, buffers = _codec or _msgspec()
-    # The thread's buffer is taken while in use: a call re-entering this one meanwhile
-    # (from a signal handler or a finalizer) writes into a new one, never into this.
-    encoded = buffers.buffer
-    if encoded is None:
+    else:  # a buffer or a wrong type goes to loads, which reads the one, refuses the other
+        return MISS
+    if not _referents_ok or (max_bytes is not None and len(data) > max_bytes):
+        return MISS
+    decode, encode_into, spare = _codec or _msgspec()
+    # A spare buffer, ours alone until appended back (see _msgspec).
+    try:
+        encoded = spare.pop()
+    except IndexError:
         encoded = bytearray()
-    buffers.buffer = None
     try:
         try:
             value = decode(raw)
@@ -704,7 +811,8 @@ def fast_or_miss(
             return MISS
         return value
     finally:
-        buffers.buffer = encoded if len(encoded) <= _KEPT_BUFFER_BYTES else bytearray()
+        if len(encoded) <= _KEPT_BUFFER_BYTES:
+            spare.append(encoded)
 
 
 def _more_openers_than(raw: bytes, limit: int) -> bool:
@@ -743,10 +851,11 @@ def _counted_or_miss(
       as ``":x"`` only inflates it. Equal counts therefore mean every key token
       survived, whatever escapes spell the keys.
     """
-    # A one-byte search is a memchr; the two-byte one scans far slower.
-    if b"\\" not in raw or b"\\u" not in raw:
+    # A one-byte search is a memchr; the two-byte one scans far slower. (find, not
+    # ``in``: see unreadable_number.)
+    if raw.find(b"\\") < 0 or raw.find(b"\\u") < 0:
         return value if raw.count(b":") == encoded.count(b":") else MISS
-    if b"\\ud" in raw or b"\\uD" in raw:
+    if raw.find(b"\\ud") >= 0 or raw.find(b"\\uD") >= 0:
         return MISS
     keys = _keys_if_plain(value, max_depth)
     if keys is None or keys != raw.translate(None, b" \t\n\r").count(b'":'):

@@ -280,7 +280,8 @@ class Validator:
                 perhaps more, the explanation stopped counting).
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``;
                 ``payload-not-json``, a value no JSON text parses to (a non-string key,
-                a set, bytes, NaN, an infinity), which ``is_valid`` calls invalid;
+                a set, bytes, NaN or an infinity, float or Decimal), which ``is_valid``
+                calls invalid;
                 ``payload-number-too-long``, an integer longer than Python's digit
                 limit (``sys.get_int_max_str_digits()``), invalid too.
         """
