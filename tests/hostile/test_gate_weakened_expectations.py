@@ -180,3 +180,30 @@ def test_an_unchanged_expectation_is_named_once(tmp_path: Path) -> None:
     [finding] = report.active
     assert finding.message.count("billing") == 1, finding.message
     assert "as on main" not in finding.message
+
+
+def test_a_yank_that_strands_the_deleted_expectation_fails(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _delete(root)
+    toml = root / "users" / "user" / "contract.toml"
+    toml.write_text(
+        toml.read_text() + '[yanked]\n"1.0.0" = "leaked emails to the billing export"\n'
+    )
+    commit_all(root.parent, "unregister billing and yank what it reads")
+    report = check(root, against="main")
+    stranded = [f for f in report.active if f.rule == "range-stranded"]
+    assert [(f.file, f.contract) for f in stranded] == [(BILLING, CID)], report.active
+    assert "consumer billing (expectation as on main)" in stranded[0].message
+    assert report.exit_code() == 1
+
+
+def test_an_expectation_stranded_now_and_on_the_base_is_reported_once(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _edit(root)  # still reads users.user@^1
+    toml = root / "users" / "user" / "contract.toml"
+    toml.write_text(
+        toml.read_text() + '[yanked]\n"1.0.0" = "leaked emails to the billing export"\n'
+    )
+    commit_all(root.parent, "edit billing and yank what it reads")
+    stranded = [f for f in check(root, against="main").active if f.rule == "range-stranded"]
+    assert [f.message.split(" relies")[0] for f in stranded] == ["consumer billing"]

@@ -1170,7 +1170,9 @@ def _against(
         held = _held(contract, before, ref, added, deprecation=deprecation)
         if held is not None:
             base.held[contract.id] = held
-    if base.added:  # only a change that adds versions reads the base's expectations
+    # Only a change that adds versions, or edits a contract.toml (a yank, a retire),
+    # reads the base's expectations.
+    if base.added or toml_changed:
         base.withdrawn = _withdrawn(root, tree, expectations, ref)
     findings = _published_moved(registry, base.lock, ref=ref, commit=commit, prefix=prefix)
     if LOCK_FILE not in tree.blobs and SETTINGS_FILE not in tree.blobs:
@@ -1681,7 +1683,7 @@ def _check(
         checks += found_checks
         findings += found
         report_progress(progress, done, len(todo), contract.id)
-    findings += _stranded(registry, requires)
+    findings += _stranded(registry, requires, base.withdrawn if base is not None else None)
     diffed = time.perf_counter()
     if consumers_only:
         findings = [_consumers_only(f) for f in findings]
@@ -1764,9 +1766,15 @@ def _why_stranded(registry: Registry, ref: str) -> str | None:
     return None
 
 
-def _stranded(registry: Registry, requires: Sequence[tuple[str, str]]) -> list[Finding]:
+def _stranded(
+    registry: Registry,
+    requires: Sequence[tuple[str, str]],
+    withdrawn: Withdrawn | None = None,
+) -> list[Finding]:
     """A yank or retire that leaves a registered consumer's expectation, or a range a
-    service requires at startup, with nothing to resolve to."""
+    service requires at startup, with nothing to resolve to; ``withdrawn``: the base's
+    expectations this change deletes or edits, which still count in this change (a
+    consumer's range the work tree no longer names is checked as on the base)."""
     wanted: dict[tuple[str, str], str | None] = {}
     if (registry.root / "consumers").is_dir():
         from accord.consumers._model import discover
@@ -1775,6 +1783,12 @@ def _stranded(registry: Registry, requires: Sequence[tuple[str, str]]) -> list[F
             for body in ef.bodies():
                 if body.contract:
                     wanted.setdefault((f"consumer {ef.consumer}", body.contract), ef.file)
+    gone, ref = (withdrawn.files, withdrawn.ref) if withdrawn is not None else ((), "")
+    for ef in gone:
+        for body in ef.bodies():
+            if body.contract and (f"consumer {ef.consumer}", body.contract) not in wanted:
+                who = f"consumer {ef.consumer} (expectation as on {ref})"
+                wanted.setdefault((who, body.contract), ef.file)
     for service, ref in requires:
         wanted.setdefault((f"service {service}", ref), None)
     findings = []
