@@ -92,6 +92,7 @@ def test_stranded_service_requirement_fails_the_cli(
     # only the service relies on the contract now
     for path in (repo / "contracts" / "consumers").rglob("*.json"):
         path.unlink()
+    commit_all(repo, "billing leaves")  # on its own: in the yank's change it still counts
     _edit_toml(repo, '\n[yanked]\n"1.0.0" = "leaks emails"\n')
     monkeypatch.chdir(repo)
     code, out, _ = run_cli(["check", "--against", "main~1", "--format", "json"], capsys)

@@ -223,7 +223,7 @@ CASES: dict[str, Case] = {
     "config-invalid-value": (toml('owner = "a"\nkind = "thing"\n'), [("config-invalid-value", f"{A}/contract.toml", "/kind")]),
     "config-missing-key": (toml('kind = "event"\n'), [("config-missing-key", f"{A}/contract.toml", "/owner")]),
     "config-invalid-value-accord-toml": (settings('mode = "sometimes"\n'), [("config-invalid-value", "accord.toml", "/mode")]),
-    "yanked-version-missing": (toml('owner = "a"\nkind = "event"\n[yanked]\n"3.0.0" = "x"\n'), [("yanked-version-missing", f"{A}/contract.toml", "/yanked/3.0.0")]),
+    "yanked-version-missing": (toml('owner = "a"\nkind = "event"\n[yanked]\n"3.0.0" = "sent a wrong field"\n'), [("yanked-version-missing", f"{A}/contract.toml", "/yanked/3.0.0")]),
     # lock
     "lock-digest-mismatch": (locked_then_edited, [("lock-digest-mismatch", A1, "")]),
     "lock-missing-file": (lock(f"orders.a 1.5.0 sha256:{ZERO}"), [("lock-missing-file", "accord.lock", ""), ("version-unpublished", A1, "")]),

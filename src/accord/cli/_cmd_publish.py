@@ -98,7 +98,11 @@ def register(subparsers: Any) -> None:
         "Its file stays, exact pins keep working, ranges and previous-version lookups skip it.",
     )
     p.add_argument("ref", metavar="CONTRACT@VERSION", help="the exact version to yank")
-    p.add_argument("--reason", required=True, help="why (shown to consumers)")
+    p.add_argument(
+        "--reason",
+        required=True,
+        help="why (shown to consumers; a placeholder such as TODO or n/a is refused)",
+    )
     _add_registry(p)
     p.set_defaults(handler=run, command="yank")
 

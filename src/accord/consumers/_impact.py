@@ -70,9 +70,12 @@ class ConsumerImpact:
     reads_as: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     pending: bool = False
+    # The commit whose expectation this is, when it is not the work tree's: a base whose
+    # expectation the change under review deletes or edits (see ``annotate``).
+    as_on: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "consumer": self.consumer,
             "status": self.status,
             "fields": list(self.fields),
@@ -80,6 +83,9 @@ class ConsumerImpact:
             "files": list(self.files),
             "pending": self.pending,
         }
+        if self.as_on is not None:  # only then: the usual shape is unchanged
+            out["as_on"] = self.as_on
+        return out
 
 
 _WORDS = {
@@ -267,24 +273,42 @@ def annotate(
     old_version: str | None = None,
     new_version: str | None = None,
     new_schema: Any = None,
+    expectations: Sequence[ExpectationFile] | None = None,
+    as_on: str | None = None,
 ) -> Report:
-    """A copy of ``report`` whose breaking changes carry their :class:`ConsumerImpact` list."""
-    found = {
-        id(c): impacts
-        for c, impacts in impact(
-            registry_root,
-            contract_id,
-            report,
-            old_version=old_version,
-            new_version=new_version,
-            new_schema=new_schema,
-        )
-    }
+    """A copy of ``report`` whose breaking changes carry their :class:`ConsumerImpact` list.
+
+    ``as_on``: ``expectations`` are those a base commit (this ref) held and the change
+    under review deletes or edits; the consumers they show broken are added to the
+    impacts already listed (marked ``as_on``), in place of a non-breaking impact of the
+    same consumer, so the expectation still protects its consumer in that change.
+    """
+    found: dict[int, tuple[ConsumerImpact, ...]] = {}
+    for change, impacts in impact(
+        registry_root,
+        contract_id,
+        report,
+        old_version=old_version,
+        new_version=new_version,
+        new_schema=new_schema,
+        expectations=expectations,
+    ):
+        found[id(change)] = impacts if as_on is None else _as_on(change, impacts, as_on)
     changes = tuple(
         dataclasses.replace(c, consumers=found[id(c)]) if id(c) in found else c
         for c in report.changes
     )
     return dataclasses.replace(report, changes=changes)
+
+
+def _as_on(
+    change: Change, impacts: Sequence[ConsumerImpact], ref: str
+) -> tuple[ConsumerImpact, ...]:
+    """``change``'s impacts with those of another commit's expectations that break."""
+    hurt = [dataclasses.replace(i, as_on=ref) for i in impacts if i.status == "breaks"]
+    names = {i.consumer for i in hurt}
+    kept = [i for i in change.consumers if i.status == "breaks" or i.consumer not in names]
+    return (*kept, *hurt)
 
 
 def consumers_only_blocking(report: Report) -> tuple[Change, ...]:
@@ -322,7 +346,7 @@ def describe(change: Change, impacts: Sequence[ConsumerImpact] | None = None) ->
     parts = []
     if breaks:
         named = [
-            f"{i.consumer} (reads {', '.join(i.fields)} as {', '.join(i.reads_as)})"
+            f"{i.consumer} ({_whose(i)}reads {', '.join(i.fields)} as {', '.join(i.reads_as)})"
             + (" [pending]" if i.pending else "")
             for i in breaks
         ]
@@ -338,6 +362,14 @@ def describe(change: Change, impacts: Sequence[ConsumerImpact] | None = None) ->
             + " not read it"
         )
     return "; ".join(parts)
+
+
+def _whose(i: ConsumerImpact) -> str:
+    """``expectation as on main: consumers/billing/users.json; `` for an expectation of
+    a base commit that the change deletes or edits, else nothing."""
+    if i.as_on is None:
+        return ""
+    return f"expectation as on {i.as_on}: {', '.join(i.files)}; "
 
 
 def _and(names: list[str]) -> str:

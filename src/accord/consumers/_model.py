@@ -47,6 +47,7 @@ __all__ = [
     "dump",
     "expectation_paths",
     "expectation_schema",
+    "from_bytes",
     "interaction_key",
     "iter_bodies",
     "load",
@@ -295,10 +296,26 @@ def load(path: Path, *, root: Path | None = None) -> ExpectationFile:
     except DocumentError as exc:
         exc.file = shown
         raise
-    validate(doc, file=shown)
+    return _validated(doc, shown, path)
+
+
+def from_bytes(raw: bytes, *, file: str, path: Path) -> ExpectationFile:
+    """Read and validate an expectation file's bytes taken from elsewhere than its path
+    on disk (the gate reads those of a base commit from git).
+
+    Raises:
+        DocumentError: malformed JSON or an invalid expectation (``file`` and pointer set).
+    """
+    from accord.core.jsondoc import loads
+
+    return _validated(loads(raw, file=file), file, path)
+
+
+def _validated(doc: Any, file: str, path: Path) -> ExpectationFile:
+    validate(doc, file=file)
     return ExpectationFile(
         consumer=doc["consumer"]["name"],
-        file=shown,
+        file=file,
         path=path,
         digest=digest_of(doc),
         doc=doc,

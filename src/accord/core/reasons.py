@@ -2,8 +2,8 @@
 
 Every place a person switches a check off writes a reason: an ignore entry of the gate,
 a rule override (``[rules.<id>]`` in ``contract.toml``, ``[lint.rules.<id>]`` in
-``accord.toml``). A placeholder there approves nothing that review could read, so each
-of them refuses the same placeholders.
+``accord.toml``), a yank (``[yanked]``, ``accord yank --reason``). A placeholder there
+approves nothing that review could read, so each of them refuses the same placeholders.
 """
 
 from __future__ import annotations

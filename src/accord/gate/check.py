@@ -48,6 +48,7 @@ from accord.versions import (
 
 if TYPE_CHECKING:
     from accord.compat._report import Change, Report
+    from accord.consumers._model import ExpectationFile
     from accord.core.cache import ContentCache
     from accord.gate.git import GitTree
     from accord.registry.config import ContractMeta
@@ -60,6 +61,7 @@ __all__ = [
     "GateReport",
     "IgnoreEntry",
     "VersionCheck",
+    "Withdrawn",
     "change_bump",
     "check",
     "compare_versions",
@@ -209,14 +211,16 @@ def compare_versions(
     *,
     mode: str,
     cache: ContentCache | None = None,
+    withdrawn: Withdrawn | None = None,
 ) -> VersionCheck:
     """Compare ``new`` with ``old`` under ``mode`` (a ``-transitive`` suffix is ignored
     here: the caller chooses which earlier versions to compare with); ``cache``: reuse
-    and keep the verdict in the disk cache.
+    and keep the verdict in the disk cache; ``withdrawn``: a base's expectations that
+    still protect their consumers (the change adding ``new`` deletes or edits them).
     """
     base_mode = mode.removesuffix("-transitive")
     verdict = _diff(registry, old, new, base_mode, cache)
-    report = _with_consumers(registry, old, new, verdict)
+    report = _with_consumers(registry, old, new, verdict, withdrawn)
     return VersionCheck(
         contract=new.contract_id,
         previous=old.version,
@@ -229,22 +233,48 @@ def compare_versions(
     )
 
 
+@dataclass(frozen=True)
+class Withdrawn:
+    """Expectations the base commit (``ref``) held that the change under review deletes
+    or edits (``files``, as on the base): they still protect their consumers from the
+    versions that change adds, and stop doing so once the change is merged on its own.
+    Only built when there is at least one such file."""
+
+    ref: str
+    files: tuple[ExpectationFile, ...]
+
+
 def _with_consumers(
-    registry: Registry, old: ContractVersion, new: ContractVersion, report: Report
+    registry: Registry,
+    old: ContractVersion,
+    new: ContractVersion,
+    report: Report,
+    withdrawn: Withdrawn | None = None,
 ) -> Report:
     """Name, on every breaking change, the registered consumers it breaks (issue: impact
-    analysis in the gate). Registries without ``consumers/`` pay nothing."""
-    if report.compatible or not (registry.root / "consumers").is_dir():
+    analysis in the gate), and those ``withdrawn`` expectations show it breaks.
+    Registries without ``consumers/`` (now and withdrawn) pay nothing."""
+    here = (registry.root / "consumers").is_dir()
+    if report.compatible or not (here or withdrawn is not None):
         return report
     from accord.consumers._impact import annotate
 
-    return annotate(
-        report,
-        registry.root,
-        new.contract_id,
-        old_version=str(old.version),
-        new_schema=registry.bundle(new),
-    )
+    previous, schema = str(old.version), registry.bundle(new)
+    if here:
+        report = annotate(
+            report, registry.root, new.contract_id, old_version=previous, new_schema=schema
+        )
+    if withdrawn is not None:
+        report = annotate(
+            report,
+            registry.root,
+            new.contract_id,
+            old_version=previous,
+            new_schema=schema,
+            expectations=withdrawn.files,
+            as_on=withdrawn.ref,
+        )
+    return report
 
 
 def _impact_lines(changes: Iterable[Change]) -> str:
@@ -737,6 +767,46 @@ def _held_removals(held: _Held | None, current: ContractVersion) -> str | None:
     )
 
 
+@dataclass(frozen=True)
+class _Yanks:
+    """The versions published on the base commit (``ref``) that this change yanks."""
+
+    ref: str
+    versions: frozenset[Version]
+
+
+def _skipped(contract: Contract, yanks: _Yanks | None) -> frozenset[Version]:
+    """The yanked versions comparisons skip: all of them, but for a version this change
+    adds (``yanks`` given) not those this change yanks."""
+    return contract.yanked if yanks is None else contract.yanked - yanks.versions
+
+
+def _previous_versions(
+    contract: Contract, numbers: Sequence[Version], current: ContractVersion, yanks: _Yanks | None
+) -> list[Version]:
+    """What ``current`` is compared with: its previous version (the highest below it
+    that is not yanked, DESIGN), then, when this change adds ``current`` (``yanks``
+    given) and yanks that one's predecessor, the previous version as the base saw it.
+    A change may yank a version, but not to pick what the versions it publishes itself
+    are compared with: the yank applies from the next change, once merged on its own.
+    ``numbers``: the contract's versions."""
+    prev = previous_version(numbers, current.version, yanked=contract.yanked)
+    if yanks is None:  # the usual case: no second look
+        return [] if prev is None else [prev]
+    seen = previous_version(numbers, current.version, yanked=_skipped(contract, yanks))
+    return [v for v in dict.fromkeys((prev, seen)) if v is not None]
+
+
+def _yank_note(version: Version, yanks: _Yanks | None) -> str:
+    """The words a finding adds when it compares with a version this change yanks."""
+    if yanks is None or version not in yanks.versions:
+        return ""
+    return (
+        f" ({version} is yanked in this change, which applies only once it is merged; "
+        f"it is not yanked on {yanks.ref})"
+    )
+
+
 def _check_contract(
     registry: Registry,
     contract: Contract,
@@ -744,10 +814,15 @@ def _check_contract(
     only: frozenset[Version] | None = None,
     cache: ContentCache | None = None,
     held: _Held | None = None,
+    added: frozenset[Version] = frozenset(),
+    withdrawn: Withdrawn | None = None,
+    yanks: _Yanks | None = None,
 ) -> tuple[list[VersionCheck], list[Finding]]:
     """Compare each version of ``contract`` (or only those in ``only``) with its
-    previous version, and the earlier ones of its major under ``-transitive`` modes;
-    ``held``: the base commit's rules, for the versions this change adds."""
+    previous version, and the earlier ones of its major under ``-transitive`` modes.
+    For the versions this change adds (``added``): ``held``, the base commit's rules;
+    ``withdrawn``, the base's expectations this change deletes or edits; ``yanks``, the
+    base's versions this change yanks."""
     checks: list[VersionCheck] = []
     findings: list[Finding] = []
     if not _gated(contract.meta) and (held is None or held.mode is None):
@@ -758,25 +833,32 @@ def _check_contract(
     for current in contract.versions:
         if current.yanked is not None or (only is not None and current.version not in only):
             continue
-        prev = previous_version(numbers, current.version, yanked=contract.yanked)
-        if prev is None:
-            continue
         removals = "" if policy else _held_removals(held, current)
-        for position, (mode, note) in enumerate(_rule_sets(contract, current, held)):
-            result = compare_versions(registry, by_number[prev], current, mode=mode, cache=cache)
-            checks.append(result)
-            findings += _version_findings(
-                registry,
-                contract,
-                current,
-                result,
-                by_number,
-                note=note,
-                removals=removals if position == 0 else None,
-                cache=cache,
-            )
-            if not result.ok:  # one bump finding per version: the first rules it breaks
-                break
+        new = current.version in added
+        gone = withdrawn if new else None
+        mine = yanks if new else None
+        compared = _previous_versions(contract, numbers, current, mine)
+        for prev in compared:
+            for position, (mode, note) in enumerate(_rule_sets(contract, current, held)):
+                result = compare_versions(
+                    registry, by_number[prev], current, mode=mode, cache=cache, withdrawn=gone
+                )
+                checks.append(result)
+                findings += _version_findings(
+                    registry,
+                    contract,
+                    current,
+                    result,
+                    by_number,
+                    note=note,
+                    removals=removals if position == 0 else None,
+                    cache=cache,
+                    withdrawn=gone,
+                    yanks=mine,
+                    compared=compared,
+                )
+                if not result.ok:  # one bump finding per comparison: the first rules it breaks
+                    break
     # Two transitive modes can refute the same earlier version: one finding each.
     unique = {f.fingerprint: f for f in reversed(findings)}
     return checks, [f for f in findings if unique[f.fingerprint] is f]
@@ -792,15 +874,21 @@ def _version_findings(
     note: str,
     removals: str | None,
     cache: ContentCache | None,
+    withdrawn: Withdrawn | None = None,
+    yanks: _Yanks | None = None,
+    compared: Sequence[Version] = (),
 ) -> list[Finding]:
     """What the gate reports of one comparison of ``current`` (``by_number``: the
     contract's versions, in order): the bump, the removal policy (unless ``removals``
     is ``None``: it does not depend on the mode, so it is asked once per version) and,
     under a ``-transitive`` mode, every earlier version of the major the new one breaks.
     ``note`` and ``removals`` say whose rules these are when they are not the
-    registry's own today."""
+    registry's own today; ``withdrawn`` and ``yanks``: what this change withdraws
+    that still counts for ``current`` (see :func:`_check_contract`); ``compared``: the
+    versions ``current`` is compared with directly (a bump finding covers each: within
+    one major, incompatible means a major bump is required)."""
     prev, mode = result.previous, result.mode
-    yanked = contract.yanked
+    yanked = _skipped(contract, yanks)
     numbers = list(by_number)
     findings: list[Finding] = []
     if not result.ok:
@@ -808,7 +896,8 @@ def _version_findings(
         findings.append(
             _finding(
                 "bump-insufficient",
-                f"{current.ref} declares a {result.declared} bump over {prev} but its "
+                f"{current.ref} declares a {result.declared} bump over {prev}"
+                f"{_yank_note(prev, yanks)} but its "
                 f"changes under mode {mode}{note} require {result.required}: {detail}"
                 + _impact_lines(result.report.changes),
                 contract=contract.id,
@@ -840,16 +929,19 @@ def _version_findings(
         )
     if mode.endswith("-transitive"):
         for older in earlier_same_major(numbers, current.version, yanked=yanked):
-            if older == prev:
+            if older == prev or older in compared:
                 continue
-            deep = compare_versions(registry, by_number[older], current, mode=mode, cache=cache)
+            deep = compare_versions(
+                registry, by_number[older], current, mode=mode, cache=cache, withdrawn=withdrawn
+            )
             if deep.report.compatible:
                 continue
             findings.append(
                 _finding(
                     "transitive-incompatible",
                     f"{current.ref} is not {mode.removesuffix('-transitive')}-compatible "
-                    f"with {older} (mode {mode}{note} checks every earlier version of major "
+                    f"with {older}{_yank_note(older, yanks)} (mode {mode}{note} "
+                    f"checks every earlier version of major "
                     f"{current.version.major}): "
                     + "; ".join(
                         f"{c.rule} at {c.instance_path or '/'}" for c in deep.report.breaking
@@ -875,6 +967,9 @@ class _Base:
     changed: set[str] = field(default_factory=set)
     new_versions: dict[str, set[Version]] = field(default_factory=dict)  # retired ones
     held: dict[str, _Held] = field(default_factory=dict)  # rules this change weakens
+    added: dict[str, frozenset[Version]] = field(default_factory=dict)  # by contract
+    withdrawn: Withdrawn | None = None  # expectations this change deletes or edits
+    yanks: dict[str, _Yanks] = field(default_factory=dict)  # base versions it yanks
 
 
 def _base_tree(root: Path, ref: str, *, tip: bool) -> GitTree | None:
@@ -1045,7 +1140,8 @@ def _against(
     if raw_lock is not None:
         lines, _problems = _parsed_base_lock(raw_lock)
         base.lock = {(x.contract_id, x.version): (x.digest, x.line) for x in lines}
-    base.changed, toml_changed = _changed_contracts(registry, tree, blob_ids or {})
+    by_folder, expectations = _tree_index(tree)
+    base.changed, toml_changed = _changed_contracts(registry, tree, by_folder, blob_ids or {})
     # A contract states the base's rules when its contract.toml and accord.toml are the
     # base's bytes: only the others are read back from git.
     restated = toml_changed if _same_settings(root, tree) else base.changed
@@ -1066,9 +1162,18 @@ def _against(
             retired_on[contract.id] = f" on {ref}"
         if contract.id in retired_on:
             base.new_versions[contract.id] = added
+        if added:
+            base.added[contract.id] = frozenset(added)
+        yanks = _yanked_here(contract, before, base.lock, ref)
+        if yanks is not None:
+            base.yanks[contract.id] = yanks
         held = _held(contract, before, ref, added, deprecation=deprecation)
         if held is not None:
             base.held[contract.id] = held
+    # Only a change that adds versions, or edits a contract.toml (a yank, a retire),
+    # reads the base's expectations.
+    if base.added or toml_changed:
+        base.withdrawn = _withdrawn(root, tree, expectations, ref)
     findings = _published_moved(registry, base.lock, ref=ref, commit=commit, prefix=prefix)
     if LOCK_FILE not in tree.blobs and SETTINGS_FILE not in tree.blobs:
         findings += _unreadable_base(repo, commit, prefix, ref=ref)
@@ -1086,6 +1191,51 @@ def _against(
         for number in sorted(base.new_versions.get(contract.id, ()))
     )
     return base, findings
+
+
+def _withdrawn(
+    root: Path, tree: GitTree, expectations: Mapping[str, str], ref: str
+) -> Withdrawn | None:
+    """The base's expectation files that this change deletes or edits, as the base held
+    them (``None`` when there are none). A change may unregister a consumer or relax
+    what it relies on, but not for the versions it publishes itself: those are judged
+    against the expectation the consumer had when the change was proposed.
+
+    Only the base's expectation files are looked at (``expectations``: path -> blob
+    id), each compared with the work tree's by git blob id (equal ids, equal bytes:
+    nothing read from git), and only those that differ are read, in one ``git
+    cat-file``. A base file that does not parse protects nothing (the base's own gate
+    refused it)."""
+    from accord.consumers._model import from_bytes
+    from accord.errors import AccordError
+
+    changed = [
+        path for path, oid in expectations.items() if _work_blob_id(root / path, len(oid)) != oid
+    ]
+    if not changed:
+        return None
+    files = []
+    for path, raw in tree.read(changed).items():
+        try:
+            files.append(from_bytes(raw, file=path, path=root / path))
+        except AccordError:
+            continue
+    return Withdrawn(ref=ref, files=tuple(files)) if files else None
+
+
+def _work_blob_id(path: Path, length: int) -> str | None:
+    """The git blob id of a regular file of the work tree, ``None`` when there is none
+    (deleted, a symlink or a special file: not an expectation the loader reads)."""
+    import stat
+
+    from accord.gate import git as _git
+
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
+        return _git.blob_id(path.read_bytes(), length=length)
+    except OSError:
+        return None
 
 
 def _unreadable_base(repo: Path, commit: str, prefix: str, *, ref: str) -> list[Finding]:
@@ -1150,6 +1300,23 @@ def _base_meta(
     return {cid: meta for cid, meta in metas.items() if meta is not None}
 
 
+def _yanked_here(
+    contract: Contract,
+    before: ContractMeta | None,
+    lock: Mapping[tuple[str, Version], object],
+    ref: str,
+) -> _Yanks | None:
+    """The versions published on the base that this change yanks, when it also adds
+    versions (``before``, the base's ``contract.toml``, is only read then: an unchanged
+    file yanks nothing new); ``None`` when there are none."""
+    if before is None:
+        return None
+    versions = frozenset(
+        v for v in contract.yanked if v not in before.yanked and (contract.id, v) in lock
+    )
+    return _Yanks(ref=ref, versions=versions) if versions else None
+
+
 def _held(
     contract: Contract,
     before: ContractMeta | None,
@@ -1189,24 +1356,40 @@ def _base_requires_deprecation(tree: GitTree) -> bool:
         return False
 
 
-def _changed_contracts(
-    registry: Registry, tree: GitTree, known: Mapping[str, str]
-) -> tuple[set[str], set[str]]:
-    """The contracts whose files differ from the base tree's: their version files and
-    ``contract.toml`` compared by blob id (``known``: the ids the load computed, by
-    path), nothing read from git; and, among them, those whose ``contract.toml`` does.
+def _tree_index(tree: GitTree) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """The base tree's version files and ``contract.toml`` grouped by contract folder
+    (``orders/placed/`` -> path -> blob id), and its expectation files (``consumers/``
+    ``*.json``, path -> blob id), in one pass over the tree (scanning it once per
+    contract made change detection quadratic: 4 million comparisons at 1,000
+    contracts)."""
+    from accord.consumers._model import CONSUMERS_DIR
 
-    The tree is grouped by contract folder in one pass (scanning it once per contract
-    made this phase quadratic: 4 million comparisons at 1,000 contracts).
-    """
+    lead = CONSUMERS_DIR + "/"
+    by_folder: dict[str, dict[str, str]] = {}
+    expectations: dict[str, str] = {}
+    for path, oid in tree.blobs.items():
+        folder, slash, name = path.rpartition("/")
+        if path.startswith(lead):  # never a contract folder: a reserved name
+            if name.endswith(".json"):
+                expectations[path] = oid
+        elif slash and (name.endswith(".schema.json") or name == "contract.toml"):
+            by_folder.setdefault(folder + "/", {})[path] = oid
+    return by_folder, expectations
+
+
+def _changed_contracts(
+    registry: Registry,
+    tree: GitTree,
+    by_folder: Mapping[str, Mapping[str, str]],
+    known: Mapping[str, str],
+) -> tuple[set[str], set[str]]:
+    """The contracts whose files differ from the base tree's (``by_folder``: its files
+    by contract folder, :func:`_tree_index`): their version files and ``contract.toml``
+    compared by blob id (``known``: the ids the load computed, by path), nothing read
+    from git; and, among them, those whose ``contract.toml`` does."""
     from accord.gate import git as _git
 
     length = len(next(iter(tree.blobs.values()), "0" * 40))
-    by_folder: dict[str, dict[str, str]] = {}
-    for path, oid in tree.blobs.items():
-        folder, slash, name = path.rpartition("/")
-        if slash and (name.endswith(".schema.json") or name == "contract.toml"):
-            by_folder.setdefault(folder + "/", {})[path] = oid
     changed: set[str] = set()
     toml_changed: set[str] = set()
     for contract in registry:
@@ -1488,11 +1671,19 @@ def _check(
     for done, contract in enumerate(todo, 1):
         checked.append(contract.id)
         held = base.held.get(contract.id) if base is not None else None
-        found_checks, found = _check_contract(registry, contract, cache=cache, held=held)
+        found_checks, found = _check_contract(
+            registry,
+            contract,
+            cache=cache,
+            held=held,
+            added=base.added.get(contract.id, frozenset()) if base is not None else frozenset(),
+            withdrawn=base.withdrawn if base is not None else None,
+            yanks=base.yanks.get(contract.id) if base is not None else None,
+        )
         checks += found_checks
         findings += found
         report_progress(progress, done, len(todo), contract.id)
-    findings += _stranded(registry, requires)
+    findings += _stranded(registry, requires, base.withdrawn if base is not None else None)
     diffed = time.perf_counter()
     if consumers_only:
         findings = [_consumers_only(f) for f in findings]
@@ -1575,9 +1766,15 @@ def _why_stranded(registry: Registry, ref: str) -> str | None:
     return None
 
 
-def _stranded(registry: Registry, requires: Sequence[tuple[str, str]]) -> list[Finding]:
+def _stranded(
+    registry: Registry,
+    requires: Sequence[tuple[str, str]],
+    withdrawn: Withdrawn | None = None,
+) -> list[Finding]:
     """A yank or retire that leaves a registered consumer's expectation, or a range a
-    service requires at startup, with nothing to resolve to."""
+    service requires at startup, with nothing to resolve to; ``withdrawn``: the base's
+    expectations this change deletes or edits, which still count in this change (a
+    consumer's range the work tree no longer names is checked as on the base)."""
     wanted: dict[tuple[str, str], str | None] = {}
     if (registry.root / "consumers").is_dir():
         from accord.consumers._model import discover
@@ -1586,6 +1783,12 @@ def _stranded(registry: Registry, requires: Sequence[tuple[str, str]]) -> list[F
             for body in ef.bodies():
                 if body.contract:
                     wanted.setdefault((f"consumer {ef.consumer}", body.contract), ef.file)
+    gone, ref = (withdrawn.files, withdrawn.ref) if withdrawn is not None else ((), "")
+    for ef in gone:
+        for body in ef.bodies():
+            if body.contract and (f"consumer {ef.consumer}", body.contract) not in wanted:
+                who = f"consumer {ef.consumer} (expectation as on {ref})"
+                wanted.setdefault((who, body.contract), ef.file)
     for service, ref in requires:
         wanted.setdefault((f"service {service}", ref), None)
     findings = []

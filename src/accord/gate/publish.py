@@ -878,9 +878,10 @@ def yank(root: str | Path, ref: str, *, reason: str) -> bool:
 
     Raises:
         VersionNotFound: no such version file.
-        UsageError: not published, no reason, or a ``contract.toml`` layout this edit
-            does not handle (an inline ``yanked`` table).
+        UsageError: not published, no reason (or a placeholder), or a ``contract.toml``
+            layout this edit does not handle (an inline ``yanked`` table).
     """
+    from accord.core.reasons import is_placeholder_reason
     from accord.registry.model import Registry
     from accord.registry.names import ContractRef
 
@@ -889,6 +890,12 @@ def yank(root: str | Path, ref: str, *, reason: str) -> bool:
         raise UsageError(f"yank needs an exact version: {parsed.id}@X.Y.Z", code="usage")
     if not reason.strip():
         raise UsageError("yank needs a --reason: consumers see it", code="usage")
+    if is_placeholder_reason(reason):  # contract.toml would refuse it: write nothing
+        raise UsageError(
+            f"yank --reason {reason!r} is a placeholder: say why the version is yanked "
+            "(consumers see it)",
+            code="usage",
+        )
     with _guarded(Path(root), 30.0):
         return _yank_locked(Registry.load(root, check_all=True), parsed.id, parsed.version, reason)
 

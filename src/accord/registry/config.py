@@ -556,6 +556,17 @@ def _contract_meta(
                 )
             )
             continue
+        if is_placeholder_reason(reason):  # a yank changes what ranges serve: say why
+            errors.append(
+                keys.error(
+                    "config-invalid-value",
+                    f"yanked {text} reason {reason!r} is a placeholder: say why it was yanked "
+                    "(consumers read it)",
+                    "yanked",
+                    text,
+                )
+            )
+            continue
         yanked[version] = reason
     rules_table = attempt(lambda: keys.table("rules")) or {}
     rules: dict[str, RuleOverride] = {}
