@@ -207,3 +207,50 @@ def test_an_expectation_stranded_now_and_on_the_base_is_reported_once(tmp_path: 
     commit_all(root.parent, "edit billing and yank what it reads")
     stranded = [f for f in check(root, against="main").active if f.rule == "range-stranded"]
     assert [f.message.split(" relies")[0] for f in stranded] == ["consumer billing"]
+
+
+# -- verification records deleted in the same change ------------------------------------
+
+RECORD = "verifications/users-service/1.0.0.json"
+
+
+def _drop_record(root: Path) -> None:
+    (root / RECORD).unlink()
+
+
+def _empty_record(root: Path) -> None:
+    """The record kept, its success for billing taken out."""
+    record = json.loads((root / RECORD).read_text(encoding="utf-8"))
+    record["results"] = []
+    (root / RECORD).write_text(json.dumps(record), encoding="utf-8")
+
+
+FORGET = {"deleted": _drop_record, "emptied": _empty_record}
+
+
+@pytest.mark.parametrize("forget", sorted(FORGET))
+@pytest.mark.parametrize("how", ["kept", *sorted(UNREGISTER)])
+def test_a_verification_record_dropped_in_the_same_change_still_counts(
+    forget: str, how: str, tmp_path: Path
+) -> None:
+    """Deleting (or emptying) billing's verification record made it pending, and a
+    pending consumer does not block under --consumers-only: the breaking change passed,
+    with the expectation kept, deleted or edited."""
+    root = _base(tmp_path)
+    FORGET[forget](root)
+    if how != "kept":
+        UNREGISTER[how](root)
+    _version(root, "1.1.0", NAME_REMOVED)
+    commit_all(root.parent, "forget billing was verified, and break it")
+    report = check(root, against="main", consumers_only=True)
+    messages = "\n".join(f.message for f in report.active)
+    assert report.exit_code() == 1, messages
+    assert "breaks billing" in messages
+    assert "[pending]" not in messages
+
+
+def test_dropping_a_record_alone_passes(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _drop_record(root)
+    commit_all(root.parent, "drop the record")
+    assert check(root, against="main", consumers_only=True).exit_code() == 0

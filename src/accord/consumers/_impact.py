@@ -20,7 +20,7 @@ with ``pending: true`` and does not block under ``--consumers-only``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,14 +149,18 @@ def field_usage(
     old_version: str | None = None,
     new_version: str | None = None,
     expectations: Sequence[ExpectationFile] | None = None,
+    also_verified: Collection[tuple[str, str]] = (),
 ) -> list[FieldUse]:
     """Every field of every registered consumer of ``contract_id`` (the usage index):
     of the consumers whose range contains ``new_version`` when given, else
-    ``old_version`` when given, else of all of them."""
+    ``old_version`` when given, else of all of them.
+
+    ``also_verified``: ``(consumer, digest)`` pairs verified besides the registry's own
+    records (the gate: those of records the change under review deletes or edits)."""
     from accord.consumers._records import is_pending, load_records, verified_digests
 
     files = list(expectations) if expectations is not None else discover(registry_root)
-    verified = verified_digests(load_records(registry_root))
+    verified = verified_digests(load_records(registry_root)) | set(also_verified)
     rows: list[FieldUse] = []
     for ef in files:
         pending = is_pending(ef.consumer, ef.digest, verified, content_digest=ef.content_digest)
@@ -203,6 +207,7 @@ def impact(
     new_version: str | None = None,
     new_schema: Any = None,
     expectations: Sequence[ExpectationFile] | None = None,
+    also_verified: Collection[tuple[str, str]] = (),
 ) -> list[tuple[Change, tuple[ConsumerImpact, ...]]]:
     """For every change that breaks a direction, how each registered consumer fares
     (the consumers :func:`field_usage` selects with the two versions)."""
@@ -213,6 +218,7 @@ def impact(
         old_version=old_version,
         new_version=new_version,
         expectations=files,
+        also_verified=also_verified,
     )
     consumers = sorted({u.consumer for u in usage})
     by_file = {ef.file: ef for ef in files}
@@ -275,6 +281,7 @@ def annotate(
     new_schema: Any = None,
     expectations: Sequence[ExpectationFile] | None = None,
     as_on: str | None = None,
+    also_verified: Collection[tuple[str, str]] = (),
 ) -> Report:
     """A copy of ``report`` whose breaking changes carry their :class:`ConsumerImpact` list.
 
@@ -282,6 +289,7 @@ def annotate(
     under review deletes or edits; the consumers they show broken are added to the
     impacts already listed (marked ``as_on``), in place of a non-breaking impact of the
     same consumer, so the expectation still protects its consumer in that change.
+    ``also_verified``: as :func:`field_usage` takes it.
     """
     found: dict[int, tuple[ConsumerImpact, ...]] = {}
     for change, impacts in impact(
@@ -292,6 +300,7 @@ def annotate(
         new_version=new_version,
         new_schema=new_schema,
         expectations=expectations,
+        also_verified=also_verified,
     ):
         found[id(change)] = impacts if as_on is None else _as_on(change, impacts, as_on)
     changes = tuple(

@@ -92,6 +92,17 @@ def _check(doc: Any, file: str) -> dict[str, Any]:
     return doc
 
 
+def check_record_bytes(raw: bytes, *, file: str) -> dict[str, Any]:
+    """A verification record read from ``raw`` (a base commit's, in the gate).
+
+    Raises:
+        DocumentError: ``record-invalid`` or malformed JSON.
+    """
+    from accord.core.jsondoc import loads
+
+    return _check(loads(raw, file=file), file)
+
+
 def load_records(root: Path, provider: str | None = None) -> list[dict[str, Any]]:
     """Every verification record (of ``provider`` when given), sorted by file.
 

@@ -236,12 +236,15 @@ def compare_versions(
 @dataclass(frozen=True)
 class Withdrawn:
     """Expectations the base commit (``ref``) held that the change under review deletes
-    or edits (``files``, as on the base): they still protect their consumers from the
-    versions that change adds, and stop doing so once the change is merged on its own.
-    Only built when there is at least one such file."""
+    or edits (``files``, as on the base), and the verifications its records deleted or
+    edited showed (``verified``: ``(consumer, digest)`` pairs): they still protect their
+    consumers from the versions that change adds (a consumer verified on the base is no
+    pending one), and stop doing so once the change is merged on its own. Only built
+    when there is at least one such file."""
 
     ref: str
     files: tuple[ExpectationFile, ...]
+    verified: frozenset[tuple[str, str]] = frozenset()
 
 
 def _with_consumers(
@@ -260,11 +263,17 @@ def _with_consumers(
     from accord.consumers._impact import annotate
 
     previous, schema = str(old.version), registry.bundle(new)
+    verified = withdrawn.verified if withdrawn is not None else frozenset()
     if here:
         report = annotate(
-            report, registry.root, new.contract_id, old_version=previous, new_schema=schema
+            report,
+            registry.root,
+            new.contract_id,
+            old_version=previous,
+            new_schema=schema,
+            also_verified=verified,
         )
-    if withdrawn is not None:
+    if withdrawn is not None and withdrawn.files:
         report = annotate(
             report,
             registry.root,
@@ -273,6 +282,7 @@ def _with_consumers(
             new_schema=schema,
             expectations=withdrawn.files,
             as_on=withdrawn.ref,
+            also_verified=verified,
         )
     return report
 
@@ -1140,7 +1150,7 @@ def _against(
     if raw_lock is not None:
         lines, _problems = _parsed_base_lock(raw_lock)
         base.lock = {(x.contract_id, x.version): (x.digest, x.line) for x in lines}
-    by_folder, expectations = _tree_index(tree)
+    by_folder, expectations, records = _tree_index(tree)
     base.changed, toml_changed = _changed_contracts(registry, tree, by_folder, blob_ids or {})
     # A contract states the base's rules when its contract.toml and accord.toml are the
     # base's bytes: only the others are read back from git.
@@ -1173,7 +1183,7 @@ def _against(
     # Only a change that adds versions, or edits a contract.toml (a yank, a retire),
     # reads the base's expectations.
     if base.added or toml_changed:
-        base.withdrawn = _withdrawn(root, tree, expectations, ref)
+        base.withdrawn = _withdrawn(root, tree, expectations, records, ref)
     findings = _published_moved(registry, base.lock, ref=ref, commit=commit, prefix=prefix)
     if LOCK_FILE not in tree.blobs and SETTINGS_FILE not in tree.blobs:
         findings += _unreadable_base(repo, commit, prefix, ref=ref)
@@ -1194,7 +1204,11 @@ def _against(
 
 
 def _withdrawn(
-    root: Path, tree: GitTree, expectations: Mapping[str, str], ref: str
+    root: Path,
+    tree: GitTree,
+    expectations: Mapping[str, str],
+    records: Mapping[str, str],
+    ref: str,
 ) -> Withdrawn | None:
     """The base's expectation files that this change deletes or edits, as the base held
     them (``None`` when there are none). A change may unregister a consumer or relax
@@ -1205,22 +1219,38 @@ def _withdrawn(
     id), each compared with the work tree's by git blob id (equal ids, equal bytes:
     nothing read from git), and only those that differ are read, in one ``git
     cat-file``. A base file that does not parse protects nothing (the base's own gate
-    refused it)."""
+    refused it).
+
+    The base's verification records (``records``: path -> blob id) alike: a record
+    this change deletes or edits still shows its consumers verified (deleting one made
+    its consumer pending, and a pending consumer does not block ``--consumers-only``)."""
     from accord.consumers._model import from_bytes
+    from accord.consumers._records import check_record_bytes, verified_digests
     from accord.errors import AccordError
 
     changed = [
         path for path, oid in expectations.items() if _work_blob_id(root / path, len(oid)) != oid
     ]
-    if not changed:
+    dropped = [path for path, oid in records.items() if _work_blob_id(root / path, len(oid)) != oid]
+    if not changed and not dropped:
         return None
+    read = tree.read(changed + dropped)
     files = []
-    for path, raw in tree.read(changed).items():
+    for path in changed:
         try:
-            files.append(from_bytes(raw, file=path, path=root / path))
-        except AccordError:
+            files.append(from_bytes(read[path], file=path, path=root / path))
+        except (AccordError, KeyError):
             continue
-    return Withdrawn(ref=ref, files=tuple(files)) if files else None
+    shown = []
+    for path in dropped:
+        try:
+            shown.append(check_record_bytes(read[path], file=path))
+        except (AccordError, KeyError):
+            continue
+    verified = frozenset(verified_digests(shown))
+    if not files and not verified:
+        return None
+    return Withdrawn(ref=ref, files=tuple(files), verified=verified)
 
 
 def _work_blob_id(path: Path, length: int) -> str | None:
@@ -1356,25 +1386,32 @@ def _base_requires_deprecation(tree: GitTree) -> bool:
         return False
 
 
-def _tree_index(tree: GitTree) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+def _tree_index(
+    tree: GitTree,
+) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str]]:
     """The base tree's version files and ``contract.toml`` grouped by contract folder
-    (``orders/placed/`` -> path -> blob id), and its expectation files (``consumers/``
-    ``*.json``, path -> blob id), in one pass over the tree (scanning it once per
-    contract made change detection quadratic: 4 million comparisons at 1,000
-    contracts)."""
+    (``orders/placed/`` -> path -> blob id), its expectation files (``consumers/``
+    ``*.json``, path -> blob id) and its verification records (``verifications/``
+    ``*/*.json``), in one pass over the tree (scanning it once per contract made change
+    detection quadratic: 4 million comparisons at 1,000 contracts)."""
     from accord.consumers._model import CONSUMERS_DIR
+    from accord.consumers._records import VERIFICATIONS_DIR
 
-    lead = CONSUMERS_DIR + "/"
+    lead, verifications = CONSUMERS_DIR + "/", VERIFICATIONS_DIR + "/"
     by_folder: dict[str, dict[str, str]] = {}
     expectations: dict[str, str] = {}
+    records: dict[str, str] = {}
     for path, oid in tree.blobs.items():
         folder, slash, name = path.rpartition("/")
         if path.startswith(lead):  # never a contract folder: a reserved name
             if name.endswith(".json"):
                 expectations[path] = oid
+        elif path.startswith(verifications):  # reserved too
+            if name.endswith(".json") and path.count("/") == 2:  # what load_records reads
+                records[path] = oid
         elif slash and (name.endswith(".schema.json") or name == "contract.toml"):
             by_folder.setdefault(folder + "/", {})[path] = oid
-    return by_folder, expectations
+    return by_folder, expectations, records
 
 
 def _changed_contracts(
