@@ -171,11 +171,18 @@ def violation_detail(
     return problem
 
 
-def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
-    for name, value in headers:
-        if name.lower() == b"content-type":
-            media = value.split(b";", 1)[0].strip().lower()
-            return media == b"application/json" or media.endswith(b"+json")
+def _json_media(headers: list[tuple[bytes, bytes]]) -> bool | None:
+    """Whether a response's body is to be read as JSON: True when any Content-Type
+    header says JSON (with several, clients differ on which one wins, so the response
+    is checked), False when they all name another media type, ``None`` when there is
+    none (a client reads such a body as JSON, so a non-empty one is checked)."""
+    types = [value for name, value in headers if bytes(name).lower() == b"content-type"]
+    if not types:
+        return None
+    for value in types:
+        media = bytes(value).split(b";", 1)[0].strip().lower()
+        if media == b"application/json" or media.endswith(b"+json"):
+            return True
     return False
 
 
@@ -362,6 +369,7 @@ class ContractMiddleware:
             "chunks": [],
             "size": 0,
             "validator": None,
+            "untyped": False,  # the response names no Content-Type
             "over": None,  # "passed" or "refused" once the body went over max_body
         }
 
@@ -370,11 +378,12 @@ class ContractMiddleware:
             if kind == "http.response.start":
                 status = int(message.get("status", 0))
                 ref = compiled.spec.response_ref(status)
-                headers = list(message.get("headers", []))
-                if ref is None or not _is_json(headers):
+                media = _json_media(list(message.get("headers", [])))
+                if ref is None or media is False:
                     await send(message)
                     return
                 state["start"] = message
+                state["untyped"] = media is None
                 state["validator"] = compiled.responses[ref]
                 return
             if kind != "http.response.body" or state["start"] is None:
@@ -396,6 +405,10 @@ class ContractMiddleware:
             if more:
                 return
             data = b"".join(state["chunks"])
+            if state["untyped"] and not data:  # no body and no media type: nothing to read
+                await send(state["start"])
+                await send({"type": "http.response.body", "body": data, "more_body": False})
+                return
             check: Validator = state["validator"]
             _payload, problem = _check(check, data, where="response")
             if problem is not None:
