@@ -332,7 +332,10 @@ class ContractMiddleware:
             await self.app(scope, receive, send)
             return
         if compiled.request is not None:
-            data, more = await _read_body(receive, self.max_body)
+            try:
+                data, more = await _read_body(receive, self.max_body)
+            except _Disconnected:
+                return  # nobody to answer, and no whole body to pass on
             if more:
                 # Too big to check is refused, not let through unchecked (fail closed).
                 too_large = _too_large(compiled.request.ref, self.max_body)
@@ -498,14 +501,23 @@ def _dispatched_template(routes: Any, scope: Scope, prefix: str, depth: int = 0)
     return None
 
 
+class _Disconnected(Exception):
+    """The client went away before its request body ended."""
+
+
 async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
-    """The whole request body; ``more`` is True when it is over ``cap`` (not read on)."""
+    """The whole request body; ``more`` is True when it is over ``cap`` (not read on).
+
+    Raises:
+        _Disconnected: the client hung up first: what arrived is not the body, and a
+            prefix of it may well be valid (``1`` of ``12``).
+    """
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message.get("type") != "http.request":
-            return b"".join(chunks), False
+            raise _Disconnected
         chunk = message.get("body", b"")
         chunks.append(chunk)
         size += len(chunk)
