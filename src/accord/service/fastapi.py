@@ -271,6 +271,8 @@ class ContractMiddleware:
                 )
                 for ref in refs:
                     compiled.responses[ref] = validator(ref, registry=reg)
+                for check in [compiled.request, *compiled.responses.values()]:
+                    _note_yanked(reg, check, key)
                 self._routes[(method.upper(), path.strip())] = compiled
         except AccordError as exc:
             if hasattr(app, "router"):  # wrapped around an app directly: fail right here
@@ -443,6 +445,17 @@ class ContractMiddleware:
             return
         state["over"] = "refused"
         await _send_json(send, 500, {"error": "response too large to check", **problem})
+
+
+def _note_yanked(reg: Registry, check: Validator | None, where: str) -> None:
+    """Log a route's exact pin to a yanked version: the pin keeps working (only ranges
+    skip yanked versions), but a yank says it should not be relied on, and
+    :func:`accord.require` notes the same."""
+    if check is None:
+        return
+    yanked = reg.get(check.ref).yanked
+    if yanked is not None:
+        logger.warning("%s: %s is yanked (%s): move to a newer version", where, check.ref, yanked)
 
 
 def _declared_routes(routes: Any) -> dict[str, list[str]] | None:
@@ -630,9 +643,11 @@ def body(
 
     registry = registry_or_root_argument(registry)
 
-    from accord.registry.runtime import validator
+    from accord.registry.runtime import _registry_for, validator
 
-    check = validator(ref, registry=registry)
+    reg = _registry_for(registry)
+    check = validator(ref, registry=reg)
+    _note_yanked(reg, check, "body()")
 
     async def dependency(request: Request) -> Any:
         chunks: list[bytes] = []
