@@ -43,6 +43,7 @@ import json
 import logging
 import os
 import random
+import zlib
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -375,6 +376,7 @@ class ContractMiddleware:
             "size": 0,
             "validator": None,
             "untyped": False,  # the response names no Content-Type
+            "encoding": "",  # its Content-Encoding, lower case ("" for none)
             "over": None,  # "passed" or "refused" once the body went over max_body
         }
 
@@ -389,6 +391,7 @@ class ContractMiddleware:
                     return
                 state["start"] = message
                 state["untyped"] = media is None
+                state["encoding"] = _content_encoding(list(message.get("headers", [])))
                 state["validator"] = compiled.responses[ref]
                 return
             if kind != "http.response.body" or state["start"] is None:
@@ -415,7 +418,11 @@ class ContractMiddleware:
                 await send({"type": "http.response.body", "body": data, "more_body": False})
                 return
             check: Validator = state["validator"]
-            _payload, problem = _check(check, data, where="response")
+            plain = _decoded(data, state["encoding"], self.max_body)
+            if isinstance(plain, bytes):
+                _payload, problem = _check(check, plain, where="response")
+            else:
+                problem = violation_detail(check.ref, [plain], where="response")
             if problem is not None:
                 _log("response", scope, check.ref, problem)
                 if not self.log_only:
@@ -456,6 +463,56 @@ def _note_yanked(reg: Registry, check: Validator | None, where: str) -> None:
     yanked = reg.get(check.ref).yanked
     if yanked is not None:
         logger.warning("%s: %s is yanked (%s): move to a newer version", where, check.ref, yanked)
+
+
+def _content_encoding(headers: list[tuple[bytes, bytes]]) -> str:
+    """The response's Content-Encoding, lower case, ``""`` for none or ``identity``
+    (several headers are one comma-separated list, applied in order)."""
+    codings = [
+        part.strip().lower()
+        for name, value in headers
+        if bytes(name).lower() == b"content-encoding"
+        for part in bytes(value).decode("latin-1").split(",")
+    ]
+    return ", ".join(c for c in codings if c and c != "identity")
+
+
+# zlib window bits: a gzip member; the zlib wrapper HTTP's "deflate" names.
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+def _decoded(data: bytes, encoding: str, cap: int) -> bytes | ValidationIssue:
+    """The body a client reads once it undoes ``encoding`` (an app compressing inside
+    the middleware, e.g. GZipMiddleware added first), or why it cannot be checked.
+
+    Inflated at most to ``cap`` bytes, so a small body that inflates without end (a
+    compression bomb) is refused like a large one, never held whole in memory.
+    """
+    if not encoding:
+        return data
+    wbits = _WBITS.get(encoding)
+    if wbits is None:
+        return _encoding_issue(
+            f"the response is Content-Encoding {encoding!r}, which ContractMiddleware "
+            "cannot read (gzip and deflate only): add the compression middleware after it"
+        )
+    inflate = zlib.decompressobj(wbits)
+    try:
+        plain = inflate.decompress(data, cap + 1)
+    except zlib.error as exc:
+        return _encoding_issue(f"the response is not valid {encoding} ({exc})")
+    if len(plain) > cap or inflate.unconsumed_tail:
+        return _size_issue(f"the response body is larger than {cap} bytes once decoded")
+    if not inflate.eof or inflate.unused_data:
+        # A cut stream, or a second member after the first, would not be what was checked.
+        return _encoding_issue(f"the {encoding} response is cut short or has trailing data")
+    return plain
+
+
+def _encoding_issue(message: str) -> ValidationIssue:
+    from accord.errors import ValidationIssue
+
+    return ValidationIssue("", "", "encoding", message)
 
 
 def _declared_routes(routes: Any) -> dict[str, list[str]] | None:
