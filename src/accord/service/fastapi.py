@@ -377,7 +377,9 @@ class ContractMiddleware:
             "validator": None,
             "untyped": False,  # the response names no Content-Type
             "encoding": "",  # its Content-Encoding, lower case ("" for none)
-            "over": None,  # "passed" or "refused" once the body went over max_body
+            "over": None,  # "passed" or "refused" once the body went over max_body or
+            # came in a form that cannot be checked
+            "done": False,  # the last body chunk arrived (and was judged)
         }
 
         async def checking(message: Message) -> None:
@@ -393,6 +395,12 @@ class ContractMiddleware:
                 state["untyped"] = media is None
                 state["encoding"] = _content_encoding(list(message.get("headers", [])))
                 state["validator"] = compiled.responses[ref]
+                return
+            held = state["start"] is not None and not state["done"] and state["over"] is None
+            if held and kind != "http.response.body":
+                # The body comes another way (http.response.pathsend, zero-copy send):
+                # it cannot be checked, so it is not let through unchecked.
+                await self._unreadable(scope, state, send, message)
                 return
             if kind != "http.response.body" or state["start"] is None:
                 await send(message)
@@ -412,6 +420,7 @@ class ContractMiddleware:
                 return
             if more:
                 return
+            state["done"] = True
             data = b"".join(state["chunks"])
             if state["untyped"] and not data:  # no body and no media type: nothing to read
                 await send(state["start"])
@@ -432,6 +441,22 @@ class ContractMiddleware:
             await send({"type": "http.response.body", "body": data, "more_body": False})
 
         return checking
+
+    async def _unreadable(
+        self, scope: Scope, state: dict[str, Any], send: Send, message: Message
+    ) -> None:
+        check: Validator = state["validator"]
+        kind = message.get("type")
+        issue = _encoding_issue(f"the response body is sent as {kind}, which cannot be checked")
+        problem = violation_detail(check.ref, [issue], where="response")
+        _log("response", scope, check.ref, problem)
+        if self.log_only:
+            state["over"] = "passed"
+            await send(state["start"])
+            await send(message)
+            return
+        state["over"] = "refused"
+        await _send_json(send, 500, {"error": "response cannot be checked", **problem})
 
     async def _over_cap(
         self, scope: Scope, state: dict[str, Any], send: Send, *, more: bool
