@@ -34,7 +34,7 @@ import threading
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from accord.errors import UsageError, VersionNotFound
+from accord.errors import AccordError, UsageError, VersionNotFound
 
 if TYPE_CHECKING:
     from accord.registry.model import Contract, ContractVersion, Registry
@@ -116,7 +116,8 @@ def stamp(
 
     Raises:
         UsageError: ``envelope-not-a-message`` for anything else (a bare payload: wrap
-            it in a CloudEvent or pass its headers).
+            it in a CloudEvent or pass its headers); ``envelope-bad-header`` for a
+            ``header`` that is not an HTTP field name.
         InvalidReference, ContractNotFound, VersionNotFound: a bad or unknown ``ref``.
 
     Example:
@@ -127,6 +128,12 @@ def stamp(
 
     registry = registry_or_root_argument(registry)
 
+    if header is not None and not _is_token(header):
+        raise UsageError(
+            f"stamp() header name {header!r} is not an HTTP header name (a token: letters, "
+            "digits and !#$%&'*+-.^_`|~)",
+            code="envelope-bad-header",
+        )
     uri = _exact_uri(ref, registry)
     if _is_envelope(message):
         if not isinstance(message, MutableMapping):
@@ -157,23 +164,53 @@ def stamp(
     )
 
 
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _is_token(name: object) -> bool:
+    """An HTTP field name (RFC 9110 token): no space, CR/LF or separator to smuggle a
+    second header through."""
+    return isinstance(name, str) and bool(name) and all(c in _TOKEN for c in name)
+
+
 def _header_name(keys: Any) -> str:
     return _KAFKA_HEADER if any(str(k).lower().startswith("ce_") for k in keys) else _HTTP_HEADER
 
 
 def dataschema_of(message: Message) -> str | None:
-    """The ``dataschema`` a message carries, or ``None``."""
-    value: Any = None
+    """The ``dataschema`` a message carries, or ``None``.
+
+    Raises:
+        UsageError: ``message-ambiguous-dataschema`` when its headers carry two
+            different stamps (``ce-dataschema`` twice, or beside ``ce_dataschema``):
+            readers differ on which one wins, so neither is trusted.
+    """
+    values: list[Any] = []
     if _is_envelope(message):
-        value = message.get(DATASCHEMA)
+        values = [message.get(DATASCHEMA)]
     elif isinstance(message, Mapping):
-        for key, item in message.items():
-            if isinstance(key, str) and key.lower() in _HEADER_NAMES:
-                value = item
+        values = [
+            item
+            for key, item in message.items()
+            if isinstance(key, str) and key.lower() in _HEADER_NAMES
+        ]
     elif isinstance(message, (list, tuple)):
-        for item in message:
-            if isinstance(item, tuple) and len(item) == 2 and str(item[0]).lower() in _HEADER_NAMES:
-                value = item[1]
+        values = [
+            item[1]
+            for item in message
+            if isinstance(item, tuple) and len(item) == 2 and str(item[0]).lower() in _HEADER_NAMES
+        ]
+    stamps = {_stamp_text(value) for value in values} - {None}
+    if len(stamps) > 1:
+        raise UsageError(
+            f"the message carries {len(stamps)} different dataschema headers "
+            f"({', '.join(sorted(repr(s) for s in stamps))}): stamp it once",
+            code="message-ambiguous-dataschema",
+        )
+    return stamps.pop() if stamps else None
+
+
+def _stamp_text(value: Any) -> str | None:
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     return value if isinstance(value, str) and value else None
@@ -253,7 +290,8 @@ def validator_for_message(
         registry: A registry, its directory or ``pkg:NAME`` (default: discovery).
 
     Raises:
-        UsageError: ``message-no-dataschema``, ``message-foreign-dataschema``.
+        UsageError: ``message-no-dataschema``, ``message-foreign-dataschema``,
+            ``message-ambiguous-dataschema`` (two different stamps in its headers).
         ContractNotFound: the registry has no such contract.
         VersionNotFound: ``message-version-newer`` when the stamp is newer than every
             version the registry knows (the message names both), else
@@ -410,14 +448,28 @@ def upcast_data(
         itself when it is already of the target major.
 
     Raises:
-        UsageError: ``upcaster-missing``, ``upcast-downward``.
+        UsageError: ``upcaster-missing``, ``upcast-downward``, ``upcast-bad-major``,
+            ``upcaster-failed`` (an upcaster raised; its exception is the cause).
         VersionNotFound: ``message-version-newer`` for a version the registry does not
-            know yet.
+            know yet, ``version-not-found`` for another version it does not have.
         ContractViolation: the upcast payload is not valid under the target version.
     """
     from accord.registry.names import ContractRef
     from accord.registry.runtime import validator
 
+    if not isinstance(ref, str):
+        raise UsageError(
+            f"upcast needs the exact reference the payload was written with, "
+            f"not {type(ref).__name__}",
+            code="upcast-needs-version",
+        )
+    if to_major is not None and (
+        isinstance(to_major, bool) or not isinstance(to_major, int) or to_major < 0
+    ):
+        raise UsageError(
+            f"to_major must be a non-negative integer, got {to_major!r}",
+            code="upcast-bad-major",
+        )
     parsed = ContractRef.parse(ref.removeprefix("accord://"))
     if parsed.version is None:
         raise UsageError(
@@ -427,19 +479,32 @@ def upcast_data(
     reg, where = _load_registry(registry)
     contract = reg.contract(parsed.id)
     source_major = parsed.version.major
-    known = [v.version for v in contract.versions]
-    if known and parsed.version > max(known):
-        _version_in(contract, parsed.version, where=where)
+    # A version the registry does not have is refused, older ones too: nothing says
+    # what such a payload holds, so no upcaster chain can be trusted to read it.
+    _version_in(contract, parsed.version, where=where)
     target = _target(contract, to_major)
     steps = (upcasters or UPCASTERS).chain(contract.id, source_major, target.version.major)
     result = data
     if steps:
         result = copy.deepcopy(data)
         for step in steps:
-            result = step(result)
+            result = _run_upcaster(step, result, contract.id)
     if validate:
         validator(target.ref, registry=reg).validate(result)
     return result, target.ref
+
+
+def _run_upcaster(step: Callable[[Any], Any], data: Any, contract_id: str) -> Any:
+    try:
+        return step(data)
+    except AccordError:
+        raise
+    except Exception as exc:  # the user's function: named, with its error as the cause
+        name = getattr(step, "__qualname__", repr(step))
+        raise UsageError(
+            f"the upcaster {name} of {contract_id} failed: {type(exc).__name__}: {str(exc)[:200]}",
+            code="upcaster-failed",
+        ) from exc
 
 
 def upcast(
@@ -459,8 +524,9 @@ def upcast(
 
     Raises:
         UsageError: ``envelope-not-a-message`` (not a CloudEvent mapping with ``data``),
-            ``message-no-dataschema``, ``upcaster-missing``, ``upcast-downward``.
-        VersionNotFound: ``message-version-newer``.
+            ``message-no-dataschema``, ``message-ambiguous-dataschema``,
+            ``upcaster-missing``, ``upcast-downward``, ``upcaster-failed``.
+        VersionNotFound: ``message-version-newer``, ``version-not-found``.
         ContractViolation: the result is not valid under the target version.
     """
     from accord.registry.model import registry_or_root_argument

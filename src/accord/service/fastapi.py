@@ -43,6 +43,7 @@ import json
 import logging
 import os
 import random
+import zlib
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -171,11 +172,18 @@ def violation_detail(
     return problem
 
 
-def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:
-    for name, value in headers:
-        if name.lower() == b"content-type":
-            media = value.split(b";", 1)[0].strip().lower()
-            return media == b"application/json" or media.endswith(b"+json")
+def _json_media(headers: list[tuple[bytes, bytes]]) -> bool | None:
+    """Whether a response's body is to be read as JSON: True when any Content-Type
+    header says JSON (with several, clients differ on which one wins, so the response
+    is checked), False when they all name another media type, ``None`` when there is
+    none (a client reads such a body as JSON, so a non-empty one is checked)."""
+    types = [value for name, value in headers if bytes(name).lower() == b"content-type"]
+    if not types:
+        return None
+    for value in types:
+        media = bytes(value).split(b";", 1)[0].strip().lower()
+        if media == b"application/json" or media.endswith(b"+json"):
+            return True
     return False
 
 
@@ -264,6 +272,8 @@ class ContractMiddleware:
                 )
                 for ref in refs:
                     compiled.responses[ref] = validator(ref, registry=reg)
+                for check in [compiled.request, *compiled.responses.values()]:
+                    _note_yanked(reg, check, key)
                 self._routes[(method.upper(), path.strip())] = compiled
         except AccordError as exc:
             if hasattr(app, "router"):  # wrapped around an app directly: fail right here
@@ -325,7 +335,10 @@ class ContractMiddleware:
             await self.app(scope, receive, send)
             return
         if compiled.request is not None:
-            data, more = await _read_body(receive, self.max_body)
+            try:
+                data, more = await _read_body(receive, self.max_body)
+            except _Disconnected:
+                return  # nobody to answer, and no whole body to pass on
             if more:
                 # Too big to check is refused, not let through unchecked (fail closed).
                 too_large = _too_large(compiled.request.ref, self.max_body)
@@ -362,7 +375,11 @@ class ContractMiddleware:
             "chunks": [],
             "size": 0,
             "validator": None,
-            "over": None,  # "passed" or "refused" once the body went over max_body
+            "untyped": False,  # the response names no Content-Type
+            "encoding": "",  # its Content-Encoding, lower case ("" for none)
+            "over": None,  # "passed" or "refused" once the body went over max_body or
+            # came in a form that cannot be checked
+            "done": False,  # the last body chunk arrived (and was judged)
         }
 
         async def checking(message: Message) -> None:
@@ -370,12 +387,20 @@ class ContractMiddleware:
             if kind == "http.response.start":
                 status = int(message.get("status", 0))
                 ref = compiled.spec.response_ref(status)
-                headers = list(message.get("headers", []))
-                if ref is None or not _is_json(headers):
+                media = _json_media(list(message.get("headers", [])))
+                if ref is None or media is False:
                     await send(message)
                     return
                 state["start"] = message
+                state["untyped"] = media is None
+                state["encoding"] = _content_encoding(list(message.get("headers", [])))
                 state["validator"] = compiled.responses[ref]
+                return
+            held = state["start"] is not None and not state["done"] and state["over"] is None
+            if held and kind != "http.response.body":
+                # The body comes another way (http.response.pathsend, zero-copy send):
+                # it cannot be checked, so it is not let through unchecked.
+                await self._unreadable(scope, state, send, message)
                 return
             if kind != "http.response.body" or state["start"] is None:
                 await send(message)
@@ -395,9 +420,18 @@ class ContractMiddleware:
                 return
             if more:
                 return
+            state["done"] = True
             data = b"".join(state["chunks"])
+            if state["untyped"] and not data:  # no body and no media type: nothing to read
+                await send(state["start"])
+                await send({"type": "http.response.body", "body": data, "more_body": False})
+                return
             check: Validator = state["validator"]
-            _payload, problem = _check(check, data, where="response")
+            plain = _decoded(data, state["encoding"], self.max_body)
+            if isinstance(plain, bytes):
+                _payload, problem = _check(check, plain, where="response")
+            else:
+                problem = violation_detail(check.ref, [plain], where="response")
             if problem is not None:
                 _log("response", scope, check.ref, problem)
                 if not self.log_only:
@@ -407,6 +441,22 @@ class ContractMiddleware:
             await send({"type": "http.response.body", "body": data, "more_body": False})
 
         return checking
+
+    async def _unreadable(
+        self, scope: Scope, state: dict[str, Any], send: Send, message: Message
+    ) -> None:
+        check: Validator = state["validator"]
+        kind = message.get("type")
+        issue = _encoding_issue(f"the response body is sent as {kind}, which cannot be checked")
+        problem = violation_detail(check.ref, [issue], where="response")
+        _log("response", scope, check.ref, problem)
+        if self.log_only:
+            state["over"] = "passed"
+            await send(state["start"])
+            await send(message)
+            return
+        state["over"] = "refused"
+        await _send_json(send, 500, {"error": "response cannot be checked", **problem})
 
     async def _over_cap(
         self, scope: Scope, state: dict[str, Any], send: Send, *, more: bool
@@ -427,6 +477,67 @@ class ContractMiddleware:
             return
         state["over"] = "refused"
         await _send_json(send, 500, {"error": "response too large to check", **problem})
+
+
+def _note_yanked(reg: Registry, check: Validator | None, where: str) -> None:
+    """Log a route's exact pin to a yanked version: the pin keeps working (only ranges
+    skip yanked versions), but a yank says it should not be relied on, and
+    :func:`accord.require` notes the same."""
+    if check is None:
+        return
+    yanked = reg.get(check.ref).yanked
+    if yanked is not None:
+        logger.warning("%s: %s is yanked (%s): move to a newer version", where, check.ref, yanked)
+
+
+def _content_encoding(headers: list[tuple[bytes, bytes]]) -> str:
+    """The response's Content-Encoding, lower case, ``""`` for none or ``identity``
+    (several headers are one comma-separated list, applied in order)."""
+    codings = [
+        part.strip().lower()
+        for name, value in headers
+        if bytes(name).lower() == b"content-encoding"
+        for part in bytes(value).decode("latin-1").split(",")
+    ]
+    return ", ".join(c for c in codings if c and c != "identity")
+
+
+# zlib window bits: a gzip member; the zlib wrapper HTTP's "deflate" names.
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+def _decoded(data: bytes, encoding: str, cap: int) -> bytes | ValidationIssue:
+    """The body a client reads once it undoes ``encoding`` (an app compressing inside
+    the middleware, e.g. GZipMiddleware added first), or why it cannot be checked.
+
+    Inflated at most to ``cap`` bytes, so a small body that inflates without end (a
+    compression bomb) is refused like a large one, never held whole in memory.
+    """
+    if not encoding:
+        return data
+    wbits = _WBITS.get(encoding)
+    if wbits is None:
+        return _encoding_issue(
+            f"the response is Content-Encoding {encoding!r}, which ContractMiddleware "
+            "cannot read (gzip and deflate only): add the compression middleware after it"
+        )
+    inflate = zlib.decompressobj(wbits)
+    try:
+        plain = inflate.decompress(data, cap + 1)
+    except zlib.error as exc:
+        return _encoding_issue(f"the response is not valid {encoding} ({exc})")
+    if len(plain) > cap or inflate.unconsumed_tail:
+        return _size_issue(f"the response body is larger than {cap} bytes once decoded")
+    if not inflate.eof or inflate.unused_data:
+        # A cut stream, or a second member after the first, would not be what was checked.
+        return _encoding_issue(f"the {encoding} response is cut short or has trailing data")
+    return plain
+
+
+def _encoding_issue(message: str) -> ValidationIssue:
+    from accord.errors import ValidationIssue
+
+    return ValidationIssue("", "", "encoding", message)
 
 
 def _declared_routes(routes: Any) -> dict[str, list[str]] | None:
@@ -485,14 +596,23 @@ def _dispatched_template(routes: Any, scope: Scope, prefix: str, depth: int = 0)
     return None
 
 
+class _Disconnected(Exception):
+    """The client went away before its request body ended."""
+
+
 async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
-    """The whole request body; ``more`` is True when it is over ``cap`` (not read on)."""
+    """The whole request body; ``more`` is True when it is over ``cap`` (not read on).
+
+    Raises:
+        _Disconnected: the client hung up first: what arrived is not the body, and a
+            prefix of it may well be valid (``1`` of ``12``).
+    """
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message.get("type") != "http.request":
-            return b"".join(chunks), False
+            raise _Disconnected
         chunk = message.get("body", b"")
         chunks.append(chunk)
         size += len(chunk)
@@ -605,9 +725,11 @@ def body(
 
     registry = registry_or_root_argument(registry)
 
-    from accord.registry.runtime import validator
+    from accord.registry.runtime import _registry_for, validator
 
-    check = validator(ref, registry=registry)
+    reg = _registry_for(registry)
+    check = validator(ref, registry=reg)
+    _note_yanked(reg, check, "body()")
 
     async def dependency(request: Request) -> Any:
         chunks: list[bytes] = []

@@ -35,6 +35,17 @@ def _bundle(ref: str, registry: Registry | str | os.PathLike[str] | None) -> dic
     return reg.bundle(reg.get(ref))
 
 
+def _check_count(n: object, seed: object) -> None:
+    """``n`` is a non-negative int and ``seed`` an int: a negative or non-int count gave
+    no payloads (a parametrised test that then runs nothing passes) or a TypeError."""
+    from accord.errors import UsageError
+
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise UsageError(f"n must be a non-negative integer, not {n!r}", code="usage")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise UsageError(f"seed must be an integer, not {seed!r}", code="usage")
+
+
 def _as_payload(payload: Any) -> Any:
     """A Pydantic model instance is checked as the service would emit it."""
     dump = getattr(payload, "model_dump", None)
@@ -145,6 +156,7 @@ def examples(
     from accord.registry.model import registry_or_root_argument
 
     registry = registry_or_root_argument(registry)
+    _check_count(n, seed)
 
     if invalid:
         return [m.payload for m in mutations(ref, n, seed=seed, registry=registry)]
@@ -165,6 +177,7 @@ def mutations(
     from accord.registry.model import registry_or_root_argument
 
     registry = registry_or_root_argument(registry)
+    _check_count(n, seed)
 
     return invalid_payloads(_bundle(ref, registry), n=n, seed=seed)
 

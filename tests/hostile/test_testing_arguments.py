@@ -1,0 +1,44 @@
+"""accord.testing's example helpers refuse counts and seeds they cannot use.
+
+Before: ``examples(ref, n="3")`` raised ``TypeError: can only concatenate str``,
+``n=-1`` returned ``[]`` (a parametrised test then ran nothing and passed), ``n=True``
+one payload, and ``seed=None`` was taken.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from _registry_builders import DRAFT_2020_12, publish
+from accord.errors import UsageError
+from accord.registry.runtime import clear_caches
+from accord.testing import examples, mutations
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    root = tmp_path / "contracts"
+    schema = {"$schema": DRAFT_2020_12, "type": "object", "properties": {"n": {"maximum": 3}}}
+    publish(root, "shop.thing", {"1.0.0": schema})
+    clear_caches()
+    return root
+
+
+@pytest.mark.parametrize("helper", [examples, mutations])
+@pytest.mark.parametrize(
+    ("n", "seed"), [("3", 0), (-1, 0), (True, 0), (2.0, 0), (3, None), (3, "1")]
+)
+def test_bad_counts_and_seeds_are_usage_errors(
+    registry: Path, helper: Any, n: Any, seed: Any
+) -> None:
+    with pytest.raises(UsageError) as caught:
+        helper("shop.thing@1.0.0", n, seed=seed, registry=registry)
+    assert caught.value.code == "usage"
+
+
+def test_good_arguments_still_work(registry: Path) -> None:
+    assert len(examples("shop.thing@1.0.0", 3, seed=1, registry=registry)) == 3
+    assert examples("shop.thing@1.0.0", 0, registry=registry) == []
