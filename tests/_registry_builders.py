@@ -86,6 +86,19 @@ def publish(root: Path, contract_id: str, versions: dict[str, Any]) -> Path:
     return directory
 
 
+def locked_version(root: Path, contract_id: str, version: str, document: Any) -> None:
+    """One version file written as registry tooling writes it (indented by 2, keys
+    sorted), and its lock line (the lock kept sorted): a published version."""
+    folder = root.joinpath(*contract_id.split("."))
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+    (folder / f"{version}.schema.json").write_bytes(raw)
+    lock = root / "accord.lock"
+    lines = lock.read_text().splitlines() if lock.exists() else []
+    lines.append(f"{contract_id} {version} sha256:{hashlib.sha256(raw).hexdigest()}")
+    lock.write_text("".join(f"{line}\n" for line in sorted(lines)))
+
+
 def git(repo: Path, *args: str) -> str:
     """Run git in ``repo`` with a fixed identity and no system or user configuration."""
     env = {

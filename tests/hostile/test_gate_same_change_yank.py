@@ -11,14 +11,12 @@ own.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _registry_builders import commit_all, git, init_repo
+from _registry_builders import commit_all, git, init_repo, locked_version
 from accord.cli import main
 from accord.gate.check import check
 
@@ -40,14 +38,7 @@ YANK = TOML + '[yanked]\n"1.1.0" = "note was the wrong type for the billing expo
 
 
 def _version(root: Path, version: str, document: Any) -> None:
-    folder = root / "orders" / "placed"
-    folder.mkdir(parents=True, exist_ok=True)
-    raw = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
-    (folder / f"{version}.schema.json").write_bytes(raw)
-    lock = root / "accord.lock"
-    lines = lock.read_text().splitlines() if lock.exists() else []
-    lines.append(f"{CID} {version} sha256:{hashlib.sha256(raw).hexdigest()}")
-    lock.write_text("".join(f"{line}\n" for line in sorted(lines)))
+    locked_version(root, CID, version, document)
 
 
 def _toml(root: Path, text: str) -> None:

@@ -10,14 +10,13 @@ edited expectation applies from the next change, once it is merged on its own.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _registry_builders import commit_all, git, init_repo
+from _registry_builders import commit_all, git, init_repo, locked_version
 from accord.cli import main
 from accord.consumers import Expectation, integer, string
 from accord.consumers._model import discover
@@ -37,14 +36,7 @@ BILLING = "consumers/billing/users.json"
 
 
 def _version(root: Path, version: str, document: Any) -> None:
-    folder = root / "users" / "user"
-    folder.mkdir(parents=True, exist_ok=True)
-    raw = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
-    (folder / f"{version}.schema.json").write_bytes(raw)
-    lock = root / "accord.lock"
-    lines = lock.read_text().splitlines() if lock.exists() else []
-    lines.append(f"{CID} {version} sha256:{hashlib.sha256(raw).hexdigest()}")
-    lock.write_text("".join(f"{line}\n" for line in sorted(lines)))
+    locked_version(root, CID, version, document)
 
 
 def _expectation(root: Path, **body: Any) -> None:
