@@ -1375,6 +1375,7 @@ def not_json_at(document: Any) -> tuple[str, str] | None:
     ("Unsupported type"), to say where.
     """
     from accord.core.pointer import from_parts
+    from accord.core.text import short_repr
 
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
     seen: set[int] = set()
@@ -1397,17 +1398,5 @@ def not_json_at(document: Any) -> tuple[str, str] | None:
             if not math.isfinite(node):
                 return from_parts(path), f"{node!r} (JSON has no NaN or Infinity)"
         elif type(node) not in (str, int, bool, type(None)):
-            return from_parts(path), f"a {type(node).__name__} ({_short_repr(node)})"
+            return from_parts(path), f"a {type(node).__name__} ({short_repr(node)})"
     return None
-
-
-def _short_repr(value: Any) -> str:
-    """``value`` shown in at most about 60 characters (reprlib survives a failing
-    ``__repr__``), control characters escaped."""
-    import reprlib
-
-    from accord.core.text import escape_control
-
-    short = reprlib.Repr()  # keyword arguments only from Python 3.12
-    short.maxstring = short.maxother = 60
-    return escape_control(short.repr(value))

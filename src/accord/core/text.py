@@ -14,7 +14,14 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-__all__ = ["ACCORD_SGR", "TerminalSafeWriter", "did_you_mean", "escape_control", "escape_output"]
+__all__ = [
+    "ACCORD_SGR",
+    "TerminalSafeWriter",
+    "did_you_mean",
+    "escape_control",
+    "escape_output",
+    "short_repr",
+]
 
 # C0 controls, DEL, C1 controls, bidi embeddings/overrides and isolates.
 _UNSAFE = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
@@ -35,6 +42,17 @@ def escape_control(text: str) -> str:
     'a\\\\u001b[2Jb\\\\u000ac'
     """
     return _UNSAFE_RE.sub(_visible, text)
+
+
+def short_repr(value: object) -> str:
+    """``value`` shown in at most about 60 characters, control characters escaped (for
+    an error message naming a value the caller passed; reprlib survives a failing
+    ``__repr__``)."""
+    import reprlib
+
+    short = reprlib.Repr()  # keyword arguments only from Python 3.12
+    short.maxstring = short.maxother = 60
+    return escape_control(short.repr(value))
 
 
 def did_you_mean(name: str, known: Iterable[str], *, none: str = "none is recorded yet") -> str:

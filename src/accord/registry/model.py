@@ -891,15 +891,10 @@ def registry_or_root_argument(
 
 
 def _wrong_registry(value: object, argument: str, accepted: str) -> UsageError:
-    import reprlib
+    from accord.core.text import short_repr
 
-    from accord.core.text import escape_control
-
-    short = reprlib.Repr()  # keyword arguments only from Python 3.12
-    short.maxstring = short.maxother = 60
-    shown = escape_control(short.repr(value))
     return UsageError(
-        f"{argument}= takes {accepted}, not {type(value).__name__} {shown}",
+        f"{argument}= takes {accepted}, not {type(value).__name__} {short_repr(value)}",
         code="registry-argument",
     )
 
