@@ -616,42 +616,27 @@ def _bounded_send(
 
 
 def _decoded(raw: bytes, encoding: str, cap: int) -> bytes:
-    """``raw`` undone of its ``Content-Encoding`` (``gzip``, ``deflate``, ``identity``,
-    applied last first), at most ``cap`` bytes decoded: a small compressed bomb is
-    refused as too large, never inflated.
+    """``raw`` undone of its ``Content-Encoding`` within ``cap`` bytes
+    (:func:`~accord.core.encoding.undo_content_encoding`).
 
     Raises:
         ReplayError: another encoding, bytes that do not decode, or more than ``cap``.
     """
-    import zlib
+    from accord.core.encoding import Undecodable, undo_content_encoding
 
-    for coding in reversed([t.strip().lower() for t in encoding.split(",") if t.strip()]):
-        if coding == "identity":
-            continue
-        if coding in ("gzip", "x-gzip"):
-            decoders = [zlib.MAX_WBITS | 16]
-        elif coding == "deflate":
-            decoders = [zlib.MAX_WBITS, -zlib.MAX_WBITS]  # zlib-wrapped, or raw as some send
-        else:
-            raise ReplayError(
-                f"response compressed with {coding!r}: accord reads identity, gzip or "
-                "deflate answers (it asks for identity)"
-            )
-        for n, wbits in enumerate(decoders):
-            decoder = zlib.decompressobj(wbits)
-            try:
-                out = decoder.decompress(raw, cap + 1)
-            except zlib.error as exc:
-                if n + 1 < len(decoders):
-                    continue
-                raise ReplayError(f"response body is not valid {coding}: {exc}") from None
-            if len(out) > cap or decoder.unconsumed_tail:
-                raise ReplayError(f"response larger than {cap} bytes (decoded from {coding})")
-            if not decoder.eof:
-                raise ReplayError(f"response body is truncated {coding}")
-            raw = out
-            break
-    return raw
+    try:
+        return undo_content_encoding(raw, encoding, cap)
+    except Undecodable as exc:
+        coding = exc.coding
+        raise ReplayError(
+            {
+                "unsupported": f"response compressed with {coding!r}: accord reads "
+                "identity, gzip or deflate answers (it asks for identity)",
+                "invalid": f"response body is not valid {coding}: {exc.detail}",
+                "too-large": f"response larger than {cap} bytes (decoded from {coding})",
+                "cut": f"response body in {coding} is cut short or has trailing data",
+            }[exc.kind]
+        ) from None
 
 
 class HttpTarget:

@@ -43,7 +43,6 @@ import json
 import logging
 import os
 import random
-import zlib
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -512,36 +511,28 @@ def _content_encoding(headers: list[tuple[bytes, bytes]]) -> str:
     return ", ".join(c for c in codings if c and c != "identity")
 
 
-# zlib window bits: a gzip member; the zlib wrapper HTTP's "deflate" names.
-_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
-
-
 def _decoded(data: bytes, encoding: str, cap: int) -> bytes | ValidationIssue:
     """The body a client reads once it undoes ``encoding`` (an app compressing inside
-    the middleware, e.g. GZipMiddleware added first), or why it cannot be checked.
+    the middleware, e.g. GZipMiddleware added first), or why it cannot be checked
+    (:func:`~accord.core.encoding.undo_content_encoding`: inflated at most to ``cap``
+    bytes, so a compression bomb is refused like a large body)."""
+    from accord.core.encoding import Undecodable, undo_content_encoding
 
-    Inflated at most to ``cap`` bytes, so a small body that inflates without end (a
-    compression bomb) is refused like a large one, never held whole in memory.
-    """
-    if not encoding:
-        return data
-    wbits = _WBITS.get(encoding)
-    if wbits is None:
-        return _encoding_issue(
-            f"the response is Content-Encoding {encoding!r}, which ContractMiddleware "
-            "cannot read (gzip and deflate only): add the compression middleware after it"
-        )
-    inflate = zlib.decompressobj(wbits)
     try:
-        plain = inflate.decompress(data, cap + 1)
-    except zlib.error as exc:
-        return _encoding_issue(f"the response is not valid {encoding} ({exc})")
-    if len(plain) > cap or inflate.unconsumed_tail:
-        return _size_issue(f"the response body is larger than {cap} bytes once decoded")
-    if not inflate.eof or inflate.unused_data:
-        # A cut stream, or a second member after the first, would not be what was checked.
-        return _encoding_issue(f"the {encoding} response is cut short or has trailing data")
-    return plain
+        return undo_content_encoding(data, encoding, cap)
+    except Undecodable as exc:
+        coding = exc.coding
+        if exc.kind == "too-large":
+            return _size_issue(f"the response body is larger than {cap} bytes once decoded")
+        return _encoding_issue(
+            {
+                "unsupported": f"the response is Content-Encoding {coding!r}, which "
+                "ContractMiddleware cannot read (gzip and deflate only): add the "
+                "compression middleware after it",
+                "invalid": f"the response is not valid {coding} ({exc.detail})",
+                "cut": f"the {coding} response is cut short or has trailing data",
+            }[exc.kind]
+        )
 
 
 def _encoding_issue(message: str) -> ValidationIssue:
