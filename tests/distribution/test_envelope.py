@@ -226,6 +226,52 @@ def test_a_wrong_upcaster_is_caught_by_validation(registry: Path) -> None:
         )
 
 
+def test_a_payload_invalid_under_its_stamped_version_is_refused_before_upcasting(
+    registry: Path, upcasters: Upcasters
+) -> None:
+    # 1.0.0 closes its properties: "note" is not a 1.0.0 payload, whatever the upcasters
+    # make of it (to_v2 drops it, so the result alone would pass under 3.0.0).
+    calls: list[Any] = []
+    casts = Upcasters()
+    casts.register(
+        "shop.order", 1, lambda d: calls.append(d) or upcasters.chain("shop.order", 1, 2)[0](d)
+    )
+    casts.register("shop.order", 2, upcasters.chain("shop.order", 2, 3)[0])
+    lying = stamp(event({"id": 1, "amount": 1, "note": "x"}), "shop.order@1.0.0")
+    with pytest.raises(ContractViolation) as info:
+        upcast(lying, registry=registry, upcasters=casts)
+    assert info.value.ref == "shop.order@1.0.0"
+    assert calls == []  # no upcaster ran on it
+    # the same payload stamped with the version that has "note" upcasts
+    honest = stamp(event({"id": 1, "amount": 1, "note": "x"}), "shop.order@1.1.0")
+    assert upcast(honest, registry=registry, upcasters=casts)["data"]["total"]["cents"] == 100
+    # validate=False checks neither side, as documented
+    data, _ = upcast_data(
+        {"id": 1, "amount": 1, "note": "x"},
+        "shop.order@1.0.0",
+        registry=registry,
+        upcasters=casts,
+        validate=False,
+    )
+    assert data["id"] == 1
+
+
+def test_a_payload_of_the_target_major_is_checked_against_its_own_version(
+    registry: Path, upcasters: Upcasters
+) -> None:
+    # stamped 1.0.0, read as major 1 (latest 1.1.0, which allows "note"): no upcaster
+    # runs, and the payload is still not what 1.0.0 says
+    with pytest.raises(ContractViolation) as info:
+        upcast_data(
+            {"id": 1, "amount": 1, "note": "x"},
+            "shop.order@1.0.0",
+            to_major=1,
+            registry=registry,
+            upcasters=upcasters,
+        )
+    assert info.value.ref == "shop.order@1.0.0"
+
+
 def test_upcast_refuses_a_version_newer_than_the_registry(
     registry: Path, upcasters: Upcasters
 ) -> None:

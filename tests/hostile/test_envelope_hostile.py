@@ -88,7 +88,8 @@ def test_upcast_refuses_a_version_the_registry_does_not_have(
 
 def test_an_upcaster_that_raises_is_an_accord_error(registry: Path, upcasters: Upcasters) -> None:
     with pytest.raises(UsageError) as caught:
-        upcast(_event("1.0.0", {"nobody": 1}), registry=registry, upcasters=upcasters)
+        # valid under 1.0.0 (which only requires "customer"): the upcaster itself fails
+        upcast(_event("1.0.0", {"customer": {}}), registry=registry, upcasters=upcasters)
     assert caught.value.code == "upcaster-failed"
     assert "to_v2" in caught.value.message
     assert "KeyError" in caught.value.message

@@ -441,7 +441,8 @@ def upcast_data(
         to_major: The major to read it as (default: the contract's latest release).
         registry: A registry, its directory or ``pkg:NAME`` (default: discovery).
         upcasters: Default: those registered with :func:`upcaster`.
-        validate: Validate the result against the target version.
+        validate: Validate ``data`` against ``ref`` before any upcaster runs, and the
+            result against the target version.
 
     Returns:
         ``(payload, exact reference of the target version)``; the payload is ``data``
@@ -452,7 +453,8 @@ def upcast_data(
             ``upcaster-failed`` (an upcaster raised; its exception is the cause).
         VersionNotFound: ``message-version-newer`` for a version the registry does not
             know yet, ``version-not-found`` for another version it does not have.
-        ContractViolation: the upcast payload is not valid under the target version.
+        ContractViolation: ``data`` is not valid under ``ref``, or the upcast payload is
+            not valid under the target version.
     """
     from accord.registry.names import ContractRef
     from accord.registry.runtime import validator
@@ -481,9 +483,15 @@ def upcast_data(
     source_major = parsed.version.major
     # A version the registry does not have is refused, older ones too: nothing says
     # what such a payload holds, so no upcaster chain can be trusted to read it.
-    _version_in(contract, parsed.version, where=where)
+    source = _version_in(contract, parsed.version, where=where)
     target = _target(contract, to_major)
     steps = (upcasters or UPCASTERS).chain(contract.id, source_major, target.version.major)
+    if validate:
+        # What the upcasters are written for is a payload of the stamped version: one that
+        # is not (a producer stamping a version it does not write) is refused here, naming
+        # that version, instead of being reshaped into something the target happens to
+        # accept, or failing inside an upcaster.
+        validator(source.ref, registry=reg).validate(data)
     result = data
     if steps:
         result = copy.deepcopy(data)
