@@ -147,3 +147,30 @@ def test_a_map_that_is_not_a_string_is_a_bad_map(entry: Any) -> None:
     with pytest.raises(UsageError) as caught:
         parse_map(entry)
     assert caught.value.code == "pact-bad-map"
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "pointer"),
+    [
+        pytest.param("key", 1, "/interactions/0/response/body", id="int-key"),
+        pytest.param("value", float("nan"), "/interactions/0/response/body/id", id="nan"),
+        pytest.param("value", b"1", "/interactions/0/response/body/id", id="bytes"),
+        pytest.param("value", {"1"}, "/interactions/0/response/body/id", id="set"),
+    ],
+)
+def test_a_python_pact_holding_no_json_value_is_pact_invalid(
+    where: str, value: Any, pointer: str
+) -> None:
+    # No Pact file can hold these; a Python caller's dict can. An int key was a bare
+    # TypeError, bytes "not JSON serialisable", and NaN was imported as an example.
+    doc = copy.deepcopy(PACT)
+    body = doc["interactions"][0]["response"]["body"]
+    if where == "key":
+        body[value] = "x"
+    else:
+        body["id"] = value
+    with pytest.raises(DocumentError) as caught:
+        import_pact(doc, file="py.json")
+    assert caught.value.code == "pact-invalid"
+    assert caught.value.pointer == pointer
+    assert caught.value.file == "py.json"

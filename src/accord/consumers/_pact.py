@@ -764,6 +764,22 @@ def _check_shape(doc: Any, file: str | None) -> None:
     )
 
 
+def _check_json(doc: dict[str, Any], file: str | None) -> None:
+    """A Python caller's Pact holding what no Pact file can (a key that is not a string,
+    bytes, a set, NaN) is ``pact-invalid`` at its pointer, before anything reads it."""
+    from accord.core.jsondoc import not_json_at
+
+    found = not_json_at(doc)
+    if found is not None:
+        pointer, what = found
+        raise DocumentError(
+            f"not a Pact file: it holds no JSON value at {pointer or 'its root'}: {what}",
+            code="pact-invalid",
+            file=file,
+            pointer=pointer,
+        )
+
+
 def import_pact(
     doc: dict[str, Any],
     *,
@@ -789,6 +805,7 @@ def import_pact(
         raise DocumentError(
             "not a Pact file (no consumer/provider)", code="pact-invalid", file=file
         )
+    _check_json(doc, file)
     _check_shape(doc, file)
     spec = _spec_version(doc)
     doc = _explicit_matchers(doc, spec, file)
