@@ -22,6 +22,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import warnings
@@ -92,7 +93,7 @@ def validator(
             the reference for this contract (the message names the keyword).
     """
     from accord.errors import UsageError
-    from accord.registry.model import own_source, registry_or_root_argument
+    from accord.registry.model import own_source, own_text, registry_or_root_argument
     from accord.registry.names import ContractRef
     from accord.validation.validator import DEFAULT_MAX_ERRORS, Validator
 
@@ -131,7 +132,21 @@ def validator(
     exact_key = ("validator", version.ref, *tag)
     with _lock:
         hit = memo.get(exact_key)
-        if hit is None:
+        text = own_text(version) if hit is None and backend in ("auto", "rs") else None
+        if text is not None:
+            # Its bundle is its document, not built yet: the validator compiles the
+            # file's text and builds the document only if something reads its schema.
+            hit = Validator(
+                None,
+                ref=version.ref,
+                backend=backend,
+                max_errors=cap,
+                max_depth=reg.settings.max_depth,
+                _source=text,
+                _later=functools.partial(getattr, version, "document"),
+            )
+            memo[exact_key] = hit
+        elif hit is None:
             bundle = reg.bundle(version)
             hit = Validator(
                 bundle,

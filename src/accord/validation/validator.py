@@ -165,6 +165,7 @@ class Validator:
         max_errors: int = DEFAULT_MAX_ERRORS,
         max_depth: int = DEFAULT_MAX_DEPTH,
         _source: tuple[str, Sequence[str], bool] | None = None,
+        _later: Callable[[], Any] | None = None,
     ) -> None:
         # ``_source`` (the registry's, for a version that is its own bundle): the JSON
         # text ``schema`` was parsed from, which jsonschema-rs reads to the same values
@@ -174,10 +175,19 @@ class Validator:
         # The reference then compiles the text (no plain copy of the frozen document),
         # capped only where a pattern could read the cap, and :func:`may_recurse` needs
         # no walk for the ``$ref`` targets.
+        # ``_later`` (the registry's ``own_text``, with ``_source``): ``schema`` is not
+        # built yet; ``_later()`` builds it, on the first read of :attr:`schema`. The
+        # registry proved from ``_source``'s text that it is a plain 2020-12 document,
+        # its own bundle, so nothing below needs it: the reference compiles the text
+        # and :func:`may_recurse` walks the text's own values.
         # A document whose declared dialect asserts what 2020-12 cannot say is decided
         # by the reference in that dialect (dialect.Declared); else, normalised.
-        declared = declared_form(schema)
-        if declared is not None:
+        declared = None if _later is not None else declared_form(schema)
+        if _later is not None:
+            if _source is None or backend not in ("auto", "rs"):
+                raise UsageError("a schema built later needs its text and jsonschema-rs")
+            schema = _Later(_later)
+        elif declared is not None:
             if declared.refused is not None:
                 raise declared.refused
             schema = declared
@@ -201,7 +211,7 @@ class Validator:
             raise
         except (ValueError, TypeError, OverflowError) as exc:  # "Unsupported type: 'bytes'"
             raise not_json_schema_error(
-                schema, exc, file=None if ref == "<schema>" else ref
+                self.schema, exc, file=None if ref == "<schema>" else ref
             ) from None
         self._decide: Callable[[Any], bool] = self._reference.is_valid
         self._python: Any = None
@@ -226,7 +236,8 @@ class Validator:
         # drive the native validator as deep as it nests) or a pure-Python backend.
         # Otherwise the schema itself bounds how deep any backend looks into a payload.
         self.depth_checked = self.backend != _BACKEND or may_recurse(
-            schema, refs=None if _source is None else _source[1]
+            schema if _later is None else _text_value(_source),
+            refs=None if _source is None else _source[1],
         )
         # Imports are paid at construction, never by the first payload after boot.
         prepare_fast_path()
@@ -580,6 +591,49 @@ def _matches_type(error: Any, schema: Any) -> bool:
         return False
     allowed = {n for n in names if isinstance(n, str)}
     return actual in allowed or (actual == "integer" and "number" in allowed)
+
+
+class _Later:
+    """What :attr:`Validator.schema` holds until its first read: how to build it."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+
+
+_SCHEMA_SLOT = Validator.__dict__["schema"]
+
+
+class _Schema:
+    """The ``schema`` attribute: its slot, built on first read when pending (_Later).
+    Concurrent first reads may both build it; the registry hands both the same object."""
+
+    def __get__(self, validator: Validator | None, owner: Any = None) -> Any:
+        if validator is None:
+            return self
+        value = _SCHEMA_SLOT.__get__(validator, owner)
+        if type(value) is _Later:
+            value = value.build()
+            _SCHEMA_SLOT.__set__(validator, value)
+        return value
+
+    def __set__(self, validator: Validator, value: Any) -> None:
+        _SCHEMA_SLOT.__set__(validator, value)
+
+
+setattr(Validator, "schema", _Schema())  # noqa: B010
+
+
+def _text_value(source: tuple[str, Sequence[str], bool] | None) -> Any:
+    """The value of a schema's own JSON text (``Validator``'s ``_source``, proven plain
+    by the registry: every string unescaped, every number a short integer, no key
+    twice) where :func:`may_recurse` walks it: when it has a ``$ref`` at all."""
+    if source is None or not source[1]:
+        return None
+    import msgspec
+
+    return msgspec.json.decode(source[0])
 
 
 def _compiled(
