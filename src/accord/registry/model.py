@@ -86,6 +86,7 @@ from accord.validation.dialect import (
     unnormalised_assertion,
 )
 from accord.validation.patterns import may_backtrack
+from accord.validation.recursion import may_recurse
 from accord.versions import Version
 
 __all__ = [
@@ -161,15 +162,19 @@ class _Unparsed:
     first use reads the same bytes with the same settings, so it gives what the load
     checked.
 
-    ``own``: the ``$ref`` values of a contract's latest release whose bytes also prove
-    its document is its own bundle (:func:`_own_bundle_refs`): a validator then compiles
-    those bytes and the document is built only if something reads it (:func:`own_text`).
+    ``own``: for a contract's latest release whose bytes also prove its document is its
+    own bundle, its ``$ref`` values and whether it may recurse (:func:`_own_bundle_refs`):
+    a validator then compiles those bytes and the document is built only if something
+    reads it (:func:`own_text`).
     """
 
     __slots__ = ("file", "limits", "max_bytes", "max_depth", "own")
 
     def __init__(
-        self, file: str, settings: RegistrySettings, own: tuple[str, ...] | None = None
+        self,
+        file: str,
+        settings: RegistrySettings,
+        own: tuple[tuple[str, ...], bool] | None = None,
     ) -> None:
         self.file = file
         self.max_bytes = settings.max_file_bytes
@@ -1390,10 +1395,12 @@ def _parse_latest(
 
 def _own_bundle_refs(
     raw: bytes, document: Any, refs: list[str], *, keys_sorted: bool
-) -> tuple[str, ...] | None:
-    """The ``$ref`` values of a self-contained version (:func:`_self_contained`) when
-    its bytes prove what :func:`_own_bundle` and :func:`own_source` would find in its
-    frozen document, else ``None`` (then they are asked of the document, on first use).
+) -> tuple[tuple[str, ...], bool] | None:
+    """The ``$ref`` values of a self-contained version (:func:`_self_contained`) and
+    whether it may recurse (:func:`may_recurse`, of ``document``: the same values as
+    the frozen one), when its bytes prove what :func:`_own_bundle` and
+    :func:`own_source` would find in its frozen document, else ``None`` (then they are
+    asked of the document, on first use).
 
     Each condition stands for one of theirs:
     - ``keys_sorted`` (:func:`~accord.core.jsondoc.loads_written`): every object's keys
@@ -1420,7 +1427,7 @@ def _own_bundle_refs(
     unique = tuple(dict.fromkeys(refs))
     if not all(ref == "#" + quote(unquote(ref[1:]), safe=_FRAGMENT_SAFE) for ref in unique):
         return None
-    return unique
+    return unique, may_recurse(document, refs=unique)
 
 
 def _load_contract(
@@ -2635,17 +2642,21 @@ def _plain_text(text: bytes) -> bool:
     return _FLOAT_SHAPE.search(shape) is None and b"0" * 16 not in shape
 
 
-def own_text(version: ContractVersion) -> tuple[str, tuple[str, ...], bool] | None:
+def own_text(
+    version: ContractVersion,
+) -> tuple[tuple[str, tuple[str, ...], bool], bool] | None:
     """:func:`own_source` of a version :meth:`Registry.load` kept as bytes that prove
     its document is its own bundle (:func:`_own_bundle_refs`), from those bytes, with
-    no document built; else ``None``. The text is the file itself: the same values as
-    the document, so what a validator compiles from it is what it would compile from
-    ``own_source`` of the bundle (which is then the document, :func:`_own_bundle`)."""
+    no document built, and whether it may recurse (:func:`may_recurse`); else ``None``.
+    The text is the file itself: the same values as the document, so what a validator
+    compiles from it is what it would compile from ``own_source`` of the bundle (which
+    is then the document, :func:`_own_bundle`)."""
     kept = _stored_document(version)
     if type(kept) is not _Unparsed or kept.own is None:
         return None
     raw = _RAW_SLOT.__get__(version, ContractVersion)
-    return raw.decode("utf-8"), kept.own, may_backtrack(raw)
+    refs, recurses = kept.own
+    return (raw.decode("utf-8"), refs, may_backtrack(raw)), recurses
 
 
 def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:

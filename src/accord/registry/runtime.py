@@ -132,8 +132,8 @@ def validator(
     exact_key = ("validator", version.ref, *tag)
     with _lock:
         hit = memo.get(exact_key)
-        text = own_text(version) if hit is None and backend in ("auto", "rs") else None
-        if text is not None:
+        own = own_text(version) if hit is None and backend in ("auto", "rs") else None
+        if own is not None:
             # Its bundle is its document, not built yet: the validator compiles the
             # file's text and builds the document only if something reads its schema.
             hit = Validator(
@@ -142,8 +142,9 @@ def validator(
                 backend=backend,
                 max_errors=cap,
                 max_depth=reg.settings.max_depth,
-                _source=text,
+                _source=own[0],
                 _later=functools.partial(getattr, version, "document"),
+                _recurses=own[1],
             )
             memo[exact_key] = hit
         elif hit is None:
