@@ -179,3 +179,48 @@ def test_a_schema_built_later_needs_its_text_and_the_reference() -> None:
         Validator(None, _later=dict)
     with pytest.raises(UsageError):
         Validator(None, backend="python", _source=("{}", (), False), _later=dict)
+
+
+OWN_CORPUS: list[dict[str, Any]] = [
+    TREE,
+    FLAT,
+    {"$schema": DRAFT_2020_12, "type": "array", "items": {"$ref": "#"}},
+    {"$schema": DRAFT_2020_12, "$defs": {"a b": {"type": "string"}}, "$ref": "#/$defs/a%20b"},
+    {"$schema": DRAFT_2020_12, "$defs": {"a/b": {"minimum": 0}}, "$ref": "#/$defs/a~1b"},
+    {
+        "$schema": DRAFT_2020_12,
+        "$defs": {"x": {"$ref": "#/$defs/y"}, "y": {"properties": {"z": {"$ref": "#/$defs/x"}}}},
+        "properties": {"x": {"$ref": "#/$defs/x"}},
+    },
+    {
+        "$schema": DRAFT_2020_12,
+        "$defs": {"x": {"type": "integer"}},
+        "const": {"$ref": "#/$defs/x"},
+        "patternProperties": {"^a(?=b)": {"pattern": "\\d+\\.\\w"}},
+    },
+    {"$schema": DRAFT_2020_12, "enum": ["$ref", "#/$defs", None, True, -3, "a:b"]},
+]
+
+
+@pytest.mark.parametrize("document", OWN_CORPUS)
+def test_what_the_bytes_prove_is_what_the_document_shows(tmp_path: Path, document: Any) -> None:
+    from accord.core.frozen import thaw
+    from accord.registry.model import own_source
+    from accord.validation.recursion import may_recurse
+
+    locked_version(tmp_path, "shop.own", "1.0.0", document)
+    write(tmp_path / "shop" / "own" / "contract.toml", CONTRACT_TOML)
+    registry = Registry.load(tmp_path)
+    version = registry.get("shop.own@1.0.0")
+    own = own_text(version)
+    assert own is not None
+    (text, refs, backtrack), recurses = own
+    # What the document path finds, once the document is built.
+    bundle = registry.bundle(version)
+    assert bundle is version.document  # its own bundle (_own_bundle)
+    source = own_source(version, bundle)
+    assert source is not None
+    assert set(refs) == set(source[1])
+    assert backtrack or not source[2]  # the file's text may only be more cautious
+    assert recurses is may_recurse(bundle)
+    assert json.loads(text) == thaw(bundle)
