@@ -224,3 +224,16 @@ def test_what_the_bytes_prove_is_what_the_document_shows(tmp_path: Path, documen
     assert backtrack or not source[2]  # the file's text may only be more cautious
     assert recurses is may_recurse(bundle)
     assert json.loads(text) == thaw(bundle)
+
+
+def test_the_quoting_shortcut_agrees_with_quote() -> None:
+    from urllib.parse import quote, unquote
+
+    from accord.registry.model import _FRAGMENT_SAFE, _as_written_by_bundler
+
+    alphabet = "aZ09_.-~/:@!$&'()*+,;=?% #\"\\^é[]{}|<>`"
+    refs = ["#", "#/", "#/$defs/a b", "#/$defs/a%20b", "#/$defs/a%2", "#/x%7E", "#/%"]
+    refs += ["#/" + a + b for a in alphabet for b in alphabet]
+    for ref in refs:
+        expected = ref == "#" + quote(unquote(ref[1:]), safe=_FRAGMENT_SAFE)
+        assert _as_written_by_bundler(ref) is expected, ref

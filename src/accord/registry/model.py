@@ -73,7 +73,12 @@ from accord.registry.config import (
     load_registry_settings,
 )
 from accord.registry.names import ContractRef, find_collisions, validate_name
-from accord.validation.budget import expanded_size, freeze_within_limits, refs_within_limits
+from accord.validation.budget import (
+    expanded_size,
+    freeze_within_limits,
+    refs_and_growth_within_limits,
+    refs_within_limits,
+)
 from accord.validation.dialect import (
     REF_SIBLINGS_IGNORED,
     Dialect,
@@ -1383,9 +1388,9 @@ def _parse_latest(
     document, written = _jsondoc.loads_written(
         raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
     )
-    refs = refs_within_limits(raw, document, settings.limits, file=file)
+    refs, growth = refs_and_growth_within_limits(raw, document, settings.limits, file=file)
     if _self_contained(document, refs, file=file):
-        own = _own_bundle_refs(raw, document, refs, keys_sorted=written)
+        own = _own_bundle_refs(raw, document, refs, keys_sorted=written, growth=growth)
         return document, refs, False, None, _Unparsed(file, settings, own)
     frozen, refs, canonical = freeze_within_limits(
         document, settings.limits, file=file, keys_sorted=written
@@ -1394,13 +1399,18 @@ def _parse_latest(
 
 
 def _own_bundle_refs(
-    raw: bytes, document: Any, refs: list[str], *, keys_sorted: bool
+    raw: bytes, document: Any, refs: list[str], *, keys_sorted: bool, growth: int | None
 ) -> tuple[tuple[str, ...], bool] | None:
     """The ``$ref`` values of a self-contained version (:func:`_self_contained`) and
     whether it may recurse (:func:`may_recurse`, of ``document``: the same values as
     the frozen one), when its bytes prove what :func:`_own_bundle` and
     :func:`own_source` would find in its frozen document, else ``None`` (then they are
     asked of the document, on first use).
+
+    ``growth`` (:func:`~accord.validation.budget.refs_and_growth_within_limits`): not
+    ``None`` when no ``$ref`` target holds a string ``$ref``; then no target leads to
+    another, so the document cannot recurse and :func:`may_recurse` need not walk it
+    (both find each target by the same unquoted pointer, resolved through objects).
 
     Each condition stands for one of theirs:
     - ``keys_sorted`` (:func:`~accord.core.jsondoc.loads_written`): every object's keys
@@ -1419,15 +1429,31 @@ def _own_bundle_refs(
     if (
         not keys_sorted
         or document.get("$schema") != DRAFT_2020_12
-        or b'\\"' in raw
-        or b'"$id"' in raw
-        or not _plain_text(raw)
+        or _NOT_OWN_TEXT.search(raw) is not None
+        or not _plain_numbers(raw)
     ):
         return None
     unique = tuple(dict.fromkeys(refs))
-    if not all(ref == "#" + quote(unquote(ref[1:]), safe=_FRAGMENT_SAFE) for ref in unique):
+    if not all(_as_written_by_bundler(ref) for ref in unique):
         return None
-    return unique, may_recurse(document, refs=unique)
+    return unique, growth is None and may_recurse(document, refs=unique)
+
+
+# What keeps a file's text from proving its document is its own bundle (beyond its
+# numbers): an escaped quote (a key could end in \"$ref, misleading the $ref search),
+# an $id key, a \u escape (a key could spell anything), $dynamicRef or $recursiveRef.
+_NOT_OWN_TEXT = re.compile(rb'\\[u"]|"\$id"|\$dynamicRef|\$recursiveRef')
+# A local pointer $ref that percent-encoding leaves as it is (every character one that
+# quote() keeps with _FRAGMENT_SAFE, no "%"): then unquote and quote both give it back.
+_KEPT_BY_QUOTE = re.compile(r"#[A-Za-z0-9_.~/:@!$&'()*+,;=?-]*")
+
+
+def _as_written_by_bundler(ref: str) -> bool:
+    """Whether a ``$ref`` into its own document (``#`` or ``#/...``) is spelled as
+    :func:`_as_bundled` requires: ``#`` and its pointer, quoted."""
+    if _KEPT_BY_QUOTE.fullmatch(ref) is not None:
+        return True
+    return ref == "#" + quote(unquote(ref[1:]), safe=_FRAGMENT_SAFE)
 
 
 def _load_contract(
@@ -2638,6 +2664,11 @@ def _plain_text(text: bytes) -> bool:
         or b"$recursiveRef" in text
     ):
         return False
+    return _plain_numbers(text)
+
+
+def _plain_numbers(text: bytes) -> bool:
+    """Whether every number in JSON text is a short integer (:func:`_plain_text`)."""
     shape = text.translate(_NUMBER_SHAPE)
     return _FLOAT_SHAPE.search(shape) is None and b"0" * 16 not in shape
 
