@@ -133,6 +133,8 @@ def _locked_text(root: Path, contract_id: str, text: str) -> None:
         _text(SCHEMA, '"maximum": 12345678901234567890'),  # a long integer
         _text(SCHEMA, '"const": "\\u00e9"'),  # a \u escape
         _text('"$id": "https://example.com/x"', SCHEMA),  # an $id
+        _text('"$dynamicRef": "#"', SCHEMA),  # a $dynamicRef, a $recursiveRef
+        _text('"$recursiveRef": "#"', SCHEMA),
         _text('"type": "object"'),  # no $schema: 2020-12, not what the bundler writes
         _text('"$defs": {"a b": {}}', '"$ref": "#/$defs/a b"', SCHEMA),  # a $ref to quote
     ],

@@ -1429,7 +1429,8 @@ def _own_bundle_refs(
     if (
         not keys_sorted
         or document.get("$schema") != DRAFT_2020_12
-        or _NOT_OWN_TEXT.search(raw) is not None
+        or _NOT_OWN_ESCAPE.search(raw) is not None
+        or _NOT_OWN_KEY.search(raw) is not None
         or not _plain_numbers(raw)
     ):
         return None
@@ -1440,9 +1441,12 @@ def _own_bundle_refs(
 
 
 # What keeps a file's text from proving its document is its own bundle (beyond its
-# numbers): an escaped quote (a key could end in \"$ref, misleading the $ref search),
-# an $id key, a \u escape (a key could spell anything), $dynamicRef or $recursiveRef.
-_NOT_OWN_TEXT = re.compile(rb'\\[u"]|"\$id"|\$dynamicRef|\$recursiveRef')
+# numbers): an escaped quote (a key could end in \"$ref, misleading the $ref search)
+# or a \u escape (a key could spell anything); then, every key being spelled as it
+# reads, an $id, $dynamicRef or $recursiveRef key. Two searches, each starting with a
+# literal byte: one alternation of all five scans several times slower.
+_NOT_OWN_ESCAPE = re.compile(rb'\\[u"]')
+_NOT_OWN_KEY = re.compile(rb'"\$(?:id"|dynamicRef|recursiveRef)')
 # A local pointer $ref that percent-encoding leaves as it is (every character one that
 # quote() keeps with _FRAGMENT_SAFE, no "%"): then unquote and quote both give it back.
 _KEPT_BY_QUOTE = re.compile(r"#[A-Za-z0-9_.~/:@!$&'()*+,;=?-]*")
