@@ -17,11 +17,11 @@ import pytest
 
 from accord.core.jsondoc import deeper_than, more_nodes_than
 from accord.errors import ContractViolation, DocumentError, UsageError
+from accord.validation.recursion import may_recurse
 from accord.validation.validator import (
     DEFAULT_MAX_ERRORS,
     Validator,
     is_multiple_of,
-    may_recurse,
 )
 
 ARRAY_OF_SMALL = {"type": "array", "items": {"maximum": 5}}

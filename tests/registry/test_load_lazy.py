@@ -80,10 +80,10 @@ def root(tmp_path: Path) -> Path:
 def test_old_self_contained_versions_keep_only_their_bytes(root: Path) -> None:
     registry = Registry.load(root, check_all=True)
     unparsed = {v.ref for v in registry.versions() if _unparsed(v)}
-    # 1.2.0 is the latest release; 1.3.0 is a draft (not locked: checked in full, kept);
-    # 1.0.0 is parsed again: orders.placed refers into it. orders.placed@1.0.0 refers to
-    # another document, legacy.thing@1.0.0 is draft-07.
-    assert unparsed == {"common.money@1.1.0"}
+    # Latest releases too (1.2.0, legacy.thing@1.1.0); 1.3.0 is a draft (not locked:
+    # checked in full, kept); 1.0.0 is parsed again: orders.placed refers into it.
+    # orders.placed's versions refer to another document, legacy.thing@1.0.0 is draft-07.
+    assert unparsed == {"common.money@1.1.0", "common.money@1.2.0", "legacy.thing@1.1.0"}
 
 
 def test_old_published_versions_are_only_listed(root: Path) -> None:

@@ -16,7 +16,8 @@ from _registry_builders import publish
 from accord.core.frozen import thaw
 from accord.registry.model import Registry, _stored_document, own_source
 from accord.registry.runtime import clear_caches
-from accord.validation.validator import Validator, may_recurse
+from accord.validation.recursion import may_recurse
+from accord.validation.validator import Validator
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 HEAD = f'{{"$schema": "{DIALECT}", '

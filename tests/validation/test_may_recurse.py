@@ -17,7 +17,7 @@ import pytest
 from accord.core import pointer as _pointer
 from accord.core.frozen import freeze
 from accord.registry.model import Registry
-from accord.validation.validator import may_recurse
+from accord.validation.recursion import may_recurse
 
 ROOT = Path(__file__).resolve().parents[2]
 

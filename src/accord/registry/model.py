@@ -73,7 +73,12 @@ from accord.registry.config import (
     load_registry_settings,
 )
 from accord.registry.names import ContractRef, find_collisions, validate_name
-from accord.validation.budget import expanded_size, freeze_within_limits, refs_within_limits
+from accord.validation.budget import (
+    expanded_size,
+    freeze_within_limits,
+    refs_and_growth_within_limits,
+    refs_within_limits,
+)
 from accord.validation.dialect import (
     REF_SIBLINGS_IGNORED,
     Dialect,
@@ -86,6 +91,7 @@ from accord.validation.dialect import (
     unnormalised_assertion,
 )
 from accord.validation.patterns import may_backtrack
+from accord.validation.recursion import may_recurse
 from accord.versions import Version
 
 __all__ = [
@@ -155,20 +161,31 @@ class _Unparsed:
     """A version file's bytes, checked when the registry loaded, parsed on first use.
 
     :meth:`Registry.load` with ``check_all`` checks every version in full (parse,
-    limits, ``$ref``, lock digest) and then keeps only the bytes of the versions a
-    service rarely uses (every one but each contract's latest release), so that a
-    registry of thousands of versions does not hold thousands of parsed documents. The
-    parse on first use reads the same bytes with the same settings, so it gives what the
-    load checked.
+    limits, ``$ref``, lock digest) and then keeps only the bytes of the versions whose
+    checks need no other document (:func:`_self_contained`), so that a registry of
+    thousands of versions does not hold thousands of parsed documents. The parse on
+    first use reads the same bytes with the same settings, so it gives what the load
+    checked.
+
+    ``own``: for a contract's latest release whose bytes also prove its document is its
+    own bundle, its ``$ref`` values and whether it may recurse (:func:`_own_bundle_refs`):
+    a validator then compiles those bytes and the document is built only if something
+    reads it (:func:`own_text`).
     """
 
-    __slots__ = ("file", "limits", "max_bytes", "max_depth")
+    __slots__ = ("file", "limits", "max_bytes", "max_depth", "own")
 
-    def __init__(self, file: str, settings: RegistrySettings) -> None:
+    def __init__(
+        self,
+        file: str,
+        settings: RegistrySettings,
+        own: tuple[tuple[str, ...], bool] | None = None,
+    ) -> None:
         self.file = file
         self.max_bytes = settings.max_file_bytes
         self.max_depth = settings.max_depth
         self.limits = settings.limits
+        self.own = own
 
     def parse(self, raw: bytes) -> tuple[Any, list[str], bool]:
         """The frozen document, its ``$ref`` values and whether it is canonical
@@ -1354,6 +1371,95 @@ def _parse_kept_version(
     return frozen, refs, canonical, _WRITTEN[raw[-1:] == b"\n"] if written else None
 
 
+def _parse_latest(
+    raw: bytes, *, file: str, settings: RegistrySettings
+) -> tuple[Any, list[str], bool, _Written | None, _Unparsed | None]:
+    """:func:`_parse_kept_version` for a trusted latest release (its bytes match its
+    ``accord.lock`` line), or, when its checks finish here, what its document slot keeps
+    instead of the frozen document: an :class:`_Unparsed` (last item, the others then
+    unused but for the ``$ref`` values).
+
+    It finishes here exactly when it would for an old version (:func:`_self_contained`,
+    after the same limits check, from the bytes where they settle it:
+    :func:`refs_within_limits`); a service then never freezes the document unless it
+    reads it, and a validator compiles its bytes (:func:`own_text`). Otherwise it is
+    frozen from the same parse, as :func:`_parse_kept_version` would.
+    """
+    document, written = _jsondoc.loads_written(
+        raw, file=file, max_bytes=settings.max_file_bytes, max_depth=settings.max_depth
+    )
+    refs, growth = refs_and_growth_within_limits(raw, document, settings.limits, file=file)
+    if _self_contained(document, refs, file=file):
+        own = _own_bundle_refs(raw, document, refs, keys_sorted=written, growth=growth)
+        return document, refs, False, None, _Unparsed(file, settings, own)
+    frozen, refs, canonical = freeze_within_limits(
+        document, settings.limits, file=file, keys_sorted=written
+    )
+    return frozen, refs, canonical, _WRITTEN[raw[-1:] == b"\n"] if written else None, None
+
+
+def _own_bundle_refs(
+    raw: bytes, document: Any, refs: list[str], *, keys_sorted: bool, growth: int | None
+) -> tuple[tuple[str, ...], bool] | None:
+    """The ``$ref`` values of a self-contained version (:func:`_self_contained`) and
+    whether it may recurse (:func:`may_recurse`, of ``document``: the same values as
+    the frozen one), when its bytes prove what :func:`_own_bundle` and
+    :func:`own_source` would find in its frozen document, else ``None`` (then they are
+    asked of the document, on first use).
+
+    ``growth`` (:func:`~accord.validation.budget.refs_and_growth_within_limits`): not
+    ``None`` when no ``$ref`` target holds a string ``$ref``; then no target leads to
+    another, so the document cannot recurse and :func:`may_recurse` need not walk it
+    (both find each target by the same unquoted pointer, resolved through objects).
+
+    Each condition stands for one of theirs:
+    - ``keys_sorted`` (:func:`~accord.core.jsondoc.loads_written`): every object's keys
+      sorted;
+    - ``$schema`` is 2020-12 exactly (self-contained: an object, nothing to normalise,
+      so no :func:`unnormalised_assertion` and :meth:`_Index.normalized` is the identity);
+    - no escaped quote: ``refs`` (:func:`refs_within_limits`, from the bytes) are then
+      exactly the document's ``$ref`` values (its search can only be misled by a key
+      that ends in ``\\"$ref``), and with no ``\\u`` escape (:func:`_plain_text`) no
+      key can spell ``$id``, ``$dynamicRef`` or ``$recursiveRef`` but as written;
+    - only plain values, and text jsonschema-rs reads to them (:func:`_plain_text`);
+    - every ``$ref`` written as the bundler writes it (:func:`_as_bundled`: the
+      self-contained check resolved each into the document itself, at the pointer
+      its fragment spells).
+    """
+    if (
+        not keys_sorted
+        or document.get("$schema") != DRAFT_2020_12
+        or _NOT_OWN_ESCAPE.search(raw) is not None
+        or _NOT_OWN_KEY.search(raw) is not None
+        or not _plain_numbers(raw)
+    ):
+        return None
+    unique = tuple(dict.fromkeys(refs))
+    if not all(_as_written_by_bundler(ref) for ref in unique):
+        return None
+    return unique, growth is None and may_recurse(document, refs=unique)
+
+
+# What keeps a file's text from proving its document is its own bundle (beyond its
+# numbers): an escaped quote (a key could end in \"$ref, misleading the $ref search)
+# or a \u escape (a key could spell anything); then, every key being spelled as it
+# reads, an $id, $dynamicRef or $recursiveRef key. Two searches, each starting with a
+# literal byte: one alternation of all five scans several times slower.
+_NOT_OWN_ESCAPE = re.compile(rb'\\[u"]')
+_NOT_OWN_KEY = re.compile(rb'"\$(?:id"|dynamicRef|recursiveRef)')
+# A local pointer $ref that percent-encoding leaves as it is (every character one that
+# quote() keeps with _FRAGMENT_SAFE, no "%"): then unquote and quote both give it back.
+_KEPT_BY_QUOTE = re.compile(r"#[A-Za-z0-9_.~/:@!$&'()*+,;=?-]*")
+
+
+def _as_written_by_bundler(ref: str) -> bool:
+    """Whether a ``$ref`` into its own document (``#`` or ``#/...``) is spelled as
+    :func:`_as_bundled` requires: ``#`` and its pointer, quoted."""
+    if _KEPT_BY_QUOTE.fullmatch(ref) is not None:
+        return True
+    return ref == "#" + quote(unquote(ref[1:]), safe=_FRAGMENT_SAFE)
+
+
 def _load_contract(
     root: Path,
     *,
@@ -1449,8 +1555,9 @@ def _load_contract(
             scan.unexpected.append((rel, "in a contract directory"))
     yanked = meta.yanked if meta is not None else {}
     versions: list[ContractVersion] = []
-    # The latest release is what Registry.get picks without a pin: it stays parsed.
-    # Only the others may keep nothing but their checked bytes (``settled``).
+    # The latest release is what Registry.get picks without a pin: it is read now
+    # (never deferred), and kept as its checked bytes only when Registry.load can
+    # settle it alone (_parse_latest); the others may be deferred or kept so too.
     found.sort(key=lambda t: t[0])
     # One of these objects (compared by identity below), or None.
     latest = _latest_release(contract_id, [v for v, _, _ in found], yanked, locked)
@@ -1485,7 +1592,14 @@ def _load_contract(
             # The base's gate checked these very bytes under these settings.
             unread = _local_refs(raw) if same and unparsed else None
             written = None
-            if unread is None and write_back and not light:
+            kept = None
+            if unread is None and write_back and trusted and version is latest:
+                # The release a service validates against: kept as its checked bytes
+                # when that settles it (_parse_latest), like an old version.
+                document, refs[rel], canonical, written, kept = _parse_latest(
+                    raw, file=rel, settings=settings
+                )
+            elif unread is None and write_back and not light:
                 document, refs[rel], canonical, written = _parse_kept_version(
                     raw, file=rel, settings=settings
                 )
@@ -1498,7 +1612,10 @@ def _load_contract(
         except AccordError as exc:
             collector.add(exc.problem())
             continue
-        if light and settled is not None:
+        if kept is not None and settled is not None:
+            document = kept
+            settled.add(rel)
+        elif light and settled is not None:
             if unread is not None or (same and _self_contained(document, refs[rel], file=rel)):
                 document = _Unparsed(rel, settings)
                 settled.add(rel)
@@ -2535,16 +2652,46 @@ def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, .
         text: bytes = msgspec.json.encode(bundle)
     except (TypeError, ValueError, OverflowError):  # nothing msgspec can write
         return None
+    if not _plain_text(text):
+        return None
+    return text.decode("utf-8"), refs, may_backtrack(text)
+
+
+def _plain_text(text: bytes) -> bool:
+    """Whether JSON text (valid, duplicate keys refused) is one jsonschema-rs reads to
+    exactly the values Python reads from it, all plain (no ``Decimal``), with no
+    ``$dynamicRef``/``$recursiveRef`` (:func:`own_source`): no ``\\u`` escape, every
+    number a short integer."""
     if (
         _UNICODE_ESCAPE.search(text) is not None
         or b"$dynamicRef" in text
         or b"$recursiveRef" in text
     ):
-        return None
+        return False
+    return _plain_numbers(text)
+
+
+def _plain_numbers(text: bytes) -> bool:
+    """Whether every number in JSON text is a short integer (:func:`_plain_text`)."""
     shape = text.translate(_NUMBER_SHAPE)
-    if _FLOAT_SHAPE.search(shape) is not None or b"0" * 16 in shape:
+    return _FLOAT_SHAPE.search(shape) is None and b"0" * 16 not in shape
+
+
+def own_text(
+    version: ContractVersion,
+) -> tuple[tuple[str, tuple[str, ...], bool], bool] | None:
+    """:func:`own_source` of a version :meth:`Registry.load` kept as bytes that prove
+    its document is its own bundle (:func:`_own_bundle_refs`), from those bytes, with
+    no document built, and whether it may recurse (:func:`may_recurse`); else ``None``.
+    The text is the file itself: the same values as the document, so what a validator
+    compiles from it is what it would compile from ``own_source`` of the bundle (which
+    is then the document, :func:`_own_bundle`)."""
+    kept = _stored_document(version)
+    if type(kept) is not _Unparsed or kept.own is None:
         return None
-    return text.decode("utf-8"), refs, may_backtrack(text)
+    raw = _RAW_SLOT.__get__(version, ContractVersion)
+    refs, recurses = kept.own
+    return (raw.decode("utf-8"), refs, may_backtrack(raw)), recurses
 
 
 def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:

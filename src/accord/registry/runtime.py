@@ -22,14 +22,18 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from accord.errors import UsageError
+from accord.registry.model import Registry, own_source, own_text, registry_or_root_argument
+from accord.registry.names import ContractRef
+
 if TYPE_CHECKING:
-    from accord.registry.model import Registry
     from accord.validation.validator import Validator
 
 __all__ = ["clear_caches", "validator"]
@@ -38,9 +42,17 @@ _lock = threading.RLock()
 _registries: dict[Path, Registry] = {}
 
 
-def _registry_for(registry: Registry | str | os.PathLike[str] | None) -> Registry:
-    from accord.registry.model import Registry, registry_or_root_argument
+@functools.cache
+def _validation() -> tuple[type[Validator], int]:
+    """``Validator`` and ``DEFAULT_MAX_ERRORS``, imported on first use (jsonschema-rs
+    with them): once, not by every call (four imports in a function cost ~6 us, more
+    than a cached validator's lookup)."""
+    from accord.validation.validator import DEFAULT_MAX_ERRORS, Validator
 
+    return Validator, DEFAULT_MAX_ERRORS
+
+
+def _registry_for(registry: Registry | str | os.PathLike[str] | None) -> Registry:
     registry = registry_or_root_argument(registry)
     if isinstance(registry, Registry):
         return registry
@@ -91,11 +103,7 @@ def validator(
         UsageError: ``backend-ineligible`` when ``backend`` cannot decide exactly as
             the reference for this contract (the message names the keyword).
     """
-    from accord.errors import UsageError
-    from accord.registry.model import own_source, registry_or_root_argument
-    from accord.registry.names import ContractRef
-    from accord.validation.validator import DEFAULT_MAX_ERRORS, Validator
-
+    validator_class, default_max_errors = _validation()
     registry = registry_or_root_argument(registry)
 
     if not isinstance(ref, str | ContractRef):
@@ -106,18 +114,18 @@ def validator(
             code="backend-unknown",
         )
     reg = _registry_for(registry)
-    cap = DEFAULT_MAX_ERRORS if max_errors is None else max_errors
+    cap = default_max_errors if max_errors is None else max_errors
     # Validators live in the registry's own memo: a registry is immutable, so what was
     # resolved and compiled for it stays true for as long as the object exists.
     memo = reg._memo
     # "auto" and "rs" are the same validator; other backends are cached apart.
     tag = (() if backend in ("auto", "rs") else (backend,)) + (
-        () if cap == DEFAULT_MAX_ERRORS else (cap,)
+        () if cap == default_max_errors else (cap,)
     )
     key = ("validator", ref, *tag)
     with _lock:
         hit = memo.get(key)
-    if isinstance(hit, Validator):
+    if isinstance(hit, validator_class):
         return hit
     version = reg.get(ref)
     if version.draft:
@@ -131,9 +139,24 @@ def validator(
     exact_key = ("validator", version.ref, *tag)
     with _lock:
         hit = memo.get(exact_key)
-        if hit is None:
+        own = own_text(version) if hit is None and backend in ("auto", "rs") else None
+        if own is not None:
+            # Its bundle is its document, not built yet: the validator compiles the
+            # file's text and builds the document only if something reads its schema.
+            hit = validator_class(
+                None,
+                ref=version.ref,
+                backend=backend,
+                max_errors=cap,
+                max_depth=reg.settings.max_depth,
+                _source=own[0],
+                _later=functools.partial(getattr, version, "document"),
+                _recurses=own[1],
+            )
+            memo[exact_key] = hit
+        elif hit is None:
             bundle = reg.bundle(version)
-            hit = Validator(
+            hit = validator_class(
                 bundle,
                 ref=version.ref,
                 backend=backend,

@@ -553,6 +553,19 @@ def refs_within_limits(
     every string ``$ref`` in its objects (what :func:`freeze_within_limits` lists, or
     more), without walking the document when its bytes settle both.
 
+    Raises:
+        SchemaError: exactly what :func:`check_limits` raises for ``document``.
+    """
+    return refs_and_growth_within_limits(raw, document, limits, file=file)[0]
+
+
+def refs_and_growth_within_limits(
+    raw: bytes, document: Any, limits: SchemaLimits | None = None, *, file: str | None = None
+) -> tuple[list[str], int | None]:
+    """:func:`refs_within_limits`, and what following every ``$ref`` adds to the
+    document's count of objects and arrays when it was measured on the way and no
+    ``$ref`` target holds a ``$ref`` itself (:func:`_ref_growth`), else ``None``.
+
     The bytes bound the counts from above: an object or array of ``n`` entries has
     ``n - 1`` commas, and every object or array opens with a ``{`` or ``[`` (strings may
     hold more of either, never fewer). Only a document the bounds do not clear is
@@ -564,13 +577,13 @@ def refs_within_limits(
     limits = limits or SchemaLimits()
     found = _REF_VALUE.findall(raw)
     if not isinstance(document, dict | list) or b"\\u" in raw or any(b"\\" in v for v in found):
-        return freeze_within_limits(document, limits, file=file)[1]
+        return freeze_within_limits(document, limits, file=file)[1], None
     refs = [value.decode("utf-8") for value in found]
     if raw.count(b",") >= limits.max_items:
         check_limits(document, limits, file=file)
-        return refs
+        return refs, None
     growth = _ref_growth(document, refs)
     bound = raw.count(b"{") + raw.count(b"[")
     if growth is None or bound + growth > limits.max_nodes:
         check_limits(document, limits, file=file)
-    return refs
+    return refs, growth

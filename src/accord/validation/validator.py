@@ -35,7 +35,6 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 import jsonschema_rs
 
@@ -65,6 +64,7 @@ from accord.errors import (
 from accord.validation.dialect import declared_form, detect_dialect, normalize
 from accord.validation.offline import not_json_schema_error, py_validator, py_validator_class
 from accord.validation.patterns import _reference_validator, _search
+from accord.validation.recursion import may_recurse
 
 if TYPE_CHECKING:
     from accord.validation.dialect import Declared
@@ -165,6 +165,8 @@ class Validator:
         max_errors: int = DEFAULT_MAX_ERRORS,
         max_depth: int = DEFAULT_MAX_DEPTH,
         _source: tuple[str, Sequence[str], bool] | None = None,
+        _later: Callable[[], Any] | None = None,
+        _recurses: bool = True,
     ) -> None:
         # ``_source`` (the registry's, for a version that is its own bundle): the JSON
         # text ``schema`` was parsed from, which jsonschema-rs reads to the same values
@@ -174,10 +176,19 @@ class Validator:
         # The reference then compiles the text (no plain copy of the frozen document),
         # capped only where a pattern could read the cap, and :func:`may_recurse` needs
         # no walk for the ``$ref`` targets.
+        # ``_later`` (the registry's ``own_text``, with ``_source`` and ``_recurses``):
+        # ``schema`` is not built yet; ``_later()`` builds it, on the first read of
+        # :attr:`schema`. The registry proved from ``_source``'s text that it is a plain
+        # 2020-12 document, its own bundle, so nothing below needs it: the reference
+        # compiles the text, and ``_recurses`` is :func:`may_recurse` of the text's value.
         # A document whose declared dialect asserts what 2020-12 cannot say is decided
         # by the reference in that dialect (dialect.Declared); else, normalised.
-        declared = declared_form(schema)
-        if declared is not None:
+        declared = None if _later is not None else declared_form(schema)
+        if _later is not None:
+            if _source is None or backend not in ("auto", "rs"):
+                raise UsageError("a schema built later needs its text and jsonschema-rs")
+            schema = _Later(_later)
+        elif declared is not None:
             if declared.refused is not None:
                 raise declared.refused
             schema = declared
@@ -201,7 +212,7 @@ class Validator:
             raise
         except (ValueError, TypeError, OverflowError) as exc:  # "Unsupported type: 'bytes'"
             raise not_json_schema_error(
-                schema, exc, file=None if ref == "<schema>" else ref
+                self.schema, exc, file=None if ref == "<schema>" else ref
             ) from None
         self._decide: Callable[[Any], bool] = self._reference.is_valid
         self._python: Any = None
@@ -225,9 +236,12 @@ class Validator:
         # so it runs only where depth can hurt: a schema that recurses (a payload may
         # drive the native validator as deep as it nests) or a pure-Python backend.
         # Otherwise the schema itself bounds how deep any backend looks into a payload.
-        self.depth_checked = self.backend != _BACKEND or may_recurse(
-            schema, refs=None if _source is None else _source[1]
-        )
+        if _later is not None:
+            self.depth_checked = _recurses
+        else:
+            self.depth_checked = self.backend != _BACKEND or may_recurse(
+                schema, refs=None if _source is None else _source[1]
+            )
         # Imports are paid at construction, never by the first payload after boot.
         prepare_fast_path()
 
@@ -582,6 +596,38 @@ def _matches_type(error: Any, schema: Any) -> bool:
     return actual in allowed or (actual == "integer" and "number" in allowed)
 
 
+class _Later:
+    """What :attr:`Validator.schema` holds until its first read: how to build it."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+
+
+_SCHEMA_SLOT = Validator.__dict__["schema"]
+
+
+class _Schema:
+    """The ``schema`` attribute: its slot, built on first read when pending (_Later).
+    Concurrent first reads may both build it; the registry hands both the same object."""
+
+    def __get__(self, validator: Validator | None, owner: Any = None) -> Any:
+        if validator is None:
+            return self
+        value = _SCHEMA_SLOT.__get__(validator, owner)
+        if type(value) is _Later:
+            value = value.build()
+            _SCHEMA_SLOT.__set__(validator, value)
+        return value
+
+    def __set__(self, validator: Validator, value: Any) -> None:
+        _SCHEMA_SLOT.__set__(validator, value)
+
+
+setattr(Validator, "schema", _Schema())  # noqa: B010
+
+
 def _compiled(
     schema: Any, declared: Declared | None, source: tuple[str, Sequence[str], bool] | None
 ) -> Any:
@@ -593,104 +639,6 @@ def _compiled(
     if source is not None:
         return _reference_validator(source[0], capped=source[2], validate_formats=True)
     return _reference_validator(schema, validate_formats=True)
-
-
-def may_recurse(schema: Any, *, refs: Sequence[str] | None = None) -> bool:
-    """Whether a bundled schema can apply itself again deeper in a payload.
-
-    True when a local ``$ref`` chain leads back into a subschema it started from (the
-    target's subtree holds a ``$ref`` that leads back), and, conservatively, for any
-    ``$dynamicRef``/``$recursiveRef``, an anchor ``$ref`` (``#name``) or a non-local one.
-
-    ``refs``: every string ``$ref`` value in the schema's objects (``const`` values
-    too), known by the caller of a schema without ``$dynamicRef``/``$recursiveRef``;
-    then the schema is not walked for them.
-    """
-    # This runs once per validator at boot: one walk over the bundle for the targets of
-    # its $refs (no paths built), then one walk of each distinct target's subtree. Which
-    # targets a $ref site reaches depends only on its target, so a cycle among sites is
-    # a cycle among targets: target p leads to q when p's subtree holds a $ref to q.
-    if refs is None:
-        targets = _ref_targets(schema)
-    elif all(ref == "#" or ref.startswith("#/") for ref in refs):
-        targets = set(refs)
-    else:
-        targets = None
-    if targets is None:
-        return True
-    successors: dict[str, set[str]] = {}
-    state: dict[str, int] = {}  # 1: on the path, 2: done
-    for start in targets:
-        if start in state:
-            continue
-        path = [(start, iter(_successors(schema, start, successors)))]
-        state[start] = 1
-        while path:
-            node, children = path[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                path.pop()
-            elif state.get(child) == 1:
-                return True
-            elif child not in state:
-                state[child] = 1
-                path.append((child, iter(_successors(schema, child, successors))))
-    return False
-
-
-def _ref_targets(schema: Any) -> set[str] | None:
-    """The local ``$ref`` targets under ``schema`` (None: a ref that is not one)."""
-    targets: set[str] = set()
-    stack = [schema]
-    pop, extend = stack.pop, stack.extend
-    while stack:
-        node = pop()
-        if isinstance(node, dict):
-            extend([value for value in node.values() if isinstance(value, _NESTED)])
-            # Keyword values that are containers were walked above, as any value is.
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                if ref != "#" and not ref.startswith("#/"):
-                    return None
-                targets.add(ref)
-            if ("$dynamicRef" in node or "$recursiveRef" in node) and any(
-                keyword in node and not isinstance(node[keyword], _NESTED)
-                for keyword in _DYNAMIC_REFS
-            ):
-                return None
-        elif isinstance(node, list):
-            extend([item for item in node if isinstance(item, _NESTED)])
-    return targets
-
-
-_NESTED = (dict, list)
-_DYNAMIC_REFS = ("$dynamicRef", "$recursiveRef")
-
-
-def _successors(schema: Any, target: str, known: dict[str, set[str]]) -> set[str]:
-    """The targets of the ``$ref``s in the subtree a local ``$ref`` points to."""
-    found = known.get(target)
-    if found is None:
-        node = schema
-        for token in _target_tokens(target):
-            if isinstance(node, dict):
-                node = node.get(token)  # keys are strings: jsonschema-rs compiled it
-            elif isinstance(node, list) and token.isdecimal() and str(int(token)) == token:
-                index = int(token)
-                node = node[index] if index < len(node) else None
-            else:
-                node = None
-                break
-        found = known[target] = _ref_targets(node) or set()
-    return found
-
-
-@lru_cache(maxsize=4096)
-def _target_tokens(target: str) -> tuple[str, ...]:
-    """The tokens of a local ``$ref`` (``#`` or ``#/...``): the registry's documents
-    repeat the same few (``#/$defs/money``), parsed once."""
-    return tuple(_pointer.split(unquote(target[1:]))) if target != "#" else ()
 
 
 def _compile_error(detail: str, ref: str) -> SchemaError:
