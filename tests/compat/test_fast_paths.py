@@ -1268,6 +1268,10 @@ def test_identical_content_with_ints_past_the_digit_limit() -> None:
     big = 10**5000
     for a, b in ((big, big + 1), ({"a": 1, "b": big}, {"a": 2, "b": big}), ([big], [big])):
         _identical_content_as_canonical_dumps(a, b)
+    # Equal values that are distinct objects (an int is compared by value, not identity).
+    for a, b in ((2**70, int(str(2**70))), (0.1, float("0.1")), ([1.5, 2**65], [1.5, 2**65])):
+        _identical_content_as_canonical_dumps(a, b)
+        assert _may_be_same(a, b)
 
 
 def _identical_content_as_canonical_dumps(x: Any, y: Any) -> None:
