@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -18,10 +19,12 @@ from hypothesis import strategies as st
 
 from accord.compat import _rules, diff
 from accord.compat._closure import _at, _unpatterned_leaf, is_leaf
+from accord.compat._diff import _may_be_same
 from accord.compat._nodes import _WATCHED, Ctx, _has_ref, may_contain
 from accord.compat._prover import regex_search
 from accord.compat._site import same_text
 from accord.core import memo
+from accord.core.jsondoc import canonical_dumps, sorted_dumps
 from accord.core.vocabulary import key_subschemas
 from accord.validation.reference import is_valid
 
@@ -1222,3 +1225,94 @@ def test_properties_whose_values_differ_only_in_their_python_type_are_compared_b
     old = {"properties": {"a": {"default": b"x"}, "b": {}}}
     new = {"properties": {"a": {"default": bytearray(b"x")}, "b": {"type": "string"}}}
     assert [c.rule for c in diff(old, new).changes] == ["default-changed", "type-narrowed"]
+
+
+_EXACT = st.one_of(
+    _JSON,
+    st.sampled_from([Decimal("1"), Decimal("1.0"), Decimal("1E+2"), Decimal("0.1"), 2**70]),
+)
+_DOCS = st.recursive(
+    _EXACT,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(_KEYS, inner, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+def _dumped(dump: Any, value: Any) -> str | type[BaseException]:
+    try:
+        return str(dump(value))
+    except (TypeError, ValueError) as exc:
+        return type(exc)
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(_DOCS, _DOCS)
+@example(Decimal("1"), 1)
+@example(Decimal("1.0"), 1.0)
+@example(1, 1.0)
+@example(True, 1)
+@example(0.0, -0.0)
+@example(math.nan, math.nan)
+@example((1, 2), [1, 2])
+def test_identical_content_is_decided_as_canonical_dumps_decides_it(a: Any, b: Any) -> None:
+    for x, y in ((a, b), (a, a), (a, _nudged(a))):
+        _identical_content_as_canonical_dumps(x, y)
+
+
+def test_identical_content_with_ints_past_the_digit_limit() -> None:
+    # Outside hypothesis, which cannot print such ints in a report.
+    big = 10**5000
+    for a, b in ((big, big + 1), ({"a": 1, "b": big}, {"a": 2, "b": big}), ([big], [big])):
+        _identical_content_as_canonical_dumps(a, b)
+    # Equal values that are distinct objects (an int is compared by value, not identity).
+    for a, b in ((2**70, int(str(2**70))), (0.1, float("0.1")), ([1.5, 2**65], [1.5, 2**65])):
+        _identical_content_as_canonical_dumps(a, b)
+        assert _may_be_same(a, b)
+
+
+def _identical_content_as_canonical_dumps(x: Any, y: Any) -> None:
+    """The diff's "identical content" test (a report with bump ``none``) is
+    ``canonical_dumps`` equality. It is asked as ``_may_be_same`` (a walk that stops at
+    a key set or a scalar token that differs) and then compact ``sorted_dumps`` equality
+    (the C encoder, not the indenting Python one). Both stand for it: ``_may_be_same``
+    says False only where the texts differ, and the compact texts are equal exactly
+    where the indented ones are. A walk that compared ints by writing them would raise
+    on an int past the digit limit where the dump (which raises on it anyway) is not
+    reached; one that took ``Decimal("1")`` and ``1`` apart would call identical
+    content changed."""
+    indented = (_dumped(canonical_dumps, x), _dumped(canonical_dumps, y))
+    compact = (_dumped(sorted_dumps, x), _dumped(sorted_dumps, y))
+    same = isinstance(indented[0], str) and indented[0] == indented[1]
+    assert (isinstance(compact[0], str) and compact[0] == compact[1]) is same
+    assert [isinstance(t, str) for t in compact] == [isinstance(t, str) for t in indented]
+    if not _may_be_same(x, y):
+        assert not same
+
+
+def test_a_schema_changed_in_place_is_not_written_out_to_be_told_from_the_old_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A diff whose change keeps every key (a maxLength lowered) finds the inputs differ
+    at that value: neither is written in full to compare them (the indenting encoder
+    cost a sixth of such a diff of 50 properties)."""
+    from accord.core import jsondoc
+
+    written: list[Any] = []
+    for name in ("canonical_dumps", "sorted_dumps"):
+        real = getattr(jsondoc, name)
+        monkeypatch.setattr(jsondoc, name, lambda v, real=real: written.append(v) or real(v))
+    props = {f"p{i}": {"type": "string", "maxLength": 64} for i in range(50)}
+    new_props = {**props, "p7": {"type": "string", "maxLength": 32}}
+    report = diff(
+        {"type": "object", "properties": props}, {"type": "object", "properties": new_props}
+    )
+    assert [c.rule for c in report.changes] == ["max-length-decreased"]
+    assert written == []
+    same = diff(
+        {"type": "object", "properties": props}, {"type": "object", "properties": dict(props)}
+    )
+    assert same.required_bump == "none"

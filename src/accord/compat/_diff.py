@@ -357,7 +357,8 @@ def _normalized(document: Any, *, file: str | None = None, plain: Any = None) ->
 
 
 def _may_be_same(a: Any, b: Any) -> bool:
-    """False only when ``canonical_dumps(a) != canonical_dumps(b)`` for certain (cheap)."""
+    """False only when ``canonical_dumps(a) != canonical_dumps(b)`` (so ``sorted_dumps``
+    too) for certain (cheap)."""
     if isinstance(a, str) or isinstance(b, str):
         return bool(a == b)
     if isinstance(a, dict):
@@ -373,7 +374,23 @@ def _may_be_same(a: Any, b: Any) -> bool:
         if not isinstance(b, list | tuple):
             return False
         return len(a) == len(b) and all(_may_be_same(x, y) for x, y in zip(a, b, strict=True))
-    return not isinstance(b, list | tuple)
+    if isinstance(b, list | tuple):
+        return False
+    kinds = (type(a), type(b))
+    if kinds[0] in _EXACT_SCALARS and kinds[1] in _EXACT_SCALARS:
+        # Each is written as its own token (``null``, ``true``, ``false``, the int's
+        # digits, the float's repr), one that no other value of these types shares. An
+        # int is compared, not written: one past the digit limit raises when written,
+        # which is left to the dump (as before), not met here.
+        if kinds[0] is not kinds[1]:
+            return False
+        return bool(a == b) if kinds[0] is int else a is b or repr(a) == repr(b)
+    return True
+
+
+# The value types ``_may_be_same`` tells apart by their token (not their subclasses, nor
+# Decimal, which ``canonical_dumps`` may write as an int's digits).
+_EXACT_SCALARS = frozenset({int, float, bool, type(None)})
 
 
 def _relative(registry: Registry, path: Path) -> str:
@@ -1967,9 +1984,13 @@ def _compare_unguarded(
     if semantics not in ("contract", "set"):
         raise UsageError(f"unknown semantics {semantics!r} (expected contract or set)")
     required_directions(mode)  # validates the mode
-    identical = _may_be_same(old.raw, new.raw) and _jsondoc.canonical_dumps(
+    # "Identical content" is ``canonical_dumps`` equality; the compact ``sorted_dumps``
+    # (the C encoder, not the indenting Python one) gives the same answer: both write the
+    # same tokens (sorted keys, exact numbers, the same ``default``), one with layout
+    # whitespace between them, so each text is equal exactly when the tokens are.
+    identical = _may_be_same(old.raw, new.raw) and _jsondoc.sorted_dumps(
         old.raw
-    ) == _jsondoc.canonical_dumps(new.raw)
+    ) == _jsondoc.sorted_dumps(new.raw)
     if identical or canonical_text(old.schema) == canonical_text(new.schema):
         return Report(
             mode=mode,
