@@ -23,6 +23,7 @@ Three jobs, in one walk over schema positions (never over data such as ``enum``,
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,11 +63,93 @@ _DROPPED_SUBSCHEMA = (
 _DROPPED_MAPS = ("patternProperties", "dependentSchemas", "definitions")
 _DROPPED_LISTS = ("prefixItems",)
 
-# A pattern is kept only when pydantic's engine (Rust ``regex``) and ECMA-262 agree
-# on it: ASCII literals, escaped punctuation, character classes of those, anchors,
-# groups, alternation and counted quantifiers. ``.``, ``\d``/``\w``/``\s``/``\b``
-# (Unicode-aware in Rust), look-arounds and back-references are left to the validator.
-_PORTABLE_PATTERN = re.compile(r"(?:[A-Za-z0-9 ^$|()\[\]{},*+?:!#%&'<=>@_`~\"/;-]|\\[^A-Za-z0-9])*")
+# A pattern is kept only when pydantic's engine (Rust ``regex``) and the reference read
+# it alike: ASCII literals, escaped syntax characters, plain character classes of those,
+# anchors, ``(...)``/``(?:...)`` groups, alternation and quantifiers on an atom. ``.``,
+# ``\d``/``\w``/``\s``/``\b`` (Unicode-aware in Rust), look-arounds and
+# back-references are left to the validator. So is everything Rust reads as syntax where
+# ECMA-262 reads text: a ``[`` inside a class (``[[:digit:]]`` is a POSIX class to Rust,
+# the characters ``[:digit`` then ``]`` to ECMA-262), ``&&``/``--``/``~~`` in a class
+# (set operations), other ``(?`` groups (flags, named groups), a quantifier on a
+# quantifier or an anchor, a ``{`` or ``}`` that is not a quantifier, escapes of other
+# characters (``\<`` is a word boundary to Rust). Counts above 1000 are left out too:
+# Rust may refuse to compile them (the module would fail at import).
+_LITERALS = frozenset(string.ascii_letters + string.digits + " ,:!#%&'<=>@_`~\"/;-")
+_ESCAPABLE = frozenset("^$\\.*+?()[]{}|/-")
+_CLASS_LITERALS = (_LITERALS | frozenset("^$|()*+?{}.")) - frozenset("-&~")
+_QUANTIFIER = re.compile(r"[*+?]|\{([0-9]{1,4})(,([0-9]{0,4}))?\}")
+_MAX_COUNT = 1000
+
+
+def _class_end(pattern: str, start: int) -> int | None:
+    """The index after the ``]`` closing the class opened at ``start``, or None when the
+    class holds anything outside the portable subset."""
+    i = start + 1
+    if pattern.startswith("^", i):
+        i += 1
+    first = i
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "]" and i > first:
+            return i + 1
+        if char == "\\" and i + 1 < len(pattern) and pattern[i + 1] in _ESCAPABLE:
+            i += 2
+        elif char in _CLASS_LITERALS:
+            i += 1
+        elif char in "-&~" and not pattern.startswith(char * 2, i):
+            i += 1  # doubled, Rust reads a set operation
+        else:
+            return None
+    return None
+
+
+def _portable_pattern(pattern: str) -> bool:
+    """Whether ``pattern`` is in the subset Rust ``regex`` and the reference agree on."""
+    depth = 0
+    quantifiable = False  # the previous token is an atom a quantifier may follow
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        quantifier = _QUANTIFIER.match(pattern, i)
+        if quantifier is not None:
+            low, _, high = quantifier.groups()
+            counts = [int(n) for n in (low, high) if n]
+            if not quantifiable or any(n > _MAX_COUNT for n in counts):
+                return False
+            if len(counts) == 2 and counts[0] > counts[1]:
+                return False
+            i = quantifier.end()
+            if pattern.startswith("?", i):
+                i += 1  # lazy
+            quantifiable = False
+            continue
+        if char == "[":
+            end = _class_end(pattern, i)
+            if end is None:
+                return False
+            i, quantifiable = end, True
+        elif char == "\\":
+            if i + 1 >= len(pattern) or pattern[i + 1] not in _ESCAPABLE:
+                return False
+            i, quantifiable = i + 2, True
+        elif char == "(":
+            depth += 1
+            i += 3 if pattern.startswith("(?:", i) else 1
+            if pattern.startswith("?", i):
+                return False  # a flag, named or look-around group
+            quantifiable = False
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+            i, quantifiable = i + 1, True
+        elif char in "^$|":
+            i, quantifiable = i + 1, False
+        elif char in _LITERALS:
+            i, quantifiable = i + 1, True
+        else:
+            return False  # ., {, }, ], a non-ASCII character, ...
+    return depth == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +277,7 @@ class _Walker:
 
     @staticmethod
     def portable(pattern: Any) -> bool:
-        return isinstance(pattern, str) and bool(_PORTABLE_PATTERN.fullmatch(pattern))
+        return isinstance(pattern, str) and _portable_pattern(pattern)
 
 
 def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
