@@ -14,7 +14,9 @@ Three jobs, in one walk over schema positions (never over data such as ``enum``,
    ``$ref``, the combinators, and ``pattern`` when it is in a portable subset).
    Annotations (``title``, ``description``, ``default``, ``examples``, unknown
    keywords, ...) are dropped: they change nothing the validator decides, and they are
-   the text an attacker would craft.
+   the text an attacker would craft. A kept keyword the generator would read apart
+   from the reference (a bound beside no ``type``, a bound a float cannot hold, an
+   ``enum``/``const`` Python equality blurs) is dropped or listed too (``loosen``).
 3. **Record** every validation keyword dropped, as a *gap*: dropping a keyword only
    loosens the model (keywords are conjunctive), and each gap is listed in the
    generated module's docstring, where the contract validator is named as the judge.
@@ -152,6 +154,59 @@ def _portable_pattern(pattern: str) -> bool:
     return depth == 0
 
 
+# What the generator makes of a kept keyword, where that is looser or stricter than the
+# reference (each measured on datamodel-code-generator 0.89 and pydantic 2). A loose
+# reading is listed as a gap; a strict one (the model refusing a valid payload) is not
+# given to the generator at all, so the model only loosens.
+# - A bound or length beside no single ``type`` it applies to: the generator types the
+#   value ``Any`` (``{"maximum": 5}`` accepted 6).
+_APPLIES_TO = {
+    "minLength": "string",
+    "maxLength": "string",
+    "minItems": "array",
+    "maxItems": "array",
+    "minimum": "number",
+    "maximum": "number",
+    "exclusiveMinimum": "number",
+    "exclusiveMaximum": "number",
+}
+# - A numeric bound a float cannot hold exactly: the model compares with the rounded
+#   float (``maximum: 10**30`` accepted 10**30 + 1).
+_FLOAT_EXACT = 2**53
+
+
+def _typed_for(schema: Mapping[str, Any], keyword: str) -> bool:
+    """Whether ``schema``'s ``type`` is the one ``keyword`` constrains."""
+    wanted = _APPLIES_TO[keyword]
+    kind = schema.get("type")
+    if isinstance(kind, list) and len(kind) == 2 and "null" in kind:
+        kind = kind[0] if kind[1] == "null" else kind[1]  # ["integer", "null"] is Optional
+    return kind == wanted or (wanted == "number" and kind == "integer")
+
+
+def _exact_bound(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False  # a Decimal the loader kept exact, or not a number
+    return not isinstance(value, int) or abs(value) <= _FLOAT_EXACT
+
+
+def _literal_gap(values: Any) -> str | None:
+    """Why pydantic's ``Literal`` does not read these ``enum``/``const`` values as the
+    reference does, or None. ``Literal`` compares with Python equality, so ``true``
+    equals ``1`` and ``false`` equals ``0`` (``const: 1`` accepted ``true``); an array or
+    object becomes a typed container (``const: [1, 2]`` accepted ``[1, 2, 3]``)."""
+    flat = values if isinstance(values, list) else []
+    if any(isinstance(v, list | dict) for v in flat):
+        return "array or object values"
+    booleans = any(isinstance(v, bool) for v in flat)
+    zero_one = any(
+        not isinstance(v, bool) and isinstance(v, int | float) and v in (0, 1) for v in flat
+    )
+    if booleans or zero_one:
+        return "true/false against 1/0"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A schema ready for the generator.
@@ -237,6 +292,7 @@ class _Walker:
         for key in (*_ROOT_ONLY, *_VALUES) if root else _VALUES:
             if key in schema:
                 out[key] = schema[key]
+        self.loosen(schema, out)
         if "$ref" in out:
             self.refs.append((out["$ref"], f"{pointer}/$ref"))
         for key in sorted(_GAP_KEYWORDS & schema.keys()):
@@ -274,6 +330,27 @@ class _Walker:
         if "oneOf" in out:
             self.gaps.add(("oneOf", "exactly-one (the model accepts any branch)"))
         return out
+
+    def loosen(self, schema: Mapping[str, Any], out: dict[str, Any]) -> None:
+        """Drop from ``out`` (or list as a gap) what the generator reads apart from the
+        reference (see :data:`_APPLIES_TO`)."""
+        for key in _APPLIES_TO.keys() & out.keys():
+            if not _typed_for(schema, key):
+                del out[key]
+                self.gaps.add((key, "beside no single type it applies to"))
+            elif _APPLIES_TO[key] == "number" and not _exact_bound(out[key]):
+                del out[key]
+                self.gaps.add((key, "a bound a float cannot hold exactly"))
+        for key in ("const", "enum"):
+            values = out.get(key) if key == "enum" else [out.get(key)]
+            if key in out and (why := _literal_gap(values)) is not None:
+                if why == "array or object values":
+                    del out[key]  # a typed container would refuse 1.0 for 1
+                self.gaps.add((key, why))
+        if "allOf" in schema:
+            # The generator merges the branches into one model: a bound or a closed
+            # object in one branch does not always reach the others.
+            self.gaps.add(("allOf", "branches merged into one model"))
 
     @staticmethod
     def portable(pattern: Any) -> bool:
