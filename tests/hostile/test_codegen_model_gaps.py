@@ -118,3 +118,24 @@ def test_the_model_only_loosens_and_says_where(package: Registry, name: str) -> 
             keywords = {str(list(e.schema_path)[-1]) for e in errors}
             # a merged allOf can drop any keyword of its branches and siblings
             assert keywords <= gaps or "allOf" in gaps, (payload, keywords, gaps)
+
+
+def test_a_null_property_is_generated(tmp_path: Any) -> None:
+    """The generator writes ``Annotated[None, Field(None)]`` for ``"type": "null"``; the
+    allow-list refused it (``codegen-unsafe-output``), so no package could be generated
+    for a registry holding one."""
+    root = tmp_path / "contracts"
+    publish(root, "hostile.nothing", {"1.0.0": _object({"v": {"type": "null"}})})
+    out = tmp_path / "out"
+    generate_package(Registry.load(root), out, package=PACKAGE + "_null")
+    sys.path.insert(0, str(out))
+    try:
+        module = importlib.import_module(f"{PACKAGE}_null.hostile.nothing.v1_0_0")
+        module.MODEL.model_validate({"v": None})
+        for wrong in (0, False, ""):
+            with pytest.raises(ValidationError):
+                module.MODEL.model_validate({"v": wrong})
+    finally:
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_null"]:
+            del sys.modules[name]
