@@ -195,6 +195,8 @@ def component_schemas(
 
     Raises:
         RefError: a remote, non-component or dangling ``$ref``.
+        SchemaError: ``openapi-defs-collision``: a component's own ``$defs`` entry has
+            the name of a component it references.
         UsageError: a named component does not exist.
     """
     from accord.gate.publish import pydantic_profile
@@ -232,6 +234,16 @@ def component_schemas(
         root = _rewrite(body, name, file=source, pointer=where)
         defs = dict(root.get("$defs", {}))
         for dep in _closure(schemas, name, file=source):
+            if dep in defs:
+                # Both would be #/$defs/<dep>: the component's own definition would be
+                # silently replaced by the other component (or the reverse).
+                raise SchemaError(
+                    f"component {name!r} defines $defs/{dep} and references the component "
+                    f"{dep!r}; both would be embedded as #/$defs/{dep}: rename one",
+                    code="openapi-defs-collision",
+                    file=source,
+                    pointer=_pointer.join(where, "$defs", dep),
+                )
             defs[dep] = _rewrite(
                 schemas[dep], name, file=source, pointer=_pointer.join("/components/schemas", dep)
             )

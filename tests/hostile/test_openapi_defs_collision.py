@@ -1,0 +1,49 @@
+"""``import-openapi`` embeds referenced components under ``$defs``: a component that
+also has its own ``$defs`` entry of that name must not have it silently replaced.
+
+Before, ``A.$defs.B`` (a string) was overwritten by the component ``B`` (an integer), so
+``A.x`` (``$ref: #/components/schemas/A/$defs/B``) was published as an integer: the
+contract accepted ``{"x": 1}``, which the OpenAPI document refuses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from accord.cli import main
+
+
+def _openapi(tmp_path: Path) -> Path:
+    schemas = {
+        "A": {
+            "type": "object",
+            "$defs": {"B": {"type": "string"}},
+            "properties": {
+                "x": {"$ref": "#/components/schemas/A/$defs/B"},
+                "y": {"$ref": "#/components/schemas/B"},
+            },
+        },
+        "B": {"type": "integer"},
+    }
+    doc = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_a_defs_entry_named_like_a_referenced_component_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "contracts"
+    root.mkdir()
+    argv = ["import-openapi", str(_openapi(tmp_path)), "--namespace", "shop"]
+    code = main([*argv, "--registry", str(root), "--owner", "team-a"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "openapi-defs-collision" in err
+    assert "/components/schemas/A/$defs/B" in err
+    assert list(root.iterdir()) == []
