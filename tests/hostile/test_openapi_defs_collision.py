@@ -47,3 +47,34 @@ def test_a_defs_entry_named_like_a_referenced_component_is_refused(
     assert "openapi-defs-collision" in err
     assert "/components/schemas/A/$defs/B" in err
     assert list(root.iterdir()) == []
+
+
+def test_a_ref_inside_data_is_kept_as_data(tmp_path: Path) -> None:
+    """``const``/``enum``/``default``/``examples`` hold values: an object with a ``$ref``
+    key there was rewritten (``#/components/schemas/B`` -> ``#/$defs/B``), changing
+    which payload the contract accepts, or refused as a remote reference."""
+    from accord.service.openapi import component_schemas
+
+    value = {"$ref": "#/components/schemas/B"}
+    remote = {"$ref": "https://example.invalid/x.json"}
+    doc = {
+        "openapi": "3.1.0",
+        "components": {
+            "schemas": {
+                "A": {
+                    "type": "object",
+                    "properties": {
+                        "c": {"const": value},
+                        "e": {"enum": [value, remote]},
+                        "d": {"type": "object", "default": remote, "examples": [value]},
+                    },
+                },
+                "B": {"type": "integer"},
+            }
+        },
+    }
+    schema = component_schemas(doc, components=["A"])["A"]
+    props = schema["properties"]
+    assert props["c"]["const"] == value
+    assert props["e"]["enum"] == [value, remote]
+    assert "$defs" not in schema  # B is referenced only as data

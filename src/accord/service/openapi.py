@@ -114,13 +114,20 @@ def load_openapi(source: str, *, base: Path | None = None) -> tuple[dict[str, An
     return document, source
 
 
+# Keywords whose value is data, not a schema: a ``{"$ref": ...}`` object there is a
+# value (``const: {"$ref": "#/components/schemas/B"}`` accepts exactly that object), so
+# it is neither rewritten nor followed.
+_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples", "example"})
+
+
 def _refs(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str):
             yield ref
-        for value in node.values():
-            yield from _refs(value)
+        for key, value in node.items():
+            if key not in _DATA_KEYWORDS:
+                yield from _refs(value)
     elif isinstance(node, list):
         for item in node:
             yield from _refs(item)
@@ -132,6 +139,8 @@ def _rewrite(node: Any, own: str, *, file: str, pointer: str) -> Any:
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 out[key] = _local_ref(value, own, file=file, pointer=pointer)
+            elif key in _DATA_KEYWORDS:
+                out[key] = copy.deepcopy(value)
             else:
                 out[key] = _rewrite(value, own, file=file, pointer=_pointer.join(pointer, key))
         return out
