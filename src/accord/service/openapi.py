@@ -210,6 +210,7 @@ def component_schemas(
     """
     from accord.gate.publish import pydantic_profile
 
+    _check_dialect(document.get("jsonSchemaDialect"), source, "/jsonSchemaDialect")
     schemas = document.get("components", {}).get("schemas", {})
     if not isinstance(schemas, dict):
         raise SchemaError(
@@ -240,9 +241,14 @@ def component_schemas(
                 pointer=_pointer.join("/components/schemas", name),
             )
         where = _pointer.join("/components/schemas", name)
+        deps = _closure(schemas, name, file=source)
+        for part in (name, *deps):
+            if isinstance(schemas[part], dict) and "$schema" in schemas[part]:
+                at = _pointer.join("/components/schemas", part, "$schema")
+                _check_dialect(schemas[part]["$schema"], source, at)
         root = _rewrite(body, name, file=source, pointer=where)
         defs = dict(root.get("$defs", {}))
-        for dep in _closure(schemas, name, file=source):
+        for dep in deps:
             if dep in defs:
                 # Both would be #/$defs/<dep>: the component's own definition would be
                 # silently replaced by the other component (or the reverse).
@@ -261,6 +267,32 @@ def component_schemas(
         out[name] = pydantic_profile(root)
         out[name]["$schema"] = DRAFT_2020_12
     return out
+
+
+# The dialects whose schemas accord publishes as they are: 2020-12 and OpenAPI 3.1's
+# default (2020-12 with the OAS vocabulary of annotations: discriminator, xml, example).
+_DIALECTS = frozenset(
+    {
+        DRAFT_2020_12,
+        DRAFT_2020_12 + "#",
+        "https://spec.openapis.org/oas/3.1/dialect/base",
+        "https://spec.openapis.org/oas/3.1/dialect/2024-10-25",
+    }
+)
+
+
+def _check_dialect(value: Any, source: str, pointer: str) -> None:
+    """Refuse another dialect: each component is published as 2020-12, which reads a
+    draft-07 schema differently (``$ref`` siblings apply, ``dependencies`` is unknown)."""
+    if value is None or value in _DIALECTS:
+        return
+    raise SchemaError(
+        f"schema dialect {value!r}: only JSON Schema 2020-12 (OpenAPI 3.1's default) is "
+        "imported; each component would be published as 2020-12, which reads it differently",
+        code="openapi-dialect",
+        file=source,
+        pointer=pointer,
+    )
 
 
 def contract_name(component: str) -> str:

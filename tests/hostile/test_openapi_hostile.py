@@ -1,5 +1,7 @@
-"""``import-openapi`` embeds referenced components under ``$defs``: a component that
-also has its own ``$defs`` entry of that name must not have it silently replaced.
+"""``import-openapi`` publishes what the OpenAPI document means, or refuses.
+
+It embeds referenced components under ``$defs``: a component that also has its own
+``$defs`` entry of that name must not have it silently replaced.
 
 Before, ``A.$defs.B`` (a string) was overwritten by the component ``B`` (an integer), so
 ``A.x`` (``$ref: #/components/schemas/A/$defs/B``) was published as an integer: the
@@ -78,3 +80,49 @@ def test_a_ref_inside_data_is_kept_as_data(tmp_path: Path) -> None:
     assert props["c"]["const"] == value
     assert props["e"]["enum"] == [value, remote]
     assert "$defs" not in schema  # B is referenced only as data
+
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+
+
+@pytest.mark.parametrize("where", ["document", "component", "referenced"])
+def test_another_dialect_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """Each component is published as 2020-12: a draft-07 one (by ``jsonSchemaDialect``
+    or its own ``$schema``) was re-read, so ``maxLength`` beside a ``$ref`` (ignored in
+    draft-07) became a constraint of the published contract."""
+    a: dict[str, object] = {
+        "type": "object",
+        "properties": {"n": {"$ref": "#/components/schemas/B", "maxLength": 1}},
+    }
+    b: dict[str, object] = {"type": "string"}
+    doc: dict[str, object] = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}}
+    if where == "document":
+        doc["jsonSchemaDialect"] = DRAFT_07
+    elif where == "component":
+        a["$schema"] = DRAFT_07
+    else:
+        b["$schema"] = DRAFT_07
+    doc["components"] = {"schemas": {"A": a, "B": b}}
+    source = tmp_path / "api.json"
+    source.write_text(json.dumps(doc))
+    root = tmp_path / "contracts"
+    root.mkdir()
+    argv = ["import-openapi", str(source), "--namespace", "shop", "--registry", str(root)]
+    code = main([*argv, "--owner", "team-a", "--component", "A"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "openapi-dialect" in err
+    assert list(root.iterdir()) == []
+
+
+def test_the_openapi_base_dialect_is_imported(tmp_path: Path) -> None:
+    from accord.service.openapi import component_schemas
+
+    doc = {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "components": {"schemas": {"A": {"type": "object"}}},
+    }
+    assert component_schemas(doc)["A"]["type"] == "object"
