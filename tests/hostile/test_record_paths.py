@@ -82,4 +82,5 @@ def test_a_record_naming_another_version_or_provider_is_refused(
     record.write_text(json.dumps(doc))
     assert main(_deploy(registry_root)) == 2
     err = capsys.readouterr().err
-    assert "record-invalid" in err and f"/{key}" in err
+    assert "record-invalid" in err
+    assert f"/{key}" in err
