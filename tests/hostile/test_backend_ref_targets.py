@@ -4,7 +4,7 @@ Their eligibility checks (pattern translation and probes, format routing) visit 
 subschema positions of the document, but both engines follow a ``$ref`` anywhere: into
 a ``const`` value or an unknown keyword. There ``"pattern": "^\\d$"`` reached
 fastjsonschema untranslated, and ``accord validate --backend fast`` said "valid" for
-``"١"`` (an Arabic-Indic digit), which the reference refuses. The python backend's probe
+``"\\u0661"`` (an Arabic-Indic digit one), which the reference refuses. The python backend's probe
 reads strings of at most two characters, too short to show that ``\\b`` is
 Unicode-aware in the reference and ASCII in regress: ``\\bfoo`` was accepted for
 ``"éfoo"``. Each is now refused for that backend (``backend-ineligible``, exit 2).
