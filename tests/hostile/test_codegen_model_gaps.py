@@ -139,3 +139,33 @@ def test_a_null_property_is_generated(tmp_path: Any) -> None:
         sys.path.remove(str(out))
         for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_null"]:
             del sys.modules[name]
+
+
+def test_typed_extra_keys_beside_properties_are_generated(tmp_path: Any) -> None:
+    """``properties`` with a schema for ``additionalProperties``: the generator typed the
+    other keys by assigning ``__annotations__`` in the class body, which the allow-list
+    refuses, so ``accord codegen`` failed (exit 2) for every registry holding one. The
+    model now accepts other keys as they come and lists the gap."""
+    schema = _object(
+        {"v": {"type": "object", "properties": {"a": {"type": "string"}},
+               "additionalProperties": {"type": "integer"}}}
+    )  # fmt: skip
+    root = tmp_path / "contracts"
+    publish(root, "hostile.extras", {"1.0.0": schema})
+    out = tmp_path / "out"
+    registry = Registry.load(root)
+    generate_package(registry, out, package=PACKAGE + "_extras")
+    sys.path.insert(0, str(out))
+    try:
+        module = importlib.import_module(f"{PACKAGE}_extras.hostile.extras.v1_0_0")
+        assert "additionalProperties" in _gaps(module.__doc__ or "")
+        bundle = registry.bundle("hostile.extras@1.0.0")
+        for payload in ({"v": {"a": "x", "z": 1}}, {"v": {"a": "x", "z": "s"}}):
+            module.MODEL.model_validate(payload)  # accepted: valid, or through the gap
+        assert _reference.is_valid(bundle, {"v": {"a": "x", "z": 1}})
+        with pytest.raises(ValidationError):
+            module.MODEL.model_validate({"v": {"a": 1}})
+    finally:
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_extras"]:
+            del sys.modules[name]

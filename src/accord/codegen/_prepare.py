@@ -308,6 +308,18 @@ class _Walker:
                 continue
             if key == "additionalProperties" and "patternProperties" in schema:
                 continue  # would reject keys the dropped patternProperties allows
+            if (
+                key == "additionalProperties"
+                and isinstance(schema[key], dict)
+                and (schema.get("properties"))
+            ):
+                # Beside properties the generator types other keys by assigning the
+                # class's __annotations__ (refused by the allow-list, so codegen failed
+                # for the whole registry): they are accepted as they come instead.
+                out[key] = True
+                self.scan(schema[key], f"{pointer}/{key}")
+                self.gaps.add((key, "the schema of keys not in properties"))
+                continue
             if key == "items" and "prefixItems" in schema:
                 self.gaps.add(("items", "after prefixItems"))
                 continue
