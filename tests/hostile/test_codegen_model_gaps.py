@@ -6,8 +6,9 @@ Before, each case below broke that without a word in the docstring: ``const: 1``
 accepted ``true`` (pydantic's ``Literal`` compares with Python equality), ``const:
 {"a": 1}`` became ``dict[str, int]`` (accepting ``{"a": 1, "b": 2}``, refusing
 ``{"a": 1.0}``), ``maximum: 10**30`` was compared as a float (``10**30 + 1`` passed),
-``{"maximum": 5}`` without a ``type`` was typed ``Any``, and a bound in one ``allOf``
-branch or ``additionalProperties: false`` beside ``allOf`` did not reach the model.
+``{"maximum": 5}`` (or a ``pattern``) without a ``type`` was typed ``Any``, and a bound
+in one ``allOf`` branch or ``additionalProperties: false`` beside ``allOf`` did not reach
+the model.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
     ),
     "untyped-maximum": (_object({"v": {"maximum": 5}}), [{"v": 6}, {"v": "x"}]),
     "untyped-length": (_object({"v": {"minLength": 2}}), [{"v": "a"}, {"v": 1}]),
+    "untyped-pattern": (_object({"v": {"pattern": "^[a-c]+$"}}), [{"v": "!!"}, {"v": 1}]),
     "allof-bound": (
         _object({"v": {"allOf": [{"type": "integer"}, {"maximum": 3}]}}),
         [{"v": 4}, {"v": 3}],

@@ -163,6 +163,7 @@ def _portable_pattern(pattern: str) -> bool:
 _APPLIES_TO = {
     "minLength": "string",
     "maxLength": "string",
+    "pattern": "string",
     "minItems": "array",
     "maxItems": "array",
     "minimum": "number",
@@ -296,7 +297,7 @@ class _Walker:
         if "$ref" in out:
             self.refs.append((out["$ref"], f"{pointer}/$ref"))
         for key in sorted(_GAP_KEYWORDS & schema.keys()):
-            if key == "pattern" and self.portable(schema[key]):
+            if key == "pattern" and self.portable(schema[key]) and _typed_for(schema, key):
                 out[key] = schema[key]
                 continue
             detail = str(schema[key]) if key == "format" else ""
