@@ -8,7 +8,7 @@ accepted ``true`` (pydantic's ``Literal`` compares with Python equality), ``cons
 ``{"a": 1.0}``), ``maximum: 10**30`` was compared as a float (``10**30 + 1`` passed),
 ``{"maximum": 5}`` (or a ``pattern``) without a ``type`` was typed ``Any``, and a bound
 in one ``allOf`` branch or ``additionalProperties: false`` beside ``allOf`` did not reach
-the model.
+the model, and an ``allOf`` branch's ``oneOf`` became a required choice (refusing ``{}``).
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         _object({"v": {"enum": ["a", 1, None, [1], {"a": 1}]}}),
         [{"v": [True]}, {"v": {"a": 1.0}}, {"v": "b"}, {"v": [1.0]}],
     ),
+    "enum-float": (
+        _object({"v": {"type": ["integer", "null"], "enum": [0.5, 2]}}),
+        [{"v": 3}, {"v": 3.7}, {"v": 2}, {"v": 0.5}],
+    ),
     "big-bound": (
         _object({"v": {"type": "number", "maximum": 10**30}}),
         [{"v": 10**30 + 1}, {"v": 1e30}, {"v": 10**30}],
@@ -73,6 +77,28 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
             }
         ),
         [{"v": {"b": "x"}}, {"v": {"a": 1}}],
+    ),
+    "allof-choice": (
+        _object(
+            {
+                "v": {
+                    "allOf": [
+                        {"type": "object", "properties": {"a": {"type": "string"}}},
+                        {
+                            "oneOf": [
+                                {},
+                                {
+                                    "type": "object",
+                                    "properties": {"b": {"type": "integer"}},
+                                    "required": ["b"],
+                                },
+                            ]
+                        },
+                    ]
+                }
+            }
+        ),
+        [{"v": {}}, {"v": {"a": "x"}}, {"v": {"b": 1}}],
     ),
     "optional-bounds": (
         _object({"v": {"type": ["integer", "null"], "maximum": 5, "minimum": 2}}),

@@ -42,6 +42,7 @@ _UNSAFE_PREFIXES = ("x-python", "x-datamodel", "x-is-", "x-enum", "x-pydantic")
 _SUBSCHEMA = ("additionalProperties", "items")
 _SUBSCHEMA_MAPS = ("properties", "$defs")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+_CHOICES = frozenset({"anyOf", "oneOf"})
 _VALUES = (
     "type", "required", "enum", "const", "minLength", "maxLength", "minimum", "maximum",
     "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "$ref",
@@ -203,9 +204,14 @@ def _literal_gap(values: Any) -> str | None:
     zero_one = any(
         not isinstance(v, bool) and isinstance(v, int | float) and v in (0, 1) for v in flat
     )
+    reasons = []
     if booleans or zero_one:
-        return "true/false against 1/0"
-    return None
+        reasons.append("true/false against 1/0")
+    if any(isinstance(v, float) for v in flat):
+        # The generator types a float value as any float (enum [0.5, 2] accepted 3.7
+        # beside "type": "integer").
+        reasons.append("floating-point values")
+    return " and ".join(reasons) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +343,17 @@ class _Walker:
         for key in _SUBSCHEMA_LISTS:
             value = schema.get(key)
             if isinstance(value, list):
-                out[key] = [self.prune(sub, f"{pointer}/{key}/{i}") for i, sub in enumerate(value)]
+                kept = []
+                for i, sub in enumerate(value):
+                    if key == "allOf" and isinstance(sub, dict) and sub.keys() & _CHOICES:
+                        # The generator merges allOf branches by inheritance and reads a
+                        # branch's anyOf/oneOf as one mandatory choice ({"v": {}} was
+                        # refused where its first branch accepts anything): left out.
+                        self.scan(sub, f"{pointer}/{key}/{i}")
+                        self.gaps.add(("allOf", "a branch choosing with anyOf/oneOf"))
+                        continue
+                    kept.append(self.prune(sub, f"{pointer}/{key}/{i}"))
+                out[key] = kept
         if isinstance(out.get("required"), list):
             self.names.update(name for name in out["required"] if isinstance(name, str))
         if "oneOf" in out:
@@ -357,8 +373,10 @@ class _Walker:
         for key in ("const", "enum"):
             values = out.get(key) if key == "enum" else [out.get(key)]
             if key in out and (why := _literal_gap(values)) is not None:
-                if why == "array or object values":
-                    del out[key]  # a typed container would refuse 1.0 for 1
+                if why == "array or object values" or "floating-point" in why:
+                    # a typed container would refuse 1.0 for 1; a float value is typed as
+                    # any float, which also loses the schema's own "type": "integer"
+                    del out[key]
                 self.gaps.add((key, why))
         if "allOf" in schema:
             # The generator merges the branches into one model: a bound or a closed
