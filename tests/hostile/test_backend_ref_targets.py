@@ -81,3 +81,8 @@ def test_word_boundaries_outside_a_class_are_left_to_the_reference(
 ) -> None:
     reasons = [r.reason for r in python_refusals({"pattern": pattern})]
     assert any("Unicode-aware" in r for r in reasons) is refused
+
+
+def test_a_percent_encoded_ref_to_a_subschema_stays_eligible() -> None:
+    schema = {"$defs": {"a b": {"type": "integer"}}, "properties": {"x": {"$ref": "#/$defs/a%20b"}}}
+    assert fast_refusals(schema) == []

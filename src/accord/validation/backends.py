@@ -375,6 +375,10 @@ def _refs_outside(
     read unchecked: ``"$ref": "#/properties/w/const"`` with a ``const`` holding
     ``{"pattern": "^\\d$"}`` matched Arabic-Indic digits with Python's ``\\d``.
     """
+    if not local_refs:
+        return []
+    from urllib.parse import unquote
+
     return [
         Refusal(
             "$ref",
@@ -383,7 +387,7 @@ def _refs_outside(
             f"unknown keyword), which {engine} would read without accord's checks",
         )
         for ref, at in local_refs
-        if ref[1:] not in positions
+        if unquote(ref[1:]) not in positions  # a URI fragment: %-encoded JSON pointer
     ]
 
 
