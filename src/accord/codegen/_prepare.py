@@ -353,7 +353,8 @@ class _Walker:
                         self.gaps.add(("allOf", "a branch choosing with anyOf/oneOf"))
                         continue
                     kept.append(self.prune(sub, f"{pointer}/{key}/{i}"))
-                out[key] = kept
+                if kept:  # an allOf whose every branch was left out constrains nothing
+                    out[key] = kept
         if isinstance(out.get("required"), list):
             self.names.update(name for name in out["required"] if isinstance(name, str))
         if "oneOf" in out:
