@@ -126,3 +126,28 @@ def test_the_openapi_base_dialect_is_imported(tmp_path: Path) -> None:
         "components": {"schemas": {"A": {"type": "object"}}},
     }
     assert component_schemas(doc)["A"]["type"] == "object"
+
+
+def test_a_property_named_like_a_data_keyword_is_a_schema() -> None:
+    """``properties: {"default": {"$ref": ...}}`` names a property: its ``$ref`` is
+    rewritten and followed like any other (and a property named ``$ref`` is a schema)."""
+    from accord.service.openapi import component_schemas
+
+    ref = {"$ref": "#/components/schemas/B"}
+    doc = {
+        "openapi": "3.1.0",
+        "components": {
+            "schemas": {
+                "A": {
+                    "type": "object",
+                    "properties": {"default": ref, "example": ref, "$ref": {"type": "string"}},
+                },
+                "B": {"type": "integer"},
+            }
+        },
+    }
+    schema = component_schemas(doc, components=["A"])["A"]
+    assert schema["properties"]["default"] == {"$ref": "#/$defs/B"}
+    assert schema["properties"]["example"] == {"$ref": "#/$defs/B"}
+    assert schema["properties"]["$ref"] == {"type": "string"}
+    assert schema["$defs"] == {"B": {"type": "integer"}}

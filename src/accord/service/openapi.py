@@ -116,33 +116,43 @@ def load_openapi(source: str, *, base: Path | None = None) -> tuple[dict[str, An
 
 # Keywords whose value is data, not a schema: a ``{"$ref": ...}`` object there is a
 # value (``const: {"$ref": "#/components/schemas/B"}`` accepts exactly that object), so
-# it is neither rewritten nor followed.
+# it is neither rewritten nor followed. Under a keyword whose value maps names to
+# subschemas, a key is a name (a property called ``default`` is a schema).
 _DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples", "example"})
+_NAME_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
 
 
-def _refs(node: Any) -> Iterator[str]:
+def _is_data(key: str, names: bool) -> bool:
+    return not names and key in _DATA_KEYWORDS
+
+
+def _refs(node: Any, names: bool = False) -> Iterator[str]:
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if isinstance(ref, str) and not names:
             yield ref
         for key, value in node.items():
-            if key not in _DATA_KEYWORDS:
-                yield from _refs(value)
+            if not _is_data(key, names):
+                yield from _refs(value, not names and key in _NAME_MAPS)
     elif isinstance(node, list):
         for item in node:
             yield from _refs(item)
 
 
-def _rewrite(node: Any, own: str, *, file: str, pointer: str) -> Any:
+def _rewrite(node: Any, own: str, *, file: str, pointer: str, names: bool = False) -> Any:
     if isinstance(node, dict):
         out: dict[str, Any] = {}
         for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
+            where = _pointer.join(pointer, key)
+            if key == "$ref" and isinstance(value, str) and not names:
                 out[key] = _local_ref(value, own, file=file, pointer=pointer)
-            elif key in _DATA_KEYWORDS:
+            elif _is_data(key, names):
                 out[key] = copy.deepcopy(value)
             else:
-                out[key] = _rewrite(value, own, file=file, pointer=_pointer.join(pointer, key))
+                inner = not names and key in _NAME_MAPS
+                out[key] = _rewrite(value, own, file=file, pointer=where, names=inner)
         return out
     if isinstance(node, list):
         return [_rewrite(v, own, file=file, pointer=f"{pointer}/{i}") for i, v in enumerate(node)]
