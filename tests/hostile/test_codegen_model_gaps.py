@@ -197,3 +197,35 @@ def test_typed_extra_keys_beside_properties_are_generated(tmp_path: Any) -> None
         sys.path.remove(str(out))
         for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_extras"]:
             del sys.modules[name]
+
+
+def test_a_property_named_enum_or_const_keeps_its_ref(tmp_path: Any) -> None:
+    """``$defs`` keys the generator cannot name are renamed and every ``$ref`` to them
+    rewritten, but not under a key ``enum``/``const`` (data), which also skipped
+    properties so named, nor when the bundle wrote the reference %-encoded (``a%20b``):
+    the ``$ref`` dangled and codegen failed for the registry."""
+    schema = {
+        "$schema": DRAFT_2020_12,
+        "type": "object",
+        "$defs": {"a b": {"type": "integer"}},
+        "properties": {
+            "enum": {"$ref": "#/$defs/a b"},
+            "const": {"$ref": "#/$defs/a b"},
+            "x": {"$ref": "#/$defs/a b"},
+        },
+    }
+    root = tmp_path / "contracts"
+    publish(root, "hostile.named", {"1.0.0": schema})
+    out = tmp_path / "out"
+    generate_package(Registry.load(root), out, package=PACKAGE + "_named")
+    sys.path.insert(0, str(out))
+    try:
+        module = importlib.import_module(f"{PACKAGE}_named.hostile.named.v1_0_0")
+        module.MODEL.model_validate({"enum": 1, "const": 2, "x": 3})
+        for wrong in ({"enum": "x"}, {"const": "x"}, {"x": "x"}):
+            with pytest.raises(ValidationError):
+                module.MODEL.model_validate(wrong)
+    finally:
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_named"]:
+            del sys.modules[name]

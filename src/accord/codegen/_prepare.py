@@ -29,6 +29,7 @@ import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from accord.codegen._idents import field_attr, version_ident
 from accord.core import pointer as _pointer
@@ -453,17 +454,21 @@ def _rename_defs(schema: dict[str, Any]) -> None:
     _rewrite_refs(schema, prefixes)
 
 
-def _rewrite_refs(node: Any, prefixes: Mapping[str, str]) -> None:
+def _rewrite_refs(node: Any, prefixes: Mapping[str, str], *, names: bool = False) -> None:
+    """Rewrite ``$ref`` values in schema positions; ``names``: ``node`` maps names to
+    subschemas (a property called ``enum`` or ``const`` is a schema, not data)."""
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if isinstance(ref, str) and not names:
+            ref = unquote(ref)  # a URI fragment (the bundler writes "a b" as a%20b)
             for old, new in prefixes.items():
                 if ref == old or ref.startswith(old + "/"):
                     node["$ref"] = new + ref[len(old) :]
                     break
         for key, value in node.items():
-            if key not in ("enum", "const"):
-                _rewrite_refs(value, prefixes)
+            if names or key not in ("enum", "const"):
+                inner = not names and key in _SUBSCHEMA_MAPS
+                _rewrite_refs(value, prefixes, names=inner)
     elif isinstance(node, list):
         for item in node:
             _rewrite_refs(item, prefixes)
