@@ -14,7 +14,9 @@ Three jobs, in one walk over schema positions (never over data such as ``enum``,
    ``$ref``, the combinators, and ``pattern`` when it is in a portable subset).
    Annotations (``title``, ``description``, ``default``, ``examples``, unknown
    keywords, ...) are dropped: they change nothing the validator decides, and they are
-   the text an attacker would craft.
+   the text an attacker would craft. A kept keyword the generator would read apart
+   from the reference (a bound beside no ``type``, a bound a float cannot hold, an
+   ``enum``/``const`` Python equality blurs) is dropped or listed too (``loosen``).
 3. **Record** every validation keyword dropped, as a *gap*: dropping a keyword only
    loosens the model (keywords are conjunctive), and each gap is listed in the
    generated module's docstring, where the contract validator is named as the judge.
@@ -23,9 +25,11 @@ Three jobs, in one walk over schema positions (never over data such as ``enum``,
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from accord.codegen._idents import field_attr, version_ident
 from accord.core import pointer as _pointer
@@ -39,6 +43,7 @@ _UNSAFE_PREFIXES = ("x-python", "x-datamodel", "x-is-", "x-enum", "x-pydantic")
 _SUBSCHEMA = ("additionalProperties", "items")
 _SUBSCHEMA_MAPS = ("properties", "$defs")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+_CHOICES = frozenset({"anyOf", "oneOf"})
 _VALUES = (
     "type", "required", "enum", "const", "minLength", "maxLength", "minimum", "maximum",
     "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "$ref",
@@ -62,11 +67,152 @@ _DROPPED_SUBSCHEMA = (
 _DROPPED_MAPS = ("patternProperties", "dependentSchemas", "definitions")
 _DROPPED_LISTS = ("prefixItems",)
 
-# A pattern is kept only when pydantic's engine (Rust ``regex``) and ECMA-262 agree
-# on it: ASCII literals, escaped punctuation, character classes of those, anchors,
-# groups, alternation and counted quantifiers. ``.``, ``\d``/``\w``/``\s``/``\b``
-# (Unicode-aware in Rust), look-arounds and back-references are left to the validator.
-_PORTABLE_PATTERN = re.compile(r"(?:[A-Za-z0-9 ^$|()\[\]{},*+?:!#%&'<=>@_`~\"/;-]|\\[^A-Za-z0-9])*")
+# A pattern is kept only when pydantic's engine (Rust ``regex``) and the reference read
+# it alike: ASCII literals, escaped syntax characters, plain character classes of those,
+# anchors, ``(...)``/``(?:...)`` groups, alternation and quantifiers on an atom. ``.``,
+# ``\d``/``\w``/``\s``/``\b`` (Unicode-aware in Rust), look-arounds and
+# back-references are left to the validator. So is everything Rust reads as syntax where
+# ECMA-262 reads text: a ``[`` inside a class (``[[:digit:]]`` is a POSIX class to Rust,
+# the characters ``[:digit`` then ``]`` to ECMA-262), ``&&``/``--``/``~~`` in a class
+# (set operations), other ``(?`` groups (flags, named groups), a quantifier on a
+# quantifier or an anchor, a ``{`` or ``}`` that is not a quantifier, escapes of other
+# characters (``\<`` is a word boundary to Rust). Counts above 1000 are left out too:
+# Rust may refuse to compile them (the module would fail at import).
+_LITERALS = frozenset(string.ascii_letters + string.digits + " ,:!#%&'<=>@_`~\"/;-")
+_ESCAPABLE = frozenset("^$\\.*+?()[]{}|/-")
+_CLASS_LITERALS = (_LITERALS | frozenset("^$|()*+?{}.")) - frozenset("-&~")
+_QUANTIFIER = re.compile(r"[*+?]|\{([0-9]{1,4})(,([0-9]{0,4}))?\}")
+_MAX_COUNT = 1000
+
+
+def _class_end(pattern: str, start: int) -> int | None:
+    """The index after the ``]`` closing the class opened at ``start``, or None when the
+    class holds anything outside the portable subset."""
+    i = start + 1
+    if pattern.startswith("^", i):
+        i += 1
+    first = i
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "]" and i > first:
+            return i + 1
+        if char == "\\" and i + 1 < len(pattern) and pattern[i + 1] in _ESCAPABLE:
+            i += 2
+        elif char in _CLASS_LITERALS:
+            i += 1
+        elif char in "-&~" and not pattern.startswith(char * 2, i):
+            i += 1  # doubled, Rust reads a set operation
+        else:
+            return None
+    return None
+
+
+def _portable_pattern(pattern: str) -> bool:
+    """Whether ``pattern`` is in the subset Rust ``regex`` and the reference agree on."""
+    depth = 0
+    quantifiable = False  # the previous token is an atom a quantifier may follow
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        quantifier = _QUANTIFIER.match(pattern, i)
+        if quantifier is not None:
+            low, _, high = quantifier.groups()
+            counts = [int(n) for n in (low, high) if n]
+            if not quantifiable or any(n > _MAX_COUNT for n in counts):
+                return False
+            if len(counts) == 2 and counts[0] > counts[1]:
+                return False
+            i = quantifier.end()
+            if pattern.startswith("?", i):
+                i += 1  # lazy
+            quantifiable = False
+            continue
+        if char == "[":
+            end = _class_end(pattern, i)
+            if end is None:
+                return False
+            i, quantifiable = end, True
+        elif char == "\\":
+            if i + 1 >= len(pattern) or pattern[i + 1] not in _ESCAPABLE:
+                return False
+            i, quantifiable = i + 2, True
+        elif char == "(":
+            depth += 1
+            i += 3 if pattern.startswith("(?:", i) else 1
+            if pattern.startswith("?", i):
+                return False  # a flag, named or look-around group
+            quantifiable = False
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+            i, quantifiable = i + 1, True
+        elif char in "^$|":
+            i, quantifiable = i + 1, False
+        elif char in _LITERALS:
+            i, quantifiable = i + 1, True
+        else:
+            return False  # ., {, }, ], a non-ASCII character, ...
+    return depth == 0
+
+
+# What the generator makes of a kept keyword, where that is looser or stricter than the
+# reference (each measured on datamodel-code-generator 0.89 and pydantic 2). A loose
+# reading is listed as a gap; a strict one (the model refusing a valid payload) is not
+# given to the generator at all, so the model only loosens.
+# - A bound or length beside no single ``type`` it applies to: the generator types the
+#   value ``Any`` (``{"maximum": 5}`` accepted 6).
+_APPLIES_TO = {
+    "minLength": "string",
+    "maxLength": "string",
+    "pattern": "string",
+    "minItems": "array",
+    "maxItems": "array",
+    "minimum": "number",
+    "maximum": "number",
+    "exclusiveMinimum": "number",
+    "exclusiveMaximum": "number",
+}
+# - A numeric bound a float cannot hold exactly: the model compares with the rounded
+#   float (``maximum: 10**30`` accepted 10**30 + 1).
+_FLOAT_EXACT = 2**53
+
+
+def _typed_for(schema: Mapping[str, Any], keyword: str) -> bool:
+    """Whether ``schema``'s ``type`` is the one ``keyword`` constrains."""
+    wanted = _APPLIES_TO[keyword]
+    kind = schema.get("type")
+    if isinstance(kind, list) and len(kind) == 2 and "null" in kind:
+        kind = kind[0] if kind[1] == "null" else kind[1]  # ["integer", "null"] is Optional
+    return kind == wanted or (wanted == "number" and kind == "integer")
+
+
+def _exact_bound(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False  # a Decimal the loader kept exact, or not a number
+    return not isinstance(value, int) or abs(value) <= _FLOAT_EXACT
+
+
+def _literal_gap(values: Any) -> str | None:
+    """Why pydantic's ``Literal`` does not read these ``enum``/``const`` values as the
+    reference does, or None. ``Literal`` compares with Python equality, so ``true``
+    equals ``1`` and ``false`` equals ``0`` (``const: 1`` accepted ``true``); an array or
+    object becomes a typed container (``const: [1, 2]`` accepted ``[1, 2, 3]``)."""
+    flat = values if isinstance(values, list) else []
+    if any(isinstance(v, list | dict) for v in flat):
+        return "array or object values"
+    booleans = any(isinstance(v, bool) for v in flat)
+    zero_one = any(
+        not isinstance(v, bool) and isinstance(v, int | float) and v in (0, 1) for v in flat
+    )
+    reasons = []
+    if booleans or zero_one:
+        reasons.append("true/false against 1/0")
+    if any(isinstance(v, float) for v in flat):
+        # The generator types a float value as any float (enum [0.5, 2] accepted 3.7
+        # beside "type": "integer").
+        reasons.append("floating-point values")
+    return " and ".join(reasons) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +300,11 @@ class _Walker:
         for key in (*_ROOT_ONLY, *_VALUES) if root else _VALUES:
             if key in schema:
                 out[key] = schema[key]
+        self.loosen(schema, out)
         if "$ref" in out:
             self.refs.append((out["$ref"], f"{pointer}/$ref"))
         for key in sorted(_GAP_KEYWORDS & schema.keys()):
-            if key == "pattern" and self.portable(schema[key]):
+            if key == "pattern" and self.portable(schema[key]) and _typed_for(schema, key):
                 out[key] = schema[key]
                 continue
             detail = str(schema[key]) if key == "format" else ""
@@ -169,6 +316,18 @@ class _Walker:
                 continue
             if key == "additionalProperties" and "patternProperties" in schema:
                 continue  # would reject keys the dropped patternProperties allows
+            if (
+                key == "additionalProperties"
+                and isinstance(schema[key], dict)
+                and (schema.get("properties"))
+            ):
+                # Beside properties the generator types other keys by assigning the
+                # class's __annotations__ (refused by the allow-list, so codegen failed
+                # for the whole registry): they are accepted as they come instead.
+                out[key] = True
+                self.scan(schema[key], f"{pointer}/{key}")
+                self.gaps.add((key, "the schema of keys not in properties"))
+                continue
             if key == "items" and "prefixItems" in schema:
                 self.gaps.add(("items", "after prefixItems"))
                 continue
@@ -185,16 +344,50 @@ class _Walker:
         for key in _SUBSCHEMA_LISTS:
             value = schema.get(key)
             if isinstance(value, list):
-                out[key] = [self.prune(sub, f"{pointer}/{key}/{i}") for i, sub in enumerate(value)]
+                kept = []
+                for i, sub in enumerate(value):
+                    if key == "allOf" and isinstance(sub, dict) and sub.keys() & _CHOICES:
+                        # The generator merges allOf branches by inheritance and reads a
+                        # branch's anyOf/oneOf as one mandatory choice ({"v": {}} was
+                        # refused where its first branch accepts anything): left out.
+                        self.scan(sub, f"{pointer}/{key}/{i}")
+                        self.gaps.add(("allOf", "a branch choosing with anyOf/oneOf"))
+                        continue
+                    kept.append(self.prune(sub, f"{pointer}/{key}/{i}"))
+                if kept:  # an allOf whose every branch was left out constrains nothing
+                    out[key] = kept
         if isinstance(out.get("required"), list):
             self.names.update(name for name in out["required"] if isinstance(name, str))
         if "oneOf" in out:
             self.gaps.add(("oneOf", "exactly-one (the model accepts any branch)"))
         return out
 
+    def loosen(self, schema: Mapping[str, Any], out: dict[str, Any]) -> None:
+        """Drop from ``out`` (or list as a gap) what the generator reads apart from the
+        reference (see :data:`_APPLIES_TO`)."""
+        for key in _APPLIES_TO.keys() & out.keys():
+            if not _typed_for(schema, key):
+                del out[key]
+                self.gaps.add((key, "beside no single type it applies to"))
+            elif _APPLIES_TO[key] == "number" and not _exact_bound(out[key]):
+                del out[key]
+                self.gaps.add((key, "a bound a float cannot hold exactly"))
+        for key in ("const", "enum"):
+            values = out.get(key) if key == "enum" else [out.get(key)]
+            if key in out and (why := _literal_gap(values)) is not None:
+                if why == "array or object values" or "floating-point" in why:
+                    # a typed container would refuse 1.0 for 1; a float value is typed as
+                    # any float, which also loses the schema's own "type": "integer"
+                    del out[key]
+                self.gaps.add((key, why))
+        if "allOf" in schema:
+            # The generator merges the branches into one model: a bound or a closed
+            # object in one branch does not always reach the others.
+            self.gaps.add(("allOf", "branches merged into one model"))
+
     @staticmethod
     def portable(pattern: Any) -> bool:
-        return isinstance(pattern, str) and bool(_PORTABLE_PATTERN.fullmatch(pattern))
+        return isinstance(pattern, str) and _portable_pattern(pattern)
 
 
 def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
@@ -261,17 +454,21 @@ def _rename_defs(schema: dict[str, Any]) -> None:
     _rewrite_refs(schema, prefixes)
 
 
-def _rewrite_refs(node: Any, prefixes: Mapping[str, str]) -> None:
+def _rewrite_refs(node: Any, prefixes: Mapping[str, str], *, names: bool = False) -> None:
+    """Rewrite ``$ref`` values in schema positions; ``names``: ``node`` maps names to
+    subschemas (a property called ``enum`` or ``const`` is a schema, not data)."""
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if isinstance(ref, str) and not names:
+            ref = unquote(ref)  # a URI fragment (the bundler writes "a b" as a%20b)
             for old, new in prefixes.items():
                 if ref == old or ref.startswith(old + "/"):
                     node["$ref"] = new + ref[len(old) :]
                     break
         for key, value in node.items():
-            if key not in ("enum", "const"):
-                _rewrite_refs(value, prefixes)
+            if names or key not in ("enum", "const"):
+                inner = not names and key in _SUBSCHEMA_MAPS
+                _rewrite_refs(value, prefixes, names=inner)
     elif isinstance(node, list):
         for item in node:
             _rewrite_refs(item, prefixes)

@@ -34,6 +34,11 @@ _BUILTINS = frozenset(
 )  # fmt: skip
 
 
+def _is_none_default(name: str, args: list[ast.expr]) -> bool:
+    """``Field(None)``: the generator's annotation for a ``"type": "null"`` property."""
+    return name == "Field" and len(args) == 1 and ast.dump(args[0]) == ast.dump(ast.Constant(None))
+
+
 class _Checker:
     def __init__(self, package: str, file: str | None) -> None:
         self.package = package
@@ -90,7 +95,9 @@ class _Checker:
                     self.expr(key)
                 for item in items:
                     self.expr(item)
-            case ast.Call(func=ast.Name(id=name), args=[], keywords=keywords) if name in _CALLS:
+            case ast.Call(func=ast.Name(id=name), args=args, keywords=keywords) if (
+                name in _CALLS and (not args or _is_none_default(name, args))
+            ):
                 self.expr(ast.Name(id=name, ctx=ast.Load(), lineno=node.lineno))
                 for kw in keywords:
                     if kw.arg is None:

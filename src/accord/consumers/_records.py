@@ -77,6 +77,21 @@ def _check(doc: Any, file: str) -> dict[str, Any]:
     for key in ("provider", "provider_version", "verified_at"):
         if not isinstance(doc.get(key), str):
             raise bad(f"{key!r} must be a string", f"/{key}")
+    # A record is the one of the provider version its path names (record_path): a
+    # copied or renamed file claiming another version would otherwise stand for it (the
+    # last file read wins), and a stale copy could answer for a newer failed one.
+    parts = file.split("/")
+    if len(parts) == 3 and parts[0] == VERIFICATIONS_DIR:
+        if doc["provider"] != parts[1]:
+            where = parts[1]
+            raise bad(
+                f"'provider' is {doc['provider']!r} but the record is under {where!r}", "/provider"
+            )
+        if f"{doc['provider_version']}.json" != parts[2]:
+            raise bad(
+                f"'provider_version' is {doc['provider_version']!r} but the file is {parts[2]!r}",
+                "/provider_version",
+            )
     results = doc.get("results")
     if not isinstance(results, list):
         raise bad("'results' must be a list", "/results")

@@ -114,26 +114,45 @@ def load_openapi(source: str, *, base: Path | None = None) -> tuple[dict[str, An
     return document, source
 
 
-def _refs(node: Any) -> Iterator[str]:
+# Keywords whose value is data, not a schema: a ``{"$ref": ...}`` object there is a
+# value (``const: {"$ref": "#/components/schemas/B"}`` accepts exactly that object), so
+# it is neither rewritten nor followed. Under a keyword whose value maps names to
+# subschemas, a key is a name (a property called ``default`` is a schema).
+_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples", "example"})
+_NAME_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+
+
+def _is_data(key: str, names: bool) -> bool:
+    return not names and key in _DATA_KEYWORDS
+
+
+def _refs(node: Any, names: bool = False) -> Iterator[str]:
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if isinstance(ref, str) and not names:
             yield ref
-        for value in node.values():
-            yield from _refs(value)
+        for key, value in node.items():
+            if not _is_data(key, names):
+                yield from _refs(value, not names and key in _NAME_MAPS)
     elif isinstance(node, list):
         for item in node:
             yield from _refs(item)
 
 
-def _rewrite(node: Any, own: str, *, file: str, pointer: str) -> Any:
+def _rewrite(node: Any, own: str, *, file: str, pointer: str, names: bool = False) -> Any:
     if isinstance(node, dict):
         out: dict[str, Any] = {}
         for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
+            where = _pointer.join(pointer, key)
+            if key == "$ref" and isinstance(value, str) and not names:
                 out[key] = _local_ref(value, own, file=file, pointer=pointer)
+            elif _is_data(key, names):
+                out[key] = copy.deepcopy(value)
             else:
-                out[key] = _rewrite(value, own, file=file, pointer=_pointer.join(pointer, key))
+                inner = not names and key in _NAME_MAPS
+                out[key] = _rewrite(value, own, file=file, pointer=where, names=inner)
         return out
     if isinstance(node, list):
         return [_rewrite(v, own, file=file, pointer=f"{pointer}/{i}") for i, v in enumerate(node)]
@@ -195,10 +214,13 @@ def component_schemas(
 
     Raises:
         RefError: a remote, non-component or dangling ``$ref``.
+        SchemaError: ``openapi-defs-collision``: a component's own ``$defs`` entry has
+            the name of a component it references.
         UsageError: a named component does not exist.
     """
     from accord.gate.publish import pydantic_profile
 
+    _check_dialect(document.get("jsonSchemaDialect"), source, "/jsonSchemaDialect")
     schemas = document.get("components", {}).get("schemas", {})
     if not isinstance(schemas, dict):
         raise SchemaError(
@@ -229,9 +251,24 @@ def component_schemas(
                 pointer=_pointer.join("/components/schemas", name),
             )
         where = _pointer.join("/components/schemas", name)
+        deps = _closure(schemas, name, file=source)
+        for part in (name, *deps):
+            if isinstance(schemas[part], dict) and "$schema" in schemas[part]:
+                at = _pointer.join("/components/schemas", part, "$schema")
+                _check_dialect(schemas[part]["$schema"], source, at)
         root = _rewrite(body, name, file=source, pointer=where)
         defs = dict(root.get("$defs", {}))
-        for dep in _closure(schemas, name, file=source):
+        for dep in deps:
+            if dep in defs:
+                # Both would be #/$defs/<dep>: the component's own definition would be
+                # silently replaced by the other component (or the reverse).
+                raise SchemaError(
+                    f"component {name!r} defines $defs/{dep} and references the component "
+                    f"{dep!r}; both would be embedded as #/$defs/{dep}: rename one",
+                    code="openapi-defs-collision",
+                    file=source,
+                    pointer=_pointer.join(where, "$defs", dep),
+                )
             defs[dep] = _rewrite(
                 schemas[dep], name, file=source, pointer=_pointer.join("/components/schemas", dep)
             )
@@ -240,6 +277,32 @@ def component_schemas(
         out[name] = pydantic_profile(root)
         out[name]["$schema"] = DRAFT_2020_12
     return out
+
+
+# The dialects whose schemas accord publishes as they are: 2020-12 and OpenAPI 3.1's
+# default (2020-12 with the OAS vocabulary of annotations: discriminator, xml, example).
+_DIALECTS = frozenset(
+    {
+        DRAFT_2020_12,
+        DRAFT_2020_12 + "#",
+        "https://spec.openapis.org/oas/3.1/dialect/base",
+        "https://spec.openapis.org/oas/3.1/dialect/2024-10-25",
+    }
+)
+
+
+def _check_dialect(value: Any, source: str, pointer: str) -> None:
+    """Refuse another dialect: each component is published as 2020-12, which reads a
+    draft-07 schema differently (``$ref`` siblings apply, ``dependencies`` is unknown)."""
+    if value is None or value in _DIALECTS:
+        return
+    raise SchemaError(
+        f"schema dialect {value!r}: only JSON Schema 2020-12 (OpenAPI 3.1's default) is "
+        "imported; each component would be published as 2020-12, which reads it differently",
+        code="openapi-dialect",
+        file=source,
+        pointer=pointer,
+    )
 
 
 def contract_name(component: str) -> str:

@@ -326,7 +326,10 @@ def fast_refusals(schema: Any) -> list[Refusal]:
     'prefixItems'
     """
     refusals = _declared_refusals(schema)
+    positions: set[str] = set()
+    local_refs: list[tuple[str, str]] = []
     for where, node in _walk(schema):
+        positions.add(where)
         for keyword, value in node.items():
             at = f"{where}/{_pointer.escape(keyword)}"  # join(where, keyword), one call
             if keyword in _FAST_REFUSED:
@@ -337,6 +340,8 @@ def fast_refusals(schema: Any) -> list[Refusal]:
                 )
             elif keyword == "$ref":
                 refusals.extend(_ref_refusals(node, value, at))
+                if isinstance(value, str) and (value == "#" or value.startswith("#/")):
+                    local_refs.append((value, at))
             elif keyword in ("const", "enum") and _holds_ref(value):
                 refusals.append(
                     Refusal(keyword, at, "fastjsonschema reads a $ref inside data as a reference")
@@ -355,7 +360,35 @@ def fast_refusals(schema: Any) -> list[Refusal]:
                 for pattern in value:
                     refusals.extend(_pattern_refusal(pattern, keyword, _pointer.join(at, pattern)))
         refusals.extend(_unsatisfiable_required(node, where))
+    refusals.extend(_refs_outside(positions, local_refs, "fastjsonschema"))
     return refusals
+
+
+def _refs_outside(
+    positions: set[str], local_refs: list[tuple[str, str]], engine: str
+) -> list[Refusal]:
+    """A refusal for each local ``$ref`` whose target is not a subschema position.
+
+    Every check of a backend's eligibility (and the pattern translation before
+    compiling) reads the positions :func:`_walk` visits; the engines follow a ``$ref``
+    anywhere, so a target elsewhere (inside a ``const``, an unknown keyword) would be
+    read unchecked: ``"$ref": "#/properties/w/const"`` with a ``const`` holding
+    ``{"pattern": "^\\d$"}`` matched Arabic-Indic digits with Python's ``\\d``.
+    """
+    if not local_refs:
+        return []
+    from urllib.parse import unquote
+
+    return [
+        Refusal(
+            "$ref",
+            at,
+            f"{ref!r} points outside the schema's subschema positions (into data or an "
+            f"unknown keyword), which {engine} would read without accord's checks",
+        )
+        for ref, at in local_refs
+        if unquote(ref[1:]) not in positions  # a URI fragment: %-encoded JSON pointer
+    ]
 
 
 def _holds_ref(value: Any) -> bool:
@@ -481,7 +514,13 @@ def python_refusals(schema: Any) -> list[Refusal]:
     from accord.validation.patterns import pattern_search
 
     refusals = _declared_refusals(schema)
+    positions: set[str] = set()
+    local_refs: list[tuple[str, str]] = []
     for where, node in _walk(schema):
+        positions.add(where)
+        ref = node.get("$ref")
+        if isinstance(ref, str) and (ref == "#" or ref.startswith("#/")):
+            local_refs.append((ref, _pointer.join(where, "$ref")))
         value = node.get("format")
         if isinstance(value, str):
             reason = _format_disagreement(value)
@@ -498,6 +537,9 @@ def python_refusals(schema: Any) -> list[Refusal]:
                 (p, "patternProperties", _pointer.join(at, p)) for p in node["patternProperties"]
             )
         for pattern, keyword, at in patterns:
+            if _word_boundary(pattern):
+                refusals.append(Refusal(keyword, at, _WORD_BOUNDARY.format(pattern=pattern)))
+                continue
             try:
                 reading = pattern_search(pattern)
             except Exception:  # noqa: BLE001 - regress cannot read it: nothing to compare
@@ -506,7 +548,39 @@ def python_refusals(schema: Any) -> list[Refusal]:
                 )
                 continue
             refusals.extend(_probe_refusal(pattern, keyword, at, reading))
+    refusals.extend(_refs_outside(positions, local_refs, "python-jsonschema"))
     return refusals
+
+
+# The reference's \b and \B are Unicode-aware (é is a word character), regress's are
+# ASCII, and no rewrite reproduces them (patterns._as_reference_reads). The probe reads
+# strings of at most two characters (and literals), too short to show it for most
+# patterns: "\bfoo" passed the probe and the python backend then accepted "éfoo",
+# which the reference refuses.
+_WORD_BOUNDARY = (
+    "pattern {pattern!r}: \\b and \\B are Unicode-aware in the reference and ASCII in "
+    "regress; only the reference decides"
+)
+
+
+def _word_boundary(pattern: str) -> bool:
+    """Whether ``pattern`` holds ``\\b`` or ``\\B`` outside a class (``[\\b]`` is a
+    backspace)."""
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            if not in_class and pattern[i + 1] in "bB":
+                return True
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        i += 1
+    return False
 
 
 _PYTHON_NOTE = (

@@ -1,0 +1,231 @@
+"""A generated model refuses no payload the reference accepts (but the two places its
+docstring names), and accepts one the reference refuses only through a keyword its
+docstring lists as not checked.
+
+Before, each case below broke that without a word in the docstring: ``const: 1``
+accepted ``true`` (pydantic's ``Literal`` compares with Python equality), ``const:
+{"a": 1}`` became ``dict[str, int]`` (accepting ``{"a": 1, "b": 2}``, refusing
+``{"a": 1.0}``), ``maximum: 10**30`` was compared as a float (``10**30 + 1`` passed),
+``{"maximum": 5}`` (or a ``pattern``) without a ``type`` was typed ``Any``, and a bound
+in one ``allOf`` branch or ``additionalProperties: false`` beside ``allOf`` did not reach
+the model, and an ``allOf`` branch's ``oneOf`` became a required choice (refusing ``{}``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from _registry_builders import DRAFT_2020_12, publish
+from accord.codegen import generate_package
+from accord.registry.model import Registry
+from accord.validation import reference as _reference
+
+PACKAGE = "accord_hostile_gaps"
+
+
+def _object(props: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"$schema": DRAFT_2020_12, "type": "object", "properties": props, **more}
+
+
+CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
+    "const-one": (_object({"v": {"const": 1}}), [{"v": True}, {"v": 1.0}, {"v": 1}]),
+    "const-true": (_object({"v": {"const": True}}), [{"v": 1}, {"v": True}]),
+    "enum-null-zero": (_object({"v": {"enum": [None, 0]}}), [{"v": False}, {"v": 0.0}]),
+    "const-object": (
+        _object({"v": {"const": {"a": 1}}}),
+        [{"v": {"a": True}}, {"v": {"a": 1.0}}, {"v": {"a": 1, "b": 2}}, {"v": {"a": 1}}],
+    ),
+    "const-array": (_object({"v": {"const": [1, 2]}}), [{"v": [1, 2, 3]}, {"v": [1.0, 2]}]),
+    "enum-mixed": (
+        _object({"v": {"enum": ["a", 1, None, [1], {"a": 1}]}}),
+        [{"v": [True]}, {"v": {"a": 1.0}}, {"v": "b"}, {"v": [1.0]}],
+    ),
+    "enum-float": (
+        _object({"v": {"type": ["integer", "null"], "enum": [0.5, 2]}}),
+        [{"v": 3}, {"v": 3.7}, {"v": 2}, {"v": 0.5}],
+    ),
+    "big-bound": (
+        _object({"v": {"type": "number", "maximum": 10**30}}),
+        [{"v": 10**30 + 1}, {"v": 1e30}, {"v": 10**30}],
+    ),
+    "integer-bound": (
+        _object({"v": {"type": "integer", "maximum": 2**53 + 1}}),
+        [{"v": 2**53 + 2}, {"v": 2**53 + 1}],
+    ),
+    "untyped-maximum": (_object({"v": {"maximum": 5}}), [{"v": 6}, {"v": "x"}]),
+    "untyped-length": (_object({"v": {"minLength": 2}}), [{"v": "a"}, {"v": 1}]),
+    "untyped-pattern": (_object({"v": {"pattern": "^[a-c]+$"}}), [{"v": "!!"}, {"v": 1}]),
+    "allof-bound": (
+        _object({"v": {"allOf": [{"type": "integer"}, {"maximum": 3}]}}),
+        [{"v": 4}, {"v": 3}],
+    ),
+    "allof-closed": (
+        _object(
+            {
+                "v": {
+                    "type": "object",
+                    "properties": {"a": {"type": "integer"}},
+                    "additionalProperties": False,
+                    "allOf": [{"properties": {"b": {"type": "string"}}}],
+                }
+            }
+        ),
+        [{"v": {"b": "x"}}, {"v": {"a": 1}}],
+    ),
+    "allof-choice": (
+        _object(
+            {
+                "v": {
+                    "allOf": [
+                        {"type": "object", "properties": {"a": {"type": "string"}}},
+                        {
+                            "oneOf": [
+                                {},
+                                {
+                                    "type": "object",
+                                    "properties": {"b": {"type": "integer"}},
+                                    "required": ["b"],
+                                },
+                            ]
+                        },
+                    ]
+                }
+            }
+        ),
+        [{"v": {}}, {"v": {"a": "x"}}, {"v": {"b": 1}}],
+    ),
+    "optional-bounds": (
+        _object({"v": {"type": ["integer", "null"], "maximum": 5, "minimum": 2}}),
+        [{"v": 6}, {"v": 1}, {"v": 3}],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    root = tmp_path_factory.mktemp("gaps") / "contracts"
+    for name, (schema, _) in CASES.items():
+        publish(root, f"hostile.{name}", {"1.0.0": schema})
+    registry = Registry.load(root)
+    generate_package(registry, root.parent / "out", package=PACKAGE)
+    sys.path.insert(0, str(root.parent / "out"))
+    try:
+        yield registry
+    finally:
+        sys.path.remove(str(root.parent / "out"))
+        for module in [m for m in sys.modules if m.split(".")[0] == PACKAGE]:
+            del sys.modules[module]
+
+
+def _gaps(docstring: str) -> set[str]:
+    _, _, tail = docstring.partition("Not checked by this model")
+    return {line[2:].split(":")[0] for line in tail.splitlines() if line.startswith("- ")}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_model_only_loosens_and_says_where(package: Registry, name: str) -> None:
+    module = importlib.import_module(f"{PACKAGE}.hostile.{name.replace('-', '_')}.v1_0_0")
+    bundle = package.bundle(f"hostile.{name}@1.0.0")
+    gaps = _gaps(module.__doc__ or "")
+    for payload in CASES[name][1]:
+        valid = _reference.is_valid(bundle, payload)
+        try:
+            module.MODEL.model_validate(payload)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted or not valid, f"the model refuses {payload}, which is valid"
+        if accepted and not valid:
+            errors = _reference.reference_validator(bundle).iter_errors(payload)
+            keywords = {str(list(e.schema_path)[-1]) for e in errors}
+            # a merged allOf can drop any keyword of its branches and siblings
+            assert keywords <= gaps or "allOf" in gaps, (payload, keywords, gaps)
+
+
+def test_a_null_property_is_generated(tmp_path: Any) -> None:
+    """The generator writes ``Annotated[None, Field(None)]`` for ``"type": "null"``; the
+    allow-list refused it (``codegen-unsafe-output``), so no package could be generated
+    for a registry holding one."""
+    root = tmp_path / "contracts"
+    publish(root, "hostile.nothing", {"1.0.0": _object({"v": {"type": "null"}})})
+    out = tmp_path / "out"
+    generate_package(Registry.load(root), out, package=PACKAGE + "_null")
+    sys.path.insert(0, str(out))
+    try:
+        module = importlib.import_module(f"{PACKAGE}_null.hostile.nothing.v1_0_0")
+        module.MODEL.model_validate({"v": None})
+        for wrong in (0, False, ""):
+            with pytest.raises(ValidationError):
+                module.MODEL.model_validate({"v": wrong})
+    finally:
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_null"]:
+            del sys.modules[name]
+
+
+def test_typed_extra_keys_beside_properties_are_generated(tmp_path: Any) -> None:
+    """``properties`` with a schema for ``additionalProperties``: the generator typed the
+    other keys by assigning ``__annotations__`` in the class body, which the allow-list
+    refuses, so ``accord codegen`` failed (exit 2) for every registry holding one. The
+    model now accepts other keys as they come and lists the gap."""
+    schema = _object(
+        {"v": {"type": "object", "properties": {"a": {"type": "string"}},
+               "additionalProperties": {"type": "integer"}}}
+    )  # fmt: skip
+    root = tmp_path / "contracts"
+    publish(root, "hostile.extras", {"1.0.0": schema})
+    out = tmp_path / "out"
+    registry = Registry.load(root)
+    generate_package(registry, out, package=PACKAGE + "_extras")
+    sys.path.insert(0, str(out))
+    try:
+        module = importlib.import_module(f"{PACKAGE}_extras.hostile.extras.v1_0_0")
+        assert "additionalProperties" in _gaps(module.__doc__ or "")
+        bundle = registry.bundle("hostile.extras@1.0.0")
+        for payload in ({"v": {"a": "x", "z": 1}}, {"v": {"a": "x", "z": "s"}}):
+            module.MODEL.model_validate(payload)  # accepted: valid, or through the gap
+        assert _reference.is_valid(bundle, {"v": {"a": "x", "z": 1}})
+        with pytest.raises(ValidationError):
+            module.MODEL.model_validate({"v": {"a": 1}})
+    finally:
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_extras"]:
+            del sys.modules[name]
+
+
+def test_a_property_named_enum_or_const_keeps_its_ref(tmp_path: Any) -> None:
+    """``$defs`` keys the generator cannot name are renamed and every ``$ref`` to them
+    rewritten, but not under a key ``enum``/``const`` (data), which also skipped
+    properties so named, nor when the bundle wrote the reference %-encoded (``a%20b``):
+    the ``$ref`` dangled and codegen failed for the registry."""
+    schema = {
+        "$schema": DRAFT_2020_12,
+        "type": "object",
+        "$defs": {"a b": {"type": "integer"}},
+        "properties": {
+            "enum": {"$ref": "#/$defs/a b"},
+            "const": {"$ref": "#/$defs/a b"},
+            "x": {"$ref": "#/$defs/a b"},
+        },
+    }
+    root = tmp_path / "contracts"
+    publish(root, "hostile.named", {"1.0.0": schema})
+    out = tmp_path / "out"
+    generate_package(Registry.load(root), out, package=PACKAGE + "_named")
+    sys.path.insert(0, str(out))
+    try:
+        module = importlib.import_module(f"{PACKAGE}_named.hostile.named.v1_0_0")
+        module.MODEL.model_validate({"enum": 1, "const": 2, "x": 3})
+        for wrong in ({"enum": "x"}, {"const": "x"}, {"x": "x"}):
+            with pytest.raises(ValidationError):
+                module.MODEL.model_validate(wrong)
+    finally:
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_named"]:
+            del sys.modules[name]
