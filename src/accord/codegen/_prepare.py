@@ -93,69 +93,85 @@ def _resolves(document: Any, ref: str) -> bool:
     return found and isinstance(node, (dict, bool))
 
 
+# Where a walk is, as a chain ``(parent, token)`` (the root is ``None``), rendered as a
+# JSON pointer only for an error or a ``$ref`` to resolve: most nodes never need theirs,
+# and building every pointer string was a fifth of prepare's time.
+_At = tuple[Any, str | int] | None
+
+
+def _pointer_of(at: _At) -> str:
+    """The JSON pointer of ``at``: ``_pointer.from_parts`` of its tokens, root first."""
+    tokens: list[str | int] = []
+    while at is not None:
+        at, token = at
+        tokens.append(token)
+    return _pointer.from_parts(reversed(tokens))
+
+
 class _Walker:
     def __init__(self, root: Any, file: str | None) -> None:
         self.root = root
         self.file = file
         self.gaps: set[tuple[str, str]] = set()
-        self.refs: list[tuple[str, str]] = []
+        self.refs: list[tuple[str, _At]] = []
         self.names: set[str] = set()
 
-    def unsafe(self, key: str, pointer: str) -> SchemaError:
+    def unsafe(self, key: str, at: _At) -> SchemaError:
         return SchemaError(
             f"schema keyword {key!r} would make the code generator import or run "
             "arbitrary code; remove it (accord generates plain models only)",
             code="codegen-unsafe-key",
             file=self.file,
-            pointer=pointer,
+            pointer=_pointer_of((at, key)),
         )
 
-    def check_keys(self, schema: Mapping[str, Any], pointer: str) -> None:
+    def check_keys(self, schema: Mapping[str, Any], at: _At) -> None:
         for key in schema:
             if key in _UNSAFE_KEYS or key.startswith(_UNSAFE_PREFIXES):
-                raise self.unsafe(key, f"{pointer}/{_pointer.escape(key)}")
+                raise self.unsafe(key, at)
 
-    def scan(self, schema: Any, pointer: str) -> None:
+    def scan(self, schema: Any, at: _At) -> None:
         """Only look for unsafe keys (in subschemas that are dropped)."""
         if not isinstance(schema, dict):
             return
-        self.check_keys(schema, pointer)
+        self.check_keys(schema, at)
         for key in (*_SUBSCHEMA, *_DROPPED_SUBSCHEMA):
             if key in schema:
-                self.scan(schema[key], f"{pointer}/{key}")
+                self.scan(schema[key], (at, key))
         for key in (*_SUBSCHEMA_MAPS, *_DROPPED_MAPS):
             if isinstance(schema.get(key), dict):
                 for name, sub in schema[key].items():
-                    self.scan(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
+                    self.scan(sub, ((at, key), name))
         for key in (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS):
             if isinstance(schema.get(key), list):
                 for i, sub in enumerate(schema[key]):
-                    self.scan(sub, f"{pointer}/{key}/{i}")
+                    self.scan(sub, ((at, key), i))
 
-    def prune(self, schema: Any, pointer: str, *, root: bool = False) -> Any:
+    def prune(self, schema: Any, at: _At, *, root: bool = False) -> Any:
         if isinstance(schema, bool):
-            if schema is False and not pointer.endswith("/additionalProperties"):
+            # (the pointer ending in "/additionalProperties": escaped tokens hold no "/")
+            if schema is False and (at is None or at[1] != "additionalProperties"):
                 self.gaps.add(("false", "a false subschema (nothing is valid there)"))
             return schema
         if not isinstance(schema, dict):
             return schema
-        self.check_keys(schema, pointer)
+        self.check_keys(schema, at)
         for key in (*_DROPPED_SUBSCHEMA, *_DROPPED_MAPS, *_DROPPED_LISTS):
             if key in schema:
                 if key in _DROPPED_MAPS and isinstance(schema[key], dict):
                     for name, sub in schema[key].items():
-                        self.scan(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
+                        self.scan(sub, ((at, key), name))
                 elif key in _DROPPED_LISTS and isinstance(schema[key], list):
                     for i, sub in enumerate(schema[key]):
-                        self.scan(sub, f"{pointer}/{key}/{i}")
+                        self.scan(sub, ((at, key), i))
                 else:
-                    self.scan(schema[key], f"{pointer}/{key}")
+                    self.scan(schema[key], (at, key))
         out: dict[str, Any] = {}
         for key in (*_ROOT_ONLY, *_VALUES) if root else _VALUES:
             if key in schema:
                 out[key] = schema[key]
         if "$ref" in out:
-            self.refs.append((out["$ref"], f"{pointer}/$ref"))
+            self.refs.append((out["$ref"], (at, "$ref")))
         for key in sorted(_GAP_KEYWORDS & schema.keys()):
             if key == "pattern" and self.portable(schema[key]):
                 out[key] = schema[key]
@@ -172,20 +188,17 @@ class _Walker:
             if key == "items" and "prefixItems" in schema:
                 self.gaps.add(("items", "after prefixItems"))
                 continue
-            out[key] = self.prune(schema[key], f"{pointer}/{key}")
+            out[key] = self.prune(schema[key], (at, key))
         for key in _SUBSCHEMA_MAPS:
             value = schema.get(key)
             if isinstance(value, dict):
                 if key == "properties":
                     self.names.update(value)
-                out[key] = {
-                    name: self.prune(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
-                    for name, sub in value.items()
-                }
+                out[key] = {name: self.prune(sub, ((at, key), name)) for name, sub in value.items()}
         for key in _SUBSCHEMA_LISTS:
             value = schema.get(key)
             if isinstance(value, list):
-                out[key] = [self.prune(sub, f"{pointer}/{key}/{i}") for i, sub in enumerate(value)]
+                out[key] = [self.prune(sub, ((at, key), i)) for i, sub in enumerate(value)]
         if isinstance(out.get("required"), list):
             self.names.update(name for name in out["required"] if isinstance(name, str))
         if "oneOf" in out:
@@ -205,22 +218,22 @@ def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
             into the bundled document.
     """
     walker = _Walker(bundle, file)
-    pruned = walker.prune(dict(bundle), "", root=True)
-    for ref, pointer in walker.refs:
+    pruned = walker.prune(dict(bundle), None, root=True)
+    for ref, at in walker.refs:
         if not isinstance(ref, str) or not _resolves(bundle, ref):
             raise SchemaError(
                 f"$ref {ref!r} does not resolve inside the bundled schema; a model would "
                 "silently type it Any, so accord refuses to generate one",
                 code="codegen-dangling-ref",
                 file=file,
-                pointer=pointer,
+                pointer=_pointer_of(at),
             )
         if not _resolves(pruned, ref):
             raise SchemaError(
                 f"$ref {ref!r} points into a keyword generated models cannot check",
                 code="codegen-dangling-ref",
                 file=file,
-                pointer=pointer,
+                pointer=_pointer_of(at),
             )
     _rename_defs(pruned)
     aliases = {name: field_attr(name) for name in sorted(walker.names) if field_attr(name) != name}
