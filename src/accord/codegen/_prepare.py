@@ -61,6 +61,13 @@ _DROPPED_SUBSCHEMA = (
 )  # fmt: skip
 _DROPPED_MAPS = ("patternProperties", "dependentSchemas", "definitions")
 _DROPPED_LISTS = ("prefixItems",)
+# The same keywords in the orders the walks visit them, built once, not once per node.
+_SCAN_SINGLE = (*_SUBSCHEMA, *_DROPPED_SUBSCHEMA)
+_SCAN_MAPS = (*_SUBSCHEMA_MAPS, *_DROPPED_MAPS)
+_SCAN_LISTS = (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS)
+_DROPPED = (*_DROPPED_SUBSCHEMA, *_DROPPED_MAPS, *_DROPPED_LISTS)
+_DROPPED_SET = frozenset(_DROPPED)
+_ROOT_VALUES = (*_ROOT_ONLY, *_VALUES)
 
 # A pattern is kept only when pydantic's engine (Rust ``regex``) and ECMA-262 agree
 # on it: ASCII literals, escaped punctuation, character classes of those, anchors,
@@ -135,14 +142,14 @@ class _Walker:
         if not isinstance(schema, dict):
             return
         self.check_keys(schema, at)
-        for key in (*_SUBSCHEMA, *_DROPPED_SUBSCHEMA):
+        for key in _SCAN_SINGLE:
             if key in schema:
                 self.scan(schema[key], (at, key))
-        for key in (*_SUBSCHEMA_MAPS, *_DROPPED_MAPS):
+        for key in _SCAN_MAPS:
             if isinstance(schema.get(key), dict):
                 for name, sub in schema[key].items():
                     self.scan(sub, ((at, key), name))
-        for key in (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS):
+        for key in _SCAN_LISTS:
             if isinstance(schema.get(key), list):
                 for i, sub in enumerate(schema[key]):
                     self.scan(sub, ((at, key), i))
@@ -156,7 +163,8 @@ class _Walker:
         if not isinstance(schema, dict):
             return schema
         self.check_keys(schema, at)
-        for key in (*_DROPPED_SUBSCHEMA, *_DROPPED_MAPS, *_DROPPED_LISTS):
+        # most nodes hold no dropped keyword: one set intersection says so
+        for key in _DROPPED if not _DROPPED_SET.isdisjoint(schema) else ():
             if key in schema:
                 if key in _DROPPED_MAPS and isinstance(schema[key], dict):
                     for name, sub in schema[key].items():
@@ -167,7 +175,7 @@ class _Walker:
                 else:
                     self.scan(schema[key], (at, key))
         out: dict[str, Any] = {}
-        for key in (*_ROOT_ONLY, *_VALUES) if root else _VALUES:
+        for key in _ROOT_VALUES if root else _VALUES:
             if key in schema:
                 out[key] = schema[key]
         if "$ref" in out:
