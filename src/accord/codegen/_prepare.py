@@ -244,7 +244,8 @@ def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
                 pointer=_pointer_of(at),
             )
     _rename_defs(pruned)
-    aliases = {name: field_attr(name) for name in sorted(walker.names) if field_attr(name) != name}
+    attrs = {name: field_attr(name) for name in sorted(walker.names)}  # once per name
+    aliases = {name: attr for name, attr in attrs.items() if attr != name}
     return Prepared(schema=pruned, gaps=tuple(sorted(walker.gaps)), aliases=aliases)
 
 
