@@ -41,8 +41,29 @@ def _render(schema: dict[str, Any], name: str = "thing") -> str:
         ({"$defs": {"d": {"x-python-import": {"module": "os"}}}}, "/$defs/d/x-python-import"),
         ({"not": {"x-enum-varnames": ["a"]}}, "/not/x-enum-varnames"),
         ({"items": {"x-is-base-class": True}}, "/items/x-is-base-class"),
+        # pointers are rendered from the walk's path only on error: escaped names,
+        # list indices, and subschemas of dropped keywords (walked by scan)
+        (
+            {"properties": {"a/b~c": {"anyOf": [{}, {"x-pydantic-x": 1}]}}},
+            "/properties/a~1b~0c/anyOf/1/x-pydantic-x",
+        ),
+        (
+            {"patternProperties": {"^a/": {"items": {"prefixItems": [{}, {"javaType": "X"}]}}}},
+            "/patternProperties/^a~1/items/prefixItems/1/javaType",
+        ),
+        ({"$defs": {"d": {"not": {"x~y": {}, "x-datamodel/z": 1}}}}, "/$defs/d/not/x-datamodel~1z"),
     ],
-    ids=["customTypePath", "customBasePath", "x-python-type", "x-python-import", "in-not", "x-is"],
+    ids=[
+        "customTypePath",
+        "customBasePath",
+        "x-python-type",
+        "x-python-import",
+        "in-not",
+        "x-is",
+        "escaped-and-index",
+        "dropped-map-and-list",
+        "escaped-key",
+    ],
 )
 def test_unsafe_keys_are_refused(schema: dict[str, Any], pointer: str) -> None:
     with pytest.raises(SchemaError) as caught:
@@ -64,6 +85,13 @@ def test_dangling_refs_are_refused(ref: str) -> None:
         _render({"type": "object", "properties": {"a": {"$ref": ref}}})
     assert caught.value.code == "codegen-dangling-ref"
     assert caught.value.pointer == "/properties/a/$ref"
+
+
+def test_dangling_ref_pointer_names_escaped_names_and_indices() -> None:
+    schema = {"type": "object", "properties": {"a~/b": {"oneOf": [{}, {"$ref": "#/nowhere"}]}}}
+    with pytest.raises(SchemaError) as caught:
+        _render(schema)
+    assert caught.value.pointer == "/properties/a~0~1b/oneOf/1/$ref"
 
 
 @pytest.mark.parametrize(
@@ -226,3 +254,60 @@ def test_injection_corpus_yields_inert_faithful_code(tmp_path: Path) -> None:
         check=True,
     )
     assert json.loads(result.stdout) == verdicts
+
+
+_EXPRESSIONS = [
+    "int", "StrictStr", "None", "undefined", "__import__", "Literal", "A", "Z",
+    "'x'", "1", "-1", "-1.5", "True", "b'x'", "1j", "...", "-'x'", "+1", "~1", "not 1",
+    "int | None", "int & str", "int | f()", "list[int]", "dict[str, list[A | None]]",
+    "Literal['a', 1, None, -2]", "Annotated[StrictStr, Field(max_length=3)]",
+    "Annotated[int, Field(ge=-1, alias='a-b')]", "Unknown[int]", "os[int]", "list[os]",
+    "list[int][0]", "x.y[int]", "Literal[f'{1}']", "Field(**k)", "Field(1)",
+    "Field(default=__import__('os'))", "Field(default=[1, (2, 3), {'a': -1}])",
+    "ConfigDict(extra='forbid')", "print()", "Field", "ConfigDict().x", "f(x)",
+    "{'a': 1}", "{**a}", "{'a': os}", "[1, A]", "(1, __x)", "(1, 2)[0]", "lambda: 1",
+    "a if b else c", "x.y", "Literal[1] | list[dict[str, Annotated[int, Field(gt=0)]]]",
+    "A | B", "A | x.y", "Annotated[int, Field(default=Field(default=os))]",
+]  # fmt: skip
+
+
+def _verdict(check: Any, source: str) -> str:
+    try:
+        check(ast.parse(source, mode="eval").body)
+    except CodegenError as exc:
+        return f"{exc.code}: {exc} line={exc.line}"
+    return "ok"
+
+
+@pytest.mark.parametrize("source", _EXPRESSIONS)
+def test_expr_fast_path_gives_the_allow_lists_verdict(source: str) -> None:
+    # _Checker.expr accepts common shapes without trying any_expr's patterns: on every
+    # expression (allowed or not) it must give exactly any_expr's verdict and error.
+    from accord.codegen._safety import _Checker
+
+    def checker() -> _Checker:
+        made = _Checker("accord_models", "f.py")
+        made.names |= {"StrictStr", "Literal", "Annotated", "Field", "ConfigDict", "A", "B"}
+        return made
+
+    fast = checker()
+    slow = checker()
+    slow.expr = slow.any_expr  # type: ignore[method-assign]
+    assert _verdict(fast.expr, source) == _verdict(slow.expr, source)
+    # twice: names remembered by the first check give the same second verdict
+    assert _verdict(fast.expr, source) == _verdict(slow.expr, source)
+
+
+def test_expr_fast_path_and_the_allow_list_accept_the_golden_modules() -> None:
+    from accord.codegen._safety import _Checker, check_tree
+
+    golden = sorted((Path(__file__).parent / "golden").glob("*.py.txt"))
+    assert golden
+    for module in golden:
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        check_tree(tree, package="accord_models")
+        slow = _Checker("accord_models", module.name)
+        slow.expr = slow.any_expr  # type: ignore[method-assign]
+        slow.names.update(s.name for s in tree.body if isinstance(s, ast.ClassDef))
+        for index, stmt in enumerate(tree.body):
+            slow.statement(stmt, index)

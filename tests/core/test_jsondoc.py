@@ -113,6 +113,26 @@ def test_atomic_write_exclusive_never_overwrites(tmp_path: Path) -> None:
     assert path.read_bytes() == b"third"
 
 
+def test_atomic_write_fsyncs_unless_told_the_file_is_derived(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fsync = os.fsync
+    synced: list[int] = []
+
+    def counting_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    atomic_write(tmp_path / "durable.json", b"{}")
+    assert len(synced) == 1
+    atomic_write(tmp_path / "derived.py", b"x = 1\n", durable=False)
+    atomic_write(tmp_path / "derived.py", b"x = 2\n", durable=False)
+    assert len(synced) == 1
+    assert (tmp_path / "derived.py").read_bytes() == b"x = 2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["derived.py", "durable.json"]
+
+
 def test_atomic_write_new_file_follows_the_umask(tmp_path: Path) -> None:
     # mkstemp's 0600 made wheels in dist/ unreadable to anyone but their builder.
     previous = os.umask(0o022)

@@ -180,3 +180,27 @@ def test_cli_explain_backend(capsys: pytest.CaptureFixture[str]) -> None:
     assert "refused" in out
     assert "format 'email'" in out
     assert main([*argv, "--backend", "fast"]) == 2
+
+
+def test_fast_refusals_skips_only_keywords_no_branch_reads() -> None:
+    # fast_refusals builds a keyword's pointer only for the keywords in _FAST_INSPECTED:
+    # every keyword one of its branches compares with must be in that set, or a refusal
+    # would be skipped.
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(_backends.fast_refusals))
+    tested: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and getattr(node.left, "id", None) == "keyword":
+            for right in node.comparators:
+                if isinstance(right, ast.Name):
+                    assert right.id in ("_FAST_REFUSED", "_FAST_INSPECTED")
+                    tested |= set(_backends._FAST_REFUSED) if right.id == "_FAST_REFUSED" else set()
+                elif isinstance(right, ast.Tuple):
+                    tested |= {elt.value for elt in right.elts if isinstance(elt, ast.Constant)}
+                else:
+                    assert isinstance(right, ast.Constant)
+                    tested.add(right.value)
+    assert len(tested) > len(_backends._FAST_REFUSED) + 5
+    assert tested == set(_backends._FAST_INSPECTED)

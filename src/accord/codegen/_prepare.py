@@ -66,6 +66,13 @@ _DROPPED_SUBSCHEMA = (
 )  # fmt: skip
 _DROPPED_MAPS = ("patternProperties", "dependentSchemas", "definitions")
 _DROPPED_LISTS = ("prefixItems",)
+# The same keywords in the orders the walks visit them, built once, not once per node.
+_SCAN_SINGLE = (*_SUBSCHEMA, *_DROPPED_SUBSCHEMA)
+_SCAN_MAPS = (*_SUBSCHEMA_MAPS, *_DROPPED_MAPS)
+_SCAN_LISTS = (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS)
+_DROPPED = (*_DROPPED_SUBSCHEMA, *_DROPPED_MAPS, *_DROPPED_LISTS)
+_DROPPED_SET = frozenset(_DROPPED)
+_ROOT_VALUES = (*_ROOT_ONLY, *_VALUES)
 
 # A pattern is kept only when pydantic's engine (Rust ``regex``) and the reference read
 # it alike: ASCII literals, escaped syntax characters, plain character classes of those,
@@ -239,70 +246,87 @@ def _resolves(document: Any, ref: str) -> bool:
     return found and isinstance(node, (dict, bool))
 
 
+# Where a walk is, as a chain ``(parent, token)`` (the root is ``None``), rendered as a
+# JSON pointer only for an error or a ``$ref`` to resolve: most nodes never need theirs,
+# and building every pointer string was a fifth of prepare's time.
+_At = tuple[Any, str | int] | None
+
+
+def _pointer_of(at: _At) -> str:
+    """The JSON pointer of ``at``: ``_pointer.from_parts`` of its tokens, root first."""
+    tokens: list[str | int] = []
+    while at is not None:
+        at, token = at
+        tokens.append(token)
+    return _pointer.from_parts(reversed(tokens))
+
+
 class _Walker:
     def __init__(self, root: Any, file: str | None) -> None:
         self.root = root
         self.file = file
         self.gaps: set[tuple[str, str]] = set()
-        self.refs: list[tuple[str, str]] = []
+        self.refs: list[tuple[str, _At]] = []
         self.names: set[str] = set()
 
-    def unsafe(self, key: str, pointer: str) -> SchemaError:
+    def unsafe(self, key: str, at: _At) -> SchemaError:
         return SchemaError(
             f"schema keyword {key!r} would make the code generator import or run "
             "arbitrary code; remove it (accord generates plain models only)",
             code="codegen-unsafe-key",
             file=self.file,
-            pointer=pointer,
+            pointer=_pointer_of((at, key)),
         )
 
-    def check_keys(self, schema: Mapping[str, Any], pointer: str) -> None:
+    def check_keys(self, schema: Mapping[str, Any], at: _At) -> None:
         for key in schema:
             if key in _UNSAFE_KEYS or key.startswith(_UNSAFE_PREFIXES):
-                raise self.unsafe(key, f"{pointer}/{_pointer.escape(key)}")
+                raise self.unsafe(key, at)
 
-    def scan(self, schema: Any, pointer: str) -> None:
+    def scan(self, schema: Any, at: _At) -> None:
         """Only look for unsafe keys (in subschemas that are dropped)."""
         if not isinstance(schema, dict):
             return
-        self.check_keys(schema, pointer)
-        for key in (*_SUBSCHEMA, *_DROPPED_SUBSCHEMA):
+        self.check_keys(schema, at)
+        for key in _SCAN_SINGLE:
             if key in schema:
-                self.scan(schema[key], f"{pointer}/{key}")
-        for key in (*_SUBSCHEMA_MAPS, *_DROPPED_MAPS):
+                self.scan(schema[key], (at, key))
+        for key in _SCAN_MAPS:
             if isinstance(schema.get(key), dict):
                 for name, sub in schema[key].items():
-                    self.scan(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
-        for key in (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS):
+                    self.scan(sub, ((at, key), name))
+        for key in _SCAN_LISTS:
             if isinstance(schema.get(key), list):
                 for i, sub in enumerate(schema[key]):
-                    self.scan(sub, f"{pointer}/{key}/{i}")
+                    self.scan(sub, ((at, key), i))
 
-    def prune(self, schema: Any, pointer: str, *, root: bool = False) -> Any:
+    def prune(self, schema: Any, at: _At, *, root: bool = False) -> Any:
         if isinstance(schema, bool):
-            if schema is False and not pointer.endswith("/additionalProperties"):
+            # (the pointer ending in "/additionalProperties": escaped tokens hold no "/")
+            if schema is False and (at is None or at[1] != "additionalProperties"):
                 self.gaps.add(("false", "a false subschema (nothing is valid there)"))
             return schema
         if not isinstance(schema, dict):
             return schema
-        self.check_keys(schema, pointer)
-        for key in (*_DROPPED_SUBSCHEMA, *_DROPPED_MAPS, *_DROPPED_LISTS):
+        self.check_keys(schema, at)
+        # most nodes hold no dropped keyword: one set intersection says so
+        for key in _DROPPED if not _DROPPED_SET.isdisjoint(schema) else ():
             if key in schema:
                 if key in _DROPPED_MAPS and isinstance(schema[key], dict):
                     for name, sub in schema[key].items():
-                        self.scan(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
+                        self.scan(sub, ((at, key), name))
                 elif key in _DROPPED_LISTS and isinstance(schema[key], list):
                     for i, sub in enumerate(schema[key]):
-                        self.scan(sub, f"{pointer}/{key}/{i}")
+                        self.scan(sub, ((at, key), i))
                 else:
-                    self.scan(schema[key], f"{pointer}/{key}")
+                    self.scan(schema[key], (at, key))
         out: dict[str, Any] = {}
-        for key in (*_ROOT_ONLY, *_VALUES) if root else _VALUES:
+        for key in _ROOT_VALUES if root else _VALUES:
             if key in schema:
                 out[key] = schema[key]
         self.loosen(schema, out)
         if "$ref" in out:
-            self.refs.append((out["$ref"], f"{pointer}/$ref"))
+            self.refs.append((out["$ref"], (at, "$ref")))
         for key in sorted(_GAP_KEYWORDS & schema.keys()):
             if key == "pattern" and self.portable(schema[key]) and _typed_for(schema, key):
                 out[key] = schema[key]
@@ -325,22 +349,19 @@ class _Walker:
                 # class's __annotations__ (refused by the allow-list, so codegen failed
                 # for the whole registry): they are accepted as they come instead.
                 out[key] = True
-                self.scan(schema[key], f"{pointer}/{key}")
+                self.scan(schema[key], (at, key))
                 self.gaps.add((key, "the schema of keys not in properties"))
                 continue
             if key == "items" and "prefixItems" in schema:
                 self.gaps.add(("items", "after prefixItems"))
                 continue
-            out[key] = self.prune(schema[key], f"{pointer}/{key}")
+            out[key] = self.prune(schema[key], (at, key))
         for key in _SUBSCHEMA_MAPS:
             value = schema.get(key)
             if isinstance(value, dict):
                 if key == "properties":
                     self.names.update(value)
-                out[key] = {
-                    name: self.prune(sub, f"{pointer}/{key}/{_pointer.escape(name)}")
-                    for name, sub in value.items()
-                }
+                out[key] = {name: self.prune(sub, ((at, key), name)) for name, sub in value.items()}
         for key in _SUBSCHEMA_LISTS:
             value = schema.get(key)
             if isinstance(value, list):
@@ -350,10 +371,10 @@ class _Walker:
                         # The generator merges allOf branches by inheritance and reads a
                         # branch's anyOf/oneOf as one mandatory choice ({"v": {}} was
                         # refused where its first branch accepts anything): left out.
-                        self.scan(sub, f"{pointer}/{key}/{i}")
+                        self.scan(sub, ((at, key), i))
                         self.gaps.add(("allOf", "a branch choosing with anyOf/oneOf"))
                         continue
-                    kept.append(self.prune(sub, f"{pointer}/{key}/{i}"))
+                    kept.append(self.prune(sub, ((at, key), i)))
                 if kept:  # an allOf whose every branch was left out constrains nothing
                     out[key] = kept
         if isinstance(out.get("required"), list):
@@ -398,25 +419,26 @@ def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
             into the bundled document.
     """
     walker = _Walker(bundle, file)
-    pruned = walker.prune(dict(bundle), "", root=True)
-    for ref, pointer in walker.refs:
+    pruned = walker.prune(dict(bundle), None, root=True)
+    for ref, at in walker.refs:
         if not isinstance(ref, str) or not _resolves(bundle, ref):
             raise SchemaError(
                 f"$ref {ref!r} does not resolve inside the bundled schema; a model would "
                 "silently type it Any, so accord refuses to generate one",
                 code="codegen-dangling-ref",
                 file=file,
-                pointer=pointer,
+                pointer=_pointer_of(at),
             )
         if not _resolves(pruned, ref):
             raise SchemaError(
                 f"$ref {ref!r} points into a keyword generated models cannot check",
                 code="codegen-dangling-ref",
                 file=file,
-                pointer=pointer,
+                pointer=_pointer_of(at),
             )
     _rename_defs(pruned)
-    aliases = {name: field_attr(name) for name in sorted(walker.names) if field_attr(name) != name}
+    attrs = {name: field_attr(name) for name in sorted(walker.names)}  # once per name
+    aliases = {name: attr for name, attr in attrs.items() if attr != name}
     return Prepared(schema=pruned, gaps=tuple(sorted(walker.gaps)), aliases=aliases)
 
 

@@ -103,7 +103,19 @@ def _ensure_generator() -> None:
 def generator_options(*, double_quotes: bool = True) -> dict[str, Any]:
     """The keyword arguments accord passes to the generator's ``generate`` for every
     version (:data:`_OPTIONS` as the generator's own types), ``class_name``, ``aliases``
-    and the header aside; also what the benchmark's peer and the tests run."""
+    and the header aside; also what the benchmark's peer and the tests run.
+
+    A fresh copy (lists too) of the options built once per process: they depend on
+    nothing but ``double_quotes`` and the settings file, and building them took an
+    import of four generator modules' names per version."""
+    options = _generator_options(double_quotes)
+    return {
+        key: list(value) if isinstance(value, list) else value for key, value in options.items()
+    }
+
+
+@functools.cache
+def _generator_options(double_quotes: bool) -> dict[str, Any]:
     from datamodel_code_generator import InputFileType, LiteralType, PythonVersion
     from datamodel_code_generator.enums import DataModelType, StrictTypes
     from datamodel_code_generator.format import Formatter
@@ -171,6 +183,7 @@ def _generate(prepared: Prepared, root_class: str, *, file: str) -> str:
     return output
 
 
+@functools.cache  # imported (or found missing) once per process, not once per call
 def _quote_normaliser() -> Callable[[str], str] | None:
     """The generator's own quote-normalising step (the pinned version's private
     ``_normalize_string_quotes``), or ``None`` when this release has no such function: the

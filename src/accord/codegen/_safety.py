@@ -32,6 +32,7 @@ _BUILTINS = frozenset(
     {"str", "int", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple",
      "type", "object", "None"}
 )  # fmt: skip
+_CONSTANT_TYPES = (str, int, float, bool, type(None))
 
 
 def _is_none_default(name: str, args: list[ast.expr]) -> bool:
@@ -44,6 +45,7 @@ class _Checker:
         self.package = package
         self.file = file
         self.names: set[str] = set(_BUILTINS)
+        self.known: set[str] = set()  # names read and allowed already (see name())
         self.classes: set[str] = set()
 
     def fail(self, node: ast.AST | None, why: str) -> CodegenError:
@@ -68,10 +70,60 @@ class _Checker:
         if name.startswith("__") or not name.isidentifier():
             raise self.fail(node, f"name {name!r} is not allowed")
 
+    def name(self, name: str, node: ast.AST) -> None:
+        """``name`` read as an expression on ``node``'s line: allowed and known.
+
+        A name that passed once is remembered: the test is pure and ``names`` only
+        grows, so it would pass again (a module reads a few names thousands of times).
+        """
+        if name in self.known:
+            return
+        self.check_name(name, node)
+        if name not in self.names:
+            raise self.fail(node, f"unknown name {name!r}")
+        self.known.add(name)
+
     def expr(self, node: ast.expr) -> None:
+        """Refuse ``node`` unless it is an allowed expression (:meth:`any_expr`).
+
+        The shapes generated annotations and values are made of are accepted here first,
+        each only where the case of :meth:`any_expr` it stands for would accept it, with
+        the same checks in the same order; every other node (including every refusal)
+        takes :meth:`any_expr` itself. That costs a few type tests instead of trying up
+        to nine patterns, and no throw-away ``Name`` node per ``Field``/``Annotated``.
+        """
+        if isinstance(node, ast.Name):
+            self.name(node.id, node)
+            return
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, _CONSTANT_TYPES):
+                return
+        elif isinstance(node, ast.Subscript):
+            value = node.value
+            if isinstance(value, ast.Name) and value.id in _GENERIC:
+                self.name(value.id, node)
+                self.expr(node.slice)
+                return
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and not node.args and func.id in _CALLS:
+                self.name(func.id, node)
+                for kw in node.keywords:
+                    if kw.arg is None:
+                        raise self.fail(node, "keyword unpacking")
+                    self.expr(kw.value)
+                return
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            self.expr(node.left)
+            self.expr(node.right)
+            return
+        self.any_expr(node)
+
+    def any_expr(self, node: ast.expr) -> None:
+        """The allow-list of expressions (:meth:`expr` is its fast path)."""
         match node:
             case ast.Constant(value=value):
-                if not isinstance(value, (str, int, float, bool, type(None))):
+                if not isinstance(value, _CONSTANT_TYPES):
                     raise self.fail(node, f"constant of type {type(value).__name__}")
             case ast.Name(id=name):
                 self.check_name(name, node)

@@ -1257,16 +1257,24 @@ def _temp_file(path: Path) -> tuple[int, str]:
 
 
 def atomic_write(
-    path: Path, data: bytes, *, exclusive: bool = False, new_mode: int | None = None
+    path: Path,
+    data: bytes,
+    *,
+    exclusive: bool = False,
+    new_mode: int | None = None,
+    durable: bool = True,
 ) -> None:
     """Write ``data`` to ``path`` through a temp file in the same directory.
 
     The temp file is fsynced before it takes ``path``'s name, so after a crash ``path``
-    holds its old bytes or all the new ones. With ``exclusive=True`` an existing ``path``
-    is never replaced: the temp file is hard-linked into place (atomic, fails if the
-    name exists) and :class:`FileExistsError` propagates. ``new_mode``: the mode of a
-    new file when the caller read :func:`new_file_mode` once for a batch of writes
-    (default: read now).
+    holds its old bytes or all the new ones. With ``exclusive=True`` an existing
+    ``path`` is never replaced: the temp file is hard-linked into place (atomic, fails
+    if the name exists) and :class:`FileExistsError` propagates. ``new_mode``: the mode
+    of a new file when the caller read :func:`new_file_mode` once for a batch of writes
+    (default: read now). ``durable=False`` skips the fsync, for derived files whose
+    every reader checks their digest: the rename still makes a reader see the old file
+    or the whole new one, but after a power cut the new name may hold a torn or empty
+    file, which that check must catch.
     """
     fd, tmp = _temp_file(path)
     try:
@@ -1282,7 +1290,8 @@ def atomic_write(
             view = memoryview(data)
             while view:  # plain writes: no buffered file object for one write
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         if exclusive:

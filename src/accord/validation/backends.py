@@ -259,15 +259,18 @@ def _walk(schema: Any, pointer: str = "") -> Any:
     if not isinstance(schema, dict):
         return
     yield pointer, schema
-    for keyword, value in schema.items():  # pointers built only for subschemas
+    escape = _pointer.escape  # pointers built only for subschemas, as join builds them
+    for keyword, value in schema.items():
         if keyword in _SINGLE and isinstance(value, dict):
-            yield from _walk(value, _pointer.join(pointer, keyword))
+            yield from _walk(value, f"{pointer}/{escape(keyword)}")
         elif keyword in _LIST and isinstance(value, list):
+            at = f"{pointer}/{escape(keyword)}/"
             for index, item in enumerate(value):
-                yield from _walk(item, _pointer.join(pointer, keyword, index))
+                yield from _walk(item, f"{at}{index}")
         elif keyword in _MAP and isinstance(value, dict):
+            at = f"{pointer}/{escape(keyword)}/"
             for name, item in value.items():
-                yield from _walk(item, _pointer.join(pointer, keyword, name))
+                yield from _walk(item, at + escape(name))
 
 
 def _format_disagreement(name: str) -> str | None:
@@ -331,6 +334,8 @@ def fast_refusals(schema: Any) -> list[Refusal]:
     for where, node in _walk(schema):
         positions.add(where)
         for keyword, value in node.items():
+            if keyword not in _FAST_INSPECTED:
+                continue  # no branch below reads it: its pointer is never built
             at = f"{where}/{_pointer.escape(keyword)}"  # join(where, keyword), one call
             if keyword in _FAST_REFUSED:
                 refusals.append(Refusal(keyword, at, _FAST_REFUSED[keyword]))
@@ -389,6 +394,14 @@ def _refs_outside(
         for ref, at in local_refs
         if unquote(ref[1:]) not in positions  # a URI fragment: %-encoded JSON pointer
     ]
+
+
+# Every keyword a branch of fast_refusals' loop tests for (each branch starts with its
+# keyword): tests/validation checks this set against the branches.
+_FAST_INSPECTED = frozenset(
+    {*_FAST_REFUSED, "$id", "$ref", "const", "enum", "items", "format", "pattern",
+     "patternProperties"}
+)  # fmt: skip
 
 
 def _holds_ref(value: Any) -> bool:
