@@ -1323,10 +1323,13 @@ def _read_version_file(
     return (raw, *_parse_version_file(raw, file=file, settings=settings, light=light))
 
 
-def _read_version_bytes(path: str | Path, *, file: str, settings: RegistrySettings) -> bytes:
-    """The bytes of one version file (a regular file within the size cap)."""
+def _read_version_bytes(
+    path: str | Path, *, file: str, settings: RegistrySettings, listed: bool = False
+) -> bytes:
+    """The bytes of one version file (a regular file within the size cap); ``listed``:
+    this run's listing showed a regular file there (:func:`~accord.core.jsondoc.read_regular`)."""
     return _jsondoc.read_regular(
-        path, display=file, max_bytes=settings.max_file_bytes, error=DocumentError
+        path, display=file, max_bytes=settings.max_file_bytes, error=DocumentError, listed=listed
     )
 
 
@@ -1506,7 +1509,8 @@ def _load_contract(
     entries = _entries(directory, scan.listed)
     # From the listing, not a stat: any entry of that name is read (and a symlink or
     # special file refused by the read), as a stat of the path would find it.
-    if not any(entry.name == CONTRACT_FILE for entry in entries):
+    toml = next((entry for entry in entries if entry.name == CONTRACT_FILE), None)
+    if toml is None:
         collector.error(
             "contract-toml-missing",
             f"{contract_id} has no contract.toml: add one with at least `owner` and `kind`",
@@ -1520,6 +1524,7 @@ def _load_contract(
             display=toml_rel,
             default_mode=settings.mode,
             seen=None if vouched is None else functools.partial(vouched, toml_rel),
+            listed=toml.is_file(follow_symlinks=False),
         )
         for problem in toml_problems:
             collector.add(problem)
@@ -1585,7 +1590,8 @@ def _load_contract(
         else:
             light = settled is not None and locked_digest is not None
         try:
-            raw = _read_version_bytes(path, file=rel, settings=settings)
+            # Every file in `found` was a regular file in this run's listing.
+            raw = _read_version_bytes(path, file=rel, settings=settings, listed=True)
             digest = digest_of(raw)
             trusted = locked_digest == digest
             same = light and trusted and (vouched is None or vouched(rel, raw))
