@@ -418,3 +418,13 @@ def test_only_the_base_s_own_settings_keep_files_unread(
         settings.write_bytes(branch)
     tree = git.read_tree(root.parent, git.rev_parse(root.parent, "main"), "contracts")
     assert _same_settings(root, tree) is same
+
+
+@pytest.mark.parametrize("lead", [bytes([byte]) for byte in range(256)] + [b"", b" \t\r\n"])
+@pytest.mark.parametrize("start", [b"{", b"[", b"x{", b""])
+def test_the_object_test_of_the_bytes_is_lstrip_s(lead: bytes, start: bytes) -> None:
+    # _local_refs asks whether the text opens an object without copying the file: the
+    # same answer as raw.lstrip().startswith(b"{") for every leading byte.
+    raw = lead + start
+    expected = raw.lstrip().startswith(b"{")
+    assert (registry_module._OBJECT_TEXT.match(raw) is not None) is expected

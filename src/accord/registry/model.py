@@ -1622,7 +1622,9 @@ def _load_contract(
             document = kept
             settled.add(rel)
         elif light and settled is not None:
-            if unread is not None or (same and _self_contained(document, refs[rel], file=rel)):
+            if unread is not None:  # its document is already the _Unparsed above
+                settled.add(rel)
+            elif same and _self_contained(document, refs[rel], file=rel):
                 document = _Unparsed(rel, settings)
                 settled.add(rel)
             else:
@@ -1706,6 +1708,9 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
 # file itself. Without a \u escape every key is spelled as written, so no "$schema",
 # "$ref" or "$id" can hide from this search.
 _ESCAPE = re.compile(rb"\\u")  # a compiled search: twice as fast as `in` on bytes
+# Text that opens an object: what raw.lstrip().startswith(b"{") tells, without copying
+# the file (bytes.lstrip() strips exactly these six ASCII whitespace bytes).
+_OBJECT_TEXT = re.compile(rb"[ \t\n\r\x0b\x0c]*\{")
 # One pass over the keys that matter; each match is one of:
 # - a "$ref" whose value is a local pointer (group 1, never empty: it starts with "#"),
 # - a "$schema" naming 2020-12 (group 2),
@@ -1733,7 +1738,7 @@ def _local_refs(raw: bytes) -> list[str] | None:
     ``$recursiveRef``, another dialect (it is normalised), a pointer through an array, a
     percent-encoded or escaped pointer.
     """
-    if _ESCAPE.search(raw) is not None or not raw.lstrip().startswith(b"{"):
+    if _ESCAPE.search(raw) is not None or _OBJECT_TEXT.match(raw) is None:
         return None
     refs: list[str] = []
     for ref, schema in _DOLLAR_KEYS.findall(raw):
