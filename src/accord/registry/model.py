@@ -408,15 +408,63 @@ def _write_back(document: Any, newline: bool) -> bytes:
     return text + b"\n" if newline else text
 
 
+class _Reread:
+    """What the ``raw`` slot holds instead of the bytes of a version the gate read,
+    hashed and left unparsed (``check --against``: the base commit holds it byte for
+    byte, see :func:`_load_contract`'s ``unparsed``): most are never read again in the
+    run, and holding them all is most of the run's memory (45 MB at 5,000 contracts,
+    paid in page faults). A read reads the file again and hands out its bytes only when
+    their SHA-256 is the digest the load computed (and the lock check used): the bytes
+    the load checked, or a refusal. One per load (``max_bytes``: the registry's cap)."""
+
+    __slots__ = ("max_bytes",)
+
+    def __init__(self, max_bytes: int | None) -> None:
+        self.max_bytes = max_bytes
+
+
+@lru_cache(maxsize=16)
+def _reread_marker(max_bytes: int | None) -> _Reread:
+    """The :class:`_Reread` of a registry with this cap (all its versions share it)."""
+    return _Reread(max_bytes)
+
+
+def _reread(version: ContractVersion, marker: _Reread) -> bytes:
+    """The bytes of ``version`` read again (:class:`_Reread`), kept from then on.
+
+    Raises:
+        DocumentError: ``file-unreadable``: the file is not the bytes the load
+            read (edited, replaced or deleted while the gate ran); or what
+            :func:`~accord.core.jsondoc.read_regular` refuses.
+    """
+    raw = _jsondoc.read_regular(
+        _PATH_SLOT.__get__(version, ContractVersion),
+        display=version.file,
+        max_bytes=marker.max_bytes,
+        error=DocumentError,
+    )
+    if digest_of(raw) != version.digest:
+        raise DocumentError(
+            "the file changed on disk while accord was checking it (its bytes are no "
+            "longer those it read and hashed a moment ago): run the check again",
+            code="file-unreadable",
+            file=version.file,
+        )
+    _RAW_SLOT.__set__(version, raw)  # the same bytes: no need to read them again
+    return raw
+
+
 class _Raw(_SlotField):
     """The ``raw`` field: the bytes, or written back from the document when the loader
-    proved that gives them exactly."""
+    proved that gives them exactly, or read again (:class:`_Reread`)."""
 
     def read(self, version: ContractVersion, value: Any) -> Any:
         if type(value) is _Written:
             return _write_back(_stored_document(version), value.newline)
         if type(value) is _Deferred:
             return _first_use(version, value)[0]
+        if type(value) is _Reread:
+            return _reread(version, value)
         return value
 
 
@@ -1629,12 +1677,15 @@ def _load_contract(
                 settled.add(rel)
             else:
                 document = freeze(document)
+        kept_raw: Any = raw if written is None else written
+        if unread is not None:  # the gate's: read again if ever used
+            kept_raw = _reread_marker(settings.max_file_bytes)
         loaded = _loaded_version(
             contract_id,
             version,
             path,
             rel,
-            raw if written is None else written,
+            kept_raw,
             document=document,
             yanked=yanked.get(version),
             digest=digest,
