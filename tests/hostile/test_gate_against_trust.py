@@ -418,3 +418,81 @@ def test_only_the_base_s_own_settings_keep_files_unread(
         settings.write_bytes(branch)
     tree = git.read_tree(root.parent, git.rev_parse(root.parent, "main"), "contracts")
     assert _same_settings(root, tree) is same
+
+
+@pytest.mark.parametrize("lead", [bytes([byte]) for byte in range(256)] + [b"", b" \t\r\n"])
+@pytest.mark.parametrize("start", [b"{", b"[", b"x{", b""])
+def test_the_object_test_of_the_bytes_is_lstrip_s(lead: bytes, start: bytes) -> None:
+    # _local_refs asks whether the text opens an object without copying the file: the
+    # same answer as raw.lstrip().startswith(b"{") for every leading byte.
+    raw = lead + start
+    expected = raw.lstrip().startswith(b"{")
+    assert (registry_module._OBJECT_TEXT.match(raw) is not None) is expected
+
+
+# -- a version left unread keeps no bytes: read again, and checked against its digest --
+
+_NEXT = {**SCHEMA, "properties": {**SCHEMA["properties"], "note": {"type": "string"}}}
+
+
+def _after_load(monkeypatch: pytest.MonkeyPatch, then: Any) -> list[Any]:
+    """Run ``then()`` as soon as the gate has loaded the registry; the registry loaded."""
+    from accord.gate import check as gate
+
+    real = gate._load
+    loaded: list[Any] = []
+    monkeypatch.setattr(gate, "_DIFF_CACHE", {})  # every verdict computed: files read
+
+    def load(*args: Any, **kwargs: Any) -> Any:
+        registry, findings = real(*args, **kwargs)
+        loaded.append(registry)
+        then()
+        return registry, findings
+
+    monkeypatch.setattr(gate, "_load", load)
+    return loaded
+
+
+def test_a_version_left_unread_holds_no_bytes_and_reads_back_what_the_load_hashed(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(root, "orders.c1", "1.1.0", _NEXT)  # c1 changes: its 1.0.0 is diffed
+    loaded = _after_load(monkeypatch, lambda: None)
+    report = check(root, against="main", tip=True)
+    assert report.exit_code() == 0
+    registry = loaded[0]
+    kept = registry_module._RAW_SLOT.__get__
+    untouched = registry.get("orders.c0@1.0.0")
+    assert type(kept(untouched, None)) is registry_module._Reread
+    assert untouched.raw == (root / "orders" / "c0" / "1.0.0.schema.json").read_bytes()
+    assert type(kept(untouched, None)) is bytes  # read once
+    assert untouched.document == SCHEMA
+
+
+@pytest.mark.parametrize("change", ["edited", "deleted", "symlink"])
+def test_a_version_changed_on_disk_while_the_gate_runs_is_refused_not_read(
+    root: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    # The diff of c1's new version reads 1.0.0 again: its file must still be the bytes
+    # the load read and hashed, or the run is refused (exit 2), never judged on others.
+    _write(root, "orders.c1", "1.1.0", _NEXT)
+    path = root / "orders" / "c1" / "1.0.0.schema.json"
+    other = {**SCHEMA, "properties": {"id": {"type": "string"}}}
+
+    def swap() -> None:
+        if change == "edited":
+            path.write_bytes((json.dumps(other, indent=2, sort_keys=True) + "\n").encode())
+        elif change == "deleted":
+            path.unlink()
+        else:
+            copy = root.parent / "elsewhere.json"
+            copy.write_bytes(path.read_bytes())
+            path.unlink()
+            path.symlink_to(copy)
+
+    _after_load(monkeypatch, swap)
+    with pytest.raises(AccordError) as info:
+        check(root, against="main", tip=True)
+    expected = {"edited": "file-unreadable", "deleted": "file-not-found", "symlink": "path-symlink"}
+    assert info.value.code == expected[change]
+    assert "orders/c1/1.0.0.schema.json" in str(info.value)

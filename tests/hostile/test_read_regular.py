@@ -151,3 +151,64 @@ def test_a_symlink_swapped_in_after_the_check_is_not_followed(
     with pytest.raises(DocumentError) as info:
         read_regular(victim)
     assert info.value.code == "file-unreadable"
+
+
+# -- listed: the caller's listing showed a regular file, so no lstat before the open ----
+
+
+def _special(tmp_path: Path, kind: str) -> Path:
+    """What may have taken a listed file's place since the listing."""
+    path = tmp_path / "swapped.json"
+    target = tmp_path / "secret.json"
+    target.write_text('{"secret": 1}')
+    if kind == "symlink":
+        path.symlink_to(target)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "large":
+        path.write_bytes(b"x" * 1000)
+    return path  # "missing": nothing there
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [
+        ("symlink", "path-symlink"),
+        ("fifo", "path-special-file"),
+        ("directory", "path-special-file"),
+        ("missing", "file-not-found"),
+        ("large", "json-too-large"),
+    ],
+)
+def test_a_listed_read_refuses_what_an_unlisted_one_refuses(
+    tmp_path: Path, kind: str, code: str
+) -> None:
+    path = _special(tmp_path, kind)
+    refused = {}
+    for listed in (False, True):
+        with pytest.raises(DocumentError) as info:
+            read_regular(path, display="contracts/x/1.0.0.json", max_bytes=100, listed=listed)
+        refused[listed] = (info.value.code, info.value.file, str(info.value))
+    assert refused[True] == refused[False]
+    assert refused[True][0] == code
+
+
+def test_a_listed_read_takes_no_lstat_and_reads_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "1.0.0.schema.json"
+    path.write_bytes(b'{"type": "object"}\n')
+    calls: list[object] = []
+    real = os.lstat
+
+    def counting(target: object, *args: object, **kwargs: object) -> os.stat_result:
+        calls.append(target)
+        return real(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jsondoc.os, "lstat", counting)
+    assert read_regular(path, listed=True) == path.read_bytes()
+    assert calls == []
+    assert read_regular(path) == path.read_bytes()
+    assert calls == [path]

@@ -106,9 +106,9 @@ def test_a_listed_version_is_read_once_on_first_use(
     reads: list[str] = []
     real = registry_module._read_version_bytes
 
-    def counting(path: Any, *, file: str, settings: Any) -> bytes:
+    def counting(path: Any, *, file: str, settings: Any, **options: Any) -> bytes:
         reads.append(file)
-        return real(path, file=file, settings=settings)
+        return real(path, file=file, settings=settings, **options)
 
     monkeypatch.setattr(registry_module, "_read_version_bytes", counting)
     registry = Registry.load(root)

@@ -257,7 +257,7 @@ def _with_consumers(
     """Name, on every breaking change, the registered consumers it breaks (issue: impact
     analysis in the gate), and those ``withdrawn`` expectations show it breaks.
     Registries without ``consumers/`` (now and withdrawn) pay nothing."""
-    here = (registry.root / "consumers").is_dir()
+    here = (registry.root / _CONSUMERS_DIR).is_dir()
     if report.compatible or not (here or withdrawn is not None):
         return report
     from accord.consumers._impact import annotate
@@ -1224,16 +1224,18 @@ def _withdrawn(
     The base's verification records (``records``: path -> blob id) alike: a record
     this change deletes or edits still shows its consumers verified (deleting one made
     its consumer pending, and a pending consumer does not block ``--consumers-only``)."""
-    from accord.consumers._model import from_bytes
-    from accord.consumers._records import check_record_bytes, verified_digests
-    from accord.errors import AccordError
-
     changed = [
         path for path, oid in expectations.items() if _work_blob_id(root / path, len(oid)) != oid
     ]
     dropped = [path for path, oid in records.items() if _work_blob_id(root / path, len(oid)) != oid]
     if not changed and not dropped:
         return None
+    # Only now: the consumers package takes ~10 ms to import, and most changes withdraw
+    # nothing.
+    from accord.consumers._model import from_bytes
+    from accord.consumers._records import check_record_bytes, verified_digests
+    from accord.errors import AccordError
+
     read = tree.read(changed + dropped)
     files = []
     for path in changed:
@@ -1386,6 +1388,13 @@ def _base_requires_deprecation(tree: GitTree) -> bool:
         return False
 
 
+# The folders of consumers' expectations and of verification records: the names
+# accord.consumers reads (tests/gate/test_gate_imports.py), spelled here because
+# importing that package for them costs ~10 ms of every gate run.
+_CONSUMERS_DIR = "consumers"
+_VERIFICATIONS_DIR = "verifications"
+
+
 def _tree_index(
     tree: GitTree,
 ) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str]]:
@@ -1394,10 +1403,7 @@ def _tree_index(
     ``*.json``, path -> blob id) and its verification records (``verifications/``
     ``*/*.json``), in one pass over the tree (scanning it once per contract made change
     detection quadratic: 4 million comparisons at 1,000 contracts)."""
-    from accord.consumers._model import CONSUMERS_DIR
-    from accord.consumers._records import VERIFICATIONS_DIR
-
-    lead, verifications = CONSUMERS_DIR + "/", VERIFICATIONS_DIR + "/"
+    lead, verifications = _CONSUMERS_DIR + "/", _VERIFICATIONS_DIR + "/"
     by_folder: dict[str, dict[str, str]] = {}
     expectations: dict[str, str] = {}
     records: dict[str, str] = {}
@@ -1813,7 +1819,7 @@ def _stranded(
     expectations this change deletes or edits, which still count in this change (a
     consumer's range the work tree no longer names is checked as on the base)."""
     wanted: dict[tuple[str, str], str | None] = {}
-    if (registry.root / "consumers").is_dir():
+    if (registry.root / _CONSUMERS_DIR).is_dir():
         from accord.consumers._model import discover
 
         for ef in discover(registry.root):

@@ -610,14 +610,21 @@ def contract_meta_problems(
     display: str | None = None,
     default_mode: Mode = DEFAULT_MODE,
     seen: Callable[[bytes], object] | None = None,
+    listed: bool = False,
 ) -> tuple[ContractMeta | None, list[Problem]]:
     """Read one ``contract.toml`` and report *every* problem in it (lint and the
     loader), not only the first; the metadata is ``None`` when there is any. ``seen``:
-    handed the file's bytes (:func:`read_toml`)."""
+    handed the file's bytes (:func:`read_toml`). ``listed``: this run's listing showed
+    a regular file there (:func:`~accord.core.jsondoc.read_regular`)."""
     name = display or str(path)
     try:
         raw = read_regular(
-            path, display=name, max_bytes=_MAX_TOML_BYTES, error=ConfigError, cap_hint=""
+            path,
+            display=name,
+            max_bytes=_MAX_TOML_BYTES,
+            error=ConfigError,
+            cap_hint="",
+            listed=listed,
         )
     except AccordError as exc:
         return None, [exc.problem()]

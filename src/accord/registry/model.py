@@ -408,15 +408,63 @@ def _write_back(document: Any, newline: bool) -> bytes:
     return text + b"\n" if newline else text
 
 
+class _Reread:
+    """What the ``raw`` slot holds instead of the bytes of a version the gate read,
+    hashed and left unparsed (``check --against``: the base commit holds it byte for
+    byte, see :func:`_load_contract`'s ``unparsed``): most are never read again in the
+    run, and holding them all is most of the run's memory (45 MB at 5,000 contracts,
+    paid in page faults). A read reads the file again and hands out its bytes only when
+    their SHA-256 is the digest the load computed (and the lock check used): the bytes
+    the load checked, or a refusal. One per load (``max_bytes``: the registry's cap)."""
+
+    __slots__ = ("max_bytes",)
+
+    def __init__(self, max_bytes: int | None) -> None:
+        self.max_bytes = max_bytes
+
+
+@lru_cache(maxsize=16)
+def _reread_marker(max_bytes: int | None) -> _Reread:
+    """The :class:`_Reread` of a registry with this cap (all its versions share it)."""
+    return _Reread(max_bytes)
+
+
+def _reread(version: ContractVersion, marker: _Reread) -> bytes:
+    """The bytes of ``version`` read again (:class:`_Reread`), kept from then on.
+
+    Raises:
+        DocumentError: ``file-unreadable``: the file is not the bytes the load
+            read (edited, replaced or deleted while the gate ran); or what
+            :func:`~accord.core.jsondoc.read_regular` refuses.
+    """
+    raw = _jsondoc.read_regular(
+        _PATH_SLOT.__get__(version, ContractVersion),
+        display=version.file,
+        max_bytes=marker.max_bytes,
+        error=DocumentError,
+    )
+    if digest_of(raw) != version.digest:
+        raise DocumentError(
+            "the file changed on disk while accord was checking it (its bytes are no "
+            "longer those it read and hashed a moment ago): run the check again",
+            code="file-unreadable",
+            file=version.file,
+        )
+    _RAW_SLOT.__set__(version, raw)  # the same bytes: no need to read them again
+    return raw
+
+
 class _Raw(_SlotField):
     """The ``raw`` field: the bytes, or written back from the document when the loader
-    proved that gives them exactly."""
+    proved that gives them exactly, or read again (:class:`_Reread`)."""
 
     def read(self, version: ContractVersion, value: Any) -> Any:
         if type(value) is _Written:
             return _write_back(_stored_document(version), value.newline)
         if type(value) is _Deferred:
             return _first_use(version, value)[0]
+        if type(value) is _Reread:
+            return _reread(version, value)
         return value
 
 
@@ -1323,10 +1371,13 @@ def _read_version_file(
     return (raw, *_parse_version_file(raw, file=file, settings=settings, light=light))
 
 
-def _read_version_bytes(path: str | Path, *, file: str, settings: RegistrySettings) -> bytes:
-    """The bytes of one version file (a regular file within the size cap)."""
+def _read_version_bytes(
+    path: str | Path, *, file: str, settings: RegistrySettings, listed: bool = False
+) -> bytes:
+    """The bytes of one version file (a regular file within the size cap); ``listed``:
+    this run's listing showed a regular file there (:func:`~accord.core.jsondoc.read_regular`)."""
     return _jsondoc.read_regular(
-        path, display=file, max_bytes=settings.max_file_bytes, error=DocumentError
+        path, display=file, max_bytes=settings.max_file_bytes, error=DocumentError, listed=listed
     )
 
 
@@ -1506,7 +1557,8 @@ def _load_contract(
     entries = _entries(directory, scan.listed)
     # From the listing, not a stat: any entry of that name is read (and a symlink or
     # special file refused by the read), as a stat of the path would find it.
-    if not any(entry.name == CONTRACT_FILE for entry in entries):
+    toml = next((entry for entry in entries if entry.name == CONTRACT_FILE), None)
+    if toml is None:
         collector.error(
             "contract-toml-missing",
             f"{contract_id} has no contract.toml: add one with at least `owner` and `kind`",
@@ -1520,6 +1572,7 @@ def _load_contract(
             display=toml_rel,
             default_mode=settings.mode,
             seen=None if vouched is None else functools.partial(vouched, toml_rel),
+            listed=toml.is_file(follow_symlinks=False),
         )
         for problem in toml_problems:
             collector.add(problem)
@@ -1585,7 +1638,8 @@ def _load_contract(
         else:
             light = settled is not None and locked_digest is not None
         try:
-            raw = _read_version_bytes(path, file=rel, settings=settings)
+            # Every file in `found` was a regular file in this run's listing.
+            raw = _read_version_bytes(path, file=rel, settings=settings, listed=True)
             digest = digest_of(raw)
             trusted = locked_digest == digest
             same = light and trusted and (vouched is None or vouched(rel, raw))
@@ -1616,17 +1670,22 @@ def _load_contract(
             document = kept
             settled.add(rel)
         elif light and settled is not None:
-            if unread is not None or (same and _self_contained(document, refs[rel], file=rel)):
+            if unread is not None:  # its document is already the _Unparsed above
+                settled.add(rel)
+            elif same and _self_contained(document, refs[rel], file=rel):
                 document = _Unparsed(rel, settings)
                 settled.add(rel)
             else:
                 document = freeze(document)
+        kept_raw: Any = raw if written is None else written
+        if unread is not None:  # the gate's: read again if ever used
+            kept_raw = _reread_marker(settings.max_file_bytes)
         loaded = _loaded_version(
             contract_id,
             version,
             path,
             rel,
-            raw if written is None else written,
+            kept_raw,
             document=document,
             yanked=yanked.get(version),
             digest=digest,
@@ -1700,6 +1759,9 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
 # file itself. Without a \u escape every key is spelled as written, so no "$schema",
 # "$ref" or "$id" can hide from this search.
 _ESCAPE = re.compile(rb"\\u")  # a compiled search: twice as fast as `in` on bytes
+# Text that opens an object: what raw.lstrip().startswith(b"{") tells, without copying
+# the file (bytes.lstrip() strips exactly these six ASCII whitespace bytes).
+_OBJECT_TEXT = re.compile(rb"[ \t\n\r\x0b\x0c]*\{")
 # One pass over the keys that matter; each match is one of:
 # - a "$ref" whose value is a local pointer (group 1, never empty: it starts with "#"),
 # - a "$schema" naming 2020-12 (group 2),
@@ -1727,7 +1789,7 @@ def _local_refs(raw: bytes) -> list[str] | None:
     ``$recursiveRef``, another dialect (it is normalised), a pointer through an array, a
     percent-encoded or escaped pointer.
     """
-    if _ESCAPE.search(raw) is not None or not raw.lstrip().startswith(b"{"):
+    if _ESCAPE.search(raw) is not None or _OBJECT_TEXT.match(raw) is None:
         return None
     refs: list[str] = []
     for ref, schema in _DOLLAR_KEYS.findall(raw):
