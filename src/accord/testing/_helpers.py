@@ -46,24 +46,43 @@ def _check_count(n: object, seed: object) -> None:
         raise UsageError(f"seed must be an integer, not {seed!r}", code="usage")
 
 
-def _as_payload(payload: Any) -> Any:
-    """A Pydantic model instance is checked as the service would emit it."""
+def _as_payloads(payload: Any, exclude_none: bool | None) -> list[tuple[Any, str]]:
+    """What to check, each with how it was dumped (for the message): a Pydantic model
+    instance as the service would emit it (both ways when ``exclude_none`` is ``None``),
+    anything else as it is."""
     dump = getattr(payload, "model_dump", None)
-    if callable(dump) and not isinstance(payload, type):
-        return dump(mode="json", by_alias=True, exclude_none=True)
-    return payload
+    if not callable(dump) or isinstance(payload, type):
+        return [(payload, "")]
+    ways = [True, False] if exclude_none is None else [exclude_none]
+    return [
+        (
+            dump(mode="json", by_alias=True, exclude_none=way),
+            f" (dumped with exclude_none={way})",
+        )
+        for way in ways
+    ]
 
 
 def assert_conforms(
-    payload: Any, ref: str, *, registry: Registry | str | os.PathLike[str] | None = None
+    payload: Any,
+    ref: str,
+    *,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    exclude_none: bool | None = None,
 ) -> None:
     """Fail unless ``payload`` is valid under the version ``ref`` selects.
 
     Args:
-        payload: A JSON value, or a Pydantic model instance (checked as
-            ``model_dump(mode="json", by_alias=True, exclude_none=True)``).
+        payload: A JSON value (checked as it is), or a Pydantic model instance (checked
+            as ``model_dump(mode="json", by_alias=True, exclude_none=...)``).
         ref: ``namespace.name@version`` or a range.
         registry: A registry or its directory (default: discovery).
+        exclude_none: How the producer serialises a model, as ``require()`` takes it:
+            ``True`` (``None`` fields left out) or ``False`` (kept as ``null``, FastAPI's
+            default). The default, ``None``, checks both dumps and fails if either does
+            not conform: neither one alone is the stricter (a kept ``null`` can break an
+            optional non-null field, a left-out one a required field), so a test that
+            names no serialisation cannot pass for a model whose real output fails.
 
     Raises:
         AssertionError: listing every error as ``$.path: message [keyword at
@@ -78,12 +97,22 @@ def assert_conforms(
 
     registry = registry_or_root_argument(registry)
 
+    if exclude_none is not None and not isinstance(exclude_none, bool):
+        from accord.errors import UsageError
+
+        raise UsageError(
+            f"exclude_none must be True, False or None, not {exclude_none!r}", code="usage"
+        )
     check = validator(ref, registry=registry)
-    value = _as_payload(payload)
+    for value, dumped in _as_payloads(payload, exclude_none):
+        _fail_unless_valid(check, value, dumped)
+
+
+def _fail_unless_valid(check: Any, value: Any, dumped: str) -> None:
     issues = check.errors(value)
     if not issues:
         return
-    lines = [f"payload does not conform to {check.ref} ({len(issues)} error(s)):"]
+    lines = [f"payload{dumped} does not conform to {check.ref} ({len(issues)} error(s)):"]
     lines += [
         f"  {issue.json_path}: {issue.message} [{issue.keyword} at {issue.schema_path}]"
         for issue in issues
