@@ -20,6 +20,7 @@ __all__ = [
     "did_you_mean",
     "escape_control",
     "escape_output",
+    "markdown_code",
     "short_repr",
 ]
 
@@ -42,6 +43,22 @@ def escape_control(text: str) -> str:
     'a\\\\u001b[2Jb\\\\u000ac'
     """
     return _UNSAFE_RE.sub(_visible, text)
+
+
+def markdown_code(text: str) -> str:
+    """``text`` as one Markdown code span on one line (CommonMark): controls escaped, and
+    fenced by more backticks than its longest run, so a backtick in a name cannot close
+    the span and turn the rest into Markdown.
+
+    >>> markdown_code("a`b")
+    '`` a`b ``'
+    """
+    body = escape_control(text)
+    runs = [len(run) for run in re.findall("`+", body)]
+    if not runs:
+        return f"`{body}`"
+    fence = "`" * (max(runs) + 1)
+    return f"{fence} {body} {fence}"  # the spaces are stripped: a leading ` stays content
 
 
 def short_repr(value: object) -> str:
