@@ -176,7 +176,9 @@ def examples(
     Valid ones are drawn by accord's payload generator (the engine's): the same
     ``ref``, ``n`` and ``seed`` give the same payloads everywhere, covering optional
     fields, enum values, formats and array bounds. With ``invalid=True`` each payload
-    breaks exactly one constraint (see :func:`mutations` for which one).
+    breaks exactly one constraint (see :func:`mutations` for which one). Fewer than
+    ``n`` when fewer distinct ones exist; none raises ``SchemaError`` (``examples-none``),
+    so a loop over them cannot pass having checked nothing.
 
     Example:
         >>> for payload in accord.examples("orders.order-placed@^1", n=5):  # doctest: +SKIP
@@ -191,7 +193,7 @@ def examples(
         return [m.payload for m in mutations(ref, n, seed=seed, registry=registry)]
     from accord.payloads.generate import valid_payloads
 
-    return valid_payloads(_bundle(ref, registry), n=n, seed=seed)
+    return _some(valid_payloads(_bundle(ref, registry), n=n, seed=seed), n, ref, "valid")
 
 
 def mutations(
@@ -201,14 +203,31 @@ def mutations(
     seed: int = 0,
     registry: Registry | str | os.PathLike[str] | None = None,
 ) -> list[Mutation]:
-    """Payloads that break exactly one constraint each, with the keyword and paths."""
+    """Payloads that break exactly one constraint each, with the keyword and paths
+    (none raises ``SchemaError``, ``examples-none``: the contract accepts everything)."""
     from accord.payloads.generate import invalid_payloads
     from accord.registry.model import registry_or_root_argument
 
     registry = registry_or_root_argument(registry)
     _check_count(n, seed)
 
-    return invalid_payloads(_bundle(ref, registry), n=n, seed=seed)
+    return _some(invalid_payloads(_bundle(ref, registry), n=n, seed=seed), n, ref, "invalid")
+
+
+def _some(found: list[Any], n: int, ref: str, kind: str) -> list[Any]:
+    """``found``, unless payloads were asked for and none exist: a test looping over
+    an empty list (``for event in accord_examples``) would pass having checked nothing.
+    Fewer than ``n`` is normal (a ``const`` has one valid payload)."""
+    if n > 0 and not found:
+        from accord.errors import SchemaError
+
+        why = "accepts no value" if kind == "valid" else "accepts every value"
+        raise SchemaError(
+            f"no {kind} payload for {ref}: the contract {why}, or accord's generator "
+            "found none; a test looping over none would check nothing",
+            code="examples-none",
+        )
+    return found
 
 
 def strategy(
