@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -130,3 +131,40 @@ def test_diff_markdown_path_cannot_close_its_code_span(
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if "property-removed" in line)
     assert "| `` /a` **passed** `b\\|c `` |" in row  # before: `/a` **passed** `b\|c`
+
+
+MARKUP = "![x](https://e.example/t.png) **passed** <img src=x> [ok](https://e.example) &#x2705;"
+
+
+def test_markdown_text_cells_render_names_literally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name in a message was Markdown: an image, bold "passed", a link, raw HTML and
+    an entity (✅) rendered in the PR comment or job summary. Now every Markdown
+    character in a text cell is backslash-escaped (it renders as itself)."""
+    root = _registry(tmp_path / "contracts", MARKUP)
+    out = _check(root, capsys, "--format", "markdown")
+    rows = [line for line in out.splitlines() if line.startswith("| error |")]
+    assert rows
+    for row in rows:
+        assert "**passed**" not in row
+        assert "![x]" not in row
+        assert not re.search(r"(?<!\\)<img", row)
+        assert "&#x2705;" not in row
+        assert "\\*\\*passed\\*\\*" in row
+    capsys.readouterr()
+    main(
+        [
+            "diff",
+            "shop.thing@1.0.0",
+            "shop.thing@1.1.0",
+            "--registry",
+            str(root),
+            "--format",
+            "markdown",
+        ]
+    )
+    row = next(line for line in capsys.readouterr().out.splitlines() if "property-removed" in line)
+    message = row.split(" | ")[5]
+    assert "**passed**" not in message
+    assert not re.search(r"(?<!\\)<img", message)

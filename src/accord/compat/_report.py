@@ -15,7 +15,7 @@ from accord import versions as _versions
 from accord.compat._types import Direction, Semantics, Status, Witness
 from accord.core import jsondoc as _jsondoc
 from accord.core import rules as _rules
-from accord.core.text import escape_control, markdown_code
+from accord.core.text import escape_control, markdown_code, markdown_text
 from accord.registry.config import MODES as _CONFIG_MODES
 
 # One definition each, in the inner layers; named here for the engine modules.
@@ -321,7 +321,7 @@ def render_text(report: Report) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return escape_control(text.replace("|", "\\|").replace("\n", " "))
+    return markdown_text(text)
 
 
 def _md_code(text: str) -> str:

@@ -21,6 +21,7 @@ __all__ = [
     "escape_control",
     "escape_output",
     "markdown_code",
+    "markdown_text",
     "short_repr",
 ]
 
@@ -59,6 +60,24 @@ def markdown_code(text: str) -> str:
         return f"`{body}`"
     fence = "`" * (max(runs) + 1)
     return f"{fence} {body} {fence}"  # the spaces are stripped: a leading ` stays content
+
+
+# The ASCII characters with a meaning inside a line of GFM text: emphasis, links and
+# images, raw HTML, entities, code, table cells, strikethrough, autolinks (``:`` and
+# ``.`` of ``https://`` and ``www.``), @mentions and #references. Line-start syntax
+# (headings, lists) cannot occur: a newline is a space.
+_MARKDOWN_RE = re.compile(r"([\\`*_\[\]<>!&|~.:@#])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as literal Markdown on one line (a table cell): controls escaped, a newline
+    a space, and every character with a Markdown meaning backslash-escaped, so a name
+    renders as itself (CommonMark lets any ASCII punctuation be escaped this way).
+
+    >>> markdown_text("**ok** <b>")
+    '\\\\*\\\\*ok\\\\*\\\\* \\\\<b\\\\>'
+    """
+    return _MARKDOWN_RE.sub(r"\\\1", escape_control(text.replace("\n", " ")))
 
 
 def short_repr(value: object) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from accord.compat._report import describe_direction
-from accord.core.text import escape_control, markdown_code
+from accord.core.text import escape_control, markdown_code, markdown_text
 from accord.gate.check import GATE_RULES, SEVERITIES, FailOn, Finding, GateReport
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def _change_lines(changes: tuple[Change, ...], indent: str) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    return escape_control(text.replace("|", "\\|").replace("\n", " "))
+    return markdown_text(text)
 
 
 def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
@@ -196,7 +196,7 @@ def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
                     f"{_cell(change.message)}"
                 )
                 out.extend(
-                    f"  - {_cell(describe_direction(change.direction(d), code=True))}"
+                    f"  - {escape_control(describe_direction(change.direction(d), code=True))}"
                     for d in change.breaks
                 )
             out.append("")
