@@ -25,8 +25,9 @@ __all__ = [
     "short_repr",
 ]
 
-# C0 controls, DEL, C1 controls, bidi embeddings/overrides and isolates.
-_UNSAFE = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+# C0 controls, DEL, C1 controls, the Unicode line and paragraph separators (line
+# ends for str.splitlines and browsers), bidi embeddings/overrides and isolates.
+_UNSAFE = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
 
 
@@ -117,7 +118,9 @@ def did_you_mean(name: str, known: Iterable[str], *, none: str = "none is record
 
 # What a whole rendered output may keep: newlines and tabs, and (only when colour is on,
 # i.e. on a terminal) SGR colour sequences made of accord's own style parameters.
-_OUTPUT_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_OUTPUT_UNSAFE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 _SGR_RE = re.compile("(\x1b\\[[0-9;]{1,16}m)")
 # bold, dim, red, green, yellow, cyan, reset: what cli._common.style and the gate use.
 ACCORD_SGR = frozenset({"0", "1", "2", "31", "32", "33", "36"})
