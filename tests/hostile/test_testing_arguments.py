@@ -42,3 +42,34 @@ def test_bad_counts_and_seeds_are_usage_errors(
 def test_good_arguments_still_work(registry: Path) -> None:
     assert len(examples("shop.thing@1.0.0", 3, seed=1, registry=registry)) == 3
     assert examples("shop.thing@1.0.0", 0, registry=registry) == []
+
+
+@pytest.fixture
+def hollow(tmp_path: Path) -> Path:
+    root = tmp_path / "contracts"
+    publish(root, "shop.never", {"1.0.0": {"$schema": DRAFT_2020_12, "not": {}}})
+    publish(root, "shop.anything", {"1.0.0": {"$schema": DRAFT_2020_12}})
+    clear_caches()
+    return root
+
+
+@pytest.mark.parametrize(
+    ("ref", "invalid"), [("shop.never@1.0.0", False), ("shop.anything@1.0.0", True)]
+)
+def test_no_payload_at_all_is_an_error_not_an_empty_loop(
+    hollow: Path, ref: str, invalid: bool
+) -> None:
+    """``examples(ref, 5)`` for a contract accepting nothing returned ``[]`` (and
+    ``invalid=True`` for one accepting everything): ``for event in accord_examples``
+    then ran nothing and the test passed without checking anything."""
+    from accord.errors import SchemaError
+
+    with pytest.raises(SchemaError) as caught:
+        examples(ref, 5, invalid=invalid, registry=hollow)
+    assert caught.value.code == "examples-none"
+    assert ref in str(caught.value)
+    helper = mutations if invalid else None
+    if helper is not None:
+        with pytest.raises(SchemaError):
+            helper(ref, 5, registry=hollow)
+    assert examples(ref, 0, invalid=invalid, registry=hollow) == []  # none asked, none given

@@ -52,7 +52,12 @@ def test_assert_conforms_dumps_pydantic_models() -> None:
         currency: str
         note: str | None = None
 
-    assert_conforms(Money(amount="2", currency="USD"), "common.money@1.0.0", registry=CONTRACTS)
+    money = Money(amount="2", currency="USD")
+    # Left out when None (the producer says so) it conforms; kept as null (FastAPI's
+    # default) it does not, so the default, which checks both, fails.
+    assert_conforms(money, "common.money@1.0.0", registry=CONTRACTS, exclude_none=True)
+    with pytest.raises(AssertionError, match="exclude_none=False"):
+        assert_conforms(money, "common.money@1.0.0", registry=CONTRACTS)
 
 
 def test_assert_compatible() -> None:

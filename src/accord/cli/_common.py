@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import string
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -139,12 +140,23 @@ def style(out: TextIO, text: str, *names: str) -> str:
 
 
 def display_path(path: Path | str) -> str:
-    """``path`` relative to the working directory when under it (clickable in terminals)."""
+    """``path`` relative to the working directory when under it (clickable in terminals).
+
+    A relative path starting with anything but a letter, digit, ``_`` or ``.`` is shown
+    as ``./path``: paths start lines, and a file named ``::error::x`` (or
+    ``::stop-commands::x``) would be read by GitHub Actions as a workflow command.
+    """
     candidate = Path(path)
     try:
-        return candidate.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        shown = candidate.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return candidate.as_posix()
+        shown = candidate.as_posix()
+    if shown[:1] not in _PLAIN_START:
+        return f"./{shown}"
+    return shown
+
+
+_PLAIN_START = frozenset(string.ascii_letters + string.digits + "_./")
 
 
 def plural(count: int, noun: str) -> str:

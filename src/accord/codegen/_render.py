@@ -67,7 +67,6 @@ _OPTIONS: dict[str, Any] = {
     "strict_refs": True,
     "accord_layout": 1,
 }
-OPTIONS_KEY = hashlib.sha256(json.dumps(_OPTIONS, sort_keys=True).encode()).hexdigest()[:16]
 
 _TRAILER_NAMES = frozenset({"CONTRACT_REF", "CONTRACT_DIGEST", "CONTRACT_SOURCE", "MODEL"})
 
@@ -75,7 +74,15 @@ _GENERAL_NOTES = """\
 The contract validator (accord.validator) is the judge of validity; this model gives
 the payload a typed shape. Where they can differ, the model is the more permissive,
 except in two places: an integer written with a fraction part (1.0) is rejected by
-the model, and an optional property given an explicit null is accepted by it."""
+the model, and an optional property given an explicit null is accepted by it.
+Its model_validate_json also reads text accord refuses as JSON: NaN, Infinity and
+-Infinity where a number or any value fits, and duplicate keys (the last wins);
+validate untrusted bytes with the contract validator first."""
+# The notes are part of every module, so they are part of the key: a module written
+# under other notes is stale (regenerated, and out of date for ``codegen --check``).
+OPTIONS_KEY = hashlib.sha256(
+    json.dumps([_OPTIONS, _GENERAL_NOTES], sort_keys=True).encode()
+).hexdigest()[:16]
 
 
 def header(source: str, digest: str) -> str:

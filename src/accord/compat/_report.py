@@ -15,7 +15,7 @@ from accord import versions as _versions
 from accord.compat._types import Direction, Semantics, Status, Witness
 from accord.core import jsondoc as _jsondoc
 from accord.core import rules as _rules
-from accord.core.text import escape_control
+from accord.core.text import escape_control, markdown_code, markdown_text
 from accord.registry.config import MODES as _CONFIG_MODES
 
 # One definition each, in the inner layers; named here for the engine modules.
@@ -289,7 +289,7 @@ def describe_direction(result: DirectionResult, limit: int = 120, *, code: bool 
         w = result.witness
         payload = _compact(w.payload, limit)
         if code:
-            payload = f"`{payload}`"
+            payload = markdown_code(payload)
         head += f", witness {payload} (accepted by {w.accepted_by}, rejected by {w.rejected_by})"
     return head
 
@@ -321,14 +321,19 @@ def render_text(report: Report) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return escape_control(text.replace("|", "\\|").replace("\n", " "))
+    return markdown_text(text)
+
+
+def _md_code(text: str) -> str:
+    """A code span in a table cell: a backtick cannot close it, nor a ``|`` end the cell."""
+    return markdown_code(text).replace("|", "\\|")
 
 
 def _md_direction(result: DirectionResult) -> str:
     """One broken direction in a table cell: its witness, policy or ``unproven``."""
     if result.witness is not None:
         w = result.witness
-        text = f"{result.direction}: `{_md_cell(_compact(w.payload, 80))}` ({w.accepted_by} only)"
+        text = f"{result.direction}: {_md_code(_compact(w.payload, 80))} ({w.accepted_by} only)"
         return text + (f", policy {result.policy}" if result.policy else "")
     if result.policy is not None:
         return f"{result.direction}: policy {result.policy}"
@@ -339,7 +344,7 @@ def render_markdown(report: Report) -> str:
     """A Markdown summary and table (for pull-request comments)."""
     icon = "✅" if report.compatible else "❌"
     lines = [
-        f"### {icon} `{_md_cell(report.old)}` → `{_md_cell(report.new)}`",
+        f"### {icon} {_md_code(report.old)} → {_md_code(report.new)}",
         "",
         f"- mode: `{report.mode}` ({report.semantics} semantics)",
         (
@@ -360,7 +365,7 @@ def render_markdown(report: Report) -> str:
     for c in report.changes:
         witness = "; ".join(_md_direction(c.direction(d)) for d in c.breaks)
         lines.append(
-            f"| {c.severity} | `{c.rule}` | {c.status} | `{_md_cell(c.instance_path or '/')}` | "
+            f"| {c.severity} | `{c.rule}` | {c.status} | {_md_code(c.instance_path or '/')} | "
             f"{', '.join(c.breaks) or '—'} | {_md_cell(c.message)} | {witness} |"
         )
     return "\n".join(lines) + "\n"

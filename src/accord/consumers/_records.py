@@ -6,7 +6,7 @@ version, ``<registry>/verifications/<provider>/<provider-version>.json``::
     {"format_version": 1,
      "provider": "users-service",
      "provider_version": "1.4.0",
-     "verified_at": "2024-05-01T12:00:00Z",          # RFC 3339, UTC
+     "verified_at": "2024-05-01T12:00:00Z",          # UTC, exactly this form
      "results": [
        {"consumer": "billing",
         "expectation": "consumers/billing/users.json",  # relative to the registry root
@@ -34,7 +34,9 @@ consumer version or branch alone does not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,26 @@ def record_path(root: Path, provider: str, provider_version: str) -> Path:
     return root / VERIFICATIONS_DIR / provider / f"{provider_version}.json"
 
 
+# The one form accord writes (provider._verify.now_rfc3339). Readers pick the latest
+# result by comparing these as text, which is chronological only because every time has
+# this fixed width, ASCII digits and UTC: "+02:00" or a fraction (".5Z" sorts before
+# "Z") would sort out of time order, so any other form is refused, not normalised.
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+
+
+_TIME_RULE = "'verified_at' must be a UTC time written as YYYY-MM-DDTHH:MM:SSZ"
+
+
+def _is_utc_time(value: object) -> bool:
+    if not isinstance(value, str) or not _TIME.match(value):
+        return False
+    try:
+        datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")  # a real date and time of day
+    except ValueError:
+        return False
+    return True
+
+
 def _check(doc: Any, file: str) -> dict[str, Any]:
     def bad(why: str, pointer: str = "") -> DocumentError:
         return DocumentError(
@@ -77,6 +99,8 @@ def _check(doc: Any, file: str) -> dict[str, Any]:
     for key in ("provider", "provider_version", "verified_at"):
         if not isinstance(doc.get(key), str):
             raise bad(f"{key!r} must be a string", f"/{key}")
+    if not _is_utc_time(doc["verified_at"]):
+        raise bad(_TIME_RULE, "/verified_at")
     # A record is the one of the provider version its path names (record_path): a
     # copied or renamed file claiming another version would otherwise stand for it (the
     # last file read wins), and a stale copy could answer for a newer failed one.
@@ -104,6 +128,8 @@ def _check(doc: Any, file: str) -> dict[str, Any]:
             raise bad("'success' must be a boolean", f"/results/{n}/success")
         if "content_digest" in r and not isinstance(r["content_digest"], str):
             raise bad("'content_digest' must be a string", f"/results/{n}/content_digest")
+        if "verified_at" in r and not _is_utc_time(r["verified_at"]):
+            raise bad(_TIME_RULE, f"/results/{n}/verified_at")
     return doc
 
 

@@ -20,11 +20,14 @@ __all__ = [
     "did_you_mean",
     "escape_control",
     "escape_output",
+    "markdown_code",
+    "markdown_text",
     "short_repr",
 ]
 
-# C0 controls, DEL, C1 controls, bidi embeddings/overrides and isolates.
-_UNSAFE = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+# C0 controls, DEL, C1 controls, the Unicode line and paragraph separators (line
+# ends for str.splitlines and browsers), bidi embeddings/overrides and isolates.
+_UNSAFE = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
 
 
@@ -42,6 +45,40 @@ def escape_control(text: str) -> str:
     'a\\\\u001b[2Jb\\\\u000ac'
     """
     return _UNSAFE_RE.sub(_visible, text)
+
+
+def markdown_code(text: str) -> str:
+    """``text`` as one Markdown code span on one line (CommonMark): controls escaped, and
+    fenced by more backticks than its longest run, so a backtick in a name cannot close
+    the span and turn the rest into Markdown.
+
+    >>> markdown_code("a`b")
+    '`` a`b ``'
+    """
+    body = escape_control(text)
+    runs = [len(run) for run in re.findall("`+", body)]
+    if not runs:
+        return f"`{body}`"
+    fence = "`" * (max(runs) + 1)
+    return f"{fence} {body} {fence}"  # the spaces are stripped: a leading ` stays content
+
+
+# The ASCII characters with a meaning inside a line of GFM text: emphasis, links and
+# images, raw HTML, entities, code, table cells, strikethrough, autolinks (``:`` and
+# ``.`` of ``https://`` and ``www.``), @mentions and #references. Line-start syntax
+# (headings, lists) cannot occur: a newline is a space.
+_MARKDOWN_RE = re.compile(r"([\\`*_\[\]<>!&|~.:@#])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as literal Markdown on one line (a table cell): controls escaped, a newline
+    a space, and every character with a Markdown meaning backslash-escaped, so a name
+    renders as itself (CommonMark lets any ASCII punctuation be escaped this way).
+
+    >>> markdown_text("**ok** <b>")
+    '\\\\*\\\\*ok\\\\*\\\\* \\\\<b\\\\>'
+    """
+    return _MARKDOWN_RE.sub(r"\\\1", escape_control(text.replace("\n", " ")))
 
 
 def short_repr(value: object) -> str:
@@ -81,7 +118,9 @@ def did_you_mean(name: str, known: Iterable[str], *, none: str = "none is record
 
 # What a whole rendered output may keep: newlines and tabs, and (only when colour is on,
 # i.e. on a terminal) SGR colour sequences made of accord's own style parameters.
-_OUTPUT_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_OUTPUT_UNSAFE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 _SGR_RE = re.compile("(\x1b\\[[0-9;]{1,16}m)")
 # bold, dim, red, green, yellow, cyan, reset: what cli._common.style and the gate use.
 ACCORD_SGR = frozenset({"0", "1", "2", "31", "32", "33", "36"})

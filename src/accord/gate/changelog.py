@@ -46,6 +46,7 @@ def contract_changelog(
     registry: Registry, contract: Contract, *, only: frozenset[Version] | None = None
 ) -> str:
     """The Markdown release notes of one contract (``only``: just these versions)."""
+    from accord.core.text import escape_control, markdown_code
     from accord.gate.check import compare_versions
     from accord.versions import previous_version
 
@@ -61,7 +62,7 @@ def contract_changelog(
         shown += 1
         title = f"### {current.version}"
         if current.yanked is not None:
-            title += f" (yanked: {current.yanked})"
+            title += f" (yanked: {escape_control(current.yanked)})"
         lines += [title, ""]
         prev = previous_version(numbers, current.version, yanked=contract.yanked)
         if prev is None:
@@ -82,10 +83,12 @@ def contract_changelog(
                 continue
             lines += [f"#### {group}", ""]
             for change in sorted(members, key=lambda c: (c.instance_path, c.rule)):
-                text = f"- `{change.instance_path or '/'}`: {change.message} (`{change.rule}`)"
+                where = markdown_code(change.instance_path or "/")
+                text = f"- {where}: {change.message} (`{change.rule}`)"
                 if group in ("Breaking", "Removed"):
                     text += f". Migration: {migration_hint(change)}."
-                lines.append(text)
+                # One line per change: a name holding a newline cannot start a heading.
+                lines.append(escape_control(text))
             lines.append("")
     if shown == 0:
         lines += ["No versions.", ""]

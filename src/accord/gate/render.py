@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from accord.compat._report import describe_direction
-from accord.core.text import escape_control
+from accord.core.text import escape_control, markdown_code, markdown_text
 from accord.gate.check import GATE_RULES, SEVERITIES, FailOn, Finding, GateReport
 
 if TYPE_CHECKING:
@@ -118,14 +119,17 @@ def _text(report: GateReport, fail_on: FailOn, colour: bool, prefix: str) -> str
         if finding.ignored is not None:
             head = _paint(f"ignored[{finding.rule}]", "dim", colour)
             lines.append(f"{head} {where}: {message}")
-            lines.append(f"  approved: {finding.ignored} (fingerprint {finding.fingerprint})")
+            approved = escape_control(finding.ignored)  # a reason cannot start a line
+            lines.append(f"  approved: {approved} (fingerprint {finding.fingerprint})")
             continue
         head = _paint(f"{finding.severity}[{finding.rule}]", finding.severity, colour)
         lines.append(f"{head} {where}: {message}")
         lines.extend(_change_lines(finding.changes, "  "))
         lines.append(f"  fingerprint {finding.fingerprint}")
     lines.extend(
-        f"warning: ignore entry {entry.fingerprint} matched no finding ({entry.reason})"
+        escape_control(
+            f"warning: ignore entry {entry.fingerprint} matched no finding ({entry.reason})"
+        )
         for entry in report.unused_ignores
     )
     summary = _summary(report, fail_on)
@@ -149,7 +153,7 @@ def _change_lines(changes: tuple[Change, ...], indent: str) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    return escape_control(text.replace("|", "\\|").replace("\n", " "))
+    return markdown_text(text)
 
 
 def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
@@ -188,11 +192,11 @@ def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
             for change in check.report.changes:
                 breaks = f" — breaks {', '.join(change.breaks)}" if change.breaks else ""
                 out.append(
-                    f"- `{change.rule}` at `{change.instance_path or '/'}`{breaks}: "
+                    f"- `{change.rule}` at {markdown_code(change.instance_path or '/')}{breaks}: "
                     f"{_cell(change.message)}"
                 )
                 out.extend(
-                    f"  - {_cell(describe_direction(change.direction(d), code=True))}"
+                    f"  - {escape_control(describe_direction(change.direction(d), code=True))}"
                     for d in change.breaks
                 )
             out.append("")
@@ -245,10 +249,27 @@ def _github(report: GateReport, prefix: str) -> str:
 # -- JUnit -----------------------------------------------------------------------------
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_chars(text: str) -> str:
+    """``text`` with each character XML 1.0 cannot hold written as ``\\uXXXX``."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _junit(report: GateReport, fail_on: FailOn, prefix: str) -> str:
     # Here, not at the top: xml.sax pulls in urllib.request and email (~30 ms of every
     # `accord check` run that prints another format).
-    from xml.sax.saxutils import escape, quoteattr
+    from xml.sax.saxutils import escape as _escape
+    from xml.sax.saxutils import quoteattr as _quoteattr
+
+    # Names come from schemas: U+FFFF, U+FFFE and C0 controls are valid JSON, but XML 1.0
+    # cannot hold them even as references, and the report would not parse.
+    def escape(text: str) -> str:
+        return _escape(_xml_chars(text))
+
+    def quoteattr(text: str) -> str:
+        return _quoteattr(_xml_chars(text))
 
     floor = SEVERITIES.index(fail_on)
     cases: list[str] = []

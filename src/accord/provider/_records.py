@@ -163,8 +163,12 @@ def _result_key(result: dict[str, Any]) -> tuple[str, str, str]:
 def record_verification(root: Path, record: dict[str, Any]) -> Path:
     """Merge ``record`` into ``verifications/<provider>/<provider-version>.json``.
 
+    Its ``verified_at`` times are UTC, written ``YYYY-MM-DDTHH:MM:SSZ`` (as
+    ``accord verify --record`` writes them); readers compare them as text.
+
     Raises:
-        DocumentError: the existing record is not valid (it is not overwritten).
+        DocumentError: ``record`` or the existing record is not valid (``record-invalid``;
+            nothing is written).
         ProviderError: ``record-lock-timeout``.
     """
     from accord.consumers._records import _check, record_path

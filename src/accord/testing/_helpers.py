@@ -46,24 +46,43 @@ def _check_count(n: object, seed: object) -> None:
         raise UsageError(f"seed must be an integer, not {seed!r}", code="usage")
 
 
-def _as_payload(payload: Any) -> Any:
-    """A Pydantic model instance is checked as the service would emit it."""
+def _as_payloads(payload: Any, exclude_none: bool | None) -> list[tuple[Any, str]]:
+    """What to check, each with how it was dumped (for the message): a Pydantic model
+    instance as the service would emit it (both ways when ``exclude_none`` is ``None``),
+    anything else as it is."""
     dump = getattr(payload, "model_dump", None)
-    if callable(dump) and not isinstance(payload, type):
-        return dump(mode="json", by_alias=True, exclude_none=True)
-    return payload
+    if not callable(dump) or isinstance(payload, type):
+        return [(payload, "")]
+    ways = [True, False] if exclude_none is None else [exclude_none]
+    return [
+        (
+            dump(mode="json", by_alias=True, exclude_none=way),
+            f" (dumped with exclude_none={way})",
+        )
+        for way in ways
+    ]
 
 
 def assert_conforms(
-    payload: Any, ref: str, *, registry: Registry | str | os.PathLike[str] | None = None
+    payload: Any,
+    ref: str,
+    *,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    exclude_none: bool | None = None,
 ) -> None:
     """Fail unless ``payload`` is valid under the version ``ref`` selects.
 
     Args:
-        payload: A JSON value, or a Pydantic model instance (checked as
-            ``model_dump(mode="json", by_alias=True, exclude_none=True)``).
+        payload: A JSON value (checked as it is), or a Pydantic model instance (checked
+            as ``model_dump(mode="json", by_alias=True, exclude_none=...)``).
         ref: ``namespace.name@version`` or a range.
         registry: A registry or its directory (default: discovery).
+        exclude_none: How the producer serialises a model, as ``require()`` takes it:
+            ``True`` (``None`` fields left out) or ``False`` (kept as ``null``, FastAPI's
+            default). The default, ``None``, checks both dumps and fails if either does
+            not conform: neither one alone is the stricter (a kept ``null`` can break an
+            optional non-null field, a left-out one a required field), so a test that
+            names no serialisation cannot pass for a model whose real output fails.
 
     Raises:
         AssertionError: listing every error as ``$.path: message [keyword at
@@ -78,12 +97,22 @@ def assert_conforms(
 
     registry = registry_or_root_argument(registry)
 
+    if exclude_none is not None and not isinstance(exclude_none, bool):
+        from accord.errors import UsageError
+
+        raise UsageError(
+            f"exclude_none must be True, False or None, not {exclude_none!r}", code="usage"
+        )
     check = validator(ref, registry=registry)
-    value = _as_payload(payload)
+    for value, dumped in _as_payloads(payload, exclude_none):
+        _fail_unless_valid(check, value, dumped)
+
+
+def _fail_unless_valid(check: Any, value: Any, dumped: str) -> None:
     issues = check.errors(value)
     if not issues:
         return
-    lines = [f"payload does not conform to {check.ref} ({len(issues)} error(s)):"]
+    lines = [f"payload{dumped} does not conform to {check.ref} ({len(issues)} error(s)):"]
     lines += [
         f"  {issue.json_path}: {issue.message} [{issue.keyword} at {issue.schema_path}]"
         for issue in issues
@@ -147,7 +176,9 @@ def examples(
     Valid ones are drawn by accord's payload generator (the engine's): the same
     ``ref``, ``n`` and ``seed`` give the same payloads everywhere, covering optional
     fields, enum values, formats and array bounds. With ``invalid=True`` each payload
-    breaks exactly one constraint (see :func:`mutations` for which one).
+    breaks exactly one constraint (see :func:`mutations` for which one). Fewer than
+    ``n`` when fewer distinct ones exist; none raises ``SchemaError`` (``examples-none``),
+    so a loop over them cannot pass having checked nothing.
 
     Example:
         >>> for payload in accord.examples("orders.order-placed@^1", n=5):  # doctest: +SKIP
@@ -162,7 +193,7 @@ def examples(
         return [m.payload for m in mutations(ref, n, seed=seed, registry=registry)]
     from accord.payloads.generate import valid_payloads
 
-    return valid_payloads(_bundle(ref, registry), n=n, seed=seed)
+    return _some(valid_payloads(_bundle(ref, registry), n=n, seed=seed), n, ref, "valid")
 
 
 def mutations(
@@ -172,14 +203,31 @@ def mutations(
     seed: int = 0,
     registry: Registry | str | os.PathLike[str] | None = None,
 ) -> list[Mutation]:
-    """Payloads that break exactly one constraint each, with the keyword and paths."""
+    """Payloads that break exactly one constraint each, with the keyword and paths
+    (none raises ``SchemaError``, ``examples-none``: the contract accepts everything)."""
     from accord.payloads.generate import invalid_payloads
     from accord.registry.model import registry_or_root_argument
 
     registry = registry_or_root_argument(registry)
     _check_count(n, seed)
 
-    return invalid_payloads(_bundle(ref, registry), n=n, seed=seed)
+    return _some(invalid_payloads(_bundle(ref, registry), n=n, seed=seed), n, ref, "invalid")
+
+
+def _some(found: list[Any], n: int, ref: str, kind: str) -> list[Any]:
+    """``found``, unless payloads were asked for and none exist: a test looping over
+    an empty list (``for event in accord_examples``) would pass having checked nothing.
+    Fewer than ``n`` is normal (a ``const`` has one valid payload)."""
+    if n > 0 and not found:
+        from accord.errors import SchemaError
+
+        why = "accepts no value" if kind == "valid" else "accepts every value"
+        raise SchemaError(
+            f"no {kind} payload for {ref}: the contract {why}, or accord's generator "
+            "found none; a test looping over none would check nothing",
+            code="examples-none",
+        )
+    return found
 
 
 def strategy(

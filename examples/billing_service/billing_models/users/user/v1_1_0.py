@@ -5,6 +5,9 @@ The contract validator (accord.validator) is the judge of validity; this model g
 the payload a typed shape. Where they can differ, the model is the more permissive,
 except in two places: an integer written with a fraction part (1.0) is rejected by
 the model, and an optional property given an explicit null is accepted by it.
+Its model_validate_json also reads text accord refuses as JSON: NaN, Infinity and
+-Infinity where a number or any value fits, and duplicate keys (the last wins);
+validate untrusted bytes with the contract validator first.
 
 Not checked by this model (the contract validator checks them):
 - format: date-time, email
