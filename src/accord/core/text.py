@@ -66,8 +66,9 @@ def markdown_code(text: str) -> str:
 # The ASCII characters with a meaning inside a line of GFM text: emphasis, links and
 # images, raw HTML, entities, code, table cells, strikethrough, autolinks (``:`` and
 # ``.`` of ``https://`` and ``www.``), @mentions and #references. Line-start syntax
-# (headings, lists) cannot occur: a newline is a space.
-_MARKDOWN_RE = re.compile(r"([\\`*_\[\]<>!&|~.:@#])")
+# (headings, lists, a ``>`` quote) cannot occur: a newline is a space; so a ``>`` is
+# left as it is (with every ``<`` escaped it opens no tag nor autolink): ``20 -> 10``.
+_MARKDOWN_RE = re.compile(r"([\\`*_\[\]<!&|~.:@#])")
 
 
 def markdown_text(text: str) -> str:
@@ -76,7 +77,7 @@ def markdown_text(text: str) -> str:
     renders as itself (CommonMark lets any ASCII punctuation be escaped this way).
 
     >>> markdown_text("**ok** <b>")
-    '\\\\*\\\\*ok\\\\*\\\\* \\\\<b\\\\>'
+    '\\\\*\\\\*ok\\\\*\\\\* \\\\<b>'
     """
     return _MARKDOWN_RE.sub(r"\\\1", escape_control(text.replace("\n", " ")))
 
