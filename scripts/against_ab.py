@@ -19,13 +19,12 @@ import argparse
 import compileall
 import os
 import shutil
-import statistics
 import tempfile
 from pathlib import Path
 
 import bench_registry  # scripts/ is on the path of a script run from it
 from bench import _PLAIN_AGAINST, accord, python
-from ready_ab import cpu
+from ready_ab import alternate, cpu
 
 
 def cold(child: list[str], src: str) -> float:
@@ -53,19 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     sides = {"floor": (python(_PLAIN_AGAINST, root), srcs[0])}
     for src in srcs:
         sides[src] = (accord("check", "--registry", root, "--against", "main"), src)
-    for child, src in sides.values():  # warm the page cache and bytecode
-        cold(child, src)
-    times: dict[str, list[float]] = {name: [] for name in sides}
-    for _ in range(args.rounds):
-        for name, (child, src) in sides.items():
-            times[name].append(cold(child, src))
-    floor = statistics.median(times["floor"])
-    for name, values in times.items():
-        median = statistics.median(values)
-        print(
-            f"N={args.size:<5} {name:40} median {median * 1000:7.1f} ms  "
-            f"min {min(values) * 1000:7.1f} ms  ratio {median / floor:.2f}"
-        )
+    alternate(sides, cold, rounds=args.rounds, size=args.size, floor="floor")
     return 0
 
 

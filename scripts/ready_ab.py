@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import bench_registry  # scripts/ is on the path of a script run from it
@@ -85,20 +86,34 @@ def main(argv: list[str] | None = None) -> int:
     sides = {"jsonschema-rs": ([sys.executable, "-c", _READY_RS, str(bundles)], srcs[0])}
     for src in srcs:
         sides[src] = ([sys.executable, "-c", _READY, str(root), *refs], src)
-    for child, src in sides.values():  # warm the page cache and bytecode
-        cpu(child, src)
+    alternate(sides, cpu, rounds=args.rounds, size=args.size, floor="jsonschema-rs")
+    return 0
+
+
+def alternate(
+    sides: dict[str, tuple[list[str], str]],
+    measure: Callable[[list[str], str], float],
+    *,
+    rounds: int,
+    size: int,
+    floor: str,
+) -> None:
+    """Run every side once to warm the page cache and bytecode, then ``rounds`` rounds of
+    each side in turn (``measure(child, src)``, CPU seconds), and print each side's median
+    and minimum and its ratio to the ``floor`` side's median."""
+    for child, src in sides.values():
+        measure(child, src)
     times: dict[str, list[float]] = {name: [] for name in sides}
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         for name, (child, src) in sides.items():
-            times[name].append(cpu(child, src))
-    floor = statistics.median(times["jsonschema-rs"])
+            times[name].append(measure(child, src))
+    base = statistics.median(times[floor])
     for name, values in times.items():
         median = statistics.median(values)
         print(
-            f"N={args.size:<5} {name:40} median {median * 1000:7.1f} ms  "
-            f"min {min(values) * 1000:7.1f} ms  ratio {median / floor:.2f}"
+            f"N={size:<5} {name:40} median {median * 1000:7.1f} ms  "
+            f"min {min(values) * 1000:7.1f} ms  ratio {median / base:.2f}"
         )
-    return 0
 
 
 if __name__ == "__main__":
