@@ -130,7 +130,7 @@ def test_serve_serves_on_loopback_and_rebuilds_on_change(registry: Path, tmp_pat
         with _open(urls[0] + "index.html", timeout=10) as response:
             assert b"orders.thing" in response.read()
         toml = registry / "orders" / "thing" / "contract.toml"
-        toml.write_text(toml.read_text().replace('owner = "team-a"', 'owner = "team-zz"'))
+        _replace(toml, toml.read_text().replace('owner = "team-a"', 'owner = "team-zz"'), tmp_path)
         for _ in range(400):
             if events:
                 break
@@ -139,7 +139,7 @@ def test_serve_serves_on_loopback_and_rebuilds_on_change(registry: Path, tmp_pat
         with _open(urls[0] + "index.html", timeout=10) as response:
             assert b"team-zz" in response.read()
         # a broken registry keeps the previous site served
-        toml.write_text("owner = ")
+        _replace(toml, "owner = ", tmp_path)
         for _ in range(400):
             if len(events) > 1:
                 break
@@ -152,6 +152,16 @@ def test_serve_serves_on_loopback_and_rebuilds_on_change(registry: Path, tmp_pat
         thread.join(timeout=30)
     assert not thread.is_alive()
     assert result == [1]
+
+
+def _replace(path: Path, text: str, spare: Path) -> None:
+    """Write ``path`` whole in one rename from ``spare`` (outside the registry, where the
+    watcher would see a stray file): ``write_text`` truncates first, and a poll of the
+    watcher between the truncation and the write could see an empty contract.toml (a
+    "rebuild failed" event before the "rebuilt" one, on a loaded machine)."""
+    temp = spare / (path.name + ".tmp")
+    temp.write_text(text)
+    temp.replace(path)
 
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
