@@ -27,7 +27,7 @@ import os
 import threading
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from accord.errors import UsageError
 from accord.registry.model import Registry, own_source, own_text, registry_or_root_argument
@@ -140,30 +140,26 @@ def validator(
     with _lock:
         hit = memo.get(exact_key)
         own = own_text(version) if hit is None and backend in ("auto", "rs") else None
-        if own is not None:
-            # Its bundle is its document, not built yet: the validator compiles the
-            # file's text and builds the document only if something reads its schema.
-            hit = validator_class(
-                None,
-                ref=version.ref,
-                backend=backend,
-                max_errors=cap,
-                max_depth=reg.settings.max_depth,
-                _source=own[0],
-                _later=functools.partial(getattr, version, "document"),
-                _recurses=own[1],
-            )
-            memo[exact_key] = hit
-        elif hit is None:
-            bundle = reg.bundle(version)
-            hit = validator_class(
-                bundle,
-                ref=version.ref,
-                backend=backend,
-                max_errors=cap,
-                max_depth=reg.settings.max_depth,
-                _source=own_source(version, bundle),
-            )
+        if hit is None:
+            common: dict[str, Any] = {
+                "ref": version.ref,
+                "backend": backend,
+                "max_errors": cap,
+                "max_depth": reg.settings.max_depth,
+            }
+            if own is not None:
+                # Its bundle is its document, not built yet: the validator compiles the
+                # file's text and builds the document only if something reads its schema.
+                hit = validator_class(
+                    None,
+                    **common,
+                    _source=own[0],
+                    _later=functools.partial(getattr, version, "document"),
+                    _recurses=own[1],
+                )
+            else:
+                bundle = reg.bundle(version)
+                hit = validator_class(bundle, **common, _source=own_source(version, bundle))
             memo[exact_key] = hit
         memo[key] = hit
     return hit
