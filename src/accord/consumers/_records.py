@@ -75,6 +75,8 @@ def record_path(root: Path, provider: str, provider_version: str) -> Path:
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 
 
+# What writers pass to strftime (provider._verify.now_rfc3339) and readers to strptime.
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _TIME_RULE = "'verified_at' must be a UTC time written as YYYY-MM-DDTHH:MM:SSZ"
 
 
@@ -82,7 +84,7 @@ def _is_utc_time(value: object) -> bool:
     if not isinstance(value, str) or not _TIME.match(value):
         return False
     try:
-        datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")  # a real date and time of day
+        datetime.strptime(value, TIME_FORMAT)  # a real date and time of day
     except ValueError:
         return False
     return True

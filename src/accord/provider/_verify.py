@@ -1043,4 +1043,6 @@ def now_rfc3339() -> str:
     """The current UTC time, RFC 3339, seconds precision."""
     from datetime import UTC, datetime
 
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    from accord.consumers._records import TIME_FORMAT  # the one form readers accept
+
+    return datetime.now(UTC).strftime(TIME_FORMAT)
