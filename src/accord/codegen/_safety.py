@@ -37,7 +37,12 @@ _CONSTANT_TYPES = (str, int, float, bool, type(None))
 
 def _is_none_default(name: str, args: list[ast.expr]) -> bool:
     """``Field(None)``: the generator's annotation for a ``"type": "null"`` property."""
-    return name == "Field" and len(args) == 1 and ast.dump(args[0]) == ast.dump(ast.Constant(None))
+    return (
+        name == "Field"
+        and len(args) == 1
+        and isinstance(args[0], ast.Constant)
+        and args[0].value is None
+    )
 
 
 class _Checker:
