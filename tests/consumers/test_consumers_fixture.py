@@ -35,7 +35,11 @@ def test_missing_user(accord_expectation):
 
 
 def _pytest(where: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ACCORD_REGISTRY": str(where / "reg")}
+    # The child runs in ``where``: a relative PYTHONPATH (``src``) would not resolve
+    # there and it would import whichever accord is installed, not this tree's.
+    source = str(Path(__file__).resolve().parents[2] / "src")
+    path = os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "ACCORD_REGISTRY": str(where / "reg"), "PYTHONPATH": path}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra, str(where)],
         cwd=where,
