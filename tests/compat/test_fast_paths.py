@@ -298,6 +298,62 @@ def test_a_diff_leaves_nothing_for_the_cyclic_collector() -> None:
     assert [type(g).__name__ for g in garbage] == []
 
 
+def _memo_entries() -> dict[str, int]:
+    from accord.compat import _closure, _engine, _nodes
+    from accord.core import memo
+
+    tables = {
+        "canonical": memo._canonical_memo,
+        "unmodelled": _engine._found,
+        "closures": _closure._closures,
+        "watched": _nodes._watched,
+    }
+    return {name: len(table._entries) for name, table in tables.items()}
+
+
+def test_a_diff_of_two_values_leaves_no_memo_entry_keeping_its_documents() -> None:
+    """The documents a diff of two values (or files) reads are its own copies: the
+    identity memos drop their entries when it returns, so no memo keeps a wide
+    document alive for the cyclic collector to walk at every collection after."""
+    import gc
+
+    properties = {f"p{i:03d}": {"enum": ["a", "b"]} for i in range(40)}
+    old = {"type": "object", "properties": properties, "required": ["p000"]}
+    new = {**old, "properties": {**properties, "p003": {"enum": ["a"]}, "p041": {}}}
+    expected = diff(old_schema=old, new_schema=new).to_json()  # imports and caches first
+    gc.collect()
+    entries, tracked = _memo_entries(), len(gc.get_objects())
+    for _ in range(5):
+        assert diff(old_schema=old, new_schema=new).to_json() == expected
+    gc.collect()
+    assert _memo_entries() == entries
+    # Nothing of the five diffs stays (a few objects of slack for the interpreter).
+    assert len(gc.get_objects()) - tracked < 40
+
+
+def test_a_diff_of_registry_versions_keeps_its_memo_entries(tmp_path: Any) -> None:
+    """A registry hands out the same (frozen) documents to every call: their entries
+    stay for the next diff of them."""
+    import accord
+    from accord.gate import publish as _publish
+
+    root = tmp_path / "contracts"
+    (root / "orders" / "placed").mkdir(parents=True)
+    (root / "orders" / "placed" / "contract.toml").write_text('owner = "t"\nkind = "event"\n')
+    v1 = {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}
+    _publish.publish(root, "orders.placed", v1)
+    _publish.publish(
+        root,
+        "orders.placed",
+        {**v1, "properties": {**v1["properties"], "note": {"type": "string"}}},
+    )
+    registry = accord.Registry.load(root)
+    options = {"old_ref": "orders.placed@1.0.0", "new_ref": "orders.placed@1.1.0"}
+    memo_before = _memo_entries()
+    diff(**options, registry=registry)
+    assert _memo_entries()["canonical"] > memo_before["canonical"]
+
+
 def test_freezing_and_thawing_leave_nothing_for_the_cyclic_collector() -> None:
     from accord.core.frozen import freeze, thaw
 

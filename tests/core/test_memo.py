@@ -154,3 +154,58 @@ def test_the_direct_writers_write_and_refuse_as_json_dumps_does(value: Any) -> N
     canonical = functools.partial(json.dumps, sort_keys=True, separators=(",", ":"), default=str)
     assert _outcome(memo.write_canonical, value) == _outcome(canonical, value)
     assert _outcome(memo.write_json, value) == _outcome(json.dumps, value)
+
+
+def test_the_entries_recorded_are_the_ones_made_inside_and_forget_drops_only_them() -> None:
+    import threading
+
+    first: IdentityMemo[int] = IdentityMemo()
+    second: IdentityMemo[int] = IdentityMemo()
+    before, inside, other, elsewhere = {"a": 1}, [1, 2], {"b": [3]}, {"c": 4}
+    first(before, len)
+    with memo.Recorded() as made:
+        first(before, len)  # a hit: made before the block, not recorded
+        first(inside, len)
+        second(other, len)
+        # Another thread's entries are its own, even while this block records.
+        worker = threading.Thread(target=lambda: second(elsewhere, len))
+        worker.start()
+        worker.join()
+    first({"after": 1}, len)  # after the block: not recorded
+    made.forget()
+    assert [o for o, _ in first._entries.values()] == [before, {"after": 1}]
+    assert [o for o, _ in second._entries.values()] == [elsewhere]
+    made.forget()  # a second time: nothing left to drop
+    assert len(first._entries) == 2
+
+
+def test_forget_drops_what_the_memo_holds_for_each_recorded_object() -> None:
+    table: IdentityMemo[int] = IdentityMemo(size=1)
+    kept = {"x": 1}
+    with memo.Recorded() as made:
+        table({"y": [1]}, len)  # recorded, then evicted by the next entry (size 1)
+        table(kept, len)
+    table._entries.clear()
+    table(kept, len)  # made again, outside the block: a new entry, not the recorded one
+    assert len(table._entries) == 1
+    made.forget()
+    # Entries are per object: ``kept`` was recorded, so its entry goes (the evicted
+    # object's is not there to drop).
+    assert len(table._entries) == 0
+    other = [4]
+    table(other, len)
+    made.forget()  # nothing recorded is left: an entry of another object stays
+    assert [o for o, _ in table._entries.values()] == [other]
+
+
+def test_a_block_inside_a_block_records_its_own_entries() -> None:
+    table: IdentityMemo[int] = IdentityMemo()
+    outer_doc, inner_doc = [1], [2, 3]
+    with memo.Recorded() as outer:
+        with memo.Recorded() as inner:
+            table(inner_doc, len)
+        table(outer_doc, len)
+    outer.forget()
+    assert [o for o, _ in table._entries.values()] == [inner_doc]
+    inner.forget()
+    assert len(table._entries) == 0

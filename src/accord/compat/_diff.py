@@ -76,6 +76,7 @@ from accord.compat._types import (
     Verdict,
     Witness,
 )
+from accord.core import memo as _memo
 from accord.core import pointer as _pointer
 from accord.core.frozen import thaw
 from accord.core.memo import write_json
@@ -2137,6 +2138,29 @@ def diff(
         # A reference without a registry: discover it once for both sides, the way
         # accord.validator and assert_compatible do.
         registry = _discover(refs[0])
+    with _memo.Recorded() as made:
+        report, fresh = _diff_loaded(
+            old_side, new_side, registry, limits, mode, semantics, max_steps
+        )
+    if fresh:
+        # Both documents are this call's own copies (a schema given as a value or read
+        # from a file): no later call can hold them, so their memo entries (and the
+        # documents they keep alive) go now, not when the memos evict them.
+        made.forget()
+    return report
+
+
+def _diff_loaded(  # noqa: PLR0917 - the body of ``diff``, its arguments resolved
+    old_side: tuple[_Kind, Any],
+    new_side: tuple[_Kind, Any],
+    registry: Registry | None,
+    limits: SchemaLimits | None,
+    mode: str | None,
+    semantics: Semantics,
+    max_steps: int,
+) -> tuple[Report, bool]:
+    """:func:`diff` from the resolved sides on: the report, and whether both documents
+    are the call's own (neither is a registry version)."""
     left = _load(*old_side, registry, "<old>", limits)
     right = _load(*new_side, registry, "<new>", limits)
     contract = None
@@ -2150,9 +2174,10 @@ def diff(
             f"unknown compatibility mode {mode!r} (expected one of {', '.join(MODES)})"
         )
     overrides: Mapping[str, Any] = contract.meta.rules if contract is not None else {}
-    return _compare_inputs(
+    report = _compare_inputs(
         left, right, mode=mode, semantics=semantics, max_steps=max_steps, overrides=overrides
     )
+    return report, left.version is None and right.version is None
 
 
 @_collector_paused()

@@ -17,12 +17,19 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from json.encoder import encode_basestring_ascii
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["IdentityMemo", "canonical_text", "write_canonical", "write_json"]
+__all__ = [
+    "IdentityMemo",
+    "Recorded",
+    "canonical_text",
+    "write_canonical",
+    "write_json",
+]
 
 
 class IdentityMemo(Generic[T]):
@@ -57,7 +64,65 @@ class IdentityMemo(Generic[T]):
                 entries.popitem(last=False)
         finally:
             lock.release()
+        made = _recording.get()
+        if made is not None:
+            made.append(self, key, obj)
         return value
+
+    def _discard(self, made: list[tuple[int, Any]]) -> None:
+        """Drop the entries of the objects in ``made`` (each with its id, kept alive by
+        the caller: the id is still that object's)."""
+        entries = self._entries
+        with self._lock:
+            for key, obj in made:
+                hit = entries.get(key)
+                if hit is not None and hit[0] is obj:
+                    del entries[key]
+
+
+class Recorded:
+    """Records the entries :class:`IdentityMemo` instances make inside its ``with``
+    block (in this thread or task), to :meth:`forget` them after.
+
+    For work on documents made for one call and dropped after it (``accord.diff`` of two
+    schemas given as values reads fresh copies of them): an entry keeps its document
+    alive until the memo evicts it, and a wide document is thousands of objects the
+    cyclic collector walks again at every collection of the process, for an entry no
+    later call can hit (no later call holds that document).
+    """
+
+    __slots__ = ("_made", "_token")
+
+    def __init__(self) -> None:
+        self._made: dict[IdentityMemo[Any], list[tuple[int, Any]]] = {}
+        self._token: Any = None
+
+    def __enter__(self) -> Recorded:
+        self._token = _recording.set(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _recording.reset(self._token)
+
+    def append(self, memo: IdentityMemo[Any], key: int, obj: Any) -> None:
+        found = self._made.get(memo)
+        if found is None:
+            found = self._made[memo] = []
+        found.append((key, obj))
+
+    def forget(self) -> None:
+        """Drop every recorded entry still in its memo.
+
+        A memo only saves work: dropping an entry changes no value, only whether the next
+        call for that object computes it again.
+        """
+        made, self._made = self._made, {}
+        for memo, entries in made.items():
+            memo._discard(entries)
+
+
+# The recorder of the innermost ``Recorded`` block of this thread (or task), if any.
+_recording: ContextVar[Recorded | None] = ContextVar("accord_memo_recording", default=None)
 
 
 # What ``json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)`` builds
