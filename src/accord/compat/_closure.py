@@ -119,6 +119,29 @@ def _unpatterned_leaf(dicts: list[Node], key: str) -> bool:
     return True
 
 
+def _shared_pattern(pattern: str, loc: _Location, dicts: list[Node]) -> bool:
+    """Whether a value under ``pattern`` at ``loc`` may also be under another subschema.
+
+    The closure constrains such values by ``patternProperties: {pattern: ...}``, which
+    also reaches a named key matching the pattern (its value is under ``properties``
+    too), a key matching a second pattern, and a key that an object schema of ``dicts``
+    (the location's) without this pattern covers by a schema-valued
+    ``additionalProperties`` or ``unevaluatedProperties``. The value's location is then
+    more than the pattern's, and the pattern's alone (fewer declared keys) would forbid
+    keys the writer may emit there. Such a pattern's values are left unconstrained by
+    the closure: a looser writer, never a wrong "holds" (a named key's own constraint,
+    under ``properties``, stays exact).
+    """
+    if len(loc.patterns) > 1 or any(regex_search(pattern, k) for k in loc.names):
+        return True
+    return any(
+        isinstance(n.schema.get(kw), dict)
+        and pattern not in (n.schema.get("patternProperties") or {})
+        for n in dicts
+        for kw in ("additionalProperties", "unevaluatedProperties")
+    )
+
+
 @dataclass
 class _Location:
     names: list[str] = field(default_factory=list)
@@ -196,6 +219,9 @@ class _ClosureBuilder:
             if "leaf" in props.values():
                 self._leaf()
         for p in loc.patterns:
+            if _shared_pattern(p, loc, dicts):
+                loc.pattern_children[p] = self._leaf()
+                continue
             kids = [
                 ctx.child(n, "patternProperties", p)
                 for n in _dicts(app)
