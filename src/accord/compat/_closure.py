@@ -355,7 +355,9 @@ def _writer_closure(schema: dict[str, Any]) -> Schema:
                 body["patternProperties"] = {k: v for k, v in pats.items() if v is not True}
         prefix_refs = [ref(c) for c in loc.prefix_children]
         items = ref(loc.items_child)
-        if any(v is not True for v in prefix_refs):
+        # With an "items" constraint the prefix stays, even all True: without it, this
+        # conjunct's "items" would reach the prefix positions (a map there, say).
+        if any(v is not True for v in prefix_refs) or (prefix_refs and items is not True):
             body["prefixItems"] = prefix_refs
         if items is not True:
             body["items"] = items
