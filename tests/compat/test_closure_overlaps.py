@@ -86,3 +86,12 @@ def test_a_pattern_alone_still_closes_its_values() -> None:
     closure = writer_closure(schema)
     assert is_valid(closure, {"ab": {"p": 1}})
     assert not is_valid(closure, {"ab": {"r": 1}})
+
+
+def test_disjoint_patterns_still_close_their_values() -> None:
+    # No key matches both "^a" and "^b": each pattern's values are its alone.
+    schema = {"type": "object", "patternProperties": {"^a": _P, "^b": _Q}}
+    closure = writer_closure(schema)
+    assert is_valid(closure, {"ax": {"p": 1}, "bx": {"q": 1}})
+    assert not is_valid(closure, {"ax": {"q": 1}})
+    assert not is_valid(closure, {"bx": {"p": 1}})

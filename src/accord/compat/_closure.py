@@ -124,7 +124,7 @@ def _shared_pattern(pattern: str, loc: _Location, dicts: list[Node]) -> bool:
 
     The closure constrains such values by ``patternProperties: {pattern: ...}``, which
     also reaches a named key matching the pattern (its value is under ``properties``
-    too), a key matching a second pattern, and a key that an object schema of ``dicts``
+    too), a key matching a second pattern (unless the two are disjoint), and a key that an object schema of ``dicts``
     (the location's) without this pattern covers by a schema-valued
     ``additionalProperties`` or ``unevaluatedProperties``. The value's location is then
     more than the pattern's, and the pattern's alone (fewer declared keys) would forbid
@@ -132,7 +132,9 @@ def _shared_pattern(pattern: str, loc: _Location, dicts: list[Node]) -> bool:
     the closure: a looser writer, never a wrong "holds" (a named key's own constraint,
     under ``properties``, stays exact).
     """
-    if len(loc.patterns) > 1 or any(regex_search(pattern, k) for k in loc.names):
+    if any(regex_search(pattern, k) for k in loc.names):
+        return True
+    if any(_patterns_meet(pattern, q) for q in loc.patterns if q != pattern):
         return True
     return any(
         isinstance(n.schema.get(kw), dict)
@@ -140,6 +142,17 @@ def _shared_pattern(pattern: str, loc: _Location, dicts: list[Node]) -> bool:
         for n in dicts
         for kw in ("additionalProperties", "unevaluatedProperties")
     )
+
+
+def _patterns_meet(p: str, q: str) -> bool:
+    """Whether some key may match both patterns (True unless the automata show none)."""
+    from accord.validation.regular import NotRegular, Undecided, compile_pattern, search
+
+    try:
+        found, _cost = search([compile_pattern(p), compile_pattern(q)])
+    except (NotRegular, Undecided):
+        return True
+    return found is not None
 
 
 @dataclass
