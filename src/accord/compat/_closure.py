@@ -124,13 +124,13 @@ def _shared_pattern(pattern: str, loc: _Location, dicts: list[Node]) -> bool:
 
     The closure constrains such values by ``patternProperties: {pattern: ...}``, which
     also reaches a named key matching the pattern (its value is under ``properties``
-    too), a key matching a second pattern (unless the two are disjoint), and a key that an object schema of ``dicts``
-    (the location's) without this pattern covers by a schema-valued
-    ``additionalProperties`` or ``unevaluatedProperties``. The value's location is then
-    more than the pattern's, and the pattern's alone (fewer declared keys) would forbid
-    keys the writer may emit there. Such a pattern's values are left unconstrained by
-    the closure: a looser writer, never a wrong "holds" (a named key's own constraint,
-    under ``properties``, stays exact).
+    too), a key matching a second pattern (unless the two are disjoint), and a key
+    that an object schema of ``dicts`` (the location's) without this pattern covers by
+    a schema-valued ``additionalProperties`` or ``unevaluatedProperties``. The value's
+    location is then more than the pattern's, and the pattern's alone (fewer declared
+    keys) would forbid keys the writer may emit there. Such a pattern's values are left
+    unconstrained by the closure: a looser writer, never a wrong "holds" (a named key's
+    own constraint, under ``properties``, stays exact).
     """
     if any(regex_search(pattern, k) for k in loc.names):
         return True
