@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from accord.compat._nodes import (
     ALL_TYPES,
@@ -237,7 +237,7 @@ def _flcm(values: Sequence[Fraction]) -> Fraction | None:
 _EXACT_INTS = 2**53  # every integer up to this is a float; past it, most are not
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float | Decimal]:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
