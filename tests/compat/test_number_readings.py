@@ -79,3 +79,14 @@ def test_an_exact_float_bound_is_still_proven() -> None:
         is None
     )
     assert includes({"type": "number", "maximum": 0.1}, {"type": "number", "maximum": 0.2}).holds
+
+
+def test_enum_values_the_reference_tells_apart_are_each_checked() -> None:
+    # accord's JSON equality calls 1e24 and 10**24 one value; the reference compares the
+    # integer with the float's binary value and tells them apart, so each is checked.
+    old, new = {"enum": [1e24, 10**24]}, {"const": 1e24}
+    assert is_valid(old, 10**24)
+    assert not is_valid(new, 10**24)
+    report = diff(old, new, semantics="set")
+    assert report.backward is False
+    assert report.required_bump == "major"

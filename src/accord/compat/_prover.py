@@ -439,13 +439,16 @@ class Facets:
         if values is None:
             values = self._enumerate()
         if values is not None:
-            seen: set[Hashable] = set()
+            seen: dict[Hashable, list[Any]] = {}
             kept = []
             for v in values:
                 k = value_key(v)
-                if k in seen or type_of(v) not in self.types:
+                # JSON equality calls 1e24 and 10**24 one value; the reference tells
+                # them apart (an integer against the float's binary value, as Python's
+                # == does: strict_equal), so both are checked. 1 and 1.0 stay one.
+                if type_of(v) not in self.types or any(strict_equal(v, u) for u in seen.get(k, ())):
                     continue
-                seen.add(k)
+                seen.setdefault(k, []).append(v)
                 if ctx.valid_all(self.dicts, v) and not any(ctx.valid(n, v) for n in self.negs):
                     kept.append(v)
             values = kept
