@@ -525,6 +525,35 @@ def _admits_no_value(  # noqa: PLR0917 - private, one caller
     return _proves_empty(ctx, prover, kids_n, allowance)
 
 
+def _unevaluated_admit_nothing(  # noqa: PLR0917 - private, one caller
+    ctx: Ctx,
+    prover: Prover,
+    app_n: list[Node],
+    dicts_n: list[Node],
+    key: str,
+    allowance: _Allowance,
+) -> bool:
+    """Whether ``key``, which no schema NEW applies here names, matches by a pattern or
+    covers by ``additionalProperties`` (so none evaluates it), falls under an
+    ``unevaluatedProperties`` schema of an always-applying one (``dicts_n``) that
+    admits no value: then no NEW writer sends it, as with ``false``."""
+    unevaluated = [
+        ctx.child(x, "unevaluatedProperties")
+        for x in dicts_n
+        if "unevaluatedProperties" in x.schema
+    ]
+    if not unevaluated:
+        return False
+    for x in _dicts(app_n):
+        s = x.schema
+        if "additionalProperties" in s:
+            return False
+        pats = s.get("patternProperties")
+        if isinstance(pats, dict) and any(regex_search(p, key) for p in pats):
+            return False
+    return _proves_empty(ctx, prover, unevaluated, allowance)
+
+
 # Object keywords that can forbid a key without naming it false: at a location none of
 # NEW's applicable schemas uses, no proof is asked.
 _KEY_FORBIDDING = frozenset(
@@ -720,6 +749,12 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                     why = "gone from struct"
                 if why is None and _admits_no_value(ctx, prover, dicts_n, dicts_o, k, allowance):
                     why = "forbidden by a schema no value satisfies"
+                if (
+                    why is None
+                    and k not in declared_n
+                    and _unevaluated_admit_nothing(ctx, prover, app_n, dicts_n, k, allowance)
+                ):
+                    why = "forbidden by an unevaluatedProperties schema no value satisfies"
                 if why is None and risky_n and _forbids_key(ctx, prover, uncond_n, k, allowance):
                     why = "forbidden by its object's schema"
                 if why is not None:
