@@ -119,6 +119,42 @@ def _unpatterned_leaf(dicts: list[Node], key: str) -> bool:
     return True
 
 
+def _shared_pattern(pattern: str, loc: _Location, dicts: list[Node]) -> bool:
+    """Whether a value under ``pattern`` at ``loc`` may also be under another subschema.
+
+    The closure constrains such values by ``patternProperties: {pattern: ...}``, which
+    also reaches a named key matching the pattern (its value is under ``properties``
+    too), a key matching a second pattern (unless the two are disjoint), and a key
+    that an object schema of ``dicts`` (the location's) without this pattern covers by
+    a schema-valued ``additionalProperties`` or ``unevaluatedProperties``. The value's
+    location is then more than the pattern's, and the pattern's alone (fewer declared
+    keys) would forbid keys the writer may emit there. Such a pattern's values are left
+    unconstrained by the closure: a looser writer, never a wrong "holds" (a named key's
+    own constraint, under ``properties``, stays exact).
+    """
+    if any(regex_search(pattern, k) for k in loc.names):
+        return True
+    if any(_patterns_meet(pattern, q) for q in loc.patterns if q != pattern):
+        return True
+    return any(
+        isinstance(n.schema.get(kw), dict)
+        and pattern not in (n.schema.get("patternProperties") or {})
+        for n in dicts
+        for kw in ("additionalProperties", "unevaluatedProperties")
+    )
+
+
+def _patterns_meet(p: str, q: str) -> bool:
+    """Whether some key may match both patterns (True unless the automata show none)."""
+    from accord.validation.regular import NotRegular, Undecided, compile_pattern, search
+
+    try:
+        found, _cost = search([compile_pattern(p), compile_pattern(q)])
+    except (NotRegular, Undecided):
+        return True
+    return found is not None
+
+
 @dataclass
 class _Location:
     names: list[str] = field(default_factory=list)
@@ -196,6 +232,9 @@ class _ClosureBuilder:
             if "leaf" in props.values():
                 self._leaf()
         for p in loc.patterns:
+            if _shared_pattern(p, loc, dicts):
+                loc.pattern_children[p] = self._leaf()
+                continue
             kids = [
                 ctx.child(n, "patternProperties", p)
                 for n in _dicts(app)
@@ -329,7 +368,9 @@ def _writer_closure(schema: dict[str, Any]) -> Schema:
                 body["patternProperties"] = {k: v for k, v in pats.items() if v is not True}
         prefix_refs = [ref(c) for c in loc.prefix_children]
         items = ref(loc.items_child)
-        if any(v is not True for v in prefix_refs):
+        # With an "items" constraint the prefix stays, even all True: without it, this
+        # conjunct's "items" would reach the prefix positions (a map there, say).
+        if any(v is not True for v in prefix_refs) or (prefix_refs and items is not True):
             body["prefixItems"] = prefix_refs
         if items is not True:
             body["items"] = items
@@ -482,6 +523,35 @@ def _admits_no_value(  # noqa: PLR0917 - private, one caller
     ):
         return False
     return _proves_empty(ctx, prover, kids_n, allowance)
+
+
+def _unevaluated_admit_nothing(  # noqa: PLR0917 - private, one caller
+    ctx: Ctx,
+    prover: Prover,
+    app_n: list[Node],
+    dicts_n: list[Node],
+    key: str,
+    allowance: _Allowance,
+) -> bool:
+    """Whether ``key``, which no schema NEW applies here names, matches by a pattern or
+    covers by ``additionalProperties`` (so none evaluates it), falls under an
+    ``unevaluatedProperties`` schema of an always-applying one (``dicts_n``) that
+    admits no value: then no NEW writer sends it, as with ``false``."""
+    unevaluated = [
+        ctx.child(x, "unevaluatedProperties")
+        for x in dicts_n
+        if "unevaluatedProperties" in x.schema
+    ]
+    if not unevaluated:
+        return False
+    for x in _dicts(app_n):
+        s = x.schema
+        if "additionalProperties" in s:
+            return False
+        pats = s.get("patternProperties")
+        if isinstance(pats, dict) and any(regex_search(p, key) for p in pats):
+            return False
+    return _proves_empty(ctx, prover, unevaluated, allowance)
 
 
 # Object keywords that can forbid a key without naming it false: at a location none of
@@ -679,6 +749,12 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                     why = "gone from struct"
                 if why is None and _admits_no_value(ctx, prover, dicts_n, dicts_o, k, allowance):
                     why = "forbidden by a schema no value satisfies"
+                if (
+                    why is None
+                    and k not in declared_n
+                    and _unevaluated_admit_nothing(ctx, prover, app_n, dicts_n, k, allowance)
+                ):
+                    why = "forbidden by an unevaluatedProperties schema no value satisfies"
                 if why is None and risky_n and _forbids_key(ctx, prover, uncond_n, k, allowance):
                     why = "forbidden by its object's schema"
                 if why is not None:

@@ -891,6 +891,17 @@ def _get_at(value: Any, path: Sequence[str | int]) -> Any:
     return value
 
 
+def _steps(value: Any, tokens: Sequence[str]) -> list[str | int]:
+    """The tokens of a JSON pointer that exists in ``value`` as steps into it: an array
+    index as an ``int`` (``_get_at``/``_set_at`` index lists with it)."""
+    steps: list[str | int] = []
+    for token in tokens:
+        step: str | int = int(token) if isinstance(value, list) else token
+        value = value[step]
+        steps.append(step)
+    return steps
+
+
 def _set_at(value: Any, path: Sequence[str | int], new: Any) -> Any:
     if not path:
         return new
@@ -1490,7 +1501,15 @@ class _Judge:
             no_refs = self._old_no_refs
         else:
             patched = _embedded(patched_root, self._rewritten, text=False)
-        return _local(patched, [p for p, _ in site.location.old.entries], ref_free=no_refs)
+        try:
+            return _local(patched, [p for p, _ in site.location.old.entries], ref_free=no_refs)
+        except _pointer.Unresolvable:
+            # The patch removed the place the location sits at: a change inside a
+            # recursive definition, met again through its own "$ref" (the location is
+            # /$defs/r/properties/next, the patch drops "next" from r). OLD with this
+            # change alone has no such place; the location's NEW schema answers, as it
+            # does for a change without a patch.
+            return self.location(site)[1]
 
     def _adds_no_ref(self, patch: Sequence[PatchOp]) -> bool:
         """Whether no value ``patch`` writes into OLD (which has none) holds a ``$ref`` or
@@ -1643,10 +1662,11 @@ class _Judge:
         *parents, key = _pointer.split(instance_path)
         if "*" in parents:
             return True  # a key inside array items: carrying it is all that is asked
-        holder = _get_at(witness.payload, parents)
+        steps = _steps(witness.payload, parents)
+        holder = _get_at(witness.payload, steps)
         if not isinstance(holder, dict):
             return True
-        without = _set_at(witness.payload, parents, {k: v for k, v in holder.items() if k != key})
+        without = _set_at(witness.payload, steps, {k: v for k, v in holder.items() if k != key})
         return self.witnesses.check(without, witness.accepted_by) is None
 
     def _local_witness(self, site: Site, hit: Hit, local: Verdict, d: Direction) -> Witness | None:

@@ -30,9 +30,10 @@ import itertools
 import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from accord.compat._nodes import (
     ALL_TYPES,
@@ -233,6 +234,38 @@ def _flcm(values: Sequence[Fraction]) -> Fraction | None:
     return Fraction(num_l, den_g)
 
 
+_EXACT_INTS = 2**53  # every integer up to this is a float; past it, most are not
+
+
+def _is_number(value: Any) -> TypeGuard[int | float | Decimal]:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def schema_number(value: int | float | Decimal) -> Fraction:
+    """The number a schema's bound or divisor denotes to the reference validator.
+
+    Raises:
+        Unsupported: where the reference reads it two ways. It compares an integer
+            payload with a float by the float's binary value (``maximum: 1e23`` refuses
+            ``10**23``: the float is 99999999999999991611392) and an exact payload (a
+            ``Decimal``) with the float as written; below 2**53 no integer lies between
+            the two readings (such an integer would be a float, the float itself). A
+            bound kept as a ``Decimal`` (``1e400``, or a number no float holds) is not
+            read either: how the reference compares it with each kind of payload is not
+            modelled (it was ignored, a missing bound: ``maximum: 1e400`` looked like
+            no bound at all).
+    """
+    if isinstance(value, Decimal):
+        raise Unsupported(f"the bound {value}: no float holds it, and the reference reads it apart")
+    exact = num(value)
+    if isinstance(value, float) and abs(value) >= _EXACT_INTS and Fraction(value) != exact:
+        raise Unsupported(
+            f"the bound {value!r}: the reference compares integers with the float's binary "
+            f"value ({int(value)}), other numbers with {value!r} as written"
+        )
+    return exact
+
+
 @dataclass(slots=True)
 class NumRange:
     lo: Fraction | None = None
@@ -260,11 +293,11 @@ class NumRange:
             ("exclusiveMaximum", False, True),
         ):
             v = s.get(kw)
-            if isinstance(v, int | float) and not isinstance(v, bool):
-                (self.add_lo if lo else self.add_hi)(num(v), x)
+            if _is_number(v):
+                (self.add_lo if lo else self.add_hi)(schema_number(v), x)
         m = s.get("multipleOf")
-        if isinstance(m, int | float) and not isinstance(m, bool) and m > 0:
-            self.mults.append(num(m))
+        if _is_number(m) and m > 0:
+            self.mults.append(schema_number(m))
 
     def int_bounds(self) -> tuple[int | None, int | None]:
         a = b = None
@@ -406,13 +439,16 @@ class Facets:
         if values is None:
             values = self._enumerate()
         if values is not None:
-            seen: set[Hashable] = set()
+            seen: dict[Hashable, list[Any]] = {}
             kept = []
             for v in values:
                 k = value_key(v)
-                if k in seen or type_of(v) not in self.types:
+                # JSON equality calls 1e24 and 10**24 one value; the reference tells
+                # them apart (an integer against the float's binary value, as Python's
+                # == does: strict_equal), so both are checked. 1 and 1.0 stay one.
+                if type_of(v) not in self.types or any(strict_equal(v, u) for u in seen.get(k, ())):
                     continue
-                seen.add(k)
+                seen.setdefault(k, []).append(v)
                 if ctx.valid_all(self.dicts, v) and not any(ctx.valid(n, v) for n in self.negs):
                     kept.append(v)
             values = kept
@@ -512,16 +548,16 @@ class Facets:
     def _complement(self, t: str, kw: str, v: Any) -> None:
         if isinstance(v, bool):
             return
-        if t in ("integer", "number") and isinstance(v, int | float):
+        if t in ("integer", "number") and _is_number(v):
             r = self.num[t]
             if kw == "minimum":
-                r.add_hi(num(v), True)
+                r.add_hi(schema_number(v), True)
             elif kw == "exclusiveMinimum":
-                r.add_hi(num(v), False)
+                r.add_hi(schema_number(v), False)
             elif kw == "maximum":
-                r.add_lo(num(v), True)
+                r.add_lo(schema_number(v), True)
             elif kw == "exclusiveMaximum":
-                r.add_lo(num(v), False)
+                r.add_lo(schema_number(v), False)
         elif isinstance(v, int):
             if kw == "minLength":
                 self.max_len = v - 1 if self.max_len is None else min(self.max_len, v - 1)
