@@ -950,9 +950,19 @@ def is_multiple_of(value: Any, divisor: Any) -> bool:
     and ``inf``/``nan`` pass (it does not reject them). Numbers beyond float range
     (``1e400``, kept as :class:`~decimal.Decimal`) are exact too, in time logarithmic in
     their exponents: never an exception.
+
+    Past 2**53 the two readings part: jsonschema-rs reads a float (and an integer beside
+    a float divisor) by its binary value, and a ``Decimal`` by its own conversions
+    (``1e23`` is no multiple of ``5`` there, ``1.8e-389`` a multiple of ``1e400``). Such
+    a number is decided by the reference itself (a differential test across magnitudes
+    holds the two together: tests/hostile/test_python_backend_multiple_of.py).
     """
     if isinstance(value, int) and isinstance(divisor, int):
         return divisor != 0 and value % divisor == 0
+    if not (_read_alike(value) and _read_alike(divisor)):
+        from accord.validation.reference import is_valid as reference_is_valid
+
+        return reference_is_valid({"multipleOf": divisor}, value)
     import decimal
 
     a = value if isinstance(value, decimal.Decimal) else decimal.Decimal(repr(value))
@@ -974,6 +984,17 @@ def is_multiple_of(value: Any, divisor: Any) -> bool:
     if shift > len(str(ma)):
         return False
     return bool(ma % (mb * 10**shift) == 0)
+
+
+# Below this magnitude every integer is a float exactly: an int or float payload and
+# divisor are read alike by the decimal reading here and the reference's binary one.
+_EXACT_FLOATS = 2**53
+
+
+def _read_alike(number: Any) -> bool:
+    """Whether ``number`` is one the reference reads as its shortest decimal spelling:
+    a plain int or a finite float under 2**53 in magnitude (not a ``Decimal``)."""
+    return type(number) in (int, float) and -_EXACT_FLOATS < number < _EXACT_FLOATS
 
 
 def _mantissa(number: Any) -> tuple[int, int]:
