@@ -487,14 +487,25 @@ class _PathText(_SlotField):
 _PATH_SLOT = ContractVersion.__dict__["path"]
 setattr(ContractVersion, "path", _PathText(_PATH_SLOT))  # noqa: B010
 
-# Each field's own slot setter, in field order (_loaded_version): three fields are read
-# and written through a descriptor of their own, over their slot.
-_SLOT_SETTERS = tuple(
-    {"path": _PATH_SLOT, "raw": _RAW_SLOT, "document": _DOCUMENT_SLOT}.get(
+# Each field's own slot setter, by name (_loaded_version): three fields are read and
+# written through a descriptor of their own, over their slot.
+_SLOT_SETTER = {
+    name: {"path": _PATH_SLOT, "raw": _RAW_SLOT, "document": _DOCUMENT_SLOT}.get(
         name, ContractVersion.__dict__[name]
     ).__set__
     for name in ContractVersion.__slots__
-)
+}
+_SET_CONTRACT_ID = _SLOT_SETTER["contract_id"]
+_SET_VERSION = _SLOT_SETTER["version"]
+_SET_PATH = _SLOT_SETTER["path"]
+_SET_FILE = _SLOT_SETTER["file"]
+_SET_RAW = _SLOT_SETTER["raw"]
+_SET_DOCUMENT = _SLOT_SETTER["document"]
+_SET_YANKED = _SLOT_SETTER["yanked"]
+_SET_DRAFT = _SLOT_SETTER["draft"]
+_SET_DIGEST = _SLOT_SETTER["_digest"]
+_SET_REF = _SLOT_SETTER["_ref"]
+_SET_CANONICAL_REFS = _SLOT_SETTER["_canonical_refs"]
 
 
 def _loaded_version(
@@ -511,12 +522,24 @@ def _loaded_version(
     """``ContractVersion(contract_id=..., ..., yanked=...)`` with ``digest`` kept, as the
     loader builds one per version file: the generated ``__init__`` goes through three
     field descriptors in Python and eleven attribute sets (~2 us a version, 30 ms at
-    15,000); this sets each slot once, to what those descriptors would store."""
-    stored = document if type(document) in (_Unparsed, _Deferred) else freeze(document)
-    values = (contract_id, version, os.fspath(path), file, raw, stored, yanked, False, digest)
+    15,000); this sets each slot once, to what those descriptors would store. One call
+    a slot, written out: a loop over the setters costs twice as much (a tuple of values
+    and a zip per version), and every slot is set, so none is left unbound
+    (tests/registry/test_loaded_version.py compares each with what ``__init__`` sets)."""
     loaded: ContractVersion = object.__new__(ContractVersion)
-    for put, value in zip(_SLOT_SETTERS, (*values, None, None), strict=True):  # no _ref yet
-        put(loaded, value)
+    _SET_CONTRACT_ID(loaded, contract_id)
+    _SET_VERSION(loaded, version)
+    _SET_PATH(loaded, os.fspath(path))
+    _SET_FILE(loaded, file)
+    _SET_RAW(loaded, raw)
+    _SET_DOCUMENT(
+        loaded, document if type(document) in (_Unparsed, _Deferred) else freeze(document)
+    )
+    _SET_YANKED(loaded, yanked)
+    _SET_DRAFT(loaded, False)
+    _SET_DIGEST(loaded, digest)
+    _SET_REF(loaded, None)
+    _SET_CANONICAL_REFS(loaded, None)
     return loaded
 
 
