@@ -1028,7 +1028,13 @@ class _LockLine(NamedTuple):
     line: int
 
 
-_LOCK_KEY = operator.itemgetter(0, 1)  # (contract id, version), in C
+# A lock line's place, and a version's (_ORDER): its contract id, then its version by
+# precedence, compared as ``Version._key``, the tuple the order methods of ``Version``
+# compare (and equal exactly when the versions are). Tuples compare in C, where two
+# ``Version`` objects take two Python calls per comparison (``__eq__``, then ``__lt__``):
+# half the sorting of a registry's lock and index. The same order, so the same result
+# (tests/registry/test_version_order.py).
+_LOCK_KEY = operator.attrgetter("contract_id", "version._key")
 
 # Versions are immutable values and a registry spells the same few many times (every
 # contract has a 1.0.0, and the lock repeats every file's version).
@@ -2247,7 +2253,7 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
 # -- $ref resolution -------------------------------------------------------------------
 
 
-_ORDER = operator.attrgetter("contract_id", "version")  # a version's place, in C
+_ORDER = operator.attrgetter("contract_id", "version._key")  # a version's place (_LOCK_KEY)
 
 
 class _Index:
