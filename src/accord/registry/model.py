@@ -1976,12 +1976,22 @@ def _apply_overrides(problems: list[Problem], settings: RegistrySettings) -> lis
 
 
 def _read_referenced(
-    index: _Index, refs: dict[str, list[str]], settings: RegistrySettings, collector: _Collector
+    index: _Index,
+    refs: dict[str, list[str]],
+    settings: RegistrySettings,
+    collector: _Collector,
+    settled: set[str] | None = None,
 ) -> None:
     """Read and check now every version left unread that a version read at load refers
     to, and what that one refers to, and so on: a service fails at boot for anything its
-    latest versions need. (Its problems fail the load, which then reads everything.)"""
-    queue = [v for v in index.ordered if v.file in refs]
+    latest versions need. (Its problems fail the load, which then reads everything.)
+
+    ``settled``: files whose every ``$ref`` resolves into the file itself
+    (:func:`_self_contained`), so into no other version, left unread or not: they are
+    not walked (most latest releases of a big registry).
+    """
+    skip = settled or set()
+    queue = [v for v in index.ordered if v.file in refs and v.file not in skip]
     while queue:
         source = queue.pop()
         for ref in dict.fromkeys(refs[source.file]):
@@ -2194,7 +2204,7 @@ def _build(
     unread: set[str] = set()
     if deferral is not None:
         deferral.hold(index)
-        _read_referenced(index, refs, settings, collector)
+        _read_referenced(index, refs, settings, collector, settled)
         if any(p.severity == "error" for p in collector.problems):
             # Refused (a version left unread must not be reached by the checks below):
             # refused exactly as by a load that reads every version.
