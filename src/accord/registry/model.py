@@ -518,8 +518,10 @@ def _loaded_version(
     document: Any,
     yanked: str | None,
     digest: str | None,
+    ref: str | None = None,
 ) -> ContractVersion:
-    """``ContractVersion(contract_id=..., ..., yanked=...)`` with ``digest`` kept, as the
+    """``ContractVersion(contract_id=..., ..., yanked=...)`` with ``digest`` (and ``ref``,
+    what :attr:`~ContractVersion.ref` computes: ``contract_id@version``) kept, as the
     loader builds one per version file: the generated ``__init__`` goes through three
     field descriptors in Python and eleven attribute sets (~2 us a version, 30 ms at
     15,000); this sets each slot once, to what those descriptors would store. One call
@@ -538,7 +540,7 @@ def _loaded_version(
     _SET_YANKED(loaded, yanked)
     _SET_DRAFT(loaded, False)
     _SET_DIGEST(loaded, digest)
-    _SET_REF(loaded, None)
+    _SET_REF(loaded, ref)
     _SET_CANONICAL_REFS(loaded, None)
     return loaded
 
@@ -1605,7 +1607,9 @@ def _load_contract(
         )
         for problem in toml_problems:
             collector.add(problem)
-    found: list[tuple[Version, str, str]] = []
+    # (version, path, file, ref): the ref spelled from the file name, which is the
+    # version's own spelling (_canonical_version), so str(version) is never asked.
+    found: list[tuple[Version, str, str, str]] = []
     for entry in entries:
         file_name = entry.name
         if file_name.startswith("."):
@@ -1615,8 +1619,9 @@ def _load_contract(
             continue  # symlinks and special files are reported by the hygiene walk
         rel = f"{rel_dir}/{file_name}"
         if is_file and file_name.endswith(VERSION_SUFFIX):
+            stem = file_name[: -len(VERSION_SUFFIX)]
             try:
-                version = _canonical_version(file_name[: -len(VERSION_SUFFIX)])
+                version = _canonical_version(stem)  # None unless str(version) == stem
             except ValueError as exc:
                 collector.error(
                     "version-file-invalid",
@@ -1630,7 +1635,7 @@ def _load_contract(
                     "version-file-invalid", f"{file_name!r} is not a canonical version", rel
                 )
                 continue
-            found.append((version, entry.path, rel))
+            found.append((version, entry.path, rel, f"{contract_id}@{stem}"))
         elif not is_file and file_name == EXAMPLES_DIR:
             scan.examples.append((rel_dir, Path(entry.path)))
         elif not (is_file and file_name in CONTRACT_EXTRA_FILES):
@@ -1642,8 +1647,8 @@ def _load_contract(
     # settle it alone (_parse_latest); the others may be deferred or kept so too.
     found.sort(key=lambda t: t[0])
     # One of these objects (compared by identity below), or None.
-    latest = _latest_release(contract_id, [v for v, _, _ in found], yanked, locked)
-    for version, path, rel in found:
+    latest = _latest_release(contract_id, [v for v, _, _, _ in found], yanked, locked)
+    for version, path, rel, ref in found:
         line = None if lines is None or version is latest else lines.get((contract_id, version))
         if deferral is not None and line is not None:
             marker = _Deferred(deferral, line)  # read on first use
@@ -1657,6 +1662,7 @@ def _load_contract(
                     document=marker,
                     yanked=yanked.get(version),
                     digest=None,
+                    ref=ref,
                 )
             )
             continue
@@ -1718,6 +1724,7 @@ def _load_contract(
             document=document,
             yanked=yanked.get(version),
             digest=digest,
+            ref=ref,
         )
         if canonical:  # sorted keys, no $id, plain values: _own_bundle only checks refs
             object.__setattr__(loaded, "_canonical_refs", tuple(refs[rel]))
@@ -1727,7 +1734,7 @@ def _load_contract(
             ):
                 collector.add(problem)
         versions.append(loaded)
-    on_disk = {v for v, _, _ in found}
+    on_disk = {v for v, _, _, _ in found}
     for version in sorted(yanked):
         if version not in on_disk:
             collector.error(
