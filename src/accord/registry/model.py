@@ -1641,6 +1641,8 @@ def _load_contract(
         elif not (is_file and file_name in CONTRACT_EXTRA_FILES):
             scan.unexpected.append((rel, "in a contract directory"))
     yanked = meta.yanked if meta is not None else {}
+    # Looked up only when the contract yanks anything (most yank nothing): a lookup
+    # hashes a Version, a Python call.
     versions: list[ContractVersion] = []
     # The latest release is what Registry.get picks without a pin: it is read now
     # (never deferred), and kept as its checked bytes only when Registry.load can
@@ -1660,7 +1662,7 @@ def _load_contract(
                     rel,
                     marker,
                     document=marker,
-                    yanked=yanked.get(version),
+                    yanked=yanked.get(version) if yanked else None,
                     digest=None,
                     ref=ref,
                 )
@@ -1722,7 +1724,7 @@ def _load_contract(
             rel,
             kept_raw,
             document=document,
-            yanked=yanked.get(version),
+            yanked=yanked.get(version) if yanked else None,
             digest=digest,
             ref=ref,
         )
@@ -1734,7 +1736,7 @@ def _load_contract(
             ):
                 collector.add(problem)
         versions.append(loaded)
-    on_disk = {v for v, _, _, _ in found}
+    on_disk = {v for v, _, _, _ in found} if yanked else set()
     for version in sorted(yanked):
         if version not in on_disk:
             collector.error(
