@@ -41,7 +41,7 @@ import re
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1554,7 +1554,7 @@ def _load_contract(
     refs: dict[str, list[str]],
     published: Mapping[tuple[str, Version], str] | None = None,
     settled: set[str] | None = None,
-    locked: frozenset[tuple[str, Version]] = frozenset(),
+    locked: Collection[tuple[str, Version]] = frozenset(),
     vouched: Callable[[str, bytes], bool] | None = None,
     unparsed: bool = False,
     deferral: _Deferral | None = None,
@@ -1762,7 +1762,7 @@ def _latest_release(
     contract_id: str,
     versions: list[Version],
     yanked: Mapping[Version, str],
-    locked: frozenset[tuple[str, Version]],
+    locked: Collection[tuple[str, Version]],
 ) -> Version | None:
     """What :meth:`Contract.latest` will be: the highest of ``versions`` (ascending)
     neither yanked nor a draft (no lock line while the registry has a lock)."""
@@ -2180,11 +2180,12 @@ def _build(
     all_versions: list[ContractVersion] = []
     refs: dict[str, list[str]] = {}
     settled: set[str] | None = set() if (lazy or vouched is not None) and not lint else None
-    locked = frozenset((x.contract_id, x.version) for x in (lock_lines or ([], []))[0])
+    # Each lock line by its key: the keys tell drafts from releases (``locked``), and a
+    # version left unread keeps its line (``lines``). One dict: a key hashes a Version,
+    # a Python call.
+    by_key = {(x.contract_id, x.version): x for x in (lock_lines or ([], []))[0]}
     deferral = _Deferral(display, settings) if defer and published and not lint else None
-    lines = None
-    if deferral is not None and lock_lines is not None:
-        lines = {(x.contract_id, x.version): x for x in lock_lines[0]}
+    lines = by_key if deferral is not None and lock_lines is not None else None
     for namespace, name, directory in scan.contracts:
         contract, versions = _load_contract(
             root,
@@ -2197,7 +2198,7 @@ def _build(
             refs=refs,
             published=published,
             settled=settled,
-            locked=locked,
+            locked=by_key.keys(),
             vouched=vouched if published is not None else None,
             unparsed=unparsed,
             deferral=deferral,
