@@ -100,6 +100,25 @@ def test_old_published_versions_are_only_listed(root: Path) -> None:
     ]
 
 
+def test_the_walk_for_referenced_versions_skips_self_contained_ones(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A version whose every $ref stays inside it (settled at read) refers to no other
+    # version: only the others are resolved to find what must be read at load.
+    sources: list[str] = []
+    real = registry_module._ref_target
+
+    def spying(index: Any, source: ContractVersion, *args: Any) -> Any:
+        sources.append(source.ref)
+        return real(index, source, *args)
+
+    monkeypatch.setattr(registry_module, "_ref_target", spying)
+    registry = Registry.load(root)
+    assert "common.money@1.2.0" not in sources  # self-contained: "#/$defs/cents"
+    assert "orders.placed@2.0.0" in sources  # refers to common.money@1.0.0: read
+    assert _deferred(registry.get("common.money@1.0.0")) is None
+
+
 def test_a_listed_version_is_read_once_on_first_use(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from _registry_builders import add_contract
 from accord.core.frozen import FrozenDict
 from accord.registry import model
-from accord.registry.model import ContractVersion
+from accord.registry.model import ContractVersion, Registry
 from accord.versions import Version
 
 # Each field's own slot (three fields read theirs through a descriptor of their own).
@@ -66,3 +67,41 @@ def test_loaded_version_is_what_init_builds(document: Any, yanked: str | None) -
         assert type(_slots(loaded)["document"]) is FrozenDict
     else:
         assert _slots(loaded)["document"] is document
+
+
+def test_a_ref_kept_at_load_is_the_one_ref_computes() -> None:
+    version = Version.parse("1.2.3-rc.1")
+    built = ContractVersion(
+        contract_id="orders.c0",
+        version=version,
+        path=Path("/r/orders/c0/1.2.3-rc.1.schema.json"),
+        file="orders/c0/1.2.3-rc.1.schema.json",
+        raw=b"{}",
+        document={},
+    )
+    assert built.ref == "orders.c0@1.2.3-rc.1"  # computed, and kept in its slot
+    loaded = model._loaded_version(
+        "orders.c0",
+        version,
+        "/r/orders/c0/1.2.3-rc.1.schema.json",
+        "orders/c0/1.2.3-rc.1.schema.json",
+        b"{}",
+        document={},
+        yanked=None,
+        digest=None,
+        ref="orders.c0@1.2.3-rc.1",
+    )
+    assert _slots(loaded) == _slots(built)
+
+
+def test_the_loader_spells_each_ref_as_the_version_spells_itself(tmp_path: Path) -> None:
+    # The loader takes a version's ref from its file name, which it only accepts when
+    # the name is the version's own spelling (_canonical_version).
+    names = ["0.1.0", "1.0.0-rc.1", "1.0.0-alpha.beta.10", "1.0.0", "10.20.30"]
+    add_contract(tmp_path, "ns.c", {name: {"type": "object"} for name in names})
+    registry = Registry.load(tmp_path)
+    versions = list(registry.versions())
+    assert len(versions) == len(names)
+    for loaded in versions:
+        kept = model.ContractVersion.__dict__["_ref"].__get__(loaded, ContractVersion)
+        assert kept == f"{loaded.contract_id}@{loaded.version}"

@@ -463,3 +463,49 @@ def test_every_subschema_counts_without_the_scalar_arrays_shortcut_what_it_count
     counts = [_budget.expanded_size(sub, root=d, cap=cap) for sub, d, cap in asked]
     monkeypatch.setattr(_budget, "_scalar_arrays_size", lambda *_: None)
     assert counts == [_budget.expanded_size(sub, root=d, cap=cap) for sub, d, cap in asked]
+
+
+TIGHT = _budget.SchemaLimits(max_items=8, max_nodes=10)
+
+
+def _tightest(kind: str, n: int) -> bytes:
+    """The shortest JSON text with an array of ``n`` entries (``wide``), or with ``n``
+    objects and arrays (``deep``): the texts a length bound must still count."""
+    if kind == "wide":
+        return ("[" + ",".join("0" * n) + "]").encode()
+    return ("[" * n + "]" * n).encode()
+
+
+@pytest.mark.parametrize("kind", ["wide", "deep"])
+def test_the_length_bounds_never_skip_a_refusal(kind: str) -> None:
+    # A length bound one too small would skip the count for the text just over a cap.
+    for n in range(1, 25):
+        raw = _tightest(kind, n)
+        document = json.loads(raw)
+        bound = _budget._entries_bound(raw) if kind == "wide" else _budget._containers_bound(raw)
+        assert bound == n  # the tightest text: the bound is exact here
+        expected = _outcome(lambda d: _budget.check_limits(d, TIGHT, file="f") or [], document)
+        got = _outcome(
+            lambda d, raw=raw: _budget.refs_and_growth_within_limits(raw, d, TIGHT, file="f")[0],
+            document,
+        )
+        assert got == expected
+        cap = TIGHT.max_items if kind == "wide" else TIGHT.max_nodes
+        assert isinstance(got, tuple) == (n > cap)
+
+
+def test_the_length_bounds_hold_for_every_random_text() -> None:
+    rng = random.Random(23)
+    for _ in range(400):
+        document = _random(rng, 4)
+        raw = json.dumps(document, separators=(",", ":")).encode()
+        widest = containers = 0
+        stack = [document]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict | list):
+                containers += 1
+                widest = max(widest, len(node))
+                stack.extend(node.values() if isinstance(node, dict) else node)
+        assert widest <= _budget._entries_bound(raw)
+        assert containers <= _budget._containers_bound(raw)

@@ -41,7 +41,7 @@ import re
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -487,14 +487,25 @@ class _PathText(_SlotField):
 _PATH_SLOT = ContractVersion.__dict__["path"]
 setattr(ContractVersion, "path", _PathText(_PATH_SLOT))  # noqa: B010
 
-# Each field's own slot setter, in field order (_loaded_version): three fields are read
-# and written through a descriptor of their own, over their slot.
-_SLOT_SETTERS = tuple(
-    {"path": _PATH_SLOT, "raw": _RAW_SLOT, "document": _DOCUMENT_SLOT}.get(
+# Each field's own slot setter, by name (_loaded_version): three fields are read and
+# written through a descriptor of their own, over their slot.
+_SLOT_SETTER = {
+    name: {"path": _PATH_SLOT, "raw": _RAW_SLOT, "document": _DOCUMENT_SLOT}.get(
         name, ContractVersion.__dict__[name]
     ).__set__
     for name in ContractVersion.__slots__
-)
+}
+_SET_CONTRACT_ID = _SLOT_SETTER["contract_id"]
+_SET_VERSION = _SLOT_SETTER["version"]
+_SET_PATH = _SLOT_SETTER["path"]
+_SET_FILE = _SLOT_SETTER["file"]
+_SET_RAW = _SLOT_SETTER["raw"]
+_SET_DOCUMENT = _SLOT_SETTER["document"]
+_SET_YANKED = _SLOT_SETTER["yanked"]
+_SET_DRAFT = _SLOT_SETTER["draft"]
+_SET_DIGEST = _SLOT_SETTER["_digest"]
+_SET_REF = _SLOT_SETTER["_ref"]
+_SET_CANONICAL_REFS = _SLOT_SETTER["_canonical_refs"]
 
 
 def _loaded_version(
@@ -507,16 +518,30 @@ def _loaded_version(
     document: Any,
     yanked: str | None,
     digest: str | None,
+    ref: str | None = None,
 ) -> ContractVersion:
-    """``ContractVersion(contract_id=..., ..., yanked=...)`` with ``digest`` kept, as the
+    """``ContractVersion(contract_id=..., ..., yanked=...)`` with ``digest`` (and ``ref``,
+    what :attr:`~ContractVersion.ref` computes: ``contract_id@version``) kept, as the
     loader builds one per version file: the generated ``__init__`` goes through three
     field descriptors in Python and eleven attribute sets (~2 us a version, 30 ms at
-    15,000); this sets each slot once, to what those descriptors would store."""
-    stored = document if type(document) in (_Unparsed, _Deferred) else freeze(document)
-    values = (contract_id, version, os.fspath(path), file, raw, stored, yanked, False, digest)
+    15,000); this sets each slot once, to what those descriptors would store. One call
+    a slot, written out: a loop over the setters costs twice as much (a tuple of values
+    and a zip per version), and every slot is set, so none is left unbound
+    (tests/registry/test_loaded_version.py compares each with what ``__init__`` sets)."""
     loaded: ContractVersion = object.__new__(ContractVersion)
-    for put, value in zip(_SLOT_SETTERS, (*values, None, None), strict=True):  # no _ref yet
-        put(loaded, value)
+    _SET_CONTRACT_ID(loaded, contract_id)
+    _SET_VERSION(loaded, version)
+    _SET_PATH(loaded, os.fspath(path))
+    _SET_FILE(loaded, file)
+    _SET_RAW(loaded, raw)
+    _SET_DOCUMENT(
+        loaded, document if type(document) in (_Unparsed, _Deferred) else freeze(document)
+    )
+    _SET_YANKED(loaded, yanked)
+    _SET_DRAFT(loaded, False)
+    _SET_DIGEST(loaded, digest)
+    _SET_REF(loaded, ref)
+    _SET_CANONICAL_REFS(loaded, None)
     return loaded
 
 
@@ -1005,7 +1030,13 @@ class _LockLine(NamedTuple):
     line: int
 
 
-_LOCK_KEY = operator.itemgetter(0, 1)  # (contract id, version), in C
+# A lock line's place, and a version's (_ORDER): its contract id, then its version by
+# precedence, compared as ``Version._key``, the tuple the order methods of ``Version``
+# compare (and equal exactly when the versions are). Tuples compare in C, where two
+# ``Version`` objects take two Python calls per comparison (``__eq__``, then ``__lt__``):
+# half the sorting of a registry's lock and index. The same order, so the same result
+# (tests/registry/test_version_order.py).
+_LOCK_KEY = operator.attrgetter("contract_id", "version._key")
 
 # Versions are immutable values and a registry spells the same few many times (every
 # contract has a 1.0.0, and the lock repeats every file's version).
@@ -1523,7 +1554,7 @@ def _load_contract(
     refs: dict[str, list[str]],
     published: Mapping[tuple[str, Version], str] | None = None,
     settled: set[str] | None = None,
-    locked: frozenset[tuple[str, Version]] = frozenset(),
+    locked: Collection[tuple[str, Version]] = frozenset(),
     vouched: Callable[[str, bytes], bool] | None = None,
     unparsed: bool = False,
     deferral: _Deferral | None = None,
@@ -1576,7 +1607,9 @@ def _load_contract(
         )
         for problem in toml_problems:
             collector.add(problem)
-    found: list[tuple[Version, str, str]] = []
+    # (version, path, file, ref): the ref spelled from the file name, which is the
+    # version's own spelling (_canonical_version), so str(version) is never asked.
+    found: list[tuple[Version, str, str, str]] = []
     for entry in entries:
         file_name = entry.name
         if file_name.startswith("."):
@@ -1586,8 +1619,9 @@ def _load_contract(
             continue  # symlinks and special files are reported by the hygiene walk
         rel = f"{rel_dir}/{file_name}"
         if is_file and file_name.endswith(VERSION_SUFFIX):
+            stem = file_name[: -len(VERSION_SUFFIX)]
             try:
-                version = _canonical_version(file_name[: -len(VERSION_SUFFIX)])
+                version = _canonical_version(stem)  # None unless str(version) == stem
             except ValueError as exc:
                 collector.error(
                     "version-file-invalid",
@@ -1601,20 +1635,22 @@ def _load_contract(
                     "version-file-invalid", f"{file_name!r} is not a canonical version", rel
                 )
                 continue
-            found.append((version, entry.path, rel))
+            found.append((version, entry.path, rel, f"{contract_id}@{stem}"))
         elif not is_file and file_name == EXAMPLES_DIR:
             scan.examples.append((rel_dir, Path(entry.path)))
         elif not (is_file and file_name in CONTRACT_EXTRA_FILES):
             scan.unexpected.append((rel, "in a contract directory"))
     yanked = meta.yanked if meta is not None else {}
+    # Looked up only when the contract yanks anything (most yank nothing): a lookup
+    # hashes a Version, a Python call.
     versions: list[ContractVersion] = []
     # The latest release is what Registry.get picks without a pin: it is read now
     # (never deferred), and kept as its checked bytes only when Registry.load can
     # settle it alone (_parse_latest); the others may be deferred or kept so too.
     found.sort(key=lambda t: t[0])
     # One of these objects (compared by identity below), or None.
-    latest = _latest_release(contract_id, [v for v, _, _ in found], yanked, locked)
-    for version, path, rel in found:
+    latest = _latest_release(contract_id, [v for v, _, _, _ in found], yanked, locked)
+    for version, path, rel, ref in found:
         line = None if lines is None or version is latest else lines.get((contract_id, version))
         if deferral is not None and line is not None:
             marker = _Deferred(deferral, line)  # read on first use
@@ -1626,8 +1662,9 @@ def _load_contract(
                     rel,
                     marker,
                     document=marker,
-                    yanked=yanked.get(version),
+                    yanked=yanked.get(version) if yanked else None,
                     digest=None,
+                    ref=ref,
                 )
             )
             continue
@@ -1687,8 +1724,9 @@ def _load_contract(
             rel,
             kept_raw,
             document=document,
-            yanked=yanked.get(version),
+            yanked=yanked.get(version) if yanked else None,
             digest=digest,
+            ref=ref,
         )
         if canonical:  # sorted keys, no $id, plain values: _own_bundle only checks refs
             object.__setattr__(loaded, "_canonical_refs", tuple(refs[rel]))
@@ -1698,7 +1736,7 @@ def _load_contract(
             ):
                 collector.add(problem)
         versions.append(loaded)
-    on_disk = {v for v, _, _ in found}
+    on_disk = {v for v, _, _, _ in found} if yanked else set()
     for version in sorted(yanked):
         if version not in on_disk:
             collector.error(
@@ -1724,7 +1762,7 @@ def _latest_release(
     contract_id: str,
     versions: list[Version],
     yanked: Mapping[Version, str],
-    locked: frozenset[tuple[str, Version]],
+    locked: Collection[tuple[str, Version]],
 ) -> Version | None:
     """What :meth:`Contract.latest` will be: the highest of ``versions`` (ascending)
     neither yanked nor a draft (no lock line while the registry has a lock)."""
@@ -1947,12 +1985,22 @@ def _apply_overrides(problems: list[Problem], settings: RegistrySettings) -> lis
 
 
 def _read_referenced(
-    index: _Index, refs: dict[str, list[str]], settings: RegistrySettings, collector: _Collector
+    index: _Index,
+    refs: dict[str, list[str]],
+    settings: RegistrySettings,
+    collector: _Collector,
+    settled: set[str] | None = None,
 ) -> None:
     """Read and check now every version left unread that a version read at load refers
     to, and what that one refers to, and so on: a service fails at boot for anything its
-    latest versions need. (Its problems fail the load, which then reads everything.)"""
-    queue = [v for v in index.ordered if v.file in refs]
+    latest versions need. (Its problems fail the load, which then reads everything.)
+
+    ``settled``: files whose every ``$ref`` resolves into the file itself
+    (:func:`_self_contained`), so into no other version, left unread or not: they are
+    not walked (most latest releases of a big registry).
+    """
+    skip = settled or set()
+    queue = [v for v in index.ordered if v.file in refs and v.file not in skip]
     while queue:
         source = queue.pop()
         for ref in dict.fromkeys(refs[source.file]):
@@ -2132,11 +2180,12 @@ def _build(
     all_versions: list[ContractVersion] = []
     refs: dict[str, list[str]] = {}
     settled: set[str] | None = set() if (lazy or vouched is not None) and not lint else None
-    locked = frozenset((x.contract_id, x.version) for x in (lock_lines or ([], []))[0])
+    # Each lock line by its key: the keys tell drafts from releases (``locked``), and a
+    # version left unread keeps its line (``lines``). One dict: a key hashes a Version,
+    # a Python call.
+    by_key = {(x.contract_id, x.version): x for x in (lock_lines or ([], []))[0]}
     deferral = _Deferral(display, settings) if defer and published and not lint else None
-    lines = None
-    if deferral is not None and lock_lines is not None:
-        lines = {(x.contract_id, x.version): x for x in lock_lines[0]}
+    lines = by_key if deferral is not None and lock_lines is not None else None
     for namespace, name, directory in scan.contracts:
         contract, versions = _load_contract(
             root,
@@ -2149,7 +2198,7 @@ def _build(
             refs=refs,
             published=published,
             settled=settled,
-            locked=locked,
+            locked=by_key.keys(),
             vouched=vouched if published is not None else None,
             unparsed=unparsed,
             deferral=deferral,
@@ -2165,7 +2214,7 @@ def _build(
     unread: set[str] = set()
     if deferral is not None:
         deferral.hold(index)
-        _read_referenced(index, refs, settings, collector)
+        _read_referenced(index, refs, settings, collector, settled)
         if any(p.severity == "error" for p in collector.problems):
             # Refused (a version left unread must not be reached by the checks below):
             # refused exactly as by a load that reads every version.
@@ -2224,7 +2273,7 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
 # -- $ref resolution -------------------------------------------------------------------
 
 
-_ORDER = operator.attrgetter("contract_id", "version")  # a version's place, in C
+_ORDER = operator.attrgetter("contract_id", "version._key")  # a version's place (_LOCK_KEY)
 
 
 class _Index:

@@ -579,11 +579,33 @@ def refs_and_growth_within_limits(
     if not isinstance(document, dict | list) or b"\\u" in raw or any(b"\\" in v for v in found):
         return freeze_within_limits(document, limits, file=file)[1], None
     refs = [value.decode("utf-8") for value in found]
-    if raw.count(b",") >= limits.max_items:
+    if _entries_bound(raw) > limits.max_items and raw.count(b",") >= limits.max_items:
         check_limits(document, limits, file=file)
         return refs, None
     growth = _ref_growth(document, refs)
-    bound = raw.count(b"{") + raw.count(b"[")
-    if growth is None or bound + growth > limits.max_nodes:
+    if growth is None or (
+        _containers_bound(raw) + growth > limits.max_nodes
+        and raw.count(b"{") + raw.count(b"[") + growth > limits.max_nodes
+    ):
         check_limits(document, limits, file=file)
     return refs, growth
+
+
+# Bounds from a JSON text's length alone, looser than its counts of brackets and
+# commas and free to compute (a count reads the whole text; three of them were a tenth
+# of a registry load's check of a latest release):
+# - an object or array of n entries takes n - 1 commas, n values of a byte or more
+#   and its two brackets, so 2n + 1 bytes at least: n <= (len - 1) // 2;
+# - each object or array has its own two brackets, bytes no other one holds: there
+#   are at most len // 2 of them.
+# Only when a length bound does not clear its cap is the count taken.
+
+
+def _entries_bound(raw: bytes) -> int:
+    """The most entries any one object or array of the JSON text ``raw`` can hold."""
+    return (len(raw) - 1) // 2
+
+
+def _containers_bound(raw: bytes) -> int:
+    """The most objects and arrays the JSON text ``raw`` can hold."""
+    return len(raw) // 2
