@@ -56,11 +56,19 @@ _STRUCTURAL = frozenset(
         "$dynamicRef",
     }
 )
+# The removal walk also enters ``contains``: its element is a struct location for the
+# removal policy (``_push_values``), below a property as at the root. The closure does
+# not (DESIGN's applicable subschemas leave ``contains`` out), so it keeps _STRUCTURAL.
+_REMOVAL_STRUCTURAL = _STRUCTURAL | {"contains"}
 
 
-def is_leaf(schema: Any) -> bool:
-    """A schema with no instance children and no applicators (closure and removals skip it)."""
-    return not isinstance(schema, dict) or _STRUCTURAL.isdisjoint(schema)
+def is_leaf(schema: Any, structural: frozenset[str] = _STRUCTURAL) -> bool:
+    """A schema with no instance children and no applicators (closure and removals skip it).
+
+    ``structural``: the keywords that make a schema not a leaf (the removal walk passes
+    ``_REMOVAL_STRUCTURAL``).
+    """
+    return not isinstance(schema, dict) or structural.isdisjoint(schema)
 
 
 def _dicts(nodes: list[Node]) -> list[Node]:
@@ -100,7 +108,9 @@ def _has_patterns(dicts: list[Node]) -> bool:
     return any(isinstance(n.schema.get("patternProperties"), dict) for n in dicts)
 
 
-def _unpatterned_leaf(dicts: list[Node], key: str) -> bool:
+def _unpatterned_leaf(
+    dicts: list[Node], key: str, structural: frozenset[str] = _STRUCTURAL
+) -> bool:
     """Whether every subschema the object schemas ``dicts`` (none with
     ``patternProperties``) impose on the value of ``key`` is a leaf: a key's subschema
     is then ``properties[key]``, else ``additionalProperties`` (``key_subschemas``), so
@@ -114,7 +124,7 @@ def _unpatterned_leaf(dicts: list[Node], key: str) -> bool:
             value = s["additionalProperties"]
         else:
             continue
-        if isinstance(value, dict) and not _STRUCTURAL.isdisjoint(value):
+        if isinstance(value, dict) and not structural.isdisjoint(value):
             return False
     return True
 
@@ -736,7 +746,7 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                 if (
                     plain_n is not None
                     and _plainly_satisfiable(plain_n.get(k, False))
-                    and _unpatterned_leaf(dicts_o, k)
+                    and _unpatterned_leaf(dicts_o, k, _REMOVAL_STRUCTURAL)
                 ):
                     continue  # what the checks below find for ``k`` (``_plain_declarations``)
                 why = _forbidden(ctx, dicts_n, k)
@@ -765,12 +775,12 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                 # ``location_children(ctx, app_o, k)``, its nodes interned only when one
                 # is not a leaf (most properties of a wide object are leaves; a leaf
                 # names no key, so no Removal ever reads its node).
-                if unpatterned_o and _unpatterned_leaf(dicts_o, k):
+                if unpatterned_o and _unpatterned_leaf(dicts_o, k, _REMOVAL_STRUCTURAL):
                     continue
                 paths = [
                     (x, path) for x in dicts_o for path in key_subschemas(x.schema, k, regex_search)
                 ]
-                if all(is_leaf(_at(x.schema, path)) for x, path in paths):
+                if all(is_leaf(_at(x.schema, path), _REMOVAL_STRUCTURAL) for x, path in paths):
                     continue
                 kids_o = [ctx.child(x, *path) for x, path in paths]
                 work.append((kids_o, location_children(ctx, app_n, k), _pointer.join(where, k)))
