@@ -15,16 +15,13 @@ A tree to compare against: ``git archive main src | tar -x -C /tmp/base``.
 
 from __future__ import annotations
 
-import argparse
-import compileall
 import os
 import shutil
 import tempfile
-from pathlib import Path
 
 import bench_registry  # scripts/ is on the path of a script run from it
 from bench import _PLAIN_AGAINST, accord, python
-from ready_ab import alternate, cpu
+from ready_ab import alternate, arguments, cpu
 
 
 def cold(child: list[str], src: str) -> float:
@@ -40,14 +37,7 @@ def cold(child: list[str], src: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("srcs", nargs="+", help="src directories to compare (accord inside)")
-    parser.add_argument("--size", type=int, default=1000, help="contracts (100, 1000, 5000)")
-    parser.add_argument("--rounds", type=int, default=10)
-    args = parser.parse_args(argv)
-    srcs = [str(Path(s).resolve()) for s in args.srcs]
-    for src in srcs:
-        compileall.compile_dir(str(Path(src) / "accord"), quiet=1)
+    args, srcs = arguments(__doc__, argv)
     root = str(bench_registry.ensure(args.size))
     sides = {"floor": (python(_PLAIN_AGAINST, root), srcs[0])}
     for src in srcs:

@@ -73,8 +73,11 @@ def inputs(size: int, src: str) -> tuple[Path, list[str], Path]:
     return root, json.loads(done.stdout), bundles
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str | None, argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    """An A/B script's arguments (``srcs``, ``--size``, ``--rounds``) and its ``src``
+    directories, resolved, each with its accord compiled (children then time no
+    bytecode compilation)."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument("srcs", nargs="+", help="src directories to compare (accord inside)")
     parser.add_argument("--size", type=int, default=1000, help="contracts (100, 1000, 5000)")
     parser.add_argument("--rounds", type=int, default=10)
@@ -82,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     srcs = [str(Path(s).resolve()) for s in args.srcs]
     for src in srcs:
         compileall.compile_dir(str(Path(src) / "accord"), quiet=1)
+    return args, srcs
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, srcs = arguments(__doc__, argv)
     root, refs, bundles = inputs(args.size, srcs[0])
     sides = {"jsonschema-rs": ([sys.executable, "-c", _READY_RS, str(bundles)], srcs[0])}
     for src in srcs:
