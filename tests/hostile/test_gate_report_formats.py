@@ -112,24 +112,21 @@ def _fingerprint(root: Path, capsys: pytest.CaptureFixture[str], rule: str) -> s
     return next(f["fingerprint"] for f in report["findings"] if f["rule"] == rule)
 
 
+def _diff_markdown_removal_row(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The ``property-removed`` row of ``accord diff --format markdown`` between the
+    registry's two versions."""
+    capsys.readouterr()
+    versions = ["shop.thing@1.0.0", "shop.thing@1.1.0"]
+    main(["diff", *versions, "--registry", str(root), "--format", "markdown"])
+    out = capsys.readouterr().out
+    return next(line for line in out.splitlines() if "property-removed" in line)
+
+
 def test_diff_markdown_path_cannot_close_its_code_span(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = _registry(tmp_path / "contracts", "a` **passed** `b|c")
-    capsys.readouterr()
-    main(
-        [
-            "diff",
-            "shop.thing@1.0.0",
-            "shop.thing@1.1.0",
-            "--registry",
-            str(root),
-            "--format",
-            "markdown",
-        ]
-    )
-    out = capsys.readouterr().out
-    row = next(line for line in out.splitlines() if "property-removed" in line)
+    row = _diff_markdown_removal_row(root, capsys)
     assert "| `` /a` **passed** `b\\|c `` |" in row  # before: `/a` **passed** `b\|c`
 
 
@@ -152,19 +149,7 @@ def test_markdown_text_cells_render_names_literally(
         assert not re.search(r"(?<!\\)<img", row)
         assert "&#x2705;" not in row
         assert "\\*\\*passed\\*\\*" in row
-    capsys.readouterr()
-    main(
-        [
-            "diff",
-            "shop.thing@1.0.0",
-            "shop.thing@1.1.0",
-            "--registry",
-            str(root),
-            "--format",
-            "markdown",
-        ]
-    )
-    row = next(line for line in capsys.readouterr().out.splitlines() if "property-removed" in line)
+    row = _diff_markdown_removal_row(root, capsys)
     message = row.split(" | ")[5]
     assert "**passed**" not in message
     assert not re.search(r"(?<!\\)<img", message)

@@ -37,6 +37,13 @@ def _openapi(tmp_path: Path) -> Path:
     return path
 
 
+def _object_a_beside_integer_b(properties: dict[str, object]) -> dict[str, object]:
+    """An OpenAPI document (no paths) whose component ``A`` is an object with
+    ``properties`` and whose component ``B`` is an integer."""
+    a = {"type": "object", "properties": properties}
+    return {"openapi": "3.1.0", "components": {"schemas": {"A": a, "B": {"type": "integer"}}}}
+
+
 def test_a_defs_entry_named_like_a_referenced_component_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -59,22 +66,13 @@ def test_a_ref_inside_data_is_kept_as_data(tmp_path: Path) -> None:
 
     value = {"$ref": "#/components/schemas/B"}
     remote = {"$ref": "https://example.invalid/x.json"}
-    doc = {
-        "openapi": "3.1.0",
-        "components": {
-            "schemas": {
-                "A": {
-                    "type": "object",
-                    "properties": {
-                        "c": {"const": value},
-                        "e": {"enum": [value, remote]},
-                        "d": {"type": "object", "default": remote, "examples": [value]},
-                    },
-                },
-                "B": {"type": "integer"},
-            }
-        },
-    }
+    doc = _object_a_beside_integer_b(
+        {
+            "c": {"const": value},
+            "e": {"enum": [value, remote]},
+            "d": {"type": "object", "default": remote, "examples": [value]},
+        }
+    )
     schema = component_schemas(doc, components=["A"])["A"]
     props = schema["properties"]
     assert props["c"]["const"] == value
@@ -134,18 +132,7 @@ def test_a_property_named_like_a_data_keyword_is_a_schema() -> None:
     from accord.service.openapi import component_schemas
 
     ref = {"$ref": "#/components/schemas/B"}
-    doc = {
-        "openapi": "3.1.0",
-        "components": {
-            "schemas": {
-                "A": {
-                    "type": "object",
-                    "properties": {"default": ref, "example": ref, "$ref": {"type": "string"}},
-                },
-                "B": {"type": "integer"},
-            }
-        },
-    }
+    doc = _object_a_beside_integer_b({"default": ref, "example": ref, "$ref": {"type": "string"}})
     schema = component_schemas(doc, components=["A"])["A"]
     assert schema["properties"]["default"] == {"$ref": "#/$defs/B"}
     assert schema["properties"]["example"] == {"$ref": "#/$defs/B"}
