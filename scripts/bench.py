@@ -592,6 +592,30 @@ for document in json.load(open(sys.argv[1])):
     jsonschema_rs.Draft202012Validator(document, validate_formats=True, offline=True)
 """
 
+# The least a loader that reads the registry itself can do (an info row beside ready-N):
+# list each contract's folder, read and parse its contract.toml, read its latest version,
+# hash it (builtin SHA-256, as accord does), parse it and compile it. No check at all (no
+# duplicate keys, limits, lock or $ref): what is left between this and the floor, which
+# reads one file of documents bundled beforehand, is the cost of reading a registry.
+_READY_LEAST = """
+import os, sys, tomllib
+from _sha256 import sha256
+import msgspec, jsonschema_rs
+decode = msgspec.json.Decoder().decode
+for namespace in os.scandir(sys.argv[1]):
+    if not namespace.is_dir():
+        continue
+    for contract in os.scandir(namespace.path):
+        names = sorted(entry.name for entry in os.scandir(contract.path))
+        with open(os.path.join(contract.path, "contract.toml"), "rb") as file:
+            tomllib.loads(file.read().decode())
+        latest = [name for name in names if name.endswith(".schema.json")][-1]
+        with open(os.path.join(contract.path, latest), "rb") as file:
+            data = file.read()
+        sha256(data).hexdigest()
+        jsonschema_rs.Draft202012Validator(decode(data), validate_formats=True, offline=True)
+"""
+
 # The peak resident set of this process image: VmHWM, not ru_maxrss (which keeps the
 # high-water mark of the forking parent, the harness itself, across exec).
 _PEAK = """
@@ -671,6 +695,17 @@ def rows_boot(scale: Scale, tmp: Path) -> list[Row]:
                 Side("jsonschema-rs compiling the same", process(python(_READY_RS, str(bundles)))),
                 "<= 1.5x",
                 max_ratio=1.5,
+            )
+        )
+        rows.append(
+            Row(
+                f"ready-least-{size}",
+                "boot",
+                f"(info) the least a loader reading the {size:,} contracts' files can do "
+                "(list, read contract.toml and the latest file, hash, parse, compile; no check)",
+                Side("a 15-line loader", process(python(_READY_LEAST, str(root)))),
+                Side("jsonschema-rs compiling the same", process(python(_READY_RS, str(bundles)))),
+                "(info)",
             )
         )
     for size in scale.memory:
