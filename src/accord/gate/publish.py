@@ -58,8 +58,11 @@ from accord.versions import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from accord.compat._report import Change
     from accord.gate.check import VersionCheck
+    from accord.registry.config import ContractMeta
     from accord.registry.model import Contract, ContractVersion, Registry
     from accord.validation.budget import SchemaLimits
 
@@ -659,6 +662,12 @@ def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes) -> Stat
 
 
 def _toml_string(value: str) -> str:
+    # A lone surrogate is how Python hands over argv bytes that are not UTF-8: no file
+    # can hold it (encoding it was an internal error, after ``new`` made directories).
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise UsageError(
+            f"{value!r} is not text (bytes that are not UTF-8); nothing written", code="usage"
+        )
     # JSON string escapes are valid TOML basic-string escapes.
     return json.dumps(value, ensure_ascii=False)
 
@@ -850,21 +859,42 @@ _STATUS = re.compile(r"^\s*status\s*=")
 _YANKED = re.compile(r"^\s*\[\s*yanked\s*\]\s*(#.*)?$")
 
 
-def _rewrite_contract_toml(contract: Contract, text: str, *, ref: str) -> None:
-    """Validate the edited ``contract.toml`` text, then replace the file atomically."""
+def _rewrite_contract_toml(
+    contract: Contract,
+    old: str,
+    new: str,
+    *,
+    ref: str,
+    edit: Callable[[ContractMeta], ContractMeta],
+) -> None:
+    """Replace ``contract.toml``'s text ``old`` by ``new`` atomically, once the parse of
+    ``new`` is exactly ``edit`` applied to the parse of ``old``.
+
+    The edits are line-based (comments and layout stay), so they can only guess where a
+    key or table is: a line inside a multi-line string that looks like ``status = ...``
+    or ``[yanked]`` was edited instead, and the command reported a retirement or a yank
+    that did not happen. Comparing parses makes the result the one meant, or nothing.
+    """
     from accord.registry.config import loads_toml, parse_contract_meta
 
     file = f"{contract.namespace}/{contract.name}/contract.toml"
-    try:
-        parse_contract_meta(loads_toml(text, file=file), file=file)
-    except ConfigError as exc:
-        raise UsageError(
-            f"cannot edit {file} automatically ({exc.message}); edit it by hand",
+
+    def refuse(why: str) -> UsageError:
+        return UsageError(
+            f"cannot edit {file} automatically ({why}); edit it by hand",
             code="contract-toml-unsupported",
             file=file,
             ref=ref,
-        ) from None
-    _jsondoc.atomic_write(contract.directory / "contract.toml", text.encode("utf-8"))
+        )
+
+    try:
+        before = parse_contract_meta(loads_toml(old, file=file), file=file)
+        after = parse_contract_meta(loads_toml(new, file=file), file=file)
+    except ConfigError as exc:
+        raise refuse(exc.message) from None
+    if after != edit(before):
+        raise refuse("the line edit would change something else, or not take")
+    _jsondoc.atomic_write(contract.directory / "contract.toml", new.encode("utf-8"))
 
 
 def yank(root: str | Path, ref: str, *, reason: str) -> bool:
@@ -910,15 +940,19 @@ def _yank_locked(registry: Registry, contract_id: str, version: Version, reason:
         )
     if target.version in contract.yanked:
         return False
-    path = contract.directory / "contract.toml"
-    lines = path.read_text(encoding="utf-8").splitlines()
+    text = (contract.directory / "contract.toml").read_text(encoding="utf-8")
+    lines = text.splitlines()
     entry = f"{_toml_string(str(target.version))} = {_toml_string(reason)}"
     at = next((i for i, line in enumerate(lines) if _YANKED.match(line)), None)
     if at is None:
         lines += ["", "[yanked]", entry]
     else:
         lines.insert(at + 1, entry)
-    _rewrite_contract_toml(contract, "\n".join(lines) + "\n", ref=target.ref)
+
+    def yanked(meta: ContractMeta) -> ContractMeta:
+        return dataclasses.replace(meta, yanked={**meta.yanked, target.version: reason})
+
+    _rewrite_contract_toml(contract, text, "\n".join(lines) + "\n", ref=target.ref, edit=yanked)
     return True
 
 
@@ -938,8 +972,8 @@ def _retire_locked(registry: Registry, contract_id: str) -> bool:
     contract = registry.contract(contract_id)
     if contract.meta.status == "retired":
         return False
-    path = contract.directory / "contract.toml"
-    lines = path.read_text(encoding="utf-8").splitlines()
+    text = (contract.directory / "contract.toml").read_text(encoding="utf-8")
+    lines = text.splitlines()
     top = next((i for i, line in enumerate(lines) if _TABLE.match(line)), len(lines))
     status = next((i for i in range(top) if _STATUS.match(lines[i])), None)
     if status is not None:
@@ -948,7 +982,11 @@ def _retire_locked(registry: Registry, contract_id: str) -> bool:
         while top > 0 and not lines[top - 1].strip():
             top -= 1
         lines.insert(top, 'status = "retired"')
-    _rewrite_contract_toml(contract, "\n".join(lines) + "\n", ref=contract.id)
+
+    def retired(meta: ContractMeta) -> ContractMeta:
+        return dataclasses.replace(meta, status="retired")
+
+    _rewrite_contract_toml(contract, text, "\n".join(lines) + "\n", ref=contract.id, edit=retired)
     return True
 
 
