@@ -90,6 +90,9 @@ DATA_DIR = "registry"
 INDEX_FORMAT = 1
 # The zip format cannot store times before 1980.
 _ZIP_EPOCH = 315532800
+# Nor can the sdist's gzip header store one past 2**32 - 1 (2106-02-07; zip's own
+# dates end in 2107): a later SOURCE_DATE_EPOCH was an internal error while writing.
+_MAX_EPOCH = 2**32 - 1
 _PEP508_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _RECORD_DIRS = frozenset({"verifications", "environments"})
 
@@ -443,11 +446,18 @@ packages = {json.dumps(packages)}
 def _epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
     try:
-        return max(int(value), _ZIP_EPOCH) if value else _ZIP_EPOCH
+        epoch = max(int(value), _ZIP_EPOCH) if value else _ZIP_EPOCH
     except ValueError:
         raise UsageError(
             f"SOURCE_DATE_EPOCH={value!r} is not an integer", code="package-bad-epoch"
         ) from None
+    if epoch > _MAX_EPOCH:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={value!r} is after {_MAX_EPOCH} (2106-02-07), the latest "
+            "time a gzip header holds",
+            code="package-bad-epoch",
+        )
+    return epoch
 
 
 def _record_hash(data: bytes) -> str:
