@@ -200,3 +200,36 @@ def test_network_svg_escapes_names_and_links_by_slug() -> None:
         service_href=lambda name: f"services/{slug(name)}.html",
         contract_href=lambda cid: f"contracts/{slug(cid)}.html",
     )
+
+
+def _reads(consumer: str, field: str) -> str:
+    return json.dumps(
+        {
+            "format_version": 1,
+            "consumer": {"name": consumer, "version": "1.0.0"},
+            "reads": [
+                {"contract": "orders.thing@^1", "fields": [{"path": field, "match": "like"}]}
+            ],
+        }
+    )
+
+
+def test_each_expectation_file_has_a_page_of_its_own(tmp_path: Path) -> None:
+    # Pages were named by the path with "/" as "--": consumers/web/x--orders.json and
+    # consumers/web--x/orders.json were one page, the second shown for the first (its
+    # link on web's service page led to another consumer's fields), the first not at all.
+    root = tmp_path / "contracts"
+    publish(root, "orders.thing", {"1.0.0": {"$schema": DIALECT, "type": "object"}})
+    (root / "consumers" / "web").mkdir(parents=True)
+    (root / "consumers" / "web--x").mkdir()
+    (root / "consumers" / "web" / "x--orders.json").write_text(_reads("web", "$.mine"))
+    (root / "consumers" / "web--x" / "orders.json").write_text(_reads("other", "$.theirs"))
+    files = render_site(Registry.load(root))
+    pages = {rel: data.decode() for rel, data in files.items() if rel.startswith("expectations/")}
+    assert len(pages) == 2
+    (mine,) = (html for html in pages.values() if "consumers/web/x--orders.json" in html)
+    assert "$.mine" in mine
+    assert "$.theirs" not in mine
+    web = files["services/web.html"].decode()
+    (link,) = (rel for rel, html in pages.items() if html is mine)
+    assert f'href="../{link}"' in web
