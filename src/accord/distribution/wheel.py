@@ -49,6 +49,7 @@ else 1980-01-01), fixed modes and owners: the same registry gives the same bytes
 from __future__ import annotations
 
 import base64
+import csv
 import gzip
 import hashlib
 import io
@@ -59,6 +60,7 @@ import re
 import tarfile
 import tempfile
 import time
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -465,12 +467,35 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
+def _refuse_unrecordable_names(files: Iterable[str]) -> None:
+    """Refuse a path RECORD cannot carry: pip reads RECORD as ``csv.reader(text.
+    splitlines())``, so a control character or line separator in a name (which lint
+    allows under ``consumers/`` and ``examples/``) ends the row; a comma or quote is
+    quoted by the CSV writer.
+
+    Raises:
+        UsageError: ``package-bad-file-name``, naming the file.
+    """
+    for rel in files:
+        if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in rel):
+            raise UsageError(
+                f"{rel!r}: a file name holding a control character or line break cannot be "
+                "listed in a wheel's RECORD; rename it",
+                code="package-bad-file-name",
+                file=rel,
+            )
+
+
 def _write_wheel(path: Path, files: dict[str, bytes], dist_info: str, epoch: int) -> None:
-    lines = [f"{rel},{_record_hash(data)},{len(data)}" for rel, data in files.items()]
     record_rel = f"{dist_info}/RECORD"
-    lines.append(f"{record_rel},,")
+    # RECORD is CSV (the wheel spec): a name holding a comma or a quote is quoted, never
+    # read as more fields.
+    record = io.StringIO()
+    writer = csv.writer(record, lineterminator="\n")
+    writer.writerows((rel, _record_hash(data), len(data)) for rel, data in files.items())
+    writer.writerow((record_rel, "", ""))
     entries = dict(files)
-    entries[record_rel] = ("\n".join(lines) + "\n").encode()
+    entries[record_rel] = record.getvalue().encode()
     stamp = time.gmtime(epoch)[:6]
     # The spec asks for .dist-info at the end of the archive, RECORD last.
     order = sorted(
@@ -570,6 +595,7 @@ def package_registry(
     models_module = f"{module}_models" if models else None
 
     data, skipped = registry_files(reg)
+    _refuse_unrecordable_names(data)
     digest = _content_digest(data)
     # Models and the index are built from the packaged subset, loaded like an installed
     # copy would be: what is shipped is proven to load.
