@@ -46,7 +46,13 @@ def test_the_latest_epoch_a_gzip_header_holds_is_written(
 # mean something in RECORD's CSV.
 ODD_NAMES = ["a,b.json", 'q"u.json', 'q,"",u.json']
 # pip reads RECORD as csv.reader(text.splitlines()): these end a row however quoted.
-BREAKING_NAMES = ["c\nevil.py,sha256=AAAA,1\nd.json", "p\x85q.json", "p\u2028q.json", "t\tab.json"]
+BREAKING_NAMES = [
+    "c\nevil.py,sha256=AAAA,1\nd.json",
+    "p\x85q.json",
+    "p\u2028q.json",
+    "t\tab.json",
+    "w\\..\\..\\x.json",
+]
 
 
 def _with_expectations(root: Path, names: list[str]) -> None:
@@ -91,7 +97,9 @@ def test_record_lists_each_file_once_whatever_its_name(tmp_path: Path) -> None:
     }
 
 
-@pytest.mark.parametrize("name", BREAKING_NAMES, ids=["newline", "nel", "u2028", "tab"])
+@pytest.mark.parametrize(
+    "name", BREAKING_NAMES, ids=["newline", "nel", "u2028", "tab", "backslash"]
+)
 def test_a_name_record_cannot_hold_is_exit_2_and_nothing_written(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
