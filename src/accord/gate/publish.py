@@ -254,6 +254,57 @@ def _evaluate(
     return checks, semantic, removals
 
 
+def _later_checks(
+    registry: Registry,
+    contract: Contract,
+    document: Any,
+    wanted: Version,
+    published: list[ContractVersion],
+) -> tuple[list[VersionCheck], list[tuple[str, str]]]:
+    """The checks ``accord check`` adds once ``wanted`` is published below published
+    versions, and why they fail: ``(version ref, reason)`` pairs (none: they pass).
+
+    ``wanted`` becomes the previous version of the next one up (``1.1.0`` published
+    after ``1.2.0``; a release below a pre-release), which is then checked against it
+    as if it were new; under a ``-transitive`` mode every later release of its major is
+    compared with it too. Only the checks ``wanted`` adds are run: the others passed
+    when those versions were published.
+    """
+    from accord.gate.check import compare_versions
+
+    yanked = contract.yanked
+    above = [v for v in published if v.version > wanted and v.version not in yanked]
+    if not above:
+        return [], []
+    scratch, candidate = _candidate(registry, contract, document, wanted)
+    numbers = [v.version for v in published] + [wanted]
+    mode = contract.meta.mode
+    checks: list[VersionCheck] = []
+    broken: list[tuple[str, str]] = []
+    for later in above:
+        if previous_version(numbers, later.version, yanked=yanked) == wanted:
+            found, semantic, removals = _evaluate(
+                scratch, contract, later, candidate, [*published, candidate]
+            )
+            checks += found
+            if not bump_satisfies(wanted, later.version, semantic):
+                declared = declared_bump(wanted, later.version)
+                broken += [(later.ref, r) for r in _explain(found, declared)]
+            broken += [
+                (later.ref, f"removal-not-deprecated: {c.instance_path or '/'}") for c in removals
+            ]
+        elif (
+            mode.endswith("-transitive")
+            and later.version.major == wanted.major
+            and not wanted.prerelease
+        ):
+            deep = compare_versions(scratch, candidate, later, mode=mode)
+            checks.append(deep)
+            if not deep.report.compatible:
+                broken += [(later.ref, r) for r in _explain([deep], "minor")]
+    return checks, broken
+
+
 def _explain(checks: list[VersionCheck], declared: BumpKind) -> list[str]:
     from accord.gate.check import change_bump
 
@@ -428,6 +479,22 @@ def _publish_locked(
                 message=f"{contract.id} {wanted} removes properties that were not deprecated "
                 "in an earlier version: publish a minor version marking them "
                 '"deprecated": true first (the [deprecation] policy in accord.toml)',
+            )
+        later, broken = _later_checks(registry, contract, document, wanted, published)
+        if broken:
+            failing = ", ".join(dict.fromkeys(ref for ref, _ in broken))
+            return PublishResult(
+                REFUSED,
+                contract.id,
+                wanted,
+                previous=previous.version,
+                required_bump=required,
+                declared_bump=declared,
+                checks=tuple(checks + later),
+                reasons=tuple(f"{ref}: {reason}" for ref, reason in broken),
+                dry_run=dry_run,
+                message=f"{contract.id} {wanted} would become the previous version of "
+                f"{failing}, which would then fail `accord check` against it",
             )
     else:
         above = sorted(v.version for v in published if v.version > wanted)
