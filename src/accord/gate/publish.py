@@ -441,6 +441,7 @@ def _publish_locked(
                 return done
             draft = existing
 
+    _refuse_case_twin(contract, wanted)
     declared: BumpKind | None = None
     if previous is not None:
         declared = declared_bump(previous.version, wanted)
@@ -562,6 +563,26 @@ def _publish_locked(
         reasons=why,
         message=message,
     )
+
+
+def _refuse_case_twin(contract: Contract, wanted: Version) -> None:
+    """Refuse ``wanted`` when another version's file name differs from its own only in
+    case (pre-release labels are case-sensitive: ``1.1.0-RC.1`` and ``1.1.0-rc.1``):
+    on a case-insensitive file system (macOS, Windows) the two are one file.
+
+    Raises:
+        UsageError: ``version-collision``.
+    """
+    text = str(wanted).lower()
+    for other in contract.versions:
+        if other.version != wanted and str(other.version).lower() == text:
+            raise UsageError(
+                f"{contract.id} {wanted} differs from {other.version} only in case: their "
+                "files are one file on a case-insensitive file system (macOS, Windows); "
+                "choose another pre-release label",
+                code="version-collision",
+                ref=f"{contract.id}@{wanted}",
+            )
 
 
 def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
