@@ -109,3 +109,22 @@ def test_a_name_record_cannot_hold_is_exit_2_and_nothing_written(
     assert main(["package", "--registry", str(root), "--no-models", "--out", str(out)]) == 2
     assert "package-bad-file-name" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_consumers_files_packaged_are_the_expectations_accord_reads(tmp_path: Path) -> None:
+    # Every file under consumers/ was packaged but hidden ones: a file nothing reads or
+    # lints (a key committed by mistake) went to the package index, while a hidden
+    # expectation file that lint, check and verify read was left out of the package.
+    from accord.consumers._model import expectation_paths
+    from accord.distribution.wheel import registry_files
+    from accord.registry.model import Registry
+
+    root = make_registry(tmp_path / "acme-contracts" / "contracts")
+    _with_expectations(root, ["orders.json", ".shadow.json"])
+    (root / "consumers" / "web" / "id_rsa").write_text("-----BEGIN PRIVATE KEY-----\n")
+    (root / "consumers" / "web" / "notes.txt").write_text("not an expectation\n")
+    assert main(["lint", "--registry", str(root)]) == 0
+    files, _ = registry_files(Registry.load(root))
+    packaged = {rel for rel in files if rel.startswith("consumers/")}
+    read = {p.relative_to(root).as_posix() for p in expectation_paths(root)}
+    assert packaged == read == {"consumers/web/orders.json", "consumers/web/.shadow.json"}

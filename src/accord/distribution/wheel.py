@@ -224,10 +224,12 @@ def registry_files(registry: Registry) -> tuple[dict[str, bytes], tuple[str, ...
 
     Carried: ``accord.toml``, ``accord.lock``, ``README.md`` at the root; every
     ``contract.toml`` and contract ``README.md``; every published version file and the
-    examples of published versions; every file under ``consumers/``. Left out (second
+    examples of published versions; every expectation file under ``consumers/`` (the
+    ``*.json`` files accord reads). Left out (second
     item): version files not in the lock. Records (``verifications/``,
     ``environments/``) and authoring files (``model.py``) are not carried.
     """
+    from accord.consumers._model import expectation_paths
     from accord.registry.model import CONTRACT_FILE, LOCK_FILE, SETTINGS_FILE
 
     root = registry.root
@@ -253,10 +255,11 @@ def registry_files(registry: Registry) -> tuple[dict[str, bytes], tuple[str, ...
             if examples.is_dir():
                 for path in _regular_files(examples):
                     files[path.relative_to(root).as_posix()] = path.read_bytes()
-    consumers = root / "consumers"
-    if consumers.is_dir():
-        for path in _regular_files(consumers):
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    # Exactly the expectation files accord reads (and lint validates): a file under
+    # consumers/ that nothing reads is not shipped to a package index, and a hidden
+    # expectation file is not left out of the installed registry.
+    for path in expectation_paths(root):
+        files[path.relative_to(root).as_posix()] = path.read_bytes()
     return dict(sorted(files.items())), tuple(sorted(skipped))
 
 
