@@ -444,6 +444,33 @@ def test_a_changed_schema_is_regenerated_despite_the_cache(tmp_path: Path) -> No
     assert second == fresh
 
 
+def test_a_cache_reaching_a_work_tree_through_a_symlink_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The work-tree test read the path as written: a cache-dir outside the checkout by
+    # name but inside it by its target was used. A pull request's pyproject needs no
+    # link of its own for that: /proc/self/cwd is one (run from a subdirectory).
+    from accord.cli import main
+    from accord.core.cache import in_work_tree
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    sub = repo / "service"
+    root = breaking_registry(sub / "contracts")
+    link = tmp_path / "link"
+    link.symlink_to(sub, target_is_directory=True)
+    assert in_work_tree(link / ".accord-cache")
+    monkeypatch.chdir(sub)
+    proc = Path("/proc/self/cwd")
+    if proc.is_dir():
+        assert in_work_tree(proc / ".accord-cache")
+    monkeypatch.setenv("ACCORD_CACHE_DIR", str(link / ".accord-cache"))
+    assert open_cache() is None
+    assert main(["check", "--registry", str(root)]) == 1
+    assert not (sub / ".accord-cache").exists()
+    capsys.readouterr()
+
+
 def test_a_cache_inside_a_git_work_tree_is_never_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

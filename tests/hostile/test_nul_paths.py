@@ -59,3 +59,24 @@ def test_every_command_says_exit_2(
     assert code == 2, err
     assert "internal error" not in err
     assert "file-not-found" in err
+
+
+@pytest.mark.parametrize(
+    "key", ["registry", "cache-dir", "codegen-output", "manifest", "ignore-file"]
+)
+def test_a_pyproject_path_holding_a_nul_is_exit_2(
+    key: str,
+    root: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A pyproject.toml can spell a NUL ("\u0000"); `registry` made every command that
+    # reads [tool.accord] an internal error (ValueError: embedded null byte).
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ACCORD_CACHE_DIR", raising=False)
+    (tmp_path / "pyproject.toml").write_text(f'[tool.accord]\n{key} = "x\\u0000y"\n')
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    assert f"/tool/accord/{key}" in err

@@ -200,3 +200,88 @@ def test_network_svg_escapes_names_and_links_by_slug() -> None:
         service_href=lambda name: f"services/{slug(name)}.html",
         contract_href=lambda cid: f"contracts/{slug(cid)}.html",
     )
+
+
+def _reads(consumer: str, field: str) -> str:
+    return json.dumps(
+        {
+            "format_version": 1,
+            "consumer": {"name": consumer, "version": "1.0.0"},
+            "reads": [
+                {"contract": "orders.thing@^1", "fields": [{"path": field, "match": "like"}]}
+            ],
+        }
+    )
+
+
+def test_each_expectation_file_has_a_page_of_its_own(tmp_path: Path) -> None:
+    # Pages were named by the path with "/" as "--": consumers/web/x--orders.json and
+    # consumers/web--x/orders.json were one page, the second shown for the first (its
+    # link on web's service page led to another consumer's fields), the first not at all.
+    root = tmp_path / "contracts"
+    publish(root, "orders.thing", {"1.0.0": {"$schema": DIALECT, "type": "object"}})
+    (root / "consumers" / "web").mkdir(parents=True)
+    (root / "consumers" / "web--x").mkdir()
+    (root / "consumers" / "web" / "x--orders.json").write_text(_reads("web", "$.mine"))
+    (root / "consumers" / "web--x" / "orders.json").write_text(_reads("other", "$.theirs"))
+    files = render_site(Registry.load(root))
+    pages = {rel: data.decode() for rel, data in files.items() if rel.startswith("expectations/")}
+    assert len(pages) == 2
+    (mine,) = (html for html in pages.values() if "consumers/web/x--orders.json" in html)
+    assert "$.mine" in mine
+    assert "$.theirs" not in mine
+    web = files["services/web.html"].decode()
+    (link,) = (rel for rel, html in pages.items() if html is mine)
+    assert f'href="../{link}"' in web
+
+
+def _get(port: int, path: str, host: str) -> tuple[int, bytes]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_serve_answers_only_requests_for_a_loopback_host(registry: Path, tmp_path: Path) -> None:
+    # Binding 127.0.0.1 is not enough: a web page the developer visits can point its own
+    # name at 127.0.0.1 (DNS rebinding) and read the catalogue (schemas, consumers,
+    # deployments) as same-origin. A Host that is not a loopback name is refused.
+    import threading
+    import time
+
+    from accord.site import serve
+
+    stop = threading.Event()
+    urls: list[str] = []
+    thread = threading.Thread(
+        target=serve,
+        args=(registry, tmp_path / "site"),
+        kwargs={"port": 0, "interval": 0.05, "stop": stop, "on_ready": urls.append},
+    )
+    thread.start()
+    try:
+        for _ in range(400):
+            if urls or not thread.is_alive():
+                break
+            time.sleep(0.05)
+        port = int(urls[0].rstrip("/").rpartition(":")[2])
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1", f"[::1]:{port}"):
+            status, body = _get(port, "/index.html", host)
+            assert (status, b"orders.thing" in body) == (200, True), host
+        for host in (f"attacker.example:{port}", "attacker.example", f"127.0.0.1.nip.io:{port}"):
+            status, body = _get(port, "/index.html", host)
+            assert status == 403, host
+            assert b"orders.thing" not in body
+        for path in ("/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd"):
+            status, body = _get(port, path, f"127.0.0.1:{port}")
+            assert status == 404, path
+    finally:
+        stop.set()
+        thread.join(timeout=20)

@@ -10,7 +10,8 @@ registry of a machine, and deleting it (or any file in it) only costs time.
 
 Where it lives (the first that applies): ``--no-cache`` (none); ``ACCORD_CACHE_DIR``;
 ``[tool.accord] cache-dir``; ``$XDG_CACHE_HOME/accord``; ``~/.cache/accord``. A directory
-inside a git work tree is never used: its files could come with the change under review.
+inside a git work tree (by its path or where its symlinks lead) is never used: its files
+could come with the change under review.
 
 Entries are written atomically (a temp file in the same directory, then a rename) and
 carry their key and a checksum of their body: a truncated, garbage or misplaced file is
@@ -250,9 +251,14 @@ def cache_dir(configured: Path | None = None) -> Path:
 
 def in_work_tree(directory: Path) -> bool:
     """Whether ``directory`` (or, when it does not exist yet, its nearest existing
-    ancestor) lies inside a git work tree: some ancestor holds a ``.git`` entry."""
-    path = directory.absolute()
-    return any((parent / ".git").exists() for parent in (path, *path.parents))
+    ancestor) lies inside a git work tree: some ancestor holds a ``.git`` entry, either
+    as the path is written or where its symlinks lead (a ``cache-dir`` outside the
+    checkout by name, such as ``/proc/self/cwd/x``, can be inside it by its target)."""
+    written = directory.absolute()
+    real = Path(os.path.realpath(written))
+    return any(
+        (parent / ".git").exists() for path in (written, real) for parent in (path, *path.parents)
+    )
 
 
 def open_cache(configured: Path | None = None, *, enabled: bool = True) -> ContentCache | None:

@@ -49,6 +49,7 @@ else 1980-01-01), fixed modes and owners: the same registry gives the same bytes
 from __future__ import annotations
 
 import base64
+import csv
 import gzip
 import hashlib
 import io
@@ -59,6 +60,7 @@ import re
 import tarfile
 import tempfile
 import time
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -90,6 +92,9 @@ DATA_DIR = "registry"
 INDEX_FORMAT = 1
 # The zip format cannot store times before 1980.
 _ZIP_EPOCH = 315532800
+# Nor can the sdist's gzip header store one past 2**32 - 1 (2106-02-07; zip's own
+# dates end in 2107): a later SOURCE_DATE_EPOCH was an internal error while writing.
+_MAX_EPOCH = 2**32 - 1
 _PEP508_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _RECORD_DIRS = frozenset({"verifications", "environments"})
 
@@ -219,10 +224,12 @@ def registry_files(registry: Registry) -> tuple[dict[str, bytes], tuple[str, ...
 
     Carried: ``accord.toml``, ``accord.lock``, ``README.md`` at the root; every
     ``contract.toml`` and contract ``README.md``; every published version file and the
-    examples of published versions; every file under ``consumers/``. Left out (second
+    examples of published versions; every expectation file under ``consumers/`` (the
+    ``*.json`` files accord reads). Left out (second
     item): version files not in the lock. Records (``verifications/``,
     ``environments/``) and authoring files (``model.py``) are not carried.
     """
+    from accord.consumers._model import expectation_paths
     from accord.registry.model import CONTRACT_FILE, LOCK_FILE, SETTINGS_FILE
 
     root = registry.root
@@ -248,10 +255,11 @@ def registry_files(registry: Registry) -> tuple[dict[str, bytes], tuple[str, ...
             if examples.is_dir():
                 for path in _regular_files(examples):
                     files[path.relative_to(root).as_posix()] = path.read_bytes()
-    consumers = root / "consumers"
-    if consumers.is_dir():
-        for path in _regular_files(consumers):
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    # Exactly the expectation files accord reads (and lint validates): a file under
+    # consumers/ that nothing reads is not shipped to a package index, and a hidden
+    # expectation file is not left out of the installed registry.
+    for path in expectation_paths(root):
+        files[path.relative_to(root).as_posix()] = path.read_bytes()
     return dict(sorted(files.items())), tuple(sorted(skipped))
 
 
@@ -443,11 +451,18 @@ packages = {json.dumps(packages)}
 def _epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
     try:
-        return max(int(value), _ZIP_EPOCH) if value else _ZIP_EPOCH
+        epoch = max(int(value), _ZIP_EPOCH) if value else _ZIP_EPOCH
     except ValueError:
         raise UsageError(
             f"SOURCE_DATE_EPOCH={value!r} is not an integer", code="package-bad-epoch"
         ) from None
+    if epoch > _MAX_EPOCH:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={value!r} is after {_MAX_EPOCH} (2106-02-07), the latest "
+            "time a gzip header holds",
+            code="package-bad-epoch",
+        )
+    return epoch
 
 
 def _record_hash(data: bytes) -> str:
@@ -455,12 +470,36 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
+def _refuse_unrecordable_names(files: Iterable[str]) -> None:
+    """Refuse a path RECORD cannot carry: pip reads RECORD as ``csv.reader(text.
+    splitlines())``, so a control character or line separator in a name (which lint
+    allows under ``consumers/`` and ``examples/``) ends the row; a comma or quote is
+    quoted by the CSV writer. A backslash is a separator to Windows installers: a
+    name ``..\\..\\x.json`` is a path out of the package there.
+
+    Raises:
+        UsageError: ``package-bad-file-name``, naming the file.
+    """
+    for rel in files:
+        if "\\" in rel or any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in rel):
+            raise UsageError(
+                f"{rel!r}: a file name holding a control character, a line break or a "
+                "backslash cannot be packaged portably; rename it",
+                code="package-bad-file-name",
+                file=rel,
+            )
+
+
 def _write_wheel(path: Path, files: dict[str, bytes], dist_info: str, epoch: int) -> None:
-    lines = [f"{rel},{_record_hash(data)},{len(data)}" for rel, data in files.items()]
     record_rel = f"{dist_info}/RECORD"
-    lines.append(f"{record_rel},,")
+    # RECORD is CSV (the wheel spec): a name holding a comma or a quote is quoted, never
+    # read as more fields.
+    record = io.StringIO()
+    writer = csv.writer(record, lineterminator="\n")
+    writer.writerows((rel, _record_hash(data), len(data)) for rel, data in files.items())
+    writer.writerow((record_rel, "", ""))
     entries = dict(files)
-    entries[record_rel] = ("\n".join(lines) + "\n").encode()
+    entries[record_rel] = record.getvalue().encode()
     stamp = time.gmtime(epoch)[:6]
     # The spec asks for .dist-info at the end of the archive, RECORD last.
     order = sorted(
@@ -560,6 +599,7 @@ def package_registry(
     models_module = f"{module}_models" if models else None
 
     data, skipped = registry_files(reg)
+    _refuse_unrecordable_names(data)
     digest = _content_digest(data)
     # Models and the index are built from the packaged subset, loaded like an installed
     # copy would be: what is shipped is proven to load.

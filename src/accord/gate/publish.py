@@ -58,8 +58,11 @@ from accord.versions import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from accord.compat._report import Change
     from accord.gate.check import VersionCheck
+    from accord.registry.config import ContractMeta
     from accord.registry.model import Contract, ContractVersion, Registry
     from accord.validation.budget import SchemaLimits
 
@@ -251,6 +254,57 @@ def _evaluate(
     return checks, semantic, removals
 
 
+def _later_checks(
+    registry: Registry,
+    contract: Contract,
+    document: Any,
+    wanted: Version,
+    published: list[ContractVersion],
+) -> tuple[list[VersionCheck], list[tuple[str, str]]]:
+    """The checks ``accord check`` adds once ``wanted`` is published below published
+    versions, and why they fail: ``(version ref, reason)`` pairs (none: they pass).
+
+    ``wanted`` becomes the previous version of the next one up (``1.1.0`` published
+    after ``1.2.0``; a release below a pre-release), which is then checked against it
+    as if it were new; under a ``-transitive`` mode every later release of its major is
+    compared with it too. Only the checks ``wanted`` adds are run: the others passed
+    when those versions were published.
+    """
+    from accord.gate.check import compare_versions
+
+    yanked = contract.yanked
+    above = [v for v in published if v.version > wanted and v.version not in yanked]
+    if not above:
+        return [], []
+    scratch, candidate = _candidate(registry, contract, document, wanted)
+    numbers = [v.version for v in published] + [wanted]
+    mode = contract.meta.mode
+    checks: list[VersionCheck] = []
+    broken: list[tuple[str, str]] = []
+    for later in above:
+        if previous_version(numbers, later.version, yanked=yanked) == wanted:
+            found, semantic, removals = _evaluate(
+                scratch, contract, later, candidate, [*published, candidate]
+            )
+            checks += found
+            if not bump_satisfies(wanted, later.version, semantic):
+                declared = declared_bump(wanted, later.version)
+                broken += [(later.ref, r) for r in _explain(found, declared)]
+            broken += [
+                (later.ref, f"removal-not-deprecated: {c.instance_path or '/'}") for c in removals
+            ]
+        elif (
+            mode.endswith("-transitive")
+            and later.version.major == wanted.major
+            and not wanted.prerelease
+        ):
+            deep = compare_versions(scratch, candidate, later, mode=mode)
+            checks.append(deep)
+            if not deep.report.compatible:
+                broken += [(later.ref, r) for r in _explain([deep], "minor")]
+    return checks, broken
+
+
 def _explain(checks: list[VersionCheck], declared: BumpKind) -> list[str]:
     from accord.gate.check import change_bump
 
@@ -387,6 +441,7 @@ def _publish_locked(
                 return done
             draft = existing
 
+    _refuse_case_twin(contract, wanted)
     declared: BumpKind | None = None
     if previous is not None:
         declared = declared_bump(previous.version, wanted)
@@ -425,6 +480,22 @@ def _publish_locked(
                 message=f"{contract.id} {wanted} removes properties that were not deprecated "
                 "in an earlier version: publish a minor version marking them "
                 '"deprecated": true first (the [deprecation] policy in accord.toml)',
+            )
+        later, broken = _later_checks(registry, contract, document, wanted, published)
+        if broken:
+            failing = ", ".join(dict.fromkeys(ref for ref, _ in broken))
+            return PublishResult(
+                REFUSED,
+                contract.id,
+                wanted,
+                previous=previous.version,
+                required_bump=required,
+                declared_bump=declared,
+                checks=tuple(checks + later),
+                reasons=tuple(f"{ref}: {reason}" for ref, reason in broken),
+                dry_run=dry_run,
+                message=f"{contract.id} {wanted} would become the previous version of "
+                f"{failing}, which would then fail `accord check` against it",
             )
     else:
         above = sorted(v.version for v in published if v.version > wanted)
@@ -492,6 +563,26 @@ def _publish_locked(
         reasons=why,
         message=message,
     )
+
+
+def _refuse_case_twin(contract: Contract, wanted: Version) -> None:
+    """Refuse ``wanted`` when another version's file name differs from its own only in
+    case (pre-release labels are case-sensitive: ``1.1.0-RC.1`` and ``1.1.0-rc.1``):
+    on a case-insensitive file system (macOS, Windows) the two are one file.
+
+    Raises:
+        UsageError: ``version-collision``.
+    """
+    text = str(wanted).lower()
+    for other in contract.versions:
+        if other.version != wanted and str(other.version).lower() == text:
+            raise UsageError(
+                f"{contract.id} {wanted} differs from {other.version} only in case: their "
+                "files are one file on a case-insensitive file system (macOS, Windows); "
+                "choose another pre-release label",
+                code="version-collision",
+                ref=f"{contract.id}@{wanted}",
+            )
 
 
 def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
@@ -659,6 +750,12 @@ def _lock_in(root: Path, contract_id: str, version: Version, raw: bytes) -> Stat
 
 
 def _toml_string(value: str) -> str:
+    # A lone surrogate is how Python hands over argv bytes that are not UTF-8: no file
+    # can hold it (encoding it was an internal error, after ``new`` made directories).
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise UsageError(
+            f"{value!r} is not text (bytes that are not UTF-8); nothing written", code="usage"
+        )
     # JSON string escapes are valid TOML basic-string escapes.
     return json.dumps(value, ensure_ascii=False)
 
@@ -850,21 +947,42 @@ _STATUS = re.compile(r"^\s*status\s*=")
 _YANKED = re.compile(r"^\s*\[\s*yanked\s*\]\s*(#.*)?$")
 
 
-def _rewrite_contract_toml(contract: Contract, text: str, *, ref: str) -> None:
-    """Validate the edited ``contract.toml`` text, then replace the file atomically."""
+def _rewrite_contract_toml(
+    contract: Contract,
+    old: str,
+    new: str,
+    *,
+    ref: str,
+    edit: Callable[[ContractMeta], ContractMeta],
+) -> None:
+    """Replace ``contract.toml``'s text ``old`` by ``new`` atomically, once the parse of
+    ``new`` is exactly ``edit`` applied to the parse of ``old``.
+
+    The edits are line-based (comments and layout stay), so they can only guess where a
+    key or table is: a line inside a multi-line string that looks like ``status = ...``
+    or ``[yanked]`` was edited instead, and the command reported a retirement or a yank
+    that did not happen. Comparing parses makes the result the one meant, or nothing.
+    """
     from accord.registry.config import loads_toml, parse_contract_meta
 
     file = f"{contract.namespace}/{contract.name}/contract.toml"
-    try:
-        parse_contract_meta(loads_toml(text, file=file), file=file)
-    except ConfigError as exc:
-        raise UsageError(
-            f"cannot edit {file} automatically ({exc.message}); edit it by hand",
+
+    def refuse(why: str) -> UsageError:
+        return UsageError(
+            f"cannot edit {file} automatically ({why}); edit it by hand",
             code="contract-toml-unsupported",
             file=file,
             ref=ref,
-        ) from None
-    _jsondoc.atomic_write(contract.directory / "contract.toml", text.encode("utf-8"))
+        )
+
+    try:
+        before = parse_contract_meta(loads_toml(old, file=file), file=file)
+        after = parse_contract_meta(loads_toml(new, file=file), file=file)
+    except ConfigError as exc:
+        raise refuse(exc.message) from None
+    if after != edit(before):
+        raise refuse("the line edit would change something else, or not take")
+    _jsondoc.atomic_write(contract.directory / "contract.toml", new.encode("utf-8"))
 
 
 def yank(root: str | Path, ref: str, *, reason: str) -> bool:
@@ -910,15 +1028,19 @@ def _yank_locked(registry: Registry, contract_id: str, version: Version, reason:
         )
     if target.version in contract.yanked:
         return False
-    path = contract.directory / "contract.toml"
-    lines = path.read_text(encoding="utf-8").splitlines()
+    text = (contract.directory / "contract.toml").read_text(encoding="utf-8")
+    lines = text.splitlines()
     entry = f"{_toml_string(str(target.version))} = {_toml_string(reason)}"
     at = next((i for i, line in enumerate(lines) if _YANKED.match(line)), None)
     if at is None:
         lines += ["", "[yanked]", entry]
     else:
         lines.insert(at + 1, entry)
-    _rewrite_contract_toml(contract, "\n".join(lines) + "\n", ref=target.ref)
+
+    def yanked(meta: ContractMeta) -> ContractMeta:
+        return dataclasses.replace(meta, yanked={**meta.yanked, target.version: reason})
+
+    _rewrite_contract_toml(contract, text, "\n".join(lines) + "\n", ref=target.ref, edit=yanked)
     return True
 
 
@@ -938,8 +1060,8 @@ def _retire_locked(registry: Registry, contract_id: str) -> bool:
     contract = registry.contract(contract_id)
     if contract.meta.status == "retired":
         return False
-    path = contract.directory / "contract.toml"
-    lines = path.read_text(encoding="utf-8").splitlines()
+    text = (contract.directory / "contract.toml").read_text(encoding="utf-8")
+    lines = text.splitlines()
     top = next((i for i, line in enumerate(lines) if _TABLE.match(line)), len(lines))
     status = next((i for i in range(top) if _STATUS.match(lines[i])), None)
     if status is not None:
@@ -948,7 +1070,11 @@ def _retire_locked(registry: Registry, contract_id: str) -> bool:
         while top > 0 and not lines[top - 1].strip():
             top -= 1
         lines.insert(top, 'status = "retired"')
-    _rewrite_contract_toml(contract, "\n".join(lines) + "\n", ref=contract.id)
+
+    def retired(meta: ContractMeta) -> ContractMeta:
+        return dataclasses.replace(meta, status="retired")
+
+    _rewrite_contract_toml(contract, text, "\n".join(lines) + "\n", ref=contract.id, edit=retired)
     return True
 
 

@@ -321,6 +321,14 @@ class _Keys:
             raise self.error("config-invalid-value", f"{key!r} must be a non-empty string", key)
         return value
 
+    def path(self, key: str) -> str | None:
+        """A non-empty string naming a file or directory: no NUL, which TOML can spell
+        (``"\\u0000"``) and no path can hold (it was a ``ValueError`` at first use)."""
+        value = self.string(key)
+        if value is not None and "\x00" in value:
+            raise self.error("config-invalid-value", f"{key!r} holds a NUL character", key)
+        return value
+
     def choice(self, key: str, choices: tuple[str, ...], *, required: bool = False) -> str | None:
         value = self.required(key) if required else self.take(key)
         if value is None:
@@ -671,14 +679,14 @@ def parse_tool_config(
             "not in [tool.accord]",
             key,
         )
-    registry = keys.string("registry")
+    registry = keys.path("registry")
     output_format = keys.choice("format", _TOOL_FORMATS)
     package = keys.string("codegen-package")
-    output = keys.string("codegen-output")
-    manifest = keys.string("manifest")
+    output = keys.path("codegen-output")
+    manifest = keys.path("manifest")
     fail_on = keys.choice("fail-on", _FAIL_ON)
     against = keys.string("against")
-    ignore_file = keys.string("ignore-file")
+    ignore_file = keys.path("ignore-file")
     ignore = keys.take("ignore")
     if ignore is not None and not isinstance(ignore, list):
         raise keys.error(
@@ -688,7 +696,7 @@ def parse_tool_config(
         )
     service = keys.table("service")
     pact = keys.table("pact")
-    cache = keys.string("cache-dir")
+    cache = keys.path("cache-dir")
     keys.done(hint=f"; [tool.accord] keys are {', '.join(sorted(_TOOL_KEYS))}")
     return ToolConfig(
         registry=base / registry if registry else None,

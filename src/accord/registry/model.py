@@ -117,7 +117,11 @@ NAMESPACE_FILES = frozenset({"README.md"})
 BUNDLE_KEY_PREFIX = "accord~"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
-_LOCK_LINE = re.compile(r"^(?P<id>\S+) (?P<version>\S+) (?P<digest>sha256:[0-9a-f]{64})$")
+# A contract id is made of ASCII a-z, 0-9, '-' and one '.': anything else in that place
+# (a byte order mark an editor wrote, an invisible character) makes the line malformed,
+# never the lock line of a contract that does not exist (its real version was then a
+# draft to `fmt`, which rewrote the published file).
+_LOCK_LINE = re.compile(r"^(?P<id>[a-z0-9.-]+) (?P<version>\S+) (?P<digest>sha256:[0-9a-f]{64})$")
 _LOCK_LINES = re.compile(_LOCK_LINE.pattern, re.MULTILINE)
 # RFC 3986 fragment characters that need no percent-encoding.
 _FRAGMENT_SAFE = "/:@!$&'()*+,;=-._~?"

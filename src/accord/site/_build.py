@@ -219,8 +219,12 @@ def _expectations(registry: Registry) -> list[ExpectationFile]:
 
 
 def _expectation_page(ef: ExpectationFile) -> str:
-    stem = ef.file.removeprefix("consumers/").removesuffix(".json").replace("/", "--")
-    return f"expectations/{slug(stem)}.html"
+    parts = ef.file.removeprefix("consumers/").removesuffix(".json").split("/")
+    # "--" stands for "/"; a part holding "--" itself would make two files one page
+    # (consumers/a/b--c.json, consumers/a--b/c.json), so such a file is named by the
+    # digest of its path (which holds "/", so it is never another file's joined name).
+    name = ef.file if any("--" in part for part in parts) else "--".join(parts)
+    return f"expectations/{slug(name)}.html"
 
 
 def _deployments(registry: Registry) -> list[dict[str, Any]]:

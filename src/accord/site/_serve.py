@@ -1,7 +1,8 @@
 """``accord site --serve``: the built site on loopback, rebuilt when the registry changes.
 
-The server binds 127.0.0.1 only and serves files from the output directory (the
-standard library's handler, which refuses paths outside it). A watcher polls the
+The server binds 127.0.0.1 only, answers only requests whose ``Host`` is a loopback
+name (DNS rebinding), and serves files from the output directory (the standard
+library's handler, which refuses paths outside it). A watcher polls the
 registry's files (relative path, size and mtime; at most :data:`MAX_WATCHED` files, so
 a huge tree cannot make a poll unbounded) and rebuilds when they change; a build that
 fails keeps the previous site and reports the error through ``on_event``. ``stop``
@@ -40,9 +41,29 @@ def snapshot(root: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(seen)
 
 
+# Names a browser sends in Host for this server. Binding 127.0.0.1 is not enough: a page
+# the developer visits can point a name of its own at 127.0.0.1 (DNS rebinding) and read
+# the catalogue as same-origin, so a request for any other host is refused.
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
+def _loopback_host(host: str) -> bool:
+    """Whether a ``Host`` header names this machine's loopback (any port)."""
+    name = host.strip().lower()
+    if not name.endswith("]"):  # "[::1]" holds colons of its own
+        name = name.rpartition(":")[0] or name
+    return name in _LOOPBACK_HOSTS
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+    def send_head(self) -> Any:  # GET and HEAD both start here
+        if not _loopback_host(self.headers.get("Host", "")):
+            self.send_error(403, "only requests for 127.0.0.1 or localhost are served")
+            return None
+        return super().send_head()
 
 
 def serve(
