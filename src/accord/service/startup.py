@@ -35,8 +35,9 @@ into warnings on the returned :class:`Conformance`.
 
 Verdicts and probe payloads are cached in memory by the sha256 of (role, model schema,
 contract bundle, accord version), and optionally on disk (``cache_dir``, written
-atomically; only passing proofs and payload lists are stored), so a service with 20
-contracts checks in well under 100 ms after its imports.
+atomically; only passing proofs and payload lists are stored, each signed with this
+machine's secret, :func:`_secret`, so an entry a repository brings is never believed),
+so a service with 20 contracts checks in well under 100 ms after its imports.
 
 Manifest (``[tool.accord.service]``, or the file ``[tool.accord] manifest`` names,
 holding the same keys at top level)::
@@ -62,7 +63,9 @@ holding the same keys at top level)::
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -106,7 +109,8 @@ ROLES: tuple[Role, ...] = ("producer", "consumer")
 Status = Literal["proven", "unproven"]
 
 DEFAULT_PROBE = 20
-_CACHE_FORMAT = 1
+# 2: entries are signed (_DiskCache); unsigned format-1 entries are misses.
+_CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,14 +216,91 @@ def _sha(value: Any) -> str:
     return hashlib.sha256(_jsondoc.canonical_dumps(value).encode("utf-8")).hexdigest()
 
 
+# The secret that signs this machine's startup-cache entries: 32 random bytes in a file
+# of accord's own cache directory (never inside a git work tree), made on first use.
+_SECRET_FILE = "startup-secret"  # noqa: S105 - a file name, not a secret
+_SECRET_BYTES = 32
+
+
+def _secret() -> bytes | None:
+    """:func:`_secret_in` accord's cache directory as it is now (``ACCORD_CACHE_DIR``
+    and ``XDG_CACHE_HOME`` may change within a process)."""
+    from accord.core.cache import cache_dir
+
+    return _secret_in(cache_dir())
+
+
+@functools.cache
+def _secret_in(directory: Path) -> bytes | None:
+    """This machine's signing secret, or ``None`` when accord's cache directory is inside
+    a git work tree or cannot be read or written (the disk cache is then off).
+
+    A startup-cache key is a digest anyone can compute, and ``cache-dir`` usually sits
+    in the service's repository: a change under review could commit an entry saying a
+    model conforms. Only entries signed with a secret the repository cannot hold are
+    believed; the secret lives where accord's content cache does (:mod:`accord.core.cache`
+    refuses work trees for the same reason). Created with ``O_EXCL`` by a hard link of a
+    complete temp file, so concurrent first runs agree on one secret.
+    """
+    from accord.core.cache import in_work_tree
+
+    if in_work_tree(directory):
+        return None
+    path = directory / _SECRET_FILE
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        temp = directory / f".{_SECRET_FILE}.{os.getpid()}.{threading.get_ident()}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, os.urandom(_SECRET_BYTES))
+        finally:
+            os.close(fd)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            os.unlink(temp)
+        return _read_secret(path)
+    except OSError:
+        return None
+
+
+def _read_secret(path: Path) -> bytes | None:
+    """The secret in ``path``: a regular file (not through a symlink) of exactly
+    :data:`_SECRET_BYTES` bytes, else ``None``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        data = os.read(fd, _SECRET_BYTES + 1)
+    finally:
+        os.close(fd)
+    return data if len(data) == _SECRET_BYTES else None
+
+
+def _signature(secret: bytes, kind: str, key: str, value_text: str) -> str:
+    message = f"{_CACHE_FORMAT}\0{kind}\0{key}\0{value_text}".encode("utf-8", "surrogatepass")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
 class _DiskCache:
-    """``<dir>/<kind>-<key>.json`` files, written atomically; unreadable entries are misses."""
+    """``<dir>/<kind>-<key>.json`` files, written atomically and signed with this
+    machine's secret (:func:`_secret`): an unreadable, unsigned or foreign entry is a
+    miss, and without a secret nothing is read or written."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
 
     def get(self, kind: str, key: str) -> Any:
         if self.directory is None:
+            return None
+        secret = _secret()
+        if secret is None:
             return None
         path = self.directory / f"{kind}-{key}.json"
         try:
@@ -228,17 +309,27 @@ class _DiskCache:
             return None
         if not isinstance(data, dict) or data.get("format") != _CACHE_FORMAT:
             return None
-        return data.get("value")
+        value, signature = data.get("value"), data.get("signature")
+        if not isinstance(signature, str):
+            return None
+        expected = _signature(secret, kind, key, json.dumps(value, sort_keys=True))
+        return value if hmac.compare_digest(signature, expected) else None
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.directory is None:
+            return
+        secret = _secret()
+        if secret is None:
             return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             gitignore = self.directory / ".gitignore"
             if not gitignore.exists():
                 _jsondoc.atomic_write(gitignore, b"*\n")
-            text = json.dumps({"format": _CACHE_FORMAT, "value": value}, sort_keys=True)
+            signature = _signature(secret, kind, key, json.dumps(value, sort_keys=True))
+            text = json.dumps(
+                {"format": _CACHE_FORMAT, "signature": signature, "value": value}, sort_keys=True
+            )
             _jsondoc.atomic_write(self.directory / f"{kind}-{key}.json", text.encode("utf-8"))
         except (OSError, TypeError, ValueError):
             # A cache that cannot be written (read-only image, odd payload) only costs

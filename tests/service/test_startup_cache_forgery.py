@@ -1,0 +1,93 @@
+"""The startup checks' disk cache (``[tool.accord.service] cache-dir``) takes no entry it
+did not write itself.
+
+Its keys are SHA-256 digests anyone can compute (role, model schema, contract bundle,
+accord version), and its usual place, ``.accord-cache`` beside the service's code, is in
+the repository: a change under review could commit ``proof-<key>.json`` saying "holds"
+(or a payload list with nothing in it) and a model that does not conform passed
+``check_service`` / ``require``. Entries are now signed with a secret that lives in
+accord's own cache directory, outside any work tree: a file from anywhere else is a miss.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_service_checks import _service_project
+
+from accord.errors import ContractMismatch
+from accord.service import startup as _startup
+from accord.service.startup import check_service
+
+_LOOSE = '{ ref = "common.money@^1", model = "svc_models.py:Loose" }'
+_MONEY = '{ ref = "common.money@^1", model = "svc_models.py:Money" }'
+
+
+def _requested(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every (kind, key) the disk cache is asked for, from now on."""
+    asked: list[tuple[str, str]] = []
+    get = _startup._DiskCache.get
+
+    def spy(self: _startup._DiskCache, kind: str, key: str) -> object:
+        asked.append((kind, key))
+        return get(self, kind, key)
+
+    monkeypatch.setattr(_startup._DiskCache, "get", spy)
+    return asked
+
+
+def _forge(directory: Path, asked: list[tuple[str, str]]) -> None:
+    """What a committed change could hold: "holds" for every proof, no probe payloads."""
+    directory.mkdir(exist_ok=True)
+    for kind, key in asked:
+        value: object = True if kind == "proof" else []
+        entry = {"format": _startup._CACHE_FORMAT, "value": value}
+        (directory / f"{kind}-{key}.json").write_text(json.dumps(entry), encoding="utf-8")
+
+
+def test_a_forged_proof_never_passes_a_model_that_does_not_conform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pyproject = _service_project(tmp_path, _LOOSE, "")
+    asked = _requested(monkeypatch)
+    # Each run asks for what the forgery before it opened up (the proof first, then the
+    # probe's payloads): forge everything asked for, three times over.
+    for _ in range(3):
+        _startup.clear_caches()
+        with pytest.raises(ContractMismatch) as info:
+            check_service(pyproject)
+        assert [m.code for m in info.value.mismatches] == ["contract-mismatch"]
+        _forge(tmp_path / ".accord-cache", asked)
+    assert "proof" in {kind for kind, _ in asked}
+
+
+def test_entries_written_on_another_machine_are_misses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache directory copied from elsewhere (a developer's, baked into an image) is
+    recomputed, not believed: its entries were signed with that machine's secret."""
+    pyproject = _service_project(tmp_path, _MONEY, "")
+    _startup.clear_caches()
+    assert not any(c.cached for c in check_service(pyproject).checks)
+    _startup.clear_caches()
+    assert all(c.cached for c in check_service(pyproject).checks)
+    # another machine: accord's own cache directory (where the secret lives) is new
+    monkeypatch.setenv("ACCORD_CACHE_DIR", str(tmp_path / "elsewhere"))
+    _startup.clear_caches()
+    assert not any(c.cached for c in check_service(pyproject).checks)
+    # and what that machine wrote is taken there from then on
+    _startup.clear_caches()
+    assert all(c.cached for c in check_service(pyproject).checks)
+
+
+def test_no_secret_means_no_disk_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where accord's cache directory is inside a work tree (or cannot be written), there
+    is no secret to sign with: the startup cache is then off, never unsigned."""
+    pyproject = _service_project(tmp_path, _MONEY, "")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.setenv("ACCORD_CACHE_DIR", str(tmp_path / "accord-cache-in-tree"))
+    _startup.clear_caches()
+    check_service(pyproject)
+    assert not list((tmp_path / ".accord-cache").glob("*-*.json"))
