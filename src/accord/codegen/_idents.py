@@ -140,7 +140,9 @@ def field_attr(json_name: str) -> str:
     if _PLAIN_FIELD.fullmatch(json_name) and not json_name.startswith("model_"):
         return json_name + "_" if json_name in _RESERVED_FIELDS else json_name
     base = "_".join(part for part in re.split(r"[^A-Za-z0-9]+", json_name) if part)
-    if not base or not ("a" <= base[0] <= "z") or base.startswith("model_"):
+    # The attribute is base + "__" + hex: a base of "model" ("model:") would make it
+    # start with pydantic's protected "model_" too.
+    if not base or not ("a" <= base[0] <= "z") or (base + "_").startswith("model_"):
         base = "f_" + base if base else "f"
     return f"{base}__{json_name.encode('utf-8', 'surrogatepass').hex()}"
 
