@@ -798,16 +798,29 @@ def _check_message(
 ) -> InteractionResult:
     """Check a produced message against ``part`` (the interaction itself for a message,
     one expected response of a sync-message)."""
+    from accord.errors import InvalidReference
+    from accord.registry.names import ContractRef
+
     expected = case.interaction if part is None else part
     extra = _check_metadata(expected.get("metadata") or {}, metadata)
     body = expected.get("body")
     exact = metadata.get("dataschema") if isinstance(metadata.get("dataschema"), str) else None
+    try:
+        # What a consumer's accord.lookup accepts: accord://ns.name@X.Y.Z, nothing else.
+        # registry.get would take a bare id or a range and pick a version outside the
+        # consumer's range, which the range check below cannot see.
+        got = ContractRef.parse_uri(exact) if exact else None
+    except InvalidReference as exc:
+        result = _judge(case, registry, body, payload, True, extra)
+        why = f"dataschema {exact} is not accord://<contract>@<version>: {exc.message}"
+        return _with(
+            result,
+            verdict="contract-violation",
+            contract_errors=(*result.contract_errors, why),
+        )
     result = _judge(case, registry, body, payload, True, extra, exact=exact)
-    if exact and body and body.get("contract"):
-        from accord.registry.names import ContractRef
-
+    if got is not None and body and body.get("contract"):
         wanted = ContractRef.parse(str(body["contract"]))
-        got = ContractRef.parse(exact)
         if got.id != wanted.id or (
             wanted.range is not None
             and got.version is not None
