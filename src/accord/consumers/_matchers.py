@@ -37,6 +37,7 @@ from accord.errors import DocumentError
 
 __all__ = [
     "KINDS",
+    "MAX_PATH_INDEX",
     "SEMVER_REGEX",
     "Mismatch",
     "PathToken",
@@ -94,6 +95,11 @@ PathToken = tuple[str, Any]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
+#: The largest array index a field path may name. Readers build arrays that long (the
+#: schema translation's ``prefixItems``, examples in Pact export and the stub); 10**9
+#: exhausted memory. Witnesses stop at 10000 items too.
+MAX_PATH_INDEX = 9_999
+
 
 def parse_path(text: str, *, file: str | None = None, pointer: str = "") -> tuple[PathToken, ...]:
     """Parse ``$.a.b[*].c['odd key'][0].*`` into tokens.
@@ -146,13 +152,21 @@ def parse_path(text: str, *, file: str | None = None, pointer: str = "") -> tupl
             else:
                 end = text.find("]", i)
                 inner = text[i + 1 : end] if end > 0 else ""
-                if not inner.isdigit():
+                if not (inner.isascii() and inner.isdigit()):
                     raise bad(f"expected [*], [n] or ['name'] at offset {i}")
+                # compared by length first: int() refuses texts of over 4300 digits
+                digits = inner.lstrip("0") or "0"
+                if len(digits) > len(str(MAX_PATH_INDEX)) or int(digits) > MAX_PATH_INDEX:
+                    raise bad(f"index {_cut(inner)} is over the cap of {MAX_PATH_INDEX}")
                 tokens.append(("index", int(inner)))
                 i = end + 1
         else:
             raise bad(f"unexpected {ch!r} at offset {i}")
     return tuple(tokens)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 20 else text[:17] + "..."
 
 
 def format_path(tokens: Iterable[PathToken]) -> str:
