@@ -229,11 +229,13 @@ def impact(
         for consumer in consumers:
             mine = [u for u in usage if u.consumer == consumer]
             touched = [u for u in mine if pointer_overlaps(u.pointer, where)]
+            written = _written_elsewhere(mine, touched, by_file, new_schema, change)
             pending = all(u.pending for u in mine)
-            if not touched:
+            if not touched and not written:
                 impacts.append(ConsumerImpact(consumer, "does-not-read", pending=pending))
                 continue
-            broken = _broken(touched, by_file, new_schema)
+            broken = _broken(touched, by_file, new_schema) + written
+            touched += written
             status = "breaks" if broken else "reads"
             shown = broken or touched
             impacts.append(
@@ -250,6 +252,40 @@ def impact(
     return out
 
 
+def _body_of(u: FieldUse, by_file: dict[str, ExpectationFile]) -> Any:
+    ef = by_file[u.file]
+    return next(b for b in ef.bodies() if b.label == u.label and b.contract == u.contract)
+
+
+def _written_elsewhere(
+    mine: list[FieldUse],
+    touched: list[FieldUse],
+    by_file: dict[str, ExpectationFile],
+    new_schema: Any,
+    change: Change,
+) -> list[FieldUse]:
+    """One row per request body the consumer writes that ``change`` breaks although none
+    of its fields is at the change's location: a key newly required, say, which the
+    consumer never sends. Only a change breaking backward (old writers, new readers)
+    can; such a body is then judged whole against the new schema (without it, broken).
+    """
+    if "backward" not in change.breaks:
+        return []
+    seen = {(u.file, u.label, u.contract) for u in touched if u.role == "writes"}
+    out: list[FieldUse] = []
+    for u in mine:
+        key = (u.file, u.label, u.contract)
+        if u.role != "writes" or key in seen:
+            continue
+        seen.add(key)
+        body = _body_of(u, by_file)
+        if new_schema is None or not _still_holds(new_schema, list(body.fields), "writes"):
+            paths = ", ".join(f["path"] for f in body.fields)
+            shown = f"a request body it writes with only {paths}"
+            out.append(dataclasses.replace(u, path="$", pointer="", reads_as=shown))
+    return out
+
+
 def _broken(
     touched: list[FieldUse], by_file: dict[str, ExpectationFile], new_schema: Any
 ) -> list[FieldUse]:
@@ -257,8 +293,7 @@ def _broken(
         return [u for u in touched if not u.optional]
     broken: list[FieldUse] = []
     for u in touched:
-        ef = by_file[u.file]
-        body = next(b for b in ef.bodies() if b.label == u.label and b.contract == u.contract)
+        body = _body_of(u, by_file)
         fields = [f for f in body.fields if f["path"] == u.path]
         # keep the field's ancestors so optional parents excuse it as they do in the body
         prefix_fields = [
