@@ -786,7 +786,10 @@ def translate(
             matcher = {"match": "like", "example": f.get("value")}
         node.schemas.append(_matcher_schema(matcher, f["path"], out))
         node.optional = node.optional or bool(f.get("optional"))
-        node.nullable = node.nullable or bool(f.get("nullable"))
+        # null passes check_fields only where every field at the location allows it
+        # (an absent key, where any does: _excused), so nullable is an AND here
+        nullable = bool(f.get("nullable"))
+        node.nullable = nullable if not node.described else node.nullable and nullable
         node.described = True
     out.schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **_emit(root, role)}
     return out
