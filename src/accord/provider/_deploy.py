@@ -424,7 +424,9 @@ def _status(
         )
     ]
     if matching:
-        r = max(matching, key=lambda x: str(x.get("verified_at") or ""))
+        # the newest result counts; at the same second (times have seconds precision) a
+        # failure wins, whatever order the results are stored in
+        r = max(matching, key=lambda x: (str(x.get("verified_at") or ""), not x["success"]))
         when = r.get("verified_at") or record.get("verified_at")
         if r["success"]:
             return "verified", when, ""
