@@ -146,6 +146,8 @@ class _Rules:
     """Body matching rules keyed by path, with Pact's most-specific-path choice."""
 
     def __init__(self, raw: Mapping[str, Any], file: str | None) -> None:
+        self.file = file
+        self.paths: list[str] = []  # as written, beside entries
         self.entries: list[tuple[tuple[PathToken, ...], dict[str, Any]]] = []
         for path, rule in raw.items():
             tokens = _rule_tokens(path, file)
@@ -161,19 +163,40 @@ class _Rules:
                 # by the type rule cascading from above), never "anything goes".
                 continue
             self.entries.append((tokens, normal))
+            self.paths.append(path)
 
     def at(self, here: Sequence[PathToken]) -> dict[str, Any] | None:
-        best: tuple[int, dict[str, Any]] | None = None
-        for tokens, rule in self.entries:
+        """The most specific rule at ``here``.
+
+        Raises:
+            DocumentError: ``pact-ambiguous-rule`` when two different rules are equally
+                specific there (``$.id`` beside ``$['id']``, ``$.*.b`` beside ``$.a.*``):
+                Pact's verifiers pick one of them in no stated order, and taking either
+                could import the weaker one.
+        """
+        best: list[tuple[int, str, dict[str, Any]]] = []
+        for (tokens, rule), path in zip(self.entries, self.paths, strict=True):
             if len(tokens) != len(here):
                 continue
             weights = [_token_weight(r, h) for r, h in zip(tokens, here, strict=True)]
             if 0 in weights:
                 continue
             score = sum(weights)
-            if best is None or score > best[0]:
-                best = (score, rule)
-        return best[1] if best else None
+            if not best or score > best[0][0]:
+                best = [(score, path, rule)]
+            elif score == best[0][0]:
+                best.append((score, path, rule))
+        if not best:
+            return None
+        other = next((b for b in best[1:] if b[2] != best[0][2]), None)
+        if other is not None:
+            raise DocumentError(
+                f"matching rules {best[0][1]!r} and {other[1]!r} apply equally to "
+                f"{format_path(here)} and differ: Pact picks one in no stated order; keep one",
+                code="pact-ambiguous-rule",
+                file=self.file,
+            )
+        return best[0][2]
 
 
 def _normal_rule(rule: Any) -> dict[str, Any]:
