@@ -512,9 +512,12 @@ def _show(value: Any) -> str:
 def _resolve(
     payload: Any, tokens: Sequence[PathToken]
 ) -> Iterable[tuple[tuple[PathToken, ...], str, Any]]:
-    """Yield (concrete tokens, state, value): state ``ok``, ``missing`` or ``null``.
+    """Yield (concrete tokens, state, value): state ``ok``, ``missing``, ``null``,
+    ``object`` or ``array``.
 
-    ``missing``/``null`` carry the concrete prefix where the walk stopped.
+    ``missing``/``null`` carry the concrete prefix where the walk stopped; ``object``
+    and ``array`` the container a token needs and the value found there instead (a
+    value of another kind is not an absent key: ``optional`` does not excuse it).
     """
     stack: list[tuple[tuple[PathToken, ...], Any, int]] = [((), payload, 0)]
     while stack:
@@ -526,25 +529,23 @@ def _resolve(
             yield here, "null", None
             continue
         kind, arg = tokens[i]
-        if kind == "key":
-            if isinstance(value, dict) and arg in value:
+        needs = list if kind in ("index", "items") else dict
+        if not isinstance(value, needs):
+            yield here, "array" if needs is list else "object", value
+        elif kind == "key":
+            if arg in value:
                 stack.append(((*here, ("key", arg)), value[arg], i + 1))
             else:
                 yield (*here, ("key", arg)), "missing", None
         elif kind == "index":
-            if isinstance(value, list) and arg < len(value):
+            if arg < len(value):
                 stack.append(((*here, ("index", arg)), value[arg], i + 1))
             else:
                 yield (*here, ("index", arg)), "missing", None
         elif kind == "items":
-            if isinstance(value, list):
-                stack.extend(((*here, ("index", n)), v, i + 1) for n, v in enumerate(value))
-            else:
-                yield here, "missing", None
-        elif isinstance(value, dict):
-            stack.extend(((*here, ("key", k)), v, i + 1) for k, v in value.items())
+            stack.extend(((*here, ("index", n)), v, i + 1) for n, v in enumerate(value))
         else:
-            yield here, "missing", None
+            stack.extend(((*here, ("key", k)), v, i + 1) for k, v in value.items())
 
 
 def _generalise(concrete: Sequence[PathToken], pattern: Sequence[PathToken]) -> bool:
@@ -572,6 +573,10 @@ def check_fields(fields: Sequence[dict[str, Any]], payload: Any, *, role: Role) 
     for f, tokens in parsed:
         for here, state, value in _resolve(payload, tokens):
             where = format_path(here)
+            if state in ("object", "array"):
+                why = f"expected an {state} (for {f['path']}), got {json_kind(value)}"
+                problems.append(Mismatch(where, f["path"], why))
+                continue
             if state != "ok" or (value is None and f.get("nullable")):
                 if state == "ok" or _excused(parsed, here, state, f):
                     continue
