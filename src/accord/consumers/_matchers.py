@@ -529,9 +529,10 @@ def _resolve(
             yield here, "null", None
             continue
         kind, arg = tokens[i]
-        needs = list if kind in ("index", "items") else dict
-        if not isinstance(value, needs):
-            yield here, "array" if needs is list else "object", value
+        in_array = kind in ("index", "items")
+        fits = isinstance(value, list) if in_array else isinstance(value, dict)
+        if not fits:
+            yield here, "array" if in_array else "object", value
         elif kind == "key":
             if arg in value:
                 stack.append(((*here, ("key", arg)), value[arg], i + 1))
@@ -574,8 +575,8 @@ def check_fields(fields: Sequence[dict[str, Any]], payload: Any, *, role: Role) 
         for here, state, value in _resolve(payload, tokens):
             where = format_path(here)
             if state in ("object", "array"):
-                why = f"expected an {state} (for {f['path']}), got {json_kind(value)}"
-                problems.append(Mismatch(where, f["path"], why))
+                message = f"expected an {state} (for {f['path']}), got {json_kind(value)}"
+                problems.append(Mismatch(where, f["path"], message))
                 continue
             if state != "ok" or (value is None and f.get("nullable")):
                 if state == "ok" or _excused(parsed, here, state, f):
