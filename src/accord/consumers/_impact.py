@@ -225,10 +225,15 @@ def impact(
     out: list[tuple[Change, tuple[ConsumerImpact, ...]]] = []
     for change in _breaking(report):
         where = "" if change.instance_path in ("", "/") else change.instance_path
+        shared = _shared_definition(change.schema_path)
         impacts: list[ConsumerImpact] = []
         for consumer in consumers:
             mine = [u for u in usage if u.consumer == consumer]
-            touched = [u for u in mine if pointer_overlaps(u.pointer, where)]
+            touched = [
+                u
+                for u in mine
+                if pointer_overlaps(u.pointer, where) or _through(u, shared, new_schema)
+            ]
             written = _written_elsewhere(mine, touched, by_file, new_schema, change)
             pending = all(u.pending for u in mine)
             if not touched and not written:
@@ -250,6 +255,69 @@ def impact(
             )
         out.append((change, tuple(impacts)))
     return out
+
+
+def _shared_definition(schema_path: str) -> str | None:
+    """The definition a change lies in (``/$defs/Address`` for
+    ``/$defs/Address/properties/zip/type``), whose every ``$ref`` it reaches: the change
+    names only one of those instance paths. ``""`` (every location) for a path that is
+    not a local pointer; ``None`` outside definitions."""
+    if not schema_path.startswith("/"):
+        return ""
+    parts = schema_path.split("/")
+    if len(parts) >= 3 and parts[1] in ("$defs", "definitions"):
+        return "/".join(parts[:3])
+    return None
+
+
+def _through(u: FieldUse, shared: str | None, schema: Any) -> bool:
+    """Whether the field's path reaches the definition ``shared`` in ``schema`` (its
+    local ``$ref``s followed); true wherever the walk cannot tell (a combinator, a map,
+    another document), since a touched field is then judged exactly (:func:`_broken`)."""
+    from accord.core.pointer import escape, fragment, lookup
+
+    if shared is None:
+        return False
+    if shared == "" or not isinstance(schema, dict):
+        return True
+    tokens = parse_path(u.path)
+    node: Any = schema
+    where = ""
+    for i in range(len(tokens) + 1):
+        for _ in range(64):  # a chain of $refs (a cycle ends here: cannot tell)
+            if where == shared or where.startswith(shared + "/"):
+                return True
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if ref is None:
+                break
+            target = fragment(ref) if isinstance(ref, str) else None
+            found, node = lookup(schema, target) if target is not None else (False, None)
+            if not found:
+                return True
+            where = target or ""
+        else:
+            return True
+        if i == len(tokens) or not isinstance(node, dict):
+            return False
+        if any(k in node for k in _BRANCHING):
+            return True
+        kind, arg = tokens[i]
+        prefix = node.get("prefixItems")
+        if kind == "key" and isinstance(node.get("properties"), dict) and arg in node["properties"]:
+            where, node = f"{where}/properties/{escape(arg)}", node["properties"][arg]
+        elif kind == "index" and isinstance(prefix, list) and arg < len(prefix):
+            where, node = f"{where}/prefixItems/{arg}", prefix[arg]
+        elif kind in ("index", "items") and "items" in node:
+            where, node = f"{where}/items", node["items"]
+        else:
+            return True
+    return False
+
+
+# Keywords under which a field's schema is not one path away (the walk cannot tell).
+_BRANCHING = frozenset(
+    ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "$dynamicRef")
+)
 
 
 def _body_of(u: FieldUse, by_file: dict[str, ExpectationFile]) -> Any:
