@@ -225,14 +225,13 @@ def impact(
     out: list[tuple[Change, tuple[ConsumerImpact, ...]]] = []
     for change in _breaking(report):
         where = "" if change.instance_path in ("", "/") else change.instance_path
-        shared = _shared_definition(change.schema_path)
         impacts: list[ConsumerImpact] = []
         for consumer in consumers:
             mine = [u for u in usage if u.consumer == consumer]
             touched = [
                 u
                 for u in mine
-                if pointer_overlaps(u.pointer, where) or _through(u, shared, new_schema)
+                if pointer_overlaps(u.pointer, where) or _through(u, change, new_schema)
             ]
             written = _written_elsewhere(mine, touched, by_file, new_schema, change)
             pending = all(u.pending for u in mine)
@@ -257,67 +256,100 @@ def impact(
     return out
 
 
-def _shared_definition(schema_path: str) -> str | None:
-    """The definition a change lies in (``/$defs/Address`` for
-    ``/$defs/Address/properties/zip/type``), whose every ``$ref`` it reaches: the change
-    names only one of those instance paths. ``""`` (every location) for a path that is
-    not a local pointer; ``None`` outside definitions."""
-    if not schema_path.startswith("/"):
-        return ""
+def _in_definition(schema_path: str) -> bool:
+    """Whether a change lies in a definition (``/$defs/Address/...``), which every
+    ``$ref`` to it reaches while the change names one of those instance paths; a path
+    that is not a local pointer (another document) counts too."""
     parts = schema_path.split("/")
-    if len(parts) >= 3 and parts[1] in ("$defs", "definitions"):
-        return "/".join(parts[:3])
-    return None
+    return not schema_path.startswith("/") or (
+        len(parts) >= 3 and parts[1] in ("$defs", "definitions")
+    )
 
 
-def _through(u: FieldUse, shared: str | None, schema: Any) -> bool:
-    """Whether the field's path reaches the definition ``shared`` in ``schema`` (its
-    local ``$ref``s followed); true wherever the walk cannot tell (a combinator, a map,
-    another document), since a touched field is then judged exactly (:func:`_broken`)."""
+def _through(u: FieldUse, change: Change, schema: Any) -> bool:
+    """Whether the field reads the location of ``change`` (in a definition) through the
+    ``$ref``s of ``schema``: the change lies under the schema node the field's path ends
+    at, or is on a node the path passes (its own keywords, not another child's). True
+    wherever the walk cannot tell, since a touched field is then judged exactly
+    (:func:`_broken`)."""
+    at = change.schema_path
+    if not _in_definition(at):
+        return False
+    if not at.startswith("/") or not isinstance(schema, dict):
+        return True
+    visited = _walk(schema, parse_path(u.path))
+    if visited is None:
+        return True
+    *passed, last = visited
+    if at == last or at.startswith(last + "/"):
+        return True
+    return any(
+        at.startswith(node + "/") and at[len(node) + 1 :].split("/")[0] not in _CHILDREN
+        for node in passed
+    )
+
+
+# Keywords holding the schemas of children: a change under one of them at a node the
+# field only passes concerns another child (the field's own step is walked on).
+_CHILDREN = frozenset(
+    (
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+        "items",
+        "prefixItems",
+        "contains",
+        "unevaluatedItems",
+        "$defs",
+        "definitions",
+    )
+)
+
+# Keywords under which a field's schema is not one path away (the walk cannot tell).
+_BRANCHING = frozenset(
+    ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "$dynamicRef")
+)
+
+
+def _walk(schema: dict[str, Any], tokens: Sequence[Any]) -> list[str] | None:
+    """The schema nodes (pointers) a field path goes through, local ``$ref``s followed
+    (the node holding a ``$ref`` and its target both), ending at the field's own node;
+    ``None`` where that is not one path (a combinator, a map, a ``$ref`` elsewhere)."""
     from accord.core.pointer import escape, fragment, lookup
 
-    if shared is None:
-        return False
-    if shared == "" or not isinstance(schema, dict):
-        return True
-    tokens = parse_path(u.path)
     node: Any = schema
     where = ""
+    visited: list[str] = []
     for i in range(len(tokens) + 1):
         for _ in range(64):  # a chain of $refs (a cycle ends here: cannot tell)
-            if where == shared or where.startswith(shared + "/"):
-                return True
+            visited.append(where)
             ref = node.get("$ref") if isinstance(node, dict) else None
             if ref is None:
                 break
             target = fragment(ref) if isinstance(ref, str) else None
             found, node = lookup(schema, target) if target is not None else (False, None)
             if not found:
-                return True
+                return None
             where = target or ""
         else:
-            return True
-        if i == len(tokens) or not isinstance(node, dict):
-            return False
-        if any(k in node for k in _BRANCHING):
-            return True
+            return None
+        if i == len(tokens):
+            return visited
+        if not isinstance(node, dict) or any(k in node for k in _BRANCHING):
+            return None
         kind, arg = tokens[i]
-        prefix = node.get("prefixItems")
-        if kind == "key" and isinstance(node.get("properties"), dict) and arg in node["properties"]:
-            where, node = f"{where}/properties/{escape(arg)}", node["properties"][arg]
+        props, prefix = node.get("properties"), node.get("prefixItems")
+        if kind == "key" and isinstance(props, dict) and arg in props:
+            where, node = f"{where}/properties/{escape(arg)}", props[arg]
         elif kind == "index" and isinstance(prefix, list) and arg < len(prefix):
             where, node = f"{where}/prefixItems/{arg}", prefix[arg]
         elif kind in ("index", "items") and "items" in node:
             where, node = f"{where}/items", node["items"]
         else:
-            return True
-    return False
-
-
-# Keywords under which a field's schema is not one path away (the walk cannot tell).
-_BRANCHING = frozenset(
-    ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "$dynamicRef")
-)
+            return None
+    return visited
 
 
 def _body_of(u: FieldUse, by_file: dict[str, ExpectationFile]) -> Any:
