@@ -426,7 +426,8 @@ class ProviderError(AccordError, ValueError):
     ``message-producer-duplicate``, ``interaction-unsafe-path``,
     ``interaction-unsafe-header``, ``provider-remote-refused``, ``provider-url-invalid``,
     ``provider-app-invalid``, ``record-lock-timeout``, ``environment-invalid``,
-    ``record-bad-name``, ``not-deployed``; a name nothing records: ``provider-unknown``,
+    ``record-bad-name``, ``not-deployed``, ``provider-unverifiable`` (``provider_cases``:
+    selectors naming what cannot be verified); a name nothing records: ``provider-unknown``,
     ``consumer-unknown``, ``service-unknown``, ``environment-unknown``, ``version-unknown``.
     """
 

@@ -758,10 +758,15 @@ def _request_mismatch(
         if list(query.get(key, [])) != list(values):
             problems.append(f"query {key}={query.get(key)} != {values}")
     if "body" in expected:
+        from accord.core.jsondoc import loads
+        from accord.errors import DocumentError
+
         try:
-            payload = json.loads(body.decode() or "null")
-        except ValueError:
-            return [*problems, "request body is not JSON"]
+            # strict, as every JSON accord reads: Python's json.loads keeps the last of
+            # two equal keys (a provider may keep the first) and takes NaN
+            payload = loads(body or b"null", max_bytes=None, exact_numbers=True)
+        except DocumentError as exc:
+            return [*problems, f"request body is not JSON ({exc.code})"]
         problems.extend(
             f"body {m.path}: {m.message}"
             for m in check_fields(expected["body"]["fields"], payload, role="writes")

@@ -228,12 +228,18 @@ def impact(
         impacts: list[ConsumerImpact] = []
         for consumer in consumers:
             mine = [u for u in usage if u.consumer == consumer]
-            touched = [u for u in mine if pointer_overlaps(u.pointer, where)]
+            touched = [
+                u
+                for u in mine
+                if pointer_overlaps(u.pointer, where) or _through(u, change, new_schema)
+            ]
+            written = _written_elsewhere(mine, touched, by_file, new_schema, change)
             pending = all(u.pending for u in mine)
-            if not touched:
+            if not touched and not written:
                 impacts.append(ConsumerImpact(consumer, "does-not-read", pending=pending))
                 continue
-            broken = _broken(touched, by_file, new_schema)
+            broken = _broken(touched, by_file, new_schema) + written
+            touched += written
             status = "breaks" if broken else "reads"
             shown = broken or touched
             impacts.append(
@@ -250,6 +256,136 @@ def impact(
     return out
 
 
+def _in_definition(schema_path: str) -> bool:
+    """Whether a change lies in a definition (``/$defs/Address/...``), which every
+    ``$ref`` to it reaches while the change names one of those instance paths; a path
+    that is not a local pointer (another document) counts too."""
+    parts = schema_path.split("/")
+    return not schema_path.startswith("/") or (
+        len(parts) >= 3 and parts[1] in ("$defs", "definitions")
+    )
+
+
+def _through(u: FieldUse, change: Change, schema: Any) -> bool:
+    """Whether the field reads the location of ``change`` (in a definition) through the
+    ``$ref``s of ``schema``: the change lies under the schema node the field's path ends
+    at, or is on a node the path passes (its own keywords, not another child's). True
+    wherever the walk cannot tell, since a touched field is then judged exactly
+    (:func:`_broken`)."""
+    at = change.schema_path
+    if not _in_definition(at):
+        return False
+    if not at.startswith("/") or not isinstance(schema, dict):
+        return True
+    visited = _walk(schema, parse_path(u.path))
+    if visited is None:
+        return True
+    *passed, last = visited
+    if at == last or at.startswith(last + "/"):
+        return True
+    return any(
+        at.startswith(node + "/") and at[len(node) + 1 :].split("/")[0] not in _CHILDREN
+        for node in passed
+    )
+
+
+# Keywords holding the schemas of children: a change under one of them at a node the
+# field only passes concerns another child (the field's own step is walked on).
+_CHILDREN = frozenset(
+    (
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+        "items",
+        "prefixItems",
+        "contains",
+        "unevaluatedItems",
+        "$defs",
+        "definitions",
+    )
+)
+
+# Keywords under which a field's schema is not one path away (the walk cannot tell).
+_BRANCHING = frozenset(
+    ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "$dynamicRef")
+)
+
+
+def _walk(schema: dict[str, Any], tokens: Sequence[Any]) -> list[str] | None:
+    """The schema nodes (pointers) a field path goes through, local ``$ref``s followed
+    (the node holding a ``$ref`` and its target both), ending at the field's own node;
+    ``None`` where that is not one path (a combinator, a map, a ``$ref`` elsewhere)."""
+    from accord.core.pointer import escape, fragment, lookup
+
+    node: Any = schema
+    where = ""
+    visited: list[str] = []
+    for i in range(len(tokens) + 1):
+        for _ in range(64):  # a chain of $refs (a cycle ends here: cannot tell)
+            visited.append(where)
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if ref is None:
+                break
+            target = fragment(ref) if isinstance(ref, str) else None
+            found, node = lookup(schema, target) if target is not None else (False, None)
+            if not found:
+                return None
+            where = target or ""
+        else:
+            return None
+        if i == len(tokens):
+            return visited
+        if not isinstance(node, dict) or any(k in node for k in _BRANCHING):
+            return None
+        kind, arg = tokens[i]
+        props, prefix = node.get("properties"), node.get("prefixItems")
+        if kind == "key" and isinstance(props, dict) and arg in props:
+            where, node = f"{where}/properties/{escape(arg)}", props[arg]
+        elif kind == "index" and isinstance(prefix, list) and arg < len(prefix):
+            where, node = f"{where}/prefixItems/{arg}", prefix[arg]
+        elif kind in ("index", "items") and "items" in node:
+            where, node = f"{where}/items", node["items"]
+        else:
+            return None
+    return visited
+
+
+def _body_of(u: FieldUse, by_file: dict[str, ExpectationFile]) -> Any:
+    ef = by_file[u.file]
+    return next(b for b in ef.bodies() if b.label == u.label and b.contract == u.contract)
+
+
+def _written_elsewhere(
+    mine: list[FieldUse],
+    touched: list[FieldUse],
+    by_file: dict[str, ExpectationFile],
+    new_schema: Any,
+    change: Change,
+) -> list[FieldUse]:
+    """One row per request body the consumer writes that ``change`` breaks although none
+    of its fields is at the change's location: a key newly required, say, which the
+    consumer never sends. Only a change breaking backward (old writers, new readers)
+    can; such a body is then judged whole against the new schema (without it, broken).
+    """
+    if "backward" not in change.breaks:
+        return []
+    seen = {(u.file, u.label, u.contract) for u in touched if u.role == "writes"}
+    out: list[FieldUse] = []
+    for u in mine:
+        key = (u.file, u.label, u.contract)
+        if u.role != "writes" or key in seen:
+            continue
+        seen.add(key)
+        body = _body_of(u, by_file)
+        if new_schema is None or not _still_holds(new_schema, list(body.fields), "writes"):
+            paths = ", ".join(f["path"] for f in body.fields)
+            shown = f"a request body it writes with only {paths}"
+            out.append(dataclasses.replace(u, path="$", pointer="", reads_as=shown))
+    return out
+
+
 def _broken(
     touched: list[FieldUse], by_file: dict[str, ExpectationFile], new_schema: Any
 ) -> list[FieldUse]:
@@ -257,8 +393,7 @@ def _broken(
         return [u for u in touched if not u.optional]
     broken: list[FieldUse] = []
     for u in touched:
-        ef = by_file[u.file]
-        body = next(b for b in ef.bodies() if b.label == u.label and b.contract == u.contract)
+        body = _body_of(u, by_file)
         fields = [f for f in body.fields if f["path"] == u.path]
         # keep the field's ancestors so optional parents excuse it as they do in the body
         prefix_fields = [

@@ -37,6 +37,7 @@ from accord.errors import DocumentError
 
 __all__ = [
     "KINDS",
+    "MAX_PATH_INDEX",
     "SEMVER_REGEX",
     "Mismatch",
     "PathToken",
@@ -94,6 +95,11 @@ PathToken = tuple[str, Any]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
+#: The largest array index a field path may name. Readers build arrays that long (the
+#: schema translation's ``prefixItems``, examples in Pact export and the stub); 10**9
+#: exhausted memory. Witnesses stop at 10000 items too.
+MAX_PATH_INDEX = 9_999
+
 
 def parse_path(text: str, *, file: str | None = None, pointer: str = "") -> tuple[PathToken, ...]:
     """Parse ``$.a.b[*].c['odd key'][0].*`` into tokens.
@@ -146,13 +152,21 @@ def parse_path(text: str, *, file: str | None = None, pointer: str = "") -> tupl
             else:
                 end = text.find("]", i)
                 inner = text[i + 1 : end] if end > 0 else ""
-                if not inner.isdigit():
+                if not (inner.isascii() and inner.isdigit()):
                     raise bad(f"expected [*], [n] or ['name'] at offset {i}")
+                # compared by length first: int() refuses texts of over 4300 digits
+                digits = inner.lstrip("0") or "0"
+                if len(digits) > len(str(MAX_PATH_INDEX)) or int(digits) > MAX_PATH_INDEX:
+                    raise bad(f"index {_cut(inner)} is over the cap of {MAX_PATH_INDEX}")
                 tokens.append(("index", int(inner)))
                 i = end + 1
         else:
             raise bad(f"unexpected {ch!r} at offset {i}")
     return tuple(tokens)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 20 else text[:17] + "..."
 
 
 def format_path(tokens: Iterable[PathToken]) -> str:
@@ -498,9 +512,12 @@ def _show(value: Any) -> str:
 def _resolve(
     payload: Any, tokens: Sequence[PathToken]
 ) -> Iterable[tuple[tuple[PathToken, ...], str, Any]]:
-    """Yield (concrete tokens, state, value): state ``ok``, ``missing`` or ``null``.
+    """Yield (concrete tokens, state, value): state ``ok``, ``missing``, ``null``,
+    ``object`` or ``array``.
 
-    ``missing``/``null`` carry the concrete prefix where the walk stopped.
+    ``missing``/``null`` carry the concrete prefix where the walk stopped; ``object``
+    and ``array`` the container a token needs and the value found there instead (a
+    value of another kind is not an absent key: ``optional`` does not excuse it).
     """
     stack: list[tuple[tuple[PathToken, ...], Any, int]] = [((), payload, 0)]
     while stack:
@@ -512,25 +529,24 @@ def _resolve(
             yield here, "null", None
             continue
         kind, arg = tokens[i]
-        if kind == "key":
-            if isinstance(value, dict) and arg in value:
+        in_array = kind in ("index", "items")
+        fits = isinstance(value, list) if in_array else isinstance(value, dict)
+        if not fits:
+            yield here, "array" if in_array else "object", value
+        elif kind == "key":
+            if arg in value:
                 stack.append(((*here, ("key", arg)), value[arg], i + 1))
             else:
                 yield (*here, ("key", arg)), "missing", None
         elif kind == "index":
-            if isinstance(value, list) and arg < len(value):
+            if arg < len(value):
                 stack.append(((*here, ("index", arg)), value[arg], i + 1))
             else:
                 yield (*here, ("index", arg)), "missing", None
         elif kind == "items":
-            if isinstance(value, list):
-                stack.extend(((*here, ("index", n)), v, i + 1) for n, v in enumerate(value))
-            else:
-                yield here, "missing", None
-        elif isinstance(value, dict):
-            stack.extend(((*here, ("key", k)), v, i + 1) for k, v in value.items())
+            stack.extend(((*here, ("index", n)), v, i + 1) for n, v in enumerate(value))
         else:
-            yield here, "missing", None
+            stack.extend(((*here, ("key", k)), v, i + 1) for k, v in value.items())
 
 
 def _generalise(concrete: Sequence[PathToken], pattern: Sequence[PathToken]) -> bool:
@@ -558,6 +574,10 @@ def check_fields(fields: Sequence[dict[str, Any]], payload: Any, *, role: Role) 
     for f, tokens in parsed:
         for here, state, value in _resolve(payload, tokens):
             where = format_path(here)
+            if state in ("object", "array"):
+                message = f"expected an {state} (for {f['path']}), got {json_kind(value)}"
+                problems.append(Mismatch(where, f["path"], message))
+                continue
             if state != "ok" or (value is None and f.get("nullable")):
                 if state == "ok" or _excused(parsed, here, state, f):
                     continue
@@ -772,7 +792,10 @@ def translate(
             matcher = {"match": "like", "example": f.get("value")}
         node.schemas.append(_matcher_schema(matcher, f["path"], out))
         node.optional = node.optional or bool(f.get("optional"))
-        node.nullable = node.nullable or bool(f.get("nullable"))
+        # null passes check_fields only where every field at the location allows it
+        # (an absent key, where any does: _excused), so nullable is an AND here
+        nullable = bool(f.get("nullable"))
+        node.nullable = nullable if not node.described else node.nullable and nullable
         node.described = True
     out.schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **_emit(root, role)}
     return out

@@ -146,6 +146,8 @@ class _Rules:
     """Body matching rules keyed by path, with Pact's most-specific-path choice."""
 
     def __init__(self, raw: Mapping[str, Any], file: str | None) -> None:
+        self.file = file
+        self.paths: list[str] = []  # as written, beside entries
         self.entries: list[tuple[tuple[PathToken, ...], dict[str, Any]]] = []
         for path, rule in raw.items():
             tokens = _rule_tokens(path, file)
@@ -161,19 +163,40 @@ class _Rules:
                 # by the type rule cascading from above), never "anything goes".
                 continue
             self.entries.append((tokens, normal))
+            self.paths.append(path)
 
     def at(self, here: Sequence[PathToken]) -> dict[str, Any] | None:
-        best: tuple[int, dict[str, Any]] | None = None
-        for tokens, rule in self.entries:
+        """The most specific rule at ``here``.
+
+        Raises:
+            DocumentError: ``pact-ambiguous-rule`` when two different rules are equally
+                specific there (``$.id`` beside ``$['id']``, ``$.*.b`` beside ``$.a.*``):
+                Pact's verifiers pick one of them in no stated order, and taking either
+                could import the weaker one.
+        """
+        best: list[tuple[int, str, dict[str, Any]]] = []
+        for (tokens, rule), path in zip(self.entries, self.paths, strict=True):
             if len(tokens) != len(here):
                 continue
             weights = [_token_weight(r, h) for r, h in zip(tokens, here, strict=True)]
             if 0 in weights:
                 continue
             score = sum(weights)
-            if best is None or score > best[0]:
-                best = (score, rule)
-        return best[1] if best else None
+            if not best or score > best[0][0]:
+                best = [(score, path, rule)]
+            elif score == best[0][0]:
+                best.append((score, path, rule))
+        if not best:
+            return None
+        other = next((b for b in best[1:] if b[2] != best[0][2]), None)
+        if other is not None:
+            raise DocumentError(
+                f"matching rules {best[0][1]!r} and {other[1]!r} apply equally to "
+                f"{format_path(here)} and differ: Pact picks one in no stated order; keep one",
+                code="pact-ambiguous-rule",
+                file=self.file,
+            )
+        return best[0][2]
 
 
 def _normal_rule(rule: Any) -> dict[str, Any]:
@@ -1069,17 +1092,36 @@ def _time_rule(kind: str, fmt: str) -> dict[str, Any]:
     return {"match": "timestamp" if kind == "datetime" else kind, "format": fmt}
 
 
-def _pact_matchers(m: dict[str, Any]) -> list[dict[str, Any]] | None:
+def _pact_matchers(
+    m: dict[str, Any], lost: list[str] | None = None, path: str = ""
+) -> list[dict[str, Any]] | None:
     """The Pact matchers whose ``OR`` states ``m`` (``None``: no rule, the example is
     compared for equality, as for a Pact value without a matcher)."""
     kind = m["match"]
     if kind in _DEFAULT_FORMATS and not m.get("format"):
         return [_time_rule(kind, fmt) for fmt in _DEFAULT_FORMATS[kind]]
-    single = _pact_matcher(m)
+    single = _pact_matcher(m, lost, path)
     return None if single is None else [single]
 
 
-def _pact_matcher(m: dict[str, Any]) -> dict[str, Any] | None:
+def _stated(subs: Iterable[dict[str, Any]], lost: list[str] | None, path: str) -> list[Any]:
+    """The Pact forms of the sub-matchers of ``each_key``/``each_value``/``all_of``;
+    one Pact cannot state is left out and noted in ``lost`` (its rule checks less)."""
+    out = []
+    for sub in subs:
+        rule = _pact_matcher(sub, lost, path)
+        if rule is not None:
+            out.append(rule)
+        elif lost is not None:
+            lost.append(f"{path}: sub-matcher {json.dumps(sub)} has no Pact matcher")
+    return out
+
+
+def _pact_matcher(
+    m: dict[str, Any], lost: list[str] | None = None, path: str = ""
+) -> dict[str, Any] | None:
+    """``m`` as one Pact matcher (see :func:`_pact_matchers`); what its sub-matchers and
+    variants cannot state is noted in ``lost``, when given."""
     kind = m["match"]
     direct = {
         "integer": "integer",
@@ -1116,12 +1158,15 @@ def _pact_matcher(m: dict[str, Any]) -> dict[str, Any] | None:
     if kind == "content_type":
         return {"match": "contentType", "value": m.get("value")}
     if kind in ("each_key", "each_value"):
-        rules = [r for r in (_pact_matcher(s) for s in m.get("matchers", [])) if r]
+        rules = _stated(m.get("matchers", []), lost, path)
         return {"match": "eachKey" if kind == "each_key" else "eachValue", "rules": rules}
     if kind == "array_contains":
         variants = []
-        for v in m.get("variants", []):
-            variant_rules, _patches = _rules_of(v.get("fields", []), [])
+        for n, v in enumerate(m.get("variants", [])):
+            notes: list[str] = []
+            variant_rules, _patches = _rules_of(v.get("fields", []), notes)
+            if lost is not None:
+                lost.extend(f"{path}: variant {n}: {note}" for note in notes)
             variants.append({"index": v.get("index", 0), "rules": variant_rules})
         return {"match": "arrayContains", "variants": variants}
     return None
@@ -1151,7 +1196,7 @@ def _union(
         typed = _type_kind(sub)
         if typed is not None:
             kinds.setdefault(typed[0], typed[1])
-        alternatives = _pact_matchers(sub)
+        alternatives = _pact_matchers(sub, lost, f["path"])
         if alternatives is None:
             lost.append(f"{f['path']}: alternative {json.dumps(sub)} has no Pact matcher")
             continue
@@ -1199,14 +1244,14 @@ def _rules_of(
             if patch is not None:
                 patches.append(patch)
         elif f["match"] == "all_of":
-            subs = [r for r in (_pact_matcher(s) for s in f.get("matchers", [])) if r]
+            subs = _stated(f.get("matchers", []), lost, f["path"])
             if f.get("nullable"):
                 lost.append(f"{f['path']}: nullable (Pact cannot combine AND with OR)")
             if subs:
                 rules[f["path"]] = {"combine": "AND", "matchers": subs}
             continue
         else:
-            stated = _pact_matchers(f)
+            stated = _pact_matchers(f, lost, f["path"])
             if stated is None and f.get("nullable"):
                 stated = [{"match": "equality"}]
             matchers = stated or []

@@ -424,7 +424,7 @@ def check_record(path: str, data: bytes) -> None:
             and parts[1].endswith(".toml")
             and is_valid_name(parts[1][: -len(".toml")], what="environment")
         ):
-            _parse(data.decode("utf-8"), parts[1][: -len(".toml")], path)
+            _parse(data, parts[1][: -len(".toml")], path)
             return
     except (DocumentError, ProviderError, UnicodeDecodeError) as exc:
         raise refuse(str(exc)) from None

@@ -115,7 +115,7 @@ def _relpath(env: str) -> str:
     return f"{ENVIRONMENTS_DIR}/{_check_name(env, 'environment')}.toml"
 
 
-def _parse(text: str, env: str, file: str) -> Environment:
+def _parse(raw: bytes, env: str, file: str) -> Environment:
     import tomllib
 
     def bad(why: str, pointer: str = "") -> ProviderError:
@@ -127,7 +127,9 @@ def _parse(text: str, env: str, file: str) -> Environment:
         )
 
     try:
-        doc = tomllib.loads(text)
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise bad(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise bad(str(exc)) from None
     if doc.get("format_version") != 1:
@@ -183,13 +185,17 @@ def load_environment(root: str | Path, env: str) -> Environment:
     Raises:
         ProviderError: ``environment-invalid`` (file and pointer set).
     """
+    from accord.core.jsondoc import read_regular
+
     relpath = _relpath(env)
-    path = Path(root) / relpath
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Environment(env)
-    return _parse(text, env, relpath)
+        # the registry's one safe read: a regular file, never through a symlink
+        raw = read_regular(Path(root) / relpath, display=relpath, error=ProviderError)
+    except ProviderError as exc:
+        if exc.code == "file-not-found":
+            return Environment(env)
+        raise
+    return _parse(raw, env, relpath)
 
 
 def environment_names(root: str | Path) -> list[str]:
@@ -219,7 +225,7 @@ def _change(root: Path, env: str, service: str, edit: Any) -> Environment:
     result: dict[str, Environment] = {}
 
     def update(old: bytes | None) -> bytes:
-        current = _parse(old.decode("utf-8"), env, relpath) if old is not None else Environment(env)
+        current = _parse(old, env, relpath) if old is not None else Environment(env)
         services = {k: dict(v) for k, v in current.services.items()}
         entry = services.setdefault(service, {"deployed": (), "released": ()})
         edit(entry)
@@ -418,7 +424,9 @@ def _status(
         )
     ]
     if matching:
-        r = max(matching, key=lambda x: str(x.get("verified_at") or ""))
+        # the newest result counts; at the same second (times have seconds precision) a
+        # failure wins, whatever order the results are stored in
+        r = max(matching, key=lambda x: (str(x.get("verified_at") or ""), not x["success"]))
         when = r.get("verified_at") or record.get("verified_at")
         if r["success"]:
             return "verified", when, ""

@@ -187,7 +187,9 @@ def _decode(result: Any) -> Any:
     if callable(dump_json):
         return loads(dump_json(by_alias=True), max_bytes=None, exact_numbers=True)
     if isinstance(result, (dict, list)):
-        return json.loads(json.dumps(result))
+        # allow_nan=False: json.dumps writes NaN and Infinity, which no JSON reader takes
+        # (ValueError: the interaction fails, naming the producer)
+        return json.loads(json.dumps(result, allow_nan=False))
     raise TypeError(
         f"a message producer returned {type(result).__name__}; return the serialized "
         "bytes, a Pydantic model, a dict, or accord.provider.Produced(body, metadata)"

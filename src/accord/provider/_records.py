@@ -118,14 +118,19 @@ def update_record(
     root: Path, relpath: str, update: Callable[[bytes | None], bytes], *, timeout: float = 30.0
 ) -> Path:
     """Read ``<root>/<relpath>`` (``None`` if absent), write ``update(old)``, under a lock."""
-    from accord.core.jsondoc import atomic_write
+    from accord.core.jsondoc import atomic_write, read_regular
 
     path = _target(root, relpath)
     path.parent.mkdir(parents=True, exist_ok=True)
     with locked(path, timeout=timeout):
         try:
-            old: bytes | None = path.read_bytes()
-        except FileNotFoundError:
+            # a regular file only: a directory in its place is refused, not a crash
+            old: bytes | None = read_regular(
+                path, display=relpath, max_bytes=None, error=ProviderError
+            )
+        except ProviderError as exc:
+            if exc.code != "file-not-found":
+                raise
             old = None
         new = update(old)
         if new != old:

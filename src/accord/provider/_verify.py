@@ -737,6 +737,20 @@ def _parse(data: bytes) -> tuple[Any, bool]:
         return None, False
 
 
+def _check_json_media_type(got: str | None) -> list[Mismatch]:
+    """A JSON body must come as JSON: the consumer's stub served it as
+    ``application/json``, and clients that dispatch on the media type (aiohttp's
+    ``json()``, generated SDKs) fail on another, as Pact's verifier does."""
+    media = (got or "").partition(";")[0].strip().lower()
+    if media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    ):
+        return []
+    where = "header Content-Type"
+    shown = f"got {got!r}" if got else "the provider sent none"
+    return [Mismatch(where, where, f"expected a JSON media type (application/json), {shown}")]
+
+
 def _check_http(case: Case, registry: Registry, response: Response) -> InteractionResult:
     expected = case.interaction.get("response", {})
     extra: list[Mismatch] = []
@@ -760,6 +774,9 @@ def _check_http(case: Case, registry: Registry, response: Response) -> Interacti
     if extra and extra[0].path == "status":
         # Another status answers another question: its body is not the contract's.
         body = None
+    stated = any(name.lower() == "content-type" for name in expected.get("headers") or {})
+    if body is not None and not stated:
+        extra.extend(_check_json_media_type(response.headers.get("content-type")))
     payload, has = _parse(response.body) if body is not None else (None, False)
     if body is not None and not has:
         # The provider's failure, whatever the consumer reads: name what it sent.
@@ -798,16 +815,29 @@ def _check_message(
 ) -> InteractionResult:
     """Check a produced message against ``part`` (the interaction itself for a message,
     one expected response of a sync-message)."""
+    from accord.errors import InvalidReference
+    from accord.registry.names import ContractRef
+
     expected = case.interaction if part is None else part
     extra = _check_metadata(expected.get("metadata") or {}, metadata)
     body = expected.get("body")
     exact = metadata.get("dataschema") if isinstance(metadata.get("dataschema"), str) else None
+    try:
+        # What a consumer's accord.lookup accepts: accord://ns.name@X.Y.Z, nothing else.
+        # registry.get would take a bare id or a range and pick a version outside the
+        # consumer's range, which the range check below cannot see.
+        got = ContractRef.parse_uri(exact) if exact else None
+    except InvalidReference as exc:
+        result = _judge(case, registry, body, payload, True, extra)
+        why = f"dataschema {exact} is not accord://<contract>@<version>: {exc.message}"
+        return _with(
+            result,
+            verdict="contract-violation",
+            contract_errors=(*result.contract_errors, why),
+        )
     result = _judge(case, registry, body, payload, True, extra, exact=exact)
-    if exact and body and body.get("contract"):
-        from accord.registry.names import ContractRef
-
+    if got is not None and body and body.get("contract"):
         wanted = ContractRef.parse(str(body["contract"]))
-        got = ContractRef.parse(exact)
         if got.id != wanted.id or (
             wanted.range is not None
             and got.version is not None

@@ -99,7 +99,8 @@ def provider_cases(
     else ``[tool.accord] registry`` of the nearest ``pyproject.toml``, else an installed
     registry package, else ``./contracts``.
     """
-    from accord.provider._verify import select_cases
+    from accord.provider._errors import ProviderError
+    from accord.provider._verify import select_cases, unverifiable
     from accord.registry.model import registry_or_root_argument
 
     registry = registry_or_root_argument(registry)
@@ -108,6 +109,16 @@ def provider_cases(
     cases, _, _ = select_cases(
         reg, provider, consumer=consumer, selectors=selectors, main_branch=main_branch
     )
+    # As verify_provider: "0 verified" is not a pass. Here it would be an empty
+    # parameter set, which pytest reports as a skip, so it is refused at collection.
+    unknown = unverifiable(
+        reg, provider, selectors=selectors, consumer=consumer, selected=len(cases)
+    )
+    if unknown:
+        raise ProviderError(
+            f"cannot verify what the selectors name: {'; '.join(unknown)}",
+            code="provider-unverifiable",
+        )
     seen: dict[str, int] = {}
     params = []
     for case in cases:
