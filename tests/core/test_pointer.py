@@ -118,7 +118,7 @@ def test_an_unknown_deployment_record_key_is_named_by_an_escaped_pointer() -> No
     from accord.provider._errors import ProviderError
 
     with pytest.raises(ProviderError) as caught:
-        _parse('format_version = 1\n"x/y" = 1\n', "prod", "prod.toml")
+        _parse(b'format_version = 1\n"x/y" = 1\n', "prod", "prod.toml")
     assert caught.value.pointer == "/x~1y"
 
 
