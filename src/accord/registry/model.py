@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import _thread
 import dataclasses
 import functools
 import gc
@@ -39,7 +40,6 @@ import os
 import posixpath
 import re
 import sys
-import threading
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -196,7 +196,9 @@ class _Unparsed:
         return freeze_within_limits(document, self.limits, file=self.file)
 
 
-_parse_lock_guard = threading.Lock()
+# _thread's locks, not threading's: the same types (threading.Lock is _thread.allocate_lock,
+# threading.RLock() returns a _thread.RLock) without importing threading at boot.
+_parse_lock_guard = _thread.allocate_lock()
 
 
 class _Deferral:
@@ -266,7 +268,7 @@ class _Deferred:
 # First uses check under one re-entrant lock: a check that resolves a $ref into another
 # unread version checks that one too, in the same thread; concurrent first uses of one
 # version read it once.
-_first_use_guard = threading.RLock()
+_first_use_guard = _thread.RLock()
 
 
 class _SlotField:
