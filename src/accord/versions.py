@@ -51,6 +51,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
+from accord._dataclass_methods import generated_eq_and_hash, generated_repr
 from accord.errors import InvalidRange, InvalidVersion, UsageError
 
 __all__ = [
@@ -189,7 +190,7 @@ def _identifier_key(ident: Identifier) -> tuple[int, int, str]:
     return (1, 0, ident)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Version:
     """A SemVer 2.0.0 version without build metadata, ordered by SemVer precedence.
 
@@ -219,6 +220,18 @@ class Version:
     # The hash dataclass would compute on every lookup, computed once: a registry of
     # 15,000 versions hashes them ~175,000 times while it loads (lock, drafts, indexes).
     _hash: int = field(init=False, repr=False, compare=False, hash=False)
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __eq__ = generated_eq_and_hash("major", "minor", "patch", "prerelease")[0]  # its own hash
+
+    def __init__(
+        self, major: int, minor: int, patch: int, prerelease: tuple[Identifier, ...] = ()
+    ) -> None:
+        object.__setattr__(self, "major", major)
+        object.__setattr__(self, "minor", minor)
+        object.__setattr__(self, "patch", patch)
+        object.__setattr__(self, "prerelease", prerelease)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         for label in _PARTS:
@@ -352,7 +365,7 @@ class Version:
 # --------------------------------------------------------------------------- ranges
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Comparator:
     """One primitive condition of a range: ``>=1.2.0``, ``<2.0.0``, ``=1.2.3``.
 
@@ -362,6 +375,14 @@ class Comparator:
 
     op: Operator
     version: Version
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("op", "version")
+    __eq__, __hash__ = generated_eq_and_hash("op", "version")
+
+    def __init__(self, op: Operator, version: Version) -> None:
+        object.__setattr__(self, "op", op)
+        object.__setattr__(self, "version", version)
 
     def matches(self, version: Version) -> bool:
         """Whether ``version`` satisfies this comparator by precedence alone."""
@@ -427,7 +448,7 @@ def _desugar(op: str, partial: _Partial) -> list[Comparator]:
     return [Comparator("=", low)]
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class VersionRange:
     """A set of versions written the npm/Cargo way, matched with SemVer precedence.
 
@@ -468,6 +489,9 @@ class VersionRange:
     _prerelease_triples: frozenset[tuple[int, int, int]] = field(
         compare=False, hash=False, repr=False
     )
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __eq__, __hash__ = generated_eq_and_hash("text")
 
     def __init__(self, text: str) -> None:
         """Parse ``text``; same as :meth:`parse`."""

@@ -52,6 +52,7 @@ BOOT_EXTRAS = frozenset(
 BOOT_ACCORD = frozenset(
     {
         "accord",
+        "accord._dataclass_methods",
         "accord._version",
         "accord.core",
         "accord.core.frozen",

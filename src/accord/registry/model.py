@@ -50,6 +50,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
+from accord._dataclass_methods import generated_eq_and_hash, generated_repr
 from accord.core import jsondoc as _jsondoc
 from accord.core import pointer as _pointer
 from accord.core.frozen import FrozenDict, FrozenList, freeze, thaw
@@ -317,7 +318,7 @@ class _Document(_SlotField):
         return value if type(value) in (_Unparsed, _Deferred) else freeze(value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class ContractVersion:
     """One version file of a contract.
 
@@ -354,6 +355,12 @@ class ContractVersion:
     # and only plain values: its $ref values (all _own_bundle still has to check).
     _canonical_refs: tuple[str, ...] | None = field(
         default=None, init=False, repr=False, compare=False
+    )
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("contract_id", "version", "path", "file", "yanked", "draft")
+    __eq__, __hash__ = generated_eq_and_hash(
+        "contract_id", "version", "path", "file", "raw", "yanked", "draft"
     )
 
     @property
@@ -576,7 +583,7 @@ def _keep_bytes(version: ContractVersion, settings: RegistrySettings) -> None:
     _DOCUMENT_SLOT.__set__(version, _Unparsed(version.file, settings))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Contract:
     """A contract: its metadata and every version on disk, ascending.
 
@@ -595,6 +602,28 @@ class Contract:
     meta: ContractMeta
     versions: tuple[ContractVersion, ...]
     directory: Path
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("id", "namespace", "name", "meta", "versions", "directory")
+    __eq__, __hash__ = generated_eq_and_hash(
+        "id", "namespace", "name", "meta", "versions", "directory"
+    )
+
+    def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
+        self,
+        id: str,
+        namespace: str,
+        name: str,
+        meta: ContractMeta,
+        versions: tuple[ContractVersion, ...],
+        directory: Path,
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "meta", meta)
+        object.__setattr__(self, "versions", versions)
+        object.__setattr__(self, "directory", directory)
 
     @property
     def yanked(self) -> frozenset[Version]:
@@ -651,7 +680,7 @@ def _frozen_lock() -> LockEntries:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Registry:
     """An immutable, loaded registry.
 
@@ -674,6 +703,9 @@ class Registry:
     lock: LockEntries = field(default_factory=_frozen_lock)
     problems: tuple[Problem, ...] = ()
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("root", "settings", "contracts", "lock", "problems")
 
     def __del__(self, _exiting: Callable[[], bool] = sys.is_finalizing) -> None:
         # Versions it left unread may outlive it: they get the index it owned
@@ -1228,8 +1260,8 @@ class _Collector:
         self.problems.append(problem)
 
 
-@dataclass
-class _Scan:
+@dataclass(repr=False, eq=False)
+class _Scan:  # noqa: PLW1641 - unhashable, as @dataclass(eq=True) made it
     """What the directory walk found (before anything is parsed)."""
 
     contracts: list[tuple[str, str, Path]] = field(default_factory=list)
@@ -1237,6 +1269,11 @@ class _Scan:
     examples: list[tuple[str, Path]] = field(default_factory=list)  # (contract dir rel, path)
     # The hygiene walk's listing of each directory not yet loaded (by path).
     listed: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("contracts", "unexpected", "examples", "listed")
+    # (a class that defines __eq__ alone gets __hash__ = None, as @dataclass sets it)
+    __eq__ = generated_eq_and_hash("contracts", "unexpected", "examples", "listed")[0]
 
 
 def _walk_hygiene(
@@ -2352,13 +2389,24 @@ class _Identity(Mapping[str, str]):
 _IDENTITY = _Identity()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class _Normal:
     """A normalised document and the maps between its pointers and the original's."""
 
     document: Any
     new_to_old: Mapping[str, str]
     old_to_new: Mapping[str, str]
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("document", "new_to_old", "old_to_new")
+    __eq__, __hash__ = generated_eq_and_hash("document", "new_to_old", "old_to_new")
+
+    def __init__(
+        self, document: Any, new_to_old: Mapping[str, str], old_to_new: Mapping[str, str]
+    ) -> None:
+        object.__setattr__(self, "document", document)
+        object.__setattr__(self, "new_to_old", new_to_old)
+        object.__setattr__(self, "old_to_new", old_to_new)
 
     def to_new(self, pointer: str) -> str:
         """Map a pointer into the document as written to the normalised document, by

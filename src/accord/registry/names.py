@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from accord._dataclass_methods import generated_eq_and_hash, generated_repr
 from accord.errors import InvalidRange, InvalidReference, InvalidVersion
 from accord.versions import Version, VersionRange
 
@@ -209,7 +210,7 @@ def slugify(external_name: str) -> str:
     return slug
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ContractRef:
     """A reference to a contract, optionally with a version or range.
 
@@ -235,6 +236,19 @@ class ContractRef:
     name: str
     range: VersionRange | None = None
     text: str = field(default="", compare=False)
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("namespace", "name", "range", "text")
+    __eq__, __hash__ = generated_eq_and_hash("namespace", "name", "range")
+
+    def __init__(
+        self, namespace: str, name: str, range: VersionRange | None = None, text: str = ""
+    ) -> None:
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "range", range)
+        object.__setattr__(self, "text", text)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         for value, what in ((self.namespace, "namespace"), (self.name, "name")):
