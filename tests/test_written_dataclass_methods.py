@@ -91,7 +91,7 @@ TWINS: dict[type, tuple[dict[str, Any], set[str], list[dict[str, Any]]]] = {
     ),
     ContractVersion: (
         {"frozen": True, "slots": True},
-        {"__repr__", "__eq__", "__hash__"},
+        {"__init__", "__repr__", "__eq__", "__hash__"},
         [
             {
                 "contract_id": "a.b",

@@ -159,3 +159,40 @@ def test_the_boot_path_locks_are_threadings_own_types() -> None:
     assert type(model._first_use_guard) is type(threading.RLock())
     assert type(runtime._lock) is type(threading.RLock())
     assert type(Validator({"type": "string"})._lock) is type(threading.Lock())
+
+
+def _compiled_methods(module_names: set[str]) -> dict[str, list[str]]:
+    """The dataclass methods of these modules that @dataclass compiled at import (its
+    generated functions come from ``exec`` of source text: file ``<string>``)."""
+    import dataclasses
+    import importlib
+
+    compiled: dict[str, list[str]] = {}
+    for name in sorted(module_names):
+        for value in vars(importlib.import_module(name)).values():
+            if not (dataclasses.is_dataclass(value) and isinstance(value, type)):
+                continue
+            if value.__module__ != name:
+                continue
+            for method in ("__init__", "__repr__", "__eq__", "__hash__"):
+                function = vars(value).get(method)
+                function = getattr(function, "__wrapped__", function)  # the repr guard
+                code = getattr(function, "__code__", None)
+                if code is not None and code.co_filename == "<string>":
+                    compiled.setdefault(value.__qualname__, []).append(method)
+    return compiled
+
+
+def test_boot_path_dataclasses_compile_only_factory_inits(boot_modules: set[str]) -> None:
+    # @dataclass compiles each method it generates at import, on every service's boot:
+    # the boot path's classes take __repr__, __eq__ and __hash__ from
+    # accord._dataclass_methods or write them out, and __init__ too unless a field has a
+    # default factory (the generated signature shows the factory's own sentinel).
+    # tests/test_written_dataclass_methods.py holds each to the methods it replaces.
+    accord_modules = {m for m in boot_modules if m.startswith("accord")}
+    assert _compiled_methods(accord_modules) == {
+        "ContractMeta": ["__init__"],
+        "Registry": ["__init__"],
+        "RegistrySettings": ["__init__"],
+        "_Scan": ["__init__"],
+    }

@@ -318,7 +318,7 @@ class _Document(_SlotField):
         return value if type(value) in (_Unparsed, _Deferred) else freeze(value)
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@dataclass(frozen=True, slots=True, repr=False, eq=False, init=False)
 class ContractVersion:
     """One version file of a contract.
 
@@ -359,6 +359,31 @@ class ContractVersion:
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
     __repr__ = generated_repr("contract_id", "version", "path", "file", "yanked", "draft")
+
+    # __init__ as @dataclass generates it, written out (not compiled at import): path,
+    # raw and document are set through their descriptors below, as there.
+    def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
+        self,
+        contract_id: str,
+        version: Version,
+        path: Path,
+        file: str,
+        raw: bytes,
+        document: Any,
+        yanked: str | None = None,
+        draft: bool = False,
+    ) -> None:
+        object.__setattr__(self, "contract_id", contract_id)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "raw", raw)
+        object.__setattr__(self, "document", document)
+        object.__setattr__(self, "yanked", yanked)
+        object.__setattr__(self, "draft", draft)
+        object.__setattr__(self, "_digest", None)
+        object.__setattr__(self, "_ref", None)
+        object.__setattr__(self, "_canonical_refs", None)
 
     # Written out as @dataclass generates it: called often, and twice as fast as
     # generated_eq_and_hash's (attribute loads here, attrgetter calls there).
