@@ -43,10 +43,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from accord._dataclass_methods import generated_eq_and_hash, generated_repr
+
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Problem:
     """One problem found in the registry, as data.
 
@@ -67,6 +69,30 @@ class Problem:
     line: int | None = None
     column: int | None = None
     severity: Severity = "error"
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("code", "message", "file", "pointer", "line", "column", "severity")
+    __eq__, __hash__ = generated_eq_and_hash(
+        "code", "message", "file", "pointer", "line", "column", "severity"
+    )
+
+    def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
+        self,
+        code: str,
+        message: str,
+        file: str | None = None,
+        pointer: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        severity: Severity = "error",
+    ) -> None:
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "pointer", pointer)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "column", column)
+        object.__setattr__(self, "severity", severity)
 
     def location(self) -> str:
         """``file:line:col#pointer`` as far as it is known (control characters escaped)."""
@@ -263,7 +289,7 @@ def _import_to_json_path() -> Callable[[str], str]:
     return pointer_to_json_path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ValidationIssue:
     """One validation error, shaped like jsonschema's.
 
@@ -278,6 +304,16 @@ class ValidationIssue:
     schema_path: str
     keyword: str
     message: str
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("instance_path", "schema_path", "keyword", "message")
+    __eq__, __hash__ = generated_eq_and_hash("instance_path", "schema_path", "keyword", "message")
+
+    def __init__(self, instance_path: str, schema_path: str, keyword: str, message: str) -> None:
+        object.__setattr__(self, "instance_path", instance_path)
+        object.__setattr__(self, "schema_path", schema_path)
+        object.__setattr__(self, "keyword", keyword)
+        object.__setattr__(self, "message", message)
 
     @property
     def json_path(self) -> str:

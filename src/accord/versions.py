@@ -49,8 +49,9 @@ import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
+from accord._dataclass_methods import generated_repr
 from accord.errors import InvalidRange, InvalidVersion, UsageError
 
 __all__ = [
@@ -189,7 +190,7 @@ def _identifier_key(ident: Identifier) -> tuple[int, int, str]:
     return (1, 0, ident)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Version:
     """A SemVer 2.0.0 version without build metadata, ordered by SemVer precedence.
 
@@ -219,6 +220,28 @@ class Version:
     # The hash dataclass would compute on every lookup, computed once: a registry of
     # 15,000 versions hashes them ~175,000 times while it loads (lock, drafts, indexes).
     _hash: int = field(init=False, repr=False, compare=False, hash=False)
+
+    # __eq__ (and __init__) as @dataclass generates them, written out: not compiled at
+    # import (see accord._dataclass_methods), and __eq__ is called often, twice as fast
+    # as generated_eq_and_hash's (attribute loads here, attrgetter calls there).
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.major, self.minor, self.patch, self.prerelease) == (
+                other.major,
+                other.minor,
+                other.patch,
+                other.prerelease,
+            )
+        return NotImplemented
+
+    def __init__(
+        self, major: int, minor: int, patch: int, prerelease: tuple[Identifier, ...] = ()
+    ) -> None:
+        object.__setattr__(self, "major", major)
+        object.__setattr__(self, "minor", minor)
+        object.__setattr__(self, "patch", patch)
+        object.__setattr__(self, "prerelease", prerelease)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         for label in _PARTS:
@@ -352,7 +375,7 @@ class Version:
 # --------------------------------------------------------------------------- ranges
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Comparator:
     """One primitive condition of a range: ``>=1.2.0``, ``<2.0.0``, ``=1.2.3``.
 
@@ -362,6 +385,23 @@ class Comparator:
 
     op: Operator
     version: Version
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("op", "version")
+
+    # Written out as @dataclass generates it: called often, and twice as fast as
+    # generated_eq_and_hash's (attribute loads here, attrgetter calls there).
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.op, self.version) == (other.op, other.version)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.op, self.version))
+
+    def __init__(self, op: Operator, version: Version) -> None:
+        object.__setattr__(self, "op", op)
+        object.__setattr__(self, "version", version)
 
     def matches(self, version: Version) -> bool:
         """Whether ``version`` satisfies this comparator by precedence alone."""
@@ -427,7 +467,7 @@ def _desugar(op: str, partial: _Partial) -> list[Comparator]:
     return [Comparator("=", low)]
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class VersionRange:
     """A set of versions written the npm/Cargo way, matched with SemVer precedence.
 
@@ -468,6 +508,17 @@ class VersionRange:
     _prerelease_triples: frozenset[tuple[int, int, int]] = field(
         compare=False, hash=False, repr=False
     )
+
+    # __eq__ and __hash__ as @dataclass generates them, written out: not compiled at
+    # import (see accord._dataclass_methods), and called often: twice as fast as
+    # generated_eq_and_hash's (attribute loads here, attrgetter calls there).
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.text,) == (other.text,)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.text,))
 
     def __init__(self, text: str) -> None:
         """Parse ``text``; same as :meth:`parse`."""

@@ -24,6 +24,60 @@ HEAVY = ("jsonschema", "referencing", "pydantic", "hashlib", "_hashlib", "secret
 # (slugs, and the wording of a non-ASCII version's refusal), and the rule catalogue
 # (read only when accord.toml overrides a lint rule, or by lint, check, diff, docs).
 RARE = ("difflib", "fractions", "unicodedata", "accord.core.rules")
+# Everything the ready path may import beyond `import json, jsonschema_rs, msgspec` (the
+# jsonschema-rs floor's own imports, and msgspec's, which the strict parse and
+# validate_json need), each for a reason. A module added to the boot path is a cost every
+# service pays at start, so it is added here on purpose or not at all. (threading is not
+# here: the locks on this path are _thread's, the same types.)
+BOOT_EXTRAS = frozenset(
+    {
+        # the frozen dataclasses of the core model (copy, weakref: dataclasses' imports)
+        "dataclasses",
+        "copy",
+        "weakref",
+        "_weakrefset",
+        # contract.toml and accord.toml
+        "tomllib",
+        "tomllib._parser",
+        "tomllib._re",
+        "tomllib._types",
+        # file names (pathlib's own imports)
+        "pathlib",
+        "fnmatch",
+        "ntpath",
+        "gc",
+        "_sha256",  # lock digests, without OpenSSL (test below)
+    }
+)
+BOOT_ACCORD = frozenset(
+    {
+        "accord",
+        "accord._dataclass_methods",
+        "accord._version",
+        "accord.core",
+        "accord.core.frozen",
+        "accord.core.jsondoc",
+        "accord.core.pointer",
+        "accord.core.reasons",
+        "accord.core.values",
+        "accord.core.vocabulary",
+        "accord.errors",
+        "accord.registry",
+        "accord.registry.config",
+        "accord.registry.model",
+        "accord.registry.names",
+        "accord.registry.problems",
+        "accord.registry.runtime",
+        "accord.validation",
+        "accord.validation.budget",
+        "accord.validation.dialect",
+        "accord.validation.offline",
+        "accord.validation.patterns",
+        "accord.validation.recursion",
+        "accord.validation.validator",
+        "accord.versions",
+    }
+)
 
 _BOOT = """
 import json, sys
@@ -53,6 +107,28 @@ def boot_modules() -> set[str]:
     return modules
 
 
+def _modules_of(code: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", code + "\nimport json, sys; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return set(json.loads(done.stdout))
+
+
+def test_boot_imports_only_what_the_ready_path_needs(boot_modules: set[str]) -> None:
+    floor = _modules_of("import json, jsonschema_rs, msgspec")
+    extras = boot_modules - floor
+    assert {m for m in extras if not m.startswith("accord")} <= BOOT_EXTRAS, sorted(
+        m for m in extras - BOOT_EXTRAS if not m.startswith("accord")
+    )
+    assert {m for m in extras if m.startswith("accord")} <= BOOT_ACCORD, sorted(
+        m for m in extras - BOOT_ACCORD if m.startswith("accord")
+    )
+
+
 def test_loading_and_building_validators_imports_nothing_heavy(boot_modules: set[str]) -> None:
     assert boot_modules.isdisjoint(HEAVY), sorted(boot_modules.intersection(HEAVY))
 
@@ -70,3 +146,53 @@ def test_digests_agree_with_and_without_openssl(
     monkeypatch.delitem(sys.modules, "hashlib")
     assert model._sha256() is not hashlib.sha256
     assert model.digest_of(data) == expected
+
+
+def test_the_boot_path_locks_are_threadings_own_types() -> None:
+    import threading
+
+    from accord.registry import runtime
+    from accord.validation.validator import Validator
+
+    assert threading.Lock is threading._allocate_lock  # type: ignore[attr-defined]
+    assert type(model._parse_lock_guard) is type(threading.Lock())
+    assert type(model._first_use_guard) is type(threading.RLock())
+    assert type(runtime._lock) is type(threading.RLock())
+    assert type(Validator({"type": "string"})._lock) is type(threading.Lock())
+
+
+def _compiled_methods(module_names: set[str]) -> dict[str, list[str]]:
+    """The dataclass methods of these modules that @dataclass compiled at import (its
+    generated functions come from ``exec`` of source text: file ``<string>``)."""
+    import dataclasses
+    import importlib
+
+    compiled: dict[str, list[str]] = {}
+    for name in sorted(module_names):
+        for value in vars(importlib.import_module(name)).values():
+            if not (dataclasses.is_dataclass(value) and isinstance(value, type)):
+                continue
+            if value.__module__ != name:
+                continue
+            for method in ("__init__", "__repr__", "__eq__", "__hash__"):
+                function = vars(value).get(method)
+                function = getattr(function, "__wrapped__", function)  # the repr guard
+                code = getattr(function, "__code__", None)
+                if code is not None and code.co_filename == "<string>":
+                    compiled.setdefault(value.__qualname__, []).append(method)
+    return compiled
+
+
+def test_boot_path_dataclasses_compile_only_factory_inits(boot_modules: set[str]) -> None:
+    # @dataclass compiles each method it generates at import, on every service's boot:
+    # the boot path's classes take __repr__, __eq__ and __hash__ from
+    # accord._dataclass_methods or write them out, and __init__ too unless a field has a
+    # default factory (the generated signature shows the factory's own sentinel).
+    # tests/test_written_dataclass_methods.py holds each to the methods it replaces.
+    accord_modules = {m for m in boot_modules if m.startswith("accord")}
+    assert _compiled_methods(accord_modules) == {
+        "ContractMeta": ["__init__"],
+        "Registry": ["__init__"],
+        "RegistrySettings": ["__init__"],
+        "_Scan": ["__init__"],
+    }

@@ -39,6 +39,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, cast, get_args
 
+from accord._dataclass_methods import generated_eq_and_hash, generated_repr
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import read_regular
 from accord.core.reasons import is_placeholder_reason
@@ -117,7 +118,7 @@ def _empty_rules() -> Mapping[str, RuleOverride]:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class RuleOverride:
     """A rule's severity changed for one contract or the whole registry, with the reason.
 
@@ -131,8 +132,17 @@ class RuleOverride:
     severity: RuleSeverity
     reason: str
 
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("rule", "severity", "reason")
+    __eq__, __hash__ = generated_eq_and_hash("rule", "severity", "reason")
 
-@dataclass(frozen=True, slots=True)
+    def __init__(self, rule: str, severity: RuleSeverity, reason: str) -> None:
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "reason", reason)
+
+
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class RegistrySettings:
     """Registry-wide settings from ``accord.toml`` (all defaults when it is absent).
 
@@ -156,8 +166,28 @@ class RegistrySettings:
     require_deprecation_before_removal: bool = True
     file: str | None = None
 
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr(
+        "mode",
+        "lint_rules",
+        "max_file_bytes",
+        "max_depth",
+        "limits",
+        "require_deprecation_before_removal",
+        "file",
+    )
+    __eq__, __hash__ = generated_eq_and_hash(
+        "mode",
+        "lint_rules",
+        "max_file_bytes",
+        "max_depth",
+        "limits",
+        "require_deprecation_before_removal",
+        "file",
+    )
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class ContractMeta:
     """A contract's ``contract.toml``.
 
@@ -183,8 +213,16 @@ class ContractMeta:
     yanked: Mapping[Version, str] = field(default_factory=lambda: MappingProxyType({}))
     rules: Mapping[str, RuleOverride] = field(default_factory=_empty_rules)
 
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr(
+        "owner", "kind", "mode", "status", "provider", "description", "tags", "yanked", "rules"
+    )
+    __eq__, __hash__ = generated_eq_and_hash(
+        "owner", "kind", "mode", "status", "provider", "description", "tags", "yanked", "rules"
+    )
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ToolConfig:
     """``[tool.accord]`` of the nearest ``pyproject.toml`` that has one.
 
@@ -220,6 +258,68 @@ class ToolConfig:
     pact: Mapping[str, Any] | None = None
     cache_dir: Path | None = None
     source: Path | None = None
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr(
+        "registry",
+        "format",
+        "codegen_package",
+        "codegen_output",
+        "manifest",
+        "fail_on",
+        "against",
+        "ignore_file",
+        "ignore",
+        "service",
+        "pact",
+        "cache_dir",
+        "source",
+    )
+    __eq__, __hash__ = generated_eq_and_hash(
+        "registry",
+        "format",
+        "codegen_package",
+        "codegen_output",
+        "manifest",
+        "fail_on",
+        "against",
+        "ignore_file",
+        "ignore",
+        "service",
+        "pact",
+        "cache_dir",
+        "source",
+    )
+
+    def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
+        self,
+        registry: Path | None = None,
+        format: str | None = None,
+        codegen_package: str | None = None,
+        codegen_output: Path | None = None,
+        manifest: Path | None = None,
+        fail_on: str | None = None,
+        against: str | None = None,
+        ignore_file: Path | None = None,
+        ignore: tuple[Any, ...] = (),
+        service: Mapping[str, Any] | None = None,
+        pact: Mapping[str, Any] | None = None,
+        cache_dir: Path | None = None,
+        source: Path | None = None,
+    ) -> None:
+        object.__setattr__(self, "registry", registry)
+        object.__setattr__(self, "format", format)
+        object.__setattr__(self, "codegen_package", codegen_package)
+        object.__setattr__(self, "codegen_output", codegen_output)
+        object.__setattr__(self, "manifest", manifest)
+        object.__setattr__(self, "fail_on", fail_on)
+        object.__setattr__(self, "against", against)
+        object.__setattr__(self, "ignore_file", ignore_file)
+        object.__setattr__(self, "ignore", ignore)
+        object.__setattr__(self, "service", service)
+        object.__setattr__(self, "pact", pact)
+        object.__setattr__(self, "cache_dir", cache_dir)
+        object.__setattr__(self, "source", source)
 
 
 # -- reading ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import _thread
 import dataclasses
 import functools
 import gc
@@ -39,7 +40,6 @@ import os
 import posixpath
 import re
 import sys
-import threading
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -50,6 +50,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
+from accord._dataclass_methods import generated_eq_and_hash, generated_repr
 from accord.core import jsondoc as _jsondoc
 from accord.core import pointer as _pointer
 from accord.core.frozen import FrozenDict, FrozenList, freeze, thaw
@@ -200,7 +201,9 @@ class _Unparsed:
         return freeze_within_limits(document, self.limits, file=self.file)
 
 
-_parse_lock_guard = threading.Lock()
+# _thread's locks, not threading's: the same types (threading.Lock is _thread.allocate_lock,
+# threading.RLock() returns a _thread.RLock) without importing threading at boot.
+_parse_lock_guard = _thread.allocate_lock()
 
 
 class _Deferral:
@@ -270,7 +273,7 @@ class _Deferred:
 # First uses check under one re-entrant lock: a check that resolves a $ref into another
 # unread version checks that one too, in the same thread; concurrent first uses of one
 # version read it once.
-_first_use_guard = threading.RLock()
+_first_use_guard = _thread.RLock()
 
 
 class _SlotField:
@@ -319,7 +322,7 @@ class _Document(_SlotField):
         return value if type(value) in (_Unparsed, _Deferred) else freeze(value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False, init=False)
 class ContractVersion:
     """One version file of a contract.
 
@@ -357,6 +360,70 @@ class ContractVersion:
     _canonical_refs: tuple[str, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("contract_id", "version", "path", "file", "yanked", "draft")
+
+    # __init__ as @dataclass generates it, written out (not compiled at import): path,
+    # raw and document are set through their descriptors below, as there.
+    def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
+        self,
+        contract_id: str,
+        version: Version,
+        path: Path,
+        file: str,
+        raw: bytes,
+        document: Any,
+        yanked: str | None = None,
+        draft: bool = False,
+    ) -> None:
+        object.__setattr__(self, "contract_id", contract_id)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "raw", raw)
+        object.__setattr__(self, "document", document)
+        object.__setattr__(self, "yanked", yanked)
+        object.__setattr__(self, "draft", draft)
+        object.__setattr__(self, "_digest", None)
+        object.__setattr__(self, "_ref", None)
+        object.__setattr__(self, "_canonical_refs", None)
+
+    # Written out as @dataclass generates it: called often, and twice as fast as
+    # generated_eq_and_hash's (attribute loads here, attrgetter calls there).
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.contract_id,
+                self.version,
+                self.path,
+                self.file,
+                self.raw,
+                self.yanked,
+                self.draft,
+            ) == (
+                other.contract_id,
+                other.version,
+                other.path,
+                other.file,
+                other.raw,
+                other.yanked,
+                other.draft,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.contract_id,
+                self.version,
+                self.path,
+                self.file,
+                self.raw,
+                self.yanked,
+                self.draft,
+            )
+        )
 
     @property
     def digest(self) -> str:
@@ -578,7 +645,7 @@ def _keep_bytes(version: ContractVersion, settings: RegistrySettings) -> None:
     _DOCUMENT_SLOT.__set__(version, _Unparsed(version.file, settings))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Contract:
     """A contract: its metadata and every version on disk, ascending.
 
@@ -597,6 +664,28 @@ class Contract:
     meta: ContractMeta
     versions: tuple[ContractVersion, ...]
     directory: Path
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("id", "namespace", "name", "meta", "versions", "directory")
+    __eq__, __hash__ = generated_eq_and_hash(
+        "id", "namespace", "name", "meta", "versions", "directory"
+    )
+
+    def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
+        self,
+        id: str,
+        namespace: str,
+        name: str,
+        meta: ContractMeta,
+        versions: tuple[ContractVersion, ...],
+        directory: Path,
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "meta", meta)
+        object.__setattr__(self, "versions", versions)
+        object.__setattr__(self, "directory", directory)
 
     @property
     def yanked(self) -> frozenset[Version]:
@@ -653,7 +742,7 @@ def _frozen_lock() -> LockEntries:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Registry:
     """An immutable, loaded registry.
 
@@ -676,6 +765,9 @@ class Registry:
     lock: LockEntries = field(default_factory=_frozen_lock)
     problems: tuple[Problem, ...] = ()
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("root", "settings", "contracts", "lock", "problems")
 
     def __del__(self, _exiting: Callable[[], bool] = sys.is_finalizing) -> None:
         # Versions it left unread may outlive it: they get the index it owned
@@ -1230,8 +1322,8 @@ class _Collector:
         self.problems.append(problem)
 
 
-@dataclass
-class _Scan:
+@dataclass(repr=False, eq=False)
+class _Scan:  # noqa: PLW1641 - unhashable, as @dataclass(eq=True) made it
     """What the directory walk found (before anything is parsed)."""
 
     contracts: list[tuple[str, str, Path]] = field(default_factory=list)
@@ -1239,6 +1331,11 @@ class _Scan:
     examples: list[tuple[str, Path]] = field(default_factory=list)  # (contract dir rel, path)
     # The hygiene walk's listing of each directory not yet loaded (by path).
     listed: dict[str, list[os.DirEntry[str]]] = field(default_factory=dict)
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("contracts", "unexpected", "examples", "listed")
+    # (a class that defines __eq__ alone gets __hash__ = None, as @dataclass sets it)
+    __eq__ = generated_eq_and_hash("contracts", "unexpected", "examples", "listed")[0]
 
 
 def _walk_hygiene(
@@ -2354,13 +2451,24 @@ class _Identity(Mapping[str, str]):
 _IDENTITY = _Identity()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class _Normal:
     """A normalised document and the maps between its pointers and the original's."""
 
     document: Any
     new_to_old: Mapping[str, str]
     old_to_new: Mapping[str, str]
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("document", "new_to_old", "old_to_new")
+    __eq__, __hash__ = generated_eq_and_hash("document", "new_to_old", "old_to_new")
+
+    def __init__(
+        self, document: Any, new_to_old: Mapping[str, str], old_to_new: Mapping[str, str]
+    ) -> None:
+        object.__setattr__(self, "document", document)
+        object.__setattr__(self, "new_to_old", new_to_old)
+        object.__setattr__(self, "old_to_new", old_to_new)
 
     def to_new(self, pointer: str) -> str:
         """Map a pointer into the document as written to the normalised document, by

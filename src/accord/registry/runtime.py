@@ -22,9 +22,9 @@ Example::
 
 from __future__ import annotations
 
+import _thread
 import functools
 import os
-import threading
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["clear_caches", "validator"]
 
-_lock = threading.RLock()
+_lock = _thread.RLock()  # threading.RLock()'s type, without importing threading at boot
 _registries: dict[Path, Registry] = {}
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sys import intern
 from typing import Any
 
+from accord._dataclass_methods import generated_eq_and_hash, generated_repr
 from accord.core import pointer as _pointer
 from accord.core.frozen import FrozenDict, FrozenList
 from accord.core.jsondoc import _msgspec_writers
@@ -50,7 +51,7 @@ MAX_ITEMS_BOUND = 10_000
 MAX_NODES_BOUND = 200_000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class SchemaLimits:
     """The ``accord.toml`` budgets a schema document must stay within.
 
@@ -61,6 +62,16 @@ class SchemaLimits:
 
     max_items: int = DEFAULT_MAX_ITEMS
     max_nodes: int = DEFAULT_MAX_NODES
+
+    # What @dataclass generates, not compiled at import: accord._dataclass_methods.
+    __repr__ = generated_repr("max_items", "max_nodes")
+    __eq__, __hash__ = generated_eq_and_hash("max_items", "max_nodes")
+
+    def __init__(
+        self, max_items: int = DEFAULT_MAX_ITEMS, max_nodes: int = DEFAULT_MAX_NODES
+    ) -> None:
+        object.__setattr__(self, "max_items", max_items)
+        object.__setattr__(self, "max_nodes", max_nodes)
 
 
 def _too_complex(message: str, *, file: str | None, pointer: str) -> SchemaError:

@@ -29,8 +29,8 @@ Example::
 
 from __future__ import annotations
 
+import _thread
 import enum
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -218,7 +218,7 @@ class Validator:
         self._python: Any = None
         self._weight = 0  # the schema's keyword count, measured on the first explanation
         self._combinators = True  # whether it holds anyOf/oneOf (measured alike)
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()  # threading.Lock, without importing threading
         self._known_paths: dict[tuple[str | int, ...], tuple[str, str]] = {}
         if backend not in ("auto", "rs"):
             # Another backend decides only where accord.validation.backends proves it agrees with
