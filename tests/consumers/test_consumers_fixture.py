@@ -69,6 +69,7 @@ def test_fixture_accumulates_one_pair_and_refuses_a_changed_duplicate(tmp_path: 
     run = _pytest(tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "expectation-conflict" in run.stdout
+    assert "--accord-replace-expectations" in run.stdout  # says how to replace it
     assert "2 passed, 1 error" in run.stdout  # the test passed, its record did not
     assert _file(tmp_path).read_bytes() == before
     # ... unless the user asks; two tests of one run that disagree still conflict

@@ -351,3 +351,18 @@ def test_interrupted_publish_is_accepted_or_repaired(root: Path, step: str) -> N
     )
     assert lock_versions(root) == ["1.0.0", "1.1.0"]
     assert check(root).exit_code() == 0
+
+
+def test_publish_outside_a_registry_says_how_to_name_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    # `accord publish` run from a directory with no ./contracts said only "registry
+    # directory does not exist", with no hint of --registry, pyproject.toml or init.
+    (tmp_path / "s.json").write_text(json.dumps(BASE_SCHEMA))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["publish", "orders.placed", "--schema", "s.json"], capsys)
+    assert (code, out) == (2, "")
+    assert "registry-not-found" in err
+    assert "--registry" in err
+    assert "accord init" in err
+    assert not (tmp_path / "contracts").exists()

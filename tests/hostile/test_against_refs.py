@@ -91,3 +91,19 @@ def test_a_writable_markdown_summary_is_appended(root: Path, tmp_path: Path, cap
     written = path.read_text()
     assert written.startswith("before\n")
     assert len(written) > len("before\n")
+
+
+def test_a_repository_without_a_commit_says_so(tmp_path: Path, capsys: Any) -> None:
+    # `accord init` in a fresh `git init`, then the README's `check --against origin/main`:
+    # the error named 'HEAD' and said to fetch, which leaves a new user stuck.
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = repo / "contracts"
+    make_contract(root, CID)
+    code, out, err = run_cli(
+        ["check", "--no-cache", "--registry", str(root), "--against", "origin/main"], capsys
+    )
+    assert (code, out) == (2, "")
+    assert "git-unknown-ref" in err
+    assert "has no commit yet" in err
+    assert "commit the registry" in err

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from _asgi import lifespan_startup
-from accord.errors import UsageError
+from accord.errors import ContractNotFound, UsageError
 from accord.service.fastapi import ContractMiddleware
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
@@ -64,3 +64,29 @@ def test_a_good_configuration_starts() -> None:
 def test_wrapped_directly_an_unknown_contract_fails_at_construction() -> None:
     with pytest.raises(KeyError, match=r"did you mean common\.money"):
         ContractMiddleware(FastAPI(), routes={"GET /x": "common.mony@^1"}, registry=CONTRACTS)
+
+
+def test_a_failed_startup_ends_the_lifespan_with_its_error() -> None:
+    # After lifespan.startup.failed a server sends no lifespan.shutdown: Starlette's
+    # TestClient waits for the app's lifespan to end and re-raises its error, uvicorn
+    # exits. The lifespan used to wait for a shutdown forever, so a test hung silently.
+    app = _app({"GET /items/{sku}": {"response": "common.mony@^1"}})
+    sent: list[dict[str, Any]] = []
+    startup = [{"type": "lifespan.startup"}]
+
+    async def receive() -> dict[str, Any]:
+        if startup:
+            return startup.pop()
+        await asyncio.Event().wait()  # no shutdown ever comes
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(dict(message))
+
+    async def run() -> None:
+        scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+        await asyncio.wait_for(app(scope, receive, send), timeout=10)
+
+    with pytest.raises(ContractNotFound, match=r"did you mean common\.money"):
+        asyncio.run(run())
+    assert [m["type"] for m in sent] == ["lifespan.startup.failed"]

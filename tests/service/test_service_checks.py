@@ -401,6 +401,17 @@ def test_manifest_errors(tmp_path: Path, extra: str, code: str) -> None:
     assert info.value.file == str(pyproject)
 
 
+def test_no_pyproject_says_what_to_add(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The README's `accord.check_service()` run where no pyproject.toml declares the
+    # service: the error named the missing file but not what to write in it.
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as info:
+        check_service()
+    assert info.value.code == "file-not-found"
+    assert "[tool.accord.service]" in str(info.value)
+    assert "docs/service.md" in str(info.value)
+
+
 def test_manifest_entry_needs_ref_and_model(tmp_path: Path) -> None:
     pyproject = _service_project(tmp_path, '{ model = "svc_models.py:Money" }', "")
     with pytest.raises(ConfigError) as info:

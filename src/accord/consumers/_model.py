@@ -415,7 +415,8 @@ def merge_interactions(
                     f"interaction {_shown_key(key)} is already recorded with different "
                     "content; a consumer-provider pair keeps one interaction per "
                     "description and provider states: rename one, or replace the "
-                    "recorded one explicitly",
+                    "recorded one explicitly (`pytest --accord-replace-expectations`, "
+                    "`accord pact import --replace`, or `write(..., replace=True)`)",
                     code="expectation-conflict",
                     file=file,
                     pointer=f"/interactions/{n}",

@@ -155,13 +155,25 @@ def rev_parse(repo: Path, ref: str) -> str:
     commit = out.decode("ascii", "replace").strip()
     # A range (a..b, ^a) prints other things than one object id: none names a commit.
     if not commit or commit.strip(string.hexdigits):
-        hint = (
-            f"; {SHALLOW_HINT}"
-            if is_shallow(repo)
-            else " (fetch it first, e.g. `git fetch origin main`)"
+        raise UsageError(
+            f"git ref {ref!r} does not name a commit{_unknown_ref_hint(repo)}",
+            code="git-unknown-ref",
         )
-        raise UsageError(f"git ref {ref!r} does not name a commit{hint}", code="git-unknown-ref")
     return commit
+
+
+def _unknown_ref_hint(repo: Path) -> str:
+    """What to do about a ref that names no commit: a fresh ``git init`` has no commit
+    at all (not even ``HEAD``), so fetching would not help there."""
+    if is_shallow(repo):
+        return f"; {SHALLOW_HINT}"
+    head = _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
+    if not head.strip():
+        return (
+            f"; the repository at {repo} has no commit yet: commit the registry first"
+            " (`git add` and `git commit`), then compare with a branch that has it"
+        )
+    return " (fetch it first, e.g. `git fetch origin main`)"
 
 
 def is_shallow(repo: Path) -> bool:

@@ -703,13 +703,13 @@ def _guarded(root: Path, timeout: float) -> Iterator[None]:
             holds nothing: the lock is released with its process
             (:mod:`accord.core.filelock`), and the next publish completes its work.
     """
-    from accord.registry.model import LOCK_GUARD
+    from accord.registry.model import LOCK_GUARD, REGISTRY_NOT_FOUND
 
     if not root.is_dir():
         from accord.errors import Problem, RegistryError
 
         raise RegistryError(
-            [Problem("registry-not-found", "registry directory does not exist", file=str(root))],
+            [Problem("registry-not-found", REGISTRY_NOT_FOUND, file=str(root))],
             root=str(root),
         )
     from accord.core.filelock import exclusive

@@ -108,6 +108,12 @@ RESERVED_DIRS = frozenset({"consumers", "verifications", "environments"})
 VERSION_SUFFIX = ".schema.json"
 LOCK_FILE = "accord.lock"
 LOCK_GUARD = "accord.lock.lck"
+# Where a registry is looked for, said whenever none is found there (a new user's first
+# `accord publish` outside the directory holding ./contracts).
+REGISTRY_NOT_FOUND = (
+    "registry directory does not exist (start one with `accord init`, pass its path"
+    " (--registry DIR), or set [tool.accord] registry in pyproject.toml)"
+)
 SETTINGS_FILE = "accord.toml"
 CONTRACT_FILE = "contract.toml"
 # Files a contract directory may hold besides its version files (lint: file-unexpected).
@@ -2261,8 +2267,7 @@ def _build(
     if not found:
         problem = Problem(
             "registry-not-found",
-            "registry directory does not exist (set [tool.accord] registry in pyproject.toml "
-            "or pass the path)",
+            REGISTRY_NOT_FOUND,
             file=display,
         )
         raise RegistryError([problem], root=display)

@@ -368,12 +368,23 @@ class ContractMiddleware:
         await self.app(scope, receive, send)
 
     def _failing_startup(self, scope: Scope, send: Send) -> Send:
+        failed = False
+
         async def startup(message: Message) -> None:
+            nonlocal failed
+            if failed:
+                return  # the app's own report of the error raised below: sent once
             if message.get("type") == "lifespan.startup.complete":
                 problem = self._problem(scope)
                 if problem is not None:
                     logger.error("startup failed: %s", problem.message)
-                    message = {"type": "lifespan.startup.failed", "message": problem.message}
+                    failed = True
+                    await send({"type": "lifespan.startup.failed", "message": problem.message})
+                    # A server sends no lifespan.shutdown after a failed startup: it
+                    # waits for the lifespan to end (Starlette's TestClient re-raises
+                    # this, uvicorn exits). Raised into the app's lifespan, as Starlette
+                    # does with a startup error, so its shutdown handlers run and it ends.
+                    raise problem
             await send(message)
 
         return startup

@@ -1252,7 +1252,9 @@ def find_service_manifest(pyproject: str | os.PathLike[str] | None = None) -> Se
         )
     raise ConfigError(
         "no pyproject.toml with a [tool.accord] table was found"
-        + (f" at {pyproject}" if pyproject is not None else " at or above the working directory"),
+        + (f" at {pyproject}" if pyproject is not None else " at or above the working directory")
+        + ": declare the service in its pyproject.toml ([tool.accord] registry, and"
+        " [tool.accord.service] with produces/consumes: docs/service.md), or pass pyproject=",
         code="file-not-found",
         file=str(pyproject) if pyproject is not None else None,
     )
