@@ -31,7 +31,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -444,58 +444,52 @@ def _publish_locked(
     _refuse_case_twin(contract, wanted)
     declared: BumpKind | None = None
     if previous is not None:
-        declared = declared_bump(previous.version, wanted)
-        if not bump_satisfies(previous.version, wanted, semantic):
-            reasons = _explain(checks, declared)
+        before = previous.version
+        declared = declared_bump(before, wanted)
+
+        def refused(
+            reasons: Iterable[str], message: str, found: list[VersionCheck] = checks
+        ) -> PublishResult:
             return PublishResult(
                 REFUSED,
                 contract.id,
                 wanted,
-                previous=previous.version,
+                previous=before,
                 required_bump=required,
                 declared_bump=declared,
-                checks=tuple(checks),
+                checks=tuple(found),
                 reasons=tuple(reasons),
                 dry_run=dry_run,
-                message=f"{contract.id} {wanted} declares a {declared} bump over "
-                f"{previous.version}, but its changes under mode {contract.meta.mode} "
-                f"require {required}: publish {smallest_allowed(previous.version, semantic)} "
+                message=message,
+            )
+
+        if not bump_satisfies(before, wanted, semantic):
+            return refused(
+                _explain(checks, declared),
+                f"{contract.id} {wanted} declares a {declared} bump over "
+                f"{before}, but its changes under mode {contract.meta.mode} "
+                f"require {required}: publish {smallest_allowed(before, semantic)} "
                 "or later",
             )
         if removals:
-            return PublishResult(
-                REFUSED,
-                contract.id,
-                wanted,
-                previous=previous.version,
-                required_bump=required,
-                declared_bump=declared,
-                checks=tuple(checks),
-                dry_run=dry_run,
-                reasons=tuple(
+            return refused(
+                (
                     f"removal-not-deprecated: {c.instance_path or '/'} ({c.schema_path} in "
-                    f'{previous.version}) was never marked "deprecated": true'
+                    f'{before}) was never marked "deprecated": true'
                     for c in removals
                 ),
-                message=f"{contract.id} {wanted} removes properties that were not deprecated "
+                f"{contract.id} {wanted} removes properties that were not deprecated "
                 "in an earlier version: publish a minor version marking them "
                 '"deprecated": true first (the [deprecation] policy in accord.toml)',
             )
         later, broken = _later_checks(registry, contract, document, wanted, published)
         if broken:
             failing = ", ".join(dict.fromkeys(ref for ref, _ in broken))
-            return PublishResult(
-                REFUSED,
-                contract.id,
-                wanted,
-                previous=previous.version,
-                required_bump=required,
-                declared_bump=declared,
-                checks=tuple(checks + later),
-                reasons=tuple(f"{ref}: {reason}" for ref, reason in broken),
-                dry_run=dry_run,
-                message=f"{contract.id} {wanted} would become the previous version of "
+            return refused(
+                (f"{ref}: {reason}" for ref, reason in broken),
+                f"{contract.id} {wanted} would become the previous version of "
                 f"{failing}, which would then fail `accord check` against it",
+                checks + later,
             )
     else:
         above = sorted(v.version for v in published if v.version > wanted)

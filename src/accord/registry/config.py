@@ -222,6 +222,24 @@ class ContractMeta:
     )
 
 
+# ToolConfig's fields, in order: all of them are in its repr, eq and hash.
+_TOOL_CONFIG_FIELDS = (
+    "registry",
+    "format",
+    "codegen_package",
+    "codegen_output",
+    "manifest",
+    "fail_on",
+    "against",
+    "ignore_file",
+    "ignore",
+    "service",
+    "pact",
+    "cache_dir",
+    "source",
+)
+
+
 @dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ToolConfig:
     """``[tool.accord]`` of the nearest ``pyproject.toml`` that has one.
@@ -260,36 +278,8 @@ class ToolConfig:
     source: Path | None = None
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr(
-        "registry",
-        "format",
-        "codegen_package",
-        "codegen_output",
-        "manifest",
-        "fail_on",
-        "against",
-        "ignore_file",
-        "ignore",
-        "service",
-        "pact",
-        "cache_dir",
-        "source",
-    )
-    __eq__, __hash__ = generated_eq_and_hash(
-        "registry",
-        "format",
-        "codegen_package",
-        "codegen_output",
-        "manifest",
-        "fail_on",
-        "against",
-        "ignore_file",
-        "ignore",
-        "service",
-        "pact",
-        "cache_dir",
-        "source",
-    )
+    __repr__ = generated_repr(*_TOOL_CONFIG_FIELDS)
+    __eq__, __hash__ = generated_eq_and_hash(*_TOOL_CONFIG_FIELDS)
 
     def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
         self,
