@@ -126,3 +126,30 @@ def commit_all(repo: Path, message: str) -> str:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "--allow-empty", "-m", message)
     return git(repo, "rev-parse", "HEAD")
+
+
+def record_verified(root: Path, provider: str = "users-service") -> None:
+    """A verification record of ``provider`` 1.0.0 passing every expectation in the
+    registry at ``root`` (a consumer verified, so no longer pending)."""
+    from accord.consumers._model import discover
+
+    results = [
+        {
+            "consumer": found.consumer,
+            "expectation": found.file,
+            "digest": found.digest,
+            "content_digest": found.content_digest,
+            "success": True,
+        }
+        for found in discover(root)
+    ]
+    record = {
+        "format_version": 1,
+        "provider": provider,
+        "provider_version": "1.0.0",
+        "verified_at": "2026-12-01T12:00:00Z",
+        "results": results,
+    }
+    folder = root / "verifications" / provider
+    folder.mkdir(parents=True)
+    (folder / "1.0.0.json").write_text(json.dumps(record), encoding="utf-8")

@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 
-from _registry_builders import commit_all, git, init_repo, locked_version
+from _registry_builders import commit_all, git, init_repo, locked_version, record_verified
 from accord.cli import main
 from accord.consumers import Expectation, integer, string
-from accord.consumers._model import discover
 from accord.gate.check import check
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -51,25 +50,7 @@ def _expectation(root: Path, **body: Any) -> None:
 
 def _verified(root: Path) -> None:
     """A verification record showing billing's expectation verified (not pending)."""
-    [billing] = discover(root)
-    record = {
-        "format_version": 1,
-        "provider": "users-service",
-        "provider_version": "1.0.0",
-        "verified_at": "2026-12-01T12:00:00Z",
-        "results": [
-            {
-                "consumer": "billing",
-                "expectation": billing.file,
-                "digest": billing.digest,
-                "content_digest": billing.content_digest,
-                "success": True,
-            }
-        ],
-    }
-    folder = root / "verifications" / "users-service"
-    folder.mkdir(parents=True)
-    (folder / "1.0.0.json").write_text(json.dumps(record), encoding="utf-8")
+    record_verified(root)
 
 
 def _base(tmp_path: Path) -> Path:

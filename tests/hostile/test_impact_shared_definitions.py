@@ -10,15 +10,13 @@ Impact analysis matched consumers by that path alone, so a verified consumer rea
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _registry_builders import locked_version
+from _registry_builders import locked_version, record_verified
 from accord.consumers import Expectation, string
-from accord.consumers._model import discover
 from accord.gate.check import check
 
 CID = "users.user"
@@ -51,25 +49,7 @@ def _registry(tmp_path: Path, path: str) -> Path:
     locked_version(root, CID, "1.0.0", V1)
     locked_version(root, CID, "1.1.0", ZIP_AN_INTEGER)
     Expectation("ship", name="users").reads(f"{CID}@^1").field(path, string("x")).write(root)
-    [ship] = discover(root)
-    record = {
-        "format_version": 1,
-        "provider": "users-service",
-        "provider_version": "1.0.0",
-        "verified_at": "2026-12-01T12:00:00Z",
-        "results": [
-            {
-                "consumer": "ship",
-                "expectation": ship.file,
-                "digest": ship.digest,
-                "content_digest": ship.content_digest,
-                "success": True,
-            }
-        ],
-    }
-    folder = root / "verifications" / "users-service"
-    folder.mkdir(parents=True)
-    (folder / "1.0.0.json").write_text(json.dumps(record), encoding="utf-8")
+    record_verified(root)
     return root
 
 

@@ -11,15 +11,13 @@ verified. A body the consumer writes is now judged whole against the new schema.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _registry_builders import locked_version
+from _registry_builders import locked_version, record_verified
 from accord.consumers import Expectation, integer, string
-from accord.consumers._model import discover
 from accord.gate.check import check
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -61,25 +59,7 @@ def _registry(tmp_path: Path, old: dict[str, Any], new: dict[str, Any]) -> Path:
         .will_respond_with(201)
     )
     e.write(root)
-    [billing] = discover(root)
-    record = {
-        "format_version": 1,
-        "provider": "users-service",
-        "provider_version": "1.0.0",
-        "verified_at": "2026-12-01T12:00:00Z",
-        "results": [
-            {
-                "consumer": "billing",
-                "expectation": billing.file,
-                "digest": billing.digest,
-                "content_digest": billing.content_digest,
-                "success": True,
-            }
-        ],
-    }
-    folder = root / "verifications" / "users-service"
-    folder.mkdir(parents=True)
-    (folder / "1.0.0.json").write_text(json.dumps(record), encoding="utf-8")
+    record_verified(root)
     return root
 
 
