@@ -71,3 +71,11 @@ def generated_eq_and_hash(
         return hash(values(self))
 
     return __eq__, __hash__
+
+
+def generated_methods(
+    *names: str,
+) -> tuple[Callable[[Any], str], Callable[[Any, Any], bool], Callable[[Any], int]]:
+    """``__repr__``, ``__eq__`` and ``__hash__`` over the same fields ``names``: a class
+    whose every field is in its repr and its comparisons (the common case)."""
+    return (generated_repr(*names), *generated_eq_and_hash(*names))

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from accord._dataclass_methods import generated_eq_and_hash, generated_repr
+from accord._dataclass_methods import generated_methods
 
 Severity = Literal["error", "warning"]
 
@@ -71,8 +71,7 @@ class Problem:
     severity: Severity = "error"
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr("code", "message", "file", "pointer", "line", "column", "severity")
-    __eq__, __hash__ = generated_eq_and_hash(
+    __repr__, __eq__, __hash__ = generated_methods(
         "code", "message", "file", "pointer", "line", "column", "severity"
     )
 
@@ -306,8 +305,9 @@ class ValidationIssue:
     message: str
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr("instance_path", "schema_path", "keyword", "message")
-    __eq__, __hash__ = generated_eq_and_hash("instance_path", "schema_path", "keyword", "message")
+    __repr__, __eq__, __hash__ = generated_methods(
+        "instance_path", "schema_path", "keyword", "message"
+    )
 
     def __init__(self, instance_path: str, schema_path: str, keyword: str, message: str) -> None:
         object.__setattr__(self, "instance_path", instance_path)

@@ -39,7 +39,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, cast, get_args
 
-from accord._dataclass_methods import generated_eq_and_hash, generated_repr
+from accord._dataclass_methods import generated_methods
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import read_regular
 from accord.core.reasons import is_placeholder_reason
@@ -133,8 +133,7 @@ class RuleOverride:
     reason: str
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr("rule", "severity", "reason")
-    __eq__, __hash__ = generated_eq_and_hash("rule", "severity", "reason")
+    __repr__, __eq__, __hash__ = generated_methods("rule", "severity", "reason")
 
     def __init__(self, rule: str, severity: RuleSeverity, reason: str) -> None:
         object.__setattr__(self, "rule", rule)
@@ -167,16 +166,7 @@ class RegistrySettings:
     file: str | None = None
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr(
-        "mode",
-        "lint_rules",
-        "max_file_bytes",
-        "max_depth",
-        "limits",
-        "require_deprecation_before_removal",
-        "file",
-    )
-    __eq__, __hash__ = generated_eq_and_hash(
+    __repr__, __eq__, __hash__ = generated_methods(
         "mode",
         "lint_rules",
         "max_file_bytes",
@@ -214,10 +204,7 @@ class ContractMeta:
     rules: Mapping[str, RuleOverride] = field(default_factory=_empty_rules)
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr(
-        "owner", "kind", "mode", "status", "provider", "description", "tags", "yanked", "rules"
-    )
-    __eq__, __hash__ = generated_eq_and_hash(
+    __repr__, __eq__, __hash__ = generated_methods(
         "owner", "kind", "mode", "status", "provider", "description", "tags", "yanked", "rules"
     )
 
@@ -278,8 +265,7 @@ class ToolConfig:
     source: Path | None = None
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr(*_TOOL_CONFIG_FIELDS)
-    __eq__, __hash__ = generated_eq_and_hash(*_TOOL_CONFIG_FIELDS)
+    __repr__, __eq__, __hash__ = generated_methods(*_TOOL_CONFIG_FIELDS)
 
     def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
         self,

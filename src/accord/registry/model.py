@@ -50,7 +50,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
-from accord._dataclass_methods import generated_eq_and_hash, generated_repr
+from accord._dataclass_methods import generated_eq_and_hash, generated_methods, generated_repr
 from accord.core import jsondoc as _jsondoc
 from accord.core import pointer as _pointer
 from accord.core.frozen import FrozenDict, FrozenList, freeze, thaw
@@ -672,8 +672,7 @@ class Contract:
     directory: Path
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr("id", "namespace", "name", "meta", "versions", "directory")
-    __eq__, __hash__ = generated_eq_and_hash(
+    __repr__, __eq__, __hash__ = generated_methods(
         "id", "namespace", "name", "meta", "versions", "directory"
     )
 
@@ -2465,8 +2464,7 @@ class _Normal:
     old_to_new: Mapping[str, str]
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr("document", "new_to_old", "old_to_new")
-    __eq__, __hash__ = generated_eq_and_hash("document", "new_to_old", "old_to_new")
+    __repr__, __eq__, __hash__ = generated_methods("document", "new_to_old", "old_to_new")
 
     def __init__(
         self, document: Any, new_to_old: Mapping[str, str], old_to_new: Mapping[str, str]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sys import intern
 from typing import Any
 
-from accord._dataclass_methods import generated_eq_and_hash, generated_repr
+from accord._dataclass_methods import generated_methods
 from accord.core import pointer as _pointer
 from accord.core.frozen import FrozenDict, FrozenList
 from accord.core.jsondoc import _msgspec_writers
@@ -64,8 +64,7 @@ class SchemaLimits:
     max_nodes: int = DEFAULT_MAX_NODES
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
-    __repr__ = generated_repr("max_items", "max_nodes")
-    __eq__, __hash__ = generated_eq_and_hash("max_items", "max_nodes")
+    __repr__, __eq__, __hash__ = generated_methods("max_items", "max_nodes")
 
     def __init__(
         self, max_items: int = DEFAULT_MAX_ITEMS, max_nodes: int = DEFAULT_MAX_NODES
