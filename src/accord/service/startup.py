@@ -722,8 +722,6 @@ def _own_witness(
     otherwise it is dropped, and the message says whether the model's overall witness
     (the mismatch's first finding, failing at ``overall``) fails there too.
     """
-    if not finding.pointer:
-        return finding
     if finding.has_witness:
         places = _failing_places(finding.witness, role=role, model=model, validator=validator)
         shown = _shown_at(finding.pointer, places)
@@ -1024,7 +1022,10 @@ def _check_one(
             f"the compatibility engine could not prove it either way: {verdict.reason}",
         )
         if options.strict:
-            named = _named_changes(sub, sup)
+            named = [
+                _own_witness(f, role=role, model=model, validator=checker, overall=None)
+                for f in _named_changes(sub, sup)
+            ]
             raise _mismatch(
                 [finding, *named],
                 code="contract-unproven",
