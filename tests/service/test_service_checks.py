@@ -275,6 +275,23 @@ def test_a_named_change_shows_only_a_witness_that_demonstrates_it(registry: Regi
     assert quantity.message.endswith("(the witness above fails here too)")
 
 
+class PickyAndNeedy(PickyReader):
+    discount_code: str  # and quantity >= 5: two ways to refuse what writers send
+
+
+def test_a_consumer_mismatch_names_every_change_too(registry: Registry) -> None:
+    with pytest.raises(ContractMismatch) as info:
+        require(ORDER, model=PickyAndNeedy, role="consumer", registry=registry)
+    error = info.value
+    # The witness's finding carries the rule at its location, as for a producer.
+    assert (error.rule, error.field) == ("minimum-increased", "$.line_items[0].quantity")
+    assert error.findings[0].has_witness
+    assert [(f.rule, f.pointer) for f in error.findings[1:]] == [
+        ("property-added-required", "/discount_code")
+    ]
+    assert "$.discount_code: property-added-required" in str(error)
+
+
 def test_naive_datetime_is_caught_by_the_serialization_probe(registry: Registry) -> None:
     # The schema proof holds (format: date-time on both sides); the serializer does not.
     with pytest.raises(ContractMismatch) as info:
