@@ -176,6 +176,41 @@ def test_removal_nobody_reads_is_reported_as_such(registry: Path) -> None:
     assert removal.to_json()["consumers"][0]["status"] == "does-not-read"
 
 
+def test_a_consumer_on_a_range_the_new_version_is_outside_is_named_as_such(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # billing reads $.name on ^1: 2.0.0 is never served to it, so it does not break,
+    # but "no registered consumer reads $.name" would say nobody reads it at all.
+    reg = Registry.load(registry)
+    old = reg.bundle("users.user@1.1.0")
+    new = json.loads(json.dumps(old))
+    del new["properties"]["name"]
+    new["required"] = ["id", "email"]
+    report = annotate(
+        diff(old, new),
+        registry,
+        "users.user",
+        old_version="1.1.0",
+        new_version="2.0.0",
+        new_schema=new,
+    )
+    [removal] = [c for c in report.changes if c.rule == "property-removed"]
+    assert [(i.consumer, i.status) for i in removal.consumers] == [("billing", "outside-range")]
+    assert removal.consumers[0].to_json()["ranges"] == ["^1"]
+    line = describe(removal)
+    assert "no registered consumer reads" not in line
+    assert line == (
+        "removing $.name breaks no registered consumer; "
+        "billing reads $.name on ^1, which 2.0.0 is not in"
+    )
+    assert consumers_only_blocking(report) == ()
+    new_file = tmp_path / "new.json"
+    new_file.write_text(json.dumps(new))
+    args = ["diff", "users.user@1.1.0", str(new_file), "--version", "2.0.0"]
+    main([*args, "--registry", str(registry)])
+    assert "billing reads $.name on ^1, which 2.0.0 is not in" in capsys.readouterr().out
+
+
 def test_cli_verify_static_and_consumers(
     registry: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

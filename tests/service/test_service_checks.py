@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+import accord
 from _registry_builders import add_contract
 from accord.errors import ConfigError
 from accord.registry.model import Registry
@@ -205,6 +206,90 @@ def test_loosened_type_names_the_rule_and_a_witness(registry: Registry) -> None:
     assert error.field == "$.line_items[0].quantity"
     assert error.rule == "minimum-increased"
     assert error.witness["line_items"][0]["quantity"] < 1
+
+
+class PlainEmail(Customer):
+    email: str  # the contract says format: email
+
+
+class ZeroQuantity(LineItem):
+    quantity: Annotated[int, Field(ge=0)]  # the contract says minimum: 1
+
+
+class TwoDrifts(OrderPlaced):
+    customer: PlainEmail
+    line_items: Annotated[list[ZeroQuantity], Field(min_length=1)]
+
+
+class IntMoney(BaseModel):
+    amount: int  # the contract says a decimal string, in a closed object
+    currency: str
+
+
+class DriftedLine(BaseModel):
+    sku: str
+    quantity: Annotated[int, Field(ge=0)]
+    unit_price: IntMoney
+
+
+class ManyDrifts(OrderPlaced):
+    customer: PlainEmail
+    line_items: Annotated[list[DriftedLine], Field(min_length=1)]
+    total: IntMoney
+
+
+def test_every_named_change_is_listed_not_only_the_witnesses(registry: Registry) -> None:
+    # One boot names both drifts: fixing the email and booting again must not be the
+    # way to learn about the quantity.
+    with pytest.raises(ContractMismatch) as info:
+        require(ORDER, model=TwoDrifts, role="producer", registry=registry)
+    error = info.value
+    assert error.findings[0].has_witness
+    assert error.findings[0].field == "$.customer.email"
+    assert error.rule == "format-added"
+    named = {(f.rule, f.pointer) for f in error.findings}
+    assert ("minimum-increased", "/line_items/*/quantity") in named
+    assert "$.line_items[0].quantity: minimum-increased: minimum >= 0 -> >= 1" in str(error)
+
+
+def test_a_named_change_shows_only_a_witness_that_demonstrates_it(registry: Registry) -> None:
+    with pytest.raises(ContractMismatch) as info:
+        require(ORDER, model=ManyDrifts, role="producer", registry=registry)
+    error = info.value
+    rules = [f.rule for f in error.findings]
+    assert {"format-added", "minimum-increased", "pattern-added", "type-changed"} <= set(rules)
+    assert "(+" not in str(error)  # every change is named, none hidden behind a count
+    check = accord.validator(ORDER, registry=registry)
+    assert error.findings[0].has_witness
+    for finding in error.findings[1:]:
+        if finding.has_witness:
+            issues = check.errors(finding.witness)
+            assert issues
+            assert all(
+                _service._shown_at(finding.pointer, [((issue.instance_path,), False)])[0]
+                for issue in issues
+            ), finding
+    quantity = next(f for f in error.findings if f.rule == "minimum-increased")
+    # The engine's witness for it also sends amount as an int: not a demonstration.
+    assert not quantity.has_witness
+    assert quantity.message.endswith("(the witness above fails here too)")
+
+
+class PickyAndNeedy(PickyReader):
+    discount_code: str  # and quantity >= 5: two ways to refuse what writers send
+
+
+def test_a_consumer_mismatch_names_every_change_too(registry: Registry) -> None:
+    with pytest.raises(ContractMismatch) as info:
+        require(ORDER, model=PickyAndNeedy, role="consumer", registry=registry)
+    error = info.value
+    # The witness's finding carries the rule at its location, as for a producer.
+    assert (error.rule, error.field) == ("minimum-increased", "$.line_items[0].quantity")
+    assert error.findings[0].has_witness
+    assert [(f.rule, f.pointer) for f in error.findings[1:]] == [
+        ("property-added-required", "/discount_code")
+    ]
+    assert "$.discount_code: property-added-required" in str(error)
 
 
 def test_naive_datetime_is_caught_by_the_serialization_probe(registry: Registry) -> None:

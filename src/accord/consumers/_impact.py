@@ -11,7 +11,11 @@ the old version:
   just those fields against the new schema); without the new schema, any non-optional
   field there counts;
 - ``reads``: it reads the location but still holds (an optional field, say);
-- ``does-not-read``: none of its fields touch the location.
+- ``does-not-read``: none of its fields touch the location;
+- ``outside-range``: a consumer whose range does *not* contain the version it would be
+  served reads the location (``billing`` reads ``$.name`` on ``^1``, and the new version
+  is ``2.0.0``): it never breaks, and it is listed so that nobody reads "no consumer
+  reads $.name" when one does, on another major.
 
 A pending expectation (never verified, see :mod:`accord.consumers._records`) is listed
 with ``pending: true`` and does not block under ``--consumers-only``.
@@ -73,6 +77,10 @@ class ConsumerImpact:
     # The commit whose expectation this is, when it is not the work tree's: a base whose
     # expectation the change under review deletes or edits (see ``annotate``).
     as_on: str | None = None
+    # ``outside-range`` only: the consumer's ranges (``^1``) and the version it would be
+    # served, which they do not contain.
+    ranges: tuple[str, ...] = ()
+    version: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -85,6 +93,9 @@ class ConsumerImpact:
         }
         if self.as_on is not None:  # only then: the usual shape is unchanged
             out["as_on"] = self.as_on
+        if self.status == "outside-range":
+            out["ranges"] = list(self.ranges)
+            out["version"] = self.version
         return out
 
 
@@ -157,9 +168,23 @@ def field_usage(
 
     ``also_verified``: ``(consumer, digest)`` pairs verified besides the registry's own
     records (the gate: those of records the change under review deletes or edits)."""
+    files = list(expectations) if expectations is not None else discover(registry_root)
+    return _usage(registry_root, contract_id, new_version or old_version, files, also_verified)
+
+
+def _usage(
+    registry_root: Path,
+    contract_id: str,
+    version: str | None,
+    files: Sequence[ExpectationFile],
+    also_verified: Collection[tuple[str, str]],
+    *,
+    inside: bool = True,
+) -> list[FieldUse]:
+    """:func:`field_usage` of the consumers whose range contains ``version``, or with
+    ``inside=False``, of those whose range does not."""
     from accord.consumers._records import is_pending, load_records, verified_digests
 
-    files = list(expectations) if expectations is not None else discover(registry_root)
     verified = verified_digests(load_records(registry_root)) | set(also_verified)
     rows: list[FieldUse] = []
     for ef in files:
@@ -167,7 +192,7 @@ def field_usage(
         for body in ef.bodies():
             if body.contract is None or body.contract.split("@")[0] != contract_id:
                 continue
-            if not _in_range(body.contract, new_version or old_version):
+            if _in_range(body.contract, version) != inside:
                 continue
             for f in body.fields:
                 rows.append(  # noqa: PERF401 - clearer as a loop
@@ -221,6 +246,17 @@ def impact(
         also_verified=also_verified,
     )
     consumers = sorted({u.consumer for u in usage})
+    # Consumers on ranges without the new version (when it is known), none of whose
+    # expectations is on a range with it (such a consumer is judged with those above).
+    outside = [
+        u
+        for u in (
+            _usage(registry_root, contract_id, new_version, files, also_verified, inside=False)
+            if new_version is not None
+            else []
+        )
+        if u.consumer not in consumers
+    ]
     by_file = {ef.file: ef for ef in files}
     out: list[tuple[Change, tuple[ConsumerImpact, ...]]] = []
     for change in _breaking(report):
@@ -252,8 +288,45 @@ def impact(
                     pending=all(u.pending for u in shown),
                 )
             )
+        impacts += _outside(outside, change, new_schema, new_version)
         out.append((change, tuple(impacts)))
     return out
+
+
+def _outside(
+    usage: list[FieldUse], change: Change, new_schema: Any, version: str | None
+) -> list[ConsumerImpact]:
+    """An ``outside-range`` impact for each consumer in ``usage`` (none of whose ranges
+    contains ``version``) that reads ``change``'s location."""
+    where = "" if change.instance_path in ("", "/") else change.instance_path
+    out: list[ConsumerImpact] = []
+    for consumer in sorted({u.consumer for u in usage}):
+        touched = [
+            u
+            for u in usage
+            if u.consumer == consumer
+            and (pointer_overlaps(u.pointer, where) or _through(u, change, new_schema))
+        ]
+        if not touched:
+            continue
+        out.append(
+            ConsumerImpact(
+                consumer,
+                "outside-range",
+                fields=tuple(dict.fromkeys(u.path for u in touched)),
+                reads_as=tuple(dict.fromkeys(u.reads_as for u in touched)),
+                files=tuple(sorted({u.file for u in touched})),
+                pending=all(u.pending for u in touched),
+                ranges=tuple(dict.fromkeys(_range_of(u.contract) for u in touched)),
+                version=version,
+            )
+        )
+    return out
+
+
+def _range_of(ref_text: str) -> str:
+    """``^1`` of ``users.user@^1`` (what the consumer wrote after the ``@``)."""
+    return ref_text.removeprefix("accord://").partition("@")[2] or "*"
 
 
 def _in_definition(schema_path: str) -> bool:
@@ -483,7 +556,8 @@ def describe(change: Change, impacts: Sequence[ConsumerImpact] | None = None) ->
     breaks = [i for i in items if i.status == "breaks"]
     reads = [i for i in items if i.status == "reads"]
     others = [i for i in items if i.status == "does-not-read"]
-    if not breaks and not reads:
+    outside = [i for i in items if i.status == "outside-range"]
+    if not breaks and not reads and not outside:
         return f"no registered consumer reads {where}" + (
             f" ({', '.join(i.consumer for i in others)} read other fields)" if others else ""
         )
@@ -505,6 +579,13 @@ def describe(change: Change, impacts: Sequence[ConsumerImpact] | None = None) ->
             + (" does" if len(others) == 1 else " do")
             + " not read it"
         )
+    if outside:
+        # "billing reads $.name on ^1, which 2.0.0 is not in": it reads the field, on a
+        # major the new version is not served to.
+        named = [
+            f"{i.consumer} reads {', '.join(i.fields)} on {', '.join(i.ranges)}" for i in outside
+        ]
+        parts.append(_and(named) + f", which {outside[0].version} is not in")
     return "; ".join(parts)
 
 

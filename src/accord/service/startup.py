@@ -581,8 +581,9 @@ def _short(payload: Any, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _pydantic_errors(model: Any, payload: Any) -> list[tuple[str, str]]:
-    """``(json path, message)`` of each error the model raises validating ``payload``."""
+def _pydantic_errors(model: Any, payload: Any) -> list[tuple[str, str, str]]:
+    """``(JSON pointer, json path, message)`` of each error the model raises validating
+    ``payload`` (pydantic lists every error, none is left out)."""
     from pydantic import ValidationError
 
     from accord.core.pointer import from_parts
@@ -592,8 +593,8 @@ def _pydantic_errors(model: Any, payload: Any) -> list[tuple[str, str]]:
     except ValidationError as exc:
         out = []
         for error in exc.errors():
-            parts = [str(p) for p in error.get("loc", ())]
-            out.append((_json_path(from_parts(parts)), str(error.get("msg", ""))))
+            pointer = from_parts([str(p) for p in error.get("loc", ())])
+            out.append((pointer, _json_path(pointer), str(error.get("msg", ""))))
         return out
     return []
 
@@ -606,7 +607,7 @@ def _named_changes(writer: dict[str, Any], reader: dict[str, Any]) -> list[Findi
         report = diff(writer, reader, mode="backward", semantics="contract")
     except AccordError:
         return []
-    findings = []
+    findings: list[Finding] = []
     for change in report.changes:
         if "backward" not in change.breaks or change.status == "policy":
             continue
@@ -621,7 +622,9 @@ def _named_changes(writer: dict[str, Any], reader: dict[str, Any]) -> list[Findi
                 pointer=change.instance_path,
             )
         )
-    return findings
+    # A change reached through two paths of the schema (a $def used twice) is one change.
+    unique = {(f.rule, f.pointer, f.message): f for f in reversed(findings)}
+    return list(reversed(unique.values()))
 
 
 def _matches(pattern: str, pointer: str) -> bool:
@@ -632,12 +635,102 @@ def _matches(pattern: str, pointer: str) -> bool:
     return len(want) <= len(have) and all(w in ("*", h) for w, h in zip(want, have, strict=False))
 
 
-def _relevant(findings: list[Finding], pointer: str) -> list[Finding]:
-    """The named changes at the witness's failing location (all of them when none is)."""
+def _witness_first(findings: list[Finding], pointer: str) -> list[Finding]:
+    """Every named change, those at the witness's failing location first.
+
+    All of them are kept: a model that breaks the contract in three places is fixed in
+    one boot only if the mismatch names all three.
+    """
     if not pointer:
         return findings
     hits = [f for f in findings if f.pointer and _matches(f.pointer, pointer)]
-    return hits or findings
+    return hits + [f for f in findings if f not in hits]
+
+
+# Errors about a key rather than a value: JSON Schema reports them at the object (a
+# change at the object or at one of its keys is theirs), pydantic at the key (a change
+# at the key or at its object).
+_KEY_KEYWORDS = frozenset({"required", "additionalProperties", "unevaluatedProperties"})
+_KEY_ERRORS = frozenset({"missing", "extra_forbidden"})
+
+# Where an error is: the pointers a change it shows may be at, and whether a change at
+# a key of the first one is at it too.
+_Place = tuple[tuple[str, ...], bool]
+
+
+def _at(pattern: str, pointer: str) -> bool:
+    """Whether a change's instance path (``*``: any item or key) is exactly ``pointer``."""
+    from accord.core.pointer import split
+
+    return len(split(pattern)) == len(split(pointer)) and _matches(pattern, pointer)
+
+
+def _failing_places(payload: Any, *, role: Role, model: Any, validator: Any) -> list[_Place] | None:
+    """Each error of ``payload`` on the side that refuses it (producer: the contract;
+    consumer: the model) as a :data:`_Place`; ``None`` when not every error is known
+    (the validator lists only the first ``max_errors``)."""
+    from pydantic import ValidationError
+
+    from accord.core.pointer import from_parts
+    from accord.errors import ContractViolation
+
+    places: list[_Place] = []
+    if role == "consumer":
+        try:
+            model.model_validate(payload)
+        except ValidationError as exc:
+            for error in exc.errors():
+                parts = [str(p) for p in error.get("loc", ())]
+                here = from_parts(parts)
+                keyed = error.get("type") in _KEY_ERRORS and parts
+                places.append(((here, from_parts(parts[:-1])) if keyed else (here,), False))
+        return places
+    try:
+        validator.validate(payload)
+    except ContractViolation as exc:
+        if exc.omitted or exc.omitted_lower_bound:
+            return None
+        places += [((i.instance_path,), i.keyword in _KEY_KEYWORDS) for i in exc.errors]
+    except AccordError:  # too deep, not JSON: nothing to locate
+        return None
+    return places
+
+
+def _shown_at(pattern: str, places: list[_Place] | None) -> list[bool]:
+    """For each error in ``places``, whether it is at the change at ``pattern``."""
+    parent = pattern.rsplit("/", 1)[0] if pattern else None
+    return [
+        any(_at(pattern, p) for p in pointers)
+        or (below and parent is not None and any(_at(parent, p) for p in pointers))
+        for pointers, below in places or ()
+    ]
+
+
+def _own_witness(
+    finding: Finding,
+    *,
+    role: Role,
+    model: Any,
+    validator: Any,
+    overall: list[_Place] | None,
+) -> Finding:
+    """``finding`` with its witness only if the witness demonstrates that change.
+
+    The engine's witness for one change of a drifted model may be refused for another
+    (``minimum-increased`` shown with an ``amount`` the contract refuses as an int). It
+    is kept only when it is refused and every error is at the change's location;
+    otherwise it is dropped, and the message says whether the model's overall witness
+    (the mismatch's first finding, failing at ``overall``) fails there too.
+    """
+    if finding.has_witness:
+        places = _failing_places(finding.witness, role=role, model=model, validator=validator)
+        shown = _shown_at(finding.pointer, places)
+        if shown and all(shown):
+            return finding
+    message = finding.message
+    if any(_shown_at(finding.pointer, overall)):
+        message += " (the witness above fails here too)"
+    return dataclasses.replace(finding, message=message, witness=None, has_witness=False)
 
 
 @dataclass
@@ -766,7 +859,7 @@ def _probe_consumer(model: Any, payloads: list[Any]) -> Finding | None:
     for payload in payloads:
         errors = _pydantic_errors(model, payload)
         if errors:
-            path, message = errors[0]
+            _, path, message = errors[0]
             return Finding(
                 "validation-probe",
                 path,
@@ -796,15 +889,15 @@ def _mismatch(
     role: Role,
     model: str,
 ) -> ContractMismatch:
+    # Every finding is named (one short line each), so one boot shows all there is to
+    # fix; only the witnesses, which are long, are shown once each.
     lines = [headline]
     shown: list[Any] = []
-    for finding in findings[:5]:
+    for finding in findings:
         lines.append(f"  {finding.field}: {finding.rule}: {finding.message}")
         if finding.has_witness and finding.witness not in shown:
             shown.append(finding.witness)
             lines.append(f"    witness: {_short(finding.witness)}")
-    if len(findings) > 5:
-        lines.append(f"  (+{len(findings) - 5} more)")
     return ContractMismatch(
         "\n".join(lines), code=code, ref=version, role=role, model=model, findings=findings
     )
@@ -828,13 +921,14 @@ def _witness_finding(verdict: Verdict, *, role: Role, model: Any, validator: Any
     else:
         errors = _pydantic_errors(model, witness)
         if errors:
-            path, message = errors[0]
+            pointer, path, message = errors[0]
             return Finding(
                 "schema-not-included",
                 path,
                 f"the contract accepts a payload the model rejects: {message}",
                 witness=witness,
                 has_witness=True,
+                pointer=pointer,
             )
     return Finding(
         "schema-not-included", "$", verdict.reason or "not included", witness, has_witness=True
@@ -900,13 +994,18 @@ def _check_one(
 
     if verdict is not None and verdict.holds is False:
         first = _witness_finding(verdict, role=role, model=model, validator=checker)
-        named = _relevant(_named_changes(sub, sup), first.pointer)
+        named = _witness_first(_named_changes(sub, sup), first.pointer)
         if named and named[0].pointer and _matches(named[0].pointer, first.pointer):
             # The witness shows it; the rule says what changed there.
             first = dataclasses.replace(
                 first, rule=named[0].rule, message=f"{first.message} ({named[0].message})"
             )
             named = named[1:]
+        overall = _failing_places(first.witness, role=role, model=model, validator=checker)
+        named = [
+            _own_witness(f, role=role, model=model, validator=checker, overall=overall)
+            for f in named
+        ]
         findings = [first, *named]
         raise _mismatch(
             findings,
@@ -923,7 +1022,10 @@ def _check_one(
             f"the compatibility engine could not prove it either way: {verdict.reason}",
         )
         if options.strict:
-            named = _named_changes(sub, sup)
+            named = [
+                _own_witness(f, role=role, model=model, validator=checker, overall=None)
+                for f in _named_changes(sub, sup)
+            ]
             raise _mismatch(
                 [finding, *named],
                 code="contract-unproven",
