@@ -108,7 +108,8 @@ class StaticReport:
         lines = []
         for r in self.results:
             where = f"{r.contract or 'no contract'}" + (f" ({r.version})" if r.version else "")
-            head = f"{r.verdict.upper():<9} {r.consumer}: {r.label} -> {where}"
+            # The file too: two expectation files can hold the same interaction.
+            head = f"{r.verdict.upper():<9} {r.consumer}: {r.label} -> {where}, from {r.file}"
             if r.klass:
                 head += f" [{r.klass}]"
             if r.pending:
