@@ -11,32 +11,22 @@ type mismatch. A ``Content-Type`` the expectation states is checked as before.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from accord.consumers import Expectation, integer
-from accord.provider import StateRegistry, app_target, verify_provider
+from accord.provider import app_target, verify_provider
 from accord.registry.model import Registry
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "provider"))
-from _provider_support import registry_root  # the provider tests' fixture
+from _provider_support import registry_root, user_exists_states
 
 __all__ = ["registry_root"]
 
 BODY = b'{"id": 123, "name": "Ada", "email": "a@example.com"}'
-
-
-def _states() -> StateRegistry:
-    states = StateRegistry()
-
-    @states.state("user exists")
-    def user_exists(id: int) -> Iterator[dict[str, Any]]:
-        yield {"id": id}
-
-    return states
 
 
 def _app(content_type: str | None) -> Callable[..., list[bytes]]:
@@ -51,7 +41,7 @@ def _verify(root: Path, content_type: str | None) -> Any:
     target = app_target(_app(content_type))
     try:
         return verify_provider(
-            Registry.load(root), "users-service", target=target, states=_states()
+            Registry.load(root), "users-service", target=target, states=user_exists_states()
         )
     finally:
         target.close()

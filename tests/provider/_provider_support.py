@@ -160,3 +160,17 @@ def http_server(
 ) -> Callable[[Users], str]:
     """Start ``wsgi_app(users)`` on a loopback port."""
     return lambda users: wsgi_server(wsgi_app(users))
+
+
+def user_exists_states() -> Any:
+    """A StateRegistry with one state, "user exists", that sets nothing up and hands the
+    interaction its ``id`` back (a provider whose data is already there)."""
+    from accord.provider import StateRegistry
+
+    states = StateRegistry()
+
+    @states.state("user exists")
+    def user_exists(id: int) -> Iterator[dict[str, Any]]:
+        yield {"id": id}
+
+    return states

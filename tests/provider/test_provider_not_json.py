@@ -7,13 +7,14 @@ consumer blamed) with only "$: the body is missing or not JSON" to go on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _provider_support import user_exists_states
 
-from accord.provider import HttpTarget, StateRegistry, parse_base_url, verify_provider
+from accord.provider import HttpTarget, parse_base_url, verify_provider
 from accord.registry.model import Registry
 
 HTML = (
@@ -43,21 +44,11 @@ def raw_server(
     return start
 
 
-def _states() -> StateRegistry:
-    states = StateRegistry()
-
-    @states.state("user exists")
-    def user_exists(id: int) -> Iterator[dict[str, Any]]:
-        yield {"id": id}
-
-    return states
-
-
 def _verify(root: Path, base: str) -> Any:
     target = HttpTarget(parse_base_url(base))
     try:
         report = verify_provider(
-            Registry.load(root), "users-service", target=target, states=_states()
+            Registry.load(root), "users-service", target=target, states=user_exists_states()
         )
     finally:
         target.close()
