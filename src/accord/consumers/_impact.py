@@ -169,7 +169,8 @@ def field_usage(
     ``also_verified``: ``(consumer, digest)`` pairs verified besides the registry's own
     records (the gate: those of records the change under review deletes or edits)."""
     files = list(expectations) if expectations is not None else discover(registry_root)
-    return _usage(registry_root, contract_id, new_version or old_version, files, also_verified)
+    inside, _ = _usage(registry_root, contract_id, new_version or old_version, files, also_verified)
+    return inside
 
 
 def _usage(
@@ -178,24 +179,22 @@ def _usage(
     version: str | None,
     files: Sequence[ExpectationFile],
     also_verified: Collection[tuple[str, str]],
-    *,
-    inside: bool = True,
-) -> list[FieldUse]:
-    """:func:`field_usage` of the consumers whose range contains ``version``, or with
-    ``inside=False``, of those whose range does not."""
+) -> tuple[list[FieldUse], list[FieldUse]]:
+    """:func:`field_usage` of the consumers whose range contains ``version``, and of
+    those whose range does not (one pass over the files and the records)."""
     from accord.consumers._records import is_pending, load_records, verified_digests
 
     verified = verified_digests(load_records(registry_root)) | set(also_verified)
-    rows: list[FieldUse] = []
+    inside: list[FieldUse] = []
+    outside: list[FieldUse] = []
     for ef in files:
         pending = is_pending(ef.consumer, ef.digest, verified, content_digest=ef.content_digest)
         for body in ef.bodies():
             if body.contract is None or body.contract.split("@")[0] != contract_id:
                 continue
-            if _in_range(body.contract, version) != inside:
-                continue
+            rows = inside if _in_range(body.contract, version) else outside
             for f in body.fields:
-                rows.append(  # noqa: PERF401 - clearer as a loop
+                rows.append(
                     FieldUse(
                         consumer=ef.consumer,
                         contract=body.contract,
@@ -210,7 +209,11 @@ def _usage(
                         pending=pending,
                     )
                 )
-    return sorted(rows, key=lambda r: (r.path, r.consumer, r.label))
+
+    def order(r: FieldUse) -> tuple[str, str, str]:
+        return (r.path, r.consumer, r.label)
+
+    return sorted(inside, key=order), sorted(outside, key=order)
 
 
 def _still_holds(new: Any, fields: list[dict[str, Any]], role: str) -> bool:
@@ -237,38 +240,22 @@ def impact(
     """For every change that breaks a direction, how each registered consumer fares
     (the consumers :func:`field_usage` selects with the two versions)."""
     files = list(expectations) if expectations is not None else discover(registry_root)
-    usage = field_usage(
-        registry_root,
-        contract_id,
-        old_version=old_version,
-        new_version=new_version,
-        expectations=files,
-        also_verified=also_verified,
+    usage, elsewhere = _usage(
+        registry_root, contract_id, new_version or old_version, files, also_verified
     )
     consumers = sorted({u.consumer for u in usage})
     # Consumers on ranges without the new version (when it is known), none of whose
     # expectations is on a range with it (such a consumer is judged with those above).
-    outside = [
-        u
-        for u in (
-            _usage(registry_root, contract_id, new_version, files, also_verified, inside=False)
-            if new_version is not None
-            else []
-        )
-        if u.consumer not in consumers
-    ]
+    outside = (
+        [u for u in elsewhere if u.consumer not in consumers] if new_version is not None else []
+    )
     by_file = {ef.file: ef for ef in files}
     out: list[tuple[Change, tuple[ConsumerImpact, ...]]] = []
     for change in _breaking(report):
-        where = "" if change.instance_path in ("", "/") else change.instance_path
         impacts: list[ConsumerImpact] = []
         for consumer in consumers:
             mine = [u for u in usage if u.consumer == consumer]
-            touched = [
-                u
-                for u in mine
-                if pointer_overlaps(u.pointer, where) or _through(u, change, new_schema)
-            ]
+            touched = [u for u in mine if _touches(u, change, new_schema)]
             written = _written_elsewhere(mine, touched, by_file, new_schema, change)
             pending = all(u.pending for u in mine)
             if not touched and not written:
@@ -298,15 +285,9 @@ def _outside(
 ) -> list[ConsumerImpact]:
     """An ``outside-range`` impact for each consumer in ``usage`` (none of whose ranges
     contains ``version``) that reads ``change``'s location."""
-    where = "" if change.instance_path in ("", "/") else change.instance_path
     out: list[ConsumerImpact] = []
     for consumer in sorted({u.consumer for u in usage}):
-        touched = [
-            u
-            for u in usage
-            if u.consumer == consumer
-            and (pointer_overlaps(u.pointer, where) or _through(u, change, new_schema))
-        ]
+        touched = [u for u in usage if u.consumer == consumer and _touches(u, change, new_schema)]
         if not touched:
             continue
         out.append(
@@ -322,6 +303,13 @@ def _outside(
             )
         )
     return out
+
+
+def _touches(u: FieldUse, change: Change, new_schema: Any) -> bool:
+    """Whether the field reads ``change``'s location: at or under its instance path, or
+    through a ``$ref`` to the definition it changes (:func:`_through`)."""
+    where = "" if change.instance_path in ("", "/") else change.instance_path
+    return pointer_overlaps(u.pointer, where) or _through(u, change, new_schema)
 
 
 def _range_of(ref_text: str) -> str:
