@@ -47,6 +47,11 @@ BOOT_EXTRAS = frozenset(
         "ntpath",
         "gc",
         "_sha256",  # lock digests, without OpenSSL (test below)
+        # the load snapshot (accord.registry.snapshot): its signature and its unpickler
+        "_blake2",
+        "_pickle",
+        "_compat_pickle",
+        "pickle",  # writing it: the first start only (test below)
     }
 )
 BOOT_ACCORD = frozenset(
@@ -68,6 +73,8 @@ BOOT_ACCORD = frozenset(
         "accord.registry.names",
         "accord.registry.problems",
         "accord.registry.runtime",
+        "accord.registry.snapshot",
+        "accord.core.cachedir",
         "accord.validation",
         "accord.validation.budget",
         "accord.validation.dialect",
@@ -85,15 +92,13 @@ import accord
 registry = accord.Registry.load(sys.argv[1])
 for contract in registry:
     accord.validator(contract.versions[-1].ref, registry=registry)
-print(json.dumps(sorted(sys.modules)))
+print(json.dumps([sorted(sys.modules), "snapshot" in registry._memo]))
 """
 
 
-@pytest.fixture(scope="module")
-def boot_modules() -> set[str]:
-    """``sys.modules`` after loading this repo's registry and building its validators."""
+def _boot(cache: Path) -> tuple[set[str], bool]:
     src = str(Path(accord.__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": src}
+    env = {**os.environ, "PYTHONPATH": src, "ACCORD_CACHE_DIR": str(cache)}
     done = subprocess.run(
         [sys.executable, "-c", _BOOT, str(ROOT / "contracts")],
         env=env,
@@ -102,9 +107,36 @@ def boot_modules() -> set[str]:
         timeout=120,
         check=True,
     )
-    modules = set(json.loads(done.stdout))
+    modules, restored = json.loads(done.stdout)
     assert "accord.validation.validator" in modules
-    return modules
+    return set(modules), restored
+
+
+@pytest.fixture(scope="module")
+def boot_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[set[str], set[str]]:
+    """``sys.modules`` after loading this repo's registry and building its validators:
+    on a first start (which writes the load snapshot) and on the next (which reads it),
+    in one cache directory."""
+    cache = tmp_path_factory.mktemp("boot-cache")  # its own: module fixtures come first
+    cold, first_restored = _boot(cache)
+    warm, restored = _boot(cache)
+    assert not first_restored
+    assert restored, "the second start did not read the first one's load snapshot"
+    return cold, warm
+
+
+@pytest.fixture(scope="module")
+def boot_modules(boot_runs: tuple[set[str], set[str]]) -> set[str]:
+    """Every module either start imported."""
+    return boot_runs[0] | boot_runs[1]
+
+
+def test_only_the_first_start_writes_a_snapshot(boot_runs: tuple[set[str], set[str]]) -> None:
+    """Writing the snapshot (pickle) is the first start's cost; a start that reads it
+    imports only the C unpickler."""
+    cold, warm = boot_runs
+    assert "pickle" in cold
+    assert "pickle" not in warm
 
 
 def _modules_of(code: str) -> set[str]:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
+from accord.core.cachedir import CACHE_ENV, cache_dir, in_work_tree
 
 __all__ = [
     "CACHE_ENV",
@@ -51,7 +52,6 @@ __all__ = [
     "source_identity",
 ]
 
-CACHE_ENV = "ACCORD_CACHE_DIR"
 # The on-disk layout; bump when the entry format changes (old entries become misses).
 LAYOUT = "v1"
 _MAGIC = b"accord-cache 1 "
@@ -233,32 +233,6 @@ class ContentCache:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
-
-
-def cache_dir(configured: Path | None = None) -> Path:
-    """The cache directory: ``ACCORD_CACHE_DIR``, else ``configured`` (``[tool.accord]
-    cache-dir``), else ``$XDG_CACHE_HOME/accord``, else ``~/.cache/accord``."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    if configured is not None:
-        return configured
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and Path(xdg).is_absolute():
-        return Path(xdg) / "accord"
-    return Path.home() / ".cache" / "accord"
-
-
-def in_work_tree(directory: Path) -> bool:
-    """Whether ``directory`` (or, when it does not exist yet, its nearest existing
-    ancestor) lies inside a git work tree: some ancestor holds a ``.git`` entry, either
-    as the path is written or where its symlinks lead (a ``cache-dir`` outside the
-    checkout by name, such as ``/proc/self/cwd/x``, can be inside it by its target)."""
-    written = directory.absolute()
-    real = Path(os.path.realpath(written))
-    return any(
-        (parent / ".git").exists() for path in (written, real) for parent in (path, *path.parents)
-    )
 
 
 def open_cache(configured: Path | None = None, *, enabled: bool = True) -> ContentCache | None:

@@ -809,6 +809,16 @@ class Registry:
         """
         if not isinstance(root, str | os.PathLike):
             raise UsageError(f"a registry root is a path, not {type(root).__name__}")
+        # An unchanged registry, loaded before on this machine, is taken from the load's
+        # signed snapshot (accord.registry.snapshot) when nothing it read has changed.
+        from accord.registry import snapshot
+
+        if not check_all:
+            with _no_collection():
+                restored = _restore_snapshot(Path(root))
+            if restored is not None:
+                return restored
+        since = snapshot.started()
         with _no_collection():
             registry, problems = _build(
                 Path(root), lint=False, trust_lock=True, lazy=True, defer=not check_all
@@ -818,6 +828,8 @@ class Registry:
                 registry, problems = _build(Path(root), lint=False, trust_lock=True, lazy=True)
         if any(p.severity == "error" for p in problems):
             raise RegistryError(problems, root=str(root))
+        if not check_all:
+            _save_snapshot(registry, since)
         return registry
 
     def verify_all(self) -> None:
@@ -2362,6 +2374,217 @@ def _build(
                 registry._memo["deferral"] = deferral
                 deferral.lend(index)
     return registry, problems
+
+
+# -- the load snapshot (accord.registry.snapshot) ---------------------------------------
+
+
+def _restore_snapshot(root: Path) -> Registry | None:
+    """What :meth:`Registry.load` of ``root`` builds, from its snapshot, or ``None``."""
+    from accord.registry import snapshot
+
+    try:
+        resolved = root.resolve()
+    except OSError:
+        return None
+    found = snapshot.read(resolved)
+    if found is None:
+        return None
+    path, (settings, lock, rows, deferral) = found
+    contracts = {}
+    namespaces: dict[str, Path] = {}
+    for contract_id, namespace, name, meta, versions in rows:
+        # As _scan spells it: the root, then each part (no whole path parsed again).
+        parent = namespaces.get(namespace)
+        if parent is None:
+            parent = namespaces[namespace] = resolved / namespace
+        contracts[contract_id] = Contract(
+            contract_id, namespace, name, meta, versions, parent / name
+        )
+    registry = Registry(
+        root=resolved, settings=settings, contracts=_sorted_proxy(contracts), lock=lock
+    )
+    # As _build leaves it: the registry owns the index of its versions (see _Deferral).
+    index = _Index(registry.versions())
+    registry._memo["index"] = index
+    if deferral is not None:
+        registry._memo["deferral"] = deferral
+        deferral.lend(index)
+    registry._memo["snapshot"] = path  # where it came from (tests, diagnostics)
+    return registry
+
+
+def _save_snapshot(registry: Registry, since: int) -> None:
+    """Write the snapshot of what :meth:`Registry.load` built, when it found nothing to
+    report and holds only what :func:`_restore_snapshot` builds again as it is."""
+    from accord.registry import snapshot
+
+    if registry.problems or not snapshot.enabled():
+        return
+    state = _snapshot_state(registry)
+    if state is None:
+        return
+    unread = {v.file for v in registry.versions() if type(_stored_document(v)) is _Deferred}
+    settings = registry.settings
+    reducers: dict[type, Callable[[Any], Any]] = {
+        ContractVersion: lambda version: _version_reduced(version, settings),
+        _Unparsed: _unparsed_reduced,
+        _Deferred: _deferred_reduced,
+        _Deferral: _deferral_reduced,
+        Version: _version_number_reduced,
+        MappingProxyType: _proxy_reduced,
+    }
+    try:
+        inputs = snapshot.inputs_under(registry.root, unread)
+    except OSError:
+        return
+    snapshot.write(registry.root, inputs, state, reducers, since)
+
+
+def _snapshot_state(registry: Registry) -> tuple[Any, ...] | None:
+    """(settings, lock, each contract's id, namespace, name, meta and versions, the
+    load's deferral), or ``None`` when the registry holds anything a snapshot does not
+    restore as it is (a draft, an index it does not own, a version mid-check)."""
+    memo = registry._memo
+    index = memo.get("index")
+    deferral = memo.get("deferral")
+    if index is None:
+        return None
+    versions = list(registry.versions())
+    if len(versions) != len(index.ordered):
+        return None
+    settings = registry.settings
+    for version in versions:
+        if version.draft or not _restorable(version, settings, deferral):
+            return None
+    rows = []
+    for contract in registry.contracts.values():
+        if contract.directory != registry.root / contract.namespace / contract.name:
+            return None
+        rows.append(
+            (contract.id, contract.namespace, contract.name, contract.meta, contract.versions)
+        )
+    return settings, registry.lock, rows, deferral
+
+
+def _restorable(
+    version: ContractVersion, settings: RegistrySettings, deferral: _Deferral | None
+) -> bool:
+    document = _stored_document(version)
+    raw = _RAW_SLOT.__get__(version, ContractVersion)
+    if type(document) is _Deferred:
+        return (
+            raw is document
+            and document.context is deferral
+            and document.checking is None
+            and document.problems is None
+        )
+    if type(document) is _Unparsed:
+        return (
+            type(raw) is bytes
+            and document.max_bytes == settings.max_file_bytes
+            and document.max_depth == settings.max_depth
+            and document.limits == settings.limits
+        )
+    # Parsed and checked: kept as its bytes (the parse on first use gives this document).
+    return type(raw) in (bytes, _Written)
+
+
+def _version_reduced(version: ContractVersion, settings: RegistrySettings) -> tuple[Any, ...]:
+    document = _stored_document(version)
+    raw = _RAW_SLOT.__get__(version, ContractVersion)
+    if type(document) not in (_Deferred, _Unparsed):
+        # Kept as its bytes (bytes written back are the file's: _drop_written_bytes),
+        # parsed again on first read, as Registry.load(check_all=True) keeps a version.
+        raw = version.raw
+        document = _Unparsed(version.file, settings)
+    return (
+        _version_restored,
+        (
+            version.contract_id,
+            version.version,
+            _PATH_SLOT.__get__(version, ContractVersion),
+            version.file,
+            raw,
+            document,
+            version.yanked,
+            version._digest,
+            version._ref,
+            version._canonical_refs,
+        ),
+    )
+
+
+def _version_restored(  # noqa: PLR0917 - one argument a slot
+    contract_id: str,
+    version: Version,
+    path: str,
+    file: str,
+    raw: Any,
+    document: Any,
+    yanked: str | None,
+    digest: str | None,
+    ref: str | None,
+    canonical_refs: tuple[str, ...] | None,
+) -> ContractVersion:
+    loaded = _loaded_version(
+        contract_id,
+        version,
+        path,
+        file,
+        raw,
+        document=document,
+        yanked=yanked,
+        digest=digest,
+        ref=ref,
+    )
+    if canonical_refs is not None:
+        _SET_CANONICAL_REFS(loaded, canonical_refs)
+    return loaded
+
+
+def _unparsed_reduced(marker: _Unparsed) -> tuple[Any, ...]:
+    return (
+        _unparsed_restored,
+        (marker.file, marker.max_bytes, marker.max_depth, marker.limits, marker.own),
+    )
+
+
+def _unparsed_restored(
+    file: str, max_bytes: int, max_depth: int, limits: Any, own: Any
+) -> _Unparsed:
+    marker: _Unparsed = object.__new__(_Unparsed)
+    marker.file = file
+    marker.max_bytes = max_bytes
+    marker.max_depth = max_depth
+    marker.limits = limits
+    marker.own = own
+    return marker
+
+
+def _deferred_reduced(marker: _Deferred) -> tuple[Any, ...]:
+    return (_Deferred, (marker.context, marker.line))
+
+
+def _deferral_reduced(deferral: _Deferral) -> tuple[Any, ...]:
+    return (_Deferral, (deferral.root, deferral.settings))
+
+
+def _version_number_reduced(version: Version) -> tuple[Any, ...]:
+    # Built again from its text: a Version keeps its hash, and a str's hash is per process.
+    return (_version_number, (str(version),))
+
+
+def _version_number(text: str) -> Version:
+    return _parse_version(text)  # cached: every contract has a 1.0.0
+
+
+def _proxy_reduced(proxy: MappingProxyType[Any, Any]) -> tuple[Any, ...]:
+    return (_proxy, (dict(proxy),))
+
+
+def _proxy(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
 
 
 def _dedupe(problems: Iterable[Problem]) -> list[Problem]:

@@ -63,7 +63,6 @@ holding the same keys at top level)::
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import hmac
 import json
@@ -216,71 +215,17 @@ def _sha(value: Any) -> str:
     return hashlib.sha256(_jsondoc.canonical_dumps(value).encode("utf-8")).hexdigest()
 
 
-# The secret that signs this machine's startup-cache entries: 32 random bytes in a file
-# of accord's own cache directory (never inside a git work tree), made on first use.
-_SECRET_FILE = "startup-secret"  # noqa: S105 - a file name, not a secret
-_SECRET_BYTES = 32
-
-
 def _secret() -> bytes | None:
-    """:func:`_secret_in` accord's cache directory as it is now (``ACCORD_CACHE_DIR``
-    and ``XDG_CACHE_HOME`` may change within a process)."""
-    from accord.core.cache import cache_dir
-
-    return _secret_in(cache_dir())
-
-
-@functools.cache
-def _secret_in(directory: Path) -> bytes | None:
-    """This machine's signing secret, or ``None`` when accord's cache directory is inside
-    a git work tree or cannot be read or written (the disk cache is then off).
+    """This machine's signing secret (:func:`accord.core.cachedir.machine_secret`), or
+    ``None``: then the disk cache is off.
 
     A startup-cache key is a digest anyone can compute, and ``cache-dir`` usually sits
     in the service's repository: a change under review could commit an entry saying a
     model conforms. Only entries signed with a secret the repository cannot hold are
-    believed; the secret lives where accord's content cache does (:mod:`accord.core.cache`
-    refuses work trees for the same reason). Created with ``O_EXCL`` by a hard link of a
-    complete temp file, so concurrent first runs agree on one secret.
-    """
-    from accord.core.cache import in_work_tree
+    believed; it lives in accord's own cache directory, never in a work tree."""
+    from accord.core.cachedir import machine_secret
 
-    if in_work_tree(directory):
-        return None
-    path = directory / _SECRET_FILE
-    try:
-        return _read_secret(path)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return None
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        temp = directory / f".{_SECRET_FILE}.{os.getpid()}.{threading.get_ident()}"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        try:
-            os.write(fd, os.urandom(_SECRET_BYTES))
-        finally:
-            os.close(fd)
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        finally:
-            os.unlink(temp)
-        return _read_secret(path)
-    except OSError:
-        return None
-
-
-def _read_secret(path: Path) -> bytes | None:
-    """The secret in ``path``: a regular file (not through a symlink) of exactly
-    :data:`_SECRET_BYTES` bytes, else ``None``."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    try:
-        data = os.read(fd, _SECRET_BYTES + 1)
-    finally:
-        os.close(fd)
-    return data if len(data) == _SECRET_BYTES else None
+    return machine_secret()
 
 
 def _signature(secret: bytes, kind: str, key: str, value_text: str) -> str:

@@ -1,0 +1,112 @@
+"""Where accord keeps what it reuses between runs, and the secret that signs it.
+
+Both the content cache (:mod:`accord.core.cache`: verdicts, codegen) and the signed
+entries a process trusts without re-deriving them (the startup checks' disk cache, the
+registry load snapshot) live in one directory per machine: ``ACCORD_CACHE_DIR``, else
+``[tool.accord] cache-dir``, else ``$XDG_CACHE_HOME/accord``, else ``~/.cache/accord``.
+A directory inside a git work tree is never trusted: its files could arrive with the
+change under review.
+
+Kept apart from :mod:`accord.core.cache` so that a service's boot path (which reads a
+signed snapshot) imports neither ``hashlib`` nor ``tempfile``.
+
+Layer: kernel.
+"""
+
+from __future__ import annotations
+
+import _thread
+import functools
+import os
+from pathlib import Path
+
+__all__ = ["CACHE_ENV", "cache_dir", "in_work_tree", "machine_secret", "signing_secret"]
+
+CACHE_ENV = "ACCORD_CACHE_DIR"
+
+# The secret that signs this machine's trusted entries: 32 random bytes in a file of
+# accord's own cache directory (never inside a git work tree), made on first use.
+_SECRET_FILE = "signing-secret"  # noqa: S105 - a file name, not a secret
+_SECRET_BYTES = 32
+
+
+def cache_dir(configured: Path | None = None) -> Path:
+    """The cache directory: ``ACCORD_CACHE_DIR``, else ``configured`` (``[tool.accord]
+    cache-dir``), else ``$XDG_CACHE_HOME/accord``, else ``~/.cache/accord``."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    if configured is not None:
+        return configured
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "accord"
+    return Path.home() / ".cache" / "accord"
+
+
+def in_work_tree(directory: Path) -> bool:
+    """Whether ``directory`` (or, when it does not exist yet, its nearest existing
+    ancestor) lies inside a git work tree: some ancestor holds a ``.git`` entry, either
+    as the path is written or where its symlinks lead (a ``cache-dir`` outside the
+    checkout by name, such as ``/proc/self/cwd/x``, can be inside it by its target)."""
+    written = directory.absolute()
+    real = Path(os.path.realpath(written))
+    return any(
+        (parent / ".git").exists() for path in (written, real) for parent in (path, *path.parents)
+    )
+
+
+def machine_secret() -> bytes | None:
+    """:func:`signing_secret` of accord's cache directory as it is now
+    (``ACCORD_CACHE_DIR`` and ``XDG_CACHE_HOME`` may change within a process)."""
+    return signing_secret(cache_dir())
+
+
+@functools.cache
+def signing_secret(directory: Path) -> bytes | None:
+    """This machine's signing secret, or ``None`` when ``directory`` is inside a git work
+    tree or cannot be read or written (what it would sign is then not kept).
+
+    A cache key is a digest anyone can compute, and a configured cache directory may sit
+    in a repository: a change under review could commit an entry that says whatever it
+    likes. Only entries signed with a secret no repository can hold are believed.
+    Created with ``O_EXCL`` by a hard link of a complete temp file, so concurrent first
+    runs agree on one secret.
+    """
+    if in_work_tree(directory):
+        return None
+    path = directory / _SECRET_FILE
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        temp = directory / f".{_SECRET_FILE}.{os.getpid()}.{_thread.get_ident()}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, os.urandom(_SECRET_BYTES))
+        finally:
+            os.close(fd)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            os.unlink(temp)
+        return _read_secret(path)
+    except OSError:
+        return None
+
+
+def _read_secret(path: Path) -> bytes | None:
+    """The secret in ``path``: a regular file (not through a symlink) of exactly
+    :data:`_SECRET_BYTES` bytes, else ``None``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        data = os.read(fd, _SECRET_BYTES + 1)
+    finally:
+        os.close(fd)
+    return data if len(data) == _SECRET_BYTES else None

@@ -1,0 +1,211 @@
+"""The load snapshot (accord.registry.snapshot): a registry loaded again, unchanged, is
+the registry a load from its files builds; any change to what the load read is seen; a
+snapshot the machine did not sign is never read."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+import accord
+from accord.errors import RegistryError
+from accord.registry import model, snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def registry_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example registry, and inputs taken as settled at once (the files
+    were written a moment ago: by default a load writes no snapshot of them)."""
+    root = tmp_path / "contracts"
+    shutil.copytree(ROOT / "contracts", root)
+    monkeypatch.setattr(snapshot, "_SETTLED_NS", 0)
+    time.sleep(0.02)  # past the file system clock's tick: the copy is older than the load
+    return root
+
+
+def _restored(registry: model.Registry) -> bool:
+    return "snapshot" in registry._memo
+
+
+def _snapshots(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    from accord.core.cachedir import cache_dir
+
+    return sorted((cache_dir() / "snapshots").glob("*.bin"))
+
+
+def _later_write(path: Path, data: bytes) -> None:
+    time.sleep(0.02)  # a write in a later clock tick than the load's read
+    path.write_bytes(data)
+
+
+def test_restored_registry_is_the_loaded_one(registry_root: Path) -> None:
+    loaded = model.Registry.load(registry_root)
+    assert not _restored(loaded)
+    again = model.Registry.load(registry_root)
+    assert _restored(again)
+    assert again.root == loaded.root
+    assert again.settings == loaded.settings
+    assert dict(again.lock) == dict(loaded.lock)
+    assert again.problems == loaded.problems == ()
+    assert list(again.contracts) == list(loaded.contracts)
+    assert repr(again) == repr(loaded)
+    for old, new in zip(loaded.versions(), again.versions(), strict=True):
+        assert (new.ref, new.draft, new.yanked, new.file, new.path) == (
+            old.ref,
+            old.draft,
+            old.yanked,
+            old.file,
+            old.path,
+        )
+        assert new.raw == old.raw  # reads a version the load left unread, checked
+        assert new.document == old.document
+        assert new.digest == old.digest
+    for contract in loaded:
+        for version in contract.versions:
+            first = accord.validator(version.ref, registry=loaded)
+            second = accord.validator(version.ref, registry=again)
+            assert second.schema == first.schema
+            for example in version.document.get("examples") or [{}, [], "x", 1]:
+                assert second.is_valid(example) == first.is_valid(example)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit-latest-same-size",
+        "edit-contract-toml",
+        "add-version",
+        "remove-version",
+        "rename-over-latest",
+        "add-contract",
+        "edit-lock",
+        "add-accord-toml",
+    ],
+)
+def test_any_change_to_what_the_load_read_is_seen(registry_root: Path, change: str) -> None:
+    model.Registry.load(registry_root)
+    assert _restored(model.Registry.load(registry_root))
+    money = registry_root / "common" / "money"
+    latest = money / "1.0.0.schema.json"
+    if change == "edit-latest-same-size":
+        raw = latest.read_bytes()
+        broken = raw.replace(b'"', b"'", 1)  # same size, no longer JSON
+        _later_write(latest, broken)
+    elif change == "edit-contract-toml":
+        toml = money / "contract.toml"
+        _later_write(toml, toml.read_bytes() + b"\nunknown-key = 1\n")
+    elif change == "add-version":
+        _later_write(money / "1.0.1.schema.json", b"{}")
+    elif change == "remove-version":
+        time.sleep(0.02)
+        (registry_root / "orders" / "order-placed" / "2.0.0.schema.json").unlink()
+    elif change == "rename-over-latest":
+        other = money / ".tmp"
+        other.write_bytes(latest.read_bytes().replace(b'"', b"'", 1))
+        time.sleep(0.02)
+        other.replace(latest)
+    elif change == "add-contract":
+        time.sleep(0.02)
+        (money.parent / "new-one").mkdir()
+    elif change == "edit-lock":
+        lock = registry_root / "accord.lock"
+        _later_write(lock, lock.read_bytes().replace(b"sha256:b", b"sha256:c", 1))
+    elif change == "add-accord-toml":
+        _later_write(registry_root / "accord.toml", b"[limits]\nnot-a-limit = 1\n")
+    if change == "add-version":  # a draft: the load reads it
+        registry = model.Registry.load(registry_root)
+        assert not _restored(registry)
+        assert registry.get("common.money@1.0.1").draft
+    else:
+        with pytest.raises(RegistryError):
+            model.Registry.load(registry_root)
+
+
+def test_an_old_version_edited_is_refused_on_first_use_as_after_any_load(
+    registry_root: Path,
+) -> None:
+    """A version the load left unread is no input of the snapshot (its directory is):
+    its first use checks it against the lock, as after a load from the files."""
+    model.Registry.load(registry_root)
+    old = registry_root / "orders" / "order-placed" / "1.0.0.schema.json"
+    _later_write(old, old.read_bytes().replace(b'"', b"'", 1))
+    again = model.Registry.load(registry_root)
+    assert _restored(again)
+    with pytest.raises(RegistryError):
+        again.get("orders.order-placed@1.0.0").document
+
+
+def test_a_snapshot_this_machine_did_not_sign_is_not_read(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model.Registry.load(registry_root)
+    (path,) = _snapshots(monkeypatch)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1  # one bit of the pickled state
+    path.write_bytes(bytes(data))
+    assert not _restored(model.Registry.load(registry_root))  # and it is written again
+    assert _restored(model.Registry.load(registry_root))
+    # another machine's secret: a snapshot carried over is not believed
+    from accord.core import cachedir
+
+    secret = Path(path.parent.parent / "signing-secret")
+    secret.write_bytes(b"\x01" * 32)
+    cachedir.signing_secret.cache_clear()
+    assert not _restored(model.Registry.load(registry_root))
+    path.write_bytes(b"accord-load-snapshot 1\n")  # truncated
+    cachedir.signing_secret.cache_clear()
+    assert not _restored(model.Registry.load(registry_root))
+
+
+def test_no_snapshot_in_a_cache_directory_inside_a_work_tree(
+    registry_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache directory a repository holds could bring a forged snapshot and its
+    secret: there is no secret there, so no snapshot is written or read."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    monkeypatch.setenv("ACCORD_CACHE_DIR", str(repo / "cache"))
+    model.Registry.load(registry_root)
+    assert not _restored(model.Registry.load(registry_root))
+    assert not (repo / "cache").exists()
+
+
+def test_inputs_changed_just_before_the_load_write_no_snapshot(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written in the load's clock tick may be written again in it, keeping its
+    times: inputs younger than the settle margin make the load write no snapshot."""
+    monkeypatch.setattr(snapshot, "_SETTLED_NS", 2_000_000_000)
+    model.Registry.load(registry_root)
+    assert _snapshots(monkeypatch) == []
+    assert not _restored(model.Registry.load(registry_root))
+
+
+def test_snapshots_can_be_turned_off(registry_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCORD_LOAD_SNAPSHOT", "0")
+    model.Registry.load(registry_root)
+    assert _snapshots(monkeypatch) == []
+    model.Registry.load(registry_root)
+    monkeypatch.delenv("ACCORD_LOAD_SNAPSHOT")
+    model.Registry.load(registry_root)
+    monkeypatch.setenv("ACCORD_LOAD_SNAPSHOT", "0")
+    assert not _restored(model.Registry.load(registry_root))
+
+
+def test_a_registry_with_a_draft_or_a_warning_is_not_snapshotted(registry_root: Path) -> None:
+    money = registry_root / "common" / "money"
+    (money / "1.1.0.schema.json").write_bytes((money / "1.0.0.schema.json").read_bytes())
+    time.sleep(0.02)
+    registry = model.Registry.load(registry_root)
+    assert any(v.draft for v in registry.versions())
+    assert not _restored(model.Registry.load(registry_root))
+
+
+def test_check_all_never_reads_a_snapshot(registry_root: Path) -> None:
+    model.Registry.load(registry_root)
+    assert not _restored(model.Registry.load(registry_root, check_all=True))
