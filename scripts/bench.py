@@ -709,9 +709,7 @@ def rows_boot(scale: Scale, tmp: Path) -> list[Row]:
                 "snapshot (a first start, or ACCORD_LOAD_SNAPSHOT=0)",
                 Side(
                     "accord",
-                    process(
-                        python(_READY, str(root), *refs), env={"ACCORD_LOAD_SNAPSHOT": "0"}
-                    ),
+                    process(python(_READY, str(root), *refs), env={"ACCORD_LOAD_SNAPSHOT": "0"}),
                 ),
                 Side("jsonschema-rs compiling the same", process(python(_READY_RS, str(bundles)))),
                 "(info)",
