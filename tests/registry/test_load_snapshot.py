@@ -209,3 +209,40 @@ def test_a_registry_with_a_draft_or_a_warning_is_not_snapshotted(registry_root: 
 def test_check_all_never_reads_a_snapshot(registry_root: Path) -> None:
     model.Registry.load(registry_root)
     assert not _restored(model.Registry.load(registry_root, check_all=True))
+
+
+def test_a_process_with_another_integer_digit_limit_reads_the_files(
+    registry_root: Path,
+) -> None:
+    """How many digits a number may have decides whether a schema's long integer is
+    refused: a snapshot is only taken by a process with the same limit."""
+    import sys
+
+    model.Registry.load(registry_root)
+    limit = sys.get_int_max_str_digits()
+    try:
+        sys.set_int_max_str_digits(limit + 1)
+        assert not _restored(model.Registry.load(registry_root))
+    finally:
+        sys.set_int_max_str_digits(limit)
+    assert _restored(model.Registry.load(registry_root))
+
+
+def test_an_interrupted_write_leaves_no_file(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from accord.core.cachedir import cache_dir, machine_secret
+
+    assert machine_secret() is not None  # made before the disk fills up
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "write", full)
+        model.Registry.load(registry_root)  # the load itself never fails for it
+    assert list((cache_dir() / "snapshots").iterdir()) == []
+    model.Registry.load(registry_root)
+    assert _restored(model.Registry.load(registry_root))

@@ -34,6 +34,7 @@ Layer: registry.
 
 from __future__ import annotations
 
+import _thread
 import copyreg
 import io
 import marshal
@@ -78,9 +79,10 @@ def _place(root: Path) -> tuple[Path, bytes] | None:
         return None
     from _sha256 import sha256  # type: ignore[import-not-found]  # builtin, no OpenSSL
 
-    name = sha256(
-        "\0".join((str(root), __version__, sys.version)).encode("utf-8", "surrogatepass")
-    ).hexdigest()
+    # The process settings a load's result depends on: the interpreter, accord's version
+    # and how many digits an integer may have (a schema's long number is refused past it).
+    key = (str(root), __version__, sys.version, str(sys.get_int_max_str_digits()))
+    name = sha256("\0".join(key).encode("utf-8", "surrogatepass")).hexdigest()
     return directory / "snapshots" / f"{name}.bin", secret
 
 
@@ -178,6 +180,10 @@ def inputs_under(root: Path, unread: set[str]) -> list[str]:
     _walk(str(root), "", unread, paths)
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     _walk(package, "", set(), paths, only=".py")
+    # The parser the load read the files with: an upgrade rewrites its package directory.
+    parser = sys.modules.get("msgspec")
+    if parser is not None and getattr(parser, "__file__", None):
+        paths.append(os.path.dirname(os.path.abspath(parser.__file__)))
     return paths
 
 
@@ -214,12 +220,16 @@ def _encode(
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{_thread.get_ident()}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
-    os.replace(temp, path)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)  # a full disk leaves nothing behind
+        raise
