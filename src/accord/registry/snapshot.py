@@ -181,9 +181,9 @@ def inputs_under(root: Path, unread: set[str]) -> list[str]:
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     _walk(package, "", set(), paths, only=".py")
     # The parser the load read the files with: an upgrade rewrites its package directory.
-    parser = sys.modules.get("msgspec")
-    if parser is not None and getattr(parser, "__file__", None):
-        paths.append(os.path.dirname(os.path.abspath(parser.__file__)))
+    parser = getattr(sys.modules.get("msgspec"), "__file__", None)
+    if parser is not None:
+        paths.append(os.path.dirname(os.path.abspath(parser)))
     return paths
 
 
