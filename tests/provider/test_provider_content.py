@@ -344,3 +344,32 @@ def test_json_content_type_needs_no_metadata(registry_root: Path) -> None:
     producers.register("an order.placed event", lambda: {"order_id": "o-9", "total": 30})
     report = verify_provider(Registry.load(registry_root), "orders-service", producers=producers)
     assert report.ok, report.render_text()
+
+
+@pytest.mark.parametrize(
+    ("expected", "produced", "ok"),
+    [
+        pytest.param(True, "True", False, id="true-is-not-the-text-True"),
+        pytest.param(True, "true", True, id="true-as-a-header-text"),
+        pytest.param(1, True, False, id="one-is-not-true"),
+        pytest.param(None, "None", False, id="null-is-not-the-text-None"),
+        pytest.param([1, 2], "[1, 2]", False, id="a-list-is-not-python-text"),
+        pytest.param(2, "2", True, id="a-number-as-a-header-text"),
+        pytest.param("order", "order", True, id="same-text"),
+    ],
+)
+def test_metadata_values_compare_as_json_text(
+    registry_root: Path, expected: Any, produced: Any, ok: bool
+) -> None:
+    """Metadata values are compared as JSON spells them (a header carries text: `2` and
+    `"2"` agree), never as Python prints them: `str(True)` is `"True"`, which no JSON
+    producer writes for true."""
+    _order_expectation(registry_root, flag=expected)
+    producers = MessageRegistry()
+    producers.register(
+        "an order.placed event",
+        lambda: Produced({"order_id": "o-9", "total": 30}, {"flag": produced}),
+    )
+    report = verify_provider(Registry.load(registry_root), "orders-service", producers=producers)
+    [result] = report.results
+    assert (result.verdict != "mismatch") == ok, result.message()

@@ -801,9 +801,29 @@ def _check_metadata(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> l
                 continue
         if got is None:
             out.append(Mismatch(where, where, "is missing (the producer returned no such key)"))
-        elif str(got) != str(want):
+        elif (text := _metadata_text(got)) is None or text != _metadata_text(want):
             out.append(Mismatch(where, where, f"expected {want!r}, got {got!r}"))
     return out
+
+
+def _metadata_text(value: Any) -> str | None:
+    """A metadata value as JSON text, a string as itself: a header carries text, so a
+    produced ``"2"`` is the expected ``2``, but a ``"True"`` (how Python prints true) is
+    no JSON ``true``. Bytes (a Kafka header) are their UTF-8 text; a value JSON cannot
+    write matches nothing (``None``)."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if isinstance(value, str):
+        return value
+    import json
+
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return None
 
 
 def _check_message(
