@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("jsonschema", "referencing", "pydantic", "hashlib", "_hashlib", "secrets")
 # Imported inside the functions that need them, never at boot: difflib (the "did you
 # mean" hints of errors), fractions (exact numbers, for the diff engine), unicodedata
-# (slugs, and the wording of a non-ASCII version's refusal), and the rule catalogue
-# (read only when accord.toml overrides a lint rule, or by lint, check, diff, docs).
-RARE = ("difflib", "fractions", "unicodedata", "accord.core.rules")
+# (slugs, and the wording of a non-ASCII version's refusal), the rule catalogue (read
+# only when accord.toml overrides a lint rule, or by lint, check, diff, docs) and tomllib
+# (a TOML file that is not plain key = "text" lines: config._plain_toml reads those).
+RARE = ("difflib", "fractions", "unicodedata", "accord.core.rules", "tomllib")
 # Everything the ready path may import beyond `import json, jsonschema_rs, msgspec` (the
 # jsonschema-rs floor's own imports, and msgspec's, which the strict parse and
 # validate_json need), each for a reason. A module added to the boot path is a cost every
@@ -36,11 +37,6 @@ BOOT_EXTRAS = frozenset(
         "copy",
         "weakref",
         "_weakrefset",
-        # contract.toml and accord.toml
-        "tomllib",
-        "tomllib._parser",
-        "tomllib._re",
-        "tomllib._types",
         # file names (pathlib's own imports)
         "pathlib",
         "fnmatch",
