@@ -49,6 +49,7 @@ import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal, TypeAlias
 
 from accord._dataclass_methods import generated_repr
@@ -88,7 +89,6 @@ Identifier: TypeAlias = int | str
 
 # ASCII classes spelled out: `\d` and str.isdigit() also accept other scripts' digits.
 _DIGITS = re.compile(r"[0-9]+")
-_IDENTIFIER = re.compile(r"[0-9A-Za-z-]+")
 _PARTS = ("major", "minor", "patch")
 
 _Partial: TypeAlias = tuple[int, int | None, int | None, tuple[Identifier, ...]]
@@ -165,12 +165,19 @@ def _parse(text: object, *, partial: bool) -> _Partial:
     return numbers[0], padded[1], padded[2], tuple(prerelease)
 
 
+@cache
+def _identifier_text() -> re.Pattern[str]:
+    """A pre-release identifier's characters (compiled on first use: most versions have
+    no pre-release)."""
+    return re.compile(r"[0-9A-Za-z-]+")
+
+
 def _identifier(ident: str) -> Identifier:
     """One pre-release identifier: ``int`` when numeric, else the text."""
     if not ident:
         raise _Bad("empty pre-release identifier")
-    if not _IDENTIFIER.fullmatch(ident):
-        bad = next(c for c in ident if not _IDENTIFIER.fullmatch(c))
+    if not _identifier_text().fullmatch(ident):
+        bad = next(c for c in ident if not _identifier_text().fullmatch(c))
         raise _Bad(
             f"invalid character {bad!r} in pre-release identifier {ident!r}"
             " (allowed: 0-9, A-Z, a-z, '-')"
