@@ -48,11 +48,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from typing import Any, Literal, TypeAlias
 
-from accord._dataclass_methods import generated_repr
+from accord._dataclass_methods import frozen_dataclass, generated_repr
 from accord.errors import InvalidRange, InvalidVersion, UsageError
 
 __all__ = [
@@ -197,7 +197,7 @@ def _identifier_key(ident: Identifier) -> tuple[int, int, str]:
     return (1, 0, ident)
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Version:
     """A SemVer 2.0.0 version without build metadata, ordered by SemVer precedence.
 
@@ -382,7 +382,7 @@ class Version:
 # --------------------------------------------------------------------------- ranges
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Comparator:
     """One primitive condition of a range: ``>=1.2.0``, ``<2.0.0``, ``=1.2.3``.
 
@@ -474,7 +474,7 @@ def _desugar(op: str, partial: _Partial) -> list[Comparator]:
     return [Comparator("=", low)]
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class VersionRange:
     """A set of versions written the npm/Cargo way, matched with SemVer precedence.
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, cast, get_args
 
-from accord._dataclass_methods import generated_methods
+from accord._dataclass_methods import frozen_dataclass, generated_methods
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import read_regular
 from accord.core.reasons import is_placeholder_reason
@@ -134,7 +134,7 @@ def _empty_rules() -> Mapping[str, RuleOverride]:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class RuleOverride:
     """A rule's severity changed for one contract or the whole registry, with the reason.
 
@@ -243,7 +243,7 @@ _TOOL_CONFIG_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ToolConfig:
     """``[tool.accord]`` of the nearest ``pyproject.toml`` that has one.
 

@@ -50,7 +50,12 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
-from accord._dataclass_methods import generated_eq_and_hash, generated_methods, generated_repr
+from accord._dataclass_methods import (
+    frozen_dataclass,
+    generated_eq_and_hash,
+    generated_methods,
+    generated_repr,
+)
 from accord.core import jsondoc as _jsondoc
 from accord.core import pointer as _pointer
 from accord.core.frozen import FrozenDict, FrozenList, freeze, thaw
@@ -330,7 +335,7 @@ class _Document(_SlotField):
         return value if type(value) in (_Unparsed, _Deferred) else freeze(value)
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False, init=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ContractVersion:
     """One version file of a contract.
 
@@ -653,7 +658,7 @@ def _keep_bytes(version: ContractVersion, settings: RegistrySettings) -> None:
     _DOCUMENT_SLOT.__set__(version, _Unparsed(version.file, settings))
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Contract:
     """A contract: its metadata and every version on disk, ascending.
 
@@ -2465,7 +2470,7 @@ class _Identity(Mapping[str, str]):
 _IDENTITY = _Identity()
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class _Normal:
     """A normalised document and the maps between its pointers and the original's."""
 
