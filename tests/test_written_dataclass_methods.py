@@ -4,7 +4,9 @@
 text and compiles it at every import, which a service pays for every class on its boot
 path. The classes below take ``__repr__``, ``__eq__`` and ``__hash__`` from
 :mod:`accord._dataclass_methods` and some spell ``__init__`` out; the decorator keeps
-``frozen``, ``slots``, the fields and ``__match_args__``.
+``frozen``, ``slots``, the fields and ``__match_args__``. Those that write ``__init__``
+take ``frozen_dataclass``, whose frozen ``__setattr__``/``__delattr__`` (and, with
+slots, ``__getstate__``/``__setstate__``) are not compiled from text either.
 
 Each class is compared here with its generated twin: the same class body and fields under
 the decorator flags it had before (``TWINS``), so that ``@dataclass`` generates the
@@ -23,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from accord._dataclass_methods import frozen_dataclass
 from accord.errors import Problem, ValidationIssue
 from accord.registry.config import (
     ContractMeta,
@@ -387,3 +390,132 @@ def test_replace_and_asdict_work_alike(cls: type) -> None:
         name = dataclasses.fields(ours)[0].name
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(ours, name, None)
+
+
+# The frozen classes that write __init__ (or have none): frozen_dataclass's.
+FROZEN = [
+    cls
+    for cls in CLASSES
+    if TWINS[cls][0].get("frozen") and not cls.__dataclass_params__.init  # type: ignore[attr-defined]
+]
+FROZEN_IDS = [cls.__qualname__ for cls in FROZEN]
+
+
+def _raised(call: Callable[..., Any], *args: Any) -> tuple[type, str] | None:
+    try:
+        call(*args)
+    except Exception as exc:  # noqa: BLE001 - compared, never swallowed
+        return type(exc), str(exc)
+    return None
+
+
+@pytest.mark.parametrize("cls", FROZEN, ids=FROZEN_IDS)
+def test_frozen_instances_refuse_changes_alike(cls: type) -> None:
+    # A field's name is FrozenInstanceError; another name goes to super(), which (the
+    # generated methods close over the class from before slots) refuses alike.
+    ours, theirs = _pairs(cls)[0]
+    for name in [f.name for f in dataclasses.fields(ours)] + ["not_a_field", "__class__"]:
+        for change in (
+            lambda o, name=name: setattr(o, name, 1),
+            lambda o, name=name: delattr(o, name),
+        ):
+            outcome = _raised(change, ours)
+            assert outcome is not None, name
+            assert outcome == _raised(change, theirs), name
+    for method in ("__setattr__", "__delattr__"):
+        ours_method, theirs_method = vars(cls)[method], vars(type(theirs))[method]
+        assert ours_method.__qualname__ == theirs_method.__qualname__
+        assert ours_method.__code__.co_filename != "<string>"  # not compiled from text
+
+
+@pytest.mark.parametrize("cls", FROZEN, ids=FROZEN_IDS)
+def test_frozen_instances_pickle_and_copy_alike(cls: type) -> None:
+    for ours, theirs in _pairs(cls):
+        if "__slots__" in vars(cls):
+            assert ours.__getstate__() == theirs.__getstate__()
+        # What pickle writes: the same constructor call and state.
+        ours_reduced, theirs_reduced = ours.__reduce_ex__(2), theirs.__reduce_ex__(2)
+        assert ours_reduced[0] is theirs_reduced[0]
+        assert ours_reduced[2:] == theirs_reduced[2:]
+        for clone in (copy.copy, copy.deepcopy):
+            ours_clone, theirs_clone = _outcome(clone, ours), _outcome(clone, theirs)
+            assert [
+                c if isinstance(c, type) else _state(c) for c in (ours_clone, theirs_clone)
+            ] == [c if isinstance(c, type) else _state(c) for c in (theirs_clone, ours_clone)]
+
+
+@pytest.mark.parametrize("cls", FROZEN, ids=FROZEN_IDS)
+@pytest.mark.parametrize("frozen", [True, False])
+def test_subclasses_are_made_alike(cls: type, *, frozen: bool) -> None:
+    # @dataclass reads the base's frozen flag: a frozen subclass is allowed, another is
+    # refused, and a subclass's instances refuse changes alike.
+    twin = _twin(cls)
+    made = []
+    for base in (cls, twin):
+        sub = type("Sub", (base,), {"__module__": __name__, "__annotations__": {}})
+        made.append(_outcome(dataclasses.dataclass(frozen=frozen, init=False, eq=False), sub))
+    if frozen:
+        ours, theirs = (sub(**TWINS[cls][2][0]) for sub in made)
+        for name in [*TWINS[cls][2][0], "extra"]:
+            assert _raised(setattr, ours, name, 1) == _raised(setattr, theirs, name, 1)
+    else:
+        assert made[0] is made[1] is TypeError
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {"frozen": False, "init": False, "eq": False},
+        {"frozen": True, "init": True, "eq": False},
+        {"frozen": True, "init": False, "eq": True},
+    ],
+)
+def test_frozen_dataclass_takes_only_the_flags_it_is_sound_for(flags: dict[str, Any]) -> None:
+    # It runs the decorator with frozen=False: sound only when no generated __init__
+    # (it would assign through __setattr__) or __hash__ (frozen decides it) reads it.
+    with pytest.raises(TypeError):
+        frozen_dataclass(**flags)
+
+
+def test_frozen_dataclass_refuses_a_written_setattr_as_dataclass_does() -> None:
+    class Own:
+        a: int
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+    with pytest.raises(TypeError, match="Cannot overwrite attribute __setattr__"):
+        frozen_dataclass(frozen=True, init=False, eq=False)(Own)
+    with pytest.raises(TypeError, match="Cannot overwrite attribute __setattr__"):
+        dataclasses.dataclass(frozen=True)(Own)
+
+
+def _pair_of_shape(*, slots: bool, fields: bool) -> tuple[type, type]:
+    """One class body under frozen_dataclass and under @dataclass(frozen=True)."""
+    made = []
+    for decorate in (
+        frozen_dataclass(frozen=True, init=False, eq=False, slots=slots),
+        dataclasses.dataclass(frozen=True, init=False, eq=False, slots=slots),
+    ):
+
+        class Shape:
+            if fields:
+                a: int
+                b: str = "b"
+
+        made.append(decorate(Shape))
+    return made[0], made[1]
+
+
+@pytest.mark.parametrize("slots", [True, False])
+@pytest.mark.parametrize("fields", [True, False])
+def test_frozen_dataclass_matches_dataclass_on_every_shape(*, slots: bool, fields: bool) -> None:
+    # Beyond the boot classes (all slotted, all with fields): an instance of the class
+    # itself refuses every name, a plain subclass's instance only the fields' names.
+    ours, theirs = _pair_of_shape(slots=slots, fields=fields)
+    for make in (lambda cls: cls(), lambda cls: type("Sub", (cls,), {})()):
+        ours_obj, theirs_obj = make(ours), make(theirs)
+        for name in ("a", "b", "other"):
+            assert _raised(setattr, ours_obj, name, 1) == _raised(setattr, theirs_obj, name, 1)
+            assert _raised(delattr, ours_obj, name) == _raised(delattr, theirs_obj, name)
+    assert ("__getstate__" in vars(ours)) == ("__getstate__" in vars(theirs))

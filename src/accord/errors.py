@@ -40,15 +40,14 @@ Codes are stable: tools and tests match on ``code``, never on message text. A
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, Literal
 
-from accord._dataclass_methods import generated_methods
+from accord._dataclass_methods import frozen_dataclass, generated_methods
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Problem:
     """One problem found in the registry, as data.
 
@@ -288,7 +287,7 @@ def _import_to_json_path() -> Callable[[str], str]:
     return pointer_to_json_path
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ValidationIssue:
     """One validation error, shaped like jsonschema's.
 

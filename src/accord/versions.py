@@ -48,10 +48,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import field
+from functools import cache
 from typing import Any, Literal, TypeAlias
 
-from accord._dataclass_methods import generated_repr
+from accord._dataclass_methods import frozen_dataclass, generated_repr
 from accord.errors import InvalidRange, InvalidVersion, UsageError
 
 __all__ = [
@@ -88,7 +89,6 @@ Identifier: TypeAlias = int | str
 
 # ASCII classes spelled out: `\d` and str.isdigit() also accept other scripts' digits.
 _DIGITS = re.compile(r"[0-9]+")
-_IDENTIFIER = re.compile(r"[0-9A-Za-z-]+")
 _PARTS = ("major", "minor", "patch")
 
 _Partial: TypeAlias = tuple[int, int | None, int | None, tuple[Identifier, ...]]
@@ -165,12 +165,19 @@ def _parse(text: object, *, partial: bool) -> _Partial:
     return numbers[0], padded[1], padded[2], tuple(prerelease)
 
 
+@cache
+def _identifier_text() -> re.Pattern[str]:
+    """A pre-release identifier's characters (compiled on first use: most versions have
+    no pre-release)."""
+    return re.compile(r"[0-9A-Za-z-]+")
+
+
 def _identifier(ident: str) -> Identifier:
     """One pre-release identifier: ``int`` when numeric, else the text."""
     if not ident:
         raise _Bad("empty pre-release identifier")
-    if not _IDENTIFIER.fullmatch(ident):
-        bad = next(c for c in ident if not _IDENTIFIER.fullmatch(c))
+    if not _identifier_text().fullmatch(ident):
+        bad = next(c for c in ident if not _identifier_text().fullmatch(c))
         raise _Bad(
             f"invalid character {bad!r} in pre-release identifier {ident!r}"
             " (allowed: 0-9, A-Z, a-z, '-')"
@@ -190,7 +197,7 @@ def _identifier_key(ident: Identifier) -> tuple[int, int, str]:
     return (1, 0, ident)
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Version:
     """A SemVer 2.0.0 version without build metadata, ordered by SemVer precedence.
 
@@ -375,7 +382,7 @@ class Version:
 # --------------------------------------------------------------------------- ranges
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Comparator:
     """One primitive condition of a range: ``>=1.2.0``, ``<2.0.0``, ``=1.2.3``.
 
@@ -467,7 +474,7 @@ def _desugar(op: str, partial: _Partial) -> list[Comparator]:
     return [Comparator("=", low)]
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class VersionRange:
     """A set of versions written the npm/Cargo way, matched with SemVer precedence.
 

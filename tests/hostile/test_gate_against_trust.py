@@ -427,7 +427,7 @@ def test_the_object_test_of_the_bytes_is_lstrip_s(lead: bytes, start: bytes) -> 
     # same answer as raw.lstrip().startswith(b"{") for every leading byte.
     raw = lead + start
     expected = raw.lstrip().startswith(b"{")
-    assert (registry_module._OBJECT_TEXT.match(raw) is not None) is expected
+    assert (registry_module._object_text().match(raw) is not None) is expected
 
 
 # -- a version left unread keeps no bytes: read again, and checked against its digest --

@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("jsonschema", "referencing", "pydantic", "hashlib", "_hashlib", "secrets")
 # Imported inside the functions that need them, never at boot: difflib (the "did you
 # mean" hints of errors), fractions (exact numbers, for the diff engine), unicodedata
-# (slugs, and the wording of a non-ASCII version's refusal), and the rule catalogue
-# (read only when accord.toml overrides a lint rule, or by lint, check, diff, docs).
-RARE = ("difflib", "fractions", "unicodedata", "accord.core.rules")
+# (slugs, and the wording of a non-ASCII version's refusal), the rule catalogue (read
+# only when accord.toml overrides a lint rule, or by lint, check, diff, docs) and tomllib
+# (a TOML file that is not plain key = "text" lines: config._plain_toml reads those).
+RARE = ("difflib", "fractions", "unicodedata", "accord.core.rules", "tomllib")
 # Everything the ready path may import beyond `import json, jsonschema_rs, msgspec` (the
 # jsonschema-rs floor's own imports, and msgspec's, which the strict parse and
 # validate_json need), each for a reason. A module added to the boot path is a cost every
@@ -36,11 +37,6 @@ BOOT_EXTRAS = frozenset(
         "copy",
         "weakref",
         "_weakrefset",
-        # contract.toml and accord.toml
-        "tomllib",
-        "tomllib._parser",
-        "tomllib._re",
-        "tomllib._types",
         # file names (pathlib's own imports)
         "pathlib",
         "fnmatch",
@@ -206,7 +202,14 @@ def _compiled_methods(module_names: set[str]) -> dict[str, list[str]]:
                 continue
             if value.__module__ != name:
                 continue
-            for method in ("__init__", "__repr__", "__eq__", "__hash__"):
+            for method in (
+                "__init__",
+                "__repr__",
+                "__eq__",
+                "__hash__",
+                "__setattr__",
+                "__delattr__",
+            ):
                 function = vars(value).get(method)
                 function = getattr(function, "__wrapped__", function)  # the repr guard
                 code = getattr(function, "__code__", None)
@@ -219,12 +222,15 @@ def test_boot_path_dataclasses_compile_only_factory_inits(boot_modules: set[str]
     # @dataclass compiles each method it generates at import, on every service's boot:
     # the boot path's classes take __repr__, __eq__ and __hash__ from
     # accord._dataclass_methods or write them out, and __init__ too unless a field has a
-    # default factory (the generated signature shows the factory's own sentinel).
+    # default factory (the generated signature shows the factory's own sentinel); a
+    # frozen class with a written __init__ takes its __setattr__/__delattr__ from
+    # accord._dataclass_methods.frozen_dataclass.
     # tests/test_written_dataclass_methods.py holds each to the methods it replaces.
     accord_modules = {m for m in boot_modules if m.startswith("accord")}
+    frozen = ["__init__", "__setattr__", "__delattr__"]
     assert _compiled_methods(accord_modules) == {
-        "ContractMeta": ["__init__"],
-        "Registry": ["__init__"],
-        "RegistrySettings": ["__init__"],
+        "ContractMeta": frozen,
+        "Registry": frozen,
+        "RegistrySettings": frozen,
         "_Scan": ["__init__"],
     }

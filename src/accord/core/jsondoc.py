@@ -21,7 +21,7 @@ import struct
 import sys
 from collections.abc import Callable
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
@@ -540,7 +540,7 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
         _packer(value, buffer)
         # find, not ``in``: a bytes or bytearray ``in`` tries the needle as an int
         # first, and the TypeError it raises and clears costs more than the search.
-        if buffer.find(b"\xcb") < 0 or not _NON_FINITE_FLOAT.search(buffer):
+        if buffer.find(b"\xcb") < 0 or not _non_finite_float().search(buffer):
             return None
     except _CODEC_ERRORS:
         pass
@@ -552,8 +552,12 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
 
 # A float64's MessagePack marker followed by the first two bytes of a NaN or an infinity:
 # the sign and the exponent's top 7 bits, then its low 4 bits (all set) and 4 of the
-# fraction's.
-_NON_FINITE_FLOAT = re.compile(rb"\xcb[\x7f\xff][\xf0-\xff]")
+# fraction's. Compiled on first use: a float64 marker is rare in what is checked.
+@cache
+def _non_finite_float() -> re.Pattern[bytes]:
+    return re.compile(rb"\xcb[\x7f\xff][\xf0-\xff]")
+
+
 # msgspec's MessagePack encode_into where _probe_packer found it proves unreadable_number.
 _packer: Callable[[Any, bytearray], None] | None = None
 
@@ -592,7 +596,7 @@ def _probe_packer(pack_into: Callable[[Any, bytearray], None]) -> None:
     except _CODEC_ERRORS:
         pass
     else:
-        if not _NON_FINITE_FLOAT.search(buffer):
+        if not _non_finite_float().search(buffer):
             return
     for too_long in ([2**64], [-(2**63) - 1], {"k": (2**64,)}):
         try:
@@ -717,8 +721,13 @@ def _unreadable_number_slowly(value: Any, limit: int) -> tuple[str, str] | None:
 # float nearest it reads back as the same decimal (DBL_DIG is 15): loads with
 # exact_numbers makes it that float, as msgspec does. Every such token holds a digit
 # followed by an exponent or by 15 more digit and dot bytes: this finds each candidate
-# (in strings too), whose surroundings then tell whether it is a number token.
-_NUMBER_CANDIDATE = re.compile(rb"[0-9](?:[eE]|[0-9.]{15})")
+# (in strings too), whose surroundings then tell whether it is a number token. Compiled
+# on first use: only a document msgspec does not write back byte for byte gets here.
+@cache
+def _number_candidate() -> re.Pattern[bytes]:
+    return re.compile(rb"[0-9](?:[eE]|[0-9.]{15})")
+
+
 _JSON_SPACE = b" \t\n\r"
 _NUMBER_BYTES = b"0123456789.eE+-"
 
@@ -734,7 +743,7 @@ def _may_hold_inexact_number(raw: bytes, encoded: bytes | bytearray) -> bool:
     """
     if raw.translate(None, _JSON_SPACE) == encoded.translate(None, _JSON_SPACE):
         return False
-    for found in _NUMBER_CANDIDATE.finditer(raw):
+    for found in _number_candidate().finditer(raw):
         start = end = found.start()
         while start and raw[start - 1] in _NUMBER_BYTES:
             start -= 1

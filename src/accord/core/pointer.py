@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PLAIN_POINTER = re.compile(r"(?:/(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+))*")
+
+# Compiled on first use (an error message's JSONPath), not by every import: re parses a
+# pattern in Python.
+@cache
+def _ident() -> re.Pattern[str]:
+    return re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@cache
+def _plain_pointer() -> re.Pattern[str]:
+    return re.compile(r"(?:/(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+))*")
 
 
 def escape(token: str | int) -> str:
@@ -48,7 +58,7 @@ def split(pointer: str) -> list[str]:
 
 def pointer_to_json_path(pointer: str) -> str:
     """Render a pointer as JSONPath: ``/items/0/sku`` -> ``$.items[0].sku``."""
-    if _PLAIN_POINTER.fullmatch(pointer):
+    if _plain_pointer().fullmatch(pointer):
         # The common case (every error message names one): each token is a name or an
         # index, so no token needs unescaping or quoting.
         return "$" + "".join([f"[{t}]" if t.isdigit() else f".{t}" for t in pointer.split("/")[1:]])
@@ -56,7 +66,7 @@ def pointer_to_json_path(pointer: str) -> str:
     for token in split(pointer):
         if token.isdigit():
             out += f"[{token}]"
-        elif _IDENT.match(token):
+        elif _ident().match(token):
             out += f".{token}"
         else:
             out += "[" + repr(token) + "]"

@@ -31,7 +31,6 @@ keys.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,7 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, cast, get_args
 
-from accord._dataclass_methods import generated_methods
+from accord._dataclass_methods import frozen_dataclass, generated_methods
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import read_regular
 from accord.core.reasons import is_placeholder_reason
@@ -90,6 +89,23 @@ _MAX_TOML_BYTES = 1024 * 1024
 _RULE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 _TOML_POSITION = r"\(at line (\d+), column (\d+)\)"
 _CONFLICT = re.compile(r"^(<<<<<<< |=======$|>>>>>>> )", re.MULTILINE)
+# A line of the TOML most contract.toml and accord.toml files are written in, read
+# without tomllib (importing it costs a service's boot about as much as everything else
+# in this module): blank, or a bare key set to a basic string with no escape, a one-line
+# array of such strings or a decimal integer, then an optional comment. The classes are
+# TOML's own: a basic string or comment holds any character but the ASCII controls (tab
+# is allowed), '"' and, in a string, '\'.
+_PLAIN_STRING = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
+_PLAIN_LINE = re.compile(
+    r"[ \t]*(?:([A-Za-z0-9_-]+)[ \t]*=[ \t]*("
+    + _PLAIN_STRING
+    + r"|\[[ \t]*(?:"
+    + _PLAIN_STRING
+    + r"[ \t]*,[ \t]*)*(?:"
+    + _PLAIN_STRING
+    + r"[ \t]*)?\]"
+    + r"|0|[1-9][0-9]*)[ \t]*)?(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"
+)
 
 _CONTRACT_KEYS = frozenset(
     {"owner", "provider", "kind", "mode", "status", "description", "tags", "yanked", "rules"}
@@ -118,7 +134,7 @@ def _empty_rules() -> Mapping[str, RuleOverride]:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class RuleOverride:
     """A rule's severity changed for one contract or the whole registry, with the reason.
 
@@ -227,7 +243,7 @@ _TOOL_CONFIG_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ToolConfig:
     """``[tool.accord]`` of the nearest ``pyproject.toml`` that has one.
 
@@ -344,6 +360,11 @@ def loads_toml(data: bytes | str, *, file: str | None = None) -> dict[str, Any]:
             line=marker_line,
             column=1,
         )
+    plain = _plain_toml(text)
+    if plain is not None:
+        return plain
+    import tomllib  # the boot path's files are plain: only other TOML pays for it
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -362,6 +383,33 @@ def loads_toml(data: bytes | str, *, file: str | None = None) -> dict[str, Any]:
             line=line,
             column=column,
         ) from None
+
+
+def _plain_toml(text: str) -> dict[str, Any] | None:
+    """The table ``tomllib.loads(text)`` returns, when every line of ``text`` is a
+    :data:`_PLAIN_LINE` and no key repeats; else ``None``, and tomllib parses it (and
+    words any error). Such a line means in TOML what it means here: a string holds its
+    characters as written (there is no escape to decode), an array is the list of its
+    strings, an integer its decimal value. A carriage return is no plain line's: CRLF
+    files go to tomllib. tests/registry/test_config.py holds this to tomllib."""
+    table: dict[str, Any] = {}
+    for line in text.split("\n"):
+        match = _PLAIN_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match.groups()
+        if key is None:  # blank or a comment
+            continue
+        if key in table:
+            return None  # tomllib's error
+        if value[0] == '"':
+            table[key] = value[1:-1]
+        elif value[0] == "[":
+            # No string holds a '"': the text between the quotes is the strings.
+            table[key] = value.split('"')[1::2]
+        else:
+            table[key] = int(value)
+    return table
 
 
 # -- validation helpers ----------------------------------------------------------------

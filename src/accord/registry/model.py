@@ -50,7 +50,12 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
-from accord._dataclass_methods import generated_eq_and_hash, generated_methods, generated_repr
+from accord._dataclass_methods import (
+    frozen_dataclass,
+    generated_eq_and_hash,
+    generated_methods,
+    generated_repr,
+)
 from accord.core import jsondoc as _jsondoc
 from accord.core import pointer as _pointer
 from accord.core.frozen import FrozenDict, FrozenList, freeze, thaw
@@ -127,9 +132,11 @@ DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 # A contract id is made of ASCII a-z, 0-9, '-' and one '.': anything else in that place
 # (a byte order mark an editor wrote, an invisible character) makes the line malformed,
 # never the lock line of a contract that does not exist (its real version was then a
-# draft to `fmt`, which rewrote the published file).
-_LOCK_LINE = re.compile(r"^(?P<id>[a-z0-9.-]+) (?P<version>\S+) (?P<digest>sha256:[0-9a-f]{64})$")
-_LOCK_LINES = re.compile(_LOCK_LINE.pattern, re.MULTILINE)
+# draft to `fmt`, which rewrote the published file). MULTILINE, to search a whole lock
+# file; on one line (no "\n" in it) ^ and $ match where they would without it.
+_LOCK_LINES = re.compile(
+    r"^(?P<id>[a-z0-9.-]+) (?P<version>\S+) (?P<digest>sha256:[0-9a-f]{64})$", re.MULTILINE
+)
 # RFC 3986 fragment characters that need no percent-encoding.
 _FRAGMENT_SAFE = "/:@!$&'()*+,;=-._~?"
 
@@ -328,7 +335,7 @@ class _Document(_SlotField):
         return value if type(value) in (_Unparsed, _Deferred) else freeze(value)
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False, init=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ContractVersion:
     """One version file of a contract.
 
@@ -651,7 +658,7 @@ def _keep_bytes(version: ContractVersion, settings: RegistrySettings) -> None:
     _DOCUMENT_SLOT.__set__(version, _Unparsed(version.file, settings))
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class Contract:
     """A contract: its metadata and every version on disk, ascending.
 
@@ -1169,8 +1176,8 @@ def _canonical_version(text: str) -> Version | None:
 
 
 def _lock_row(line: str) -> tuple[str, str, str] | None:
-    """(contract id, version, digest) of one lock line, or ``None``."""
-    match = _LOCK_LINE.match(line)
+    """(contract id, version, digest) of one lock line (no "\\n" in it), or ``None``."""
+    match = _LOCK_LINES.match(line)
     return None if match is None else (match["id"], match["version"], match["digest"])
 
 
@@ -1913,11 +1920,17 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
 # What the bytes of a version file must show for it to be kept unread: a 2020-12 root
 # (every "$schema" names it, or there is none), and each "$ref" a plain pointer into the
 # file itself. Without a \u escape every key is spelled as written, so no "$schema",
-# "$ref" or "$id" can hide from this search.
-_ESCAPE = re.compile(rb"\\u")  # a compiled search: twice as fast as `in` on bytes
-# Text that opens an object: what raw.lstrip().startswith(b"{") tells, without copying
-# the file (bytes.lstrip() strips exactly these six ASCII whitespace bytes).
-_OBJECT_TEXT = re.compile(rb"[ \t\n\r\x0b\x0c]*\{")
+# "$ref" or "$id" can hide from this search. The patterns here are compiled on first use
+# (only the gate keeps files unread), not by every import: re parses a pattern in Python.
+
+
+@functools.cache
+def _object_text() -> re.Pattern[bytes]:
+    """Text that opens an object: what raw.lstrip().startswith(b"{") tells, without
+    copying the file (bytes.lstrip() strips exactly these six ASCII whitespace bytes)."""
+    return re.compile(rb"[ \t\n\r\x0b\x0c]*\{")
+
+
 # One pass over the keys that matter; each match is one of:
 # - a "$ref" whose value is a local pointer (group 1, never empty: it starts with "#"),
 # - a "$schema" naming 2020-12 (group 2),
@@ -1926,11 +1939,13 @@ _OBJECT_TEXT = re.compile(rb"[ \t\n\r\x0b\x0c]*\{")
 # The first two alternatives begin as the third does and never consume a '"' followed by
 # '$' (a value's closing quote is only looked ahead at), so the search stops at exactly
 # the keys a search for the third alone stops at.
-_DOLLAR_KEYS = re.compile(
-    rb'"\$ref"\s*:\s*"(#(?:/[^"\\%/~]*[^"\\%/~0-9][^"\\%/~]*)*)(?=")'
-    rb'|"\$schema"\s*:\s*"(https://json-schema\.org/draft/2020-12/schema)(?=")'
-    rb'|"\$(?:ref|schema|id|dynamicRef|recursiveRef)"'
-)
+@functools.cache
+def _dollar_keys() -> re.Pattern[bytes]:
+    return re.compile(
+        rb'"\$ref"\s*:\s*"(#(?:/[^"\\%/~]*[^"\\%/~0-9][^"\\%/~]*)*)(?=")'
+        rb'|"\$schema"\s*:\s*"(https://json-schema\.org/draft/2020-12/schema)(?=")'
+        rb'|"\$(?:ref|schema|id|dynamicRef|recursiveRef)"'
+    )
 
 
 def _local_refs(raw: bytes) -> list[str] | None:
@@ -1945,10 +1960,10 @@ def _local_refs(raw: bytes) -> list[str] | None:
     ``$recursiveRef``, another dialect (it is normalised), a pointer through an array, a
     percent-encoded or escaped pointer.
     """
-    if _ESCAPE.search(raw) is not None or _OBJECT_TEXT.match(raw) is None:
+    if _unicode_escape().search(raw) is not None or _object_text().match(raw) is None:
         return None
     refs: list[str] = []
-    for ref, schema in _DOLLAR_KEYS.findall(raw):
+    for ref, schema in _dollar_keys().findall(raw):
         if ref:
             refs.append(ref.decode("utf-8", "surrogateescape"))
         elif not schema:
@@ -2678,7 +2693,7 @@ class _Identity(Mapping[str, str]):
 _IDENTITY = _Identity()
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class _Normal:
     """A normalised document and the maps between its pointers and the original's."""
 
@@ -3076,7 +3091,13 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
 _NUMBER_SHAPE = bytes.maketrans(b"123456789.E", b"000000000ee")
 # Two-byte needles: a regex search for one scans several times faster than ``in``.
 _FLOAT_SHAPE = re.compile(rb"0e")
-_UNICODE_ESCAPE = re.compile(rb"\\u")
+
+
+@functools.cache
+def _unicode_escape() -> re.Pattern[bytes]:
+    """A ``\\u`` escape (a compiled search: twice as fast as ``in`` on bytes), compiled
+    when :func:`_local_refs` or :func:`own_source` first asks, not by every import."""
+    return re.compile(rb"\\u")
 
 
 def own_source(version: ContractVersion, bundle: Any) -> tuple[str, tuple[str, ...], bool] | None:
@@ -3112,7 +3133,7 @@ def _plain_text(text: bytes) -> bool:
     ``$dynamicRef``/``$recursiveRef`` (:func:`own_source`): no ``\\u`` escape, every
     number a short integer."""
     if (
-        _UNICODE_ESCAPE.search(text) is not None
+        _unicode_escape().search(text) is not None
         or b"$dynamicRef" in text
         or b"$recursiveRef" in text
     ):

@@ -26,10 +26,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
-from accord._dataclass_methods import generated_repr
+from accord._dataclass_methods import frozen_dataclass, generated_repr
 from accord.errors import InvalidRange, InvalidReference, InvalidVersion
 from accord.versions import Version, VersionRange
 
@@ -211,7 +211,7 @@ def slugify(external_name: str) -> str:
     return slug
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ContractRef:
     """A reference to a contract, optionally with a version or range.
 

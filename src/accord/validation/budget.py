@@ -21,11 +21,10 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from sys import intern
 from typing import Any
 
-from accord._dataclass_methods import generated_methods
+from accord._dataclass_methods import frozen_dataclass, generated_methods
 from accord.core import pointer as _pointer
 from accord.core.frozen import FrozenDict, FrozenList
 from accord.core.jsondoc import _msgspec_writers
@@ -51,7 +50,7 @@ MAX_ITEMS_BOUND = 10_000
 MAX_NODES_BOUND = 200_000
 
 
-@dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class SchemaLimits:
     """The ``accord.toml`` budgets a schema document must stay within.
 

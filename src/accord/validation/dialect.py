@@ -739,7 +739,12 @@ def _map_pointer(target: str, old_to_new: dict[str, str]) -> str:
 
 # --- references ----------------------------------------------------------------------
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+@functools.cache
+def _scheme() -> re.Pattern[str]:
+    """A URI scheme and its colon (compiled on first use: a registry without references
+    to other files never needs it)."""
+    return re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
 def classify_ref(ref: str) -> RefKind:
@@ -758,7 +763,7 @@ def classify_ref(ref: str) -> RefKind:
         return "local"
     if ref.startswith("//"):
         return "remote"
-    scheme = _SCHEME.match(ref)
+    scheme = _scheme().match(ref)
     if scheme is None:
         return "relative"
     return "accord" if scheme.group(0).lower() == "accord:" else "remote"
