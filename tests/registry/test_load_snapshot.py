@@ -62,6 +62,7 @@ def test_restored_registry_is_the_loaded_one(registry_root: Path) -> None:
             old.file,
             old.path,
         )
+        assert model.own_text(new) == model.own_text(old)  # what a validator compiles
         assert new.raw == old.raw  # reads a version the load left unread, checked
         assert new.document == old.document
         assert new.digest == old.digest
@@ -246,3 +247,29 @@ def test_an_interrupted_write_leaves_no_file(
     assert list((cache_dir() / "snapshots").iterdir()) == []
     model.Registry.load(registry_root)
     assert _restored(model.Registry.load(registry_root))
+
+
+def test_a_pattern_that_may_backtrack_is_still_capped_after_a_restore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot keeps whether a latest release's text may need the backtracking cap
+    (may_backtrack, computed when it is written): a restored validator is capped alike."""
+    from _registry_builders import DRAFT_2020_12, locked_version
+
+    root = tmp_path / "contracts"
+    lookahead = {"$schema": DRAFT_2020_12, "type": "string", "pattern": "^(?=a)a+$"}
+    plain = {"$schema": DRAFT_2020_12, "type": "string", "pattern": "^a+$"}
+    locked_version(root, "shop.look", "1.0.0", lookahead)
+    locked_version(root, "shop.plain", "1.0.0", plain)
+    for contract in ("look", "plain"):
+        (root / "shop" / contract / "contract.toml").write_text('owner = "team"\nkind = "event"\n')
+    monkeypatch.setattr(snapshot, "_SETTLED_NS", 0)
+    time.sleep(0.02)
+    loaded = model.Registry.load(root)
+    again = model.Registry.load(root)
+    assert _restored(again)
+    found = {v.ref: model.own_text(v) for v in again.versions()}
+    assert found == {v.ref: model.own_text(v) for v in loaded.versions()}
+    assert found["shop.look@1.0.0"] is not None and found["shop.look@1.0.0"][0][2] is True
+    assert found["shop.plain@1.0.0"] is not None and found["shop.plain@1.0.0"][0][2] is False
+    assert not accord.validator("shop.look@1.0.0", registry=again).is_valid("b")

@@ -191,7 +191,7 @@ class _Unparsed:
     reads it (:func:`own_text`).
     """
 
-    __slots__ = ("file", "limits", "max_bytes", "max_depth", "own")
+    __slots__ = ("backtracks", "file", "limits", "max_bytes", "max_depth", "own")
 
     def __init__(
         self,
@@ -204,6 +204,9 @@ class _Unparsed:
         self.max_depth = settings.max_depth
         self.limits = settings.limits
         self.own = own
+        # may_backtrack of the bytes, once known (a load snapshot keeps it): a pure
+        # function of the bytes, four regex scans of the whole text otherwise.
+        self.backtracks: bool | None = None
 
     def parse(self, raw: bytes) -> tuple[Any, list[str], bool]:
         """The frozen document, its ``$ref`` values and whether it is canonical
@@ -2508,6 +2511,8 @@ def _restorable(
 def _version_reduced(version: ContractVersion, settings: RegistrySettings) -> tuple[Any, ...]:
     document = _stored_document(version)
     raw = _RAW_SLOT.__get__(version, ContractVersion)
+    if type(document) is _Unparsed and document.own is not None and document.backtracks is None:
+        document.backtracks = may_backtrack(raw)  # what own_text asks: once, here
     if type(document) not in (_Deferred, _Unparsed):
         # Kept as its bytes (bytes written back are the file's: _drop_written_bytes),
         # parsed again on first read, as Registry.load(check_all=True) keeps a version.
@@ -2561,12 +2566,19 @@ def _version_restored(  # noqa: PLR0917 - one argument a slot
 def _unparsed_reduced(marker: _Unparsed) -> tuple[Any, ...]:
     return (
         _unparsed_restored,
-        (marker.file, marker.max_bytes, marker.max_depth, marker.limits, marker.own),
+        (
+            marker.file,
+            marker.max_bytes,
+            marker.max_depth,
+            marker.limits,
+            marker.own,
+            marker.backtracks,
+        ),
     )
 
 
-def _unparsed_restored(
-    file: str, max_bytes: int, max_depth: int, limits: Any, own: Any
+def _unparsed_restored(  # noqa: PLR0917 - one argument a slot
+    file: str, max_bytes: int, max_depth: int, limits: Any, own: Any, backtracks: bool | None
 ) -> _Unparsed:
     marker: _Unparsed = object.__new__(_Unparsed)
     marker.file = file
@@ -2574,6 +2586,7 @@ def _unparsed_restored(
     marker.max_depth = max_depth
     marker.limits = limits
     marker.own = own
+    marker.backtracks = backtracks
     return marker
 
 
@@ -3161,7 +3174,10 @@ def own_text(
         return None
     raw = _RAW_SLOT.__get__(version, ContractVersion)
     refs, recurses = kept.own
-    return (raw.decode("utf-8"), refs, may_backtrack(raw)), recurses
+    backtracks = kept.backtracks
+    if backtracks is None:
+        backtracks = kept.backtracks = may_backtrack(raw)
+    return (raw.decode("utf-8"), refs, backtracks), recurses
 
 
 def _as_bundled(index: _Index, version: ContractVersion, ref: str) -> bool:
