@@ -270,6 +270,8 @@ def test_a_pattern_that_may_backtrack_is_still_capped_after_a_restore(
     assert _restored(again)
     found = {v.ref: model.own_text(v) for v in again.versions()}
     assert found == {v.ref: model.own_text(v) for v in loaded.versions()}
-    assert found["shop.look@1.0.0"] is not None and found["shop.look@1.0.0"][0][2] is True
-    assert found["shop.plain@1.0.0"] is not None and found["shop.plain@1.0.0"][0][2] is False
+    assert found["shop.look@1.0.0"] is not None
+    assert found["shop.look@1.0.0"][0][2] is True
+    assert found["shop.plain@1.0.0"] is not None
+    assert found["shop.plain@1.0.0"][0][2] is False
     assert not accord.validator("shop.look@1.0.0", registry=again).is_valid("b")
