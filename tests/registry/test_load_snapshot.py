@@ -275,3 +275,23 @@ def test_a_pattern_that_may_backtrack_is_still_capped_after_a_restore(
     assert found["shop.plain@1.0.0"] is not None
     assert found["shop.plain@1.0.0"][0][2] is False
     assert not accord.validator("shop.look@1.0.0", registry=again).is_valid("b")
+
+
+def test_the_snapshot_directory_keeps_the_latest_few(
+    registry_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One snapshot per registry root, the least recently written removed past a bound:
+    temp copies and old worktrees do not fill the disk."""
+    monkeypatch.setattr(snapshot, "_KEPT", 3)
+    roots = []
+    for n in range(5):
+        copy = tmp_path / f"copy-{n}"
+        shutil.copytree(registry_root, copy)
+        roots.append(copy)
+    time.sleep(0.02)
+    for copy in roots:
+        model.Registry.load(copy)
+        time.sleep(0.01)
+    assert len(_snapshots(monkeypatch)) == 3
+    assert _restored(model.Registry.load(roots[-1]))
+    assert not _restored(model.Registry.load(roots[0]))

@@ -168,6 +168,7 @@ def write(
         path, secret = place
         body = _encode(found, state, reducers)
         _write(path, _MAGIC + _mac(secret, body) + body)
+        _prune(path.parent, keep=path)
     except (OSError, ValueError, TypeError, AttributeError, RecursionError, pickle.PicklingError):
         return  # no snapshot: the next load reads the files
 
@@ -216,6 +217,26 @@ def _encode(
     pickler.dispatch_table = table
     pickler.dump(state)
     return len(listed).to_bytes(4, "big") + listed + buffer.getvalue()
+
+
+# Snapshots kept at most (one per registry root: checkouts, worktrees, temp copies come
+# and go); past it the least recently written go, a cost only to their next load.
+_KEPT = 32
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    entries = []
+    for entry in os.scandir(directory):
+        if entry.name.endswith(".bin") and entry.path != str(keep):
+            try:
+                entries.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+            except OSError:
+                continue
+    for _, stale in sorted(entries)[: max(0, len(entries) + 1 - _KEPT)]:
+        try:
+            os.unlink(stale)
+        except OSError:
+            continue
 
 
 def _write(path: Path, data: bytes) -> None:
