@@ -81,7 +81,14 @@ def _place(root: Path) -> tuple[Path, bytes] | None:
 
     # The process settings a load's result depends on: the interpreter, accord's version
     # and how many digits an integer may have (a schema's long number is refused past it).
-    key = (str(root), __version__, sys.version, str(sys.get_int_max_str_digits()))
+    # (and which accord: two installations of one version would take turns otherwise).
+    key = (
+        str(root),
+        __version__,
+        os.path.dirname(os.path.abspath(__file__)),
+        sys.version,
+        str(sys.get_int_max_str_digits()),
+    )
     name = sha256("\0".join(key).encode("utf-8", "surrogatepass")).hexdigest()
     return directory / "snapshots" / f"{name}.bin", secret
 
