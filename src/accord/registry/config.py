@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, cast, get_args
@@ -88,7 +88,7 @@ _MAX_TOML_BYTES = 1024 * 1024
 # first use, so loading a registry does not compile them.
 _RULE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 _TOML_POSITION = r"\(at line (\d+), column (\d+)\)"
-_CONFLICT = re.compile(r"^(<<<<<<< |=======$|>>>>>>> )", re.MULTILINE)
+_CONFLICT = r"^(<<<<<<< |=======$|>>>>>>> )"
 # A line of the TOML most contract.toml and accord.toml files are written in, read
 # without tomllib (importing it costs a service's boot about as much as everything else
 # in this module): blank, or a bare key set to a basic string with no escape, a one-line
@@ -96,7 +96,7 @@ _CONFLICT = re.compile(r"^(<<<<<<< |=======$|>>>>>>> )", re.MULTILINE)
 # TOML's own: a basic string or comment holds any character but the ASCII controls (tab
 # is allowed), '"' and, in a string, '\'.
 _PLAIN_STRING = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
-_PLAIN_LINE = re.compile(
+_PLAIN_LINE = (
     r"[ \t]*(?:([A-Za-z0-9_-]+)[ \t]*=[ \t]*("
     + _PLAIN_STRING
     + r"|\[[ \t]*(?:"
@@ -106,6 +106,14 @@ _PLAIN_LINE = re.compile(
     + r"[ \t]*)?\]"
     + r"|0|[1-9][0-9]*)[ \t]*)?(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"
 )
+
+
+@cache
+def _plain_line() -> re.Pattern[str]:
+    """:data:`_PLAIN_LINE` compiled, on first use: a start that reads the load snapshot
+    (accord.registry.snapshot) reads no TOML at all."""
+    return re.compile(_PLAIN_LINE)
+
 
 _CONTRACT_KEYS = frozenset(
     {"owner", "provider", "kind", "mode", "status", "description", "tags", "yanked", "rules"}
@@ -350,7 +358,7 @@ def loads_toml(data: bytes | str, *, file: str | None = None) -> dict[str, Any]:
             ) from None
     else:
         text = data
-    marker = _CONFLICT.search(text)
+    marker = re.search(_CONFLICT, text, re.MULTILINE)
     if marker is not None:
         marker_line = text.count("\n", 0, marker.start()) + 1
         raise ConfigError(
@@ -393,8 +401,9 @@ def _plain_toml(text: str) -> dict[str, Any] | None:
     strings, an integer its decimal value. A carriage return is no plain line's: CRLF
     files go to tomllib. tests/registry/test_config.py holds this to tomllib."""
     table: dict[str, Any] = {}
+    plain_line = _plain_line().fullmatch
     for line in text.split("\n"):
-        match = _PLAIN_LINE.fullmatch(line)
+        match = plain_line(line)
         if match is None:
             return None
         key, value = match.groups()
