@@ -129,14 +129,20 @@ NAMESPACE_FILES = frozenset({"README.md"})
 BUNDLE_KEY_PREFIX = "accord~"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
+
 # A contract id is made of ASCII a-z, 0-9, '-' and one '.': anything else in that place
 # (a byte order mark an editor wrote, an invisible character) makes the line malformed,
 # never the lock line of a contract that does not exist (its real version was then a
 # draft to `fmt`, which rewrote the published file). MULTILINE, to search a whole lock
 # file; on one line (no "\n" in it) ^ and $ match where they would without it.
-_LOCK_LINES = re.compile(
-    r"^(?P<id>[a-z0-9.-]+) (?P<version>\S+) (?P<digest>sha256:[0-9a-f]{64})$", re.MULTILINE
-)
+# Compiled on first use (a start that reads the load snapshot reads no lock file).
+@functools.cache
+def _lock_lines() -> re.Pattern[str]:
+    return re.compile(
+        r"^(?P<id>[a-z0-9.-]+) (?P<version>\S+) (?P<digest>sha256:[0-9a-f]{64})$", re.MULTILINE
+    )
+
+
 # RFC 3986 fragment characters that need no percent-encoding.
 _FRAGMENT_SAFE = "/:@!$&'()*+,;=-._~?"
 
@@ -1180,7 +1186,7 @@ def _canonical_version(text: str) -> Version | None:
 
 def _lock_row(line: str) -> tuple[str, str, str] | None:
     """(contract id, version, digest) of one lock line (no "\\n" in it), or ``None``."""
-    match = _LOCK_LINES.match(line)
+    match = _lock_lines().match(line)
     return None if match is None else (match["id"], match["version"], match["digest"])
 
 
@@ -1194,7 +1200,7 @@ def _parse_lock(text: str, *, file: str = LOCK_FILE) -> tuple[list[_LockLine], l
     raw_lines = body.split("\n")
     # One search of the whole text finds at most one match per line: as many matches
     # as lines is every line well-formed (else each line is matched on its own).
-    rows: list[tuple[str, str, str] | None] = _LOCK_LINES.findall(body)
+    rows: list[tuple[str, str, str] | None] = _lock_lines().findall(body)
     if len(rows) != len(raw_lines):
         rows = [_lock_row(line) for line in raw_lines]
     for number, row in enumerate(rows, start=1):
@@ -1639,8 +1645,8 @@ def _own_bundle_refs(
     if (
         not keys_sorted
         or document.get("$schema") != DRAFT_2020_12
-        or _NOT_OWN_ESCAPE.search(raw) is not None
-        or _NOT_OWN_KEY.search(raw) is not None
+        or _not_own()[0].search(raw) is not None
+        or _not_own()[1].search(raw) is not None
         or not _plain_numbers(raw)
     ):
         return None
@@ -1655,17 +1661,24 @@ def _own_bundle_refs(
 # or a \u escape (a key could spell anything); then, every key being spelled as it
 # reads, an $id, $dynamicRef or $recursiveRef key. Two searches, each starting with a
 # literal byte: one alternation of all five scans several times slower.
-_NOT_OWN_ESCAPE = re.compile(rb'\\[u"]')
-_NOT_OWN_KEY = re.compile(rb'"\$(?:id"|dynamicRef|recursiveRef)')
+# Compiled on first use, as the two below (a start that reads the load snapshot parses
+# no version file).
+@functools.cache
+def _not_own() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    return re.compile(rb'\\[u"]'), re.compile(rb'"\$(?:id"|dynamicRef|recursiveRef)')
+
+
 # A local pointer $ref that percent-encoding leaves as it is (every character one that
 # quote() keeps with _FRAGMENT_SAFE, no "%"): then unquote and quote both give it back.
-_KEPT_BY_QUOTE = re.compile(r"#[A-Za-z0-9_.~/:@!$&'()*+,;=?-]*")
+@functools.cache
+def _kept_by_quote() -> re.Pattern[str]:
+    return re.compile(r"#[A-Za-z0-9_.~/:@!$&'()*+,;=?-]*")
 
 
 def _as_written_by_bundler(ref: str) -> bool:
     """Whether a ``$ref`` into its own document (``#`` or ``#/...``) is spelled as
     :func:`_as_bundled` requires: ``#`` and its pointer, quoted."""
-    if _KEPT_BY_QUOTE.fullmatch(ref) is not None:
+    if _kept_by_quote().fullmatch(ref) is not None:
         return True
     return ref == "#" + quote(unquote(ref[1:]), safe=_FRAGMENT_SAFE)
 
@@ -3102,8 +3115,12 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
 # "0e", a long integer 16 zeros (strings can hold the same bytes, which only make
 # ``own_source`` answer no).
 _NUMBER_SHAPE = bytes.maketrans(b"123456789.E", b"000000000ee")
+
+
 # Two-byte needles: a regex search for one scans several times faster than ``in``.
-_FLOAT_SHAPE = re.compile(rb"0e")
+@functools.cache
+def _float_shape() -> re.Pattern[bytes]:
+    return re.compile(rb"0e")
 
 
 @functools.cache
@@ -3157,7 +3174,7 @@ def _plain_text(text: bytes) -> bool:
 def _plain_numbers(text: bytes) -> bool:
     """Whether every number in JSON text is a short integer (:func:`_plain_text`)."""
     shape = text.translate(_NUMBER_SHAPE)
-    return _FLOAT_SHAPE.search(shape) is None and b"0" * 16 not in shape
+    return _float_shape().search(shape) is None and b"0" * 16 not in shape
 
 
 def own_text(

@@ -552,7 +552,7 @@ def _size_without_refs(node: Any) -> int | None:
 # is no "$ref" at all, which only makes every check that uses the list stricter (an
 # unresolvable extra value sends the loader to its exact walk, an extra target only
 # raises a count that is an upper bound anyway).
-_REF_VALUE = re.compile(rb'"\$ref"\s*:\s*"([^"]*)"')
+_REF_VALUE = rb'"\$ref"\s*:\s*"([^"]*)"'  # compiled (and cached) by re on first use
 
 
 def refs_within_limits(
@@ -584,7 +584,7 @@ def refs_and_growth_within_limits(
         SchemaError: exactly what :func:`check_limits` raises for ``document``.
     """
     limits = limits or SchemaLimits()
-    found = _REF_VALUE.findall(raw)
+    found = re.findall(_REF_VALUE, raw)
     if not isinstance(document, dict | list) or b"\\u" in raw or any(b"\\" in v for v in found):
         return freeze_within_limits(document, limits, file=file)[1], None
     refs = [value.decode("utf-8") for value in found]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from accord.validation.offline import rs_declared_validator, rs_validator
@@ -71,12 +71,15 @@ def _pattern_options() -> dict[str, Any]:
 # could spell any of them. Any other pattern fancy-regex hands whole to the linear regex
 # crate, where no backtracking step is ever counted. One search each: a pattern that
 # starts with a literal is searched for that byte first, an alternation is not.
-_BACKTRACKING_SYNTAX = (
-    re.compile(rb"\((?:\?(?!:)|\*)"),
-    re.compile(rb"\+(?<=[+*?}]\+)"),
-    re.compile(rb"\\\\(?![dDwWsSnrtfv.^$*+?()\[\]{}|/\"\\-])"),
-    re.compile(rb"\\u"),
-)
+# Compiled on first use (a start that reads the load snapshot has the answers).
+@cache
+def _backtracking_syntax() -> tuple[re.Pattern[bytes], ...]:
+    return (
+        re.compile(rb"\((?:\?(?!:)|\*)"),
+        re.compile(rb"\+(?<=[+*?}]\+)"),
+        re.compile(rb"\\\\(?![dDwWsSnrtfv.^$*+?()\[\]{}|/\"\\-])"),
+        re.compile(rb"\\u"),
+    )
 
 
 def may_backtrack(text: bytes) -> bool:
@@ -88,7 +91,7 @@ def may_backtrack(text: bytes) -> bool:
     escaped backslash followed by a letter counts as an escape, and a ``\\u`` escape
     (which could spell anything) counts as backtracking syntax.
     """
-    return any(syntax.search(text) is not None for syntax in _BACKTRACKING_SYNTAX)
+    return any(syntax.search(text) is not None for syntax in _backtracking_syntax())
 
 
 def _as_reference_reads(pattern: str) -> str:
