@@ -168,6 +168,27 @@ def deeper_than(value: Any, limit: int) -> bool:
     return bool(_containers(level))
 
 
+def _parsed_deeper_than(value: Any, limit: int) -> bool:
+    """:func:`deeper_than` of a value msgspec parsed from JSON text, without its type
+    survey (two thirds of its cost: 36,000 instructions against 103,000 on a 4.5 KB
+    order of 86 objects and arrays).
+
+    Sound because such a value holds only dicts with ``str`` keys, lists, ``str``,
+    ``int``, ``float``, ``bool`` and ``None`` (msgspec's untyped decoding), where
+    ``gc.get_referents`` hands out exactly a dict's values and a list's items and
+    nothing for a scalar (``_referents_ok`` checks this at import; the caller falls back
+    where it failed): each level is then exactly the values one container deeper, with
+    nothing else to filter out. Any other value (a ``Validator`` payload may hold
+    anything) needs :func:`deeper_than`.
+    """
+    level = _referents(value)
+    for _ in range(limit - 1):
+        if not level:
+            return False
+        level = _referents(*level)
+    return bool(_containers(level))
+
+
 def _deeper_than_slowly(value: Any, limit: int) -> bool:
     level = [value]
     for _ in range(limit):
@@ -773,7 +794,8 @@ def fast_or_miss(
     "ask :func:`loads`", never "invalid". msgspec parses; its value is accepted when:
 
     - every level of nesting opens with a ``{`` or ``[``, so their count bounds the
-      depth; only past ``max_depth`` of them is the value walked (:func:`deeper_than`);
+      depth; only past ``max_depth`` of them is the value walked
+      (:func:`_parsed_deeper_than`);
     - re-encoding the value gives ``raw`` itself (a compact text, what most senders
       write): an encoder writes each key of an object once, and msgspec writes UTF-8
       and refuses to write a lone surrogate, so the text names no key twice and is
@@ -813,7 +835,7 @@ def fast_or_miss(
             size, most = len(raw), max_depth + 1
             openers = size - len(raw.replace(b"{", b"", most))
             openers += size - len(raw.replace(b"[", b"", most))
-            if openers > max_depth and deeper_than(value, max_depth):
+            if openers > max_depth and _parsed_deeper_than(value, max_depth):
                 return MISS
         if encoded == raw:
             return value
@@ -983,7 +1005,7 @@ def loads_written(
         if value is not MISS and not (
             max_depth is not None
             and _more_openers_than(data, max_depth)
-            and deeper_than(value, max_depth)
+            and _parsed_deeper_than(value, max_depth)
         ):
             if sorted_text:
                 return value, True
