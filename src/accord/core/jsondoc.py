@@ -832,9 +832,8 @@ def fast_or_miss(
         # _more_openers_than, written out: this is validate_json's hot path, where a
         # call costs as much as one of the two searches.
         if max_depth is not None:
-            size, most = len(raw), max_depth + 1
-            openers = size - len(raw.replace(b"{", b"", most))
-            openers += size - len(raw.replace(b"[", b"", most))
+            most = max_depth + 1
+            openers = len(raw) - len(raw.replace(b"{", b"", most).replace(b"[", b"", most))
             if openers > max_depth and _parsed_deeper_than(value, max_depth):
                 return MISS
         if encoded == raw:
