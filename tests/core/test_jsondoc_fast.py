@@ -437,7 +437,7 @@ def test_a_call_re_entering_meanwhile_does_not_write_into_the_buffer_in_use(
     # twice) would be compared with the inner text's re-encoding (2 keys) and pass.
     outer = b'[{"a":1,"a":1}' + b",{}" * 70 + b"]"
     inner = b'[{"a":1,"b":1}' + b",{}" * 70 + b"]"
-    real = jsondoc.deeper_than
+    real = jsondoc._parsed_deeper_than
     entered: list[Any] = []
 
     def re_entering(value: Any, limit: int) -> bool:
@@ -446,7 +446,7 @@ def test_a_call_re_entering_meanwhile_does_not_write_into_the_buffer_in_use(
             entered[0] = fast_or_miss(inner, None, 64)
         return real(value, limit)
 
-    monkeypatch.setattr(jsondoc, "deeper_than", re_entering)
+    monkeypatch.setattr(jsondoc, "_parsed_deeper_than", re_entering)
     assert fast_or_miss(outer, None, 64) is MISS
     assert entered == [json.loads(inner)]
     with pytest.raises(DocumentError) as info:
@@ -465,6 +465,49 @@ def test_the_depth_bound_counts_every_opening_bracket(raw: bytes, limit: int) ->
     # capped deletions answer exactly what a full count of both brackets answers
     expected = raw.count(b"{") + raw.count(b"[") > limit
     assert jsondoc._more_openers_than(raw, limit) is expected
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values, st.integers(min_value=1, max_value=8))
+def test_the_parsed_value_walk_answers_as_the_careful_one(value: Any, limit: int) -> None:
+    # fast_or_miss walks what msgspec parsed without deeper_than's type survey: on
+    # such values (plain JSON types only) both answer alike, at every depth and limit
+    import msgspec
+
+    parsed = msgspec.json.decode(msgspec.json.encode(value))
+    for wrapped in (parsed, [parsed], {"k": [[parsed]]}):
+        assert jsondoc._parsed_deeper_than(wrapped, limit) is jsondoc.deeper_than(wrapped, limit)
+
+
+@pytest.mark.parametrize(
+    ("text", "deeper"),
+    [
+        (b"[" + b"[]," * 70 + b"[]]", False),  # 71 brackets, 2 deep
+        (b"[" * 64 + b"]" * 64, False),
+        (b'[{"a":' * 32 + b"{}" + b"}]" * 32, True),  # 65 deep
+        (b"[" + b"[" * 64 + b"1" + b"]" * 64 + b"," + b"{}," * 70 + b"1]", True),
+    ],
+)
+def test_a_text_with_more_brackets_than_the_cap_is_measured_exactly(
+    text: bytes, deeper: bool
+) -> None:
+    assert jsondoc._parsed_deeper_than(json.loads(text), 64) is deeper
+    if deeper:
+        assert fast_or_miss(text, None, 64) is MISS
+        with pytest.raises(DocumentError) as info:
+            loads_fast(text)
+        assert info.value.code == "json-too-deep"
+    else:
+        assert fast_or_miss(text, None, 64) == json.loads(text)
 
 
 def test_the_depth_bound_searches_a_bracket_dense_text_a_bounded_number_of_times() -> None:
