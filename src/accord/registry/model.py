@@ -612,6 +612,7 @@ def _loaded_version(
     yanked: str | None,
     digest: str | None,
     ref: str | None = None,
+    canonical_refs: tuple[str, ...] | None = None,
 ) -> ContractVersion:
     """``ContractVersion(contract_id=..., ..., yanked=...)`` with ``digest`` (and ``ref``,
     what :attr:`~ContractVersion.ref` computes: ``contract_id@version``) kept, as the
@@ -634,7 +635,7 @@ def _loaded_version(
     _SET_DRAFT(loaded, False)
     _SET_DIGEST(loaded, digest)
     _SET_REF(loaded, ref)
-    _SET_CANONICAL_REFS(loaded, None)
+    _SET_CANONICAL_REFS(loaded, canonical_refs)
     return loaded
 
 
@@ -2560,7 +2561,8 @@ def _version_restored(  # noqa: PLR0917 - one argument a slot
     ref: str | None,
     canonical_refs: tuple[str, ...] | None,
 ) -> ContractVersion:
-    loaded = _loaded_version(
+    # _loaded_version's arguments in order: pickle calls a reducer positionally.
+    return _loaded_version(
         contract_id,
         version,
         path,
@@ -2570,10 +2572,8 @@ def _version_restored(  # noqa: PLR0917 - one argument a slot
         yanked=yanked,
         digest=digest,
         ref=ref,
+        canonical_refs=canonical_refs,
     )
-    if canonical_refs is not None:
-        _SET_CANONICAL_REFS(loaded, canonical_refs)
-    return loaded
 
 
 def _unparsed_reduced(marker: _Unparsed) -> tuple[Any, ...]:

@@ -27,14 +27,13 @@ the load reads the files, as it does without one; ``ACCORD_LOAD_SNAPSHOT=0`` tur
 snapshots off.
 
 This module reads and writes the file; :mod:`accord.registry.model` says what a
-registry's state is (``_snapshot_state``) and builds one from it (``_from_snapshot``).
+registry's state is (``_snapshot_state``) and builds one from it (``_restore_snapshot``).
 
 Layer: registry.
 """
 
 from __future__ import annotations
 
-import _thread
 import copyreg
 import io
 import marshal
@@ -79,9 +78,9 @@ def _place(root: Path) -> tuple[Path, bytes] | None:
         return None
     from _sha256 import sha256  # type: ignore[import-not-found]  # builtin, no OpenSSL
 
-    # The process settings a load's result depends on: the interpreter, accord's version
-    # and how many digits an integer may have (a schema's long number is refused past it).
-    # (and which accord: two installations of one version would take turns otherwise).
+    # What a load's result depends on besides its inputs: accord's version and
+    # installation (two of one version would take turns otherwise), the interpreter, and
+    # how many digits an integer may have (a schema's longer number is refused).
     key = (
         str(root),
         __version__,
@@ -247,17 +246,9 @@ def _prune(directory: Path, keep: Path) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
+    """``data`` at ``path`` through a temp file beside it (removed if the write fails),
+    readable by this user only; no fsync: a torn snapshot fails its signature."""
+    from accord.core.jsondoc import atomic_write
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{_thread.get_ident()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
-        os.replace(temp, path)
-    except OSError:
-        temp.unlink(missing_ok=True)  # a full disk leaves nothing behind
-        raise
+    atomic_write(path, data, new_mode=0o600, durable=False)
