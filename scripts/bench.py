@@ -17,10 +17,14 @@ How a figure is made, so that it can back a claim (docs/performance.md says it a
   (contenders interleaved with their floors, so a slow minute hits both), after one
   warm-up call of each in-process side; a row reports the median of its rounds and its spread: the
   relative half-width of the 95% distribution-free confidence interval of the median
-  (``scripts/bench_stats.py``). Rounds are added to a row until that spread is under
-  10% on both sides, or the row's round cap or time budget is reached;
+  (``scripts/bench_stats.py``). A row with a floor is judged by its ratio, taken per
+  round (both sides back to back) and reported as the median of those ratios with the
+  same interval: the drift of a shared machine's speed cancels in it. Rounds are added
+  to a row until the spread of what it is judged by is under 10%, or the row's round cap
+  or time budget is reached;
 - the previous ``.bench/results.json`` is kept (``results.previous.json``) and every row
-  states how far its median and ratio moved from it; moves over 15% are flagged;
+  states how far its median, its floor's and its ratio moved from it; a move over 15% of
+  what the row is judged by (its ratio, or its figure) is flagged;
 - registries of 100 / 1,000 / 5,000 contracts x 3 versions are generated
   deterministically (``scripts/bench_registry.py``) and cached under ``.bench/``.
 
@@ -41,6 +45,7 @@ import datetime
 import functools
 import itertools
 import json
+import math
 import os
 import platform
 import random
@@ -64,7 +69,7 @@ sys.path[:0] = [str(SRC), str(ROOT / "scripts")]
 import bench_registry  # noqa: E402 - a sibling script
 import bench_stats  # noqa: E402 - a sibling script
 
-RESULTS_FORMAT = 2
+RESULTS_FORMAT = 3
 # A re-run's median moving more than this is flagged (issue 17: "a re-run stays within 15%").
 RERUN_LIMIT_PCT = 15.0
 LIBRARIES = (
@@ -182,8 +187,13 @@ class Row:
         return [self.contender, *([self.floor] if self.floor else [])]
 
     def spread(self) -> float:
-        """The larger spread of its sides, in %."""
-        return max(bench_stats.spread_of(side.values) for side in self.sides)
+        """The spread of what the row is judged by, in %: its paired ratio when it has a
+        floor (``bench_stats``: the drift of the machine cancels in each round's ratio),
+        else its contender's figure."""
+        if self.floor is None:
+            return bench_stats.spread_of(self.contender.values)
+        ratios = bench_stats.paired_ratios(self.contender.values, self.floor.values)
+        return bench_stats.spread_of(ratios) if ratios else math.inf
 
 
 def wants_more(row: Row, policy: Policy, *, overtime: bool = False) -> bool:
@@ -1171,12 +1181,14 @@ def row_result(row: Row) -> dict[str, Any]:
     floor = (
         {"label": row.floor.label, **bench_stats.summarize(row.floor.values)} if row.floor else None
     )
-    ratio = ratio_interval = None
-    if floor and floor["median"]:
-        ratio = contender["median"] / floor["median"]
-        ratio_interval = bench_stats.quotient_interval(
-            tuple(contender["interval"]), tuple(floor["interval"])
+    ratio = ratio_interval = paired = ratio_of_medians = None
+    if floor and floor["median"] and row.floor is not None:
+        # the median of the per-round ratios (bench_stats: paired), with its interval
+        paired = bench_stats.summarize(
+            bench_stats.paired_ratios(row.contender.values, row.floor.values)
         )
+        ratio, ratio_interval = paired["median"], tuple(paired["interval"])
+        ratio_of_medians = contender["median"] / floor["median"]
     checks, sure = [], []
     if row.max_ratio is not None and ratio is not None:
         checks.append(ratio <= row.max_ratio)
@@ -1184,7 +1196,7 @@ def row_result(row: Row) -> dict[str, Any]:
     if row.max_value is not None:
         checks.append(contender["median"] <= row.max_value)
         sure.append(contender["interval"][1] <= row.max_value)
-    spreads = [side["spread_pct"] for side in (contender, floor) if side]
+    judged = paired if paired is not None else contender
     return {
         "id": row.id,
         "group": row.group,
@@ -1194,12 +1206,16 @@ def row_result(row: Row) -> dict[str, Any]:
         "floor": floor,
         "ratio": ratio,
         "ratio_interval": list(ratio_interval) if ratio_interval else None,
+        # the per-round ratios (their median is "ratio"), and the ratio of the two medians
+        "paired_ratio": paired,
+        "ratio_of_medians": ratio_of_medians,
         "goal": row.goal,
         "met": all(checks) if checks else None,
         # met by the whole interval, not only by the median (the ratio's upper bound)
         "met_by_interval": all(sure) if sure else None,
-        # the larger spread of its sides (None: a side has no relative figure)
-        "spread_pct": None if None in spreads else max(spreads),
+        # the spread of what the row is judged by: the paired ratio when it has a floor,
+        # else its figure (None: no relative figure); each side keeps its own
+        "spread_pct": judged["spread_pct"],
         "rounds": contender["n"],
         "seconds": round(row.seconds, 2),
     }
@@ -1209,7 +1225,7 @@ def compare(result: dict[str, Any], previous: dict[str, Any] | None) -> None:
     """Add to every row of ``result`` how far its median and ratio moved from the same
     row of ``previous`` (the run before), and a summary of the rows that moved over
     ``RERUN_LIMIT_PCT``."""
-    if not previous or previous.get("format_version") not in (1, RESULTS_FORMAT):
+    if not previous or previous.get("format_version") not in (1, 2, RESULTS_FORMAT):
         result["previous"] = None
         for row in result["rows"]:
             row["previous"] = None
@@ -1225,12 +1241,22 @@ def compare(result: dict[str, Any], previous: dict[str, Any] | None) -> None:
         compared += 1
         change = bench_stats.moved_pct(row["contender"]["median"], old["contender"]["median"])
         ratio_change = bench_stats.moved_pct(row["ratio"], old.get("ratio"))
-        worst = max((abs(c) for c in (change, ratio_change) if c is not None), default=0.0)
+        floor_change = (
+            bench_stats.moved_pct(row["floor"]["median"], old["floor"]["median"])
+            if row.get("floor") and old.get("floor")
+            else None
+        )
+        # a row with a floor is judged by its ratio: the machine's own change of speed
+        # between the runs moves both medians (the floor's move shows it) and cancels in
+        # the ratio; a row without one, by its figure
+        judged = ratio_change if row.get("floor") else change
+        worst = abs(judged) if judged is not None else 0.0
         row["previous"] = {
             "median": old["contender"]["median"],
             "ratio": old.get("ratio"),
             "moved_pct": None if change is None else round(change, 1),
             "ratio_moved_pct": None if ratio_change is None else round(ratio_change, 1),
+            "floor_moved_pct": None if floor_change is None else round(floor_change, 1),
             "over": worst > RERUN_LIMIT_PCT,
         }
         if worst > RERUN_LIMIT_PCT:
@@ -1323,10 +1349,12 @@ def run(
             "overtime": deadline is not None and time.perf_counter() > deadline,
         },
         "method": (
-            "median of interleaved rounds in random order; spread = the larger half of "
-            "the 95% distribution-free confidence interval of the median (order "
-            "statistics), over the median; rounds added until it is under "
-            f"{policy.target_pct:g}% or a cap is hit; CPU time: in-process calls in "
+            "median of interleaved rounds in random order; a ratio is the median of the "
+            "per-round ratios (each round measures both sides back to back); spread = the "
+            "larger half of the 95% distribution-free confidence interval of the median "
+            "(order statistics), over the median; rounds added until the spread of what a "
+            f"row is judged by (its ratio, or its figure) is under {policy.target_pct:g}% "
+            "or a cap is hit; CPU time: in-process calls in "
             "batches, fresh-process rows the child's user + system time, accord "
             "byte-compiled as installed; memory: the child's VmHWM"
         ),

@@ -47,19 +47,25 @@ def _met(row: dict[str, Any]) -> str:
 
 
 def _ratio(row: dict[str, Any]) -> str:
-    return f"{row['ratio']:.2f}x" if row["ratio"] is not None else "—"
+    """The ratio (the median of the per-round ratios) and its spread, when it has one."""
+    if row["ratio"] is None:
+        return "—"
+    return f"{row['ratio']:.2f}x" + _spread(row.get("paired_ratio"))
 
 
 def moved(row: dict[str, Any], *, markdown: bool = True) -> str:
-    """How far the row moved from the previous run: its median, and its ratio."""
+    """How far the row moved from the previous run: its ratio (what a row with a floor is
+    judged by), its median, and its floor's."""
     before = row.get("previous")
     if not before:
         return "—"
     parts = []
-    if before["moved_pct"] is not None:
-        parts.append(f"{before['moved_pct']:+.0f}%")
     if before["ratio_moved_pct"] is not None:
         parts.append(f"ratio {before['ratio_moved_pct']:+.0f}%")
+    if before["moved_pct"] is not None:
+        parts.append(f"{before['moved_pct']:+.0f}%")
+    if before.get("floor_moved_pct") is not None:
+        parts.append(f"floor {before['floor_moved_pct']:+.0f}%")
     text = ", ".join(parts) or "—"
     if before["over"]:
         return f"**{text}**" if markdown else f"{text} (OVER)"
@@ -123,7 +129,8 @@ def summary(result: dict[str, Any]) -> list[str]:
             else "."
         )
         + f" Met even at the unfavourable end of the interval: {sure} of {len(goals)}.",
-        f"Spread under {limit:g}%: {len(measured) - len(wide)} of {len(measured)} measured rows"
+        f"Spread under {limit:g}% (of the ratio for a row with a floor, else of its figure): "
+        f"{len(measured) - len(wide)} of {len(measured)} measured rows"
         + (f" (over: {', '.join(wide)})." if wide else ".")
         + _few(measured),
     ]
@@ -146,7 +153,8 @@ def summary(result: dict[str, Any]) -> list[str]:
             f"Against the previous run ({before['date']}, scale `{before['scale']}`"
             + (f"; {', '.join(caveats)}" if caveats else "")
             + f"): {before['rows_compared'] - len(over)} of {before['rows_compared']} rows "
-            f"moved less than {limit:g}%" + (f" (over: {', '.join(over)})." if over else ".")
+            f"moved less than {limit:g}% (the ratio for a row with a floor, else its figure)"
+            + (f" (over: {', '.join(over)})." if over else ".")
         )
     return lines
 
@@ -157,7 +165,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         header(result),
         "",
         (
-            "| path | accord (median ± spread) | floor / peer | ratio | goal | met "
+            "| path | accord (median ± spread) | floor / peer | ratio ± spread | goal | met "
             "| moved since the previous run |"
         ),
         "|---|---|---|---|---|---|---|",
@@ -187,7 +195,7 @@ def render_text(result: dict[str, Any]) -> str:
                 row["path"].replace("`", ""),
                 value(row["contender"]["median"], row["unit"]) + _spread(row["contender"]),
                 f"{value(floor['median'], row['unit'])}{_spread(floor)}" if floor else "",
-                f"{row['ratio']:.2f}x" if row["ratio"] is not None else "",
+                _ratio(row) if row["ratio"] is not None else "",
                 row["goal"],
                 {True: "yes", False: "NO", None: ""}[row["met"]],
                 moved(row, markdown=False),
@@ -206,14 +214,15 @@ def render_readme(result: dict[str, Any]) -> str:
     intro = (
         f"Measured by `make bench` (scale `{result['scale']}`) on {result['date'][:10]}: "
         f"{m['cpu'] or m['machine']}, {m['cpus']} CPUs, Python {v['python']}. CPU time, "
-        "medians; ± covers the 95% confidence interval of the median (its larger side), the "
-        "ratio is to the floor or peer measured in the same run. Every row, the peers' "
+        "medians; ± covers the 95% confidence interval of the median (its larger side); the "
+        "ratio is to the floor or peer measured in the same run, the median of the ratios of "
+        "each round (both sides measured back to back). Every row, the peers' "
         "versions and the method: [docs/performance.md](docs/performance.md)."
     )
     lines = [
         intro,
         "",
-        "| path | accord | floor / peer | ratio | goal | met |",
+        "| path | accord | floor / peer | ratio ± spread | goal | met |",
         "|---|---|---|---|---|---|",
     ]
     for row in result["rows"]:

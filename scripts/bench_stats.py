@@ -15,6 +15,15 @@ the spread (95%): a row is measured until its spread is under 10%, so that a re-
 median stays within about 15%. This covers the noise *within* a run; a shift of the
 machine's load *between* runs is what the previous-run comparison (``moved``) shows.
 
+A row with a floor is judged by its **ratio**, and the ratio is paired: every round
+measures both sides once, back to back in a random order, so ``contender[i] / floor[i]``
+is one measurement of the ratio taken while the machine ran at one speed. The row's ratio
+is the median of those per-round ratios, with the same order-statistic interval and
+spread. On a shared host the machine's speed drifts over minutes (two runs an hour apart
+have differed by 45% on both sides of every micro row, with their ratios within 2%): the
+drift widens each side's interval but cancels in each round's ratio, which is the figure
+a goal states. The ratio of the two medians is kept as information.
+
 The interquartile range over the median (``iqr_pct``) is kept as information on how much
 single samples vary; it says nothing about how far a median can move.
 """
@@ -101,6 +110,12 @@ def spread_of(values: Sequence[float]) -> float:
     median = statistics.median(values)
     spread = relative_half_width(median, median_interval(values))
     return math.inf if spread is None else spread
+
+
+def paired_ratios(top: Sequence[float], bottom: Sequence[float]) -> list[float]:
+    """``top[i] / bottom[i]`` for every round ``i`` both sides measured (a round measures
+    each side of a row once); rounds whose floor measured 0 have no ratio."""
+    return [a / b for a, b in zip(top, bottom, strict=False) if b > 0]
 
 
 def quotient_interval(

@@ -65,7 +65,7 @@ def test_the_registry_generator_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_results_have_every_field_a_claim_needs(result: dict[str, Any]) -> None:
-    assert result["format_version"] == 2
+    assert result["format_version"] == 3
     assert {
         "date",
         "machine",
@@ -130,6 +130,8 @@ def test_results_have_every_field_a_claim_needs(result: dict[str, Any]) -> None:
             "floor",
             "ratio",
             "ratio_interval",
+            "paired_ratio",
+            "ratio_of_medians",
             "goal",
             "met",
             "met_by_interval",
@@ -149,11 +151,22 @@ def test_results_have_every_field_a_claim_needs(result: dict[str, Any]) -> None:
             assert side["confidence"] == 0.5
             assert side["spread_pct"] >= 0
         if row["floor"] is not None:
-            assert row["ratio"] == pytest.approx(
+            # the ratio is the median of the per-round ratios, judged by their spread
+            per_round = [
+                a / b
+                for a, b in zip(row["contender"]["samples"], row["floor"]["samples"], strict=True)
+            ]
+            assert row["paired_ratio"]["samples"] == per_round
+            assert row["ratio"] == pytest.approx(sum(per_round) / 2)
+            assert row["spread_pct"] == row["paired_ratio"]["spread_pct"]
+            assert row["ratio_of_medians"] == pytest.approx(
                 row["contender"]["median"] / row["floor"]["median"]
             )
             low, high = row["ratio_interval"]
             assert low <= row["ratio"] <= high
+        else:
+            assert row["paired_ratio"] is None
+            assert row["spread_pct"] == row["contender"]["spread_pct"]
         if row["goal"] == "(info)":  # a peer beside accord: no goal
             assert row["met"] is None
             continue
@@ -262,6 +275,60 @@ def test_ratio_intervals_and_moves() -> None:
     assert stats.moved_pct(80.0, 100.0) == pytest.approx(-20.0)
     assert stats.moved_pct(None, 100.0) is None
     assert stats.moved_pct(1.0, 0.0) is None
+
+
+def test_a_ratio_is_paired_by_round_so_the_machine_s_drift_cancels() -> None:
+    stats = _script("bench_stats")
+    bench = _script("bench")
+    # a machine whose speed drifts by up to 40% from round to round, and a contender
+    # that costs 1.4x its floor in every round: each side is noisy, the ratio is not
+    speed = [1.0, 1.4, 0.8, 1.2, 0.9, 1.3, 1.0, 0.85, 1.1, 1.35, 0.95]
+    floor = [0.5 * s for s in speed]
+    contender = [0.7 * s for s in speed]
+    assert stats.paired_ratios(contender, floor) == pytest.approx([1.4] * len(speed))
+    assert stats.paired_ratios([1.0, 2.0], [0.0, 1.0]) == [2.0]  # a 0 floor has no ratio
+    row = bench.Row(
+        "r",
+        "g",
+        "r",
+        bench.Side("a", lambda: 0.0),
+        bench.Side("b", lambda: 0.0),
+        "<= 1.5x",
+        max_ratio=1.5,
+    )
+    row.contender.values, row.floor.values = contender, floor
+    assert stats.spread_of(contender) > 15.0 < stats.spread_of(floor)
+    assert row.spread() == pytest.approx(0.0)  # judged by the ratio
+    result = bench.row_result(row)
+    assert result["ratio"] == pytest.approx(1.4)
+    assert result["spread_pct"] == 0.0
+    assert result["contender"]["spread_pct"] > 15.0  # each side keeps its own spread
+    assert result["met"] is True
+    # a row without a floor is judged by its own figure
+    alone = bench.Row("s", "g", "s", bench.Side("a", lambda: 0.0), None, "< 5 ms")
+    alone.contender.values = contender
+    assert alone.spread() == stats.spread_of(contender)
+    assert bench.row_result(alone)["spread_pct"] == pytest.approx(
+        stats.spread_of(contender), abs=0.1
+    )
+
+
+def test_a_move_of_the_machine_between_runs_is_not_a_move_of_a_ratio() -> None:
+    bench = _script("bench")
+    machine = {"cpu": "x", "cpus": 2, "system": "s", "machine": "m", "memory_gib": 1}
+    run = {"format_version": 3, "machine": machine, "versions": {}, "date": "d", "scale": "s"}
+    old = {**run, "rows": [_measured("a", 1.0, 0.5), _measured("b", 1.0)]}
+    # the machine ran 45% faster: both sides of "a" moved, its ratio did not; "b" has no
+    # floor, so its own move is what counts
+    new = {**run, "rows": [_measured("a", 0.55, 0.275), _measured("b", 0.55)]}
+    bench.compare(new, old)
+    a, b = new["rows"]
+    assert a["previous"]["moved_pct"] == -45.0
+    assert a["previous"]["floor_moved_pct"] == -45.0
+    assert a["previous"]["ratio_moved_pct"] == 0.0
+    assert a["previous"]["over"] is False
+    assert b["previous"]["over"] is True
+    assert new["previous"]["moved_over_limit"] == ["b"]
 
 
 # -- the round policy (scripts/bench.py run_group), with fake samples and a fake clock ------
@@ -473,6 +540,7 @@ def test_each_row_states_how_far_it_moved_from_the_previous_run() -> None:
         "ratio": 1.0,
         "moved_pct": 10.0,
         "ratio_moved_pct": 10.0,
+        "floor_moved_pct": 0.0,
         "over": False,
     }
     assert b["previous"]["moved_pct"] == 20.0
@@ -484,9 +552,10 @@ def test_each_row_states_how_far_it_moved_from_the_previous_run() -> None:
     assert new["previous"]["same_machine"] is True
     # the table states it, and the summary names the row that moved too far
     table = render.render_markdown(new)
-    assert "| +10%, ratio +10% |" in table
+    assert "| ratio +10%, +10%, floor +0% |" in table
     assert "| **+20%** |" in table
-    assert "1 of 2 rows moved less than 15% (over: b)" in table
+    assert "1 of 2 rows moved less than 15% (the ratio for a row with a floor" in table
+    assert "else its figure) (over: b)" in table
     # no previous run (or one of an unknown format): nothing compared, and said so
     bench.compare(new, None)
     assert new["previous"] is None
