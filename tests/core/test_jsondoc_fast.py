@@ -675,3 +675,51 @@ def test_msgspec_formats_without_touching_a_token() -> None:
     assert (
         msgspec.json.format(b'{"a" : [ 1 ,2 ] }', indent=2) == b'{\n  "a": [\n    1,\n    2\n  ]\n}'
     )
+
+
+# Validator.validate_json reads bytes and text through fast_or_miss, then the strict
+# loader when it misses: it must read and refuse every text exactly as the strict loader
+# does, with the fast path on and where the referents walk is not trusted (no fast path).
+
+
+def _validate_json(validator: Any) -> Any:
+    def read(data: bytes | str, **_: Any) -> Any:
+        return validator.validate_json(data)
+
+    return read
+
+
+def _strict(max_depth: int) -> Any:
+    def read(data: bytes | str, **_: Any) -> Any:
+        return loads(data, max_bytes=None, max_depth=max_depth, exact_numbers=True)
+
+    return read
+
+
+@pytest.fixture(params=["fast-path", "without-fast-path"])
+def open_validator(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from accord.validation.validator import Validator
+
+    if request.param == "without-fast-path":
+        monkeypatch.setattr(jsondoc, "_referents_ok", False)
+    return Validator({})
+
+
+@pytest.mark.parametrize("data", CORNERS, ids=[repr(c)[:40] for c in CORNERS])
+def test_validate_json_reads_as_the_strict_loader_on_corners(
+    data: bytes, open_validator: Any
+) -> None:
+    assert _outcome(_validate_json(open_validator), data) == _outcome(_strict(64), data)
+    text = data.decode("utf-8", "surrogateescape")
+    assert _outcome(_validate_json(open_validator), text) == _outcome(_strict(64), text)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_texts(), _ws)
+def test_validate_json_reads_as_the_strict_loader_on_generated_texts(text: str, pad: str) -> None:
+    from accord.validation.validator import Validator
+
+    data = (pad + text + pad).encode()
+    for depth in (64, 3):  # a low cap: the openers' count decides often
+        validator = Validator({}, max_depth=depth)
+        assert _outcome(_validate_json(validator), data) == _outcome(_strict(depth), data)
