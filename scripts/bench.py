@@ -91,7 +91,8 @@ LIBRARIES = (
 class Policy:
     """How many rounds a row gets. Each row runs at least a minimum number of rounds (more
     for cheap rounds), then more until the spread of what it is judged by (``Row.spread``:
-    its paired ratio, or its figure) is at most ``target_pct``, unless it has run ``max_rounds`` rounds or spent ``budget`` seconds."""
+    its paired ratio, or its figure) is at most ``target_pct``, unless it has run
+    ``max_rounds`` rounds or spent ``budget`` seconds."""
 
     target_pct: float = 10.0  # sqrt(2) x 10% ~ 14%: a re-run's median within 15%
     fast_rounds: int = 21  # the minimum when a round takes under 0.1 s

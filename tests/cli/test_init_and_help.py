@@ -120,3 +120,22 @@ def test_a_command_parser_is_the_full_parsers_for_that_command(
         return action.choices[command]
 
     assert sub(_parser_for([command])).format_help() == sub(build_parser()).format_help()
+
+
+def test_new_refuses_a_provider_no_record_can_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "contracts"]) == 0
+    capsys.readouterr()
+    argv = ["new", "--registry", "contracts", "orders.placed", "--owner", "o", "--kind", "event"]
+    assert main([*argv, "--provider", "../orders"]) == 2
+    err = capsys.readouterr().err
+    assert "config-invalid-value" in err
+    assert "/provider" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "contracts" / "orders").exists()  # nothing written
+    assert main([*argv, "--provider", "orders-service"]) == 0
+    assert Registry.load(tmp_path / "contracts").contract("orders.placed").meta.provider == (
+        "orders-service"
+    )

@@ -110,6 +110,12 @@ BASE = 'owner = "a"\nkind = "event"\n'
         pytest.param(BASE + '[rules.pattern-changed]\nseverity = "off"\nreason = "x"\nuntil = 2\n', "config-unknown-key", "/rules/pattern-changed/until", id="rule-unknown-key"),
         pytest.param(BASE + '[rules.Pattern_Changed]\nseverity = "off"\nreason = "x"\n', "config-invalid-value", "/rules/Pattern_Changed", id="rule-id-not-kebab"),
         pytest.param(BASE + "rules = 1\n", "config-invalid-value", "/rules", id="rules-not-table"),
+        # a provider is the service name `verify --provider`, verification records and
+        # deployment records use: one no record can carry would tie the contract to no one
+        pytest.param(BASE + 'provider = "../x"\n', "config-invalid-value", "/provider", id="provider-path"),
+        pytest.param(BASE + 'provider = "Orders Service"\n', "config-invalid-value", "/provider", id="provider-not-a-name"),
+        pytest.param(BASE + 'provider = "con"\n', "config-invalid-value", "/provider", id="provider-device-name"),
+        pytest.param(BASE + 'provider = "orders_service"\n', "config-invalid-value", "/provider", id="provider-underscore"),
     ],
 )  # fmt: skip
 def test_contract_errors(text: str, code: str, pointer: str) -> None:

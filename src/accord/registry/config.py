@@ -454,6 +454,27 @@ class _Keys:
             raise self.error("config-invalid-value", f"{key!r} must be a non-empty string", key)
         return value
 
+    def service(self, key: str) -> str | None:
+        """A service's name (``provider``): the name ``accord verify --provider``,
+        verification records and deployment records use, so a name they cannot carry
+        (a path, spaces, capitals) would tie a contract to no service at all."""
+        value = self.string(key)
+        if value is None:
+            return None
+        from accord.errors import InvalidReference
+        from accord.registry.names import validate_name
+
+        try:
+            validate_name(value, what=key)
+        except InvalidReference as exc:
+            raise self.error(
+                "config-invalid-value",
+                f"{exc.message}; {key!r} names the service that produces the payload, as "
+                "`accord verify --provider` and its records do",
+                key,
+            ) from None
+        return value
+
     def path(self, key: str) -> str | None:
         """A non-empty string naming a file or directory: no NUL, which TOML can spell
         (``"\\u0000"``) and no path can hold (it was a ``ValueError`` at first use)."""
@@ -655,7 +676,7 @@ def _contract_meta(
     kind = attempt(lambda: keys.choice("kind", KINDS, required=True))
     mode = attempt(lambda: keys.choice("mode", MODES)) or default_mode
     status = attempt(lambda: keys.choice("status", STATUSES)) or "stable"
-    provider = attempt(lambda: keys.string("provider"))
+    provider = attempt(lambda: keys.service("provider"))
     description = keys.take("description")
     if description is not None and not isinstance(description, str):
         errors.append(
