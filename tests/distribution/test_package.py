@@ -188,6 +188,12 @@ def test_names_and_versions(
         pytest.param({"name": "-bad"}, "package-bad-name", id="bad-name"),
         pytest.param({"name": "accord"}, "package-bad-name", id="shadows-accord"),
         pytest.param({"name": "1abc"}, "package-bad-name", id="not-an-identifier"),
+        # installed, the wheel would replace another distribution's modules (or Python's)
+        pytest.param({"name": "pydantic"}, "package-name-taken", id="an-installed-library"),
+        pytest.param({"name": "PyDantic"}, "package-name-taken", id="its-spelling-too"),
+        pytest.param({"name": "jsonschema-rs"}, "package-name-taken", id="its-distribution"),
+        pytest.param({"name": "json"}, "package-name-taken", id="the-standard-library"),
+        pytest.param({"name": "typing.extensions"}, "package-name-taken", id="a-module-spelling"),
     ],
 )
 def test_bad_names_and_versions(
@@ -334,3 +340,34 @@ def test_export_cli(registry: Path, central: Path, capsys: pytest.CaptureFixture
         )
         == 2
     )
+
+
+def test_a_name_an_installed_registry_package_holds_is_its_own_to_reuse(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A newer release of a registry package already installed (its distribution declares
+    # the accord.registries entry point) replaces it, as a release should.
+    from accord.distribution import wheel
+
+    monkeypatch.setattr(
+        wheel, "_installed_owners", lambda: {"acme_contracts": {"acme-contracts": True}}
+    )
+    _, built, _ = build(registry, tmp_path / "dist", name="acme-contracts")
+    assert built.name.startswith("acme_contracts-")
+    # ... and one whose distribution is no registry package is refused
+    monkeypatch.setattr(
+        wheel, "_installed_owners", lambda: {"acme_contracts": {"acme-tools": False}}
+    )
+    with pytest.raises(UsageError) as info:
+        package_registry(registry, tmp_path / "dist2", models=False, name="acme-contracts")
+    assert info.value.code == "package-name-taken"
+    assert "acme-tools" in str(info.value)
+    assert not (tmp_path / "dist2").exists()
+    # the generated models' module (acme_contracts_models) is the package's too
+    monkeypatch.setattr(
+        wheel, "_installed_owners", lambda: {"acme_contracts_models": {"acme-models": False}}
+    )
+    with pytest.raises(UsageError) as info:
+        package_registry(registry, tmp_path / "dist3", models=False, name="acme-contracts")
+    assert info.value.code == "package-name-taken"
+    assert "acme_contracts_models" in str(info.value)

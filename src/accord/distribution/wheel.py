@@ -57,6 +57,7 @@ import json
 import keyword
 import os
 import re
+import sys
 import tarfile
 import tempfile
 import time
@@ -179,7 +180,66 @@ def _check_name(name: str) -> tuple[str, str]:
             f"{name!r} would shadow accord itself; choose another name",
             code="package-bad-name",
         )
+    _check_not_taken(name, module)
     return canonical, module
+
+
+def _check_not_taken(name: str, module: str) -> None:
+    """Refuse a name whose wheel, installed, would replace what is not a registry
+    package: a module of the standard library, or the distribution or a top-level module
+    of an installed distribution that declares no ``accord.registries`` entry point
+    (``--name pydantic`` made a wheel that replaced pydantic's own package). A registry
+    package already installed may be released again under its name.
+
+    Raises:
+        UsageError: ``package-name-taken``.
+    """
+    owners = _installed_owners()
+    for taken in (module, f"{module}_models"):
+        if taken in sys.stdlib_module_names:
+            raise UsageError(
+                f"{name!r} would install the module {taken!r}, which is Python's own "
+                "(standard library): choose another name",
+                code="package-name-taken",
+            )
+        others = sorted(dist for dist, registry in owners.get(taken, {}).items() if not registry)
+        if others:
+            raise UsageError(
+                f"{name!r} would install the module {taken!r}, which the installed "
+                f"distribution {', '.join(others)} provides: installing the registry "
+                "would replace it; choose another name",
+                code="package-name-taken",
+            )
+
+
+def _installed_owners() -> dict[str, dict[str, bool]]:
+    """Every top-level module of an installed distribution (and every distribution's
+    name, spelled as a module: its wheel's would be), with the canonical names of the
+    distributions that hold it and whether each is a registry package (declares
+    ``accord.registries``)."""
+    from importlib import metadata
+
+    from packaging.utils import canonicalize_name
+
+    owners: dict[str, dict[str, bool]] = {}
+    for dist in metadata.distributions():
+        raw = dist.metadata["Name"]
+        if not raw:
+            continue
+        canonical = str(canonicalize_name(raw))
+        registry = any(point.group == ENTRY_POINT_GROUP for point in dist.entry_points)
+        modules = {canonical.replace("-", "_").replace(".", "_")}
+        modules.update((dist.read_text("top_level.txt") or "").split())
+        for file in dist.files or ():
+            parts = file.parts
+            if len(parts) > 1 and not parts[0].endswith((".dist-info", ".egg-info", ".data")):
+                modules.add(parts[0])
+            elif len(parts) == 1 and parts[0].endswith((".py", ".so", ".pyd")):
+                modules.add(parts[0].split(".", 1)[0])
+        for found in modules:
+            if found.isidentifier():
+                owners.setdefault(found, {})[canonical] = registry
+    return owners
 
 
 def derive_version(registry: Registry) -> str:
