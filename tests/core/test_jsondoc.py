@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -197,4 +199,56 @@ def test_atomic_write_syncs_the_temp_file_before_it_takes_the_name(
 def test_atomic_write_failure_leaves_no_temp_file(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         atomic_write(tmp_path / "model.py", "not bytes")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def _no_hard_links(monkeypatch: pytest.MonkeyPatch, code: int = errno.EPERM) -> None:
+    """A file system without hard links (vfat answers EPERM, others EOPNOTSUPP)."""
+
+    def refuse(*_: object, **__: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "link", refuse)
+
+
+@pytest.mark.parametrize("code", [errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS])
+def test_exclusive_write_without_hard_links_copies_and_still_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    _no_hard_links(monkeypatch, code)
+    path = tmp_path / "1.0.0.schema.json"
+    atomic_write(path, b"first", exclusive=True)
+    assert path.read_bytes() == b"first"
+    assert stat.S_IMODE(path.stat().st_mode) == new_file_mode()
+    with pytest.raises(FileExistsError):
+        atomic_write(path, b"second", exclusive=True)
+    assert path.read_bytes() == b"first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.0.0.schema.json"]  # no temp
+
+
+def test_exclusive_write_without_hard_links_removes_a_failed_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_hard_links(monkeypatch)
+    path = tmp_path / "1.0.0.schema.json"
+    real_write = os.write
+
+    def full_disk(fd: int, data: Any) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}") == str(path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        atomic_write(path, b"first", exclusive=True)
+    assert list(tmp_path.iterdir()) == []  # neither the half-written file nor the temp
+
+
+def test_exclusive_write_keeps_other_link_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_hard_links(monkeypatch, errno.EACCES)  # a refusal, not a missing feature
+    path = tmp_path / "1.0.0.schema.json"
+    with pytest.raises(PermissionError):
+        atomic_write(path, b"first", exclusive=True)
     assert list(tmp_path.iterdir()) == []

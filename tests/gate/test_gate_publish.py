@@ -366,3 +366,26 @@ def test_publish_outside_a_registry_says_how_to_name_one(
     assert "--registry" in err
     assert "accord init" in err
     assert not (tmp_path / "contracts").exists()
+
+
+def test_publish_on_a_file_system_without_hard_links(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # vfat, exFAT and some network file systems refuse os.link (EPERM, EOPNOTSUPP): the
+    # version file is then created with O_EXCL, so publishing still never overwrites.
+    import errno
+
+    def refuse(*_: object, **__: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refuse)
+    result = _publish.publish(root, CID, BASE_SCHEMA)
+    assert (result.status, str(result.version)) == ("published", "1.0.0")
+    path = version_file(root, CID, "1.0.0")
+    assert path.read_text() == json.dumps(BASE_SCHEMA, indent=2, sort_keys=True) + "\n"
+    assert lock_versions(root) == ["1.0.0"]
+    other = schema(extra={"type": "string"})
+    assert _publish.publish(root, CID, other, version="1.0.0").status == "conflict"
+    assert path.read_text() == json.dumps(BASE_SCHEMA, indent=2, sort_keys=True) + "\n"
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert Registry.load(root).published(Registry.load(root).get(f"{CID}@1.0.0"))

@@ -90,8 +90,10 @@ def signing_secret(directory: Path) -> bytes | None:
             os.write(fd, os.urandom(_SECRET_BYTES))
         finally:
             os.close(fd)
+        from accord.core.jsondoc import place_exclusive
+
         try:
-            os.link(temp, path)
+            place_exclusive(temp, path)
         except FileExistsError:
             pass  # another process made it first: use theirs
         finally:

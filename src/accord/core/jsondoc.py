@@ -11,6 +11,7 @@ are kept as :class:`decimal.Decimal` so no value is silently rounded away.
 from __future__ import annotations
 
 import enum
+import errno
 import gc
 import json
 import math
@@ -1375,13 +1376,63 @@ def atomic_write(
         finally:
             os.close(fd)
         if exclusive:
-            os.link(tmp, path)
+            place_exclusive(tmp, path, durable=durable)
             os.unlink(tmp)
         else:
             os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        raise
+
+
+# What os.link raises on a file system that has no hard links (FAT, exFAT, some network
+# and FUSE file systems): EPERM on Linux's vfat, EOPNOTSUPP/ENOTSUP or ENOSYS elsewhere.
+_NO_HARD_LINKS = frozenset(
+    code
+    for code in (
+        getattr(errno, name, None) for name in ("EPERM", "EOPNOTSUPP", "ENOTSUP", "ENOSYS")
+    )
+    if code is not None
+)
+
+
+def place_exclusive(
+    tmp: str | os.PathLike[str], path: str | os.PathLike[str], *, durable: bool = True
+) -> None:
+    """Give the finished file ``tmp`` the name ``path`` as well, never replacing an
+    existing ``path`` (:class:`FileExistsError`); the caller removes ``tmp``.
+
+    A hard link does it atomically: ``path`` appears whole or not at all. On a file
+    system without hard links the bytes are copied into ``path`` created with
+    ``O_EXCL`` (still never replacing anything; a reader may meet the file while it is
+    written, which the digest every reader of a published file checks catches), and a
+    copy that fails removes what it created.
+    """
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+    with open(tmp, "rb") as source:
+        data = source.read()
+        mode = os.fstat(source.fileno()).st_mode & 0o7777
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, mode)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        os.unlink(path)
         raise
 
 

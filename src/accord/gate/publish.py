@@ -683,7 +683,7 @@ def _link_exclusive(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _failpoint("after-temp-file")
-        os.link(tmp, path)
+        _jsondoc.place_exclusive(tmp, path)
     finally:
         os.unlink(tmp)
 
