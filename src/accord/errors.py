@@ -25,7 +25,8 @@ working for callers that do not know accord.
     ├── ProviderError(AccordError, ValueError)         provider-error, provider-state-missing,
     │   (provider verification and deployment records)  interaction-unsafe-path, ...
     ├── ContractMismatch(AccordError, ValueError)      contract-mismatch, contract-unproven,
-    │   (startup check failed; findings, mismatches)   contract-unresolved, generated-code-stale
+    │   (startup check failed; findings, mismatches)   contract-unresolved, generated-code-stale,
+    │                                                  generated-code-edited
     ├── CodegenError(AccordError, ValueError)          codegen-failed, codegen-unsafe-output,
     │                                                  codegen-unavailable, codegen-unstable-name
     ├── ContractViolation(AccordError, ValueError)     contract-violation
@@ -407,7 +408,9 @@ class ContractMismatch(AccordError, ValueError):
     Codes: ``contract-mismatch`` (refuted: a witness payload shows it),
     ``contract-unproven`` (the engine could neither prove nor refute, ``strict=True``),
     ``contract-unresolved`` (the pinned range no longer selects a version),
-    ``generated-code-stale`` (generated code's sha256 differs from the registry file).
+    ``generated-code-stale`` (generated code's sha256 differs from the registry file),
+    ``generated-code-edited`` (a generated module's sha256 differs from the one its
+    package's ``_accord_manifest.json`` lists: edited after ``accord codegen``).
 
     Attributes:
         ref: The contract version checked (``orders.order-placed@1.2.0``), or the

@@ -119,7 +119,8 @@ class Finding:
     Attributes:
         rule: A compat rule id (``minimum-changed``, ``property-added-required``, ...),
             or ``serialization-probe``, ``validation-probe``, ``schema-not-included``,
-            ``unproven``, ``generated-code-stale``, ``contract-unresolved``.
+            ``unproven``, ``generated-code-stale``, ``generated-code-edited``,
+            ``contract-unresolved``.
         field: JSONPath of the field (``$`` for the whole payload).
         message: What is wrong, in words.
         witness: A payload showing it (producer: the model emits it and the contract
@@ -406,6 +407,7 @@ class _Generated:
     ref: str
     digest: str
     gaps: tuple[str, ...]
+    module: Any
 
 
 def _generated_info(model: Any) -> _Generated | None:
@@ -421,7 +423,52 @@ def _generated_info(model: Any) -> _Generated | None:
     if "Not checked by this model" in doc:
         tail = doc.split("Not checked by this model", 1)[1]
         gaps = [line[2:].strip() for line in tail.splitlines() if line.startswith("- ")]
-    return _Generated(ref=ref, digest=digest, gaps=tuple(gaps))
+    return _Generated(ref=ref, digest=digest, gaps=tuple(gaps), module=module)
+
+
+# The file accord codegen writes at the root of a generated package, listing the sha256
+# of every file it wrote (accord.codegen.MANIFEST; not imported from there: importing
+# the code generator costs a boot ~18 ms).
+_CODEGEN_MANIFEST = "_accord_manifest.json"
+# A manifest lists one line per generated file: far under this even at 5,000 contracts.
+_MANIFEST_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _codegen_wrote(module: Any) -> tuple[bool | None, str]:
+    """Whether ``module``'s source is the bytes ``accord codegen`` wrote for it:
+    ``(True, file)``; ``(False, file)`` when its sha256 is not the one its package's
+    manifest lists (edited after codegen); ``(None, why)`` when that cannot be shown
+    (no source file, no readable manifest, or the manifest does not list it).
+
+    Generated packages are top-level (their modules import each other absolutely), so
+    the manifest is read from the top package's directory; files are read through the
+    module's loader (a plain file or a zip archive alike)."""
+    file = getattr(module, "__file__", None)
+    loader = getattr(module, "__loader__", None)
+    get_data = getattr(loader, "get_data", None)
+    top = sys.modules.get(str(getattr(module, "__name__", "")).partition(".")[0])
+    locations = list(getattr(top, "__path__", None) or ())
+    if not isinstance(file, str) or get_data is None or len(locations) != 1:
+        return None, "its module has no source file accord can read"
+    root = Path(locations[0])
+    try:
+        rel = Path(file).relative_to(root.parent).as_posix()
+    except ValueError:
+        return None, f"its module {file} is not inside its package {root}"
+    manifest_file = str(root / _CODEGEN_MANIFEST)
+    try:
+        manifest = _jsondoc.loads(
+            get_data(manifest_file), file=manifest_file, max_bytes=_MANIFEST_MAX_BYTES
+        )
+        source = get_data(file)
+    except (OSError, AccordError) as exc:
+        detail = exc.message if isinstance(exc, AccordError) else exc.strerror or str(exc)
+        return None, f"its package's {_CODEGEN_MANIFEST} cannot be read ({detail})"
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    recorded = files.get(rel) if isinstance(files, dict) else None
+    if not isinstance(recorded, str):
+        return None, f"{manifest_file} does not list {rel}"
+    return recorded == "sha256:" + hashlib.sha256(source).hexdigest(), rel
 
 
 def _check_generated(
@@ -912,8 +959,36 @@ def _check_one(
         source = _check_generated(
             registry, generated, what=f"model {name}", ref=version.ref, role=role, model=name
         )
-        generated_from = source.ref
-        if role == "producer":
+        # The registry version stands for the model only while the module is what
+        # codegen wrote: an edited one is refused, one that cannot be shown to be
+        # codegen's is proven by its own schema like any hand-written model.
+        written, detail = _codegen_wrote(generated.module)
+        if written is False:
+            finding = Finding(
+                "generated-code-edited",
+                "$",
+                f"model {name}: {detail} was edited after `accord codegen` wrote it (its "
+                f"sha256 is not the one {_CODEGEN_MANIFEST} lists)",
+            )
+            raise ContractMismatch(
+                f"{finding.message}: run `accord codegen` to write it again, and keep "
+                "changes in a model of your own (a subclass, or a hand-written model "
+                "the boot check proves by its schema)",
+                code="generated-code-edited",
+                ref=version.ref,
+                role=role,
+                model=name,
+                findings=[finding],
+            )
+        if written is None:
+            warnings.append(
+                f"{name} declares it was generated from {generated.ref}, but {detail}: "
+                "checked as a hand-written model"
+            )
+            headline += f" ({warnings[-1]})"
+        else:
+            generated_from = source.ref
+        if written and role == "producer":
             writer_source = source
             if generated.gaps:
                 warnings.append(
