@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +85,26 @@ def test_bound_migration_hints_point_the_right_way(rule_id: str) -> None:
     if not tighter:
         expected = "readers: accept values within the new, wider bound"
     assert hint == expected, rule_id
+
+
+def test_schema_text_in_a_change_renders_as_itself(tmp_path: Path) -> None:
+    # A property name (or an enum value) is whatever the schema's author wrote: in the
+    # release notes it must stay text, never become a link, an image, emphasis or HTML.
+    root = tmp_path / "contracts"
+    make_contract(root, CID)
+    hostile = "[docs](https://evil.example) <img src=x onerror=alert(1)> **bold** a|b"
+    for document in (
+        schema(**{hostile: {"type": "string"}}),
+        schema(**{hostile: {"type": "string", "deprecated": True}}),
+        schema(),
+    ):
+        assert _publish.publish(root, CID, document).status == "published"
+    text = changelog(root)
+    line = next(line for line in text.splitlines() if "property-removed" in line)
+    line = line.split("`: ", 1)[1]  # after the pointer's code span, where it is text
+    assert "[docs](" not in line
+    assert re.search(r"(?<!\\)<img", line) is None
+    assert "**bold**" not in line
+    assert r"\[docs\]\(https\:" in line or r"\[docs\](https\:" in line
+    assert r"\<img" in line
+    assert r"\*\*bold\*\*" in line

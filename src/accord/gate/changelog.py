@@ -46,7 +46,7 @@ def contract_changelog(
     registry: Registry, contract: Contract, *, only: frozenset[Version] | None = None
 ) -> str:
     """The Markdown release notes of one contract (``only``: just these versions)."""
-    from accord.core.text import escape_control, markdown_code
+    from accord.core.text import escape_control, markdown_code, markdown_text
     from accord.gate.check import compare_versions
     from accord.versions import previous_version
 
@@ -62,7 +62,7 @@ def contract_changelog(
         shown += 1
         title = f"### {current.version}"
         if current.yanked is not None:
-            title += f" (yanked: {escape_control(current.yanked)})"
+            title += f" (yanked: {markdown_text(current.yanked)})"
         lines += [title, ""]
         prev = previous_version(numbers, current.version, yanked=contract.yanked)
         if prev is None:
@@ -84,7 +84,9 @@ def contract_changelog(
             lines += [f"#### {group}", ""]
             for change in sorted(members, key=lambda c: (c.instance_path, c.rule)):
                 where = markdown_code(change.instance_path or "/")
-                text = f"- {where}: {change.message} (`{change.rule}`)"
+                # The message quotes the schema (names, enum values): text, never a
+                # link, an image, emphasis or HTML in the rendered notes.
+                text = f"- {where}: {markdown_text(change.message)} (`{change.rule}`)"
                 if group in ("Breaking", "Removed"):
                     text += f". Migration: {migration_hint(change)}."
                 # One line per change: a name holding a newline cannot start a heading.
