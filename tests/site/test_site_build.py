@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -280,3 +281,33 @@ def test_cli_serve_stops_cleanly_on_ctrl_c(registry: Path, tmp_path: Path) -> No
         stderr = proc.stderr.read()
     assert code == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_changelog_page_shows_schema_text_as_written(tmp_path: Path) -> None:
+    # The changelog's Markdown escapes what it quotes from the schema; the page shows it
+    # as written: no backslash, no tag, no emphasis made of a name.
+    hostile = "coupon_code <img src=x onerror=alert(1)> **bold** [a](b) `tick` 1.5\\"
+    root = tmp_path / "contracts"
+    v1 = {**V1, "properties": {**V1["properties"], hostile: {"type": "string"}}}
+    deprecated = {"type": "string", "deprecated": True}
+    v11 = {**V1, "properties": {**V1["properties"], hostile: deprecated}}
+    publish(root, "orders.thing", {"1.0.0": v1, "1.1.0": v11, "2.0.0": V1})
+    toml = root / "orders" / "thing" / "contract.toml"
+    toml.write_text(
+        'owner = "team-a"\nkind = "event"\n[yanked]\n"1.1.0" = "**not** <b>this</b>"\n'
+    )
+    page = render_site(Registry.load(root))["changelog/orders.thing.html"].decode()
+    body = page[page.index("<h2>") :]
+    import html
+
+    shown = html.unescape(re.sub(r"<[^>]+>", "", body))
+    quoted = hostile.replace("\\", "\\\\")  # the message writes a backslash as two
+    assert f"property '{quoted}' removed" in shown
+    assert f"<code>/{html.escape(hostile, quote=False)}</code>" in body
+    assert "(yanked: **not** <b>this</b>)" in shown
+    assert "<img" not in body
+    assert "<b>" not in body
+    assert "<strong>bold</strong>" not in body
+    assert "<strong>not</strong>" not in body
+    assert "\\_" not in body
+    assert "<code>property-removed</code>" in body

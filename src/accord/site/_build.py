@@ -179,15 +179,44 @@ def _change(change: Change, previous: Version) -> dict[str, Any]:
     }
 
 
-def _markdown(text: str) -> str:
-    """HTML for the Markdown subset ``accord changelog`` writes (headings, bullets,
-    paragraphs, ``code`` and **bold**), escaping everything first."""
+# The inline Markdown ``accord changelog`` writes: a code span (fenced by a run of
+# backticks longer than any inside it, padded by a space when so fenced:
+# accord.core.text.markdown_code), a backslash-escaped ASCII punctuation character (what
+# markdown_text makes of the schema's text), or **bold** (accord's own words).
+_INLINE = re.compile(
+    r"(?P<fence>`+)(?P<code>.*?)(?<!`)(?P=fence)(?!`)"
+    r"|\\(?P<escaped>[!-/:-@\[-`{-~])"
+    r"|\*\*(?P<bold>(?:\\.|[^*\\])+)\*\*"
+)
+
+
+def _inline(line: str) -> str:
+    """HTML for one line of :data:`_INLINE`'s Markdown: every character of text shown as
+    itself (HTML-escaped), never a tag, a link or emphasis made of a name."""
     from markupsafe import escape
 
-    def inline(line: str) -> str:
-        html = str(escape(line))
-        html = re.sub(r"`([^`]*)`", r"<code>\1</code>", html)
-        return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", html)
+    out: list[str] = []
+    done = 0
+    for match in _INLINE.finditer(line):
+        out.append(str(escape(line[done : match.start()])))
+        done = match.end()
+        if match["fence"] is not None:
+            code = match["code"]
+            if len(code) > 1 and code[0] == " " and code[-1] == " " and code.strip(" "):
+                code = code[1:-1]  # CommonMark strips one space each side
+            out.append(f"<code>{escape(code)}</code>")
+        elif match["escaped"] is not None:
+            out.append(str(escape(match["escaped"])))
+        else:
+            out.append(f"<strong>{_inline(match['bold'])}</strong>")
+    out.append(str(escape(line[done:])))
+    return "".join(out)
+
+
+def _markdown(text: str) -> str:
+    """HTML for the Markdown subset ``accord changelog`` writes (headings, bullets,
+    paragraphs and the inline forms of :data:`_INLINE`), every text HTML-escaped."""
+    inline = _inline
 
     out: list[str] = []
     in_list = False
