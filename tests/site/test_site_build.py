@@ -293,9 +293,7 @@ def test_changelog_page_shows_schema_text_as_written(tmp_path: Path) -> None:
     v11 = {**V1, "properties": {**V1["properties"], hostile: deprecated}}
     publish(root, "orders.thing", {"1.0.0": v1, "1.1.0": v11, "2.0.0": V1})
     toml = root / "orders" / "thing" / "contract.toml"
-    toml.write_text(
-        'owner = "team-a"\nkind = "event"\n[yanked]\n"1.1.0" = "**not** <b>this</b>"\n'
-    )
+    toml.write_text('owner = "team-a"\nkind = "event"\n[yanked]\n"1.1.0" = "**not** <b>this</b>"\n')
     page = render_site(Registry.load(root))["changelog/orders.thing.html"].decode()
     body = page[page.index("<h2>") :]
     import html
