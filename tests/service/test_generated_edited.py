@@ -101,6 +101,18 @@ def test_a_generated_model_edited_by_hand_fails_the_boot_check(
         assert info.value.findings[0].rule == "generated-code-edited"
 
 
+def test_line_endings_a_checkout_changed_are_no_edit(
+    registry: Registry, package_copy: Path
+) -> None:
+    # git's core.autocrlf writes CRLF on checkout: no line of Python changes.
+    path = package_copy.parent / (ORDER_MODULE.replace(".", "/") + ".py")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = require(
+        "orders.order-placed@^1.2", model=_model(ORDER_MODULE), role="producer", registry=registry
+    )
+    assert result.generated_from == "orders.order-placed@1.2.0"
+
+
 def test_an_edit_that_changes_no_constraint_is_still_an_edit(
     registry: Registry, package_copy: Path
 ) -> None:

@@ -468,7 +468,13 @@ def _codegen_wrote(module: Any) -> tuple[bool | None, str]:
     recorded = files.get(rel) if isinstance(files, dict) else None
     if not isinstance(recorded, str):
         return None, f"{manifest_file} does not list {rel}"
-    return recorded == "sha256:" + hashlib.sha256(source).hexdigest(), rel
+    # A checkout that turned LF into CRLF (git's core.autocrlf) changes no line of
+    # Python: such a file is still the one codegen wrote.
+    written = any(
+        recorded == "sha256:" + hashlib.sha256(text).hexdigest()
+        for text in {source, source.replace(b"\r\n", b"\n")}
+    )
+    return written, rel
 
 
 def _check_generated(
