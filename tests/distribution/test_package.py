@@ -354,20 +354,18 @@ def test_a_name_an_installed_registry_package_holds_is_its_own_to_reuse(
     )
     _, built, _ = build(registry, tmp_path / "dist", name="acme-contracts")
     assert built.name.startswith("acme_contracts-")
-    # ... and one whose distribution is no registry package is refused
-    monkeypatch.setattr(
-        wheel, "_installed_owners", lambda: {"acme_contracts": {"acme-tools": False}}
-    )
-    with pytest.raises(UsageError) as info:
-        package_registry(registry, tmp_path / "dist2", models=False, name="acme-contracts")
-    assert info.value.code == "package-name-taken"
-    assert "acme-tools" in str(info.value)
-    assert not (tmp_path / "dist2").exists()
-    # the generated models' module (acme_contracts_models) is the package's too
-    monkeypatch.setattr(
-        wheel, "_installed_owners", lambda: {"acme_contracts_models": {"acme-models": False}}
-    )
-    with pytest.raises(UsageError) as info:
-        package_registry(registry, tmp_path / "dist3", models=False, name="acme-contracts")
-    assert info.value.code == "package-name-taken"
-    assert "acme_contracts_models" in str(info.value)
+    # ... and one whose distribution is no registry package is refused, as is the
+    # generated models' module (acme_contracts_models), which is the package's too
+    for module, owner in (
+        ("acme_contracts", "acme-tools"),
+        ("acme_contracts_models", "acme-models"),
+    ):
+        owners = {module: {owner: False}}
+        monkeypatch.setattr(wheel, "_installed_owners", lambda owners=owners: owners)
+        out = tmp_path / f"dist-{module}"
+        with pytest.raises(UsageError) as info:
+            package_registry(registry, out, models=False, name="acme-contracts")
+        assert info.value.code == "package-name-taken"
+        assert module in str(info.value)
+        assert owner in str(info.value)
+        assert not out.exists()

@@ -1368,11 +1368,7 @@ def atomic_write(
             except OSError:
                 mode = new_file_mode() if new_mode is None else new_mode
             os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:  # plain writes: no buffered file object for one write
-                view = view[os.write(fd, view) :]
-            if durable:
-                os.fsync(fd)
+            _write_all(fd, data, durable=durable)
         finally:
             os.close(fd)
         if exclusive:
@@ -1424,16 +1420,22 @@ def place_exclusive(
     fd = os.open(path, flags, mode)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            if durable:
-                os.fsync(fd)
+            _write_all(fd, data, durable=durable)
         finally:
             os.close(fd)
     except BaseException:
         os.unlink(path)
         raise
+
+
+def _write_all(fd: int, data: bytes, *, durable: bool) -> None:
+    """Write every byte of ``data`` to ``fd`` (plain writes: no buffered file object for
+    one write), then flush it to the disk where ``durable``."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    if durable:
+        os.fsync(fd)
 
 
 # Pseudo filesystems: nothing accord writes belongs there, and creating a directory in
