@@ -107,16 +107,20 @@ def regex(pattern: str, example: str | None = None) -> Matcher:
     """
     import regress
 
-    from accord.consumers._matchers import check_matcher
+    from accord.consumers._matchers import check_matcher, regex_problem
 
     spec = {"match": "regex", "regex": pattern}
     try:
         regress.Regex(pattern)
     except Exception as exc:  # noqa: BLE001 - regress raises its own error type
+        why: str | None = str(exc)
+    else:
+        why = regex_problem(pattern)
+    if why is not None:
         raise UsageError(
-            f"regex {pattern!r} is not a valid ECMA-262 pattern: {exc}",
+            f"regex {pattern!r} is not a valid ECMA-262 pattern: {why}",
             code="expectation-bad-regex",
-        ) from None
+        )
     if example is None:
         example = _regex_example(pattern)
     why = check_matcher(spec, example)
