@@ -392,6 +392,25 @@ def _held(
     return files, recorded
 
 
+def _no_provider(registry: Registry, consumer: str, version: str) -> list[str]:
+    """Expectation files of ``consumer`` at ``version`` holding an interaction that no
+    provider verifies: the file names no ``provider`` and no body a contract whose
+    ``contract.toml`` names one (``verify --provider`` never selects it)."""
+    from accord.consumers._model import discover
+    from accord.provider._interactions import VERIFIED_KINDS, provider_of
+
+    return [
+        ef.file
+        for ef in discover(registry.root)
+        if ef.consumer == consumer
+        and ef.doc.get("consumer", {}).get("version") in (None, version)
+        and any(
+            inter.get("type") in VERIFIED_KINDS and provider_of(registry, ef, inter) is None
+            for inter in ef.doc.get("interactions", [])
+        )
+    ]
+
+
 def _expectations_of(
     consumer: str,
     version: str,
@@ -617,6 +636,13 @@ def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> De
     reasons: list[str] = []
     if is_consumer and not mine:
         reasons.append(f"the expectations of {service} {version} are not known")
+    # Left out of the matrix, which pairs a consumer with the providers it names, such an
+    # interaction would never count: nothing verifies it, so it is not safe.
+    reasons.extend(
+        f"{service} {version}: {file} has interactions no provider verifies (it names no "
+        "provider, nor does the contract.toml of a contract its bodies read)"
+        for file in _no_provider(registry, service, version)
+    )
     reasons.extend(
         f"{r.consumer} {r.consumer_version} -> {r.provider} {r.provider_version}: "
         f"{r.status}" + (f" ({r.reason})" if r.reason else "")
