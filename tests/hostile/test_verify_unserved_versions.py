@@ -5,8 +5,9 @@ A range never selects a draft or a yanked version (``Registry.get``, ``accord.lo
 ``accord.validator``). Before, verification took every non-yanked version in the range,
 drafts included, and a message whose ``dataschema`` stamp named an exact version was
 judged against that version whatever it was: a message valid only under a draft 1.1.0
-(or stamped with the yanked 1.1.0) passed for a consumer reading ``^1``, whose services
-validate it against 1.0.0 and refuse it.
+(or stamped with the yanked 1.1.0) passed for a consumer reading ``^1``, a range that
+never selects either (DESIGN: yanked versions never match a range; a draft is reached
+only by an exact pin): its generated models and ``accord.validator`` are 1.0.0's.
 """
 
 from __future__ import annotations
