@@ -790,6 +790,77 @@ def _check_shape(doc: Any, file: str | None) -> None:
     )
 
 
+def _is_json_media(text: str) -> bool:
+    media = text.partition(";")[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _declared_type(part: Mapping[str, Any]) -> str | None:
+    """The content type a part states: its ``Content-Type`` header, or a message's
+    ``contentType`` metadata."""
+    for key, names in (
+        ("headers", ("content-type",)),
+        ("metadata", ("contenttype", "content-type", "content_type")),
+        ("metaData", ("contenttype", "content-type", "content_type")),
+    ):
+        table = part.get(key)
+        if not isinstance(table, dict):
+            continue
+        for name, value in table.items():
+            if name.lower() in names and value is not None:
+                return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return None
+
+
+def _check_bodies(doc: dict[str, Any], file: str | None) -> None:
+    """Refuse (``pact-unsupported-body``) a body that is not JSON: XML, text, bytes.
+
+    accord reads and verifies JSON only; read as a JSON string, such a body would be
+    pinned by equality and its matching rules (XML paths) dropped without a word.
+    """
+    for list_key in ("interactions", "messages"):
+        for n, item in enumerate(doc.get(list_key) or []):
+            if not isinstance(item, dict):
+                continue
+            base = f"/{list_key}/{n}"
+            parts: list[tuple[Any, str]] = [(item, base)]
+            for side in ("request", "response"):
+                value = item.get(side)
+                if isinstance(value, dict):
+                    parts.append((value, f"{base}/{side}"))
+                elif isinstance(value, list):
+                    parts.extend((r, f"{base}/{side}/{m}") for m, r in enumerate(value))
+            for part, where in parts:
+                if not isinstance(part, dict):
+                    continue
+                for key in ("body", "contents"):
+                    if part.get(key) is not None:
+                        _check_body_type(part[key], _declared_type(part), file, f"{where}/{key}")
+
+
+def _check_body_type(raw: Any, declared: str | None, file: str | None, pointer: str) -> None:
+    why = ""
+    if isinstance(raw, dict) and "content" in raw and ("contentType" in raw or "encoded" in raw):
+        # a v4 body, read as _content reads it
+        encoded = raw.get("encoded", False)
+        if encoded not in (False, None, "JSON"):
+            why = f"its content is encoded ({json.dumps(encoded)})"
+        declared = raw.get("contentType") or declared
+    if not why and declared is not None and not _is_json_media(declared):
+        why = f"its content type is {declared!r}"
+    if why:
+        raise DocumentError(
+            f"a body that is not JSON: {why}. accord reads and verifies JSON bodies only "
+            "(application/json, application/*+json); leave this interaction out of the "
+            "Pact file you import",
+            code="pact-unsupported-body",
+            file=file,
+            pointer=pointer,
+        )
+
+
 def _check_json(doc: dict[str, Any], file: str | None) -> None:
     """A Python caller's Pact holding what no Pact file can (a key that is not a string,
     bytes, a set, NaN) is ``pact-invalid`` at its pointer, before anything reads it."""
@@ -823,7 +894,7 @@ def import_pact(
     Raises:
         DocumentError: ``pact-unmapped`` (with ``require_contract``: every unbound
             body is listed), ``pact-unsupported-matcher``, ``pact-bad-rule``,
-            ``pact-invalid``.
+            ``pact-invalid``, ``pact-unsupported-body`` (a body that is not JSON).
     """
     from accord.registry.names import slugify
 
@@ -833,6 +904,7 @@ def import_pact(
         )
     _check_json(doc, file)
     _check_shape(doc, file)
+    _check_bodies(doc, file)
     spec = _spec_version(doc)
     doc = _explicit_matchers(doc, spec, file)
     consumer_ext = str(doc["consumer"].get("name", ""))
