@@ -761,6 +761,12 @@ def _request_mismatch(
     for key, values in expected.get("query", {}).items():
         if list(query.get(key, [])) != list(values):
             problems.append(f"query {key}={query.get(key)} != {values}")
+    # as Pact's mock server: verification replays the recorded query only, so a
+    # parameter the consumer sends beyond it would never be shown to the provider
+    problems.extend(
+        f"unexpected query parameter {key}={list(query[key])}"
+        for key in sorted(set(query) - set(expected.get("query", {})))
+    )
     if "body" in expected:
         from accord.core.jsondoc import loads
         from accord.errors import DocumentError
