@@ -198,6 +198,28 @@ class _Rules:
             )
         return best[0][2]
 
+    def refuse_item_rules(self, array: Sequence[PathToken]) -> None:
+        """Refuse a rule for one item past the first of ``array``, whose items are
+        read as its first (``[*]``, with the rules for ``[*]`` and ``[0]``).
+
+        Raises:
+            DocumentError: ``pact-unsupported-rule``: the rule would never be read.
+        """
+        n = len(array)
+        for (tokens, _rule), path in zip(self.entries, self.paths, strict=True):
+            if len(tokens) <= n or tokens[n][0] != "index" or tokens[n][1] == 0:
+                continue
+            if all(_token_weight(r, h) for r, h in zip(tokens[:n], array, strict=True)):
+                raise DocumentError(
+                    f"matching rule {path!r} is for item {tokens[n][1]} of "
+                    f"{format_path(array)} only; under a rule that reaches its items accord "
+                    f"checks every item as the first ({format_path(array)}[*], with the "
+                    "rules for [*] and [0]), so this rule would never be read: write it for "
+                    "[*] or [0]",
+                    code="pact-unsupported-rule",
+                    file=self.file,
+                )
+
 
 def _normal_rule(rule: Any) -> dict[str, Any]:
     """v3/v4 ``{"matchers": [...], "combine": ...}``; v2 ``{"match": ...}`` is one matcher."""
@@ -327,12 +349,14 @@ def _walk(
             # its first item: read by index, they would never be checked (notEmpty, or
             # bounds combined with AND/OR, as much as one type rule with min/max).
             if value:
+                rules.refuse_item_rules(tokens)
                 fields.extend(_walk(value[0], (*tokens, ("items", None)), rules, True, file))
             return fields
     elif cascade:
         if isinstance(value, list):
             fields.append({"path": path, "match": "array"})
             if value:
+                rules.refuse_item_rules(tokens)
                 fields.extend(_walk(value[0], (*tokens, ("items", None)), rules, True, file))
             return fields
         if isinstance(value, dict):
