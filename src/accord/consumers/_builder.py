@@ -436,10 +436,15 @@ class Expectation:
             slugified and the mapping stored.
         version: The consumer's version (a release or a commit).
         branch: The consumer's branch.
-        name: The file name (without ``.json``); default: the provider's name, else
-            the consumer's. Expectations written to one file accumulate (one file per
+        name: The file name (without ``.json``), a name as a service's is (lower-case
+            letters, digits and ``-``); default: the provider's name, else the
+            consumer's. Expectations written to one file accumulate (one file per
             consumer-provider pair, as a Pact file).
         provider: The provider service (``contract.toml`` ``provider``).
+
+    Raises:
+        InvalidReference: ``name-invalid`` or ``name-reserved`` for a ``name`` (or,
+            naming the file, a ``provider``) that is not a name: never a path.
     """
 
     def __init__(
@@ -451,7 +456,7 @@ class Expectation:
         name: str | None = None,
         provider: str | None = None,
     ) -> None:
-        from accord.registry.names import is_valid_name, slugify
+        from accord.registry.names import is_valid_name, slugify, validate_name
 
         self.names: dict[str, str] = {}
         if not is_valid_name(consumer):
@@ -462,6 +467,8 @@ class Expectation:
         self.version = version
         self.branch = branch
         self.name = name or provider or consumer
+        # the file is consumers/<consumer>/<name>.json: a name, never a path
+        validate_name(self.name, what="expectation file name" if name else "provider")
         self.provider = provider
         self._reads: list[dict[str, Any]] = []
         self._interactions: list[Interaction | Message] = []
