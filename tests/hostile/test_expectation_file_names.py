@@ -31,6 +31,14 @@ BAD = [
 ]
 
 
+def _write(root: Path, name: str) -> Path:
+    e = Expectation("billing", name=name, provider="users-service")
+    e.upon_receiving("get").with_request("GET", "/u").will_respond_with(
+        200, body={"a": string("x")}
+    )
+    return e.write(root)
+
+
 @pytest.mark.parametrize("name", BAD)
 def test_a_file_name_that_is_no_name_is_refused_and_nothing_written(
     tmp_path: Path, name: str
@@ -38,11 +46,7 @@ def test_a_file_name_that_is_no_name_is_refused_and_nothing_written(
     root = tmp_path / "registry" / "contracts"
     root.mkdir(parents=True)
     with pytest.raises(AccordError) as info:
-        e = Expectation("billing", name=name, provider="users-service")
-        e.upon_receiving("get").with_request("GET", "/u").will_respond_with(
-            200, body={"a": string("x")}
-        )
-        e.write(root)
+        _write(root, name)
     assert info.value.code in ("name-invalid", "name-reserved")
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
@@ -54,8 +58,4 @@ def test_a_provider_that_is_no_name_is_refused_when_it_names_the_file(provider: 
 
 
 def test_a_name_is_written_where_it_says(tmp_path: Path) -> None:
-    e = Expectation("billing", name="users-v2", provider="users-service")
-    e.upon_receiving("get").with_request("GET", "/u").will_respond_with(
-        200, body={"a": string("x")}
-    )
-    assert e.write(tmp_path) == tmp_path / "consumers" / "billing" / "users-v2.json"
+    assert _write(tmp_path, "users-v2") == tmp_path / "consumers" / "billing" / "users-v2.json"
