@@ -36,12 +36,12 @@ of its consumer), and the results of verification records naming that
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from accord.consumers._records import VERSION_LABEL
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import FORMAT_VERSION
 from accord.provider._errors import ProviderError
@@ -68,7 +68,8 @@ __all__ = [
 ]
 
 ENVIRONMENTS_DIR = "environments"
-_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,127}")
+# one grammar for the versions of verification and deployment records
+_VERSION = VERSION_LABEL
 
 Kind = Literal["deployed", "released"]
 
