@@ -300,6 +300,16 @@ def regex_problem(pattern: str) -> str | None:
                 "string without anchors, spell a class with [...]"
             )
         i += 2
+    from accord.validation.patterns import reference_reads
+
+    if not reference_reads(f"^(?:{pattern})$"):
+        # Annex B's literals (an octal escape, a lone brace, a dash after a class
+        # escape in a class): regress takes them, the reference cannot compile them
+        return (
+            "accord's engine for long texts (the reference's) cannot read it (an octal "
+            "escape such as \\0 or \\1 with no group, a brace that is no quantifier, a "
+            "'-' beside \\d or \\w in a class, [\\b]): escape the character meant"
+        )
     return None
 
 
