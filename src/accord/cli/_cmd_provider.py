@@ -261,6 +261,10 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("accord verify --provider takes one of --app or --base-url, not both")
     if args.record and not args.provider_version:
         raise UsageError("--record needs --provider-version")
+    if args.record:
+        from accord.consumers._records import check_version_label
+
+        check_version_label(args.provider_version)  # the record's file name: before any run
     limits = Limits(timeout=args.timeout, max_response_bytes=args.max_response_bytes)
     registry = load_registry(args)
     state_runner: StateRunner | None = None

@@ -107,16 +107,20 @@ def regex(pattern: str, example: str | None = None) -> Matcher:
     """
     import regress
 
-    from accord.consumers._matchers import check_matcher
+    from accord.consumers._matchers import check_matcher, regex_problem
 
     spec = {"match": "regex", "regex": pattern}
     try:
         regress.Regex(pattern)
     except Exception as exc:  # noqa: BLE001 - regress raises its own error type
+        why: str | None = str(exc)
+    else:
+        why = regex_problem(pattern)
+    if why is not None:
         raise UsageError(
-            f"regex {pattern!r} is not a valid ECMA-262 pattern: {exc}",
+            f"regex {pattern!r} is not a valid ECMA-262 pattern: {why}",
             code="expectation-bad-regex",
-        ) from None
+        )
     if example is None:
         example = _regex_example(pattern)
     why = check_matcher(spec, example)
@@ -432,10 +436,15 @@ class Expectation:
             slugified and the mapping stored.
         version: The consumer's version (a release or a commit).
         branch: The consumer's branch.
-        name: The file name (without ``.json``); default: the provider's name, else
-            the consumer's. Expectations written to one file accumulate (one file per
+        name: The file name (without ``.json``), a name as a service's is (lower-case
+            letters, digits and ``-``); default: the provider's name, else the
+            consumer's. Expectations written to one file accumulate (one file per
             consumer-provider pair, as a Pact file).
         provider: The provider service (``contract.toml`` ``provider``).
+
+    Raises:
+        InvalidReference: ``name-invalid`` or ``name-reserved`` for a ``name`` (or,
+            naming the file, a ``provider``) that is not a name: never a path.
     """
 
     def __init__(
@@ -447,7 +456,7 @@ class Expectation:
         name: str | None = None,
         provider: str | None = None,
     ) -> None:
-        from accord.registry.names import is_valid_name, slugify
+        from accord.registry.names import is_valid_name, slugify, validate_name
 
         self.names: dict[str, str] = {}
         if not is_valid_name(consumer):
@@ -458,6 +467,8 @@ class Expectation:
         self.version = version
         self.branch = branch
         self.name = name or provider or consumer
+        # the file is consumers/<consumer>/<name>.json: a name, never a path
+        validate_name(self.name, what="expectation file name" if name else "provider")
         self.provider = provider
         self._reads: list[dict[str, Any]] = []
         self._interactions: list[Interaction | Message] = []
@@ -757,6 +768,12 @@ def _request_mismatch(
     for key, values in expected.get("query", {}).items():
         if list(query.get(key, [])) != list(values):
             problems.append(f"query {key}={query.get(key)} != {values}")
+    # as Pact's mock server: verification replays the recorded query only, so a
+    # parameter the consumer sends beyond it would never be shown to the provider
+    problems.extend(
+        f"unexpected query parameter {key}={list(query[key])}"
+        for key in sorted(set(query) - set(expected.get("query", {})))
+    )
     if "body" in expected:
         from accord.core.jsondoc import loads
         from accord.errors import DocumentError

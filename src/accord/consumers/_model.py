@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from accord.core import pointer as _pointer
 from accord.errors import DocumentError
 
 __all__ = [
@@ -110,6 +111,18 @@ def validate(doc: Any, *, file: str | None = None) -> None:
     _check_keys(doc.get("interactions", []), file)
     for body in iter_bodies(doc):
         _check_body(body, file)
+    for n, inter in enumerate(doc.get("interactions", [])):
+        for side in ("request", "response"):
+            part = inter.get(side)
+            matchers = part.get("matchers", {}) if isinstance(part, dict) else {}
+            base = f"/interactions/{n}/{side}/matchers"
+            for m, matcher in enumerate(matchers.get("path", [])):
+                _check_regexes(matcher, file, f"{base}/path/{m}")
+            for category in ("query", "header"):
+                for name, listed in matchers.get(category, {}).items():
+                    where = _pointer.join(f"{base}/{category}", name)
+                    for m, matcher in enumerate(listed):
+                        _check_regexes(matcher, file, f"{where}/{m}")
 
 
 def _check_keys(interactions: Sequence[Mapping[str, Any]], file: str | None) -> None:
@@ -148,25 +161,40 @@ def _check_body(body: Body, file: str | None) -> None:
     for n, f in enumerate(body.fields):
         pointer = f"{body.pointer}/fields/{n}"
         parse_path(f["path"], file=file, pointer=pointer + "/path")
-        for regex in _regexes(f):
-            try:
-                import regress
-
-                regress.Regex(regex)
-            except Exception as exc:  # noqa: BLE001 - regress raises its own error type
-                raise DocumentError(
-                    f"regex {regex!r} is not a valid ECMA-262 pattern: {exc}",
-                    code="expectation-bad-regex",
-                    file=file,
-                    pointer=pointer,
-                ) from None
+        _check_regexes(f, file, pointer)
 
 
-def _regexes(matcher: dict[str, Any]) -> Iterator[str]:
+def _check_regexes(matcher: Mapping[str, Any], file: str | None, pointer: str) -> None:
+    """Refuse a regex of ``matcher`` (or of one it holds) that regress cannot compile:
+    checked here, it would otherwise fail inside a verification or the stub."""
+    import regress
+
+    from accord.consumers._matchers import regex_problem
+
+    for regex in _regexes(matcher):
+        try:
+            regress.Regex(regex)
+        except Exception as exc:  # noqa: BLE001 - regress raises its own error type
+            why: str | None = str(exc)
+        else:
+            why = regex_problem(regex)
+        if why is not None:
+            raise DocumentError(
+                f"regex {regex!r} is not a valid ECMA-262 pattern: {why}",
+                code="expectation-bad-regex",
+                file=file,
+                pointer=pointer,
+            )
+
+
+def _regexes(matcher: Mapping[str, Any]) -> Iterator[str]:
     if matcher.get("match") == "regex":
         yield str(matcher["regex"])
     for sub in matcher.get("matchers", []):
         yield from _regexes(sub)
+    for variant in matcher.get("variants", []):
+        for sub in variant.get("fields", []):
+            yield from _regexes(sub)
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,6 +198,28 @@ class _Rules:
             )
         return best[0][2]
 
+    def refuse_item_rules(self, array: Sequence[PathToken]) -> None:
+        """Refuse a rule for one item past the first of ``array``, whose items are
+        read as its first (``[*]``, with the rules for ``[*]`` and ``[0]``).
+
+        Raises:
+            DocumentError: ``pact-unsupported-rule``: the rule would never be read.
+        """
+        n = len(array)
+        for (tokens, _rule), path in zip(self.entries, self.paths, strict=True):
+            if len(tokens) <= n or tokens[n][0] != "index" or tokens[n][1] == 0:
+                continue
+            if all(_token_weight(r, h) for r, h in zip(tokens[:n], array, strict=True)):
+                raise DocumentError(
+                    f"matching rule {path!r} is for item {tokens[n][1]} of "
+                    f"{format_path(array)} only; under a rule that reaches its items accord "
+                    f"checks every item as the first ({format_path(array)}[*], with the "
+                    "rules for [*] and [0]), so this rule would never be read: write it for "
+                    "[*] or [0]",
+                    code="pact-unsupported-rule",
+                    file=self.file,
+                )
+
 
 def _normal_rule(rule: Any) -> dict[str, Any]:
     """v3/v4 ``{"matchers": [...], "combine": ...}``; v2 ``{"match": ...}`` is one matcher."""
@@ -322,14 +344,19 @@ def _walk(
             return fields
         if kinds & {"arrayContains", "eachKey"}:
             return fields
-        if isinstance(value, list) and head.get("match") == "array":
+        if isinstance(value, list) and child_cascade:
+            # Pact compares every answered item, those past the example's length against
+            # its first item: read by index, they would never be checked (notEmpty, or
+            # bounds combined with AND/OR, as much as one type rule with min/max).
             if value:
+                rules.refuse_item_rules(tokens)
                 fields.extend(_walk(value[0], (*tokens, ("items", None)), rules, True, file))
             return fields
     elif cascade:
         if isinstance(value, list):
             fields.append({"path": path, "match": "array"})
             if value:
+                rules.refuse_item_rules(tokens)
                 fields.extend(_walk(value[0], (*tokens, ("items", None)), rules, True, file))
             return fields
         if isinstance(value, dict):
@@ -787,6 +814,77 @@ def _check_shape(doc: Any, file: str | None) -> None:
     )
 
 
+def _is_json_media(text: str) -> bool:
+    media = text.partition(";")[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _declared_type(part: Mapping[str, Any]) -> str | None:
+    """The content type a part states: its ``Content-Type`` header, or a message's
+    ``contentType`` metadata."""
+    for key, names in (
+        ("headers", ("content-type",)),
+        ("metadata", ("contenttype", "content-type", "content_type")),
+        ("metaData", ("contenttype", "content-type", "content_type")),
+    ):
+        table = part.get(key)
+        if not isinstance(table, dict):
+            continue
+        for name, value in table.items():
+            if name.lower() in names and value is not None:
+                return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return None
+
+
+def _check_bodies(doc: dict[str, Any], file: str | None) -> None:
+    """Refuse (``pact-unsupported-body``) a body that is not JSON: XML, text, bytes.
+
+    accord reads and verifies JSON only; read as a JSON string, such a body would be
+    pinned by equality and its matching rules (XML paths) dropped without a word.
+    """
+    for list_key in ("interactions", "messages"):
+        for n, item in enumerate(doc.get(list_key) or []):
+            if not isinstance(item, dict):
+                continue
+            base = f"/{list_key}/{n}"
+            parts: list[tuple[Any, str]] = [(item, base)]
+            for side in ("request", "response"):
+                value = item.get(side)
+                if isinstance(value, dict):
+                    parts.append((value, f"{base}/{side}"))
+                elif isinstance(value, list):
+                    parts.extend((r, f"{base}/{side}/{m}") for m, r in enumerate(value))
+            for part, where in parts:
+                if not isinstance(part, dict):
+                    continue
+                for key in ("body", "contents"):
+                    if part.get(key) is not None:
+                        _check_body_type(part[key], _declared_type(part), file, f"{where}/{key}")
+
+
+def _check_body_type(raw: Any, declared: str | None, file: str | None, pointer: str) -> None:
+    why = ""
+    if isinstance(raw, dict) and "content" in raw and ("contentType" in raw or "encoded" in raw):
+        # a v4 body, read as _content reads it
+        encoded = raw.get("encoded", False)
+        if encoded not in (False, None, "JSON"):
+            why = f"its content is encoded ({json.dumps(encoded)})"
+        declared = raw.get("contentType") or declared
+    if not why and declared is not None and not _is_json_media(declared):
+        why = f"its content type is {declared!r}"
+    if why:
+        raise DocumentError(
+            f"a body that is not JSON: {why}. accord reads and verifies JSON bodies only "
+            "(application/json, application/*+json); leave this interaction out of the "
+            "Pact file you import",
+            code="pact-unsupported-body",
+            file=file,
+            pointer=pointer,
+        )
+
+
 def _check_json(doc: dict[str, Any], file: str | None) -> None:
     """A Python caller's Pact holding what no Pact file can (a key that is not a string,
     bytes, a set, NaN) is ``pact-invalid`` at its pointer, before anything reads it."""
@@ -820,7 +918,7 @@ def import_pact(
     Raises:
         DocumentError: ``pact-unmapped`` (with ``require_contract``: every unbound
             body is listed), ``pact-unsupported-matcher``, ``pact-bad-rule``,
-            ``pact-invalid``.
+            ``pact-invalid``, ``pact-unsupported-body`` (a body that is not JSON).
     """
     from accord.registry.names import slugify
 
@@ -830,6 +928,7 @@ def import_pact(
         )
     _check_json(doc, file)
     _check_shape(doc, file)
+    _check_bodies(doc, file)
     spec = _spec_version(doc)
     doc = _explicit_matchers(doc, spec, file)
     consumer_ext = str(doc["consumer"].get("name", ""))

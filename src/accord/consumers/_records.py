@@ -45,6 +45,8 @@ from accord.errors import DocumentError
 __all__ = [
     "RECORD_FORMAT_VERSION",
     "VERIFICATIONS_DIR",
+    "VERSION_LABEL",
+    "check_version_label",
     "is_pending",
     "load_records",
     "record_path",
@@ -55,16 +57,37 @@ RECORD_FORMAT_VERSION = 1
 VERIFICATIONS_DIR = "verifications"
 
 
+#: A service version as records spell it (deployment records too): a release or a
+#: commit, and a file name on every system (no separator, space or control character).
+VERSION_LABEL = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,127}")
+
+
+def check_version_label(version: object) -> str:
+    """``version`` when it is a version label (:data:`VERSION_LABEL`).
+
+    Raises:
+        DocumentError: ``record-bad-version``.
+    """
+    if not isinstance(version, str) or not VERSION_LABEL.fullmatch(version):
+        raise DocumentError(
+            f"provider version {version!r} is not a version label (letters, digits, '.', "
+            "'_', '+', '-', starting with a letter or a digit; at most 128 characters)",
+            code="record-bad-version",
+        )
+    return version
+
+
 def record_path(root: Path, provider: str, provider_version: str) -> Path:
-    """Where the record of ``provider`` at ``provider_version`` lives."""
+    """Where the record of ``provider`` at ``provider_version`` lives.
+
+    Raises:
+        InvalidReference: ``provider`` is not a service name.
+        DocumentError: ``record-bad-version``: the version is not a version label.
+    """
     from accord.registry.names import validate_name
 
     validate_name(provider, what="provider")
-    if "/" in provider_version or "\\" in provider_version or provider_version.startswith("."):
-        raise DocumentError(
-            f"provider version {provider_version!r} cannot be a file name",
-            code="record-bad-version",
-        )
+    check_version_label(provider_version)
     return root / VERIFICATIONS_DIR / provider / f"{provider_version}.json"
 
 

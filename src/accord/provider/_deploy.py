@@ -23,8 +23,9 @@ ENV, and SERVICE@VERSION as a consumer against every provider version live in EN
 pair is ``verified`` (a verification record of the provider version has a successful
 result for the consumer's expectation: same digest, or same content digest, since a
 result applies to every consumer version with identical content; the newest matching
-result counts), ``failed``, ``missing`` (no such result) or ``unknown`` (which
-expectations that consumer version holds is not known).
+result counts), ``failed``, ``missing`` (no such result), ``stale`` (the result passed
+against a contract version no range serves any more: yanked since, a draft, or gone)
+or ``unknown`` (which expectations that consumer version holds is not known).
 Safe only when every pair is verified and SERVICE@VERSION is a known version.
 
 Which expectations a consumer version holds: the expectation files whose
@@ -35,12 +36,12 @@ of its consumer), and the results of verification records naming that
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from accord.consumers._records import VERSION_LABEL
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import FORMAT_VERSION
 from accord.provider._errors import ProviderError
@@ -67,7 +68,8 @@ __all__ = [
 ]
 
 ENVIRONMENTS_DIR = "environments"
-_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,127}")
+# one grammar for the versions of verification and deployment records
+_VERSION = VERSION_LABEL
 
 Kind = Literal["deployed", "released"]
 
@@ -291,7 +293,7 @@ def record_undeployment(
 
 # -- can-i-deploy -------------------------------------------------------------------------
 
-Status = Literal["verified", "failed", "missing", "unknown"]
+Status = Literal["verified", "failed", "missing", "unknown", "stale"]
 
 
 @dataclass(frozen=True)
@@ -392,6 +394,25 @@ def _held(
     return files, recorded
 
 
+def _no_provider(registry: Registry, consumer: str, version: str) -> list[str]:
+    """Expectation files of ``consumer`` at ``version`` holding an interaction that no
+    provider verifies: the file names no ``provider`` and no body a contract whose
+    ``contract.toml`` names one (``verify --provider`` never selects it)."""
+    from accord.consumers._model import discover
+    from accord.provider._interactions import VERIFIED_KINDS, provider_of
+
+    return [
+        ef.file
+        for ef in discover(registry.root)
+        if ef.consumer == consumer
+        and ef.doc.get("consumer", {}).get("version") in (None, version)
+        and any(
+            inter.get("type") in VERIFIED_KINDS and provider_of(registry, ef, inter) is None
+            for inter in ef.doc.get("interactions", [])
+        )
+    ]
+
+
 def _expectations_of(
     consumer: str,
     version: str,
@@ -408,8 +429,29 @@ def _expectations_of(
     return [out[k] for k in sorted(out)]
 
 
+def _unserved_basis(registry: Registry, result: Mapping[str, Any]) -> str:
+    """Why a passing result no longer shows anything (a contract version its answers
+    were judged against is one no consumer's range serves now), or ``""``."""
+    from accord.errors import AccordError
+
+    contracts = result.get("contracts")
+    for ref in contracts if isinstance(contracts, list) else []:
+        try:
+            version = registry.get(str(ref))
+        except AccordError:
+            return f"verified against {ref}, which is no longer in the registry"
+        if version.yanked is not None:
+            return f"verified against {ref}, yanked since"
+        if version.draft:
+            return f"verified against {ref}, a draft (no accord.lock line)"
+    return ""
+
+
 def _status(
-    records: Mapping[tuple[str, str], dict[str, Any]], held: _Held, provider_version: str
+    registry: Registry,
+    records: Mapping[tuple[str, str], dict[str, Any]],
+    held: _Held,
+    provider_version: str,
 ) -> tuple[Status, str | None, str]:
     record = records.get((held.provider, provider_version))
     if record is None:
@@ -428,6 +470,11 @@ def _status(
         # failure wins, whatever order the results are stored in
         r = max(matching, key=lambda x: (str(x.get("verified_at") or ""), not x["success"]))
         when = r.get("verified_at") or record.get("verified_at")
+        # a range never serves a yanked version or a draft: the consumers now read
+        # versions those answers were never checked against
+        stale = _unserved_basis(registry, r) if r["success"] else ""
+        if stale:
+            return "stale", when, f"{stale}: verify {held.provider} {provider_version} again"
         if r["success"]:
             return "verified", when, ""
         return (
@@ -580,7 +627,7 @@ def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> De
                 )
                 continue
             for h in held:
-                status, when, why = _status(by_version, h, version)
+                status, when, why = _status(registry, by_version, h, version)
                 rows.append(
                     MatrixRow(consumer, cv, service, version, h.expectation, status, when, why)
                 )
@@ -593,7 +640,7 @@ def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> De
         if not live:
             notes.append(f"{h.provider} (a provider of {service}) runs nowhere in {env}")
         for pv in live:
-            status, when, why = _status(by_version, h, pv)
+            status, when, why = _status(registry, by_version, h, pv)
             rows.append(
                 MatrixRow(service, version, h.provider, pv, h.expectation, status, when, why)
             )
@@ -617,6 +664,13 @@ def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> De
     reasons: list[str] = []
     if is_consumer and not mine:
         reasons.append(f"the expectations of {service} {version} are not known")
+    # Left out of the matrix, which pairs a consumer with the providers it names, such an
+    # interaction would never count: nothing verifies it, so it is not safe.
+    reasons.extend(
+        f"{service} {version}: {file} has interactions no provider verifies (it names no "
+        "provider, nor does the contract.toml of a contract its bodies read)"
+        for file in _no_provider(registry, service, version)
+    )
     reasons.extend(
         f"{r.consumer} {r.consumer_version} -> {r.provider} {r.provider_version}: "
         f"{r.status}" + (f" ({r.reason})" if r.reason else "")

@@ -56,6 +56,7 @@ from accord.provider._states import DEFAULT_STATES, StateFailed, StateRunner, ru
 
 if TYPE_CHECKING:
     from accord.registry.model import Registry
+    from accord.registry.names import ContractRef
 
 __all__ = [
     "Case",
@@ -603,7 +604,12 @@ def _contract_versions(registry: Registry, ref_text: str) -> list[Any]:
     if ref.range is None:
         latest = contract.latest()
         return [latest] if latest else []
-    return [v for v in contract.versions if v.yanked is None and ref.range.contains(v.version)]
+    # the versions the range serves a consumer: never a yanked one or a draft
+    return [
+        v
+        for v in contract.versions
+        if v.yanked is None and not v.draft and ref.range.contains(v.version)
+    ]
 
 
 def check_contract(
@@ -858,10 +864,11 @@ def _check_message(
     result = _judge(case, registry, body, payload, True, extra, exact=exact)
     if got is not None and body and body.get("contract"):
         wanted = ContractRef.parse(str(body["contract"]))
+        unserved = _unserved(registry, got)
         if got.id != wanted.id or (
             wanted.range is not None
             and got.version is not None
-            and not wanted.range.contains(got.version)
+            and (not wanted.range.contains(got.version) or unserved)
         ):
             return _with(
                 result,
@@ -870,11 +877,25 @@ def _check_message(
                     *result.contract_errors,
                     (
                         f"dataschema {exact} is not in the range the consumer reads "
-                        f"({body['contract']})"
+                        f"({body['contract']})" + (f": {unserved}" if unserved else "")
                     ),
                 ),
             )
     return result
+
+
+def _unserved(registry: Registry, ref: ContractRef) -> str:
+    """Why no range serves the exact version ``ref`` names (yanked, or a draft: a
+    consumer reading a range never validates against it), or ``""``."""
+    from accord.errors import AccordError
+
+    try:
+        version = registry.get(ref)
+    except AccordError:
+        return ""  # not in the registry: check_contract has said so
+    if version.yanked is not None:
+        return "it is yanked"
+    return "it is a draft (no accord.lock line)" if version.draft else ""
 
 
 def _check_sync(

@@ -168,6 +168,12 @@ def linear_search(pattern: str, text: str) -> bool:
     return matcher is not None and bool(matcher(text))
 
 
+def reference_reads(pattern: str) -> bool:
+    """Whether the reference's engine compiles ``pattern`` (it matches what
+    :func:`needs_linear_engine` sends it; a pattern it cannot read matches nothing)."""
+    return _reference_matcher(pattern) is not None
+
+
 @lru_cache(maxsize=1024)
 def _reference_matcher(pattern: str) -> Callable[[str], bool] | None:
     import jsonschema_rs
