@@ -263,9 +263,10 @@ class Validator:
             return False
         # jsonschema-rs raises ValueError on a Python value no JSON text parses to (a
         # non-string key, a set, bytes): not a JSON value, so not a valid payload. It
-        # reads NaN, the infinities and an integer too long to write as no number or 0:
-        # "valid" holds only for a payload without one (unreadable_number); "invalid"
-        # needs no such proof.
+        # reads NaN, the infinities and an integer too long to write as no number or 0,
+        # and a string with a lone surrogate only where a keyword reads it: "valid"
+        # holds only for a payload without one (unreadable_number); "invalid" needs no
+        # such proof.
         try:
             return self._decide(payload) and unreadable_number(payload) is None
         except ValueError:
@@ -294,8 +295,8 @@ class Validator:
                 perhaps more, the explanation stopped counting).
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``;
                 ``payload-not-json``, a value no JSON text parses to (a non-string key,
-                a set, bytes, NaN or an infinity, float or Decimal), which ``is_valid``
-                calls invalid;
+                a set, bytes, NaN or an infinity, float or Decimal, a string holding
+                an unpaired surrogate), which ``is_valid`` calls invalid;
                 ``payload-number-too-long``, an integer longer than Python's digit
                 limit (``sys.get_int_max_str_digits()``), invalid too.
         """
