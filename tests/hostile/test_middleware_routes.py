@@ -134,3 +134,41 @@ def test_a_template_under_an_app_without_routes_fails_startup() -> None:
     assert (
         lifespan_startup(_legacy("POST /legacy/orders"))[0]["type"] == "lifespan.startup.complete"
     )
+
+
+def _shadowed() -> tuple[FastAPI, list[str]]:
+    """An app whose ``/items/{sku}`` is declared before ``/items/special``: Starlette
+    sends ``POST /items/special`` to the first (the second is never reached)."""
+    app = FastAPI()
+    handled: list[str] = []
+
+    @app.post("/items/{sku}")
+    def by_sku(sku: str, payload: dict[str, Any]) -> dict[str, Any]:
+        handled.append("by_sku")
+        return {"type": "t", "title": "not money", "status": 400}
+
+    @app.post("/items/special")
+    def special(payload: dict[str, Any]) -> dict[str, Any]:
+        handled.append("special")
+        return {"type": "t", "title": "t", "status": 400}
+
+    app.add_middleware(
+        ContractMiddleware,
+        routes={
+            "POST /items/{sku}": {"request": MONEY, "response": MONEY},
+            "POST /items/special": {"request": "common.error@^1", "response": "common.error@^1"},
+        },
+        registry=CONTRACTS,
+    )
+    return app, handled
+
+
+def test_a_path_is_checked_by_the_route_starlette_dispatches_it_to() -> None:
+    # Before, the path's own key was taken first: /items/special was checked against the
+    # shadowed route's contracts (an error body passed) and handled by /items/{sku}.
+    app, handled = _shadowed()
+    error = {"type": "t", "title": "t", "status": 400}
+    assert _post(app, "/items/special", error) == 422
+    assert handled == []
+    assert _post(app, "/items/special", {"amount": "1.00", "currency": "EUR"}) == 500
+    assert handled == ["by_sku"]  # its response is no money: refused, not sent

@@ -311,13 +311,15 @@ class ContractMiddleware:
 
     def _match(self, scope: Scope) -> _Compiled | None:
         method = str(scope.get("method", "")).upper()
-        path = str(scope.get("path", ""))
-        exact = self._routes.get((method, path))
-        if exact is not None:
-            return exact
+        # The route Starlette dispatches to decides, even for a path that is itself a
+        # key: a route declared earlier may match it first (/items/{sku} before
+        # /items/special), and its handler is the one that reads the body.
         routes = getattr(getattr(scope.get("app"), "router", None), "routes", None)
         template = _dispatched_template(routes, scope, "")
-        return None if template is None else self._routes.get((method, template))
+        if template is not None:
+            return self._routes.get((method, template))
+        # No route names it (a mounted app without a router): only its exact path.
+        return self._routes.get((method, str(scope.get("path", ""))))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("type") == "lifespan":
