@@ -1101,6 +1101,21 @@ def _cache_for(cache_dir: str | os.PathLike[str] | None) -> _DiskCache:
     return _DiskCache(Path(cache_dir) if cache_dir is not None else None)
 
 
+def _check_options(*, strict: Any, exclude_none: Any, probe: Any, cache_dir: Any) -> None:
+    """``UsageError`` for an option of another type, as the manifest refuses it: a
+    config's text ``"false"`` would be read as true (``exclude_none="false"`` proved a
+    producer that keeps ``None`` fields as ``null`` against the dump without them)."""
+    for name, value in (("strict", strict), ("exclude_none", exclude_none)):
+        if not isinstance(value, bool):
+            raise UsageError(f"{name} must be True or False, not {value!r}", code="usage")
+    if isinstance(probe, bool) or not isinstance(probe, int) or probe < 0:
+        raise UsageError(f"probe must be a non-negative integer, not {probe!r}", code="usage")
+    if cache_dir is not None and not isinstance(cache_dir, str | os.PathLike):
+        raise UsageError(
+            f"cache_dir must be a directory path, not {type(cache_dir).__name__}", code="usage"
+        )
+
+
 def require(
     ref: str,
     *,
@@ -1137,7 +1152,9 @@ def require(
 
     Raises:
         ContractMismatch: naming the contract, the field, the rule and a witness.
-        UsageError: a bad role, or ``model`` is not a Pydantic model.
+        UsageError: a bad role, ``model`` is not a Pydantic model, or an option of
+            another type (``strict``/``exclude_none`` not a bool, ``probe`` not a
+            non-negative int, ``cache_dir`` not a path).
         RegistryError: the registry does not load.
 
     Example:
@@ -1149,6 +1166,7 @@ def require(
     from accord.registry.runtime import _registry_for
 
     registry = registry_or_root_argument(registry)
+    _check_options(strict=strict, exclude_none=exclude_none, probe=probe, cache_dir=cache_dir)
 
     options = _Options(
         strict=strict, exclude_none=exclude_none, probe=probe, cache=_cache_for(cache_dir)
