@@ -210,8 +210,10 @@ class ContractMiddleware:
             by a ``500`` (with ``log_only``: both logged and passed on unchecked).
 
     Raises:
-        UsageError: a bad route key or sample rate; ``route-unknown`` at startup for a
-            key matching no route of the app (with the close ones).
+        UsageError: a bad route key, or an option of another type (``log_only`` not a
+            bool, ``sample_rate`` not a number within 0..1, ``max_body`` not a positive
+            int, ``rng`` not callable); ``route-unknown`` at startup for a key matching
+            no route of the app (with the close ones).
         ContractNotFound, VersionNotFound: a reference does not resolve (at boot).
     """
 
@@ -230,10 +232,6 @@ class ContractMiddleware:
         from accord.registry.runtime import _registry_for, validator
 
         registry = registry_or_root_argument(registry)
-        if not 0.0 <= sample_rate <= 1.0:
-            raise UsageError(f"sample_rate must be within 0..1, not {sample_rate}", code="usage")
-        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
-            raise UsageError(f"max_body must be a positive integer, not {max_body!r}", code="usage")
         self.app = app
         self.sample_rate = sample_rate
         self.log_only = log_only
@@ -243,6 +241,8 @@ class ContractMiddleware:
         self._startup_error: AccordError | None = None
         self._routes_checked = False
         try:
+            _check_options(sample_rate=sample_rate, log_only=log_only, rng=rng)
+            _check_max_body(max_body)
             reg = _registry_for(registry)
             if not isinstance(routes, Mapping):
                 raise UsageError(
@@ -501,6 +501,28 @@ class ContractMiddleware:
         await _send_json(send, 500, {"error": "response too large to check", **problem})
 
 
+def _check_options(*, sample_rate: Any, log_only: Any, rng: Any) -> None:
+    """``UsageError`` for an option of another type: a config's text ``"false"`` for
+    ``log_only`` would be read as true (every violation only logged and passed on)."""
+    if not isinstance(log_only, bool):
+        raise UsageError(f"log_only must be True or False, not {log_only!r}", code="usage")
+    if (
+        isinstance(sample_rate, bool)
+        or not isinstance(sample_rate, int | float)
+        or not 0.0 <= sample_rate <= 1.0
+    ):
+        raise UsageError(
+            f"sample_rate must be a number within 0..1, not {sample_rate!r}", code="usage"
+        )
+    if not callable(rng):
+        raise UsageError(f"rng must be callable, not {type(rng).__name__}", code="usage")
+
+
+def _check_max_body(max_body: Any) -> None:
+    if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
+        raise UsageError(f"max_body must be a positive integer, not {max_body!r}", code="usage")
+
+
 def _note_yanked(reg: Registry, check: Validator | None, where: str) -> None:
     """Log a route's exact pin to a yanked version: the pin keeps working (only ranges
     skip yanked versions), but a yank says it should not be relied on, and
@@ -745,12 +767,16 @@ def body(
         fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming the errors
             (the first ``max_errors``); 413 when the body is over ``max_body`` bytes
             (16 MiB), refused while it is read.
+
+    Raises (at once):
+        UsageError: ``max_body`` is not a positive int.
     """
     from fastapi import HTTPException, Request
 
     from accord.registry.model import registry_or_root_argument
 
     registry = registry_or_root_argument(registry)
+    _check_max_body(max_body)
 
     from accord.registry.runtime import _registry_for, validator
 
