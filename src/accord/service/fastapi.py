@@ -74,7 +74,8 @@ class RouteContract:
     Attributes:
         request: The request body's contract reference, if checked.
         response: The response body's contract: one reference for every 2xx JSON
-            response, or status code -> reference.
+            response but 204 and 205 (no content), or status code -> reference (a
+            status without content, 1xx, 204, 205 or 304, is refused).
     """
 
     request: str | None = None
@@ -84,8 +85,13 @@ class RouteContract:
         if self.response is None:
             return None
         if isinstance(self.response, str):
-            return self.response if 200 <= status < 300 else None
+            return self.response if 200 <= status < 300 and status not in _NO_CONTENT else None
         return self.response.get(status)
+
+
+# Statuses whose responses carry no content (RFC 9110): no JSON body to check. FastAPI
+# answers status_code=204 with its JSON media type and an empty body.
+_NO_CONTENT = frozenset({204, 205, 304})
 
 
 def _route_contract(key: str, value: object) -> RouteContract:
@@ -132,6 +138,11 @@ def _status_code(key: str, status: object) -> int:
         raise UsageError(
             f"route {key!r}: response status {status!r} is not an HTTP status code "
             "(100..599), so that contract would never be checked",
+            code="usage",
+        )
+    if status < 200 or status in _NO_CONTENT:
+        raise UsageError(
+            f"route {key!r}: a {status} response has no content, so no contract can check it",
             code="usage",
         )
     return status
