@@ -327,7 +327,9 @@ class Validator:
         ``memoryview`` is read as its bytes.
 
         Raises:
-            DocumentError: the text is not strict JSON (``json-duplicate-key``, ...).
+            DocumentError: the text is not strict JSON (``json-duplicate-key``, ...);
+                ``payload-not-json`` under ``backend="python"``/``"fast"`` for a number
+                no float holds (those backends cannot judge it; the default can).
             ContractViolation: the payload is not valid.
             UsageError: ``data`` is neither text nor bytes (a parsed value: use
                 :meth:`validate`).
@@ -341,8 +343,13 @@ class Validator:
                 data, file=file, max_bytes=None, max_depth=self.max_depth, exact_numbers=True
             )
         # Parsed text holds no NaN nor integer too long to write (both parsers refuse
-        # them): the answer needs no unreadable_number.
-        if not self._decide(payload):
+        # them): the answer needs no unreadable_number. The python and fast backends
+        # cannot read a number kept as a Decimal: refused as validate refuses it.
+        try:
+            valid = self._decide(payload)
+        except ValueError as exc:
+            raise self._not_json(payload, exc) from None
+        if not valid:
             raise self._explain(payload)
         return payload
 
