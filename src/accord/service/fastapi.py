@@ -22,7 +22,7 @@ Two ways in:
   "contract_violation"}], "contract": ref}``); a response that violates its contract is
   replaced by a ``500`` naming the contract and every error (in tests this is what you
   want to see; in production use ``log_only=True``). Violations are always logged on
-  the ``accord.service.fastapi`` logger.
+  the ``accord.fastapi`` logger (the sender's text in it escaped, one line each).
 
 - :func:`body` is a dependency returning the request's JSON payload once it is valid::
 
@@ -737,16 +737,20 @@ def _check(check: Validator, data: bytes, *, where: str) -> tuple[Any, dict[str,
 
 
 def _log(what: str, scope: Scope, ref: str, problem: dict[str, Any]) -> None:
+    # The path, the location and the message hold what the sender chose (a path decoded
+    # from %0A, a key quoted by the message): escaped, so they cannot start a log line.
+    from accord.core.text import escape_control
+
     first = problem["detail"][0]
     where = "/".join(str(p) for p in first["loc"])
     logger.warning(
         "%s %s: %s body violates %s at %s: %s (%d error(s))",
-        scope.get("method"),
-        scope.get("path"),
+        escape_control(str(scope.get("method"))),
+        escape_control(str(scope.get("path"))),
         what,
         ref,
-        where,
-        first["msg"],
+        escape_control(where),
+        escape_control(str(first["msg"])),
         len(problem["detail"]),
     )
 
