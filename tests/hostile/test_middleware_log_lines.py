@@ -64,3 +64,17 @@ def test_a_refused_body_is_logged_on_one_line(
         assert not any(c in line for c in UNSAFE), repr(line)
     assert "\\u000a2026-12-04 INFO payment accepted" in lines[0]
     assert "/items/a\\u000aforged" in lines[0]
+
+
+def test_a_contract_violation_reads_on_one_line() -> None:
+    # A service logs str(exc); the message quotes the sender's key as it is.
+    from accord.errors import ContractViolation
+    from accord.validation.validator import Validator
+
+    validator = Validator({"properties": {"a": {}}, "additionalProperties": False}, ref="t.x@1.0.0")
+    with pytest.raises(ContractViolation) as caught:
+        validator.validate({"k\nINFO forged\x1b[2J": 1})
+    text = str(caught.value)
+    assert not any(c in text for c in UNSAFE), repr(text)
+    assert "k\\u000aINFO forged" in text
+    assert "\n" in caught.value.errors[0].message  # the issue itself keeps the text as it is
