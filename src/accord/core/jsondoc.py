@@ -61,7 +61,7 @@ def _parse_float(text: str) -> float | Decimal:
     value = float(text)
     if value in (float("inf"), float("-inf")):
         # 1e400 is valid JSON; keep it exact instead of turning it into infinity.
-        return Decimal(text)
+        return _decimal(text)
     return value
 
 
@@ -69,6 +69,22 @@ class _InexactNumberError(ValueError):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.text = text
+
+
+class _NumberOutOfRangeError(ValueError):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _decimal(text: str) -> Decimal:
+    """``Decimal(text)`` of a JSON number token; one whose exponent no ``Decimal`` holds
+    (past ±999999999999999999: ``1e-4001234567890123456789``) is refused, never let
+    out as ``decimal.InvalidOperation``."""
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise _NumberOutOfRangeError(text) from None
 
 
 def _parse_float_or_refuse(text: str) -> float | Decimal:
@@ -84,7 +100,7 @@ def _parse_float_exact(text: str) -> float | Decimal:
     if len(text) <= 15 and "e" not in text and "E" not in text:
         return float(text)
     value = float(text)
-    exact = Decimal(text)
+    exact = _decimal(text)
     if value in (float("inf"), float("-inf")) or Decimal(repr(value)) != exact:
         return exact
     return value
@@ -287,6 +303,14 @@ def _refuse_parse_error(exc: BaseException, file: str | None) -> NoReturn:
             code="json-number-inexact",
             file=file,
         ) from None
+    if isinstance(exc, _NumberOutOfRangeError):
+        shown = exc.text if len(exc.text) <= 40 else exc.text[:37] + "..."
+        raise DocumentError(
+            f"the number {shown} has an exponent past what accord reads exactly "
+            "(at most 18 digits)",
+            code="json-number-out-of-range",
+            file=file,
+        ) from None
     if isinstance(exc, _DuplicateKeyError):
         raise DocumentError(
             f"duplicate key {exc.key!r}: JSON parsers disagree on which value wins",
@@ -353,7 +377,8 @@ def loads(
     Raises:
         DocumentError: with code ``json-invalid-utf8``, ``json-empty``, ``json-too-large``,
             ``json-too-deep``, ``json-conflict-markers``, ``json-malformed``,
-            ``json-duplicate-key``, ``json-nan`` or ``json-lone-surrogate``.
+            ``json-duplicate-key``, ``json-nan``, ``json-lone-surrogate`` or
+            ``json-number-out-of-range`` (an exponent no ``Decimal`` holds).
         UsageError: ``data`` is neither text nor bytes (nor a bytes-like buffer).
     """
     data = _text_or_bytes(data)
