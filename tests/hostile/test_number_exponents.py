@@ -35,14 +35,14 @@ TEXTS = [
 @pytest.mark.parametrize("text", TEXTS, ids=repr)
 @pytest.mark.parametrize("exact", [True, False])
 def test_the_loaders_refuse_an_exponent_no_decimal_holds(text: bytes, exact: bool) -> None:
+    if not exact and b"e-" in text.lower():
+        # read as a float, a tiny number is 0.0: only a Decimal cannot hold it
+        assert loads(text, max_bytes=None) == loads_fast(text, max_bytes=None)
+        return
     for load in (loads, loads_fast):
-        try:
+        with pytest.raises(DocumentError) as caught:
             load(text, max_bytes=None, exact_numbers=exact)
-        except DocumentError as exc:
-            assert exc.code == "json-number-out-of-range"
-        else:
-            # the float reading of a tiny number is 0.0: only a Decimal cannot hold it
-            assert not exact and b"e-" in text.lower()
+        assert caught.value.code == "json-number-out-of-range"
 
 
 @pytest.mark.parametrize("backend", ["auto", "python", "fast"])
