@@ -361,8 +361,9 @@ class ContractMiddleware:
                 data, more = await _read_body(receive, self.max_body)
             except _Disconnected:
                 return  # nobody to answer, and no whole body to pass on
-            if more:
-                # Too big to check is refused, not let through unchecked (fail closed).
+            if more or len(data) > self.max_body:
+                # Too big to check is refused, not let through unchecked (fail closed);
+                # the last message may carry it past the cap (or the whole body).
                 too_large = _too_large(compiled.request.ref, self.max_body)
                 _log("request", scope, compiled.request.ref, too_large)
                 if not self.log_only:
@@ -648,7 +649,9 @@ class _Disconnected(Exception):
 
 
 async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
-    """The whole request body; ``more`` is True when it is over ``cap`` (not read on).
+    """The request body; ``more`` is True when it went over ``cap`` before its last
+    message (not read on). A body whose last message takes it over ``cap`` (a server
+    may hand the whole body over in one) comes back whole with ``more`` False.
 
     Raises:
         _Disconnected: the client hung up first: what arrived is not the body, and a
