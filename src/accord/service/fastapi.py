@@ -284,7 +284,15 @@ class ContractMiddleware:
                     compiled.responses[ref] = validator(ref, registry=reg)
                 for check in [compiled.request, *compiled.responses.values()]:
                     _note_yanked(reg, check, key)
-                self._routes[(method.upper(), path.strip())] = compiled
+                route = (method.upper(), path.strip())
+                if route in self._routes:
+                    # The later would replace the earlier: its contracts never checked.
+                    raise UsageError(
+                        f"route key {key!r} names {route[0]} {route[1]} again: give each "
+                        "route one key, with both 'request' and 'response'",
+                        code="usage",
+                    )
+                self._routes[route] = compiled
         except AccordError as exc:
             if hasattr(app, "router"):  # wrapped around an app directly: fail right here
                 raise
