@@ -6,6 +6,7 @@ response can have, such as ``True`` read as status 1)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +175,12 @@ def test_a_path_is_checked_by_the_route_starlette_dispatches_it_to() -> None:
     assert handled == ["by_sku"]  # its response is no money: refused, not sent
 
 
-@pytest.mark.parametrize("second", ["post /items/{sku}", "POST /items/{sku} ", " POST /items/{sku}"])
+@pytest.mark.parametrize(
+    "second", ["post /items/{sku}", "POST /items/{sku} ", " POST /items/{sku}"]
+)
 def test_two_keys_naming_one_route_are_refused(second: str) -> None:
     # Before, the second replaced the first: its request contract was never checked.
     routes = {"POST /items/{sku}": {"request": MONEY}, second: {"response": MONEY}}
-    with pytest.raises(UsageError, match="POST /items/{sku}") as caught:
+    with pytest.raises(UsageError, match=re.escape("POST /items/{sku}")) as caught:
         ContractMiddleware(FastAPI(), routes=routes, registry=CONTRACTS)
     assert caught.value.code == "usage"
