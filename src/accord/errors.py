@@ -392,6 +392,13 @@ class ContractViolation(AccordError, ValueError):
             if self.best_match
             else "invalid"
         )
+        if not head.isprintable():
+            # It quotes the payload (a key holding a newline or ESC, as sent): escaped,
+            # so a service logging str(exc) writes one line of its own. (The check is
+            # C code; the escape is imported only for such a message.)
+            from accord.core.text import escape_control
+
+            head = escape_control(head)
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         if omitted or omitted_lower_bound:
             more += f" (+{omitted}{' or more' if omitted_lower_bound else ''} not listed)"

@@ -222,6 +222,29 @@ def test_fast_modules_refuse_numbers_no_json_text_holds(
         numbers_module.validate({"amount": 11})
 
 
+@pytest.mark.parametrize(
+    ("payload", "name"),
+    [
+        # json.loads makes these from "\\ud800"; the reference cannot read them, and
+        # fastjsonschema alone called every one valid
+        ({"amount": 1, "tags": ["a\ud800"]}, "data.tags[0]"),
+        ({"amount": 1, "next": {"amount": 2, "note": "\udc00"}}, "data.next.note"),
+        ({"amount": 1, "tags": [{"\udbff": 1}]}, "data.tags[0]"),
+    ],
+    ids=["in-an-array", "through-ref", "a-key"],
+)
+def test_fast_modules_refuse_strings_no_json_text_holds(
+    numbers_module: Any, payload: Any, name: str
+) -> None:
+    import fastjsonschema
+
+    with pytest.raises(fastjsonschema.JsonSchemaValueException) as caught:
+        numbers_module.validate(payload)
+    assert caught.value.name.startswith(name)
+    assert "unpaired surrogate" in caught.value.message
+    assert numbers_module.validate({"amount": 1, "tags": ["\U0001f600", {"\u00e9": "x"}]})
+
+
 def test_fast_modules_walk_shared_and_cyclic_payloads_once(numbers_module: Any) -> None:
     # built in Python, not parsed: a list shared along 2**60 paths, and a cycle; the
     # number walk visits each container once (fastjsonschema does not look inside tags)

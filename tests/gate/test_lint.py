@@ -160,6 +160,7 @@ CASES: dict[str, Case] = {
     "json-duplicate-key": (v2('{"type": "object", "type": "string"}'), [("json-duplicate-key", A2, "")]),
     "json-nan": (v2('{"type": "number", "const": NaN}'), [("json-nan", A2, "")]),
     "json-infinity": (v2('{"type": "number", "maximum": -Infinity}'), [("json-nan", A2, "")]),
+    "json-number-out-of-range": (v2('{"type": "number", "maximum": 1e9999999999999999999}'), [("json-number-out-of-range", A2, "")]),
     "json-invalid-utf8": (v2(b'{"title": "\xff"}'), [("json-invalid-utf8", A2, "")]),
     "json-bom": (v2(b'\xef\xbb\xbf{"type": "object"}'), [("json-bom", A2, "")]),
     "json-lone-surrogate": (v2('{"type": "object", "title": "\\ud800"}'), [("json-lone-surrogate", A2, "")]),

@@ -174,3 +174,18 @@ def test_the_reference_refuses_a_tuple_subclass() -> None:
     with pytest.raises(DocumentError) as caught:
         Validator({"type": "array"}).validate(_Pair((1, 2)))
     assert caught.value.code == "payload-not-json"
+
+
+@pytest.mark.parametrize("backend", ["python", "fast"])
+@pytest.mark.parametrize("text", [b'{"k": 1e-400}', b'{"k": [1.0000000000000000001]}'], ids=repr)
+def test_validate_json_refuses_what_the_backend_cannot_read_with_a_document_error(
+    backend: str, text: bytes
+) -> None:
+    # The text keeps a number no float holds as a Decimal, which these backends cannot
+    # judge: validate_json raised a bare ValueError (a traceback in a service), where
+    # validate says payload-not-json.
+    validator = Validator(SCHEMA, backend=backend)
+    with pytest.raises(DocumentError) as caught:
+        validator.validate_json(text)
+    assert caught.value.code == "payload-not-json"
+    assert validator.validate_json(b'{"k": 1.5}') == {"k": 1.5}

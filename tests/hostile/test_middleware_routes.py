@@ -6,6 +6,7 @@ response can have, such as ``True`` read as status 1)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def test_routes_that_are_no_mapping_are_a_usage_error(routes: Any) -> None:
         ContractMiddleware(FastAPI(), routes=routes, registry=CONTRACTS)
 
 
-@pytest.mark.parametrize("status", [200, "201", " 204 "])
+@pytest.mark.parametrize("status", [200, "201", " 202 "])
 def test_status_codes_as_numbers_or_digit_strings_are_read(status: Any) -> None:
     middleware = ContractMiddleware(
         FastAPI(), routes={"GET /x": {"response": {status: MONEY}}}, registry=CONTRACTS
@@ -134,3 +135,52 @@ def test_a_template_under_an_app_without_routes_fails_startup() -> None:
     assert (
         lifespan_startup(_legacy("POST /legacy/orders"))[0]["type"] == "lifespan.startup.complete"
     )
+
+
+def _shadowed() -> tuple[FastAPI, list[str]]:
+    """An app whose ``/items/{sku}`` is declared before ``/items/special``: Starlette
+    sends ``POST /items/special`` to the first (the second is never reached)."""
+    app = FastAPI()
+    handled: list[str] = []
+
+    @app.post("/items/{sku}")
+    def by_sku(sku: str, payload: dict[str, Any]) -> dict[str, Any]:
+        handled.append("by_sku")
+        return {"type": "t", "title": "not money", "status": 400}
+
+    @app.post("/items/special")
+    def special(payload: dict[str, Any]) -> dict[str, Any]:
+        handled.append("special")
+        return {"type": "t", "title": "t", "status": 400}
+
+    app.add_middleware(
+        ContractMiddleware,
+        routes={
+            "POST /items/{sku}": {"request": MONEY, "response": MONEY},
+            "POST /items/special": {"request": "common.error@^1", "response": "common.error@^1"},
+        },
+        registry=CONTRACTS,
+    )
+    return app, handled
+
+
+def test_a_path_is_checked_by_the_route_starlette_dispatches_it_to() -> None:
+    # Before, the path's own key was taken first: /items/special was checked against the
+    # shadowed route's contracts (an error body passed) and handled by /items/{sku}.
+    app, handled = _shadowed()
+    error = {"type": "t", "title": "t", "status": 400}
+    assert _post(app, "/items/special", error) == 422
+    assert handled == []
+    assert _post(app, "/items/special", {"amount": "1.00", "currency": "EUR"}) == 500
+    assert handled == ["by_sku"]  # its response is no money: refused, not sent
+
+
+@pytest.mark.parametrize(
+    "second", ["post /items/{sku}", "POST /items/{sku} ", " POST /items/{sku}"]
+)
+def test_two_keys_naming_one_route_are_refused(second: str) -> None:
+    # Before, the second replaced the first: its request contract was never checked.
+    routes = {"POST /items/{sku}": {"request": MONEY}, second: {"response": MONEY}}
+    with pytest.raises(UsageError, match=re.escape("POST /items/{sku}")) as caught:
+        ContractMiddleware(FastAPI(), routes=routes, registry=CONTRACTS)
+    assert caught.value.code == "usage"

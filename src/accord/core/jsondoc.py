@@ -61,7 +61,7 @@ def _parse_float(text: str) -> float | Decimal:
     value = float(text)
     if value in (float("inf"), float("-inf")):
         # 1e400 is valid JSON; keep it exact instead of turning it into infinity.
-        return Decimal(text)
+        return _decimal(text)
     return value
 
 
@@ -69,6 +69,22 @@ class _InexactNumberError(ValueError):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.text = text
+
+
+class _NumberOutOfRangeError(ValueError):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _decimal(text: str) -> Decimal:
+    """``Decimal(text)`` of a JSON number token; one whose exponent no ``Decimal`` holds
+    (past ±999999999999999999: ``1e-4001234567890123456789``) is refused, never let
+    out as ``decimal.InvalidOperation``."""
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise _NumberOutOfRangeError(text) from None
 
 
 def _parse_float_or_refuse(text: str) -> float | Decimal:
@@ -84,7 +100,7 @@ def _parse_float_exact(text: str) -> float | Decimal:
     if len(text) <= 15 and "e" not in text and "E" not in text:
         return float(text)
     value = float(text)
-    exact = Decimal(text)
+    exact = _decimal(text)
     if value in (float("inf"), float("-inf")) or Decimal(repr(value)) != exact:
         return exact
     return value
@@ -287,6 +303,14 @@ def _refuse_parse_error(exc: BaseException, file: str | None) -> NoReturn:
             code="json-number-inexact",
             file=file,
         ) from None
+    if isinstance(exc, _NumberOutOfRangeError):
+        shown = exc.text if len(exc.text) <= 40 else exc.text[:37] + "..."
+        raise DocumentError(
+            f"the number {shown} has an exponent past what accord reads exactly "
+            "(at most 18 digits)",
+            code="json-number-out-of-range",
+            file=file,
+        ) from None
     if isinstance(exc, _DuplicateKeyError):
         raise DocumentError(
             f"duplicate key {exc.key!r}: JSON parsers disagree on which value wins",
@@ -353,7 +377,8 @@ def loads(
     Raises:
         DocumentError: with code ``json-invalid-utf8``, ``json-empty``, ``json-too-large``,
             ``json-too-deep``, ``json-conflict-markers``, ``json-malformed``,
-            ``json-duplicate-key``, ``json-nan`` or ``json-lone-surrogate``.
+            ``json-duplicate-key``, ``json-nan``, ``json-lone-surrogate`` or
+            ``json-number-out-of-range`` (an exponent no ``Decimal`` holds).
         UsageError: ``data`` is neither text nor bytes (nor a bytes-like buffer).
     """
     data = _text_or_bytes(data)
@@ -537,7 +562,13 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
       integer beyond 64 bits through its decimal text, and one whose text cannot be made
       as 0 (``10**5000`` passed ``{"maximum": 10}``).
 
-    Text parsed by :func:`loads` or :func:`loads_fast` holds neither (both refuse them).
+    And, though no number, ``payload-not-json`` for a string (a value or a key) holding
+    an unpaired surrogate: jsonschema-rs cannot read it, but raises only where a keyword
+    reads the string, so ``{"name": "a\\ud800"}`` passed ``{"properties": {"name":
+    {"type": "string"}}}`` (Python's ``json.loads`` makes one from ``"\\ud800"``).
+
+    Text parsed by :func:`loads` or :func:`loads_fast` holds none of these (both refuse
+    them).
 
     The proof is one pass in C, msgspec writing the payload as MessagePack
     (:func:`_probe_packer` pins, on the installed msgspec, everything this relies on):
@@ -551,10 +582,11 @@ def unreadable_number(value: Any) -> tuple[str, str] | None:
     a string or another number, only cost the walk). And it refuses every integer
     beyond 64 bits, 20 digits at most: under any digit limit Python allows (none, or at
     least ``sys.int_info.str_digits_check_threshold``, 640) each integer it writes is
-    short enough. A payload it refuses (such an integer, a type it cannot write, a
-    cycle, a nesting past its recursion limit) or holding the pattern is decided by an
-    iterative walk that visits each container once. Where the probe fails, msgspec's
-    JSON encoder proves it (:func:`_unreadable_by_json`).
+    short enough; it refuses a lone surrogate (probed too). A payload it refuses (such an
+    integer or string, a type it cannot write, a cycle, a nesting past its recursion
+    limit) or holding the pattern is decided by an iterative walk that visits each
+    container once. Where the probe fails, msgspec's JSON encoder proves it
+    (:func:`_unreadable_by_json`).
     """
     # _packer is set when msgspec is first imported and found to prove it; until then
     # the JSON proof imports it.
@@ -632,9 +664,10 @@ def _probe_packer(pack_into: Callable[[Any, bytearray], None]) -> None:
     else:
         if not _non_finite_float().search(buffer):
             return
-    for too_long in ([2**64], [-(2**63) - 1], {"k": (2**64,)}):
+    # Refused, not written: a lone surrogate (a value or a key) is then found by the walk.
+    for refused in ([2**64], [-(2**63) - 1], {"k": (2**64,)}, ["\ud800"], {"\udc00": 1}):
         try:
-            pack_into(too_long, buffer)
+            pack_into(refused, buffer)
         except _CODEC_ERRORS:
             continue
         return
@@ -711,6 +744,12 @@ def _encoder_proves(limit: int) -> bool:
         return False
     if buffer != b'["-NaN","sNaN","-Infinity"]':
         return False
+    for lone in (["\ud800"], {"\udc00": 1}):  # refused, so the walk finds it
+        try:
+            encode_into(lone, buffer)
+        except _CODEC_ERRORS:
+            continue
+        return False
     if not limit:
         return True
     bound = _digit_bound(limit)
@@ -742,12 +781,33 @@ def _unreadable_number_slowly(value: Any, limit: int) -> tuple[str, str] | None:
                     f"an integer of more than {limit:,} digits (Python's limit, "
                     "sys.set_int_max_str_digits), which the reference validator cannot read"
                 )
+        elif isinstance(node, str):  # a str enum member too: its value is itself
+            if not node.isascii() and _surrogate().search(node):
+                return "payload-not-json", (
+                    f"a string holding an unpaired surrogate ({_shown(node)}): no JSON text "
+                    "read strictly holds one, and it cannot be written as UTF-8"
+                )
         elif isinstance(node, enum.Enum):
             stack.append(node.value)
         elif isinstance(node, dict | list | tuple) and id(node) not in seen:
             seen.add(id(node))
-            stack.extend(node.values() if isinstance(node, dict) else node)
+            if isinstance(node, dict):
+                stack.extend(node)  # keys: a lone surrogate there is no JSON either
+                stack.extend(node.values())
+            else:
+                stack.extend(node)
     return None
+
+
+@cache
+def _surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    """``text`` as an escaped literal, cut to a few dozen characters."""
+    shown = ascii(text)
+    return shown if len(shown) <= 40 else f"{shown[:36]}...{shown[-1]}"
 
 
 # A number token may mean another number than its float only when it has an exponent,

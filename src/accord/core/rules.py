@@ -238,6 +238,10 @@ _lint("json-invalid-utf8", "A JSON or TOML file is not valid UTF-8.")
 _lint("json-lone-surrogate", "A JSON string contains an unpaired UTF-16 surrogate escape.")
 _lint("json-malformed", "A JSON file does not parse.")
 _lint("json-nan", "A JSON file contains NaN or Infinity.")
+_lint(
+    "json-number-out-of-range",
+    "A JSON number's exponent is past what a Decimal holds (more than 18 digits).",
+)
 _lint("json-too-deep", "A JSON document nests deeper than max-depth.")
 _lint("json-too-large", "A file is larger than max-file-bytes.")
 _lint(

@@ -22,7 +22,7 @@ Two ways in:
   "contract_violation"}], "contract": ref}``); a response that violates its contract is
   replaced by a ``500`` naming the contract and every error (in tests this is what you
   want to see; in production use ``log_only=True``). Violations are always logged on
-  the ``accord.service.fastapi`` logger.
+  the ``accord.fastapi`` logger (the sender's text in it escaped, one line each).
 
 - :func:`body` is a dependency returning the request's JSON payload once it is valid::
 
@@ -74,7 +74,8 @@ class RouteContract:
     Attributes:
         request: The request body's contract reference, if checked.
         response: The response body's contract: one reference for every 2xx JSON
-            response, or status code -> reference.
+            response but 204 and 205 (no content), or status code -> reference (a
+            status without content, 1xx, 204, 205 or 304, is refused).
     """
 
     request: str | None = None
@@ -84,8 +85,13 @@ class RouteContract:
         if self.response is None:
             return None
         if isinstance(self.response, str):
-            return self.response if 200 <= status < 300 else None
+            return self.response if 200 <= status < 300 and status not in _NO_CONTENT else None
         return self.response.get(status)
+
+
+# Statuses whose responses carry no content (RFC 9110): no JSON body to check. FastAPI
+# answers status_code=204 with its JSON media type and an empty body.
+_NO_CONTENT = frozenset({204, 205, 304})
 
 
 def _route_contract(key: str, value: object) -> RouteContract:
@@ -132,6 +138,11 @@ def _status_code(key: str, status: object) -> int:
         raise UsageError(
             f"route {key!r}: response status {status!r} is not an HTTP status code "
             "(100..599), so that contract would never be checked",
+            code="usage",
+        )
+    if status < 200 or status in _NO_CONTENT:
+        raise UsageError(
+            f"route {key!r}: a {status} response has no content, so no contract can check it",
             code="usage",
         )
     return status
@@ -210,8 +221,10 @@ class ContractMiddleware:
             by a ``500`` (with ``log_only``: both logged and passed on unchecked).
 
     Raises:
-        UsageError: a bad route key or sample rate; ``route-unknown`` at startup for a
-            key matching no route of the app (with the close ones).
+        UsageError: a bad route key, or an option of another type (``log_only`` not a
+            bool, ``sample_rate`` not a number within 0..1, ``max_body`` not a positive
+            int, ``rng`` not callable); ``route-unknown`` at startup for a key matching
+            no route of the app (with the close ones).
         ContractNotFound, VersionNotFound: a reference does not resolve (at boot).
     """
 
@@ -230,10 +243,6 @@ class ContractMiddleware:
         from accord.registry.runtime import _registry_for, validator
 
         registry = registry_or_root_argument(registry)
-        if not 0.0 <= sample_rate <= 1.0:
-            raise UsageError(f"sample_rate must be within 0..1, not {sample_rate}", code="usage")
-        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
-            raise UsageError(f"max_body must be a positive integer, not {max_body!r}", code="usage")
         self.app = app
         self.sample_rate = sample_rate
         self.log_only = log_only
@@ -243,6 +252,8 @@ class ContractMiddleware:
         self._startup_error: AccordError | None = None
         self._routes_checked = False
         try:
+            _check_options(sample_rate=sample_rate, log_only=log_only, rng=rng)
+            _check_max_body(max_body)
             reg = _registry_for(registry)
             if not isinstance(routes, Mapping):
                 raise UsageError(
@@ -273,7 +284,15 @@ class ContractMiddleware:
                     compiled.responses[ref] = validator(ref, registry=reg)
                 for check in [compiled.request, *compiled.responses.values()]:
                     _note_yanked(reg, check, key)
-                self._routes[(method.upper(), path.strip())] = compiled
+                route = (method.upper(), path.strip())
+                if route in self._routes:
+                    # The later would replace the earlier: its contracts never checked.
+                    raise UsageError(
+                        f"route key {key!r} names {route[0]} {route[1]} again: give each "
+                        "route one key, with both 'request' and 'response'",
+                        code="usage",
+                    )
+                self._routes[route] = compiled
         except AccordError as exc:
             if hasattr(app, "router"):  # wrapped around an app directly: fail right here
                 raise
@@ -311,13 +330,15 @@ class ContractMiddleware:
 
     def _match(self, scope: Scope) -> _Compiled | None:
         method = str(scope.get("method", "")).upper()
-        path = str(scope.get("path", ""))
-        exact = self._routes.get((method, path))
-        if exact is not None:
-            return exact
+        # The route Starlette dispatches to decides, even for a path that is itself a
+        # key: a route declared earlier may match it first (/items/{sku} before
+        # /items/special), and its handler is the one that reads the body.
         routes = getattr(getattr(scope.get("app"), "router", None), "routes", None)
         template = _dispatched_template(routes, scope, "")
-        return None if template is None else self._routes.get((method, template))
+        if template is not None:
+            return self._routes.get((method, template))
+        # No route names it (a mounted app without a router): only its exact path.
+        return self._routes.get((method, str(scope.get("path", ""))))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("type") == "lifespan":
@@ -348,8 +369,9 @@ class ContractMiddleware:
                 data, more = await _read_body(receive, self.max_body)
             except _Disconnected:
                 return  # nobody to answer, and no whole body to pass on
-            if more:
-                # Too big to check is refused, not let through unchecked (fail closed).
+            if more or len(data) > self.max_body:
+                # Too big to check is refused, not let through unchecked (fail closed);
+                # the last message may carry it past the cap (or the whole body).
                 too_large = _too_large(compiled.request.ref, self.max_body)
                 _log("request", scope, compiled.request.ref, too_large)
                 if not self.log_only:
@@ -499,6 +521,28 @@ class ContractMiddleware:
         await _send_json(send, 500, {"error": "response too large to check", **problem})
 
 
+def _check_options(*, sample_rate: Any, log_only: Any, rng: Any) -> None:
+    """``UsageError`` for an option of another type: a config's text ``"false"`` for
+    ``log_only`` would be read as true (every violation only logged and passed on)."""
+    if not isinstance(log_only, bool):
+        raise UsageError(f"log_only must be True or False, not {log_only!r}", code="usage")
+    if (
+        isinstance(sample_rate, bool)
+        or not isinstance(sample_rate, int | float)
+        or not 0.0 <= sample_rate <= 1.0
+    ):
+        raise UsageError(
+            f"sample_rate must be a number within 0..1, not {sample_rate!r}", code="usage"
+        )
+    if not callable(rng):
+        raise UsageError(f"rng must be callable, not {type(rng).__name__}", code="usage")
+
+
+def _check_max_body(max_body: Any) -> None:
+    if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
+        raise UsageError(f"max_body must be a positive integer, not {max_body!r}", code="usage")
+
+
 def _note_yanked(reg: Registry, check: Validator | None, where: str) -> None:
     """Log a route's exact pin to a yanked version: the pin keeps working (only ranges
     skip yanked versions), but a yank says it should not be relied on, and
@@ -613,7 +657,9 @@ class _Disconnected(Exception):
 
 
 async def _read_body(receive: Receive, cap: int) -> tuple[bytes, bool]:
-    """The whole request body; ``more`` is True when it is over ``cap`` (not read on).
+    """The request body; ``more`` is True when it went over ``cap`` before its last
+    message (not read on). A body whose last message takes it over ``cap`` (a server
+    may hand the whole body over in one) comes back whole with ``more`` False.
 
     Raises:
         _Disconnected: the client hung up first: what arrived is not the body, and a
@@ -702,16 +748,20 @@ def _check(check: Validator, data: bytes, *, where: str) -> tuple[Any, dict[str,
 
 
 def _log(what: str, scope: Scope, ref: str, problem: dict[str, Any]) -> None:
+    # The path, the location and the message hold what the sender chose (a path decoded
+    # from %0A, a key quoted by the message): escaped, so they cannot start a log line.
+    from accord.core.text import escape_control
+
     first = problem["detail"][0]
     where = "/".join(str(p) for p in first["loc"])
     logger.warning(
         "%s %s: %s body violates %s at %s: %s (%d error(s))",
-        scope.get("method"),
-        scope.get("path"),
+        escape_control(str(scope.get("method"))),
+        escape_control(str(scope.get("path"))),
         what,
         ref,
-        where,
-        first["msg"],
+        escape_control(where),
+        escape_control(str(first["msg"])),
         len(problem["detail"]),
     )
 
@@ -743,12 +793,16 @@ def body(
         fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming the errors
             (the first ``max_errors``); 413 when the body is over ``max_body`` bytes
             (16 MiB), refused while it is read.
+
+    Raises (at once):
+        UsageError: ``max_body`` is not a positive int.
     """
     from fastapi import HTTPException, Request
 
     from accord.registry.model import registry_or_root_argument
 
     registry = registry_or_root_argument(registry)
+    _check_max_body(max_body)
 
     from accord.registry.runtime import _registry_for, validator
 

@@ -66,6 +66,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import sys
@@ -83,6 +84,7 @@ from accord.errors import (
     ConfigError,
     ContractMismatch,
     ContractNotFound,
+    DocumentError,
     UsageError,
     VersionNotFound,
 )
@@ -808,17 +810,66 @@ def _naive_variant(payload: Any) -> tuple[Any, bool]:
     return payload, False
 
 
+# Numbers no JSON text holds, which pydantic's ``float`` takes unless told otherwise.
+_NON_FINITE = (math.inf, -math.inf, math.nan)
+
+
+def _number_places(payload: Any) -> Iterator[tuple[str | int, ...]]:
+    """The path of every number (not a bool) in a drawn payload (plain JSON values)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(payload, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((v, (*path, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            yield path
+
+
+def _replaced(payload: Any, path: tuple[str | int, ...], value: Any) -> Any:
+    """A copy of ``payload`` with ``value`` at ``path`` (containers on the way copied)."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    copy: Any = dict(payload) if isinstance(payload, dict) else list(payload)
+    copy[head] = _replaced(payload[head], rest, value)
+    return copy
+
+
+def _non_finite_variants(
+    payload: Any, tried: set[tuple[str | int, ...]]
+) -> Iterator[tuple[Any, str]]:
+    """``payload`` with NaN or an infinity in place of one of its numbers, once per
+    number location (array indexes aside) over the whole probe (``tried``)."""
+    from accord.core.pointer import from_parts
+
+    for path in _number_places(payload):
+        shape = tuple(-1 if isinstance(t, int) else t for t in path)
+        if shape in tried:
+            continue
+        tried.add(shape)
+        for value in _NON_FINITE:
+            yield (
+                _replaced(payload, path, value),
+                f" (built with {value} at {_json_path(from_parts(path))}, which the model accepts)",
+            )
+
+
 def _probe_producer(
     model: Any, payloads: list[Any], validator: Any, options: _Options, *, naive: bool
 ) -> Finding | None:
     from pydantic import ValidationError
 
     def inputs() -> Iterator[tuple[Any, str]]:
+        tried: set[tuple[str | int, ...]] = set()
         for payload in payloads:
             yield payload, ""
             variant, changed = _naive_variant(payload) if naive else (payload, False)
             if changed:
                 yield variant, " (built from a date-time without offset, which the model accepts)"
+            if naive:
+                yield from _non_finite_variants(payload, tried)
 
     for payload, how in inputs():
         try:
@@ -837,7 +888,10 @@ def _probe_producer(
                 witness=payload,
                 has_witness=True,
             )
-        errors = validator.errors(dumped)
+        try:
+            errors = validator.errors(dumped)
+        except DocumentError as exc:
+            return _not_json_finding(instance, how, exc, validator, options)
         if errors:
             first = errors[0]
             more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -851,6 +905,28 @@ def _probe_producer(
                 pointer=first.instance_path,
             )
     return None
+
+
+def _not_json_finding(
+    instance: Any, how: str, exc: DocumentError, validator: Any, options: _Options
+) -> Finding:
+    """The finding for an instance whose dump holds what no JSON text does (NaN or an
+    infinity, from a ``float`` field that takes them): what ``model_dump_json`` writes
+    (``null`` there, by pydantic's default) is the witness."""
+    sent = json.loads(instance.model_dump_json(by_alias=True, exclude_none=options.exclude_none))
+    errors = validator.errors(sent) if _jsondoc.unreadable_number(sent) is None else []
+    where = errors[0].json_path if errors else "$"
+    rejected = f" ({errors[0].json_path}: {errors[0].message})" if errors else ""
+    return Finding(
+        "serialization-probe",
+        where,
+        f"an instance{how} serialises to a payload the contract rejects: {exc.message}; "
+        f"model_dump_json writes {_short(sent, 200)}{rejected}. Declare such a field "
+        "FiniteFloat or Field(allow_inf_nan=False)",
+        witness=sent,
+        has_witness=True,
+        pointer=errors[0].instance_path if errors else "",
+    )
 
 
 def _probe_consumer(model: Any, payloads: list[Any]) -> Finding | None:
@@ -1107,6 +1183,21 @@ def _cache_for(cache_dir: str | os.PathLike[str] | None) -> _DiskCache:
     return _DiskCache(Path(cache_dir) if cache_dir is not None else None)
 
 
+def _check_options(*, strict: Any, exclude_none: Any, probe: Any, cache_dir: Any) -> None:
+    """``UsageError`` for an option of another type, as the manifest refuses it: a
+    config's text ``"false"`` would be read as true (``exclude_none="false"`` proved a
+    producer that keeps ``None`` fields as ``null`` against the dump without them)."""
+    for name, value in (("strict", strict), ("exclude_none", exclude_none)):
+        if not isinstance(value, bool):
+            raise UsageError(f"{name} must be True or False, not {value!r}", code="usage")
+    if isinstance(probe, bool) or not isinstance(probe, int) or probe < 0:
+        raise UsageError(f"probe must be a non-negative integer, not {probe!r}", code="usage")
+    if cache_dir is not None and not isinstance(cache_dir, str | os.PathLike):
+        raise UsageError(
+            f"cache_dir must be a directory path, not {type(cache_dir).__name__}", code="usage"
+        )
+
+
 def require(
     ref: str,
     *,
@@ -1143,7 +1234,9 @@ def require(
 
     Raises:
         ContractMismatch: naming the contract, the field, the rule and a witness.
-        UsageError: a bad role, or ``model`` is not a Pydantic model.
+        UsageError: a bad role, ``model`` is not a Pydantic model, or an option of
+            another type (``strict``/``exclude_none`` not a bool, ``probe`` not a
+            non-negative int, ``cache_dir`` not a path).
         RegistryError: the registry does not load.
 
     Example:
@@ -1155,6 +1248,7 @@ def require(
     from accord.registry.runtime import _registry_for
 
     registry = registry_or_root_argument(registry)
+    _check_options(strict=strict, exclude_none=exclude_none, probe=probe, cache_dir=cache_dir)
 
     options = _Options(
         strict=strict, exclude_none=exclude_none, probe=probe, cache=_cache_for(cache_dir)

@@ -263,9 +263,10 @@ class Validator:
             return False
         # jsonschema-rs raises ValueError on a Python value no JSON text parses to (a
         # non-string key, a set, bytes): not a JSON value, so not a valid payload. It
-        # reads NaN, the infinities and an integer too long to write as no number or 0:
-        # "valid" holds only for a payload without one (unreadable_number); "invalid"
-        # needs no such proof.
+        # reads NaN, the infinities and an integer too long to write as no number or 0,
+        # and a string with a lone surrogate only where a keyword reads it: "valid"
+        # holds only for a payload without one (unreadable_number); "invalid" needs no
+        # such proof.
         try:
             return self._decide(payload) and unreadable_number(payload) is None
         except ValueError:
@@ -294,8 +295,8 @@ class Validator:
                 perhaps more, the explanation stopped counting).
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``;
                 ``payload-not-json``, a value no JSON text parses to (a non-string key,
-                a set, bytes, NaN or an infinity, float or Decimal), which ``is_valid``
-                calls invalid;
+                a set, bytes, NaN or an infinity, float or Decimal, a string holding
+                an unpaired surrogate), which ``is_valid`` calls invalid;
                 ``payload-number-too-long``, an integer longer than Python's digit
                 limit (``sys.get_int_max_str_digits()``), invalid too.
         """
@@ -326,7 +327,9 @@ class Validator:
         ``memoryview`` is read as its bytes.
 
         Raises:
-            DocumentError: the text is not strict JSON (``json-duplicate-key``, ...).
+            DocumentError: the text is not strict JSON (``json-duplicate-key``, ...);
+                ``payload-not-json`` under ``backend="python"``/``"fast"`` for a number
+                no float holds (those backends cannot judge it; the default can).
             ContractViolation: the payload is not valid.
             UsageError: ``data`` is neither text nor bytes (a parsed value: use
                 :meth:`validate`).
@@ -340,8 +343,13 @@ class Validator:
                 data, file=file, max_bytes=None, max_depth=self.max_depth, exact_numbers=True
             )
         # Parsed text holds no NaN nor integer too long to write (both parsers refuse
-        # them): the answer needs no unreadable_number.
-        if not self._decide(payload):
+        # them): the answer needs no unreadable_number. The python and fast backends
+        # cannot read a number kept as a Decimal: refused as validate refuses it.
+        try:
+            valid = self._decide(payload)
+        except ValueError as exc:
+            raise self._not_json(payload, exc) from None
+        if not valid:
             raise self._explain(payload)
         return payload
 

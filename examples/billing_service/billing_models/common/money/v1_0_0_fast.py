@@ -4,7 +4,8 @@
 
 validate(data) returns data or raises fastjsonschema.JsonSchemaValueException;
 its verdict is the reference validator's (accord.validation.backends decides
-eligibility), and a number no JSON text holds (NaN, an infinity) is refused.
+eligibility), and a number no JSON text holds (NaN, an infinity) is refused,
+as is a string holding an unpaired surrogate.
 """
 VERSION = "2.22.3"
 from decimal import Decimal
@@ -55,7 +56,9 @@ CONTRACT_DIGEST = "sha256:b328666c36721f6b87a6f0358e70b23009cba8c01facd36ac6ea13
 
 def validate(data, custom_formats={}, name_prefix=None):
     """data if it is valid, else JsonSchemaValueException. A number no JSON text holds
-    (NaN, an infinity) is refused first: fastjsonschema would compare it with bounds."""
+    (NaN, an infinity) is refused first: fastjsonschema would compare it with bounds; so
+    is a string holding an unpaired surrogate (json.loads makes one from a lone surrogate
+    escape), which the reference validator cannot read."""
     if not validate_json_numbers(data):
         validate_json_numbers_named(data, name_prefix or "data")
     return validate_schema(data, custom_formats, name_prefix)
@@ -69,12 +72,21 @@ def validate_json_numbers(data):
         if isinstance(value, (dict, list, tuple)):
             if id(value) not in seen:
                 seen.add(id(value))
-                stack.extend(value.values() if isinstance(value, dict) else value)
+                if isinstance(value, dict):
+                    stack.extend(value.keys())
+                    stack.extend(value.values())
+                else:
+                    stack.extend(value)
         elif isinstance(value, float):
             if value - value != 0:
                 return False
         elif isinstance(value, Decimal) and not value.is_finite():
             return False
+        elif isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
     return True
 
 
@@ -87,6 +99,7 @@ def validate_json_numbers_named(data, name):
             if id(value) not in seen:
                 seen.add(id(value))
                 if isinstance(value, dict):
+                    stack.extend((k, name) for k in value.keys())
                     stack.extend((v, name + "." + str(k)) for k, v in value.items())
                 else:
                     stack.extend((v, name + "[" + str(i) + "]") for i, v in enumerate(value))
@@ -101,3 +114,15 @@ def validate_json_numbers_named(data, name):
                 definition={},
                 rule="type",
             )
+        elif isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise JsonSchemaValueException(
+                    name + " must be text a JSON text can hold, not " + repr(value)
+                    + " (it holds an unpaired surrogate)",
+                    value=value,
+                    name=name,
+                    definition={},
+                    rule="type",
+                ) from None
