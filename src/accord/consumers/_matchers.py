@@ -259,14 +259,6 @@ def _full_match(pattern: str, text: str) -> bool:
     return regress.Regex(whole).find(text) is not None
 
 
-# Escapes of a letter ECMA-262 defines; any other (``\\A``, ``\\z``, ``\\Z``,
-# ``\\p{L}``, ``\\h``, ``\\Q``) is read as the letter itself by regress, as the pattern
-# of a Pact file's other engines (Java, Ruby, Rust) and the reference's engine (which
-# matches long texts) read it as an anchor or a class.
-_LETTER_ESCAPES = frozenset("bBdDwWsSfnrtv")
-_HEX = frozenset("0123456789abcdefABCDEF")
-
-
 def regex_problem(pattern: str) -> str | None:
     """Why ``pattern`` has no one meaning for accord's matchers, or ``None``.
 
@@ -276,31 +268,16 @@ def regex_problem(pattern: str) -> str | None:
     verifiers read ``\\z`` as the end of the text and ``\\p{L}`` as a class: the
     verdict would depend on the text's length and differ from Pact's.
     """
-    named_groups = re.search(r"\(\?<[A-Za-z_$]", pattern) is not None
-    i = 0
-    while i < len(pattern) - 1:
-        if pattern[i] != "\\":
-            i += 1
-            continue
-        c, rest = pattern[i + 1], pattern[i + 2 :]
-        ok = (
-            not c.isascii()
-            or not c.isalpha()
-            or c in _LETTER_ESCAPES
-            or (c == "c" and rest[:1].isascii() and rest[:1].isalpha())
-            or (c == "x" and len(rest) >= 2 and set(rest[:2]) <= _HEX)
-            or (c == "u" and len(rest) >= 4 and set(rest[:4]) <= _HEX)
-            or (c == "k" and rest.startswith("<") and named_groups)
+    from accord.validation.patterns import reference_reads, undefined_letter_escape
+
+    escape = undefined_letter_escape(pattern)
+    if escape is not None:
+        return (
+            f"{escape} is not an ECMA-262 escape: accord would read it as the letter "
+            f"{escape[1]!r} in short texts, Pact's engines and accord's in long ones "
+            "otherwise (an anchor, a class, a code point); a regex matcher matches the "
+            "whole string without anchors, spell a class with [...]"
         )
-        if not ok:
-            return (
-                f"\\{c} is not an ECMA-262 escape: accord would read it as the letter "
-                f"{c!r} in short texts, Pact's engines and accord's in long ones otherwise "
-                "(an anchor, a class, a code point); a regex matcher matches the whole "
-                "string without anchors, spell a class with [...]"
-            )
-        i += 2
-    from accord.validation.patterns import reference_reads
 
     if not reference_reads(f"^(?:{pattern})$"):
         # Annex B's literals (an octal escape, a lone brace, a dash after a class

@@ -524,7 +524,7 @@ def python_refusals(schema: Any) -> list[Refusal]:
     every ``pattern``/``patternProperties`` regex as regress reads it after accord's
     rewrite (:mod:`accord.validation.probe`).
     """
-    from accord.validation.patterns import pattern_search
+    from accord.validation.patterns import pattern_search, undefined_letter_escape
 
     refusals = _declared_refusals(schema)
     positions: set[str] = set()
@@ -553,6 +553,12 @@ def python_refusals(schema: Any) -> list[Refusal]:
             if _word_boundary(pattern):
                 refusals.append(Refusal(keyword, at, _WORD_BOUNDARY.format(pattern=pattern)))
                 continue
+            escape = undefined_letter_escape(pattern)
+            if escape is not None:
+                refusals.append(
+                    Refusal(keyword, at, _LETTER_ESCAPE.format(pattern=pattern, escape=escape))
+                )
+                continue
             try:
                 reading = pattern_search(pattern)
             except Exception:  # noqa: BLE001 - regress cannot read it: nothing to compare
@@ -573,6 +579,14 @@ def python_refusals(schema: Any) -> list[Refusal]:
 _WORD_BOUNDARY = (
     "pattern {pattern!r}: \\b and \\B are Unicode-aware in the reference and ASCII in "
     "regress; only the reference decides"
+)
+
+
+# Probes meet the strings that show it only by chance: "^\\Aabc" passed them, and the
+# python backend then called "Aabc" valid and "abc" invalid, the reference's opposite.
+_LETTER_ESCAPE = (
+    "pattern {pattern!r}: {escape} is not an ECMA-262 escape: regress reads it as the "
+    "letter, the reference as an anchor, a class or a quote; only the reference decides"
 )
 
 

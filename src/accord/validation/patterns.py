@@ -153,6 +153,42 @@ def search(pattern: str, text: str) -> bool:
 _search = search
 
 
+# The letters ECMA-262 (without the ``u`` flag) gives an escape of its own meaning; an
+# escape of any other ASCII letter is an identity escape there (``\\A`` is ``A``), which
+# regress follows, while the reference's engine (and Java's, Ruby's, PCRE's) reads
+# ``\\A``, ``\\z``, ``\\Z``, ``\\p{L}``, ``\\h``, ``\\Q`` as an anchor, a class or a quote.
+_LETTER_ESCAPES = frozenset("bBdDwWsSfnrtv")
+_HEX = frozenset("0123456789abcdefABCDEF")
+_NAMED_GROUP = re.compile(r"\(\?<[A-Za-z_$]")
+
+
+def undefined_letter_escape(pattern: str) -> str | None:
+    """The first escape in ``pattern`` of an ASCII letter ECMA-262 does not define
+    (``\\A``, ``\\z``, ``\\p``, or ``\\x`` not followed by two hex digits), or
+    ``None``: regress reads it as the letter itself, the reference otherwise, so no one
+    meaning can be given to such a pattern but the reference's."""
+    named_groups = _NAMED_GROUP.search(pattern) is not None
+    i = 0
+    while i < len(pattern) - 1:
+        if pattern[i] != "\\":
+            i += 1
+            continue
+        c, rest = pattern[i + 1], pattern[i + 2 :]
+        defined = (
+            not c.isascii()
+            or not c.isalpha()
+            or c in _LETTER_ESCAPES
+            or (c == "c" and rest[:1].isascii() and rest[:1].isalpha())
+            or (c == "x" and len(rest) >= 2 and set(rest[:2]) <= _HEX)
+            or (c == "u" and len(rest) >= 4 and set(rest[:4]) <= _HEX)
+            or (c == "k" and rest.startswith("<") and named_groups)
+        )
+        if not defined:
+            return f"\\{c}"
+        i += 2
+    return None
+
+
 def needs_linear_engine(pattern: str, text: str) -> bool:
     """Whether matching ``pattern`` on ``text`` with a backtracking engine is unsafe."""
     return len(text) > _REGRESS_MAX_TEXT or backtracks(pattern)
