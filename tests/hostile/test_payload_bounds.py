@@ -263,6 +263,25 @@ def test_runtime_validator_takes_max_errors_and_the_registrys_max_depth(tmp_path
     assert len(few.errors([1, 2, 3, 4])) == 2
 
 
+@pytest.mark.parametrize("cap", [True, 1.0, "2", 0, -1])
+def test_runtime_validator_refuses_a_cap_that_is_no_positive_int_even_when_cached(
+    tmp_path: Any, cap: Any
+) -> None:
+    # True == 1 and 1.0 == 1 as cache keys: after a validator with cap 1 was built, a
+    # wrong cap was answered from the cache instead of refused (a fresh registry refused).
+    from _registry_builders import DRAFT_2020_12, add_contract
+    from accord.errors import UsageError
+    from accord.registry.runtime import clear_caches, validator
+
+    add_contract(tmp_path, "hostile.tree", {"1.0.0": {"$schema": DRAFT_2020_12, **RECURSIVE}})
+    clear_caches()
+    validator("hostile.tree@^1", registry=tmp_path, max_errors=1)
+    validator("hostile.tree@^1", registry=tmp_path, max_errors=2)
+    with pytest.raises(UsageError) as info:
+        validator("hostile.tree@^1", registry=tmp_path, max_errors=cap)
+    assert "max_errors must be a positive integer" in str(info.value)
+
+
 # --- uniqueItems is linear in the explaining backend ------------------------------------
 
 

@@ -113,6 +113,12 @@ def validator(
             f"unknown backend {backend!r}: choose auto, rs, python or fast",
             code="backend-unknown",
         )
+    # Before the cache is asked: True and 1.0 equal 1 as keys, and would be answered
+    # with the validator of cap 1 that Validator itself refuses to build.
+    if max_errors is not None and (
+        isinstance(max_errors, bool) or not isinstance(max_errors, int) or max_errors < 1
+    ):
+        raise UsageError(f"max_errors must be a positive integer, not {max_errors!r}", code="usage")
     reg = _registry_for(registry)
     cap = default_max_errors if max_errors is None else max_errors
     # Validators live in the registry's own memo: a registry is immutable, so what was
