@@ -35,6 +35,9 @@ BAD_ROUTES = {
     "route-list": {"GET /items/{sku}": [MONEY]},
     "route-contract-status-true": {"GET /items/{sku}": RouteContract(response={True: MONEY})},
     "key-int": {5: MONEY},
+    # one status twice (an int and its digits): the later silently replaced the earlier
+    "status-twice": {"GET /items/{sku}": {"response": {200: MONEY, "200": "common.error@^1"}}},
+    "status-twice-spaced": {"GET /items/{sku}": {"response": {"201": MONEY, " 201": MONEY}}},
 }
 
 

@@ -126,7 +126,16 @@ def _route_contract(key: str, value: object) -> RouteContract:
             f"reference, not {type(response).__name__}",
             code="usage",
         )
-    statuses = {_status_code(key, status): ref for status, ref in response.items()}
+    statuses: dict[int, Any] = {}
+    for status, ref in response.items():
+        code = _status_code(key, status)
+        if code in statuses:
+            raise UsageError(
+                f"route {key!r}: response status {code} is given twice ({status!r} and an "
+                "earlier key), so one of its contracts would never be checked",
+                code="usage",
+            )
+        statuses[code] = ref
     return RouteContract(request=spec.request, response=statuses)
 
 
