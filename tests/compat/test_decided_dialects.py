@@ -279,3 +279,29 @@ def test_proven_compatibility_is_sound_in_the_declared_dialects(pair: str, data:
     old, new = data.draw(_PAIRS[pair])
     assume(_readable(old, new))
     _assert_sound(old, new, data.draw(st.lists(JSON_VALUES, max_size=8)))
+
+
+@pytest.mark.parametrize(
+    "new",
+    [{"contains": {}}, {"contains": {"minContains": 2}}],
+    ids=["contains-emptied", "min-contains-added-inside"],
+)
+@pytest.mark.parametrize(
+    "old",
+    [
+        {"contains": {"$ref": "#"}},
+        {
+            "$schema": DIALECTS["draft-07"],
+            "definitions": {"d": {"contains": {"$ref": "#/definitions/d"}}},
+            "$ref": "#/definitions/d",
+        },
+    ],
+    ids=["2020-12", "draft-07"],
+)
+def test_a_change_inside_a_contains_that_refers_to_its_root_is_answered(
+    old: Any, new: Any
+) -> None:
+    """Found by the property test: a ``contains`` whose subschema is its own root put
+    the root's ``contains`` and the subschema's ``minContains`` in one patch; deleting
+    the first removed the node the second edits (KeyError, exit 3)."""
+    _assert_sound(old, new, [[], [1], [[]], [[1]], [[], 1]])
