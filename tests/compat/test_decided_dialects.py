@@ -298,9 +298,7 @@ def test_proven_compatibility_is_sound_in_the_declared_dialects(pair: str, data:
     ],
     ids=["2020-12", "draft-07"],
 )
-def test_a_change_inside_a_contains_that_refers_to_its_root_is_answered(
-    old: Any, new: Any
-) -> None:
+def test_a_change_inside_a_contains_that_refers_to_its_root_is_answered(old: Any, new: Any) -> None:
     """Found by the property test: a ``contains`` whose subschema is its own root put
     the root's ``contains`` and the subschema's ``minContains`` in one patch; deleting
     the first removed the node the second edits (KeyError, exit 3)."""
