@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import strategies as st
+
 from accord.compat._engine import writer_closure
 from accord.validation.reference import is_valid
 
@@ -33,3 +35,39 @@ def check_witnesses_separate(report: Any, old: Any, new: Any, semantics: str) ->
             accepting = writer_closure(accepting)
         assert is_valid(accepting, witness.payload), change
         assert not is_valid(sides[witness.rejected_by], witness.payload), change
+
+
+# Payloads the soundness properties try against every proven inclusion (beside the
+# payload generator's): a fixed set of probes, and small JSON drawn by hypothesis.
+PROBES: list[Any] = [
+    None,
+    0,
+    -1,
+    1.5,
+    "",
+    "a",
+    "abcd",
+    [],
+    ["ab"],
+    ["ab", 1],
+    [1, "ab"],
+    {},
+    {"a": 1},
+    {"a": "x", "b": None},
+    {"ab": 1, "b": 2, "c": 3},
+]
+
+JSON_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 3),
+        st.sampled_from([1.5, -0.5, 0.0]),
+        st.text(alphabet="ab", max_size=6),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["a", "b", "c", "ab"]), inner, max_size=3),
+    ),
+    max_leaves=6,
+)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _cases import check_listed_witnesses
+from _cases import JSON_VALUES, PROBES, check_listed_witnesses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,42 +153,9 @@ def _dict(schema: Any) -> dict[str, Any]:
 
 schemas = st.recursive(_leaf, _extend, max_leaves=5)
 
-_json = st.recursive(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(-3, 3),
-        st.sampled_from([1.5, -0.5, 0.0]),
-        st.text(alphabet="ab", max_size=6),
-    ),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.dictionaries(st.sampled_from(["a", "b", "c", "ab"]), inner, max_size=3),
-    ),
-    max_leaves=6,
-)
-
-_PROBES: list[Any] = [
-    None,
-    0,
-    -1,
-    1.5,
-    "",
-    "a",
-    "abcd",
-    [],
-    ["ab"],
-    ["ab", 1],
-    [1, "ab"],
-    {},
-    {"a": 1},
-    {"a": "x", "b": None},
-    {"ab": 1, "b": 2, "c": 3},
-]
-
 
 @settings(max_examples=150, deadline=None, derandomize=True)
-@given(schemas, schemas, st.lists(_json, max_size=12))
+@given(schemas, schemas, st.lists(JSON_VALUES, max_size=12))
 def test_proven_inclusion_is_sound(sub: Any, sup: Any, payloads: list[Any]) -> None:
     from accord.payloads.generate import valid_payloads
 
@@ -200,7 +167,7 @@ def test_proven_inclusion_is_sound(sub: Any, sup: Any, payloads: list[Any]) -> N
             # The generator is one source among three: a schema it cannot serve is fine.
             with contextlib.suppress(Exception):
                 generated = list(valid_payloads(copy.deepcopy(writer), n=8, seed=0))
-            for payload in [*_PROBES, *payloads, *generated]:
+            for payload in [*PROBES, *payloads, *generated]:
                 if is_valid(writer, payload):
                     assert is_valid(sup, payload), (semantics, payload)
         elif verdict.holds is False:

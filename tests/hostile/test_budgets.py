@@ -206,6 +206,39 @@ def test_the_step_budget_counts_every_path_through_a_dag() -> None:
     assert comparison.steps <= 2 * 20_000 + 2 * 20_000 // 4 + 2 * (12**6 // 100 + 1)
 
 
+def test_the_step_budget_counts_the_clauses_a_recursive_conditional_grows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by the draft-07 soundness property: each hop through ``then`` -> ``anyOf``
+    -> ``$ref`` adds an atom to the clause the prover merges again, so 20,000 steps
+    merged over 220,000 atoms (a two-line schema took 15 s in ``accord diff``). Every
+    atom merged is charged now."""
+    from accord.compat import _prover
+
+    merged = 0
+    facets = _prover.Facets.__init__
+
+    def counting(self: Any, prover: Any, atoms: Any, negs: Any, restrict: Any = None) -> None:
+        nonlocal merged
+        merged += len(atoms) + len(negs)
+        facets(self, prover, atoms, negs, restrict)
+
+    monkeypatch.setattr(_prover.Facets, "__init__", counting)
+    recursive = {
+        "$defs": {
+            "d": {
+                "if": {"properties": {"a": {"type": "string"}}},
+                "then": {"anyOf": [{"$ref": "#/$defs/d", "properties": {"a": False}}]},
+            }
+        },
+        "$ref": "#/$defs/d",
+    }
+    verdict = _engine.includes({"type": "object"}, recursive, max_steps=20_000)
+    assert verdict.holds is None
+    assert "step budget" in verdict.reason
+    assert merged <= 20_000
+
+
 def test_expanded_size_follows_refs_and_stops_at_the_cap() -> None:
     assert _budget.expanded_size(_dag(12, 8, "string"), cap=1000) == 1001
     assert _budget.expanded_size({"a": [{}, {}]}, cap=100) == 4

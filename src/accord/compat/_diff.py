@@ -491,7 +491,13 @@ def _apply(root: Schema, ops: Sequence[PatchOp]) -> Schema:
         node: Any = out
         for token in _pointer.split(pointer):
             key: Any = int(token) if isinstance(node, list) else token
-            child = node[key]
+            try:
+                child = node[key]
+            except (KeyError, IndexError, TypeError):
+                # An earlier op removed this place (the root's ``contains`` deleted
+                # while its subschema, the root again through ``$ref``, is edited):
+                # the change has no OLD-with-this-change-alone to judge.
+                raise _pointer.Unresolvable(pointer) from None
             if isinstance(child, dict | list) and id(child) not in fresh:
                 child = dict(child) if isinstance(child, dict) else list(child)
                 node[key] = child
@@ -1486,7 +1492,12 @@ class _Judge:
 
     def _patched_local(self, site: Site, patch: Sequence[PatchOp]) -> Schema:
         """The local schema of ``site``'s location in OLD with ``patch`` applied."""
-        patched_root = _apply(self.old, patch)
+        try:
+            patched_root = _apply(self.old, patch)
+        except _pointer.Unresolvable:
+            # One op removes the node another edits: no OLD with this change alone;
+            # the location's NEW schema answers, as below.
+            return self.location(site)[1]
         no_refs = False
         if self._old_no_refs and self._adds_no_ref(patch):
             # What the branch below does (OLD and the patch are without "$ref"), and

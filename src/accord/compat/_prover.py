@@ -387,6 +387,9 @@ class Facets:
     ) -> None:
         self.prover = prover
         ctx = prover.ctx
+        # Merging reads every atom and negation: a clause grown along a recursive
+        # ``$ref`` (one more atom per hop) costs its size, so the budget counts it.
+        ctx.step(len(atoms) + len(negs))
         self.atoms = list(atoms)
         self.atom_keys = frozenset(a.key for a in self.atoms)
         self.negs = list(negs)
