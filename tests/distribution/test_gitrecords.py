@@ -176,6 +176,7 @@ def test_a_repository_without_the_remote_says_what_to_do(
     err = capsys.readouterr().err
     assert code == 2
     assert "records-git-failed" in err
+    assert "git remote add origin URL" in err
     assert "--remote" in err
     assert "--local" in err
     assert "--no-push" in err

@@ -351,8 +351,9 @@ def _fetch(git: _Git, remote: str, branch: str, scratch: str) -> str | None:
         if exc.retryable:
             raise
         raise AccordError(
-            f"cannot reach remote {remote!r}: name a remote of this repository or a URL "
-            "with --remote, or stay local (`records pull --local` reads the local branch, "
+            f"cannot reach remote {remote!r}: add it (`git remote add {remote} URL`), name "
+            "another remote or a URL (`--remote`, `site --records-remote`), or stay local "
+            "(`records pull --local` and `site --records-local` read the local branch, "
             f"`records push --no-push` commits to it); {exc}",
             code="records-git-failed",
         ) from None
