@@ -513,7 +513,12 @@ def check_known_environment(root: Path, env: str) -> str:
     _check_name(env, "environment")
     names = environment_names(root)
     if env not in names:
-        raise _unknown("environment", env, names, "environment-unknown")
+        tail = (
+            ""
+            if names
+            else f" (the first `accord record-deployment SERVICE VERSION --env {env}` starts it)"
+        )
+        raise _unknown("environment", env, names, "environment-unknown", tail)
     return env
 
 
