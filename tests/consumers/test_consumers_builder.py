@@ -93,6 +93,16 @@ def test_write_is_deterministic_and_discoverable(tmp_path: Path) -> None:
     assert ef.file == "consumers/billing-service/billing-service.json"
 
 
+def test_write_takes_a_str_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # docs/topologies.md writes `Expectation(...).write("expectations")`: a str raised a
+    # TypeError from `str / str` (only a Path worked).
+    monkeypatch.chdir(tmp_path)
+    written = _users().write("expectations")
+    assert written == Path("expectations/consumers/billing-service/billing-service.json")
+    assert _users().path_in("expectations") == written
+    assert written.is_file()
+
+
 def test_fixture_writes_the_expectation_at_teardown(tmp_path: Path) -> None:
     import os
     import subprocess

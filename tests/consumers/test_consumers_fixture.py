@@ -71,6 +71,7 @@ def test_fixture_accumulates_one_pair_and_refuses_a_changed_duplicate(tmp_path: 
     assert "expectation-conflict" in run.stdout
     assert "--accord-replace-expectations" in run.stdout  # says how to replace it
     assert "2 passed, 1 error" in run.stdout  # the test passed, its record did not
+    assert "_expectations.py" not in run.stdout  # the message, not accord's fixture source
     assert _file(tmp_path).read_bytes() == before
     # ... unless the user asks; two tests of one run that disagree still conflict
     changed = GET_USER.replace("NAME", "Carol").split("def test_get_user", 1)[1]
@@ -98,6 +99,7 @@ def test_fixture_fails_on_an_unexercised_interaction_and_writes_nothing(tmp_path
     run = _pytest(tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "'b' was never exercised" in run.stdout
+    assert "_expectations.py" not in run.stdout
     assert not (tmp_path / "reg/consumers").exists()
 
 

@@ -165,6 +165,30 @@ def test_not_a_repository(tmp_path: Path) -> None:
     assert info.value.code == "records-not-a-repo"
 
 
+def test_a_repository_without_the_remote_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A new repository has no `origin`: git's own words ("'origin' does not appear to be
+    # a git repository") left the user guessing; the error names the ways out.
+    git("init", "-q", "-b", "main", str(tmp_path), cwd=tmp_path)
+    (tmp_path / "contracts").mkdir()
+    code = main(["records", "pull", "--repo", str(tmp_path), "--registry", "contracts"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "records-git-failed" in err
+    assert "git remote add origin URL" in err
+    assert "--remote" in err
+    assert "--local" in err
+    assert "--no-push" in err
+    assert "Traceback" not in err
+    # --local on a repository no push has reached yet: say what makes the branch.
+    code = main(["records", "pull", "--local", "--repo", str(tmp_path), "--registry", "contracts"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "records-no-branch" in err
+    assert "accord records push" in err
+
+
 def test_cli_push_then_pull(
     origin: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

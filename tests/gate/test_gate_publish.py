@@ -190,9 +190,12 @@ def test_new_scaffolds_and_refuses_duplicates(tmp_path: Path) -> None:
 def test_publish_refuses_bad_schemas_and_unknown_contracts(root: Path) -> None:
     with pytest.raises(SchemaError):
         _publish.publish(root, CID, {"$schema": BASE_SCHEMA["$schema"], "type": "strin"})
-    with pytest.raises(ContractNotFound):
+    with pytest.raises(ContractNotFound) as caught:
         _publish.publish(root, "orders.nope", BASE_SCHEMA)
+    # A new user who skipped `accord new` is told the command that makes the contract.
+    assert "accord new orders.nope --owner" in str(caught.value)
     assert not list((root / "orders" / "placed").glob("*.json"))
+    assert not (root / "orders" / "nope").exists()
 
 
 # -- Pydantic models -------------------------------------------------------------------

@@ -107,3 +107,24 @@ def test_a_repository_without_a_commit_says_so(tmp_path: Path, capsys: Any) -> N
     assert "git-unknown-ref" in err
     assert "has no commit yet" in err
     assert "commit the registry" in err
+
+
+@pytest.mark.parametrize(
+    ("ref", "hint"),
+    [
+        ("mian", "did you mean 'main'?"),
+        ("origin/release", "`git fetch origin release`"),
+    ],
+    ids=["typo", "remote-branch"],
+)
+def test_an_unknown_ref_gets_a_hint_that_fits_it(
+    root: Path, ref: str, hint: str, capsys: Any
+) -> None:
+    # A typo of a local branch was told to `git fetch origin main`, and origin/release
+    # to fetch main too: the hint names the branch meant, or the fetch of the ref given.
+    code, out, err = run_cli(
+        ["check", "--no-cache", "--registry", str(root), "--against", ref], capsys
+    )
+    assert (code, out) == (2, "")
+    assert "git-unknown-ref" in err
+    assert hint in err

@@ -146,3 +146,16 @@ def test_a_version_that_is_not_a_string_is_record_bad_name(
         can_i_deploy(Registry.load(registry_root), "billing", version, "production")  # type: ignore[arg-type]
     assert caught.value.code == "record-bad-name"
     assert not (registry_root / "environments").exists()
+
+
+def test_no_environment_yet_says_how_one_starts(
+    registry_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The first pipeline asks can-i-deploy before any deployment is recorded: "none is
+    # recorded yet" left a new user with no next step.
+    assert not (registry_root / "environments").exists()
+    assert run(registry_root, "can-i-deploy", "billing", "1.4.0", "--to", "production") == 2
+    err = capsys.readouterr().err
+    assert "environment-unknown" in err
+    assert "accord record-deployment SERVICE VERSION --env production" in err
+    assert not (registry_root / "environments").exists()

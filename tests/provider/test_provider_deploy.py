@@ -137,6 +137,25 @@ def test_deployment_records_on_disk(registry_root: Path) -> None:
         record_deployment(registry_root, "users-service", "1.0.0\n[x]", "staging")
 
 
+def test_record_writers_take_a_str_root(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every public function takes a registry as a path; these raised a TypeError
+    # (`str / str`) for the str a script naturally passes.
+    monkeypatch.chdir(registry_root.parent)
+    root = registry_root.name
+    record_deployment(root, "users-service", "1.0.0", "staging")
+    record_release(root, "billing", "3.0.0", "staging")
+    record_undeployment(root, "billing", "staging")
+    assert load_environment(root, "staging").live("users-service") == ("1.0.0",)
+    _record(registry_root, "2.0.0", True)
+    record = json.loads(
+        (registry_root / "verifications" / "users-service" / "2.0.0.json").read_text()
+    )
+    written = record_verification(root, {**record, "provider_version": "2.0.1"})
+    assert written.resolve() == registry_root / "verifications" / "users-service" / "2.0.1.json"
+
+
 def test_invalid_environment_file_is_reported(registry_root: Path) -> None:
     (registry_root / "environments").mkdir()
     (registry_root / "environments" / "prod.toml").write_text(

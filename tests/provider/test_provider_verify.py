@@ -492,6 +492,20 @@ def test_cli_verify_provider_record_and_json(
     assert "--provider-version" in err
 
 
+def test_cli_verify_app_naming_a_module_says_how_to_name_the_app(
+    registry_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--app cli_users_app` (the ":app" forgotten) said only "<module ...> is not an ASGI
+    # or WSGI application (not callable)".
+    (tmp_path / "cli_users_app.py").write_text(APP_MODULE, encoding="utf-8")
+    argv = ["verify", "--provider", "users-service", "--app", "cli_users_app"]
+    argv += ["--app-dir", str(tmp_path), "--registry", str(registry_root)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "provider-app-invalid" in err
+    assert "'cli_users_app:app'" in err
+
+
 @pytest.mark.parametrize(
     ("url", "code"),
     [

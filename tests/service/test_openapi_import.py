@@ -176,3 +176,19 @@ def test_openapi_30_is_refused(tmp_path: Path, root: Path) -> None:
 )
 def test_contract_names(component: str, name: str) -> None:
     assert contract_name(component) == name
+
+
+def test_a_source_without_its_app_says_module_app(
+    tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `import-openapi shop_app` (the ":app" forgotten) was told to write "module:Class",
+    # --model's wording: the source is an app or an OpenAPI file.
+    _write_app(tmp_path)
+    argv = ["import-openapi", "shop_app", "--namespace", "shop", "--owner", "x"]
+    code = main([*argv, "--registry", str(root)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "openapi-source" in err
+    assert "module:app" in err
+    assert "Class" not in err
+    assert not list(root.iterdir())

@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
         choices=CHECK_FORMATS,
         default=None,
         help="output format (default: [tool.accord] format, else text); ignore-toml prints "
-        "ready-to-paste entries",
+        "ready-to-paste entries and exits 0 (it is no verdict: gate with another format)",
     )
     p.add_argument(
         "--ignore-file",

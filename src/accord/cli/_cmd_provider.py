@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import types
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -280,6 +281,15 @@ def run_provider_verify(args: argparse.Namespace, out: TextIO) -> int:
     target: Target | None = None
     if args.app:
         app = _import(args.app, args.app_dir, "--app")
+        if isinstance(app, types.ModuleType):
+            from accord.provider._errors import ProviderError
+
+            guess = f"{args.app}:app" if hasattr(app, "app") else f"{args.app}:ATTRIBUTE"
+            raise ProviderError(
+                f"--app {args.app!r} names a module, not the application in it: write "
+                f"module:attribute, e.g. {guess!r}",
+                code="provider-app-invalid",
+            )
         for module in args.states:
             _import(module, args.app_dir, "--states")
         target = app_target(app, limits)

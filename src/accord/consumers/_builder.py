@@ -16,6 +16,7 @@ matchers where the consumer is flexible, literals where it needs the exact value
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -545,13 +546,13 @@ class Expectation:
         validate(doc, file=f"<expectation {self.consumer}/{self.name}>")
         return doc
 
-    def path_in(self, registry_root: Path) -> Path:
+    def path_in(self, registry_root: str | os.PathLike[str]) -> Path:
         """Where :meth:`write` puts the file under ``registry_root``."""
-        return registry_root / "consumers" / self.consumer / f"{self.name}.json"
+        return Path(registry_root) / "consumers" / self.consumer / f"{self.name}.json"
 
     def write(
         self,
-        registry_root: Path,
+        registry_root: str | os.PathLike[str],
         *,
         replace: bool | Callable[[tuple[str, str]], bool] = False,
     ) -> Path:
@@ -569,6 +570,7 @@ class Expectation:
         """
         from accord.core.jsondoc import atomic_write, refuse_links_below
 
+        registry_root = Path(registry_root)
         target = self.path_in(registry_root)
         refuse_links_below(registry_root, target.relative_to(registry_root).as_posix())
         doc = self.to_json()

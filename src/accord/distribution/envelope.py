@@ -105,9 +105,10 @@ def stamp(
             set, or ``ce_dataschema`` when the headers already use the Kafka ``ce_``
             prefix), or a list of ``(key, value)`` header pairs (replaced or appended;
             the value is ``bytes`` when the list's values are bytes).
-        ref: An exact reference (``orders.order-placed@1.2.0``), a
-            :class:`~accord.registry.model.ContractVersion`, or a range, resolved against the
-            registry to the exact version it selects.
+        ref: An exact reference (``orders.order-placed@1.2.0``, written as given: the
+            registry is not read, and a reader whose registry lacks that version refuses
+            the message), a :class:`~accord.registry.model.ContractVersion`, or a range,
+            resolved against the registry to the exact version it selects.
         registry: The registry a range is resolved against (default: discovery).
         header: The header name to set in binary mode (overrides the prefix rule).
 
@@ -118,7 +119,8 @@ def stamp(
         UsageError: ``envelope-not-a-message`` for anything else (a bare payload: wrap
             it in a CloudEvent or pass its headers); ``envelope-bad-header`` for a
             ``header`` that is not an HTTP field name.
-        InvalidReference, ContractNotFound, VersionNotFound: a bad or unknown ``ref``.
+        InvalidReference: a bad ``ref``; ContractNotFound, VersionNotFound: a range no
+            version of the registry satisfies.
 
     Example:
         >>> stamp({"specversion": "1.0", "data": {}}, "orders.order-placed@1.2.0")["dataschema"]

@@ -345,7 +345,18 @@ def write_records(
 def _fetch(git: _Git, remote: str, branch: str, scratch: str) -> str | None:
     """The remote branch's tip (fetched into a private ref), or ``None`` if it is new."""
     # ls-remote first: fetching a branch that does not exist yet is an error.
-    listed = git.run("ls-remote", "--heads", "--", remote, f"refs/heads/{branch}")
+    try:
+        listed = git.run("ls-remote", "--heads", "--", remote, f"refs/heads/{branch}")
+    except _GitFailed as exc:
+        if exc.retryable:
+            raise
+        raise AccordError(
+            f"cannot reach remote {remote!r}: add it (`git remote add {remote} URL`), name "
+            "another remote or a URL (`--remote`, `site --records-remote`), or stay local "
+            "(`records pull --local` and `site --records-local` read the local branch, "
+            f"`records push --no-push` commits to it); {exc}",
+            code="records-git-failed",
+        ) from None
     if not listed:
         return None
     git.run("fetch", "--quiet", "--no-tags", "--", remote, f"+refs/heads/{branch}:{scratch}")
@@ -481,7 +492,10 @@ def read_records(
         local_ref = _check_branch(git, branch)
         tip = _fetch(git, remote, branch, scratch) if remote else git.rev(local_ref)
         if tip is None:
-            raise UsageError(f"records branch {branch!r} does not exist", code="records-no-branch")
+            raise UsageError(
+                f"records branch {branch!r} does not exist: `accord records push` creates it",
+                code="records-no-branch",
+            )
         listing = git.run_bytes("ls-tree", "-r", "-z", "-l", "--full-tree", tip)
         wanted: dict[str, str] = {}
         for entry in filter(None, listing.split(b"\0")):

@@ -16,6 +16,7 @@ unchanged files are recognised without reading anything from git. Every failure 
 from __future__ import annotations
 
 import contextvars
+import difflib
 import hashlib
 import os
 import string
@@ -156,15 +157,16 @@ def rev_parse(repo: Path, ref: str) -> str:
     # A range (a..b, ^a) prints other things than one object id: none names a commit.
     if not commit or commit.strip(string.hexdigits):
         raise UsageError(
-            f"git ref {ref!r} does not name a commit{_unknown_ref_hint(repo)}",
+            f"git ref {ref!r} does not name a commit{_unknown_ref_hint(repo, ref)}",
             code="git-unknown-ref",
         )
     return commit
 
 
-def _unknown_ref_hint(repo: Path) -> str:
+def _unknown_ref_hint(repo: Path, ref: str) -> str:
     """What to do about a ref that names no commit: a fresh ``git init`` has no commit
-    at all (not even ``HEAD``), so fetching would not help there."""
+    at all (not even ``HEAD``), so fetching would not help there; a ref close to a
+    branch or tag is most likely a typo of it; ``remote/branch`` is fetched as such."""
     if is_shallow(repo):
         return f"; {SHALLOW_HINT}"
     head = _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
@@ -173,6 +175,21 @@ def _unknown_ref_hint(repo: Path) -> str:
             f"; the repository at {repo} has no commit yet: commit the registry first"
             " (`git add` and `git commit`), then compare with a branch that has it"
         )
+    listed = _git(
+        repo,
+        "for-each-ref",
+        "--format=%(refname:short)",
+        "refs/heads",
+        "refs/remotes",
+        "refs/tags",
+        check=False,
+    )
+    close = difflib.get_close_matches(ref, listed.decode("utf-8", "replace").split(), n=1)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    remote, slash, branch = ref.partition("/")
+    if slash and remote and branch:
+        return f" (fetch it first, e.g. `git fetch {remote} {branch}`)"
     return " (fetch it first, e.g. `git fetch origin main`)"
 
 

@@ -41,6 +41,7 @@ from accord.core import jsondoc as _jsondoc
 from accord.core.jsondoc import FORMAT_VERSION
 from accord.errors import (
     ConfigError,
+    ContractNotFound,
     LockError,
     SchemaError,
     UsageError,
@@ -383,7 +384,14 @@ def _publish_locked(
     from accord.registry.model import Registry
 
     registry = Registry.load(root, check_all=True)
-    contract = registry.contract(contract_id)
+    try:
+        contract = registry.contract(contract_id)
+    except ContractNotFound as exc:
+        raise ContractNotFound(
+            f"{exc.message} (a new contract starts with `accord new {contract_id} --owner TEAM "
+            "--kind event|request|response|record`)",
+            ref=contract_id,
+        ) from None
     if contract.meta.status == "retired":
         raise UsageError(
             f"{contract.id} is retired: it takes no new versions (set status in its "

@@ -219,7 +219,7 @@ def live_versions(
     return out
 
 
-def _change(root: Path, env: str, service: str, edit: Any) -> Environment:
+def _change(root: str | Path, env: str, service: str, edit: Any) -> Environment:
     from accord.provider._records import update_record
 
     relpath = _relpath(env)
@@ -241,7 +241,7 @@ def _change(root: Path, env: str, service: str, edit: Any) -> Environment:
     return result["env"]
 
 
-def record_deployment(root: Path, service: str, version: str, env: str) -> Environment:
+def record_deployment(root: str | Path, service: str, version: str, env: str) -> Environment:
     """``service`` now runs ``version`` in ``env`` (replacing the deployed version)."""
     _check_version(version)
 
@@ -251,7 +251,7 @@ def record_deployment(root: Path, service: str, version: str, env: str) -> Envir
     return _change(root, env, service, edit)
 
 
-def record_release(root: Path, service: str, version: str, env: str) -> Environment:
+def record_release(root: str | Path, service: str, version: str, env: str) -> Environment:
     """``version`` of ``service`` is released (live beside other released versions)."""
     _check_version(version)
 
@@ -264,7 +264,7 @@ def record_release(root: Path, service: str, version: str, env: str) -> Environm
 
 
 def record_undeployment(
-    root: Path, service: str, env: str, version: str | None = None
+    root: str | Path, service: str, env: str, version: str | None = None
 ) -> Environment:
     """``version`` (default: every version) of ``service`` no longer runs in ``env``.
 
@@ -513,7 +513,12 @@ def check_known_environment(root: Path, env: str) -> str:
     _check_name(env, "environment")
     names = environment_names(root)
     if env not in names:
-        raise _unknown("environment", env, names, "environment-unknown")
+        tail = (
+            ""
+            if names
+            else f" (the first `accord record-deployment SERVICE VERSION --env {env}` starts it)"
+        )
+        raise _unknown("environment", env, names, "environment-unknown", tail)
     return env
 
 

@@ -37,7 +37,8 @@ __all__ = ["locked", "record_verification", "update_record", "write_record"]
 _ALLOWED_TOP = ("verifications", "environments")
 
 
-def _target(root: Path, relpath: str) -> Path:
+def _target(root: str | Path, relpath: str) -> Path:
+    root = Path(root)
     pure = PurePosixPath(relpath)
     if (
         pure.is_absolute()
@@ -79,7 +80,7 @@ def _refuse_symlinks(root: Path, parts: tuple[str, ...]) -> None:
             )
 
 
-def write_record(root: Path, relpath: str, data: bytes) -> Path:
+def write_record(root: str | Path, relpath: str, data: bytes) -> Path:
     """Atomically replace ``<root>/<relpath>`` with ``data``; returns the path."""
     from accord.core.jsondoc import atomic_write
 
@@ -115,7 +116,11 @@ def locked(path: Path, *, timeout: float = 30.0) -> Iterator[None]:
 
 
 def update_record(
-    root: Path, relpath: str, update: Callable[[bytes | None], bytes], *, timeout: float = 30.0
+    root: str | Path,
+    relpath: str,
+    update: Callable[[bytes | None], bytes],
+    *,
+    timeout: float = 30.0,
 ) -> Path:
     """Read ``<root>/<relpath>`` (``None`` if absent), write ``update(old)``, under a lock."""
     from accord.core.jsondoc import atomic_write, read_regular
@@ -165,7 +170,7 @@ def _result_key(result: dict[str, Any]) -> tuple[str, str, str]:
     )
 
 
-def record_verification(root: Path, record: dict[str, Any]) -> Path:
+def record_verification(root: str | Path, record: dict[str, Any]) -> Path:
     """Merge ``record`` into ``verifications/<provider>/<provider-version>.json``.
 
     Its ``verified_at`` times are UTC, written ``YYYY-MM-DDTHH:MM:SSZ`` (as
@@ -179,6 +184,7 @@ def record_verification(root: Path, record: dict[str, Any]) -> Path:
     from accord.consumers._records import _check, record_path
     from accord.core.jsondoc import loads
 
+    root = Path(root)
     path = record_path(root, record["provider"], record["provider_version"])
     relpath = path.relative_to(root).as_posix()
     _check(record, relpath)

@@ -91,9 +91,11 @@ def load_openapi(source: str, *, base: Path | None = None) -> tuple[dict[str, An
         try:
             app = load_model(source, base=base)
         except UsageError as exc:
-            raise UsageError(
-                exc.message.replace("--model", "import-openapi"), code="openapi-source"
-            ) from None
+            message = exc.message.replace("--model", "import-openapi").replace(
+                "module:Class or path/to/file.py:Class",
+                "module:app, path/to/file.py:app or an OpenAPI file (.json)",
+            )
+            raise UsageError(message, code="openapi-source") from None
         build = getattr(app, "openapi", None)
         if not callable(build):
             raise UsageError(

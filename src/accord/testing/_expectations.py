@@ -83,7 +83,8 @@ def accord_expectation(request: pytest.FixtureRequest) -> Iterator[Callable[...,
         return
     problems = [f"{e.consumer}: {p}" for e in made for p in e.problems()]
     if problems:
-        pytest.fail("accord expectation not recorded:\n  " + "\n  ".join(problems))
+        # pytrace=False: the reason, not this fixture's source, as accord_verify fails
+        pytest.fail("accord expectation not recorded:\n  " + "\n  ".join(problems), pytrace=False)
     root = expectations_root(Path(str(request.config.rootpath)))
     replace = bool(request.config.getoption("accord_replace_expectations", default=False))
     written = request.config.stash.setdefault(_WRITTEN, set())
@@ -99,5 +100,6 @@ def accord_expectation(request: pytest.FixtureRequest) -> Iterator[Callable[...,
         try:
             expectation.write(root, replace=allowed)
         except AccordError as exc:
-            pytest.fail(f"accord expectation not recorded: {exc}")
+            message = f"accord expectation not recorded: error[{exc.code}]: {exc}"
+            raise pytest.fail.Exception(message, pytrace=False) from None
         written.update((target, key) for key in keys)
