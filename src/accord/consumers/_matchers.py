@@ -260,7 +260,8 @@ def _full_match(pattern: str, text: str) -> bool:
 
 
 def regex_problem(pattern: str) -> str | None:
-    """Why ``pattern`` has no one meaning for accord's matchers, or ``None``.
+    """Why ``pattern`` has no one meaning for accord's matchers (regress cannot compile
+    it, or one of the readings below), or ``None``.
 
     regress (ECMA-262 without the ``u`` flag) reads an escape of a letter it does not
     define as the letter itself (``\\z`` is ``z``); the reference's engine, which
@@ -268,8 +269,14 @@ def regex_problem(pattern: str) -> str | None:
     verifiers read ``\\z`` as the end of the text and ``\\p{L}`` as a class: the
     verdict would depend on the text's length and differ from Pact's.
     """
+    import regress
+
     from accord.validation.patterns import reference_reads, undefined_letter_escape
 
+    try:
+        regress.Regex(pattern)
+    except Exception as exc:  # noqa: BLE001 - regress raises its own error type
+        return str(exc)
     escape = undefined_letter_escape(pattern)
     if escape is not None:
         return (
