@@ -18,12 +18,14 @@ import pytest
 
 from accord.cli import main
 from accord.consumers import Expectation, string
-from accord.consumers._model import load
-from accord.provider import can_i_deploy, record_deployment, record_verification
+from accord.provider import can_i_deploy, record_deployment
 from accord.registry.model import Registry
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "provider"))
-from _provider_support import registry_root  # the provider tests' fixture
+from _provider_support import (  # the provider tests' fixture and records
+    billing_verified_in_production,
+    registry_root,
+)
 
 __all__ = ["registry_root"]
 
@@ -32,27 +34,8 @@ PLACE = {"type": "object", "properties": {"name": {"type": "string"}}, "required
 
 @pytest.fixture
 def deployed(registry_root: Path) -> Path:
-    ef = load(registry_root / "consumers" / "billing" / "users.json", root=registry_root)
-    record_deployment(registry_root, "billing", "1.4.0", "production")
+    billing_verified_in_production(registry_root)
     record_deployment(registry_root, "users-service", "2.0.0", "production")
-    record_verification(
-        registry_root,
-        {
-            "format_version": 1,
-            "provider": "users-service",
-            "provider_version": "2.0.0",
-            "verified_at": "2024-05-01T12:00:00Z",
-            "results": [
-                {
-                    "consumer": "billing",
-                    "expectation": ef.file,
-                    "digest": ef.digest,
-                    "consumer_version": "1.4.0",
-                    "success": True,
-                }
-            ],
-        },
-    )
     return registry_root
 
 

@@ -17,39 +17,22 @@ from pathlib import Path
 import pytest
 
 from accord.cli import main
-from accord.consumers._model import load
-from accord.provider import can_i_deploy, record_deployment, record_verification
+from accord.provider import can_i_deploy
 from accord.registry.model import Registry
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "provider"))
-from _provider_support import USER_SCHEMA, registry_root  # the provider tests' fixture
+from _provider_support import (  # the provider tests' fixture and records
+    USER_SCHEMA,
+    billing_verified_in_production,
+    registry_root,
+)
 
 __all__ = ["registry_root"]
 
 
 def _deployed(root: Path, contracts: list[str]) -> Path:
     (root / "users" / "user" / "1.1.0.schema.json").write_text(json.dumps(USER_SCHEMA))
-    ef = load(root / "consumers" / "billing" / "users.json", root=root)
-    record_deployment(root, "billing", "1.4.0", "production")
-    record_verification(
-        root,
-        {
-            "format_version": 1,
-            "provider": "users-service",
-            "provider_version": "2.0.0",
-            "verified_at": "2024-05-01T12:00:00Z",
-            "results": [
-                {
-                    "consumer": "billing",
-                    "expectation": ef.file,
-                    "digest": ef.digest,
-                    "consumer_version": "1.4.0",
-                    "contracts": contracts,
-                    "success": True,
-                }
-            ],
-        },
-    )
+    billing_verified_in_production(root, contracts=contracts)
     return root
 
 

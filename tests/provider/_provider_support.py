@@ -70,6 +70,35 @@ def write_doc(root: Path, consumer: str, name: str, doc: dict[str, Any]) -> Path
     return path
 
 
+def billing_verified_in_production(root: Path, **result: Any) -> None:
+    """billing 1.4.0 deployed to production, and users-service 2.0.0's record verifying
+    billing's ``users.json`` as it is now (``result``: more fields of that result)."""
+    from accord.consumers._model import load
+    from accord.provider import record_deployment, record_verification
+
+    ef = load(root / "consumers" / "billing" / "users.json", root=root)
+    record_deployment(root, "billing", "1.4.0", "production")
+    record_verification(
+        root,
+        {
+            "format_version": 1,
+            "provider": "users-service",
+            "provider_version": "2.0.0",
+            "verified_at": "2024-05-01T12:00:00Z",
+            "results": [
+                {
+                    "consumer": "billing",
+                    "expectation": ef.file,
+                    "digest": ef.digest,
+                    "consumer_version": "1.4.0",
+                    **result,
+                    "success": True,
+                }
+            ],
+        },
+    )
+
+
 @pytest.fixture
 def registry_root(tmp_path: Path) -> Path:
     """users.user (users-service) and orders.order-placed (orders-service), and billing's
