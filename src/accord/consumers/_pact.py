@@ -815,10 +815,12 @@ def _check_shape(doc: Any, file: str | None) -> None:
 
 
 def _is_json_media(text: str) -> bool:
-    media = text.partition(";")[0].strip().lower()
-    return media == "application/json" or (
-        media.startswith("application/") and media.endswith("+json")
-    )
+    """One JSON media type: a list or junk after the parameters is none
+    (:func:`~accord.core.media.parse_media_type`)."""
+    from accord.core.media import parse_media_type
+
+    media = parse_media_type(text)
+    return media is not None and media.is_json()
 
 
 def _declared_type(part: Mapping[str, Any]) -> str | None:

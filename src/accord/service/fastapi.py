@@ -194,14 +194,19 @@ def violation_detail(
 def _json_media(headers: list[tuple[bytes, bytes]]) -> bool | None:
     """Whether a response's body is to be read as JSON: True when any Content-Type
     header says JSON (with several, clients differ on which one wins, so the response
-    is checked), False when they all name another media type, ``None`` when there is
-    none (a client reads such a body as JSON, so a non-empty one is checked)."""
+    is checked) or is not one media type (a list such as ``text/html,
+    application/json``, which browsers read as its last type, or junk after the
+    parameters: :func:`~accord.core.media.parse_media_type`), False when each names
+    one other media type, ``None`` when there is none (a client reads such a body as
+    JSON, so a non-empty one is checked)."""
+    from accord.core.media import parse_media_type
+
     types = [value for name, value in headers if bytes(name).lower() == b"content-type"]
     if not types:
         return None
     for value in types:
-        media = bytes(value).split(b";", 1)[0].strip().lower()
-        if media == b"application/json" or media.endswith(b"+json"):
+        media = parse_media_type(bytes(value))
+        if media is None or media.subtype == "json" or media.subtype.endswith("+json"):
             return True
     return False
 
