@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from accord.errors import DocumentError
 
@@ -48,6 +48,7 @@ __all__ = [
     "VERSION_LABEL",
     "check_version_label",
     "is_pending",
+    "is_version_label",
     "load_records",
     "record_path",
     "verified_digests",
@@ -58,20 +59,41 @@ VERIFICATIONS_DIR = "verifications"
 
 
 #: A service version as records spell it (deployment records too): a release or a
-#: commit, and a file name on every system (no separator, space or control character).
+#: commit, and a file name on every system (no separator, space or control character;
+#: :func:`is_version_label` also refuses Windows device names).
 VERSION_LABEL = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,127}")
+
+#: What a version label is, for messages.
+VERSION_LABEL_RULE = (
+    "letters, digits, '.', '_', '+', '-', starting with a letter or a digit; at most 128 "
+    "characters; not a Windows device name such as CON, nul.1 or COM1"
+)
+
+
+def is_version_label(version: object) -> TypeGuard[str]:
+    """Whether ``version`` is a version label: :data:`VERSION_LABEL`, and no Windows
+    device name (``CON``, ``nul.1``, ``COM1``: ``<version>.json`` would be a device on
+    Windows, so the record could not be written or read there)."""
+    from accord.registry.names import is_windows_device_name
+
+    return (
+        isinstance(version, str)
+        and VERSION_LABEL.fullmatch(version) is not None
+        and not is_windows_device_name(version)
+    )
 
 
 def check_version_label(version: object) -> str:
-    """``version`` when it is a version label (:data:`VERSION_LABEL`).
+    """``version`` when it is a version label (:func:`is_version_label`).
 
     Raises:
         DocumentError: ``record-bad-version``.
     """
-    if not isinstance(version, str) or not VERSION_LABEL.fullmatch(version):
+    if not is_version_label(version):
+        device = isinstance(version, str) and VERSION_LABEL.fullmatch(version)
+        why = "a Windows device name" if device else "not a version label"
         raise DocumentError(
-            f"provider version {version!r} is not a version label (letters, digits, '.', "
-            "'_', '+', '-', starting with a letter or a digit; at most 128 characters)",
+            f"provider version {version!r} is {why} ({VERSION_LABEL_RULE})",
             code="record-bad-version",
         )
     return version
