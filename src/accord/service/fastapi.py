@@ -713,6 +713,15 @@ def _encoded_request(ref: str, coding: str) -> dict[str, Any]:
     return violation_detail(ref, [issue], where="body")
 
 
+def _cut_short(ref: str) -> dict[str, Any]:
+    from accord.errors import ValidationIssue
+
+    issue = ValidationIssue(
+        "", "", "disconnect", "the client disconnected before the request body ended"
+    )
+    return violation_detail(ref, [issue], where="body")
+
+
 def _too_large(ref: str, cap: int) -> dict[str, Any]:
     issue = _size_issue(f"the request body is larger than {cap} bytes")
     return violation_detail(ref, [issue], where="body")
@@ -806,12 +815,15 @@ def body(
     Raises (inside the request):
         fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming the errors
             (the first ``max_errors``); 413 when the body is over ``max_body`` bytes
-            (16 MiB), refused while it is read.
+            (16 MiB), refused while it is read; 400 when the client hangs up before
+            its body ends (as FastAPI answers a body it cannot read): what arrived is
+            not the body, and a prefix of it may well be valid (``1`` of ``12``).
 
     Raises (at once):
         UsageError: ``max_body`` is not a positive int.
     """
     from fastapi import HTTPException, Request
+    from starlette.requests import ClientDisconnect
 
     from accord.registry.model import registry_or_root_argument
 
@@ -827,13 +839,19 @@ def body(
     async def dependency(request: Request) -> Any:
         chunks: list[bytes] = []
         size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > max_body:
-                too_large = _too_large(check.ref, max_body)
-                _log("request", request.scope, check.ref, too_large)
-                raise HTTPException(status_code=413, detail=too_large["detail"])
-            chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_body:
+                    too_large = _too_large(check.ref, max_body)
+                    _log("request", request.scope, check.ref, too_large)
+                    raise HTTPException(status_code=413, detail=too_large["detail"])
+                chunks.append(chunk)
+        except ClientDisconnect:
+            # Nobody is left to read the answer; it is FastAPI's own for a body it
+            # cannot read, and it keeps Starlette's traceback out of the log.
+            cut = _cut_short(check.ref)
+            raise HTTPException(status_code=400, detail=cut["detail"]) from None
         data = b"".join(chunks)
         # Starlette keeps a read body here, so the endpoint can still read it.
         request._body = data
