@@ -195,17 +195,22 @@ def load_records(root: Path, provider: str | None = None) -> list[dict[str, Any]
     """Every verification record (of ``provider`` when given), sorted by file.
 
     Raises:
-        DocumentError: ``record-invalid`` or malformed JSON.
+        DocumentError: ``record-invalid`` or malformed JSON; ``path-symlink`` for a
+            symlinked directory on the way.
     """
-    from accord.core.jsondoc import load_path
+    from accord.core.jsondoc import load_path, refuse_links_below
 
     base = root / VERIFICATIONS_DIR
+    # A linked verifications/ or verifications/<provider>/ would be followed by the
+    # glob, and load_path refuses a link at the file's own name only.
+    refuse_links_below(root, VERIFICATIONS_DIR, action="read")
     if not base.is_dir():
         return []
     pattern = f"{provider}/*.json" if provider else "*/*.json"
     records = []
     for path in sorted(base.glob(pattern)):
         file = path.relative_to(root).as_posix()
+        refuse_links_below(root, file, action="read")
         records.append(_check(load_path(path), file))
     return records
 

@@ -182,10 +182,13 @@ def load_environment(root: str | Path, env: str) -> Environment:
 
     Raises:
         ProviderError: ``environment-invalid`` (file and pointer set).
+        DocumentError: ``path-symlink``: ``environments/`` is a symlink.
     """
-    from accord.core.jsondoc import read_regular
+    from accord.core.jsondoc import read_regular, refuse_links_below
 
     relpath = _relpath(env)
+    # read_regular refuses a link at the file's own name only
+    refuse_links_below(Path(root), relpath, action="read")
     try:
         # the registry's one safe read: a regular file, never through a symlink
         raw = read_regular(Path(root) / relpath, display=relpath, error=ProviderError)
