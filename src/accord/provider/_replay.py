@@ -947,9 +947,15 @@ class StateChangeUrl:
                 f"state-change URL {self.url} answered {resp.status} to "
                 f"{payload['action']} of {payload['state']!r}"
             )
+        # The provider's answer, read strictly: Python's json.loads raised RecursionError
+        # on deep nesting, took NaN and let the last of two keys win. What the strict
+        # reader refuses gives no values, as a body that is not JSON at all.
+        from accord.core.jsondoc import loads
+        from accord.errors import DocumentError
+
         try:
-            return json.loads(resp.body or b"null")
-        except ValueError:
+            return loads(resp.body, max_bytes=None) if resp.body else None
+        except DocumentError:
             return None
 
     def setup(self, name: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
