@@ -233,3 +233,26 @@ def test_pact_import_refuses_a_body_typed_with_no_one_media_type(
     with pytest.raises(DocumentError) as info:
         import_pact(pact)
     assert info.value.code == "pact-unsupported-body"
+
+
+def test_pact_import_refuses_two_content_type_headers_of_a_body(tmp_path: Path) -> None:
+    """``Content-Type`` and ``content-type`` in one headers table: the first was read."""
+    pact = {
+        "consumer": {"name": "web"},
+        "provider": {"name": "users"},
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        "interactions": [
+            {
+                "description": "get user",
+                "request": {"method": "GET", "path": "/users/1"},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json", "content-type": "text/xml"},
+                    "body": {"id": 1},
+                },
+            }
+        ],
+    }
+    with pytest.raises(DocumentError) as info:
+        import_pact(pact)
+    assert info.value.code == "pact-unsupported-body"

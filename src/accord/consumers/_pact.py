@@ -825,7 +825,9 @@ def _is_json_media(text: str) -> bool:
 
 def _declared_type(part: Mapping[str, Any]) -> str | None:
     """The content type a part states: its ``Content-Type`` header, or a message's
-    ``contentType`` metadata."""
+    ``contentType`` metadata. Several (a list, or ``Content-Type`` beside
+    ``content-type``) are joined as one header holding them would be, which is no one
+    media type: readers differ on which one counts."""
     for key, names in (
         ("headers", ("content-type",)),
         ("metadata", ("contenttype", "content-type", "content_type")),
@@ -834,9 +836,14 @@ def _declared_type(part: Mapping[str, Any]) -> str | None:
         table = part.get(key)
         if not isinstance(table, dict):
             continue
-        for name, value in table.items():
-            if name.lower() in names and value is not None:
-                return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        stated = [
+            str(item)
+            for name, value in table.items()
+            if name.lower() in names and value is not None
+            for item in (value if isinstance(value, list) else [value])
+        ]
+        if stated:
+            return ", ".join(stated)
     return None
 
 
