@@ -256,3 +256,54 @@ def test_pact_import_refuses_two_content_type_headers_of_a_body(tmp_path: Path) 
     with pytest.raises(DocumentError) as info:
         import_pact(pact)
     assert info.value.code == "pact-unsupported-body"
+
+
+def _respond_valid(tmp_path: Path, content_type: bytes) -> list[Any]:
+    root = tmp_path / "contracts"
+    schema = {"$schema": DRAFT_2020_12, "type": "object", "properties": {"name": {"enum": ["é"]}}}
+    add_contract(root, "shop.name", {"1.0.0": schema})
+    clear_caches()
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", content_type)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": '{"name": "é"}'.encode()})
+
+    middleware = ContractMiddleware(
+        inner, routes={"GET /name": {"response": "shop.name@1.0.0"}}, registry=root
+    )
+    sent: list[Any] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/name", "headers": []}
+    asyncio.run(middleware(scope, receive, send))
+    return sent
+
+
+@pytest.mark.parametrize(
+    "content_type", [b"application/json; charset=iso-8859-1", b"application/json;charset=utf-16"]
+)
+def test_the_middleware_refuses_a_json_response_in_another_charset(
+    tmp_path: Path, content_type: bytes
+) -> None:
+    """Checked as UTF-8, read by clients honouring the charset as other text (requests'
+    ``json()`` reads ``é`` written in UTF-8 as ``Ã©`` under ISO-8859-1)."""
+    sent = _respond_valid(tmp_path, content_type)
+    assert sent[0]["status"] == 500
+    assert b"charset" in sent[1]["body"]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [b"application/json", b"application/json; charset=UTF-8", b'application/json; charset="utf-8"'],
+)
+def test_the_middleware_passes_a_json_response_in_utf_8(
+    tmp_path: Path, content_type: bytes
+) -> None:
+    sent = _respond_valid(tmp_path, content_type)
+    assert sent[0]["status"] == 200

@@ -211,6 +211,22 @@ def _json_media(headers: list[tuple[bytes, bytes]]) -> bool | None:
     return False
 
 
+def _foreign_charset(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The charset a JSON Content-Type states when it is not UTF-8: JSON is UTF-8 (RFC
+    8259), the body is checked as UTF-8, and a client honouring the parameter (requests'
+    ``json()``) decodes it as other text (``é`` as ``Ã©``), which was never checked."""
+    from accord.core.media import parse_media_type
+
+    for name, value in headers:
+        if bytes(name).lower() != b"content-type":
+            continue
+        media = parse_media_type(bytes(value))
+        charset = media.parameter("charset") if media is not None else None
+        if charset is not None and charset.lower() != "utf-8":
+            return charset
+    return None
+
+
 @dataclass
 class _Compiled:
     request: Validator | None
@@ -440,6 +456,7 @@ class ContractMiddleware:
             "validator": None,
             "untyped": False,  # the response names no Content-Type
             "encoding": "",  # its Content-Encoding, lower case ("" for none)
+            "charset": None,  # a charset its Content-Type states other than UTF-8
             "over": None,  # "passed" or "refused" once the body went over max_body or
             # came in a form that cannot be checked
             "done": False,  # the last body chunk arrived (and was judged)
@@ -457,6 +474,7 @@ class ContractMiddleware:
                 state["start"] = message
                 state["untyped"] = media is None
                 state["encoding"] = _content_encoding(list(message.get("headers", [])))
+                state["charset"] = _foreign_charset(list(message.get("headers", [])))
                 state["validator"] = compiled.responses[ref]
                 return
             held = state["start"] is not None and not state["done"] and state["over"] is None
@@ -491,6 +509,11 @@ class ContractMiddleware:
                 return
             check: Validator = state["validator"]
             plain = _decoded(data, state["encoding"], self.max_body)
+            if state["charset"] is not None:
+                plain = _encoding_issue(
+                    f"the response says charset={state['charset']}: JSON is UTF-8 and is "
+                    "checked as UTF-8, so a client honouring the charset reads other text"
+                )
             if isinstance(plain, bytes):
                 _payload, problem = _check(check, plain, where="response")
             else:
