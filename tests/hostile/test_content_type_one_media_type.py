@@ -120,6 +120,7 @@ def _stating(root: Path, content_type: str) -> None:
         ("application/json, text/html",),
         ("application/json", "text/html"),
         ("application/json; charset=utf-8 junk",),
+        ("application/json; charset=utf-16",),
     ],
     ids=" + ".join,
 )

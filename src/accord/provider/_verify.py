@@ -666,7 +666,9 @@ def _media_type_meets(want: str, got: str) -> bool:
     """Whether the answered Content-Type ``got`` is the stated ``want``: one media type
     (a list or junk after the parameters is none), the same type and subtype, and every
     stated parameter with the same value (any case: a charset's name ignores it), in
-    any order and spelling (``charset="utf-8"``)."""
+    any order and spelling (``charset="utf-8"``). A JSON type stated without a charset
+    is not met by one naming another charset than UTF-8 (the consumer's client would
+    decode the UTF-8 body as other text)."""
     from accord.core.media import parse_media_type
 
     wanted, answered = parse_media_type(want), parse_media_type(got)
@@ -674,6 +676,9 @@ def _media_type_meets(want: str, got: str) -> bool:
         return False
     if wanted is None:  # the consumer's own odd spelling: only itself meets it
         return want.strip() == got.strip()
+    charset = (answered.parameter("charset") or "utf-8").lower()
+    if wanted.is_json() and wanted.parameter("charset") is None and charset != "utf-8":
+        return False
     return wanted.essence == answered.essence and all(
         (answered.parameter(key) or "").lower() == value.lower() for key, value in wanted.parameters
     )
