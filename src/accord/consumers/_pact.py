@@ -815,15 +815,19 @@ def _check_shape(doc: Any, file: str | None) -> None:
 
 
 def _is_json_media(text: str) -> bool:
-    media = text.partition(";")[0].strip().lower()
-    return media == "application/json" or (
-        media.startswith("application/") and media.endswith("+json")
-    )
+    """One JSON media type: a list or junk after the parameters is none
+    (:func:`~accord.core.media.parse_media_type`)."""
+    from accord.core.media import parse_media_type
+
+    media = parse_media_type(text)
+    return media is not None and media.is_json()
 
 
 def _declared_type(part: Mapping[str, Any]) -> str | None:
     """The content type a part states: its ``Content-Type`` header, or a message's
-    ``contentType`` metadata."""
+    ``contentType`` metadata. Several (a list, or ``Content-Type`` beside
+    ``content-type``) are joined as one header holding them would be, which is no one
+    media type: readers differ on which one counts."""
     for key, names in (
         ("headers", ("content-type",)),
         ("metadata", ("contenttype", "content-type", "content_type")),
@@ -832,9 +836,14 @@ def _declared_type(part: Mapping[str, Any]) -> str | None:
         table = part.get(key)
         if not isinstance(table, dict):
             continue
-        for name, value in table.items():
-            if name.lower() in names and value is not None:
-                return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        stated = [
+            str(item)
+            for name, value in table.items()
+            if name.lower() in names and value is not None
+            for item in (value if isinstance(value, list) else [value])
+        ]
+        if stated:
+            return ", ".join(stated)
     return None
 
 

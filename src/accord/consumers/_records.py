@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from accord.errors import DocumentError
 
@@ -48,6 +48,7 @@ __all__ = [
     "VERSION_LABEL",
     "check_version_label",
     "is_pending",
+    "is_version_label",
     "load_records",
     "record_path",
     "verified_digests",
@@ -58,20 +59,41 @@ VERIFICATIONS_DIR = "verifications"
 
 
 #: A service version as records spell it (deployment records too): a release or a
-#: commit, and a file name on every system (no separator, space or control character).
+#: commit, and a file name on every system (no separator, space or control character;
+#: :func:`is_version_label` also refuses Windows device names).
 VERSION_LABEL = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,127}")
+
+#: What a version label is, for messages.
+VERSION_LABEL_RULE = (
+    "letters, digits, '.', '_', '+', '-', starting with a letter or a digit; at most 128 "
+    "characters; not a Windows device name such as CON, nul.1 or COM1"
+)
+
+
+def is_version_label(version: object) -> TypeGuard[str]:
+    """Whether ``version`` is a version label: :data:`VERSION_LABEL`, and no Windows
+    device name (``CON``, ``nul.1``, ``COM1``: ``<version>.json`` would be a device on
+    Windows, so the record could not be written or read there)."""
+    from accord.registry.names import is_windows_device_name
+
+    return (
+        isinstance(version, str)
+        and VERSION_LABEL.fullmatch(version) is not None
+        and not is_windows_device_name(version)
+    )
 
 
 def check_version_label(version: object) -> str:
-    """``version`` when it is a version label (:data:`VERSION_LABEL`).
+    """``version`` when it is a version label (:func:`is_version_label`).
 
     Raises:
         DocumentError: ``record-bad-version``.
     """
-    if not isinstance(version, str) or not VERSION_LABEL.fullmatch(version):
+    if not is_version_label(version):
+        device = isinstance(version, str) and VERSION_LABEL.fullmatch(version)
+        why = "a Windows device name" if device else "not a version label"
         raise DocumentError(
-            f"provider version {version!r} is not a version label (letters, digits, '.', "
-            "'_', '+', '-', starting with a letter or a digit; at most 128 characters)",
+            f"provider version {version!r} is {why} ({VERSION_LABEL_RULE})",
             code="record-bad-version",
         )
     return version
@@ -173,17 +195,22 @@ def load_records(root: Path, provider: str | None = None) -> list[dict[str, Any]
     """Every verification record (of ``provider`` when given), sorted by file.
 
     Raises:
-        DocumentError: ``record-invalid`` or malformed JSON.
+        DocumentError: ``record-invalid`` or malformed JSON; ``path-symlink`` for a
+            symlinked directory on the way.
     """
-    from accord.core.jsondoc import load_path
+    from accord.core.jsondoc import load_path, refuse_links_below
 
     base = root / VERIFICATIONS_DIR
+    # A linked verifications/ or verifications/<provider>/ would be followed by the
+    # glob, and load_path refuses a link at the file's own name only.
+    refuse_links_below(root, VERIFICATIONS_DIR, action="read")
     if not base.is_dir():
         return []
     pattern = f"{provider}/*.json" if provider else "*/*.json"
     records = []
     for path in sorted(base.glob(pattern)):
         file = path.relative_to(root).as_posix()
+        refuse_links_below(root, file, action="read")
         records.append(_check(load_path(path), file))
     return records
 

@@ -1212,11 +1212,13 @@ _READ_FLAGS = (
 _READ_CHUNK = 1 << 16
 
 
-def refuse_links_below(root: Path, relative: str) -> None:
+def refuse_links_below(root: Path, relative: str, *, action: str = "write") -> None:
     """Refuse a symlink at any name of ``relative`` (``/``-separated) below ``root``:
     a directory on the way or the file itself. A writer that creates missing
     directories and replaces files would otherwise write wherever a link in the
-    registry points (the loader refuses such links, but only when it next reads).
+    registry points (the loader refuses such links, but only when it next reads); a
+    reader of records (``action="read"``) would believe files from outside the registry
+    (opening a file refuses a link at its last name only).
 
     Raises:
         DocumentError: ``path-symlink``, naming the link (relative to ``root``).
@@ -1233,7 +1235,7 @@ def refuse_links_below(root: Path, relative: str) -> None:
             where = "/".join(parts[:depth])
             raise DocumentError(
                 f"symlinks are not allowed in a registry (they can point outside it): "
-                f"refusing to write {'/'.join(parts)} through it",
+                f"refusing to {action} {'/'.join(parts)} through it",
                 code="path-symlink",
                 file=where,
             )

@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import os
 import threading
+import warnings
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -260,10 +261,39 @@ def _stamped(message: Message) -> tuple[str, Version]:
     return ref.id, ref.version
 
 
-def _version_in(contract: Contract, version: Version, *, where: str) -> ContractVersion:
+def _version_in(
+    contract: Contract, version: Version, *, where: str, allow_draft: bool = False
+) -> ContractVersion:
+    """The version a payload was written with, as the registry has it.
+
+    A stamp is the producer's pin, not the reader's: a draft (no ``accord.lock`` line)
+    is no release, so it is refused unless the reader opted in (``allow_draft``: only a
+    reader's own exact pin reaches a draft); a yanked version is still read (pins keep
+    working) with a warning naming the yank's reason.
+    """
     for candidate in contract.versions:
-        if candidate.version == version:
-            return candidate
+        if candidate.version != version:
+            continue
+        if candidate.draft and not allow_draft:
+            raise VersionNotFound(
+                f"the message is stamped {candidate.ref}, a draft ({where}): its file has no "
+                "accord.lock line (never published, or a publish was interrupted), so it is "
+                "no release to judge messages by; publish it (or pass allow_draft=True, in "
+                "tests)",
+                code="message-version-draft",
+                ref=candidate.ref,
+            )
+        if candidate.yanked is not None:
+            from accord.core.text import escape_control
+
+            warnings.warn(
+                f"the message is stamped {candidate.ref}, which is yanked "
+                f"({escape_control(candidate.yanked)}): its producer should move to a "
+                "newer version",
+                UserWarning,
+                stacklevel=3,
+            )
+        return candidate
     known = [c.version for c in contract.versions]
     stamped = f"{contract.id}@{version}"
     if known and version > max(known):
@@ -283,31 +313,47 @@ def _version_in(contract: Contract, version: Version, *, where: str) -> Contract
 
 
 def validator_for_message(
-    message: Message, *, registry: Registry | str | os.PathLike[str] | None = None
+    message: Message,
+    *,
+    registry: Registry | str | os.PathLike[str] | None = None,
+    allow_draft: bool = False,
 ) -> Validator:
     """The validator of the exact contract version a message is stamped with.
+
+    A stamp naming a yanked version is read (pins keep working) with a ``UserWarning``
+    naming the yank's reason; one naming a draft is refused unless ``allow_draft``.
 
     Args:
         message: A stamped message (see :func:`stamp` for the forms).
         registry: A registry, its directory or ``pkg:NAME`` (default: discovery).
+        allow_draft: Read a stamp naming a draft (a version file with no
+            ``accord.lock`` line), with a warning: in tests of an unpublished version.
 
     Raises:
         UsageError: ``message-no-dataschema``, ``message-foreign-dataschema``,
             ``message-ambiguous-dataschema`` (two different stamps in its headers).
         ContractNotFound: the registry has no such contract.
         VersionNotFound: ``message-version-newer`` when the stamp is newer than every
-            version the registry knows (the message names both), else
-            ``version-not-found``.
+            version the registry knows (the message names both), ``message-version-draft``
+            for a draft (without ``allow_draft``), else ``version-not-found``.
+        UsageError: ``allow_draft`` is not a bool.
     """
     from accord.registry.model import registry_or_root_argument
     from accord.registry.runtime import validator
 
     registry = registry_or_root_argument(registry)
+    _check_allow_draft(allow_draft)
 
     contract_id, version = _stamped(message)
     reg, where = _load_registry(registry)
-    found = _version_in(reg.contract(contract_id), version, where=where)
+    found = _version_in(reg.contract(contract_id), version, where=where, allow_draft=allow_draft)
     return validator(found.ref, registry=reg)
+
+
+def _check_allow_draft(allow_draft: object) -> None:
+    # A config's text "false" would read as true: drafts would pass as releases.
+    if not isinstance(allow_draft, bool):
+        raise UsageError(f"allow_draft must be True or False, not {allow_draft!r}", code="usage")
 
 
 # -- upcasting -------------------------------------------------------------------------
@@ -414,13 +460,14 @@ def _target(contract: Contract, to_major: int | None) -> ContractVersion:
         v
         for v in contract.versions
         if v.yanked is None
+        and not v.draft
         and not v.version.is_prerelease
         and (to_major is None or v.version.major == to_major)
     ]
     if not candidates:
         wanted = f"major {to_major}" if to_major is not None else "any major"
         raise VersionNotFound(
-            f"{contract.id} has no non-yanked release in {wanted} to upcast to",
+            f"{contract.id} has no published, non-yanked release in {wanted} to upcast to",
             ref=contract.id,
         )
     return max(candidates, key=lambda v: v.version)
@@ -434,6 +481,7 @@ def upcast_data(
     registry: Registry | str | os.PathLike[str] | None = None,
     upcasters: Upcasters | None = None,
     validate: bool = True,
+    allow_draft: bool = False,
 ) -> tuple[Any, str]:
     """Upcast a payload written with ``ref`` (exact) to the latest release of ``to_major``.
 
@@ -445,6 +493,8 @@ def upcast_data(
         upcasters: Default: those registered with :func:`upcaster`.
         validate: Validate ``data`` against ``ref`` before any upcaster runs, and the
             result against the target version.
+        allow_draft: Read a ``ref`` naming a draft (see :func:`validator_for_message`);
+            the target is always a published release.
 
     Returns:
         ``(payload, exact reference of the target version)``; the payload is ``data``
@@ -454,7 +504,8 @@ def upcast_data(
         UsageError: ``upcaster-missing``, ``upcast-downward``, ``upcast-bad-major``,
             ``upcaster-failed`` (an upcaster raised; its exception is the cause).
         VersionNotFound: ``message-version-newer`` for a version the registry does not
-            know yet, ``version-not-found`` for another version it does not have.
+            know yet, ``message-version-draft`` for a draft (without ``allow_draft``),
+            ``version-not-found`` for another version it does not have.
         ContractViolation: ``data`` is not valid under ``ref``, or the upcast payload is
             not valid under the target version.
     """
@@ -474,6 +525,7 @@ def upcast_data(
             f"to_major must be a non-negative integer, got {to_major!r}",
             code="upcast-bad-major",
         )
+    _check_allow_draft(allow_draft)
     parsed = ContractRef.parse(ref.removeprefix("accord://"))
     if parsed.version is None:
         raise UsageError(
@@ -485,7 +537,7 @@ def upcast_data(
     source_major = parsed.version.major
     # A version the registry does not have is refused, older ones too: nothing says
     # what such a payload holds, so no upcaster chain can be trusted to read it.
-    source = _version_in(contract, parsed.version, where=where)
+    source = _version_in(contract, parsed.version, where=where, allow_draft=allow_draft)
     target = _target(contract, to_major)
     steps = (upcasters or UPCASTERS).chain(contract.id, source_major, target.version.major)
     if validate:
@@ -524,6 +576,7 @@ def upcast(
     registry: Registry | str | os.PathLike[str] | None = None,
     upcasters: Upcasters | None = None,
     validate: bool = True,
+    allow_draft: bool = False,
 ) -> dict[str, Any]:
     """A stamped CloudEvent read as the latest release of ``to_major`` (chained upcasters).
 
@@ -536,7 +589,8 @@ def upcast(
         UsageError: ``envelope-not-a-message`` (not a CloudEvent mapping with ``data``),
             ``message-no-dataschema``, ``message-ambiguous-dataschema``,
             ``upcaster-missing``, ``upcast-downward``, ``upcaster-failed``.
-        VersionNotFound: ``message-version-newer``, ``version-not-found``.
+        VersionNotFound: ``message-version-newer``, ``message-version-draft`` (a stamp
+            naming a draft, without ``allow_draft``), ``version-not-found``.
         ContractViolation: the result is not valid under the target version.
     """
     from accord.registry.model import registry_or_root_argument
@@ -562,6 +616,7 @@ def upcast(
         registry=registry,
         upcasters=upcasters,
         validate=validate,
+        allow_draft=allow_draft,
     )
     from accord.registry.names import ContractRef
 

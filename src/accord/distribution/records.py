@@ -404,10 +404,10 @@ def check_record(path: str, data: bytes) -> None:
     Raises:
         UsageError: ``records-not-a-record`` naming the path (and why).
     """
-    from accord.consumers._records import VERIFICATIONS_DIR, _check
+    from accord.consumers._records import VERIFICATIONS_DIR, _check, is_version_label
     from accord.core.jsondoc import DEFAULT_MAX_BYTES, loads
     from accord.errors import DocumentError
-    from accord.provider._deploy import _VERSION, ENVIRONMENTS_DIR, _parse
+    from accord.provider._deploy import ENVIRONMENTS_DIR, _parse
     from accord.provider._errors import ProviderError
     from accord.registry.names import is_valid_name
 
@@ -423,7 +423,7 @@ def check_record(path: str, data: bytes) -> None:
             and parts[0] == VERIFICATIONS_DIR
             and is_valid_name(parts[1], what="provider")
             and parts[2].endswith(".json")
-            and _VERSION.fullmatch(parts[2][: -len(".json")])
+            and is_version_label(parts[2][: -len(".json")])
         ):
             doc = _check(loads(data, file=path), path)
             if (doc["provider"], doc["provider_version"]) != (parts[1], parts[2][:-5]):

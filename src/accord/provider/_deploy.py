@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from accord.consumers._records import VERSION_LABEL
+from accord.consumers._records import VERSION_LABEL_RULE, is_version_label
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import FORMAT_VERSION
 from accord.provider._errors import ProviderError
@@ -68,8 +68,6 @@ __all__ = [
 ]
 
 ENVIRONMENTS_DIR = "environments"
-# one grammar for the versions of verification and deployment records
-_VERSION = VERSION_LABEL
 
 Kind = Literal["deployed", "released"]
 
@@ -104,10 +102,10 @@ def _check_name(text: str, what: str) -> str:
 
 
 def _check_version(text: str) -> str:
-    if not isinstance(text, str) or not _VERSION.fullmatch(text):
+    # one grammar for the versions of verification and deployment records
+    if not is_version_label(text):
         raise ProviderError(
-            f"version {text!r} is not a valid version label (letters, digits, '.', '_', "
-            "'+', '-'; at most 128 characters)",
+            f"version {text!r} is not a valid version label ({VERSION_LABEL_RULE})",
             code="record-bad-name",
         )
     return text
@@ -154,9 +152,7 @@ def _parse(raw: bytes, env: str, file: str) -> Environment:
         out: dict[str, tuple[str, ...]] = {}
         for kind in ("deployed", "released"):
             values = entry.get(kind, [])
-            if not isinstance(values, list) or not all(
-                isinstance(v, str) and _VERSION.fullmatch(v) for v in values
-            ):
+            if not isinstance(values, list) or not all(is_version_label(v) for v in values):
                 raise bad(f"'{kind}' must be a list of version labels", f"{where}/{kind}")
             out[kind] = tuple(values)
         services[name] = out
@@ -186,10 +182,13 @@ def load_environment(root: str | Path, env: str) -> Environment:
 
     Raises:
         ProviderError: ``environment-invalid`` (file and pointer set).
+        DocumentError: ``path-symlink``: ``environments/`` is a symlink.
     """
-    from accord.core.jsondoc import read_regular
+    from accord.core.jsondoc import read_regular, refuse_links_below
 
     relpath = _relpath(env)
+    # read_regular refuses a link at the file's own name only
+    refuse_links_below(Path(root), relpath, action="read")
     try:
         # the registry's one safe read: a regular file, never through a symlink
         raw = read_regular(Path(root) / relpath, display=relpath, error=ProviderError)

@@ -27,7 +27,7 @@ import json
 import threading
 import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlencode, urlsplit
@@ -571,28 +571,15 @@ def _bounded_send(
     start = time.monotonic()
     deadline = start + limits.timeout if limits.timeout > 0 else None
     box: dict[str, Any] = {}
-    # httpx asks for gzip/deflate (and more) by default, and the body below is read raw:
-    # ask for the bytes as they are, unless the interaction names an encoding itself.
-    if not any(name.lower() == "accept-encoding" for name, _ in headers):
-        headers = [*headers, ("Accept-Encoding", "identity")]
+    headers = _asking_identity(headers)
 
     def run() -> None:
         try:
             with client.stream(method, url, headers=list(headers), content=content) as resp:
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in resp.iter_raw():
-                    size += len(chunk)
-                    if size > limits.max_response_bytes:
-                        raise ReplayError(f"response larger than {limits.max_response_bytes} bytes")
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise ReplayError(f"response took longer than {limits.timeout} s")
-                    chunks.append(chunk)
+                raw = _read_capped(resp.iter_raw(), limits, deadline)
                 answered = _headers(resp.headers)
                 body = _decoded(
-                    b"".join(chunks),
-                    answered.get("content-encoding", ""),
-                    limits.max_response_bytes,
+                    raw, answered.get("content-encoding", ""), limits.max_response_bytes
                 )
                 box["response"] = Response(
                     resp.status_code, answered, body, time.monotonic() - start
@@ -613,6 +600,33 @@ def _bounded_send(
         raise box["error"]
     response: Response = box["response"]
     return response
+
+
+def _asking_identity(headers: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``headers`` asking for the body as it is: httpx asks for gzip/deflate (and more)
+    by default, and answers are read raw, then decoded within the cap, unless the
+    interaction names an encoding itself."""
+    if any(name.lower() == "accept-encoding" for name, _ in headers):
+        return list(headers)
+    return [*headers, ("Accept-Encoding", "identity")]
+
+
+def _read_capped(chunks: Iterable[bytes], limits: Limits, deadline: float | None = None) -> bytes:
+    """The raw body, read no further than one chunk past ``limits.max_response_bytes``.
+
+    Raises:
+        ReplayError: more than the cap, or (with a ``deadline``) past it.
+    """
+    out: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limits.max_response_bytes:
+            raise ReplayError(f"response larger than {limits.max_response_bytes} bytes")
+        if deadline is not None and time.monotonic() > deadline:
+            raise ReplayError(f"response took longer than {limits.timeout} s")
+        out.append(chunk)
+    return b"".join(out)
 
 
 def _decoded(raw: bytes, encoding: str, cap: int) -> bytes:
@@ -688,12 +702,16 @@ class WsgiTarget:
 
         def run() -> None:
             try:
-                box["response"] = self._client.request(
+                # Streamed: the app's iterable is read no further than the cap (an app
+                # yielding without end is not read into memory), and closed after.
+                with self._client.stream(
                     request.method,
                     self._base.url(request),
-                    headers=list(request.headers),
+                    headers=_asking_identity(request.headers),
                     content=request.body,
-                )
+                ) as resp:
+                    raw = _read_capped(resp.iter_raw(), self.limits)
+                    box["response"] = (resp.status_code, _headers(resp.headers), raw)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
                 box["error"] = exc
 
@@ -709,13 +727,13 @@ class WsgiTarget:
                 raise ReplayError(f"the app did not answer within {self.limits.timeout} s")
         if "error" in box:
             exc = box["error"]
+            if isinstance(exc, ReplayError):
+                raise exc
             raise ReplayError(f"the app raised {type(exc).__name__}: {exc}") from exc
-        resp = box["response"]
-        if len(resp.content) > self.limits.max_response_bytes:
-            raise ReplayError(f"response larger than {self.limits.max_response_bytes} bytes")
-        return Response(
-            resp.status_code, _headers(resp.headers), resp.content, time.monotonic() - start
-        )
+        status, headers, raw = box["response"]
+        cap = self.limits.max_response_bytes
+        body = _decoded(raw, headers.get("content-encoding", ""), cap)
+        return Response(status, headers, body, time.monotonic() - start)
 
     def close(self) -> None:
         self._client.close()
@@ -732,7 +750,9 @@ class AsgiTarget:
         self._app = app
         self._loop = asyncio.new_event_loop()
         self._client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
+            # httpx's ASGI transport keeps every body chunk until the app ends: the
+            # app's sends are capped before they reach it.
+            transport=httpx.ASGITransport(app=_CappedApp(app, self.limits.max_response_bytes)),
             base_url="http://localhost",
             follow_redirects=False,
             trust_env=False,
@@ -750,28 +770,30 @@ class AsgiTarget:
     def send(self, request: Request) -> Response:
         start = time.monotonic()
 
-        async def go() -> Any:
-            return await self._client.request(
+        async def go() -> tuple[int, dict[str, str], bytes]:
+            async with self._client.stream(
                 request.method,
                 self._base.url(request),
-                headers=list(request.headers),
+                headers=_asking_identity(request.headers),
                 content=request.body,
-            )
+            ) as resp:
+                raw = b"".join([chunk async for chunk in resp.aiter_raw()])
+                return resp.status_code, _headers(resp.headers), raw
 
+        cap = self.limits.max_response_bytes
         try:
             coro = asyncio.wait_for(go(), self.limits.timeout) if self.limits.timeout > 0 else go()
-            resp = self._loop.run_until_complete(coro)
+            status, headers, raw = self._loop.run_until_complete(coro)
         except TimeoutError:
             raise ReplayError(f"the app did not answer within {self.limits.timeout} s") from None
+        except _OverCap:
+            raise ReplayError(f"response larger than {cap} bytes") from None
         except ProviderError:
             raise
         except Exception as exc:
             raise ReplayError(f"the app raised {type(exc).__name__}: {exc}") from exc
-        if len(resp.content) > self.limits.max_response_bytes:
-            raise ReplayError(f"response larger than {self.limits.max_response_bytes} bytes")
-        return Response(
-            resp.status_code, _headers(resp.headers), resp.content, time.monotonic() - start
-        )
+        body = _decoded(raw, headers.get("content-encoding", ""), cap)
+        return Response(status, headers, body, time.monotonic() - start)
 
     def close(self) -> None:
         try:
@@ -780,6 +802,38 @@ class AsgiTarget:
             self._loop.run_until_complete(self._client.aclose())
         finally:
             self._loop.close()
+
+
+class _OverCap(Exception):
+    """An in-process app's response went over the byte cap."""
+
+
+class _CappedApp:
+    """An ASGI app whose response body is cut at ``cap`` bytes: the send that takes it
+    past raises :class:`_OverCap`, and so does every later one, forwarding nothing (an
+    app that catches it and sends on fills no buffer); once the app returns, the call
+    raises it too, so the response never reads as complete."""
+
+    def __init__(self, app: Any, cap: int) -> None:
+        self.app = app
+        self.cap = cap
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        size = 0
+        over = False
+
+        async def capped(message: Any) -> None:
+            nonlocal size, over
+            if message.get("type") == "http.response.body":
+                size += len(message.get("body", b""))
+                over = over or size > self.cap
+            if over:
+                raise _OverCap
+            await send(message)
+
+        await self.app(scope, receive, capped)
+        if over:
+            raise _OverCap
 
 
 class _Lifespan:
@@ -893,9 +947,15 @@ class StateChangeUrl:
                 f"state-change URL {self.url} answered {resp.status} to "
                 f"{payload['action']} of {payload['state']!r}"
             )
+        # The provider's answer, read strictly: Python's json.loads raised RecursionError
+        # on deep nesting, took NaN and let the last of two keys win. What the strict
+        # reader refuses gives no values, as a body that is not JSON at all.
+        from accord.core.jsondoc import loads
+        from accord.errors import DocumentError
+
         try:
-            return json.loads(resp.body or b"null")
-        except ValueError:
+            return loads(resp.body, max_bytes=None) if resp.body else None
+        except DocumentError:
             return None
 
     def setup(self, name: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:

@@ -655,15 +655,33 @@ def _check_headers(
                     out.append(Mismatch(where, where, why))
             continue
         if name.lower() == "content-type":
-            want_type, _, want_params = value.partition(";")
-            got_type, _, got_params = got.partition(";")
-            params = {p.strip().lower() for p in want_params.split(";") if p.strip()}
-            have = {p.strip().lower() for p in got_params.split(";") if p.strip()}
-            if want_type.strip().lower() != got_type.strip().lower() or not params <= have:
+            if not _media_type_meets(value, got):
                 out.append(Mismatch(where, where, f"expected {value!r}, got {got!r}"))
         elif got.strip() != value.strip():
             out.append(Mismatch(where, where, f"expected {value!r}, got {got!r}"))
     return out
+
+
+def _media_type_meets(want: str, got: str) -> bool:
+    """Whether the answered Content-Type ``got`` is the stated ``want``: one media type
+    (a list or junk after the parameters is none), the same type and subtype, and every
+    stated parameter with the same value (any case: a charset's name ignores it), in
+    any order and spelling (``charset="utf-8"``). A JSON type stated without a charset
+    is not met by one naming another charset than UTF-8 (the consumer's client would
+    decode the UTF-8 body as other text)."""
+    from accord.core.media import parse_media_type
+
+    wanted, answered = parse_media_type(want), parse_media_type(got)
+    if answered is None:
+        return False
+    if wanted is None:  # the consumer's own odd spelling: only itself meets it
+        return want.strip() == got.strip()
+    charset = (answered.parameter("charset") or "utf-8").lower()
+    if wanted.is_json() and wanted.parameter("charset") is None and charset != "utf-8":
+        return False
+    return wanted.essence == answered.essence and all(
+        (answered.parameter(key) or "").lower() == value.lower() for key, value in wanted.parameters
+    )
 
 
 def _judge(  # noqa: PLR0917 - private, called from two places
@@ -746,15 +764,31 @@ def _parse(data: bytes) -> tuple[Any, bool]:
 def _check_json_media_type(got: str | None) -> list[Mismatch]:
     """A JSON body must come as JSON: the consumer's stub served it as
     ``application/json``, and clients that dispatch on the media type (aiohttp's
-    ``json()``, generated SDKs) fail on another, as Pact's verifier does."""
-    media = (got or "").partition(";")[0].strip().lower()
-    if media == "application/json" or (
-        media.startswith("application/") and media.endswith("+json")
-    ):
+    ``json()``, generated SDKs) fail on another, as Pact's verifier does.
+
+    It must be exactly one media type (:func:`~accord.core.media.parse_media_type`):
+    a list (``application/json, text/html``, or two Content-Type headers, which come
+    joined by a comma) is read as its last type by browsers and its first by most
+    libraries. A charset other than UTF-8 is refused: JSON is UTF-8 (RFC 8259), and a
+    client honouring the parameter decodes the bytes as other text."""
+    from accord.core.media import parse_media_type
+
+    media = parse_media_type(got) if got else None
+    charset = media.parameter("charset") if media is not None else None
+    if media is not None and media.is_json() and (charset or "utf-8").lower() == "utf-8":
         return []
     where = "header Content-Type"
-    shown = f"got {got!r}" if got else "the provider sent none"
-    return [Mismatch(where, where, f"expected a JSON media type (application/json), {shown}")]
+    if media is not None and media.is_json():
+        why = f"JSON is UTF-8, got {got!r} (a client honouring the charset reads other text)"
+    elif got and media is None:
+        why = (
+            f"expected one JSON media type (application/json), got {got!r}, which is not "
+            "one media type (a list, two Content-Type headers, or text after its parameters)"
+        )
+    else:
+        shown = f"got {got!r}" if got else "the provider sent none"
+        why = f"expected a JSON media type (application/json), {shown}"
+    return [Mismatch(where, where, why)]
 
 
 def _check_http(case: Case, registry: Registry, response: Response) -> InteractionResult:

@@ -41,6 +41,7 @@ __all__ = [
     "collision_key",
     "find_collisions",
     "is_valid_name",
+    "is_windows_device_name",
     "slugify",
     "split_uri",
     "validate_name",
@@ -143,6 +144,18 @@ def validate_name(text: str, *, what: str = "name") -> None:
 def is_valid_name(text: str, *, what: str = "name") -> bool:
     """Whether :func:`validate_name` accepts ``text``."""
     return _name_problem(text, what) is None
+
+
+def is_windows_device_name(file_name: str) -> bool:
+    """Whether Windows reads ``file_name`` as a device (``CON``, ``nul``, ``COM1``,
+    ``LPT9``, any case, with or without extensions: ``con.1.json`` is the console too),
+    so no file of that name can be made or read there.
+
+    Example:
+        >>> is_windows_device_name("NUL.tar.gz"), is_windows_device_name("console")
+        (True, False)
+    """
+    return file_name.partition(".")[0].rstrip(" ").lower() in _WINDOWS_RESERVED
 
 
 def collision_key(name: str) -> str:

@@ -194,16 +194,37 @@ def violation_detail(
 def _json_media(headers: list[tuple[bytes, bytes]]) -> bool | None:
     """Whether a response's body is to be read as JSON: True when any Content-Type
     header says JSON (with several, clients differ on which one wins, so the response
-    is checked), False when they all name another media type, ``None`` when there is
-    none (a client reads such a body as JSON, so a non-empty one is checked)."""
+    is checked) or is not one media type (a list such as ``text/html,
+    application/json``, which browsers read as its last type, or junk after the
+    parameters: :func:`~accord.core.media.parse_media_type`), False when each names
+    one other media type, ``None`` when there is none (a client reads such a body as
+    JSON, so a non-empty one is checked)."""
+    from accord.core.media import parse_media_type
+
     types = [value for name, value in headers if bytes(name).lower() == b"content-type"]
     if not types:
         return None
     for value in types:
-        media = bytes(value).split(b";", 1)[0].strip().lower()
-        if media == b"application/json" or media.endswith(b"+json"):
+        media = parse_media_type(bytes(value))
+        if media is None or media.subtype == "json" or media.subtype.endswith("+json"):
             return True
     return False
+
+
+def _foreign_charset(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The charset a JSON Content-Type states when it is not UTF-8: JSON is UTF-8 (RFC
+    8259), the body is checked as UTF-8, and a client honouring the parameter (requests'
+    ``json()``) decodes it as other text (``é`` as ``Ã©``), which was never checked."""
+    from accord.core.media import parse_media_type
+
+    for name, value in headers:
+        if bytes(name).lower() != b"content-type":
+            continue
+        media = parse_media_type(bytes(value))
+        charset = media.parameter("charset") if media is not None else None
+        if charset is not None and charset.lower() != "utf-8":
+            return charset
+    return None
 
 
 @dataclass
@@ -345,7 +366,14 @@ class ContractMiddleware:
         routes = getattr(getattr(scope.get("app"), "router", None), "routes", None)
         template = _dispatched_template(routes, scope, "")
         if template is not None:
-            return self._routes.get((method, template))
+            compiled = self._routes.get((method, template))
+            get = self._routes.get(("GET", template))
+            if compiled is None and method == "HEAD" and get is not None and get.request:
+                # Starlette's Route answers HEAD with the GET handler (it adds HEAD to a
+                # GET route): the body that handler reads is checked as GET's. A HEAD
+                # answer has no content, so no response contract applies.
+                return _Compiled(request=get.request, spec=RouteContract(get.spec.request))
+            return compiled
         # No route names it (a mounted app without a router): only its exact path.
         return self._routes.get((method, str(scope.get("path", ""))))
 
@@ -428,6 +456,7 @@ class ContractMiddleware:
             "validator": None,
             "untyped": False,  # the response names no Content-Type
             "encoding": "",  # its Content-Encoding, lower case ("" for none)
+            "charset": None,  # a charset its Content-Type states other than UTF-8
             "over": None,  # "passed" or "refused" once the body went over max_body or
             # came in a form that cannot be checked
             "done": False,  # the last body chunk arrived (and was judged)
@@ -445,6 +474,7 @@ class ContractMiddleware:
                 state["start"] = message
                 state["untyped"] = media is None
                 state["encoding"] = _content_encoding(list(message.get("headers", [])))
+                state["charset"] = _foreign_charset(list(message.get("headers", [])))
                 state["validator"] = compiled.responses[ref]
                 return
             held = state["start"] is not None and not state["done"] and state["over"] is None
@@ -479,6 +509,11 @@ class ContractMiddleware:
                 return
             check: Validator = state["validator"]
             plain = _decoded(data, state["encoding"], self.max_body)
+            if state["charset"] is not None:
+                plain = _encoding_issue(
+                    f"the response says charset={state['charset']}: JSON is UTF-8 and is "
+                    "checked as UTF-8, so a client honouring the charset reads other text"
+                )
             if isinstance(plain, bytes):
                 _payload, problem = _check(check, plain, where="response")
             else:
@@ -708,6 +743,15 @@ def _encoded_request(ref: str, coding: str) -> dict[str, Any]:
     return violation_detail(ref, [issue], where="body")
 
 
+def _cut_short(ref: str) -> dict[str, Any]:
+    from accord.errors import ValidationIssue
+
+    issue = ValidationIssue(
+        "", "", "disconnect", "the client disconnected before the request body ended"
+    )
+    return violation_detail(ref, [issue], where="body")
+
+
 def _too_large(ref: str, cap: int) -> dict[str, Any]:
     issue = _size_issue(f"the request body is larger than {cap} bytes")
     return violation_detail(ref, [issue], where="body")
@@ -801,12 +845,15 @@ def body(
     Raises (inside the request):
         fastapi.HTTPException: 422 with FastAPI-shaped ``detail`` naming the errors
             (the first ``max_errors``); 413 when the body is over ``max_body`` bytes
-            (16 MiB), refused while it is read.
+            (16 MiB), refused while it is read; 400 when the client hangs up before
+            its body ends (as FastAPI answers a body it cannot read): what arrived is
+            not the body, and a prefix of it may well be valid (``1`` of ``12``).
 
     Raises (at once):
         UsageError: ``max_body`` is not a positive int.
     """
     from fastapi import HTTPException, Request
+    from starlette.requests import ClientDisconnect
 
     from accord.registry.model import registry_or_root_argument
 
@@ -822,13 +869,19 @@ def body(
     async def dependency(request: Request) -> Any:
         chunks: list[bytes] = []
         size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > max_body:
-                too_large = _too_large(check.ref, max_body)
-                _log("request", request.scope, check.ref, too_large)
-                raise HTTPException(status_code=413, detail=too_large["detail"])
-            chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_body:
+                    too_large = _too_large(check.ref, max_body)
+                    _log("request", request.scope, check.ref, too_large)
+                    raise HTTPException(status_code=413, detail=too_large["detail"])
+                chunks.append(chunk)
+        except ClientDisconnect:
+            # Nobody is left to read the answer; it is FastAPI's own for a body it
+            # cannot read, and it keeps Starlette's traceback out of the log.
+            cut = _cut_short(check.ref)
+            raise HTTPException(status_code=400, detail=cut["detail"]) from None
         data = b"".join(chunks)
         # Starlette keeps a read body here, so the endpoint can still read it.
         request._body = data
