@@ -73,6 +73,8 @@ _SCAN_LISTS = (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS)
 _DROPPED = (*_DROPPED_SUBSCHEMA, *_DROPPED_MAPS, *_DROPPED_LISTS)
 _DROPPED_SET = frozenset(_DROPPED)
 _ROOT_VALUES = (*_ROOT_ONLY, *_VALUES)
+# What may stand beside a kept "$ref" without the generator merging anything into it.
+_REF_SIBLINGS_KEPT = frozenset({"$ref", "$defs", *_ROOT_ONLY})
 
 # A pattern is kept only when pydantic's engine (Rust ``regex``) and the reference read
 # it alike: ASCII literals, escaped syntax characters, plain character classes of those,
@@ -381,6 +383,11 @@ class _Walker:
             self.names.update(name for name in out["required"] if isinstance(name, str))
         if "oneOf" in out:
             self.gaps.add(("oneOf", "exactly-one (the model accepts any branch)"))
+        if "$ref" in out and not _REF_SIBLINGS_KEPT.issuperset(out):
+            # The generator merges the referenced schema and the keywords beside it into
+            # one model, as it merges allOf branches: a sibling "type" replaced the
+            # referenced one, and a closed object on either side did not reach the other.
+            self.gaps.add(("$ref", "merged with the keywords beside it into one model"))
         return out
 
     def loosen(self, schema: Mapping[str, Any], out: dict[str, Any]) -> None:
