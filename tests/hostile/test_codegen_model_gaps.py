@@ -135,6 +135,41 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         },
         [{"v": {"b": 1}}, {"v": {"a": 1}}],
     ),
+    "required-undeclared": (
+        _object({"v": {"type": "object", "properties": {"b": {}}, "required": ["a", "b"]}}),
+        [{"v": {"b": 1}}, {"v": {"a": None, "b": 1}}],
+    ),
+    "required-only": (
+        _object({"v": {"type": ["object", "null"], "required": ["a"]}}),
+        [{"v": {}}, {"v": {"a": 1}}, {"v": None}],
+    ),
+    "required-root": (_object({"b": {}}, required=["a"]), [{"b": 1}, {"a": 1}]),
+    "required-in-a-branch": (
+        _object(
+            {
+                "v": {
+                    "type": "object",
+                    "properties": {"a": {"type": "integer"}},
+                    "anyOf": [{"required": ["a"]}, {"required": ["c"]}],
+                }
+            }
+        ),
+        [{"v": {}}, {"v": {"c": 1}}, {"v": {"a": "x", "c": 1}}, {"v": {"a": 1}}],
+    ),
+    "required-closed": (
+        _object(
+            {
+                "v": {
+                    "type": "object",
+                    "properties": {"b": {}},
+                    "required": ["a"],
+                    "additionalProperties": False,
+                }
+            }
+        ),
+        [{"v": {}}, {"v": {"a": 1}}],
+    ),
+    "required-untyped": (_object({"v": {"required": ["a"]}}), [{"v": {}}, {"v": 1}]),
     "optional-bounds": (
         _object({"v": {"type": ["integer", "null"], "maximum": 5, "minimum": 2}}),
         [{"v": 6}, {"v": 1}, {"v": 3}],
@@ -266,3 +301,23 @@ def test_a_property_named_enum_or_const_keeps_its_ref(tmp_path: Any) -> None:
         sys.path.remove(str(out))
         for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_named"]:
             del sys.modules[name]
+
+
+@pytest.mark.parametrize(
+    "name", ["required-undeclared", "required-only", "required-root", "required-in-a-branch"]
+)
+def test_a_required_name_no_property_declares_is_required(package: Registry, name: str) -> None:
+    """The generator checks ``required`` only for the properties it makes fields of: a
+    name no property declares (``{"type": "object", "required": ["a"]}``, an ``anyOf``
+    branch ``{"required": ["c"]}``) was not required (``{}`` accepted). Where other keys
+    are accepted as they come, the name is now a field of any value: exact, not a gap."""
+    module = importlib.import_module(f"{PACKAGE}.hostile.{name.replace('-', '_')}.v1_0_0")
+    assert "required" not in _gaps(module.__doc__ or "")
+    bundle = package.bundle(f"hostile.{name}@1.0.0")
+    for payload in CASES[name][1]:
+        try:
+            module.MODEL.model_validate(payload)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted is _reference.is_valid(bundle, payload), payload

@@ -196,6 +196,14 @@ def _typed_for(schema: Mapping[str, Any], keyword: str) -> bool:
     return kind == wanted or (wanted == "number" and kind == "integer")
 
 
+def _object_typed(schema: Mapping[str, Any]) -> bool:
+    """Whether ``schema``'s ``type`` is ``object`` (or ``object`` and ``null``)."""
+    kind = schema.get("type")
+    return kind == "object" or (
+        isinstance(kind, list) and kind in (["object", "null"], ["null", "object"])
+    )
+
+
 def _exact_bound(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False  # a Decimal the loader kept exact, or not a number
@@ -302,7 +310,12 @@ class _Walker:
                 for i, sub in enumerate(schema[key]):
                     self.scan(sub, ((at, key), i))
 
-    def prune(self, schema: Any, at: _At, *, root: bool = False) -> Any:
+    def prune(
+        self, schema: Any, at: _At, *, root: bool = False, parents: tuple[Any, ...] = ()
+    ) -> Any:
+        """The schema the generator gets for ``schema`` (``parents``: the schemas whose
+        ``anyOf``/``oneOf`` ``schema`` is a branch of, outermost first; the generator
+        merges their object keywords into the branch's model)."""
         if isinstance(schema, bool):
             # (the pointer ending in "/additionalProperties": escaped tokens hold no "/")
             if schema is False and (at is None or at[1] != "additionalProperties"):
@@ -376,11 +389,13 @@ class _Walker:
                         self.scan(sub, ((at, key), i))
                         self.gaps.add(("allOf", "a branch choosing with anyOf/oneOf"))
                         continue
-                    kept.append(self.prune(sub, ((at, key), i)))
+                    inner = (*parents, schema) if key in _CHOICES else ()
+                    kept.append(self.prune(sub, ((at, key), i), parents=inner))
                 if kept:  # an allOf whose every branch was left out constrains nothing
                     out[key] = kept
         if isinstance(out.get("required"), list):
             self.names.update(name for name in out["required"] if isinstance(name, str))
+            self.require(schema, out, parents)
         if "oneOf" in out:
             self.gaps.add(("oneOf", "exactly-one (the model accepts any branch)"))
         if "$ref" in out and not _REF_SIBLINGS_KEPT.issuperset(out):
@@ -412,6 +427,41 @@ class _Walker:
             # The generator merges the branches into one model: a bound or a closed
             # object in one branch does not always reach the others.
             self.gaps.add(("allOf", "branches merged into one model"))
+
+    def require(
+        self, schema: Mapping[str, Any], out: dict[str, Any], parents: tuple[Any, ...]
+    ) -> None:
+        """Declare each name ``required`` lists and no property beside it declares, as a
+        property of its own (``true``), or list the gap.
+
+        The generator checks ``required`` only for the fields it generates:
+        ``{"type": "object", "required": ["a"]}`` accepted ``{}``, and so did an
+        ``anyOf`` branch ``{"required": ["c"]}``. A field ``true`` is exact where other
+        keys are accepted as they come; beside a closed or typed map of other keys it
+        would accept what the reference refuses, and on a schema without an object
+        ``type`` it would make the model refuse every non-object: listed instead.
+        """
+        if "$ref" in out:
+            return  # merged with the referenced schema (listed as $ref)
+        scopes = (*parents, schema)  # a branch's model holds its parents' properties too
+        declared = {
+            name
+            for scope in scopes
+            if isinstance(scope.get("properties"), dict)
+            for name in scope["properties"]
+        }
+        missing = [n for n in out["required"] if isinstance(n, str) and n not in declared]
+        if not missing:
+            return
+        objects = any("properties" in scope or _object_typed(scope) for scope in scopes)
+        if objects and all(scope.get("additionalProperties", True) is True for scope in scopes):
+            props = out.get("properties")
+            out["properties"] = {
+                **(props if isinstance(props, dict) else {}),
+                **dict.fromkeys(missing, True),
+            }
+        else:
+            self.gaps.add(("required", "a name no property beside it declares"))
 
     @staticmethod
     def portable(pattern: Any) -> bool:
