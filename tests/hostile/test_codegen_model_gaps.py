@@ -170,6 +170,18 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         [{"v": {}}, {"v": {"a": 1}}],
     ),
     "required-untyped": (_object({"v": {"required": ["a"]}}), [{"v": {}}, {"v": 1}]),
+    "closed-beside-patterns": (
+        _object(
+            {
+                "v": {
+                    "type": "object",
+                    "patternProperties": {"^a": {"type": "integer"}},
+                    "additionalProperties": False,
+                }
+            }
+        ),
+        [{"v": {"b": 1}}, {"v": {"a": 1}}],
+    ),
     "optional-bounds": (
         _object({"v": {"type": ["integer", "null"], "maximum": 5, "minimum": 2}}),
         [{"v": 6}, {"v": 1}, {"v": 3}],

@@ -354,7 +354,11 @@ class _Walker:
             if key not in schema:
                 continue
             if key == "additionalProperties" and "patternProperties" in schema:
-                continue  # would reject keys the dropped patternProperties allows
+                # would reject keys the dropped patternProperties allows
+                if schema[key] is not True:
+                    self.scan(schema[key], (at, key))
+                    self.gaps.add((key, "beside patternProperties"))
+                continue
             if (
                 key == "additionalProperties"
                 and isinstance(schema[key], dict)
