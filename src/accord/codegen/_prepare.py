@@ -85,40 +85,64 @@ _REF_SIBLINGS_KEPT = frozenset({"$ref", "$defs", *_ROOT_ONLY})
 # the characters ``[:digit`` then ``]`` to ECMA-262), ``&&``/``--``/``~~`` in a class
 # (set operations), other ``(?`` groups (flags, named groups), a quantifier on a
 # quantifier or an anchor, a ``{`` or ``}`` that is not a quantifier, escapes of other
-# characters (``\<`` is a word boundary to Rust). Counts above 1000 are left out too:
-# Rust may refuse to compile them (the module would fail at import).
+# characters (``\<`` is a word boundary to Rust). Counts above 1000 are left out too,
+# also as a product through nested groups, and a pattern repeating more than 100,000
+# atoms in all; so is a class range whose end comes before its start: Rust may refuse to
+# compile them (the model would fail to build, the package at import).
 _LITERALS = frozenset(string.ascii_letters + string.digits + " ,:!#%&'<=>@_`~\"/;-")
 _ESCAPABLE = frozenset("^$\\.*+?()[]{}|/-")
 _CLASS_LITERALS = (_LITERALS | frozenset("^$|()*+?{}.")) - frozenset("-&~")
 _QUANTIFIER = re.compile(r"[*+?]|\{([0-9]{1,4})(,([0-9]{0,4}))?\}")
 _MAX_COUNT = 1000
+_MAX_TOTAL = 100 * _MAX_COUNT
+
+
+def _class_atom(pattern: str, i: int) -> tuple[str, int] | None:
+    """The character a class item at ``i`` stands for and the index after it, or None."""
+    char = pattern[i]
+    if char == "\\" and i + 1 < len(pattern) and pattern[i + 1] in _ESCAPABLE:
+        return pattern[i + 1], i + 2
+    if char in _CLASS_LITERALS:
+        return char, i + 1
+    if char in "-&~" and not pattern.startswith(char * 2, i):
+        return char, i + 1  # doubled, Rust reads a set operation
+    return None
 
 
 def _class_end(pattern: str, start: int) -> int | None:
     """The index after the ``]`` closing the class opened at ``start``, or None when the
-    class holds anything outside the portable subset."""
+    class holds anything outside the portable subset (or a range Rust refuses to compile,
+    its end before its start: ``[z-a]``)."""
     i = start + 1
     if pattern.startswith("^", i):
         i += 1
     first = i
+    low = None  # the item before, while it may start a range
     while i < len(pattern):
-        char = pattern[i]
-        if char == "]" and i > first:
+        if pattern[i] == "]" and i > first:
             return i + 1
-        if char == "\\" and i + 1 < len(pattern) and pattern[i + 1] in _ESCAPABLE:
-            i += 2
-        elif char in _CLASS_LITERALS:
-            i += 1
-        elif char in "-&~" and not pattern.startswith(char * 2, i):
-            i += 1  # doubled, Rust reads a set operation
-        else:
+        if low is not None and pattern[i] == "-" and not pattern.startswith("-]", i):
+            high = _class_atom(pattern, i + 1) if i + 1 < len(pattern) else None
+            if high is None or high[0] < low:
+                return None
+            i, low = high[1], None
+            continue
+        item = _class_atom(pattern, i)
+        if item is None:
             return None
+        low, i = item
     return None
 
 
 def _portable_pattern(pattern: str) -> bool:
     """Whether ``pattern`` is in the subset Rust ``regex`` and the reference agree on."""
-    depth = 0
+    # The repetitions an atom stands for, multiplied through nested groups: Rust's
+    # compiled size grows with their product, past its limit the model fails to build
+    # ("(a{1000}){1000}"), so the product is held to _MAX_COUNT like a single count, and
+    # the sum over the pattern to _MAX_TOTAL.
+    total = 0
+    weights = [1]  # per open group: the largest weight of an atom in it
+    weight = 1  # of the previous atom
     quantifiable = False  # the previous token is an atom a quantifier may follow
     i = 0
     while i < len(pattern):
@@ -131,11 +155,17 @@ def _portable_pattern(pattern: str) -> bool:
                 return False
             if len(counts) == 2 and counts[0] > counts[1]:
                 return False
+            weight *= max(counts, default=1)
+            total += weight
+            if weight > _MAX_COUNT or total > _MAX_TOTAL:
+                return False
+            weights[-1] = max(weights[-1], weight)
             i = quantifier.end()
             if pattern.startswith("?", i):
                 i += 1  # lazy
             quantifiable = False
             continue
+        weight = 1
         if char == "[":
             end = _class_end(pattern, i)
             if end is None:
@@ -146,15 +176,16 @@ def _portable_pattern(pattern: str) -> bool:
                 return False
             i, quantifiable = i + 2, True
         elif char == "(":
-            depth += 1
+            weights.append(1)
             i += 3 if pattern.startswith("(?:", i) else 1
             if pattern.startswith("?", i):
                 return False  # a flag, named or look-around group
             quantifiable = False
         elif char == ")":
-            depth -= 1
-            if depth < 0:
+            if len(weights) == 1:
                 return False
+            weight = weights.pop()
+            weights[-1] = max(weights[-1], weight)
             i, quantifiable = i + 1, True
         elif char in "^$|":
             i, quantifiable = i + 1, False
@@ -162,7 +193,7 @@ def _portable_pattern(pattern: str) -> bool:
             i, quantifiable = i + 1, True
         else:
             return False  # ., {, }, ], a non-ASCII character, ...
-    return depth == 0
+    return len(weights) == 1
 
 
 # What the generator makes of a kept keyword, where that is looser or stricter than the
