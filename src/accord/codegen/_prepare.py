@@ -73,6 +73,10 @@ _SCAN_LISTS = (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS)
 _DROPPED = (*_DROPPED_SUBSCHEMA, *_DROPPED_MAPS, *_DROPPED_LISTS)
 _DROPPED_SET = frozenset(_DROPPED)
 _ROOT_VALUES = (*_ROOT_ONLY, *_VALUES)
+# Beside these, object and array keywords without a type are left as they are.
+_UNTYPED_KEPT = frozenset({"$ref", "enum", "const", *_SUBSCHEMA_LISTS})
+# Every JSON type ("number" holds "integer"), in the order the generator's union takes.
+_EVERY_TYPE = ("object", "array", "string", "number", "boolean", "null")
 # What may stand beside a kept "$ref" without the generator merging anything into it.
 _REF_SIBLINGS_KEPT = frozenset({"$ref", "$defs", *_ROOT_ONLY})
 
@@ -433,6 +437,10 @@ class _Walker:
             self.require(schema, out, parents)
         if "oneOf" in out:
             self.gaps.add(("oneOf", "exactly-one (the model accepts any branch)"))
+        if "type" not in out and not (
+            at is not None and at[0] is not None and at[0][1] in _SUBSCHEMA_LISTS
+        ):
+            self.untyped(out)
         if "$ref" in out and not _REF_SIBLINGS_KEPT.issuperset(out):
             # The generator merges the referenced schema and the keywords beside it into
             # one model, as it merges allOf branches: a sibling "type" replaced the
@@ -497,6 +505,25 @@ class _Walker:
             }
         else:
             self.gaps.add(("required", "a name no property beside it declares"))
+
+    def untyped(self, out: dict[str, Any]) -> None:
+        """Keep object and array keywords beside no ``type`` to the values they apply to.
+
+        The generator reads ``properties`` or ``items`` without a ``type`` as an object
+        model or a list (``5`` was refused, valid for the reference), and
+        ``additionalProperties`` without ``properties`` as ``Any`` (``{"z": 1}`` passed
+        ``additionalProperties: false``). Given every JSON type it makes the union the
+        reference means; ``additionalProperties`` without ``properties`` is listed.
+        Beside what the generator merges (``$ref``, combinators) or a value list, and in
+        a branch (which takes its parent's type), it is left as it was.
+        """
+        if not _UNTYPED_KEPT.isdisjoint(out):
+            return
+        if out.get("additionalProperties", True) is not True and "properties" not in out:
+            del out["additionalProperties"]
+            self.gaps.add(("additionalProperties", "beside no object type or properties"))
+        if "properties" in out or "items" in out:
+            out["type"] = list(_EVERY_TYPE)
 
     @staticmethod
     def portable(pattern: Any) -> bool:
