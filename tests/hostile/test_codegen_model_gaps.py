@@ -202,6 +202,28 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         {"$schema": DRAFT_2020_12, "properties": {"a": {"type": "integer"}}},
         [1, "x", [], None, {"a": "x"}, {"a": 1}],
     ),
+    "enum-beside-null": (
+        _object({"v": {"type": ["string", "null"], "enum": ["a"]}}, required=["v"]),
+        [{"v": None}, {"v": "a"}, {"v": "b"}],
+    ),
+    "enum-beside-choice": (
+        _object(
+            {"v": {"anyOf": [{"type": "string"}, {"type": "null"}], "enum": ["a"]}},
+            required=["v"],
+        ),
+        [{"v": None}, {"v": "a"}],
+    ),
+    "const-beside-choice": (
+        _object(
+            {
+                "v": {
+                    "anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}],
+                    "const": "abcdef",
+                }
+            }
+        ),
+        [{"v": "abcdef"}, {"v": 1}],
+    ),
     "optional-bounds": (
         _object({"v": {"type": ["integer", "null"], "maximum": 5, "minimum": 2}}),
         [{"v": 6}, {"v": 1}, {"v": 3}],

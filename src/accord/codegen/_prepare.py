@@ -239,6 +239,11 @@ def _object_typed(schema: Mapping[str, Any]) -> bool:
     )
 
 
+def _nullable_list(kind: list[Any]) -> bool:
+    """Whether the ``type`` list ``kind`` holds ``null`` and another type."""
+    return "null" in kind and any(k != "null" for k in kind)
+
+
 def _exact_bound(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False  # a Decimal the loader kept exact, or not a number
@@ -437,6 +442,16 @@ class _Walker:
             self.require(schema, out, parents)
         if "oneOf" in out:
             self.gaps.add(("oneOf", "exactly-one (the model accepts any branch)"))
+        if _CHOICES & out.keys() and ("enum" in out or "const" in out):
+            # The generator keeps the values and drops the choice (const "abcdef" beside
+            # anyOf [{"maxLength": 3}, ...] accepted "abcdef"), adding None to them when a
+            # branch admits null (enum ["a"] beside anyOf [string, null] accepted null).
+            for key in sorted(_CHOICES & out.keys()):
+                self.gaps.add((key, "beside enum/const (only the values are checked)"))
+            values = out["enum"] if "enum" in out else [out["const"]]
+            if not isinstance(values, list) or None not in values:
+                key = "enum" if "enum" in out else "const"
+                self.gaps.add((key, "beside anyOf/oneOf (null accepted too)"))
         if "type" not in out and not (
             at is not None and at[0] is not None and at[0][1] in _SUBSCHEMA_LISTS
         ):
@@ -466,6 +481,18 @@ class _Walker:
                     # any float, which also loses the schema's own "type": "integer"
                     del out[key]
                 self.gaps.add((key, why))
+        kind = out.get("type")
+        values = out.get("enum")
+        if (
+            isinstance(values, list)
+            and None not in values
+            and isinstance(kind, list)
+            and _nullable_list(kind)
+        ):
+            # The generator adds None to the values where the type admits null
+            # (["string", "null"] with enum ["a"] accepted null); the values hold none,
+            # so null goes from the type: the same values are valid.
+            out["type"] = [k for k in kind if k != "null"]
         if "allOf" in schema:
             # The generator merges the branches into one model: a bound or a closed
             # object in one branch does not always reach the others.
