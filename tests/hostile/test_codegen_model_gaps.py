@@ -378,3 +378,65 @@ def test_a_required_name_no_property_declares_is_required(package: Registry, nam
         except ValidationError:
             accepted = False
         assert accepted is _reference.is_valid(bundle, payload), payload
+
+
+_MERGED_EXTRAS = {
+    "branch-beside-properties": {
+        "type": "object",
+        "properties": {"b": {}},
+        "anyOf": [{"additionalProperties": {"type": "integer"}}],
+    },
+    "properties-in-a-branch": {
+        "type": "object",
+        "additionalProperties": {"type": "integer"},
+        "anyOf": [{"properties": {"b": {}}}],
+    },
+    "allof-branch-properties": {
+        "type": "object",
+        "additionalProperties": {"type": "integer"},
+        "allOf": [{"properties": {"b": {}}}],
+    },
+    "beside-a-ref": {"$ref": "#/$defs/O", "additionalProperties": {"type": "integer"}},
+    "ref-to-a-map": {"$ref": "#/$defs/M", "properties": {"b": {}}},
+}
+
+
+@pytest.mark.parametrize("name", sorted(_MERGED_EXTRAS))
+def test_typed_extra_keys_merged_with_properties_are_generated(tmp_path: Any, name: str) -> None:
+    """A schema for ``additionalProperties`` that the generator merges with properties
+    of a branch, a parent or a ``$ref`` target made it type the other keys through the
+    class's ``__annotations__``, which the allow-list refuses: ``accord codegen`` failed
+    (exit 2) for the whole registry. Such keys are now accepted as they come, listed."""
+    schema = {
+        "$schema": DRAFT_2020_12,
+        "$defs": {
+            "O": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "M": {"type": "object", "additionalProperties": {"type": "integer"}},
+        },
+        "type": "object",
+        "properties": {"v": _MERGED_EXTRAS[name]},
+    }
+    root = tmp_path / "contracts"
+    publish(root, "hostile.merged", {"1.0.0": schema})
+    out = tmp_path / "out"
+    registry = Registry.load(root)
+    package = f"{PACKAGE}_merged_{name.replace('-', '_')}"
+    generate_package(registry, out, package=package)
+    sys.path.insert(0, str(out))
+    try:
+        module = importlib.import_module(f"{package}.hostile.merged.v1_0_0")
+        gaps = _gaps(module.__doc__ or "")
+        bundle = registry.bundle("hostile.merged@1.0.0")
+        for payload in ({"v": {"z": "s"}}, {"v": {"z": 1}}, {"v": {"a": 1}}, {"v": {"b": 1}}):
+            try:
+                module.MODEL.model_validate(payload)
+            except ValidationError:
+                assert not _reference.is_valid(bundle, payload), payload
+                continue
+            assert _reference.is_valid(bundle, payload) or gaps & {
+                "additionalProperties", "$ref", "allOf", "anyOf"
+            }, (payload, gaps)  # fmt: skip
+    finally:
+        sys.path.remove(str(out))
+        for module_name in [m for m in sys.modules if m.split(".")[0] == package]:
+            del sys.modules[module_name]

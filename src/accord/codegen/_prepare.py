@@ -239,6 +239,18 @@ def _object_typed(schema: Mapping[str, Any]) -> bool:
     )
 
 
+def _merges(schema: Mapping[str, Any]) -> bool:
+    """Whether the generator may merge ``schema`` with another object's properties: it
+    holds a ``$ref``, or a branch (``allOf``/``anyOf``/``oneOf``) with properties or a
+    ``$ref`` of its own."""
+    return "$ref" in schema or any(
+        isinstance(branch, dict) and (branch.get("properties") or "$ref" in branch)
+        for key in _SUBSCHEMA_LISTS
+        if isinstance(schema.get(key), list)
+        for branch in schema[key]
+    )
+
+
 def _nullable_list(kind: list[Any]) -> bool:
     """Whether the ``type`` list ``kind`` holds ``null`` and another type."""
     return "null" in kind and any(k != "null" for k in kind)
@@ -318,6 +330,7 @@ class _Walker:
         self.gaps: set[tuple[str, str]] = set()
         self.refs: list[tuple[str, _At]] = []
         self.names: set[str] = set()
+        self.merged_refs: list[Any] = []  # $ref targets the generator merges with more
 
     def unsafe(self, key: str, at: _At) -> SchemaError:
         return SchemaError(
@@ -351,11 +364,18 @@ class _Walker:
                     self.scan(sub, ((at, key), i))
 
     def prune(
-        self, schema: Any, at: _At, *, root: bool = False, parents: tuple[Any, ...] = ()
+        self,
+        schema: Any,
+        at: _At,
+        *,
+        root: bool = False,
+        parents: tuple[Any, ...] = (),
+        near: bool = False,
     ) -> Any:
         """The schema the generator gets for ``schema`` (``parents``: the schemas whose
         ``anyOf``/``oneOf`` ``schema`` is a branch of, outermost first; the generator
-        merges their object keywords into the branch's model)."""
+        merges their object keywords into the branch's model; ``near``: ``schema`` is a
+        branch the generator may merge with properties of its parent or siblings)."""
         if isinstance(schema, bool):
             # (the pointer ending in "/additionalProperties": escaped tokens hold no "/")
             if schema is False and (at is None or at[1] != "additionalProperties"):
@@ -390,6 +410,9 @@ class _Walker:
             if key == "format" and not re.fullmatch(r"[a-z0-9-]{1,40}", detail):
                 detail = "(custom)"
             self.gaps.add((key, detail))
+        merged = near or bool(schema.get("properties")) or _merges(schema)
+        if "$ref" in out and (merged or not _REF_SIBLINGS_KEPT.issuperset(out)):
+            self.merged_refs.append(out["$ref"])
         for key in _SUBSCHEMA:
             if key not in schema:
                 continue
@@ -399,14 +422,12 @@ class _Walker:
                     self.scan(schema[key], (at, key))
                     self.gaps.add((key, "beside patternProperties"))
                 continue
-            if (
-                key == "additionalProperties"
-                and isinstance(schema[key], dict)
-                and (schema.get("properties"))
-            ):
+            if key == "additionalProperties" and isinstance(schema[key], dict) and merged:
                 # Beside properties the generator types other keys by assigning the
                 # class's __annotations__ (refused by the allow-list, so codegen failed
-                # for the whole registry): they are accepted as they come instead.
+                # for the whole registry): they are accepted as they come instead. So
+                # wherever the generator may merge this object with properties: a branch,
+                # beside a $ref or combinators (and a $ref target, see prepare()).
                 out[key] = True
                 self.scan(schema[key], (at, key))
                 self.gaps.add((key, "the schema of keys not in properties"))
@@ -434,7 +455,12 @@ class _Walker:
                         self.gaps.add(("allOf", "a branch choosing with anyOf/oneOf"))
                         continue
                     inner = (*parents, schema) if key in _CHOICES else ()
-                    kept.append(self.prune(sub, ((at, key), i), parents=inner))
+                    near = (
+                        bool(schema.get("properties"))
+                        or _merges(schema)
+                        or any(parent.get("properties") for parent in parents)
+                    )
+                    kept.append(self.prune(sub, ((at, key), i), parents=inner, near=near))
                 if kept:  # an allOf whose every branch was left out constrains nothing
                     out[key] = kept
         if isinstance(out.get("required"), list):
@@ -582,6 +608,18 @@ def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
                 file=file,
                 pointer=_pointer_of(at),
             )
+    for ref in walker.merged_refs:
+        # A target the generator merges with the keywords beside its $ref: a schema for
+        # its other keys would be typed through __annotations__ (see prune).
+        pointer = _pointer.fragment(ref) if isinstance(ref, str) else None
+        found, target = _pointer.lookup(pruned, pointer) if pointer is not None else (False, None)
+        if (
+            found
+            and isinstance(target, dict)
+            and isinstance(target.get("additionalProperties"), dict)
+        ):
+            target["additionalProperties"] = True
+            walker.gaps.add(("additionalProperties", "the schema of keys not in properties"))
     _rename_defs(pruned)
     attrs = {name: field_attr(name) for name in sorted(walker.names)}  # once per name
     aliases = {name: attr for name, attr in attrs.items() if attr != name}
