@@ -398,11 +398,19 @@ _MERGED_EXTRAS = {
     },
     "beside-a-ref": {"$ref": "#/$defs/O", "additionalProperties": {"type": "integer"}},
     "ref-to-a-map": {"$ref": "#/$defs/M", "properties": {"b": {}}},
+    "beside-allof": {
+        "type": "object",
+        "additionalProperties": {"type": "integer"},
+        "allOf": [{"maxProperties": 3}],
+    },
+    # not additionalProperties: a type union beside a $ref to a constrained string was
+    # spelt with constr(...) calls, which the allow-list refuses
+    "types-beside-a-ref": {"$ref": "#/$defs/S", "type": ["integer", "string"]},
 }
 
 
 @pytest.mark.parametrize("name", sorted(_MERGED_EXTRAS))
-def test_typed_extra_keys_merged_with_properties_are_generated(tmp_path: Any, name: str) -> None:
+def test_what_the_generator_merges_is_generated(tmp_path: Any, name: str) -> None:
     """A schema for ``additionalProperties`` that the generator merges with properties
     of a branch, a parent or a ``$ref`` target made it type the other keys through the
     class's ``__annotations__``, which the allow-list refuses: ``accord codegen`` failed
@@ -412,6 +420,7 @@ def test_typed_extra_keys_merged_with_properties_are_generated(tmp_path: Any, na
         "$defs": {
             "O": {"type": "object", "properties": {"a": {"type": "string"}}},
             "M": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "S": {"type": "string", "maxLength": 1},
         },
         "type": "object",
         "properties": {"v": _MERGED_EXTRAS[name]},
@@ -427,7 +436,8 @@ def test_typed_extra_keys_merged_with_properties_are_generated(tmp_path: Any, na
         module = importlib.import_module(f"{package}.hostile.merged.v1_0_0")
         gaps = _gaps(module.__doc__ or "")
         bundle = registry.bundle("hostile.merged@1.0.0")
-        for payload in ({"v": {"z": "s"}}, {"v": {"z": 1}}, {"v": {"a": 1}}, {"v": {"b": 1}}):
+        payloads = [{"v": {"z": "s"}}, {"v": {"z": 1}}, {"v": {"a": 1}}, {"v": {"b": 1}}]
+        for payload in [*payloads, {"v": "ab"}, {"v": "a"}, {"v": 1}]:
             try:
                 module.MODEL.model_validate(payload)
             except ValidationError:
