@@ -224,6 +224,26 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         ),
         [{"v": "abcdef"}, {"v": 1}],
     ),
+    "const-beside-another-type": (
+        _object({"v": {"type": "array", "const": False}}),
+        [{"v": False}, {"v": []}],
+    ),
+    "enum-beside-a-type": (
+        _object({"v": {"type": "integer", "enum": ["abc", 2, -1]}}),
+        [{"v": "abc"}, {"v": 2}, {"v": 3}],
+    ),
+    "properties-beside-another-type": (
+        _object({"v": {"type": "integer", "properties": {"a": {"type": "string"}}}}),
+        [{"v": {"a": "x"}}, {"v": {}}, {"v": 1}],
+    ),
+    "items-beside-another-type": (
+        _object({"v": {"type": ["string", "null"], "items": {"type": "integer"}}}),
+        [{"v": [1]}, {"v": "a"}],
+    ),
+    "branch-properties-beside-another-type": (
+        _object({"v": {"type": "string", "anyOf": [{"properties": {"a": {}}}, {"maxLength": 1}]}}),
+        [{"v": {"a": 1}}, {"v": "a"}, {"v": "ab"}],
+    ),
     "optional-bounds": (
         _object({"v": {"type": ["integer", "null"], "maximum": 5, "minimum": 2}}),
         [{"v": 6}, {"v": 1}, {"v": 3}],

@@ -24,10 +24,12 @@ Three jobs, in one walk over schema positions (never over data such as ``enum``,
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
@@ -254,6 +256,42 @@ def _merges(schema: Mapping[str, Any]) -> bool:
             for branch in schema[key]
         )
     )
+
+
+_OBJECT_KEYWORDS = ("properties", "required", "additionalProperties")
+
+
+def _kinds(schemas: tuple[Any, ...]) -> frozenset[str] | None:
+    """The JSON types the ``type`` keywords of ``schemas`` all allow (``number`` allows
+    ``integer``), or None when none of them has a ``type`` (or one cannot be read)."""
+    kinds: frozenset[str] | None = None
+    for schema in schemas:
+        kind = schema.get("type") if isinstance(schema, Mapping) else None
+        named = [kind] if isinstance(kind, str) else kind
+        if not isinstance(named, list) or not all(isinstance(k, str) for k in named):
+            continue
+        allowed = frozenset(named) | ({"integer"} if "number" in named else frozenset())
+        kinds = allowed if kinds is None else kinds & allowed
+    return kinds
+
+
+def _json_kind(value: Any) -> frozenset[str]:
+    """The JSON types ``value`` has (an integral number is an integer and a number)."""
+    if value is None:
+        return frozenset({"null"})
+    if isinstance(value, bool):
+        return frozenset({"boolean"})
+    if isinstance(value, int | float | Decimal):  # the loader keeps some numbers Decimal
+        if isinstance(value, float):
+            integral = math.isfinite(value) and value.is_integer()
+        elif isinstance(value, Decimal):
+            integral = value.is_finite() and value == value.to_integral_value()
+        else:
+            integral = True
+        return frozenset({"integer", "number"} if integral else {"number"})
+    if isinstance(value, str):
+        return frozenset({"string"})
+    return frozenset({"array"}) if isinstance(value, list) else frozenset({"object"})
 
 
 def _nullable_list(kind: list[Any]) -> bool:
@@ -487,6 +525,14 @@ class _Walker:
             at is not None and at[0] is not None and at[0][1] in _SUBSCHEMA_LISTS
         ):
             self.untyped(out)
+        kinds = _kinds((*parents, schema))
+        for key in () if kinds is None else _OBJECT_KEYWORDS if "object" not in kinds else ():
+            # The generator builds a model from object keywords whatever the type says
+            # ({"type": "integer", "properties": ...} accepted objects); beside a type
+            # without objects they mean nothing: dropped, exact.
+            out.pop(key, None)
+        if kinds is not None and "array" not in kinds:
+            out.pop("items", None)
         if "$ref" in out and not _REF_SIBLINGS_KEPT.issuperset(out):
             # The generator merges the referenced schema and the keywords beside it into
             # one model, as it merges allOf branches: a sibling "type" replaced the
@@ -512,6 +558,18 @@ class _Walker:
                     # any float, which also loses the schema's own "type": "integer"
                     del out[key]
                 self.gaps.add((key, why))
+        kinds = _kinds((schema,))
+        for key in ("enum", "const"):
+            values = out.get(key) if key == "enum" else [out.get(key)]
+            if kinds is None or key not in out or not isinstance(values, list):
+                continue
+            # The generator keeps the values and drops the type ({"type": "array",
+            # "const": false} accepted false): values of another type are not valid.
+            kept = [value for value in values if _json_kind(value) & kinds]
+            if key == "enum" and kept and len(kept) < len(values):
+                out["enum"] = kept
+            elif len(kept) < len(values):
+                self.gaps.add(("type", f"beside {key} values of another type"))
         kind = out.get("type")
         if "$ref" in out and isinstance(kind, list) and sum(k != "null" for k in kind) > 1:
             # Merged with a constrained target, the generator spells a type union with
