@@ -244,6 +244,26 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         _object({"v": {"type": "string", "anyOf": [{"properties": {"a": {}}}, {"maxLength": 1}]}}),
         [{"v": {"a": 1}}, {"v": "a"}, {"v": "ab"}],
     ),
+    "items-beside-values": (
+        _object({"v": {"enum": ["ab", None], "items": False}}),
+        [{"v": "ab"}, {"v": "b"}],
+    ),
+    "properties-beside-values": (
+        _object({"v": {"enum": ["", 2], "required": ["a"], "properties": {"a": {}}}}),
+        [{"v": {"a": 1}}, {"v": 2}],
+    ),
+    "typed-map-beside-types": (
+        _object({"v": {"type": ["object", "array"], "additionalProperties": {"type": "string"}}}),
+        [{"v": {"a": -1}}, {"v": {"a": "x"}}, {"v": []}],
+    ),
+    "branch-of-another-type": (
+        _object({"v": {"type": "number", "oneOf": [{"type": "array"}]}}),
+        [{"v": []}, {"v": 1}],
+    ),
+    "branch-of-wider-types": (
+        _object({"v": {"type": ["integer", "null"], "anyOf": [{"type": ["string", "integer"]}]}}),
+        [{"v": "a"}, {"v": 1}],
+    ),
     "optional-bounds": (
         _object({"v": {"type": ["integer", "null"], "maximum": 5, "minimum": 2}}),
         [{"v": 6}, {"v": 1}, {"v": 3}],

@@ -294,6 +294,38 @@ def _json_kind(value: Any) -> frozenset[str]:
     return frozenset({"array"}) if isinstance(value, list) else frozenset({"object"})
 
 
+def _several(schema: Mapping[str, Any]) -> bool:
+    """Whether ``schema``'s ``type`` lists two or more types but ``null`` (the generator
+    then types an object's other keys ``Any``: {"type": ["object", "array"]} with
+    ``additionalProperties: {"type": "string"}`` accepted ``{"a": -1}``)."""
+    kind = schema.get("type")
+    return isinstance(kind, list) and sum(k != "null" for k in kind) > 1
+
+
+def _within(branch: dict[str, Any], kinds: frozenset[str] | None) -> dict[str, Any] | None:
+    """An ``anyOf``/``oneOf`` branch whose own ``type`` keeps to ``kinds`` (its parents'
+    types), or None when no value of those types has its type (the branch never counts).
+
+    The generator takes a branch's type over its parent's (``{"type": "number", "oneOf":
+    [{"type": "array"}]}`` accepted ``[]``); the reference requires both.
+    """
+    own = branch.get("type")
+    named = [own] if isinstance(own, str) else own
+    if kinds is None or not isinstance(named, list) or not all(isinstance(k, str) for k in named):
+        return branch
+    within = []
+    for kind in named:
+        if kind in kinds:
+            within.append(kind)
+        elif kind == "number" and "integer" in kinds:
+            within.append("integer")
+    if not within:
+        return None
+    if within != named:
+        branch = {**branch, "type": within[0] if len(within) == 1 else within}
+    return branch
+
+
 def _nullable_list(kind: list[Any]) -> bool:
     """Whether the ``type`` list ``kind`` holds ``null`` and another type."""
     return "null" in kind and any(k != "null" for k in kind)
@@ -453,7 +485,7 @@ class _Walker:
             if key == "format" and not re.fullmatch(r"[a-z0-9-]{1,40}", detail):
                 detail = "(custom)"
             self.gaps.add((key, detail))
-        merged = near or bool(schema.get("properties")) or _merges(schema)
+        merged = near or bool(schema.get("properties")) or _merges(schema) or _several(schema)
         if "$ref" in out and (merged or not _REF_SIBLINGS_KEPT.issuperset(out)):
             self.merged_refs.append(out["$ref"])
         for key in _SUBSCHEMA:
@@ -489,6 +521,7 @@ class _Walker:
             value = schema.get(key)
             if isinstance(value, list):
                 kept = []
+                nothing: list[int] = []  # choice branches no value of the type fits
                 for i, sub in enumerate(value):
                     if key == "allOf" and isinstance(sub, dict) and sub.keys() & _CHOICES:
                         # The generator merges allOf branches by inheritance and reads a
@@ -503,7 +536,15 @@ class _Walker:
                         or _merges(schema)
                         or any(parent.get("properties") for parent in parents)
                     )
-                    kept.append(self.prune(sub, ((at, key), i), parents=inner, near=near))
+                    branch = self.prune(sub, ((at, key), i), parents=inner, near=near)
+                    if key in _CHOICES and isinstance(branch, dict):
+                        branch = _within(branch, _kinds(inner))
+                        if branch is None:
+                            nothing.append(i)
+                            continue
+                    kept.append(branch)
+                if nothing and not kept:
+                    self.gaps.add((key, "no branch admits a value of the type beside it"))
                 if kept:  # an allOf whose every branch was left out constrains nothing
                     out[key] = kept
         if isinstance(out.get("required"), list):
@@ -526,9 +567,14 @@ class _Walker:
         ):
             self.untyped(out)
         kinds = _kinds((*parents, schema))
+        values = out["enum"] if "enum" in out else [out["const"]] if "const" in out else None
+        if isinstance(values, list):  # the values hold these types only
+            held = frozenset().union(*(_json_kind(value) for value in values))
+            kinds = held if kinds is None else kinds & held
         for key in () if kinds is None else _OBJECT_KEYWORDS if "object" not in kinds else ():
-            # The generator builds a model from object keywords whatever the type says
-            # ({"type": "integer", "properties": ...} accepted objects); beside a type
+            # The generator builds a model from object keywords whatever the type or the
+            # values say ({"type": "integer", "properties": ...} accepted objects; items
+            # beside an enum of strings failed with a TypeError); beside a type or values
             # without objects they mean nothing: dropped, exact.
             out.pop(key, None)
         if kinds is not None and "array" not in kinds:
