@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -85,16 +86,46 @@ def test_model_never_refuses_and_accepts_only_with_a_listed_gap(
 @pytest.mark.parametrize(
     "pattern",
     ["a{2}{3}", "^*a", "a{1001}", "a{2,1}", "(?i)a", "(?P<n>a)", "(?x)a b", "\\<a", "[]a]",
-     "a{,2}", "}", "a{2", "[a", "(a", "a)"],
+     "a{,2}", "}", "a{2", "[a", "(a", "a)", "[z-a]", "[a-\\.]", "(a{1000}){1000}",
+     "((a{100}){100}){100}", "(a{2}b{501}){2}", "a{1000}" * 101],
 )  # fmt: skip
 def test_other_rust_syntax_is_left_to_the_validator(pattern: str) -> None:
     assert not _Walker.portable(pattern)
 
 
+def test_a_pattern_rust_cannot_compile_leaves_the_package_importable(tmp_path: Path) -> None:
+    """A reversed class range or nested counts past Rust's size limit (each count under
+    1000) were kept: pydantic failed to build the model, so importing the generated
+    package raised ``SchemaError`` (a service's boot) for one contract's pattern. The
+    reference refuses these patterns too (``accord check`` says so); codegen leaves them
+    to the validator, as any pattern outside the subset."""
+    root = tmp_path / "contracts"
+    for name, pattern in {"reversed": "^[z-a]$", "nested": "^(a{1000}){1000}$"}.items():
+        schema = {
+            "$schema": DRAFT_2020_12,
+            "type": "object",
+            "properties": {"v": {"type": "string", "pattern": pattern}},
+        }
+        publish(root, f"hostile.{name}", {"1.0.0": schema})
+    generate_package(Registry.load(root), tmp_path / "out", package=PACKAGE + "_rust")
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        package = importlib.import_module(PACKAGE + "_rust")
+        for name in ("reversed", "nested"):
+            module = importlib.import_module(f"{package.__name__}.hostile.{name}.v1_0_0")
+            assert "- pattern" in (module.__doc__ or "")
+            module.MODEL.model_validate({"v": "a"})
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+        for module_name in [m for m in sys.modules if m.split(".")[0] == PACKAGE + "_rust"]:
+            del sys.modules[module_name]
+
+
 @pytest.mark.parametrize(
     "pattern",
     ["", "^[A-Z0-9]{4,16}$", "^-?(0|[1-9][0-9]*)(\\.[0-9]{1,4})?$", "(?:ab)+?", "[-a]",
-     "[a-]", "[\\]\\[]", "a|b|", "[&~]"],
+     "[a-]", "[\\]\\[]", "a|b|", "[&~]", "[a-c-e]", "[!-/]", "[\\.-a]", "(a{10}){100}",
+     "(a{1000})(b{1000})"],
 )  # fmt: skip
 def test_the_portable_subset_is_kept(pattern: str) -> None:
     assert _Walker.portable(pattern)

@@ -24,10 +24,12 @@ Three jobs, in one walk over schema positions (never over data such as ``enum``,
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
@@ -73,6 +75,13 @@ _SCAN_LISTS = (*_SUBSCHEMA_LISTS, *_DROPPED_LISTS)
 _DROPPED = (*_DROPPED_SUBSCHEMA, *_DROPPED_MAPS, *_DROPPED_LISTS)
 _DROPPED_SET = frozenset(_DROPPED)
 _ROOT_VALUES = (*_ROOT_ONLY, *_VALUES)
+# Beside these, object and array keywords without a type are left as they are.
+_UNTYPED_KEPT = frozenset({"$ref", "enum", "const", *_SUBSCHEMA_LISTS})
+# Every JSON type ("number" holds "integer"), in the order the generator's union takes.
+_EVERY_TYPE = ("object", "array", "string", "number", "boolean", "null")
+_REF_MERGED = ("$ref", "merged with the keywords beside it into one model")
+# What may stand beside a kept "$ref" without the generator merging anything into it.
+_REF_SIBLINGS_KEPT = frozenset({"$ref", "$defs", *_ROOT_ONLY})
 
 # A pattern is kept only when pydantic's engine (Rust ``regex``) and the reference read
 # it alike: ASCII literals, escaped syntax characters, plain character classes of those,
@@ -83,40 +92,64 @@ _ROOT_VALUES = (*_ROOT_ONLY, *_VALUES)
 # the characters ``[:digit`` then ``]`` to ECMA-262), ``&&``/``--``/``~~`` in a class
 # (set operations), other ``(?`` groups (flags, named groups), a quantifier on a
 # quantifier or an anchor, a ``{`` or ``}`` that is not a quantifier, escapes of other
-# characters (``\<`` is a word boundary to Rust). Counts above 1000 are left out too:
-# Rust may refuse to compile them (the module would fail at import).
+# characters (``\<`` is a word boundary to Rust). Counts above 1000 are left out too,
+# also as a product through nested groups, and a pattern repeating more than 100,000
+# atoms in all; so is a class range whose end comes before its start: Rust may refuse to
+# compile them (the model would fail to build, the package at import).
 _LITERALS = frozenset(string.ascii_letters + string.digits + " ,:!#%&'<=>@_`~\"/;-")
 _ESCAPABLE = frozenset("^$\\.*+?()[]{}|/-")
 _CLASS_LITERALS = (_LITERALS | frozenset("^$|()*+?{}.")) - frozenset("-&~")
 _QUANTIFIER = re.compile(r"[*+?]|\{([0-9]{1,4})(,([0-9]{0,4}))?\}")
 _MAX_COUNT = 1000
+_MAX_TOTAL = 100 * _MAX_COUNT
+
+
+def _class_atom(pattern: str, i: int) -> tuple[str, int] | None:
+    """The character a class item at ``i`` stands for and the index after it, or None."""
+    char = pattern[i]
+    if char == "\\" and i + 1 < len(pattern) and pattern[i + 1] in _ESCAPABLE:
+        return pattern[i + 1], i + 2
+    if char in _CLASS_LITERALS:
+        return char, i + 1
+    if char in "-&~" and not pattern.startswith(char * 2, i):
+        return char, i + 1  # doubled, Rust reads a set operation
+    return None
 
 
 def _class_end(pattern: str, start: int) -> int | None:
     """The index after the ``]`` closing the class opened at ``start``, or None when the
-    class holds anything outside the portable subset."""
+    class holds anything outside the portable subset (or a range Rust refuses to compile,
+    its end before its start: ``[z-a]``)."""
     i = start + 1
     if pattern.startswith("^", i):
         i += 1
     first = i
+    low = None  # the item before, while it may start a range
     while i < len(pattern):
-        char = pattern[i]
-        if char == "]" and i > first:
+        if pattern[i] == "]" and i > first:
             return i + 1
-        if char == "\\" and i + 1 < len(pattern) and pattern[i + 1] in _ESCAPABLE:
-            i += 2
-        elif char in _CLASS_LITERALS:
-            i += 1
-        elif char in "-&~" and not pattern.startswith(char * 2, i):
-            i += 1  # doubled, Rust reads a set operation
-        else:
+        if low is not None and pattern[i] == "-" and not pattern.startswith("-]", i):
+            high = _class_atom(pattern, i + 1) if i + 1 < len(pattern) else None
+            if high is None or high[0] < low:
+                return None
+            i, low = high[1], None
+            continue
+        item = _class_atom(pattern, i)
+        if item is None:
             return None
+        low, i = item
     return None
 
 
 def _portable_pattern(pattern: str) -> bool:
     """Whether ``pattern`` is in the subset Rust ``regex`` and the reference agree on."""
-    depth = 0
+    # The repetitions an atom stands for, multiplied through nested groups: Rust's
+    # compiled size grows with their product, past its limit the model fails to build
+    # ("(a{1000}){1000}"), so the product is held to _MAX_COUNT like a single count, and
+    # the sum over the pattern to _MAX_TOTAL.
+    total = 0
+    weights = [1]  # per open group: the largest weight of an atom in it
+    weight = 1  # of the previous atom
     quantifiable = False  # the previous token is an atom a quantifier may follow
     i = 0
     while i < len(pattern):
@@ -129,11 +162,17 @@ def _portable_pattern(pattern: str) -> bool:
                 return False
             if len(counts) == 2 and counts[0] > counts[1]:
                 return False
+            weight *= max(counts, default=1)
+            total += weight
+            if weight > _MAX_COUNT or total > _MAX_TOTAL:
+                return False
+            weights[-1] = max(weights[-1], weight)
             i = quantifier.end()
             if pattern.startswith("?", i):
                 i += 1  # lazy
             quantifiable = False
             continue
+        weight = 1
         if char == "[":
             end = _class_end(pattern, i)
             if end is None:
@@ -144,15 +183,16 @@ def _portable_pattern(pattern: str) -> bool:
                 return False
             i, quantifiable = i + 2, True
         elif char == "(":
-            depth += 1
+            weights.append(1)
             i += 3 if pattern.startswith("(?:", i) else 1
             if pattern.startswith("?", i):
                 return False  # a flag, named or look-around group
             quantifiable = False
         elif char == ")":
-            depth -= 1
-            if depth < 0:
+            if len(weights) == 1:
                 return False
+            weight = weights.pop()
+            weights[-1] = max(weights[-1], weight)
             i, quantifiable = i + 1, True
         elif char in "^$|":
             i, quantifiable = i + 1, False
@@ -160,7 +200,7 @@ def _portable_pattern(pattern: str) -> bool:
             i, quantifiable = i + 1, True
         else:
             return False  # ., {, }, ], a non-ASCII character, ...
-    return depth == 0
+    return len(weights) == 1
 
 
 # What the generator makes of a kept keyword, where that is looser or stricter than the
@@ -192,6 +232,103 @@ def _typed_for(schema: Mapping[str, Any], keyword: str) -> bool:
     if isinstance(kind, list) and len(kind) == 2 and "null" in kind:
         kind = kind[0] if kind[1] == "null" else kind[1]  # ["integer", "null"] is Optional
     return kind == wanted or (wanted == "number" and kind == "integer")
+
+
+def _object_typed(schema: Mapping[str, Any]) -> bool:
+    """Whether ``schema``'s ``type`` is ``object`` (or ``object`` and ``null``)."""
+    kind = schema.get("type")
+    return kind == "object" or (
+        isinstance(kind, list) and kind in (["object", "null"], ["null", "object"])
+    )
+
+
+def _merges(schema: Mapping[str, Any]) -> bool:
+    """Whether the generator may merge ``schema`` with another object's properties: it
+    holds a ``$ref`` or an ``allOf`` (always merged into one model), or an
+    ``anyOf``/``oneOf`` branch with properties or a ``$ref`` of its own."""
+    return (
+        "$ref" in schema
+        or "allOf" in schema
+        or any(
+            isinstance(branch, dict) and (branch.get("properties") or "$ref" in branch)
+            for key in _SUBSCHEMA_LISTS
+            if isinstance(schema.get(key), list)
+            for branch in schema[key]
+        )
+    )
+
+
+_OBJECT_KEYWORDS = ("properties", "required", "additionalProperties")
+
+
+def _kinds(schemas: tuple[Any, ...]) -> frozenset[str] | None:
+    """The JSON types the ``type`` keywords of ``schemas`` all allow (``number`` allows
+    ``integer``), or None when none of them has a ``type`` (or one cannot be read)."""
+    kinds: frozenset[str] | None = None
+    for schema in schemas:
+        kind = schema.get("type") if isinstance(schema, Mapping) else None
+        named = [kind] if isinstance(kind, str) else kind
+        if not isinstance(named, list) or not all(isinstance(k, str) for k in named):
+            continue
+        allowed = frozenset(named) | ({"integer"} if "number" in named else frozenset())
+        kinds = allowed if kinds is None else kinds & allowed
+    return kinds
+
+
+def _json_kind(value: Any) -> frozenset[str]:
+    """The JSON types ``value`` has (an integral number is an integer and a number)."""
+    if value is None:
+        return frozenset({"null"})
+    if isinstance(value, bool):
+        return frozenset({"boolean"})
+    if isinstance(value, int | float | Decimal):  # the loader keeps some numbers Decimal
+        if isinstance(value, float):
+            integral = math.isfinite(value) and value.is_integer()
+        elif isinstance(value, Decimal):
+            integral = value.is_finite() and value == value.to_integral_value()
+        else:
+            integral = True
+        return frozenset({"integer", "number"} if integral else {"number"})
+    if isinstance(value, str):
+        return frozenset({"string"})
+    return frozenset({"array"}) if isinstance(value, list) else frozenset({"object"})
+
+
+def _several(schema: Mapping[str, Any]) -> bool:
+    """Whether ``schema``'s ``type`` lists two or more types but ``null`` (the generator
+    then types an object's other keys ``Any``: {"type": ["object", "array"]} with
+    ``additionalProperties: {"type": "string"}`` accepted ``{"a": -1}``)."""
+    kind = schema.get("type")
+    return isinstance(kind, list) and sum(k != "null" for k in kind) > 1
+
+
+def _within(branch: dict[str, Any], kinds: frozenset[str] | None) -> dict[str, Any] | None:
+    """An ``anyOf``/``oneOf`` branch whose own ``type`` keeps to ``kinds`` (its parents'
+    types), or None when no value of those types has its type (the branch never counts).
+
+    The generator takes a branch's type over its parent's (``{"type": "number", "oneOf":
+    [{"type": "array"}]}`` accepted ``[]``); the reference requires both.
+    """
+    own = branch.get("type")
+    named = [own] if isinstance(own, str) else own
+    if kinds is None or not isinstance(named, list) or not all(isinstance(k, str) for k in named):
+        return branch
+    within = []
+    for kind in named:
+        if kind in kinds:
+            within.append(kind)
+        elif kind == "number" and "integer" in kinds:
+            within.append("integer")
+    if not within:
+        return None
+    if within != named:
+        branch = {**branch, "type": within[0] if len(within) == 1 else within}
+    return branch
+
+
+def _nullable_list(kind: list[Any]) -> bool:
+    """Whether the ``type`` list ``kind`` holds ``null`` and another type."""
+    return "null" in kind and any(k != "null" for k in kind)
 
 
 def _exact_bound(value: Any) -> bool:
@@ -268,6 +405,7 @@ class _Walker:
         self.gaps: set[tuple[str, str]] = set()
         self.refs: list[tuple[str, _At]] = []
         self.names: set[str] = set()
+        self.merged_refs: list[Any] = []  # $ref targets the generator merges with more
 
     def unsafe(self, key: str, at: _At) -> SchemaError:
         return SchemaError(
@@ -300,7 +438,19 @@ class _Walker:
                 for i, sub in enumerate(schema[key]):
                     self.scan(sub, ((at, key), i))
 
-    def prune(self, schema: Any, at: _At, *, root: bool = False) -> Any:
+    def prune(
+        self,
+        schema: Any,
+        at: _At,
+        *,
+        root: bool = False,
+        parents: tuple[Any, ...] = (),
+        near: bool = False,
+    ) -> Any:
+        """The schema the generator gets for ``schema`` (``parents``: the schemas whose
+        ``anyOf``/``oneOf`` ``schema`` is a branch of, outermost first; the generator
+        merges their object keywords into the branch's model; ``near``: ``schema`` is a
+        branch the generator may merge with properties of its parent or siblings)."""
         if isinstance(schema, bool):
             # (the pointer ending in "/additionalProperties": escaped tokens hold no "/")
             if schema is False and (at is None or at[1] != "additionalProperties"):
@@ -335,19 +485,24 @@ class _Walker:
             if key == "format" and not re.fullmatch(r"[a-z0-9-]{1,40}", detail):
                 detail = "(custom)"
             self.gaps.add((key, detail))
+        merged = near or bool(schema.get("properties")) or _merges(schema) or _several(schema)
+        if "$ref" in out and (merged or not _REF_SIBLINGS_KEPT.issuperset(out)):
+            self.merged_refs.append(out["$ref"])
         for key in _SUBSCHEMA:
             if key not in schema:
                 continue
             if key == "additionalProperties" and "patternProperties" in schema:
-                continue  # would reject keys the dropped patternProperties allows
-            if (
-                key == "additionalProperties"
-                and isinstance(schema[key], dict)
-                and (schema.get("properties"))
-            ):
+                # would reject keys the dropped patternProperties allows
+                if schema[key] is not True:
+                    self.scan(schema[key], (at, key))
+                    self.gaps.add((key, "beside patternProperties"))
+                continue
+            if key == "additionalProperties" and isinstance(schema[key], dict) and merged:
                 # Beside properties the generator types other keys by assigning the
                 # class's __annotations__ (refused by the allow-list, so codegen failed
-                # for the whole registry): they are accepted as they come instead.
+                # for the whole registry): they are accepted as they come instead. So
+                # wherever the generator may merge this object with properties: a branch,
+                # beside a $ref or combinators (and a $ref target, see prepare()).
                 out[key] = True
                 self.scan(schema[key], (at, key))
                 self.gaps.add((key, "the schema of keys not in properties"))
@@ -366,6 +521,7 @@ class _Walker:
             value = schema.get(key)
             if isinstance(value, list):
                 kept = []
+                nothing: list[int] = []  # choice branches no value of the type fits
                 for i, sub in enumerate(value):
                     if key == "allOf" and isinstance(sub, dict) and sub.keys() & _CHOICES:
                         # The generator merges allOf branches by inheritance and reads a
@@ -374,13 +530,60 @@ class _Walker:
                         self.scan(sub, ((at, key), i))
                         self.gaps.add(("allOf", "a branch choosing with anyOf/oneOf"))
                         continue
-                    kept.append(self.prune(sub, ((at, key), i)))
+                    inner = (*parents, schema) if key in _CHOICES else ()
+                    near = (
+                        bool(schema.get("properties"))
+                        or _merges(schema)
+                        or any(parent.get("properties") for parent in parents)
+                    )
+                    branch = self.prune(sub, ((at, key), i), parents=inner, near=near)
+                    if key in _CHOICES and isinstance(branch, dict):
+                        branch = _within(branch, _kinds(inner))
+                        if branch is None:
+                            nothing.append(i)
+                            continue
+                    kept.append(branch)
+                if nothing and not kept:
+                    self.gaps.add((key, "no branch admits a value of the type beside it"))
                 if kept:  # an allOf whose every branch was left out constrains nothing
                     out[key] = kept
         if isinstance(out.get("required"), list):
             self.names.update(name for name in out["required"] if isinstance(name, str))
+            self.require(schema, out, parents)
         if "oneOf" in out:
             self.gaps.add(("oneOf", "exactly-one (the model accepts any branch)"))
+        if _CHOICES & out.keys() and ("enum" in out or "const" in out):
+            # The generator keeps the values and drops the choice (const "abcdef" beside
+            # anyOf [{"maxLength": 3}, ...] accepted "abcdef"), adding None to them when a
+            # branch admits null (enum ["a"] beside anyOf [string, null] accepted null).
+            for key in sorted(_CHOICES & out.keys()):
+                self.gaps.add((key, "beside enum/const (only the values are checked)"))
+            values = out["enum"] if "enum" in out else [out["const"]]
+            if not isinstance(values, list) or None not in values:
+                key = "enum" if "enum" in out else "const"
+                self.gaps.add((key, "beside anyOf/oneOf (null accepted too)"))
+        if "type" not in out and not (
+            at is not None and at[0] is not None and at[0][1] in _SUBSCHEMA_LISTS
+        ):
+            self.untyped(out)
+        kinds = _kinds((*parents, schema))
+        values = out["enum"] if "enum" in out else [out["const"]] if "const" in out else None
+        if isinstance(values, list):  # the values hold these types only
+            held = frozenset().union(*(_json_kind(value) for value in values))
+            kinds = held if kinds is None else kinds & held
+        for key in () if kinds is None else _OBJECT_KEYWORDS if "object" not in kinds else ():
+            # The generator builds a model from object keywords whatever the type or the
+            # values say ({"type": "integer", "properties": ...} accepted objects; items
+            # beside an enum of strings failed with a TypeError); beside a type or values
+            # without objects they mean nothing: dropped, exact.
+            out.pop(key, None)
+        if kinds is not None and "array" not in kinds:
+            out.pop("items", None)
+        if "$ref" in out and not _REF_SIBLINGS_KEPT.issuperset(out):
+            # The generator merges the referenced schema and the keywords beside it into
+            # one model, as it merges allOf branches: a sibling "type" replaced the
+            # referenced one, and a closed object on either side did not reach the other.
+            self.gaps.add(_REF_MERGED)
         return out
 
     def loosen(self, schema: Mapping[str, Any], out: dict[str, Any]) -> None:
@@ -401,10 +604,94 @@ class _Walker:
                     # any float, which also loses the schema's own "type": "integer"
                     del out[key]
                 self.gaps.add((key, why))
+        kinds = _kinds((schema,))
+        for key in ("enum", "const"):
+            values = out.get(key) if key == "enum" else [out.get(key)]
+            if kinds is None or key not in out or not isinstance(values, list):
+                continue
+            # The generator keeps the values and drops the type ({"type": "array",
+            # "const": false} accepted false): values of another type are not valid.
+            kept = [value for value in values if _json_kind(value) & kinds]
+            if key == "enum" and kept and len(kept) < len(values):
+                out["enum"] = kept
+            elif len(kept) < len(values):
+                self.gaps.add(("type", f"beside {key} values of another type"))
+        kind = out.get("type")
+        if "$ref" in out and isinstance(kind, list) and sum(k != "null" for k in kind) > 1:
+            # Merged with a constrained target, the generator spells a type union with
+            # constr(...) calls, refused by the allow-list (codegen failed for the whole
+            # registry): the types beside the $ref are left to the validator.
+            del out["type"]
+            self.gaps.add(_REF_MERGED)
+        values = out.get("enum")
+        if (
+            isinstance(values, list)
+            and None not in values
+            and isinstance(kind, list)
+            and _nullable_list(kind)
+        ):
+            # The generator adds None to the values where the type admits null
+            # (["string", "null"] with enum ["a"] accepted null); the values hold none,
+            # so null goes from the type: the same values are valid.
+            out["type"] = [k for k in kind if k != "null"]
         if "allOf" in schema:
             # The generator merges the branches into one model: a bound or a closed
             # object in one branch does not always reach the others.
             self.gaps.add(("allOf", "branches merged into one model"))
+
+    def require(
+        self, schema: Mapping[str, Any], out: dict[str, Any], parents: tuple[Any, ...]
+    ) -> None:
+        """Declare each name ``required`` lists and no property beside it declares, as a
+        property of its own (``true``), or list the gap.
+
+        The generator checks ``required`` only for the fields it generates:
+        ``{"type": "object", "required": ["a"]}`` accepted ``{}``, and so did an
+        ``anyOf`` branch ``{"required": ["c"]}``. A field ``true`` is exact where other
+        keys are accepted as they come; beside a closed or typed map of other keys it
+        would accept what the reference refuses, and on a schema without an object
+        ``type`` it would make the model refuse every non-object: listed instead.
+        """
+        if "$ref" in out:
+            return  # merged with the referenced schema (listed as $ref)
+        scopes = (*parents, schema)  # a branch's model holds its parents' properties too
+        declared = {
+            name
+            for scope in scopes
+            if isinstance(scope.get("properties"), dict)
+            for name in scope["properties"]
+        }
+        missing = [n for n in out["required"] if isinstance(n, str) and n not in declared]
+        if not missing:
+            return
+        objects = any("properties" in scope or _object_typed(scope) for scope in scopes)
+        if objects and all(scope.get("additionalProperties", True) is True for scope in scopes):
+            props = out.get("properties")
+            out["properties"] = {
+                **(props if isinstance(props, dict) else {}),
+                **dict.fromkeys(missing, True),
+            }
+        else:
+            self.gaps.add(("required", "a name no property beside it declares"))
+
+    def untyped(self, out: dict[str, Any]) -> None:
+        """Keep object and array keywords beside no ``type`` to the values they apply to.
+
+        The generator reads ``properties`` or ``items`` without a ``type`` as an object
+        model or a list (``5`` was refused, valid for the reference), and
+        ``additionalProperties`` without ``properties`` as ``Any`` (``{"z": 1}`` passed
+        ``additionalProperties: false``). Given every JSON type it makes the union the
+        reference means; ``additionalProperties`` without ``properties`` is listed.
+        Beside what the generator merges (``$ref``, combinators) or a value list, and in
+        a branch (which takes its parent's type), it is left as it was.
+        """
+        if not _UNTYPED_KEPT.isdisjoint(out):
+            return
+        if out.get("additionalProperties", True) is not True and "properties" not in out:
+            del out["additionalProperties"]
+            self.gaps.add(("additionalProperties", "beside no object type or properties"))
+        if "properties" in out or "items" in out:
+            out["type"] = list(_EVERY_TYPE)
 
     @staticmethod
     def portable(pattern: Any) -> bool:
@@ -436,6 +723,18 @@ def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
                 file=file,
                 pointer=_pointer_of(at),
             )
+    for ref in walker.merged_refs:
+        # A target the generator merges with the keywords beside its $ref: a schema for
+        # its other keys would be typed through __annotations__ (see prune).
+        pointer = _pointer.fragment(ref) if isinstance(ref, str) else None
+        found, target = _pointer.lookup(pruned, pointer) if pointer is not None else (False, None)
+        if (
+            found
+            and isinstance(target, dict)
+            and isinstance(target.get("additionalProperties"), dict)
+        ):
+            target["additionalProperties"] = True
+            walker.gaps.add(("additionalProperties", "the schema of keys not in properties"))
     _rename_defs(pruned)
     attrs = {name: field_attr(name) for name in sorted(walker.names)}  # once per name
     aliases = {name: attr for name, attr in attrs.items() if attr != name}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import string
+from collections.abc import Iterator
 
 from accord.errors import CodegenError
 
@@ -296,10 +297,27 @@ def check_tree(tree: ast.Module, *, package: str, file: str | None = None) -> No
     """:func:`check_source` on the parsed module (``parse_source`` of the exact text that
     is written: one parse serves every check of it)."""
     checker = _Checker(package, file)
-    # Annotations may name classes defined further down (they are evaluated later).
+    # Annotations may name classes and type aliases defined further down (they are
+    # evaluated later; the generator sorts statements by name, so an alias such as
+    # ``TagsAdditionalProperty`` follows a root class ``Account`` that names it). Each
+    # alias statement is still checked where it stands.
     checker.names.update(s.name for s in tree.body if isinstance(s, ast.ClassDef))
+    checker.names.update(_alias_names(tree))
     for index, stmt in enumerate(tree.body):
         checker.statement(stmt, index)
+
+
+def _alias_names(tree: ast.Module) -> Iterator[str]:
+    """The names module-level ``name = TypeAliasType("name", ...)`` statements bind."""
+    for stmt in tree.body:
+        match stmt:
+            case ast.Assign(
+                targets=[ast.Name(id=name)],
+                value=ast.Call(
+                    func=ast.Name(id="TypeAliasType"), args=[ast.Constant(value=alias), _]
+                ),
+            ) if alias == name:
+                yield name
 
 
 # --- fastjsonschema validator modules ------------------------------------------------
