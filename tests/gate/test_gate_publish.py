@@ -282,6 +282,36 @@ def test_cli_publish_refusal_exits_1(root: Path, tmp_path: Path, capsys: Any) ->
     assert (code, json.loads(out)["version"]) == (0, "1.1.0")
 
 
+def test_cli_publish_of_a_major_bump_lists_each_change_once(
+    root: Path, tmp_path: Path, capsys: Any
+) -> None:
+    """A major bump's reasons explain its breaking changes; the change list below them
+    names only the others (it named every breaking change a second time)."""
+    first = tmp_path / "v1.json"
+    first.write_text(json.dumps(BASE_SCHEMA))
+    assert (
+        run_cli(["publish", CID, "--schema", str(first), "--registry", str(root)], capsys)[0] == 0
+    )
+    second = tmp_path / "v2.json"
+    second.write_text(json.dumps(schema(id={"type": "string"}, extra={"type": "string"})))
+    code, out, _ = run_cli(
+        ["publish", CID, "--schema", str(second), "--registry", str(root)], capsys
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("published: orders.placed 2.0.0")
+    why = (
+        "  major: type-changed at /id: type integer -> string; breaks backward and forward, "
+        'which mode full requires; backward refuted, witness {"id":0} (accepted by old, '
+        'rejected by new); forward refuted, witness {"id":""} (accepted by new, '
+        "rejected by old)"
+    )
+    assert [line for line in lines if "type-changed at /id" in line] == [why]
+    assert [line for line in lines if "property-added-optional" in line] == [
+        "  property-added-optional at /extra: optional property 'extra' added"
+    ]
+
+
 def test_cli_new_yank_retire(tmp_path: Path, capsys: Any) -> None:
     root = tmp_path / "contracts"
     reg = ["--registry", str(root)]

@@ -191,7 +191,7 @@ def _publish_command(args: argparse.Namespace, out: TextIO, root: Path) -> int:
     out.write(style(out, status, colour, "bold") + f": {result.message}\n")
     for reason in result.reasons:
         out.write(f"  {reason}\n")
-    if result.ok and result.changes:
-        for change in result.changes:
+    if result.ok:
+        for change in result.unexplained_changes:
             out.write(f"  {change.rule} at {change.instance_path or '/'}: {change.message}\n")
     return EXIT_OK if result.ok else EXIT_FINDINGS

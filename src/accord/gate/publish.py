@@ -158,6 +158,15 @@ class PublishResult:
         """The changes against the previous version."""
         return self.checks[0].report.changes if self.checks else ()
 
+    @property
+    def unexplained_changes(self) -> tuple[Change, ...]:
+        """The changes against the previous version that ``reasons`` does not already
+        explain (a published major bump explains each change that makes it major)."""
+        if not self.ok or not self.reasons or not self.checks:
+            return self.changes
+        previous = self.checks[0].previous
+        return tuple(c for c in self.changes if not _makes_major(c, previous))
+
     def to_json(self) -> dict[str, Any]:
         """The JSON form of ``accord publish --format json``."""
         return {
@@ -591,12 +600,11 @@ def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
     """Why a bump is major: each change that needs it, with the directions it breaks
     (and which the mode requires) and its witness payload."""
     from accord.compat._report import describe_direction
-    from accord.gate.check import change_bump
 
     lines: list[str] = []
     for check in checks:
         for change in check.report.changes:
-            if change_bump(change, check.previous) != "major" or not change.breaks:
+            if not _makes_major(change, check.previous):
                 continue
             where = change.instance_path or "/"
             against = f" (vs {check.previous})" if check is not checks[0] else ""
@@ -608,6 +616,13 @@ def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
                 line += f"; {describe_direction(change.direction(d), 200)}"
             lines.append(line)
     return tuple(dict.fromkeys(lines))
+
+
+def _makes_major(change: Change, previous: Version) -> bool:
+    """Whether :func:`_why_major` explains ``change`` (a breaking change needing major)."""
+    from accord.gate.check import change_bump
+
+    return bool(change.breaks) and change_bump(change, previous) == "major"
 
 
 def _remove_leftovers(registry: Registry) -> None:
