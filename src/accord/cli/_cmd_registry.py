@@ -282,6 +282,6 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
     counted = "would be reformatted" if args.check else "reformatted"
     out.write(
         f"{plural(len(changes), 'file')} {counted}, {unchanged} already formatted, "
-        f"{plural(skipped, 'published file')} left as they are\n"
+        f"{plural(skipped, 'published file')} left untouched\n"
     )
     return EXIT_FINDINGS if (args.check and changes) else EXIT_OK

@@ -159,9 +159,9 @@ def display_path(path: Path | str) -> str:
 _PLAIN_START = frozenset(string.ascii_letters + string.digits + "_./")
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 error``, ``2 errors``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 error``, ``2 errors`` (``nouns`` for an irregular plural: ``2 bodies``)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:
