@@ -120,3 +120,28 @@ def test_diff_of_registry_versions_names_consumer_impact(
     )
     assert code == 1
     assert "consumers: no registered consumer reads $.customer.name" in out
+
+
+def test_an_undeprecated_removal_names_the_consumers_it_breaks(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``removal-not-deprecated`` names the consumers hurt, as ``bump-insufficient``
+    does (it named none: a major bump removing ``name`` said only "deprecate it")."""
+    monkeypatch.chdir(repo)
+    (repo / "contracts" / "accord.toml").write_text(
+        "[deprecation]\nrequire-deprecation-before-removal = true\n"
+    )
+    commit_all(repo, "the removal policy on")
+    _next_version(repo, "2.0.0", {"name": None})
+    code, out, _ = run_cli(["check", "--registry", "contracts", "--against", "main"], capsys)
+    assert code == 1
+    (line,) = [line for line in out.splitlines() if "removal-not-deprecated" in line]
+    assert "removing $.name breaks billing" in line
+    code, out, _ = run_cli(
+        ["check", "--registry", "contracts", "--against", "main", "--format", "json"], capsys
+    )
+    (finding,) = [f for f in json.loads(out)["findings"] if f["rule"] == "removal-not-deprecated"]
+    assert "removing $.name breaks billing" in finding["message"]
+    assert [(c["consumer"], c["status"]) for c in finding["changes"][0]["consumers"]] == [
+        ("billing", "breaks")
+    ]

@@ -927,7 +927,8 @@ def _version_findings(
                 f"{current.ref} removes the property at {change.instance_path or '/'} "
                 f"({change.schema_path} in {prev}) without marking it "
                 '"deprecated": true in an earlier version; deprecate it in a minor '
-                f"version first (the [deprecation] policy in accord.toml{removals})",
+                f"version first (the [deprecation] policy in accord.toml{removals})"
+                + _impact_lines((change,)),
                 contract=contract.id,
                 version=str(current.version),
                 previous=str(prev),
