@@ -43,6 +43,7 @@ from accord.errors import (
     ConfigError,
     ContractNotFound,
     LockError,
+    Problem,
     SchemaError,
     UsageError,
     VersionNotFound,
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
 
     from accord.compat._report import Change
     from accord.gate.check import VersionCheck
-    from accord.registry.config import ContractMeta
+    from accord.registry.config import ContractMeta, RegistrySettings
     from accord.registry.model import Contract, ContractVersion, Registry
     from accord.validation.budget import SchemaLimits
 
@@ -134,6 +135,9 @@ class PublishResult:
             for a major bump that is published: why it is major (rule, directions,
             witness).
         dry_run: Nothing was written: ``status`` is what the publish would do.
+        warnings: What lint warns of in the document (``schema-dialect-upgrade`` for a
+            draft-07 schema, ``format-unknown``, ...), under the registry's
+            ``[lint.rules]``.
     """
 
     status: Status
@@ -147,6 +151,7 @@ class PublishResult:
     message: str = ""
     reasons: tuple[str, ...] = ()
     dry_run: bool = False
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -183,6 +188,7 @@ class PublishResult:
             "reasons": list(self.reasons),
             "dry_run": self.dry_run,
             "changes": [c.to_json() for c in self.changes],
+            "warnings": [w.to_json() for w in self.warnings],
         }
 
 
@@ -193,13 +199,30 @@ def _canonical(document: Any) -> str:
     return _jsondoc.canonical_dumps(document)
 
 
-def check_document(document: Any, *, file: str, limits: SchemaLimits | None = None) -> None:
-    """Refuse a document ``publish`` would refuse (limits first: they bound the rest)."""
+def check_document(
+    document: Any,
+    *,
+    file: str,
+    limits: SchemaLimits | None = None,
+    settings: RegistrySettings | None = None,
+) -> tuple[Problem, ...]:
+    """Refuse a document ``publish`` would refuse (limits first: they bound the rest),
+    judged as lint judges a version file: under ``settings``' ``[lint.rules]`` when given
+    (a rule raised to an error refuses, one switched off is not reported).
+
+    Returns:
+        The warnings (``schema-dialect-upgrade``, ``format-unknown``, ...).
+    """
     from accord.validation.budget import check_limits
     from accord.validation.dialect import check_schema
 
     check_limits(document, limits, file=file)
-    errors = [p for p in check_schema(document, file=file) if p.severity == "error"]
+    problems = check_schema(document, file=file)
+    if settings is not None:
+        from accord.registry.problems import apply_overrides
+
+        problems = apply_overrides(problems, settings)
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -209,6 +232,7 @@ def check_document(document: Any, *, file: str, limits: SchemaLimits | None = No
             file=file,
             pointer=first.pointer,
         )
+    return tuple(p for p in problems if p.severity == "warning")
 
 
 def _candidate(
@@ -367,7 +391,8 @@ def publish(
     from accord.registry.config import load_registry_settings
 
     display = source or "<document>"
-    check_document(document, file=display, limits=load_registry_settings(Path(root)).limits)
+    settings = load_registry_settings(Path(root))
+    warnings = check_document(document, file=display, limits=settings.limits, settings=settings)
     if not isinstance(document, dict):
         raise SchemaError(
             "a registry version's root must be an object schema",
@@ -377,9 +402,11 @@ def publish(
     # The whole read-decide-write runs under the lock file: the previous version and
     # the lock are read while no other publisher can change them.
     if dry_run:
-        return _publish_locked(Path(root), contract_id, document, version, dry_run=True)
-    with _guarded(Path(root), lock_timeout):
-        return _publish_locked(Path(root), contract_id, document, version)
+        result = _publish_locked(Path(root), contract_id, document, version, dry_run=True)
+    else:
+        with _guarded(Path(root), lock_timeout):
+            result = _publish_locked(Path(root), contract_id, document, version)
+    return dataclasses.replace(result, warnings=warnings)
 
 
 def _publish_locked(
@@ -723,7 +750,7 @@ def _guarded(root: Path, timeout: float) -> Iterator[None]:
     from accord.registry.model import LOCK_GUARD, REGISTRY_NOT_FOUND
 
     if not root.is_dir():
-        from accord.errors import Problem, RegistryError
+        from accord.errors import RegistryError
 
         raise RegistryError(
             [Problem("registry-not-found", REGISTRY_NOT_FOUND, file=str(root))],
