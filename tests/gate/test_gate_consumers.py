@@ -145,3 +145,35 @@ def test_an_undeprecated_removal_names_the_consumers_it_breaks(
     assert [(c["consumer"], c["status"]) for c in finding["changes"][0]["consumers"]] == [
         ("billing", "breaks")
     ]
+
+
+def test_a_cached_run_naming_consumers_is_never_served_stale(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run whose changes name consumers is not kept as a whole run (impacts are never
+    stored: a missed cache, not a stale one), but its printed output is, under the run's
+    key (every file under the root): an edit of billing's expectation is a new run, never
+    the cached answer. The gate names consumers by the previous
+    version's range, so it has no ``outside-range`` rows (``diff --version`` has)."""
+    from accord.core.cache import open_cache
+    from accord.gate.check import check
+
+    monkeypatch.chdir(repo)
+    _next_version(repo, "1.1.0", {"name": None})
+    argv = ["check", "--registry", "contracts", "--against", "main", "--format", "json"]
+    for _ in range(2):  # the second run prints the cached output
+        code, out, _ = run_cli(argv, capsys)
+        (finding,) = json.loads(out)["findings"]
+        assert (code, "removing $.name breaks billing" in finding["message"]) == (1, True)
+    cache = open_cache(None, enabled=True)
+    first = check(Path("contracts"), against="main", cache=cache)
+    assert check(Path("contracts"), against="main", cache=cache) == first
+    billing = repo / "contracts/consumers/billing/users.json"
+    document = json.loads(billing.read_text())
+    fields = document["interactions"][0]["response"]["body"]["fields"]
+    fields[:] = [f for f in fields if f["path"] != "$.name"]
+    billing.write_text(json.dumps(document))
+    code, out, _ = run_cli(argv, capsys)
+    (finding,) = json.loads(out)["findings"]
+    # a new run: billing is now named from the base's expectation the change edits
+    assert "breaks billing (expectation as on main: " in finding["message"]
