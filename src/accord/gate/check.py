@@ -1188,6 +1188,7 @@ def _against(
     findings = _published_moved(registry, base.lock, ref=ref, commit=commit, prefix=prefix)
     if LOCK_FILE not in tree.blobs and SETTINGS_FILE not in tree.blobs:
         findings += _unreadable_base(repo, commit, prefix, ref=ref)
+    findings += _in_submodule(repo, ref)
     findings.extend(
         _finding(
             "contract-retired-published",
@@ -1292,6 +1293,30 @@ def _unreadable_base(repo: Path, commit: str, prefix: str, *, ref: str) -> list[
             "against the submodule's repository, or approve it with a reason in the "
             "ignore file",
             key=link,
+        )
+    ]
+
+
+def _in_submodule(repo: Path, ref: str) -> list[Finding]:
+    """A finding when the registry's repository is a submodule of another: ``ref`` was
+    resolved in the submodule's own history, which the change under review chooses (it
+    can replace the registry's files by a submodule of any repository), not in the
+    superproject's, whose base published what the gate must protect."""
+    from accord.gate import git as _git
+
+    above = _git.superproject(repo)
+    if above is None:
+        return []
+    where = _git.relative_prefix(above, repo) if repo.is_relative_to(above) else str(repo)
+    return [
+        _finding(
+            "registry-in-submodule",
+            f"the registry is in the git submodule {where!r} of {str(above)!r}: {ref} was "
+            "read from the submodule's own history, which this change chooses, not from "
+            "the superproject's (a change replacing the registry by a submodule holding an "
+            "edited published version would pass). Check the registry in its own "
+            "repository, or approve it with a reason in the ignore file",
+            key=where,
         )
     ]
 

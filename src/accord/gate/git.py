@@ -193,6 +193,16 @@ def _unknown_ref_hint(repo: Path, ref: str) -> str:
     return " (fetch it first, e.g. `git fetch origin main`)"
 
 
+def superproject(repo: Path) -> Path | None:
+    """The work tree of the superproject when ``repo`` is a submodule's, else ``None``."""
+    out = remembered(
+        ("superproject", str(repo)),
+        lambda: _git(repo, "rev-parse", "--show-superproject-working-tree", check=False),
+    )
+    text = out.decode("utf-8", "surrogateescape").strip()
+    return Path(text) if text else None
+
+
 def is_shallow(repo: Path) -> bool:
     """Whether the repository is a shallow clone."""
     out = _git(repo, "rev-parse", "--is-shallow-repository", check=False)
