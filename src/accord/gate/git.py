@@ -160,7 +160,59 @@ def rev_parse(repo: Path, ref: str) -> str:
             f"git ref {ref!r} does not name a commit{_unknown_ref_hint(repo, ref)}",
             code="git-unknown-ref",
         )
+    _refuse_shadowed(repo, ref)
     return commit
+
+
+# Where git looks a short name up, in its order (gitrevisions(7)): a ref earlier in this
+# list shadows a later one of the same name.
+_REF_PLACES = (
+    "refs/{}",
+    "refs/tags/{}",
+    "refs/heads/{}",
+    "refs/remotes/{}",
+    "refs/remotes/{}/HEAD",
+)
+
+
+def _refuse_shadowed(repo: Path, ref: str) -> None:
+    """Refuse a name two refs answer at different commits: git silently takes the first
+    (a tag ``main`` before the branch, ``refs/tags/origin/main`` before the remote
+    branch), so whoever may push a tag but not the base branch chose the base.
+
+    Raises:
+        UsageError: ``git-ambiguous-ref``, naming each ref and where it points.
+    """
+    import re
+
+    name = re.split(r"[~^:]|@\{", ref, maxsplit=1)[0]
+    if not name or name == "@" or name.startswith("refs/"):
+        return
+    places = [place.format(name) for place in _REF_PLACES]
+    out = remembered(
+        ("refs", str(repo), name),
+        lambda: _git(
+            repo,
+            "for-each-ref",
+            "--format=%(refname)%00%(objectname)%00%(*objectname)",
+            *places,
+            check=False,
+        ),
+    )
+    found: dict[str, str] = {}
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        refname, _, ids = line.partition("\0")
+        direct, _, peeled = ids.partition("\0")
+        if refname in places:
+            found[refname] = peeled or direct
+    if len(set(found.values())) > 1:
+        listed = ", ".join(f"{r} ({found[r][:12]})" for r in places if r in found)
+        raise UsageError(
+            f"git ref {name!r} names several refs at different commits: {listed}; git "
+            "would take the first without a word: name the one meant in full (e.g. "
+            f"--against {next(r for r in reversed(places) if r in found)})",
+            code="git-ambiguous-ref",
+        )
 
 
 def _unknown_ref_hint(repo: Path, ref: str) -> str:
