@@ -195,6 +195,7 @@ def _refuse_shadowed(repo: Path, ref: str) -> None:
             repo,
             "for-each-ref",
             "--format=%(refname)%00%(objectname)%00%(*objectname)",
+            "--end-of-options",
             *places,
             check=False,
         ),
