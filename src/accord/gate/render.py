@@ -99,10 +99,12 @@ def _summary(report: GateReport, fail_on: FailOn) -> str:
     return f"{verdict}: " + ", ".join(parts)
 
 
-def _where(report: GateReport) -> str:
+def _where(report: GateReport, shown: Callable[[str], str] = escape_control) -> str:
+    """``against REF (base ...)``, the ref as ``shown`` writes it: git reads any text
+    in ``@{...}`` as a date, so a ref that names a commit may hold a newline."""
     if report.against is None:
         return "registry alone"
-    return f"against {report.against} (base {(report.base or '')[:12]})"
+    return f"against {shown(report.against)} (base {(report.base or '')[:12]})"
 
 
 # -- text ------------------------------------------------------------------------------
@@ -115,7 +117,7 @@ def _paint(text: str, name: str, colour: bool) -> str:
 
 
 def _text(report: GateReport, fail_on: FailOn, colour: bool, prefix: str) -> str:
-    lines = [f"accord check {report.registry}: {_where(report)}"]
+    lines = [f"accord check {escape_control(report.registry)}: {_where(report)}"]
     for finding in report.findings:
         where = escape_control(_path(prefix, finding.file) or report.registry)
         if finding.line is not None:
@@ -165,7 +167,7 @@ def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
     counts = _counts(report)
     icon = "❌" if report.failed(fail_on) else "✅"
     headline = (
-        f"Registry `{_shared_name(report)}`, {_where(report)}: "
+        f"Registry `{_shared_name(report)}`, {_where(report, markdown_text)}: "
         f"{_plural(report.contracts, 'contract')}, {len(report.checked)} checked, "
         f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
         f"{len(report.ignored)} ignored."
