@@ -553,3 +553,17 @@ def test_publish_says_published_once(accord: Any, registry: Path, tmp_path: Path
     assert result.code == 0, result.err
     assert "published: shop.thing 1.0.0" in result.out
     assert "published: published" not in result.out
+
+
+def test_fmt_of_a_draft_named_too_long_to_rewrite_is_exit_2(accord: Any, tmp_path: Path) -> None:
+    """A draft whose name leaves no room for the temp file fmt writes beside it (a
+    version of 236 digits): exit 2 naming it, nothing written; before, an internal
+    error (exit 3, OSError: File name too long)."""
+    from _registry_builders import add_contract
+
+    root = tmp_path / "contracts"
+    add_contract(root, "orders.placed", {"9" * 236 + ".0.0": UGLY, "9.0.0": UGLY})
+    before = _snapshot(root)
+    result = accord("fmt", "--registry", root)
+    assert (result.code, result.err.split(":")[0]) == (2, "error[version-too-long]")
+    assert _snapshot(root) == before

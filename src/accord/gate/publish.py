@@ -486,6 +486,7 @@ def _publish_locked(
             draft = existing
 
     _refuse_case_twin(contract, wanted)
+    _refuse_long_name(contract, wanted)
     declared: BumpKind | None = None
     if previous is not None:
         before = previous.version
@@ -621,6 +622,25 @@ def _refuse_case_twin(contract: Contract, wanted: Version) -> None:
                 code="version-collision",
                 ref=f"{contract.id}@{wanted}",
             )
+
+
+def _refuse_long_name(contract: Contract, wanted: Version) -> None:
+    """Refuse ``wanted`` when its version file's name, or the temp file's written beside
+    it, is longer than a file name may be: SemVer sets no length, the file system does.
+
+    Raises:
+        UsageError: ``version-too-long``.
+    """
+    from accord.registry.model import VERSION_SUFFIX
+
+    if not _jsondoc.temp_name_fits(f"{wanted}{VERSION_SUFFIX}"):
+        raise UsageError(
+            f"{contract.id} {str(wanted)[:40]}... is {len(str(wanted))} characters: its "
+            f"file name would be longer than a file system holds ({_jsondoc.NAME_MAX} "
+            "bytes, with the temp file it is written through)",
+            code="version-too-long",
+            ref=contract.id,
+        )
 
 
 def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
