@@ -114,8 +114,9 @@ def test_a_repository_without_a_commit_says_so(tmp_path: Path, capsys: Any) -> N
     [
         ("mian", "did you mean 'main'?"),
         ("origin/release", "`git fetch origin release`"),
+        (":/no such message", "`git fetch origin main`"),
     ],
-    ids=["typo", "remote-branch"],
+    ids=["typo", "remote-branch", "message-search"],
 )
 def test_an_unknown_ref_gets_a_hint_that_fits_it(
     root: Path, ref: str, hint: str, capsys: Any

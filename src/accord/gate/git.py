@@ -241,7 +241,13 @@ def _unknown_ref_hint(repo: Path, ref: str) -> str:
     if close:
         return f"; did you mean {close[0]!r}?"
     remote, slash, branch = ref.partition("/")
-    if slash and remote and branch:
+    # Only a name git could call a remote (`:/text` searches commit messages).
+    if (
+        slash
+        and remote
+        and branch
+        and remote.replace(".", "").replace("-", "").replace("_", "").isalnum()
+    ):
         return f" (fetch it first, e.g. `git fetch {remote} {branch}`)"
     return " (fetch it first, e.g. `git fetch origin main`)"
 
