@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from accord.cli import EXIT_FINDINGS, EXIT_OK
-from accord.cli._common import add_format_arg, registry_root, style, write_json
+from accord.cli._common import add_format_arg, registry_root, style, write_json, write_warnings
 from accord.cli._common import add_registry_arg as _add_registry
 from accord.registry.config import MODES
 
@@ -188,14 +188,7 @@ def _publish_command(args: argparse.Namespace, out: TextIO, root: Path) -> int:
     if args.format == "json":
         write_json(out, result.to_json())
         return EXIT_OK if result.ok else EXIT_FINDINGS
-    if result.warnings:
-        from typing import cast
-
-        from accord.core.text import TerminalSafeWriter
-
-        err = cast(TextIO, TerminalSafeWriter(sys.stderr))
-        for warning in result.warnings:
-            err.write(f"warning[{warning.code}]: {warning.location()}: {warning.message}\n")
+    write_warnings(result.warnings)
     colour = "green" if result.ok else "red"
     status = f"{result.status} (dry run)" if result.dry_run else result.status
     out.write(style(out, status, colour, "bold") + f": {result.message}\n")
