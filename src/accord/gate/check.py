@@ -1013,6 +1013,16 @@ def _registry_tree(repo: Path, commit: str, prefix: str, root: Path) -> GitTree:
     from accord.gate import git as _git
     from accord.registry.model import LOCK_FILE, SETTINGS_FILE
 
+    # A registry path through a link (`contracts -> registry`) means, on the base, where
+    # the link led there: a change that points it at another registry, leaving the old
+    # one in place, is compared with the old one (else the new one looked new).
+    given = _git.given_prefix(repo, root)
+    if given is not None and given != prefix:
+        there = _git.resolve_in_tree(repo, commit, given)
+        if there is not None and there != prefix:
+            tree = _git.read_tree(repo, commit, there)
+            if LOCK_FILE in tree.blobs or SETTINGS_FILE in tree.blobs:
+                return tree
     tree = _git.read_tree(repo, commit, prefix)
     if LOCK_FILE in tree.blobs or SETTINGS_FILE in tree.blobs:
         return tree
@@ -1714,7 +1724,8 @@ def _check(
             reused = _load_run(cache, key)
             if reused is not None:
                 return reused
-    base_tree = _base_tree(root_path.resolve(), against, tip=tip) if against is not None else None
+    # The path as given: a link in it is followed as the base held it (_registry_tree).
+    base_tree = _base_tree(root_path, against, tip=tip) if against is not None else None
     trusted = _base_lock(base_tree) if against is not None else None
     blob_ids: dict[str, str] = {}
     vouched = _vouched(base_tree, blob_ids) if base_tree is not None else None

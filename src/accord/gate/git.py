@@ -418,6 +418,52 @@ def relative_prefix(repo: Path, directory: Path) -> str:
     return "" if text == "." else text
 
 
+def given_prefix(repo: Path, directory: Path) -> str | None:
+    """``directory`` relative to the work tree top as written, links inside the work
+    tree not followed (``None`` when no ancestor of it is the top)."""
+    path = Path(os.path.abspath(directory))
+    for n in range(len(path.parts), 0, -1):
+        try:
+            top = Path(*path.parts[:n]).resolve() == repo
+        except OSError:
+            return None
+        if top:
+            return "/".join(path.parts[n:])
+    return None
+
+
+def resolve_in_tree(repo: Path, commit: str, path: str) -> str | None:
+    """Where ``path`` leads in ``commit``'s tree, its symlinks followed as the tree holds
+    them (``None``: it leads nowhere in the tree, out of it, or through 40 links)."""
+    parts = [p for p in path.split("/") if p]
+    done: list[str] = []
+    hops = 40
+    while parts:
+        part = parts.pop(0)
+        if part == ".":
+            continue
+        if part == "..":
+            if not done:
+                return None
+            done.pop()
+            continue
+        here = "/".join([*done, part])
+        out = _git(repo, "ls-tree", "-z", "--full-tree", commit, "--", here, check=False)
+        meta, _, raw_path = out.split(b"\0")[0].partition(b"\t")
+        if raw_path.decode("utf-8", "surrogateescape") != here:
+            return None
+        mode, _kind, oid = meta.decode("ascii").split(" ")
+        if mode == "120000":
+            hops -= 1
+            target = _cat_blobs(repo, [oid])[oid].decode("utf-8", "surrogateescape")
+            if hops < 0 or target.startswith("/"):
+                return None
+            parts = [*target.split("/"), *parts]
+            continue
+        done.append(part)
+    return "/".join(done)
+
+
 @dataclass(frozen=True)
 class WorktreeState:
     """What git knows of the files under a directory without reading them.
