@@ -393,6 +393,31 @@ def test_fmt_on_a_clean_registry_changes_nothing(accord: Any, registry: Path) ->
     assert _snapshot(registry) == before
 
 
+@pytest.mark.parametrize(
+    ("published", "summary"),
+    [
+        pytest.param(
+            1, "1 file reformatted, 0 already formatted, 1 published file left untouched", id="one"
+        ),
+        pytest.param(
+            2, "1 file reformatted, 0 already formatted, 2 published files left untouched", id="two"
+        ),
+    ],
+)
+def test_fmt_summary_counts_in_singular_and_plural(
+    accord: Any, tmp_path: Path, published: int, summary: str
+) -> None:
+    """The summary read "1 published file left as they are"."""
+    from _registry_builders import add_contract, locked_version
+
+    root = tmp_path / "contracts"
+    add_contract(root, "orders.placed", {"9.0.0": UGLY})
+    for minor in range(published):
+        locked_version(root, "orders.placed", f"1.{minor}.0", {"type": "object"})
+    result = accord("fmt", "--registry", root)
+    assert (result.code, result.out.splitlines()[-1]) == (0, summary)
+
+
 def test_fmt_bad_file_exits_2_and_writes_nothing(accord: Any, registry: Path) -> None:
     (registry / "orders" / "order-placed" / "2.1.0.schema.json").write_text(UGLY)
     (registry / "users" / "user" / "1.2.0.schema.json").write_text('{"a": 1, "a": 2}')
@@ -528,3 +553,17 @@ def test_publish_says_published_once(accord: Any, registry: Path, tmp_path: Path
     assert result.code == 0, result.err
     assert "published: shop.thing 1.0.0" in result.out
     assert "published: published" not in result.out
+
+
+def test_fmt_of_a_draft_named_too_long_to_rewrite_is_exit_2(accord: Any, tmp_path: Path) -> None:
+    """A draft whose name leaves no room for the temp file fmt writes beside it (a
+    version of 236 digits): exit 2 naming it, nothing written; before, an internal
+    error (exit 3, OSError: File name too long)."""
+    from _registry_builders import add_contract
+
+    root = tmp_path / "contracts"
+    add_contract(root, "orders.placed", {"9" * 236 + ".0.0": UGLY, "9.0.0": UGLY})
+    before = _snapshot(root)
+    result = accord("fmt", "--registry", root)
+    assert (result.code, result.err.split(":")[0]) == (2, "error[version-too-long]")
+    assert _snapshot(root) == before

@@ -350,8 +350,30 @@ def test_accord_to_pact_v4_to_accord_is_the_same_expectation(tmp_path: Path) -> 
     pact_file = tmp_path / "billing-users.json"
     pact_file.write_text(json.dumps(export_pact(doc), indent=2))
     back = import_pact(load_pact(pact_file), file=str(pact_file), require_contract=True)
-    assert back.pop("source") == {"pact_file": "billing-users.json", "pact_specification": 4}
+    # the expectation itself, with no `source` added (it came from accord, not the Pact
+    # file): export -> import -> export is stable, and so is every later round
     assert back == doc
+    assert export_pact(back) == export_pact(doc)
+
+
+def test_a_round_trip_keeps_the_expectations_own_source(pacts: dict[str, Any]) -> None:
+    """An expectation imported from a foreign Pact file names that file in ``source``; an
+    export and import of it gives the same ``source`` back, not the exported file's."""
+    first = import_pact(pacts["users"], file="/x/web-users.json")
+    spec = int(pacts["spec"][1])
+    assert first["source"] == {"pact_file": "web-users.json", "pact_specification": spec}
+    back = import_pact(export_pact(first), file="/y/web-users-again.json")
+    assert back == first
+
+
+def test_a_pact_edited_by_pact_tooling_is_the_source_of_what_it_changed() -> None:
+    """Once a Pact tool changed an interaction, the expectation is partly the Pact file's:
+    its ``source`` names the file (as for any foreign Pact file)."""
+    doc = _billing("users", "get user 123", "/users/123", 200, "users-service").to_json()
+    exported = export_pact(doc)
+    exported["interactions"][0]["pending"] = True  # edited by a Pact tool
+    back = import_pact(exported, file="/x/billing-users-service.json")
+    assert back["source"] == {"pact_file": "billing-users-service.json", "pact_specification": 4}
 
 
 def test_pact_tooling_edits_keep_accords_binding(tmp_path: Path) -> None:
@@ -387,8 +409,29 @@ def test_cli_export_then_import_gives_the_recorded_expectation_back(
     pact_file = str(tmp_path / "pacts/billing-users-service.json")
     assert main(["pact", "import", pact_file, "--require-contract", "--registry", str(other)]) == 0
     back = json.loads((other / "consumers/billing/users-service.json").read_text())
-    back.pop("source")
-    assert back == recorded
+    assert back == recorded  # no `source` added: the expectation came from accord
+    again = tmp_path / "pacts-again"
+    assert main(["pact", "export", "--out", str(again), "--registry", str(other)]) == 0
+    assert (again / "billing-users-service.json").read_bytes() == Path(pact_file).read_bytes()
+
+
+def test_cli_round_trip_of_an_imported_pact_keeps_its_source(
+    pacts: dict[str, Any], tmp_path: Path
+) -> None:
+    """An expectation imported from a foreign Pact file, exported and imported elsewhere,
+    is the same file: its ``source`` still names the foreign Pact file."""
+    from accord.cli import main
+
+    foreign = tmp_path / "Billing Service-users.json"
+    foreign.write_text(json.dumps(pacts["users"]))
+    first, other = tmp_path / "first", tmp_path / "other"
+    assert main(["pact", "import", str(foreign), "--registry", str(first)]) == 0
+    assert main(["pact", "export", "--out", str(tmp_path / "out"), "--registry", str(first)]) == 0
+    exported = str(tmp_path / "out/billing-service-users.json")
+    assert main(["pact", "import", exported, "--registry", str(other)]) == 0
+    name = "consumers/billing-service/users.json"
+    assert json.loads((first / name).read_text())["source"]["pact_file"] == foreign.name
+    assert (other / name).read_bytes() == (first / name).read_bytes()
 
 
 def _broker_pact(version: Any) -> dict[str, Any]:

@@ -120,3 +120,60 @@ def test_diff_of_registry_versions_names_consumer_impact(
     )
     assert code == 1
     assert "consumers: no registered consumer reads $.customer.name" in out
+
+
+def test_an_undeprecated_removal_names_the_consumers_it_breaks(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``removal-not-deprecated`` names the consumers hurt, as ``bump-insufficient``
+    does (it named none: a major bump removing ``name`` said only "deprecate it")."""
+    monkeypatch.chdir(repo)
+    (repo / "contracts" / "accord.toml").write_text(
+        "[deprecation]\nrequire-deprecation-before-removal = true\n"
+    )
+    commit_all(repo, "the removal policy on")
+    _next_version(repo, "2.0.0", {"name": None})
+    code, out, _ = run_cli(["check", "--registry", "contracts", "--against", "main"], capsys)
+    assert code == 1
+    (line,) = [line for line in out.splitlines() if "removal-not-deprecated" in line]
+    assert "removing $.name breaks billing" in line
+    code, out, _ = run_cli(
+        ["check", "--registry", "contracts", "--against", "main", "--format", "json"], capsys
+    )
+    (finding,) = [f for f in json.loads(out)["findings"] if f["rule"] == "removal-not-deprecated"]
+    assert "removing $.name breaks billing" in finding["message"]
+    assert [(c["consumer"], c["status"]) for c in finding["changes"][0]["consumers"]] == [
+        ("billing", "breaks")
+    ]
+
+
+def test_a_cached_run_naming_consumers_is_never_served_stale(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run whose changes name consumers is not kept as a whole run (impacts are never
+    stored: a missed cache, not a stale one), but its printed output is, under the run's
+    key (every file under the root): an edit of billing's expectation is a new run, never
+    the cached answer. The gate names consumers by the previous
+    version's range, so it has no ``outside-range`` rows (``diff --version`` has)."""
+    from accord.core.cache import open_cache
+    from accord.gate.check import check
+
+    monkeypatch.chdir(repo)
+    _next_version(repo, "1.1.0", {"name": None})
+    argv = ["check", "--registry", "contracts", "--against", "main", "--format", "json"]
+    for _ in range(2):  # the second run prints the cached output
+        code, out, _ = run_cli(argv, capsys)
+        (finding,) = json.loads(out)["findings"]
+        assert (code, "removing $.name breaks billing" in finding["message"]) == (1, True)
+    cache = open_cache(None, enabled=True)
+    first = check(Path("contracts"), against="main", cache=cache)
+    assert check(Path("contracts"), against="main", cache=cache) == first
+    billing = repo / "contracts/consumers/billing/users.json"
+    document = json.loads(billing.read_text())
+    fields = document["interactions"][0]["response"]["body"]["fields"]
+    fields[:] = [f for f in fields if f["path"] != "$.name"]
+    billing.write_text(json.dumps(document))
+    code, out, _ = run_cli(argv, capsys)
+    (finding,) = json.loads(out)["findings"]
+    # a new run: billing is now named from the base's expectation the change edits
+    assert "breaks billing (expectation as on main: " in finding["message"]

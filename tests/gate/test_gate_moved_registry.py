@@ -147,3 +147,34 @@ def test_a_new_registry_beside_one_that_stays_is_still_new(repo: Path, capsys: A
     code, findings = _check(other, capsys)
     assert [f for f in findings if f["severity"] == "error"] == []
     assert code == 0
+
+
+def test_a_symlinked_registry_path_pointed_at_another_registry_is_compared_with_the_old(
+    repo: Path, capsys: Any
+) -> None:
+    """``contracts -> a/b/contracts`` on the base; the change points the link at another
+    registry (other contracts), leaving the old one in place. The base was read where the
+    link leads in the work tree: that registry is new there, so it was compared with
+    nothing and passed; the base is now read where the same path led on the base, and
+    every contract it published there is reported deleted."""
+    link = repo / "contracts"
+    link.symlink_to(Path("a") / "b" / "contracts")
+    commit_all(repo, "contracts is a link to the registry")
+    other = repo / "elsewhere"
+    other.mkdir()
+    shutil.copy(EXAMPLE / "accord.toml", other / "accord.toml")
+    _replace_every_contract(other)
+    link.unlink()
+    link.symlink_to("elsewhere")
+    commit_all(repo, "contracts now leads to another registry")
+    code, findings = _check(link, capsys)
+    assert code == 1
+    deleted = {f["contract"] for f in findings if f["rule"] == "contract-deleted"}
+    assert {"orders.order-placed", "common.error"} <= deleted
+    # an unchanged link (an edit under it) is compared as before
+    git(repo, "checkout", "-q", "HEAD~1")
+    _relock_edited(repo / "a" / "b" / "contracts")
+    commit_all(repo, "edit a published version, relocked")
+    code, findings = _check(link, capsys)
+    assert code == 1
+    assert "version-reused" in {f["rule"] for f in findings}

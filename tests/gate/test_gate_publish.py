@@ -282,6 +282,88 @@ def test_cli_publish_refusal_exits_1(root: Path, tmp_path: Path, capsys: Any) ->
     assert (code, json.loads(out)["version"]) == (0, "1.1.0")
 
 
+def test_cli_publish_of_a_major_bump_lists_each_change_once(
+    root: Path, tmp_path: Path, capsys: Any
+) -> None:
+    """A major bump's reasons explain its breaking changes; the change list below them
+    names only the others (it named every breaking change a second time)."""
+    first = tmp_path / "v1.json"
+    first.write_text(json.dumps(BASE_SCHEMA))
+    assert (
+        run_cli(["publish", CID, "--schema", str(first), "--registry", str(root)], capsys)[0] == 0
+    )
+    second = tmp_path / "v2.json"
+    second.write_text(json.dumps(schema(id={"type": "string"}, extra={"type": "string"})))
+    code, out, _ = run_cli(
+        ["publish", CID, "--schema", str(second), "--registry", str(root)], capsys
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("published: orders.placed 2.0.0")
+    why = (
+        "  major: type-changed at /id: type integer -> string; breaks backward and forward, "
+        'which mode full requires; backward refuted, witness {"id":0} (accepted by old, '
+        'rejected by new); forward refuted, witness {"id":""} (accepted by new, '
+        "rejected by old)"
+    )
+    assert [line for line in lines if "type-changed at /id" in line] == [why]
+    assert [line for line in lines if "property-added-optional" in line] == [
+        "  property-added-optional at /extra: optional property 'extra' added"
+    ]
+
+
+DRAFT_07_SCHEMA = {**BASE_SCHEMA, "$schema": "http://json-schema.org/draft-07/schema#"}
+
+
+def test_cli_publish_of_a_draft_07_schema_warns_as_lint_does(
+    root: Path, tmp_path: Path, capsys: Any
+) -> None:
+    """DESIGN accepts draft-07 (normalised), so publish takes it, but says so with lint's
+    rule id; before, only `accord lint` told (publish printed "published" alone)."""
+    source = tmp_path / "d7.json"
+    source.write_text(json.dumps(DRAFT_07_SCHEMA))
+    argv = ["publish", CID, "--schema", str(source), "--registry", str(root)]
+    code, out, err = run_cli([*argv, "--dry-run", "--format", "json"], capsys)
+    assert code == 0
+    (warning,) = json.loads(out)["warnings"]
+    assert (warning["code"], warning["severity"], warning["pointer"]) == (
+        "schema-dialect-upgrade",
+        "warning",
+        "/$schema",
+    )
+    code, out, err = run_cli(argv, capsys)
+    assert (code, out.split(":")[0]) == (0, "published")
+    assert err.startswith(
+        f"warning[schema-dialect-upgrade]: {source}#/$schema: the schema is written in draft-07"
+    )
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("severity", "code", "err"),
+    [
+        pytest.param("error", 2, "error[schema-dialect-upgrade]: ", id="raised-to-error"),
+        pytest.param("off", 0, "", id="switched-off"),
+    ],
+)
+def test_publish_reads_the_registry_lint_rule_overrides(
+    root: Path, tmp_path: Path, capsys: Any, severity: str, code: int, err: str
+) -> None:
+    """A registry that makes schema-dialect-upgrade an error refuses a draft-07 version
+    at publish, as lint and check do; before, publish wrote and locked it, and from then
+    on lint and check refused the registry over a version that can never change."""
+    (root / "accord.toml").write_text(
+        f'[lint.rules.schema-dialect-upgrade]\nseverity = "{severity}"\n'
+        'reason = "this registry is written in 2020-12 only"\n'
+    )
+    source = tmp_path / "d7.json"
+    source.write_text(json.dumps(DRAFT_07_SCHEMA))
+    found = run_cli(["publish", CID, "--schema", str(source), "--registry", str(root)], capsys)
+    assert (found[0], found[2][: len(err)] if err else found[2]) == (code, err)
+    assert lock_versions(root) == ([] if code else ["1.0.0"])
+    assert version_file(root, CID, "1.0.0").exists() == (code == 0)
+
+
 def test_cli_new_yank_retire(tmp_path: Path, capsys: Any) -> None:
     root = tmp_path / "contracts"
     reg = ["--registry", str(root)]

@@ -100,3 +100,41 @@ def test_a_registry_in_the_base_tree_is_still_compared(vendored: Path) -> None:
     commit_all(vendored.parent, "edit a published version")
     report = check(vendored, against="main")
     assert [f.rule for f in report.active] == ["version-reused"]
+
+
+@pytest.fixture
+def submoduled(tmp_path: Path) -> Path:
+    """A superproject whose base (main) holds the registry's files at ``contracts``, and
+    a branch that replaced them by a submodule of another repository whose own ``main``
+    holds the same registry with a published version edited and relocked."""
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    shutil.copytree(EXAMPLE, repo / "contracts")
+    commit_all(repo, "registry")
+    other = tmp_path / "other"
+    init_repo(other)
+    shutil.copytree(EXAMPLE, other, dirs_exist_ok=True)
+    _relock_edited(other)
+    commit_all(other, "the registry with 1.0.0 edited")
+    git(repo, "checkout", "-q", "-b", "pr")
+    git(repo, "rm", "-rq", "contracts")
+    commit_all(repo, "drop the registry's files")
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(other), "contracts")
+    commit_all(repo, "the registry as a submodule")
+    return repo / "contracts"
+
+
+def test_a_registry_in_a_submodule_is_a_finding(
+    submoduled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--against main` was resolved in the submodule's own repository (whose history
+    the change chooses), so a change replacing the registry by a submodule holding an
+    edited published version passed ("0 checked"); it is now `registry-in-submodule`."""
+    report = check(submoduled, against="main")
+    assert [f.rule for f in report.active] == ["registry-in-submodule"]
+    (finding,) = report.active
+    assert "submodule" in finding.message
+    assert str(submoduled.parent) in finding.message
+    code, out, _ = run_cli(["check", "--against", "main", "--registry", str(submoduled)], capsys)
+    assert code == 1, out
+    assert "registry-in-submodule" in out

@@ -114,8 +114,9 @@ def test_a_repository_without_a_commit_says_so(tmp_path: Path, capsys: Any) -> N
     [
         ("mian", "did you mean 'main'?"),
         ("origin/release", "`git fetch origin release`"),
+        (":/no such message", "`git fetch origin main`"),
     ],
-    ids=["typo", "remote-branch"],
+    ids=["typo", "remote-branch", "message-search"],
 )
 def test_an_unknown_ref_gets_a_hint_that_fits_it(
     root: Path, ref: str, hint: str, capsys: Any
@@ -128,3 +129,44 @@ def test_an_unknown_ref_gets_a_hint_that_fits_it(
     assert (code, out) == (2, "")
     assert "git-unknown-ref" in err
     assert hint in err
+
+
+def _relocked_edit(root: Path) -> None:
+    """1.0.0 edited (integer -> string) and its lock line rewritten to match."""
+    import hashlib
+
+    path = root / "orders" / "placed" / "1.0.0.schema.json"
+    old = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_text(path.read_text().replace('"integer"', '"string"'))
+    new = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    lock = root / "accord.lock"
+    lock.write_text(lock.read_text().replace(old, new))
+
+
+@pytest.mark.parametrize("shadow", ["refs/tags/main", "refs/origin/main"], ids=["tag", "refs"])
+def test_a_ref_another_ref_shadows_is_refused(root: Path, shadow: str, capsys: Any) -> None:
+    """git reads `main` as `refs/tags/main` before `refs/heads/main` (and `origin/main` as
+    `refs/origin/main` or `refs/tags/origin/main` before the remote branch): a tag named
+    like the base branch, pointing at a commit holding an edited published version
+    relocked, made `--against main` compare the change with that commit, and it passed.
+    A name two refs answer, at different commits, is refused (exit 2) naming both."""
+    from _gate_helpers import git
+
+    repo = root.parent
+    git(repo, "checkout", "-q", "-b", "pr")
+    _relocked_edit(root)
+    commit_all(repo, "edit 1.0.0, relocked")
+    ref = shadow.removeprefix("refs/tags/").removeprefix("refs/")
+    if ref == "origin/main":
+        git(repo, "update-ref", "refs/remotes/origin/main", "main")
+    git(repo, "update-ref", shadow, "HEAD")
+    argv = ["check", "--no-cache", "--registry", str(root), "--against", ref]
+    code, out, err = run_cli(argv, capsys)
+    assert (code, out) == (2, ""), out
+    assert "git-ambiguous-ref" in err
+    assert shadow in err
+    # one commit under both names is no ambiguity
+    git(repo, "update-ref", shadow, "refs/heads/main")
+    code, out, err = run_cli(argv, capsys)
+    assert code == 1, err  # the relocked edit, seen against the real base
+    assert "error[version-reused]" in out

@@ -45,7 +45,7 @@ def test_codegen_defaults_to_the_service_manifests_package(
     (project / "svc_models" / "orders" / "thing" / "v1_0_0.py").unlink()
     assert main(["codegen", "--check"]) == 1
     out = capsys.readouterr().out
-    assert "1 file(s) out of date" in out
+    assert "1 file out of date" in out
     assert "generated/" not in out
     hint = out.strip().splitlines()[-1]
     assert "`accord codegen`" in hint

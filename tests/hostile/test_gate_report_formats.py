@@ -153,3 +153,29 @@ def test_markdown_text_cells_render_names_literally(
     message = row.split(" | ")[5]
     assert "**passed**" not in message
     assert not re.search(r"(?<!\\)<img", message)
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_a_ref_cannot_start_a_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    """git reads any text inside ``@{...}`` as a date (``main@{1 day ago<newline>...}``
+    names a commit): the header wrote the ref raw, so a line of its own followed (in CI
+    logs, a forged ``::error`` workflow command; in Markdown, a fake heading)."""
+    from _registry_builders import commit_all, init_repo
+
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    root = _registry(repo / "contracts", "a")
+    commit_all(repo, "base")
+    ref = "main@{1 day ago\n::error file=x::forged" + FAKE + "}"
+    capsys.readouterr()
+    argv = ["check", "--no-cache", "--registry", str(root), "--against", ref]
+    assert main([*argv, "--format", output_format]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert not [line for line in lines if line.startswith("::error")]
+    headings = [line for line in lines if line.startswith("## ✅")]
+    assert len(headings) == (output_format == "markdown")
+    assert "passed}" not in lines
+    if output_format == "text":
+        assert "\\u000a::error file=x::forged" in lines[0]

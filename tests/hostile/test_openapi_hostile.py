@@ -138,3 +138,47 @@ def test_a_property_named_like_a_data_keyword_is_a_schema() -> None:
     assert schema["properties"]["example"] == {"$ref": "#/$defs/B"}
     assert schema["properties"]["$ref"] == {"type": "string"}
     assert schema["$defs"] == {"B": {"type": "integer"}}
+
+
+def test_a_lint_rule_the_registry_raises_to_an_error_refuses_the_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A registry whose ``[lint.rules]`` makes ``format-unknown`` an error refuses a
+    component using an unknown format (exit 2, nothing written), as lint and check would
+    refuse the version; before, it was published and locked, and from then on every
+    lint and check of the registry failed over a version that can never change."""
+    root = tmp_path / "contracts"
+    root.mkdir()
+    (root / "accord.toml").write_text(
+        '[lint.rules.format-unknown]\nseverity = "error"\n'
+        'reason = "every format here must be checked"\n'
+    )
+    doc = {"openapi": "3.1.0", "components": {"schemas": {"A": {"type": "string"}}}}
+    doc["components"]["schemas"]["A"]["format"] = "invoice-number"
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(doc))
+    argv = ["import-openapi", str(path), "--namespace", "shop", "--owner", "team-a"]
+    code = main([*argv, "--registry", str(root)])
+    err = capsys.readouterr().err
+    assert (code, err.split(":")[0]) == (2, "error[format-unknown]")
+    assert sorted(p.name for p in root.iterdir()) == ["accord.toml"]
+
+
+def test_lint_warnings_of_a_component_are_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A component with a format JSON Schema does not define is published (a warning for
+    lint) and the warning is printed as `accord publish` prints it; it was kept silent
+    (only the JSON output carried it)."""
+    root = tmp_path / "contracts"
+    root.mkdir()
+    doc = {"openapi": "3.1.0", "components": {"schemas": {"A": {"type": "string"}}}}
+    doc["components"]["schemas"]["A"]["format"] = "invoice-number"
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(doc))
+    argv = ["import-openapi", str(path), "--namespace", "shop", "--owner", "team-a"]
+    assert main([*argv, "--registry", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert "A -> shop.a (new contract): published" in captured.out
+    assert captured.err.startswith("warning[format-unknown]: ")
+    assert "'invoice-number'" in captured.err

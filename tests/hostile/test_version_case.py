@@ -42,3 +42,24 @@ def test_a_version_differing_only_in_case_is_refused(
     assert refused.value.code == "version-collision"
     assert first in refused.value.message
     assert snapshot(root) == before
+
+
+def test_a_version_too_long_for_a_file_name_is_refused(tmp_path: Path, capsys: object) -> None:
+    """A version SemVer allows whose file (and the temp file written beside it) is over
+    the 255 bytes a file name may hold: exit 2, nothing written; before, `accord publish`
+    ended in an internal error (exit 3, OSError: File name too long)."""
+    root = tmp_path / "contracts"
+    assert main(["init", str(root)]) == 0
+    args = ["--owner", "team", "--kind", "event", "--registry", str(root)]
+    assert main(["new", "orders.thing", *args]) == 0
+    assert publish(root, "orders.thing", DOC).ok
+    before = snapshot(root)
+    schema = tmp_path / "s.json"
+    schema.write_text('{"type": "object", "properties": {"a": {"type": "integer"}}}')
+    version = "9" * 230 + ".0.0"
+    argv = ["publish", "orders.thing", "--schema", str(schema), "--version", version]
+    assert main([*argv, "--registry", str(root)]) == 2
+    with pytest.raises(UsageError) as refused:
+        publish(root, "orders.thing", {**DOC, "description": "x"}, version=version)
+    assert refused.value.code == "version-too-long"
+    assert snapshot(root) == before

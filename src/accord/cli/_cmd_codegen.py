@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from accord.cli import EXIT_FINDINGS, EXIT_OK
-from accord.cli._common import add_format_arg, add_registry_arg, write_json
+from accord.cli._common import add_format_arg, add_registry_arg, plural, write_json
 from accord.core.jsondoc import FORMAT_VERSION
 
 
@@ -85,9 +85,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         for rel in result.stale:
             out.write(f"stale: {(out_dir / rel).as_posix()}\n")
         if result.stale:
-            out.write(f"{len(result.stale)} file(s) out of date: run `{_fix_command(args)}`\n")
+            out.write(
+                f"{plural(len(result.stale), 'file')} out of date: run `{_fix_command(args)}`\n"
+            )
         else:
-            out.write(f"{package}: up to date ({len(result.unchanged)} files)\n")
+            out.write(f"{package}: up to date ({plural(len(result.unchanged), 'file')})\n")
     else:
         for rel in result.written:
             out.write(f"wrote {(out_dir / rel).as_posix()}\n")

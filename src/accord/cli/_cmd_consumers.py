@@ -14,6 +14,7 @@ from accord.cli._common import (
     add_format_arg,
     add_registry_arg,
     load_registry,
+    plural,
     registry_root,
     write_json,
 )
@@ -159,11 +160,12 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             if data is not None:
                 atomic_write(target, data)
     for target, _data, count in writes:
-        out.write(f"-> {target} ({count} interaction(s))\n")
+        out.write(f"-> {target} ({plural(count, 'interaction')})\n")
     if notes:
         out.write(
-            f"note: {len(notes)} bod(ies) bound to no contract, kept unbound (provider "
-            "verification checks their matchers; static verification reports them UNBOUND; "
+            f"note: {plural(len(notes), 'body', 'bodies')} bound to no contract, kept "
+            "unbound (provider verification checks their matchers; static verification "
+            "reports them UNBOUND; "
             "bind with --map):\n" + "".join(f"  {n}\n" for n in sorted(set(notes)))
         )
     return EXIT_OK
@@ -259,7 +261,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         target = args.out / name
         atomic_write(target, (json.dumps(pact, indent=2, sort_keys=True) + "\n").encode())
         count = len(pact.get("interactions", [])) + len(pact.get("messages", []))
-        out.write(f"-> {target} ({count} interaction(s))\n")
+        out.write(f"-> {target} ({plural(count, 'interaction')})\n")
         err = cast(TextIO, TerminalSafeWriter(sys.stderr))
         for lost in pact["metadata"]["accord"].get("not_stated", []):
             err.write(

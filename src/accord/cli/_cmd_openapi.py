@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from accord.cli import EXIT_FINDINGS, EXIT_OK
-from accord.cli._common import add_format_arg, add_registry_arg, registry_root, style, write_json
+from accord.cli._common import (
+    add_format_arg,
+    add_registry_arg,
+    registry_root,
+    style,
+    write_json,
+    write_warnings,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -75,6 +82,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not results:
         out.write("no component schemas to import\n")
     for r in results:
+        write_warnings(r.result.warnings)
         colour = "green" if r.result.ok else "red"
         created = " (new contract)" if r.created else ""
         out.write(

@@ -217,7 +217,8 @@ def run_records_push(args: argparse.Namespace, out: TextIO) -> int:
         write_json(out, result.to_json())
         return EXIT_OK
     if not result.changed:
-        out.write(f"{args.branch} already holds these {plural(len(records), 'record')}\n")
+        these = "this record" if len(records) == 1 else f"these {len(records)} records"
+        out.write(f"{args.branch} already holds {these}\n")
         return EXIT_OK
     where = f"pushed to {args.remote}/{args.branch}" if result.pushed else f"on {args.branch}"
     commit = (result.commit or "")[:12]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from accord.cli import EXIT_FINDINGS, EXIT_OK
-from accord.cli._common import add_format_arg, registry_root, style, write_json
+from accord.cli._common import add_format_arg, registry_root, style, write_json, write_warnings
 from accord.cli._common import add_registry_arg as _add_registry
 from accord.registry.config import MODES
 
@@ -45,7 +45,9 @@ def register(subparsers: Any) -> None:
         "mode and publish it: with no --version, as the smallest allowed next version; "
         "with --version, refusing (exit 1) a number whose bump is below the required one. "
         "Identical content is a no-op; re-running an interrupted publish completes it. "
-        "Exit 1 also when another publisher won the race for the same version.",
+        "Exit 1 also when another publisher won the race for the same version. The schema "
+        "is checked as lint checks a version file, under accord.toml's [lint.rules]: lint's "
+        "warnings (a draft-07 schema is schema-dialect-upgrade) are printed on stderr.",
     )
     p.add_argument("contract", metavar="CONTRACT", help="contract id, e.g. orders.order-placed")
     source = p.add_mutually_exclusive_group(required=True)
@@ -186,12 +188,13 @@ def _publish_command(args: argparse.Namespace, out: TextIO, root: Path) -> int:
     if args.format == "json":
         write_json(out, result.to_json())
         return EXIT_OK if result.ok else EXIT_FINDINGS
+    write_warnings(result.warnings)
     colour = "green" if result.ok else "red"
     status = f"{result.status} (dry run)" if result.dry_run else result.status
     out.write(style(out, status, colour, "bold") + f": {result.message}\n")
     for reason in result.reasons:
         out.write(f"  {reason}\n")
-    if result.ok and result.changes:
-        for change in result.changes:
+    if result.ok:
+        for change in result.unexplained_changes:
             out.write(f"  {change.rule} at {change.instance_path or '/'}: {change.message}\n")
     return EXIT_OK if result.ok else EXIT_FINDINGS

@@ -256,6 +256,16 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
         if path in published:
             skipped += 1
             continue
+        if not _jsondoc.temp_name_fits(path.name):
+            from accord.errors import UsageError
+
+            raise UsageError(
+                f"{display_path(path)}: the name is too long to rewrite the file safely "
+                f"(through a temp file beside it: {_jsondoc.NAME_MAX} bytes at most): "
+                "nothing was reformatted",
+                code="version-too-long",
+                file=display_path(path),
+            )
         # fmt never writes through a link: load_path refuses the file as one, and a
         # namespace or contract directory that is one is refused here (the glob follows
         # it; the loader would refuse it, but fmt works without loading the registry).
@@ -282,6 +292,6 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
     counted = "would be reformatted" if args.check else "reformatted"
     out.write(
         f"{plural(len(changes), 'file')} {counted}, {unchanged} already formatted, "
-        f"{plural(skipped, 'published file')} left as they are\n"
+        f"{plural(skipped, 'published file')} left untouched\n"
     )
     return EXIT_FINDINGS if (args.check and changes) else EXIT_OK

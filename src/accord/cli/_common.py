@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import string
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from accord.core import jsondoc as _jsondoc
 
 if TYPE_CHECKING:
+    from accord.errors import Problem
     from accord.registry.model import Registry
 
 
@@ -159,9 +161,21 @@ def display_path(path: Path | str) -> str:
 _PLAIN_START = frozenset(string.ascii_letters + string.digits + "_./")
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 error``, ``2 errors``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def write_warnings(problems: Sequence[Problem]) -> None:
+    """``warning[<code>]: <file>#<pointer>: <message>`` on stderr for each of ``problems``
+    (what lint warns of in a schema ``publish`` or ``import-openapi`` was given)."""
+    from typing import cast
+
+    from accord.core.text import TerminalSafeWriter
+
+    err = cast(TextIO, TerminalSafeWriter(sys.stderr))
+    for problem in problems:
+        err.write(f"warning[{problem.code}]: {problem.location()}: {problem.message}\n")
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 error``, ``2 errors`` (``nouns`` for an irregular plural: ``2 bodies``)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:

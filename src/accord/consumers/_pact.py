@@ -920,7 +920,9 @@ def import_pact(
     """One Pact file (v2, v3 or v4) as an expectation document.
 
     A response or message body nothing binds to a contract is kept unbound
-    (``"contract": null``); with ``require_contract`` it is an error. A pact served by
+    (``"contract": null``); with ``require_contract`` it is an error. ``source`` names
+    ``file``, except for accord's own export with every interaction unchanged: that is the
+    exported expectation, its own ``source`` included (or none). A pact served by
     a Pact Broker (its HAL ``_links`` beside the Pact) keeps the consumer version the
     broker states (``pb:consumer-version``).
 
@@ -952,11 +954,13 @@ def import_pact(
             bindings[interaction_key(entry["interaction"])] = _binding_of(entry["interaction"])
     binder = _Binder(maps, bindings)
     interactions: list[dict[str, Any]] = []
+    verbatim = bool(accord)  # every interaction unchanged since accord exported it
     for inter in doc.get("interactions", []) or []:
         same = recorded.get(_digest(inter)) if isinstance(inter, dict) else None
         if same is not None and interaction_key(same) == _pact_key(inter):
             interactions.append(same)  # unchanged since accord exported it
             continue
+        verbatim = False
         kind = inter.get("type", "Synchronous/HTTP")
         if kind == "Synchronous/HTTP" or (
             "request" in inter and "response" in inter and kind != "Synchronous/Messages"
@@ -975,6 +979,7 @@ def import_pact(
         if same is not None and same["type"] == "message":
             interactions.append(same)  # unchanged since accord exported it
             continue
+        verbatim = False
         interactions.append(_message(msg, spec, binder, file))
     if binder.unmapped and require_contract:
         listed = "; ".join(binder.unmapped)
@@ -995,11 +1000,18 @@ def import_pact(
         stored = accord.get("names")
         names = {k: v for k, v in names.items() if k != v}
         names.update(stored if isinstance(stored, dict) else {})
+    # `source` says where an expectation came from. accord's own export, every
+    # interaction unchanged, gives the exported expectation back: its own source, or
+    # none (export -> import -> export is stable). A Pact file accord did not write, or
+    # one a Pact tool edited, is the source of what it holds: it is named.
+    source = accord.get("source") if verbatim else None
+    if not verbatim:
+        source = {"pact_file": Path(file).name if file else None, "pact_specification": spec}
     out: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "consumer": {"name": consumer},
         "provider": provider,
-        "source": {"pact_file": Path(file).name if file else None, "pact_specification": spec},
+        **({"source": source} if source is not None else {}),
         "interactions": interactions,
     }
     if names:
@@ -1516,8 +1528,8 @@ def export_pact(doc: dict[str, Any], *, spec: str = "v4") -> dict[str, Any]:
     two type-like alternatives, a non-string enum; in v3 also the v4-only matchers) is
     listed in ``metadata.accord.not_stated`` and the interaction's comments. The
     binding is kept in ``metadata.accord``: the consumer's version and branch, the
-    reads, and each interaction as accord wrote it with the digest of its Pact form;
-    :func:`import_pact` gives the same expectation back.
+    reads, its ``source``, and each interaction as accord wrote it with the digest of its
+    Pact form; :func:`import_pact` gives the same expectation back.
 
     Raises:
         DocumentError: ``doc`` is not a valid expectation (:func:`validate`).
@@ -1555,7 +1567,7 @@ def export_pact(doc: dict[str, Any], *, spec: str = "v4") -> dict[str, Any]:
         "consumer": doc["consumer"],
         "interactions": recorded,
     }
-    for key in ("names", "reads"):
+    for key in ("names", "reads", "source"):
         if doc.get(key):
             accord[key] = doc[key]
     if not_stated:
@@ -1732,6 +1744,7 @@ def export_pacts(
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     stated: dict[tuple[str, str], dict[str, str]] = {}  # pair -> version/branch -> file
     folded: set[tuple[str, str, str]] = set()  # (pair, file) whose fields are in the pair
+    sources: dict[tuple[str, str], list[Any]] = {}  # pair -> each file's `source`
     for file, doc in files:
         consumer = doc["consumer"]["name"]
         known = [provider_of(doc, inter) for inter in doc.get("interactions", [])]
@@ -1760,11 +1773,17 @@ def export_pacts(
             if (consumer, provider, file) not in folded:
                 folded.add((consumer, provider, file))
                 _fold_doc_fields(pair, doc, file, stated.setdefault((consumer, provider), {}))
+                sources.setdefault((consumer, provider), []).append(doc.get("source"))
             if provider != external:
                 pair["names"] = {**pair.get("names", {}), external: provider}
             pair["interactions"] = merge_interactions(pair["interactions"], [inter], file=file)
     out: dict[str, dict[str, Any]] = {}
     for (consumer, provider), doc in sorted(pairs.items()):
+        # One source, where every file of the pair came from the same place (a round
+        # trip gives it back); files from several places: none names them all.
+        same = sources[consumer, provider]
+        if same[0] and all(other == same[0] for other in same):
+            doc["source"] = same[0]
         name = f"{consumer}-{provider}.json"
         if name in out:
             raise DocumentError(

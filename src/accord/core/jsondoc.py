@@ -1386,6 +1386,16 @@ for _flag in ("O_NOFOLLOW", "O_CLOEXEC", "O_NOINHERIT", "O_BINARY"):
 del _flag
 
 
+# A file name holds at most 255 bytes on the common file systems (ext4, XFS, APFS, NTFS).
+NAME_MAX = 255
+
+
+def temp_name_fits(name: str) -> bool:
+    """Whether the temp file :func:`atomic_write` writes beside a file called ``name``
+    (``.<name>.<8 hex>.tmp``) has a name the file system holds."""
+    return len(f".{name}.00000000.tmp".encode("utf-8", "surrogateescape")) <= NAME_MAX
+
+
 def _temp_file(path: Path) -> tuple[int, str]:
     """A new file ``.<name>.<8 hex>.tmp`` beside ``path``, mode 0600, opened for writing:
     what ``tempfile.mkstemp`` makes (the name :func:`temp_target` reads back), without

@@ -360,6 +360,11 @@ _gate(
     "registry-base-unreadable",
     "The base commit holds the registry as a git submodule: nothing could be compared with it.",
 )
+_gate(
+    "registry-in-submodule",
+    "The registry is in a git submodule: --against was read from the submodule's own "
+    "history, not the superproject's.",
+)
 _gate("version-deleted", "A version published on the base was deleted.")
 _gate("version-modified", "A version published on the base was edited (any byte).")
 _gate(

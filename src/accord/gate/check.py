@@ -927,7 +927,8 @@ def _version_findings(
                 f"{current.ref} removes the property at {change.instance_path or '/'} "
                 f"({change.schema_path} in {prev}) without marking it "
                 '"deprecated": true in an earlier version; deprecate it in a minor '
-                f"version first (the [deprecation] policy in accord.toml{removals})",
+                f"version first (the [deprecation] policy in accord.toml{removals})"
+                + _impact_lines((change,)),
                 contract=contract.id,
                 version=str(current.version),
                 previous=str(prev),
@@ -1012,6 +1013,16 @@ def _registry_tree(repo: Path, commit: str, prefix: str, root: Path) -> GitTree:
     from accord.gate import git as _git
     from accord.registry.model import LOCK_FILE, SETTINGS_FILE
 
+    # A registry path through a link (`contracts -> registry`) means, on the base, where
+    # the link led there: a change that points it at another registry, leaving the old
+    # one in place, is compared with the old one (else the new one looked new).
+    given = _git.given_prefix(repo, root)
+    if given is not None and given != prefix:
+        there = _git.resolve_in_tree(repo, commit, given)
+        if there is not None and there != prefix:
+            tree = _git.read_tree(repo, commit, there)
+            if LOCK_FILE in tree.blobs or SETTINGS_FILE in tree.blobs:
+                return tree
     tree = _git.read_tree(repo, commit, prefix)
     if LOCK_FILE in tree.blobs or SETTINGS_FILE in tree.blobs:
         return tree
@@ -1187,6 +1198,7 @@ def _against(
     findings = _published_moved(registry, base.lock, ref=ref, commit=commit, prefix=prefix)
     if LOCK_FILE not in tree.blobs and SETTINGS_FILE not in tree.blobs:
         findings += _unreadable_base(repo, commit, prefix, ref=ref)
+    findings += _in_submodule(repo, ref)
     findings.extend(
         _finding(
             "contract-retired-published",
@@ -1291,6 +1303,30 @@ def _unreadable_base(repo: Path, commit: str, prefix: str, *, ref: str) -> list[
             "against the submodule's repository, or approve it with a reason in the "
             "ignore file",
             key=link,
+        )
+    ]
+
+
+def _in_submodule(repo: Path, ref: str) -> list[Finding]:
+    """A finding when the registry's repository is a submodule of another: ``ref`` was
+    resolved in the submodule's own history, which the change under review chooses (it
+    can replace the registry's files by a submodule of any repository), not in the
+    superproject's, whose base published what the gate must protect."""
+    from accord.gate import git as _git
+
+    above = _git.superproject(repo)
+    if above is None:
+        return []
+    where = _git.relative_prefix(above, repo) if repo.is_relative_to(above) else str(repo)
+    return [
+        _finding(
+            "registry-in-submodule",
+            f"the registry is in the git submodule {where!r} of {str(above)!r}: {ref} was "
+            "read from the submodule's own history, which this change chooses, not from "
+            "the superproject's (a change replacing the registry by a submodule holding an "
+            "edited published version would pass). Check the registry in its own "
+            "repository, or approve it with a reason in the ignore file",
+            key=where,
         )
     ]
 
@@ -1688,7 +1724,8 @@ def _check(
             reused = _load_run(cache, key)
             if reused is not None:
                 return reused
-    base_tree = _base_tree(root_path.resolve(), against, tip=tip) if against is not None else None
+    # The path as given: a link in it is followed as the base held it (_registry_tree).
+    base_tree = _base_tree(root_path, against, tip=tip) if against is not None else None
     trusted = _base_lock(base_tree) if against is not None else None
     blob_ids: dict[str, str] = {}
     vouched = _vouched(base_tree, blob_ids) if base_tree is not None else None

@@ -160,7 +160,60 @@ def rev_parse(repo: Path, ref: str) -> str:
             f"git ref {ref!r} does not name a commit{_unknown_ref_hint(repo, ref)}",
             code="git-unknown-ref",
         )
+    _refuse_shadowed(repo, ref)
     return commit
+
+
+# Where git looks a short name up, in its order (gitrevisions(7)): a ref earlier in this
+# list shadows a later one of the same name.
+_REF_PLACES = (
+    "refs/{}",
+    "refs/tags/{}",
+    "refs/heads/{}",
+    "refs/remotes/{}",
+    "refs/remotes/{}/HEAD",
+)
+
+
+def _refuse_shadowed(repo: Path, ref: str) -> None:
+    """Refuse a name two refs answer at different commits: git silently takes the first
+    (a tag ``main`` before the branch, ``refs/tags/origin/main`` before the remote
+    branch), so whoever may push a tag but not the base branch chose the base.
+
+    Raises:
+        UsageError: ``git-ambiguous-ref``, naming each ref and where it points.
+    """
+    import re
+
+    name = re.split(r"[~^:]|@\{", ref, maxsplit=1)[0]
+    if not name or name == "@" or name.startswith("refs/"):
+        return
+    places = [place.format(name) for place in _REF_PLACES]
+    out = remembered(
+        ("refs", str(repo), name),
+        lambda: _git(
+            repo,
+            "for-each-ref",
+            "--format=%(refname)%00%(objectname)%00%(*objectname)",
+            "--end-of-options",
+            *places,
+            check=False,
+        ),
+    )
+    found: dict[str, str] = {}
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        refname, _, ids = line.partition("\0")
+        direct, _, peeled = ids.partition("\0")
+        if refname in places:
+            found[refname] = peeled or direct
+    if len(set(found.values())) > 1:
+        listed = ", ".join(f"{r} ({found[r][:12]})" for r in places if r in found)
+        raise UsageError(
+            f"git ref {name!r} names several refs at different commits: {listed}; git "
+            "would take the first without a word: name the one meant in full (e.g. "
+            f"--against {next(r for r in reversed(places) if r in found)})",
+            code="git-ambiguous-ref",
+        )
 
 
 def _unknown_ref_hint(repo: Path, ref: str) -> str:
@@ -188,9 +241,25 @@ def _unknown_ref_hint(repo: Path, ref: str) -> str:
     if close:
         return f"; did you mean {close[0]!r}?"
     remote, slash, branch = ref.partition("/")
-    if slash and remote and branch:
+    # Only a name git could call a remote (`:/text` searches commit messages).
+    if (
+        slash
+        and remote
+        and branch
+        and remote.replace(".", "").replace("-", "").replace("_", "").isalnum()
+    ):
         return f" (fetch it first, e.g. `git fetch {remote} {branch}`)"
     return " (fetch it first, e.g. `git fetch origin main`)"
+
+
+def superproject(repo: Path) -> Path | None:
+    """The work tree of the superproject when ``repo`` is a submodule's, else ``None``."""
+    out = remembered(
+        ("superproject", str(repo)),
+        lambda: _git(repo, "rev-parse", "--show-superproject-working-tree", check=False),
+    )
+    text = out.decode("utf-8", "surrogateescape").strip()
+    return Path(text) if text else None
 
 
 def is_shallow(repo: Path) -> bool:
@@ -347,6 +416,52 @@ def relative_prefix(repo: Path, directory: Path) -> str:
         ) from None
     text = rel.as_posix()
     return "" if text == "." else text
+
+
+def given_prefix(repo: Path, directory: Path) -> str | None:
+    """``directory`` relative to the work tree top as written, links inside the work
+    tree not followed (``None`` when no ancestor of it is the top)."""
+    path = Path(os.path.abspath(directory))
+    for n in range(len(path.parts), 0, -1):
+        try:
+            top = Path(*path.parts[:n]).resolve() == repo
+        except OSError:
+            return None
+        if top:
+            return "/".join(path.parts[n:])
+    return None
+
+
+def resolve_in_tree(repo: Path, commit: str, path: str) -> str | None:
+    """Where ``path`` leads in ``commit``'s tree, its symlinks followed as the tree holds
+    them (``None``: it leads nowhere in the tree, out of it, or through 40 links)."""
+    parts = [p for p in path.split("/") if p]
+    done: list[str] = []
+    hops = 40
+    while parts:
+        part = parts.pop(0)
+        if part == ".":
+            continue
+        if part == "..":
+            if not done:
+                return None
+            done.pop()
+            continue
+        here = "/".join([*done, part])
+        out = _git(repo, "ls-tree", "-z", "--full-tree", commit, "--", here, check=False)
+        meta, _, raw_path = out.split(b"\0")[0].partition(b"\t")
+        if raw_path.decode("utf-8", "surrogateescape") != here:
+            return None
+        mode, _kind, oid = meta.decode("ascii").split(" ")
+        if mode == "120000":
+            hops -= 1
+            target = _cat_blobs(repo, [oid])[oid].decode("utf-8", "surrogateescape")
+            if hops < 0 or target.startswith("/"):
+                return None
+            parts = [*target.split("/"), *parts]
+            continue
+        done.append(part)
+    return "/".join(done)
 
 
 @dataclass(frozen=True)

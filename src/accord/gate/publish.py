@@ -43,6 +43,7 @@ from accord.errors import (
     ConfigError,
     ContractNotFound,
     LockError,
+    Problem,
     SchemaError,
     UsageError,
     VersionNotFound,
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
 
     from accord.compat._report import Change
     from accord.gate.check import VersionCheck
-    from accord.registry.config import ContractMeta
+    from accord.registry.config import ContractMeta, RegistrySettings
     from accord.registry.model import Contract, ContractVersion, Registry
     from accord.validation.budget import SchemaLimits
 
@@ -134,6 +135,9 @@ class PublishResult:
             for a major bump that is published: why it is major (rule, directions,
             witness).
         dry_run: Nothing was written: ``status`` is what the publish would do.
+        warnings: What lint warns of in the document (``schema-dialect-upgrade`` for a
+            draft-07 schema, ``format-unknown``, ...), under the registry's
+            ``[lint.rules]``.
     """
 
     status: Status
@@ -147,6 +151,7 @@ class PublishResult:
     message: str = ""
     reasons: tuple[str, ...] = ()
     dry_run: bool = False
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -157,6 +162,15 @@ class PublishResult:
     def changes(self) -> tuple[Change, ...]:
         """The changes against the previous version."""
         return self.checks[0].report.changes if self.checks else ()
+
+    @property
+    def unexplained_changes(self) -> tuple[Change, ...]:
+        """The changes against the previous version that ``reasons`` does not already
+        explain (a published major bump explains each change that makes it major)."""
+        if not self.ok or not self.reasons or not self.checks:
+            return self.changes
+        previous = self.checks[0].previous
+        return tuple(c for c in self.changes if not _makes_major(c, previous))
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form of ``accord publish --format json``."""
@@ -174,6 +188,7 @@ class PublishResult:
             "reasons": list(self.reasons),
             "dry_run": self.dry_run,
             "changes": [c.to_json() for c in self.changes],
+            "warnings": [w.to_json() for w in self.warnings],
         }
 
 
@@ -184,13 +199,30 @@ def _canonical(document: Any) -> str:
     return _jsondoc.canonical_dumps(document)
 
 
-def check_document(document: Any, *, file: str, limits: SchemaLimits | None = None) -> None:
-    """Refuse a document ``publish`` would refuse (limits first: they bound the rest)."""
+def check_document(
+    document: Any,
+    *,
+    file: str,
+    limits: SchemaLimits | None = None,
+    settings: RegistrySettings | None = None,
+) -> tuple[Problem, ...]:
+    """Refuse a document ``publish`` would refuse (limits first: they bound the rest),
+    judged as lint judges a version file: under ``settings``' ``[lint.rules]`` when given
+    (a rule raised to an error refuses, one switched off is not reported).
+
+    Returns:
+        The warnings (``schema-dialect-upgrade``, ``format-unknown``, ...).
+    """
     from accord.validation.budget import check_limits
     from accord.validation.dialect import check_schema
 
     check_limits(document, limits, file=file)
-    errors = [p for p in check_schema(document, file=file) if p.severity == "error"]
+    problems = check_schema(document, file=file)
+    if settings is not None:
+        from accord.registry.problems import apply_overrides
+
+        problems = apply_overrides(problems, settings)
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -200,6 +232,7 @@ def check_document(document: Any, *, file: str, limits: SchemaLimits | None = No
             file=file,
             pointer=first.pointer,
         )
+    return tuple(p for p in problems if p.severity == "warning")
 
 
 def _candidate(
@@ -358,7 +391,8 @@ def publish(
     from accord.registry.config import load_registry_settings
 
     display = source or "<document>"
-    check_document(document, file=display, limits=load_registry_settings(Path(root)).limits)
+    settings = load_registry_settings(Path(root))
+    warnings = check_document(document, file=display, limits=settings.limits, settings=settings)
     if not isinstance(document, dict):
         raise SchemaError(
             "a registry version's root must be an object schema",
@@ -368,9 +402,11 @@ def publish(
     # The whole read-decide-write runs under the lock file: the previous version and
     # the lock are read while no other publisher can change them.
     if dry_run:
-        return _publish_locked(Path(root), contract_id, document, version, dry_run=True)
-    with _guarded(Path(root), lock_timeout):
-        return _publish_locked(Path(root), contract_id, document, version)
+        result = _publish_locked(Path(root), contract_id, document, version, dry_run=True)
+    else:
+        with _guarded(Path(root), lock_timeout):
+            result = _publish_locked(Path(root), contract_id, document, version)
+    return dataclasses.replace(result, warnings=warnings)
 
 
 def _publish_locked(
@@ -450,6 +486,7 @@ def _publish_locked(
             draft = existing
 
     _refuse_case_twin(contract, wanted)
+    _refuse_long_name(contract, wanted)
     declared: BumpKind | None = None
     if previous is not None:
         before = previous.version
@@ -587,16 +624,34 @@ def _refuse_case_twin(contract: Contract, wanted: Version) -> None:
             )
 
 
+def _refuse_long_name(contract: Contract, wanted: Version) -> None:
+    """Refuse ``wanted`` when its version file's name, or the temp file's written beside
+    it, is longer than a file name may be: SemVer sets no length, the file system does.
+
+    Raises:
+        UsageError: ``version-too-long``.
+    """
+    from accord.registry.model import VERSION_SUFFIX
+
+    if not _jsondoc.temp_name_fits(f"{wanted}{VERSION_SUFFIX}"):
+        raise UsageError(
+            f"{contract.id} {str(wanted)[:40]}... is {len(str(wanted))} characters: its "
+            f"file name would be longer than a file system holds ({_jsondoc.NAME_MAX} "
+            "bytes, with the temp file it is written through)",
+            code="version-too-long",
+            ref=contract.id,
+        )
+
+
 def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
     """Why a bump is major: each change that needs it, with the directions it breaks
     (and which the mode requires) and its witness payload."""
     from accord.compat._report import describe_direction
-    from accord.gate.check import change_bump
 
     lines: list[str] = []
     for check in checks:
         for change in check.report.changes:
-            if change_bump(change, check.previous) != "major" or not change.breaks:
+            if not _makes_major(change, check.previous):
                 continue
             where = change.instance_path or "/"
             against = f" (vs {check.previous})" if check is not checks[0] else ""
@@ -608,6 +663,13 @@ def _why_major(checks: list[VersionCheck], mode: str) -> tuple[str, ...]:
                 line += f"; {describe_direction(change.direction(d), 200)}"
             lines.append(line)
     return tuple(dict.fromkeys(lines))
+
+
+def _makes_major(change: Change, previous: Version) -> bool:
+    """Whether :func:`_why_major` explains ``change`` (a breaking change needing major)."""
+    from accord.gate.check import change_bump
+
+    return bool(change.breaks) and change_bump(change, previous) == "major"
 
 
 def _remove_leftovers(registry: Registry) -> None:
@@ -708,7 +770,7 @@ def _guarded(root: Path, timeout: float) -> Iterator[None]:
     from accord.registry.model import LOCK_GUARD, REGISTRY_NOT_FOUND
 
     if not root.is_dir():
-        from accord.errors import Problem, RegistryError
+        from accord.errors import RegistryError
 
         raise RegistryError(
             [Problem("registry-not-found", REGISTRY_NOT_FOUND, file=str(root))],

@@ -75,6 +75,11 @@ def _path(prefix: str, file: str | None) -> str | None:
     return join_path(prefix, file)
 
 
+def _plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors`` (the CLI's ``plural``; reporting does not import it)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _counts(report: GateReport) -> dict[str, int]:
     return {s: sum(1 for f in report.active if f.severity == s) for s in SEVERITIES}
 
@@ -82,11 +87,11 @@ def _counts(report: GateReport) -> dict[str, int]:
 def _summary(report: GateReport, fail_on: FailOn) -> str:
     counts = _counts(report)
     parts = [
-        f"{report.contracts} contract(s)",
+        _plural(report.contracts, "contract"),
         f"{len(report.checked)} checked",
-        f"{len(report.checks)} version comparison(s)",
-        f"{counts['error']} error(s)",
-        f"{counts['warning']} warning(s)",
+        _plural(len(report.checks), "version comparison"),
+        _plural(counts["error"], "error"),
+        _plural(counts["warning"], "warning"),
     ]
     if report.ignored:
         parts.append(f"{len(report.ignored)} ignored")
@@ -94,10 +99,12 @@ def _summary(report: GateReport, fail_on: FailOn) -> str:
     return f"{verdict}: " + ", ".join(parts)
 
 
-def _where(report: GateReport) -> str:
+def _where(report: GateReport, shown: Callable[[str], str] = escape_control) -> str:
+    """``against REF (base ...)``, the ref as ``shown`` writes it: git reads any text
+    in ``@{...}`` as a date, so a ref that names a commit may hold a newline."""
     if report.against is None:
         return "registry alone"
-    return f"against {report.against} (base {(report.base or '')[:12]})"
+    return f"against {shown(report.against)} (base {(report.base or '')[:12]})"
 
 
 # -- text ------------------------------------------------------------------------------
@@ -110,7 +117,7 @@ def _paint(text: str, name: str, colour: bool) -> str:
 
 
 def _text(report: GateReport, fail_on: FailOn, colour: bool, prefix: str) -> str:
-    lines = [f"accord check {report.registry}: {_where(report)}"]
+    lines = [f"accord check {escape_control(report.registry)}: {_where(report)}"]
     for finding in report.findings:
         where = escape_control(_path(prefix, finding.file) or report.registry)
         if finding.line is not None:
@@ -160,9 +167,10 @@ def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
     counts = _counts(report)
     icon = "❌" if report.failed(fail_on) else "✅"
     headline = (
-        f"Registry `{_shared_name(report)}`, {_where(report)}: {report.contracts} contract(s), "
-        f"{len(report.checked)} checked, {counts['error']} error(s), "
-        f"{counts['warning']} warning(s), {len(report.ignored)} ignored."
+        f"Registry `{_shared_name(report)}`, {_where(report, markdown_text)}: "
+        f"{_plural(report.contracts, 'contract')}, {len(report.checked)} checked, "
+        f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
+        f"{len(report.ignored)} ignored."
     )
     out = [f"## {icon} accord check", "", headline, ""]
     if report.active:
@@ -240,8 +248,8 @@ def _github(report: GateReport, prefix: str) -> str:
         )
     counts = _counts(report)
     lines.append(
-        f"accord check: {counts['error']} error(s), {counts['warning']} warning(s), "
-        f"{len(report.ignored)} ignored"
+        f"accord check: {_plural(counts['error'], 'error')}, "
+        f"{_plural(counts['warning'], 'warning')}, {len(report.ignored)} ignored"
     )
     return "\n".join(lines) + "\n"
 

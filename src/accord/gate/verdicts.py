@@ -20,7 +20,10 @@ loading and checking every version.
 
 A report is stored only when it reads back equal to itself (JSON cannot hold it
 otherwise: such a verdict is just recomputed), and a stored body that does not decode
-to a report is a miss. Nothing here can turn a damaged file into a verdict.
+to a report is a miss. Nothing here can turn a damaged file into a verdict. Consumer
+impacts are never encoded, so a whole run whose changes name a consumer (any status) is
+recomputed every time: a missed cache, not a stale one (``accord check``'s printed output
+is still kept, under the same run key, which reads every expectation and record file).
 
 Layer: gate.
 """

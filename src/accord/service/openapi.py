@@ -378,7 +378,9 @@ def import_openapi(
                 code="name-collision",
             )
         seen[key] = component
-        check_document(schema, file=display, limits=registry.settings.limits)
+        check_document(
+            schema, file=display, limits=registry.settings.limits, settings=registry.settings
+        )
         planned = None
         if contract_id not in registry:
             if not owner:
