@@ -532,6 +532,10 @@ def _tree_text(schema: Schema, limit: int = 16) -> str | None:
     Small: the local questions asked again are about one property's schema; a root
     document is asked once and not worth its text.
     """
+    if limit >= 3 and _one_flat_conjunct(schema):
+        # The local questions' shape, ``{"allOf": [leaf]}``: what the walk below finds
+        # for it (three containers, a tree), without the walk.
+        return _written(schema)
     seen: set[int] = set()
     stack: list[Any] = [schema]
     while stack:
@@ -557,10 +561,31 @@ def _tree_text(schema: Schema, limit: int = 16) -> str | None:
                 stack.extend(value)
         elif kind not in _JSON_SCALARS:
             return None
+    return _written(schema)
+
+
+def _written(schema: Schema) -> str | None:
     try:
         return write_json(schema)  # json.dumps(schema)
     except ValueError:  # a float json.dumps refuses
         return None
+
+
+def _one_flat_conjunct(schema: Schema) -> bool:
+    """Whether ``schema`` is ``{"allOf": [leaf]}`` with ``leaf`` an object of string keys
+    and plain JSON scalars (not ``schema`` itself)."""
+    if type(schema) is not dict or len(schema) != 1:
+        return False
+    members = schema.get("allOf")
+    if type(members) is not list or len(members) != 1:
+        return False
+    leaf = members[0]
+    return (
+        type(leaf) is dict
+        and leaf is not schema
+        and _STR.issuperset(map(type, leaf))
+        and _JSON_SCALARS.issuperset(map(type, leaf.values()))
+    )
 
 
 _WIDE = 4
@@ -574,7 +599,8 @@ def _over(values: Any, room: int) -> bool:
     pushed than the room left in ``seen``, its answer is None whatever they hold. A wide
     root (a 50-property object) is let go after this one count, not after 16 pops.
     """
-    return sum(type(v) is dict or type(v) is list for v in values) > room
+    kinds = list(map(type, values))  # counted in C: a wide root has thousands
+    return kinds.count(dict) + kinds.count(list) > room
 
 
 # (text of old, text of new, semantics, direction, step budget, unmodelled) of a small

@@ -368,7 +368,7 @@ class Refuter:
                     out.extend([v + 1, v - 1])
             for kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
                 v = s.get(kw)
-                if isinstance(v, int | float) and not isinstance(v, bool):
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
                     f = num(v)
                     out.extend(_as_json_number(f + d) for d in (0, 1, -1))
                     out.extend([float(f + num(0.5)), float(f - num(0.5))])

@@ -373,7 +373,7 @@ def _thaw_counted(node: Any, state: _Thawing) -> Any:
                     leaf = dict(v) if kind is dict else list(v)
                     done[id(v)] = (leaf, 1)
                     copied[k] = leaf
-                elif isinstance(v, dict | list):
+                elif isinstance(v, (dict, list)):  # a tuple: ``dict | list`` is built per call
                     copied[k] = _thaw_counted(v, state)
     elif _SCALARS.issuperset(map(type, node)):
         copied = list(node)
