@@ -757,11 +757,16 @@ class _Engine:
             if direction == "backward"
             else self._differing(sup_props, sub_props)
         )
+        # ``differing`` names keys both declare; a key SUP does not declare meets ``rest``.
+        # The keys are told apart in C, then read in SUB's order: most are in both.
+        only_sub = sub_props.keys() - sup_props.keys() if rest is not True else ()
+        asked = (
+            differing.union(k for k in only_sub if not same_text(sub_props[k], rest))
+            if only_sub
+            else differing
+        )
         pending = [
-            (mine, sup_props.get(key, rest))
-            for key, mine in sub_props.items()
-            if key in differing
-            or (key not in sup_props and rest is not True and not same_text(mine, rest))
+            (mine, sup_props.get(key, rest)) for key, mine in sub_props.items() if key in asked
         ]
         for mine, theirs in pending:
             # Phrased as the property's local question (``_local``): one answer for both.

@@ -228,7 +228,12 @@ class View:
         """
         found = self._values.get(keyword)
         if found is None:
-            found = self._values[keyword] = [(p, s[keyword]) for p, s in self.parts if keyword in s]
+            # A loop, not a comprehension: most views have one part, and most keywords
+            # asked are missed once (a comprehension is a function made per call).
+            found = self._values[keyword] = []
+            for p, s in self.parts:
+                if keyword in s:
+                    found.append((p, s[keyword]))
         return found
 
     def first(self, keyword: str) -> tuple[str, Any] | None:
@@ -349,7 +354,13 @@ class View:
             if isinstance(value, dict):
                 base = pointer + "/properties/"  # _pointer.join(pointer, "properties", name)
                 for name, sub in value.items():
-                    out.setdefault(name, []).append((base + _pointer.escape(name), sub))
+                    # ``_pointer.escape``'s common case inline (a wide object's names).
+                    token = (
+                        name
+                        if type(name) is str and "~" not in name and "/" not in name
+                        else _pointer.escape(name)
+                    )
+                    out.setdefault(name, []).append((base + token, sub))
         self._properties = out
         return out
 
