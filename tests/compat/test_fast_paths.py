@@ -393,6 +393,11 @@ def test_a_key_location_without_patterns_is_the_general_one(
     dicts = [ctx.add_doc(s) for s in schemas]
     paths = [(n, path) for n in dicts for path in key_subschemas(n.schema, key, regex_search)]
     assert _unpatterned_leaf(dicts, key) == all(is_leaf(_at(n.schema, p)) for n, p in paths)
+    for structural in (_closure._STRUCTURAL, _closure._REMOVAL_STRUCTURAL):
+        # Every key of a wide object at once: the same answer as key by key.
+        non_leaf = _closure._non_leaf_keys(dicts, "abcdef", structural)
+        for name in "abcdef":
+            assert (name not in non_leaf) == _unpatterned_leaf(dicts, name, structural)
 
     document = {"allOf": schemas, "properties": {key: {"allOf": schemas}}}
 
