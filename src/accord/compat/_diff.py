@@ -500,7 +500,7 @@ def _apply(root: Schema, ops: Sequence[PatchOp]) -> Schema:
                 # while its subschema, the root again through ``$ref``, is edited):
                 # the change has no OLD-with-this-change-alone to judge.
                 raise _pointer.Unresolvable(pointer) from None
-            if isinstance(child, dict | list) and id(child) not in fresh:
+            if isinstance(child, (dict, list)) and id(child) not in fresh:
                 child = dict(child) if isinstance(child, dict) else list(child)
                 node[key] = child
                 fresh.add(id(child))

@@ -361,7 +361,7 @@ class Refuter:
                 out.extend(s["enum"])
             for v in (
                 [s.get("const"), *(s.get("enum") or [])]
-                if isinstance(s.get("enum"), list | type(None))
+                if isinstance(s.get("enum"), (list, type(None)))
                 else []
             ):
                 if isinstance(v, int) and not isinstance(v, bool):
@@ -373,7 +373,7 @@ class Refuter:
                     out.extend(_as_json_number(f + d) for d in (0, 1, -1))
                     out.extend([float(f + num(0.5)), float(f - num(0.5))])
             m = s.get("multipleOf")
-            if isinstance(m, int | float) and not isinstance(m, bool) and m > 0:
+            if isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0:
                 f = num(m)
                 out.extend(_as_json_number(f * k) for k in (1, 2, 3, 5))
                 out.append(_as_json_number(f / 2))
