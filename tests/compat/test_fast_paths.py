@@ -393,6 +393,11 @@ def test_a_key_location_without_patterns_is_the_general_one(
     dicts = [ctx.add_doc(s) for s in schemas]
     paths = [(n, path) for n in dicts for path in key_subschemas(n.schema, key, regex_search)]
     assert _unpatterned_leaf(dicts, key) == all(is_leaf(_at(n.schema, p)) for n, p in paths)
+    for structural in (_closure._STRUCTURAL, _closure._REMOVAL_STRUCTURAL):
+        # Every key of a wide object at once: the same answer as key by key.
+        non_leaf = _closure._non_leaf_keys(dicts, "abcdef", structural)
+        for name in "abcdef":
+            assert (name not in non_leaf) == _unpatterned_leaf(dicts, name, structural)
 
     document = {"allOf": schemas, "properties": {key: {"allOf": schemas}}}
 
@@ -1129,6 +1134,48 @@ def test_a_wide_tree_is_let_go_where_the_full_walk_lets_it_go(value: Any) -> Non
     assert _tree_text(value) == _tree_text_walked(value)
 
 
+def _itself_in_its_allof() -> dict[str, Any]:
+    schema: dict[str, Any] = {}
+    schema["allOf"] = [schema]
+    return schema
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"allOf": [{"type": "string", "maxLength": 3}]},
+        {"allOf": [{}]},
+        {"allOf": [{"enum": ["a", "b"]}]},
+        {"allOf": [{"const": object()}]},
+        {"allOf": [{"const": (1, 2)}]},
+        {"allOf": [{1: "a"}]},
+        {"allOf": [{"maximum": float("nan")}]},
+        {"allOf": [True]},
+        {"allOf": [{"type": "string"}], "title": "t"},
+        _itself_in_its_allof(),
+    ],
+    ids=[
+        "leaf",
+        "empty",
+        "enum",
+        "object-const",
+        "tuple-const",
+        "int-key",
+        "nan",
+        "bool-member",
+        "beside-title",
+        "itself",
+    ],
+)
+def test_a_local_question_shape_gets_the_text_of_the_full_walk(value: Any) -> None:
+    """``{"allOf": [leaf]}`` (the local questions) is answered without the walk: the
+    same text, or None, as the walk, for every limit."""
+    from accord.compat._diff import _tree_text
+
+    for limit in (1, 2, 3, 4, 16):
+        assert _tree_text(value, limit) == _tree_text_walked(value, limit)
+
+
 @pytest.mark.parametrize(
     "schema",
     [
@@ -1372,3 +1419,19 @@ def test_a_schema_changed_in_place_is_not_written_out_to_be_told_from_the_old_on
         {"type": "object", "properties": props}, {"type": "object", "properties": dict(props)}
     )
     assert same.required_bump == "none"
+
+
+def test_a_number_range_reads_only_the_number_keywords() -> None:
+    """``Facets`` applies an atom's numeric bounds only when it has one of
+    ``NUMBER_KEYWORDS``: ``NumRange.apply`` reads nothing else."""
+    from accord.compat._prover import NumRange
+    from accord.core.vocabulary import NUMBER_KEYWORDS, SHAPES, TYPE_KEYWORDS
+
+    every = set().union(*TYPE_KEYWORDS.values(), *(set(t) for t in SHAPES.values()))
+    every |= {"type", "enum", "const", "format", "$ref", "not", "if", "then", "else"}
+    assert every >= NUMBER_KEYWORDS
+    for keyword in sorted(every):
+        for value in (3, 2.5):
+            found = NumRange()
+            found.apply({keyword: value})
+            assert (found != NumRange()) is (keyword in NUMBER_KEYWORDS), (keyword, value)

@@ -11,6 +11,7 @@ recursive schemas produce finitely many generated definitions.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,7 +115,10 @@ def _unpatterned_leaf(
     """Whether every subschema the object schemas ``dicts`` (none with
     ``patternProperties``) impose on the value of ``key`` is a leaf: a key's subschema
     is then ``properties[key]``, else ``additionalProperties`` (``key_subschemas``), so
-    a key costs a lookup per schema (most properties of a wide object are leaves)."""
+    a key costs a lookup per schema (most properties of a wide object are leaves).
+
+    The walks ask :func:`_non_leaf_keys` for every key at once; this is its key-by-key
+    definition (tests hold the two equal)."""
     for n in dicts:
         s = n.schema
         props = s.get("properties")
@@ -127,6 +131,33 @@ def _unpatterned_leaf(
         if isinstance(value, dict) and not structural.isdisjoint(value):
             return False
     return True
+
+
+def _non_leaf_keys(
+    dicts: list[Node], names: Iterable[str], structural: frozenset[str] = _STRUCTURAL
+) -> set[str]:
+    """The keys among ``names`` that are not :func:`_unpatterned_leaf` for ``dicts``
+    (and maybe others, never asked), each object schema read once: a wide object's
+    keys then cost one set lookup each instead of a call.
+
+    A key is not a leaf where some schema's ``properties`` holds it with a non-leaf
+    subschema, or where some schema does not name it and has a non-leaf
+    ``additionalProperties``: what :func:`_unpatterned_leaf` finds key by key.
+    """
+    out: set[str] = set()
+    for n in dicts:
+        s = n.schema
+        props = s.get("properties")
+        if not isinstance(props, dict):
+            props = {}
+        out.update(
+            k for k, v in props.items() if isinstance(v, dict) and not structural.isdisjoint(v)
+        )
+        if "additionalProperties" in s:
+            rest = s["additionalProperties"]
+            if isinstance(rest, dict) and not structural.isdisjoint(rest):
+                out.update(k for k in names if k not in props)
+    return out
 
 
 def _shared_pattern(pattern: str, loc: _Location, dicts: list[Node]) -> bool:
@@ -237,8 +268,9 @@ class _ClosureBuilder:
         else:
             # ``key_location`` for each key, a leaf found without key_subschemas.
             props = loc.props
+            non_leaf = _non_leaf_keys(dicts, loc.names)
             for k in loc.names:
-                props[k] = "leaf" if _unpatterned_leaf(dicts, k) else self.key_location(dicts, k)
+                props[k] = self.key_location(dicts, k) if k in non_leaf else "leaf"
             if "leaf" in props.values():
                 self._leaf()
         for p in loc.patterns:
@@ -742,11 +774,16 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
             unpatterned_o = not _has_patterns(dicts_o)
             risky_n = any(not x.schema.keys().isdisjoint(_KEY_FORBIDDING) for x in _dicts(app_n))
             plain_n = _plain_declarations(dicts_n) if unpatterned_o and not risky_n else None
-            for k, named_at in _named(app_o).items():
+            named_o = _named(app_o)
+            # ``_unpatterned_leaf(dicts_o, k, _REMOVAL_STRUCTURAL)`` is ``k not in non_leaf_o``.
+            non_leaf_o = (
+                _non_leaf_keys(dicts_o, named_o, _REMOVAL_STRUCTURAL) if unpatterned_o else set()
+            )
+            for k, named_at in named_o.items():
                 if (
                     plain_n is not None
                     and _plainly_satisfiable(plain_n.get(k, False))
-                    and _unpatterned_leaf(dicts_o, k, _REMOVAL_STRUCTURAL)
+                    and k not in non_leaf_o
                 ):
                     continue  # what the checks below find for ``k`` (``_plain_declarations``)
                 why = _forbidden(ctx, dicts_n, k)
@@ -775,7 +812,7 @@ def removals(old: Schema, new: Schema) -> list[Removal]:
                 # ``location_children(ctx, app_o, k)``, its nodes interned only when one
                 # is not a leaf (most properties of a wide object are leaves; a leaf
                 # names no key, so no Removal ever reads its node).
-                if unpatterned_o and _unpatterned_leaf(dicts_o, k, _REMOVAL_STRUCTURAL):
+                if unpatterned_o and k not in non_leaf_o:
                     continue
                 paths = [
                     (x, path) for x in dicts_o for path in key_subschemas(x.schema, k, regex_search)

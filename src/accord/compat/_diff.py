@@ -367,7 +367,9 @@ def _may_be_same(a: Any, b: Any) -> bool:
             return False
         if a.keys() != b.keys():
             # Only string keys are certain to dump differently when the key sets differ.
-            return not all(isinstance(k, str) for k in (*a, *b))
+            # Read in one C pass a side (a wide ``properties`` has thousands of keys);
+            # a key of a str subclass answers "maybe": the dumps decide it.
+            return not (_STR.issuperset(map(type, a)) and _STR.issuperset(map(type, b)))
         return all(_may_be_same(v, b[k]) for k, v in a.items())
     if isinstance(b, dict):
         return False
@@ -498,7 +500,7 @@ def _apply(root: Schema, ops: Sequence[PatchOp]) -> Schema:
                 # while its subschema, the root again through ``$ref``, is edited):
                 # the change has no OLD-with-this-change-alone to judge.
                 raise _pointer.Unresolvable(pointer) from None
-            if isinstance(child, dict | list) and id(child) not in fresh:
+            if isinstance(child, (dict, list)) and id(child) not in fresh:
                 child = dict(child) if isinstance(child, dict) else list(child)
                 node[key] = child
                 fresh.add(id(child))
@@ -530,6 +532,10 @@ def _tree_text(schema: Schema, limit: int = 16) -> str | None:
     Small: the local questions asked again are about one property's schema; a root
     document is asked once and not worth its text.
     """
+    if limit >= 3 and _one_flat_conjunct(schema):
+        # The local questions' shape, ``{"allOf": [leaf]}``: what the walk below finds
+        # for it (three containers, a tree), without the walk.
+        return _written(schema)
     seen: set[int] = set()
     stack: list[Any] = [schema]
     while stack:
@@ -555,10 +561,31 @@ def _tree_text(schema: Schema, limit: int = 16) -> str | None:
                 stack.extend(value)
         elif kind not in _JSON_SCALARS:
             return None
+    return _written(schema)
+
+
+def _written(schema: Schema) -> str | None:
     try:
         return write_json(schema)  # json.dumps(schema)
     except ValueError:  # a float json.dumps refuses
         return None
+
+
+def _one_flat_conjunct(schema: Schema) -> bool:
+    """Whether ``schema`` is ``{"allOf": [leaf]}`` with ``leaf`` an object of string keys
+    and plain JSON scalars (not ``schema`` itself)."""
+    if type(schema) is not dict or len(schema) != 1:
+        return False
+    members = schema.get("allOf")
+    if type(members) is not list or len(members) != 1:
+        return False
+    leaf = members[0]
+    return (
+        type(leaf) is dict
+        and leaf is not schema
+        and _STR.issuperset(map(type, leaf))
+        and _JSON_SCALARS.issuperset(map(type, leaf.values()))
+    )
 
 
 _WIDE = 4
@@ -572,7 +599,8 @@ def _over(values: Any, room: int) -> bool:
     pushed than the room left in ``seen``, its answer is None whatever they hold. A wide
     root (a 50-property object) is let go after this one count, not after 16 pops.
     """
-    return sum(type(v) is dict or type(v) is list for v in values) > room
+    kinds = list(map(type, values))  # counted in C: a wide root has thousands
+    return kinds.count(dict) + kinds.count(list) > room
 
 
 # (text of old, text of new, semantics, direction, step budget, unmodelled) of a small
@@ -729,11 +757,16 @@ class _Engine:
             if direction == "backward"
             else self._differing(sup_props, sub_props)
         )
+        # ``differing`` names keys both declare; a key SUP does not declare meets ``rest``.
+        # The keys are told apart in C, then read in SUB's order: most are in both.
+        only_sub = sub_props.keys() - sup_props.keys() if rest is not True else ()
+        asked = (
+            differing.union(k for k in only_sub if not same_text(sub_props[k], rest))
+            if only_sub
+            else differing
+        )
         pending = [
-            (mine, sup_props.get(key, rest))
-            for key, mine in sub_props.items()
-            if key in differing
-            or (key not in sup_props and rest is not True and not same_text(mine, rest))
+            (mine, sup_props.get(key, rest)) for key, mine in sub_props.items() if key in asked
         ]
         for mine, theirs in pending:
             # Phrased as the property's local question (``_local``): one answer for both.
@@ -1288,9 +1321,19 @@ class _Walker:
         old, new, here = site.old, site.new, site.instance_path
         monotone = site.monotone
         old_props, new_props = old.properties(), new.properties()
+        same, plain = self._same, self._same_defs
         for name, entries in old_props.items():
-            if name in new_props and not self._unchanged(entries, new_props[name]):
-                self.walk(entries, new_props[name], _pointer.join(here, name), monotone=monotone)
+            theirs = new_props.get(name)
+            if theirs is None:
+                continue
+            if plain and len(entries) == 1 and len(theirs) == 1:
+                # ``_unchanged``'s common case (one declaration a side, the same
+                # definitions), asked without its call: a wide object's keys.
+                if same(entries[0][1], theirs[0][1]):
+                    continue
+            elif self._unchanged(entries, theirs):
+                continue
+            self.walk(entries, theirs, _pointer.join(here, name), monotone=monotone)
         for keyword in ("additionalProperties", "items", "unevaluatedProperties"):
             a, b = old.values(keyword), new.values(keyword)
             if a and b and all(isinstance(v, dict) for _, v in (*a, *b)):

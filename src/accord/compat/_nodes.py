@@ -127,7 +127,7 @@ def _has_ref(schema: Any) -> bool:
             if "$ref" in v or "$dynamicRef" in v:
                 return True
             for x in v.values():
-                if isinstance(x, dict | list):
+                if isinstance(x, (dict, list)):  # a tuple: ``dict | list`` is built per call
                     push(x)
         elif isinstance(v, list):
             for x in v:
@@ -185,11 +185,11 @@ def may_contain(schema: Any, keys: Iterable[str]) -> bool:
             if len(v) <= _SMALL:
                 if not wanted.isdisjoint(v):
                     return True
-                stack.extend(x for x in v.values() if isinstance(x, dict | list))
+                stack.extend(x for x in v.values() if isinstance(x, (dict, list)))
                 continue
         elif isinstance(v, list):
             if len(v) <= _SMALL:
-                stack.extend(x for x in v if isinstance(x, dict | list))
+                stack.extend(x for x in v if isinstance(x, (dict, list)))
                 continue
         else:
             continue  # a scalar holds no object

@@ -238,7 +238,8 @@ _EXACT_INTS = 2**53  # every integer up to this is a float; past it, most are no
 
 
 def _is_number(value: Any) -> TypeGuard[int | float | Decimal]:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    # A tuple, not ``int | float | Decimal``: that union is built afresh at every call.
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def schema_number(value: int | float | Decimal) -> Fraction:
@@ -426,8 +427,9 @@ class Facets:
                 values = [s["const"]] if values is None else values
             if isinstance(s.get("enum"), list):
                 values = list(s["enum"]) if values is None else values
-            self.num["integer"].apply(s)
-            self.num["number"].apply(s)
+            if not NUMBER_KEYWORDS.isdisjoint(s):  # all ``apply`` reads (most atoms: none)
+                self.num["integer"].apply(s)
+                self.num["number"].apply(s)
             self._apply_scalar(s)
             if s.get("unevaluatedItems") is False and rest_keyword(s, "items") is None:
                 ev = static_evaluated(ctx, a, "unevaluatedItems", maybe=True)

@@ -361,19 +361,19 @@ class Refuter:
                 out.extend(s["enum"])
             for v in (
                 [s.get("const"), *(s.get("enum") or [])]
-                if isinstance(s.get("enum"), list | type(None))
+                if isinstance(s.get("enum"), (list, type(None)))
                 else []
             ):
                 if isinstance(v, int) and not isinstance(v, bool):
                     out.extend([v + 1, v - 1])
             for kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
                 v = s.get(kw)
-                if isinstance(v, int | float) and not isinstance(v, bool):
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
                     f = num(v)
                     out.extend(_as_json_number(f + d) for d in (0, 1, -1))
                     out.extend([float(f + num(0.5)), float(f - num(0.5))])
             m = s.get("multipleOf")
-            if isinstance(m, int | float) and not isinstance(m, bool) and m > 0:
+            if isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0:
                 f = num(m)
                 out.extend(_as_json_number(f * k) for k in (1, 2, 3, 5))
                 out.append(_as_json_number(f / 2))

@@ -86,9 +86,11 @@ def carry_defs(value: Any, old_root: Schema, new_root: Schema) -> list[PatchOp] 
 def _added_properties(site: Site, *, required: bool) -> Iterator[Hit]:
     old_props, new_props = site.old.properties(), site.new.properties()
     new_required = site.new.required()
-    for name, entries in new_props.items():
-        if name in old_props or (name in new_required) != required:
+    added = [name for name in new_props if name not in old_props]  # in NEW's order
+    for name in added:
+        if (name in new_required) != required:
             continue
+        entries = new_props[name]
         sub = entries[0][1]
         ops: list[PatchOp] | None = None
         carried = (

@@ -74,11 +74,12 @@ def same_text(a: Any, b: Any) -> bool:
             elif not same_text(value, other):
                 return False
         return True
-    if isinstance(a, list | tuple):
-        if not isinstance(b, list | tuple):
+    # Tuples, not ``list | tuple``: a union is built afresh at every call (a hot walk).
+    if isinstance(a, (list, tuple)):
+        if not isinstance(b, (list, tuple)):
             return False  # an array's text is never another value's
         return len(a) == len(b) and all(same_text(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(b, dict | list | tuple):
+    if isinstance(b, (dict, list, tuple)):
         return False
     ta, tb = type(a), type(b)
     if ta in _PLAIN and tb in _PLAIN:
@@ -94,7 +95,11 @@ _ABSENT: Any = object()
 
 
 def _str_keys(*objects: dict[Any, Any]) -> bool:
-    return all(type(k) is str for o in objects for k in o)
+    # One C pass an object (two wide ``properties`` of different sizes meet here).
+    return all(_STR.issuperset(map(type, o)) for o in objects)
+
+
+_STR = frozenset({str})
 
 
 def _texts_equal(a: Any, b: Any) -> bool:
@@ -223,7 +228,12 @@ class View:
         """
         found = self._values.get(keyword)
         if found is None:
-            found = self._values[keyword] = [(p, s[keyword]) for p, s in self.parts if keyword in s]
+            # A loop, not a comprehension: most views have one part, and most keywords
+            # asked are missed once (a comprehension is a function made per call).
+            found = self._values[keyword] = []
+            for p, s in self.parts:
+                if keyword in s:
+                    found.append((p, s[keyword]))
         return found
 
     def first(self, keyword: str) -> tuple[str, Any] | None:
@@ -290,7 +300,7 @@ class View:
 
     def int_facet(self, keyword: str, *, upper: bool) -> int | None:
         """Tightest of an integer facet over the conjuncts (``maxLength``: the minimum)."""
-        found = [int(v) for _, v in self.values(keyword) if isinstance(v, int | float | Decimal)]
+        found = [int(v) for _, v in self.values(keyword) if isinstance(v, (int, float, Decimal))]
         found = [v for v in found if not isinstance(v, bool)]
         if not found:
             return None
@@ -344,7 +354,13 @@ class View:
             if isinstance(value, dict):
                 base = pointer + "/properties/"  # _pointer.join(pointer, "properties", name)
                 for name, sub in value.items():
-                    out.setdefault(name, []).append((base + _pointer.escape(name), sub))
+                    # ``_pointer.escape``'s common case inline (a wide object's names).
+                    token = (
+                        name
+                        if type(name) is str and "~" not in name and "/" not in name
+                        else _pointer.escape(name)
+                    )
+                    out.setdefault(name, []).append((base + token, sub))
         self._properties = out
         return out
 

@@ -168,7 +168,7 @@ def _freeze(node: Any, memo: dict[int, Any]) -> Any:
 
 def thaw(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """A plain, mutable deep copy of a JSON document (frozen or not); sharing is kept."""
-    if not isinstance(value, dict | list):
+    if not isinstance(value, (dict, list)):  # a tuple: a union is built per call
         return value  # a scalar, or JSON text
     return _thaw(value, {} if memo is None else memo)
 

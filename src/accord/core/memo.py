@@ -41,7 +41,8 @@ class IdentityMemo(Generic[T]):
         self._lock = threading.Lock()
 
     def __call__(self, obj: Any, compute: Callable[[Any], T]) -> T:
-        if not isinstance(obj, dict | list):
+        # A tuple, not ``dict | list``: that union is built afresh at every call.
+        if not isinstance(obj, (dict, list)):
             return compute(obj)  # scalars and booleans are cheap and may be interned
         key = id(obj)
         entries, lock = self._entries, self._lock

@@ -151,11 +151,11 @@ def _children(value: Any, root: Any) -> Iterator[Any]:
                 target = _target(root, item)
                 if target is not None:
                     yield target
-            elif isinstance(item, dict | list):
+            elif isinstance(item, (dict, list)):
                 yield item
     else:
         for item in value:
-            if isinstance(item, dict | list):
+            if isinstance(item, (dict, list)):
                 yield item
 
 
@@ -197,7 +197,7 @@ def expanded_size(schema: Any, *, root: Any = None, cap: int) -> int:
     ``cap``. ``root`` is the document ``$ref`` pointers resolve in (``schema`` itself
     by default).
     """
-    if not isinstance(schema, dict | list):
+    if not isinstance(schema, (dict, list)):  # a tuple: a union is built per call
         return 0
     values = schema.values() if isinstance(schema, dict) else schema
     if _SCALARS.issuperset(map(type, values)) and (
@@ -373,7 +373,7 @@ def _thaw_counted(node: Any, state: _Thawing) -> Any:
                     leaf = dict(v) if kind is dict else list(v)
                     done[id(v)] = (leaf, 1)
                     copied[k] = leaf
-                elif isinstance(v, dict | list):
+                elif isinstance(v, (dict, list)):  # a tuple: ``dict | list`` is built per call
                     copied[k] = _thaw_counted(v, state)
     elif _SCALARS.issuperset(map(type, node)):
         copied = list(node)
