@@ -48,6 +48,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from accord.errors import AccordError, UsageError
+from accord.gate.git import NO_NETWORK_ARGS, NO_NETWORK_ENV, not_fetched
 
 __all__ = [
     "DEFAULT_BRANCH",
@@ -107,6 +108,10 @@ class RecordsResult:
         }
 
 
+# The git commands that reach a remote, run only when the caller asked for it.
+_NETWORK_COMMANDS = frozenset({"fetch", "push", "ls-remote"})
+
+
 class _GitFailed(Exception):
     def __init__(self, args: list[str], code: int, stderr: str) -> None:
         super().__init__(f"git {' '.join(args)} failed ({code}): {stderr.strip()}")
@@ -144,17 +149,26 @@ class _Git:
         check: bool = True,
     ) -> bytes:
         env = self.env if extra_env is None else {**self.env, **extra_env}
+        # Only the fetch and push the caller asked for reach a remote: every other call
+        # reads the local repository, and in a partial clone git would fetch a missing
+        # blob from the promisor remote (accord never fetches behind the user's back).
+        offline = args[0] not in _NETWORK_COMMANDS
+        if offline:
+            env = {**env, **NO_NETWORK_ENV}
         # The only place this module builds a git argv: callers put user-supplied
         # remotes and refs after "--" (or validate them with _check_remote/_check_branch).
         proc = subprocess.run(  # noqa: S603 - fixed git argv, no shell
-            ["git", "-C", str(self.repo), *args],  # noqa: S607 - git from PATH, like every git tool
+            ["git", *(NO_NETWORK_ARGS if offline else ()), "-C", str(self.repo), *args],  # noqa: S607 - git from PATH, like every git tool
             input=stdin,
             capture_output=True,
             env=env,
             check=False,
         )
         if check and proc.returncode != 0:
-            raise _GitFailed(list(args), proc.returncode, proc.stderr.decode(errors="replace"))
+            stderr = proc.stderr.decode(errors="replace")
+            if offline and "promisor remote" in stderr:
+                raise not_fetched(stderr.strip().splitlines()[-1])
+            raise _GitFailed(list(args), proc.returncode, stderr)
         return proc.stdout
 
     def rev(self, ref: str) -> str | None:
