@@ -22,6 +22,7 @@ __all__ = [
     "escape_output",
     "markdown_code",
     "markdown_text",
+    "plural",
     "short_repr",
 ]
 
@@ -47,6 +48,11 @@ def escape_control(text: str) -> str:
     'a\\\\u001b[2Jb\\\\u000ac'
     """
     return _UNSAFE_RE.sub(_visible, text)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 error``, ``2 errors`` (``nouns`` for an irregular plural: ``2 bodies``)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def markdown_code(text: str) -> str:
