@@ -328,6 +328,7 @@ def write_records(
         scratch = f"refs/accord/fetch/{uuid.uuid4().hex}"
         try:
             tip = _fetch(git, remote, branch, scratch) if push else git.rev(local_ref)
+            _refuse_case_twins(git, tip, paths)
             tree = _build_tree(git, tip, blobs)
             if tip is not None and git.run("rev-parse", f"{tip}^{{tree}}") == tree:
                 return RecordsResult(branch, tip, tuple(sorted(paths)), False, False, attempt)
@@ -354,6 +355,17 @@ def write_records(
         f"winning the race ({last})",
         code="records-conflict",
     )
+
+
+def _refuse_case_twins(git: _Git, tip: str | None, paths: Mapping[str, bytes]) -> None:
+    """Refuse a record whose path equals one on the branch (or another written) but for
+    case: one file on a case-insensitive file system, where ``records pull`` would
+    write one over the other."""
+    from accord.consumers._records import check_case_twins
+
+    listed = b"" if tip is None else git.run_bytes("ls-tree", "-r", "-z", "--name-only", tip)
+    names = [raw.decode("utf-8", "surrogateescape") for raw in listed.split(b"\0") if raw]
+    check_case_twins([path for path in paths if path not in names], against=names)
 
 
 def _fetch(git: _Git, remote: str, branch: str, scratch: str) -> str | None:
@@ -496,6 +508,7 @@ def read_records(
             ``records-collision`` when a record would replace a directory or symlink,
             ``records-bad-remote`` / ``records-bad-branch``.
     """
+    from accord.consumers._records import check_case_twins
     from accord.core.jsondoc import DEFAULT_MAX_BYTES, atomic_write
 
     if remote is not None:
@@ -524,6 +537,7 @@ def read_records(
         contents = {rel: git.run_bytes("cat-file", "blob", blob) for rel, blob in wanted.items()}
         for rel, data in contents.items():
             check_record(rel, data)
+        check_case_twins(contents)
         _check_targets(Path(into), sorted(contents))
         for rel in sorted(contents):
             target = Path(into) / rel
