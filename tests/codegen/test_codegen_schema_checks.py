@@ -38,6 +38,26 @@ def test_a_schema_check_refuses_is_not_generated(tmp_path: Path, cached: bool) -
     assert not out.exists()
 
 
+def test_a_rule_the_registry_downgrades_is_generated(tmp_path: Path) -> None:
+    """The registry's ``[lint.rules]`` apply (as ``check`` applies them), and they are
+    part of the cached check: removing the override refuses the version again."""
+    root, out = tmp_path / "contracts", tmp_path / "out"
+    nonportable = {"type": "object", "properties": {"a": {"type": "string", "pattern": "(?<=x)a"}}}
+    publish(root, {"b.two": {"1.0.0": nonportable}})
+    toml = root / "accord.toml"
+    toml.write_text(
+        '[lint.rules.schema-regex-nonportable]\nseverity = "warning"\n'
+        'reason = "reviewed in #42: lookbehind is fine here"\n'
+    )
+    cache = ContentCache(tmp_path / "cache")
+    assert generate_registry(root, out, cache=cache).written
+    toml.unlink()
+    (out / "accord_models" / "b" / "two" / "v1_0_0.py").unlink()  # not a whole no-op
+    with pytest.raises(RegistryError) as caught:
+        generate_registry(root, out, cache=cache)
+    assert [p.code for p in caught.value.problems] == ["schema-regex-nonportable"]
+
+
 def test_the_cli_exits_2_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
