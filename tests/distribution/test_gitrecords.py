@@ -16,7 +16,7 @@ from accord.distribution.records import (
     read_records,
     write_records,
 )
-from accord.errors import UsageError
+from accord.errors import AccordError, UsageError
 
 BRANCH = "accord-records"
 
@@ -231,3 +231,32 @@ def test_cli_push_then_pull(
         "verifications/orders/1.4.0.json",
     )
     assert (fresh / "environments" / "prod.toml").read_text() == env
+
+
+def test_a_partial_clone_missing_record_blobs_is_an_error_not_a_fetch(
+    origin: Path, tmp_path: Path
+) -> None:
+    """In a ``--filter=blob:none`` clone the records' blobs are fetched lazily from the
+    promisor remote when read: reading the local branch reached the network. Now lazy
+    fetching is off for every git call but the explicit fetch and push, and a missing
+    blob is a clear error telling the user to fetch it (the test failed before: git
+    fetched the blob and the read went on)."""
+    seed = clone(origin, tmp_path / "seed-records")
+    write_records(seed, {"verifications/orders/1.json": b"{}\n"}, message="one", push=True)
+    git("config", "uploadpack.allowFilter", "true", cwd=origin)
+    partial = tmp_path / "partial"
+    git("clone", "-q", "--filter=blob:none", origin.as_uri(), str(partial), cwd=tmp_path)
+    git("branch", BRANCH, f"origin/{BRANCH}", cwd=partial)
+    blob = git("rev-parse", f"{BRANCH}:verifications/orders/1.json", cwd=partial)
+    with pytest.raises(AccordError) as caught:
+        read_records(partial, tmp_path / "into", remote=None)
+    assert caught.value.code == "git-object-not-fetched"
+    assert "git fetch --refetch --no-filter" in str(caught.value)
+    missing = subprocess.run(
+        ["git", "cat-file", "-e", blob],
+        cwd=partial,
+        env={"GIT_NO_LAZY_FETCH": "1", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert missing.returncode != 0, "accord fetched a record's blob from the promisor remote"
+    assert not (tmp_path / "into").exists()

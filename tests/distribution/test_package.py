@@ -97,6 +97,22 @@ def test_wheel_follows_the_wheel_spec(registry: Path, tmp_path: Path) -> None:
         assert zinfo.date_time == (1980, 1, 1, 0, 0, 0)
 
 
+@pytest.mark.parametrize(
+    ("versions", "summary"),
+    [
+        (["1.0.0"], "1 contract, 1 published version"),
+        (["1.0.0", "1.1.0"], "1 contract, 2 published versions"),
+    ],
+)
+def test_summary_counts_read_as_english(tmp_path: Path, versions: list[str], summary: str) -> None:
+    """The Summary said "1 contracts, 1 published versions"."""
+    root = make_registry(tmp_path / "contracts", versions=dict.fromkeys(versions, V1))
+    wheel, path, _ = build(root, tmp_path / "dist")
+    info = path.name.split("-py3")[0] + ".dist-info"
+    meta = Parser().parsestr(wheel.read(f"{info}/METADATA").decode())
+    assert meta["Summary"] == f"accord contract registry: {summary}"
+
+
 def test_wheel_carries_the_published_registry_only(registry: Path, tmp_path: Path) -> None:
     wheel, _, _ = build(registry, tmp_path / "dist")
     data = sorted(

@@ -76,3 +76,19 @@ def test_a_bad_option_fails_the_startup_of_an_app_that_adds_the_middleware() -> 
     sent = lifespan_startup(app)
     assert sent[0]["type"] == "lifespan.startup.failed"
     assert "log_only" in sent[0]["message"]
+
+
+@pytest.mark.parametrize("key", ["HEAD /x", "head /x"])
+@pytest.mark.parametrize(
+    "contract",
+    [{"response": MONEY}, {"response": {200: MONEY}}, {"request": MONEY, "response": MONEY}],
+    ids=["one", "by-status", "with-request"],
+)
+def test_a_response_contract_on_a_head_route_is_refused(key: str, contract: Any) -> None:
+    """A HEAD response has no body (RFC 9110 9.3.2): its contract failed every answer
+    (500 on the always empty body). Refused when the middleware is built."""
+    with pytest.raises(UsageError) as caught:
+        ContractMiddleware(FastAPI(), routes={key: contract}, registry=CONTRACTS)
+    assert caught.value.code == "usage"
+    assert repr(key) in caught.value.message
+    assert "HEAD" in caught.value.message

@@ -103,7 +103,8 @@ def test_crafted_branch_rewrites_nothing(
         pytest.param("verifications/users/1.0.0.txt", record(), id="wrong-suffix"),
         pytest.param("verifications/users/x/1.0.0.json", record(), id="too-deep"),
         pytest.param("verifications/1.0.0.json", record(), id="too-shallow"),
-        pytest.param("verifications/Users/1.0.0.json", record("Users"), id="bad-provider"),
+        # (not "Users": a case twin of users/, which the writer refuses)
+        pytest.param("verifications/Orders/1.0.0.json", record("Orders"), id="bad-provider"),
         pytest.param("verifications/users/-1.json", record(version="-1"), id="bad-version"),
         pytest.param("verifications/users/1.0.0.json", b"{not json", id="not-json"),
         pytest.param("verifications/users/1.0.0.json", b"{}", id="not-a-record"),

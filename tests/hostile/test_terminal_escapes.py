@@ -8,6 +8,7 @@ output goes through ``accord.core.text`` (one escape), and a name cannot start a
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -26,13 +27,35 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
     "char",
     ["\x00", "\x07", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9b", "\x9f"]
     + [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2066, 0x206A)],
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\ud800", "\udcfe", "\udfff"],
 )
 def test_every_unsafe_character_is_escaped(char: str) -> None:
     assert char not in escape_control(f"a{char}b")
     assert char not in escape_output(f"a{char}b\n")
     assert char not in escape_output(f"a{char}b\n", sgr=ACCORD_SGR)
     assert escape_control(f"a{char}b") == f"a\\u{ord(char):04x}b"
+
+
+@pytest.mark.parametrize("command", ["lint", "check", "list"])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_non_utf8_file_name_is_reported_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, fmt: str
+) -> None:
+    """A file name that is not UTF-8 reaches Python as lone surrogates (surrogateescape):
+    printed raw to a UTF-8 stream it raised UnicodeEncodeError (``lint``: an internal
+    error, exit 3). Lone surrogates are escaped as every unsafe character is."""
+    root = tmp_path / "contracts"
+    publish(root, "orders.created", {"1.0.0": {"$schema": DIALECT, "type": "object"}})
+    os.mkdir(os.fsencode(root / "orders") + b"/bad\xfe")
+    (root / "orders" / "created" / os.fsdecode(b"1.\xff.schema.json")).write_text("{}")
+    argv = [command, "--registry", str(root)]
+    code = main([*argv, "--format", fmt] if fmt == "json" else argv)
+    out, err = capsys.readouterr()
+    assert code == 2, out + err
+    assert "\\udcfe" in out + err
+    assert "internal error" not in err
+    assert not re.search("[\ud800-\udfff]", out + err)
 
 
 def test_newlines_stay_in_outputs_not_in_fields() -> None:

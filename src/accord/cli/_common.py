@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from accord.core import jsondoc as _jsondoc
+from accord.core.text import plural as plural  # noqa: PLC0414 - re-exported for the commands
 
 if TYPE_CHECKING:
     from accord.errors import Problem
@@ -171,11 +172,6 @@ def write_warnings(problems: Sequence[Problem]) -> None:
     err = cast(TextIO, TerminalSafeWriter(sys.stderr))
     for problem in problems:
         err.write(f"warning[{problem.code}]: {problem.location()}: {problem.message}\n")
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``1 error``, ``2 errors`` (``nouns`` for an irregular plural: ``2 bodies``)."""
-    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:

@@ -50,7 +50,7 @@ from accord.core.jsondoc import (
 )
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
-from accord.errors import AccordError, UsageError
+from accord.errors import AccordError, Problem, RegistryError, UsageError
 from accord.validation import backends as _backends
 
 if TYPE_CHECKING:
@@ -280,17 +280,31 @@ class _Sources:
         v = self.version
         return make_key(kind, self._identity, v.ref, v.file, v.digest, self.package, *parts)
 
-    def input_key(self) -> str:
-        """:func:`_input_key` of the version."""
+    def schema_errors(self) -> list[Problem]:
+        """The errors the registry's own checks find in the version's schema
+        (:meth:`~accord.registry.model.Registry.schema_problems`, what ``check`` runs)."""
+        problems = self.registry.schema_problems(self.version)
+        return [p for p in problems if p.severity == "error"]
+
+    def input_key(self) -> tuple[str, list[Problem]]:
+        """:func:`_input_key` of the version, and the errors of its schema.
+
+        The schema is checked when the key is computed, and only a key whose version
+        passed is kept: a key read from the cache is a version already checked (with
+        the same sources, accord and ``[lint.rules]``), so a no-op checks nothing.
+        """
         if self.cache is None:
-            return _input_key(self.canonical(), self.version, self.package)
-        source = self._key(_INPUT_KIND, GENERATOR_VERSION, OPTIONS_KEY)
+            return _input_key(self.canonical(), self.version, self.package), self.schema_errors()
+        rules = sorted((code, o.severity) for code, o in self.registry.settings.lint_rules.items())
+        source = self._key(_INPUT_KIND, GENERATOR_VERSION, OPTIONS_KEY, json.dumps(rules))
         kept = self.cache.get(_INPUT_KIND, source)
         if kept is not None and _SHA.fullmatch(kept):
-            return kept.decode("ascii")
+            return kept.decode("ascii"), []
+        errors = self.schema_errors()
         key = _input_key(self.canonical(), self.version, self.package)
-        self.cache.put(_INPUT_KIND, source, key.encode("ascii"))
-        return key
+        if not errors:
+            self.cache.put(_INPUT_KIND, source, key.encode("ascii"))
+        return key, errors
 
     def _fast_source(self) -> str:
         generator = f"{FAST_GENERATOR} {fast_generator_version()}"
@@ -403,7 +417,9 @@ def generate_package(
 
     Raises:
         RegistryError: a version the registry's load left unread is refused (every
-            version is checked first, as a load with ``check_all`` checks it).
+            version is checked first, as a load with ``check_all`` checks it), and so
+            is a version whose schema ``accord check`` refuses (an invalid ``pattern``:
+            :meth:`~accord.registry.model.Registry.schema_problems`); nothing is written.
         UsageError: bad package name.
         SchemaError: a schema carries an unsafe key or a dangling ``$ref``.
         CodegenError: the generator is unavailable or its output was refused.
@@ -433,6 +449,7 @@ def generate_package(
     fast_index: dict[str, str] = {}
     fast_skipped: dict[str, str] = {}
     published = _published(registry)
+    refused: list[Problem] = []
     model_rels = {_module_rel(registry, v, package) for v in published}
 
     with _backends.memo_patterns():  # each distinct pattern probed once per run
@@ -451,7 +468,10 @@ def generate_package(
                 f"Models of {contract.id}, one module per version.",
             )
             sources = _Sources(registry, version, package, cache)
-            key = sources.input_key()
+            key, errors = sources.input_key()
+            if errors:  # reported with every other version's once all are checked
+                refused.extend(errors)
+                continue
             data = _unchanged(old_modules.get(rel), key, out_dir, rel)
             if data is None:
                 data = render_version(
@@ -497,6 +517,8 @@ def generate_package(
             fast_index[version.ref] = module + "_fast"
 
     report_progress(progress, len(published), len(published), "")
+    if refused:
+        raise RegistryError(refused, root=str(registry.root))
     lock_lines = "".join(sorted(f"{ref} {digest}\n" for ref, _, _, digest in index))
     for rel, doc in dirs.items():
         if rel == f"{package}/__init__.py":

@@ -46,6 +46,7 @@ __all__ = [
     "RECORD_FORMAT_VERSION",
     "VERIFICATIONS_DIR",
     "VERSION_LABEL",
+    "check_case_twins",
     "check_version_label",
     "is_pending",
     "is_version_label",
@@ -97,6 +98,28 @@ def check_version_label(version: object) -> str:
             code="record-bad-version",
         )
     return version
+
+
+def check_case_twins(paths: Iterable[str], *, against: Iterable[str] = ()) -> None:
+    """Refuse a path of ``paths`` equal to another of them, or to one of ``against``,
+    but for case: version labels differing only in case (``1.0.0-RC``, ``1.0.0-rc``)
+    name one file on a case-insensitive file system (macOS, Windows), where one record
+    would overwrite or merge into the other.
+
+    Raises:
+        DocumentError: ``record-case-clash``.
+    """
+    seen = {path.lower(): path for path in against}
+    for path in sorted(paths):
+        other = seen.setdefault(path.lower(), path)
+        if other != path:
+            raise DocumentError(
+                f"records {other!r} and {path!r} differ only in case: on a case-insensitive "
+                "file system (macOS, Windows) they are one file, so neither is read or "
+                "written; record the version under one spelling and remove the other",
+                code="record-case-clash",
+                file=path,
+            )
 
 
 def record_path(root: Path, provider: str, provider_version: str) -> Path:
@@ -207,8 +230,10 @@ def load_records(root: Path, provider: str | None = None) -> list[dict[str, Any]
     if not base.is_dir():
         return []
     pattern = f"{provider}/*.json" if provider else "*/*.json"
+    paths = sorted(base.glob(pattern))
+    check_case_twins(path.relative_to(root).as_posix() for path in paths)
     records = []
-    for path in sorted(base.glob(pattern)):
+    for path in paths:
         file = path.relative_to(root).as_posix()
         refuse_links_below(root, file, action="read")
         records.append(_check(load_path(path), file))

@@ -22,12 +22,15 @@ __all__ = [
     "escape_output",
     "markdown_code",
     "markdown_text",
+    "plural",
     "short_repr",
 ]
 
 # C0 controls, DEL, C1 controls, the Unicode line and paragraph separators (line
-# ends for str.splitlines and browsers), bidi embeddings/overrides and isolates.
-_UNSAFE = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# ends for str.splitlines and browsers), bidi embeddings/overrides and isolates, and
+# lone surrogates: a file name that is not UTF-8 reaches Python through surrogateescape,
+# and a UTF-8 stream refuses to write one (UnicodeEncodeError).
+_UNSAFE = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
 
 
@@ -45,6 +48,11 @@ def escape_control(text: str) -> str:
     'a\\\\u001b[2Jb\\\\u000ac'
     """
     return _UNSAFE_RE.sub(_visible, text)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 error``, ``2 errors`` (``nouns`` for an irregular plural: ``2 bodies``)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def markdown_code(text: str) -> str:
@@ -120,7 +128,7 @@ def did_you_mean(name: str, known: Iterable[str], *, none: str = "none is record
 # What a whole rendered output may keep: newlines and tabs, and (only when colour is on,
 # i.e. on a terminal) SGR colour sequences made of accord's own style parameters.
 _OUTPUT_UNSAFE_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 _SGR_RE = re.compile("(\x1b\\[[0-9;]{1,16}m)")
 # bold, dim, red, green, yellow, cyan, reset: what cli._common.style and the gate use.

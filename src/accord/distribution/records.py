@@ -48,6 +48,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from accord.errors import AccordError, UsageError
+from accord.gate.git import NO_NETWORK_ARGS, NO_NETWORK_ENV, not_fetched
 
 __all__ = [
     "DEFAULT_BRANCH",
@@ -107,6 +108,10 @@ class RecordsResult:
         }
 
 
+# The git commands that reach a remote, run only when the caller asked for it.
+_NETWORK_COMMANDS = frozenset({"fetch", "push", "ls-remote"})
+
+
 class _GitFailed(Exception):
     def __init__(self, args: list[str], code: int, stderr: str) -> None:
         super().__init__(f"git {' '.join(args)} failed ({code}): {stderr.strip()}")
@@ -144,17 +149,26 @@ class _Git:
         check: bool = True,
     ) -> bytes:
         env = self.env if extra_env is None else {**self.env, **extra_env}
+        # Only the fetch and push the caller asked for reach a remote: every other call
+        # reads the local repository, and in a partial clone git would fetch a missing
+        # blob from the promisor remote (accord never fetches behind the user's back).
+        offline = args[0] not in _NETWORK_COMMANDS
+        if offline:
+            env = {**env, **NO_NETWORK_ENV}
         # The only place this module builds a git argv: callers put user-supplied
         # remotes and refs after "--" (or validate them with _check_remote/_check_branch).
         proc = subprocess.run(  # noqa: S603 - fixed git argv, no shell
-            ["git", "-C", str(self.repo), *args],  # noqa: S607 - git from PATH, like every git tool
+            ["git", *(NO_NETWORK_ARGS if offline else ()), "-C", str(self.repo), *args],  # noqa: S607 - git from PATH, like every git tool
             input=stdin,
             capture_output=True,
             env=env,
             check=False,
         )
         if check and proc.returncode != 0:
-            raise _GitFailed(list(args), proc.returncode, proc.stderr.decode(errors="replace"))
+            stderr = proc.stderr.decode(errors="replace")
+            if offline and "promisor remote" in stderr:
+                raise not_fetched(stderr.strip().splitlines()[-1])
+            raise _GitFailed(list(args), proc.returncode, stderr)
         return proc.stdout
 
     def rev(self, ref: str) -> str | None:
@@ -314,6 +328,7 @@ def write_records(
         scratch = f"refs/accord/fetch/{uuid.uuid4().hex}"
         try:
             tip = _fetch(git, remote, branch, scratch) if push else git.rev(local_ref)
+            _refuse_case_twins(git, tip, paths)
             tree = _build_tree(git, tip, blobs)
             if tip is not None and git.run("rev-parse", f"{tip}^{{tree}}") == tree:
                 return RecordsResult(branch, tip, tuple(sorted(paths)), False, False, attempt)
@@ -340,6 +355,17 @@ def write_records(
         f"winning the race ({last})",
         code="records-conflict",
     )
+
+
+def _refuse_case_twins(git: _Git, tip: str | None, paths: Mapping[str, bytes]) -> None:
+    """Refuse a record whose path equals one on the branch (or another written) but for
+    case: one file on a case-insensitive file system, where ``records pull`` would
+    write one over the other."""
+    from accord.consumers._records import check_case_twins
+
+    listed = b"" if tip is None else git.run_bytes("ls-tree", "-r", "-z", "--name-only", tip)
+    names = [raw.decode("utf-8", "surrogateescape") for raw in listed.split(b"\0") if raw]
+    check_case_twins([path for path in paths if path not in names], against=names)
 
 
 def _fetch(git: _Git, remote: str, branch: str, scratch: str) -> str | None:
@@ -482,6 +508,7 @@ def read_records(
             ``records-collision`` when a record would replace a directory or symlink,
             ``records-bad-remote`` / ``records-bad-branch``.
     """
+    from accord.consumers._records import check_case_twins
     from accord.core.jsondoc import DEFAULT_MAX_BYTES, atomic_write
 
     if remote is not None:
@@ -510,6 +537,7 @@ def read_records(
         contents = {rel: git.run_bytes("cat-file", "blob", blob) for rel, blob in wanted.items()}
         for rel, data in contents.items():
             check_record(rel, data)
+        check_case_twins(contents)
         _check_targets(Path(into), sorted(contents))
         for rel in sorted(contents):
             target = Path(into) / rel

@@ -69,6 +69,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord._version import __version__
+from accord.core.text import plural
 from accord.errors import RegistryError, UsageError
 
 if TYPE_CHECKING:
@@ -430,8 +431,8 @@ def _models(
 
 def _summary(registry: Registry) -> str:
     return (
-        f"accord contract registry: {len(registry)} contracts, "
-        f"{len(registry.lock)} published versions"
+        f"accord contract registry: {plural(len(registry), 'contract')}, "
+        f"{plural(len(registry.lock), 'published version')}"
     )
 
 

@@ -31,11 +31,14 @@ from typing import TypeVar
 from accord.errors import UsageError
 
 __all__ = [
+    "NO_NETWORK_ARGS",
+    "NO_NETWORK_ENV",
     "GitTree",
     "WorktreeState",
     "blob_id",
     "is_shallow",
     "merge_base",
+    "not_fetched",
     "read_tree",
     "remembered",
     "repo_root",
@@ -91,10 +94,11 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None, check: bool = True)
     env = dict(os.environ)
     # Never prompt, never page, never read the user's replace refs or grafts.
     env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_NO_REPLACE_OBJECTS": "1"})
+    env.update(NO_NETWORK_ENV)
     try:
         # The executable is git from PATH and every argument is a list item: no shell.
         done = subprocess.run(  # noqa: S603
-            ["git", "-C", str(repo), *args],  # noqa: S607
+            ["git", *NO_NETWORK_ARGS, "-C", str(repo), *args],  # noqa: S607
             input=stdin,
             capture_output=True,
             env=env,
@@ -106,8 +110,33 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None, check: bool = True)
         ) from None
     if check and done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
+        if "promisor remote" in message:
+            raise not_fetched(message.splitlines()[-1])
         raise UsageError(f"git {args[0]} failed: {message}", code="git-failed")
     return done.stdout
+
+
+# A partial clone (``--filter=blob:none``) fetches a missing object from its promisor
+# remote when asked for it; accord never reaches the network at run time. Lazy fetching
+# is off (GIT_NO_LAZY_FETCH: git >= 2.44, and 2.39.4+/2.43.4+ security releases) and, for
+# any git that ignores it, every transport is refused, so the fetch it starts fails.
+NO_NETWORK_ENV = MappingProxyType(
+    {"GIT_NO_LAZY_FETCH": "1", "GIT_PROTOCOL_FROM_USER": "0", "GIT_TERMINAL_PROMPT": "0"}
+)
+NO_NETWORK_ARGS = ("-c", "protocol.allow=never")
+
+NOT_FETCHED_HINT = (
+    "this is a partial clone (--filter) and accord never fetches: fetch the objects "
+    "yourself (`git fetch --refetch --no-filter origin`, or a full clone)"
+)
+
+
+def not_fetched(detail: str) -> UsageError:
+    """The error for an object a partial clone does not hold (``detail``: git's words)."""
+    return UsageError(
+        f"a git object accord needs is not in the repository ({detail}): {NOT_FETCHED_HINT}",
+        code="git-object-not-fetched",
+    )
 
 
 def repo_root(path: Path) -> Path:
@@ -383,6 +412,18 @@ def submodule_at(repo: Path, commit: str, paths: Iterable[str]) -> str | None:
     return next((p for p in wanted if p in links), None)
 
 
+def _is_partial(repo: Path) -> bool:
+    """Whether ``repo`` is a partial clone (it names a promisor remote)."""
+    out = _git(
+        repo,
+        "config",
+        "--get-regexp",
+        r"^(remote\..*\.promisor|extensions\.partialclone)$",
+        check=False,
+    )
+    return bool(out.strip())
+
+
 def _cat_blobs(repo: Path, ids: list[str]) -> dict[str, bytes]:
     """Read blobs through one ``git cat-file --batch`` process."""
     unique = list(dict.fromkeys(ids))
@@ -393,6 +434,8 @@ def _cat_blobs(repo: Path, ids: list[str]) -> dict[str, bytes]:
         end = out.index(b"\n", at)
         header = out[at:end].decode("ascii").split(" ")
         if len(header) != 3:  # "<oid> missing"
+            if _is_partial(repo):
+                raise not_fetched(f"object {oid}")
             raise UsageError(f"git object {oid} is missing from the repository", code="git-failed")
         size = int(header[2])
         contents[oid] = out[end + 1 : end + 1 + size]

@@ -53,7 +53,17 @@ def _target(root: str | Path, relpath: str) -> Path:
             code="record-bad-name",
         )
     _refuse_symlinks(root, pure.parts)
-    return root.joinpath(*pure.parts)
+    path = root.joinpath(*pure.parts)
+    if path.parent.is_dir():
+        # The names as stored: on a case-insensitive file system `1.0.0-rc.json` would
+        # open (and replace) an existing `1.0.0-RC.json`.
+        from accord.consumers._records import check_case_twins
+
+        parent = PurePosixPath(*pure.parts[:-1])
+        check_case_twins(
+            [pure.as_posix()], against=[str(parent / n) for n in os.listdir(path.parent)]
+        )
+    return path
 
 
 def _refuse_symlinks(root: Path, parts: tuple[str, ...]) -> None:

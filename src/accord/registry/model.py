@@ -866,6 +866,16 @@ class Registry:
         if any(p.severity == "error" for p in problems):
             raise RegistryError(_dedupe(problems), root=str(self.root))
 
+    def schema_problems(self, version: ContractVersion) -> list[Problem]:
+        """Every problem of ``version``'s schema, as a load that trusts no lock line
+        reports it (:func:`check_schema`, then the registry's ``[lint.rules]``): a load
+        skips it for the bytes the lock names, which passed the gate when they landed.
+        ``accord codegen`` runs it on each version it generates."""
+        problems = check_schema(
+            version.document, file=version.file, pointer="", require_object_root=True
+        )
+        return _apply_overrides(problems, self.settings)
+
     @classmethod
     def discover(cls, path: str | os.PathLike[str] | None = None) -> Registry:
         """Load the registry at ``path``, else the one discovery finds: ``ACCORD_REGISTRY``,

@@ -301,6 +301,14 @@ class ContractMiddleware:
                         code="usage",
                     )
                 spec = _route_contract(key, value)
+                if method.upper() == "HEAD" and spec.response:
+                    # RFC 9110 9.3.2: a HEAD response has no content, so a response
+                    # contract would fail every answer (500 on the empty body).
+                    raise UsageError(
+                        f"route key {key!r}: a HEAD response has no content, so no response "
+                        "contract can check it (give the contract to the GET route)",
+                        code="usage",
+                    )
                 compiled = _Compiled(
                     request=validator(spec.request, registry=reg) if spec.request else None,
                     spec=spec,
