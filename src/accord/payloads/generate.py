@@ -20,6 +20,7 @@ import copy
 import json
 import math
 import random
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from accord.payloads.regex import (
     matching_strings,
     search,
 )
+from accord.validation.dialect import Declared
 from accord.validation.offline import rs_validator
 from accord.validation.reference import reference_validator
 
@@ -67,6 +69,7 @@ _INF = 10**9
 _ATTEMPTS = 6  # tries per location before giving up there
 _BUDGET = 4000  # emitted values per payload: generation always terminates
 _BIG = 2**64
+_FLOAT_MAX = Fraction(sys.float_info.max)
 _ROOT_URI = "urn:accord:generate"
 
 
@@ -82,10 +85,17 @@ def _dump_key(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def _to_json_number(value: Fraction) -> int | float:
+def _to_json_number(value: Fraction) -> int | float | None:
+    """``value`` as Python's JSON number: an int when integral, else a float (``None``
+    past the float range, where a fraction has no JSON value accord could hand out)."""
     if value.denominator == 1:
         return int(value)
-    return float(value)
+    return float(value) if _in_float_range(value) else None
+
+
+def _in_float_range(value: Fraction) -> bool:
+    # A bound such as 10**400 is a JSON number; float() of it raises OverflowError.
+    return abs(value) <= _FLOAT_MAX
 
 
 def _fraction(value: Any) -> Fraction | None:
@@ -351,6 +361,10 @@ _DOC_CACHE_MAX = 256
 
 def _document(schema: Schema) -> _Document:
     key = json.dumps(schema, sort_keys=True, default=str)
+    if isinstance(schema, Declared):
+        # Decided in its declared dialect: the same 2020-12 form written as a 2020-12
+        # document is another document (draft-07 asserts `contentEncoding`, 2020-12 not).
+        key = json.dumps([key, schema.dialect, schema.declared], sort_keys=True, default=str)
     with _doc_lock:
         hit = _doc_cache.get(key)
     if hit is not None:
@@ -386,8 +400,10 @@ def _fixed_numbers(view: _View, step: Fraction | None) -> list[Fraction]:
         if bound is None:
             continue
         raw += [bound, bound + sign, bound + sign * Fraction(1, 2)]
-        if excl:
-            raw.append(Fraction(math.nextafter(float(bound), sign * math.inf)))
+        if excl and _in_float_range(bound):
+            after = math.nextafter(float(bound), sign * math.inf)
+            if math.isfinite(after):
+                raw.append(Fraction(after))
         raw.append(bound + sign * 1000)
     if lo is not None and hi is not None:
         raw.append((lo + hi) / 2)
@@ -404,7 +420,7 @@ def _filter_numbers(
         if value in seen:
             continue
         seen.add(value)
-        if integer and value.denominator != 1:
+        if value.denominator != 1 and (integer or not _in_float_range(value)):
             continue
         if lo is not None and (value < lo or (value == lo and view.lo_excl)):
             continue
@@ -777,9 +793,13 @@ class _Generator:
             value = candidates[self.turn((key, "number"), len(candidates))]
             if attempt > 0:
                 value = candidates[self.rng.randrange(len(candidates))]
-        if not integer and step is None and mode == "random" and self.rng.random() < 0.3:
+        as_float = not integer and step is None and mode == "random"
+        if as_float and self.rng.random() < 0.3 and _in_float_range(value):
             return float(value)
-        return _to_json_number(value)
+        found = _to_json_number(value)
+        if found is None:
+            raise _Fail  # the candidates are in the float range: never reached
+        return found
 
     def number_candidates(
         self, view: _View, step: Fraction | None, *, integer: bool
@@ -857,6 +877,9 @@ class _Generator:
         if mode == "min":
             return ["a" * low] if low else [""]
         top = high if high is not None else max(low, 12)
+        # A length bound is drawn at, not materialised past MAX_WITNESS_SIZE: `maxLength:
+        # 1000000000` made a 1 GB string (and a hang) at every such location.
+        top = min(top, max(low, MAX_WITNESS_SIZE))
         out = ["x" * low, "x" * top] if mode == "max" else []
         alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- éü日😀"
         if mode == "random" and self.rng.random() < 0.5:
@@ -1382,7 +1405,8 @@ def _near_values(value: Any, members: list[Any]) -> list[Any]:
     if isinstance(value, int | float):
         numbers = [m for m in members if isinstance(m, int | float) and not isinstance(m, bool)]
         top = max(numbers, key=Fraction) if numbers else value
-        return [_to_json_number(Fraction(top) + 1), _to_json_number(Fraction(value) + 1)]
+        near = (_to_json_number(Fraction(top) + 1), _to_json_number(Fraction(value) + 1))
+        return [v for v in near if v is not None]
     if isinstance(value, str):
         return [value + "_x", "__accord_not_in_enum__", ""]
     if isinstance(value, list):
@@ -1397,7 +1421,7 @@ def _string_breaks(node: dict[str, Any], value: str) -> Iterator[tuple[str, Any]
     if isinstance(low, int) and low > 0:
         yield "minLength", value[: low - 1]
     high = node.get("maxLength")
-    if isinstance(high, int):
+    if isinstance(high, int) and high < MAX_WITNESS_SIZE:
         pad = value[-1:] or "a"
         yield "maxLength", value + pad * (high + 1 - len(value))
     pattern = node.get("pattern")
@@ -1449,15 +1473,17 @@ def _number_breaks(node: dict[str, Any], value: Any) -> Iterator[tuple[str, Any]
             index = math.floor(k) if exclusive else math.ceil(k) - 1
         else:
             index = math.ceil(k) if exclusive else math.floor(k) + 1
-        yield keyword, _to_json_number(index * unit)
-        if exclusive:
-            yield keyword, _to_json_number(bound)
+        for across in (index * unit, bound if exclusive else None):
+            found = None if across is None else _to_json_number(across)
+            if found is not None:
+                yield keyword, found
     if grid is not None:
         current = Fraction(value) if not isinstance(value, float) else Fraction(str(value))
         for delta in (Fraction(1), grid / 2, grid + grid / 2):
             candidate = current + delta
-            if (candidate / grid).denominator != 1:
-                yield "multipleOf", _to_json_number(candidate)
+            found = _to_json_number(candidate)
+            if (candidate / grid).denominator != 1 and found is not None:
+                yield "multipleOf", found
 
 
 def _object_breaks(
@@ -1503,7 +1529,7 @@ def _object_breaks(
         keep = dict(list(value.items())[: low - 1])
         yield "minProperties", keep
     high = node.get("maxProperties")
-    if isinstance(high, int):
+    if isinstance(high, int) and high < MAX_WITNESS_SIZE:
         grown = dict(value)
         filler = next(iter(value.values()), None)
         index = 0
@@ -1530,7 +1556,7 @@ def _array_breaks(
     if isinstance(low, int) and low > 0:
         yield "minItems", value[: low - 1]
     high = node.get("maxItems")
-    if isinstance(high, int):
+    if isinstance(high, int) and high < MAX_WITNESS_SIZE:
         filler = value[-1] if value else None
         yield "maxItems", value + [copy.deepcopy(filler) for _ in range(high + 1 - len(value))]
     if node.get("uniqueItems") is True and value:
@@ -1555,6 +1581,6 @@ def _array_breaks(
         if isinstance(low_c, int) and low_c > 0:
             yield "contains", others + matching[: low_c - 1]
         high_c = node.get("maxContains")
-        if isinstance(high_c, int) and matching:
+        if isinstance(high_c, int) and high_c < MAX_WITNESS_SIZE and matching:
             extra = [copy.deepcopy(matching[0]) for _ in range(high_c + 1 - len(matching))]
             yield "maxContains", value + extra

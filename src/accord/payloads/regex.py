@@ -33,6 +33,10 @@ MAX_UNICODE = 0x10FFFF
 # as minLength 1000000000 is never materialised (no payload: the witness is unproven).
 MAX_WITNESS_SIZE = 10_000
 _UNBOUNDED_EXTRA = 3  # repetitions drawn above the minimum for `*`, `+`, `{m,}`
+# Past this many characters a draw takes the fewest repetitions and the shortest option
+# left: nested quantifiers multiply (`^(a*)*$` drawn for minLength 5000 made strings of
+# millions of characters), a string is a candidate, and one this long fits any bound.
+_DRAW_LIMIT = 2 * MAX_WITNESS_SIZE
 
 _DIGIT = ((0x30, 0x39),)
 _WORD = ((0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A))
@@ -351,10 +355,19 @@ def compiled(pattern: str) -> Any:
 
 
 def search(pattern: str, text: str) -> bool | None:
-    """ECMA-262 unanchored search; ``None`` when the pattern cannot be compiled."""
+    """ECMA-262 unanchored search; ``None`` when the pattern cannot be compiled.
+
+    At bounded cost: a pattern that may backtrack catastrophically, or a long text, is
+    matched by the reference's linear (or capped) engine, as the validators match it;
+    regress took minutes on ``^(a*)*$`` against a drawn ``aaa...ab``.
+    """
+    from accord.validation.patterns import linear_search, needs_linear_engine
+
     regex = compiled(pattern)
     if regex is None:
         return None
+    if needs_linear_engine(pattern, text):
+        return linear_search(pattern, text)
     return regex.find(text) is not None
 
 
@@ -378,14 +391,17 @@ class _Drawer:
         self.minimal = minimal
         self.extra = extra
         self.captures: dict[int | str, str] = {}
+        self.size = 0  # characters drawn so far
 
     def draw(self, node: Any) -> str:
         if isinstance(node, _Class):
-            return self.char(node)
+            text = self.char(node)
+            self.size += len(text)
+            return text
         if isinstance(node, _Cat):
             return "".join(self.draw(i) for i in node.items)
         if isinstance(node, _Alt):
-            if self.minimal:
+            if self.minimal or self.size > _DRAW_LIMIT:
                 option = min(node.options, key=_min_len)
             else:
                 option = node.options[self.rng.randrange(len(node.options))]
@@ -397,7 +413,12 @@ class _Drawer:
                 top = node.low + self.extra if node.high is None else node.high
                 top = min(top, node.low + max(self.extra, _UNBOUNDED_EXTRA))
                 count = self.rng.randint(node.low, max(node.low, top))
-            return "".join(self.draw(node.node) for _ in range(count))
+            parts: list[str] = []
+            for index in range(count):
+                if index >= node.low and self.size > _DRAW_LIMIT:
+                    break
+                parts.append(self.draw(node.node))
+            return "".join(parts)
         if isinstance(node, _Group):
             text = self.draw(node.node)
             if node.index is not None:
@@ -406,7 +427,11 @@ class _Drawer:
                 self.captures[node.name] = text
             return text
         if isinstance(node, _Backref):
-            return self.captures.get(node.ref, "")
+            if self.size > _DRAW_LIMIT:
+                return ""  # a candidate only: `(a{5000})\1{1000}` is not copied on
+            text = self.captures.get(node.ref, "")
+            self.size += len(text)
+            return text
         return ""
 
     def char(self, node: _Class) -> str:
