@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from accord.compat._report import describe_direction
-from accord.core.text import escape_control, markdown_code, markdown_text
+from accord.core.text import escape_control, markdown_code, markdown_text, plural
 from accord.gate.check import GATE_RULES, SEVERITIES, FailOn, Finding, GateReport
 
 if TYPE_CHECKING:
@@ -75,11 +75,6 @@ def _path(prefix: str, file: str | None) -> str | None:
     return join_path(prefix, file)
 
 
-def _plural(count: int, noun: str) -> str:
-    """``1 error``, ``2 errors`` (the CLI's ``plural``; reporting does not import it)."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def _counts(report: GateReport) -> dict[str, int]:
     return {s: sum(1 for f in report.active if f.severity == s) for s in SEVERITIES}
 
@@ -87,11 +82,11 @@ def _counts(report: GateReport) -> dict[str, int]:
 def _summary(report: GateReport, fail_on: FailOn) -> str:
     counts = _counts(report)
     parts = [
-        _plural(report.contracts, "contract"),
+        plural(report.contracts, "contract"),
         f"{len(report.checked)} checked",
-        _plural(len(report.checks), "version comparison"),
-        _plural(counts["error"], "error"),
-        _plural(counts["warning"], "warning"),
+        plural(len(report.checks), "version comparison"),
+        plural(counts["error"], "error"),
+        plural(counts["warning"], "warning"),
     ]
     if report.ignored:
         parts.append(f"{len(report.ignored)} ignored")
@@ -168,8 +163,8 @@ def _markdown(report: GateReport, fail_on: FailOn, prefix: str) -> str:
     icon = "❌" if report.failed(fail_on) else "✅"
     headline = (
         f"Registry `{_shared_name(report)}`, {_where(report, markdown_text)}: "
-        f"{_plural(report.contracts, 'contract')}, {len(report.checked)} checked, "
-        f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
+        f"{plural(report.contracts, 'contract')}, {len(report.checked)} checked, "
+        f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
         f"{len(report.ignored)} ignored."
     )
     out = [f"## {icon} accord check", "", headline, ""]
@@ -248,8 +243,8 @@ def _github(report: GateReport, prefix: str) -> str:
         )
     counts = _counts(report)
     lines.append(
-        f"accord check: {_plural(counts['error'], 'error')}, "
-        f"{_plural(counts['warning'], 'warning')}, {len(report.ignored)} ignored"
+        f"accord check: {plural(counts['error'], 'error')}, "
+        f"{plural(counts['warning'], 'warning')}, {len(report.ignored)} ignored"
     )
     return "\n".join(lines) + "\n"
 
