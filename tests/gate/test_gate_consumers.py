@@ -177,3 +177,46 @@ def test_a_cached_run_naming_consumers_is_never_served_stale(
     (finding,) = json.loads(out)["findings"]
     # a new run: billing is now named from the base's expectation the change edits
     assert "breaks billing (expectation as on main: " in finding["message"]
+
+
+def test_a_refused_publish_names_the_consumers_it_would_break(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``accord publish`` refusing a breaking change under a minor bump names the
+    consumers it would break on each reason, as ``check`` does (it named none)."""
+    document = json.loads(json.dumps(USER_1_0_0))
+    document["properties"].pop("name")
+    document["required"].remove("name")
+    schema = tmp_path / "next.json"
+    schema.write_text(json.dumps(document))
+    root = repo / "contracts"
+    argv = ["publish", "users.user", "--registry", str(root), "--schema", str(schema)]
+    code, out, _ = run_cli([*argv, "--version", "1.1.0"], capsys)
+    assert code == 1
+    (reason,) = [line for line in out.splitlines() if "needs major" in line]
+    assert "removing $.name breaks billing" in reason
+    code, out, _ = run_cli([*argv, "--version", "1.1.0", "--format", "json"], capsys)
+    assert code == 1
+    (reason,) = json.loads(out)["reasons"]
+    assert "removing $.name breaks billing" in reason
+    assert not (root / "users" / "user" / "1.1.0.schema.json").exists()
+
+
+def test_a_publish_refused_for_an_undeprecated_removal_names_the_consumers(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under the removal policy, a major version removing ``name`` is refused naming
+    billing, which reads it (the reason said only "never marked deprecated")."""
+    root = repo / "contracts"
+    (root / "accord.toml").write_text("[deprecation]\nrequire-deprecation-before-removal = true\n")
+    document = json.loads(json.dumps(USER_1_0_0))
+    document["properties"].pop("name")
+    document["required"].remove("name")
+    schema = tmp_path / "next.json"
+    schema.write_text(json.dumps(document))
+    argv = ["publish", "users.user", "--registry", str(root), "--schema", str(schema)]
+    code, out, _ = run_cli([*argv, "--version", "2.0.0"], capsys)
+    assert code == 1
+    (reason,) = [line for line in out.splitlines() if "removal-not-deprecated" in line]
+    assert "removing $.name breaks billing" in reason
+    assert not (root / "users" / "user" / "2.0.0.schema.json").exists()

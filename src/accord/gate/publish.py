@@ -339,6 +339,15 @@ def _later_checks(
     return checks, broken
 
 
+def _consumers_named(line: str, change: Change) -> str:
+    """``line`` with the consumers ``change`` hurts, as ``accord check`` names them."""
+    if not change.consumers:
+        return line
+    from accord.consumers._impact import describe
+
+    return f"{line}; consumers: {describe(change)}"
+
+
 def _explain(checks: list[VersionCheck], declared: BumpKind) -> list[str]:
     from accord.gate.check import change_bump
 
@@ -350,7 +359,7 @@ def _explain(checks: list[VersionCheck], declared: BumpKind) -> list[str]:
                 where = change.instance_path or "/"
                 against = f" (vs {check.previous})" if check is not checks[0] else ""
                 line = f"needs {bump}: {change.rule} at {where}{against}: {change.message}"
-                found.add((-bump_rank(bump), line))
+                found.add((-bump_rank(bump), _consumers_named(line, change)))
     return [line for _rank, line in sorted(found)]
 
 
@@ -519,8 +528,11 @@ def _publish_locked(
         if removals:
             return refused(
                 (
-                    f"removal-not-deprecated: {c.instance_path or '/'} ({c.schema_path} in "
-                    f'{before}) was never marked "deprecated": true'
+                    _consumers_named(
+                        f"removal-not-deprecated: {c.instance_path or '/'} ({c.schema_path} "
+                        f'in {before}) was never marked "deprecated": true',
+                        c,
+                    )
                     for c in removals
                 ),
                 f"{contract.id} {wanted} removes properties that were not deprecated "
