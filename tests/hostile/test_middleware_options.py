@@ -92,3 +92,15 @@ def test_a_response_contract_on_a_head_route_is_refused(key: str, contract: Any)
     assert caught.value.code == "usage"
     assert repr(key) in caught.value.message
     assert "HEAD" in caught.value.message
+
+
+@pytest.mark.parametrize("key", ["HEAD /x", "head /x"])
+def test_a_request_contract_on_a_head_route_is_refused(key: str) -> None:
+    """A HEAD request carries no content with defined semantics (RFC 9110 9.3.2): a
+    request contract answered 422 to every HEAD (its empty body is no JSON). Refused
+    when the middleware is built, as a response contract is."""
+    with pytest.raises(UsageError) as caught:
+        ContractMiddleware(FastAPI(), routes={key: {"request": MONEY}}, registry=CONTRACTS)
+    assert caught.value.code == "usage"
+    assert repr(key) in caught.value.message
+    assert "request contract" in caught.value.message

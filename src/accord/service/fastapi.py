@@ -309,6 +309,14 @@ class ContractMiddleware:
                         "contract can check it (give the contract to the GET route)",
                         code="usage",
                     )
+                if method.upper() == "HEAD" and spec.request:
+                    # Nor has content in a HEAD request defined semantics: a request
+                    # contract would refuse every HEAD (422 on the empty body).
+                    raise UsageError(
+                        f"route key {key!r}: a HEAD request carries no content, so no request "
+                        "contract can check it",
+                        code="usage",
+                    )
                 compiled = _Compiled(
                     request=validator(spec.request, registry=reg) if spec.request else None,
                     spec=spec,
