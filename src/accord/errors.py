@@ -233,9 +233,11 @@ class RegistryError(AccordError, ValueError):
     default_code = "registry-invalid"
 
     def __init__(self, problems: list[Problem], *, root: str | None = None) -> None:
+        from accord.core.text import plural
+
         errors = [p for p in problems if p.severity == "error"]
         first = errors[0] if errors else (problems[0] if problems else None)
-        summary = f"{len(errors)} problem(s) in registry"
+        summary = f"{plural(len(errors), 'problem')} in registry"
         if root:
             summary += f" {root}"
         if first is not None:

@@ -61,7 +61,9 @@ def test_registry_error_keeps_every_problem() -> None:
     exc = RegistryError(problems, root="contracts")
     assert exc.problems == problems
     assert exc.code == "json-empty"
-    assert "2 problem(s)" in str(exc)
+    assert "2 problems" in str(exc)
+    # One problem is counted in the singular ("1 problem(s)" before).
+    assert "1 problem in registry;" in str(RegistryError(problems[:1]))
 
 
 def test_contract_violation_carries_all_errors() -> None:

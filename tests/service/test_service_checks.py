@@ -446,7 +446,7 @@ def test_check_service_reads_the_manifest_and_caches(tmp_path: Path) -> None:
     # when it is an installed registry package; here the [tool.accord] directory)
     assert report.registry is not None
     assert report.registry.root == CONTRACTS.resolve()
-    assert "2 contract check(s) passed against" in report.describe()
+    assert "2 contract checks passed against" in report.describe()
     assert list((tmp_path / ".accord-cache").glob("proof-*.json"))
     _service.clear_caches()
     again = check_service(tmp_path)

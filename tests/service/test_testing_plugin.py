@@ -37,7 +37,7 @@ def test_assert_conforms_passes_and_lists_every_error() -> None:
             {"amount": 1.5, "currency": "eur", "extra": True}, "common.money@^1", registry=CONTRACTS
         )
     message = str(info.value)
-    assert "common.money@1.0.0 (3 error(s))" in message
+    assert "common.money@1.0.0 (3 errors)" in message
     assert "$.amount:" in message
     assert "$.currency:" in message
     assert "additionalProperties" in message
@@ -133,7 +133,7 @@ def test_plugin_fixtures_and_marker_in_a_pytest_run(pytester: pytest.Pytester) -
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*payload does not conform to common.money@1.0.0 (2 error(s))*",
+            "*payload does not conform to common.money@1.0.0 (2 errors)*",
             "*$.amount: *",
             "*$.currency: *",
         ]

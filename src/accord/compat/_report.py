@@ -15,7 +15,7 @@ from accord import versions as _versions
 from accord.compat._types import Direction, Semantics, Status, Witness
 from accord.core import jsondoc as _jsondoc
 from accord.core import rules as _rules
-from accord.core.text import escape_control, markdown_code, markdown_text
+from accord.core.text import escape_control, markdown_code, markdown_text, plural
 from accord.registry.config import MODES as _CONFIG_MODES
 
 # One definition each, in the inner layers; named here for the engine modules.
@@ -250,7 +250,7 @@ class Report:
         )
         raise IncompatibleChange(
             f"{self.new} is not {self.mode}-compatible with {self.old} "
-            f"({len(self.breaking)} breaking change(s){detail})",
+            f"({plural(len(self.breaking), 'breaking change')}{detail})",
             report=self,
         )
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from accord.core.text import plural
 from accord.core.values import json_type
 from accord.errors import DocumentError
 
@@ -455,9 +456,9 @@ def check_matcher(matcher: dict[str, Any], value: Any) -> str | None:
             return f"expected an array, got {got}"
         lo, hi = matcher.get("min"), matcher.get("max")
         if lo is not None and len(value) < lo:
-            return f"expected at least {lo} item(s), got {len(value)}"
+            return f"expected at least {plural(lo, 'item')}, got {len(value)}"
         if hi is not None and len(value) > hi:
-            return f"expected at most {hi} item(s), got {len(value)}"
+            return f"expected at most {plural(hi, 'item')}, got {len(value)}"
         return None
     if kind == "equals":
         ok = _strict_equal(value, matcher.get("value"))

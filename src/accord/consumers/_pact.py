@@ -48,6 +48,7 @@ from accord.consumers._model import (
     refuse_by_schema,
     validate,
 )
+from accord.core.text import plural
 from accord.errors import DocumentError, UsageError
 
 __all__ = ["MapEntry", "export_pact", "export_pacts", "import_pact", "parse_map"]
@@ -984,10 +985,10 @@ def import_pact(
     if binder.unmapped and require_contract:
         listed = "; ".join(binder.unmapped)
         raise DocumentError(
-            f"{len(binder.unmapped)} interaction(s) bound to no contract: {listed}. Bind each "
-            "with --map 'METHOD /path/{param} STATUS=ns.name@range' (or [tool.accord.pact] "
-            "map), or, for a message, --map 'message DESCRIPTION=ns.name@range' or the "
-            "metadata key 'contract'",
+            f"{plural(len(binder.unmapped), 'interaction')} bound to no contract: {listed}. "
+            "Bind each with --map 'METHOD /path/{param} STATUS=ns.name@range' (or "
+            "[tool.accord.pact] map), or, for a message, --map "
+            "'message DESCRIPTION=ns.name@range' or the metadata key 'contract'",
             code="pact-unmapped",
             file=file,
         )

@@ -37,7 +37,7 @@ from accord.consumers._model import ExpectationFile
 from accord.core.jsondoc import FORMAT_VERSION
 from accord.core.progress import Progress
 from accord.core.progress import report as report_progress
-from accord.core.text import escape_control
+from accord.core.text import escape_control, plural
 from accord.provider._errors import ProviderError
 from accord.provider._interactions import VERIFIED_KINDS, _bodies_of, provider_of
 from accord.provider._messages import DEFAULT_PRODUCERS, MessageRegistry, produce, respond
@@ -224,7 +224,7 @@ class ProviderReport:
         lines = [
             f"verifying {self.provider}"
             + (f" {self.provider_version}" if self.provider_version else "")
-            + f" against {self.target}: {len(self.results)} interaction(s)"
+            + f" against {self.target}: {plural(len(self.results), 'interaction')}"
         ]
         for r in self.results:
             status = "PASS" if r.success else "FAIL"
@@ -538,7 +538,7 @@ def unverifiable(
     if not selected and toward and not out:
         out.append(
             f"the consumer-version selectors ({', '.join(selectors)}) select none of the "
-            f"{len(toward)} expectation file(s) of {provider}: nothing was verified"
+            f"{plural(len(toward), 'expectation file')} of {provider}: nothing was verified"
         )
     return list(dict.fromkeys(out))
 

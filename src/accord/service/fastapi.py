@@ -819,19 +819,19 @@ def _check(check: Validator, data: bytes, *, where: str) -> tuple[Any, dict[str,
 def _log(what: str, scope: Scope, ref: str, problem: dict[str, Any]) -> None:
     # The path, the location and the message hold what the sender chose (a path decoded
     # from %0A, a key quoted by the message): escaped, so they cannot start a log line.
-    from accord.core.text import escape_control
+    from accord.core.text import escape_control, plural
 
     first = problem["detail"][0]
     where = "/".join(str(p) for p in first["loc"])
     logger.warning(
-        "%s %s: %s body violates %s at %s: %s (%d error(s))",
+        "%s %s: %s body violates %s at %s: %s (%s)",
         escape_control(str(scope.get("method"))),
         escape_control(str(scope.get("path"))),
         what,
         ref,
         escape_control(where),
         escape_control(str(first["msg"])),
-        len(problem["detail"]),
+        plural(len(problem["detail"]), "error"),
     )
 
 

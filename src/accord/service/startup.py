@@ -79,6 +79,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from accord._version import __version__
 from accord.core import jsondoc as _jsondoc
+from accord.core.text import plural
 from accord.errors import (
     AccordError,
     ConfigError,
@@ -187,7 +188,8 @@ class ServiceReport:
         """One line for the service's boot log."""
         where = self.registry.describe() if self.registry is not None else "registry"
         return (
-            f"{self.name or 'service'}: {len(self.checks)} contract check(s) passed against {where}"
+            f"{self.name or 'service'}: {plural(len(self.checks), 'contract check')} passed "
+            f"against {where}"
         )
 
     @property
@@ -560,7 +562,7 @@ def check_generated_package(registry: Registry, package: str) -> tuple[str, ...]
         lines = "\n  ".join(f.message for f in findings)
         raise ContractMismatch(
             f"generated package {package} does not match the registry "
-            f"({len(findings)} stale module(s)): run `accord codegen`\n  {lines}",
+            f"({plural(len(findings), 'stale module')}): run `accord codegen`\n  {lines}",
             code="generated-code-stale",
             findings=findings,
         )

@@ -112,7 +112,9 @@ def _fail_unless_valid(check: Any, value: Any, dumped: str) -> None:
     issues = check.errors(value)
     if not issues:
         return
-    lines = [f"payload{dumped} does not conform to {check.ref} ({len(issues)} error(s)):"]
+    from accord.core.text import plural
+
+    lines = [f"payload{dumped} does not conform to {check.ref} ({plural(len(issues), 'error')}):"]
     lines += [
         f"  {issue.json_path}: {issue.message} [{issue.keyword} at {issue.schema_path}]"
         for issue in issues
