@@ -73,3 +73,19 @@ def test_no_payload_at_all_is_an_error_not_an_empty_loop(
         with pytest.raises(SchemaError):
             helper(ref, 5, registry=hollow)
     assert examples(ref, 0, invalid=invalid, registry=hollow) == []  # none asked, none given
+
+
+@pytest.mark.parametrize(
+    ("ref", "why"),
+    [("shop.never@1.0.0", "accepts no value"), ("shop.anything@1.0.0", "accepts every value")],
+)
+def test_no_mutation_says_why(hollow: Path, ref: str, why: str) -> None:
+    """No mutation exists for a contract accepting everything, nor for one accepting
+    nothing (a mutation breaks one constraint of a valid payload): the error said
+    "accepts every value" of both."""
+    from accord.errors import SchemaError
+
+    with pytest.raises(SchemaError) as caught:
+        mutations(ref, 5, registry=hollow)
+    assert caught.value.code == "examples-none"
+    assert why in str(caught.value)

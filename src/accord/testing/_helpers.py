@@ -212,8 +212,15 @@ def mutations(
 
     registry = registry_or_root_argument(registry)
     _check_count(n, seed)
+    bundle = _bundle(ref, registry)
+    found = invalid_payloads(bundle, n=n, seed=seed)
+    if n > 0 and not found:
+        from accord.payloads.generate import valid_payloads
 
-    return _some(invalid_payloads(_bundle(ref, registry), n=n, seed=seed), n, ref, "invalid")
+        # A mutation breaks one constraint of a valid payload: a contract accepting no
+        # value has none to break either.
+        return _some(found, n, ref, "valid" if not valid_payloads(bundle, n=1) else "invalid")
+    return found
 
 
 def _some(found: list[Any], n: int, ref: str, kind: str) -> list[Any]:
@@ -225,7 +232,7 @@ def _some(found: list[Any], n: int, ref: str, kind: str) -> list[Any]:
 
         why = "accepts no value" if kind == "valid" else "accepts every value"
         raise SchemaError(
-            f"no {kind} payload for {ref}: the contract {why}, or accord's generator "
+            f"no payload for {ref}: the contract {why}, or accord's generator "
             "found none; a test looping over none would check nothing",
             code="examples-none",
         )
