@@ -88,3 +88,30 @@ def test_once_fetched_the_edit_is_reported(partial: tuple[Path, str]) -> None:
     git(clone, "fetch", "-q", "--refetch", "--no-filter", "origin")
     report = check(clone / "contracts", against="HEAD~1")
     assert "version-reused" in [f.rule for f in report.active]
+
+
+def test_a_blob_missing_from_a_full_clone_is_a_corrupt_repository(tmp_path: Path) -> None:
+    """Not a partial clone (no promisor remote): a base blob deleted from the object
+    store (here the base's accord.lock) is ``git-failed`` naming the object, never a
+    pass nor the fetch hint."""
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    shutil.copytree(EXAMPLE, repo / "contracts")
+    commit_all(repo, "registry")
+    path = repo / "contracts" / EDITED
+    base_blob = git(repo, "rev-parse", "HEAD:contracts/accord.lock")
+    document = json.loads(path.read_text())
+    document["properties"].pop(next(iter(document["properties"])))
+    raw = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+    old = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(raw)
+    lock = repo / "contracts" / "accord.lock"
+    lock.write_text(lock.read_text().replace(old, "sha256:" + hashlib.sha256(raw).hexdigest()))
+    commit_all(repo, "edit (and relock) a published version")
+    (repo / ".git" / "objects" / base_blob[:2] / base_blob[2:]).unlink()
+    assert not _present(repo, base_blob)
+    with pytest.raises(UsageError) as caught:
+        check(repo / "contracts", against="HEAD~1")
+    assert caught.value.code == "git-failed"
+    assert base_blob in str(caught.value)
+    assert "fetch" not in str(caught.value)
