@@ -30,24 +30,30 @@ def partial(tmp_path: Path) -> tuple[Path, str]:
     """A blob-less clone of a registry whose last commit edited (and relocked) a
     published version, and the blob id of that file on the base (not in the clone)."""
     upstream = tmp_path / "upstream"
-    init_repo(upstream)
-    shutil.copytree(EXAMPLE, upstream / "contracts")
-    commit_all(upstream, "registry")
-    path = upstream / "contracts" / EDITED
-    document = json.loads(path.read_text())
-    document["properties"].pop(next(iter(document["properties"])))
-    raw = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
-    old = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-    path.write_bytes(raw)
-    lock = upstream / "contracts" / "accord.lock"
-    lock.write_text(lock.read_text().replace(old, "sha256:" + hashlib.sha256(raw).hexdigest()))
-    commit_all(upstream, "edit a published version")
+    _registry_then_relocked_edit(upstream)
     git(upstream, "config", "uploadpack.allowFilter", "true")
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--filter=blob:none", upstream.as_uri(), str(clone))
     missing = git(clone, "rev-parse", f"HEAD~1:contracts/{EDITED}")
     assert not _present(clone, missing)
     return clone, missing
+
+
+def _registry_then_relocked_edit(repo: Path) -> None:
+    """A repository committing the example registry, then an edit of a published
+    version with its accord.lock line rewritten to match."""
+    init_repo(repo)
+    shutil.copytree(EXAMPLE, repo / "contracts")
+    commit_all(repo, "registry")
+    path = repo / "contracts" / EDITED
+    document = json.loads(path.read_text())
+    document["properties"].pop(next(iter(document["properties"])))
+    raw = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+    old = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(raw)
+    lock = repo / "contracts" / "accord.lock"
+    lock.write_text(lock.read_text().replace(old, "sha256:" + hashlib.sha256(raw).hexdigest()))
+    commit_all(repo, "edit (and relock) a published version")
 
 
 def _present(repo: Path, oid: str) -> bool:
@@ -95,19 +101,8 @@ def test_a_blob_missing_from_a_full_clone_is_a_corrupt_repository(tmp_path: Path
     store (here the base's accord.lock) is ``git-failed`` naming the object, never a
     pass nor the fetch hint."""
     repo = tmp_path / "repo"
-    init_repo(repo)
-    shutil.copytree(EXAMPLE, repo / "contracts")
-    commit_all(repo, "registry")
-    path = repo / "contracts" / EDITED
-    base_blob = git(repo, "rev-parse", "HEAD:contracts/accord.lock")
-    document = json.loads(path.read_text())
-    document["properties"].pop(next(iter(document["properties"])))
-    raw = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
-    old = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-    path.write_bytes(raw)
-    lock = repo / "contracts" / "accord.lock"
-    lock.write_text(lock.read_text().replace(old, "sha256:" + hashlib.sha256(raw).hexdigest()))
-    commit_all(repo, "edit (and relock) a published version")
+    _registry_then_relocked_edit(repo)
+    base_blob = git(repo, "rev-parse", "HEAD~1:contracts/accord.lock")
     (repo / ".git" / "objects" / base_blob[:2] / base_blob[2:]).unlink()
     assert not _present(repo, base_blob)
     with pytest.raises(UsageError) as caught:
