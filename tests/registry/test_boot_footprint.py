@@ -218,19 +218,13 @@ def _compiled_methods(module_names: set[str]) -> dict[str, list[str]]:
     return compiled
 
 
-def test_boot_path_dataclasses_compile_only_factory_inits(boot_modules: set[str]) -> None:
+def test_boot_path_dataclasses_compile_no_method(boot_modules: set[str]) -> None:
     # @dataclass compiles each method it generates at import, on every service's boot:
     # the boot path's classes take __repr__, __eq__ and __hash__ from
-    # accord._dataclass_methods or write them out, and __init__ too unless a field has a
-    # default factory (the generated signature shows the factory's own sentinel); a
-    # frozen class with a written __init__ takes its __setattr__/__delattr__ from
-    # accord._dataclass_methods.frozen_dataclass.
+    # accord._dataclass_methods or write them out, and __init__ too (a field with a
+    # default factory takes the generated signature's own sentinel,
+    # accord._dataclass_methods.FACTORY); a frozen class with a written __init__ takes
+    # its __setattr__/__delattr__ from accord._dataclass_methods.frozen_dataclass.
     # tests/test_written_dataclass_methods.py holds each to the methods it replaces.
     accord_modules = {m for m in boot_modules if m.startswith("accord")}
-    frozen = ["__init__", "__setattr__", "__delattr__"]
-    assert _compiled_methods(accord_modules) == {
-        "ContractMeta": frozen,
-        "Registry": frozen,
-        "RegistrySettings": frozen,
-        "_Scan": ["__init__"],
-    }
+    assert _compiled_methods(accord_modules) == {}

@@ -51,6 +51,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
 from accord._dataclass_methods import (
+    FACTORY,
     frozen_dataclass,
     generated_eq_and_hash,
     generated_methods,
@@ -764,7 +765,7 @@ def _frozen_lock() -> LockEntries:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen_dataclass(frozen=True, init=False, eq=False, repr=False)
 class Registry:
     """An immutable, loaded registry.
 
@@ -790,6 +791,25 @@ class Registry:
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
     __repr__ = generated_repr("root", "settings", "contracts", "lock", "problems")
+
+    def __init__(
+        self,
+        root: Path,
+        settings: RegistrySettings = FACTORY,
+        contracts: Mapping[str, Contract] = FACTORY,
+        lock: LockEntries = FACTORY,
+        problems: tuple[Problem, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "root", root)
+        object.__setattr__(
+            self, "settings", RegistrySettings() if settings is FACTORY else settings
+        )
+        object.__setattr__(
+            self, "contracts", _frozen_contracts() if contracts is FACTORY else contracts
+        )
+        object.__setattr__(self, "lock", _frozen_lock() if lock is FACTORY else lock)
+        object.__setattr__(self, "problems", problems)
+        object.__setattr__(self, "_memo", {})
 
     def __del__(self, _exiting: Callable[[], bool] = sys.is_finalizing) -> None:
         # Versions it left unread may outlive it: they get the index it owned
@@ -1366,7 +1386,7 @@ class _Collector:
         self.problems.append(problem)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class _Scan:  # noqa: PLW1641 - unhashable, as @dataclass(eq=True) made it
     """What the directory walk found (before anything is parsed)."""
 
@@ -1380,6 +1400,18 @@ class _Scan:  # noqa: PLW1641 - unhashable, as @dataclass(eq=True) made it
     __repr__ = generated_repr("contracts", "unexpected", "examples", "listed")
     # (a class that defines __eq__ alone gets __hash__ = None, as @dataclass sets it)
     __eq__ = generated_eq_and_hash("contracts", "unexpected", "examples", "listed")[0]
+
+    def __init__(
+        self,
+        contracts: list[tuple[str, str, Path]] = FACTORY,
+        unexpected: list[tuple[str, str]] = FACTORY,
+        examples: list[tuple[str, Path]] = FACTORY,
+        listed: dict[str, list[os.DirEntry[str]]] = FACTORY,
+    ) -> None:
+        self.contracts = [] if contracts is FACTORY else contracts
+        self.unexpected = [] if unexpected is FACTORY else unexpected
+        self.examples = [] if examples is FACTORY else examples
+        self.listed = {} if listed is FACTORY else listed
 
 
 def _walk_hygiene(
