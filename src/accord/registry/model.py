@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, unquote
 
 from accord._dataclass_methods import (
@@ -86,20 +86,20 @@ from accord.validation.budget import (
     refs_and_growth_within_limits,
     refs_within_limits,
 )
-from accord.validation.dialect import (
-    REF_SIBLINGS_IGNORED,
-    Dialect,
-    check_schema,
-    classify_ref,
-    declared,
-    detect_dialect,
-    iter_subschemas,
-    normalize_with_map,
-    unnormalised_assertion,
-)
 from accord.validation.patterns import may_backtrack
-from accord.validation.recursion import may_recurse
 from accord.versions import Version
+
+if TYPE_CHECKING:
+    from accord.validation.dialect import Dialect
+
+
+def check_schema(document: Any, **options: Any) -> list[Problem]:
+    """:func:`accord.validation.dialect.check_schema`, imported on first use: a start
+    that restores the load snapshot checks no document and imports no dialect."""
+    from accord.validation.dialect import check_schema as check
+
+    return check(document, **options)
+
 
 __all__ = [
     "Contract",
@@ -1696,6 +1696,8 @@ def _own_bundle_refs(
     unique = tuple(dict.fromkeys(refs))
     if not all(_as_written_by_bundler(ref) for ref in unique):
         return None
+    from accord.validation.recursion import may_recurse
+
     return unique, growth is None and may_recurse(document, refs=unique)
 
 
@@ -1968,6 +1970,8 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
     """
     if not isinstance(document, dict):
         return False
+    from accord.validation.dialect import detect_dialect
+
     try:
         if detect_dialect(document, file=file) != "2020-12":
             return False
@@ -2726,6 +2730,8 @@ class _Index:
             SchemaError: the document cannot be normalised (unsupported dialect, ...).
         """
         hit = self._normalized.get(version.uri)
+        from accord.validation.dialect import detect_dialect, normalize_with_map
+
         if hit is None and detect_dialect(version.document, file=version.file) == "2020-12":
             # Already 2020-12: nothing is renamed, and the bundler copies before it
             # rewrites, so the document is shared and both maps are the identity.
@@ -2828,6 +2834,8 @@ def _ref_target(
     def fail(code: str, message: str) -> RefError:
         return RefError(message, code=code, file=source.file, pointer=at)
 
+    from accord.validation.dialect import classify_ref
+
     kind = classify_ref(ref)
     base, _, fragment_text = ref.partition("#")
     fragment = unquote(fragment_text)
@@ -2920,6 +2928,8 @@ _IN_PLACE_ONE = ("not", "if", "then", "else")
 
 def _dialect_of(document: Any) -> Dialect:
     try:
+        from accord.validation.dialect import detect_dialect
+
         return detect_dialect(document)
     except AccordError:
         return "2020-12"  # reported by check_schema; walk it as accord's own dialect
@@ -2927,6 +2937,8 @@ def _dialect_of(document: Any) -> Dialect:
 
 def _subschemas(document: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every object subschema of a document with its pointer (schema positions only)."""
+    from accord.validation.dialect import iter_subschemas
+
     for here, schema in iter_subschemas(document, _dialect_of(document), pointer):
         if isinstance(schema, dict):
             yield here, schema
@@ -2984,6 +2996,8 @@ def _in_place_edges(index: _Index, node: _Node) -> list[tuple[_Node, str | None]
             pass
         else:
             edges.append(((target.uri, pointer), _pointer.join(node[1], "$ref")))
+        from accord.validation.dialect import REF_SIBLINGS_IGNORED
+
         if _dialect_of(version.document) in REF_SIBLINGS_IGNORED:
             return edges  # draft-04/06/07 ignore $ref siblings
     for keyword in _IN_PLACE_LISTS:
@@ -3121,6 +3135,8 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
     it only ever answers no where the bundler might change something.
     """
     document = version.document
+    from accord.validation.dialect import unnormalised_assertion
+
     if (
         not isinstance(document, dict)
         or document.get("$schema") != DRAFT_2020_12
@@ -3260,6 +3276,8 @@ def _declared_if_needed(bundler: _Bundler, bundle: Any) -> Any:
     """``bundle``, marked to be decided in its declared dialect (``dialect.Declared``)
     when a document in it has an ``unnormalised_assertion``: the reference then
     compiles the documents as written, bundled the same way (under ``definitions``)."""
+    from accord.validation.dialect import declared, unnormalised_assertion
+
     found = next(
         (hit for v in bundler.versions if (hit := unnormalised_assertion(v.document))), None
     )
