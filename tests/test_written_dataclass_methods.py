@@ -68,7 +68,7 @@ TWINS: dict[type, tuple[dict[str, Any], set[str], list[dict[str, Any]]]] = {
     ),
     RegistrySettings: (
         {"frozen": True, "slots": True},
-        {"__repr__", "__eq__", "__hash__"},
+        {"__init__", "__repr__", "__eq__", "__hash__"},
         [
             {},
             {"mode": "backward", "max_depth": 9, "file": "accord.toml"},
@@ -77,7 +77,7 @@ TWINS: dict[type, tuple[dict[str, Any], set[str], list[dict[str, Any]]]] = {
     ),
     ContractMeta: (
         {"frozen": True, "slots": True},
-        {"__repr__", "__eq__", "__hash__"},
+        {"__init__", "__repr__", "__eq__", "__hash__"},
         [
             {"owner": "team", "kind": "event"},
             {
@@ -132,12 +132,12 @@ TWINS: dict[type, tuple[dict[str, Any], set[str], list[dict[str, Any]]]] = {
     ),
     Registry: (
         {"frozen": True, "eq": False},
-        {"__repr__"},
+        {"__init__", "__repr__"},
         [{"root": Path("/r")}, {"root": Path("/s"), "problems": (Problem("a", "m"),)}],
     ),
     _Scan: (
         {},
-        {"__repr__", "__eq__"},
+        {"__init__", "__repr__", "__eq__"},
         [{}, {"contracts": [("a", "b", Path("/r/a/b"))], "unexpected": [("f", "what")]}],
     ),
     _Normal: (

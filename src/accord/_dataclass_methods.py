@@ -33,7 +33,18 @@ from operator import attrgetter
 from reprlib import recursive_repr
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["frozen_dataclass", "generated_eq_and_hash", "generated_methods", "generated_repr"]
+__all__ = [
+    "FACTORY",
+    "frozen_dataclass",
+    "generated_eq_and_hash",
+    "generated_methods",
+    "generated_repr",
+]
+
+# The default ``@dataclass`` gives the ``__init__`` parameter of a field with a
+# ``default_factory`` (``<factory>`` in its signature): a written ``__init__`` takes the
+# same object, and calls the field's factory when it is passed.
+FACTORY: Any = dataclasses._HAS_DEFAULT_FACTORY  # type: ignore[attr-defined]
 
 
 def generated_repr(*names: str) -> Callable[[Any], str]:

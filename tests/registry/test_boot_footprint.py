@@ -135,6 +135,67 @@ def test_only_the_first_start_writes_a_snapshot(boot_runs: tuple[set[str], set[s
     assert "pickle" not in warm
 
 
+# What only a start that reads the registry's files (checking documents, walking them for
+# recursion) or a bundle needs: a later start builds the validator of a version that is
+# its own bundle from the snapshot's text.
+FIRST_START_ONLY = (
+    "accord.validation.dialect",
+    "accord.core.vocabulary",
+    "accord.validation.recursion",
+)
+
+_FIRST_PAYLOADS = """
+import json, sys
+import accord
+from accord.registry.model import own_text
+registry = accord.Registry.load(sys.argv[1])
+own = [c.versions[-1].ref for c in registry if own_text(c.versions[-1]) is not None]
+validators = [accord.validator(ref, registry=registry) for ref in own]
+own_only = sorted(set(sys.modules).intersection(sys.argv[2:]))
+validators.append(accord.validator("orders.order-placed@2.0.0", registry=registry))
+before = set(sys.modules)
+for validator in validators:
+    for call in (
+        lambda: validator.validate_json(b'{"order_id": 1}'),
+        lambda: validator.validate_json(b'{}'),
+        lambda: validator.validate({"order_id": 1}),
+        lambda: validator.errors({"order_id": 1}),
+        lambda: validator.is_valid({"order_id": 1}),
+    ):
+        try:
+            call()
+        except accord.ContractViolation:
+            pass
+print(json.dumps([own, own_only, sorted(set(sys.modules) - before), "snapshot" in registry._memo]))
+"""
+
+
+def test_first_payloads_import_nothing_and_a_later_start_no_dialect(tmp_path: Path) -> None:
+    # A registry's validator is built from its version's text when the version is its
+    # own bundle (its schema is built on first read), else from the bundle: the first
+    # payloads of either, valid or explained, import nothing, on a first start and on a
+    # later one (tests/validation: the same for a validator of a document); a later
+    # start that builds only validators of the first kind reads no dialect.
+    src = str(Path(accord.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": src, "ACCORD_CACHE_DIR": str(tmp_path)}
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _FIRST_PAYLOADS, str(ROOT / "contracts"), *FIRST_START_ONLY],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        own, own_only, imported, from_snapshot = json.loads(done.stdout)
+        assert own, "no version of the example registry is its own bundle"
+        assert imported == []
+        runs.append((from_snapshot, own_only))
+    assert [restored for restored, _ in runs] == [False, True]
+    assert runs[1][1] == []
+
+
 def _modules_of(code: str) -> set[str]:
     done = subprocess.run(
         [sys.executable, "-c", code + "\nimport json, sys; print(json.dumps(sorted(sys.modules)))"],
@@ -218,19 +279,13 @@ def _compiled_methods(module_names: set[str]) -> dict[str, list[str]]:
     return compiled
 
 
-def test_boot_path_dataclasses_compile_only_factory_inits(boot_modules: set[str]) -> None:
+def test_boot_path_dataclasses_compile_no_method(boot_modules: set[str]) -> None:
     # @dataclass compiles each method it generates at import, on every service's boot:
     # the boot path's classes take __repr__, __eq__ and __hash__ from
-    # accord._dataclass_methods or write them out, and __init__ too unless a field has a
-    # default factory (the generated signature shows the factory's own sentinel); a
-    # frozen class with a written __init__ takes its __setattr__/__delattr__ from
-    # accord._dataclass_methods.frozen_dataclass.
+    # accord._dataclass_methods or write them out, and __init__ too (a field with a
+    # default factory takes the generated signature's own sentinel,
+    # accord._dataclass_methods.FACTORY); a frozen class with a written __init__ takes
+    # its __setattr__/__delattr__ from accord._dataclass_methods.frozen_dataclass.
     # tests/test_written_dataclass_methods.py holds each to the methods it replaces.
     accord_modules = {m for m in boot_modules if m.startswith("accord")}
-    frozen = ["__init__", "__setattr__", "__delattr__"]
-    assert _compiled_methods(accord_modules) == {
-        "ContractMeta": frozen,
-        "Registry": frozen,
-        "RegistrySettings": frozen,
-        "_Scan": ["__init__"],
-    }
+    assert _compiled_methods(accord_modules) == {}

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, cast, get_args
 
-from accord._dataclass_methods import frozen_dataclass, generated_methods
+from accord._dataclass_methods import FACTORY, frozen_dataclass, generated_methods
 from accord.core import pointer as _pointer
 from accord.core.jsondoc import read_regular
 from accord.core.reasons import is_placeholder_reason
@@ -165,7 +165,7 @@ class RuleOverride:
         object.__setattr__(self, "reason", reason)
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class RegistrySettings:
     """Registry-wide settings from ``accord.toml`` (all defaults when it is absent).
 
@@ -200,8 +200,34 @@ class RegistrySettings:
         "file",
     )
 
+    def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
+        self,
+        mode: Mode = DEFAULT_MODE,
+        lint_rules: Mapping[str, RuleOverride] = FACTORY,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        limits: SchemaLimits = FACTORY,
+        require_deprecation_before_removal: bool = True,
+        file: str | None = None,
+    ) -> None:
+        object.__setattr__(self, "mode", mode)
+        object.__setattr__(
+            self, "lint_rules", _empty_rules() if lint_rules is FACTORY else lint_rules
+        )
+        object.__setattr__(self, "max_file_bytes", max_file_bytes)
+        object.__setattr__(self, "max_depth", max_depth)
+        object.__setattr__(self, "limits", SchemaLimits() if limits is FACTORY else limits)
+        object.__setattr__(
+            self, "require_deprecation_before_removal", require_deprecation_before_removal
+        )
+        object.__setattr__(self, "file", file)
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+
+def _no_yanked() -> Mapping[Version, str]:
+    return MappingProxyType({})
+
+
+@frozen_dataclass(frozen=True, slots=True, init=False, repr=False, eq=False)
 class ContractMeta:
     """A contract's ``contract.toml``.
 
@@ -224,13 +250,35 @@ class ContractMeta:
     provider: str | None = None
     description: str | None = None
     tags: tuple[str, ...] = ()
-    yanked: Mapping[Version, str] = field(default_factory=lambda: MappingProxyType({}))
+    yanked: Mapping[Version, str] = field(default_factory=_no_yanked)
     rules: Mapping[str, RuleOverride] = field(default_factory=_empty_rules)
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
     __repr__, __eq__, __hash__ = generated_methods(
         "owner", "kind", "mode", "status", "provider", "description", "tags", "yanked", "rules"
     )
+
+    def __init__(  # noqa: PLR0917 - the generated __init__'s positional parameters
+        self,
+        owner: str,
+        kind: Kind,
+        mode: Mode = DEFAULT_MODE,
+        status: Status = "stable",
+        provider: str | None = None,
+        description: str | None = None,
+        tags: tuple[str, ...] = (),
+        yanked: Mapping[Version, str] = FACTORY,
+        rules: Mapping[str, RuleOverride] = FACTORY,
+    ) -> None:
+        object.__setattr__(self, "owner", owner)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "mode", mode)
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "provider", provider)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "tags", tags)
+        object.__setattr__(self, "yanked", _no_yanked() if yanked is FACTORY else yanked)
+        object.__setattr__(self, "rules", _empty_rules() if rules is FACTORY else rules)
 
 
 # ToolConfig's fields, in order: all of them are in its repr, eq and hash.

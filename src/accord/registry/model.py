@@ -47,10 +47,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, unquote
 
 from accord._dataclass_methods import (
+    FACTORY,
     frozen_dataclass,
     generated_eq_and_hash,
     generated_methods,
@@ -85,20 +86,20 @@ from accord.validation.budget import (
     refs_and_growth_within_limits,
     refs_within_limits,
 )
-from accord.validation.dialect import (
-    REF_SIBLINGS_IGNORED,
-    Dialect,
-    check_schema,
-    classify_ref,
-    declared,
-    detect_dialect,
-    iter_subschemas,
-    normalize_with_map,
-    unnormalised_assertion,
-)
 from accord.validation.patterns import may_backtrack
-from accord.validation.recursion import may_recurse
 from accord.versions import Version
+
+if TYPE_CHECKING:
+    from accord.validation.dialect import Dialect
+
+
+def check_schema(document: Any, **options: Any) -> list[Problem]:
+    """:func:`accord.validation.dialect.check_schema`, imported on first use: a start
+    that restores the load snapshot checks no document and imports no dialect."""
+    from accord.validation.dialect import check_schema as check
+
+    return check(document, **options)
+
 
 __all__ = [
     "Contract",
@@ -764,7 +765,7 @@ def _frozen_lock() -> LockEntries:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen_dataclass(frozen=True, init=False, eq=False, repr=False)
 class Registry:
     """An immutable, loaded registry.
 
@@ -790,6 +791,25 @@ class Registry:
 
     # What @dataclass generates, not compiled at import: accord._dataclass_methods.
     __repr__ = generated_repr("root", "settings", "contracts", "lock", "problems")
+
+    def __init__(
+        self,
+        root: Path,
+        settings: RegistrySettings = FACTORY,
+        contracts: Mapping[str, Contract] = FACTORY,
+        lock: LockEntries = FACTORY,
+        problems: tuple[Problem, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "root", root)
+        object.__setattr__(
+            self, "settings", RegistrySettings() if settings is FACTORY else settings
+        )
+        object.__setattr__(
+            self, "contracts", _frozen_contracts() if contracts is FACTORY else contracts
+        )
+        object.__setattr__(self, "lock", _frozen_lock() if lock is FACTORY else lock)
+        object.__setattr__(self, "problems", problems)
+        object.__setattr__(self, "_memo", {})
 
     def __del__(self, _exiting: Callable[[], bool] = sys.is_finalizing) -> None:
         # Versions it left unread may outlive it: they get the index it owned
@@ -1366,7 +1386,7 @@ class _Collector:
         self.problems.append(problem)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class _Scan:  # noqa: PLW1641 - unhashable, as @dataclass(eq=True) made it
     """What the directory walk found (before anything is parsed)."""
 
@@ -1380,6 +1400,18 @@ class _Scan:  # noqa: PLW1641 - unhashable, as @dataclass(eq=True) made it
     __repr__ = generated_repr("contracts", "unexpected", "examples", "listed")
     # (a class that defines __eq__ alone gets __hash__ = None, as @dataclass sets it)
     __eq__ = generated_eq_and_hash("contracts", "unexpected", "examples", "listed")[0]
+
+    def __init__(
+        self,
+        contracts: list[tuple[str, str, Path]] = FACTORY,
+        unexpected: list[tuple[str, str]] = FACTORY,
+        examples: list[tuple[str, Path]] = FACTORY,
+        listed: dict[str, list[os.DirEntry[str]]] = FACTORY,
+    ) -> None:
+        self.contracts = [] if contracts is FACTORY else contracts
+        self.unexpected = [] if unexpected is FACTORY else unexpected
+        self.examples = [] if examples is FACTORY else examples
+        self.listed = {} if listed is FACTORY else listed
 
 
 def _walk_hygiene(
@@ -1664,6 +1696,8 @@ def _own_bundle_refs(
     unique = tuple(dict.fromkeys(refs))
     if not all(_as_written_by_bundler(ref) for ref in unique):
         return None
+    from accord.validation.recursion import may_recurse
+
     return unique, growth is None and may_recurse(document, refs=unique)
 
 
@@ -1936,6 +1970,8 @@ def _self_contained(document: Any, refs: list[str], *, file: str) -> bool:
     """
     if not isinstance(document, dict):
         return False
+    from accord.validation.dialect import detect_dialect
+
     try:
         if detect_dialect(document, file=file) != "2020-12":
             return False
@@ -2694,6 +2730,8 @@ class _Index:
             SchemaError: the document cannot be normalised (unsupported dialect, ...).
         """
         hit = self._normalized.get(version.uri)
+        from accord.validation.dialect import detect_dialect, normalize_with_map
+
         if hit is None and detect_dialect(version.document, file=version.file) == "2020-12":
             # Already 2020-12: nothing is renamed, and the bundler copies before it
             # rewrites, so the document is shared and both maps are the identity.
@@ -2796,6 +2834,8 @@ def _ref_target(
     def fail(code: str, message: str) -> RefError:
         return RefError(message, code=code, file=source.file, pointer=at)
 
+    from accord.validation.dialect import classify_ref
+
     kind = classify_ref(ref)
     base, _, fragment_text = ref.partition("#")
     fragment = unquote(fragment_text)
@@ -2888,6 +2928,8 @@ _IN_PLACE_ONE = ("not", "if", "then", "else")
 
 def _dialect_of(document: Any) -> Dialect:
     try:
+        from accord.validation.dialect import detect_dialect
+
         return detect_dialect(document)
     except AccordError:
         return "2020-12"  # reported by check_schema; walk it as accord's own dialect
@@ -2895,6 +2937,8 @@ def _dialect_of(document: Any) -> Dialect:
 
 def _subschemas(document: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every object subschema of a document with its pointer (schema positions only)."""
+    from accord.validation.dialect import iter_subschemas
+
     for here, schema in iter_subschemas(document, _dialect_of(document), pointer):
         if isinstance(schema, dict):
             yield here, schema
@@ -2952,6 +2996,8 @@ def _in_place_edges(index: _Index, node: _Node) -> list[tuple[_Node, str | None]
             pass
         else:
             edges.append(((target.uri, pointer), _pointer.join(node[1], "$ref")))
+        from accord.validation.dialect import REF_SIBLINGS_IGNORED
+
         if _dialect_of(version.document) in REF_SIBLINGS_IGNORED:
             return edges  # draft-04/06/07 ignore $ref siblings
     for keyword in _IN_PLACE_LISTS:
@@ -3089,6 +3135,8 @@ def _own_bundle(index: _Index, version: ContractVersion) -> bool:
     it only ever answers no where the bundler might change something.
     """
     document = version.document
+    from accord.validation.dialect import unnormalised_assertion
+
     if (
         not isinstance(document, dict)
         or document.get("$schema") != DRAFT_2020_12
@@ -3228,6 +3276,8 @@ def _declared_if_needed(bundler: _Bundler, bundle: Any) -> Any:
     """``bundle``, marked to be decided in its declared dialect (``dialect.Declared``)
     when a document in it has an ``unnormalised_assertion``: the reference then
     compiles the documents as written, bundled the same way (under ``definitions``)."""
+    from accord.validation.dialect import declared, unnormalised_assertion
+
     found = next(
         (hit for v in bundler.versions if (hit := unnormalised_assertion(v.document))), None
     )

@@ -61,10 +61,8 @@ from accord.errors import (
     ValidationIssue,
     new_validation_issue,
 )
-from accord.validation.dialect import declared_form, detect_dialect, normalize
 from accord.validation.offline import not_json_schema_error, py_validator, py_validator_class
 from accord.validation.patterns import _reference_validator, _search
-from accord.validation.recursion import may_recurse
 
 if TYPE_CHECKING:
     from accord.validation.dialect import Declared
@@ -183,7 +181,13 @@ class Validator:
         # compiles the text, and ``_recurses`` is :func:`may_recurse` of the text's value.
         # A document whose declared dialect asserts what 2020-12 cannot say is decided
         # by the reference in that dialect (dialect.Declared); else, normalised.
-        declared = None if _later is not None else declared_form(schema)
+        # A registry's validator (``_later``) reads no dialect: its import (and the
+        # recursion walk's) is paid by the first validator built from a document.
+        declared = None
+        if _later is None:
+            from accord.validation.dialect import declared_form, detect_dialect, normalize
+
+            declared = declared_form(schema)
         if _later is not None:
             if _source is None or backend not in ("auto", "rs"):
                 raise UsageError("a schema built later needs its text and jsonschema-rs")
@@ -239,6 +243,8 @@ class Validator:
         if _later is not None:
             self.depth_checked = _recurses
         else:
+            from accord.validation.recursion import may_recurse
+
             self.depth_checked = self.backend != _BACKEND or may_recurse(
                 schema, refs=None if _source is None else _source[1]
             )
