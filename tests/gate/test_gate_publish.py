@@ -48,6 +48,30 @@ def test_first_publish_is_1_0_0_canonical_and_locked(root: Path) -> None:
     assert Registry.load(root).published(Registry.load(root).get(f"{CID}@1.0.0"))
 
 
+@pytest.mark.parametrize("hard_links", [True, False], ids=["linked", "no-hard-links"])
+def test_a_published_file_reads_like_any_file_the_user_writes(
+    root: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool
+) -> None:
+    # The version file is made from a 0600 temp file: it must take the mode a new file
+    # gets under the umask (as accord.lock and contract.toml do), or the team and a
+    # service running as another user cannot read the published version.
+    import errno
+
+    if not hard_links:
+
+        def refuse(*_: object, **__: object) -> None:
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", refuse)
+    previous = os.umask(0o022)
+    try:
+        _publish.publish(root, CID, BASE_SCHEMA)
+    finally:
+        os.umask(previous)
+    mode = version_file(root, CID, "1.0.0").stat().st_mode & 0o777
+    assert mode == 0o644 == (root / "accord.lock").stat().st_mode & 0o777
+
+
 @pytest.mark.parametrize(
     ("new", "version", "status", "published"),
     [

@@ -748,6 +748,9 @@ def _link_exclusive(path: Path, data: bytes) -> None:
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp's 0600 would be the published file's mode (a hard link shares it):
+        # a new version file reads like any file the user writes, as accord.lock does.
+        os.fchmod(fd, _jsondoc.new_file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
