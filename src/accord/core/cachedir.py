@@ -18,6 +18,7 @@ from __future__ import annotations
 import _thread
 import functools
 import os
+import stat
 from pathlib import Path
 
 __all__ = ["CACHE_ENV", "cache_dir", "in_work_tree", "machine_secret", "signing_secret"]
@@ -105,9 +106,17 @@ def signing_secret(directory: Path) -> bytes | None:
 
 def _read_secret(path: Path) -> bytes | None:
     """The secret in ``path``: a regular file (not through a symlink) of exactly
-    :data:`_SECRET_BYTES` bytes, else ``None``."""
+    :data:`_SECRET_BYTES` bytes that this user owns and no one else may read or write,
+    else ``None``. A shared cache directory (``/tmp/accord``) may hold one that another
+    user made first, knows and could sign with."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     try:
+        st = os.fstat(fd)
+        geteuid = getattr(os, "geteuid", None)  # absent on Windows: no modes to read
+        if geteuid is not None and (
+            not stat.S_ISREG(st.st_mode) or st.st_uid != geteuid() or st.st_mode & 0o077
+        ):
+            return None
         data = os.read(fd, _SECRET_BYTES + 1)
     finally:
         os.close(fd)
