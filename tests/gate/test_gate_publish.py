@@ -416,6 +416,45 @@ def test_cli_publish_model(root: Path, tmp_path: Path, capsys: Any) -> None:
     assert version_file(root, CID, "1.0.0").exists()
 
 
+HOSTILE_MODELS = """
+from pydantic import BaseModel, Field
+
+class Huge(BaseModel):
+    x: int = Field(le=10**5000)
+
+class Unresolvable(BaseModel):
+    x: int = Field(json_schema_extra={"$ref": "file:///etc/passwd"})
+
+LOOP = []
+LOOP.append(LOOP)
+
+class Circular(BaseModel):
+    x: int = Field(json_schema_extra={"examples": LOOP})
+"""
+
+
+@pytest.mark.parametrize(
+    ("model", "code"),
+    [
+        pytest.param("Huge", "json-malformed", id="integer-over-the-digit-limit"),
+        pytest.param("Unresolvable", "model-schema-failed", id="pydantic-cannot-export"),
+        pytest.param("Circular", "model-schema-failed", id="circular-extra"),
+    ],
+)
+def test_a_model_whose_schema_is_no_json_is_exit_2_and_writes_nothing(
+    root: Path, tmp_path: Path, capsys: Any, model: str, code: str
+) -> None:
+    # A 5,001-digit bound in a --schema file is json-malformed; from a model it was an
+    # internal error (ValueError from json.dumps), as was Pydantic failing to export
+    # (KeyError for a $ref it cannot resolve, ValueError for a circular value): exit 3.
+    (tmp_path / "hostile_models.py").write_text(HOSTILE_MODELS)
+    argv = ["publish", CID, "--model", f"{tmp_path / 'hostile_models.py'}:{model}"]
+    code_, _, err = run_cli([*argv, "--registry", str(root)], capsys)
+    assert (code_, f"error[{code}]" in err, "Traceback" in err) == (2, True, False), err
+    assert not version_file(root, CID, "1.0.0").exists()
+    assert read_lock(root) == {}
+
+
 # -- interrupted publishes -------------------------------------------------------------
 
 _PUBLISH_SCRIPT = """

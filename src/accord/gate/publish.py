@@ -1167,7 +1167,16 @@ def pydantic_profile(schema: Any) -> dict[str, Any]:
     """
     from accord.validation.dialect import iter_subschemas
 
-    document = json.loads(json.dumps(schema))
+    try:
+        text = json.dumps(schema)
+    except (ValueError, TypeError) as exc:
+        # An integer over Python's digit limit (a --schema file holding one is refused
+        # as json-malformed too), a value no JSON holds.
+        raise SchemaError(
+            f"a Pydantic model's JSON Schema cannot be written as JSON: {exc}",
+            code="json-malformed",
+        ) from None
+    document = json.loads(text)
     if not isinstance(document, dict):
         raise SchemaError(
             "a Pydantic model's JSON Schema must be an object", code="schema-root-not-object"
@@ -1229,7 +1238,9 @@ def export_model_schema(model: Any) -> dict[str, Any]:
     """The model's JSON Schema (validation mode) under the Pydantic profile.
 
     Raises:
-        UsageError: ``model-not-pydantic`` when it is not a Pydantic model.
+        UsageError: ``model-not-pydantic`` when it is not a Pydantic model,
+            ``model-schema-failed`` when exporting its schema fails.
+        SchemaError: ``json-malformed`` when the schema is no JSON document.
     """
     method = getattr(model, "model_json_schema", None)
     if not callable(method):
@@ -1237,4 +1248,12 @@ def export_model_schema(model: Any) -> dict[str, Any]:
             f"{model!r} is not a Pydantic v2 model (it has no model_json_schema)",
             code="model-not-pydantic",
         )
-    return pydantic_profile(method(mode="validation"))
+    try:
+        schema = method(mode="validation")
+    except Exception as exc:  # noqa: BLE001 - user code (json_schema_extra, hooks) and Pydantic on it
+        raise UsageError(
+            f"{model!r}: Pydantic could not export its JSON Schema: "
+            f"{type(exc).__name__}: {exc}",
+            code="model-schema-failed",
+        ) from None
+    return pydantic_profile(schema)
