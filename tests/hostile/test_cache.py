@@ -348,7 +348,8 @@ def test_an_edit_git_is_configured_not_to_see_is_still_a_new_run(tmp_path: Path)
     past = path.stat()
     raw = path.read_bytes()
     edited = raw.replace(b'"string"', b'"strinG"')
-    assert len(edited) == len(raw) and edited != raw
+    assert len(edited) == len(raw)
+    assert edited != raw
     path.write_bytes(edited)
     os.utime(path, ns=(past.st_atime_ns, past.st_mtime_ns))
     assert git(repo, "status", "--porcelain") == ""  # git vouches for a changed file

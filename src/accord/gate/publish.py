@@ -1252,8 +1252,7 @@ def export_model_schema(model: Any) -> dict[str, Any]:
         schema = method(mode="validation")
     except Exception as exc:  # noqa: BLE001 - user code (json_schema_extra, hooks) and Pydantic on it
         raise UsageError(
-            f"{model!r}: Pydantic could not export its JSON Schema: "
-            f"{type(exc).__name__}: {exc}",
+            f"{model!r}: Pydantic could not export its JSON Schema: {type(exc).__name__}: {exc}",
             code="model-schema-failed",
         ) from None
     return pydantic_profile(schema)

@@ -79,6 +79,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from accord._version import __version__
 from accord.core import jsondoc as _jsondoc
+from accord.core.cachedir import read_entry
 from accord.errors import (
     AccordError,
     ConfigError,
@@ -252,7 +253,7 @@ class _DiskCache:
             return None
         path = self.directory / f"{kind}-{key}.json"
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads(read_entry(path) or b"null")
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("format") != _CACHE_FORMAT:
