@@ -790,7 +790,10 @@ def _guarded(root: Path, timeout: float) -> Iterator[None]:
             file=LOCK_GUARD,
         )
 
-    with exclusive(root / LOCK_GUARD, timeout=timeout, busy=busy):
+    def refused(code: str, reason: str) -> LockError:
+        return LockError(f"{root / LOCK_GUARD}: {reason}", code=code, file=LOCK_GUARD)
+
+    with exclusive(root / LOCK_GUARD, timeout=timeout, busy=busy, refused=refused):
         yield
 
 
