@@ -79,7 +79,6 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from accord._version import __version__
 from accord.core import jsondoc as _jsondoc
-from accord.core.cachedir import read_entry
 from accord.errors import (
     AccordError,
     ConfigError,
@@ -251,6 +250,8 @@ class _DiskCache:
         secret = _secret()
         if secret is None:
             return None
+        from accord.core.cachedir import read_entry
+
         path = self.directory / f"{kind}-{key}.json"
         try:
             data = json.loads(read_entry(path) or b"null")
