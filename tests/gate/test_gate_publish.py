@@ -72,6 +72,23 @@ def test_a_published_file_reads_like_any_file_the_user_writes(
     assert mode == 0o644 == (root / "accord.lock").stat().st_mode & 0o777
 
 
+@pytest.mark.parametrize("version", [None, "1.1.0"], ids=["next", "named"])
+def test_the_content_of_a_yanked_version_is_not_called_published(
+    root: Path, version: str | None
+) -> None:
+    # 1.1.0 is yanked: ranges serve 1.0.0. Publishing its content again (by its number,
+    # or as the next minor, which is 1.1.0 again) said "already published ... nothing to
+    # do" (exit 0): the publisher was told the schema is out while nothing serves it.
+    _publish.publish(root, CID, BASE_SCHEMA)
+    added = schema(extra={"type": "string"})
+    _publish.publish(root, CID, added)
+    _publish.yank(root, f"{CID}@1.1.0", reason="wrong field name")
+    result = _publish.publish(root, CID, added, version=version)
+    assert (result.status, str(result.version)) == ("conflict", "1.1.0")
+    assert "yanked" in result.message
+    assert str(Registry.load(root).get(f"{CID}@^1").version) == "1.0.0"
+
+
 @pytest.mark.parametrize(
     ("new", "version", "status", "published"),
     [

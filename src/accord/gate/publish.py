@@ -727,6 +727,18 @@ def _existing(
                 "publish that file to complete it, delete it, or pass another --version",
             )
         return _conflict(contract, existing.version, existing.file)
+    if registry.published(existing) and existing.yanked is not None:
+        # Its content is on disk, but no range serves it: "already published" would
+        # tell the publisher the schema is out.
+        return PublishResult(
+            CONFLICT,
+            contract.id,
+            existing.version,
+            file=existing.file,
+            message=f"{existing.ref} has this content but is yanked "
+            f"({existing.yanked}): no range serves it; publish it as another version "
+            "(--version), or remove its [yanked] entry from contract.toml",
+        )
     if registry.published(existing):
         return PublishResult(
             UNCHANGED,
