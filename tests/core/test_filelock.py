@@ -22,11 +22,17 @@ class Busy(Exception):
         self.pid = pid
 
 
+class Refused(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(code, reason)
+        self.code = code
+
+
 _HOLD = """
 import sys, time
 from pathlib import Path
 from accord.core.filelock import exclusive
-with exclusive(Path(sys.argv[1]), timeout=5, busy=RuntimeError):
+with exclusive(Path(sys.argv[1]), timeout=5, busy=RuntimeError, refused=RuntimeError):
     print("held", flush=True)
     time.sleep(60)
 """
@@ -52,7 +58,7 @@ def test_a_live_holder_excludes_and_is_named(tmp_path: Path) -> None:
     lock = tmp_path / "x.lck"
     proc = _holder_process(lock)
     try:
-        with pytest.raises(Busy) as info, exclusive(lock, timeout=0.2, busy=Busy):
+        with pytest.raises(Busy) as info, exclusive(lock, timeout=0.2, busy=Busy, refused=Refused):
             pass
         assert info.value.pid == proc.pid
         assert holder(lock) == proc.pid
@@ -66,7 +72,7 @@ def test_a_killed_holder_leaves_nothing_to_delete_by_hand(tmp_path: Path) -> Non
     os.kill(proc.pid, signal.SIGKILL)
     _end(proc)
     assert lock.exists()  # the file stays, the lock does not
-    with exclusive(lock, timeout=5, busy=Busy):
+    with exclusive(lock, timeout=5, busy=Busy, refused=Refused):
         assert holder(lock) == os.getpid()
     assert not lock.exists()
 
@@ -77,7 +83,7 @@ def test_an_old_lock_file_of_a_live_writer_is_never_broken_by_age(tmp_path: Path
     proc = _holder_process(lock)
     try:
         os.utime(lock, (time.time() - 3600, time.time() - 3600))
-        with pytest.raises(Busy), exclusive(lock, timeout=0.2, busy=Busy):
+        with pytest.raises(Busy), exclusive(lock, timeout=0.2, busy=Busy, refused=Refused):
             pass
     finally:
         _end(proc)
@@ -94,7 +100,7 @@ def test_threads_take_turns(tmp_path: Path) -> None:
     def work() -> None:
         nonlocal inside, most
         for _ in range(20):
-            with exclusive(lock, timeout=30, busy=Busy):
+            with exclusive(lock, timeout=30, busy=Busy, refused=Refused):
                 with guard:
                     inside += 1
                     most = max(most, inside)

@@ -48,6 +48,47 @@ def test_first_publish_is_1_0_0_canonical_and_locked(root: Path) -> None:
     assert Registry.load(root).published(Registry.load(root).get(f"{CID}@1.0.0"))
 
 
+@pytest.mark.parametrize("hard_links", [True, False], ids=["linked", "no-hard-links"])
+def test_a_published_file_reads_like_any_file_the_user_writes(
+    root: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool
+) -> None:
+    # The version file is made from a 0600 temp file: it must take the mode a new file
+    # gets under the umask (as accord.lock and contract.toml do), or the team and a
+    # service running as another user cannot read the published version.
+    import errno
+
+    if not hard_links:
+
+        def refuse(*_: object, **__: object) -> None:
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", refuse)
+    previous = os.umask(0o022)
+    try:
+        _publish.publish(root, CID, BASE_SCHEMA)
+    finally:
+        os.umask(previous)
+    mode = version_file(root, CID, "1.0.0").stat().st_mode & 0o777
+    assert mode == 0o644 == (root / "accord.lock").stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize("version", [None, "1.1.0"], ids=["next", "named"])
+def test_the_content_of_a_yanked_version_is_not_called_published(
+    root: Path, version: str | None
+) -> None:
+    # 1.1.0 is yanked: ranges serve 1.0.0. Publishing its content again (by its number,
+    # or as the next minor, which is 1.1.0 again) said "already published ... nothing to
+    # do" (exit 0): the publisher was told the schema is out while nothing serves it.
+    _publish.publish(root, CID, BASE_SCHEMA)
+    added = schema(extra={"type": "string"})
+    _publish.publish(root, CID, added)
+    _publish.yank(root, f"{CID}@1.1.0", reason="wrong field name")
+    result = _publish.publish(root, CID, added, version=version)
+    assert (result.status, str(result.version)) == ("conflict", "1.1.0")
+    assert "yanked" in result.message
+    assert str(Registry.load(root).get(f"{CID}@^1").version) == "1.0.0"
+
+
 @pytest.mark.parametrize(
     ("new", "version", "status", "published"),
     [
@@ -390,6 +431,45 @@ def test_cli_publish_model(root: Path, tmp_path: Path, capsys: Any) -> None:
     ]
     assert run_cli(argv, capsys)[0] == 0
     assert version_file(root, CID, "1.0.0").exists()
+
+
+HOSTILE_MODELS = """
+from pydantic import BaseModel, Field
+
+class Huge(BaseModel):
+    x: int = Field(le=10**5000)
+
+class Unresolvable(BaseModel):
+    x: int = Field(json_schema_extra={"$ref": "file:///etc/passwd"})
+
+LOOP = []
+LOOP.append(LOOP)
+
+class Circular(BaseModel):
+    x: int = Field(json_schema_extra={"examples": LOOP})
+"""
+
+
+@pytest.mark.parametrize(
+    ("model", "code"),
+    [
+        pytest.param("Huge", "json-malformed", id="integer-over-the-digit-limit"),
+        pytest.param("Unresolvable", "model-schema-failed", id="pydantic-cannot-export"),
+        pytest.param("Circular", "model-schema-failed", id="circular-extra"),
+    ],
+)
+def test_a_model_whose_schema_is_no_json_is_exit_2_and_writes_nothing(
+    root: Path, tmp_path: Path, capsys: Any, model: str, code: str
+) -> None:
+    # A 5,001-digit bound in a --schema file is json-malformed; from a model it was an
+    # internal error (ValueError from json.dumps), as was Pydantic failing to export
+    # (KeyError for a $ref it cannot resolve, ValueError for a circular value): exit 3.
+    (tmp_path / "hostile_models.py").write_text(HOSTILE_MODELS)
+    argv = ["publish", CID, "--model", f"{tmp_path / 'hostile_models.py'}:{model}"]
+    code_, _, err = run_cli([*argv, "--registry", str(root)], capsys)
+    assert (code_, f"error[{code}]" in err, "Traceback" in err) == (2, True, False), err
+    assert not version_file(root, CID, "1.0.0").exists()
+    assert read_lock(root) == {}
 
 
 # -- interrupted publishes -------------------------------------------------------------

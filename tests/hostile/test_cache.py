@@ -12,6 +12,7 @@ import pytest
 
 from _registry_builders import DRAFT_2020_12, publish
 from accord.core.cache import ContentCache, cache_dir, make_key, open_cache
+from accord.errors import RegistryError
 from accord.gate import check as gate
 from accord.gate import verdicts
 
@@ -321,6 +322,40 @@ def test_the_tree_digest_sees_every_change_git_or_not(tmp_path: Path) -> None:
     # an entry git is told not to look at: every file is read instead
     git(repo, "update-index", "--assume-unchanged", "contracts/orders/fine/1.0.0.schema.json")
     assert tree_digest(root) == _read_digest(root)
+
+
+def test_an_edit_git_is_configured_not_to_see_is_still_a_new_run(tmp_path: Path) -> None:
+    """``core.checkStat = minimal`` and ``core.trustctime = false`` (a developer's own
+    config) make ``git status`` compare mtime and size only: an edit keeping both (a
+    published version broken in place) was a clean tree, so the whole-run entry of the
+    tree before the edit answered "passed" where a run without the cache refuses it."""
+    import os
+    import time
+
+    from _registry_builders import commit_all, git, init_repo
+
+    repo = tmp_path / "repo"
+    root = breaking_registry(repo / "contracts")
+    init_repo(repo)
+    git(repo, "config", "core.checkStat", "minimal")
+    git(repo, "config", "core.trustctime", "false")
+    path = root / "orders" / "fine" / "1.0.0.schema.json"
+    old = path.stat()
+    os.utime(path, ns=(old.st_atime_ns - 10**10, old.st_mtime_ns - 10**10))
+    commit_all(repo, "base")
+    _whole(root, ContentCache(tmp_path / "cache"))  # the run entry of the clean tree
+    time.sleep(1.1)  # git keeps whole seconds of ctime: the edit's is a later one
+    past = path.stat()
+    raw = path.read_bytes()
+    edited = raw.replace(b'"string"', b'"strinG"')
+    assert len(edited) == len(raw)
+    assert edited != raw
+    path.write_bytes(edited)
+    os.utime(path, ns=(past.st_atime_ns, past.st_mtime_ns))
+    assert git(repo, "status", "--porcelain") == ""  # git vouches for a changed file
+    with pytest.raises(RegistryError) as info:
+        _whole(root, ContentCache(tmp_path / "cache"))
+    assert info.value.code == "schema-metaschema"
 
 
 def test_a_special_file_git_does_not_list_is_still_a_new_run(tmp_path: Path) -> None:

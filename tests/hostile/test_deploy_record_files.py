@@ -2,7 +2,8 @@
 a regular file, never through a symlink, as UTF-8 text, or refused with exit 2.
 
 ``can-i-deploy`` and ``record-deployment`` used to read it with ``Path.read_text``: a
-directory or a file that is not UTF-8 was an internal error (exit 3).
+directory or a file that is not UTF-8 was an internal error (exit 3), as was (through
+tomllib) a value nested a few thousand levels deep.
 """
 
 from __future__ import annotations
@@ -34,7 +35,12 @@ def _not_utf8(path: Path) -> None:
     path.write_bytes(b"format_version = 1\n# caf\xe9\n")
 
 
-BROKEN = {"directory": _directory, "not-utf8": _not_utf8}
+def _deeply_nested(path: Path) -> None:
+    # Within the size cap; tomllib recurses once per level (RecursionError, exit 3).
+    path.write_text("format_version = 1\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+BROKEN = {"directory": _directory, "not-utf8": _not_utf8, "deeply-nested": _deeply_nested}
 
 
 @pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())

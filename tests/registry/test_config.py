@@ -152,6 +152,9 @@ def test_malformed_toml_has_line_and_column(tmp_path: Path) -> None:
     [
         pytest.param('<<<<<<< HEAD\nowner = "a"\n=======\nowner = "b"\n>>>>>>> x\n', "json-conflict-markers", id="conflict"),
         pytest.param(b'owner = "\xff"\n', "json-invalid-utf8", id="bad-utf8"),
+        # tomllib recurses once per level: RecursionError (exit 3) within the size cap
+        pytest.param("x = " + "{a=" * 5000 + "1" + "}" * 5000, "toml-malformed", id="deep-tables"),
+        pytest.param("x = " + "[" * 5000 + "]" * 5000, "toml-malformed", id="deep-arrays"),
     ],
 )  # fmt: skip
 def test_toml_refusals(tmp_path: Path, content: str | bytes, code: str) -> None:

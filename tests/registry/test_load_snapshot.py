@@ -163,6 +163,32 @@ def test_a_snapshot_this_machine_did_not_sign_is_not_read(
     assert not _restored(model.Registry.load(registry_root))
 
 
+@pytest.mark.parametrize("planted", ["readable-by-others", "writable-by-group", "another-user"])
+def test_a_secret_someone_else_can_know_signs_nothing(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    """A shared cache directory (``ACCORD_CACHE_DIR=/tmp/accord``) may hold a
+    ``signing-secret`` another user made first or can read: whoever knows it can sign
+    a snapshot (unpickled on load) or a startup proof. Such a secret is not used."""
+    import os
+
+    from accord.core import cachedir
+
+    secret = cachedir.cache_dir() / "signing-secret"
+    secret.parent.mkdir(parents=True)
+    secret.write_bytes(b"\x01" * 32)  # known to whoever planted it
+    secret.chmod({"readable-by-others": 0o604, "writable-by-group": 0o620}.get(planted, 0o600))
+    if planted == "another-user":
+        owner = secret.stat().st_uid
+        monkeypatch.setattr(os, "geteuid", lambda: owner + 1)
+    cachedir.signing_secret.cache_clear()
+    assert cachedir.machine_secret() is None
+    model.Registry.load(registry_root)
+    assert not _snapshots(monkeypatch)
+    assert not _restored(model.Registry.load(registry_root))
+    assert secret.read_bytes() == b"\x01" * 32  # left alone: not ours to replace
+
+
 def test_no_snapshot_in_a_cache_directory_inside_a_work_tree(
     registry_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

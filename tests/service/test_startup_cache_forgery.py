@@ -91,3 +91,34 @@ def test_no_secret_means_no_disk_cache(tmp_path: Path, monkeypatch: pytest.Monke
     _startup.clear_caches()
     check_service(pyproject)
     assert not list((tmp_path / ".accord-cache").glob("*-*.json"))
+
+
+def test_a_committed_symlink_to_a_fifo_is_a_miss_not_a_hang(tmp_path: Path) -> None:
+    """``cache-dir`` is in the service's repository: a change can commit a symlink at an
+    entry's name (its key is a digest anyone computes) to a FIFO or ``/dev/zero``. The
+    entry was read to its end, so every boot blocked (or filled memory); now a file that
+    is not a regular file is a miss."""
+    import os
+    import threading
+
+    pyproject = _service_project(tmp_path, _MONEY, "")
+    _startup.clear_caches()
+    check_service(pyproject)
+    entries = sorted((tmp_path / ".accord-cache").glob("*-*.json"))
+    assert entries
+    fifos = []
+    for number, entry in enumerate(entries):
+        fifos.append(tmp_path / f"fifo-{number}")
+        os.mkfifo(fifos[-1])
+        entry.unlink()
+        entry.symlink_to(fifos[-1])
+    _startup.clear_caches()
+    done: list[object] = []
+    thread = threading.Thread(target=lambda: done.append(check_service(pyproject)), daemon=True)
+    thread.start()
+    thread.join(20)
+    if thread.is_alive():
+        for fifo in fifos:  # let the blocked reader see an end
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("a boot blocked on a FIFO in cache-dir")
+    assert not any(c.cached for c in done[0].checks)  # type: ignore[attr-defined]

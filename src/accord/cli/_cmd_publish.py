@@ -45,7 +45,8 @@ def register(subparsers: Any) -> None:
         "mode and publish it: with no --version, as the smallest allowed next version; "
         "with --version, refusing (exit 1) a number whose bump is below the required one. "
         "Identical content is a no-op; re-running an interrupted publish completes it. "
-        "Exit 1 also when another publisher won the race for the same version. The schema "
+        "Exit 1 also when another publisher won the race for the same version, or when the "
+        "content is a yanked version's. The schema "
         "is checked as lint checks a version file, under accord.toml's [lint.rules]: lint's "
         "warnings (a draft-07 schema is schema-dialect-upgrade) are printed on stderr.",
     )

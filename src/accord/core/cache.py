@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
-from accord.core.cachedir import CACHE_ENV, cache_dir, in_work_tree
+from accord.core.cachedir import CACHE_ENV, cache_dir, in_work_tree, read_entry
 
 __all__ = [
     "CACHE_ENV",
@@ -177,8 +177,10 @@ class ContentCache:
         """The body stored under ``key``, or ``None`` (absent, unreadable or corrupt)."""
         path = self._path(kind, key)
         try:
-            data = path.read_bytes()
+            data = read_entry(path)
         except OSError:
+            data = None
+        if data is None:
             self.misses += 1
             return None
         head, newline, body = data.partition(b"\n")

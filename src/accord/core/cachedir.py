@@ -18,9 +18,17 @@ from __future__ import annotations
 import _thread
 import functools
 import os
+import stat
 from pathlib import Path
 
-__all__ = ["CACHE_ENV", "cache_dir", "in_work_tree", "machine_secret", "signing_secret"]
+__all__ = [
+    "CACHE_ENV",
+    "cache_dir",
+    "in_work_tree",
+    "machine_secret",
+    "read_entry",
+    "signing_secret",
+]
 
 CACHE_ENV = "ACCORD_CACHE_DIR"
 
@@ -103,11 +111,42 @@ def signing_secret(directory: Path) -> bytes | None:
         return None
 
 
+# A cache file is opened without following a symlink at its name and without blocking:
+# a FIFO (or a link to one, or to /dev/zero) where an entry should be would otherwise
+# hang, or fill memory on, every run that looks the entry up.
+_ENTRY_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def read_entry(path: str | os.PathLike[str]) -> bytes | None:
+    """The bytes of the cache file ``path`` when it is a regular file (not a symlink,
+    a FIFO or a device), else ``None``.
+
+    Raises:
+        OSError: it cannot be opened or read (a missing file: :class:`FileNotFoundError`).
+    """
+    fd = os.open(path, _ENTRY_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with open(fd, "rb", closefd=False) as file:
+            return file.read()
+    finally:
+        os.close(fd)
+
+
 def _read_secret(path: Path) -> bytes | None:
     """The secret in ``path``: a regular file (not through a symlink) of exactly
-    :data:`_SECRET_BYTES` bytes, else ``None``."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    :data:`_SECRET_BYTES` bytes that this user owns and no one else may read or write,
+    else ``None``. A shared cache directory (``/tmp/accord``) may hold one that another
+    user made first, knows and could sign with."""
+    fd = os.open(path, _ENTRY_FLAGS)
     try:
+        st = os.fstat(fd)
+        geteuid = getattr(os, "geteuid", None)  # absent on Windows: no modes to read
+        if geteuid is not None and (
+            not stat.S_ISREG(st.st_mode) or st.st_uid != geteuid() or st.st_mode & 0o077
+        ):
+            return None
         data = os.read(fd, _SECRET_BYTES + 1)
     finally:
         os.close(fd)

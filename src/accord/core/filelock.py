@@ -19,8 +19,10 @@ Layer: core; imports nothing from accord (the caller's ``busy`` builds its own e
 
 from __future__ import annotations
 
+import errno
 import os
 import random
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -45,7 +47,11 @@ def holder(path: Path) -> int | None:
 
 @contextmanager
 def exclusive(
-    path: Path, *, timeout: float, busy: Callable[[int | None], Exception]
+    path: Path,
+    *,
+    timeout: float,
+    busy: Callable[[int | None], Exception],
+    refused: Callable[[str, str], Exception],
 ) -> Iterator[None]:
     """Hold the lock file ``path`` for the duration of the block.
 
@@ -53,11 +59,14 @@ def exclusive(
         path: The lock file (created if needed; its directory must exist).
         timeout: Seconds to wait for another holder.
         busy: Builds the error raised after ``timeout``, from the holder's pid.
+        refused: Builds the error raised, from a code and a reason, when ``path`` is a
+            symlink (``path-symlink``) or not a regular file (``path-special-file``):
+            a lock file a repository brings is never followed, truncated or removed.
     """
     deadline = time.monotonic() + timeout
     delay = 0.002
     while True:
-        fd = _try_lock(path)
+        fd = _try_lock(path, refused)
         if fd is not None:
             break
         if time.monotonic() > deadline:
@@ -76,14 +85,28 @@ def exclusive(
         os.close(fd)
 
 
-def _try_lock(path: Path) -> int | None:
+# Never through a symlink at the lock's name, never blocking on a FIFO there.
+_FLAGS = os.O_CREAT | os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+
+
+def _try_lock(path: Path, refused: Callable[[str, str], Exception]) -> int | None:
     """A descriptor holding the lock on the file at ``path``, or ``None`` if busy."""
     if fcntl is None:  # pragma: no cover - Windows
         try:
             return os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o644)
         except FileExistsError:
             return None
-    fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o644)
+    try:
+        fd = os.open(path, _FLAGS, 0o644)
+    except OSError as exc:
+        if os.path.islink(path):  # ELOOP, or EMLINK on some BSDs
+            raise refused("path-symlink", "the lock file is a symlink: delete it") from None
+        if exc.errno in (errno.EISDIR, errno.ENXIO):  # a directory, a socket
+            raise refused("path-special-file", "the lock file is not a regular file") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise refused("path-special-file", "the lock file is not a regular file: delete it")
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -98,7 +98,7 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None, check: bool = True)
     try:
         # The executable is git from PATH and every argument is a list item: no shell.
         done = subprocess.run(  # noqa: S603
-            ["git", *NO_NETWORK_ARGS, "-C", str(repo), *args],  # noqa: S607
+            ["git", *NO_NETWORK_ARGS, *_FULL_STAT_ARGS, "-C", str(repo), *args],  # noqa: S607
             input=stdin,
             capture_output=True,
             env=env,
@@ -124,6 +124,12 @@ NO_NETWORK_ENV = MappingProxyType(
     {"GIT_NO_LAZY_FETCH": "1", "GIT_PROTOCOL_FROM_USER": "0", "GIT_TERMINAL_PROMPT": "0"}
 )
 NO_NETWORK_ARGS = ("-c", "protocol.allow=never")
+
+# `git status` vouches for a tracked file by its stat data; a user's core.checkStat =
+# minimal or core.trustctime = false has it compare mtime and size alone, so an edit
+# keeping both (restored by `touch -d`, rsync -t, a tar extract) is clean to git and a
+# whole-run cache entry keyed on git's index would answer for the bytes before it.
+_FULL_STAT_ARGS = ("-c", "core.checkStat=default", "-c", "core.trustctime=true")
 
 NOT_FETCHED_HINT = (
     "this is a partial clone (--filter) and accord never fetches: fetch the objects "

@@ -739,6 +739,18 @@ def _existing(
                 "publish that file to complete it, delete it, or pass another --version",
             )
         return _conflict(contract, existing.version, existing.file)
+    if registry.published(existing) and existing.yanked is not None:
+        # Its content is on disk, but no range serves it: "already published" would
+        # tell the publisher the schema is out.
+        return PublishResult(
+            CONFLICT,
+            contract.id,
+            existing.version,
+            file=existing.file,
+            message=f"{existing.ref} has this content but is yanked "
+            f"({existing.yanked}): no range serves it; publish it as another version "
+            "(--version), or remove its [yanked] entry from contract.toml",
+        )
     if registry.published(existing):
         return PublishResult(
             UNCHANGED,
@@ -760,6 +772,9 @@ def _link_exclusive(path: Path, data: bytes) -> None:
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp's 0600 would be the published file's mode (a hard link shares it):
+        # a new version file reads like any file the user writes, as accord.lock does.
+        os.fchmod(fd, _jsondoc.new_file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -799,7 +814,10 @@ def _guarded(root: Path, timeout: float) -> Iterator[None]:
             file=LOCK_GUARD,
         )
 
-    with exclusive(root / LOCK_GUARD, timeout=timeout, busy=busy):
+    def refused(code: str, reason: str) -> LockError:
+        return LockError(f"{root / LOCK_GUARD}: {reason}", code=code, file=LOCK_GUARD)
+
+    with exclusive(root / LOCK_GUARD, timeout=timeout, busy=busy, refused=refused):
         yield
 
 
@@ -1176,7 +1194,16 @@ def pydantic_profile(schema: Any) -> dict[str, Any]:
     """
     from accord.validation.dialect import iter_subschemas
 
-    document = json.loads(json.dumps(schema))
+    try:
+        text = json.dumps(schema)
+    except (ValueError, TypeError) as exc:
+        # An integer over Python's digit limit (a --schema file holding one is refused
+        # as json-malformed too), a value no JSON holds.
+        raise SchemaError(
+            f"a Pydantic model's JSON Schema cannot be written as JSON: {exc}",
+            code="json-malformed",
+        ) from None
+    document = json.loads(text)
     if not isinstance(document, dict):
         raise SchemaError(
             "a Pydantic model's JSON Schema must be an object", code="schema-root-not-object"
@@ -1238,7 +1265,9 @@ def export_model_schema(model: Any) -> dict[str, Any]:
     """The model's JSON Schema (validation mode) under the Pydantic profile.
 
     Raises:
-        UsageError: ``model-not-pydantic`` when it is not a Pydantic model.
+        UsageError: ``model-not-pydantic`` when it is not a Pydantic model,
+            ``model-schema-failed`` when exporting its schema fails.
+        SchemaError: ``json-malformed`` when the schema is no JSON document.
     """
     method = getattr(model, "model_json_schema", None)
     if not callable(method):
@@ -1246,4 +1275,11 @@ def export_model_schema(model: Any) -> dict[str, Any]:
             f"{model!r} is not a Pydantic v2 model (it has no model_json_schema)",
             code="model-not-pydantic",
         )
-    return pydantic_profile(method(mode="validation"))
+    try:
+        schema = method(mode="validation")
+    except Exception as exc:  # noqa: BLE001 - user code (json_schema_extra, hooks) and Pydantic on it
+        raise UsageError(
+            f"{model!r}: Pydantic could not export its JSON Schema: {type(exc).__name__}: {exc}",
+            code="model-schema-failed",
+        ) from None
+    return pydantic_profile(schema)

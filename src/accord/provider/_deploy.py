@@ -132,6 +132,8 @@ def _parse(raw: bytes, env: str, file: str) -> Environment:
         raise bad(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise bad(str(exc)) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise bad("arrays or inline tables nested too deeply") from None
     if doc.get("format_version") != 1:
         raise bad("format_version must be 1", "/format_version")
     unknown = set(doc) - {"format_version", "services"}

@@ -121,7 +121,10 @@ def locked(path: Path, *, timeout: float = 30.0) -> Iterator[None]:
             code="record-lock-timeout",
         )
 
-    with exclusive(lock, timeout=timeout, busy=busy):
+    def refused(code: str, reason: str) -> ProviderError:
+        return ProviderError(f"{lock}: {reason}", code=code, file=str(lock))
+
+    with exclusive(lock, timeout=timeout, busy=busy, refused=refused):
         yield
 
 

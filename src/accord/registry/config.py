@@ -423,6 +423,14 @@ def loads_toml(data: bytes | str, *, file: str | None = None) -> dict[str, Any]:
 
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        # tomllib recurses once per nested array or inline table: a few thousand levels
+        # fit in the size cap.
+        raise ConfigError(
+            "malformed TOML: arrays or inline tables nested too deeply",
+            code="toml-malformed",
+            file=file,
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         position = re.search(_TOML_POSITION, message)

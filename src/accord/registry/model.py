@@ -1329,7 +1329,10 @@ def write_lock(root: str | Path, entries: LockEntries, *, timeout: float = 30.0)
             file=LOCK_GUARD,
         )
 
-    with exclusive(root_path / LOCK_GUARD, timeout=timeout, busy=busy):
+    def refused(code: str, reason: str) -> LockError:
+        return LockError(f"{root_path / LOCK_GUARD}: {reason}", code=code, file=LOCK_GUARD)
+
+    with exclusive(root_path / LOCK_GUARD, timeout=timeout, busy=busy, refused=refused):
         _jsondoc.atomic_write(root_path / LOCK_FILE, lock_text(entries).encode("utf-8"))
 
 

@@ -114,14 +114,17 @@ def read(root: Path) -> tuple[Path, Any] | None:
     ``None`` when there is none this machine signed or any of its inputs changed."""
     if not enabled():
         return None
+    from accord.core.cachedir import read_entry
+
     try:
         place = _place(root)
         if place is None:
             return None
         path, secret = place
-        with open(path, "rb") as file:
-            data = file.read()
+        data = read_entry(path)
     except OSError:
+        return None
+    if data is None:
         return None
     head = len(_MAGIC) + _MAC_BYTES
     if data[: len(_MAGIC)] != _MAGIC or len(data) < head + 4:

@@ -252,9 +252,11 @@ class _DiskCache:
         secret = _secret()
         if secret is None:
             return None
+        from accord.core.cachedir import read_entry
+
         path = self.directory / f"{kind}-{key}.json"
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads(read_entry(path) or b"null")
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("format") != _CACHE_FORMAT:
