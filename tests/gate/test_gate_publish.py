@@ -89,6 +89,22 @@ def test_the_content_of_a_yanked_version_is_not_called_published(
     assert str(Registry.load(root).get(f"{CID}@^1").version) == "1.0.0"
 
 
+def test_the_next_version_skips_a_number_a_yanked_version_holds(root: Path) -> None:
+    # 1.1.0 is yanked; the fix is another additive change over 1.0.0. With no --version
+    # the smallest allowed number was 1.1.0 again, taken: a conflict the publisher could
+    # only get past by reading the lock. A number is used once: 1.2.0 is next.
+    _publish.publish(root, CID, BASE_SCHEMA)
+    _publish.publish(root, CID, schema(extra={"type": "string"}))
+    _publish.yank(root, f"{CID}@1.1.0", reason="wrong field name")
+    result = _publish.publish(root, CID, schema(renamed={"type": "string"}))
+    assert (result.status, str(result.version), str(result.previous)) == (
+        "published",
+        "1.2.0",
+        "1.0.0",
+    )
+    assert str(Registry.load(root).get(f"{CID}@^1").version) == "1.2.0"
+
+
 @pytest.mark.parametrize(
     ("new", "version", "status", "published"),
     [

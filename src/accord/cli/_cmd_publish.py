@@ -42,7 +42,8 @@ def register(subparsers: Any) -> None:
         "publish",
         help="publish the next version of a contract (writes the file and accord.lock)",
         description="Diff the schema against the contract's previous version under its "
-        "mode and publish it: with no --version, as the smallest allowed next version; "
+        "mode and publish it: with no --version, as the smallest allowed next version (past "
+        "numbers yanked versions hold); "
         "with --version, refusing (exit 1) a number whose bump is below the required one. "
         "Identical content is a no-op; re-running an interrupted publish completes it. "
         "Exit 1 also when another publisher won the race for the same version, or when the "

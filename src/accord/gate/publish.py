@@ -483,6 +483,15 @@ def _publish_locked(
         required = required_bump(semantic, previous.version)
     if wanted is None:
         wanted = smallest_allowed(previous.version, semantic) if previous else FIRST_VERSION
+        if previous is not None:
+            # A number is used once, and the previous version is the latest not yanked:
+            # the smallest allowed number may be a yanked version's. The next one of the
+            # same bump is free, unless that version holds this very content (refused
+            # below, naming the yank).
+            step: BumpKind = required if required != "none" else "patch"
+            held = {v.version: v for v in published if v.yanked is not None}
+            while wanted in held and _canonical(held[wanted].document) != text:
+                wanted = wanted.bump(step)
         checks = [
             dataclasses.replace(c, version=wanted, declared=declared_bump(c.previous, wanted))
             for c in checks
