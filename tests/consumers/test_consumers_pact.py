@@ -463,3 +463,40 @@ def test_a_pact_from_a_broker_keeps_the_consumer_version_the_broker_states() -> 
     with pytest.raises(DocumentError) as info:
         import_pact(_broker_pact(14), file="broker.json")
     assert (info.value.code, info.value.pointer) == ("pact-invalid", "/_links/pb:consumer-version")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[tool.accord.pact\nmap = [",
+        "[tool.accord.pact]\nmap = " + "[" * 5000 + "]" * 5000 + "\n",
+        "[tool.accord.pact]\nmap = 'x'\n\udc80",
+        "[tool.accord]\npact = 3\n",
+    ],
+    ids=["malformed", "deep", "not-utf8", "pact-not-a-table"],
+)
+def test_pact_import_with_a_bad_pyproject_is_exit_2_naming_it(
+    pacts: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+) -> None:
+    """``[tool.accord.pact] map`` is read from the nearest pyproject.toml: a malformed
+    one (or one nesting thousands of arrays, or not UTF-8, or with ``pact`` no table)
+    was a traceback (exit 3), read by a bare ``tomllib``. Now the TOML reader of
+    accord.toml reads it."""
+    from accord.cli import main
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_bytes(text.encode("utf-8", "surrogateescape"))
+    pact = project / "users.json"
+    pact.write_text(json.dumps(pacts["users"]))
+    monkeypatch.chdir(project)
+    code = main(["pact", "import", str(pact), "--registry", str(tmp_path / "reg")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "pyproject.toml" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "reg" / "consumers").exists()

@@ -1826,17 +1826,24 @@ def _fold_doc_fields(
 
 
 def maps_from_config(start: Path) -> list[MapEntry]:
-    """``[tool.accord.pact] map = [...]`` of the nearest pyproject.toml that has it."""
-    import tomllib
+    """``[tool.accord.pact] map = [...]`` of the nearest pyproject.toml that has it.
+
+    Raises:
+        ConfigError: the file is no regular UTF-8 TOML file within the size cap (read
+            as accord.toml is), or the table is not a list of map strings.
+    """
+    from accord.registry.config import read_toml
 
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            table = data.get("tool", {}).get("accord", {}).get("pact")
+            data = read_toml(candidate)
+            tool = data.get("tool")
+            accord = tool.get("accord") if isinstance(tool, dict) else None
+            table = accord.get("pact") if isinstance(accord, dict) else None
             if table is None:
                 continue
-            entries = table.get("map", [])
+            entries = table.get("map", []) if isinstance(table, dict) else None
             if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
                 from accord.errors import ConfigError
 
