@@ -77,6 +77,37 @@ def test_schema_tree_is_bounded() -> None:
     assert tree.children[-1].note is not None
 
 
+def _nodes(node: object) -> int:
+    return 1 + sum(_nodes(child) for child in node.children)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "keyword",
+    ["allOf", "anyOf", "oneOf", "prefixItems", "$defs", "patternProperties", "required"],
+)
+def test_schema_tree_is_bounded_whatever_the_children_are(keyword: str) -> None:
+    # Only properties were counted against the cap: past it, every parent on the walk's
+    # path still made a node for each of its remaining children (up to max-items each),
+    # so 19 levels of 1000-entry allOf (within the default caps) made 19,001 nodes.
+    def wide(first: object) -> dict[str, object]:
+        names = [f"k{i}" for i in range(999)]
+        if keyword == "prefixItems":
+            return {"prefixItems": [first, *([True] * 999)]}
+        if keyword == "$defs":
+            return {"$defs": {"first": first, **dict.fromkeys(names, True)}}
+        if keyword == "patternProperties":
+            return {"patternProperties": {"^first$": first, **{f"^{n}$": True for n in names}}}
+        if keyword == "required":
+            return {"properties": {"first": first}, "required": names}
+        return {keyword: [first, *([True] * 999)]}
+
+    schema: object = {"type": "integer"}
+    for _ in range(19):
+        schema = wide(schema)
+    tree = schema_tree(schema)
+    assert _nodes(tree) <= MAX_NODES + MAX_DEPTH + 1  # the cap, plus one "cut here" per level
+
+
 @pytest.fixture
 def registry(tmp_path: Path) -> Path:
     root = tmp_path / "contracts"
