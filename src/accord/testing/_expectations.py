@@ -13,15 +13,16 @@ Example::
 
 At the end of a passing test each expectation is merged into
 ``<registry>/consumers/<consumer>/<name>.json`` (``name`` defaults to the provider's
-name, else the consumer's; the registry from ``ACCORD_REGISTRY``, else ``[tool.accord]
-registry``, else ``./contracts``). As with a Pact file, one consumer-provider pair is
-one file that accumulates interactions: two tests for the same pair (a get-user test
-and a 404 test) both land in it, keyed by description and provider states. The same
-key with different content fails the test's teardown (``expectation-conflict``) and
-writes nothing, unless ``--accord-replace-expectations`` is given (then a recorded
-interaction is replaced; two tests of one run still may not disagree). Writes are
-canonical, atomic and made under a lock on the directory, so parallel xdist workers
-cannot tear the file or lose each other's interactions.
+name, else the consumer's; the registry is the one every accord fixture uses,
+``--accord-registry`` or the ``accord_registry`` ini option, else ``ACCORD_REGISTRY``,
+else ``[tool.accord] registry``, else ``./contracts``). As with a Pact file, one
+consumer-provider pair is one file that accumulates interactions: two tests for the same
+pair (a get-user test and a 404 test) both land in it, keyed by description and provider
+states. The same key with different content fails the test's teardown
+(``expectation-conflict``) and writes nothing, unless ``--accord-replace-expectations``
+is given (then a recorded interaction is replaced; two tests of one run still may not
+disagree). Writes are canonical, atomic and made under a lock on the directory, so
+parallel xdist workers cannot tear the file or lose each other's interactions.
 
 Like Pact's mock server, the teardown also fails (and writes nothing) when an HTTP
 interaction was never exercised through the stub, the stub received a request no
@@ -46,14 +47,26 @@ from accord.consumers._builder import Expectation
 from accord.consumers._model import interaction_key
 from accord.errors import AccordError
 
-__all__ = ["accord_expectation", "expectations_root"]
+__all__ = ["accord_expectation", "configured_registry", "expectations_root"]
 
 
 _WRITTEN = pytest.StashKey[set[tuple[Path, tuple[str, str]]]]()
 
 
+def configured_registry(config: pytest.Config) -> Path | None:
+    """The registry ``--accord-registry`` or the ``accord_registry`` ini option names
+    (relative to the rootdir), for every accord fixture; ``None`` when neither is set."""
+    option = config.getoption("accord_registry", default=None)
+    if option:
+        return Path(option)
+    ini = config.getini("accord_registry")
+    if ini:
+        return config.rootpath / str(ini)
+    return None
+
+
 def expectations_root(start: Path) -> Path:
-    """The registry root expectations are written to."""
+    """The registry root expectations are written to when the pytest options name none."""
     env = os.environ.get("ACCORD_REGISTRY")
     if env:
         return Path(env)
@@ -85,7 +98,12 @@ def accord_expectation(request: pytest.FixtureRequest) -> Iterator[Callable[...,
     if problems:
         # pytrace=False: the reason, not this fixture's source, as accord_verify fails
         pytest.fail("accord expectation not recorded:\n  " + "\n  ".join(problems), pytrace=False)
-    root = expectations_root(Path(str(request.config.rootpath)))
+    # The registry the other fixtures read (--accord-registry) is the one written to:
+    # before, the option was not read here, so validators came from it while the file
+    # went under <rootdir>/contracts, a directory made for it.
+    root = configured_registry(request.config) or expectations_root(
+        Path(str(request.config.rootpath))
+    )
     replace = bool(request.config.getoption("accord_replace_expectations", default=False))
     written = request.config.stash.setdefault(_WRITTEN, set())
     for expectation in made:
