@@ -35,18 +35,20 @@ def test_get_user(accord_expectation, accord_validator):
 WRITTEN = Path("consumers", "billing", "users-service.json")
 
 
-def _pytest(project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def _pytest(
+    project: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     import accord
 
     # the accord under test, not whichever one the child would import from its cwd
     source = str(Path(accord.__file__).resolve().parents[1])
     path = os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])
-    env = {k: v for k, v in os.environ.items() if k != "ACCORD_REGISTRY"}
-    env["PYTHONPATH"] = path
+    child = {k: v for k, v in os.environ.items() if k != "ACCORD_REGISTRY"}
+    child.update(env or {}, PYTHONPATH=path)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra],
         cwd=project,
-        env=env,
+        env=child,
         capture_output=True,
         text=True,
         check=False,
@@ -69,3 +71,24 @@ def test_the_expectation_goes_to_the_registry_the_fixtures_use(tmp_path: Path, h
     assert (central / WRITTEN).is_file()
     assert not (tmp_path / "contracts").exists()
     assert not (project / "contracts").exists()
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_an_installed_package_is_never_written_to(tmp_path: Path, how: str) -> None:
+    # ACCORD_REGISTRY=pkg:NAME names an installed registry package (discovery reads it);
+    # the fixture took the text as a directory: the test passed and wrote
+    # ./pkg:acme-contracts/consumers/billing/users-service.json.
+    project = tmp_path / "billing"
+    project.mkdir()
+    (project / "test_consumer.py").write_text(
+        TEST.replace(", accord_validator", "").replace(
+            '    assert accord_validator("users.user@^1").is_valid({"id": 1})\n', ""
+        )
+    )
+    if how == "option":
+        run = _pytest(project, "--accord-registry", "pkg:acme-contracts")
+    else:
+        run = _pytest(project, env={"ACCORD_REGISTRY": "pkg:acme-contracts"})
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "error[expectation-registry-package]" in run.stdout, run.stdout
+    assert not list(project.glob("pkg*")), run.stdout

@@ -15,7 +15,8 @@ At the end of a passing test each expectation is merged into
 ``<registry>/consumers/<consumer>/<name>.json`` (``name`` defaults to the provider's
 name, else the consumer's; the registry is the one every accord fixture uses,
 ``--accord-registry`` or the ``accord_registry`` ini option, else ``ACCORD_REGISTRY``,
-else ``[tool.accord] registry``, else ``./contracts``). As with a Pact file, one
+else ``[tool.accord] registry``, else ``./contracts``; never an installed package,
+``pkg:NAME``: ``expectation-registry-package``). As with a Pact file, one
 consumer-provider pair is one file that accumulates interactions: two tests for the same
 pair (a get-user test and a 404 test) both land in it, keyed by description and provider
 states. The same key with different content fails the test's teardown
@@ -45,7 +46,7 @@ import pytest
 
 from accord.consumers._builder import Expectation
 from accord.consumers._model import interaction_key
-from accord.errors import AccordError
+from accord.errors import AccordError, UsageError
 
 __all__ = ["accord_expectation", "configured_registry", "expectations_root"]
 
@@ -76,6 +77,30 @@ def expectations_root(start: Path) -> Path:
     return tool.registry if tool.registry is not None else start / "contracts"
 
 
+def _write_root(config: pytest.Config) -> Path:
+    """The registry directory expectations are written to.
+
+    Raises:
+        UsageError: ``expectation-registry-package`` when it is named ``pkg:NAME``.
+    """
+    from accord.registry.discovery import PACKAGE_PREFIX
+
+    # The registry the other fixtures read (--accord-registry) is the one written to:
+    # before, the option was not read here, so validators came from it while the file
+    # went under <rootdir>/contracts, a directory made for it.
+    root = configured_registry(config) or expectations_root(Path(str(config.rootpath)))
+    if str(root).strip().startswith(PACKAGE_PREFIX):
+        # An installed package is never written to; the text is no directory either
+        # (it made ./pkg:NAME/consumers/...).
+        raise UsageError(
+            f"the registry {str(root).strip()!r} is an installed registry package: "
+            "expectations are written into a registry directory; name one with "
+            "--accord-registry or ACCORD_REGISTRY",
+            code="expectation-registry-package",
+        )
+    return root
+
+
 @pytest.fixture
 def accord_expectation(request: pytest.FixtureRequest) -> Iterator[Callable[..., Expectation]]:
     """A factory of :class:`~accord.consumers.Expectation`; each is written at teardown."""
@@ -98,12 +123,11 @@ def accord_expectation(request: pytest.FixtureRequest) -> Iterator[Callable[...,
     if problems:
         # pytrace=False: the reason, not this fixture's source, as accord_verify fails
         pytest.fail("accord expectation not recorded:\n  " + "\n  ".join(problems), pytrace=False)
-    # The registry the other fixtures read (--accord-registry) is the one written to:
-    # before, the option was not read here, so validators came from it while the file
-    # went under <rootdir>/contracts, a directory made for it.
-    root = configured_registry(request.config) or expectations_root(
-        Path(str(request.config.rootpath))
-    )
+    try:
+        root = _write_root(request.config)
+    except AccordError as exc:
+        message = f"accord expectation not recorded: error[{exc.code}]: {exc}"
+        raise pytest.fail.Exception(message, pytrace=False) from None
     replace = bool(request.config.getoption("accord_replace_expectations", default=False))
     written = request.config.stash.setdefault(_WRITTEN, set())
     for expectation in made:
