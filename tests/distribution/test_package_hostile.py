@@ -128,3 +128,28 @@ def test_consumers_files_packaged_are_the_expectations_accord_reads(tmp_path: Pa
     packaged = {rel for rel in files if rel.startswith("consumers/")}
     read = {p.relative_to(root).as_posix() for p in expectation_paths(root)}
     assert packaged == read == {"consumers/web/orders.json", "consumers/web/.shadow.json"}
+
+
+@pytest.mark.parametrize("where", ["root", "dist-inside", "contract-dir", "default-from-root"])
+def test_an_out_in_the_registry_is_exit_2_and_nothing_written(
+    where: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The wheel and the sdist were written into the registry (`accord package --out .`
+    # from the registry root, or the default `dist` from there): files with no place in
+    # the layout, so every later lint, gate and package run of the registry failed.
+    from _registry_builders import snapshot
+
+    root = make_registry(tmp_path / "acme-contracts" / "contracts")
+    before = snapshot(root)
+    argv = ["package", "--registry", str(root), "--no-models"]
+    if where == "default-from-root":
+        monkeypatch.chdir(root)
+    else:
+        out = {"root": root, "dist-inside": root / "dist", "contract-dir": root / "shop"}[where]
+        argv += ["--out", str(out)]
+    assert main(argv) == 2
+    assert "package-out-in-registry" in capsys.readouterr().err
+    assert snapshot(root) == before

@@ -602,6 +602,24 @@ def _atomic(path: Path, data: bytes) -> None:
     atomic_write(path, data)
 
 
+def _refuse_out_in_registry(out: Path, root: Path) -> None:
+    """Refuse an output directory that is the registry or lies inside it: the archives
+    have no place in the layout, so every later lint, gate and package run would fail
+    (``accord package --out .``, or the default ``dist``, run from the registry root).
+
+    Raises:
+        UsageError: ``package-out-in-registry``.
+    """
+    real, registry = Path(os.path.realpath(out)), Path(os.path.realpath(root))
+    if real == registry or real.is_relative_to(registry):
+        raise UsageError(
+            f"--out {out}: is inside the registry {root}, where the wheel and sdist have "
+            "no place (lint would refuse them); give a directory outside it, e.g. dist/ "
+            "beside the registry",
+            code="package-out-in-registry",
+        )
+
+
 def _refuse_lint_errors(reg: Registry) -> None:
     """Lint the registry; a lock line's trust does not excuse what lint rejects."""
     from accord.gate.lint import lint
@@ -635,7 +653,8 @@ def package_registry(
 
     Raises:
         UsageError: ``package-bad-name``, ``package-bad-version``, ``package-empty``
-            (nothing published).
+            (nothing published), ``package-out-in-registry`` (``out_dir`` is the
+            registry or inside it).
         RegistryError: the registry does not load (a lock mismatch included), or lint
             finds an error (a lock line trusts a version the loader then skips checking).
         CodegenError: the models cannot be generated (``--no-models`` skips them).
@@ -648,6 +667,7 @@ def package_registry(
         reg = registry
     else:
         reg = Registry.load(Path(registry), check_all=True)
+    _refuse_out_in_registry(Path(out_dir), reg.root)
     _refuse_lint_errors(reg)
     if not reg.lock:
         raise UsageError(
