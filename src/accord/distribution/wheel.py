@@ -752,6 +752,34 @@ def package_registry(
 # -- expectations travel to the central registry ---------------------------------------
 
 
+def _refuse_no_registry(target: Path) -> None:
+    """Refuse a ``--to`` that shows no sign of being a registry root (an ``accord.toml``,
+    an ``accord.lock`` or a ``consumers/`` directory): the central repository instead of
+    its ``contracts/`` took the files where no gate reads them, and said ``added``.
+
+    Raises:
+        UsageError: ``expectations-bad-target``, naming a registry inside it if one is.
+    """
+    from accord.registry.model import LOCK_FILE, SETTINGS_FILE
+
+    def is_registry(path: Path) -> bool:
+        return (
+            (path / SETTINGS_FILE).is_file()
+            or (path / LOCK_FILE).is_file()
+            or (path / "consumers").is_dir()
+        )
+
+    if is_registry(target):
+        return
+    inside = sorted(p.name for p in target.iterdir() if p.is_dir() and is_registry(p))
+    hint = f" (did you mean {target / inside[0]}?)" if inside else ""
+    raise UsageError(
+        f"--to {target}: not a registry root (no {SETTINGS_FILE}, {LOCK_FILE} or "
+        f"consumers/){hint}; give the central registry's root directory",
+        code="expectations-bad-target",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ExportedExpectation:
     """One expectation file placed in the central registry.
@@ -802,7 +830,8 @@ def export_expectations(
             (``consumer`` has no expectation, with the closest name), ``expectations-no-version``
             (neither the file nor ``consumer_version`` gives one),
             ``expectations-conflict`` (listing every conflicting file),
-            ``expectations-bad-target`` (``target`` is not a directory).
+            ``expectations-bad-target`` (``target`` is not a directory, or not a
+            registry root: no ``accord.toml``, ``accord.lock`` or ``consumers/``).
         DocumentError: an invalid expectation file (source or target).
     """
     import copy
@@ -822,6 +851,7 @@ def export_expectations(
             f"no expectations under {source_root / 'consumers'}",
             code="expectations-none",
         )
+    _refuse_no_registry(target_root)
     planned: list[tuple[Path, bytes, ExportedExpectation]] = []
     conflicts: list[str] = []
     for expectation in found:
