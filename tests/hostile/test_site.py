@@ -268,6 +268,23 @@ def test_each_expectation_file_has_a_page_of_its_own(tmp_path: Path) -> None:
     assert f'href="../{link}"' in web
 
 
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Python hands such a name over with surrogate escapes ("\udcff"), which no page can
+    # encode: accord site was an internal error (exit 3) for an expectation file named
+    # by bytes that are not UTF-8, a file lint and check accept.
+    root = tmp_path / "contracts"
+    publish(root, "orders.thing", {"1.0.0": {"$schema": DIALECT, "type": "object"}})
+    (root / "consumers" / "web").mkdir(parents=True)
+    (root / "consumers" / "web" / os.fsdecode(b"\xff\xfe.json")).write_text(_reads("web", "$.id"))
+    assert main(["site", "--registry", str(root), "--out", str(tmp_path / "site")]) == 0, (
+        capsys.readouterr().err
+    )
+    (page,) = (tmp_path / "site" / "expectations").iterdir()
+    assert "consumers/web/\\udcff\\udcfe.json" in page.read_text(encoding="utf-8")
+
+
 def _request(port: int, path: str, host: str) -> tuple[int, dict[str, str], bytes]:
     import http.client
 

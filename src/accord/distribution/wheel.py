@@ -531,21 +531,27 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
+# Controls, line and paragraph separators, and surrogates (bytes that are not UTF-8).
+_UNRECORDABLE = frozenset({"Cc", "Zl", "Zp", "Cs"})
+
+
 def _refuse_unrecordable_names(files: Iterable[str]) -> None:
     """Refuse a path RECORD cannot carry: pip reads RECORD as ``csv.reader(text.
     splitlines())``, so a control character or line separator in a name (which lint
     allows under ``consumers/`` and ``examples/``) ends the row; a comma or quote is
     quoted by the CSV writer. A backslash is a separator to Windows installers: a
-    name ``..\\..\\x.json`` is a path out of the package there.
+    name ``..\\..\\x.json`` is a path out of the package there. A name whose bytes
+    are not UTF-8 (a lone surrogate here) has no zip or RECORD spelling at all.
 
     Raises:
         UsageError: ``package-bad-file-name``, naming the file.
     """
     for rel in files:
-        if "\\" in rel or any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in rel):
+        if "\\" in rel or any(unicodedata.category(ch) in _UNRECORDABLE for ch in rel):
             raise UsageError(
-                f"{rel!r}: a file name holding a control character, a line break or a "
-                "backslash cannot be packaged portably; rename it",
+                f"{rel!r}: a file name holding a control character, a line break, a "
+                "backslash or bytes that are not UTF-8 cannot be packaged portably; "
+                "rename it",
                 code="package-bad-file-name",
                 file=rel,
             )
