@@ -156,3 +156,24 @@ def test_an_out_in_the_registry_is_exit_2_and_nothing_written(
     assert main(argv) == 2
     assert "package-out-in-registry" in capsys.readouterr().err
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("where", ["consumers", "examples"])
+def test_names_one_file_on_a_case_insensitive_disk_are_exit_2(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # consumers/web/Orders.json beside orders.json (or two such examples) were both
+    # packaged: installed on macOS or Windows, one overwrote the other, so the
+    # installed registry lost an expectation a provider verifies against (pkg:NAME).
+    root = make_registry(tmp_path / "acme-contracts" / "contracts")
+    if where == "consumers":
+        _with_expectations(root, ["Orders.json", "orders.json"])
+    else:
+        valid = root / "shop" / "order" / "examples" / "1.0.0" / "valid"
+        valid.mkdir(parents=True)
+        (valid / "A.json").write_text('{"id": 1, "amount": 1}')
+        (valid / "a.json").write_text('{"id": 2, "amount": 1}')
+    out = tmp_path / "dist"
+    assert main(["package", "--registry", str(root), "--no-models", "--out", str(out)]) == 2
+    assert "package-case-clash" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())

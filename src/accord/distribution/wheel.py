@@ -557,6 +557,28 @@ def _refuse_unrecordable_names(files: Iterable[str]) -> None:
             )
 
 
+def _refuse_case_twins(files: Iterable[str]) -> None:
+    """Refuse two paths equal but for case (``consumers/web/Orders.json`` beside
+    ``orders.json``): installed on a case-insensitive file system (macOS, Windows), one
+    overwrites the other, and the installed registry loses an expectation or an example
+    without a word. As records of two such names are refused
+    (:func:`accord.consumers._records.check_case_twins`).
+
+    Raises:
+        UsageError: ``package-case-clash``, naming both files.
+    """
+    seen: dict[str, str] = {}
+    for rel in sorted(files):
+        other = seen.setdefault(rel.casefold(), rel)
+        if other != rel:
+            raise UsageError(
+                f"{other!r} and {rel!r} differ only in case: installed on a case-insensitive "
+                "file system (macOS, Windows) they are one file; rename or remove one",
+                code="package-case-clash",
+                file=rel,
+            )
+
+
 def _write_wheel(path: Path, files: dict[str, bytes], dist_info: str, epoch: int) -> None:
     record_rel = f"{dist_info}/RECORD"
     # RECORD is CSV (the wheel spec): a name holding a comma or a quote is quoted, never
@@ -660,7 +682,8 @@ def package_registry(
     Raises:
         UsageError: ``package-bad-name``, ``package-bad-version``, ``package-empty``
             (nothing published), ``package-out-in-registry`` (``out_dir`` is the
-            registry or inside it).
+            registry or inside it), ``package-bad-file-name``, ``package-case-clash``
+            (two files whose names differ only in case).
         RegistryError: the registry does not load (a lock mismatch included), or lint
             finds an error (a lock line trusts a version the loader then skips checking).
         CodegenError: the models cannot be generated (``--no-models`` skips them).
@@ -687,6 +710,7 @@ def package_registry(
 
     data, skipped = registry_files(reg)
     _refuse_unrecordable_names(data)
+    _refuse_case_twins(data)
     digest = _content_digest(data)
     # Models and the index are built from the packaged subset, loaded like an installed
     # copy would be: what is shipped is proven to load.
