@@ -92,3 +92,29 @@ def test_an_installed_package_is_never_written_to(tmp_path: Path, how: str) -> N
     assert run.returncode == 1, run.stdout + run.stderr
     assert "error[expectation-registry-package]" in run.stdout, run.stdout
     assert not list(project.glob("pkg*")), run.stdout
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_relative_registry_is_read_from_where_pytest_started(tmp_path: Path, how: str) -> None:
+    # The relative path was resolved at teardown, against whatever directory the test
+    # had moved to: a test asking for monkeypatch before accord_expectation (so torn
+    # down after it) wrote under sub/central/, a directory made for it.
+    central = tmp_path / "central"
+    publish(central, "users.user", {"1.0.0": USER})
+    project = tmp_path / "billing"
+    (project / "sub").mkdir(parents=True)
+    (project / "test_consumer.py").write_text(
+        "import httpx\n\n"
+        "def test_it(monkeypatch, accord_expectation):\n"
+        '    monkeypatch.chdir("sub")\n'
+        '    e = accord_expectation("billing", provider="users-service")\n'
+        '    e.upon_receiving("get a").with_request("GET", "/a").will_respond_with(200)\n'
+        '    assert httpx.Client(transport=e.transport(), base_url="http://u").get("/a")\n'
+    )
+    if how == "option":
+        run = _pytest(project, "--accord-registry", "../central")
+    else:
+        run = _pytest(project, env={"ACCORD_REGISTRY": "../central"})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (central / WRITTEN).is_file()
+    assert not (project / "sub" / "central").exists()

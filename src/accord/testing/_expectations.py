@@ -55,11 +55,16 @@ _WRITTEN = pytest.StashKey[set[tuple[Path, tuple[str, str]]]]()
 
 
 def configured_registry(config: pytest.Config) -> Path | None:
-    """The registry ``--accord-registry`` or the ``accord_registry`` ini option names
-    (relative to the rootdir), for every accord fixture; ``None`` when neither is set."""
+    """The registry ``--accord-registry`` (relative to where pytest started) or the
+    ``accord_registry`` ini option (relative to the rootdir) names, for every accord
+    fixture; ``None`` when neither is set."""
+    from accord.registry.discovery import PACKAGE_PREFIX
+
     option = config.getoption("accord_registry", default=None)
     if option:
-        return Path(option)
+        if str(option).strip().startswith(PACKAGE_PREFIX):
+            return Path(option)  # an installed package, named
+        return Path(config.invocation_params.dir) / str(option)
     ini = config.getini("accord_registry")
     if ini:
         return config.rootpath / str(ini)
@@ -98,7 +103,10 @@ def _write_root(config: pytest.Config) -> Path:
             "--accord-registry or ACCORD_REGISTRY",
             code="expectation-registry-package",
         )
-    return root
+    # A relative path is where pytest started: at teardown the test may have moved the
+    # working directory (monkeypatch.chdir, torn down after this fixture), and the
+    # file went under a directory of that name made there.
+    return Path(config.invocation_params.dir) / root
 
 
 @pytest.fixture
