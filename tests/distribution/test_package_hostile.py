@@ -52,6 +52,9 @@ BREAKING_NAMES = [
     "p\u2028q.json",
     "t\tab.json",
     "w\\..\\..\\x.json",
+    # bytes that are not UTF-8 (Python's surrogate escapes): no zip or RECORD name can
+    # hold them; the content digest was an internal error (exit 3)
+    "\udcff\udcfe.json",
 ]
 
 
@@ -98,7 +101,7 @@ def test_record_lists_each_file_once_whatever_its_name(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", BREAKING_NAMES, ids=["newline", "nel", "u2028", "tab", "backslash"]
+    "name", BREAKING_NAMES, ids=["newline", "nel", "u2028", "tab", "backslash", "not-utf8"]
 )
 def test_a_name_record_cannot_hold_is_exit_2_and_nothing_written(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -128,3 +131,49 @@ def test_consumers_files_packaged_are_the_expectations_accord_reads(tmp_path: Pa
     packaged = {rel for rel in files if rel.startswith("consumers/")}
     read = {p.relative_to(root).as_posix() for p in expectation_paths(root)}
     assert packaged == read == {"consumers/web/orders.json", "consumers/web/.shadow.json"}
+
+
+@pytest.mark.parametrize("where", ["root", "dist-inside", "contract-dir", "default-from-root"])
+def test_an_out_in_the_registry_is_exit_2_and_nothing_written(
+    where: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The wheel and the sdist were written into the registry (`accord package --out .`
+    # from the registry root, or the default `dist` from there): files with no place in
+    # the layout, so every later lint, gate and package run of the registry failed.
+    from _registry_builders import snapshot
+
+    root = make_registry(tmp_path / "acme-contracts" / "contracts")
+    before = snapshot(root)
+    argv = ["package", "--registry", str(root), "--no-models"]
+    if where == "default-from-root":
+        monkeypatch.chdir(root)
+    else:
+        out = {"root": root, "dist-inside": root / "dist", "contract-dir": root / "shop"}[where]
+        argv += ["--out", str(out)]
+    assert main(argv) == 2
+    assert "package-out-in-registry" in capsys.readouterr().err
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("where", ["consumers", "examples"])
+def test_names_one_file_on_a_case_insensitive_disk_are_exit_2(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # consumers/web/Orders.json beside orders.json (or two such examples) were both
+    # packaged: installed on macOS or Windows, one overwrote the other, so the
+    # installed registry lost an expectation a provider verifies against (pkg:NAME).
+    root = make_registry(tmp_path / "acme-contracts" / "contracts")
+    if where == "consumers":
+        _with_expectations(root, ["Orders.json", "orders.json"])
+    else:
+        valid = root / "shop" / "order" / "examples" / "1.0.0" / "valid"
+        valid.mkdir(parents=True)
+        (valid / "A.json").write_text('{"id": 1, "amount": 1}')
+        (valid / "a.json").write_text('{"id": 2, "amount": 1}')
+    out = tmp_path / "dist"
+    assert main(["package", "--registry", str(root), "--no-models", "--out", str(out)]) == 2
+    assert "package-case-clash" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())

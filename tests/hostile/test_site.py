@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,37 @@ def test_schema_tree_is_bounded() -> None:
     tree = schema_tree(wide)
     assert len(tree.children) <= MAX_NODES
     assert tree.children[-1].note is not None
+
+
+def _nodes(node: object) -> int:
+    return 1 + sum(_nodes(child) for child in node.children)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "keyword",
+    ["allOf", "anyOf", "oneOf", "prefixItems", "$defs", "patternProperties", "required"],
+)
+def test_schema_tree_is_bounded_whatever_the_children_are(keyword: str) -> None:
+    # Only properties were counted against the cap: past it, every parent on the walk's
+    # path still made a node for each of its remaining children (up to max-items each),
+    # so 19 levels of 1000-entry allOf (within the default caps) made 19,001 nodes.
+    def wide(first: object) -> dict[str, object]:
+        names = [f"k{i}" for i in range(999)]
+        if keyword == "prefixItems":
+            return {"prefixItems": [first, *([True] * 999)]}
+        if keyword == "$defs":
+            return {"$defs": {"first": first, **dict.fromkeys(names, True)}}
+        if keyword == "patternProperties":
+            return {"patternProperties": {"^first$": first, **{f"^{n}$": True for n in names}}}
+        if keyword == "required":
+            return {"properties": {"first": first}, "required": names}
+        return {keyword: [first, *([True] * 999)]}
+
+    schema: object = {"type": "integer"}
+    for _ in range(19):
+        schema = wide(schema)
+    tree = schema_tree(schema)
+    assert _nodes(tree) <= MAX_NODES + MAX_DEPTH + 1  # the cap, plus one "cut here" per level
 
 
 @pytest.fixture
@@ -235,7 +268,24 @@ def test_each_expectation_file_has_a_page_of_its_own(tmp_path: Path) -> None:
     assert f'href="../{link}"' in web
 
 
-def _get(port: int, path: str, host: str) -> tuple[int, bytes]:
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Python hands such a name over with surrogate escapes ("\udcff"), which no page can
+    # encode: accord site was an internal error (exit 3) for an expectation file named
+    # by bytes that are not UTF-8, a file lint and check accept.
+    root = tmp_path / "contracts"
+    publish(root, "orders.thing", {"1.0.0": {"$schema": DIALECT, "type": "object"}})
+    (root / "consumers" / "web").mkdir(parents=True)
+    (root / "consumers" / "web" / os.fsdecode(b"\xff\xfe.json")).write_text(_reads("web", "$.id"))
+    assert main(["site", "--registry", str(root), "--out", str(tmp_path / "site")]) == 0, (
+        capsys.readouterr().err
+    )
+    (page,) = (tmp_path / "site" / "expectations").iterdir()
+    assert "consumers/web/\\udcff\\udcfe.json" in page.read_text(encoding="utf-8")
+
+
+def _request(port: int, path: str, host: str) -> tuple[int, dict[str, str], bytes]:
     import http.client
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -244,15 +294,19 @@ def _get(port: int, path: str, host: str) -> tuple[int, bytes]:
         conn.putheader("Host", host)
         conn.endheaders()
         response = conn.getresponse()
-        return response.status, response.read()
+        return response.status, dict(response.getheaders()), response.read()
     finally:
         conn.close()
 
 
-def test_serve_answers_only_requests_for_a_loopback_host(registry: Path, tmp_path: Path) -> None:
-    # Binding 127.0.0.1 is not enough: a web page the developer visits can point its own
-    # name at 127.0.0.1 (DNS rebinding) and read the catalogue (schemas, consumers,
-    # deployments) as same-origin. A Host that is not a loopback name is refused.
+def _get(port: int, path: str, host: str) -> tuple[int, bytes]:
+    status, _, body = _request(port, path, host)
+    return status, body
+
+
+@contextmanager
+def _serving(registry: Path, out: Path) -> Iterator[int]:
+    """``serve`` in a thread; the port it bound."""
     import threading
     import time
 
@@ -262,7 +316,7 @@ def test_serve_answers_only_requests_for_a_loopback_host(registry: Path, tmp_pat
     urls: list[str] = []
     thread = threading.Thread(
         target=serve,
-        args=(registry, tmp_path / "site"),
+        args=(registry, out),
         kwargs={"port": 0, "interval": 0.05, "stop": stop, "on_ready": urls.append},
     )
     thread.start()
@@ -271,7 +325,17 @@ def test_serve_answers_only_requests_for_a_loopback_host(registry: Path, tmp_pat
             if urls or not thread.is_alive():
                 break
             time.sleep(0.05)
-        port = int(urls[0].rstrip("/").rpartition(":")[2])
+        yield int(urls[0].rstrip("/").rpartition(":")[2])
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+
+
+def test_serve_answers_only_requests_for_a_loopback_host(registry: Path, tmp_path: Path) -> None:
+    # Binding 127.0.0.1 is not enough: a web page the developer visits can point its own
+    # name at 127.0.0.1 (DNS rebinding) and read the catalogue (schemas, consumers,
+    # deployments) as same-origin. A Host that is not a loopback name is refused.
+    with _serving(registry, tmp_path / "site") as port:
         for host in (f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1", f"[::1]:{port}"):
             status, body = _get(port, "/index.html", host)
             assert (status, b"orders.thing" in body) == (200, True), host
@@ -282,6 +346,24 @@ def test_serve_answers_only_requests_for_a_loopback_host(registry: Path, tmp_pat
         for path in ("/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd"):
             status, body = _get(port, path, f"127.0.0.1:{port}")
             assert status == 404, path
-    finally:
-        stop.set()
-        thread.join(timeout=20)
+
+
+def test_serve_answers_a_nul_path_and_sends_its_headers_on_every_answer(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A path holding %00 made the standard library's open() raise ValueError: a traceback
+    # on the server's stderr and a connection closed with no answer. Error pages and
+    # directory listings carried no CSP (only the built pages have the meta tag), and no
+    # answer said nosniff.
+    with _serving(registry, tmp_path / "site") as port:
+        host = f"127.0.0.1:{port}"
+        for path in ("/%00", "/index.html%00.css", "/assets/%00/x"):
+            status, _, _ = _request(port, path, host)
+            assert status == 404, path
+        for path, want in (("/index.html", 200), ("/assets/", 200), ("/nothing", 404)):
+            status, headers, _ = _request(port, path, host)
+            assert status == want, path
+            assert headers["X-Content-Type-Options"] == "nosniff", path
+            assert headers["Content-Security-Policy"].startswith("default-src 'none'"), path
+            assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+    assert "Traceback" not in capsys.readouterr().err

@@ -63,7 +63,13 @@ def register(subparsers: Any) -> None:
         "expectation already there for the same consumer version with other content is "
         "refused (exit 2, nothing written) unless --force.",
     )
-    p.add_argument("--to", metavar="DIR", type=Path, required=True, help="central registry root")
+    p.add_argument(
+        "--to",
+        metavar="DIR",
+        type=Path,
+        required=True,
+        help="central registry root (holding accord.toml, accord.lock or consumers/)",
+    )
     p.add_argument(
         "--from",
         dest="source",

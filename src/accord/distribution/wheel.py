@@ -531,22 +531,50 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
+# Controls, line and paragraph separators, and surrogates (bytes that are not UTF-8).
+_UNRECORDABLE = frozenset({"Cc", "Zl", "Zp", "Cs"})
+
+
 def _refuse_unrecordable_names(files: Iterable[str]) -> None:
     """Refuse a path RECORD cannot carry: pip reads RECORD as ``csv.reader(text.
     splitlines())``, so a control character or line separator in a name (which lint
     allows under ``consumers/`` and ``examples/``) ends the row; a comma or quote is
     quoted by the CSV writer. A backslash is a separator to Windows installers: a
-    name ``..\\..\\x.json`` is a path out of the package there.
+    name ``..\\..\\x.json`` is a path out of the package there. A name whose bytes
+    are not UTF-8 (a lone surrogate here) has no zip or RECORD spelling at all.
 
     Raises:
         UsageError: ``package-bad-file-name``, naming the file.
     """
     for rel in files:
-        if "\\" in rel or any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in rel):
+        if "\\" in rel or any(unicodedata.category(ch) in _UNRECORDABLE for ch in rel):
             raise UsageError(
-                f"{rel!r}: a file name holding a control character, a line break or a "
-                "backslash cannot be packaged portably; rename it",
+                f"{rel!r}: a file name holding a control character, a line break, a "
+                "backslash or bytes that are not UTF-8 cannot be packaged portably; "
+                "rename it",
                 code="package-bad-file-name",
+                file=rel,
+            )
+
+
+def _refuse_case_twins(files: Iterable[str]) -> None:
+    """Refuse two paths equal but for case (``consumers/web/Orders.json`` beside
+    ``orders.json``): installed on a case-insensitive file system (macOS, Windows), one
+    overwrites the other, and the installed registry loses an expectation or an example
+    without a word. As records of two such names are refused
+    (:func:`accord.consumers._records.check_case_twins`).
+
+    Raises:
+        UsageError: ``package-case-clash``, naming both files.
+    """
+    seen: dict[str, str] = {}
+    for rel in sorted(files):
+        other = seen.setdefault(rel.casefold(), rel)
+        if other != rel:
+            raise UsageError(
+                f"{other!r} and {rel!r} differ only in case: installed on a case-insensitive "
+                "file system (macOS, Windows) they are one file; rename or remove one",
+                code="package-case-clash",
                 file=rel,
             )
 
@@ -602,6 +630,24 @@ def _atomic(path: Path, data: bytes) -> None:
     atomic_write(path, data)
 
 
+def _refuse_out_in_registry(out: Path, root: Path) -> None:
+    """Refuse an output directory that is the registry or lies inside it: the archives
+    have no place in the layout, so every later lint, gate and package run would fail
+    (``accord package --out .``, or the default ``dist``, run from the registry root).
+
+    Raises:
+        UsageError: ``package-out-in-registry``.
+    """
+    real, registry = Path(os.path.realpath(out)), Path(os.path.realpath(root))
+    if real == registry or real.is_relative_to(registry):
+        raise UsageError(
+            f"--out {out}: is inside the registry {root}, where the wheel and sdist have "
+            "no place (lint would refuse them); give a directory outside it, e.g. dist/ "
+            "beside the registry",
+            code="package-out-in-registry",
+        )
+
+
 def _refuse_lint_errors(reg: Registry) -> None:
     """Lint the registry; a lock line's trust does not excuse what lint rejects."""
     from accord.gate.lint import lint
@@ -635,7 +681,9 @@ def package_registry(
 
     Raises:
         UsageError: ``package-bad-name``, ``package-bad-version``, ``package-empty``
-            (nothing published).
+            (nothing published), ``package-out-in-registry`` (``out_dir`` is the
+            registry or inside it), ``package-bad-file-name``, ``package-case-clash``
+            (two files whose names differ only in case).
         RegistryError: the registry does not load (a lock mismatch included), or lint
             finds an error (a lock line trusts a version the loader then skips checking).
         CodegenError: the models cannot be generated (``--no-models`` skips them).
@@ -648,6 +696,7 @@ def package_registry(
         reg = registry
     else:
         reg = Registry.load(Path(registry), check_all=True)
+    _refuse_out_in_registry(Path(out_dir), reg.root)
     _refuse_lint_errors(reg)
     if not reg.lock:
         raise UsageError(
@@ -661,6 +710,7 @@ def package_registry(
 
     data, skipped = registry_files(reg)
     _refuse_unrecordable_names(data)
+    _refuse_case_twins(data)
     digest = _content_digest(data)
     # Models and the index are built from the packaged subset, loaded like an installed
     # copy would be: what is shipped is proven to load.
@@ -732,6 +782,34 @@ def package_registry(
 # -- expectations travel to the central registry ---------------------------------------
 
 
+def _refuse_no_registry(target: Path) -> None:
+    """Refuse a ``--to`` that shows no sign of being a registry root (an ``accord.toml``,
+    an ``accord.lock`` or a ``consumers/`` directory): the central repository instead of
+    its ``contracts/`` took the files where no gate reads them, and said ``added``.
+
+    Raises:
+        UsageError: ``expectations-bad-target``, naming a registry inside it if one is.
+    """
+    from accord.registry.model import LOCK_FILE, SETTINGS_FILE
+
+    def is_registry(path: Path) -> bool:
+        return (
+            (path / SETTINGS_FILE).is_file()
+            or (path / LOCK_FILE).is_file()
+            or (path / "consumers").is_dir()
+        )
+
+    if is_registry(target):
+        return
+    inside = sorted(p.name for p in target.iterdir() if p.is_dir() and is_registry(p))
+    hint = f" (did you mean {target / inside[0]}?)" if inside else ""
+    raise UsageError(
+        f"--to {target}: not a registry root (no {SETTINGS_FILE}, {LOCK_FILE} or "
+        f"consumers/){hint}; give the central registry's root directory",
+        code="expectations-bad-target",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ExportedExpectation:
     """One expectation file placed in the central registry.
@@ -782,7 +860,8 @@ def export_expectations(
             (``consumer`` has no expectation, with the closest name), ``expectations-no-version``
             (neither the file nor ``consumer_version`` gives one),
             ``expectations-conflict`` (listing every conflicting file),
-            ``expectations-bad-target`` (``target`` is not a directory).
+            ``expectations-bad-target`` (``target`` is not a directory, or not a
+            registry root: no ``accord.toml``, ``accord.lock`` or ``consumers/``).
         DocumentError: an invalid expectation file (source or target).
     """
     import copy
@@ -802,6 +881,7 @@ def export_expectations(
             f"no expectations under {source_root / 'consumers'}",
             code="expectations-none",
         )
+    _refuse_no_registry(target_root)
     planned: list[tuple[Path, bytes, ExportedExpectation]] = []
     conflicts: list[str] = []
     for expectation in found:

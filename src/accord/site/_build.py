@@ -366,7 +366,9 @@ class _Pages:
         html = self.env.get_template(template).render(
             **self.common, **context, root=root, here=path
         )
-        self.files[path] = html.encode("utf-8")
+        # A file name whose bytes are not UTF-8 reaches here with surrogate escapes
+        # (an expectation file's path): each is shown as its escape, \udcff.
+        self.files[path] = html.encode("utf-8", "backslashreplace")
 
 
 def render_site(registry: Registry, *, progress: Progress | None = None) -> dict[str, bytes]:

@@ -2,7 +2,8 @@
 
 The server binds 127.0.0.1 only, answers only requests whose ``Host`` is a loopback
 name (DNS rebinding), and serves files from the output directory (the standard
-library's handler, which refuses paths outside it). A watcher polls the
+library's handler, which refuses paths outside it; a path holding NUL is 404), every
+answer with the pages' Content-Security-Policy and ``nosniff``. A watcher polls the
 registry's files (relative path, size and mtime; at most :data:`MAX_WATCHED` files, so
 a huge tree cannot make a poll unbounded) and rebuilds when they change; a build that
 fails keeps the previous site and reports the error through ``on_event``. ``stop``
@@ -55,13 +56,31 @@ def _loopback_host(host: str) -> bool:
     return name in _LOOPBACK_HOSTS
 
 
+# The pages' own meta policy, sent on every answer: error pages and directory listings
+# have no meta tag, and a header can also forbid framing.
+_CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
 
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", _CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        super().end_headers()
+
     def send_head(self) -> Any:  # GET and HEAD both start here
         if not _loopback_host(self.headers.get("Host", "")):
             self.send_error(403, "only requests for 127.0.0.1 or localhost are served")
+            return None
+        if "\x00" in self.translate_path(self.path):
+            # open() raises ValueError for it: a traceback and no answer at all
+            self.send_error(404, "File not found")
             return None
         return super().send_head()
 

@@ -11,6 +11,7 @@ make a page grow without bound: past the caps a node says it is cut.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,54 +147,62 @@ class _Walk:
 
     def _children(self, schema: dict[str, Any], depth: int) -> list[Node]:
         kids: list[Node] = []
-        required = schema.get("required")
-        wanted = (
-            {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
-        )
-        props = schema.get("properties")
-        if isinstance(props, dict):
-            for name, sub in props.items():
-                if self.count >= MAX_NODES:
-                    kids.append(Node("…", "note", note=_LIMIT_NOTE))
-                    return kids
-                kids.append(self.node(sub, name, "property", depth + 1, required=name in wanted))
-        listed = set(props) if isinstance(props, dict) else set()
-        kids.extend(Node(name, "property", "any", True) for name in sorted(wanted - listed))
-        patterns = schema.get("patternProperties")
-        if isinstance(patterns, dict):
-            for pattern, sub in patterns.items():
-                kids.append(self.node(sub, f"/{pattern}/", "pattern", depth + 1))
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict) or extra is True:
-            kids.append(self.node(extra, "(any other key)", "additional", depth + 1))
-        prefix = schema.get("prefixItems")
-        if isinstance(prefix, list):
-            for i, sub in enumerate(prefix):
-                kids.append(self.node(sub, f"[{i}]", "item", depth + 1))
-        items = schema.get("items")
-        if isinstance(items, (dict, bool)):
-            label = "[further items]" if isinstance(prefix, list) else "[items]"
-            kids.append(self.node(items, label, "item", depth + 1))
-        elif isinstance(items, list):  # draft-07 tuple form
-            for i, sub in enumerate(items):
-                kids.append(self.node(sub, f"[{i}]", "item", depth + 1))
-        if isinstance(schema.get("contains"), (dict, bool)):
-            kids.append(self.node(schema["contains"], "[contains]", "item", depth + 1))
-        for key in _BRANCHES:
-            branches = schema.get(key)
-            if isinstance(branches, list):
-                words = {"allOf": "all of", "anyOf": "any of", "oneOf": "one of"}[key]
-                for i, sub in enumerate(branches, start=1):
-                    kids.append(self.node(sub, f"{words} #{i}", "branch", depth + 1))
-        for key, words in _SINGLE:
-            if key in schema:
-                kids.append(self.node(schema[key], words, "branch", depth + 1))
-        for key in ("$defs", "definitions"):
-            defs = schema.get(key)
-            if isinstance(defs, dict):
-                for name, sub in defs.items():
-                    kids.append(self.node(sub, f"{key}/{name}", "definition", depth + 1))
+        for sub, label, kind, required in _child_schemas(schema):
+            # Every kind of child counts, not only properties: the nodes made past the
+            # cap by the parents on the walk's path (each up to max-items wide) grew a
+            # tree to 19,000 nodes within the default caps.
+            if self.count >= MAX_NODES:
+                kids.append(Node("…", "note", note=_LIMIT_NOTE))
+                break
+            kids.append(self.node(sub, label, kind, depth + 1, required=required))
         return kids
+
+
+def _child_schemas(schema: dict[str, Any]) -> Iterator[tuple[Any, str, str, bool]]:
+    """``(subschema, label, kind, required)`` of each child, in the order shown (a
+    required property nothing describes is the schema ``true``)."""
+    required = schema.get("required")
+    wanted = {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for name, sub in props.items():
+            yield sub, name, "property", name in wanted
+    listed = set(props) if isinstance(props, dict) else set()
+    for name in sorted(wanted - listed):
+        yield True, name, "property", True
+    patterns = schema.get("patternProperties")
+    if isinstance(patterns, dict):
+        for pattern, sub in patterns.items():
+            yield sub, f"/{pattern}/", "pattern", False
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict) or extra is True:
+        yield extra, "(any other key)", "additional", False
+    prefix = schema.get("prefixItems")
+    if isinstance(prefix, list):
+        for i, sub in enumerate(prefix):
+            yield sub, f"[{i}]", "item", False
+    items = schema.get("items")
+    if isinstance(items, (dict, bool)):
+        yield items, "[further items]" if isinstance(prefix, list) else "[items]", "item", False
+    elif isinstance(items, list):  # draft-07 tuple form
+        for i, sub in enumerate(items):
+            yield sub, f"[{i}]", "item", False
+    if isinstance(schema.get("contains"), (dict, bool)):
+        yield schema["contains"], "[contains]", "item", False
+    for key in _BRANCHES:
+        branches = schema.get(key)
+        if isinstance(branches, list):
+            words = {"allOf": "all of", "anyOf": "any of", "oneOf": "one of"}[key]
+            for i, sub in enumerate(branches, start=1):
+                yield sub, f"{words} #{i}", "branch", False
+    for key, words in _SINGLE:
+        if key in schema:
+            yield schema[key], words, "branch", False
+    for key in ("$defs", "definitions"):
+        defs = schema.get(key)
+        if isinstance(defs, dict):
+            for name, sub in defs.items():
+                yield sub, f"{key}/{name}", "definition", False
 
 
 def schema_tree(document: Any, *, label: str = "(root)") -> Node:

@@ -13,15 +13,17 @@ Example::
 
 At the end of a passing test each expectation is merged into
 ``<registry>/consumers/<consumer>/<name>.json`` (``name`` defaults to the provider's
-name, else the consumer's; the registry from ``ACCORD_REGISTRY``, else ``[tool.accord]
-registry``, else ``./contracts``). As with a Pact file, one consumer-provider pair is
-one file that accumulates interactions: two tests for the same pair (a get-user test
-and a 404 test) both land in it, keyed by description and provider states. The same
-key with different content fails the test's teardown (``expectation-conflict``) and
-writes nothing, unless ``--accord-replace-expectations`` is given (then a recorded
-interaction is replaced; two tests of one run still may not disagree). Writes are
-canonical, atomic and made under a lock on the directory, so parallel xdist workers
-cannot tear the file or lose each other's interactions.
+name, else the consumer's; the registry is the one every accord fixture uses,
+``--accord-registry`` or the ``accord_registry`` ini option, else ``ACCORD_REGISTRY``,
+else ``[tool.accord] registry``, else ``./contracts``; never an installed package,
+``pkg:NAME``: ``expectation-registry-package``). As with a Pact file, one
+consumer-provider pair is one file that accumulates interactions: two tests for the same
+pair (a get-user test and a 404 test) both land in it, keyed by description and provider
+states. The same key with different content fails the test's teardown
+(``expectation-conflict``) and writes nothing, unless ``--accord-replace-expectations``
+is given (then a recorded interaction is replaced; two tests of one run still may not
+disagree). Writes are canonical, atomic and made under a lock on the directory, so
+parallel xdist workers cannot tear the file or lose each other's interactions.
 
 Like Pact's mock server, the teardown also fails (and writes nothing) when an HTTP
 interaction was never exercised through the stub, the stub received a request no
@@ -44,16 +46,33 @@ import pytest
 
 from accord.consumers._builder import Expectation
 from accord.consumers._model import interaction_key
-from accord.errors import AccordError
+from accord.errors import AccordError, UsageError
 
-__all__ = ["accord_expectation", "expectations_root"]
+__all__ = ["accord_expectation", "configured_registry", "expectations_root"]
 
 
 _WRITTEN = pytest.StashKey[set[tuple[Path, tuple[str, str]]]]()
 
 
+def configured_registry(config: pytest.Config) -> Path | None:
+    """The registry ``--accord-registry`` (relative to where pytest started) or the
+    ``accord_registry`` ini option (relative to the rootdir) names, for every accord
+    fixture; ``None`` when neither is set."""
+    from accord.registry.discovery import PACKAGE_PREFIX
+
+    option = config.getoption("accord_registry", default=None)
+    if option:
+        if str(option).strip().startswith(PACKAGE_PREFIX):
+            return Path(option)  # an installed package, named
+        return Path(config.invocation_params.dir) / str(option)
+    ini = config.getini("accord_registry")
+    if ini:
+        return config.rootpath / str(ini)
+    return None
+
+
 def expectations_root(start: Path) -> Path:
-    """The registry root expectations are written to."""
+    """The registry root expectations are written to when the pytest options name none."""
     env = os.environ.get("ACCORD_REGISTRY")
     if env:
         return Path(env)
@@ -61,6 +80,33 @@ def expectations_root(start: Path) -> Path:
 
     tool = find_project_config(start)
     return tool.registry if tool.registry is not None else start / "contracts"
+
+
+def _write_root(config: pytest.Config) -> Path:
+    """The registry directory expectations are written to.
+
+    Raises:
+        UsageError: ``expectation-registry-package`` when it is named ``pkg:NAME``.
+    """
+    from accord.registry.discovery import PACKAGE_PREFIX
+
+    # The registry the other fixtures read (--accord-registry) is the one written to:
+    # before, the option was not read here, so validators came from it while the file
+    # went under <rootdir>/contracts, a directory made for it.
+    root = configured_registry(config) or expectations_root(Path(str(config.rootpath)))
+    if str(root).strip().startswith(PACKAGE_PREFIX):
+        # An installed package is never written to; the text is no directory either
+        # (it made ./pkg:NAME/consumers/...).
+        raise UsageError(
+            f"the registry {str(root).strip()!r} is an installed registry package: "
+            "expectations are written into a registry directory; name one with "
+            "--accord-registry or ACCORD_REGISTRY",
+            code="expectation-registry-package",
+        )
+    # A relative path is where pytest started: at teardown the test may have moved the
+    # working directory (monkeypatch.chdir, torn down after this fixture), and the
+    # file went under a directory of that name made there.
+    return Path(config.invocation_params.dir) / root
 
 
 @pytest.fixture
@@ -85,7 +131,11 @@ def accord_expectation(request: pytest.FixtureRequest) -> Iterator[Callable[...,
     if problems:
         # pytrace=False: the reason, not this fixture's source, as accord_verify fails
         pytest.fail("accord expectation not recorded:\n  " + "\n  ".join(problems), pytrace=False)
-    root = expectations_root(Path(str(request.config.rootpath)))
+    try:
+        root = _write_root(request.config)
+    except AccordError as exc:
+        message = f"accord expectation not recorded: error[{exc.code}]: {exc}"
+        raise pytest.fail.Exception(message, pytrace=False) from None
     replace = bool(request.config.getoption("accord_replace_expectations", default=False))
     written = request.config.stash.setdefault(_WRITTEN, set())
     for expectation in made:

@@ -84,6 +84,32 @@ def _registry(registry: Registry | str | os.PathLike[str] | None) -> Registry:
     return Registry.discover(registry)
 
 
+def _check_arguments(
+    provider: object, consumer: object, selectors: object, main_branch: object
+) -> None:
+    """Refuse what a suite's config may hold instead of text: each was a TypeError or an
+    AttributeError from deep inside, a traceback at collection.
+
+    Raises:
+        UsageError: ``usage``.
+    """
+    from accord.errors import UsageError
+
+    problem = None
+    if not isinstance(provider, str):
+        problem = f"provider must be a service name, not {provider!r}"
+    elif consumer is not None and not isinstance(consumer, str):
+        problem = f"consumer must be a service name or None, not {consumer!r}"
+    elif not isinstance(main_branch, str):
+        problem = f"main_branch must be a branch name, not {main_branch!r}"
+    elif isinstance(selectors, str) or not isinstance(selectors, Sequence):
+        problem = f"selectors must be a list of selectors, not {selectors!r}"
+    elif not all(isinstance(s, str) for s in selectors):
+        problem = f"selectors must be text, not {list(selectors)!r}"
+    if problem is not None:
+        raise UsageError(problem, code="usage")
+
+
 def provider_cases(
     provider: str,
     *,
@@ -104,6 +130,7 @@ def provider_cases(
     from accord.registry.model import registry_or_root_argument
 
     registry = registry_or_root_argument(registry)
+    _check_arguments(provider, consumer, selectors, main_branch)
 
     reg = _registry(registry)
     cases, _, _ = select_cases(
@@ -163,6 +190,12 @@ def accord_verify(
         allow_remote: bool = False,
         limits: Limits | None = None,
     ) -> InteractionResult:
+        if not isinstance(case, ProviderCase):
+            from accord.errors import UsageError
+
+            raise UsageError(
+                f"accord_verify takes a case from provider_cases(), not {case!r}", code="usage"
+            )
         target: Target | None = None
         if app is not None:
             target = app_target(app, limits)

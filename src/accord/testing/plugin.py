@@ -22,13 +22,13 @@ pays nothing for the plugin.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from accord.testing._expectations import (  # noqa: F401 - fixtures of this plugin
     accord_expectation,
+    configured_registry,
 )
 from accord.testing._provider import (  # noqa: F401 - fixtures of this plugin
     accord_message_producers,
@@ -82,22 +82,12 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def _registry_location(config: pytest.Config) -> Path | None:
-    option = config.getoption("accord_registry", default=None)
-    if option:
-        return Path(option)
-    ini = config.getini("accord_registry")
-    if ini:
-        return config.rootpath / str(ini)
-    return None
-
-
 @pytest.fixture(scope="session")
 def accord_registry(pytestconfig: pytest.Config) -> Registry:
     """The registry the accord fixtures use, loaded once per session."""
     from accord.registry.runtime import _registry_for
 
-    location = _registry_location(pytestconfig)
+    location = configured_registry(pytestconfig)
     if location is None:
         from accord.registry.discovery import resolve_registry
 
