@@ -300,9 +300,12 @@ class Validator:
                 ``omitted`` how many more were found (``omitted_lower_bound``: and
                 perhaps more, the explanation stopped counting).
             DocumentError: ``json-too-deep``, the payload nests deeper than ``max_depth``;
-                ``payload-not-json``, a value no JSON text parses to (a non-string key,
-                a set, bytes, NaN or an infinity, float or Decimal, a string holding
-                an unpaired surrogate), which ``is_valid`` calls invalid;
+                ``payload-not-json``, a value no JSON text parses to (NaN or an
+                infinity, float or Decimal, a string holding an unpaired surrogate,
+                anywhere in the payload; a non-string key, a set, bytes or another
+                object where a keyword of the contract reads it: under the default
+                backend one that no keyword reaches is not read), which ``is_valid``
+                calls invalid;
                 ``payload-number-too-long``, an integer longer than Python's digit
                 limit (``sys.get_int_max_str_digits()``), invalid too.
         """
