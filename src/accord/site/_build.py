@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -620,14 +621,58 @@ def with_records_branch(
             root,
             copy,
             symlinks=True,
-            ignore=lambda d, names: [
-                n
-                for n in names
-                if Path(d) == Path(root) and n in ("verifications", "environments", ".git")
-            ],
+            ignore=lambda d, names: _copied_names(Path(root), Path(d), names),
+            copy_function=lambda src, dst: _copy_regular(Path(root), src, dst),
         )
         read_records(repo if repo is not None else root, copy, branch=branch, remote=remote)
         yield Registry.load(copy)
+
+
+def _special_file(root: Path, path: str | os.PathLike[str], symlink: bool) -> Exception:
+    from accord.errors import DocumentError
+
+    rel = Path(path).relative_to(root).as_posix()
+    if symlink:
+        return DocumentError(
+            "symlinks are not allowed in a registry (they can point outside it)",
+            code="path-symlink",
+            file=rel,
+        )
+    return DocumentError(
+        "only regular files and directories are allowed in a registry",
+        code="path-special-file",
+        file=rel,
+    )
+
+
+def _copied_names(root: Path, directory: Path, names: list[str]) -> list[str]:
+    """copytree's ``ignore``: the names left out of the copy (the registry's own records
+    and ``.git``); a symlink or special file is refused as the registry load refuses it
+    (copytree would copy the link, fail on a FIFO or read a device without end)."""
+    left_out = ["verifications", "environments", ".git"] if directory == root else []
+    for name in names:
+        if name in left_out:
+            continue
+        mode = os.lstat(directory / name).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise _special_file(root, directory / name, stat.S_ISLNK(mode))
+    return [name for name in names if name in left_out]
+
+
+def _copy_regular(root: Path, src: str, dst: str) -> None:
+    """copytree's ``copy_function``: copy a regular file, refusing what took its place
+    since it was listed (opened without following a link or blocking on a FIFO)."""
+    try:
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if os.path.islink(src):
+            raise _special_file(root, src, True) from None
+        raise exc
+    with os.fdopen(fd, "rb") as source:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _special_file(root, src, False)
+        with open(dst, "wb") as target:
+            shutil.copyfileobj(source, target)
 
 
 # -- writing ------------------------------------------------------------------------------
