@@ -341,3 +341,20 @@ def test_records_branch_copy_refuses_a_special_file_in_the_registry(
     ):
         pass
     assert (caught.value.code, caught.value.file) == (code, name)
+
+
+def test_every_site_macro_is_used() -> None:
+    # contract_link (and badge) were never called; contract_link built its href from the
+    # raw contract id (no slug(), unlike every link the pages make): a trap for the next
+    # template using it.
+    import accord.site
+
+    templates = Path(accord.site.__file__).parent / "templates"
+    defined = set(re.findall(r"\{%-? macro (\w+)\(", (templates / "macros.html.j2").read_text()))
+    used = {
+        name
+        for template in templates.glob("*.j2")
+        for name in defined
+        if re.search(rf"\b{name}\(", template.read_text().replace(f"macro {name}(", ""))
+    }
+    assert defined and used == defined
