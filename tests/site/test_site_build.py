@@ -357,4 +357,5 @@ def test_every_site_macro_is_used() -> None:
         for name in defined
         if re.search(rf"\b{name}\(", template.read_text().replace(f"macro {name}(", ""))
     }
-    assert defined and used == defined
+    assert defined
+    assert used == defined
