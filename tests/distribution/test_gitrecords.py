@@ -260,3 +260,21 @@ def test_a_partial_clone_missing_record_blobs_is_an_error_not_a_fetch(
     )
     assert missing.returncode != 0, "accord fetched a record's blob from the promisor remote"
     assert not (tmp_path / "into").exists()
+
+
+def test_a_branch_over_the_record_cap_is_refused_before_anything_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every record on the branch was read into memory, however many there were (each
+    # under the byte cap): a branch of millions of blobs was read whole before a check.
+    import accord.distribution.records as records
+
+    repo = tmp_path / "bare.git"
+    git("init", "-q", "--bare", str(repo), cwd=tmp_path)
+    write_records(repo, {f"verifications/p/{n}.json": b"{}\n" for n in range(4)}, message="4")
+    monkeypatch.setattr(records, "MAX_RECORDS", 3)
+    with pytest.raises(UsageError) as caught:
+        read_records(repo, tmp_path / "into", remote=None)
+    assert caught.value.code == "records-too-many"
+    assert "4 records" in str(caught.value)
+    assert not (tmp_path / "into").exists()

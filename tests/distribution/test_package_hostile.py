@@ -177,3 +177,54 @@ def test_names_one_file_on_a_case_insensitive_disk_are_exit_2(
     assert main(["package", "--registry", str(root), "--no-models", "--out", str(out)]) == 2
     assert "package-case-clash" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["new", "replacing"])
+def test_an_sdist_that_cannot_be_written_leaves_no_wheel_behind(
+    old: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The wheel was written, then the sdist failed (disk full, a directory in its
+    # place): the wheel stayed in --out and the run was an internal error (exit 3).
+    import os
+
+    root = make_registry(tmp_path / "acme-contracts" / "contracts")
+    out = tmp_path / "dist"
+    argv = ["package", "--registry", str(root), "--no-models", "--out", str(out)]
+    if old:
+        assert main(argv) == 0
+        capsys.readouterr()
+        for archive in out.iterdir():
+            archive.write_bytes(b"an earlier build")
+    before = {p.name: p.read_bytes() for p in out.iterdir()} if old else {}
+    real_replace = os.replace
+
+    def failing_replace(src: str, dst: str | Path) -> None:
+        if ".tar.gz" in str(dst):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    assert main(argv) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_directory_where_the_sdist_goes_is_exit_2_and_no_wheel_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The wheel was written, then replacing the directory failed: exit 3, wheel left.
+    root = make_registry(tmp_path / "acme-contracts" / "contracts")
+    out = tmp_path / "dist"
+    argv = ["package", "--registry", str(root), "--no-models", "--out", str(out)]
+    assert main(argv) == 0
+    (sdist,) = out.glob("*.tar.gz")
+    for archive in out.iterdir():
+        archive.unlink()
+    sdist.mkdir()
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert "out-not-writable" in capsys.readouterr().err
+    assert list(out.iterdir()) == [sdist]

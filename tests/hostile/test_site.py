@@ -367,3 +367,29 @@ def test_serve_answers_a_nul_path_and_sends_its_headers_on_every_answer(
             assert headers["Content-Security-Policy"].startswith("default-src 'none'"), path
             assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "line",
+    [
+        "`" * 20_000,
+        "x" + "`" * 20_000 + "y",
+        " ".join("`" * n for n in range(1, 1000)),  # unclosed runs of every length
+        "``a`",  # a run closes only on a run of its own length
+    ],
+)
+def test_unclosed_backtick_runs_render_as_text_in_linear_time(line: str) -> None:
+    # The inline pattern backtracked over every fence length and start: 2,000 backticks
+    # took 16 s (cubic). A run no run of its length closes is text, as in CommonMark.
+    from accord.site._build import _inline
+
+    assert _inline(line) == line
+
+
+def test_backtick_code_spans_still_render() -> None:
+    from accord.site._build import _inline
+
+    assert _inline("a `b` c") == "a <code>b</code> c"
+    assert _inline("`` a`b `` and `c`") == "<code>a`b</code> and <code>c</code>"
+    assert _inline("``` `` ```") == "<code>``</code>"

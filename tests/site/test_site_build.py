@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -309,3 +310,52 @@ def test_changelog_page_shows_schema_text_as_written(tmp_path: Path) -> None:
     assert "<strong>not</strong>" not in body
     assert "\\_" not in body
     assert "<code>property-removed</code>" in body
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind", ["fifo", "nested-fifo", "symlink"])
+def test_records_branch_copy_refuses_a_special_file_in_the_registry(
+    kind: str, tmp_path: Path
+) -> None:
+    # with_records_branch copied the registry (shutil.copytree) before loading it: a
+    # FIFO in it (there since the caller's load, or swapped in after it) was a
+    # shutil.Error, an internal error (exit 3), where the load says path-special-file.
+    from _site_records import EXAMPLE_REGISTRY, commit_records, example_records
+
+    from accord.errors import AccordError
+    from accord.site import with_records_branch
+
+    registry = tmp_path / "registry"
+    shutil.copytree(EXAMPLE_REGISTRY, registry)
+    commit_records(registry, example_records(registry, tmp_path))
+    if kind == "symlink":
+        (registry / "notes.md").symlink_to("/etc/hostname")
+        name, code = "notes.md", "path-symlink"
+    else:
+        name = "pipe" if kind == "fifo" else "consumers/pipe"
+        os.mkfifo(registry / name)
+        code = "path-special-file"
+    with (
+        pytest.raises(AccordError) as caught,
+        with_records_branch(registry, branch="accord-records", remote=None),
+    ):
+        pass
+    assert (caught.value.code, caught.value.file) == (code, name)
+
+
+def test_every_site_macro_is_used() -> None:
+    # contract_link (and badge) were never called; contract_link built its href from the
+    # raw contract id (no slug(), unlike every link the pages make): a trap for the next
+    # template using it.
+    import accord.site
+
+    templates = Path(accord.site.__file__).parent / "templates"
+    defined = set(re.findall(r"\{%-? macro (\w+)\(", (templates / "macros.html.j2").read_text()))
+    used = {
+        name
+        for template in templates.glob("*.j2")
+        for name in defined
+        if re.search(rf"\b{name}\(", template.read_text().replace(f"macro {name}(", ""))
+    }
+    assert defined
+    assert used == defined

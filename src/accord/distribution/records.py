@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from accord.core.text import plural
 from accord.errors import AccordError, UsageError
 from accord.gate.git import NO_NETWORK_ARGS, NO_NETWORK_ENV, not_fetched
 
@@ -63,6 +64,9 @@ __all__ = [
 
 DEFAULT_BRANCH = "accord-records"
 RECORD_DIRS = ("verifications", "environments")
+# Records ``read_records`` takes from a branch (each under the file byte cap): a branch
+# holding more is refused before any is read, as no registry's history needs so many.
+MAX_RECORDS = 100_000
 _ZERO = "0" * 40
 # Rejections another writer causes: worth a fresh attempt on the new tip.
 _RETRYABLE = (
@@ -506,7 +510,8 @@ def read_records(
         UsageError: ``records-no-branch`` when the branch does not exist,
             ``records-not-a-record`` for a file that is not a record,
             ``records-collision`` when a record would replace a directory or symlink,
-            ``records-bad-remote`` / ``records-bad-branch``.
+            ``records-bad-remote`` / ``records-bad-branch``, ``records-too-many``
+            when the branch holds more than :data:`MAX_RECORDS` files.
     """
     from accord.consumers._records import check_case_twins
     from accord.core.jsondoc import DEFAULT_MAX_BYTES, atomic_write
@@ -524,8 +529,17 @@ def read_records(
                 code="records-no-branch",
             )
         listing = git.run_bytes("ls-tree", "-r", "-z", "-l", "--full-tree", tip)
+        entries = listing.split(b"\0")
+        count = sum(1 for entry in entries if entry)
+        if count > MAX_RECORDS:
+            raise UsageError(
+                f"records branch {branch!r} holds {plural(count, 'record')}, more than "
+                f"the {MAX_RECORDS} accord reads: nothing written (remove records that "
+                "no longer matter from the branch)",
+                code="records-too-many",
+            )
         wanted: dict[str, str] = {}
-        for entry in filter(None, listing.split(b"\0")):
+        for entry in filter(None, entries):
             meta, _, raw = entry.partition(b"\t")
             path = raw.decode("utf-8", "replace")
             mode, kind, blob, size = meta.decode("ascii", "replace").split()

@@ -57,6 +57,7 @@ import json
 import keyword
 import os
 import re
+import stat
 import sys
 import tarfile
 import tempfile
@@ -579,7 +580,7 @@ def _refuse_case_twins(files: Iterable[str]) -> None:
             )
 
 
-def _write_wheel(path: Path, files: dict[str, bytes], dist_info: str, epoch: int) -> None:
+def _wheel_bytes(files: dict[str, bytes], dist_info: str, epoch: int) -> bytes:
     record_rel = f"{dist_info}/RECORD"
     # RECORD is CSV (the wheel spec): a name holding a comma or a quote is quoted, never
     # read as more fields.
@@ -602,10 +603,10 @@ def _write_wheel(path: Path, files: dict[str, bytes], dist_info: str, epoch: int
             info.external_attr = (0o100644 & 0xFFFF) << 16
             info.create_system = 3  # unix, so the mode bits above are read
             archive.writestr(info, entries[rel])
-    _atomic(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
-def _write_sdist(path: Path, files: dict[str, bytes], top: str, epoch: int) -> None:
+def _sdist_bytes(files: dict[str, bytes], top: str, epoch: int) -> bytes:
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
         for rel in sorted(files):
@@ -620,14 +621,76 @@ def _write_sdist(path: Path, files: dict[str, bytes], top: str, epoch: int) -> N
     compressed = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=compressed, mtime=epoch) as gz:
         gz.write(raw.getvalue())
-    _atomic(path, compressed.getvalue())
+    return compressed.getvalue()
 
 
-def _atomic(path: Path, data: bytes) -> None:
+def _write_all_or_none(archives: dict[Path, bytes]) -> None:
+    """Write every archive, or none: each goes to a temp file beside its target first,
+    and the temp files take their names only once all were written. A failure (disk
+    full, a directory where an archive goes) removes the temp files and any archive
+    already moved into place, so ``--out`` never holds a wheel without its sdist. A
+    target that is there but not a regular file is refused before anything is written.
+
+    Raises:
+        UsageError: ``out-not-writable``.
+    """
     from accord.core.jsondoc import atomic_write
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
+    for path in archives:
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            mode = 0
+            why = exc.strerror or str(exc)
+        else:
+            why = "is there and is not a regular file"
+        if not stat.S_ISREG(mode):
+            raise UsageError(
+                f"--out {path.parent}: cannot write {path.name}: {why}; nothing was written",
+                code="out-not-writable",
+            )
+    staged: dict[Path, Path] = {}
+    kept: dict[Path, Path | None] = {}  # a replaced archive -> a hard link to its old bytes
+    try:
+        for path, data in archives.items():
+            temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
+            staged[path] = temp
+            atomic_write(temp, data)
+        for path, temp in staged.items():
+            if not os.path.lexists(path):
+                kept[path] = None
+            elif (old := _keep_old(path)) is not None:
+                kept[path] = old
+            os.replace(temp, path)
+    except OSError as exc:
+        for path, old in kept.items():
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                os.replace(old, path)
+        for temp in staged.values():
+            temp.unlink(missing_ok=True)
+        raise UsageError(
+            f"--out {path.parent}: cannot write {path.name} ({exc.strerror or exc}); "
+            "nothing was written",
+            code="out-not-writable",
+        ) from None
+    for old in kept.values():
+        if old is not None:
+            old.unlink(missing_ok=True)
+
+
+def _keep_old(path: Path) -> Path | None:
+    """A hard link to ``path``'s file, to put back if a later write fails (``None``
+    when the file system has no hard links: the new archive then stays)."""
+    old = path.with_name(f".{path.name}.{os.urandom(4).hex()}.old")
+    try:
+        os.link(path, old)
+    except OSError:
+        return None
+    return old
 
 
 def _refuse_out_in_registry(out: Path, root: Path) -> None:
@@ -764,8 +827,12 @@ def package_registry(
     epoch = _epoch()
     wheel_path = out / f"{stem}-py3-none-any.whl"
     sdist_path = out / f"{stem}.tar.gz"
-    _write_wheel(wheel_path, wheel_files, dist_info, epoch)
-    _write_sdist(sdist_path, sdist_files, stem, epoch)
+    _write_all_or_none(
+        {
+            wheel_path: _wheel_bytes(wheel_files, dist_info, epoch),
+            sdist_path: _sdist_bytes(sdist_files, stem, epoch),
+        }
+    )
     return PackageResult(
         name=canonical,
         version=final_version,

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -183,8 +184,15 @@ def _change(change: Change, previous: Version) -> dict[str, Any]:
 # backticks longer than any inside it, padded by a space when so fenced:
 # accord.core.text.markdown_code), a backslash-escaped ASCII punctuation character (what
 # markdown_text makes of the schema's text), or **bold** (accord's own words).
+#
+# The pattern finds a fence's opening run only: a whole run of backticks (possessive,
+# not preceded by an unescaped backtick). :func:`_inline` closes it at the next run of
+# exactly its length, as CommonMark does, found by lookup: a run nothing closes is
+# text. A pattern that also matched the code and the closing run tried every shorter
+# fence at every start (cubic: 2,000 unmatched backticks took 16 s), and each unclosed
+# run would still read to the end of the line.
 _INLINE = re.compile(
-    r"(?P<fence>`+)(?P<code>.*?)(?<!`)(?P=fence)(?!`)"
+    r"(?:(?<=\\`)|(?<!`))(?P<fence>`++)"
     r"|\\(?P<escaped>[!-/:-@\[-`{-~])"
     r"|\*\*(?P<bold>(?:\\.|[^*\\])+)\*\*"
 )
@@ -193,19 +201,32 @@ _INLINE = re.compile(
 def _inline(line: str) -> str:
     """HTML for one line of :data:`_INLINE`'s Markdown: every character of text shown as
     itself (HTML-escaped), never a tag, a link or emphasis made of a name."""
+    from bisect import bisect_left
+
     from markupsafe import escape
 
+    runs: dict[int, list[int]] = {}  # a run's length -> where each such run starts
+    for run in re.finditer("`+", line):
+        runs.setdefault(run.end() - run.start(), []).append(run.start())
     out: list[str] = []
-    done = 0
-    for match in _INLINE.finditer(line):
-        out.append(str(escape(line[done : match.start()])))
-        done = match.end()
+    done = pos = 0
+    while (match := _INLINE.search(line, pos)) is not None:
+        pos = match.end()
         if match["fence"] is not None:
-            code = match["code"]
+            starts = runs.get(len(match["fence"]), [])
+            at = bisect_left(starts, pos)
+            if at == len(starts):
+                continue  # nothing closes it: text
+            out.append(str(escape(line[done : match.start()])))
+            code = line[pos : starts[at]]
+            done = pos = starts[at] + len(match["fence"])
             if len(code) > 1 and code[0] == " " and code[-1] == " " and code.strip(" "):
                 code = code[1:-1]  # CommonMark strips one space each side
             out.append(f"<code>{escape(code)}</code>")
-        elif match["escaped"] is not None:
+            continue
+        out.append(str(escape(line[done : match.start()])))
+        done = pos
+        if match["escaped"] is not None:
             out.append(str(escape(match["escaped"])))
         else:
             out.append(f"<strong>{_inline(match['bold'])}</strong>")
@@ -620,14 +641,58 @@ def with_records_branch(
             root,
             copy,
             symlinks=True,
-            ignore=lambda d, names: [
-                n
-                for n in names
-                if Path(d) == Path(root) and n in ("verifications", "environments", ".git")
-            ],
+            ignore=lambda d, names: _copied_names(Path(root), Path(d), names),
+            copy_function=lambda src, dst: _copy_regular(Path(root), src, dst),
         )
         read_records(repo if repo is not None else root, copy, branch=branch, remote=remote)
         yield Registry.load(copy)
+
+
+def _special_file(root: Path, path: str | os.PathLike[str], symlink: bool) -> Exception:
+    from accord.errors import DocumentError
+
+    rel = Path(path).relative_to(root).as_posix()
+    if symlink:
+        return DocumentError(
+            "symlinks are not allowed in a registry (they can point outside it)",
+            code="path-symlink",
+            file=rel,
+        )
+    return DocumentError(
+        "only regular files and directories are allowed in a registry",
+        code="path-special-file",
+        file=rel,
+    )
+
+
+def _copied_names(root: Path, directory: Path, names: list[str]) -> list[str]:
+    """copytree's ``ignore``: the names left out of the copy (the registry's own records
+    and ``.git``); a symlink or special file is refused as the registry load refuses it
+    (copytree would copy the link, fail on a FIFO or read a device without end)."""
+    left_out = ["verifications", "environments", ".git"] if directory == root else []
+    for name in names:
+        if name in left_out:
+            continue
+        mode = os.lstat(directory / name).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise _special_file(root, directory / name, stat.S_ISLNK(mode))
+    return [name for name in names if name in left_out]
+
+
+def _copy_regular(root: Path, src: str, dst: str) -> None:
+    """copytree's ``copy_function``: copy a regular file, refusing what took its place
+    since it was listed (opened without following a link or blocking on a FIFO)."""
+    try:
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if os.path.islink(src):
+            raise _special_file(root, src, True) from None
+        raise exc
+    with os.fdopen(fd, "rb") as source:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _special_file(root, src, False)
+        with open(dst, "wb") as target:
+            shutil.copyfileobj(source, target)
 
 
 # -- writing ------------------------------------------------------------------------------
