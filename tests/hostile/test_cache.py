@@ -332,7 +332,7 @@ def test_an_edit_git_is_configured_not_to_see_is_still_a_new_run(tmp_path: Path)
     import os
     import time
 
-    from _registry_builders import commit_all, git, init_repo
+    from _registry_builders import commit_all, edit_keeping_stat, git, init_repo
 
     repo = tmp_path / "repo"
     root = breaking_registry(repo / "contracts")
@@ -345,13 +345,7 @@ def test_an_edit_git_is_configured_not_to_see_is_still_a_new_run(tmp_path: Path)
     commit_all(repo, "base")
     _whole(root, ContentCache(tmp_path / "cache"))  # the run entry of the clean tree
     time.sleep(1.1)  # git keeps whole seconds of ctime: the edit's is a later one
-    past = path.stat()
-    raw = path.read_bytes()
-    edited = raw.replace(b'"string"', b'"strinG"')
-    assert len(edited) == len(raw)
-    assert edited != raw
-    path.write_bytes(edited)
-    os.utime(path, ns=(past.st_atime_ns, past.st_mtime_ns))
+    edit_keeping_stat(path, b'"string"', b'"strinG"')
     assert git(repo, "status", "--porcelain") == ""  # git vouches for a changed file
     with pytest.raises(RegistryError) as info:
         _whole(root, ContentCache(tmp_path / "cache"))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from _registry_builders import commit_all, init_repo
+from _registry_builders import commit_all, edit_keeping_stat, init_repo
 from _registry_builders import git as _git
 from accord.errors import AccordError, RegistryError
 from accord.gate.check import check
@@ -215,13 +215,8 @@ def test_an_edit_git_cannot_see_is_still_seen(root: Path) -> None:
     old = path.stat()
     os.utime(path, ns=(old.st_atime_ns - 10**10, old.st_mtime_ns - 10**10))
     _git(repo, "update-index", "--refresh")
-    past = path.stat()
-    raw = path.read_bytes()
-    edited = raw.replace(b'"integer"', b'"integex"')
-    assert len(edited) == len(raw)
-    assert edited != raw
-    path.write_bytes(edited)
-    os.utime(path, ns=(past.st_atime_ns, past.st_mtime_ns))
+    edit_keeping_stat(path, b'"integer"', b'"integex"')
+    edited = path.read_bytes()
     status = subprocess.run(
         ["git", "-C", str(repo), "status", "--porcelain"], capture_output=True, check=True
     )
