@@ -267,7 +267,7 @@ def test_a_branch_over_the_record_cap_is_refused_before_anything_is_read(
 ) -> None:
     # Every record on the branch was read into memory, however many there were (each
     # under the byte cap): a branch of millions of blobs was read whole before a check.
-    import accord.distribution.records as records
+    import accord.consumers._records as records
 
     repo = tmp_path / "bare.git"
     git("init", "-q", "--bare", str(repo), cwd=tmp_path)
@@ -277,4 +277,96 @@ def test_a_branch_over_the_record_cap_is_refused_before_anything_is_read(
         read_records(repo, tmp_path / "into", remote=None)
     assert caught.value.code == "records-too-many"
     assert "4 records" in str(caught.value)
+    assert not (tmp_path / "into").exists()
+
+
+def test_push_refuses_to_grow_a_branch_past_the_record_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Push applied no cap: a branch grew past what pull reads, and every pull was refused.
+    import accord.consumers._records as records
+
+    repo = tmp_path / "bare.git"
+    git("init", "-q", "--bare", str(repo), cwd=tmp_path)
+    first = write_records(
+        repo, {f"verifications/p/{n}.json": b"{}\n" for n in range(3)}, message="3"
+    )
+    monkeypatch.setattr(records, "MAX_RECORDS", 3)
+    # Rewriting a record already there does not grow the branch.
+    write_records(repo, {"verifications/p/0.json": b"{ }\n"}, message="same path")
+    with pytest.raises(UsageError) as caught:
+        write_records(repo, {"verifications/p/3.json": b"{}\n"}, message="4th")
+    assert caught.value.code == "records-too-many"
+    assert "4 records" in str(caught.value)
+    assert "more than the 3 accord reads" in str(caught.value)
+    assert git("rev-parse", BRANCH, cwd=repo) != first.commit  # the rewrite landed
+    assert "verifications/p/3.json" not in git("ls-tree", "-r", "--name-only", BRANCH, cwd=repo)
+
+
+def test_push_refuses_to_grow_a_branch_past_the_byte_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import accord.consumers._records as records
+
+    repo = tmp_path / "bare.git"
+    git("init", "-q", "--bare", str(repo), cwd=tmp_path)
+    write_records(repo, {"verifications/p/1.json": b"x" * 60}, message="1")
+    monkeypatch.setattr(records, "MAX_RECORDS_BYTES", 100)
+    with pytest.raises(UsageError) as caught:
+        write_records(repo, {"verifications/p/2.json": b"x" * 60}, message="2")
+    assert caught.value.code == "records-too-large"
+    assert "120 bytes" in str(caught.value)
+
+
+def test_cli_push_over_the_cap_is_exit_2_and_names_it(
+    origin: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import accord.consumers._records as records
+
+    repo = clone(origin, tmp_path / "ci")
+    registry = tmp_path / "contracts"
+    for version in ("1.0.0", "1.1.0"):
+        (registry / "verifications" / "orders").mkdir(parents=True, exist_ok=True)
+        record = {
+            "format_version": 1,
+            "provider": "orders",
+            "provider_version": version,
+            "verified_at": "2026-01-01T00:00:00Z",
+            "results": [],
+        }
+        (registry / "verifications" / "orders" / f"{version}.json").write_text(json.dumps(record))
+    monkeypatch.setattr(records, "MAX_RECORDS", 1)
+    code = main(["records", "push", "--repo", str(repo), "--registry", str(registry)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "records-too-many" in err
+    assert "more than the 1 accord reads" in err
+    assert git("branch", "--list", BRANCH, cwd=origin) == ""
+
+
+def test_pull_refuses_a_branch_over_the_byte_cap_before_reading_a_blob(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the count was capped: 100,000 records near the 1 MiB file cap were all read.
+    import accord.consumers._records as records
+    import accord.distribution.records as records_module
+
+    repo = tmp_path / "bare.git"
+    git("init", "-q", "--bare", str(repo), cwd=tmp_path)
+    write_records(repo, {f"verifications/p/{n}.json": b"x" * 40 for n in range(3)}, message="3")
+    monkeypatch.setattr(records, "MAX_RECORDS_BYTES", 100)
+    real = records_module._Git.run_bytes
+
+    def no_blob_reads(self: object, *args: str, **kwargs: object) -> bytes:
+        assert args[0] != "cat-file", "a blob was read before the byte cap"
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(records_module._Git, "run_bytes", no_blob_reads)
+    with pytest.raises(UsageError) as caught:
+        read_records(repo, tmp_path / "into", remote=None)
+    assert caught.value.code == "records-too-large"
+    assert "120 bytes" in str(caught.value)
     assert not (tmp_path / "into").exists()

@@ -140,6 +140,25 @@ def _field(doc: dict[str, Any]) -> dict[str, Any]:
 EXPECTATION = "consumers/billing/e.json"
 
 
+def v2_named(version: str) -> Callable[[Path], None]:
+    """A version file ``version`` of orders.a."""
+    return file(f"{A}/{version}.schema.json", json.dumps(GOOD))
+
+
+def copy(rel: str, to: str) -> Callable[[Path], None]:
+    return lambda root: write(root / to, (root / rel).read_bytes()) and None
+
+
+def not_utf8(directory: str) -> Callable[[Path], None]:
+    """A payload under ``directory`` whose name is not UTF-8 (byte 0xff)."""
+
+    def build(root: Path) -> None:
+        with open(os.fsencode(root / directory) + b"/\xff.json", "wb") as out:
+            out.write(b'{"id": "c"}')
+
+    return build
+
+
 ZERO = "0" * 64
 DEEP = "[" * 70 + "]" * 70
 Case = tuple[Callable[[Path], None], list[tuple[str, str | None, str]]]
@@ -209,6 +228,11 @@ CASES: dict[str, Case] = {
     "version-file-invalid-v-prefix": (file(f"{A}/v1.0.0.schema.json", "{}"), [("version-file-invalid", f"{A}/v1.0.0.schema.json", "")]),
     "version-file-invalid-leading-zero": (file(f"{A}/01.0.0.schema.json", "{}"), [("version-file-invalid", f"{A}/01.0.0.schema.json", "")]),
     "version-file-invalid-build-metadata": (file(f"{A}/1.0.0+b.schema.json", "{}"), [("version-file-invalid", f"{A}/1.0.0+b.schema.json", "")]),
+    # names a checkout on macOS or Windows cannot keep apart, or git cannot carry
+    "file-case-clash-version": (both(v2_named("1.1.0-RC"), v2_named("1.1.0-rc")), [("file-case-clash", f"{A}/1.1.0-rc.schema.json", "")]),
+    "file-case-clash-example": (both(example("valid", {"id": "a"}), file(f"{A}/examples/1.0.0/valid/E.json", '{"id": "b"}')), [("file-case-clash", f"{A}/examples/1.0.0/valid/e.json", "")]),
+    "file-case-clash-consumers": (both(expectation(lambda doc: None), copy(EXPECTATION, "consumers/billing/E.json")), [("file-case-clash", EXPECTATION, "")]),
+    "file-name-not-utf8": (both(example("valid", {"id": "a"}), not_utf8(f"{A}/examples/1.0.0/valid")), [("file-name-not-utf8", f"{A}/examples/1.0.0/valid/\udcff.json", "")]),
     # layout
     "file-unexpected": (file(f"{A}/notes.txt"), [("file-unexpected", f"{A}/notes.txt", "")]),
     "file-unexpected-json-without-schema-suffix": (file(f"{A}/1.2.0.json", "{}"), [("file-unexpected", f"{A}/1.2.0.json", "")]),

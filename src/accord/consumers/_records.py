@@ -40,13 +40,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from accord.errors import DocumentError
+from accord.errors import AccordError, DocumentError
 
 __all__ = [
+    "MAX_RECORDS",
+    "MAX_RECORDS_BYTES",
     "RECORD_FORMAT_VERSION",
     "VERIFICATIONS_DIR",
     "VERSION_LABEL",
     "check_case_twins",
+    "check_records_cap",
     "check_version_label",
     "is_pending",
     "is_version_label",
@@ -57,6 +60,13 @@ __all__ = [
 
 RECORD_FORMAT_VERSION = 1
 VERIFICATIONS_DIR = "verifications"
+
+#: Records accord reads or writes in one place (a records branch, a registry's
+#: ``verifications/``): more is refused before any is read, as no registry's history
+#: needs so many (each record is also under the file byte cap).
+MAX_RECORDS = 100_000
+#: Their total bytes: 1 GiB, against 100,000 records each near the 1 MiB file cap.
+MAX_RECORDS_BYTES = 1 << 30
 
 
 #: A service version as records spell it (deployment records too): a release or a
@@ -120,6 +130,38 @@ def check_case_twins(paths: Iterable[str], *, against: Iterable[str] = ()) -> No
                 code="record-case-clash",
                 file=path,
             )
+
+
+def check_records_cap(
+    count: int,
+    total_bytes: int,
+    *,
+    where: str,
+    hint: str,
+    error: type[AccordError] = DocumentError,
+) -> None:
+    """Refuse ``count`` records of ``total_bytes`` in all held by ``where`` when they are
+    more than :data:`MAX_RECORDS` or :data:`MAX_RECORDS_BYTES`; ``hint`` says what to do.
+
+    Raises:
+        ``error``: ``records-too-many`` or ``records-too-large``, naming ``where``.
+    """
+    from accord.core.text import plural
+
+    if count > MAX_RECORDS:
+        raise error(
+            f"{where} holds {plural(count, 'record')}, more than the {MAX_RECORDS} accord "
+            f"reads: {hint}",
+            code="records-too-many",
+            file=where,
+        )
+    if total_bytes > MAX_RECORDS_BYTES:
+        raise error(
+            f"{where} holds {total_bytes} bytes of records, more than the "
+            f"{MAX_RECORDS_BYTES} accord reads: {hint}",
+            code="records-too-large",
+            file=where,
+        )
 
 
 def record_path(root: Path, provider: str, provider_version: str) -> Path:
@@ -219,7 +261,9 @@ def load_records(root: Path, provider: str | None = None) -> list[dict[str, Any]
 
     Raises:
         DocumentError: ``record-invalid`` or malformed JSON; ``path-symlink`` for a
-            symlinked directory on the way.
+            symlinked directory on the way; ``records-too-many`` / ``records-too-large``
+            (before any is read) for more than :data:`MAX_RECORDS` records or
+            :data:`MAX_RECORDS_BYTES` in all.
     """
     from accord.core.jsondoc import load_path, refuse_links_below
 
@@ -231,6 +275,12 @@ def load_records(root: Path, provider: str | None = None) -> list[dict[str, Any]
         return []
     pattern = f"{provider}/*.json" if provider else "*/*.json"
     paths = sorted(base.glob(pattern))
+    check_records_cap(
+        len(paths),
+        sum(path.lstat().st_size for path in paths),
+        where=base.relative_to(root).as_posix(),
+        hint="nothing read (remove records that no longer matter)",
+    )
     check_case_twins(path.relative_to(root).as_posix() for path in paths)
     records = []
     for path in paths:

@@ -223,6 +223,14 @@ _lint(
     "A file or directory that has no place in the registry layout.",
     overridable=True,
 )
+_lint(
+    "file-case-clash",
+    "Two names in one directory differ only in case: one file on macOS or Windows.",
+)
+_lint(
+    "file-name-not-utf8",
+    "A file or directory name is not UTF-8: git checkouts and packages cannot carry it.",
+)
 _lint("file-unreadable", "A file or directory cannot be read.")
 _lint(
     "format-unknown",

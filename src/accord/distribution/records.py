@@ -47,7 +47,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from accord.core.text import plural
 from accord.errors import AccordError, UsageError
 from accord.gate.git import NO_NETWORK_ARGS, NO_NETWORK_ENV, not_fetched
 
@@ -64,9 +63,6 @@ __all__ = [
 
 DEFAULT_BRANCH = "accord-records"
 RECORD_DIRS = ("verifications", "environments")
-# Records ``read_records`` takes from a branch (each under the file byte cap): a branch
-# holding more is refused before any is read, as no registry's history needs so many.
-MAX_RECORDS = 100_000
 _ZERO = "0" * 40
 # Rejections another writer causes: worth a fresh attempt on the new tip.
 _RETRYABLE = (
@@ -332,7 +328,7 @@ def write_records(
         scratch = f"refs/accord/fetch/{uuid.uuid4().hex}"
         try:
             tip = _fetch(git, remote, branch, scratch) if push else git.rev(local_ref)
-            _refuse_case_twins(git, tip, paths)
+            _refuse_unreadable(git, tip, paths, branch)
             tree = _build_tree(git, tip, blobs)
             if tip is not None and git.run("rev-parse", f"{tip}^{{tree}}") == tree:
                 return RecordsResult(branch, tip, tuple(sorted(paths)), False, False, attempt)
@@ -361,15 +357,30 @@ def write_records(
     )
 
 
-def _refuse_case_twins(git: _Git, tip: str | None, paths: Mapping[str, bytes]) -> None:
-    """Refuse a record whose path equals one on the branch (or another written) but for
-    case: one file on a case-insensitive file system, where ``records pull`` would
-    write one over the other."""
-    from accord.consumers._records import check_case_twins
+def _refuse_unreadable(git: _Git, tip: str | None, paths: Mapping[str, bytes], branch: str) -> None:
+    """Refuse what would leave the branch unreadable by ``records pull``: a record whose
+    path equals one on the branch (or another written) but for case (one file on a
+    case-insensitive file system, where pull would write one over the other), or more
+    records or bytes than pull reads (:func:`accord.consumers._records.check_records_cap`).
+    """
+    from accord.consumers._records import check_case_twins, check_records_cap
 
-    listed = b"" if tip is None else git.run_bytes("ls-tree", "-r", "-z", "--name-only", tip)
-    names = [raw.decode("utf-8", "surrogateescape") for raw in listed.split(b"\0") if raw]
-    check_case_twins([path for path in paths if path not in names], against=names)
+    listed = b"" if tip is None else git.run_bytes("ls-tree", "-r", "-z", "-l", tip)
+    sizes: dict[str, int] = {}
+    for entry in filter(None, listed.split(b"\0")):
+        meta, _, raw = entry.partition(b"\t")
+        size = meta.split()[-1]
+        sizes[raw.decode("utf-8", "surrogateescape")] = int(size) if size.isdigit() else 0
+    names = list(sizes)
+    check_case_twins([path for path in paths if path not in sizes], against=names)
+    sizes.update((path, len(data)) for path, data in paths.items())
+    check_records_cap(
+        len(sizes),
+        sum(sizes.values()),
+        where=f"records branch {branch!r} with these records",
+        hint="nothing written (remove records that no longer matter from the branch)",
+        error=UsageError,
+    )
 
 
 def _fetch(git: _Git, remote: str, branch: str, scratch: str) -> str | None:
@@ -511,9 +522,11 @@ def read_records(
             ``records-not-a-record`` for a file that is not a record,
             ``records-collision`` when a record would replace a directory or symlink,
             ``records-bad-remote`` / ``records-bad-branch``, ``records-too-many``
-            when the branch holds more than :data:`MAX_RECORDS` files.
+            when the branch holds more than 100,000 files (before any is read),
+            ``records-too-large`` when they hold more than 1 GiB in all
+            (:func:`accord.consumers._records.check_records_cap`).
     """
-    from accord.consumers._records import check_case_twins
+    from accord.consumers._records import check_case_twins, check_records_cap
     from accord.core.jsondoc import DEFAULT_MAX_BYTES, atomic_write
 
     if remote is not None:
@@ -529,17 +542,13 @@ def read_records(
                 code="records-no-branch",
             )
         listing = git.run_bytes("ls-tree", "-r", "-z", "-l", "--full-tree", tip)
-        entries = listing.split(b"\0")
-        count = sum(1 for entry in entries if entry)
-        if count > MAX_RECORDS:
-            raise UsageError(
-                f"records branch {branch!r} holds {plural(count, 'record')}, more than "
-                f"the {MAX_RECORDS} accord reads: nothing written (remove records that "
-                "no longer matter from the branch)",
-                code="records-too-many",
-            )
+        entries = [entry for entry in listing.split(b"\0") if entry]
+        hint = "nothing written (remove records that no longer matter from the branch)"
+        where = f"records branch {branch!r}"
+        check_records_cap(len(entries), 0, where=where, hint=hint, error=UsageError)
         wanted: dict[str, str] = {}
-        for entry in filter(None, entries):
+        total = 0
+        for entry in entries:
             meta, _, raw = entry.partition(b"\t")
             path = raw.decode("utf-8", "replace")
             mode, kind, blob, size = meta.decode("ascii", "replace").split()
@@ -548,6 +557,8 @@ def read_records(
             if int(size) > DEFAULT_MAX_BYTES:
                 raise _not_a_record(path, f"larger than {DEFAULT_MAX_BYTES} bytes")
             wanted[_clean_path(path)] = blob
+            total += int(size)
+        check_records_cap(len(entries), total, where=where, hint=hint, error=UsageError)
         contents = {rel: git.run_bytes("cat-file", "blob", blob) for rel, blob in wanted.items()}
         for rel, data in contents.items():
             check_record(rel, data)

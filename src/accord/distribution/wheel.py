@@ -568,16 +568,15 @@ def _refuse_case_twins(files: Iterable[str]) -> None:
     Raises:
         UsageError: ``package-case-clash``, naming both files.
     """
-    seen: dict[str, str] = {}
-    for rel in sorted(files):
-        other = seen.setdefault(rel.casefold(), rel)
-        if other != rel:
-            raise UsageError(
-                f"{other!r} and {rel!r} differ only in case: installed on a case-insensitive "
-                "file system (macOS, Windows) they are one file; rename or remove one",
-                code="package-case-clash",
-                file=rel,
-            )
+    from accord.registry.names import case_twins
+
+    for other, rel in case_twins(files):
+        raise UsageError(
+            f"{other!r} and {rel!r} differ only in case: installed on a case-insensitive "
+            "file system (macOS, Windows) they are one file; rename or remove one",
+            code="package-case-clash",
+            file=rel,
+        )
 
 
 def _wheel_bytes(files: dict[str, bytes], dist_info: str, epoch: int) -> bytes:
@@ -760,6 +759,10 @@ def package_registry(
     else:
         reg = Registry.load(Path(registry), check_all=True)
     _refuse_out_in_registry(Path(out_dir), reg.root)
+    # The names first: lint reports a case clash too, less precisely for a package.
+    data, skipped = registry_files(reg)
+    _refuse_unrecordable_names(data)
+    _refuse_case_twins(data)
     _refuse_lint_errors(reg)
     if not reg.lock:
         raise UsageError(
@@ -771,9 +774,6 @@ def package_registry(
     final_version = _check_version(version if version is not None else derive_version(reg))
     models_module = f"{module}_models" if models else None
 
-    data, skipped = registry_files(reg)
-    _refuse_unrecordable_names(data)
-    _refuse_case_twins(data)
     digest = _content_digest(data)
     # Models and the index are built from the packaged subset, loaded like an installed
     # copy would be: what is shipped is proven to load.

@@ -148,7 +148,44 @@ def lint_only_problems(registry: Registry, scan: _Scan) -> list[Problem]:
     problems.extend(_check_drafts(registry))
     problems.extend(_check_leftovers(registry.root, scan))
     problems.extend(_check_consumers(registry.root))
+    problems.extend(_check_file_names(registry.root))
     return problems
+
+
+def _check_file_names(root: Path) -> Iterator[Problem]:
+    """Names a checkout on macOS or Windows cannot keep apart, or git and a package
+    cannot carry: two entries of one directory equal but for case (``1.0.0-RC`` and
+    ``1.0.0-rc`` version files, ``Orders.json`` beside ``orders.json`` under
+    ``consumers/`` or ``examples/``), where one overwrites the other and a version or an
+    expectation is lost without a word; a name that is not UTF-8. The check ``accord
+    package`` makes (:func:`accord.registry.names.case_twins`), over every directory of
+    the registry. Lint only: the loader (the service's boot) does not walk names twice.
+    """
+    from accord.registry.names import case_twins
+
+    for top, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        rel_top = Path(top).relative_to(root).as_posix()
+        prefix = "" if rel_top == "." else f"{rel_top}/"
+        names = [*dirs, *files]
+        for name in names:
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:  # a byte that is not UTF-8, as a lone surrogate
+                yield Problem(
+                    "file-name-not-utf8",
+                    f"{prefix + name!r}: a name that is not UTF-8 has no spelling every "
+                    "git checkout or a package keeps; rename it",
+                    file=prefix + name,
+                )
+        for other, name in case_twins(names):
+            yield Problem(
+                "file-case-clash",
+                f"{prefix + other!r} and {prefix + name!r} differ only in case: checked "
+                "out on macOS or Windows they are one file, and one overwrites the "
+                "other; rename or remove one",
+                file=prefix + name,
+            )
 
 
 def _check_consumers(root: Path) -> Iterator[Problem]:

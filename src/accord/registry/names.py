@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import field
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "RESERVED_NAMESPACES",
     "URI_SCHEME",
     "ContractRef",
+    "case_twins",
     "collision_key",
     "find_collisions",
     "is_valid_name",
@@ -187,6 +188,22 @@ def find_collisions(names: Iterable[str]) -> list[tuple[str, str]]:
         itertools.combinations(sorted(group), 2) for group in groups.values() if len(group) > 1
     )
     return sorted(itertools.chain.from_iterable(pairs))
+
+
+def case_twins(names: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each name of ``names`` equal to an earlier one (in sorted order) but for case, as
+    ``(earlier, name)``: one file on a case-insensitive file system (macOS, Windows),
+    where one overwrites the other at checkout or install.
+
+    Example:
+        >>> list(case_twins(["orders.json", "Orders.json", "refunds.json"]))
+        [('Orders.json', 'orders.json')]
+    """
+    seen: dict[str, str] = {}
+    for name in sorted(names):
+        other = seen.setdefault(name.casefold(), name)
+        if other != name:
+            yield other, name
 
 
 def slugify(external_name: str) -> str:
