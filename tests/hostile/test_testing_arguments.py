@@ -89,3 +89,18 @@ def test_no_mutation_says_why(hollow: Path, ref: str, why: str) -> None:
         mutations(ref, 5, registry=hollow)
     assert caught.value.code == "examples-none"
     assert why in str(caught.value)
+
+
+@pytest.mark.parametrize("invalid", ["no", 0, 1, None])
+def test_invalid_must_be_a_bool(registry: Path, invalid: Any) -> None:
+    """``examples(ref, invalid="no")`` was truthy: it returned mutations where valid
+    payloads were asked for (and ``invalid=0`` valid ones), so a test's meaning hung on
+    what the string said. ``strategy`` reads the same flag."""
+    from accord.testing import strategy
+
+    with pytest.raises(UsageError) as caught:
+        examples("shop.thing@1.0.0", 3, invalid=invalid, registry=registry)
+    assert caught.value.code == "usage"
+    assert "invalid" in caught.value.message
+    with pytest.raises(UsageError):
+        strategy("shop.thing@1.0.0", invalid=invalid, registry=registry)

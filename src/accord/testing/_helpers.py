@@ -46,6 +46,15 @@ def _check_count(n: object, seed: object) -> None:
         raise UsageError(f"seed must be an integer, not {seed!r}", code="usage")
 
 
+def _check_flag(invalid: object) -> None:
+    """``invalid`` is a bool: ``invalid="no"`` was truthy and gave mutations where valid
+    payloads were asked for."""
+    if not isinstance(invalid, bool):
+        from accord.errors import UsageError
+
+        raise UsageError(f"invalid must be True or False, not {invalid!r}", code="usage")
+
+
 def _as_payloads(payload: Any, exclude_none: bool | None) -> list[tuple[Any, str]]:
     """What to check, each with how it was dumped (for the message): a Pydantic model
     instance as the service would emit it (both ways when ``exclude_none`` is ``None``),
@@ -190,6 +199,7 @@ def examples(
 
     registry = registry_or_root_argument(registry)
     _check_count(n, seed)
+    _check_flag(invalid)
 
     if invalid:
         return [m.payload for m in mutations(ref, n, seed=seed, registry=registry)]
@@ -255,5 +265,5 @@ def strategy(
     from accord.registry.model import registry_or_root_argument
 
     registry = registry_or_root_argument(registry)
-
+    _check_flag(invalid)
     return payload_strategy(_bundle(ref, registry), invalid=invalid)
