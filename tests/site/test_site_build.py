@@ -359,3 +359,31 @@ def test_every_site_macro_is_used() -> None:
     }
     assert defined
     assert used == defined
+
+
+def test_records_branch_copy_of_a_file_gone_since_listed_is_an_accord_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file deleted (or unreadable) between copytree's listing and its copy: copytree
+    # gathered the OSError into a shutil.Error, an internal error (exit 3).
+    from _site_records import EXAMPLE_REGISTRY, commit_records, example_records
+
+    import accord.site._build as build
+    from accord.errors import AccordError
+    from accord.site import with_records_branch
+
+    registry = tmp_path / "registry"
+    shutil.copytree(EXAMPLE_REGISTRY, registry)
+    commit_records(registry, example_records(registry, tmp_path))
+
+    def vanished(root: Path, src: str, dst: str) -> None:
+        raise FileNotFoundError(2, "No such file or directory", src)
+
+    monkeypatch.setattr(build, "_copy_regular", vanished)
+    with (
+        pytest.raises(AccordError) as caught,
+        with_records_branch(registry, branch="accord-records", remote=None),
+    ):
+        pass
+    assert caught.value.code == "file-unreadable"
+    assert "No such file" in caught.value.message

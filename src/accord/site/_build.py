@@ -637,15 +637,41 @@ def with_records_branch(
 
     with tempfile.TemporaryDirectory(prefix="accord-site-") as tmp:
         copy = Path(tmp) / "registry"
-        shutil.copytree(
-            root,
-            copy,
-            symlinks=True,
-            ignore=lambda d, names: _copied_names(Path(root), Path(d), names),
-            copy_function=lambda src, dst: _copy_regular(Path(root), src, dst),
-        )
+        try:
+            shutil.copytree(
+                root,
+                copy,
+                symlinks=True,
+                ignore=lambda d, names: _copied_names(Path(root), Path(d), names),
+                copy_function=lambda src, dst: _copy_regular(Path(root), src, dst),
+            )
+        except (shutil.Error, OSError) as exc:
+            # A file gone or unreadable since it was listed: copytree gathers each
+            # OSError into one shutil.Error of (source, target, reason) triples.
+            raise _uncopied(Path(root), exc) from None
         read_records(repo if repo is not None else root, copy, branch=branch, remote=remote)
         yield Registry.load(copy)
+
+
+def _uncopied(root: Path, exc: OSError) -> Exception:
+    from accord.core.text import plural
+    from accord.errors import DocumentError
+
+    failures = exc.args[0] if isinstance(exc, shutil.Error) and exc.args else None
+    if isinstance(failures, list) and failures:
+        source, _target, reason = failures[0]
+        more = f" (and {plural(len(failures) - 1, 'other file')})" if len(failures) > 1 else ""
+    else:
+        source, reason, more = getattr(exc, "filename", None) or root, str(exc), ""
+    try:
+        where = Path(source).relative_to(root).as_posix()
+    except ValueError:
+        where = str(source)
+    return DocumentError(
+        f"the registry could not be copied for --records-branch: {reason}{more}",
+        code="file-unreadable",
+        file=where,
+    )
 
 
 def _special_file(root: Path, path: str | os.PathLike[str], symlink: bool) -> Exception:
