@@ -706,19 +706,13 @@ def _copied_names(root: Path, directory: Path, names: list[str]) -> list[str]:
 
 
 def _copy_regular(root: Path, src: str, dst: str) -> None:
-    """copytree's ``copy_function``: copy a regular file, refusing what took its place
-    since it was listed (opened without following a link or blocking on a FIFO)."""
-    try:
-        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as exc:
-        if os.path.islink(src):
-            raise _special_file(root, src, True) from None
-        raise exc
-    with os.fdopen(fd, "rb") as source:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _special_file(root, src, False)
-        with open(dst, "wb") as target:
-            shutil.copyfileobj(source, target)
+    """copytree's ``copy_function``: copy a regular file through the registry's one safe
+    read, which refuses what took its place since it was listed (a symlink, a FIFO)."""
+    from accord.core.jsondoc import read_regular
+    from accord.errors import DocumentError
+
+    rel = Path(src).relative_to(root).as_posix()
+    Path(dst).write_bytes(read_regular(src, display=rel, max_bytes=None, error=DocumentError))
 
 
 # -- writing ------------------------------------------------------------------------------
