@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.core.jsondoc import deeper_than
+from accord.core.jsondoc import deeper_than, unreadable_number
 from accord.errors import AccordError, ContractViolation, DocumentError
 from accord.service.fastapi import _check
 from accord.validation.validator import Validator
@@ -98,7 +98,10 @@ def _bounded(violation: ContractViolation | None) -> None:
     if violation is None:
         return
     assert 1 <= len(violation.errors) <= MAX_ERRORS
-    assert 0 <= violation.omitted <= MAX_ERRORS
+    # The errors past the first MAX_ERRORS are counted, not listed: a count only where
+    # the list is full.
+    assert violation.omitted >= 0
+    assert violation.omitted == 0 or len(violation.errors) == MAX_ERRORS
     for issue in violation.errors:
         assert len(issue.message) <= 300
 
@@ -116,6 +119,13 @@ def test_every_entry_point_is_bounded_and_fails_closed(schema: Any, payload: Any
         assert not valid
         with pytest.raises(DocumentError, match="deeper than"):
             v.violation(payload)
+    elif unreadable_number(payload) is not None:
+        # NaN, an infinity, an integer past the digit limit, a lone surrogate: no JSON
+        # value, refused by name (never explained), and invalid.
+        assert not valid
+        with pytest.raises(DocumentError) as refused:
+            v.violation(payload)
+        assert refused.value.code in ("payload-not-json", "payload-number-too-long")
     else:
         violation = v.violation(payload)
         assert (violation is None) is valid
