@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
-from accord.core.cachedir import CACHE_ENV, cache_dir, in_work_tree, read_entry
+from accord.core.cachedir import CACHE_ENV, cache_dir, in_work_tree, installed_versions, read_entry
 
 __all__ = [
     "CACHE_ENV",
@@ -76,25 +76,10 @@ def installed_version(distribution: str) -> str | None:
     its normalised name), or ``None``; read once per process, without importing it.
 
     The distribution's metadata directory names its version: reading that name costs a
-    directory listing per ``sys.path`` entry, importlib.metadata (or the package) ~50 ms.
+    directory listing per ``sys.path`` entry, importlib.metadata (or the package) ~50 ms
+    (:func:`accord.core.cachedir.installed_versions`).
     """
-    import sys
-
-    prefix = distribution + "-"
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith(prefix) and name.endswith(".dist-info"):
-                return name.removeprefix(prefix).removesuffix(".dist-info")
-    from importlib import metadata
-
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return None
+    return installed_versions((distribution,))[0]
 
 
 def _reference_version() -> str:
