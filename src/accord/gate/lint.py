@@ -159,9 +159,10 @@ def _check_file_names(root: Path) -> Iterator[Problem]:
     ``consumers/`` or ``examples/``), where one overwrites the other and a version or an
     expectation is lost without a word; a name that is not UTF-8. The check ``accord
     package`` makes (:func:`accord.registry.names.case_twins`), over every directory of
-    the registry. Lint only: the loader (the service's boot) does not walk names twice.
+    the registry. ``accord check`` reports the case clashes from the load's own listing
+    (``_build(case_clash=True)``); the service's boot reports neither.
     """
-    from accord.registry.names import case_twins
+    from accord.registry.names import case_clashes
 
     for top, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != ".git")
@@ -178,14 +179,7 @@ def _check_file_names(root: Path) -> Iterator[Problem]:
                     "git checkout or a package keeps; rename it",
                     file=prefix + name,
                 )
-        for other, name in case_twins(names):
-            yield Problem(
-                "file-case-clash",
-                f"{prefix + other!r} and {prefix + name!r} differ only in case: checked "
-                "out on macOS or Windows they are one file, and one overwrites the "
-                "other; rename or remove one",
-                file=prefix + name,
-            )
+        yield from case_clashes(prefix, names)
 
 
 def _check_consumers(root: Path) -> Iterator[Problem]:

@@ -30,7 +30,7 @@ from dataclasses import field
 from typing import Any
 
 from accord._dataclass_methods import frozen_dataclass, generated_repr
-from accord.errors import InvalidRange, InvalidReference, InvalidVersion
+from accord.errors import InvalidRange, InvalidReference, InvalidVersion, Problem
 from accord.versions import Version, VersionRange
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "RESERVED_NAMESPACES",
     "URI_SCHEME",
     "ContractRef",
+    "case_clashes",
     "case_twins",
     "collision_key",
     "find_collisions",
@@ -204,6 +205,20 @@ def case_twins(names: Iterable[str]) -> Iterator[tuple[str, str]]:
         other = seen.setdefault(name.casefold(), name)
         if other != name:
             yield other, name
+
+
+def case_clashes(prefix: str, names: Iterable[str]) -> Iterator[Problem]:
+    """A ``file-case-clash`` error for each of ``names`` (one directory's entries, that
+    directory being ``prefix``: ``""`` or ``"orders/placed/"``) equal to another but for
+    case (:func:`case_twins`): what ``accord lint`` and ``accord check`` report."""
+    for other, name in case_twins(names):
+        yield Problem(
+            "file-case-clash",
+            f"{prefix + other!r} and {prefix + name!r} differ only in case: checked "
+            "out on macOS or Windows they are one file, and one overwrites the "
+            "other; rename or remove one",
+            file=prefix + name,
+        )
 
 
 def slugify(external_name: str) -> str:
