@@ -418,3 +418,20 @@ def test_check_refuses_names_that_differ_only_in_case(
     assert code == 2
     assert f"error[file-case-clash]: {root / reported}" in err
     assert run_cli(["check", "--registry", str(root), "--against", "main"], capsys)[0] == 2
+
+
+def test_check_refuses_a_name_that_is_not_utf8(repo: Path, capsys: Any) -> None:
+    """A name no macOS or Windows checkout can hold (a byte that is not UTF-8) fails the
+    gate (``file-name-not-utf8``, as ``accord lint`` reports it) instead of passing."""
+    import os
+
+    root = repo / "contracts"
+    examples = root / "orders" / "placed" / "examples" / "1.0.0" / "valid"
+    examples.mkdir(parents=True)
+    (examples / "a.json").write_text('{"id": "a"}')
+    with open(os.path.join(os.fsencode(examples), b"\xff.json"), "wb") as file:
+        file.write(b'{"id": "b"}')
+    code, _out, err = run_cli(["check", "--registry", str(root)], capsys)
+    assert code == 2
+    assert "error[file-name-not-utf8]" in err
+    assert "\\udcff.json" in err

@@ -38,9 +38,9 @@ __all__ = [
     "RESERVED_NAMESPACES",
     "URI_SCHEME",
     "ContractRef",
-    "case_clashes",
     "case_twins",
     "collision_key",
+    "file_name_problems",
     "find_collisions",
     "is_valid_name",
     "is_windows_device_name",
@@ -207,10 +207,22 @@ def case_twins(names: Iterable[str]) -> Iterator[tuple[str, str]]:
             yield other, name
 
 
-def case_clashes(prefix: str, names: Iterable[str]) -> Iterator[Problem]:
-    """A ``file-case-clash`` error for each of ``names`` (one directory's entries, that
-    directory being ``prefix``: ``""`` or ``"orders/placed/"``) equal to another but for
-    case (:func:`case_twins`): what ``accord lint`` and ``accord check`` report."""
+def file_name_problems(prefix: str, names: Iterable[str]) -> Iterator[Problem]:
+    """The errors of one directory's entry ``names`` (that directory being ``prefix``:
+    ``""`` or ``"orders/placed/"``) a macOS or Windows checkout cannot keep: a name that
+    is not UTF-8 (``file-name-not-utf8``), two equal but for case (``file-case-clash``,
+    :func:`case_twins`). What ``accord lint`` and ``accord check`` report."""
+    names = list(names)
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # a byte that is not UTF-8, as a lone surrogate
+            yield Problem(
+                "file-name-not-utf8",
+                f"{prefix + name!r}: a name that is not UTF-8 has no spelling every "
+                "git checkout or a package keeps; rename it",
+                file=prefix + name,
+            )
     for other, name in case_twins(names):
         yield Problem(
             "file-case-clash",
