@@ -431,3 +431,13 @@ def test_a_snapshot_larger_than_the_cap_is_a_miss(
     assert opened == []  # the snapshot's descriptor was never read
     monkeypatch.setattr(snapshot, "_MAX_BYTES", size)
     assert _restored(model.Registry.load(registry_root))
+
+
+def test_no_snapshot_past_the_cap_is_written(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One that large would never be read: it is not written (nor any older one kept)."""
+    monkeypatch.setattr(snapshot, "_MAX_BYTES", 1024)
+    assert not _restored(model.Registry.load(registry_root))
+    assert _snapshots(monkeypatch) == []
+    assert not _restored(model.Registry.load(registry_root))
