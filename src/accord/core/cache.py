@@ -3,8 +3,10 @@
 Every entry is keyed by a SHA-256 of everything its value is a function of: the content
 digests of its inputs (schema bytes, or the bundled document where a schema refers to
 another file), and the *environment*: accord's version and a digest of its own source
-files (so an edited checkout never reuses a verdict of other code), the reference
-validator's version (jsonschema-rs checks every witness) and the rule catalogue. Equal
+files (so an edited checkout never reuses a verdict of other code), the release of each
+library whose checks decide what accord accepts (jsonschema-rs checks every witness,
+regress every pattern: :data:`accord.core.cachedir.CHECKING_LIBRARIES`) and the rule
+catalogue. Equal
 keys mean equal values, so one directory is safely shared by every branch, worktree and
 registry of a machine, and deleting it (or any file in it) only costs time.
 
@@ -82,10 +84,6 @@ def installed_version(distribution: str) -> str | None:
     return installed_versions((distribution,))[0]
 
 
-def _reference_version() -> str:
-    return installed_version("jsonschema_rs") or "none"
-
-
 @functools.cache
 def _catalogue_digest() -> str:
     """SHA-256 of the files that define the rule catalogue (``core/rules.py`` and the
@@ -99,12 +97,20 @@ def _catalogue_digest() -> str:
 
 
 def environment() -> tuple[str, ...]:
-    """What every key includes: accord's version and source digest, the reference
-    validator's version and the rule catalogue's digest."""
+    """What every key includes: accord's version and source digest, the release of each
+    library whose checks decide what accord accepts (the reference validator,
+    jsonschema-rs, among them: :data:`accord.core.cachedir.CHECKING_LIBRARIES`) and the
+    rule catalogue's digest."""
+    from accord.core import cachedir
+
+    names = cachedir.CHECKING_LIBRARIES
     return (
         f"accord {__version__}",
         f"source {_source_digest()}",
-        f"jsonschema-rs {_reference_version()}",
+        *(
+            f"{name} {version or 'none'}"
+            for name, version in zip(names, cachedir.installed_versions(names), strict=True)
+        ),
         f"rules {_catalogue_digest()}",
     )
 

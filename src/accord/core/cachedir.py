@@ -23,6 +23,7 @@ from pathlib import Path
 
 __all__ = [
     "CACHE_ENV",
+    "CHECKING_LIBRARIES",
     "cache_dir",
     "in_work_tree",
     "installed_versions",
@@ -32,6 +33,20 @@ __all__ = [
 ]
 
 CACHE_ENV = "ACCORD_CACHE_DIR"
+
+# The distributions whose checks decide what accord accepts, so what it keeps is what
+# their releases passed (:func:`installed_versions`; in every cache key and the load
+# snapshot's): jsonschema-rs (metaschema, the reference validator, witnesses), regress
+# (pattern validity), python-jsonschema with its metaschemas and referencing (what
+# jsonschema-rs refuses is decided there), msgspec (the parser).
+CHECKING_LIBRARIES = (
+    "jsonschema_rs",
+    "regress",
+    "jsonschema",
+    "jsonschema_specifications",
+    "referencing",
+    "msgspec",
+)
 
 # The secret that signs this machine's trusted entries: 32 random bytes in a file of
 # accord's own cache directory (never inside a git work tree), made on first use.

@@ -29,8 +29,9 @@ one; ``ACCORD_LOAD_SNAPSHOT=0`` turns snapshots off.
 The file's name is a digest of what a load's result depends on besides its inputs:
 the root, accord's version and installation, the interpreter, the integer digit limit
 and the release of each library whose checks decide what a load accepts
-(:data:`_CHECKED_BY`, read from their ``.dist-info`` names in one pass over
-``sys.path``): after an upgrade of one, the files are read and checked again.
+(:data:`accord.core.cachedir.CHECKING_LIBRARIES`, read from their ``.dist-info`` names
+in one pass over ``sys.path``): after an upgrade of one, the files are read and checked
+again.
 
 This module reads and writes the file; :mod:`accord.registry.model` says what a
 registry's state is (``_snapshot_state``) and builds one from it (``_restore_snapshot``).
@@ -60,18 +61,6 @@ _MAC_BYTES = 32
 # A snapshot is read whole and unpickled: a larger file is not read (a miss). Generous:
 # 1,000 contracts snapshot to a few megabytes.
 _MAX_BYTES = 1 << 30
-# The distributions whose checks decide what a load accepts (a snapshot is what their
-# releases passed): jsonschema-rs (metaschema, the reference's pattern compile), regress
-# (pattern validity), python-jsonschema with its metaschemas and referencing (what
-# jsonschema-rs refuses is decided there), msgspec (the parser).
-_CHECKED_BY = (
-    "jsonschema_rs",
-    "regress",
-    "jsonschema",
-    "jsonschema_specifications",
-    "referencing",
-    "msgspec",
-)
 # An input changed less than this before the load started may share its times with a
 # later write (a coarse file-system clock ticks every few milliseconds; some file
 # systems keep whole seconds): the load then writes no snapshot.
@@ -112,7 +101,9 @@ def _place(root: Path) -> tuple[Path, bytes] | None:
         *(
             f"{name}={version}"
             for name, version in zip(
-                _CHECKED_BY, cachedir.installed_versions(_CHECKED_BY), strict=True
+                cachedir.CHECKING_LIBRARIES,
+                cachedir.installed_versions(cachedir.CHECKING_LIBRARIES),
+                strict=True,
             )
         ),
     )
