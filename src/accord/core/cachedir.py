@@ -175,9 +175,7 @@ def installed_versions(distributions: tuple[str, ...]) -> tuple[str | None, ...]
             names = os.listdir(entry or ".")
         except OSError:
             continue
-        for name in names:
-            if not name.endswith(".dist-info"):
-                continue
+        for name in [name for name in names if name.endswith(".dist-info")]:
             stem = name.removesuffix(".dist-info")
             cut = stem.find("-")
             index = prefixes.get(stem[: cut + 1]) if cut > 0 else None
