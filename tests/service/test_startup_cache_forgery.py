@@ -155,3 +155,42 @@ def test_a_proof_of_another_library_release_is_not_reused(
     after = {key for kind, key in asked if kind == "proof"}
     assert after
     assert not after & before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[" * 100_000, b'{"format": 1, "value": ' * 50_000, b" " * ((1 << 20) + 1) + b"{}"],
+    ids=["deep-array", "deep-object", "large"],
+)
+def test_a_committed_hostile_entry_is_a_miss_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    """``cache-dir`` sits in the service's repository and an entry's name is a digest
+    anyone computes: a committed file there nested past the parser's recursion limit
+    raised RecursionError out of every boot (``require``, ``check_service``); one of
+    any size was read whole before its signature was looked at. Now the first is a
+    miss, and one past the cap is not read at all."""
+    from accord.core import cachedir
+
+    monkeypatch.setattr(_startup, "_MAX_ENTRY_BYTES", 1 << 20)
+    pyproject = _service_project(tmp_path, _MONEY, "")
+    asked = _requested(monkeypatch)
+    _startup.clear_caches()
+    check_service(pyproject)
+    directory = tmp_path / ".accord-cache"
+    planted = {str(directory / f"{kind}-{key}.json") for kind, key in asked}
+    for path in planted:
+        Path(path).write_bytes(content)
+    read: list[int] = []
+    real = cachedir.read_entry
+
+    def spy(path: object, **options: object) -> bytes | None:
+        data = real(path, **options)  # type: ignore[arg-type]
+        if str(path) in planted and data is not None:
+            read.append(len(data))
+        return data
+
+    monkeypatch.setattr(cachedir, "read_entry", spy)
+    _startup.clear_caches()
+    check_service(pyproject)  # proven again, no traceback
+    assert all(size <= 1 << 20 for size in read)

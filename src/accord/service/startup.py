@@ -114,6 +114,10 @@ Status = Literal["proven", "unproven"]
 DEFAULT_PROBE = 20
 # 2: entries are signed (_DiskCache); unsigned format-1 entries are misses.
 _CACHE_FORMAT = 2
+# An entry is read whole and parsed before its signature is checked, and ``cache-dir``
+# may sit in the service's repository: a larger file there is a miss, not read.
+# Generous: a proof is a few dozen bytes, a probe's payload list kilobytes.
+_MAX_ENTRY_BYTES = 64 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +261,8 @@ class _DiskCache:
 
         path = self.directory / f"{kind}-{key}.json"
         try:
-            data = json.loads(read_entry(path) or b"null")
-        except (OSError, ValueError):
+            data = json.loads(read_entry(path, limit=_MAX_ENTRY_BYTES) or b"null")
+        except (OSError, ValueError, RecursionError):  # nested past the parser's limit
             return None
         if not isinstance(data, dict) or data.get("format") != _CACHE_FORMAT:
             return None
