@@ -381,3 +381,31 @@ def test_a_manifest_of_another_shape_is_no_manifest(
     )
     generate_package(Registry.load(EXAMPLES), out)
     assert _tree(out) == _tree(example_out)
+
+
+@pytest.mark.parametrize("linked", ["accord_models/common", "accord_models"])
+def test_a_symlinked_directory_in_the_package_is_refused_not_written_through(
+    example_out: Path, tmp_path: Path, linked: str
+) -> None:
+    """The package is committed: a change can replace one of its directories with a
+    symlink (``accord_models/common -> ../../src/app``). ``accord codegen`` wrote the
+    generated modules through it, over the files there; now it refuses
+    (``out-symlink``, exit 2) and writes nothing."""
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    outside = tmp_path / "app"
+    outside.mkdir()
+    (outside / "__init__.py").write_text("APP = 1\n")
+    shutil.rmtree(out / linked)
+    (out / linked).symlink_to(outside, target_is_directory=True)
+    before = _tree(out)
+    with pytest.raises(UsageError) as caught:
+        generate_package(Registry.load(EXAMPLES), out)
+    assert caught.value.code == "out-symlink"
+    assert (outside / "__init__.py").read_text() == "APP = 1\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["__init__.py"]
+    assert _tree(out) == before
+    from accord.cli import main
+
+    assert main(["codegen", "--registry", str(EXAMPLES), "--out", str(out)]) == 2
+    assert _tree(out) == before

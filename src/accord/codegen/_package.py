@@ -647,6 +647,34 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def _refuse_symlinked_dirs(out_dir: Path, rels: Iterable[str]) -> None:
+    """Refuse a symlink at a directory of ``rels`` under ``out_dir`` before anything is
+    written: the package is committed, and a change can make one of its directories a
+    link to ``src/app``, where the generated modules would replace the files.
+
+    Raises:
+        UsageError: ``out-symlink``, naming the link.
+    """
+    from accord.errors import UsageError
+
+    seen: set[str] = set()
+    for rel in rels:
+        parts = rel.split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            directory = "/".join(parts[:end])
+            if directory in seen:
+                continue
+            seen.add(directory)
+            if (out_dir / directory).is_symlink():
+                raise UsageError(
+                    "a symlink in the generated package: accord codegen writes only into "
+                    "real directories under --out (through the link it would write over "
+                    "the files there); replace it with a directory",
+                    code="out-symlink",
+                    file=str(out_dir / directory),
+                )
+
+
 def _write(
     out_dir: Path,
     expected: dict[str, bytes],
@@ -656,6 +684,8 @@ def _write(
     manifest_rel: str,
 ) -> None:
     make_out_dir(out_dir)
+    changed = list(changed)
+    _refuse_symlinked_dirs(out_dir, changed)
     made: set[Path] = set()  # each directory created once, not once per file
     new_mode = new_file_mode()  # the umask read once, not once per new file
     # The manifest goes last: a run interrupted before it is simply redone next time.
