@@ -304,3 +304,108 @@ def test_generated_package_passes_mypy_strict(example_out: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "manifest", [b"[" * 100_000, b'{"modules": ' * 50_000], ids=["array", "object"]
+)
+def test_a_manifest_nested_past_the_parser_limit_is_no_manifest(
+    example_out: Path, tmp_path: Path, manifest: bytes
+) -> None:
+    """The generated package is committed: a change can put a manifest nested past the
+    JSON parser's recursion limit there. ``accord codegen`` (and ``--check``, the CI
+    gate) stopped with an internal error (RecursionError, exit 3); now such a manifest is
+    no manifest: ``--check`` names it stale, a run writes it again."""
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    (out / "accord_models" / MANIFEST).write_bytes(manifest)
+    before = _tree(out)
+    result = generate_package(Registry.load(EXAMPLES), out, check=True)
+    assert f"accord_models/{MANIFEST}" in result.stale
+    assert _tree(out) == before
+    generate_package(Registry.load(EXAMPLES), out)
+    assert _tree(out) == _tree(example_out)
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "accord_models/../../victim.txt",
+        "accord_models/./../../victim.txt",
+        "accord_models/link/victim.txt",
+    ],
+    ids=["dot-dot", "dot", "through-a-symlink"],
+)
+def test_a_committed_manifest_removes_nothing_outside_the_package(
+    example_out: Path, tmp_path: Path, listed: str
+) -> None:
+    """A run removes the files its manifest listed that it no longer writes. The
+    manifest is committed with the package: one listing ``accord_models/../../x`` (or a
+    file behind a symlinked directory) made ``accord codegen`` delete that file, outside
+    the package. Such an entry is not the package's: nothing is removed for it."""
+    out = tmp_path / "repo" / "gen"
+    shutil.copytree(example_out, out)
+    victim = tmp_path / "repo" / "victim.txt"
+    victim.write_text("keep\n")
+    (out / "accord_models" / "link").symlink_to(tmp_path / "repo", target_is_directory=True)
+    manifest_path = out / "accord_models" / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest.setdefault("files", {})[listed] = "sha256:" + "0" * 64
+    manifest_path.write_text(json.dumps(manifest))
+    result = generate_package(Registry.load(EXAMPLES), out)
+    assert victim.read_text() == "keep\n"
+    assert result.removed == ()
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"format": 1, "modules": [1]},
+        {"format": 1, "modules": "abc"},
+        {"format": 1, "files": [1]},
+        {"format": 1, "files": {"accord_models/x.py": 1}, "modules": {"x": [2]}},
+    ],
+    ids=["modules-list", "modules-str", "files-list", "odd-values"],
+)
+def test_a_manifest_of_another_shape_is_no_manifest(
+    example_out: Path, tmp_path: Path, manifest: dict[str, Any]
+) -> None:
+    """``modules`` or ``files`` of another type stopped ``accord codegen`` with an
+    internal error (AttributeError, exit 3)."""
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    (out / "accord_models" / MANIFEST).write_text(json.dumps(manifest))
+    assert (
+        f"accord_models/{MANIFEST}"
+        in generate_package(Registry.load(EXAMPLES), out, check=True).stale
+    )
+    generate_package(Registry.load(EXAMPLES), out)
+    assert _tree(out) == _tree(example_out)
+
+
+@pytest.mark.parametrize("linked", ["accord_models/common", "accord_models"])
+def test_a_symlinked_directory_in_the_package_is_refused_not_written_through(
+    example_out: Path, tmp_path: Path, linked: str
+) -> None:
+    """The package is committed: a change can replace one of its directories with a
+    symlink (``accord_models/common -> ../../src/app``). ``accord codegen`` wrote the
+    generated modules through it, over the files there; now it refuses
+    (``out-symlink``, exit 2) and writes nothing."""
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    outside = tmp_path / "app"
+    outside.mkdir()
+    (outside / "__init__.py").write_text("APP = 1\n")
+    shutil.rmtree(out / linked)
+    (out / linked).symlink_to(outside, target_is_directory=True)
+    before = _tree(out)
+    with pytest.raises(UsageError) as caught:
+        generate_package(Registry.load(EXAMPLES), out)
+    assert caught.value.code == "out-symlink"
+    assert (outside / "__init__.py").read_text() == "APP = 1\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["__init__.py"]
+    assert _tree(out) == before
+    from accord.cli import main
+
+    assert main(["codegen", "--registry", str(EXAMPLES), "--out", str(out)]) == 2
+    assert _tree(out) == before

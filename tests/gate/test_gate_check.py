@@ -383,3 +383,55 @@ def test_tool_accord_configures_the_gate_and_flags_win(
     code, _, err = run_cli(["check"], capsys)
     assert code == 2
     assert "config-invalid-value" in err
+
+
+@pytest.mark.parametrize(
+    ("files", "reported"),
+    [
+        (
+            (
+                "orders/placed/examples/1.0.0/valid/E.json",
+                "orders/placed/examples/1.0.0/valid/e.json",
+            ),
+            "orders/placed/examples/1.0.0/valid/e.json",
+        ),
+        (("orders/placed/README.md", "orders/placed/readme.md"), "orders/placed/readme.md"),
+        (
+            ("orders/placed/1.1.0-RC.schema.json", "orders/placed/1.1.0-rc.schema.json"),
+            "orders/placed/1.1.0-rc.schema.json",
+        ),
+    ],
+    ids=["examples", "contract-dir-files", "version-files"],
+)
+def test_check_refuses_names_that_differ_only_in_case(
+    repo: Path, capsys: Any, files: tuple[str, str], reported: str
+) -> None:
+    """Checked out on macOS or Windows, one of the two is lost: the gate says no
+    (``file-case-clash``, as ``accord lint`` does), from the listing the load makes."""
+    root = repo / "contracts"
+    for name in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text('{"type": "object"}' if name.endswith(".json") else "# notes\n")
+    code, _out, err = run_cli(["check", "--registry", str(root)], capsys)
+    assert code == 2
+    assert f"error[file-case-clash]: {root / reported}" in err
+    assert run_cli(["check", "--registry", str(root), "--against", "main"], capsys)[0] == 2
+
+
+def test_check_refuses_a_name_that_is_not_utf8(repo: Path, capsys: Any) -> None:
+    """A name no macOS or Windows checkout can hold (a byte that is not UTF-8) fails the
+    gate (``file-name-not-utf8``, as ``accord lint`` reports it) instead of passing."""
+    import os
+
+    root = repo / "contracts"
+    examples = root / "orders" / "placed" / "examples" / "1.0.0" / "valid"
+    examples.mkdir(parents=True)
+    (examples / "a.json").write_text('{"id": "a"}')
+    with open(os.path.join(os.fsencode(examples), b"\xff.json"), "wb") as file:
+        file.write(b'{"id": "b"}')
+    code, _out, err = run_cli(["check", "--registry", str(root)], capsys)
+    assert code == 2
+    assert "error[file-name-not-utf8]" in err
+    assert "\\udcff.json" in err

@@ -525,3 +525,36 @@ def test_a_cache_inside_a_git_work_tree_is_never_used(
     assert main(["check", "--registry", str(root)]) == 1
     assert not inside.exists()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    "library",
+    [
+        "jsonschema_rs",
+        "regress",
+        "jsonschema",
+        "jsonschema_specifications",
+        "referencing",
+        "msgspec",
+    ],
+)
+def test_every_key_changes_with_each_checking_library_release(
+    library: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached gate run or verdict is what the libraries' checks passed (the metaschema,
+    pattern validity, the parser, the witnesses): after an upgrade of one, nothing cached
+    under the old release is reused (the load snapshot's rule too)."""
+    from accord.core import cachedir
+
+    before = make_key("gate-run", "tree")
+    real = cachedir.installed_versions
+
+    def upgraded(distributions: tuple[str, ...]) -> tuple[str | None, ...]:
+        found = real(distributions)
+        return tuple(
+            "999.0" if name == library else version
+            for name, version in zip(distributions, found, strict=True)
+        )
+
+    monkeypatch.setattr(cachedir, "installed_versions", upgraded)
+    assert make_key("gate-run", "tree") != before

@@ -133,3 +133,34 @@ def test_the_records_branch_refuses_a_case_twin_and_pull_refuses_two(tmp_path: P
         read_records(repo, into, remote=None)
     assert caught.value.code == "record-case-clash"
     assert not into.exists()
+
+
+def test_records_and_the_registry_share_one_case_rule() -> None:
+    """Records compare names as lint, check and package do (``names.case_twins``,
+    ``str.casefold``): ``ß`` and ``SS`` are one name there, though ``lower()`` keeps
+    them apart. A version label is ASCII; a name already on a records branch or in the
+    directory need not be."""
+    from accord.consumers._records import check_case_twins
+    from accord.registry.names import case_twins
+
+    twin, path = "verifications/p/1.0.0-\u00df.json", "verifications/p/1.0.0-SS.json"
+    assert twin.lower() != path.lower()
+    assert list(case_twins([twin, path]))  # the registry's rule
+    with pytest.raises(AccordError) as caught:
+        check_case_twins([path], against=[twin])
+    assert caught.value.code == "record-case-clash"
+    with pytest.raises(AccordError) as caught:
+        check_case_twins([twin, path])
+    assert caught.value.code == "record-case-clash"
+    check_case_twins([path], against=[path, "verifications/p/1.0.0-S.json"])  # no twin
+    check_case_twins([path], against=["verifications/p/A.json", "verifications/p/a.json"])
+
+
+def test_write_record_refuses_a_casefold_twin_already_in_the_directory(tmp_path: Path) -> None:
+    directory = tmp_path / "verifications" / "users-service"
+    directory.mkdir(parents=True)
+    (directory / "1.0.0-\u00df.json").write_bytes(b"{}")  # left there by hand
+    with pytest.raises(AccordError) as caught:
+        write_record(tmp_path, "verifications/users-service/1.0.0-SS.json", _raw("1.0.0-SS"))
+    assert caught.value.code == "record-case-clash"
+    assert _names(tmp_path) == ["1.0.0-\u00df.json"]

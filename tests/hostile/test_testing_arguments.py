@@ -104,3 +104,23 @@ def test_invalid_must_be_a_bool(registry: Path, invalid: Any) -> None:
     assert "invalid" in caught.value.message
     with pytest.raises(UsageError):
         strategy("shop.thing@1.0.0", invalid=invalid, registry=registry)
+
+
+@pytest.mark.parametrize("helper", [examples, mutations])
+def test_a_count_past_the_bound_is_a_usage_error_naming_it(registry: Path, helper: Any) -> None:
+    """``examples(ref, n=10**9)`` drew payloads for hours: a count past
+    ``MAX_EXAMPLES`` is refused at once, the message naming the bound."""
+    import time
+
+    from accord.testing import MAX_EXAMPLES
+
+    assert MAX_EXAMPLES == 10_000
+    started = time.monotonic()
+    with pytest.raises(UsageError) as caught:
+        helper("shop.thing@1.0.0", 10**9, registry=registry)
+    assert time.monotonic() - started < 5
+    assert caught.value.code == "usage"
+    assert "10000" in str(caught.value).replace(",", "")
+    with pytest.raises(UsageError):
+        helper("shop.thing@1.0.0", MAX_EXAMPLES + 1, registry=registry)
+    assert helper("shop.thing@1.0.0", 3, registry=registry)

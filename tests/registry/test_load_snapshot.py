@@ -321,3 +321,123 @@ def test_the_snapshot_directory_keeps_the_latest_few(
     assert len(_snapshots(monkeypatch)) == 3
     assert _restored(model.Registry.load(roots[-1]))
     assert not _restored(model.Registry.load(roots[0]))
+
+
+# The libraries a load's checks run through: the metaschema and the reference's pattern
+# compile (jsonschema-rs), pattern validity (regress), what jsonschema-rs refuses decided
+# by python-jsonschema with its metaschemas and referencing, and the parser (msgspec).
+_CHECKED_BY = (
+    "jsonschema_rs",
+    "regress",
+    "jsonschema",
+    "jsonschema_specifications",
+    "referencing",
+    "msgspec",
+)
+
+
+def _versions_with(monkeypatch: pytest.MonkeyPatch, library: str, version: str) -> None:
+    """The installed versions as accord reads them, ``library`` reported as ``version``."""
+    from accord.core import cachedir
+
+    real = cachedir.installed_versions
+
+    def fake(distributions: tuple[str, ...]) -> tuple[str | None, ...]:
+        found = real(distributions)
+        return tuple(
+            version if name == library else seen
+            for name, seen in zip(distributions, found, strict=True)
+        )
+
+    monkeypatch.setattr(cachedir, "installed_versions", fake)
+
+
+@pytest.mark.parametrize("library", _CHECKED_BY)
+def test_the_snapshot_key_holds_each_checking_library_version(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    place = snapshot._place(registry_root.resolve())
+    assert place is not None
+    _versions_with(monkeypatch, library, "0.0.0-upgraded")
+    other = snapshot._place(registry_root.resolve())
+    assert other is not None
+    assert other[0] != place[0]
+
+
+def test_a_snapshot_of_another_library_release_is_not_read(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service that upgrades jsonschema-rs checks its registry again: the snapshot the
+    old release's checks passed is not taken."""
+    model.Registry.load(registry_root)
+    assert _restored(model.Registry.load(registry_root))
+    with monkeypatch.context() as patch:
+        _versions_with(patch, "jsonschema_rs", "999.0.0")
+        assert not _restored(model.Registry.load(registry_root))  # and writes its own
+        assert _restored(model.Registry.load(registry_root))
+    assert _restored(model.Registry.load(registry_root))
+
+
+def test_installed_versions_reads_each_dist_info_name_in_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import sys
+
+    from accord.core import cachedir
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "alpha-1.0.dist-info").mkdir(parents=True)
+    (first / "alpha_beta-9.dist-info").mkdir()
+    (second / "alpha-2.0.dist-info").mkdir(parents=True)  # shadowed, as for an import
+    (second / "beta-3.1.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(first), str(second)])
+    listed: list[str] = []
+    real = os.listdir
+
+    def listdir(path: str) -> list[str]:
+        listed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    found = cachedir.installed_versions.__wrapped__(("alpha", "beta"))
+    assert found == ("1.0", "3.1")
+    assert listed == [str(tmp_path / "missing"), str(first), str(second)]
+
+
+def test_a_snapshot_larger_than_the_cap_is_a_miss(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snapshot is read whole and unpickled: a file past the cap is not read at all
+    (its size is taken with fstat first), and the load reads the files."""
+    model.Registry.load(registry_root)
+    (path,) = _snapshots(monkeypatch)
+    size = path.stat().st_size
+    assert snapshot._MAX_BYTES >= 1 << 30
+    monkeypatch.setattr(snapshot, "_MAX_BYTES", size - 1)
+    from accord.core import cachedir
+
+    opened: list[object] = []
+
+    def tracking_open(file: object, *args: object, **kwargs: object) -> object:
+        opened.append(file)
+        return open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    with monkeypatch.context() as patch:  # the cache directory's reads, and no other
+        patch.setattr(cachedir, "open", tracking_open, raising=False)
+        loaded = model.Registry.load(registry_root)
+    assert not _restored(loaded)
+    assert loaded.problems == ()
+    assert opened == []  # the snapshot's descriptor was never read
+    monkeypatch.setattr(snapshot, "_MAX_BYTES", size)
+    assert _restored(model.Registry.load(registry_root))
+
+
+def test_no_snapshot_past_the_cap_is_written(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One that large would never be read: it is not written (nor any older one kept)."""
+    monkeypatch.setattr(snapshot, "_MAX_BYTES", 1024)
+    assert not _restored(model.Registry.load(registry_root))
+    assert _snapshots(monkeypatch) == []
+    assert not _restored(model.Registry.load(registry_root))

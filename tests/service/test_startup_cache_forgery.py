@@ -122,3 +122,75 @@ def test_a_committed_symlink_to_a_fifo_is_a_miss_not_a_hang(tmp_path: Path) -> N
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         pytest.fail("a boot blocked on a FIFO in cache-dir")
     assert not any(c.cached for c in done[0].checks)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("library", ["jsonschema_rs", "regress", "jsonschema"])
+def test_a_proof_of_another_library_release_is_not_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    """A proof is what the engine (jsonschema-rs's witnesses, regress's patterns) decided:
+    after an upgrade of one of those libraries the model is proven again, as every other
+    cache of accord's (``CHECKING_LIBRARIES``) and the load snapshot do."""
+    from accord.core import cachedir
+
+    pyproject = _service_project(tmp_path, _MONEY, "")
+    asked = _requested(monkeypatch)
+    _startup.clear_caches()
+    check_service(pyproject)
+    before = {key for kind, key in asked if kind == "proof"}
+    assert before
+    real = cachedir.installed_versions
+
+    def upgraded(distributions: tuple[str, ...]) -> tuple[str | None, ...]:
+        found = real(distributions)
+        return tuple(
+            "999.0" if name == library else version
+            for name, version in zip(distributions, found, strict=True)
+        )
+
+    monkeypatch.setattr(cachedir, "installed_versions", upgraded)
+    asked.clear()
+    _startup.clear_caches()
+    check_service(pyproject)
+    after = {key for kind, key in asked if kind == "proof"}
+    assert after
+    assert not after & before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[" * 100_000, b'{"format": 1, "value": ' * 50_000, b" " * ((1 << 20) + 1) + b"{}"],
+    ids=["deep-array", "deep-object", "large"],
+)
+def test_a_committed_hostile_entry_is_a_miss_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    """``cache-dir`` sits in the service's repository and an entry's name is a digest
+    anyone computes: a committed file there nested past the parser's recursion limit
+    raised RecursionError out of every boot (``require``, ``check_service``); one of
+    any size was read whole before its signature was looked at. Now the first is a
+    miss, and one past the cap is not read at all."""
+    from accord.core import cachedir
+
+    monkeypatch.setattr(_startup, "_MAX_ENTRY_BYTES", 1 << 20)
+    pyproject = _service_project(tmp_path, _MONEY, "")
+    asked = _requested(monkeypatch)
+    _startup.clear_caches()
+    check_service(pyproject)
+    directory = tmp_path / ".accord-cache"
+    planted = {str(directory / f"{kind}-{key}.json") for kind, key in asked}
+    for path in planted:
+        Path(path).write_bytes(content)
+    read: list[int] = []
+    real = cachedir.read_entry
+
+    def spy(path: object, **options: object) -> bytes | None:
+        data = real(path, **options)  # type: ignore[arg-type]
+        if str(path) in planted and data is not None:
+            read.append(len(data))
+        return data
+
+    monkeypatch.setattr(cachedir, "read_entry", spy)
+    _startup.clear_caches()
+    check_service(pyproject)  # proven again, no traceback
+    assert all(size <= 1 << 20 for size in read)

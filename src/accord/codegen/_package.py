@@ -195,11 +195,31 @@ def _sha(data: bytes) -> str:
 def _read_manifest(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # committed: nested past the parser
         return {}
     if not isinstance(data, dict) or data.get("format") != _MANIFEST_FORMAT:
         return {}
+    if not all(isinstance(data.get(key, {}), dict) for key in ("modules", "files")):
+        return {}  # another shape (committed with the package): no manifest
     return data
+
+
+def _removable(out_dir: Path, package: str, rel: str) -> bool:
+    """Whether the manifest's ``rel`` names a file this package may have written and a
+    run may remove: plain names under ``package/`` (no ``..``, ``.`` or empty part) and
+    no symlink on the way. The manifest is committed with the package: an entry
+    ``accord_models/../../accord.lock`` is not the package's to delete."""
+    parts = rel.split("/")
+    if parts[0] != package or len(parts) < 2:
+        return False
+    if any(part in ("", ".", "..") or "\\" in part for part in parts):
+        return False
+    directory = out_dir
+    for part in parts[:-1]:
+        directory = directory / part
+        if directory.is_symlink() or not directory.is_dir():
+            return False
+    return True
 
 
 def _input_key(canonical: str, version: ContractVersion, package: str) -> str:
@@ -546,7 +566,9 @@ def generate_package(
     gone = sorted(rel for rel in old_files if rel not in expected and rel.startswith(package + "/"))
     changed = [rel for rel, data in sorted(expected.items()) if _read(out_dir / rel) != data]
     unchanged = tuple(rel for rel in sorted(expected) if rel not in changed)
-    present_gone = [rel for rel in gone if (out_dir / rel).is_file()]
+    present_gone = [
+        rel for rel in gone if _removable(out_dir, package, rel) and (out_dir / rel).is_file()
+    ]
     if check:
         stale = tuple(sorted({*changed, *present_gone}))
         if not stale:
@@ -625,6 +647,34 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def _refuse_symlinked_dirs(out_dir: Path, rels: Iterable[str]) -> None:
+    """Refuse a symlink at a directory of ``rels`` under ``out_dir`` before anything is
+    written: the package is committed, and a change can make one of its directories a
+    link to ``src/app``, where the generated modules would replace the files.
+
+    Raises:
+        UsageError: ``out-symlink``, naming the link.
+    """
+    from accord.errors import UsageError
+
+    seen: set[str] = set()
+    for rel in rels:
+        parts = rel.split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            directory = "/".join(parts[:end])
+            if directory in seen:
+                continue
+            seen.add(directory)
+            if (out_dir / directory).is_symlink():
+                raise UsageError(
+                    "a symlink in the generated package: accord codegen writes only into "
+                    "real directories under --out (through the link it would write over "
+                    "the files there); replace it with a directory",
+                    code="out-symlink",
+                    file=str(out_dir / directory),
+                )
+
+
 def _write(
     out_dir: Path,
     expected: dict[str, bytes],
@@ -634,6 +684,8 @@ def _write(
     manifest_rel: str,
 ) -> None:
     make_out_dir(out_dir)
+    changed = list(changed)
+    _refuse_symlinked_dirs(out_dir, changed)
     made: set[Path] = set()  # each directory created once, not once per file
     new_mode = new_file_mode()  # the umask read once, not once per new file
     # The manifest goes last: a run interrupted before it is simply redone next time.

@@ -114,15 +114,19 @@ def check_case_twins(paths: Iterable[str], *, against: Iterable[str] = ()) -> No
     """Refuse a path of ``paths`` equal to another of them, or to one of ``against``,
     but for case: version labels differing only in case (``1.0.0-RC``, ``1.0.0-rc``)
     name one file on a case-insensitive file system (macOS, Windows), where one record
-    would overwrite or merge into the other.
+    would overwrite or merge into the other. The rule lint, check and ``accord package``
+    apply (:func:`accord.registry.names.case_twins`: ``casefold``, so ``ß`` is ``SS``);
+    two of ``against`` alone are not this call's to refuse.
 
     Raises:
         DocumentError: ``record-case-clash``.
     """
-    seen = {path.lower(): path for path in against}
-    for path in sorted(paths):
-        other = seen.setdefault(path.lower(), path)
-        if other != path:
+    from accord.registry.names import case_twins
+
+    mine = set(paths)
+    for earlier, later in case_twins(mine.union(against)):
+        if earlier in mine or later in mine:
+            path, other = (later, earlier) if later in mine else (earlier, later)
             raise DocumentError(
                 f"records {other!r} and {path!r} differ only in case: on a case-insensitive "
                 "file system (macOS, Windows) they are one file, so neither is read or "

@@ -3,8 +3,10 @@
 Every entry is keyed by a SHA-256 of everything its value is a function of: the content
 digests of its inputs (schema bytes, or the bundled document where a schema refers to
 another file), and the *environment*: accord's version and a digest of its own source
-files (so an edited checkout never reuses a verdict of other code), the reference
-validator's version (jsonschema-rs checks every witness) and the rule catalogue. Equal
+files (so an edited checkout never reuses a verdict of other code), the release of each
+library whose checks decide what accord accepts (jsonschema-rs checks every witness,
+regress every pattern: :data:`accord.core.cachedir.CHECKING_LIBRARIES`) and the rule
+catalogue. Equal
 keys mean equal values, so one directory is safely shared by every branch, worktree and
 registry of a machine, and deleting it (or any file in it) only costs time.
 
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
-from accord.core.cachedir import CACHE_ENV, cache_dir, in_work_tree, read_entry
+from accord.core.cachedir import CACHE_ENV, cache_dir, in_work_tree, installed_versions, read_entry
 
 __all__ = [
     "CACHE_ENV",
@@ -76,29 +78,10 @@ def installed_version(distribution: str) -> str | None:
     its normalised name), or ``None``; read once per process, without importing it.
 
     The distribution's metadata directory names its version: reading that name costs a
-    directory listing per ``sys.path`` entry, importlib.metadata (or the package) ~50 ms.
+    directory listing per ``sys.path`` entry, importlib.metadata (or the package) ~50 ms
+    (:func:`accord.core.cachedir.installed_versions`).
     """
-    import sys
-
-    prefix = distribution + "-"
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith(prefix) and name.endswith(".dist-info"):
-                return name.removeprefix(prefix).removesuffix(".dist-info")
-    from importlib import metadata
-
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def _reference_version() -> str:
-    return installed_version("jsonschema_rs") or "none"
+    return installed_versions((distribution,))[0]
 
 
 @functools.cache
@@ -114,12 +97,20 @@ def _catalogue_digest() -> str:
 
 
 def environment() -> tuple[str, ...]:
-    """What every key includes: accord's version and source digest, the reference
-    validator's version and the rule catalogue's digest."""
+    """What every key includes: accord's version and source digest, the release of each
+    library whose checks decide what accord accepts (the reference validator,
+    jsonschema-rs, among them: :data:`accord.core.cachedir.CHECKING_LIBRARIES`) and the
+    rule catalogue's digest."""
+    from accord.core import cachedir
+
+    names = cachedir.CHECKING_LIBRARIES
     return (
         f"accord {__version__}",
         f"source {_source_digest()}",
-        f"jsonschema-rs {_reference_version()}",
+        *(
+            f"{name} {version or 'none'}"
+            for name, version in zip(names, cachedir.installed_versions(names), strict=True)
+        ),
         f"rules {_catalogue_digest()}",
     )
 

@@ -23,14 +23,30 @@ from pathlib import Path
 
 __all__ = [
     "CACHE_ENV",
+    "CHECKING_LIBRARIES",
     "cache_dir",
     "in_work_tree",
+    "installed_versions",
     "machine_secret",
     "read_entry",
     "signing_secret",
 ]
 
 CACHE_ENV = "ACCORD_CACHE_DIR"
+
+# The distributions whose checks decide what accord accepts, so what it keeps is what
+# their releases passed (:func:`installed_versions`; in every cache key and the load
+# snapshot's): jsonschema-rs (metaschema, the reference validator, witnesses), regress
+# (pattern validity), python-jsonschema with its metaschemas and referencing (what
+# jsonschema-rs refuses is decided there), msgspec (the parser).
+CHECKING_LIBRARIES = (
+    "jsonschema_rs",
+    "regress",
+    "jsonschema",
+    "jsonschema_specifications",
+    "referencing",
+    "msgspec",
+)
 
 # The secret that signs this machine's trusted entries: 32 random bytes in a file of
 # accord's own cache directory (never inside a git work tree), made on first use.
@@ -117,21 +133,65 @@ def signing_secret(directory: Path) -> bytes | None:
 _ENTRY_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
-def read_entry(path: str | os.PathLike[str]) -> bytes | None:
+def read_entry(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes | None:
     """The bytes of the cache file ``path`` when it is a regular file (not a symlink,
-    a FIFO or a device), else ``None``.
+    a FIFO or a device) of at most ``limit`` bytes (its size taken before it is read),
+    else ``None``.
 
     Raises:
         OSError: it cannot be opened or read (a missing file: :class:`FileNotFoundError`).
     """
     fd = os.open(path, _ENTRY_FLAGS)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (limit is not None and st.st_size > limit):
             return None
         with open(fd, "rb", closefd=False) as file:
             return file.read()
     finally:
         os.close(fd)
+
+
+@functools.cache
+def installed_versions(distributions: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The version of each installed distribution of ``distributions`` (normalised names:
+    ``jsonschema_rs``), ``None`` for one not installed; read once per process, without
+    importing any of them.
+
+    A distribution's metadata directory names its version, found where an import would
+    find it (the first ``sys.path`` entry that has one): one listing of each entry for
+    them all, stopping once all are found (importlib.metadata costs ~50 ms). One found
+    in no listing (an egg or a zip) is asked of importlib.metadata.
+    """
+    import sys
+
+    prefixes = {name + "-": index for index, name in enumerate(distributions)}
+    found: list[str | None] = [None] * len(distributions)
+    missing = len(distributions)
+    for entry in sys.path:
+        if not missing:
+            break
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in [name for name in names if name.endswith(".dist-info")]:
+            stem = name.removesuffix(".dist-info")
+            cut = stem.find("-")
+            index = prefixes.get(stem[: cut + 1]) if cut > 0 else None
+            if index is not None and found[index] is None:
+                found[index] = stem[cut + 1 :]
+                missing -= 1
+    if missing:
+        from importlib import metadata
+
+        for index, name in enumerate(distributions):
+            if found[index] is None:
+                try:
+                    found[index] = metadata.version(name)
+                except metadata.PackageNotFoundError:
+                    continue
+    return tuple(found)
 
 
 def _read_secret(path: Path) -> bytes | None:

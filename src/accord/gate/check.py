@@ -684,8 +684,16 @@ def _load(
         top = None
     # The run key's tree digest listed every directory already (same session).
     listed = _git.remembered((LISTING, top), lambda: None) if top is not None else None
+    # A name equal to another but for case, or one that is not UTF-8, is lost on a macOS
+    # or Windows checkout: the gate refuses it, from the listing the load makes anyway.
     registry, problems = _build(
-        root, lint=False, trusted=trusted, vouched=vouched, unparsed=unparsed, listed=listed
+        root,
+        lint=False,
+        trusted=trusted,
+        vouched=vouched,
+        unparsed=unparsed,
+        listed=listed,
+        file_names=True,
     )
     fatal = [p for p in problems if p.severity == "error" and p.code not in _LOCK_FINDINGS]
     if fatal:

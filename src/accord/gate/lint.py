@@ -159,33 +159,15 @@ def _check_file_names(root: Path) -> Iterator[Problem]:
     ``consumers/`` or ``examples/``), where one overwrites the other and a version or an
     expectation is lost without a word; a name that is not UTF-8. The check ``accord
     package`` makes (:func:`accord.registry.names.case_twins`), over every directory of
-    the registry. Lint only: the loader (the service's boot) does not walk names twice.
+    the registry. ``accord check`` reports both from the load's own listing
+    (``_build(file_names=True)``); the service's boot reports neither.
     """
-    from accord.registry.names import case_twins
+    from accord.registry.names import file_name_problems
 
     for top, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != ".git")
         rel_top = Path(top).relative_to(root).as_posix()
-        prefix = "" if rel_top == "." else f"{rel_top}/"
-        names = [*dirs, *files]
-        for name in names:
-            try:
-                name.encode("utf-8")
-            except UnicodeEncodeError:  # a byte that is not UTF-8, as a lone surrogate
-                yield Problem(
-                    "file-name-not-utf8",
-                    f"{prefix + name!r}: a name that is not UTF-8 has no spelling every "
-                    "git checkout or a package keeps; rename it",
-                    file=prefix + name,
-                )
-        for other, name in case_twins(names):
-            yield Problem(
-                "file-case-clash",
-                f"{prefix + other!r} and {prefix + name!r} differ only in case: checked "
-                "out on macOS or Windows they are one file, and one overwrites the "
-                "other; rename or remove one",
-                file=prefix + name,
-            )
+        yield from file_name_problems("" if rel_top == "." else f"{rel_top}/", [*dirs, *files])
 
 
 def _check_consumers(root: Path) -> Iterator[Problem]:

@@ -1418,12 +1418,19 @@ class _Scan:  # noqa: PLW1641 - unhashable, as @dataclass(eq=True) made it
 
 
 def _walk_hygiene(
-    root: Path, collector: _Collector, listed: dict[str, list[os.DirEntry[str]]] | None = None
+    root: Path,
+    collector: _Collector,
+    listed: dict[str, list[os.DirEntry[str]]] | None = None,
+    *,
+    file_names: bool = False,
 ) -> dict[str, list[os.DirEntry[str]]]:
     """Report symlinks and special files anywhere under ``root`` (never following links);
     every directory's sorted entries, by path (the contracts are loaded from these: each
     directory of a big registry is listed once). ``listed``: directories already listed
-    this run (the gate's tree digest), taken from there.
+    this run (the gate's tree digest), taken from there. ``file_names`` (the gate): also
+    report from the same listing the names a macOS or Windows checkout cannot keep: two
+    entries of one directory equal but for case (``file-case-clash``), a name that is
+    not UTF-8 (``file-name-not-utf8``).
 
     ``.git`` is not walked: it belongs to git, not to the registry.
     """
@@ -1444,6 +1451,8 @@ def _walk_hygiene(
             rel = directory[cut:] or "."
             collector.error("file-unreadable", f"cannot list directory: {exc.strerror}", rel)
             continue
+        if file_names:
+            _file_name_problems(directory[cut:], entries, collector)
         for entry in entries:
             if entry.is_file(follow_symlinks=False):
                 continue  # most entries: nothing to report, nothing to walk
@@ -1464,6 +1473,22 @@ def _walk_hygiene(
                     entry.path[cut:],
                 )
     return listed
+
+
+def _file_name_problems(rel: str, entries: list[os.DirEntry[str]], collector: _Collector) -> None:
+    """``file-case-clash`` and ``file-name-not-utf8`` for the entries of the directory
+    ``rel`` (from the root)."""
+    names = [entry.name for entry in entries]
+    try:
+        "".join(names).encode("utf-8")  # one call: a lone surrogate is a byte not UTF-8
+        if len(set(map(str.casefold, names))) == len(names):
+            return  # (nearly) every directory: one set, no sort, no import
+    except UnicodeEncodeError:
+        pass
+    from accord.registry.names import file_name_problems
+
+    names = [name for name in names if name != ".git"]
+    collector.problems.extend(file_name_problems(f"{rel}/" if rel else "", names))
 
 
 def _entries(
@@ -2307,6 +2332,7 @@ def _build(
     unparsed: bool = False,
     listed: dict[str, list[os.DirEntry[str]]] | None = None,
     defer: bool = False,
+    file_names: bool = False,
 ) -> tuple[Registry, list[Problem]]:
     """Load ``root`` collecting every problem; ``lint`` adds the lint-only checks.
 
@@ -2343,6 +2369,10 @@ def _build(
 
     ``listed`` (the gate): sorted directory listings taken earlier in the same run, by
     path (:func:`_walk_hygiene`).
+
+    ``file_names`` (the gate): names of one directory equal but for case
+    (``file-case-clash``) and names that are not UTF-8 (``file-name-not-utf8``) are
+    errors, found in the listing the load makes (:func:`_walk_hygiene`).
     """
     from accord.registry.problems import apply_overrides, check_overrides
 
@@ -2369,7 +2399,7 @@ def _build(
     with collector.collect():
         settings = load_registry_settings(root)
     collector.problems.extend(check_overrides(settings))
-    scan = _scan(root, collector, _walk_hygiene(root, collector, listed))
+    scan = _scan(root, collector, _walk_hygiene(root, collector, listed, file_names=file_names))
     lock_lines = _read_lock_lines(root)
     published = _published_digests(lock_lines) if trust_lock and not lint else None
     if trusted is not None and not lint:

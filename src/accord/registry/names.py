@@ -30,7 +30,7 @@ from dataclasses import field
 from typing import Any
 
 from accord._dataclass_methods import frozen_dataclass, generated_repr
-from accord.errors import InvalidRange, InvalidReference, InvalidVersion
+from accord.errors import InvalidRange, InvalidReference, InvalidVersion, Problem
 from accord.versions import Version, VersionRange
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "ContractRef",
     "case_twins",
     "collision_key",
+    "file_name_problems",
     "find_collisions",
     "is_valid_name",
     "is_windows_device_name",
@@ -204,6 +205,32 @@ def case_twins(names: Iterable[str]) -> Iterator[tuple[str, str]]:
         other = seen.setdefault(name.casefold(), name)
         if other != name:
             yield other, name
+
+
+def file_name_problems(prefix: str, names: Iterable[str]) -> Iterator[Problem]:
+    """The errors of one directory's entry ``names`` (that directory being ``prefix``:
+    ``""`` or ``"orders/placed/"``) a macOS or Windows checkout cannot keep: a name that
+    is not UTF-8 (``file-name-not-utf8``), two equal but for case (``file-case-clash``,
+    :func:`case_twins`). What ``accord lint`` and ``accord check`` report."""
+    names = list(names)
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # a byte that is not UTF-8, as a lone surrogate
+            yield Problem(
+                "file-name-not-utf8",
+                f"{prefix + name!r}: a name that is not UTF-8 has no spelling every "
+                "git checkout or a package keeps; rename it",
+                file=prefix + name,
+            )
+    for other, name in case_twins(names):
+        yield Problem(
+            "file-case-clash",
+            f"{prefix + other!r} and {prefix + name!r} differ only in case: checked "
+            "out on macOS or Windows they are one file, and one overwrites the "
+            "other; rename or remove one",
+            file=prefix + name,
+        )
 
 
 def slugify(external_name: str) -> str:

@@ -22,9 +22,16 @@ them exactly as after a load from the files.
 Trust: the file is signed with this machine's secret (:mod:`accord.core.cachedir`, never
 in a git work tree) and unpickled only when the signature holds, so a snapshot a
 repository brings, or one edited in place, is never read. Anything unexpected (no
-secret, a missing, foreign, truncated or stale snapshot, an error while writing) means
-the load reads the files, as it does without one; ``ACCORD_LOAD_SNAPSHOT=0`` turns
-snapshots off.
+secret, a missing, foreign, truncated or stale snapshot, one past :data:`_MAX_BYTES`
+(not read), an error while writing) means the load reads the files, as it does without
+one; ``ACCORD_LOAD_SNAPSHOT=0`` turns snapshots off.
+
+The file's name is a digest of what a load's result depends on besides its inputs:
+the root, accord's version and installation, the interpreter, the integer digit limit
+and the release of each library whose checks decide what a load accepts
+(:data:`accord.core.cachedir.CHECKING_LIBRARIES`, read from their ``.dist-info`` names
+in one pass over ``sys.path``): after an upgrade of one, the files are read and checked
+again.
 
 This module reads and writes the file; :mod:`accord.registry.model` says what a
 registry's state is (``_snapshot_state``) and builds one from it (``_restore_snapshot``).
@@ -51,6 +58,9 @@ __all__ = ["SNAPSHOT_ENV", "enabled", "inputs_under", "read", "started", "write"
 SNAPSHOT_ENV = "ACCORD_LOAD_SNAPSHOT"
 _MAGIC = b"accord-load-snapshot 1\n"
 _MAC_BYTES = 32
+# A snapshot is read whole and unpickled: a larger file is not read (a miss). Generous:
+# 1,000 contracts snapshot to a few megabytes.
+_MAX_BYTES = 1 << 30
 # An input changed less than this before the load started may share its times with a
 # later write (a coarse file-system clock ticks every few milliseconds; some file
 # systems keep whole seconds): the load then writes no snapshot.
@@ -70,23 +80,32 @@ def enabled() -> bool:
 def _place(root: Path) -> tuple[Path, bytes] | None:
     """The snapshot file of ``root`` (resolved) and the secret that signs it, or
     ``None`` when there is no secret (no snapshot then)."""
-    from accord.core.cachedir import cache_dir, signing_secret
+    from accord.core import cachedir
 
-    directory = cache_dir()
-    secret = signing_secret(directory)
+    directory = cachedir.cache_dir()
+    secret = cachedir.signing_secret(directory)
     if secret is None:
         return None
     from _sha256 import sha256  # type: ignore[import-not-found]  # builtin, no OpenSSL
 
     # What a load's result depends on besides its inputs: accord's version and
-    # installation (two of one version would take turns otherwise), the interpreter, and
-    # how many digits an integer may have (a schema's longer number is refused).
+    # installation (two of one version would take turns otherwise), the interpreter, how
+    # many digits an integer may have (a schema's longer number is refused), and the
+    # release of each library whose checks decide what a load accepts.
     key = (
         str(root),
         __version__,
         os.path.dirname(os.path.abspath(__file__)),
         sys.version,
         str(sys.get_int_max_str_digits()),
+        *(
+            f"{name}={version}"
+            for name, version in zip(
+                cachedir.CHECKING_LIBRARIES,
+                cachedir.installed_versions(cachedir.CHECKING_LIBRARIES),
+                strict=True,
+            )
+        ),
     )
     name = sha256("\0".join(key).encode("utf-8", "surrogatepass")).hexdigest()
     return directory / "snapshots" / f"{name}.bin", secret
@@ -121,7 +140,7 @@ def read(root: Path) -> tuple[Path, Any] | None:
         if place is None:
             return None
         path, secret = place
-        data = read_entry(path)
+        data = read_entry(path, limit=_MAX_BYTES)
     except OSError:
         return None
     if data is None:
@@ -176,6 +195,8 @@ def write(
             return
         path, secret = place
         body = _encode(found, state, reducers)
+        if len(body) + len(_MAGIC) + _MAC_BYTES > _MAX_BYTES:
+            return  # it would never be read
         _write(path, _MAGIC + _mac(secret, body) + body)
         _prune(path.parent, keep=path)
     except (OSError, ValueError, TypeError, AttributeError, RecursionError, pickle.PicklingError):

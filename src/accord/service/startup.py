@@ -34,7 +34,8 @@ fails closed (code ``contract-unproven``); ``strict=False`` turns unproven verdi
 into warnings on the returned :class:`Conformance`.
 
 Verdicts and probe payloads are cached in memory by the sha256 of (role, model schema,
-contract bundle, accord version), and optionally on disk (``cache_dir``, written
+contract bundle, accord version, the release of each library whose checks the engine
+runs: :func:`_libraries`), and optionally on disk (``cache_dir``, written
 atomically; only passing proofs and payload lists are stored, each signed with this
 machine's secret, :func:`_secret`, so an entry a repository brings is never believed),
 so a service with 20 contracts checks in well under 100 ms after its imports.
@@ -113,6 +114,10 @@ Status = Literal["proven", "unproven"]
 DEFAULT_PROBE = 20
 # 2: entries are signed (_DiskCache); unsigned format-1 entries are misses.
 _CACHE_FORMAT = 2
+# An entry is read whole and parsed before its signature is checked, and ``cache-dir``
+# may sit in the service's repository: a larger file there is a miss, not read.
+# Generous: a proof is a few dozen bytes, a probe's payload list kilobytes.
+_MAX_ENTRY_BYTES = 64 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +261,8 @@ class _DiskCache:
 
         path = self.directory / f"{kind}-{key}.json"
         try:
-            data = json.loads(read_entry(path) or b"null")
-        except (OSError, ValueError):
+            data = json.loads(read_entry(path, limit=_MAX_ENTRY_BYTES) or b"null")
+        except (OSError, ValueError, RecursionError):  # nested past the parser's limit
             return None
         if not isinstance(data, dict) or data.get("format") != _CACHE_FORMAT:
             return None
@@ -745,6 +750,18 @@ class _Options:
     cache: _DiskCache = field(default_factory=lambda: _DiskCache(None))
 
 
+def _libraries() -> str:
+    """The release of each library whose checks decide a proof or a probe's payloads
+    (jsonschema-rs's witnesses, regress's patterns: ``CHECKING_LIBRARIES``, read once per
+    process, the pass the load snapshot's key makes): a proof cached under another
+    release is not believed."""
+    from accord.core import cachedir
+
+    names = cachedir.CHECKING_LIBRARIES
+    versions = cachedir.installed_versions(names)
+    return "\0".join(f"{n}={v}" for n, v in zip(names, versions, strict=True))
+
+
 def _verdict(
     sub: dict[str, Any], sup: dict[str, Any], key: str, options: _Options
 ) -> tuple[Verdict | None, bool]:
@@ -1091,7 +1108,7 @@ def _check_one(
         schema, schema_sha = _model_schema(model, role, exclude_none=options.exclude_none)
     contract_sha = _sha(bundle)
     key = hashlib.sha256(
-        f"{role}\0{schema_sha}\0{contract_sha}\0{__version__}".encode()
+        f"{role}\0{schema_sha}\0{contract_sha}\0{__version__}\0{_libraries()}".encode()
     ).hexdigest()
     sub, sup = (schema, bundle) if role == "producer" else (bundle, schema)
     verdict, cached = _verdict(sub, sup, key, options)

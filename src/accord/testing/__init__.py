@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from accord.testing._helpers import (
+    MAX_EXAMPLES,
     assert_compatible,
     assert_conforms,
     examples,
@@ -21,6 +22,7 @@ from accord.testing._helpers import (
 )
 
 __all__ = [
+    "MAX_EXAMPLES",
     "ProviderCase",
     "assert_compatible",
     "assert_conforms",

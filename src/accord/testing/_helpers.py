@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from accord.registry.model import Registry
 
 __all__ = [
+    "MAX_EXAMPLES",
     "assert_compatible",
     "assert_conforms",
     "examples",
@@ -35,13 +36,25 @@ def _bundle(ref: str, registry: Registry | str | os.PathLike[str] | None) -> dic
     return reg.bundle(reg.get(ref))
 
 
+#: The most payloads :func:`examples` and :func:`mutations` draw in one call: each is
+#: generated and checked with the reference validator, so ``n=10**9`` ran for hours.
+MAX_EXAMPLES = 10_000
+
+
 def _check_count(n: object, seed: object) -> None:
-    """``n`` is a non-negative int and ``seed`` an int: a negative or non-int count gave
-    no payloads (a parametrised test that then runs nothing passes) or a TypeError."""
+    """``n`` is an int from 0 to :data:`MAX_EXAMPLES` and ``seed`` an int: a negative or
+    non-int count gave no payloads (a parametrised test that then runs nothing passes)
+    or a TypeError, a huge one a call that ran for hours."""
     from accord.errors import UsageError
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise UsageError(f"n must be a non-negative integer, not {n!r}", code="usage")
+    if n > MAX_EXAMPLES:
+        raise UsageError(
+            f"n must be at most {MAX_EXAMPLES} (accord.testing.MAX_EXAMPLES), not {n}: "
+            "each payload is generated and checked; draw more with several seeds",
+            code="usage",
+        )
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise UsageError(f"seed must be an integer, not {seed!r}", code="usage")
 
@@ -191,6 +204,10 @@ def examples(
     ``n`` when fewer distinct ones exist; none raises ``SchemaError`` (``examples-none``),
     so a loop over them cannot pass having checked nothing.
 
+    Raises:
+        UsageError: ``usage``: ``n`` is not an int from 0 to :data:`MAX_EXAMPLES`
+            (10,000), ``seed`` not an int or ``invalid`` not a bool.
+
     Example:
         >>> for payload in accord.examples("orders.order-placed@^1", n=5):  # doctest: +SKIP
         ...     handle(payload)
@@ -216,7 +233,8 @@ def mutations(
     registry: Registry | str | os.PathLike[str] | None = None,
 ) -> list[Mutation]:
     """Payloads that break exactly one constraint each, with the keyword and paths
-    (none raises ``SchemaError``, ``examples-none``: the contract accepts everything)."""
+    (none raises ``SchemaError``, ``examples-none``: the contract accepts everything).
+    ``n`` at most :data:`MAX_EXAMPLES` (10,000), as for :func:`examples`."""
     from accord.payloads.generate import invalid_payloads
     from accord.registry.model import registry_or_root_argument
 
@@ -256,6 +274,7 @@ def strategy(
     registry: Registry | str | os.PathLike[str] | None = None,
 ) -> SearchStrategy[Any]:
     """A hypothesis strategy of payloads for ``ref`` (valid, or breaking one constraint).
+    It takes no count: how many are drawn is hypothesis's ``max_examples``.
 
     Example:
         >>> @given(accord.testing.strategy("orders.order-placed@^1"))  # doctest: +SKIP
