@@ -1308,13 +1308,17 @@ class _Walker:
         self.sites.append(site)
         if site.old.is_false or site.new.is_false:
             # Facets of the other side say nothing once one side rejects everything.
-            rules: Sequence[Rule] = (RULES["schema-narrowed"], RULES["schema-widened"])
-        else:
-            rules = _rules_for(frozenset(_excluded_kinds(site)), _keywords(site))
-        for rule in rules:
+            for rule in (RULES["schema-narrowed"], RULES["schema-widened"]):
+                for hit in rule.detect(site):
+                    self.found.append((site, hit))
+            return
+        present = _keywords(site)
+        for rule in _rules_for(frozenset(_excluded_kinds(site)), present):
             for hit in rule.detect(site):
                 self.found.append((site, hit))
-        if not (site.old.is_false or site.new.is_false):
+        if not _CHILD_KEYWORDS.isdisjoint(present):
+            # Else no conjunct of either side holds a subschema ``_children`` enters (a
+            # leaf: most changed properties), and it would find nothing to walk.
             self._children(site)
 
     def _children(self, site: Site) -> None:
@@ -1397,6 +1401,21 @@ class _Walker:
 # rejects null), so ``not-changed``/``conditional-changed`` stay the whole report.
 _IN_PLACE_WALKED = ("then", "else", "contains", "propertyNames")
 _COARSE = frozenset({"conditional-changed", "contains-changed", "property-names-changed"})
+# Every keyword ``_Walker._children`` reads a subschema to walk from (``View.properties``,
+# ``values``, ``pattern_properties``, ``first``, ``combinators``).
+_CHILD_KEYWORDS = frozenset(
+    {
+        "properties",
+        "additionalProperties",
+        "items",
+        "unevaluatedProperties",
+        "patternProperties",
+        "prefixItems",
+        *_IN_PLACE_WALKED,
+        "anyOf",
+        "oneOf",
+    }
+)
 
 
 def _drop_explained_coarse(changes: list[Change]) -> list[Change]:
