@@ -1551,3 +1551,18 @@ def test_generated_sites_walk_alike_with_and_without_the_leaf_shortcut(old: Any,
     with pytest.MonkeyPatch.context() as monkeypatch:
         _walks_alike(old, {"allOf": [new]} if isinstance(new, dict) else new, monkeypatch)
         _walks_alike(old, new, monkeypatch)
+
+
+def test_the_walker_enters_the_keys_the_engine_found_different_as_it_would_alone() -> None:
+    """Where each side has one ``properties`` object, the walker enters the keys the
+    engine's ``differing`` names instead of comparing every pair again: the same sites
+    and hits as a walker on its own, on every case pair and rule example."""
+    from accord.compat._diff import _Engine, _Walker
+
+    for old, new in _case_pairs():
+        engine = _Engine("contract", 10_000)
+        alone = _walked(old, new)
+        walker = _Walker(old, new, engine.same_text, engine.differing)
+        walker.walk([("", old)], [("", new)], "")
+        sites = [(s.instance_path, s.old.entries, s.new.entries) for s in walker.sites]
+        assert (sites, [(s.instance_path, hit) for s, hit in walker.found]) == alone
