@@ -1435,3 +1435,134 @@ def test_a_number_range_reads_only_the_number_keywords() -> None:
             found = NumRange()
             found.apply({keyword: value})
             assert (found != NumRange()) is (keyword in NUMBER_KEYWORDS), (keyword, value)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (["a", "b"], ["a", "b"], True),
+        (["a", "b"], ["b", "a"], False),
+        ([1, None], [1, None], True),
+        ([1], [True], False),
+        ([1], [1.0], False),
+        ([0.0], [-0.0], False),
+        (["1"], [1], False),
+        ([10**30], [10**30], True),
+        ([1, 2], (1, 2), True),
+        ([], [], True),
+    ],
+)
+def test_an_array_of_strings_and_integers_is_compared_as_its_text(
+    a: Any, b: Any, same: bool
+) -> None:
+    """Arrays of exact strings, integers and nulls (an ``enum``) are compared by ``==``
+    in C: for those types it is the equality of the texts, and for no other."""
+    assert same_text(a, b) is same is (_text(a) == _text(b))
+    assert same_text({"enum": a}, {"enum": b}) is same
+
+
+class _EveryKeyword:
+    """Stands for ``_CHILD_KEYWORDS`` meeting every site: the walker always looks for
+    children, as it did before leaf sites were let go."""
+
+    def isdisjoint(self, other: Any) -> bool:
+        return False
+
+
+def _walked(old: Any, new: Any) -> tuple[list[Any], list[Any]]:
+    from accord.compat._diff import _Walker
+
+    walker = _Walker(old, new)
+    walker.walk([("", old)], [("", new)], "")
+    sites = [(s.instance_path, s.old.entries, s.new.entries) for s in walker.sites]
+    return sites, [(s.instance_path, hit) for s, hit in walker.found]
+
+
+def _walks_alike(old: Any, new: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.compat import _diff
+
+    fast = _walked(old, new)
+    with monkeypatch.context() as patched:
+        patched.setattr(_diff, "_CHILD_KEYWORDS", _EveryKeyword())
+        assert _walked(old, new) == fast
+
+
+def test_a_site_without_subschemas_to_enter_walks_as_any_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The walker enters no child of a site whose conjuncts hold none of the keywords it
+    walks from: every case pair and rule example gives the same sites and hits as a
+    walker looking for children everywhere (a keyword left out of ``_CHILD_KEYWORDS``
+    would lose the sites under it)."""
+    for old, new in _case_pairs():
+        _walks_alike(old, new, monkeypatch)
+
+
+def _shaped(schema: dict[str, Any]) -> dict[str, Any]:
+    """Each drawn keyword's value in the shape the keyword takes."""
+    out: dict[str, Any] = {}
+    for keyword, value in schema.items():
+        if keyword in ("properties", "patternProperties"):
+            out[keyword] = {"a" if keyword == "properties" else "^a": value}
+        elif keyword in ("prefixItems", "anyOf", "oneOf", "allOf"):
+            out[keyword] = [value, {"type": "string"}]
+        elif keyword == "maxLength":
+            out[keyword] = 2
+        else:
+            out[keyword] = value
+    return out
+
+
+_WALKED_SCHEMAS = st.recursive(
+    st.one_of(
+        st.booleans(),
+        st.fixed_dictionaries({}, optional={"type": st.just("string"), "maxLength": st.just(3)}),
+        st.fixed_dictionaries({"enum": st.lists(st.sampled_from(["a", 1, True]), max_size=2)}),
+    ),
+    lambda inner: st.dictionaries(
+        st.sampled_from(
+            [
+                "properties",
+                "patternProperties",
+                "additionalProperties",
+                "unevaluatedProperties",
+                "items",
+                "prefixItems",
+                "contains",
+                "propertyNames",
+                "then",
+                "else",
+                "anyOf",
+                "oneOf",
+                "allOf",
+                "maxLength",
+            ]
+        ),
+        inner,
+        max_size=3,
+    ).map(_shaped),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(_WALKED_SCHEMAS, _WALKED_SCHEMAS)
+def test_generated_sites_walk_alike_with_and_without_the_leaf_shortcut(old: Any, new: Any) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _walks_alike(old, {"allOf": [new]} if isinstance(new, dict) else new, monkeypatch)
+        _walks_alike(old, new, monkeypatch)
+
+
+def test_the_walker_enters_the_keys_the_engine_found_different_as_it_would_alone() -> None:
+    """Where each side has one ``properties`` object, the walker enters the keys the
+    engine's ``differing`` names instead of comparing every pair again: the same sites
+    and hits as a walker on its own, on every case pair and rule example."""
+    from accord.compat._diff import _Engine, _Walker
+
+    for old, new in _case_pairs():
+        engine = _Engine("contract", 10_000)
+        alone = _walked(old, new)
+        walker = _Walker(old, new, engine.same_text, engine.differing)
+        walker.walk([("", old)], [("", new)], "")
+        sites = [(s.instance_path, s.old.entries, s.new.entries) for s in walker.sites]
+        assert (sites, [(s.instance_path, hit) for s, hit in walker.found]) == alone

@@ -671,7 +671,7 @@ class _Engine:
         self._differs: dict[
             tuple[int, int], tuple[dict[str, Any], dict[str, Any], frozenset[str]]
         ] = {}
-        # (id(old), id(new)) -> same_text of two properties ``_differing`` compared; the
+        # (id(old), id(new)) -> same_text of two properties ``differing`` compared; the
         # ``properties`` objects its entries hold keep both alive.
         self._same_pairs: dict[tuple[int, int], bool] = {}
 
@@ -753,9 +753,9 @@ class _Engine:
             return False
         rest = sup.get("additionalProperties", True)
         differing = (
-            self._differing(sub_props, sup_props)
+            self.differing(sub_props, sup_props)
             if direction == "backward"
-            else self._differing(sup_props, sub_props)
+            else self.differing(sup_props, sub_props)
         )
         # ``differing`` names keys both declare; a key SUP does not declare meets ``rest``.
         # The keys are told apart in C, then read in SUB's order: most are in both.
@@ -776,7 +776,7 @@ class _Engine:
                 return False
         return True
 
-    def _differing(self, old_props: dict[str, Any], new_props: dict[str, Any]) -> frozenset[str]:
+    def differing(self, old_props: dict[str, Any], new_props: dict[str, Any]) -> frozenset[str]:
         """The keys both ``properties`` name with schemas of different text, found once
         per pair (both directions ask)."""
         key = (id(old_props), id(new_props))
@@ -794,7 +794,7 @@ class _Engine:
         return found[2]
 
     def same_text(self, old: Schema, new: Schema) -> bool:
-        """:func:`same_text`, answered from :meth:`_differing` for two properties it
+        """:func:`same_text`, answered from :meth:`differing` for two properties it
         compared (the walker asks again of the same root properties)."""
         found = self._same_pairs.get((id(old), id(new)))
         return same_text(old, new) if found is None else found
@@ -1259,11 +1259,18 @@ def _rules_for(excluded: frozenset[str], present: frozenset[str]) -> tuple[Rule,
 
 class _Walker:
     def __init__(
-        self, old: Schema, new: Schema, same: Callable[[Any, Any], bool] = same_text
+        self,
+        old: Schema,
+        new: Schema,
+        same: Callable[[Any, Any], bool] = same_text,
+        differing: Callable[[dict[str, Any], dict[str, Any]], frozenset[str]] | None = None,
     ) -> None:
         self.old = old
         self.new = new
         self._same = same  # same_text, or the engine's (answers it already has)
+        # The keys two ``properties`` objects both name with texts that differ (the
+        # engine's ``differing``, found once per pair), or None.
+        self._differing = differing
         self.found: list[tuple[Site, Hit]] = []
         self.sites: list[Site] = []
         self._memo: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
@@ -1308,21 +1315,41 @@ class _Walker:
         self.sites.append(site)
         if site.old.is_false or site.new.is_false:
             # Facets of the other side say nothing once one side rejects everything.
-            rules: Sequence[Rule] = (RULES["schema-narrowed"], RULES["schema-widened"])
-        else:
-            rules = _rules_for(frozenset(_excluded_kinds(site)), _keywords(site))
-        for rule in rules:
+            for rule in (RULES["schema-narrowed"], RULES["schema-widened"]):
+                for hit in rule.detect(site):
+                    self.found.append((site, hit))
+            return
+        present = _keywords(site)
+        for rule in _rules_for(frozenset(_excluded_kinds(site)), present):
             for hit in rule.detect(site):
                 self.found.append((site, hit))
-        if not (site.old.is_false or site.new.is_false):
+        if not _CHILD_KEYWORDS.isdisjoint(present):
+            # Else no conjunct of either side holds a subschema ``_children`` enters (a
+            # leaf: most changed properties), and it would find nothing to walk.
             self._children(site)
+
+    def _changed_keys(self, old: View, new: View) -> frozenset[str] | None:
+        """The keys to walk into where each side has one ``properties`` object (so one
+        declaration a key, as ``_children``'s common case asks): those both name with
+        subschemas of different text, from the engine's comparison of the two objects
+        (the roots' are made for its key-by-key question). Else None."""
+        ours, theirs = old.values("properties"), new.values("properties")
+        if self._differing is None or len(ours) != 1 or len(theirs) != 1:
+            return None
+        a, b = ours[0][1], theirs[0][1]
+        if not isinstance(a, dict) or not isinstance(b, dict):
+            return None
+        return self._differing(a, b)
 
     def _children(self, site: Site) -> None:
         old, new, here = site.old, site.new, site.instance_path
         monotone = site.monotone
         old_props, new_props = old.properties(), new.properties()
         same, plain = self._same, self._same_defs
+        changed = self._changed_keys(old, new) if plain else None
         for name, entries in old_props.items():
+            if changed is not None and name not in changed:
+                continue  # not in NEW, or the same text: what the checks below find
             theirs = new_props.get(name)
             if theirs is None:
                 continue
@@ -1397,6 +1424,21 @@ class _Walker:
 # rejects null), so ``not-changed``/``conditional-changed`` stay the whole report.
 _IN_PLACE_WALKED = ("then", "else", "contains", "propertyNames")
 _COARSE = frozenset({"conditional-changed", "contains-changed", "property-names-changed"})
+# Every keyword ``_Walker._children`` reads a subschema to walk from (``View.properties``,
+# ``values``, ``pattern_properties``, ``first``, ``combinators``).
+_CHILD_KEYWORDS = frozenset(
+    {
+        "properties",
+        "additionalProperties",
+        "items",
+        "unevaluatedProperties",
+        "patternProperties",
+        "prefixItems",
+        *_IN_PLACE_WALKED,
+        "anyOf",
+        "oneOf",
+    }
+)
 
 
 def _drop_explained_coarse(changes: list[Change]) -> list[Change]:
@@ -1858,11 +1900,17 @@ def _plain_size(schema: Schema) -> int | None:
         props = node.get("properties", {})
         if not isinstance(props, dict):
             return None
-        for value in props.values():
-            if type(value) is dict and value.keys() <= _LEAF_KEYWORDS:
-                count += 1  # a plain leaf: what the loop counts for it, without the loop
-            else:
-                stack.append(value)
+        values = props.values()
+        if _DICT.issuperset(map(type, values)) and all(map(_LEAF_KEYWORDS.issuperset, values)):
+            # Every property a plain leaf (a wide flat object), told in C: what the loop
+            # below counts, one for each (``issuperset`` of an object reads its keys).
+            count += len(values)
+        else:
+            for value in values:
+                if type(value) is dict and value.keys() <= _LEAF_KEYWORDS:
+                    count += 1  # a plain leaf: what the loop counts for it, without the loop
+                else:
+                    stack.append(value)
         if "items" in node:
             stack.append(node["items"])
     return count
@@ -1870,6 +1918,7 @@ def _plain_size(schema: Schema) -> int | None:
 
 # A plain schema with no subschema: nothing in it can make ``_plain_size`` say None.
 _LEAF_KEYWORDS = _PLAIN_KEYWORDS - {"additionalProperties", "items", "properties"}
+_DICT = frozenset({dict})
 
 
 # The step budget ``_Judge._key_never_written`` asks for, per subschema of a plain
@@ -1902,7 +1951,7 @@ def _changes(
 ) -> tuple[list[Change], bool, tuple[DirectionResult, ...]]:
     """Every change, whether the declared keys (or a default/deprecated flag) changed, and
     each direction's standing at the root."""
-    walker = _Walker(old, new, engine.same_text)
+    walker = _Walker(old, new, engine.same_text, engine.differing)
     walker.walk([("", old)], [("", new)], "")
     judge = _Judge(engine, old, new, root, mode)
     changes: list[Change] = []

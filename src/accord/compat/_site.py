@@ -78,6 +78,16 @@ def same_text(a: Any, b: Any) -> bool:
     if isinstance(a, (list, tuple)):
         if not isinstance(b, (list, tuple)):
             return False  # an array's text is never another value's
+        if (
+            isinstance(a, list)
+            and isinstance(b, list)
+            and _EQUAL_AS_TEXT.issuperset(map(type, a))
+            and _EQUAL_AS_TEXT.issuperset(map(type, b))
+        ):
+            # Items whose texts are equal exactly when they are (an ``enum`` of
+            # strings): the arrays' texts are equal exactly when they are, which C
+            # decides without a call per item.
+            return list.__eq__(a, b) is True
         return len(a) == len(b) and all(same_text(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(b, (dict, list, tuple)):
         return False
@@ -100,6 +110,11 @@ def _str_keys(*objects: dict[Any, Any]) -> bool:
 
 
 _STR = frozenset({str})
+
+# The exact types whose values have equal texts exactly when they are equal (``==``):
+# not bool (``True == 1``), nor float (``1.0 == 1``, ``0.0 == -0.0``, NaN), nor any
+# subclass (its text may come from ``default=str``).
+_EQUAL_AS_TEXT = frozenset({str, int, type(None)})
 
 
 def _texts_equal(a: Any, b: Any) -> bool:
