@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from _registry_builders import DRAFT_2020_12, publish
+from _releases import CHECKING_LIBRARIES, pretend_release
 from accord.core.cache import ContentCache, cache_dir, make_key, open_cache
 from accord.errors import RegistryError
 from accord.gate import check as gate
@@ -527,34 +528,13 @@ def test_a_cache_inside_a_git_work_tree_is_never_used(
     capsys.readouterr()
 
 
-@pytest.mark.parametrize(
-    "library",
-    [
-        "jsonschema_rs",
-        "regress",
-        "jsonschema",
-        "jsonschema_specifications",
-        "referencing",
-        "msgspec",
-    ],
-)
+@pytest.mark.parametrize("library", CHECKING_LIBRARIES)
 def test_every_key_changes_with_each_checking_library_release(
     library: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A cached gate run or verdict is what the libraries' checks passed (the metaschema,
     pattern validity, the parser, the witnesses): after an upgrade of one, nothing cached
     under the old release is reused (the load snapshot's rule too)."""
-    from accord.core import cachedir
-
     before = make_key("gate-run", "tree")
-    real = cachedir.installed_versions
-
-    def upgraded(distributions: tuple[str, ...]) -> tuple[str | None, ...]:
-        found = real(distributions)
-        return tuple(
-            "999.0" if name == library else version
-            for name, version in zip(distributions, found, strict=True)
-        )
-
-    monkeypatch.setattr(cachedir, "installed_versions", upgraded)
+    pretend_release(monkeypatch, library, "999.0")
     assert make_key("gate-run", "tree") != before

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import accord
+from _releases import CHECKING_LIBRARIES, pretend_release
 from accord.errors import RegistryError
 from accord.registry import model, snapshot
 
@@ -323,42 +324,13 @@ def test_the_snapshot_directory_keeps_the_latest_few(
     assert not _restored(model.Registry.load(roots[0]))
 
 
-# The libraries a load's checks run through: the metaschema and the reference's pattern
-# compile (jsonschema-rs), pattern validity (regress), what jsonschema-rs refuses decided
-# by python-jsonschema with its metaschemas and referencing, and the parser (msgspec).
-_CHECKED_BY = (
-    "jsonschema_rs",
-    "regress",
-    "jsonschema",
-    "jsonschema_specifications",
-    "referencing",
-    "msgspec",
-)
-
-
-def _versions_with(monkeypatch: pytest.MonkeyPatch, library: str, version: str) -> None:
-    """The installed versions as accord reads them, ``library`` reported as ``version``."""
-    from accord.core import cachedir
-
-    real = cachedir.installed_versions
-
-    def fake(distributions: tuple[str, ...]) -> tuple[str | None, ...]:
-        found = real(distributions)
-        return tuple(
-            version if name == library else seen
-            for name, seen in zip(distributions, found, strict=True)
-        )
-
-    monkeypatch.setattr(cachedir, "installed_versions", fake)
-
-
-@pytest.mark.parametrize("library", _CHECKED_BY)
+@pytest.mark.parametrize("library", CHECKING_LIBRARIES)
 def test_the_snapshot_key_holds_each_checking_library_version(
     registry_root: Path, monkeypatch: pytest.MonkeyPatch, library: str
 ) -> None:
     place = snapshot._place(registry_root.resolve())
     assert place is not None
-    _versions_with(monkeypatch, library, "0.0.0-upgraded")
+    pretend_release(monkeypatch, library, "0.0.0-upgraded")
     other = snapshot._place(registry_root.resolve())
     assert other is not None
     assert other[0] != place[0]
@@ -372,7 +344,7 @@ def test_a_snapshot_of_another_library_release_is_not_read(
     model.Registry.load(registry_root)
     assert _restored(model.Registry.load(registry_root))
     with monkeypatch.context() as patch:
-        _versions_with(patch, "jsonschema_rs", "999.0.0")
+        pretend_release(patch, "jsonschema_rs", "999.0.0")
         assert not _restored(model.Registry.load(registry_root))  # and writes its own
         assert _restored(model.Registry.load(registry_root))
     assert _restored(model.Registry.load(registry_root))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from test_service_checks import _service_project
 
+from _releases import pretend_release
 from accord.errors import ContractMismatch
 from accord.service import startup as _startup
 from accord.service.startup import check_service
@@ -131,7 +132,6 @@ def test_a_proof_of_another_library_release_is_not_reused(
     """A proof is what the engine (jsonschema-rs's witnesses, regress's patterns) decided:
     after an upgrade of one of those libraries the model is proven again, as every other
     cache of accord's (``CHECKING_LIBRARIES``) and the load snapshot do."""
-    from accord.core import cachedir
 
     pyproject = _service_project(tmp_path, _MONEY, "")
     asked = _requested(monkeypatch)
@@ -139,16 +139,7 @@ def test_a_proof_of_another_library_release_is_not_reused(
     check_service(pyproject)
     before = {key for kind, key in asked if kind == "proof"}
     assert before
-    real = cachedir.installed_versions
-
-    def upgraded(distributions: tuple[str, ...]) -> tuple[str | None, ...]:
-        found = real(distributions)
-        return tuple(
-            "999.0" if name == library else version
-            for name, version in zip(distributions, found, strict=True)
-        )
-
-    monkeypatch.setattr(cachedir, "installed_versions", upgraded)
+    pretend_release(monkeypatch, library, "999.0")
     asked.clear()
     _startup.clear_caches()
     check_service(pyproject)
