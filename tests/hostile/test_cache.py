@@ -538,3 +538,46 @@ def test_every_key_changes_with_each_checking_library_release(
     before = make_key("gate-run", "tree")
     pretend_release(monkeypatch, library, "999.0")
     assert make_key("gate-run", "tree") != before
+
+
+_NESTED = b"[" * 100_000  # past the JSON parser's recursion limit
+
+
+def test_a_checksummed_body_nested_past_the_parser_limit_is_a_verdict_miss(
+    tmp_path: Path,
+) -> None:
+    """A well-formed entry (its header right) whose body nests past what the JSON parser
+    can read is a miss like any body that is no report, not a RecursionError out of
+    `accord check`."""
+    cache = ContentCache(tmp_path / "cache")
+    key = make_key("diff-verdict", "x")
+    cache.put("diff-verdict", key, _NESTED)
+    assert verdicts.load(cache, key) is None
+    assert cache.rejected == 1
+
+
+def test_a_whole_run_entry_nested_past_the_parser_limit_is_a_miss(tmp_path: Path) -> None:
+    root = breaking_registry(tmp_path / "contracts")
+    first = _whole(root, ContentCache(tmp_path / "cache"))
+    cache = ContentCache(tmp_path / "cache")
+    (entry,) = _entries(tmp_path / "cache", "gate-run")
+    cache.put("gate-run", entry.name, _NESTED)
+    assert _summary(_whole(root, cache)) == _summary(first)
+    assert cache.rejected >= 1
+
+
+def test_codegen_entries_nested_past_the_parser_limit_are_misses(tmp_path: Path) -> None:
+    """The codegen entries (the fast module's inputs, the no-op record) read a nested
+    body as no entry: the package is generated again, byte for byte the same."""
+    from accord.codegen import _noop
+
+    root = breaking_registry(tmp_path / "contracts")
+    out = tmp_path / "out"
+    first = _codegen(root, out, ContentCache(tmp_path / "cache"))
+    cache = ContentCache(tmp_path / "cache")
+    for entry in _entries(tmp_path / "cache", "codegen-fast"):
+        cache.put("codegen-fast", entry.name, _NESTED)
+    assert _codegen(root, out, cache) == first
+    package = next(p.name for p in out.iterdir() if p.is_dir())
+    cache.put(_noop.KIND, _noop._key(root, out, package), _NESTED)
+    assert _noop.recorded(cache, root, out, package, "inputs") is None

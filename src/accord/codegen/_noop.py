@@ -76,7 +76,7 @@ def recorded(
     try:
         value: Any = json.loads(kept) if kept is not None else None
         files = value["files"] if value["inputs"] == inputs else None
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, RecursionError):
         return None
     if not isinstance(files, dict) or not files:
         return None

@@ -342,7 +342,14 @@ class _Sources:
                     skipped is None or isinstance(skipped, str)
                 ):
                     return key, skipped
-            except (ValueError, TypeError, KeyError, AttributeError, UnicodeEncodeError):
+            except (
+                ValueError,
+                TypeError,
+                KeyError,
+                AttributeError,
+                UnicodeEncodeError,
+                RecursionError,
+            ):
                 pass
         key = _fast_key(self.canonical(), self.version, self.package)
         self.keep_fast(key, None)

@@ -2070,7 +2070,7 @@ def _decode_run(data: bytes) -> GateReport | None:
             unused_ignores=unused,
             prefix=text(body["prefix"]),
         )
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
 
 

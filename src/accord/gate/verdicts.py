@@ -108,7 +108,7 @@ def decode(data: bytes) -> Report | None:
     """The report stored in ``data``, or ``None`` when it is not one."""
     try:
         return report_from_stored(json.loads(data))
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
 
 
