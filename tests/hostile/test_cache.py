@@ -581,3 +581,54 @@ def test_codegen_entries_nested_past_the_parser_limit_are_misses(tmp_path: Path)
     package = next(p.name for p in out.iterdir() if p.is_dir())
     cache.put(_noop.KIND, _noop._key(root, out, package), _NESTED)
     assert _noop.recorded(cache, root, out, package, "inputs") is None
+
+
+def _rewrite_with_checksum(entry: Path, body: bytes) -> None:
+    """What anyone can write: the entry's key and a SHA-256 of a body of their own (the
+    header of format 1), under the current magic."""
+    import hashlib
+
+    from accord.core import cache as _cache
+
+    header = _cache._MAGIC + f"{entry.name} {hashlib.sha256(body).hexdigest()}".encode()
+    entry.write_bytes(header + b"\n" + body)
+
+
+def test_an_entry_with_a_checksum_anyone_can_compute_is_not_believed(tmp_path: Path) -> None:
+    """A shared cache directory (`ACCORD_CACHE_DIR=/tmp/accord`) may hold an entry another
+    user wrote: a verdict saying a breaking change is compatible, with a valid key and a
+    SHA-256 of its body, passed the gate. Only entries signed with this user's secret are
+    believed."""
+    root = breaking_registry(tmp_path / "contracts")
+    first = _run(root, ContentCache(tmp_path / "cache"))
+    entries = _entries(tmp_path / "cache")
+    assert entries
+    for entry in entries:
+        stored = json.loads(entry.read_bytes().partition(b"\n")[2])
+        stored["report"]["compatible"] = True
+        _rewrite_with_checksum(entry, json.dumps(stored).encode())
+    cache = ContentCache(tmp_path / "cache")
+    again = _run(root, cache)
+    assert _summary(again) == _summary(first)
+    assert cache.hits == 0
+    assert cache.rejected == len(entries)
+
+
+def test_an_entry_signed_under_another_secret_is_a_miss(tmp_path: Path) -> None:
+    """A cache directory copied from another machine (or user) carries entries signed
+    with its secret: misses here, recomputed and signed again."""
+    from accord.core import cachedir
+
+    root = breaking_registry(tmp_path / "contracts")
+    first = _run(root, ContentCache(tmp_path / "cache"))
+    secret = tmp_path / "cache" / "signing-secret"
+    assert secret.is_file()
+    secret.unlink()
+    cachedir.signing_secret.cache_clear()
+    cache = ContentCache(tmp_path / "cache")
+    assert _summary(_run(root, cache)) == _summary(first)
+    assert cache.hits == 0
+    assert cache.rejected == len(_entries(tmp_path / "cache"))
+    cache = ContentCache(tmp_path / "cache")
+    _run(root, cache)
+    assert cache.hits == len(_entries(tmp_path / "cache"))

@@ -16,12 +16,15 @@ inside a git work tree (by its path or where its symlinks lead) is never used: i
 could come with the change under review.
 
 Entries are written atomically (a temp file in the same directory, then a rename) and
-carry their key and a checksum of their body: a truncated, garbage or misplaced file is
-a miss (and is rewritten by the run that recomputes it), never a value. Reading or
-writing the cache never fails a command: an unwritable directory only means no reuse.
-A forged entry with a valid checksum would be taken, so the directory must not be
-writable by what is being judged: never inside a git work tree (refused), and on CI not
-restored from a job of code you do not trust (a fork's).
+carry their key and a signature of key and body (a keyed BLAKE2b under this machine's
+secret, :func:`accord.core.cachedir.signing_secret`: a regular ``0600`` file this user
+owns in the directory): a truncated, garbage, misplaced or forged file (another user's
+in a shared ``/tmp/accord``, one signed under another secret) is a miss (and is
+rewritten by the run that recomputes it), never a value. Without a secret (the
+directory unwritable, or its secret another user's) nothing is read or written.
+Reading or writing the cache never fails a command: it only means no reuse. Whoever
+can write the secret can sign: on CI, do not restore a cache directory from a job of
+code you do not trust (a fork's).
 
 Layer: kernel.
 """
@@ -39,7 +42,14 @@ from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
-from accord.core.cachedir import CACHE_ENV, cache_dir, in_work_tree, installed_versions, read_entry
+from accord.core.cachedir import (
+    CACHE_ENV,
+    cache_dir,
+    in_work_tree,
+    installed_versions,
+    read_entry,
+    signing_secret,
+)
 
 __all__ = [
     "CACHE_ENV",
@@ -56,7 +66,9 @@ __all__ = [
 
 # The on-disk layout; bump when the entry format changes (old entries become misses).
 LAYOUT = "v1"
-_MAGIC = b"accord-cache 1 "
+# 2: the header holds a keyed BLAKE2b of the key and body under this machine's secret
+# (format 1 held a SHA-256 of the body anyone could compute: a miss now).
+_MAGIC = b"accord-cache 2 "
 _KEY = re.compile(r"[0-9a-f]{64}")
 _KIND = re.compile(r"[a-z][a-z0-9-]{0,31}")
 
@@ -167,15 +179,18 @@ class ContentCache:
     def get(self, kind: str, key: str) -> bytes | None:
         """The body stored under ``key``, or ``None`` (absent, unreadable or corrupt)."""
         path = self._path(kind, key)
-        try:
-            data = read_entry(path)
-        except OSError:
-            data = None
-        if data is None:
+        secret = self._secret()
+        data = None
+        if secret is not None:
+            try:
+                data = read_entry(path)
+            except OSError:
+                data = None
+        if secret is None or data is None:
             self.misses += 1
             return None
         head, newline, body = data.partition(b"\n")
-        expected = _MAGIC + f"{key} {hashlib.sha256(body).hexdigest()}".encode()
+        expected = _MAGIC + f"{key} {_mac(secret, key, body)}".encode()
         if not newline or head != expected:
             self.rejected += 1
             self.misses += 1
@@ -186,10 +201,11 @@ class ContentCache:
     def put(self, kind: str, key: str, body: bytes) -> None:
         """Store ``body`` under ``key`` (atomically; silently nothing when the directory
         cannot be written)."""
-        if self._broken:
+        secret = self._secret()
+        if self._broken or secret is None:
             return
         path = self._path(kind, key)
-        data = _MAGIC + f"{key} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+        data = _MAGIC + f"{key} {_mac(secret, key, body)}\n".encode() + body
         try:
             try:
                 self._write(path, data)
@@ -201,6 +217,14 @@ class ContentCache:
             self._broken = True  # read-only or full: stop trying for this run
             return
         self.written += 1
+
+    def _secret(self) -> bytes | None:
+        """This machine's signing secret for the directory (:func:`signing_secret`), or
+        ``None``: then nothing is read or written. A key is a digest anyone can compute
+        and a shared directory (``ACCORD_CACHE_DIR=/tmp/accord``) may hold entries another
+        user wrote: only entries signed with a secret only this user can read are
+        believed (a forged "compatible" verdict would pass a breaking change)."""
+        return signing_secret(self.directory)
 
     def _write(self, path: Path, data: bytes) -> None:
         """Write ``data`` to a temp file beside ``path`` with plain ``os.write`` (no
@@ -226,6 +250,16 @@ class ContentCache:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+def _mac(secret: bytes, key: str, body: bytes) -> str:
+    """The entry's signature: a keyed BLAKE2b (builtin) of its key and body."""
+    from _blake2 import blake2b  # builtin, keyed: a MAC
+
+    mac = blake2b(key.encode("ascii"), key=secret, digest_size=32)
+    mac.update(b"\n")
+    mac.update(body)
+    return str(mac.hexdigest())
 
 
 def open_cache(configured: Path | None = None, *, enabled: bool = True) -> ContentCache | None:
