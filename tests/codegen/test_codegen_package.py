@@ -409,3 +409,23 @@ def test_a_symlinked_directory_in_the_package_is_refused_not_written_through(
 
     assert main(["codegen", "--registry", str(EXAMPLES), "--out", str(out)]) == 2
     assert _tree(out) == before
+
+
+@pytest.mark.parametrize("linked", ["accord_models/common", "accord_models"])
+def test_check_refuses_a_symlinked_directory_a_run_would_refuse(
+    example_out: Path, tmp_path: Path, linked: str
+) -> None:
+    """``accord codegen --check`` read the package through a symlinked directory: one
+    leading to a copy of the generated files was "up to date" in CI, while the next
+    ``accord codegen`` refuses the package (``out-symlink``). Both refuse it now."""
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    outside = tmp_path / "elsewhere"
+    shutil.move(out / linked, outside)
+    (out / linked).symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UsageError) as caught:
+        generate_package(Registry.load(EXAMPLES), out, check=True)
+    assert caught.value.code == "out-symlink"
+    from accord.cli import main
+
+    assert main(["codegen", "--registry", str(EXAMPLES), "--out", str(out), "--check"]) == 2

@@ -571,6 +571,9 @@ def generate_package(
     ).encode()
 
     gone = sorted(rel for rel in old_files if rel not in expected and rel.startswith(package + "/"))
+    # Before any file is read: --check through a symlinked directory would judge the
+    # files where it leads, and pass a package the writing run refuses.
+    _refuse_symlinked_dirs(out_dir, expected)
     changed = [rel for rel, data in sorted(expected.items()) if _read(out_dir / rel) != data]
     unchanged = tuple(rel for rel in sorted(expected) if rel not in changed)
     present_gone = [
@@ -691,8 +694,6 @@ def _write(
     manifest_rel: str,
 ) -> None:
     make_out_dir(out_dir)
-    changed = list(changed)
-    _refuse_symlinked_dirs(out_dir, changed)
     made: set[Path] = set()  # each directory created once, not once per file
     new_mode = new_file_mode()  # the umask read once, not once per new file
     # The manifest goes last: a run interrupted before it is simply redone next time.
