@@ -47,6 +47,7 @@ from accord.core.cachedir import (
     cache_dir,
     in_work_tree,
     installed_versions,
+    mac,
     read_entry,
     signing_secret,
 )
@@ -253,13 +254,8 @@ class ContentCache:
 
 
 def _mac(secret: bytes, key: str, body: bytes) -> str:
-    """The entry's signature: a keyed BLAKE2b (builtin) of its key and body."""
-    from _blake2 import blake2b  # builtin, keyed: a MAC
-
-    mac = blake2b(key.encode("ascii"), key=secret, digest_size=32)
-    mac.update(b"\n")
-    mac.update(body)
-    return str(mac.hexdigest())
+    """The entry's signature: :func:`accord.core.cachedir.mac` of its key and body."""
+    return mac(secret, key.encode("ascii"), b"\n", body).hex()
 
 
 def open_cache(configured: Path | None = None, *, enabled: bool = True) -> ContentCache | None:

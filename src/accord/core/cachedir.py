@@ -50,6 +50,7 @@ CHECKING_LIBRARIES = (
 
 # The secret that signs this machine's trusted entries: 32 random bytes in a file of
 # accord's own cache directory (never inside a git work tree), made on first use.
+MAC_BYTES = 32  # the length of a signature (:func:`mac`)
 _SECRET_FILE = "signing-secret"  # noqa: S105 - a file name, not a secret
 _SECRET_BYTES = 32
 
@@ -192,6 +193,17 @@ def installed_versions(distributions: tuple[str, ...]) -> tuple[str | None, ...]
                 except metadata.PackageNotFoundError:
                     continue
     return tuple(found)
+
+
+def mac(secret: bytes, *chunks: bytes | memoryview) -> bytes:
+    """A keyed BLAKE2b (builtin, 32 bytes) of ``chunks`` under ``secret``
+    (:func:`signing_secret`): what the load snapshot and the content cache sign with."""
+    from _blake2 import blake2b  # builtin, keyed: a MAC
+
+    signature = blake2b(key=secret, digest_size=MAC_BYTES)
+    for chunk in chunks:
+        signature.update(chunk)
+    return bytes(signature.digest())
 
 
 def _read_secret(path: Path) -> bytes | None:

@@ -52,12 +52,12 @@ from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
+from accord.core.cachedir import MAC_BYTES as _MAC_BYTES
 
 __all__ = ["SNAPSHOT_ENV", "enabled", "inputs_under", "read", "started", "write"]
 
 SNAPSHOT_ENV = "ACCORD_LOAD_SNAPSHOT"
 _MAGIC = b"accord-load-snapshot 1\n"
-_MAC_BYTES = 32
 # A snapshot is read whole and unpickled: a larger file is not read (a miss). Generous:
 # 1,000 contracts snapshot to a few megabytes.
 _MAX_BYTES = 1 << 30
@@ -112,9 +112,9 @@ def _place(root: Path) -> tuple[Path, bytes] | None:
 
 
 def _mac(secret: bytes, body: bytes | memoryview) -> bytes:
-    from _blake2 import blake2b  # builtin, keyed: a MAC
+    from accord.core.cachedir import mac
 
-    return bytes(blake2b(body, key=secret, digest_size=_MAC_BYTES).digest())
+    return mac(secret, body)
 
 
 def _identity(path: str) -> tuple[int, ...] | None:
