@@ -413,3 +413,18 @@ def test_no_snapshot_past_the_cap_is_written(
     assert not _restored(model.Registry.load(registry_root))
     assert _snapshots(monkeypatch) == []
     assert not _restored(model.Registry.load(registry_root))
+
+
+def test_a_snapshot_of_another_accord_build_is_not_read(
+    registry_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """accord upgraded in place to a later commit (the same version number, the same
+    directory): the registry is checked again by the code now installed, never taken
+    from what the older code accepted."""
+    from accord.core import cachedir
+
+    model.Registry.load(registry_root)
+    assert _restored(model.Registry.load(registry_root))
+    monkeypatch.setattr(cachedir, "accord_build", lambda: "files another-commit")
+    assert not _restored(model.Registry.load(registry_root))
+    assert _restored(model.Registry.load(registry_root))

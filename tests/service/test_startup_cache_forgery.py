@@ -148,6 +148,28 @@ def test_a_proof_of_another_library_release_is_not_reused(
     assert not after & before
 
 
+def test_a_proof_of_another_accord_build_is_not_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """accord upgraded to a later commit keeps its version number: a proof the older
+    engine made is not believed by the newer one."""
+    from accord.core import cachedir
+
+    pyproject = _service_project(tmp_path, _MONEY, "")
+    asked = _requested(monkeypatch)
+    _startup.clear_caches()
+    check_service(pyproject)
+    before = {key for kind, key in asked if kind == "proof"}
+    assert before
+    monkeypatch.setattr(cachedir, "accord_build", lambda: "files another-commit")
+    asked.clear()
+    _startup.clear_caches()
+    check_service(pyproject)
+    after = {key for kind, key in asked if kind == "proof"}
+    assert after
+    assert not after & before
+
+
 @pytest.mark.parametrize(
     "content",
     [b"[" * 100_000, b'{"format": 1, "value": ' * 50_000, b" " * ((1 << 20) + 1) + b"{}"],

@@ -24,6 +24,8 @@ from pathlib import Path
 __all__ = [
     "CACHE_ENV",
     "CHECKING_LIBRARIES",
+    "accord_build",
+    "build_of",
     "cache_dir",
     "in_work_tree",
     "installed_versions",
@@ -193,6 +195,60 @@ def installed_versions(distributions: tuple[str, ...]) -> tuple[str | None, ...]
                 except metadata.PackageNotFoundError:
                     continue
     return tuple(found)
+
+
+# A RECORD past this is no installer's (accord's lists ~200 files, ~25 KiB): not read.
+_RECORD_MAX_BYTES = 1 << 20
+
+
+@functools.cache
+def accord_build() -> str:
+    """What names the accord code this process runs (:func:`build_of` of its package),
+    read once per process: in every key of what is trusted without being derived again
+    (the load snapshot, the startup checks' proofs) beside the version number, which
+    every commit between two releases shares."""
+    return build_of(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def build_of(package: str) -> str:
+    """The build of the accord package in directory ``package``.
+
+    Installed from a wheel, it is the SHA-256 of the installer's ``RECORD`` beside it
+    (``accord-<version>.dist-info``), which lists a SHA-256 of every installed file:
+    one small read. A source tree (a checkout on ``sys.path``, an editable install,
+    whose RECORD lists no file of the package) is the relative path, size and
+    modification time of each of its files, ``__pycache__`` aside: a walk of ~140
+    files, ~0.3 ms. A commit checked out, or a file edited in place, is another build.
+    """
+    from _sha256 import sha256  # type: ignore[import-not-found]  # builtin, no OpenSSL
+
+    from accord._version import __version__
+
+    name = os.path.basename(package)
+    record = os.path.join(os.path.dirname(package), f"{name}-{__version__}.dist-info", "RECORD")
+    try:
+        with open(record, "rb") as file:
+            data = file.read(_RECORD_MAX_BYTES + 1)
+    except OSError:
+        data = b""
+    if len(data) <= _RECORD_MAX_BYTES and f"\n{name}/__init__.py,".encode() in b"\n" + data:
+        return f"record {sha256(data).hexdigest()}"
+    digest = sha256()
+    pending = [package]
+    while pending:
+        directory = pending.pop()
+        with os.scandir(directory) as entries:
+            found = sorted(entries, key=lambda entry: entry.name)
+        for entry in found:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    pending.append(entry.path)
+                continue
+            info = entry.stat()
+            where = os.path.relpath(entry.path, package)
+            line = f"{where}\0{info.st_size}\0{info.st_mtime_ns}\n"
+            digest.update(line.encode("utf-8", "surrogateescape"))
+    return f"files {digest.hexdigest()}"
 
 
 def mac(secret: bytes, *chunks: bytes | memoryview) -> bytes:

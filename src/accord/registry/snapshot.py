@@ -88,14 +88,16 @@ def _place(root: Path) -> tuple[Path, bytes] | None:
         return None
     from _sha256 import sha256  # type: ignore[import-not-found]  # builtin, no OpenSSL
 
-    # What a load's result depends on besides its inputs: accord's version and
-    # installation (two of one version would take turns otherwise), the interpreter, how
-    # many digits an integer may have (a schema's longer number is refused), and the
-    # release of each library whose checks decide what a load accepts.
+    # What a load's result depends on besides its inputs: accord's version, installation
+    # (two of one version would take turns otherwise) and build (every commit between two
+    # releases has one version: cachedir.accord_build), the interpreter, how many digits
+    # an integer may have (a schema's longer number is refused), and the release of each
+    # library whose checks decide what a load accepts.
     key = (
         str(root),
         __version__,
         os.path.dirname(os.path.abspath(__file__)),
+        cachedir.accord_build(),
         sys.version,
         str(sys.get_int_max_str_digits()),
         *(

@@ -753,13 +753,16 @@ class _Options:
 def _libraries() -> str:
     """The release of each library whose checks decide a proof or a probe's payloads
     (jsonschema-rs's witnesses, regress's patterns: ``CHECKING_LIBRARIES``, read once per
-    process, the pass the load snapshot's key makes): a proof cached under another
-    release is not believed."""
+    process, the pass the load snapshot's key makes) and accord's own build
+    (``cachedir.accord_build``): a proof cached under another release, or by other
+    accord code of the same version number, is not believed."""
     from accord.core import cachedir
 
     names = cachedir.CHECKING_LIBRARIES
     versions = cachedir.installed_versions(names)
-    return "\0".join(f"{n}={v}" for n, v in zip(names, versions, strict=True))
+    # And accord's own build: every commit between two releases has one version number.
+    releases = (f"{n}={v}" for n, v in zip(names, versions, strict=True))
+    return "\0".join((*releases, f"accord={cachedir.accord_build()}"))
 
 
 def _verdict(
