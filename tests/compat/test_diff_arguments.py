@@ -93,3 +93,27 @@ def test_a_positional_str_still_works_with_a_deprecation_warning(tmp_path: Path)
     with pytest.warns(DeprecationWarning, match="old_path= or old_ref="):
         report = accord.diff(str(old), V2)  # type: ignore[arg-type]
     assert report.required_bump == "major"
+
+
+def test_overrides_replace_the_contracts_own(tmp_path: Path) -> None:
+    """``overrides=`` is what the gate judges a version under when a change lowers the
+    contract's overrides (the base's): it replaces the contract's, ``{}`` applies none."""
+    from accord.registry.config import RuleOverride
+
+    root = _registry(tmp_path)
+    (root / "orders" / "placed" / "contract.toml").write_text(
+        'owner = "t"\nkind = "event"\n\n[rules.required-added]\nseverity = "off"\n'
+        'reason = "every producer sends email since RFC-7"\n'
+    )
+    new = _file(tmp_path / "new.json", V2)
+    registry = accord.Registry.load(root)
+    own = accord.diff(old_ref="orders.placed@1.0.0", new_path=new, registry=registry)
+    assert own.compatible
+    assert "required-added" not in {c.rule for c in own.changes}
+    none = accord.diff(old_ref="orders.placed@1.0.0", new_path=new, registry=registry, overrides={})
+    assert not none.compatible
+    assert "required-added" in {c.rule for c in none.breaking}
+    off = RuleOverride("required-added", "off", "every producer sends email since RFC-7")
+    plain = accord.diff(V1, V2, overrides={"required-added": off})
+    assert plain.compatible
+    assert accord.diff(V1, V2).compatible is False

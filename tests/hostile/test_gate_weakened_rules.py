@@ -184,3 +184,66 @@ def test_the_removal_policy_off_on_the_base_stays_off(tmp_path: Path) -> None:
     _version(root, "2.0.0", V1)
     commit_all(root.parent, "b removed")
     assert _gate(root)[:2] == (0, [])
+
+
+# A rule override (``[rules.<id>]`` in contract.toml) lowers what one compatibility rule
+# weighs for one contract; written in the change that publishes the break it excuses, it
+# passed the gate: the new version was judged under the overrides that change wrote.
+OFF = '[rules.type-changed]\nseverity = "off"\nreason = "agreed with every consumer in RFC-12"\n'
+WARN = OFF.replace('"off"', '"warning"')
+OVERRIDES = {
+    "override-off": (TOML, TOML + OFF),
+    "override-warning": (TOML, TOML + WARN),
+    "override-error-to-off": (TOML + WARN.replace("warning", "error"), TOML + OFF),
+    "override-off-and-mode-none": (TOML, TOML + 'mode = "none"\n' + OFF),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OVERRIDES))
+def test_a_version_is_judged_under_the_base_overrides_too(case: str, tmp_path: Path) -> None:
+    base_toml, pr_toml = OVERRIDES[case]
+    root = _base(tmp_path, base_toml)
+    _toml(root, pr_toml)
+    _version(root, "1.1.0", BREAKING)
+    commit_all(root.parent, "excuse and break")
+    code, rules, messages = _gate(root)
+    assert (code, rules) == (1, ["bump-insufficient"]), messages
+    assert "type-changed" in messages
+    assert "on main" in messages
+    assert "[rules.type-changed]" in messages
+
+
+def test_an_override_alone_passes_and_applies_from_the_next_change(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _toml(root, TOML + OFF)
+    commit_all(root.parent, "override only")
+    assert _gate(root)[:2] == (0, [])
+    git(root.parent, "checkout", "-q", "main")
+    git(root.parent, "merge", "-q", "--ff-only", "pr")
+    git(root.parent, "checkout", "-q", "-b", "pr2")
+    _version(root, "1.1.0", BREAKING)
+    commit_all(root.parent, "break under the merged override")
+    assert _gate(root)[:2] == (0, [])
+
+
+def test_an_override_the_base_held_still_applies(tmp_path: Path) -> None:
+    root = _base(tmp_path, TOML + OFF)
+    _version(root, "1.1.0", BREAKING)
+    commit_all(root.parent, "break under the base's override")
+    assert _gate(root)[:2] == (0, [])
+
+
+def test_an_override_removed_in_the_change_applies_at_once(tmp_path: Path) -> None:
+    root = _base(tmp_path, TOML + OFF)
+    _toml(root, TOML)
+    _version(root, "1.1.0", BREAKING)
+    commit_all(root.parent, "drop the override and break")
+    assert _gate(root)[:2] == (1, ["bump-insufficient"])
+
+
+def test_a_version_the_base_overrides_accept_still_passes(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _toml(root, TOML + OFF)
+    _version(root, "1.1.0", COMPATIBLE)
+    commit_all(root.parent, "override, compatible version")
+    assert _gate(root)[:2] == (0, [])

@@ -85,6 +85,7 @@ from accord.errors import Problem, SchemaError, UsageError
 
 if TYPE_CHECKING:
     from accord.compat._register import Rule
+    from accord.registry.config import RuleOverride
     from accord.registry.model import ContractVersion, Registry
     from accord.validation.budget import SchemaLimits
 
@@ -2206,6 +2207,7 @@ def diff(
     max_steps: int = DEFAULT_MAX_STEPS,
     registry: Registry | None = None,
     limits: SchemaLimits | None = None,
+    overrides: Mapping[str, RuleOverride] | None = None,
 ) -> Report:
     """Compare two schemas and report every change, both directions and the bump.
 
@@ -2237,6 +2239,10 @@ def diff(
             package, ``./contracts``).
         limits: The schema budgets (``max-items``, ``max-nodes``) the inputs must stay
             within; default: the registry's ``accord.toml`` limits, else the defaults.
+        overrides: The ``[rules.<id>]`` overrides to apply (rule id to
+            :class:`~accord.registry.config.RuleOverride`), in place of the contract's
+            own; ``{}`` applies none. Default: the contract's when a side is a registry
+            version, else none.
 
     Returns:
         A :class:`~accord.compat.Report`.
@@ -2263,7 +2269,7 @@ def diff(
         registry = _discover(refs[0])
     with _memo.Recorded() as made:
         report, fresh = _diff_loaded(
-            old_side, new_side, registry, limits, mode, semantics, max_steps
+            old_side, new_side, registry, limits, mode, semantics, max_steps, overrides
         )
     if fresh:
         # Both documents are this call's own copies (a schema given as a value or read
@@ -2281,6 +2287,7 @@ def _diff_loaded(  # noqa: PLR0917 - the body of ``diff``, its arguments resolve
     mode: str | None,
     semantics: Semantics,
     max_steps: int,
+    overrides: Mapping[str, RuleOverride] | None = None,
 ) -> tuple[Report, bool]:
     """:func:`diff` from the resolved sides on: the report, and whether both documents
     are the call's own (neither is a registry version)."""
@@ -2296,7 +2303,8 @@ def _diff_loaded(  # noqa: PLR0917 - the body of ``diff``, its arguments resolve
         raise UsageError(
             f"unknown compatibility mode {mode!r} (expected one of {', '.join(MODES)})"
         )
-    overrides: Mapping[str, Any] = contract.meta.rules if contract is not None else {}
+    if overrides is None:
+        overrides = contract.meta.rules if contract is not None else {}
     report = _compare_inputs(
         left, right, mode=mode, semantics=semantics, max_steps=max_steps, overrides=overrides
     )

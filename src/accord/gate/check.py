@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from accord.consumers._model import ExpectationFile
     from accord.core.cache import ContentCache
     from accord.gate.git import GitTree
-    from accord.registry.config import ContractMeta
+    from accord.registry.config import ContractMeta, RuleOverride
     from accord.registry.model import Contract, ContractVersion, Registry, _LockLine
 
 __all__ = [
@@ -174,16 +174,19 @@ def _diff(
     new: ContractVersion,
     mode: str,
     cache: ContentCache | None = None,
+    *,
+    rules: Mapping[str, RuleOverride] | None = None,
 ) -> Report:
-    """Compare two registry versions (bundled by the registry, with the contract's rule
-    overrides); memoised on both files' digests, the mode and the overrides: versions
-    and the versions they refer to are immutable, so equal digests mean equal verdicts.
-    With a ``cache``, verdicts are also kept on disk, keyed by content digests
-    (:mod:`accord.gate.verdicts`).
+    """Compare two registry versions (bundled by the registry, with ``rules``, else the
+    contract's rule overrides); memoised on both files' digests, the mode and the
+    overrides: versions and the versions they refer to are immutable, so equal digests
+    mean equal verdicts. With a ``cache``, verdicts are also kept on disk, keyed by
+    content digests (:mod:`accord.gate.verdicts`).
     """
     from accord.compat import diff
 
-    rules = registry.contract(new.contract_id).meta.rules
+    if rules is None:
+        rules = registry.contract(new.contract_id).meta.rules
     overrides = repr(sorted(rules.items()))
     key = (new.contract_id, old.digest, new.digest, mode, overrides)
     hit = _DIFF_CACHE.get(key)
@@ -195,7 +198,9 @@ def _diff(
             disk_key = verdicts.pair_key(registry, old, new, mode, overrides)
             hit = verdicts.load(cache, disk_key)
         if hit is None:
-            hit = diff(old_ref=old.ref, new_ref=new.ref, mode=mode, registry=registry)
+            hit = diff(
+                old_ref=old.ref, new_ref=new.ref, mode=mode, registry=registry, overrides=rules
+            )
             if cache is not None and disk_key is not None:
                 verdicts.store(cache, disk_key, hit)
         if len(_DIFF_CACHE) > 4096:
@@ -212,14 +217,16 @@ def compare_versions(
     mode: str,
     cache: ContentCache | None = None,
     withdrawn: Withdrawn | None = None,
+    rules: Mapping[str, RuleOverride] | None = None,
 ) -> VersionCheck:
     """Compare ``new`` with ``old`` under ``mode`` (a ``-transitive`` suffix is ignored
     here: the caller chooses which earlier versions to compare with); ``cache``: reuse
     and keep the verdict in the disk cache; ``withdrawn``: a base's expectations that
-    still protect their consumers (the change adding ``new`` deletes or edits them).
+    still protect their consumers (the change adding ``new`` deletes or edits them);
+    ``rules``: the rule overrides to apply, default the contract's.
     """
     base_mode = mode.removesuffix("-transitive")
-    verdict = _diff(registry, old, new, base_mode, cache)
+    verdict = _diff(registry, old, new, base_mode, cache, rules=rules)
     report = _with_consumers(registry, old, new, verdict, withdrawn)
     return VersionCheck(
         contract=new.contract_id,
@@ -741,14 +748,16 @@ def _unlocked(registry: Registry) -> list[Finding]:
 class _Held:
     """Rules the base commit held a contract to that it no longer states, for the
     versions this change adds (``new``): its mode there (``held_on``: the ref), which
-    this change weakens or exempts (``now``), and whether the base's ``accord.toml``
-    required deprecation before removal, which this change turns off."""
+    this change weakens or exempts, its rule overrides (``rules``), which this change
+    weakens (``now`` says how, as a finding's note), and whether the base's
+    ``accord.toml`` required deprecation before removal, which this change turns off."""
 
     mode: str | None
     held_on: str
     now: str
     new: frozenset[Version]
     deprecation: bool = False
+    rules: Mapping[str, RuleOverride] | None = None
 
 
 def _gated(meta: ContractMeta) -> bool:
@@ -756,21 +765,27 @@ def _gated(meta: ContractMeta) -> bool:
     return meta.status != "draft" and meta.mode != "none"
 
 
-def _rule_sets(
-    contract: Contract, current: ContractVersion, held: _Held | None
-) -> list[tuple[str, str]]:
-    """The modes ``current`` is checked under, each with the words a finding adds: the
-    contract's own, then, for a version this change adds, the mode the base held the
-    contract to. A change may weaken a mode (or mark a contract ``draft``), but not for
-    the versions it publishes itself: those pass the rules they were proposed under,
-    and the weaker ones apply from the next change, once merged on their own."""
-    sets: list[tuple[str, str]] = [(contract.meta.mode, "")] if _gated(contract.meta) else []
-    if held is not None and held.mode is not None and current.version in held.new:
+_RuleSet = tuple[str, "Mapping[str, RuleOverride] | None", str]
+
+
+def _rule_sets(contract: Contract, current: ContractVersion, held: _Held | None) -> list[_RuleSet]:
+    """The modes and rule overrides (``None``: the contract's own) ``current`` is
+    checked under, each with the words a finding adds: the contract's own, then, for a
+    version this change adds, those the base held the contract to. A change may weaken
+    a mode (or mark a contract ``draft``) or a rule's severity, but not for the versions
+    it publishes itself: those pass the rules they were proposed under, and the weaker
+    ones apply from the next change, once merged on their own."""
+    sets: list[_RuleSet] = [(contract.meta.mode, None, "")] if _gated(contract.meta) else []
+    if (
+        held is not None
+        and (held.mode is not None or held.rules is not None)
+        and current.version in held.new
+    ):
         note = (
-            f" (held on {held.held_on}; this change makes it {held.now}, which applies "
-            "only to versions published after it is merged)"
+            f" (held on {held.held_on}; this change {held.now}, which applies only to "
+            "versions published after it is merged)"
         )
-        sets.append((held.mode, note))
+        sets.append((held.mode or contract.meta.mode, held.rules, note))
     return sets
 
 
@@ -857,9 +872,16 @@ def _check_contract(
         mine = yanks if new else None
         compared = _previous_versions(contract, numbers, current, mine)
         for prev in compared:
-            for position, (mode, note) in enumerate(_rule_sets(contract, current, held)):
+            sets = _rule_sets(contract, current, held)
+            for position, (mode, rules, note) in enumerate(sets):
                 result = compare_versions(
-                    registry, by_number[prev], current, mode=mode, cache=cache, withdrawn=gone
+                    registry,
+                    by_number[prev],
+                    current,
+                    mode=mode,
+                    cache=cache,
+                    withdrawn=gone,
+                    rules=rules,
                 )
                 checks.append(result)
                 findings += _version_findings(
@@ -874,6 +896,7 @@ def _check_contract(
                     withdrawn=gone,
                     yanks=mine,
                     compared=compared,
+                    rules=rules,
                 )
                 if not result.ok:  # one bump finding per comparison: the first rules it breaks
                     break
@@ -895,6 +918,7 @@ def _version_findings(
     withdrawn: Withdrawn | None = None,
     yanks: _Yanks | None = None,
     compared: Sequence[Version] = (),
+    rules: Mapping[str, RuleOverride] | None = None,
 ) -> list[Finding]:
     """What the gate reports of one comparison of ``current`` (``by_number``: the
     contract's versions, in order): the bump, the removal policy (unless ``removals``
@@ -904,7 +928,8 @@ def _version_findings(
     registry's own today; ``withdrawn`` and ``yanks``: what this change withdraws
     that still counts for ``current`` (see :func:`_check_contract`); ``compared``: the
     versions ``current`` is compared with directly (a bump finding covers each: within
-    one major, incompatible means a major bump is required)."""
+    one major, incompatible means a major bump is required); ``rules``: the rule
+    overrides ``result`` was judged under (``None``: the contract's own)."""
     prev, mode = result.previous, result.mode
     yanked = _skipped(contract, yanks)
     numbers = list(by_number)
@@ -951,7 +976,13 @@ def _version_findings(
             if older == prev or older in compared:
                 continue
             deep = compare_versions(
-                registry, by_number[older], current, mode=mode, cache=cache, withdrawn=withdrawn
+                registry,
+                by_number[older],
+                current,
+                mode=mode,
+                cache=cache,
+                withdrawn=withdrawn,
+                rules=rules,
             )
             if deep.report.compatible:
                 continue
@@ -1402,18 +1433,55 @@ def _held(
     deprecation: bool,
 ) -> _Held | None:
     """The rules the base held ``contract`` to, when this change weakens or exempts
-    them (another mode, ``draft``; ``deprecation``: the removal policy turned off) and
-    adds versions; ``None`` otherwise."""
+    them (another mode, ``draft``, a rule override that lowers a rule's severity;
+    ``deprecation``: the removal policy turned off) and adds versions; ``None``
+    otherwise."""
     if not added:
         return None
     mode = None
+    rules: Mapping[str, RuleOverride] | None = None
+    how: list[str] = []
     if before is not None and _gated(before):
-        weakened = not _gated(contract.meta) or contract.meta.mode != before.mode
-        mode = before.mode if weakened else None
-    if mode is None and not deprecation:
+        if not _gated(contract.meta) or contract.meta.mode != before.mode:
+            mode = before.mode
+            now = contract.meta.status == "draft"
+            how.append('makes it status "draft"' if now else f"makes it mode {contract.meta.mode}")
+        lowered = _lowered_overrides(before.rules, contract.meta.rules)
+        if lowered:
+            rules = before.rules
+            how.append(lowered)
+    if mode is None and rules is None and not deprecation:
         return None
-    now = 'status "draft"' if contract.meta.status == "draft" else f"mode {contract.meta.mode}"
-    return _Held(mode=mode, held_on=ref, now=now, new=frozenset(added), deprecation=deprecation)
+    return _Held(
+        mode=mode,
+        held_on=ref,
+        now=" and ".join(how),
+        new=frozenset(added),
+        deprecation=deprecation,
+        rules=rules,
+    )
+
+
+# How much a rule override keeps of a rule's weight: a change to a lower rank weakens
+# the gate (no override is the rule's own severity; ``error`` raises a breaking change
+# to an error whatever the catalogue says).
+_OVERRIDE_RANK = {"off": 0, "warning": 1, None: 2, "error": 3}
+
+
+def _lowered_overrides(before: Mapping[str, RuleOverride], now: Mapping[str, RuleOverride]) -> str:
+    """How ``now`` lowers a rule's severity from ``before`` (``"sets [rules.x] severity
+    off"``), or ``""`` when it lowers none."""
+    lowered = []
+    for rule in sorted(before.keys() | now.keys()):
+        was = before[rule].severity if rule in before else None
+        will = now[rule].severity if rule in now else None
+        if _OVERRIDE_RANK[will] < _OVERRIDE_RANK[was]:
+            lowered.append(
+                f"removes [rules.{rule}]"
+                if will is None
+                else f"sets [rules.{rule}] severity {will}"
+            )
+    return " and ".join(lowered)
 
 
 def _base_requires_deprecation(tree: GitTree) -> bool:
