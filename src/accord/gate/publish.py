@@ -479,6 +479,7 @@ def _publish_locked(
     removals: list[Change] = []
     if previous is not None:
         scratch, candidate = _candidate(registry, contract, document, wanted or _CANDIDATE)
+        _refuse_draft_refs(scratch, candidate, f"{contract.id} {wanted or '(next)'}")
         checks, semantic, removals = _evaluate(scratch, contract, candidate, previous, published)
         required = required_bump(semantic, previous.version)
     if wanted is None:
@@ -569,6 +570,11 @@ def _publish_locked(
                 code="version-not-increasing",
                 ref=f"{contract.id}@{wanted}",
             )
+        # A first version has nothing to be compared with, which is where a later one's
+        # $refs are resolved (bundling both sides): resolved here, as every load will.
+        scratch, candidate = _candidate(registry, contract, document, wanted)
+        scratch.bundle(candidate)
+        _refuse_draft_refs(scratch, candidate, f"{contract.id} {wanted}")
 
     file = f"{contract.namespace}/{contract.name}/{wanted}.schema.json"
     why = (
@@ -623,6 +629,28 @@ def _publish_locked(
         reasons=why,
         message=message,
     )
+
+
+def _refuse_draft_refs(registry: Registry, candidate: ContractVersion, what: str) -> None:
+    """Refuse ``candidate`` (``what``: the contract and version it is published as) when
+    a ``$ref`` walk from it reaches a version with no ``accord.lock`` line (a draft): a
+    published version is immutable, and one that embeds a draft would change with every
+    edit of the draft, or stop resolving once the draft is deleted.
+
+    Raises:
+        UsageError: ``ref-draft``, naming the draft and the command that publishes it.
+    """
+    drafts = [v for v in registry.references(candidate) if not registry.published(v)]
+    if drafts:
+        first = drafts[0]
+        raise UsageError(
+            f"{what} refers to {', '.join(v.ref for v in drafts)}, which "
+            "accord.lock does not list (a draft): publish what it refers to first "
+            f"(`accord publish {first.contract_id} --schema {first.path} "
+            f"--version {first.version}`)",
+            code="ref-draft",
+            ref=candidate.contract_id,
+        )
 
 
 def _refuse_case_twin(contract: Contract, wanted: Version) -> None:

@@ -1035,6 +1035,12 @@ class Registry:
         """
         return _resolve(self._index(), source, ref, "")
 
+    def references(self, version: ContractVersion) -> tuple[ContractVersion, ...]:
+        """Every other version a ``$ref`` walk from ``version`` reaches (what its bundle
+        embeds), in registry order; a ``$ref`` that does not resolve is left out
+        (:meth:`bundle` raises on it)."""
+        return tuple(v for v in _reach(self._index(), version) if v.file != version.file)
+
     def bundle(self, ref: str | ContractRef | ContractVersion) -> dict[str, Any]:
         """One self-contained JSON Schema 2020-12 document for a version.
 
