@@ -850,12 +850,13 @@ def _check_contract(
     added: frozenset[Version] = frozenset(),
     withdrawn: Withdrawn | None = None,
     yanks: _Yanks | None = None,
+    ref: str = "",
 ) -> tuple[list[VersionCheck], list[Finding]]:
     """Compare each version of ``contract`` (or only those in ``only``) with its
     previous version, and the earlier ones of its major under ``-transitive`` modes.
     For the versions this change adds (``added``): ``held``, the base commit's rules;
     ``withdrawn``, the base's expectations this change deletes or edits; ``yanks``, the
-    base's versions this change yanks."""
+    base's versions this change yanks; ``ref``: the base's ref, as findings name it."""
     checks: list[VersionCheck] = []
     findings: list[Finding] = []
     if not _gated(contract.meta) and (held is None or held.mode is None):
@@ -863,6 +864,9 @@ def _check_contract(
     policy = registry.settings.require_deprecation_before_removal
     numbers = [v.version for v in contract.versions]
     by_number = {v.version: v for v in contract.versions}
+    # A contract the base published nothing of has no consumer to give notice to: a
+    # deprecation in this change counts for its removals (its history imported whole).
+    unmerged = (ref, added) if any(v not in added for v in numbers) else None
     for current in contract.versions:
         if current.yanked is not None or (only is not None and current.version not in only):
             continue
@@ -897,6 +901,7 @@ def _check_contract(
                     yanks=mine,
                     compared=compared,
                     rules=rules,
+                    unmerged=unmerged if new else None,
                 )
                 if not result.ok:  # one bump finding per comparison: the first rules it breaks
                     break
@@ -919,6 +924,7 @@ def _version_findings(
     yanks: _Yanks | None = None,
     compared: Sequence[Version] = (),
     rules: Mapping[str, RuleOverride] | None = None,
+    unmerged: tuple[str, frozenset[Version]] | None = None,
 ) -> list[Finding]:
     """What the gate reports of one comparison of ``current`` (``by_number``: the
     contract's versions, in order): the bump, the removal policy (unless ``removals``
@@ -929,7 +935,9 @@ def _version_findings(
     that still counts for ``current`` (see :func:`_check_contract`); ``compared``: the
     versions ``current`` is compared with directly (a bump finding covers each: within
     one major, incompatible means a major bump is required); ``rules``: the rule
-    overrides ``result`` was judged under (``None``: the contract's own)."""
+    overrides ``result`` was judged under (``None``: the contract's own); ``unmerged``:
+    the base's ref and the versions this change adds, when ``current`` is one of them
+    (their ``deprecated`` marks approve none of its removals: :func:`_held_deprecations`)."""
     prev, mode = result.previous, result.mode
     yanked = _skipped(contract, yanks)
     numbers = list(by_number)
@@ -954,14 +962,17 @@ def _version_findings(
         )
     if removals is not None:
         earlier = [by_number[v] for v in numbers if v <= prev and v not in yanked]
+        added = unmerged[1] if unmerged is not None else frozenset()
+        merged = [v for v in earlier if v.version not in added]
         findings.extend(
             _finding(
                 "removal-not-deprecated",
                 f"{current.ref} removes the property at {change.instance_path or '/'} "
                 f"({change.schema_path} in {prev}) without marking it "
-                '"deprecated": true in an earlier version; deprecate it in a minor '
-                f"version first (the [deprecation] policy in accord.toml{removals})"
-                + _impact_lines((change,)),
+                '"deprecated": true in an earlier version'
+                f"{_held_deprecations(registry, earlier, unmerged, change)}; "
+                "deprecate it in a minor version first (the [deprecation] policy in "
+                f"accord.toml{removals})" + _impact_lines((change,)),
                 contract=contract.id,
                 version=str(current.version),
                 previous=str(prev),
@@ -969,7 +980,7 @@ def _version_findings(
                 key=change.schema_path,
                 changes=(change,),
             )
-            for change in unapproved_removals(registry, result, earlier)
+            for change in unapproved_removals(registry, result, merged)
         )
     if mode.endswith("-transitive"):
         for older in earlier_same_major(numbers, current.version, yanked=yanked):
@@ -1006,6 +1017,34 @@ def _version_findings(
                 )
             )
     return findings
+
+
+def _held_deprecations(
+    registry: Registry,
+    earlier: Sequence[ContractVersion],
+    unmerged: tuple[str, frozenset[Version]] | None,
+    change: Change,
+) -> str:
+    """The words a removal finding adds when a version this change adds (``unmerged``:
+    the base's ref, those versions) marks the property deprecated: a change may
+    deprecate a property, but not to approve the removals it publishes itself. The mark
+    is the notice consumers get before the removal lands, and it gives none when both
+    land in one merge: it counts from the next change, once merged on its own."""
+    if unmerged is None:
+        return ""
+    ref, added = unmerged
+    marked = [
+        v.version
+        for v in earlier
+        if v.version in added and _deprecated(registry.bundle(v), change.schema_path)
+    ]
+    if not marked:
+        return ""
+    return (
+        f" published on {ref} ({marked[0]} marks it deprecated in this change, which counts "
+        "only once it is merged: the deprecation is the notice consumers get before the "
+        "removal)"
+    )
 
 
 @dataclass
@@ -1835,6 +1874,7 @@ def _check(
             added=base.added.get(contract.id, frozenset()) if base is not None else frozenset(),
             withdrawn=base.withdrawn if base is not None else None,
             yanks=base.yanks.get(contract.id) if base is not None else None,
+            ref=against or "",
         )
         checks += found_checks
         findings += found
