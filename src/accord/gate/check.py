@@ -1618,6 +1618,10 @@ def _published_moved(
     """What became of each version the base's lock published: its contract or its file
     deleted, the version renumbered, edited, or published again with other content.
 
+    An edit's fingerprint holds the digest of the file as edited: an ignore entry
+    approves that edit, and a later edit of the same version, once the approved one is
+    merged (the entry kept), is another finding (before, the entry approved it too).
+
     The lock is walked in its own order, and a line whose version is still there with
     the same digest costs one lookup: the report sorts every finding, and no two of
     these share a sort key (one per deleted contract, one per version otherwise).
@@ -1683,6 +1687,7 @@ def _published_moved(
                     "publish a new version",
                     file=current.file,
                     line=1,
+                    key=current.digest,  # an approval covers this content only
                     **ident,
                 )
             )
@@ -1696,6 +1701,7 @@ def _published_moved(
                     "`) and publish a new version",
                     file=current.file,
                     line=1,
+                    key=current.digest,
                     **ident,
                 )
             )
