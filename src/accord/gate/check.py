@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -165,7 +166,10 @@ def explain_bump(check: VersionCheck) -> list[str]:
     return lines
 
 
-_DIFF_CACHE: dict[tuple[str, str, str, str, str], Report] = {}
+_DIFF_CACHE: dict[tuple[int, str, str, str, str, str], Report] = {}
+# Each registry's number in the verdict memo's keys (kept in the registry's memo): a
+# digest names a verdict only inside one registry, whose ``$ref`` targets it bundles.
+_REGISTRY_NUMBERS = itertools.count()
 
 
 def _diff(
@@ -179,16 +183,21 @@ def _diff(
 ) -> Report:
     """Compare two registry versions (bundled by the registry, with ``rules``, else the
     contract's rule overrides); memoised on both files' digests, the mode and the
-    overrides: versions and the versions they refer to are immutable, so equal digests
-    mean equal verdicts. With a ``cache``, verdicts are also kept on disk, keyed by
-    content digests (:mod:`accord.gate.verdicts`).
+    overrides, in one registry: its versions and the versions they refer to are
+    immutable, so equal digests mean equal verdicts there (another registry, a fork or
+    another checkout checked by the same process, may hold other bytes under a version a
+    ``$ref`` names). With a ``cache``, verdicts are also kept on disk, keyed by content
+    digests and bundles (:mod:`accord.gate.verdicts`).
     """
     from accord.compat import diff
 
     if rules is None:
         rules = registry.contract(new.contract_id).meta.rules
     overrides = repr(sorted(rules.items()))
-    key = (new.contract_id, old.digest, new.digest, mode, overrides)
+    number = registry._memo.get(_REGISTRY_NUMBERS)
+    if number is None:
+        number = registry._memo[_REGISTRY_NUMBERS] = next(_REGISTRY_NUMBERS)
+    key = (number, new.contract_id, old.digest, new.digest, mode, overrides)
     hit = _DIFF_CACHE.get(key)
     if hit is None:
         disk_key = None
