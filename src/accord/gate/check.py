@@ -849,6 +849,14 @@ def _yank_note(version: Version, yanks: _Yanks | None) -> str:
     )
 
 
+def _born_yanked(current: ContractVersion, ref: str) -> str:
+    """The words a finding adds about a version this change adds and yanks too."""
+    return (
+        f" ({current.version} is yanked in this change, which applies only once it is "
+        f"merged; it is not published on {ref}: delete it rather than yank it)"
+    )
+
+
 def _check_contract(
     registry: Registry,
     contract: Contract,
@@ -877,15 +885,20 @@ def _check_contract(
     # deprecation in this change counts for its removals (its history imported whole).
     unmerged = (ref, added) if any(v not in added for v in numbers) else None
     for current in contract.versions:
-        if current.yanked is not None or (only is not None and current.version not in only):
+        new = current.version in added
+        # A version this change adds and yanks is judged all the same: the yank applies
+        # once merged, and an exact pin still selects a yanked version.
+        skip = current.yanked is not None and not new
+        if skip or (only is not None and current.version not in only):
             continue
         removals = "" if policy else _held_removals(held, current)
-        new = current.version in added
         gone = withdrawn if new else None
         mine = yanks if new else None
         compared = _previous_versions(contract, numbers, current, mine)
         for prev in compared:
             sets = _rule_sets(contract, current, held)
+            if current.yanked is not None:
+                sets = [(m, r, note + _born_yanked(current, ref)) for m, r, note in sets]
             for position, (mode, rules, note) in enumerate(sets):
                 result = compare_versions(
                     registry,
