@@ -1439,11 +1439,11 @@ def _base_meta(
 ) -> dict[str, ContractMeta]:
     """The base commit's ``contract.toml`` (its mode under the base's ``accord.toml``)
     of each contract in ``restated`` that gains a version since the base, read in one
-    ``git cat-file``. A file the base cannot parse states nothing (the base's own gate
-    refused it)."""
-    from accord.errors import AccordError
-    from accord.registry.config import DEFAULT_MODE, _sound_meta, loads_toml
-    from accord.registry.config import parse_registry_settings as settings_of
+    ``git cat-file``. A file that is not TOML states nothing (the base's own gate
+    refused it); one that today's accord refuses (an older one accepted it: a
+    placeholder reason, a key since dropped) states what each of its keys does: else
+    the change that repairs it could weaken the rules it states and break them at once."""
+    from accord.registry.config import DEFAULT_MODE, _stated_meta, _stated_settings
     from accord.registry.model import CONTRACT_FILE, SETTINGS_FILE
 
     files = {
@@ -1460,11 +1460,11 @@ def _base_meta(
     raw = tree.read(wanted)
     default = DEFAULT_MODE
     if SETTINGS_FILE in raw:
-        try:
-            default = settings_of(loads_toml(raw[SETTINGS_FILE])).mode
-        except AccordError:
+        stated = _stated_settings(raw[SETTINGS_FILE])
+        if stated is None:
             return {}
-    metas = {cid: _sound_meta(raw[file], default) for cid, file in files.items()}
+        default = stated[0]
+    metas = {cid: _stated_meta(raw[file], default) for cid, file in files.items()}
     return {cid: meta for cid, meta in metas.items() if meta is not None}
 
 
@@ -1547,18 +1547,20 @@ def _lowered_overrides(before: Mapping[str, RuleOverride], now: Mapping[str, Rul
 
 def _base_requires_deprecation(tree: GitTree) -> bool:
     """Whether the base's ``accord.toml`` requires deprecation before removal (the
-    default without one); ``False`` when it cannot be read (its own gate refused it)."""
+    default without one, and when the value there is refused today: :func:`_base_meta`);
+    ``False`` when it cannot be read or is not TOML (its own gate refused it)."""
     from accord.errors import AccordError
-    from accord.registry.config import loads_toml, parse_registry_settings
+    from accord.registry.config import _stated_settings
     from accord.registry.model import SETTINGS_FILE
 
     try:
         raw = tree.read_one(SETTINGS_FILE)
-        if raw is None:
-            return True
-        return parse_registry_settings(loads_toml(raw)).require_deprecation_before_removal
     except AccordError:
         return False
+    if raw is None:
+        return True
+    stated = _stated_settings(raw)
+    return stated is not None and stated[1]
 
 
 # The folders of consumers' expectations and of verification records: the names
