@@ -159,3 +159,19 @@ def test_a_version_yanked_on_the_base_is_still_skipped(tmp_path: Path) -> None:
     commit_all(root.parent, "1.3.0 over 1.1.0")
     report = check(root, against="main")
     assert report.exit_code() == 0, [f.message for f in report.active]
+
+
+def test_a_yank_whose_reason_is_refused_today_is_still_a_yank_on_the_base(
+    tmp_path: Path,
+) -> None:
+    # The base yanked 1.1.0 with a reason an older accord took ("TODO"): the change that
+    # writes a real one yanks nothing new, and 1.2.0 is compared with 1.0.0 as there.
+    root = _base(tmp_path)
+    _toml(root, YANK.replace("note was the wrong type for the billing export", "TODO"))
+    commit_all(root.parent, "yank 1.1.0, as an older accord allowed")
+    git(root.parent, "branch", "-f", "main", "HEAD")
+    _toml(root, YANK)
+    _version(root, "1.2.0", V12)
+    commit_all(root.parent, "a real reason, and 1.2.0 over 1.0.0")
+    report = check(root, against="main")
+    assert report.exit_code() == 0, [f.message for f in report.active]

@@ -765,6 +765,8 @@ def _contract_meta(
                 )
             )
             continue
+        if lenient:  # its reason refused or not: the version is yanked
+            yanked[version] = reason if isinstance(reason, str) else ""
         if not isinstance(reason, str) or not reason.strip():
             errors.append(
                 keys.error(
@@ -786,7 +788,7 @@ def _contract_meta(
                 )
             )
             continue
-        yanked[version] = reason
+        yanked.setdefault(version, reason)
     rules_table = attempt(lambda: keys.table("rules")) or {}
     rules: dict[str, RuleOverride] = {}
     for rule_id in sorted(rules_table):
