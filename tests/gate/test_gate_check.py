@@ -192,9 +192,11 @@ def test_removal_without_deprecation_fails(repo: Path) -> None:
 def test_removal_after_deprecation_with_major_passes(repo: Path) -> None:
     root = repo / "contracts"
     _publish.publish(root, CID, schema(note={"type": "string", "deprecated": True}))
+    commit_all(repo, "deprecate note")
+    git(repo, "branch", "-f", "main", "HEAD")  # the deprecation merged first
     removed = _publish.publish(root, CID, schema(note=None))
     assert str(removed.version) == "2.0.0"
-    commit_all(repo, "deprecate then remove note")
+    commit_all(repo, "remove note")
     assert check(root, against="main").exit_code() == 0
 
 

@@ -114,3 +114,64 @@ def test_without_a_yank_the_break_was_always_caught(tmp_path: Path) -> None:
     report = check(root, against="main")
     assert [(f.rule, f.previous) for f in report.active] == [("bump-insufficient", "1.1.0")]
     assert "yanked" not in report.active[0].message
+
+
+# A version the change adds, yanked in the same change: it was skipped (yanked versions
+# are compared with nothing), so a break published with a yank beside it passed, and an
+# exact pin (`orders.placed@1.2.0`, an `accord://` $ref) still selects it. The yank
+# applies once merged; the change must pass on its own (a version never merged is
+# deleted, not yanked).
+BORN_YANKED = TOML + '[yanked]\n"1.2.0" = "note was the wrong type for the billing export"\n'
+
+
+def test_a_version_added_and_yanked_in_the_same_change_is_judged(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _toml(root, BORN_YANKED)
+    _version(root, "1.2.0", V12)
+    commit_all(root.parent, "publish a break and yank it")
+    report = check(root, against="main")
+    messages = "\n".join(f.message for f in report.active)
+    assert report.exit_code() == 1, messages
+    assert [(f.rule, f.version, f.previous) for f in report.active] == [
+        ("bump-insufficient", "1.2.0", "1.1.0")
+    ]
+    assert "1.2.0 is yanked in this change" in messages
+    assert "on main" in messages
+
+
+def test_a_later_version_of_the_same_change_is_compared_past_it(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _toml(root, BORN_YANKED)
+    _version(root, "1.2.0", V11)  # passes on its own: a minor over 1.1.0
+    _version(root, "1.2.1", {**V11, "description": "documented"})
+    commit_all(root.parent, "publish 1.2.0, yank it, publish 1.2.1")
+    report = check(root, against="main")
+    assert report.exit_code() == 0, [f.message for f in report.active]
+
+
+def test_a_version_yanked_on_the_base_is_still_skipped(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _toml(root, BORN_YANKED)
+    _version(root, "1.2.0", V12)
+    commit_all(root.parent, "a break, yanked")
+    git(root.parent, "branch", "-f", "main", "HEAD")  # merged (before this release)
+    _version(root, "1.3.0", {**V11, "description": "documented"})
+    commit_all(root.parent, "1.3.0 over 1.1.0")
+    report = check(root, against="main")
+    assert report.exit_code() == 0, [f.message for f in report.active]
+
+
+def test_a_yank_whose_reason_is_refused_today_is_still_a_yank_on_the_base(
+    tmp_path: Path,
+) -> None:
+    # The base yanked 1.1.0 with a reason an older accord took ("TODO"): the change that
+    # writes a real one yanks nothing new, and 1.2.0 is compared with 1.0.0 as there.
+    root = _base(tmp_path)
+    _toml(root, YANK.replace("note was the wrong type for the billing export", "TODO"))
+    commit_all(root.parent, "yank 1.1.0, as an older accord allowed")
+    git(root.parent, "branch", "-f", "main", "HEAD")
+    _toml(root, YANK)
+    _version(root, "1.2.0", V12)
+    commit_all(root.parent, "a real reason, and 1.2.0 over 1.0.0")
+    report = check(root, against="main")
+    assert report.exit_code() == 0, [f.message for f in report.active]

@@ -247,3 +247,57 @@ def test_a_version_the_base_overrides_accept_still_passes(tmp_path: Path) -> Non
     _version(root, "1.1.0", COMPATIBLE)
     commit_all(root.parent, "override, compatible version")
     assert _gate(root)[:2] == (0, [])
+
+
+# A base file today's accord refuses (an older accord accepted it: a placeholder reason,
+# a key since dropped) stated nothing to the gate, so the change that repairs it could
+# also weaken the mode and publish a break. What each key states on its own still holds.
+PLACEHOLDER_LINT = (
+    'mode = "full"\n\n[lint.rules.format-unknown]\nseverity = "off"\nreason = "TODO"\n'
+)
+REFUSED = {
+    "accord-toml-placeholder-reason": (TOML, PLACEHOLDER_LINT),
+    "contract-toml-placeholder-reason": (
+        TOML + '[rules.enum-value-added]\nseverity = "error"\nreason = "TODO"\n',
+        'mode = "full"\n',
+    ),
+    "contract-toml-unknown-key": (TOML + 'labels = ["billing"]\n', 'mode = "full"\n'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_base_file_refused_today_still_states_its_mode(case: str, tmp_path: Path) -> None:
+    base_toml, base_settings = REFUSED[case]
+    root = _base(tmp_path, base_toml, base_settings)
+    (root / "accord.toml").write_text('mode = "full"\n', encoding="utf-8")
+    _toml(root, TOML + 'mode = "none"\n')
+    _version(root, "1.1.0", BREAKING)
+    commit_all(root.parent, "repair the settings, weaken and break")
+    code, rules, messages = _gate(root)
+    assert (code, rules) == (1, ["bump-insufficient"]), messages
+    assert "held on main" in messages
+
+
+def test_a_base_accord_toml_refused_today_still_states_its_removal_policy(tmp_path: Path) -> None:
+    root = _base(tmp_path, settings=PLACEHOLDER_LINT)
+    _version(root, "1.1.0", WITH_B)
+    commit_all(root.parent, "b")
+    git(root.parent, "branch", "-f", "main", "HEAD")
+    (root / "accord.toml").write_text(POLICY_OFF, encoding="utf-8")
+    _version(root, "2.0.0", V1)
+    commit_all(root.parent, "repair the settings, policy off, b removed")
+    code, rules, messages = _gate(root)
+    assert (code, rules) == (1, ["removal-not-deprecated"]), messages
+
+
+def test_an_override_whose_reason_is_refused_today_still_weighed_on_the_base(
+    tmp_path: Path,
+) -> None:
+    # The base held type-changed off (its reason a placeholder an older accord took): the
+    # change that writes a real reason keeps the rule off, so the break passes as the
+    # base would have let it.
+    root = _base(tmp_path, TOML + OFF.replace("agreed with every consumer in RFC-12", "TODO"))
+    _toml(root, TOML + OFF)
+    _version(root, "1.1.0", BREAKING)
+    commit_all(root.parent, "a real reason, and a break the override allows")
+    assert _gate(root)[:2] == (0, [])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -165,7 +166,10 @@ def explain_bump(check: VersionCheck) -> list[str]:
     return lines
 
 
-_DIFF_CACHE: dict[tuple[str, str, str, str, str], Report] = {}
+_DIFF_CACHE: dict[tuple[int, str, str, str, str, str], Report] = {}
+# Each registry's number in the verdict memo's keys (kept in the registry's memo): a
+# digest names a verdict only inside one registry, whose ``$ref`` targets it bundles.
+_REGISTRY_NUMBERS = itertools.count()
 
 
 def _diff(
@@ -179,16 +183,21 @@ def _diff(
 ) -> Report:
     """Compare two registry versions (bundled by the registry, with ``rules``, else the
     contract's rule overrides); memoised on both files' digests, the mode and the
-    overrides: versions and the versions they refer to are immutable, so equal digests
-    mean equal verdicts. With a ``cache``, verdicts are also kept on disk, keyed by
-    content digests (:mod:`accord.gate.verdicts`).
+    overrides, in one registry: its versions and the versions they refer to are
+    immutable, so equal digests mean equal verdicts there (another registry, a fork or
+    another checkout checked by the same process, may hold other bytes under a version a
+    ``$ref`` names). With a ``cache``, verdicts are also kept on disk, keyed by content
+    digests and bundles (:mod:`accord.gate.verdicts`).
     """
     from accord.compat import diff
 
     if rules is None:
         rules = registry.contract(new.contract_id).meta.rules
     overrides = repr(sorted(rules.items()))
-    key = (new.contract_id, old.digest, new.digest, mode, overrides)
+    number = registry._memo.get(_REGISTRY_NUMBERS)
+    if number is None:
+        number = registry._memo[_REGISTRY_NUMBERS] = next(_REGISTRY_NUMBERS)
+    key = (number, new.contract_id, old.digest, new.digest, mode, overrides)
     hit = _DIFF_CACHE.get(key)
     if hit is None:
         disk_key = None
@@ -840,6 +849,14 @@ def _yank_note(version: Version, yanks: _Yanks | None) -> str:
     )
 
 
+def _born_yanked(current: ContractVersion, ref: str) -> str:
+    """The words a finding adds about a version this change adds and yanks too."""
+    return (
+        f" ({current.version} is yanked in this change, which applies only once it is "
+        f"merged; it is not published on {ref}: delete it rather than yank it)"
+    )
+
+
 def _check_contract(
     registry: Registry,
     contract: Contract,
@@ -850,12 +867,13 @@ def _check_contract(
     added: frozenset[Version] = frozenset(),
     withdrawn: Withdrawn | None = None,
     yanks: _Yanks | None = None,
+    ref: str = "",
 ) -> tuple[list[VersionCheck], list[Finding]]:
     """Compare each version of ``contract`` (or only those in ``only``) with its
     previous version, and the earlier ones of its major under ``-transitive`` modes.
     For the versions this change adds (``added``): ``held``, the base commit's rules;
     ``withdrawn``, the base's expectations this change deletes or edits; ``yanks``, the
-    base's versions this change yanks."""
+    base's versions this change yanks; ``ref``: the base's ref, as findings name it."""
     checks: list[VersionCheck] = []
     findings: list[Finding] = []
     if not _gated(contract.meta) and (held is None or held.mode is None):
@@ -863,16 +881,24 @@ def _check_contract(
     policy = registry.settings.require_deprecation_before_removal
     numbers = [v.version for v in contract.versions]
     by_number = {v.version: v for v in contract.versions}
+    # A contract the base published nothing of has no consumer to give notice to: a
+    # deprecation in this change counts for its removals (its history imported whole).
+    unmerged = (ref, added) if any(v not in added for v in numbers) else None
     for current in contract.versions:
-        if current.yanked is not None or (only is not None and current.version not in only):
+        new = current.version in added
+        # A version this change adds and yanks is judged all the same: the yank applies
+        # once merged, and an exact pin still selects a yanked version.
+        skip = current.yanked is not None and not new
+        if skip or (only is not None and current.version not in only):
             continue
         removals = "" if policy else _held_removals(held, current)
-        new = current.version in added
         gone = withdrawn if new else None
         mine = yanks if new else None
         compared = _previous_versions(contract, numbers, current, mine)
         for prev in compared:
             sets = _rule_sets(contract, current, held)
+            if current.yanked is not None:
+                sets = [(m, r, note + _born_yanked(current, ref)) for m, r, note in sets]
             for position, (mode, rules, note) in enumerate(sets):
                 result = compare_versions(
                     registry,
@@ -897,6 +923,7 @@ def _check_contract(
                     yanks=mine,
                     compared=compared,
                     rules=rules,
+                    unmerged=unmerged if new else None,
                 )
                 if not result.ok:  # one bump finding per comparison: the first rules it breaks
                     break
@@ -919,6 +946,7 @@ def _version_findings(
     yanks: _Yanks | None = None,
     compared: Sequence[Version] = (),
     rules: Mapping[str, RuleOverride] | None = None,
+    unmerged: tuple[str, frozenset[Version]] | None = None,
 ) -> list[Finding]:
     """What the gate reports of one comparison of ``current`` (``by_number``: the
     contract's versions, in order): the bump, the removal policy (unless ``removals``
@@ -929,7 +957,9 @@ def _version_findings(
     that still counts for ``current`` (see :func:`_check_contract`); ``compared``: the
     versions ``current`` is compared with directly (a bump finding covers each: within
     one major, incompatible means a major bump is required); ``rules``: the rule
-    overrides ``result`` was judged under (``None``: the contract's own)."""
+    overrides ``result`` was judged under (``None``: the contract's own); ``unmerged``:
+    the base's ref and the versions this change adds, when ``current`` is one of them
+    (their ``deprecated`` marks approve none of its removals: :func:`_held_deprecations`)."""
     prev, mode = result.previous, result.mode
     yanked = _skipped(contract, yanks)
     numbers = list(by_number)
@@ -954,14 +984,17 @@ def _version_findings(
         )
     if removals is not None:
         earlier = [by_number[v] for v in numbers if v <= prev and v not in yanked]
+        added = unmerged[1] if unmerged is not None else frozenset()
+        merged = [v for v in earlier if v.version not in added]
         findings.extend(
             _finding(
                 "removal-not-deprecated",
                 f"{current.ref} removes the property at {change.instance_path or '/'} "
                 f"({change.schema_path} in {prev}) without marking it "
-                '"deprecated": true in an earlier version; deprecate it in a minor '
-                f"version first (the [deprecation] policy in accord.toml{removals})"
-                + _impact_lines((change,)),
+                '"deprecated": true in an earlier version'
+                f"{_held_deprecations(registry, earlier, unmerged, change)}; "
+                "deprecate it in a minor version first (the [deprecation] policy in "
+                f"accord.toml{removals})" + _impact_lines((change,)),
                 contract=contract.id,
                 version=str(current.version),
                 previous=str(prev),
@@ -969,7 +1002,7 @@ def _version_findings(
                 key=change.schema_path,
                 changes=(change,),
             )
-            for change in unapproved_removals(registry, result, earlier)
+            for change in unapproved_removals(registry, result, merged)
         )
     if mode.endswith("-transitive"):
         for older in earlier_same_major(numbers, current.version, yanked=yanked):
@@ -1006,6 +1039,34 @@ def _version_findings(
                 )
             )
     return findings
+
+
+def _held_deprecations(
+    registry: Registry,
+    earlier: Sequence[ContractVersion],
+    unmerged: tuple[str, frozenset[Version]] | None,
+    change: Change,
+) -> str:
+    """The words a removal finding adds when a version this change adds (``unmerged``:
+    the base's ref, those versions) marks the property deprecated: a change may
+    deprecate a property, but not to approve the removals it publishes itself. The mark
+    is the notice consumers get before the removal lands, and it gives none when both
+    land in one merge: it counts from the next change, once merged on its own."""
+    if unmerged is None:
+        return ""
+    ref, added = unmerged
+    marked = [
+        v.version
+        for v in earlier
+        if v.version in added and _deprecated(registry.bundle(v), change.schema_path)
+    ]
+    if not marked:
+        return ""
+    return (
+        f" published on {ref} ({marked[0]} marks it deprecated in this change, which counts "
+        "only once it is merged: the deprecation is the notice consumers get before the "
+        "removal)"
+    )
 
 
 @dataclass
@@ -1378,11 +1439,11 @@ def _base_meta(
 ) -> dict[str, ContractMeta]:
     """The base commit's ``contract.toml`` (its mode under the base's ``accord.toml``)
     of each contract in ``restated`` that gains a version since the base, read in one
-    ``git cat-file``. A file the base cannot parse states nothing (the base's own gate
-    refused it)."""
-    from accord.errors import AccordError
-    from accord.registry.config import DEFAULT_MODE, _sound_meta, loads_toml
-    from accord.registry.config import parse_registry_settings as settings_of
+    ``git cat-file``. A file that is not TOML states nothing (the base's own gate
+    refused it); one that today's accord refuses (an older one accepted it: a
+    placeholder reason, a key since dropped) states what each of its keys does: else
+    the change that repairs it could weaken the rules it states and break them at once."""
+    from accord.registry.config import DEFAULT_MODE, _stated_meta, _stated_settings
     from accord.registry.model import CONTRACT_FILE, SETTINGS_FILE
 
     files = {
@@ -1399,11 +1460,11 @@ def _base_meta(
     raw = tree.read(wanted)
     default = DEFAULT_MODE
     if SETTINGS_FILE in raw:
-        try:
-            default = settings_of(loads_toml(raw[SETTINGS_FILE])).mode
-        except AccordError:
+        stated = _stated_settings(raw[SETTINGS_FILE])
+        if stated is None:
             return {}
-    metas = {cid: _sound_meta(raw[file], default) for cid, file in files.items()}
+        default = stated[0]
+    metas = {cid: _stated_meta(raw[file], default) for cid, file in files.items()}
     return {cid: meta for cid, meta in metas.items() if meta is not None}
 
 
@@ -1486,18 +1547,20 @@ def _lowered_overrides(before: Mapping[str, RuleOverride], now: Mapping[str, Rul
 
 def _base_requires_deprecation(tree: GitTree) -> bool:
     """Whether the base's ``accord.toml`` requires deprecation before removal (the
-    default without one); ``False`` when it cannot be read (its own gate refused it)."""
+    default without one, and when the value there is refused today: :func:`_base_meta`);
+    ``False`` when it cannot be read or is not TOML (its own gate refused it)."""
     from accord.errors import AccordError
-    from accord.registry.config import loads_toml, parse_registry_settings
+    from accord.registry.config import _stated_settings
     from accord.registry.model import SETTINGS_FILE
 
     try:
         raw = tree.read_one(SETTINGS_FILE)
-        if raw is None:
-            return True
-        return parse_registry_settings(loads_toml(raw)).require_deprecation_before_removal
     except AccordError:
         return False
+    if raw is None:
+        return True
+    stated = _stated_settings(raw)
+    return stated is not None and stated[1]
 
 
 # The folders of consumers' expectations and of verification records: the names
@@ -1579,6 +1642,10 @@ def _published_moved(
     """What became of each version the base's lock published: its contract or its file
     deleted, the version renumbered, edited, or published again with other content.
 
+    An edit's fingerprint holds the digest of the file as edited: an ignore entry
+    approves that edit, and a later edit of the same version, once the approved one is
+    merged (the entry kept), is another finding (before, the entry approved it too).
+
     The lock is walked in its own order, and a line whose version is still there with
     the same digest costs one lookup: the report sorts every finding, and no two of
     these share a sort key (one per deleted contract, one per version otherwise).
@@ -1644,6 +1711,7 @@ def _published_moved(
                     "publish a new version",
                     file=current.file,
                     line=1,
+                    key=current.digest,  # an approval covers this content only
                     **ident,
                 )
             )
@@ -1657,6 +1725,7 @@ def _published_moved(
                     "`) and publish a new version",
                     file=current.file,
                     line=1,
+                    key=current.digest,
                     **ident,
                 )
             )
@@ -1835,6 +1904,7 @@ def _check(
             added=base.added.get(contract.id, frozenset()) if base is not None else frozenset(),
             withdrawn=base.withdrawn if base is not None else None,
             yanks=base.yanks.get(contract.id) if base is not None else None,
+            ref=against or "",
         )
         checks += found_checks
         findings += found

@@ -714,10 +714,11 @@ def parse_contract_meta(
 
 
 def _contract_meta(
-    data: Mapping[str, Any], *, file: str | None, default_mode: Mode
+    data: Mapping[str, Any], *, file: str | None, default_mode: Mode, lenient: bool = False
 ) -> tuple[ContractMeta | None, list[ConfigError]]:
     """The contract metadata (``None`` when anything is wrong) and every error in it:
-    each key is checked on its own, so one typo does not hide the next."""
+    each key is checked on its own, so one typo does not hide the next. ``lenient``:
+    the metadata anyway, from the keys that are sound (:func:`_stated_meta`)."""
     errors: list[ConfigError] = []
     keys = _Keys(data, file=file, path=())
 
@@ -764,6 +765,8 @@ def _contract_meta(
                 )
             )
             continue
+        if lenient:  # its reason refused or not: the version is yanked
+            yanked[version] = reason if isinstance(reason, str) else ""
         if not isinstance(reason, str) or not reason.strip():
             errors.append(
                 keys.error(
@@ -785,7 +788,7 @@ def _contract_meta(
                 )
             )
             continue
-        yanked[version] = reason
+        yanked.setdefault(version, reason)
     rules_table = attempt(lambda: keys.table("rules")) or {}
     rules: dict[str, RuleOverride] = {}
     for rule_id in sorted(rules_table):
@@ -795,14 +798,23 @@ def _contract_meta(
             )
         except ConfigError as exc:
             errors.append(exc)
+            body = rules_table[rule_id]
+            severity = body.get("severity") if isinstance(body, dict) else None
+            if lenient and severity in RULE_SEVERITIES:  # its reason refused: it still weighs
+                reason = body.get("reason")
+                rules[rule_id] = RuleOverride(
+                    rule=rule_id,
+                    severity=cast(RuleSeverity, severity),
+                    reason=reason if isinstance(reason, str) else "",
+                )
     errors.extend(
         keys.unknown(hint=f"; contract.toml keys are {', '.join(sorted(_CONTRACT_KEYS))}")
     )
-    if errors or owner is None or kind is None:
+    if not lenient and (errors or owner is None or kind is None):
         return None, errors
     meta = ContractMeta(
-        owner=owner,
-        kind=cast(Kind, kind),
+        owner=owner or "",
+        kind=cast(Kind, kind or "record"),
         mode=cast(Mode, mode),
         status=cast(Status, status),
         provider=provider,
@@ -811,7 +823,7 @@ def _contract_meta(
         yanked=MappingProxyType(yanked),
         rules=MappingProxyType(rules),
     )
-    return meta, []
+    return meta, errors
 
 
 def load_contract_meta(
@@ -871,6 +883,46 @@ def _sound_meta(raw: bytes, default_mode: Mode) -> ContractMeta | None:
         return None
     meta, errors = _contract_meta(data, file=None, default_mode=default_mode)
     return None if errors else meta
+
+
+def _stated_meta(raw: bytes, default_mode: Mode) -> ContractMeta | None:
+    """What a ``contract.toml`` with these bytes states, each key read on its own: a key
+    refused (a placeholder reason, an unknown key) leaves the others standing, and a
+    missing ``owner`` or ``kind`` reads as empty. The gate reads a base commit's file
+    with it: one today's accord refuses (an older one accepted it) still states the mode,
+    status and rules the base held the contract to. ``None`` when it is not TOML."""
+    meta = _sound_meta(raw, default_mode)
+    if meta is not None:
+        return meta
+    try:
+        data = loads_toml(raw)
+    except AccordError:
+        return None
+    return _contract_meta(data, file=None, default_mode=default_mode, lenient=True)[0]
+
+
+_POLICY_KEY = "require-deprecation-before-removal"
+
+
+def _stated_settings(raw: bytes) -> tuple[Mode, bool] | None:
+    """The default mode and the removal policy an ``accord.toml`` with these bytes
+    states, each read on its own as :func:`_stated_meta` reads a ``contract.toml`` (a
+    value refused reads as the default); ``None`` when it is not TOML."""
+    try:
+        data = loads_toml(raw)
+    except AccordError:
+        return None
+    try:
+        settings = parse_registry_settings(data)
+    except AccordError:
+        mode = data.get("mode")
+        table = data.get("deprecation")
+        policy = table.get(_POLICY_KEY) if isinstance(table, dict) else None
+        return (
+            cast(Mode, mode) if mode in MODES else DEFAULT_MODE,
+            policy if isinstance(policy, bool) else True,
+        )
+    return settings.mode, settings.require_deprecation_before_removal
 
 
 # -- [tool.accord] ---------------------------------------------------------------------
