@@ -112,3 +112,37 @@ def test_the_cli_refuses_a_schema_file_over_the_registrys_depth_cap(
     assert "Traceback" not in captured.err
     assert not (root / "accord.lock").exists()
     _registry_still_works(root, capsys)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        _with({"type": "object", "properties": {"\ud800": {}}}),
+        _with({"const": "a\udc00"}),
+    ],
+    ids=["key", "value"],
+)
+def test_a_lone_surrogate_is_refused_not_a_traceback(root: Path, document: Any) -> None:
+    """A Python str may hold an unpaired surrogate, which UTF-8 cannot write: publish
+    raised UnicodeEncodeError (the CLI's exit 3 for `--model`)."""
+    with pytest.raises(AccordError) as caught:
+        _publish.publish(root, CID, document)
+    assert caught.value.code == "json-lone-surrogate"
+    assert not (root / "accord.lock").exists()
+
+
+def test_publish_model_with_a_lone_surrogate_is_exit_2(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "surrogate_model.py").write_text(
+        "from pydantic import BaseModel, Field\n\n\n"
+        "class Placed(BaseModel):\n"
+        '    kind: str = Field(description="a\\udc00")\n',
+        encoding="utf-8",
+    )
+    spec = f"{tmp_path / 'surrogate_model.py'}:Placed"
+    code = main(["publish", CID, "--model", spec, "--registry", str(root)])
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    assert "json-lone-surrogate" in captured.err
+    assert not (root / "accord.lock").exists()

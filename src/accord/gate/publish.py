@@ -42,6 +42,7 @@ from accord.core.jsondoc import FORMAT_VERSION
 from accord.errors import (
     ConfigError,
     ContractNotFound,
+    DocumentError,
     LockError,
     Problem,
     SchemaError,
@@ -223,8 +224,17 @@ def check_document(
         # (the Python API, --model, import-openapi) or read under the default caps
         # (--schema) was written and locked over this registry's caps, and the
         # registry stopped loading (json-too-deep, json-too-large).
+        try:
+            raw = _canonical(document).encode("utf-8")
+        except UnicodeEncodeError:
+            # A str of the API or a model may hold one; no JSON text can write it.
+            raise DocumentError(
+                "the document holds an unpaired UTF-16 surrogate, which no UTF-8 file can hold",
+                code="json-lone-surrogate",
+                file=file,
+            ) from None
         _jsondoc.loads(
-            _canonical(document).encode("utf-8"),
+            raw,
             file=file,
             max_bytes=settings.max_file_bytes,
             max_depth=settings.max_depth,
@@ -406,7 +416,8 @@ def publish(
         ContractNotFound: no such contract.
         SchemaError: the document is not a schema accord accepts.
         DocumentError: written, the document would be over the registry's
-            ``max-file-bytes`` or ``max-depth`` (``json-too-large``, ``json-too-deep``).
+            ``max-file-bytes`` or ``max-depth`` (``json-too-large``, ``json-too-deep``),
+            or it holds an unpaired surrogate (``json-lone-surrogate``).
         UsageError: the contract is retired, or ``version`` is not above every
             published version of its major line's predecessor.
         LockError: ``lock-busy``: another publisher holds the lock file too long, or a
