@@ -91,7 +91,7 @@ def test_an_export_of_a_consumer_with_no_interaction_is_refused(
     code = main([*argv, "--consumer", "billing"])
     captured = capsys.readouterr()
     assert code == 2, captured
-    assert "expectations-none" in captured.err
+    assert "consumer-unknown" in captured.err
     assert "billing" in captured.err
     assert not out.exists() or not any(out.iterdir())
     assert main(argv) == 0  # web's interaction is exported
