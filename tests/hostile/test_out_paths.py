@@ -63,6 +63,16 @@ def test_bad_out_is_exit_2(
 
 
 def test_good_out_still_works(tmp_path: Path, registry: Path) -> None:
+    from accord.consumers import Expectation
+
+    # An export of no interaction is expectations-none (exit 2): give it one.
+    (
+        Expectation("billing", version="1.0.0", name="things", provider="things-service")
+        .upon_receiving("get thing 1")
+        .with_request("GET", "/things/1")
+        .will_respond_with(200)
+        .write(registry)
+    )
     assert main(["codegen", "--registry", str(registry), "--out", str(tmp_path / "a/b")]) == 0
     package = ["package", "--no-models", "--registry", str(registry)]
     assert main([*package, "--out", str(tmp_path / "d")]) == 0

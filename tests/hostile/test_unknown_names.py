@@ -229,3 +229,24 @@ def test_a_known_provider_without_expectations_passes_only_when_allowed(
     assert "error[provider-unknown]" in capsys.readouterr().err
     assert run(root, "verify", "--static", "--allow-no-expectations") == 2
     assert "apply to --provider" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "--static", "--consumer", "ghost"],
+        ["pact", "export", "--consumer", "ghost"],
+    ],
+    ids=["verify-static", "pact-export"],
+)
+def test_a_consumer_whose_files_expect_nothing_is_refused(
+    root: Path, tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An expectation file of no interaction (``Expectation(...).write()`` with none
+    recorded): ``verify --static --consumer ghost`` said "0 proven" and exited 0."""
+    Expectation("ghost", version="1.0.0", name="users", provider="users-service").write(root)
+    out = ["--out", str(tmp_path / "pacts")] if argv[0] == "pact" else []
+    assert run(root, *argv, *out) == 2
+    captured = capsys.readouterr()
+    assert "consumer-unknown" in captured.err
+    assert "ghost" in captured.err

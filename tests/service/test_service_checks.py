@@ -539,3 +539,24 @@ def test_exclude_none_transform() -> None:
         "properties": {"a": {"type": "string"}, "b": {"type": "integer"}, "d": {"type": "string"}},
         "required": ["d"],
     }
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param("", id="nothing-declared"),
+        pytest.param('generated = "empty_models"\n', id="a-generated-package-of-no-model"),
+    ],
+)
+def test_a_manifest_that_checks_nothing_is_refused(tmp_path: Path, extra: str) -> None:
+    # produces = [] and consumes = []: the boot check passed, having checked nothing.
+    empty = tmp_path / "empty_models"
+    empty.mkdir()
+    # What `accord codegen` writes for a registry of no published version.
+    (empty / "__init__.py").write_text("MODELS = {}\nDIGESTS = {}\n", encoding="utf-8")
+    pyproject = _service_project(tmp_path, "", "", extra)
+    with pytest.raises(ConfigError) as info:
+        check_service(pyproject)
+    assert info.value.code == "config-missing-key"
+    assert info.value.file == str(pyproject)
+    assert "checks nothing" in str(info.value)

@@ -243,6 +243,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     from accord.consumers._pact import export_pacts
     from accord.core.jsondoc import atomic_write, check_out_dir, make_out_dir
     from accord.core.text import TerminalSafeWriter
+    from accord.errors import UsageError
     from accord.provider._interactions import provider_of
 
     check_out_dir(args.out)
@@ -250,6 +251,15 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     files = [
         ef for ef in discover(registry.root, consumer=args.consumer) if ef.doc.get("interactions")
     ]
+    if not files:
+        # Nothing exported is no success: the step publishing the Pact files to a
+        # broker would publish none, and the broker would answer for no pact.
+        whose = f"of consumer {args.consumer!r} " if args.consumer else ""
+        raise UsageError(
+            f"no expectation file {whose}in {registry.root} holds an interaction: "
+            "nothing to export",
+            code="expectations-none",
+        )
     by_doc = {id(ef.doc): ef for ef in files}
     pacts = export_pacts(
         [(ef.file, ef.doc) for ef in files],

@@ -368,7 +368,8 @@ def of_consumer(files: Sequence[ExpectationFile], consumer: str | None) -> list[
     """The expectation files of ``consumer`` (all of them when None).
 
     A consumer filter that matches nothing is a typo, not "nothing to check": it would
-    verify or export nothing and succeed.
+    verify or export nothing and succeed. So is one whose files expect nothing (no
+    interaction, no ``reads``).
 
     Raises:
         UsageError: ``consumer-unknown``, naming the closest consumer that has files.
@@ -384,6 +385,15 @@ def of_consumer(files: Sequence[ExpectationFile], consumer: str | None) -> list[
             consumer, (ef.consumer for ef in files), none="no consumer has expectations"
         )
         raise UsageError(f"unknown consumer {consumer!r}{hint}", code="consumer-unknown")
+    if not any(ef.doc.get("interactions") or ef.doc.get("reads") for ef in mine):
+        # Files expecting nothing (written with nothing recorded) select nothing either.
+        from accord.errors import UsageError
+
+        raise UsageError(
+            f"unknown consumer {consumer!r}: its expectation files "
+            f"({', '.join(ef.file for ef in mine)}) hold no interaction and no reads",
+            code="consumer-unknown",
+        )
     return mine
 
 

@@ -928,8 +928,9 @@ def import_pact(
     broker states (``pb:consumer-version``).
 
     Raises:
-        DocumentError: ``pact-unmapped`` (with ``require_contract``: every unbound
-            body is listed), ``pact-unsupported-matcher``, ``pact-bad-rule``,
+        DocumentError: ``pact-empty`` (no interaction, no message), ``pact-unmapped``
+            (with ``require_contract``: every unbound body is listed),
+            ``pact-unsupported-matcher``, ``pact-bad-rule``,
             ``pact-invalid``, ``pact-unsupported-body`` (a body that is not JSON).
     """
     from accord.registry.names import slugify
@@ -982,6 +983,14 @@ def import_pact(
             continue
         verbatim = False
         interactions.append(_message(msg, spec, binder, file))
+    if not interactions:
+        # An expectation of nothing is verified by every provider: importing it would
+        # report success on nothing (accord's own export never writes one).
+        raise DocumentError(
+            "the Pact file holds no interactions (and no messages): nothing to import",
+            code="pact-empty",
+            file=file,
+        )
     if binder.unmapped and require_contract:
         listed = "; ".join(binder.unmapped)
         raise DocumentError(

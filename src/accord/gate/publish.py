@@ -42,6 +42,7 @@ from accord.core.jsondoc import FORMAT_VERSION
 from accord.errors import (
     ConfigError,
     ContractNotFound,
+    DocumentError,
     LockError,
     Problem,
     SchemaError,
@@ -208,7 +209,9 @@ def check_document(
 ) -> tuple[Problem, ...]:
     """Refuse a document ``publish`` would refuse (limits first: they bound the rest),
     judged as lint judges a version file: under ``settings``' ``[lint.rules]`` when given
-    (a rule raised to an error refuses, one switched off is not reported).
+    (a rule raised to an error refuses, one switched off is not reported), and read back
+    as the registry reads the file written, under ``settings``' ``max-file-bytes`` and
+    ``max-depth``.
 
     Returns:
         The warnings (``schema-dialect-upgrade``, ``format-unknown``, ...).
@@ -216,6 +219,26 @@ def check_document(
     from accord.validation.budget import check_limits
     from accord.validation.dialect import check_schema
 
+    if settings is not None:
+        # Read back as every load reads the file written: a document given as a value
+        # (the Python API, --model, import-openapi) or read under the default caps
+        # (--schema) was written and locked over this registry's caps, and the
+        # registry stopped loading (json-too-deep, json-too-large).
+        try:
+            raw = _canonical(document).encode("utf-8")
+        except UnicodeEncodeError:
+            # A str of the API or a model may hold one; no JSON text can write it.
+            raise DocumentError(
+                "the document holds an unpaired UTF-16 surrogate, which no UTF-8 file can hold",
+                code="json-lone-surrogate",
+                file=file,
+            ) from None
+        _jsondoc.loads(
+            raw,
+            file=file,
+            max_bytes=settings.max_file_bytes,
+            max_depth=settings.max_depth,
+        )
     check_limits(document, limits, file=file)
     problems = check_schema(document, file=file)
     if settings is not None:
@@ -392,6 +415,9 @@ def publish(
         RegistryError: the registry does not load.
         ContractNotFound: no such contract.
         SchemaError: the document is not a schema accord accepts.
+        DocumentError: written, the document would be over the registry's
+            ``max-file-bytes`` or ``max-depth`` (``json-too-large``, ``json-too-deep``),
+            or it holds an unpaired surrogate (``json-lone-surrogate``).
         UsageError: the contract is retired, or ``version`` is not above every
             published version of its major line's predecessor.
         LockError: ``lock-busy``: another publisher holds the lock file too long, or a

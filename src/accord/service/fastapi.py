@@ -97,7 +97,7 @@ _NO_CONTENT = frozenset({204, 205, 304})
 def _route_contract(key: str, value: object) -> RouteContract:
     """The route's contracts, or ``UsageError`` for a shape that cannot be read: a
     response keyed by something no response has as its status would silently never be
-    checked (``True`` is the int 1 to Python)."""
+    checked (``True`` is the int 1 to Python), as would a route of no contract."""
     if isinstance(value, str):
         return RouteContract(request=value)
     if isinstance(value, RouteContract):
@@ -115,6 +115,13 @@ def _route_contract(key: str, value: object) -> RouteContract:
         raise UsageError(
             f"route {key!r}: expected a reference, a RouteContract or a dict with "
             f"'request'/'response' keys, not {type(value).__name__}",
+            code="usage",
+        )
+    if spec.request is None and not spec.response:
+        # A route of no contract reads as validated and never is.
+        raise UsageError(
+            f"route {key!r} names no contract (no 'request', no 'response' status): "
+            "nothing on it would be checked; give it one, or leave the route out",
             code="usage",
         )
     response = spec.response
@@ -289,6 +296,12 @@ class ContractMiddleware:
                 raise UsageError(
                     "routes must map 'METHOD /path/template' to contracts, "
                     f"not {type(routes).__name__}",
+                    code="usage",
+                )
+            if not routes:
+                raise UsageError(
+                    "routes is empty: the middleware would check no request or response "
+                    "against any contract (no contract); map 'METHOD /path/template' to one",
                     code="usage",
                 )
             for key, value in routes.items():

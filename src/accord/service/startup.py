@@ -1529,7 +1529,8 @@ def check_service(
     Raises:
         ContractMismatch: the first failure, with ``mismatches`` listing every one and a
             message naming each.
-        ConfigError: the manifest is missing or invalid.
+        ConfigError: the manifest is missing or invalid, or checks nothing (no
+            ``produces`` or ``consumes`` entry, and no generated model).
         UsageError: a model or generated package does not import.
     """
     from accord.gate.publish import load_model
@@ -1586,6 +1587,21 @@ def check_service(
             model=first.model,
             findings=first.findings,
             mismatches=failures,
+        )
+    if not checks and not generated:
+        # Passing here would tell the service it conforms, having checked nothing (as
+        # `verify --provider` with no expectations is provider-no-expectations).
+        held = (
+            f", and its generated package ({', '.join(manifest.generated)}) holds no model"
+            if manifest.generated
+            else ""
+        )
+        raise ConfigError(
+            f"{manifest.name or manifest.source}: the service manifest checks nothing: it "
+            f"lists no produces or consumes entry{held}; declare what the service "
+            "produces and consumes (docs/service.md)",
+            code="config-missing-key",
+            file=str(manifest.source),
         )
     from accord.registry.discovery import registry_source
 
