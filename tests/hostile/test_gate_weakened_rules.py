@@ -301,3 +301,62 @@ def test_an_override_whose_reason_is_refused_today_still_weighed_on_the_base(
     _version(root, "1.1.0", BREAKING)
     commit_all(root.parent, "a real reason, and a break the override allows")
     assert _gate(root)[:2] == (0, [])
+
+
+# A base file the base's own gate refused (not UTF-8, not TOML, nested past the parser)
+# held the contract to nothing: the change repairing it could weaken the rules and break
+# them at once. Such a file states the defaults: a contract.toml, the registry's mode; an
+# accord.toml, mode full and the removal policy on.
+UNREADABLE = {
+    "not-utf8": b"\xff\xfe owner = 1",
+    "not-toml": b"owner = = 'team'\n",
+    "nested-past-the-parser": b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNREADABLE))
+def test_an_unreadable_base_contract_toml_holds_the_default_mode(case: str, tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    (root / "orders" / "placed" / "contract.toml").write_bytes(UNREADABLE[case])
+    commit_all(root.parent, "a broken contract.toml on the base")
+    git(root.parent, "checkout", "-q", "main")
+    git(root.parent, "merge", "-q", "--ff-only", "pr")
+    git(root.parent, "checkout", "-q", "-b", "pr2")
+    _toml(root, TOML + 'mode = "none"\n')
+    _version(root, "1.1.0", BREAKING)
+    commit_all(root.parent, "repair, weaken and break")
+    code, rules, messages = _gate(root)
+    assert (code, rules) == (1, ["bump-insufficient"]), messages
+    assert "mode full" in messages
+    assert "on main" in messages
+
+
+@pytest.mark.parametrize("case", sorted(UNREADABLE))
+def test_an_unreadable_base_accord_toml_holds_the_defaults(case: str, tmp_path: Path) -> None:
+    root = _base(tmp_path, settings='mode = "none"\n')
+    (root / "accord.toml").write_bytes(UNREADABLE[case])
+    commit_all(root.parent, "a broken accord.toml on the base")
+    git(root.parent, "checkout", "-q", "main")
+    git(root.parent, "merge", "-q", "--ff-only", "pr")
+    git(root.parent, "checkout", "-q", "-b", "pr2")
+    (root / "accord.toml").write_text('mode = "none"\n', encoding="utf-8")
+    _version(root, "1.1.0", BREAKING)
+    commit_all(root.parent, "repair as none and break")
+    code, rules, messages = _gate(root)
+    assert (code, rules) == (1, ["bump-insufficient"]), messages
+    assert "mode full" in messages
+
+
+def test_an_unreadable_base_accord_toml_holds_the_removal_policy(tmp_path: Path) -> None:
+    root = _base(tmp_path)
+    _version(root, "1.1.0", WITH_B)
+    (root / "accord.toml").write_bytes(UNREADABLE["not-toml"])
+    commit_all(root.parent, "b, and a broken accord.toml")
+    git(root.parent, "checkout", "-q", "main")
+    git(root.parent, "merge", "-q", "--ff-only", "pr")
+    git(root.parent, "checkout", "-q", "-b", "pr2")
+    (root / "accord.toml").write_text(POLICY_OFF, encoding="utf-8")
+    _version(root, "2.0.0", V1)
+    commit_all(root.parent, "repair with the policy off, b removed")
+    code, rules, messages = _gate(root)
+    assert (code, rules) == (1, ["removal-not-deprecated"]), messages

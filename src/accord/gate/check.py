@@ -1439,10 +1439,10 @@ def _base_meta(
 ) -> dict[str, ContractMeta]:
     """The base commit's ``contract.toml`` (its mode under the base's ``accord.toml``)
     of each contract in ``restated`` that gains a version since the base, read in one
-    ``git cat-file``. A file that is not TOML states nothing (the base's own gate
-    refused it); one that today's accord refuses (an older one accepted it: a
-    placeholder reason, a key since dropped) states what each of its keys does: else
-    the change that repairs it could weaken the rules it states and break them at once."""
+    ``git cat-file``. One that today's accord refuses (an older one accepted it: a
+    placeholder reason, a key since dropped) states what each of its keys does, and one
+    that is not TOML (the base's own gate refused it) the defaults: else the change that
+    repairs it could weaken the rules it states and break them at once."""
     from accord.registry.config import DEFAULT_MODE, _stated_meta, _stated_settings
     from accord.registry.model import CONTRACT_FILE, SETTINGS_FILE
 
@@ -1458,14 +1458,8 @@ def _base_meta(
     if SETTINGS_FILE in tree.blobs:
         wanted.append(SETTINGS_FILE)
     raw = tree.read(wanted)
-    default = DEFAULT_MODE
-    if SETTINGS_FILE in raw:
-        stated = _stated_settings(raw[SETTINGS_FILE])
-        if stated is None:
-            return {}
-        default = stated[0]
-    metas = {cid: _stated_meta(raw[file], default) for cid, file in files.items()}
-    return {cid: meta for cid, meta in metas.items() if meta is not None}
+    default = _stated_settings(raw[SETTINGS_FILE])[0] if SETTINGS_FILE in raw else DEFAULT_MODE
+    return {cid: _stated_meta(raw[file], default) for cid, file in files.items()}
 
 
 def _yanked_here(
@@ -1547,8 +1541,8 @@ def _lowered_overrides(before: Mapping[str, RuleOverride], now: Mapping[str, Rul
 
 def _base_requires_deprecation(tree: GitTree) -> bool:
     """Whether the base's ``accord.toml`` requires deprecation before removal (the
-    default without one, and when the value there is refused today: :func:`_base_meta`);
-    ``False`` when it cannot be read or is not TOML (its own gate refused it)."""
+    default without one, and when the value there is refused today or the file cannot
+    be read or is not TOML, which its own gate refused: :func:`_base_meta`)."""
     from accord.errors import AccordError
     from accord.registry.config import _stated_settings
     from accord.registry.model import SETTINGS_FILE
@@ -1556,11 +1550,8 @@ def _base_requires_deprecation(tree: GitTree) -> bool:
     try:
         raw = tree.read_one(SETTINGS_FILE)
     except AccordError:
-        return False
-    if raw is None:
         return True
-    stated = _stated_settings(raw)
-    return stated is not None and stated[1]
+    return True if raw is None else _stated_settings(raw)[1]
 
 
 # The folders of consumers' expectations and of verification records: the names

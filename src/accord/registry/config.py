@@ -885,33 +885,38 @@ def _sound_meta(raw: bytes, default_mode: Mode) -> ContractMeta | None:
     return None if errors else meta
 
 
-def _stated_meta(raw: bytes, default_mode: Mode) -> ContractMeta | None:
+def _stated_meta(raw: bytes, default_mode: Mode) -> ContractMeta:
     """What a ``contract.toml`` with these bytes states, each key read on its own: a key
     refused (a placeholder reason, an unknown key) leaves the others standing, and a
     missing ``owner`` or ``kind`` reads as empty. The gate reads a base commit's file
     with it: one today's accord refuses (an older one accepted it) still states the mode,
-    status and rules the base held the contract to. ``None`` when it is not TOML."""
+    status and rules the base held the contract to. One that is not TOML (not UTF-8,
+    malformed, nested past the parser) states the defaults: ``default_mode``, stable, no
+    override (what a contract stating nothing is held to)."""
     meta = _sound_meta(raw, default_mode)
     if meta is not None:
         return meta
     try:
         data = loads_toml(raw)
     except AccordError:
-        return None
-    return _contract_meta(data, file=None, default_mode=default_mode, lenient=True)[0]
+        data = {}
+    meta = _contract_meta(data, file=None, default_mode=default_mode, lenient=True)[0]
+    assert meta is not None  # lenient: always some metadata
+    return meta
 
 
 _POLICY_KEY = "require-deprecation-before-removal"
 
 
-def _stated_settings(raw: bytes) -> tuple[Mode, bool] | None:
+def _stated_settings(raw: bytes) -> tuple[Mode, bool]:
     """The default mode and the removal policy an ``accord.toml`` with these bytes
     states, each read on its own as :func:`_stated_meta` reads a ``contract.toml`` (a
-    value refused reads as the default); ``None`` when it is not TOML."""
+    value refused reads as the default); the defaults (mode full, the policy on) when it
+    is not TOML."""
     try:
         data = loads_toml(raw)
     except AccordError:
-        return None
+        return DEFAULT_MODE, True
     try:
         settings = parse_registry_settings(data)
     except AccordError:
