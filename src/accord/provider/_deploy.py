@@ -26,7 +26,9 @@ result applies to every consumer version with identical content; the newest matc
 result counts), ``failed``, ``missing`` (no such result), ``stale`` (the result passed
 against a contract version no range serves any more: yanked since, a draft, or gone)
 or ``unknown`` (which expectations that consumer version holds is not known).
-Safe only when every pair is verified and SERVICE@VERSION is a known version.
+Safe only when every pair is verified, SERVICE@VERSION is a known version and every
+provider it expects something of runs in ENV (a consumer deployed before its provider
+would call nothing verified; a provider with no consumer in ENV is safe).
 
 Which expectations a consumer version holds: the expectation files whose
 ``consumer.version`` is that version (a file without a version stands for every version
@@ -641,10 +643,11 @@ def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> De
     # SERVICE as a consumer: every provider version live in ENV.
     mine = _expectations_of(service, version, None, files, recorded)
     is_consumer = any(h.consumer == service for h, _ in files + recorded)
+    absent: list[str] = []  # providers it calls that run nowhere in ENV: not safe
     for h in mine:
         live = environment.live(h.provider)
         if not live:
-            notes.append(f"{h.provider} (a provider of {service}) runs nowhere in {env}")
+            absent.append(h.provider)
         for pv in live:
             status, when, why = _status(registry, by_version, h, pv)
             rows.append(
@@ -670,6 +673,15 @@ def can_i_deploy(registry: Registry, service: str, version: str, env: str) -> De
     reasons: list[str] = []
     if is_consumer and not mine:
         reasons.append(f"the expectations of {service} {version} are not known")
+    # Deployed there, it would call (or wait for) a provider nothing verified it against
+    # in ENV, or none at all: not safe, as the Pact Broker says ("no version is currently
+    # recorded as deployed/released in this environment").
+    reasons.extend(
+        f"{provider} (a provider of {service}) runs nowhere in {env}: no version of it is "
+        f"recorded as deployed or released there, so nothing verified what {service} "
+        f"{version} expects of it in {env} (deploy {provider} first)"
+        for provider in dict.fromkeys(absent)
+    )
     # Left out of the matrix, which pairs a consumer with the providers it names, such an
     # interaction would never count: nothing verifies it, so it is not safe.
     reasons.extend(
