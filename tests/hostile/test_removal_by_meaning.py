@@ -134,6 +134,38 @@ def test_what_the_plain_test_calls_satisfiable_has_a_value_the_reference_accepts
     assert passed > 100
 
 
+def test_the_plain_test_counts_the_bounds_as_the_set_intersections_do() -> None:
+    # The bounds are counted key by key (a wide object asks for every key): the same
+    # answer as the intersections with the bound sets, on random plain schemas and on
+    # the ones with two bounds of a kind.
+    from accord.compat import _closure
+
+    def by_sets(schema: Any) -> bool:
+        keys = schema.keys()
+        if not keys <= _closure._PLAIN:
+            return _closure._plainly_satisfiable(schema)  # the enum/const branch, unchanged
+        kind = schema.get("type", "null")
+        if type(kind) is not str and not (isinstance(kind, list) and kind):
+            return False
+        return len(keys & _closure._STRING_BOUNDS) <= 1 and len(keys & _closure._NUMBER_BOUNDS) <= 1
+
+    schemas = _plain_schemas(400)
+    schemas += [
+        {"minLength": 1, "maxLength": 2},
+        {"type": "string", "maxLength": 2, "format": "email"},
+        {"minimum": 0, "maximum": 1, "title": "t"},
+        {"type": "number", "multipleOf": 2, "exclusiveMaximum": 3},
+        {"maxLength": 1, "maximum": 1},
+        {"type": ["string", "null"], "minLength": 0, "exclusiveMinimum": 0},
+        {"type": [], "maxLength": 1},
+        {},
+    ]
+    answers = [_closure._plainly_satisfiable(s) for s in schemas]
+    assert answers == [by_sets(s) for s in schemas]
+    assert True in answers
+    assert False in answers
+
+
 OBJECT_FORBIDS_B = {
     "not-required": {"not": {"required": ["b"]}},
     "max-properties": {"required": ["a"], "maxProperties": 1},
