@@ -58,6 +58,15 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         _object({"v": {"type": "integer", "maximum": 2**53 + 1}}),
         [{"v": 2**53 + 2}, {"v": 2**53 + 1}],
     ),
+    # a float field reads an integer as the float it rounds to: 2**53 + 1 is 2**53
+    "number-bound-at-2-53": (
+        _object({"v": {"type": "number", "maximum": 2**53}}),
+        [{"v": 2**53 + 1}, {"v": 2**53}, {"v": 2**53 - 1}],
+    ),
+    "number-float-bound": (
+        _object({"v": {"type": ["number", "null"], "minimum": -1e20}}),
+        [{"v": -(10**20) - 1}, {"v": -1e20}, {"v": None}],
+    ),
     "untyped-maximum": (_object({"v": {"maximum": 5}}), [{"v": 6}, {"v": "x"}]),
     "untyped-length": (_object({"v": {"minLength": 2}}), [{"v": "a"}, {"v": 1}]),
     "untyped-pattern": (_object({"v": {"pattern": "^[a-c]+$"}}), [{"v": "!!"}, {"v": 1}]),

@@ -332,9 +332,13 @@ def _nullable_list(kind: list[Any]) -> bool:
 
 
 def _exact_bound(value: Any) -> bool:
+    """Whether the model compares ``value`` as the reference does: a number field reads
+    an integer payload as the float it rounds to, so from 2**53 on (an integer or a
+    float bound) a payload past the bound may round onto it (``2**53 + 1`` passed
+    ``maximum: 2**53``, ``-(10**20) - 1`` passed ``minimum: -1e20``)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False  # a Decimal the loader kept exact, or not a number
-    return not isinstance(value, int) or abs(value) <= _FLOAT_EXACT
+    return abs(value) < _FLOAT_EXACT
 
 
 def _literal_gap(values: Any) -> str | None:
