@@ -583,6 +583,8 @@ class _Walker:
             out.pop(key, None)
         if kinds is not None and "array" not in kinds:
             out.pop("items", None)
+        if out.get("additionalProperties") is False and not out.get("properties"):
+            self.closed_empty(out, at, root=root)
         if "$ref" in out and not _REF_SIBLINGS_KEPT.issuperset(out):
             # The generator merges the referenced schema and the keywords beside it into
             # one model, as it merges allOf branches: a sibling "type" replaced the
@@ -696,6 +698,24 @@ class _Walker:
             self.gaps.add(("additionalProperties", "beside no object type or properties"))
         if "properties" in out or "items" in out:
             out["type"] = list(_EVERY_TYPE)
+
+    def closed_empty(self, out: dict[str, Any], at: _At, *, root: bool) -> None:
+        """Keep ``additionalProperties: false`` beside no properties where the model holds
+        the object empty, or drop and list it.
+
+        The generator types such an object ``dict[str, Any]``: held empty
+        (``max_length=0``) as a property's own type, a model refusing other keys at the
+        root or under ``$defs``, but in ``items``, a branch or a ``type`` list any keys
+        passed (``{"a": 1}`` in ``{"type": "array", "items": {"type": "object",
+        "additionalProperties": false}}``)."""
+        named = at is not None and at[0] is not None and at[0][1] in _SUBSCHEMA_MAPS
+        if out.get("type") == "object" and (root or named):
+            return
+        del out["additionalProperties"]
+        self.gaps.add(("additionalProperties", "false beside no properties (any key accepted)"))
+        if at is not None and at[0] is not None and at[0][1] in _SUBSCHEMA_LISTS:
+            # the reference reports the choice (or allOf) as failing, not the branch's key
+            self.gaps.add((at[0][1], "a branch closed with no properties (any key accepted)"))
 
     @staticmethod
     def portable(pattern: Any) -> bool:
