@@ -84,6 +84,26 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         _object({"v": {"type": "object", "properties": {}, "additionalProperties": False}}),
         [{"v": {"a": 1}}, {"v": {}}],
     ),
+    # a $defs entry the generator names like the root model took the root's class name:
+    # MODEL was the definition's model ({"n": 1} passed, a string for the root)
+    "def-named-like-the-root": (
+        {
+            "$schema": DRAFT_2020_12,
+            "$defs": {
+                "def_named_like_the_root": {
+                    "type": "object",
+                    "properties": {"n": {"type": "integer"}},
+                    "additionalProperties": False,
+                }
+            },
+            "type": "object",
+            "properties": {
+                "n": {"type": "string"},
+                "t": {"$ref": "#/$defs/def_named_like_the_root"},
+            },
+        },
+        [{"n": 1}, {"n": "s", "t": {"n": 1}}, {"t": {"n": "s"}}, {"t": {"m": 1}}],
+    ),
     # a float field reads an integer as the float it rounds to: 2**53 + 1 is 2**53
     "number-bound-at-2-53": (
         _object({"v": {"type": "number", "maximum": 2**53}}),

@@ -722,8 +722,11 @@ class _Walker:
         return isinstance(pattern, str) and _portable_pattern(pattern)
 
 
-def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
-    """Check and prune a bundled schema for the generator.
+def prepare(
+    bundle: Mapping[str, Any], *, file: str | None = None, root_class: str | None = None
+) -> Prepared:
+    """Check and prune a bundled schema for the generator (``root_class``: the name the
+    root model must have, which no ``$defs`` entry may take, see :func:`_rename_defs`).
 
     Raises:
         SchemaError: ``codegen-unsafe-key`` or ``codegen-dangling-ref``, with the pointer
@@ -759,7 +762,7 @@ def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
         ):
             target["additionalProperties"] = True
             walker.gaps.add(("additionalProperties", "the schema of keys not in properties"))
-    _rename_defs(pruned)
+    _rename_defs(pruned, root_class)
     attrs = {name: field_attr(name) for name in sorted(walker.names)}  # once per name
     aliases = {name: attr for name, attr in attrs.items() if attr != name}
     return Prepared(schema=pruned, gaps=tuple(sorted(walker.gaps)), aliases=aliases)
@@ -769,18 +772,29 @@ _SIMPLE_DEF = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,80}")
 _EMBEDDED = re.compile(r"accord~([a-z0-9-]+)\.([a-z0-9-]+)@(.+)")
 
 
-def _rename_defs(schema: dict[str, Any]) -> None:
+def _class_key(name: str) -> str:
+    """What the generator's class name for ``name`` is told apart by (at most)."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _rename_defs(schema: dict[str, Any], root_class: str | None = None) -> None:
     """Give top-level ``$defs`` keys names the generator turns into clean class names.
 
     Bundles embed other contracts as ``accord~common.money@1.0.0``; the generator reads
     the dot as a module path and the ``~`` escapes badly. Other odd keys become
-    ``D<hex>``. Every ``$ref`` into a renamed key is rewritten.
+    ``D<hex>``, and so does a key the generator would name like the root model
+    (``order_placed`` in ``orders.order-placed``): it gave the definition the root's
+    class name and the root another, so ``MODEL`` was the definition's model. Every
+    ``$ref`` into a renamed key is rewritten.
     """
     defs = schema.get("$defs")
     if not isinstance(defs, dict):
         return
+    reserved = _class_key(root_class) if root_class is not None else None
     renames: dict[str, str] = {}
-    taken = {key for key in defs if _SIMPLE_DEF.fullmatch(key)}
+    taken = {
+        key for key in defs if _SIMPLE_DEF.fullmatch(key) and _class_key(key) != reserved
+    }
     for key in defs:
         if key in taken:
             continue
@@ -788,7 +802,11 @@ def _rename_defs(schema: dict[str, Any]) -> None:
         if match := _EMBEDDED.fullmatch(key):
             namespace, name, version = match.groups()
             candidate = f"{namespace}-{name}-{version_ident(version)}"
-            if candidate not in taken and _SIMPLE_DEF.fullmatch(candidate):
+            if (
+                candidate not in taken
+                and _SIMPLE_DEF.fullmatch(candidate)
+                and _class_key(candidate) != reserved
+            ):
                 new = candidate
         taken.add(new)
         renames[key] = new

@@ -393,8 +393,8 @@ def render_version(
     """
     _ensure_generator()
     ref = f"{contract_id}@{version}"
-    prepared = prepare(bundle, file=source)
     root_class = class_name(name)
+    prepared = prepare(bundle, file=source, root_class=root_class)
     output = _generate(prepared, root_class, file=source)
     try:
         body = _body(_double_quotes(output, file=source))
