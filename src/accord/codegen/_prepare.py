@@ -792,9 +792,7 @@ def _rename_defs(schema: dict[str, Any], root_class: str | None = None) -> None:
         return
     reserved = _class_key(root_class) if root_class is not None else None
     renames: dict[str, str] = {}
-    taken = {
-        key for key in defs if _SIMPLE_DEF.fullmatch(key) and _class_key(key) != reserved
-    }
+    taken = {key for key in defs if _SIMPLE_DEF.fullmatch(key) and _class_key(key) != reserved}
     for key in defs:
         if key in taken:
             continue
