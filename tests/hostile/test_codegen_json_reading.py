@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from _registry_builders import DRAFT_2020_12, publish
+from accord import validator
 from accord.codegen import generate_package
 from accord.core.jsondoc import loads
-from accord.errors import AccordError
+from accord.errors import AccordError, ContractViolation
 from accord.registry.model import Registry
 
 PACKAGE = "hostile_json_reading"
@@ -29,6 +30,7 @@ SCHEMA = {
     "properties": {
         "v": {"type": ["number", "null"], "exclusiveMaximum": 5},
         "w": {"type": "number"},
+        "m": {"type": "number", "minimum": 0},
     },
 }
 
@@ -63,3 +65,20 @@ def test_the_docstring_lists_what_model_validate_json_reads_more_loosely(
     assert "NaN" in doc
     assert "Infinity" in doc
     assert "duplicate keys" in doc
+
+
+@pytest.mark.parametrize("text", ['{"m": -1e-400}', '{"m": -0.00000000000000000000000001e-400}'])
+def test_the_docstring_says_model_validate_json_rounds_numbers(
+    tmp_path: Path,
+    module,
+    text: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """pydantic reads a decimal no float holds as the float it rounds to and compares
+    that: ``-1e-400`` is read as ``-0.0`` and passes ``minimum: 0``, which accord (reading
+    the number exactly) refuses. Before, no docstring said so."""
+    registry = Registry.load(tmp_path / "contracts")
+    with pytest.raises(ContractViolation):
+        validator("hostile.reading@1.0.0", registry=registry).validate_json(text)
+    module.MODEL.model_validate_json(text)  # the model: accepted
+    doc = " ".join((module.__doc__ or "").split())
+    assert "the float it rounds to" in doc

@@ -58,6 +58,61 @@ CASES: dict[str, tuple[dict[str, Any], list[Any]]] = {
         _object({"v": {"type": "integer", "maximum": 2**53 + 1}}),
         [{"v": 2**53 + 2}, {"v": 2**53 + 1}],
     ),
+    # an object closed with no properties: the generator types it dict[str, Any] and
+    # holds it empty (max_length=0) only as a property's own type
+    "closed-empty-in-items": (
+        _object(
+            {"v": {"type": "array", "items": {"type": "object", "additionalProperties": False}}}
+        ),
+        [{"v": [{"a": 1}]}, {"v": [{}]}],
+    ),
+    "closed-empty-nullable": (
+        _object({"v": {"type": ["object", "null"], "additionalProperties": False}}),
+        [{"v": {"a": 1}}, {"v": {}}, {"v": None}],
+    ),
+    "closed-empty-branch": (
+        _object(
+            {
+                "v": {
+                    "anyOf": [{"type": "object", "additionalProperties": False}, {"type": "string"}]
+                }
+            }
+        ),
+        [{"v": {"a": 1}}, {"v": {}}, {"v": "s"}],
+    ),
+    "closed-empty-property": (
+        _object({"v": {"type": "object", "properties": {}, "additionalProperties": False}}),
+        [{"v": {"a": 1}}, {"v": {}}],
+    ),
+    # a $defs entry the generator names like the root model took the root's class name:
+    # MODEL was the definition's model ({"n": 1} passed, a string for the root)
+    "def-named-like-the-root": (
+        {
+            "$schema": DRAFT_2020_12,
+            "$defs": {
+                "def_named_like_the_root": {
+                    "type": "object",
+                    "properties": {"n": {"type": "integer"}},
+                    "additionalProperties": False,
+                }
+            },
+            "type": "object",
+            "properties": {
+                "n": {"type": "string"},
+                "t": {"$ref": "#/$defs/def_named_like_the_root"},
+            },
+        },
+        [{"n": 1}, {"n": "s", "t": {"n": 1}}, {"t": {"n": "s"}}, {"t": {"m": 1}}],
+    ),
+    # a float field reads an integer as the float it rounds to: 2**53 + 1 is 2**53
+    "number-bound-at-2-53": (
+        _object({"v": {"type": "number", "maximum": 2**53}}),
+        [{"v": 2**53 + 1}, {"v": 2**53}, {"v": 2**53 - 1}],
+    ),
+    "number-float-bound": (
+        _object({"v": {"type": ["number", "null"], "minimum": -1e20}}),
+        [{"v": -(10**20) - 1}, {"v": -1e20}, {"v": None}],
+    ),
     "untyped-maximum": (_object({"v": {"maximum": 5}}), [{"v": 6}, {"v": "x"}]),
     "untyped-length": (_object({"v": {"minLength": 2}}), [{"v": "a"}, {"v": 1}]),
     "untyped-pattern": (_object({"v": {"pattern": "^[a-c]+$"}}), [{"v": "!!"}, {"v": 1}]),
@@ -490,3 +545,27 @@ def test_what_the_generator_merges_is_generated(tmp_path: Any, name: str) -> Non
         sys.path.remove(str(out))
         for module_name in [m for m in sys.modules if m.split(".")[0] == package]:
             del sys.modules[module_name]
+
+
+@pytest.mark.parametrize(
+    ("name", "exact"),
+    [
+        ("closed-empty-in-items", False),
+        ("closed-empty-nullable", False),
+        ("closed-empty-branch", False),
+        ("closed-empty-property", True),
+    ],
+)
+def test_an_object_closed_with_no_properties_is_held_empty_or_listed(
+    package: Registry, name: str, exact: bool
+) -> None:
+    """``{"type": "object", "additionalProperties": false}`` with no properties became
+    ``dict[str, Any]``: held empty (``max_length=0``) as a property's own type, but in
+    ``items``, beside ``null`` or in a branch ``{"a": 1}`` passed, nothing listed. Those
+    are now listed; the property keeps refusing it (exact, nothing listed)."""
+    module = importlib.import_module(f"{PACKAGE}.hostile.{name.replace('-', '_')}.v1_0_0")
+    gaps = _gaps(module.__doc__ or "")
+    assert ("additionalProperties" not in gaps) is exact
+    if exact:
+        with pytest.raises(ValidationError):
+            module.MODEL.model_validate({"v": {"a": 1}})

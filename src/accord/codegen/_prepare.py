@@ -332,9 +332,13 @@ def _nullable_list(kind: list[Any]) -> bool:
 
 
 def _exact_bound(value: Any) -> bool:
+    """Whether the model compares ``value`` as the reference does: a number field reads
+    an integer payload as the float it rounds to, so from 2**53 on (an integer or a
+    float bound) a payload past the bound may round onto it (``2**53 + 1`` passed
+    ``maximum: 2**53``, ``-(10**20) - 1`` passed ``minimum: -1e20``)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False  # a Decimal the loader kept exact, or not a number
-    return not isinstance(value, int) or abs(value) <= _FLOAT_EXACT
+    return abs(value) < _FLOAT_EXACT
 
 
 def _literal_gap(values: Any) -> str | None:
@@ -579,6 +583,8 @@ class _Walker:
             out.pop(key, None)
         if kinds is not None and "array" not in kinds:
             out.pop("items", None)
+        if out.get("additionalProperties") is False and not out.get("properties"):
+            self.closed_empty(out, at, root=root)
         if "$ref" in out and not _REF_SIBLINGS_KEPT.issuperset(out):
             # The generator merges the referenced schema and the keywords beside it into
             # one model, as it merges allOf branches: a sibling "type" replaced the
@@ -693,13 +699,34 @@ class _Walker:
         if "properties" in out or "items" in out:
             out["type"] = list(_EVERY_TYPE)
 
+    def closed_empty(self, out: dict[str, Any], at: _At, *, root: bool) -> None:
+        """Keep ``additionalProperties: false`` beside no properties where the model holds
+        the object empty, or drop and list it.
+
+        The generator types such an object ``dict[str, Any]``: held empty
+        (``max_length=0``) as a property's own type, a model refusing other keys at the
+        root or under ``$defs``, but in ``items``, a branch or a ``type`` list any keys
+        passed (``{"a": 1}`` in ``{"type": "array", "items": {"type": "object",
+        "additionalProperties": false}}``)."""
+        named = at is not None and at[0] is not None and at[0][1] in _SUBSCHEMA_MAPS
+        if out.get("type") == "object" and (root or named):
+            return
+        del out["additionalProperties"]
+        self.gaps.add(("additionalProperties", "false beside no properties (any key accepted)"))
+        if at is not None and at[0] is not None and at[0][1] in _SUBSCHEMA_LISTS:
+            # the reference reports the choice (or allOf) as failing, not the branch's key
+            self.gaps.add((at[0][1], "a branch closed with no properties (any key accepted)"))
+
     @staticmethod
     def portable(pattern: Any) -> bool:
         return isinstance(pattern, str) and _portable_pattern(pattern)
 
 
-def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
-    """Check and prune a bundled schema for the generator.
+def prepare(
+    bundle: Mapping[str, Any], *, file: str | None = None, root_class: str | None = None
+) -> Prepared:
+    """Check and prune a bundled schema for the generator (``root_class``: the name the
+    root model must have, which no ``$defs`` entry may take, see :func:`_rename_defs`).
 
     Raises:
         SchemaError: ``codegen-unsafe-key`` or ``codegen-dangling-ref``, with the pointer
@@ -735,7 +762,7 @@ def prepare(bundle: Mapping[str, Any], *, file: str | None = None) -> Prepared:
         ):
             target["additionalProperties"] = True
             walker.gaps.add(("additionalProperties", "the schema of keys not in properties"))
-    _rename_defs(pruned)
+    _rename_defs(pruned, root_class)
     attrs = {name: field_attr(name) for name in sorted(walker.names)}  # once per name
     aliases = {name: attr for name, attr in attrs.items() if attr != name}
     return Prepared(schema=pruned, gaps=tuple(sorted(walker.gaps)), aliases=aliases)
@@ -745,18 +772,27 @@ _SIMPLE_DEF = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,80}")
 _EMBEDDED = re.compile(r"accord~([a-z0-9-]+)\.([a-z0-9-]+)@(.+)")
 
 
-def _rename_defs(schema: dict[str, Any]) -> None:
+def _class_key(name: str) -> str:
+    """What the generator's class name for ``name`` is told apart by (at most)."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _rename_defs(schema: dict[str, Any], root_class: str | None = None) -> None:
     """Give top-level ``$defs`` keys names the generator turns into clean class names.
 
     Bundles embed other contracts as ``accord~common.money@1.0.0``; the generator reads
     the dot as a module path and the ``~`` escapes badly. Other odd keys become
-    ``D<hex>``. Every ``$ref`` into a renamed key is rewritten.
+    ``D<hex>``, and so does a key the generator would name like the root model
+    (``order_placed`` in ``orders.order-placed``): it gave the definition the root's
+    class name and the root another, so ``MODEL`` was the definition's model. Every
+    ``$ref`` into a renamed key is rewritten.
     """
     defs = schema.get("$defs")
     if not isinstance(defs, dict):
         return
+    reserved = _class_key(root_class) if root_class is not None else None
     renames: dict[str, str] = {}
-    taken = {key for key in defs if _SIMPLE_DEF.fullmatch(key)}
+    taken = {key for key in defs if _SIMPLE_DEF.fullmatch(key) and _class_key(key) != reserved}
     for key in defs:
         if key in taken:
             continue
@@ -764,7 +800,11 @@ def _rename_defs(schema: dict[str, Any]) -> None:
         if match := _EMBEDDED.fullmatch(key):
             namespace, name, version = match.groups()
             candidate = f"{namespace}-{name}-{version_ident(version)}"
-            if candidate not in taken and _SIMPLE_DEF.fullmatch(candidate):
+            if (
+                candidate not in taken
+                and _SIMPLE_DEF.fullmatch(candidate)
+                and _class_key(candidate) != reserved
+            ):
                 new = candidate
         taken.add(new)
         renames[key] = new

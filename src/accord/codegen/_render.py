@@ -76,7 +76,9 @@ the payload a typed shape. Where they can differ, the model is the more permissi
 except in two places: an integer written with a fraction part (1.0) is rejected by
 the model, and an optional property given an explicit null is accepted by it.
 Its model_validate_json also reads text accord refuses as JSON: NaN, Infinity and
--Infinity where a number or any value fits, and duplicate keys (the last wins);
+-Infinity where a number or any value fits, and duplicate keys (the last wins); and
+it reads a number no float holds (-1e-400, 5.00000000000000000001) as the float it
+rounds to, and checks that (-0.0 passes minimum 0), where accord reads it exactly;
 validate untrusted bytes with the contract validator first."""
 # The notes are part of every module, so they are part of the key: a module written
 # under other notes is stale (regenerated, and out of date for ``codegen --check``).
@@ -391,8 +393,8 @@ def render_version(
     """
     _ensure_generator()
     ref = f"{contract_id}@{version}"
-    prepared = prepare(bundle, file=source)
     root_class = class_name(name)
+    prepared = prepare(bundle, file=source, root_class=root_class)
     output = _generate(prepared, root_class, file=source)
     try:
         body = _body(_double_quotes(output, file=source))

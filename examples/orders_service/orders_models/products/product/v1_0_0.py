@@ -6,7 +6,9 @@ the payload a typed shape. Where they can differ, the model is the more permissi
 except in two places: an integer written with a fraction part (1.0) is rejected by
 the model, and an optional property given an explicit null is accepted by it.
 Its model_validate_json also reads text accord refuses as JSON: NaN, Infinity and
--Infinity where a number or any value fits, and duplicate keys (the last wins);
+-Infinity where a number or any value fits, and duplicate keys (the last wins); and
+it reads a number no float holds (-1e-400, 5.00000000000000000001) as the float it
+rounds to, and checks that (-0.0 passes minimum 0), where accord reads it exactly;
 validate untrusted bytes with the contract validator first.
 """
 
