@@ -2,9 +2,9 @@
 
 accord took every status under 400 as a state set up: a provider whose state-change
 endpoint redirected (``302`` to a login page, ``307`` to a moved route, ``304``) had set
-nothing up, yet the interaction was replayed and could be recorded verified. Pact's
-verifiers call a state change failed unless it succeeds (pact_verifier: "State change
-request failed" for any status that is not a success). Now only 2xx sets a state up.
+nothing up, yet the interaction was replayed and could be recorded verified.
+pact_verifier fails a state change whose answer is not a success (``status().is_success()``, after
+the redirects reqwest follows; accord follows none). Now only 2xx sets a state up.
 """
 
 from __future__ import annotations
