@@ -3,8 +3,8 @@
 A consumer expecting ``contentType: application/json`` was verified against a producer
 stating ``content-type: text/xml`` (or ``Content-Type``, ``content_type``): only the
 consumer's own spelling was looked up, and a content type not produced under it was
-taken for JSON. Pact's verifiers read a message's content type from any of these keys;
-now accord compares every content type the producer states.
+taken for JSON. pact-jvm reads a message's content type from ``contentType`` or
+``content-type`` in any case; now accord compares every content type the producer states.
 """
 
 from __future__ import annotations
