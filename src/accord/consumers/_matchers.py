@@ -873,6 +873,9 @@ def _emit(node: _Node, role: Role) -> dict[str, Any]:
             )
         if node.items is not None:
             arr["items"] = _wrap(node.items, role)
+            if node.indexes:
+                # ``[*]`` covers the indexed items too (``items`` starts past the prefix)
+                arr["prefixItems"] = [{"allOf": [p, arr["items"]]} for p in arr["prefixItems"]]
         parts.append(arr)
     if not parts:
         return {}

@@ -942,7 +942,9 @@ class StateChangeUrl:
             )
         except ReplayError as exc:
             raise StateFailed(f"state-change URL {self.url}: {exc}") from exc
-        if resp.status >= 400:
+        # Only a success sets the state up, as Pact's verifiers decide: a redirect
+        # (never followed) is an endpoint that did something else, a login page.
+        if not 200 <= resp.status < 300:
             raise StateFailed(
                 f"state-change URL {self.url} answered {resp.status} to "
                 f"{payload['action']} of {payload['state']!r}"
