@@ -429,3 +429,30 @@ def test_check_refuses_a_symlinked_directory_a_run_would_refuse(
     from accord.cli import main
 
     assert main(["codegen", "--registry", str(EXAMPLES), "--out", str(out), "--check"]) == 2
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "accord_models/common/money/v9_0_0.py",
+        "accord_models/common/money/v1_0_0.cpython-311-x86_64-linux-gnu.so",
+        "accord_models/common/money/v1_0_0.pyi",
+        "accord_models/evil/__init__.py",
+    ],
+    ids=["module", "extension-shadowing-a-module", "stub", "subpackage"],
+)
+def test_check_names_a_file_no_run_writes(example_out: Path, tmp_path: Path, extra: str) -> None:
+    """A file in the generated package that accord does not write (a module added by
+    hand, an extension module that Python imports before the ``.py`` beside it, a
+    leftover the manifest does not list) is importable from the package; ``--check``
+    said up to date. Now it is named stale; a run still removes only what its manifest
+    listed, so the file stays until deleted by hand."""
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    (out / extra).parent.mkdir(parents=True, exist_ok=True)
+    (out / extra).write_text("MODELS = {}\n")
+    (out / "accord_models/common/money/__pycache__").mkdir(exist_ok=True)
+    (out / "accord_models/common/money/__pycache__/v1_0_0.cpython-311.pyc").write_bytes(b"x")
+    assert generate_package(Registry.load(EXAMPLES), out, check=True).stale == (extra,)
+    assert generate_package(Registry.load(EXAMPLES), out).removed == ()
+    assert (out / extra).is_file()

@@ -36,7 +36,7 @@ from accord.codegen._fast import (
     render_fast,
 )
 from accord.codegen._idents import class_name, name_ident, version_ident
-from accord.codegen._noop import recorded, remember, tree_inputs
+from accord.codegen._noop import package_files, recorded, remember, tree_inputs
 from accord.codegen._render import GENERATOR, GENERATOR_VERSION, OPTIONS_KEY, render_version
 from accord.codegen._safety import check_source
 from accord.core.jsondoc import (
@@ -580,7 +580,10 @@ def generate_package(
         rel for rel in gone if _removable(out_dir, package, rel) and (out_dir / rel).is_file()
     ]
     if check:
-        stale = tuple(sorted({*changed, *present_gone}))
+        # A file no run writes is importable from the package; a run leaves it (it
+        # removes only what its manifest listed), --check names it.
+        extra = package_files(out_dir, package) - expected.keys()
+        stale = tuple(sorted({*changed, *present_gone, *extra}))
         if not stale:
             remember(cache, registry.root, out_dir, package, inputs=inputs, files=expected)
         return CodegenResult(
