@@ -517,6 +517,34 @@ def test_validate_refuses_bad_json_with_exit_2(
     assert result.err.startswith(f"error[{code}]: {path}")
 
 
+@pytest.mark.parametrize("form", ["text", "json"])
+@pytest.mark.parametrize("state", ["draft", "yanked"])
+def test_validate_warns_of_a_pinned_draft_or_yanked_version(
+    accord: Any, registry: Path, tmp_path: Path, state: str, form: str
+) -> None:
+    """An exact pin selects a draft (no accord.lock line) or a yanked version, "with a
+    warning" (docs/registry.md); `accord validate` printed none, so "valid under
+    users.user@9.0.0" read as a verdict of the published contract."""
+    folder = registry / "users" / "user"
+    if state == "draft":
+        shutil.copy(folder / "1.0.0.schema.json", folder / "9.0.0.schema.json")
+        ref, code = "users.user@9.0.0", "version-unpublished"
+    else:
+        toml = folder / "contract.toml"
+        toml.write_text(toml.read_text() + '\n[yanked]\n"1.0.0" = "leaked the email field"\n')
+        ref, code = "users.user@1.0.0", "version-yanked"
+    payload = tmp_path / "user.json"
+    payload.write_text("{}")
+    result = accord("validate", ref, payload, "--registry", registry, "--format", form)
+    assert result.code in (0, 1)
+    assert result.err.startswith(f"warning[{code}]: ")
+    assert ref in result.err
+    if state == "yanked":
+        assert "leaked the email field" in result.err
+    published = accord("validate", "users.user@1.1.0", payload, "--registry", registry)
+    assert published.err == ""
+
+
 def test_validate_missing_payload_file(accord: Any, tmp_path: Path) -> None:
     result = accord("validate", "users.user", tmp_path / "nope.json", "--registry", EXAMPLE)
     assert result.code == 2

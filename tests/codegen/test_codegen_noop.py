@@ -183,6 +183,20 @@ def test_a_hand_edited_or_deleted_generated_file_is_seen(
         assert _tree(out) == before
 
 
+@pytest.mark.parametrize("check", [False, True])
+def test_a_file_added_to_the_package_is_seen(
+    setup: tuple[Path, Path, ContentCache], loads: list[Path], check: bool
+) -> None:
+    """The no-op path compared only the files it recorded: a module added to the package
+    afterwards was answered up to date without loading (``--check`` too)."""
+    root, out, cache = setup
+    (out / "accord_models/a/one/v9_0_0.py").write_text("MODELS = {}\n")
+    result = run(root, out, cache, check=check)
+    assert len(loads) == 1
+    if check:
+        assert result.stale == ("accord_models/a/one/v9_0_0.py",)
+
+
 @pytest.mark.parametrize(
     "target",
     [

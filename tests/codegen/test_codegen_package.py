@@ -429,3 +429,66 @@ def test_check_refuses_a_symlinked_directory_a_run_would_refuse(
     from accord.cli import main
 
     assert main(["codegen", "--registry", str(EXAMPLES), "--out", str(out), "--check"]) == 2
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "accord_models/common/money/v9_0_0.py",
+        "accord_models/common/money/v1_0_0.cpython-311-x86_64-linux-gnu.so",
+        "accord_models/common/money/v1_0_0.pyi",
+        "accord_models/evil/__init__.py",
+    ],
+    ids=["module", "extension-shadowing-a-module", "stub", "subpackage"],
+)
+def test_check_names_a_file_no_run_writes(example_out: Path, tmp_path: Path, extra: str) -> None:
+    """A file in the generated package that accord does not write (a module added by
+    hand, an extension module that Python imports before the ``.py`` beside it, a
+    leftover the manifest does not list) is importable from the package; ``--check``
+    said up to date. Now it is named stale; a run still removes only what its manifest
+    listed, so the file stays until deleted by hand."""
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    (out / extra).parent.mkdir(parents=True, exist_ok=True)
+    (out / extra).write_text("MODELS = {}\n")
+    (out / "accord_models/common/money/__pycache__").mkdir(exist_ok=True)
+    (out / "accord_models/common/money/__pycache__/v1_0_0.cpython-311.pyc").write_bytes(b"x")
+    assert generate_package(Registry.load(EXAMPLES), out, check=True).stale == (extra,)
+    assert generate_package(Registry.load(EXAMPLES), out).removed == ()
+    assert (out / extra).is_file()
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_hand_edit_with_its_manifest_edited_to_match_is_stale(
+    example_out: Path, tmp_path: Path, cached: bool
+) -> None:
+    """The manifest is committed with the package: a module edited by hand, with its
+    ``output`` digest (and ``files`` entry) in the manifest edited to the new bytes, was
+    kept as written (its recorded inputs unchanged), so ``--check`` said up to date and a
+    run never regenerated it. The manifest's digest is now believed only where this
+    machine's cache (HMAC-keyed, never committed) recorded accord rendering those bytes
+    for those inputs; ``--check`` without a cache renders every module."""
+    from accord.core.cache import ContentCache
+
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    cache = ContentCache(tmp_path / "cache") if cached else None
+    if cache is not None:
+        assert generate_package(Registry.load(EXAMPLES), out, cache=cache).up_to_date
+    rel = "accord_models/common/money/v1_0_0.py"
+    edited = (out / rel).read_bytes().replace(b"class ", b"# hand edit\nclass ", 1)
+    (out / rel).write_bytes(edited)
+    digest = "sha256:" + hashlib.sha256(edited).hexdigest()
+    manifest_path = out / "accord_models" / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest["modules"][rel]["output"] = digest
+    manifest["files"][rel] = digest
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    stale = generate_package(Registry.load(EXAMPLES), out, check=True, cache=cache).stale
+    assert stale == (f"accord_models/{MANIFEST}", rel)
+    if cache is not None:
+        assert generate_package(Registry.load(EXAMPLES), out, cache=cache).written == stale
+        assert _tree(out) == _tree(example_out)
+        again = generate_package(Registry.load(EXAMPLES), out, check=True, cache=cache)
+        assert again.stale == ()
+        assert again.regenerated == ()  # still incremental where the cache vouches

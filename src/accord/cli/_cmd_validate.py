@@ -16,6 +16,7 @@ from accord.cli._common import (
     plural,
     style,
     write_json,
+    write_warnings,
 )
 
 
@@ -29,7 +30,8 @@ def register(subparsers: Any) -> None:
         description="Validate each PAYLOAD (a JSON file, or - for standard input) against "
         "the contract version REF resolves to (orders.order-placed@^1: the highest "
         "non-yanked 1.x). Exit 0 when every payload is valid, 1 when any is invalid; "
-        "every error is printed with its path in the payload.",
+        "every error is printed with its path in the payload. An exact pin (@9.0.0) "
+        "also selects a draft or a yanked version, with a warning on stderr.",
     )
     # One positional list: argparse cannot split "REF --opt X PAYLOAD..." between a
     # required positional and an optional "*" one (the "*" one matches empty early).
@@ -80,6 +82,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     version = registry.get(args.ref)
     contract_id = version.contract_id
     resolved = f"{contract_id}@{version.version}"
+    _warn_unreleased(version)
     if args.explain_backend:
         return _explain_backend(args, out, registry.bundle(resolved), resolved)
     # Read every payload first: a malformed one is bad input (exit 2), not a finding.
@@ -125,6 +128,24 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 style(out, escape_control(f"    ({issue.keyword} at {detail})"), "dim") + "\n"
             )
     return EXIT_OK if all_valid else EXIT_FINDINGS
+
+
+def _warn_unreleased(version: Any) -> None:
+    """Only an exact pin selects a draft or a yanked version (ranges and latest skip
+    them): say so, or "valid under a.b@9.0.0" reads as the published contract's verdict."""
+    from accord.errors import Problem
+
+    if version.draft:
+        message = (
+            f"{version.ref} is a draft: its file has no accord.lock line (never published, "
+            "or a publish was interrupted); publish it before relying on it"
+        )
+        write_warnings(
+            [Problem("version-unpublished", message, file=version.file, severity="warning")]
+        )
+    elif version.yanked is not None:
+        message = f"{version.ref} is yanked: {version.yanked}"
+        write_warnings([Problem("version-yanked", message, file=version.file, severity="warning")])
 
 
 def _explain_backend(args: argparse.Namespace, out: TextIO, schema: Any, resolved: str) -> int:

@@ -33,7 +33,7 @@ from accord.core.jsondoc import canonical_dumps
 if TYPE_CHECKING:
     from accord.core.cache import ContentCache
 
-__all__ = ["KIND", "recorded", "remember", "tree_inputs"]
+__all__ = ["KIND", "package_files", "recorded", "remember", "tree_inputs"]
 
 KIND = "codegen-noop"
 
@@ -59,6 +59,20 @@ def _key(root: Path, out_dir: Path, package: str) -> str:
         f"{FAST_GENERATOR} {fast_generator_version()}",
         canonical_dumps(FAST_OPTIONS),
     )
+
+
+def package_files(out_dir: Path, package: str) -> set[str]:
+    """Every file (and symlink) under ``out_dir / package``, relative to ``out_dir``,
+    ``__pycache__`` left out; no link is followed. A file accord does not write there (a
+    module added by hand, an extension module Python imports before the ``.py`` beside
+    it) is importable from the package, so the package is not up to date."""
+    found: set[str] = set()
+    for directory, dirs, files in os.walk(out_dir / package):
+        here = Path(directory)
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        links = [d for d in dirs if (here / d).is_symlink()]  # listed, never walked
+        found.update((here / name).relative_to(out_dir).as_posix() for name in [*files, *links])
+    return found
 
 
 def _sha(data: bytes) -> str:
@@ -91,6 +105,8 @@ def recorded(
             return None
         if _sha(data) != digest:
             return None
+    if package_files(out_dir, package) != set(files):
+        return None
     return tuple(sorted(files))
 
 

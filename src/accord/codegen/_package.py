@@ -36,7 +36,7 @@ from accord.codegen._fast import (
     render_fast,
 )
 from accord.codegen._idents import class_name, name_ident, version_ident
-from accord.codegen._noop import recorded, remember, tree_inputs
+from accord.codegen._noop import package_files, recorded, remember, tree_inputs
 from accord.codegen._render import GENERATOR, GENERATOR_VERSION, OPTIONS_KEY, render_version
 from accord.codegen._safety import check_source
 from accord.core.jsondoc import (
@@ -175,17 +175,45 @@ def validate_package(package: str, out_dir: Path | None = None) -> None:
         )
 
 
-def _unchanged(entry: object, key: str, out_dir: Path, rel: str) -> bytes | None:
+def _unchanged(
+    entry: object, key: str, out_dir: Path, rel: str, *, cache: ContentCache | None, check: bool
+) -> bytes | None:
     """The bytes of ``out_dir / rel`` when the manifest ``entry`` was made from inputs
     ``key`` and the file still holds what was written then; ``None`` means "render it
-    again". (The path is built only for an entry with that key: a fresh run has none.)"""
+    again". (The path is built only for an entry with that key: a fresh run has none.)
+
+    The manifest is committed with the package, so its ``output`` digest is anyone's to
+    write: a module edited by hand, with the digest edited to match, was kept (and
+    ``--check`` said up to date). The digest is believed only where this machine's cache
+    (keyed with its secret, never committed) recorded accord rendering those bytes for
+    ``key``; without a cache, only by a writing run (``--check`` renders every module)."""
     if not (isinstance(entry, dict) and entry.get("input") == key):
         return None
     disk = out_dir / rel
     if not disk.is_file():
         return None
     current = disk.read_bytes()
-    return current if _sha(current) == entry.get("output") else None
+    output = _sha(current)
+    if output != entry.get("output"):
+        return None
+    if cache is not None:
+        if cache.get(_OUTPUT_KIND, _output_key(key)) != output.encode("ascii"):
+            return None
+    elif check:
+        return None
+    return current
+
+
+def _rendered(cache: ContentCache | None, key: str, data: bytes) -> None:
+    """Record that accord rendered ``data`` for inputs ``key`` (see :func:`_unchanged`)."""
+    if cache is not None:
+        cache.put(_OUTPUT_KIND, _output_key(key), _sha(data).encode("ascii"))
+
+
+def _output_key(key: str) -> str:
+    from accord.core.cache import make_key
+
+    return make_key(_OUTPUT_KIND, key)
 
 
 def _sha(data: bytes) -> str:
@@ -363,6 +391,7 @@ class _Sources:
 
 _INPUT_KIND = "codegen-input"
 _FAST_KIND = "codegen-fast"
+_OUTPUT_KIND = "codegen-output"
 _SHA = re.compile(rb"sha256:[0-9a-f]{64}")
 
 
@@ -499,7 +528,7 @@ def generate_package(
             if errors:  # reported with every other version's once all are checked
                 refused.extend(errors)
                 continue
-            data = _unchanged(old_modules.get(rel), key, out_dir, rel)
+            data = _unchanged(old_modules.get(rel), key, out_dir, rel, cache=cache, check=check)
             if data is None:
                 data = render_version(
                     sources.bundle(),
@@ -510,6 +539,7 @@ def generate_package(
                     digest=version.digest,
                     package=package,
                 ).encode()
+                _rendered(cache, key, data)
                 regenerated.append(rel)
             expected[rel] = data
             modules[rel] = {"ref": version.ref, "input": key, "output": _sha(data)}
@@ -524,7 +554,9 @@ def generate_package(
             if skipped is not None:
                 fast_skipped[version.ref] = skipped
                 continue
-            fast_data = _unchanged(old_modules.get(fast_rel), fast_key, out_dir, fast_rel)
+            fast_data = _unchanged(
+                old_modules.get(fast_rel), fast_key, out_dir, fast_rel, cache=cache, check=check
+            )
             if fast_data is None:
                 rendered = render_fast(
                     sources.bundle(), ref=version.ref, source=version.file, digest=version.digest
@@ -534,6 +566,7 @@ def generate_package(
                     sources.keep_fast(fast_key, fast_skipped[version.ref])
                     continue
                 fast_data = rendered.text.encode()
+                _rendered(cache, fast_key, fast_data)
             expected[fast_rel] = fast_data
             modules[fast_rel] = {
                 "ref": version.ref,
@@ -580,7 +613,10 @@ def generate_package(
         rel for rel in gone if _removable(out_dir, package, rel) and (out_dir / rel).is_file()
     ]
     if check:
-        stale = tuple(sorted({*changed, *present_gone}))
+        # A file no run writes is importable from the package; a run leaves it (it
+        # removes only what its manifest listed), --check names it.
+        extra = package_files(out_dir, package) - expected.keys()
+        stale = tuple(sorted({*changed, *present_gone, *extra}))
         if not stale:
             remember(cache, registry.root, out_dir, package, inputs=inputs, files=expected)
         return CodegenResult(
