@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -18,21 +19,21 @@ import pytest
 
 from accord.provider._replay import Limits, StateChangeUrl, parse_base_url
 
+Respond = Callable[[BaseHTTPRequestHandler], None]
 
-@pytest.fixture
-def answering() -> Iterator[Callable[[bytes], StateChangeUrl]]:
+
+@contextmanager
+def state_change_urls() -> Iterator[Callable[[Respond], StateChangeUrl]]:
+    """Start state-change endpoints (each POST read, then answered by ``respond``) and
+    the runners that call them; all closed on exit (tests/hostile/test_state_change_*)."""
     servers: list[ThreadingHTTPServer] = []
     runners: list[StateChangeUrl] = []
 
-    def start(body: bytes) -> StateChangeUrl:
+    def start(respond: Respond) -> StateChangeUrl:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                respond(self)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -48,12 +49,30 @@ def answering() -> Iterator[Callable[[bytes], StateChangeUrl]]:
         runners.append(runner)
         return runner
 
-    yield start
-    for runner in runners:
-        runner.close()
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    try:
+        yield start
+    finally:
+        for runner in runners:
+            runner.close()
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.fixture
+def answering() -> Iterator[Callable[[bytes], StateChangeUrl]]:
+    def with_body(body: bytes) -> Respond:
+        def respond(handler: BaseHTTPRequestHandler) -> None:
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body)
+
+        return respond
+
+    with state_change_urls() as start:
+        yield lambda body: start(with_body(body))
 
 
 @pytest.mark.parametrize(

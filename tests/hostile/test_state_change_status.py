@@ -9,51 +9,29 @@ the redirects reqwest follows; accord follows none). Now only 2xx sets a state u
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from test_state_change_bodies import Respond, state_change_urls
 
-from accord.provider._replay import Limits, StateChangeUrl, parse_base_url
+from accord.provider._replay import StateChangeUrl
 from accord.provider._states import StateFailed
 
 
 @pytest.fixture
 def answering() -> Iterator[Callable[[int], StateChangeUrl]]:
-    servers: list[ThreadingHTTPServer] = []
-    runners: list[StateChangeUrl] = []
+    def with_status(status: int) -> Respond:
+        def respond(handler: BaseHTTPRequestHandler) -> None:
+            handler.send_response(status)
+            handler.send_header("Location", "/login")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
 
-    def start(status: int) -> StateChangeUrl:
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                self.send_response(status)
-                self.send_header("Location", "/login")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+        return respond
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        servers.append(server)
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        url = f"http://127.0.0.1:{server.server_port}/_pact/state"
-        runner = StateChangeUrl(parse_base_url(url, what="--state-change-url"), Limits(timeout=5))
-        runners.append(runner)
-        return runner
-
-    yield start
-    for runner in runners:
-        runner.close()
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with state_change_urls() as start:
+        yield lambda status: start(with_status(status))
 
 
 @pytest.mark.parametrize("status", [300, 301, 302, 303, 304, 307, 308])
