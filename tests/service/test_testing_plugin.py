@@ -142,6 +142,25 @@ def test_plugin_fixtures_and_marker_in_a_pytest_run(pytester: pytest.Pytester) -
     markers.stdout.fnmatch_lines(["@pytest.mark.accord_contract(ref)*"])
 
 
+MARKER_WITH_KEYWORDS = """
+import pytest
+
+@pytest.mark.accord_contract("common.money@^1", invalid=True, n=3)
+def test_marked(accord_validator, accord_examples):
+    assert not any(accord_validator.is_valid(p) for p in accord_examples)
+"""
+
+
+def test_a_marker_keyword_is_refused_not_ignored(pytester: pytest.Pytester) -> None:
+    """``invalid=True`` on the marker was ignored: the test above ran on ten valid
+    examples (and, written as ``all(...)``, would have passed testing nothing it meant)."""
+    pytester.makepyfile(test_marker_keywords=MARKER_WITH_KEYWORDS)
+    pytester.makepyprojecttoml(f'[tool.accord]\nregistry = "{CONTRACTS}"\n')
+    result = pytester.runpytest_subprocess(*_plugin_args(), "-p", "no:cacheprovider")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*takes one contract reference and nothing else*"])
+
+
 @pytest.mark.parametrize("service", ["orders_service", "billing_service"])
 def test_example_service_suites_pass(service: str) -> None:
     # The demo services' own tests use the plugin's fixtures and marker from a real run.

@@ -99,10 +99,13 @@ def _marked_ref(request: pytest.FixtureRequest) -> str | None:
     marker = request.node.get_closest_marker(MARKER)
     if marker is None:
         return None
-    if len(marker.args) != 1 or not isinstance(marker.args[0], str):
+    # A keyword (invalid=True, n=5) was ignored without a word: the test then ran on
+    # valid examples while its author believed it tested invalid ones.
+    if marker.kwargs or len(marker.args) != 1 or not isinstance(marker.args[0], str):
         raise pytest.UsageError(
-            f"@pytest.mark.{MARKER} takes one contract reference, e.g. "
-            f'@pytest.mark.{MARKER}("orders.order-placed@^1")'
+            f"@pytest.mark.{MARKER} takes one contract reference and nothing else, e.g. "
+            f'@pytest.mark.{MARKER}("orders.order-placed@^1"); for invalid examples or '
+            'another count, call the fixture: accord_examples("ref", 5, invalid=True)'
         )
     return marker.args[0]
 
