@@ -15,19 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_gate_weakened_rules import CID, V1
 
 from _registry_builders import commit_all, git, init_repo, locked_version
 from accord.cli import main
 from accord.gate.check import check
 
-DIALECT = "https://json-schema.org/draft/2020-12/schema"
-CID = "orders.placed"
-V1: dict[str, Any] = {
-    "$schema": DIALECT,
-    "type": "object",
-    "properties": {"id": {"type": "integer"}},
-    "required": ["id"],
-}
 # 1.1.0 adds an optional note (compatible both ways: a minor).
 V11: dict[str, Any] = {**V1, "properties": {"id": {"type": "integer"}, "note": {"type": "string"}}}
 # 1.2.0 adds an optional note of another type: compatible with 1.0.0 (a minor over it),

@@ -16,19 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_gate_weakened_rules import CID, V1
 
 from _registry_builders import commit_all, git, init_repo, locked_version
 from accord.cli import main
 from accord.gate.check import IgnoreEntry, check, parse_ignore_entries
 
-DIALECT = "https://json-schema.org/draft/2020-12/schema"
-CID = "orders.placed"
-V1: dict[str, Any] = {
-    "$schema": DIALECT,
-    "type": "object",
-    "properties": {"id": {"type": "integer"}},
-    "required": ["id"],
-}
 DESCRIBED: dict[str, Any] = {
     **V1,
     "properties": {"id": {"type": "integer", "description": "the order id"}},
